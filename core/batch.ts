@@ -1,0 +1,54 @@
+// The columnar batch that crosses every boundary of the write path: parser -> WAL -> memtable.
+import type { DataType, SemanticType } from './schema.ts';
+
+/**
+ * Values of one column. string columns are plain arrays (null for missing); numbers are typed
+ * arrays; boolean is a Uint8Array of 0/1; timestamp is int64 nanoseconds since the epoch.
+ */
+export type ColumnValues = Float64Array | BigInt64Array | BigUint64Array | Uint8Array | (string | null)[];
+
+export interface Column {
+  name: string;
+  type: DataType;
+  semantic: SemanticType;
+  values: ColumnValues;
+  /** 1 where the row has a value, 0 where it is null; null means every row has a value. */
+  valid: Uint8Array | null;
+}
+
+/** Rows for one table, column by column. Exactly one column has semantic 'timestamp'. */
+export interface WriteBatch {
+  table: string;
+  rows: number;
+  columns: Column[];
+}
+
+export function timeColumn(b: WriteBatch): Column {
+  const c = b.columns.find((c) => c.semantic === 'timestamp');
+  if (!c) throw new Error(`batch for table ${b.table} has no time column`);
+  return c;
+}
+
+export function isValid(c: Column, i: number): boolean {
+  return c.valid === null || c.valid[i] === 1;
+}
+
+/** Allocates empty values for a column type. */
+export function allocValues(type: DataType, n: number): ColumnValues {
+  switch (type) {
+    case 'float64': return new Float64Array(n);
+    case 'int64': return new BigInt64Array(n);
+    case 'timestamp': return new BigInt64Array(n);
+    case 'uint64': return new BigUint64Array(n);
+    case 'boolean': return new Uint8Array(n);
+    case 'string': return new Array<string | null>(n).fill(null);
+  }
+}
+
+/** Reads row i of a column as a plain JS value (null when missing): for tests and slow paths, not hot loops. */
+export function valueAt(c: Column, i: number): string | number | bigint | boolean | null {
+  if (!isValid(c, i)) return null;
+  const v = c.values[i]!;
+  if (c.type === 'boolean') return v === 1;
+  return v as string | number | bigint;
+}

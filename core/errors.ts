@@ -1,0 +1,138 @@
+// Status codes and error classes shared by every layer; the numeric code crosses NATS and HTTP.
+
+/** Numeric status codes, grouped by range as GreptimeDB does (1xxx common, 2xxx syntax, 3xxx query, 4xxx catalog, 5xxx storage, 6xxx resources). */
+export const StatusCode = {
+  Success: 0,
+  Unknown: 1000,
+  Unsupported: 1001,
+  Unexpected: 1002,
+  Internal: 1003,
+  InvalidArguments: 1004,
+  Cancelled: 1005,
+  InvalidSyntax: 2000,
+  PlanQuery: 3000,
+  EngineExecuteQuery: 3001,
+  TableAlreadyExists: 4000,
+  TableNotFound: 4001,
+  TableColumnNotFound: 4002,
+  TableColumnExists: 4003,
+  DatabaseNotFound: 4004,
+  RegionNotFound: 4005,
+  RegionAlreadyExists: 4006,
+  RegionReadonly: 4007,
+  DatabaseAlreadyExists: 4008,
+  TypeConflict: 4009,
+  StorageUnavailable: 5000,
+  RequestOutdated: 5001,
+  ResourcesExhausted: 6000,
+  RateLimited: 6001,
+  PayloadTooLarge: 6002,
+} as const;
+export type StatusCode = (typeof StatusCode)[keyof typeof StatusCode];
+
+const codeNames = new Map<number, string>(Object.entries(StatusCode).map(([k, v]) => [v, k]));
+export function statusName(code: number): string {
+  return codeNames.get(code) ?? 'Unknown';
+}
+
+/** True when the code is the caller's mistake (HTTP 4xx), false when it is EddyDB's fault (5xx). */
+export function isUserError(code: number): boolean {
+  return (code >= 1004 && code < 1006) || code === 1001 || (code >= 2000 && code < 5000) || code === StatusCode.PayloadTooLarge;
+}
+
+export function httpStatusOf(code: number): number {
+  if (code === StatusCode.PayloadTooLarge) return 413;
+  if (code === StatusCode.TableNotFound || code === StatusCode.DatabaseNotFound) return 404;
+  if (isUserError(code)) return 400;
+  if (code === StatusCode.StorageUnavailable || code === StatusCode.RateLimited) return 503;
+  return 500;
+}
+
+/** A position in a text input: 1-based line and column, or a row index for batches. */
+export interface Position {
+  line?: number;
+  column?: number;
+  row?: number;
+  offset?: number;
+}
+
+export function formatPosition(p: Position | undefined): string {
+  if (!p) return '';
+  if (p.line !== undefined) return ` at line ${p.line}${p.column !== undefined ? `, column ${p.column}` : ''}`;
+  if (p.row !== undefined) return ` at row ${p.row}`;
+  if (p.offset !== undefined) return ` at byte ${p.offset}`;
+  return '';
+}
+
+/** Base error: a status code, a message that names the problem, and where it is. */
+export class EddyError extends Error {
+  readonly code: number;
+  readonly position?: Position;
+  constructor(code: number, message: string, options?: { position?: Position; cause?: unknown }) {
+    super(message + formatPosition(options?.position), options?.cause !== undefined ? { cause: options.cause } : undefined);
+    this.name = new.target.name;
+    this.code = code;
+    if (options?.position) this.position = options.position;
+  }
+  toWire(): WireError {
+    return { code: this.code, name: statusName(this.code), message: this.message };
+  }
+}
+
+export class ParseError extends EddyError {
+  constructor(message: string, position: Position) {
+    super(StatusCode.InvalidSyntax, message, { position });
+  }
+}
+export class InvalidArgumentError extends EddyError {
+  constructor(message: string, position?: Position) {
+    super(StatusCode.InvalidArguments, message, position ? { position } : undefined);
+  }
+}
+export class TypeConflictError extends EddyError {
+  constructor(message: string, position?: Position) {
+    super(StatusCode.TypeConflict, message, position ? { position } : undefined);
+  }
+}
+export class TableNotFoundError extends EddyError {
+  constructor(db: string, table: string) {
+    super(StatusCode.TableNotFound, `Table not found: ${db}.${table}`);
+  }
+}
+export class DatabaseNotFoundError extends EddyError {
+  constructor(db: string) {
+    super(StatusCode.DatabaseNotFound, `Database not found: ${db}`);
+  }
+}
+export class PayloadTooLargeError extends EddyError {
+  constructor(size: number, limit: number) {
+    super(StatusCode.PayloadTooLarge, `Payload of ${size} bytes exceeds the limit of ${limit} bytes`);
+  }
+}
+export class StorageError extends EddyError {
+  constructor(message: string, cause?: unknown) {
+    super(StatusCode.StorageUnavailable, message, cause !== undefined ? { cause } : undefined);
+  }
+}
+export class InternalError extends EddyError {
+  constructor(message: string, cause?: unknown) {
+    super(StatusCode.Internal, message, cause !== undefined ? { cause } : undefined);
+  }
+}
+
+/** The shape of an error on the wire (NATS replies, HTTP bodies). */
+export interface WireError {
+  code: number;
+  name: string;
+  message: string;
+}
+
+export function toWireError(e: unknown): WireError {
+  if (e instanceof EddyError) return e.toWire();
+  const msg = e instanceof Error ? e.message : String(e);
+  return { code: StatusCode.Internal, name: 'Internal', message: msg };
+}
+
+export function fromWireError(w: WireError): EddyError {
+  return new EddyError(w.code, w.message);
+}

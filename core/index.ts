@@ -1,0 +1,6 @@
+// Public face of core/: pure code shared by every other folder.
+export * from './errors.ts';
+export * from './clock.ts';
+export * from './subjects.ts';
+export * from './schema.ts';
+export * from './batch.ts';

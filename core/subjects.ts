@@ -1,0 +1,68 @@
+// Every NATS subject, stream and bucket name EddyDB uses is spelled here and nowhere else.
+
+/** Encodes a name (database, table, flow) as one subject token: characters NATS treats specially become ~XX. */
+export function token(name: string): string {
+  return name.replace(/[^A-Za-z0-9_\-]/g, (c) => {
+    const code = c.codePointAt(0)!;
+    return code < 256 ? '~' + code.toString(16).padStart(2, '0') : '~u' + code.toString(16).padStart(6, '0');
+  });
+}
+
+/** Inverse of token(). */
+export function untoken(tok: string): string {
+  return tok.replace(/~u([0-9a-f]{6})|~([0-9a-f]{2})/g, (_, u: string | undefined, b: string | undefined) =>
+    String.fromCodePoint(parseInt((u ?? b)!, 16)),
+  );
+}
+
+export const Streams = {
+  ingest: 'EDDY_INGEST',
+  wal: 'EDDY_WAL',
+  flowOut: 'EDDY_FLOW_OUT',
+} as const;
+
+export const Buckets = {
+  catalog: 'eddy_catalog',
+  nodes: 'eddy_nodes',
+  flowState: 'eddy_flow_state',
+  segments: 'eddy_segments',
+} as const;
+
+export const RegionOps = {
+  write: 'write',
+  scan: 'scan',
+  flush: 'flush',
+  compact: 'compact',
+  stats: 'stats',
+  truncate: 'truncate',
+  close: 'close',
+} as const;
+export type RegionOp = (typeof RegionOps)[keyof typeof RegionOps];
+
+export const Subjects = {
+  write: (db: string) => `eddy.write.${token(db)}`,
+  writeTable: (db: string, table: string) => `eddy.write.${token(db)}.${token(table)}`,
+  writeAll: 'eddy.write.>',
+  ingest: (db: string) => `eddy.ingest.${token(db)}`,
+  ingestTable: (db: string, table: string) => `eddy.ingest.${token(db)}.${token(table)}`,
+  ingestAll: 'eddy.ingest.>',
+  errors: (db: string) => `eddy.errors.${token(db)}`,
+  region: (regionId: string, op: RegionOp) => `eddy.region.${regionId}.${op}`,
+  regionAll: (regionId: string) => `eddy.region.${regionId}.*`,
+  wal: (regionId: string) => `eddy.wal.${regionId}`,
+  walAll: 'eddy.wal.>',
+  changes: (db: string, table: string) => `eddy.changes.${token(db)}.${token(table)}`,
+  flow: (db: string, flow: string) => `eddy.flow.${token(db)}.${token(flow)}`,
+  flowAll: 'eddy.flow.>',
+  meta: (op: string) => `eddy.meta.${op}`,
+} as const;
+
+/** Splits `eddy.write.<db>[.<table>]` / `eddy.ingest.<db>[.<table>]` into its names. */
+export function parseWriteSubject(subject: string): { kind: 'write' | 'ingest'; db: string; table?: string } | null {
+  const parts = subject.split('.');
+  if (parts[0] !== 'eddy' || (parts[1] !== 'write' && parts[1] !== 'ingest')) return null;
+  if (parts.length !== 3 && parts.length !== 4) return null;
+  const out: { kind: 'write' | 'ingest'; db: string; table?: string } = { kind: parts[1], db: untoken(parts[2]!) };
+  if (parts.length === 4) out.table = untoken(parts[3]!);
+  return out;
+}

@@ -1,0 +1,2 @@
+// Public face of storage/: memtable, Arrow IPC segments, manifest, compaction.
+export {};

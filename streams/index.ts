@@ -1,0 +1,2 @@
+// Public face of streams/: RxJS dataflow graphs for flows.
+export {};
