@@ -1,0 +1,6 @@
+// Public face of the SQL front end: lexer, AST types, parser entry points and the column-name printer.
+export * from './ast.ts';
+export { tokenize, describeToken } from './lexer.ts';
+export type { Token, TokenKind } from './lexer.ts';
+export { parseSql, parseExpr } from './parser.ts';
+export { exprToSql } from './print.ts';

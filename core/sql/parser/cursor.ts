@@ -1,0 +1,159 @@
+// Token cursor shared by the parser modules: lookahead, keyword matching and positioned errors.
+import { ParseError } from '../../errors.ts';
+import { describeToken, type SourcePos, type Token } from '../lexer.ts';
+import type { Ident } from '../ast.ts';
+
+/**
+ * Words that never start a column reference and never serve as an implicit alias (`SELECT a b`).
+ * Everything else (including non-reserved keywords such as `ts`, `value`, `time`) is an identifier
+ * wherever an identifier is expected, as in GreptimeDB's sqlparser dialect.
+ */
+export const RESERVED = new Set([
+  'SELECT', 'FROM', 'WHERE', 'GROUP', 'HAVING', 'ORDER', 'LIMIT', 'OFFSET', 'UNION', 'EXCEPT', 'INTERSECT',
+  'JOIN', 'INNER', 'LEFT', 'RIGHT', 'FULL', 'CROSS', 'NATURAL', 'OUTER', 'ON', 'USING', 'AND', 'OR', 'NOT',
+  'WHEN', 'THEN', 'ELSE', 'END', 'AS', 'BY', 'ALIGN', 'RANGE', 'FILL', 'WITH', 'INTO', 'VALUES', 'SET',
+  'IS', 'IN', 'BETWEEN', 'LIKE', 'ILIKE', 'CASE', 'DISTINCT', 'ALL', 'WINDOW', 'FETCH', 'QUALIFY', 'LATERAL',
+  'TO', 'OVER', 'FILTER', 'EXPLAIN', 'ANALYZE', 'CREATE', 'DROP', 'ALTER', 'INSERT', 'DELETE', 'ESCAPE',
+]);
+
+/** Words that cannot be used as an implicit table alias (`FROM t x`), on top of RESERVED. */
+const TABLE_ALIAS_STOP = new Set(['SEMI', 'ANTI', 'PARTITION', 'SINK', 'EXPIRE', 'COMMENT', 'EVAL']);
+
+export class Cursor {
+  i = 0;
+  constructor(
+    readonly text: string,
+    readonly tokens: Token[],
+  ) {}
+
+  peek(k = 0): Token {
+    return this.tokens[Math.min(this.i + k, this.tokens.length - 1)]!;
+  }
+  next(): Token {
+    const t = this.peek();
+    if (t.kind !== 'eof') this.i++;
+    return t;
+  }
+  /** The last consumed token. */
+  prev(): Token {
+    return this.tokens[Math.max(0, this.i - 1)]!;
+  }
+  atEnd(): boolean {
+    const t = this.peek();
+    return t.kind === 'eof' || (t.kind === 'op' && t.value === ';');
+  }
+
+  isKw(word: string, k = 0): boolean {
+    const t = this.peek(k);
+    return t.kind === 'word' && t.upper === word;
+  }
+  /** True when the next tokens are exactly these keywords. */
+  isKws(...words: string[]): boolean {
+    return words.every((w, k) => this.isKw(w, k));
+  }
+  eatKw(...words: string[]): boolean {
+    if (!this.isKws(...words)) return false;
+    this.i += words.length;
+    return true;
+  }
+  expectKw(...words: string[]): Token {
+    const t = this.peek();
+    for (const w of words) {
+      if (!this.isKw(w)) throw this.error(words.join(' '));
+      this.next();
+    }
+    return t;
+  }
+  isOp(op: string, k = 0): boolean {
+    const t = this.peek(k);
+    return t.kind === 'op' && t.value === op;
+  }
+  eatOp(op: string): boolean {
+    if (!this.isOp(op)) return false;
+    this.next();
+    return true;
+  }
+  expectOp(op: string): Token {
+    if (!this.isOp(op)) throw this.error(op);
+    return this.next();
+  }
+
+  /** A ParseError "Expected <expected>, found <token>" at the token. */
+  error(expected: string, t: Token = this.peek()): ParseError {
+    return new ParseError(`Expected ${expected}, found ${describeToken(t)}`, { line: t.line, column: t.column, offset: t.offset });
+  }
+  errorAt(message: string, p: SourcePos): ParseError {
+    return new ParseError(message, { line: p.line, column: p.column, offset: p.offset });
+  }
+
+  pos(t: Token = this.peek()): SourcePos {
+    return { offset: t.offset, line: t.line, column: t.column };
+  }
+
+  /** Is the next token usable as an identifier (quoted, or a non-reserved word)? */
+  isIdent(k = 0): boolean {
+    const t = this.peek(k);
+    return t.kind === 'qident' || (t.kind === 'word' && !RESERVED.has(t.upper));
+  }
+  /** An identifier; `allowReserved` accepts any word (after a dot, or where the grammar is unambiguous). */
+  ident(what = 'an identifier', allowReserved = false): Ident {
+    const t = this.peek();
+    if (t.kind === 'qident') {
+      this.next();
+      return { value: t.value, quote: t.quote as '"' | '`', pos: this.pos(t) };
+    }
+    if (t.kind === 'word' && (allowReserved || !RESERVED.has(t.upper))) {
+      this.next();
+      return { value: t.value, pos: this.pos(t) };
+    }
+    throw this.error(what);
+  }
+  /** a, a.b, a.b.c */
+  objectName(what = 'a name'): Ident[] {
+    const parts = [this.ident(what)];
+    while (this.isOp('.')) {
+      this.next();
+      parts.push(this.ident(what, true));
+    }
+    return parts;
+  }
+  /** An implicit alias is allowed if the word is not reserved and not a table-level keyword. */
+  isTableAliasCandidate(): boolean {
+    const t = this.peek();
+    if (t.kind === 'qident') return true;
+    return t.kind === 'word' && !RESERVED.has(t.upper) && !TABLE_ALIAS_STOP.has(t.upper);
+  }
+
+  /** A comma-separated list, at least one element. */
+  commaList<T>(item: () => T): T[] {
+    const out = [item()];
+    while (this.eatOp(',')) out.push(item());
+    return out;
+  }
+  /** ( item, ... ) with an optional trailing comma; empty allowed when `allowEmpty`. */
+  parenList<T>(item: () => T, allowEmpty = false): T[] {
+    this.expectOp('(');
+    const out: T[] = [];
+    if (this.isOp(')') && allowEmpty) {
+      this.next();
+      return out;
+    }
+    for (;;) {
+      out.push(item());
+      if (this.eatOp(',')) {
+        if (this.isOp(')')) break;
+        continue;
+      }
+      break;
+    }
+    this.expectOp(')');
+    return out;
+  }
+  /** A string literal's value. */
+  string(what = 'a string literal'): string {
+    const t = this.peek();
+    if (t.kind !== 'string') throw this.error(what);
+    this.next();
+    return t.value;
+  }
+}

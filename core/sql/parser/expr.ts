@@ -1,0 +1,430 @@
+// Expression parser (Pratt): precedence climbing over binary, postfix (IS, IN, ::, RANGE) and prefix operators.
+import type { BinaryOp, Expr, FunctionCall, Ident, OrderByItem, SourcePos, WindowFrame, WindowFrameBound, WindowSpec } from '../ast.ts';
+import { RESERVED, type Cursor } from './cursor.ts';
+import { parseDataType } from './types.ts';
+import { parseQuery, parseOrderByList } from './select.ts';
+
+/** Binding powers, as in sqlparser-rs (which GreptimeDB uses): higher binds tighter. */
+export const Prec = {
+  OR: 5,
+  AND: 10,
+  NOT: 15,
+  IS: 17,
+  LIKE: 19,
+  CMP: 20,
+  PIPE: 21,
+  CARET: 22,
+  AMP: 23,
+  ADD: 30,
+  MUL: 40,
+  UNARY: 45,
+  POSTFIX: 50,
+} as const;
+
+export const BINARY_PREC: Record<BinaryOp, number> = {
+  OR: Prec.OR, AND: Prec.AND,
+  '=': Prec.CMP, '!=': Prec.CMP, '<>': Prec.CMP, '<': Prec.CMP, '<=': Prec.CMP, '>': Prec.CMP, '>=': Prec.CMP,
+  '~': Prec.CMP, '!~': Prec.CMP, '~*': Prec.CMP, '!~*': Prec.CMP,
+  '|': Prec.PIPE, '^': Prec.CARET, '#': Prec.CARET, '<<': Prec.CARET, '>>': Prec.CARET, '&': Prec.AMP,
+  '+': Prec.ADD, '-': Prec.ADD,
+  '*': Prec.MUL, '/': Prec.MUL, '%': Prec.MUL, '||': Prec.MUL,
+};
+
+const INTERVAL_UNITS = new Set([
+  'YEAR', 'YEARS', 'MONTH', 'MONTHS', 'WEEK', 'WEEKS', 'DAY', 'DAYS', 'HOUR', 'HOURS', 'MINUTE', 'MINUTES',
+  'SECOND', 'SECONDS', 'MILLISECOND', 'MILLISECONDS', 'MICROSECOND', 'MICROSECONDS', 'NANOSECOND', 'NANOSECONDS',
+  'QUARTER', 'DECADE', 'CENTURY', 'MILLENNIUM',
+]);
+const TYPED_STRING_TYPES = new Set(['TIMESTAMP', 'DATE', 'TIME', 'DATETIME']);
+const NO_PAREN_FUNCTIONS = new Set(['CURRENT_TIMESTAMP', 'CURRENT_DATE', 'CURRENT_TIME', 'LOCALTIMESTAMP', 'LOCALTIME']);
+
+export function parseExpr(p: Cursor, minPrec = 0): Expr {
+  let left = parsePrefix(p);
+  for (;;) {
+    const prec = nextPrecedence(p);
+    if (prec <= minPrec) return left;
+    left = parseInfix(p, left, prec);
+  }
+}
+
+function binaryOpAt(p: Cursor): BinaryOp | undefined {
+  const t = p.peek();
+  if (t.kind === 'op') return t.value in BINARY_PREC ? (t.value as BinaryOp) : t.value === '==' ? '=' : undefined;
+  if (t.kind === 'word' && (t.upper === 'AND' || t.upper === 'OR')) return t.upper;
+  return undefined;
+}
+
+function nextPrecedence(p: Cursor): number {
+  const t = p.peek();
+  if (t.kind === 'op') {
+    if (t.value === '::' || t.value === '[') return Prec.POSTFIX;
+    const op = binaryOpAt(p);
+    return op ? BINARY_PREC[op] : 0;
+  }
+  if (t.kind !== 'word') return 0;
+  switch (t.upper) {
+    case 'AND': return Prec.AND;
+    case 'OR': return Prec.OR;
+    case 'IS': return Prec.IS;
+    case 'IN': case 'BETWEEN': return Prec.CMP;
+    case 'LIKE': case 'ILIKE': return Prec.LIKE;
+    case 'NOT': {
+      const n = p.peek(1);
+      if (n.kind !== 'word') return 0;
+      if (n.upper === 'IN' || n.upper === 'BETWEEN') return Prec.CMP;
+      if (n.upper === 'LIKE' || n.upper === 'ILIKE') return Prec.LIKE;
+      return 0;
+    }
+    // RANGE binds like a postfix operator: `2 * min(v) RANGE '5s'` ranges only min(v).
+    case 'RANGE': return Prec.POSTFIX;
+    default: return 0;
+  }
+}
+
+function parseInfix(p: Cursor, left: Expr, prec: number): Expr {
+  const t = p.peek();
+  const pos = left.pos;
+  if (t.kind === 'op' && t.value === '::') {
+    p.next();
+    return { type: 'cast', expr: left, dataType: parseDataType(p), syntax: '::', pos };
+  }
+  if (t.kind === 'op' && t.value === '[') {
+    p.next();
+    const index = parseExpr(p);
+    p.expectOp(']');
+    return { type: 'index', expr: left, index, pos };
+  }
+  if (t.kind === 'word' && t.upper === 'RANGE') {
+    p.next();
+    const range = parseRangeDuration(p);
+    const fill = p.eatKw('FILL') ? parseFill(p) : undefined;
+    return fill === undefined ? { type: 'range', expr: left, range, pos } : { type: 'range', expr: left, range, fill, pos };
+  }
+  if (t.kind === 'word' && t.upper === 'IS') {
+    p.next();
+    const negated = p.eatKw('NOT');
+    if (p.eatKw('DISTINCT', 'FROM')) return { type: 'is_distinct', left, right: parseExpr(p, Prec.IS), negated, pos };
+    const n = p.peek();
+    if (n.kind === 'word' && (n.upper === 'NULL' || n.upper === 'TRUE' || n.upper === 'FALSE' || n.upper === 'UNKNOWN')) {
+      p.next();
+      return { type: 'is', expr: left, negated, test: n.upper, pos };
+    }
+    throw p.error('NULL, TRUE, FALSE, UNKNOWN or DISTINCT FROM after IS');
+  }
+  const negated = p.eatKw('NOT');
+  if (p.eatKw('IN')) {
+    p.expectOp('(');
+    if (p.isKw('SELECT') || p.isKw('WITH')) {
+      const query = parseQuery(p);
+      p.expectOp(')');
+      return { type: 'in_subquery', expr: left, query, negated, pos };
+    }
+    const list = p.isOp(')') ? [] : p.commaList(() => parseExpr(p));
+    p.expectOp(')');
+    return { type: 'in_list', expr: left, list, negated, pos };
+  }
+  if (p.eatKw('BETWEEN')) {
+    const low = parseExpr(p, Prec.CMP);
+    p.expectKw('AND');
+    const high = parseExpr(p, Prec.CMP);
+    return { type: 'between', expr: left, low, high, negated, pos };
+  }
+  if (p.isKw('LIKE') || p.isKw('ILIKE')) {
+    const caseInsensitive = p.next().upper === 'ILIKE';
+    const pattern = parseExpr(p, Prec.LIKE);
+    const like: Expr = { type: 'like', expr: left, pattern, negated, caseInsensitive, pos };
+    if (p.eatKw('ESCAPE')) like.escape = parsePrefix(p);
+    return like;
+  }
+  if (negated) throw p.error('IN, BETWEEN, LIKE or ILIKE after NOT');
+  const op = binaryOpAt(p)!;
+  p.next();
+  return { type: 'binary', op, left, right: parseExpr(p, prec), pos };
+}
+
+/** RANGE and ALIGN durations: a string ('5m'), a number, or a parenthesised expression. */
+export function parseRangeDuration(p: Cursor): Expr {
+  const t = p.peek();
+  if (t.kind === 'string') {
+    p.next();
+    return { type: 'string', value: t.value, pos: p.pos(t) };
+  }
+  if (t.kind === 'number') {
+    p.next();
+    return { type: 'number', value: t.value, pos: p.pos(t) };
+  }
+  if (t.kind === 'op' && t.value === '(') {
+    p.next();
+    const e = parseExpr(p);
+    p.expectOp(')');
+    return e;
+  }
+  if (t.kind === 'word' && t.upper === 'INTERVAL') return parsePrefix(p);
+  throw p.error("a duration ('5m' or (INTERVAL ...))");
+}
+
+/** FILL PREV | LINEAR | NULL | <number> | '<value>': kept as text, keywords upper-cased. */
+export function parseFill(p: Cursor): string {
+  const t = p.peek();
+  if (t.kind === 'word') {
+    p.next();
+    return t.upper;
+  }
+  if (t.kind === 'number' || t.kind === 'string') {
+    p.next();
+    return t.value;
+  }
+  if (t.kind === 'op' && (t.value === '-' || t.value === '+') && p.peek(1).kind === 'number') {
+    p.next();
+    return (t.value === '-' ? '-' : '') + p.next().value;
+  }
+  throw p.error('a FILL option (PREV, LINEAR, NULL or a number)');
+}
+
+function parsePrefix(p: Cursor): Expr {
+  const t = p.peek();
+  const pos = p.pos(t);
+  switch (t.kind) {
+    case 'number':
+      p.next();
+      return { type: 'number', value: t.value, pos };
+    case 'string':
+      p.next();
+      return { type: 'string', value: t.value, pos };
+    case 'qident':
+      return parseNameOrCall(p);
+    case 'op':
+      return parseOpPrefix(p);
+    case 'word':
+      return parseWordPrefix(p);
+    default:
+      throw p.error('an expression');
+  }
+}
+
+function parseOpPrefix(p: Cursor): Expr {
+  const t = p.peek();
+  const pos = p.pos(t);
+  switch (t.value) {
+    case '-':
+    case '+':
+    case '~':
+      p.next();
+      return { type: 'unary', op: t.value, expr: parseExpr(p, Prec.UNARY), pos };
+    case '(': {
+      p.next();
+      if (p.isKw('SELECT') || p.isKw('WITH')) {
+        const query = parseQuery(p);
+        p.expectOp(')');
+        return { type: 'subquery', query, pos };
+      }
+      const first = parseExpr(p);
+      if (p.isOp(',')) {
+        const elements = [first];
+        while (p.eatOp(',')) elements.push(parseExpr(p));
+        p.expectOp(')');
+        return { type: 'tuple', elements, pos };
+      }
+      p.expectOp(')');
+      return first;
+    }
+    case '[': {
+      p.next();
+      const elements = p.isOp(']') ? [] : p.commaList(() => parseExpr(p));
+      p.expectOp(']');
+      return { type: 'array', elements, pos };
+    }
+    default:
+      throw p.error('an expression');
+  }
+}
+
+function parseWordPrefix(p: Cursor): Expr {
+  const t = p.peek();
+  const pos = p.pos(t);
+  const nextIsParen = p.isOp('(', 1);
+  switch (t.upper) {
+    case 'NULL':
+      p.next();
+      return { type: 'null', pos };
+    case 'TRUE':
+    case 'FALSE':
+      p.next();
+      return { type: 'boolean', value: t.upper === 'TRUE', pos };
+    case 'NOT':
+      p.next();
+      if (p.eatKw('EXISTS')) return parseExists(p, pos, true);
+      return { type: 'unary', op: 'NOT', expr: parseExpr(p, Prec.NOT), pos };
+    case 'EXISTS':
+      if (!nextIsParen) break;
+      p.next();
+      return parseExists(p, pos, false);
+    case 'CASE':
+      return parseCase(p);
+    case 'CAST':
+    case 'TRY_CAST': {
+      if (!nextIsParen) break;
+      p.next();
+      p.expectOp('(');
+      const expr = parseExpr(p);
+      p.expectKw('AS');
+      const dataType = parseDataType(p);
+      p.expectOp(')');
+      return { type: 'cast', expr, dataType, syntax: t.upper === 'CAST' ? 'cast' : 'try_cast', pos };
+    }
+    case 'INTERVAL': {
+      if (nextIsParen) break;
+      p.next();
+      const value = parsePrefix(p);
+      const u = p.peek();
+      if (u.kind === 'word' && INTERVAL_UNITS.has(u.upper)) {
+        p.next();
+        return { type: 'interval', value, unit: u.upper, pos };
+      }
+      return { type: 'interval', value, pos };
+    }
+    case 'EXTRACT': {
+      if (!nextIsParen) break;
+      p.next();
+      p.expectOp('(');
+      const f = p.next();
+      if (f.kind !== 'word' && f.kind !== 'string') throw p.error('a date part', f);
+      p.expectKw('FROM');
+      const expr = parseExpr(p);
+      p.expectOp(')');
+      return { type: 'extract', field: f.kind === 'word' ? f.upper : f.value.toUpperCase(), expr, pos };
+    }
+  }
+  if (TYPED_STRING_TYPES.has(t.upper) && p.peek(1).kind === 'string') {
+    const dataType = parseDataType(p);
+    return { type: 'typed_string', dataType, value: p.string(), pos };
+  }
+  if (NO_PAREN_FUNCTIONS.has(t.upper) && !nextIsParen) {
+    p.next();
+    return { type: 'function', name: [{ value: t.value, pos }], args: [], distinct: false, noParens: true, pos };
+  }
+  if (RESERVED.has(t.upper) && !nextIsParen) throw p.error('an expression');
+  return parseNameOrCall(p);
+}
+
+function parseExists(p: Cursor, pos: SourcePos, negated: boolean): Expr {
+  p.expectOp('(');
+  const query = parseQuery(p);
+  p.expectOp(')');
+  return { type: 'exists', query, negated, pos };
+}
+
+function parseCase(p: Cursor): Expr {
+  const pos = p.pos();
+  p.expectKw('CASE');
+  const operand = p.isKw('WHEN') ? undefined : parseExpr(p);
+  const whens: { when: Expr; then: Expr }[] = [];
+  while (p.eatKw('WHEN')) {
+    const when = parseExpr(p);
+    p.expectKw('THEN');
+    whens.push({ when, then: parseExpr(p) });
+  }
+  if (whens.length === 0) throw p.error('WHEN');
+  const els = p.eatKw('ELSE') ? parseExpr(p) : undefined;
+  p.expectKw('END');
+  const c: Expr = { type: 'case', whens, pos };
+  if (operand) c.operand = operand;
+  if (els) c.else = els;
+  return c;
+}
+
+/** a, t.a, db.t.a, t.*, f(...), schema.f(...) */
+function parseNameOrCall(p: Cursor): Expr {
+  const pos = p.pos();
+  const path: Ident[] = [p.ident('an expression', true)];
+  while (p.isOp('.')) {
+    p.next();
+    if (p.isOp('*')) {
+      p.next();
+      return { type: 'wildcard', qualifier: path, pos };
+    }
+    path.push(p.ident('a column name', true));
+  }
+  if (p.isOp('(')) return parseCall(p, path, pos);
+  return { type: 'column', path, pos };
+}
+
+function parseCall(p: Cursor, name: Ident[], pos: SourcePos): FunctionCall {
+  p.expectOp('(');
+  const call: FunctionCall = { type: 'function', name, args: [], distinct: false, pos };
+  if (p.eatKw('DISTINCT')) call.distinct = true;
+  else p.eatKw('ALL');
+  if (!p.isOp(')')) {
+    for (;;) {
+      if (p.isOp('*') && (p.isOp(')', 1) || p.isOp(',', 1))) {
+        call.args.push({ type: 'wildcard', pos: p.pos(p.next()) });
+      } else {
+        call.args.push(parseExpr(p));
+      }
+      if (!p.eatOp(',')) break;
+    }
+    if (p.isKws('ORDER', 'BY')) {
+      p.i += 2;
+      call.orderBy = parseOrderByList(p);
+    }
+  }
+  p.expectOp(')');
+  if (p.isKws('WITHIN', 'GROUP')) {
+    p.i += 2;
+    p.expectOp('(');
+    p.expectKw('ORDER', 'BY');
+    call.withinGroup = parseOrderByList(p);
+    p.expectOp(')');
+  }
+  if (p.isKw('FILTER') && p.isOp('(', 1)) {
+    p.i += 2;
+    p.expectKw('WHERE');
+    call.filter = parseExpr(p);
+    p.expectOp(')');
+  }
+  if (p.eatKw('OVER')) call.over = parseWindowSpec(p);
+  return call;
+}
+
+function parseWindowSpec(p: Cursor): WindowSpec {
+  if (!p.isOp('(')) return { name: p.ident('a window name or ('), partitionBy: [], orderBy: [] };
+  p.expectOp('(');
+  const spec: WindowSpec = { partitionBy: [], orderBy: [] };
+  if (p.isIdent() && !p.isKw('PARTITION') && !p.isKw('ROWS') && !p.isKw('GROUPS')) spec.name = p.ident();
+  if (p.eatKw('PARTITION', 'BY')) spec.partitionBy = p.commaList(() => parseExpr(p));
+  if (p.eatKw('ORDER', 'BY')) spec.orderBy = parseOrderByList(p);
+  if (p.isKw('ROWS') || p.isKw('RANGE') || p.isKw('GROUPS')) spec.frame = parseFrame(p);
+  p.expectOp(')');
+  return spec;
+}
+
+function parseFrame(p: Cursor): WindowFrame {
+  const units = p.next().upper as WindowFrame['units'];
+  if (p.eatKw('BETWEEN')) {
+    const start = parseBound(p);
+    p.expectKw('AND');
+    return { units, start, end: parseBound(p) };
+  }
+  return { units, start: parseBound(p) };
+}
+
+function parseBound(p: Cursor): WindowFrameBound {
+  if (p.eatKw('CURRENT', 'ROW')) return { kind: 'current_row' };
+  if (p.eatKw('UNBOUNDED', 'PRECEDING')) return { kind: 'unbounded_preceding' };
+  if (p.eatKw('UNBOUNDED', 'FOLLOWING')) return { kind: 'unbounded_following' };
+  const offset = parsePrefix(p);
+  if (p.eatKw('PRECEDING')) return { kind: 'preceding', offset };
+  if (p.eatKw('FOLLOWING')) return { kind: 'following', offset };
+  throw p.error('PRECEDING or FOLLOWING');
+}
+
+/** Order-by item: expr [ASC|DESC] [NULLS FIRST|LAST]. */
+export function parseOrderByItem(p: Cursor): OrderByItem {
+  const pos = p.pos();
+  const item: OrderByItem = { expr: parseExpr(p), pos };
+  if (p.eatKw('ASC')) item.asc = true;
+  else if (p.eatKw('DESC')) item.asc = false;
+  if (p.eatKw('NULLS', 'FIRST')) item.nullsFirst = true;
+  else if (p.eatKw('NULLS', 'LAST')) item.nullsFirst = false;
+  return item;
+}

@@ -1,0 +1,130 @@
+// DML and utility statements: INSERT, DELETE, SHOW, DESCRIBE, USE, EXPLAIN, ADMIN, SET, TQL.
+import type { Query, ShowKind, SourcePos, Statement, TqlSource } from '../ast.ts';
+import type { Cursor } from './cursor.ts';
+import { ddlName } from './ddl.ts';
+import { parseExpr } from './expr.ts';
+import { parseQuery, parseValues } from './select.ts';
+
+type Base = { span: { start: number; end: number; text: string }; pos: SourcePos };
+
+export function parseInsert(p: Cursor, base: Base): Statement {
+  const replace = p.next().upper === 'REPLACE';
+  p.expectKw('INTO');
+  p.eatKw('TABLE');
+  const table = p.objectName('a table name');
+  let columns: import('../ast.ts').Ident[] = [];
+  if (p.isOp('(') && !p.isKw('SELECT', 1) && !p.isKw('WITH', 1)) columns = p.parenList(() => p.ident('a column name'), true);
+  let source: Query;
+  if (p.isKw('VALUES')) {
+    const pos = p.pos();
+    source = { type: 'query', body: parseValues(p), orderBy: [], pos };
+  } else if (p.isKw('SELECT') || p.isKw('WITH') || p.isOp('(')) {
+    source = parseQuery(p);
+  } else throw p.error('VALUES or SELECT');
+  return { type: 'insert', replace, table, columns, source, ...base };
+}
+
+export function parseDelete(p: Cursor, base: Base): Statement {
+  p.expectKw('DELETE');
+  p.expectKw('FROM');
+  const table = p.objectName('a table name');
+  const d: Statement = { type: 'delete', table, ...base };
+  if (p.eatKw('WHERE')) d.where = parseExpr(p);
+  return d;
+}
+
+export function parseDescribe(p: Cursor, base: Base): Statement {
+  p.next();
+  p.eatKw('TABLE');
+  return { type: 'describe', table: p.objectName('a table name'), ...base };
+}
+
+export function parseUse(p: Cursor, base: Base): Statement {
+  p.expectKw('USE');
+  const t = p.peek();
+  if (t.kind === 'string') {
+    p.next();
+    return { type: 'use', database: { value: t.value, quote: "'", pos: p.pos(t) }, ...base };
+  }
+  return { type: 'use', database: p.ident('a database name', true), ...base };
+}
+
+export function parseAdmin(p: Cursor, base: Base): Statement {
+  p.expectKw('ADMIN');
+  const e = parseExpr(p);
+  if (e.type !== 'function') throw p.errorAt('Expected a function call after ADMIN', e.pos);
+  return { type: 'admin', call: e, ...base };
+}
+
+export function parseSet(p: Cursor, base: Base): Statement {
+  p.expectKw('SET');
+  p.eatKw('SESSION') || p.eatKw('LOCAL') || p.eatKw('GLOBAL');
+  const name = p.objectName('a variable name');
+  if (!p.eatOp('=')) p.expectKw('TO');
+  const value = p.commaList(() => parseExpr(p));
+  return { type: 'set', name, value, ...base };
+}
+
+/** TQL EVAL|EXPLAIN|ANALYZE [(start, end, step [, lookback])] <promql>: the PromQL is kept as source text. */
+export function parseTql(p: Cursor, base: Base): Statement {
+  return { ...parseTqlSource(p), ...base };
+}
+
+export function parseTqlSource(p: Cursor): TqlSource {
+  const pos = p.pos();
+  p.expectKw('TQL');
+  const k = p.peek();
+  const kind = k.kind === 'word' ? (['EVAL', 'EVALUATE', 'EXPLAIN', 'ANALYZE'] as const).find((x) => x === k.upper) : undefined;
+  if (!kind) throw p.error('EVAL, EXPLAIN or ANALYZE after TQL');
+  p.next();
+  if (kind === 'EXPLAIN' || kind === 'ANALYZE') p.eatKw('VERBOSE');
+  const params = p.isOp('(') ? p.parenList(() => parseExpr(p)) : [];
+  const start = p.peek().offset;
+  while (!p.atEnd()) p.next();
+  const promql = p.text.slice(start, p.prev().end > start ? p.prev().end : start).trim();
+  return { type: 'tql', kind: kind === 'EVALUATE' ? 'EVAL' : kind, params, promql, pos };
+}
+
+const SIMPLE_SHOW: Record<string, ShowKind> = {
+  DATABASES: 'DATABASES', SCHEMAS: 'DATABASES', TABLES: 'TABLES', FLOWS: 'FLOWS', VIEWS: 'VIEWS',
+  VARIABLES: 'VARIABLES', STATUS: 'STATUS', PROCESSLIST: 'PROCESSLIST', CHARSET: 'CHARSET', COLLATION: 'COLLATION',
+  TRIGGERS: 'TRIGGERS',
+};
+
+export function parseShow(p: Cursor, base: Base): Statement {
+  p.expectKw('SHOW');
+  const full = p.eatKw('FULL');
+  const s: Statement = { type: 'show', kind: 'TABLES', full, ...base };
+  const t = p.peek();
+  if (p.eatKw('CREATE')) {
+    const what = p.next();
+    const kinds: Record<string, ShowKind> = { TABLE: 'CREATE TABLE', FLOW: 'CREATE FLOW', VIEW: 'CREATE VIEW', DATABASE: 'CREATE DATABASE', SCHEMA: 'CREATE DATABASE' };
+    const kind = what.kind === 'word' ? kinds[what.upper] : undefined;
+    if (!kind) throw p.error('TABLE, FLOW, VIEW or DATABASE after SHOW CREATE', what);
+    s.kind = kind;
+    s.target = ddlName(p, 'a name');
+    if (p.eatKw('FOR')) s.variant = p.ident('a variant', true).value.toUpperCase();
+    return s;
+  }
+  if (p.eatKw('CHARACTER', 'SET')) s.kind = 'CHARSET';
+  else if (p.eatKw('TABLE', 'STATUS')) s.kind = 'TABLE STATUS';
+  else if (p.eatKw('FLOW', 'STATUS')) s.kind = 'FLOW STATUS';
+  else if (p.eatKw('COLUMNS') || p.eatKw('FIELDS')) {
+    s.kind = 'COLUMNS';
+    if (p.eatKw('FROM') || p.eatKw('IN')) s.target = p.objectName('a table name');
+  } else if (p.eatKw('INDEX') || p.eatKw('INDEXES') || p.eatKw('KEYS') || p.eatKw('REGION')) {
+    s.kind = p.prev().upper === 'REGION' ? 'REGION' : 'INDEX';
+    if (p.eatKw('FROM') || p.eatKw('IN')) s.target = p.objectName('a table name');
+  } else if (t.kind === 'word' && SIMPLE_SHOW[t.upper]) {
+    p.next();
+    s.kind = SIMPLE_SHOW[t.upper]!;
+    if (s.kind === 'VARIABLES' && p.isIdent()) {
+      s.target = p.objectName('a variable name');
+      return s;
+    }
+  } else throw p.error('DATABASES, TABLES, CREATE, COLUMNS, INDEX, FLOWS or VIEWS after SHOW');
+  if (p.eatKw('FROM') || p.eatKw('IN')) s.database = p.objectName('a database name');
+  if (p.eatKw('LIKE')) s.like = p.string('a LIKE pattern');
+  else if (p.eatKw('WHERE')) s.where = parseExpr(p);
+  return s;
+}

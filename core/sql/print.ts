@@ -1,0 +1,3 @@
+// placeholder
+import type { Expr } from './ast.ts';
+export function exprToSql(e: Expr): string { return e.type; }
