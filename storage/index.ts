@@ -1,2 +1,8 @@
-// Public face of storage/: memtable, Arrow IPC segments, manifest, compaction.
-export {};
+// Public face of storage/: the region storage engine (memtable, Arrow IPC segments, manifest, compaction) and IPC helpers.
+export { RegionStore } from './region-store.ts';
+export { batchesToIPC, ipcToBatches, type IpcOptions } from './ipc.ts';
+export { registerCodecs } from './codec.ts';
+export { MANIFEST_FILE } from './manifest.ts';
+export type {
+  ColumnStats, Compression, RegionStats, RegionStoreOptions, ScanRequest, SegmentMeta,
+} from './types.ts';

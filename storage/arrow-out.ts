@@ -1,0 +1,76 @@
+// Turns runs into Arrow record batches with makeData over the typed arrays (no per-value builders).
+import {
+  Bool, Data, Dictionary, Field, Float64, Int32, Int64, makeData, makeVector, RecordBatch, Schema, Struct,
+  TimestampNanosecond, Uint64, Utf8, type DataType as ArrowType,
+} from 'apache-arrow';
+import type { ColumnSchema, DataType, TableSchema } from '../core/index.ts';
+import type { ColumnData, Run } from './types.ts';
+
+/** Arrow type of a column: strings are Dictionary<Utf8, Int32> (id = position in the table schema). */
+export function arrowTypeOf(type: DataType, dictId: number): ArrowType {
+  switch (type) {
+    case 'float64': return new Float64();
+    case 'int64': return new Int64();
+    case 'uint64': return new Uint64();
+    case 'boolean': return new Bool();
+    case 'timestamp': return new TimestampNanosecond();
+    case 'string': return new Dictionary(new Utf8(), new Int32(), dictId);
+  }
+}
+
+export function arrowField(c: ColumnSchema, dictId: number): Field {
+  const meta = new Map([['eddy.semantic', c.semantic]]);
+  return new Field(c.name, arrowTypeOf(c.type, dictId), c.semantic !== 'timestamp', meta);
+}
+
+/** Arrow schema of the given columns (in table order). */
+export function arrowSchema(schema: TableSchema, names: string[]): Schema {
+  const fields: Field[] = [];
+  schema.columns.forEach((c, i) => {
+    if (names.includes(c.name)) fields.push(arrowField(c, i));
+  });
+  return new Schema(fields, new Map([['eddy.table', `${schema.db}.${schema.name}`], ['eddy.schema_version', String(schema.version)]]));
+}
+
+export function packBits(bytes: Uint8Array, n: number): { bitmap: Uint8Array; zeros: number } {
+  const bitmap = new Uint8Array((n + 7) >> 3);
+  let zeros = 0;
+  for (let i = 0; i < n; i++) {
+    if (bytes[i]) bitmap[i >> 3]! |= 1 << (i & 7);
+    else zeros++;
+  }
+  return { bitmap, zeros };
+}
+
+export function utf8Data(strings: string[]): Data<Utf8> {
+  const offsets = new Int32Array(strings.length + 1);
+  let total = 0;
+  for (let i = 0; i < strings.length; i++) total += Buffer.byteLength(strings[i]!, 'utf8');
+  const buf = Buffer.allocUnsafe(total);
+  let pos = 0;
+  for (let i = 0; i < strings.length; i++) {
+    pos += buf.write(strings[i]!, pos, 'utf8');
+    offsets[i + 1] = pos;
+  }
+  return makeData({ type: new Utf8(), length: strings.length, valueOffsets: offsets, data: new Uint8Array(buf.buffer, buf.byteOffset, total) });
+}
+
+export function columnToData(type: ArrowType, c: ColumnData, n: number): Data {
+  const { bitmap, zeros } = c.valid ? packBits(c.valid, n) : { bitmap: undefined, zeros: 0 };
+  const nulls = { nullCount: zeros, nullBitmap: zeros > 0 ? bitmap : undefined };
+  if (c.type === 'string') {
+    const dictionary = makeVector(utf8Data(c.dict ?? []));
+    return makeData({ type: type as Dictionary<Utf8, Int32>, length: n, data: c.values as Int32Array, dictionary, ...nulls });
+  }
+  if (c.type === 'boolean') {
+    return makeData({ type: type as Bool, length: n, data: packBits(c.values as Uint8Array, n).bitmap, ...nulls });
+  }
+  return makeData({ type: type as Float64, length: n, data: c.values as Float64Array, ...nulls });
+}
+
+/** One record batch holding `names` of the run (they must all be in the run). */
+export function runToBatch(run: Run, schema: TableSchema, names: string[]): RecordBatch {
+  const s = arrowSchema(schema, names);
+  const children = s.fields.map((f) => columnToData(f.type, run.cols.get(f.name)!, run.rows));
+  return new RecordBatch(s, makeData({ type: new Struct(s.fields), length: run.rows, nullCount: 0, children }));
+}

@@ -1,0 +1,124 @@
+// Sorts a memtable into a run: series ranked by tag values, counting sort by series, ts sort, last-write-wins dedup.
+import type { ColumnSchema, TableSchema } from '../core/index.ts';
+import type { Memtable } from './memtable.ts';
+import { allocTyped, compareTuples } from './run.ts';
+import type { ColumnData, Run } from './types.ts';
+
+/** Row order of the memtable: a permutation of global row indexes, sorted by (series rank, ts), deduped. */
+function sortedPermutation(mem: Memtable, gSeries: Int32Array, gTs: BigInt64Array, dedup: boolean): Uint32Array {
+  const S = mem.seriesTags.length, N = mem.rows;
+  const order = Array.from({ length: S }, (_, i) => i).sort((a, b) => compareTuples(mem.seriesTags[a]!, mem.seriesTags[b]!));
+  const rank = new Int32Array(S);
+  order.forEach((id, r) => { rank[id] = r; });
+  const bounds = new Int32Array(S + 1);
+  for (let g = 0; g < N; g++) bounds[rank[gSeries[g]!]! + 1]!++;
+  for (let r = 0; r < S; r++) bounds[r + 1]! += bounds[r]!;
+  const fill = bounds.slice(0, S);
+  const perm = new Uint32Array(N);
+  for (let g = 0; g < N; g++) perm[fill[rank[gSeries[g]!]!]!++] = g;
+  const byTs = (a: number, b: number) => (gTs[a]! < gTs[b]! ? -1 : gTs[a]! > gTs[b]! ? 1 : a - b);
+  let m = 0;
+  for (let r = 0; r < S; r++) {
+    const a = bounds[r]!, b = bounds[r + 1]!;
+    for (let i = a + 1; i < b; i++) {
+      if (gTs[perm[i - 1]!]! > gTs[perm[i]!]!) { perm.subarray(a, b).sort(byTs); break; }
+    }
+    // Equal (series, ts) rows are adjacent in arrival order: the last one is the newest write.
+    for (let i = a; i < b; i++) {
+      if (dedup && i + 1 < b && gTs[perm[i]!] === gTs[perm[i + 1]!]) continue;
+      perm[m++] = perm[i]!;
+    }
+  }
+  return perm.subarray(0, m);
+}
+
+function defaultOf(c: ColumnSchema): number | bigint | string | null {
+  const d = c.defaultValue;
+  if (d === undefined || d === null) return null;
+  switch (c.type) {
+    case 'string': return String(d);
+    case 'boolean': return d === true || d === 'true' || d === 1 ? 1 : 0;
+    case 'float64': return Number(d);
+    default: try { return BigInt(typeof d === 'number' ? Math.trunc(d) : String(d)); } catch { return null; }
+  }
+}
+
+function tagColumn(mem: Memtable, t: number, gSeries: Int32Array, perm: Uint32Array): ColumnData {
+  const values = new Set<string>();
+  for (const tuple of mem.seriesTags) if (tuple[t] != null) values.add(tuple[t]!);
+  const dict = [...values].sort();
+  const pos = new Map(dict.map((v, i) => [v, i]));
+  const code = Int32Array.from(mem.seriesTags, (tuple) => (tuple[t] == null ? -1 : pos.get(tuple[t]!)!));
+  const out = new Int32Array(perm.length);
+  let valid: Uint8Array | null = null;
+  for (let i = 0; i < perm.length; i++) {
+    const c = code[gSeries[perm[i]!]!]!;
+    if (c < 0) { valid ??= new Uint8Array(perm.length).fill(1); valid[i] = 0; out[i] = 0; }
+    else out[i] = c;
+  }
+  return { type: 'string', values: out, valid, dict };
+}
+
+function fieldColumn(mem: Memtable, col: ColumnSchema, chunkOf: Uint32Array, chunkStart: number[], perm: Uint32Array): ColumnData {
+  const n = perm.length;
+  const srcs = mem.chunks.map((c) => c.cols.get(col.name));
+  const out: ColumnData = { type: col.type, values: allocTyped(col.type, n), valid: null };
+  if (col.type !== 'string' && srcs.every((s) => s && !s.valid)) {
+    // Hot path: every chunk has the column and no nulls, so it is a plain typed gather.
+    const arrs = srcs.map((s) => s!.values as Float64Array), dst = out.values as Float64Array;
+    for (let i = 0; i < n; i++) {
+      const g = perm[i]!, c = chunkOf[g]!;
+      dst[i] = arrs[c]![g - chunkStart[c]!]!;
+    }
+    return out;
+  }
+  const needValid = srcs.some((s) => !s || s.valid);
+  if (needValid) out.valid = new Uint8Array(n);
+  const def = defaultOf(col);
+  const dst = out.values as unknown as (number | bigint)[];
+  const dictPos = new Map<string, number>();
+  const dict: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const g = perm[i]!, c = chunkOf[g]!, local = g - chunkStart[c]!;
+    const s = srcs[c];
+    let v: number | bigint | string | null | undefined;
+    if (!s) v = def;
+    else if (s.valid && s.valid[local] === 0) v = null;
+    else v = (s.values as unknown as (number | bigint | string | null)[])[local];
+    if (v === null || v === undefined) continue;
+    if (needValid) out.valid![i] = 1;
+    if (col.type === 'string') {
+      let code = dictPos.get(v as string);
+      if (code === undefined) { code = dict.length; dict.push(v as string); dictPos.set(v as string, code); }
+      dst[i] = code;
+    } else dst[i] = v as number;
+  }
+  if (col.type === 'string') out.dict = dict;
+  return out;
+}
+
+/** The memtable as a sorted run of every schema column (no TTL applied). */
+export function sortMemtable(mem: Memtable, schema: TableSchema): Run {
+  const N = mem.rows;
+  const gSeries = new Int32Array(N), gTs = new BigInt64Array(N), chunkOf = new Uint32Array(N);
+  const chunkStart: number[] = [];
+  let o = 0;
+  mem.chunks.forEach((c, k) => {
+    chunkStart.push(o);
+    gSeries.set(c.series, o);
+    gTs.set(c.ts, o);
+    chunkOf.fill(k, o, o + c.rows);
+    o += c.rows;
+  });
+  const perm = sortedPermutation(mem, gSeries, gTs, !schema.options.appendMode);
+  const cols = new Map<string, ColumnData>();
+  const ts = new BigInt64Array(perm.length);
+  for (let i = 0; i < perm.length; i++) ts[i] = gTs[perm[i]!]!;
+  cols.set(schema.timeIndex, { type: 'timestamp', values: ts, valid: null });
+  schema.primaryKey.forEach((name, t) => cols.set(name, tagColumn(mem, t, gSeries, perm)));
+  for (const col of schema.columns) {
+    if (cols.has(col.name)) continue;
+    cols.set(col.name, fieldColumn(mem, col, chunkOf, chunkStart, perm));
+  }
+  return { rows: perm.length, cols };
+}

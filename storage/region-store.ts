@@ -1,0 +1,252 @@
+// RegionStore: the storage engine of one region: memtable, flush to segments, manifest, compaction, scans.
+import type { RecordBatch } from 'apache-arrow';
+import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { StorageError, systemClock, type Clock, type TableSchema, type WriteBatch } from '../core/index.ts';
+import { pickCompactions } from './compaction.ts';
+import { filterRun } from './filter.ts';
+import { loadManifest, newManifest, saveManifest, type Manifest } from './manifest.ts';
+import { Memtable } from './memtable.ts';
+import { sortMemtable } from './memtable-sort.ts';
+import { mergeRuns } from './merge.ts';
+import { gatherRun } from './run.ts';
+import { scanSnapshot } from './scan.ts';
+import { decodeSegment } from './segment-read.ts';
+import { encodeSegment, writeDurable } from './segment-write.ts';
+import { checkSchemaChange, regionStats } from './region-util.ts';
+import type { Compression, RegionStats, RegionStoreOptions, Run, ScanRequest, SegmentMeta } from './types.ts';
+
+const DAY_MS = 86_400_000;
+
+export class RegionStore {
+  private mem: Memtable;
+  /** Memtables being flushed, oldest first: still visible to scans until their segment is in the manifest. */
+  private frozen: Memtable[] = [];
+  private queue: Promise<unknown> = Promise.resolve();
+  private pins = new Map<string, number>();
+  private doomed = new Set<string>();
+  private lastSeq: number;
+  private closed = false;
+  private bgError: unknown = null;
+  private readonly clock: Clock;
+  private readonly compression: Compression;
+  private readonly segDir: string;
+  private readonly sorted = new WeakMap<Memtable, { version: number; run: Run }>();
+
+  private constructor(private readonly opts: RegionStoreOptions, private manifest: Manifest, private _schema: TableSchema) {
+    this.clock = opts.clock ?? systemClock;
+    this.compression = opts.compression ?? 'zstd';
+    this.segDir = join(opts.dir, 'segments');
+    this.mem = new Memtable(_schema.primaryKey);
+    this.lastSeq = manifest.flushedSeq;
+  }
+
+  /** Opens (or creates) a region: reads the manifest, checks its segments exist, deletes files it does not name. */
+  static async open(opts: RegionStoreOptions): Promise<RegionStore> {
+    const segDir = join(opts.dir, 'segments');
+    await mkdir(segDir, { recursive: true });
+    const loaded = await loadManifest(opts.dir);
+    const m = loaded ?? newManifest(opts.regionId, opts.schema);
+    if (m.regionId !== opts.regionId) throw new StorageError(`manifest in ${opts.dir} belongs to region ${m.regionId}, not ${opts.regionId}`);
+    const listed = new Set(m.segments.map((s) => s.file));
+    for (const s of m.segments) {
+      try { await stat(join(segDir, s.file)); } catch {
+        throw new StorageError(`segment ${s.file} listed in the manifest of region ${opts.regionId} is missing from ${segDir}`);
+      }
+    }
+    for (const f of await readdir(segDir)) if (!listed.has(f)) await rm(join(segDir, f), { force: true });
+    const schema = m.schema.version > opts.schema.version ? m.schema : opts.schema;
+    if (!loaded) await saveManifest(opts.dir, m);
+    return new RegionStore(opts, m, schema);
+  }
+
+  get flushedSeq(): number { return this.manifest.flushedSeq; }
+  get schema(): TableSchema { return this._schema; }
+  get memRows(): number { return this.mem.rows; }
+  get memBytes(): number { return this.mem.bytes; }
+  /** Segments in the manifest, oldest first. */
+  get segments(): readonly SegmentMeta[] { return this.manifest.segments; }
+
+  /** Applies a validated batch. Batches at or below flushedSeq are already in segments (WAL replay) and are skipped. */
+  apply(batch: WriteBatch, seq: number): void {
+    if (this.closed) throw new StorageError(`region ${this.opts.regionId} is closed`);
+    if (seq <= this.manifest.flushedSeq) return;
+    this.mem.apply(batch, seq, this._schema);
+    if (seq > this.lastSeq) this.lastSeq = seq;
+  }
+
+  /** Runs manifest-editing work one at a time. */
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const p = this.queue.then(() => {
+      if (this.bgError) { const e = this.bgError; this.bgError = null; throw e; }
+      return fn();
+    });
+    this.queue = p.catch(() => undefined);
+    return p;
+  }
+
+  private cutoff(): bigint | undefined {
+    const ttl = this._schema.options.ttlMs;
+    return ttl === undefined ? undefined : BigInt(Math.floor(this.clock.now() - ttl)) * 1_000_000n;
+  }
+
+  private sortedRun(m: Memtable): Run {
+    const c = this.sorted.get(m);
+    if (c && c.version === m.version) return c.run;
+    const run = sortMemtable(m, this._schema);
+    this.sorted.set(m, { version: m.version, run });
+    return run;
+  }
+
+  private async commit(next: Manifest): Promise<void> {
+    await saveManifest(this.opts.dir, next);
+    this.manifest = next;
+  }
+
+  /** Encodes and durably writes a run as a new segment file (not yet in the manifest). */
+  private async writeSegment(run: Run, maxSeq: number, level: number): Promise<SegmentMeta> {
+    const id = this.manifest.nextFileId++;
+    const file = `${String(id).padStart(10, '0')}-${maxSeq}.arrow`;
+    const enc = encodeSegment(run, this._schema, this.compression, level);
+    await writeDurable(join(this.segDir, file), enc.bytes);
+    return { file, bytes: enc.bytes.length, maxSeq, createdAt: this.clock.now(), ...enc.meta };
+  }
+
+  private withoutExpired(run: Run): Run {
+    const keep = filterRun(run, this._schema.timeIndex, { cutoff: this.cutoff() });
+    return keep === null ? run : gatherRun([run], keep, run.cols.keys());
+  }
+
+  /** Writes the memtable as one sorted, deduped segment and records it (with the new flushedSeq) in the manifest. */
+  flush(): Promise<{ segment: SegmentMeta; flushedSeq: number } | null> {
+    if (this.mem.rows > 0) {
+      this.frozen.push(this.mem);
+      this.mem = new Memtable(this._schema.primaryKey);
+    }
+    return this.serial(async () => {
+      let result: { segment: SegmentMeta; flushedSeq: number } | null = null;
+      while (this.frozen.length > 0) {
+        const m = this.frozen[0]!;
+        const run = this.withoutExpired(this.sortedRun(m));
+        const segment = run.rows > 0 ? await this.writeSegment(run, m.lastSeq, this.opts.flushLevel ?? 1) : null;
+        await this.commit({
+          ...this.manifest, schema: this._schema, flushedSeq: Math.max(this.manifest.flushedSeq, m.lastSeq),
+          segments: segment ? [...this.manifest.segments, segment] : this.manifest.segments,
+        });
+        this.frozen.shift();
+        if (segment) result = { segment, flushedSeq: this.manifest.flushedSeq };
+      }
+      return result;
+    });
+  }
+
+  /** Deletes segment files once no scan is reading them. */
+  private async removeFiles(files: string[]): Promise<void> {
+    for (const f of files) {
+      if (this.pins.get(f)) this.doomed.add(f);
+      else await rm(join(this.segDir, f), { force: true });
+    }
+  }
+
+  private async readSegment(meta: SegmentMeta, names: string[]): Promise<Run> {
+    const bytes = await readFile(join(this.segDir, meta.file));
+    return decodeSegment(bytes, this._schema, names, meta.file);
+  }
+
+  private async dropExpiredLocked(): Promise<number> {
+    const cutoff = this.cutoff();
+    if (cutoff === undefined) return 0;
+    const expired = this.manifest.segments.filter((s) => BigInt(s.maxTs) < cutoff);
+    if (expired.length === 0) return 0;
+    await this.commit({ ...this.manifest, schema: this._schema, segments: this.manifest.segments.filter((s) => !expired.includes(s)) });
+    await this.removeFiles(expired.map((s) => s.file));
+    return expired.length;
+  }
+
+  /** Deletes segments whose every row is past the TTL. */
+  dropExpired(): Promise<number> {
+    return this.serial(() => this.dropExpiredLocked());
+  }
+
+  /** Drops expired segments, then merges small segments of each time window into one sorted, deduped segment. */
+  compact(): Promise<{ merged: number; written: number; expired: number }> {
+    return this.serial(async () => {
+      const expired = await this.dropExpiredLocked();
+      const windowNs = BigInt(this.opts.compactionWindowMs ?? DAY_MS) * 1_000_000n;
+      const jobs = pickCompactions(this.manifest.segments, windowNs, this.opts.compactionMaxBytes ?? 256 * 1024 * 1024);
+      let merged = 0, written = 0;
+      const names = this._schema.columns.map((c) => c.name);
+      for (const job of jobs) {
+        const runs = await Promise.all(job.map((s) => this.readSegment(s, names)));
+        const ranges = mergeRuns(runs, this._schema.primaryKey, this._schema.timeIndex, !this._schema.options.appendMode);
+        const run = this.withoutExpired(gatherRun(runs, ranges, names));
+        const maxSeq = Math.max(...job.map((s) => s.maxSeq));
+        const out = run.rows > 0 ? await this.writeSegment(run, maxSeq, this.opts.compactLevel ?? 3) : null;
+        const kept = this.manifest.segments.filter((s) => !job.includes(s));
+        if (out) kept.push(out);
+        await this.commit({ ...this.manifest, schema: this._schema, segments: kept.sort((a, b) => a.maxSeq - b.maxSeq) });
+        await this.removeFiles(job.map((s) => s.file));
+        merged += job.length;
+        if (out) written++;
+      }
+      return { merged, written, expired };
+    });
+  }
+
+  /** Merged view of segments and memtables. Returns one record batch (or none when nothing matches). */
+  async scan(req: ScanRequest = {}): Promise<RecordBatch[]> {
+    if (this.closed) throw new StorageError(`region ${this.opts.regionId} is closed`);
+    const segments = this.manifest.segments;
+    for (const s of segments) this.pins.set(s.file, (this.pins.get(s.file) ?? 0) + 1);
+    try {
+      const memRuns = [...this.frozen, this.mem].filter((m) => m.rows > 0).map((m) => this.sortedRun(m));
+      return await scanSnapshot({
+        schema: this._schema, segments, memRuns, cutoff: this.cutoff(),
+        readSegment: (meta, names) => this.readSegment(meta, names),
+      }, req);
+    } finally {
+      for (const s of segments) {
+        const n = (this.pins.get(s.file) ?? 1) - 1;
+        if (n > 0) this.pins.set(s.file, n);
+        else {
+          this.pins.delete(s.file);
+          if (this.doomed.delete(s.file)) await rm(join(this.segDir, s.file), { force: true });
+        }
+      }
+    }
+  }
+
+  stats(): RegionStats {
+    return regionStats(this.opts.regionId, this.manifest, this.mem, this.frozen, this.lastSeq, this._schema);
+  }
+
+  /** Adopts a newer schema: added columns read as null from older data; tags may only be appended to the key. */
+  alterSchema(schema: TableSchema): void {
+    checkSchemaChange(this._schema, schema);
+    const grew = schema.primaryKey.length > this._schema.primaryKey.length;
+    this._schema = schema;
+    for (const m of [...this.frozen, this.mem]) {
+      if (grew) m.extendTags(schema.primaryKey);
+      else m.version++;
+    }
+    this.serial(() => this.commit({ ...this.manifest, schema })).catch((e: unknown) => { this.bgError = e; });
+  }
+
+  /** Drops every row: memtables and segments. flushedSeq moves to the last applied sequence so a WAL replay skips them. */
+  truncate(): Promise<void> {
+    this.mem = new Memtable(this._schema.primaryKey);
+    this.frozen = [];
+    return this.serial(async () => {
+      const files = this.manifest.segments.map((s) => s.file);
+      await this.commit({ ...this.manifest, schema: this._schema, segments: [], flushedSeq: Math.max(this.manifest.flushedSeq, this.lastSeq) });
+      await this.removeFiles(files);
+    });
+  }
+
+  /** Waits for running flushes and compactions; the memtable is not flushed (the WAL still holds it). */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.queue;
+    if (this.bgError) throw this.bgError;
+  }
+}

@@ -1,0 +1,114 @@
+// Column and run helpers: null columns, row ranges, gathering ranges of several runs into one run.
+import type { DataType } from '../core/index.ts';
+import type { ColumnData, Run } from './types.ts';
+
+/** Rows taken from source runs, as (run, start, length) triples in output order. */
+export class Ranges {
+  src: number[] = [];
+  start: number[] = [];
+  len: number[] = [];
+  rows = 0;
+  push(src: number, start: number, len: number): void {
+    if (len <= 0) return;
+    const k = this.src.length - 1;
+    if (k >= 0 && this.src[k] === src && this.start[k]! + this.len[k]! === start) this.len[k]! += len;
+    else { this.src.push(src); this.start.push(start); this.len.push(len); }
+    this.rows += len;
+  }
+  /** Keeps the first n rows. */
+  limit(n: number): void {
+    if (this.rows <= n) return;
+    let left = n;
+    for (let k = 0; k < this.len.length; k++) {
+      if (this.len[k]! >= left) {
+        this.len[k] = left;
+        this.src.length = this.start.length = this.len.length = left === 0 ? k : k + 1;
+        break;
+      }
+      left -= this.len[k]!;
+    }
+    this.rows = n;
+  }
+}
+
+export function allocTyped(type: DataType, n: number): ColumnData['values'] {
+  switch (type) {
+    case 'float64': return new Float64Array(n);
+    case 'int64': case 'timestamp': return new BigInt64Array(n);
+    case 'uint64': return new BigUint64Array(n);
+    case 'boolean': return new Uint8Array(n);
+    case 'string': return new Int32Array(n);
+  }
+}
+
+/** A column with every row null (old segments lack columns added later). */
+export function nullColumn(type: DataType, n: number): ColumnData {
+  const c: ColumnData = { type, values: allocTyped(type, n), valid: new Uint8Array(n) };
+  if (type === 'string') c.dict = [];
+  return c;
+}
+
+/** Union of dictionaries, sorted, with each source's code -> union code map (identity when shared). */
+function unionDicts(cols: ColumnData[]): { dict: string[]; maps: (Int32Array | null)[] } {
+  const first = cols[0]!.dict!;
+  if (cols.every((c) => c.dict === first)) return { dict: first, maps: cols.map(() => null) };
+  const set = new Set<string>();
+  for (const c of cols) for (const v of c.dict!) set.add(v);
+  const dict = [...set].sort();
+  const pos = new Map(dict.map((v, i) => [v, i]));
+  return { dict, maps: cols.map((c) => Int32Array.from(c.dict!, (v) => pos.get(v)!)) };
+}
+
+/** Copies the ranges of one column out of the source runs. */
+export function gatherColumn(cols: ColumnData[], r: Ranges): ColumnData {
+  const type = cols[0]!.type;
+  if (r.src.length === 1 && r.start[0] === 0 && r.len[0] === cols[r.src[0]!]!.values.length) return cols[r.src[0]!]!;
+  const n = r.rows;
+  const out: ColumnData = { type, values: allocTyped(type, n), valid: null };
+  const anyNull = cols.some((c) => c.valid !== null);
+  if (anyNull) out.valid = new Uint8Array(n);
+  let maps: (Int32Array | null)[] = [];
+  if (type === 'string') ({ dict: out.dict, maps } = unionDicts(cols));
+  let o = 0;
+  for (let k = 0; k < r.src.length; k++) {
+    const c = cols[r.src[k]!]!, s = r.start[k]!, len = r.len[k]!;
+    const map = maps[r.src[k]!];
+    if (map) {
+      const src = c.values as Int32Array, dst = out.values as Int32Array;
+      for (let i = 0; i < len; i++) dst[o + i] = map[src[s + i]!]!;
+    } else {
+      (out.values as Float64Array).set((c.values as Float64Array).subarray(s, s + len), o);
+    }
+    if (anyNull) {
+      if (c.valid) out.valid!.set(c.valid.subarray(s, s + len), o);
+      else out.valid!.fill(1, o, o + len);
+    }
+    o += len;
+  }
+  return out;
+}
+
+/** Builds a run of the named columns from ranges of the source runs. */
+export function gatherRun(runs: Run[], r: Ranges, names: Iterable<string>): Run {
+  const cols = new Map<string, ColumnData>();
+  for (const name of names) cols.set(name, gatherColumn(runs.map((x) => x.cols.get(name)!), r));
+  return { rows: r.rows, cols };
+}
+
+/** Reads a tag/string value of row i (null when missing). */
+export function stringAt(c: ColumnData, i: number): string | null {
+  if (c.valid && c.valid[i] === 0) return null;
+  return c.dict![(c.values as Int32Array)[i]!] ?? null;
+}
+
+/** Compares tag tuples: null sorts before any value. */
+export function compareTuples(a: (string | null)[], b: (string | null)[]): number {
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i] ?? null, y = b[i] ?? null;
+    if (x === y) continue;
+    if (x === null) return -1;
+    if (y === null) return 1;
+    return x < y ? -1 : 1;
+  }
+  return 0;
+}

@@ -1,0 +1,66 @@
+// Scans a region snapshot: prunes segments by stats, reads projected columns, filters, merges with last-write-wins.
+import type { RecordBatch } from 'apache-arrow';
+import { InvalidArgumentError, type TableSchema } from '../core/index.ts';
+import { runToBatch } from './arrow-out.ts';
+import { filterRun, type RowFilter } from './filter.ts';
+import { mergeRuns } from './merge.ts';
+import { gatherRun } from './run.ts';
+import type { Run, ScanRequest, SegmentMeta } from './types.ts';
+
+export interface ScanSnapshot {
+  schema: TableSchema;
+  /** Oldest first (ascending maxSeq). */
+  segments: SegmentMeta[];
+  /** Sorted memtable runs, oldest first; all newer than every segment. */
+  memRuns: Run[];
+  cutoff: bigint | undefined;
+  readSegment(meta: SegmentMeta, names: string[]): Promise<Run>;
+}
+
+/** Columns a scan returns, in table order, and the ones it must read (tags for dedup, filter columns). */
+export function scanColumns(schema: TableSchema, req: ScanRequest): { output: string[]; read: string[] } {
+  const all = schema.columns.map((c) => c.name);
+  for (const n of [...(req.columns ?? []), ...Object.keys(req.tagFilter ?? {})]) {
+    if (!all.includes(n)) throw new InvalidArgumentError(`column '${n}' does not exist in table ${schema.name}`);
+  }
+  const want = new Set(req.columns ?? all);
+  want.add(schema.timeIndex);
+  const output = all.filter((n) => want.has(n));
+  const extra = new Set([...output, ...schema.primaryKey, ...Object.keys(req.tagFilter ?? {})]);
+  return { output, read: all.filter((n) => extra.has(n)) };
+}
+
+/** False when the segment's stats prove that no row can pass the filter. */
+export function segmentMayMatch(s: SegmentMeta, f: RowFilter): boolean {
+  const min = BigInt(s.minTs), max = BigInt(s.maxTs);
+  if (f.start !== undefined && max < f.start) return false;
+  if (f.end !== undefined && min >= f.end) return false;
+  if (f.cutoff !== undefined && max < f.cutoff) return false;
+  for (const [name, values] of Object.entries(f.tags ?? {})) {
+    const st = s.columns[name];
+    if (!st) { if (!values.includes(null)) return false; continue; }
+    const hit = values.some((v) =>
+      v === null ? st.nulls > 0 : st.min !== null && st.max !== null && v >= String(st.min) && v <= String(st.max));
+    if (!hit) return false;
+  }
+  return true;
+}
+
+export async function scanSnapshot(snap: ScanSnapshot, req: ScanRequest): Promise<RecordBatch[]> {
+  const { schema } = snap;
+  const { output, read } = scanColumns(schema, req);
+  const f: RowFilter = { start: req.start, end: req.end, cutoff: snap.cutoff, tags: req.tagFilter };
+  const segs = snap.segments.filter((s) => segmentMayMatch(s, f));
+  const loaded = await Promise.all(segs.map((s) => snap.readSegment(s, read)));
+  const runs: Run[] = [];
+  for (const run of [...loaded, ...snap.memRuns]) {
+    const keep = filterRun(run, schema.timeIndex, f);
+    if (keep === null) runs.push(run);
+    else if (keep.rows > 0) runs.push(gatherRun([run], keep, read));
+  }
+  if (runs.length === 0) return [];
+  const ranges = mergeRuns(runs, schema.primaryKey, schema.timeIndex, !schema.options.appendMode);
+  if (req.limit !== undefined) ranges.limit(Math.max(0, req.limit));
+  if (ranges.rows === 0) return [];
+  return [runToBatch(gatherRun(runs, ranges, output), schema, output)];
+}

@@ -1,0 +1,89 @@
+// Shared shapes of storage/: requests, options, segment metadata, stats and the in-memory columnar run.
+import type { Clock, DataType, TableSchema } from '../core/index.ts';
+
+export interface ScanRequest {
+  /** Nanoseconds, inclusive. */
+  start?: bigint;
+  /** Nanoseconds, exclusive. */
+  end?: bigint;
+  /** Projection: the time index is always returned; undefined returns every column. */
+  columns?: string[];
+  /** Tag column -> allowed values (AND across keys, OR within a key); null in the list matches a missing tag. */
+  tagFilter?: Record<string, (string | null)[]>;
+  limit?: number;
+}
+
+export type Compression = 'zstd' | 'lz4' | 'none';
+
+export interface RegionStoreOptions {
+  dir: string;
+  regionId: string;
+  schema: TableSchema;
+  clock?: Clock;
+  /** Codec for segment files; zstd by default. */
+  compression?: Compression;
+  /** zstd level used by flush (fast) and by compaction (denser). Defaults 1 and 3. */
+  flushLevel?: number;
+  compactLevel?: number;
+  /** Compaction time window in milliseconds; 1 day by default. */
+  compactionWindowMs?: number;
+  /** Segments larger than this are not merged again; 256 MiB by default. */
+  compactionMaxBytes?: number;
+}
+
+/** Min/max of one column in a segment: numbers for float64/boolean, decimal strings for int64/uint64/timestamp, text for strings. */
+export interface ColumnStats {
+  min: number | string | null;
+  max: number | string | null;
+  nulls: number;
+}
+
+/** One segment file as the manifest records it. Timestamps are decimal nanosecond strings so the manifest stays JSON. */
+export interface SegmentMeta {
+  file: string;
+  rows: number;
+  series: number;
+  minTs: string;
+  maxTs: string;
+  bytes: number;
+  /** Highest WAL sequence whose rows the segment includes; orders segments for last-write-wins. */
+  maxSeq: number;
+  schemaVersion: number;
+  columns: Record<string, ColumnStats>;
+  createdAt: number;
+}
+
+export interface RegionStats {
+  regionId: string;
+  memRows: number;
+  memBytes: number;
+  /** Rows in memtables that a running flush is writing out. */
+  flushingRows: number;
+  segments: number;
+  segmentRows: number;
+  diskBytes: number;
+  /** Decimal nanoseconds over segments and memtables; null when the region is empty. */
+  minTs: string | null;
+  maxTs: string | null;
+  flushedSeq: number;
+  lastSeq: number;
+  schemaVersion: number;
+}
+
+/** One column of a run: typed values (Int32Array dictionary codes for strings) and a byte-per-row validity (null = all valid). */
+export interface ColumnData {
+  type: DataType;
+  values: Float64Array | BigInt64Array | BigUint64Array | Uint8Array | Int32Array;
+  valid: Uint8Array | null;
+  /** Dictionary of a string column. */
+  dict?: string[];
+}
+
+/**
+ * Rows sorted by (series, ts) and free of duplicate keys unless the table is append-only: a flushed memtable,
+ * a decoded segment, or a merge of those. Holds the time index, every tag, and the projected fields.
+ */
+export interface Run {
+  rows: number;
+  cols: Map<string, ColumnData>;
+}
