@@ -1,8 +1,9 @@
 // Expression parser (Pratt): precedence climbing over binary, postfix (IS, IN, ::, RANGE) and prefix operators.
-import type { BinaryOp, Expr, FunctionCall, Ident, OrderByItem, SourcePos, WindowFrame, WindowFrameBound, WindowSpec } from '../ast.ts';
+import type { BinaryOp, Expr, Ident, OrderByItem, SourcePos } from '../ast.ts';
 import { RESERVED, type Cursor } from './cursor.ts';
 import { parseDataType } from './types.ts';
-import { parseQuery, parseOrderByList } from './select.ts';
+import { parseQuery } from './select.ts';
+import { parseCall } from './call.ts';
 
 /** Binding powers, as in sqlparser-rs (which GreptimeDB uses): higher binds tighter. */
 export const Prec = {
@@ -347,75 +348,6 @@ function parseNameOrCall(p: Cursor): Expr {
   }
   if (p.isOp('(')) return parseCall(p, path, pos);
   return { type: 'column', path, pos };
-}
-
-function parseCall(p: Cursor, name: Ident[], pos: SourcePos): FunctionCall {
-  p.expectOp('(');
-  const call: FunctionCall = { type: 'function', name, args: [], distinct: false, pos };
-  if (p.eatKw('DISTINCT')) call.distinct = true;
-  else p.eatKw('ALL');
-  if (!p.isOp(')')) {
-    for (;;) {
-      if (p.isOp('*') && (p.isOp(')', 1) || p.isOp(',', 1))) {
-        call.args.push({ type: 'wildcard', pos: p.pos(p.next()) });
-      } else {
-        call.args.push(parseExpr(p));
-      }
-      if (!p.eatOp(',')) break;
-    }
-    if (p.isKws('ORDER', 'BY')) {
-      p.i += 2;
-      call.orderBy = parseOrderByList(p);
-    }
-  }
-  p.expectOp(')');
-  if (p.isKws('WITHIN', 'GROUP')) {
-    p.i += 2;
-    p.expectOp('(');
-    p.expectKw('ORDER', 'BY');
-    call.withinGroup = parseOrderByList(p);
-    p.expectOp(')');
-  }
-  if (p.isKw('FILTER') && p.isOp('(', 1)) {
-    p.i += 2;
-    p.expectKw('WHERE');
-    call.filter = parseExpr(p);
-    p.expectOp(')');
-  }
-  if (p.eatKw('OVER')) call.over = parseWindowSpec(p);
-  return call;
-}
-
-function parseWindowSpec(p: Cursor): WindowSpec {
-  if (!p.isOp('(')) return { name: p.ident('a window name or ('), partitionBy: [], orderBy: [] };
-  p.expectOp('(');
-  const spec: WindowSpec = { partitionBy: [], orderBy: [] };
-  if (p.isIdent() && !p.isKw('PARTITION') && !p.isKw('ROWS') && !p.isKw('GROUPS')) spec.name = p.ident();
-  if (p.eatKw('PARTITION', 'BY')) spec.partitionBy = p.commaList(() => parseExpr(p));
-  if (p.eatKw('ORDER', 'BY')) spec.orderBy = parseOrderByList(p);
-  if (p.isKw('ROWS') || p.isKw('RANGE') || p.isKw('GROUPS')) spec.frame = parseFrame(p);
-  p.expectOp(')');
-  return spec;
-}
-
-function parseFrame(p: Cursor): WindowFrame {
-  const units = p.next().upper as WindowFrame['units'];
-  if (p.eatKw('BETWEEN')) {
-    const start = parseBound(p);
-    p.expectKw('AND');
-    return { units, start, end: parseBound(p) };
-  }
-  return { units, start: parseBound(p) };
-}
-
-function parseBound(p: Cursor): WindowFrameBound {
-  if (p.eatKw('CURRENT', 'ROW')) return { kind: 'current_row' };
-  if (p.eatKw('UNBOUNDED', 'PRECEDING')) return { kind: 'unbounded_preceding' };
-  if (p.eatKw('UNBOUNDED', 'FOLLOWING')) return { kind: 'unbounded_following' };
-  const offset = parsePrefix(p);
-  if (p.eatKw('PRECEDING')) return { kind: 'preceding', offset };
-  if (p.eatKw('FOLLOWING')) return { kind: 'following', offset };
-  throw p.error('PRECEDING or FOLLOWING');
 }
 
 /** Order-by item: expr [ASC|DESC] [NULLS FIRST|LAST]. */

@@ -30,6 +30,8 @@ export function parseQuery(p: Cursor): Query {
       if (!p.eatKw('ROWS')) p.eatKw('ROW');
     }
   }
+  const end = p.prev().end;
+  q.span = { start: pos.offset, end, text: p.text.slice(pos.offset, end) };
   return q;
 }
 
