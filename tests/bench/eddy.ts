@@ -1,0 +1,124 @@
+// Starting an EddyDB standalone node for benchmarks, and what the benchmarks ask it over HTTP.
+//
+// Contract the benchmarks rely on (see the report in ingest.ts):
+//   node actors/bin/eddy.mjs start --data <dir> --http 127.0.0.1:<port> --nats-port <port>
+//   GET  /health                               -> 200 when ready
+//   GET  /v1/stats?db=<db>&table=<table>       -> {"rows": N}  rows applied (queryable)
+//   POST /v1/admin/flush?db=<db>&table=<table> -> 2xx once the memtables are flushed to segments
+//   SIGTERM                                    -> clean stop (embedded nats-server included)
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import {
+  freePort,
+  httpRequest,
+  removeDir,
+  startProcess,
+  tempDir,
+  waitForHttp,
+  type ManagedProcess,
+} from './util.ts';
+
+export interface EddyServer {
+  httpUrl: string;
+  natsUrl: string;
+  dataDir: string;
+  proc: ManagedProcess;
+  stop(): Promise<void>;
+}
+
+export interface EddyStartOptions {
+  logDir: string;
+  name?: string;
+  keepData?: boolean;
+  /** Path of the CLI (default actors/bin/eddy.mjs, or env BENCH_EDDY_BIN). */
+  bin?: string;
+  extraArgs?: string[];
+  readyTimeoutMs?: number;
+}
+
+export async function startEddy(opts: EddyStartOptions): Promise<EddyServer> {
+  const bin = resolve(opts.bin ?? process.env.BENCH_EDDY_BIN ?? 'actors/bin/eddy.mjs');
+  if (!existsSync(bin)) throw new Error(`EddyDB CLI not found at ${bin} (use --skip-eddy to run only the peers)`);
+  const httpPort = await freePort();
+  let natsPort = await freePort();
+  while (natsPort === httpPort) natsPort = await freePort();
+  const dataDir = tempDir(opts.name ?? 'eddy');
+  const args = [
+    bin,
+    'start',
+    '--data',
+    dataDir,
+    '--http',
+    `127.0.0.1:${httpPort}`,
+    '--nats-port',
+    String(natsPort),
+    ...(opts.extraArgs ?? []),
+  ];
+  const proc = startProcess(opts.name ?? 'eddy', process.execPath, args, { logDir: opts.logDir });
+  const httpUrl = `http://127.0.0.1:${httpPort}`;
+  try {
+    await waitForHttp(`${httpUrl}/health`, { proc, timeoutMs: opts.readyTimeoutMs ?? 60_000 });
+  } catch (e) {
+    await proc.stop(3_000);
+    if (!opts.keepData) removeDir(dataDir);
+    throw e;
+  }
+  return {
+    httpUrl,
+    natsUrl: `127.0.0.1:${natsPort}`,
+    dataDir,
+    proc,
+    async stop() {
+      await proc.stop(20_000);
+      if (!opts.keepData) removeDir(dataDir);
+    },
+  };
+}
+
+/**
+ * Rows of `db.table` that EddyDB has applied (visible to queries). Uses
+ * GET /v1/stats?db=&table= -> {"rows":N}; if that endpoint is missing (404), falls back to
+ * GET /v1/sql?sql=select count(*) from <table>&db=<db> and takes the single number it returns.
+ */
+export async function eddyRowCount(httpUrl: string, db: string, table: string): Promise<number> {
+  const r = await httpRequest('GET', `${httpUrl}/v1/stats?db=${encodeURIComponent(db)}&table=${encodeURIComponent(table)}`);
+  if (r.status === 200) {
+    const j = JSON.parse(r.body.toString('utf8')) as { rows?: unknown };
+    if (typeof j.rows !== 'number') throw new Error(`/v1/stats answered without a numeric "rows": ${r.body.toString('utf8').slice(0, 200)}`);
+    return j.rows;
+  }
+  if (r.status !== 404) throw new Error(`/v1/stats: HTTP ${r.status}: ${r.body.toString('utf8').slice(0, 300)}`);
+  const sql = `select count(*) from ${table}`;
+  const s = await httpRequest('GET', `${httpUrl}/v1/sql?db=${encodeURIComponent(db)}&sql=${encodeURIComponent(sql)}`);
+  if (s.status !== 200) {
+    // A table that does not exist yet simply has no rows applied.
+    if (s.status === 404 || /not (exist|found)/i.test(s.body.toString('utf8'))) return 0;
+    throw new Error(`/v1/stats is missing (404) and ${sql} failed: HTTP ${s.status}: ${s.body.toString('utf8').slice(0, 300)}`);
+  }
+  const nums: number[] = [];
+  const collect = (v: unknown): void => {
+    if (typeof v === 'number') nums.push(v);
+    else if (typeof v === 'string' && /^\d+$/.test(v)) nums.push(Number(v));
+    else if (Array.isArray(v)) v.forEach(collect);
+    else if (v && typeof v === 'object') {
+      for (const [k, x] of Object.entries(v)) if (!/^(execution_time|time|took|elapsed)/i.test(k)) collect(x);
+    }
+  };
+  collect(JSON.parse(s.body.toString('utf8')));
+  if (nums.length === 0) throw new Error(`could not find a count in ${s.body.toString('utf8').slice(0, 300)}`);
+  return Math.max(...nums);
+}
+
+export async function eddyFlush(httpUrl: string, db: string, table: string): Promise<void> {
+  const r = await httpRequest('POST', `${httpUrl}/v1/admin/flush?db=${encodeURIComponent(db)}&table=${encodeURIComponent(table)}`, '', {}, 300_000);
+  if (r.status < 200 || r.status >= 300) {
+    throw new Error(`POST /v1/admin/flush: HTTP ${r.status}: ${r.body.toString('utf8').slice(0, 300)}`);
+  }
+}
+
+/** The data directory minus the embedded NATS / JetStream store: `<data>/regions` if present. */
+export function eddyStorageDir(dataDir: string): { dir: string; exclude: string[] } {
+  const regions = join(dataDir, 'regions');
+  if (existsSync(regions)) return { dir: regions, exclude: [] };
+  return { dir: dataDir, exclude: [join(dataDir, 'nats')] };
+}

@@ -1,0 +1,50 @@
+// Benchmark runner: `npm run bench -- <name> [--flags]`.
+// Each benchmark is a module tests/bench/<name>.ts exporting `run(opts: BenchOptions)`.
+// Register new ones in BENCHMARKS below (query, flow, cluster ...).
+import { closeHttpAgents, parseOptions, type BenchOptions } from './util.ts';
+
+export interface BenchModule {
+  run(opts: BenchOptions): Promise<unknown>;
+}
+
+const BENCHMARKS: Record<string, { describe: string; load: () => Promise<BenchModule> }> = {
+  ingest: {
+    describe: 'TSBS cpu ingest: EddyDB over NATS (sync request-reply and buffered JetStream) vs VictoriaMetrics / InfluxDB over HTTP',
+    load: () => import('./ingest.ts'),
+  },
+};
+
+function usage(): string {
+  const names = Object.entries(BENCHMARKS)
+    .map(([n, b]) => `  ${n.padEnd(10)} ${b.describe}`)
+    .join('\n');
+  return `usage: npm run bench -- <name> [--flags]\n\navailable benchmarks:\n${names}\n\n` +
+    `run \`npm run bench -- <name> --help\` for a benchmark's flags`;
+}
+
+async function main(): Promise<number> {
+  const [name, ...rest] = process.argv.slice(2);
+  if (!name || name === '--help' || name === '-h') {
+    console.log(usage());
+    return name ? 0 : 1;
+  }
+  const entry = BENCHMARKS[name];
+  if (!entry) {
+    console.error(`unknown benchmark "${name}"\n\n${usage()}`);
+    return 2;
+  }
+  const mod = await entry.load();
+  await mod.run(parseOptions(rest));
+  return 0;
+}
+
+main()
+  .then((code) => {
+    closeHttpAgents();
+    process.exitCode = code;
+  })
+  .catch((e: unknown) => {
+    closeHttpAgents();
+    console.error(e instanceof Error ? (e.stack ?? e.message) : e);
+    process.exitCode = 1;
+  });
