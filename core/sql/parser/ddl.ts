@@ -37,7 +37,8 @@ function optionKey(p: Cursor): string {
 /** An option value: strings and quoted identifiers give their content, anything else its source text. */
 function optionValue(p: Cursor): string {
   const t = p.peek();
-  if ((t.kind === 'string' || t.kind === 'qident') && (p.isOp(',', 1) || p.isOp(')', 1))) {
+  const n = p.peek(1);
+  if ((t.kind === 'string' || t.kind === 'qident') && (n.kind === 'eof' || (n.kind === 'op' && (n.value === ',' || n.value === ')' || n.value === ';')))) {
     p.next();
     return t.value;
   }

@@ -76,8 +76,9 @@ function nextPrecedence(p: Cursor): number {
       if (n.upper === 'LIKE' || n.upper === 'ILIKE') return Prec.LIKE;
       return 0;
     }
-    // RANGE binds like a postfix operator: `2 * min(v) RANGE '5s'` ranges only min(v).
-    case 'RANGE': return Prec.POSTFIX;
+    // RANGE binds like a postfix operator: `2 * min(v) RANGE '5s'` ranges only min(v). Only a string or a
+    // parenthesised duration follows it, which keeps `OVER (ORDER BY ts RANGE UNBOUNDED PRECEDING)` a frame.
+    case 'RANGE': return p.peek(1).kind === 'string' || p.isOp('(', 1) ? Prec.POSTFIX : 0;
     default: return 0;
   }
 }
@@ -167,7 +168,7 @@ export function parseRangeDuration(p: Cursor): Expr {
 /** FILL PREV | LINEAR | NULL | <number> | '<value>': kept as text, keywords upper-cased. */
 export function parseFill(p: Cursor): string {
   const t = p.peek();
-  if (t.kind === 'word') {
+  if (t.kind === 'word' && !RESERVED.has(t.upper)) {
     p.next();
     return t.upper;
   }
