@@ -1,5 +1,6 @@
 // Row filters on runs: time range, TTL cutoff and tag value sets, producing row ranges.
 import { InvalidArgumentError } from '../core/index.ts';
+import { bound, cmp, words } from './int64.ts';
 import { Ranges } from './run.ts';
 import type { Run } from './types.ts';
 
@@ -34,17 +35,16 @@ function tagTests(run: Run, tags: Record<string, (string | null)[]>): TagTest[] 
 
 /** Rows of the run that pass the filter, or null when every row passes. */
 export function filterRun(run: Run, timeIndex: string, f: RowFilter): Ranges | null {
-  const ts = run.cols.get(timeIndex)!.values as BigInt64Array;
-  let lo = f.start;
-  if (f.cutoff !== undefined && (lo === undefined || f.cutoff > lo)) lo = f.cutoff;
-  const hi = f.end;
+  const ts = words(run.cols.get(timeIndex)!.values as BigInt64Array);
+  let start = f.start;
+  if (f.cutoff !== undefined && (start === undefined || f.cutoff > start)) start = f.cutoff;
+  const lo = start === undefined ? null : bound(start), hi = f.end === undefined ? null : bound(f.end);
   const tests = f.tags ? tagTests(run, f.tags) : [];
   const r = new Ranges();
   let runStart = -1;
   const n = run.rows;
   for (let i = 0; i < n; i++) {
-    const t = ts[i]!;
-    let keep = (lo === undefined || t >= lo) && (hi === undefined || t < hi);
+    let keep = (lo === null || cmp(ts, i, lo, 0) >= 0) && (hi === null || cmp(ts, i, hi, 0) < 0);
     for (let k = 0; keep && k < tests.length; k++) {
       const tt = tests[k]!;
       keep = tt.valid && tt.valid[i] === 0 ? tt.nullOk : tt.allowed[tt.codes[i]!] === 1;

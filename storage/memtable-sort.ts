@@ -1,5 +1,6 @@
 // Sorts a memtable into a run: series ranked by tag values, counting sort by series, ts sort, last-write-wins dedup.
 import type { ColumnSchema, TableSchema } from '../core/index.ts';
+import { cmp, gather, words } from './int64.ts';
 import type { Memtable } from './memtable.ts';
 import { allocTyped, compareTuples } from './run.ts';
 import type { ColumnData, Run } from './types.ts';
@@ -16,16 +17,17 @@ function sortedPermutation(mem: Memtable, gSeries: Int32Array, gTs: BigInt64Arra
   const fill = bounds.slice(0, S);
   const perm = new Uint32Array(N);
   for (let g = 0; g < N; g++) perm[fill[rank[gSeries[g]!]!]!++] = g;
-  const byTs = (a: number, b: number) => (gTs[a]! < gTs[b]! ? -1 : gTs[a]! > gTs[b]! ? 1 : a - b);
+  const w = words(gTs);
+  const byTs = (a: number, b: number) => cmp(w, a, w, b) || a - b;
   let m = 0;
   for (let r = 0; r < S; r++) {
     const a = bounds[r]!, b = bounds[r + 1]!;
     for (let i = a + 1; i < b; i++) {
-      if (gTs[perm[i - 1]!]! > gTs[perm[i]!]!) { perm.subarray(a, b).sort(byTs); break; }
+      if (cmp(w, perm[i - 1]!, w, perm[i]!) > 0) { perm.subarray(a, b).sort(byTs); break; }
     }
     // Equal (series, ts) rows are adjacent in arrival order: the last one is the newest write.
     for (let i = a; i < b; i++) {
-      if (dedup && i + 1 < b && gTs[perm[i]!] === gTs[perm[i + 1]!]) continue;
+      if (dedup && i + 1 < b && cmp(w, perm[i]!, w, perm[i + 1]!) === 0) continue;
       perm[m++] = perm[i]!;
     }
   }
@@ -59,17 +61,15 @@ function tagColumn(mem: Memtable, t: number, gSeries: Int32Array, perm: Uint32Ar
   return { type: 'string', values: out, valid, dict };
 }
 
-function fieldColumn(mem: Memtable, col: ColumnSchema, chunkOf: Uint32Array, chunkStart: number[], perm: Uint32Array): ColumnData {
-  const n = perm.length;
+/** Output row i comes from chunk locChunk[i], row locRow[i]: resolved once for all columns. */
+function fieldColumn(mem: Memtable, col: ColumnSchema, locChunk: Uint32Array, locRow: Uint32Array): ColumnData {
+  const n = locRow.length;
   const srcs = mem.chunks.map((c) => c.cols.get(col.name));
   const out: ColumnData = { type: col.type, values: allocTyped(col.type, n), valid: null };
   if (col.type !== 'string' && srcs.every((s) => s && !s.valid)) {
     // Hot path: every chunk has the column and no nulls, so it is a plain typed gather.
     const arrs = srcs.map((s) => s!.values as Float64Array), dst = out.values as Float64Array;
-    for (let i = 0; i < n; i++) {
-      const g = perm[i]!, c = chunkOf[g]!;
-      dst[i] = arrs[c]![g - chunkStart[c]!]!;
-    }
+    for (let i = 0; i < n; i++) dst[i] = arrs[locChunk[i]!]![locRow[i]!]!;
     return out;
   }
   const needValid = srcs.some((s) => !s || s.valid);
@@ -79,8 +79,8 @@ function fieldColumn(mem: Memtable, col: ColumnSchema, chunkOf: Uint32Array, chu
   const dictPos = new Map<string, number>();
   const dict: string[] = [];
   for (let i = 0; i < n; i++) {
-    const g = perm[i]!, c = chunkOf[g]!, local = g - chunkStart[c]!;
-    const s = srcs[c];
+    const local = locRow[i]!;
+    const s = srcs[locChunk[i]!];
     let v: number | bigint | string | null | undefined;
     if (!s) v = def;
     else if (s.valid && s.valid[local] === 0) v = null;
@@ -113,12 +113,18 @@ export function sortMemtable(mem: Memtable, schema: TableSchema): Run {
   const perm = sortedPermutation(mem, gSeries, gTs, !schema.options.appendMode);
   const cols = new Map<string, ColumnData>();
   const ts = new BigInt64Array(perm.length);
-  for (let i = 0; i < perm.length; i++) ts[i] = gTs[perm[i]!]!;
+  gather(words(gTs), perm, words(ts));
   cols.set(schema.timeIndex, { type: 'timestamp', values: ts, valid: null });
   schema.primaryKey.forEach((name, t) => cols.set(name, tagColumn(mem, t, gSeries, perm)));
+  const locChunk = new Uint32Array(perm.length), locRow = new Uint32Array(perm.length);
+  for (let i = 0; i < perm.length; i++) {
+    const g = perm[i]!, c = chunkOf[g]!;
+    locChunk[i] = c;
+    locRow[i] = g - chunkStart[c]!;
+  }
   for (const col of schema.columns) {
     if (cols.has(col.name)) continue;
-    cols.set(col.name, fieldColumn(mem, col, chunkOf, chunkStart, perm));
+    cols.set(col.name, fieldColumn(mem, col, locChunk, locRow));
   }
   return { rows: perm.length, cols };
 }

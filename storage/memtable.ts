@@ -1,5 +1,6 @@
 // The memtable: append-only columnar chunks of applied batches, with tag tuples interned to series ids.
 import type { ColumnValues, TableSchema, WriteBatch } from '../core/index.ts';
+import { minMaxIndex, words } from './int64.ts';
 
 /** One applied batch: its typed arrays are kept as they are (callers must not mutate a batch after apply). */
 export interface Chunk {
@@ -11,14 +12,13 @@ export interface Chunk {
   cols: Map<string, { values: ColumnValues; valid: Uint8Array | null }>;
 }
 
-const NULL_TAG = '\u0002';
-const SEP = '\u0001';
+type Trie = Map<string | null, Trie | number>;
 
 export class Memtable {
   readonly chunks: Chunk[] = [];
   /** Tag tuple (in primary-key order) of each series id. */
   readonly seriesTags: (string | null)[][] = [];
-  private readonly seriesIds = new Map<string, number>();
+  private trie: Trie = new Map();
   rows = 0;
   bytes = 0;
   minTs: bigint | null = null;
@@ -48,14 +48,9 @@ export class Memtable {
     if (!tsCol) throw new Error(`batch for ${batch.table} has no time index column ${schema.timeIndex}`);
     const series = this.internSeries(n, tagCols, tagValid);
     this.chunks.push({ rows: n, seq, ts: tsCol, series, cols });
-    let lo = this.minTs, hi = this.maxTs;
-    for (let i = 0; i < n; i++) {
-      const t = tsCol[i]!;
-      if (lo === null || t < lo) lo = t;
-      if (hi === null || t > hi) hi = t;
-    }
-    this.minTs = lo;
-    this.maxTs = hi;
+    const [lo, hi] = minMaxIndex(words(tsCol), n);
+    if (this.minTs === null || tsCol[lo]! < this.minTs) this.minTs = tsCol[lo]!;
+    if (this.maxTs === null || tsCol[hi]! > this.maxTs) this.maxTs = tsCol[hi]!;
     if (this.rows === 0) this.firstSeq = seq;
     this.lastSeq = seq;
     this.rows += n;
@@ -63,9 +58,14 @@ export class Memtable {
     this.version++;
   }
 
+  // A trie of maps keyed by one tag value per level: interning costs k lookups and no string building per row.
   private internSeries(n: number, tagCols: ((string | null)[] | null)[], tagValid: (Uint8Array | null)[]): Int32Array {
     const out = new Int32Array(n);
     const k = tagCols.length;
+    if (k === 0) {
+      if (this.seriesTags.length === 0) this.seriesTags.push([]);
+      return out;
+    }
     const tagAt = (t: number, i: number): string | null => {
       const col = tagCols[t];
       if (!col) return null;
@@ -73,19 +73,22 @@ export class Memtable {
       return v && v[i] === 0 ? null : col[i] ?? null;
     };
     for (let i = 0; i < n; i++) {
-      let key = '';
-      for (let t = 0; t < k; t++) {
+      let node: Trie = this.trie;
+      for (let t = 0; t < k - 1; t++) {
         const v = tagAt(t, i);
-        key += t === 0 ? (v ?? NULL_TAG) : SEP + (v ?? NULL_TAG);
+        let next = node.get(v) as Trie | undefined;
+        if (next === undefined) { next = new Map(); node.set(v, next); }
+        node = next;
       }
-      let id = this.seriesIds.get(key);
+      const last = tagAt(k - 1, i);
+      let id = node.get(last) as number | undefined;
       if (id === undefined) {
         id = this.seriesTags.length;
         const tuple: (string | null)[] = [];
         for (let t = 0; t < k; t++) tuple.push(tagAt(t, i));
         this.seriesTags.push(tuple);
-        this.seriesIds.set(key, id);
-        this.bytes += key.length * 2 + 64;
+        node.set(last, id);
+        this.bytes += 64 * k;
       }
       out[i] = id;
     }
@@ -96,10 +99,16 @@ export class Memtable {
   extendTags(tagNames: string[]): void {
     const added = tagNames.length - this.tagNames.length;
     this.tagNames = tagNames;
-    this.seriesIds.clear();
+    this.trie = new Map();
     this.seriesTags.forEach((tuple, id) => {
       for (let i = 0; i < added; i++) tuple.push(null);
-      this.seriesIds.set(tuple.map((v) => v ?? NULL_TAG).join(SEP), id);
+      let node = this.trie;
+      for (let t = 0; t < tuple.length - 1; t++) {
+        let next = node.get(tuple[t]!) as Trie | undefined;
+        if (next === undefined) { next = new Map(); node.set(tuple[t]!, next); }
+        node = next;
+      }
+      if (tuple.length > 0) node.set(tuple[tuple.length - 1]!, id);
     });
     this.version++;
   }

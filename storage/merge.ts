@@ -1,4 +1,5 @@
 // Merges sorted runs into one (series, ts) order; on equal keys the later run (newer data) wins unless append-only.
+import { cmp, words } from './int64.ts';
 import { compareTuples, Ranges, stringAt } from './run.ts';
 import type { ColumnData, Run } from './types.ts';
 
@@ -37,31 +38,33 @@ function rankSeries(runs: Run[], tagNames: string[]): SeriesList[] {
   return parts.map((p) => ({ bounds: p.bounds, rank: Int32Array.from(p.tuples, (t) => rankOf.get(JSON.stringify(t))!) }));
 }
 
-/** Merges the rows of one series present in several runs by ts. */
-function mergeSeries(out: Ranges, who: number[], pos: number[], end: number[], ts: BigInt64Array[], dedup: boolean): void {
+/** Merges the rows of one series present in several runs by ts (w: int64 word views of the ts columns). */
+function mergeSeries(out: Ranges, who: number[], pos: number[], end: number[], w: Int32Array[], dedup: boolean): void {
   for (;;) {
     // Head with the smallest ts; on ties the later run when deduping (it is newer), the earlier one otherwise.
-    let best = -1, second: bigint | null = null;
+    let best = -1, sec = -1;
     for (let k = 0; k < who.length; k++) {
       if (pos[k]! >= end[k]!) continue;
-      const t = ts[k]![pos[k]!]!;
       if (best < 0) { best = k; continue; }
-      const bt = ts[best]![pos[best]!]!;
-      if (t < bt || (dedup && t === bt)) { second = bt; best = k; }
-      else if (second === null || t < second) second = t;
+      const c = cmp(w[k]!, pos[k]!, w[best]!, pos[best]!);
+      if (c < 0 || (dedup && c === 0)) { sec = best; best = k; }
+      else if (sec < 0 || cmp(w[k]!, pos[k]!, w[sec]!, pos[sec]!) < 0) sec = k;
     }
     if (best < 0) return;
-    const bts = ts[best]!;
+    const bw = w[best]!;
     let i = pos[best]!;
     const start = i;
     // Take the whole stretch of the best run that stays below every other head.
-    if (second === null) i = end[best]!;
-    else { while (i < end[best]! && bts[i]! < second) i++; if (i === start) i++; }
+    if (sec < 0) i = end[best]!;
+    else {
+      const sw = w[sec]!, sp = pos[sec]!;
+      while (i < end[best]! && cmp(bw, i, sw, sp) < 0) i++;
+      if (i === start) i++;
+    }
     out.push(who[best]!, start, i - start);
     pos[best] = i;
     if (dedup) {
-      const last = bts[i - 1]!;
-      for (let k = 0; k < who.length; k++) while (k !== best && pos[k]! < end[k]! && ts[k]![pos[k]!] === last) pos[k]!++;
+      for (let k = 0; k < who.length; k++) while (k !== best && pos[k]! < end[k]! && cmp(w[k]!, pos[k]!, bw, i - 1) === 0) pos[k]!++;
     }
   }
 }
@@ -71,7 +74,7 @@ export function mergeRuns(runs: Run[], tagNames: string[], timeIndex: string, de
   const out = new Ranges();
   if (runs.length === 1) { out.push(0, 0, runs[0]!.rows); return out; }
   const lists = rankSeries(runs, tagNames);
-  const ts = runs.map((r) => r.cols.get(timeIndex)!.values as BigInt64Array);
+  const ts = runs.map((r) => words(r.cols.get(timeIndex)!.values as BigInt64Array));
   const cur = lists.map(() => 0);
   for (;;) {
     let minRank = -1;
@@ -80,7 +83,7 @@ export function mergeRuns(runs: Run[], tagNames: string[], timeIndex: string, de
       if (cur[r]! < l.rank.length && (minRank < 0 || l.rank[cur[r]!]! < minRank)) minRank = l.rank[cur[r]!]!;
     }
     if (minRank < 0) return out;
-    const who: number[] = [], pos: number[] = [], end: number[] = [], tss: BigInt64Array[] = [];
+    const who: number[] = [], pos: number[] = [], end: number[] = [], tss: Int32Array[] = [];
     for (let r = 0; r < runs.length; r++) {
       const l = lists[r]!, s = cur[r]!;
       if (s < l.rank.length && l.rank[s] === minRank) {

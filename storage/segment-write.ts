@@ -29,12 +29,8 @@ export interface EncodedSegment {
 export function encodeSegment(run: Run, schema: TableSchema, compression: Compression, level: number): EncodedSegment {
   registerCodecs();
   for (const [name, c] of run.cols) if (c.type === 'string') run.cols.set(name, compactDict(c, run.rows));
-  const ts = run.cols.get(schema.timeIndex)!.values as BigInt64Array;
-  let minTs = ts[0]!, maxTs = ts[0]!;
-  for (let i = 1; i < run.rows; i++) {
-    if (ts[i]! < minTs) minTs = ts[i]!;
-    if (ts[i]! > maxTs) maxTs = ts[i]!;
-  }
+  const columns = runStats(run);
+  const { min: minTs, max: maxTs } = columns[schema.timeIndex]!;
   const names = schema.columns.map((c) => c.name).filter((n) => run.cols.has(n));
   const batch = runToBatch(run, schema, names);
   setZstdLevel(level);
@@ -43,7 +39,7 @@ export function encodeSegment(run: Run, schema: TableSchema, compression: Compre
     bytes,
     meta: {
       rows: run.rows, series: countSeries(run, schema.primaryKey), minTs: String(minTs), maxTs: String(maxTs),
-      schemaVersion: schema.version, columns: runStats(run),
+      schemaVersion: schema.version, columns,
     },
   };
 }

@@ -1,4 +1,5 @@
 // Per-column statistics of a run (min/max/nulls) and its series count, recorded in the manifest for pruning.
+import { cmp, words } from './int64.ts';
 import type { ColumnData, ColumnStats, Run } from './types.ts';
 
 function floatStat(v: number): number | string {
@@ -47,7 +48,17 @@ export function columnStats(c: ColumnData, n: number): ColumnStats {
     }
     return seen ? { min, max, nulls } : { min: null, max: null, nulls };
   }
-  const a = c.values as BigInt64Array;
+  if (c.type !== 'uint64') {
+    const a = c.values as BigInt64Array, w = words(a);
+    let lo = -1, hi = -1;
+    for (let i = 0; i < n; i++) {
+      if (valid && valid[i] === 0) { nulls++; continue; }
+      if (lo < 0 || cmp(w, i, w, lo) < 0) lo = i;
+      if (hi < 0 || cmp(w, i, w, hi) > 0) hi = i;
+    }
+    return { min: lo < 0 ? null : String(a[lo]), max: hi < 0 ? null : String(a[hi]), nulls };
+  }
+  const a = c.values as BigUint64Array;
   let min: bigint | null = null, max: bigint | null = null;
   for (let i = 0; i < n; i++) {
     if (valid && valid[i] === 0) { nulls++; continue; }
