@@ -4,3 +4,6 @@ export * from './clock.ts';
 export * from './subjects.ts';
 export * from './schema.ts';
 export * from './batch.ts';
+export * from './lineprotocol/index.ts';
+export * from './jsonrows.ts';
+export * from './codec/walbatch.ts';

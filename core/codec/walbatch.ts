@@ -1,0 +1,240 @@
+// Compact binary encoding of WriteBatches: the WAL record. Typed arrays are copied raw, strings dictionary-coded.
+import type { Column, ColumnValues, WriteBatch } from '../batch.ts';
+import type { DataType, SemanticType } from '../schema.ts';
+
+/*
+ * Record: "EWB" version:u8 batches:varint, then per batch: table:str rows:varint columns:varint, and
+ * per column: name:str type:u8 semantic:u8 flags:u8 [validity: ceil(rows/8) bytes, bit i = row i]
+ * values. float64/int64/uint64/timestamp: rows*8 bytes little-endian; boolean: rows bytes; string:
+ * dict:varint, dict strings, width:u8 (1, 2 or 4), rows indexes of that width (0 = null, k = dict[k-1]).
+ * str = byte length varint + UTF-8.
+ */
+const MAGIC = [0x45, 0x57, 0x42];
+const VERSION = 1;
+const TYPES: DataType[] = ['string', 'float64', 'int64', 'uint64', 'boolean', 'timestamp'];
+const SEMANTICS: SemanticType[] = ['tag', 'field', 'timestamp'];
+const FLAG_VALID = 1;
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+const MAX_ROWS = 0x7fffffff;
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+class Writer {
+  buf = new Uint8Array(4096);
+  pos = 0;
+  ensure(n: number): void {
+    if (this.pos + n <= this.buf.length) return;
+    const b = new Uint8Array(Math.max(this.buf.length * 2, this.pos + n));
+    b.set(this.buf.subarray(0, this.pos));
+    this.buf = b;
+  }
+  u8(v: number): void {
+    this.ensure(1);
+    this.buf[this.pos++] = v;
+  }
+  varint(v: number): void {
+    this.ensure(5);
+    while (v >= 0x80) {
+      this.buf[this.pos++] = (v & 0x7f) | 0x80;
+      v >>>= 7;
+    }
+    this.buf[this.pos++] = v;
+  }
+  str(s: string): void {
+    // Worst case 3 bytes per UTF-16 unit; the length prefix is written after the bytes are known.
+    this.ensure(5 + s.length * 3);
+    const start = this.pos + 5;
+    const { written } = encoder.encodeInto(s, this.buf.subarray(start));
+    this.varint(written);
+    this.buf.copyWithin(this.pos, start, start + written);
+    this.pos += written;
+  }
+  bytes(b: Uint8Array): void {
+    this.ensure(b.length);
+    this.buf.set(b, this.pos);
+    this.pos += b.length;
+  }
+}
+
+function encodeColumn(w: Writer, c: Column, rows: number): void {
+  w.str(c.name);
+  const t = TYPES.indexOf(c.type);
+  const s = SEMANTICS.indexOf(c.semantic);
+  if (t < 0 || s < 0) throw new Error(`column ${c.name}: unknown type ${c.type} or semantic ${c.semantic}`);
+  w.u8(t);
+  w.u8(s);
+  w.u8(c.valid !== null ? FLAG_VALID : 0);
+  if (c.valid !== null) {
+    const nb = (rows + 7) >>> 3;
+    w.ensure(nb);
+    const out = w.buf;
+    out.fill(0, w.pos, w.pos + nb);
+    for (let i = 0; i < rows; i++) if (c.valid[i]) out[w.pos + (i >>> 3)]! |= 1 << (i & 7);
+    w.pos += nb;
+  }
+  if (c.type === 'string') return encodeStrings(w, c.values as (string | null)[], rows);
+  const v = c.values as Exclude<ColumnValues, (string | null)[]>;
+  if (v.length < rows) throw new Error(`column ${c.name} has ${v.length} values for ${rows} rows`);
+  w.bytes(new Uint8Array(v.buffer, v.byteOffset, rows * v.BYTES_PER_ELEMENT));
+}
+
+function encodeStrings(w: Writer, values: (string | null)[], rows: number): void {
+  const dict = new Map<string, number>();
+  const idx = new Uint32Array(rows);
+  for (let i = 0; i < rows; i++) {
+    const s = values[i];
+    if (s === null || s === undefined) continue;
+    let k = dict.get(s);
+    if (k === undefined) dict.set(s, (k = dict.size + 1));
+    idx[i] = k;
+  }
+  w.varint(dict.size);
+  for (const s of dict.keys()) w.str(s);
+  const width = dict.size < 0xff ? 1 : dict.size < 0xffff ? 2 : 4;
+  w.u8(width);
+  const narrow = width === 1 ? Uint8Array.from(idx) : width === 2 ? Uint16Array.from(idx) : idx;
+  w.bytes(new Uint8Array(narrow.buffer, 0, rows * width));
+}
+
+export function encodeBatches(bs: WriteBatch[]): Uint8Array {
+  if (!LITTLE_ENDIAN) throw new Error('walbatch: big-endian hosts are not supported');
+  const w = new Writer();
+  w.bytes(Uint8Array.from(MAGIC));
+  w.u8(VERSION);
+  w.varint(bs.length);
+  for (const b of bs) {
+    if (!Number.isInteger(b.rows) || b.rows < 0 || b.rows > MAX_ROWS) throw new Error(`batch ${b.table}: bad row count ${b.rows}`);
+    w.str(b.table);
+    w.varint(b.rows);
+    w.varint(b.columns.length);
+    for (const c of b.columns) encodeColumn(w, c, b.rows);
+  }
+  return w.buf.slice(0, w.pos);
+}
+
+export function encodeBatch(b: WriteBatch): Uint8Array {
+  return encodeBatches([b]);
+}
+
+/** Reads a record, checking every length against the bytes left so corrupt input fails fast. */
+class Reader {
+  pos = 0;
+  constructor(readonly buf: Uint8Array) {}
+  fail(what: string): never {
+    throw new Error(`walbatch: corrupt record: ${what} at byte ${this.pos}`);
+  }
+  need(n: number, what: string): void {
+    if (n > this.buf.length - this.pos) this.fail(`${what} needs ${n} bytes, ${this.buf.length - this.pos} left`);
+  }
+  u8(what: string): number {
+    this.need(1, what);
+    return this.buf[this.pos++]!;
+  }
+  varint(what: string): number {
+    let v = 0;
+    for (let shift = 0; shift < 35; shift += 7) {
+      const b = this.u8(what);
+      v += (b & 0x7f) * 2 ** shift;
+      if (b < 0x80) {
+        if (v > 0xffffffff) this.fail(`${what} varint too large`);
+        return v;
+      }
+    }
+    this.fail(`${what} varint too long`);
+  }
+  take(n: number, what: string): Uint8Array {
+    this.need(n, what);
+    const out = this.buf.subarray(this.pos, this.pos + n);
+    this.pos += n;
+    return out;
+  }
+  str(what: string): string {
+    const n = this.varint(what);
+    const bytes = this.take(n, what);
+    try {
+      return decoder.decode(bytes);
+    } catch {
+      this.fail(`${what} is not valid UTF-8`);
+    }
+  }
+}
+
+function decodeColumn(r: Reader, rows: number): Column {
+  const name = r.str('column name');
+  const type = TYPES[r.u8('column type')];
+  const semantic = SEMANTICS[r.u8('column semantic')];
+  if (type === undefined || semantic === undefined) r.fail(`column ${name}: unknown type or semantic`);
+  const flags = r.u8('column flags');
+  if (flags & ~FLAG_VALID) r.fail(`column ${name}: unknown flags ${flags}`);
+  // Values take at least a byte a row (8 for numbers): checked before any allocation sized by rows.
+  r.need(rows * (type === 'string' || type === 'boolean' ? 1 : 8), `column ${name} values`);
+  let valid: Uint8Array | null = null;
+  if (flags & FLAG_VALID) {
+    const bits = r.take((rows + 7) >>> 3, 'validity');
+    valid = new Uint8Array(rows);
+    for (let i = 0; i < rows; i++) valid[i] = (bits[i >>> 3]! >>> (i & 7)) & 1;
+  }
+  let values: ColumnValues;
+  switch (type) {
+    case 'string': values = decodeStrings(r, rows); break;
+    case 'boolean': values = r.take(rows, 'boolean values').slice(); break;
+    default: {
+      // Copied into a fresh, aligned buffer: the record may sit at any offset and may be reused by its owner.
+      const bytes = r.take(rows * 8, `${type} values`);
+      const a = type === 'float64' ? new Float64Array(rows) : type === 'uint64' ? new BigUint64Array(rows) : new BigInt64Array(rows);
+      new Uint8Array(a.buffer).set(bytes);
+      values = a;
+    }
+  }
+  return { name, type, semantic, values, valid };
+}
+
+function decodeStrings(r: Reader, rows: number): (string | null)[] {
+  const n = r.varint('dictionary size');
+  r.need(n, 'dictionary');
+  const dict: (string | null)[] = [null];
+  for (let k = 0; k < n; k++) dict.push(r.str('dictionary entry'));
+  const width = r.u8('index width');
+  if (width !== 1 && width !== 2 && width !== 4) r.fail(`index width ${width}`);
+  const raw = r.take(rows * width, 'string indexes');
+  const copy = raw.slice();
+  const idx = width === 1 ? copy : width === 2 ? new Uint16Array(copy.buffer) : new Uint32Array(copy.buffer);
+  const out = new Array<string | null>(rows);
+  for (let i = 0; i < rows; i++) {
+    const s = dict[idx[i]!];
+    if (s === undefined) r.fail(`string index ${idx[i]} beyond dictionary of ${n}`);
+    out[i] = s;
+  }
+  return out;
+}
+
+export function decodeBatches(buf: Uint8Array): WriteBatch[] {
+  if (!LITTLE_ENDIAN) throw new Error('walbatch: big-endian hosts are not supported');
+  const r = new Reader(buf);
+  const head = r.take(4, 'header');
+  if (head[0] !== MAGIC[0] || head[1] !== MAGIC[1] || head[2] !== MAGIC[2]) r.fail('bad magic');
+  if (head[3] !== VERSION) r.fail(`unsupported version ${head[3]}`);
+  const count = r.varint('batch count');
+  r.need(count * 3, 'batches');
+  const out: WriteBatch[] = [];
+  for (let b = 0; b < count; b++) {
+    const table = r.str('table name');
+    const rows = r.varint('row count');
+    if (rows > MAX_ROWS) r.fail(`row count ${rows}`);
+    const ncols = r.varint('column count');
+    // Every column takes at least 5 bytes, so a corrupt count cannot make us loop or allocate for long.
+    r.need(ncols * 5, 'columns');
+    const columns: Column[] = [];
+    for (let c = 0; c < ncols; c++) columns.push(decodeColumn(r, rows));
+    out.push({ table, rows, columns });
+  }
+  if (r.pos !== buf.length) r.fail(`${buf.length - r.pos} trailing bytes`);
+  return out;
+}
+
+export function decodeBatch(buf: Uint8Array): WriteBatch {
+  const bs = decodeBatches(buf);
+  if (bs.length !== 1) throw new Error(`walbatch: expected one batch, record holds ${bs.length}`);
+  return bs[0]!;
+}

@@ -1,0 +1,3 @@
+// Public face of the line protocol codec: parse and print.
+export { parseLineProtocol, type LineProtocolOptions } from './parse.ts';
+export { printLineProtocol } from './print.ts';
