@@ -7,3 +7,4 @@ export * from './batch.ts';
 export * from './lineprotocol/index.ts';
 export * from './jsonrows.ts';
 export * from './codec/walbatch.ts';
+export * from './sql/index.ts';

@@ -16,7 +16,7 @@ export type ObjectName = Ident[];
 
 // ---------------------------------------------------------------- data types
 
-export interface DataType {
+export interface SqlType {
   /** Canonical upper-case name, e.g. STRING, INT64, UINT32, FLOAT64, TIMESTAMP, DECIMAL, BOOLEAN. */
   name: string;
   /** The name as written. */
@@ -40,7 +40,7 @@ export interface NullLit { type: 'null'; pos: SourcePos }
 /** INTERVAL '5 minutes' or INTERVAL '1' HOUR (unit upper-cased). */
 export interface IntervalLit { type: 'interval'; value: Expr; unit?: string; pos: SourcePos }
 /** TIMESTAMP '2024-01-01 00:00:00', DATE '2024-01-01'. */
-export interface TypedString { type: 'typed_string'; dataType: DataType; value: string; pos: SourcePos }
+export interface TypedString { type: 'typed_string'; dataType: SqlType; value: string; pos: SourcePos }
 /** a, t.a, db.t.a */
 export interface ColumnRef { type: 'column'; path: Ident[]; pos: SourcePos }
 /** * or t.* */
@@ -82,7 +82,7 @@ export interface CaseExpr {
   pos: SourcePos;
 }
 /** CAST(x AS t), TRY_CAST(x AS t), x::t */
-export interface Cast { type: 'cast'; expr: Expr; dataType: DataType; syntax: 'cast' | 'try_cast' | '::'; pos: SourcePos }
+export interface Cast { type: 'cast'; expr: Expr; dataType: SqlType; syntax: 'cast' | 'try_cast' | '::'; pos: SourcePos }
 export interface OrderByItem { expr: Expr; asc?: boolean; nullsFirst?: boolean; pos: SourcePos }
 export interface WindowFrameBound { kind: 'unbounded_preceding' | 'unbounded_following' | 'current_row' | 'preceding' | 'following'; offset?: Expr }
 export interface WindowFrame { units: 'ROWS' | 'RANGE' | 'GROUPS'; start: WindowFrameBound; end?: WindowFrameBound }
@@ -174,31 +174,31 @@ export interface Query {
   limit?: Expr;
   offset?: Expr;
   pos: SourcePos;
-  span?: Span;
+  span?: SourceSpan;
 }
 
 // ---------------------------------------------------------------- statements
 
 /** Where a statement sits in the source: [start, end) offsets, and its text. */
-export interface Span { start: number; end: number; text: string }
+export interface SourceSpan { start: number; end: number; text: string }
 
 /** key = value pairs of WITH (...) options; keys as written (quotes stripped), values as strings. */
-export type Options = Record<string, string>;
+export type SqlOptions = Record<string, string>;
 
 export interface ColumnDef {
   name: Ident;
-  dataType: DataType;
+  dataType: SqlType;
   nullable?: boolean;
   default?: Expr;
   timeIndex?: boolean;
   primaryKey?: boolean;
   comment?: string;
   /** INVERTED / SKIPPING / FULLTEXT index options declared on the column. */
-  indexes?: { kind: 'INVERTED' | 'SKIPPING' | 'FULLTEXT'; options: Options }[];
+  indexes?: { kind: 'INVERTED' | 'SKIPPING' | 'FULLTEXT'; options: SqlOptions }[];
   pos: SourcePos;
 }
 
-interface StatementBase { span: Span; pos: SourcePos }
+interface StatementBase { span: SourceSpan; pos: SourcePos }
 
 export interface QueryStatement extends StatementBase { type: 'query'; query: Query }
 export interface Insert extends StatementBase {
@@ -214,7 +214,7 @@ export interface CreateDatabase extends StatementBase {
   type: 'create_database';
   name: ObjectName;
   ifNotExists: boolean;
-  options: Options;
+  options: SqlOptions;
 }
 export interface PartitionSpec { columns: Ident[]; rules: Expr[] }
 export interface CreateTable extends StatementBase {
@@ -227,7 +227,7 @@ export interface CreateTable extends StatementBase {
   primaryKey: Ident[];
   engine?: string;
   partitions?: PartitionSpec;
-  options: Options;
+  options: SqlOptions;
   /** CREATE TABLE t LIKE source */
   like?: ObjectName;
   /** CREATE TABLE t AS SELECT ... */
@@ -242,7 +242,7 @@ export interface CreateFlow extends StatementBase {
   expireAfter?: Expr;
   evalInterval?: Expr;
   comment?: string;
-  options?: Options;
+  options?: SqlOptions;
   /** A SQL query, or a TQL (PromQL) source for `CREATE FLOW ... AS TQL EVAL ...`. */
   query: Query | TqlSource;
 }
@@ -267,12 +267,12 @@ export type AlterTableAction =
   | { kind: 'add_column'; column: ColumnDef; ifNotExists: boolean; location?: { first: true } | { after: Ident } }
   | { kind: 'drop_column'; name: Ident }
   | { kind: 'rename'; newName: Ident }
-  | { kind: 'modify_type'; name: Ident; dataType: DataType }
+  | { kind: 'modify_type'; name: Ident; dataType: SqlType }
   | { kind: 'set_default'; name: Ident; default: Expr }
   | { kind: 'drop_default'; name: Ident }
-  | { kind: 'set_index'; name: Ident; index: 'INVERTED' | 'SKIPPING' | 'FULLTEXT'; options: Options }
+  | { kind: 'set_index'; name: Ident; index: 'INVERTED' | 'SKIPPING' | 'FULLTEXT'; options: SqlOptions }
   | { kind: 'unset_index'; name: Ident; index: 'INVERTED' | 'SKIPPING' | 'FULLTEXT' }
-  | { kind: 'set_options'; options: Options }
+  | { kind: 'set_options'; options: SqlOptions }
   | { kind: 'unset_options'; keys: string[] }
   | { kind: 'repartition'; from: Expr[]; into: Expr[] }
   | { kind: 'merge_partition'; rules: Expr[] };
@@ -280,7 +280,7 @@ export interface AlterTable extends StatementBase { type: 'alter_table'; table: 
 export interface AlterDatabase extends StatementBase {
   type: 'alter_database';
   name: ObjectName;
-  set: Options;
+  set: SqlOptions;
   unset: string[];
 }
 export interface Truncate extends StatementBase {

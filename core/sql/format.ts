@@ -1,5 +1,5 @@
 // Faithful SQL text for an expression AST: parseExpr(formatExpr(e)) gives back e (positions aside).
-import type { DataType, Expr, Ident, OrderByItem, Query, WindowFrameBound, WindowSpec } from './ast.ts';
+import type { SqlType, Expr, Ident, OrderByItem, Query, WindowFrameBound, WindowSpec } from './ast.ts';
 import { BINARY_PREC, Prec } from './parser/expr.ts';
 import { RESERVED } from './parser/cursor.ts';
 
@@ -13,7 +13,7 @@ export function formatString(s: string): string {
   return `'${s.replace(/'/g, "''")}'`;
 }
 
-export function formatDataType(t: DataType): string {
+export function formatDataType(t: SqlType): string {
   return t.raw;
 }
 

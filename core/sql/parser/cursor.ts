@@ -19,8 +19,12 @@ export const RESERVED = new Set([
 /** Words that cannot be used as an implicit table alias (`FROM t x`), on top of RESERVED. */
 const TABLE_ALIAS_STOP = new Set(['SEMI', 'ANTI', 'PARTITION', 'SINK', 'EXPIRE', 'COMMENT', 'EVAL']);
 
+/** Deeper nesting than this is refused with a ParseError instead of overflowing the stack. */
+export const MAX_DEPTH = 256;
+
 export class Cursor {
   i = 0;
+  depth = 0;
   constructor(
     readonly text: string,
     readonly tokens: Token[],
@@ -76,6 +80,19 @@ export class Cursor {
   expectOp(op: string): Token {
     if (!this.isOp(op)) throw this.error(op);
     return this.next();
+  }
+
+  /** Runs `f` one nesting level deeper, refusing absurd nesting with a positioned ParseError. */
+  nested<T>(f: () => T): T {
+    if (++this.depth > MAX_DEPTH) {
+      this.depth = 0;
+      throw this.errorAt(`Expected at most ${MAX_DEPTH} levels of nesting, found more`, this.pos());
+    }
+    try {
+      return f();
+    } finally {
+      this.depth--;
+    }
   }
 
   /** A ParseError "Expected <expected>, found <token>" at the token. */

@@ -1,6 +1,6 @@
 // DDL parser: CREATE DATABASE/TABLE/FLOW/TASK/VIEW, DROP, ALTER TABLE/DATABASE, TRUNCATE.
 import type {
-  AlterTableAction, ColumnDef, CreateTable, Ident, ObjectName, Options, PartitionSpec, SourcePos, Statement,
+  AlterTableAction, ColumnDef, CreateTable, Ident, ObjectName, SqlOptions, PartitionSpec, SourcePos, Statement,
 } from '../ast.ts';
 import type { Cursor } from './cursor.ts';
 import { parseExpr, parseRangeDuration } from './expr.ts';
@@ -48,8 +48,8 @@ function optionValue(p: Cursor): string {
 }
 
 /** ( key = value, ... ) with an optional trailing comma. */
-export function parseOptions(p: Cursor): Options {
-  const out: Options = {};
+export function parseOptions(p: Cursor): SqlOptions {
+  const out: SqlOptions = {};
   p.parenList(() => {
     const k = optionKey(p);
     p.expectOp('=');
@@ -204,7 +204,7 @@ export function parseAlter(p: Cursor, base: Base): Statement {
   p.expectKw('ALTER');
   if (p.eatKw('DATABASE') || p.eatKw('SCHEMA')) {
     const name = ddlName(p, 'a database name');
-    const set: Options = {};
+    const set: SqlOptions = {};
     const unset: string[] = [];
     p.commaList(() => {
       if (p.eatKw('SET')) p.commaList(() => setOption(p, set));
@@ -219,7 +219,7 @@ export function parseAlter(p: Cursor, base: Base): Statement {
   return { type: 'alter_table', table, actions, ...base };
 }
 
-function setOption(p: Cursor, into: Options): void {
+function setOption(p: Cursor, into: SqlOptions): void {
   const k = optionKey(p);
   p.expectOp('=');
   into[k] = optionValue(p);
@@ -266,7 +266,7 @@ function parseAlterAction(p: Cursor): AlterTableAction {
     return { kind: 'modify_type', name, dataType: parseDataType(p) };
   }
   if (p.eatKw('SET')) {
-    const options: Options = {};
+    const options: SqlOptions = {};
     p.commaList(() => setOption(p, options));
     return { kind: 'set_options', options };
   }

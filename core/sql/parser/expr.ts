@@ -40,6 +40,10 @@ const TYPED_STRING_TYPES = new Set(['TIMESTAMP', 'DATE', 'TIME', 'DATETIME']);
 const NO_PAREN_FUNCTIONS = new Set(['CURRENT_TIMESTAMP', 'CURRENT_DATE', 'CURRENT_TIME', 'LOCALTIMESTAMP', 'LOCALTIME']);
 
 export function parseExpr(p: Cursor, minPrec = 0): Expr {
+  return p.nested(() => parseExprInner(p, minPrec));
+}
+
+function parseExprInner(p: Cursor, minPrec: number): Expr {
   let left = parsePrefix(p);
   for (;;) {
     const prec = nextPrecedence(p);

@@ -8,6 +8,10 @@ export function parseOrderByList(p: Cursor): OrderByItem[] {
 }
 
 export function parseQuery(p: Cursor): Query {
+  return p.nested(() => parseQueryInner(p));
+}
+
+function parseQueryInner(p: Cursor): Query {
   const pos = p.pos();
   const q: Query = { type: 'query', body: undefined as unknown as QueryBody, orderBy: [], pos };
   if (p.eatKw('WITH')) {
@@ -160,6 +164,10 @@ function parseTableAlias(p: Cursor): TableAlias | undefined {
 }
 
 function parseTableFactor(p: Cursor): TableRef {
+  return p.nested(() => parseTableFactorInner(p));
+}
+
+function parseTableFactorInner(p: Cursor): TableRef {
   const pos = p.pos();
   if (p.isOp('(')) {
     // A derived table, or a parenthesised join.

@@ -1,5 +1,5 @@
 // Column/cast data types: GreptimeDB's names and aliases mapped to one canonical upper-case name.
-import type { DataType } from '../ast.ts';
+import type { SqlType } from '../ast.ts';
 import type { Cursor } from './cursor.ts';
 
 /** Alias (upper case) -> canonical name. Timestamp aliases also carry their precision. */
@@ -36,7 +36,7 @@ export function isDataTypeStart(p: Cursor): boolean {
   return t.kind === 'word' && t.upper in ALIASES;
 }
 
-export function parseDataType(p: Cursor): DataType {
+export function parseDataType(p: Cursor): SqlType {
   const t = p.peek();
   if (t.kind !== 'word' || !(t.upper in ALIASES)) throw p.error('a data type');
   p.next();
@@ -46,7 +46,7 @@ export function parseDataType(p: Cursor): DataType {
   // Multi-word spellings.
   if (upper === 'DOUBLE' && p.eatKw('PRECISION')) raw += ' PRECISION';
   if ((upper === 'CHARACTER' || upper === 'CHAR') && p.eatKw('VARYING')) raw += ' VARYING';
-  const dt: DataType = { name: ALIASES[upper]!, raw, pos };
+  const dt: SqlType = { name: ALIASES[upper]!, raw, pos };
   if (p.isOp('(')) {
     dt.args = p.parenList(() => {
       const n = p.peek();
