@@ -172,7 +172,7 @@ export class RegionStore {
   compact(): Promise<{ merged: number; written: number; expired: number }> {
     return this.serial(async () => {
       const expired = await this.dropExpiredLocked();
-      const windowNs = BigInt(this.opts.compactionWindowMs ?? DAY_MS) * 1_000_000n;
+      const windowNs = BigInt(Math.max(1, Math.round((this.opts.compactionWindowMs ?? DAY_MS) * 1e6)));
       const jobs = pickCompactions(this.manifest.segments, windowNs, this.opts.compactionMaxBytes ?? 256 * 1024 * 1024);
       let merged = 0, written = 0;
       const names = this._schema.columns.map((c) => c.name);
