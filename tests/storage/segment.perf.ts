@@ -32,7 +32,7 @@ function hostTags(h: number): string[] {
 function* batches(mode: Mode): Generator<WriteBatch> {
   const tags = Array.from({ length: HOSTS }, (_, h) => hostTags(h));
   const state = Array.from({ length: HOSTS * FIELDS.length }, () => Math.random() * 100);
-  const t0 = 1_700_000_000_000_000_000n;
+  const t0 = 1_699_920_000_000_000_000n; // a day boundary, so the 1-day compaction window holds all 10,000 s
   for (let off = 0; off < ROWS; off += BATCH) {
     const n = Math.min(BATCH, ROWS - off);
     const ts = new BigInt64Array(n);
@@ -75,7 +75,7 @@ async function run(mode: Mode): Promise<void> {
     const [full, scanMs] = await time(() => store.scan({}));
     const [, scan2Ms] = await time(() => store.scan({}));
     const [, projMs] = await time(() => store.scan({ columns: ['usage_user'] }));
-    const t0 = 1_700_000_000_000_000_000n;
+    const t0 = 1_699_920_000_000_000_000n; // a day boundary, so the 1-day compaction window holds all 10,000 s
     const [few, fewMs] = await time(() => store.scan({ start: t0, end: t0 + 3_600_000_000_000n, columns: ['usage_user'], tagFilter: { hostname: ['host_1', 'host_2', 'host_3', 'host_4', 'host_5', 'host_6', 'host_7', 'host_8'] } }));
     await store.close();
     // Ten flushes of a tenth each, then compaction: the bytes-per-value figure after merge.
