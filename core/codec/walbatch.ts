@@ -223,8 +223,8 @@ export function decodeBatches(buf: Uint8Array): WriteBatch[] {
     const rows = r.varint('row count');
     if (rows > MAX_ROWS) r.fail(`row count ${rows}`);
     const ncols = r.varint('column count');
-    // Every column takes at least 5 bytes, so a corrupt count cannot make us loop or allocate for long.
-    r.need(ncols * 5, 'columns');
+    // Every column takes at least 4 bytes, so a corrupt count cannot make us loop or allocate for long.
+    r.need(ncols * 4, 'columns');
     const columns: Column[] = [];
     for (let c = 0; c < ncols; c++) columns.push(decodeColumn(r, rows));
     out.push({ table, rows, columns });

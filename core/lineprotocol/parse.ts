@@ -251,6 +251,7 @@ class Parser {
     if (i >= n) this.fail('missing field value', i);
     const vs = i;
     const c = buf[i]!;
+    if (isDelimiter(c)) this.fail('missing field value', i);
     if (c === QUOTE) {
       i = this.scanString(i);
       const v = this.stringId;
