@@ -1,0 +1,38 @@
+// The interface the SQL executor runs against: catalog operations, scans and writes, implemented by the node.
+import type { RecordBatch } from 'apache-arrow';
+import type { TableSchema, WriteBatch } from '../index.ts';
+
+/** What a scan must return; ns bounds, start inclusive, end exclusive. A hint: the executor re-applies every filter. */
+export interface ScanSpec {
+  start?: bigint;
+  end?: bigint;
+  columns?: string[];
+  tagFilter?: Record<string, (string | null)[]>;
+  limit?: number;
+}
+
+export interface QueryContext {
+  db: string;
+  /** Wall clock in ms. */
+  now(): number;
+  listDatabases(): Promise<string[]>;
+  createDatabase(name: string, ifNotExists: boolean): Promise<boolean>;
+  dropDatabase(name: string, ifExists: boolean): Promise<boolean>;
+  listTables(db: string): Promise<string[]>;
+  getTable(db: string, name: string): Promise<TableSchema | null>;
+  createTable(draft: Omit<TableSchema, 'id'>, ifNotExists: boolean): Promise<{ schema: TableSchema; created: boolean }>;
+  alterTable(db: string, name: string, change: (s: TableSchema) => TableSchema): Promise<TableSchema>;
+  dropTable(db: string, name: string, ifExists: boolean): Promise<boolean>;
+  truncateTable(db: string, name: string): Promise<void>;
+  /**
+   * Arrow batches: time index as TimestampNanosecond (int64 ns), tags Utf8 or Dictionary<Utf8>,
+   * fields Float64/Int64/UInt64/Bool/Utf8; last-write-wins already applied; rows ordered by
+   * (primary key, time index) within the table, as GreptimeDB returns them.
+   */
+  scan(schema: TableSchema, spec: ScanSpec): Promise<RecordBatch[]>;
+  /** Batch columns are a subset of the table's columns with the table's types; timestamps int64 ns. */
+  write(db: string, batch: WriteBatch): Promise<number>;
+  /** Delete rows by key (tags + time index); optional. */
+  delete?(db: string, batch: WriteBatch): Promise<number>;
+  useDatabase?(db: string): void;
+}

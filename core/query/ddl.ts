@@ -1,0 +1,178 @@
+// DDL statements: CREATE/DROP DATABASE and TABLE, ALTER TABLE, TRUNCATE, building TableSchema from the AST.
+import { EddyError, StatusCode, parseDurationMs } from '../index.ts';
+import type { ColumnSchema, DataType as StoreType, TableSchema, TimeUnit } from '../index.ts';
+import type { AlterTable, ColumnDef, CreateTable, Expr, ObjectName, SqlOptions as Options } from '../sql/index.ts';
+import type { QueryContext } from './context.ts';
+import { sqlTypeToDt } from './eval.ts';
+import { PlanError } from './rel.ts';
+import { TS_TYPES } from './vector.ts';
+import { fnName } from './walk.ts';
+
+export function tableName(name: ObjectName, ctx: QueryContext): { db: string; table: string } {
+  const p = name.map((x) => x.value);
+  return { db: p.length >= 2 ? p[p.length - 2]! : ctx.db, table: p[p.length - 1]! };
+}
+
+/** Storage type, declared unit and GreptimeDB type name (when narrower than storage) of a SQL column type. */
+export function columnType(def: ColumnDef): { type: StoreType; unit?: TimeUnit; sqlType?: string } {
+  const dt = sqlTypeToDt(def.dataType, def.dataType.pos);
+  const unit = TS_TYPES[dt];
+  if (unit) return { type: 'timestamp', unit };
+  switch (dt) {
+    case 'Int64': return { type: 'int64' };
+    case 'UInt64': return { type: 'uint64' };
+    case 'Float64': return { type: 'float64' };
+    case 'String': return { type: 'string' };
+    case 'Boolean': return { type: 'boolean' };
+    case 'Date': return { type: 'timestamp', unit: 'ms', sqlType: 'Date' };
+    case 'Float32': return { type: 'float64', sqlType: 'Float32' };
+    default:
+      if (dt.startsWith('UInt')) return { type: 'uint64', sqlType: dt };
+      if (dt.startsWith('Int')) return { type: 'int64', sqlType: dt };
+      throw new PlanError(`Unsupported column type ${def.dataType.raw}`, def.dataType.pos, StatusCode.InvalidArguments);
+  }
+}
+
+function defaultOf(e: Expr | undefined): Pick<ColumnSchema, 'defaultValue' | 'defaultExpr'> {
+  if (!e) return {};
+  switch (e.type) {
+    case 'number': return { defaultValue: Number(e.value) };
+    case 'string': return { defaultValue: e.value };
+    case 'boolean': return { defaultValue: e.value };
+    case 'null': return { defaultValue: null };
+    case 'unary': if (e.op === '-' && e.expr.type === 'number') return { defaultValue: -Number(e.expr.value) }; break;
+    case 'function': return { defaultExpr: `${fnName(e)}()` };
+    default: break;
+  }
+  throw new PlanError('Unsupported DEFAULT expression', e.pos, StatusCode.Unsupported);
+}
+
+export function buildColumn(def: ColumnDef, semantic: ColumnSchema['semantic']): ColumnSchema {
+  const t = columnType(def);
+  const col: ColumnSchema = { name: def.name.value, type: t.type, semantic, nullable: semantic === 'timestamp' ? false : def.nullable ?? true };
+  if (t.unit) col.unit = t.unit;
+  if (t.sqlType) col.sqlType = t.sqlType;
+  Object.assign(col, defaultOf(def.default));
+  return col;
+}
+
+export function applyOptions(opts: Options, into: TableSchema['options'], pos: CreateTable['pos']): void {
+  for (const [k0, v] of Object.entries(opts)) {
+    const k = k0.toLowerCase();
+    if (k === 'ttl') {
+      try {
+        const ms = parseDurationMs(v);
+        if (ms === undefined) delete into.ttlMs;
+        else into.ttlMs = ms;
+      } catch (e) {
+        throw new PlanError(`Invalid ttl '${v}': ${(e as Error).message}`, pos, StatusCode.InvalidArguments);
+      }
+      (into.extra ??= {})['ttl'] = v;
+    } else if (k === 'append_mode') into.appendMode = v.toLowerCase() === 'true';
+    else (into.extra ??= {})[k0] = v;
+  }
+}
+
+export function buildSchema(s: CreateTable, ctx: QueryContext): Omit<TableSchema, 'id'> {
+  const { db, table } = tableName(s.name, ctx);
+  const pk = new Set([...s.primaryKey.map((p) => p.value), ...s.columns.filter((c) => c.primaryKey).map((c) => c.name.value)]);
+  const tiName = s.timeIndex?.value ?? s.columns.find((c) => c.timeIndex)?.name.value;
+  if (!tiName) throw new PlanError('Missing timestamp column in table definition (TIME INDEX)', s.pos, StatusCode.InvalidArguments);
+  const seen = new Set<string>();
+  const columns = s.columns.map((c) => {
+    if (seen.has(c.name.value)) throw new PlanError(`Duplicate column name ${c.name.value}`, c.pos, StatusCode.InvalidArguments);
+    seen.add(c.name.value);
+    const sem = c.name.value === tiName ? 'timestamp' : pk.has(c.name.value) ? 'tag' : 'field';
+    const col = buildColumn(c, sem);
+    if (sem === 'timestamp' && col.type !== 'timestamp') throw new PlanError(`Time index column ${tiName} must be a timestamp`, c.pos, StatusCode.InvalidArguments);
+    return col;
+  });
+  if (!seen.has(tiName)) throw new PlanError(`Time index column ${tiName} is not defined`, s.pos, StatusCode.InvalidArguments);
+  const primaryKey = [...pk];
+  for (const k of primaryKey) if (!seen.has(k)) throw new PlanError(`Primary key column ${k} is not defined`, s.pos, StatusCode.InvalidArguments);
+  if (pk.has(tiName)) primaryKey.splice(primaryKey.indexOf(tiName), 1);
+  const options: TableSchema['options'] = {};
+  applyOptions(s.options, options, s.pos);
+  return { db, name: table, version: 0, columns, timeIndex: tiName, primaryKey, options, regions: Math.max(1, s.partitions?.rules.length ?? 1), createdAt: ctx.now() };
+}
+
+export async function alterTable(s: AlterTable, ctx: QueryContext): Promise<void> {
+  const { db, table } = tableName(s.table, ctx);
+  const cur = await ctx.getTable(db, table);
+  if (!cur) throw new EddyError(StatusCode.TableNotFound, `Table not found: ${db}.${table}`);
+  await ctx.alterTable(db, table, (old) => {
+    let sch: TableSchema = { ...old, columns: [...old.columns], primaryKey: [...old.primaryKey], options: { ...old.options, extra: { ...old.options.extra } }, version: old.version + 1 };
+    for (const a of s.actions) {
+      const find = (n: string) => {
+        const i = sch.columns.findIndex((c) => c.name === n);
+        if (i < 0) throw new EddyError(StatusCode.TableColumnNotFound, `Column ${n} not exists in table ${table}`);
+        return i;
+      };
+      switch (a.kind) {
+        case 'add_column': {
+          if (sch.columns.some((c) => c.name === a.column.name.value)) {
+            if (a.ifNotExists) break;
+            throw new EddyError(StatusCode.TableColumnExists, `Column ${a.column.name.value} already exists in table ${table}`);
+          }
+          const tag = a.column.primaryKey === true;
+          if (a.column.timeIndex) throw new PlanError('Cannot add a time index column', a.column.pos, StatusCode.InvalidArguments);
+          const col = buildColumn(a.column, tag ? 'tag' : 'field');
+          if (!col.nullable && col.defaultValue === undefined && col.defaultExpr === undefined) {
+            throw new PlanError(`Cannot add a NOT NULL column ${col.name} without a default value`, a.column.pos, StatusCode.InvalidArguments);
+          }
+          if (a.location && 'first' in a.location) sch.columns.unshift(col);
+          else if (a.location && 'after' in a.location) sch.columns.splice(find(a.location.after.value) + 1, 0, col);
+          else sch.columns.push(col);
+          if (tag) sch.primaryKey.push(col.name);
+          break;
+        }
+        case 'drop_column': {
+          const i = find(a.name.value);
+          const c = sch.columns[i]!;
+          if (c.semantic !== 'field') throw new EddyError(StatusCode.InvalidArguments, `Not allowed to remove index column ${c.name} from table ${table}`);
+          sch.columns.splice(i, 1);
+          break;
+        }
+        case 'rename': sch = { ...sch, name: a.newName.value }; break;
+        case 'modify_type': {
+          const i = find(a.name.value);
+          const c = sch.columns[i]!;
+          if (c.semantic !== 'field') throw new EddyError(StatusCode.InvalidArguments, `Not allowed to change the type of index column ${c.name}`);
+          const t = columnType({ name: a.name, dataType: a.dataType, pos: a.name.pos });
+          const nc: ColumnSchema = { ...c, type: t.type };
+          delete nc.sqlType; delete nc.unit;
+          if (t.sqlType) nc.sqlType = t.sqlType;
+          if (t.unit) nc.unit = t.unit;
+          sch.columns[i] = nc;
+          break;
+        }
+        case 'set_default': {
+          const i = find(a.name.value);
+          const nc = { ...sch.columns[i]! };
+          delete nc.defaultValue; delete nc.defaultExpr;
+          Object.assign(nc, defaultOf(a.default));
+          sch.columns[i] = nc;
+          break;
+        }
+        case 'drop_default': {
+          const i = find(a.name.value);
+          const nc = { ...sch.columns[i]! };
+          delete nc.defaultValue; delete nc.defaultExpr;
+          sch.columns[i] = nc;
+          break;
+        }
+        case 'set_options': applyOptions(a.options, sch.options, s.pos); break;
+        case 'unset_options':
+          for (const k of a.keys) {
+            if (k.toLowerCase() === 'ttl') delete sch.options.ttlMs;
+            if (k.toLowerCase() === 'append_mode') delete sch.options.appendMode;
+            if (sch.options.extra) delete sch.options.extra[k];
+          }
+          break;
+        case 'set_index': case 'unset_index': find(a.name.value); break;
+        default: throw new PlanError(`ALTER TABLE ${a.kind} is not supported`, s.pos, StatusCode.Unsupported);
+      }
+    }
+    return sch;
+  });
+}

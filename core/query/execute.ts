@@ -1,0 +1,114 @@
+// Entry point: parse SQL text and run each statement against a QueryContext, one QueryOutput per statement.
+import { EddyError, StatusCode } from '../index.ts';
+import type { Statement } from '../sql/index.ts';
+import { parseSql } from '../sql/index.ts';
+import type { QueryContext } from './context.ts';
+import type { Env } from './eval.ts';
+import { exprName } from './names.ts';
+import { relNamer } from './names.ts';
+import type { QueryOutput } from './output.ts';
+import { relToOutput } from './output.ts';
+import { PlanError } from './rel.ts';
+import type { QState } from './select.ts';
+import { runQuery } from './select.ts';
+import { alterTable, buildSchema, tableName } from './ddl.ts';
+import { runInsert } from './insert.ts';
+import { describeTable, runShow, stringRel } from './show.ts';
+import { runDelete } from './delete.ts';
+
+export async function executeSql(ctx: QueryContext, text: string): Promise<QueryOutput[]> {
+  const stmts = parseSql(text);
+  const out: QueryOutput[] = [];
+  for (const s of stmts) out.push(await executeStatement(ctx, s));
+  return out;
+}
+
+function newState(ctx: QueryContext): QState {
+  const env: Env = { qctx: ctx, nowNs: BigInt(Math.floor(ctx.now())) * 1_000_000n, subqueries: new Map() };
+  return { env, ctes: new Map() };
+}
+
+const affected = (rows: number): QueryOutput => ({ kind: 'affected', rows });
+
+export async function executeStatement(ctx: QueryContext, s: Statement): Promise<QueryOutput> {
+  const st = newState(ctx);
+  switch (s.type) {
+    case 'query': return relToOutput(await runQuery(s.query, st));
+    case 'insert': return affected(await runInsert(s, st));
+    case 'delete': return affected(await runDelete(s, st));
+    case 'create_database': {
+      const name = s.name.map((p) => p.value).join('.');
+      const exists = (await ctx.listDatabases()).includes(name);
+      if (exists && !s.ifNotExists) throw new EddyError(StatusCode.DatabaseAlreadyExists, `Schema ${name} already exists`);
+      if (exists) return affected(1);
+      await ctx.createDatabase(name, s.ifNotExists);
+      return affected(1);
+    }
+    case 'create_table': {
+      const { db, table } = tableName(s.name, ctx);
+      if (!(await ctx.listDatabases()).includes(db)) throw new EddyError(StatusCode.DatabaseNotFound, `Database not found: ${db}`);
+      const existing = await ctx.getTable(db, table);
+      if (existing) {
+        if (s.ifNotExists) return affected(0);
+        throw new EddyError(StatusCode.TableAlreadyExists, `Table already exists: \`greptime.${db}.${table}\``);
+      }
+      if (s.like) {
+        const src = tableName(s.like, ctx);
+        const from = await ctx.getTable(src.db, src.table);
+        if (!from) throw new EddyError(StatusCode.TableNotFound, `Table not found: ${src.table}`);
+        const { id: _id, ...rest } = from;
+        await ctx.createTable({ ...rest, db, name: table, version: 0, createdAt: ctx.now() }, s.ifNotExists);
+        return affected(0);
+      }
+      await ctx.createTable(buildSchema(s, ctx), s.ifNotExists);
+      return affected(0);
+    }
+    case 'drop': {
+      for (const n of s.names) {
+        if (s.object === 'TABLE') {
+          const { db, table } = tableName(n, ctx);
+          const t = await ctx.getTable(db, table);
+          if (!t) { if (s.ifExists) continue; throw new EddyError(StatusCode.TableNotFound, `Table not found: greptime.${db}.${table}`); }
+          await ctx.dropTable(db, table, s.ifExists);
+        } else if (s.object === 'DATABASE') {
+          const name = n.map((p) => p.value).join('.');
+          const exists = (await ctx.listDatabases()).includes(name);
+          if (!exists) { if (s.ifExists) continue; throw new EddyError(StatusCode.DatabaseNotFound, `Database not found: ${name}`); }
+          await ctx.dropDatabase(name, s.ifExists);
+        } else {
+          if (s.ifExists) continue;
+          throw new EddyError(StatusCode.Unsupported, `DROP ${s.object} is not supported`);
+        }
+      }
+      return affected(0);
+    }
+    case 'alter_table': await alterTable(s, ctx); return affected(0);
+    case 'alter_database': return affected(0);
+    case 'truncate': {
+      const { db, table } = tableName(s.table, ctx);
+      if (!(await ctx.getTable(db, table))) throw new EddyError(StatusCode.TableNotFound, `Table not found: greptime.${db}.${table}`);
+      await ctx.truncateTable(db, table);
+      return affected(0);
+    }
+    case 'show': return relToOutput(await runShow(s, st.env));
+    case 'describe': return relToOutput(await describeTable(s, ctx));
+    case 'use': {
+      const name = s.database.value;
+      if (!(await ctx.listDatabases()).includes(name) && name !== 'information_schema') throw new EddyError(StatusCode.DatabaseNotFound, `Database not found: ${name}`);
+      ctx.db = name;
+      ctx.useDatabase?.(name);
+      return affected(0);
+    }
+    case 'explain': {
+      const plan = s.span.text;
+      return relToOutput(stringRel(['plan_type', 'plan'], [['logical_plan', plan], ['physical_plan', plan]]));
+    }
+    case 'admin': {
+      const name = `ADMIN ${exprName(s.call, relNamer(undefined)).replace(/^([^(]*)/, (m) => m)}`;
+      return relToOutput(stringRel([name], [[0]], ['Int32']));
+    }
+    case 'set': return affected(0);
+    default:
+      throw new PlanError(`${s.type.toUpperCase().replace(/_/g, ' ')} is not supported yet`, s.pos, StatusCode.Unsupported);
+  }
+}

@@ -1,0 +1,8 @@
+// Public face of the query engine: executeSql over a QueryContext, result shapes and renderers.
+export type { QueryContext, ScanSpec } from './context.ts';
+export { executeSql, executeStatement } from './execute.ts';
+export type { QueryOutput, OutputColumn } from './output.ts';
+export { formatOutput, relToOutput, jsonValue } from './output.ts';
+export type { Rel, Field } from './rel.ts';
+export type { Vec, DType } from './vector.ts';
+export { parseTimestampNs, formatTimestamp } from './time.ts';

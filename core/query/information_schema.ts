@@ -1,0 +1,60 @@
+// information_schema virtual tables built from the catalog: schemata, tables, columns.
+import type { QueryContext } from './context.ts';
+import type { Rel } from './rel.ts';
+import { fromValues } from './vector.ts';
+import { sqlTypeName } from '../index.ts';
+
+export const INFORMATION_SCHEMA_TABLES = ['build_info', 'columns', 'engines', 'schemata', 'tables'];
+
+function rel(names: string[], types: string[], rows: unknown[][]): Rel {
+  return {
+    fields: names.map((name, j) => ({ name, dt: types[j]! })),
+    cols: names.map((_n, j) => fromValues(types[j]!, rows.map((r) => r[j] ?? null))),
+    len: rows.length,
+  };
+}
+
+export async function informationSchema(name: string, ctx: QueryContext): Promise<Rel | null> {
+  const dbs = [...new Set([...(await ctx.listDatabases()), 'information_schema'])].sort();
+  switch (name) {
+    case 'schemata':
+      return rel(['catalog_name', 'schema_name', 'default_character_set_name', 'default_collation_name', 'sql_path', 'options'],
+        ['String', 'String', 'String', 'String', 'String', 'String'], dbs.map((d) => ['greptime', d, 'utf8', 'utf8_bin', null, '']));
+    case 'tables': {
+      const rows: unknown[][] = [];
+      for (const d of dbs) {
+        if (d === 'information_schema') {
+          for (const t of INFORMATION_SCHEMA_TABLES) rows.push(['greptime', d, t, 'LOCAL TEMPORARY', null, null]);
+          continue;
+        }
+        for (const t of (await ctx.listTables(d)).sort()) {
+          const s = await ctx.getTable(d, t);
+          rows.push(['greptime', d, t, 'BASE TABLE', s?.id ?? null, 'mito']);
+        }
+      }
+      return rel(['table_catalog', 'table_schema', 'table_name', 'table_type', 'table_id', 'engine'], ['String', 'String', 'String', 'String', 'UInt32', 'String'], rows);
+    }
+    case 'columns': {
+      const rows: unknown[][] = [];
+      for (const d of dbs) {
+        if (d === 'information_schema') continue;
+        for (const t of (await ctx.listTables(d)).sort()) {
+          const s = await ctx.getTable(d, t);
+          if (!s) continue;
+          s.columns.forEach((c, i) => {
+            const ty = sqlTypeName(c.type, c.unit, c.sqlType);
+            rows.push(['greptime', d, t, c.name, i + 1, ty.toLowerCase(), c.semantic.toUpperCase(), c.defaultExpr ?? (c.defaultValue === undefined ? null : String(c.defaultValue)), c.nullable ? 'Yes' : 'No', ty.toLowerCase(), c.semantic === 'field' ? '' : 'PRI']);
+          });
+        }
+      }
+      return rel(['table_catalog', 'table_schema', 'table_name', 'column_name', 'ordinal_position', 'data_type', 'semantic_type', 'column_default', 'is_nullable', 'column_type', 'column_key'],
+        ['String', 'String', 'String', 'String', 'Int64', 'String', 'String', 'String', 'String', 'String', 'String'], rows);
+    }
+    case 'engines':
+      return rel(['engine', 'support', 'comment', 'transactions', 'xa', 'savepoints'], ['String', 'String', 'String', 'String', 'String', 'String'],
+        [['mito', 'DEFAULT', 'Storage engine for time-series data', 'NO', 'NO', 'NO']]);
+    case 'build_info':
+      return rel(['git_branch', 'git_commit', 'git_commit_short', 'git_clean', 'pkg_version'], ['String', 'String', 'String', 'String', 'String'], [['main', '', '', 'true', '0.1.0']]);
+  }
+  return null;
+}

@@ -1,0 +1,181 @@
+// Table scans: push time-range and tag predicates of WHERE into a ScanSpec, and turn Arrow batches into column vectors.
+import type { RecordBatch, Vector } from 'apache-arrow';
+import type { ColumnSchema, TableSchema } from '../index.ts';
+import { sqlTypeName } from '../index.ts';
+import type { Expr } from '../sql/index.ts';
+import type { ScanSpec } from './context.ts';
+import type { Env } from './eval.ts';
+import type { Field, Rel } from './rel.ts';
+import type { DType, Vec } from './vector.ts';
+import { TS_NAME, nullVec, fromValues } from './vector.ts';
+import { parseTimestampNs } from './time.ts';
+import { UNIT_NS } from './vector.ts';
+
+export function columnDt(c: ColumnSchema): DType {
+  if (c.type === 'timestamp') return TS_NAME[c.unit ?? 'ms'];
+  return sqlTypeName(c.type, c.unit, c.sqlType);
+}
+
+/** Column names the statement may reference (all when a wildcard appears). */
+export function referencedColumns(exprs: unknown, schema: TableSchema): string[] | undefined {
+  const names = new Set<string>();
+  let all = false;
+  const walk = (x: unknown): void => {
+    if (all || x === null || typeof x !== 'object') return;
+    if (Array.isArray(x)) { for (const y of x) walk(y); return; }
+    const o = x as Record<string, unknown>;
+    if (o.type === 'wildcard') { all = true; return; }
+    if (o.type === 'column') {
+      const path = o.path as { value: string }[];
+      names.add(path[path.length - 1]!.value);
+      return;
+    }
+    for (const k in o) if (k !== 'pos') walk(o[k]);
+  };
+  walk(exprs);
+  if (all) return undefined;
+  const cols = schema.columns.filter((c) => names.has(c.name) || names.has(c.name.toLowerCase())).map((c) => c.name);
+  if (!cols.includes(schema.timeIndex)) cols.push(schema.timeIndex);
+  return cols;
+}
+
+function literalNs(e: Expr, unitNs: bigint): bigint | null {
+  if (e.type === 'string') return parseTimestampNs(e.value);
+  if (e.type === 'number' && /^\d+$/.test(e.value)) return BigInt(e.value) * unitNs;
+  if (e.type === 'unary' && e.op === '-' && e.expr.type === 'number' && /^\d+$/.test(e.expr.value)) return -BigInt(e.expr.value) * unitNs;
+  if (e.type === 'typed_string') return parseTimestampNs(e.value);
+  if (e.type === 'cast' && e.expr.type === 'string') return parseTimestampNs(e.expr.value);
+  return null;
+}
+
+function conjuncts(e: Expr | undefined, out: Expr[] = []): Expr[] {
+  if (!e) return out;
+  if (e.type === 'binary' && e.op === 'AND') { conjuncts(e.left, out); conjuncts(e.right, out); }
+  else out.push(e);
+  return out;
+}
+
+function isCol(e: Expr, name: string, qualifiers: string[]): boolean {
+  if (e.type !== 'column') return false;
+  const p = e.path;
+  if (p[p.length - 1]!.value !== name) return false;
+  return p.length === 1 || qualifiers.includes(p[p.length - 2]!.value);
+}
+
+/** Derives scan bounds and tag filters from WHERE conjuncts over this table's columns. */
+export function pushdown(where: Expr | undefined, schema: TableSchema, qualifiers: string[], env: Env): ScanSpec {
+  const spec: ScanSpec = {};
+  const ti = schema.columns.find((c) => c.name === schema.timeIndex)!;
+  const unitNs = UNIT_NS[ti.unit ?? 'ms'];
+  const tighten = (lo?: bigint, hi?: bigint) => {
+    if (lo !== undefined && (spec.start === undefined || lo > spec.start)) spec.start = lo;
+    if (hi !== undefined && (spec.end === undefined || hi < spec.end)) spec.end = hi;
+  };
+  for (const c of conjuncts(where)) {
+    if (c.type === 'binary' && ['>=', '>', '<', '<=', '='].includes(c.op)) {
+      let op = c.op, col = c.left, lit = c.right;
+      if (!isCol(col, schema.timeIndex, qualifiers) && !schema.primaryKey.some((k) => isCol(col, k, qualifiers))) {
+        [col, lit] = [c.right, c.left];
+        op = ({ '>=': '<=', '>': '<', '<': '>', '<=': '>=', '=': '=' } as Record<string, string>)[op] as typeof op;
+      }
+      if (isCol(col, schema.timeIndex, qualifiers)) {
+        const ns = literalNs(lit, unitNs);
+        if (ns === null) continue;
+        if (op === '>=') tighten(ns);
+        else if (op === '>') tighten(ns + 1n);
+        else if (op === '<') tighten(undefined, ns);
+        else if (op === '<=') tighten(undefined, ns + 1n);
+        else tighten(ns, ns + 1n);
+        continue;
+      }
+      const tag = schema.primaryKey.find((k) => isCol(col, k, qualifiers));
+      if (tag && op === '=' && lit.type === 'string' && schema.columns.find((x) => x.name === tag)?.type === 'string') {
+        (spec.tagFilter ??= {})[tag] = [lit.value];
+      }
+    } else if (c.type === 'between' && !c.negated && isCol(c.expr, schema.timeIndex, qualifiers)) {
+      const lo = literalNs(c.low, unitNs), hi = literalNs(c.high, unitNs);
+      if (lo !== null) tighten(lo);
+      if (hi !== null) tighten(undefined, hi + 1n);
+    } else if (c.type === 'in_list' && !c.negated) {
+      const tag = schema.primaryKey.find((k) => isCol(c.expr, k, qualifiers));
+      if (tag && c.list.every((x) => x.type === 'string') && schema.columns.find((x) => x.name === tag)?.type === 'string') {
+        (spec.tagFilter ??= {})[tag] = c.list.map((x) => (x as { value: string }).value);
+      }
+    }
+  }
+  void env;
+  return spec;
+}
+
+function vectorToVec(vec: Vector | null, col: ColumnSchema, n: number): Vec {
+  const dt = columnDt(col);
+  if (!vec) return nullVec(n, dt) as Vec;
+  if (col.type === 'timestamp' || col.type === 'int64' || col.type === 'uint64' || col.type === 'float64') {
+    const isTs = col.type === 'timestamp';
+    const out = isTs ? new BigInt64Array(n) : new Float64Array(n);
+    let valid: Uint8Array | null = null;
+    let at = 0;
+    for (const d of vec.data) {
+      const vals = d.values as BigInt64Array | Float64Array | BigUint64Array;
+      const bm = d.nullCount > 0 ? d.nullBitmap : null;
+      for (let i = 0; i < d.length; i++) {
+        const j = d.offset + i;
+        if (bm && !((bm[j >> 3]! >> (j & 7)) & 1)) {
+          if (!valid) valid = new Uint8Array(n).fill(1);
+          valid[at + i] = 0;
+          continue;
+        }
+        const x = vals[j]!;
+        if (isTs) (out as BigInt64Array)[at + i] = x as bigint;
+        else (out as Float64Array)[at + i] = Number(x);
+      }
+      at += d.length;
+    }
+    if (isTs) return { kind: 'ts', dt, unit: col.unit ?? 'ms', v: out as BigInt64Array, valid };
+    return { kind: 'num', dt, v: out as Float64Array, valid };
+  }
+  const vals = new Array(n);
+  for (let i = 0; i < n; i++) vals[i] = vec.get(i) ?? null;
+  return fromValues(dt, vals);
+}
+
+/** One relation from the scanned batches, every schema column present (unscanned ones all null). */
+export function batchesToRel(batches: RecordBatch[], schema: TableSchema, qualifier: string): Rel {
+  const fields: Field[] = schema.columns.map((c) => ({ name: c.name, qualifier, dt: columnDt(c) }));
+  const per = batches.map((b) => schema.columns.map((c) => vectorToVec(b.getChild(c.name) as Vector | null, c, b.numRows)));
+  const len = batches.reduce((a, b) => a + b.numRows, 0);
+  if (per.length === 1) return { fields, cols: per[0]!, len };
+  const cols = schema.columns.map((c, j) => concat(per.map((p) => p[j]!), fields[j]!.dt, len));
+  return { fields, cols, len };
+}
+
+function concat(parts: Vec[], dt: DType, n: number): Vec {
+  if (parts.length === 0) return fromValues(dt, []);
+  const first = parts[0]!;
+  if (first.kind === 'num' || first.kind === 'ts') {
+    const out = first.kind === 'ts' ? new BigInt64Array(n) : new Float64Array(n);
+    let valid: Uint8Array | null = null;
+    let at = 0;
+    for (const p of parts) {
+      (out as Float64Array).set(p.v as Float64Array, at);
+      const pv = (p as { valid: Uint8Array | null }).valid;
+      if (pv) { if (!valid) valid = new Uint8Array(n).fill(1); valid.set(pv, at); }
+      at += p.v.length;
+    }
+    return { ...first, v: out, valid } as Vec;
+  }
+  const vals: unknown[] = [];
+  for (const p of parts) for (const x of p.v as unknown[]) vals.push(x);
+  if (first.kind === 'bool') {
+    const out = new Uint8Array(n);
+    let valid: Uint8Array | null = null, at = 0;
+    for (const p of parts) {
+      out.set(p.v as Uint8Array, at);
+      const pv = (p as { valid: Uint8Array | null }).valid;
+      if (pv) { if (!valid) valid = new Uint8Array(n).fill(1); valid.set(pv, at); }
+      at += p.v.length;
+    }
+    return { kind: 'bool', dt: 'Boolean', v: out, valid };
+  }
+  return { ...first, v: vals } as Vec;
+}

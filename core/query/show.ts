@@ -1,0 +1,137 @@
+// SHOW DATABASES / TABLES / CREATE TABLE / COLUMNS and DESCRIBE, in GreptimeDB's result shapes.
+import { EddyError, StatusCode, sqlTypeName } from '../index.ts';
+import type { ColumnSchema, TableSchema } from '../index.ts';
+import type { Describe, Show } from '../sql/index.ts';
+import type { QueryContext } from './context.ts';
+import type { Env } from './eval.ts';
+import { evalExpr, toBool } from './eval.ts';
+import { relNamer } from './names.ts';
+import type { Rel } from './rel.ts';
+import { takeRel } from './rel.ts';
+import { fromValues } from './vector.ts';
+import { tableName } from './ddl.ts';
+import { INFORMATION_SCHEMA_TABLES } from './information_schema.ts';
+
+export function stringRel(names: string[], rows: (string | number | null)[][], types?: string[]): Rel {
+  return {
+    fields: names.map((name, j) => ({ name, dt: types?.[j] ?? 'String' })),
+    cols: names.map((_n, j) => fromValues(types?.[j] ?? 'String', rows.map((r) => r[j] ?? null))),
+    len: rows.length,
+  };
+}
+
+function likeFilter(rel: Rel, like: string | undefined): Rel {
+  if (like === undefined) return rel;
+  const re = new RegExp('^' + like.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/%/g, '.*').replace(/_/g, '.') + '$', 's');
+  const keep: number[] = [];
+  for (let i = 0; i < rel.len; i++) if (re.test(String(rel.cols[0]!.v[i]))) keep.push(i);
+  return takeRel(rel, keep);
+}
+
+function whereFilter(rel: Rel, s: Show, env: Env): Rel {
+  if (!s.where) return rel;
+  const m = toBool(evalExpr(s.where, { rel, env, namer: relNamer(rel) }));
+  const keep: number[] = [];
+  for (let i = 0; i < rel.len; i++) if (m.v[i] && (!m.valid || m.valid[i])) keep.push(i);
+  return takeRel(rel, keep);
+}
+
+export function defaultText(c: ColumnSchema): string {
+  if (c.defaultExpr !== undefined) return c.defaultExpr;
+  if (c.defaultValue === undefined || c.defaultValue === null) return '';
+  if (typeof c.defaultValue === 'number' && (c.type === 'float64') && Number.isInteger(c.defaultValue)) return c.defaultValue.toFixed(1);
+  return String(c.defaultValue);
+}
+
+export function typeName(c: ColumnSchema): string {
+  return sqlTypeName(c.type, c.unit, c.sqlType);
+}
+
+async function needTable(ctx: QueryContext, db: string, table: string): Promise<TableSchema> {
+  const t = await ctx.getTable(db, table);
+  if (!t) throw new EddyError(StatusCode.TableNotFound, `Table not found: ${table}`);
+  return t;
+}
+
+export async function describeTable(s: Describe, ctx: QueryContext): Promise<Rel> {
+  const { db, table } = tableName(s.table, ctx);
+  const t = await needTable(ctx, db, table);
+  return stringRel(['Column', 'Type', 'Key', 'Null', 'Default', 'Semantic Type'], t.columns.map((c) => [
+    c.name, typeName(c), c.semantic === 'field' ? '' : 'PRI', c.nullable ? 'YES' : 'NO', defaultText(c), c.semantic.toUpperCase(),
+  ]));
+}
+
+const SQL_TYPE: Record<string, string> = {
+  String: 'STRING', Float64: 'DOUBLE', Float32: 'FLOAT', Int64: 'BIGINT', Int32: 'INT', Int16: 'SMALLINT', Int8: 'TINYINT',
+  UInt64: 'BIGINT UNSIGNED', UInt32: 'INT UNSIGNED', UInt16: 'SMALLINT UNSIGNED', UInt8: 'TINYINT UNSIGNED', Boolean: 'BOOLEAN',
+  TimestampSecond: 'TIMESTAMP(0)', TimestampMillisecond: 'TIMESTAMP(3)', TimestampMicrosecond: 'TIMESTAMP(6)', TimestampNanosecond: 'TIMESTAMP(9)', Date: 'DATE',
+};
+
+export function showCreateTable(t: TableSchema): string {
+  const lines: string[] = [];
+  for (const c of t.columns) {
+    let l = `  "${c.name}" ${SQL_TYPE[typeName(c)] ?? typeName(c).toUpperCase()} ${c.nullable ? 'NULL' : 'NOT NULL'}`;
+    if (c.defaultExpr !== undefined) l += ` DEFAULT ${c.defaultExpr}`;
+    else if (c.defaultValue !== undefined) l += ` DEFAULT ${typeof c.defaultValue === 'string' ? `'${c.defaultValue}'` : String(c.defaultValue)}`;
+    lines.push(l);
+  }
+  lines.push(`  TIME INDEX ("${t.timeIndex}")`);
+  if (t.primaryKey.length) lines.push(`  PRIMARY KEY (${t.primaryKey.map((k) => `"${k}"`).join(', ')})`);
+  let s = `CREATE TABLE IF NOT EXISTS "${t.name}" (\n${lines.join(',\n')}\n)\n\nENGINE=mito\n`;
+  const opts: string[] = [];
+  if (t.options.appendMode) opts.push(`  append_mode = 'true'`);
+  for (const [k, v] of Object.entries(t.options.extra ?? {})) opts.push(`  ${k} = '${v}'`);
+  if (opts.length) s += `WITH(\n${opts.sort().join(',\n')}\n)`;
+  return s.trimEnd();
+}
+
+export async function runShow(s: Show, env: Env): Promise<Rel> {
+  const ctx = env.qctx;
+  const db = s.database ? s.database.map((p) => p.value).join('.') : ctx.db;
+  switch (s.kind) {
+    case 'DATABASES': {
+      const dbs = [...new Set([...(await ctx.listDatabases()), 'information_schema'])].sort();
+      const rel = s.full ? stringRel(['Database', 'Options'], dbs.map((d) => [d, ''])) : stringRel(['Database'], dbs.map((d) => [d]));
+      return whereFilter(likeFilter(rel, s.like), s, env);
+    }
+    case 'TABLES': {
+      const names = db.toLowerCase() === 'information_schema' ? [...INFORMATION_SCHEMA_TABLES] : await listTablesChecked(ctx, db);
+      names.sort();
+      const col = `Tables_in_${db}`;
+      const rel = s.full
+        ? stringRel([col, 'Table_type'], names.map((n) => [n, db.toLowerCase() === 'information_schema' ? 'LOCAL TEMPORARY' : 'BASE TABLE']))
+        : stringRel([col], names.map((n) => [n]));
+      return whereFilter(likeFilter(rel, s.like), s, env);
+    }
+    case 'CREATE TABLE': {
+      const { db: d, table } = tableName(s.target!, ctx);
+      const t = await needTable(ctx, d, table);
+      return stringRel(['Table', 'Create Table'], [[t.name, showCreateTable(t)]]);
+    }
+    case 'CREATE DATABASE': {
+      const name = s.target!.map((p) => p.value).join('.');
+      return stringRel(['Database', 'Create Database'], [[name, `CREATE DATABASE IF NOT EXISTS ${name}`]]);
+    }
+    case 'COLUMNS': {
+      const { db: d, table } = tableName(s.target!, ctx);
+      const t = await needTable(ctx, s.database ? db : d, table);
+      const rows = t.columns.map((c) => [c.name, SQL_TYPE[typeName(c)]?.toLowerCase() ?? typeName(c).toLowerCase(), c.semantic === 'field' ? '' : 'PRI', c.nullable ? 'Yes' : 'No', defaultText(c), '', typeName(c)]);
+      const names = s.full ? ['Field', 'Type', 'Collation', 'Null', 'Key', 'Default', 'Extra', 'Privileges', 'Greptime_type'] : ['Field', 'Type', 'Null', 'Key', 'Default', 'Extra', 'Greptime_type'];
+      const mk = (r: (string | null)[]) => (s.full ? [r[0]!, r[1]!, '', r[3]!, r[2]!, r[4]!, '', 'select,insert', r[6]!] : [r[0]!, r[1]!, r[3]!, r[2]!, r[4]!, '', r[6]!]);
+      const rel = stringRel(names, rows.map((r) => mk(r.map((x) => (x === '' ? '' : x)) as string[])));
+      return whereFilter(likeFilter(rel, s.like), s, env);
+    }
+    case 'VARIABLES': {
+      const name = s.target?.map((p) => p.value).join('.') ?? '';
+      return stringRel([name.toUpperCase()], [[name.toLowerCase().includes('time_zone') ? 'UTC' : '']]);
+    }
+    default:
+      return stringRel([], []);
+  }
+}
+
+async function listTablesChecked(ctx: QueryContext, db: string): Promise<string[]> {
+  const dbs = await ctx.listDatabases();
+  if (!dbs.includes(db)) throw new EddyError(StatusCode.DatabaseNotFound, `Database not found: ${db}`);
+  return [...(await ctx.listTables(db))];
+}

@@ -1,0 +1,157 @@
+// Column vectors the executor computes over: typed arrays plus a validity mask, tagged with a GreptimeDB type name.
+import type { TimeUnit } from '../index.ts';
+
+/** GreptimeDB/Arrow type names as reported in column_schemas: Int64, Float64, String, Boolean, TimestampMillisecond, ... */
+export type DType = string;
+
+/** Numbers of every width (ints held exactly up to 2^53). */
+export interface NumVec { kind: 'num'; dt: DType; v: Float64Array; valid: Uint8Array | null }
+/** Timestamps as int64 nanoseconds; `unit` is the declared precision used for rendering. */
+export interface TsVec { kind: 'ts'; dt: DType; unit: TimeUnit; v: BigInt64Array; valid: Uint8Array | null }
+export interface StrVec { kind: 'str'; dt: DType; v: (string | null)[] }
+export interface BoolVec { kind: 'bool'; dt: 'Boolean'; v: Uint8Array; valid: Uint8Array | null }
+/** Anything else (intervals, lists, nulls): plain values, null for missing. */
+export interface AnyVec { kind: 'any'; dt: DType; v: unknown[] }
+export type Vec = NumVec | TsVec | StrVec | BoolVec | AnyVec;
+
+export interface Interval { months: number; days: number; nanos: bigint }
+
+export const INT_TYPES = new Set(['Int8', 'Int16', 'Int32', 'Int64', 'UInt8', 'UInt16', 'UInt32', 'UInt64']);
+export const FLOAT_TYPES = new Set(['Float32', 'Float64']);
+export const TS_TYPES: Record<string, TimeUnit> = {
+  TimestampSecond: 's', TimestampMillisecond: 'ms', TimestampMicrosecond: 'us', TimestampNanosecond: 'ns',
+};
+export const TS_NAME: Record<TimeUnit, DType> = { s: 'TimestampSecond', ms: 'TimestampMillisecond', us: 'TimestampMicrosecond', ns: 'TimestampNanosecond' };
+export const UNIT_NS: Record<TimeUnit, bigint> = { s: 1_000_000_000n, ms: 1_000_000n, us: 1_000n, ns: 1n };
+
+export function vlen(c: Vec): number {
+  return c.v.length;
+}
+
+export function isNull(c: Vec, i: number): boolean {
+  switch (c.kind) {
+    case 'str': case 'any': return c.v[i] === null || c.v[i] === undefined;
+    default: return c.valid !== null && c.valid[i] === 0;
+  }
+}
+
+/** Row i as a plain JS value: number, bigint ns for timestamps, string, boolean, or null. */
+export function getValue(c: Vec, i: number): unknown {
+  if (isNull(c, i)) return null;
+  switch (c.kind) {
+    case 'bool': return c.v[i] === 1;
+    default: return c.v[i];
+  }
+}
+
+export function numVec(dt: DType, n: number): NumVec {
+  return { kind: 'num', dt, v: new Float64Array(n), valid: null };
+}
+export function tsVec(unit: TimeUnit, n: number): TsVec {
+  return { kind: 'ts', dt: TS_NAME[unit], unit, v: new BigInt64Array(n), valid: null };
+}
+export function boolVec(n: number): BoolVec {
+  return { kind: 'bool', dt: 'Boolean', v: new Uint8Array(n), valid: null };
+}
+export function strVec(n: number): StrVec {
+  return { kind: 'str', dt: 'String', v: new Array<string | null>(n).fill(null) };
+}
+export function nullVec(n: number, dt: DType = 'Null'): AnyVec {
+  return { kind: 'any', dt, v: new Array<unknown>(n).fill(null) };
+}
+
+/** Marks row i null, allocating the mask on first use. */
+export function setNull(c: NumVec | TsVec | BoolVec, i: number): void {
+  if (c.valid === null) c.valid = new Uint8Array(c.v.length).fill(1);
+  c.valid[i] = 0;
+}
+
+/** Builds a vector of `dt` from plain values (slow path: literals, small results). */
+export function fromValues(dt: DType, values: unknown[]): Vec {
+  const n = values.length;
+  if (INT_TYPES.has(dt) || FLOAT_TYPES.has(dt)) {
+    const out = numVec(dt, n);
+    for (let i = 0; i < n; i++) {
+      const x = values[i];
+      if (x === null || x === undefined) setNull(out, i);
+      else out.v[i] = Number(x);
+    }
+    return out;
+  }
+  const unit = TS_TYPES[dt] ?? (dt === 'Date' ? 'ms' : undefined);
+  if (unit) {
+    const out = tsVec(unit, n);
+    out.dt = dt;
+    for (let i = 0; i < n; i++) {
+      const x = values[i];
+      if (x === null || x === undefined) setNull(out, i);
+      else out.v[i] = BigInt(x as bigint);
+    }
+    return out;
+  }
+  if (dt === 'Boolean') {
+    const out = boolVec(n);
+    for (let i = 0; i < n; i++) {
+      const x = values[i];
+      if (x === null || x === undefined) setNull(out, i);
+      else out.v[i] = x ? 1 : 0;
+    }
+    return out;
+  }
+  if (dt === 'String') return { kind: 'str', dt, v: values.map((x) => (x === null || x === undefined ? null : String(x))) };
+  return { kind: 'any', dt, v: values.map((x) => (x === undefined ? null : x)) };
+}
+
+/** Rows at `idx` (or null where idx is -1), in order. */
+export function take(c: Vec, idx: ArrayLike<number>): Vec {
+  const n = idx.length;
+  switch (c.kind) {
+    case 'num': case 'ts': case 'bool': {
+      const v = new (c.v.constructor as { new (n: number): typeof c.v })(n);
+      let valid: Uint8Array | null = null;
+      for (let i = 0; i < n; i++) {
+        const j = idx[i]!;
+        if (j < 0 || (c.valid !== null && c.valid[j] === 0)) {
+          if (valid === null) valid = new Uint8Array(n).fill(1);
+          valid[i] = 0;
+        } else (v as Float64Array)[i] = (c.v as Float64Array)[j]!;
+      }
+      return { ...c, v, valid } as Vec;
+    }
+    default: {
+      const v = new Array(n);
+      for (let i = 0; i < n; i++) {
+        const j = idx[i]!;
+        v[i] = j < 0 ? null : c.v[j];
+      }
+      return { ...c, v } as Vec;
+    }
+  }
+}
+
+/** Rows where mask is 1. */
+export function filterVec(c: Vec, mask: Uint8Array): Vec {
+  return take(c, maskIndices(mask));
+}
+
+export function maskIndices(mask: Uint8Array): Int32Array {
+  let n = 0;
+  for (let i = 0; i < mask.length; i++) n += mask[i]!;
+  const out = new Int32Array(n);
+  let k = 0;
+  for (let i = 0; i < mask.length; i++) if (mask[i]) out[k++] = i;
+  return out;
+}
+
+export function concatVecs(parts: Vec[], dt: DType): Vec {
+  const values: unknown[] = [];
+  for (const p of parts) for (let i = 0; i < p.v.length; i++) values.push(getValue(p, i));
+  if (parts[0]?.kind === 'ts' && TS_TYPES[dt]) return fromValues(dt, values);
+  return fromValues(dt, values);
+}
+
+export function range(n: number): Int32Array {
+  const out = new Int32Array(n);
+  for (let i = 0; i < n; i++) out[i] = i;
+  return out;
+}
