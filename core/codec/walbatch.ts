@@ -82,24 +82,47 @@ function encodeColumn(w: Writer, c: Column, rows: number): void {
 function encodeStrings(w: Writer, values: (string | null)[], rows: number): void {
   const dict = new Map<string, number>();
   const idx = new Uint32Array(rows);
+  // Constant tags repeat row after row: the previous value saves most Map lookups.
+  let prev: string | null = null;
+  let prevK = 0;
   for (let i = 0; i < rows; i++) {
     const s = values[i];
     if (s === null || s === undefined) continue;
+    if (s === prev) {
+      idx[i] = prevK;
+      continue;
+    }
     let k = dict.get(s);
     if (k === undefined) dict.set(s, (k = dict.size + 1));
     idx[i] = k;
+    prev = s;
+    prevK = k;
   }
   w.varint(dict.size);
   for (const s of dict.keys()) w.str(s);
   const width = dict.size < 0xff ? 1 : dict.size < 0xffff ? 2 : 4;
   w.u8(width);
-  const narrow = width === 1 ? Uint8Array.from(idx) : width === 2 ? Uint16Array.from(idx) : idx;
+  if (width === 1) {
+    w.ensure(rows);
+    w.buf.set(idx, w.pos); // converts each index to a byte
+    w.pos += rows;
+    return;
+  }
+  const narrow = width === 2 ? new Uint16Array(rows) : idx;
+  if (width === 2) narrow.set(idx);
   w.bytes(new Uint8Array(narrow.buffer, 0, rows * width));
 }
 
 export function encodeBatches(bs: WriteBatch[]): Uint8Array {
   if (!LITTLE_ENDIAN) throw new Error('walbatch: big-endian hosts are not supported');
   const w = new Writer();
+  // Sized up front from the column types so the buffer is not regrown and copied on the way.
+  let estimate = 16;
+  for (const b of bs) {
+    estimate += 16 + b.table.length * 3;
+    for (const c of b.columns) estimate += 16 + c.name.length * 3 + b.rows * (c.type === 'string' ? 2 : c.type === 'boolean' ? 1 : 8) + (c.valid ? b.rows >>> 3 : 0);
+  }
+  w.ensure(estimate);
   w.bytes(Uint8Array.from(MAGIC));
   w.u8(VERSION);
   w.varint(bs.length);
@@ -110,7 +133,7 @@ export function encodeBatches(bs: WriteBatch[]): Uint8Array {
     w.varint(b.columns.length);
     for (const c of b.columns) encodeColumn(w, c, b.rows);
   }
-  return w.buf.slice(0, w.pos);
+  return w.buf.subarray(0, w.pos);
 }
 
 export function encodeBatch(b: WriteBatch): Uint8Array {
