@@ -5,6 +5,7 @@
 //   GET  /health                               -> 200 when ready
 //   GET  /v1/stats?db=<db>&table=<table>       -> {"rows": N}  rows applied (queryable)
 //   POST /v1/admin/flush?db=<db>&table=<table> -> 2xx once the memtables are flushed to segments
+//   POST /v1/admin/compact?db=&table=          -> 2xx once compacted (optional; 404 = skipped)
 //   SIGTERM                                    -> clean stop (embedded nats-server included)
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -114,6 +115,16 @@ export async function eddyFlush(httpUrl: string, db: string, table: string): Pro
   if (r.status < 200 || r.status >= 300) {
     throw new Error(`POST /v1/admin/flush: HTTP ${r.status}: ${r.body.toString('utf8').slice(0, 300)}`);
   }
+}
+
+/** Compact the table's segments if the node offers it; returns false when the route is missing (404). */
+export async function eddyCompact(httpUrl: string, db: string, table: string): Promise<boolean> {
+  const r = await httpRequest('POST', `${httpUrl}/v1/admin/compact?db=${encodeURIComponent(db)}&table=${encodeURIComponent(table)}`, '', {}, 600_000);
+  if (r.status === 404) return false;
+  if (r.status < 200 || r.status >= 300) {
+    throw new Error(`POST /v1/admin/compact: HTTP ${r.status}: ${r.body.toString('utf8').slice(0, 300)}`);
+  }
+  return true;
 }
 
 /** The data directory minus the embedded NATS / JetStream store: `<data>/regions` if present. */

@@ -3,7 +3,7 @@
 //   npm run bench -- ingest [--rows 1000000] [--batch 5000] [--inflight 8] [--js-inflight 8]
 //                           [--workers 2] [--runs 1] [--tags tsbs|anchors]
 //                           [--skip-peers] [--skip-eddy] [--peers victoria,influx]
-//                           [--only sync,buffered] [--keep-data] [--out .bench/ingest.json]
+//                           [--only sync,buffered] [--keep-data] [--no-compact] [--out .bench/ingest.json]
 //
 // Every flag can also be given as an environment variable BENCH_<FLAG> (e.g. BENCH_ROWS).
 //
@@ -12,7 +12,7 @@
 //             {"ok":true,"rows":N}; acked = last reply. Queryable = /v1/stats shows all rows.
 //   buffered  JetStream publish on eddy.ingest.public, K PubAcks outstanding; acked = last
 //             PubAck; queryable = /v1/stats shows all rows applied.
-// Then POST /v1/admin/flush and measure bytes under <data>/regions per value, and peak
+// Then POST /v1/admin/flush (and /v1/admin/compact when offered) and measure bytes under <data>/regions per value, and peak
 // RSS (VmHWM) of the eddy process plus its children (the embedded nats-server).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -34,7 +34,7 @@ import {
 import type { IngestResult } from './peers/common.ts';
 import { runVictoria } from './peers/victoria.ts';
 import { runInflux } from './peers/influx.ts';
-import { eddyFlush, eddyRowCount, eddyStorageDir, startEddy, type EddyServer } from './eddy.ts';
+import { eddyCompact, eddyFlush, eddyRowCount, eddyStorageDir, startEddy, type EddyServer } from './eddy.ts';
 
 const HELP = `npm run bench -- ingest [flags]   (each flag also as env BENCH_<FLAG>)
   --rows N          total rows (default 1000000; 1000 hosts x rows/1000 points, 10 s apart)
@@ -49,7 +49,8 @@ const HELP = `npm run bench -- ingest [flags]   (each flag also as env BENCH_<FL
   --only LIST       EddyDB paths to run (default sync,buffered)
   --db NAME         EddyDB database (default public)
   --keep-data       keep temp data dirs   --out FILE    JSON output (default .bench/ingest.json)
-  --timeout S       seconds to wait until queryable (default 300)`;
+  --timeout S       seconds to wait until queryable (default 300)
+  --no-compact      EddyDB: measure bytes after flush only (default: flush, then /v1/admin/compact if offered)`;
 
 const DB_DEFAULT = 'public';
 
@@ -60,6 +61,7 @@ interface EddyRunOptions {
   logDir: string;
   keepData: boolean;
   timeoutS: number;
+  compact: boolean;
 }
 
 export async function run(opts: BenchOptions): Promise<IngestResult[]> {
@@ -92,7 +94,7 @@ export async function run(opts: BenchOptions): Promise<IngestResult[]> {
   console.log(`logs: ${logDir}`);
 
   const results: IngestResult[] = [];
-  const eddyOpts: EddyRunOptions = { inflight, jsInflight, db, logDir, keepData, timeoutS };
+  const eddyOpts: EddyRunOptions = { inflight, jsInflight, db, logDir, keepData, timeoutS, compact: !opts.bool('no-compact') };
   const systems: Array<[string, () => Promise<IngestResult>]> = [];
   for (const p of paths) {
     if (p === 'sync') systems.push(['EddyDB sync', () => runEddySync(data, eddyOpts)]);
@@ -249,6 +251,8 @@ async function withEddy(
     const memAfterIngest = treeMemory(server.proc.pid);
 
     await eddyFlush(server.httpUrl, o.db, data.measurement);
+    // Like VictoriaMetrics' force_merge: measure bytes after compaction when the node offers it.
+    if (o.compact) notes.push((await eddyCompact(server.httpUrl, o.db, data.measurement)) ? 'flushed and compacted' : 'flushed (no /v1/admin/compact)');
     const { dir, exclude } = eddyStorageDir(server.dataDir);
     const disk = diskUsage(dir, exclude);
     notes.push(`storage ${dir}: ${disk.allocated} bytes allocated, ${disk.apparent} bytes apparent`);
