@@ -12,6 +12,7 @@ export async function runDelete(s: Delete, st: QState): Promise<number> {
   const { db, table } = tableName(s.table, ctx);
   const schema = await ctx.getTable(db, table);
   if (!schema) throw new EddyError(StatusCode.TableNotFound, `Table not found: greptime.${db}.${table}`);
+  if (schema.options.appendMode) throw new EddyError(StatusCode.InvalidArguments, 'Invalid request to region, reason: DELETE is not allowed under append mode');
   if (!ctx.delete) throw new EddyError(StatusCode.Unsupported, 'DELETE is not supported by this node');
   const keys = [...schema.primaryKey, schema.timeIndex];
   const pos = s.pos;

@@ -124,7 +124,10 @@ export async function runInsert(s: Insert, st: QState): Promise<number> {
       }
       row.forEach((e, j) => {
         const col = targets[j]!;
-        const v = e.type === 'function' && ['default'].includes(e.name[0]!.value.toLowerCase()) ? null : evalExpr(e, scope);
+        const isDefault = e.type === 'column' && e.path.length === 1 && e.path[0]!.quote === undefined && e.path[0]!.value.toLowerCase() === 'default';
+        // MySQL-style "text" in VALUES is a string, as GreptimeDB accepts it
+        const lit = e.type === 'column' && e.path.length === 1 && e.path[0]!.quote === '"' ? { type: 'string' as const, value: e.path[0]!.value, pos: e.pos } : e;
+        const v = isDefault ? null : evalExpr(lit, scope);
         cells.get(col.name)!.push(v === null ? defaultCell(col, st.env, r) : convertCell(v, 0, col, r));
       });
       rows++;

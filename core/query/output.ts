@@ -22,6 +22,7 @@ export function jsonValue(c: Vec, i: number): unknown {
     case 'str': return c.v[i];
     case 'any':
       if (c.dt === 'Interval') return formatInterval(c.v[i] as Interval);
+      if (c.dt === 'List') return textValue(c, i);
       return jsonSafe(c.v[i]);
   }
 }

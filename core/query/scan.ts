@@ -12,6 +12,7 @@ import { parseTimestampNs } from './time.ts';
 import { UNIT_NS } from './vector.ts';
 
 export function columnDt(c: ColumnSchema): DType {
+  if (c.sqlType === 'Date') return 'Date';
   if (c.type === 'timestamp') return TS_NAME[c.unit ?? 'ms'];
   return sqlTypeName(c.type, c.unit, c.sqlType);
 }

@@ -147,10 +147,10 @@ export async function prepareSubqueries(exprs: (Expr | undefined)[], st: QState)
   }
 }
 
-interface ProjItem { expr: Expr; name: string; item?: SelectItem }
+export interface ProjItem { expr: Expr; name: string; item?: SelectItem }
 
 /** Expands wildcards into one item per column. */
-function expandProjection(sel: Select, rel: Rel): ProjItem[] {
+export function expandProjection(sel: Select, rel: Rel): ProjItem[] {
   const namer = relNamer(rel);
   const out: ProjItem[] = [];
   for (const it of sel.projection) {
@@ -184,8 +184,8 @@ export async function runSelect(sel: Select, orderBy: OrderByItem[], limit: numb
     for (let i = 0; i < rel.len; i++) mask[i] = m.v[i]! & (m.valid ? m.valid[i]! : 1);
     rel = takeRel(rel, maskIndices(mask));
   }
-  if (sel.align) return runRangeSelect(sel, rel, orderBy, limit, offset, st);
   const items = expandProjection(sel, rel);
+  if (sel.align) return runRangeSelect(sel, rel, items, orderBy, limit, offset, st);
   // GROUP BY may name a select item by position or alias
   const groupExprs = sel.groupBy.map((g) => {
     if (g.type === 'number' && /^\d+$/.test(g.value)) {
@@ -212,6 +212,12 @@ export async function runSelect(sel: Select, orderBy: OrderByItem[], limit: numb
       scope = { ...scope, rel: takeRel(scope.rel, maskIndices(mask)) };
     }
   }
+  return finishSelect(sel, items, scope, orderBy, limit, offset, aliasMap);
+}
+
+/** Windows, projection, DISTINCT [ON], ORDER BY and LIMIT over a scope (plain rows, groups or range slots). */
+export function finishSelect(sel: Select, items: ProjItem[], scope0: Scope, orderBy: OrderByItem[], limit: number | undefined, offset: number, aliasMap: Map<string, Expr>): Rel {
+  let scope = scope0;
   const winCalls = [...items.flatMap((p) => findWindows(p.expr)), ...orderBy.flatMap((o) => findWindows(o.expr))];
   if (winCalls.length) scope = computeWindows(scope, winCalls);
   const cols = items.map((p) => evalExpr(p.expr, scope));
@@ -225,6 +231,16 @@ export async function runSelect(sel: Select, orderBy: OrderByItem[], limit: numb
   });
   let out: Rel = { fields, cols, len: scope.rel.len };
   let pre: Scope | null = scope;
+  if (sel.distinctOn?.length) {
+    const on = sel.distinctOn.map((e) => evalExpr(e, scope));
+    const keysRel: Rel = { fields: on.map((v, i) => ({ name: `k${i}`, dt: v.dt })), cols: on, len: out.len };
+    let idx: ArrayLike<number> = Array.from({ length: out.len }, (_, i) => i);
+    if (orderBy.length) idx = sortIndices(orderBy.map((o) => sortKey(o, orderVec(o, out, items, pre, aliasMap), o.pos)), out.len);
+    const seen = new Set<string>();
+    const keep: number[] = [];
+    for (const i of Array.from(idx)) { const k = rowKey(keysRel.cols, i); if (!seen.has(k)) { seen.add(k); keep.push(i); } }
+    return applyLimit(takeRel(out, keep), limit, offset);
+  }
   if (sel.distinct) {
     out = distinctRel(out);
     pre = null;
