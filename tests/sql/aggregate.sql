@@ -1,0 +1,49 @@
+CREATE TABLE t (g STRING, k STRING, x DOUBLE, i BIGINT, b BOOLEAN, ts TIMESTAMP TIME INDEX, PRIMARY KEY (g, k));
+
+INSERT INTO t VALUES
+  ('a', 'k1', 1.0, 1, true, 1000),
+  ('a', 'k2', 2.0, 2, true, 2000),
+  ('a', 'k3', 3.0, NULL, false, 3000),
+  ('b', 'k1', 10.0, 4, NULL, 1000),
+  ('b', 'k2', NULL, 4, true, 2000),
+  ('c', 'k1', NULL, NULL, NULL, 1000);
+
+SELECT count(*), count(x), count(i), count(DISTINCT i), count(1) FROM t;
+
+SELECT g, sum(x), avg(x), min(x), max(x), sum(i), avg(i) FROM t GROUP BY g ORDER BY g;
+
+SELECT g, stddev(x), stddev_pop(x), var_samp(x), var_pop(x) FROM t GROUP BY g ORDER BY g;
+
+SELECT g, first_value(x ORDER BY ts), last_value(x ORDER BY ts), first_value(k), last_value(k) FROM t GROUP BY g ORDER BY g;
+
+SELECT median(x), approx_median(x), approx_percentile_cont(x, 0.5), approx_distinct(g) FROM t;
+
+SELECT g, string_agg(k, ',' ORDER BY k), array_agg(i ORDER BY i) FROM t GROUP BY g ORDER BY g;
+
+SELECT bool_and(b), bool_or(b), bit_or(i), bit_and(i), bit_xor(i) FROM t;
+
+SELECT corr(x, i), covar_samp(x, i), covar_pop(x, i), regr_slope(x, i) FROM t;
+
+SELECT g, count(*) AS c FROM t GROUP BY g HAVING count(*) > 1 ORDER BY c DESC, g;
+
+SELECT g, count(*) FILTER (WHERE x > 1) FROM t GROUP BY g ORDER BY g;
+
+SELECT g AS grp, sum(x) * 2 AS s2 FROM t GROUP BY grp ORDER BY grp;
+
+SELECT g, sum(x) FROM t GROUP BY 1 ORDER BY 2 DESC NULLS LAST;
+
+SELECT i % 2 AS parity, count(*) FROM t GROUP BY i % 2 ORDER BY parity NULLS FIRST;
+
+SELECT date_bin(INTERVAL '2 seconds', ts) AS w, count(*) FROM t GROUP BY w ORDER BY w;
+
+SELECT g, k FROM t GROUP BY g;
+
+SELECT sum(g) FROM t;
+
+SELECT max(sum(x)) FROM t;
+
+SELECT count(*) FROM t WHERE x > 100;
+
+SELECT g, count(*) FROM t WHERE x > 100 GROUP BY g;
+
+SELECT sum(x) FROM t WHERE x > 100;
