@@ -1,0 +1,71 @@
+// Node configuration from flags and EDDY_<NAME> environment variables.
+import { resolve } from 'node:path';
+
+export interface NodeConfig {
+  data: string;
+  http: string;
+  nats?: string;
+  natsPort: number;
+  /** Flush a region's memtable past this many bytes. */
+  flushBytes: number;
+  maxWriteBytes: number;
+  publishChanges: boolean;
+  quiet: boolean;
+}
+
+export const DEFAULTS: NodeConfig = {
+  data: './data',
+  http: '127.0.0.1:4000',
+  natsPort: 4222,
+  flushBytes: 256 * 1024 * 1024,
+  maxWriteBytes: 8 * 1024 * 1024,
+  publishChanges: true,
+  quiet: false,
+};
+
+const FLAGS: Record<string, keyof NodeConfig> = {
+  data: 'data', http: 'http', nats: 'nats', 'nats-port': 'natsPort', 'flush-bytes': 'flushBytes',
+  'max-write-bytes': 'maxWriteBytes', 'publish-changes': 'publishChanges', quiet: 'quiet',
+};
+
+function coerce(key: keyof NodeConfig, v: string): NodeConfig[keyof NodeConfig] {
+  const d = DEFAULTS[key];
+  if (typeof d === 'number' || key === 'natsPort') {
+    const n = Number(v);
+    if (!Number.isFinite(n)) throw new Error(`--${key}: '${v}' is not a number`);
+    return n;
+  }
+  if (typeof d === 'boolean') return v === '' || v === 'true' || v === '1' || v === 'yes';
+  return v;
+}
+
+/** Reads flags (`--name value`, `--name=value`), then EDDY_<NAME> env vars, then defaults. */
+export function parseConfig(argv: string[], env: NodeJS.ProcessEnv = process.env): NodeConfig {
+  const cfg: NodeConfig = { ...DEFAULTS };
+  const set = (k: keyof NodeConfig, v: string) => ((cfg as unknown as Record<string, unknown>)[k] = coerce(k, v));
+  for (const [flag, key] of Object.entries(FLAGS)) {
+    const e = env[`EDDY_${flag.toUpperCase().replace(/-/g, '_')}`];
+    if (e !== undefined) set(key, e);
+  }
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (!a.startsWith('--')) throw new Error(`unexpected argument '${a}'`);
+    const eq = a.indexOf('=');
+    const name = eq > 0 ? a.slice(2, eq) : a.slice(2);
+    const key = FLAGS[name];
+    if (!key) throw new Error(`unknown flag --${name}`);
+    let value: string;
+    if (eq > 0) value = a.slice(eq + 1);
+    else if (typeof DEFAULTS[key] === 'boolean' && (argv[i + 1] === undefined || argv[i + 1]!.startsWith('--'))) value = 'true';
+    else value = argv[++i] ?? '';
+    set(key, value);
+  }
+  cfg.data = resolve(cfg.data);
+  return cfg;
+}
+
+export function splitHostPort(s: string): { host: string; port: number } {
+  const i = s.lastIndexOf(':');
+  if (i < 0) return { host: '127.0.0.1', port: Number(s) };
+  return { host: s.slice(0, i) || '0.0.0.0', port: Number(s.slice(i + 1)) };
+}

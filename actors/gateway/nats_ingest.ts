@@ -1,0 +1,139 @@
+// NATS entry points: eddy.write.<db> (request-reply) and eddy.ingest.<db> (JetStream-buffered), both into the write path.
+import type { NatsConnection, Subscription, Msg, MsgHdrs } from '@nats-io/transport-node';
+import { AckPolicy, DeliverPolicy, RetentionPolicy, type JetStreamClient, type JetStreamManager, type JsMsg } from '@nats-io/jetstream';
+import { Streams, Subjects, isUserError, parseWriteSubject, toWireError, InvalidArgumentError } from '../../core/index.ts';
+import type { WritePath } from './write.ts';
+import type { Metrics } from '../runtime/metrics.ts';
+
+const INGEST_CONSUMER = 'eddy-ingest';
+const WRITE_QUEUE = 'eddy-write';
+const enc = new TextEncoder();
+
+function headerOf(h: MsgHdrs | undefined, name: string): string | undefined {
+  const v = h?.get(name);
+  return v ? v : undefined;
+}
+
+export async function ensureIngestStream(jsm: JetStreamManager): Promise<void> {
+  try {
+    await jsm.streams.info(Streams.ingest);
+  } catch {
+    await jsm.streams.add({ name: Streams.ingest, subjects: [Subjects.ingestAll], retention: RetentionPolicy.Workqueue, max_msg_size: -1 });
+  }
+  try {
+    await jsm.consumers.info(Streams.ingest, INGEST_CONSUMER);
+  } catch {
+    await jsm.consumers.add(Streams.ingest, {
+      durable_name: INGEST_CONSUMER,
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DeliverPolicy.All,
+      ack_wait: 60_000_000_000,
+      max_ack_pending: 4096,
+    });
+  }
+}
+
+export class NatsIngest {
+  private sub: Subscription | null = null;
+  private stopped = false;
+  private loop: Promise<void> | null = null;
+  private current: { stop(): void } | null = null;
+
+  constructor(
+    private readonly nc: NatsConnection,
+    private readonly js: JetStreamClient,
+    private readonly writes: WritePath,
+    private readonly metrics: Metrics,
+    private readonly log: (m: string) => void,
+    private readonly maxInFlight = 16,
+  ) {}
+
+  start(): void {
+    this.sub = this.nc.subscribe(Subjects.writeAll, { queue: WRITE_QUEUE, callback: (err, msg) => { if (!err) void this.onWrite(msg); } });
+    this.loop = this.ingestLoop();
+  }
+
+  private async onWrite(msg: Msg): Promise<void> {
+    this.metrics.writeRequests++;
+    try {
+      const target = parseWriteSubject(msg.subject);
+      if (!target) throw new InvalidArgumentError(`bad write subject '${msg.subject}': use eddy.write.<db> or eddy.write.<db>.<table>`);
+      const input = {
+        db: target.db,
+        data: msg.data,
+        ...(target.table !== undefined ? { table: target.table } : {}),
+        ...(headerOf(msg.headers, 'Content-Type') ? { contentType: headerOf(msg.headers, 'Content-Type')! } : {}),
+        ...(headerOf(msg.headers, 'Eddy-Precision') ? { precision: headerOf(msg.headers, 'Eddy-Precision')! } : {}),
+      };
+      const rows = await this.writes.parseAndWrite(input);
+      msg.respond(enc.encode(`{"ok":true,"rows":${rows}}`));
+    } catch (e) {
+      this.metrics.writeErrors++;
+      msg.respond(enc.encode(JSON.stringify({ ok: false, error: toWireError(e) })));
+    }
+  }
+
+  /** Pulls buffered messages in stream order; each is acked once its rows are durable, or reported on eddy.errors.<db>. */
+  private async ingestLoop(): Promise<void> {
+    const consumer = await this.js.consumers.get(Streams.ingest, INGEST_CONSUMER);
+    const inFlight = new Set<Promise<void>>();
+    while (!this.stopped) {
+      let iter;
+      try {
+        iter = await consumer.fetch({ max_messages: 64, expires: 1000 });
+        this.current = iter;
+      } catch (e) {
+        if (this.stopped) break;
+        this.log(`ingest: fetch failed: ${(e as Error).message}`);
+        await new Promise((r) => setTimeout(r, 500));
+        continue;
+      }
+      try {
+        for await (const m of iter) {
+          const p = this.applyOne(m);
+          inFlight.add(p);
+          void p.finally(() => inFlight.delete(p));
+          if (inFlight.size >= this.maxInFlight) await Promise.race(inFlight);
+        }
+      } catch (e) {
+        if (!this.stopped) this.log(`ingest: ${(e as Error).message}`);
+      }
+    }
+    await Promise.all(inFlight);
+  }
+
+  private async applyOne(m: JsMsg): Promise<void> {
+    const target = parseWriteSubject(m.subject);
+    const db = target?.db ?? 'public';
+    try {
+      if (!target) throw new InvalidArgumentError(`bad ingest subject '${m.subject}'`);
+      const input = {
+        db: target.db,
+        data: m.data,
+        ...(target.table !== undefined ? { table: target.table } : {}),
+        ...(headerOf(m.headers, 'Content-Type') ? { contentType: headerOf(m.headers, 'Content-Type')! } : {}),
+        ...(headerOf(m.headers, 'Eddy-Precision') ? { precision: headerOf(m.headers, 'Eddy-Precision')! } : {}),
+      };
+      await this.writes.parseAndWrite(input);
+      this.metrics.ingestMessages++;
+      m.ack();
+    } catch (e) {
+      const w = toWireError(e);
+      if (isUserError(w.code)) {
+        this.metrics.ingestErrors++;
+        this.nc.publish(Subjects.errors(db), enc.encode(JSON.stringify({ subject: m.subject, seq: m.seq, error: w })));
+        m.term(w.message.slice(0, 200));
+      } else {
+        this.log(`ingest: message ${m.seq} failed, will retry: ${w.message}`);
+        m.nak(1000);
+      }
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.sub?.unsubscribe();
+    this.current?.stop();
+    await this.loop?.catch(() => undefined);
+  }
+}

@@ -1,0 +1,117 @@
+// The write path shared by NATS and HTTP: parse, check against the catalog (schema on write), route to regions, in order.
+import {
+  InvalidArgumentError, PayloadTooLargeError, conformBatch, inferSchema, planNewColumns, withColumns,
+  parseLineProtocol, parseJsonRows,
+  type Clock, type TableSchema, type TimeUnit, type WriteBatch,
+} from '../../core/index.ts';
+import type { Catalog } from '../catalog.ts';
+import type { Supervisor } from '../supervisor.ts';
+import type { Metrics } from '../runtime/metrics.ts';
+
+export interface WriteInput {
+  db: string;
+  /** Set for JSON payloads (the subject's .<table> suffix or the URL). */
+  table?: string;
+  data: Uint8Array;
+  contentType?: string;
+  precision?: string;
+}
+
+const PRECISIONS: Record<string, TimeUnit> = { ns: 'ns', n: 'ns', us: 'us', u: 'us', 'µs': 'us', ms: 'ms', s: 's' };
+
+export function parsePrecision(p: string | undefined): TimeUnit {
+  if (p === undefined || p === '') return 'ns';
+  const u = PRECISIONS[p];
+  if (!u) throw new InvalidArgumentError(`unknown precision '${p}': use ns, us, ms or s`);
+  return u;
+}
+
+export class WritePath {
+  private order: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly catalog: Catalog,
+    private readonly supervisor: Supervisor,
+    private readonly metrics: Metrics,
+    private readonly clock: Clock,
+    readonly maxWriteBytes: number,
+  ) {}
+
+  /** Parses a payload into per-table batches; throws a positioned error on bad input. */
+  async parse(input: WriteInput): Promise<WriteBatch[]> {
+    if (input.data.length > this.maxWriteBytes) throw new PayloadTooLargeError(input.data.length, this.maxWriteBytes);
+    const nowNs = BigInt(this.clock.now()) * 1_000_000n;
+    const ct = (input.contentType ?? '').split(';')[0]!.trim().toLowerCase();
+    if (ct === 'application/json') {
+      if (!input.table) throw new InvalidArgumentError('JSON rows need a table: publish on eddy.write.<db>.<table>');
+      const schema = await this.catalog.getTable(input.db, input.table);
+      const opts: { timeColumn?: string; tagColumns?: string[]; defaultTimeNs: bigint } = { defaultTimeNs: nowNs };
+      if (schema) {
+        opts.timeColumn = schema.timeIndex;
+        opts.tagColumns = schema.primaryKey;
+      }
+      return [parseJsonRows(input.table, input.data, opts)];
+    }
+    if (ct !== '' && ct !== 'text/plain' && ct !== 'application/octet-stream' && !ct.startsWith('text/')) {
+      throw new InvalidArgumentError(`unsupported Content-Type '${input.contentType}': use line protocol or application/json`);
+    }
+    return parseLineProtocol(input.data, { precision: parsePrecision(input.precision), defaultTimeNs: nowNs });
+  }
+
+  /**
+   * Writes parsed batches: every batch is checked first (nothing is written if one is bad), then
+   * tables are created or widened, then the batches go to their regions. Calls are ordered: a
+   * later call's WAL appends are issued after an earlier call's.
+   */
+  write(db: string, batches: WriteBatch[]): Promise<number> {
+    const step = this.order.then(() => this.prepareAndSubmit(db, batches));
+    this.order = step.catch(() => undefined);
+    return step.then((submitted) => submitted.done);
+  }
+
+  async parseAndWrite(input: WriteInput): Promise<number> {
+    const batches = await this.parse(input);
+    return this.write(input.db, batches);
+  }
+
+  private async prepareAndSubmit(db: string, batches: WriteBatch[]): Promise<{ done: Promise<number> }> {
+    await this.catalog.requireDatabase(db);
+    const plans: { batch: WriteBatch; schema: TableSchema | null }[] = [];
+    for (const batch of batches) {
+      const schema = await this.catalog.getTable(db, batch.table);
+      if (schema) {
+        renameTime(batch, schema.timeIndex);
+        planNewColumns(schema, batch);
+      } else {
+        inferSchema(db, batch, 0, 0);
+      }
+      plans.push({ batch, schema });
+    }
+    const routed = new Map<string, { host: Awaited<ReturnType<Supervisor['region']>>; batches: WriteBatch[] }>();
+    for (const p of plans) {
+      let schema = p.schema;
+      if (!schema) {
+        const draft = inferSchema(db, p.batch, 0, this.clock.now());
+        const { id: _id, ...rest } = draft;
+        schema = (await this.catalog.createTable(rest, true)).schema;
+        renameTime(p.batch, schema.timeIndex);
+      }
+      const added = planNewColumns(schema, p.batch);
+      if (added.length) schema = await this.catalog.alterTable(db, schema.name, (s) => withColumns(s, planNewColumns(s, p.batch)));
+      const batch = conformBatch(schema, p.batch);
+      const host = await this.supervisor.region(schema, 0);
+      const r = routed.get(host.regionId) ?? { host, batches: [] };
+      r.batches.push(batch);
+      routed.set(host.regionId, r);
+    }
+    const pending = [...routed.values()].map((r) => r.host.write(r.batches));
+    // Wrapped so that the ordering chain waits for the appends to be issued, not for them to finish.
+    return { done: Promise.all(pending).then((counts) => counts.reduce((a, b) => a + b, 0)) };
+  }
+}
+
+/** Line protocol names the time column 'ts'; a table made by SQL may call it something else. */
+function renameTime(batch: WriteBatch, timeIndex: string): void {
+  const c = batch.columns.find((x) => x.semantic === 'timestamp');
+  if (c && c.name !== timeIndex) c.name = timeIndex;
+}

@@ -1,0 +1,138 @@
+// A node: the process that hosts an actor system. Standalone runs every role, with an embedded nats-server.
+import { mkdirSync } from 'node:fs';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
+import { Kvm } from '@nats-io/kv';
+import { Buckets, systemClock, type Clock } from '../core/index.ts';
+import { Catalog } from './catalog.ts';
+import { Supervisor } from './supervisor.ts';
+import { WritePath } from './gateway/write.ts';
+import { NatsIngest, ensureIngestStream } from './gateway/nats_ingest.ts';
+import { HttpGateway, type Handler } from './gateway/http.ts';
+import { ensureWalStream } from './runtime/wal.ts';
+import { Metrics } from './runtime/metrics.ts';
+import { startEmbeddedNats, type EmbeddedNats } from './runtime/embedded_nats.ts';
+import { splitHostPort, type NodeConfig } from './config.ts';
+
+export class EddyNode {
+  nc!: NatsConnection;
+  js!: JetStreamClient;
+  jsm!: JetStreamManager;
+  catalog!: Catalog;
+  supervisor!: Supervisor;
+  writes!: WritePath;
+  readonly metrics = new Metrics();
+  readonly routes = new Map<string, Handler>();
+  private embedded: EmbeddedNats | null = null;
+  private ingest: NatsIngest | null = null;
+  private http: HttpGateway | null = null;
+  private isReady = false;
+  httpAddress: { host: string; port: number } | null = null;
+  natsUrl = '';
+
+  constructor(readonly config: NodeConfig, readonly clock: Clock = systemClock, readonly log: (m: string) => void = () => {}) {}
+
+  async start(): Promise<void> {
+    const cfg = this.config;
+    mkdirSync(cfg.data, { recursive: true });
+    // HTTP first, so /health can say "starting" while recovery runs.
+    const hp = splitHostPort(cfg.http);
+    this.http = new HttpGateway({
+      writes: {
+        get maxWriteBytes() { return cfg.maxWriteBytes; },
+        parseAndWrite: (input) => this.writes.parseAndWrite(input),
+      } as WritePath,
+      metrics: this.metrics,
+      ready: () => this.isReady,
+      stats: (db, t) => this.stats(db, t),
+      flush: (db, t) => this.flush(db, t),
+      compact: (db, t) => this.compact(db, t),
+      routes: this.routes,
+    });
+    this.httpAddress = await this.http.listen(hp.host, hp.port);
+    this.log(`http listening on ${this.httpAddress.host}:${this.httpAddress.port}`);
+
+    if (cfg.nats) {
+      this.natsUrl = cfg.nats;
+    } else {
+      this.embedded = await startEmbeddedNats({ dataDir: cfg.data, port: cfg.natsPort, log: (l) => { if (/\[(ERR|FTL|WRN)\]/.test(l)) this.log(`nats: ${l}`); } });
+      this.natsUrl = this.embedded.url;
+      this.log(`embedded nats-server (pid ${this.embedded.pid}) on ${this.natsUrl}`);
+    }
+    this.nc = await connect({ servers: this.natsUrl, name: 'eddy', maxReconnectAttempts: -1, pingInterval: 10_000 });
+    this.js = jetstream(this.nc, { timeout: 30_000 });
+    this.jsm = await jetstreamManager(this.nc, { timeout: 30_000 });
+    await ensureWalStream(this.jsm);
+    await ensureIngestStream(this.jsm);
+    const kv = await new Kvm(this.js).create(Buckets.catalog, { history: 1 });
+    this.catalog = new Catalog(kv, this.clock);
+    await this.catalog.init();
+
+    const maxPayload = this.nc.info?.max_payload ?? 1024 * 1024;
+    this.supervisor = new Supervisor({
+      nc: this.nc, js: this.js, jsm: this.jsm, dataDir: cfg.data, clock: this.clock, metrics: this.metrics,
+      flushBytes: cfg.flushBytes, publishChanges: cfg.publishChanges, log: this.log,
+      maxChunkBytes: Math.max(64 * 1024, maxPayload - 64 * 1024),
+    });
+    // Recovery: open every region this node owns (standalone: all of them), replaying their WALs.
+    for (const db of await this.catalog.listDatabases()) {
+      for (const t of await this.catalog.listTables(db)) {
+        const schema = await this.catalog.getTable(db, t);
+        if (schema) for (let n = 0; n < schema.regions; n++) await this.supervisor.region(schema, n);
+      }
+    }
+    this.writes = new WritePath(this.catalog, this.supervisor, this.metrics, this.clock, cfg.maxWriteBytes);
+    this.metrics.gauges = () => ({
+      eddy_regions: this.supervisor.all().length,
+      eddy_memtable_rows: this.supervisor.all().reduce((a, r) => a + Number((r.stats() as { memRows?: number }).memRows ?? 0), 0),
+    });
+    this.ingest = new NatsIngest(this.nc, this.js, this.writes, this.metrics, this.log);
+    this.ingest.start();
+    this.isReady = true;
+    this.log('ready');
+  }
+
+  get ready(): boolean {
+    return this.isReady;
+  }
+
+  private async regionsOf(db: string, table?: string) {
+    await this.catalog.requireDatabase(db);
+    const tables = table !== undefined ? [table] : await this.catalog.listTables(db);
+    const hosts = [];
+    for (const t of tables) {
+      const s = await this.catalog.requireTable(db, t);
+      for (let n = 0; n < s.regions; n++) hosts.push(await this.supervisor.region(s, n));
+    }
+    return hosts;
+  }
+
+  async stats(db: string, table?: string): Promise<unknown> {
+    const hosts = await this.regionsOf(db, table);
+    const regions = hosts.map((h) => h.stats() as Record<string, unknown>);
+    let rows = 0;
+    for (const h of hosts) {
+      const batches = await h.scan({ columns: [] });
+      for (const b of batches) rows += b.numRows;
+    }
+    return { db, ...(table !== undefined ? { table } : {}), rows, regions };
+  }
+
+  async flush(db: string, table?: string): Promise<void> {
+    for (const h of await this.regionsOf(db, table)) await h.flush();
+  }
+
+  async compact(db: string, table?: string): Promise<void> {
+    for (const h of await this.regionsOf(db, table)) await h.compact();
+  }
+
+  /** Stops cleanly: no new writes, in-flight ones finish, memtables flush, NATS (embedded) stops. */
+  async stop(): Promise<void> {
+    this.isReady = false;
+    await this.ingest?.stop();
+    await this.http?.close();
+    if (this.supervisor) await this.supervisor.closeAll(true);
+    if (this.nc) await this.nc.drain().catch(() => undefined);
+    await this.embedded?.stop();
+  }
+}

@@ -1,0 +1,255 @@
+// Hosts one Region actor: wires its machine to the WAL (JetStream), the RegionStore (storage/) and its NATS subjects.
+import { rm } from 'node:fs/promises';
+import { createActor, fromPromise, waitFor, type Actor } from 'xstate';
+import type { NatsConnection, Subscription, Msg } from '@nats-io/transport-node';
+import { headers as natsHeaders } from '@nats-io/transport-node';
+import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
+import {
+  EddyError, StatusCode, Subjects, RegionOps, decodeBatches, encodeBatches, toWireError,
+  type Clock, type TableSchema, type WriteBatch,
+} from '../core/index.ts';
+import { RegionStore, batchesToIPC, type ScanRequest } from '../storage/index.ts';
+import type { RecordBatch } from 'apache-arrow';
+import { regionMachine, ACCEPTING } from './region.ts';
+import { Wal } from './runtime/wal.ts';
+import { decodeScanRequest } from './runtime/scan_wire.ts';
+import type { Metrics } from './runtime/metrics.ts';
+
+export interface RegionHostDeps {
+  nc: NatsConnection;
+  js: JetStreamClient;
+  jsm: JetStreamManager;
+  dir: string;
+  schema: TableSchema;
+  regionId: string;
+  clock: Clock;
+  metrics: Metrics;
+  /** Flush once the memtable holds this many bytes. */
+  flushBytes: number;
+  /** Publish committed batches on eddy.changes.<db>.<table> (the source of flows). */
+  publishChanges: boolean;
+  log: (msg: string) => void;
+  /** Largest reply chunk for scans, under the server's max payload. */
+  maxChunkBytes: number;
+}
+
+export class RegionHost {
+  readonly regionId: string;
+  private store: RegionStore | null = null;
+  private readonly wal: Wal;
+  private readonly actor: Actor<typeof regionMachine>;
+  private applyChain: Promise<void> = Promise.resolve();
+  private sub: Subscription | null = null;
+  private flushInFlight: Promise<void> | null = null;
+  private schemaNow: TableSchema;
+
+  constructor(private readonly deps: RegionHostDeps) {
+    this.regionId = deps.regionId;
+    this.schemaNow = deps.schema;
+    this.wal = new Wal(deps.js, deps.jsm, deps.regionId);
+    const machine = regionMachine.provide({
+      actors: {
+        open: fromPromise(async () => {
+          this.store = await RegionStore.open({ dir: deps.dir, regionId: deps.regionId, schema: this.schemaNow, clock: deps.clock, compression: 'zstd' });
+        }),
+        replay: fromPromise(async () => this.replay()),
+        flush: fromPromise(async () => this.doFlush()),
+        compact: fromPromise(async () => {
+          await this.store!.compact();
+          deps.metrics.compactions++;
+        }),
+        close: fromPromise(async () => {
+          await this.applyChain;
+          if (this.flushInFlight) await this.flushInFlight.catch(() => undefined);
+          await this.store?.close();
+        }),
+      },
+    });
+    this.actor = createActor(machine, { input: { regionId: deps.regionId } });
+  }
+
+  get schema(): TableSchema {
+    return this.schemaNow;
+  }
+
+  get state(): string {
+    return String(this.actor.getSnapshot().value);
+  }
+
+  /** Opens the store, replays the WAL, subscribes to the region's subjects; resolves when serving. */
+  async start(): Promise<void> {
+    this.actor.start();
+    const snap = await waitFor(this.actor, (s) => s.matches('serving') || s.matches('failed'), { timeout: 600_000 });
+    if (snap.matches('failed')) throw new EddyError(StatusCode.StorageUnavailable, `region ${this.regionId} failed to open: ${snap.context.lastError}`);
+    this.sub = this.deps.nc.subscribe(Subjects.regionAll(this.regionId), { callback: (err, msg) => { if (!err) void this.onMessage(msg); } });
+  }
+
+  private async replay(): Promise<number> {
+    const store = this.store!;
+    let rows = 0;
+    await this.wal.replay(store.flushedSeq, (data, seq) => {
+      for (const b of decodeBatches(data)) {
+        store.apply(b, seq);
+        rows += b.rows;
+      }
+    });
+    if (rows > 0) this.deps.log(`region ${this.regionId}: replayed ${rows} rows from the WAL`);
+    return rows;
+  }
+
+  private accepting(): boolean {
+    const s = this.actor.getSnapshot();
+    return ACCEPTING.some((st) => s.matches(st));
+  }
+
+  /** Adopts a newer schema (added columns) before a write that uses it. */
+  ensureSchema(schema: TableSchema): void {
+    if (schema.version > this.schemaNow.version) {
+      this.schemaNow = schema;
+      this.store?.alterSchema(schema);
+    }
+  }
+
+  /**
+   * Appends the batches to the WAL and applies them to the memtable in WAL order. Returns the rows
+   * written once they are durable. The WAL publish is issued synchronously so that callers'
+   * order is kept; several writes are in flight at once.
+   */
+  write(batches: WriteBatch[]): Promise<number> {
+    if (!this.accepting()) {
+      return Promise.reject(new EddyError(StatusCode.RegionReadonly, `region ${this.regionId} is ${this.state}, not taking writes`));
+    }
+    const record = encodeBatches(batches);
+    const acked = this.wal.append(record);
+    const applied = this.applyChain.then(async () => {
+      const seq = await acked;
+      let rows = 0;
+      for (const b of batches) {
+        this.store!.apply(b, seq);
+        rows += b.rows;
+      }
+      if (this.deps.publishChanges) {
+        for (const b of batches) this.deps.nc.publish(Subjects.changes(this.schemaNow.db, b.table), batches.length === 1 ? record : encodeBatches([b]));
+      }
+      this.deps.metrics.rowsWritten += rows;
+      this.maybeFlush();
+      return rows;
+    });
+    this.applyChain = applied.then(() => undefined, () => undefined);
+    return applied;
+  }
+
+  private maybeFlush(): void {
+    if (this.store!.memBytes >= this.deps.flushBytes && this.actor.getSnapshot().matches('serving')) {
+      this.actor.send({ type: 'region.flush.requested' });
+    }
+  }
+
+  private async doFlush(): Promise<void> {
+    const p = (async () => {
+      const res = await this.store!.flush();
+      if (res) {
+        this.deps.metrics.flushes++;
+        await this.wal.purgeThrough(res.flushedSeq);
+      }
+    })();
+    this.flushInFlight = p;
+    try {
+      await p;
+    } finally {
+      this.flushInFlight = null;
+    }
+  }
+
+  /** Flushes the memtable to a segment and waits for it (including a flush already running). */
+  async flush(): Promise<void> {
+    await this.applyChain;
+    for (;;) {
+      const s = this.actor.getSnapshot();
+      if (s.matches('serving')) break;
+      if (!ACCEPTING.some((st) => s.matches(st))) throw new EddyError(StatusCode.RegionReadonly, `region ${this.regionId} is ${this.state}`);
+      await waitFor(this.actor, (x) => !x.matches('flushing') && !x.matches('compacting'));
+    }
+    const before = this.actor.getSnapshot().context.flushes;
+    this.actor.send({ type: 'region.flush.requested' });
+    const after = await waitFor(this.actor, (x) => !x.matches('flushing'));
+    if (after.context.flushes === before && after.context.lastError) throw new EddyError(StatusCode.StorageUnavailable, `flush failed: ${after.context.lastError}`);
+  }
+
+  async compact(): Promise<void> {
+    await waitFor(this.actor, (x) => x.matches('serving'));
+    this.actor.send({ type: 'region.compact.requested' });
+    await waitFor(this.actor, (x) => !x.matches('compacting'));
+  }
+
+  async scan(req: ScanRequest): Promise<RecordBatch[]> {
+    if (!this.accepting()) throw new EddyError(StatusCode.RegionReadonly, `region ${this.regionId} is ${this.state}`);
+    await this.applyChain;
+    return this.store!.scan(req);
+  }
+
+  stats(): Record<string, unknown> {
+    return { regionId: this.regionId, state: this.state, ...(this.store ? this.store.stats() : {}) };
+  }
+
+  async truncate(): Promise<void> {
+    await this.applyChain;
+    await this.wal.purgeAll();
+    await this.store!.truncate();
+  }
+
+  /** Closes the region (flushing first when asked), unsubscribes. */
+  async close(opts: { flush?: boolean } = {}): Promise<void> {
+    this.sub?.unsubscribe();
+    this.sub = null;
+    if (opts.flush && this.actor.getSnapshot().matches('serving') && this.store && this.store.memRows > 0) {
+      await this.flush().catch((e) => this.deps.log(`region ${this.regionId}: flush on close failed: ${e}`));
+    }
+    this.actor.send({ type: 'region.close.requested' });
+    await waitFor(this.actor, (s) => s.matches('closed'), { timeout: 600_000 });
+    this.actor.stop();
+  }
+
+  /** Drops the region's WAL and files (table dropped). */
+  async destroy(): Promise<void> {
+    await this.close();
+    await this.wal.purgeAll();
+    await rm(this.deps.dir, { recursive: true, force: true });
+  }
+
+  private async onMessage(msg: Msg): Promise<void> {
+    const op = msg.subject.slice(msg.subject.lastIndexOf('.') + 1);
+    try {
+      switch (op) {
+        case RegionOps.write: {
+          const rows = await this.write(decodeBatches(msg.data));
+          msg.respond(JSON.stringify({ ok: true, rows }));
+          return;
+        }
+        case RegionOps.scan: {
+          const batches = await this.scan(decodeScanRequest(msg.data));
+          for (const chunk of batchesToIPC(batches, { maxBytes: this.deps.maxChunkBytes })) msg.respond(chunk);
+          msg.respond(new Uint8Array(0));
+          return;
+        }
+        case RegionOps.flush:
+          await this.flush();
+          msg.respond(JSON.stringify({ ok: true }));
+          return;
+        case RegionOps.compact:
+          await this.compact();
+          msg.respond(JSON.stringify({ ok: true }));
+          return;
+        case RegionOps.stats:
+          msg.respond(JSON.stringify({ ok: true, stats: this.stats() }));
+          return;
+        default:
+          throw new EddyError(StatusCode.Unsupported, `unknown region operation '${op}'`);
+      }
+    } catch (e) {
+      const h = natsHeaders();
+      h.set('Eddy-Error', '1');
+      msg.respond(JSON.stringify({ ok: false, error: toWireError(e) }), { headers: h });
+    }
+  }
+}

@@ -1,0 +1,41 @@
+// JSON form of a region scan request on eddy.region.<id>.scan (nanosecond bounds travel as decimal strings).
+import { InvalidArgumentError } from '../../core/index.ts';
+import type { ScanRequest } from '../../storage/index.ts';
+
+interface WireScan {
+  start?: string;
+  end?: string;
+  columns?: string[];
+  tagFilter?: Record<string, (string | null)[]>;
+  limit?: number;
+}
+
+export function encodeScanRequest(r: ScanRequest): string {
+  const w: WireScan = {};
+  if (r.start !== undefined) w.start = r.start.toString();
+  if (r.end !== undefined) w.end = r.end.toString();
+  if (r.columns) w.columns = r.columns;
+  if (r.tagFilter) w.tagFilter = r.tagFilter;
+  if (r.limit !== undefined) w.limit = r.limit;
+  return JSON.stringify(w);
+}
+
+export function decodeScanRequest(data: Uint8Array): ScanRequest {
+  let w: WireScan;
+  try {
+    w = data.length ? (JSON.parse(new TextDecoder().decode(data)) as WireScan) : {};
+  } catch (e) {
+    throw new InvalidArgumentError(`scan request is not JSON: ${(e as Error).message}`);
+  }
+  const r: ScanRequest = {};
+  try {
+    if (w.start !== undefined) r.start = BigInt(w.start);
+    if (w.end !== undefined) r.end = BigInt(w.end);
+  } catch {
+    throw new InvalidArgumentError('scan start/end must be integer nanoseconds');
+  }
+  if (w.columns) r.columns = w.columns;
+  if (w.tagFilter) r.tagFilter = w.tagFilter;
+  if (w.limit !== undefined) r.limit = w.limit;
+  return r;
+}
