@@ -3,6 +3,7 @@ import { Bool, Float64, Int64, RecordBatch, Table, TimestampNanosecond, Uint64, 
 import type { TableSchema, WriteBatch } from '../../core/index.ts';
 import { EddyError, StatusCode, valueAt } from '../../core/index.ts';
 import type { QueryContext, ScanSpec } from '../../core/query/index.ts';
+import { parseTimestampNs } from '../../core/query/index.ts';
 
 interface StoredTable { schema: TableSchema; rows: Map<string, unknown>[]; seq: number }
 
@@ -106,7 +107,9 @@ export class MemoryCatalog {
     const children: Record<string, Vector> = {};
     for (const c of cols) {
       const dflt = c.defaultValue ?? null;
-      const vals = rows.map((r) => (r.has(c.name) ? r.get(c.name) : dflt));
+      // rows written before the column existed read its default; values of an older type are converted
+      const raw = rows.map((r) => (r.has(c.name) ? r.get(c.name) : dflt));
+      const vals = raw.map((v) => convert(v, c.type));
       switch (c.type) {
         case 'timestamp': {
           const data = new BigInt64Array(vals.map((v) => (v === null ? 0n : BigInt(v as bigint))));
@@ -125,5 +128,21 @@ export class MemoryCatalog {
     }
     if (rows.length === 0) return [];
     return new Table(children).batches;
+  }
+}
+
+function convert(v: unknown, type: string): unknown {
+  if (v === null || v === undefined) return null;
+  switch (type) {
+    case 'timestamp':
+      if (typeof v === 'string') return parseTimestampNs(v);
+      return typeof v === 'bigint' ? v : BigInt(Math.trunc(Number(v)));
+    case 'int64': case 'uint64': {
+      const n = typeof v === 'string' ? Number(v) : Number(v);
+      return Number.isFinite(n) ? BigInt(Math.trunc(n)) : null;
+    }
+    case 'float64': { const n = Number(v); return Number.isNaN(n) ? null : n; }
+    case 'boolean': return typeof v === 'string' ? v === 'true' : Boolean(v);
+    default: return typeof v === 'bigint' ? v.toString() : String(v);
   }
 }
