@@ -194,6 +194,7 @@ export class Catalog {
         if (!cur) throw new TableNotFoundError(db, table);
         const next = change(cur.schema);
         if (next === cur.schema) return next;
+        if (next.name !== table) return this.renameTable(cur.schema, next);
         try {
           const rev = await this.kv.update(tableKey(db, table), enc.encode(JSON.stringify(next)), cur.revision);
           this.tables.set(tableKey(db, table), { schema: next, revision: rev });
@@ -204,6 +205,22 @@ export class Catalog {
         }
       }
     });
+  }
+
+  /** RENAME: the schema moves to its new key (same table id, so the same regions). */
+  private async renameTable(old: TableSchema, next: TableSchema): Promise<TableSchema> {
+    checkName('table', next.name);
+    try {
+      const rev = await this.kv.create(tableKey(next.db, next.name), enc.encode(JSON.stringify(next)));
+      this.tables.set(tableKey(next.db, next.name), { schema: next, revision: rev });
+    } catch {
+      throw new EddyError(StatusCode.TableAlreadyExists, `Table already exists: ${next.db}.${next.name}`);
+    }
+    await this.kv.delete(tableKey(old.db, old.name));
+    this.tables.delete(tableKey(old.db, old.name));
+    this.onTableChange?.(old.db, old.name, null);
+    this.onTableChange?.(next.db, next.name, next);
+    return next;
   }
 
   async dropTable(db: string, table: string): Promise<TableSchema | null> {

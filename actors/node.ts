@@ -10,6 +10,8 @@ import { WritePath } from './gateway/write.ts';
 import { NatsIngest, ensureIngestStream } from './gateway/nats_ingest.ts';
 import { HttpGateway, type Handler } from './gateway/http.ts';
 import { ensureWalStream } from './runtime/wal.ts';
+import { sqlHandler } from './gateway/sql_http.ts';
+import { makeQueryContext } from './gateway/query_context.ts';
 import { Metrics } from './runtime/metrics.ts';
 import { startEmbeddedNats, type EmbeddedNats } from './runtime/embedded_nats.ts';
 import { splitHostPort, type NodeConfig } from './config.ts';
@@ -85,6 +87,15 @@ export class EddyNode {
     this.metrics.gauges = () => ({
       eddy_regions: this.supervisor.all().length,
       eddy_memtable_rows: this.supervisor.all().reduce((a, r) => a + Number((r.stats() as { memRows?: number }).memRows ?? 0), 0),
+    });
+    const queryDeps = { catalog: this.catalog, supervisor: this.supervisor, writes: this.writes, clock: this.clock };
+    this.routes.set('/v1/sql', async (req, url, body) => {
+      const t0 = performance.now();
+      this.metrics.queries++;
+      const reply = await sqlHandler((db) => makeQueryContext(queryDeps, db))(req, url, body);
+      if (reply.status >= 400) this.metrics.queryErrors++;
+      this.metrics.queryLatency.observe((performance.now() - t0) / 1000);
+      return reply;
     });
     this.ingest = new NatsIngest(this.nc, this.js, this.writes, this.metrics, this.log);
     this.ingest.start();

@@ -5,7 +5,7 @@ import type { DataType, SemanticType } from './schema.ts';
  * Values of one column. string columns are plain arrays (null for missing); numbers are typed
  * arrays; boolean is a Uint8Array of 0/1; timestamp is int64 nanoseconds since the epoch.
  */
-export type ColumnValues = Float64Array | BigInt64Array | BigUint64Array | Uint8Array | (string | null)[];
+export type ColumnValues = Float64Array | BigInt64Array | BigUint64Array | Uint8Array | Int32Array | (string | null)[];
 
 export interface Column {
   name: string;
@@ -14,6 +14,11 @@ export interface Column {
   values: ColumnValues;
   /** 1 where the row has a value, 0 where it is null; null means every row has a value. */
   valid: Uint8Array | null;
+  /**
+   * Dictionary form of a string column: when set, `values` is an Int32Array of indexes into
+   * `dict` (tags repeat a lot; parsers and codecs avoid building one string per row).
+   */
+  dict?: string[];
 }
 
 /** Rows for one table, column by column. Exactly one column has semantic 'timestamp'. */
@@ -48,7 +53,17 @@ export function allocValues(type: DataType, n: number): ColumnValues {
 /** Reads row i of a column as a plain JS value (null when missing): for tests and slow paths, not hot loops. */
 export function valueAt(c: Column, i: number): string | number | bigint | boolean | null {
   if (!isValid(c, i)) return null;
+  if (c.dict) return c.dict[(c.values as Int32Array)[i]!] ?? null;
   const v = c.values[i]!;
   if (c.type === 'boolean') return v === 1;
   return v as string | number | bigint;
+}
+
+/** The plain-array form of a string column (expands a dictionary column). */
+export function stringValues(c: Column): (string | null)[] {
+  if (!c.dict) return c.values as (string | null)[];
+  const codes = c.values as Int32Array;
+  const out = new Array<string | null>(codes.length);
+  for (let i = 0; i < codes.length; i++) out[i] = c.valid && c.valid[i] === 0 ? null : c.dict[codes[i]!] ?? null;
+  return out;
 }
