@@ -10,6 +10,10 @@ export interface NodeConfig {
   flushBytes: number;
   maxWriteBytes: number;
   publishChanges: boolean;
+  /** Flush a memtable once it has held rows this long (ms). */
+  flushInterval: number;
+  /** Run compaction (and drop expired segments) this often (ms). */
+  compactInterval: number;
   quiet: boolean;
 }
 
@@ -20,12 +24,15 @@ export const DEFAULTS: NodeConfig = {
   flushBytes: 256 * 1024 * 1024,
   maxWriteBytes: 8 * 1024 * 1024,
   publishChanges: true,
+  flushInterval: 5 * 60_000,
+  compactInterval: 30 * 60_000,
   quiet: false,
 };
 
 const FLAGS: Record<string, keyof NodeConfig> = {
   data: 'data', http: 'http', nats: 'nats', 'nats-port': 'natsPort', 'flush-bytes': 'flushBytes',
   'max-write-bytes': 'maxWriteBytes', 'publish-changes': 'publishChanges', quiet: 'quiet',
+  'flush-interval': 'flushInterval', 'compact-interval': 'compactInterval',
 };
 
 function coerce(key: keyof NodeConfig, v: string): NodeConfig[keyof NodeConfig] {

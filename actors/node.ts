@@ -75,6 +75,7 @@ export class EddyNode {
       nc: this.nc, js: this.js, jsm: this.jsm, dataDir: cfg.data, clock: this.clock, metrics: this.metrics,
       flushBytes: cfg.flushBytes, publishChanges: cfg.publishChanges, log: this.log,
       maxChunkBytes: Math.max(64 * 1024, maxPayload - 64 * 1024),
+      flushIntervalMs: cfg.flushInterval, compactIntervalMs: cfg.compactInterval,
     });
     // Recovery: open every region this node owns (standalone: all of them), replaying their WALs.
     for (const db of await this.catalog.listDatabases()) {

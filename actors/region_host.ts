@@ -31,6 +31,10 @@ export interface RegionHostDeps {
   log: (msg: string) => void;
   /** Largest reply chunk for scans, under the server's max payload. */
   maxChunkBytes: number;
+  /** Flush a memtable that has held rows this long, so the WAL stays short (0: never by age). */
+  flushIntervalMs?: number;
+  /** Compact (merging small segments, dropping expired ones) this often (0: never). */
+  compactIntervalMs?: number;
 }
 
 export class RegionHost {
@@ -42,6 +46,9 @@ export class RegionHost {
   private sub: Subscription | null = null;
   private flushInFlight: Promise<void> | null = null;
   private schemaNow: TableSchema;
+  private timers: NodeJS.Timeout[] = [];
+  /** When the memtable last went from empty to holding rows (ms, from the clock). */
+  private dirtySince: number | null = null;
 
   constructor(private readonly deps: RegionHostDeps) {
     this.regionId = deps.regionId;
@@ -82,6 +89,28 @@ export class RegionHost {
     const snap = await waitFor(this.actor, (s) => s.matches('serving') || s.matches('failed'), { timeout: 600_000 });
     if (snap.matches('failed')) throw new EddyError(StatusCode.StorageUnavailable, `region ${this.regionId} failed to open: ${snap.context.lastError}`);
     this.sub = this.deps.nc.subscribe(Subjects.regionAll(this.regionId), { callback: (err, msg) => { if (!err) void this.onMessage(msg); } });
+    if (this.store!.memRows > 0) this.dirtySince = this.deps.clock.now();
+    const every = (ms: number | undefined, fn: () => void) => {
+      if (ms && ms > 0) {
+        const t = setInterval(fn, Math.max(1000, Math.min(ms, 60_000)));
+        t.unref();
+        this.timers.push(t);
+      }
+    };
+    every(this.deps.flushIntervalMs, () => this.flushIfOld());
+    let lastCompact = this.deps.clock.now();
+    every(this.deps.compactIntervalMs, () => {
+      if (this.deps.clock.now() - lastCompact < this.deps.compactIntervalMs!) return;
+      lastCompact = this.deps.clock.now();
+      if (this.actor.getSnapshot().matches('serving')) this.actor.send({ type: 'region.compact.requested' });
+    });
+  }
+
+  /** Time-based flush: a memtable older than flushIntervalMs goes to a segment (and the WAL is purged). */
+  private flushIfOld(): void {
+    if (this.dirtySince === null || !this.deps.flushIntervalMs) return;
+    if (this.deps.clock.now() - this.dirtySince < this.deps.flushIntervalMs) return;
+    if (this.actor.getSnapshot().matches('serving')) this.actor.send({ type: 'region.flush.requested' });
   }
 
   private async replay(): Promise<number> {
@@ -132,6 +161,7 @@ export class RegionHost {
         for (const b of batches) this.deps.nc.publish(Subjects.changes(this.schemaNow.db, b.table), batches.length === 1 ? record : encodeBatches([b]));
       }
       this.deps.metrics.rowsWritten += rows;
+      if (this.dirtySince === null) this.dirtySince = this.deps.clock.now();
       this.maybeFlush();
       return rows;
     });
@@ -148,6 +178,7 @@ export class RegionHost {
   private async doFlush(): Promise<void> {
     const p = (async () => {
       const res = await this.store!.flush();
+      this.dirtySince = this.store!.memRows > 0 ? this.deps.clock.now() : null;
       if (res) {
         this.deps.metrics.flushes++;
         await this.wal.purgeThrough(res.flushedSeq);
@@ -200,6 +231,8 @@ export class RegionHost {
 
   /** Closes the region (flushing first when asked), unsubscribes. */
   async close(opts: { flush?: boolean } = {}): Promise<void> {
+    for (const t of this.timers) clearInterval(t);
+    this.timers = [];
     this.sub?.unsubscribe();
     this.sub = null;
     if (opts.flush && this.actor.getSnapshot().matches('serving') && this.store && this.store.memRows > 0) {

@@ -4,4 +4,9 @@ import { register } from 'tsx/esm/api';
 
 register();
 const { main } = await import('../cli.ts');
-await main(process.argv.slice(2));
+try {
+  await main(process.argv.slice(2));
+} catch (e) {
+  process.stderr.write(`eddy: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exit(2);
+}

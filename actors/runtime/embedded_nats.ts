@@ -24,7 +24,9 @@ const CANDIDATES = ['nats-server', '/usr/sbin/nats-server', '/usr/bin/nats-serve
 
 /** Finds the nats-server binary or explains how to get it. */
 export function findNatsServer(): string {
-  for (const c of CANDIDATES) {
+  // EDDY_NATS_SERVER names the binary explicitly (and lets a test show the missing-binary message).
+  const explicit = process.env.EDDY_NATS_SERVER;
+  for (const c of explicit ? [explicit] : CANDIDATES) {
     try {
       execFileSync(c, ['--version'], { stdio: 'ignore' });
       return c;
