@@ -61,39 +61,75 @@ function tagColumn(mem: Memtable, t: number, gSeries: Int32Array, perm: Uint32Ar
   return { type: 'string', values: out, valid, dict };
 }
 
+/** A string field: codes of every chunk (plain or dictionary form) mapped into one output dictionary. */
+function stringField(mem: Memtable, col: ColumnSchema, locChunk: Uint32Array, locRow: Uint32Array): ColumnData {
+  const n = locRow.length;
+  const srcs = mem.chunks.map((c) => c.cols.get(col.name));
+  const values = new Int32Array(n);
+  const valid = new Uint8Array(n);
+  const dict: string[] = [];
+  const pos = new Map<string, number>();
+  const codeOf = (v: string): number => {
+    let k = pos.get(v);
+    if (k === undefined) { k = dict.length; dict.push(v); pos.set(v, k); }
+    return k;
+  };
+  const def = defaultOf(col);
+  const defCode = def === null ? -1 : codeOf(def as string);
+  // Per chunk in dictionary form: its code -> output code, filled on first use (-2 = not seen yet).
+  const maps = srcs.map((s) => (s?.dict ? new Int32Array(s.dict.length).fill(-2) : null));
+  let nulls = 0;
+  for (let i = 0; i < n; i++) {
+    const ci = locChunk[i]!, local = locRow[i]!;
+    const s = srcs[ci];
+    let code = -1;
+    if (!s) code = defCode;
+    else if (!(s.valid && s.valid[local] === 0)) {
+      const map = maps[ci];
+      if (map) {
+        const k = (s.values as Int32Array)[local]!;
+        if (k >= 0 && k < map.length) {
+          code = map[k]!;
+          if (code === -2) code = map[k] = codeOf(s.dict![k]!);
+        }
+      } else {
+        const v = (s.values as (string | null)[])[local];
+        if (v !== null && v !== undefined) code = codeOf(v);
+      }
+    }
+    if (code < 0) nulls++;
+    else { values[i] = code; valid[i] = 1; }
+  }
+  return { type: 'string', values, valid: nulls > 0 ? valid : null, dict };
+}
+
 /** Output row i comes from chunk locChunk[i], row locRow[i]: resolved once for all columns. */
 function fieldColumn(mem: Memtable, col: ColumnSchema, locChunk: Uint32Array, locRow: Uint32Array): ColumnData {
+  if (col.type === 'string') return stringField(mem, col, locChunk, locRow);
   const n = locRow.length;
   const srcs = mem.chunks.map((c) => c.cols.get(col.name));
   const out: ColumnData = { type: col.type, values: allocTyped(col.type, n), valid: null };
-  if (col.type !== 'string' && srcs.every((s) => s && !s.valid)) {
+  if (srcs.every((s) => s && !s.valid)) {
     // Hot path: every chunk has the column and no nulls, so it is a plain typed gather.
     const arrs = srcs.map((s) => s!.values as Float64Array), dst = out.values as Float64Array;
     for (let i = 0; i < n; i++) dst[i] = arrs[locChunk[i]!]![locRow[i]!]!;
     return out;
   }
-  const needValid = srcs.some((s) => !s || s.valid);
-  if (needValid) out.valid = new Uint8Array(n);
   const def = defaultOf(col);
+  const needValid = srcs.some((s) => s?.valid) || (def === null && srcs.some((s) => !s));
+  if (needValid) out.valid = new Uint8Array(n);
   const dst = out.values as unknown as (number | bigint)[];
-  const dictPos = new Map<string, number>();
-  const dict: string[] = [];
   for (let i = 0; i < n; i++) {
     const local = locRow[i]!;
     const s = srcs[locChunk[i]!];
     let v: number | bigint | string | null | undefined;
     if (!s) v = def;
     else if (s.valid && s.valid[local] === 0) v = null;
-    else v = (s.values as unknown as (number | bigint | string | null)[])[local];
+    else v = (s.values as unknown as (number | bigint)[])[local];
     if (v === null || v === undefined) continue;
     if (needValid) out.valid![i] = 1;
-    if (col.type === 'string') {
-      let code = dictPos.get(v as string);
-      if (code === undefined) { code = dict.length; dict.push(v as string); dictPos.set(v as string, code); }
-      dst[i] = code;
-    } else dst[i] = v as number;
+    dst[i] = v as number;
   }
-  if (col.type === 'string') out.dict = dict;
   return out;
 }
 

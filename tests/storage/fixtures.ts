@@ -74,3 +74,22 @@ export async function tempDir(): Promise<{ dir: string; cleanup: () => Promise<v
   const dir = await mkdtemp(join(tmpdir(), 'eddy-storage-'));
   return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
 }
+
+/** The same batch with its string columns (or only the named ones) in dictionary form, codes in a shuffled dictionary. */
+export function dictForm(b: WriteBatch, only?: string[]): WriteBatch {
+  const columns = b.columns.map((c): Column => {
+    if (c.type !== 'string' || c.dict || (only && !only.includes(c.name))) return c;
+    const vals = c.values as (string | null)[];
+    const dict = [...new Set(vals.filter((v): v is string => v !== null))].reverse();
+    dict.push('unused');
+    const pos = new Map(dict.map((v, i) => [v, i]));
+    const codes = new Int32Array(b.rows);
+    let valid: Uint8Array | null = null;
+    vals.forEach((v, i) => {
+      if (v === null) { valid ??= new Uint8Array(b.rows).fill(1); valid[i] = 0; codes[i] = 12345; }
+      else codes[i] = pos.get(v)!;
+    });
+    return { ...c, values: codes, valid, dict };
+  });
+  return { ...b, columns };
+}
