@@ -27,7 +27,8 @@ export async function ensureIngestStream(jsm: JetStreamManager): Promise<void> {
       durable_name: INGEST_CONSUMER,
       ack_policy: AckPolicy.Explicit,
       deliver_policy: DeliverPolicy.All,
-      ack_wait: 60_000_000_000,
+      // A message delivered to a node that then died comes back after ack_wait; keep it short.
+      ack_wait: 10_000_000_000,
       max_ack_pending: 4096,
     });
   }
@@ -114,7 +115,13 @@ export class NatsIngest {
         ...(headerOf(m.headers, 'Content-Type') ? { contentType: headerOf(m.headers, 'Content-Type')! } : {}),
         ...(headerOf(m.headers, 'Eddy-Precision') ? { precision: headerOf(m.headers, 'Eddy-Precision')! } : {}),
       };
-      await this.writes.parseAndWrite(input);
+      // Tell JetStream we are still on it, so a slow write is not redelivered after ack_wait.
+      const keepAlive = setInterval(() => m.working(), 5000);
+      try {
+        await this.writes.parseAndWrite(input);
+      } finally {
+        clearInterval(keepAlive);
+      }
       this.metrics.ingestMessages++;
       m.ack();
     } catch (e) {
