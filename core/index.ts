@@ -10,3 +10,4 @@ export * from './lineprotocol/index.ts';
 export * from './jsonrows.ts';
 export * from './codec/walbatch.ts';
 export * from './query/index.ts';
+export * from './placement.ts';
