@@ -26,7 +26,23 @@ export const Buckets = {
   nodes: 'eddy_nodes',
   flowState: 'eddy_flow_state',
   segments: 'eddy_segments',
+  routes: 'eddy_routes',
 } as const;
+
+/** Keys inside the KV buckets: node records and the meta lease in eddy_nodes, region routes in eddy_routes. */
+export const KvKeys = {
+  // Node ids are checked to be [A-Za-z0-9_-] (actors/config.ts), so they are valid key tokens as they are.
+  node: (nodeId: string) => `node.${nodeId}`,
+  nodeAll: 'node.*',
+  metaLease: 'lease.meta',
+  route: (regionId: string) => `route.${regionId}`,
+  routeAll: 'route.*',
+} as const;
+
+/** Region id of a `route.<regionId>` key. */
+export function routeKeyRegion(key: string): string | null {
+  return key.startsWith('route.') ? key.slice('route.'.length) : null;
+}
 
 export const RegionOps = {
   write: 'write',
