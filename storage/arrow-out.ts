@@ -1,10 +1,11 @@
 // Turns runs into Arrow record batches with makeData over the typed arrays (no per-value builders).
 import {
   Bool, Data, Dictionary, Field, Float64, Int32, Int64, makeData, makeVector, RecordBatch, Schema, Struct,
-  TimestampNanosecond, Uint64, Utf8, type DataType as ArrowType,
+  TimestampNanosecond, Type, Uint8, Uint64, Utf8, type DataType as ArrowType,
 } from 'apache-arrow';
 import type { ColumnSchema, DataType, TableSchema } from '../core/index.ts';
 import type { ColumnData, Run } from './types.ts';
+import { OP_COLUMN } from './ops.ts';
 
 /** Arrow type of a column: strings are Dictionary<Utf8, Int32> (id = position in the table schema). */
 export function arrowTypeOf(type: DataType, dictId: number): ArrowType {
@@ -29,6 +30,7 @@ export function arrowSchema(schema: TableSchema, names: string[]): Schema {
   schema.columns.forEach((c, i) => {
     if (names.includes(c.name)) fields.push(arrowField(c, i));
   });
+  if (names.includes(OP_COLUMN)) fields.push(new Field(OP_COLUMN, new Uint8(), false, new Map([['eddy.semantic', 'op']])));
   return new Schema(fields, new Map([['eddy.table', `${schema.db}.${schema.name}`], ['eddy.schema_version', String(schema.version)]]));
 }
 
@@ -62,6 +64,7 @@ export function columnToData(type: ArrowType, c: ColumnData, n: number): Data {
     const dictionary = makeVector(utf8Data(c.dict ?? []));
     return makeData({ type: type as Dictionary<Utf8, Int32>, length: n, data: c.values as Int32Array, dictionary, ...nulls });
   }
+  if (type.typeId === Type.Int) return makeData({ type: type as Uint8, length: n, data: c.values as Uint8Array, ...nulls });
   if (c.type === 'boolean') {
     return makeData({ type: type as Bool, length: n, data: packBits(c.values as Uint8Array, n).bitmap, ...nulls });
   }

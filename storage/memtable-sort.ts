@@ -3,6 +3,7 @@ import type { ColumnSchema, TableSchema } from '../core/index.ts';
 import { cmp, gather, words } from './int64.ts';
 import type { Memtable } from './memtable.ts';
 import { allocTyped, compareTuples } from './run.ts';
+import { collapseLastNonNull, mergeModeOf, OP_COLUMN } from './ops.ts';
 import type { ColumnData, Run } from './types.ts';
 
 /** Row order of the memtable: a permutation of global row indexes, sorted by (series rank, ts), deduped. */
@@ -133,8 +134,14 @@ function fieldColumn(mem: Memtable, col: ColumnSchema, locChunk: Uint32Array, lo
   return out;
 }
 
-/** The memtable as a sorted run of every schema column (no TTL applied). */
+/** The memtable as a sorted run of every schema column (no TTL applied), one row per key unless append-only. */
 export function sortMemtable(mem: Memtable, schema: TableSchema): Run {
+  const mode = mergeModeOf(schema);
+  const run = sortChunks(mem, schema, mode === 'last_row');
+  return mode === 'last_non_null' ? collapseLastNonNull(run, schema.primaryKey, schema.timeIndex) : run;
+}
+
+function sortChunks(mem: Memtable, schema: TableSchema, dedup: boolean): Run {
   const N = mem.rows;
   const gSeries = new Int32Array(N), gTs = new BigInt64Array(N), chunkOf = new Uint32Array(N);
   const chunkStart: number[] = [];
@@ -146,7 +153,7 @@ export function sortMemtable(mem: Memtable, schema: TableSchema): Run {
     chunkOf.fill(k, o, o + c.rows);
     o += c.rows;
   });
-  const perm = sortedPermutation(mem, gSeries, gTs, !schema.options.appendMode);
+  const perm = sortedPermutation(mem, gSeries, gTs, dedup);
   const cols = new Map<string, ColumnData>();
   const ts = new BigInt64Array(perm.length);
   gather(words(gTs), perm, words(ts));
@@ -161,6 +168,11 @@ export function sortMemtable(mem: Memtable, schema: TableSchema): Run {
   for (const col of schema.columns) {
     if (cols.has(col.name)) continue;
     cols.set(col.name, fieldColumn(mem, col, locChunk, locRow));
+  }
+  if (mem.deletes > 0) {
+    const ops = new Uint8Array(perm.length), chunkOps = mem.chunks.map((c) => c.op);
+    for (let i = 0; i < perm.length; i++) ops[i] = chunkOps[locChunk[i]!]!;
+    cols.set(OP_COLUMN, { type: 'boolean', values: ops, valid: null });
   }
   return { rows: perm.length, cols };
 }

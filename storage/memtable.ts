@@ -17,6 +17,8 @@ export interface Chunk {
   series: Int32Array;
   /** Non-tag columns by name; a column the batch lacks is absent. */
   cols: Map<string, ChunkColumn>;
+  /** Op of every row (ops.ts): a delete chunk holds tombstones only. */
+  op: number;
 }
 
 type Trie = Map<string | null, Trie | number>;
@@ -62,6 +64,8 @@ export class Memtable {
   private trie: Trie = new Map();
   rows = 0;
   bytes = 0;
+  /** Rows that are tombstones. */
+  deletes = 0;
   minTs: bigint | null = null;
   maxTs: bigint | null = null;
   firstSeq = 0;
@@ -73,7 +77,8 @@ export class Memtable {
 
   constructor(private tagNames: string[]) {}
 
-  apply(batch: WriteBatch, seq: number, schema: TableSchema): void {
+  /** Applies a batch of rows (op Put) or of keys to delete (op Delete: only tags and the time index are read). */
+  apply(batch: WriteBatch, seq: number, schema: TableSchema, op = 0): void {
     const n = batch.rows;
     if (n === 0) return;
     let tsCol: BigInt64Array | null = null;
@@ -84,12 +89,14 @@ export class Memtable {
       if (c.name === schema.timeIndex) { tsCol = c.values as BigInt64Array; continue; }
       const ti = this.tagNames.indexOf(c.name);
       if (ti >= 0) { tagCols[ti] = c; continue; }
+      if (op !== 0) continue;
       cols.set(c.name, c.dict ? { values: c.values, valid: c.valid, dict: c.dict } : { values: c.values, valid: c.valid });
       bytes += Array.isArray(c.values) ? n * 16 : (c.values as Uint8Array).byteLength + (c.valid ? n : 0);
     }
     if (!tsCol) throw new Error(`batch for ${batch.table} has no time index column ${schema.timeIndex}`);
     const series = this.internSeries(n, tagCols);
-    this.chunks.push({ rows: n, seq, ts: tsCol, series, cols });
+    this.chunks.push({ rows: n, seq, ts: tsCol, series, cols, op });
+    if (op !== 0) this.deletes += n;
     const [lo, hi] = minMaxIndex(words(tsCol), n);
     if (this.minTs === null || tsCol[lo]! < this.minTs) this.minTs = tsCol[lo]!;
     if (this.maxTs === null || tsCol[hi]! > this.maxTs) this.maxTs = tsCol[hi]!;

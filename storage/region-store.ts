@@ -2,21 +2,29 @@
 import type { RecordBatch } from 'apache-arrow';
 import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { StorageError, systemClock, type Clock, type TableSchema, type WriteBatch } from '../core/index.ts';
+import { InvalidArgumentError, StorageError, systemClock, type Clock, type TableSchema, type WriteBatch } from '../core/index.ts';
 import { pickCompactions } from './compaction.ts';
 import { filterRun } from './filter.ts';
 import { loadManifest, newManifest, saveManifest, type Manifest } from './manifest.ts';
 import { Memtable } from './memtable.ts';
 import { sortMemtable } from './memtable-sort.ts';
-import { mergeRuns } from './merge.ts';
 import { gatherRun } from './run.ts';
-import { scanSnapshot } from './scan.ts';
+import { minMaxIndex, words } from './int64.ts';
+import { countOps, Op, OP_COLUMN, withoutDeletes } from './ops.ts';
+import { mergeToRun, scanSnapshot } from './scan.ts';
 import { decodeSegment } from './segment-read.ts';
 import { encodeSegment, writeDurable } from './segment-write.ts';
 import { checkSchemaChange, regionStats } from './region-util.ts';
 import type { Compression, RegionStats, RegionStoreOptions, Run, ScanRequest, SegmentMeta } from './types.ts';
 
 const DAY_MS = 86_400_000;
+
+function overlapsRun(s: SegmentMeta, run: Run, timeIndex: string): boolean {
+  if (run.rows === 0) return false;
+  const ts = run.cols.get(timeIndex)!.values as BigInt64Array;
+  const [lo, hi] = minMaxIndex(words(ts), run.rows);
+  return BigInt(s.minTs) <= ts[hi]! && BigInt(s.maxTs) >= ts[lo]!;
+}
 
 export class RegionStore {
   private mem: Memtable;
@@ -75,6 +83,19 @@ export class RegionStore {
     if (seq > this.lastSeq) this.lastSeq = seq;
   }
 
+  /**
+   * Applies a batch of keys to delete (tag columns and the time index; other columns are ignored): tombstones that
+   * hide rows of those keys with a lower sequence, in the memtable and in segments. Like apply, skipped at or below
+   * flushedSeq (WAL replay). Append-mode tables keep duplicate keys, so they refuse deletes (as GreptimeDB does).
+   */
+  delete(batch: WriteBatch, seq: number): void {
+    if (this.closed) throw new StorageError(`region ${this.opts.regionId} is closed`);
+    if (this._schema.options.appendMode) throw new InvalidArgumentError(`DELETE is not allowed on append-mode table ${this._schema.name}`);
+    if (seq <= this.manifest.flushedSeq) return;
+    this.mem.apply(batch, seq, this._schema, Op.Delete);
+    if (seq > this.lastSeq) this.lastSeq = seq;
+  }
+
   /** Runs manifest-editing work one at a time. */
   private serial<T>(fn: () => Promise<T>): Promise<T> {
     const p = this.queue.then(() => {
@@ -109,12 +130,19 @@ export class RegionStore {
     const file = `${String(id).padStart(10, '0')}-${maxSeq}.arrow`;
     const enc = encodeSegment(run, this._schema, this.compression, level);
     await writeDurable(join(this.segDir, file), enc.bytes);
-    return { file, bytes: enc.bytes.length, maxSeq, createdAt: this.clock.now(), ...enc.meta };
+    const deletes = countOps(run);
+    return { file, bytes: enc.bytes.length, maxSeq, createdAt: this.clock.now(), ...enc.meta, ...(deletes > 0 ? { deletes } : {}) };
   }
 
   private withoutExpired(run: Run): Run {
     const keep = filterRun(run, this._schema.timeIndex, { cutoff: this.cutoff() });
     return keep === null ? run : gatherRun([run], keep, run.cols.keys());
+  }
+
+  /** True when a segment older than maxSeq (Infinity: any) overlaps the time range of the run. */
+  private olderOverlap(run: Run, maxSeq: number): boolean {
+    if (!run.cols.has(OP_COLUMN)) return false;
+    return this.manifest.segments.some((s) => s.maxSeq < maxSeq && overlapsRun(s, run, this._schema.timeIndex));
   }
 
   /** Writes the memtable as one sorted, deduped segment and records it (with the new flushedSeq) in the manifest. */
@@ -127,7 +155,8 @@ export class RegionStore {
       let result: { segment: SegmentMeta; flushedSeq: number } | null = null;
       while (this.frozen.length > 0) {
         const m = this.frozen[0]!;
-        const run = this.withoutExpired(this.sortedRun(m));
+        let run = this.withoutExpired(this.sortedRun(m));
+        if (!this.olderOverlap(run, Infinity)) run = withoutDeletes(run, false);
         const segment = run.rows > 0 ? await this.writeSegment(run, m.lastSeq, this.opts.flushLevel ?? 1) : null;
         await this.commit({
           ...this.manifest, schema: this._schema, flushedSeq: Math.max(this.manifest.flushedSeq, m.lastSeq),
@@ -177,9 +206,12 @@ export class RegionStore {
       let merged = 0, written = 0;
       const names = this._schema.columns.map((c) => c.name);
       for (const job of jobs) {
-        const runs = await Promise.all(job.map((s) => this.readSegment(s, names)));
-        const ranges = mergeRuns(runs, this._schema.primaryKey, this._schema.timeIndex, !this._schema.options.appendMode);
-        const run = this.withoutExpired(gatherRun(runs, ranges, names));
+        const runs = await Promise.all(job.map((s) => this.readSegment(s, s.deletes ? [...names, OP_COLUMN] : names)));
+        let run = this.withoutExpired(mergeToRun(runs, this._schema, names));
+        // Tombstones (and Replace marks) matter only while an older segment may hold rows of their keys.
+        const firstSeq = Math.min(...job.map((s) => s.maxSeq));
+        const older = this.manifest.segments.some((s) => !job.includes(s) && s.maxSeq < firstSeq && overlapsRun(s, run, this._schema.timeIndex));
+        run = withoutDeletes(run, older);
         const maxSeq = Math.max(...job.map((s) => s.maxSeq));
         const out = run.rows > 0 ? await this.writeSegment(run, maxSeq, this.opts.compactLevel ?? 3) : null;
         const kept = this.manifest.segments.filter((s) => !job.includes(s));

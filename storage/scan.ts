@@ -4,7 +4,8 @@ import { InvalidArgumentError, type TableSchema } from '../core/index.ts';
 import { runToBatch } from './arrow-out.ts';
 import { filterRun, type RowFilter } from './filter.ts';
 import { mergeRuns } from './merge.ts';
-import { gatherRun } from './run.ts';
+import { gatherRun, Ranges } from './run.ts';
+import { alignOps, collapseLastNonNull, mergeModeOf, OP_COLUMN, withoutDeletes } from './ops.ts';
 import type { Run, ScanRequest, SegmentMeta } from './types.ts';
 
 export interface ScanSnapshot {
@@ -46,21 +47,47 @@ export function segmentMayMatch(s: SegmentMeta, f: RowFilter): boolean {
   return true;
 }
 
+/**
+ * Merges filtered runs (oldest first) into one run of `names` with one row per key as the merge mode says;
+ * Delete rows stay in (with the op column) so callers can persist or drop them.
+ */
+export function mergeToRun(input: Run[], schema: TableSchema, names: string[]): Run {
+  const mode = mergeModeOf(schema);
+  const runs = alignOps(input);
+  const all = runs[0]!.cols.has(OP_COLUMN) ? [...names, OP_COLUMN] : names;
+  const ranges = mergeRuns(runs, schema.primaryKey, schema.timeIndex, mode === 'last_row');
+  const run = gatherRun(runs, ranges, all);
+  return mode === 'last_non_null' && runs.length > 1 ? collapseLastNonNull(run, schema.primaryKey, schema.timeIndex) : run;
+}
+
 export async function scanSnapshot(snap: ScanSnapshot, req: ScanRequest): Promise<RecordBatch[]> {
   const { schema } = snap;
   const { output, read } = scanColumns(schema, req);
   const f: RowFilter = { start: req.start, end: req.end, cutoff: snap.cutoff, tags: req.tagFilter };
   const segs = snap.segments.filter((s) => segmentMayMatch(s, f));
-  const loaded = await Promise.all(segs.map((s) => snap.readSegment(s, read)));
+  const loaded = await Promise.all(segs.map((s) => snap.readSegment(s, s.deletes ? [...read, OP_COLUMN] : read)));
   const runs: Run[] = [];
   for (const run of [...loaded, ...snap.memRuns]) {
     const keep = filterRun(run, schema.timeIndex, f);
+    const names = run.cols.has(OP_COLUMN) ? [...read, OP_COLUMN] : read;
     if (keep === null) runs.push(run);
-    else if (keep.rows > 0) runs.push(gatherRun([run], keep, read));
+    else if (keep.rows > 0) runs.push(gatherRun([run], keep, names));
   }
   if (runs.length === 0) return [];
-  const ranges = mergeRuns(runs, schema.primaryKey, schema.timeIndex, !schema.options.appendMode);
-  if (req.limit !== undefined) ranges.limit(Math.max(0, req.limit));
-  if (ranges.rows === 0) return [];
-  return [runToBatch(gatherRun(runs, ranges, output), schema, output)];
+  const simple = mergeModeOf(schema) !== 'last_non_null' && !runs.some((r) => r.cols.has(OP_COLUMN));
+  if (simple) {
+    // No tombstones and no field-wise merge: the limit applies to the merged ranges, before any copy.
+    const ranges = mergeRuns(runs, schema.primaryKey, schema.timeIndex, !schema.options.appendMode);
+    if (req.limit !== undefined) ranges.limit(Math.max(0, req.limit));
+    if (ranges.rows === 0) return [];
+    return [runToBatch(gatherRun(runs, ranges, output), schema, output)];
+  }
+  let run = withoutDeletes(mergeToRun(runs, schema, read), false);
+  if (req.limit !== undefined && run.rows > req.limit) {
+    const r = new Ranges();
+    r.push(0, 0, Math.max(0, req.limit));
+    run = gatherRun([run], r, output);
+  }
+  if (run.rows === 0) return [];
+  return [runToBatch(run, schema, output)];
 }

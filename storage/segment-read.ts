@@ -35,6 +35,7 @@ function decodeColumn(field: Field, body: Uint8Array, h: Header, f: number, dict
     case Type.Timestamp: return { type: 'timestamp', values: new BigInt64Array(data.buffer, data.byteOffset, n), valid };
     case Type.Bool: return { type: 'boolean', values: unpackBits(data, n), valid };
     case Type.Int:
+      if (t.bitWidth === 8) return { type: 'boolean', values: data.subarray(0, n), valid };
       if (t.isSigned) return { type: 'int64', values: new BigInt64Array(data.buffer, data.byteOffset, n), valid };
       return { type: 'uint64', values: new BigUint64Array(data.buffer, data.byteOffset, n), valid };
     case Type.Dictionary:

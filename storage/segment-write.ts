@@ -6,6 +6,7 @@ import { runToBatch } from './arrow-out.ts';
 import { compressionTypeOf, registerCodecs, setZstdLevel } from './codec.ts';
 import { countSeries, runStats } from './stats.ts';
 import type { ColumnData, Compression, Run, SegmentMeta } from './types.ts';
+import { OP_COLUMN } from './ops.ts';
 
 /** Drops dictionary entries no row uses and sorts the rest, so files stay small and stats exact. */
 function compactDict(c: ColumnData, n: number): ColumnData {
@@ -31,7 +32,7 @@ export function encodeSegment(run: Run, schema: TableSchema, compression: Compre
   for (const [name, c] of run.cols) if (c.type === 'string') run.cols.set(name, compactDict(c, run.rows));
   const columns = runStats(run);
   const { min: minTs, max: maxTs } = columns[schema.timeIndex]!;
-  const names = schema.columns.map((c) => c.name).filter((n) => run.cols.has(n));
+  const names = [...schema.columns.map((c) => c.name), OP_COLUMN].filter((n) => run.cols.has(n));
   const batch = runToBatch(run, schema, names);
   setZstdLevel(level);
   const bytes = RecordBatchFileWriter.writeAll([batch], { compressionType: compressionTypeOf(compression) }).toUint8Array(true);

@@ -1,6 +1,7 @@
 // Per-column statistics of a run (min/max/nulls) and its series count, recorded in the manifest for pruning.
 import { cmp, words } from './int64.ts';
 import type { ColumnData, ColumnStats, Run } from './types.ts';
+import { OP_COLUMN } from './ops.ts';
 
 function floatStat(v: number): number | string {
   return Number.isFinite(v) ? v : String(v);
@@ -85,6 +86,6 @@ export function countSeries(run: Run, tagNames: string[]): number {
 
 export function runStats(run: Run): Record<string, ColumnStats> {
   const out: Record<string, ColumnStats> = {};
-  for (const [name, c] of run.cols) out[name] = columnStats(c, run.rows);
+  for (const [name, c] of run.cols) if (name !== OP_COLUMN) out[name] = columnStats(c, run.rows);
   return out;
 }

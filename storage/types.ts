@@ -50,6 +50,8 @@ export interface SegmentMeta {
   maxSeq: number;
   schemaVersion: number;
   columns: Record<string, ColumnStats>;
+  /** Rows that are tombstones or replace marks (ops.ts), absent when none: they hide older rows of their key. */
+  deletes?: number;
   createdAt: number;
 }
 
