@@ -3,6 +3,7 @@ import type { ColumnSchema, TableSchema } from '../core/index.ts';
 import { cmp, gather, words } from './int64.ts';
 import type { Memtable } from './memtable.ts';
 import { allocTyped, compareTuples } from './run.ts';
+import { defaultOf } from './defaults.ts';
 import { collapseLastNonNull, mergeModeOf, OP_COLUMN } from './ops.ts';
 import type { ColumnData, Run } from './types.ts';
 
@@ -33,17 +34,6 @@ function sortedPermutation(mem: Memtable, gSeries: Int32Array, gTs: BigInt64Arra
     }
   }
   return perm.subarray(0, m);
-}
-
-function defaultOf(c: ColumnSchema): number | bigint | string | null {
-  const d = c.defaultValue;
-  if (d === undefined || d === null) return null;
-  switch (c.type) {
-    case 'string': return String(d);
-    case 'boolean': return d === true || d === 'true' || d === 1 ? 1 : 0;
-    case 'float64': return Number(d);
-    default: try { return BigInt(typeof d === 'number' ? Math.trunc(d) : String(d)); } catch { return null; }
-  }
 }
 
 function tagColumn(mem: Memtable, t: number, gSeries: Int32Array, perm: Uint32Array): ColumnData {

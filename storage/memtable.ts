@@ -170,14 +170,14 @@ export class Memtable {
     return out;
   }
 
-  /** Primary key grew (ALTER TABLE ADD tag): existing series get null for the new tags and are re-keyed. */
-  extendTags(tagNames: string[]): void {
+  /** Primary key grew (ALTER TABLE ADD tag): existing series get the new tags' defaults (or null) and are re-keyed. */
+  extendTags(tagNames: string[], fill: (string | null)[] = []): void {
     const added = tagNames.length - this.tagNames.length;
     this.tagNames = tagNames;
     this.trie = new Map();
     const tuples = this.seriesTags.splice(0);
     for (const tuple of tuples) {
-      for (let i = 0; i < added; i++) tuple.push(null);
+      for (let i = 0; i < added; i++) tuple.push(fill[i] ?? null);
       this.seriesTags.push(tuple);
       let node = this.trie;
       for (let t = 0; t < tuple.length - 1; t++) {

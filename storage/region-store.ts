@@ -9,6 +9,7 @@ import { loadManifest, newManifest, saveManifest, type Manifest } from './manife
 import { Memtable } from './memtable.ts';
 import { sortMemtable } from './memtable-sort.ts';
 import { gatherRun } from './run.ts';
+import { defaultOf } from './defaults.ts';
 import { minMaxIndex, words } from './int64.ts';
 import { countOps, Op, OP_COLUMN, withoutDeletes } from './ops.ts';
 import { mergeToRun, scanSnapshot } from './scan.ts';
@@ -252,13 +253,14 @@ export class RegionStore {
     return regionStats(this.opts.regionId, this.manifest, this.mem, this.frozen, this.lastSeq, this._schema);
   }
 
-  /** Adopts a newer schema: added columns read as null from older data; tags may only be appended to the key. */
+  /** Adopts a newer schema: added columns read as their default (or null) from older data; tags may only be appended to the key. */
   alterSchema(schema: TableSchema): void {
     checkSchemaChange(this._schema, schema);
     const grew = schema.primaryKey.length > this._schema.primaryKey.length;
+    const added = schema.primaryKey.slice(this._schema.primaryKey.length).map((n) => schema.columns.find((c) => c.name === n)!);
     this._schema = schema;
     for (const m of [...this.frozen, this.mem]) {
-      if (grew) m.extendTags(schema.primaryKey);
+      if (grew) m.extendTags(schema.primaryKey, added.map((c) => defaultOf(c) as string | null));
       else m.version++;
     }
     this.serial(() => this.commit({ ...this.manifest, schema })).catch((e: unknown) => { this.bgError = e; });

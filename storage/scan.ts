@@ -5,6 +5,7 @@ import { runToBatch } from './arrow-out.ts';
 import { filterRun, type RowFilter } from './filter.ts';
 import { mergeRuns } from './merge.ts';
 import { gatherRun, Ranges } from './run.ts';
+import { defaultOf } from './defaults.ts';
 import { alignOps, collapseLastNonNull, mergeModeOf, OP_COLUMN, withoutDeletes } from './ops.ts';
 import type { Run, ScanRequest, SegmentMeta } from './types.ts';
 
@@ -32,14 +33,20 @@ export function scanColumns(schema: TableSchema, req: ScanRequest): { output: st
 }
 
 /** False when the segment's stats prove that no row can pass the filter. */
-export function segmentMayMatch(s: SegmentMeta, f: RowFilter): boolean {
+export function segmentMayMatch(s: SegmentMeta, f: RowFilter, schema?: TableSchema): boolean {
   const min = BigInt(s.minTs), max = BigInt(s.maxTs);
   if (f.start !== undefined && max < f.start) return false;
   if (f.end !== undefined && min >= f.end) return false;
   if (f.cutoff !== undefined && max < f.cutoff) return false;
   for (const [name, values] of Object.entries(f.tags ?? {})) {
     const st = s.columns[name];
-    if (!st) { if (!values.includes(null)) return false; continue; }
+    if (!st) {
+      // The column was added after this segment was written: its rows read as the column's default.
+      const cs = schema?.columns.find((c) => c.name === name);
+      const d = cs ? defaultOf(cs) : null;
+      if (!values.includes(d === null ? null : String(d))) return false;
+      continue;
+    }
     const hit = values.some((v) =>
       v === null ? st.nulls > 0 : st.min !== null && st.max !== null && v >= String(st.min) && v <= String(st.max));
     if (!hit) return false;
@@ -64,7 +71,7 @@ export async function scanSnapshot(snap: ScanSnapshot, req: ScanRequest): Promis
   const { schema } = snap;
   const { output, read } = scanColumns(schema, req);
   const f: RowFilter = { start: req.start, end: req.end, cutoff: snap.cutoff, tags: req.tagFilter };
-  const segs = snap.segments.filter((s) => segmentMayMatch(s, f));
+  const segs = snap.segments.filter((s) => segmentMayMatch(s, f, schema));
   const loaded = await Promise.all(segs.map((s) => snap.readSegment(s, s.deletes ? [...read, OP_COLUMN] : read)));
   const runs: Run[] = [];
   for (const run of [...loaded, ...snap.memRuns]) {

@@ -4,6 +4,7 @@ import type { TableSchema } from '../core/index.ts';
 import { StorageError } from '../core/index.ts';
 import { decoderOf, registerCodecs } from './codec.ts';
 import { gatherRun, nullColumn, Ranges } from './run.ts';
+import { defaultColumn } from './defaults.ts';
 import type { ColumnData, Run } from './types.ts';
 
 type Header = { nodes: { length: number; nullCount: number }[]; buffers: { offset: number; length: number }[]; compression: { type: number } | null };
@@ -76,7 +77,7 @@ export function decodeSegment(bytes: Uint8Array, schema: TableSchema, names: str
   const rows = batches.reduce((s, b) => s + b.rows, 0);
   for (const b of batches) {
     for (const name of names) {
-      if (!b.cols.has(name)) b.cols.set(name, nullColumn(schema.columns.find((c) => c.name === name)!.type, b.rows));
+      if (!b.cols.has(name)) b.cols.set(name, defaultColumn(schema.columns.find((c) => c.name === name)!, b.rows));
     }
   }
   if (batches.length === 1) return batches[0]!;
