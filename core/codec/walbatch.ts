@@ -73,7 +73,7 @@ function encodeColumn(w: Writer, c: Column, rows: number): void {
     for (let i = 0; i < rows; i++) if (c.valid[i]) out[w.pos + (i >>> 3)]! |= 1 << (i & 7);
     w.pos += nb;
   }
-  if (c.type === 'string') return encodeStrings(w, c.values as (string | null)[], rows);
+  if (c.type === 'string') return c.dict ? encodeDictionary(w, c, rows) : encodeStrings(w, c.values as (string | null)[], rows);
   const v = c.values as Exclude<ColumnValues, (string | null)[]>;
   if (v.length < rows) throw new Error(`column ${c.name} has ${v.length} values for ${rows} rows`);
   w.bytes(new Uint8Array(v.buffer, v.byteOffset, rows * v.BYTES_PER_ELEMENT));
@@ -100,17 +100,45 @@ function encodeStrings(w: Writer, values: (string | null)[], rows: number): void
   }
   w.varint(dict.size);
   for (const s of dict.keys()) w.str(s);
-  const width = dict.size < 0xff ? 1 : dict.size < 0xffff ? 2 : 4;
-  w.u8(width);
-  if (width === 1) {
-    w.ensure(rows);
-    w.buf.set(idx, w.pos); // converts each index to a byte
-    w.pos += rows;
-    return;
+  writeIndexes(w, idx, dict.size, rows, 0);
+}
+
+/** A dictionary column goes out as it is: its dict, then its codes + 1 (0 where the row is null). */
+function encodeDictionary(w: Writer, c: Column, rows: number): void {
+  const dict = c.dict!;
+  const codes = c.values as Int32Array;
+  if (codes.length < rows) throw new Error(`column ${c.name} has ${codes.length} codes for ${rows} rows`);
+  w.varint(dict.length);
+  for (let k = 0; k < dict.length; k++) w.str(dict[k]!);
+  const valid = c.valid;
+  for (let i = 0; i < rows; i++) {
+    if ((codes[i]! >>> 0) >= dict.length && (valid === null || valid[i] !== 0)) {
+      throw new Error(`column ${c.name}: code ${codes[i]} at row ${i} is outside its dictionary of ${dict.length}`);
+    }
   }
-  const narrow = width === 2 ? new Uint16Array(rows) : idx;
-  if (width === 2) narrow.set(idx);
-  w.bytes(new Uint8Array(narrow.buffer, 0, rows * width));
+  writeIndexes(w, codes, dict.length, rows, 1, valid);
+}
+
+/** Writes rows indexes (value + add, or 0 where valid says null) in the narrowest width for a dictionary of size. */
+function writeIndexes(w: Writer, idx: Uint32Array | Int32Array, size: number, rows: number, add: number, valid: Uint8Array | null = null): void {
+  const width = size < 0xff ? 1 : size < 0xffff ? 2 : 4;
+  w.u8(width);
+  w.ensure(rows * width + 4);
+  const pos = w.pos;
+  if (width === 1) {
+    const out = w.buf;
+    if (valid === null) for (let i = 0; i < rows; i++) out[pos + i] = idx[i]! + add;
+    else for (let i = 0; i < rows; i++) out[pos + i] = valid[i] === 0 ? 0 : idx[i]! + add;
+  } else {
+    // Written through a view when aligned, byte by byte otherwise.
+    const view = new DataView(w.buf.buffer, w.buf.byteOffset);
+    for (let i = 0; i < rows; i++) {
+      const v = valid !== null && valid[i] === 0 ? 0 : idx[i]! + add;
+      if (width === 2) view.setUint16(pos + 2 * i, v, true);
+      else view.setUint32(pos + 4 * i, v, true);
+    }
+  }
+  w.pos = pos + rows * width;
 }
 
 export function encodeBatches(bs: WriteBatch[]): Uint8Array {
@@ -120,7 +148,10 @@ export function encodeBatches(bs: WriteBatch[]): Uint8Array {
   let estimate = 16;
   for (const b of bs) {
     estimate += 16 + b.table.length * 3;
-    for (const c of b.columns) estimate += 16 + c.name.length * 3 + b.rows * (c.type === 'string' ? 2 : c.type === 'boolean' ? 1 : 8) + (c.valid ? b.rows >>> 3 : 0);
+    for (const c of b.columns) {
+      estimate += 16 + c.name.length * 3 + b.rows * (c.type === 'string' ? 2 : c.type === 'boolean' ? 1 : 8) + (c.valid ? b.rows >>> 3 : 0);
+      if (c.dict) for (const d of c.dict) estimate += 5 + d.length * 3;
+    }
   }
   w.ensure(estimate);
   w.bytes(Uint8Array.from(MAGIC));
@@ -183,7 +214,12 @@ class Reader {
   }
 }
 
-function decodeColumn(r: Reader, rows: number): Column {
+export interface DecodeOptions {
+  /** String columns in dictionary form (Int32Array codes + dict), as the memtable takes them; default plain arrays. */
+  dictionary?: boolean;
+}
+
+function decodeColumn(r: Reader, rows: number, opts: DecodeOptions): Column {
   const name = r.str('column name');
   const type = TYPES[r.u8('column type')];
   const semantic = SEMANTICS[r.u8('column semantic')];
@@ -199,8 +235,16 @@ function decodeColumn(r: Reader, rows: number): Column {
     for (let i = 0; i < rows; i++) valid[i] = (bits[i >>> 3]! >>> (i & 7)) & 1;
   }
   let values: ColumnValues;
+  let dict: string[] | undefined;
   switch (type) {
-    case 'string': values = decodeStrings(r, rows); break;
+    case 'string':
+      if (opts.dictionary) {
+        const d = decodeDictionary(r, rows, valid);
+        values = d.codes;
+        dict = d.dict;
+        valid = d.valid;
+      } else values = decodeStrings(r, rows);
+      break;
     case 'boolean': values = r.take(rows, 'boolean values').slice(); break;
     default: {
       // Copied into a fresh, aligned buffer: the record may sit at any offset and may be reused by its owner.
@@ -210,7 +254,37 @@ function decodeColumn(r: Reader, rows: number): Column {
       values = a;
     }
   }
-  return { name, type, semantic, values, valid };
+  const col: Column = { name, type, semantic, values, valid };
+  if (dict) col.dict = dict;
+  return col;
+}
+
+function readIndexes(r: Reader, rows: number, n: number): Uint8Array | Uint16Array | Uint32Array {
+  const width = r.u8('index width');
+  if (width !== 1 && width !== 2 && width !== 4) r.fail(`index width ${width}`);
+  const raw = r.take(rows * width, 'string indexes');
+  const copy = raw.slice();
+  const idx = width === 1 ? copy : width === 2 ? new Uint16Array(copy.buffer) : new Uint32Array(copy.buffer);
+  for (let i = 0; i < rows; i++) if (idx[i]! > n) r.fail(`string index ${idx[i]} beyond dictionary of ${n}`);
+  return idx;
+}
+
+/** Dictionary form: codes = index - 1; index 0 (null) becomes code 0 with valid[i] = 0. */
+function decodeDictionary(r: Reader, rows: number, valid: Uint8Array | null): { codes: Int32Array; dict: string[]; valid: Uint8Array | null } {
+  const n = r.varint('dictionary size');
+  r.need(n, 'dictionary');
+  const dict: string[] = [];
+  for (let k = 0; k < n; k++) dict.push(r.str('dictionary entry'));
+  const idx = readIndexes(r, rows, n);
+  const codes = new Int32Array(rows);
+  for (let i = 0; i < rows; i++) {
+    const k = idx[i]!;
+    if (k === 0) {
+      if (valid === null) valid = new Uint8Array(rows).fill(1);
+      valid[i] = 0;
+    } else codes[i] = k - 1;
+  }
+  return { codes, dict, valid };
 }
 
 function decodeStrings(r: Reader, rows: number): (string | null)[] {
@@ -232,7 +306,7 @@ function decodeStrings(r: Reader, rows: number): (string | null)[] {
   return out;
 }
 
-export function decodeBatches(buf: Uint8Array): WriteBatch[] {
+export function decodeBatches(buf: Uint8Array, opts: DecodeOptions = {}): WriteBatch[] {
   if (!LITTLE_ENDIAN) throw new Error('walbatch: big-endian hosts are not supported');
   const r = new Reader(buf);
   const head = r.take(4, 'header');
@@ -249,15 +323,15 @@ export function decodeBatches(buf: Uint8Array): WriteBatch[] {
     // Every column takes at least 4 bytes, so a corrupt count cannot make us loop or allocate for long.
     r.need(ncols * 4, 'columns');
     const columns: Column[] = [];
-    for (let c = 0; c < ncols; c++) columns.push(decodeColumn(r, rows));
+    for (let c = 0; c < ncols; c++) columns.push(decodeColumn(r, rows, opts));
     out.push({ table, rows, columns });
   }
   if (r.pos !== buf.length) r.fail(`${buf.length - r.pos} trailing bytes`);
   return out;
 }
 
-export function decodeBatch(buf: Uint8Array): WriteBatch {
-  const bs = decodeBatches(buf);
+export function decodeBatch(buf: Uint8Array, opts: DecodeOptions = {}): WriteBatch {
+  const bs = decodeBatches(buf, opts);
   if (bs.length !== 1) throw new Error(`walbatch: expected one batch, record holds ${bs.length}`);
   return bs[0]!;
 }

@@ -12,9 +12,14 @@ export class ColumnBuilder {
   big: BigInt64Array | BigUint64Array = new BigInt64Array(0);
   words = new Uint32Array(0);
   u8 = EMPTY;
-  /** string values as interner id + 1 (0 = none); turned into strings once, at finish. */
+  /** string values as codes into `dict` (0 where the row has none: `valid` tells). */
   codes = new Int32Array(0);
-  /** Where the previous value of a tag column lies in the input, and its interner id. */
+  /** The column's own dictionary, in first-seen order; the batch carries it as Column.dict. */
+  readonly dict: string[] = [];
+  private readonly dictPos = new Map<string, number>();
+  /** Parser interner id -> dict code + 1, so a repeated slice costs an array read. */
+  private localOf = new Int32Array(0);
+  /** Where the previous value of a tag column lies in the input, and its dict code. */
   lastStart = -1;
   lastEnd = -1;
   lastCode = 0;
@@ -32,6 +37,31 @@ export class ColumnBuilder {
     /** The raw bytes of the key as first seen, for the same-key-as-last-line fast path. */
     readonly rawKey: Uint8Array,
   ) {}
+
+  /** The dict code of a string. */
+  codeOf(str: string): number {
+    let k = this.dictPos.get(str);
+    if (k === undefined) {
+      k = this.dict.length;
+      this.dict.push(str);
+      this.dictPos.set(str, k);
+    }
+    return k;
+  }
+
+  /** The dict code of the string with parser interner id `id` (strs resolves ids). */
+  codeOfId(id: number, strs: readonly string[]): number {
+    if (id >= this.localOf.length) {
+      const a = new Int32Array(Math.max(64, id + 1, this.localOf.length * 2));
+      a.set(this.localOf);
+      this.localOf = a;
+    }
+    const k = this.localOf[id]!;
+    if (k !== 0) return k - 1;
+    const code = this.codeOf(strs[id]!);
+    this.localOf[id] = code + 1;
+    return code;
+  }
 
   /** Marks row r as present; returns false when the row already had a value (a duplicate key). */
   mark(r: number): boolean {
@@ -89,8 +119,8 @@ export class ColumnBuilder {
     this.cap = cap;
   }
 
-  /** The finished column; `strs` resolves string codes. */
-  finish(rows: number, strs: readonly string[]): Column {
+  /** The finished column; string columns come out in dictionary form (Int32Array codes + dict). */
+  finish(rows: number): Column {
     if (rows > this.cap) this.grow(rows);
     // A hint that overshot (several measurements interleaved) is given back rather than kept alive by subarray.
     const fit = this.cap > 2 * rows + 64;
@@ -100,24 +130,17 @@ export class ColumnBuilder {
       case 'float64': values = fit ? this.f64.slice(0, rows) : this.f64.subarray(0, rows); break;
       case 'int64': case 'uint64': case 'timestamp': values = fit ? this.big.slice(0, rows) : this.big.subarray(0, rows); break;
       case 'boolean': values = fit ? this.u8.slice(0, rows) : this.u8.subarray(0, rows); break;
-      case 'string': {
-        const out = new Array<string | null>(rows);
-        const codes = this.codes;
-        for (let i = 0; i < rows; i++) {
-          const c = codes[i]!;
-          out[i] = c === 0 ? null : strs[c - 1]!;
-        }
-        values = out;
-        break;
-      }
+      case 'string': values = fit ? this.codes.slice(0, rows) : this.codes.subarray(0, rows); break;
     }
-    return {
+    const col: Column = {
       name: this.name,
       type: this.type,
       semantic: this.semantic,
       values,
       valid: this.valid === null ? null : fit ? this.valid.slice(0, rows) : this.valid.subarray(0, rows),
     };
+    if (this.type === 'string') col.dict = this.dict;
+    return col;
   }
 }
 
@@ -148,11 +171,11 @@ export class MeasurementBuilder {
   }
 
   /** Tags first, then fields, each in first-appearance order, then the time column. */
-  finish(strs: readonly string[]): WriteBatch {
+  finish(): WriteBatch {
     const columns: Column[] = [];
-    for (const c of this.order) if (c.semantic === 'tag') columns.push(c.finish(this.rows, strs));
-    for (const c of this.order) if (c.semantic !== 'tag') columns.push(c.finish(this.rows, strs));
-    columns.push(this.time.finish(this.rows, strs));
+    for (const c of this.order) if (c.semantic === 'tag') columns.push(c.finish(this.rows));
+    for (const c of this.order) if (c.semantic !== 'tag') columns.push(c.finish(this.rows));
+    columns.push(this.time.finish(this.rows));
     return { table: this.name, rows: this.rows, columns };
   }
 }

@@ -5,6 +5,7 @@ import type { DataType, SemanticType, TimeUnit } from '../schema.ts';
 import { ColumnBuilder, MeasurementBuilder } from './builder.ts';
 import { HASH_PRIME, HASH_SEED, Interner, Unescape, decodeSlice, sameBytes } from './intern.ts';
 import { NUM_OK, NUM_OVERFLOW, W, fitsInt64, multiplyMagnitude, parseMagnitude, scanFloat, storeWords } from './numbers.ts';
+import { SeriesCache, SeriesEntry } from './series_cache.ts';
 
 export interface LineProtocolOptions {
   /** Unit of the timestamps in the payload; default 'ns'. */
@@ -13,6 +14,11 @@ export interface LineProtocolOptions {
   defaultTimeNs?: bigint;
   /** Name of the time column; default 'ts'. */
   timeColumn?: string;
+  /**
+   * Series keys parsed before, kept by a caller that parses many payloads of the same series; without
+   * it the cache lives for this one call.
+   */
+  seriesCache?: SeriesCache;
 }
 
 const SPACE = 32, TAB = 9, CR = 13, LF = 10, COMMA = 44, EQ = 61, BSLASH = 92, QUOTE = 34, HASH = 35;
@@ -40,8 +46,17 @@ class Parser {
   private readonly defaultLo: number = 0;
   private readonly defaultHi: number = 0;
   private readonly hasDefault: boolean;
+  private readonly cache: SeriesCache;
+  private readonly stamp: number;
+  /** Entries resolved in this parse; their references to this parse's builders are dropped at the end. */
+  private readonly resolved: SeriesEntry[] = [];
+  /** Columns and interner ids of the tags of the line being parsed the slow way. */
+  private tagCols: ColumnBuilder[] = [];
+  private tagIds: number[] = [];
 
   constructor(private readonly buf: Uint8Array, opts: LineProtocolOptions) {
+    this.cache = opts.seriesCache ?? new SeriesCache();
+    this.stamp = this.cache.nextParse();
     const p = opts.precision ?? 'ns';
     if (!(p in SCALE)) throw new ParseError(`unknown precision '${String(p)}'`, { line: 1, column: 1 });
     this.scale = SCALE[p];
@@ -74,10 +89,20 @@ class Parser {
       }
       i = this.parseLine(i);
     }
-    return this.measurements.map((m) => m.finish(this.interner.strs));
+    this.release();
+    return this.measurements.map((m) => m.finish());
+  }
+
+  private release(): void {
+    for (const e of this.resolved) {
+      e.resMeasurement = null;
+      e.resCols = [];
+    }
+    this.resolved.length = 0;
   }
 
   private fail(message: string, at: number): never {
+    this.release();
     throw new ParseError(message, { line: this.line, column: at - this.lineStart + 1 });
   }
 
@@ -98,14 +123,65 @@ class Parser {
     if (last !== null && last.rawName.length === e - s && sameBytes(this.buf, s, last.rawName)) return last;
     const name = this.interner.get(this.buf, s, e, Unescape.Name);
     if (name === undefined) this.fail('measurement is not valid UTF-8', s);
+    return (this.last = this.measurementNamed(name, this.buf.slice(s, e)));
+  }
+
+  private measurementNamed(name: string, raw: Uint8Array): MeasurementBuilder {
     let m = this.byName.get(name);
     if (m === undefined) {
-      m = new MeasurementBuilder(name, this.buf.slice(s, e), this.timeColumn);
+      m = new MeasurementBuilder(name, raw, this.timeColumn);
       this.byName.set(name, m);
       this.measurements.push(m);
     }
-    this.last = m;
     return m;
+  }
+
+  /**
+   * The builders and dict codes of a cached series key in this parse, or null when they do not fit
+   * what this parse has seen (a tag key used as a field, the time column's name): the slow path then
+   * parses the line and reports the error where it is.
+   */
+  private resolve(e: SeriesEntry): SeriesEntry | null {
+    if (e.stamp === this.stamp) return e.resMeasurement === null ? null : e;
+    e.stamp = this.stamp;
+    const m = this.measurementNamed(e.measurement, e.rawMeasurement);
+    const k = e.tagNames.length;
+    const cols: ColumnBuilder[] = new Array(k);
+    const codes = e.resCodes.length === k ? e.resCodes : new Int32Array(k);
+    for (let t = 0; t < k; t++) {
+      const name = e.tagNames[t]!;
+      let c = m.cols.get(name);
+      if (c === undefined) {
+        if (name === this.timeColumn) return null;
+        c = m.add(name, 'string', 'tag', e.tagRawKeys[t]!);
+      } else if (c.semantic !== 'tag') return null;
+      cols[t] = c;
+      codes[t] = c.codeOf(e.tagValues[t]!);
+    }
+    e.resMeasurement = m;
+    e.resCols = cols;
+    e.resCodes = codes;
+    this.resolved.push(e);
+    return e;
+  }
+
+  /** Index of the first unescaped space from i (or of a newline / the end), hashing the bytes on the way into keyHash. */
+  private keyHash = 0;
+  private scanKey(i: number): number {
+    const buf = this.buf;
+    const n = buf.length;
+    let h = HASH_SEED;
+    for (; i < n; i++) {
+      let b = buf[i]!;
+      if (b === SPACE || b === LF) break;
+      if (b === BSLASH && i + 1 < n && buf[i + 1] !== LF) {
+        h = Math.imul(h ^ b, HASH_PRIME);
+        b = buf[++i]!;
+      }
+      h = Math.imul(h ^ b, HASH_PRIME);
+    }
+    this.keyHash = h;
+    return i;
   }
 
   /**
@@ -152,6 +228,46 @@ class Parser {
     const buf = this.buf;
     const n = buf.length;
     const ms = i;
+    const cache = this.cache;
+    // The key that followed the previous line's last time is tried first: equal bytes up to a space
+    // are the whole key (they hold no unescaped space), so no scan or hash is needed.
+    const last = cache.last;
+    let hit = last === null ? null : last.next;
+    if (hit !== null) {
+      const len = hit.key.length;
+      if (!(ms + len < n && buf[ms + len] === SPACE && sameBytes(buf, ms, hit.key))) hit = null;
+    }
+    let ke = -1;
+    let keyH = 0;
+    let cacheable = false;
+    if (hit === null) {
+      ke = this.scanKey(i);
+      keyH = this.keyHash;
+      if (ke < n && buf[ke] === SPACE) {
+        hit = cache.find(buf, ms, ke, keyH);
+        cacheable = hit === null;
+        if (hit !== null && last !== null) last.next = hit;
+      }
+    } else ke = ms + hit.key.length;
+    if (hit !== null) {
+      cache.last = hit;
+      const e = this.resolve(hit);
+      if (e !== null) {
+        const m = e.resMeasurement!;
+        this.last = m;
+        const r = m.rows;
+        const cols = e.resCols;
+        const codes = e.resCodes;
+        for (let t = 0; t < cols.length; t++) {
+          const c = cols[t]!;
+          c.mark(r);
+          c.codes[r] = codes[t]!;
+        }
+        return this.parseFields(m, r, cols.length, ke);
+      }
+    }
+    const tagCols = this.tagCols;
+    const tagIds = this.tagIds;
     i = this.scanName(i, false);
     if (i === ms) this.fail('missing measurement', i);
     if (i >= n || buf[i] === LF) this.fail('missing fields', i);
@@ -212,11 +328,40 @@ class Parser {
           col.lastCode = v;
         }
         col.mark(r);
-        col.codes[r] = v + 1;
+        col.codes[r] = col.codeOfId(v, this.interner.strs);
+        tagCols[p - 1] = col;
+        tagIds[p - 1] = v;
         if (i >= n || buf[i] === LF) this.fail('missing fields', i);
         if (buf[i] === SPACE) break;
       }
     }
+    if (cacheable && i === ke) this.remember(m, ms, ke, keyH, p);
+    return this.parseFields(m, r, p, i);
+  }
+
+  /** Adds the series key just parsed the slow way (p tags) to the cache, resolved for this parse. */
+  private remember(m: MeasurementBuilder, s: number, e: number, h: number, p: number): void {
+    const strs = this.interner.strs;
+    const cols = this.tagCols.slice(0, p);
+    const entry = new SeriesEntry(
+      this.buf.slice(s, e), h, m.name, m.rawName,
+      cols.map((c) => c.name), cols.map((c) => c.rawKey), this.tagIds.slice(0, p).map((id) => strs[id]!),
+    );
+    entry.stamp = this.stamp;
+    entry.resMeasurement = m;
+    entry.resCols = cols;
+    entry.resCodes = Int32Array.from(cols, (c, t) => c.codeOfId(this.tagIds[t]!, strs));
+    this.resolved.push(entry);
+    const last = this.cache.last;
+    this.cache.add(entry);
+    if (last !== null && this.cache.size > 1) last.next = entry;
+    this.cache.last = entry;
+  }
+
+  /** Parses the field set (after the series key, at the space before it) and the timestamp of row r. */
+  private parseFields(m: MeasurementBuilder, r: number, p: number, i: number): number {
+    const buf = this.buf;
+    const n = buf.length;
     while (i < n && buf[i] === SPACE) i++;
     if (i >= n || buf[i] === LF || buf[i] === CR) this.fail('missing fields', i);
     for (;;) {
@@ -258,7 +403,7 @@ class Parser {
       col ??= this.lookup(m, p, ks, ke, 'field', 'string');
       this.check(m, col, ks, 'field', 'string', vs);
       col.mark(r);
-      col.codes[r] = v + 1;
+      col.codes[r] = col.codeOfId(v, this.interner.strs);
       return i;
     }
     if (c === 116 || c === 84 || c === 102 || c === 70) {

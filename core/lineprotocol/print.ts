@@ -20,8 +20,14 @@ function escapeMeasurement(s: string): string {
   return e;
 }
 
+/** Row i of a string column, plain or dictionary form. */
+function strAt(c: Column, i: number): string | null {
+  if (c.dict) return c.dict[(c.values as Int32Array)[i]!] ?? null;
+  return (c.values as (string | null)[])[i] ?? null;
+}
+
 function fieldText(c: Column, i: number): string {
-  const v = c.values[i]!;
+  const v = c.type === 'string' ? strAt(c, i) : c.values[i]!;
   switch (c.type) {
     case 'float64': {
       const f = v as number;
@@ -54,14 +60,14 @@ export function printLineProtocol(batches: WriteBatch[], precision: TimeUnit = '
       for (let t = 0; t < tags.length; t++) {
         const c = tags[t]!;
         if (c.valid !== null && c.valid[i] === 0) continue;
-        const v = c.values[i];
-        if (v === null || v === undefined) continue;
-        line += tagKeys[t] + escapeName(String(v), 'tag value', i);
+        const v = strAt(c, i);
+        if (v === null) continue;
+        line += tagKeys[t] + escapeName(v, 'tag value', i);
       }
       let sep = ' ';
       for (let f = 0; f < fields.length; f++) {
         const c = fields[f]!;
-        if ((c.valid !== null && c.valid[i] === 0) || c.values[i] === null) continue;
+        if ((c.valid !== null && c.valid[i] === 0) || (c.type === 'string' && strAt(c, i) === null)) continue;
         line += sep + fieldKeys[f] + fieldText(c, i);
         sep = ',';
       }

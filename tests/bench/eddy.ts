@@ -44,7 +44,10 @@ export async function startEddy(opts: EddyStartOptions): Promise<EddyServer> {
   let natsPort = await freePort();
   while (natsPort === httpPort) natsPort = await freePort();
   const dataDir = tempDir(opts.name ?? 'eddy');
+  // BENCH_EDDY_NODE_ARGS adds Node flags for the server only, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+  const nodeArgs = (process.env.BENCH_EDDY_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const args = [
+    ...nodeArgs,
     bin,
     'start',
     '--data',

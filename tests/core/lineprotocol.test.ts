@@ -1,7 +1,7 @@
 // Line protocol parser and printer: grammar table, exact error positions, round-trip and fuzz properties.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { ParseError, parseLineProtocol, printLineProtocol, valueAt, type Column, type WriteBatch } from '../../core/index.ts';
+import { ParseError, SeriesCache, parseLineProtocol, printLineProtocol, stringValues, valueAt, type Column, type WriteBatch } from '../../core/index.ts';
 
 const enc = new TextEncoder();
 const parse = (text: string, opts: Parameters<typeof parseLineProtocol>[1] = {}) => parseLineProtocol(enc.encode(text), opts);
@@ -69,7 +69,10 @@ describe('line protocol grammar', () => {
     expect(col(b!, 'h').valid).toBeNull();
     expect(col(b!, 'i').valid).toBeNull();
     expect(Array.from(col(b!, 'f').valid!)).toEqual([1, 0]);
-    expect(col(b!, 's').values).toEqual(['x', null]);
+    expect(stringValues(col(b!, 's'))).toEqual(['x', null]);
+    // String columns come out in dictionary form: codes into a column-local dictionary.
+    expect(col(b!, 'h').values).toBeInstanceOf(Int32Array);
+    expect(col(b!, 'h').dict).toEqual(['a', 'b']);
   });
 
   it.each([
@@ -251,5 +254,54 @@ describe('line protocol properties', () => {
   it('random line-protocol-ish text throws nothing but positioned ParseErrors', () => {
     const unit = fc.constantFrom('m', 'x', '1', '0', '-', '.', 'e', 'i', 'u', 't', 'f', '"', '\\', ',', '=', ' ', '\n', '\r', '#', '\t', 'é');
     fc.assert(fc.property(fc.string({ unit, maxLength: 60 }), fc.boolean(), (s, d) => onlyParseErrors(enc.encode(s), d ? 0n : undefined)), { numRuns: 3000 });
+  });
+});
+
+describe('series key cache kept across parses', () => {
+  /** Parses each payload with the shared cache and alone; both must give the same rows or the same error. */
+  const sameAsFresh = (payloads: string[], cache: SeriesCache) => {
+    for (const text of payloads) {
+      let fresh: WriteBatch[] | Error, cached: WriteBatch[] | Error;
+      try { fresh = parse(text); } catch (e) { fresh = e as Error; }
+      try { cached = parse(text, { seriesCache: cache }); } catch (e) { cached = e as Error; }
+      if (fresh instanceof Error) expect((cached as Error).message).toBe(fresh.message);
+      else expect((cached as WriteBatch[]).map((b) => [b.table, b.columns.map((c) => c.name), rowsOf(b)])).toEqual(fresh.map((b) => [b.table, b.columns.map((c) => c.name), rowsOf(b)]));
+    }
+  };
+
+  it('gives the same batches as a fresh parse, payload after payload', () => {
+    const cache = new SeriesCache();
+    sameAsFresh([
+      'cpu,host=a,dc=x u=1 1\ncpu,host=b,dc=x u=2 1\ncpu,host=a,dc=x u=3 2\n',
+      'cpu,host=b,dc=x u=4 3\ncpu,host=a,dc=x s="q" 3\nmem,host=a v=1i 3\ncpu,host=c u=5 4\n',
+      'mem,host=a v=2i 5\ncpu,host=a,dc=x u=6 5\ncpu,host\\ x=a\\,b,dc=x u=7 6\ncpu,host\\ x=a\\,b,dc=x u=8 6\n',
+    ], cache);
+    expect(cache.size).toBeGreaterThan(0);
+  });
+
+  it('reports a tag key used as a field where the fresh parse does', () => {
+    const cache = new SeriesCache();
+    sameAsFresh(['cpu,host=a u=1 1\n', 'cpu host=1 1\ncpu,host=a u=1 2\n', 'cpu,host=a u=1 1\ncpu,ts=a u=1 1\n'], cache);
+    sameAsFresh(['cpu,ts=a u=1 1\n'], cache);
+    // The time column's name is an option: a key cached under one name is checked again under another.
+    parse('cpu,time=a u=1 1\n', { seriesCache: cache });
+    expect(() => parse('cpu,time=a u=1 1\n', { seriesCache: cache, timeColumn: 'time' })).toThrow(/time column/);
+  });
+
+  it('starts over when full, with the same results', () => {
+    const cache = new SeriesCache(3);
+    const lines = Array.from({ length: 20 }, (_, i) => `m,k=${i % 7} v=${i} ${i}`).join('\n');
+    sameAsFresh([lines, lines], cache);
+    expect(cache.size).toBeLessThanOrEqual(3);
+  });
+
+  it('random payloads through one cache parse like fresh ones', () => {
+    const cache = new SeriesCache(50);
+    const line = fc.tuple(
+      fc.constantFrom('m', 'n', 'm\\ x'),
+      fc.array(fc.tuple(fc.constantFrom('a', 'b', 'ts', 'v'), fc.constantFrom('1', 'x', 'y\\,z', '')), { maxLength: 3 }),
+      fc.array(fc.tuple(fc.constantFrom('a', 'v', 'w'), fc.constantFrom('1', '2i', '"s"', 't')), { minLength: 1, maxLength: 3 }),
+    ).map(([m, tags, fields]) => `${m}${tags.map(([k, v]) => `,${k}=${v}`).join('')} ${fields.map(([k, v]) => `${k}=${v}`).join(',')} 1`);
+    fc.assert(fc.property(fc.array(fc.array(line, { maxLength: 6 }).map((ls) => ls.join('\n')), { maxLength: 5 }), (payloads) => sameAsFresh(payloads, cache)), { numRuns: 500 });
   });
 });

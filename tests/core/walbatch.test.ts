@@ -66,6 +66,39 @@ describe('walbatch codec', () => {
     }
   });
 
+  /** A string column in dictionary form: codes into a dict, rows outside the dict only where valid says null. */
+  const dictColumnArb = (rows: number): fc.Arbitrary<Column> =>
+    fc.uniqueArray(fc.string({ unit: 'grapheme', maxLength: 6 }), { minLength: 1, maxLength: 300 }).chain((dict) =>
+      fc.tuple(
+        fc.array(fc.nat(dict.length - 1), { minLength: rows, maxLength: rows }),
+        fc.option(fc.array(fc.boolean(), { minLength: rows, maxLength: rows }), { nil: null }),
+      ).map(([codes, ok]) => {
+        const valid = ok === null ? null : Uint8Array.from(ok, Number);
+        // A null row may hold any code, even one past the dictionary.
+        const values = Int32Array.from(codes, (c, i) => (valid && valid[i] === 0 ? 1_000_000 : c));
+        return { name: 'd', type: 'string', semantic: 'tag', values, valid, dict } as Column;
+      }));
+
+  it('passes dictionary columns through, and decodes either form on request', () => {
+    fc.assert(fc.property(fc.nat(30).chain((rows) => fc.tuple(fc.constant(rows), dictColumnArb(rows), columnArb(rows, 'p'))), ([rows, d, p]) => {
+      const b: WriteBatch = { table: 't', rows, columns: [d, p] };
+      const rec = encodeBatch(b);
+      expect(view(decodeBatch(rec))).toEqual(view(b));
+      const asDict = decodeBatch(rec, { dictionary: true });
+      expect(view(asDict)).toEqual({ ...view(b), columns: view(b).columns.map((c) => ({ ...c, hasValid: asDict.columns.find((x) => x.name === c.name)!.valid !== null })) });
+      for (const c of asDict.columns) if (c.type === 'string') {
+        expect(c.values).toBeInstanceOf(Int32Array);
+        expect(c.dict).toBeDefined();
+      }
+      if (d.valid === null) expect(asDict.columns[0]!.dict).toEqual(d.dict);
+    }), { numRuns: 300 });
+  });
+
+  it('refuses a dictionary code outside the dictionary', () => {
+    const bad: WriteBatch = { table: 't', rows: 1, columns: [{ name: 'd', type: 'string', semantic: 'tag', values: Int32Array.of(2), valid: null, dict: ['a'] }] };
+    expect(() => encodeBatch(bad)).toThrow(/outside its dictionary/);
+  });
+
   it('decodeBatch insists on exactly one batch', () => {
     expect(() => decodeBatch(encodeBatches([]))).toThrow(/expected one batch/);
   });
