@@ -1,5 +1,18 @@
 // Node configuration from flags and EDDY_<NAME> environment variables.
 import { resolve } from 'node:path';
+import { hostname } from 'node:os';
+
+export const Roles = {
+  frontend: 'frontend',
+  datanode: 'datanode',
+  flownode: 'flownode',
+  meta: 'meta',
+} as const;
+export type Role = (typeof Roles)[keyof typeof Roles];
+export const ALL_ROLES: readonly Role[] = [Roles.meta, Roles.datanode, Roles.frontend, Roles.flownode];
+
+export const StorageKinds = { local: 'local', nats: 'nats' } as const;
+export type StorageKind = (typeof StorageKinds)[keyof typeof StorageKinds];
 
 export interface NodeConfig {
   data: string;
@@ -15,6 +28,12 @@ export interface NodeConfig {
   /** Run compaction (and drop expired segments) this often (ms). */
   compactInterval: number;
   quiet: boolean;
+  /** Comma list of roles, or `all`: standalone, every role in this process (the default). */
+  role: string;
+  /** This node's name in the cluster ([A-Za-z0-9_-]); defaults to the host name. */
+  nodeId: string;
+  /** Where segments live: `local` directory, or `nats` (JetStream object store, shared by the cluster). */
+  storage: StorageKind;
 }
 
 export const DEFAULTS: NodeConfig = {
@@ -27,12 +46,16 @@ export const DEFAULTS: NodeConfig = {
   flushInterval: 5 * 60_000,
   compactInterval: 30 * 60_000,
   quiet: false,
+  role: 'all',
+  nodeId: '',
+  storage: 'local',
 };
 
 const FLAGS: Record<string, keyof NodeConfig> = {
   data: 'data', http: 'http', nats: 'nats', 'nats-port': 'natsPort', 'flush-bytes': 'flushBytes',
   'max-write-bytes': 'maxWriteBytes', 'publish-changes': 'publishChanges', quiet: 'quiet',
   'flush-interval': 'flushInterval', 'compact-interval': 'compactInterval',
+  role: 'role', 'node-id': 'nodeId', storage: 'storage',
 };
 
 function coerce(key: keyof NodeConfig, v: string): NodeConfig[keyof NodeConfig] {
@@ -68,7 +91,32 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv = process.env
     set(key, value);
   }
   cfg.data = resolve(cfg.data);
+  parseRoles(cfg.role);
+  if (cfg.nodeId === '') cfg.nodeId = defaultNodeId();
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(cfg.nodeId)) throw new Error(`--node-id: '${cfg.nodeId}' must be 1-64 letters, digits, '_' or '-'`);
+  if (!Object.values(StorageKinds).includes(cfg.storage)) throw new Error(`--storage: '${cfg.storage}' is not one of ${Object.values(StorageKinds).join(', ')}`);
   return cfg;
+}
+
+/** The roles named by --role: `all` (alone or in the list) means every role. */
+export function parseRoles(text: string): Set<Role> {
+  const out = new Set<Role>();
+  for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+    if (part === 'all') ALL_ROLES.forEach((r) => out.add(r));
+    else if ((ALL_ROLES as readonly string[]).includes(part)) out.add(part as Role);
+    else throw new Error(`--role: unknown role '${part}' (use ${ALL_ROLES.join(', ')} or all, comma separated)`);
+  }
+  if (out.size === 0) throw new Error('--role: name at least one role');
+  return out;
+}
+
+/** `--role all` (the default) is standalone: one process, every region local, as a single-node EddyDB. */
+export function isStandalone(cfg: Pick<NodeConfig, 'role'>): boolean {
+  return cfg.role.split(',').some((p) => p.trim() === 'all');
+}
+
+function defaultNodeId(): string {
+  return hostname().replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 64) || 'node';
 }
 
 export function splitHostPort(s: string): { host: string; port: number } {
