@@ -1,0 +1,126 @@
+// Node registration: each node heartbeats its record (roles, address, load) into the eddy_nodes KV bucket; readers list the live ones.
+import type { KV } from '@nats-io/kv';
+import { KvKeys, type Clock } from '../../core/index.ts';
+import type { Role } from '../config.ts';
+
+const enc = new TextEncoder();
+const dec = new TextDecoder();
+
+export interface NodeLoad {
+  /** Regions this node hosts. */
+  regions: number;
+  /** Rows written per second, over the last heartbeat interval. */
+  rowsPerSec: number;
+  /** Resident set size in bytes. */
+  memoryBytes: number;
+}
+
+export interface NodeRecord {
+  id: string;
+  roles: Role[];
+  /** HTTP address the node serves (frontends), host:port. */
+  http?: string;
+  startedAt: number;
+  /** When this record was written, by the node's clock (ms). */
+  heartbeatAt: number;
+  /** The node's heartbeat period: a record older than LIVE_INTERVALS of these is dead. */
+  intervalMs: number;
+  load: NodeLoad;
+}
+
+/** A node is live while its last heartbeat is at most this many intervals old. */
+export const LIVE_INTERVALS = 3;
+
+/** Pure: the records whose heartbeat is recent enough at `now`, sorted by id. */
+export function liveNodes(records: readonly NodeRecord[], now: number): NodeRecord[] {
+  return records.filter((r) => now - r.heartbeatAt <= LIVE_INTERVALS * r.intervalMs).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/** Every node record in the bucket, live or not. */
+export async function listNodes(kv: KV): Promise<NodeRecord[]> {
+  const out: NodeRecord[] = [];
+  for await (const k of await kv.keys(KvKeys.nodeAll)) {
+    const e = await kv.get(k);
+    if (!e || e.operation !== 'PUT' || e.value.length === 0) continue;
+    try {
+      out.push(JSON.parse(dec.decode(e.value)) as NodeRecord);
+    } catch {
+      /* a record we cannot read is not a node we can use */
+    }
+  }
+  return out;
+}
+
+export async function listLiveNodes(kv: KV, clock: Clock, role?: Role): Promise<NodeRecord[]> {
+  const live = liveNodes(await listNodes(kv), clock.now());
+  return role ? live.filter((n) => n.roles.includes(role)) : live;
+}
+
+/** What a node reports about itself each beat; rows is a running total, turned into a rate here. */
+export interface LoadSample {
+  regions: number;
+  rowsTotal: number;
+  memoryBytes: number;
+}
+
+export interface RegistrationOptions {
+  kv: KV;
+  id: string;
+  roles: Role[];
+  http?: string;
+  clock: Clock;
+  intervalMs: number;
+  sample: () => LoadSample;
+  log?: (m: string) => void;
+}
+
+/** Keeps this node's record fresh; stop() removes it so the cluster sees a clean leave at once. */
+export class NodeRegistration {
+  private timer: NodeJS.Timeout | null = null;
+  private readonly startedAt: number;
+  private last: { at: number; rows: number } | null = null;
+  private beating: Promise<void> | null = null;
+  private failures = 0;
+
+  constructor(private readonly o: RegistrationOptions) {
+    this.startedAt = o.clock.now();
+  }
+
+  /** Writes the first record (so the node is listed before start() returns), then beats every interval. */
+  async start(): Promise<void> {
+    await this.beat();
+    this.timer = setInterval(() => {
+      if (!this.beating) this.beating = this.beat().finally(() => (this.beating = null));
+    }, this.o.intervalMs);
+    this.timer.unref();
+  }
+
+  record(): NodeRecord {
+    const now = this.o.clock.now();
+    const s = this.o.sample();
+    const rowsPerSec = this.last && now > this.last.at ? Math.max(0, ((s.rowsTotal - this.last.rows) * 1000) / (now - this.last.at)) : 0;
+    this.last = { at: now, rows: s.rowsTotal };
+    return {
+      id: this.o.id, roles: this.o.roles, ...(this.o.http ? { http: this.o.http } : {}),
+      startedAt: this.startedAt, heartbeatAt: now, intervalMs: this.o.intervalMs,
+      load: { regions: s.regions, rowsPerSec: Math.round(rowsPerSec), memoryBytes: s.memoryBytes },
+    };
+  }
+
+  private async beat(): Promise<void> {
+    try {
+      await this.o.kv.put(KvKeys.node(this.o.id), enc.encode(JSON.stringify(this.record())));
+      if (this.failures > 0) this.o.log?.(`registry: heartbeat restored after ${this.failures} failures`);
+      this.failures = 0;
+    } catch (e) {
+      if (this.failures++ === 0) this.o.log?.(`registry: heartbeat failed: ${(e as Error).message}`);
+    }
+  }
+
+  async stop(deregister = true): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.beating;
+    if (deregister) await this.o.kv.delete(KvKeys.node(this.o.id)).catch(() => undefined);
+  }
+}
