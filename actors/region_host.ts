@@ -116,8 +116,12 @@ export class RegionHost {
   private async replay(): Promise<number> {
     const store = this.store!;
     let rows = 0;
-    await this.wal.replay(store.flushedSeq, (data, seq) => {
-      for (const b of decodeBatches(data)) {
+    await this.wal.replay(store.flushedSeq, (data, seq, op) => {
+      for (const b of decodeBatches(data, { dictionary: true })) {
+        if (op === 'delete') {
+          store.delete(b, seq);
+          continue;
+        }
         store.apply(b, seq);
         rows += b.rows;
       }
@@ -150,6 +154,7 @@ export class RegionHost {
     }
     const record = encodeBatches(batches);
     const acked = this.wal.append(record);
+    this.writesPending++;
     const applied = this.applyChain.then(async () => {
       const seq = await acked;
       let rows = 0;
@@ -164,6 +169,52 @@ export class RegionHost {
       if (this.dirtySince === null) this.dirtySince = this.deps.clock.now();
       this.maybeFlush();
       return rows;
+    });
+    this.applyChain = applied.then(() => undefined, () => undefined);
+    void this.applyChain.then(() => {
+      this.writesPending--;
+      this.lastWriteAt = this.deps.clock.now();
+    });
+    return applied;
+  }
+
+  private writesPending = 0;
+  private lastWriteAt = 0;
+  private counted: { key: string; rows: number; at: number } | null = null;
+
+  /**
+   * Rows visible to scans. Exact when asked, or when writes have paused (a scan, cached until the
+   * region changes); while writes stream in (one in flight or one in the last 250 ms), the rows applied so far (cheap, but an overwritten or
+   * deleted row counts until a flush dedups it), marked exact: false.
+   */
+  async rowCount(exact = false): Promise<{ rows: number; exact: boolean }> {
+    const st = this.store!.stats();
+    const key = `${st.lastSeq}/${st.flushedSeq}/${st.memRows}/${st.flushingRows}/${st.segments}/${st.segmentRows}`;
+    const now = this.deps.clock.now();
+    // Bounded age: TTL expiry changes the count without any write.
+    if (this.counted !== null && this.counted.key === key && now - this.counted.at < 1000) return { rows: this.counted.rows, exact: true };
+    if (!exact && (this.writesPending > 0 || now - this.lastWriteAt < 250)) return { rows: st.memRows + st.flushingRows + st.segmentRows, exact: false };
+    let rows = 0;
+    for (const b of await this.scan({ columns: [] })) rows += b.numRows;
+    const after = this.store!.stats();
+    if (after.lastSeq === st.lastSeq) this.counted = { key, rows, at: now };
+    return { rows, exact: true };
+  }
+
+  /** Deletes rows by key (tag columns + time index): a WAL record, then tombstones in the memtable. */
+  delete(batch: WriteBatch): Promise<number> {
+    if (!this.accepting()) {
+      return Promise.reject(new EddyError(StatusCode.RegionReadonly, `region ${this.regionId} is ${this.state}, not taking deletes`));
+    }
+    if (this.schemaNow.options.appendMode) {
+      return Promise.reject(new EddyError(StatusCode.InvalidArguments, `DELETE is not allowed on append-mode table ${this.schemaNow.name}`));
+    }
+    const acked = this.wal.append(encodeBatches([batch]), 'delete');
+    const applied = this.applyChain.then(async () => {
+      const seq = await acked;
+      this.store!.delete(batch, seq);
+      if (this.dirtySince === null) this.dirtySince = this.deps.clock.now();
+      return batch.rows;
     });
     this.applyChain = applied.then(() => undefined, () => undefined);
     return applied;
@@ -255,7 +306,12 @@ export class RegionHost {
     try {
       switch (op) {
         case RegionOps.write: {
-          const rows = await this.write(decodeBatches(msg.data));
+          const rows = await this.write(decodeBatches(msg.data, { dictionary: true }));
+          msg.respond(JSON.stringify({ ok: true, rows }));
+          return;
+        }
+        case RegionOps.delete: {
+          const rows = await this.delete(decodeBatches(msg.data)[0]!);
           msg.respond(JSON.stringify({ ok: true, rows }));
           return;
         }

@@ -46,6 +46,7 @@ export function routeKeyRegion(key: string): string | null {
 
 export const RegionOps = {
   write: 'write',
+  delete: 'delete',
   scan: 'scan',
   flush: 'flush',
   compact: 'compact',

@@ -70,6 +70,12 @@ export function makeQueryContext(deps: QueryDeps, db: string): QueryContext {
     async write(d: string, batch: WriteBatch): Promise<number> {
       return writes.write(d, [batch]);
     },
+    async delete(d: string, batch: WriteBatch): Promise<number> {
+      const s = await catalog.requireTable(d, batch.table);
+      let n = 0;
+      for (let r = 0; r < s.regions; r++) n += await (await supervisor.region(s, r)).delete(batch);
+      return n;
+    },
     useDatabase(name: string) {
       ctx.db = name;
     },

@@ -1,6 +1,11 @@
 // The region write-ahead log on JetStream: pipelined appends, replay from a sequence, purge up to the flushed point.
 import { AckPolicy, DeliverPolicy, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
+import { headers as natsHeaders } from '@nats-io/transport-node';
 import { Streams, Subjects } from '../../core/index.ts';
+
+/** What a WAL record holds: rows to write, or keys (tags + time) to delete. */
+export type WalOp = 'put' | 'delete';
+const OP_HEADER = 'Eddy-Op';
 
 export async function ensureWalStream(jsm: JetStreamManager): Promise<void> {
   try {
@@ -14,13 +19,19 @@ export class Wal {
   constructor(private readonly js: JetStreamClient, private readonly jsm: JetStreamManager, private readonly regionId: string) {}
 
   /** Appends one record; resolves with its stream sequence once JetStream has stored it. */
-  async append(record: Uint8Array): Promise<number> {
-    const ack = await this.js.publish(Subjects.wal(this.regionId), record);
+  async append(record: Uint8Array, op: WalOp = 'put'): Promise<number> {
+    let opts;
+    if (op !== 'put') {
+      const h = natsHeaders();
+      h.set(OP_HEADER, op);
+      opts = { headers: h };
+    }
+    const ack = await this.js.publish(Subjects.wal(this.regionId), record, opts);
     return ack.seq;
   }
 
   /** Delivers every record after `afterSeq`, in order. Returns how many were delivered. */
-  async replay(afterSeq: number, onRecord: (data: Uint8Array, seq: number) => void): Promise<number> {
+  async replay(afterSeq: number, onRecord: (data: Uint8Array, seq: number, op: WalOp) => void): Promise<number> {
     const ci = await this.jsm.consumers.add(Streams.wal, {
       filter_subject: Subjects.wal(this.regionId),
       deliver_policy: DeliverPolicy.StartSequence,
@@ -36,7 +47,7 @@ export class Wal {
         const iter = await consumer.fetch({ max_messages: Math.min(remaining, 256), expires: 5000 });
         let got = 0;
         for await (const m of iter) {
-          onRecord(m.data, m.seq);
+          onRecord(m.data, m.seq, m.headers?.get(OP_HEADER) === 'delete' ? 'delete' : 'put');
           got++;
           n++;
         }
