@@ -2,7 +2,8 @@
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
-export const CASES_DIR = '/work/shared/conformance/cases';
+// shared/ sits beside the repository (CI clones it next to a fresh checkout).
+export const CASES_DIR = new URL('../../../../shared/conformance/cases', import.meta.url).pathname;
 
 export interface CorpusStatement {
   file: string;
