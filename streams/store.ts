@@ -1,0 +1,215 @@
+// Keyed, retraction-aware state of a flow: open windows -> groups -> member rows; finalization, output rows, checkpoints.
+import type { EddyError } from '../core/index.ts';
+import { InternalError } from '../core/index.ts';
+import { cellAdd, cellResults, cellRetract, newCell } from './cell.ts';
+import type { Cell, WindowState } from './cell.ts';
+import type { AssignedRows } from './operators/windowAssign.ts';
+import { GLOBAL_WINDOW } from './operators/windowAssign.ts';
+import type { FlowPlan, FlowRow, FlowValue, OutScope } from './types.ts';
+import { isTrue, keyOf } from './values.ts';
+
+export interface ApplyResult {
+  changed: number;
+  finalized: number;
+}
+
+export class FlowStore {
+  readonly windows = new Map<bigint, WindowState>();
+  private readonly dirty = new Set<Cell>();
+  /** Windows the watermark passed, waiting for their final emission. */
+  private finalized: WindowState[] = [];
+
+  constructor(readonly plan: FlowPlan) {}
+
+  private window(start: bigint): WindowState {
+    let w = this.windows.get(start);
+    if (!w) {
+      const global = start === GLOBAL_WINDOW;
+      w = { start: global ? null : start, end: global ? null : start + this.plan.window!.sizeNs, cells: new Map(), rows: new Map() };
+      this.windows.set(start, w);
+    }
+    return w;
+  }
+
+  /** Applies a batch's rows: each row first retracts its key's previous version in the window, then adds itself. */
+  apply(a: AssignedRows): number {
+    const rows = a.rows;
+    if (!rows) return 0;
+    const aggs = this.plan.aggregates;
+    let changed = 0;
+    for (let i = 0; i < rows.n; i++) {
+      const rowKey = rows.rowKey[i]!;
+      const gk = rows.group[i]!;
+      for (let p = a.offsets[i]!; p < a.offsets[i + 1]!; p++) {
+        const w = this.window(a.starts[p]!);
+        const old = w.rows.get(rowKey);
+        if (old) {
+          cellRetract(old, aggs, rowKey);
+          this.touch(old);
+          w.rows.delete(rowKey);
+        }
+        if (gk === null) continue;
+        let c = w.cells.get(gk);
+        if (!c) {
+          c = newCell(aggs, gk, rows.groupVals[i]!, w);
+          w.cells.set(gk, c);
+        }
+        cellAdd(c, aggs, rowKey, rows.vals[i]!);
+        w.rows.set(rowKey, c);
+        this.touch(c);
+        changed++;
+      }
+    }
+    return changed;
+  }
+
+  private touch(c: Cell): void {
+    if (!c.dirty) {
+      c.dirty = true;
+      this.dirty.add(c);
+    }
+  }
+
+  /** Moves every window ending at or before the watermark to the final queue; returns how many. */
+  advance(watermark: bigint | null): number {
+    if (watermark === null) return 0;
+    let n = 0;
+    for (const [start, w] of this.windows) {
+      if (w.end !== null && w.end <= watermark) {
+        this.windows.delete(start);
+        this.finalized.push(w);
+        n++;
+      }
+    }
+    return n;
+  }
+
+  pending(): boolean {
+    return this.dirty.size > 0 || this.finalized.length > 0;
+  }
+
+  /** Output rows for groups changed since the last drain, then final rows of closed windows. */
+  drain(updateAtNs: bigint, onError: (e: EddyError) => void): FlowRow[] {
+    const out: FlowRow[] = [];
+    for (const c of this.dirty) {
+      c.dirty = false;
+      if (c.win.end !== null && this.windows.get(c.win.start!) !== c.win) continue; // finalized: emitted below
+      this.emit(c, false, updateAtNs, out, onError);
+    }
+    this.dirty.clear();
+    for (const w of this.finalized) {
+      for (const c of w.cells.values()) {
+        c.dirty = false;
+        this.emit(c, true, updateAtNs, out, onError);
+      }
+    }
+    this.finalized = [];
+    return out;
+  }
+
+  private emit(c: Cell, final: boolean, updateAtNs: bigint, out: FlowRow[], onError: (e: EddyError) => void): void {
+    const w = c.win;
+    const key = (w.start === null ? '' : String(w.start)) + '|' + c.key;
+    const base = { key, windowStart: w.start, windowEnd: w.end, final };
+    let values: Record<string, FlowValue> | null = null;
+    if (c.members.size > 0) {
+      try {
+        const scope: OutScope = { keys: c.keys, aggs: cellResults(c, this.plan.aggregates), windowStart: w.start, windowEnd: w.end };
+        if (!this.plan.having || isTrue(this.plan.having.eval(scope))) {
+          values = {};
+          for (const col of this.plan.columns) values[col.name] = col.name === 'update_at' ? updateAtNs : col.expr.eval(scope);
+        }
+      } catch (e) {
+        onError(e instanceof InternalError ? e : new InternalError(`Flow ${this.plan.name}: cannot compute group ${key}: ${e instanceof Error ? e.message : String(e)}`, e));
+        return;
+      }
+    }
+    if (values) {
+      c.emitted = true;
+      out.push({ ...base, values, deleted: false });
+    } else if (c.emitted) {
+      c.emitted = false;
+      out.push({ ...base, values: {}, deleted: true });
+    }
+    if (c.members.size === 0 && !c.emitted && !final) {
+      w.cells.delete(c.key);
+    }
+  }
+
+  openGroups(): number {
+    let n = 0;
+    for (const w of this.windows.values()) n += w.cells.size;
+    return n;
+  }
+
+  /** All state as plain data (values tagged so bigint and string survive JSON). */
+  snapshot(): StoreSnapshot {
+    const win = (w: WindowState): WindowSnapshot => ({
+      s: w.start === null ? null : String(w.start),
+      c: [...w.cells.values()].map((c) => ({
+        k: c.keys.map(encodeValue),
+        e: c.emitted ? 1 : 0,
+        d: c.dirty ? 1 : 0,
+        m: [...c.members].map(([rk, vals]) => [rk, vals.map(encodeValue)] as [string, EncodedValue[]]),
+      })),
+    });
+    return { windows: [...this.windows.values()].map(win), finalized: this.finalized.map(win) };
+  }
+
+  restore(s: StoreSnapshot): void {
+    this.windows.clear();
+    this.dirty.clear();
+    this.finalized = [];
+    const load = (ws: WindowSnapshot): WindowState => {
+      const start = ws.s === null ? GLOBAL_WINDOW : BigInt(ws.s);
+      const w = this.window(start);
+      for (const cs of ws.c) {
+        const keys = cs.k.map(decodeValue);
+        const key = keyOf(keys);
+        const c = newCell(this.plan.aggregates, key, keys, w);
+        for (const [rk, vals] of cs.m) {
+          cellAdd(c, this.plan.aggregates, rk, vals.map(decodeValue));
+          w.rows.set(rk, c);
+        }
+        c.emitted = cs.e === 1;
+        w.cells.set(key, c);
+        if (cs.d === 1) this.touch(c);
+      }
+      return w;
+    };
+    for (const ws of s.windows) load(ws);
+    for (const ws of s.finalized) {
+      const w = load(ws);
+      this.windows.delete(w.start === null ? GLOBAL_WINDOW : w.start);
+      this.finalized.push(w);
+    }
+    if (this.windows.size > 0 && !this.plan.window && !this.windows.has(GLOBAL_WINDOW)) throw new InternalError('snapshot does not match the plan');
+  }
+}
+
+export type EncodedValue = number | string | boolean | null;
+export interface WindowSnapshot {
+  s: string | null;
+  c: { k: EncodedValue[]; e: 0 | 1; d: 0 | 1; m: [string, EncodedValue[]][] }[];
+}
+export interface StoreSnapshot {
+  windows: WindowSnapshot[];
+  finalized: WindowSnapshot[];
+}
+
+/** Strings get an 's' prefix, timestamps 't', non-finite numbers 'n': JSON keeps everything apart. */
+export function encodeValue(v: FlowValue): EncodedValue {
+  if (typeof v === 'string') return 's' + v;
+  if (typeof v === 'bigint') return 't' + v;
+  if (typeof v === 'number' && !Number.isFinite(v)) return 'n' + v;
+  return v;
+}
+
+export function decodeValue(v: EncodedValue): FlowValue {
+  if (typeof v !== 'string') return v;
+  const tag = v[0];
+  const rest = v.slice(1);
+  if (tag === 't') return BigInt(rest);
+  if (tag === 'n') return Number(rest);
+  return rest;
+}
