@@ -1,0 +1,95 @@
+// createFlow end to end: interval emission on a simulated clock, bad records, late rows, retractions, stats, sink batches.
+import { TestScheduler } from 'rxjs/testing';
+import { VirtualTimeScheduler, map } from 'rxjs';
+import { describe, expect, it } from 'vitest';
+import type { EddyError } from '../../core/index.ts';
+import { compileFlowSql, createFlow, toSinkBatch } from '../../streams/index.ts';
+import type { FlowEmission } from '../../streams/index.ts';
+import { MIN, SEC, batchOf } from './helpers.ts';
+
+const SQL = `CREATE FLOW f SINK TO out AS SELECT host, sum(v) AS s, count(*) AS c, date_bin(INTERVAL '1 minute', ts) AS w
+  FROM t WHERE v < 1000 GROUP BY host, w`;
+
+function collect(sql = SQL, scheduler = new VirtualTimeScheduler()) {
+  const errors: EddyError[] = [];
+  const flow = createFlow(compileFlowSql(sql), { scheduler, onError: (e) => errors.push(e) });
+  const out: FlowEmission[] = [];
+  flow.output$.subscribe((e) => out.push(e));
+  return { flow, out, errors, scheduler };
+}
+
+describe('createFlow', () => {
+  it('emits updates at most once per interval on the scheduler clock', () => {
+    const ts = new TestScheduler((a, b) => expect(a).toEqual(b));
+    ts.run(({ cold, expectObservable }) => {
+      const flow = createFlow(compileFlowSql(SQL), { scheduler: ts });
+      const b1 = batchOf('t', [{ host: 'a', v: 1, ts: 0n }], { tags: ['host'] });
+      const b2 = batchOf('t', [{ host: 'a', v: 2, ts: SEC }], { tags: ['host'] });
+      const b3 = batchOf('t', [{ host: 'b', v: 3, ts: 2n * SEC }], { tags: ['host'] });
+      cold('-a 99ms b 99ms c', { a: b1, b: b2, c: b3 }).subscribe((b) => flow.push(b));
+      const sums = (e: FlowEmission) => e.rows.map((r) => `${r.values.host}=${r.values.s}`).join(',');
+      // interval 1000 ms: the first update leads, the next two wait for the interval and go out together.
+      expectObservable(flow.output$.pipe(map(sums))).toBe('-a 999ms b', { a: 'a=1', b: 'a=3,b=3' });
+    });
+  });
+
+  it('reports a bad record and keeps going', () => {
+    const { flow, out, errors } = collect(SQL.replace('WHERE v < 1000', ''));
+    // v is a string column here: sum() converts '1' and '2', and cannot convert 'oops'.
+    flow.push(batchOf('t', [{ host: 'a', v: '1', ts: 0n }, { host: 'a', v: 'oops', ts: SEC }, { host: 'a', v: '2', ts: 2n * SEC }], { tags: ['host'] }));
+    flow.flush();
+    expect(errors).toHaveLength(1);
+    expect(errors[0]!.message).toMatch(/at row 1/);
+    expect(flow.stats().errors).toBe(1);
+    expect(out.at(-1)!.rows[0]!.values.s).toBe(3);
+  });
+
+  it('counts late and expired rows and ignores them', () => {
+    const { flow, out } = collect(SQL.replace('SINK TO out', "SINK TO out EXPIRE AFTER '10 minutes'"));
+    flow.push(batchOf('t', [{ host: 'a', v: 1, ts: 30n * MIN }], { tags: ['host'] }));
+    flow.push(batchOf('t', [{ host: 'a', v: 1, ts: 29n * MIN + SEC }, { host: 'a', v: 1, ts: 5n * MIN }], { tags: ['host'] }));
+    flow.flush();
+    expect(flow.stats().lateRowsDropped).toBe(2);
+    expect(out.flatMap((e) => e.rows).every((r) => r.windowStart === 30n * MIN)).toBe(true);
+  });
+
+  it('an overwrite that moves a row out of a group emits a delete; final rows when the watermark passes', () => {
+    const { flow, out } = collect();
+    flow.push(batchOf('t', [{ host: 'a', v: 1, ts: 0n }], { tags: ['host'] }));
+    flow.flush();
+    flow.push(batchOf('t', [{ host: 'a', v: 5000, ts: 0n }], { tags: ['host'] })); // WHERE now rejects it
+    flow.flush();
+    expect(out.at(-1)!.rows).toEqual([expect.objectContaining({ deleted: true, final: false, windowStart: 0n })]);
+    flow.push(batchOf('t', [{ host: 'a', v: 7, ts: 10n * SEC }], { tags: ['host'] }));
+    flow.advanceEventTime(MIN);
+    flow.flush();
+    const last = out.at(-1)!;
+    expect(last.rows).toEqual([expect.objectContaining({ final: true, deleted: false, windowStart: 0n, windowEnd: MIN })]);
+    expect(last.rows[0]!.values).toMatchObject({ host: 'a', s: 7, c: 1, w: 0n });
+    expect(last.watermark).toBe(MIN);
+    expect(flow.stats()).toMatchObject({ openWindows: 0, rowsIn: 3, batchesIn: 3 });
+  });
+
+  it('the watermark can advance with the clock while the source is idle', () => {
+    const scheduler = new VirtualTimeScheduler();
+    const flow = createFlow(compileFlowSql(SQL), { scheduler, idleAdvanceMs: 30_000 });
+    const out: FlowEmission[] = [];
+    flow.output$.subscribe((e) => out.push(e));
+    flow.push(batchOf('t', [{ host: 'a', v: 1, ts: 0n }], { tags: ['host'] }));
+    scheduler.maxFrames = 70_000;
+    scheduler.flush();
+    expect(out.flatMap((e) => e.rows).some((r) => r.final)).toBe(true);
+  });
+
+  it('turns rows into a sink batch', () => {
+    const { flow, out } = collect();
+    flow.push(batchOf('t', [{ host: 'a', v: 1, ts: 0n }, { host: 'b', v: 2, ts: 0n }], { tags: ['host'] }));
+    flow.flush();
+    const { batch } = toSinkBatch(flow.plan, out.flatMap((e) => e.rows));
+    expect(batch.table).toBe('out');
+    expect(batch.rows).toBe(2);
+    expect(batch.columns.map((c) => `${c.name}:${c.type}:${c.semantic}`)).toEqual([
+      'host:string:tag', 's:float64:field', 'c:float64:field', 'w:timestamp:timestamp', 'update_at:timestamp:field',
+    ]);
+  });
+});
