@@ -1,0 +1,7 @@
+// Public face of actors/meta: leader election, node registry, route records, the placement loop and the services that run them.
+export { leaseMachine, LeaseEvents, LeaseTiming, takeoverDecision, type LeaseContext, type LeaseRecord } from './lease.ts';
+export { LeaseElector, kvLeaseActors, type LeaseValue } from './lease_kv.ts';
+export { NodeRegistration, liveNodes, listNodes, listLiveNodes, LIVE_INTERVALS, type NodeRecord, type NodeLoad, type LoadSample } from './registry.ts';
+export { readRoutes, readRoute, writeRoute, deleteRoute, type RouteRecord } from './routes.ts';
+export { placementMachine, planRound, PlacementEvents, type PlacementWorld, type RouteChanges } from './placement_actor.ts';
+export { MetaServices, META_DEFAULTS, catalogRegions, type MetaServicesOptions } from './services.ts';
