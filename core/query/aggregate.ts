@@ -6,6 +6,7 @@ import { PlanError } from './rel.ts';
 import type { DType, Vec } from './vector.ts';
 import { FLOAT_TYPES, INT_TYPES, fromValues, getValue, isNull, numVec, setNull } from './vector.ts';
 import { compareValues } from './sort.ts';
+import { digestOf, estimateQuantile, weightedDigestOf } from './tdigest.ts';
 
 export interface Groups {
   ids: Int32Array;
@@ -90,6 +91,7 @@ export function computeAggregate(a: AggInput, g: Groups): Vec {
       return out;
     }
     case 'sum': case 'avg': case 'mean': {
+      if (name !== 'sum' && x?.dt === 'Null') throw new ExecError(`Execution error: AvgAccumulator for (Null --> Float64)`, pos);
       const v = numArg(x);
       const dt = name === 'sum' ? (v.dt === 'Null' ? 'Int64' : sumType(v.dt)) : 'Float64';
       const out = numVec(dt, G);
@@ -165,19 +167,49 @@ export function computeAggregate(a: AggInput, g: Groups): Vec {
       }
       return out;
     }
-    case 'median': case 'approx_median': case 'approx_percentile_cont': case 'percentile_cont': case 'approx_percentile_cont_with_weight': {
-      let src = x;
-      let pArg = a.args[1];
-      if (name === 'percentile_cont' || ((name === 'approx_percentile_cont' || name === 'approx_percentile_cont_with_weight') && a.call.withinGroup?.length)) {
-        src = a.order[0]?.vec;
-        pArg = name === 'approx_percentile_cont_with_weight' ? a.args[1] : a.args[0];
-      }
+    case 'approx_median': case 'approx_percentile_cont': case 'approx_percentile_cont_with_weight': {
+      const weighted = name === 'approx_percentile_cont_with_weight';
+      const within = a.call.withinGroup?.length ? a.call.withinGroup : null;
+      const src = within ? a.order[0]?.vec : x;
+      const wArg = weighted ? (within ? a.args[0] : a.args[1]) : undefined;
+      const pArg = name === 'approx_median' ? undefined : weighted ? (within ? a.args[1] : a.args[2]) : (within ? a.args[0] : a.args[1]);
       const v = numArg(src);
+      const w = wArg ? numArg(wArg) : null;
       let p = 0.5;
-      if (name !== 'median' && name !== 'approx_median') {
-        const pv = pArg ? getValue(pArg, 0) : null;
+      if (pArg) {
+        const pv = pArg.v.length ? getValue(pArg, 0) : 0.5;
         if (typeof pv !== 'number' || pv < 0 || pv > 1) throw new PlanError('Percentile value must be between 0.0 and 1.0 inclusive', pos, StatusCode.InvalidArguments);
         p = pv;
+      }
+      if (within?.[0]?.asc === false) p = 1 - p;
+      const { start, rows } = rowsByGroup(g, m);
+      const isInt = INT_TYPES.has(v.dt);
+      const out = numVec(isInt ? v.dt : 'Float64', G);
+      for (let k = 0; k < G; k++) {
+        const vals: number[] = [], ws: number[] = [];
+        for (let j = start[k]!; j < start[k + 1]!; j++) {
+          const i = rows[j]!;
+          if (isNull(v, i) || (w && isNull(w, i))) continue;
+          vals.push(v.v[i] as number);
+          if (w) ws.push(w.v[i] as number);
+        }
+        const d = w ? weightedDigestOf(Float64Array.from(vals), Float64Array.from(ws)) : digestOf(Float64Array.from(vals));
+        if (!d) { setNull(out, k); continue; }
+        const q = estimateQuantile(d, p);
+        out.v[k] = isInt ? Math.trunc(q) : q;
+      }
+      return out;
+    }
+    case 'median': case 'percentile_cont': {
+      let src = x;
+      let pArg = a.args[1];
+      if (name === 'percentile_cont' && a.call.withinGroup?.length) { src = a.order[0]?.vec; pArg = a.args[0]; }
+      const v = numArg(src);
+      let p = 0.5;
+      if (name !== 'median') {
+        const pv = pArg && pArg.v.length ? getValue(pArg, 0) : 0.5;
+        if (typeof pv !== 'number' || pv < 0 || pv > 1) throw new PlanError('Percentile value must be between 0.0 and 1.0 inclusive', pos, StatusCode.InvalidArguments);
+        p = a.call.withinGroup?.[0]?.asc === false ? 1 - pv : pv;
       }
       const { start, rows } = rowsByGroup(g, m);
       const out = numVec(name === 'median' && INT_TYPES.has(v.dt) ? v.dt : 'Float64', G);
@@ -186,14 +218,13 @@ export function computeAggregate(a: AggInput, g: Groups): Vec {
         for (let j = start[k]!; j < start[k + 1]!; j++) { const i = rows[j]!; if (!isNull(v, i)) vals.push(v.v[i] as number); }
         if (!vals.length) { setNull(out, k); continue; }
         vals.sort((p1, q1) => p1 - q1);
-        if (name === 'median' || name === 'approx_median') {
+        if (name === 'median') {
           const h = vals.length >> 1;
-          out.v[k] = vals.length % 2 ? vals[h]! : INT_TYPES.has(v.dt) && name === 'median' ? Math.trunc((vals[h - 1]! + vals[h]!) / 2) : (vals[h - 1]! + vals[h]!) / 2;
+          out.v[k] = vals.length % 2 ? vals[h]! : INT_TYPES.has(v.dt) ? Math.trunc((vals[h - 1]! + vals[h]!) / 2) : (vals[h - 1]! + vals[h]!) / 2;
         } else {
           const pos2 = p * (vals.length - 1);
           const lo = Math.floor(pos2), hi = Math.ceil(pos2);
           out.v[k] = vals[lo]! + (vals[hi]! - vals[lo]!) * (pos2 - lo);
-          if (INT_TYPES.has(v.dt) && name.startsWith('approx')) out.dt = v.dt, out.v[k] = Math.round(out.v[k]!);
         }
       }
       return out;

@@ -17,7 +17,11 @@ export interface Env {
   nowNs: bigint;
   /** Results of uncorrelated subqueries, computed before evaluation. */
   subqueries: Map<Expr, unknown>;
+  /** Set by EXPLAIN ANALYZE: each operator appends what it did, the rows it produced and its time. */
+  trace?: TraceEntry[];
 }
+
+export interface TraceEntry { op: string; detail: string; rows: number; ms?: number; depth?: number }
 
 export interface Scope {
   rel: Rel;

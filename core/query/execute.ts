@@ -15,6 +15,7 @@ import { alterTable, buildSchema, tableName } from './ddl.ts';
 import { runInsert } from './insert.ts';
 import { describeTable, runShow, stringRel } from './show.ts';
 import { runDelete } from './delete.ts';
+import { runExplain } from './explain.ts';
 
 export async function executeSql(ctx: QueryContext, text: string): Promise<QueryOutput[]> {
   const stmts = parseSql(text);
@@ -99,10 +100,7 @@ export async function executeStatement(ctx: QueryContext, s: Statement): Promise
       ctx.useDatabase?.(name);
       return affected(0);
     }
-    case 'explain': {
-      const plan = s.span.text;
-      return relToOutput(stringRel(['plan_type', 'plan'], [['logical_plan', plan], ['physical_plan', plan]]));
-    }
+    case 'explain': return relToOutput(await runExplain(s, st));
     case 'admin': {
       const name = `ADMIN ${exprName(s.call, relNamer(undefined)).replace(/^([^(]*)/, (m) => m)}`;
       return relToOutput(stringRel([name], [[0]], ['Int32']));

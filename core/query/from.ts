@@ -11,21 +11,57 @@ import type { QState } from './select.ts';
 import { runQuery } from './select.ts';
 import { informationSchema } from './information_schema.ts';
 import { getValue, isNull, take } from './vector.ts';
+import type { Env } from './eval.ts';
+import type { ScanSpec } from './context.ts';
+import type { TableSchema } from '../index.ts';
+import { formatTimestamp } from './time.ts';
 
-export async function fromClause(from: TableRef[], where: Expr | undefined, st: QState, sel: Select): Promise<Rel> {
+export async function fromClause(from: TableRef[], where: Expr | undefined, st: QState, sel: Select, limit?: number): Promise<Rel> {
   let rel: Rel | null = null;
   for (const t of from) {
-    const r = await tableRef(t, from.length === 1 ? where : undefined, st, sel);
+    const r = await tableRef(t, from.length === 1 ? where : undefined, st, sel, from.length === 1 ? limit : undefined);
     rel = rel === null ? r : join(rel, r, 'CROSS', undefined, undefined, st);
   }
   return rel!;
+}
+
+/** What the regions are asked for: WHERE's time range and tag equalities, the referenced columns, a LIMIT, the TTL cutoff. */
+export function scanSpecFor(schema: TableSchema, where: Expr | undefined, qualifiers: string[], sel: Select, limit: number | undefined, env: Env): ScanSpec {
+  const spec = pushdown(where, schema, qualifiers, env);
+  const cols = referencedColumns(sel, schema);
+  if (cols) spec.columns = cols;
+  if (limit !== undefined) spec.limit = limit;
+  if (schema.options.ttlMs !== undefined) {
+    const min = BigInt(Math.floor(env.qctx.now() - schema.options.ttlMs)) * 1_000_000n;
+    if (spec.start === undefined || spec.start < min) spec.start = min;
+  }
+  return spec;
+}
+
+/** One line for EXPLAIN: the pushed-down parts of a scan. */
+export function describeSpec(spec: ScanSpec, schema: TableSchema): string {
+  const parts: string[] = [];
+  parts.push(`projection=[${(spec.columns ?? schema.columns.map((c) => c.name)).join(', ')}]`);
+  if (spec.start !== undefined || spec.end !== undefined) {
+    parts.push(`time_range=[${spec.start === undefined ? '-inf' : formatTimestamp(spec.start)}, ${spec.end === undefined ? '+inf' : formatTimestamp(spec.end)})`);
+  }
+  for (const [k, v] of Object.entries(spec.tagFilter ?? {})) parts.push(`tag_filter=${k} IN (${v.map((x) => (x === null ? 'NULL' : `'${x}'`)).join(', ')})`);
+  if (spec.limit !== undefined) parts.push(`limit=${spec.limit}`);
+  return parts.join(' ');
 }
 
 function requalify(r: Rel, qualifier: string, columns?: string[]): Rel {
   return { ...r, fields: r.fields.map((f, i) => ({ ...f, name: columns?.[i] ?? f.name, qualifier })) };
 }
 
-async function tableRef(t: TableRef, where: Expr | undefined, st: QState, sel: Select): Promise<Rel> {
+/** GreptimeDB's system table public.numbers: one UInt32 column `number`, 0..n-1 (n = the pushed-down LIMIT, else 100). */
+function numbersRel(n: number, qualifier: string): Rel {
+  const v = new Float64Array(n);
+  for (let i = 0; i < n; i++) v[i] = i;
+  return { fields: [{ name: 'number', qualifier, dt: 'UInt32' }], cols: [{ kind: 'num', dt: 'UInt32', v, valid: null }], len: n };
+}
+
+async function tableRef(t: TableRef, where: Expr | undefined, st: QState, sel: Select, limit?: number): Promise<Rel> {
   switch (t.type) {
     case 'table': {
       const path = t.name.map((p) => p.value);
@@ -39,17 +75,19 @@ async function tableRef(t: TableRef, where: Expr | undefined, st: QState, sel: S
         return requalify(r, alias ?? name);
       }
       const schema = await st.env.qctx.getTable(db, name);
+      if (!schema && name === 'numbers' && (path.length === 1 || db === 'public')) {
+        const r = numbersRel(limit ?? 100, alias ?? name);
+        st.env.trace?.push({ op: 'SystemScan', detail: `table=public.numbers rows=${r.len}`, rows: r.len });
+        return r;
+      }
       if (!schema) throw new PlanError(`Table not found: greptime.${db}.${name}`, t.pos, StatusCode.TableNotFound);
       const qualifier = alias ?? name;
-      const spec = pushdown(where, schema, [qualifier, name], st.env);
-      const cols = referencedColumns(sel, schema);
-      if (cols) spec.columns = cols;
-      if (schema.options.ttlMs !== undefined) {
-        const min = BigInt(Math.floor(st.env.qctx.now() - schema.options.ttlMs)) * 1_000_000n;
-        if (spec.start === undefined || spec.start < min) spec.start = min;
-      }
+      const spec = scanSpecFor(schema, where, [qualifier, name], sel, limit, st.env);
+      const t0 = st.env.trace ? performance.now() : 0;
       const batches = await st.env.qctx.scan(schema, spec);
-      return batchesToRel(batches, schema, qualifier);
+      const r = batchesToRel(batches, schema, qualifier);
+      if (st.env.trace) st.env.trace.push({ op: 'RegionScan', detail: `${db}.${name} regions=${schema.regions} ${describeSpec(spec, schema)}`, rows: r.len, ms: performance.now() - t0 });
+      return r;
     }
     case 'derived': {
       const r = await runQuery(t.query, st);

@@ -7,6 +7,7 @@ import type { DType, NumVec, TsVec, Vec, Interval } from './vector.ts';
 import { FLOAT_TYPES, INT_TYPES, TS_TYPES, UNIT_NS, boolVec, fromValues, getValue, isNull, numVec, setNull, strVec, tsVec } from './vector.ts';
 import { floorDiv, intervalNs, parseInterval, parseTimestampNs, truncTo, datePart, nsToUnit } from './time.ts';
 import { PlanError } from './rel.ts';
+import { matchesFn } from './matches.ts';
 
 export const AGGREGATES = new Set([
   'count', 'sum', 'avg', 'mean', 'min', 'max', 'first_value', 'last_value', 'stddev', 'stddev_samp', 'stddev_pop', 'var', 'variance',
@@ -207,6 +208,7 @@ const F: Record<string, Fn> = {
   ends_with: (args, n) => boolOf(args, n, ([x, p]) => String(x).endsWith(String(p))),
   regexp_like: (args, n) => boolOf(args, n, ([x, p, f]) => new RegExp(String(p), f ? String(f) : '').test(String(x))),
   regexp_replace: strN(([x, p, r, f]) => String(x).replace(new RegExp(String(p), f ? String(f).replace(/[^gimsuy]/g, '') : ''), String(r).replace(/\\(\d)/g, '$$$1'))),
+  matches: (args, n, _s, call) => matchesFn(args, n, call),
   matches_term: (args, n) => boolOf(args, n, ([x, t]) => new RegExp(`(^|[^A-Za-z0-9])${String(t).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^A-Za-z0-9])`).test(String(x))),
   arrow_typeof: (args, n) => constVec('String', arrowTypeName(args[0]!.dt), n),
   arrow_cast: (args, n, _s, call) => castTo(args[0]!, fromArrowName(constText(args[1], 'arrow_cast type', call), call), false, call.pos),

@@ -80,7 +80,8 @@ export function buildBatch(schema: TableSchema, cells: Map<string, unknown[]>, r
       if (x === null || x === undefined) {
         if (col.semantic === 'timestamp') throw new InvalidArgumentError(`Time index column ${col.name} must not be null`, { row: r });
         if (!col.nullable) throw new InvalidArgumentError(`Column ${col.name} is not nullable`, { row: r });
-        if (col.type !== 'string') { valid ??= new Uint8Array(rows).fill(1); valid[r] = 0; }
+        valid ??= new Uint8Array(rows).fill(1);
+        valid[r] = 0;
         continue;
       }
       switch (col.type) {

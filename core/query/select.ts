@@ -2,6 +2,7 @@
 import { StatusCode } from '../index.ts';
 import type { Expr, FunctionCall, OrderByItem, Query, QueryBody, Select, SelectItem } from '../sql/index.ts';
 import type { Env, Scope } from './eval.ts';
+import { formatExpr } from '../sql/index.ts';
 import { ExecError, castTo, coerceTo, commonType, evalExpr, toBool, valueKey } from './eval.ts';
 import { computeAggregate, groupRows } from './aggregate.ts';
 import { exprName, outputName, relNamer } from './names.ts';
@@ -14,6 +15,13 @@ import { findAggregates, findSubqueries, findWindows, fnName } from './walk.ts';
 import { fromClause } from './from.ts';
 import { computeWindow } from './window.ts';
 import { runRangeSelect } from './range.ts';
+
+/** Records one operator for EXPLAIN ANALYZE (no-op unless tracing). */
+export function traceOp(env: Env, op: string, detail: string, rows: number, t0: number): void {
+  if (env.trace) env.trace.push({ op, detail, rows, ms: performance.now() - t0 });
+}
+
+const clock = (env: Env): number => (env.trace ? performance.now() : 0);
 
 export interface QState {
   env: Env;
@@ -174,15 +182,25 @@ export function expandProjection(sel: Select, rel: Rel): ProjItem[] {
   return out;
 }
 
+/** The LIMIT a lone table scan may stop at: nothing between the scan and the limit drops, reorders or merges rows. */
+export function scanLimit(sel: Select, orderBy: OrderByItem[], limit: number | undefined, offset: number): number | undefined {
+  if (limit === undefined || sel.where || sel.groupBy.length || sel.having || sel.distinct || sel.distinctOn || sel.align || orderBy.length) return undefined;
+  if (sel.from.length !== 1 || sel.from[0]!.type !== 'table') return undefined;
+  if (sel.projection.some((p) => findAggregates(p.expr).length || findWindows(p.expr).length || findSubqueries(p.expr).length)) return undefined;
+  return limit + offset;
+}
+
 export async function runSelect(sel: Select, orderBy: OrderByItem[], limit: number | undefined, offset: number, st: QState): Promise<Rel> {
-  let rel = sel.from.length ? await fromClause(sel.from, sel.where, st, sel) : emptyRel(1);
+  let rel = sel.from.length ? await fromClause(sel.from, sel.where, st, sel, scanLimit(sel, orderBy, limit, offset)) : emptyRel(1);
   await prepareSubqueries([sel.where, sel.having, ...sel.projection.map((p) => p.expr), ...orderBy.map((o) => o.expr)], st);
   const namer = relNamer(rel);
   if (sel.where) {
+    const t0 = clock(st.env);
     const m = toBool(evalExpr(sel.where, { rel, env: st.env, namer }), sel.where.pos);
     const mask = new Uint8Array(rel.len);
     for (let i = 0; i < rel.len; i++) mask[i] = m.v[i]! & (m.valid ? m.valid[i]! : 1);
     rel = takeRel(rel, maskIndices(mask));
+    traceOp(st.env, 'Filter', formatExpr(sel.where), rel.len, t0);
   }
   const items = expandProjection(sel, rel);
   if (sel.align) return runRangeSelect(sel, rel, items, orderBy, limit, offset, st);
@@ -204,7 +222,9 @@ export async function runSelect(sel: Select, orderBy: OrderByItem[], limit: numb
   const aliasMap = new Map<string, Expr>();
   for (const it of items) if (it.item?.alias) aliasMap.set(it.item.alias.value, it.expr);
   if (aggCalls.length || groupExprs.length || sel.having) {
+    const t0 = clock(st.env);
     scope = aggregate(rel, groupExprs, aggCalls, st.env, namer);
+    traceOp(st.env, 'Aggregate', `group_by=[${groupExprs.map(formatExpr).join(', ')}] aggr=[${aggCalls.map(formatExpr).join(', ')}]`, scope.rel.len, t0);
     if (sel.having) {
       const h = toBool(evalExpr(substituteAliases(sel.having, aliasMap, scope), scope), sel.having.pos);
       const mask = new Uint8Array(scope.rel.len);
@@ -218,9 +238,16 @@ export async function runSelect(sel: Select, orderBy: OrderByItem[], limit: numb
 /** Windows, projection, DISTINCT [ON], ORDER BY and LIMIT over a scope (plain rows, groups or range slots). */
 export function finishSelect(sel: Select, items: ProjItem[], scope0: Scope, orderBy: OrderByItem[], limit: number | undefined, offset: number, aliasMap: Map<string, Expr>): Rel {
   let scope = scope0;
+  const env = scope0.env;
   const winCalls = [...items.flatMap((p) => findWindows(p.expr)), ...orderBy.flatMap((o) => findWindows(o.expr))];
-  if (winCalls.length) scope = computeWindows(scope, winCalls);
+  if (winCalls.length) {
+    const t0 = clock(env);
+    scope = computeWindows(scope, winCalls);
+    traceOp(env, 'WindowAggr', winCalls.map(formatExpr).join(', '), scope.rel.len, t0);
+  }
+  const t1 = clock(env);
   const cols = items.map((p) => evalExpr(p.expr, scope));
+  traceOp(env, 'Projection', items.map((p) => p.name).join(', '), scope.rel.len, t1);
   const fields: Field[] = items.map((p, i) => {
     const f: Field = { name: p.name, dt: cols[i]!.dt };
     if (p.expr.type === 'column' && !p.item?.alias) {
@@ -232,6 +259,10 @@ export function finishSelect(sel: Select, items: ProjItem[], scope0: Scope, orde
   let out: Rel = { fields, cols, len: scope.rel.len };
   let pre: Scope | null = scope;
   if (sel.distinctOn?.length) {
+    const n = Math.min(sel.distinctOn.length, orderBy.length);
+    for (let k = 0; k < n; k++) {
+      if (formatExpr(sel.distinctOn[k]!) !== formatExpr(orderBy[k]!.expr)) throw new PlanError('SELECT DISTINCT ON expressions must match initial ORDER BY expressions', orderBy[k]!.pos);
+    }
     const on = sel.distinctOn.map((e) => evalExpr(e, scope));
     const keysRel: Rel = { fields: on.map((v, i) => ({ name: `k${i}`, dt: v.dt })), cols: on, len: out.len };
     let idx: ArrayLike<number> = Array.from({ length: out.len }, (_, i) => i);
@@ -246,10 +277,14 @@ export function finishSelect(sel: Select, items: ProjItem[], scope0: Scope, orde
     pre = null;
   }
   if (orderBy.length) {
+    const t0 = clock(env);
     const keys = orderBy.map((o) => sortKey(o, orderVec(o, out, items, pre, aliasMap), o.pos));
     out = takeRel(out, sortIndices(keys, out.len));
+    traceOp(env, 'Sort', orderBy.map((o) => formatExpr(o.expr) + (o.asc === false ? ' DESC' : '')).join(', '), out.len, t0);
   }
-  return applyLimit(out, limit, offset);
+  const limited = applyLimit(out, limit, offset);
+  if (limit !== undefined || offset) traceOp(env, 'Limit', `skip=${offset} fetch=${limit ?? 'all'}`, limited.len, clock(env));
+  return limited;
 }
 
 function substituteAliases(e: Expr, aliases: Map<string, Expr>, scope: Scope): Expr {
