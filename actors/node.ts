@@ -13,8 +13,9 @@ import { ensureWalStream } from './runtime/wal.ts';
 import { sqlHandler } from './gateway/sql_http.ts';
 import { makeQueryContext } from './gateway/query_context.ts';
 import { Metrics } from './runtime/metrics.ts';
+import { MetaServices } from './meta/index.ts';
 import { startEmbeddedNats, type EmbeddedNats } from './runtime/embedded_nats.ts';
-import { splitHostPort, type NodeConfig } from './config.ts';
+import { splitHostPort, isStandalone, parseRoles, Roles, type NodeConfig } from './config.ts';
 
 export class EddyNode {
   nc!: NatsConnection;
@@ -29,6 +30,8 @@ export class EddyNode {
   private ingest: NatsIngest | null = null;
   private http: HttpGateway | null = null;
   private isReady = false;
+  /** Cluster membership (registry, meta election, placement); null when standalone. */
+  meta: MetaServices | null = null;
   httpAddress: { host: string; port: number } | null = null;
   natsUrl = '';
 
@@ -36,6 +39,7 @@ export class EddyNode {
 
   async start(): Promise<void> {
     const cfg = this.config;
+    if (cfg.storage !== 'local') throw new Error(`--storage ${cfg.storage} is not implemented yet: segments stay in the local data directory`);
     mkdirSync(cfg.data, { recursive: true });
     // HTTP first, so /health can say "starting" while recovery runs.
     const hp = splitHostPort(cfg.http);
@@ -71,14 +75,16 @@ export class EddyNode {
     await this.catalog.init();
 
     const maxPayload = this.nc.info?.max_payload ?? 1024 * 1024;
+    // A cluster node without the datanode role hosts no regions: until writes and scans follow the routes, it refuses rather than open a second copy.
+    const hostsRegions = isStandalone(cfg) || parseRoles(cfg.role).has(Roles.datanode);
     this.supervisor = new Supervisor({
       nc: this.nc, js: this.js, jsm: this.jsm, dataDir: cfg.data, clock: this.clock, metrics: this.metrics,
       flushBytes: cfg.flushBytes, publishChanges: cfg.publishChanges, log: this.log,
       maxChunkBytes: Math.max(64 * 1024, maxPayload - 64 * 1024),
       flushIntervalMs: cfg.flushInterval, compactIntervalMs: cfg.compactInterval,
-    });
+    }, hostsRegions ? {} : { refuse: `node ${cfg.nodeId} has no datanode role` });
     // Recovery: open every region this node owns (standalone: all of them), replaying their WALs.
-    for (const db of await this.catalog.listDatabases()) {
+    if (hostsRegions) for (const db of await this.catalog.listDatabases()) {
       for (const t of await this.catalog.listTables(db)) {
         const schema = await this.catalog.getTable(db, t);
         if (schema) for (let n = 0; n < schema.regions; n++) await this.supervisor.region(schema, n);
@@ -98,8 +104,19 @@ export class EddyNode {
       this.metrics.queryLatency.observe((performance.now() - t0) / 1000);
       return reply;
     });
-    this.ingest = new NatsIngest(this.nc, this.js, this.writes, this.metrics, this.log);
-    this.ingest.start();
+    if (hostsRegions) {
+      this.ingest = new NatsIngest(this.nc, this.js, this.writes, this.metrics, this.log);
+      this.ingest.start();
+    }
+    if (!isStandalone(cfg)) {
+      this.meta = new MetaServices({
+        js: this.js, catalog: this.catalog, nodeId: cfg.nodeId, roles: parseRoles(cfg.role), clock: this.clock, log: this.log,
+        http: `${this.httpAddress.host}:${this.httpAddress.port}`,
+        sample: () => ({ regions: this.supervisor.all().length, rowsTotal: this.metrics.rowsWritten, memoryBytes: process.memoryUsage().rss }),
+      });
+      await this.meta.start();
+      this.log(`cluster node ${cfg.nodeId} (${[...parseRoles(cfg.role)].join(',')}) registered`);
+    }
     this.isReady = true;
     this.log('ready');
   }
@@ -141,6 +158,7 @@ export class EddyNode {
   /** Stops cleanly: no new writes, in-flight ones finish, memtables flush, NATS (embedded) stops. */
   async stop(): Promise<void> {
     this.isReady = false;
+    await this.meta?.stop().catch((e) => this.log(`leaving the cluster failed: ${(e as Error).message}`));
     await this.ingest?.stop();
     await this.http?.close();
     if (this.supervisor) await this.supervisor.closeAll(true);

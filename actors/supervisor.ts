@@ -1,6 +1,6 @@
 // The datanode supervisor: spawns, finds and stops the Region actors hosted by this node.
 import { join } from 'node:path';
-import { regionIdOf, type TableSchema } from '../core/index.ts';
+import { EddyError, StatusCode, regionIdOf, type TableSchema } from '../core/index.ts';
 import { RegionHost, type RegionHostDeps } from './region_host.ts';
 
 export type RegionHostFactory = Omit<RegionHostDeps, 'dir' | 'schema' | 'regionId'> & { dataDir: string };
@@ -9,7 +9,8 @@ export class Supervisor {
   private readonly regions = new Map<string, RegionHost>();
   private readonly opening = new Map<string, Promise<RegionHost>>();
 
-  constructor(private readonly base: RegionHostFactory) {}
+  /** `refuse`: why this node hosts no regions (a cluster node without the datanode role); region() then fails with it. */
+  constructor(private readonly base: RegionHostFactory, private readonly opts: { refuse?: string } = {}) {}
 
   regionDir(regionId: string): string {
     return join(this.base.dataDir, 'regions', regionId);
@@ -18,6 +19,9 @@ export class Supervisor {
   /** The running region for partition `n` of a table, opened (with WAL replay) on first use. */
   async region(schema: TableSchema, n = 0): Promise<RegionHost> {
     const id = regionIdOf(schema.id, n);
+    if (this.opts.refuse) {
+      throw new EddyError(StatusCode.StorageUnavailable, `region ${id} of ${schema.db}.${schema.name} is not hosted here: ${this.opts.refuse}; send writes and queries to a datanode`);
+    }
     const hit = this.regions.get(id);
     if (hit) {
       hit.ensureSchema(schema);
