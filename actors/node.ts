@@ -15,6 +15,7 @@ import { makeQueryContext } from './gateway/query_context.ts';
 import { Metrics } from './runtime/metrics.ts';
 import { MetaServices } from './meta/index.ts';
 import { startEmbeddedNats, type EmbeddedNats } from './runtime/embedded_nats.ts';
+import { presizeNatsMessageBuffers } from './runtime/nats_presize.ts';
 import { splitHostPort, isStandalone, parseRoles, Roles, type NodeConfig } from './config.ts';
 
 export class EddyNode {
@@ -50,7 +51,7 @@ export class EddyNode {
       } as WritePath,
       metrics: this.metrics,
       ready: () => this.isReady,
-      stats: (db, t) => this.stats(db, t),
+      stats: (db, t, o) => this.stats(db, t, o),
       flush: (db, t) => this.flush(db, t),
       compact: (db, t) => this.compact(db, t),
       routes: this.routes,
@@ -65,6 +66,7 @@ export class EddyNode {
       this.natsUrl = this.embedded.url;
       this.log(`embedded nats-server (pid ${this.embedded.pid}) on ${this.natsUrl}`);
     }
+    presizeNatsMessageBuffers();
     this.nc = await connect({ servers: this.natsUrl, name: 'eddy', maxReconnectAttempts: -1, pingInterval: 10_000 });
     this.js = jetstream(this.nc, { timeout: 30_000 });
     this.jsm = await jetstreamManager(this.nc, { timeout: 30_000 });
@@ -136,15 +138,18 @@ export class EddyNode {
     return hosts;
   }
 
-  async stats(db: string, table?: string): Promise<unknown> {
+  /** Table or database stats; `rows` is exact when asked or when no write is in flight (see RegionHost.rowCount). */
+  async stats(db: string, table?: string, opts: { exact?: boolean } = {}): Promise<unknown> {
     const hosts = await this.regionsOf(db, table);
     const regions = hosts.map((h) => h.stats() as Record<string, unknown>);
     let rows = 0;
+    let exact = true;
     for (const h of hosts) {
-      const batches = await h.scan({ columns: [] });
-      for (const b of batches) rows += b.numRows;
+      const c = await h.rowCount(opts.exact === true);
+      rows += c.rows;
+      exact &&= c.exact;
     }
-    return { db, ...(table !== undefined ? { table } : {}), rows, regions };
+    return { db, ...(table !== undefined ? { table } : {}), rows, exact, regions };
   }
 
   async flush(db: string, table?: string): Promise<void> {

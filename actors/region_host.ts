@@ -117,7 +117,7 @@ export class RegionHost {
     const store = this.store!;
     let rows = 0;
     await this.wal.replay(store.flushedSeq, (data, seq, op) => {
-      for (const b of decodeBatches(data, { dictionary: true })) {
+      for (const b of decodeBatches(data)) {
         if (op === 'delete') {
           store.delete(b, seq);
           continue;
@@ -306,7 +306,7 @@ export class RegionHost {
     try {
       switch (op) {
         case RegionOps.write: {
-          const rows = await this.write(decodeBatches(msg.data, { dictionary: true }));
+          const rows = await this.write(decodeBatches(msg.data));
           msg.respond(JSON.stringify({ ok: true, rows }));
           return;
         }

@@ -16,7 +16,7 @@ export interface HttpDeps {
   writes: WritePath;
   metrics: Metrics;
   ready: () => boolean;
-  stats: (db: string, table?: string) => Promise<unknown>;
+  stats: (db: string, table?: string, opts?: { exact?: boolean }) => Promise<unknown>;
   flush: (db: string, table?: string) => Promise<void>;
   compact: (db: string, table?: string) => Promise<void>;
   routes: Map<string, Handler>;
@@ -118,7 +118,7 @@ export class HttpGateway {
       case '/v1/influxdb/health':
         return { status: 204 };
       case '/v1/stats':
-        return json(200, await this.deps.stats(q.get('db') ?? 'public', q.get('table') ?? undefined));
+        return json(200, await this.deps.stats(q.get('db') ?? 'public', q.get('table') ?? undefined, { exact: q.get('exact') === 'true' }));
       case '/v1/admin/flush':
       case '/v1/admin/compact': {
         if (req.method !== 'POST') return json(405, { error: 'use POST' });

@@ -1,7 +1,7 @@
 // The write path shared by NATS and HTTP: parse, check against the catalog (schema on write), route to regions, in order.
 import {
   InvalidArgumentError, PayloadTooLargeError, conformBatch, inferSchema, planNewColumns, withColumns,
-  parseLineProtocol, parseJsonRows,
+  parseLineProtocol, parseJsonRows, SeriesCache,
   type Clock, type TableSchema, type TimeUnit, type WriteBatch,
 } from '../../core/index.ts';
 import type { Catalog } from '../catalog.ts';
@@ -28,6 +28,8 @@ export function parsePrecision(p: string | undefined): TimeUnit {
 
 export class WritePath {
   private order: Promise<unknown> = Promise.resolve();
+  /** Series keys seen in earlier payloads: most writes repeat the same series, so their tags are parsed once. */
+  private readonly seriesCache = new SeriesCache();
 
   constructor(
     private readonly catalog: Catalog,
@@ -55,7 +57,7 @@ export class WritePath {
     if (ct !== '' && ct !== 'text/plain' && ct !== 'application/octet-stream' && !ct.startsWith('text/')) {
       throw new InvalidArgumentError(`unsupported Content-Type '${input.contentType}': use line protocol or application/json`);
     }
-    return parseLineProtocol(input.data, { precision: parsePrecision(input.precision), defaultTimeNs: nowNs });
+    return parseLineProtocol(input.data, { precision: parsePrecision(input.precision), defaultTimeNs: nowNs, seriesCache: this.seriesCache });
   }
 
   /**

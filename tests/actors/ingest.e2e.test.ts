@@ -58,6 +58,24 @@ describe('standalone node over NATS', () => {
     expect(rows.map((r) => [r.host, r.v])).toEqual([['a', 4], ['b', 3]]);
   });
 
+  it('/v1/stats counts rows exactly once writes pause, and on ?exact=true', async () => {
+    await writeLp(nc, 'public', `st,host=a v=1 1000\nst,host=a v=2 1000\nst,host=b v=3 1000\nst,host=b v=4 2000`);
+    const stats = async (q = '') => (await (await fetch(`${node.url}/v1/stats?db=public&table=st${q}`)).json()) as { rows: number; exact: boolean };
+    expect(await stats('&exact=true')).toMatchObject({ rows: 3, exact: true });
+    await writeLp(nc, 'public', `st,host=b v=5 2000\nst,host=c v=6 2000`);
+    expect(await stats('&exact=true')).toMatchObject({ rows: 4, exact: true });
+    // Without exact, a count taken while writes stream in may be an estimate; once they pause it is exact.
+    for (let k = 0; k < 100; k++) {
+      const s = await stats();
+      if (s.exact) {
+        expect(s.rows).toBe(4);
+        return;
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error('stats never became exact');
+  });
+
   it('takes JSON rows on eddy.write.<db>.<table>', async () => {
     const h = natsHeaders();
     h.set('Content-Type', 'application/json');
