@@ -36,17 +36,18 @@ function sortedPermutation(mem: Memtable, gSeries: Int32Array, gTs: BigInt64Arra
   return perm.subarray(0, m);
 }
 
-function tagColumn(mem: Memtable, t: number, gSeries: Int32Array, perm: Uint32Array): ColumnData {
+function tagColumn(mem: Memtable, t: number, sid: Int32Array): ColumnData {
   const values = new Set<string>();
   for (const tuple of mem.seriesTags) if (tuple[t] != null) values.add(tuple[t]!);
   const dict = [...values].sort();
   const pos = new Map(dict.map((v, i) => [v, i]));
   const code = Int32Array.from(mem.seriesTags, (tuple) => (tuple[t] == null ? -1 : pos.get(tuple[t]!)!));
-  const out = new Int32Array(perm.length);
+  const n = sid.length;
+  const out = new Int32Array(n);
   let valid: Uint8Array | null = null;
-  for (let i = 0; i < perm.length; i++) {
-    const c = code[gSeries[perm[i]!]!]!;
-    if (c < 0) { valid ??= new Uint8Array(perm.length).fill(1); valid[i] = 0; out[i] = 0; }
+  for (let i = 0; i < n; i++) {
+    const c = code[sid[i]!]!;
+    if (c < 0) { valid ??= new Uint8Array(n).fill(1); valid[i] = 0; out[i] = 0; }
     else out[i] = c;
   }
   return { type: 'string', values: out, valid, dict };
@@ -92,6 +93,36 @@ function stringField(mem: Memtable, col: ColumnSchema, locChunk: Uint32Array, lo
     else { values[i] = code; valid[i] = 1; }
   }
   return { type: 'string', values, valid: nulls > 0 ? valid : null, dict };
+}
+
+// Rows of every chunk laid end to end, reused across columns and flushes (fresh memory is slow to first touch).
+let flat = new Float64Array(0);
+
+/** Hot path: a numeric column every chunk has without nulls is a gather by global row index from one flat copy. */
+function plainGather(mem: Memtable, col: ColumnSchema, perm: Uint32Array): ColumnData | null {
+  if (col.type === 'string') return null;
+  const srcs = mem.chunks.map((c) => c.cols.get(col.name));
+  if (!srcs.every((s) => s && !s.valid && !s.dict)) return null;
+  if (flat.length < mem.rows) flat = new Float64Array(Math.max(mem.rows, flat.length * 2));
+  const f = new Uint8Array(flat.buffer);
+  let o = 0;
+  for (const s of srcs) {
+    const v = s!.values as Float64Array;
+    f.set(new Uint8Array(v.buffer, v.byteOffset, v.byteLength), o);
+    o += v.byteLength;
+  }
+  const n = perm.length, values = allocTyped(col.type, n);
+  if (col.type === 'boolean') {
+    const src = f, dst = values as Uint8Array;
+    for (let i = 0; i < n; i++) dst[i] = src[perm[i]!]!;
+  } else if (col.type === 'float64') {
+    const src = flat, dst = values as Float64Array;
+    for (let i = 0; i < n; i++) dst[i] = src[perm[i]!]!;
+  } else {
+    // int64 bit patterns go through word copies: a float view could canonicalize NaN-looking patterns.
+    gather(new Int32Array(flat.buffer), perm, words(values as BigInt64Array));
+  }
+  return { type: col.type, values, valid: null };
 }
 
 /** Output row i comes from chunk locChunk[i], row locRow[i]: resolved once for all columns. */
@@ -148,20 +179,28 @@ function sortChunks(mem: Memtable, schema: TableSchema, dedup: boolean): Run {
   const ts = new BigInt64Array(perm.length);
   gather(words(gTs), perm, words(ts));
   cols.set(schema.timeIndex, { type: 'timestamp', values: ts, valid: null });
-  schema.primaryKey.forEach((name, t) => cols.set(name, tagColumn(mem, t, gSeries, perm)));
-  const locChunk = new Uint32Array(perm.length), locRow = new Uint32Array(perm.length);
-  for (let i = 0; i < perm.length; i++) {
-    const g = perm[i]!, c = chunkOf[g]!;
-    locChunk[i] = c;
-    locRow[i] = g - chunkStart[c]!;
-  }
+  const sid = new Int32Array(perm.length);
+  for (let i = 0; i < perm.length; i++) sid[i] = gSeries[perm[i]!]!;
+  schema.primaryKey.forEach((name, t) => cols.set(name, tagColumn(mem, t, sid)));
+  let loc: { chunk: Uint32Array; row: Uint32Array } | null = null;
+  const locate = () => {
+    if (loc) return loc;
+    const chunk = new Uint32Array(perm.length), row = new Uint32Array(perm.length);
+    for (let i = 0; i < perm.length; i++) {
+      const g = perm[i]!, c = chunkOf[g]!;
+      chunk[i] = c;
+      row[i] = g - chunkStart[c]!;
+    }
+    return (loc = { chunk, row });
+  };
   for (const col of schema.columns) {
     if (cols.has(col.name)) continue;
-    cols.set(col.name, fieldColumn(mem, col, locChunk, locRow));
+    cols.set(col.name, plainGather(mem, col, perm) ?? fieldColumn(mem, col, locate().chunk, locate().row));
   }
   if (mem.deletes > 0) {
     const ops = new Uint8Array(perm.length), chunkOps = mem.chunks.map((c) => c.op);
-    for (let i = 0; i < perm.length; i++) ops[i] = chunkOps[locChunk[i]!]!;
+    const lc = locate().chunk;
+    for (let i = 0; i < perm.length; i++) ops[i] = chunkOps[lc[i]!]!;
     cols.set(OP_COLUMN, { type: 'boolean', values: ops, valid: null });
   }
   return { rows: perm.length, cols };

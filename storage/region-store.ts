@@ -1,6 +1,6 @@
 // RegionStore: the storage engine of one region: memtable, flush to segments, manifest, compaction, scans.
 import type { RecordBatch } from 'apache-arrow';
-import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InvalidArgumentError, StorageError, systemClock, type Clock, type TableSchema, type WriteBatch } from '../core/index.ts';
 import { pickCompactions } from './compaction.ts';
@@ -13,7 +13,7 @@ import { defaultOf } from './defaults.ts';
 import { minMaxIndex, words } from './int64.ts';
 import { countOps, Op, OP_COLUMN, withoutDeletes } from './ops.ts';
 import { mergeToRun, scanSnapshot } from './scan.ts';
-import { decodeSegment } from './segment-read.ts';
+import { decodeBlocks, openSegment, readBlocks, type SegmentHandle } from './segment-read.ts';
 import { encodeSegment, writeDurable } from './segment-write.ts';
 import { checkSchemaChange, regionStats } from './region-util.ts';
 import type { Compression, RegionStats, RegionStoreOptions, Run, ScanRequest, SegmentMeta } from './types.ts';
@@ -41,6 +41,7 @@ export class RegionStore {
   private readonly compression: Compression;
   private readonly segDir: string;
   private readonly sorted = new WeakMap<Memtable, { version: number; run: Run }>();
+  private readonly handles = new Map<string, Promise<SegmentHandle>>();
 
   private constructor(private readonly opts: RegionStoreOptions, private manifest: Manifest, private _schema: TableSchema) {
     this.clock = opts.clock ?? systemClock;
@@ -129,8 +130,9 @@ export class RegionStore {
   private async writeSegment(run: Run, maxSeq: number, level: number): Promise<SegmentMeta> {
     const id = this.manifest.nextFileId++;
     const file = `${String(id).padStart(10, '0')}-${maxSeq}.arrow`;
-    const enc = encodeSegment(run, this._schema, this.compression, level);
+    const enc = encodeSegment(run, this._schema, this.compression, level, this.opts.rowGroupRows);
     await writeDurable(join(this.segDir, file), enc.bytes);
+    this.handles.set(file, Promise.resolve(openSegment(enc.bytes, file)));
     const deletes = countOps(run);
     return { file, bytes: enc.bytes.length, maxSeq, createdAt: this.clock.now(), ...enc.meta, ...(deletes > 0 ? { deletes } : {}) };
   }
@@ -173,14 +175,33 @@ export class RegionStore {
   /** Deletes segment files once no scan is reading them. */
   private async removeFiles(files: string[]): Promise<void> {
     for (const f of files) {
+      this.handles.delete(f);
       if (this.pins.get(f)) this.doomed.add(f);
       else await rm(join(this.segDir, f), { force: true });
     }
   }
 
-  private async readSegment(meta: SegmentMeta, names: string[]): Promise<Run> {
-    const bytes = await readFile(join(this.segDir, meta.file));
-    return decodeSegment(bytes, this._schema, names, meta.file);
+  /** The parsed footer and dictionaries of a segment file, read once per file. */
+  private handle(file: string): Promise<SegmentHandle> {
+    let h = this.handles.get(file);
+    if (!h) {
+      h = readFile(join(this.segDir, file)).then((bytes) => openSegment(bytes, file));
+      h.catch(() => this.handles.delete(file));
+      this.handles.set(file, h);
+    }
+    return h;
+  }
+
+  /** Reads columns of a segment: every row group, or only the listed ones. */
+  private async readSegment(meta: SegmentMeta, names: string[], groups?: number[]): Promise<Run> {
+    const h = await this.handle(meta.file);
+    const fh = await open(join(this.segDir, meta.file), 'r');
+    try {
+      const blocks = await readBlocks(fh, h, groups ?? h.blocks.map((_, i) => i));
+      return decodeBlocks(h, blocks, this._schema, names);
+    } finally {
+      await fh.close();
+    }
   }
 
   private async dropExpiredLocked(): Promise<number> {
@@ -235,7 +256,7 @@ export class RegionStore {
       const memRuns = [...this.frozen, this.mem].filter((m) => m.rows > 0).map((m) => this.sortedRun(m));
       return await scanSnapshot({
         schema: this._schema, segments, memRuns, cutoff: this.cutoff(),
-        readSegment: (meta, names) => this.readSegment(meta, names),
+        readSegment: (meta, names, groups) => this.readSegment(meta, names, groups),
       }, req);
     } finally {
       for (const s of segments) {

@@ -16,7 +16,8 @@ export interface ScanSnapshot {
   /** Sorted memtable runs, oldest first; all newer than every segment. */
   memRuns: Run[];
   cutoff: bigint | undefined;
-  readSegment(meta: SegmentMeta, names: string[]): Promise<Run>;
+  /** Reads columns of a segment: every row group, or only the listed ones. */
+  readSegment(meta: SegmentMeta, names: string[], groups?: number[]): Promise<Run>;
 }
 
 /** Columns a scan returns, in table order, and the ones it must read (tags for dedup, filter columns). */
@@ -67,14 +68,29 @@ export function mergeToRun(input: Run[], schema: TableSchema, names: string[]): 
   return mode === 'last_non_null' && runs.length > 1 ? collapseLastNonNull(run, schema.primaryKey, schema.timeIndex) : run;
 }
 
+/** Row groups of a segment whose stats may hold rows passing the filter (undefined: the segment has no groups). */
+export function groupsMayMatch(s: SegmentMeta, f: RowFilter, schema?: TableSchema): number[] | undefined {
+  if (!s.groups) return undefined;
+  const out: number[] = [];
+  s.groups.forEach((g, k) => {
+    const stats = { ...s, minTs: g.minTs, maxTs: g.maxTs, columns: { ...s.columns, ...g.tags } };
+    if (segmentMayMatch(stats, f, schema)) out.push(k);
+  });
+  return out;
+}
+
 export async function scanSnapshot(snap: ScanSnapshot, req: ScanRequest): Promise<RecordBatch[]> {
   const { schema } = snap;
   const { output, read } = scanColumns(schema, req);
   const f: RowFilter = { start: req.start, end: req.end, cutoff: snap.cutoff, tags: req.tagFilter };
   const segs = snap.segments.filter((s) => segmentMayMatch(s, f, schema));
-  const loaded = await Promise.all(segs.map((s) => snap.readSegment(s, s.deletes ? [...read, OP_COLUMN] : read)));
+  const loaded = await Promise.all(segs.map((s) => {
+    const groups = groupsMayMatch(s, f, schema);
+    if (groups && groups.length === 0) return null;
+    return snap.readSegment(s, s.deletes ? [...read, OP_COLUMN] : read, groups);
+  }));
   const runs: Run[] = [];
-  for (const run of [...loaded, ...snap.memRuns]) {
+  for (const run of [...loaded.filter((r): r is Run => r !== null), ...snap.memRuns]) {
     const keep = filterRun(run, schema.timeIndex, f);
     const names = run.cols.has(OP_COLUMN) ? [...read, OP_COLUMN] : read;
     if (keep === null) runs.push(run);

@@ -1,87 +1,170 @@
-// Reads a segment file into a run, decompressing only the buffers of the columns asked for.
+// Reads segment files: the footer and dictionaries once per file (a handle), then only the row groups and columns a
+// scan needs, decompressing and decoding them straight into one output array per column.
 import { Message, MessageHeader, MessageReader, RecordBatchFileReader, Type, type Field } from 'apache-arrow';
+import type { FileHandle } from 'node:fs/promises';
 import type { TableSchema } from '../core/index.ts';
 import { StorageError } from '../core/index.ts';
 import { decoderOf, registerCodecs } from './codec.ts';
-import { gatherRun, nullColumn, Ranges } from './run.ts';
 import { defaultColumn } from './defaults.ts';
+import { byteJoin, decodeDecimalStreams, decodeInt64 } from './encoding.ts';
+import { words } from './int64.ts';
+import { OP_COLUMN } from './ops.ts';
+import { allocTyped } from './run.ts';
 import type { ColumnData, Run } from './types.ts';
 
-type Header = { nodes: { length: number; nullCount: number }[]; buffers: { offset: number; length: number }[]; compression: { type: number } | null };
+type Header = { length: number; nodes: { length: number; nullCount: number }[]; buffers: { offset: number; length: number }[]; compression: { type: number } | null };
 
-/** The bytes of one body buffer, decompressed when the batch is compressed, 8-byte aligned for typed views. */
-function bodyBuffer(body: Uint8Array, h: Header, k: number): Uint8Array {
-  const { offset, length } = h.buffers[k]!;
-  let b = body.subarray(offset, offset + length);
-  if (h.compression && length > 0) {
-    const raw = new DataView(b.buffer, b.byteOffset, 8).getBigInt64(0, true);
-    b = raw === -1n ? b.subarray(8) : decoderOf(h.compression.type)(b.subarray(8));
-  }
-  return b.byteOffset % 8 === 0 ? b : b.slice();
+interface Block { offset: number; length: number }
+
+/** What a scan needs to know about a segment file, parsed once: fields, dictionaries, record batch positions. */
+export interface SegmentHandle {
+  file: string;
+  fields: Field[];
+  dicts: Map<number, string[]>;
+  blocks: Block[];
 }
 
-function unpackBits(bits: Uint8Array, n: number): Uint8Array {
-  const out = new Uint8Array(n);
-  for (let i = 0; i < n; i++) out[i] = (bits[i >> 3]! >> (i & 7)) & 1;
-  return out;
-}
-
-function decodeColumn(field: Field, body: Uint8Array, h: Header, f: number, dicts: Map<number, string[]>): ColumnData {
-  const n = h.nodes[f]!.length;
-  const valid = h.nodes[f]!.nullCount > 0 ? unpackBits(bodyBuffer(body, h, 2 * f), n) : null;
-  const data = bodyBuffer(body, h, 2 * f + 1);
-  const t = field.type;
-  switch (t.typeId) {
-    case Type.Float: return { type: 'float64', values: new Float64Array(data.buffer, data.byteOffset, n), valid };
-    case Type.Timestamp: return { type: 'timestamp', values: new BigInt64Array(data.buffer, data.byteOffset, n), valid };
-    case Type.Bool: return { type: 'boolean', values: unpackBits(data, n), valid };
-    case Type.Int:
-      if (t.bitWidth === 8) return { type: 'boolean', values: data.subarray(0, n), valid };
-      if (t.isSigned) return { type: 'int64', values: new BigInt64Array(data.buffer, data.byteOffset, n), valid };
-      return { type: 'uint64', values: new BigUint64Array(data.buffer, data.byteOffset, n), valid };
-    case Type.Dictionary:
-      return { type: 'string', values: new Int32Array(data.buffer, data.byteOffset, n), valid, dict: dicts.get(t.id) ?? [] };
-    default: throw new StorageError(`segment column ${field.name} has unsupported Arrow type ${String(t)}`);
-  }
-}
-
-/** Decodes `names` (table columns) from segment bytes; columns the file lacks come back all null. */
-export function decodeSegment(bytes: Uint8Array, schema: TableSchema, names: string[], file: string): Run {
+/** Parses the footer and dictionaries of a segment file held in memory. */
+export function openSegment(bytes: Uint8Array, file: string): SegmentHandle {
   registerCodecs();
   if (bytes.length < 12 || Buffer.from(bytes.subarray(0, 6)).toString('latin1') !== 'ARROW1') {
     throw new StorageError(`segment ${file} is not an Arrow IPC file`);
   }
-  // The JS file writer puts the schema only in the footer, so the file reader opens it (and decodes the
-  // dictionaries, which are small); record batches are then read straight from the stream part of the file.
-  const u8 = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const fileReader = RecordBatchFileReader.from(u8).open();
-  const arrowSchema = fileReader.schema;
+  const reader = RecordBatchFileReader.from(bytes).open();
   const dicts = new Map<number, string[]>();
-  for (const [id, vec] of fileReader.dictionaries) {
+  for (const [id, vec] of reader.dictionaries) {
     const strings: string[] = new Array(vec.length);
     for (let i = 0; i < vec.length; i++) strings[i] = vec.get(i) as string;
     dicts.set(Number(id), strings);
   }
-  const wanted = new Map<number, Field>();
-  arrowSchema.fields.forEach((f, i) => { if (names.includes(f.name)) wanted.set(i, f); });
-  const reader = new MessageReader(u8.subarray(8));
-  const batches: Run[] = [];
-  for (let msg: Message | null; (msg = reader.readMessage()); ) {
-    const body = reader.readMessageBody(msg.bodyLength);
-    if (msg.headerType !== MessageHeader.RecordBatch) continue;
-    const h = msg.header() as unknown as Header & { length: number };
-    const cols = new Map<string, ColumnData>();
-    for (const [i, f] of wanted) cols.set(f.name, decodeColumn(f, body, h, i, dicts));
-    batches.push({ rows: h.length, cols });
+  const footer = reader.footer!;
+  const blocks: Block[] = [];
+  for (let i = 0; i < footer.numRecordBatches; i++) {
+    const b = footer.getRecordBatch(i)!;
+    blocks.push({ offset: Number(b.offset), length: b.metaDataLength + Number(b.bodyLength) });
   }
-  const rows = batches.reduce((s, b) => s + b.rows, 0);
-  for (const b of batches) {
-    for (const name of names) {
-      if (!b.cols.has(name)) b.cols.set(name, defaultColumn(schema.columns.find((c) => c.name === name)!, b.rows));
+  return { file, fields: reader.schema.fields, dicts, blocks };
+}
+
+/** Reads the given record batches of a file: adjacent ones in one read. Returns each block's bytes. */
+export async function readBlocks(fh: FileHandle, h: SegmentHandle, groups: number[]): Promise<Uint8Array[]> {
+  const out: Uint8Array[] = [];
+  for (let k = 0; k < groups.length; ) {
+    let j = k;
+    while (j + 1 < groups.length && groups[j + 1] === groups[j]! + 1) j++;
+    const first = h.blocks[groups[k]!]!, last = h.blocks[groups[j]!]!;
+    const len = last.offset + last.length - first.offset;
+    const buf = Buffer.allocUnsafe(len);
+    const { bytesRead } = await fh.read(buf, 0, len, first.offset);
+    if (bytesRead < len) throw new StorageError(`segment ${h.file} is truncated: wanted ${len} bytes at ${first.offset}, got ${bytesRead}`);
+    for (let g = k; g <= j; g++) {
+      const b = h.blocks[groups[g]!]!;
+      out.push(buf.subarray(b.offset - first.offset, b.offset - first.offset + b.length));
     }
+    k = j + 1;
   }
-  if (batches.length === 1) return batches[0]!;
-  const r = new Ranges();
-  batches.forEach((b, k) => r.push(k, 0, b.rows));
-  return rows === 0 ? { rows: 0, cols: new Map(names.map((n) => [n, nullColumn(schema.columns.find((c) => c.name === n)!.type, 0)])) } : gatherRun(batches, r, names);
+  return out;
+}
+
+/** The bytes of one body buffer, decompressed when the batch is compressed. */
+function bodyBuffer(body: Uint8Array, h: Header, k: number): Uint8Array {
+  const { offset, length } = h.buffers[k]!;
+  const b = body.subarray(offset, offset + length);
+  if (!h.compression || length === 0) return b;
+  const raw = new DataView(b.buffer, b.byteOffset, 8).getBigInt64(0, true);
+  return raw === -1n ? b.subarray(8) : decoderOf(h.compression.type)(b.subarray(8));
+}
+
+function unpackBits(bits: Uint8Array, n: number, out: Uint8Array, at: number): void {
+  for (let i = 0; i < n; i++) out[at + i] = (bits[i >> 3]! >> (i & 7)) & 1;
+}
+
+/** How a file field maps to a run column. */
+interface Reader {
+  field: Field;
+  index: number;
+  type: ColumnData['type'];
+  /** 'decimal' | 'int1' | 'int2' (delta order) | 'raw' | 'bool' | 'dict' | 'op' */
+  how: string;
+  width: number;
+  scale: number;
+}
+
+function readerOf(field: Field, index: number, file: string): Reader {
+  const enc = field.metadata.get('eddy.encoding');
+  const t = field.type;
+  const width = t.typeId === Type.Int ? t.bitWidth / 8 : 0;
+  if (enc) {
+    const type = field.metadata.get('eddy.type') as ColumnData['type'];
+    const how = enc.startsWith('decimal') ? 'decimal' : enc.startsWith('delta2') ? 'int2' : 'int1';
+    return { field, index, type, how, width, scale: Number(field.metadata.get('eddy.scale') ?? 0) };
+  }
+  switch (t.typeId) {
+    case Type.Float: return { field, index, type: 'float64', how: 'raw', width: 8, scale: 0 };
+    case Type.Timestamp: return { field, index, type: 'timestamp', how: 'raw', width: 8, scale: 0 };
+    case Type.Bool: return { field, index, type: 'boolean', how: 'bool', width: 0, scale: 0 };
+    case Type.Dictionary: return { field, index, type: 'string', how: 'dict', width: 4, scale: 0 };
+    case Type.Int:
+      if (t.bitWidth === 8) return { field, index, type: 'boolean', how: 'op', width: 1, scale: 0 };
+      return { field, index, type: t.isSigned ? 'int64' : 'uint64', how: 'raw', width: 8, scale: 0 };
+    default: throw new StorageError(`segment ${file} column ${field.name} has unsupported Arrow type ${String(t)}`);
+  }
+}
+
+let zzScratch = new Int32Array(0);
+
+function decodeInto(r: Reader, data: Uint8Array, n: number, out: ColumnData, at: number): void {
+  const v = out.values;
+  switch (r.how) {
+    case 'decimal': case 'int1': case 'int2': {
+      if (zzScratch.length < 2 * n) zzScratch = new Int32Array(2 * n);
+      if (r.how === 'decimal') { decodeDecimalStreams(data, n, r.width, r.scale, v as Float64Array, at, zzScratch); return; }
+      byteJoin(data, n, r.width, zzScratch);
+      decodeInt64(zzScratch, n, r.how === 'int2' ? 2 : 1, words(v as BigInt64Array), at);
+      return;
+    }
+    case 'bool': unpackBits(data, n, v as Uint8Array, at); return;
+    default: new Uint8Array(v.buffer, v.byteOffset + at * r.width, n * r.width).set(data.subarray(0, n * r.width));
+  }
+}
+
+/** Decodes `names` (table columns, and OP_COLUMN when the file has it) from record batch blocks of one file. */
+export function decodeBlocks(h: SegmentHandle, blocks: Uint8Array[], schema: TableSchema, names: string[]): Run {
+  const msgs: { header: Header; body: Uint8Array }[] = [];
+  for (const b of blocks) {
+    const reader = new MessageReader(b);
+    const msg: Message | null = reader.readMessage();
+    if (!msg || msg.headerType !== MessageHeader.RecordBatch) throw new StorageError(`segment ${h.file}: expected a record batch`);
+    msgs.push({ header: msg.header() as unknown as Header, body: reader.readMessageBody(msg.bodyLength) });
+  }
+  const rows = msgs.reduce((s, m) => s + m.header.length, 0);
+  const cols = new Map<string, ColumnData>();
+  for (const name of names) {
+    const index = h.fields.findIndex((f) => f.name === name);
+    if (index < 0) {
+      if (name !== OP_COLUMN) cols.set(name, defaultColumn(schema.columns.find((c) => c.name === name)!, rows));
+      continue;
+    }
+    const r = readerOf(h.fields[index]!, index, h.file);
+    const out: ColumnData = { type: r.type, values: r.how === 'op' ? new Uint8Array(rows) : allocTyped(r.type, rows), valid: null };
+    if (r.how === 'dict') out.dict = h.dicts.get((r.field.type as { id: number }).id) ?? [];
+    let at = 0;
+    for (const { header, body } of msgs) {
+      const n = header.nodes[index]!.length;
+      if (header.nodes[index]!.nullCount > 0) {
+        out.valid ??= new Uint8Array(rows).fill(1);
+        unpackBits(bodyBuffer(body, header, 2 * index), n, out.valid, at);
+      }
+      decodeInto(r, bodyBuffer(body, header, 2 * index + 1), n, out, at);
+      at += n;
+    }
+    cols.set(name, out);
+  }
+  return { rows, cols };
+}
+
+/** Decodes `names` from a whole segment file in memory (every row group). */
+export function decodeSegment(bytes: Uint8Array, schema: TableSchema, names: string[], file: string): Run {
+  const h = openSegment(bytes, file);
+  return decodeBlocks(h, h.blocks.map((b) => bytes.subarray(b.offset, b.offset + b.length)), schema, names);
 }

@@ -27,6 +27,8 @@ export interface RegionStoreOptions {
   compactLevel?: number;
   /** Compaction time window in milliseconds; 1 day by default. */
   compactionWindowMs?: number;
+  /** Rows per row group (Arrow record batch) of a segment; 65,536 by default. */
+  rowGroupRows?: number;
   /** Segments larger than this are not merged again; 256 MiB by default. */
   compactionMaxBytes?: number;
 }
@@ -36,6 +38,14 @@ export interface ColumnStats {
   min: number | string | null;
   max: number | string | null;
   nulls: number;
+}
+
+/** One row group (record batch) of a segment: its rows, time range and tag min/max, for pruning inside a segment. */
+export interface RowGroupMeta {
+  rows: number;
+  minTs: string;
+  maxTs: string;
+  tags: Record<string, ColumnStats>;
 }
 
 /** One segment file as the manifest records it. Timestamps are decimal nanosecond strings so the manifest stays JSON. */
@@ -50,6 +60,8 @@ export interface SegmentMeta {
   maxSeq: number;
   schemaVersion: number;
   columns: Record<string, ColumnStats>;
+  /** Row groups in file order; absent in segments written as a single record batch by older builds. */
+  groups?: RowGroupMeta[];
   /** Rows that are tombstones or replace marks (ops.ts), absent when none: they hide older rows of their key. */
   deletes?: number;
   createdAt: number;

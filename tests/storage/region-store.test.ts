@@ -45,7 +45,7 @@ describe('RegionStore', () => {
     expect(after).toEqual(sortRows(rows.map((r) => ({ ...r, ts: BigInt(r.ts as bigint) }))));
   });
 
-  it('writes segments Arrow itself reads: ZSTD body compression, dictionary tags, nanosecond time', async () => {
+  it('writes segments Arrow itself reads: ZSTD body compression, dictionary tags, encodings named in field metadata', async () => {
     const { store, dir } = await openStore(cpuSchema());
     store.apply(batchOf(cpuSchema(), [{ host: 'a', region: 'eu', usage_user: 1, ts: 10n }]), 1);
     await store.flush();
@@ -54,7 +54,11 @@ describe('RegionStore', () => {
     const table = tableFromIPC(await readFile(join(dir, 'segments', files[0]!)));
     expect(table.numRows).toBe(1);
     expect(String(table.schema.fields.find((f) => f.name === 'host')!.type)).toBe('Dictionary<Int32, Utf8>');
-    expect(String(table.schema.fields.find((f) => f.name === 'ts')!.type)).toBe('Timestamp<NANOSECOND>');
+    const ts = table.schema.fields.find((f) => f.name === 'ts')!;
+    expect(String(ts.type)).toBe('Uint8');
+    expect(Object.fromEntries(ts.metadata)).toMatchObject({ 'eddy.type': 'timestamp', 'eddy.encoding': 'delta2-zigzag-bytesplit' });
+    const user = table.schema.fields.find((f) => f.name === 'usage_user')!;
+    expect(Object.fromEntries(user.metadata)).toMatchObject({ 'eddy.type': 'float64', 'eddy.encoding': 'decimal-delta-zigzag-bytesplit', 'eddy.scale': '0' });
     expect(table.getChild('host')!.get(0)).toBe('a');
   });
 
