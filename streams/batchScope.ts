@@ -54,6 +54,23 @@ export function rowKeys(batch: WriteBatch): string[] {
   const tags = batch.columns.filter((c) => c.semantic === 'tag').sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const ts = timeColumn(batch).values as BigInt64Array;
   const out = new Array<string>(batch.rows);
+  const only = tags.length === 1 ? tags[0]! : null;
+  if (only && only.dict) {
+    // One dictionary tag (the common line-protocol shape): build each distinct prefix once.
+    const codes = only.values as Int32Array;
+    const prefix: (string | undefined)[] = new Array(only.dict.length);
+    for (let i = 0; i < batch.rows; i++) {
+      if (only.valid !== null && only.valid[i] === 0) { out[i] = String(ts[i]!); continue; }
+      const code = codes[i]!;
+      let p = prefix[code];
+      if (p === undefined) {
+        const v = only.dict[code];
+        p = prefix[code] = v === null || v === undefined ? '' : only.name + '=' + v + '\u0000';
+      }
+      out[i] = p + ts[i]!;
+    }
+    return out;
+  }
   for (let i = 0; i < batch.rows; i++) {
     let k = '';
     for (const c of tags) {

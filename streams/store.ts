@@ -21,13 +21,19 @@ export class FlowStore {
 
   constructor(readonly plan: FlowPlan) {}
 
+  /** Consecutive rows mostly fall in the same window: skip the bigint-keyed Map lookup for them. */
+  private last: WindowState | null = null;
+
   private window(start: bigint): WindowState {
+    const l = this.last;
+    if (l !== null && (l.start === start || (l.start === null && start === GLOBAL_WINDOW)) && this.windows.get(start) === l) return l;
     let w = this.windows.get(start);
     if (!w) {
       const global = start === GLOBAL_WINDOW;
       w = { start: global ? null : start, end: global ? null : start + this.plan.window!.sizeNs, cells: new Map(), rows: new Map() };
       this.windows.set(start, w);
     }
+    this.last = w;
     return w;
   }
 

@@ -81,6 +81,19 @@ describe('createFlow', () => {
     expect(out.flatMap((e) => e.rows).some((r) => r.final)).toBe(true);
   });
 
+  it('dictionary-coded and plain tag columns identify the same row (overwrite, not a second row)', () => {
+    const { flow, out } = collect();
+    const plain = batchOf('t', [{ host: 'a', v: 1, ts: 0n }], { tags: ['host'] });
+    const dict = batchOf('t', [{ host: 'a', v: 5, ts: 0n }], { tags: ['host'] });
+    const host = dict.columns.find((c) => c.name === 'host')!;
+    host.values = Int32Array.from([1]);
+    host.dict = ['z', 'a'];
+    flow.push(plain);
+    flow.push(dict);
+    flow.flush();
+    expect(out.at(-1)!.rows[0]!.values).toMatchObject({ host: 'a', s: 5, c: 1 });
+  });
+
   it('turns rows into a sink batch', () => {
     const { flow, out } = collect();
     flow.push(batchOf('t', [{ host: 'a', v: 1, ts: 0n }, { host: 'b', v: 2, ts: 0n }], { tags: ['host'] }));
