@@ -1,10 +1,12 @@
-// The `eddy` command: start a node, or read a table back over NATS.
+// The `eddy` command: start a node, run a local cluster, or read a table back over NATS.
 import { parseConfig } from './config.ts';
 import { EddyNode } from './node.ts';
 import { readTable } from './tools/read.ts';
+import { clusterCommand } from './tools/cluster.ts';
 
 const USAGE = `usage:
-  eddy start [--data DIR] [--http HOST:PORT] [--nats URL | --nats-port N]
+  eddy start [--data DIR] [--http HOST:PORT] [--nats URL | --nats-port N] [--role all|meta,datanode,frontend,flownode] [--node-id ID]
+  eddy cluster [--nodes 3] [--data DIR] [--http-port 4000]   (local NATS cluster + nodes, in the foreground)
   eddy read --table NAME [--db DB] [--nats URL] [--start NS] [--end NS] [--limit N]
 
 Every start flag can also be set as an environment variable EDDY_<NAME> (EDDY_DATA, EDDY_HTTP, EDDY_NATS, EDDY_NATS_PORT).`;
@@ -48,6 +50,8 @@ export async function main(argv: string[]): Promise<void> {
       return start(rest);
     case 'read':
       return readTable(rest);
+    case 'cluster':
+      return clusterCommand(rest);
     case undefined:
     case 'help':
     case '--help':

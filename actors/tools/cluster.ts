@@ -1,0 +1,219 @@
+// `eddy cluster`: a local cluster in the foreground: N clustered nats-servers with JetStream and N EddyDB nodes, stopped together on SIGINT/SIGTERM.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+import { connect } from '@nats-io/transport-node';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { findNatsServer, waitForPort } from '../runtime/embedded_nats.ts';
+import { parseRoles } from '../config.ts';
+
+export interface LocalClusterOptions {
+  nodes: number;
+  data: string;
+  httpPort: number;
+  /** Roles of each node, in order; the last entry repeats for further nodes. */
+  roles: string[];
+  log: (m: string) => void;
+}
+
+/**
+ * Until writes and queries follow the region routes, exactly one node may host regions (two copies of a
+ * region would both append to its WAL). So node 0 is the datanode for now; every node serves HTTP.
+ */
+export const DEFAULT_ROLES = ['meta,datanode,frontend', 'meta,frontend,flownode', 'frontend,flownode'];
+
+interface Child {
+  name: string;
+  proc: ChildProcess;
+  exited: Promise<void>;
+}
+
+export interface ClusterManifest {
+  nats: { name: string; url: string; routePort: number; monitorPort: number; pid: number }[];
+  nodes: { id: string; roles: string; http: string; nats: string; pid: number }[];
+}
+
+/** A TCP port that nothing listens on right now. */
+export async function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const s = createServer();
+    s.once('error', rej);
+    s.listen(0, '127.0.0.1', () => {
+      const p = (s.address() as { port: number }).port;
+      s.close(() => res(p));
+    });
+  });
+}
+
+const ROOT = resolve(new URL('../..', import.meta.url).pathname);
+
+export class LocalCluster {
+  private readonly children: Child[] = [];
+  private stopping = false;
+  manifest: ClusterManifest = { nats: [], nodes: [] };
+
+  constructor(private readonly o: LocalClusterOptions) {}
+
+  private spawnChild(name: string, cmd: string, args: string[], onLine: (l: string) => void): Child {
+    const proc = spawn(cmd, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const feed = (d: Buffer) => d.toString().split('\n').filter(Boolean).forEach(onLine);
+    proc.stdout!.on('data', feed);
+    proc.stderr!.on('data', feed);
+    const exited = new Promise<void>((r) =>
+      proc.once('exit', (code, sig) => {
+        if (!this.stopping) this.o.log(`${name} exited unexpectedly (${code ?? sig})`);
+        r();
+      }),
+    );
+    const child = { name, proc, exited };
+    this.children.push(child);
+    return child;
+  }
+
+  async start(): Promise<ClusterManifest> {
+    const { nodes, data } = this.o;
+    const bin = findNatsServer();
+    mkdirSync(data, { recursive: true });
+    const ports = [];
+    for (let i = 0; i < nodes; i++) ports.push({ client: await freePort(), route: await freePort(), monitor: await freePort() });
+    const routes = ports.map((p) => `nats://127.0.0.1:${p.route}`);
+    for (let i = 0; i < nodes; i++) {
+      const dir = join(data, `nats-${i}`);
+      mkdirSync(join(dir, 'store'), { recursive: true });
+      const conf = join(dir, 'nats-server.conf');
+      writeFileSync(conf, [
+        `server_name: "eddy-nats-${i}"`,
+        `host: "127.0.0.1"`,
+        `port: ${ports[i]!.client}`,
+        `http: "127.0.0.1:${ports[i]!.monitor}"`,
+        `max_payload: ${8 * 1024 * 1024}`,
+        `max_pending: ${256 * 1024 * 1024}`,
+        `jetstream { store_dir: "${join(dir, 'store')}", max_memory_store: ${256 * 1024 * 1024} }`,
+        `cluster {`,
+        `  name: "eddy-local"`,
+        `  listen: "127.0.0.1:${ports[i]!.route}"`,
+        `  routes: [ ${routes.join(', ')} ]`,
+        `}`,
+        '',
+      ].join('\n'));
+      const c = this.spawnChild(`nats-${i}`, bin, ['-c', conf], (l) => {
+        // Routes to servers not started yet are refused at first: expected while the cluster forms.
+        if (/\[(ERR|FTL)\]/.test(l) && !/Error trying to connect to route \(attempt [1-9]\)/.test(l)) this.o.log(`[nats-${i}] ${l}`);
+      });
+      this.manifest.nats.push({ name: `eddy-nats-${i}`, url: `nats://127.0.0.1:${ports[i]!.client}`, routePort: ports[i]!.route, monitorPort: ports[i]!.monitor, pid: c.proc.pid! });
+    }
+    for (const p of ports) await waitForPort('127.0.0.1', p.client, 20_000);
+    await this.waitForJetStream(this.manifest.nats.map((n) => n.url));
+    this.o.log(`nats cluster of ${nodes} formed, JetStream ready`);
+
+    const ready: Promise<void>[] = [];
+    for (let i = 0; i < nodes; i++) {
+      const roles = this.o.roles[Math.min(i, this.o.roles.length - 1)]!;
+      parseRoles(roles);
+      const id = `eddy-${i}`;
+      const http = `127.0.0.1:${this.o.httpPort + i}`;
+      const nats = this.manifest.nats[i]!.url;
+      let resolveReady!: () => void;
+      ready.push(new Promise<void>((r) => (resolveReady = r)));
+      const args = ['actors/bin/eddy.mjs', 'start', '--role', roles, '--node-id', id, '--data', join(data, id), '--http', http, '--nats', nats];
+      const c = this.spawnChild(id, process.execPath, args, (l) => {
+        this.o.log(`[${id}] ${l.replace(/^\S+ eddy: /, '')}`);
+        if (/eddy: ready$/.test(l)) resolveReady();
+      });
+      this.manifest.nodes.push({ id, roles, http, nats, pid: c.proc.pid! });
+      // A node that dies during start-up fails the launch.
+      ready[i] = Promise.race([ready[i]!, c.exited.then(() => { throw new Error(`${id} exited during start-up`); })]);
+    }
+    await Promise.all(ready);
+    writeFileSync(join(data, 'cluster.json'), JSON.stringify(this.manifest, null, 2));
+    return this.manifest;
+  }
+
+  /** JetStream in a cluster answers once its meta group has a leader. */
+  private async waitForJetStream(urls: string[]): Promise<void> {
+    const nc = await connect({ servers: urls, maxReconnectAttempts: -1 });
+    try {
+      const deadline = Date.now() + 30_000;
+      for (;;) {
+        try {
+          const jsm = await jetstreamManager(nc, { timeout: 2000 });
+          await jsm.getAccountInfo();
+          return;
+        } catch (e) {
+          if (Date.now() > deadline) throw new Error(`JetStream did not become ready in the nats cluster: ${(e as Error).message}`);
+          await new Promise((r) => setTimeout(r, 250));
+        }
+      }
+    } finally {
+      await nc.close();
+    }
+  }
+
+  /** Stops the EddyDB nodes first (they flush and leave the cluster), then the nats-servers; SIGKILL after a grace period. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    const halt = async (cs: Child[], graceMs: number) => {
+      await Promise.all(cs.map(async (c) => {
+        if (c.proc.exitCode !== null || c.proc.signalCode !== null) return;
+        c.proc.kill('SIGTERM');
+        const t = setTimeout(() => c.proc.kill('SIGKILL'), graceMs);
+        await c.exited;
+        clearTimeout(t);
+      }));
+    };
+    await halt(this.children.filter((c) => c.name.startsWith('eddy-')), 60_000);
+    await halt(this.children.filter((c) => c.name.startsWith('nats-')), 10_000);
+  }
+}
+
+const USAGE = 'usage: eddy cluster [--nodes N] [--data DIR] [--http-port P] [--roles "r1,r2;r1;..."]';
+
+function parseArgs(argv: string[]): LocalClusterOptions {
+  const o: LocalClusterOptions = { nodes: 3, data: './data-cluster', httpPort: 4000, roles: DEFAULT_ROLES, log: () => {} };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const eq = a.indexOf('=');
+    const name = eq > 0 ? a.slice(0, eq) : a;
+    const value = () => (eq > 0 ? a.slice(eq + 1) : argv[++i] ?? '');
+    switch (name) {
+      case '--nodes': o.nodes = Number(value()); break;
+      case '--data': o.data = value(); break;
+      case '--http-port': o.httpPort = Number(value()); break;
+      case '--roles': o.roles = value().split(';').map((r) => r.trim()).filter(Boolean); break;
+      default: throw new Error(`unknown flag ${name}\n${USAGE}`);
+    }
+  }
+  if (!Number.isInteger(o.nodes) || o.nodes < 1 || o.nodes > 9) throw new Error(`--nodes: ${o.nodes} is not a number from 1 to 9`);
+  if (!Number.isInteger(o.httpPort) || o.httpPort < 1 || o.httpPort + o.nodes > 65536) throw new Error(`--http-port: ${o.httpPort} is not a port`);
+  if (o.roles.length === 0) throw new Error('--roles: name the roles of at least one node');
+  for (const r of o.roles) parseRoles(r);
+  o.data = resolve(o.data);
+  return o;
+}
+
+/** The `eddy cluster` command: runs until SIGINT/SIGTERM, then stops every process it started. */
+export async function clusterCommand(argv: string[]): Promise<void> {
+  const opts = parseArgs(argv);
+  const log = (m: string) => process.stderr.write(`${new Date().toISOString()} cluster: ${m}\n`);
+  const cluster = new LocalCluster({ ...opts, log });
+  let stopping: Promise<void> | null = null;
+  const shutdown = (sig: string, code: number) => {
+    if (stopping) return;
+    log(`${sig}: stopping`);
+    stopping = cluster.stop().then(() => {
+      log('stopped');
+      process.exit(code);
+    });
+  };
+  process.on('SIGINT', () => shutdown('SIGINT', 0));
+  process.on('SIGTERM', () => shutdown('SIGTERM', 0));
+  try {
+    const m = await cluster.start();
+    for (const n of m.nodes) log(`${n.id} (${n.roles}) http://${n.http} on ${n.nats}`);
+    log(`ready: ${m.nodes.length} nodes, manifest in ${join(opts.data, 'cluster.json')}`);
+  } catch (e) {
+    log(`failed to start: ${(e as Error).message}`);
+    shutdown('start-up failure', 1);
+  }
+}
