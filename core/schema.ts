@@ -48,6 +48,14 @@ export interface ColumnSchema {
   defaultValue?: string | number | boolean | null;
   /** DEFAULT CURRENT_TIMESTAMP() and similar. */
   defaultExpr?: string;
+  /** Secondary indexes declared on the column (INVERTED / FULLTEXT / SKIPPING INDEX) with their options. */
+  indexes?: ColumnIndexes;
+}
+
+export interface ColumnIndexes {
+  inverted?: boolean;
+  fulltext?: Record<string, string>;
+  skipping?: Record<string, string>;
 }
 
 export interface TableOptions {

@@ -35,4 +35,8 @@ export interface QueryContext {
   /** Delete rows by key (tags + time index); optional. */
   delete?(db: string, batch: WriteBatch): Promise<number>;
   useDatabase?(db: string): void;
+  /** Where each region lives, by region id, for information_schema.region_peers; optional. */
+  regionPeers?(): Promise<Map<string, RegionPeer>>;
 }
+
+export interface RegionPeer { peerId: number; peerAddr: string; isLeader: boolean; status: string; downSeconds?: number | null }

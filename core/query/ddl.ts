@@ -7,6 +7,8 @@ import { sqlTypeToDt } from './eval.ts';
 import { PlanError } from './rel.ts';
 import { TS_TYPES } from './vector.ts';
 import { fnName } from './walk.ts';
+import { isPhysical, orderLogical, physicalOf } from './metric.ts';
+import { setIndex, unsetIndex } from './indexes.ts';
 
 export function tableName(name: ObjectName, ctx: QueryContext): { db: string; table: string } {
   const p = name.map((x) => x.value);
@@ -53,7 +55,9 @@ export function buildColumn(def: ColumnDef, semantic: ColumnSchema['semantic']):
   if (t.unit) col.unit = t.unit;
   if (t.sqlType) col.sqlType = t.sqlType;
   Object.assign(col, defaultOf(def.default));
-  return col;
+  let out = col;
+  for (const ix of def.indexes ?? []) out = setIndex(out, ix.kind, ix.options);
+  return out;
 }
 
 export function applyOptions(opts: Options, into: TableSchema['options'], pos: CreateTable['pos']): void {
@@ -100,6 +104,13 @@ export async function alterTable(s: AlterTable, ctx: QueryContext): Promise<void
   const { db, table } = tableName(s.table, ctx);
   const cur = await ctx.getTable(db, table);
   if (!cur) throw new EddyError(StatusCode.TableNotFound, `Table not found: ${db}.${table}`);
+  const logical = physicalOf(cur) !== undefined;
+  if (isPhysical(cur) && s.actions.some((a) => a.kind !== 'set_options' && a.kind !== 'unset_options')) {
+    throw new EddyError(StatusCode.Unsupported, `Alter request to physical region is forbidden`);
+  }
+  if (logical && s.actions.some((a) => a.kind !== 'add_column')) {
+    throw new EddyError(StatusCode.InvalidArguments, 'Alter logical tables invalid arguments: Only support add columns operation');
+  }
   await ctx.alterTable(db, table, (old) => {
     let sch: TableSchema = { ...old, columns: [...old.columns], primaryKey: [...old.primaryKey], options: { ...old.options, extra: { ...old.options.extra } }, version: old.version + 1 };
     for (const a of s.actions) {
@@ -169,10 +180,12 @@ export async function alterTable(s: AlterTable, ctx: QueryContext): Promise<void
             if (sch.options.extra) delete sch.options.extra[k];
           }
           break;
-        case 'set_index': case 'unset_index': find(a.name.value); break;
+        case 'set_index': { const i = find(a.name.value); sch.columns[i] = setIndex(sch.columns[i]!, a.index, a.options); break; }
+        case 'unset_index': { const i = find(a.name.value); sch.columns[i] = unsetIndex(sch.columns[i]!, a.index); break; }
         default: throw new PlanError(`ALTER TABLE ${a.kind} is not supported`, s.pos, StatusCode.Unsupported);
       }
     }
+    if (logical) sch.columns = orderLogical(sch.columns);
     return sch;
   });
 }

@@ -6,12 +6,15 @@ import { runQuery } from './select.ts';
 import { tableName } from './ddl.ts';
 import { buildBatch } from './insert.ts';
 import { getValue } from './vector.ts';
+import { isPhysical } from './metric.ts';
 
 export async function runDelete(s: Delete, st: QState): Promise<number> {
   const ctx = st.env.qctx;
   const { db, table } = tableName(s.table, ctx);
   const schema = await ctx.getTable(db, table);
   if (!schema) throw new EddyError(StatusCode.TableNotFound, `Table not found: greptime.${db}.${table}`);
+  // GreptimeDB accepts DELETE on a physical metric table and deletes nothing
+  if (isPhysical(schema)) return 0;
   if (schema.options.appendMode) throw new EddyError(StatusCode.InvalidArguments, 'Invalid request to region, reason: DELETE is not allowed under append mode');
   if (!ctx.delete) throw new EddyError(StatusCode.Unsupported, 'DELETE is not supported by this node');
   const keys = [...schema.primaryKey, schema.timeIndex];

@@ -16,6 +16,8 @@ import { runInsert } from './insert.ts';
 import { describeTable, runShow, stringRel } from './show.ts';
 import { runDelete } from './delete.ts';
 import { runExplain } from './explain.ts';
+import { PHYSICAL_KEY, isPhysical, logicalTables, physicalOf, prepareLogical } from './metric.ts';
+import type { TableSchema } from '../index.ts';
 
 export async function executeSql(ctx: QueryContext, text: string): Promise<QueryOutput[]> {
   const stmts = parseSql(text);
@@ -61,7 +63,12 @@ export async function executeStatement(ctx: QueryContext, s: Statement): Promise
         await ctx.createTable({ ...rest, db, name: table, version: 0, createdAt: ctx.now() }, s.ifNotExists);
         return affected(0);
       }
-      await ctx.createTable(buildSchema(s, ctx), s.ifNotExists);
+      let draft = buildSchema(s, ctx);
+      if (s.engine?.toLowerCase() === 'metric' || physicalOf(draft as TableSchema) !== undefined) {
+        if (physicalOf(draft as TableSchema) !== undefined) draft = await prepareLogical(draft, ctx);
+        else if (!isPhysical(draft as TableSchema)) (draft.options.extra ??= {})[PHYSICAL_KEY] = '';
+      }
+      await ctx.createTable(draft, s.ifNotExists);
       return affected(0);
     }
     case 'drop': {
@@ -70,6 +77,9 @@ export async function executeStatement(ctx: QueryContext, s: Statement): Promise
           const { db, table } = tableName(n, ctx);
           const t = await ctx.getTable(db, table);
           if (!t) { if (s.ifExists) continue; throw new EddyError(StatusCode.TableNotFound, `Table not found: greptime.${db}.${table}`); }
+          if (isPhysical(t) && (await logicalTables(ctx, db, table)).length) {
+            throw new EddyError(StatusCode.InvalidArguments, 'Physical region is busy, there are still some logical regions using it');
+          }
           await ctx.dropTable(db, table, s.ifExists);
         } else if (s.object === 'DATABASE') {
           const name = n.map((p) => p.value).join('.');

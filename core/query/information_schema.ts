@@ -2,9 +2,11 @@
 import type { QueryContext } from './context.ts';
 import type { Rel } from './rel.ts';
 import { fromValues } from './vector.ts';
-import { sqlTypeName } from '../index.ts';
+import { regionIdOf, sqlTypeName } from '../index.ts';
+import { indexRows } from './indexes.ts';
+import { engineOf } from './metric.ts';
 
-export const INFORMATION_SCHEMA_TABLES = ['build_info', 'columns', 'engines', 'schemata', 'tables'];
+export const INFORMATION_SCHEMA_TABLES = ['build_info', 'columns', 'engines', 'region_peers', 'schemata', 'statistics', 'tables'];
 
 function rel(names: string[], types: string[], rows: unknown[][]): Rel {
   return {
@@ -29,7 +31,7 @@ export async function informationSchema(name: string, ctx: QueryContext): Promis
         }
         for (const t of (await ctx.listTables(d)).sort()) {
           const s = await ctx.getTable(d, t);
-          rows.push(['greptime', d, t, 'BASE TABLE', s?.id ?? null, 'mito']);
+          rows.push(['greptime', d, t, 'BASE TABLE', s?.id ?? null, s ? engineOf(s) : 'mito']);
         }
       }
       return rel(['table_catalog', 'table_schema', 'table_name', 'table_type', 'table_id', 'engine'], ['String', 'String', 'String', 'String', 'UInt32', 'String'], rows);
@@ -49,6 +51,37 @@ export async function informationSchema(name: string, ctx: QueryContext): Promis
       }
       return rel(['table_catalog', 'table_schema', 'table_name', 'column_name', 'ordinal_position', 'data_type', 'semantic_type', 'column_default', 'is_nullable', 'column_type', 'column_key'],
         ['String', 'String', 'String', 'String', 'Int64', 'String', 'String', 'String', 'String', 'String', 'String'], rows);
+    }
+    case 'statistics': {
+      const rows: unknown[][] = [];
+      for (const d of dbs) {
+        if (d === 'information_schema') continue;
+        for (const t of (await ctx.listTables(d)).sort()) {
+          const s = await ctx.getTable(d, t);
+          if (!s) continue;
+          for (const r of indexRows(s)) rows.push(['greptime', d, t, r.nonUnique, d, r.key, r.seq, r.column, 'A', null, null, null, r.nullable ? 'YES' : '', r.type, '', '', 'YES', null, r.greptimeType]);
+        }
+      }
+      return rel(['table_catalog', 'table_schema', 'table_name', 'non_unique', 'index_schema', 'index_name', 'seq_in_index', 'column_name', 'collation', 'cardinality', 'sub_part', 'packed', 'nullable', 'index_type', 'comment', 'index_comment', 'is_visible', 'expression', 'greptime_index_type'],
+        ['String', 'String', 'String', 'Int64', 'String', 'String', 'Int64', 'String', 'String', 'Int64', 'Int64', 'String', 'String', 'String', 'String', 'String', 'String', 'String', 'String'], rows);
+    }
+    case 'region_peers': {
+      const rows: unknown[][] = [];
+      const peers = ctx.regionPeers ? await ctx.regionPeers() : null;
+      for (const d of dbs) {
+        if (d === 'information_schema') continue;
+        for (const t of (await ctx.listTables(d)).sort()) {
+          const s = await ctx.getTable(d, t);
+          if (!s) continue;
+          for (let n = 0; n < s.regions; n++) {
+            const id = regionIdOf(s.id, n);
+            const p = peers?.get(id);
+            rows.push(['greptime', d, t, id, p?.peerId ?? 0, p?.peerAddr ?? '', p ? (p.isLeader ? 'Yes' : 'No') : 'Yes', p?.status ?? 'ALIVE', p?.downSeconds ?? null]);
+          }
+        }
+      }
+      return rel(['table_catalog', 'table_schema', 'table_name', 'region_id', 'peer_id', 'peer_addr', 'is_leader', 'status', 'down_seconds'],
+        ['String', 'String', 'String', 'UInt64', 'UInt64', 'String', 'String', 'String', 'Int64'], rows);
     }
     case 'engines':
       return rel(['engine', 'support', 'comment', 'transactions', 'xa', 'savepoints'], ['String', 'String', 'String', 'String', 'String', 'String'],

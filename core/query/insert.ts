@@ -8,6 +8,7 @@ import { castTo, evalExpr } from './eval.ts';
 import { relNamer } from './names.ts';
 import { PlanError, emptyRel } from './rel.ts';
 import { columnDt } from './scan.ts';
+import { isPhysical } from './metric.ts';
 import type { QState } from './select.ts';
 import { runQuery } from './select.ts';
 import { tableName } from './ddl.ts';
@@ -108,6 +109,7 @@ export async function runInsert(s: Insert, st: QState): Promise<number> {
   const { db, table } = tableName(s.table, ctx);
   const schema = await ctx.getTable(db, table);
   if (!schema) throw new EddyError(StatusCode.TableNotFound, `Table not found: greptime.${db}.${table}`);
+  if (isPhysical(schema)) throw new EddyError(StatusCode.Unsupported, `Write request to physical region is forbidden: ${db}.${table} is a physical metric table`);
   const targets = s.columns.length ? s.columns.map((c) => {
     const col = schema.columns.find((x) => x.name === c.value) ?? (c.quote === undefined ? schema.columns.find((x) => x.name.toLowerCase() === c.value) : undefined);
     if (!col) throw new PlanError(`Column ${c.value} not found in table ${table}`, c.pos, StatusCode.TableColumnNotFound);

@@ -11,6 +11,8 @@ import { takeRel } from './rel.ts';
 import { fromValues } from './vector.ts';
 import { tableName } from './ddl.ts';
 import { INFORMATION_SCHEMA_TABLES } from './information_schema.ts';
+import { engineOf, isPhysical, physicalColumns } from './metric.ts';
+import { indexClauses, indexRows } from './indexes.ts';
 
 export function stringRel(names: string[], rows: (string | number | null)[][], types?: string[]): Rel {
   return {
@@ -56,7 +58,8 @@ async function needTable(ctx: QueryContext, db: string, table: string): Promise<
 export async function describeTable(s: Describe, ctx: QueryContext): Promise<Rel> {
   const { db, table } = tableName(s.table, ctx);
   const t = await needTable(ctx, db, table);
-  return stringRel(['Column', 'Type', 'Key', 'Null', 'Default', 'Semantic Type'], t.columns.map((c) => [
+  const columns = isPhysical(t) ? await physicalColumns(t, ctx) : t.columns;
+  return stringRel(['Column', 'Type', 'Key', 'Null', 'Default', 'Semantic Type'], columns.map((c) => [
     c.name, typeName(c), c.semantic === 'field' ? '' : 'PRI', c.nullable ? 'YES' : 'NO', defaultText(c), c.semantic.toUpperCase(),
   ]));
 }
@@ -73,11 +76,11 @@ export function showCreateTable(t: TableSchema): string {
     let l = `  "${c.name}" ${SQL_TYPE[typeName(c)] ?? typeName(c).toUpperCase()} ${c.nullable ? 'NULL' : 'NOT NULL'}`;
     if (c.defaultExpr !== undefined) l += ` DEFAULT ${c.defaultExpr}`;
     else if (c.defaultValue !== undefined) l += ` DEFAULT ${typeof c.defaultValue === 'string' ? `'${c.defaultValue}'` : String(c.defaultValue)}`;
-    lines.push(l);
+    lines.push(l + indexClauses(c));
   }
   lines.push(`  TIME INDEX ("${t.timeIndex}")`);
   if (t.primaryKey.length) lines.push(`  PRIMARY KEY (${t.primaryKey.map((k) => `"${k}"`).join(', ')})`);
-  let s = `CREATE TABLE IF NOT EXISTS "${t.name}" (\n${lines.join(',\n')}\n)\n\nENGINE=mito\n`;
+  let s = `CREATE TABLE IF NOT EXISTS "${t.name}" (\n${lines.join(',\n')}\n)\n\nENGINE=${engineOf(t)}\n`;
   const opts: string[] = [];
   if (t.options.appendMode) opts.push(`  append_mode = 'true'`);
   for (const [k, v] of Object.entries(t.options.extra ?? {})) opts.push(`  ${k} = '${v}'`);
@@ -120,6 +123,16 @@ export async function runShow(s: Show, env: Env): Promise<Rel> {
       const mk = (r: (string | null)[]) => (s.full ? [r[0]!, r[1]!, '', r[3]!, r[2]!, r[4]!, '', 'select,insert', r[6]!] : [r[0]!, r[1]!, r[3]!, r[2]!, r[4]!, '', r[6]!]);
       const rel = stringRel(names, rows.map((r) => mk(r.map((x) => (x === '' ? '' : x)) as string[])));
       return whereFilter(likeFilter(rel, s.like), s, env);
+    }
+    case 'INDEX': {
+      if (!s.target) throw new EddyError(StatusCode.InvalidSyntax, "Unexpected token while parsing SQL statement, expected: '{FROM | IN} table', found: ;");
+      if (s.like !== undefined) throw new EddyError(StatusCode.Unsupported, 'SQL statement is not supported, keyword: like');
+      const { db: d, table } = tableName(s.target, ctx);
+      const t = await needTable(ctx, s.database ? db : d, table);
+      const names = ['Table', 'Non_unique', 'Key_name', 'Seq_in_index', 'Column_name', 'Collation', 'Cardinality', 'Sub_part', 'Packed', 'Null', 'Index_type', 'Comment', 'Index_comment', 'Visible', 'Expression'];
+      const types = names.map((n) => (n === 'Non_unique' || n === 'Seq_in_index' ? 'Int64' : 'String'));
+      const rows = indexRows(t).map((r) => [t.name, r.nonUnique, r.key, r.seq, r.column, 'A', null, null, null, r.type === 'TIME' ? '' : r.nullable ? 'YES' : '', r.type, '', '', 'YES', null]);
+      return whereFilter(stringRel(names, rows, types), s, env);
     }
     case 'VARIABLES': {
       const name = s.target?.map((p) => p.value).join('.') ?? '';
