@@ -4,4 +4,5 @@ export { LeaseElector, kvLeaseActors, type LeaseValue } from './lease_kv.ts';
 export { NodeRegistration, liveNodes, listNodes, listLiveNodes, LIVE_INTERVALS, type NodeRecord, type NodeLoad, type LoadSample } from './registry.ts';
 export { readRoutes, readRoute, writeRoute, deleteRoute, type RouteRecord } from './routes.ts';
 export { placementMachine, planRound, PlacementEvents, type PlacementWorld, type RouteChanges } from './placement_actor.ts';
+export { RouteTable, reconcile, type RouteChange } from './route_table.ts';
 export { MetaServices, META_DEFAULTS, catalogRegions, type MetaServicesOptions } from './services.ts';
