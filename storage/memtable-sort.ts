@@ -3,12 +3,13 @@ import type { ColumnSchema, TableSchema } from '../core/index.ts';
 import { cmp, gather, words } from './int64.ts';
 import type { Memtable } from './memtable.ts';
 import { allocTyped, compareTuples } from './run.ts';
+import { ScratchPool } from './scratch.ts';
 import { defaultOf } from './defaults.ts';
 import { collapseLastNonNull, mergeModeOf, OP_COLUMN } from './ops.ts';
 import type { ColumnData, Run } from './types.ts';
 
 /** Row order of the memtable: a permutation of global row indexes, sorted by (series rank, ts), deduped. */
-function sortedPermutation(mem: Memtable, gSeries: Int32Array, gTs: BigInt64Array, dedup: boolean): Uint32Array {
+function sortedPermutation(mem: Memtable, gSeries: Int32Array, gTs: BigInt64Array, dedup: boolean, tmp: ScratchPool): Uint32Array {
   const S = mem.seriesTags.length, N = mem.rows;
   const order = Array.from({ length: S }, (_, i) => i).sort((a, b) => compareTuples(mem.seriesTags[a]!, mem.seriesTags[b]!));
   const rank = new Int32Array(S);
@@ -17,7 +18,7 @@ function sortedPermutation(mem: Memtable, gSeries: Int32Array, gTs: BigInt64Arra
   for (let g = 0; g < N; g++) bounds[rank[gSeries[g]!]! + 1]!++;
   for (let r = 0; r < S; r++) bounds[r + 1]! += bounds[r]!;
   const fill = bounds.slice(0, S);
-  const perm = new Uint32Array(N);
+  const perm = tmp.u32(N);
   for (let g = 0; g < N; g++) perm[fill[rank[gSeries[g]!]!]!++] = g;
   const w = words(gTs);
   const byTs = (a: number, b: number) => cmp(w, a, w, b) || a - b;
@@ -36,14 +37,13 @@ function sortedPermutation(mem: Memtable, gSeries: Int32Array, gTs: BigInt64Arra
   return perm.subarray(0, m);
 }
 
-function tagColumn(mem: Memtable, t: number, sid: Int32Array): ColumnData {
+function tagColumn(mem: Memtable, t: number, sid: Int32Array, out: Int32Array): ColumnData {
   const values = new Set<string>();
   for (const tuple of mem.seriesTags) if (tuple[t] != null) values.add(tuple[t]!);
   const dict = [...values].sort();
   const pos = new Map(dict.map((v, i) => [v, i]));
   const code = Int32Array.from(mem.seriesTags, (tuple) => (tuple[t] == null ? -1 : pos.get(tuple[t]!)!));
   const n = sid.length;
-  const out = new Int32Array(n);
   let valid: Uint8Array | null = null;
   for (let i = 0; i < n; i++) {
     const c = code[sid[i]!]!;
@@ -99,7 +99,7 @@ function stringField(mem: Memtable, col: ColumnSchema, locChunk: Uint32Array, lo
 let flat = new Float64Array(0);
 
 /** Hot path: a numeric column every chunk has without nulls is a gather by global row index from one flat copy. */
-function plainGather(mem: Memtable, col: ColumnSchema, perm: Uint32Array): ColumnData | null {
+function plainGather(mem: Memtable, col: ColumnSchema, perm: Uint32Array, alloc: Alloc): ColumnData | null {
   if (col.type === 'string') return null;
   const srcs = mem.chunks.map((c) => c.cols.get(col.name));
   if (!srcs.every((s) => s && !s.valid && !s.dict)) return null;
@@ -111,7 +111,7 @@ function plainGather(mem: Memtable, col: ColumnSchema, perm: Uint32Array): Colum
     f.set(new Uint8Array(v.buffer, v.byteOffset, v.byteLength), o);
     o += v.byteLength;
   }
-  const n = perm.length, values = allocTyped(col.type, n);
+  const n = perm.length, values = alloc(col.type, n);
   if (col.type === 'boolean') {
     const src = f, dst = values as Uint8Array;
     for (let i = 0; i < n; i++) dst[i] = src[perm[i]!]!;
@@ -155,16 +155,28 @@ function fieldColumn(mem: Memtable, col: ColumnSchema, locChunk: Uint32Array, lo
   return out;
 }
 
-/** The memtable as a sorted run of every schema column (no TTL applied), one row per key unless append-only. */
-export function sortMemtable(mem: Memtable, schema: TableSchema): Run {
+type Alloc = (type: ColumnSchema['type'], n: number) => ColumnData['values'];
+
+const tmpPool = new ScratchPool();
+const outPool = new ScratchPool();
+
+/**
+ * The memtable as a sorted run of every schema column (no TTL applied), one row per key unless append-only.
+ * With `scratch`, the run's main columns live in memory reused by the next scratch sort: for a flush that encodes
+ * the run right away and never hands it out.
+ */
+export function sortMemtable(mem: Memtable, schema: TableSchema, scratch = false): Run {
   const mode = mergeModeOf(schema);
-  const run = sortChunks(mem, schema, mode === 'last_row');
+  const alloc: Alloc = scratch ? (type, n) => outPool.typed(type, n) : allocTyped;
+  if (scratch) outPool.reset();
+  const run = sortChunks(mem, schema, mode === 'last_row', alloc);
   return mode === 'last_non_null' ? collapseLastNonNull(run, schema.primaryKey, schema.timeIndex) : run;
 }
 
-function sortChunks(mem: Memtable, schema: TableSchema, dedup: boolean): Run {
+function sortChunks(mem: Memtable, schema: TableSchema, dedup: boolean, alloc: Alloc): Run {
   const N = mem.rows;
-  const gSeries = new Int32Array(N), gTs = new BigInt64Array(N), chunkOf = new Uint32Array(N);
+  const tmp = tmpPool.reset();
+  const gSeries = tmp.i32(N), gTs = tmp.i64(N), chunkOf = tmp.u32(N);
   const chunkStart: number[] = [];
   let o = 0;
   mem.chunks.forEach((c, k) => {
@@ -174,14 +186,14 @@ function sortChunks(mem: Memtable, schema: TableSchema, dedup: boolean): Run {
     chunkOf.fill(k, o, o + c.rows);
     o += c.rows;
   });
-  const perm = sortedPermutation(mem, gSeries, gTs, dedup);
+  const perm = sortedPermutation(mem, gSeries, gTs, dedup, tmp);
   const cols = new Map<string, ColumnData>();
-  const ts = new BigInt64Array(perm.length);
+  const ts = alloc('timestamp', perm.length) as BigInt64Array;
   gather(words(gTs), perm, words(ts));
   cols.set(schema.timeIndex, { type: 'timestamp', values: ts, valid: null });
-  const sid = new Int32Array(perm.length);
+  const sid = tmp.i32(perm.length);
   for (let i = 0; i < perm.length; i++) sid[i] = gSeries[perm[i]!]!;
-  schema.primaryKey.forEach((name, t) => cols.set(name, tagColumn(mem, t, sid)));
+  schema.primaryKey.forEach((name, t) => cols.set(name, tagColumn(mem, t, sid, alloc('string', sid.length) as Int32Array)));
   let loc: { chunk: Uint32Array; row: Uint32Array } | null = null;
   const locate = () => {
     if (loc) return loc;
@@ -195,7 +207,7 @@ function sortChunks(mem: Memtable, schema: TableSchema, dedup: boolean): Run {
   };
   for (const col of schema.columns) {
     if (cols.has(col.name)) continue;
-    cols.set(col.name, plainGather(mem, col, perm) ?? fieldColumn(mem, col, locate().chunk, locate().row));
+    cols.set(col.name, plainGather(mem, col, perm, alloc) ?? fieldColumn(mem, col, locate().chunk, locate().row));
   }
   if (mem.deletes > 0) {
     const ops = new Uint8Array(perm.length), chunkOps = mem.chunks.map((c) => c.op);

@@ -158,7 +158,10 @@ export class RegionStore {
       let result: { segment: SegmentMeta; flushedSeq: number } | null = null;
       while (this.frozen.length > 0) {
         const m = this.frozen[0]!;
-        let run = this.withoutExpired(this.sortedRun(m));
+        // A sorted run a scan already built is reused; otherwise the sort goes to scratch memory, which is safe
+        // because the run is encoded in this same synchronous stretch (writeSegment encodes before its first await).
+        const cached = this.sorted.get(m);
+        let run = this.withoutExpired(cached && cached.version === m.version ? cached.run : sortMemtable(m, this._schema, true));
         if (!this.olderOverlap(run, Infinity)) run = withoutDeletes(run, false);
         const segment = run.rows > 0 ? await this.writeSegment(run, m.lastSeq, this.opts.flushLevel ?? 1) : null;
         await this.commit({
