@@ -1,7 +1,7 @@
 // Sorts a memtable into a run: series ranked by tag values, counting sort by series, ts sort, last-write-wins dedup.
 import type { ColumnSchema, TableSchema } from '../core/index.ts';
 import { cmp, gather, words } from './int64.ts';
-import type { Memtable } from './memtable.ts';
+import type { Chunk, Memtable } from './memtable.ts';
 import { allocTyped, compareTuples } from './run.ts';
 import { ScratchPool } from './scratch.ts';
 import { defaultOf } from './defaults.ts';
@@ -9,7 +9,7 @@ import { collapseLastNonNull, mergeModeOf, OP_COLUMN } from './ops.ts';
 import type { ColumnData, Run } from './types.ts';
 
 /** Row order of the memtable: a permutation of global row indexes, sorted by (series rank, ts), deduped. */
-function sortedPermutation(mem: Memtable, gSeries: Int32Array, gTs: BigInt64Array, dedup: boolean, tmp: ScratchPool): Uint32Array {
+function sortedPermutation(mem: MemView, gSeries: Int32Array, gTs: BigInt64Array, dedup: boolean, tmp: ScratchPool): Uint32Array {
   const S = mem.seriesTags.length, N = mem.rows;
   const order = Array.from({ length: S }, (_, i) => i).sort((a, b) => compareTuples(mem.seriesTags[a]!, mem.seriesTags[b]!));
   const rank = new Int32Array(S);
@@ -37,7 +37,7 @@ function sortedPermutation(mem: Memtable, gSeries: Int32Array, gTs: BigInt64Arra
   return perm.subarray(0, m);
 }
 
-function tagColumn(mem: Memtable, t: number, sid: Int32Array, out: Int32Array): ColumnData {
+function tagColumn(mem: MemView, t: number, sid: Int32Array, out: Int32Array): ColumnData {
   const values = new Set<string>();
   for (const tuple of mem.seriesTags) if (tuple[t] != null) values.add(tuple[t]!);
   const dict = [...values].sort();
@@ -54,7 +54,7 @@ function tagColumn(mem: Memtable, t: number, sid: Int32Array, out: Int32Array): 
 }
 
 /** A string field: codes of every chunk (plain or dictionary form) mapped into one output dictionary. */
-function stringField(mem: Memtable, col: ColumnSchema, locChunk: Uint32Array, locRow: Uint32Array): ColumnData {
+function stringField(mem: MemView, col: ColumnSchema, locChunk: Uint32Array, locRow: Uint32Array): ColumnData {
   const n = locRow.length;
   const srcs = mem.chunks.map((c) => c.cols.get(col.name));
   const values = new Int32Array(n);
@@ -99,7 +99,7 @@ function stringField(mem: Memtable, col: ColumnSchema, locChunk: Uint32Array, lo
 let flat = new Float64Array(0);
 
 /** Hot path: a numeric column every chunk has without nulls is a gather by global row index from one flat copy. */
-function plainGather(mem: Memtable, col: ColumnSchema, perm: Uint32Array, alloc: Alloc): ColumnData | null {
+function plainGather(mem: MemView, col: ColumnSchema, perm: Uint32Array, alloc: Alloc): ColumnData | null {
   if (col.type === 'string') return null;
   const srcs = mem.chunks.map((c) => c.cols.get(col.name));
   if (!srcs.every((s) => s && !s.valid && !s.dict)) return null;
@@ -126,7 +126,7 @@ function plainGather(mem: Memtable, col: ColumnSchema, perm: Uint32Array, alloc:
 }
 
 /** Output row i comes from chunk locChunk[i], row locRow[i]: resolved once for all columns. */
-function fieldColumn(mem: Memtable, col: ColumnSchema, locChunk: Uint32Array, locRow: Uint32Array): ColumnData {
+function fieldColumn(mem: MemView, col: ColumnSchema, locChunk: Uint32Array, locRow: Uint32Array): ColumnData {
   if (col.type === 'string') return stringField(mem, col, locChunk, locRow);
   const n = locRow.length;
   const srcs = mem.chunks.map((c) => c.cols.get(col.name));
@@ -155,6 +155,23 @@ function fieldColumn(mem: Memtable, col: ColumnSchema, locChunk: Uint32Array, lo
   return out;
 }
 
+/** Chunks of a memtable (all, or a range of them) with what sorting needs to know about them. */
+export interface MemView {
+  chunks: Chunk[];
+  rows: number;
+  deletes: number;
+  seriesTags: (string | null)[][];
+}
+
+/** Chunks [from, to) of a memtable. */
+export function memView(mem: Memtable, from: number, to: number): MemView {
+  if (from === 0 && to === mem.chunks.length) return mem;
+  const chunks = mem.chunks.slice(from, to);
+  let rows = 0, deletes = 0;
+  for (const c of chunks) { rows += c.rows; if (c.op !== 0) deletes += c.rows; }
+  return { chunks, rows, deletes, seriesTags: mem.seriesTags };
+}
+
 type Alloc = (type: ColumnSchema['type'], n: number) => ColumnData['values'];
 
 const tmpPool = new ScratchPool();
@@ -165,7 +182,7 @@ const outPool = new ScratchPool();
  * With `scratch`, the run's main columns live in memory reused by the next scratch sort: for a flush that encodes
  * the run right away and never hands it out.
  */
-export function sortMemtable(mem: Memtable, schema: TableSchema, scratch = false): Run {
+export function sortMemtable(mem: MemView, schema: TableSchema, scratch = false): Run {
   const mode = mergeModeOf(schema);
   const alloc: Alloc = scratch ? (type, n) => outPool.typed(type, n) : allocTyped;
   if (scratch) outPool.reset();
@@ -173,7 +190,7 @@ export function sortMemtable(mem: Memtable, schema: TableSchema, scratch = false
   return mode === 'last_non_null' ? collapseLastNonNull(run, schema.primaryKey, schema.timeIndex) : run;
 }
 
-function sortChunks(mem: Memtable, schema: TableSchema, dedup: boolean, alloc: Alloc): Run {
+function sortChunks(mem: MemView, schema: TableSchema, dedup: boolean, alloc: Alloc): Run {
   const N = mem.rows;
   const tmp = tmpPool.reset();
   const gSeries = tmp.i32(N), gTs = tmp.i64(N), chunkOf = tmp.u32(N);

@@ -70,9 +70,9 @@ export class Memtable {
   maxTs: bigint | null = null;
   firstSeq = 0;
   lastSeq = 0;
-  /** Bumped on every apply (and schema change) so a cached sorted view knows it is stale. */
+  /** Bumped on every apply and schema change. */
   version = 0;
-  /** Bumped when series ids or the tag layout change in a way that invalidates cached sorted runs entirely. */
+  /** Bumped when cached sorted runs are wrong as a whole (schema change); new chunks alone do not bump it. */
   epoch = 0;
 
   constructor(private tagNames: string[]) {}
@@ -168,6 +168,12 @@ export class Memtable {
       prevKey = kk;
     }
     return out;
+  }
+
+  /** The schema changed (columns added): sorted views of the chunks must be rebuilt. */
+  invalidate(): void {
+    this.version++;
+    this.epoch++;
   }
 
   /** Primary key grew (ALTER TABLE ADD tag): existing series get the new tags' defaults (or null) and are re-keyed. */

@@ -7,7 +7,7 @@ import { pickCompactions } from './compaction.ts';
 import { filterRun } from './filter.ts';
 import { loadManifest, newManifest, saveManifest, type Manifest } from './manifest.ts';
 import { Memtable } from './memtable.ts';
-import { sortMemtable } from './memtable-sort.ts';
+import { memView, sortMemtable } from './memtable-sort.ts';
 import { gatherRun } from './run.ts';
 import { defaultOf } from './defaults.ts';
 import { minMaxIndex, words } from './int64.ts';
@@ -19,6 +19,13 @@ import { checkSchemaChange, regionStats } from './region-util.ts';
 import type { Compression, RegionStats, RegionStoreOptions, Run, ScanRequest, SegmentMeta } from './types.ts';
 
 const DAY_MS = 86_400_000;
+
+interface SortedParts {
+  epoch: number;
+  /** Chunks covered by the runs. */
+  chunks: number;
+  runs: Run[];
+}
 
 function overlapsRun(s: SegmentMeta, run: Run, timeIndex: string): boolean {
   if (run.rows === 0) return false;
@@ -40,7 +47,8 @@ export class RegionStore {
   private readonly clock: Clock;
   private readonly compression: Compression;
   private readonly segDir: string;
-  private readonly sorted = new WeakMap<Memtable, { version: number; run: Run }>();
+  /** Sorted runs of each memtable's chunks so far (oldest first), extended as chunks arrive: scans do not re-sort. */
+  private readonly sorted = new WeakMap<Memtable, SortedParts>();
   private readonly handles = new Map<string, Promise<SegmentHandle>>();
 
   private constructor(private readonly opts: RegionStoreOptions, private manifest: Manifest, private _schema: TableSchema) {
@@ -113,12 +121,24 @@ export class RegionStore {
     return ttl === undefined ? undefined : BigInt(Math.floor(this.clock.now() - ttl)) * 1_000_000n;
   }
 
-  private sortedRun(m: Memtable): Run {
-    const c = this.sorted.get(m);
-    if (c && c.version === m.version) return c.run;
-    const run = sortMemtable(m, this._schema);
-    this.sorted.set(m, { version: m.version, run });
-    return run;
+  /**
+   * Sorted runs covering every chunk of a memtable. New chunks are sorted on their own and appended as a run; runs
+   * are merged LSM-style (the newest two when the newer is at least half the size of the older), so a scan during
+   * ingest sorts only what arrived since the last one and merges are amortized.
+   */
+  private sortedRuns(m: Memtable): Run[] {
+    let c = this.sorted.get(m);
+    const n = m.chunks.length;
+    if (c && c.epoch === m.epoch && c.chunks === n) return c.runs;
+    if (!c || c.epoch !== m.epoch) c = { epoch: m.epoch, chunks: 0, runs: [] };
+    const runs = [...c.runs, sortMemtable(memView(m, c.chunks, n), this._schema)];
+    const names = this._schema.columns.map((x) => x.name);
+    while (runs.length >= 2 && (runs[runs.length - 1]!.rows * 2 >= runs[runs.length - 2]!.rows || runs.length > 8)) {
+      const newer = runs.pop()!, older = runs.pop()!;
+      runs.push(mergeToRun([older, newer], this._schema, names));
+    }
+    this.sorted.set(m, { epoch: m.epoch, chunks: n, runs });
+    return runs;
   }
 
   private async commit(next: Manifest): Promise<void> {
@@ -161,7 +181,8 @@ export class RegionStore {
         // A sorted run a scan already built is reused; otherwise the sort goes to scratch memory, which is safe
         // because the run is encoded in this same synchronous stretch (writeSegment encodes before its first await).
         const cached = this.sorted.get(m);
-        let run = this.withoutExpired(cached && cached.version === m.version ? cached.run : sortMemtable(m, this._schema, true));
+        const whole = cached && cached.epoch === m.epoch && cached.chunks === m.chunks.length && cached.runs.length === 1;
+        let run = this.withoutExpired(whole ? cached.runs[0]! : sortMemtable(m, this._schema, true));
         if (!this.olderOverlap(run, Infinity)) run = withoutDeletes(run, false);
         const segment = run.rows > 0 ? await this.writeSegment(run, m.lastSeq, this.opts.flushLevel ?? 1) : null;
         await this.commit({
@@ -256,7 +277,7 @@ export class RegionStore {
     const segments = this.manifest.segments;
     for (const s of segments) this.pins.set(s.file, (this.pins.get(s.file) ?? 0) + 1);
     try {
-      const memRuns = [...this.frozen, this.mem].filter((m) => m.rows > 0).map((m) => this.sortedRun(m));
+      const memRuns = [...this.frozen, this.mem].filter((m) => m.rows > 0).flatMap((m) => this.sortedRuns(m));
       return await scanSnapshot({
         schema: this._schema, segments, memRuns, cutoff: this.cutoff(),
         readSegment: (meta, names, groups) => this.readSegment(meta, names, groups),
@@ -285,7 +306,7 @@ export class RegionStore {
     this._schema = schema;
     for (const m of [...this.frozen, this.mem]) {
       if (grew) m.extendTags(schema.primaryKey, added.map((c) => defaultOf(c) as string | null));
-      else m.version++;
+      else m.invalidate();
     }
     this.serial(() => this.commit({ ...this.manifest, schema })).catch((e: unknown) => { this.bgError = e; });
   }

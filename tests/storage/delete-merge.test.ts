@@ -129,6 +129,7 @@ describe('property: writes, deletes, flushes, compactions, reopens', () => {
       { weight: 2, arbitrary: fc.constant({ kind: 'flush' as const }) },
       { weight: 2, arbitrary: fc.constant({ kind: 'compact' as const }) },
       { weight: 1, arbitrary: fc.constant({ kind: 'reopen' as const }) },
+      { weight: 2, arbitrary: fc.constant({ kind: 'scan' as const }) },
     );
     await fc.assert(fc.asyncProperty(fc.array(op, { maxLength: 25 }), fc.boolean(), fc.boolean(), async (ops, lastNonNull, dict) => {
       const t = await tempDir();
@@ -138,6 +139,7 @@ describe('property: writes, deletes, flushes, compactions, reopens', () => {
         let store = await open();
         const model = new Map<string, Row>();
         let seq = 0;
+        const norm = (rows: Row[]) => rows.map((r) => `${keyOf(r)}=${r.usage_user},${r.usage_system}`);
         const toRow = (r: { h: number; t: number; u: number | null; y: number | null }): Row =>
           ({ host: `h${r.h}`, region: r.h % 2 ? 'eu' : null, usage_user: r.u, usage_system: r.y, ts: BigInt(r.t * 1000) });
         for (const o of ops) {
@@ -156,9 +158,9 @@ describe('property: writes, deletes, flushes, compactions, reopens', () => {
             for (const r of rows) model.delete(keyOf(r));
           } else if (o.kind === 'flush') await store.flush();
           else if (o.kind === 'compact') await store.compact();
+          else if (o.kind === 'scan') expect(norm(sortRows(rowsOf(await store.scan({}))))).toEqual(norm(sortRows([...model.values()])));
           else { await store.flush(); await store.close(); store = await open(); }
         }
-        const norm = (rows: Row[]) => rows.map((r) => `${keyOf(r)}=${r.usage_user},${r.usage_system}`);
         expect(norm(sortRows(rowsOf(await store.scan({}))))).toEqual(norm(sortRows([...model.values()])));
         const inRange = (r: Row) => (r.ts as bigint) >= 2000n && (r.ts as bigint) < 6000n && r.host !== 'h0';
         const filtered = rowsOf(await store.scan({ start: 2000n, end: 6000n, tagFilter: { host: ['h1', 'h2'] } }));

@@ -85,3 +85,22 @@ describe('Memtable with dictionary-form string columns', () => {
     expect(f!.segment.series).toBe(hosts);
   });
 });
+
+describe('sorted memtable runs during ingest', () => {
+  it('scans between applies see every write (incremental sorted runs), and flush writes them all', async () => {
+    const s = await openStore();
+    const want = new Map<string, number>();
+    for (let k = 0; k < 40; k++) {
+      const rows: Row[] = Array.from({ length: 7 }, (_, i) => ({ host: `h${(k * 7 + i) % 5}`, region: 'eu', usage_user: k * 10 + i, ts: BigInt((k * 3 + i) % 17) }));
+      s.apply(k % 2 ? dictForm(batchOf(schema, rows)) : batchOf(schema, rows), k + 1);
+      for (const r of rows) want.set(`${r.host}@${r.ts}`, r.usage_user as number);
+      if (k % 3 === 0) {
+        const got = rowsOf(await s.scan({ columns: ['host', 'usage_user'] })).map((r) => `${r.host}@${r.ts}=${r.usage_user}`);
+        expect(got.sort()).toEqual([...want].map(([key, v]) => `${key}=${v}`).sort());
+      }
+    }
+    await s.flush();
+    const got = rowsOf(await s.scan({ columns: ['host', 'usage_user'] })).map((r) => `${r.host}@${r.ts}=${r.usage_user}`);
+    expect(got.sort()).toEqual([...want].map(([key, v]) => `${key}=${v}`).sort());
+  });
+});
