@@ -27,6 +27,8 @@ export const StatusCode = {
   ResourcesExhausted: 6000,
   RateLimited: 6001,
   PayloadTooLarge: 6002,
+  FlowAlreadyExists: 8000,
+  FlowNotFound: 8001,
 } as const;
 export type StatusCode = (typeof StatusCode)[keyof typeof StatusCode];
 
@@ -37,12 +39,13 @@ export function statusName(code: number): string {
 
 /** True when the code is the caller's mistake (HTTP 4xx), false when it is EddyDB's fault (5xx). */
 export function isUserError(code: number): boolean {
-  return (code >= 1004 && code < 1006) || code === 1001 || (code >= 2000 && code < 5000) || code === StatusCode.PayloadTooLarge;
+  return (code >= 1004 && code < 1006) || code === 1001 || (code >= 2000 && code < 5000) || code === StatusCode.PayloadTooLarge
+    || code === StatusCode.FlowAlreadyExists || code === StatusCode.FlowNotFound;
 }
 
 export function httpStatusOf(code: number): number {
   if (code === StatusCode.PayloadTooLarge) return 413;
-  if (code === StatusCode.TableNotFound || code === StatusCode.DatabaseNotFound) return 404;
+  if (code === StatusCode.TableNotFound || code === StatusCode.DatabaseNotFound || code === StatusCode.FlowNotFound) return 404;
   if (isUserError(code)) return 400;
   if (code === StatusCode.StorageUnavailable || code === StatusCode.RateLimited) return 503;
   return 500;

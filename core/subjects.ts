@@ -37,7 +37,22 @@ export const KvKeys = {
   metaLease: 'lease.meta',
   route: (regionId: string) => `route.${regionId}`,
   routeAll: 'route.*',
+  // Flow keys carry names through kvToken(); definitions live in eddy_catalog, checkpoints and WAL floors in eddy_flow_state.
+  flowDef: (db: string, flow: string) => `flow.${kvToken(db)}.${kvToken(flow)}`,
+  flowDefAll: 'flow.>',
+  flowCheckpoint: (db: string, flow: string) => `ckpt.${kvToken(db)}.${kvToken(flow)}`,
+  /** The last WAL sequence of a region that a flow has checkpointed: the region purges no further. */
+  flowFloor: (regionId: string, db: string, flow: string) => `floor.${regionId}.${kvToken(db)}.${kvToken(flow)}`,
+  flowFloorsOf: (regionId: string) => `floor.${regionId}.>`,
 } as const;
+
+/** Encodes a name as one KV key token (keys allow only [-/_=.a-zA-Z0-9]): other characters become =XX. */
+export function kvToken(name: string): string {
+  return name.replace(/[^A-Za-z0-9_\-]/g, (c) => {
+    const code = c.codePointAt(0)!;
+    return code < 256 ? '=' + code.toString(16).padStart(2, '0') : '=u' + code.toString(16).padStart(6, '0');
+  });
+}
 
 /** Region id of a `route.<regionId>` key. */
 export function routeKeyRegion(key: string): string | null {
@@ -71,6 +86,8 @@ export const Subjects = {
   changes: (db: string, table: string) => `eddy.changes.${token(db)}.${token(table)}`,
   flow: (db: string, flow: string) => `eddy.flow.${token(db)}.${token(flow)}`,
   flowAll: 'eddy.flow.>',
+  /** Flow output subjects of one database (for a stream's or consumer's filter). */
+  flowDb: (db: string) => `eddy.flow.${token(db)}.*`,
   meta: (op: string) => `eddy.meta.${op}`,
 } as const;
 

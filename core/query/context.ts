@@ -1,6 +1,6 @@
 // The interface the SQL executor runs against: catalog operations, scans and writes, implemented by the node.
 import type { RecordBatch } from 'apache-arrow';
-import type { TableSchema, WriteBatch } from '../index.ts';
+import type { CreateFlow, CreateTask, TableSchema, WriteBatch } from '../index.ts';
 
 /** What a scan must return; ns bounds, start inclusive, end exclusive. A hint: the executor re-applies every filter. */
 export interface ScanSpec {
@@ -37,6 +37,38 @@ export interface QueryContext {
   useDatabase?(db: string): void;
   /** Where each region lives, by region id, for information_schema.region_peers; optional. */
   regionPeers?(): Promise<Map<string, RegionPeer>>;
+  /** Flows (continuous aggregation), run by the node's flownode; all optional: without them flow statements are unsupported. */
+  createFlow?(db: string, stmt: CreateFlow | CreateTask): Promise<{ created: boolean }>;
+  dropFlow?(db: string, name: string, ifExists: boolean): Promise<boolean>;
+  listFlows?(db?: string): Promise<FlowInfo[]>;
+  /** Runs the flow over everything written so far, emits every pending update and waits for the sink; rows written. */
+  flushFlow?(db: string, name: string): Promise<number>;
+}
+
+/** One flow as information_schema.flows and SHOW FLOWS see it. */
+export interface FlowInfo {
+  db: string;
+  name: string;
+  id: number;
+  /** The statement as written (CREATE FLOW / CREATE TASK). */
+  definition: string;
+  sinkTable: string;
+  sourceTables: string[];
+  comment: string | null;
+  expireAfterSeconds: number | null;
+  options: Record<string, string>;
+  createdAt: number;
+  updatedAt: number;
+  lastExecutionTime: number | null;
+  /** starting | backfilling | running | checkpointing | stopped | failed */
+  state: string;
+  rowsIn: number;
+  rowsOut: number;
+  errors: number;
+  lastError: string | null;
+  lagMs: number | null;
+  watermark: bigint | null;
+  nodeId: string;
 }
 
 export interface RegionPeer { peerId: number; peerAddr: string; isLeader: boolean; status: string; downSeconds?: number | null }

@@ -16,6 +16,7 @@ import { runInsert } from './insert.ts';
 import { describeTable, runShow, stringRel } from './show.ts';
 import { runDelete } from './delete.ts';
 import { runExplain } from './explain.ts';
+import { runFlowStatement } from './flow.ts';
 import { PHYSICAL_KEY, isPhysical, logicalTables, physicalOf, prepareLogical } from './metric.ts';
 import type { TableSchema } from '../index.ts';
 
@@ -35,6 +36,8 @@ const affected = (rows: number): QueryOutput => ({ kind: 'affected', rows });
 
 export async function executeStatement(ctx: QueryContext, s: Statement): Promise<QueryOutput> {
   const st = newState(ctx);
+  const flow = await runFlowStatement(ctx, s);
+  if (flow) return flow;
   switch (s.type) {
     case 'query': return relToOutput(await runQuery(s.query, st));
     case 'insert': return affected(await runInsert(s, st));

@@ -5,8 +5,9 @@ import { fromValues } from './vector.ts';
 import { regionIdOf, sqlTypeName } from '../index.ts';
 import { indexRows } from './indexes.ts';
 import { engineOf } from './metric.ts';
+import { FLOW_INFORMATION_SCHEMA_TABLES, flowInformationSchema } from './flow.ts';
 
-export const INFORMATION_SCHEMA_TABLES = ['build_info', 'columns', 'engines', 'region_peers', 'schemata', 'statistics', 'tables'];
+export const INFORMATION_SCHEMA_TABLES = ['build_info', 'columns', 'engines', ...FLOW_INFORMATION_SCHEMA_TABLES, 'region_peers', 'schemata', 'statistics', 'tables'];
 
 function rel(names: string[], types: string[], rows: unknown[][]): Rel {
   return {
@@ -86,6 +87,9 @@ export async function informationSchema(name: string, ctx: QueryContext): Promis
     case 'engines':
       return rel(['engine', 'support', 'comment', 'transactions', 'xa', 'savepoints'], ['String', 'String', 'String', 'String', 'String', 'String'],
         [['mito', 'DEFAULT', 'Storage engine for time-series data', 'NO', 'NO', 'NO']]);
+    case 'flows':
+    case 'flow_statistics':
+      return flowInformationSchema(name, ctx);
     case 'build_info':
       return rel(['git_branch', 'git_commit', 'git_commit_short', 'git_clean', 'pkg_version'], ['String', 'String', 'String', 'String', 'String'], [['main', '', '', 'true', '0.1.0']]);
   }
