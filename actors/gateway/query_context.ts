@@ -1,7 +1,7 @@
 // The node's QueryContext: the SQL executor's view of the catalog, the regions (scans, writes) and DDL side effects.
 import type { RecordBatch } from 'apache-arrow';
 import { DatabaseNotFoundError, type TableSchema, type WriteBatch } from '../../core/index.ts';
-import type { QueryContext, ScanSpec } from '../../core/query/index.ts';
+import type { QueryContext, RegionPeer, ScanSpec } from '../../core/query/index.ts';
 import type { Catalog } from '../catalog.ts';
 import type { Supervisor } from '../supervisor.ts';
 import type { WritePath } from './write.ts';
@@ -12,6 +12,9 @@ export interface QueryDeps {
   supervisor: Supervisor;
   writes: WritePath;
   clock: Clock;
+  /** This node's id and address, reported by information_schema.region_peers (standalone: every region is here). */
+  nodeId?: number;
+  peerAddr?: string;
 }
 
 export function makeQueryContext(deps: QueryDeps, db: string): QueryContext {
@@ -78,6 +81,13 @@ export function makeQueryContext(deps: QueryDeps, db: string): QueryContext {
     },
     useDatabase(name: string) {
       ctx.db = name;
+    },
+    async regionPeers() {
+      const out = new Map<string, RegionPeer>();
+      for (const host of supervisor.all()) {
+        out.set(host.regionId, { peerId: deps.nodeId ?? 0, peerAddr: deps.peerAddr ?? '', isLeader: true, status: 'ALIVE', downSeconds: null });
+      }
+      return out;
     },
   };
   return ctx;

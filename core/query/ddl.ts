@@ -9,6 +9,7 @@ import { TS_TYPES } from './vector.ts';
 import { fnName } from './walk.ts';
 import { isPhysical, orderLogical, physicalOf } from './metric.ts';
 import { setIndex, unsetIndex } from './indexes.ts';
+import { checkAlterTableSet, checkAlterTableUnset, checkName } from './options.ts';
 
 export function tableName(name: ObjectName, ctx: QueryContext): { db: string; table: string } {
   const p = name.map((x) => x.value);
@@ -82,8 +83,12 @@ export function buildSchema(s: CreateTable, ctx: QueryContext): Omit<TableSchema
   const pk = new Set([...s.primaryKey.map((p) => p.value), ...s.columns.filter((c) => c.primaryKey).map((c) => c.name.value)]);
   const tiName = s.timeIndex?.value ?? s.columns.find((c) => c.timeIndex)?.name.value;
   if (!tiName) throw new PlanError('Missing timestamp column in table definition (TIME INDEX)', s.pos, StatusCode.InvalidArguments);
+  const inlinePk = s.columns.filter((c) => c.primaryKey);
+  if (inlinePk.length > 1) throw new PlanError('Illegal primary keys definition: not allowed to inline multiple primary keys in columns options', inlinePk[1]!.pos, StatusCode.InvalidArguments);
+  if (inlinePk.length && s.primaryKey.length > inlinePk.length) throw new PlanError('Illegal primary keys definition: found definitions of primary keys in multiple places', s.pos, StatusCode.InvalidArguments);
   const seen = new Set<string>();
   const columns = s.columns.map((c) => {
+    if (c.name.value === tiName && c.nullable === true) throw new PlanError(`Invalid column option, column name: ${c.name.value}, error: time index column can't be null`, c.pos, StatusCode.InvalidArguments);
     if (seen.has(c.name.value)) throw new PlanError(`Duplicate column name ${c.name.value}`, c.pos, StatusCode.InvalidArguments);
     seen.add(c.name.value);
     const sem = c.name.value === tiName ? 'timestamp' : pk.has(c.name.value) ? 'tag' : 'field';
@@ -100,16 +105,37 @@ export function buildSchema(s: CreateTable, ctx: QueryContext): Omit<TableSchema
   return { db, name: table, version: 0, columns, timeIndex: tiName, primaryKey, options, regions: Math.max(1, s.partitions?.rules.length ?? 1), createdAt: ctx.now() };
 }
 
+/** A column default carried over a type change, converted as GreptimeDB casts it. */
+function castDefault(v: string | number | boolean, type: StoreType, sqlType?: string): string | number | boolean | null {
+  switch (type) {
+    case 'boolean': return typeof v === 'string' ? v.toLowerCase() === 'true' : Boolean(v);
+    case 'int64': case 'uint64': { const n = typeof v === 'boolean' ? (v ? 1 : 0) : Number(v); return Number.isFinite(n) ? Math.trunc(n) : null; }
+    case 'float64': { const n = typeof v === 'boolean' ? (v ? 1 : 0) : Number(v); void sqlType; return Number.isFinite(n) ? n : null; }
+    case 'string': return String(v);
+    default: return v;
+  }
+}
+
 export async function alterTable(s: AlterTable, ctx: QueryContext): Promise<void> {
   const { db, table } = tableName(s.table, ctx);
   const cur = await ctx.getTable(db, table);
   if (!cur) throw new EddyError(StatusCode.TableNotFound, `Table not found: ${db}.${table}`);
   const logical = physicalOf(cur) !== undefined;
-  if (isPhysical(cur) && s.actions.some((a) => a.kind !== 'set_options' && a.kind !== 'unset_options')) {
+  if (isPhysical(cur) && s.actions.some((a) => !['set_options', 'unset_options', 'set_index', 'unset_index'].includes(a.kind))) {
     throw new EddyError(StatusCode.Unsupported, `Alter request to physical region is forbidden`);
   }
   if (logical && s.actions.some((a) => a.kind !== 'add_column')) {
     throw new EddyError(StatusCode.InvalidArguments, 'Alter logical tables invalid arguments: Only support add columns operation');
+  }
+  for (const a of s.actions) {
+    if (a.kind === 'set_options') checkAlterTableSet(a.options, cur.options.appendMode === true);
+    else if (a.kind === 'unset_options') checkAlterTableUnset(a.keys);
+    else if ((a.kind === 'add_column' && /interval/i.test(a.column.dataType.name)) || (a.kind === 'modify_type' && /interval/i.test(a.dataType.name))) {
+      throw new PlanError(`Not supported: ${a.kind === 'add_column' ? 'Add column with' : 'Modify column type to'} interval type`, s.pos, StatusCode.Unsupported);
+    } else if (a.kind === 'rename') {
+      checkName(a.newName.value, 'table');
+      if (await ctx.getTable(db, a.newName.value)) throw new EddyError(StatusCode.TableAlreadyExists, `Table already exists, table: greptime.${db}.${a.newName.value}`);
+    }
   }
   await ctx.alterTable(db, table, (old) => {
     let sch: TableSchema = { ...old, columns: [...old.columns], primaryKey: [...old.primaryKey], options: { ...old.options, extra: { ...old.options.extra } }, version: old.version + 1 };
@@ -148,9 +174,12 @@ export async function alterTable(s: AlterTable, ctx: QueryContext): Promise<void
         case 'modify_type': {
           const i = find(a.name.value);
           const c = sch.columns[i]!;
-          if (c.semantic !== 'field') throw new EddyError(StatusCode.InvalidArguments, `Not allowed to change the type of index column ${c.name}`);
+          if (c.semantic === 'timestamp') throw new EddyError(StatusCode.InvalidArguments, `Invalid alter table(${table}) request: Not allowed to change timestamp index column '${c.name}' datatype`);
+          if (c.semantic === 'tag') throw new EddyError(StatusCode.InvalidArguments, `Invalid alter table(${table}) request: Not allowed to change primary key index column '${c.name}'`);
+          if (!c.nullable) throw new EddyError(StatusCode.InvalidArguments, `Invalid alter table(${table}) request: column '${c.name}' must be nullable to ensure safe conversion.`);
           const t = columnType({ name: a.name, dataType: a.dataType, pos: a.name.pos });
           const nc: ColumnSchema = { ...c, type: t.type };
+          if (nc.defaultValue !== undefined && nc.defaultValue !== null) nc.defaultValue = castDefault(nc.defaultValue, t.type, t.sqlType);
           delete nc.sqlType; delete nc.unit;
           if (t.sqlType) nc.sqlType = t.sqlType;
           if (t.unit) nc.unit = t.unit;
@@ -160,6 +189,7 @@ export async function alterTable(s: AlterTable, ctx: QueryContext): Promise<void
         case 'set_default': {
           const i = find(a.name.value);
           const nc = { ...sch.columns[i]! };
+          if (a.default.type === 'null' && !nc.nullable) throw new EddyError(StatusCode.InvalidArguments, 'Default value should not be null for non null column');
           delete nc.defaultValue; delete nc.defaultExpr;
           Object.assign(nc, defaultOf(a.default));
           sch.columns[i] = nc;
@@ -168,11 +198,22 @@ export async function alterTable(s: AlterTable, ctx: QueryContext): Promise<void
         case 'drop_default': {
           const i = find(a.name.value);
           const nc = { ...sch.columns[i]! };
+          if (!nc.nullable) throw new EddyError(StatusCode.InvalidArguments, `Invalid alter table(${table}) request: column ${nc.name} is not nullable and \`default\` cannot be dropped`);
           delete nc.defaultValue; delete nc.defaultExpr;
           sch.columns[i] = nc;
           break;
         }
-        case 'set_options': applyOptions(a.options, sch.options, s.pos); break;
+        case 'set_options': {
+          const opts = { ...a.options };
+          for (const k of Object.keys(opts)) {
+            if (opts[k]!.toUpperCase() !== 'NULL' && opts[k] !== '') continue;
+            delete opts[k];
+            if (k.toLowerCase() === 'ttl') delete sch.options.ttlMs;
+            if (sch.options.extra) delete sch.options.extra[k];
+          }
+          applyOptions(opts, sch.options, s.pos);
+          break;
+        }
         case 'unset_options':
           for (const k of a.keys) {
             if (k.toLowerCase() === 'ttl') delete sch.options.ttlMs;

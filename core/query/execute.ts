@@ -17,6 +17,7 @@ import { describeTable, runShow, stringRel } from './show.ts';
 import { runDelete } from './delete.ts';
 import { runExplain } from './explain.ts';
 import { runFlowStatement } from './flow.ts';
+import { checkCreateTableOptions, checkDatabaseOptions, checkDatabaseUnset, checkName } from './options.ts';
 import { PHYSICAL_KEY, isPhysical, logicalTables, physicalOf, prepareLogical } from './metric.ts';
 import type { TableSchema } from '../index.ts';
 
@@ -44,6 +45,8 @@ export async function executeStatement(ctx: QueryContext, s: Statement): Promise
     case 'delete': return affected(await runDelete(s, st));
     case 'create_database': {
       const name = s.name.map((p) => p.value).join('.');
+      checkName(name, 'database');
+      checkDatabaseOptions(s.options, true);
       const exists = (await ctx.listDatabases()).includes(name);
       if (exists && !s.ifNotExists) throw new EddyError(StatusCode.DatabaseAlreadyExists, `Schema ${name} already exists`);
       if (exists) return affected(1);
@@ -52,6 +55,8 @@ export async function executeStatement(ctx: QueryContext, s: Statement): Promise
     }
     case 'create_table': {
       const { db, table } = tableName(s.name, ctx);
+      checkName(table, 'table');
+      checkCreateTableOptions(s.options);
       if (!(await ctx.listDatabases()).includes(db)) throw new EddyError(StatusCode.DatabaseNotFound, `Database not found: ${db}`);
       const existing = await ctx.getTable(db, table);
       if (existing) {
@@ -97,7 +102,13 @@ export async function executeStatement(ctx: QueryContext, s: Statement): Promise
       return affected(0);
     }
     case 'alter_table': await alterTable(s, ctx); return affected(0);
-    case 'alter_database': return affected(0);
+    case 'alter_database': {
+      const name = s.name.map((p) => p.value).join('.');
+      if (!(await ctx.listDatabases()).includes(name)) throw new EddyError(StatusCode.DatabaseNotFound, `Database not found: ${name}`);
+      checkDatabaseOptions(s.set, false);
+      checkDatabaseUnset(s.unset);
+      return affected(0);
+    }
     case 'truncate': {
       const { db, table } = tableName(s.table, ctx);
       if (!(await ctx.getTable(db, table))) throw new EddyError(StatusCode.TableNotFound, `Table not found: greptime.${db}.${table}`);

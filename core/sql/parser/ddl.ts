@@ -117,8 +117,11 @@ function parseCreateTable(p: Cursor, base: Base, external: boolean): CreateTable
     p.next();
     while (!p.isOp(')')) {
       if (p.isKws('TIME', 'INDEX') && p.isOp('(', 2)) {
+        const at = p.pos();
         p.i += 2;
         const cols = p.parenList(() => p.ident('a column name'));
+        if (cols.length !== 1) throw p.errorAt('Invalid time index: it should contain only one column in time index', at);
+        if (ct.timeIndex) throw p.errorAt('Invalid time index: expected only one time index constraint but actual 2', at);
         ct.timeIndex = cols[0];
       } else if (p.isKws('PRIMARY', 'KEY')) {
         p.i += 2;
@@ -140,6 +143,7 @@ function parseCreateTable(p: Cursor, base: Base, external: boolean): CreateTable
     else break;
   }
   for (const c of ct.columns) {
+    if (c.timeIndex && ct.timeIndex && ct.timeIndex.value !== c.name.value) throw p.errorAt('Invalid time index: expected only one time index constraint but actual 2', c.pos);
     if (c.timeIndex && !ct.timeIndex) ct.timeIndex = c.name;
     if (c.primaryKey) ct.primaryKey.push(c.name);
   }
