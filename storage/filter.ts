@@ -40,6 +40,7 @@ export function filterRun(run: Run, timeIndex: string, f: RowFilter): Ranges | n
   if (f.cutoff !== undefined && (start === undefined || f.cutoff > start)) start = f.cutoff;
   const lo = start === undefined ? null : bound(start), hi = f.end === undefined ? null : bound(f.end);
   const tests = f.tags ? tagTests(run, f.tags) : [];
+  if (lo === null && hi === null && tests.length === 0) return null;
   const r = new Ranges();
   let runStart = -1;
   const n = run.rows;

@@ -83,20 +83,31 @@ export async function scanSnapshot(snap: ScanSnapshot, req: ScanRequest): Promis
   const { schema } = snap;
   const { output, read } = scanColumns(schema, req);
   const f: RowFilter = { start: req.start, end: req.end, cutoff: snap.cutoff, tags: req.tagFilter };
-  const segs = snap.segments.filter((s) => segmentMayMatch(s, f, schema));
-  const loaded = await Promise.all(segs.map((s) => {
-    const groups = groupsMayMatch(s, f, schema);
-    if (groups && groups.length === 0) return null;
-    return snap.readSegment(s, s.deletes ? [...read, OP_COLUMN] : read, groups);
-  }));
+  const picked = snap.segments.filter((s) => segmentMayMatch(s, f, schema))
+    .map((s) => ({ s, groups: groupsMayMatch(s, f, schema) }))
+    .filter((x) => !x.groups || x.groups.length > 0);
+  // A lone segment is already one row per key: nothing to merge, so tags not asked for need not be decoded.
+  const alone = picked.length === 1 && snap.memRuns.length === 0;
+  const segRead = alone ? read.filter((n) => output.includes(n) || n in (req.tagFilter ?? {})) : read;
+  const loaded = await Promise.all(picked.map(({ s, groups }) => snap.readSegment(s, s.deletes ? [...segRead, OP_COLUMN] : segRead, groups)));
   const runs: Run[] = [];
-  for (const run of [...loaded.filter((r): r is Run => r !== null), ...snap.memRuns]) {
+  for (const run of [...loaded, ...snap.memRuns]) {
     const keep = filterRun(run, schema.timeIndex, f);
-    const names = run.cols.has(OP_COLUMN) ? [...read, OP_COLUMN] : read;
+    const names = [...run.cols.keys()];
     if (keep === null) runs.push(run);
     else if (keep.rows > 0) runs.push(gatherRun([run], keep, names));
   }
   if (runs.length === 0) return [];
+  if (alone) {
+    let run = runs[0]!;
+    if (run.cols.has(OP_COLUMN)) run = withoutDeletes(run, false);
+    if (req.limit !== undefined && run.rows > req.limit) {
+      const r = new Ranges();
+      r.push(0, 0, Math.max(0, req.limit));
+      run = gatherRun([run], r, output);
+    }
+    return run.rows === 0 ? [] : [runToBatch(run, schema, output)];
+  }
   const simple = mergeModeOf(schema) !== 'last_non_null' && !runs.some((r) => r.cols.has(OP_COLUMN));
   if (simple) {
     // No tombstones and no field-wise merge: the limit applies to the merged ranges, before any copy.
