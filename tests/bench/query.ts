@@ -117,9 +117,7 @@ export async function run(opts: BenchOptions): Promise<unknown> {
     settle: !opts.bool('no-settle'),
     lastpoint,
     db,
-    eddyEnv: cpuProf
-      ? { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --cpu-prof --cpu-prof-dir=${profDir}`.trim() }
-      : undefined,
+    eddyNodeArgs: cpuProf ? `--cpu-prof --cpu-prof-dir=${profDir}` : undefined,
   };
 
   const tg0 = performance.now();
@@ -203,7 +201,10 @@ export async function run(opts: BenchOptions): Promise<unknown> {
   printTable(queries, results, systems);
 
   const profiles = cpuProf ? listProfiles(profDir) : [];
-  if (profiles.length) console.log(`\nEddyDB CPU profile(s): ${profiles.join(', ')}`);
+  if (profiles.length) {
+    console.log(`\nEddyDB CPU profile(s): ${profiles.join(', ')}`);
+    console.log(`summarize: node --import tsx tests/bench/query/profile.ts ${profiles[0]}`);
+  } else if (cpuProf) console.warn('WARNING: --cpu-prof: no profile written (does tests/bench/eddy.ts pass BENCH_EDDY_NODE_ARGS?)');
 
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(

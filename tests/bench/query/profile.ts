@@ -1,7 +1,7 @@
 // Summarize a V8 .cpuprofile (from `npm run bench -- query --cpu-prof`): where the time
 // goes below a root function (default executeSql, i.e. query execution without the load).
 //
-//   node --import tsx tests/bench/query/profile.ts <file.cpuprofile> [--root executeSql] [--top 30]
+//   node --import tsx tests/bench/query/profile.ts <file.cpuprofile> [--root executeSql|all] [--top 30]
 //
 // Prints the root's total time, then the functions with the most self time and the most
 // inclusive time inside the root's subtrees (recursion counted once).
@@ -37,7 +37,9 @@ export function summarize(file: string, root = 'executeSql', top = 30): string {
     const where = url ? `${relative(process.cwd(), url)}:${n.callFrame.lineNumber + 1}` : '';
     return `${n.callFrame.functionName || '(anonymous)'} ${where}`.trim();
   };
-  const isRoot = (n: Node): boolean => n.callFrame.functionName === root;
+  // root 'all': every sample. Async continuations lose their callers in V8 profiles, so a
+  // root catches only the synchronous part of it; 'all' plus the per-file view is the fallback.
+  const isRoot = (n: Node): boolean => root === 'all' || n.callFrame.functionName === root;
   // Nodes whose ancestors include the root.
   const under = new Map<number, boolean>();
   const inRoot = (id: number): boolean => {
@@ -52,6 +54,7 @@ export function summarize(file: string, root = 'executeSql', top = 30): string {
   let total = 0;
   let rootTotal = 0;
   const selfBy = new Map<string, number>();
+  const fileBy = new Map<string, number>();
   const inclBy = new Map<string, number>();
   for (const [id, us] of self) {
     total += us;
@@ -60,6 +63,8 @@ export function summarize(file: string, root = 'executeSql', top = 30): string {
     const n = byId.get(id)!;
     const l = label(n);
     selfBy.set(l, (selfBy.get(l) ?? 0) + us);
+    const f = n.callFrame.url ? relative(process.cwd(), n.callFrame.url.replace(/^file:\/\//, '')).replace(/^.*node_modules\//, 'node_modules/') : `(${n.callFrame.functionName || 'program'})`;
+    fileBy.set(f, (fileBy.get(f) ?? 0) + us);
     // Inclusive: charge every distinct function on the stack up to the root once.
     const seen = new Set<string>();
     for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
@@ -86,6 +91,8 @@ export function summarize(file: string, root = 'executeSql', top = 30): string {
     list(selfBy),
     `\ninclusive time under ${root}:`,
     list(inclBy),
+    `\nself time by file under ${root}:`,
+    list(fileBy),
   ].join('\n');
 }
 

@@ -49,8 +49,8 @@ export interface LoadOptions {
   settle: boolean;
   /** EddyDB: lastpoint as last_value(... ORDER BY ts) per host, or DISTINCT ON. */
   lastpoint: 'last-value' | 'distinct-on';
-  /** EddyDB: env for the node (e.g. NODE_OPTIONS=--cpu-prof). */
-  eddyEnv?: NodeJS.ProcessEnv;
+  /** EddyDB: extra Node flags for the server process (e.g. --cpu-prof). */
+  eddyNodeArgs?: string;
   db: string;
 }
 
@@ -138,14 +138,16 @@ function summarizeRows(columns: string[], rows: unknown[][]): Omit<Answer, 'serv
 
 export async function startEddyLoaded(data: CpuData, o: LoadOptions): Promise<QuerySystem> {
   const notes: string[] = [];
-  const saved = process.env.NODE_OPTIONS;
-  if (o.eddyEnv?.NODE_OPTIONS !== undefined) process.env.NODE_OPTIONS = o.eddyEnv.NODE_OPTIONS;
+  // Node flags for the server only (--cpu-prof is refused in NODE_OPTIONS): eddy.ts passes
+  // BENCH_EDDY_NODE_ARGS to the node it starts.
+  const saved = process.env.BENCH_EDDY_NODE_ARGS;
+  if (o.eddyNodeArgs) process.env.BENCH_EDDY_NODE_ARGS = `${saved ?? ''} ${o.eddyNodeArgs}`.trim();
   let server: EddyServer;
   try {
     server = await startEddy({ logDir: o.logDir, name: 'eddy-query', keepData: o.keepData });
   } finally {
-    if (saved === undefined) delete process.env.NODE_OPTIONS;
-    else process.env.NODE_OPTIONS = saved;
+    if (saved === undefined) delete process.env.BENCH_EDDY_NODE_ARGS;
+    else process.env.BENCH_EDDY_NODE_ARGS = saved;
   }
   try {
     const nc = await connect({ servers: server.natsUrl, name: 'eddy-bench-query', noEcho: true });
