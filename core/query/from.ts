@@ -15,6 +15,7 @@ import type { Env } from './eval.ts';
 import type { ScanSpec } from './context.ts';
 import type { TableSchema } from '../index.ts';
 import { formatTimestamp } from './time.ts';
+import { effectiveTtl } from './metric.ts';
 
 export async function fromClause(from: TableRef[], where: Expr | undefined, st: QState, sel: Select, limit?: number): Promise<Rel> {
   let rel: Rel | null = null;
@@ -82,7 +83,9 @@ async function tableRef(t: TableRef, where: Expr | undefined, st: QState, sel: S
       }
       if (!schema) throw new PlanError(`Table not found: greptime.${db}.${name}`, t.pos, StatusCode.TableNotFound);
       const qualifier = alias ?? name;
-      const spec = scanSpecFor(schema, where, [qualifier, name], sel, limit, st.env);
+      const ttl = await effectiveTtl(schema, st.env.qctx);
+      const spec = scanSpecFor({ ...schema, options: { ...schema.options, ttlMs: ttl.ms } }, where, [qualifier, name], sel, limit, st.env);
+      if (ttl.instant) spec.end = spec.start = BigInt(Math.floor(st.env.qctx.now())) * 1_000_000n;
       const t0 = st.env.trace ? performance.now() : 0;
       const batches = await st.env.qctx.scan(schema, spec);
       const r = batchesToRel(batches, schema, qualifier);

@@ -8,7 +8,7 @@ import { castTo, evalExpr } from './eval.ts';
 import { relNamer } from './names.ts';
 import { PlanError, emptyRel } from './rel.ts';
 import { columnDt } from './scan.ts';
-import { isPhysical } from './metric.ts';
+import { effectiveTtl, isPhysical } from './metric.ts';
 import type { QState } from './select.ts';
 import { runQuery } from './select.ts';
 import { tableName } from './ddl.ts';
@@ -110,6 +110,7 @@ export async function runInsert(s: Insert, st: QState): Promise<number> {
   const schema = await ctx.getTable(db, table);
   if (!schema) throw new EddyError(StatusCode.TableNotFound, `Table not found: greptime.${db}.${table}`);
   if (isPhysical(schema)) throw new EddyError(StatusCode.Unsupported, `Write request to physical region is forbidden: ${db}.${table} is a physical metric table`);
+  const instant = (await effectiveTtl(schema, ctx)).instant;
   const targets = s.columns.length ? s.columns.map((c) => {
     const col = schema.columns.find((x) => x.name === c.value) ?? (c.quote === undefined ? schema.columns.find((x) => x.name.toLowerCase() === c.value) : undefined);
     if (!col) throw new PlanError(`Column ${c.value} not found in table ${table}`, c.pos, StatusCode.TableColumnNotFound);
@@ -149,5 +150,7 @@ export async function runInsert(s: Insert, st: QState): Promise<number> {
   }
   if (rows === 0) return 0;
   const batch = buildBatch(schema, cells, rows, st.env);
+  // ttl = 'instant': rows expire as they arrive, so nothing is written
+  if (instant) return 0;
   return ctx.write(db, batch);
 }

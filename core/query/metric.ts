@@ -78,3 +78,13 @@ export async function physicalColumns(phy: TableSchema, ctx: QueryContext): Prom
     ...sorted,
   ];
 }
+
+/** The TTL that applies to a table's rows: its own, else (for a logical table) its physical table's. */
+export async function effectiveTtl(t: TableSchema, ctx: QueryContext): Promise<{ ms?: number; instant: boolean }> {
+  const own = t.options.extra?.ttl;
+  if (own !== undefined || t.options.ttlMs !== undefined) return { ms: t.options.ttlMs, instant: own?.trim().toLowerCase() === 'instant' };
+  const phyName = physicalOf(t);
+  const phy = phyName ? await ctx.getTable(t.db, phyName) : null;
+  if (!phy) return { instant: false };
+  return { ms: phy.options.ttlMs, instant: phy.options.extra?.ttl?.trim().toLowerCase() === 'instant' };
+}

@@ -94,8 +94,9 @@ export function exprName(e: Expr, namer: ColumnNamer): string {
       if (CAST_FN_TYPES.test(e.dataType.raw.toUpperCase())) return `arrow_cast(${n(e.expr)},Utf8("${arrowTypeOf(e.dataType)}"))`;
       return n(e.expr);
     case 'function': {
-      const name = e.name.map((p) => p.value).join('.').toLowerCase();
+      let name = e.name.map((p) => p.value).join('.').toLowerCase();
       if (e.noParens) return `${name}()`;
+      if (name === 'unnest') name = 'UNNEST';
       let s = `${name}(${e.distinct ? 'DISTINCT ' : ''}${e.args.map(n).join(',')})`;
       if (e.filter) s += ` FILTER (WHERE ${n(e.filter)})`;
       if (e.orderBy?.length) s += ` ORDER BY [${orderName(e.orderBy, namer)}]`;

@@ -38,7 +38,7 @@ function tableValueError(k: string, v: string): string | null {
     }
     case 'max_row_group_row_count': { const n = Number(v); return Number.isInteger(n) && n > 0 && n <= 10485760 ? null : k; }
     case 'append_mode': case 'skip_wal': case 'compaction.twcs.fallback_to_local': return /^(true|false)$/i.test(v) ? null : k;
-    case 'merge_mode': return /^(last_row|last_non_null)$/.test(v) ? null : k;
+    case 'merge_mode': return v === '' || /^(last_row|last_non_null)$/.test(v) ? null : k;
     case 'compaction.twcs.trigger_file_num': case 'compaction.twcs.max_active_window_runs': case 'compaction.twcs.max_inactive_window_runs':
       return /^\d+$/.test(v) ? null : k;
     case 'index.type': return /^(skipping|inverted|fulltext)$/i.test(v) ? null : k;

@@ -15,6 +15,7 @@ import { findAggregates, findSubqueries, findWindows, fnName } from './walk.ts';
 import { fromClause } from './from.ts';
 import { computeWindow } from './window.ts';
 import { runRangeSelect } from './range.ts';
+import { expandUnnest, hasUnnest } from './unnest.ts';
 
 /** Records one operator for EXPLAIN ANALYZE (no-op unless tracing). */
 export function traceOp(env: Env, op: string, detail: string, rows: number, t0: number): void {
@@ -245,6 +246,7 @@ export function finishSelect(sel: Select, items: ProjItem[], scope0: Scope, orde
     scope = computeWindows(scope, winCalls);
     traceOp(env, 'WindowAggr', winCalls.map(formatExpr).join(', '), scope.rel.len, t0);
   }
+  if (hasUnnest(items.map((p) => p.expr))) scope = expandUnnest(scope, items.map((p) => p.expr));
   const t1 = clock(env);
   const cols = items.map((p) => evalExpr(p.expr, scope));
   traceOp(env, 'Projection', items.map((p) => p.name).join(', '), scope.rel.len, t1);

@@ -1,5 +1,5 @@
 // SHOW DATABASES / TABLES / CREATE TABLE / COLUMNS and DESCRIBE, in GreptimeDB's result shapes.
-import { EddyError, StatusCode, sqlTypeName } from '../index.ts';
+import { EddyError, StatusCode, regionIdOf, sqlTypeName } from '../index.ts';
 import type { ColumnSchema, TableSchema } from '../index.ts';
 import type { Describe, Show } from '../sql/index.ts';
 import type { QueryContext } from './context.ts';
@@ -101,10 +101,12 @@ export async function runShow(s: Show, env: Env): Promise<Rel> {
       const names = db.toLowerCase() === 'information_schema' ? [...INFORMATION_SCHEMA_TABLES] : await listTablesChecked(ctx, db);
       names.sort();
       const col = `Tables_in_${db}`;
-      const rel = s.full
-        ? stringRel([col, 'Table_type'], names.map((n) => [n, db.toLowerCase() === 'information_schema' ? 'LOCAL TEMPORARY' : 'BASE TABLE']))
-        : stringRel([col], names.map((n) => [n]));
-      return whereFilter(likeFilter(rel, s.like), s, env);
+      const type = db.toLowerCase() === 'information_schema' ? 'LOCAL TEMPORARY' : 'BASE TABLE';
+      // WHERE may name the table column `Tables` (GreptimeDB's own name for it) or Tables_in_<db>
+      const all = stringRel(['Tables', 'Table_type', col], names.map((n) => [n, type, n]));
+      const kept = whereFilter(likeFilter(all, s.like), s, env);
+      const rows = Array.from({ length: kept.len }, (_, i) => String(kept.cols[0]!.v[i]));
+      return s.full ? stringRel([col, 'Table_type'], rows.map((n) => [n, type])) : stringRel([col], rows.map((n) => [n]));
     }
     case 'CREATE TABLE': {
       const { db: d, table } = tableName(s.target!, ctx);
@@ -118,10 +120,14 @@ export async function runShow(s: Show, env: Env): Promise<Rel> {
     case 'COLUMNS': {
       const { db: d, table } = tableName(s.target!, ctx);
       const t = await needTable(ctx, s.database ? db : d, table);
-      const rows = t.columns.map((c) => [c.name, SQL_TYPE[typeName(c)]?.toLowerCase() ?? typeName(c).toLowerCase(), c.semantic === 'field' ? '' : 'PRI', c.nullable ? 'Yes' : 'No', defaultText(c), '', typeName(c)]);
-      const names = s.full ? ['Field', 'Type', 'Collation', 'Null', 'Key', 'Default', 'Extra', 'Privileges', 'Greptime_type'] : ['Field', 'Type', 'Null', 'Key', 'Default', 'Extra', 'Greptime_type'];
-      const mk = (r: (string | null)[]) => (s.full ? [r[0]!, r[1]!, '', r[3]!, r[2]!, r[4]!, '', 'select,insert', r[6]!] : [r[0]!, r[1]!, r[3]!, r[2]!, r[4]!, '', r[6]!]);
-      const rel = stringRel(names, rows.map((r) => mk(r.map((x) => (x === '' ? '' : x)) as string[])));
+      const cols = [...t.columns].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      const key = (c: ColumnSchema) => (c.semantic === 'tag' ? 'PRI' : c.semantic === 'timestamp' ? 'TIME INDEX' : '');
+      const sqlType = (c: ColumnSchema) => SQL_TYPE[typeName(c)]?.toLowerCase() ?? typeName(c).toLowerCase();
+      const rel = s.full
+        ? stringRel(['Field', 'Type', 'Collation', 'Null', 'Key', 'Default', 'Comment', 'Privileges', 'Extra', 'Greptime_type'],
+          cols.map((c) => [c.name, sqlType(c), c.type === 'string' ? 'utf8_bin' : '', c.nullable ? 'YES' : 'NO', key(c), defaultText(c), '', 'select,insert', '', typeName(c)]))
+        : stringRel(['Field', 'Type', 'Null', 'Key', 'Default', 'Extra', 'Greptime_type'],
+          cols.map((c) => [c.name, sqlType(c), c.nullable ? 'YES' : 'NO', key(c), defaultText(c), '', typeName(c)]));
       return whereFilter(likeFilter(rel, s.like), s, env);
     }
     case 'INDEX': {
@@ -133,6 +139,25 @@ export async function runShow(s: Show, env: Env): Promise<Rel> {
       const types = names.map((n) => (n === 'Non_unique' || n === 'Seq_in_index' ? 'Int64' : 'String'));
       const rows = indexRows(t).map((r) => [t.name, r.nonUnique, r.key, r.seq, r.column, 'A', null, null, null, r.type === 'TIME' ? '' : r.nullable ? 'YES' : '', r.type, '', '', 'YES', null]);
       return whereFilter(stringRel(names, rows, types), s, env);
+    }
+    case 'CHARSET': {
+      const rel = stringRel(['Charset', 'Description', 'Default collation', 'Maxlen'], [['utf8', 'UTF-8 Unicode', 'utf8_bin', 4]], ['String', 'String', 'String', 'Int64']);
+      return whereFilter(likeFilter(rel, s.like), s, env);
+    }
+    case 'COLLATION': {
+      const rel = stringRel(['Collation', 'Charset', 'Id', 'Default', 'Compiled', 'Sortlen'], [['utf8_bin', 'utf8', 1, 'Yes', 'Yes', 1]], ['String', 'String', 'Int64', 'String', 'String', 'Int64']);
+      return whereFilter(likeFilter(rel, s.like), s, env);
+    }
+    case 'REGION': {
+      const { db: d, table } = tableName(s.target!, ctx);
+      const t = await needTable(ctx, s.database ? db : d, table);
+      const peers = ctx.regionPeers ? await ctx.regionPeers() : null;
+      const rows = Array.from({ length: t.regions }, (_, n) => {
+        const id = regionIdOf(t.id, n);
+        const p = peers?.get(id);
+        return [t.name, id, p?.peerId ?? 0, p && !p.isLeader ? 'No' : 'Yes'];
+      });
+      return whereFilter(stringRel(['Table', 'Region', 'Peer', 'Leader'], rows, ['String', 'UInt64', 'UInt64', 'String']), s, env);
     }
     case 'VARIABLES': {
       const name = s.target?.map((p) => p.value).join('.') ?? '';

@@ -8,7 +8,7 @@ const TS_RE = /^\s*([+-]?\d{1,6})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?:
 
 /** Parses '2024-01-01', '2024-01-01 00:00:00.123', '2024-01-01T00:00:00Z', '...+08:00' into ns; null when not a timestamp. */
 export function parseTimestampNs(text: string): bigint | null {
-  const m = TS_RE.exec(text);
+  const m = TS_RE.exec(text) ?? TS_RE.exec(text.trim().replace(/\s+/g, ' '));
   if (!m) return null;
   const ms = Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +(m[4] ?? 0), +(m[5] ?? 0), +(m[6] ?? 0));
   if (Number.isNaN(ms)) return null;
