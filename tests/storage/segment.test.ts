@@ -49,7 +49,7 @@ describe('segments', () => {
     const back = decodeSegment(bytes, s, names, 'old.arrow');
     expect(back.rows).toBe(40);
     for (const n of names) {
-      expect([...back.cols.get(n)!.values as ArrayLike<unknown>]).toEqual([...run.cols.get(n)!.values as ArrayLike<unknown>]);
+      expect(Array.from(back.cols.get(n)!.values as ArrayLike<unknown>)).toEqual(Array.from(run.cols.get(n)!.values as ArrayLike<unknown>));
     }
   });
 });
