@@ -30,7 +30,9 @@ export const META_DEFAULTS = {
   heartbeatMs: 2_000,
   leaseMs: 6_000,
   placementIntervalMs: 2_000,
-  placement: { maxSkew: 2, maxMoves: 1 } as PlacementOptions,
+  // No rebalancing of regions that have a live owner until region migration exists: a move would
+  // otherwise reopen a serving region elsewhere from its WAL alone. Orphans are always placed.
+  placement: {} as PlacementOptions,
 } as const;
 
 /** Every region id in the catalog, reading each table fresh (another node may have dropped and recreated it). */
