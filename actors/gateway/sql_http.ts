@@ -89,7 +89,9 @@ export function sqlHandler(makeContext: (db: string) => QueryContext): (req: Inc
     } catch (e) {
       const w = toWireError(e);
       const code = e instanceof SyntaxError ? StatusCode.InvalidArguments : w.code;
-      return { status: httpStatusOf(code), body: JSON.stringify({ code, error: w.message, execution_time_ms: Date.now() - started }), contentType: 'application/json' };
+      // as GreptimeDB does, a statement naming a table or database that does not exist is a bad request (400), not 404
+      const status = httpStatusOf(code) === 404 ? 400 : httpStatusOf(code);
+      return { status, body: JSON.stringify({ code, error: w.message, execution_time_ms: Date.now() - started }), contentType: 'application/json' };
     }
   };
 }

@@ -2,6 +2,7 @@
 // filters, projection, limit); ANALYZE also runs it and reports rows and time per operator.
 import type { Explain, Expr, OrderByItem, Query, QueryBody, Select, TableRef } from '../sql/index.ts';
 import { formatExpr } from '../sql/index.ts';
+import { regionIdOf } from '../index.ts';
 import { describeSpec, scanSpecFor } from './from.ts';
 import type { Rel } from './rel.ts';
 import { PlanError } from './rel.ts';
@@ -11,6 +12,8 @@ import { stringRel } from './show.ts';
 import { findAggregates, findWindows } from './walk.ts';
 
 type Lines = string[];
+/** Planning state: the query state, CTE names in scope, and whether to print the physical (per-region) form. */
+interface PlanCtx { st: QState; ctes: Set<string>; physical: boolean }
 const pad = (d: number) => '  '.repeat(d);
 const list = (es: Expr[]) => es.map(formatExpr).join(', ');
 const orderText = (o: OrderByItem[]) => o.map((x) => `${formatExpr(x.expr)} ${x.asc === false ? 'DESC' : 'ASC'}${x.nullsFirst === undefined ? '' : x.nullsFirst ? ' NULLS FIRST' : ' NULLS LAST'}`).join(', ');
@@ -19,32 +22,34 @@ async function constNum(e: Expr | undefined): Promise<number | undefined> {
   return e && e.type === 'number' ? Number(e.value) : undefined;
 }
 
-async function planQuery(q: Query, st: QState, d: number, out: Lines): Promise<void> {
+async function planQuery(q: Query, pc: PlanCtx, d: number, out: Lines): Promise<void> {
   const limit = await constNum(q.limit), offset = (await constNum(q.offset)) ?? 0;
   if (q.limit || q.offset) { out.push(`${pad(d)}Limit: skip=${offset}, fetch=${q.limit ? formatExpr(q.limit) : 'all'}`); d++; }
   if (q.orderBy.length) { out.push(`${pad(d)}Sort: ${orderText(q.orderBy)}`); d++; }
   if (q.with) {
+    pc = { ...pc, ctes: new Set(pc.ctes) };
     for (const c of q.with.ctes) {
       out.push(`${pad(d)}CTE: ${c.name.value}`);
-      await planQuery(c.query, st, d + 1, out);
+      await planQuery(c.query, pc, d + 1, out);
+      pc.ctes.add(c.name.value);
     }
   }
-  await planBody(q.body, st, d, out, q.body.type === 'select' ? scanLimit(q.body, q.orderBy, limit, offset) : undefined);
+  await planBody(q.body, pc, d, out, q.body.type === 'select' ? scanLimit(q.body, q.orderBy, limit, offset) : undefined);
 }
 
-async function planBody(b: QueryBody, st: QState, d: number, out: Lines, limit: number | undefined): Promise<void> {
+async function planBody(b: QueryBody, pc: PlanCtx, d: number, out: Lines, limit: number | undefined): Promise<void> {
   switch (b.type) {
-    case 'select': return planSelect(b, st, d, out, limit);
-    case 'query': return planQuery(b, st, d, out);
+    case 'select': return planSelect(b, pc, d, out, limit);
+    case 'query': return planQuery(b, pc, d, out);
     case 'values': out.push(`${pad(d)}Values: ${b.rows.length} rows`); return;
     case 'set_op':
       out.push(`${pad(d)}${b.op}${b.all ? ' ALL' : ''}`);
-      await planBody(b.left, st, d + 1, out, undefined);
-      await planBody(b.right, st, d + 1, out, undefined);
+      await planBody(b.left, pc, d + 1, out, undefined);
+      await planBody(b.right, pc, d + 1, out, undefined);
   }
 }
 
-async function planSelect(sel: Select, st: QState, d: number, out: Lines, limit: number | undefined): Promise<void> {
+async function planSelect(sel: Select, pc: PlanCtx, d: number, out: Lines, limit: number | undefined): Promise<void> {
   if (sel.distinctOn) { out.push(`${pad(d)}DistinctOn: ${list(sel.distinctOn)}`); d++; }
   else if (sel.distinct) { out.push(`${pad(d)}Distinct`); d++; }
   out.push(`${pad(d)}Projection: ${sel.projection.map((p) => formatExpr(p.expr) + (p.alias ? ` AS ${p.alias.value}` : '')).join(', ')}`);
@@ -62,17 +67,18 @@ async function planSelect(sel: Select, st: QState, d: number, out: Lines, limit:
   }
   if (sel.where) { out.push(`${pad(d)}Filter: ${formatExpr(sel.where)}`); d++; }
   if (sel.from.length > 1) { out.push(`${pad(d)}CrossJoin`); d++; }
-  for (const t of sel.from) await planTable(t, sel.from.length === 1 ? sel.where : undefined, sel, st, d, out, sel.from.length === 1 ? limit : undefined);
+  for (const t of sel.from) await planTable(t, sel.from.length === 1 ? sel.where : undefined, sel, pc, d, out, sel.from.length === 1 ? limit : undefined);
 }
 
-async function planTable(t: TableRef, where: Expr | undefined, sel: Select, st: QState, d: number, out: Lines, limit: number | undefined): Promise<void> {
+async function planTable(t: TableRef, where: Expr | undefined, sel: Select, pc: PlanCtx, d: number, out: Lines, limit: number | undefined): Promise<void> {
+  const st = pc.st;
   switch (t.type) {
     case 'table': {
       const path = t.name.map((p) => p.value);
       const name = path[path.length - 1]!;
       const db = path.length >= 2 ? path[path.length - 2]! : st.env.qctx.db;
       const alias = t.alias ? ` AS ${t.alias.name.value}` : '';
-      if (path.length === 1 && st.ctes.has(name)) { out.push(`${pad(d)}CteScan: ${name}${alias}`); return; }
+      if (path.length === 1 && (pc.ctes.has(name) || st.ctes.has(name))) { out.push(`${pad(d)}CteScan: ${name}${alias}`); return; }
       if (db.toLowerCase() === 'information_schema') { out.push(`${pad(d)}SystemTableScan: information_schema.${name}${alias}`); return; }
       const schema = await st.env.qctx.getTable(db, name);
       if (!schema) {
@@ -80,21 +86,27 @@ async function planTable(t: TableRef, where: Expr | undefined, sel: Select, st: 
         throw new PlanError(`Table not found: greptime.${db}.${name}`, t.pos);
       }
       const spec = scanSpecFor(schema, where, [t.alias?.name.value ?? name, name], sel, limit, st.env);
-      out.push(`${pad(d)}MergeScan: ${db}.${name}${alias} regions=${schema.regions}`);
-      out.push(`${pad(d + 1)}RegionScan: ${describeSpec(spec, schema)}`);
+      if (!pc.physical) {
+        out.push(`${pad(d)}MergeScan: ${db}.${name}${alias} regions=${schema.regions}`);
+        out.push(`${pad(d + 1)}RegionScan: ${describeSpec(spec, schema)}`);
+        return;
+      }
+      // the physical form: one scan fragment per region, each sent the same pushed-down request
+      out.push(`${pad(d)}MergeScanExec: ${db}.${name}${alias}`);
+      for (let n = 0; n < schema.regions; n++) out.push(`${pad(d + 1)}RegionScanExec: region_id=${regionIdOf(schema.id, n)} ${describeSpec(spec, schema)}`);
       return;
     }
     case 'derived':
       out.push(`${pad(d)}SubqueryAlias: ${t.alias?.name.value ?? '(derived)'}`);
-      await planQuery(t.query, st, d + 1, out);
+      await planQuery(t.query, pc, d + 1, out);
       return;
     case 'table_function':
       out.push(`${pad(d)}TableFunction: ${formatExpr(t.call)}`);
       return;
     case 'join':
       out.push(`${pad(d)}${t.kind} Join${t.on ? `: ${formatExpr(t.on)}` : t.using ? `: USING (${t.using.map((u) => u.value).join(', ')})` : ''}`);
-      await planTable(t.left, undefined, sel, st, d + 1, out, undefined);
-      await planTable(t.right, undefined, sel, st, d + 1, out, undefined);
+      await planTable(t.left, undefined, sel, pc, d + 1, out, undefined);
+      await planTable(t.right, undefined, sel, pc, d + 1, out, undefined);
   }
 }
 
@@ -103,10 +115,13 @@ export async function runExplain(s: Explain, st: QState): Promise<Rel> {
   if (inner.type !== 'query') {
     return stringRel(['plan_type', 'plan'], [['logical_plan', `${inner.type.toUpperCase().replace(/_/g, ' ')}: ${inner.span.text}`]]);
   }
-  const lines: Lines = [];
-  await planQuery(inner.query, st, 0, lines);
+  const lines: Lines = [], phys: Lines = [];
+  await planQuery(inner.query, { st, ctes: new Set(), physical: false }, 0, lines);
   const plan = lines.join('\n');
-  if (!s.analyze) return stringRel(['plan_type', 'plan'], [['logical_plan', plan], ['physical_plan', plan]]);
+  if (!s.analyze) {
+    await planQuery(inner.query, { st, ctes: new Set(), physical: true }, 0, phys);
+    return stringRel(['plan_type', 'plan'], [['logical_plan', plan], ['physical_plan', phys.join('\n')]]);
+  }
   st.env.trace = [];
   const t0 = performance.now();
   const rel = await runQuery(inner.query, st);

@@ -4,6 +4,7 @@ import type { Rel } from './rel.ts';
 import { fromValues } from './vector.ts';
 import { regionIdOf, sqlTypeName } from '../index.ts';
 import { indexRows } from './indexes.ts';
+import { SQL_TYPE } from './names.ts';
 import { engineOf } from './metric.ts';
 import { FLOW_INFORMATION_SCHEMA_TABLES, flowInformationSchema } from './flow.ts';
 
@@ -46,12 +47,13 @@ export async function informationSchema(name: string, ctx: QueryContext): Promis
           if (!s) continue;
           s.columns.forEach((c, i) => {
             const ty = sqlTypeName(c.type, c.unit, c.sqlType);
-            rows.push(['greptime', d, t, c.name, i + 1, ty.toLowerCase(), c.semantic.toUpperCase(), c.defaultExpr ?? (c.defaultValue === undefined ? null : String(c.defaultValue)), c.nullable ? 'Yes' : 'No', ty.toLowerCase(), c.semantic === 'field' ? '' : 'PRI']);
+            const sql = (SQL_TYPE[ty] ?? ty).toLowerCase();
+            rows.push(['greptime', d, t, c.name, i + 1, sql, c.semantic.toUpperCase(), c.defaultExpr ?? (c.defaultValue === undefined ? null : String(c.defaultValue)), c.nullable ? 'Yes' : 'No', sql, c.semantic === 'tag' ? 'PRI' : c.semantic === 'timestamp' ? 'TIME INDEX' : '', ty]);
           });
         }
       }
-      return rel(['table_catalog', 'table_schema', 'table_name', 'column_name', 'ordinal_position', 'data_type', 'semantic_type', 'column_default', 'is_nullable', 'column_type', 'column_key'],
-        ['String', 'String', 'String', 'String', 'Int64', 'String', 'String', 'String', 'String', 'String', 'String'], rows);
+      return rel(['table_catalog', 'table_schema', 'table_name', 'column_name', 'ordinal_position', 'data_type', 'semantic_type', 'column_default', 'is_nullable', 'column_type', 'column_key', 'greptime_data_type'],
+        ['String', 'String', 'String', 'String', 'Int64', 'String', 'String', 'String', 'String', 'String', 'String', 'String'], rows);
     }
     case 'statistics': {
       const rows: unknown[][] = [];

@@ -24,8 +24,9 @@ function convertCell(v: Vec, i: number, col: ColumnSchema, row: number): unknown
     if (v.kind === 'ts') return v.v[i]!;
     if (v.kind === 'num') {
       const x = v.v[i]!;
-      if (!Number.isInteger(x)) throw new InvalidArgumentError(`Invalid timestamp ${x} for column ${col.name}`, { row });
-      return BigInt(x) * (dt === 'Date' ? 86_400_000_000_000n : UNIT_NS[col.unit ?? 'ms']);
+      if (!Number.isFinite(x)) throw new InvalidArgumentError(`Invalid timestamp ${x} for column ${col.name}`, { row });
+      // a fractional number casts like DataFusion's Float64 -> Timestamp: truncated to the column's unit
+      return BigInt(Math.trunc(x)) * (dt === 'Date' ? 86_400_000_000_000n : UNIT_NS[col.unit ?? 'ms']);
     }
     if (v.kind === 'str') {
       const ns = parseTimestampNs(v.v[i]!);
@@ -35,7 +36,12 @@ function convertCell(v: Vec, i: number, col: ColumnSchema, row: number): unknown
     }
     throw new InvalidArgumentError(`Cannot insert ${v.dt} into timestamp column ${col.name}`, { row });
   }
-  const c = castTo(subVec(v, i), dt, false);
+  let c: Vec;
+  try {
+    c = castTo(subVec(v, i), dt, false);
+  } catch (e) {
+    throw new InvalidArgumentError(`${(e as Error).message.replace(/ at line \d+, column \d+$/, '')} for column ${col.name}`, { row });
+  }
   const x = getValue(c, 0);
   if (dt === 'Float32' && typeof x === 'number') return Math.fround(x);
   return x;

@@ -152,3 +152,10 @@ function windowName(w: WindowSpec, namer: ColumnNamer): string {
   else s += ' ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING';
   return s;
 }
+
+/** GreptimeDB's SQL spelling of each column type, as SHOW CREATE TABLE and SHOW COLUMNS print it. */
+export const SQL_TYPE: Record<string, string> = {
+  String: 'STRING', Float64: 'DOUBLE', Float32: 'FLOAT', Int64: 'BIGINT', Int32: 'INT', Int16: 'SMALLINT', Int8: 'TINYINT',
+  UInt64: 'BIGINT UNSIGNED', UInt32: 'INT UNSIGNED', UInt16: 'SMALLINT UNSIGNED', UInt8: 'TINYINT UNSIGNED', Boolean: 'BOOLEAN',
+  TimestampSecond: 'TIMESTAMP(0)', TimestampMillisecond: 'TIMESTAMP(3)', TimestampMicrosecond: 'TIMESTAMP(6)', TimestampNanosecond: 'TIMESTAMP(9)', Date: 'DATE',
+};

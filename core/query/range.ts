@@ -3,7 +3,7 @@
 import { StatusCode } from '../index.ts';
 import type { Expr, FunctionCall, OrderByItem, Select } from '../sql/index.ts';
 import type { Scope } from './eval.ts';
-import { evalExpr } from './eval.ts';
+import { evalExpr, valueKey } from './eval.ts';
 import { computeAggregate, groupRows, type Groups } from './aggregate.ts';
 import { exprName, relNamer } from './names.ts';
 import type { Field, Rel } from './rel.ts';
@@ -165,7 +165,17 @@ export async function runRangeSelect(sel: Select, rel: Rel, items: ProjItem[], o
 function aggregateCall(c: FunctionCall, s: Scope, g: Groups): Vec {
   const args = c.args.map((a) => (a.type === 'wildcard' ? fromValues('Int64', new Array(s.rel.len).fill(1)) : evalExpr(a, s)));
   const order = (c.orderBy ?? c.withinGroup ?? []).map((item) => ({ vec: evalExpr(item.expr, s), item }));
-  return computeAggregate({ name: fnName(c), call: c, args, mask: null, order }, g);
+  let mask: Uint8Array | null = null;
+  if (c.distinct && args.length) {
+    // DISTINCT: only the first row of each (slot, argument values) is aggregated
+    mask = new Uint8Array(s.rel.len);
+    const seen = new Set<string>();
+    for (let i = 0; i < s.rel.len; i++) {
+      const k = `${g.ids[i]}\u0001${args.map((a) => valueKey(getValue(a, i))).join('\u0001')}`;
+      if (!seen.has(k)) { seen.add(k); mask[i] = 1; }
+    }
+  }
+  return computeAggregate({ name: fnName(c), call: c, args, mask, order }, g);
 }
 
 function checkNoBareAggregate(e: Expr): void {

@@ -26,6 +26,11 @@ export function referencedColumns(exprs: unknown, schema: TableSchema): string[]
     if (Array.isArray(x)) { for (const y of x) walk(y); return; }
     const o = x as Record<string, unknown>;
     if (o.type === 'wildcard') { all = true; return; }
+    // count(*) reads no particular column
+    if (o.type === 'function' && Array.isArray(o.args) && o.args.length === 1 && (o.args[0] as { type?: string }).type === 'wildcard') {
+      for (const k of ['filter', 'over', 'orderBy', 'withinGroup']) if (o[k]) walk(o[k]);
+      return;
+    }
     if (o.type === 'column') {
       const path = o.path as { value: string }[];
       names.add(path[path.length - 1]!.value);

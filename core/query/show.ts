@@ -5,7 +5,7 @@ import type { Describe, Show } from '../sql/index.ts';
 import type { QueryContext } from './context.ts';
 import type { Env } from './eval.ts';
 import { evalExpr, toBool } from './eval.ts';
-import { relNamer } from './names.ts';
+import { SQL_TYPE, relNamer } from './names.ts';
 import type { Rel } from './rel.ts';
 import { takeRel } from './rel.ts';
 import { fromValues } from './vector.ts';
@@ -64,11 +64,6 @@ export async function describeTable(s: Describe, ctx: QueryContext): Promise<Rel
   ]));
 }
 
-const SQL_TYPE: Record<string, string> = {
-  String: 'STRING', Float64: 'DOUBLE', Float32: 'FLOAT', Int64: 'BIGINT', Int32: 'INT', Int16: 'SMALLINT', Int8: 'TINYINT',
-  UInt64: 'BIGINT UNSIGNED', UInt32: 'INT UNSIGNED', UInt16: 'SMALLINT UNSIGNED', UInt8: 'TINYINT UNSIGNED', Boolean: 'BOOLEAN',
-  TimestampSecond: 'TIMESTAMP(0)', TimestampMillisecond: 'TIMESTAMP(3)', TimestampMicrosecond: 'TIMESTAMP(6)', TimestampNanosecond: 'TIMESTAMP(9)', Date: 'DATE',
-};
 
 export function showCreateTable(t: TableSchema): string {
   const lines: string[] = [];

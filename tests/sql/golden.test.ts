@@ -33,7 +33,8 @@ export async function runGolden(text: string): Promise<{ output: string; stateme
   for (const s of stmts) {
     let res: string;
     try {
-      res = (await executeSql(ctx, s)).map(formatOutput).join('\n\n');
+      // EXPLAIN ANALYZE reports wall time; keep the golden output stable
+      res = (await executeSql(ctx, s)).map(formatOutput).join('\n\n').replace(/elapsed=[\d.]+ms/g, 'elapsed=<t>');
     } catch (e) {
       const err = e as { code?: number; message: string };
       res = err.code !== undefined ? `Error: ${err.code}(${statusName(err.code)}), ${err.message}` : `Error: ${err.message}`;
