@@ -57,9 +57,28 @@ export function utf8Data(strings: string[]): Data<Utf8> {
   return makeData({ type: new Utf8(), length: strings.length, valueOffsets: offsets, data: new Uint8Array(buf.buffer, buf.byteOffset, total) });
 }
 
+/** A non-string tag (INT/BIGINT primary key) is kept as text inside storage (memtable.ts): its typed values for output. */
+function tagAsTyped(type: ArrowType, c: ColumnData, n: number): ColumnData {
+  const dict = c.dict!;
+  const codes = c.values as Int32Array;
+  const big = type.typeId === Type.Int || type.typeId === Type.Timestamp;
+  const unsigned = type.typeId === Type.Int && !(type as Int64).isSigned;
+  const values = big ? (unsigned ? new BigUint64Array(n) : new BigInt64Array(n)) : type.typeId === Type.Bool ? new Uint8Array(n) : new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    if (c.valid && c.valid[i] === 0) continue;
+    const s = dict[codes[i]!];
+    if (s === undefined || s === null) continue;
+    if (big) (values as BigInt64Array)[i] = BigInt(s);
+    else if (type.typeId === Type.Bool) (values as Uint8Array)[i] = s === 'true' || s === '1' ? 1 : 0;
+    else (values as Float64Array)[i] = Number(s);
+  }
+  return { type: big ? 'int64' : type.typeId === Type.Bool ? 'boolean' : 'float64', values, valid: c.valid } as ColumnData;
+}
+
 export function columnToData(type: ArrowType, c: ColumnData, n: number): Data {
   const { bitmap, zeros } = c.valid ? packBits(c.valid, n) : { bitmap: undefined, zeros: 0 };
   const nulls = { nullCount: zeros, nullBitmap: zeros > 0 ? bitmap : undefined };
+  if (c.type === 'string' && type.typeId !== Type.Dictionary && c.dict) return columnToData(type, tagAsTyped(type, c, n), n);
   if (c.type === 'string') {
     const dictionary = makeVector(utf8Data(c.dict ?? []));
     return makeData({ type: type as Dictionary<Utf8, Int32>, length: n, data: c.values as Int32Array, dictionary, ...nulls });

@@ -37,7 +37,9 @@ interface CodedTag {
 function codeTag(c: Column | undefined, n: number): CodedTag {
   if (!c) return { codes: null, dict: [], valid: null };
   if (c.dict) return { codes: c.values as Int32Array, dict: c.dict, valid: c.valid };
-  const vals = c.values as (string | null)[];
+  // Tags are interned as strings: an INT/BIGINT primary-key column is coded by its text (arrow-out parses it back).
+  let vals = c.values as (string | null)[];
+  if (!Array.isArray(vals)) vals = Array.from(c.values as ArrayLike<unknown>, (x, i) => (c.valid && c.valid[i] === 0 ? null : String(x)));
   const codes = new Int32Array(n);
   const dict: string[] = [];
   const pos = new Map<string, number>();

@@ -69,7 +69,8 @@ function planColumn(name: string, c: ColumnData, n: number, schema: TableSchema,
   if (name === OP_COLUMN) return { field: new Field(OP_COLUMN, new Uint8(), false, new Map([['eddy.semantic', 'op']])), col: c, width: 0, order: 1, scale: -1 };
   const i = schema.columns.findIndex((x) => x.name === name);
   const cs = schema.columns[i]!;
-  const base = arrowField(cs, i);
+  // Tags are kept as text inside storage whatever their SQL type (memtable.ts): an INT tag is written as a dictionary.
+  const base = arrowField(c.type === 'string' && cs.type !== 'string' ? { ...cs, type: 'string' } : cs, i);
   const plan: Plan = { field: base, col: c, width: 0, order: c.type === 'timestamp' ? 2 : 1, scale: -1 };
   let encoding = '', width = 0;
   if (c.type === 'timestamp' || c.type === 'int64') {

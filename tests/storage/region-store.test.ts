@@ -82,6 +82,19 @@ describe('RegionStore', () => {
     expect(rowsOf(await store.scan({ start: 3n }))).toEqual([{ host: 'a', region: 'eu', usage_user: null, usage_system: 7, ts: 3n }]);
   });
 
+  it('an INT primary key (kept as text inside storage) reads back typed from memtable and segments, merged and filtered', async () => {
+    const schema: TableSchema = {
+      ...cpuSchema(), primaryKey: ['n'],
+      columns: [{ name: 'n', type: 'int64', semantic: 'tag', nullable: true }, { name: 'v', type: 'float64', semantic: 'field', nullable: true }, { name: 'ts', type: 'timestamp', semantic: 'timestamp', nullable: false, unit: 'ns' }],
+    };
+    const { store } = await openStore(schema);
+    store.apply(batchOf(schema, [{ n: 20n, v: 1, ts: 1n }, { n: 22n, v: 2, ts: 1n }]), 1);
+    await store.flush();
+    store.apply(batchOf(schema, [{ n: 20n, v: 3, ts: 1n }, { n: -5n, v: 4, ts: 2n }]), 2);
+    expect(sortRows(rowsOf(await store.scan({})))).toEqual(sortRows([{ n: 20n, v: 3, ts: 1n }, { n: 22n, v: 2, ts: 1n }, { n: -5n, v: 4, ts: 2n }]));
+    expect(rowsOf(await store.scan({ tagFilter: { n: ['22'] } }))).toEqual([{ n: 22n, v: 2, ts: 1n }]);
+  });
+
   it('keeps duplicates in append mode', async () => {
     const s = cpuSchema({ appendMode: true });
     const { store } = await openStore(s);
