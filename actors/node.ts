@@ -12,6 +12,9 @@ import { HttpGateway, type Handler } from './gateway/http.ts';
 import { ensureWalStream } from './runtime/wal.ts';
 import { sqlHandler } from './gateway/sql_http.ts';
 import { makeQueryContext } from './gateway/query_context.ts';
+import type { QueryContext } from '../core/query/index.ts';
+import { FlowNode } from './flows.ts';
+import { FLOW_ROUTE, flowHttpHandler } from './gateway/flow_http.ts';
 import { Metrics } from './runtime/metrics.ts';
 import { MetaServices } from './meta/index.ts';
 import { startEmbeddedNats, type EmbeddedNats } from './runtime/embedded_nats.ts';
@@ -33,6 +36,8 @@ export class EddyNode {
   private isReady = false;
   /** Cluster membership (registry, meta election, placement); null when standalone. */
   meta: MetaServices | null = null;
+  /** The flownode (continuous aggregations); null on nodes without the flownode role. */
+  flows: FlowNode | null = null;
   httpAddress: { host: string; port: number } | null = null;
   natsUrl = '';
 
@@ -64,6 +69,11 @@ export class EddyNode {
     } else {
       this.embedded = await startEmbeddedNats({ dataDir: cfg.data, port: cfg.natsPort, log: (l) => { if (/\[(ERR|FTL|WRN)\]/.test(l)) this.log(`nats: ${l}`); } });
       this.natsUrl = this.embedded.url;
+      this.embedded.process.once('exit', (code, signal) => {
+        if (this.stopping) return;
+        this.log(`embedded nats-server exited (${code ?? signal}) while the node was running`);
+        this.onFatal();
+      });
       this.log(`embedded nats-server (pid ${this.embedded.pid}) on ${this.natsUrl}`);
     }
     presizeNatsMessageBuffers();
@@ -98,10 +108,20 @@ export class EddyNode {
       eddy_memtable_rows: this.supervisor.all().reduce((a, r) => a + Number((r.stats() as { memRows?: number }).memRows ?? 0), 0),
     });
     const queryDeps = { catalog: this.catalog, supervisor: this.supervisor, writes: this.writes, clock: this.clock };
+    const contextOf = (db: string): QueryContext => this.withFlows(makeQueryContext(queryDeps, db));
+    // Flows write their sinks through this node's write path, so (until writes follow routes) they run where regions are hosted.
+    if (hostsRegions && (isStandalone(cfg) || parseRoles(cfg.role).has(Roles.flownode))) {
+      this.flows = new FlowNode({
+        nc: this.nc, js: this.js, jsm: this.jsm, catalog: this.catalog, writes: this.writes, query: (db) => makeQueryContext(queryDeps, db),
+        clock: this.clock, log: this.log, nodeId: cfg.nodeId,
+      });
+      await this.flows.start();
+    }
+    this.routes.set(FLOW_ROUTE, flowHttpHandler({ flows: () => this.flows, js: () => this.js, jsm: () => this.jsm }));
     this.routes.set('/v1/sql', async (req, url, body) => {
       const t0 = performance.now();
       this.metrics.queries++;
-      const reply = await sqlHandler((db) => makeQueryContext(queryDeps, db))(req, url, body);
+      const reply = await sqlHandler(contextOf)(req, url, body);
       if (reply.status >= 400) this.metrics.queryErrors++;
       this.metrics.queryLatency.observe((performance.now() - t0) / 1000);
       return reply;
@@ -121,6 +141,19 @@ export class EddyNode {
     }
     this.isReady = true;
     this.log('ready');
+  }
+
+  /** Adds the flow methods to a query context, and makes DROP DATABASE drop the database's flows. */
+  private withFlows(ctx: QueryContext): QueryContext {
+    const flows = this.flows;
+    if (!flows) return ctx;
+    const dropDatabase = ctx.dropDatabase.bind(ctx);
+    return Object.assign(ctx, flows.contextMethods(), {
+      dropDatabase: async (name: string, ifExists: boolean) => {
+        await flows.dropDatabase(name);
+        return dropDatabase(name, ifExists);
+      },
+    });
   }
 
   get ready(): boolean {
@@ -161,13 +194,31 @@ export class EddyNode {
   }
 
   /** Stops cleanly: no new writes, in-flight ones finish, memtables flush, NATS (embedded) stops. */
+  /** Called when the node cannot go on (its embedded nats-server died); the CLI stops and exits non-zero. */
+  onFatal: () => void = () => {};
+  private stopping = false;
+
   async stop(): Promise<void> {
+    this.stopping = true;
     this.isReady = false;
-    await this.meta?.stop().catch((e) => this.log(`leaving the cluster failed: ${(e as Error).message}`));
-    await this.ingest?.stop();
-    await this.http?.close();
-    if (this.supervisor) await this.supervisor.closeAll(true);
-    if (this.nc) await this.nc.drain().catch(() => undefined);
-    await this.embedded?.stop();
+    // Each step is bounded: when NATS is already gone, flushing or draining would wait forever.
+    const step = async (what: string, p: Promise<unknown> | undefined, ms: number) => {
+      if (!p) return;
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<void>((resolve) => { timer = setTimeout(() => { this.log(`${what} took over ${ms} ms; going on`); resolve(); }, ms); });
+      await Promise.race([p.catch((e) => this.log(`${what} failed: ${(e as Error).message}`)), timeout]);
+      clearTimeout(timer);
+    };
+    const natsUp = () => this.nc !== undefined && !this.nc.isClosed();
+    await step('leaving the cluster', this.meta?.stop(), 10_000);
+    await step('stopping ingest', this.ingest?.stop(), 10_000);
+    await step('closing http', this.http?.close(), 5_000);
+    await step('stopping flows', this.flows?.stop(), 30_000);
+    if (this.supervisor) await step('closing regions', this.supervisor.closeAll(natsUp()), 120_000);
+    if (this.nc) {
+      await step('draining nats', this.nc.drain(), 5_000);
+      if (!this.nc.isClosed()) await this.nc.close().catch(() => undefined);
+    }
+    await step('stopping nats-server', this.embedded?.stop(), 15_000);
   }
 }

@@ -12,6 +12,7 @@ import { RegionStore, batchesToIPC, type ScanRequest } from '../storage/index.ts
 import type { RecordBatch } from 'apache-arrow';
 import { regionMachine, ACCEPTING } from './region.ts';
 import { Wal } from './runtime/wal.ts';
+import { flowWalFloor } from './flow_host.ts';
 import { decodeScanRequest } from './runtime/scan_wire.ts';
 import type { Metrics } from './runtime/metrics.ts';
 
@@ -232,7 +233,10 @@ export class RegionHost {
       this.dirtySince = this.store!.memRows > 0 ? this.deps.clock.now() : null;
       if (res) {
         this.deps.metrics.flushes++;
-        await this.wal.purgeThrough(res.flushedSeq);
+        // Flows read this region's WAL: keep what they have not checkpointed yet.
+        const floor = await flowWalFloor(this.deps.js, this.regionId);
+        const upTo = floor === null ? res.flushedSeq : Math.min(res.flushedSeq, floor);
+        if (upTo > 0) await this.wal.purgeThrough(upTo);
       }
     })();
     this.flushInFlight = p;

@@ -12,7 +12,7 @@ import type { WatermarkState } from './operators/watermark.ts';
 import { windowAssign } from './operators/windowAssign.ts';
 import { FlowStore } from './store.ts';
 import type { StoreSnapshot } from './store.ts';
-import type { FlowEmission, FlowPlan, FlowStats } from './types.ts';
+import type { FlowEmission, FlowPlan, FlowRow, FlowStats } from './types.ts';
 
 export interface FlowOptions {
   /** Drives emission intervals, update_at and lag (default: asyncScheduler). */
@@ -48,6 +48,8 @@ export interface Flow {
   /** Moves event time forward without data (e.g. from a wall clock), closing windows that end before it. */
   advanceEventTime(eventTimeNs: bigint): void;
   snapshot(): FlowSnapshot;
+  /** Rows of every open window as they stand now (no state change). */
+  current(): FlowRow[];
   restore(s: FlowSnapshot): void;
   stats(): FlowStats;
   /** Completes the graph: pending updates are emitted, then output$ completes. */
@@ -131,6 +133,9 @@ export function createFlow(plan: FlowPlan, opts: FlowOptions = {}): Flow {
         store: store.snapshot(),
         counters: { ...counters },
       };
+    },
+    current() {
+      return store.current(BigInt(Math.round(scheduler.now())) * 1_000_000n);
     },
     restore(s) {
       if (s.version !== 1 || s.flow !== plan.name) throw new InternalError(`Snapshot of flow ${s.flow} (v${s.version}) cannot restore flow ${plan.name}`);

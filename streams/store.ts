@@ -117,18 +117,12 @@ export class FlowStore {
     const w = c.win;
     const key = (w.start === null ? '' : String(w.start)) + '|' + c.key;
     const base = { key, windowStart: w.start, windowEnd: w.end, final };
-    let values: Record<string, FlowValue> | null = null;
-    if (c.members.size > 0) {
-      try {
-        const scope: OutScope = { keys: c.keys, aggs: cellResults(c, this.plan.aggregates), windowStart: w.start, windowEnd: w.end };
-        if (!this.plan.having || isTrue(this.plan.having.eval(scope))) {
-          values = {};
-          for (const col of this.plan.columns) values[col.name] = col.name === 'update_at' ? updateAtNs : col.expr.eval(scope);
-        }
-      } catch (e) {
-        onError(e instanceof InternalError ? e : new InternalError(`Flow ${this.plan.name}: cannot compute group ${key}: ${e instanceof Error ? e.message : String(e)}`, e));
-        return;
-      }
+    let values: Record<string, FlowValue> | null;
+    try {
+      values = this.values(c, updateAtNs);
+    } catch (e) {
+      onError(e instanceof InternalError ? e : new InternalError(`Flow ${this.plan.name}: cannot compute group ${key}: ${e instanceof Error ? e.message : String(e)}`, e));
+      return;
     }
     if (values) {
       c.emitted = true;
@@ -140,6 +134,30 @@ export class FlowStore {
     if (c.members.size === 0 && !c.emitted && !final) {
       w.cells.delete(c.key);
     }
+  }
+
+  /** A group's output values now (null: empty, or HAVING rejects it). Throws when an expression fails. */
+  private values(c: Cell, updateAtNs: bigint): Record<string, FlowValue> | null {
+    if (c.members.size === 0) return null;
+    const w = c.win;
+    const scope: OutScope = { keys: c.keys, aggs: cellResults(c, this.plan.aggregates), windowStart: w.start, windowEnd: w.end };
+    if (this.plan.having && !isTrue(this.plan.having.eval(scope))) return null;
+    const values: Record<string, FlowValue> = {};
+    for (const col of this.plan.columns) values[col.name] = col.name === 'update_at' ? updateAtNs : col.expr.eval(scope);
+    return values;
+  }
+
+  /** Rows of every open window as they stand, without changing any state (what a new subscriber starts from). */
+  current(updateAtNs: bigint): FlowRow[] {
+    const out: FlowRow[] = [];
+    for (const w of this.windows.values()) {
+      for (const c of w.cells.values()) {
+        let values: Record<string, FlowValue> | null = null;
+        try { values = this.values(c, updateAtNs); } catch { values = null; }
+        if (values) out.push({ key: (w.start === null ? '' : String(w.start)) + '|' + c.key, windowStart: w.start, windowEnd: w.end, final: false, deleted: false, values });
+      }
+    }
+    return out;
   }
 
   openGroups(): number {

@@ -10,6 +10,8 @@ export interface HttpReply {
   body?: string | Uint8Array;
   contentType?: string;
   headers?: Record<string, string>;
+  /** A streaming reply (Server-Sent Events): called after the head is written; it owns the response until it ends it. */
+  stream?: (res: ServerResponse, req: IncomingMessage) => void;
 }
 
 export interface HttpDeps {
@@ -88,6 +90,11 @@ export class HttpGateway {
     const headers: Record<string, string> = { ...(reply.headers ?? {}) };
     if (reply.contentType) headers['Content-Type'] = reply.contentType;
     res.writeHead(reply.status, headers);
+    if (reply.stream) {
+      res.flushHeaders();
+      reply.stream(res, req);
+      return;
+    }
     res.end(reply.body);
   }
 
@@ -130,6 +137,8 @@ export class HttpGateway {
     }
     const extra = this.deps.routes.get(path);
     if (extra) return extra(req, url, body);
+    // Routes ending in '/*' take every path under them (e.g. /v1/flows/<flow>/subscribe).
+    for (const [prefix, h] of this.deps.routes) if (prefix.endsWith('/*') && path.startsWith(prefix.slice(0, -1))) return h(req, url, body);
     return json(404, { code: 1004, error: `no route ${path}` });
   }
 }
