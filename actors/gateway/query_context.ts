@@ -82,6 +82,12 @@ export function makeQueryContext(deps: QueryDeps, db: string): QueryContext {
     useDatabase(name: string) {
       ctx.db = name;
     },
+    async flushTable(s: TableSchema) {
+      for (let n = 0; n < s.regions; n++) await (await supervisor.region(s, n)).flush();
+    },
+    async compactTable(s: TableSchema) {
+      for (let n = 0; n < s.regions; n++) await (await supervisor.region(s, n)).compact();
+    },
     async regionPeers() {
       const out = new Map<string, RegionPeer>();
       for (const host of supervisor.all()) {

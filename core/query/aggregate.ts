@@ -76,6 +76,9 @@ export function computeAggregate(a: AggInput, g: Groups): Vec {
   const x = a.args[0];
   const m = a.mask;
   const name = a.name;
+  if ((name === 'first_value' || name === 'last_value') && a.args.length !== 1) {
+    throw new PlanError(`The function '${name}' expected 1 arguments but received ${a.args.length}`, a.call.pos);
+  }
   const pos = a.call.pos;
   const numArg = (v: Vec | undefined): Vec => {
     if (!v) throw new PlanError(`${name} expects an argument`, pos);

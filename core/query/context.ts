@@ -35,6 +35,9 @@ export interface QueryContext {
   /** Delete rows by key (tags + time index); optional. */
   delete?(db: string, batch: WriteBatch): Promise<number>;
   useDatabase?(db: string): void;
+  /** ADMIN flush_table / compact_table: flush memtables, compact segments (expired rows dropped); optional. */
+  flushTable?(schema: TableSchema): Promise<void>;
+  compactTable?(schema: TableSchema): Promise<void>;
   /** Where each region lives, by region id, for information_schema.region_peers; optional. */
   regionPeers?(): Promise<Map<string, RegionPeer>>;
   /** Flows (continuous aggregation), run by the node's flownode; all optional: without them flow statements are unsupported. */

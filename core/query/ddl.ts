@@ -7,7 +7,7 @@ import { sqlTypeToDt } from './eval.ts';
 import { PlanError } from './rel.ts';
 import { TS_TYPES } from './vector.ts';
 import { fnName } from './walk.ts';
-import { isPhysical, orderLogical, physicalOf } from './metric.ts';
+import { isPhysical, logicalTables, orderLogical, physicalOf } from './metric.ts';
 import { setIndex, unsetIndex } from './indexes.ts';
 import { checkAlterTableSet, checkAlterTableUnset, checkName } from './options.ts';
 
@@ -229,4 +229,11 @@ export async function alterTable(s: AlterTable, ctx: QueryContext): Promise<void
     if (logical) sch.columns = orderLogical(sch.columns);
     return sch;
   });
+  // a physical metric table's TTL is its logical tables' TTL: copy it so their regions expire rows too
+  if (isPhysical(cur) && s.actions.some((a) => (a.kind === 'set_options' || a.kind === 'unset_options'))) {
+    const phy = (await ctx.getTable(db, table))!;
+    for (const l of await logicalTables(ctx, db, table)) {
+      await ctx.alterTable(db, l.name, (o) => ({ ...o, version: o.version + 1, options: { ...o.options, ttlMs: phy.options.ttlMs } }));
+    }
+  }
 }

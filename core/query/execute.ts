@@ -1,6 +1,6 @@
 // Entry point: parse SQL text and run each statement against a QueryContext, one QueryOutput per statement.
 import { EddyError, StatusCode } from '../index.ts';
-import type { Statement } from '../sql/index.ts';
+import type { FunctionCall, Statement } from '../sql/index.ts';
 import { parseSql } from '../sql/index.ts';
 import type { QueryContext } from './context.ts';
 import type { Env } from './eval.ts';
@@ -34,6 +34,23 @@ function newState(ctx: QueryContext): QState {
 }
 
 const affected = (rows: number): QueryOutput => ({ kind: 'affected', rows });
+
+/** ADMIN flush_table('t') / compact_table('t'): a physical metric table stands for its logical tables. */
+async function runAdmin(call: FunctionCall, ctx: QueryContext): Promise<void> {
+  const fn = call.name.map((p) => p.value).join('.').toLowerCase();
+  if (fn !== 'flush_table' && fn !== 'compact_table') return;
+  const arg = call.args[0];
+  if (!arg || arg.type !== 'string') throw new PlanError(`${fn} expects a table name`, call.pos, StatusCode.InvalidArguments);
+  const parts = arg.value.split('.');
+  const table = parts.pop()!, db = parts.pop() ?? ctx.db;
+  const t = await ctx.getTable(db, table);
+  if (!t) throw new EddyError(StatusCode.TableNotFound, `Table not found: ${db}.${table}`);
+  const targets = isPhysical(t) ? [t, ...(await logicalTables(ctx, db, table))] : [t];
+  for (const x of targets) {
+    if (fn === 'flush_table') await ctx.flushTable?.(x);
+    else { await ctx.flushTable?.(x); await ctx.compactTable?.(x); }
+  }
+}
 
 export async function executeStatement(ctx: QueryContext, s: Statement): Promise<QueryOutput> {
   const st = newState(ctx);
@@ -127,6 +144,7 @@ export async function executeStatement(ctx: QueryContext, s: Statement): Promise
     case 'explain': return relToOutput(await runExplain(s, st));
     case 'admin': {
       const name = `ADMIN ${exprName(s.call, relNamer(undefined)).replace(/^([^(]*)/, (m) => m)}`;
+      await runAdmin(s.call, ctx);
       return relToOutput(stringRel([name], [[0]], ['Int32']));
     }
     case 'set': return affected(0);

@@ -60,7 +60,9 @@ export async function prepareLogical(draft: Omit<TableSchema, 'id'>, ctx: QueryC
       throw new EddyError(StatusCode.InvalidArguments, `Column type mismatch. Expect String(StringType), got ${typeText(c)}`);
     }
   }
-  return { ...draft, columns: orderLogical(draft.columns), regions: 1 };
+  // the physical TTL applies to the logical table's rows, in its own regions too
+  const options = phy.options.ttlMs !== undefined && draft.options.ttlMs === undefined ? { ...draft.options, ttlMs: phy.options.ttlMs } : draft.options;
+  return { ...draft, options, columns: orderLogical(draft.columns), regions: 1 };
 }
 
 /** The physical table's columns as DESC shows them: its own, then __table_id, __tsid and every logical tag. */
@@ -82,9 +84,9 @@ export async function physicalColumns(phy: TableSchema, ctx: QueryContext): Prom
 /** The TTL that applies to a table's rows: its own, else (for a logical table) its physical table's. */
 export async function effectiveTtl(t: TableSchema, ctx: QueryContext): Promise<{ ms?: number; instant: boolean }> {
   const own = t.options.extra?.ttl;
-  if (own !== undefined || t.options.ttlMs !== undefined) return { ms: t.options.ttlMs, instant: own?.trim().toLowerCase() === 'instant' };
+  if (own !== undefined) return { ms: t.options.ttlMs, instant: own.trim().toLowerCase() === 'instant' };
   const phyName = physicalOf(t);
   const phy = phyName ? await ctx.getTable(t.db, phyName) : null;
-  if (!phy) return { instant: false };
+  if (!phy) return { ms: t.options.ttlMs, instant: false };
   return { ms: phy.options.ttlMs, instant: phy.options.extra?.ttl?.trim().toLowerCase() === 'instant' };
 }

@@ -58,7 +58,7 @@ export function checkCreateTableOptions(opts: Record<string, string>): void {
     if (tableValueError(k, v)) throw bad(`Invalid options: invalid digit found in string`);
   }
   const lower = Object.fromEntries(Object.entries(opts).map(([k, v]) => [k.toLowerCase(), v]));
-  if (lower.append_mode?.toLowerCase() === 'true' && lower.merge_mode !== undefined && lower.merge_mode !== 'last_row') {
+  if (lower.append_mode?.toLowerCase() === 'true' && lower.merge_mode !== undefined && lower.merge_mode !== '' && lower.merge_mode !== 'last_row') {
     throw bad('Invalid region options, only last_row merge_mode is allowed when append_mode is enabled');
   }
 }

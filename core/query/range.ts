@@ -11,7 +11,7 @@ import { PlanError, findField } from './rel.ts';
 import type { ProjItem, QState } from './select.ts';
 import { finishSelect } from './select.ts';
 import type { TsVec, Vec } from './vector.ts';
-import { fromValues, getValue, isNull, take } from './vector.ts';
+import { INT_TYPES, fromValues, getValue, isNull, take } from './vector.ts';
 import { floorDiv, intervalNs, parseInterval, parseTimestampNs } from './time.ts';
 import { findAggregates, findRanges, fnName } from './walk.ts';
 
@@ -25,7 +25,11 @@ function durationNs(e: Expr, s: Scope, what: string): bigint {
   }
   const v = evalExpr(e, s);
   const x = getValue(v, 0);
-  if (x && typeof x === 'object') return intervalNs(x as never);
+  if (x && typeof x === 'object') {
+    const iv = x as { months: number };
+    if (iv.months) throw new PlanError(`Year or month interval is not allowed in range query: ${exprName(e, relNamer(undefined))}`, e.pos);
+    return intervalNs(x as never);
+  }
   if (typeof x === 'string') { const iv = parseInterval(x); if (iv) return intervalNs(iv); }
   if (typeof x === 'number') return BigInt(x) * 1_000_000n;
   throw new PlanError(`Invalid ${what} duration`, e.pos, StatusCode.InvalidArguments);
@@ -216,6 +220,9 @@ function applyFill(v: Vec, fill: string, groupOf: number[], r: RangeNode): Vec {
   }
   const c = Number(fill);
   if (Number.isNaN(c)) throw new PlanError(`Unsupported FILL ${fill}`, r.pos, StatusCode.InvalidArguments);
+  if (INT_TYPES.has(v.dt) && !/^-?\d+$/.test(fill.trim())) {
+    throw new PlanError(`${fill} is not a valid fill option, fail to convert to a const value. Cannot cast string '${fill}' to value of ${v.dt} type`, r.pos);
+  }
   for (let i = 0; i < n; i++) if (vals[i] === null) vals[i] = c;
   return fromValues(v.dt === 'Null' ? 'Float64' : v.dt, vals);
 }
