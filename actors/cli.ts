@@ -32,6 +32,10 @@ async function start(argv: string[]): Promise<void> {
       },
     );
   };
+  node.onFatal = () => {
+    if (stopping) return;
+    stopping = node.stop().finally(() => process.exit(1));
+  };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   try {

@@ -42,6 +42,15 @@ describe('eddy CLI', () => {
     dir.cleanup();
   });
 
+  it('when its embedded nats-server dies, the node stops and exits non-zero (no hang)', async () => {
+    const dir = tempDir();
+    const node = await startNodeProcess({ data: dir.path });
+    process.kill(Number(readFileSync(join(dir.path, 'nats-server.pid'), 'utf8')), 'SIGKILL');
+    expect(await node.exited).toBe(1);
+    expect(node.log.join('\n')).toMatch(/nats-server exited/);
+    dir.cleanup();
+  });
+
   it('TTL: rows older than the table TTL are not returned; `eddy read` prints the rest', async () => {
     const dir = tempDir();
     const node = await startNodeProcess({ data: dir.path });

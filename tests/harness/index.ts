@@ -1,5 +1,5 @@
 // Shared test harness: free ports, temp dirs, a real nats-server, and EddyDB nodes in-process or as child processes.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
@@ -16,6 +16,21 @@ import { scanRegion } from '../../actors/runtime/scan_client.ts';
 import { batchRows, type PlainRow } from '../../actors/tools/rows.ts';
 
 export const ROOT = new URL('../..', import.meta.url).pathname;
+
+/** Node processes this test worker started: killed when the worker exits, so a failed test leaves none behind. */
+const spawned = new Set<ChildProcess>();
+const spawnedData = new Map<ChildProcess, string>();
+process.once('exit', () => {
+  for (const c of spawned) {
+    c.kill('SIGKILL');
+    // Its embedded nats-server would outlive it: stop that too, by its pid file.
+    try {
+      process.kill(Number(readFileSync(join(spawnedData.get(c)!, 'nats-server.pid'), 'utf8')), 'SIGKILL');
+    } catch {
+      /* none running */
+    }
+  }
+});
 
 /** A TCP port nothing listens on right now (never 4222). */
 export async function freePort(): Promise<number> {
@@ -79,6 +94,9 @@ export async function startNodeProcess(opts: { data: string; nats?: string; http
   if (opts.nats) args.push('--nats', opts.nats);
   args.push(...(opts.args ?? []));
   const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  spawned.add(child);
+  spawnedData.set(child, opts.data);
+  child.once('exit', () => spawned.delete(child));
   const log: string[] = [];
   const exited = new Promise<number | string | null>((resolve) => child.once('exit', (code, sig) => resolve(code ?? sig)));
   const ready = new Promise<void>((resolve, reject) => {
