@@ -47,8 +47,8 @@ export function decimalScale(v: Float64Array, valid: Uint8Array | null, n: numbe
 
 /**
  * Zigzag deltas of scaled decimals into int64 words (out[2i] low, out[2i+1] high), restarting at each group
- * start (`starts` ascending, first 0). Null rows repeat the previous value (delta 0). Returns false when a
- * value does not round-trip at this scale. `maxOut[0]` receives the largest zigzag value.
+ * start (`starts` ascending, first 0). Null rows repeat the previous value (delta 0). The scale must come from
+ * decimalPlan over the same values. `maxOut[0]` receives the largest zigzag value.
  */
 export function encodeDecimal(v: Float64Array, valid: Uint8Array | null, n: number, scale: number, starts: number[], out: Int32Array, maxOut: Float64Array): boolean {
   const p = POW10[scale]!;
@@ -56,10 +56,8 @@ export function encodeDecimal(v: Float64Array, valid: Uint8Array | null, n: numb
   for (let i = 0; i < n; i++) {
     if (g < starts.length && i === starts[g]) { prev = 0; g++; }
     let x = prev;
-    if (valid === null || valid[i] !== 0) {
-      x = Math.round(v[i]! * p);
-      if (x / p !== v[i]) return false;
-    }
+    // decimalPlan checked round(v * p) / p === v for every value at this scale; the same operations give the same x.
+    if (valid === null || valid[i] !== 0) x = Math.round(v[i]! * p);
     const d = x - prev;
     prev = x;
     const z = d >= 0 ? 2 * d : -2 * d - 1;

@@ -139,6 +139,8 @@ export class Memtable {
       if (this.seriesTags.length === 0) this.seriesTags.push([]);
       return out;
     }
+    // All tags plain string arrays: k trie lookups per row beat coding every column first.
+    if (tagCols.every((c) => !c || (!c.dict && Array.isArray(c.values)))) return this.internPlain(n, tagCols, out);
     const tags = tagCols.map((c) => codeTag(c, n));
     let radixOk = true, span = 1;
     for (const t of tags) { span *= t.dict.length + 1; if (span > 2 ** 52) radixOk = false; }
@@ -176,6 +178,33 @@ export class Memtable {
   invalidate(): void {
     this.version++;
     this.epoch++;
+  }
+
+  private internPlain(n: number, tagCols: (Column | undefined)[], out: Int32Array): Int32Array {
+    const k = tagCols.length;
+    const vals = tagCols.map((c) => (c ? (c.values as (string | null)[]) : null));
+    const valids = tagCols.map((c) => c?.valid ?? null);
+    const tagAt = (t: number, i: number): string | null => {
+      const col = vals[t];
+      if (!col) return null;
+      const v = valids[t];
+      return v && v[i] === 0 ? null : col[i] ?? null;
+    };
+    for (let i = 0; i < n; i++) {
+      let node: Trie = this.trie;
+      for (let t = 0; t < k - 1; t++) {
+        const v = tagAt(t, i);
+        let next = node.get(v) as Trie | undefined;
+        if (next === undefined) { next = new Map(); node.set(v, next); }
+        node = next;
+      }
+      const id = node.get(tagAt(k - 1, i)) as number | undefined;
+      if (id !== undefined) { out[i] = id; continue; }
+      const tuple: (string | null)[] = [];
+      for (let t = 0; t < k; t++) tuple.push(tagAt(t, i));
+      out[i] = this.seriesOf(tuple);
+    }
+    return out;
   }
 
   /** Primary key grew (ALTER TABLE ADD tag): existing series get the new tags' defaults (or null) and are re-keyed. */
