@@ -100,7 +100,14 @@ export function evalExpr(e: Expr, s: Scope): Vec {
       if (e.op === '-') return negate(v, e.pos);
       return v;
     }
-    case 'binary': return evalBinary(e.op, evalExpr(e.left, s), evalExpr(e.right, s), e.pos);
+    case 'binary': {
+      // A literal side of a comparison is evaluated (and cast) once, not once per row.
+      if (n > 0 && CMP_OPS.has(e.op) && (isLiteral(e.left) || isLiteral(e.right))) {
+        const lc = isLiteral(e.left), rc = isLiteral(e.right);
+        return compareWith(e.op, lc ? evalConst(e.left, s) : evalExpr(e.left, s), rc ? evalConst(e.right, s) : evalExpr(e.right, s), e.pos, lc, rc, n);
+      }
+      return evalBinary(e.op, evalExpr(e.left, s), evalExpr(e.right, s), e.pos);
+    }
     case 'is': {
       const v = evalExpr(e.expr, s);
       const out = boolVec(n);
@@ -125,14 +132,26 @@ export function evalExpr(e: Expr, s: Scope): Vec {
     }
     case 'between': {
       const v = evalExpr(e.expr, s);
-      const r = evalBinary('AND', compare('>=', v, evalExpr(e.low, s), e.pos), compare('<=', v, evalExpr(e.high, s), e.pos), e.pos);
+      const bound = (op: string, b: Expr): BoolVec => (n > 0 && isLiteral(b) ? compareWith(op, v, evalConst(b, s), e.pos, false, true, n) : compare(op, v, evalExpr(b, s), e.pos));
+      const r = evalBinary('AND', bound('>=', e.low), bound('<=', e.high), e.pos);
       return e.negated ? notVec(r as BoolVec) : r;
     }
     case 'in_list': {
       const v = evalExpr(e.expr, s);
+      if (v.kind === 'str' && e.list.length > 0 && e.list.every((x) => x.type === 'string')) {
+        // string = string is ===, so a set lookup gives what OR-ing the equalities gives
+        const set = new Set(e.list.map((x) => (x as { value: string }).value));
+        const out = boolVec(n);
+        for (let i = 0; i < n; i++) {
+          const x = v.v[i];
+          if (x === null || x === undefined) setNull(out, i);
+          else out.v[i] = set.has(x) ? 1 : 0;
+        }
+        return e.negated ? notVec(out) : out;
+      }
       let acc: Vec | null = null;
       for (const item of e.list) {
-        const c = compare('=', v, evalExpr(item, s), e.pos);
+        const c = n > 0 && isLiteral(item) ? compareWith('=', v, evalConst(item, s), e.pos, false, true, n) : compare('=', v, evalExpr(item, s), e.pos);
         acc = acc === null ? c : evalBinary('OR', acc, c, e.pos);
       }
       const r = (acc ?? constVec('Boolean', false, n)) as BoolVec;
@@ -208,6 +227,24 @@ export function evalExpr(e: Expr, s: Scope): Vec {
       if (e.elements.length === 1) return evalExpr(e.elements[0]!, s);
       throw new PlanError('Row values are not supported here', e.pos, StatusCode.Unsupported);
   }
+}
+
+const CMP_OPS = new Set(['=', '!=', '<>', '<', '<=', '>', '>=']);
+const FLIP: Record<string, string> = { '<': '>', '<=': '>=', '>': '<', '>=': '<=' };
+
+/** Expressions whose value does not depend on the row: literals and casts of literals. */
+function isLiteral(e: Expr): boolean {
+  switch (e.type) {
+    case 'number': case 'string': case 'boolean': case 'null': case 'typed_string': case 'interval': return true;
+    case 'unary': return e.op === '-' && e.expr.type === 'number';
+    case 'cast': return isLiteral(e.expr);
+    default: return false;
+  }
+}
+
+/** A literal evaluated over one row. */
+function evalConst(e: Expr, s: Scope): Vec {
+  return evalExpr(e, { rel: { fields: [], cols: [], len: 1 }, env: s.env, namer: s.namer });
 }
 
 function guessDt(values: unknown[]): DType {
@@ -420,16 +457,40 @@ function toTs(v: Vec, unit: TimeUnit, pos: SourcePos): Vec {
 }
 
 export function compare(op: string, a0: Vec, b0: Vec, pos: SourcePos): BoolVec {
+  return compareWith(op, a0, b0, pos, false, false, a0.v.length);
+}
+
+/**
+ * compare() where a side may be a one-row constant (aConst / bConst) standing for n equal rows:
+ * the constant is cast once and read at index 0.
+ */
+function compareWith(op: string, a0: Vec, b0: Vec, pos: SourcePos, aConst: boolean, bConst: boolean, n: number): BoolVec {
+  if (aConst && !bConst) return compareWith(FLIP[op] ?? op, b0, a0, pos, false, true, n);
   const [a, b] = alignForCompare(a0, b0, pos);
-  const n = a.v.length;
   const out = boolVec(n);
   if (a.dt === 'Null' || b.dt === 'Null') { for (let i = 0; i < n; i++) setNull(out, i); return out; }
   const av = a.v as ArrayLike<unknown>, bv = b.v as ArrayLike<unknown>;
   const code = op === '=' ? 0 : op === '!=' || op === '<>' ? 1 : op === '<' ? 2 : op === '<=' ? 3 : op === '>' ? 4 : 5;
   const iv = a.dt === 'Interval';
+  if (!aConst && bConst && !iv && (a.kind === 'num' || a.kind === 'ts') && a.kind === b.kind) {
+    // column vs constant over typed arrays
+    if (isNull(b, 0)) { for (let i = 0; i < n; i++) setNull(out, i); return out; }
+    const xs = a.v as ArrayLike<number | bigint>, y = b.v[0] as number | bigint, valid = a.valid, ov = out.v;
+    switch (code) {
+      case 0: for (let i = 0; i < n; i++) ov[i] = xs[i] === y ? 1 : 0; break;
+      case 1: for (let i = 0; i < n; i++) ov[i] = xs[i] !== y ? 1 : 0; break;
+      case 2: for (let i = 0; i < n; i++) ov[i] = xs[i]! < y ? 1 : 0; break;
+      case 3: for (let i = 0; i < n; i++) ov[i] = xs[i]! <= y ? 1 : 0; break;
+      case 4: for (let i = 0; i < n; i++) ov[i] = xs[i]! > y ? 1 : 0; break;
+      default: for (let i = 0; i < n; i++) ov[i] = xs[i]! >= y ? 1 : 0;
+    }
+    if (valid) { for (let i = 0; i < n; i++) if (valid[i] === 0) ov[i] = 0; out.valid = valid.slice(); }
+    return out;
+  }
   for (let i = 0; i < n; i++) {
-    if (isNull(a, i) || isNull(b, i)) { setNull(out, i); continue; }
-    let x = av[i] as number | string | bigint, y = bv[i] as number | string | bigint;
+    const ai = aConst ? 0 : i, bi = bConst ? 0 : i;
+    if (isNull(a, ai) || isNull(b, bi)) { setNull(out, i); continue; }
+    let x = av[ai] as number | string | bigint, y = bv[bi] as number | string | bigint;
     if (iv) { x = intervalKey(x as unknown as Interval); y = intervalKey(y as unknown as Interval); }
     let r: boolean;
     switch (code) {
