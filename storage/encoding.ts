@@ -71,6 +71,24 @@ export function encodeDecimal(v: Float64Array, valid: Uint8Array | null, n: numb
   return true;
 }
 
+/** encodeDecimal + byteSplit in one pass for widths up to 4 (zigzag values below 2^32), straight into out. */
+export function encodeDecimalBytes(v: Float64Array, valid: Uint8Array | null, n: number, scale: number, width: number, out: Uint8Array): void {
+  const p = POW10[scale]!;
+  let prev = 0;
+  for (let i = 0; i < n; i++) {
+    const x = valid === null || valid[i] !== 0 ? Math.round(v[i]! * p) : prev;
+    const d = x - prev;
+    prev = x;
+    const z = d >= 0 ? 2 * d : -2 * d - 1;
+    out[i] = z;
+    if (width === 1) continue;
+    out[n + i] = z >>> 8;
+    if (width === 2) continue;
+    out[2 * n + i] = z >>> 16;
+    out[3 * n + i] = z >>> 24;
+  }
+}
+
 /** Inverse of byteSplit + encodeDecimal for one group of n rows, straight from the byte streams. */
 export function decodeDecimalStreams(src: Uint8Array, n: number, width: number, scale: number, out: Float64Array, at: number, scratch: Int32Array): void {
   const p = POW10[scale]!;

@@ -9,7 +9,7 @@ import { open } from 'node:fs/promises';
 import { StorageError, type TableSchema } from '../core/index.ts';
 import { arrowField, columnToData, packBits, utf8Data } from './arrow-out.ts';
 import { compressionTypeOf, registerCodecs, setZstdLevel } from './codec.ts';
-import { byteSplit, decimalPlan, encodeDecimal, encodeInt64, widthOf } from './encoding.ts';
+import { byteSplit, decimalPlan, encodeDecimal, encodeDecimalBytes, encodeInt64, widthOf } from './encoding.ts';
 import { words } from './int64.ts';
 import { OP_COLUMN } from './ops.ts';
 import { columnStats, countSeries } from './stats.ts';
@@ -96,6 +96,12 @@ function dataOf(p: Plan, a: number, b: number): Data {
   const valid = p.col.valid ? p.col.valid.subarray(a, b) : null;
   const { bitmap, zeros } = valid ? packBits(valid, n) : { bitmap: undefined, zeros: 0 };
   const nulls = { nullCount: zeros, nullBitmap: zeros > 0 ? bitmap : undefined };
+  if (p.width > 0 && p.width <= 4 && p.scale >= 0) {
+    const bytes = new Uint8Array(n * p.width);
+    encodeDecimalBytes((p.col.values as Float64Array).subarray(a, b), valid, n, p.scale, p.width, bytes);
+    const data = p.width === 1 ? bytes : p.width === 2 ? new Uint16Array(bytes.buffer, 0, n) : new Uint32Array(bytes.buffer, 0, n);
+    return makeData({ type: p.field.type as Uint8, length: n, data: data as Uint8Array, ...nulls });
+  }
   if (p.width > 0) {
     const { zz, width } = encodeRange(p, a, b);
     if (width < 0 || width > p.width) throw new StorageError(`segment encoding of column ${p.field.name} does not round-trip`);

@@ -1,7 +1,7 @@
 // Segment encodings: decimal floats, int64 delta / delta-of-delta, zigzag and byte-split streams round-trip exactly.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { byteJoin, byteSplit, decimalScale, decodeDecimal, decodeInt64, encodeDecimal, encodeInt64, widthOf } from '../../storage/encoding.ts';
+import { byteJoin, byteSplit, decimalPlan, decimalScale, decodeDecimal, decodeInt64, encodeDecimal, encodeDecimalBytes, encodeInt64, widthOf } from '../../storage/encoding.ts';
 import { words } from '../../storage/int64.ts';
 
 function roundTripInt(values: bigint[], order: 1 | 2, groupRows: number): bigint[] {
@@ -53,6 +53,23 @@ describe('encodings', () => {
       const out = new Float64Array(v.length);
       decodeDecimal(back, v.length, scale, out, 0);
       expect([...out]).toEqual([...v]);
+    }));
+  });
+
+  it('the fused decimal byte encoder matches encodeDecimal + byteSplit (nulls repeat the previous value)', () => {
+    fc.assert(fc.property(fc.array(fc.option(fc.integer({ min: -2e6, max: 2e6 })), { minLength: 1, maxLength: 60 }), (ints) => {
+      const n = ints.length;
+      const v = Float64Array.from(ints, (x) => (x ?? 0) / 100);
+      const valid = Uint8Array.from(ints, (x) => (x === null ? 0 : 1));
+      const plan = decimalPlan(v, valid, n)!;
+      if (plan.width > 4) return;
+      const zz = new Int32Array(2 * n), max = new Float64Array(1);
+      encodeDecimal(v, valid, n, plan.scale, [0], zz, max);
+      const a = new Uint8Array(n * plan.width), b = new Uint8Array(n * plan.width);
+      byteSplit(zz, 0, n, plan.width, a);
+      encodeDecimalBytes(v, valid, n, plan.scale, plan.width, b);
+      expect([...b]).toEqual([...a]);
+      expect(widthOf(max[0]!)).toBeLessThanOrEqual(plan.width);
     }));
   });
 });
