@@ -1,5 +1,5 @@
 // Table scans: push time-range and tag predicates of WHERE into a ScanSpec, and turn Arrow batches into column vectors.
-import type { RecordBatch, Vector } from 'apache-arrow';
+import { DataType, type RecordBatch, type Vector } from 'apache-arrow';
 import type { ColumnSchema, TableSchema } from '../index.ts';
 import { sqlTypeName } from '../index.ts';
 import type { Expr } from '../sql/index.ts';
@@ -7,7 +7,7 @@ import type { ScanSpec } from './context.ts';
 import type { Env } from './eval.ts';
 import type { Field, Rel } from './rel.ts';
 import type { DType, Vec } from './vector.ts';
-import { TS_NAME, nullVec, fromValues } from './vector.ts';
+import { TS_NAME, allNullVec, nullVec, fromValues } from './vector.ts';
 import { parseTimestampNs } from './time.ts';
 import { UNIT_NS } from './vector.ts';
 
@@ -145,14 +145,94 @@ function vectorToVec(vec: Vector | null, col: ColumnSchema, n: number): Vec {
   return fromValues(dt, vals);
 }
 
-/** One relation from the scanned batches, every schema column present (unscanned ones all null). */
+/** One relation from the scanned batches, every schema column present (unscanned ones all null, sharing one array). */
 export function batchesToRel(batches: RecordBatch[], schema: TableSchema, qualifier: string): Rel {
   const fields: Field[] = schema.columns.map((c) => ({ name: c.name, qualifier, dt: columnDt(c) }));
-  const per = batches.map((b) => schema.columns.map((c) => vectorToVec(b.getChild(c.name) as Vector | null, c, b.numRows)));
   const len = batches.reduce((a, b) => a + b.numRows, 0);
-  if (per.length === 1) return { fields, cols: per[0]!, len };
-  const cols = schema.columns.map((c, j) => concat(per.map((p) => p[j]!), fields[j]!.dt, len));
+  const cols = schema.columns.map((c, j) => {
+    if (batches.length === 0) return fromValues(fields[j]!.dt, []);
+    const parts = batches.map((b) => b.getChild(c.name) as Vector | null);
+    if (parts.every((p) => p === null)) return allNullVec(len, fields[j]!.dt);
+    const direct = columnOf(parts, batches, c, len);
+    if (direct) return direct;
+    const per = parts.map((p, k) => vectorToVec(p, c, batches[k]!.numRows));
+    return per.length === 1 ? per[0]! : concat(per, fields[j]!.dt, len);
+  });
   return { fields, cols, len };
+}
+
+/**
+ * A column read straight from every batch into one output array: numbers and timestamps copied
+ * (whole chunks when they have no nulls), dictionary-coded strings decoded through their dictionary
+ * once. Null for other column types (the per-batch path handles them).
+ */
+function columnOf(parts: (Vector | null)[], batches: RecordBatch[], col: ColumnSchema, n: number): Vec | null {
+  const dt = columnDt(col);
+  const numeric = col.type === 'timestamp' || col.type === 'int64' || col.type === 'uint64' || col.type === 'float64';
+  if (numeric) {
+    const isTs = col.type === 'timestamp';
+    const out = isTs ? new BigInt64Array(n) : new Float64Array(n);
+    let valid: Uint8Array | null = null;
+    let at = 0;
+    for (let k = 0; k < parts.length; k++) {
+      const vec = parts[k];
+      const rows = batches[k]!.numRows;
+      if (!vec) {
+        if (!valid) valid = new Uint8Array(n).fill(1);
+        valid.fill(0, at, at + rows);
+        at += rows;
+        continue;
+      }
+      for (const d of vec.data) {
+        const vals = d.values as BigInt64Array | Float64Array | BigUint64Array;
+        const bm = d.nullCount > 0 ? d.nullBitmap : null;
+        const same = isTs ? vals instanceof BigInt64Array : vals instanceof Float64Array;
+        if (!bm && same) (out as Float64Array).set((vals as Float64Array).subarray(d.offset, d.offset + d.length), at);
+        else {
+          for (let i = 0; i < d.length; i++) {
+            const j = d.offset + i;
+            if (bm && !((bm[j >> 3]! >> (j & 7)) & 1)) {
+              if (!valid) valid = new Uint8Array(n).fill(1);
+              valid[at + i] = 0;
+              continue;
+            }
+            const x = vals[j]!;
+            if (isTs) (out as BigInt64Array)[at + i] = x as bigint;
+            else (out as Float64Array)[at + i] = Number(x);
+          }
+        }
+        at += d.length;
+      }
+    }
+    if (isTs) return { kind: 'ts', dt, unit: col.unit ?? 'ms', v: out as BigInt64Array, valid };
+    return { kind: 'num', dt, v: out as Float64Array, valid };
+  }
+  if (col.type !== 'string' || dt !== 'String' || !parts.every((p) => p === null || DataType.isDictionary(p.type))) return null;
+  const out = new Array<string | null>(n);
+  let at = 0;
+  const dicts = new Map<unknown, (string | null)[]>();
+  for (let k = 0; k < parts.length; k++) {
+    const vec = parts[k];
+    const rows = batches[k]!.numRows;
+    if (!vec) { out.fill(null, at, at + rows); at += rows; continue; }
+    for (const d of vec.data) {
+      let dict = dicts.get(d.dictionary);
+      if (!dict) {
+        dict = [];
+        const dv = d.dictionary!;
+        for (let i = 0; i < dv.length; i++) { const s = dv.get(i); dict.push(s === null || s === undefined ? null : String(s)); }
+        dicts.set(d.dictionary, dict);
+      }
+      const codes = d.values as Int32Array;
+      const bm = d.nullCount > 0 ? d.nullBitmap : null;
+      for (let i = 0; i < d.length; i++) {
+        const j = d.offset + i;
+        out[at + i] = bm && !((bm[j >> 3]! >> (j & 7)) & 1) ? null : dict[codes[j]!] ?? null;
+      }
+      at += d.length;
+    }
+  }
+  return { kind: 'str', dt, v: out };
 }
 
 function concat(parts: Vec[], dt: DType, n: number): Vec {

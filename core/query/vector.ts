@@ -60,6 +60,18 @@ export function nullVec(n: number, dt: DType = 'Null'): AnyVec {
   return { kind: 'any', dt, v: new Array<unknown>(n).fill(null) };
 }
 
+/** Vectors standing for columns a scan did not read: all null, their rows shared, never written. */
+const ALL_NULL = new WeakSet<Vec>();
+let nullRows: null[] = [];
+
+/** An all-null column of n rows whose array is shared with other such columns (take() keeps it shared). */
+export function allNullVec(n: number, dt: DType): AnyVec {
+  if (nullRows.length !== n) nullRows = new Array<null>(n).fill(null);
+  const v: AnyVec = { kind: 'any', dt, v: nullRows };
+  ALL_NULL.add(v);
+  return v;
+}
+
 /** Marks row i null, allocating the mask on first use. */
 export function setNull(c: NumVec | TsVec | BoolVec, i: number): void {
   if (c.valid === null) c.valid = new Uint8Array(c.v.length).fill(1);
@@ -105,6 +117,7 @@ export function fromValues(dt: DType, values: unknown[]): Vec {
 /** Rows at `idx` (or null where idx is -1), in order. */
 export function take(c: Vec, idx: ArrayLike<number>): Vec {
   const n = idx.length;
+  if (ALL_NULL.has(c)) return allNullVec(n, c.dt);
   switch (c.kind) {
     case 'num': case 'ts': case 'bool': {
       const v = new (c.v.constructor as { new (n: number): typeof c.v })(n);
