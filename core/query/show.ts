@@ -10,6 +10,7 @@ import type { Rel } from './rel.ts';
 import { takeRel } from './rel.ts';
 import { fromValues } from './vector.ts';
 import { tableName } from './ddl.ts';
+import { formatTimestamp, parseTimestampNs } from './time.ts';
 import { INFORMATION_SCHEMA_TABLES } from './information_schema.ts';
 import { engineOf, isPhysical, physicalColumns } from './metric.ts';
 import { indexClauses, indexRows } from './indexes.ts';
@@ -65,21 +66,54 @@ export async function describeTable(s: Describe, ctx: QueryContext): Promise<Rel
 }
 
 
-export function showCreateTable(t: TableSchema): string {
+/** A duration as GreptimeDB prints a TTL (humantime): 2days, 1h, 30m, 1s. */
+function humanDuration(ms: number): string {
+  const parts: string[] = [];
+  let rest = ms;
+  const units: [number, string, string][] = [[86_400_000, 'day', 'days'], [3_600_000, 'h', 'h'], [60_000, 'm', 'm'], [1000, 's', 's'], [1, 'ms', 'ms']];
+  for (const [size, one, many] of units) {
+    const k = Math.floor(rest / size);
+    if (k) { parts.push(`${k}${k === 1 ? one : many}`); rest -= k * size; }
+  }
+  return parts.join(' ') || '0s';
+}
+
+function optionLines(t: TableSchema): string[] {
+  const extra = { ...(t.options.extra ?? {}) };
+  if (t.options.appendMode) extra.append_mode = 'true';
+  if (extra.ttl !== undefined && t.options.ttlMs !== undefined) extra.ttl = humanDuration(t.options.ttlMs);
+  if (Object.keys(extra).some((k) => k.startsWith('compaction.twcs.')) && extra['compaction.type'] === undefined) extra['compaction.type'] = 'twcs';
+  // dotted keys are quoted, as GreptimeDB prints them
+  return Object.keys(extra).sort().map((k) => `  ${k.includes('.') ? `'${k}'` : k} = '${extra[k]}'`);
+}
+
+function defaultSql(c: ColumnSchema): string {
+  if (c.defaultExpr !== undefined) return ` DEFAULT ${c.defaultExpr}`;
+  if (c.defaultValue === undefined) return '';
+  if (c.defaultValue === null) return ' DEFAULT NULL';
+  if (typeof c.defaultValue === 'string') {
+    if (c.type === 'timestamp' && c.sqlType !== 'Date') {
+      const ns = parseTimestampNs(c.defaultValue);
+      if (ns !== null) return ` DEFAULT '${formatTimestamp(ns).replace('T', ' ').replace(/\.0+$/, '')}+0000'`;
+    }
+    return ` DEFAULT '${c.defaultValue}'`;
+  }
+  return ` DEFAULT ${String(c.defaultValue)}`;
+}
+
+export function showCreateTable(t: TableSchema, columns: ColumnSchema[] = t.columns): string {
   const lines: string[] = [];
-  for (const c of t.columns) {
-    let l = `  "${c.name}" ${SQL_TYPE[typeName(c)] ?? typeName(c).toUpperCase()} ${c.nullable ? 'NULL' : 'NOT NULL'}`;
-    if (c.defaultExpr !== undefined) l += ` DEFAULT ${c.defaultExpr}`;
-    else if (c.defaultValue !== undefined) l += ` DEFAULT ${typeof c.defaultValue === 'string' ? `'${c.defaultValue}'` : String(c.defaultValue)}`;
-    lines.push(l + indexClauses(c));
+  for (const c of columns) {
+    if (c.name === '__table_id' || c.name === '__tsid') continue;
+    lines.push(`  "${c.name}" ${SQL_TYPE[typeName(c)] ?? typeName(c).toUpperCase()} ${c.nullable ? 'NULL' : 'NOT NULL'}${defaultSql(c)}${indexClauses(c)}`);
   }
   lines.push(`  TIME INDEX ("${t.timeIndex}")`);
-  if (t.primaryKey.length) lines.push(`  PRIMARY KEY (${t.primaryKey.map((k) => `"${k}"`).join(', ')})`);
+  const pk = columns.filter((c) => c.semantic === 'tag' && !c.name.startsWith('__')).map((c) => c.name);
+  const keys = [...t.primaryKey, ...pk.filter((k) => !t.primaryKey.includes(k))];
+  if (keys.length) lines.push(`  PRIMARY KEY (${keys.map((k) => `"${k}"`).join(', ')})`);
   let s = `CREATE TABLE IF NOT EXISTS "${t.name}" (\n${lines.join(',\n')}\n)\n\nENGINE=${engineOf(t)}\n`;
-  const opts: string[] = [];
-  if (t.options.appendMode) opts.push(`  append_mode = 'true'`);
-  for (const [k, v] of Object.entries(t.options.extra ?? {})) opts.push(`  ${k} = '${v}'`);
-  if (opts.length) s += `WITH(\n${opts.sort().join(',\n')}\n)`;
+  const opts = optionLines(t);
+  if (opts.length) s += `WITH(\n${opts.join(',\n')}\n)`;
   return s.trimEnd();
 }
 
@@ -105,8 +139,11 @@ export async function runShow(s: Show, env: Env): Promise<Rel> {
     }
     case 'CREATE TABLE': {
       const { db: d, table } = tableName(s.target!, ctx);
+      if (d.toLowerCase() === 'information_schema' || (table === 'numbers' && !(await ctx.getTable(d, table)))) {
+        throw new EddyError(StatusCode.Unsupported, `Show create table only for base table. greptime.${d.toLowerCase() === 'information_schema' ? 'information_schema' : 'public'}.${table} is TEMPORARY`);
+      }
       const t = await needTable(ctx, d, table);
-      return stringRel(['Table', 'Create Table'], [[t.name, showCreateTable(t)]]);
+      return stringRel(['Table', 'Create Table'], [[t.name, showCreateTable(t, isPhysical(t) ? await physicalColumns(t, ctx) : t.columns)]]);
     }
     case 'CREATE DATABASE': {
       const name = s.target!.map((p) => p.value).join('.');
