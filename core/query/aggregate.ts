@@ -15,29 +15,93 @@ export interface Groups {
   first: Int32Array;
 }
 
-/** Assigns each row a dense group id; with no keys every row is group 0 and there is always one group. */
+/** Assigns each row a dense group id (in order of first appearance); with no keys every row is group 0 and there is always one group. */
 export function groupRows(keys: Vec[], n: number): Groups {
   const ids = new Int32Array(n);
   if (keys.length === 0) return { ids, count: 1, first: new Int32Array(1) };
-  const firsts: number[] = [];
   if (keys.length === 1) {
-    const k = keys[0]!;
-    const map = new Map<unknown, number>();
+    const firsts: number[] = [];
+    const card = keyCodes(keys[0]!, n, ids, firsts);
+    return { ids, count: card, first: Int32Array.from(firsts) };
+  }
+  if (keys.some((k) => k.kind === 'any')) return groupByText(keys, n, ids);
+  // Each key column coded to dense ints, the codes combined into one number per row, that number
+  // mapped to a group id (a lookup table when the code space is small, else a Map).
+  const codes: Int32Array[] = [];
+  const cards: number[] = [];
+  let space = 1;
+  for (const k of keys) {
+    const c = new Int32Array(n);
+    const card = keyCodes(k, n, c, null);
+    codes.push(c);
+    cards.push(card);
+    space *= card;
+  }
+  if (space > Number.MAX_SAFE_INTEGER) return groupByText(keys, n, ids);
+  const combined = new Float64Array(n);
+  for (let j = 0; j < codes.length; j++) {
+    const c = codes[j]!, card = cards[j]!;
+    for (let i = 0; i < n; i++) combined[i] = combined[i]! * card + c[i]!;
+  }
+  const firsts: number[] = [];
+  if (space <= 4 * n + 4096) {
+    const table = new Int32Array(space).fill(-1);
     for (let i = 0; i < n; i++) {
-      const v = isNull(k, i) ? null : k.v[i];
-      let id = map.get(v);
-      if (id === undefined) { id = firsts.length; map.set(v, id); firsts.push(i); }
+      const key = combined[i]!;
+      let id = table[key]!;
+      if (id < 0) { id = firsts.length; table[key] = id; firsts.push(i); }
       ids[i] = id;
     }
   } else {
-    const map = new Map<string, number>();
+    const map = new Map<number, number>();
+    let prev = -1, prevId = -1;
     for (let i = 0; i < n; i++) {
-      let s = '';
-      for (const k of keys) s += valueKey(isNull(k, i) ? null : k.v[i]) + '\u0001';
-      let id = map.get(s);
-      if (id === undefined) { id = firsts.length; map.set(s, id); firsts.push(i); }
+      const key = combined[i]!;
+      if (key === prev) { ids[i] = prevId; continue; }
+      let id = map.get(key);
+      if (id === undefined) { id = firsts.length; map.set(key, id); firsts.push(i); }
       ids[i] = id;
+      prev = key;
+      prevId = id;
     }
+  }
+  return { ids, count: firsts.length, first: Int32Array.from(firsts) };
+}
+
+/**
+ * Dense codes of one key column's values (null is a value), in order of first appearance, into
+ * `out`; returns how many distinct values. Rows usually arrive in runs of equal keys (scans are
+ * ordered by series and time), so a run reuses the previous row's code without a Map lookup.
+ */
+function keyCodes(k: Vec, n: number, out: Int32Array, firsts: number[] | null): number {
+  const map = new Map<unknown, number>();
+  const vals = k.v as ArrayLike<unknown>;
+  const valid = k.kind === 'str' || k.kind === 'any' ? null : k.valid;
+  const nullable = k.kind === 'str' || k.kind === 'any';
+  let prev: unknown = undefined, prevCode = -1;
+  for (let i = 0; i < n; i++) {
+    let v = valid !== null && valid[i] === 0 ? null : vals[i];
+    if (nullable && v === undefined) v = null;
+    if (prevCode >= 0 && v === prev) { out[i] = prevCode; continue; }
+    let c = map.get(v);
+    if (c === undefined) { c = map.size; map.set(v, c); if (firsts) firsts.push(i); }
+    out[i] = c;
+    prev = v;
+    prevCode = c;
+  }
+  return map.size;
+}
+
+/** Grouping on a text key per row: for key types whose values are objects (lists, intervals). */
+function groupByText(keys: Vec[], n: number, ids: Int32Array): Groups {
+  const firsts: number[] = [];
+  const map = new Map<string, number>();
+  for (let i = 0; i < n; i++) {
+    let s = '';
+    for (const k of keys) s += valueKey(isNull(k, i) ? null : k.v[i]) + '\u0001';
+    let id = map.get(s);
+    if (id === undefined) { id = firsts.length; map.set(s, id); firsts.push(i); }
+    ids[i] = id;
   }
   return { ids, count: firsts.length, first: Int32Array.from(firsts) };
 }
@@ -118,11 +182,18 @@ export function computeAggregate(a: AggInput, g: Groups): Vec {
       const want = name === 'min' ? -1 : 1;
       const best = new Int32Array(G).fill(-1);
       if (x.kind === 'num') {
-        const vv = x.v;
+        const vv = x.v, valid = x.valid;
         for (let i = 0; i < n; i++) {
-          if ((m && !m[i]) || isNull(x, i)) continue;
+          if ((m && !m[i]) || (valid !== null && valid[i] === 0)) continue;
           const k = ids[i]!, b = best[k]!;
           if (b < 0 || (want < 0 ? vv[i]! < vv[b]! : vv[i]! > vv[b]!) || (Number.isNaN(vv[i]!) && want > 0)) best[k] = i;
+        }
+      } else if (x.kind === 'ts') {
+        const vv = x.v, valid = x.valid;
+        for (let i = 0; i < n; i++) {
+          if ((m && !m[i]) || (valid !== null && valid[i] === 0)) continue;
+          const k = ids[i]!, b = best[k]!;
+          if (b < 0 || (want < 0 ? vv[i]! < vv[b]! : vv[i]! > vv[b]!)) best[k] = i;
         }
       } else {
         for (let i = 0; i < n; i++) {
@@ -135,17 +206,9 @@ export function computeAggregate(a: AggInput, g: Groups): Vec {
     }
     case 'first_value': case 'last_value': case 'first_non_null': case 'last_non_null': {
       if (!x) throw new PlanError(`${name} expects an argument`, pos);
-      const { start, rows } = rowsByGroup(g, m);
-      const best = new Int32Array(G).fill(-1);
       const last = name.startsWith('last');
       const skipNull = name.endsWith('non_null');
-      for (let k = 0; k < G; k++) {
-        let r = Array.from(rows.subarray(start[k]!, start[k + 1]!));
-        if (skipNull) r = r.filter((i) => !isNull(x, i));
-        if (a.order.length) r.sort((p, q) => orderCmp(a.order, p, q));
-        if (r.length) best[k] = last ? r[r.length - 1]! : r[0]!;
-      }
-      return pick(x, best);
+      return pick(x, firstLastRows(a, g, last, skipNull));
     }
     case 'stddev': case 'stddev_samp': case 'stddev_pop': case 'var': case 'variance': case 'var_samp': case 'var_pop': {
       const v = numArg(x);
@@ -312,6 +375,46 @@ export function computeAggregate(a: AggInput, g: Groups): Vec {
     case 'grouping': return numVec('Int32', G);
   }
   throw new ExecError(`Unsupported aggregate function ${name}`, pos, StatusCode.Unsupported);
+}
+
+/** Rows of the per-group row sets that first_value/last_value-style aggregates pick, cached per grouping for unfiltered calls. */
+const pickCache = new WeakMap<Groups, Map<Vec, Map<string, Int32Array>>>();
+
+/**
+ * The row of each group that sorts first (or last) by the aggregate's ORDER BY, ties broken by
+ * input order: one pass keeping the best row, which is what a stable sort of each group's rows
+ * would put first (last). Calls over the same grouping and ORDER BY share the answer.
+ */
+function firstLastRows(a: AggInput, g: Groups, last: boolean, skipNull: boolean): Int32Array {
+  const x = a.args[0]!, m = a.mask, ids = g.ids, n = ids.length;
+  const o = a.order.length === 1 ? a.order[0]! : null;
+  const cacheKey = o && !m && !skipNull ? `${last}|${o.item.asc !== false}|${o.item.nullsFirst ?? ''}` : null;
+  if (cacheKey) {
+    const hit = pickCache.get(g)?.get(o!.vec)?.get(cacheKey);
+    if (hit) return hit;
+  }
+  const best = new Int32Array(g.count).fill(-1);
+  const order = a.order;
+  const ov = o && o.vec.kind === 'ts' && o.vec.valid === null ? o.vec.v : null;
+  const asc = o?.item.asc !== false;
+  for (let i = 0; i < n; i++) {
+    if ((m && !m[i]) || (skipNull && isNull(x, i))) continue;
+    const k = ids[i]!, b = best[k]!;
+    if (b < 0) { best[k] = i; continue; }
+    let c: number;
+    if (!order.length) c = i - b;
+    else if (ov) c = ov[i]! === ov[b]! ? i - b : (ov[i]! > ov[b]!) === asc ? 1 : -1;
+    else c = orderCmp(order, i, b);
+    if (last ? c > 0 : c < 0) best[k] = i;
+  }
+  if (cacheKey) {
+    let byVec = pickCache.get(g);
+    if (!byVec) pickCache.set(g, (byVec = new Map()));
+    let byKey = byVec.get(o!.vec);
+    if (!byKey) byVec.set(o!.vec, (byKey = new Map()));
+    byKey.set(cacheKey, best);
+  }
+  return best;
 }
 
 function orderCmp(order: { vec: Vec; item: OrderByItem }[], p: number, q: number): number {
