@@ -246,9 +246,16 @@ const F: Record<string, Fn> = {
     const origin = args[2] ? asTs(args[2], call).v[0]! : 0n;
     const out = tsVec(t.unit, n);
     out.dt = t.dt;
+    // rows come in time order within a series: reuse the last bucket while the time stays inside it
+    let lo = 0n, hi = 0n;
+    const tv = t.v, valid = t.valid;
     for (let i = 0; i < n; i++) {
-      if (isNull(t, i)) { setNull(out, i); continue; }
-      out.v[i] = origin + floorDiv(t.v[i]! - origin, stride) * stride;
+      if (valid !== null && valid[i] === 0) { setNull(out, i); continue; }
+      const x = tv[i]!;
+      if (x >= lo && x < hi) { out.v[i] = lo; continue; }
+      const b = origin + floorDiv(x - origin, stride) * stride;
+      out.v[i] = b;
+      if (stride > 0n) { lo = b; hi = b + stride; }
     }
     return out;
   },

@@ -200,7 +200,9 @@ export async function runSelect(sel: Select, orderBy: OrderByItem[], limit: numb
     const m = toBool(evalExpr(sel.where, { rel, env: st.env, namer }), sel.where.pos);
     const mask = new Uint8Array(rel.len);
     for (let i = 0; i < rel.len; i++) mask[i] = m.v[i]! & (m.valid ? m.valid[i]! : 1);
-    rel = takeRel(rel, maskIndices(mask));
+    const keep = maskIndices(mask);
+    // every row passing (a time filter the scan already applied) needs no copy
+    if (keep.length !== rel.len) rel = takeRel(rel, keep);
     traceOp(st.env, 'Filter', formatExpr(sel.where), rel.len, t0);
   }
   const items = expandProjection(sel, rel);
