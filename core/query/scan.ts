@@ -171,6 +171,16 @@ function columnOf(parts: (Vector | null)[], batches: RecordBatch[], col: ColumnS
   const numeric = col.type === 'timestamp' || col.type === 'int64' || col.type === 'uint64' || col.type === 'float64';
   if (numeric) {
     const isTs = col.type === 'timestamp';
+    if (parts.length === 1 && parts[0]!.data.length === 1) {
+      // one chunk without nulls: a view of the batch's buffer, nothing copied (vectors are never written in place)
+      const d = parts[0]!.data[0]!;
+      const vals = d.values as unknown;
+      if (d.nullCount === 0 && d.length === n && (isTs ? vals instanceof BigInt64Array : vals instanceof Float64Array)) {
+        const v = (vals as Float64Array).subarray(d.offset, d.offset + n);
+        if (isTs) return { kind: 'ts', dt, unit: col.unit ?? 'ms', v: v as unknown as BigInt64Array, valid: null };
+        return { kind: 'num', dt, v, valid: null };
+      }
+    }
     const out = isTs ? new BigInt64Array(n) : new Float64Array(n);
     let valid: Uint8Array | null = null;
     let at = 0;
