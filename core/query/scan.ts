@@ -131,7 +131,7 @@ function vectorToVec(vec: Vector | null, col: ColumnSchema, n: number): Vec {
           valid[at + i] = 0;
           continue;
         }
-        const x = vals[j]!;
+        const x = vals[i]!;
         if (isTs) (out as BigInt64Array)[at + i] = x as bigint;
         else (out as Float64Array)[at + i] = Number(x);
       }
@@ -176,7 +176,7 @@ function columnOf(parts: (Vector | null)[], batches: RecordBatch[], col: ColumnS
       const d = parts[0]!.data[0]!;
       const vals = d.values as unknown;
       if (d.nullCount === 0 && d.length === n && (isTs ? vals instanceof BigInt64Array : vals instanceof Float64Array)) {
-        const v = (vals as Float64Array).subarray(d.offset, d.offset + n);
+        const v = (vals as Float64Array).subarray(0, n);
         if (isTs) return { kind: 'ts', dt, unit: col.unit ?? 'ms', v: v as unknown as BigInt64Array, valid: null };
         return { kind: 'num', dt, v, valid: null };
       }
@@ -197,7 +197,7 @@ function columnOf(parts: (Vector | null)[], batches: RecordBatch[], col: ColumnS
         const vals = d.values as BigInt64Array | Float64Array | BigUint64Array;
         const bm = d.nullCount > 0 ? d.nullBitmap : null;
         const same = isTs ? vals instanceof BigInt64Array : vals instanceof Float64Array;
-        if (!bm && same) (out as Float64Array).set((vals as Float64Array).subarray(d.offset, d.offset + d.length), at);
+        if (!bm && same) (out as Float64Array).set((vals as Float64Array).subarray(0, d.length), at);
         else {
           for (let i = 0; i < d.length; i++) {
             const j = d.offset + i;
@@ -206,7 +206,7 @@ function columnOf(parts: (Vector | null)[], batches: RecordBatch[], col: ColumnS
               valid[at + i] = 0;
               continue;
             }
-            const x = vals[j]!;
+            const x = vals[i]!;
             if (isTs) (out as BigInt64Array)[at + i] = x as bigint;
             else (out as Float64Array)[at + i] = Number(x);
           }
@@ -237,7 +237,7 @@ function columnOf(parts: (Vector | null)[], batches: RecordBatch[], col: ColumnS
       const bm = d.nullCount > 0 ? d.nullBitmap : null;
       for (let i = 0; i < d.length; i++) {
         const j = d.offset + i;
-        out[at + i] = bm && !((bm[j >> 3]! >> (j & 7)) & 1) ? null : dict[codes[j]!] ?? null;
+        out[at + i] = bm && !((bm[j >> 3]! >> (j & 7)) & 1) ? null : dict[codes[i]!] ?? null;
       }
       at += d.length;
     }
