@@ -16,6 +16,10 @@ const BENCHMARKS: Record<string, { describe: string; load: () => Promise<BenchMo
     describe: 'TSBS cpu queries (single-groupby, double-groupby, cpu-max-all, high-cpu, lastpoint, groupby-orderby-limit): EddyDB SQL vs VictoriaMetrics / InfluxDB',
     load: () => import('./query.ts'),
   },
+  flow: {
+    describe: 'Flows: rows/s a flow sustains over 10,000 groups with 1-minute windows; publish -> live output latency (p50, p99)',
+    load: () => import('./flow.ts'),
+  },
 };
 
 function usage(): string {
