@@ -192,7 +192,9 @@ export function scanLimit(sel: Select, orderBy: OrderByItem[], limit: number | u
 }
 
 export async function runSelect(sel: Select, orderBy: OrderByItem[], limit: number | undefined, offset: number, st: QState): Promise<Rel> {
-  let rel = sel.from.length ? await fromClause(sel.from, sel.where, st, sel, scanLimit(sel, orderBy, limit, offset)) : emptyRel(1);
+  // The scan must read the columns ORDER BY names too, which live on the enclosing query, not the SELECT.
+  const scanned = orderBy.length ? ({ ...sel, queryOrderBy: orderBy } as Select) : sel;
+  let rel = sel.from.length ? await fromClause(sel.from, sel.where, st, scanned, scanLimit(sel, orderBy, limit, offset)) : emptyRel(1);
   await prepareSubqueries([sel.where, sel.having, ...sel.projection.map((p) => p.expr), ...orderBy.map((o) => o.expr)], st);
   const namer = relNamer(rel);
   if (sel.where) {

@@ -107,3 +107,12 @@ EXPLAIN SELECT * FROM m;
 DELETE FROM m WHERE host = 'h3';
 
 SELECT count(*) FROM m;
+
+-- ORDER BY a column the projection does not name: the scan must still read it
+CREATE TABLE ob (host STRING, v DOUBLE, ts TIMESTAMP TIME INDEX, PRIMARY KEY (host));
+
+INSERT INTO ob VALUES ('a', 3, 1000), ('b', 1, 1000), ('c', 2, 1000);
+
+SELECT host FROM ob ORDER BY v;
+
+SELECT host FROM ob ORDER BY v DESC LIMIT 2;
