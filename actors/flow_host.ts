@@ -56,9 +56,11 @@ export function durationMs(text: string, what: string): number {
   return Number(m[1]) * mult[(m[2] ?? 's').toLowerCase()]!;
 }
 
-export function compileDef(def: FlowDef): FlowPlan {
+/** Compiles a flow; with the source table known, flows without aggregates run keyed by the source rows. */
+export function compileDef(def: FlowDef, source?: TableSchema | null): FlowPlan {
   const o = def.options;
   return compileFlowSql(def.sql, {
+    ...(source ? { rowKey: { tags: source.primaryKey, time: source.timeIndex } } : {}),
     ...(o.allowed_lateness ? { allowedLateness: o.allowed_lateness } : {}),
     ...(o.emit_interval ? { intervalMs: durationMs(o.emit_interval, 'emit_interval') } : {}),
   });
@@ -104,8 +106,8 @@ export class FlowHost {
   private readonly listeners = new Set<(e: FlowEmission) => void>();
   private source: TableSchema | null = null;
 
-  constructor(readonly def: FlowDef, private readonly deps: FlowHostDeps) {
-    this.plan = compileDef(def);
+  constructor(readonly def: FlowDef, private readonly deps: FlowHostDeps, source: TableSchema | null = null) {
+    this.plan = compileDef(def, source);
     this.flow = this.newFlow();
     const machine = flowTaskMachine.provide({
       actors: {

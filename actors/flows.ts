@@ -78,7 +78,8 @@ export class FlowNode {
   }
 
   private async launch(def: FlowDef): Promise<FlowHost> {
-    const host = new FlowHost(def, { ...this.deps, state: this.state });
+    const source = await this.deps.catalog.getTable(def.db, def.sourceTable);
+    const host = new FlowHost(def, { ...this.deps, state: this.state }, source);
     this.hosts.set(id(def.db, def.name), host);
     await host.start();
     return host;
@@ -102,7 +103,10 @@ export class FlowNode {
         options, createdAt: existing?.def.createdAt ?? now, updatedAt: now,
       };
       // Compiling first: a flow the engine cannot run is the user's mistake, reported before anything changes.
-      const plan = compileDef(def);
+      const q = stmt.query;
+      const from = q.type !== 'tql' && q.body.type === 'select' ? q.body.from[0] : undefined;
+      const source = from?.type === 'table' ? await this.deps.catalog.getTable(db, from.name[from.name.length - 1]!.value) : null;
+      const plan = source ? compileDef(def, source) : compileDef(def);
       def.sinkTable = plan.sinkTable;
       def.sourceTable = plan.sourceTable;
       if (existing) {
@@ -112,7 +116,6 @@ export class FlowNode {
           throw new EddyError(StatusCode.FlowAlreadyExists, `Flow already exists: ${db}.${name}`);
         }
       }
-      const source = await this.deps.catalog.getTable(db, plan.sourceTable);
       if (!source && options.defer_on_missing_source?.toLowerCase() !== 'true') {
         throw new InvalidArgumentError(`missing source tables for flow '${name}'; use WITH (defer_on_missing_source = true) to create a pending flow`);
       }

@@ -14,6 +14,12 @@ export interface CompileOptions {
   allowedLateness?: string | bigint;
   /** Emission interval when the statement names none (EVAL INTERVAL); default 1000 ms. */
   intervalMs?: number;
+  /**
+   * The source table's row identity (tag columns and time index). With it, a flow without aggregates (a filtering
+   * projection) runs as one group per source row holding the row's latest version, so overwrites and rows that stop
+   * matching WHERE update or delete their sink row.
+   */
+  rowKey?: { tags: string[]; time: string };
 }
 
 /**
@@ -43,7 +49,8 @@ export function compileFlow(stmt: Statement, opts: CompileOptions = {}): FlowPla
   if (q.with) throw unsupported('WITH (common table expressions)', q.pos);
   if (q.body.type !== 'select') throw unsupported('A flow query other than a single SELECT (UNION, VALUES, nested query)', q.body.pos);
   if (q.limit || q.offset) throw unsupported('LIMIT/OFFSET', q.pos);
-  const sel = q.body;
+  const sel = opts.rowKey ? asRowGroups(q.body, opts.rowKey) : q.body;
+  const rowTime = sel !== q.body ? opts.rowKey!.time : null;
   if (sel.align) throw unsupported('A range query (ALIGN)', sel.align.pos);
   if (sel.distinctOn) throw unsupported('DISTINCT ON', sel.pos);
   if (sel.from.length !== 1 || sel.from[0]!.type !== 'table') {
@@ -95,6 +102,7 @@ export function compileFlow(stmt: Statement, opts: CompileOptions = {}): FlowPla
     const gk = groupKeys.find((g) => sqlText(g.source) === sqlText(item.expr) || g.name === name);
     let role: SinkColumn['role'] = 'field';
     if (call && call.edge === 'start' && timeIndex === null) { role = 'timestamp'; timeIndex = name; }
+    else if (rowTime !== null && name === rowTime && timeIndex === null) { role = 'timestamp'; timeIndex = name; }
     else if (gk) { role = 'tag'; primaryKey.push(name); }
     columns.push({ name, role, expr });
   }
@@ -106,6 +114,11 @@ export function compileFlow(stmt: Statement, opts: CompileOptions = {}): FlowPla
   for (let k = 0; k < groupKeys.length; k++) {
     const g = groupKeys[k]!;
     if (primaryKey.includes(g.name) || columns.some((c) => c.name === g.name)) continue;
+    if (rowTime !== null && g.name === rowTime && timeIndex === null) {
+      timeIndex = g.name;
+      columns.push({ name: g.name, role: 'timestamp', expr: { text: g.name, eval: (s) => s.keys[k]! } });
+      continue;
+    }
     primaryKey.push(g.name);
     columns.push({ name: g.name, role: 'tag', expr: { text: g.name, eval: (s) => s.keys[k]! } });
   }
@@ -150,6 +163,26 @@ export function compileFlow(stmt: Statement, opts: CompileOptions = {}): FlowPla
     allowedLatenessNs: lateness,
     intervalMs: Math.max(1, intervalMs),
     select: sel,
+  };
+}
+
+/** A SELECT without aggregates, GROUP BY or DISTINCT -> last_value(item) per source row (grouped by its identity). */
+function asRowGroups(sel: Select, key: { tags: string[]; time: string }): Select {
+  if (sel.distinct || sel.groupBy.length > 0 || sel.having || sel.projection.some((p) => containsAggregate(p.expr))) return sel;
+  if (sel.from.length !== 1 || sel.from[0]!.type !== 'table') return sel;
+  if (sel.projection.some((p) => p.expr.type === 'wildcard' || windowCallOf(p.expr))) return sel;
+  const table = sel.from[0]!.name.at(-1)!.value;
+  // Qualified, so GROUP BY does not resolve them to the same-named projection aliases (which are aggregates here).
+  const qualifier = sel.from[0]!.alias?.name.value ?? table;
+  const col = (name: string, pos: Select['pos']): Expr => ({ type: 'column', path: [{ value: qualifier, quote: '"', pos }, { value: name, quote: '"', pos }], pos });
+  return {
+    ...sel,
+    projection: sel.projection.map((p) => ({
+      ...p,
+      expr: { type: 'function', name: [{ value: 'last_value', pos: p.pos }], args: [p.expr], distinct: false, pos: p.pos },
+      alias: p.alias ?? { value: itemName(p, table), quote: '"', pos: p.pos },
+    })),
+    groupBy: [...key.tags, key.time].map((c) => col(c, sel.pos)),
   };
 }
 
