@@ -151,10 +151,11 @@ export function recordBatchToWriteBatch(rb: RecordBatch, schema: TableSchema): W
         const vals = d.values as BigInt64Array | Float64Array | BigUint64Array;
         const bm = d.nullCount > 0 ? d.nullBitmap : null;
         for (let i = 0; i < d.length; i++) {
+          // Arrow slices the values buffer to the chunk; only the validity bitmap keeps the offset.
           const j = d.offset + i;
           if (bm && !((bm[j >> 3]! >> (j & 7)) & 1)) continue;
           valid[at + i] = 1;
-          const x = vals[j]!;
+          const x = vals[i]!;
           if (c.type === 'float64') (values as Float64Array)[at + i] = Number(x);
           else if (c.type === 'uint64') (values as BigUint64Array)[at + i] = BigInt(x);
           else (values as BigInt64Array)[at + i] = (typeof x === 'bigint' ? x : BigInt(Math.trunc(x))) * scale;
