@@ -1,7 +1,8 @@
 // InfluxDB 1.x (Debian package `influxdb`, binary /usr/bin/influxd) as an ingest peer:
 // line protocol over HTTP /write?db=bench. Generated config: temp dirs, free ports,
 // reporting off, short cold durations so the TSM files get snapshotted and fully compacted
-// soon after ingest (for bytes on disk).
+// soon after ingest (for bytes on disk). `startInflux` is shared with the query benchmark
+// (query/systems.ts), which keeps the server running and lifts the query limits.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CpuData } from '../tsbs.ts';
@@ -18,6 +19,7 @@ import {
   treeMemory,
   waitFor,
   waitForHttp,
+  type ManagedProcess,
 } from '../util.ts';
 import { postBatches, type IngestResult } from './common.ts';
 import { debianVersion } from './victoria.ts';
@@ -31,7 +33,7 @@ export interface InfluxOptions {
   compactionTimeoutS?: number;
 }
 
-const DB = 'bench';
+export const INFLUX_DB = 'bench';
 
 interface InfluxQueryResult {
   results: Array<{ error?: string; series?: Array<{ columns: string[]; values: unknown[][] }> }>;
@@ -41,7 +43,7 @@ interface InfluxQueryResult {
 async function influxCount(url: string, measurement: string): Promise<number> {
   const r = await httpJson<InfluxQueryResult>(
     'GET',
-    `${url}/query?db=${DB}&epoch=ms&q=${encodeURIComponent(`SELECT count(*) FROM "${measurement}"`)}`,
+    `${url}/query?db=${INFLUX_DB}&epoch=ms&q=${encodeURIComponent(`SELECT count(*) FROM "${measurement}"`)}`,
   );
   const res = r.results[0];
   if (r.error || res?.error) throw new Error(`InfluxDB count: ${r.error ?? res?.error}`);
@@ -50,14 +52,53 @@ async function influxCount(url: string, measurement: string): Promise<number> {
   return row.slice(1).reduce<number>((a, v) => a + (typeof v === 'number' ? v : 0), 0);
 }
 
-export async function runInflux(data: CpuData, opts: InfluxOptions): Promise<IngestResult> {
+export interface InfluxServer {
+  url: string;
+  dir: string;
+  proc: ManagedProcess;
+  version: string;
+  /** Bytes (apparent) still in the WAL directory. */
+  walBytes(): number;
+  /** Bytes (apparent) in the TSM data directory. */
+  dataBytes(): number;
+  stop(): Promise<void>;
+}
+
+export interface InfluxStartOptions {
+  logDir: string;
+  keepData?: boolean;
+  /** Process name (names its log file in `logDir`). */
+  name?: string;
+  /** Prefix of the temp directory holding meta/data/wal. */
+  dirPrefix?: string;
+  /** Lift the query limits (coordinator timeouts/maxima, HTTP max-row-limit): for the query benchmark. */
+  unlimitedQueries?: boolean;
+  /** SIGTERM grace when start-up fails (ping or CREATE DATABASE). */
+  failGraceMs?: number;
+}
+
+/**
+ * Start influxd with a generated config (temp dirs, free ports, reporting off, short cold
+ * durations), wait for /ping and create the database `INFLUX_DB`.
+ */
+export async function startInflux(o: InfluxStartOptions): Promise<InfluxServer> {
   const bin = ensureDebianBinary('influxd', 'influxdb');
-  const dir = tempDir('influx');
+  const dir = tempDir(o.dirPrefix ?? 'influx');
   const port = await freePort();
   let rpcPort = await freePort();
   while (rpcPort === port) rpcPort = await freePort();
   for (const d of ['meta', 'data', 'wal']) mkdirSync(join(dir, d));
   const conf = join(dir, 'influxdb.conf');
+  const coordinator = o.unlimitedQueries
+    ? `
+[coordinator]
+  query-timeout = "0s"
+  max-select-point = 0
+  max-select-series = 0
+  max-select-buckets = 0
+`
+    : '';
+  const maxRowLimit = o.unlimitedQueries ? '\n  max-row-limit = 0' : '';
   writeFileSync(
     conf,
     `reporting-enabled = false
@@ -74,7 +115,7 @@ bind-address = "127.0.0.1:${rpcPort}"
   cache-snapshot-write-cold-duration = "5s"
   compact-full-write-cold-duration = "10s"
   max-values-per-tag = 0
-
+${coordinator}
 [retention]
   enabled = false
 
@@ -87,7 +128,7 @@ bind-address = "127.0.0.1:${rpcPort}"
 [http]
   enabled = true
   bind-address = "127.0.0.1:${port}"
-  log-enabled = false
+  log-enabled = false${maxRowLimit}
 
 [logging]
   level = "warn"
@@ -96,16 +137,38 @@ bind-address = "127.0.0.1:${rpcPort}"
   enabled = false
 `,
   );
-  const proc = startProcess('influxd', bin, ['run', '-config', conf], { logDir: opts.logDir });
+  const proc = startProcess(o.name ?? 'influxd', bin, ['run', '-config', conf], { logDir: o.logDir });
   const url = `http://127.0.0.1:${port}`;
-  const notes: string[] = [];
   try {
     await waitForHttp(`${url}/ping`, { proc, timeoutMs: 30_000, accept: [204] });
-    const c = await httpRequest('POST', `${url}/query?q=${encodeURIComponent(`CREATE DATABASE ${DB}`)}`, '');
+    const c = await httpRequest('POST', `${url}/query?q=${encodeURIComponent(`CREATE DATABASE ${INFLUX_DB}`)}`, '');
     if (c.status !== 200) throw new Error(`CREATE DATABASE: HTTP ${c.status}: ${c.body.toString('utf8')}`);
+  } catch (e) {
+    await proc.stop(o.failGraceMs ?? 3_000);
+    if (!o.keepData) removeDir(dir);
+    throw e;
+  }
+  return {
+    url,
+    dir,
+    proc,
+    version: debianVersion('influxdb'),
+    walBytes: () => diskUsage(join(dir, 'wal')).apparent,
+    dataBytes: () => diskUsage(join(dir, 'data')).apparent,
+    async stop() {
+      await proc.stop(20_000);
+      if (!o.keepData) removeDir(dir);
+    },
+  };
+}
 
+export async function runInflux(data: CpuData, opts: InfluxOptions): Promise<IngestResult> {
+  const server = await startInflux({ logDir: opts.logDir, keepData: opts.keepData, name: 'influxd', dirPrefix: 'influx', failGraceMs: 20_000 });
+  const { url, dir, proc } = server;
+  const notes: string[] = [];
+  try {
     const t0 = performance.now();
-    const ackedSeconds = await postBatches(`${url}/write?db=${DB}&precision=ns`, data, opts.workers ?? 2);
+    const ackedSeconds = await postBatches(`${url}/write?db=${INFLUX_DB}&precision=ns`, data, opts.workers ?? 2);
     let seen = 0;
     await waitFor(
       'InfluxDB to answer with every value',
@@ -154,7 +217,6 @@ bind-address = "127.0.0.1:${rpcPort}"
       notes,
     };
   } finally {
-    await proc.stop(20_000);
-    if (!opts.keepData) removeDir(dir);
+    await server.stop();
   }
 }

@@ -8,7 +8,7 @@ import { eddyCompact, eddyFlush, eddyRowCount, startEddy, type EddyServer } from
 import { startVictoria, victoriaCount, type VictoriaServer } from '../peers/victoria.ts';
 import { postBatches } from '../peers/common.ts';
 import { httpJson, httpRequest, sleep, waitFor, fmtNum } from '../util.ts';
-import { INFLUX_DB, startInflux, type InfluxServer } from './influx.ts';
+import { INFLUX_DB, startInflux, type InfluxServer } from '../peers/influx.ts';
 import type { QueryParams, QueryType } from './queries.ts';
 
 /** An answer reduced to what can be compared across systems. */
@@ -392,7 +392,13 @@ function summarizeInflux(j: InfluxJson): Answer {
 }
 
 export async function startInfluxLoaded(data: CpuData, o: LoadOptions): Promise<QuerySystem> {
-  const server: InfluxServer = await startInflux(o.logDir, o.keepData);
+  const server: InfluxServer = await startInflux({
+    logDir: o.logDir,
+    keepData: o.keepData,
+    name: 'influxd-query',
+    dirPrefix: 'influx-q',
+    unlimitedQueries: true,
+  });
   const notes: string[] = [];
   try {
     const t0 = performance.now();
