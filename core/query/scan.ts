@@ -1,5 +1,5 @@
 // Table scans: push time-range and tag predicates of WHERE into a ScanSpec, and turn Arrow batches into column vectors.
-import { DataType, type RecordBatch, type Vector } from 'apache-arrow';
+import { DataType, type Data, type RecordBatch, type Vector } from 'apache-arrow';
 import type { ColumnSchema, TableSchema } from '../index.ts';
 import { sqlTypeName } from '../index.ts';
 import type { Expr } from '../sql/index.ts';
@@ -113,6 +113,35 @@ export function pushdown(where: Expr | undefined, schema: TableSchema, qualifier
   return spec;
 }
 
+/**
+ * Copy one chunk of a numeric or timestamp column into `out` from row `at`, element by element
+ * (int64/uint64 converted to numbers). Null rows stay unset in `out` and are marked 0 in `valid`,
+ * which is created (all 1, length `n`) on the first null; returns `valid`.
+ */
+function copyNumericChunk(
+  d: Data,
+  isTs: boolean,
+  out: BigInt64Array | Float64Array,
+  at: number,
+  n: number,
+  valid: Uint8Array | null,
+): Uint8Array | null {
+  const vals = d.values as BigInt64Array | Float64Array | BigUint64Array;
+  const bm = d.nullCount > 0 ? d.nullBitmap : null;
+  for (let i = 0; i < d.length; i++) {
+    const j = d.offset + i;
+    if (bm && !((bm[j >> 3]! >> (j & 7)) & 1)) {
+      if (!valid) valid = new Uint8Array(n).fill(1);
+      valid[at + i] = 0;
+      continue;
+    }
+    const x = vals[i]!;
+    if (isTs) (out as BigInt64Array)[at + i] = x as bigint;
+    else (out as Float64Array)[at + i] = Number(x);
+  }
+  return valid;
+}
+
 function vectorToVec(vec: Vector | null, col: ColumnSchema, n: number): Vec {
   const dt = columnDt(col);
   if (!vec) return nullVec(n, dt) as Vec;
@@ -122,19 +151,7 @@ function vectorToVec(vec: Vector | null, col: ColumnSchema, n: number): Vec {
     let valid: Uint8Array | null = null;
     let at = 0;
     for (const d of vec.data) {
-      const vals = d.values as BigInt64Array | Float64Array | BigUint64Array;
-      const bm = d.nullCount > 0 ? d.nullBitmap : null;
-      for (let i = 0; i < d.length; i++) {
-        const j = d.offset + i;
-        if (bm && !((bm[j >> 3]! >> (j & 7)) & 1)) {
-          if (!valid) valid = new Uint8Array(n).fill(1);
-          valid[at + i] = 0;
-          continue;
-        }
-        const x = vals[i]!;
-        if (isTs) (out as BigInt64Array)[at + i] = x as bigint;
-        else (out as Float64Array)[at + i] = Number(x);
-      }
+      valid = copyNumericChunk(d, isTs, out, at, n, valid);
       at += d.length;
     }
     if (isTs) return { kind: 'ts', dt, unit: col.unit ?? 'ms', v: out as BigInt64Array, valid };
@@ -198,19 +215,7 @@ function columnOf(parts: (Vector | null)[], batches: RecordBatch[], col: ColumnS
         const bm = d.nullCount > 0 ? d.nullBitmap : null;
         const same = isTs ? vals instanceof BigInt64Array : vals instanceof Float64Array;
         if (!bm && same) (out as Float64Array).set((vals as Float64Array).subarray(0, d.length), at);
-        else {
-          for (let i = 0; i < d.length; i++) {
-            const j = d.offset + i;
-            if (bm && !((bm[j >> 3]! >> (j & 7)) & 1)) {
-              if (!valid) valid = new Uint8Array(n).fill(1);
-              valid[at + i] = 0;
-              continue;
-            }
-            const x = vals[i]!;
-            if (isTs) (out as BigInt64Array)[at + i] = x as bigint;
-            else (out as Float64Array)[at + i] = Number(x);
-          }
-        }
+        else valid = copyNumericChunk(d, isTs, out, at, n, valid);
         at += d.length;
       }
     }
