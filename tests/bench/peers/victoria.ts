@@ -90,7 +90,8 @@ export async function victoriaCount(url: string, data: CpuData): Promise<number>
   return v === undefined ? 0 : Number(v);
 }
 
-async function metric(url: string, name: string): Promise<number> {
+/** Sum of every sample of metric `name` on VictoriaMetrics' /metrics page. */
+export async function victoriaMetric(url: string, name: string): Promise<number> {
   const r = await httpRequest('GET', `${url}/metrics`);
   let sum = 0;
   for (const line of r.body.toString('utf8').split('\n')) {
@@ -128,11 +129,11 @@ export async function runVictoria(data: CpuData, opts: VictoriaOptions): Promise
     // Bytes on disk after a forced merge of every partition (the merge runs in background).
     await httpRequest('GET', `${url}/internal/force_merge`);
     await sleep(500);
-    await waitFor('force merge', async () => ((await metric(url, 'vm_active_force_merges')) === 0 ? true : undefined), 300_000, 200);
+    await waitFor('force merge', async () => ((await victoriaMetric(url, 'vm_active_force_merges')) === 0 ? true : undefined), 300_000, 200);
     await httpRequest('GET', `${url}/internal/force_flush`);
     await sleep(1_000);
     const disk = diskUsage(server.dataDir);
-    const vmDataSize = await metric(url, 'vm_data_size_bytes');
+    const vmDataSize = await victoriaMetric(url, 'vm_data_size_bytes');
     notes.push(`vm_data_size_bytes=${vmDataSize} (${(vmDataSize / data.values).toFixed(3)} B/value); du=${disk.allocated}`);
     const verify = await victoriaCount(url, data);
     if (verify !== data.values) notes.push(`after merge VictoriaMetrics counts ${verify} values, expected ${data.values}`);

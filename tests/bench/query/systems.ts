@@ -5,7 +5,7 @@ import { connect } from '@nats-io/transport-node';
 import type { CpuData } from '../tsbs.ts';
 import { CPU_FIELDS } from '../tsbs.ts';
 import { eddyCompact, eddyFlush, eddyRowCount, startEddy, type EddyServer } from '../eddy.ts';
-import { startVictoria, victoriaCount, type VictoriaServer } from '../peers/victoria.ts';
+import { startVictoria, victoriaCount, victoriaMetric, type VictoriaServer } from '../peers/victoria.ts';
 import { postBatches } from '../peers/common.ts';
 import { httpJson, httpRequest, sleep, waitFor, fmtNum } from '../util.ts';
 import { INFLUX_DB, startInflux, type InfluxServer } from '../peers/influx.ts';
@@ -310,7 +310,7 @@ export async function startVictoriaLoaded(data: CpuData, o: LoadOptions): Promis
       const tm = performance.now();
       await httpRequest('GET', `${url}/internal/force_merge`);
       await sleep(500);
-      await waitFor('force merge', async () => ((await vmMetric(url, 'vm_active_force_merges')) === 0 ? true : undefined), 300_000, 200);
+      await waitFor('force merge', async () => ((await victoriaMetric(url, 'vm_active_force_merges')) === 0 ? true : undefined), 300_000, 200);
       notes.push(`force_merge ${((performance.now() - tm) / 1000).toFixed(1)} s`);
     }
   } catch (e) {
@@ -333,15 +333,6 @@ export async function startVictoriaLoaded(data: CpuData, o: LoadOptions): Promis
     },
     stop: () => server.stop(),
   };
-}
-
-async function vmMetric(url: string, name: string): Promise<number> {
-  const r = await httpRequest('GET', `${url}/metrics`);
-  let sum = 0;
-  for (const line of r.body.toString('utf8').split('\n')) {
-    if (line.startsWith(name + ' ') || line.startsWith(name + '{')) sum += Number(line.slice(line.lastIndexOf(' ') + 1));
-  }
-  return sum;
 }
 
 // ---------------------------------------------------------------------------------------
