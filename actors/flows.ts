@@ -1,30 +1,16 @@
 // The flownode: keeps flow definitions in the catalog KV, runs one FlowHost per flow (all of them at boot, new ones on
 // CREATE FLOW), and answers the QueryContext's flow methods.
-import type { NatsConnection } from '@nats-io/transport-node';
-import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
 import { Kvm, type KV } from '@nats-io/kv';
 import {
   Buckets, EddyError, InvalidArgumentError, KvKeys, StatusCode, formatExpr,
-  type Clock, type CreateFlow, type CreateTask, type Expr,
+  type CreateFlow, type CreateTask, type Expr,
 } from '../core/index.ts';
 import type { FlowInfo, QueryContext } from '../core/query/index.ts';
-import { FlowHost, compileDef, type FlowDef } from './flow_host.ts';
+import { FlowHost, compileDef, type FlowDef, type FlowHostDeps } from './flow_host.ts';
 import { sinkTableDraft } from './flow_sink.ts';
-import type { Catalog } from './catalog.ts';
-import type { WritePath } from './gateway/write.ts';
 
-export interface FlowNodeDeps {
-  nc: NatsConnection;
-  js: JetStreamClient;
-  jsm: JetStreamManager;
-  catalog: Catalog;
-  writes: WritePath;
-  query: (db: string) => QueryContext;
-  clock: Clock;
-  log: (m: string) => void;
-  nodeId: string;
-  checkpointMs?: number;
-}
+/** What each FlowHost needs, but the flow state KV, which the flownode opens itself and hands on. */
+export type FlowNodeDeps = Omit<FlowHostDeps, 'state'>;
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
