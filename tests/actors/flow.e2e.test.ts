@@ -3,6 +3,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import { Subjects } from '../../core/index.ts';
+
+/** Re-checks pred on each event until it holds; fails once, at the deadline, if it never does. */
+async function waitEvents(pred: () => boolean, nextEvent: () => Promise<void>, what: string, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), ms); });
+  try {
+    while (!pred()) await Promise.race([nextEvent(), deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 import { natsClient, startNats, startNodeProcess, tempDir, until, writeLp, type NodeProcess } from '../harness/index.ts';
 
 const MIN = 60_000_000_000n;
@@ -58,11 +69,7 @@ function sse(url: string, headers: Record<string, string> = {}) {
   return {
     events,
     async until(pred: () => boolean, what: string, ms = 60_000) {
-      const deadline = Date.now() + ms;
-      while (!pred()) {
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-        await Promise.race([next(), new Promise((r) => setTimeout(r, 1000))]);
-      }
+      await waitEvents(pred, next, what, ms);
     },
     close: async () => { ctl.abort(); await done; },
   };
@@ -98,11 +105,7 @@ describe('flows end to end', () => {
   });
 
   const liveUntil = async (pred: () => boolean, what: string) => {
-    const deadline = Date.now() + 60_000;
-    while (!pred()) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await Promise.race([new Promise<void>((r) => liveWaiters.push(r)), new Promise((r) => setTimeout(r, 1000))]);
-    }
+    await waitEvents(pred, () => new Promise<void>((r) => liveWaiters.push(r)), what, 60_000);
   };
 
   const finals = () => {
