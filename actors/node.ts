@@ -6,6 +6,7 @@ import { Kvm } from '@nats-io/kv';
 import { Buckets, systemClock, type Clock } from '../core/index.ts';
 import { Catalog } from './catalog.ts';
 import { Supervisor } from './supervisor.ts';
+import { SharedSegments } from './runtime/segment_mirror.ts';
 import { WritePath } from './gateway/write.ts';
 import { NatsIngest, ensureIngestStream } from './gateway/nats_ingest.ts';
 import { HttpGateway, type Handler } from './gateway/http.ts';
@@ -19,7 +20,7 @@ import { Metrics } from './runtime/metrics.ts';
 import { MetaServices } from './meta/index.ts';
 import { startEmbeddedNats, type EmbeddedNats } from './runtime/embedded_nats.ts';
 import { presizeNatsMessageBuffers } from './runtime/nats_presize.ts';
-import { splitHostPort, isStandalone, parseRoles, Roles, type NodeConfig } from './config.ts';
+import { splitHostPort, isStandalone, parseRoles, Roles, StorageKinds, type NodeConfig } from './config.ts';
 
 export class EddyNode {
   nc!: NatsConnection;
@@ -45,7 +46,6 @@ export class EddyNode {
 
   async start(): Promise<void> {
     const cfg = this.config;
-    if (cfg.storage !== 'local') throw new Error(`--storage ${cfg.storage} is not implemented yet: segments stay in the local data directory`);
     mkdirSync(cfg.data, { recursive: true });
     // HTTP first, so /health can say "starting" while recovery runs.
     const hp = splitHostPort(cfg.http);
@@ -89,7 +89,10 @@ export class EddyNode {
     const maxPayload = this.nc.info?.max_payload ?? 1024 * 1024;
     // A cluster node without the datanode role hosts no regions: until writes and scans follow the routes, it refuses rather than open a second copy.
     const hostsRegions = isStandalone(cfg) || parseRoles(cfg.role).has(Roles.datanode);
+    // --storage nats: segments and manifests in the shared object store, so any datanode can open any region.
+    const shared = cfg.storage === StorageKinds.nats ? await SharedSegments.open(this.js) : undefined;
     this.supervisor = new Supervisor({
+      shared,
       nc: this.nc, js: this.js, jsm: this.jsm, dataDir: cfg.data, clock: this.clock, metrics: this.metrics,
       flushBytes: cfg.flushBytes, publishChanges: cfg.publishChanges, log: this.log,
       maxChunkBytes: Math.max(64 * 1024, maxPayload - 64 * 1024),

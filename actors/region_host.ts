@@ -8,12 +8,13 @@ import {
   EddyError, StatusCode, Subjects, RegionOps, decodeBatches, encodeBatches, toWireError,
   type Clock, type TableSchema, type WriteBatch,
 } from '../core/index.ts';
-import { RegionStore, batchesToIPC, type ScanRequest } from '../storage/index.ts';
+import { RegionStore, batchesToIPC, type ScanRequest, type SegmentMirror } from '../storage/index.ts';
 import type { RecordBatch } from 'apache-arrow';
 import { regionMachine, ACCEPTING } from './region.ts';
 import { Wal } from './runtime/wal.ts';
 import { flowWalFloor } from './flow_host.ts';
 import { decodeScanRequest } from './runtime/scan_wire.ts';
+import type { SharedSegments } from './runtime/segment_mirror.ts';
 import type { Metrics } from './runtime/metrics.ts';
 
 export interface RegionHostDeps {
@@ -36,6 +37,8 @@ export interface RegionHostDeps {
   flushIntervalMs?: number;
   /** Compact (merging small segments, dropping expired ones) this often (0: never). */
   compactIntervalMs?: number;
+  /** `--storage nats`: segments and manifest shared in a JetStream object store, so another datanode can open the region. */
+  shared?: SharedSegments;
 }
 
 export class RegionHost {
@@ -51,14 +54,17 @@ export class RegionHost {
   /** When the memtable last went from empty to holding rows (ms, from the clock). */
   private dirtySince: number | null = null;
 
+  private readonly mirror: SegmentMirror | undefined;
+
   constructor(private readonly deps: RegionHostDeps) {
     this.regionId = deps.regionId;
+    this.mirror = deps.shared?.forRegion(deps.regionId);
     this.schemaNow = deps.schema;
     this.wal = new Wal(deps.js, deps.jsm, deps.regionId);
     const machine = regionMachine.provide({
       actors: {
         open: fromPromise(async () => {
-          this.store = await RegionStore.open({ dir: deps.dir, regionId: deps.regionId, schema: this.schemaNow, clock: deps.clock, compression: 'zstd' });
+          this.store = await RegionStore.open({ dir: deps.dir, regionId: deps.regionId, schema: this.schemaNow, clock: deps.clock, compression: 'zstd', mirror: this.mirror });
         }),
         replay: fromPromise(async () => this.replay()),
         flush: fromPromise(async () => this.doFlush()),
@@ -302,6 +308,7 @@ export class RegionHost {
   async destroy(): Promise<void> {
     await this.close();
     await this.wal.purgeAll();
+    await this.mirror?.destroy();
     await rm(this.deps.dir, { recursive: true, force: true });
   }
 

@@ -3,6 +3,7 @@ export { RegionStore } from './region-store.ts';
 export { batchesToIPC, ipcToBatches, type IpcOptions } from './ipc.ts';
 export { registerCodecs } from './codec.ts';
 export { MANIFEST_FILE } from './manifest.ts';
+export type { SegmentMirror } from './mirror.ts';
 export type {
   ColumnStats, Compression, RegionStats, RegionStoreOptions, ScanRequest, SegmentMeta,
 } from './types.ts';

@@ -41,9 +41,17 @@ export async function atomicWrite(dir: string, name: string, text: string): Prom
   await fsyncDir(dir);
 }
 
-export async function saveManifest(dir: string, m: Manifest): Promise<void> {
+/** The manifest file's text: the manifest and its checksum. */
+export function manifestText(m: Manifest): string {
   const body = JSON.stringify(m);
-  await atomicWrite(dir, MANIFEST_FILE, `{"checksum":"${checksum(body)}","manifest":${body}}\n`);
+  return `{"checksum":"${checksum(body)}","manifest":${body}}\n`;
+}
+
+/** Writes the manifest atomically; returns the text written (what a mirror stores too). */
+export async function saveManifest(dir: string, m: Manifest): Promise<string> {
+  const text = manifestText(m);
+  await atomicWrite(dir, MANIFEST_FILE, text);
+  return text;
 }
 
 /** Reads the manifest (null when the region is new) and removes temp files a crash left behind. */
@@ -59,6 +67,11 @@ export async function loadManifest(dir: string): Promise<Manifest | null> {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw new StorageError(`cannot read manifest ${path}: ${(e as Error).message}`, e);
   }
+  return parseManifest(text, path);
+}
+
+/** Checks and parses a manifest's text; `where` names its origin in errors. */
+export function parseManifest(text: string, path: string): Manifest {
   let parsed: { checksum?: unknown; manifest?: Manifest };
   try {
     parsed = JSON.parse(text) as typeof parsed;

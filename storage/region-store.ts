@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { InvalidArgumentError, StorageError, systemClock, type Clock, type TableSchema, type WriteBatch } from '../core/index.ts';
 import { pickCompactions } from './compaction.ts';
 import { filterRun } from './filter.ts';
-import { loadManifest, newManifest, saveManifest, type Manifest } from './manifest.ts';
+import { atomicWrite, loadManifest, manifestText, MANIFEST_FILE, newManifest, parseManifest, saveManifest, type Manifest } from './manifest.ts';
 import { Memtable } from './memtable.ts';
 import { memView, sortMemtable } from './memtable-sort.ts';
 import { gatherRun } from './run.ts';
@@ -63,18 +63,35 @@ export class RegionStore {
   static async open(opts: RegionStoreOptions): Promise<RegionStore> {
     const segDir = join(opts.dir, 'segments');
     await mkdir(segDir, { recursive: true });
-    const loaded = await loadManifest(opts.dir);
+    // With a mirror, its manifest is the truth (another node may have written the region since); the local one is a cache.
+    const shared = opts.mirror ? await opts.mirror.getManifest() : null;
+    if (shared !== null) await atomicWrite(opts.dir, MANIFEST_FILE, shared);
+    const loaded = shared !== null ? parseManifest(shared, `mirror of region ${opts.regionId}`) : await loadManifest(opts.dir);
     const m = loaded ?? newManifest(opts.regionId, opts.schema);
     if (m.regionId !== opts.regionId) throw new StorageError(`manifest in ${opts.dir} belongs to region ${m.regionId}, not ${opts.regionId}`);
     const listed = new Set(m.segments.map((s) => s.file));
     for (const s of m.segments) {
-      try { await stat(join(segDir, s.file)); } catch {
-        throw new StorageError(`segment ${s.file} listed in the manifest of region ${opts.regionId} is missing from ${segDir}`);
-      }
+      const path = join(segDir, s.file);
+      const size = await stat(path).then((st) => st.size, () => -1);
+      if (size === s.bytes) continue;
+      const bytes = await opts.mirror?.getSegment(s.file);
+      if (!bytes) throw new StorageError(`segment ${s.file} listed in the manifest of region ${opts.regionId} is missing from ${opts.mirror ? 'the shared store' : segDir}`);
+      await writeDurable(path, bytes);
     }
     for (const f of await readdir(segDir)) if (!listed.has(f)) await rm(join(segDir, f), { force: true });
+    if (opts.mirror) {
+      // Segments a crash left in the mirror before a manifest named them.
+      for (const f of await opts.mirror.listSegments()) if (!listed.has(f)) await opts.mirror.removeSegment(f);
+    }
     const schema = m.schema.version > opts.schema.version ? m.schema : opts.schema;
-    if (!loaded) await saveManifest(opts.dir, m);
+    if (!loaded) {
+      const text = await saveManifest(opts.dir, m);
+      await opts.mirror?.putManifest(text);
+    } else if (opts.mirror && shared === null) {
+      // A region that had only local files (or was written before the mirror): the mirror gets its segments and manifest.
+      for (const s of m.segments) await opts.mirror.putSegment(s.file, await readFile(join(segDir, s.file)));
+      await opts.mirror.putManifest(manifestText(m));
+    }
     return new RegionStore(opts, m, schema);
   }
 
@@ -142,7 +159,8 @@ export class RegionStore {
   }
 
   private async commit(next: Manifest): Promise<void> {
-    await saveManifest(this.opts.dir, next);
+    const text = await saveManifest(this.opts.dir, next);
+    await this.opts.mirror?.putManifest(text);
     this.manifest = next;
   }
 
@@ -152,6 +170,7 @@ export class RegionStore {
     const file = `${String(id).padStart(10, '0')}-${maxSeq}.arrow`;
     const enc = encodeSegment(run, this._schema, this.compression, level, this.opts.rowGroupRows);
     await writeDurable(join(this.segDir, file), enc.bytes);
+    await this.opts.mirror?.putSegment(file, enc.bytes);
     this.handles.set(file, Promise.resolve(openSegment(enc.bytes, file)));
     const deletes = countOps(run);
     return { file, bytes: enc.bytes.length, maxSeq, createdAt: this.clock.now(), ...enc.meta, ...(deletes > 0 ? { deletes } : {}) };
@@ -200,6 +219,8 @@ export class RegionStore {
   private async removeFiles(files: string[]): Promise<void> {
     for (const f of files) {
       this.handles.delete(f);
+      // The mirror's copy goes now: the manifest in the mirror no longer names it, and local readers use the local copy.
+      await this.opts.mirror?.removeSegment(f);
       if (this.pins.get(f)) this.doomed.add(f);
       else await rm(join(this.segDir, f), { force: true });
     }

@@ -1,4 +1,5 @@
 // Shared shapes of storage/: requests, options, segment metadata, stats and the in-memory columnar run.
+import type { SegmentMirror } from './mirror.ts';
 import type { Clock, DataType, TableSchema } from '../core/index.ts';
 
 export interface ScanRequest {
@@ -31,6 +32,8 @@ export interface RegionStoreOptions {
   rowGroupRows?: number;
   /** Segments larger than this are not merged again; 256 MiB by default. */
   compactionMaxBytes?: number;
+  /** A shared copy of the region's files (`--storage nats`); the local directory is then a cache. */
+  mirror?: SegmentMirror;
 }
 
 /** Min/max of one column in a segment: numbers for float64/boolean, decimal strings for int64/uint64/timestamp, text for strings. */
