@@ -11,3 +11,4 @@ export * from './jsonrows.ts';
 export * from './codec/walbatch.ts';
 export * from './query/index.ts';
 export * from './placement.ts';
+export * from './partition.ts';

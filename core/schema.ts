@@ -82,6 +82,23 @@ export interface TableSchema {
   /** Number of regions (partitions); 1 unless PARTITION ON is used. */
   regions: number;
   createdAt: number;
+  /** PARTITION ON COLUMNS (...) (rules): rule i holds the rows of region i. Absent: one region. */
+  partition?: PartitionRule;
+}
+
+/** A comparison of one column with a literal, as partition rules are written (`host < 'h'`). */
+export interface PartitionCmp {
+  column: string;
+  op: '<' | '<=' | '>' | '>=' | '=' | '!=';
+  value: string | number | boolean | null;
+}
+/** One partition rule: comparisons joined by AND / OR (serializable; kept in the catalog). */
+export type PartitionExpr = PartitionCmp | { and: PartitionExpr[] } | { or: PartitionExpr[] };
+
+export interface PartitionRule {
+  columns: string[];
+  /** One expression per region, in region order. */
+  exprs: PartitionExpr[];
 }
 
 export function columnOf(schema: TableSchema, name: string): ColumnSchema | undefined {

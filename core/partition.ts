@@ -1,0 +1,217 @@
+// Partitioned tables: PARTITION ON COLUMNS rules from the SQL AST, and the columnar split of a write batch by rule.
+import { InvalidArgumentError } from './errors.ts';
+import type { Column, WriteBatch } from './batch.ts';
+import type { ColumnSchema, PartitionCmp, PartitionExpr, PartitionRule } from './schema.ts';
+import type { Expr, PartitionSpec } from './sql/ast.ts';
+
+const FLIP: Record<PartitionCmp['op'], PartitionCmp['op']> = { '<': '>', '<=': '>=', '>': '<', '>=': '<=', '=': '=', '!=': '!=' };
+const CMP_OPS = new Set(['<', '<=', '>', '>=', '=', '!=', '<>']);
+
+function literalOf(e: Expr): PartitionCmp['value'] | undefined {
+  switch (e.type) {
+    case 'string': return e.value;
+    case 'number': return Number(e.value);
+    case 'boolean': return e.value;
+    case 'null': return null;
+    case 'unary':
+      if (e.op === '-' && e.expr.type === 'number') return -Number(e.expr.value);
+      return undefined;
+    default: return undefined;
+  }
+}
+
+/**
+ * The stored form of `PARTITION ON COLUMNS (c, ...) (rule, ...)`: each rule is comparisons of a partition column with a
+ * literal, joined by AND / OR. Column names are resolved against the table's columns (exact, then case-insensitive).
+ */
+export function partitionRuleOf(spec: PartitionSpec, columns: readonly ColumnSchema[]): PartitionRule {
+  const resolve = (name: string, pos: { line: number; column: number }): string => {
+    const c = columns.find((x) => x.name === name) ?? columns.find((x) => x.name.toLowerCase() === name.toLowerCase());
+    if (!c) throw new InvalidArgumentError(`partition column ${name} is not a column of the table`, { line: pos.line, column: pos.column });
+    return c.name;
+  };
+  const partCols = spec.columns.map((c) => resolve(c.value, c.pos));
+  const convert = (e: Expr): PartitionExpr => {
+    if (e.type === 'binary' && (e.op === 'AND' || e.op === 'OR')) {
+      const args = [convert(e.left), convert(e.right)];
+      return e.op === 'AND' ? { and: args } : { or: args };
+    }
+    if (e.type === 'binary' && CMP_OPS.has(e.op)) {
+      const op = (e.op === '<>' ? '!=' : e.op) as PartitionCmp['op'];
+      const lit = (x: Expr) => literalOf(x);
+      if (e.left.type === 'column' && lit(e.right) !== undefined) return cmpOf(e.left.path.at(-1)!.value, op, lit(e.right)!, e.left.pos);
+      if (e.right.type === 'column' && lit(e.left) !== undefined) return cmpOf(e.right.path.at(-1)!.value, FLIP[op], lit(e.left)!, e.right.pos);
+    }
+    throw new InvalidArgumentError('a partition rule compares a partition column with a literal (<, <=, >, >=, =, !=), joined by AND / OR', { line: e.pos.line, column: e.pos.column });
+  };
+  const cmpOf = (name: string, op: PartitionCmp['op'], value: PartitionCmp['value'], pos: { line: number; column: number }): PartitionCmp => {
+    const column = resolve(name, pos);
+    if (!partCols.includes(column)) throw new InvalidArgumentError(`partition rule uses ${column}, which is not a partition column (${partCols.join(', ')})`, { line: pos.line, column: pos.column });
+    return { column, op, value };
+  };
+  return { columns: partCols, exprs: spec.rules.map(convert) };
+}
+
+function compare(a: string | number | bigint | boolean, b: PartitionCmp['value']): number | null {
+  if (b === null) return null;
+  if (typeof a === 'string') {
+    const s = String(b);
+    return a < s ? -1 : a > s ? 1 : 0;
+  }
+  if (typeof a === 'bigint') {
+    if (typeof b === 'number' && Number.isInteger(b)) {
+      const bb = BigInt(b);
+      return a < bb ? -1 : a > bb ? 1 : 0;
+    }
+    const x = Number(a), y = Number(b);
+    return Number.isNaN(y) ? null : x < y ? -1 : x > y ? 1 : 0;
+  }
+  const x = typeof a === 'boolean' ? Number(a) : a;
+  const y = typeof b === 'boolean' ? Number(b) : Number(b);
+  if (Number.isNaN(y) || Number.isNaN(x)) return null;
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+function holds(op: PartitionCmp['op'], c: number | null): boolean {
+  if (c === null) return false;
+  switch (op) {
+    case '<': return c < 0;
+    case '<=': return c <= 0;
+    case '>': return c > 0;
+    case '>=': return c >= 0;
+    case '=': return c === 0;
+    case '!=': return c !== 0;
+  }
+}
+
+/** Pure, per value: does one (non-null) value satisfy a comparison? Exported for tests and single-row checks. */
+export function cmpHolds(cmp: PartitionCmp, v: string | number | bigint | boolean | null): boolean {
+  return v !== null && holds(cmp.op, compare(v, cmp.value));
+}
+
+/** mask[i] = 1 where row i satisfies the comparison; a dictionary column is judged once per dictionary entry. */
+function leafMask(cmp: PartitionCmp, col: Column | undefined, n: number): Uint8Array {
+  const out = new Uint8Array(n);
+  if (!col) return out; // the batch has no value for the column: null, which satisfies no comparison
+  const valid = col.valid;
+  if (col.dict) {
+    const dictOk = new Uint8Array(col.dict.length);
+    for (let d = 0; d < col.dict.length; d++) dictOk[d] = cmpHolds(cmp, col.dict[d]!) ? 1 : 0;
+    const codes = col.values as Int32Array;
+    for (let i = 0; i < n; i++) out[i] = (valid === null || valid[i] === 1) ? dictOk[codes[i]!]! : 0;
+    return out;
+  }
+  const vals = col.values;
+  if (Array.isArray(vals)) {
+    for (let i = 0; i < n; i++) {
+      const v = vals[i];
+      out[i] = v !== null && v !== undefined && (valid === null || valid[i] === 1) && holds(cmp.op, compare(v, cmp.value)) ? 1 : 0;
+    }
+    return out;
+  }
+  if (cmp.value === null) return out;
+  const isBool = col.type === 'boolean';
+  for (let i = 0; i < n; i++) {
+    if (valid !== null && valid[i] === 0) continue;
+    const v = vals[i]!;
+    out[i] = holds(cmp.op, compare(isBool ? v === 1 : (v as number | bigint), cmp.value)) ? 1 : 0;
+  }
+  return out;
+}
+
+function exprMask(e: PartitionExpr, batch: WriteBatch, byName: Map<string, Column>): Uint8Array {
+  if ('and' in e || 'or' in e) {
+    const parts = ('and' in e ? e.and : e.or).map((x) => exprMask(x, batch, byName));
+    const out = parts[0] ?? new Uint8Array(batch.rows).fill('and' in e ? 1 : 0);
+    for (let p = 1; p < parts.length; p++) {
+      const m = parts[p]!;
+      if ('and' in e) for (let i = 0; i < out.length; i++) out[i]! &= m[i]!;
+      else for (let i = 0; i < out.length; i++) out[i]! |= m[i]!;
+    }
+    return out;
+  }
+  return leafMask(e, byName.get(e.column), batch.rows);
+}
+
+/** A row's partition-column values as text, for error messages. */
+function describeRow(rule: PartitionRule, byName: Map<string, Column>, i: number): string {
+  return rule.columns.map((name) => {
+    const c = byName.get(name);
+    if (!c || (c.valid !== null && c.valid[i] === 0)) return `${name} = NULL`;
+    const v = c.dict ? c.dict[(c.values as Int32Array)[i]!] : c.values[i];
+    return `${name} = ${typeof v === 'string' ? `'${v}'` : c.type === 'boolean' ? String(v === 1) : String(v)}`;
+  }).join(', ');
+}
+
+/**
+ * The region of every row: the first rule the row satisfies. A row no rule accepts is the writer's mistake and fails
+ * the whole batch, naming the row and its partition values.
+ */
+export function regionIndexes(rule: PartitionRule, batch: WriteBatch, table = batch.table): Int32Array {
+  const n = batch.rows;
+  const out = new Int32Array(n).fill(-1);
+  const byName = new Map(batch.columns.map((c) => [c.name, c]));
+  let left = n;
+  for (let r = 0; r < rule.exprs.length && left > 0; r++) {
+    const m = exprMask(rule.exprs[r]!, batch, byName);
+    for (let i = 0; i < n; i++) {
+      if (m[i] === 1 && out[i] === -1) {
+        out[i] = r;
+        left--;
+      }
+    }
+  }
+  if (left > 0) {
+    const i = out.indexOf(-1);
+    throw new InvalidArgumentError(`row ${i} (${describeRow(rule, byName, i)}) matches no partition rule of table ${table}`, { row: i });
+  }
+  return out;
+}
+
+function takeColumn(c: Column, rows: Int32Array): Column {
+  const k = rows.length;
+  const valid = c.valid ? new Uint8Array(k) : null;
+  if (valid) for (let j = 0; j < k; j++) valid[j] = c.valid![rows[j]!]!;
+  let values: Column['values'];
+  const src = c.values;
+  if (Array.isArray(src)) {
+    const out = new Array<string | null>(k);
+    for (let j = 0; j < k; j++) out[j] = src[rows[j]!] ?? null;
+    values = out;
+  } else {
+    const out = new (src.constructor as new (n: number) => typeof src)(k);
+    for (let j = 0; j < k; j++) (out as Float64Array)[j] = (src as Float64Array)[rows[j]!]!;
+    values = out;
+  }
+  return { ...c, values, valid, ...(c.dict ? { dict: c.dict } : {}) };
+}
+
+/** Per region, the batch of its rows (null for a region with none). A batch wholly in one region is passed on as it is. */
+export function splitBatch(batch: WriteBatch, idx: Int32Array, regions: number): (WriteBatch | null)[] {
+  const counts = new Int32Array(regions);
+  for (let i = 0; i < idx.length; i++) counts[idx[i]!]!++;
+  const out: (WriteBatch | null)[] = new Array(regions).fill(null);
+  for (let r = 0; r < regions; r++) {
+    if (counts[r] === batch.rows) {
+      out[r] = batch;
+      return out;
+    }
+  }
+  const rowsOf = Array.from(counts, (c) => new Int32Array(c));
+  const fill = new Int32Array(regions);
+  for (let i = 0; i < idx.length; i++) {
+    const r = idx[i]!;
+    rowsOf[r]![fill[r]!++] = i;
+  }
+  for (let r = 0; r < regions; r++) {
+    if (counts[r] === 0) continue;
+    out[r] = { table: batch.table, rows: counts[r]!, columns: batch.columns.map((c) => takeColumn(c, rowsOf[r]!)) };
+  }
+  return out;
+}
+
+/** Splits a batch of a partitioned table by rule; a table without a rule has everything in region 0. */
+export function partitionBatch(rule: PartitionRule | undefined, regions: number, batch: WriteBatch): (WriteBatch | null)[] {
+  if (!rule || regions <= 1 || rule.exprs.length === 0) return [batch];
+  return splitBatch(batch, regionIndexes(rule, batch), regions);
+}
