@@ -7,6 +7,7 @@ import { sqlTypeToDt } from './eval.ts';
 import { PlanError } from './rel.ts';
 import { TS_TYPES } from './vector.ts';
 import { fnName } from './walk.ts';
+import { partitionRuleOf } from '../partition.ts';
 import { isPhysical, logicalTables, orderLogical, physicalOf } from './metric.ts';
 import { setIndex, unsetIndex } from './indexes.ts';
 import { checkAlterTableSet, checkAlterTableUnset, checkName } from './options.ts';
@@ -102,7 +103,8 @@ export function buildSchema(s: CreateTable, ctx: QueryContext): Omit<TableSchema
   if (pk.has(tiName)) primaryKey.splice(primaryKey.indexOf(tiName), 1);
   const options: TableSchema['options'] = {};
   applyOptions(s.options, options, s.pos);
-  return { db, name: table, version: 0, columns, timeIndex: tiName, primaryKey, options, regions: Math.max(1, s.partitions?.rules.length ?? 1), createdAt: ctx.now() };
+  const partition = s.partitions && s.partitions.rules.length > 1 ? { partition: partitionRuleOf(s.partitions, columns) } : {};
+  return { db, name: table, version: 0, columns, timeIndex: tiName, primaryKey, options, regions: Math.max(1, s.partitions?.rules.length ?? 1), createdAt: ctx.now(), ...partition };
 }
 
 /** A column default carried over a type change, converted as GreptimeDB casts it. */
