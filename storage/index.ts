@@ -4,6 +4,7 @@ export { batchesToIPC, ipcToBatches, type IpcOptions } from './ipc.ts';
 export { registerCodecs } from './codec.ts';
 export { MANIFEST_FILE } from './manifest.ts';
 export type { SegmentMirror } from './mirror.ts';
+export { DecodedCache, sharedDecodedCache } from './decoded-cache.ts';
 export type {
   ColumnStats, Compression, RegionStats, RegionStoreOptions, ScanRequest, SegmentMeta,
 } from './types.ts';

@@ -13,7 +13,8 @@ import { defaultOf } from './defaults.ts';
 import { minMaxIndex, words } from './int64.ts';
 import { countOps, Op, OP_COLUMN, withoutDeletes } from './ops.ts';
 import { mergeToRun, scanSnapshot } from './scan.ts';
-import { decodeBlocks, openSegment, readBlocks, type SegmentHandle } from './segment-read.ts';
+import { decodeBlocks, openSegment, readBlocks, readGroups, type SegmentHandle } from './segment-read.ts';
+import { sharedDecodedCache, type DecodedCache } from './decoded-cache.ts';
 import { encodeSegment, writeDurable } from './segment-write.ts';
 import { checkSchemaChange, regionStats } from './region-util.ts';
 import type { Compression, RegionStats, RegionStoreOptions, Run, ScanRequest, SegmentMeta } from './types.ts';
@@ -50,11 +51,13 @@ export class RegionStore {
   /** Sorted runs of each memtable's chunks so far (oldest first), extended as chunks arrive: scans do not re-sort. */
   private readonly sorted = new WeakMap<Memtable, SortedParts>();
   private readonly handles = new Map<string, Promise<SegmentHandle>>();
+  private readonly decoded: DecodedCache;
 
   private constructor(private readonly opts: RegionStoreOptions, private manifest: Manifest, private _schema: TableSchema) {
     this.clock = opts.clock ?? systemClock;
     this.compression = opts.compression ?? 'zstd';
     this.segDir = join(opts.dir, 'segments');
+    this.decoded = opts.decodedCache ?? sharedDecodedCache;
     this.mem = new Memtable(_schema.primaryKey);
     this.lastSeq = manifest.flushedSeq;
   }
@@ -219,6 +222,7 @@ export class RegionStore {
   private async removeFiles(files: string[]): Promise<void> {
     for (const f of files) {
       this.handles.delete(f);
+      this.decoded.dropFile(join(this.segDir, f));
       // The mirror's copy goes now: the manifest in the mirror no longer names it, and local readers use the local copy.
       await this.opts.mirror?.removeSegment(f);
       if (this.pins.get(f)) this.doomed.add(f);
@@ -238,15 +242,17 @@ export class RegionStore {
   }
 
   /** Reads columns of a segment: every row group, or only the listed ones. */
-  private async readSegment(meta: SegmentMeta, names: string[], groups?: number[]): Promise<Run> {
+  private async readSegment(meta: SegmentMeta, names: string[], groups?: number[], cached = true): Promise<Run> {
     const h = await this.handle(meta.file);
-    const fh = await open(join(this.segDir, meta.file), 'r');
-    try {
-      const blocks = await readBlocks(fh, h, groups ?? h.blocks.map((_, i) => i));
-      return decodeBlocks(h, blocks, this._schema, names);
-    } finally {
-      await fh.close();
-    }
+    const path = join(this.segDir, meta.file);
+    const fetch = async (gs: number[]): Promise<Uint8Array[]> => {
+      const fh = await open(path, 'r');
+      try { return await readBlocks(fh, h, gs); } finally { await fh.close(); }
+    };
+    const all = groups ?? h.blocks.map((_, i) => i);
+    // Compaction reads segments once, just before deleting them: caching them would only evict what scans use.
+    if (!cached || this.decoded.budgetBytes === 0) return decodeBlocks(h, await fetch(all), this._schema, names);
+    return readGroups(h, all, this._schema, names, fetch, this.decoded, path);
   }
 
   private async dropExpiredLocked(): Promise<number> {
@@ -273,7 +279,7 @@ export class RegionStore {
       let merged = 0, written = 0;
       const names = this._schema.columns.map((c) => c.name);
       for (const job of jobs) {
-        const runs = await Promise.all(job.map((s) => this.readSegment(s, s.deletes ? [...names, OP_COLUMN] : names)));
+        const runs = await Promise.all(job.map((s) => this.readSegment(s, s.deletes ? [...names, OP_COLUMN] : names, undefined, false)));
         let run = this.withoutExpired(mergeToRun(runs, this._schema, names));
         // Tombstones (and Replace marks) matter only while an older segment may hold rows of their keys.
         const firstSeq = Math.min(...job.map((s) => s.maxSeq));

@@ -10,6 +10,7 @@ import { byteJoin, decodeDecimalStreams, decodeInt64 } from './encoding.ts';
 import { words } from './int64.ts';
 import { OP_COLUMN } from './ops.ts';
 import { allocTyped } from './run.ts';
+import type { DecodedCache } from './decoded-cache.ts';
 import type { ColumnData, Run } from './types.ts';
 
 type Header = { length: number; nodes: { length: number; nullCount: number }[]; buffers: { offset: number; length: number }[]; compression: { type: number } | null };
@@ -22,6 +23,8 @@ export interface SegmentHandle {
   fields: Field[];
   dicts: Map<number, string[]>;
   blocks: Block[];
+  /** Rows of each record batch once known (-1 until a read parses it). */
+  groupRows: number[];
 }
 
 /** Parses the footer and dictionaries of a segment file held in memory. */
@@ -43,7 +46,7 @@ export function openSegment(bytes: Uint8Array, file: string): SegmentHandle {
     const b = footer.getRecordBatch(i)!;
     blocks.push({ offset: Number(b.offset), length: b.metaDataLength + Number(b.bodyLength) });
   }
-  return { file, fields: reader.schema.fields, dicts, blocks };
+  return { file, fields: reader.schema.fields, dicts, blocks, groupRows: blocks.map(() => -1) };
 }
 
 /** Reads the given record batches of a file: adjacent ones in one read. Returns each block's bytes. */
@@ -128,15 +131,36 @@ function decodeInto(r: Reader, data: Uint8Array, n: number, out: ColumnData, at:
   }
 }
 
+type Msg = { header: Header; body: Uint8Array };
+
+function parseBlock(h: SegmentHandle, b: Uint8Array): Msg {
+  const reader = new MessageReader(b);
+  const msg: Message | null = reader.readMessage();
+  if (!msg || msg.headerType !== MessageHeader.RecordBatch) throw new StorageError(`segment ${h.file}: expected a record batch`);
+  return { header: msg.header() as unknown as Header, body: reader.readMessageBody(msg.bodyLength) };
+}
+
+/** Decodes column `index` of several record batches into one column of `rows` rows. */
+function decodeColumn(h: SegmentHandle, index: number, msgs: Msg[], rows: number): ColumnData {
+  const r = readerOf(h.fields[index]!, index, h.file);
+  const out: ColumnData = { type: r.type, values: r.how === 'op' ? new Uint8Array(rows) : allocTyped(r.type, rows), valid: null };
+  if (r.how === 'dict') out.dict = h.dicts.get((r.field.type as { id: number }).id) ?? [];
+  let at = 0;
+  for (const { header, body } of msgs) {
+    const n = header.nodes[index]!.length;
+    if (header.nodes[index]!.nullCount > 0) {
+      out.valid ??= new Uint8Array(rows).fill(1);
+      unpackBits(bodyBuffer(body, header, 2 * index), n, out.valid, at);
+    }
+    decodeInto(r, bodyBuffer(body, header, 2 * index + 1), n, out, at);
+    at += n;
+  }
+  return out;
+}
+
 /** Decodes `names` (table columns, and OP_COLUMN when the file has it) from record batch blocks of one file. */
 export function decodeBlocks(h: SegmentHandle, blocks: Uint8Array[], schema: TableSchema, names: string[]): Run {
-  const msgs: { header: Header; body: Uint8Array }[] = [];
-  for (const b of blocks) {
-    const reader = new MessageReader(b);
-    const msg: Message | null = reader.readMessage();
-    if (!msg || msg.headerType !== MessageHeader.RecordBatch) throw new StorageError(`segment ${h.file}: expected a record batch`);
-    msgs.push({ header: msg.header() as unknown as Header, body: reader.readMessageBody(msg.bodyLength) });
-  }
+  const msgs = blocks.map((b) => parseBlock(h, b));
   const rows = msgs.reduce((s, m) => s + m.header.length, 0);
   const cols = new Map<string, ColumnData>();
   for (const name of names) {
@@ -145,21 +169,59 @@ export function decodeBlocks(h: SegmentHandle, blocks: Uint8Array[], schema: Tab
       if (name !== OP_COLUMN) cols.set(name, defaultColumn(schema.columns.find((c) => c.name === name)!, rows));
       continue;
     }
-    const r = readerOf(h.fields[index]!, index, h.file);
-    const out: ColumnData = { type: r.type, values: r.how === 'op' ? new Uint8Array(rows) : allocTyped(r.type, rows), valid: null };
-    if (r.how === 'dict') out.dict = h.dicts.get((r.field.type as { id: number }).id) ?? [];
-    let at = 0;
-    for (const { header, body } of msgs) {
-      const n = header.nodes[index]!.length;
-      if (header.nodes[index]!.nullCount > 0) {
-        out.valid ??= new Uint8Array(rows).fill(1);
-        unpackBits(bodyBuffer(body, header, 2 * index), n, out.valid, at);
-      }
-      decodeInto(r, bodyBuffer(body, header, 2 * index + 1), n, out, at);
-      at += n;
+    cols.set(name, decodeColumn(h, index, msgs, rows));
+  }
+  return { rows, cols };
+}
+
+/**
+ * Like decodeBlocks over row groups `groups`, but row-group columns come from `cache` when it has them; only the
+ * groups with a column missing are fetched (`fetch` returns their blocks, in order) and decoded, and what they
+ * yield is cached under `cacheKey` (unique per file path). The result is always fresh memory (copied out of the cache), so callers may change it.
+ */
+export async function readGroups(
+  h: SegmentHandle, groups: number[], schema: TableSchema, names: string[],
+  fetch: (groups: number[]) => Promise<Uint8Array[]>, cache: DecodedCache, cacheKey: string,
+): Promise<Run> {
+  const present = names.map((n) => h.fields.findIndex((f) => f.name === n));
+  const parts: (ColumnData | undefined)[][] = groups.map((g) => present.map((i, k) => (i < 0 ? undefined : cache.get(cacheKey, g, names[k]!))));
+  const missing = groups.filter((g, gi) => h.groupRows[g]! < 0 || present.some((i, k) => i >= 0 && !parts[gi]![k]));
+  if (missing.length > 0) {
+    const blocks = await fetch(missing);
+    const at = new Map(missing.map((g, j) => [g, j]));
+    for (let gi = 0; gi < groups.length; gi++) {
+      const j = at.get(groups[gi]!);
+      if (j === undefined) continue;
+      const msg = parseBlock(h, blocks[j]!);
+      h.groupRows[groups[gi]!] = msg.header.length;
+      present.forEach((i, k) => {
+        if (i < 0 || parts[gi]![k]) return;
+        const col = decodeColumn(h, i, [msg], msg.header.length);
+        cache.set(cacheKey, groups[gi]!, names[k]!, col);
+        parts[gi]![k] = col;
+      });
+    }
+  }
+  const rows = groups.reduce((s, g) => s + h.groupRows[g]!, 0);
+  const cols = new Map<string, ColumnData>();
+  names.forEach((name, k) => {
+    if (present[k]! < 0) {
+      if (name !== OP_COLUMN) cols.set(name, defaultColumn(schema.columns.find((c) => c.name === name)!, rows));
+      return;
+    }
+    const first = parts[0]![k]!;
+    const out: ColumnData = { type: first.type, values: allocTyped(first.type, rows), valid: null };
+    if (first.dict) out.dict = first.dict;
+    let off = 0;
+    for (let gi = 0; gi < groups.length; gi++) {
+      const c = parts[gi]![k]!;
+      const n = h.groupRows[groups[gi]!]!;
+      (out.values as Uint8Array).set(c.values as Uint8Array, off);
+      if (c.valid) (out.valid ??= new Uint8Array(rows).fill(1)).set(c.valid, off);
+      off += n;
     }
     cols.set(name, out);
-  }
+  });
   return { rows, cols };
 }
 

@@ -1,5 +1,6 @@
 // Shared shapes of storage/: requests, options, segment metadata, stats and the in-memory columnar run.
 import type { SegmentMirror } from './mirror.ts';
+import type { DecodedCache } from './decoded-cache.ts';
 import type { Clock, DataType, TableSchema } from '../core/index.ts';
 
 export interface ScanRequest {
@@ -34,6 +35,8 @@ export interface RegionStoreOptions {
   compactionMaxBytes?: number;
   /** A shared copy of the region's files (`--storage nats`); the local directory is then a cache. */
   mirror?: SegmentMirror;
+  /** Decoded row-group columns kept for later scans; the process-wide cache by default (EDDY_DECODED_CACHE_MB). */
+  decodedCache?: DecodedCache;
 }
 
 /** Min/max of one column in a segment: numbers for float64/boolean, decimal strings for int64/uint64/timestamp, text for strings. */
