@@ -40,6 +40,8 @@ export interface QueryContext {
   compactTable?(schema: TableSchema): Promise<void>;
   /** Where each region lives, by region id, for information_schema.region_peers; optional. */
   regionPeers?(): Promise<Map<string, RegionPeer>>;
+  /** The nodes of the cluster, for information_schema.cluster_info; optional (standalone: this node alone). */
+  clusterInfo?(): Promise<ClusterPeer[]>;
   /** Flows (continuous aggregation), run by the node's flownode; all optional: without them flow statements are unsupported. */
   createFlow?(db: string, stmt: CreateFlow | CreateTask): Promise<{ created: boolean }>;
   dropFlow?(db: string, name: string, ifExists: boolean): Promise<boolean>;
@@ -75,3 +77,6 @@ export interface FlowInfo {
 }
 
 export interface RegionPeer { peerId: number; peerAddr: string; isLeader: boolean; status: string; downSeconds?: number | null }
+
+/** One node as information_schema.cluster_info shows it (times in ms since the epoch, durations in ms). */
+export interface ClusterPeer { peerId: number; peerType: string; peerAddr: string; version: string; startTime: number; uptimeMs: number; activeTimeMs: number | null }

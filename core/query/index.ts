@@ -1,5 +1,5 @@
 // Public face of the query engine: executeSql over a QueryContext, result shapes and renderers.
-export type { QueryContext, ScanSpec, RegionPeer, FlowInfo } from './context.ts';
+export type { QueryContext, ScanSpec, RegionPeer, ClusterPeer, FlowInfo } from './context.ts';
 export { executeSql, executeStatement } from './execute.ts';
 export type { QueryOutput, OutputColumn } from './output.ts';
 export { formatOutput, relToOutput, jsonValue } from './output.ts';

@@ -8,7 +8,7 @@ import { SQL_TYPE } from './names.ts';
 import { engineOf } from './metric.ts';
 import { FLOW_INFORMATION_SCHEMA_TABLES, flowInformationSchema } from './flow.ts';
 
-export const INFORMATION_SCHEMA_TABLES = ['build_info', 'columns', 'engines', ...FLOW_INFORMATION_SCHEMA_TABLES, 'region_peers', 'schemata', 'statistics', 'tables'];
+export const INFORMATION_SCHEMA_TABLES = ['build_info', 'cluster_info', 'columns', 'engines', ...FLOW_INFORMATION_SCHEMA_TABLES, 'region_peers', 'schemata', 'statistics', 'tables'];
 
 function rel(names: string[], types: string[], rows: unknown[][]): Rel {
   return {
@@ -85,6 +85,15 @@ export async function informationSchema(name: string, ctx: QueryContext): Promis
       }
       return rel(['table_catalog', 'table_schema', 'table_name', 'region_id', 'peer_id', 'peer_addr', 'is_leader', 'status', 'down_seconds'],
         ['String', 'String', 'String', 'UInt64', 'UInt64', 'String', 'String', 'String', 'Int64'], rows);
+    }
+    case 'cluster_info': {
+      // Standalone: this node alone, as GreptimeDB's standalone reports itself.
+      const now = ctx.now();
+      const peers = ctx.clusterInfo ? await ctx.clusterInfo() : [{ peerId: 0, peerType: 'STANDALONE', peerAddr: '', version: '0.1.0', startTime: now, uptimeMs: 0, activeTimeMs: null }];
+      const ms = (d: number | null) => (d === null ? null : `${Math.round(d)}ms`);
+      return rel(['peer_id', 'peer_type', 'peer_addr', 'version', 'git_commit', 'start_time', 'uptime', 'active_time'],
+        ['Int64', 'String', 'String', 'String', 'String', 'TimestampMillisecond', 'String', 'String'],
+        peers.map((p) => [p.peerId, p.peerType, p.peerAddr, p.version, '', BigInt(Math.round(p.startTime)), ms(p.uptimeMs), ms(p.activeTimeMs)]));
     }
     case 'engines':
       return rel(['engine', 'support', 'comment', 'transactions', 'xa', 'savepoints'], ['String', 'String', 'String', 'String', 'String', 'String'],
