@@ -411,13 +411,22 @@ export class FlowHost {
     return w === null ? null : Number(w / 1_000_000n);
   }
 
+  /**
+   * What GreptimeDB would run this flow as: batching when the query aggregates, streaming when it does not or when
+   * the source keeps nothing (ttl = 'instant'). EddyDB runs both incrementally; the name is what users see.
+   */
+  private flowType(): 'batching' | 'streaming' {
+    const ttl = this.source?.options.extra?.ttl?.trim().toLowerCase();
+    return ttl !== 'instant' && this.plan.aggregating ? 'batching' : 'streaming';
+  }
+
   info(): FlowInfo {
     const st = this.flow.stats();
     const snap = this.actor.getSnapshot();
     return {
       db: this.def.db, name: this.def.name, id: this.def.id, definition: this.def.sql, sinkTable: this.def.sinkTable,
       sourceTables: [this.def.sourceTable], comment: this.def.comment, expireAfterSeconds: this.def.expireAfterSeconds,
-      options: Object.fromEntries(Object.entries(this.def.options).map(([k, v]) => [k, v])),
+      options: { ...this.def.options, flow_type: this.flowType() },
       createdAt: this.def.createdAt, updatedAt: this.def.updatedAt, lastExecutionTime: this.lastExecutionTime,
       state: String(snap.value), rowsIn: st.rowsIn, rowsOut: st.rowsOut, errors: st.errors + this.sinkErrors,
       lastError: this.lastError ?? snap.context.lastError, lagMs: st.lagMs, watermark: st.watermark, nodeId: this.deps.nodeId,

@@ -1,7 +1,7 @@
 // The sink side of a flow: the auto-created sink table's schema, flow rows -> batches typed by the sink table,
 // and source-table scans (Arrow) -> WriteBatches for back-fill.
 import type { RecordBatch, Vector } from 'apache-arrow';
-import { allocValues, conformBatch } from '../core/index.ts';
+import { EddyError, StatusCode, allocValues, conformBatch } from '../core/index.ts';
 import type { Column, ColumnSchema, DataType, Expr, TableSchema, WriteBatch } from '../core/index.ts';
 import type { FlowPlan, FlowRow, FlowValue } from '../streams/index.ts';
 
@@ -63,6 +63,58 @@ export function sinkTableDraft(db: string, plan: FlowPlan, source: TableSchema, 
     return { name: c.name, ...typed, semantic: c.role, nullable: true };
   });
   return { db, name: plan.sinkTable, version: 0, columns, timeIndex: plan.timeIndex, primaryKey: plan.primaryKey, options: {}, regions: 1, createdAt: now };
+}
+
+const AUTO_COLUMNS = new Set(['update_at', '__ts_placeholder']);
+const list = (xs: string[]): string => `[${xs.map((x) => JSON.stringify(x)).join(', ')}]`;
+
+/** GreptimeDB's (Arrow) name of a column type, for mismatch messages. */
+function arrowType(t: Typed): string {
+  switch (t.type) {
+    case 'timestamp': return 'Timestamp(Millisecond(TimestampMillisecondType))';
+    case 'int64': return /INT/i.test(t.sqlType ?? '') && !/BIGINT/i.test(t.sqlType ?? '') ? 'Int32(Int32Type)' : 'Int64(Int64Type)';
+    case 'uint64': return 'UInt64(UInt64Type)';
+    case 'float64': return 'Float64(Float64Type)';
+    case 'boolean': return 'Boolean(BooleanType)';
+    default: return 'Utf8(Utf8Type)';
+  }
+}
+
+/**
+ * CREATE FLOW into an existing sink table checks its schema as GreptimeDB does. An aggregating (batching) flow's
+ * output columns must be the sink's by name (update_at and __ts_placeholder may be left out; under
+ * merge_mode=last_non_null only the key columns are required). A plain (streaming) flow's columns go into the sink
+ * by position, so their types must fit.
+ */
+export function checkSinkSchema(plan: FlowPlan, sink: TableSchema, source: TableSchema): void {
+  const items = plan.select.projection;
+  const flowCols = plan.columns.slice(0, items.length).map((c) => c.name);
+  const sinkCols = sink.columns.map((c) => c.name);
+  const fail = (m: string): never => { throw new EddyError(StatusCode.EngineExecuteQuery, m); };
+  if (!plan.aggregating) {
+    const theirs = sink.columns.filter((c) => !AUTO_COLUMNS.has(c.name));
+    items.forEach((item, i) => {
+      const s = theirs[i];
+      if (!s || item.expr.type === 'wildcard' || flowCols[i] === s.name) return;
+      const t = typeOfExpr(item.expr, source);
+      if ((s.type === 'timestamp') !== (t.type === 'timestamp')) {
+        fail(`Invalid query: Column ${i}(name is '${s.name}', flow inferred name is '${flowCols[i]}')'s data type mismatch, expect ${arrowType(s)} got ${arrowType(t)}`);
+      }
+    });
+    return;
+  }
+  const extra = flowCols.filter((c) => !sinkCols.includes(c));
+  const missing = sinkCols.filter((c) => !flowCols.includes(c) && !AUTO_COLUMNS.has(c));
+  const base = `Flow output schema does not match sink table schema: found ${flowCols.length} flow output columns and ${sinkCols.length} sink table columns. `
+    + `flow output columns: ${list(flowCols)}, sink table columns: ${list(sinkCols)}, extra flow columns not in sink: ${list(extra)}, missing sink columns from flow output: ${list(missing)}`;
+  const plan_ = (m: string) => `Datafusion error: Plan(${JSON.stringify(m)}) in context: Failed to rewrite plan`;
+  if (sink.options.extra?.merge_mode === 'last_non_null') {
+    const required = missing.filter((c) => c === sink.timeIndex || sink.primaryKey.includes(c));
+    if (required.length) fail(plan_(`Column(s) ${list(required)} required by sink table are missing from flow output when merge_mode=last_non_null. ${base}`));
+    if (extra.length) fail(plan_(base));
+    return;
+  }
+  if (extra.length || missing.length) fail(plan_(base));
 }
 
 /** Flow column name -> sink column: by name, else by position when the sink declares the same number of columns. */

@@ -7,7 +7,7 @@ import {
 } from '../core/index.ts';
 import type { FlowInfo, QueryContext } from '../core/query/index.ts';
 import { FlowHost, compileDef, type FlowDef, type FlowHostDeps } from './flow_host.ts';
-import { sinkTableDraft } from './flow_sink.ts';
+import { checkSinkSchema, sinkTableDraft } from './flow_sink.ts';
 
 /** What each FlowHost needs, but the flow state KV, which the flownode opens itself and hands on. */
 export type FlowNodeDeps = Omit<FlowHostDeps, 'state'>;
@@ -29,10 +29,39 @@ function expireSeconds(e: Expr | undefined): number | null {
   return mult[unit] !== undefined ? Number(m[1]) * mult[unit]! : null;
 }
 
+/** Options GreptimeDB accepts on CREATE FLOW ... WITH (...), then EddyDB's own. */
+const GREPTIME_FLOW_OPTIONS = ['defer_on_missing_source', 'experimental_enable_incremental_read'];
+const EDDY_FLOW_OPTIONS = ['backfill', 'output_retention', 'allowed_lateness', 'emit_interval', 'idle_advance'];
+
+/** WITH (...) of a CREATE FLOW, keys lower-cased; an unknown key is the user's mistake. */
+function flowOptions(stmt: CreateFlow | CreateTask): Record<string, string> {
+  const options: Record<string, string> = {};
+  if (stmt.type !== 'create_flow') return options;
+  for (const [k, v] of Object.entries(stmt.options ?? {})) {
+    const key = k.toLowerCase();
+    if (!GREPTIME_FLOW_OPTIONS.includes(key) && !EDDY_FLOW_OPTIONS.includes(key)) {
+      throw new InvalidArgumentError(`Invalid SQL, error: unknown flow option '${k}', supported options: ${GREPTIME_FLOW_OPTIONS.join(', ')}`);
+    }
+    options[key] = v;
+  }
+  return options;
+}
+
+/** information_schema.flows of a pending flow: no source, no flownode, batching (its query is not planned yet). */
+function pendingInfo(d: FlowDef): FlowInfo {
+  return {
+    db: d.db, name: d.name, id: d.id, definition: d.sql, sinkTable: d.sinkTable, sourceTables: [], comment: d.comment,
+    expireAfterSeconds: d.expireAfterSeconds, options: { ...d.options, flow_type: 'batching' }, createdAt: d.createdAt, updatedAt: d.updatedAt,
+    lastExecutionTime: null, state: 'pending', rowsIn: 0, rowsOut: 0, errors: 0, lastError: null, lagMs: null, watermark: null, nodeId: '',
+  };
+}
+
 export class FlowNode {
   private defs!: KV;
   private state!: KV;
   private readonly hosts = new Map<string, FlowHost>();
+  /** Flows created with defer_on_missing_source whose source table does not exist yet. */
+  private readonly pending = new Map<string, FlowDef>();
   /** Serializes create/drop so two statements on one flow cannot interleave. */
   private chain: Promise<unknown> = Promise.resolve();
 
@@ -49,6 +78,7 @@ export class FlowNode {
       if (e && e.operation === 'PUT' && e.value.length) defs.push(JSON.parse(dec.decode(e.value)) as FlowDef);
     }
     for (const def of defs) {
+      if (!def.sourceTable) { this.pending.set(id(def.db, def.name), def); continue; }
       try {
         await this.launch(def);
       } catch (e) {
@@ -78,55 +108,73 @@ export class FlowNode {
   create(db: string, stmt: CreateFlow | CreateTask): Promise<{ created: boolean }> {
     return this.serialize(async () => {
       const name = stmt.name[stmt.name.length - 1]!.value;
-      const options: Record<string, string> = {};
-      if (stmt.type === 'create_flow') for (const [k, v] of Object.entries(stmt.options ?? {})) options[k.toLowerCase()] = v;
+      const options = flowOptions(stmt);
+      if (stmt.type === 'create_flow' && stmt.orReplace && stmt.ifNotExists) {
+        throw new EddyError(StatusCode.Unsupported, 'Unsupported operation Create flow with both `IF NOT EXISTS` and `OR REPLACE`');
+      }
       const now = this.deps.clock.now();
-      const existing = this.get(db, name);
+      const existing = this.get(db, name) ?? this.pending.get(id(db, name));
       const def: FlowDef = {
-        db, name, id: existing?.def.id ?? this.nextId(), sql: stmt.span.text.trim().replace(/;\s*$/, ''),
+        db, name, id: (existing instanceof FlowHost ? existing.def : existing)?.id ?? this.nextId(), sql: stmt.span.text.trim().replace(/;\s*$/, ''),
         sinkTable: '', sourceTable: '', comment: stmt.type === 'create_flow' ? stmt.comment ?? null : null,
         expireAfterSeconds: stmt.type === 'create_flow' ? expireSeconds(stmt.expireAfter) : null,
-        options, createdAt: existing?.def.createdAt ?? now, updatedAt: now,
+        options, createdAt: (existing instanceof FlowHost ? existing.def : existing)?.createdAt ?? now, updatedAt: now,
       };
-      // Compiling first: a flow the engine cannot run is the user's mistake, reported before anything changes.
+      if (existing && !(stmt.type === 'create_flow' && stmt.orReplace)) {
+        if (stmt.type === 'create_flow' && stmt.ifNotExists) return { created: false };
+        throw new EddyError(StatusCode.FlowAlreadyExists, `Flow already exists: ${db}.${name}`);
+      }
       const q = stmt.query;
       const from = q.type !== 'tql' && q.body.type === 'select' ? q.body.from[0] : undefined;
       const source = from?.type === 'table' ? await this.deps.catalog.getTable(db, from.name[from.name.length - 1]!.value) : null;
-      const plan = source ? compileDef(def, source) : compileDef(def);
+      if (!source) {
+        if (options.defer_on_missing_source?.toLowerCase() !== 'true') {
+          throw new InvalidArgumentError(`Invalid SQL, error: missing source tables for flow '${name}'; use WITH (defer_on_missing_source = true) to create a pending flow`);
+        }
+        // A pending flow (GreptimeDB's defer_on_missing_source): kept, not compiled or run until its source exists.
+        def.sinkTable = stmt.type === 'create_flow' ? stmt.sink[stmt.sink.length - 1]!.value : name;
+        if (existing instanceof FlowHost) await this.remove(existing);
+        await this.defs.put(KvKeys.flowDef(db, name), enc.encode(JSON.stringify(def)));
+        this.pending.set(id(db, name), def);
+        return { created: true };
+      }
+      if (options.experimental_enable_incremental_read?.toLowerCase() === 'true' && !source.options.appendMode) {
+        throw new EddyError(StatusCode.EngineExecuteQuery, `Unsupported: Flow incremental read requires append-only source table, but source table \`greptime.${db}.${source.name}\` is not append-only. Consider setting append_mode='true' on the source table or disabling experimental_enable_incremental_read`);
+      }
+      // Compiling first: a flow the engine cannot run is the user's mistake, reported before anything changes.
+      const plan = compileDef(def, source);
       def.sinkTable = plan.sinkTable;
       def.sourceTable = plan.sourceTable;
-      if (existing) {
-        const replace = stmt.type === 'create_flow' && stmt.orReplace;
-        if (!replace) {
-          if (stmt.type === 'create_flow' && stmt.ifNotExists) return { created: false };
-          throw new EddyError(StatusCode.FlowAlreadyExists, `Flow already exists: ${db}.${name}`);
-        }
-      }
-      if (!source && options.defer_on_missing_source?.toLowerCase() !== 'true') {
-        throw new InvalidArgumentError(`missing source tables for flow '${name}'; use WITH (defer_on_missing_source = true) to create a pending flow`);
-      }
-      if (source && !(await this.deps.catalog.getTable(db, plan.sinkTable))) {
-        await this.deps.query(db).createTable(sinkTableDraft(db, plan, source, now), true);
-      }
-      if (existing) {
-        await existing.destroy();
-        this.hosts.delete(id(db, name));
-      }
+      const sink = await this.deps.catalog.getTable(db, plan.sinkTable);
+      if (sink) checkSinkSchema(plan, sink, source);
+      else await this.deps.query(db).createTable(sinkTableDraft(db, plan, source, now), true);
+      if (existing instanceof FlowHost) await this.remove(existing);
+      this.pending.delete(id(db, name));
       await this.defs.put(KvKeys.flowDef(db, name), enc.encode(JSON.stringify(def)));
       await this.launch(def);
       return { created: true };
     });
   }
 
+  private async remove(host: FlowHost): Promise<void> {
+    await host.destroy();
+    this.hosts.delete(id(host.def.db, host.def.name));
+  }
+
   private nextId(): number {
     let max = 1023;
     for (const h of this.hosts.values()) max = Math.max(max, h.def.id);
+    for (const d of this.pending.values()) max = Math.max(max, d.id);
     return max + 1;
   }
 
   drop(db: string, name: string, ifExists: boolean): Promise<boolean> {
     return this.serialize(async () => {
       const host = this.get(db, name);
+      if (!host && this.pending.delete(id(db, name))) {
+        await this.defs.purge(KvKeys.flowDef(db, name));
+        return true;
+      }
       if (!host) {
         if (ifExists) return false;
         throw new EddyError(StatusCode.FlowNotFound, `Flow not found: ${db}.${name}`);
@@ -141,10 +189,15 @@ export class FlowNode {
   /** DROP DATABASE: its flows go with it. */
   async dropDatabase(db: string): Promise<void> {
     for (const h of [...this.hosts.values()]) if (h.def.db === db) await this.drop(db, h.def.name, true);
+    for (const d of [...this.pending.values()]) if (d.db === db) await this.drop(db, d.name, true);
   }
 
   list(db?: string): FlowInfo[] {
-    return [...this.hosts.values()].filter((h) => db === undefined || h.def.db === db).map((h) => h.info());
+    const mine = (d: FlowDef) => db === undefined || d.db === db;
+    return [
+      ...[...this.hosts.values()].filter((h) => mine(h.def)).map((h) => h.info()),
+      ...[...this.pending.values()].filter(mine).map(pendingInfo),
+    ];
   }
 
   async flush(db: string, name: string): Promise<number> {

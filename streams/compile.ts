@@ -10,7 +10,10 @@ import { windowCallOf } from './window.ts';
 import type { WindowCall } from './window.ts';
 
 export interface CompileOptions {
-  /** Watermark lag behind the max event time (default 0: a window is final once a later event arrives past its end). */
+  /**
+   * Watermark lag behind the max event time (0: a window is final once a later event arrives past its end). Default:
+   * none, as in GreptimeDB: late rows still update their window, and only EXPIRE AFTER closes windows.
+   */
   allowedLateness?: string | bigint;
   /** Emission interval when the statement names none (EVAL INTERVAL); default 1000 ms. */
   intervalMs?: number;
@@ -49,7 +52,9 @@ export function compileFlow(stmt: Statement, opts: CompileOptions = {}): FlowPla
   if (q.with) throw unsupported('WITH (common table expressions)', q.pos);
   if (q.body.type !== 'select') throw unsupported('A flow query other than a single SELECT (UNION, VALUES, nested query)', q.body.pos);
   if (q.limit || q.offset) throw unsupported('LIMIT/OFFSET', q.pos);
-  const sel = opts.rowKey ? asRowGroups(q.body, opts.rowKey) : q.body;
+  const written = q.body;
+  const aggregating = written.groupBy.length > 0 || !!written.distinct || !!written.having || written.projection.some((p) => containsAggregate(p.expr));
+  const sel = opts.rowKey ? asRowGroups(written, opts.rowKey) : written;
   const rowTime = sel !== q.body ? opts.rowKey!.time : null;
   if (sel.align) throw unsupported('A range query (ALIGN)', sel.align.pos);
   if (sel.distinctOn) throw unsupported('DISTINCT ON', sel.pos);
@@ -122,10 +127,11 @@ export function compileFlow(stmt: Statement, opts: CompileOptions = {}): FlowPla
     primaryKey.push(g.name);
     columns.push({ name: g.name, role: 'tag', expr: { text: g.name, eval: (s) => s.keys[k]! } });
   }
-  columns.push({ name: 'update_at', role: 'field', expr: { text: 'update_at', eval: () => null } });
+  // update_at is when the row was computed, unless the query gives it a value of its own.
+  if (!columns.some((c) => c.name === 'update_at')) columns.push({ name: 'update_at', role: 'field', expr: { text: 'update_at', eval: () => null }, auto: 'update_at' });
   if (timeIndex === null) {
     timeIndex = '__ts_placeholder';
-    columns.push({ name: timeIndex, role: 'timestamp', expr: { text: timeIndex, eval: () => 0n } });
+    columns.push({ name: timeIndex, role: 'timestamp', expr: { text: timeIndex, eval: () => 0n }, auto: 'placeholder' });
   }
   const having = sel.having ? out.compile(sel.having) : null;
 
@@ -138,7 +144,7 @@ export function compileFlow(stmt: Statement, opts: CompileOptions = {}): FlowPla
   const intervalMs = stmt.type === 'create_flow' && stmt.evalInterval
     ? Number(durationNs(stmt.evalInterval, 'EVAL INTERVAL') / 1_000_000n)
     : opts.intervalMs ?? 1000;
-  const lateness = opts.allowedLateness === undefined ? 0n
+  const lateness = opts.allowedLateness === undefined ? null
     : typeof opts.allowedLateness === 'bigint' ? opts.allowedLateness
       : durationNs({ type: 'string', value: opts.allowedLateness, pos: stmt.pos }, 'allowed lateness');
 
@@ -162,6 +168,7 @@ export function compileFlow(stmt: Statement, opts: CompileOptions = {}): FlowPla
     expireAfterNs,
     allowedLatenessNs: lateness,
     intervalMs: Math.max(1, intervalMs),
+    aggregating,
     select: sel,
   };
 }

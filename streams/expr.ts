@@ -24,6 +24,9 @@ export function sqlText(e: Expr): string {
 export function durationNs(e: Expr, what: string): bigint {
   let text: string | undefined;
   let unit: string | undefined;
+  // '10s'::INTERVAL and CAST('10s' AS INTERVAL) read like INTERVAL '10s'.
+  if (e.type === 'cast' && /^INTERVAL/i.test(e.dataType.raw) && e.expr.type === 'string') e = e.expr;
+  if (e.type === 'typed_string' && /^INTERVAL/i.test(e.dataType.raw)) e = { type: 'string', value: e.value, pos: e.pos };
   if (e.type === 'interval' && (e.value.type === 'string' || e.value.type === 'number')) {
     text = e.value.value;
     unit = e.unit?.toLowerCase();
@@ -37,6 +40,8 @@ export function durationNs(e: Expr, what: string): bigint {
 
 /** A timestamp literal ('2021-07-01 00:00:00', TIMESTAMP '...', or an integer of ns) in ns. */
 export function timestampNs(e: Expr, what: string): bigint {
+  // '2021-07-01 00:00:00'::Timestamp / CAST(... AS TimestampNanosecond): the literal is the instant either way.
+  if (e.type === 'cast' && /^TIMESTAMP/i.test(e.dataType.raw) && (e.expr.type === 'string' || e.expr.type === 'number')) e = e.expr;
   if (e.type === 'string' || e.type === 'typed_string') {
     const v = parseTimestampNs(e.value);
     if (v !== null) return v;

@@ -60,6 +60,10 @@ const COUNTERS = ['batchesIn', 'rowsIn', 'rowsAggregated', 'rowsOut', 'emissions
 
 export function createFlow(plan: FlowPlan, opts: FlowOptions = {}): Flow {
   const scheduler = opts.scheduler ?? asyncScheduler;
+  // Without a watermark, EXPIRE AFTER is what closes windows: rows older than it are dropped, so windows ending
+  // before it cannot change any more.
+  const lateness = plan.allowedLatenessNs ?? plan.expireAfterNs;
+  const watermarkOf = (max: bigint | null): bigint | null => (max === null || lateness === null ? null : max - lateness);
   const store = new FlowStore(plan);
   const wm: WatermarkState = { maxEventTime: null };
   const counters: Record<(typeof COUNTERS)[number], number> = { batchesIn: 0, rowsIn: 0, rowsAggregated: 0, rowsOut: 0, emissions: 0, lateRowsDropped: 0, errors: 0 };
@@ -78,13 +82,13 @@ export function createFlow(plan: FlowPlan, opts: FlowOptions = {}): Flow {
     if (rows.length === 0) return null;
     counters.rowsOut += rows.length;
     counters.emissions++;
-    return { rows, watermark: wm.maxEventTime === null ? null : wm.maxEventTime - plan.allowedLatenessNs };
+    return { rows, watermark: watermarkOf(wm.maxEventTime) };
   };
 
   const idle = opts.idleAdvanceMs !== undefined ? { afterMs: opts.idleAdvanceMs, scheduler } : undefined;
   merge(input.pipe(tap((b) => { counters.batchesIn++; counters.rowsIn += b.rows; }), decodeRows(plan, reportError)), clockTicks)
     .pipe(
-      watermark(plan.allowedLatenessNs, (d: DecodedRows) => d.maxEventTime, wm, idle),
+      watermark(lateness, (d: DecodedRows) => d.maxEventTime, wm, idle),
       map((w) => ({ ...w, value: w.value ?? emptyRows(plan) })),
       windowAssign(plan.window, plan.expireAfterNs),
       incrementalAggregate(store),
@@ -152,7 +156,7 @@ export function createFlow(plan: FlowPlan, opts: FlowOptions = {}): Flow {
         openWindows: store.windows.size,
         openGroups,
         maxEventTime: wm.maxEventTime,
-        watermark: wm.maxEventTime === null ? null : wm.maxEventTime - plan.allowedLatenessNs,
+        watermark: watermarkOf(wm.maxEventTime),
         lagMs: wm.maxEventTime === null ? null : scheduler.now() - Number(wm.maxEventTime / 1_000_000n),
       };
     },

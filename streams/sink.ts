@@ -21,7 +21,7 @@ export function toSinkBatch(plan: FlowPlan, rows: FlowRow[]): { batch: WriteBatc
   const deleted = rows.filter((r) => r.deleted);
   const columns: Column[] = plan.columns.map((c) => {
     const vals = live.map((r) => r.values[c.name] ?? null);
-    const type = typeOf(vals, c.role === 'timestamp' || c.name === 'update_at');
+    const type = typeOf(vals, c.role === 'timestamp' || c.auto === 'update_at');
     const values = allocValues(type, live.length);
     const valid = new Uint8Array(live.length);
     vals.forEach((v, i) => {

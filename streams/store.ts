@@ -143,7 +143,7 @@ export class FlowStore {
     const scope: OutScope = { keys: c.keys, aggs: cellResults(c, this.plan.aggregates), windowStart: w.start, windowEnd: w.end };
     if (this.plan.having && !isTrue(this.plan.having.eval(scope))) return null;
     const values: Record<string, FlowValue> = {};
-    for (const col of this.plan.columns) values[col.name] = col.name === 'update_at' ? updateAtNs : col.expr.eval(scope);
+    for (const col of this.plan.columns) values[col.name] = col.auto === 'update_at' ? updateAtNs : col.expr.eval(scope);
     return values;
   }
 

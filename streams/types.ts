@@ -76,6 +76,8 @@ export interface SinkColumn {
   name: string;
   role: SinkRole;
   expr: OutExpr;
+  /** A column the flow adds on its own (not in the query): `update_at` (emission time) or `__ts_placeholder`. */
+  auto?: 'update_at' | 'placeholder';
 }
 
 /** Everything the runtime needs to run one flow; plain data plus compiled closures. */
@@ -103,10 +105,15 @@ export interface FlowPlan {
   primaryKey: string[];
   /** Rows whose event time is older than max event time - expireAfter are dropped (null: never by age). */
   expireAfterNs: bigint | null;
-  /** Watermark = max event time - allowedLateness; windows ending at or before it are final. */
-  allowedLatenessNs: bigint;
+  /**
+   * Watermark = max event time - allowedLateness; windows ending at or before it are final. null (GreptimeDB's
+   * semantics, the default): no watermark, every window stays open to late rows; EXPIRE AFTER bounds the state then.
+   */
+  allowedLatenessNs: bigint | null;
   /** Emit updates at most this often. */
   intervalMs: number;
+  /** The query as written aggregates (aggregate functions, GROUP BY, DISTINCT or HAVING): GreptimeDB's batching flows. */
+  aggregating: boolean;
   /** The SELECT it came from. */
   select: Select;
   /** WHERE conjuncts on now() that became expireAfter (roadmap tasks). */

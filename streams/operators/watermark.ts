@@ -29,12 +29,13 @@ export interface IdleAdvance {
  * quiet source lets the watermark advance by the elapsed scheduler time so the last windows still close.
  */
 export function watermark<T>(
-  latenessNs: bigint,
+  /** null: no watermark (it stays null; windows are never final by event time). */
+  latenessNs: bigint | null,
   maxEventTimeOf: (v: T) => bigint | null,
   state: WatermarkState = { maxEventTime: null },
   idle?: IdleAdvance,
 ): OperatorFunction<T, Watermarked<T>> {
-  const wm = (): bigint | null => (state.maxEventTime === null ? null : state.maxEventTime - latenessNs);
+  const wm = (): bigint | null => (state.maxEventTime === null || latenessNs === null ? null : state.maxEventTime - latenessNs);
   return (source) =>
     new Observable<Watermarked<T>>((subscriber) => {
       let timer: Subscription | null = null;

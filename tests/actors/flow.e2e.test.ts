@@ -117,7 +117,7 @@ describe('flows end to end', () => {
   it('back-fills, streams live updates on NATS and SSE, and writes the sink table', async () => {
     // Rows written before the flow exists are back-filled.
     expect((await writeLp(nc, 'public', minuteLines(0, (m, _h, i) => m * 100 + i).join('\n'))).ok).toBe(true);
-    const created = await sql(node.url, `CREATE FLOW per_minute SINK TO per_minute_out WITH (emit_interval = '50ms', output_retention = '1h') AS
+    const created = await sql(node.url, `CREATE FLOW per_minute SINK TO per_minute_out WITH (emit_interval = '50ms', output_retention = '1h', allowed_lateness = '0s') AS
       SELECT host, count(*) AS c, sum(v) AS s, max(v) AS mx, date_bin(INTERVAL '1 minute', ts) AS w FROM src GROUP BY host, w`);
     expect(created.status).toBe(200);
     const stream = sse(`${node.url}/v1/flows/per_minute/subscribe?db=public&snapshot=true`);

@@ -4,15 +4,18 @@ import { VirtualTimeScheduler, map } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import type { EddyError } from '../../core/index.ts';
 import { compileFlowSql, createFlow, toSinkBatch } from '../../streams/index.ts';
-import type { FlowEmission } from '../../streams/index.ts';
+import type { CompileOptions, FlowEmission } from '../../streams/index.ts';
 import { MIN, SEC, batchOf } from './helpers.ts';
 
 const SQL = `CREATE FLOW f SINK TO out AS SELECT host, sum(v) AS s, count(*) AS c, date_bin(INTERVAL '1 minute', ts) AS w
   FROM t WHERE v < 1000 GROUP BY host, w`;
 
-function collect(sql = SQL, scheduler = new VirtualTimeScheduler()) {
+/** A watermark right at the max event time: a window is final once a later event passes its end. */
+const EAGER = { allowedLateness: 0n };
+
+function collect(sql = SQL, opts: CompileOptions = {}, scheduler = new VirtualTimeScheduler()) {
   const errors: EddyError[] = [];
-  const flow = createFlow(compileFlowSql(sql), { scheduler, onError: (e) => errors.push(e) });
+  const flow = createFlow(compileFlowSql(sql, opts), { scheduler, onError: (e) => errors.push(e) });
   const out: FlowEmission[] = [];
   flow.output$.subscribe((e) => out.push(e));
   return { flow, out, errors, scheduler };
@@ -45,7 +48,7 @@ describe('createFlow', () => {
   });
 
   it('counts late and expired rows and ignores them', () => {
-    const { flow, out } = collect(SQL.replace('SINK TO out', "SINK TO out EXPIRE AFTER '10 minutes'"));
+    const { flow, out } = collect(SQL.replace('SINK TO out', "SINK TO out EXPIRE AFTER '10 minutes'"), EAGER);
     flow.push(batchOf('t', [{ host: 'a', v: 1, ts: 30n * MIN }], { tags: ['host'] }));
     flow.push(batchOf('t', [{ host: 'a', v: 1, ts: 29n * MIN + SEC }, { host: 'a', v: 1, ts: 5n * MIN }], { tags: ['host'] }));
     flow.flush();
@@ -53,8 +56,19 @@ describe('createFlow', () => {
     expect(out.flatMap((e) => e.rows).every((r) => r.windowStart === 30n * MIN)).toBe(true);
   });
 
-  it('an overwrite that moves a row out of a group emits a delete; final rows when the watermark passes', () => {
+  it('by default (no watermark) a late row still updates its window, as in GreptimeDB', () => {
     const { flow, out } = collect();
+    flow.push(batchOf('t', [{ host: 'a', v: 1, ts: 30n * MIN }], { tags: ['host'] }));
+    flow.push(batchOf('t', [{ host: 'a', v: 2, ts: 5n * MIN }, { host: 'a', v: 3, ts: 5n * MIN + SEC }], { tags: ['host'] }));
+    flow.flush();
+    const rows = out.flatMap((e) => e.rows);
+    expect(rows.find((r) => r.windowStart === 5n * MIN)!.values).toMatchObject({ s: 5, c: 2 });
+    expect(rows.every((r) => !r.final)).toBe(true);
+    expect(flow.stats()).toMatchObject({ lateRowsDropped: 0, openWindows: 2 });
+  });
+
+  it('an overwrite that moves a row out of a group emits a delete; final rows when the watermark passes', () => {
+    const { flow, out } = collect(SQL, EAGER);
     flow.push(batchOf('t', [{ host: 'a', v: 1, ts: 0n }], { tags: ['host'] }));
     flow.flush();
     flow.push(batchOf('t', [{ host: 'a', v: 5000, ts: 0n }], { tags: ['host'] })); // WHERE now rejects it
@@ -72,7 +86,7 @@ describe('createFlow', () => {
 
   it('the watermark can advance with the clock while the source is idle', () => {
     const scheduler = new VirtualTimeScheduler();
-    const flow = createFlow(compileFlowSql(SQL), { scheduler, idleAdvanceMs: 30_000 });
+    const flow = createFlow(compileFlowSql(SQL, EAGER), { scheduler, idleAdvanceMs: 30_000 });
     const out: FlowEmission[] = [];
     flow.output$.subscribe((e) => out.push(e));
     flow.push(batchOf('t', [{ host: 'a', v: 1, ts: 0n }], { tags: ['host'] }));
