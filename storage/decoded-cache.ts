@@ -1,4 +1,4 @@
-// Decoded segment columns kept in memory (per file, row group and column), so repeated scans skip decompression and decoding.
+// Decoded segment columns kept in memory (per file and column, whole or by row group), so repeated scans skip decompression and decoding.
 import type { ColumnData } from './types.ts';
 
 function bytesOf(c: ColumnData): number {
@@ -8,7 +8,7 @@ function bytesOf(c: ColumnData): number {
 /**
  * A least-recently-used cache of decoded row-group columns under a byte budget. Segment files never change
  * once written (a rewrite gets a new name), so entries are valid until their file is removed. Entries are
- * shared: callers copy out of them and never write into them.
+ * shared with the runs handed out: nobody writes into them.
  */
 export class DecodedCache {
   private readonly entries = new Map<string, ColumnData>();
@@ -58,6 +58,15 @@ export class DecodedCache {
       this.used -= bytesOf(c);
       this.byFile.get(victim.slice(0, victim.indexOf('\u0000')))?.delete(victim);
     }
+  }
+
+  delete(file: string, group: number, column: string): void {
+    const k = DecodedCache.key(file, group, column);
+    const c = this.entries.get(k);
+    if (!c) return;
+    this.entries.delete(k);
+    this.used -= bytesOf(c);
+    this.byFile.get(file)?.delete(k);
   }
 
   /** Forgets every entry of a file (removed by compaction, TTL, truncate or drop). */

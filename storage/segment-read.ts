@@ -174,18 +174,59 @@ export function decodeBlocks(h: SegmentHandle, blocks: Uint8Array[], schema: Tab
   return { rows, cols };
 }
 
+/** Row group -1 in the cache: a column of every row group of the file, concatenated. */
+const WHOLE = -1;
+
+/** Concatenates per-group pieces of one column into fresh memory. */
+function concatPieces(pieces: ColumnData[], rows: number): ColumnData {
+  const first = pieces[0]!;
+  const out: ColumnData = { type: first.type, values: allocTyped(first.type, rows), valid: null };
+  if (first.values instanceof Uint8Array && !(out.values instanceof Uint8Array)) out.values = new Uint8Array(rows);
+  if (first.dict) out.dict = first.dict;
+  let off = 0;
+  for (const c of pieces) {
+    (out.values as Uint8Array).set(c.values as Uint8Array, off);
+    if (c.valid) (out.valid ??= new Uint8Array(rows).fill(1)).set(c.valid, off);
+    off += c.values.length;
+  }
+  return out;
+}
+
+/** Rows `from`..`to` of a column: views, no copy. */
+function sliceColumn(c: ColumnData, from: number, to: number): ColumnData {
+  const out: ColumnData = { type: c.type, values: c.values.subarray(from, to) as ColumnData['values'], valid: c.valid ? c.valid.subarray(from, to) : null };
+  if (c.dict) out.dict = c.dict;
+  return out;
+}
+
+/** The rows of row groups `groups` (ascending) out of a whole-file column: a view when they are contiguous. */
+function pickGroups(h: SegmentHandle, whole: ColumnData, groups: number[]): ColumnData {
+  const start: number[] = [];
+  let at = 0;
+  for (const n of h.groupRows) { start.push(at); at += n; }
+  const contiguous = groups.every((g, i) => i === 0 || g === groups[i - 1]! + 1);
+  const first = groups[0]!, last = groups[groups.length - 1]!;
+  if (contiguous) return sliceColumn(whole, start[first]!, start[last]! + h.groupRows[last]!);
+  const pieces = groups.map((g) => sliceColumn(whole, start[g]!, start[g]! + h.groupRows[g]!));
+  return concatPieces(pieces, pieces.reduce((a, p) => a + p.values.length, 0));
+}
+
 /**
- * Like decodeBlocks over row groups `groups`, but row-group columns come from `cache` when it has them; only the
- * groups with a column missing are fetched (`fetch` returns their blocks, in order) and decoded, and what they
- * yield is cached under `cacheKey` (unique per file path). The result is always fresh memory (copied out of the cache), so callers may change it.
+ * Like decodeBlocks over row groups `groups` (ascending), with decoded columns kept in `cache` under `cacheKey`
+ * (unique per file path). A read of every row group caches the whole-file column and answers with it; a read
+ * of some groups takes them out of a cached whole-file column (a view when contiguous) or caches them group by
+ * group. Only groups with something missing are fetched (`fetch` returns their blocks, in order) and decoded.
+ * The answer may share memory with the cache: callers must not write into it (no reader of runs does).
  */
 export async function readGroups(
   h: SegmentHandle, groups: number[], schema: TableSchema, names: string[],
   fetch: (groups: number[]) => Promise<Uint8Array[]>, cache: DecodedCache, cacheKey: string,
 ): Promise<Run> {
+  const everything = groups.length === h.blocks.length;
   const present = names.map((n) => h.fields.findIndex((f) => f.name === n));
-  const parts: (ColumnData | undefined)[][] = groups.map((g) => present.map((i, k) => (i < 0 ? undefined : cache.get(cacheKey, g, names[k]!))));
-  const missing = groups.filter((g, gi) => h.groupRows[g]! < 0 || present.some((i, k) => i >= 0 && !parts[gi]![k]));
+  const whole = names.map((n, k) => (present[k]! < 0 ? undefined : cache.get(cacheKey, WHOLE, n)));
+  const parts: (ColumnData | undefined)[][] = groups.map((g) => present.map((i, k) => (i < 0 || whole[k] ? undefined : cache.get(cacheKey, g, names[k]!))));
+  const missing = groups.filter((g, gi) => h.groupRows[g]! < 0 || present.some((i, k) => i >= 0 && !whole[k] && !parts[gi]![k]));
   if (missing.length > 0) {
     const blocks = await fetch(missing);
     const at = new Map(missing.map((g, j) => [g, j]));
@@ -195,9 +236,10 @@ export async function readGroups(
       const msg = parseBlock(h, blocks[j]!);
       h.groupRows[groups[gi]!] = msg.header.length;
       present.forEach((i, k) => {
-        if (i < 0 || parts[gi]![k]) return;
+        if (i < 0 || whole[k] || parts[gi]![k]) return;
         const col = decodeColumn(h, i, [msg], msg.header.length);
-        cache.set(cacheKey, groups[gi]!, names[k]!, col);
+        // Pieces of a whole-file read are cached as the whole column below instead.
+        if (!everything) cache.set(cacheKey, groups[gi]!, names[k]!, col);
         parts[gi]![k] = col;
       });
     }
@@ -209,18 +251,14 @@ export async function readGroups(
       if (name !== OP_COLUMN) cols.set(name, defaultColumn(schema.columns.find((c) => c.name === name)!, rows));
       return;
     }
-    const first = parts[0]![k]!;
-    const out: ColumnData = { type: first.type, values: allocTyped(first.type, rows), valid: null };
-    if (first.dict) out.dict = first.dict;
-    let off = 0;
-    for (let gi = 0; gi < groups.length; gi++) {
-      const c = parts[gi]![k]!;
-      const n = h.groupRows[groups[gi]!]!;
-      (out.values as Uint8Array).set(c.values as Uint8Array, off);
-      if (c.valid) (out.valid ??= new Uint8Array(rows).fill(1)).set(c.valid, off);
-      off += n;
+    const w = whole[k];
+    if (w) { cols.set(name, pickGroups(h, w, groups)); return; }
+    const col = concatPieces(parts.map((p) => p[k]!), rows);
+    if (everything) {
+      cache.set(cacheKey, WHOLE, name, col);
+      for (const g of groups) cache.delete(cacheKey, g, name);
     }
-    cols.set(name, out);
+    cols.set(name, col);
   });
   return { rows, cols };
 }
