@@ -10,6 +10,11 @@ export const DataType = {
 } as const;
 export type DataType = (typeof DataType)[keyof typeof DataType];
 
+/** Whether stored values of one type cast to another (ALTER TABLE MODIFY COLUMN), as Arrow casts: not booleans to or from times. */
+export function canCastType(from: DataType, to: DataType): boolean {
+  return !((from === 'boolean' && to === 'timestamp') || (from === 'timestamp' && to === 'boolean'));
+}
+
 export const SemanticType = {
   Tag: 'tag',
   Field: 'field',
@@ -50,6 +55,8 @@ export interface ColumnSchema {
   defaultExpr?: string;
   /** Secondary indexes declared on the column (INVERTED / FULLTEXT / SKIPPING INDEX) with their options. */
   indexes?: ColumnIndexes;
+  /** Schema version that added the column; data written before it (a dropped column of the same name) is not its data. */
+  since?: number;
 }
 
 export interface ColumnIndexes {

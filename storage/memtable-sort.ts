@@ -1,7 +1,8 @@
 // Sorts a memtable into a run: series ranked by tag values, counting sort by series, ts sort, last-write-wins dedup.
 import type { ColumnSchema, TableSchema } from '../core/index.ts';
 import { cmp, gather, words } from './int64.ts';
-import type { Chunk, Memtable } from './memtable.ts';
+import type { Chunk, ChunkColumn, Memtable } from './memtable.ts';
+import { castColumn } from './cast.ts';
 import { allocTyped, compareTuples } from './run.ts';
 import { ScratchPool } from './scratch.ts';
 import { defaultOf } from './defaults.ts';
@@ -172,6 +173,22 @@ export function memView(mem: Memtable, from: number, to: number): MemView {
   return { chunks, rows, deletes, seriesTags: mem.seriesTags };
 }
 
+/** The chunks with columns written under another type (before ALTER TABLE MODIFY COLUMN) cast to the schema's type. */
+function conformed(mem: MemView, schema: TableSchema): MemView {
+  const fields = new Map(schema.columns.filter((c) => c.semantic === 'field').map((c) => [c.name, c]));
+  let chunks: Chunk[] | null = null;
+  mem.chunks.forEach((c, k) => {
+    let cols: Map<string, ChunkColumn> | null = null;
+    for (const [name, col] of c.cols) {
+      const cs = fields.get(name);
+      if (!col.type || !cs || cs.type === col.type) continue;
+      (cols ??= new Map(c.cols)).set(name, castColumn(col, col.type, cs, c.rows));
+    }
+    if (cols) (chunks ??= [...mem.chunks])[k] = { ...c, cols };
+  });
+  return chunks ? { ...mem, chunks } : mem;
+}
+
 type Alloc = (type: ColumnSchema['type'], n: number) => ColumnData['values'];
 
 const tmpPool = new ScratchPool();
@@ -186,7 +203,7 @@ export function sortMemtable(mem: MemView, schema: TableSchema, scratch = false)
   const mode = mergeModeOf(schema);
   const alloc: Alloc = scratch ? (type, n) => outPool.typed(type, n) : allocTyped;
   if (scratch) outPool.reset();
-  const run = sortChunks(mem, schema, mode === 'last_row', alloc);
+  const run = sortChunks(conformed(mem, schema), schema, mode === 'last_row', alloc);
   return mode === 'last_non_null' ? collapseLastNonNull(run, schema.primaryKey, schema.timeIndex) : run;
 }
 

@@ -1,5 +1,5 @@
 // The memtable: append-only columnar chunks of applied batches, with tag tuples interned to series ids.
-import type { Column, ColumnValues, TableSchema, WriteBatch } from '../core/index.ts';
+import type { Column, ColumnValues, DataType, TableSchema, WriteBatch } from '../core/index.ts';
 import { minMaxIndex, words } from './int64.ts';
 
 /** One non-tag column of a chunk: plain or dictionary-coded strings (values are Int32Array codes when dict is set). */
@@ -7,6 +7,8 @@ export interface ChunkColumn {
   values: ColumnValues;
   valid: Uint8Array | null;
   dict?: string[] | undefined;
+  /** Type the batch carried; differs from the schema's after ALTER TABLE MODIFY COLUMN (sorting casts it). */
+  type?: DataType;
 }
 
 /** One applied batch: its typed arrays are kept as they are (callers must not mutate a batch after apply). */
@@ -92,7 +94,7 @@ export class Memtable {
       const ti = this.tagNames.indexOf(c.name);
       if (ti >= 0) { tagCols[ti] = c; continue; }
       if (op !== 0) continue;
-      cols.set(c.name, c.dict ? { values: c.values, valid: c.valid, dict: c.dict } : { values: c.values, valid: c.valid });
+      cols.set(c.name, c.dict ? { values: c.values, valid: c.valid, dict: c.dict, type: c.type } : { values: c.values, valid: c.valid, type: c.type });
       bytes += Array.isArray(c.values) ? n * 16 : (c.values as Uint8Array).byteLength + (c.valid ? n : 0);
     }
     if (!tsCol) throw new Error(`batch for ${batch.table} has no time index column ${schema.timeIndex}`);
@@ -172,6 +174,12 @@ export class Memtable {
       prevKey = kk;
     }
     return out;
+  }
+
+  /** Forgets the data of dropped columns, so a column later added under the same name starts empty. */
+  dropColumns(names: string[]): void {
+    for (const c of this.chunks) for (const n of names) c.cols.delete(n);
+    this.invalidate();
   }
 
   /** The schema changed (columns added): sorted views of the chunks must be rebuilt. */

@@ -16,7 +16,8 @@ import { mergeToRun, scanSnapshot } from './scan.ts';
 import { decodeBlocks, openSegment, readBlocks, readGroups, type SegmentHandle } from './segment-read.ts';
 import { sharedDecodedCache, type DecodedCache } from './decoded-cache.ts';
 import { encodeSegment, writeDurable } from './segment-write.ts';
-import { checkSchemaChange, regionStats } from './region-util.ts';
+import { checkSchemaChange, droppedColumns, regionStats } from './region-util.ts';
+import { conformRun } from './cast.ts';
 import type { Compression, RegionStats, RegionStoreOptions, Run, ScanRequest, SegmentMeta } from './types.ts';
 
 const DAY_MS = 86_400_000;
@@ -241,7 +242,7 @@ export class RegionStore {
     return h;
   }
 
-  /** Reads columns of a segment: every row group, or only the listed ones. */
+  /** Reads columns of a segment (every row group, or only the listed ones) as the current schema types them. */
   private async readSegment(meta: SegmentMeta, names: string[], groups?: number[], cached = true): Promise<Run> {
     const h = await this.handle(meta.file);
     const path = join(this.segDir, meta.file);
@@ -251,8 +252,10 @@ export class RegionStore {
     };
     const all = groups ?? h.blocks.map((_, i) => i);
     // Compaction reads segments once, just before deleting them: caching them would only evict what scans use.
-    if (!cached || this.decoded.budgetBytes === 0) return decodeBlocks(h, await fetch(all), this._schema, names);
-    return readGroups(h, all, this._schema, names, fetch, this.decoded, path);
+    const run = !cached || this.decoded.budgetBytes === 0
+      ? decodeBlocks(h, await fetch(all), this._schema, names)
+      : await readGroups(h, all, this._schema, names, fetch, this.decoded, path);
+    return conformRun(run, meta.schemaVersion, this._schema);
   }
 
   private async dropExpiredLocked(): Promise<number> {
@@ -325,13 +328,18 @@ export class RegionStore {
     return regionStats(this.opts.regionId, this.manifest, this.mem, this.frozen, this.lastSeq, this._schema);
   }
 
-  /** Adopts a newer schema: added columns read as their default (or null) from older data; tags may only be appended to the key. */
+  /**
+   * Adopts a newer schema: added columns read as their default (or null) from older data; tags may only be appended
+   * to the key; retyped fields keep their data as written and are cast on read; dropped fields' data is forgotten.
+   */
   alterSchema(schema: TableSchema): void {
     checkSchemaChange(this._schema, schema);
+    const dropped = droppedColumns(this._schema, schema);
     const grew = schema.primaryKey.length > this._schema.primaryKey.length;
     const added = schema.primaryKey.slice(this._schema.primaryKey.length).map((n) => schema.columns.find((c) => c.name === n)!);
     this._schema = schema;
     for (const m of [...this.frozen, this.mem]) {
+      if (dropped.length > 0) m.dropColumns(dropped);
       if (grew) m.extendTags(schema.primaryKey, added.map((c) => defaultOf(c) as string | null));
       else m.invalidate();
     }

@@ -1,5 +1,5 @@
 // DDL statements: CREATE/DROP DATABASE and TABLE, ALTER TABLE, TRUNCATE, building TableSchema from the AST.
-import { EddyError, StatusCode, parseDurationMs } from '../index.ts';
+import { canCastType, EddyError, StatusCode, parseDurationMs } from '../index.ts';
 import type { ColumnSchema, DataType as StoreType, TableSchema, TimeUnit } from '../index.ts';
 import type { AlterTable, ColumnDef, CreateTable, Expr, ObjectName, SqlOptions as Options } from '../sql/index.ts';
 import type { QueryContext } from './context.ts';
@@ -155,7 +155,7 @@ export async function alterTable(s: AlterTable, ctx: QueryContext): Promise<void
           }
           const tag = a.column.primaryKey === true;
           if (a.column.timeIndex) throw new PlanError('Cannot add a time index column', a.column.pos, StatusCode.InvalidArguments);
-          const col = buildColumn(a.column, tag ? 'tag' : 'field');
+          const col: ColumnSchema = { ...buildColumn(a.column, tag ? 'tag' : 'field'), since: sch.version };
           if (!col.nullable && col.defaultValue === undefined && col.defaultExpr === undefined) {
             throw new PlanError(`Cannot add a NOT NULL column ${col.name} without a default value`, a.column.pos, StatusCode.InvalidArguments);
           }
@@ -180,6 +180,9 @@ export async function alterTable(s: AlterTable, ctx: QueryContext): Promise<void
           if (c.semantic === 'tag') throw new EddyError(StatusCode.InvalidArguments, `Invalid alter table(${table}) request: Not allowed to change primary key index column '${c.name}'`);
           if (!c.nullable) throw new EddyError(StatusCode.InvalidArguments, `Invalid alter table(${table}) request: column '${c.name}' must be nullable to ensure safe conversion.`);
           const t = columnType({ name: a.name, dataType: a.dataType, pos: a.name.pos });
+          if (!canCastType(c.type, t.type)) {
+            throw new PlanError(`Invalid alter table(${table}) request: column '${c.name}' cannot be cast from ${c.sqlType ?? c.type} to ${a.dataType.name}`, a.name.pos, StatusCode.InvalidArguments);
+          }
           const nc: ColumnSchema = { ...c, type: t.type };
           if (nc.defaultValue !== undefined && nc.defaultValue !== null) nc.defaultValue = castDefault(nc.defaultValue, t.type, t.sqlType);
           delete nc.sqlType; delete nc.unit;

@@ -48,6 +48,20 @@ ALTER TABLE cpu SET 'ttl' = '1d';
 
 SHOW CREATE TABLE cpu;
 
+CREATE TABLE gauge (ts TIMESTAMP TIME INDEX, dev STRING PRIMARY KEY, reading DOUBLE, ok BOOLEAN);
+
+-- a field changes type; rows keep the type they were written with and are cast when read
+ALTER TABLE gauge MODIFY COLUMN reading STRING;
+
+-- booleans do not cast to times
+ALTER TABLE gauge MODIFY COLUMN ok TIMESTAMP;
+
+ALTER TABLE gauge MODIFY COLUMN dev INT;
+
+DESCRIBE gauge;
+
+DROP TABLE gauge;
+
 TRUNCATE TABLE cpu;
 
 SELECT count(*) FROM cpu;

@@ -174,6 +174,55 @@ describe('RegionStore', () => {
     expect(() => again.alterSchema({ ...s2, version: 3, primaryKey: ['region'] })).toThrow(/primary key/);
   });
 
+  it('casts a retyped field from the type each row was written with, in memtables, segments and after compaction', async () => {
+    const s = cpuSchema();
+    const { store } = await openStore(s);
+    const retype = (v: number, type: 'boolean' | 'int64' | 'string'): TableSchema =>
+      ({ ...s, version: v, columns: s.columns.map((c) => (c.name === 'usage_user' ? { ...c, type } : c)) });
+    store.apply(batchOf(s, [{ host: 'a', region: 'eu', usage_user: 0.5, ts: 1n }, { host: 'b', region: 'eu', usage_user: 0, ts: 1n }]), 1);
+    await store.flush();
+    store.apply(batchOf(s, [{ host: 'c', region: 'eu', usage_user: 2.75, ts: 1n }]), 2);
+    const asBool = retype(2, 'boolean');
+    store.alterSchema(asBool);
+    store.apply(batchOf(asBool, [{ host: 'd', region: 'eu', usage_user: true, ts: 1n }]), 3);
+    const asInt = retype(3, 'int64');
+    store.alterSchema(asInt);
+    // Straight from the written type: 0.5 reads 0 as an integer, not 1 through the boolean it never was.
+    const ints = [{ host: 'a', usage_user: 0n, ts: 1n }, { host: 'b', usage_user: 0n, ts: 1n }, { host: 'c', usage_user: 2n, ts: 1n }, { host: 'd', usage_user: 1n, ts: 1n }];
+    expect(sortRows(rowsOf(await store.scan({ columns: ['host', 'usage_user'] })))).toEqual(ints);
+    const asText = retype(4, 'string');
+    store.alterSchema(asText);
+    store.apply(batchOf(asText, [{ host: 'e', region: 'eu', usage_user: 'word', ts: 1n }]), 4);
+    const texts = ['0.5', '0.0', '2.75', 'true', 'word'];
+    const read = async () => sortRows(rowsOf(await store.scan({ columns: ['host', 'usage_user'] }))).map((r) => r.usage_user);
+    expect(await read()).toEqual(texts);
+    await store.flush();
+    await store.compact();
+    expect(await read()).toEqual(texts);
+    // Compaction rewrote every row as text: from now on that is what they were written as.
+    store.alterSchema({ ...s, version: 5 });
+    expect(await read()).toEqual([0.5, 0, 2.75, null, null]);
+    expect(() => store.alterSchema({ ...retype(6, 'int64'), columns: s.columns.map((c) => (c.name === 'host' ? { ...c, type: 'int64' } : c)) })).toThrow(/type of column host/);
+  });
+
+  it('reads a field dropped and added again under its name as new: its default, not the old values', async () => {
+    const s = cpuSchema();
+    const { store } = await openStore(s);
+    store.apply(batchOf(s, [{ host: 'a', region: 'eu', usage_user: 1, ts: 1n }]), 1);
+    await store.flush();
+    store.apply(batchOf(s, [{ host: 'b', region: 'eu', usage_user: 2, ts: 1n }]), 2);
+    const without: TableSchema = { ...s, version: 2, columns: s.columns.filter((c) => c.name !== 'usage_user') };
+    store.alterSchema(without);
+    const again: TableSchema = { ...s, version: 3, columns: [...without.columns, { name: 'usage_user', type: 'float64', semantic: 'field', nullable: true, defaultValue: 0, since: 3 }] };
+    store.alterSchema(again);
+    store.apply(batchOf(again, [{ host: 'c', region: 'eu', usage_user: 3, ts: 1n }]), 3);
+    const read = async () => sortRows(rowsOf(await store.scan({ columns: ['host', 'usage_user'] }))).map((r) => r.usage_user);
+    expect(await read()).toEqual([0, 0, 3]);
+    await store.flush();
+    await store.compact();
+    expect(await read()).toEqual([0, 0, 3]);
+  });
+
   it('truncates, skips WAL replays at or below flushedSeq, and reports stats', async () => {
     const s = cpuSchema();
     const { store, dir } = await openStore(s);
