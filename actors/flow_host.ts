@@ -278,13 +278,17 @@ export class FlowHost {
         while (!this.stopping) {
           const iter = await consumer.fetch({ max_messages: 1024, expires: 1000 });
           for await (const m of iter) {
-            if (m.headers?.get('Eddy-Op') !== 'delete') {
-              try {
-                for (const b of decodeBatches(m.data)) if (b.rows > 0) this.flow.push(b);
-              } catch (e) {
-                this.lastError = `WAL record ${m.seq}: ${(e as Error).message}`;
-                this.sinkErrors++;
+            // A delete record holds the deleted rows' keys: the flow retracts them from their windows.
+            const deleted = m.headers?.get('Eddy-Op') === 'delete';
+            try {
+              for (const b of decodeBatches(m.data)) {
+                if (b.rows === 0) continue;
+                if (deleted) this.flow.pushDeletes(b);
+                else this.flow.push(b);
               }
+            } catch (e) {
+              this.lastError = `WAL record ${m.seq}: ${(e as Error).message}`;
+              this.sinkErrors++;
             }
             this.positions.set(regionId, m.seq);
             this.wake(regionId, m.seq);

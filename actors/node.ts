@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
-import { Buckets, systemClock, type Clock } from '../core/index.ts';
+import { Buckets, Subjects, systemClock, type Clock, type TableSchema } from '../core/index.ts';
 import { Catalog } from './catalog.ts';
 import { Supervisor } from './supervisor.ts';
 import { SharedSegments } from './runtime/segment_mirror.ts';
@@ -12,15 +12,19 @@ import { NatsIngest, ensureIngestStream } from './gateway/nats_ingest.ts';
 import { HttpGateway, type Handler } from './gateway/http.ts';
 import { ensureWalStream } from './runtime/wal.ts';
 import { sqlHandler } from './gateway/sql_http.ts';
-import { makeQueryContext } from './gateway/query_context.ts';
+import { makeQueryContext, type QueryDeps } from './gateway/query_context.ts';
+import { RegionRouter, type ClusterRouting } from './router.ts';
+import { watchCatalog, tableOfRegion } from './catalog_watch.ts';
 import type { QueryContext } from '../core/query/index.ts';
 import { FlowNode } from './flows.ts';
 import { FLOW_ROUTE, flowHttpHandler } from './gateway/flow_http.ts';
 import { Metrics } from './runtime/metrics.ts';
-import { MetaServices } from './meta/index.ts';
+import { MetaServices, RouteTable, listNodes, regionPeersOf, clusterPeersOf } from './meta/index.ts';
 import { startEmbeddedNats, type EmbeddedNats } from './runtime/embedded_nats.ts';
 import { presizeNatsMessageBuffers } from './runtime/nats_presize.ts';
 import { splitHostPort, isStandalone, parseRoles, Roles, StorageKinds, type NodeConfig } from './config.ts';
+
+const VERSION = '0.1.0';
 
 export class EddyNode {
   nc!: NatsConnection;
@@ -28,7 +32,11 @@ export class EddyNode {
   jsm!: JetStreamManager;
   catalog!: Catalog;
   supervisor!: Supervisor;
+  router!: RegionRouter;
   writes!: WritePath;
+  /** Cluster: the live copy of the region routes this node follows (datanode) and routes by (frontend). */
+  routeTable: RouteTable | null = null;
+  private catalogWatch: { stop(): Promise<void> } | null = null;
   readonly metrics = new Metrics();
   readonly routes = new Map<string, Handler>();
   private embedded: EmbeddedNats | null = null;
@@ -87,8 +95,9 @@ export class EddyNode {
     await this.catalog.init();
 
     const maxPayload = this.nc.info?.max_payload ?? 1024 * 1024;
-    // A cluster node without the datanode role hosts no regions: until writes and scans follow the routes, it refuses rather than open a second copy.
-    const hostsRegions = isStandalone(cfg) || parseRoles(cfg.role).has(Roles.datanode);
+    const standalone = isStandalone(cfg);
+    const roles = parseRoles(cfg.role);
+    const hostsRegions = standalone || roles.has(Roles.datanode);
     // --storage nats: segments and manifests in the shared object store, so any datanode can open any region.
     const shared = cfg.storage === StorageKinds.nats ? await SharedSegments.open(this.js) : undefined;
     this.supervisor = new Supervisor({
@@ -98,22 +107,42 @@ export class EddyNode {
       maxChunkBytes: Math.max(64 * 1024, maxPayload - 64 * 1024),
       flushIntervalMs: cfg.flushInterval, compactIntervalMs: cfg.compactInterval,
     }, hostsRegions ? {} : { refuse: `node ${cfg.nodeId} has no datanode role` });
-    // Recovery: open every region this node owns (standalone: all of them), replaying their WALs.
-    if (hostsRegions) for (const db of await this.catalog.listDatabases()) {
+    // Recovery, standalone: open every region, replaying their WALs. A cluster datanode opens what the routes assign it.
+    if (standalone) for (const db of await this.catalog.listDatabases()) {
       for (const t of await this.catalog.listTables(db)) {
         const schema = await this.catalog.getTable(db, t);
         if (schema) for (let n = 0; n < schema.regions; n++) await this.supervisor.region(schema, n);
       }
     }
-    this.writes = new WritePath(this.catalog, this.supervisor, this.metrics, this.clock, cfg.maxWriteBytes);
+    let cluster: ClusterRouting | null = null;
+    if (!standalone) {
+      this.meta = new MetaServices({
+        js: this.js, nc: this.nc, catalog: this.catalog, nodeId: cfg.nodeId, roles, clock: this.clock, log: this.log,
+        http: `${this.httpAddress.host}:${this.httpAddress.port}`,
+        sample: () => ({ regions: this.supervisor.all().length, rowsTotal: this.metrics.rowsWritten, memoryBytes: process.memoryUsage().rss }),
+      });
+      await this.meta.start();
+      // Schemas other nodes change reach this node's catalog cache through a watch.
+      this.catalogWatch = await watchCatalog(this.catalog, await new Kvm(this.js).open(Buckets.catalog));
+      this.routeTable = new RouteTable(this.meta.routesKv);
+      await this.routeTable.start();
+      cluster = { routes: this.routeTable, nodeId: cfg.nodeId, kick: () => this.nc.publish(Subjects.placementKick) };
+      if (hostsRegions) this.supervisor.startFollowing({ routes: this.routeTable, nodeId: cfg.nodeId, schemaOf: (id) => tableOfRegion(this.catalog, id) });
+      this.log(`cluster node ${cfg.nodeId} (${[...roles].join(',')}) registered`);
+    }
+    this.router = new RegionRouter(this.nc, this.supervisor, cluster);
+    this.writes = new WritePath(this.catalog, this.router, this.metrics, this.clock, cfg.maxWriteBytes);
     this.metrics.gauges = () => ({
       eddy_regions: this.supervisor.all().length,
       eddy_memtable_rows: this.supervisor.all().reduce((a, r) => a + Number((r.stats() as { memRows?: number }).memRows ?? 0), 0),
     });
-    const queryDeps = { catalog: this.catalog, supervisor: this.supervisor, writes: this.writes, clock: this.clock };
+    const queryDeps: QueryDeps = {
+      catalog: this.catalog, supervisor: this.supervisor, router: this.router, writes: this.writes, clock: this.clock,
+      ...(this.meta && this.routeTable ? this.clusterViews(this.meta, this.routeTable) : {}),
+    };
     const contextOf = (db: string): QueryContext => this.withFlows(makeQueryContext(queryDeps, db));
-    // Flows write their sinks through this node's write path, so (until writes follow routes) they run where regions are hosted.
-    if (hostsRegions && (isStandalone(cfg) || parseRoles(cfg.role).has(Roles.flownode))) {
+    // Flows write their sinks through the write path, which reaches every region wherever it lives.
+    if (standalone || roles.has(Roles.flownode)) {
       this.flows = new FlowNode({
         nc: this.nc, js: this.js, jsm: this.jsm, catalog: this.catalog, writes: this.writes, query: (db) => makeQueryContext(queryDeps, db),
         clock: this.clock, log: this.log, nodeId: cfg.nodeId,
@@ -129,21 +158,21 @@ export class EddyNode {
       this.metrics.queryLatency.observe((performance.now() - t0) / 1000);
       return reply;
     });
-    if (hostsRegions) {
+    if (standalone || roles.has(Roles.frontend)) {
       this.ingest = new NatsIngest(this.nc, this.js, this.writes, this.metrics, this.log);
       this.ingest.start();
     }
-    if (!isStandalone(cfg)) {
-      this.meta = new MetaServices({
-        js: this.js, catalog: this.catalog, nodeId: cfg.nodeId, roles: parseRoles(cfg.role), clock: this.clock, log: this.log,
-        http: `${this.httpAddress.host}:${this.httpAddress.port}`,
-        sample: () => ({ regions: this.supervisor.all().length, rowsTotal: this.metrics.rowsWritten, memoryBytes: process.memoryUsage().rss }),
-      });
-      await this.meta.start();
-      this.log(`cluster node ${cfg.nodeId} (${[...parseRoles(cfg.role)].join(',')}) registered`);
-    }
     this.isReady = true;
     this.log('ready');
+  }
+
+  /** information_schema.region_peers and .cluster_info from the routes and the registry, and the placement kick. */
+  private clusterViews(meta: MetaServices, routes: RouteTable): Pick<QueryDeps, 'regionPeers' | 'clusterInfo' | 'kick'> {
+    return {
+      regionPeers: async () => regionPeersOf(routes.entries(), await listNodes(meta.nodesKv), this.clock.now()),
+      clusterInfo: async () => clusterPeersOf(await listNodes(meta.nodesKv), this.clock.now(), VERSION),
+      kick: () => this.nc.publish(Subjects.placementKick),
+    };
   }
 
   /** Adds the flow methods to a query context, and makes DROP DATABASE drop the database's flows. */
@@ -163,25 +192,26 @@ export class EddyNode {
     return this.isReady;
   }
 
-  private async regionsOf(db: string, table?: string) {
+  /** Every region of a table (or of every table of a database), wherever it lives. */
+  private async regionsOf(db: string, table?: string): Promise<{ schema: TableSchema; n: number }[]> {
     await this.catalog.requireDatabase(db);
     const tables = table !== undefined ? [table] : await this.catalog.listTables(db);
-    const hosts = [];
+    const out = [];
     for (const t of tables) {
       const s = await this.catalog.requireTable(db, t);
-      for (let n = 0; n < s.regions; n++) hosts.push(await this.supervisor.region(s, n));
+      for (let n = 0; n < s.regions; n++) out.push({ schema: s, n });
     }
-    return hosts;
+    return out;
   }
 
   /** Table or database stats; `rows` is exact when asked or when no write is in flight (see RegionHost.rowCount). */
   async stats(db: string, table?: string, opts: { exact?: boolean } = {}): Promise<unknown> {
-    const hosts = await this.regionsOf(db, table);
-    const regions = hosts.map((h) => h.stats() as Record<string, unknown>);
+    const targets = await this.regionsOf(db, table);
+    const regions = await Promise.all(targets.map((t) => this.router.stats(t.schema, t.n)));
     let rows = 0;
     let exact = true;
-    for (const h of hosts) {
-      const c = await h.rowCount(opts.exact === true);
+    for (const t of targets) {
+      const c = await this.router.rowCount(t.schema, t.n, opts.exact === true);
       rows += c.rows;
       exact &&= c.exact;
     }
@@ -189,11 +219,11 @@ export class EddyNode {
   }
 
   async flush(db: string, table?: string): Promise<void> {
-    for (const h of await this.regionsOf(db, table)) await h.flush();
+    for (const t of await this.regionsOf(db, table)) await this.router.flush(t.schema, t.n);
   }
 
   async compact(db: string, table?: string): Promise<void> {
-    for (const h of await this.regionsOf(db, table)) await h.compact();
+    for (const t of await this.regionsOf(db, table)) await this.router.compact(t.schema, t.n);
   }
 
   /** Stops cleanly: no new writes, in-flight ones finish, memtables flush, NATS (embedded) stops. */
@@ -213,11 +243,17 @@ export class EddyNode {
       clearTimeout(timer);
     };
     const natsUp = () => this.nc !== undefined && !this.nc.isClosed();
-    await step('leaving the cluster', this.meta?.stop(), 10_000);
     await step('stopping ingest', this.ingest?.stop(), 10_000);
     await step('closing http', this.http?.close(), 5_000);
     await step('stopping flows', this.flows?.stop(), 30_000);
+    // Regions close (flushed) before the node leaves the cluster: their routes move only once nothing here serves them,
+    // so a region is never open on two nodes at once.
     if (this.supervisor) await step('closing regions', this.supervisor.closeAll(natsUp()), 120_000);
+    await step('leaving the cluster', this.meta?.stop(), 10_000);
+    if (this.meta && natsUp()) this.nc.publish(Subjects.placementKick);
+    this.router?.stop();
+    await step('stopping the route watch', this.routeTable?.stop(), 5_000);
+    await step('stopping the catalog watch', this.catalogWatch?.stop(), 5_000);
     if (this.nc) {
       await step('draining nats', this.nc.drain(), 5_000);
       if (!this.nc.isClosed()) await this.nc.close().catch(() => undefined);

@@ -71,6 +71,16 @@ export const RegionOps = {
 } as const;
 export type RegionOp = (typeof RegionOps)[keyof typeof RegionOps];
 
+/** Operations a datanode's supervisor answers for a region it hosts, on eddy.meta.region.<id>.<op> (beside the region's own subjects). */
+export const RegionControlOps = {
+  /** Adopt a newer table schema (added columns) before writes that use it. */
+  schema: 'schema',
+  truncate: 'truncate',
+  /** The table was dropped: delete the region's WAL and files. */
+  drop: 'drop',
+} as const;
+export type RegionControlOp = (typeof RegionControlOps)[keyof typeof RegionControlOps];
+
 export const Subjects = {
   write: (db: string) => `eddy.write.${token(db)}`,
   writeTable: (db: string, table: string) => `eddy.write.${token(db)}.${token(table)}`,
@@ -89,6 +99,10 @@ export const Subjects = {
   /** Flow output subjects of one database (for a stream's or consumer's filter). */
   flowDb: (db: string) => `eddy.flow.${token(db)}.*`,
   meta: (op: string) => `eddy.meta.${op}`,
+  regionControl: (regionId: string, op: RegionControlOp) => `eddy.meta.region.${regionId}.${op}`,
+  regionControlAll: (regionId: string) => `eddy.meta.region.${regionId}.*`,
+  /** Asks the meta leader for a placement round now (a table was created, a datanode is leaving). */
+  placementKick: 'eddy.meta.placement.kick',
 } as const;
 
 /** Splits `eddy.write.<db>[.<table>]` / `eddy.ingest.<db>[.<table>]` into its names. */

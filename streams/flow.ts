@@ -3,13 +3,14 @@ import { Subject, asyncScheduler, filter, map, merge, tap } from 'rxjs';
 import type { Observable, SchedulerLike } from 'rxjs';
 import { InternalError } from '../core/index.ts';
 import type { EddyError, WriteBatch } from '../core/index.ts';
-import { decodeRows } from './operators/decodeRows.ts';
+import { decodeDeletes, decodeRows } from './operators/decodeRows.ts';
 import type { DecodedRows } from './operators/decodeRows.ts';
 import { emitOnInterval } from './operators/emitOnInterval.ts';
 import { incrementalAggregate } from './operators/incrementalAggregate.ts';
 import { watermark } from './operators/watermark.ts';
 import type { WatermarkState } from './operators/watermark.ts';
 import { windowAssign } from './operators/windowAssign.ts';
+import { BatchScope } from './batchScope.ts';
 import { FlowStore } from './store.ts';
 import type { StoreSnapshot } from './store.ts';
 import type { FlowEmission, FlowPlan, FlowRow, FlowStats } from './types.ts';
@@ -41,6 +42,8 @@ export interface Flow {
   readonly input: Subject<WriteBatch>;
   /** Feeds one batch; `position` is kept in snapshots so a restart knows where to replay from. */
   push(batch: WriteBatch, position?: unknown): void;
+  /** Feeds rows deleted from the source (their key columns): each is retracted from the window that holds it. */
+  pushDeletes(batch: WriteBatch, position?: unknown): void;
   /** Every update: changed groups of open windows (at most once per interval) and final rows of closed windows. */
   readonly output$: Observable<FlowEmission>;
   /** Emits everything pending now (ADMIN FLUSH_FLOW); returns what went out. */
@@ -74,6 +77,8 @@ export function createFlow(plan: FlowPlan, opts: FlowOptions = {}): Flow {
   };
   const input = new Subject<WriteBatch>();
   const clockTicks = new Subject<DecodedRows>();
+  const deletes = new Subject<WriteBatch>();
+  const deleteScope = new BatchScope(plan.rowColumns);
   const output = new Subject<FlowEmission>();
 
   const drain = (): FlowEmission | null => {
@@ -86,7 +91,9 @@ export function createFlow(plan: FlowPlan, opts: FlowOptions = {}): Flow {
   };
 
   const idle = opts.idleAdvanceMs !== undefined ? { afterMs: opts.idleAdvanceMs, scheduler } : undefined;
-  merge(input.pipe(tap((b) => { counters.batchesIn++; counters.rowsIn += b.rows; }), decodeRows(plan, reportError)), clockTicks)
+  const counted = tap((b: WriteBatch) => { counters.batchesIn++; counters.rowsIn += b.rows; });
+  const decodedDeletes = deletes.pipe(counted, map((b) => decodeDeletes(plan, b, reportError, deleteScope)));
+  merge(input.pipe(counted, decodeRows(plan, reportError)), decodedDeletes, clockTicks)
     .pipe(
       watermark(lateness, (d: DecodedRows) => d.maxEventTime, wm, idle),
       map((w) => ({ ...w, value: w.value ?? emptyRows(plan) })),
@@ -116,6 +123,10 @@ export function createFlow(plan: FlowPlan, opts: FlowOptions = {}): Flow {
     input,
     push(batch, pos) {
       input.next(batch);
+      if (pos !== undefined) position = pos;
+    },
+    pushDeletes(batch, pos) {
+      deletes.next(batch);
       if (pos !== undefined) position = pos;
     },
     output$: output.asObservable(),
@@ -162,6 +173,7 @@ export function createFlow(plan: FlowPlan, opts: FlowOptions = {}): Flow {
     },
     close() {
       input.complete();
+      deletes.complete();
       clockTicks.complete();
     },
   };

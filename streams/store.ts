@@ -4,7 +4,7 @@ import { InternalError } from '../core/index.ts';
 import { cellAdd, cellResults, cellRetract, newCell } from './cell.ts';
 import type { Cell, WindowState } from './cell.ts';
 import type { AssignedRows } from './operators/windowAssign.ts';
-import { GLOBAL_WINDOW } from './operators/windowAssign.ts';
+import { ANY_WINDOW, GLOBAL_WINDOW } from './operators/windowAssign.ts';
 import type { FlowPlan, FlowRow, FlowValue, OutScope } from './types.ts';
 import { isTrue, keyOf } from './values.ts';
 
@@ -47,13 +47,12 @@ export class FlowStore {
       const rowKey = rows.rowKey[i]!;
       const gk = rows.group[i]!;
       for (let p = a.offsets[i]!; p < a.offsets[i + 1]!; p++) {
-        const w = this.window(a.starts[p]!);
-        const old = w.rows.get(rowKey);
-        if (old) {
-          cellRetract(old, aggs, rowKey);
-          this.touch(old);
-          w.rows.delete(rowKey);
+        if (a.starts[p] === ANY_WINDOW) {
+          for (const w of this.windows.values()) this.retract(w, rowKey);
+          continue;
         }
+        const w = this.window(a.starts[p]!);
+        this.retract(w, rowKey);
         if (gk === null) continue;
         let c = w.cells.get(gk);
         if (!c) {
@@ -67,6 +66,15 @@ export class FlowStore {
       }
     }
     return changed;
+  }
+
+  /** Takes the row's current version out of window w, if w holds it. */
+  private retract(w: WindowState, rowKey: string): void {
+    const old = w.rows.get(rowKey);
+    if (!old) return;
+    cellRetract(old, this.plan.aggregates, rowKey);
+    this.touch(old);
+    w.rows.delete(rowKey);
   }
 
   private touch(c: Cell): void {
@@ -129,7 +137,7 @@ export class FlowStore {
       out.push({ ...base, values, deleted: false });
     } else if (c.emitted) {
       c.emitted = false;
-      out.push({ ...base, values: {}, deleted: true });
+      out.push({ ...base, values: this.keyValues(c), deleted: true });
     }
     if (c.members.size === 0 && !c.emitted && !final) {
       w.cells.delete(c.key);
@@ -144,6 +152,17 @@ export class FlowStore {
     if (this.plan.having && !isTrue(this.plan.having.eval(scope))) return null;
     const values: Record<string, FlowValue> = {};
     for (const col of this.plan.columns) values[col.name] = col.auto === 'update_at' ? updateAtNs : col.expr.eval(scope);
+    return values;
+  }
+
+  /** The key columns (tags, time index) of a group's row: what deleting it from the sink needs. */
+  private keyValues(c: Cell): Record<string, FlowValue> {
+    const scope: OutScope = { keys: c.keys, aggs: new Array<FlowValue>(this.plan.aggregates.length).fill(null), windowStart: c.win.start, windowEnd: c.win.end };
+    const values: Record<string, FlowValue> = {};
+    for (const col of this.plan.columns) {
+      if (col.role === 'field') continue;
+      try { values[col.name] = col.expr.eval(scope); } catch { values[col.name] = null; }
+    }
     return values;
   }
 

@@ -1,24 +1,42 @@
 // The node's QueryContext: the SQL executor's view of the catalog, the regions (scans, writes) and DDL side effects.
 import type { RecordBatch } from 'apache-arrow';
-import { DatabaseNotFoundError, type TableSchema, type WriteBatch } from '../../core/index.ts';
+import { DatabaseNotFoundError, partitionBatch, type TableSchema, type WriteBatch } from '../../core/index.ts';
 import type { QueryContext, RegionPeer, ScanSpec } from '../../core/query/index.ts';
 import type { Catalog } from '../catalog.ts';
 import type { Supervisor } from '../supervisor.ts';
+import type { RegionRouter } from '../router.ts';
 import type { WritePath } from './write.ts';
 import type { Clock } from '../../core/index.ts';
+import { mergeRegionScans } from './scan_merge.ts';
 
 export interface QueryDeps {
   catalog: Catalog;
   supervisor: Supervisor;
+  router: RegionRouter;
   writes: WritePath;
   clock: Clock;
   /** This node's id and address, reported by information_schema.region_peers (standalone: every region is here). */
   nodeId?: number;
   peerAddr?: string;
+  /** Cluster: where regions live (routes and registry) and which nodes are up; replaces the standalone answers. */
+  regionPeers?: () => Promise<Map<string, RegionPeer>>;
+  clusterInfo?: QueryContext['clusterInfo'];
+  /** Cluster: the meta leader places a new table's regions; called after a table is created or dropped. */
+  kick?: () => void;
+}
+
+/** Runs fn for regions 0..n-1 at once. */
+function eachRegion<T>(n: number, fn: (r: number) => Promise<T>): Promise<T[]> {
+  return Promise.all(Array.from({ length: n }, (_, r) => fn(r)));
 }
 
 export function makeQueryContext(deps: QueryDeps, db: string): QueryContext {
-  const { catalog, supervisor, writes, clock } = deps;
+  const { catalog, supervisor, router, writes, clock } = deps;
+  const clustered = router.cluster !== null;
+  const dropRegions = async (s: TableSchema) => {
+    if (clustered) await eachRegion(s.regions, (n) => router.drop(s, n));
+    else await supervisor.dropTable(s);
+  };
   const ctx: QueryContext = {
     db,
     now: () => clock.now(),
@@ -31,21 +49,24 @@ export function makeQueryContext(deps: QueryDeps, db: string): QueryContext {
       }
       for (const t of await catalog.listTables(name)) {
         const s = await catalog.getTable(name, t);
-        if (s) await supervisor.dropTable(s);
+        if (s) await dropRegions(s);
       }
       await catalog.dropDatabase(name);
+      deps.kick?.();
       return true;
     },
     listTables: (d) => catalog.listTables(d),
     getTable: (d, name) => catalog.getTable(d, name),
     async createTable(draft, ifNotExists) {
       const r = await catalog.createTable(draft, ifNotExists);
-      for (let n = 0; n < r.schema.regions; n++) await supervisor.region(r.schema, n);
+      // In a cluster the meta leader places the regions; answer once each has a route, so a write right after CREATE works.
+      if (clustered) await router.waitRouted(r.schema);
+      else for (let n = 0; n < r.schema.regions; n++) await supervisor.region(r.schema, n);
       return r;
     },
     async alterTable(d, name, change) {
       const next = await catalog.alterTable(d, name, change);
-      for (let n = 0; n < next.regions; n++) await supervisor.region(next, n);
+      await eachRegion(next.regions, (n) => router.prepare(next, n));
       return next;
     },
     async dropTable(d, name, ifExists) {
@@ -54,47 +75,56 @@ export function makeQueryContext(deps: QueryDeps, db: string): QueryContext {
         if (ifExists) return false;
         return false;
       }
-      await supervisor.dropTable(s);
+      await dropRegions(s);
       await catalog.dropTable(d, name);
+      deps.kick?.();
       return true;
     },
     async truncateTable(d, name) {
       const s = await catalog.requireTable(d, name);
-      for (let n = 0; n < s.regions; n++) await (await supervisor.region(s, n)).truncate();
+      await eachRegion(s.regions, (n) => router.truncate(s, n));
     },
     async scan(schema: TableSchema, spec: ScanSpec): Promise<RecordBatch[]> {
-      const out: RecordBatch[] = [];
-      for (let n = 0; n < schema.regions; n++) {
-        const host = await supervisor.region(schema, n);
-        out.push(...(await host.scan(spec)));
-      }
-      return out;
+      if (schema.regions === 1) return router.scan(schema, 0, spec);
+      return mergeRegionScans(schema, await eachRegion(schema.regions, (n) => router.scan(schema, n, spec)));
     },
     async write(d: string, batch: WriteBatch): Promise<number> {
       return writes.write(d, [batch]);
     },
     async delete(d: string, batch: WriteBatch): Promise<number> {
       const s = await catalog.requireTable(d, batch.table);
-      let n = 0;
-      for (let r = 0; r < s.regions; r++) n += await (await supervisor.region(s, r)).delete(batch);
-      return n;
+      if (s.regions === 1) return router.delete(s, 0, batch);
+      // Keys go to the region their partition values pick; without those values, every region is asked.
+      let parts: (WriteBatch | null)[] | null = null;
+      if (s.partition && s.partition.columns.every((c) => batch.columns.some((x) => x.name === c))) {
+        try {
+          parts = partitionBatch(s.partition, s.regions, batch);
+        } catch {
+          parts = null;
+        }
+      }
+      if (parts) return (await Promise.all(parts.map((p, r) => (p ? router.delete(s, r, p) : 0)))).reduce((a, b) => a + b, 0);
+      await eachRegion(s.regions, (r) => router.delete(s, r, batch));
+      return batch.rows;
     },
     useDatabase(name: string) {
       ctx.db = name;
     },
     async flushTable(s: TableSchema) {
-      for (let n = 0; n < s.regions; n++) await (await supervisor.region(s, n)).flush();
+      await eachRegion(s.regions, (n) => router.flush(s, n));
     },
     async compactTable(s: TableSchema) {
-      for (let n = 0; n < s.regions; n++) await (await supervisor.region(s, n)).compact();
+      await eachRegion(s.regions, (n) => router.compact(s, n));
     },
     async regionPeers() {
+      if (deps.regionPeers) return deps.regionPeers();
       const out = new Map<string, RegionPeer>();
       for (const host of supervisor.all()) {
         out.set(host.regionId, { peerId: deps.nodeId ?? 0, peerAddr: deps.peerAddr ?? '', isLeader: true, status: 'ALIVE', downSeconds: null });
       }
       return out;
     },
+    ...(deps.clusterInfo ? { clusterInfo: deps.clusterInfo } : {}),
   };
   return ctx;
 }

@@ -1,11 +1,11 @@
 // The write path shared by NATS and HTTP: parse, check against the catalog (schema on write), route to regions, in order.
 import {
   InvalidArgumentError, PayloadTooLargeError, conformBatch, inferSchema, planNewColumns, withColumns,
-  parseLineProtocol, parseJsonRows, SeriesCache,
+  parseLineProtocol, parseJsonRows, SeriesCache, partitionBatch,
   type Clock, type TableSchema, type TimeUnit, type WriteBatch,
 } from '../../core/index.ts';
 import type { Catalog } from '../catalog.ts';
-import type { Supervisor } from '../supervisor.ts';
+import type { RegionRouter } from '../router.ts';
 import type { Metrics } from '../runtime/metrics.ts';
 
 export interface WriteInput {
@@ -33,7 +33,7 @@ export class WritePath {
 
   constructor(
     private readonly catalog: Catalog,
-    private readonly supervisor: Supervisor,
+    private readonly router: RegionRouter,
     private readonly metrics: Metrics,
     private readonly clock: Clock,
     readonly maxWriteBytes: number,
@@ -89,7 +89,8 @@ export class WritePath {
       }
       plans.push({ batch, schema });
     }
-    const routed = new Map<string, { host: Awaited<ReturnType<Supervisor['region']>>; batches: WriteBatch[] }>();
+    // Every batch is conformed and split by its table's partition rule before anything is written: a bad row fails the call.
+    const routed = new Map<string, { schema: TableSchema; n: number; batches: WriteBatch[] }>();
     for (const p of plans) {
       let schema = p.schema;
       if (!schema) {
@@ -100,13 +101,20 @@ export class WritePath {
       }
       const added = planNewColumns(schema, p.batch);
       if (added.length) schema = await this.catalog.alterTable(db, schema.name, (s) => withColumns(s, planNewColumns(s, p.batch)));
-      const batch = conformBatch(schema, p.batch);
-      const host = await this.supervisor.region(schema, 0);
-      const r = routed.get(host.regionId) ?? { host, batches: [] };
-      r.batches.push(batch);
-      routed.set(host.regionId, r);
+      const parts = partitionBatch(schema.partition, schema.regions, conformBatch(schema, p.batch));
+      for (let n = 0; n < parts.length; n++) {
+        const part = parts[n];
+        if (!part) continue;
+        const key = `${schema.id}/${n}`;
+        const r = routed.get(key) ?? { schema, n, batches: [] };
+        r.batches.push(part);
+        routed.set(key, r);
+      }
     }
-    const pending = [...routed.values()].map((r) => r.host.write(r.batches));
+    const targets = [...routed.values()];
+    // Remote regions learn the schema first, so that the writes below are issued in call order.
+    await Promise.all(targets.map((t) => this.router.prepare(t.schema, t.n)));
+    const pending = targets.map((t) => this.router.write(t.schema, t.n, t.batches));
     // Wrapped so that the ordering chain waits for the appends to be issued, not for them to finish.
     return { done: Promise.all(pending).then((counts) => counts.reduce((a, b) => a + b, 0)) };
   }

@@ -6,3 +6,4 @@ export { readRoutes, readRoute, writeRoute, deleteRoute, type RouteRecord } from
 export { placementMachine, planRound, PlacementEvents, type PlacementWorld, type RouteChanges } from './placement_actor.ts';
 export { RouteTable, reconcile, type RouteChange } from './route_table.ts';
 export { MetaServices, META_DEFAULTS, catalogRegions, type MetaServicesOptions } from './services.ts';
+export { peerIdOf, regionPeersOf, clusterPeersOf } from './peers.ts';

@@ -80,6 +80,11 @@ export class RouteTable {
     return this.routes.get(regionId);
   }
 
+  /** Every route, by region id. */
+  entries(): [string, RouteRecord][] {
+    return [...this.routes].map(([id, { revision: _r, ...route }]) => [id, route]);
+  }
+
   /** Region ids routed to a node. */
   ownedBy(nodeId: string): string[] {
     return [...this.routes].filter(([, r]) => r.node === nodeId).map(([id]) => id).sort();

@@ -1,8 +1,9 @@
 // A cluster node's meta services: registration and heartbeat for every role; on meta nodes, the election and, while leading, the placement loop.
 import { createActor, fromPromise, type Actor } from 'xstate';
 import type { JetStreamClient } from '@nats-io/jetstream';
+import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import { Kvm, type KV } from '@nats-io/kv';
-import { Buckets, KvKeys, regionIdOf, type Clock, type PlacementOptions } from '../../core/index.ts';
+import { Buckets, KvKeys, Subjects, regionIdOf, type Clock, type PlacementOptions } from '../../core/index.ts';
 import type { Catalog } from '../catalog.ts';
 import { Roles, type Role } from '../config.ts';
 import { LeaseElector } from './lease_kv.ts';
@@ -12,6 +13,8 @@ import { deleteRoute, readRoutes, writeRoute } from './routes.ts';
 
 export interface MetaServicesOptions {
   js: JetStreamClient;
+  /** With it, a meta node runs a placement round when any node asks on Subjects.placementKick (a table was created, a datanode left). */
+  nc?: NatsConnection;
   catalog: Catalog;
   nodeId: string;
   roles: ReadonlySet<Role>;
@@ -54,6 +57,7 @@ export class MetaServices {
   private registration: NodeRegistration | null = null;
   private elector: LeaseElector | null = null;
   private placement: Actor<typeof placementMachine> | null = null;
+  private kicks: Subscription | null = null;
   private readonly o: MetaServicesOptions & typeof META_DEFAULTS;
 
   constructor(opts: MetaServicesOptions) {
@@ -75,6 +79,7 @@ export class MetaServices {
         onChange: (leader) => (leader ? this.startPlacement() : this.stopPlacement()),
         ...(this.o.log ? { log: this.o.log } : {}),
       }).start();
+      this.kicks = this.o.nc?.subscribe(Subjects.placementKick, { callback: () => this.kick() }) ?? null;
     }
   }
 
@@ -135,6 +140,8 @@ export class MetaServices {
 
   /** Leaves the cluster cleanly: placement stops, the lease is released, the node record removed. */
   async stop(): Promise<void> {
+    this.kicks?.unsubscribe();
+    this.kicks = null;
     this.stopPlacement();
     await this.elector?.resign();
     await this.registration?.stop(true);

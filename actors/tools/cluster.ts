@@ -14,14 +14,16 @@ export interface LocalClusterOptions {
   httpPort: number;
   /** Roles of each node, in order; the last entry repeats for further nodes. */
   roles: string[];
+  /** Extra `eddy start` flags for every node (e.g. --storage nats, --flush-interval 1000). */
+  nodeArgs?: string[];
   log: (m: string) => void;
 }
 
 /**
- * Until writes and queries follow the region routes, exactly one node may host regions (two copies of a
- * region would both append to its WAL). So node 0 is the datanode for now; every node serves HTTP.
+ * Every node is a datanode and a frontend (regions spread over all three, HTTP on each); two meta nodes so that one
+ * takes over when the leader dies; one flownode.
  */
-export const DEFAULT_ROLES = ['meta,datanode,frontend', 'meta,frontend,flownode', 'frontend,flownode'];
+export const DEFAULT_ROLES = ['meta,datanode,frontend', 'meta,datanode,frontend', 'datanode,frontend,flownode'];
 
 interface Child {
   name: string;
@@ -116,7 +118,7 @@ export class LocalCluster {
       const nats = this.manifest.nats[i]!.url;
       let resolveReady!: () => void;
       ready.push(new Promise<void>((r) => (resolveReady = r)));
-      const args = ['actors/bin/eddy.mjs', 'start', '--role', roles, '--node-id', id, '--data', join(data, id), '--http', http, '--nats', nats];
+      const args = ['actors/bin/eddy.mjs', 'start', '--role', roles, '--node-id', id, '--data', join(data, id), '--http', http, '--nats', nats, ...(this.o.nodeArgs ?? [])];
       const c = this.spawnChild(id, process.execPath, args, (l) => {
         this.o.log(`[${id}] ${l.replace(/^\S+ eddy: /, '')}`);
         if (/eddy: ready$/.test(l)) resolveReady();
@@ -167,7 +169,7 @@ export class LocalCluster {
   }
 }
 
-const USAGE = 'usage: eddy cluster [--nodes N] [--data DIR] [--http-port P] [--roles "r1,r2;r1;..."]';
+const USAGE = 'usage: eddy cluster [--nodes N] [--data DIR] [--http-port P] [--roles "r1,r2;r1;..."] [--storage local|nats]';
 
 function parseArgs(argv: string[]): LocalClusterOptions {
   const o: LocalClusterOptions = { nodes: 3, data: './data-cluster', httpPort: 4000, roles: DEFAULT_ROLES, log: () => {} };
@@ -181,6 +183,7 @@ function parseArgs(argv: string[]): LocalClusterOptions {
       case '--data': o.data = value(); break;
       case '--http-port': o.httpPort = Number(value()); break;
       case '--roles': o.roles = value().split(';').map((r) => r.trim()).filter(Boolean); break;
+      case '--storage': o.nodeArgs = [...(o.nodeArgs ?? []), '--storage', value()]; break;
       default: throw new Error(`unknown flag ${name}\n${USAGE}`);
     }
   }

@@ -20,6 +20,8 @@ export interface DecodedRows {
   vals: (FlowValue[] | null)[];
   maxEventTime: bigint | null;
   errors: number;
+  /** Deleted rows: event time i is unknown where this is 1 (the key columns do not give it), see decodeDeletes. */
+  unknownTime?: Uint8Array;
 }
 
 /** A record that could not be evaluated: where (batch row) and why. */
@@ -82,6 +84,36 @@ export function decodeBatch(plan: FlowPlan, batch: WriteBatch, onError: (e: Eddy
     }
   }
   out.maxEventTime = max;
+  return out;
+}
+
+/**
+ * Rows deleted from the source (key columns: tags and time index) as rows that only retract, like rows WHERE rejects.
+ * Their event time is evaluated from the keys when it can be; otherwise it is unknown and the row is retracted from
+ * whichever open window holds it. They do not move event time.
+ */
+export function decodeDeletes(plan: FlowPlan, batch: WriteBatch, onError: (e: EddyError) => void, scope = new BatchScope(plan.rowColumns)): DecodedRows {
+  const n = batch.table === plan.sourceTable ? batch.rows : 0;
+  const out: DecodedRows = {
+    table: batch.table, inputRows: batch.rows, n, eventTime: new Array<bigint>(n), rowKey: n ? rowKeys(batch) : [],
+    group: new Array<null>(n).fill(null), groupVals: new Array<null>(n).fill(null), vals: new Array<null>(n).fill(null),
+    maxEventTime: null, errors: 0, unknownTime: new Uint8Array(n),
+  };
+  if (n === 0) {
+    out.errors = batch.rows;
+    if (batch.rows) onError(new InvalidArgumentError(`Flow ${plan.name} reads ${plan.sourceTable}, not ${batch.table}`));
+    return out;
+  }
+  scope.bind(batch);
+  const ts = timeColumn(batch).values as BigInt64Array;
+  for (let i = 0; i < n; i++) {
+    let t: FlowValue = ts[i]!;
+    if (plan.eventTime) {
+      try { t = plan.eventTime.eval(scope, i); } catch { t = null; }
+    }
+    if (typeof t === 'bigint') out.eventTime[i] = t;
+    else { out.eventTime[i] = 0n; out.unknownTime![i] = 1; }
+  }
   return out;
 }
 

@@ -8,6 +8,8 @@ import type { Watermarked } from './watermark.ts';
 
 /** Window start standing for "no time window": the flow's single global group set. */
 export const GLOBAL_WINDOW = -(2n ** 63n);
+/** Window start standing for "whichever open window holds the row" (a deleted row whose event time is unknown). */
+export const ANY_WINDOW = GLOBAL_WINDOW + 1n;
 
 export interface AssignedRows {
   rows: DecodedRows | null;
@@ -30,9 +32,11 @@ export function assignWindows(w: Watermarked<DecodedRows>, spec: WindowSpec | nu
   let expired = 0;
   const expiry = expireAfterNs !== null && w.maxBefore !== null ? w.maxBefore - expireAfterNs : null;
   const push = (s: bigint): void => { starts.push(s); };
+  const unknown = rows?.unknownTime;
   for (let i = 0; i < n; i++) {
     const t = rows!.eventTime[i]!;
-    if (expiry !== null && t < expiry) expired++;
+    if (unknown && unknown[i] === 1) starts.push(spec ? ANY_WINDOW : GLOBAL_WINDOW);
+    else if (expiry !== null && t < expiry) expired++;
     else if (!spec) starts.push(GLOBAL_WINDOW);
     else if (forEachOpenWindow(spec, t, w.before, push) === 0) late++;
     offsets[i + 1] = starts.length;

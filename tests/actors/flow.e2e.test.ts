@@ -179,6 +179,24 @@ describe('flows end to end', () => {
     for (const m of [2, 3, 4]) for (let k = 0; k < 3; k++) expect(rows[m * 3 + k]!.slice(1)).toEqual([want(m).c, want(m).s, want(m).mx]);
   }, 300_000);
 
+  it('a DELETE on the source retracts the rows from their windows: the sink row updates, or goes when its window empties', async () => {
+    const run = async (q: string) => {
+      const r = await sql(node.url, q);
+      expect(r.status, `${q}: ${JSON.stringify(r.body)}`).toBe(200);
+      return r.body.output?.[0]?.records?.rows ?? [];
+    };
+    await run(`CREATE TABLE del_src (host STRING, v DOUBLE, ts TIMESTAMP TIME INDEX, PRIMARY KEY (host))`);
+    await run(`CREATE FLOW del_flow SINK TO del_out AS SELECT host, count(v) AS c, sum(v) AS s, date_bin(INTERVAL '1 minute', ts) AS w FROM del_src GROUP BY host, w`);
+    await run(`INSERT INTO del_src VALUES ('a', 1, 0), ('a', 2, 1000), ('b', 5, 1000), ('b', 6, 61000)`);
+    await run(`ADMIN flush_flow('del_flow')`);
+    expect(await run('SELECT host, c, s, w FROM del_out ORDER BY host, w')).toEqual([['a', 2, 3, 0], ['b', 1, 5, 0], ['b', 1, 6, 60000]]);
+    await run(`DELETE FROM del_src WHERE host = 'a' AND ts = 1000`);
+    await run(`DELETE FROM del_src WHERE host = 'b' AND ts = 1000`);
+    await run(`ADMIN flush_flow('del_flow')`);
+    expect(await run('SELECT host, c, s, w FROM del_out ORDER BY host, w')).toEqual([['a', 1, 1, 0], ['b', 1, 6, 60000]]);
+    await run('DROP FLOW del_flow');
+  }, 120_000);
+
   it('DROP FLOW removes it; SHOW FLOWS and information_schema follow', async () => {
     expect((await sql(node.url, 'SHOW FLOWS')).body.output![0]!.records!.rows).toEqual([['per_minute']]);
     expect((await sql(node.url, 'DROP FLOW per_minute')).status).toBe(200);

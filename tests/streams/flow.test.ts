@@ -84,6 +84,34 @@ describe('createFlow', () => {
     expect(flow.stats()).toMatchObject({ openWindows: 0, rowsIn: 3, batchesIn: 3 });
   });
 
+  it('a row deleted from the source is retracted from its window: the group updates, an emptied group is deleted', () => {
+    const { flow, out } = collect();
+    flow.push(batchOf('t', [{ host: 'a', v: 1, ts: 0n }, { host: 'a', v: 2, ts: SEC }, { host: 'b', v: 5, ts: SEC }], { tags: ['host'] }));
+    flow.flush();
+    flow.pushDeletes(batchOf('t', [{ host: 'a', ts: SEC }, { host: 'b', ts: SEC }, { host: 'c', ts: SEC }], { tags: ['host'] }));
+    flow.flush();
+    const last = out.at(-1)!.rows;
+    expect(last.find((r) => r.values.host === 'a')!.values).toMatchObject({ s: 1, c: 1 });
+    expect(last.filter((r) => r.deleted)).toHaveLength(1);
+    expect(flow.stats()).toMatchObject({ openGroups: 1, watermark: null });
+    // A deleted key written again counts again.
+    flow.push(batchOf('t', [{ host: 'b', v: 7, ts: SEC }], { tags: ['host'] }));
+    flow.flush();
+    expect(out.at(-1)!.rows[0]!.values).toMatchObject({ host: 'b', s: 7, c: 1 });
+  });
+
+  it('a delete whose keys do not give the event time is retracted from whichever window holds the row', () => {
+    const sql = `CREATE FLOW f SINK TO out AS SELECT count(*) AS c, date_bin(INTERVAL '1 minute', at) AS w FROM t GROUP BY w`;
+    const { flow, out } = collect(sql);
+    const b = batchOf('t', [{ host: 'a', at: 0, ts: 5n * MIN }, { host: 'a', at: 0, ts: 6n * MIN }], { tags: ['host'] });
+    b.columns = b.columns.map((c) => (c.name === 'at' ? { ...c, type: 'timestamp', values: BigInt64Array.from([0n, 2n * MIN]) } : c));
+    flow.push(b);
+    flow.flush();
+    flow.pushDeletes(batchOf('t', [{ host: 'a', ts: 6n * MIN }], { tags: ['host'] }));
+    flow.flush();
+    expect(out.at(-1)!.rows).toEqual([expect.objectContaining({ deleted: true, windowStart: 2n * MIN })]);
+  });
+
   it('the watermark can advance with the clock while the source is idle', () => {
     const scheduler = new VirtualTimeScheduler();
     const flow = createFlow(compileFlowSql(SQL, EAGER), { scheduler, idleAdvanceMs: 30_000 });
