@@ -4,6 +4,18 @@ import type { Column, WriteBatch } from './batch.ts';
 import type { ColumnSchema, PartitionCmp, PartitionExpr, PartitionRule } from './schema.ts';
 import type { Expr, PartitionSpec } from './sql/ast.ts';
 
+/** The order of series: tag tuples compared value by value, null first, strings by code unit (storage sorts series so). */
+export function compareKeyTuples(a: readonly (string | null)[], b: readonly (string | null)[]): number {
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i] ?? null, y = b[i] ?? null;
+    if (x === y) continue;
+    if (x === null) return -1;
+    if (y === null) return 1;
+    return x < y ? -1 : 1;
+  }
+  return 0;
+}
+
 const FLIP: Record<PartitionCmp['op'], PartitionCmp['op']> = { '<': '>', '<=': '>=', '>': '<', '>=': '<=', '=': '=', '!=': '!=' };
 const CMP_OPS = new Set(['<', '<=', '>', '>=', '=', '!=', '<>']);
 

@@ -1,6 +1,6 @@
 // Merges the scans of a table's regions into one (primary key, time) order, as the executor expects: a merge of series runs, zero-copy slices.
 import type { Data, RecordBatch, Vector } from 'apache-arrow';
-import type { TableSchema } from '../../core/index.ts';
+import { compareKeyTuples as compareTuples, type TableSchema } from '../../core/index.ts';
 
 type Tuple = (string | null)[];
 
@@ -11,17 +11,6 @@ interface Run {
   batch: RecordBatch;
   start: number;
   end: number;
-}
-
-function compareTuples(a: Tuple, b: Tuple): number {
-  for (let i = 0; i < a.length; i++) {
-    const x = a[i] ?? null, y = b[i] ?? null;
-    if (x === y) continue;
-    if (x === null) return -1;
-    if (y === null) return 1;
-    return x < y ? -1 : 1;
-  }
-  return 0;
 }
 
 const isNull = (d: Data, i: number) => {
