@@ -138,7 +138,8 @@ export class RegionStore {
   }
 
   private cutoff(): bigint | undefined {
-    const ttl = this._schema.options.ttlMs;
+    // ttl = 'instant': every row is already expired (writes are dropped; rows from before the change go at compaction)
+    const ttl = this._schema.options.extra?.ttl?.trim().toLowerCase() === 'instant' ? 0 : this._schema.options.ttlMs;
     return ttl === undefined ? undefined : BigInt(Math.floor(this.clock.now() - ttl)) * 1_000_000n;
   }
 

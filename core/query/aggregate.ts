@@ -7,6 +7,7 @@ import type { DType, Vec } from './vector.ts';
 import { FLOAT_TYPES, INT_TYPES, fromValues, getValue, isNull, numVec, setNull } from './vector.ts';
 import { compareValues } from './sort.ts';
 import { digestOf, estimateQuantile, weightedDigestOf } from './tdigest.ts';
+import { sketchAggregate } from './sketch.ts';
 
 export interface Groups {
   ids: Int32Array;
@@ -373,6 +374,7 @@ export function computeAggregate(a: AggInput, g: Groups): Vec {
       return out;
     }
     case 'grouping': return numVec('Int32', G);
+    case 'hll': case 'hll_merge': case 'uddsketch_state': case 'uddsketch_merge': return sketchAggregate(name, a.args, ids, G, m, pos);
   }
   throw new ExecError(`Unsupported aggregate function ${name}`, pos, StatusCode.Unsupported);
 }

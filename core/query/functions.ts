@@ -8,13 +8,14 @@ import { FLOAT_TYPES, INT_TYPES, TS_TYPES, UNIT_NS, boolVec, fromValues, getValu
 import { floorDiv, intervalNs, parseInterval, parseTimestampNs, truncTo, datePart, nsToUnit } from './time.ts';
 import { PlanError } from './rel.ts';
 import { matchesFn } from './matches.ts';
+import { hllCount, uddsketchCalc } from './sketch.ts';
 
 export const AGGREGATES = new Set([
   'count', 'sum', 'avg', 'mean', 'min', 'max', 'first_value', 'last_value', 'stddev', 'stddev_samp', 'stddev_pop', 'var', 'variance',
   'var_samp', 'var_pop', 'median', 'approx_median', 'approx_percentile_cont', 'approx_percentile_cont_with_weight', 'approx_distinct',
   'array_agg', 'string_agg', 'bool_and', 'bool_or', 'bit_and', 'bit_or', 'bit_xor', 'corr', 'covar', 'covar_samp', 'covar_pop',
   'regr_slope', 'regr_intercept', 'regr_count', 'regr_r2', 'regr_avgx', 'regr_avgy', 'regr_sxx', 'regr_syy', 'regr_sxy', 'last_non_null', 'first_non_null',
-  'percentile_cont', 'grouping',
+  'percentile_cont', 'grouping', 'hll', 'hll_merge', 'uddsketch_state', 'uddsketch_merge',
 ]);
 export const WINDOW_ONLY = new Set(['row_number', 'rank', 'dense_rank', 'percent_rank', 'cume_dist', 'ntile', 'lag', 'lead', 'nth_value']);
 
@@ -209,6 +210,8 @@ const F: Record<string, Fn> = {
   regexp_like: (args, n) => boolOf(args, n, ([x, p, f]) => new RegExp(String(p), f ? String(f) : '').test(String(x))),
   regexp_replace: strN(([x, p, r, f]) => String(x).replace(new RegExp(String(p), f ? String(f).replace(/[^gimsuy]/g, '') : ''), String(r).replace(/\\(\d)/g, '$$$1'))),
   matches: (args, n, _s, call) => matchesFn(args, n, call),
+  hll_count: (args, n) => hllCount(args, n),
+  uddsketch_calc: (args, n) => uddsketchCalc(args, n),
   matches_term: (args, n) => boolOf(args, n, ([x, t]) => new RegExp(`(^|[^A-Za-z0-9])${String(t).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^A-Za-z0-9])`).test(String(x))),
   arrow_typeof: (args, n) => constVec('String', arrowTypeName(args[0]!.dt), n),
   arrow_cast: (args, n, _s, call) => castTo(args[0]!, fromArrowName(constText(args[1], 'arrow_cast type', call), call), false, call.pos),

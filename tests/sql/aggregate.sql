@@ -47,3 +47,21 @@ SELECT count(*) FROM t WHERE x > 100;
 SELECT g, count(*) FROM t WHERE x > 100 GROUP BY g;
 
 SELECT sum(x) FROM t WHERE x > 100;
+
+-- sketches: a state per group, kept in a BINARY column, merged and finalized later
+CREATE TABLE visits (ts TIMESTAMP TIME INDEX, page STRING PRIMARY KEY, visitor STRING, latency DOUBLE);
+
+INSERT INTO visits VALUES (1, 'home', 'ann', 12.5), (2, 'home', 'bob', 40), (3, 'home', 'ann', 7), (4, 'docs', 'cy', 300), (5, 'docs', 'dee', 0), (6, 'docs', 'ann', 55);
+
+SELECT page, hll_count(hll(visitor)) AS visitors FROM visits GROUP BY page ORDER BY page;
+
+SELECT uddsketch_calc(0.5, uddsketch_state(64, 0.05, latency)) AS p50, uddsketch_calc(0.99, uddsketch_state(64, 0.05, latency)) AS p99 FROM visits;
+
+CREATE TABLE visit_states (ts TIMESTAMP TIME INDEX, page STRING PRIMARY KEY, who BINARY, lat BINARY);
+
+INSERT INTO visit_states SELECT 0, page, hll(visitor), uddsketch_state(64, 0.05, latency) FROM visits GROUP BY page;
+
+SELECT hll_count(hll_merge(who)) AS visitors, uddsketch_calc(0.5, uddsketch_merge(64, 0.05, lat)) AS p50 FROM visit_states;
+
+-- states of other parameters do not merge
+SELECT uddsketch_calc(0.5, uddsketch_merge(32, 0.05, lat)) FROM visit_states;

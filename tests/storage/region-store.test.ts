@@ -223,6 +223,18 @@ describe('RegionStore', () => {
     expect(await read()).toEqual([0, 0, 3]);
   });
 
+  it("drops every row at compaction once the TTL is 'instant', so they stay gone when the TTL changes back", async () => {
+    const s = cpuSchema();
+    const { store } = await openStore(s);
+    store.apply(batchOf(s, [{ host: 'a', region: 'eu', usage_user: 1, ts: BigInt(Date.now() - 1000) * 1_000_000n }]), 1);
+    await store.flush();
+    store.alterSchema({ ...s, version: 2, options: { extra: { ttl: 'instant' } } });
+    expect(rowsOf(await store.scan({}))).toEqual([]);
+    await store.compact();
+    store.alterSchema({ ...s, version: 3, options: { ttlMs: 86_400_000 } });
+    expect(rowsOf(await store.scan({}))).toEqual([]);
+  });
+
   it('truncates, skips WAL replays at or below flushedSeq, and reports stats', async () => {
     const s = cpuSchema();
     const { store, dir } = await openStore(s);
