@@ -243,8 +243,8 @@ export class RegionStore {
     return h;
   }
 
-  /** Reads columns of a segment (every row group, or only the listed ones) as the current schema types them. */
-  private async readSegment(meta: SegmentMeta, names: string[], groups?: number[], cached = true): Promise<Run> {
+  /** Reads columns of a segment (every row group, or only the listed ones) as the current schema types them, as runs in row order. */
+  private async readSegment(meta: SegmentMeta, names: string[], groups?: number[], cached = true): Promise<Run[]> {
     const h = await this.handle(meta.file);
     const path = join(this.segDir, meta.file);
     const fetch = async (gs: number[]): Promise<Uint8Array[]> => {
@@ -253,10 +253,10 @@ export class RegionStore {
     };
     const all = groups ?? h.blocks.map((_, i) => i);
     // Compaction reads segments once, just before deleting them: caching them would only evict what scans use.
-    const run = !cached || this.decoded.budgetBytes === 0
-      ? decodeBlocks(h, await fetch(all), this._schema, names)
+    const runs = !cached || this.decoded.budgetBytes === 0
+      ? [decodeBlocks(h, await fetch(all), this._schema, names)]
       : await readGroups(h, all, this._schema, names, fetch, this.decoded, path);
-    return conformRun(run, meta.schemaVersion, this._schema);
+    return runs.map((run) => conformRun(run, meta.schemaVersion, this._schema));
   }
 
   private async dropExpiredLocked(): Promise<number> {
@@ -283,7 +283,7 @@ export class RegionStore {
       let merged = 0, written = 0;
       const names = this._schema.columns.map((c) => c.name);
       for (const job of jobs) {
-        const runs = await Promise.all(job.map((s) => this.readSegment(s, s.deletes ? [...names, OP_COLUMN] : names, undefined, false)));
+        const runs = (await Promise.all(job.map((s) => this.readSegment(s, s.deletes ? [...names, OP_COLUMN] : names, undefined, false)))).flat();
         let run = this.withoutExpired(mergeToRun(runs, this._schema, names));
         // Tombstones (and Replace marks) matter only while an older segment may hold rows of their keys.
         const firstSeq = Math.min(...job.map((s) => s.maxSeq));

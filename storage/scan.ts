@@ -17,7 +17,8 @@ export interface ScanSnapshot {
   memRuns: Run[];
   cutoff: bigint | undefined;
   /** Reads columns of a segment: every row group, or only the listed ones. */
-  readSegment(meta: SegmentMeta, names: string[], groups?: number[]): Promise<Run>;
+  /** A segment's columns as runs in the segment's row order (pieces of one sorted run). */
+  readSegment(meta: SegmentMeta, names: string[], groups?: number[]): Promise<Run[]>;
 }
 
 /** Columns a scan returns, in table order, and the ones it must read (tags for dedup, filter columns). */
@@ -91,11 +92,19 @@ export async function scanSnapshot(snap: ScanSnapshot, req: ScanRequest): Promis
   const segRead = alone ? read.filter((n) => output.includes(n) || n in (req.tagFilter ?? {})) : read;
   const loaded = await Promise.all(picked.map(({ s, groups }) => snap.readSegment(s, s.deletes ? [...segRead, OP_COLUMN] : segRead, groups)));
   const runs: Run[] = [];
-  for (const run of [...loaded, ...snap.memRuns]) {
-    const keep = filterRun(run, schema.timeIndex, f);
-    const names = [...run.cols.keys()];
-    if (keep === null) runs.push(run);
-    else if (keep.rows > 0) runs.push(gatherRun([run], keep, names));
+  for (const pieces of [...loaded, ...snap.memRuns.map((r) => [r])]) {
+    // Pieces of one sorted run: the kept rows of every piece, gathered once (a lone untouched piece as it is).
+    const keep = new Ranges();
+    let whole = true;
+    pieces.forEach((run, k) => {
+      const r = filterRun(run, schema.timeIndex, f);
+      if (r === null) { keep.push(k, 0, run.rows); return; }
+      whole = false;
+      for (let j = 0; j < r.src.length; j++) keep.push(k, r.start[j]!, r.len[j]!);
+    });
+    if (keep.rows === 0) continue;
+    if (whole && pieces.length === 1) runs.push(pieces[0]!);
+    else runs.push(gatherRun(pieces, keep, pieces[0]!.cols.keys()));
   }
   if (runs.length === 0) return [];
   if (alone) {

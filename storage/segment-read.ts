@@ -199,29 +199,18 @@ function sliceColumn(c: ColumnData, from: number, to: number): ColumnData {
   return out;
 }
 
-/** The rows of row groups `groups` (ascending) out of a whole-file column: a view when they are contiguous. */
-function pickGroups(h: SegmentHandle, whole: ColumnData, groups: number[]): ColumnData {
-  const start: number[] = [];
-  let at = 0;
-  for (const n of h.groupRows) { start.push(at); at += n; }
-  const contiguous = groups.every((g, i) => i === 0 || g === groups[i - 1]! + 1);
-  const first = groups[0]!, last = groups[groups.length - 1]!;
-  if (contiguous) return sliceColumn(whole, start[first]!, start[last]! + h.groupRows[last]!);
-  const pieces = groups.map((g) => sliceColumn(whole, start[g]!, start[g]! + h.groupRows[g]!));
-  return concatPieces(pieces, pieces.reduce((a, p) => a + p.values.length, 0));
-}
-
 /**
  * Like decodeBlocks over row groups `groups` (ascending), with decoded columns kept in `cache` under `cacheKey`
- * (unique per file path). A read of every row group caches the whole-file column and answers with it; a read
- * of some groups takes them out of a cached whole-file column (a view when contiguous) or caches them group by
- * group. Only groups with something missing are fetched (`fetch` returns their blocks, in order) and decoded.
- * The answer may share memory with the cache: callers must not write into it (no reader of runs does).
+ * (unique per file path), answered as runs in the file's row order: one run when the groups are contiguous and
+ * their columns cached whole, else one run per group, so a filter gathers only the rows it keeps. A read of
+ * every row group caches whole-file columns; a read of some caches them group by group. Only groups with a
+ * column missing are fetched (`fetch` returns their blocks, in order) and decoded. The answer shares memory
+ * with the cache: callers must not write into it (no reader of runs does).
  */
 export async function readGroups(
   h: SegmentHandle, groups: number[], schema: TableSchema, names: string[],
   fetch: (groups: number[]) => Promise<Uint8Array[]>, cache: DecodedCache, cacheKey: string,
-): Promise<Run> {
+): Promise<Run[]> {
   const everything = groups.length === h.blocks.length;
   const present = names.map((n) => h.fields.findIndex((f) => f.name === n));
   const whole = names.map((n, k) => (present[k]! < 0 ? undefined : cache.get(cacheKey, WHOLE, n)));
@@ -244,23 +233,32 @@ export async function readGroups(
       });
     }
   }
-  const rows = groups.reduce((s, g) => s + h.groupRows[g]!, 0);
-  const cols = new Map<string, ColumnData>();
-  names.forEach((name, k) => {
-    if (present[k]! < 0) {
-      if (name !== OP_COLUMN) cols.set(name, defaultColumn(schema.columns.find((c) => c.name === name)!, rows));
-      return;
-    }
-    const w = whole[k];
-    if (w) { cols.set(name, pickGroups(h, w, groups)); return; }
-    const col = concatPieces(parts.map((p) => p[k]!), rows);
-    if (everything) {
-      cache.set(cacheKey, WHOLE, name, col);
-      for (const g of groups) cache.delete(cacheKey, g, name);
-    }
-    cols.set(name, col);
-  });
-  return { rows, cols };
+  if (everything) {
+    const rows = groups.reduce((s, g) => s + h.groupRows[g]!, 0);
+    present.forEach((i, k) => {
+      if (i < 0 || whole[k]) return;
+      whole[k] = concatPieces(parts.map((p) => p[k]!), rows);
+      cache.set(cacheKey, WHOLE, names[k]!, whole[k]);
+      for (const g of groups) cache.delete(cacheKey, g, names[k]!);
+    });
+  }
+  const start: number[] = [];
+  let at = 0;
+  for (const n of h.groupRows) { start.push(at); at += n; }
+  const runOf = (from: number, to: number, piece: (k: number) => ColumnData | undefined): Run => {
+    const cols = new Map<string, ColumnData>();
+    names.forEach((name, k) => {
+      if (present[k]! >= 0) cols.set(name, whole[k] ? sliceColumn(whole[k], from, to) : piece(k)!);
+      else if (name !== OP_COLUMN) cols.set(name, defaultColumn(schema.columns.find((c) => c.name === name)!, to - from));
+    });
+    return { rows: to - from, cols };
+  };
+  const contiguous = groups.every((g, i) => i === 0 || g === groups[i - 1]! + 1);
+  if (contiguous && present.every((i, k) => i < 0 || whole[k])) {
+    const first = groups[0]!, last = groups[groups.length - 1]!;
+    return [runOf(start[first]!, start[last]! + h.groupRows[last]!, () => undefined)];
+  }
+  return groups.map((g, gi) => runOf(start[g]!, start[g]! + h.groupRows[g]!, (k) => parts[gi]![k]));
 }
 
 /** Decodes `names` from a whole segment file in memory (every row group). */

@@ -23,10 +23,10 @@ describe('DecodedCache', () => {
     expect(c.get('f', 4, 'x')).toBeUndefined();
   });
 
-  it('property: scans through a cache equal scans without one, across flushes, compaction and projections', async () => {
+  it('property: scans through a cache equal scans without one, across flushes, compaction, projections and tag filters', async () => {
     await fc.assert(fc.asyncProperty(
       fc.array(fc.integer({ min: 0, max: 400 }), { minLength: 1, maxLength: 300 }),
-      fc.array(fc.record({ from: fc.integer({ min: 0, max: 4000 }), len: fc.integer({ min: 1, max: 4000 }), cols: fc.subarray(['usage_user', 'region']) }), { minLength: 1, maxLength: 6 }),
+      fc.array(fc.record({ from: fc.integer({ min: 0, max: 4000 }), len: fc.integer({ min: 1, max: 4000 }), cols: fc.subarray(['usage_user', 'region']), hosts: fc.option(fc.subarray(['h0', 'h1', 'h2', 'h3', 'h4'], { minLength: 1 })) }), { minLength: 1, maxLength: 6 }),
       async (ids, scans) => {
         const t = await tempDir();
         const cache = new DecodedCache(1 << 20);
@@ -39,7 +39,7 @@ describe('DecodedCache', () => {
         const plain = await RegionStore.open({ dir: t.dir, regionId: '7', schema, rowGroupRows: 16, decodedCache: new DecodedCache(0) });
         for (const [i, s] of scans.entries()) {
           if (i === 2) { await store.compact(); await plain.close(); }
-          const req = { start: BigInt(s.from), end: BigInt(s.from + s.len), columns: ['host', 'ts', ...s.cols] };
+          const req = { start: BigInt(s.from), end: BigInt(s.from + s.len), columns: ['host', 'ts', ...s.cols], ...(s.hosts ? { tagFilter: { host: s.hosts } } : {}) };
           const want = rowsOf(await (i >= 2 ? await RegionStore.open({ dir: t.dir, regionId: '7', schema, decodedCache: new DecodedCache(0) }) : plain).scan(req));
           const got = rowsOf(await store.scan(req));
           expect(got).toEqual(want);
