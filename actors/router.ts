@@ -27,8 +27,10 @@ export const RouterTiming = {
   deadlineMs: 30_000,
   firstBackoffMs: 20,
   maxBackoffMs: 1_000,
-  /** One NATS request (write, flush, control); scans have their own. */
-  requestMs: 20_000,
+  /** One NATS request (write, delete, control); a reply that does not come in time is retried like a move. */
+  requestMs: 10_000,
+  /** Flush and compaction requests do real work before they answer. */
+  slowRequestMs: 300_000,
 } as const;
 
 /** True for answers that mean "not here (any more)": the caller refreshes the route and tries again. */
@@ -113,8 +115,8 @@ export class RegionRouter {
     });
   }
 
-  private async request<T>(id: string, op: RegionOp, data: Uint8Array | string): Promise<T> {
-    return replyOf<T>(await this.nc.request(Subjects.region(id, op), data, { timeout: RouterTiming.requestMs }));
+  private async request<T>(id: string, op: RegionOp, data: Uint8Array | string, timeout: number = RouterTiming.requestMs): Promise<T> {
+    return replyOf<T>(await this.nc.request(Subjects.region(id, op), data, { timeout }));
   }
 
   private async control(id: string, op: RegionControlOp, data: Uint8Array | string = ''): Promise<void> {
@@ -159,11 +161,11 @@ export class RegionRouter {
   }
 
   flush(schema: TableSchema, n: number): Promise<void> {
-    return this.run(schema, n, 'flush', (h) => h.flush(), async (id) => void (await this.request(id, RegionOps.flush, '')));
+    return this.run(schema, n, 'flush', (h) => h.flush(), async (id) => void (await this.request(id, RegionOps.flush, '', RouterTiming.slowRequestMs)), false);
   }
 
   compact(schema: TableSchema, n: number): Promise<void> {
-    return this.run(schema, n, 'compact', (h) => h.compact(), async (id) => void (await this.request(id, RegionOps.compact, '')));
+    return this.run(schema, n, 'compact', (h) => h.compact(), async (id) => void (await this.request(id, RegionOps.compact, '', RouterTiming.slowRequestMs)), false);
   }
 
   truncate(schema: TableSchema, n: number): Promise<void> {

@@ -53,6 +53,7 @@ const ROOT = resolve(new URL('../..', import.meta.url).pathname);
 export class LocalCluster {
   private readonly children: Child[] = [];
   private stopping = false;
+  private readonly signalled = new Set<string>();
   manifest: ClusterManifest = { nats: [], nodes: [] };
 
   constructor(private readonly o: LocalClusterOptions) {}
@@ -64,7 +65,7 @@ export class LocalCluster {
     proc.stderr!.on('data', feed);
     const exited = new Promise<void>((r) =>
       proc.once('exit', (code, sig) => {
-        if (!this.stopping) this.o.log(`${name} exited unexpectedly (${code ?? sig})`);
+        if (!this.stopping && !this.signalled.has(name)) this.o.log(`${name} exited unexpectedly (${code ?? sig})`);
         r();
       }),
     );
@@ -150,6 +151,15 @@ export class LocalCluster {
     } finally {
       await nc.close();
     }
+  }
+
+  /** Sends one EddyDB node a signal (SIGTERM: clean stop; SIGKILL: a crash); resolves once it exited. */
+  async signalNode(id: string, signal: NodeJS.Signals): Promise<void> {
+    const c = this.children.find((x) => x.name === id);
+    if (!c) throw new Error(`no node ${id} in this cluster`);
+    this.signalled.add(id);
+    if (c.proc.exitCode === null && c.proc.signalCode === null) c.proc.kill(signal);
+    await c.exited;
   }
 
   /** Stops the EddyDB nodes first (they flush and leave the cluster), then the nats-servers; SIGKILL after a grace period. */

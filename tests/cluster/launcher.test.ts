@@ -2,7 +2,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createServer } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
@@ -10,7 +9,8 @@ import { Kvm } from '@nats-io/kv';
 import { Buckets, systemClock } from '../../core/index.ts';
 import { listLiveNodes, readRoutes } from '../../actors/meta/index.ts';
 import type { ClusterManifest } from '../../actors/tools/cluster.ts';
-import { ROOT, freePort, tempDir } from '../harness/index.ts';
+import { ROOT, tempDir } from '../harness/index.ts';
+import { freeRun } from './helpers.ts';
 
 async function eventually<T>(fn: () => Promise<T | null | undefined | false>, what: string, timeoutMs = 20_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -19,21 +19,6 @@ async function eventually<T>(fn: () => Promise<T | null | undefined | false>, wh
     if (v) return v;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-/** Three consecutive free ports for the nodes' HTTP. */
-async function freeRun(n: number): Promise<number> {
-  for (;;) {
-    const p = await freePort();
-    if (p + n > 65535) continue;
-    let ok = true;
-    for (let i = 1; i < n && ok; i++) ok = await new Promise<boolean>((res) => {
-      const s = createServer();
-      s.once('error', () => res(false));
-      s.listen(p + i, '127.0.0.1', () => s.close(() => res(true)));
-    });
-    if (ok) return p;
   }
 }
 

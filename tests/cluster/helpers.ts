@@ -1,0 +1,112 @@
+// Shared by the cluster tests: consecutive free HTTP ports, SQL and line-protocol writes over HTTP, waiting on route changes.
+import { createServer } from 'node:net';
+import type { RouteTable } from '../../actors/meta/index.ts';
+import { freePort } from '../harness/index.ts';
+
+/** `n` consecutive free ports (the launcher serves HTTP on p, p+1, ...). */
+export async function freeRun(n: number): Promise<number> {
+  for (;;) {
+    const p = await freePort();
+    if (p + n > 65535) continue;
+    let ok = true;
+    for (let i = 1; i < n && ok; i++) ok = await new Promise<boolean>((res) => {
+      const s = createServer();
+      s.once('error', () => res(false));
+      s.listen(p + i, '127.0.0.1', () => s.close(() => res(true)));
+    });
+    if (ok) return p;
+  }
+}
+
+export interface SqlReply {
+  status: number;
+  body: { output?: { records?: { rows: unknown[][] }; affectedrows?: number }[]; error?: string };
+}
+
+export async function sql(url: string, q: string): Promise<SqlReply> {
+  const r = await fetch(`${url}/v1/sql?db=public`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ sql: q }) });
+  return { status: r.status, body: (await r.json()) as SqlReply['body'] };
+}
+
+/** Rows of a query that must succeed. */
+export async function rows(url: string, q: string): Promise<unknown[][]> {
+  const r = await sql(url, q);
+  if (r.status !== 200) throw new Error(`${q}: HTTP ${r.status} ${JSON.stringify(r.body)}`);
+  return r.body.output![0]!.records!.rows;
+}
+
+/** Line protocol with millisecond timestamps, through the InfluxDB endpoint. */
+export async function writeLines(url: string, lines: string[]): Promise<{ status: number; text: string }> {
+  const r = await fetch(`${url}/v1/influxdb/write?db=public&precision=ms`, { method: 'POST', body: lines.join('\n') });
+  return { status: r.status, text: await r.text() };
+}
+
+/** Resolves once `ok()` holds, re-checking on every route change; fails after the deadline. */
+export function untilRoutes(routes: RouteTable, ok: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (ok()) return resolve();
+    const timer = setTimeout(() => {
+      off();
+      reject(new Error(`timed out waiting for ${what}`));
+    }, timeoutMs);
+    const off = routes.onChange(() => {
+      if (!ok()) return;
+      clearTimeout(timer);
+      off();
+      resolve();
+    });
+  });
+}
+
+/**
+ * Writes batches (one row per host, a fresh millisecond each) through a frontend until stopped, counting what was
+ * acknowledged; `acked(n)` resolves once n batches are in. Every batch is sent only after the previous one answered.
+ */
+export class Writer {
+  batches = 0;
+  readonly failures: string[] = [];
+  maxLatencyMs = 0;
+  private stopped = false;
+  private readonly waiters: { n: number; resolve: () => void }[] = [];
+  private loop: Promise<void> | null = null;
+
+  constructor(private readonly url: string, private readonly table: string, private readonly hosts: string[], private ts: number) {}
+
+  start(): this {
+    this.loop = (async () => {
+      while (!this.stopped) {
+        const t = this.ts++;
+        const t0 = performance.now();
+        const r = await writeLines(this.url, this.hosts.map((h) => `${this.table},host=${h} usage=${t % 100} ${t}`)).catch((e: Error) => ({ status: 0, text: e.message }));
+        this.maxLatencyMs = Math.max(this.maxLatencyMs, performance.now() - t0);
+        if (r.status !== 204) {
+          this.failures.push(`${r.status} ${r.text}`);
+          continue;
+        }
+        this.batches++;
+        for (const w of this.waiters.filter((x) => x.n <= this.batches)) {
+          this.waiters.splice(this.waiters.indexOf(w), 1);
+          w.resolve();
+        }
+      }
+    })();
+    return this;
+  }
+
+  acked(n: number, timeoutMs = 40_000): Promise<void> {
+    if (this.batches >= n) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`only ${this.batches} of ${n} batches acknowledged in ${timeoutMs} ms; failures: ${this.failures.join('; ')}`)), timeoutMs);
+      this.waiters.push({ n, resolve: () => { clearTimeout(timer); resolve(); } });
+    });
+  }
+
+  get rows(): number {
+    return this.batches * this.hosts.length;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.loop;
+  }
+}
