@@ -60,7 +60,7 @@ export function durationMs(text: string, what: string): number {
 export function compileDef(def: FlowDef, source?: TableSchema | null): FlowPlan {
   const o = def.options;
   return compileFlowSql(def.sql, {
-    ...(source ? { rowKey: { tags: source.primaryKey, time: source.timeIndex } } : {}),
+    ...(source ? { rowKey: { tags: source.primaryKey, time: source.timeIndex, appendOnly: source.options.appendMode === true } } : {}),
     ...(o.allowed_lateness ? { allowedLateness: o.allowed_lateness } : {}),
     ...(o.emit_interval ? { intervalMs: durationMs(o.emit_interval, 'emit_interval') } : {}),
   });

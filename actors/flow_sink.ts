@@ -82,8 +82,8 @@ function arrowType(t: Typed): string {
 
 /**
  * CREATE FLOW into an existing sink table checks its schema as GreptimeDB does. An aggregating (batching) flow's
- * output columns must be the sink's by name (update_at and __ts_placeholder may be left out; under
- * merge_mode=last_non_null only the key columns are required). A plain (streaming) flow's columns go into the sink
+ * output columns go in by position when there are as many as the sink has; otherwise they must be the sink's by name
+ * (update_at and __ts_placeholder may be left out; under merge_mode=last_non_null only the key columns are required). A plain (streaming) flow's columns go into the sink
  * by position, so their types must fit.
  */
 export function checkSinkSchema(plan: FlowPlan, sink: TableSchema, source: TableSchema): void {
@@ -103,6 +103,8 @@ export function checkSinkSchema(plan: FlowPlan, sink: TableSchema, source: Table
     });
     return;
   }
+  // As many columns as the sink (with or without its update_at / __ts_placeholder): they go in by position.
+  if (flowCols.length === sinkCols.length || flowCols.length === sinkCols.filter((c) => !AUTO_COLUMNS.has(c)).length) return;
   const extra = flowCols.filter((c) => !sinkCols.includes(c));
   const missing = sinkCols.filter((c) => !flowCols.includes(c) && !AUTO_COLUMNS.has(c));
   const base = `Flow output schema does not match sink table schema: found ${flowCols.length} flow output columns and ${sinkCols.length} sink table columns. `

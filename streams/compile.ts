@@ -22,8 +22,11 @@ export interface CompileOptions {
    * projection) runs as one group per source row holding the row's latest version, so overwrites and rows that stop
    * matching WHERE update or delete their sink row.
    */
-  rowKey?: { tags: string[]; time: string };
+  rowKey?: RowKeyOptions;
 }
+
+/** The source table's row identity. An append-only source has none: each row is its own, even with equal keys. */
+export interface RowKeyOptions { tags: string[]; time: string; appendOnly?: boolean }
 
 /**
  * Parses and compiles one CREATE FLOW or CREATE TASK statement. Roadmap tasks may use InfluxQL durations
@@ -169,12 +172,16 @@ export function compileFlow(stmt: Statement, opts: CompileOptions = {}): FlowPla
     allowedLatenessNs: lateness,
     intervalMs: Math.max(1, intervalMs),
     aggregating,
+    appendOnly: opts.rowKey?.appendOnly === true,
     select: sel,
   };
 }
 
-/** A SELECT without aggregates, GROUP BY or DISTINCT -> last_value(item) per source row (grouped by its identity). */
-function asRowGroups(sel: Select, key: { tags: string[]; time: string }): Select {
+/**
+ * A SELECT without aggregates, GROUP BY or DISTINCT -> last_value(item) per source row (grouped by its identity; for
+ * an append-only source, by its keys and the projected values).
+ */
+function asRowGroups(sel: Select, key: RowKeyOptions): Select {
   if (sel.distinct || sel.groupBy.length > 0 || sel.having || sel.projection.some((p) => containsAggregate(p.expr))) return sel;
   if (sel.from.length !== 1 || sel.from[0]!.type !== 'table') return sel;
   if (sel.projection.some((p) => p.expr.type === 'wildcard' || windowCallOf(p.expr))) return sel;
@@ -182,6 +189,7 @@ function asRowGroups(sel: Select, key: { tags: string[]; time: string }): Select
   // Qualified, so GROUP BY does not resolve them to the same-named projection aliases (which are aggregates here).
   const qualifier = sel.from[0]!.alias?.name.value ?? table;
   const col = (name: string, pos: Select['pos']): Expr => ({ type: 'column', path: [{ value: qualifier, quote: '"', pos }, { value: name, quote: '"', pos }], pos });
+  const qualified = (e: Expr): Expr => (e.type === 'column' && e.path.length === 1 ? col(e.path[0]!.value, e.pos) : e);
   return {
     ...sel,
     projection: sel.projection.map((p) => ({
@@ -189,7 +197,8 @@ function asRowGroups(sel: Select, key: { tags: string[]; time: string }): Select
       expr: { type: 'function', name: [{ value: 'last_value', pos: p.pos }], args: [p.expr], distinct: false, pos: p.pos },
       alias: p.alias ?? { value: itemName(p, table), quote: '"', pos: p.pos },
     })),
-    groupBy: [...key.tags, key.time].map((c) => col(c, sel.pos)),
+    // Rows of an append-only source are not identified by their keys: equal projected rows are one sink row.
+    groupBy: [...[...key.tags, key.time].map((c) => col(c, sel.pos)), ...(key.appendOnly ? sel.projection.map((p) => qualified(p.expr)) : [])],
   };
 }
 

@@ -34,6 +34,8 @@ export interface FlowSnapshot {
   maxEventTime: string | null;
   store: StoreSnapshot;
   counters: Record<string, number>;
+  /** Rows of an append-only source numbered so far (their keys). */
+  appendSeq?: number;
 }
 
 export interface Flow {
@@ -93,7 +95,8 @@ export function createFlow(plan: FlowPlan, opts: FlowOptions = {}): Flow {
   const idle = opts.idleAdvanceMs !== undefined ? { afterMs: opts.idleAdvanceMs, scheduler } : undefined;
   const counted = tap((b: WriteBatch) => { counters.batchesIn++; counters.rowsIn += b.rows; });
   const decodedDeletes = deletes.pipe(counted, map((b) => decodeDeletes(plan, b, reportError, deleteScope)));
-  merge(input.pipe(counted, decodeRows(plan, reportError)), decodedDeletes, clockTicks)
+  const rowSeq = { n: 0 };
+  merge(input.pipe(counted, decodeRows(plan, reportError, rowSeq)), decodedDeletes, clockTicks)
     .pipe(
       watermark(lateness, (d: DecodedRows) => d.maxEventTime, wm, idle),
       map((w) => ({ ...w, value: w.value ?? emptyRows(plan) })),
@@ -147,6 +150,7 @@ export function createFlow(plan: FlowPlan, opts: FlowOptions = {}): Flow {
         maxEventTime: wm.maxEventTime === null ? null : String(wm.maxEventTime),
         store: store.snapshot(),
         counters: { ...counters },
+        appendSeq: rowSeq.n,
       };
     },
     current() {
@@ -158,6 +162,7 @@ export function createFlow(plan: FlowPlan, opts: FlowOptions = {}): Flow {
       wm.maxEventTime = s.maxEventTime === null ? null : BigInt(s.maxEventTime);
       for (const k of COUNTERS) counters[k] = s.counters[k] ?? 0;
       position = s.position;
+      rowSeq.n = s.appendSeq ?? 0;
     },
     stats() {
       let openGroups = 0;

@@ -114,6 +114,8 @@ export interface FlowPlan {
   intervalMs: number;
   /** The query as written aggregates (aggregate functions, GROUP BY, DISTINCT or HAVING): GreptimeDB's batching flows. */
   aggregating: boolean;
+  /** The source is append-only: every row is distinct (no overwrites), so rows get unique keys. */
+  appendOnly: boolean;
   /** The SELECT it came from. */
   select: Select;
   /** WHERE conjuncts on now() that became expireAfter (roadmap tasks). */

@@ -15,7 +15,7 @@ import type { Env } from './eval.ts';
 import type { ScanSpec } from './context.ts';
 import type { TableSchema } from '../index.ts';
 import { formatTimestamp } from './time.ts';
-import { effectiveTtl } from './metric.ts';
+import { effectiveTtl, physicalOf, tsidOrder } from './metric.ts';
 
 export async function fromClause(from: TableRef[], where: Expr | undefined, st: QState, sel: Select, limit?: number): Promise<Rel> {
   let rel: Rel | null = null;
@@ -84,11 +84,14 @@ async function tableRef(t: TableRef, where: Expr | undefined, st: QState, sel: S
       if (!schema) throw new PlanError(`Table not found: greptime.${db}.${name}`, t.pos, StatusCode.TableNotFound);
       const qualifier = alias ?? name;
       const ttl = await effectiveTtl(schema, st.env.qctx);
-      const spec = scanSpecFor({ ...schema, options: { ...schema.options, ttlMs: ttl.ms } }, where, [qualifier, name], sel, limit, st.env);
+      const logical = physicalOf(schema) !== undefined;
+      // a logical table's rows come back in __tsid order (tsidOrder), so the regions cannot cut a LIMIT short
+      const spec = scanSpecFor({ ...schema, options: { ...schema.options, ttlMs: ttl.ms } }, where, [qualifier, name], sel, logical ? undefined : limit, st.env);
+      if (logical && spec.columns) spec.columns = [...new Set([...spec.columns, ...schema.primaryKey])];
       if (ttl.instant) spec.end = spec.start = BigInt(Math.floor(st.env.qctx.now())) * 1_000_000n;
       const t0 = st.env.trace ? performance.now() : 0;
       const batches = await st.env.qctx.scan(schema, spec);
-      const r = batchesToRel(batches, schema, qualifier);
+      const r = logical ? tsidOrder(batchesToRel(batches, schema, qualifier), schema) : batchesToRel(batches, schema, qualifier);
       if (st.env.trace) st.env.trace.push({ op: 'RegionScan', detail: `${db}.${name} regions=${schema.regions} ${describeSpec(spec, schema)}`, rows: r.len, ms: performance.now() - t0 });
       return r;
     }

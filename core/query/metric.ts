@@ -5,6 +5,8 @@ import { EddyError, StatusCode } from '../index.ts';
 import type { ColumnSchema, TableSchema } from '../index.ts';
 import type { QueryContext } from './context.ts';
 import { columnDt } from './scan.ts';
+import { takeRel, type Rel } from './rel.ts';
+import { getValue } from './vector.ts';
 
 export const PHYSICAL_KEY = 'physical_metric_table';
 export const LOGICAL_KEY = 'on_physical_table';
@@ -89,4 +91,44 @@ export async function effectiveTtl(t: TableSchema, ctx: QueryContext): Promise<{
   const phy = phyName ? await ctx.getTable(t.db, phyName) : null;
   if (!phy) return { ms: t.options.ttlMs, instant: false };
   return { ms: phy.options.ttlMs, instant: phy.options.extra?.ttl?.trim().toLowerCase() === 'instant' };
+}
+
+// The metric engine keys rows by (table id, __tsid, time): __tsid hashes a row's non-null tag names and values
+// with FxHash (64-bit, as the fxhash crate computes it), so scans of a logical table come in __tsid order.
+const FX_SEED = 0x517cc1b727220a95n, U64 = (1n << 64n) - 1n;
+const fxWord = (h: bigint, w: bigint): bigint => (((((h << 5n) | (h >> 59n)) & U64) ^ w) * FX_SEED) & U64;
+function fxStr(h: bigint, s: string): bigint {
+  const b = Buffer.from(s);
+  let i = 0;
+  for (; b.length - i >= 8; i += 8) h = fxWord(h, b.readBigUInt64LE(i));
+  if (b.length - i >= 4) { h = fxWord(h, BigInt(b.readUInt32LE(i))); i += 4; }
+  for (; i < b.length; i++) h = fxWord(h, BigInt(b[i]!));
+  return fxWord(h, 0xffn);
+}
+
+/** __tsid of one row's tags (name order); null tags are left out of both the names and the values. */
+export function tsidOf(tags: [string, string | null][]): bigint {
+  let names = 0n;
+  for (const [k, v] of tags) if (v !== null) names = fxStr(names, k);
+  let h = fxWord(0n, names);
+  for (const [, v] of tags) if (v !== null) h = fxStr(h, v);
+  return h;
+}
+
+/** A logical table's scanned rows in the metric engine's order: by __tsid, each series in scan (time) order. */
+export function tsidOrder(r: Rel, schema: TableSchema): Rel {
+  const tagNames = schema.primaryKey.filter((n) => n !== schema.timeIndex).sort();
+  const cols = tagNames.map((n) => r.fields.findIndex((f) => f.name === n));
+  if (r.len < 2 || cols.some((j) => j < 0)) return r;
+  const memo = new Map<string, bigint>();
+  const ids = new Array<bigint>(r.len);
+  for (let i = 0; i < r.len; i++) {
+    const vals = cols.map((j) => { const v = getValue(r.cols[j]!, i); return v === null ? null : String(v); });
+    const key = JSON.stringify(vals);
+    let id = memo.get(key);
+    if (id === undefined) { id = tsidOf(tagNames.map((n, k) => [n, vals[k]!])); memo.set(key, id); }
+    ids[i] = id;
+  }
+  const idx = Array.from({ length: r.len }, (_, i) => i).sort((a, b) => (ids[a]! < ids[b]! ? -1 : ids[a]! > ids[b]! ? 1 : a - b));
+  return takeRel(r, idx);
 }

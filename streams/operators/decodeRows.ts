@@ -32,7 +32,12 @@ export class FlowRecordError extends InvalidArgumentError {
   }
 }
 
-export function decodeBatch(plan: FlowPlan, batch: WriteBatch, onError: (e: EddyError) => void, scope = new BatchScope(plan.rowColumns)): DecodedRows {
+/** Numbers the rows of an append-only source (kept in checkpoints), so equal keys stay distinct rows. */
+export interface RowSeq { n: number }
+
+export function decodeBatch(
+  plan: FlowPlan, batch: WriteBatch, onError: (e: EddyError) => void, scope = new BatchScope(plan.rowColumns), seq: RowSeq = { n: 0 },
+): DecodedRows {
   const out: DecodedRows = {
     table: batch.table, inputRows: batch.rows, n: 0, eventTime: [], rowKey: [], group: [], groupVals: [], vals: [], maxEventTime: null, errors: 0,
   };
@@ -43,6 +48,7 @@ export function decodeBatch(plan: FlowPlan, batch: WriteBatch, onError: (e: Eddy
   }
   scope.bind(batch);
   const keys = rowKeys(batch);
+  if (plan.appendOnly) for (let i = 0; i < keys.length; i++) keys[i] += '\u0001' + seq.n++;
   const ts = timeColumn(batch).values as BigInt64Array;
   const { filter, eventTime, groupKeys, valueSlots } = plan;
   const width = valueSlots.length;
@@ -118,7 +124,7 @@ export function decodeDeletes(plan: FlowPlan, batch: WriteBatch, onError: (e: Ed
 }
 
 /** Decodes each batch against the plan; per-row failures go to `onError`, never downstream. */
-export function decodeRows(plan: FlowPlan, onError: (e: EddyError) => void): OperatorFunction<WriteBatch, DecodedRows> {
+export function decodeRows(plan: FlowPlan, onError: (e: EddyError) => void, seq: RowSeq = { n: 0 }): OperatorFunction<WriteBatch, DecodedRows> {
   const scope = new BatchScope(plan.rowColumns);
-  return map((batch) => decodeBatch(plan, batch, onError, scope));
+  return map((batch) => decodeBatch(plan, batch, onError, scope, seq));
 }

@@ -43,6 +43,13 @@ INSERT INTO m1 VALUES ('h1', 0, 1.5), ('h2', 1000, 2.5);
 
 SELECT * FROM m1 ORDER BY host;
 
+-- with no ORDER BY, a logical table's rows come in the metric engine's order: by the series' __tsid hash, then time
+INSERT INTO m2 VALUES ('build', 0, 1), ('deploy', 0, 2), ('build', 1000, 3), ('alert', 0, 4);
+
+SELECT * FROM m2;
+
+SELECT job FROM m2 LIMIT 2;
+
 INSERT INTO phy VALUES (0, 1.0);
 
 DROP TABLE phy;

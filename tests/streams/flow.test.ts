@@ -112,6 +112,19 @@ describe('createFlow', () => {
     expect(out.at(-1)!.rows).toEqual([expect.objectContaining({ deleted: true, windowStart: 2n * MIN })]);
   });
 
+  it('rows of an append-only source are distinct even with equal keys; a plain projection keeps each projected row', () => {
+    const append = { rowKey: { tags: [], time: 'ts', appendOnly: true } };
+    const { flow, out } = collect(`CREATE FLOW f SINK TO out AS SELECT count(*) AS c, date_bin(INTERVAL '1 minute', ts) AS w FROM t GROUP BY w`, append);
+    flow.push(batchOf('t', [{ v: 1, ts: 0n }, { v: 1, ts: 0n }]));
+    flow.push(batchOf('t', [{ v: 2, ts: 0n }]));
+    flow.flush();
+    expect(out.at(-1)!.rows[0]!.values.c).toBe(3);
+    const plain = collect(`CREATE FLOW g SINK TO out AS SELECT host, v FROM t`, append);
+    plain.flow.push(batchOf('t', [{ host: 'a', v: 1, ts: 0n }, { host: 'b', v: 2, ts: 0n }, { host: 'b', v: 2, ts: 0n }]));
+    plain.flow.flush();
+    expect(plain.out.flatMap((e) => e.rows).map((r) => `${r.values.host}=${r.values.v}`).sort()).toEqual(['a=1', 'b=2']);
+  });
+
   it('the watermark can advance with the clock while the source is idle', () => {
     const scheduler = new VirtualTimeScheduler();
     const flow = createFlow(compileFlowSql(SQL, EAGER), { scheduler, idleAdvanceMs: 30_000 });
