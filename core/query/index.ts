@@ -6,3 +6,4 @@ export { formatOutput, relToOutput, jsonValue } from './output.ts';
 export type { Rel, Field } from './rel.ts';
 export type { Vec, DType } from './vector.ts';
 export { parseTimestampNs, formatTimestamp } from './time.ts';
+export { Hll, UddSketch } from './sketch.ts';
