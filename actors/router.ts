@@ -86,7 +86,7 @@ export class RegionRouter {
           return await local(host);
         }
         const route = routes.get(id);
-        if (route && route.node !== nodeId) return await remote(id);
+        if (route && route.node !== nodeId) return await this.unlessMoved(id, route.node, remote(id), retryTimeouts);
         if (!route) this.cluster.kick();
         last = new EddyError(StatusCode.StorageUnavailable, route ? `region ${id} is routed to ${nodeId} but not open yet` : `region ${id} has no route yet`);
       } catch (e) {
@@ -98,6 +98,26 @@ export class RegionRouter {
       }
       await this.routeChangeOr(id, Math.min(backoff, deadline - Date.now()));
       backoff = Math.min(backoff * 2, RouterTiming.maxBackoffMs);
+    }
+  }
+
+  /**
+   * A remote call, abandoned as soon as the region is routed away from `node` (the node died or left: a request it took
+   * but never answered would otherwise hold the caller for the whole request timeout). Only where a retry is harmless.
+   */
+  private async unlessMoved<T>(id: string, node: string, call: Promise<T>, abandon: boolean): Promise<T> {
+    if (!abandon) return call;
+    call.catch(() => undefined);
+    let off: () => void = () => undefined;
+    const moved = new Promise<never>((_, reject) => {
+      off = this.cluster!.routes.onChange((c) => {
+        if (c.regionId === id && c.route?.node !== node) reject(new EddyError(StatusCode.RegionNotFound, `region ${id} moved away from ${node} while a request to it was in flight`));
+      });
+    });
+    try {
+      return await Promise.race([call, moved]);
+    } finally {
+      off();
     }
   }
 

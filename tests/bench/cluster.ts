@@ -1,0 +1,289 @@
+// Cluster benchmark: TSBS cpu ingest and query latency on one node vs the 3-node local cluster, and how long a
+// region is unavailable while it reopens on another datanode.
+//
+//   npm run bench -- cluster [--rows 300000] [--batch 5000] [--inflight 8] [--runs 5] [--warmup 1] [--seed 42]
+//                            [--configs 1x1,1x3,3x3] [--no-failover] [--keep-data] [--out .bench/cluster.json]
+//
+// Configurations (nodes x regions of the cpu table, created with SQL before the load):
+//   1x1  one standalone node, one region            (the baseline)
+//   1x3  one standalone node, PARTITION ON COLUMNS (hostname) into 3 regions
+//   3x3  `eddy cluster` (3 clustered nats-servers, 3 nodes, every node datanode+frontend), 3 regions spread over them,
+//        --storage nats so a region reopens anywhere
+// Ingest: request-reply on eddy.write.public (3x3: one NATS connection per server, lanes round-robin, so every
+// frontend takes a share), acked rows/s and rows/s until /v1/stats counts every row. Then flush, then the TSBS query
+// set through node 0's /v1/sql (median of the timed runs; answers are checked equal across configurations).
+// Failover (3x3): writes of one row per region through a node that stays up, one after another, while a datanode
+// is stopped with SIGTERM (flush, leave) and then another with SIGKILL (heartbeat expiry); unavailability is the
+// longest gap between acknowledged writes.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { jetstream } from '@nats-io/jetstream';
+import { Kvm } from '@nats-io/kv';
+import { Buckets, KvKeys, regionIdOf } from '../../core/index.ts';
+import { RouteTable } from '../../actors/meta/index.ts';
+import { LocalCluster, DEFAULT_ROLES } from '../../actors/tools/cluster.ts';
+import { CPU_FIELDS, CPU_TAGS, generateCpu, type CpuData } from './tsbs.ts';
+import { eddyFlush, eddyRowCount, startEddy } from './eddy.ts';
+import { dataRange, makeParams, QUERY_TYPES } from './query/queries.ts';
+import { eddySql } from './query/systems.ts';
+import { fmtNum, freePort, httpRequest, median, table, tempDir, waitFor, type BenchOptions } from './util.ts';
+
+const HELP = `npm run bench -- cluster [flags]   (each flag also as env BENCH_<FLAG>)
+  --rows N        rows to load (default 300000; 1000 hosts)
+  --batch N       rows per write request (default 5000)
+  --inflight K    write requests in flight (default 8)
+  --runs N        timed runs per query type (default 5)   --warmup N   untimed runs first (default 1)
+  --seed N        RNG seed of the query parameters (default 42)
+  --configs LIST  nodes x regions to run (default 1x1,1x3,3x3)
+  --no-failover   skip the region unavailability measurement
+  --keep-data     keep temp data dirs    --out FILE   JSON output (default .bench/cluster.json)`;
+
+const SPLITS = ["hostname < 'host_4'", "hostname >= 'host_4' AND hostname < 'host_7'", "hostname >= 'host_7'"];
+
+function createSql(regions: number): string {
+  const cols = [...CPU_TAGS.map((t) => `${t} STRING`), ...CPU_FIELDS.map((f) => `${f} DOUBLE`), 'ts TIMESTAMP(9) TIME INDEX'];
+  const part = regions > 1 ? ` PARTITION ON COLUMNS (hostname) (${SPLITS.join(', ')})` : '';
+  return `CREATE TABLE cpu (${cols.join(', ')}, PRIMARY KEY (${CPU_TAGS.join(', ')}))${part}`;
+}
+
+async function sqlOk(url: string, q: string): Promise<unknown> {
+  const r = await httpRequest('POST', `${url}/v1/sql?db=public`, `sql=${encodeURIComponent(q)}`, { 'content-type': 'application/x-www-form-urlencoded' });
+  if (r.status !== 200) throw new Error(`${q.slice(0, 80)}: HTTP ${r.status} ${r.body.toString('utf8').slice(0, 300)}`);
+  return JSON.parse(r.body.toString('utf8'));
+}
+
+interface Target {
+  name: string;
+  /** HTTP of the node queries go to. */
+  url: string;
+  /** Write connections (one per NATS server in a cluster). */
+  ncs: NatsConnection[];
+  stop(): Promise<void>;
+}
+
+async function ingest(t: Target, data: CpuData, inflight: number): Promise<{ ackedRps: number; queryableRps: number; flushS: number }> {
+  let next = 0;
+  const t0 = performance.now();
+  const lane = async (k: number): Promise<void> => {
+    const nc = t.ncs[k % t.ncs.length]!;
+    for (;;) {
+      const i = next++;
+      if (i >= data.batches.length) return;
+      const m = await nc.request('eddy.write.public', data.batches[i], { timeout: 120_000 });
+      const reply = JSON.parse(m.string()) as { ok?: boolean; rows?: number; error?: { message?: string } };
+      if (!reply.ok) throw new Error(`batch ${i}: ${reply.error?.message ?? m.string().slice(0, 200)}`);
+    }
+  };
+  await Promise.all(Array.from({ length: inflight }, (_, k) => lane(k)));
+  const acked = (performance.now() - t0) / 1000;
+  await waitFor('every row queryable', async () => ((await eddyRowCount(t.url, 'public', 'cpu')) >= data.rows ? true : undefined), 300_000, 100);
+  const queryable = (performance.now() - t0) / 1000;
+  const tf = performance.now();
+  await eddyFlush(t.url, 'public', 'cpu');
+  return { ackedRps: data.rows / acked, queryableRps: data.rows / queryable, flushS: (performance.now() - tf) / 1000 };
+}
+
+/** Median latency per query type, and each answer's (rows, checksum) for the cross-check. */
+async function queries(t: Target, data: CpuData, runs: number, warmup: number, seed: number): Promise<Map<string, { ms: number; answers: string[] }>> {
+  const out = new Map<string, { ms: number; answers: string[] }>();
+  const range = dataRange(data);
+  for (const q of QUERY_TYPES) {
+    const ps = makeParams(q, range, warmup + runs, seed);
+    const times: number[] = [];
+    const answers: string[] = [];
+    for (let i = 0; i < ps.length; i++) {
+      const t0 = performance.now();
+      const r = await httpRequest('GET', `${t.url}/v1/sql?db=public&sql=${encodeURIComponent(eddySql(q, ps[i]!))}`, undefined, {}, 600_000);
+      const ms = performance.now() - t0;
+      if (r.status !== 200) throw new Error(`${q.name}: HTTP ${r.status} ${r.body.toString('utf8').slice(0, 300)}`);
+      if (i < warmup) continue;
+      times.push(ms);
+      const rows = (JSON.parse(r.body.toString('utf8')) as { output: { records: { rows: unknown[][] } }[] }).output[0]!.records.rows;
+      let sum = 0;
+      for (const row of rows) for (const v of row) if (typeof v === 'number') sum += v;
+      answers.push(`${rows.length}/${sum.toFixed(3)}`);
+    }
+    out.set(q.name, { ms: median(times), answers });
+  }
+  return out;
+}
+
+async function standalone(regions: number, logDir: string, keepData: boolean): Promise<Target> {
+  const server = await startEddy({ logDir, name: `eddy-1x${regions}`, keepData });
+  await sqlOk(server.httpUrl, createSql(regions));
+  const nc = await connect({ servers: server.natsUrl, noEcho: true });
+  return { name: `1 node, ${regions} region${regions > 1 ? 's' : ''}`, url: server.httpUrl, ncs: [nc], async stop() { await nc.close(); await server.stop(); } };
+}
+
+async function consecutivePorts(n: number): Promise<number> {
+  for (;;) {
+    const p = await freePort();
+    const ok = await Promise.all(Array.from({ length: n - 1 }, async (_, i) => {
+      try {
+        await httpRequest('GET', `http://127.0.0.1:${p + i + 1}/`, undefined, {}, 200);
+        return false;
+      } catch {
+        return true;
+      }
+    }));
+    if (p + n < 65536 && ok.every(Boolean)) return p;
+  }
+}
+
+interface ClusterTarget extends Target {
+  cluster: LocalCluster;
+  routes: RouteTable;
+  leader(): Promise<string | null>;
+  http(i: number): string;
+}
+
+const isCluster = (t: Target): t is ClusterTarget => 'cluster' in t;
+
+async function clustered(dataDir: string): Promise<ClusterTarget> {
+  const base = await consecutivePorts(3);
+  const cluster = new LocalCluster({ nodes: 3, data: dataDir, httpPort: base, roles: DEFAULT_ROLES, nodeArgs: ['--storage', 'nats'], log: () => undefined });
+  await cluster.start();
+  const http = (i: number) => `http://127.0.0.1:${base + i}`;
+  await sqlOk(http(0), createSql(3));
+  const ncs = await Promise.all(cluster.manifest.nats.map((s) => connect({ servers: s.url, noEcho: true })));
+  const kvm = new Kvm(jetstream(ncs[0]!));
+  const routes = new RouteTable(await kvm.open(Buckets.routes));
+  await routes.start();
+  const nodes = await kvm.open(Buckets.nodes);
+  return {
+    name: '3 nodes, 3 regions', url: http(0), ncs, cluster, routes, http,
+    async leader() {
+      const e = await nodes.get(KvKeys.metaLease);
+      return e && e.operation === 'PUT' && e.value.length ? (JSON.parse(e.string()) as { holder: string }).holder : null;
+    },
+    async stop() {
+      await routes.stop();
+      for (const nc of ncs) await nc.close();
+      await cluster.stop();
+    },
+  };
+}
+
+/**
+ * Writes one row per region (one after another) through `via` while `victim` is stopped with `signal`; returns the
+ * longest gap between acknowledged writes once the victim is signalled, and the time until its regions are routed away.
+ */
+async function unavailability(t: ClusterTarget, via: number, victim: string, signal: NodeJS.Signals, tableId: number): Promise<{ gapMs: number; rerouteMs: number; writes: number }> {
+  const hosts = ['host_1', 'host_5', 'host_8'];
+  const ids = [0, 1, 2].map((n) => regionIdOf(tableId, n));
+  let stop = false;
+  let ts = Date.now() - 120_000;
+  const acks: number[] = [];
+  const loop = (async () => {
+    while (!stop) {
+      const t0 = ts++;
+      const r = await httpRequest('POST', `${t.http(via)}/v1/influxdb/write?db=public&precision=ms`, hosts.map((h) => `cpu,hostname=${h} usage_user=1 ${t0}`).join('\n'), {}, 120_000);
+      if (r.status !== 204) throw new Error(`write during failover: HTTP ${r.status} ${r.body.toString('utf8').slice(0, 300)}`);
+      acks.push(performance.now());
+    }
+  })();
+  await waitFor('writes flowing', async () => (acks.length >= 20 ? true : undefined), 30_000, 10);
+  const tk = performance.now();
+  const exited = t.cluster.signalNode(victim, signal);
+  await new Promise<void>((res, rej) => {
+    const moved = () => ids.every((id) => { const r = t.routes.get(id); return r !== undefined && r.node !== victim; });
+    if (moved()) return res();
+    const timer = setTimeout(() => { off(); rej(new Error(`regions not routed away from ${victim} in 60 s`)); }, 60_000);
+    const off = t.routes.onChange(() => { if (moved()) { clearTimeout(timer); off(); res(); } });
+  });
+  const rerouteMs = performance.now() - tk;
+  const n = acks.length;
+  await waitFor('writes after the move', async () => (acks.length >= n + 20 ? true : undefined), 60_000, 10);
+  stop = true;
+  await loop;
+  await exited;
+  let gap = 0;
+  let prev = tk;
+  for (const a of acks) {
+    if (a < tk) continue;
+    gap = Math.max(gap, a - prev);
+    prev = a;
+  }
+  return { gapMs: gap, rerouteMs, writes: acks.length };
+}
+
+export async function run(opts: BenchOptions): Promise<unknown> {
+  if (opts.bool('help')) {
+    console.log(HELP);
+    return undefined;
+  }
+  const rows = opts.num('rows', 300_000);
+  const batch = opts.num('batch', 5_000);
+  const inflight = opts.num('inflight', 8);
+  const runs = Math.max(1, opts.num('runs', 5));
+  const warmup = Math.max(0, opts.num('warmup', 1));
+  const seed = opts.num('seed', 42);
+  const keepData = opts.bool('keep-data');
+  const configs = opts.str('configs', '1x1,1x3,3x3').split(',').filter(Boolean);
+  const out = resolve(opts.str('out', '.bench/cluster.json'));
+  const logDir = tempDir('cluster-logs');
+  const data = generateCpu({ rows, batch, tags: CPU_TAGS });
+  console.log(`data: ${fmtNum(data.rows)} rows, ${data.hosts} hosts, ${data.batches.length} batches of ${batch}; logs ${logDir}`);
+
+  const results: { config: string; ackedRps: number; queryableRps: number; flushS: number; queries: Record<string, number> }[] = [];
+  const answers = new Map<string, Map<string, string[]>>();
+  let failover: Record<string, unknown> | null = null;
+  for (const c of configs) {
+    const [nodes, regions] = c.split('x').map(Number);
+    if (!((nodes === 1 && (regions === 1 || regions === 3)) || (nodes === 3 && regions === 3))) throw new Error(`--configs: ${c} is not one of 1x1, 1x3, 3x3`);
+    const t: Target | ClusterTarget = nodes === 1 ? await standalone(regions!, logDir, keepData) : await clustered(join(logDir, 'cluster-data'));
+    try {
+      process.stdout.write(`${t.name}: ingest ... `);
+      const ing = await ingest(t, data, inflight);
+      console.log(`${fmtNum(ing.ackedRps)} rows/s acked, ${fmtNum(ing.queryableRps)} rows/s queryable, flush ${ing.flushS.toFixed(1)} s`);
+      process.stdout.write(`${t.name}: queries ... `);
+      const qs = await queries(t, data, runs, warmup, seed);
+      console.log('done');
+      answers.set(t.name, new Map([...qs].map(([k, v]) => [k, v.answers])));
+      results.push({ config: t.name, ...ing, queries: Object.fromEntries([...qs].map(([k, v]) => [k, v.ms])) });
+      if (isCluster(t) && !opts.bool('no-failover')) {
+        const [[tableId]] = ((await sqlOk(t.url, "SELECT table_id FROM information_schema.tables WHERE table_name = 'cpu'")) as { output: { records: { rows: [[number]] } }[] }).output[0]!.records.rows;
+        // SIGTERM a datanode that is not the meta leader (clean: flush, leave), writing through the leader's node.
+        const leader = (await t.leader()) ?? 'eddy-0';
+        const li = Number(leader.slice(-1));
+        const termVictim = ['eddy-0', 'eddy-1', 'eddy-2'].find((id) => id !== leader && t.routes.ownedBy(id).length > 0)!;
+        process.stdout.write(`${t.name}: SIGTERM ${termVictim} while writing through ${leader} ... `);
+        const term = await unavailability(t, li, termVictim, 'SIGTERM', tableId);
+        console.log(`longest write gap ${fmtNum(term.gapMs)} ms, regions rerouted after ${fmtNum(term.rerouteMs)} ms`);
+        const killVictim = ['eddy-0', 'eddy-1', 'eddy-2'].find((id) => id !== leader && id !== termVictim)!;
+        process.stdout.write(`${t.name}: SIGKILL ${killVictim} while writing through ${leader} ... `);
+        const kill = await unavailability(t, li, killVictim, 'SIGKILL', tableId);
+        console.log(`longest write gap ${fmtNum(kill.gapMs)} ms, regions rerouted after ${fmtNum(kill.rerouteMs)} ms`);
+        failover = { sigterm: { victim: termVictim, ...term }, sigkill: { victim: killVictim, ...kill } };
+      }
+    } finally {
+      await t.stop();
+    }
+  }
+
+  const names = results.map((r) => r.config);
+  console.log('\n' + table(['', ...names], [
+    ['ingest rows/s acked', ...results.map((r) => fmtNum(r.ackedRps))],
+    ['ingest rows/s queryable', ...results.map((r) => fmtNum(r.queryableRps))],
+    ['flush (s)', ...results.map((r) => r.flushS.toFixed(1))],
+    ...QUERY_TYPES.map((q) => [`${q.name} (ms)`, ...results.map((r) => fmtNum(r.queries[q.name], 1))]),
+  ]));
+  // Every configuration must give the same answers (the regions' scans merged into one table's).
+  const first = answers.get(names[0]!);
+  for (const n of names.slice(1)) {
+    for (const [q, a] of answers.get(n) ?? []) {
+      if (JSON.stringify(a) !== JSON.stringify(first?.get(q))) console.log(`WARNING: ${n} answered ${q} differently from ${names[0]}: ${a.join(' ')} vs ${first?.get(q)?.join(' ')}`);
+    }
+  }
+  if (failover) {
+    const f = failover as { sigterm: { victim: string; gapMs: number; rerouteMs: number }; sigkill: { victim: string; gapMs: number; rerouteMs: number } };
+    console.log(`\nregion unavailable while it reopens elsewhere (longest gap between acknowledged writes):` +
+      `\n  datanode stopped (SIGTERM, flush + leave): ${fmtNum(f.sigterm.gapMs)} ms (routes moved after ${fmtNum(f.sigterm.rerouteMs)} ms)` +
+      `\n  datanode killed (SIGKILL, heartbeat expiry): ${fmtNum(f.sigkill.gapMs)} ms (routes moved after ${fmtNum(f.sigkill.rerouteMs)} ms)`);
+  }
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, JSON.stringify({ benchmark: 'cluster', date: new Date().toISOString(), options: { rows, batch, inflight, runs, warmup, seed }, results, failover }, null, 2) + '\n');
+  console.log(`\nresults written to ${out}`);
+  return results;
+}
