@@ -4,7 +4,7 @@ import type { FunctionCall, OrderByItem } from '../sql/index.ts';
 import { ExecError, valueKey } from './eval.ts';
 import { PlanError } from './rel.ts';
 import type { DType, Vec } from './vector.ts';
-import { FLOAT_TYPES, INT_TYPES, fromValues, getValue, isNull, numVec, setNull } from './vector.ts';
+import { FLOAT_TYPES, INT_TYPES, dictOf, fromValues, getValue, isNull, numVec, setNull } from './vector.ts';
 import { compareValues } from './sort.ts';
 import { digestOf, estimateQuantile, weightedDigestOf } from './tdigest.ts';
 import { sketchAggregate } from './sketch.ts';
@@ -75,6 +75,8 @@ export function groupRows(keys: Vec[], n: number): Groups {
  * ordered by series and time), so a run reuses the previous row's code without a Map lookup.
  */
 function keyCodes(k: Vec, n: number, out: Int32Array, firsts: number[] | null): number {
+  const d = dictOf(k);
+  if (d) return dictKeyCodes(d.codes, d.dict, n, out, firsts);
   const map = new Map<unknown, number>();
   const vals = k.v as ArrayLike<unknown>;
   const valid = k.kind === 'str' || k.kind === 'any' ? null : k.valid;
@@ -91,6 +93,27 @@ function keyCodes(k: Vec, n: number, out: Int32Array, firsts: number[] | null): 
     prevCode = c;
   }
   return map.size;
+}
+
+/** keyCodes of a dictionary-coded string key: a table from dictionary code to group code, no hashing per row. */
+function dictKeyCodes(codes: Int32Array, dict: (string | null)[], n: number, out: Int32Array, firsts: number[] | null): number {
+  // Slot dict.length stands for null; equal strings under two codes (a merged dictionary) share one group code.
+  const byCode = new Int32Array(dict.length + 1).fill(-1);
+  const byValue = new Map<string | null, number>();
+  let card = 0;
+  for (let i = 0; i < n; i++) {
+    const c = codes[i]!;
+    const slot = c < 0 ? dict.length : c;
+    let g = byCode[slot]!;
+    if (g < 0) {
+      const value = c < 0 ? null : dict[c] ?? null;
+      const seen = byValue.get(value);
+      if (seen === undefined) { g = card++; byValue.set(value, g); if (firsts) firsts.push(i); } else g = seen;
+      byCode[slot] = g;
+    }
+    out[i] = g;
+  }
+  return card;
 }
 
 /** Grouping on a text key per row: for key types whose values are objects (lists, intervals). */

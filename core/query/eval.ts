@@ -8,7 +8,7 @@ import { exprName } from './names.ts';
 import type { Rel } from './rel.ts';
 import { PlanError, resolveField } from './rel.ts';
 import type { BoolVec, DType, Interval, NumVec, StrVec, TsVec, Vec } from './vector.ts';
-import { FLOAT_TYPES, INT_TYPES, TS_NAME, TS_TYPES, UNIT_NS, boolVec, getValue, isNull, nullVec, numVec, setNull, strVec, tsVec, fromValues } from './vector.ts';
+import { FLOAT_TYPES, INT_TYPES, TS_NAME, TS_TYPES, UNIT_NS, boolVec, constAnyVec, constStrVec, getValue, isNull, nullVec, numVec, setNull, strVec, tsVec, fromValues } from './vector.ts';
 import { addInterval, formatInterval, formatTimestamp, parseInterval, parseTimestampNs, nsToUnit, datePart } from './time.ts';
 import { callScalar, isAggregateName } from './functions.ts';
 
@@ -59,8 +59,8 @@ export function constVec(dt: DType, value: unknown, n: number): Vec {
     v.v.fill(value ? 1 : 0);
     return v;
   }
-  if (dt === 'String') return { kind: 'str', dt, v: new Array(n).fill(String(value)) };
-  return { kind: 'any', dt, v: new Array(n).fill(value) };
+  if (dt === 'String') return constStrVec(dt, String(value), n);
+  return constAnyVec(dt, value, n);
 }
 
 export function numberLiteral(text: string, neg: boolean, n: number): Vec {

@@ -4,7 +4,7 @@ import type { FunctionCall } from '../sql/index.ts';
 import type { Scope } from './eval.ts';
 import { ExecError, castTo, commonType, coerceTo, constVec, displayValue, mapTs } from './eval.ts';
 import type { DType, NumVec, TsVec, Vec, Interval } from './vector.ts';
-import { FLOAT_TYPES, INT_TYPES, TS_TYPES, UNIT_NS, boolVec, fromValues, getValue, isNull, numVec, setNull, strVec, tsVec } from './vector.ts';
+import { FLOAT_TYPES, INT_TYPES, TS_TYPES, UNIT_NS, boolVec, constOf, fromValues, getValue, isNull, numVec, setNull, strVec, tsVec, vlen } from './vector.ts';
 import { floorDiv, intervalNs, parseInterval, parseTimestampNs, truncTo, datePart, nsToUnit } from './time.ts';
 import { PlanError } from './rel.ts';
 import { matchesFn } from './matches.ts';
@@ -110,7 +110,8 @@ function constText(v: Vec | undefined, what: string, call: FunctionCall): string
 }
 
 function intervalArg(v: Vec, call: FunctionCall): bigint {
-  const x = v.v.length ? getValue(v, 0) : null;
+  const k = constOf(v);
+  const x = k ? k.value : vlen(v) ? getValue(v, 0) : null;
   if (x && typeof x === 'object') return intervalNs(x as Interval);
   if (typeof x === 'string') {
     const iv = parseInterval(x);

@@ -7,7 +7,7 @@ import type { ScanSpec } from './context.ts';
 import type { Env } from './eval.ts';
 import type { Field, Rel } from './rel.ts';
 import type { DType, Vec } from './vector.ts';
-import { TS_NAME, allNullVec, nullVec, fromValues } from './vector.ts';
+import { TS_NAME, allNullVec, dictStrVec, nullVec, fromValues } from './vector.ts';
 import { parseTimestampNs } from './time.ts';
 import { UNIT_NS } from './vector.ts';
 
@@ -223,31 +223,42 @@ function columnOf(parts: (Vector | null)[], batches: RecordBatch[], col: ColumnS
     return { kind: 'num', dt, v: out as Float64Array, valid };
   }
   if (col.type !== 'string' || dt !== 'String' || !parts.every((p) => p === null || DataType.isDictionary(p.type))) return null;
-  const out = new Array<string | null>(n);
+  // Kept as codes into one dictionary (the union of the chunks' dictionaries): strings are made only if asked for.
+  const codes = new Int32Array(n).fill(-1);
+  const dict: (string | null)[] = [];
+  const index = new Map<string, number>();
+  const maps = new Map<unknown, Int32Array>();
   let at = 0;
-  const dicts = new Map<unknown, (string | null)[]>();
   for (let k = 0; k < parts.length; k++) {
     const vec = parts[k];
     const rows = batches[k]!.numRows;
-    if (!vec) { out.fill(null, at, at + rows); at += rows; continue; }
+    if (!vec) { at += rows; continue; }
     for (const d of vec.data) {
-      let dict = dicts.get(d.dictionary);
-      if (!dict) {
-        dict = [];
+      let map = maps.get(d.dictionary);
+      if (!map) {
         const dv = d.dictionary!;
-        for (let i = 0; i < dv.length; i++) { const s = dv.get(i); dict.push(s === null || s === undefined ? null : String(s)); }
-        dicts.set(d.dictionary, dict);
+        map = new Int32Array(dv.length);
+        for (let i = 0; i < dv.length; i++) {
+          const s = dv.get(i);
+          if (s === null || s === undefined) { map[i] = -1; continue; }
+          const str = String(s);
+          let c = index.get(str);
+          if (c === undefined) { c = dict.length; dict.push(str); index.set(str, c); }
+          map[i] = c;
+        }
+        maps.set(d.dictionary, map);
       }
-      const codes = d.values as Int32Array;
+      const src = d.values as Int32Array;
       const bm = d.nullCount > 0 ? d.nullBitmap : null;
       for (let i = 0; i < d.length; i++) {
         const j = d.offset + i;
-        out[at + i] = bm && !((bm[j >> 3]! >> (j & 7)) & 1) ? null : dict[codes[i]!] ?? null;
+        if (bm && !((bm[j >> 3]! >> (j & 7)) & 1)) continue;
+        codes[at + i] = map[src[i]!]!;
       }
       at += d.length;
     }
   }
-  return { kind: 'str', dt, v: out };
+  return dictStrVec(dt, codes, dict);
 }
 
 function concat(parts: Vec[], dt: DType, n: number): Vec {

@@ -25,7 +25,43 @@ export const TS_NAME: Record<TimeUnit, DType> = { s: 'TimestampSecond', ms: 'Tim
 export const UNIT_NS: Record<TimeUnit, bigint> = { s: 1_000_000_000n, ms: 1_000_000n, us: 1_000n, ns: 1n };
 
 export function vlen(c: Vec): number {
-  return c.v.length;
+  return dictOf(c)?.codes.length ?? (c as { constant?: { n: number } }).constant?.n ?? c.v.length;
+}
+
+/** The codes of a dictionary-coded string vector (see dictStrVec), or null. */
+export function dictOf(c: Vec): { codes: Int32Array; dict: (string | null)[] } | null {
+  const d = (c as { dictCodes?: { codes: Int32Array; dict: (string | null)[] } }).dictCodes;
+  return d ?? null;
+}
+
+/**
+ * A string column held as dictionary codes (code -1: null), as scans deliver tags: grouping and take()
+ * work on the codes; `v` (plain strings) is built on first use. The codes are a non-enumerable property,
+ * so a spread copy (`{ ...c, v }`) is an ordinary StrVec and never carries codes that no longer match.
+ */
+export function dictStrVec(dt: DType, codes: Int32Array, dict: (string | null)[]): StrVec {
+  const vec = { kind: 'str', dt } as StrVec;
+  let strings: (string | null)[] | null = null;
+  Object.defineProperty(vec, 'dictCodes', { value: { codes, dict }, enumerable: false, configurable: true });
+  Object.defineProperty(vec, 'v', {
+    enumerable: true,
+    configurable: true,
+    get() {
+      if (strings === null) {
+        const n = codes.length;
+        strings = new Array<string | null>(n);
+        for (let i = 0; i < n; i++) { const k = codes[i]!; strings[i] = k < 0 ? null : dict[k] ?? null; }
+      }
+      return strings;
+    },
+    set(x: (string | null)[]) {
+      // Written as plain strings: the codes no longer describe it.
+      delete (vec as { dictCodes?: unknown }).dictCodes;
+      delete (vec as { constant?: unknown }).constant;
+      Object.defineProperty(vec, 'v', { value: x, enumerable: true, writable: true, configurable: true });
+    },
+  });
+  return vec;
 }
 
 export function isNull(c: Vec, i: number): boolean {
@@ -58,6 +94,38 @@ export function strVec(n: number): StrVec {
 }
 export function nullVec(n: number, dt: DType = 'Null'): AnyVec {
   return { kind: 'any', dt, v: new Array<unknown>(n).fill(null) };
+}
+
+/**
+ * n copies of one value of a type without typed storage (an interval, a list): `v` is built on first use,
+ * and `constOf` answers without building it (date_bin's stride, a format string).
+ */
+export function constAnyVec(dt: DType, value: unknown, n: number): AnyVec {
+  const vec = { kind: 'any', dt } as AnyVec;
+  let values: unknown[] | null = null;
+  Object.defineProperty(vec, 'constant', { value: { value, n }, enumerable: false, configurable: true });
+  Object.defineProperty(vec, 'v', {
+    enumerable: true,
+    configurable: true,
+    get() { return (values ??= new Array<unknown>(n).fill(value)); },
+    set(x: unknown[]) {
+      delete (vec as { constant?: unknown }).constant;
+      Object.defineProperty(vec, 'v', { value: x, enumerable: true, writable: true, configurable: true });
+    },
+  });
+  return vec;
+}
+
+/** The value of a vector made by constAnyVec (or a string constant), without materializing it; undefined otherwise. */
+export function constOf(c: Vec): { value: unknown } | undefined {
+  return (c as { constant?: { value: unknown } }).constant;
+}
+
+/** n copies of one string: dictionary-coded (one entry), so grouping, take() and constOf need no strings. */
+export function constStrVec(dt: DType, value: string, n: number): StrVec {
+  const vec = dictStrVec(dt, new Int32Array(n), [value]);
+  Object.defineProperty(vec, 'constant', { value: { value, n }, enumerable: false, configurable: true });
+  return vec;
 }
 
 /** Vectors standing for columns a scan did not read: all null, their rows shared, never written. */
@@ -118,6 +186,12 @@ export function fromValues(dt: DType, values: unknown[]): Vec {
 export function take(c: Vec, idx: ArrayLike<number>): Vec {
   const n = idx.length;
   if (ALL_NULL.has(c)) return allNullVec(n, c.dt);
+  const d = dictOf(c);
+  if (d) {
+    const codes = new Int32Array(n);
+    for (let i = 0; i < n; i++) { const j = idx[i]!; codes[i] = j < 0 ? -1 : d.codes[j]!; }
+    return dictStrVec(c.dt, codes, d.dict);
+  }
   switch (c.kind) {
     case 'num': case 'ts': case 'bool': {
       const v = new (c.v.constructor as { new (n: number): typeof c.v })(n);
