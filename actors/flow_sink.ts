@@ -28,6 +28,7 @@ function typeOfExpr(e: Expr, source: TableSchema): Typed {
       if (SAME_AGGS.has(fn) && arg) return typeOfExpr(arg, source);
       if (['date_bin', 'date_trunc', 'tumble_start', 'tumble_end', 'hop_start', 'hop_end', 'now'].includes(fn)) return { type: 'timestamp', unit: 'ms' };
       if (['concat', 'lower', 'upper', 'substr', 'to_string', 'trim'].includes(fn)) return { type: 'string' };
+      if (['hll', 'hll_merge', 'uddsketch_state', 'uddsketch_merge'].includes(fn)) return { type: 'string', sqlType: 'BINARY' };
       return { type: 'float64' };
     }
     case 'cast': {

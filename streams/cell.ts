@@ -1,4 +1,5 @@
 // One (group, window) of a flow: its member rows (key -> value vector) and aggregates that add and retract them.
+import { Hll, UddSketch } from '../core/index.ts';
 import type { AggregateSpec, FlowValue } from './types.ts';
 import { keyOf, order } from './values.ts';
 
@@ -92,6 +93,7 @@ export function cellAdd(c: Cell, aggs: AggregateSpec[], rowKey: string, vals: Fl
         break;
       }
       case 'percentile':
+      case 'sketch':
         if (v !== null) c.cnt[j]++;
         c.stale[j] = 1;
         break;
@@ -141,6 +143,7 @@ export function cellRetract(c: Cell, aggs: AggregateSpec[], rowKey: string): boo
         if (c.extKey[j] === rowKey) c.stale[j] = 1;
         break;
       case 'percentile':
+      case 'sketch':
         if (v !== null) c.cnt[j]--;
         c.stale[j] = 1;
         break;
@@ -160,6 +163,7 @@ export function cellResults(c: Cell, aggs: AggregateSpec[]): FlowValue[] {
       case 'sum': out[j] = c.cnt[j] ? c.sum[j]! : null; break;
       case 'avg': out[j] = c.cnt[j] ? c.sum[j]! / c.cnt[j]! : null; break;
       case 'percentile': out[j] = c.cnt[j] ? percentile(c, a) : null; break;
+      case 'sketch': out[j] = sketchState(c, a); break;
       default:
         if (c.stale[j]) recompute(c, a, j);
         out[j] = c.cnt[j] ? c.ext[j]! : null;
@@ -193,6 +197,29 @@ export function percentileOf(xs: number[], p: number): number | null {
   const lo = Math.floor(pos);
   const hi = Math.ceil(pos);
   return xs[lo]! + (xs[hi]! - xs[lo]!) * (pos - lo);
+}
+
+/** The group's sketch state, built from its members (sketches merge but do not retract). */
+function sketchState(c: Cell, a: AggregateSpec): string {
+  const s = a.sketch!;
+  if (s.fn === 'hll' || s.fn === 'hll_merge') {
+    const h = new Hll();
+    for (const vals of c.members.values()) {
+      const v = vals[a.slot];
+      if (v === null || v === undefined) continue;
+      if (s.fn === 'hll') h.addText(String(v));
+      else h.merge(Hll.decode(String(v)));
+    }
+    return h.encode();
+  }
+  const u = new UddSketch(s.buckets!, s.alpha!);
+  for (const vals of c.members.values()) {
+    const v = vals[a.slot];
+    if (v === null || v === undefined) continue;
+    if (s.fn === 'uddsketch_state') u.add(v as number);
+    else u.merge(UddSketch.decode(String(v)));
+  }
+  return u.encode();
 }
 
 function percentile(c: Cell, a: AggregateSpec): number | null {

@@ -1,6 +1,7 @@
 // Compiles CREATE FLOW / CREATE TASK into a FlowPlan: source, WHERE, window, group keys, aggregates, HAVING, sink columns.
 import { InvalidArgumentError, ParseError, parseSql, selectItemName } from '../core/index.ts';
 import type { ColumnRef, CreateFlow, CreateTask, Expr, Select, SelectItem, Statement } from '../core/index.ts';
+import { isAggregateName } from './aggregates.ts';
 import { compileExpr, durationNs, positioned, sqlText, unsupported } from './expr.ts';
 import type { Fn } from './expr.ts';
 import { OutputScope } from './compileOutput.ts';
@@ -216,12 +217,8 @@ function itemName(item: SelectItem, table: string): string {
   return selectItemName(item, { qualify: (c: ColumnRef) => [table, c.path[c.path.length - 1]!.value] });
 }
 
-const AGGREGATES = new Set([
-  'count', 'sum', 'avg', 'mean', 'min', 'max', 'first_value', 'last_value', 'approx_percentile_cont',
-  'percentile_cont', 'median', 'approx_median', 'approx_distinct',
-]);
 export function isAggregateCall(e: Expr): e is Expr & { type: 'function' } {
-  return e.type === 'function' && !e.over && AGGREGATES.has(e.name[e.name.length - 1]!.value.toLowerCase());
+  return e.type === 'function' && !e.over && isAggregateName(e.name[e.name.length - 1]!.value);
 }
 
 export function containsAggregate(e: Expr): boolean {

@@ -1,13 +1,10 @@
 // Output scope of the flow compiler: select items and HAVING over group keys, window bounds and aggregate slots.
 import type { Expr, Select } from '../core/index.ts';
+import { isAggregateName } from './aggregates.ts';
 import { compileExpr, positioned, sqlText, unsupported } from './expr.ts';
-import type { AggregateKind, AggregateSpec, FlowValue, OutExpr, OutScope, RowExpr, ValueSlot, WindowSpec } from './types.ts';
+import type { AggregateKind, AggregateSpec, SketchSpec, FlowValue, OutExpr, OutScope, RowExpr, ValueSlot, WindowSpec } from './types.ts';
 import { sameWindow, windowCallOf } from './window.ts';
 
-const AGG_NAMES = new Set([
-  'count', 'sum', 'avg', 'mean', 'min', 'max', 'first_value', 'last_value', 'approx_percentile_cont',
-  'percentile_cont', 'median', 'approx_median', 'approx_distinct',
-]);
 
 export class OutputScope {
   private readonly aggs: AggregateSpec[] = [];
@@ -41,7 +38,7 @@ export class OutputScope {
       if (!sameWindow(call.spec, this.window)) throw positioned(`${text} is not the time window the flow groups by`, e.pos);
       return call.edge === 'start' ? (g) => g.windowStart : (g) => g.windowEnd;
     }
-    if (e.type === 'function' && !e.over && AGG_NAMES.has(e.name.at(-1)!.value.toLowerCase())) {
+    if (e.type === 'function' && !e.over && isAggregateName(e.name.at(-1)!.value)) {
       const j = this.aggregate(e);
       return (g) => g.aggs[j]!;
     }
@@ -82,6 +79,7 @@ export class OutputScope {
     const isStar = name === 'count' && (args.length === 0 || (args.length === 1 && args[0]!.type === 'wildcard'));
     let kind: AggregateKind;
     let fraction: number | undefined;
+    let sketch: SketchSpec | undefined;
     let argExpr: Expr | null = isStar ? null : args[0] ?? null;
     switch (name) {
       case 'count': kind = e.distinct ? 'count_distinct' : 'count'; break;
@@ -93,6 +91,15 @@ export class OutputScope {
       case 'first_value': kind = 'first_value'; break;
       case 'last_value': kind = 'last_value'; break;
       case 'median': case 'approx_median': kind = 'percentile'; fraction = 0.5; break;
+      case 'hll': case 'hll_merge': kind = 'sketch'; sketch = { fn: name }; break;
+      case 'uddsketch_state': case 'uddsketch_merge': {
+        kind = 'sketch';
+        const [b, a, x] = args;
+        if (args.length !== 3 || b?.type !== 'number' || a?.type !== 'number') throw positioned(`${name}() expects (buckets, error rate, value) with constant buckets and error rate`, e.pos);
+        sketch = { fn: name, buckets: Number(b.value), alpha: Number(a.value) };
+        argExpr = x!;
+        break;
+      }
       default: {
         kind = 'percentile';
         if (e.withinGroup && e.withinGroup.length === 1) {
@@ -114,7 +121,7 @@ export class OutputScope {
       argExpr = { type: 'case', whens: [{ when: e.filter, then: argExpr ?? { type: 'number', value: '1', pos: e.pos } }], pos: e.pos };
       if (kind === 'count' && isStar) kind = 'count';
     }
-    const numeric = kind === 'sum' || kind === 'avg' || kind === 'percentile';
+    const numeric = kind === 'sum' || kind === 'avg' || kind === 'percentile' || sketch?.fn === 'uddsketch_state';
     const spec: AggregateSpec = {
       kind,
       text,
@@ -124,6 +131,7 @@ export class OutputScope {
       numeric,
     };
     if (fraction !== undefined) spec.fraction = fraction;
+    if (sketch) spec.sketch = sketch;
     if ((kind === 'first_value' || kind === 'last_value') && e.orderBy && e.orderBy.length > 0) {
       if (e.orderBy.length > 1 || e.orderBy[0]!.asc === false) throw unsupported(`${name}() with ORDER BY other than one ascending key`, e.pos);
       spec.orderBy = this.row(e.orderBy[0]!.expr);

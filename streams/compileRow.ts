@@ -1,5 +1,6 @@
 // Row scope of the flow compiler: source column references become slots read from a batch.
 import type { Expr } from '../core/index.ts';
+import { isAggregateName } from './aggregates.ts';
 import type { Binder } from './expr.ts';
 import { positioned } from './expr.ts';
 import type { RowScope } from './types.ts';
@@ -16,7 +17,6 @@ export class RowSlots {
   }
 }
 
-const AGG = /^(count|sum|avg|mean|min|max|first_value|last_value|approx_percentile_cont|percentile_cont|median|approx_median|approx_distinct)$/;
 
 export function rowBinder(slots: RowSlots, used: Set<string>): Binder<RowScope> {
   return (e: Expr) => {
@@ -33,7 +33,7 @@ export function rowBinder(slots: RowSlots, used: Set<string>): Binder<RowScope> 
     }
     if (e.type === 'function') {
       const fn = e.name[e.name.length - 1]!.value.toLowerCase();
-      if (AGG.test(fn) && !e.over) throw positioned(`Aggregate function ${fn}() is not allowed here (WHERE, GROUP BY or inside another aggregate)`, e.pos);
+      if (isAggregateName(fn) && !e.over) throw positioned(`Aggregate function ${fn}() is not allowed here (WHERE, GROUP BY or inside another aggregate)`, e.pos);
       if (e.over) throw positioned(`Window function ${fn}() OVER (...) is not supported in a flow`, e.pos);
       if (windowCallOf(e)) throw positioned(`Time window ${fn}() can only be used in GROUP BY and the select list of a flow`, e.pos);
     }

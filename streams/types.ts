@@ -12,7 +12,15 @@ export interface WindowSpec {
 }
 
 export type AggregateKind =
-  | 'count' | 'count_distinct' | 'sum' | 'avg' | 'min' | 'max' | 'first_value' | 'last_value' | 'percentile';
+  | 'count' | 'count_distinct' | 'sum' | 'avg' | 'min' | 'max' | 'first_value' | 'last_value' | 'percentile' | 'sketch';
+
+/** GreptimeDB's sketch-state aggregates: a HyperLogLog or UDDSketch state (text) per group. */
+export interface SketchSpec {
+  fn: 'hll' | 'hll_merge' | 'uddsketch_state' | 'uddsketch_merge';
+  /** uddsketch_*: the bucket count and error rate. */
+  buckets?: number;
+  alpha?: number;
+}
 
 export interface AggregateSpec {
   kind: AggregateKind;
@@ -22,6 +30,8 @@ export interface AggregateSpec {
   arg: RowExpr | null;
   /** percentile: fraction in [0, 1]. */
   fraction?: number;
+  /** sketch: which state and its parameters. */
+  sketch?: SketchSpec;
   /** first_value/last_value ordering key over the source row (the time index when not given). */
   orderBy?: RowExpr | null;
   /** Where the argument sits in a row's value vector (-1 for count(*)); slot 0 is always the row's time index. */

@@ -2,6 +2,7 @@
 import { TestScheduler } from 'rxjs/testing';
 import { VirtualTimeScheduler, map } from 'rxjs';
 import { describe, expect, it } from 'vitest';
+import { Hll, UddSketch } from '../../core/index.ts';
 import type { EddyError } from '../../core/index.ts';
 import { compileFlowSql, createFlow, toSinkBatch } from '../../streams/index.ts';
 import type { CompileOptions, FlowEmission } from '../../streams/index.ts';
@@ -123,6 +124,22 @@ describe('createFlow', () => {
     plain.flow.push(batchOf('t', [{ host: 'a', v: 1, ts: 0n }, { host: 'b', v: 2, ts: 0n }, { host: 'b', v: 2, ts: 0n }]));
     plain.flow.flush();
     expect(plain.out.flatMap((e) => e.rows).map((r) => `${r.values.host}=${r.values.v}`).sort()).toEqual(['a=1', 'b=2']);
+  });
+
+  it('hll and uddsketch_state keep GreptimeDB sketch states that follow retractions', () => {
+    const sql = `CREATE FLOW f SINK TO out AS SELECT host, hll(v) AS h, uddsketch_state(128, 0.01, v) AS u,
+      date_bin('10s'::INTERVAL, ts) AS w FROM t GROUP BY host, w`;
+    const { flow, out } = collect(sql);
+    flow.push(batchOf('t', [{ host: 'a', v: 10, ts: 0n }, { host: 'a', v: 40, ts: SEC }, { host: 'a', v: 10, ts: 2n * SEC }], { tags: ['host'] }));
+    flow.flush();
+    let row = out.at(-1)!.rows[0]!.values;
+    expect(Hll.decode(String(row.h)).count()).toBe(2);
+    expect(UddSketch.decode(String(row.u)).quantile(0.99)).toBeCloseTo(40.04777053326359, 12);
+    flow.pushDeletes(batchOf('t', [{ host: 'a', ts: SEC }], { tags: ['host'] }));
+    flow.flush();
+    row = out.at(-1)!.rows[0]!.values;
+    expect(Hll.decode(String(row.h)).count()).toBe(1);
+    expect(UddSketch.decode(String(row.u)).quantile(0.99)).toBeCloseTo(10.07469668951133, 12);
   });
 
   it('the watermark can advance with the clock while the source is idle', () => {
