@@ -83,6 +83,27 @@ describe('scale out: a 3-node cluster on loopback', () => {
     expect(await rows(url(0), 'SELECT count(*) FROM part2')).toEqual([[0]]);
   }, 60_000);
 
+  it('DDL across nodes: a column added through one frontend is written through another and read through a third; DROP TABLE removes the regions and their routes', async () => {
+    expect((await sql(url(0), `CREATE TABLE ddl (host STRING, a DOUBLE, ts TIMESTAMP TIME INDEX, PRIMARY KEY (host)) ${PARTITIONED}`)).status).toBe(200);
+    expect((await writeLines(url(1), ['ddl,host=alpha a=1 1000', 'ddl,host=kilo a=2 1000', 'ddl,host=zulu a=3 1000'])).status).toBe(204);
+    expect((await sql(url(2), 'ALTER TABLE ddl ADD COLUMN b DOUBLE')).status).toBe(200);
+    expect((await writeLines(url(0), ['ddl,host=alpha a=4,b=40 2000', 'ddl,host=kilo a=5,b=50 2000', 'ddl,host=zulu a=6,b=60 2000'])).status).toBe(204);
+    // A new field by line protocol (schema on write) on a frontend whose cache had the old schema.
+    expect((await writeLines(url(1), ['ddl,host=zulu a=7,b=70,c=700 3000'])).status).toBe(204);
+    expect(await rows(url(2), 'SELECT host, a, b, c FROM ddl ORDER BY host, ts')).toEqual([
+      ['alpha', 1, null, null], ['alpha', 4, 40, null], ['kilo', 2, null, null], ['kilo', 5, 50, null], ['zulu', 3, null, null], ['zulu', 6, 60, null], ['zulu', 7, 70, 700],
+    ]);
+    const ids = await regionsOf('ddl');
+    expect((await sql(url(1), 'DROP TABLE ddl')).status).toBe(200);
+    await untilRoutes(routes, () => ids.every((id) => !routes.get(id)), "ddl's routes removed");
+    const gone = await sql(url(2), 'SELECT count(*) FROM ddl');
+    expect(gone.status).toBe(400);
+    expect(gone.body.error).toMatch(/Table not found/);
+    // The name is free again: a new table (new id, new regions) starts empty.
+    expect((await sql(url(2), `CREATE TABLE ddl (host STRING, a DOUBLE, ts TIMESTAMP TIME INDEX, PRIMARY KEY (host)) ${PARTITIONED}`)).status).toBe(200);
+    expect(await rows(url(0), 'SELECT count(*) FROM ddl')).toEqual([[0]]);
+  }, 60_000);
+
   it('a datanode stopped cleanly: its regions reopen on the others while writes go on, nothing acknowledged lost', async () => {
     const ids = await regionsOf('cpu');
     const victim = 'eddy-2';
