@@ -10,7 +10,7 @@ import { collapseLastNonNull, mergeModeOf, OP_COLUMN } from './ops.ts';
 import type { ColumnData, Run } from './types.ts';
 
 /** Row order of the memtable: a permutation of global row indexes, sorted by (series rank, ts), deduped. */
-function sortedPermutation(mem: MemView, gSeries: Int32Array, gTs: BigInt64Array, dedup: boolean, tmp: ScratchPool): Uint32Array {
+function sortedPermutation(mem: MemView, gSeries: Int32Array, gTs: BigInt64Array, dedup: boolean, newestFirst: boolean, tmp: ScratchPool): Uint32Array {
   const S = mem.seriesTags.length, N = mem.rows;
   const order = Array.from({ length: S }, (_, i) => i).sort((a, b) => compareTuples(mem.seriesTags[a]!, mem.seriesTags[b]!));
   const rank = new Int32Array(S);
@@ -22,12 +22,15 @@ function sortedPermutation(mem: MemView, gSeries: Int32Array, gTs: BigInt64Array
   const perm = tmp.u32(N);
   for (let g = 0; g < N; g++) perm[fill[rank[gSeries[g]!]!]!++] = g;
   const w = words(gTs);
-  const byTs = (a: number, b: number) => cmp(w, a, w, b) || a - b;
+  // Equal (series, ts) rows: arrival order when deduping (the last is kept) or collapsing (last_non_null); newest
+  // first in an append-only table, as GreptimeDB orders rows by sequence, descending.
+  const byTs = newestFirst ? (a: number, b: number) => cmp(w, a, w, b) || b - a : (a: number, b: number) => cmp(w, a, w, b) || a - b;
+  const unsorted = newestFirst ? -1 : 0;
   let m = 0;
   for (let r = 0; r < S; r++) {
     const a = bounds[r]!, b = bounds[r + 1]!;
     for (let i = a + 1; i < b; i++) {
-      if (cmp(w, perm[i - 1]!, w, perm[i]!) > 0) { perm.subarray(a, b).sort(byTs); break; }
+      if (cmp(w, perm[i - 1]!, w, perm[i]!) > unsorted) { perm.subarray(a, b).sort(byTs); break; }
     }
     // Equal (series, ts) rows are adjacent in arrival order: the last one is the newest write.
     for (let i = a; i < b; i++) {
@@ -220,7 +223,7 @@ function sortChunks(mem: MemView, schema: TableSchema, dedup: boolean, alloc: Al
     chunkOf.fill(k, o, o + c.rows);
     o += c.rows;
   });
-  const perm = sortedPermutation(mem, gSeries, gTs, dedup, tmp);
+  const perm = sortedPermutation(mem, gSeries, gTs, dedup, schema.options.appendMode === true, tmp);
   const cols = new Map<string, ColumnData>();
   const ts = alloc('timestamp', perm.length) as BigInt64Array;
   gather(words(gTs), perm, words(ts));

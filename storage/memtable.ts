@@ -78,6 +78,8 @@ export class Memtable {
   version = 0;
   /** Bumped when cached sorted runs are wrong as a whole (schema change); new chunks alone do not bump it. */
   epoch = 0;
+  /** Written while the table kept the last write of each key; it became append-only since (sorting still dedups). */
+  lastWriteWins = false;
 
   constructor(private tagNames: string[]) {}
 

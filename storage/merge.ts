@@ -1,6 +1,7 @@
-// Merges sorted runs into one (series, ts) order; on equal keys the later run (newer data) wins unless append-only.
+// Merges sorted runs into one (series, ts) order; on equal keys the later run (newer data) wins, or comes first if append-only.
 import { cmp, words } from './int64.ts';
 import { compareTuples, Ranges, stringAt } from './run.ts';
+import type { MergeMode } from './ops.ts';
 import type { ColumnData, Run } from './types.ts';
 
 interface SeriesList {
@@ -39,15 +40,17 @@ function rankSeries(runs: Run[], tagNames: string[]): SeriesList[] {
 }
 
 /** Merges the rows of one series present in several runs by ts (w: int64 word views of the ts columns). */
-function mergeSeries(out: Ranges, who: number[], pos: number[], end: number[], w: Int32Array[], dedup: boolean): void {
+function mergeSeries(out: Ranges, who: number[], pos: number[], end: number[], w: Int32Array[], mode: MergeMode): void {
+  const dedup = mode === 'last_row';
   for (;;) {
-    // Head with the smallest ts; on ties the later run when deduping (it is newer), the earlier one otherwise.
+    // Head with the smallest ts; on ties the later run (it is newer): it wins when deduping, it comes first when the
+    // table is append-only (GreptimeDB's sequence-descending order); last_non_null collapses ties oldest first.
     let best = -1, sec = -1;
     for (let k = 0; k < who.length; k++) {
       if (pos[k]! >= end[k]!) continue;
       if (best < 0) { best = k; continue; }
       const c = cmp(w[k]!, pos[k]!, w[best]!, pos[best]!);
-      if (c < 0 || (dedup && c === 0)) { sec = best; best = k; }
+      if (c < 0 || (c === 0 && mode !== 'last_non_null')) { sec = best; best = k; }
       else if (sec < 0 || cmp(w[k]!, pos[k]!, w[sec]!, pos[sec]!) < 0) sec = k;
     }
     if (best < 0) return;
@@ -69,8 +72,8 @@ function mergeSeries(out: Ranges, who: number[], pos: number[], end: number[], w
   }
 }
 
-/** Ranges of the runs (given oldest first) in merged (series, ts) order. */
-export function mergeRuns(runs: Run[], tagNames: string[], timeIndex: string, dedup: boolean): Ranges {
+/** Ranges of the runs (given oldest first) in merged (series, ts) order; one row per key under last_row. */
+export function mergeRuns(runs: Run[], tagNames: string[], timeIndex: string, mode: MergeMode): Ranges {
   const out = new Ranges();
   if (runs.length === 1) { out.push(0, 0, runs[0]!.rows); return out; }
   const lists = rankSeries(runs, tagNames);
@@ -92,6 +95,6 @@ export function mergeRuns(runs: Run[], tagNames: string[], timeIndex: string, de
       }
     }
     if (who.length === 1) out.push(who[0]!, pos[0]!, end[0]! - pos[0]!);
-    else mergeSeries(out, who, pos, end, tss, dedup);
+    else mergeSeries(out, who, pos, end, tss, mode);
   }
 }

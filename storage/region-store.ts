@@ -137,6 +137,24 @@ export class RegionStore {
     return p;
   }
 
+  /** The schema a memtable's rows are sorted under: rows written before the table became append-only keep last-write-wins. */
+  private schemaOf(m: Memtable): TableSchema {
+    return m.lastWriteWins ? { ...this._schema, options: { ...this._schema.options, appendMode: false } } : this._schema;
+  }
+
+  /**
+   * The table turns append-only: rows already written were overwrites of each other and stay so, as in GreptimeDB
+   * (which flushes on such an alter). The memtable is frozen with last-write-wins and flushed; new rows go to a fresh one.
+   */
+  private freezeBeforeAppendMode(): void {
+    for (const m of this.frozen) m.lastWriteWins = true;
+    if (this.mem.rows === 0) return;
+    this.mem.lastWriteWins = true;
+    this.frozen.push(this.mem);
+    this.mem = new Memtable(this._schema.primaryKey);
+    this.flush().catch((e: unknown) => { this.bgError = e; });
+  }
+
   private cutoff(): bigint | undefined {
     // ttl = 'instant': every row is already expired (writes are dropped; rows from before the change go at compaction)
     const ttl = this._schema.options.extra?.ttl?.trim().toLowerCase() === 'instant' ? 0 : this._schema.options.ttlMs;
@@ -153,11 +171,12 @@ export class RegionStore {
     const n = m.chunks.length;
     if (c && c.epoch === m.epoch && c.chunks === n) return c.runs;
     if (!c || c.epoch !== m.epoch) c = { epoch: m.epoch, chunks: 0, runs: [] };
-    const runs = [...c.runs, sortMemtable(memView(m, c.chunks, n), this._schema)];
-    const names = this._schema.columns.map((x) => x.name);
+    const schema = this.schemaOf(m);
+    const runs = [...c.runs, sortMemtable(memView(m, c.chunks, n), schema)];
+    const names = schema.columns.map((x) => x.name);
     while (runs.length >= 2 && (runs[runs.length - 1]!.rows * 2 >= runs[runs.length - 2]!.rows || runs.length > 8)) {
       const newer = runs.pop()!, older = runs.pop()!;
-      runs.push(mergeToRun([older, newer], this._schema, names));
+      runs.push(mergeToRun([older, newer], schema, names));
     }
     this.sorted.set(m, { epoch: m.epoch, chunks: n, runs });
     return runs;
@@ -206,7 +225,7 @@ export class RegionStore {
         // because the run is encoded in this same synchronous stretch (writeSegment encodes before its first await).
         const cached = this.sorted.get(m);
         const whole = cached && cached.epoch === m.epoch && cached.chunks === m.chunks.length && cached.runs.length === 1;
-        let run = this.withoutExpired(whole ? cached.runs[0]! : sortMemtable(m, this._schema, true));
+        let run = this.withoutExpired(whole ? cached.runs[0]! : sortMemtable(m, this.schemaOf(m), true));
         if (!this.olderOverlap(run, Infinity)) run = withoutDeletes(run, false);
         const segment = run.rows > 0 ? await this.writeSegment(run, m.lastSeq, this.opts.flushLevel ?? 1) : null;
         await this.commit({
@@ -338,6 +357,7 @@ export class RegionStore {
     const dropped = droppedColumns(this._schema, schema);
     const grew = schema.primaryKey.length > this._schema.primaryKey.length;
     const added = schema.primaryKey.slice(this._schema.primaryKey.length).map((n) => schema.columns.find((c) => c.name === n)!);
+    if (schema.options.appendMode && !this._schema.options.appendMode) this.freezeBeforeAppendMode();
     this._schema = schema;
     for (const m of [...this.frozen, this.mem]) {
       if (dropped.length > 0) m.dropColumns(dropped);

@@ -64,7 +64,7 @@ export function mergeToRun(input: Run[], schema: TableSchema, names: string[]): 
   const mode = mergeModeOf(schema);
   const runs = alignOps(input);
   const all = runs[0]!.cols.has(OP_COLUMN) ? [...names, OP_COLUMN] : names;
-  const ranges = mergeRuns(runs, schema.primaryKey, schema.timeIndex, mode === 'last_row');
+  const ranges = mergeRuns(runs, schema.primaryKey, schema.timeIndex, mode);
   const run = gatherRun(runs, ranges, all);
   return mode === 'last_non_null' && runs.length > 1 ? collapseLastNonNull(run, schema.primaryKey, schema.timeIndex) : run;
 }
@@ -120,7 +120,7 @@ export async function scanSnapshot(snap: ScanSnapshot, req: ScanRequest): Promis
   const simple = mergeModeOf(schema) !== 'last_non_null' && !runs.some((r) => r.cols.has(OP_COLUMN));
   if (simple) {
     // No tombstones and no field-wise merge: the limit applies to the merged ranges, before any copy.
-    const ranges = mergeRuns(runs, schema.primaryKey, schema.timeIndex, !schema.options.appendMode);
+    const ranges = mergeRuns(runs, schema.primaryKey, schema.timeIndex, mergeModeOf(schema));
     if (req.limit !== undefined) ranges.limit(Math.max(0, req.limit));
     if (ranges.rows === 0) return [];
     return [runToBatch(gatherRun(runs, ranges, output), schema, output)];

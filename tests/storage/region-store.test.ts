@@ -235,6 +235,33 @@ describe('RegionStore', () => {
     expect(rowsOf(await store.scan({}))).toEqual([]);
   });
 
+  it('puts the newest of equal keys first in an append-only table, across memtable and segments', async () => {
+    const s = cpuSchema({ appendMode: true });
+    const { store } = await openStore(s);
+    store.apply(batchOf(s, [{ host: 'a', region: 'eu', usage_user: 1, ts: 5n }, { host: 'a', region: 'eu', usage_user: 2, ts: 5n }]), 1);
+    await store.flush();
+    store.apply(batchOf(s, [{ host: 'a', region: 'eu', usage_user: 3, ts: 5n }, { host: 'a', region: 'eu', usage_user: 0, ts: 1n }]), 2);
+    store.apply(batchOf(s, [{ host: 'a', region: 'eu', usage_user: 4, ts: 5n }]), 3);
+    const read = async () => rowsOf(await store.scan({ columns: ['usage_user'] })).map((r) => r.usage_user);
+    expect(await read()).toEqual([0, 4, 3, 2, 1]);
+    await store.flush();
+    await store.compact();
+    expect(await read()).toEqual([0, 4, 3, 2, 1]);
+  });
+
+  it('keeps the last write of rows written before the table became append-only', async () => {
+    const s = cpuSchema();
+    const { store } = await openStore(s);
+    store.apply(batchOf(s, [{ host: 'a', region: 'eu', usage_user: 1, ts: 5n }]), 1);
+    store.apply(batchOf(s, [{ host: 'a', region: 'eu', usage_user: 2, ts: 5n }]), 2);
+    store.alterSchema({ ...s, version: 2, options: { appendMode: true } });
+    store.apply(batchOf(s, [{ host: 'a', region: 'eu', usage_user: 3, ts: 5n }]), 3);
+    const read = async () => rowsOf(await store.scan({ columns: ['usage_user'] })).map((r) => r.usage_user);
+    expect(await read()).toEqual([3, 2]);
+    await store.flush();
+    expect(await read()).toEqual([3, 2]);
+  });
+
   it('truncates, skips WAL replays at or below flushedSeq, and reports stats', async () => {
     const s = cpuSchema();
     const { store, dir } = await openStore(s);
