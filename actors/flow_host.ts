@@ -6,7 +6,7 @@ import { AckPolicy, DeliverPolicy, RetentionPolicy, DiscardPolicy, type JetStrea
 import { Kvm, type KV } from '@nats-io/kv';
 import {
   Buckets, EddyError, InvalidArgumentError, KvKeys, StatusCode, Streams, Subjects, decodeBatches, regionIdOf, token,
-  type Clock, type TableSchema,
+  type Clock, type TableSchema, type WriteBatch,
 } from '../core/index.ts';
 import type { FlowInfo, QueryContext } from '../core/query/index.ts';
 import { compileFlowSql, createFlow, decodeSnapshot, encodeSnapshot } from '../streams/index.ts';
@@ -218,7 +218,9 @@ export class FlowHost {
       this.positions.set(r, last);
       await this.deps.state.put(KvKeys.flowFloor(r, this.def.db, this.def.name), String(last));
     }
-    return { restored: false, backfill: this.def.options.backfill?.toLowerCase() !== 'false' };
+    // GreptimeDB does not back-fill: a flow sees rows written after it (a batching flow re-reads the windows they
+    // touch, see loadWindows). WITH (backfill = 'true') runs it over the table's contents first.
+    return { restored: false, backfill: this.def.options.backfill?.toLowerCase() === 'true' };
   }
 
   private async backfill(): Promise<void> {
@@ -284,7 +286,10 @@ export class FlowHost {
               for (const b of decodeBatches(m.data)) {
                 if (b.rows === 0) continue;
                 if (deleted) this.flow.pushDeletes(b);
-                else this.flow.push(b);
+                else {
+                  await this.loadWindows(b);
+                  this.flow.push(b);
+                }
               }
             } catch (e) {
               this.lastError = `WAL record ${m.seq}: ${(e as Error).message}`;
@@ -303,6 +308,22 @@ export class FlowHost {
       } finally {
         if (name) await jsm.consumers.delete(Streams.wal, name).catch(() => undefined);
       }
+    }
+  }
+
+  /**
+   * The source rows of windows this batch is the first to touch (a dirty window is computed over all its rows, as a
+   * GreptimeDB batching flow does). Pushing a row again is harmless: a row replaces its previous version.
+   */
+  private async loadWindows(b: WriteBatch): Promise<void> {
+    if (this.def.options.backfill?.toLowerCase() === 'true') return; // every window was loaded up front
+    const ranges = this.flow.windowsToLoad(b);
+    if (ranges.length === 0) return;
+    const s = this.source ?? (await this.sourceSchema());
+    for (const r of ranges) {
+      const unbounded = r.start === -(2n ** 63n);
+      const batches = await this.deps.query(this.def.db).scan(s, unbounded ? {} : { start: r.start, end: r.end });
+      for (const rb of batches) if (rb.numRows > 0) this.flow.reread(recordBatchToWriteBatch(rb, s));
     }
   }
 

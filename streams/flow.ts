@@ -1,7 +1,7 @@
 // createFlow: the running RxJS graph of one flow (decode -> watermark -> windows -> incremental aggregate -> emit) and its checkpoints.
 import { Subject, asyncScheduler, filter, map, merge, tap } from 'rxjs';
 import type { Observable, SchedulerLike } from 'rxjs';
-import { InternalError } from '../core/index.ts';
+import { InternalError, timeColumn } from '../core/index.ts';
 import type { EddyError, WriteBatch } from '../core/index.ts';
 import { decodeDeletes, decodeRows } from './operators/decodeRows.ts';
 import type { DecodedRows } from './operators/decodeRows.ts';
@@ -9,7 +9,8 @@ import { emitOnInterval } from './operators/emitOnInterval.ts';
 import { incrementalAggregate } from './operators/incrementalAggregate.ts';
 import { watermark } from './operators/watermark.ts';
 import type { WatermarkState } from './operators/watermark.ts';
-import { windowAssign } from './operators/windowAssign.ts';
+import { GLOBAL_WINDOW, windowAssign } from './operators/windowAssign.ts';
+import { forEachOpenWindow } from './window.ts';
 import { BatchScope } from './batchScope.ts';
 import { FlowStore } from './store.ts';
 import type { StoreSnapshot } from './store.ts';
@@ -38,12 +39,23 @@ export interface FlowSnapshot {
   appendSeq?: number;
 }
 
+export interface TimeRange { start: bigint; end: bigint }
+
 export interface Flow {
   readonly plan: FlowPlan;
   /** Feed committed batches of the source table here (or use push). */
   readonly input: Subject<WriteBatch>;
   /** Feeds one batch; `position` is kept in snapshots so a restart knows where to replay from. */
   push(batch: WriteBatch, position?: unknown): void;
+  /**
+   * Time ranges (time index, [start, end) ns) of the windows this batch touches that the flow has not seen yet, each
+   * reported once; what a batching flow re-reads from the source so a new window holds its older rows too (as
+   * GreptimeDB recomputes a dirty window). Empty unless the flow aggregates over a source that identifies its rows
+   * and windows by the time index.
+   */
+  windowsToLoad(batch: WriteBatch): TimeRange[];
+  /** Feeds source rows read again for windowsToLoad (not counted as input: they were, or will be, pushed). */
+  reread(batch: WriteBatch): void;
   /** Feeds rows deleted from the source (their key columns): each is retracted from the window that holds it. */
   pushDeletes(batch: WriteBatch, position?: unknown): void;
   /** Every update: changed groups of open windows (at most once per interval) and final rows of closed windows. */
@@ -80,6 +92,7 @@ export function createFlow(plan: FlowPlan, opts: FlowOptions = {}): Flow {
   const input = new Subject<WriteBatch>();
   const clockTicks = new Subject<DecodedRows>();
   const deletes = new Subject<WriteBatch>();
+  const seenWindows = new Set<bigint>();
   const deleteScope = new BatchScope(plan.rowColumns);
   const output = new Subject<FlowEmission>();
 
@@ -96,7 +109,8 @@ export function createFlow(plan: FlowPlan, opts: FlowOptions = {}): Flow {
   const counted = tap((b: WriteBatch) => { counters.batchesIn++; counters.rowsIn += b.rows; });
   const decodedDeletes = deletes.pipe(counted, map((b) => decodeDeletes(plan, b, reportError, deleteScope)));
   const rowSeq = { n: 0 };
-  merge(input.pipe(counted, decodeRows(plan, reportError, rowSeq)), decodedDeletes, clockTicks)
+  const reread = new Subject<WriteBatch>();
+  merge(merge(input.pipe(counted), reread).pipe(decodeRows(plan, reportError, rowSeq)), decodedDeletes, clockTicks)
     .pipe(
       watermark(lateness, (d: DecodedRows) => d.maxEventTime, wm, idle),
       map((w) => ({ ...w, value: w.value ?? emptyRows(plan) })),
@@ -127,6 +141,26 @@ export function createFlow(plan: FlowPlan, opts: FlowOptions = {}): Flow {
     push(batch, pos) {
       input.next(batch);
       if (pos !== undefined) position = pos;
+    },
+    windowsToLoad(batch) {
+      const out: TimeRange[] = [];
+      if (!plan.aggregating || plan.appendOnly || batch.table !== plan.sourceTable) return out;
+      const time = timeColumn(batch);
+      const ev = plan.eventTime;
+      if (ev && !(ev.columns.length === 1 && ev.columns[0] === time.name && /^("?)[^".]+\1$/.test(ev.text))) return out;
+      const spec = plan.window;
+      const want = (start: bigint): void => {
+        if (seenWindows.has(start) || store.windows.has(start)) return;
+        seenWindows.add(start);
+        out.push(spec ? { start, end: start + spec.sizeNs } : { start: -(2n ** 63n), end: 2n ** 63n - 1n });
+      };
+      if (!spec) { want(GLOBAL_WINDOW); return out; }
+      const ts = time.values as BigInt64Array;
+      for (let i = 0; i < batch.rows; i++) forEachOpenWindow(spec, ts[i]!, null, want);
+      return out;
+    },
+    reread(batch) {
+      reread.next(batch);
     },
     pushDeletes(batch, pos) {
       deletes.next(batch);
@@ -179,6 +213,7 @@ export function createFlow(plan: FlowPlan, opts: FlowOptions = {}): Flow {
     close() {
       input.complete();
       deletes.complete();
+      reread.complete();
       clockTicks.complete();
     },
   };
