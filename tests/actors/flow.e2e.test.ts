@@ -108,6 +108,13 @@ describe('flows end to end', () => {
     await waitEvents(pred, () => new Promise<void>((r) => liveWaiters.push(r)), what, 60_000);
   };
 
+  /** Runs a statement that must succeed; its rows. */
+  const run = async (q: string) => {
+    const r = await sql(node.url, q);
+    expect(r.status, `${q}: ${JSON.stringify(r.body)}`).toBe(200);
+    return r.body.output?.[0]?.records?.rows ?? [];
+  };
+
   const finals = () => {
     const m = new Map<string, LiveRow>();
     for (const e of live) for (const r of e.rows) if (r.final) m.set(r.key, r);
@@ -180,11 +187,6 @@ describe('flows end to end', () => {
   }, 300_000);
 
   it('a DELETE on the source retracts the rows from their windows: the sink row updates, or goes when its window empties', async () => {
-    const run = async (q: string) => {
-      const r = await sql(node.url, q);
-      expect(r.status, `${q}: ${JSON.stringify(r.body)}`).toBe(200);
-      return r.body.output?.[0]?.records?.rows ?? [];
-    };
     await run(`CREATE TABLE del_src (host STRING, v DOUBLE, ts TIMESTAMP TIME INDEX, PRIMARY KEY (host))`);
     await run(`CREATE FLOW del_flow SINK TO del_out AS SELECT host, count(v) AS c, sum(v) AS s, date_bin(INTERVAL '1 minute', ts) AS w FROM del_src GROUP BY host, w`);
     await run(`INSERT INTO del_src VALUES ('a', 1, 0), ('a', 2, 1000), ('b', 5, 1000), ('b', 6, 61000)`);
@@ -198,11 +200,6 @@ describe('flows end to end', () => {
   }, 120_000);
 
   it('no back-fill by default: a flow sees later rows, and a window they touch is computed over all its rows', async () => {
-    const run = async (q: string) => {
-      const r = await sql(node.url, q);
-      expect(r.status, `${q}: ${JSON.stringify(r.body)}`).toBe(200);
-      return r.body.output?.[0]?.records?.rows ?? [];
-    };
     await run(`CREATE TABLE lazy_src (host STRING, v DOUBLE, ts TIMESTAMP TIME INDEX, PRIMARY KEY (host))`);
     await run(`INSERT INTO lazy_src VALUES ('a', 1, 0), ('a', 2, 61000)`);
     await run(`CREATE FLOW lazy_flow SINK TO lazy_out AS SELECT host, sum(v) AS s, date_bin(INTERVAL '1 minute', ts) AS w FROM lazy_src GROUP BY host, w`);
