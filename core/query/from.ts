@@ -93,7 +93,8 @@ async function tableRef(t: TableRef, where: Expr | undefined, st: QState, sel: S
       const batches = await st.env.qctx.scan(schema, spec);
       const r = logical ? tsidOrder(batchesToRel(batches, schema, qualifier), schema) : batchesToRel(batches, schema, qualifier);
       if (st.env.trace) st.env.trace.push({ op: 'RegionScan', detail: `${db}.${name} regions=${schema.regions} ${describeSpec(spec, schema)}`, rows: r.len, ms: performance.now() - t0 });
-      return r;
+      // an unaliased table's columns may also be named schema.table.column
+      return alias ? r : { ...r, fields: r.fields.map((f) => ({ ...f, schema: db })) };
     }
     case 'derived': {
       const r = await runQuery(t.query, st);

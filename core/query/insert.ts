@@ -137,6 +137,10 @@ export async function runInsert(s: Insert, st: QState): Promise<number> {
         const isDefault = e.type === 'column' && e.path.length === 1 && e.path[0]!.quote === undefined && e.path[0]!.value.toLowerCase() === 'default';
         // MySQL-style "text" in VALUES is a string, as GreptimeDB accepts it
         const lit = e.type === 'column' && e.path.length === 1 && e.path[0]!.quote === '"' ? { type: 'string' as const, value: e.path[0]!.value, pos: e.pos } : e;
+        // a number literal is not text: GreptimeDB refuses it for a string column rather than guess its spelling
+        if (lit.type === 'number' && col.type === 'string') {
+          throw new PlanError(`Failed to parse value: number ${lit.value} for string column ${col.name}`, lit.pos, StatusCode.InvalidSyntax);
+        }
         const v = isDefault ? null : evalExpr(lit, scope);
         cells.get(col.name)!.push(v === null ? defaultCell(col, st.env, r) : convertCell(v, 0, col, r));
       });

@@ -8,6 +8,8 @@ export interface Field {
   name: string;
   /** Table name or alias the column comes from. */
   qualifier?: string;
+  /** Database of the table, when the column may be named schema.table.column (an unaliased table). */
+  schema?: string;
   dt: DType;
 }
 
@@ -39,11 +41,13 @@ export function fieldName(f: Field): string {
 export function findField(rel: Rel, path: Ident[], pos?: SourcePos): number {
   const name = path[path.length - 1]!.value;
   const qual = path.length >= 2 ? path[path.length - 2]!.value : undefined;
+  const schema = path.length >= 3 ? path[path.length - 3]!.value : undefined;
   let found = -1;
   for (let i = 0; i < rel.fields.length; i++) {
     const f = rel.fields[i]!;
     if (f.name !== name) continue;
     if (qual !== undefined && f.qualifier !== qual) continue;
+    if (schema !== undefined && f.schema !== schema) continue;
     if (found >= 0 && rel.fields[found]!.qualifier !== f.qualifier) {
       throw new PlanError(`Ambiguous reference to unqualified field ${name}`, pos);
     }

@@ -116,3 +116,17 @@ INSERT INTO ob VALUES ('a', 3, 1000), ('b', 1, 1000), ('c', 2, 1000);
 SELECT host FROM ob ORDER BY v;
 
 SELECT host FROM ob ORDER BY v DESC LIMIT 2;
+
+-- a column named schema.table.column must name the table's own schema
+SELECT public.ob.host FROM ob ORDER BY host LIMIT 1;
+
+SELECT elsewhere.ob.host FROM ob;
+
+-- a bare number is not text for a string column; quoted it is
+INSERT INTO ob VALUES (42, 1, 2000);
+
+INSERT INTO ob VALUES ('42', 1, 2000);
+
+CREATE TABLE widths (ts TIMESTAMP TIME INDEX, a INT8, b TINYINT, c INT2);
+
+DESCRIBE widths;

@@ -2,12 +2,15 @@
 import type { SqlType } from '../ast.ts';
 import type { Cursor } from './cursor.ts';
 
-/** Alias (upper case) -> canonical name. Timestamp aliases also carry their precision. */
+/**
+ * Alias (upper case) -> canonical name. Timestamp aliases also carry their precision. INT8 is PostgreSQL's
+ * eight-byte BIGINT, as GreptimeDB reads it; TINYINT is the one-byte integer.
+ */
 const ALIASES: Record<string, string> = {
   STRING: 'STRING', TEXT: 'STRING', VARCHAR: 'STRING', CHAR: 'STRING', CHARACTER: 'STRING', NVARCHAR: 'STRING',
   TINYTEXT: 'STRING', MEDIUMTEXT: 'STRING', LONGTEXT: 'STRING', UTF8: 'STRING',
   DOUBLE: 'FLOAT64', FLOAT64: 'FLOAT64', FLOAT8: 'FLOAT64', REAL: 'FLOAT32', FLOAT: 'FLOAT32', FLOAT32: 'FLOAT32', FLOAT4: 'FLOAT32',
-  BIGINT: 'INT64', INT64: 'INT64', INT8: 'INT8', INT: 'INT32', INTEGER: 'INT32', INT32: 'INT32', INT4: 'INT32',
+  BIGINT: 'INT64', INT64: 'INT64', INT8: 'INT64', INT: 'INT32', INTEGER: 'INT32', INT32: 'INT32', INT4: 'INT32',
   MEDIUMINT: 'INT32', SMALLINT: 'INT16', INT16: 'INT16', INT2: 'INT16', TINYINT: 'INT8',
   UINT8: 'UINT8', UINT16: 'UINT16', UINT32: 'UINT32', UINT64: 'UINT64',
   BOOLEAN: 'BOOLEAN', BOOL: 'BOOLEAN',
