@@ -1,4 +1,4 @@
-// Pure region placement: regions stay on live owners, orphans go to the least loaded datanode, skew is evened out with bounded moves.
+// Pure region placement: regions stay on live owners, orphans go to the least loaded datanode (a table's regions spread), skew is evened out with bounded moves.
 
 export interface PlacementNode {
   id: string;
@@ -12,6 +12,8 @@ export interface PlacementRegion {
   owner: string | null;
   /** The region's share of load (rows/s, bytes, ...); 1 when unknown. */
   weight?: number;
+  /** Regions of one group (a table's partitions) are spread: an orphan goes to a node with the fewest of its group. */
+  group?: string | number;
 }
 
 export interface PlacementOptions {
@@ -46,10 +48,15 @@ export interface PlacementPlan {
 const weightOf = (r: PlacementRegion) => (r.weight !== undefined && Number.isFinite(r.weight) && r.weight >= 0 ? r.weight : 1);
 const byId = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-/** The least loaded node, ties broken by id so that the plan is deterministic. */
-function lightest(loads: Map<string, number>): string {
+/** The least loaded node (among those with the fewest regions of a group, when given), ties broken by id so that the plan is deterministic. */
+function lightest(loads: Map<string, number>, inGroup?: Map<string, number>): string {
   let best: string | null = null;
-  for (const [id, l] of loads) if (best === null || l < loads.get(best)! || (l === loads.get(best)! && id < best)) best = id;
+  const g = (id: string) => inGroup?.get(id) ?? 0;
+  for (const [id, l] of loads) {
+    if (best === null) { best = id; continue; }
+    const d = g(id) - g(best) || l - loads.get(best)!;
+    if (d < 0 || (d === 0 && id < best)) best = id;
+  }
   return best!;
 }
 
@@ -73,11 +80,20 @@ export function place(nodes: readonly PlacementNode[], regions: readonly Placeme
   }
   const orphans: PlacementRegion[] = [];
   const weights = new Map<string, number>();
+  // Regions of each group per node, so that a group's orphans spread over the nodes.
+  const groups = new Map<string | number, Map<string, number>>();
+  const count = (r: PlacementRegion, node: string) => {
+    if (r.group === undefined) return;
+    const m = groups.get(r.group) ?? new Map<string, number>();
+    m.set(node, (m.get(node) ?? 0) + 1);
+    groups.set(r.group, m);
+  };
   for (const r of regions) {
     weights.set(r.id, weightOf(r));
     if (r.owner !== null && loads.has(r.owner)) {
       routes.set(r.id, r.owner);
       loads.set(r.owner, loads.get(r.owner)! + weightOf(r));
+      count(r, r.owner);
     } else {
       routes.set(r.id, null);
       orphans.push(r);
@@ -86,9 +102,10 @@ export function place(nodes: readonly PlacementNode[], regions: readonly Placeme
   // Heaviest first onto the lightest node (LPT): a good spread without search.
   orphans.sort((a, b) => weightOf(b) - weightOf(a) || byId(a.id, b.id));
   for (const r of orphans) {
-    const to = lightest(loads);
+    const to = lightest(loads, r.group === undefined ? undefined : groups.get(r.group));
     routes.set(r.id, to);
     loads.set(to, loads.get(to)! + weightOf(r));
+    count(r, to);
     moves.push({ region: r.id, from: r.owner, to, reason: MoveReason.orphan });
   }
   if (opts.maxSkew !== undefined) rebalance(routes, weights, loads, moves, opts.maxSkew, opts.maxMoves ?? 1);

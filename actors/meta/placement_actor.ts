@@ -1,6 +1,6 @@
 // The meta leader's placement loop: gather (live datanodes, catalog regions, routes) -> plan (core/placement) -> apply route changes. No I/O here.
 import { setup, assign, fromPromise } from 'xstate';
-import { place, type Move, type PlacementNode, type PlacementOptions } from '../../core/index.ts';
+import { place, splitRegionId, type Move, type PlacementNode, type PlacementOptions } from '../../core/index.ts';
 
 /** What one round reads: live datanodes, every region in the catalog, the routes as stored. */
 export interface PlacementWorld {
@@ -23,8 +23,14 @@ export function planRound(world: PlacementWorld, opts: PlacementOptions = {}): R
   const wanted = new Set(world.regions);
   const remove = [...world.routes.keys()].filter((r) => !wanted.has(r)).sort();
   if (world.datanodes.length === 0) return { set: [], remove };
-  const plan = place(world.datanodes, world.regions.map((id) => ({ id, owner: world.routes.get(id) ?? null })), opts);
+  // A table's regions form a group: its partitions spread over the datanodes.
+  const plan = place(world.datanodes, world.regions.map((id) => ({ id, owner: world.routes.get(id) ?? null, group: groupOf(id) })), opts);
   return { set: plan.moves, remove };
+}
+
+/** The table of a region id (numeric GreptimeDB-style ids); other ids are their own group. */
+function groupOf(regionId: string): string | number {
+  return /^\d+$/.test(regionId) ? splitRegionId(regionId).tableId : regionId;
 }
 
 export const isEmptyChange = (c: RouteChanges) => c.set.length === 0 && c.remove.length === 0;

@@ -45,6 +45,30 @@ describe('place', () => {
     ]);
   });
 
+  it('spreads a table\'s new regions over the nodes even when one node is much lighter', () => {
+    const existing = [...Array.from({ length: 4 }, (_, i) => ({ id: `a${i}`, owner: 'a', group: 1 })), ...Array.from({ length: 4 }, (_, i) => ({ id: `b${i}`, owner: 'b', group: 2 }))];
+    const fresh = [0, 1, 2].map((i) => ({ id: `t${i}`, owner: null, group: 3 }));
+    const plan = place([{ id: 'a' }, { id: 'b' }, { id: 'c' }], [...existing, ...fresh]);
+    expect(fresh.map((r) => plan.routes.get(r.id)).sort()).toEqual(['a', 'b', 'c']);
+    // Without groups the lightest node takes all three.
+    const flat = place([{ id: 'a' }, { id: 'b' }, { id: 'c' }], [...existing, ...fresh].map(({ group: _g, ...r }) => r));
+    expect(fresh.map((r) => flat.routes.get(r.id))).toEqual(['c', 'c', 'c']);
+  });
+
+  it('a group\'s orphans spread: their counts per live node differ by at most one (fast-check)', () => {
+    fc.assert(
+      fc.property(clusterArb, fc.integer({ min: 1, max: 12 }), ({ nodes, regions }, k) => {
+        fc.pre(nodes.length > 0);
+        const group = Array.from({ length: k }, (_, i) => ({ id: `g${i}`, owner: null, group: 'g' }));
+        const plan = place(nodes, [...regions, ...group]);
+        const counts = new Map(nodes.map((n) => [n.id, 0]));
+        for (const r of group) counts.set(plan.routes.get(r.id)!, counts.get(plan.routes.get(r.id)!)! + 1);
+        expect(Math.max(...counts.values()) - Math.min(...counts.values())).toBeLessThanOrEqual(1);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('routes to null when no datanode is live', () => {
     const plan = place([], [{ id: '1', owner: 'a' }]);
     expect(plan.routes.get('1')).toBeNull();
