@@ -227,3 +227,27 @@ export function partitionBatch(rule: PartitionRule | undefined, regions: number,
   if (!rule || regions <= 1 || rule.exprs.length === 0) return [batch];
   return splitBatch(batch, regionIndexes(rule, batch), regions);
 }
+
+/**
+ * The regions a scan with a tag filter (column -> accepted values) can find rows in: a region is kept when some
+ * combination of accepted values of the filtered partition columns satisfies its rule, columns without a filter being
+ * free (rules are AND/OR of comparisons, so "free" can be taken as true). Never misses a region; exact when every
+ * partition column is filtered. Past 256 combinations, every region is kept.
+ */
+export function regionsForFilter(rule: PartitionRule | undefined, regions: number, filter: Record<string, (string | null)[]> | undefined): number[] {
+  const all = Array.from({ length: regions }, (_, r) => r);
+  if (!rule || !filter || regions <= 1 || rule.exprs.length !== regions) return all;
+  const cols = rule.columns.filter((c) => filter[c] !== undefined);
+  if (cols.length === 0) return all;
+  let combos: Map<string, string | null>[] = [new Map()];
+  for (const c of cols) {
+    combos = combos.flatMap((m) => filter[c]!.map((v) => new Map(m).set(c, v)));
+    if (combos.length > 256) return all;
+  }
+  const holds = (e: PartitionExpr, env: Map<string, string | null>): boolean => {
+    if ('and' in e) return e.and.every((x) => holds(x, env));
+    if ('or' in e) return e.or.some((x) => holds(x, env));
+    return env.has(e.column) ? cmpHolds(e, env.get(e.column)!) : true;
+  };
+  return all.filter((r) => combos.some((env) => holds(rule.exprs[r]!, env)));
+}

@@ -1,6 +1,6 @@
 // The node's QueryContext: the SQL executor's view of the catalog, the regions (scans, writes) and DDL side effects.
 import type { RecordBatch } from 'apache-arrow';
-import { DatabaseNotFoundError, partitionBatch, type TableSchema, type WriteBatch } from '../../core/index.ts';
+import { DatabaseNotFoundError, partitionBatch, regionsForFilter, type TableSchema, type WriteBatch } from '../../core/index.ts';
 import type { QueryContext, RegionPeer, ScanSpec } from '../../core/query/index.ts';
 import type { Catalog } from '../catalog.ts';
 import type { Supervisor } from '../supervisor.ts';
@@ -86,7 +86,10 @@ export function makeQueryContext(deps: QueryDeps, db: string): QueryContext {
     },
     async scan(schema: TableSchema, spec: ScanSpec): Promise<RecordBatch[]> {
       if (schema.regions === 1) return router.scan(schema, 0, spec);
-      return mergeRegionScans(schema, await eachRegion(schema.regions, (n) => router.scan(schema, n, spec)));
+      // Regions whose partition rule no filtered tag value satisfies hold none of the rows asked for.
+      const wanted = regionsForFilter(schema.partition, schema.regions, spec.tagFilter);
+      if (wanted.length === 1) return router.scan(schema, wanted[0]!, spec);
+      return mergeRegionScans(schema, await Promise.all(wanted.map((n) => router.scan(schema, n, spec))));
     },
     async write(d: string, batch: WriteBatch): Promise<number> {
       return writes.write(d, [batch]);

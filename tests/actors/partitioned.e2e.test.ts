@@ -38,6 +38,9 @@ describe('partitioned tables (standalone)', () => {
     const sorted = [...hosts].sort();
     expect(await rows('SELECT host, ts FROM p')).toEqual(sorted.flatMap((h) => [1000, 2000, 3000].map((t) => [h, t])));
     expect(await rows('SELECT count(*) FROM information_schema.region_peers WHERE table_name = \'p\'')).toEqual([[3]]);
+    // Tag filters on the partition column scan only the regions that can hold those values.
+    expect(await rows("SELECT host, count(*) FROM p WHERE host IN ('alpha', 'zed') GROUP BY host ORDER BY host")).toEqual([['alpha', 3], ['zed', 3]]);
+    expect(await rows("SELECT host, ts FROM p WHERE host = 'kilo'")).toEqual([['kilo', 1000], ['kilo', 2000], ['kilo', 3000]]);
     expect((await sql("DELETE FROM p WHERE host IN ('kilo', 'zed') AND ts = 1000")).body.output![0]!.affectedrows).toBe(2);
     expect(await rows('SELECT count(*) FROM p')).toEqual([[19]]);
     expect((await sql('TRUNCATE TABLE p')).status).toBe(200);

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
-  parseSql, partitionRuleOf, partitionBatch, regionIndexes, valueAt, EddyError, StatusCode,
+  parseSql, partitionRuleOf, partitionBatch, regionIndexes, regionsForFilter, valueAt, EddyError, StatusCode,
   type ColumnSchema, type CreateTable, type PartitionExpr, type PartitionRule, type WriteBatch,
 } from '../../core/index.ts';
 
@@ -84,6 +84,20 @@ describe('partition rules', () => {
     // All rows in one region: the batch itself, no copy.
     const one = batchOf(['q', 'r'], [1n, 2n], true);
     expect(partitionBatch(ruleOf(HOST_RULE), 3, one)[2]).toBe(one);
+  });
+
+  it('a tag filter skips the regions no accepted value can be in; a region that may hold one is never skipped (fast-check)', () => {
+    const rule = ruleOf(HOST_RULE);
+    expect(regionsForFilter(rule, 3, { host: ['kilo'] })).toEqual([1]);
+    expect(regionsForFilter(rule, 3, { host: ['alpha', 'zulu'] })).toEqual([0, 2]);
+    expect(regionsForFilter(rule, 3, { other: ['x'] })).toEqual([0, 1, 2]);
+    expect(regionsForFilter(rule, 3, undefined)).toEqual([0, 1, 2]);
+    expect(regionsForFilter(undefined, 1, { host: ['a'] })).toEqual([0]);
+    const hostArb = fc.string({ minLength: 0, maxLength: 3, unit: fc.constantFrom('a', 'g', 'h', 'o', 'p', 'z') });
+    fc.assert(fc.property(fc.array(hostArb, { minLength: 1, maxLength: 5 }), (hosts) => {
+      const kept = new Set(regionsForFilter(rule, 3, { host: hosts }));
+      for (const h of hosts) expect(kept.has(rule.exprs.findIndex((e) => rowMatches(e, { host: h, n: 0n })))).toBe(true);
+    }));
   });
 
   it('every row goes to exactly one region, the first whose rule it matches (fast-check, plain and dictionary columns)', () => {
