@@ -234,11 +234,11 @@ export async function alterTable(s: AlterTable, ctx: QueryContext): Promise<void
     if (logical) sch.columns = orderLogical(sch.columns);
     return sch;
   });
-  // a physical metric table's TTL is its logical tables' TTL: copy it so their regions expire rows too
+  // a physical metric table's TTL and append mode are its logical tables': copy them into their regions
   if (isPhysical(cur) && s.actions.some((a) => (a.kind === 'set_options' || a.kind === 'unset_options'))) {
     const phy = (await ctx.getTable(db, table))!;
     for (const l of await logicalTables(ctx, db, table)) {
-      await ctx.alterTable(db, l.name, (o) => ({ ...o, version: o.version + 1, options: { ...o.options, ttlMs: phy.options.ttlMs } }));
+      await ctx.alterTable(db, l.name, (o) => ({ ...o, version: o.version + 1, options: { ...o.options, ttlMs: phy.options.ttlMs, appendMode: phy.options.appendMode } }));
     }
   }
 }

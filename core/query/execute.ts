@@ -17,6 +17,7 @@ import { describeTable, runShow, stringRel } from './show.ts';
 import { runDelete } from './delete.ts';
 import { runExplain } from './explain.ts';
 import { runFlowStatement } from './flow.ts';
+import { createView, viewOf } from './view.ts';
 import { checkCreateTableOptions, checkDatabaseOptions, checkDatabaseUnset, checkName } from './options.ts';
 import { PHYSICAL_KEY, isPhysical, logicalTables, physicalOf, prepareLogical } from './metric.ts';
 import type { TableSchema } from '../index.ts';
@@ -111,6 +112,12 @@ export async function executeStatement(ctx: QueryContext, s: Statement): Promise
           const exists = (await ctx.listDatabases()).includes(name);
           if (!exists) { if (s.ifExists) continue; throw new EddyError(StatusCode.DatabaseNotFound, `Database not found: ${name}`); }
           await ctx.dropDatabase(name, s.ifExists);
+        } else if (s.object === 'VIEW') {
+          const { db, table } = tableName(n, ctx);
+          const t = await ctx.getTable(db, table);
+          if (!t && s.ifExists) continue;
+          if (!t || !viewOf(t)) throw new EddyError(t ? StatusCode.InvalidArguments : StatusCode.TableNotFound, t ? `${db}.${table} is a table, not a view` : `View not found: ${db}.${table}`);
+          await ctx.dropTable(db, table, s.ifExists);
         } else {
           if (s.ifExists) continue;
           throw new EddyError(StatusCode.Unsupported, `DROP ${s.object} is not supported`);
@@ -148,6 +155,7 @@ export async function executeStatement(ctx: QueryContext, s: Statement): Promise
       return relToOutput(stringRel([name], [[0]], ['Int32']));
     }
     case 'set': return affected(0);
+    case 'create_view': await createView(s, st); return affected(0);
     default:
       throw new PlanError(`${s.type.toUpperCase().replace(/_/g, ' ')} is not supported yet`, s.pos, StatusCode.Unsupported);
   }

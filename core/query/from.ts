@@ -16,6 +16,7 @@ import type { ScanSpec } from './context.ts';
 import type { TableSchema } from '../index.ts';
 import { formatTimestamp } from './time.ts';
 import { effectiveTtl, physicalOf, tsidOrder } from './metric.ts';
+import { viewOf, viewRel } from './view.ts';
 
 export async function fromClause(from: TableRef[], where: Expr | undefined, st: QState, sel: Select, limit?: number): Promise<Rel> {
   let rel: Rel | null = null;
@@ -76,6 +77,10 @@ async function tableRef(t: TableRef, where: Expr | undefined, st: QState, sel: S
         return requalify(r, alias ?? name);
       }
       const schema = await st.env.qctx.getTable(db, name);
+      if (schema && viewOf(schema)) {
+        const r = requalify(await viewRel(schema, st), alias ?? name, t.alias?.columns?.map((c) => c.value));
+        return alias ? r : { ...r, fields: r.fields.map((f) => ({ ...f, schema: db })) };
+      }
       if (!schema && name === 'numbers' && (path.length === 1 || db === 'public')) {
         const r = numbersRel(limit ?? 100, alias ?? name);
         st.env.trace?.push({ op: 'SystemScan', detail: `table=public.numbers rows=${r.len}`, rows: r.len });

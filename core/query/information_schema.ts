@@ -6,6 +6,7 @@ import { regionIdOf, sqlTypeName } from '../index.ts';
 import { indexRows } from './indexes.ts';
 import { SQL_TYPE } from './names.ts';
 import { engineOf } from './metric.ts';
+import { viewOf } from './view.ts';
 import { FLOW_INFORMATION_SCHEMA_TABLES, flowInformationSchema } from './flow.ts';
 
 export const INFORMATION_SCHEMA_TABLES = ['build_info', 'cluster_info', 'columns', 'engines', ...FLOW_INFORMATION_SCHEMA_TABLES, 'region_peers', 'schemata', 'statistics', 'tables'];
@@ -33,7 +34,7 @@ export async function informationSchema(name: string, ctx: QueryContext): Promis
         }
         for (const t of (await ctx.listTables(d)).sort()) {
           const s = await ctx.getTable(d, t);
-          rows.push(['greptime', d, t, 'BASE TABLE', s?.id ?? null, s ? engineOf(s) : 'mito']);
+          rows.push(['greptime', d, t, s && viewOf(s) ? 'VIEW' : 'BASE TABLE', s?.id ?? null, s ? engineOf(s) : 'mito']);
         }
       }
       return rel(['table_catalog', 'table_schema', 'table_name', 'table_type', 'table_id', 'engine'], ['String', 'String', 'String', 'String', 'UInt32', 'String'], rows);

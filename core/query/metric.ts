@@ -62,8 +62,10 @@ export async function prepareLogical(draft: Omit<TableSchema, 'id'>, ctx: QueryC
       throw new EddyError(StatusCode.InvalidArguments, `Column type mismatch. Expect String(StringType), got ${typeText(c)}`);
     }
   }
-  // the physical TTL applies to the logical table's rows, in its own regions too
-  const options = phy.options.ttlMs !== undefined && draft.options.ttlMs === undefined ? { ...draft.options, ttlMs: phy.options.ttlMs } : draft.options;
+  // the physical TTL and append mode apply to the logical table's rows, in its own regions too
+  const options = { ...draft.options };
+  if (phy.options.ttlMs !== undefined && options.ttlMs === undefined) options.ttlMs = phy.options.ttlMs;
+  if (phy.options.appendMode) options.appendMode = true;
   return { ...draft, options, columns: orderLogical(draft.columns), regions: 1 };
 }
 

@@ -130,3 +130,28 @@ INSERT INTO ob VALUES ('42', 1, 2000);
 CREATE TABLE widths (ts TIMESTAMP TIME INDEX, a INT8, b TINYINT, c INT2);
 
 DESCRIBE widths;
+
+-- a view runs its query where it is used, so it sees rows written after it was created
+CREATE VIEW busy AS SELECT host, v FROM ob WHERE v >= 2;
+
+SELECT * FROM busy ORDER BY host;
+
+INSERT INTO ob VALUES ('d', 9, 1000);
+
+SELECT public.busy.host FROM busy ORDER BY host;
+
+CREATE VIEW busy AS SELECT host FROM ob;
+
+CREATE OR REPLACE VIEW busy (who) AS SELECT host FROM ob WHERE v > 5;
+
+SELECT who FROM busy;
+
+SELECT table_name, table_type FROM information_schema.tables WHERE table_name IN ('busy', 'ob') ORDER BY table_name;
+
+DROP VIEW ob;
+
+DROP VIEW busy;
+
+DROP VIEW IF EXISTS busy;
+
+SELECT * FROM busy;
