@@ -13,6 +13,7 @@ import { compileFlowSql, createFlow, decodeSnapshot, encodeSnapshot } from '../s
 import type { Flow, FlowEmission, FlowPlan, FlowRow, FlowValue } from '../streams/index.ts';
 import { flowTaskMachine, FlowTaskEvents, type RestoreResult } from './flow_task.ts';
 import { recordBatchToWriteBatch, sinkBatches, sinkMapping } from './flow_sink.ts';
+import type { BatchSpec } from './flow_batch.ts';
 import type { Catalog } from './catalog.ts';
 import type { WritePath } from './gateway/write.ts';
 
@@ -31,6 +32,8 @@ export interface FlowDef {
   options: Record<string, string>;
   createdAt: number;
   updatedAt: number;
+  /** Set for a batching flow (a query the streaming compiler cannot run incrementally): see flow_batch.ts. */
+  batch?: BatchSpec;
 }
 
 export interface FlowHostDeps {

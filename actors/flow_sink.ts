@@ -230,3 +230,23 @@ export function recordBatchToWriteBatch(rb: RecordBatch, schema: TableSchema): W
   }
   return { table: schema.name, rows: n, columns };
 }
+
+/**
+ * Rows of a batching flow's query (output column name -> value) as one upsert batch for its sink: columns by name,
+ * else by position when there are as many as the sink has (without update_at / __ts_placeholder).
+ */
+export function queryRowsBatch(sink: TableSchema, names: string[], rows: Record<string, FlowValue>[]): WriteBatch {
+  const theirs = sink.columns.filter((c) => !AUTO_COLUMNS.has(c.name));
+  const byPosition = names.length === theirs.length;
+  const cols: [string, ColumnSchema][] = [];
+  names.forEach((n, i) => {
+    const s = sink.columns.find((c) => c.name === n) ?? (byPosition ? theirs[i] : undefined);
+    if (s) cols.push([n, s]);
+  });
+  for (const auto of AUTO_COLUMNS) {
+    const s = sink.columns.find((c) => c.name === auto);
+    if (s && !names.includes(auto)) cols.push([auto, s]);
+  }
+  const flowRows = rows.map((values) => ({ key: '', windowStart: null, windowEnd: null, final: false, deleted: false, values }));
+  return columnsFor(flowRows, cols, sink.name, sink);
+}

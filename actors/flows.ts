@@ -3,11 +3,14 @@
 import { Kvm, type KV } from '@nats-io/kv';
 import {
   Buckets, EddyError, InvalidArgumentError, KvKeys, StatusCode, formatExpr,
-  type CreateFlow, type CreateTask, type Expr,
+  type CreateFlow, type CreateTask, type Expr, type Query,
 } from '../core/index.ts';
 import type { FlowInfo, QueryContext } from '../core/query/index.ts';
 import { FlowHost, compileDef, type FlowDef, type FlowHostDeps } from './flow_host.ts';
 import { checkSinkSchema, sinkTableDraft } from './flow_sink.ts';
+import { BatchFlowHost, batchSinkDraft, needsBatching, queryTables, runAt } from './flow_batch.ts';
+
+type AnyFlowHost = FlowHost | BatchFlowHost;
 
 /** What each FlowHost needs, but the flow state KV, which the flownode opens itself and hands on. */
 export type FlowNodeDeps = Omit<FlowHostDeps, 'state'>;
@@ -24,8 +27,9 @@ function expireSeconds(e: Expr | undefined): number | null {
   if (Number.isFinite(n)) return n;
   const m = /^(\d+(?:\.\d+)?)\s*([a-z]+)$/i.exec(text.trim());
   if (!m) return null;
-  const unit = m[2]!.toLowerCase().replace(/s$/, '');
   const mult: Record<string, number> = { s: 1, sec: 1, second: 1, m: 60, min: 60, minute: 60, h: 3600, hour: 3600, d: 86400, day: 86400, w: 604800, week: 604800 };
+  const written = m[2]!.toLowerCase();
+  const unit = mult[written] !== undefined ? written : written.replace(/s$/, ''); // '1s' is a second, '5 minutes' plural
   return mult[unit] !== undefined ? Number(m[1]) * mult[unit]! : null;
 }
 
@@ -59,7 +63,7 @@ function pendingInfo(d: FlowDef): FlowInfo {
 export class FlowNode {
   private defs!: KV;
   private state!: KV;
-  private readonly hosts = new Map<string, FlowHost>();
+  private readonly hosts = new Map<string, AnyFlowHost>();
   /** Flows created with defer_on_missing_source whose source table does not exist yet. */
   private readonly pending = new Map<string, FlowDef>();
   /** Serializes create/drop so two statements on one flow cannot interleave. */
@@ -93,15 +97,15 @@ export class FlowNode {
     return next;
   }
 
-  private async launch(def: FlowDef): Promise<FlowHost> {
-    const source = await this.deps.catalog.getTable(def.db, def.sourceTable);
-    const host = new FlowHost(def, { ...this.deps, state: this.state }, source);
+  private async launch(def: FlowDef): Promise<AnyFlowHost> {
+    const deps = { ...this.deps, state: this.state };
+    const host = def.batch ? new BatchFlowHost(def, def.batch, deps) : new FlowHost(def, deps, await this.deps.catalog.getTable(def.db, def.sourceTable));
     this.hosts.set(id(def.db, def.name), host);
     await host.start();
     return host;
   }
 
-  get(db: string, name: string): FlowHost | undefined {
+  get(db: string, name: string): AnyFlowHost | undefined {
     return this.hosts.get(id(db, name));
   }
 
@@ -113,18 +117,20 @@ export class FlowNode {
         throw new EddyError(StatusCode.Unsupported, 'Unsupported operation Create flow with both `IF NOT EXISTS` and `OR REPLACE`');
       }
       const now = this.deps.clock.now();
-      const existing = this.get(db, name) ?? this.pending.get(id(db, name));
+      const running = this.get(db, name);
+      const existing = running?.def ?? this.pending.get(id(db, name));
       const def: FlowDef = {
-        db, name, id: (existing instanceof FlowHost ? existing.def : existing)?.id ?? this.nextId(), sql: stmt.span.text.trim().replace(/;\s*$/, ''),
+        db, name, id: existing?.id ?? this.nextId(), sql: stmt.span.text.trim().replace(/;\s*$/, ''),
         sinkTable: '', sourceTable: '', comment: stmt.type === 'create_flow' ? stmt.comment ?? null : null,
         expireAfterSeconds: stmt.type === 'create_flow' ? expireSeconds(stmt.expireAfter) : null,
-        options, createdAt: (existing instanceof FlowHost ? existing.def : existing)?.createdAt ?? now, updatedAt: now,
+        options, createdAt: existing?.createdAt ?? now, updatedAt: now,
       };
       if (existing && !(stmt.type === 'create_flow' && stmt.orReplace)) {
         if (stmt.type === 'create_flow' && stmt.ifNotExists) return { created: false };
         throw new EddyError(StatusCode.FlowAlreadyExists, `Flow already exists: ${db}.${name}`);
       }
       const q = stmt.query;
+      if (stmt.type === 'create_flow' && q.type !== 'tql' && needsBatching(q)) return this.createBatching(def, stmt, running);
       const from = q.type !== 'tql' && q.body.type === 'select' ? q.body.from[0] : undefined;
       const source = from?.type === 'table' ? await this.deps.catalog.getTable(db, from.name[from.name.length - 1]!.value) : null;
       if (!source) {
@@ -133,7 +139,7 @@ export class FlowNode {
         }
         // A pending flow (GreptimeDB's defer_on_missing_source): kept, not compiled or run until its source exists.
         def.sinkTable = stmt.type === 'create_flow' ? stmt.sink[stmt.sink.length - 1]!.value : name;
-        if (existing instanceof FlowHost) await this.remove(existing);
+        if (running) await this.remove(running);
         await this.defs.put(KvKeys.flowDef(db, name), enc.encode(JSON.stringify(def)));
         this.pending.set(id(db, name), def);
         return { created: true };
@@ -148,15 +154,48 @@ export class FlowNode {
       const sink = await this.deps.catalog.getTable(db, plan.sinkTable);
       if (sink) checkSinkSchema(plan, sink, source);
       else await this.deps.query(db).createTable(sinkTableDraft(db, plan, source, now), true);
-      if (existing instanceof FlowHost) await this.remove(existing);
-      this.pending.delete(id(db, name));
-      await this.defs.put(KvKeys.flowDef(db, name), enc.encode(JSON.stringify(def)));
-      await this.launch(def);
+      await this.replace(def, running);
       return { created: true };
     });
   }
 
-  private async remove(host: FlowHost): Promise<void> {
+  /** Stores the definition and runs it, in place of the flow it replaces. */
+  private async replace(def: FlowDef, running: AnyFlowHost | undefined): Promise<void> {
+    if (running) await this.remove(running);
+    this.pending.delete(id(def.db, def.name));
+    await this.defs.put(KvKeys.flowDef(def.db, def.name), enc.encode(JSON.stringify(def)));
+    await this.launch(def);
+  }
+
+  /**
+   * A query the streaming compiler cannot run incrementally (joins, subqueries, WITH, now()) runs as a GreptimeDB
+   * batching flow: the whole query each EVAL INTERVAL and on flush. Its sink is created from a first run's columns.
+   */
+  private async createBatching(def: FlowDef, stmt: CreateFlow, running: AnyFlowHost | undefined): Promise<{ created: boolean }> {
+    const q = stmt.query as Query;
+    const sources = queryTables(q, def.db);
+    for (const s of sources) {
+      const [sdb, table] = [s.slice(0, s.lastIndexOf('.')), s.slice(s.lastIndexOf('.') + 1)];
+      if (!(await this.deps.catalog.getTable(sdb, table))) {
+        throw new InvalidArgumentError(`Invalid SQL, error: missing source tables for flow '${def.name}'; use WITH (defer_on_missing_source = true) to create a pending flow`);
+      }
+    }
+    const query = stmt.span.text.slice(q.pos.offset - stmt.span.start).trim().replace(/;\s*$/, '');
+    const every = expireSeconds(stmt.evalInterval);
+    def.batch = { query, sources, evalIntervalMs: every === null ? null : every * 1000 };
+    def.sinkTable = stmt.sink[stmt.sink.length - 1]!.value;
+    def.sourceTable = sources[0]?.slice(sources[0].lastIndexOf('.') + 1) ?? '';
+    const now = this.deps.clock.now();
+    const out = await runAt(this.deps.query(def.db), query, now);
+    if (!(await this.deps.catalog.getTable(def.db, def.sinkTable))) {
+      const sel = q.body.type === 'select' ? q.body : null;
+      await this.deps.query(def.db).createTable(batchSinkDraft(def.db, def.sinkTable, sel, out, now), true);
+    }
+    await this.replace(def, running);
+    return { created: true };
+  }
+
+  private async remove(host: AnyFlowHost): Promise<void> {
     await host.destroy();
     this.hosts.delete(id(host.def.db, host.def.name));
   }

@@ -212,6 +212,18 @@ describe('flows end to end', () => {
     await run('DROP FLOW lazy_flow');
   }, 120_000);
 
+  it('a join runs as a batching flow: the whole query on flush, its rows upserted into the sink', async () => {
+    await run(`CREATE TABLE jl (id STRING, lv DOUBLE, ts TIMESTAMP TIME INDEX, PRIMARY KEY (id))`);
+    await run(`CREATE TABLE jr (id STRING, rv DOUBLE, ts TIMESTAMP TIME INDEX, PRIMARY KEY (id))`);
+    await run(`CREATE FLOW join_flow SINK TO join_out AS SELECT l.id, l.lv, r.rv FROM (SELECT id, max(lv) AS lv FROM jl GROUP BY id) l LEFT JOIN jr r ON l.id = r.id`);
+    await run(`INSERT INTO jl VALUES ('a', 1, 0), ('a', 5, 1000), ('b', 2, 0)`);
+    await run(`INSERT INTO jr VALUES ('a', 10, 0)`);
+    await run(`ADMIN flush_flow('join_flow')`);
+    expect(await run('SELECT id, lv, rv FROM join_out ORDER BY id')).toEqual([['a', 5, 10], ['b', 2, null]]);
+    expect(await run(`SELECT options FROM information_schema.flows WHERE flow_name = 'join_flow'`)).toEqual([['{"flow_type":"batching"}']]);
+    await run('DROP FLOW join_flow');
+  }, 120_000);
+
   it('DROP FLOW removes it; SHOW FLOWS and information_schema follow', async () => {
     expect((await sql(node.url, 'SHOW FLOWS')).body.output![0]!.records!.rows).toEqual([['per_minute']]);
     expect((await sql(node.url, 'DROP FLOW per_minute')).status).toBe(200);
