@@ -9,6 +9,7 @@ import {
   type Clock, type TableSchema, type WriteBatch,
 } from '../core/index.ts';
 import { RegionStore, batchesToIPC, type ScanRequest, type SegmentMirror } from '../storage/index.ts';
+import { runPartial, PARTIAL_TOO_LARGE, type QueryContext, type WireRel } from '../core/query/index.ts';
 import type { RecordBatch } from 'apache-arrow';
 import { regionMachine, ACCEPTING } from './region.ts';
 import { Wal } from './runtime/wal.ts';
@@ -280,6 +281,20 @@ export class RegionHost {
     return this.store!.scan(req);
   }
 
+  /** Runs a partial aggregate (one SELECT over this region's table) over this region's rows only. */
+  async aggregate(sql: string): Promise<WireRel> {
+    const schema = (): TableSchema => this.schemaNow;
+    const ctx = {
+      db: schema().db,
+      now: () => this.deps.clock.now(),
+      getTable: async (db: string, name: string) => (db === schema().db && name === schema().name ? schema() : null),
+      listTables: async () => [schema().name],
+      listDatabases: async () => [schema().db],
+      scan: (_s: TableSchema, spec: ScanRequest) => this.scan(spec),
+    } as unknown as QueryContext;
+    return runPartial(ctx, sql);
+  }
+
   stats(): Record<string, unknown> {
     return { regionId: this.regionId, state: this.state, ...(this.store ? this.store.stats() : {}) };
   }
@@ -330,6 +345,12 @@ export class RegionHost {
           const batches = await this.scan(decodeScanRequest(msg.data));
           for (const chunk of batchesToIPC(batches, { maxBytes: this.deps.maxChunkBytes })) msg.respond(chunk);
           msg.respond(new Uint8Array(0));
+          return;
+        }
+        case RegionOps.aggregate: {
+          const text = JSON.stringify({ ok: true, rel: await this.aggregate(new TextDecoder().decode(msg.data)) });
+          if (text.length > this.deps.maxChunkBytes) throw new EddyError(StatusCode.Unsupported, `${PARTIAL_TOO_LARGE} for one message (${text.length} bytes)`);
+          msg.respond(text);
           return;
         }
         case RegionOps.flush:

@@ -6,6 +6,7 @@ import {
   EddyError, StatusCode, Subjects, RegionOps, RegionControlOps, encodeBatches, fromWireError, regionIdOf,
   type RegionControlOp, type RegionOp, type TableSchema, type WireError, type WriteBatch,
 } from '../core/index.ts';
+import type { WireRel } from '../core/query/index.ts';
 import type { ScanRequest } from '../storage/index.ts';
 import type { Supervisor } from './supervisor.ts';
 import type { RegionHost } from './region_host.ts';
@@ -177,6 +178,14 @@ export class RegionRouter {
     return this.run(schema, n, 'scan', (h) => h.scan(req), async (id) => {
       await this.tellSchema(id, schema);
       return scanRegion(this.nc, id, req);
+    });
+  }
+
+  /** A partial aggregate (core/query/partial.ts) run by region n over its rows. */
+  aggregate(schema: TableSchema, n: number, sql: string): Promise<WireRel> {
+    return this.run(schema, n, 'aggregate', (h) => h.aggregate(sql), async (id) => {
+      await this.tellSchema(id, schema);
+      return (await this.request<{ rel: WireRel }>(id, RegionOps.aggregate, sql)).rel;
     });
   }
 

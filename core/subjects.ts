@@ -63,6 +63,8 @@ export const RegionOps = {
   write: 'write',
   delete: 'delete',
   scan: 'scan',
+  /** A partial aggregate (core/query/partial.ts) over the region's rows. */
+  aggregate: 'aggregate',
   flush: 'flush',
   compact: 'compact',
   stats: 'stats',

@@ -84,6 +84,7 @@ export function makeQueryContext(deps: QueryDeps, db: string): QueryContext {
       const s = await catalog.requireTable(d, name);
       await eachRegion(s.regions, (n) => router.truncate(s, n));
     },
+    partialAggregate: (schema, sql) => eachRegion(schema.regions, (n) => router.aggregate(schema, n, sql)),
     async scan(schema: TableSchema, spec: ScanSpec): Promise<RecordBatch[]> {
       if (schema.regions === 1) return router.scan(schema, 0, spec);
       // Regions whose partition rule no filtered tag value satisfies hold none of the rows asked for.

@@ -210,7 +210,10 @@ export function computeAggregate(a: AggInput, g: Groups): Vec {
         for (let i = 0; i < n; i++) {
           if ((m && !m[i]) || (valid !== null && valid[i] === 0)) continue;
           const k = ids[i]!, b = best[k]!;
-          if (b < 0 || (want < 0 ? vv[i]! < vv[b]! : vv[i]! > vv[b]!) || (Number.isNaN(vv[i]!) && want > 0)) best[k] = i;
+          if (b < 0) { best[k] = i; continue; }
+          // NaN is the greatest float (as DataFusion orders them): max takes it, min never keeps it over a number.
+          const xi = vv[i]!, xb = vv[b]!;
+          if (want < 0 ? xi < xb || (Number.isNaN(xb) && !Number.isNaN(xi)) : xi > xb || (Number.isNaN(xi) && !Number.isNaN(xb))) best[k] = i;
         }
       } else if (x.kind === 'ts') {
         const vv = x.v, valid = x.valid;

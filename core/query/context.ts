@@ -1,6 +1,7 @@
 // The interface the SQL executor runs against: catalog operations, scans and writes, implemented by the node.
 import type { RecordBatch } from 'apache-arrow';
 import type { CreateFlow, CreateTask, TableSchema, WriteBatch } from '../index.ts';
+import type { WireRel } from './partial.ts';
 
 /** What a scan must return; ns bounds, start inclusive, end exclusive. A hint: the executor re-applies every filter. */
 export interface ScanSpec {
@@ -38,6 +39,11 @@ export interface QueryContext {
   /** ADMIN flush_table / compact_table: flush memtables, compact segments (expired rows dropped); optional. */
   flushTable?(schema: TableSchema): Promise<void>;
   compactTable?(schema: TableSchema): Promise<void>;
+  /**
+   * Runs a partial aggregate (core/query/partial.ts: one SELECT over the table) in every region of a multi-region
+   * table, where each region lives; one answer per region. Optional: without it, queries pull rows from the regions.
+   */
+  partialAggregate?(schema: TableSchema, sql: string): Promise<WireRel[]>;
   /** Where each region lives, by region id, for information_schema.region_peers; optional. */
   regionPeers?(): Promise<Map<string, RegionPeer>>;
   /** The nodes of the cluster, for information_schema.cluster_info; optional (standalone: this node alone). */

@@ -15,6 +15,7 @@ import { findAggregates, findSubqueries, findWindows, fnName } from './walk.ts';
 import { fromClause } from './from.ts';
 import { computeWindow } from './window.ts';
 import { runRangeSelect } from './range.ts';
+import { tryPartialAggregate } from './partial.ts';
 import { expandUnnest, hasUnnest } from './unnest.ts';
 
 /** Records one operator for EXPLAIN ANALYZE (no-op unless tracing). */
@@ -192,6 +193,9 @@ export function scanLimit(sel: Select, orderBy: OrderByItem[], limit: number | u
 }
 
 export async function runSelect(sel: Select, orderBy: OrderByItem[], limit: number | undefined, offset: number, st: QState): Promise<Rel> {
+  // A partitioned table's groups may be aggregated in its regions, merged here.
+  const pushed = await tryPartialAggregate(sel, orderBy, st);
+  if (pushed) return finishSelect(sel, pushed.items, pushed.scope, orderBy, limit, offset, pushed.aliasMap);
   // The scan must read the columns ORDER BY names too, which live on the enclosing query, not the SELECT.
   const scanned = orderBy.length ? ({ ...sel, queryOrderBy: orderBy } as Select) : sel;
   let rel = sel.from.length ? await fromClause(sel.from, sel.where, st, scanned, scanLimit(sel, orderBy, limit, offset)) : emptyRel(1);
@@ -209,8 +213,22 @@ export async function runSelect(sel: Select, orderBy: OrderByItem[], limit: numb
   }
   const items = expandProjection(sel, rel);
   if (sel.align) return runRangeSelect(sel, rel, items, orderBy, limit, offset, st);
-  // GROUP BY may name a select item by position or alias
-  const groupExprs = sel.groupBy.map((g) => {
+  const groupExprs = resolveGroupBy(sel, items, rel);
+  const aggCalls = aggregateCalls(sel, items, orderBy);
+  let scope: Scope = { rel, env: st.env, namer };
+  const aliasMap = aliasesOf(items);
+  if (aggCalls.length || groupExprs.length || sel.having) {
+    const t0 = clock(st.env);
+    scope = aggregate(rel, groupExprs, aggCalls, st.env, namer);
+    traceOp(st.env, 'Aggregate', `group_by=[${groupExprs.map(formatExpr).join(', ')}] aggr=[${aggCalls.map(formatExpr).join(', ')}]`, scope.rel.len, t0);
+    scope = applyHaving(sel, scope, aliasMap);
+  }
+  return finishSelect(sel, items, scope, orderBy, limit, offset, aliasMap);
+}
+
+/** GROUP BY expressions; an item may be named by position or alias. */
+export function resolveGroupBy(sel: Select, items: ProjItem[], rel: Rel): Expr[] {
+  return sel.groupBy.map((g) => {
     if (g.type === 'number' && /^\d+$/.test(g.value)) {
       const it = items[Number(g.value) - 1];
       if (!it) throw new PlanError(`GROUP BY position ${g.value} is not in select list`, g.pos);
@@ -222,22 +240,26 @@ export async function runSelect(sel: Select, orderBy: OrderByItem[], limit: numb
     }
     return g;
   });
-  const aggCalls = [...items.flatMap((p) => findAggregates(p.expr)), ...findAggregates(sel.having), ...orderBy.flatMap((o) => findAggregates(o.expr))];
-  let scope: Scope = { rel, env: st.env, namer };
+}
+
+/** Aggregate calls of the select list, HAVING and ORDER BY. */
+export function aggregateCalls(sel: Select, items: ProjItem[], orderBy: OrderByItem[]): FunctionCall[] {
+  return [...items.flatMap((p) => findAggregates(p.expr)), ...findAggregates(sel.having), ...orderBy.flatMap((o) => findAggregates(o.expr))];
+}
+
+export function aliasesOf(items: ProjItem[]): Map<string, Expr> {
   const aliasMap = new Map<string, Expr>();
   for (const it of items) if (it.item?.alias) aliasMap.set(it.item.alias.value, it.expr);
-  if (aggCalls.length || groupExprs.length || sel.having) {
-    const t0 = clock(st.env);
-    scope = aggregate(rel, groupExprs, aggCalls, st.env, namer);
-    traceOp(st.env, 'Aggregate', `group_by=[${groupExprs.map(formatExpr).join(', ')}] aggr=[${aggCalls.map(formatExpr).join(', ')}]`, scope.rel.len, t0);
-    if (sel.having) {
-      const h = toBool(evalExpr(substituteAliases(sel.having, aliasMap, scope), scope), sel.having.pos);
-      const mask = new Uint8Array(scope.rel.len);
-      for (let i = 0; i < scope.rel.len; i++) mask[i] = h.v[i]! & (h.valid ? h.valid[i]! : 1);
-      scope = { ...scope, rel: takeRel(scope.rel, maskIndices(mask)) };
-    }
-  }
-  return finishSelect(sel, items, scope, orderBy, limit, offset, aliasMap);
+  return aliasMap;
+}
+
+/** Keeps the groups HAVING accepts. */
+export function applyHaving(sel: Select, scope: Scope, aliasMap: Map<string, Expr>): Scope {
+  if (!sel.having) return scope;
+  const h = toBool(evalExpr(substituteAliases(sel.having, aliasMap, scope), scope), sel.having.pos);
+  const mask = new Uint8Array(scope.rel.len);
+  for (let i = 0; i < scope.rel.len; i++) mask[i] = h.v[i]! & (h.valid ? h.valid[i]! : 1);
+  return { ...scope, rel: takeRel(scope.rel, maskIndices(mask)) };
 }
 
 /** Windows, projection, DISTINCT [ON], ORDER BY and LIMIT over a scope (plain rows, groups or range slots). */
