@@ -13,6 +13,7 @@ import { tableName } from './ddl.ts';
 import { formatTimestamp, parseTimestampNs } from './time.ts';
 import { INFORMATION_SCHEMA_TABLES } from './information_schema.ts';
 import { engineOf, isPhysical, physicalColumns } from './metric.ts';
+import { viewOf } from './view.ts';
 import { indexClauses, indexRows } from './indexes.ts';
 
 export function stringRel(names: string[], rows: (string | number | null)[][], types?: string[]): Rel {
@@ -127,15 +128,19 @@ export async function runShow(s: Show, env: Env): Promise<Rel> {
       return whereFilter(likeFilter(rel, s.like), s, env);
     }
     case 'TABLES': {
-      const names = db.toLowerCase() === 'information_schema' ? [...INFORMATION_SCHEMA_TABLES] : await listTablesChecked(ctx, db);
+      const system = db.toLowerCase() === 'information_schema';
+      const names = system ? [...INFORMATION_SCHEMA_TABLES] : await listTablesChecked(ctx, db);
+      const types = new Map<string, string>();
+      for (const n of names) types.set(n, system ? 'LOCAL TEMPORARY' : viewOfTable(await ctx.getTable(db, n)) ? 'VIEW' : 'BASE TABLE');
+      // public also holds the system table numbers (FROM public.numbers), as in GreptimeDB
+      if (db === 'public' && !types.has('numbers')) { names.push('numbers'); types.set('numbers', 'LOCAL TEMPORARY'); }
       names.sort();
       const col = `Tables_in_${db}`;
-      const type = db.toLowerCase() === 'information_schema' ? 'LOCAL TEMPORARY' : 'BASE TABLE';
       // WHERE may name the table column `Tables` (GreptimeDB's own name for it) or Tables_in_<db>
-      const all = stringRel(['Tables', 'Table_type', col], names.map((n) => [n, type, n]));
+      const all = stringRel(['Tables', 'Table_type', col], names.map((n) => [n, types.get(n)!, n]));
       const kept = whereFilter(likeFilter(all, s.like), s, env);
       const rows = Array.from({ length: kept.len }, (_, i) => String(kept.cols[0]!.v[i]));
-      return s.full ? stringRel([col, 'Table_type'], rows.map((n) => [n, type])) : stringRel([col], rows.map((n) => [n]));
+      return s.full ? stringRel([col, 'Table_type'], rows.map((n) => [n, types.get(n)!])) : stringRel([col], rows.map((n) => [n]));
     }
     case 'CREATE TABLE': {
       const { db: d, table } = tableName(s.target!, ctx);
@@ -198,6 +203,10 @@ export async function runShow(s: Show, env: Env): Promise<Rel> {
     default:
       return stringRel([], []);
   }
+}
+
+function viewOfTable(t: TableSchema | null): boolean {
+  return t !== null && viewOf(t) !== undefined;
 }
 
 async function listTablesChecked(ctx: QueryContext, db: string): Promise<string[]> {

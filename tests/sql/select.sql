@@ -146,6 +146,8 @@ CREATE OR REPLACE VIEW busy (who) AS SELECT host FROM ob WHERE v > 5;
 
 SELECT who FROM busy;
 
+SHOW FULL TABLES;
+
 SELECT table_name, table_type FROM information_schema.tables WHERE table_name IN ('busy', 'ob') ORDER BY table_name;
 
 DROP VIEW ob;
