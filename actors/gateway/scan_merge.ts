@@ -24,7 +24,12 @@ function markBoundaries(vec: Vector, starts: Uint8Array): void {
   const d = vec.data[0]!;
   if (vec.data.length === 1 && d.dictionary) {
     const codes = d.values as Int32Array;
-    for (let i = 1; i < d.length; i++) if (codes[i] !== codes[i - 1] || isNull(d, i) !== isNull(d, i - 1)) starts[i] = 1;
+    const n = d.length;
+    if (d.nullCount === 0) {
+      for (let i = 1; i < n; i++) if (codes[i] !== codes[i - 1]) starts[i] = 1;
+    } else {
+      for (let i = 1; i < n; i++) if (codes[i] !== codes[i - 1] || isNull(d, i) !== isNull(d, i - 1)) starts[i] = 1;
+    }
     return;
   }
   let prev = vec.get(0);
@@ -62,6 +67,39 @@ function timeAt(batch: RecordBatch, timeIndex: string, i: number): bigint {
   return typeof v === 'bigint' ? v : BigInt(Math.round(Number(batch.getChild(timeIndex)!.get(i))));
 }
 
+/** A region's first or last key (its batches are in key order), or null without the tag columns. */
+function edgeKey(batches: RecordBatch[], tags: string[], last: boolean): Tuple | null {
+  const bs = batches.filter((b) => b.numRows > 0);
+  const b = last ? bs[bs.length - 1]! : bs[0]!;
+  const i = last ? b.numRows - 1 : 0;
+  const out: Tuple = [];
+  for (const t of tags) {
+    const v = b.getChild(t);
+    if (!v) return null;
+    const x = v.get(i);
+    out.push(x === null || x === undefined ? null : String(x));
+  }
+  return out;
+}
+
+/**
+ * The usual case, a table partitioned on ranges of its leading key: each region's keys form a range and the ranges do
+ * not overlap, so ordering the regions by first key orders the rows. Null when the ranges touch or overlap.
+ */
+function disjointOrder(perRegion: RecordBatch[][], tags: string[]): RecordBatch[][] | null {
+  if (tags.length === 0) return null;
+  const edges = [];
+  for (const bs of perRegion) {
+    const first = edgeKey(bs, tags, false);
+    const last = edgeKey(bs, tags, true);
+    if (!first || !last) return null;
+    edges.push({ bs, first, last });
+  }
+  edges.sort((a, b) => compareTuples(a.first, b.first));
+  for (let i = 1; i < edges.length; i++) if (compareTuples(edges[i - 1]!.last, edges[i]!.first) >= 0) return null;
+  return edges.map((e) => e.bs);
+}
+
 /**
  * The regions' batches (each region's already in (primary key, time) order) as one ordered list of batches. One
  * region with rows: its batches as they are. Series wholly in one region (partitioned on tags, the usual case) move as
@@ -71,6 +109,8 @@ export function mergeRegionScans(schema: TableSchema, perRegion: RecordBatch[][]
   const withRows = perRegion.filter((bs) => bs.some((b) => b.numRows > 0));
   if (withRows.length <= 1) return withRows[0] ?? perRegion.flat();
   const tags = schema.primaryKey;
+  const ordered = disjointOrder(withRows, tags);
+  if (ordered) return ordered.flat();
   const runs: Run[] = [];
   for (let r = 0; r < perRegion.length; r++) {
     for (const b of perRegion[r]!) {

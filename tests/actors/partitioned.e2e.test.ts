@@ -47,6 +47,13 @@ describe('partitioned tables (standalone)', () => {
     expect(await rows('SELECT count(*) FROM p')).toEqual([[0]]);
   });
 
+  it('regions whose key ranges interleave are merged series by series', async () => {
+    expect((await sql("CREATE TABLE i (host STRING, v DOUBLE, ts TIMESTAMP TIME INDEX, PRIMARY KEY (host)) PARTITION ON COLUMNS (host) (host < 'c' OR host >= 'm', host >= 'c' AND host < 'm')")).status).toBe(200);
+    const hosts = ['a', 'b', 'c', 'd', 'l', 'm', 'n', 'z'];
+    await sql(`INSERT INTO i VALUES ${[...hosts].reverse().flatMap((h) => [`('${h}', 1, 2000)`, `('${h}', 2, 1000)`]).join(', ')}`);
+    expect(await rows('SELECT host, ts FROM i')).toEqual(hosts.flatMap((h) => [[h, 1000], [h, 2000]]));
+  });
+
   it('partitioned on a field: one series spread over regions is merged by time', async () => {
     expect((await sql('CREATE TABLE f (host STRING, v BIGINT, ts TIMESTAMP TIME INDEX, PRIMARY KEY (host)) PARTITION ON COLUMNS (v) (v < 10, v >= 10)')).status).toBe(200);
     await sql('INSERT INTO f VALUES (\'a\', 15, 1000), (\'a\', 1, 2000), (\'b\', 2, 1000), (\'a\', 30, 3000), (\'b\', 20, 2000), (\'a\', 4, 4000)');
