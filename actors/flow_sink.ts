@@ -104,8 +104,8 @@ export function checkSinkSchema(plan: FlowPlan, sink: TableSchema, source: Table
     });
     return;
   }
-  // As many columns as the sink (with or without its update_at / __ts_placeholder): they go in by position.
-  if (flowCols.length === sinkCols.length || flowCols.length === sinkCols.filter((c) => !AUTO_COLUMNS.has(c)).length) return;
+  // As many columns as the sink has: they go in by position.
+  if (flowCols.length === sinkCols.length) return;
   const extra = flowCols.filter((c) => !sinkCols.includes(c));
   const missing = sinkCols.filter((c) => !flowCols.includes(c) && !AUTO_COLUMNS.has(c));
   const base = `Flow output schema does not match sink table schema: found ${flowCols.length} flow output columns and ${sinkCols.length} sink table columns. `
