@@ -16,6 +16,11 @@ export interface Manifest {
   flushedSeq: number;
   nextFileId: number;
   segments: SegmentMeta[];
+  /**
+   * Fields dropped (or dropped and added again) -> the last WAL sequence applied before: a WAL replay strips them
+   * from batches at or below it, so a column added back under the name does not get the old values.
+   */
+  droppedAt?: Record<string, number>;
 }
 
 function checksum(text: string): string {

@@ -16,7 +16,7 @@ import { mergeToRun, scanSnapshot } from './scan.ts';
 import { decodeBlocks, openSegment, readBlocks, readGroups, type SegmentHandle } from './segment-read.ts';
 import { sharedDecodedCache, type DecodedCache } from './decoded-cache.ts';
 import { encodeSegment, writeDurable } from './segment-write.ts';
-import { checkSchemaChange, droppedColumns, regionStats } from './region-util.ts';
+import { checkSchemaChange, droppedColumns, regionStats, withoutDropped } from './region-util.ts';
 import { conformRun } from './cast.ts';
 import type { Compression, RegionStats, RegionStoreOptions, Run, ScanRequest, SegmentMeta } from './types.ts';
 
@@ -44,6 +44,8 @@ export class RegionStore {
   private pins = new Map<string, number>();
   private doomed = new Set<string>();
   private lastSeq: number;
+  /** Dropped fields -> last WAL sequence applied before the drop (Manifest.droppedAt). */
+  private droppedAt: Record<string, number>;
   private closed = false;
   private bgError: unknown = null;
   private readonly clock: Clock;
@@ -61,6 +63,7 @@ export class RegionStore {
     this.decoded = opts.decodedCache ?? sharedDecodedCache;
     this.mem = new Memtable(_schema.primaryKey);
     this.lastSeq = manifest.flushedSeq;
+    this.droppedAt = { ...manifest.droppedAt };
   }
 
   /** Opens (or creates) a region: reads the manifest, checks its segments exist, deletes files it does not name. */
@@ -110,7 +113,7 @@ export class RegionStore {
   apply(batch: WriteBatch, seq: number): void {
     if (this.closed) throw new StorageError(`region ${this.opts.regionId} is closed`);
     if (seq <= this.manifest.flushedSeq) return;
-    this.mem.apply(batch, seq, this._schema);
+    this.mem.apply(withoutDropped(batch, seq, this.droppedAt), seq, this._schema);
     if (seq > this.lastSeq) this.lastSeq = seq;
   }
 
@@ -355,6 +358,7 @@ export class RegionStore {
   alterSchema(schema: TableSchema): void {
     checkSchemaChange(this._schema, schema);
     const dropped = droppedColumns(this._schema, schema);
+    for (const n of dropped) this.droppedAt[n] = this.lastSeq;
     const grew = schema.primaryKey.length > this._schema.primaryKey.length;
     const added = schema.primaryKey.slice(this._schema.primaryKey.length).map((n) => schema.columns.find((c) => c.name === n)!);
     if (schema.options.appendMode && !this._schema.options.appendMode) this.freezeBeforeAppendMode();
@@ -364,7 +368,8 @@ export class RegionStore {
       if (grew) m.extendTags(schema.primaryKey, added.map((c) => defaultOf(c) as string | null));
       else m.invalidate();
     }
-    this.serial(() => this.commit({ ...this.manifest, schema })).catch((e: unknown) => { this.bgError = e; });
+    const droppedAt = { ...this.droppedAt };
+    this.serial(() => this.commit({ ...this.manifest, schema, ...(Object.keys(droppedAt).length ? { droppedAt } : {}) })).catch((e: unknown) => { this.bgError = e; });
   }
 
   /** Drops every row: memtables and segments. flushedSeq moves to the last applied sequence so a WAL replay skips them. */

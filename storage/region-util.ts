@@ -1,5 +1,5 @@
 // RegionStore helpers kept out of the class: schema-change checks and the stats summary.
-import { canCastType, InvalidArgumentError, type TableSchema } from '../core/index.ts';
+import { canCastType, InvalidArgumentError, type TableSchema, type WriteBatch } from '../core/index.ts';
 import type { Manifest } from './manifest.ts';
 import type { Memtable } from './memtable.ts';
 import type { RegionStats } from './types.ts';
@@ -27,6 +27,12 @@ export function droppedColumns(from: TableSchema, to: TableSchema): string[] {
     const now = to.columns.find((n) => n.name === c.name);
     return !now || now.since !== c.since;
   }).map((c) => c.name);
+}
+
+/** A batch without the columns dropped at or after its sequence (a WAL replay of writes from before the drop). */
+export function withoutDropped(batch: WriteBatch, seq: number, droppedAt: Record<string, number>): WriteBatch {
+  if (!batch.columns.some((c) => seq <= (droppedAt[c.name] ?? -Infinity))) return batch;
+  return { ...batch, columns: batch.columns.filter((c) => seq > (droppedAt[c.name] ?? -Infinity)) };
 }
 
 export function regionStats(regionId: string, m: Manifest, mem: Memtable, frozen: Memtable[], lastSeq: number, schema: TableSchema): RegionStats {

@@ -223,6 +223,24 @@ describe('RegionStore', () => {
     expect(await read()).toEqual([0, 0, 3]);
   });
 
+  it('strips a dropped field from WAL batches replayed after a restart, so the field added back stays new', async () => {
+    const s = cpuSchema();
+    const { store, dir } = await openStore(s);
+    const old = batchOf(s, [{ host: 'a', region: 'eu', usage_user: 1, ts: 1n }]);
+    store.apply(old, 1);
+    store.alterSchema({ ...s, version: 2, columns: s.columns.filter((c) => c.name !== 'usage_user') });
+    const again: TableSchema = { ...s, version: 3, columns: [...s.columns.filter((c) => c.name !== 'usage_user'), { name: 'usage_user', type: 'float64', semantic: 'field', nullable: true, since: 3 }] };
+    store.alterSchema(again);
+    const fresh = batchOf(again, [{ host: 'b', region: 'eu', usage_user: 2, ts: 1n }]);
+    store.apply(fresh, 2);
+    await store.close();
+    // nothing was flushed: a restart replays both writes from the WAL
+    const reopened = await RegionStore.open({ dir, regionId: '4398046511104', schema: again });
+    reopened.apply(old, 1);
+    reopened.apply(fresh, 2);
+    expect(sortRows(rowsOf(await reopened.scan({ columns: ['host', 'usage_user'] }))).map((r) => r.usage_user)).toEqual([null, 2]);
+  });
+
   it("drops every row at compaction once the TTL is 'instant', so they stay gone when the TTL changes back", async () => {
     const s = cpuSchema();
     const { store } = await openStore(s);
