@@ -54,6 +54,8 @@ export interface QueryContext {
   listFlows?(db?: string): Promise<FlowInfo[]>;
   /** Runs the flow over everything written so far, emits every pending update and waits for the sink; rows written. */
   flushFlow?(db: string, name: string): Promise<number>;
+  /** Rows a ttl = 'instant' table does not keep still feed the flows that read it (GreptimeDB mirrors them); optional. */
+  feedFlows?(db: string, batch: WriteBatch): Promise<void>;
 }
 
 /** One flow as information_schema.flows and SHOW FLOWS see it. */

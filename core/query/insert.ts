@@ -161,6 +161,9 @@ export async function runInsert(s: Insert, st: QState): Promise<number> {
   if (rows === 0) return 0;
   const batch = buildBatch(schema, cells, rows, st.env);
   // ttl = 'instant': rows expire as they arrive, so nothing is written
-  if (instant) return 0;
+  if (instant) {
+    await ctx.feedFlows?.(db, batch);
+    return 0;
+  }
   return ctx.write(db, batch);
 }
