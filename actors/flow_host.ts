@@ -353,6 +353,11 @@ export class FlowHost {
     });
   }
 
+  /** Rows that reach the flow without the WAL: a ttl = 'instant' source keeps nothing, its inserts come here. */
+  feed(batch: WriteBatch): void {
+    if (batch.rows > 0) this.flow.push(batch);
+  }
+
   /** ADMIN flush_flow: reads the WAL up to its current end, emits every pending update and waits for the sink. Rows emitted. */
   async flush(timeoutMs = 60_000): Promise<number> {
     if (this.actor.getSnapshot().matches('failed')) throw new EddyError(StatusCode.Internal, `flow ${this.def.name} failed: ${this.actor.getSnapshot().context.lastError}`);

@@ -246,8 +246,11 @@ export class FlowNode {
   }
 
   /** The QueryContext methods that run flow statements on this node. */
-  contextMethods(): Pick<QueryContext, 'createFlow' | 'dropFlow' | 'listFlows' | 'flushFlow'> {
+  contextMethods(): Pick<QueryContext, 'createFlow' | 'dropFlow' | 'listFlows' | 'flushFlow' | 'feedFlows'> {
     return {
+      feedFlows: async (db, batch) => {
+        for (const h of this.hosts.values()) if (h instanceof FlowHost && h.def.db === db && h.def.sourceTable === batch.table) h.feed(batch);
+      },
       createFlow: (db, stmt) => this.create(db, stmt),
       dropFlow: (db, name, ifExists) => this.drop(db, name, ifExists),
       listFlows: async (db) => this.list(db),

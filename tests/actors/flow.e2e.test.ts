@@ -224,6 +224,16 @@ describe('flows end to end', () => {
     await run('DROP FLOW join_flow');
   }, 120_000);
 
+  it('a ttl = instant source keeps nothing, but its inserts still reach its flows', async () => {
+    await run(`CREATE TABLE inst (n INT, ts TIMESTAMP TIME INDEX, PRIMARY KEY (n)) WITH ('ttl' = 'instant')`);
+    await run(`CREATE FLOW inst_flow SINK TO inst_out AS SELECT DISTINCT n AS d FROM inst`);
+    expect((await sql(node.url, `INSERT INTO inst VALUES (20, 1000), (20, 1000), (22, 2000)`)).body.output![0]!.affectedrows).toBe(0);
+    await run(`ADMIN flush_flow('inst_flow')`);
+    expect(await run('SELECT d FROM inst_out ORDER BY d')).toEqual([[20], [22]]);
+    expect(await run(`SELECT options FROM information_schema.flows WHERE flow_name = 'inst_flow'`)).toEqual([['{"flow_type":"streaming"}']]);
+    await run('DROP FLOW inst_flow');
+  }, 120_000);
+
   it('DROP FLOW removes it; SHOW FLOWS and information_schema follow', async () => {
     expect((await sql(node.url, 'SHOW FLOWS')).body.output![0]!.records!.rows).toEqual([['per_minute']]);
     expect((await sql(node.url, 'DROP FLOW per_minute')).status).toBe(200);
