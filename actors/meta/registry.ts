@@ -39,7 +39,10 @@ export function liveNodes(records: readonly NodeRecord[], now: number): NodeReco
 /** Every node record in the bucket, live or not. */
 export async function listNodes(kv: KV): Promise<NodeRecord[]> {
   const out: NodeRecord[] = [];
-  for await (const k of await kv.keys(KvKeys.nodeAll)) {
+  // A key updated while the listing runs (a heartbeat) can be listed twice.
+  const keys = new Set<string>();
+  for await (const k of await kv.keys(KvKeys.nodeAll)) keys.add(k);
+  for (const k of keys) {
     const e = await kv.get(k);
     if (!e || e.operation !== 'PUT' || e.value.length === 0) continue;
     try {
