@@ -85,6 +85,19 @@ export async function physicalColumns(phy: TableSchema, ctx: QueryContext): Prom
   ];
 }
 
+/**
+ * A physical table as SHOW INDEX sees it: keyed by (its own tags, __table_id, __tsid, the logical tables' tags);
+ * with 'index.type' = 'skipping' every tag but __tsid has a skipping index.
+ */
+export async function physicalIndexSchema(phy: TableSchema, ctx: QueryContext): Promise<TableSchema> {
+  const all = await physicalColumns(phy, ctx);
+  if (all === phy.columns) return phy;
+  const skipping = phy.options.extra?.['index.type']?.toLowerCase() === 'skipping';
+  const columns = all.map((c) => (skipping && c.semantic === 'tag' && c.name !== '__tsid' ? { ...c, indexes: { ...c.indexes, skipping: {} } } : c));
+  const rest = columns.filter((c) => c.semantic === 'tag' && !phy.primaryKey.includes(c.name)).map((c) => c.name);
+  return { ...phy, columns, primaryKey: [...phy.primaryKey, ...rest] };
+}
+
 /** The TTL that applies to a table's rows: its own, else (for a logical table) its physical table's. */
 export async function effectiveTtl(t: TableSchema, ctx: QueryContext): Promise<{ ms?: number; instant: boolean }> {
   const own = t.options.extra?.ttl;

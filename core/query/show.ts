@@ -12,7 +12,7 @@ import { fromValues } from './vector.ts';
 import { tableName } from './ddl.ts';
 import { formatTimestamp, parseTimestampNs } from './time.ts';
 import { INFORMATION_SCHEMA_TABLES } from './information_schema.ts';
-import { engineOf, isPhysical, physicalColumns } from './metric.ts';
+import { engineOf, isPhysical, physicalColumns, physicalIndexSchema } from './metric.ts';
 import { viewOf } from './view.ts';
 import { indexClauses, indexRows } from './indexes.ts';
 
@@ -171,7 +171,8 @@ export async function runShow(s: Show, env: Env): Promise<Rel> {
       if (!s.target) throw new EddyError(StatusCode.InvalidSyntax, "Unexpected token while parsing SQL statement, expected: '{FROM | IN} table', found: ;");
       if (s.like !== undefined) throw new EddyError(StatusCode.Unsupported, 'SQL statement is not supported, keyword: like');
       const { db: d, table } = tableName(s.target, ctx);
-      const t = await needTable(ctx, s.database ? db : d, table);
+      const own = await needTable(ctx, s.database ? db : d, table);
+      const t = isPhysical(own) ? await physicalIndexSchema(own, ctx) : own;
       const names = ['Table', 'Non_unique', 'Key_name', 'Seq_in_index', 'Column_name', 'Collation', 'Cardinality', 'Sub_part', 'Packed', 'Null', 'Index_type', 'Comment', 'Index_comment', 'Visible', 'Expression'];
       const types = names.map((n) => (n === 'Non_unique' || n === 'Seq_in_index' ? 'Int64' : 'String'));
       const rows = indexRows(t).map((r) => [t.name, r.nonUnique, r.key, r.seq, r.column, 'A', null, null, null, r.type === 'TIME' ? '' : r.nullable ? 'YES' : '', r.type, '', '', 'YES', null]);

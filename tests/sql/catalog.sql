@@ -39,6 +39,9 @@ DESC TABLE phy;
 
 DESC TABLE m2;
 
+-- the physical table is keyed by its logical tables' table id, series hash and tags
+SHOW INDEX FROM phy;
+
 INSERT INTO m1 VALUES ('h1', 0, 1.5), ('h2', 1000, 2.5);
 
 SELECT * FROM m1 ORDER BY host;
