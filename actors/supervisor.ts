@@ -120,11 +120,6 @@ export class Supervisor {
     await this.reconciling;
   }
 
-  /** Resolves when no reconcile is running or pending (tests and tools). */
-  async settled(): Promise<void> {
-    while (this.reconciling) await this.reconciling;
-  }
-
   private reconcile(): void {
     if (this.reconciling) {
       this.again = true;
