@@ -31,7 +31,8 @@ export async function fromClause(from: TableRef[], where: Expr | undefined, st: 
 export function scanSpecFor(schema: TableSchema, where: Expr | undefined, qualifiers: string[], sel: Select, limit: number | undefined, env: Env): ScanSpec {
   const spec = pushdown(where, schema, qualifiers, env);
   const cols = referencedColumns(sel, schema);
-  if (cols) spec.columns = cols;
+  // a range query without BY groups by the table's tags, named or not
+  if (cols) spec.columns = sel.align && !sel.align.by ? [...new Set([...cols, ...schema.primaryKey])] : cols;
   if (limit !== undefined) spec.limit = limit;
   if (schema.options.ttlMs !== undefined) {
     const min = BigInt(Math.floor(env.qctx.now() - schema.options.ttlMs)) * 1_000_000n;

@@ -10,6 +10,9 @@ SELECT ts, host, max(val) RANGE '10s', count(val) RANGE '10s' FROM host ALIGN '5
 
 SELECT ts, max(val) RANGE '5s' FROM host ALIGN '20s' BY () ORDER BY ts;
 
+-- without BY the rows still group by the table's tags, shown or not: one row per host and window
+SELECT ts, sum(val) RANGE '20s' FROM host ALIGN '10s' ORDER BY ts;
+
 SELECT ts, length(host), max(val) RANGE '5s' FROM host ALIGN '20s' BY (length(host)) ORDER BY ts;
 
 SELECT ts, host, min(val) RANGE '5s' FILL PREV FROM host ALIGN '5s' ORDER BY host, ts;
