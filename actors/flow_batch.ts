@@ -5,7 +5,8 @@ import type { ColumnSchema, Expr, Query, Select, TableSchema } from '../core/ind
 import { EddyError, StatusCode, formatExpr } from '../core/index.ts';
 import { executeSql, type FlowInfo, type QueryContext, type QueryOutput } from '../core/query/index.ts';
 import type { FlowValue } from '../streams/index.ts';
-import type { FlowDef, FlowHostDeps } from './flow_host.ts';
+import { durationMs, type FlowDef, type FlowHostDeps } from './flow_host.ts';
+import { evalTql, parsePromql, type TqlResult } from './flow_tql.ts';
 import { queryRowsBatch } from './flow_sink.ts';
 
 /** What a batching flow keeps in its definition besides the statement. */
@@ -15,6 +16,8 @@ export interface BatchSpec {
   /** Source tables as `db.table`. */
   sources: string[];
   evalIntervalMs: number | null;
+  /** A TQL flow: its PromQL and the EVAL (start, end, step) parameters as SQL text. */
+  tql?: { promql: string; params: string[] };
 }
 
 const UNIT_NS: Record<string, bigint> = {
@@ -76,7 +79,7 @@ function columnType(dt: string): Pick<ColumnSchema, 'type' | 'unit'> {
  * __ts_placeholder), the other grouped output columns as tags, and update_at. Without GROUP BY, the first timestamp
  * column is the time index and the string columns are tags, so distinct output rows stay apart.
  */
-export function batchSinkDraft(db: string, name: string, sel: Select | null, out: QueryOutput & { kind: 'records' }, now: number): Omit<TableSchema, 'id'> {
+export function batchSinkDraft(db: string, name: string, sel: Select | null, out: Pick<TqlResult, 'columns'>, now: number): Omit<TableSchema, 'id'> {
   const grouped = new Set<string>();
   let timeIndex: string | null = null;
   if (!sel || sel.groupBy.length === 0) {
@@ -105,6 +108,24 @@ export function batchSinkDraft(db: string, name: string, sel: Select | null, out
     columns.push({ name: timeIndex, type: 'timestamp', unit: 'ms', semantic: 'timestamp', nullable: false });
   }
   return { db, name, version: 0, columns, timeIndex, primaryKey: [...grouped], options: {}, regions: 1, createdAt: now };
+}
+
+/** One run of a batching flow's query (SQL, or TQL evaluated over its range): columns and JSON rows. */
+export async function runSpec(ctx: QueryContext, db: string, spec: BatchSpec, nowMs: number): Promise<TqlResult> {
+  if (!spec.tql) return runAt(ctx, spec.query, nowMs);
+  const [start, end, step] = spec.tql.params;
+  if (!start || !end || !step) throw new EddyError(StatusCode.InvalidArguments, 'TQL EVAL expects (start, end, step)');
+  const bounds = await runAt(ctx, `SELECT ${start}, ${end}`, nowMs);
+  const ns = (j: number): bigint => {
+    const v = bounds.rows[0]?.[j];
+    const unit = UNIT_NS[bounds.columns[j]!.dataType];
+    if (typeof v !== 'number') throw new EddyError(StatusCode.InvalidArguments, `TQL EVAL bound ${j === 0 ? start : end} is not a time`);
+    return unit !== undefined ? BigInt(v) * unit : BigInt(Math.round(v * 1000)) * 1_000_000n;
+  };
+  const stepText = step.replace(/^'|'$/g, '');
+  const stepNs = /^\d+(\.\d+)?$/.test(stepText) ? BigInt(Math.round(Number(stepText) * 1e9)) : BigInt(Math.round(durationMs(stepText, 'TQL step'))) * 1_000_000n;
+  const { expr, valueName } = parsePromql(spec.tql.promql);
+  return evalTql(ctx, db, expr, valueName, ns(0), ns(1), stepNs);
 }
 
 /** Runs the query with now() fixed at `nowMs` (what GreptimeDB's batching engine does for a scheduled run). */
@@ -170,8 +191,7 @@ export class BatchFlowHost {
   }
 
   private async execute(nowMs: number): Promise<number> {
-    const ctx = this.deps.query(this.def.db);
-    const out = await runAt(ctx, this.spec.query, nowMs);
+    const out = await runSpec(this.deps.query(this.def.db), this.def.db, this.spec, nowMs);
     this.lastExecutionTime = this.deps.clock.now();
     this.runs++;
     if (out.rows.length === 0) return 0;

@@ -90,7 +90,6 @@ function arrowType(t: Typed): string {
 export function checkSinkSchema(plan: FlowPlan, sink: TableSchema, source: TableSchema): void {
   const items = plan.select.projection;
   const flowCols = plan.columns.slice(0, items.length).map((c) => c.name);
-  const sinkCols = sink.columns.map((c) => c.name);
   const fail = (m: string): never => { throw new EddyError(StatusCode.EngineExecuteQuery, m); };
   if (!plan.aggregating) {
     const theirs = sink.columns.filter((c) => !AUTO_COLUMNS.has(c.name));
@@ -104,7 +103,13 @@ export function checkSinkSchema(plan: FlowPlan, sink: TableSchema, source: Table
     });
     return;
   }
-  // As many columns as the sink has: they go in by position.
+  checkOutputColumns(flowCols, sink);
+}
+
+/** A batching flow's output columns against an existing sink: by position when as many, else by name. */
+export function checkOutputColumns(flowCols: string[], sink: TableSchema): void {
+  const sinkCols = sink.columns.map((c) => c.name);
+  const fail = (m: string): never => { throw new EddyError(StatusCode.EngineExecuteQuery, m); };
   if (flowCols.length === sinkCols.length) return;
   const extra = flowCols.filter((c) => !sinkCols.includes(c));
   const missing = sinkCols.filter((c) => !flowCols.includes(c) && !AUTO_COLUMNS.has(c));

@@ -3,12 +3,13 @@
 import { Kvm, type KV } from '@nats-io/kv';
 import {
   Buckets, EddyError, InvalidArgumentError, KvKeys, StatusCode, formatExpr,
-  type CreateFlow, type CreateTask, type Expr, type Query,
+  type CreateFlow, type CreateTask, type Expr,
 } from '../core/index.ts';
 import type { FlowInfo, QueryContext } from '../core/query/index.ts';
 import { FlowHost, compileDef, type FlowDef, type FlowHostDeps } from './flow_host.ts';
-import { checkSinkSchema, sinkTableDraft } from './flow_sink.ts';
-import { BatchFlowHost, batchSinkDraft, needsBatching, queryTables, runAt } from './flow_batch.ts';
+import { checkOutputColumns, checkSinkSchema, sinkTableDraft } from './flow_sink.ts';
+import { BatchFlowHost, batchSinkDraft, needsBatching, queryTables, runSpec } from './flow_batch.ts';
+import { parsePromql, promqlTables } from './flow_tql.ts';
 
 type AnyFlowHost = FlowHost | BatchFlowHost;
 
@@ -130,7 +131,7 @@ export class FlowNode {
         throw new EddyError(StatusCode.FlowAlreadyExists, `Flow already exists: ${db}.${name}`);
       }
       const q = stmt.query;
-      if (stmt.type === 'create_flow' && q.type !== 'tql' && needsBatching(q)) return this.createBatching(def, stmt, running);
+      if (stmt.type === 'create_flow' && (q.type === 'tql' || needsBatching(q))) return this.createBatching(def, stmt, running);
       const from = q.type !== 'tql' && q.body.type === 'select' ? q.body.from[0] : undefined;
       const source = from?.type === 'table' ? await this.deps.catalog.getTable(db, from.name[from.name.length - 1]!.value) : null;
       if (!source) {
@@ -172,23 +173,31 @@ export class FlowNode {
    * batching flow: the whole query each EVAL INTERVAL and on flush. Its sink is created from a first run's columns.
    */
   private async createBatching(def: FlowDef, stmt: CreateFlow, running: AnyFlowHost | undefined): Promise<{ created: boolean }> {
-    const q = stmt.query as Query;
-    const sources = queryTables(q, def.db);
+    const q = stmt.query;
+    const every = expireSeconds(stmt.evalInterval);
+    let sources: string[];
+    if (q.type === 'tql') {
+      if (every === null) throw new InvalidArgumentError('Invalid query: TQL query requires EVAL INTERVAL to be set');
+      sources = promqlTables(parsePromql(q.promql).expr).map((t) => `${def.db}.${t}`);
+      def.batch = { query: '', sources, evalIntervalMs: every * 1000, tql: { promql: q.promql, params: q.params.map((p) => formatExpr(p)) } };
+    } else {
+      sources = queryTables(q, def.db);
+      const query = stmt.span.text.slice(q.pos.offset - stmt.span.start).trim().replace(/;\s*$/, '');
+      def.batch = { query, sources, evalIntervalMs: every === null ? null : every * 1000 };
+    }
     for (const s of sources) {
-      const [sdb, table] = [s.slice(0, s.lastIndexOf('.')), s.slice(s.lastIndexOf('.') + 1)];
-      if (!(await this.deps.catalog.getTable(sdb, table))) {
+      if (!(await this.deps.catalog.getTable(s.slice(0, s.lastIndexOf('.')), s.slice(s.lastIndexOf('.') + 1)))) {
         throw new InvalidArgumentError(`Invalid SQL, error: missing source tables for flow '${def.name}'; use WITH (defer_on_missing_source = true) to create a pending flow`);
       }
     }
-    const query = stmt.span.text.slice(q.pos.offset - stmt.span.start).trim().replace(/;\s*$/, '');
-    const every = expireSeconds(stmt.evalInterval);
-    def.batch = { query, sources, evalIntervalMs: every === null ? null : every * 1000 };
     def.sinkTable = stmt.sink[stmt.sink.length - 1]!.value;
     def.sourceTable = sources[0]?.slice(sources[0].lastIndexOf('.') + 1) ?? '';
     const now = this.deps.clock.now();
-    const out = await runAt(this.deps.query(def.db), query, now);
-    if (!(await this.deps.catalog.getTable(def.db, def.sinkTable))) {
-      const sel = q.body.type === 'select' ? q.body : null;
+    const out = await runSpec(this.deps.query(def.db), def.db, def.batch, now);
+    const sink = await this.deps.catalog.getTable(def.db, def.sinkTable);
+    if (sink) checkOutputColumns(out.columns.map((c) => c.name), sink);
+    else {
+      const sel = q.type !== 'tql' && q.body.type === 'select' ? q.body : null;
       await this.deps.query(def.db).createTable(batchSinkDraft(def.db, def.sinkTable, sel, out, now), true);
     }
     await this.replace(def, running);

@@ -224,6 +224,17 @@ describe('flows end to end', () => {
     await run('DROP FLOW join_flow');
   }, 120_000);
 
+  it('a TQL flow evaluates its PromQL over the EVAL range on flush and writes the series to the sink', async () => {
+    await run(`CREATE TABLE readings (v DOUBLE, ts TIMESTAMP TIME INDEX, sensor STRING, loc STRING, PRIMARY KEY (sensor, loc))`);
+    await run(`CREATE TABLE readings_avg (v DOUBLE, ts TIMESTAMP TIME INDEX, sensor STRING, PRIMARY KEY (sensor))`);
+    await run(`INSERT INTO readings VALUES (20, now() - '30s'::interval, 'x', 'A'), (30, now() - '40s'::interval, 'x', 'B'), (7, now() - '10s'::interval, 'y', 'A')`);
+    await run(`CREATE FLOW tql_flow SINK TO readings_avg EVAL INTERVAL '1m' AS TQL EVAL (now() - '1m'::interval, now(), '1m') avg by(sensor) (readings) AS v`);
+    await run(`ADMIN flush_flow('tql_flow')`);
+    // Steps at now - 1m (nothing in the lookback yet) and now.
+    expect(await run('SELECT sensor, v FROM readings_avg ORDER BY sensor')).toEqual([['x', 25], ['y', 7]]);
+    await run('DROP FLOW tql_flow');
+  }, 120_000);
+
   it('a ttl = instant source keeps nothing, but its inserts still reach its flows', async () => {
     await run(`CREATE TABLE inst (n INT, ts TIMESTAMP TIME INDEX, PRIMARY KEY (n)) WITH ('ttl' = 'instant')`);
     await run(`CREATE FLOW inst_flow SINK TO inst_out AS SELECT DISTINCT n AS d FROM inst`);

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parseSql } from '../../core/index.ts';
 import type { CreateFlow, Query } from '../../core/index.ts';
 import { batchSinkDraft, needsBatching, queryTables } from '../../actors/flow_batch.ts';
+import { parsePromql, promqlTables } from '../../actors/flow_tql.ts';
 
 const query = (sql: string): Query => (parseSql(sql)[0] as CreateFlow).query as Query;
 
@@ -29,5 +30,13 @@ describe('batching flows', () => {
     expect(d.columns.map((c) => c.name)).toEqual(['host', 'w', 'c', 'update_at']);
     const flat = batchSinkDraft('public', 's', null, out, 0);
     expect([flat.timeIndex, flat.primaryKey]).toEqual(['w', ['host']]);
+  });
+
+  it('parses the PromQL of a TQL flow: aggregations by labels, arithmetic, selectors with matchers, AS name', () => {
+    const { expr, valueName } = parsePromql(`(sum by(sensor) (readings{loc="A"}) / count by(sensor) (readings)) AS value`);
+    expect(valueName).toBe('value');
+    expect(expr).toMatchObject({ k: 'bin', op: '/', l: { k: 'agg', fn: 'sum', by: ['sensor'], arg: { k: 'sel', metric: 'readings', matchers: [{ label: 'loc', op: '=', value: 'A' }] } } });
+    expect(promqlTables(parsePromql('avg without(loc) (a) + max(b) * 2').expr).sort()).toEqual(['a', 'b']);
+    expect(() => parsePromql('rate(a[5m])')).toThrow(/TQL/);
   });
 });
