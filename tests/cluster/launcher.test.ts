@@ -70,7 +70,8 @@ describe('eddy cluster', () => {
     conns.push(n0!, n1!, n2!);
     const jsm0 = await jetstreamManager(n0!);
     await jsm0.streams.add({ name: 'LAUNCHER_R1', subjects: ['launcher.r1'], num_replicas: 1 });
-    const ack = await jetstream(n2!).publish('launcher.r1', new TextEncoder().encode('hello'));
+    // A stream made through one server answers publishes through another once its interest has crossed the routes.
+    const ack = await eventually(() => jetstream(n2!).publish('launcher.r1', new TextEncoder().encode('hello')), 'the new stream to answer through another server');
     const msg = await (await jetstreamManager(n1!)).streams.getMessage('LAUNCHER_R1', { seq: ack.seq });
     expect(new TextDecoder().decode(msg!.data)).toBe('hello');
 
