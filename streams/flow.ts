@@ -157,7 +157,15 @@ export function createFlow(plan: FlowPlan, opts: FlowOptions = {}): Flow {
       if (!spec) { want(GLOBAL_WINDOW); return out; }
       const ts = time.values as BigInt64Array;
       for (let i = 0; i < batch.rows; i++) forEachOpenWindow(spec, ts[i]!, null, want);
-      return out;
+      // Adjacent windows are read in one range.
+      out.sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
+      const merged: TimeRange[] = [];
+      for (const r of out) {
+        const last = merged[merged.length - 1];
+        if (last && r.start <= last.end) last.end = r.end > last.end ? r.end : last.end;
+        else merged.push({ ...r });
+      }
+      return merged;
     },
     reread(batch) {
       reread.next(batch);

@@ -142,6 +142,16 @@ describe('createFlow', () => {
     expect(UddSketch.decode(String(row.u)).quantile(0.99)).toBeCloseTo(10.07469668951133, 12);
   });
 
+  it('windowsToLoad reports each window a batch is the first to touch once, adjacent ones as one range', () => {
+    const { flow } = collect();
+    const b = batchOf('t', [{ host: 'a', v: 1, ts: 0n }, { host: 'a', v: 1, ts: MIN + SEC }, { host: 'a', v: 1, ts: 5n * MIN }], { tags: ['host'] });
+    expect(flow.windowsToLoad(b)).toEqual([{ start: 0n, end: 2n * MIN }, { start: 5n * MIN, end: 6n * MIN }]);
+    flow.push(b);
+    expect(flow.windowsToLoad(batchOf('t', [{ host: 'b', v: 1, ts: 10n }, { host: 'b', v: 1, ts: 7n * MIN }], { tags: ['host'] })))
+      .toEqual([{ start: 7n * MIN, end: 8n * MIN }]);
+    expect(collect('CREATE FLOW g SINK TO out AS SELECT host, v FROM t', { rowKey: { tags: ['host'], time: 'ts' } }).flow.windowsToLoad(b)).toEqual([]);
+  });
+
   it('the watermark can advance with the clock while the source is idle', () => {
     const scheduler = new VirtualTimeScheduler();
     const flow = createFlow(compileFlowSql(SQL, EAGER), { scheduler, idleAdvanceMs: 30_000 });
