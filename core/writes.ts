@@ -83,7 +83,8 @@ export function withColumns(schema: TableSchema, added: ColumnSchema[]): TableSc
   return {
     ...schema,
     version: schema.version + 1,
-    columns: [...schema.columns, ...added],
+    // stamped like ALTER TABLE ADD COLUMN: a name dropped earlier comes back as a new column (ColumnSchema.since)
+    columns: [...schema.columns, ...added.map((c) => ({ ...c, since: schema.version + 1 }))],
     primaryKey: [...schema.primaryKey, ...tags.map((t) => t.name)],
   };
 }
