@@ -32,6 +32,21 @@ describe('scale out: a 3-node cluster on loopback', () => {
     return e && e.operation === 'PUT' && e.value.length ? (JSON.parse(new TextDecoder().decode(e.value)) as { holder: string }).holder : null;
   };
 
+  /** Resolves once the meta lease names `holder` (a KV watch on the lease key), or fails after the deadline. */
+  const untilLease = async (holder: string, timeoutMs: number) => {
+    const w = await nodesKv.watch({ key: KvKeys.metaLease });
+    const timer = setTimeout(() => w.stop(), timeoutMs);
+    try {
+      for await (const e of w) {
+        if (e.operation === 'PUT' && e.value.length && (JSON.parse(new TextDecoder().decode(e.value)) as { holder: string }).holder === holder) return;
+      }
+      throw new Error(`the meta lease did not pass to ${holder} within ${timeoutMs} ms (holder: ${await leaseHolder()})`);
+    } finally {
+      clearTimeout(timer);
+      w.stop();
+    }
+  };
+
   beforeAll(async () => {
     base = await freeRun(3);
     cluster = new LocalCluster({ nodes: 3, data: dir.path, httpPort: base, roles: DEFAULT_ROLES, nodeArgs: ['--storage', 'nats'], log: (m) => log.push(m) });
@@ -132,7 +147,7 @@ describe('scale out: a 3-node cluster on loopback', () => {
     await cluster.signalNode(leader!, 'SIGKILL');
     // The standby holds the lease, and routes only name it.
     await untilRoutes(routes, () => ids.every((id) => routes.get(id)?.node === `eddy-${survivor}`), `cpu's regions on eddy-${survivor}`, 40_000);
-    expect(await leaseHolder()).toBe(`eddy-${survivor}`);
+    await untilLease(`eddy-${survivor}`, 20_000);
     const at = w.batches;
     await w.acked(at + 5);
     await w.stop();
