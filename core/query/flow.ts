@@ -108,7 +108,7 @@ export async function flowInformationSchema(name: string, ctx: QueryContext): Pr
       ['created_time', 'TimestampMillisecond', (f) => ts(f.createdAt)],
       ['updated_time', 'TimestampMillisecond', (f) => ts(f.updatedAt)],
       ['last_execution_time', 'TimestampMillisecond', (f) => ts(f.lastExecutionTime)],
-      ['source_table_names', 'String', (f) => f.sourceTables.map((t) => `greptime.${f.db}.${t}`).join(',')],
+      ['source_table_names', 'String', (f) => f.sourceTables.map((t) => (t.includes('.') ? `greptime.${t}` : `greptime.${f.db}.${t}`)).join(',')],
       ['state', 'String', (f) => f.state],
       ['rows_in', 'Int64', (f) => f.rowsIn],
       ['rows_out', 'Int64', (f) => f.rowsOut],
