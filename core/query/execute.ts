@@ -19,7 +19,7 @@ import { runExplain } from './explain.ts';
 import { runFlowStatement } from './flow.ts';
 import { createView, viewOf } from './view.ts';
 import { checkCreateTableOptions, checkDatabaseOptions, checkDatabaseUnset, checkName } from './options.ts';
-import { PHYSICAL_KEY, isPhysical, logicalTables, physicalOf, prepareLogical } from './metric.ts';
+import { PHYSICAL_KEY, isPhysical, logicalTables, physicalOf, prepareLogical, retireLogical } from './metric.ts';
 import type { TableSchema } from '../index.ts';
 
 export async function executeSql(ctx: QueryContext, text: string): Promise<QueryOutput[]> {
@@ -106,6 +106,7 @@ export async function executeStatement(ctx: QueryContext, s: Statement): Promise
           if (isPhysical(t) && (await logicalTables(ctx, db, table)).length) {
             throw new EddyError(StatusCode.InvalidArguments, 'Physical region is busy, there are still some logical regions using it');
           }
+          await retireLogical(t, ctx);
           await ctx.dropTable(db, table, s.ifExists);
         } else if (s.object === 'DATABASE') {
           const name = n.map((p) => p.value).join('.');

@@ -69,13 +69,38 @@ export async function prepareLogical(draft: Omit<TableSchema, 'id'>, ctx: QueryC
   return { ...draft, options, columns: orderLogical(draft.columns), regions: 1 };
 }
 
-/** The physical table's columns as DESC shows them: its own, then __table_id, __tsid and every logical tag. */
+/** Option of a physical table naming the tags of its dropped logical tables (never shown: SHOW CREATE skips it). */
+export const RETIRED_TAGS_KEY = 'metric_engine.retired_tags';
+
+function retiredTags(phy: TableSchema): string[] {
+  return phy.options.extra?.[RETIRED_TAGS_KEY]?.split(',').filter((x) => x !== '') ?? [];
+}
+
+/**
+ * Before a logical table is dropped: its tags stay columns of the physical table, whose key only ever grows in
+ * GreptimeDB's metric engine.
+ */
+export async function retireLogical(t: TableSchema, ctx: QueryContext): Promise<void> {
+  const phyName = physicalOf(t);
+  if (!phyName || !(await ctx.getTable(t.db, phyName))) return;
+  const tags = t.columns.filter((c) => c.semantic === 'tag').map((c) => c.name);
+  await ctx.alterTable(t.db, phyName, (o) => {
+    const have = retiredTags(o);
+    const all = [...new Set([...have, ...tags])].sort();
+    if (all.length === have.length) return o;
+    return { ...o, version: o.version + 1, options: { ...o.options, extra: { ...o.options.extra, [RETIRED_TAGS_KEY]: all.join(',') } } };
+  });
+}
+
+/** The physical table's columns as DESC shows them: its own, then __table_id, __tsid and every logical tag, dropped tables' too. */
 export async function physicalColumns(phy: TableSchema, ctx: QueryContext): Promise<ColumnSchema[]> {
   const logical = await logicalTables(ctx, phy.db, phy.name);
-  if (!logical.length) return phy.columns;
+  const retired = retiredTags(phy);
+  if (!logical.length && !retired.length) return phy.columns;
   const own = new Set(phy.columns.map((c) => c.name));
   const tags = new Map<string, ColumnSchema>();
   for (const t of logical) for (const c of t.columns) if (c.semantic === 'tag' && !own.has(c.name) && !tags.has(c.name)) tags.set(c.name, c);
+  for (const n of retired) if (!own.has(n) && !tags.has(n)) tags.set(n, { name: n, type: 'string', semantic: 'tag', nullable: true });
   const sorted = [...tags.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return [
     ...phy.columns,

@@ -12,7 +12,7 @@ import { fromValues } from './vector.ts';
 import { tableName } from './ddl.ts';
 import { formatTimestamp, parseTimestampNs } from './time.ts';
 import { INFORMATION_SCHEMA_TABLES } from './information_schema.ts';
-import { engineOf, isPhysical, physicalColumns, physicalIndexSchema } from './metric.ts';
+import { engineOf, isPhysical, physicalColumns, physicalIndexSchema, RETIRED_TAGS_KEY } from './metric.ts';
 import { viewOf } from './view.ts';
 import { indexClauses, indexRows } from './indexes.ts';
 
@@ -81,6 +81,7 @@ function humanDuration(ms: number): string {
 
 function optionLines(t: TableSchema): string[] {
   const extra = { ...(t.options.extra ?? {}) };
+  delete extra[RETIRED_TAGS_KEY];
   if (t.options.appendMode) extra.append_mode = 'true';
   if (extra.ttl !== undefined && t.options.ttlMs !== undefined) extra.ttl = humanDuration(t.options.ttlMs);
   if (Object.keys(extra).some((k) => k.startsWith('compaction.twcs.')) && extra['compaction.type'] === undefined) extra['compaction.type'] = 'twcs';

@@ -74,3 +74,8 @@ CREATE TABLE bad_opts (ts TIMESTAMP TIME INDEX) WITH (foo = 'bar');
 ALTER TABLE sensors SET 'ttl' = 'soon';
 
 SELECT * FROM missing_table;
+
+-- a dropped logical table's tags stay columns of its physical table (its key only grows)
+DROP TABLE m2;
+
+DESC TABLE phy;
