@@ -143,6 +143,8 @@ export async function runAt(ctx: QueryContext, query: string, nowMs: number): Pr
 }
 
 export class BatchFlowHost {
+  /** A batching flow writes only its sink table: no live output on eddy.flow.* or SSE. */
+  readonly live = false;
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<number> = Promise.resolve(0);
   private stopped = false;

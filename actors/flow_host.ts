@@ -91,6 +91,8 @@ export function rowJson(r: FlowRow): Record<string, unknown> {
 interface CheckpointHead { version: 1; gen: number; chunks: number; positions: Record<string, number>; savedAt: number }
 
 export class FlowHost {
+  /** Emissions go out live on eddy.flow.<db>.<flow> (and SSE). */
+  readonly live = true;
   readonly plan: FlowPlan;
   private flow: Flow;
   private readonly actor: Actor<typeof flowTaskMachine>;

@@ -31,6 +31,7 @@ export function flowHttpHandler(deps: FlowHttpDeps): Handler {
     const flows = deps.flows();
     const host = flows?.get(db, name);
     if (!host) throw new EddyError(StatusCode.FlowNotFound, `Flow not found: ${db}.${name}`);
+    if (!host.live) throw new EddyError(StatusCode.Unsupported, `Flow ${db}.${name} is a batching flow (it reruns its query into the sink table): it has no live output to subscribe to`);
     const lastId = (req.headers['last-event-id'] as string | undefined) ?? q.get('last_event_id') ?? undefined;
     const since = q.get('since');
     let start: Partial<ConsumerConfig>;

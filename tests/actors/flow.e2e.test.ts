@@ -221,6 +221,8 @@ describe('flows end to end', () => {
     await run(`ADMIN flush_flow('join_flow')`);
     expect(await run('SELECT id, lv, rv FROM join_out ORDER BY id')).toEqual([['a', 5, 10], ['b', 2, null]]);
     expect(await run(`SELECT options FROM information_schema.flows WHERE flow_name = 'join_flow'`)).toEqual([['{"flow_type":"batching"}']]);
+    const sub = await fetch(`${node.url}/v1/flows/join_flow/subscribe?db=public`);
+    expect(sub.status).toBe(400); // no live output: it reruns a query into its sink
     await run('DROP FLOW join_flow');
   }, 120_000);
 
