@@ -154,11 +154,12 @@ export class UddSketch {
   quantile(q: number): number | null {
     if (!(q >= 0 && q <= 1)) throw new ExecError(`Quantile must be between 0.0 and 1.0, got ${q}`, undefined, StatusCode.InvalidArguments);
     if (this.count === 0) return null;
-    let remaining = Math.floor(this.count * q) + 1;
-    let last = 0;
+    // the value of rank floor(n * q) + 1 (1-based); a rank of n or more reads the last bucket
+    const rank = Math.floor(this.count * q) + 1;
+    let remaining = rank, last = 0;
     for (const [v, c] of this.buckets()) {
       last = v;
-      if (remaining < this.count && remaining <= c) return v;
+      if (rank < this.count && remaining <= c) return v;
       remaining -= c;
     }
     return last;
