@@ -2,7 +2,7 @@
 // CREATE FLOW), and answers the QueryContext's flow methods.
 import { Kvm, type KV } from '@nats-io/kv';
 import {
-  Buckets, EddyError, InvalidArgumentError, KvKeys, StatusCode, formatExpr,
+  Buckets, EddyError, InvalidArgumentError, KvKeys, StatusCode, formatExpr, parseSql,
   type CreateFlow, type CreateTask, type Expr,
 } from '../core/index.ts';
 import type { FlowInfo, QueryContext } from '../core/query/index.ts';
@@ -33,6 +33,9 @@ function expireSeconds(e: Expr | undefined): number | null {
   const unit = mult[written] !== undefined ? written : written.replace(/s$/, ''); // '1s' is a second, '5 minutes' plural
   return mult[unit] !== undefined ? Number(m[1]) * mult[unit]! : null;
 }
+
+/** How often pending flows look for their source tables. */
+const PENDING_CHECK_MS = 2000;
 
 /** Options GreptimeDB accepts on CREATE FLOW ... WITH (...), then EddyDB's own. */
 const GREPTIME_FLOW_OPTIONS = ['defer_on_missing_source', 'experimental_enable_incremental_read'];
@@ -67,6 +70,8 @@ export class FlowNode {
   private readonly hosts = new Map<string, AnyFlowHost>();
   /** Flows created with defer_on_missing_source whose source table does not exist yet. */
   private readonly pending = new Map<string, FlowDef>();
+  /** Looks for the source tables of pending flows now and then. */
+  private pendingTimer: NodeJS.Timeout | null = null;
   /** Serializes create/drop so two statements on one flow cannot interleave. */
   private chain: Promise<unknown> = Promise.resolve();
 
@@ -82,6 +87,10 @@ export class FlowNode {
       const e = await this.defs.get(k);
       if (e && e.operation === 'PUT' && e.value.length) defs.push(JSON.parse(dec.decode(e.value)) as FlowDef);
     }
+    this.pendingTimer = setInterval(() => {
+      if (this.pending.size > 0) void this.serialize(() => this.activatePending()).catch(() => undefined);
+    }, PENDING_CHECK_MS);
+    this.pendingTimer.unref();
     for (const def of defs) {
       if (!def.sourceTable) { this.pending.set(id(def.db, def.name), def); continue; }
       try {
@@ -130,34 +139,56 @@ export class FlowNode {
         if (stmt.type === 'create_flow' && stmt.ifNotExists) return { created: false };
         throw new EddyError(StatusCode.FlowAlreadyExists, `Flow already exists: ${db}.${name}`);
       }
-      const q = stmt.query;
-      if (stmt.type === 'create_flow' && (q.type === 'tql' || needsBatching(q))) return this.createBatching(def, stmt, running);
-      const from = q.type !== 'tql' && q.body.type === 'select' ? q.body.from[0] : undefined;
-      const source = from?.type === 'table' ? await this.deps.catalog.getTable(db, from.name[from.name.length - 1]!.value) : null;
-      if (!source) {
-        if (options.defer_on_missing_source?.toLowerCase() !== 'true') {
-          throw new InvalidArgumentError(`Invalid SQL, error: missing source tables for flow '${name}'; use WITH (defer_on_missing_source = true) to create a pending flow`);
-        }
-        // A pending flow (GreptimeDB's defer_on_missing_source): kept, not compiled or run until its source exists.
-        def.sinkTable = stmt.type === 'create_flow' ? stmt.sink[stmt.sink.length - 1]!.value : name;
-        if (running) await this.remove(running);
-        await this.defs.put(KvKeys.flowDef(db, name), enc.encode(JSON.stringify(def)));
-        this.pending.set(id(db, name), def);
-        return { created: true };
-      }
-      if (options.experimental_enable_incremental_read?.toLowerCase() === 'true' && !source.options.appendMode) {
-        throw new EddyError(StatusCode.EngineExecuteQuery, `Unsupported: Flow incremental read requires append-only source table, but source table \`greptime.${db}.${source.name}\` is not append-only. Consider setting append_mode='true' on the source table or disabling experimental_enable_incremental_read`);
-      }
-      // Compiling first: a flow the engine cannot run is the user's mistake, reported before anything changes.
-      const plan = compileDef(def, source);
-      def.sinkTable = plan.sinkTable;
-      def.sourceTable = plan.sourceTable;
-      const sink = await this.deps.catalog.getTable(db, plan.sinkTable);
-      if (sink) checkSinkSchema(plan, sink, source);
-      else await this.deps.query(db).createTable(sinkTableDraft(db, plan, source, now), true);
-      await this.replace(def, running);
-      return { created: true };
+      return this.build(def, stmt, running);
     });
+  }
+
+  /** Compiles and runs a new definition (or keeps it pending while its source is missing, when it may wait). */
+  private async build(def: FlowDef, stmt: CreateFlow | CreateTask, running: AnyFlowHost | undefined): Promise<{ created: boolean }> {
+    const { db, name, options } = def;
+    const now = this.deps.clock.now();
+    const q = stmt.query;
+    if (stmt.type === 'create_flow' && (q.type === 'tql' || needsBatching(q))) return this.createBatching(def, stmt, running);
+    const from = q.type !== 'tql' && q.body.type === 'select' ? q.body.from[0] : undefined;
+    const source = from?.type === 'table' ? await this.deps.catalog.getTable(db, from.name[from.name.length - 1]!.value) : null;
+    if (!source) {
+      if (options.defer_on_missing_source?.toLowerCase() !== 'true') {
+        throw new InvalidArgumentError(`Invalid SQL, error: missing source tables for flow '${name}'; use WITH (defer_on_missing_source = true) to create a pending flow`);
+      }
+      // A pending flow (GreptimeDB's defer_on_missing_source): kept, not compiled or run until its source exists.
+      def.sinkTable = stmt.type === 'create_flow' ? stmt.sink[stmt.sink.length - 1]!.value : name;
+      if (running) await this.remove(running);
+      await this.defs.put(KvKeys.flowDef(db, name), enc.encode(JSON.stringify(def)));
+      this.pending.set(id(db, name), def);
+      return { created: true };
+    }
+    if (options.experimental_enable_incremental_read?.toLowerCase() === 'true' && !source.options.appendMode) {
+      throw new EddyError(StatusCode.EngineExecuteQuery, `Unsupported: Flow incremental read requires append-only source table, but source table \`greptime.${db}.${source.name}\` is not append-only. Consider setting append_mode='true' on the source table or disabling experimental_enable_incremental_read`);
+    }
+    // Compiling first: a flow the engine cannot run is the user's mistake, reported before anything changes.
+    const plan = compileDef(def, source);
+    def.sinkTable = plan.sinkTable;
+    def.sourceTable = plan.sourceTable;
+    const sink = await this.deps.catalog.getTable(db, plan.sinkTable);
+    if (sink) checkSinkSchema(plan, sink, source);
+    else await this.deps.query(db).createTable(sinkTableDraft(db, plan, source, now), true);
+    await this.replace(def, running);
+    return { created: true };
+  }
+
+  /** Pending flows whose source table exists now start (GreptimeDB activates them when the table is created). */
+  private async activatePending(): Promise<void> {
+    for (const def of [...this.pending.values()]) {
+      const stmt = parseSql(def.sql)[0];
+      if (!stmt || stmt.type !== 'create_flow' || stmt.query.type === 'tql' || stmt.query.body.type !== 'select') continue;
+      const from = stmt.query.body.from[0];
+      if (from?.type !== 'table' || !(await this.deps.catalog.getTable(def.db, from.name[from.name.length - 1]!.value))) continue;
+      try {
+        await this.build({ ...def, updatedAt: this.deps.clock.now() }, stmt, undefined);
+      } catch (e) {
+        this.deps.log(`pending flow ${def.db}.${def.name} cannot start: ${(e as Error).message}`);
+      }
+    }
   }
 
   /** Stores the definition and runs it, in place of the flow it replaces. */
@@ -249,6 +280,7 @@ export class FlowNode {
   }
 
   async flush(db: string, name: string): Promise<number> {
+    if (this.pending.has(id(db, name))) await this.serialize(() => this.activatePending());
     const host = this.get(db, name);
     if (!host) throw new EddyError(StatusCode.FlowNotFound, `Flow not found: ${db}.${name}`);
     return host.flush();
@@ -269,6 +301,7 @@ export class FlowNode {
 
   /** Clean stop: every flow checkpoints. */
   async stop(): Promise<void> {
+    if (this.pendingTimer) clearInterval(this.pendingTimer);
     await this.chain;
     await Promise.allSettled([...this.hosts.values()].map((h) => h.stop()));
   }

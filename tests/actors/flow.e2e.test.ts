@@ -237,6 +237,17 @@ describe('flows end to end', () => {
     await run('DROP FLOW tql_flow');
   }, 120_000);
 
+  it('a pending flow (defer_on_missing_source) starts once its source table exists', async () => {
+    await run(`CREATE FLOW later_flow SINK TO later_out WITH (defer_on_missing_source = true) AS SELECT count(*) AS c, date_bin(INTERVAL '1 minute', ts) AS w FROM later_src GROUP BY w`);
+    expect(await run(`SELECT state, source_table_names FROM information_schema.flows WHERE flow_name = 'later_flow'`)).toEqual([['pending', '']]);
+    await run(`CREATE TABLE later_src (host STRING, ts TIMESTAMP TIME INDEX, PRIMARY KEY (host))`);
+    await run(`ADMIN flush_flow('later_flow')`);
+    await run(`INSERT INTO later_src VALUES ('a', 0), ('b', 0)`);
+    await run(`ADMIN flush_flow('later_flow')`);
+    expect(await run('SELECT c, w FROM later_out')).toEqual([[2, 0]]);
+    await run('DROP FLOW later_flow');
+  }, 120_000);
+
   it('a ttl = instant source keeps nothing, but its inserts still reach its flows', async () => {
     await run(`CREATE TABLE inst (n INT, ts TIMESTAMP TIME INDEX, PRIMARY KEY (n)) WITH ('ttl' = 'instant')`);
     await run(`CREATE FLOW inst_flow SINK TO inst_out AS SELECT DISTINCT n AS d FROM inst`);
