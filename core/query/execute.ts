@@ -98,6 +98,13 @@ export async function executeStatement(ctx: QueryContext, s: Statement): Promise
       return affected(0);
     }
     case 'drop': {
+      // DROP TABLE a, b drops nothing unless every table exists (or IF EXISTS)
+      if (s.object === 'TABLE' && !s.ifExists) {
+        for (const n of s.names) {
+          const { db, table } = tableName(n, ctx);
+          if (!(await ctx.getTable(db, table))) throw new EddyError(StatusCode.TableNotFound, `Table not found: greptime.${db}.${table}`);
+        }
+      }
       for (const n of s.names) {
         if (s.object === 'TABLE') {
           const { db, table } = tableName(n, ctx);

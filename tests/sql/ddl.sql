@@ -60,6 +60,11 @@ ALTER TABLE gauge MODIFY COLUMN dev INT;
 
 DESCRIBE gauge;
 
+-- one missing table and nothing is dropped
+DROP TABLE gauge, no_such_table;
+
+DESCRIBE gauge;
+
 DROP TABLE gauge;
 
 TRUNCATE TABLE cpu;
