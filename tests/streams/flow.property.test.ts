@@ -1,4 +1,4 @@
-// Property: a flow fed random out-of-order batches with duplicates and overwrites ends with the same sink rows as
+// Property: a flow fed random out-of-order batches with duplicates, overwrites and deletes ends with the same sink rows as
 // running its SELECT over each window's table; a snapshot/restore mid-stream (and a replayed batch) changes nothing.
 import fc from 'fast-check';
 import { VirtualTimeScheduler } from 'rxjs';
@@ -26,10 +26,18 @@ const row = fc.record({
   // 36 distinct times x 3 hosts: plenty of overwrites of the same (host, ts) key.
   ts: fc.integer({ min: 0, max: 35 }).map((i) => BigInt(i) * 10n * SEC),
 });
-const batches = fc.array(fc.array(row, { minLength: 1, maxLength: 12 }), { minLength: 1, maxLength: 15 });
+// Now and then a batch deletes keys (host, ts) instead of writing rows.
+const deletes = fc.array(row, { minLength: 1, maxLength: 6 }).map((rs) => rs.map((r) => ({ ...r, del: true })));
+const batches = fc.array(fc.oneof({ weight: 4, arbitrary: fc.array(row, { minLength: 1, maxLength: 12 }) }, { weight: 1, arbitrary: deletes }), { minLength: 1, maxLength: 15 });
 
 function toBatch(rows: SrcRow[]) {
+  if (rows[0]?.del) return batchOf('t', rows.map((r) => ({ host: r.host, ts: r.ts })), { tags: ['host'] });
   return batchOf('t', rows.map((r) => ({ host: r.host, k: r.k, v: r.v, ts: r.ts })), { tags: ['host'] });
+}
+
+function feed(flow: Flow, rows: SrcRow[], position?: number): void {
+  if (rows[0]?.del) flow.pushDeletes(toBatch(rows), position);
+  else flow.push(toBatch(rows), position);
 }
 
 /** Applies emissions to a sink keyed like the table would be: upserts and deletes. */
@@ -64,9 +72,9 @@ function run(plan: ReturnType<typeof compileFlowSql>, parts: SrcRow[][][], repla
     flow.output$.subscribe((e) => sink.take(e.rows));
     if (replayLast && p > 0) {
       const prev = parts[p - 1]!;
-      if (prev.length > 0) flow.push(toBatch(prev[prev.length - 1]!));
+      if (prev.length > 0) feed(flow, prev[prev.length - 1]!);
     }
-    parts[p]!.forEach((b, i) => flow!.push(toBatch(b), i));
+    parts[p]!.forEach((b, i) => feed(flow!, b, i));
     flow.flush();
     snap = encodeSnapshot(flow.snapshot());
     if (p < parts.length - 1) flow.flush();
@@ -77,10 +85,10 @@ function run(plan: ReturnType<typeof compileFlowSql>, parts: SrcRow[][][], repla
 
 describe('flow property: incremental = batch over the final table', () => {
   for (const [name, w] of Object.entries(WINDOWS)) {
-    it(`${name} windows, overwrites, out of order, lateness`, () => {
+    it(`${name} windows, overwrites, deletes, out of order, lateness`, () => {
       const plan0 = compileFlowSql(`CREATE FLOW f SINK TO out AS ${SELECT.replace('WINDOW', w.sql)}`);
       fc.assert(
-        fc.property(batches, fc.constantFrom(0n, 30n * SEC, 1000n * MIN), (bs, lateness) => {
+        fc.property(batches, fc.constantFrom(0n, 30n * SEC, 1000n * MIN, null), (bs, lateness) => {
           const plan = { ...plan0, allowedLatenessNs: lateness };
           const ref = reference(bs, { windowNs: w.windowNs, slideNs: w.slideNs, latenessNs: lateness });
           const sink = run(plan, [bs], false);

@@ -1,12 +1,14 @@
 // A naive batch evaluator of the property-test flows: builds the table a window saw, then runs the SELECT over it.
 import type { FlowValue } from '../../streams/index.ts';
 
-export interface SrcRow { host: string; k: string; v: number | null; ts: bigint }
+/** A source row; `del` marks a deleted key (host, ts) instead of a written row. */
+export interface SrcRow { host: string; k: string; v: number | null; ts: bigint; del?: boolean }
 
 export interface RefOptions {
   windowNs: bigint;
   slideNs: bigint;
-  latenessNs: bigint;
+  /** null: no watermark, no window ever closes. */
+  latenessNs: bigint | null;
 }
 
 function windowsOf(t: bigint, o: RefOptions): bigint[] {
@@ -31,24 +33,27 @@ function pct(xs: number[], p: number): number | null {
  *          first_value(v) AS f, last_value(v) AS l, count(DISTINCT v) AS d, approx_percentile_cont(v, 0.5) AS p,
  *          max(v) - min(v) AS spread, <window> AS w
  *   FROM t WHERE v IS NULL OR v > -80 GROUP BY host, k, w HAVING count(*) > 1
- * for every window: the window's table is the last write per (host, ts) among rows that arrived while it was open.
+ * for every window: the window's table is the last write per (host, ts) among rows that arrived while it was open,
+ * less the keys deleted while it was open.
  */
 export function reference(batches: SrcRow[][], o: RefOptions): { rows: Map<string, Record<string, FlowValue>>; watermark: bigint | null; closed: Set<bigint> } {
   let max: bigint | null = null;
   const tables = new Map<bigint, Map<string, SrcRow>>();
   for (const b of batches) {
-    const wmBefore = max === null ? null : max - o.latenessNs;
+    const wmBefore = max === null || o.latenessNs === null ? null : max - o.latenessNs;
     for (const r of b) {
       for (const s of windowsOf(r.ts, o)) {
         if (wmBefore !== null && s + o.windowNs <= wmBefore) continue;
         let t = tables.get(s);
         if (!t) tables.set(s, (t = new Map()));
-        t.set(`${r.host}|${r.ts}`, r);
+        if (r.del) t.delete(`${r.host}|${r.ts}`);
+        else t.set(`${r.host}|${r.ts}`, r);
       }
     }
-    for (const r of b) if (max === null || r.ts > max) max = r.ts;
+    // Deletes do not move event time.
+    for (const r of b) if (!r.del && (max === null || r.ts > max)) max = r.ts;
   }
-  const watermark = max === null ? null : max - o.latenessNs;
+  const watermark = max === null || o.latenessNs === null ? null : max - o.latenessNs;
   const rows = new Map<string, Record<string, FlowValue>>();
   const closed = new Set<bigint>();
   for (const [s, table] of tables) {
