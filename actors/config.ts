@@ -34,6 +34,10 @@ export interface NodeConfig {
   nodeId: string;
   /** Where segments live: `local` directory, or `nats` (JetStream object store, shared by the cluster). */
   storage: StorageKind;
+  /** JetStream replicas of EddyDB's streams, buckets and object store (3 on a 3-server NATS cluster). */
+  replicas: number;
+  /** Memory for decoded segment columns kept between scans (MiB; 0: none). */
+  cacheMb: number;
 }
 
 export const DEFAULTS: NodeConfig = {
@@ -49,13 +53,15 @@ export const DEFAULTS: NodeConfig = {
   role: 'all',
   nodeId: '',
   storage: 'local',
+  replicas: 1,
+  cacheMb: 512,
 };
 
 const FLAGS: Record<string, keyof NodeConfig> = {
   data: 'data', http: 'http', nats: 'nats', 'nats-port': 'natsPort', 'flush-bytes': 'flushBytes',
   'max-write-bytes': 'maxWriteBytes', 'publish-changes': 'publishChanges', quiet: 'quiet',
   'flush-interval': 'flushInterval', 'compact-interval': 'compactInterval',
-  role: 'role', 'node-id': 'nodeId', storage: 'storage',
+  role: 'role', 'node-id': 'nodeId', storage: 'storage', replicas: 'replicas', 'cache-mb': 'cacheMb',
 };
 
 function coerce(key: keyof NodeConfig, v: string): NodeConfig[keyof NodeConfig] {
@@ -94,6 +100,8 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv = process.env
   parseRoles(cfg.role);
   if (cfg.nodeId === '') cfg.nodeId = defaultNodeId();
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(cfg.nodeId)) throw new Error(`--node-id: '${cfg.nodeId}' must be 1-64 letters, digits, '_' or '-'`);
+  if (!Number.isInteger(cfg.replicas) || cfg.replicas < 1 || cfg.replicas > 5) throw new Error(`--replicas: '${cfg.replicas}' must be 1 to 5 (JetStream's limit)`);
+  if (!(cfg.cacheMb >= 0)) throw new Error(`--cache-mb: '${cfg.cacheMb}' must be 0 or more`);
   if (!Object.values(StorageKinds).includes(cfg.storage)) throw new Error(`--storage: '${cfg.storage}' is not one of ${Object.values(StorageKinds).join(', ')}`);
   return cfg;
 }

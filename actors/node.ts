@@ -7,10 +7,11 @@ import { Buckets, Subjects, systemClock, type Clock, type TableSchema } from '..
 import { Catalog } from './catalog.ts';
 import { Supervisor } from './supervisor.ts';
 import { SharedSegments } from './runtime/segment_mirror.ts';
+import { sharedDecodedCache } from '../storage/index.ts';
 import { WritePath } from './gateway/write.ts';
-import { NatsIngest, ensureIngestStream } from './gateway/nats_ingest.ts';
+import { NatsIngest } from './gateway/nats_ingest.ts';
 import { HttpGateway, type Handler } from './gateway/http.ts';
-import { ensureWalStream } from './runtime/wal.ts';
+import { ensureJetStreamAssets } from './runtime/js_assets.ts';
 import { sqlHandler } from './gateway/sql_http.ts';
 import { makeQueryContext, type QueryDeps } from './gateway/query_context.ts';
 import { RegionRouter, type ClusterRouting } from './router.ts';
@@ -55,6 +56,7 @@ export class EddyNode {
   async start(): Promise<void> {
     const cfg = this.config;
     mkdirSync(cfg.data, { recursive: true });
+    sharedDecodedCache.resize(cfg.cacheMb * 1024 * 1024);
     // HTTP first, so /health can say "starting" while recovery runs.
     const hp = splitHostPort(cfg.http);
     this.http = new HttpGateway({
@@ -88,9 +90,8 @@ export class EddyNode {
     this.nc = await connect({ servers: this.natsUrl, name: 'eddy', maxReconnectAttempts: -1, pingInterval: 10_000 });
     this.js = jetstream(this.nc, { timeout: 30_000 });
     this.jsm = await jetstreamManager(this.nc, { timeout: 30_000 });
-    await ensureWalStream(this.jsm);
-    await ensureIngestStream(this.jsm);
-    const kv = await new Kvm(this.js).create(Buckets.catalog, { history: 1 });
+    await ensureJetStreamAssets(this.nc, { replicas: cfg.replicas, segments: cfg.storage === StorageKinds.nats });
+    const kv = await new Kvm(this.js).create(Buckets.catalog, { history: 1, replicas: cfg.replicas });
     this.catalog = new Catalog(kv, this.clock);
     await this.catalog.init();
 
@@ -99,7 +100,7 @@ export class EddyNode {
     const roles = parseRoles(cfg.role);
     const hostsRegions = standalone || roles.has(Roles.datanode);
     // --storage nats: segments and manifests in the shared object store, so any datanode can open any region.
-    const shared = cfg.storage === StorageKinds.nats ? await SharedSegments.open(this.js) : undefined;
+    const shared = cfg.storage === StorageKinds.nats ? await SharedSegments.open(this.js, cfg.replicas) : undefined;
     this.supervisor = new Supervisor({
       shared,
       nc: this.nc, js: this.js, jsm: this.jsm, dataDir: cfg.data, clock: this.clock, metrics: this.metrics,
@@ -117,7 +118,7 @@ export class EddyNode {
     let cluster: ClusterRouting | null = null;
     if (!standalone) {
       this.meta = new MetaServices({
-        js: this.js, nc: this.nc, catalog: this.catalog, nodeId: cfg.nodeId, roles, clock: this.clock, log: this.log,
+        js: this.js, nc: this.nc, catalog: this.catalog, nodeId: cfg.nodeId, roles, clock: this.clock, log: this.log, replicas: cfg.replicas,
         http: `${this.httpAddress.host}:${this.httpAddress.port}`,
         sample: () => ({ regions: this.supervisor.all().length, rowsTotal: this.metrics.rowsWritten, memoryBytes: process.memoryUsage().rss }),
       });

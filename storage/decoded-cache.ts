@@ -18,7 +18,26 @@ export class DecodedCache {
   hits = 0;
   misses = 0;
 
-  constructor(readonly budgetBytes: number) {}
+  constructor(private budget: number) {}
+
+  get budgetBytes(): number {
+    return this.budget;
+  }
+
+  /** Changes the budget (`--cache-mb`), evicting the least recently used entries past it. */
+  resize(bytes: number): void {
+    this.budget = Math.max(0, bytes);
+    this.evict();
+  }
+
+  private evict(): void {
+    for (const [victim, c] of this.entries) {
+      if (this.used <= this.budget) break;
+      this.entries.delete(victim);
+      this.used -= bytesOf(c);
+      this.byFile.get(victim.slice(0, victim.indexOf('\u0000')))?.delete(victim);
+    }
+  }
 
   get bytes(): number {
     return this.used;
@@ -52,12 +71,7 @@ export class DecodedCache {
     let keys = this.byFile.get(file);
     if (!keys) this.byFile.set(file, (keys = new Set()));
     keys.add(k);
-    for (const [victim, c] of this.entries) {
-      if (this.used <= this.budgetBytes) break;
-      this.entries.delete(victim);
-      this.used -= bytesOf(c);
-      this.byFile.get(victim.slice(0, victim.indexOf('\u0000')))?.delete(victim);
-    }
+    this.evict();
   }
 
   delete(file: string, group: number, column: string): void {
@@ -82,6 +96,5 @@ export class DecodedCache {
   }
 }
 
-/** EDDY_DECODED_CACHE_MB sizes the process-wide cache (default 512 MiB; 0 turns it off). */
-const budgetMb = Number(process.env.EDDY_DECODED_CACHE_MB ?? 512);
-export const sharedDecodedCache = new DecodedCache(Number.isFinite(budgetMb) && budgetMb >= 0 ? budgetMb * 1024 * 1024 : 512 * 1024 * 1024);
+/** The process-wide cache: 512 MiB until the node sizes it (`--cache-mb`). */
+export const sharedDecodedCache = new DecodedCache(512 * 1024 * 1024);

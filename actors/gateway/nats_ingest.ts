@@ -14,11 +14,11 @@ function headerOf(h: MsgHdrs | undefined, name: string): string | undefined {
   return v ? v : undefined;
 }
 
-export async function ensureIngestStream(jsm: JetStreamManager): Promise<void> {
+export async function ensureIngestStream(jsm: JetStreamManager, replicas = 1): Promise<void> {
   try {
     await jsm.streams.info(Streams.ingest);
   } catch {
-    await jsm.streams.add({ name: Streams.ingest, subjects: [Subjects.ingestAll], retention: RetentionPolicy.Workqueue, max_msg_size: -1 });
+    await jsm.streams.add({ name: Streams.ingest, subjects: [Subjects.ingestAll], retention: RetentionPolicy.Workqueue, max_msg_size: -1, num_replicas: replicas });
   }
   try {
     await jsm.consumers.info(Streams.ingest, INGEST_CONSUMER);

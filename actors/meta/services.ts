@@ -27,6 +27,8 @@ export interface MetaServicesOptions {
   leaseMs?: number;
   placementIntervalMs?: number;
   placement?: PlacementOptions;
+  /** JetStream replicas of the nodes and routes buckets (--replicas). */
+  replicas?: number;
 }
 
 export const META_DEFAULTS = {
@@ -66,8 +68,8 @@ export class MetaServices {
 
   async start(): Promise<void> {
     const kvm = new Kvm(this.o.js);
-    this.nodesKv = await kvm.create(Buckets.nodes, { history: 1 });
-    this.routesKv = await kvm.create(Buckets.routes, { history: 1 });
+    this.nodesKv = await kvm.create(Buckets.nodes, { history: 1, replicas: this.o.replicas ?? 1 });
+    this.routesKv = await kvm.create(Buckets.routes, { history: 1, replicas: this.o.replicas ?? 1 });
     this.registration = new NodeRegistration({
       kv: this.nodesKv, id: this.o.nodeId, roles: [...this.o.roles], ...(this.o.http ? { http: this.o.http } : {}),
       clock: this.o.clock, intervalMs: this.o.heartbeatMs, sample: this.o.sample, ...(this.o.log ? { log: this.o.log } : {}),

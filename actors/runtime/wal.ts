@@ -7,11 +7,11 @@ import { Streams, Subjects } from '../../core/index.ts';
 export type WalOp = 'put' | 'delete';
 const OP_HEADER = 'Eddy-Op';
 
-export async function ensureWalStream(jsm: JetStreamManager): Promise<void> {
+export async function ensureWalStream(jsm: JetStreamManager, replicas = 1): Promise<void> {
   try {
     await jsm.streams.info(Streams.wal);
   } catch {
-    await jsm.streams.add({ name: Streams.wal, subjects: [Subjects.walAll], max_msg_size: -1 });
+    await jsm.streams.add({ name: Streams.wal, subjects: [Subjects.walAll], max_msg_size: -1, num_replicas: replicas });
   }
 }
 

@@ -179,7 +179,7 @@ export class LocalCluster {
   }
 }
 
-const USAGE = 'usage: eddy cluster [--nodes N] [--data DIR] [--http-port P] [--roles "r1,r2;r1;..."] [--storage local|nats]';
+const USAGE = 'usage: eddy cluster [--nodes N] [--data DIR] [--http-port P] [--roles "r1,r2;r1;..."] [--storage local|nats] [--replicas N]';
 
 function parseArgs(argv: string[]): LocalClusterOptions {
   const o: LocalClusterOptions = { nodes: 3, data: './data-cluster', httpPort: 4000, roles: DEFAULT_ROLES, log: () => {} };
@@ -194,6 +194,7 @@ function parseArgs(argv: string[]): LocalClusterOptions {
       case '--http-port': o.httpPort = Number(value()); break;
       case '--roles': o.roles = value().split(';').map((r) => r.trim()).filter(Boolean); break;
       case '--storage': o.nodeArgs = [...(o.nodeArgs ?? []), '--storage', value()]; break;
+      case '--replicas': o.nodeArgs = [...(o.nodeArgs ?? []), '--replicas', value()]; break;
       default: throw new Error(`unknown flag ${name}\n${USAGE}`);
     }
   }

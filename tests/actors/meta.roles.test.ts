@@ -1,4 +1,4 @@
-// --role, --node-id and --storage flags: parsing, defaults and the standalone rule.
+// --role, --node-id, --storage, --replicas and --cache-mb flags: parsing, defaults and the standalone rule.
 import { describe, expect, it } from 'vitest';
 import { isStandalone, parseConfig, parseRoles } from '../../actors/config.ts';
 
@@ -31,5 +31,16 @@ describe('role flags', () => {
     expect(() => parseConfig(['--role', ','], {})).toThrow(/--role: name at least one role/);
     expect(() => parseConfig(['--node-id', 'a.b'], {})).toThrow(/--node-id/);
     expect(() => parseConfig(['--storage', 's3'], {})).toThrow(/--storage: 's3'/);
+    expect(() => parseConfig(['--replicas', '0'], {})).toThrow(/--replicas: '0'/);
+    expect(() => parseConfig(['--replicas', '7'], {})).toThrow(/--replicas: '7'/);
+    expect(() => parseConfig(['--cache-mb', '-1'], {})).toThrow(/--cache-mb/);
+  });
+
+  it('JetStream replicas default to 1 and the decoded-column cache to 512 MiB; both settable', () => {
+    const d = parseConfig([], {});
+    expect([d.replicas, d.cacheMb]).toEqual([1, 512]);
+    const c = parseConfig(['--replicas', '3', '--cache-mb=0'], {});
+    expect([c.replicas, c.cacheMb]).toEqual([3, 0]);
+    expect(parseConfig([], { EDDY_REPLICAS: '3', EDDY_CACHE_MB: '64' })).toMatchObject({ replicas: 3, cacheMb: 64 });
   });
 });
