@@ -47,7 +47,7 @@ export function queryTables(q: Query, db: string): string[] {
   return [...out];
 }
 
-/** True when the streaming compiler cannot run the query: more than one table, a subquery, WITH, or now(). */
+/** True when the query may be beyond the streaming compiler: more than one table, a subquery, WITH, or now(). */
 export function needsBatching(q: Query): boolean {
   if (q.with || q.body.type !== 'select') return true;
   const sel = q.body;

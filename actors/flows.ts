@@ -3,7 +3,7 @@
 import { Kvm, type KV } from '@nats-io/kv';
 import {
   Buckets, EddyError, InvalidArgumentError, KvKeys, StatusCode, formatExpr, parseSql,
-  type CreateFlow, type CreateTask, type Expr,
+  type CreateFlow, type CreateTask, type Expr, type TableSchema,
 } from '../core/index.ts';
 import type { FlowInfo, QueryContext } from '../core/query/index.ts';
 import { FlowHost, compileDef, type FlowDef, type FlowHostDeps } from './flow_host.ts';
@@ -32,6 +32,19 @@ function expireSeconds(e: Expr | undefined): number | null {
   const written = m[2]!.toLowerCase();
   const unit = mult[written] !== undefined ? written : written.replace(/s$/, ''); // '1s' is a second, '5 minutes' plural
   return mult[unit] !== undefined ? Number(m[1]) * mult[unit]! : null;
+}
+
+/** How often a batching flow without EVAL INTERVAL reruns its query. */
+const DEFAULT_BATCH_INTERVAL_MS = 5000;
+
+/** True when the streaming compiler takes the flow (e.g. now() only as `ts > now() - d`, which sets its expiry). */
+function compiles(def: FlowDef, source: TableSchema | null): boolean {
+  try {
+    compileDef(def, source);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** How often pending flows look for their source tables. */
@@ -148,9 +161,9 @@ export class FlowNode {
     const { db, name, options } = def;
     const now = this.deps.clock.now();
     const q = stmt.query;
-    if (stmt.type === 'create_flow' && (q.type === 'tql' || needsBatching(q))) return this.createBatching(def, stmt, running);
     const from = q.type !== 'tql' && q.body.type === 'select' ? q.body.from[0] : undefined;
     const source = from?.type === 'table' ? await this.deps.catalog.getTable(db, from.name[from.name.length - 1]!.value) : null;
+    if (stmt.type === 'create_flow' && (q.type === 'tql' || (needsBatching(q) && !compiles(def, source)))) return this.createBatching(def, stmt, running);
     if (!source) {
       if (options.defer_on_missing_source?.toLowerCase() !== 'true') {
         throw new InvalidArgumentError(`Invalid SQL, error: missing source tables for flow '${name}'; use WITH (defer_on_missing_source = true) to create a pending flow`);
@@ -214,7 +227,7 @@ export class FlowNode {
     } else {
       sources = queryTables(q, def.db);
       const query = stmt.span.text.slice(q.pos.offset - stmt.span.start).trim().replace(/;\s*$/, '');
-      def.batch = { query, sources, evalIntervalMs: every === null ? null : every * 1000 };
+      def.batch = { query, sources, evalIntervalMs: every === null ? DEFAULT_BATCH_INTERVAL_MS : every * 1000 };
     }
     for (const s of sources) {
       if (!(await this.deps.catalog.getTable(s.slice(0, s.lastIndexOf('.')), s.slice(s.lastIndexOf('.') + 1)))) {
