@@ -18,8 +18,12 @@ import type { Vec } from './vector.ts';
 import { numVec, setNull, take } from './vector.ts';
 import { findSubqueries, findWindows, fnName } from './walk.ts';
 
-/** Aggregates whose partial results merge exactly: count and sum add up, min and max compose, avg is sum over count. */
+/**
+ * Aggregates whose partial results merge exactly: count and sum add up, min and max compose, avg is sum over count,
+ * and first_value / last_value ordered by the time index keep each region's pick with its time, the merge picking again.
+ */
 const MERGEABLE = new Set(['count', 'sum', 'min', 'max', 'avg', 'mean']);
+const PICKS = new Set(['first_value', 'last_value']);
 
 /** A region's partial result: the executor's columns, typed arrays as base64 so NaN, infinities and int64 survive. */
 export interface WireRel {
@@ -109,8 +113,15 @@ export async function tryPartialAggregate(sel: Select, orderBy: OrderByItem[], s
   const calls = aggregateCalls(sel, items, orderBy);
   if (!calls.length && !groupExprs.length) return null;
   const unique = new Map<string, FunctionCall>();
+  const byTime = (c: FunctionCall): boolean => {
+    const o = c.orderBy;
+    // Ordered by the time index alone (never null), so each region's pick carries a comparable key.
+    return o?.length === 1 && o[0]!.nullsFirst === undefined && o[0]!.expr.type === 'column' && findField(rel0, o[0]!.expr.path) === rel0.fields.findIndex((f) => f.name === schema.timeIndex);
+  };
   for (const c of calls) {
-    if (!MERGEABLE.has(fnName(c)) || c.distinct || c.filter || c.orderBy?.length || c.withinGroup?.length || c.over || c.args.length !== 1) return null;
+    const fn = fnName(c);
+    const pick = PICKS.has(fn) && byTime(c);
+    if (!(MERGEABLE.has(fn) || pick) || c.distinct || c.filter || (c.orderBy?.length && !pick) || c.withinGroup?.length || c.over || c.args.length !== 1) return null;
     unique.set(exprName(c, namer), c);
   }
 
@@ -123,6 +134,12 @@ export async function tryPartialAggregate(sel: Select, orderBy: OrderByItem[], s
     const at = select.length;
     if (fn === 'avg' || fn === 'mean') {
       select.push(`sum(${arg}) AS "__p${at}"`, `count(${arg}) AS "__p${at + 1}"`);
+      parts.push({ key, call: c, cols: [at, at + 1] });
+    } else if (PICKS.has(fn)) {
+      // The region's pick and the time it was picked at: the latest for last_value ascending, and so on.
+      const o = c.orderBy![0]!;
+      const latest = (o.asc !== false) === (fn === 'last_value');
+      select.push(`${formatExpr(c)} AS "__p${at}"`, `${latest ? 'max' : 'min'}(${formatExpr(o.expr)}) AS "__p${at + 1}"`);
       parts.push({ key, call: c, cols: [at, at + 1] });
     } else {
       select.push(`${fn}(${arg}) AS "__p${at}"`);
@@ -165,6 +182,9 @@ export async function tryPartialAggregate(sel: Select, orderBy: OrderByItem[], s
         else out.v[k] = Number(s.v[k]) / cnt;
       }
       v = out;
+    } else if (PICKS.has(fn)) {
+      const item = p.call.orderBy![0]!;
+      v = computeAggregate({ name: fn, call: p.call, args: [merged.cols[p.cols[0]!]!], mask: null, order: [{ vec: merged.cols[p.cols[1]!]!, item }] }, groups);
     } else {
       v = computeAggregate({ name: fn === 'count' ? 'sum' : fn, call: p.call, args: [merged.cols[p.cols[0]!]!], mask: null, order: [] }, groups);
     }
