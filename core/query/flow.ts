@@ -103,7 +103,7 @@ export async function flowInformationSchema(name: string, ctx: QueryContext): Pr
       ['expire_after', 'Int64', (f) => f.expireAfterSeconds],
       ['source_table_ids', 'String', () => null],
       ['sink_table_name', 'String', (f) => `greptime.${f.db}.${f.sinkTable}`],
-      ['flownode_ids', 'String', (f) => `{"0":${JSON.stringify(f.nodeId)}}`],
+      ['flownode_ids', 'String', (f) => (f.nodeId ? `{"0":${JSON.stringify(f.nodeId)}}` : '{}')],
       ['options', 'String', (f) => JSON.stringify({ flow_type: 'streaming', ...f.options })],
       ['created_time', 'TimestampMillisecond', (f) => ts(f.createdAt)],
       ['updated_time', 'TimestampMillisecond', (f) => ts(f.updatedAt)],
