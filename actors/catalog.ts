@@ -83,12 +83,12 @@ export class Catalog {
   }
 
   async listDatabases(): Promise<string[]> {
-    const out: string[] = [];
+    const out = new Set<string>();
     for await (const k of await this.kv.keys('db.*')) {
       const e = await this.kv.get(k);
-      if (e && e.operation === 'PUT' && e.value.length) out.push((JSON.parse(dec.decode(e.value)) as DatabaseInfo).name);
+      if (e && e.operation === 'PUT' && e.value.length) out.add((JSON.parse(dec.decode(e.value)) as DatabaseInfo).name);
     }
-    return out.sort();
+    return [...out].sort();
   }
 
   async dropDatabase(db: string): Promise<TableSchema[]> {
@@ -130,12 +130,13 @@ export class Catalog {
   }
 
   async listTables(db: string): Promise<string[]> {
-    const out: string[] = [];
+    // A key updated while the listing runs can be listed twice (KV keys() reads a consumer over the stream).
+    const out = new Set<string>();
     for await (const k of await this.kv.keys(`table.${keyPart(db)}.*`)) {
       const e = await this.kv.get(k);
-      if (e && e.operation === 'PUT' && e.value.length) out.push((JSON.parse(dec.decode(e.value)) as TableSchema).name);
+      if (e && e.operation === 'PUT' && e.value.length) out.add((JSON.parse(dec.decode(e.value)) as TableSchema).name);
     }
-    return out.sort();
+    return [...out].sort();
   }
 
   private async nextTableId(): Promise<number> {
