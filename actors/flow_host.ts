@@ -110,6 +110,8 @@ export class FlowHost {
   private liveSeq = 0;
   private readonly listeners = new Set<(e: FlowEmission) => void>();
   private source: TableSchema | null = null;
+  /** The source's latest time when the first window was loaded (undefined: not taken yet; null: the source was empty). */
+  private priorMaxTs: bigint | null | undefined = undefined;
 
   constructor(readonly def: FlowDef, private readonly deps: FlowHostDeps, source: TableSchema | null = null) {
     this.plan = compileDef(def, source);
@@ -322,14 +324,34 @@ export class FlowHost {
    */
   private async loadWindows(b: WriteBatch): Promise<void> {
     if (this.def.options.backfill?.toLowerCase() === 'true') return; // every window was loaded up front
-    const ranges = this.flow.windowsToLoad(b);
+    let ranges = this.flow.windowsToLoad(b);
     if (ranges.length === 0) return;
     const s = this.source ?? (await this.sourceSchema());
+    // Rows the flow did not read from the WAL were written before it started, so their times are at most the
+    // source's latest time then (taken at the first window to load, well after the start): later windows hold
+    // only rows the flow reads itself, and re-reading them would be wasted work on every new window.
+    if (this.priorMaxTs === undefined) this.priorMaxTs = await this.sourceMaxTime(s);
+    const prior = this.priorMaxTs;
+    ranges = ranges.filter((r) => prior !== null && r.start <= prior);
     for (const r of ranges) {
       const unbounded = r.start === -(2n ** 63n);
       const batches = await this.deps.query(this.def.db).scan(s, unbounded ? {} : { start: r.start, end: r.end });
       for (const rb of batches) if (rb.numRows > 0) this.flow.reread(recordBatchToWriteBatch(rb, s));
     }
+  }
+
+  /** The latest time in the source table (null when it is empty). */
+  private async sourceMaxTime(s: TableSchema): Promise<bigint | null> {
+    let max: bigint | null = null;
+    for (const rb of await this.deps.query(this.def.db).scan(s, { columns: [s.timeIndex] })) {
+      const col = rb.getChild(s.timeIndex);
+      if (!col) continue;
+      for (const d of col.data) {
+        const v = d.values as BigInt64Array;
+        for (let i = 0; i < d.length; i++) if (max === null || v[i]! > max) max = v[i]!;
+      }
+    }
+    return max;
   }
 
   private wake(region: string, seq: number): void {

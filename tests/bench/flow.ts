@@ -1,7 +1,7 @@
 // Flow benchmark: rows/s a flow sustains over many groups with 1-minute windows, and latency from publish to live output.
 //
 //   npm run bench -- flow [--rows 1000000] [--groups 10000] [--batch 5000] [--inflight 8] [--probes 200]
-//                         [--emit-interval 100ms] [--keep-data] [--out .bench/flow.json]
+//                         [--emit-interval 100ms] [--lateness 1m|none] [--keep-data] [--out .bench/flow.json]
 //
 // A fresh standalone node. Source `metrics` (host tag, v field), flow
 //   SELECT host, count(*), sum(v), max(v), date_bin(INTERVAL '1 minute', ts) AS w FROM metrics GROUP BY host, w
@@ -40,12 +40,14 @@ export async function run(opts: BenchOptions): Promise<unknown> {
   const inflight = opts.num('inflight', 8);
   const probes = opts.num('probes', 200);
   const emit = opts.str('emit-interval', '100ms');
+  // Windows close once event time passes them by this much (final rows, bounded state); 'none' keeps every window open.
+  const lateness = opts.str('lateness', '1m');
   const logDir = tempDir('eddy-bench-flow-logs');
   const server = await startEddy({ logDir, name: 'eddy-flow', keepData: opts.bool('keep-data') });
   const nc = await connect({ servers: server.natsUrl });
   try {
     await write(nc, `metrics,host=seed v=0 ${T0}`);
-    await sql(server.httpUrl, `CREATE FLOW bench SINK TO bench_out WITH (emit_interval = '${emit}', backfill = 'false') AS
+    await sql(server.httpUrl, `CREATE FLOW bench SINK TO bench_out WITH (emit_interval = '${emit}', backfill = 'false'${lateness === 'none' ? '' : `, allowed_lateness = '${lateness}'`}) AS
       SELECT host, count(*) AS c, sum(v) AS s, max(v) AS mx, date_bin(INTERVAL '1 minute', ts) AS w FROM metrics GROUP BY host, w`);
     let outputs = 0;
     let probeWait: { host: string; resolve: (t: number) => void } | null = null;
