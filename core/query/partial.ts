@@ -15,7 +15,7 @@ import type { ProjItem, QState } from './select.ts';
 import { aggregateCalls, aliasesOf, applyHaving, expandProjection, resolveGroupBy, runQuery, traceOp } from './select.ts';
 import { hasUnnest } from './unnest.ts';
 import type { Vec } from './vector.ts';
-import { numVec, setNull, take } from './vector.ts';
+import { isNull, numVec, setNull, take } from './vector.ts';
 import { findSubqueries, findWindows, fnName } from './walk.ts';
 
 /**
@@ -184,7 +184,10 @@ export async function tryPartialAggregate(sel: Select, orderBy: OrderByItem[], s
       v = out;
     } else if (PICKS.has(fn)) {
       const item = p.call.orderBy![0]!;
-      v = computeAggregate({ name: fn, call: p.call, args: [merged.cols[p.cols[0]!]!], mask: null, order: [{ vec: merged.cols[p.cols[1]!]!, item }] }, groups);
+      // A region without rows of the group answers a null time (a global aggregate over nothing): it has no pick.
+      const key = merged.cols[p.cols[1]!]!;
+      const mask = Uint8Array.from({ length: merged.len }, (_, i) => (isNull(key, i) ? 0 : 1));
+      v = computeAggregate({ name: fn, call: p.call, args: [merged.cols[p.cols[0]!]!], mask, order: [{ vec: key, item }] }, groups);
     } else {
       v = computeAggregate({ name: fn === 'count' ? 'sum' : fn, call: p.call, args: [merged.cols[p.cols[0]!]!], mask: null, order: [] }, groups);
     }
