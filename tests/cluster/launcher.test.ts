@@ -6,21 +6,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
-import { Buckets, systemClock } from '../../core/index.ts';
+import { Buckets, KvKeys, systemClock } from '../../core/index.ts';
 import { listLiveNodes, readRoutes } from '../../actors/meta/index.ts';
 import type { ClusterManifest } from '../../actors/tools/cluster.ts';
 import { ROOT, tempDir } from '../harness/index.ts';
 import { freeRun } from './helpers.ts';
-
-async function eventually<T>(fn: () => Promise<T | null | undefined | false>, what: string, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn().catch(() => null);
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 const alive = (pid: number) => existsSync(`/proc/${pid}`) && !/^\S+ \S+ Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/\(.*\)/, 'x'));
 
@@ -71,7 +61,8 @@ describe('eddy cluster', () => {
     const jsm0 = await jetstreamManager(n0!);
     await jsm0.streams.add({ name: 'LAUNCHER_R1', subjects: ['launcher.r1'], num_replicas: 1 });
     // A stream made through one server answers publishes through another once its interest has crossed the routes.
-    const ack = await eventually(() => jetstream(n2!).publish('launcher.r1', new TextEncoder().encode('hello')), 'the new stream to answer through another server');
+    // JetStream's publish retries (with its backoff) while the stream has no responders through this server yet.
+    const ack = await jetstream(n2!).publish('launcher.r1', new TextEncoder().encode('hello'), { retries: 30 });
     const msg = await (await jetstreamManager(n1!)).streams.getMessage('LAUNCHER_R1', { seq: ack.seq });
     expect(new TextDecoder().decode(msg!.data)).toBe('hello');
 
@@ -81,10 +72,9 @@ describe('eddy cluster', () => {
     const w = await fetch(`http://127.0.0.1:${p}/v1/influxdb/write?db=public`, { method: 'POST', body: 'launch,host=a v=1 1700000000000000000' });
     expect(w.status).toBe(204);
     const routesKv = await new Kvm(jetstream(n2!)).open(Buckets.routes);
-    const routes = await eventually(async () => {
-      const r = await readRoutes(routesKv);
-      return r.size > 0 ? r : null;
-    }, 'a route for the new table');
+    // The first route the meta leader writes, as the KV watch delivers it.
+    for await (const e of await routesKv.watch({ key: KvKeys.routeAll })) if (e.operation === 'PUT') break;
+    const routes = await readRoutes(routesKv);
     expect(['eddy-0', 'eddy-1', 'eddy-2']).toContain([...routes.values()][0]!.node);
     // Any frontend writes to the region, wherever it lives; any reads it back.
     const w1 = await fetch(`http://127.0.0.1:${p + 1}/v1/influxdb/write?db=public`, { method: 'POST', body: 'launch,host=b v=2 1700000000000000000' });
