@@ -3,7 +3,8 @@ import type { ColumnSchema, TableSchema } from '../core/index.ts';
 import { cmp, gather, words } from './int64.ts';
 import type { Chunk, ChunkColumn, Memtable } from './memtable.ts';
 import { castColumn } from './cast.ts';
-import { allocTyped, compareTuples } from './run.ts';
+import { allocTyped } from './run.ts';
+import { compareKeyTuples } from '../core/index.ts';
 import { ScratchPool } from './scratch.ts';
 import { defaultOf } from './defaults.ts';
 import { collapseLastNonNull, mergeModeOf, OP_COLUMN } from './ops.ts';
@@ -12,7 +13,7 @@ import type { ColumnData, Run } from './types.ts';
 /** Row order of the memtable: a permutation of global row indexes, sorted by (series rank, ts), deduped. */
 function sortedPermutation(mem: MemView, gSeries: Int32Array, gTs: BigInt64Array, dedup: boolean, newestFirst: boolean, tmp: ScratchPool): Uint32Array {
   const S = mem.seriesTags.length, N = mem.rows;
-  const order = Array.from({ length: S }, (_, i) => i).sort((a, b) => compareTuples(mem.seriesTags[a]!, mem.seriesTags[b]!));
+  const order = Array.from({ length: S }, (_, i) => i).sort((a, b) => compareKeyTuples(mem.seriesTags[a]!, mem.seriesTags[b]!));
   const rank = new Int32Array(S);
   order.forEach((id, r) => { rank[id] = r; });
   const bounds = new Int32Array(S + 1);

@@ -1,6 +1,7 @@
 // Merges sorted runs into one (series, ts) order; on equal keys the later run (newer data) wins, or comes first if append-only.
 import { cmp, words } from './int64.ts';
-import { compareTuples, Ranges, stringAt } from './run.ts';
+import { Ranges, stringAt } from './run.ts';
+import { compareKeyTuples } from '../core/index.ts';
 import type { MergeMode } from './ops.ts';
 import type { ColumnData, Run } from './types.ts';
 
@@ -34,7 +35,7 @@ function rankSeries(runs: Run[], tagNames: string[]): SeriesList[] {
   const parts = runs.map((r) => seriesOf(r, tagNames.map((n) => r.cols.get(n)!)));
   const all = new Map<string, (string | null)[]>();
   for (const p of parts) for (const t of p.tuples) all.set(JSON.stringify(t), t);
-  const sorted = [...all.entries()].sort((a, b) => compareTuples(a[1], b[1]));
+  const sorted = [...all.entries()].sort((a, b) => compareKeyTuples(a[1], b[1]));
   const rankOf = new Map(sorted.map(([k], i) => [k, i]));
   return parts.map((p) => ({ bounds: p.bounds, rank: Int32Array.from(p.tuples, (t) => rankOf.get(JSON.stringify(t))!) }));
 }

@@ -101,14 +101,3 @@ export function stringAt(c: ColumnData, i: number): string | null {
   return c.dict![(c.values as Int32Array)[i]!] ?? null;
 }
 
-/** Compares tag tuples: null sorts before any value. */
-export function compareTuples(a: (string | null)[], b: (string | null)[]): number {
-  for (let i = 0; i < a.length; i++) {
-    const x = a[i] ?? null, y = b[i] ?? null;
-    if (x === y) continue;
-    if (x === null) return -1;
-    if (y === null) return 1;
-    return x < y ? -1 : 1;
-  }
-  return 0;
-}
