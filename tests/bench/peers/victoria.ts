@@ -9,7 +9,6 @@ import {
   httpJson,
   httpRequest,
   removeDir,
-  sleep,
   startProcess,
   tempDir,
   treeMemory,
@@ -90,6 +89,34 @@ export async function victoriaCount(url: string, data: CpuData): Promise<number>
   return v === undefined ? 0 : Number(v);
 }
 
+/** Forces buffered rows into searchable parts until VictoriaMetrics answers with every value; returns its count. */
+export async function victoriaQueryable(url: string, data: CpuData, timeoutMs: number, everyMs: number): Promise<number> {
+  let seen = 0;
+  await waitFor(
+    'VictoriaMetrics to answer with every value',
+    async () => {
+      await httpRequest('GET', `${url}/internal/force_flush`);
+      seen = await victoriaCount(url, data);
+      return seen >= data.values ? seen : undefined;
+    },
+    timeoutMs,
+    everyMs,
+  ).catch((e: Error) => {
+    throw new Error(`${e.message}; last count ${seen} of ${data.values} values`);
+  });
+  return seen;
+}
+
+/**
+ * Merges every partition. /internal/force_merge only starts the merge in the background, so this waits for it to
+ * show in vm_active_force_merges (a short merge may come and go between two looks: bounded) and then to end.
+ */
+export async function victoriaForceMerge(url: string): Promise<void> {
+  await httpRequest('GET', `${url}/internal/force_merge`);
+  await waitFor('a force merge to start', async () => ((await victoriaMetric(url, 'vm_active_force_merges')) > 0 ? true : undefined), 2_000, 20).catch(() => undefined);
+  await waitFor('the force merge to end', async () => ((await victoriaMetric(url, 'vm_active_force_merges')) === 0 ? true : undefined), 300_000, 200);
+}
+
 /** Sum of every sample of metric `name` on VictoriaMetrics' /metrics page. */
 export async function victoriaMetric(url: string, name: string): Promise<number> {
   const r = await httpRequest('GET', `${url}/metrics`);
@@ -110,28 +137,13 @@ export async function runVictoria(data: CpuData, opts: VictoriaOptions): Promise
     const ackedSeconds = await postBatches(`${url}/write`, data, workers);
 
     // Until queryable: force the in-memory buffers into searchable parts and count.
-    let seen = 0;
-    await waitFor(
-      'VictoriaMetrics to answer with every value',
-      async () => {
-        await httpRequest('GET', `${url}/internal/force_flush`);
-        seen = await victoriaCount(url, data);
-        return seen >= data.values ? seen : undefined;
-      },
-      (opts.queryableTimeoutS ?? 300) * 1000,
-      100,
-    ).catch((e: Error) => {
-      throw new Error(`${e.message}; last count ${seen} of ${data.values} values`);
-    });
+    const seen = await victoriaQueryable(url, data, (opts.queryableTimeoutS ?? 300) * 1000, 100);
     const queryableSeconds = (performance.now() - t0) / 1000;
     const memAfterIngest = treeMemory(server.proc.pid);
 
-    // Bytes on disk after a forced merge of every partition (the merge runs in background).
-    await httpRequest('GET', `${url}/internal/force_merge`);
-    await sleep(500);
-    await waitFor('force merge', async () => ((await victoriaMetric(url, 'vm_active_force_merges')) === 0 ? true : undefined), 300_000, 200);
+    // Bytes on disk after a forced merge of every partition.
+    await victoriaForceMerge(url);
     await httpRequest('GET', `${url}/internal/force_flush`);
-    await sleep(1_000);
     const disk = diskUsage(server.dataDir);
     const vmDataSize = await victoriaMetric(url, 'vm_data_size_bytes');
     notes.push(`vm_data_size_bytes=${vmDataSize} (${(vmDataSize / data.values).toFixed(3)} B/value); du=${disk.allocated}`);

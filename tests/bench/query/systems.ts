@@ -5,7 +5,7 @@ import { connect } from '@nats-io/transport-node';
 import type { CpuData } from '../tsbs.ts';
 import { CPU_FIELDS } from '../tsbs.ts';
 import { eddyCompact, eddyFlush, eddyRowCount, startEddy, type EddyServer } from '../eddy.ts';
-import { startVictoria, victoriaCount, victoriaMetric, type VictoriaServer } from '../peers/victoria.ts';
+import { startVictoria, victoriaForceMerge, victoriaQueryable, type VictoriaServer } from '../peers/victoria.ts';
 import { postBatches } from '../peers/common.ts';
 import { httpJson, httpRequest, sleep, waitFor, fmtNum } from '../util.ts';
 import { INFLUX_DB, startInflux, type InfluxServer } from '../peers/influx.ts';
@@ -294,23 +294,11 @@ export async function startVictoriaLoaded(data: CpuData, o: LoadOptions): Promis
     const { url } = server;
     const t0 = performance.now();
     await postBatches(`${url}/write`, data, o.workers);
-    let seen = 0;
-    await waitFor(
-      'VictoriaMetrics to answer with every value',
-      async () => {
-        await httpRequest('GET', `${url}/internal/force_flush`);
-        seen = await victoriaCount(url, data);
-        return seen >= data.values ? seen : undefined;
-      },
-      o.timeoutS * 1000,
-      200,
-    );
+    const seen = await victoriaQueryable(url, data, o.timeoutS * 1000, 200);
     notes.push(`loaded ${fmtNum(seen)} values in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     if (o.settle) {
       const tm = performance.now();
-      await httpRequest('GET', `${url}/internal/force_merge`);
-      await sleep(500);
-      await waitFor('force merge', async () => ((await victoriaMetric(url, 'vm_active_force_merges')) === 0 ? true : undefined), 300_000, 200);
+      await victoriaForceMerge(url);
       notes.push(`force_merge ${((performance.now() - tm) / 1000).toFixed(1)} s`);
     }
   } catch (e) {
