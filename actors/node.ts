@@ -90,7 +90,7 @@ export class EddyNode {
     this.nc = await connect({ servers: this.natsUrl, name: 'eddy', maxReconnectAttempts: -1, pingInterval: 10_000 });
     this.js = jetstream(this.nc, { timeout: 30_000 });
     this.jsm = await jetstreamManager(this.nc, { timeout: 30_000 });
-    await ensureJetStreamAssets(this.nc, { replicas: cfg.replicas, segments: cfg.storage === StorageKinds.nats });
+    await ensureJetStreamAssets(this.nc, { replicas: cfg.replicas, segments: cfg.storage === StorageKinds.nats, cluster: !isStandalone(cfg) });
     const kv = await new Kvm(this.js).create(Buckets.catalog, { history: 1, replicas: cfg.replicas });
     this.catalog = new Catalog(kv, this.clock);
     await this.catalog.init();

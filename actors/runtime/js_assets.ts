@@ -19,7 +19,7 @@ const isTimeout = (e: unknown): boolean => /timeout|timed out/i.test(String((e a
  * 3-server cluster: the loser waits out its whole request timeout). So each create gets a short timeout and is
  * retried; the retry finds the stream made and returns at once. Later `create` calls elsewhere then only open.
  */
-export async function ensureJetStreamAssets(nc: NatsConnection, opts: { replicas: number; segments: boolean }): Promise<void> {
+export async function ensureJetStreamAssets(nc: NatsConnection, opts: { replicas: number; segments: boolean; cluster: boolean }): Promise<void> {
   const js = jetstream(nc, { timeout: ATTEMPT_MS });
   const jsm: JetStreamManager = await jetstreamManager(nc, { timeout: ATTEMPT_MS });
   const kvm = new Kvm(js);
@@ -30,10 +30,10 @@ export async function ensureJetStreamAssets(nc: NatsConnection, opts: { replicas
     ['WAL stream', () => ensureWalStream(jsm, r)],
     ['ingest stream', () => ensureIngestStream(jsm, r)],
     [`KV ${Buckets.catalog}`, () => kvm.create(Buckets.catalog, kv)],
-    [`KV ${Buckets.nodes}`, () => kvm.create(Buckets.nodes, kv)],
-    [`KV ${Buckets.routes}`, () => kvm.create(Buckets.routes, kv)],
     [`KV ${Buckets.flowState}`, () => kvm.create(Buckets.flowState, kv)],
   ];
+  // Node records and routes exist only in a cluster.
+  if (opts.cluster) steps.push([`KV ${Buckets.nodes}`, () => kvm.create(Buckets.nodes, kv)], [`KV ${Buckets.routes}`, () => kvm.create(Buckets.routes, kv)]);
   if (opts.segments) steps.push([`object store ${Buckets.segments}`, () => new Objm(js).create(Buckets.segments, { replicas: r })]);
   for (const [what, create] of steps) {
     for (let attempt = 1; ; attempt++) {
