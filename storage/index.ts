@@ -1,10 +1,10 @@
 // Public face of storage/: the region storage engine (memtable, Arrow IPC segments, manifest, compaction) and IPC helpers.
-export { RegionStore } from './region-store.ts';
+export { RegionStore } from './region_store.ts';
 export { batchesToIPC, ipcToBatches, type IpcOptions } from './ipc.ts';
 export { registerCodecs } from './codec.ts';
 export { MANIFEST_FILE } from './manifest.ts';
 export type { SegmentMirror } from './mirror.ts';
-export { DecodedCache, sharedDecodedCache } from './decoded-cache.ts';
+export { DecodedCache, sharedDecodedCache } from './decoded_cache.ts';
 export type {
   ColumnStats, Compression, RegionStats, RegionStoreOptions, ScanRequest, SegmentMeta,
 } from './types.ts';

@@ -1,7 +1,7 @@
 // Scans a region snapshot: prunes segments by stats, reads projected columns, filters, merges with last-write-wins.
 import type { RecordBatch } from 'apache-arrow';
 import { InvalidArgumentError, type TableSchema } from '../core/index.ts';
-import { runToBatch } from './arrow-out.ts';
+import { runToBatch } from './arrow_out.ts';
 import { filterRun, type RowFilter } from './filter.ts';
 import { mergeRuns } from './merge.ts';
 import { gatherRun, Ranges } from './run.ts';

@@ -1,6 +1,6 @@
 // Shared shapes of storage/: requests, options, segment metadata, stats and the in-memory columnar run.
 import type { SegmentMirror } from './mirror.ts';
-import type { DecodedCache } from './decoded-cache.ts';
+import type { DecodedCache } from './decoded_cache.ts';
 import type { Clock, DataType, TableSchema } from '../core/index.ts';
 
 export interface ScanRequest {

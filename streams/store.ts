@@ -3,8 +3,8 @@ import type { EddyError } from '../core/index.ts';
 import { InternalError } from '../core/index.ts';
 import { cellAdd, cellResults, cellRetract, newCell } from './cell.ts';
 import type { Cell, WindowState } from './cell.ts';
-import type { AssignedRows } from './operators/windowAssign.ts';
-import { ANY_WINDOW, GLOBAL_WINDOW } from './operators/windowAssign.ts';
+import type { AssignedRows } from './operators/window_assign.ts';
+import { ANY_WINDOW, GLOBAL_WINDOW } from './operators/window_assign.ts';
 import type { FlowPlan, FlowRow, FlowValue, OutScope } from './types.ts';
 import { isTrue, keyOf } from './values.ts';
 

@@ -2,12 +2,12 @@
 import type { RecordBatch } from 'apache-arrow';
 import { DatabaseNotFoundError, partitionBatch, regionsForFilter, type TableSchema, type WriteBatch } from '../../core/index.ts';
 import type { QueryContext, RegionPeer, ScanSpec } from '../../core/query/index.ts';
-import type { Catalog } from '../catalog.ts';
-import type { Supervisor } from '../supervisor.ts';
-import type { RegionRouter } from '../router.ts';
+import type { Catalog } from '../catalog/catalog.ts';
+import type { Supervisor } from '../region/supervisor.ts';
+import type { RegionRouter } from '../region/router.ts';
 import type { WritePath } from './write.ts';
 import type { Clock } from '../../core/index.ts';
-import { mergeRegionScans } from './scan_merge.ts';
+import { mergeRegionScans } from '../../core/query/plan/scan_merge.ts';
 
 export interface QueryDeps {
   catalog: Catalog;

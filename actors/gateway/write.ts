@@ -4,8 +4,8 @@ import {
   parseLineProtocol, parseJsonRows, SeriesCache, partitionBatch,
   type Clock, type TableSchema, type TimeUnit, type WriteBatch,
 } from '../../core/index.ts';
-import type { Catalog } from '../catalog.ts';
-import type { RegionRouter } from '../router.ts';
+import type { Catalog } from '../catalog/catalog.ts';
+import type { RegionRouter } from '../region/router.ts';
 import type { Metrics } from '../runtime/metrics.ts';
 
 export interface WriteInput {

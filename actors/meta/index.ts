@@ -1,9 +1,9 @@
 // Public face of actors/meta: leader election, node registry, route records, the placement loop and the services that run them.
-export { leaseMachine, LeaseEvents, LeaseTiming, takeoverDecision, type LeaseContext, type LeaseRecord } from './lease.ts';
-export { LeaseElector, kvLeaseActors, type LeaseValue } from './lease_kv.ts';
+export { leaseMachine, LeaseEvents, LeaseTiming, takeoverDecision, type LeaseContext, type LeaseRecord } from './lease/machine.ts';
+export { LeaseElector, kvLeaseActors, type LeaseValue } from './lease/host.ts';
 export { NodeRegistration, liveNodes, listNodes, listLiveNodes, LIVE_INTERVALS, type NodeRecord, type NodeLoad, type LoadSample } from './registry.ts';
 export { readRoutes, readRoute, writeRoute, deleteRoute, type RouteRecord } from './routes.ts';
-export { placementMachine, planRound, PlacementEvents, type PlacementWorld, type RouteChanges } from './placement_actor.ts';
+export { placementMachine, planRound, PlacementEvents, type PlacementWorld, type RouteChanges } from './placement/machine.ts';
 export { RouteTable, reconcile, type RouteChange } from './route_table.ts';
-export { MetaServices, META_DEFAULTS, catalogRegions, type MetaServicesOptions } from './services.ts';
+export { MetaServices, META_DEFAULTS, catalogRegions, type MetaServicesOptions } from './host.ts';
 export { peerIdOf, regionPeersOf, clusterPeersOf } from './peers.ts';

@@ -3,7 +3,7 @@ import { connect } from '@nats-io/transport-node';
 import { jetstream } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
 import { Buckets, regionIdOf, systemClock } from '../../core/index.ts';
-import { Catalog } from '../catalog.ts';
+import { Catalog } from '../catalog/catalog.ts';
 import { scanRegion } from '../runtime/scan_client.ts';
 import { batchRowsToJson } from './rows.ts';
 

@@ -1,7 +1,9 @@
 // The interface the SQL executor runs against: catalog operations, scans and writes, implemented by the node.
 import type { RecordBatch } from 'apache-arrow';
-import type { CreateFlow, CreateTask, TableSchema, WriteBatch } from '../index.ts';
-import type { WireRel } from './partial.ts';
+import type { CreateFlow, CreateTask } from '../sql/ast.ts';
+import type { TableSchema } from '../schema.ts';
+import type { WriteBatch } from '../batch.ts';
+import type { WireRel } from './plan/partial.ts';
 
 /** What a scan must return; ns bounds, start inclusive, end exclusive. A hint: the executor re-applies every filter. */
 export interface ScanSpec {

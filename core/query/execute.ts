@@ -1,26 +1,26 @@
 // Entry point: parse SQL text and run each statement against a QueryContext, one QueryOutput per statement.
-import { EddyError, StatusCode } from '../index.ts';
+import { EddyError, StatusCode } from '../errors.ts';
 import type { FunctionCall, Statement } from '../sql/index.ts';
 import { parseSql } from '../sql/index.ts';
 import type { QueryContext } from './context.ts';
-import type { Env } from './eval.ts';
-import { exprName } from './names.ts';
-import { relNamer } from './names.ts';
+import type { Env } from './expr/eval.ts';
+import { exprName } from './expr/names.ts';
+import { relNamer } from './expr/names.ts';
 import type { QueryOutput } from './output.ts';
 import { relToOutput } from './output.ts';
-import { PlanError } from './rel.ts';
-import type { QState } from './select.ts';
-import { runQuery } from './select.ts';
-import { alterTable, buildSchema, tableName } from './ddl.ts';
-import { runInsert } from './insert.ts';
-import { describeTable, runShow, stringRel } from './show.ts';
-import { runDelete } from './delete.ts';
-import { runExplain } from './explain.ts';
-import { runFlowStatement } from './flow.ts';
-import { createView, viewOf } from './view.ts';
-import { checkCreateTableOptions, checkDatabaseOptions, checkDatabaseUnset, checkName } from './options.ts';
-import { PHYSICAL_KEY, isPhysical, logicalTables, physicalOf, prepareLogical, retireLogical } from './metric.ts';
-import type { TableSchema } from '../index.ts';
+import { PlanError } from './plan/rel.ts';
+import type { QState } from './plan/select.ts';
+import { runQuery } from './plan/select.ts';
+import { alterTable, buildSchema, tableName } from './statements/ddl.ts';
+import { runInsert } from './statements/insert.ts';
+import { describeTable, runShow, stringRel } from './statements/show.ts';
+import { runDelete } from './statements/delete.ts';
+import { runExplain } from './statements/explain.ts';
+import { runFlowStatement } from './statements/flow.ts';
+import { createView, viewOf } from './statements/view.ts';
+import { checkCreateTableOptions, checkDatabaseOptions, checkDatabaseUnset, checkName } from './statements/options.ts';
+import { PHYSICAL_KEY, isPhysical, logicalTables, physicalOf, prepareLogical, retireLogical } from './statements/metric.ts';
+import type { TableSchema } from '../schema.ts';
 
 export async function executeSql(ctx: QueryContext, text: string): Promise<QueryOutput[]> {
   const stmts = parseSql(text);

@@ -1,10 +1,10 @@
 // Public face of the query engine: executeSql over a QueryContext, result shapes and renderers.
 export type { QueryContext, ScanSpec, RegionPeer, ClusterPeer, FlowInfo } from './context.ts';
 export { executeSql, executeStatement } from './execute.ts';
-export { runPartial, PARTIAL_TOO_LARGE, type WireRel } from './partial.ts';
+export { runPartial, PARTIAL_TOO_LARGE, type WireRel } from './plan/partial.ts';
 export type { QueryOutput, OutputColumn } from './output.ts';
 export { formatOutput, relToOutput, jsonValue } from './output.ts';
-export type { Rel, Field } from './rel.ts';
+export type { Rel, Field } from './plan/rel.ts';
 export type { Vec, DType } from './vector.ts';
-export { parseTimestampNs, formatTimestamp } from './time.ts';
-export { Hll, UddSketch } from './sketch.ts';
+export { parseTimestampNs, formatTimestamp } from './expr/time.ts';
+export { Hll, UddSketch } from './aggregate/sketch.ts';

@@ -1,9 +1,9 @@
 // Query results as GreptimeDB shapes them: JSON rows (timestamps as numbers in the column's unit) and ASCII tables.
-import type { Rel } from './rel.ts';
+import type { Rel } from './plan/rel.ts';
 import type { Vec } from './vector.ts';
 import { INT_TYPES, UNIT_NS, getValue, isNull } from './vector.ts';
-import { displayValue, formatNumber } from './eval.ts';
-import { formatInterval, formatTimestamp } from './time.ts';
+import { displayValue, formatNumber } from './expr/eval.ts';
+import { formatInterval, formatTimestamp } from './expr/time.ts';
 import type { Interval } from './vector.ts';
 
 export interface OutputColumn { name: string; dataType: string }

@@ -1,5 +1,5 @@
 // Column vectors the executor computes over: typed arrays plus a validity mask, tagged with a GreptimeDB type name.
-import type { TimeUnit } from '../index.ts';
+import type { TimeUnit } from '../schema.ts';
 
 /** GreptimeDB/Arrow type names as reported in column_schemas: Int64, Float64, String, Boolean, TimestampMillisecond, ... */
 export type DType = string;

@@ -11,7 +11,7 @@ import { connect, headers as natsHeaders, type NatsConnection } from '@nats-io/t
 import { jetstream } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
 import { Buckets, Subjects, regionIdOf, systemClock } from '../../core/index.ts';
-import { Catalog } from '../../actors/catalog.ts';
+import { Catalog } from '../../actors/catalog/catalog.ts';
 import { scanRegion } from '../../actors/runtime/scan_client.ts';
 import { batchRows, type PlainRow } from '../../actors/tools/rows.ts';
 

@@ -1,7 +1,7 @@
 // Serves /v1/sql over the in-memory context, to run GreptimeDB's sqlness cases without a node:
 //   npx tsx tests/sql/serve_memory.ts 4999 & node ../shared/conformance/sqlness.mjs --url http://127.0.0.1:4999
 import { createServer } from 'node:http';
-import { sqlHandler } from '../../actors/gateway/sql_http.ts';
+import { sqlHandler } from '../../actors/gateway/http/sql.ts';
 import { MemoryCatalog } from './memory_context.ts';
 
 const cat = new MemoryCatalog();

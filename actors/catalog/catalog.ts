@@ -1,0 +1,247 @@
+// The catalog: databases and table schemas persisted in JetStream KV, cached in memory, changed by compare-and-set.
+import type { KV } from '@nats-io/kv';
+import {
+  DatabaseNotFoundError, EddyError, StatusCode, TableNotFoundError,
+  type Clock, type TableSchema, checkName,
+} from '../../core/index.ts';
+
+const enc = new TextEncoder();
+const dec = new TextDecoder();
+
+/** KV keys allow only [-/_=.a-zA-Z0-9]; other characters become =XX. */
+function keyPart(name: string): string {
+  return name.replace(/[^A-Za-z0-9_-]/g, (c) => '=' + Buffer.from(c).toString('hex').toUpperCase().replace(/(..)(?=.)/g, '$1='));
+}
+const dbKey = (db: string) => `db.${keyPart(db)}`;
+const tableKey = (db: string, t: string) => `table.${keyPart(db)}.${keyPart(t)}`;
+const ID_KEY = 'next_table_id';
+const FIRST_TABLE_ID = 1024;
+
+export interface DatabaseInfo {
+  name: string;
+  createdAt: number;
+  options?: Record<string, string>;
+}
+
+export class Catalog {
+  private tables = new Map<string, { schema: TableSchema; revision: number }>();
+  private dbs = new Map<string, DatabaseInfo>();
+  private locks = new Map<string, Promise<unknown>>();
+  /** Called after any table schema change (creation, alter, drop) this process made. */
+  onTableChange: ((db: string, table: string, schema: TableSchema | null) => void) | null = null;
+
+  constructor(private readonly kv: KV, private readonly clock: Clock) {}
+
+  async init(): Promise<void> {
+    if (!(await this.kv.get(dbKey('public')))) {
+      await this.createDatabase('public', true);
+    }
+  }
+
+  /** Runs fn with no other schema change of the same key running in this process. */
+  private async serialize<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    const prev = this.locks.get(key) ?? Promise.resolve();
+    const next = prev.then(fn, fn);
+    this.locks.set(key, next.catch(() => undefined));
+    try {
+      return await next;
+    } finally {
+      if (this.locks.get(key) === next) this.locks.delete(key);
+    }
+  }
+
+  async getDatabase(db: string): Promise<DatabaseInfo | null> {
+    const hit = this.dbs.get(db);
+    if (hit) return hit;
+    const e = await this.kv.get(dbKey(db));
+    if (!e || e.operation !== 'PUT' || e.value.length === 0) return null;
+    const info = JSON.parse(dec.decode(e.value)) as DatabaseInfo;
+    this.dbs.set(db, info);
+    return info;
+  }
+
+  async requireDatabase(db: string): Promise<DatabaseInfo> {
+    const info = await this.getDatabase(db);
+    if (!info) throw new DatabaseNotFoundError(db);
+    return info;
+  }
+
+  async createDatabase(db: string, ifNotExists = false, options?: Record<string, string>): Promise<boolean> {
+    checkName('database', db);
+    const info: DatabaseInfo = { name: db, createdAt: this.clock.now(), ...(options ? { options } : {}) };
+    try {
+      await this.kv.create(dbKey(db), enc.encode(JSON.stringify(info)));
+    } catch (e) {
+      if (await this.getDatabase(db)) {
+        if (ifNotExists) return false;
+        throw new EddyError(StatusCode.DatabaseAlreadyExists, `Database already exists: ${db}`);
+      }
+      throw e;
+    }
+    this.dbs.set(db, info);
+    return true;
+  }
+
+  async listDatabases(): Promise<string[]> {
+    const out = new Set<string>();
+    for await (const k of await this.kv.keys('db.*')) {
+      const e = await this.kv.get(k);
+      if (e && e.operation === 'PUT' && e.value.length) out.add((JSON.parse(dec.decode(e.value)) as DatabaseInfo).name);
+    }
+    return [...out].sort();
+  }
+
+  async dropDatabase(db: string): Promise<TableSchema[]> {
+    await this.requireDatabase(db);
+    const tables = await this.listTables(db);
+    const dropped: TableSchema[] = [];
+    for (const t of tables) {
+      const s = await this.dropTable(db, t);
+      if (s) dropped.push(s);
+    }
+    await this.kv.delete(dbKey(db));
+    this.dbs.delete(db);
+    return dropped;
+  }
+
+  async getTable(db: string, table: string): Promise<TableSchema | null> {
+    const k = tableKey(db, table);
+    const hit = this.tables.get(k);
+    if (hit) return hit.schema;
+    return (await this.loadTable(db, table))?.schema ?? null;
+  }
+
+  private async loadTable(db: string, table: string): Promise<{ schema: TableSchema; revision: number } | null> {
+    const k = tableKey(db, table);
+    const e = await this.kv.get(k);
+    if (!e || e.operation !== 'PUT' || e.value.length === 0) {
+      this.tables.delete(k);
+      return null;
+    }
+    const v = { schema: JSON.parse(dec.decode(e.value)) as TableSchema, revision: e.revision };
+    this.tables.set(k, v);
+    return v;
+  }
+
+  async requireTable(db: string, table: string): Promise<TableSchema> {
+    const s = await this.getTable(db, table);
+    if (!s) throw new TableNotFoundError(db, table);
+    return s;
+  }
+
+  async listTables(db: string): Promise<string[]> {
+    // A key updated while the listing runs can be listed twice (KV keys() reads a consumer over the stream).
+    const out = new Set<string>();
+    for await (const k of await this.kv.keys(`table.${keyPart(db)}.*`)) {
+      const e = await this.kv.get(k);
+      if (e && e.operation === 'PUT' && e.value.length) out.add((JSON.parse(dec.decode(e.value)) as TableSchema).name);
+    }
+    return [...out].sort();
+  }
+
+  private async nextTableId(): Promise<number> {
+    for (;;) {
+      const e = await this.kv.get(ID_KEY);
+      if (!e || e.value.length === 0) {
+        try {
+          await this.kv.create(ID_KEY, enc.encode(String(FIRST_TABLE_ID + 1)));
+          return FIRST_TABLE_ID;
+        } catch {
+          continue;
+        }
+      }
+      const id = Number(dec.decode(e.value));
+      try {
+        await this.kv.update(ID_KEY, enc.encode(String(id + 1)), e.revision);
+        return id;
+      } catch {
+        /* someone else took it: retry */
+      }
+    }
+  }
+
+  /**
+   * Creates a table from a schema built without an id. Returns the stored schema and whether it
+   * was created by this call (false: it existed and ifNotExists was set).
+   */
+  async createTable(draft: Omit<TableSchema, 'id'>, ifNotExists: boolean): Promise<{ schema: TableSchema; created: boolean }> {
+    checkName('table', draft.name);
+    await this.requireDatabase(draft.db);
+    return this.serialize(tableKey(draft.db, draft.name), async () => {
+      const existing = await this.loadTable(draft.db, draft.name);
+      if (existing) {
+        if (ifNotExists) return { schema: existing.schema, created: false };
+        throw new EddyError(StatusCode.TableAlreadyExists, `Table already exists: ${draft.db}.${draft.name}`);
+      }
+      const schema: TableSchema = { ...draft, id: await this.nextTableId() };
+      try {
+        const rev = await this.kv.create(tableKey(draft.db, draft.name), enc.encode(JSON.stringify(schema)));
+        this.tables.set(tableKey(draft.db, draft.name), { schema, revision: rev });
+      } catch {
+        const now = await this.loadTable(draft.db, draft.name);
+        if (now && ifNotExists) return { schema: now.schema, created: false };
+        throw new EddyError(StatusCode.TableAlreadyExists, `Table already exists: ${draft.db}.${draft.name}`);
+      }
+      this.onTableChange?.(schema.db, schema.name, schema);
+      return { schema, created: true };
+    });
+  }
+
+  /** Applies change to the current schema and stores it; retries on a concurrent change. */
+  async alterTable(db: string, table: string, change: (s: TableSchema) => TableSchema): Promise<TableSchema> {
+    return this.serialize(tableKey(db, table), async () => {
+      for (;;) {
+        const cur = await this.loadTable(db, table);
+        if (!cur) throw new TableNotFoundError(db, table);
+        const next = change(cur.schema);
+        if (next === cur.schema) return next;
+        if (next.name !== table) return this.renameTable(cur.schema, next);
+        try {
+          const rev = await this.kv.update(tableKey(db, table), enc.encode(JSON.stringify(next)), cur.revision);
+          this.tables.set(tableKey(db, table), { schema: next, revision: rev });
+          this.onTableChange?.(db, table, next);
+          return next;
+        } catch {
+          /* stale revision: reload and retry */
+        }
+      }
+    });
+  }
+
+  /** RENAME: the schema moves to its new key (same table id, so the same regions). */
+  private async renameTable(old: TableSchema, next: TableSchema): Promise<TableSchema> {
+    checkName('table', next.name);
+    try {
+      const rev = await this.kv.create(tableKey(next.db, next.name), enc.encode(JSON.stringify(next)));
+      this.tables.set(tableKey(next.db, next.name), { schema: next, revision: rev });
+    } catch {
+      throw new EddyError(StatusCode.TableAlreadyExists, `Table already exists: ${next.db}.${next.name}`);
+    }
+    await this.kv.delete(tableKey(old.db, old.name));
+    this.tables.delete(tableKey(old.db, old.name));
+    this.onTableChange?.(old.db, old.name, null);
+    this.onTableChange?.(next.db, next.name, next);
+    return next;
+  }
+
+  async dropTable(db: string, table: string): Promise<TableSchema | null> {
+    return this.serialize(tableKey(db, table), async () => {
+      const cur = await this.loadTable(db, table);
+      if (!cur) return null;
+      await this.kv.delete(tableKey(db, table));
+      this.tables.delete(tableKey(db, table));
+      this.onTableChange?.(db, table, null);
+      return cur.schema;
+    });
+  }
+
+  /** Forgets cached entries (another node changed them). */
+  invalidate(db: string, table?: string): void {
+    if (table === undefined) this.dbs.delete(db);
+    else this.tables.delete(tableKey(db, table));
+  }
+
+  cachedTables(): TableSchema[] {
+    return [...this.tables.values()].map((v) => v.schema);
+  }
+}

@@ -1,0 +1,151 @@
+// A cluster node's meta services: registration and heartbeat for every role; on meta nodes, the election and, while leading, the placement loop.
+import { createActor, fromPromise, type Actor } from 'xstate';
+import type { JetStreamClient } from '@nats-io/jetstream';
+import type { NatsConnection, Subscription } from '@nats-io/transport-node';
+import { Kvm, type KV } from '@nats-io/kv';
+import { Buckets, KvKeys, Subjects, regionIdOf, type Clock, type PlacementOptions } from '../../core/index.ts';
+import type { Catalog } from '../catalog/catalog.ts';
+import { Roles, type Role } from '../config.ts';
+import { LeaseElector } from './lease/host.ts';
+import { NodeRegistration, listLiveNodes, type LoadSample } from './registry.ts';
+import { placementMachine, PlacementEvents, type PlacementWorld, type RouteChanges } from './placement/machine.ts';
+import { deleteRoute, readRoutes, writeRoute } from './routes.ts';
+
+export interface MetaServicesOptions {
+  js: JetStreamClient;
+  /** With it, a meta node runs a placement round when any node asks on Subjects.placementKick (a table was created, a datanode left). */
+  nc?: NatsConnection;
+  catalog: Catalog;
+  nodeId: string;
+  roles: ReadonlySet<Role>;
+  /** host:port this node serves HTTP on, advertised in its record. */
+  http?: string;
+  clock: Clock;
+  sample: () => LoadSample;
+  log?: (m: string) => void;
+  heartbeatMs?: number;
+  leaseMs?: number;
+  placementIntervalMs?: number;
+  placement?: PlacementOptions;
+  /** JetStream replicas of the nodes and routes buckets (--replicas). */
+  replicas?: number;
+}
+
+export const META_DEFAULTS = {
+  heartbeatMs: 2_000,
+  leaseMs: 6_000,
+  placementIntervalMs: 2_000,
+  // No rebalancing of regions that have a live owner until region migration exists: a move would
+  // otherwise reopen a serving region elsewhere from its WAL alone. Orphans are always placed.
+  placement: {} as PlacementOptions,
+} as const;
+
+/** Every region id in the catalog, reading each table fresh (another node may have dropped and recreated it). */
+export async function catalogRegions(catalog: Catalog): Promise<string[]> {
+  const out: string[] = [];
+  for (const db of await catalog.listDatabases()) {
+    for (const t of await catalog.listTables(db)) {
+      catalog.invalidate(db, t);
+      const s = await catalog.getTable(db, t);
+      if (s) for (let n = 0; n < s.regions; n++) out.push(regionIdOf(s.id, n));
+    }
+  }
+  return out;
+}
+
+export class MetaServices {
+  nodesKv!: KV;
+  routesKv!: KV;
+  private registration: NodeRegistration | null = null;
+  private elector: LeaseElector | null = null;
+  private placement: Actor<typeof placementMachine> | null = null;
+  private kicks: Subscription | null = null;
+  private readonly o: MetaServicesOptions & typeof META_DEFAULTS;
+
+  constructor(opts: MetaServicesOptions) {
+    this.o = { ...META_DEFAULTS, ...opts } as MetaServicesOptions & typeof META_DEFAULTS;
+  }
+
+  async start(): Promise<void> {
+    const kvm = new Kvm(this.o.js);
+    this.nodesKv = await kvm.create(Buckets.nodes, { history: 1, replicas: this.o.replicas ?? 1 });
+    this.routesKv = await kvm.create(Buckets.routes, { history: 1, replicas: this.o.replicas ?? 1 });
+    this.registration = new NodeRegistration({
+      kv: this.nodesKv, id: this.o.nodeId, roles: [...this.o.roles], ...(this.o.http ? { http: this.o.http } : {}),
+      clock: this.o.clock, intervalMs: this.o.heartbeatMs, sample: this.o.sample, ...(this.o.log ? { log: this.o.log } : {}),
+    });
+    await this.registration.start();
+    if (this.o.roles.has(Roles.meta)) {
+      this.elector = new LeaseElector({
+        kv: this.nodesKv, key: KvKeys.metaLease, nodeId: this.o.nodeId, leaseMs: this.o.leaseMs, clock: this.o.clock,
+        onChange: (leader) => (leader ? this.startPlacement() : this.stopPlacement()),
+        ...(this.o.log ? { log: this.o.log } : {}),
+      }).start();
+      this.kicks = this.o.nc?.subscribe(Subjects.placementKick, { callback: () => this.kick() }) ?? null;
+    }
+  }
+
+  get isLeader(): boolean {
+    return this.elector?.isLeader ?? false;
+  }
+
+  /** Resolves once this node leads the meta role (tests and tools). */
+  whenLeader(timeoutMs?: number): Promise<void> {
+    if (!this.elector) return Promise.reject(new Error(`node ${this.o.nodeId} has no meta role`));
+    return this.elector.whenLeader(timeoutMs);
+  }
+
+  /** Asks the placement loop (if leading) to run a round now, e.g. after a table was created. */
+  kick(): void {
+    this.placement?.send({ type: PlacementEvents.kick });
+  }
+
+  /** Completed placement rounds while leading (0 on followers). */
+  get placementRounds(): number {
+    return this.placement?.getSnapshot().context.rounds ?? 0;
+  }
+
+  private startPlacement(): void {
+    if (this.placement) return;
+    const gather = fromPromise<PlacementWorld, void>(async () => {
+      const [nodes, regions, routes] = await Promise.all([
+        listLiveNodes(this.nodesKv, this.o.clock, Roles.datanode),
+        catalogRegions(this.o.catalog),
+        readRoutes(this.routesKv),
+      ]);
+      return {
+        datanodes: nodes.map((n) => ({ id: n.id })),
+        regions,
+        routes: new Map([...routes].map(([r, rec]) => [r, rec.node])),
+      };
+    });
+    const apply = fromPromise<void, RouteChanges>(async ({ input }) => {
+      // Fencing: a leader that lost the lease since it planned writes nothing; the epoch orders terms.
+      const epoch = this.elector?.revision;
+      if (epoch === null || epoch === undefined) throw new Error('no longer the meta leader');
+      for (const m of input.set) {
+        await writeRoute(this.routesKv, m.region, { node: m.to, epoch, at: this.o.clock.now() });
+        this.o.log?.(`placement: region ${m.region} -> ${m.to} (${m.reason}${m.from ? `, was ${m.from}` : ''})`);
+      }
+      for (const r of input.remove) await deleteRoute(this.routesKv, r);
+    });
+    this.placement = createActor(placementMachine.provide({ actors: { gather, apply } }), {
+      input: { intervalMs: this.o.placementIntervalMs, options: this.o.placement },
+    }).start();
+  }
+
+  private stopPlacement(): void {
+    this.placement?.send({ type: PlacementEvents.stop });
+    this.placement?.stop();
+    this.placement = null;
+  }
+
+  /** Leaves the cluster cleanly: placement stops, the lease is released, the node record removed. */
+  async stop(): Promise<void> {
+    this.kicks?.unsubscribe();
+    this.kicks = null;
+    this.stopPlacement();
+    await this.elector?.resign();
+    await this.registration?.stop(true);
+  }
+}

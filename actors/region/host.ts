@@ -1,0 +1,376 @@
+// Hosts one Region actor: wires its machine to the WAL (JetStream), the RegionStore (storage/) and its NATS subjects.
+import { rm } from 'node:fs/promises';
+import { createActor, fromPromise, waitFor, type Actor } from 'xstate';
+import type { NatsConnection, Subscription, Msg } from '@nats-io/transport-node';
+import { headers as natsHeaders } from '@nats-io/transport-node';
+import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
+import {
+  EddyError, StatusCode, Subjects, RegionOps, decodeBatches, encodeBatches, toWireError,
+  type Clock, type TableSchema, type WriteBatch,
+} from '../../core/index.ts';
+import { RegionStore, batchesToIPC, type ScanRequest, type SegmentMirror } from '../../storage/index.ts';
+import { runPartial, PARTIAL_TOO_LARGE, type QueryContext, type WireRel } from '../../core/query/index.ts';
+import type { RecordBatch } from 'apache-arrow';
+import { regionMachine, ACCEPTING } from './machine.ts';
+import { Wal } from '../runtime/wal.ts';
+import { flowWalFloor } from '../flow/host.ts';
+import { decodeScanRequest } from '../runtime/scan_wire.ts';
+import type { SharedSegments } from '../runtime/segment_mirror.ts';
+import type { Metrics } from '../runtime/metrics.ts';
+
+export interface RegionHostDeps {
+  nc: NatsConnection;
+  js: JetStreamClient;
+  jsm: JetStreamManager;
+  dir: string;
+  schema: TableSchema;
+  regionId: string;
+  clock: Clock;
+  metrics: Metrics;
+  /** Flush once the memtable holds this many bytes. */
+  flushBytes: number;
+  /** Publish committed batches on eddy.changes.<db>.<table> (the source of flows). */
+  publishChanges: boolean;
+  log: (msg: string) => void;
+  /** Largest reply chunk for scans, under the server's max payload. */
+  maxChunkBytes: number;
+  /** Flush a memtable that has held rows this long, so the WAL stays short (0: never by age). */
+  flushIntervalMs?: number;
+  /** Compact (merging small segments, dropping expired ones) this often (0: never). */
+  compactIntervalMs?: number;
+  /** `--storage nats`: segments and manifest shared in a JetStream object store, so another datanode can open the region. */
+  shared?: SharedSegments;
+}
+
+export class RegionHost {
+  readonly regionId: string;
+  private store: RegionStore | null = null;
+  private readonly wal: Wal;
+  private readonly actor: Actor<typeof regionMachine>;
+  private applyChain: Promise<void> = Promise.resolve();
+  private sub: Subscription | null = null;
+  private flushInFlight: Promise<void> | null = null;
+  private schemaNow: TableSchema;
+  private timers: NodeJS.Timeout[] = [];
+  /** When the memtable last went from empty to holding rows (ms, from the clock). */
+  private dirtySince: number | null = null;
+
+  private readonly mirror: SegmentMirror | undefined;
+
+  constructor(private readonly deps: RegionHostDeps) {
+    this.regionId = deps.regionId;
+    this.mirror = deps.shared?.forRegion(deps.regionId);
+    this.schemaNow = deps.schema;
+    this.wal = new Wal(deps.js, deps.jsm, deps.regionId);
+    const machine = regionMachine.provide({
+      actors: {
+        open: fromPromise(async () => {
+          this.store = await RegionStore.open({ dir: deps.dir, regionId: deps.regionId, schema: this.schemaNow, clock: deps.clock, compression: 'zstd', mirror: this.mirror });
+        }),
+        replay: fromPromise(async () => this.replay()),
+        flush: fromPromise(async () => this.doFlush()),
+        compact: fromPromise(async () => {
+          await this.store!.compact();
+          deps.metrics.compactions++;
+        }),
+        close: fromPromise(async () => {
+          await this.applyChain;
+          if (this.flushInFlight) await this.flushInFlight.catch(() => undefined);
+          await this.store?.close();
+        }),
+      },
+    });
+    this.actor = createActor(machine, { input: { regionId: deps.regionId } });
+  }
+
+  get schema(): TableSchema {
+    return this.schemaNow;
+  }
+
+  get state(): string {
+    return String(this.actor.getSnapshot().value);
+  }
+
+  /** Opens the store, replays the WAL, subscribes to the region's subjects; resolves when serving. */
+  async start(): Promise<void> {
+    this.actor.start();
+    const snap = await waitFor(this.actor, (s) => s.matches('serving') || s.matches('failed'), { timeout: 600_000 });
+    if (snap.matches('failed')) throw new EddyError(StatusCode.StorageUnavailable, `region ${this.regionId} failed to open: ${snap.context.lastError}`);
+    this.sub = this.deps.nc.subscribe(Subjects.regionAll(this.regionId), { callback: (err, msg) => { if (!err) void this.onMessage(msg); } });
+    if (this.store!.memRows > 0) this.dirtySince = this.deps.clock.now();
+    const every = (ms: number | undefined, fn: () => void) => {
+      if (ms && ms > 0) {
+        const t = setInterval(fn, Math.max(1000, Math.min(ms, 60_000)));
+        t.unref();
+        this.timers.push(t);
+      }
+    };
+    every(this.deps.flushIntervalMs, () => this.flushIfOld());
+    let lastCompact = this.deps.clock.now();
+    every(this.deps.compactIntervalMs, () => {
+      if (this.deps.clock.now() - lastCompact < this.deps.compactIntervalMs!) return;
+      lastCompact = this.deps.clock.now();
+      if (this.actor.getSnapshot().matches('serving')) this.actor.send({ type: 'region.compact.requested' });
+    });
+  }
+
+  /** Time-based flush: a memtable older than flushIntervalMs goes to a segment (and the WAL is purged). */
+  private flushIfOld(): void {
+    if (this.dirtySince === null || !this.deps.flushIntervalMs) return;
+    if (this.deps.clock.now() - this.dirtySince < this.deps.flushIntervalMs) return;
+    if (this.actor.getSnapshot().matches('serving')) this.actor.send({ type: 'region.flush.requested' });
+  }
+
+  private async replay(): Promise<number> {
+    const store = this.store!;
+    let rows = 0;
+    await this.wal.replay(store.flushedSeq, (data, seq, op) => {
+      for (const b of decodeBatches(data)) {
+        if (op === 'delete') {
+          store.delete(b, seq);
+          continue;
+        }
+        store.apply(b, seq);
+        rows += b.rows;
+      }
+    });
+    if (rows > 0) this.deps.log(`region ${this.regionId}: replayed ${rows} rows from the WAL`);
+    return rows;
+  }
+
+  private accepting(): boolean {
+    const s = this.actor.getSnapshot();
+    return ACCEPTING.some((st) => s.matches(st));
+  }
+
+  /** Adopts a newer schema (added columns) before a write that uses it. */
+  ensureSchema(schema: TableSchema): void {
+    if (schema.version > this.schemaNow.version) {
+      this.schemaNow = schema;
+      this.store?.alterSchema(schema);
+    }
+  }
+
+  /**
+   * Appends the batches to the WAL and applies them to the memtable in WAL order. Returns the rows
+   * written once they are durable. The WAL publish is issued synchronously so that callers'
+   * order is kept; several writes are in flight at once.
+   */
+  write(batches: WriteBatch[]): Promise<number> {
+    if (!this.accepting()) {
+      return Promise.reject(new EddyError(StatusCode.RegionReadonly, `region ${this.regionId} is ${this.state}, not taking writes`));
+    }
+    const record = encodeBatches(batches);
+    const acked = this.wal.append(record);
+    this.writesPending++;
+    const applied = this.applyChain.then(async () => {
+      const seq = await acked;
+      let rows = 0;
+      for (const b of batches) {
+        this.store!.apply(b, seq);
+        rows += b.rows;
+      }
+      if (this.deps.publishChanges) {
+        for (const b of batches) this.deps.nc.publish(Subjects.changes(this.schemaNow.db, b.table), batches.length === 1 ? record : encodeBatches([b]));
+      }
+      this.deps.metrics.rowsWritten += rows;
+      if (this.dirtySince === null) this.dirtySince = this.deps.clock.now();
+      this.maybeFlush();
+      return rows;
+    });
+    this.applyChain = applied.then(() => undefined, () => undefined);
+    void this.applyChain.then(() => {
+      this.writesPending--;
+      this.lastWriteAt = this.deps.clock.now();
+    });
+    return applied;
+  }
+
+  private writesPending = 0;
+  private lastWriteAt = 0;
+  private counted: { key: string; rows: number; at: number } | null = null;
+
+  /**
+   * Rows visible to scans. Exact when asked, or when writes have paused (a scan, cached until the
+   * region changes); while writes stream in (one in flight or one in the last 250 ms), the rows applied so far (cheap, but an overwritten or
+   * deleted row counts until a flush dedups it), marked exact: false.
+   */
+  async rowCount(exact = false): Promise<{ rows: number; exact: boolean }> {
+    const st = this.store!.stats();
+    const key = `${st.lastSeq}/${st.flushedSeq}/${st.memRows}/${st.flushingRows}/${st.segments}/${st.segmentRows}`;
+    const now = this.deps.clock.now();
+    // Bounded age: TTL expiry changes the count without any write.
+    if (this.counted !== null && this.counted.key === key && now - this.counted.at < 1000) return { rows: this.counted.rows, exact: true };
+    if (!exact && (this.writesPending > 0 || now - this.lastWriteAt < 250)) return { rows: st.memRows + st.flushingRows + st.segmentRows, exact: false };
+    let rows = 0;
+    for (const b of await this.scan({ columns: [] })) rows += b.numRows;
+    const after = this.store!.stats();
+    if (after.lastSeq === st.lastSeq) this.counted = { key, rows, at: now };
+    return { rows, exact: true };
+  }
+
+  /** Deletes rows by key (tag columns + time index): a WAL record, then tombstones in the memtable. */
+  delete(batch: WriteBatch): Promise<number> {
+    if (!this.accepting()) {
+      return Promise.reject(new EddyError(StatusCode.RegionReadonly, `region ${this.regionId} is ${this.state}, not taking deletes`));
+    }
+    if (this.schemaNow.options.appendMode) {
+      return Promise.reject(new EddyError(StatusCode.InvalidArguments, `DELETE is not allowed on append-mode table ${this.schemaNow.name}`));
+    }
+    const acked = this.wal.append(encodeBatches([batch]), 'delete');
+    const applied = this.applyChain.then(async () => {
+      const seq = await acked;
+      this.store!.delete(batch, seq);
+      if (this.dirtySince === null) this.dirtySince = this.deps.clock.now();
+      return batch.rows;
+    });
+    this.applyChain = applied.then(() => undefined, () => undefined);
+    return applied;
+  }
+
+  private maybeFlush(): void {
+    if (this.store!.memBytes >= this.deps.flushBytes && this.actor.getSnapshot().matches('serving')) {
+      this.actor.send({ type: 'region.flush.requested' });
+    }
+  }
+
+  private async doFlush(): Promise<void> {
+    const p = (async () => {
+      const res = await this.store!.flush();
+      this.dirtySince = this.store!.memRows > 0 ? this.deps.clock.now() : null;
+      if (res) {
+        this.deps.metrics.flushes++;
+        // Flows read this region's WAL: keep what they have not checkpointed yet.
+        const floor = await flowWalFloor(this.deps.js, this.regionId);
+        const upTo = floor === null ? res.flushedSeq : Math.min(res.flushedSeq, floor);
+        if (upTo > 0) await this.wal.purgeThrough(upTo);
+      }
+    })();
+    this.flushInFlight = p;
+    try {
+      await p;
+    } finally {
+      this.flushInFlight = null;
+    }
+  }
+
+  /** Flushes the memtable to a segment and waits for it (including a flush already running). */
+  async flush(): Promise<void> {
+    await this.applyChain;
+    for (;;) {
+      const s = this.actor.getSnapshot();
+      if (s.matches('serving')) break;
+      if (!ACCEPTING.some((st) => s.matches(st))) throw new EddyError(StatusCode.RegionReadonly, `region ${this.regionId} is ${this.state}`);
+      await waitFor(this.actor, (x) => !x.matches('flushing') && !x.matches('compacting'));
+    }
+    const before = this.actor.getSnapshot().context.flushes;
+    this.actor.send({ type: 'region.flush.requested' });
+    const after = await waitFor(this.actor, (x) => !x.matches('flushing'));
+    if (after.context.flushes === before && after.context.lastError) throw new EddyError(StatusCode.StorageUnavailable, `flush failed: ${after.context.lastError}`);
+  }
+
+  async compact(): Promise<void> {
+    await waitFor(this.actor, (x) => x.matches('serving'));
+    this.actor.send({ type: 'region.compact.requested' });
+    await waitFor(this.actor, (x) => !x.matches('compacting'));
+  }
+
+  async scan(req: ScanRequest): Promise<RecordBatch[]> {
+    if (!this.accepting()) throw new EddyError(StatusCode.RegionReadonly, `region ${this.regionId} is ${this.state}`);
+    await this.applyChain;
+    return this.store!.scan(req);
+  }
+
+  /** Runs a partial aggregate (one SELECT over this region's table) over this region's rows only. */
+  async aggregate(sql: string): Promise<WireRel> {
+    const schema = (): TableSchema => this.schemaNow;
+    const ctx = {
+      db: schema().db,
+      now: () => this.deps.clock.now(),
+      getTable: async (db: string, name: string) => (db === schema().db && name === schema().name ? schema() : null),
+      listTables: async () => [schema().name],
+      listDatabases: async () => [schema().db],
+      scan: (_s: TableSchema, spec: ScanRequest) => this.scan(spec),
+    } as unknown as QueryContext;
+    return runPartial(ctx, sql);
+  }
+
+  stats(): Record<string, unknown> {
+    return { regionId: this.regionId, state: this.state, ...(this.store ? this.store.stats() : {}) };
+  }
+
+  async truncate(): Promise<void> {
+    await this.applyChain;
+    await this.wal.purgeAll();
+    await this.store!.truncate();
+  }
+
+  /** Closes the region (flushing first when asked), unsubscribes. */
+  async close(opts: { flush?: boolean } = {}): Promise<void> {
+    for (const t of this.timers) clearInterval(t);
+    this.timers = [];
+    this.sub?.unsubscribe();
+    this.sub = null;
+    if (opts.flush && this.actor.getSnapshot().matches('serving') && this.store && this.store.memRows > 0) {
+      await this.flush().catch((e) => this.deps.log(`region ${this.regionId}: flush on close failed: ${e}`));
+    }
+    this.actor.send({ type: 'region.close.requested' });
+    await waitFor(this.actor, (s) => s.matches('closed'), { timeout: 600_000 });
+    this.actor.stop();
+  }
+
+  /** Drops the region's WAL and files (table dropped). */
+  async destroy(): Promise<void> {
+    await this.close();
+    await this.wal.purgeAll();
+    await this.mirror?.destroy();
+    await rm(this.deps.dir, { recursive: true, force: true });
+  }
+
+  private async onMessage(msg: Msg): Promise<void> {
+    const op = msg.subject.slice(msg.subject.lastIndexOf('.') + 1);
+    try {
+      switch (op) {
+        case RegionOps.write: {
+          const rows = await this.write(decodeBatches(msg.data));
+          msg.respond(JSON.stringify({ ok: true, rows }));
+          return;
+        }
+        case RegionOps.delete: {
+          const rows = await this.delete(decodeBatches(msg.data)[0]!);
+          msg.respond(JSON.stringify({ ok: true, rows }));
+          return;
+        }
+        case RegionOps.scan: {
+          const batches = await this.scan(decodeScanRequest(msg.data));
+          for (const chunk of batchesToIPC(batches, { maxBytes: this.deps.maxChunkBytes })) msg.respond(chunk);
+          msg.respond(new Uint8Array(0));
+          return;
+        }
+        case RegionOps.aggregate: {
+          const text = JSON.stringify({ ok: true, rel: await this.aggregate(new TextDecoder().decode(msg.data)) });
+          if (text.length > this.deps.maxChunkBytes) throw new EddyError(StatusCode.Unsupported, `${PARTIAL_TOO_LARGE} for one message (${text.length} bytes)`);
+          msg.respond(text);
+          return;
+        }
+        case RegionOps.flush:
+          await this.flush();
+          msg.respond(JSON.stringify({ ok: true }));
+          return;
+        case RegionOps.compact:
+          await this.compact();
+          msg.respond(JSON.stringify({ ok: true }));
+          return;
+        case RegionOps.stats:
+          msg.respond(JSON.stringify({ ok: true, stats: this.stats() }));
+          return;
+        default:
+          throw new EddyError(StatusCode.Unsupported, `unknown region operation '${op}'`);
+      }
+    } catch (e) {
+      const h = natsHeaders();
+      h.set('Eddy-Error', '1');
+      msg.respond(JSON.stringify({ ok: false, error: toWireError(e) }), { headers: h });
+    }
+  }
+}

@@ -1,0 +1,261 @@
+// The region router: one call per region operation, served by the local Region actor when it is here, else over NATS to the node the routes name.
+import type { NatsConnection, Msg } from '@nats-io/transport-node';
+import { errors as natsErrors } from '@nats-io/transport-node';
+import type { RecordBatch } from 'apache-arrow';
+import {
+  EddyError, StatusCode, Subjects, RegionOps, RegionControlOps, encodeBatches, fromWireError, regionIdOf,
+  type RegionControlOp, type RegionOp, type TableSchema, type WireError, type WriteBatch,
+} from '../../core/index.ts';
+import type { WireRel } from '../../core/query/index.ts';
+import type { ScanRequest } from '../../storage/index.ts';
+import type { Supervisor } from './supervisor.ts';
+import type { RegionHost } from './host.ts';
+import type { RouteTable } from '../meta/index.ts';
+import { scanRegion } from '../runtime/scan_client.ts';
+
+const dec = new TextDecoder();
+
+export interface ClusterRouting {
+  routes: RouteTable;
+  /** This node's id: a region routed here is served by the local supervisor. */
+  nodeId: string;
+  /** Asks the meta leader for a placement round now. */
+  kick(): void;
+}
+
+export const RouterTiming = {
+  /** How long one operation keeps retrying while its region has no route, moves, or reopens elsewhere. */
+  deadlineMs: 30_000,
+  firstBackoffMs: 20,
+  maxBackoffMs: 1_000,
+  /** One NATS request (write, delete, control); a reply that does not come in time is retried like a move. */
+  requestMs: 10_000,
+  /** Flush and compaction requests do real work before they answer. */
+  slowRequestMs: 300_000,
+} as const;
+
+/** True for answers that mean "not here (any more)": the caller refreshes the route and tries again. */
+export function isMovedError(e: unknown): boolean {
+  if (e instanceof natsErrors.NoRespondersError) return true;
+  if (e instanceof natsErrors.RequestError && e.isNoResponders()) return true;
+  if (e instanceof EddyError) return e.code === StatusCode.RegionReadonly || e.code === StatusCode.RegionNotFound;
+  return false;
+}
+
+function isTimeout(e: unknown): boolean {
+  return e instanceof natsErrors.TimeoutError || (e instanceof natsErrors.RequestError && e.cause instanceof natsErrors.TimeoutError);
+}
+
+/** A region reply: `{"ok":true,...}`, or an error carried with the Eddy-Error header. */
+function replyOf<T>(m: Msg): T {
+  const body = JSON.parse(dec.decode(m.data)) as { ok: boolean; error?: WireError } & T;
+  if (m.headers?.get('Eddy-Error') || body.ok === false) throw fromWireError(body.error ?? { code: StatusCode.Internal, name: 'Internal', message: 'region error without details' });
+  return body;
+}
+
+export class RegionRouter {
+  /** Schema version each remote region was last told, so an added column reaches it before a write that uses it. */
+  private readonly told = new Map<string, number>();
+  private readonly unwatch: (() => void) | null;
+
+  /** `cluster` null: standalone, every region is local and opened on first use. */
+  constructor(private readonly nc: NatsConnection, private readonly supervisor: Supervisor, readonly cluster: ClusterRouting | null) {
+    this.unwatch = cluster ? cluster.routes.onChange((c) => this.told.delete(c.regionId)) : null;
+  }
+
+  stop(): void {
+    this.unwatch?.();
+  }
+
+  /**
+   * Runs an operation on region `n` of a table: locally when the region is open here, else remotely on the node the
+   * route names. A region that is not routed yet, is opening, closing or gone from its node is retried with a bounded
+   * backoff, waking early when its route changes.
+   */
+  private async run<T>(schema: TableSchema, n: number, what: string, local: (h: RegionHost) => Promise<T>, remote: (id: string) => Promise<T>, retryTimeouts = true): Promise<T> {
+    if (!this.cluster) return local(await this.supervisor.region(schema, n));
+    const { routes, nodeId } = this.cluster;
+    const id = regionIdOf(schema.id, n);
+    const deadline = Date.now() + RouterTiming.deadlineMs;
+    let backoff: number = RouterTiming.firstBackoffMs;
+    let last: unknown = null;
+    for (;;) {
+      const host = this.supervisor.local(id);
+      try {
+        if (host) {
+          host.ensureSchema(schema);
+          return await local(host);
+        }
+        const route = routes.get(id);
+        if (route && route.node !== nodeId) return await this.unlessMoved(id, route.node, remote(id), retryTimeouts);
+        if (!route) this.cluster.kick();
+        last = new EddyError(StatusCode.StorageUnavailable, route ? `region ${id} is routed to ${nodeId} but not open yet` : `region ${id} has no route yet`);
+      } catch (e) {
+        if (!isMovedError(e) && !(retryTimeouts && isTimeout(e))) throw e;
+        last = e;
+      }
+      if (Date.now() >= deadline) {
+        throw new EddyError(StatusCode.StorageUnavailable, `${what} on region ${id} of ${schema.db}.${schema.name} found no serving region within ${RouterTiming.deadlineMs} ms: ${(last as Error)?.message ?? last}`);
+      }
+      await this.routeChangeOr(id, Math.min(backoff, deadline - Date.now()));
+      backoff = Math.min(backoff * 2, RouterTiming.maxBackoffMs);
+    }
+  }
+
+  /**
+   * A remote call, abandoned as soon as the region is routed away from `node` (the node died or left: a request it took
+   * but never answered would otherwise hold the caller for the whole request timeout). Only where a retry is harmless.
+   */
+  private async unlessMoved<T>(id: string, node: string, call: Promise<T>, abandon: boolean): Promise<T> {
+    if (!abandon) return call;
+    call.catch(() => undefined);
+    let off: () => void = () => undefined;
+    const moved = new Promise<never>((_, reject) => {
+      off = this.cluster!.routes.onChange((c) => {
+        if (c.regionId === id && c.route?.node !== node) reject(new EddyError(StatusCode.RegionNotFound, `region ${id} moved away from ${node} while a request to it was in flight`));
+      });
+    });
+    try {
+      return await Promise.race([call, moved]);
+    } finally {
+      off();
+    }
+  }
+
+  /** Resolves when region `id`'s route changes, or after `ms`. */
+  private routeChangeOr(id: string, ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      let off: () => void = () => undefined;
+      const timer = setTimeout(() => { off(); resolve(); }, Math.max(0, ms));
+      off = this.cluster!.routes.onChange((c) => {
+        if (c.regionId !== id) return;
+        clearTimeout(timer);
+        off();
+        resolve();
+      });
+    });
+  }
+
+  private async request<T>(id: string, op: RegionOp, data: Uint8Array | string, timeout: number = RouterTiming.requestMs): Promise<T> {
+    return replyOf<T>(await this.nc.request(Subjects.region(id, op), data, { timeout }));
+  }
+
+  private async control(id: string, op: RegionControlOp, data: Uint8Array | string = ''): Promise<void> {
+    replyOf(await this.nc.request(Subjects.regionControl(id, op), data, { timeout: RouterTiming.requestMs }));
+  }
+
+  /** Tells a remote region the table's current schema, once per version (and again after the region moves). */
+  private async tellSchema(id: string, schema: TableSchema): Promise<void> {
+    if ((this.told.get(id) ?? -1) >= schema.version) return;
+    await this.control(id, RegionControlOps.schema, JSON.stringify(schema));
+    this.told.set(id, schema.version);
+  }
+
+  /**
+   * Makes the region ready for writes of this schema version (a remote one is told the schema). The write path calls
+   * it for every target region before issuing writes, so the writes themselves go out in call order.
+   */
+  prepare(schema: TableSchema, n: number): Promise<void> {
+    return this.run(schema, n, 'prepare', async () => undefined, (id) => this.tellSchema(id, schema));
+  }
+
+  write(schema: TableSchema, n: number, batches: WriteBatch[]): Promise<number> {
+    // A timed-out write may have been applied; retrying it is harmless under last-write-wins, not in append mode.
+    return this.run(schema, n, 'write', (h) => h.write(batches), async (id) => {
+      await this.tellSchema(id, schema);
+      return (await this.request<{ rows: number }>(id, RegionOps.write, encodeBatches(batches))).rows;
+    }, !schema.options.appendMode);
+  }
+
+  delete(schema: TableSchema, n: number, batch: WriteBatch): Promise<number> {
+    return this.run(schema, n, 'delete', (h) => h.delete(batch), async (id) => {
+      await this.tellSchema(id, schema);
+      return (await this.request<{ rows: number }>(id, RegionOps.delete, encodeBatches([batch]))).rows;
+    });
+  }
+
+  scan(schema: TableSchema, n: number, req: ScanRequest): Promise<RecordBatch[]> {
+    return this.run(schema, n, 'scan', (h) => h.scan(req), async (id) => {
+      await this.tellSchema(id, schema);
+      return scanRegion(this.nc, id, req);
+    });
+  }
+
+  /** A partial aggregate (core/query/partial.ts) run by region n over its rows. */
+  aggregate(schema: TableSchema, n: number, sql: string): Promise<WireRel> {
+    return this.run(schema, n, 'aggregate', (h) => h.aggregate(sql), async (id) => {
+      await this.tellSchema(id, schema);
+      return (await this.request<{ rel: WireRel }>(id, RegionOps.aggregate, sql)).rel;
+    });
+  }
+
+  flush(schema: TableSchema, n: number): Promise<void> {
+    return this.run(schema, n, 'flush', (h) => h.flush(), async (id) => void (await this.request(id, RegionOps.flush, '', RouterTiming.slowRequestMs)), false);
+  }
+
+  compact(schema: TableSchema, n: number): Promise<void> {
+    return this.run(schema, n, 'compact', (h) => h.compact(), async (id) => void (await this.request(id, RegionOps.compact, '', RouterTiming.slowRequestMs)), false);
+  }
+
+  truncate(schema: TableSchema, n: number): Promise<void> {
+    return this.run(schema, n, 'truncate', (h) => h.truncate(), (id) => this.control(id, RegionControlOps.truncate));
+  }
+
+  /** The region's stats as its host reports them. */
+  stats(schema: TableSchema, n: number): Promise<Record<string, unknown>> {
+    return this.run(schema, n, 'stats', async (h) => h.stats(), async (id) => (await this.request<{ stats: Record<string, unknown> }>(id, RegionOps.stats, '')).stats);
+  }
+
+  /** Rows in the region (exact when asked, see RegionHost.rowCount); a remote region counts by a key-only scan. */
+  rowCount(schema: TableSchema, n: number, exact: boolean): Promise<{ rows: number; exact: boolean }> {
+    return this.run(schema, n, 'count', (h) => h.rowCount(exact), async (id) => {
+      let rows = 0;
+      for (const b of await scanRegion(this.nc, id, { columns: [] })) rows += b.numRows;
+      return { rows, exact: true };
+    });
+  }
+
+  /**
+   * A dropped table's region: its host deletes the WAL and files. Standalone drops through the supervisor; in a
+   * cluster a region with no route or no host has nothing to delete here.
+   */
+  async drop(schema: TableSchema, n: number): Promise<void> {
+    if (!this.cluster) return;
+    const id = regionIdOf(schema.id, n);
+    const local = this.supervisor.local(id);
+    if (local) return this.supervisor.dropRegion(id);
+    if (!this.cluster.routes.get(id)) return;
+    try {
+      await this.control(id, RegionControlOps.drop);
+    } catch (e) {
+      if (!isMovedError(e)) throw e;
+    }
+  }
+
+  /** Resolves once every region of the table has a route (a frontend answers CREATE TABLE only then). */
+  async waitRouted(schema: TableSchema, timeoutMs = 15_000): Promise<void> {
+    if (!this.cluster) return;
+    const { routes } = this.cluster;
+    const ids = Array.from({ length: schema.regions }, (_, n) => regionIdOf(schema.id, n));
+    const missing = () => ids.filter((id) => !routes.get(id));
+    if (missing().length === 0) return;
+    this.cluster.kick();
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        off();
+        reject(new EddyError(StatusCode.StorageUnavailable, `regions ${missing().join(', ')} of ${schema.db}.${schema.name} got no route within ${timeoutMs} ms: is a meta node leading and a datanode up?`));
+      }, timeoutMs);
+      const off = routes.onChange(() => {
+        if (missing().length > 0) return;
+        clearTimeout(timer);
+        off();
+        resolve();
+      });
+      if (missing().length === 0) {
+        clearTimeout(timer);
+        off();
+        resolve();
+      }
+    });
+  }
+}

@@ -1,0 +1,233 @@
+// The datanode supervisor: spawns, finds and stops the Region actors hosted by this node; in a cluster, the ones the routes assign to it.
+import { join } from 'node:path';
+import type { Msg, Subscription } from '@nats-io/transport-node';
+import { headers as natsHeaders } from '@nats-io/transport-node';
+import {
+  EddyError, StatusCode, Subjects, RegionControlOps, regionIdOf, toWireError, type TableSchema,
+} from '../../core/index.ts';
+import { RegionHost, type RegionHostDeps } from './host.ts';
+import { followDecisions } from './follow.ts';
+import type { RouteTable } from '../meta/index.ts';
+
+export type RegionHostFactory = Omit<RegionHostDeps, 'dir' | 'schema' | 'regionId'> & { dataDir: string };
+
+export interface FollowOptions {
+  routes: RouteTable;
+  nodeId: string;
+  /** The current schema of the table a region belongs to; null when the table no longer exists. */
+  schemaOf: (regionId: string) => Promise<TableSchema | null>;
+  /** Retry a region that failed to open after this long. */
+  retryMs?: number;
+}
+
+export class Supervisor {
+  private readonly regions = new Map<string, RegionHost>();
+  private readonly opening = new Map<string, Promise<RegionHost>>();
+  private readonly closing = new Map<string, Promise<void>>();
+  private readonly controls = new Map<string, Subscription>();
+  /** Regions of dropped tables: never reopened by following the routes. */
+  private readonly dropped = new Set<string>();
+  private follow: (FollowOptions & { off: () => void; timer: NodeJS.Timeout | null }) | null = null;
+  private reconciling: Promise<void> | null = null;
+  private again = false;
+
+  /** `refuse`: why this node hosts no regions (a cluster node without the datanode role); region() then fails with it. */
+  constructor(private readonly base: RegionHostFactory, private readonly opts: { refuse?: string } = {}) {}
+
+  regionDir(regionId: string): string {
+    return join(this.base.dataDir, 'regions', regionId);
+  }
+
+  /** The running region for partition `n` of a table, opened (with WAL replay) on first use. Standalone only: a cluster datanode opens what the routes say. */
+  async region(schema: TableSchema, n = 0): Promise<RegionHost> {
+    const id = regionIdOf(schema.id, n);
+    if (this.opts.refuse) {
+      throw new EddyError(StatusCode.StorageUnavailable, `region ${id} of ${schema.db}.${schema.name} is not hosted here: ${this.opts.refuse}; send writes and queries to a datanode`);
+    }
+    const hit = this.regions.get(id);
+    if (hit) {
+      hit.ensureSchema(schema);
+      return hit;
+    }
+    const host = await this.open(id, schema);
+    host.ensureSchema(schema);
+    return host;
+  }
+
+  private open(id: string, schema: TableSchema): Promise<RegionHost> {
+    let p = this.opening.get(id);
+    if (!p) {
+      p = (async () => {
+        const host = new RegionHost({ ...this.base, dir: this.regionDir(id), schema, regionId: id });
+        await host.start();
+        this.regions.set(id, host);
+        if (this.follow) this.listenControl(id, host);
+        return host;
+      })();
+      this.opening.set(id, p);
+      p.finally(() => this.opening.delete(id)).catch(() => undefined);
+    }
+    return p;
+  }
+
+  local(regionId: string): RegionHost | undefined {
+    return this.regions.get(regionId);
+  }
+
+  all(): RegionHost[] {
+    return [...this.regions.values()];
+  }
+
+  /** Stops and deletes every region of a dropped table (standalone). */
+  async dropTable(schema: TableSchema): Promise<void> {
+    for (let n = 0; n < schema.regions; n++) {
+      const id = regionIdOf(schema.id, n);
+      const host = this.regions.get(id) ?? (await this.region(schema, n));
+      this.regions.delete(id);
+      await host.destroy();
+    }
+  }
+
+  /** Deletes one region hosted here (its table was dropped); it is not reopened even while its route lingers. */
+  async dropRegion(id: string): Promise<void> {
+    this.dropped.add(id);
+    const host = this.regions.get(id) ?? (await this.opening.get(id)?.catch(() => undefined));
+    if (!host) return;
+    this.regions.delete(id);
+    this.controls.get(id)?.unsubscribe();
+    this.controls.delete(id);
+    await host.destroy();
+  }
+
+  /**
+   * Cluster datanode: from now on run exactly the regions routed to this node. Each route change (and each open or
+   * close that finishes) triggers a reconcile: regions routed here are opened, regions routed away are flushed and closed.
+   */
+  startFollowing(o: FollowOptions): void {
+    const off = o.routes.onChange(() => this.reconcile());
+    this.follow = { ...o, off, timer: null };
+    for (const [id, host] of this.regions) this.listenControl(id, host);
+    this.reconcile();
+  }
+
+  /** Stops following the routes (the regions stay open until closeAll). */
+  async stopFollowing(): Promise<void> {
+    const f = this.follow;
+    if (!f) return;
+    f.off();
+    if (f.timer) clearTimeout(f.timer);
+    this.follow = null;
+    await this.reconciling;
+  }
+
+  private reconcile(): void {
+    if (this.reconciling) {
+      this.again = true;
+      return;
+    }
+    this.reconciling = this.reconcileOnce()
+      .catch((e) => this.base.log(`supervisor: reconcile failed: ${(e as Error).message}`))
+      .finally(() => {
+        this.reconciling = null;
+        if (this.again && this.follow) {
+          this.again = false;
+          this.reconcile();
+        }
+      });
+  }
+
+  private async reconcileOnce(): Promise<void> {
+    const f = this.follow;
+    if (!f) return;
+    const d = followDecisions({
+      routed: f.routes.ownedBy(f.nodeId),
+      running: [...this.regions.keys()],
+      opening: [...this.opening.keys()],
+      closing: [...this.closing.keys()],
+      dropped: this.dropped,
+    });
+    for (const id of d.close) this.closeRegion(id);
+    for (const id of d.open) {
+      const schema = await f.schemaOf(id);
+      if (!schema) {
+        this.base.log(`supervisor: region ${id} is routed here but its table no longer exists`);
+        continue;
+      }
+      this.open(id, schema).then(
+        () => this.base.log(`supervisor: region ${id} (${schema.db}.${schema.name}) open`),
+        (e) => {
+          this.base.log(`supervisor: region ${id} failed to open: ${(e as Error).message}; retrying`);
+          if (this.follow && !this.follow.timer) {
+            this.follow.timer = setTimeout(() => {
+              if (this.follow) this.follow.timer = null;
+              this.reconcile();
+            }, this.follow.retryMs ?? 2_000);
+            this.follow.timer.unref();
+          }
+        },
+      ).finally(() => this.reconcile());
+    }
+  }
+
+  /** Closes a region routed away: it stops answering (callers go to the new owner), flushes, and closes. */
+  private closeRegion(id: string): void {
+    const host = this.regions.get(id);
+    if (!host || this.closing.has(id)) return;
+    this.regions.delete(id);
+    this.controls.get(id)?.unsubscribe();
+    this.controls.delete(id);
+    const p = host.close({ flush: true })
+      .then(() => this.base.log(`supervisor: region ${id} closed (routed away)`))
+      .catch((e) => this.base.log(`supervisor: closing region ${id} failed: ${(e as Error).message}`))
+      .finally(() => {
+        this.closing.delete(id);
+        this.reconcile();
+      });
+    this.closing.set(id, p);
+  }
+
+  /** Answers eddy.meta.region.<id>.* for a region hosted here: schema changes, truncate, drop. */
+  private listenControl(id: string, host: RegionHost): void {
+    if (this.controls.has(id)) return;
+    const sub = this.base.nc.subscribe(Subjects.regionControlAll(id), {
+      callback: (err, msg) => {
+        if (!err) void this.onControl(id, host, msg);
+      },
+    });
+    this.controls.set(id, sub);
+  }
+
+  private async onControl(id: string, host: RegionHost, msg: Msg): Promise<void> {
+    const op = msg.subject.slice(msg.subject.lastIndexOf('.') + 1);
+    try {
+      switch (op) {
+        case RegionControlOps.schema:
+          host.ensureSchema(JSON.parse(new TextDecoder().decode(msg.data)) as TableSchema);
+          break;
+        case RegionControlOps.truncate:
+          await host.truncate();
+          break;
+        case RegionControlOps.drop:
+          await this.dropRegion(id);
+          break;
+        default:
+          throw new EddyError(StatusCode.Unsupported, `unknown region control operation '${op}'`);
+      }
+      msg.respond(JSON.stringify({ ok: true }));
+    } catch (e) {
+      const h = natsHeaders();
+      h.set('Eddy-Error', '1');
+      msg.respond(JSON.stringify({ ok: false, error: toWireError(e) }), { headers: h });
+    }
+  }
+
+  async closeAll(flush: boolean): Promise<void> {
+    await this.stopFollowing();
+    for (const s of this.controls.values()) s.unsubscribe();
+    this.controls.clear();
+    const opening = await Promise.all([...this.opening.values()].map((p) => p.catch(() => undefined)));
+    const hosts = [...new Set([...this.regions.values(), ...opening.filter((h): h is RegionHost => h !== undefined)])];
+    this.regions.clear();
+    await Promise.all([...hosts.map((h) => h.close({ flush })), ...this.closing.values()]);
+  }
+}

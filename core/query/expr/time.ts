@@ -1,0 +1,197 @@
+// Timestamp text <-> int64 ns, intervals, and the date helpers behind date_bin / date_trunc.
+import type { TimeUnit } from '../../schema.ts';
+import { InvalidArgumentError } from '../../errors.ts';
+import type { Interval } from '../vector.ts';
+import { UNIT_NS } from '../vector.ts';
+
+const TS_RE = /^\s*([+-]?\d{1,6})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?|UTC)?\s*$/i;
+
+/** Parses '2024-01-01', '2024-01-01 00:00:00.123', '2024-01-01T00:00:00Z', '...+08:00' into ns; null when not a timestamp. */
+export function parseTimestampNs(text: string): bigint | null {
+  const m = TS_RE.exec(text) ?? TS_RE.exec(text.trim().replace(/\s+/g, ' '));
+  if (!m) return null;
+  const ms = Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +(m[4] ?? 0), +(m[5] ?? 0), +(m[6] ?? 0));
+  if (Number.isNaN(ms)) return null;
+  if (+m[2]! > 12 || +m[3]! > 31 || +(m[4] ?? 0) > 23) return null;
+  let ns = BigInt(ms) * 1_000_000n + BigInt((m[7] ?? '').padEnd(9, '0') || '0');
+  const tz = m[8];
+  if (tz && tz.toUpperCase() !== 'Z' && tz.toUpperCase() !== 'UTC') {
+    const sign = tz[0] === '-' ? -1n : 1n;
+    const digits = tz.slice(1).replace(':', '');
+    const hh = BigInt(digits.slice(0, 2));
+    const mm = BigInt(digits.slice(2, 4) || '0');
+    ns -= sign * (hh * 3600n + mm * 60n) * 1_000_000_000n;
+  }
+  return ns;
+}
+
+export function parseTimestampOrThrow(text: string): bigint {
+  const v = parseTimestampNs(text);
+  if (v === null) throw new InvalidArgumentError(`Cannot cast string '${text}' to value of Timestamp type`);
+  return v;
+}
+
+function pad(n: number, w = 2): string {
+  return String(n).padStart(w, '0');
+}
+
+/** GreptimeDB's text rendering: 2024-01-01T00:00:00, with .fff / .ffffff / .fffffffff when there is a fraction. */
+export function formatTimestamp(ns: bigint, _unit?: TimeUnit): string {
+  let secs = ns / 1_000_000_000n;
+  let frac = ns % 1_000_000_000n;
+  if (frac < 0n) { frac += 1_000_000_000n; secs -= 1n; }
+  const d = new Date(Number(secs) * 1000);
+  const y = d.getUTCFullYear();
+  let s = `${y < 0 ? '-' + pad(-y, 4) : pad(y, 4)}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}T${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
+  if (frac !== 0n) {
+    const f = Number(frac);
+    if (f % 1_000_000 === 0) s += '.' + pad(f / 1_000_000, 3);
+    else if (f % 1000 === 0) s += '.' + pad(f / 1000, 6);
+    else s += '.' + pad(f, 9);
+  }
+  return s;
+}
+
+export function nsToUnit(ns: bigint, unit: TimeUnit): bigint {
+  const d = UNIT_NS[unit];
+  let q = ns / d;
+  if (ns % d !== 0n && ns < 0n) q -= 1n;
+  return q;
+}
+
+const UNIT_NAMES: Record<string, [number, number, bigint]> = {};
+function defUnit(names: string[], months: number, days: number, nanos: bigint): void {
+  for (const n of names) UNIT_NAMES[n] = [months, days, nanos];
+}
+defUnit(['ns', 'nanosecond', 'nanoseconds', 'nsec', 'nsecs'], 0, 0, 1n);
+defUnit(['us', 'microsecond', 'microseconds', 'usec', 'usecs'], 0, 0, 1000n);
+defUnit(['ms', 'millisecond', 'milliseconds', 'msec', 'msecs'], 0, 0, 1_000_000n);
+defUnit(['s', 'sec', 'secs', 'second', 'seconds'], 0, 0, 1_000_000_000n);
+defUnit(['m', 'min', 'mins', 'minute', 'minutes'], 0, 0, 60_000_000_000n);
+defUnit(['h', 'hr', 'hrs', 'hour', 'hours'], 0, 0, 3_600_000_000_000n);
+defUnit(['d', 'day', 'days'], 0, 1, 0n);
+defUnit(['w', 'week', 'weeks'], 0, 7, 0n);
+defUnit(['mon', 'mons', 'month', 'months'], 1, 0, 0n);
+defUnit(['y', 'year', 'years'], 12, 0, 0n);
+defUnit(['decade', 'decades'], 120, 0, 0n);
+defUnit(['century', 'centuries'], 1200, 0, 0n);
+
+/** Parses '5 minutes', '1 hour 30 minutes', '1h30m', '10s', '1 day'; null when not an interval. */
+export function parseInterval(text: string, unit?: string): Interval | null {
+  let t = text.trim().toLowerCase();
+  if (unit) t = `${t} ${unit.toLowerCase()}`;
+  if (t === '') return null;
+  const re = /([+-]?\d+(?:\.\d+)?)\s*([a-z]+)/g;
+  let months = 0, days = 0, nanos = 0n, consumed = 0;
+  for (let m = re.exec(t); m; m = re.exec(t)) {
+    const u = UNIT_NAMES[m[2]!];
+    if (!u) return null;
+    const q = parseFloat(m[1]!);
+    if (u[0]) months += q * u[0];
+    if (u[1]) {
+      const whole = Math.trunc(q * u[1]);
+      days += whole;
+      const rest = q * u[1] - whole;
+      if (rest) nanos += BigInt(Math.round(rest * 86_400e9));
+    }
+    if (u[2]) nanos += BigInt(Math.round(q * Number(u[2])));
+    consumed += m[0].replace(/\s+/g, '').length;
+  }
+  if (consumed !== t.replace(/\s+/g, '').length) return null;
+  return { months, days, nanos };
+}
+
+/** Interval as a fixed number of ns (months counted as 30 days), for RANGE / ALIGN / date_bin. */
+export function intervalNs(iv: Interval): bigint {
+  return BigInt(iv.months) * 30n * 86_400_000_000_000n + BigInt(iv.days) * 86_400_000_000_000n + iv.nanos;
+}
+
+export function addInterval(ns: bigint, iv: Interval, sign: 1 | -1): bigint {
+  let out = ns;
+  if (iv.months) {
+    const ms = Number(out / 1_000_000n);
+    const rem = out % 1_000_000n;
+    const d = new Date(ms);
+    d.setUTCMonth(d.getUTCMonth() + sign * iv.months);
+    out = BigInt(d.getTime()) * 1_000_000n + rem;
+  }
+  const s = BigInt(sign);
+  return out + s * (BigInt(iv.days) * 86_400_000_000_000n + iv.nanos);
+}
+
+export function formatInterval(iv: Interval): string {
+  const parts: string[] = [];
+  if (iv.months) parts.push(`${iv.months} mons`);
+  if (iv.days) parts.push(`${iv.days} days`);
+  if (iv.nanos) {
+    let n = iv.nanos;
+    const neg = n < 0n;
+    if (neg) n = -n;
+    const h = n / 3_600_000_000_000n; n %= 3_600_000_000_000n;
+    const m = n / 60_000_000_000n; n %= 60_000_000_000n;
+    const sec = n / 1_000_000_000n; n %= 1_000_000_000n;
+    let s = `${neg ? '-' : ''}${pad(Number(h))}:${pad(Number(m))}:${pad(Number(sec))}`;
+    if (n) s += '.' + String(n).padStart(9, '0').replace(/0+$/, '');
+    parts.push(s);
+  }
+  return parts.length ? parts.join(' ') : '00:00:00';
+}
+
+export function floorDiv(a: bigint, b: bigint): bigint {
+  const q = a / b;
+  return a % b !== 0n && (a < 0n) !== (b < 0n) ? q - 1n : q;
+}
+
+/** date_trunc for the usual units over UTC. */
+export function truncTo(ns: bigint, unit: string): bigint {
+  const u = unit.toLowerCase().replace(/s$/, '');
+  const fixed: Record<string, bigint> = {
+    microsecond: 1000n, millisecond: 1_000_000n, second: 1_000_000_000n, minute: 60_000_000_000n, hour: 3_600_000_000_000n, day: 86_400_000_000_000n,
+  };
+  if (fixed[u]) return floorDiv(ns, fixed[u]!) * fixed[u]!;
+  const d = new Date(Number(floorDiv(ns, 1_000_000n)));
+  const y = d.getUTCFullYear(), mo = d.getUTCMonth();
+  let ms: number;
+  switch (u) {
+    case 'week': {
+      const day = Date.UTC(y, mo, d.getUTCDate());
+      const dow = (new Date(day).getUTCDay() + 6) % 7;
+      ms = day - dow * 86_400_000;
+      break;
+    }
+    case 'month': ms = Date.UTC(y, mo, 1); break;
+    case 'quarter': ms = Date.UTC(y, mo - (mo % 3), 1); break;
+    case 'year': ms = Date.UTC(y, 0, 1); break;
+    default: throw new InvalidArgumentError(`Unsupported date_trunc granularity: ${unit}`);
+  }
+  return BigInt(ms) * 1_000_000n;
+}
+
+export function datePart(ns: bigint, field: string): number {
+  const f = field.toLowerCase();
+  const ms = Number(floorDiv(ns, 1_000_000n));
+  const d = new Date(ms);
+  switch (f) {
+    case 'year': case 'years': return d.getUTCFullYear();
+    case 'quarter': return Math.floor(d.getUTCMonth() / 3) + 1;
+    case 'month': case 'months': return d.getUTCMonth() + 1;
+    case 'week': {
+      const t = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()));
+      const dayNum = (t.getUTCDay() + 6) % 7;
+      t.setUTCDate(t.getUTCDate() - dayNum + 3);
+      const firstThu = new Date(Date.UTC(t.getUTCFullYear(), 0, 4));
+      return 1 + Math.round(((t.getTime() - firstThu.getTime()) / 86_400_000 - 3 + ((firstThu.getUTCDay() + 6) % 7)) / 7);
+    }
+    case 'day': case 'days': return d.getUTCDate();
+    case 'hour': case 'hours': return d.getUTCHours();
+    case 'minute': case 'minutes': return d.getUTCMinutes();
+    case 'second': case 'seconds': return d.getUTCSeconds() + Number(((ns % 1_000_000_000n) + 1_000_000_000n) % 1_000_000_000n) / 1e9;
+    case 'millisecond': case 'milliseconds': return d.getUTCSeconds() * 1000 + Number(((ns % 1_000_000_000n) + 1_000_000_000n) % 1_000_000_000n) / 1e6;
+    case 'microsecond': case 'microseconds': return d.getUTCSeconds() * 1e6 + Number(((ns % 1_000_000_000n) + 1_000_000_000n) % 1_000_000_000n) / 1e3;
+    case 'nanosecond': case 'nanoseconds': return d.getUTCSeconds() * 1e9 + Number(((ns % 1_000_000_000n) + 1_000_000_000n) % 1_000_000_000n);
+    case 'dow': return d.getUTCDay();
+    case 'doy': return Math.floor((Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()) - Date.UTC(d.getUTCFullYear(), 0, 1)) / 86_400_000) + 1;
+    case 'epoch': return Number(ns) / 1e9;
+    default: throw new InvalidArgumentError(`Unsupported date_part field: ${field}`);
+  }
+}

@@ -1,0 +1,227 @@
+// FROM clause: base tables (with scan pushdown), CTEs, derived tables, information_schema and joins.
+import { StatusCode, TableNotFoundError } from '../../errors.ts';
+import type { Expr, Select, TableRef } from '../../sql/index.ts';
+import type { Scope } from '../expr/eval.ts';
+import { evalExpr, toBool, valueKey } from '../expr/eval.ts';
+import { relNamer } from '../expr/names.ts';
+import type { Field, Rel } from './rel.ts';
+import { PlanError, findField, takeRel } from './rel.ts';
+import { batchesToRel, pushdown, referencedColumns } from './scan.ts';
+import type { QState } from './select.ts';
+import { runQuery } from './select.ts';
+import { informationSchema } from '../statements/information_schema.ts';
+import { getValue, isNull, take } from '../vector.ts';
+import type { Env } from '../expr/eval.ts';
+import type { ScanSpec } from '../context.ts';
+import type { TableSchema } from '../../schema.ts';
+import { formatTimestamp } from '../expr/time.ts';
+import { effectiveTtl, physicalOf, tsidOrder } from '../statements/metric.ts';
+import { viewOf, viewRel } from '../statements/view.ts';
+
+export async function fromClause(from: TableRef[], where: Expr | undefined, st: QState, sel: Select, limit?: number): Promise<Rel> {
+  let rel: Rel | null = null;
+  for (const t of from) {
+    const r = await tableRef(t, from.length === 1 ? where : undefined, st, sel, from.length === 1 ? limit : undefined);
+    rel = rel === null ? r : join(rel, r, 'CROSS', undefined, undefined, st);
+  }
+  return rel!;
+}
+
+/** What the regions are asked for: WHERE's time range and tag equalities, the referenced columns, a LIMIT, the TTL cutoff. */
+export function scanSpecFor(schema: TableSchema, where: Expr | undefined, qualifiers: string[], sel: Select, limit: number | undefined, env: Env): ScanSpec {
+  const spec = pushdown(where, schema, qualifiers, env);
+  const cols = referencedColumns(sel, schema);
+  // a range query without BY groups by the table's tags, named or not
+  if (cols) spec.columns = sel.align && !sel.align.by ? [...new Set([...cols, ...schema.primaryKey])] : cols;
+  if (limit !== undefined) spec.limit = limit;
+  if (schema.options.ttlMs !== undefined) {
+    const min = BigInt(Math.floor(env.qctx.now() - schema.options.ttlMs)) * 1_000_000n;
+    if (spec.start === undefined || spec.start < min) spec.start = min;
+  }
+  return spec;
+}
+
+/** One line for EXPLAIN: the pushed-down parts of a scan. */
+export function describeSpec(spec: ScanSpec, schema: TableSchema): string {
+  const parts: string[] = [];
+  parts.push(`projection=[${(spec.columns ?? schema.columns.map((c) => c.name)).join(', ')}]`);
+  if (spec.start !== undefined || spec.end !== undefined) {
+    parts.push(`time_range=[${spec.start === undefined ? '-inf' : formatTimestamp(spec.start)}, ${spec.end === undefined ? '+inf' : formatTimestamp(spec.end)})`);
+  }
+  for (const [k, v] of Object.entries(spec.tagFilter ?? {})) parts.push(`tag_filter=${k} IN (${v.map((x) => (x === null ? 'NULL' : `'${x}'`)).join(', ')})`);
+  if (spec.limit !== undefined) parts.push(`limit=${spec.limit}`);
+  return parts.join(' ');
+}
+
+function requalify(r: Rel, qualifier: string, columns?: string[]): Rel {
+  return { ...r, fields: r.fields.map((f, i) => ({ ...f, name: columns?.[i] ?? f.name, qualifier })) };
+}
+
+/** GreptimeDB's system table public.numbers: one UInt32 column `number`, 0..n-1 (n = the pushed-down LIMIT, else 100). */
+function numbersRel(n: number, qualifier: string): Rel {
+  const v = new Float64Array(n);
+  for (let i = 0; i < n; i++) v[i] = i;
+  return { fields: [{ name: 'number', qualifier, dt: 'UInt32' }], cols: [{ kind: 'num', dt: 'UInt32', v, valid: null }], len: n };
+}
+
+async function tableRef(t: TableRef, where: Expr | undefined, st: QState, sel: Select, limit?: number): Promise<Rel> {
+  switch (t.type) {
+    case 'table': {
+      const path = t.name.map((p) => p.value);
+      const alias = t.alias?.name.value;
+      if (path.length === 1 && st.ctes.has(path[0]!)) return requalify(st.ctes.get(path[0]!)!, alias ?? path[0]!, t.alias?.columns?.map((c) => c.value));
+      const name = path[path.length - 1]!;
+      const db = path.length >= 2 ? path[path.length - 2]! : st.env.qctx.db;
+      if (db.toLowerCase() === 'information_schema') {
+        const r = await informationSchema(name.toLowerCase(), st.env.qctx);
+        if (!r) throw new TableNotFoundError(db, name);
+        return requalify(r, alias ?? name);
+      }
+      const schema = await st.env.qctx.getTable(db, name);
+      if (schema && viewOf(schema)) {
+        const r = requalify(await viewRel(schema, st), alias ?? name, t.alias?.columns?.map((c) => c.value));
+        return alias ? r : { ...r, fields: r.fields.map((f) => ({ ...f, schema: db })) };
+      }
+      if (!schema && name === 'numbers' && (path.length === 1 || db === 'public')) {
+        const r = numbersRel(limit ?? 100, alias ?? name);
+        st.env.trace?.push({ op: 'SystemScan', detail: `table=public.numbers rows=${r.len}`, rows: r.len });
+        return r;
+      }
+      if (!schema) throw new PlanError(`Table not found: greptime.${db}.${name}`, t.pos, StatusCode.TableNotFound);
+      const qualifier = alias ?? name;
+      const ttl = await effectiveTtl(schema, st.env.qctx);
+      const logical = physicalOf(schema) !== undefined;
+      // a logical table's rows come back in __tsid order (tsidOrder), so the regions cannot cut a LIMIT short
+      const spec = scanSpecFor({ ...schema, options: { ...schema.options, ttlMs: ttl.ms } }, where, [qualifier, name], sel, logical ? undefined : limit, st.env);
+      if (logical && spec.columns) spec.columns = [...new Set([...spec.columns, ...schema.primaryKey])];
+      if (ttl.instant) spec.end = spec.start = BigInt(Math.floor(st.env.qctx.now())) * 1_000_000n;
+      const t0 = st.env.trace ? performance.now() : 0;
+      const batches = await st.env.qctx.scan(schema, spec);
+      const r = logical ? tsidOrder(batchesToRel(batches, schema, qualifier), schema) : batchesToRel(batches, schema, qualifier);
+      if (st.env.trace) st.env.trace.push({ op: 'RegionScan', detail: `${db}.${name} regions=${schema.regions} ${describeSpec(spec, schema)}`, rows: r.len, ms: performance.now() - t0 });
+      // an unaliased table's columns may also be named schema.table.column
+      return alias ? r : { ...r, fields: r.fields.map((f) => ({ ...f, schema: db })) };
+    }
+    case 'derived': {
+      const r = await runQuery(t.query, st);
+      return t.alias ? requalify(r, t.alias.name.value, t.alias.columns?.map((c) => c.value)) : r;
+    }
+    case 'table_function':
+      throw new PlanError(`Table function ${t.call.name.map((p) => p.value).join('.')} is not supported`, t.pos, StatusCode.Unsupported);
+    case 'join': {
+      const l = await tableRef(t.left, undefined, st, sel);
+      const r = await tableRef(t.right, undefined, st, sel);
+      let on = t.on;
+      if (t.using?.length || t.natural) {
+        const names = t.using?.map((u) => u.value) ?? l.fields.filter((f) => r.fields.some((g) => g.name === f.name)).map((f) => f.name);
+        const lq = (n: string) => l.fields.find((f) => f.name === n)?.qualifier;
+        const rq = (n: string) => r.fields.find((f) => f.name === n)?.qualifier;
+        for (const n of names) {
+          const eq: Expr = {
+            type: 'binary', op: '=', pos: t.pos,
+            left: { type: 'column', path: [...(lq(n) ? [{ value: lq(n)!, pos: t.pos }] : []), { value: n, pos: t.pos }], pos: t.pos },
+            right: { type: 'column', path: [...(rq(n) ? [{ value: rq(n)!, pos: t.pos }] : []), { value: n, pos: t.pos }], pos: t.pos },
+          };
+          on = on ? { type: 'binary', op: 'AND', left: on, right: eq, pos: t.pos } : eq;
+        }
+      }
+      return join(l, r, t.kind, on, t.pos, st);
+    }
+  }
+}
+
+function conjuncts(e: Expr | undefined, out: Expr[] = []): Expr[] {
+  if (!e) return out;
+  if (e.type === 'binary' && e.op === 'AND') { conjuncts(e.left, out); conjuncts(e.right, out); }
+  else out.push(e);
+  return out;
+}
+
+/** Hash join on the equality conjuncts of ON (nested loop when there are none), then the rest of ON as a filter. */
+export function join(l: Rel, r: Rel, kind: string, on: Expr | undefined, pos: unknown, st: QState): Rel {
+  const fields: Field[] = [...l.fields, ...r.fields];
+  const lIdx: number[] = [], rIdx: number[] = [];
+  const lScope: Scope = { rel: l, env: st.env, namer: relNamer(l) };
+  const rScope: Scope = { rel: r, env: st.env, namer: relNamer(r) };
+  const lk: Expr[] = [], rk: Expr[] = [], rest: Expr[] = [];
+  for (const c of conjuncts(on)) {
+    if (c.type === 'binary' && c.op === '=') {
+      const a = sideOf(c.left, l, r), b = sideOf(c.right, l, r);
+      if (a === 'l' && b === 'r') { lk.push(c.left); rk.push(c.right); continue; }
+      if (a === 'r' && b === 'l') { lk.push(c.right); rk.push(c.left); continue; }
+    }
+    rest.push(c);
+  }
+  if (lk.length) {
+    const lv = lk.map((e) => evalExpr(e, lScope)), rv = rk.map((e) => evalExpr(e, rScope));
+    const table = new Map<string, number[]>();
+    for (let j = 0; j < r.len; j++) {
+      if (rv.some((v) => isNull(v, j))) continue;
+      const key = rv.map((v) => valueKey(normKey(getValue(v, j)))).join('\u0001');
+      const list = table.get(key);
+      if (list) list.push(j); else table.set(key, [j]);
+    }
+    for (let i = 0; i < l.len; i++) {
+      if (lv.some((v) => isNull(v, i))) continue;
+      const key = lv.map((v) => valueKey(normKey(getValue(v, i)))).join('\u0001');
+      for (const j of table.get(key) ?? []) { lIdx.push(i); rIdx.push(j); }
+    }
+  } else {
+    for (let i = 0; i < l.len; i++) for (let j = 0; j < r.len; j++) { lIdx.push(i); rIdx.push(j); }
+  }
+  let pairs: Rel = { fields, cols: [...l.cols.map((c) => take(c, lIdx)), ...r.cols.map((c) => take(c, rIdx))], len: lIdx.length };
+  let li = lIdx, ri = rIdx;
+  if (rest.length) {
+    const cond = rest.reduce((a, b) => ({ type: 'binary', op: 'AND', left: a, right: b, pos: a.pos }) as Expr);
+    const m = toBool(evalExpr(cond, { rel: pairs, env: st.env, namer: relNamer(pairs) }));
+    const keep: number[] = [];
+    for (let k = 0; k < pairs.len; k++) if (m.v[k] && (!m.valid || m.valid[k])) keep.push(k);
+    pairs = takeRel(pairs, keep);
+    li = keep.map((k) => lIdx[k]!);
+    ri = keep.map((k) => rIdx[k]!);
+  }
+  void pos;
+  if (kind === 'INNER' || kind === 'CROSS') return pairs;
+  if (kind === 'LEFT SEMI' || kind === 'LEFT ANTI') {
+    const hit = new Set(li);
+    const keep: number[] = [];
+    for (let i = 0; i < l.len; i++) if (hit.has(i) === (kind === 'LEFT SEMI')) keep.push(i);
+    return takeRel(l, keep);
+  }
+  const extraL: number[] = [], extraR: number[] = [];
+  if (kind === 'LEFT' || kind === 'FULL') {
+    const hit = new Set(li);
+    for (let i = 0; i < l.len; i++) if (!hit.has(i)) { extraL.push(i); extraR.push(-1); }
+  }
+  if (kind === 'RIGHT' || kind === 'FULL') {
+    const hit = new Set(ri);
+    for (let j = 0; j < r.len; j++) if (!hit.has(j)) { extraL.push(-1); extraR.push(j); }
+  }
+  const allL = [...li, ...extraL], allR = [...ri, ...extraR];
+  return { fields, cols: [...l.cols.map((c) => take(c, allL)), ...r.cols.map((c) => take(c, allR))], len: allL.length };
+}
+
+function normKey(v: unknown): unknown {
+  return typeof v === 'bigint' ? Number(v) === Number(v) ? v : v : v;
+}
+
+function sideOf(e: Expr, l: Rel, r: Rel): 'l' | 'r' | null {
+  const cols: Expr[] = [];
+  const walk = (x: Expr): void => {
+    if (x.type === 'column') cols.push(x);
+    else if (x.type === 'binary') { walk(x.left); walk(x.right); }
+    else if (x.type === 'function') x.args.forEach(walk);
+    else if (x.type === 'cast' || x.type === 'unary') walk(x.expr);
+  };
+  walk(e);
+  if (!cols.length) return null;
+  let side: 'l' | 'r' | null = null;
+  for (const c of cols) {
+    if (c.type !== 'column') return null;
+    const inL = findField(l, c.path) >= 0, inR = findField(r, c.path) >= 0;
+    const s = inL && !inR ? 'l' : inR && !inL ? 'r' : null;
+    if (!s || (side && side !== s)) return null;
+    side = s;
+  }
+  return side;
+}

@@ -1,0 +1,98 @@
+// Relations (named column sets) and name resolution with suggestions for unknown columns.
+import { EddyError, StatusCode } from '../../errors.ts';
+import type { Ident, SourcePos } from '../../sql/index.ts';
+import type { DType, Vec } from '../vector.ts';
+import { take } from '../vector.ts';
+
+export interface Field {
+  name: string;
+  /** Table name or alias the column comes from. */
+  qualifier?: string;
+  /** Database of the table, when the column may be named schema.table.column (an unaliased table). */
+  schema?: string;
+  dt: DType;
+}
+
+export interface Rel {
+  fields: Field[];
+  cols: Vec[];
+  len: number;
+}
+
+export function emptyRel(len = 1): Rel {
+  return { fields: [], cols: [], len };
+}
+
+export function takeRel(r: Rel, idx: ArrayLike<number>): Rel {
+  return { fields: r.fields, cols: r.cols.map((c) => take(c, idx)), len: idx.length };
+}
+
+export class PlanError extends EddyError {
+  constructor(message: string, pos?: SourcePos, code: number = StatusCode.PlanQuery) {
+    super(code, message, pos ? { position: { line: pos.line, column: pos.column } } : undefined);
+  }
+}
+
+export function fieldName(f: Field): string {
+  return f.qualifier ? `${f.qualifier}.${f.name}` : f.name;
+}
+
+/** Index of the column a path names, or -1; throws when ambiguous. */
+export function findField(rel: Rel, path: Ident[], pos?: SourcePos): number {
+  const name = path[path.length - 1]!.value;
+  const qual = path.length >= 2 ? path[path.length - 2]!.value : undefined;
+  const schema = path.length >= 3 ? path[path.length - 3]!.value : undefined;
+  let found = -1;
+  for (let i = 0; i < rel.fields.length; i++) {
+    const f = rel.fields[i]!;
+    if (f.name !== name) continue;
+    if (qual !== undefined && f.qualifier !== qual) continue;
+    if (schema !== undefined && f.schema !== schema) continue;
+    if (found >= 0 && rel.fields[found]!.qualifier !== f.qualifier) {
+      throw new PlanError(`Ambiguous reference to unqualified field ${name}`, pos);
+    }
+    if (found < 0) found = i;
+  }
+  if (found < 0 && qual === undefined) {
+    // case-insensitive fallback for unquoted identifiers written in another case
+    if (path[path.length - 1]!.quote === undefined) {
+      for (let i = 0; i < rel.fields.length; i++) if (rel.fields[i]!.name.toLowerCase() === name) return i;
+    }
+  }
+  return found;
+}
+
+export function resolveField(rel: Rel, path: Ident[], pos?: SourcePos): number {
+  const i = findField(rel, path, pos);
+  if (i >= 0) return i;
+  const want = path.map((p) => p.value).join('.');
+  const cands = rel.fields.map(fieldName);
+  const best = suggest(path[path.length - 1]!.value, rel.fields.map((f) => f.name));
+  const hint = best !== undefined ? ` Did you mean '${cands[rel.fields.findIndex((f) => f.name === best)]}'?` : '';
+  const valid = cands.length ? ` Valid fields are ${cands.map((c) => c).join(', ')}.` : '';
+  throw new PlanError(`No field named ${want}.${hint}${hint ? '' : valid}`, pos, StatusCode.PlanQuery);
+}
+
+function lev(a: string, b: string): number {
+  const d: number[] = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = d[0]!;
+    d[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const t = d[j]!;
+      d[j] = Math.min(d[j]! + 1, d[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = t;
+    }
+  }
+  return d[b.length]!;
+}
+
+export function suggest(name: string, options: string[]): string | undefined {
+  let best: string | undefined;
+  let bestD = Infinity;
+  for (const o of options) {
+    const d = lev(name.toLowerCase(), o.toLowerCase());
+    if (d < bestD) { bestD = d; best = o; }
+  }
+  return best !== undefined && bestD <= Math.max(2, Math.floor(name.length / 2)) ? best : undefined;
+}

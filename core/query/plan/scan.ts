@@ -1,0 +1,293 @@
+// Table scans: push time-range and tag predicates of WHERE into a ScanSpec, and turn Arrow batches into column vectors.
+import { DataType, type Data, type RecordBatch, type Vector } from 'apache-arrow';
+import type { ColumnSchema, TableSchema } from '../../schema.ts';
+import { sqlTypeName } from '../../schema.ts';
+import type { Expr } from '../../sql/index.ts';
+import type { ScanSpec } from '../context.ts';
+import type { Env } from '../expr/eval.ts';
+import type { Field, Rel } from './rel.ts';
+import type { DType, Vec } from '../vector.ts';
+import { TS_NAME, allNullVec, dictStrVec, nullVec, fromValues } from '../vector.ts';
+import { parseTimestampNs } from '../expr/time.ts';
+import { UNIT_NS } from '../vector.ts';
+
+export function columnDt(c: ColumnSchema): DType {
+  if (c.sqlType === 'Date') return 'Date';
+  if (c.type === 'timestamp') return TS_NAME[c.unit ?? 'ms'];
+  return sqlTypeName(c.type, c.unit, c.sqlType);
+}
+
+/** Column names the statement may reference (all when a wildcard appears). */
+export function referencedColumns(exprs: unknown, schema: TableSchema): string[] | undefined {
+  const names = new Set<string>();
+  let all = false;
+  const walk = (x: unknown): void => {
+    if (all || x === null || typeof x !== 'object') return;
+    if (Array.isArray(x)) { for (const y of x) walk(y); return; }
+    const o = x as Record<string, unknown>;
+    if (o.type === 'wildcard') { all = true; return; }
+    // count(*) reads no particular column
+    if (o.type === 'function' && Array.isArray(o.args) && o.args.length === 1 && (o.args[0] as { type?: string }).type === 'wildcard') {
+      for (const k of ['filter', 'over', 'orderBy', 'withinGroup']) if (o[k]) walk(o[k]);
+      return;
+    }
+    if (o.type === 'column') {
+      const path = o.path as { value: string }[];
+      names.add(path[path.length - 1]!.value);
+      return;
+    }
+    for (const k in o) if (k !== 'pos') walk(o[k]);
+  };
+  walk(exprs);
+  if (all) return undefined;
+  const cols = schema.columns.filter((c) => names.has(c.name) || names.has(c.name.toLowerCase())).map((c) => c.name);
+  if (!cols.includes(schema.timeIndex)) cols.push(schema.timeIndex);
+  return cols;
+}
+
+function literalNs(e: Expr, unitNs: bigint): bigint | null {
+  if (e.type === 'string') return parseTimestampNs(e.value);
+  if (e.type === 'number' && /^\d+$/.test(e.value)) return BigInt(e.value) * unitNs;
+  if (e.type === 'unary' && e.op === '-' && e.expr.type === 'number' && /^\d+$/.test(e.expr.value)) return -BigInt(e.expr.value) * unitNs;
+  if (e.type === 'typed_string') return parseTimestampNs(e.value);
+  if (e.type === 'cast' && e.expr.type === 'string') return parseTimestampNs(e.expr.value);
+  return null;
+}
+
+function conjuncts(e: Expr | undefined, out: Expr[] = []): Expr[] {
+  if (!e) return out;
+  if (e.type === 'binary' && e.op === 'AND') { conjuncts(e.left, out); conjuncts(e.right, out); }
+  else out.push(e);
+  return out;
+}
+
+function isCol(e: Expr, name: string, qualifiers: string[]): boolean {
+  if (e.type !== 'column') return false;
+  const p = e.path;
+  if (p[p.length - 1]!.value !== name) return false;
+  return p.length === 1 || qualifiers.includes(p[p.length - 2]!.value);
+}
+
+/** Derives scan bounds and tag filters from WHERE conjuncts over this table's columns. */
+export function pushdown(where: Expr | undefined, schema: TableSchema, qualifiers: string[], env: Env): ScanSpec {
+  const spec: ScanSpec = {};
+  const ti = schema.columns.find((c) => c.name === schema.timeIndex)!;
+  const unitNs = UNIT_NS[ti.unit ?? 'ms'];
+  const tighten = (lo?: bigint, hi?: bigint) => {
+    if (lo !== undefined && (spec.start === undefined || lo > spec.start)) spec.start = lo;
+    if (hi !== undefined && (spec.end === undefined || hi < spec.end)) spec.end = hi;
+  };
+  for (const c of conjuncts(where)) {
+    if (c.type === 'binary' && ['>=', '>', '<', '<=', '='].includes(c.op)) {
+      let op = c.op, col = c.left, lit = c.right;
+      if (!isCol(col, schema.timeIndex, qualifiers) && !schema.primaryKey.some((k) => isCol(col, k, qualifiers))) {
+        [col, lit] = [c.right, c.left];
+        op = ({ '>=': '<=', '>': '<', '<': '>', '<=': '>=', '=': '=' } as Record<string, string>)[op] as typeof op;
+      }
+      if (isCol(col, schema.timeIndex, qualifiers)) {
+        const ns = literalNs(lit, unitNs);
+        if (ns === null) continue;
+        if (op === '>=') tighten(ns);
+        else if (op === '>') tighten(ns + 1n);
+        else if (op === '<') tighten(undefined, ns);
+        else if (op === '<=') tighten(undefined, ns + 1n);
+        else tighten(ns, ns + 1n);
+        continue;
+      }
+      const tag = schema.primaryKey.find((k) => isCol(col, k, qualifiers));
+      if (tag && op === '=' && lit.type === 'string' && schema.columns.find((x) => x.name === tag)?.type === 'string') {
+        (spec.tagFilter ??= {})[tag] = [lit.value];
+      }
+    } else if (c.type === 'between' && !c.negated && isCol(c.expr, schema.timeIndex, qualifiers)) {
+      const lo = literalNs(c.low, unitNs), hi = literalNs(c.high, unitNs);
+      if (lo !== null) tighten(lo);
+      if (hi !== null) tighten(undefined, hi + 1n);
+    } else if (c.type === 'in_list' && !c.negated) {
+      const tag = schema.primaryKey.find((k) => isCol(c.expr, k, qualifiers));
+      if (tag && c.list.every((x) => x.type === 'string') && schema.columns.find((x) => x.name === tag)?.type === 'string') {
+        (spec.tagFilter ??= {})[tag] = c.list.map((x) => (x as { value: string }).value);
+      }
+    }
+  }
+  void env;
+  return spec;
+}
+
+/**
+ * Copy one chunk of a numeric or timestamp column into `out` from row `at`, element by element
+ * (int64/uint64 converted to numbers). Null rows stay unset in `out` and are marked 0 in `valid`,
+ * which is created (all 1, length `n`) on the first null; returns `valid`.
+ */
+function copyNumericChunk(
+  d: Data,
+  isTs: boolean,
+  out: BigInt64Array | Float64Array,
+  at: number,
+  n: number,
+  valid: Uint8Array | null,
+): Uint8Array | null {
+  const vals = d.values as BigInt64Array | Float64Array | BigUint64Array;
+  const bm = d.nullCount > 0 ? d.nullBitmap : null;
+  for (let i = 0; i < d.length; i++) {
+    const j = d.offset + i;
+    if (bm && !((bm[j >> 3]! >> (j & 7)) & 1)) {
+      if (!valid) valid = new Uint8Array(n).fill(1);
+      valid[at + i] = 0;
+      continue;
+    }
+    const x = vals[i]!;
+    if (isTs) (out as BigInt64Array)[at + i] = x as bigint;
+    else (out as Float64Array)[at + i] = Number(x);
+  }
+  return valid;
+}
+
+function vectorToVec(vec: Vector | null, col: ColumnSchema, n: number): Vec {
+  const dt = columnDt(col);
+  if (!vec) return nullVec(n, dt) as Vec;
+  if (col.type === 'timestamp' || col.type === 'int64' || col.type === 'uint64' || col.type === 'float64') {
+    const isTs = col.type === 'timestamp';
+    const out = isTs ? new BigInt64Array(n) : new Float64Array(n);
+    let valid: Uint8Array | null = null;
+    let at = 0;
+    for (const d of vec.data) {
+      valid = copyNumericChunk(d, isTs, out, at, n, valid);
+      at += d.length;
+    }
+    if (isTs) return { kind: 'ts', dt, unit: col.unit ?? 'ms', v: out as BigInt64Array, valid };
+    return { kind: 'num', dt, v: out as Float64Array, valid };
+  }
+  const vals = new Array(n);
+  for (let i = 0; i < n; i++) vals[i] = vec.get(i) ?? null;
+  return fromValues(dt, vals);
+}
+
+/** One relation from the scanned batches, every schema column present (unscanned ones all null, sharing one array). */
+export function batchesToRel(batches: RecordBatch[], schema: TableSchema, qualifier: string): Rel {
+  const fields: Field[] = schema.columns.map((c) => ({ name: c.name, qualifier, dt: columnDt(c) }));
+  const len = batches.reduce((a, b) => a + b.numRows, 0);
+  const cols = schema.columns.map((c, j) => {
+    if (batches.length === 0) return fromValues(fields[j]!.dt, []);
+    const parts = batches.map((b) => b.getChild(c.name) as Vector | null);
+    if (parts.every((p) => p === null)) return allNullVec(len, fields[j]!.dt);
+    const direct = columnOf(parts, batches, c, len);
+    if (direct) return direct;
+    const per = parts.map((p, k) => vectorToVec(p, c, batches[k]!.numRows));
+    return per.length === 1 ? per[0]! : concat(per, fields[j]!.dt, len);
+  });
+  return { fields, cols, len };
+}
+
+/**
+ * A column read straight from every batch into one output array: numbers and timestamps copied
+ * (whole chunks when they have no nulls), dictionary-coded strings decoded through their dictionary
+ * once. Null for other column types (the per-batch path handles them).
+ */
+function columnOf(parts: (Vector | null)[], batches: RecordBatch[], col: ColumnSchema, n: number): Vec | null {
+  const dt = columnDt(col);
+  const numeric = col.type === 'timestamp' || col.type === 'int64' || col.type === 'uint64' || col.type === 'float64';
+  if (numeric) {
+    const isTs = col.type === 'timestamp';
+    if (parts.length === 1 && parts[0]!.data.length === 1) {
+      // one chunk without nulls: a view of the batch's buffer, nothing copied (vectors are never written in place)
+      const d = parts[0]!.data[0]!;
+      const vals = d.values as unknown;
+      if (d.nullCount === 0 && d.length === n && (isTs ? vals instanceof BigInt64Array : vals instanceof Float64Array)) {
+        const v = (vals as Float64Array).subarray(0, n);
+        if (isTs) return { kind: 'ts', dt, unit: col.unit ?? 'ms', v: v as unknown as BigInt64Array, valid: null };
+        return { kind: 'num', dt, v, valid: null };
+      }
+    }
+    const out = isTs ? new BigInt64Array(n) : new Float64Array(n);
+    let valid: Uint8Array | null = null;
+    let at = 0;
+    for (let k = 0; k < parts.length; k++) {
+      const vec = parts[k];
+      const rows = batches[k]!.numRows;
+      if (!vec) {
+        if (!valid) valid = new Uint8Array(n).fill(1);
+        valid.fill(0, at, at + rows);
+        at += rows;
+        continue;
+      }
+      for (const d of vec.data) {
+        const vals = d.values as BigInt64Array | Float64Array | BigUint64Array;
+        const bm = d.nullCount > 0 ? d.nullBitmap : null;
+        const same = isTs ? vals instanceof BigInt64Array : vals instanceof Float64Array;
+        if (!bm && same) (out as Float64Array).set((vals as Float64Array).subarray(0, d.length), at);
+        else valid = copyNumericChunk(d, isTs, out, at, n, valid);
+        at += d.length;
+      }
+    }
+    if (isTs) return { kind: 'ts', dt, unit: col.unit ?? 'ms', v: out as BigInt64Array, valid };
+    return { kind: 'num', dt, v: out as Float64Array, valid };
+  }
+  if (col.type !== 'string' || dt !== 'String' || !parts.every((p) => p === null || DataType.isDictionary(p.type))) return null;
+  // Kept as codes into one dictionary (the union of the chunks' dictionaries): strings are made only if asked for.
+  const codes = new Int32Array(n).fill(-1);
+  const dict: (string | null)[] = [];
+  const index = new Map<string, number>();
+  const maps = new Map<unknown, Int32Array>();
+  let at = 0;
+  for (let k = 0; k < parts.length; k++) {
+    const vec = parts[k];
+    const rows = batches[k]!.numRows;
+    if (!vec) { at += rows; continue; }
+    for (const d of vec.data) {
+      let map = maps.get(d.dictionary);
+      if (!map) {
+        const dv = d.dictionary!;
+        map = new Int32Array(dv.length);
+        for (let i = 0; i < dv.length; i++) {
+          const s = dv.get(i);
+          if (s === null || s === undefined) { map[i] = -1; continue; }
+          const str = String(s);
+          let c = index.get(str);
+          if (c === undefined) { c = dict.length; dict.push(str); index.set(str, c); }
+          map[i] = c;
+        }
+        maps.set(d.dictionary, map);
+      }
+      const src = d.values as Int32Array;
+      const bm = d.nullCount > 0 ? d.nullBitmap : null;
+      for (let i = 0; i < d.length; i++) {
+        const j = d.offset + i;
+        if (bm && !((bm[j >> 3]! >> (j & 7)) & 1)) continue;
+        codes[at + i] = map[src[i]!]!;
+      }
+      at += d.length;
+    }
+  }
+  return dictStrVec(dt, codes, dict);
+}
+
+function concat(parts: Vec[], dt: DType, n: number): Vec {
+  if (parts.length === 0) return fromValues(dt, []);
+  const first = parts[0]!;
+  if (first.kind === 'num' || first.kind === 'ts') {
+    const out = first.kind === 'ts' ? new BigInt64Array(n) : new Float64Array(n);
+    let valid: Uint8Array | null = null;
+    let at = 0;
+    for (const p of parts) {
+      (out as Float64Array).set(p.v as Float64Array, at);
+      const pv = (p as { valid: Uint8Array | null }).valid;
+      if (pv) { if (!valid) valid = new Uint8Array(n).fill(1); valid.set(pv, at); }
+      at += p.v.length;
+    }
+    return { ...first, v: out, valid } as Vec;
+  }
+  const vals: unknown[] = [];
+  for (const p of parts) for (const x of p.v as unknown[]) vals.push(x);
+  if (first.kind === 'bool') {
+    const out = new Uint8Array(n);
+    let valid: Uint8Array | null = null, at = 0;
+    for (const p of parts) {
+      out.set(p.v as Uint8Array, at);
+      const pv = (p as { valid: Uint8Array | null }).valid;
+      if (pv) { if (!valid) valid = new Uint8Array(n).fill(1); valid.set(pv, at); }
+      at += p.v.length;
+    }
+    return { kind: 'bool', dt: 'Boolean', v: out, valid };
+  }
+  return { ...first, v: vals } as Vec;
+}

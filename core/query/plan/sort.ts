@@ -1,0 +1,43 @@
+// Sorting rows by several keys with ASC/DESC and NULLS FIRST/LAST, as a permutation of row indices.
+import type { Vec } from '../vector.ts';
+import { isNull } from '../vector.ts';
+
+export interface SortKey {
+  vec: Vec;
+  asc: boolean;
+  nullsFirst: boolean;
+}
+
+export function compareValues(a: unknown, b: unknown): number {
+  if (typeof a === 'number' && typeof b === 'number') {
+    if (Number.isNaN(a) || Number.isNaN(b)) return Number.isNaN(a) ? (Number.isNaN(b) ? 0 : 1) : -1;
+    return a < b ? -1 : a > b ? 1 : 0;
+  }
+  if (typeof a === 'object' && a !== null && typeof b === 'object' && b !== null) {
+    const x = JSON.stringify(a, (_k, v) => (typeof v === 'bigint' ? v.toString() : v));
+    const y = JSON.stringify(b, (_k, v) => (typeof v === 'bigint' ? v.toString() : v));
+    return x < y ? -1 : x > y ? 1 : 0;
+  }
+  return (a as string) < (b as string) ? -1 : (a as string) > (b as string) ? 1 : 0;
+}
+
+/** A stable permutation of 0..n-1 ordering rows by the keys. */
+export function sortIndices(keys: SortKey[], n: number): Int32Array {
+  const idx = new Int32Array(n);
+  for (let i = 0; i < n; i++) idx[i] = i;
+  if (keys.length === 0) return idx;
+  const arr = Array.from(idx);
+  arr.sort((p, q) => {
+    for (const k of keys) {
+      const np = isNull(k.vec, p), nq = isNull(k.vec, q);
+      if (np || nq) {
+        if (np && nq) continue;
+        return np === k.nullsFirst ? -1 : 1;
+      }
+      const c = compareValues(k.vec.v[p], k.vec.v[q]);
+      if (c !== 0) return k.asc ? c : -c;
+    }
+    return p - q;
+  });
+  return Int32Array.from(arr);
+}

@@ -1,0 +1,66 @@
+// unnest(list) in a select list: each input row becomes as many rows as its longest unnested list
+// (shorter lists pad with NULL); unnest(unnest(x)) flattens two levels.
+import type { Expr, FunctionCall } from '../../sql/index.ts';
+import type { Scope } from '../expr/eval.ts';
+import { evalExpr } from '../expr/eval.ts';
+import { exprName } from '../expr/names.ts';
+import type { Field } from './rel.ts';
+import type { Vec } from '../vector.ts';
+import { fromValues, getValue, take } from '../vector.ts';
+import { children, fnName } from './walk.ts';
+
+const isUnnest = (e: Expr): e is FunctionCall => e.type === 'function' && fnName(e) === 'unnest';
+
+/** Outermost unnest calls of an expression. */
+function findUnnests(e: Expr, out: FunctionCall[]): void {
+  if (isUnnest(e)) { out.push(e); return; }
+  for (const c of children(e)) findUnnests(c, out);
+}
+
+/** The list an unnest chain yields for row i: innermost argument flattened once per unnest level. */
+function chainValues(call: FunctionCall, s: Scope, i: number, cache: Map<Expr, Vec>): unknown[] {
+  let depth = 0;
+  let e: Expr = call;
+  while (isUnnest(e)) { depth++; e = e.args[0]!; }
+  let v = cache.get(e);
+  if (!v) { v = evalExpr(e, s); cache.set(e, v); }
+  let items: unknown[] = [getValue(v, i)];
+  for (let d = 0; d < depth; d++) items = items.flatMap((x) => (Array.isArray(x) ? x : x === null ? [] : [x]));
+  return items;
+}
+
+export function hasUnnest(exprs: Expr[]): boolean {
+  const out: FunctionCall[] = [];
+  for (const e of exprs) findUnnests(e, out);
+  return out.length > 0;
+}
+
+/** Expands the scope's rows for the unnest calls in `exprs`; the unnested values become columns found by name. */
+export function expandUnnest(s: Scope, exprs: Expr[]): Scope {
+  const calls: FunctionCall[] = [];
+  for (const e of exprs) findUnnests(e, calls);
+  const names = [...new Set(calls.map((c) => exprName(c, s.namer)))];
+  const byName = new Map(calls.map((c) => [exprName(c, s.namer), c]));
+  const cache = new Map<Expr, Vec>();
+  const rowOf: number[] = [];
+  const cols: unknown[][] = names.map(() => []);
+  for (let i = 0; i < s.rel.len; i++) {
+    const lists = names.map((n) => chainValues(byName.get(n)!, s, i, cache));
+    const m = Math.max(0, ...lists.map((l) => l.length));
+    for (let k = 0; k < m; k++) {
+      rowOf.push(i);
+      lists.forEach((l, j) => cols[j]!.push(k < l.length ? l[k] : null));
+    }
+  }
+  const base = s.rel.cols.map((c) => take(c, rowOf));
+  const fields: Field[] = [...s.rel.fields];
+  const exprMap = new Map(s.exprMap ?? []);
+  const extra = names.map((n, j) => {
+    const vals = cols[j]!;
+    const sample = vals.find((x) => x !== null);
+    const dt = typeof sample === 'number' ? (vals.every((x) => x === null || Number.isInteger(x)) ? 'Int64' : 'Float64') : typeof sample === 'boolean' ? 'Boolean' : 'String';
+    exprMap.set(n, fields.length + j);
+    return { field: { name: n, dt }, vec: fromValues(dt, vals) };
+  });
+  return { ...s, rel: { fields: [...fields, ...extra.map((x) => x.field)], cols: [...base, ...extra.map((x) => x.vec)], len: rowOf.length }, exprMap };
+}

@@ -1,0 +1,219 @@
+// SHOW DATABASES / TABLES / CREATE TABLE / COLUMNS and DESCRIBE, in GreptimeDB's result shapes.
+import { EddyError, StatusCode } from '../../errors.ts';
+import { regionIdOf, sqlTypeName } from '../../schema.ts';
+import type { ColumnSchema, TableSchema } from '../../schema.ts';
+import type { Describe, Show } from '../../sql/index.ts';
+import type { QueryContext } from '../context.ts';
+import type { Env } from '../expr/eval.ts';
+import { evalExpr, toBool } from '../expr/eval.ts';
+import { SQL_TYPE, relNamer } from '../expr/names.ts';
+import type { Rel } from '../plan/rel.ts';
+import { takeRel } from '../plan/rel.ts';
+import { fromValues } from '../vector.ts';
+import { tableName } from './ddl.ts';
+import { formatTimestamp, parseTimestampNs } from '../expr/time.ts';
+import { INFORMATION_SCHEMA_TABLES } from './information_schema.ts';
+import { engineOf, isPhysical, physicalColumns, physicalIndexSchema, RETIRED_TAGS_KEY } from './metric.ts';
+import { viewOf } from './view.ts';
+import { indexClauses, indexRows } from './indexes.ts';
+
+export function stringRel(names: string[], rows: (string | number | null)[][], types?: string[]): Rel {
+  return {
+    fields: names.map((name, j) => ({ name, dt: types?.[j] ?? 'String' })),
+    cols: names.map((_n, j) => fromValues(types?.[j] ?? 'String', rows.map((r) => r[j] ?? null))),
+    len: rows.length,
+  };
+}
+
+function likeFilter(rel: Rel, like: string | undefined): Rel {
+  if (like === undefined) return rel;
+  const re = new RegExp('^' + like.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/%/g, '.*').replace(/_/g, '.') + '$', 's');
+  const keep: number[] = [];
+  for (let i = 0; i < rel.len; i++) if (re.test(String(rel.cols[0]!.v[i]))) keep.push(i);
+  return takeRel(rel, keep);
+}
+
+function whereFilter(rel: Rel, s: Show, env: Env): Rel {
+  if (!s.where) return rel;
+  const m = toBool(evalExpr(s.where, { rel, env, namer: relNamer(rel) }));
+  const keep: number[] = [];
+  for (let i = 0; i < rel.len; i++) if (m.v[i] && (!m.valid || m.valid[i])) keep.push(i);
+  return takeRel(rel, keep);
+}
+
+export function defaultText(c: ColumnSchema): string {
+  if (c.defaultExpr !== undefined) return c.defaultExpr;
+  if (c.defaultValue === undefined || c.defaultValue === null) return '';
+  if (typeof c.defaultValue === 'number' && (c.type === 'float64') && Number.isInteger(c.defaultValue)) return c.defaultValue.toFixed(1);
+  return String(c.defaultValue);
+}
+
+export function typeName(c: ColumnSchema): string {
+  return sqlTypeName(c.type, c.unit, c.sqlType);
+}
+
+async function needTable(ctx: QueryContext, db: string, table: string): Promise<TableSchema> {
+  const t = await ctx.getTable(db, table);
+  if (!t) throw new EddyError(StatusCode.TableNotFound, `Table not found: ${table}`);
+  return t;
+}
+
+export async function describeTable(s: Describe, ctx: QueryContext): Promise<Rel> {
+  const { db, table } = tableName(s.table, ctx);
+  const t = await needTable(ctx, db, table);
+  const columns = isPhysical(t) ? await physicalColumns(t, ctx) : t.columns;
+  return stringRel(['Column', 'Type', 'Key', 'Null', 'Default', 'Semantic Type'], columns.map((c) => [
+    c.name, typeName(c), c.semantic === 'field' ? '' : 'PRI', c.nullable ? 'YES' : 'NO', defaultText(c), c.semantic.toUpperCase(),
+  ]));
+}
+
+
+/** A duration as GreptimeDB prints a TTL (humantime): 2days, 1h, 30m, 1s. */
+function humanDuration(ms: number): string {
+  const parts: string[] = [];
+  let rest = ms;
+  const units: [number, string, string][] = [[86_400_000, 'day', 'days'], [3_600_000, 'h', 'h'], [60_000, 'm', 'm'], [1000, 's', 's'], [1, 'ms', 'ms']];
+  for (const [size, one, many] of units) {
+    const k = Math.floor(rest / size);
+    if (k) { parts.push(`${k}${k === 1 ? one : many}`); rest -= k * size; }
+  }
+  return parts.join(' ') || '0s';
+}
+
+function optionLines(t: TableSchema): string[] {
+  const extra = { ...(t.options.extra ?? {}) };
+  delete extra[RETIRED_TAGS_KEY];
+  if (t.options.appendMode) extra.append_mode = 'true';
+  if (extra.ttl !== undefined && t.options.ttlMs !== undefined) extra.ttl = humanDuration(t.options.ttlMs);
+  if (Object.keys(extra).some((k) => k.startsWith('compaction.twcs.')) && extra['compaction.type'] === undefined) extra['compaction.type'] = 'twcs';
+  // dotted keys are quoted, as GreptimeDB prints them
+  return Object.keys(extra).sort().map((k) => `  ${k.includes('.') ? `'${k}'` : k} = '${extra[k]}'`);
+}
+
+function defaultSql(c: ColumnSchema): string {
+  if (c.defaultExpr !== undefined) return ` DEFAULT ${c.defaultExpr}`;
+  if (c.defaultValue === undefined) return '';
+  if (c.defaultValue === null) return ' DEFAULT NULL';
+  if (typeof c.defaultValue === 'string') {
+    if (c.type === 'timestamp' && c.sqlType !== 'Date') {
+      const ns = parseTimestampNs(c.defaultValue);
+      if (ns !== null) return ` DEFAULT '${formatTimestamp(ns).replace('T', ' ').replace(/\.0+$/, '')}+0000'`;
+    }
+    return ` DEFAULT '${c.defaultValue}'`;
+  }
+  return ` DEFAULT ${String(c.defaultValue)}`;
+}
+
+export function showCreateTable(t: TableSchema, columns: ColumnSchema[] = t.columns): string {
+  const lines: string[] = [];
+  for (const c of columns) {
+    if (c.name === '__table_id' || c.name === '__tsid') continue;
+    lines.push(`  "${c.name}" ${SQL_TYPE[typeName(c)] ?? typeName(c).toUpperCase()} ${c.nullable ? 'NULL' : 'NOT NULL'}${defaultSql(c)}${indexClauses(c)}`);
+  }
+  lines.push(`  TIME INDEX ("${t.timeIndex}")`);
+  const pk = columns.filter((c) => c.semantic === 'tag' && !c.name.startsWith('__')).map((c) => c.name);
+  const keys = [...t.primaryKey, ...pk.filter((k) => !t.primaryKey.includes(k))];
+  if (keys.length) lines.push(`  PRIMARY KEY (${keys.map((k) => `"${k}"`).join(', ')})`);
+  let s = `CREATE TABLE IF NOT EXISTS "${t.name}" (\n${lines.join(',\n')}\n)\n\nENGINE=${engineOf(t)}\n`;
+  const opts = optionLines(t);
+  if (opts.length) s += `WITH(\n${opts.join(',\n')}\n)`;
+  return s.trimEnd();
+}
+
+export async function runShow(s: Show, env: Env): Promise<Rel> {
+  const ctx = env.qctx;
+  const db = s.database ? s.database.map((p) => p.value).join('.') : ctx.db;
+  switch (s.kind) {
+    case 'DATABASES': {
+      const dbs = [...new Set([...(await ctx.listDatabases()), 'information_schema'])].sort();
+      const rel = s.full ? stringRel(['Database', 'Options'], dbs.map((d) => [d, ''])) : stringRel(['Database'], dbs.map((d) => [d]));
+      return whereFilter(likeFilter(rel, s.like), s, env);
+    }
+    case 'TABLES': {
+      const system = db.toLowerCase() === 'information_schema';
+      const names = system ? [...INFORMATION_SCHEMA_TABLES] : await listTablesChecked(ctx, db);
+      const types = new Map<string, string>();
+      for (const n of names) types.set(n, system ? 'LOCAL TEMPORARY' : viewOfTable(await ctx.getTable(db, n)) ? 'VIEW' : 'BASE TABLE');
+      // public also holds the system table numbers (FROM public.numbers), as in GreptimeDB
+      if (db === 'public' && !types.has('numbers')) { names.push('numbers'); types.set('numbers', 'LOCAL TEMPORARY'); }
+      names.sort();
+      const col = `Tables_in_${db}`;
+      // WHERE may name the table column `Tables` (GreptimeDB's own name for it) or Tables_in_<db>
+      const all = stringRel(['Tables', 'Table_type', col], names.map((n) => [n, types.get(n)!, n]));
+      const kept = whereFilter(likeFilter(all, s.like), s, env);
+      const rows = Array.from({ length: kept.len }, (_, i) => String(kept.cols[0]!.v[i]));
+      return s.full ? stringRel([col, 'Table_type'], rows.map((n) => [n, types.get(n)!])) : stringRel([col], rows.map((n) => [n]));
+    }
+    case 'CREATE TABLE': {
+      const { db: d, table } = tableName(s.target!, ctx);
+      if (d.toLowerCase() === 'information_schema' || (table === 'numbers' && !(await ctx.getTable(d, table)))) {
+        throw new EddyError(StatusCode.Unsupported, `Show create table only for base table. greptime.${d.toLowerCase() === 'information_schema' ? 'information_schema' : 'public'}.${table} is TEMPORARY`);
+      }
+      const t = await needTable(ctx, d, table);
+      return stringRel(['Table', 'Create Table'], [[t.name, showCreateTable(t, isPhysical(t) ? await physicalColumns(t, ctx) : t.columns)]]);
+    }
+    case 'CREATE DATABASE': {
+      const name = s.target!.map((p) => p.value).join('.');
+      return stringRel(['Database', 'Create Database'], [[name, `CREATE DATABASE IF NOT EXISTS ${name}`]]);
+    }
+    case 'COLUMNS': {
+      const { db: d, table } = tableName(s.target!, ctx);
+      const t = await needTable(ctx, s.database ? db : d, table);
+      const cols = [...t.columns].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      const key = (c: ColumnSchema) => (c.semantic === 'tag' ? 'PRI' : c.semantic === 'timestamp' ? 'TIME INDEX' : '');
+      const sqlType = (c: ColumnSchema) => SQL_TYPE[typeName(c)]?.toLowerCase() ?? typeName(c).toLowerCase();
+      const rel = s.full
+        ? stringRel(['Field', 'Type', 'Collation', 'Null', 'Key', 'Default', 'Comment', 'Privileges', 'Extra', 'Greptime_type'],
+          cols.map((c) => [c.name, sqlType(c), c.type === 'string' ? 'utf8_bin' : '', c.nullable ? 'YES' : 'NO', key(c), defaultText(c), '', 'select,insert', '', typeName(c)]))
+        : stringRel(['Field', 'Type', 'Null', 'Key', 'Default', 'Extra', 'Greptime_type'],
+          cols.map((c) => [c.name, sqlType(c), c.nullable ? 'YES' : 'NO', key(c), defaultText(c), '', typeName(c)]));
+      return whereFilter(likeFilter(rel, s.like), s, env);
+    }
+    case 'INDEX': {
+      if (!s.target) throw new EddyError(StatusCode.InvalidSyntax, "Unexpected token while parsing SQL statement, expected: '{FROM | IN} table', found: ;");
+      if (s.like !== undefined) throw new EddyError(StatusCode.Unsupported, 'SQL statement is not supported, keyword: like');
+      const { db: d, table } = tableName(s.target, ctx);
+      const own = await needTable(ctx, s.database ? db : d, table);
+      const t = isPhysical(own) ? await physicalIndexSchema(own, ctx) : own;
+      const names = ['Table', 'Non_unique', 'Key_name', 'Seq_in_index', 'Column_name', 'Collation', 'Cardinality', 'Sub_part', 'Packed', 'Null', 'Index_type', 'Comment', 'Index_comment', 'Visible', 'Expression'];
+      const types = names.map((n) => (n === 'Non_unique' || n === 'Seq_in_index' ? 'Int64' : 'String'));
+      const rows = indexRows(t).map((r) => [t.name, r.nonUnique, r.key, r.seq, r.column, 'A', null, null, null, r.type === 'TIME' ? '' : r.nullable ? 'YES' : '', r.type, '', '', 'YES', null]);
+      return whereFilter(stringRel(names, rows, types), s, env);
+    }
+    case 'CHARSET': {
+      const rel = stringRel(['Charset', 'Description', 'Default collation', 'Maxlen'], [['utf8', 'UTF-8 Unicode', 'utf8_bin', 4]], ['String', 'String', 'String', 'Int64']);
+      return whereFilter(likeFilter(rel, s.like), s, env);
+    }
+    case 'COLLATION': {
+      const rel = stringRel(['Collation', 'Charset', 'Id', 'Default', 'Compiled', 'Sortlen'], [['utf8_bin', 'utf8', 1, 'Yes', 'Yes', 1]], ['String', 'String', 'Int64', 'String', 'String', 'Int64']);
+      return whereFilter(likeFilter(rel, s.like), s, env);
+    }
+    case 'REGION': {
+      const { db: d, table } = tableName(s.target!, ctx);
+      const t = await needTable(ctx, s.database ? db : d, table);
+      const peers = ctx.regionPeers ? await ctx.regionPeers() : null;
+      const rows = Array.from({ length: t.regions }, (_, n) => {
+        const id = regionIdOf(t.id, n);
+        const p = peers?.get(id);
+        return [t.name, id, p?.peerId ?? 0, p && !p.isLeader ? 'No' : 'Yes'];
+      });
+      return whereFilter(stringRel(['Table', 'Region', 'Peer', 'Leader'], rows, ['String', 'UInt64', 'UInt64', 'String']), s, env);
+    }
+    case 'VARIABLES': {
+      const name = s.target?.map((p) => p.value).join('.') ?? '';
+      return stringRel([name.toUpperCase()], [[name.toLowerCase().includes('time_zone') ? 'UTC' : '']]);
+    }
+    default:
+      return stringRel([], []);
+  }
+}
+
+function viewOfTable(t: TableSchema | null): boolean {
+  return t !== null && viewOf(t) !== undefined;
+}
+
+async function listTablesChecked(ctx: QueryContext, db: string): Promise<string[]> {
+  const dbs = await ctx.listDatabases();
+  if (!dbs.includes(db)) throw new EddyError(StatusCode.DatabaseNotFound, `Database not found: ${db}`);
+  return [...(await ctx.listTables(db))];
+}

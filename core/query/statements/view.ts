@@ -1,0 +1,57 @@
+// Views: CREATE [OR REPLACE] VIEW keeps its statement in the catalog as a table without regions; a FROM of the
+// view runs its query in place, like a derived table.
+import { EddyError, StatusCode } from '../../errors.ts';
+import type { ColumnSchema, TableSchema } from '../../schema.ts';
+import type { CreateView } from '../../sql/index.ts';
+import { parseSql } from '../../sql/index.ts';
+import { tableName } from './ddl.ts';
+import { PlanError, type Rel } from '../plan/rel.ts';
+import type { QState } from '../plan/select.ts';
+import { runQuery } from '../plan/select.ts';
+import { FLOAT_TYPES, INT_TYPES, TS_TYPES, type DType } from '../vector.ts';
+
+const VIEW_KEY = 'view_definition';
+
+/** The CREATE VIEW statement a catalog entry stands for, or undefined for a table. */
+export function viewOf(t: TableSchema): string | undefined {
+  return t.options.extra?.[VIEW_KEY];
+}
+
+/** A view column as DESCRIBE shows it, from the type of the query's output. */
+function viewColumn(name: string, dt: DType): ColumnSchema {
+  const base = { name, semantic: 'field' as const, nullable: true };
+  if (INT_TYPES.has(dt)) return { ...base, type: dt.startsWith('U') ? 'uint64' : 'int64', ...(dt === 'Int64' || dt === 'UInt64' ? {} : { sqlType: dt }) };
+  if (FLOAT_TYPES.has(dt)) return { ...base, type: 'float64', ...(dt === 'Float32' ? { sqlType: dt } : {}) };
+  if (dt === 'Boolean') return { ...base, type: 'boolean' };
+  if (TS_TYPES[dt]) return { ...base, type: 'timestamp', unit: TS_TYPES[dt] };
+  return { ...base, type: 'string' };
+}
+
+export async function createView(s: CreateView, st: QState): Promise<void> {
+  const ctx = st.env.qctx;
+  const { db, table } = tableName(s.name, ctx);
+  // the query must plan now: the view's columns are its output's
+  const rel = await runQuery(s.query, st);
+  if (s.columns.length && s.columns.length !== rel.fields.length) {
+    throw new PlanError(`The view has ${s.columns.length} column names but its query returns ${rel.fields.length} columns`, s.pos, StatusCode.InvalidArguments);
+  }
+  const columns = rel.fields.map((f, i) => viewColumn(s.columns[i]?.value ?? f.name, f.dt));
+  const options: TableSchema['options'] = { extra: { [VIEW_KEY]: s.span.text } };
+  const old = await ctx.getTable(db, table);
+  if (old) {
+    if (!viewOf(old)) throw new EddyError(StatusCode.TableAlreadyExists, `Table already exists: ${db}.${table}, not a view`);
+    if (s.ifNotExists) return;
+    if (!s.orReplace) throw new EddyError(StatusCode.TableAlreadyExists, `View already exists: ${db}.${table}`);
+    await ctx.alterTable(db, table, (o) => ({ ...o, version: o.version + 1, columns, options }));
+    return;
+  }
+  await ctx.createTable({ db, name: table, version: 0, columns, timeIndex: '', primaryKey: [], options, regions: 0, createdAt: ctx.now() }, false);
+}
+
+/** The rows of a view: its query run now, its columns named as the view names them. */
+export async function viewRel(t: TableSchema, st: QState): Promise<Rel> {
+  const def = parseSql(viewOf(t)!)[0];
+  if (def?.type !== 'create_view') throw new EddyError(StatusCode.Internal, `View ${t.db}.${t.name} has no query`);
+  const r = await runQuery(def.query, { env: st.env, ctes: new Map() });
+  return { ...r, fields: r.fields.map((f, i) => ({ ...f, name: t.columns[i]?.name ?? f.name })) };
+}

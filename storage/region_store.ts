@@ -1,0 +1,392 @@
+// RegionStore: the storage engine of one region: memtable, flush to segments, manifest, compaction, scans.
+import type { RecordBatch } from 'apache-arrow';
+import { mkdir, open, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { InvalidArgumentError, StorageError, systemClock, type Clock, type TableSchema, type WriteBatch } from '../core/index.ts';
+import { pickCompactions } from './compaction.ts';
+import { filterRun } from './filter.ts';
+import { atomicWrite, loadManifest, manifestText, MANIFEST_FILE, newManifest, parseManifest, saveManifest, type Manifest } from './manifest.ts';
+import { Memtable } from './memtable/memtable.ts';
+import { memView, sortMemtable } from './memtable/sort.ts';
+import { gatherRun } from './run.ts';
+import { defaultOf } from './defaults.ts';
+import { minMaxIndex, words } from './int64.ts';
+import { countOps, Op, OP_COLUMN, withoutDeletes } from './ops.ts';
+import { mergeToRun, scanSnapshot } from './scan.ts';
+import { decodeBlocks, openSegment, readBlocks, readGroups, type SegmentHandle } from './segment/read.ts';
+import { sharedDecodedCache, type DecodedCache } from './decoded_cache.ts';
+import { encodeSegment, writeDurable } from './segment/write.ts';
+import { checkSchemaChange, droppedColumns, regionStats, withoutDropped } from './region_util.ts';
+import { conformRun } from './cast.ts';
+import type { Compression, RegionStats, RegionStoreOptions, Run, ScanRequest, SegmentMeta } from './types.ts';
+
+const DAY_MS = 86_400_000;
+
+interface SortedParts {
+  epoch: number;
+  /** Chunks covered by the runs. */
+  chunks: number;
+  runs: Run[];
+}
+
+function overlapsRun(s: SegmentMeta, run: Run, timeIndex: string): boolean {
+  if (run.rows === 0) return false;
+  const ts = run.cols.get(timeIndex)!.values as BigInt64Array;
+  const [lo, hi] = minMaxIndex(words(ts), run.rows);
+  return BigInt(s.minTs) <= ts[hi]! && BigInt(s.maxTs) >= ts[lo]!;
+}
+
+export class RegionStore {
+  private mem: Memtable;
+  /** Memtables being flushed, oldest first: still visible to scans until their segment is in the manifest. */
+  private frozen: Memtable[] = [];
+  private queue: Promise<unknown> = Promise.resolve();
+  private pins = new Map<string, number>();
+  private doomed = new Set<string>();
+  private lastSeq: number;
+  /** Dropped fields -> last WAL sequence applied before the drop (Manifest.droppedAt). */
+  private droppedAt: Record<string, number>;
+  private closed = false;
+  private bgError: unknown = null;
+  private readonly clock: Clock;
+  private readonly compression: Compression;
+  private readonly segDir: string;
+  /** Sorted runs of each memtable's chunks so far (oldest first), extended as chunks arrive: scans do not re-sort. */
+  private readonly sorted = new WeakMap<Memtable, SortedParts>();
+  private readonly handles = new Map<string, Promise<SegmentHandle>>();
+  private readonly decoded: DecodedCache;
+
+  private constructor(private readonly opts: RegionStoreOptions, private manifest: Manifest, private _schema: TableSchema) {
+    this.clock = opts.clock ?? systemClock;
+    this.compression = opts.compression ?? 'zstd';
+    this.segDir = join(opts.dir, 'segments');
+    this.decoded = opts.decodedCache ?? sharedDecodedCache;
+    this.mem = new Memtable(_schema.primaryKey);
+    this.lastSeq = manifest.flushedSeq;
+    this.droppedAt = { ...manifest.droppedAt };
+  }
+
+  /** Opens (or creates) a region: reads the manifest, checks its segments exist, deletes files it does not name. */
+  static async open(opts: RegionStoreOptions): Promise<RegionStore> {
+    const segDir = join(opts.dir, 'segments');
+    await mkdir(segDir, { recursive: true });
+    // With a mirror, its manifest is the truth (another node may have written the region since); the local one is a cache.
+    const shared = opts.mirror ? await opts.mirror.getManifest() : null;
+    if (shared !== null) await atomicWrite(opts.dir, MANIFEST_FILE, shared);
+    const loaded = shared !== null ? parseManifest(shared, `mirror of region ${opts.regionId}`) : await loadManifest(opts.dir);
+    const m = loaded ?? newManifest(opts.regionId, opts.schema);
+    if (m.regionId !== opts.regionId) throw new StorageError(`manifest in ${opts.dir} belongs to region ${m.regionId}, not ${opts.regionId}`);
+    const listed = new Set(m.segments.map((s) => s.file));
+    for (const s of m.segments) {
+      const path = join(segDir, s.file);
+      const size = await stat(path).then((st) => st.size, () => -1);
+      if (size === s.bytes) continue;
+      const bytes = await opts.mirror?.getSegment(s.file);
+      if (!bytes) throw new StorageError(`segment ${s.file} listed in the manifest of region ${opts.regionId} is missing from ${opts.mirror ? 'the shared store' : segDir}`);
+      await writeDurable(path, bytes);
+    }
+    for (const f of await readdir(segDir)) if (!listed.has(f)) await rm(join(segDir, f), { force: true });
+    if (opts.mirror) {
+      // Segments a crash left in the mirror before a manifest named them.
+      for (const f of await opts.mirror.listSegments()) if (!listed.has(f)) await opts.mirror.removeSegment(f);
+    }
+    const schema = m.schema.version > opts.schema.version ? m.schema : opts.schema;
+    if (!loaded) {
+      const text = await saveManifest(opts.dir, m);
+      await opts.mirror?.putManifest(text);
+    } else if (opts.mirror && shared === null) {
+      // A region that had only local files (or was written before the mirror): the mirror gets its segments and manifest.
+      for (const s of m.segments) await opts.mirror.putSegment(s.file, await readFile(join(segDir, s.file)));
+      await opts.mirror.putManifest(manifestText(m));
+    }
+    return new RegionStore(opts, m, schema);
+  }
+
+  get flushedSeq(): number { return this.manifest.flushedSeq; }
+  get schema(): TableSchema { return this._schema; }
+  get memRows(): number { return this.mem.rows; }
+  get memBytes(): number { return this.mem.bytes; }
+  /** Segments in the manifest, oldest first. */
+  get segments(): readonly SegmentMeta[] { return this.manifest.segments; }
+
+  /** Applies a validated batch. Batches at or below flushedSeq are already in segments (WAL replay) and are skipped. */
+  apply(batch: WriteBatch, seq: number): void {
+    if (this.closed) throw new StorageError(`region ${this.opts.regionId} is closed`);
+    if (seq <= this.manifest.flushedSeq) return;
+    this.mem.apply(withoutDropped(batch, seq, this.droppedAt), seq, this._schema);
+    if (seq > this.lastSeq) this.lastSeq = seq;
+  }
+
+  /**
+   * Applies a batch of keys to delete (tag columns and the time index; other columns are ignored): tombstones that
+   * hide rows of those keys with a lower sequence, in the memtable and in segments. Like apply, skipped at or below
+   * flushedSeq (WAL replay). Append-mode tables keep duplicate keys, so they refuse deletes (as GreptimeDB does).
+   */
+  delete(batch: WriteBatch, seq: number): void {
+    if (this.closed) throw new StorageError(`region ${this.opts.regionId} is closed`);
+    if (this._schema.options.appendMode) throw new InvalidArgumentError(`DELETE is not allowed on append-mode table ${this._schema.name}`);
+    if (seq <= this.manifest.flushedSeq) return;
+    this.mem.apply(batch, seq, this._schema, Op.Delete);
+    if (seq > this.lastSeq) this.lastSeq = seq;
+  }
+
+  /** Runs manifest-editing work one at a time. */
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const p = this.queue.then(() => {
+      if (this.bgError) { const e = this.bgError; this.bgError = null; throw e; }
+      return fn();
+    });
+    this.queue = p.catch(() => undefined);
+    return p;
+  }
+
+  /** The schema a memtable's rows are sorted under: rows written before the table became append-only keep last-write-wins. */
+  private schemaOf(m: Memtable): TableSchema {
+    return m.lastWriteWins ? { ...this._schema, options: { ...this._schema.options, appendMode: false } } : this._schema;
+  }
+
+  /**
+   * The table turns append-only: rows already written were overwrites of each other and stay so, as in GreptimeDB
+   * (which flushes on such an alter). The memtable is frozen with last-write-wins and flushed; new rows go to a fresh one.
+   */
+  private freezeBeforeAppendMode(): void {
+    for (const m of this.frozen) m.lastWriteWins = true;
+    if (this.mem.rows === 0) return;
+    this.mem.lastWriteWins = true;
+    this.frozen.push(this.mem);
+    this.mem = new Memtable(this._schema.primaryKey);
+    this.flush().catch((e: unknown) => { this.bgError = e; });
+  }
+
+  private cutoff(): bigint | undefined {
+    // ttl = 'instant': every row is already expired (writes are dropped; rows from before the change go at compaction)
+    const ttl = this._schema.options.extra?.ttl?.trim().toLowerCase() === 'instant' ? 0 : this._schema.options.ttlMs;
+    return ttl === undefined ? undefined : BigInt(Math.floor(this.clock.now() - ttl)) * 1_000_000n;
+  }
+
+  /**
+   * Sorted runs covering every chunk of a memtable. New chunks are sorted on their own and appended as a run; runs
+   * are merged LSM-style (the newest two when the newer is at least half the size of the older), so a scan during
+   * ingest sorts only what arrived since the last one and merges are amortized.
+   */
+  private sortedRuns(m: Memtable): Run[] {
+    let c = this.sorted.get(m);
+    const n = m.chunks.length;
+    if (c && c.epoch === m.epoch && c.chunks === n) return c.runs;
+    if (!c || c.epoch !== m.epoch) c = { epoch: m.epoch, chunks: 0, runs: [] };
+    const schema = this.schemaOf(m);
+    const runs = [...c.runs, sortMemtable(memView(m, c.chunks, n), schema)];
+    const names = schema.columns.map((x) => x.name);
+    while (runs.length >= 2 && (runs[runs.length - 1]!.rows * 2 >= runs[runs.length - 2]!.rows || runs.length > 8)) {
+      const newer = runs.pop()!, older = runs.pop()!;
+      runs.push(mergeToRun([older, newer], schema, names));
+    }
+    this.sorted.set(m, { epoch: m.epoch, chunks: n, runs });
+    return runs;
+  }
+
+  private async commit(next: Manifest): Promise<void> {
+    const text = await saveManifest(this.opts.dir, next);
+    await this.opts.mirror?.putManifest(text);
+    this.manifest = next;
+  }
+
+  /** Encodes and durably writes a run as a new segment file (not yet in the manifest). */
+  private async writeSegment(run: Run, maxSeq: number, level: number): Promise<SegmentMeta> {
+    const id = this.manifest.nextFileId++;
+    const file = `${String(id).padStart(10, '0')}-${maxSeq}.arrow`;
+    const enc = encodeSegment(run, this._schema, this.compression, level, this.opts.rowGroupRows);
+    await writeDurable(join(this.segDir, file), enc.bytes);
+    await this.opts.mirror?.putSegment(file, enc.bytes);
+    this.handles.set(file, Promise.resolve(openSegment(enc.bytes, file)));
+    const deletes = countOps(run);
+    return { file, bytes: enc.bytes.length, maxSeq, createdAt: this.clock.now(), ...enc.meta, ...(deletes > 0 ? { deletes } : {}) };
+  }
+
+  private withoutExpired(run: Run): Run {
+    const keep = filterRun(run, this._schema.timeIndex, { cutoff: this.cutoff() });
+    return keep === null ? run : gatherRun([run], keep, run.cols.keys());
+  }
+
+  /** True when a segment older than maxSeq (Infinity: any) overlaps the time range of the run. */
+  private olderOverlap(run: Run, maxSeq: number): boolean {
+    if (!run.cols.has(OP_COLUMN)) return false;
+    return this.manifest.segments.some((s) => s.maxSeq < maxSeq && overlapsRun(s, run, this._schema.timeIndex));
+  }
+
+  /** Writes the memtable as one sorted, deduped segment and records it (with the new flushedSeq) in the manifest. */
+  flush(): Promise<{ segment: SegmentMeta; flushedSeq: number } | null> {
+    if (this.mem.rows > 0) {
+      this.frozen.push(this.mem);
+      this.mem = new Memtable(this._schema.primaryKey);
+    }
+    return this.serial(async () => {
+      let result: { segment: SegmentMeta; flushedSeq: number } | null = null;
+      while (this.frozen.length > 0) {
+        const m = this.frozen[0]!;
+        // A sorted run a scan already built is reused; otherwise the sort goes to scratch memory, which is safe
+        // because the run is encoded in this same synchronous stretch (writeSegment encodes before its first await).
+        const cached = this.sorted.get(m);
+        const whole = cached && cached.epoch === m.epoch && cached.chunks === m.chunks.length && cached.runs.length === 1;
+        let run = this.withoutExpired(whole ? cached.runs[0]! : sortMemtable(m, this.schemaOf(m), true));
+        if (!this.olderOverlap(run, Infinity)) run = withoutDeletes(run, false);
+        const segment = run.rows > 0 ? await this.writeSegment(run, m.lastSeq, this.opts.flushLevel ?? 1) : null;
+        await this.commit({
+          ...this.manifest, schema: this._schema, flushedSeq: Math.max(this.manifest.flushedSeq, m.lastSeq),
+          segments: segment ? [...this.manifest.segments, segment] : this.manifest.segments,
+        });
+        this.frozen.shift();
+        if (segment) result = { segment, flushedSeq: this.manifest.flushedSeq };
+      }
+      return result;
+    });
+  }
+
+  /** Deletes segment files once no scan is reading them. */
+  private async removeFiles(files: string[]): Promise<void> {
+    for (const f of files) {
+      this.handles.delete(f);
+      this.decoded.dropFile(join(this.segDir, f));
+      // The mirror's copy goes now: the manifest in the mirror no longer names it, and local readers use the local copy.
+      await this.opts.mirror?.removeSegment(f);
+      if (this.pins.get(f)) this.doomed.add(f);
+      else await rm(join(this.segDir, f), { force: true });
+    }
+  }
+
+  /** The parsed footer and dictionaries of a segment file, read once per file. */
+  private handle(file: string): Promise<SegmentHandle> {
+    let h = this.handles.get(file);
+    if (!h) {
+      h = readFile(join(this.segDir, file)).then((bytes) => openSegment(bytes, file));
+      h.catch(() => this.handles.delete(file));
+      this.handles.set(file, h);
+    }
+    return h;
+  }
+
+  /** Reads columns of a segment (every row group, or only the listed ones) as the current schema types them, as runs in row order. */
+  private async readSegment(meta: SegmentMeta, names: string[], groups?: number[], cached = true): Promise<Run[]> {
+    const h = await this.handle(meta.file);
+    const path = join(this.segDir, meta.file);
+    const fetch = async (gs: number[]): Promise<Uint8Array[]> => {
+      const fh = await open(path, 'r');
+      try { return await readBlocks(fh, h, gs); } finally { await fh.close(); }
+    };
+    const all = groups ?? h.blocks.map((_, i) => i);
+    // Compaction reads segments once, just before deleting them: caching them would only evict what scans use.
+    const runs = !cached || this.decoded.budgetBytes === 0
+      ? [decodeBlocks(h, await fetch(all), this._schema, names)]
+      : await readGroups(h, all, this._schema, names, fetch, this.decoded, path);
+    return runs.map((run) => conformRun(run, meta.schemaVersion, this._schema));
+  }
+
+  private async dropExpiredLocked(): Promise<number> {
+    const cutoff = this.cutoff();
+    if (cutoff === undefined) return 0;
+    const expired = this.manifest.segments.filter((s) => BigInt(s.maxTs) < cutoff);
+    if (expired.length === 0) return 0;
+    await this.commit({ ...this.manifest, schema: this._schema, segments: this.manifest.segments.filter((s) => !expired.includes(s)) });
+    await this.removeFiles(expired.map((s) => s.file));
+    return expired.length;
+  }
+
+  /** Deletes segments whose every row is past the TTL. */
+  dropExpired(): Promise<number> {
+    return this.serial(() => this.dropExpiredLocked());
+  }
+
+  /** Drops expired segments, then merges small segments of each time window into one sorted, deduped segment. */
+  compact(): Promise<{ merged: number; written: number; expired: number }> {
+    return this.serial(async () => {
+      const expired = await this.dropExpiredLocked();
+      const windowNs = BigInt(Math.max(1, Math.round((this.opts.compactionWindowMs ?? DAY_MS) * 1e6)));
+      const jobs = pickCompactions(this.manifest.segments, windowNs, this.opts.compactionMaxBytes ?? 256 * 1024 * 1024);
+      let merged = 0, written = 0;
+      const names = this._schema.columns.map((c) => c.name);
+      for (const job of jobs) {
+        const runs = (await Promise.all(job.map((s) => this.readSegment(s, s.deletes ? [...names, OP_COLUMN] : names, undefined, false)))).flat();
+        let run = this.withoutExpired(mergeToRun(runs, this._schema, names));
+        // Tombstones (and Replace marks) matter only while an older segment may hold rows of their keys.
+        const firstSeq = Math.min(...job.map((s) => s.maxSeq));
+        const older = this.manifest.segments.some((s) => !job.includes(s) && s.maxSeq < firstSeq && overlapsRun(s, run, this._schema.timeIndex));
+        run = withoutDeletes(run, older);
+        const maxSeq = Math.max(...job.map((s) => s.maxSeq));
+        const out = run.rows > 0 ? await this.writeSegment(run, maxSeq, this.opts.compactLevel ?? 3) : null;
+        const kept = this.manifest.segments.filter((s) => !job.includes(s));
+        if (out) kept.push(out);
+        await this.commit({ ...this.manifest, schema: this._schema, segments: kept.sort((a, b) => a.maxSeq - b.maxSeq) });
+        await this.removeFiles(job.map((s) => s.file));
+        merged += job.length;
+        if (out) written++;
+      }
+      return { merged, written, expired };
+    });
+  }
+
+  /** Merged view of segments and memtables. Returns one record batch (or none when nothing matches). */
+  async scan(req: ScanRequest = {}): Promise<RecordBatch[]> {
+    if (this.closed) throw new StorageError(`region ${this.opts.regionId} is closed`);
+    const segments = this.manifest.segments;
+    for (const s of segments) this.pins.set(s.file, (this.pins.get(s.file) ?? 0) + 1);
+    try {
+      const memRuns = [...this.frozen, this.mem].filter((m) => m.rows > 0).flatMap((m) => this.sortedRuns(m));
+      return await scanSnapshot({
+        schema: this._schema, segments, memRuns, cutoff: this.cutoff(),
+        readSegment: (meta, names, groups) => this.readSegment(meta, names, groups),
+      }, req);
+    } finally {
+      for (const s of segments) {
+        const n = (this.pins.get(s.file) ?? 1) - 1;
+        if (n > 0) this.pins.set(s.file, n);
+        else {
+          this.pins.delete(s.file);
+          if (this.doomed.delete(s.file)) await rm(join(this.segDir, s.file), { force: true });
+        }
+      }
+    }
+  }
+
+  stats(): RegionStats {
+    return regionStats(this.opts.regionId, this.manifest, this.mem, this.frozen, this.lastSeq, this._schema);
+  }
+
+  /**
+   * Adopts a newer schema: added columns read as their default (or null) from older data; tags may only be appended
+   * to the key; retyped fields keep their data as written and are cast on read; dropped fields' data is forgotten.
+   */
+  alterSchema(schema: TableSchema): void {
+    checkSchemaChange(this._schema, schema);
+    const dropped = droppedColumns(this._schema, schema);
+    for (const n of dropped) this.droppedAt[n] = this.lastSeq;
+    const grew = schema.primaryKey.length > this._schema.primaryKey.length;
+    const added = schema.primaryKey.slice(this._schema.primaryKey.length).map((n) => schema.columns.find((c) => c.name === n)!);
+    if (schema.options.appendMode && !this._schema.options.appendMode) this.freezeBeforeAppendMode();
+    this._schema = schema;
+    for (const m of [...this.frozen, this.mem]) {
+      if (dropped.length > 0) m.dropColumns(dropped);
+      if (grew) m.extendTags(schema.primaryKey, added.map((c) => defaultOf(c) as string | null));
+      else m.invalidate();
+    }
+    const droppedAt = { ...this.droppedAt };
+    this.serial(() => this.commit({ ...this.manifest, schema, ...(Object.keys(droppedAt).length ? { droppedAt } : {}) })).catch((e: unknown) => { this.bgError = e; });
+  }
+
+  /** Drops every row: memtables and segments. flushedSeq moves to the last applied sequence so a WAL replay skips them. */
+  truncate(): Promise<void> {
+    this.mem = new Memtable(this._schema.primaryKey);
+    this.frozen = [];
+    return this.serial(async () => {
+      const files = this.manifest.segments.map((s) => s.file);
+      await this.commit({ ...this.manifest, schema: this._schema, segments: [], flushedSeq: Math.max(this.manifest.flushedSeq, this.lastSeq) });
+      await this.removeFiles(files);
+    });
+  }
+
+  /** Waits for running flushes and compactions; the memtable is not flushed (the WAL still holds it). */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.queue;
+    if (this.bgError) throw this.bgError;
+  }
+}

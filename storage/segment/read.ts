@@ -1,0 +1,268 @@
+// Reads segment files: the footer and dictionaries once per file (a handle), then only the row groups and columns a
+// scan needs, decompressing and decoding them straight into one output array per column.
+import { Message, MessageHeader, MessageReader, RecordBatchFileReader, Type, type Field } from 'apache-arrow';
+import type { FileHandle } from 'node:fs/promises';
+import type { TableSchema } from '../../core/index.ts';
+import { StorageError } from '../../core/index.ts';
+import { decoderOf, registerCodecs } from '../codec.ts';
+import { defaultColumn } from '../defaults.ts';
+import { byteJoin, decodeDecimalStreams, decodeInt64 } from './encoding.ts';
+import { words } from '../int64.ts';
+import { OP_COLUMN } from '../ops.ts';
+import { allocTyped } from '../run.ts';
+import type { DecodedCache } from '../decoded_cache.ts';
+import type { ColumnData, Run } from '../types.ts';
+
+type Header = { length: number; nodes: { length: number; nullCount: number }[]; buffers: { offset: number; length: number }[]; compression: { type: number } | null };
+
+interface Block { offset: number; length: number }
+
+/** What a scan needs to know about a segment file, parsed once: fields, dictionaries, record batch positions. */
+export interface SegmentHandle {
+  file: string;
+  fields: Field[];
+  dicts: Map<number, string[]>;
+  blocks: Block[];
+  /** Rows of each record batch once known (-1 until a read parses it). */
+  groupRows: number[];
+}
+
+/** Parses the footer and dictionaries of a segment file held in memory. */
+export function openSegment(bytes: Uint8Array, file: string): SegmentHandle {
+  registerCodecs();
+  if (bytes.length < 12 || Buffer.from(bytes.subarray(0, 6)).toString('latin1') !== 'ARROW1') {
+    throw new StorageError(`segment ${file} is not an Arrow IPC file`);
+  }
+  const reader = RecordBatchFileReader.from(bytes).open();
+  const dicts = new Map<number, string[]>();
+  for (const [id, vec] of reader.dictionaries) {
+    const strings: string[] = new Array(vec.length);
+    for (let i = 0; i < vec.length; i++) strings[i] = vec.get(i) as string;
+    dicts.set(Number(id), strings);
+  }
+  const footer = reader.footer!;
+  const blocks: Block[] = [];
+  for (let i = 0; i < footer.numRecordBatches; i++) {
+    const b = footer.getRecordBatch(i)!;
+    blocks.push({ offset: Number(b.offset), length: b.metaDataLength + Number(b.bodyLength) });
+  }
+  return { file, fields: reader.schema.fields, dicts, blocks, groupRows: blocks.map(() => -1) };
+}
+
+/** Reads the given record batches of a file: adjacent ones in one read. Returns each block's bytes. */
+export async function readBlocks(fh: FileHandle, h: SegmentHandle, groups: number[]): Promise<Uint8Array[]> {
+  const out: Uint8Array[] = [];
+  for (let k = 0; k < groups.length; ) {
+    let j = k;
+    while (j + 1 < groups.length && groups[j + 1] === groups[j]! + 1) j++;
+    const first = h.blocks[groups[k]!]!, last = h.blocks[groups[j]!]!;
+    const len = last.offset + last.length - first.offset;
+    const buf = Buffer.allocUnsafe(len);
+    const { bytesRead } = await fh.read(buf, 0, len, first.offset);
+    if (bytesRead < len) throw new StorageError(`segment ${h.file} is truncated: wanted ${len} bytes at ${first.offset}, got ${bytesRead}`);
+    for (let g = k; g <= j; g++) {
+      const b = h.blocks[groups[g]!]!;
+      out.push(buf.subarray(b.offset - first.offset, b.offset - first.offset + b.length));
+    }
+    k = j + 1;
+  }
+  return out;
+}
+
+/** The bytes of one body buffer, decompressed when the batch is compressed. */
+function bodyBuffer(body: Uint8Array, h: Header, k: number): Uint8Array {
+  const { offset, length } = h.buffers[k]!;
+  const b = body.subarray(offset, offset + length);
+  if (!h.compression || length === 0) return b;
+  const raw = new DataView(b.buffer, b.byteOffset, 8).getBigInt64(0, true);
+  return raw === -1n ? b.subarray(8) : decoderOf(h.compression.type)(b.subarray(8));
+}
+
+function unpackBits(bits: Uint8Array, n: number, out: Uint8Array, at: number): void {
+  for (let i = 0; i < n; i++) out[at + i] = (bits[i >> 3]! >> (i & 7)) & 1;
+}
+
+/** How a file field maps to a run column. */
+interface Reader {
+  field: Field;
+  index: number;
+  type: ColumnData['type'];
+  /** 'decimal' | 'int1' | 'int2' (delta order) | 'raw' | 'bool' | 'dict' | 'op' */
+  how: string;
+  width: number;
+  scale: number;
+}
+
+function readerOf(field: Field, index: number, file: string): Reader {
+  const enc = field.metadata.get('eddy.encoding');
+  const t = field.type;
+  const width = t.typeId === Type.Int ? t.bitWidth / 8 : 0;
+  if (enc) {
+    const type = field.metadata.get('eddy.type') as ColumnData['type'];
+    const how = enc.startsWith('decimal') ? 'decimal' : enc.startsWith('delta2') ? 'int2' : 'int1';
+    return { field, index, type, how, width, scale: Number(field.metadata.get('eddy.scale') ?? 0) };
+  }
+  switch (t.typeId) {
+    case Type.Float: return { field, index, type: 'float64', how: 'raw', width: 8, scale: 0 };
+    case Type.Timestamp: return { field, index, type: 'timestamp', how: 'raw', width: 8, scale: 0 };
+    case Type.Bool: return { field, index, type: 'boolean', how: 'bool', width: 0, scale: 0 };
+    case Type.Dictionary: return { field, index, type: 'string', how: 'dict', width: 4, scale: 0 };
+    case Type.Int:
+      if (t.bitWidth === 8) return { field, index, type: 'boolean', how: 'op', width: 1, scale: 0 };
+      return { field, index, type: t.isSigned ? 'int64' : 'uint64', how: 'raw', width: 8, scale: 0 };
+    default: throw new StorageError(`segment ${file} column ${field.name} has unsupported Arrow type ${String(t)}`);
+  }
+}
+
+let zzScratch = new Int32Array(0);
+
+function decodeInto(r: Reader, data: Uint8Array, n: number, out: ColumnData, at: number): void {
+  const v = out.values;
+  switch (r.how) {
+    case 'decimal': case 'int1': case 'int2': {
+      if (zzScratch.length < 2 * n) zzScratch = new Int32Array(2 * n);
+      if (r.how === 'decimal') { decodeDecimalStreams(data, n, r.width, r.scale, v as Float64Array, at, zzScratch); return; }
+      byteJoin(data, n, r.width, zzScratch);
+      decodeInt64(zzScratch, n, r.how === 'int2' ? 2 : 1, words(v as BigInt64Array), at);
+      return;
+    }
+    case 'bool': unpackBits(data, n, v as Uint8Array, at); return;
+    default: new Uint8Array(v.buffer, v.byteOffset + at * r.width, n * r.width).set(data.subarray(0, n * r.width));
+  }
+}
+
+type Msg = { header: Header; body: Uint8Array };
+
+function parseBlock(h: SegmentHandle, b: Uint8Array): Msg {
+  const reader = new MessageReader(b);
+  const msg: Message | null = reader.readMessage();
+  if (!msg || msg.headerType !== MessageHeader.RecordBatch) throw new StorageError(`segment ${h.file}: expected a record batch`);
+  return { header: msg.header() as unknown as Header, body: reader.readMessageBody(msg.bodyLength) };
+}
+
+/** Decodes column `index` of several record batches into one column of `rows` rows. */
+function decodeColumn(h: SegmentHandle, index: number, msgs: Msg[], rows: number): ColumnData {
+  const r = readerOf(h.fields[index]!, index, h.file);
+  const out: ColumnData = { type: r.type, values: r.how === 'op' ? new Uint8Array(rows) : allocTyped(r.type, rows), valid: null };
+  if (r.how === 'dict') out.dict = h.dicts.get((r.field.type as { id: number }).id) ?? [];
+  let at = 0;
+  for (const { header, body } of msgs) {
+    const n = header.nodes[index]!.length;
+    if (header.nodes[index]!.nullCount > 0) {
+      out.valid ??= new Uint8Array(rows).fill(1);
+      unpackBits(bodyBuffer(body, header, 2 * index), n, out.valid, at);
+    }
+    decodeInto(r, bodyBuffer(body, header, 2 * index + 1), n, out, at);
+    at += n;
+  }
+  return out;
+}
+
+/** Decodes `names` (table columns, and OP_COLUMN when the file has it) from record batch blocks of one file. */
+export function decodeBlocks(h: SegmentHandle, blocks: Uint8Array[], schema: TableSchema, names: string[]): Run {
+  const msgs = blocks.map((b) => parseBlock(h, b));
+  const rows = msgs.reduce((s, m) => s + m.header.length, 0);
+  const cols = new Map<string, ColumnData>();
+  for (const name of names) {
+    const index = h.fields.findIndex((f) => f.name === name);
+    if (index < 0) {
+      if (name !== OP_COLUMN) cols.set(name, defaultColumn(schema.columns.find((c) => c.name === name)!, rows));
+      continue;
+    }
+    cols.set(name, decodeColumn(h, index, msgs, rows));
+  }
+  return { rows, cols };
+}
+
+/** Row group -1 in the cache: a column of every row group of the file, concatenated. */
+const WHOLE = -1;
+
+/** Concatenates per-group pieces of one column into fresh memory. */
+function concatPieces(pieces: ColumnData[], rows: number): ColumnData {
+  const first = pieces[0]!;
+  const out: ColumnData = { type: first.type, values: allocTyped(first.type, rows), valid: null };
+  if (first.values instanceof Uint8Array && !(out.values instanceof Uint8Array)) out.values = new Uint8Array(rows);
+  if (first.dict) out.dict = first.dict;
+  let off = 0;
+  for (const c of pieces) {
+    (out.values as Uint8Array).set(c.values as Uint8Array, off);
+    if (c.valid) (out.valid ??= new Uint8Array(rows).fill(1)).set(c.valid, off);
+    off += c.values.length;
+  }
+  return out;
+}
+
+/** Rows `from`..`to` of a column: views, no copy. */
+function sliceColumn(c: ColumnData, from: number, to: number): ColumnData {
+  const out: ColumnData = { type: c.type, values: c.values.subarray(from, to) as ColumnData['values'], valid: c.valid ? c.valid.subarray(from, to) : null };
+  if (c.dict) out.dict = c.dict;
+  return out;
+}
+
+/**
+ * Like decodeBlocks over row groups `groups` (ascending), with decoded columns kept in `cache` under `cacheKey`
+ * (unique per file path), answered as runs in the file's row order: one run when the groups are contiguous and
+ * their columns cached whole, else one run per group, so a filter gathers only the rows it keeps. A read of
+ * every row group caches whole-file columns; a read of some caches them group by group. Only groups with a
+ * column missing are fetched (`fetch` returns their blocks, in order) and decoded. The answer shares memory
+ * with the cache: callers must not write into it (no reader of runs does).
+ */
+export async function readGroups(
+  h: SegmentHandle, groups: number[], schema: TableSchema, names: string[],
+  fetch: (groups: number[]) => Promise<Uint8Array[]>, cache: DecodedCache, cacheKey: string,
+): Promise<Run[]> {
+  const everything = groups.length === h.blocks.length;
+  const present = names.map((n) => h.fields.findIndex((f) => f.name === n));
+  const whole = names.map((n, k) => (present[k]! < 0 ? undefined : cache.get(cacheKey, WHOLE, n)));
+  const parts: (ColumnData | undefined)[][] = groups.map((g) => present.map((i, k) => (i < 0 || whole[k] ? undefined : cache.get(cacheKey, g, names[k]!))));
+  const missing = groups.filter((g, gi) => h.groupRows[g]! < 0 || present.some((i, k) => i >= 0 && !whole[k] && !parts[gi]![k]));
+  if (missing.length > 0) {
+    const blocks = await fetch(missing);
+    const at = new Map(missing.map((g, j) => [g, j]));
+    for (let gi = 0; gi < groups.length; gi++) {
+      const j = at.get(groups[gi]!);
+      if (j === undefined) continue;
+      const msg = parseBlock(h, blocks[j]!);
+      h.groupRows[groups[gi]!] = msg.header.length;
+      present.forEach((i, k) => {
+        if (i < 0 || whole[k] || parts[gi]![k]) return;
+        const col = decodeColumn(h, i, [msg], msg.header.length);
+        // Pieces of a whole-file read are cached as the whole column below instead.
+        if (!everything) cache.set(cacheKey, groups[gi]!, names[k]!, col);
+        parts[gi]![k] = col;
+      });
+    }
+  }
+  if (everything) {
+    const rows = groups.reduce((s, g) => s + h.groupRows[g]!, 0);
+    present.forEach((i, k) => {
+      if (i < 0 || whole[k]) return;
+      whole[k] = concatPieces(parts.map((p) => p[k]!), rows);
+      cache.set(cacheKey, WHOLE, names[k]!, whole[k]);
+      for (const g of groups) cache.delete(cacheKey, g, names[k]!);
+    });
+  }
+  const start: number[] = [];
+  let at = 0;
+  for (const n of h.groupRows) { start.push(at); at += n; }
+  const runOf = (from: number, to: number, piece: (k: number) => ColumnData | undefined): Run => {
+    const cols = new Map<string, ColumnData>();
+    names.forEach((name, k) => {
+      if (present[k]! >= 0) cols.set(name, whole[k] ? sliceColumn(whole[k], from, to) : piece(k)!);
+      else if (name !== OP_COLUMN) cols.set(name, defaultColumn(schema.columns.find((c) => c.name === name)!, to - from));
+    });
+    return { rows: to - from, cols };
+  };
+  const contiguous = groups.every((g, i) => i === 0 || g === groups[i - 1]! + 1);
+  if (contiguous && present.every((i, k) => i < 0 || whole[k])) {
+    const first = groups[0]!, last = groups[groups.length - 1]!;
+    return [runOf(start[first]!, start[last]! + h.groupRows[last]!, () => undefined)];
+  }
+  return groups.map((g, gi) => runOf(start[g]!, start[g]! + h.groupRows[g]!, (k) => parts[gi]![k]));
+}
+
+/** Decodes `names` from a whole segment file in memory (every row group). */
+export function decodeSegment(bytes: Uint8Array, schema: TableSchema, names: string[], file: string): Run {
+  const h = openSegment(bytes, file);
+  return decodeBlocks(h, h.blocks.map((b) => bytes.subarray(b.offset, b.offset + b.length)), schema, names);
+}

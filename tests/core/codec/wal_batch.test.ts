@@ -1,0 +1,144 @@
+// WAL batch codec: round trip over arbitrary batches, several batches per record, corrupt input fails cleanly.
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { decodeBatch, decodeBatches, encodeBatch, encodeBatches, parseLineProtocol, valueAt, type Column, type WriteBatch } from '../../../core/index.ts';
+
+const TYPES = ['string', 'float64', 'int64', 'uint64', 'boolean', 'timestamp'] as const;
+const int64 = fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n });
+
+function columnArb(rows: number, name: string): fc.Arbitrary<Column> {
+  return fc.record({
+    type: fc.constantFrom(...TYPES),
+    semantic: fc.constantFrom('tag', 'field', 'timestamp') as fc.Arbitrary<Column['semantic']>,
+    nulls: fc.boolean(),
+  }).chain(({ type, semantic, nulls }) => {
+    const n = { minLength: rows, maxLength: rows };
+    const values: fc.Arbitrary<Column['values']> =
+      type === 'string' ? fc.array(fc.option(fc.string({ unit: 'grapheme', maxLength: 8 }), { nil: null }), n)
+      : type === 'float64' ? fc.array(fc.double(), n).map((a) => Float64Array.from(a))
+      : type === 'uint64' ? fc.array(fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }), n).map((a) => BigUint64Array.from(a))
+      : type === 'boolean' ? fc.array(fc.boolean(), n).map((a) => Uint8Array.from(a, Number))
+      : fc.array(fc.oneof(int64, fc.constantFrom(-(2n ** 63n), 2n ** 63n - 1n, 0n)), n).map((a) => BigInt64Array.from(a));
+    const valid = nulls ? fc.array(fc.boolean(), n).map((a) => Uint8Array.from(a, Number)) : fc.constant(null);
+    return fc.tuple(values, valid).map(([v, ok]) => ({ name, type, semantic, values: v, valid: ok }));
+  });
+}
+
+const batchArb: fc.Arbitrary<WriteBatch> = fc
+  .record({ table: fc.string({ unit: 'grapheme', maxLength: 10 }), rows: fc.nat(40), names: fc.uniqueArray(fc.string({ maxLength: 6 }), { maxLength: 6 }) })
+  .chain(({ table, rows, names }) => fc.tuple(...names.map((nm) => columnArb(rows, nm))).map((columns) => ({ table, rows, columns })));
+
+/** Everything valueAt sees, plus the column metadata, for deep comparison. */
+function view(b: WriteBatch) {
+  return {
+    table: b.table,
+    rows: b.rows,
+    columns: b.columns.map((c) => ({
+      name: c.name, type: c.type, semantic: c.semantic, hasValid: c.valid !== null,
+      values: Array.from({ length: b.rows }, (_, i) => valueAt(c, i)),
+    })),
+  };
+}
+
+describe('walbatch codec', () => {
+  it('round-trips arbitrary batches (nulls, unicode, int64 extremes, NaN and -0)', () => {
+    fc.assert(fc.property(batchArb, (b) => {
+      const back = decodeBatch(encodeBatch(b));
+      expect(view(back)).toEqual(view(b));
+      back.columns.forEach((c, k) => expect(c.values.constructor).toBe(b.columns[k]!.values.constructor));
+    }), { numRuns: 500 });
+  });
+
+  it('round-trips several batches in one record, at any byte offset', () => {
+    fc.assert(fc.property(fc.array(batchArb, { maxLength: 4 }), fc.nat(7), (bs, pad) => {
+      const rec = encodeBatches(bs);
+      const shifted = new Uint8Array(rec.length + pad).subarray(pad);
+      shifted.set(rec);
+      expect(decodeBatches(shifted).map(view)).toEqual(bs.map(view));
+    }), { numRuns: 200 });
+  });
+
+  it('encodes a wide dictionary with 2- and 4-byte indexes', () => {
+    for (const n of [300, 70_000]) {
+      const values = Array.from({ length: n }, (_, i) => (i % 7 === 0 ? null : `v${i}`));
+      const b: WriteBatch = { table: 't', rows: n, columns: [{ name: 's', type: 'string', semantic: 'tag', values, valid: null }] };
+      expect(decodeBatch(encodeBatch(b)).columns[0]!.values).toEqual(values);
+    }
+  });
+
+  /** A string column in dictionary form: codes into a dict, rows outside the dict only where valid says null. */
+  const dictColumnArb = (rows: number): fc.Arbitrary<Column> =>
+    fc.uniqueArray(fc.string({ unit: 'grapheme', maxLength: 6 }), { minLength: 1, maxLength: 300 }).chain((dict) =>
+      fc.tuple(
+        fc.array(fc.nat(dict.length - 1), { minLength: rows, maxLength: rows }),
+        fc.option(fc.array(fc.boolean(), { minLength: rows, maxLength: rows }), { nil: null }),
+      ).map(([codes, ok]) => {
+        const valid = ok === null ? null : Uint8Array.from(ok, Number);
+        // A null row may hold any code, even one past the dictionary.
+        const values = Int32Array.from(codes, (c, i) => (valid && valid[i] === 0 ? 1_000_000 : c));
+        return { name: 'd', type: 'string', semantic: 'tag', values, valid, dict } as Column;
+      }));
+
+  it('passes dictionary columns through, and decodes either form on request', () => {
+    fc.assert(fc.property(fc.nat(30).chain((rows) => fc.tuple(fc.constant(rows), dictColumnArb(rows), columnArb(rows, 'p'))), ([rows, d, p]) => {
+      const b: WriteBatch = { table: 't', rows, columns: [d, p] };
+      const rec = encodeBatch(b);
+      expect(view(decodeBatch(rec))).toEqual(view(b));
+      const asDict = decodeBatch(rec, { dictionary: true });
+      expect(view(asDict)).toEqual({ ...view(b), columns: view(b).columns.map((c) => ({ ...c, hasValid: asDict.columns.find((x) => x.name === c.name)!.valid !== null })) });
+      for (const c of asDict.columns) if (c.type === 'string') {
+        expect(c.values).toBeInstanceOf(Int32Array);
+        expect(c.dict).toBeDefined();
+      }
+      if (d.valid === null) expect(asDict.columns[0]!.dict).toEqual(d.dict);
+    }), { numRuns: 300 });
+  });
+
+  it('refuses a dictionary code outside the dictionary', () => {
+    const bad: WriteBatch = { table: 't', rows: 1, columns: [{ name: 'd', type: 'string', semantic: 'tag', values: Int32Array.of(2), valid: null, dict: ['a'] }] };
+    expect(() => encodeBatch(bad)).toThrow(/outside its dictionary/);
+  });
+
+  it('decodeBatch insists on exactly one batch', () => {
+    expect(() => decodeBatch(encodeBatches([]))).toThrow(/expected one batch/);
+  });
+
+  const sample = parseLineProtocol(new TextEncoder().encode(
+    'cpu,host=a,dc=x usage=1.5,n=3i,u=4u,ok=t,msg="hé" 1\ncpu,host=b usage=2 2\nmem free=1 3\n'));
+  const record = encodeBatches(sample);
+
+  it('rejects every truncation with an Error', () => {
+    for (let len = 0; len < record.length; len++) {
+      expect(() => decodeBatches(record.subarray(0, len)), `length ${len}`).toThrow(/walbatch/);
+    }
+  });
+
+  it('corrupted bytes either decode or throw an Error, promptly', () => {
+    fc.assert(fc.property(fc.array(fc.tuple(fc.nat(record.length - 1), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 4 }), (edits) => {
+      const bad = record.slice();
+      for (const [at, v] of edits) bad[at] = v;
+      try {
+        decodeBatches(bad);
+      } catch (e) {
+        expect(e).toBeInstanceOf(Error);
+        expect((e as Error).message).toMatch(/walbatch/);
+      }
+    }), { numRuns: 3000 });
+  });
+
+  it('random bytes and huge declared lengths fail without allocating', () => {
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 64 }), (bytes) => {
+      const withHeader = new Uint8Array([0x45, 0x57, 0x42, 1, ...bytes]);
+      for (const input of [bytes, withHeader]) {
+        try {
+          decodeBatches(input);
+        } catch (e) {
+          expect((e as Error).message).toMatch(/walbatch/);
+        }
+      }
+    }), { numRuns: 2000 });
+    // One batch, table "", 2^31-1 rows, one float column: must be refused before allocating 16 GB.
+    const huge = new Uint8Array([0x45, 0x57, 0x42, 1, 1, 0, 0xff, 0xff, 0xff, 0xff, 0x07, 1, 1, 0x76, 1, 1, 0]);
+    expect(() => decodeBatches(huge)).toThrow(/needs 17179869176 bytes/);
+  });
+});

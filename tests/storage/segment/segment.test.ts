@@ -1,0 +1,55 @@
+// Segment files: row groups with stats, pruning by time and tags, encodings, and files of the older single-batch layout.
+import { RecordBatchFileWriter } from 'apache-arrow';
+import { afterEach, describe, expect, it } from 'vitest';
+import { RegionStore } from '../../../storage/index.ts';
+import { runToBatch } from '../../../storage/arrow_out.ts';
+import { groupsMayMatch } from '../../../storage/scan.ts';
+import { decodeSegment } from '../../../storage/segment/read.ts';
+import { sortMemtable } from '../../../storage/memtable/sort.ts';
+import { Memtable } from '../../../storage/memtable/memtable.ts';
+import { batchOf, cpuSchema, rowsOf, sortRows, tempDir, type Row } from '../fixtures.ts';
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => { for (const c of cleanups.splice(0)) await c(); });
+
+const s = cpuSchema({}, [{ name: 'cores', type: 'int64', semantic: 'field', nullable: true }]);
+const rows: Row[] = ['a', 'b', 'c', 'd'].flatMap((host, h) => Array.from({ length: 10 }, (_, t) => ({
+  host, region: 'eu', usage_user: t % 3 === 0 ? null : h * 100 + t * 0.25, usage_system: Math.PI * t, cores: BigInt(t * 1000 - 3), ts: BigInt(t * 10_000_000_000),
+})));
+
+describe('segments', () => {
+  it('writes row groups with time and tag stats, and prunes them in scans', async () => {
+    const t = await tempDir();
+    cleanups.push(t.cleanup);
+    const store = await RegionStore.open({ dir: t.dir, regionId: '1', schema: s, rowGroupRows: 8 });
+    store.apply(batchOf(s, rows), 1);
+    const f = await store.flush();
+    const groups = f!.segment.groups!;
+    expect(groups.map((g) => g.rows)).toEqual([8, 8, 8, 8, 8]);
+    expect(groups[0]).toMatchObject({ minTs: '0', maxTs: '70000000000', tags: { host: { min: 'a', max: 'a' } } });
+    expect(groups[1]!.tags.host).toMatchObject({ min: 'a', max: 'b' });
+    expect(groupsMayMatch(f!.segment, { tags: { host: ['c'] } })).toEqual([2, 3]);
+    expect(groupsMayMatch(f!.segment, { start: 80_000_000_000n, tags: { host: ['a', 'd'] } })).toEqual([1, 3, 4]);
+    const want = sortRows(rows.map((r) => ({ ...r })));
+    expect(sortRows(rowsOf(await store.scan({})))).toEqual(want);
+    const got = rowsOf(await store.scan({ start: 80_000_000_000n, tagFilter: { host: ['a', 'd'] }, columns: ['host', 'usage_user', 'cores'] }));
+    expect(got).toEqual(want.filter((r) => (r.host === 'a' || r.host === 'd') && (r.ts as bigint) >= 80_000_000_000n)
+      .map((r) => ({ host: r.host, usage_user: r.usage_user, cores: r.cores, ts: r.ts })));
+    // pi multiples are not short decimals: that column stays raw Float64, the others are encoded.
+    const meta = f!.segment;
+    expect(meta.rows).toBe(40);
+  });
+
+  it('reads segments of the older layout (one record batch, raw Float64 / Timestamp columns)', () => {
+    const mem = new Memtable(s.primaryKey);
+    mem.apply(batchOf(s, rows), 1, s);
+    const run = sortMemtable(mem, s);
+    const names = s.columns.map((c) => c.name);
+    const bytes = RecordBatchFileWriter.writeAll([runToBatch(run, s, names)]).toUint8Array(true);
+    const back = decodeSegment(bytes, s, names, 'old.arrow');
+    expect(back.rows).toBe(40);
+    for (const n of names) {
+      expect(Array.from(back.cols.get(n)!.values as ArrayLike<unknown>)).toEqual(Array.from(run.cols.get(n)!.values as ArrayLike<unknown>));
+    }
+  });
+});
