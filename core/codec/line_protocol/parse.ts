@@ -3,7 +3,8 @@ import { ParseError } from '../../errors.ts';
 import type { WriteBatch } from '../../batch.ts';
 import type { DataType, SemanticType, TimeUnit } from '../../schema.ts';
 import { ColumnBuilder, MeasurementBuilder } from './builder.ts';
-import { HASH_PRIME, HASH_SEED, Interner, Unescape, decodeSlice, sameBytes } from './intern.ts';
+import { HASH_PRIME, HASH_SEED, Unescape, sameBytes } from './intern.ts';
+import { BSLASH, COMMA, CR, EQ, HASH, LF, LineScanner, QUOTE, SPACE, TAB, isDelimiter } from './scanner.ts';
 import { NUM_OK, NUM_OVERFLOW, W, fitsInt64, multiplyMagnitude, parseMagnitude, scanFloat, storeWords } from './numbers.ts';
 import { SeriesCache, SeriesEntry } from './series_cache.ts';
 
@@ -21,23 +22,14 @@ export interface LineProtocolOptions {
   seriesCache?: SeriesCache;
 }
 
-const SPACE = 32, TAB = 9, CR = 13, LF = 10, COMMA = 44, EQ = 61, BSLASH = 92, QUOTE = 34, HASH = 35;
 /** How many times a timestamp is multiplied by 1000 to reach nanoseconds. */
 const SCALE: Record<TimeUnit, number> = { s: 3, ms: 2, us: 1, ns: 0 };
-
-/** Bytes that end a field value outside quotes. */
-function isDelimiter(b: number): boolean {
-  return b === COMMA || b === SPACE || b === LF || b === CR || b === TAB;
-}
 
 export function parseLineProtocol(input: Uint8Array, opts: LineProtocolOptions = {}): WriteBatch[] {
   return new Parser(input, opts).run();
 }
 
-class Parser {
-  private line = 1;
-  private lineStart = 0;
-  private readonly interner = new Interner();
+class Parser extends LineScanner {
   private readonly byName = new Map<string, MeasurementBuilder>();
   private readonly measurements: MeasurementBuilder[] = [];
   private last: MeasurementBuilder | null = null;
@@ -54,7 +46,8 @@ class Parser {
   private tagCols: ColumnBuilder[] = [];
   private tagIds: number[] = [];
 
-  constructor(private readonly buf: Uint8Array, opts: LineProtocolOptions) {
+  constructor(buf: Uint8Array, opts: LineProtocolOptions) {
+    super(buf);
     this.cache = opts.seriesCache ?? new SeriesCache();
     this.stamp = this.cache.nextParse();
     const p = opts.precision ?? 'ns';
@@ -93,29 +86,12 @@ class Parser {
     return this.measurements.map((m) => m.finish());
   }
 
-  private release(): void {
+  protected override release(): void {
     for (const e of this.resolved) {
       e.resMeasurement = null;
       e.resCols = [];
     }
     this.resolved.length = 0;
-  }
-
-  private fail(message: string, at: number): never {
-    this.release();
-    throw new ParseError(message, { line: this.line, column: at - this.lineStart + 1 });
-  }
-
-  /** Index of the first unescaped delimiter (space, comma, newline, or '=' when stopAtEq) from i. */
-  private scanName(i: number, stopAtEq: boolean): number {
-    const buf = this.buf;
-    const n = buf.length;
-    for (; i < n; i++) {
-      const b = buf[i]!;
-      if (b === SPACE || b === COMMA || b === LF || (stopAtEq && b === EQ)) return i;
-      if (b === BSLASH && i + 1 < n && buf[i + 1] !== LF) i++;
-    }
-    return i;
   }
 
   private measurement(s: number, e: number): MeasurementBuilder {
@@ -163,25 +139,6 @@ class Parser {
     e.resCodes = codes;
     this.resolved.push(e);
     return e;
-  }
-
-  /** Index of the first unescaped space from i (or of a newline / the end), hashing the bytes on the way into keyHash. */
-  private keyHash = 0;
-  private scanKey(i: number): number {
-    const buf = this.buf;
-    const n = buf.length;
-    let h = HASH_SEED;
-    for (; i < n; i++) {
-      let b = buf[i]!;
-      if (b === SPACE || b === LF) break;
-      if (b === BSLASH && i + 1 < n && buf[i + 1] !== LF) {
-        h = Math.imul(h ^ b, HASH_PRIME);
-        b = buf[++i]!;
-      }
-      h = Math.imul(h ^ b, HASH_PRIME);
-    }
-    this.keyHash = h;
-    return i;
   }
 
   /**
@@ -441,56 +398,6 @@ class Parser {
     col.mark(r);
     storeWords(col.words, r, neg);
     return i;
-  }
-
-  private parseBool(s: number, e: number): number {
-    const buf = this.buf;
-    const len = e - s;
-    const c = buf[s]!;
-    if (len === 1) return c === 116 || c === 84 ? 1 : 0;
-    const word = String.fromCharCode(...buf.subarray(s, e));
-    if (word === 'true' || word === 'True' || word === 'TRUE') return 1;
-    if (word === 'false' || word === 'False' || word === 'FALSE') return 0;
-    this.fail('invalid field value', s);
-  }
-
-  /** Interner id of the string scanned by the last scanString call. */
-  private stringId = 0;
-
-  /** Scans a quoted string at q (the opening quote) into stringId; returns the index after the closing quote. */
-  private scanString(q: number): number {
-    const buf = this.buf;
-    const n = buf.length;
-    let i = q + 1;
-    let lines = 0;
-    let lastLf = -1;
-    let escaped = false;
-    for (; i < n; i++) {
-      const b = buf[i]!;
-      if (b === QUOTE) break;
-      if (b === BSLASH && i + 1 < n && (buf[i + 1] === QUOTE || buf[i + 1] === BSLASH)) {
-        i++;
-        escaped = true;
-      } else if (b === LF) {
-        lines++;
-        lastLf = i;
-      }
-    }
-    if (i >= n) this.fail('unterminated string field value', q);
-    // Short values (statuses, levels) repeat and are interned; long ones (log lines) rarely do.
-    let v: number;
-    if (i - q - 1 <= 64) v = this.interner.id(buf, q + 1, i, Unescape.Quoted);
-    else {
-      const str = decodeSlice(buf, q + 1, i, Unescape.Quoted, escaped);
-      v = str === undefined ? -1 : this.interner.add(str);
-    }
-    if (v < 0) this.fail('string field value is not valid UTF-8', q);
-    this.stringId = v;
-    if (lines > 0) {
-      this.line += lines;
-      this.lineStart = lastLf + 1;
-    }
-    return i + 1;
   }
 
   /** Reads the optional timestamp from i, stores the row's time and returns the index after the line. */
