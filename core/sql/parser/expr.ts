@@ -4,32 +4,7 @@ import { RESERVED, type Cursor } from './cursor.ts';
 import { parseDataType } from './types.ts';
 import { parseQuery } from './select.ts';
 import { parseCall } from './call.ts';
-
-/** Binding powers, as in sqlparser-rs (which GreptimeDB uses): higher binds tighter. */
-export const Prec = {
-  OR: 5,
-  AND: 10,
-  NOT: 15,
-  IS: 17,
-  LIKE: 19,
-  CMP: 20,
-  PIPE: 21,
-  CARET: 22,
-  AMP: 23,
-  ADD: 30,
-  MUL: 40,
-  UNARY: 45,
-  POSTFIX: 50,
-} as const;
-
-export const BINARY_PREC: Record<BinaryOp, number> = {
-  OR: Prec.OR, AND: Prec.AND,
-  '=': Prec.CMP, '!=': Prec.CMP, '<>': Prec.CMP, '<': Prec.CMP, '<=': Prec.CMP, '>': Prec.CMP, '>=': Prec.CMP,
-  '~': Prec.CMP, '!~': Prec.CMP, '~*': Prec.CMP, '!~*': Prec.CMP,
-  '|': Prec.PIPE, '^': Prec.CARET, '#': Prec.CARET, '<<': Prec.CARET, '>>': Prec.CARET, '&': Prec.AMP,
-  '+': Prec.ADD, '-': Prec.ADD,
-  '*': Prec.MUL, '/': Prec.MUL, '%': Prec.MUL, '||': Prec.MUL,
-};
+import { BINARY_PREC, Prec } from '../precedence.ts';
 
 const INTERVAL_UNITS = new Set([
   'YEAR', 'YEARS', 'MONTH', 'MONTHS', 'WEEK', 'WEEKS', 'DAY', 'DAYS', 'HOUR', 'HOURS', 'MINUTE', 'MINUTES',
