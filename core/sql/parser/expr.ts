@@ -2,8 +2,6 @@
 import type { BinaryOp, Expr, Ident, OrderByItem, SourcePos } from '../ast.ts';
 import { RESERVED, type Cursor } from './cursor.ts';
 import { parseDataType } from './types.ts';
-import { parseQuery } from './select.ts';
-import { parseCall } from './call.ts';
 import { BINARY_PREC, Prec } from '../precedence.ts';
 
 const INTERVAL_UNITS = new Set([
@@ -96,7 +94,7 @@ function parseInfix(p: Cursor, left: Expr, prec: number): Expr {
   if (p.eatKw('IN')) {
     p.expectOp('(');
     if (p.isKw('SELECT') || p.isKw('WITH')) {
-      const query = parseQuery(p);
+      const query = p.sub.query(p);
       p.expectOp(')');
       return { type: 'in_subquery', expr: left, query, negated, pos };
     }
@@ -195,7 +193,7 @@ function parseOpPrefix(p: Cursor): Expr {
     case '(': {
       p.next();
       if (p.isKw('SELECT') || p.isKw('WITH')) {
-        const query = parseQuery(p);
+        const query = p.sub.query(p);
         p.expectOp(')');
         return { type: 'subquery', query, pos };
       }
@@ -290,7 +288,7 @@ function parseWordPrefix(p: Cursor): Expr {
 
 function parseExists(p: Cursor, pos: SourcePos, negated: boolean): Expr {
   p.expectOp('(');
-  const query = parseQuery(p);
+  const query = p.sub.query(p);
   p.expectOp(')');
   return { type: 'exists', query, negated, pos };
 }
@@ -326,11 +324,15 @@ function parseNameOrCall(p: Cursor): Expr {
     }
     path.push(p.ident('a column name', true));
   }
-  if (p.isOp('(')) return parseCall(p, path, pos);
+  if (p.isOp('(')) return p.sub.call(p, path, pos);
   return { type: 'column', path, pos };
 }
 
 /** Order-by item: expr [ASC|DESC] [NULLS FIRST|LAST]. */
+export function parseOrderByList(p: Cursor): OrderByItem[] {
+  return p.commaList(() => parseOrderByItem(p));
+}
+
 export function parseOrderByItem(p: Cursor): OrderByItem {
   const pos = p.pos();
   const item: OrderByItem = { expr: parseExpr(p), pos };
