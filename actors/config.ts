@@ -1,6 +1,7 @@
 // Node configuration from flags and EDDY_<NAME> environment variables.
 import { resolve } from 'node:path';
 import { hostname } from 'node:os';
+import { InvalidConfigError } from '../core/errors.ts';
 
 export const Roles = {
   frontend: 'frontend',
@@ -68,7 +69,7 @@ function coerce(key: keyof NodeConfig, v: string): NodeConfig[keyof NodeConfig] 
   const d = DEFAULTS[key];
   if (typeof d === 'number' || key === 'natsPort') {
     const n = Number(v);
-    if (!Number.isFinite(n)) throw new Error(`--${key}: '${v}' is not a number`);
+    if (!Number.isFinite(n)) throw new InvalidConfigError(`--${key}: '${v}' is not a number`);
     return n;
   }
   if (typeof d === 'boolean') return v === '' || v === 'true' || v === '1' || v === 'yes';
@@ -85,11 +86,11 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv = process.env
   }
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
-    if (!a.startsWith('--')) throw new Error(`unexpected argument '${a}'`);
+    if (!a.startsWith('--')) throw new InvalidConfigError(`unexpected argument '${a}'`);
     const eq = a.indexOf('=');
     const name = eq > 0 ? a.slice(2, eq) : a.slice(2);
     const key = FLAGS[name];
-    if (!key) throw new Error(`unknown flag --${name}`);
+    if (!key) throw new InvalidConfigError(`unknown flag --${name}`);
     let value: string;
     if (eq > 0) value = a.slice(eq + 1);
     else if (typeof DEFAULTS[key] === 'boolean' && (argv[i + 1] === undefined || argv[i + 1]!.startsWith('--'))) value = 'true';
@@ -99,10 +100,10 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv = process.env
   cfg.data = resolve(cfg.data);
   parseRoles(cfg.role);
   if (cfg.nodeId === '') cfg.nodeId = defaultNodeId();
-  if (!/^[A-Za-z0-9_-]{1,64}$/.test(cfg.nodeId)) throw new Error(`--node-id: '${cfg.nodeId}' must be 1-64 letters, digits, '_' or '-'`);
-  if (!Number.isInteger(cfg.replicas) || cfg.replicas < 1 || cfg.replicas > 5) throw new Error(`--replicas: '${cfg.replicas}' must be 1 to 5 (JetStream's limit)`);
-  if (!(cfg.cacheMb >= 0)) throw new Error(`--cache-mb: '${cfg.cacheMb}' must be 0 or more`);
-  if (!Object.values(StorageKinds).includes(cfg.storage)) throw new Error(`--storage: '${cfg.storage}' is not one of ${Object.values(StorageKinds).join(', ')}`);
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(cfg.nodeId)) throw new InvalidConfigError(`--node-id: '${cfg.nodeId}' must be 1-64 letters, digits, '_' or '-'`);
+  if (!Number.isInteger(cfg.replicas) || cfg.replicas < 1 || cfg.replicas > 5) throw new InvalidConfigError(`--replicas: '${cfg.replicas}' must be 1 to 5 (JetStream's limit)`);
+  if (!(cfg.cacheMb >= 0)) throw new InvalidConfigError(`--cache-mb: '${cfg.cacheMb}' must be 0 or more`);
+  if (!Object.values(StorageKinds).includes(cfg.storage)) throw new InvalidConfigError(`--storage: '${cfg.storage}' is not one of ${Object.values(StorageKinds).join(', ')}`);
   return cfg;
 }
 
@@ -112,9 +113,9 @@ export function parseRoles(text: string): Set<Role> {
   for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
     if (part === 'all') ALL_ROLES.forEach((r) => out.add(r));
     else if ((ALL_ROLES as readonly string[]).includes(part)) out.add(part as Role);
-    else throw new Error(`--role: unknown role '${part}' (use ${ALL_ROLES.join(', ')} or all, comma separated)`);
+    else throw new InvalidConfigError(`--role: unknown role '${part}' (use ${ALL_ROLES.join(', ')} or all, comma separated)`);
   }
-  if (out.size === 0) throw new Error('--role: name at least one role');
+  if (out.size === 0) throw new InvalidConfigError('--role: name at least one role');
   return out;
 }
 

@@ -1,5 +1,6 @@
 // The columnar batch that crosses every boundary of the write path: parser -> WAL -> memtable.
 import type { DataType, SemanticType } from './schema.ts';
+import { InvalidArgumentError } from './errors.ts';
 
 /**
  * Values of one column. string columns are plain arrays (null for missing); numbers are typed
@@ -30,7 +31,7 @@ export interface WriteBatch {
 
 export function timeColumn(b: WriteBatch): Column {
   const c = b.columns.find((c) => c.semantic === 'timestamp');
-  if (!c) throw new Error(`batch for table ${b.table} has no time column`);
+  if (!c) throw new InvalidArgumentError(`batch for table ${b.table} has no time column`);
   return c;
 }
 

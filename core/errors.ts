@@ -1,6 +1,7 @@
 // Status codes and error classes shared by every layer; the numeric code crosses NATS and HTTP.
 
-/** Numeric status codes, grouped by range as GreptimeDB does (1xxx common, 2xxx syntax, 3xxx query, 4xxx catalog, 5xxx storage, 6xxx resources). */
+/** Numeric status codes, grouped by range as GreptimeDB does (1xxx common, 2xxx syntax, 3xxx query, 4xxx catalog, 5xxx storage
+ * and availability, 6xxx resources, 8xxx flows). A new failure gets a code in its range and a class below. */
 export const StatusCode = {
   Success: 0,
   Unknown: 1000,
@@ -9,6 +10,8 @@ export const StatusCode = {
   Internal: 1003,
   InvalidArguments: 1004,
   Cancelled: 1005,
+  InvalidConfig: 1006,
+  StartupFailed: 1007,
   InvalidSyntax: 2000,
   PlanQuery: 3000,
   EngineExecuteQuery: 3001,
@@ -24,6 +27,8 @@ export const StatusCode = {
   TypeConflict: 4009,
   StorageUnavailable: 5000,
   RequestOutdated: 5001,
+  StorageCorrupted: 5002,
+  MetaUnavailable: 5003,
   ResourcesExhausted: 6000,
   RateLimited: 6001,
   PayloadTooLarge: 6002,
@@ -39,7 +44,7 @@ export function statusName(code: number): string {
 
 /** True when the code is the caller's mistake (HTTP 4xx), false when it is EddyDB's fault (5xx). */
 export function isUserError(code: number): boolean {
-  return (code >= 1004 && code < 1006) || code === 1001 || (code >= 2000 && code < 5000) || code === StatusCode.PayloadTooLarge
+  return (code >= 1004 && code < 1007) || code === 1001 || (code >= 2000 && code < 5000) || code === StatusCode.PayloadTooLarge
     || code === StatusCode.FlowAlreadyExists || code === StatusCode.FlowNotFound;
 }
 
@@ -47,7 +52,7 @@ export function httpStatusOf(code: number): number {
   if (code === StatusCode.PayloadTooLarge) return 413;
   if (code === StatusCode.TableNotFound || code === StatusCode.DatabaseNotFound || code === StatusCode.FlowNotFound) return 404;
   if (isUserError(code)) return 400;
-  if (code === StatusCode.StorageUnavailable || code === StatusCode.RateLimited) return 503;
+  if (code === StatusCode.StorageUnavailable || code === StatusCode.RateLimited || code === StatusCode.MetaUnavailable) return 503;
   return 500;
 }
 
@@ -88,8 +93,8 @@ export class ParseError extends EddyError {
   }
 }
 export class InvalidArgumentError extends EddyError {
-  constructor(message: string, position?: Position) {
-    super(StatusCode.InvalidArguments, message, position ? { position } : undefined);
+  constructor(message: string, position?: Position, cause?: unknown) {
+    super(StatusCode.InvalidArguments, message, { ...(position ? { position } : {}), ...(cause !== undefined ? { cause } : {}) });
   }
 }
 export class TypeConflictError extends EddyError {
@@ -117,9 +122,34 @@ export class StorageError extends EddyError {
     super(StatusCode.StorageUnavailable, message, cause !== undefined ? { cause } : undefined);
   }
 }
+/** A broken invariant inside EddyDB (a bug, never the caller's mistake): HTTP 500. */
 export class InternalError extends EddyError {
   constructor(message: string, cause?: unknown) {
     super(StatusCode.Internal, message, cause !== undefined ? { cause } : undefined);
+  }
+}
+/** A bad command-line flag or configuration value; the message names the flag. */
+export class InvalidConfigError extends EddyError {
+  constructor(message: string, cause?: unknown) {
+    super(StatusCode.InvalidConfig, message, cause !== undefined ? { cause } : undefined);
+  }
+}
+/** Something a node needs did not come up (nats-server missing or exiting, JetStream assets not created). */
+export class StartupError extends EddyError {
+  constructor(message: string, cause?: unknown) {
+    super(StatusCode.StartupFailed, message, cause !== undefined ? { cause } : undefined);
+  }
+}
+/** Stored bytes (a WAL record, a segment) that do not decode: the message names what and where. */
+export class CorruptDataError extends EddyError {
+  constructor(message: string, cause?: unknown) {
+    super(StatusCode.StorageCorrupted, message, cause !== undefined ? { cause } : undefined);
+  }
+}
+/** The meta role cannot serve this request here: the node has no meta role or lost the leader lease. Retry. */
+export class MetaUnavailableError extends EddyError {
+  constructor(message: string, cause?: unknown) {
+    super(StatusCode.MetaUnavailable, message, cause !== undefined ? { cause } : undefined);
   }
 }
 

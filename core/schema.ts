@@ -1,4 +1,5 @@
 // Table schemas: column types, semantic roles (tag, field, time index) and table options.
+import { InvalidArgumentError } from './errors.ts';
 
 export const DataType = {
   String: 'string',
@@ -149,10 +150,10 @@ export function parseDurationMs(text: string): number | undefined {
   let consumed = 0;
   for (let m = re.exec(t); m; m = re.exec(t)) {
     const u = units[m[2]!];
-    if (u === undefined) throw new Error(`unknown duration unit '${m[2]}' in '${text}'`);
+    if (u === undefined) throw new InvalidArgumentError(`unknown duration unit '${m[2]}' in '${text}'`);
     total += parseFloat(m[1]!) * u;
     consumed += m[0].length;
   }
-  if (consumed !== t.replace(/\s+/g, '').length && consumed === 0) throw new Error(`invalid duration '${text}'`);
+  if (consumed !== t.replace(/\s+/g, '').length && consumed === 0) throw new InvalidArgumentError(`invalid duration '${text}'`);
   return total;
 }

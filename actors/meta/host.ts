@@ -3,7 +3,7 @@ import { createActor, fromPromise, type Actor } from 'xstate';
 import type { JetStreamClient } from '@nats-io/jetstream';
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import { Kvm, type KV } from '@nats-io/kv';
-import { Buckets, KvKeys, Subjects, regionIdOf, type Clock, type PlacementOptions } from '../../core/index.ts';
+import { Buckets, KvKeys, MetaUnavailableError, Subjects, regionIdOf, type Clock, type PlacementOptions } from '../../core/index.ts';
 import type { Catalog } from '../catalog/catalog.ts';
 import { Roles, type Role } from '../config.ts';
 import { LeaseElector } from './lease/host.ts';
@@ -91,7 +91,7 @@ export class MetaServices {
 
   /** Resolves once this node leads the meta role (tests and tools). */
   whenLeader(timeoutMs?: number): Promise<void> {
-    if (!this.elector) return Promise.reject(new Error(`node ${this.o.nodeId} has no meta role`));
+    if (!this.elector) return Promise.reject(new MetaUnavailableError(`node ${this.o.nodeId} has no meta role`));
     return this.elector.whenLeader(timeoutMs);
   }
 
@@ -122,7 +122,7 @@ export class MetaServices {
     const apply = fromPromise<void, RouteChanges>(async ({ input }) => {
       // Fencing: a leader that lost the lease since it planned writes nothing; the epoch orders terms.
       const epoch = this.elector?.revision;
-      if (epoch === null || epoch === undefined) throw new Error('no longer the meta leader');
+      if (epoch === null || epoch === undefined) throw new MetaUnavailableError('no longer the meta leader');
       for (const m of input.set) {
         await writeRoute(this.routesKv, m.region, { node: m.to, epoch, at: this.o.clock.now() });
         this.o.log?.(`placement: region ${m.region} -> ${m.to} (${m.reason}${m.from ? `, was ${m.from}` : ''})`);

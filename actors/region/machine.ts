@@ -1,5 +1,6 @@
 // The Region actor's machine: opening -> replaying -> serving <-> flushing -> closing. No I/O here; it invokes actors that do it.
 import { setup, assign, fromPromise } from 'xstate';
+import { InternalError } from '../../core/errors.ts';
 
 export interface RegionContext {
   regionId: string;
@@ -24,7 +25,7 @@ export const RegionEvents = {
 /** Placeholders; the host provides the real ones with machine.provide({ actors }). */
 const unimplemented = (name: string) =>
   fromPromise<never, void>(async () => {
-    throw new Error(`region actor '${name}' not provided`);
+    throw new InternalError(`region actor '${name}' not provided`);
   });
 
 export const regionMachine = setup({

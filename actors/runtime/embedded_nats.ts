@@ -3,6 +3,7 @@ import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connect as netConnect } from 'node:net';
+import { StartupError } from '../../core/errors.ts';
 
 export interface EmbeddedNatsOptions {
   dataDir: string;
@@ -34,7 +35,7 @@ export function findNatsServer(): string {
       /* try the next */
     }
   }
-  throw new Error(
+  throw new StartupError(
     'nats-server is not installed. Install it with `apt-get install -y nats-server` (Debian), ' +
       'or run `bash deploy/setup.sh`, or point EddyDB at an existing server with --nats nats://host:port.',
   );
@@ -79,7 +80,7 @@ export async function startEmbeddedNats(opts: EmbeddedNatsOptions): Promise<Embe
   const ready = waitForPort(host, opts.port, 20_000);
   const first = await Promise.race([ready.then(() => 'ready' as const), exited.then(() => 'exited' as const)]);
   if (first === 'exited') {
-    throw new Error(`nats-server exited during start-up:\n${lines.join('\n')}`);
+    throw new StartupError(`nats-server exited during start-up:\n${lines.join('\n')}`);
   }
   let stopped: Promise<void> | null = null;
   return {
@@ -112,7 +113,7 @@ export async function waitForPort(host: string, port: number, timeoutMs: number)
       s.once('error', () => resolve(false));
     });
     if (ok) return;
-    if (Date.now() > deadline) throw new Error(`nothing listens on ${host}:${port} after ${timeoutMs} ms`);
+    if (Date.now() > deadline) throw new StartupError(`nothing listens on ${host}:${port} after ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }

@@ -3,7 +3,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
 import { Objm } from '@nats-io/obj';
-import { Buckets } from '../../core/index.ts';
+import { Buckets, StartupError } from '../../core/index.ts';
 import { ensureWalStream } from './wal.ts';
 import { ensureIngestStream } from '../gateway/nats_ingest.ts';
 
@@ -41,7 +41,7 @@ export async function ensureJetStreamAssets(nc: NatsConnection, opts: { replicas
         await create();
         break;
       } catch (e) {
-        if (!isTimeout(e) || attempt >= ATTEMPTS) throw new Error(`cannot create JetStream ${what} (${r} replicas): ${(e as Error).message}`, { cause: e });
+        if (!isTimeout(e) || attempt >= ATTEMPTS) throw new StartupError(`cannot create JetStream ${what} (${r} replicas): ${(e as Error).message}`, e);
       }
     }
   }

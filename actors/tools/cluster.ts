@@ -7,6 +7,7 @@ import { connect } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { findNatsServer, waitForPort } from '../runtime/embedded_nats.ts';
 import { parseRoles } from '../config.ts';
+import { InvalidArgumentError, InvalidConfigError, StartupError } from '../../core/errors.ts';
 
 export interface LocalClusterOptions {
   nodes: number;
@@ -126,7 +127,7 @@ export class LocalCluster {
       });
       this.manifest.nodes.push({ id, roles, http, nats, pid: c.proc.pid! });
       // A node that dies during start-up fails the launch.
-      ready[i] = Promise.race([ready[i]!, c.exited.then(() => { throw new Error(`${id} exited during start-up`); })]);
+      ready[i] = Promise.race([ready[i]!, c.exited.then(() => { throw new StartupError(`${id} exited during start-up`); })]);
     }
     await Promise.all(ready);
     writeFileSync(join(data, 'cluster.json'), JSON.stringify(this.manifest, null, 2));
@@ -144,7 +145,7 @@ export class LocalCluster {
           await jsm.getAccountInfo();
           return;
         } catch (e) {
-          if (Date.now() > deadline) throw new Error(`JetStream did not become ready in the nats cluster: ${(e as Error).message}`);
+          if (Date.now() > deadline) throw new StartupError(`JetStream did not become ready in the nats cluster: ${(e as Error).message}`, e);
           await new Promise((r) => setTimeout(r, 250));
         }
       }
@@ -156,7 +157,7 @@ export class LocalCluster {
   /** Sends one EddyDB node a signal (SIGTERM: clean stop; SIGKILL: a crash); resolves once it exited. */
   async signalNode(id: string, signal: NodeJS.Signals): Promise<void> {
     const c = this.children.find((x) => x.name === id);
-    if (!c) throw new Error(`no node ${id} in this cluster`);
+    if (!c) throw new InvalidArgumentError(`no node ${id} in this cluster`);
     this.signalled.add(id);
     if (c.proc.exitCode === null && c.proc.signalCode === null) c.proc.kill(signal);
     await c.exited;
@@ -195,12 +196,12 @@ function parseArgs(argv: string[]): LocalClusterOptions {
       case '--roles': o.roles = value().split(';').map((r) => r.trim()).filter(Boolean); break;
       case '--storage': o.nodeArgs = [...(o.nodeArgs ?? []), '--storage', value()]; break;
       case '--replicas': o.nodeArgs = [...(o.nodeArgs ?? []), '--replicas', value()]; break;
-      default: throw new Error(`unknown flag ${name}\n${USAGE}`);
+      default: throw new InvalidConfigError(`unknown flag ${name}\n${USAGE}`);
     }
   }
-  if (!Number.isInteger(o.nodes) || o.nodes < 1 || o.nodes > 9) throw new Error(`--nodes: ${o.nodes} is not a number from 1 to 9`);
-  if (!Number.isInteger(o.httpPort) || o.httpPort < 1 || o.httpPort + o.nodes > 65536) throw new Error(`--http-port: ${o.httpPort} is not a port`);
-  if (o.roles.length === 0) throw new Error('--roles: name the roles of at least one node');
+  if (!Number.isInteger(o.nodes) || o.nodes < 1 || o.nodes > 9) throw new InvalidConfigError(`--nodes: ${o.nodes} is not a number from 1 to 9`);
+  if (!Number.isInteger(o.httpPort) || o.httpPort < 1 || o.httpPort + o.nodes > 65536) throw new InvalidConfigError(`--http-port: ${o.httpPort} is not a port`);
+  if (o.roles.length === 0) throw new InvalidConfigError('--roles: name the roles of at least one node');
   for (const r of o.roles) parseRoles(r);
   o.data = resolve(o.data);
   return o;

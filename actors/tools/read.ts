@@ -2,7 +2,7 @@
 import { connect } from '@nats-io/transport-node';
 import { jetstream } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
-import { Buckets, regionIdOf, systemClock } from '../../core/index.ts';
+import { Buckets, InvalidConfigError, regionIdOf, systemClock } from '../../core/index.ts';
 import { Catalog } from '../catalog/catalog.ts';
 import { scanRegion } from '../runtime/scan_client.ts';
 import { batchRowsToJson } from './rows.ts';
@@ -14,7 +14,7 @@ function flag(argv: string[], name: string): string | undefined {
 
 export async function readTable(argv: string[]): Promise<void> {
   const table = flag(argv, 'table');
-  if (!table) throw new Error('eddy read needs --table NAME');
+  if (!table) throw new InvalidConfigError('eddy read needs --table NAME');
   const db = flag(argv, 'db') ?? 'public';
   const nc = await connect({ servers: flag(argv, 'nats') ?? process.env.EDDY_NATS ?? 'nats://127.0.0.1:4222' });
   try {

@@ -1,6 +1,7 @@
 // Compact binary encoding of WriteBatches: the WAL record. Typed arrays are copied raw, strings dictionary-coded.
 import type { Column, ColumnValues, WriteBatch } from '../batch.ts';
 import type { DataType, SemanticType } from '../schema.ts';
+import { CorruptDataError, InternalError } from '../errors.ts';
 
 /*
  * Record: "EWB" version:u8 batches:varint, then per batch: table:str rows:varint columns:varint, and
@@ -61,7 +62,7 @@ function encodeColumn(w: Writer, c: Column, rows: number): void {
   w.str(c.name);
   const t = TYPES.indexOf(c.type);
   const s = SEMANTICS.indexOf(c.semantic);
-  if (t < 0 || s < 0) throw new Error(`column ${c.name}: unknown type ${c.type} or semantic ${c.semantic}`);
+  if (t < 0 || s < 0) throw new InternalError(`column ${c.name}: unknown type ${c.type} or semantic ${c.semantic}`);
   w.u8(t);
   w.u8(s);
   w.u8(c.valid !== null ? FLAG_VALID : 0);
@@ -75,7 +76,7 @@ function encodeColumn(w: Writer, c: Column, rows: number): void {
   }
   if (c.type === 'string') return c.dict ? encodeDictionary(w, c, rows) : encodeStrings(w, c.values as (string | null)[], rows);
   const v = c.values as Exclude<ColumnValues, (string | null)[]>;
-  if (v.length < rows) throw new Error(`column ${c.name} has ${v.length} values for ${rows} rows`);
+  if (v.length < rows) throw new InternalError(`column ${c.name} has ${v.length} values for ${rows} rows`);
   w.bytes(new Uint8Array(v.buffer, v.byteOffset, rows * v.BYTES_PER_ELEMENT));
 }
 
@@ -107,13 +108,13 @@ function encodeStrings(w: Writer, values: (string | null)[], rows: number): void
 function encodeDictionary(w: Writer, c: Column, rows: number): void {
   const dict = c.dict!;
   const codes = c.values as Int32Array;
-  if (codes.length < rows) throw new Error(`column ${c.name} has ${codes.length} codes for ${rows} rows`);
+  if (codes.length < rows) throw new InternalError(`column ${c.name} has ${codes.length} codes for ${rows} rows`);
   w.varint(dict.length);
   for (let k = 0; k < dict.length; k++) w.str(dict[k]!);
   const valid = c.valid;
   for (let i = 0; i < rows; i++) {
     if ((codes[i]! >>> 0) >= dict.length && (valid === null || valid[i] !== 0)) {
-      throw new Error(`column ${c.name}: code ${codes[i]} at row ${i} is outside its dictionary of ${dict.length}`);
+      throw new InternalError(`column ${c.name}: code ${codes[i]} at row ${i} is outside its dictionary of ${dict.length}`);
     }
   }
   writeIndexes(w, codes, dict.length, rows, 1, valid);
@@ -142,7 +143,7 @@ function writeIndexes(w: Writer, idx: Uint32Array | Int32Array, size: number, ro
 }
 
 export function encodeBatches(bs: WriteBatch[]): Uint8Array {
-  if (!LITTLE_ENDIAN) throw new Error('walbatch: big-endian hosts are not supported');
+  if (!LITTLE_ENDIAN) throw new InternalError('walbatch: big-endian hosts are not supported');
   const w = new Writer();
   // Sized up front from the column types so the buffer is not regrown and copied on the way.
   let estimate = 16;
@@ -158,7 +159,7 @@ export function encodeBatches(bs: WriteBatch[]): Uint8Array {
   w.u8(VERSION);
   w.varint(bs.length);
   for (const b of bs) {
-    if (!Number.isInteger(b.rows) || b.rows < 0 || b.rows > MAX_ROWS) throw new Error(`batch ${b.table}: bad row count ${b.rows}`);
+    if (!Number.isInteger(b.rows) || b.rows < 0 || b.rows > MAX_ROWS) throw new InternalError(`batch ${b.table}: bad row count ${b.rows}`);
     w.str(b.table);
     w.varint(b.rows);
     w.varint(b.columns.length);
@@ -176,7 +177,7 @@ class Reader {
   pos = 0;
   constructor(readonly buf: Uint8Array) {}
   fail(what: string): never {
-    throw new Error(`walbatch: corrupt record: ${what} at byte ${this.pos}`);
+    throw new CorruptDataError(`walbatch: corrupt record: ${what} at byte ${this.pos}`);
   }
   need(n: number, what: string): void {
     if (n > this.buf.length - this.pos) this.fail(`${what} needs ${n} bytes, ${this.buf.length - this.pos} left`);
@@ -307,7 +308,7 @@ function decodeStrings(r: Reader, rows: number): (string | null)[] {
 }
 
 export function decodeBatches(buf: Uint8Array, opts: DecodeOptions = {}): WriteBatch[] {
-  if (!LITTLE_ENDIAN) throw new Error('walbatch: big-endian hosts are not supported');
+  if (!LITTLE_ENDIAN) throw new InternalError('walbatch: big-endian hosts are not supported');
   const r = new Reader(buf);
   const head = r.take(4, 'header');
   if (head[0] !== MAGIC[0] || head[1] !== MAGIC[1] || head[2] !== MAGIC[2]) r.fail('bad magic');
@@ -332,6 +333,6 @@ export function decodeBatches(buf: Uint8Array, opts: DecodeOptions = {}): WriteB
 
 export function decodeBatch(buf: Uint8Array, opts: DecodeOptions = {}): WriteBatch {
   const bs = decodeBatches(buf, opts);
-  if (bs.length !== 1) throw new Error(`walbatch: expected one batch, record holds ${bs.length}`);
+  if (bs.length !== 1) throw new CorruptDataError(`walbatch: expected one batch, record holds ${bs.length}`);
   return bs[0]!;
 }

@@ -1,17 +1,22 @@
 // SQL front end entry points: parseSql (statements separated by ';', each with its source span) and parseExpr.
 import type { Expr, SourcePos, Statement } from './ast.ts';
 import { tokenize } from './lexer.ts';
-import { Cursor } from './parser/cursor.ts';
+import { Cursor, type SubParsers } from './parser/cursor.ts';
+import { parseCall } from './parser/call.ts';
 import { parseAlter, parseCreate, parseDrop, parseTruncate } from './parser/ddl.ts';
 import { parseExpr as parseExprAt } from './parser/expr.ts';
-import { parseAdmin, parseDelete, parseDescribe, parseInsert, parseSet, parseShow, parseTql, parseUse } from './parser/misc.ts';
+import { parseAdmin, parseDelete, parseDescribe, parseInsert, parseSet, parseShow, parseUse } from './parser/misc.ts';
 import { parseQuery } from './parser/select.ts';
+import { parseTql } from './parser/tql.ts';
+
+/** The parsers expressions reach back into (subqueries, call tails), given to every cursor: see SubParsers. */
+const SUB: SubParsers = { query: parseQuery, call: parseCall };
 
 type Base = { span: { start: number; end: number; text: string }; pos: SourcePos };
 
 /** Parses every statement of `text`; empty statements (`;;`) are skipped. Throws ParseError. */
 export function parseSql(text: string): Statement[] {
-  const p = new Cursor(text, tokenize(text));
+  const p = new Cursor(text, tokenize(text), SUB);
   const out: Statement[] = [];
   for (;;) {
     while (p.eatOp(';'));
@@ -25,7 +30,7 @@ export function parseSql(text: string): Statement[] {
 
 /** Parses exactly one expression (e.g. a DEFAULT or a WHERE fragment). */
 export function parseExpr(text: string): Expr {
-  const p = new Cursor(text, tokenize(text));
+  const p = new Cursor(text, tokenize(text), SUB);
   const e = parseExprAt(p);
   if (p.peek().kind !== 'eof') throw p.error('end of expression');
   return e;

@@ -1,29 +1,38 @@
-// Column names for unaliased select items, spelled the way GreptimeDB (DataFusion) spells them.
+// The one expression printer: a single AST walk, parameterised by style, that spells SQL text or display names.
 //
-// Rules, derived from the headers of GreptimeDB's sqlness .result files:
-//  - An alias wins. A bare column is its own name (`host`), never qualified.
-//  - Inside any larger expression, columns are qualified by their relation: `avg(system_metrics.cpu_util)`,
-//    `information_schema.flows.created_time IS NOT NULL` (pass `qualify` to resolve; default: as written).
-//  - Literals carry their Arrow type: `Int64(1)`, `Float64(0.5)`, `Float64(1)` (Rust f64 display),
-//    `Utf8("a")` (no escaping), `Boolean(true)`, `NULL`; a negated numeric literal folds: `Int64(-1)`.
-//  - Function calls: lower-case name, arguments joined by "," without spaces: `round(var_pop(t.val),Int64(2))`;
-//    `count(*)`, `count(DISTINCT host.val)`; aliases resolved (`covar` -> `covar_samp`).
-//  - Aggregate ORDER BY / WITHIN GROUP: `string_agg(t.x,Utf8(",")) ORDER BY [t.x ASC NULLS LAST]`,
-//    `approx_percentile_cont(Float64(0.5)) WITHIN GROUP [t.i DESC NULLS FIRST]`; the default null order is
-//    NULLS LAST for ASC and NULLS FIRST for DESC, and is always printed.
-//  - Window calls: `row_number() PARTITION BY [t.i] ORDER BY [t.j ASC NULLS LAST] RANGE BETWEEN UNBOUNDED
-//    PRECEDING AND CURRENT ROW` (frame defaults to that with ORDER BY, else ROWS ... UNBOUNDED FOLLOWING).
-//  - Binary operators: `left op right` with single spaces and no parentheses (`<>` prints as `!=`);
-//    IS [NOT] NULL/TRUE/FALSE, [NOT] BETWEEN .. AND .., [NOT] LIKE/ILIKE, `CASE WHEN .. THEN .. ELSE .. END`.
-//  - Casts are transparent (`median(r::VARCHAR)` is `median(quantile.r)`); TIMESTAMP '..' is `Utf8("..")`.
-//  - Unary minus on a non-literal is `(- x)`; NOT is `NOT x`.
-//  - Range items: `min(host.val) RANGE 5s`, `... RANGE 5s FILL PREV`; an interval duration is printed as
-//    `IntervalMonthDayNano("IntervalMonthDayNano { months: 0, days: 1, nanoseconds: 0 }")`.
-//  - Arrays are `make_array(Int64(1),Int64(2))`; IN lists `x IN Int64(1), Int64(2)` (no brackets);
-//    subquery forms are just `IN` / `NOT IN` / `EXISTS`, a scalar subquery takes its first column's name.
-import type { ColumnRef, Expr, FunctionCall, OrderByItem, Query, SelectItem, WindowFrameBound, WindowSpec } from './ast.ts';
+// Styles:
+//  - 'sql': faithful SQL text, parseExpr(formatExpr(e)) gives back e (positions aside). Parentheses come from
+//    operator precedence (precedence.ts); subqueries print from their source span.
+//  - 'header': GreptimeDB's result-set headers for unaliased select items (flows name their columns this way;
+//    tests/core/sql/conformance.test.ts holds it against GreptimeDB's sqlness .result files). Rules:
+//    - columns as `qualify` resolves them (default: as written); literals carry their Arrow type: `Int64(1)`,
+//      `Float64(0.5)` (Rust f64 display), `Utf8("a")`, `Boolean(true)`, `NULL`; `-1` folds to `Int64(-1)`.
+//    - calls: `round(var_pop(t.val),Int64(2))` (no spaces), aliases resolved (`covar` -> `covar_samp`);
+//      `string_agg(t.x,Utf8(",")) ORDER BY [t.x ASC NULLS LAST]`, `... WITHIN GROUP [t.i DESC NULLS FIRST]`
+//      (null order always printed); windows `row_number() PARTITION BY [t.i] ORDER BY [..] RANGE BETWEEN ..`.
+//    - `left op right` without parentheses (`<>` is `!=`); casts are transparent, except outside range
+//      aggregates in an ALIGN query where they are `arrow_cast(x,Utf8("Int64"))`; TIMESTAMP '..' is `Utf8("..")`.
+//    - unary minus on a non-literal is `(- x)`; IN lists are `x IN Int64(1), Int64(2)`; subquery forms are
+//      `IN`/`NOT IN`/`EXISTS`, a scalar subquery takes its first column's name.
+//    - range items: every outermost call gets ` RANGE 5s[ FILL x]`, count(*) is count(Int64(1)) there;
+//      interval durations print as `IntervalMonthDayNano("IntervalMonthDayNano { months: 0, days: 1, .. }")`.
+//  - 'display': the planner's DataFusion-style names, used as output column names and as keys that match a
+//    select item to its GROUP BY / aggregate / window column (core/query/expr/names.ts). Like 'header' but:
+//    names are lower-cased, numeric casts are always arrow_cast, IN lists are `x IN ([a, b])`, subqueries are
+//    `(<subquery>)`, a range item is `expr RANGE 5s FILL PREV`, intervals keep their text.
+// The differences between 'header' and 'display' are kept on purpose: each caller's output is pinned by tests
+// and changing one would rename columns users see (or break a key that both sides must spell alike).
+//
+// Left-deep chains of binary operators (`a + b + ... `, `x AND y AND ...`) are printed by a loop, not by
+// recursion, so a chain of any length prints without exhausting the stack; only real nesting recurses.
+import type { Binary, ColumnRef, Expr, FunctionCall, OrderByItem, Query, SelectItem, WindowFrameBound, WindowSpec } from './ast.ts';
 import { intervalToMonthDayNano } from './interval.ts';
+import { BINARY_PREC, Prec } from './precedence.ts';
+import { ARROW_TYPES, FUNCTION_ALIASES, NUMERIC_CAST, formatIdent, formatString, numberLiteralName } from './print_literals.ts';
 
+export { formatIdent, formatString, rustFloat } from './print_literals.ts';
+
+/** Options of the 'header' style (the select-item names of GreptimeDB's result sets). */
 export interface NameOptions {
   /** The qualified path of a column (e.g. ['system_metrics', 'cpu_util']); default: as written. */
   qualify?: (c: ColumnRef) => string[];
@@ -35,137 +44,230 @@ export interface NameOptions {
   rangeSuffix?: string;
 }
 
-/** Arrow type names of canonical SQL types, for arrow_cast in range queries. */
-const ARROW_TYPES: Record<string, string> = {
-  INT8: 'Int8', INT16: 'Int16', INT32: 'Int32', INT64: 'Int64', UINT8: 'UInt8', UINT16: 'UInt16', UINT32: 'UInt32',
-  UINT64: 'UInt64', FLOAT32: 'Float32', FLOAT64: 'Float64', STRING: 'Utf8', BOOLEAN: 'Boolean', DATE: 'Date32',
-};
+export type PrintStyle =
+  | { kind: 'sql' }
+  | ({ kind: 'header' } & NameOptions)
+  | { kind: 'display'; column: (c: ColumnRef) => string };
 
-/** Canonical names of aggregate/function aliases as DataFusion reports them. */
-const FUNCTION_ALIASES: Record<string, string> = {
-  covar: 'covar_samp', var: 'var_samp', var_sample: 'var_samp', variance: 'var_samp', stddev: 'stddev_samp',
-  std: 'stddev_samp', mean: 'avg', array_agg_distinct: 'array_agg', ceiling: 'ceil', list_agg: 'string_agg',
-};
+const SQL: PrintStyle = { kind: 'sql' };
 
-/** The column header of a select item. */
+/** Prints an expression in the given style (see the top of this file). */
+export function printExpr(e: Expr, st: PrintStyle): string {
+  return walk(e, st);
+}
+
+/** SQL text that parses back to the same AST. */
+export function formatExpr(e: Expr): string {
+  return walk(e, SQL);
+}
+
+/** The GreptimeDB header of an expression (see 'header' at the top of this file). */
+export function exprToSql(e: Expr, opts: NameOptions = {}): string {
+  return walk(e, { kind: 'header', ...opts });
+}
+
+/** The column header of a select item: an alias wins, a bare column is its own (unqualified) name. */
 export function selectItemName(item: SelectItem, opts: NameOptions = {}): string {
   if (item.alias) return item.alias.value;
-  if (item.expr.type === 'column') return item.expr.path[item.expr.path.length - 1]!.value;
-  return exprToSql(item.expr, opts);
+  return columnOrExprName(item.expr, { kind: 'header', ...opts });
 }
 
-/** Rust's f64 Display: shortest round-trip digits, never exponent notation, no trailing ".0". */
-export function rustFloat(n: number): string {
-  if (!Number.isFinite(n)) return Number.isNaN(n) ? 'NaN' : n > 0 ? 'inf' : '-inf';
-  const s = String(n);
-  const m = /^(-?)(\d+)(?:\.(\d+))?e([+-]\d+)$/.exec(s);
-  if (!m) return s;
-  const [, sign, int, frac = '', expS] = m;
-  const exp = Number(expS);
-  const digits = int! + frac;
-  const point = int!.length + exp;
-  if (point <= 0) return `${sign}0.${'0'.repeat(-point)}${digits}`;
-  if (point >= digits.length) return `${sign}${digits}${'0'.repeat(point - digits.length)}`;
-  return `${sign}${digits.slice(0, point)}.${digits.slice(point)}`;
+/** A bare column names itself (unqualified); anything else by its display name in `st`. */
+export function columnOrExprName(e: Expr, st: PrintStyle): string {
+  if (e.type === 'column') return e.path[e.path.length - 1]!.value;
+  return walk(e, st);
 }
 
-function numberName(text: string, negative: boolean): string {
-  const sign = negative ? '-' : '';
-  if (/^\d+$/.test(text)) {
-    const v = BigInt(sign + text);
-    if (v >= -(2n ** 63n) && v < 2n ** 63n) return `Int64(${v})`;
-    if (v >= 0n && v < 2n ** 64n) return `UInt64(${v})`;
+/** Binding power of the expression's outermost operator; atoms bind tightest. */
+function precOf(e: Expr): number {
+  switch (e.type) {
+    case 'binary': return BINARY_PREC[e.op];
+    case 'unary': return e.op === 'NOT' ? Prec.NOT : Prec.UNARY;
+    case 'is': case 'is_distinct': return Prec.IS;
+    case 'like': return Prec.LIKE;
+    case 'in_list': case 'in_subquery': case 'between': return Prec.CMP;
+    case 'cast': return e.syntax === '::' ? Prec.POSTFIX : 100;
+    case 'range': case 'index': return Prec.POSTFIX;
+    default: return 100;
   }
-  return `Float64(${rustFloat(Number(sign + text))})`;
 }
 
-function orderByName(items: OrderByItem[], opts: NameOptions): string {
-  return `[${items
-    .map((o) => {
-      const asc = o.asc !== false;
-      const nullsFirst = o.nullsFirst ?? !asc;
-      return `${exprToSql(o.expr, opts)} ${asc ? 'ASC' : 'DESC'} ${nullsFirst ? 'NULLS FIRST' : 'NULLS LAST'}`;
-    })
-    .join(', ')}]`;
+/** An operand: in SQL text wrapped in parentheses unless it binds tighter than `min` (or as tight, when `orEqual`). */
+function sub(e: Expr, st: PrintStyle, min: number, orEqual = false): string {
+  const s = walk(e, st);
+  if (st.kind !== 'sql') return s;
+  const p = precOf(e);
+  return p > min || (orEqual && p === min) ? s : `(${s})`;
 }
 
-function boundName(b: WindowFrameBound, opts: NameOptions): string {
+/**
+ * A left-deep chain of binary operators, iteratively: walk down the left spine while the left operand needs no
+ * parentheses, print the innermost left operand, then append `op right` on the way back up.
+ */
+function binaryChain(top: Binary, st: PrintStyle): string {
+  const spine: Binary[] = [top];
+  let cur: Expr = top.left;
+  while (cur.type === 'binary' && (st.kind !== 'sql' || BINARY_PREC[cur.op] >= BINARY_PREC[spine[spine.length - 1]!.op])) {
+    spine.push(cur);
+    cur = cur.left;
+  }
+  let s = sub(cur, st, BINARY_PREC[spine[spine.length - 1]!.op], true);
+  for (let i = spine.length - 1; i >= 0; i--) {
+    const b = spine[i]!;
+    const op = st.kind !== 'sql' && b.op === '<>' ? '!=' : b.op;
+    s += ` ${op} ${sub(b.right, st, BINARY_PREC[b.op])}`;
+  }
+  return s;
+}
+
+function orderBy(items: OrderByItem[], st: PrintStyle): string {
+  if (st.kind === 'sql') {
+    return items
+      .map((o) => walk(o.expr, st) + (o.asc === undefined ? '' : o.asc ? ' ASC' : ' DESC') + (o.nullsFirst === undefined ? '' : o.nullsFirst ? ' NULLS FIRST' : ' NULLS LAST'))
+      .join(', ');
+  }
+  // Display names always spell the direction and the null order (NULLS LAST for ASC, FIRST for DESC by default).
+  const list = items.map((o) => {
+    const asc = o.asc !== false;
+    const nullsFirst = o.nullsFirst ?? !asc;
+    return `${walk(o.expr, st)} ${asc ? 'ASC' : 'DESC'} ${nullsFirst ? 'NULLS FIRST' : 'NULLS LAST'}`;
+  });
+  return `[${list.join(', ')}]`;
+}
+
+function frameBound(b: WindowFrameBound, st: PrintStyle): string {
   switch (b.kind) {
     case 'current_row': return 'CURRENT ROW';
     case 'unbounded_preceding': return 'UNBOUNDED PRECEDING';
     case 'unbounded_following': return 'UNBOUNDED FOLLOWING';
-    default: {
-      // Frame offsets are plain scalar values here (Display, not Debug): `1 PRECEDING`.
-      const o = b.offset!;
-      const v = o.type === 'number' || o.type === 'string' ? o.value : exprToSql(o, opts);
-      return `${v} ${b.kind === 'preceding' ? 'PRECEDING' : 'FOLLOWING'}`;
-    }
   }
+  const dir = b.kind === 'preceding' ? 'PRECEDING' : 'FOLLOWING';
+  const o = b.offset;
+  if (st.kind === 'sql') return `${walk(o!, st)} ${dir}`;
+  // Frame offsets are plain scalar values in display names (Display, not Debug): `1 PRECEDING`.
+  if (st.kind === 'header') return `${o!.type === 'number' || o!.type === 'string' ? o!.value : walk(o!, st)} ${dir}`;
+  return `${o ? walk(o, st).replace(/^\w+\((.*)\)$/, '$1') : ''} ${dir}`;
 }
 
-/** A scalar subquery is named after the first column of its result. */
-function subqueryName(q: Query, opts: NameOptions): string {
-  let body = q.body;
-  while (body.type === 'query' || body.type === 'set_op') body = body.type === 'query' ? body.body : body.left;
-  const first = body.type === 'select' ? body.projection[0] : undefined;
-  return first ? selectItemName(first, opts) : 'column1';
-}
-
-function windowName(w: WindowSpec, opts: NameOptions): string {
+function window(w: WindowSpec, st: PrintStyle): string {
+  if (st.kind === 'sql') {
+    if (w.name && w.partitionBy.length === 0 && w.orderBy.length === 0 && !w.frame) return ` OVER ${formatIdent(w.name)}`;
+    const parts: string[] = [];
+    if (w.name) parts.push(formatIdent(w.name));
+    if (w.partitionBy.length) parts.push(`PARTITION BY ${w.partitionBy.map((x) => walk(x, st)).join(', ')}`);
+    if (w.orderBy.length) parts.push(`ORDER BY ${orderBy(w.orderBy, st)}`);
+    const f = w.frame;
+    if (f) parts.push(f.end ? `${f.units} BETWEEN ${frameBound(f.start, st)} AND ${frameBound(f.end, st)}` : `${f.units} ${frameBound(f.start, st)}`);
+    return ` OVER (${parts.join(' ')})`;
+  }
   let s = '';
-  if (w.partitionBy.length) s += ` PARTITION BY [${w.partitionBy.map((e) => exprToSql(e, opts)).join(', ')}]`;
-  if (w.orderBy.length) s += ` ORDER BY ${orderByName(w.orderBy, opts)}`;
+  if (w.partitionBy.length) s += ` PARTITION BY [${w.partitionBy.map((x) => walk(x, st)).join(', ')}]`;
+  if (w.orderBy.length) s += ` ORDER BY ${orderBy(w.orderBy, st)}`;
   const f = w.frame;
-  if (f) s += ` ${f.units} BETWEEN ${boundName(f.start, opts)} AND ${boundName(f.end ?? { kind: 'current_row' }, opts)}`;
+  if (f) s += ` ${f.units} BETWEEN ${frameBound(f.start, st)} AND ${frameBound(f.end ?? { kind: 'current_row' }, st)}`;
   else if (w.orderBy.length) s += ' RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW';
   else s += ' ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING';
   return s;
 }
 
-function durationName(e: Expr, opts: NameOptions): string {
-  return e.type === 'string' ? e.value : exprToSql(e, opts);
+/** A subquery: SQL text from its source span; in headers the name of its first column. */
+function query(q: Query, st: PrintStyle): string {
+  if (st.kind === 'sql') return q.span?.text ?? '/* query */';
+  if (st.kind === 'display') return '<subquery>';
+  let body = q.body;
+  while (body.type === 'query' || body.type === 'set_op') body = body.type === 'query' ? body.body : body.left;
+  const first = body.type === 'select' ? body.projection[0] : undefined;
+  if (!first) return 'column1';
+  return first.alias ? first.alias.value : columnOrExprName(first.expr, st);
 }
 
-function callName(e: FunctionCall, args: string[], opts: NameOptions): string {
+function call(e: FunctionCall, st: PrintStyle): string {
+  if (st.kind === 'sql') {
+    const name = e.name.map(formatIdent).join('.');
+    if (e.noParens) return name.toUpperCase();
+    let s = `${name}(${e.distinct ? 'DISTINCT ' : ''}${e.args.map((a) => walk(a, st)).join(', ')}`;
+    if (e.orderBy) s += ` ORDER BY ${orderBy(e.orderBy, st)}`;
+    s += ')';
+    if (e.withinGroup) s += ` WITHIN GROUP (ORDER BY ${orderBy(e.withinGroup, st)})`;
+    if (e.filter) s += ` FILTER (WHERE ${walk(e.filter, st)})`;
+    if (e.over) s += window(e.over, st);
+    return s;
+  }
   const raw = e.name.map((i) => i.value).join('.');
-  const name = FUNCTION_ALIASES[raw] ?? raw;
+  let name: string;
+  let args: string[];
+  let suffix = '';
+  if (st.kind === 'display') {
+    name = raw.toLowerCase();
+    if (e.noParens) return `${name}()`;
+    if (name === 'unnest') name = 'UNNEST';
+    args = e.args.map((a) => walk(a, st));
+  } else {
+    name = FUNCTION_ALIASES[raw] ?? raw;
+    if (st.rangeSuffix) {
+      // Inside a range item every outermost call is a range aggregate; count(*) is count(Int64(1)) there.
+      suffix = st.rangeSuffix;
+      st = { ...st, rangeSuffix: undefined, rangeQuery: false };
+      args = e.args.map((a) => (a.type === 'wildcard' ? 'Int64(1)' : walk(a, st)));
+    } else args = e.args.map((a) => walk(a, st));
+  }
   let s = `${name}(${e.distinct ? 'DISTINCT ' : ''}${args.join(',')})`;
-  if (e.filter) s += ` FILTER (WHERE ${exprToSql(e.filter, opts)})`;
-  if (e.orderBy?.length) s += ` ORDER BY ${orderByName(e.orderBy, opts)}`;
-  if (e.withinGroup?.length) s += ` WITHIN GROUP ${orderByName(e.withinGroup, opts)}`;
-  if (e.over) s += windowName(e.over, opts);
-  return s;
+  if (e.filter) s += ` FILTER (WHERE ${walk(e.filter, st)})`;
+  if (e.orderBy?.length) s += ` ORDER BY ${orderBy(e.orderBy, st)}`;
+  if (e.withinGroup?.length) s += ` WITHIN GROUP ${orderBy(e.withinGroup, st)}`;
+  if (e.over) s += window(e.over, st);
+  return s + suffix;
 }
 
-/** The DataFusion display name of an expression (see the rules at the top of this file). */
-export function exprToSql(e: Expr, opts: NameOptions = {}): string {
-  const n = (x: Expr): string => exprToSql(x, opts);
+function walk(e: Expr, st: PrintStyle): string {
+  const sql = st.kind === 'sql';
+  const n = (x: Expr): string => walk(x, st);
+  const not = (negated: boolean): string => (negated ? 'NOT ' : '');
   switch (e.type) {
-    case 'number': return numberName(e.value, false);
-    case 'string': return `Utf8("${e.value}")`;
-    case 'boolean': return `Boolean(${e.value})`;
+    case 'number': return sql ? e.value : numberLiteralName(e.value, false, st.kind === 'header');
+    case 'string': return sql ? formatString(e.value) : `Utf8("${e.value}")`;
+    case 'boolean': return sql ? (e.value ? 'TRUE' : 'FALSE') : `Boolean(${e.value})`;
     case 'null': return 'NULL';
     case 'interval': {
+      if (sql) return `INTERVAL ${sub(e.value, st, Prec.POSTFIX)}${e.unit ? ' ' + e.unit : ''}`;
+      if (st.kind === 'display') return `IntervalMonthDayNano("${e.value.type === 'string' ? e.value.value : ''}${e.unit ? ' ' + e.unit : ''}")`;
       const mdn = intervalToMonthDayNano(e);
       if (!mdn) return `IntervalMonthDayNano(${n(e.value)})`;
       return `IntervalMonthDayNano("IntervalMonthDayNano { months: ${mdn.months}, days: ${mdn.days}, nanoseconds: ${mdn.nanoseconds} }")`;
     }
-    case 'typed_string': return `Utf8("${e.value}")`;
-    case 'column': return (opts.qualify ? opts.qualify(e) : e.path.map((i) => i.value)).join('.');
-    case 'wildcard': return e.qualifier ? `${e.qualifier.map((i) => i.value).join('.')}.*` : '*';
+    case 'typed_string':
+      if (sql) return `${e.dataType.raw} ${formatString(e.value)}`;
+      return `${st.kind === 'header' ? 'Utf8' : e.dataType.name}("${e.value}")`;
+    case 'column':
+      if (sql) return e.path.map(formatIdent).join('.');
+      if (st.kind === 'display') return st.column(e);
+      return (st.qualify ? st.qualify(e) : e.path.map((i) => i.value)).join('.');
+    case 'wildcard': return e.qualifier ? `${e.qualifier.map((i) => (sql ? formatIdent(i) : i.value)).join('.')}.*` : '*';
     case 'unary':
-      if (e.op === '-' && e.expr.type === 'number') return numberName(e.expr.value, true);
-      if (e.op === '+') return n(e.expr);
-      return e.op === 'NOT' ? `NOT ${n(e.expr)}` : `(${e.op} ${n(e.expr)})`;
-    case 'binary': return `${n(e.left)} ${e.op === '<>' ? '!=' : e.op} ${n(e.right)}`;
-    case 'is': return `${n(e.expr)} IS ${e.negated ? 'NOT ' : ''}${e.test}`;
-    case 'is_distinct': return `${n(e.left)} IS ${e.negated ? 'NOT ' : ''}DISTINCT FROM ${n(e.right)}`;
-    case 'in_list': return `${n(e.expr)} ${e.negated ? 'NOT ' : ''}IN ${e.list.map(n).join(', ')}`;
-    case 'in_subquery': return e.negated ? 'NOT IN' : 'IN';
-    case 'between': return `${n(e.expr)} ${e.negated ? 'NOT ' : ''}BETWEEN ${n(e.low)} AND ${n(e.high)}`;
+      if (sql) return e.op === 'NOT' ? `NOT ${sub(e.expr, st, Prec.NOT, true)}` : `${e.op}${sub(e.expr, st, Prec.UNARY, true).replace(/^([-+~])/, ' $1')}`;
+      if (e.op === '-' && e.expr.type === 'number') return numberLiteralName(e.expr.value, true, st.kind === 'header');
+      if (e.op === 'NOT') return `NOT ${n(e.expr)}`;
+      // Unary plus is transparent; the planner drops `~` too, GreptimeDB's headers keep it like minus.
+      if (e.op === '-' || (e.op === '~' && st.kind === 'header')) return `(${e.op} ${n(e.expr)})`;
+      return n(e.expr);
+    case 'binary': return binaryChain(e, st);
+    case 'is': return `${sub(e.expr, st, Prec.IS, true)} IS ${not(e.negated)}${e.test}`;
+    case 'is_distinct': return `${sub(e.left, st, Prec.IS, true)} IS ${not(e.negated)}DISTINCT FROM ${sub(e.right, st, Prec.IS)}`;
+    case 'in_list': {
+      const list = e.list.map(n).join(', ');
+      const head = `${sub(e.expr, st, Prec.CMP, true)} ${not(e.negated)}IN `;
+      return head + (sql ? `(${list})` : st.kind === 'display' ? `([${list}])` : list);
+    }
+    case 'in_subquery':
+      if (st.kind === 'header') return e.negated ? 'NOT IN' : 'IN';
+      return `${sub(e.expr, st, Prec.CMP, true)} ${not(e.negated)}IN (${query(e.query, st)})`;
+    case 'between':
+      return `${sub(e.expr, st, Prec.CMP, true)} ${not(e.negated)}BETWEEN ${sub(e.low, st, Prec.CMP)} AND ${sub(e.high, st, Prec.CMP)}`;
     case 'like': {
-      const s = `${n(e.expr)} ${e.negated ? 'NOT ' : ''}${e.caseInsensitive ? 'ILIKE' : 'LIKE'} ${n(e.pattern)}`;
-      return e.escape?.type === 'string' ? `${s} CHAR '${e.escape.value}'` : s;
+      const s = `${sub(e.expr, st, Prec.LIKE, true)} ${not(e.negated)}${e.caseInsensitive ? 'ILIKE' : 'LIKE'} ${sub(e.pattern, st, Prec.LIKE)}`;
+      if (!e.escape || st.kind === 'display') return s;
+      if (sql) return `${s} ESCAPE ${sub(e.escape, st, Prec.POSTFIX)}`;
+      return e.escape.type === 'string' ? `${s} CHAR '${e.escape.value}'` : s;
     }
     case 'case': {
       let s = 'CASE ';
@@ -175,27 +277,37 @@ export function exprToSql(e: Expr, opts: NameOptions = {}): string {
       return s + 'END';
     }
     case 'cast': {
-      const arrow = ARROW_TYPES[e.dataType.name];
-      if (opts.rangeQuery && !opts.rangeSuffix && arrow) return `arrow_cast(${n(e.expr)},Utf8("${arrow}"))`;
-      return n(e.expr);
+      if (sql) {
+        if (e.syntax === '::') return `${sub(e.expr, st, Prec.POSTFIX, true)}::${e.dataType.raw}`;
+        return `${e.syntax === 'cast' ? 'CAST' : 'TRY_CAST'}(${n(e.expr)} AS ${e.dataType.raw})`;
+      }
+      // Casts are transparent in names, except those DataFusion shows as arrow_cast.
+      const arrow = st.kind === 'header'
+        ? st.rangeQuery && !st.rangeSuffix ? ARROW_TYPES[e.dataType.name] : undefined
+        : NUMERIC_CAST.test(e.dataType.raw.toUpperCase()) ? ARROW_TYPES[e.dataType.name.toUpperCase()] ?? e.dataType.name.toUpperCase() : undefined;
+      return arrow ? `arrow_cast(${n(e.expr)},Utf8("${arrow}"))` : n(e.expr);
     }
-    case 'function': {
-      if (!opts.rangeSuffix) return callName(e, e.args.map(n), opts);
-      // Inside a range item every outermost call is a range aggregate; count(*) is count(Int64(1)) there.
-      const inner: NameOptions = { ...opts, rangeSuffix: undefined, rangeQuery: false };
-      const args = e.args.map((a) => (a.type === 'wildcard' ? 'Int64(1)' : exprToSql(a, inner)));
-      return callName(e, args, inner) + opts.rangeSuffix;
-    }
+    case 'function': return call(e, st);
     case 'range': {
-      const fill = e.fill ?? opts.alignFill;
-      const rangeSuffix = ` RANGE ${durationName(e.range, opts)}${fill === undefined ? '' : ` FILL ${fill}`}`;
-      return exprToSql(e.expr, { ...opts, rangeSuffix });
+      if (sql) {
+        const r = e.range.type === 'string' || e.range.type === 'number' ? n(e.range) : `(${n(e.range)})`;
+        const fill = e.fill === undefined ? '' : /^[A-Z]+$/.test(e.fill) || /^-?[0-9.]+$/.test(e.fill) ? ` FILL ${e.fill}` : ` FILL ${formatString(e.fill)}`;
+        return `${sub(e.expr, st, Prec.POSTFIX, true)} RANGE ${r}${fill}`;
+      }
+      const duration = e.range.type === 'string' ? e.range.value : n(e.range);
+      if (st.kind === 'display') return `${n(e.expr)} RANGE ${duration}${e.fill ? ` FILL ${e.fill.toUpperCase()}` : ''}`;
+      const fill = e.fill ?? st.alignFill;
+      return walk(e.expr, { ...st, rangeSuffix: ` RANGE ${duration}${fill === undefined ? '' : ` FILL ${fill}`}` });
     }
-    case 'subquery': return subqueryName(e.query, opts);
-    case 'exists': return e.negated ? 'NOT EXISTS' : 'EXISTS';
-    case 'array': return `make_array(${e.elements.map(n).join(',')})`;
-    case 'index': return `${n(e.expr)}[${n(e.index)}]`;
-    case 'tuple': return `struct(${e.elements.map(n).join(',')})`;
-    case 'extract': return `date_part(Utf8("${e.field}"),${n(e.expr)})`;
+    case 'subquery': return st.kind === 'header' ? query(e.query, st) : `(${query(e.query, st)})`;
+    case 'exists':
+      if (st.kind === 'header') return e.negated ? 'NOT EXISTS' : 'EXISTS';
+      return `${not(e.negated)}EXISTS (${query(e.query, st)})`;
+    case 'array': return sql ? `[${e.elements.map(n).join(', ')}]` : `make_array(${e.elements.map(n).join(',')})`;
+    case 'index': return `${sub(e.expr, st, Prec.POSTFIX, true)}[${n(e.index)}]`;
+    case 'tuple': return sql ? `(${e.elements.map(n).join(', ')})` : `struct(${e.elements.map(n).join(',')})`;
+    case 'extract':
+      if (sql) return `EXTRACT(${e.field} FROM ${n(e.expr)})`;
+      return `date_part(Utf8("${st.kind === 'display' ? e.field.toLowerCase() : e.field}"),${n(e.expr)})`;
   }
 }

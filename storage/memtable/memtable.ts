@@ -1,5 +1,6 @@
 // The memtable: append-only columnar chunks of applied batches, with tag tuples interned to series ids.
 import type { Column, ColumnValues, DataType, TableSchema, WriteBatch } from '../../core/index.ts';
+import { InvalidArgumentError } from '../../core/errors.ts';
 import { minMaxIndex, words } from '../int64.ts';
 
 /** One non-tag column of a chunk: plain or dictionary-coded strings (values are Int32Array codes when dict is set). */
@@ -99,7 +100,7 @@ export class Memtable {
       cols.set(c.name, c.dict ? { values: c.values, valid: c.valid, dict: c.dict, type: c.type } : { values: c.values, valid: c.valid, type: c.type });
       bytes += Array.isArray(c.values) ? n * 16 : (c.values as Uint8Array).byteLength + (c.valid ? n : 0);
     }
-    if (!tsCol) throw new Error(`batch for ${batch.table} has no time index column ${schema.timeIndex}`);
+    if (!tsCol) throw new InvalidArgumentError(`batch for ${batch.table} has no time index column ${schema.timeIndex}`);
     const series = this.internSeries(n, tagCols);
     this.chunks.push({ rows: n, seq, ts: tsCol, series, cols, op });
     if (op !== 0) this.deletes += n;

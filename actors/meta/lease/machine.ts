@@ -1,5 +1,6 @@
 // The meta leader election machine: follower -> candidate -> leader over a compare-and-set lease. No I/O here; it invokes actors that do it.
 import { setup, assign, fromPromise } from 'xstate';
+import { InternalError } from '../../../core/errors.ts';
 
 /**
  * How the lease works. The holder rewrites the lease key every leaseMs/3 with compare-and-set on its
@@ -60,7 +61,7 @@ export const LeaseEvents = {
 /** Placeholders; the host provides the real ones with machine.provide({ actors }). */
 function unimplemented<O, I>(name: string) {
   return fromPromise<O, I>(async () => {
-    throw new Error(`lease actor '${name}' not provided`);
+    throw new InternalError(`lease actor '${name}' not provided`);
   });
 }
 

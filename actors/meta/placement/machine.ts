@@ -1,5 +1,6 @@
 // The meta leader's placement loop: gather (live datanodes, catalog regions, routes) -> plan (core/placement) -> apply route changes. No I/O here.
 import { setup, assign, fromPromise } from 'xstate';
+import { InternalError } from '../../../core/errors.ts';
 import { place, splitRegionId, type Move, type PlacementNode, type PlacementOptions } from '../../../core/index.ts';
 
 /** What one round reads: live datanodes, every region in the catalog, the routes as stored. */
@@ -57,7 +58,7 @@ export const PlacementEvents = {
 
 function unimplemented<O, I>(name: string) {
   return fromPromise<O, I>(async () => {
-    throw new Error(`placement actor '${name}' not provided`);
+    throw new InternalError(`placement actor '${name}' not provided`);
   });
 }
 

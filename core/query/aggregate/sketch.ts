@@ -1,6 +1,6 @@
 // Mergeable sketches kept as column values: HyperLogLog (hll / hll_merge / hll_count) and UDDSketch
 // (uddsketch_state / uddsketch_merge / uddsketch_calc), GreptimeDB's state-and-finalize aggregate pairs.
-import { StatusCode } from '../../errors.ts';
+import { InvalidArgumentError, StatusCode } from '../../errors.ts';
 import type { SourcePos } from '../../sql/index.ts';
 import { ExecError } from '../expr/eval.ts';
 import { PlanError } from '../plan/rel.ts';
@@ -172,7 +172,7 @@ export class UddSketch {
   static decode(s: string): UddSketch {
     let o: { b: number; a: number; c: number; n: number; z: number; p: [number, number][]; m: [number, number][] };
     try {
-      if (!s.startsWith('uddsketch:')) throw new Error('prefix');
+      if (!s.startsWith('uddsketch:')) throw new InvalidArgumentError('not a UDDSketch state');
       o = JSON.parse(s.slice(10));
     } catch {
       throw new ExecError('Invalid UDDSketch state', undefined, StatusCode.InvalidArguments);

@@ -1,8 +1,8 @@
 // Function-call tails: argument list (DISTINCT, *, ORDER BY), WITHIN GROUP, FILTER and OVER window specs.
 import type { FunctionCall, Ident, SourcePos, WindowFrame, WindowFrameBound, WindowSpec } from '../ast.ts';
 import type { Cursor } from './cursor.ts';
-import { parseExpr, Prec } from './expr.ts';
-import { parseOrderByList } from './select.ts';
+import { parseExpr, parseOrderByList } from './expr.ts';
+import { Prec } from '../precedence.ts';
 
 export function parseCall(p: Cursor, name: Ident[], pos: SourcePos): FunctionCall {
   p.expectOp('(');

@@ -1,7 +1,7 @@
 // Token cursor shared by the parser modules: lookahead, keyword matching and positioned errors.
 import { ParseError } from '../../errors.ts';
 import { describeToken, type SourcePos, type Token } from '../lexer.ts';
-import type { Ident } from '../ast.ts';
+import type { FunctionCall, Ident, Query } from '../ast.ts';
 
 /**
  * Words that never start a column reference and never serve as an implicit alias (`SELECT a b`).
@@ -22,12 +22,23 @@ const TABLE_ALIAS_STOP = new Set(['SEMI', 'ANTI', 'PARTITION', 'SINK', 'EXPIRE',
 /** Deeper nesting than this is refused with a ParseError instead of overflowing the stack. */
 export const MAX_DEPTH = 256;
 
+/**
+ * The parsers an expression reaches back into: a subquery is a query, and a call's tail parses expressions.
+ * They travel on the cursor (parser.ts hands the same table to every cursor) so that parser/expr.ts imports neither
+ * select.ts nor call.ts: the mutual recursion stays, the module import cycle does not.
+ */
+export interface SubParsers {
+  query(p: Cursor): Query;
+  call(p: Cursor, name: Ident[], pos: SourcePos): FunctionCall;
+}
+
 export class Cursor {
   i = 0;
   depth = 0;
   constructor(
     readonly text: string,
     readonly tokens: Token[],
+    readonly sub: SubParsers,
   ) {}
 
   peek(k = 0): Token {

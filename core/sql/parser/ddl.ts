@@ -6,7 +6,7 @@ import type { Cursor } from './cursor.ts';
 import { parseExpr, parseRangeDuration } from './expr.ts';
 import { parseQuery } from './select.ts';
 import { parseDataType } from './types.ts';
-import { parseTqlSource } from './misc.ts';
+import { parseTqlSource } from './tql.ts';
 
 type Base = { span: { start: number; end: number; text: string }; pos: SourcePos };
 

@@ -2,34 +2,7 @@
 import type { BinaryOp, Expr, Ident, OrderByItem, SourcePos } from '../ast.ts';
 import { RESERVED, type Cursor } from './cursor.ts';
 import { parseDataType } from './types.ts';
-import { parseQuery } from './select.ts';
-import { parseCall } from './call.ts';
-
-/** Binding powers, as in sqlparser-rs (which GreptimeDB uses): higher binds tighter. */
-export const Prec = {
-  OR: 5,
-  AND: 10,
-  NOT: 15,
-  IS: 17,
-  LIKE: 19,
-  CMP: 20,
-  PIPE: 21,
-  CARET: 22,
-  AMP: 23,
-  ADD: 30,
-  MUL: 40,
-  UNARY: 45,
-  POSTFIX: 50,
-} as const;
-
-export const BINARY_PREC: Record<BinaryOp, number> = {
-  OR: Prec.OR, AND: Prec.AND,
-  '=': Prec.CMP, '!=': Prec.CMP, '<>': Prec.CMP, '<': Prec.CMP, '<=': Prec.CMP, '>': Prec.CMP, '>=': Prec.CMP,
-  '~': Prec.CMP, '!~': Prec.CMP, '~*': Prec.CMP, '!~*': Prec.CMP,
-  '|': Prec.PIPE, '^': Prec.CARET, '#': Prec.CARET, '<<': Prec.CARET, '>>': Prec.CARET, '&': Prec.AMP,
-  '+': Prec.ADD, '-': Prec.ADD,
-  '*': Prec.MUL, '/': Prec.MUL, '%': Prec.MUL, '||': Prec.MUL,
-};
+import { BINARY_PREC, Prec } from '../precedence.ts';
 
 const INTERVAL_UNITS = new Set([
   'YEAR', 'YEARS', 'MONTH', 'MONTHS', 'WEEK', 'WEEKS', 'DAY', 'DAYS', 'HOUR', 'HOURS', 'MINUTE', 'MINUTES',
@@ -121,7 +94,7 @@ function parseInfix(p: Cursor, left: Expr, prec: number): Expr {
   if (p.eatKw('IN')) {
     p.expectOp('(');
     if (p.isKw('SELECT') || p.isKw('WITH')) {
-      const query = parseQuery(p);
+      const query = p.sub.query(p);
       p.expectOp(')');
       return { type: 'in_subquery', expr: left, query, negated, pos };
     }
@@ -220,7 +193,7 @@ function parseOpPrefix(p: Cursor): Expr {
     case '(': {
       p.next();
       if (p.isKw('SELECT') || p.isKw('WITH')) {
-        const query = parseQuery(p);
+        const query = p.sub.query(p);
         p.expectOp(')');
         return { type: 'subquery', query, pos };
       }
@@ -315,7 +288,7 @@ function parseWordPrefix(p: Cursor): Expr {
 
 function parseExists(p: Cursor, pos: SourcePos, negated: boolean): Expr {
   p.expectOp('(');
-  const query = parseQuery(p);
+  const query = p.sub.query(p);
   p.expectOp(')');
   return { type: 'exists', query, negated, pos };
 }
@@ -351,11 +324,15 @@ function parseNameOrCall(p: Cursor): Expr {
     }
     path.push(p.ident('a column name', true));
   }
-  if (p.isOp('(')) return parseCall(p, path, pos);
+  if (p.isOp('(')) return p.sub.call(p, path, pos);
   return { type: 'column', path, pos };
 }
 
 /** Order-by item: expr [ASC|DESC] [NULLS FIRST|LAST]. */
+export function parseOrderByList(p: Cursor): OrderByItem[] {
+  return p.commaList(() => parseOrderByItem(p));
+}
+
 export function parseOrderByItem(p: Cursor): OrderByItem {
   const pos = p.pos();
   const item: OrderByItem = { expr: parseExpr(p), pos };

@@ -1,5 +1,5 @@
-// DML and utility statements: INSERT, DELETE, SHOW, DESCRIBE, USE, EXPLAIN, ADMIN, SET, TQL.
-import type { Query, ShowKind, SourcePos, Statement, TqlSource } from '../ast.ts';
+// DML and utility statements: INSERT, DELETE, SHOW, DESCRIBE, USE, ADMIN, SET (TQL is in tql.ts).
+import type { Query, ShowKind, SourcePos, Statement } from '../ast.ts';
 import type { Cursor } from './cursor.ts';
 import { ddlName } from './ddl.ts';
 import { parseExpr } from './expr.ts';
@@ -63,26 +63,6 @@ export function parseSet(p: Cursor, base: Base): Statement {
   if (!p.eatOp('=')) p.expectKw('TO');
   const value = p.commaList(() => parseExpr(p));
   return { type: 'set', name, value, ...base };
-}
-
-/** TQL EVAL|EXPLAIN|ANALYZE [(start, end, step [, lookback])] <promql>: the PromQL is kept as source text. */
-export function parseTql(p: Cursor, base: Base): Statement {
-  return { ...parseTqlSource(p), ...base };
-}
-
-export function parseTqlSource(p: Cursor): TqlSource {
-  const pos = p.pos();
-  p.expectKw('TQL');
-  const k = p.peek();
-  const kind = k.kind === 'word' ? (['EVAL', 'EVALUATE', 'EXPLAIN', 'ANALYZE'] as const).find((x) => x === k.upper) : undefined;
-  if (!kind) throw p.error('EVAL, EXPLAIN or ANALYZE after TQL');
-  p.next();
-  if (kind === 'EXPLAIN' || kind === 'ANALYZE') p.eatKw('VERBOSE');
-  const params = p.isOp('(') ? p.parenList(() => parseExpr(p)) : [];
-  const start = p.peek().offset;
-  while (!p.atEnd()) p.next();
-  const promql = p.text.slice(start, p.prev().end > start ? p.prev().end : start).trim();
-  return { type: 'tql', kind: kind === 'EVALUATE' ? 'EVAL' : kind, params, promql, pos };
 }
 
 const SIMPLE_SHOW: Record<string, ShowKind> = {

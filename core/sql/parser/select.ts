@@ -1,11 +1,7 @@
 // Query parser: WITH, SELECT, FROM/JOIN, WHERE, GROUP BY, HAVING, ALIGN (range queries), set operations, ORDER/LIMIT.
 import type { AlignClause, Cte, Expr, JoinKind, OrderByItem, Query, QueryBody, Select, SelectItem, TableAlias, TableRef, Values } from '../ast.ts';
 import type { Cursor } from './cursor.ts';
-import { parseExpr, parseFill, parseOrderByItem, parseRangeDuration } from './expr.ts';
-
-export function parseOrderByList(p: Cursor): OrderByItem[] {
-  return p.commaList(() => parseOrderByItem(p));
-}
+import { parseExpr, parseFill, parseOrderByList, parseRangeDuration } from './expr.ts';
 
 export function parseQuery(p: Cursor): Query {
   return p.nested(() => parseQueryInner(p));

@@ -1,6 +1,8 @@
-// Column naming (exprToSql / selectItemName) follows DataFusion's display rules; formatExpr round-trips.
+// The one expression printer (core/sql/print.ts) in its three styles: GreptimeDB headers (exprToSql /
+// selectItemName), the planner's display names (exprName), SQL text (formatExpr); long flat chains print iteratively.
 import { describe, expect, it } from 'vitest';
-import { exprToSql, parseExpr, parseIntervalText, parseSql, rustFloat, selectItemName, type ColumnRef } from '../../../core/sql/index.ts';
+import { exprToSql, formatExpr, parseExpr, parseIntervalText, parseSql, rustFloat, selectItemName, type BinaryOp, type ColumnRef, type Expr } from '../../../core/sql/index.ts';
+import { exprName, outputName } from '../../../core/query/expr/names.ts';
 
 const qualify = (c: ColumnRef) => (c.path.length === 1 ? ['t', c.path[0]!.value] : c.path.map((i) => i.value));
 const name = (sql: string, extra = {}) => exprToSql(parseExpr(sql), { qualify, ...extra });
@@ -56,5 +58,86 @@ describe('exprToSql: DataFusion column names', () => {
     expect(parseIntervalText('5m')).toEqual({ months: 0, days: 0, nanoseconds: 300_000_000_000n });
     expect(parseIntervalText('1', 'hour')).toEqual({ months: 0, days: 0, nanoseconds: 3_600_000_000_000n });
     expect(parseIntervalText('soon')).toBeUndefined();
+  });
+});
+
+describe("exprName: the planner's display names", () => {
+  const namer = (path: { value: string }[]) => (path.length === 1 ? `t.${path[0]!.value}` : path.map((p) => p.value).join('.'));
+  const display = (sql: string) => exprName(parseExpr(sql), namer);
+  const cases: [string, string][] = [
+    ['count(*)', 'count(*)'],
+    ['COUNT(DISTINCT x)', 'count(DISTINCT t.x)'],
+    ['a + 1 <> 2', 't.a + Int64(1) != Int64(2)'],
+    ['covar(a, b)', 'covar(t.a,t.b)'],
+    ['x IN (1, 2)', 't.x IN ([Int64(1), Int64(2)])'],
+    ['x NOT IN (SELECT 1)', 't.x NOT IN (<subquery>)'],
+    ['EXISTS (SELECT 1)', 'EXISTS (<subquery>)'],
+    ['(SELECT 1)', '(<subquery>)'],
+    ['x::INT32', 'arrow_cast(t.x,Utf8("Int32"))'],
+    ['x::STRING', 't.x'],
+    ['-a', '(- t.a)'],
+    ['~a', 't.a'],
+    ['-1e21', 'Float64(-1e+21)'],
+    ['18446744073709551616', 'UInt64(18446744073709551616)'],
+    ["min(val) RANGE '5s' FILL prev", 'min(t.val) RANGE 5s FILL PREV'],
+    ["INTERVAL '1' HOUR", 'IntervalMonthDayNano("1 HOUR")'],
+    ["TIMESTAMP '2024-01-01'", 'TIMESTAMP("2024-01-01")'],
+    ['EXTRACT(YEAR FROM ts)', 'date_part(Utf8("year"),t.ts)'],
+    ['CURRENT_TIMESTAMP', 'current_timestamp()'],
+    ['unnest(a)', 'UNNEST(t.a)'],
+    ['sum(x) OVER (ORDER BY ts ROWS BETWEEN 1 PRECEDING AND CURRENT ROW)', 'sum(t.x) ORDER BY [t.ts ASC NULLS LAST] ROWS BETWEEN 1 PRECEDING AND CURRENT ROW'],
+    ["x LIKE 'a!%' ESCAPE '!'", 't.x LIKE Utf8("a!%")'],
+  ];
+  for (const [sql, want] of cases) it(sql, () => expect(display(sql)).toBe(want));
+  it('a bare column is its unqualified name as an output column', () => {
+    expect(outputName(parseExpr('t.host'), namer)).toBe('host');
+    expect(outputName(parseExpr('host + 1'), namer)).toBe('t.host + Int64(1)');
+  });
+});
+
+describe('formatExpr: SQL text', () => {
+  const cases: [string, string][] = [
+    ['(a + b) * c - (d - e)', '(a + b) * c - (d - e)'],
+    ['a - b - c', 'a - b - c'],
+    ['NOT (a OR b) AND c', 'NOT (a OR b) AND c'],
+    ['- -a', '- -a'],
+    ["x LIKE 'a!%' ESCAPE '!'", "x LIKE 'a!%' ESCAPE '!'"],
+    ['sum(x) OVER w', 'sum(x) OVER w'],
+    ['"Select" + 1', '"Select" + 1'],
+    ['x::BIGINT IN (1, 2)', 'x::BIGINT IN (1, 2)'],
+    ["min(v) RANGE '5s' FILL 'x y'", "min(v) RANGE '5s' FILL 'x y'"],
+    ["TIMESTAMP '2024-01-01'", "TIMESTAMP '2024-01-01'"],
+  ];
+  for (const [sql, want] of cases) it(sql, () => expect(formatExpr(parseExpr(sql))).toBe(want));
+});
+
+describe('long flat chains print without recursion per operand (issue 9 item 7)', () => {
+  const P = { offset: 0, line: 1, column: 1 };
+  const col = (i: number): Expr => ({ type: 'column', path: [{ value: `c${i}`, pos: P }], pos: P });
+  /** A left-deep chain as the parser builds it: ((c0 op c1) op c2) ... */
+  function chain(op: BinaryOp, n: number, leaf: (i: number) => Expr = col): Expr {
+    let e = leaf(0);
+    for (let i = 1; i < n; i++) e = { type: 'binary', op, left: e, right: leaf(i), pos: P };
+    return e;
+  }
+  const N = 5000;
+  for (const op of ['+', 'AND', 'OR'] as const) {
+    it(`${N} operands of ${op} in every style`, () => {
+      const e = chain(op, N);
+      const text = Array.from({ length: N }, (_, i) => `c${i}`).join(` ${op} `);
+      expect(formatExpr(e)).toBe(text);
+      expect(exprToSql(e)).toBe(text);
+      expect(exprName(e, (p) => p.map((x) => x.value).join('.'))).toBe(text);
+      expect(exprToSql(e, { qualify: (c) => ['t', c.path[0]!.value] })).toBe(`t.${text.replaceAll(` ${op} `, ` ${op} t.`)}`);
+    });
+  }
+  it('an OR chain of comparisons keeps operands unparenthesised and a lower-precedence left operand parenthesised', () => {
+    const cmp = (i: number): Expr => ({ type: 'binary', op: '=', left: col(i), right: { type: 'number', value: String(i), pos: P }, pos: P });
+    const e = chain('OR', N, cmp);
+    const s = formatExpr(e);
+    expect(s.startsWith('c0 = 0 OR c1 = 1 OR ')).toBe(true);
+    expect(s.endsWith(`OR c${N - 1} = ${N - 1}`)).toBe(true);
+    const mixed: Expr = { type: 'binary', op: '*', left: chain('+', N), right: col(N), pos: P };
+    expect(formatExpr(mixed)).toBe(`(${Array.from({ length: N }, (_, i) => `c${i}`).join(' + ')}) * c${N}`);
   });
 });

@@ -1,0 +1,26 @@
+// TQL statements (PromQL inside SQL), also the source of CREATE FLOW ... AS TQL EVAL (...).
+import type { SourcePos, Statement, TqlSource } from '../ast.ts';
+import type { Cursor } from './cursor.ts';
+import { parseExpr } from './expr.ts';
+
+type Base = { span: { start: number; end: number; text: string }; pos: SourcePos };
+
+/** TQL EVAL|EXPLAIN|ANALYZE [(start, end, step [, lookback])] <promql>: the PromQL is kept as source text. */
+export function parseTql(p: Cursor, base: Base): Statement {
+  return { ...parseTqlSource(p), ...base };
+}
+
+export function parseTqlSource(p: Cursor): TqlSource {
+  const pos = p.pos();
+  p.expectKw('TQL');
+  const k = p.peek();
+  const kind = k.kind === 'word' ? (['EVAL', 'EVALUATE', 'EXPLAIN', 'ANALYZE'] as const).find((x) => x === k.upper) : undefined;
+  if (!kind) throw p.error('EVAL, EXPLAIN or ANALYZE after TQL');
+  p.next();
+  if (kind === 'EXPLAIN' || kind === 'ANALYZE') p.eatKw('VERBOSE');
+  const params = p.isOp('(') ? p.parenList(() => parseExpr(p)) : [];
+  const start = p.peek().offset;
+  while (!p.atEnd()) p.next();
+  const promql = p.text.slice(start, p.prev().end > start ? p.prev().end : start).trim();
+  return { type: 'tql', kind: kind === 'EVALUATE' ? 'EVAL' : kind, params, promql, pos };
+}
