@@ -41,14 +41,8 @@ async function start(argv: string[]): Promise<void> {
   const node = new EddyNode(cfg, undefined, logger);
   let stopping: Promise<void> | null = null;
   const shutdown = (why: string, code = 0) => {
-    if (stopping) {
-      // A second signal means "now": the operator does not want to wait for the flush.
-      if (why.startsWith('SIG')) {
-        logger.warn(`${why} again: exiting without waiting for the stop to finish`);
-        process.exit(code || 1);
-      }
-      return;
-    }
+    // A second signal changes nothing: a terminal's Ctrl-C reaches both npx and the node, and npx forwards it again.
+    if (stopping) return;
     logger.info(`${why}: stopping`);
     const deadline = setTimeout(() => {
       logger.warn(`stop did not finish within ${STOP_DEADLINE_MS} ms; exiting`);
