@@ -70,7 +70,7 @@ function coerce(f: FlagSpec, raw: string, source: string): unknown {
     }
     case 'url': {
       // nats.js takes a comma list of nats://host:port (or tls://, ws://) or bare host:port.
-      const ok = raw.split(',').every((u) => /^((nats|tls|ws|wss):\/\/)?[^\s/:,]+(:\d{1,5})?\/?$/.test(u.trim()));
+      const ok = raw.split(',').every((u) => /^((nats|tls|ws|wss):\/\/)?([^\s/@,]+@)?(\[[0-9a-fA-F:.]+\]|[^\s/:,@[\]]+)(:\d{1,5})?\/?$/.test(u.trim()));
       if (!ok || raw.trim() === '') throw bad('is not a NATS URL (e.g. nats://127.0.0.1:4222)');
       return raw.trim();
     }

@@ -51,7 +51,7 @@ describe('route table', () => {
     g.setState('ready');
     const r404 = await fetch(`${g.url}/nope`);
     expect(r404.status).toBe(404);
-    expect((await r404.json()).error).toBe('no route /nope');
+    expect(((await r404.json()) as { error: string }).error).toBe('no route /nope');
     const r405 = await fetch(`${g.url}/v1/influxdb/write`, { method: 'GET' });
     expect(r405.status).toBe(405);
     expect(r405.headers.get('allow')).toBe('POST');
@@ -94,7 +94,7 @@ describe('while the node starts', () => {
       const r = await fetch(`${g.url}${path}`, { method, ...(method === 'POST' ? { body: 'x v=1' } : {}) });
       expect(r.status, `${method} ${path}`).toBe(503);
       expect(r.headers.get('retry-after'), `${method} ${path}`).toBe('1');
-      expect((await r.json()).status).toBe('starting');
+      expect(((await r.json()) as { status: string }).status).toBe('starting');
     }
     // Metrics and ping answer while starting (a probe must not fail on them).
     expect((await fetch(`${g.url}/metrics`)).status).toBe(200);
@@ -105,7 +105,7 @@ describe('while the node starts', () => {
     g.setState('stopping');
     const r = await fetch(`${g.url}/v1/influxdb/write`, { method: 'POST', body: 'x v=1' });
     expect(r.status).toBe(503);
-    expect((await r.json()).status).toBe('stopping');
+    expect(((await r.json()) as { status: string }).status).toBe('stopping');
   });
 });
 
@@ -117,7 +117,7 @@ describe('a body over --max-write-bytes', () => {
     const big = 'x v=1\n'.repeat(200_000); // 1.2 MB, far past the 1 KiB limit
     const r = await fetch(`${g.url}/v1/influxdb/write`, { method: 'POST', body: big });
     expect(r.status).toBe(413);
-    const body = await r.json();
+    const body = (await r.json()) as { error: string };
     expect(body.error).toMatch(new RegExp(`exceeds the limit of ${LIMIT} bytes`));
     expect(g.written).toHaveLength(0);
     expect((await fetch(`${g.url}/v1/influxdb/write`, { method: 'POST', body: 'x v=1' })).status).toBe(204);
