@@ -294,7 +294,7 @@ export class EddyNode {
       if (natsUp()) await step('draining nats', this.nc.drain(), 5_000);
       if (!this.nc.isClosed()) await step('closing nats', this.nc.close(), 2_000);
     }
-    await step('stopping nats-server', this.embedded?.stop(), 15_000);
     this.embedded?.process.off('exit', onServerExit);
+    await step('stopping nats-server', this.embedded?.stop(), 15_000);
   }
 }
