@@ -1,5 +1,6 @@
 // Command-line flags: every mistake names the flag as typed; --help is generated from the same table as the parser.
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { DEFAULTS, parseConfig, startHelp, START_COMMAND } from '../../actors/config.ts';
 import { clusterHelp, CLUSTER_COMMAND } from '../../actors/tools/cluster.ts';
 import { readHelp, READ_COMMAND } from '../../actors/tools/read.ts';
@@ -47,6 +48,25 @@ describe('eddy start flags', () => {
     const c = parseConfig(['--http=8080', '--quiet', '--publish-changes', 'false', '--log-format', 'json', '--nats', 'nats://a:4222,b:4223'], { EDDY_CACHE_MB: '64' });
     expect(c).toMatchObject({ http: '8080', quiet: true, publishChanges: false, logFormat: 'json', nats: 'nats://a:4222,b:4223', cacheMb: 64 });
     expect(parseConfig(['--exit-with-parent=false'], {}).exitWithParent).toBe(false);
+  });
+});
+
+describe('any value for any flag', () => {
+  it('either parses or is a UsageError that starts with the flag as typed (never a Node internals message)', () => {
+    const flag = fc.constantFrom(...START_COMMAND.flags);
+    const value = fc.oneof(fc.string(), fc.constantFrom('', '0', '-1', '65536', 'true', 'nonsense', '1e3', ' 8', '127.0.0.1:4000', 'nats://h:1', 'json', 'nats', 'all'));
+    fc.assert(fc.property(flag, value, fc.boolean(), (f, v, withEq) => {
+      const argv = withEq ? [`--${f.name}=${v}`] : [`--${f.name}`, v];
+      try {
+        parseConfig(argv, {});
+      } catch (e) {
+        expect(e).toBeInstanceOf(UsageError);
+        const msg = (e as Error).message;
+        expect(msg.startsWith(`--${f.name}`) || msg.startsWith('unknown flag') || msg.startsWith('unexpected argument'), msg).toBe(true);
+        // The option's internal name never leaks into the message.
+        if (f.key !== f.name) expect(msg).not.toContain(f.key);
+      }
+    }), { numRuns: 500 });
   });
 });
 
