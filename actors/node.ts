@@ -164,6 +164,8 @@ export class EddyNode {
       this.ingest = new NatsIngest(this.nc, this.js, this.writes, this.metrics, this.logger);
       this.ingest.start();
     }
+    // A stop that began during the start-up wins: the node does not come back to 'ready' under it.
+    if (this.stopping) return;
     this.state = 'ready';
     this.log('ready');
   }
