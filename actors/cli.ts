@@ -1,69 +1,95 @@
-// The `eddy` command: start a node, run a local cluster, or read a table back over NATS.
-import { parseConfig } from './config.ts';
+// The `eddy` command: start a node, run a local cluster, or read a table back over NATS; each command has --help.
+import { UsageError } from '../core/errors.ts';
+import { parseConfig, startHelp, START_COMMAND } from './config.ts';
+import { wantsHelp } from './flags.ts';
 import { EddyNode } from './node.ts';
-import { readTable } from './tools/read.ts';
-import { clusterCommand } from './tools/cluster.ts';
+import { Logger } from './runtime/logger.ts';
+import { watchParent } from './runtime/parent_watch.ts';
+import { readTable, readHelp, READ_COMMAND } from './tools/read.ts';
+import { clusterCommand, clusterHelp, CLUSTER_COMMAND } from './tools/cluster.ts';
 
-const USAGE = `usage:
-  eddy start [--data DIR] [--http HOST:PORT] [--nats URL | --nats-port N] [--role all|meta,datanode,frontend,flownode] [--node-id ID]
-  eddy cluster [--nodes 3] [--data DIR] [--http-port 4000]   (local NATS cluster + nodes, in the foreground)
-  eddy read --table NAME [--db DB] [--nats URL] [--start NS] [--end NS] [--limit N]
+interface Command {
+  summary: string;
+  help: () => string;
+  run: (argv: string[]) => Promise<void>;
+}
 
-Every start flag can also be set as an environment variable EDDY_<NAME> (EDDY_DATA, EDDY_HTTP, EDDY_NATS, EDDY_NATS_PORT).`;
+const COMMANDS: Record<string, Command> = {
+  start: { summary: START_COMMAND.summary, help: startHelp, run: start },
+  cluster: { summary: CLUSTER_COMMAND.summary, help: clusterHelp, run: clusterCommand },
+  read: { summary: READ_COMMAND.summary, help: readHelp, run: readTable },
+};
+
+function usage(): string {
+  const w = Math.max(...Object.keys(COMMANDS).map((c) => c.length)) + 2;
+  return [
+    'usage: eddy <command> [flags]',
+    '',
+    'commands:',
+    ...Object.entries(COMMANDS).map(([n, c]) => `  ${n.padEnd(w)}${c.summary}`),
+    '',
+    'Run `eddy <command> --help` for the flags of a command (with their defaults and EDDY_* environment variables).',
+  ].join('\n');
+}
+
+/** A stop that outlives every bounded step of EddyNode.stop() means something is wrong: exit rather than hang. */
+const STOP_DEADLINE_MS = 240_000;
 
 async function start(argv: string[]): Promise<void> {
   const cfg = parseConfig(argv);
-  const log = (m: string) => {
-    if (!cfg.quiet) process.stderr.write(`${new Date().toISOString()} eddy: ${m}\n`);
-  };
-  const node = new EddyNode(cfg, undefined, log);
+  const logger = new Logger({ format: cfg.logFormat, quiet: cfg.quiet });
+  const node = new EddyNode(cfg, undefined, logger);
   let stopping: Promise<void> | null = null;
-  const shutdown = (sig: string) => {
+  const shutdown = (why: string, code = 0) => {
+    // A second signal changes nothing: a terminal's Ctrl-C reaches both npx and the node, and npx forwards it again.
     if (stopping) return;
-    log(`${sig}: stopping`);
+    logger.info(`${why}: stopping`);
+    const deadline = setTimeout(() => {
+      logger.warn(`stop did not finish within ${STOP_DEADLINE_MS} ms; exiting`);
+      process.exit(1);
+    }, STOP_DEADLINE_MS);
+    deadline.unref();
     stopping = node.stop().then(
       () => {
-        log('stopped');
-        process.exit(0);
+        logger.flushSuppressed();
+        logger.info('stopped');
+        process.exit(code);
       },
       (e) => {
-        log(`stop failed: ${(e as Error).stack}`);
+        logger.warn(`stop failed: ${(e as Error).stack}`);
         process.exit(1);
       },
     );
   };
-  node.onFatal = () => {
-    if (stopping) return;
-    stopping = node.stop().finally(() => process.exit(1));
-  };
+  node.onFatal = () => shutdown('fatal', 1);
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGHUP', () => shutdown('SIGHUP'));
+  // npx (or a shell, or any launcher) killed without passing the signal on: the node must not live on as an orphan.
+  if (cfg.exitWithParent) watchParent(() => shutdown('parent process exited'));
   try {
     await node.start();
   } catch (e) {
-    log(`failed to start: ${(e as Error).message}`);
-    await node.stop().catch(() => undefined);
+    if (stopping) return;
+    logger.warn(`failed to start: ${(e as Error).message}`);
+    stopping = node.stop().catch(() => undefined);
+    await stopping;
     process.exit(1);
   }
 }
 
 export async function main(argv: string[]): Promise<void> {
   const [cmd, ...rest] = argv;
-  switch (cmd) {
-    case 'start':
-      return start(rest);
-    case 'read':
-      return readTable(rest);
-    case 'cluster':
-      return clusterCommand(rest);
-    case undefined:
-    case 'help':
-    case '--help':
-    case '-h':
-      process.stdout.write(USAGE + '\n');
-      return;
-    default:
-      process.stderr.write(`unknown command '${cmd}'\n${USAGE}\n`);
-      process.exit(2);
+  if (cmd === undefined || cmd === 'help' || cmd === '--help' || cmd === '-h') {
+    const topic = cmd === 'help' ? rest[0] : undefined;
+    process.stdout.write((topic && COMMANDS[topic] ? COMMANDS[topic]!.help() : usage()) + '\n');
+    return;
   }
+  const c = COMMANDS[cmd];
+  if (!c) throw new UsageError(`unknown command '${cmd}'\n${usage()}`);
+  if (wantsHelp(rest)) {
+    process.stdout.write(c.help() + '\n');
+    return;
+  }
+  return c.run(rest);
 }

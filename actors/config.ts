@@ -1,7 +1,9 @@
 // Node configuration from flags and EDDY_<NAME> environment variables.
 import { resolve } from 'node:path';
 import { hostname } from 'node:os';
-import { InvalidConfigError } from '../core/errors.ts';
+import { UsageError } from '../core/errors.ts';
+import { flagHelp, parseFlags, type CommandSpec } from './flags.ts';
+import { LogFormats, type LogFormat } from './runtime/logger.ts';
 
 export const Roles = {
   frontend: 'frontend',
@@ -39,6 +41,10 @@ export interface NodeConfig {
   replicas: number;
   /** Memory for decoded segment columns kept between scans (MiB; 0: none). */
   cacheMb: number;
+  /** `text` (one human line per event) or `json` (one object per line, for log shippers). */
+  logFormat: LogFormat;
+  /** Stop when the process that launched this one in the foreground goes away (npx, a shell, a supervisor). */
+  exitWithParent: boolean;
 }
 
 export const DEFAULTS: NodeConfig = {
@@ -56,54 +62,47 @@ export const DEFAULTS: NodeConfig = {
   storage: 'local',
   replicas: 1,
   cacheMb: 512,
+  logFormat: 'text',
+  exitWithParent: true,
 };
 
-const FLAGS: Record<string, keyof NodeConfig> = {
-  data: 'data', http: 'http', nats: 'nats', 'nats-port': 'natsPort', 'flush-bytes': 'flushBytes',
-  'max-write-bytes': 'maxWriteBytes', 'publish-changes': 'publishChanges', quiet: 'quiet',
-  'flush-interval': 'flushInterval', 'compact-interval': 'compactInterval',
-  role: 'role', 'node-id': 'nodeId', storage: 'storage', replicas: 'replicas', 'cache-mb': 'cacheMb',
+/** Every flag of `eddy start`: the parser and the --help text are both made from this table. */
+export const START_COMMAND: CommandSpec = {
+  name: 'start',
+  summary: 'Starts a node. With no --nats it runs an embedded nats-server; with no --role it runs every role (standalone).',
+  flags: [
+    { name: 'data', key: 'data', kind: 'string', arg: 'DIR', help: 'data directory (regions, embedded NATS store)', nonEmpty: true },
+    { name: 'http', key: 'http', kind: 'hostport', arg: 'HOST:PORT', help: 'HTTP API address' },
+    { name: 'nats', key: 'nats', kind: 'url', arg: 'URL', help: 'NATS server(s) to use instead of an embedded one' },
+    { name: 'nats-port', key: 'natsPort', kind: 'port', arg: 'N', help: 'port of the embedded nats-server' },
+    { name: 'role', key: 'role', kind: 'string', arg: 'ROLES', help: `all, or a comma list of ${ALL_ROLES.join(', ')}` },
+    { name: 'node-id', key: 'nodeId', kind: 'string', arg: 'ID', help: 'name in the cluster (letters, digits, _ and -); default: the host name' },
+    { name: 'storage', key: 'storage', kind: 'choice', arg: 'KIND', choices: Object.values(StorageKinds), help: 'where segments live' },
+    { name: 'replicas', key: 'replicas', kind: 'int', arg: 'N', min: 1, max: 5, help: 'JetStream replicas of streams, buckets and object store' },
+    { name: 'flush-bytes', key: 'flushBytes', kind: 'int', arg: 'BYTES', min: 1, help: "flush a region's memtable past this size" },
+    { name: 'flush-interval', key: 'flushInterval', kind: 'int', arg: 'MS', min: 1, help: 'flush a memtable once it has held rows this long' },
+    { name: 'compact-interval', key: 'compactInterval', kind: 'int', arg: 'MS', min: 1, help: 'run compaction (and drop expired segments) this often' },
+    { name: 'max-write-bytes', key: 'maxWriteBytes', kind: 'int', arg: 'BYTES', min: 1, help: 'largest write payload (HTTP body or NATS message); larger is refused with 413' },
+    { name: 'cache-mb', key: 'cacheMb', kind: 'int', arg: 'MIB', min: 0, help: 'memory for decoded segment columns kept between scans (0: none)' },
+    { name: 'publish-changes', key: 'publishChanges', kind: 'bool', help: 'publish committed batches on eddy.changes.<db>.<table> (flows need it)' },
+    { name: 'log-format', key: 'logFormat', kind: 'choice', arg: 'FORMAT', choices: Object.values(LogFormats), help: 'log lines as text or JSON objects' },
+    { name: 'quiet', key: 'quiet', kind: 'bool', help: 'log errors only' },
+    { name: 'exit-with-parent', key: 'exitWithParent', kind: 'bool', help: 'stop when the launching process (npx, a shell) goes away' },
+  ],
 };
 
-function coerce(key: keyof NodeConfig, v: string): NodeConfig[keyof NodeConfig] {
-  const d = DEFAULTS[key];
-  if (typeof d === 'number' || key === 'natsPort') {
-    const n = Number(v);
-    if (!Number.isFinite(n)) throw new InvalidConfigError(`--${key}: '${v}' is not a number`);
-    return n;
-  }
-  if (typeof d === 'boolean') return v === '' || v === 'true' || v === '1' || v === 'yes';
-  return v;
+/** The help of `eddy start`. */
+export function startHelp(): string {
+  return flagHelp(START_COMMAND, DEFAULTS);
 }
 
-/** Reads flags (`--name value`, `--name=value`), then EDDY_<NAME> env vars, then defaults. */
+/** Reads flags (`--name value`, `--name=value`), then EDDY_<NAME> env vars, then defaults; a mistake is a UsageError. */
 export function parseConfig(argv: string[], env: NodeJS.ProcessEnv = process.env): NodeConfig {
-  const cfg: NodeConfig = { ...DEFAULTS };
-  const set = (k: keyof NodeConfig, v: string) => ((cfg as unknown as Record<string, unknown>)[k] = coerce(k, v));
-  for (const [flag, key] of Object.entries(FLAGS)) {
-    const e = env[`EDDY_${flag.toUpperCase().replace(/-/g, '_')}`];
-    if (e !== undefined) set(key, e);
-  }
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (!a.startsWith('--')) throw new InvalidConfigError(`unexpected argument '${a}'`);
-    const eq = a.indexOf('=');
-    const name = eq > 0 ? a.slice(2, eq) : a.slice(2);
-    const key = FLAGS[name];
-    if (!key) throw new InvalidConfigError(`unknown flag --${name}`);
-    let value: string;
-    if (eq > 0) value = a.slice(eq + 1);
-    else if (typeof DEFAULTS[key] === 'boolean' && (argv[i + 1] === undefined || argv[i + 1]!.startsWith('--'))) value = 'true';
-    else value = argv[++i] ?? '';
-    set(key, value);
-  }
+  const cfg = parseFlags(START_COMMAND, argv, env, DEFAULTS);
   cfg.data = resolve(cfg.data);
   parseRoles(cfg.role);
   if (cfg.nodeId === '') cfg.nodeId = defaultNodeId();
-  if (!/^[A-Za-z0-9_-]{1,64}$/.test(cfg.nodeId)) throw new InvalidConfigError(`--node-id: '${cfg.nodeId}' must be 1-64 letters, digits, '_' or '-'`);
-  if (!Number.isInteger(cfg.replicas) || cfg.replicas < 1 || cfg.replicas > 5) throw new InvalidConfigError(`--replicas: '${cfg.replicas}' must be 1 to 5 (JetStream's limit)`);
-  if (!(cfg.cacheMb >= 0)) throw new InvalidConfigError(`--cache-mb: '${cfg.cacheMb}' must be 0 or more`);
-  if (!Object.values(StorageKinds).includes(cfg.storage)) throw new InvalidConfigError(`--storage: '${cfg.storage}' is not one of ${Object.values(StorageKinds).join(', ')}`);
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(cfg.nodeId)) throw new UsageError(`--node-id: '${cfg.nodeId}' must be 1-64 letters, digits, '_' or '-'`);
   return cfg;
 }
 
@@ -113,9 +112,9 @@ export function parseRoles(text: string): Set<Role> {
   for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
     if (part === 'all') ALL_ROLES.forEach((r) => out.add(r));
     else if ((ALL_ROLES as readonly string[]).includes(part)) out.add(part as Role);
-    else throw new InvalidConfigError(`--role: unknown role '${part}' (use ${ALL_ROLES.join(', ')} or all, comma separated)`);
+    else throw new UsageError(`--role: unknown role '${part}' (use ${ALL_ROLES.join(', ')} or all, comma separated)`);
   }
-  if (out.size === 0) throw new InvalidConfigError('--role: name at least one role');
+  if (out.size === 0) throw new UsageError('--role: name at least one role');
   return out;
 }
 

@@ -10,19 +10,20 @@ import { SharedSegments } from './runtime/segment_mirror.ts';
 import { sharedDecodedCache } from '../storage/index.ts';
 import { WritePath } from './gateway/write.ts';
 import { NatsIngest } from './gateway/nats_ingest.ts';
-import { HttpGateway, type Handler } from './gateway/http/server.ts';
+import { HttpGateway, type NodeState } from './gateway/http/server.ts';
+import { apiRoutes } from './gateway/http/api.ts';
+import type { RouteTable as HttpRouteTable } from './gateway/http/routes.ts';
 import { ensureJetStreamAssets } from './runtime/js_assets.ts';
-import { sqlHandler } from './gateway/http/sql.ts';
 import { makeQueryContext, type QueryDeps } from './gateway/query_context.ts';
 import { RegionRouter, type ClusterRouting } from './region/router.ts';
 import { watchCatalog, tableOfRegion } from './catalog/watch.ts';
 import type { QueryContext } from '../core/query/index.ts';
 import { FlowNode } from './flow/flownode.ts';
-import { FLOW_ROUTE, flowHttpHandler } from './gateway/http/flows.ts';
 import { Metrics } from './runtime/metrics.ts';
 import { MetaServices, RouteTable, listNodes, regionPeersOf, clusterPeersOf } from './meta/index.ts';
 import { startEmbeddedNats, type EmbeddedNats } from './runtime/embedded_nats.ts';
 import { presizeNatsMessageBuffers } from './runtime/nats_presize.ts';
+import { silentLogger, type Logger } from './runtime/logger.ts';
 import { splitHostPort, isStandalone, parseRoles, Roles, StorageKinds, type NodeConfig } from './config.ts';
 
 const VERSION = '0.1.0';
@@ -39,11 +40,13 @@ export class EddyNode {
   routeTable: RouteTable | null = null;
   private catalogWatch: { stop(): Promise<void> } | null = null;
   readonly metrics = new Metrics();
-  readonly routes = new Map<string, Handler>();
+  /** Every HTTP endpoint (one table); routes other than health and metrics answer 503 until the node is ready. */
+  readonly routes: HttpRouteTable;
   private embedded: EmbeddedNats | null = null;
   private ingest: NatsIngest | null = null;
   private http: HttpGateway | null = null;
-  private isReady = false;
+  private state: NodeState = 'starting';
+  private contextOf: ((db: string) => QueryContext) | null = null;
   /** Cluster membership (registry, meta election, placement); null when standalone. */
   meta: MetaServices | null = null;
   /** The flownode (continuous aggregations); null on nodes without the flownode role. */
@@ -51,7 +54,23 @@ export class EddyNode {
   httpAddress: { host: string; port: number } | null = null;
   natsUrl = '';
 
-  constructor(readonly config: NodeConfig, readonly clock: Clock = systemClock, readonly log: (m: string) => void = () => {}) {}
+  /** Plain progress lines, as the actors take them. */
+  readonly log: (m: string) => void;
+
+  constructor(readonly config: NodeConfig, readonly clock: Clock = systemClock, readonly logger: Logger = silentLogger()) {
+    this.log = logger.info;
+    this.routes = apiRoutes({
+      state: () => this.state,
+      metrics: this.metrics,
+      logger,
+      writes: () => this.writes,
+      contextOf: (db) => this.contextOf!(db),
+      stats: (db, t, o) => this.stats(db, t, o),
+      flush: (db, t) => this.flush(db, t),
+      compact: (db, t) => this.compact(db, t),
+      flows: { flows: () => this.flows, js: () => this.js, jsm: () => this.jsm },
+    });
+  }
 
   async start(): Promise<void> {
     const cfg = this.config;
@@ -59,18 +78,7 @@ export class EddyNode {
     sharedDecodedCache.resize(cfg.cacheMb * 1024 * 1024);
     // HTTP first, so /health can say "starting" while recovery runs.
     const hp = splitHostPort(cfg.http);
-    this.http = new HttpGateway({
-      writes: {
-        get maxWriteBytes() { return cfg.maxWriteBytes; },
-        parseAndWrite: (input) => this.writes.parseAndWrite(input),
-      } as WritePath,
-      metrics: this.metrics,
-      ready: () => this.isReady,
-      stats: (db, t, o) => this.stats(db, t, o),
-      flush: (db, t) => this.flush(db, t),
-      compact: (db, t) => this.compact(db, t),
-      routes: this.routes,
-    });
+    this.http = new HttpGateway({ routes: this.routes, state: () => this.state, maxBodyBytes: () => cfg.maxWriteBytes, logger: this.logger });
     this.httpAddress = await this.http.listen(hp.host, hp.port);
     this.log(`http listening on ${this.httpAddress.host}:${this.httpAddress.port}`);
 
@@ -81,13 +89,14 @@ export class EddyNode {
       this.natsUrl = this.embedded.url;
       this.embedded.process.once('exit', (code, signal) => {
         if (this.stopping) return;
-        this.log(`embedded nats-server exited (${code ?? signal}) while the node was running`);
+        this.logger.warn(`embedded nats-server exited (${code ?? signal}) while the node was running`);
         this.onFatal();
       });
       this.log(`embedded nats-server (pid ${this.embedded.pid}) on ${this.natsUrl}`);
     }
     presizeNatsMessageBuffers();
     this.nc = await connect({ servers: this.natsUrl, name: 'eddy', maxReconnectAttempts: -1, pingInterval: 10_000 });
+    this.watchNatsStatus(this.nc);
     this.js = jetstream(this.nc, { timeout: 30_000 });
     this.jsm = await jetstreamManager(this.nc, { timeout: 30_000 });
     await ensureJetStreamAssets(this.nc, { replicas: cfg.replicas, segments: cfg.storage === StorageKinds.nats, cluster: !isStandalone(cfg) });
@@ -150,20 +159,14 @@ export class EddyNode {
       });
       await this.flows.start();
     }
-    this.routes.set(FLOW_ROUTE, flowHttpHandler({ flows: () => this.flows, js: () => this.js, jsm: () => this.jsm }));
-    this.routes.set('/v1/sql', async (req, url, body) => {
-      const t0 = performance.now();
-      this.metrics.queries++;
-      const reply = await sqlHandler(contextOf)(req, url, body);
-      if (reply.status >= 400) this.metrics.queryErrors++;
-      this.metrics.queryLatency.observe((performance.now() - t0) / 1000);
-      return reply;
-    });
+    this.contextOf = contextOf;
     if (standalone || roles.has(Roles.frontend)) {
-      this.ingest = new NatsIngest(this.nc, this.js, this.writes, this.metrics, this.log);
+      this.ingest = new NatsIngest(this.nc, this.js, this.writes, this.metrics, this.logger);
       this.ingest.start();
     }
-    this.isReady = true;
+    // A stop that began during the start-up wins: the node does not come back to 'ready' under it.
+    if (this.stopping) return;
+    this.state = 'ready';
     this.log('ready');
   }
 
@@ -190,7 +193,7 @@ export class EddyNode {
   }
 
   get ready(): boolean {
-    return this.isReady;
+    return this.state === 'ready';
   }
 
   /** Every region of a table (or of every table of a database), wherever it lives. */
@@ -227,38 +230,73 @@ export class EddyNode {
     for (const t of await this.regionsOf(db, table)) await this.router.compact(t.schema, t.n);
   }
 
-  /** Stops cleanly: no new writes, in-flight ones finish, memtables flush, NATS (embedded) stops. */
   /** Called when the node cannot go on (its embedded nats-server died); the CLI stops and exits non-zero. */
   onFatal: () => void = () => {};
-  private stopping = false;
+  private stopping: Promise<void> | null = null;
+  /** False while the client has lost its server (set from the connection's status events). */
+  private natsConnected = false;
 
-  async stop(): Promise<void> {
-    this.stopping = true;
-    this.isReady = false;
-    // Each step is bounded: when NATS is already gone, flushing or draining would wait forever.
+  /** Follows the connection's status, so a stop knows not to wait on a server that is gone. */
+  private watchNatsStatus(nc: NatsConnection): void {
+    this.natsConnected = true;
+    void (async () => {
+      for await (const s of nc.status()) {
+        if (s.type === 'disconnect' || s.type === 'close') this.natsConnected = false;
+        else if (s.type === 'reconnect') this.natsConnected = true;
+      }
+    })().catch(() => undefined);
+  }
+
+  /**
+   * Stops cleanly: no new requests, ingest and flows stop, memtables flush, NATS (embedded) stops. Every step is
+   * bounded, and when the NATS server is gone (killed with the node's process group, say) the connection is closed
+   * first, so that nothing waits on replies that cannot come: a stop finishes in bounded time in every order.
+   */
+  stop(): Promise<void> {
+    this.stopping ??= this.stopOnce();
+    return this.stopping;
+  }
+
+  private async stopOnce(): Promise<void> {
+    this.state = 'stopping';
     const step = async (what: string, p: Promise<unknown> | undefined, ms: number) => {
       if (!p) return;
       let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<void>((resolve) => { timer = setTimeout(() => { this.log(`${what} took over ${ms} ms; going on`); resolve(); }, ms); });
-      await Promise.race([p.catch((e) => this.log(`${what} failed: ${(e as Error).message}`)), timeout]);
+      const timeout = new Promise<void>((resolve) => { timer = setTimeout(() => { this.logger.warn(`${what} took over ${ms} ms; going on`); resolve(); }, ms); });
+      await Promise.race([p.catch((e) => this.logger.warn(`${what} failed: ${(e as Error).message}`)), timeout]);
       clearTimeout(timer);
     };
-    const natsUp = () => this.nc !== undefined && !this.nc.isClosed();
+    const serverGone = () => {
+      const e = this.embedded?.process;
+      return (e !== undefined && (e.exitCode !== null || e.signalCode !== null)) || (this.nc !== undefined && !this.natsConnected);
+    };
+    const dropNats = () => {
+      if (this.nc && !this.nc.isClosed()) void this.nc.close().catch(() => undefined);
+    };
+    // The server may die at any point of the stop (same signal, other order): close the client then too.
+    const onServerExit = () => { this.log('nats-server exited during the stop; closing the connection'); dropNats(); };
+    this.embedded?.process.once('exit', onServerExit);
+    if (serverGone()) {
+      this.log('nats-server is gone: stopping without it');
+      dropNats();
+    }
+    const natsUp = () => this.nc !== undefined && !this.nc.isClosed() && !serverGone();
     await step('stopping ingest', this.ingest?.stop(), 10_000);
     await step('closing http', this.http?.close(), 5_000);
     await step('stopping flows', this.flows?.stop(), 30_000);
     // Regions close (flushed) before the node leaves the cluster: their routes move only once nothing here serves them,
-    // so a region is never open on two nodes at once.
+    // so a region is never open on two nodes at once. Without NATS they close unflushed: their WAL replays on restart.
     if (this.supervisor) await step('closing regions', this.supervisor.closeAll(natsUp()), 120_000);
-    await step('leaving the cluster', this.meta?.stop(), 10_000);
+    await step('leaving the cluster', this.meta?.stop(), natsUp() ? 10_000 : 2_000);
     if (this.meta && natsUp()) this.nc.publish(Subjects.placementKick);
     this.router?.stop();
     await step('stopping the route watch', this.routeTable?.stop(), 5_000);
     await step('stopping the catalog watch', this.catalogWatch?.stop(), 5_000);
     if (this.nc) {
-      await step('draining nats', this.nc.drain(), 5_000);
-      if (!this.nc.isClosed()) await this.nc.close().catch(() => undefined);
+      if (natsUp()) await step('draining nats', this.nc.drain(), 5_000);
+      if (!this.nc.isClosed()) await step('closing nats', this.nc.close(), 2_000);
     }
+    this.embedded?.process.off('exit', onServerExit);
     await step('stopping nats-server', this.embedded?.stop(), 15_000);
   }
 }

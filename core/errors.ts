@@ -97,6 +97,12 @@ export class InvalidArgumentError extends EddyError {
     super(StatusCode.InvalidArguments, message, { ...(position ? { position } : {}), ...(cause !== undefined ? { cause } : {}) });
   }
 }
+/** A command-line mistake (unknown flag, missing or bad value): the `eddy` command prints it and exits with status 2. */
+export class UsageError extends EddyError {
+  constructor(message: string) {
+    super(StatusCode.InvalidArguments, message);
+  }
+}
 export class TypeConflictError extends EddyError {
   constructor(message: string, position?: Position) {
     super(StatusCode.TypeConflict, message, position ? { position } : undefined);

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Entry point of the `eddy` command: loads the TypeScript sources through tsx.
+// Entry point of the `eddy` command: loads the TypeScript sources through tsx, in this process (no child to orphan).
 import { register } from 'tsx/esm/api';
 
 register();
@@ -7,6 +7,8 @@ const { main } = await import('../cli.ts');
 try {
   await main(process.argv.slice(2));
 } catch (e) {
+  // A usage mistake (unknown flag, missing or bad value) exits 2, as command-line tools do; anything else 1.
+  const usage = e instanceof Error && e.name === 'UsageError';
   process.stderr.write(`eddy: ${e instanceof Error ? e.message : String(e)}\n`);
-  process.exit(2);
+  process.exit(usage ? 2 : 1);
 }

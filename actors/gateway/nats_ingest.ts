@@ -4,6 +4,7 @@ import { AckPolicy, DeliverPolicy, RetentionPolicy, type JetStreamClient, type J
 import { Streams, Subjects, isUserError, parseWriteSubject, toWireError, InvalidArgumentError } from '../../core/index.ts';
 import type { WritePath } from './write.ts';
 import type { Metrics } from '../runtime/metrics.ts';
+import type { Logger } from '../runtime/logger.ts';
 
 const INGEST_CONSUMER = 'eddy-ingest';
 const WRITE_QUEUE = 'eddy-write';
@@ -45,7 +46,7 @@ export class NatsIngest {
     private readonly js: JetStreamClient,
     private readonly writes: WritePath,
     private readonly metrics: Metrics,
-    private readonly log: (m: string) => void,
+    private readonly logger: Logger,
     private readonly maxInFlight = 16,
   ) {}
 
@@ -70,7 +71,9 @@ export class NatsIngest {
       msg.respond(enc.encode(`{"ok":true,"rows":${rows}}`));
     } catch (e) {
       this.metrics.writeErrors++;
-      msg.respond(enc.encode(JSON.stringify({ ok: false, error: toWireError(e) })));
+      const w = toWireError(e);
+      this.logger.error(isUserError(w.code) ? 'write.rejected' : 'write.failed', `write on ${msg.subject} failed`, { subject: msg.subject, code: w.code, error: w.message });
+      msg.respond(enc.encode(JSON.stringify({ ok: false, error: w })));
     }
   }
 
@@ -85,7 +88,7 @@ export class NatsIngest {
         this.current = iter;
       } catch (e) {
         if (this.stopped) break;
-        this.log(`ingest: fetch failed: ${(e as Error).message}`);
+        this.logger.error('ingest.fetch', 'ingest: fetch from the ingest stream failed', { error: (e as Error).message });
         await new Promise((r) => setTimeout(r, 500));
         continue;
       }
@@ -97,7 +100,7 @@ export class NatsIngest {
           if (inFlight.size >= this.maxInFlight) await Promise.race(inFlight);
         }
       } catch (e) {
-        if (!this.stopped) this.log(`ingest: ${(e as Error).message}`);
+        if (!this.stopped) this.logger.error('ingest.fetch', 'ingest: reading the ingest stream failed', { error: (e as Error).message });
       }
     }
     await Promise.all(inFlight);
@@ -128,10 +131,11 @@ export class NatsIngest {
       const w = toWireError(e);
       if (isUserError(w.code)) {
         this.metrics.ingestErrors++;
+        this.logger.error('ingest.rejected', `ingest message ${m.seq} on ${m.subject} rejected (reported on ${Subjects.errors(db)})`, { subject: m.subject, seq: m.seq, code: w.code, error: w.message });
         this.nc.publish(Subjects.errors(db), enc.encode(JSON.stringify({ subject: m.subject, seq: m.seq, error: w })));
         m.term(w.message.slice(0, 200));
       } else {
-        this.log(`ingest: message ${m.seq} failed, will retry: ${w.message}`);
+        this.logger.error('ingest.retry', `ingest message ${m.seq} on ${m.subject} failed; will retry`, { subject: m.subject, seq: m.seq, code: w.code, error: w.message });
         m.nak(1000);
       }
     }

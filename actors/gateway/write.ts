@@ -1,9 +1,10 @@
-// The write path shared by NATS and HTTP: parse, check against the catalog (schema on write), route to regions, in order.
+// The write path shared by NATS and HTTP: decode (codec by Content-Type), check against the catalog (schema on write), route to regions, in order.
 import {
   InvalidArgumentError, PayloadTooLargeError, conformBatch, inferSchema, planNewColumns, withColumns,
-  parseLineProtocol, parseJsonRows, SeriesCache, partitionBatch,
+  SeriesCache, partitionBatch,
   type Clock, type TableSchema, type TimeUnit, type WriteBatch,
 } from '../../core/index.ts';
+import { payloadCodecs, type CodecRegistry, type DecodeContext } from '../../core/codec/index.ts';
 import type { Catalog } from '../catalog/catalog.ts';
 import type { RegionRouter } from '../region/router.ts';
 import type { Metrics } from '../runtime/metrics.ts';
@@ -37,27 +38,26 @@ export class WritePath {
     private readonly metrics: Metrics,
     private readonly clock: Clock,
     readonly maxWriteBytes: number,
+    /** Payload formats by Content-Type (line protocol when none is given). */
+    private readonly codecs: CodecRegistry = payloadCodecs,
   ) {}
 
   /** Parses a payload into per-table batches; throws a positioned error on bad input. */
   async parse(input: WriteInput): Promise<WriteBatch[]> {
     if (input.data.length > this.maxWriteBytes) throw new PayloadTooLargeError(input.data.length, this.maxWriteBytes);
-    const nowNs = BigInt(this.clock.now()) * 1_000_000n;
-    const ct = (input.contentType ?? '').split(';')[0]!.trim().toLowerCase();
-    if (ct === 'application/json') {
-      if (!input.table) throw new InvalidArgumentError('JSON rows need a table: publish on eddy.write.<db>.<table>');
+    const codec = this.codecs.forContentType(input.contentType);
+    if (codec.needsTable && !input.table) throw new InvalidArgumentError(`${codec.name} need a table: publish on eddy.write.<db>.<table>`);
+    const ctx: DecodeContext = {
+      precision: parsePrecision(input.precision),
+      defaultTimeNs: BigInt(this.clock.now()) * 1_000_000n,
+      seriesCache: this.seriesCache,
+      ...(input.table !== undefined ? { table: input.table } : {}),
+    };
+    if (codec.wantsSchema && input.table !== undefined) {
       const schema = await this.catalog.getTable(input.db, input.table);
-      const opts: { timeColumn?: string; tagColumns?: string[]; defaultTimeNs: bigint } = { defaultTimeNs: nowNs };
-      if (schema) {
-        opts.timeColumn = schema.timeIndex;
-        opts.tagColumns = schema.primaryKey;
-      }
-      return [parseJsonRows(input.table, input.data, opts)];
+      if (schema) ctx.schema = { timeColumn: schema.timeIndex, tagColumns: schema.primaryKey };
     }
-    if (ct !== '' && ct !== 'text/plain' && ct !== 'application/octet-stream' && !ct.startsWith('text/')) {
-      throw new InvalidArgumentError(`unsupported Content-Type '${input.contentType}': use line protocol or application/json`);
-    }
-    return parseLineProtocol(input.data, { precision: parsePrecision(input.precision), defaultTimeNs: nowNs, seriesCache: this.seriesCache });
+    return codec.decode(input.data, ctx);
   }
 
   /**

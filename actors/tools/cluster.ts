@@ -7,7 +7,8 @@ import { connect } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { findNatsServer, waitForPort } from '../runtime/embedded_nats.ts';
 import { parseRoles } from '../config.ts';
-import { InvalidArgumentError, InvalidConfigError, StartupError } from '../../core/errors.ts';
+import { flagHelp, parseFlags, type CommandSpec } from '../flags.ts';
+import { InvalidArgumentError, StartupError, UsageError } from '../../core/errors.ts';
 
 export interface LocalClusterOptions {
   nodes: number;
@@ -180,30 +181,34 @@ export class LocalCluster {
   }
 }
 
-const USAGE = 'usage: eddy cluster [--nodes N] [--data DIR] [--http-port P] [--roles "r1,r2;r1;..."] [--storage local|nats] [--replicas N]';
+/** Every flag of `eddy cluster`: the parser and the --help text are both made from this table. */
+export const CLUSTER_COMMAND: CommandSpec = {
+  name: 'cluster',
+  summary: 'Runs a local cluster in the foreground: clustered nats-servers and EddyDB nodes, stopped together on SIGINT/SIGTERM.',
+  flags: [
+    { name: 'nodes', key: 'nodes', kind: 'int', arg: 'N', min: 1, max: 9, help: 'how many nats-servers and nodes', env: false },
+    { name: 'data', key: 'data', kind: 'string', arg: 'DIR', nonEmpty: true, help: 'parent of every node\'s data directory', env: false },
+    { name: 'http-port', key: 'httpPort', kind: 'port', arg: 'P', help: 'HTTP port of the first node (the next ones count up)', env: false },
+    { name: 'roles', key: 'roles', kind: 'string', arg: '"R1,R2;R1;..."', help: 'roles of each node, `;` between nodes (the last repeats)', env: false },
+    { name: 'storage', key: 'storage', kind: 'choice', arg: 'KIND', choices: ['local', 'nats'], help: 'passed to every node as --storage', env: false },
+    { name: 'replicas', key: 'replicas', kind: 'int', arg: 'N', min: 1, max: 5, help: 'passed to every node as --replicas', env: false },
+  ],
+};
+
+const CLUSTER_DEFAULTS = { nodes: 3, data: './data-cluster', httpPort: 4000, roles: DEFAULT_ROLES.join(';'), storage: undefined as string | undefined, replicas: undefined as number | undefined };
+
+export function clusterHelp(): string {
+  return flagHelp(CLUSTER_COMMAND, CLUSTER_DEFAULTS);
+}
 
 function parseArgs(argv: string[]): LocalClusterOptions {
-  const o: LocalClusterOptions = { nodes: 3, data: './data-cluster', httpPort: 4000, roles: DEFAULT_ROLES, log: () => {} };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    const eq = a.indexOf('=');
-    const name = eq > 0 ? a.slice(0, eq) : a;
-    const value = () => (eq > 0 ? a.slice(eq + 1) : argv[++i] ?? '');
-    switch (name) {
-      case '--nodes': o.nodes = Number(value()); break;
-      case '--data': o.data = value(); break;
-      case '--http-port': o.httpPort = Number(value()); break;
-      case '--roles': o.roles = value().split(';').map((r) => r.trim()).filter(Boolean); break;
-      case '--storage': o.nodeArgs = [...(o.nodeArgs ?? []), '--storage', value()]; break;
-      case '--replicas': o.nodeArgs = [...(o.nodeArgs ?? []), '--replicas', value()]; break;
-      default: throw new InvalidConfigError(`unknown flag ${name}\n${USAGE}`);
-    }
-  }
-  if (!Number.isInteger(o.nodes) || o.nodes < 1 || o.nodes > 9) throw new InvalidConfigError(`--nodes: ${o.nodes} is not a number from 1 to 9`);
-  if (!Number.isInteger(o.httpPort) || o.httpPort < 1 || o.httpPort + o.nodes > 65536) throw new InvalidConfigError(`--http-port: ${o.httpPort} is not a port`);
-  if (o.roles.length === 0) throw new InvalidConfigError('--roles: name the roles of at least one node');
+  const f = parseFlags(CLUSTER_COMMAND, argv, {}, CLUSTER_DEFAULTS);
+  const o: LocalClusterOptions = { nodes: f.nodes, data: resolve(f.data), httpPort: f.httpPort, roles: f.roles.split(';').map((r) => r.trim()).filter(Boolean), log: () => {} };
+  const nodeArgs = [...(f.storage ? ['--storage', f.storage] : []), ...(f.replicas ? ['--replicas', String(f.replicas)] : [])];
+  if (nodeArgs.length) o.nodeArgs = nodeArgs;
+  if (o.httpPort < 1 || o.httpPort + o.nodes > 65536) throw new UsageError(`--http-port: '${o.httpPort}' leaves no room for ${o.nodes} nodes`);
+  if (o.roles.length === 0) throw new UsageError('--roles: name the roles of at least one node');
   for (const r of o.roles) parseRoles(r);
-  o.data = resolve(o.data);
   return o;
 }
 

@@ -2,32 +2,44 @@
 import { connect } from '@nats-io/transport-node';
 import { jetstream } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
-import { Buckets, InvalidConfigError, regionIdOf, systemClock } from '../../core/index.ts';
+import { Buckets, regionIdOf, systemClock } from '../../core/index.ts';
 import { Catalog } from '../catalog/catalog.ts';
 import { scanRegion } from '../runtime/scan_client.ts';
 import { batchRowsToJson } from './rows.ts';
+import { flagHelp, parseFlags, type CommandSpec } from '../flags.ts';
 
-function flag(argv: string[], name: string): string | undefined {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 ? argv[i + 1] : undefined;
+/** Every flag of `eddy read`: the parser and the --help text are both made from this table. */
+export const READ_COMMAND: CommandSpec = {
+  name: 'read',
+  summary: 'Reads a table back over NATS (catalog and region scans, no HTTP) and prints one JSON object per row.',
+  flags: [
+    { name: 'table', key: 'table', kind: 'string', arg: 'NAME', required: true, help: 'table to read', env: false },
+    { name: 'db', key: 'db', kind: 'string', arg: 'DB', nonEmpty: true, help: 'database', env: false },
+    { name: 'nats', key: 'nats', kind: 'url', arg: 'URL', help: 'NATS server of the node' },
+    { name: 'start', key: 'start', kind: 'int64', arg: 'NS', help: 'first timestamp (ns, inclusive)', env: false },
+    { name: 'end', key: 'end', kind: 'int64', arg: 'NS', help: 'last timestamp (ns, exclusive)', env: false },
+    { name: 'limit', key: 'limit', kind: 'int', arg: 'N', min: 0, help: 'rows per region at most', env: false },
+  ],
+};
+
+const READ_DEFAULTS = { table: '', db: 'public', nats: 'nats://127.0.0.1:4222', start: undefined as bigint | undefined, end: undefined as bigint | undefined, limit: undefined as number | undefined };
+
+export function readHelp(): string {
+  return flagHelp(READ_COMMAND, READ_DEFAULTS);
 }
 
 export async function readTable(argv: string[]): Promise<void> {
-  const table = flag(argv, 'table');
-  if (!table) throw new InvalidConfigError('eddy read needs --table NAME');
-  const db = flag(argv, 'db') ?? 'public';
-  const nc = await connect({ servers: flag(argv, 'nats') ?? process.env.EDDY_NATS ?? 'nats://127.0.0.1:4222' });
+  const f = parseFlags(READ_COMMAND, argv, process.env, READ_DEFAULTS);
+  const nc = await connect({ servers: f.nats });
   try {
     const kv = await new Kvm(jetstream(nc)).open(Buckets.catalog);
-    const schema = await new Catalog(kv, systemClock).requireTable(db, table);
-    const start = flag(argv, 'start');
-    const end = flag(argv, 'end');
-    const limit = flag(argv, 'limit');
+    const schema = await new Catalog(kv, systemClock).requireTable(f.db, f.table);
+    const { start, end, limit } = f;
     for (let n = 0; n < schema.regions; n++) {
       const batches = await scanRegion(nc, regionIdOf(schema.id, n), {
-        ...(start ? { start: BigInt(start) } : {}),
-        ...(end ? { end: BigInt(end) } : {}),
-        ...(limit ? { limit: Number(limit) } : {}),
+        ...(start !== undefined ? { start } : {}),
+        ...(end !== undefined ? { end } : {}),
+        ...(limit !== undefined ? { limit } : {}),
       });
       for (const b of batches) for (const line of batchRowsToJson(b)) process.stdout.write(line + '\n');
     }

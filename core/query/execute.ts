@@ -17,6 +17,7 @@ import { describeTable, runShow, stringRel } from './statements/show.ts';
 import { runDelete } from './statements/delete.ts';
 import { runExplain } from './statements/explain.ts';
 import { runFlowStatement } from './statements/flow.ts';
+import { rejectUnimplementedAdmin } from './statements/admin.ts';
 import { createView, viewOf } from './statements/view.ts';
 import { checkCreateTableOptions, checkDatabaseOptions, checkDatabaseUnset, checkName } from './statements/options.ts';
 import { PHYSICAL_KEY, isPhysical, logicalTables, physicalOf, prepareLogical, retireLogical } from './statements/metric.ts';
@@ -39,7 +40,7 @@ const affected = (rows: number): QueryOutput => ({ kind: 'affected', rows });
 /** ADMIN flush_table('t') / compact_table('t'): a physical metric table stands for its logical tables. */
 async function runAdmin(call: FunctionCall, ctx: QueryContext): Promise<void> {
   const fn = call.name.map((p) => p.value).join('.').toLowerCase();
-  if (fn !== 'flush_table' && fn !== 'compact_table') return;
+  if (fn !== 'flush_table' && fn !== 'compact_table') return rejectUnimplementedAdmin(fn, call, ctx);
   const arg = call.args[0];
   if (!arg || arg.type !== 'string') throw new PlanError(`${fn} expects a table name`, call.pos, StatusCode.InvalidArguments);
   const parts = arg.value.split('.');

@@ -1,54 +1,64 @@
-// The HTTP API: health, metrics, InfluxDB-compatible writes, stats and admin; SQL routes plug in through `extraRoutes`.
+// The HTTP server: routes each request through the one route table, 503 until the node is ready, logs every 5xx.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { PayloadTooLargeError, httpStatusOf, toWireError } from '../../../core/index.ts';
-import type { WritePath } from '../write.ts';
-import type { Metrics } from '../../runtime/metrics.ts';
+import { PayloadTooLargeError, StatusCode, httpStatusOf, toWireError } from '../../../core/index.ts';
+import type { Logger } from '../../runtime/logger.ts';
+import { json, type HttpReply, type RouteTable } from './routes.ts';
 
-export type Handler = (req: IncomingMessage, url: URL, body: () => Promise<Buffer>) => Promise<HttpReply>;
-export interface HttpReply {
-  status: number;
-  body?: string | Uint8Array;
-  contentType?: string;
-  headers?: Record<string, string>;
-  /** A streaming reply (Server-Sent Events): called after the head is written; it owns the response until it ends it. */
-  stream?: (res: ServerResponse, req: IncomingMessage) => void;
-}
+export { json, type Handler, type HttpReply } from './routes.ts';
+
+export type NodeState = 'starting' | 'ready' | 'stopping';
 
 export interface HttpDeps {
-  writes: WritePath;
-  metrics: Metrics;
-  ready: () => boolean;
-  stats: (db: string, table?: string, opts?: { exact?: boolean }) => Promise<unknown>;
-  flush: (db: string, table?: string) => Promise<void>;
-  compact: (db: string, table?: string) => Promise<void>;
-  routes: Map<string, Handler>;
+  routes: RouteTable;
+  state: () => NodeState;
+  /** Largest request body (--max-write-bytes). */
+  maxBodyBytes: () => number;
+  logger: Logger;
 }
 
+/** Seconds a client should wait before retrying while the node starts or stops. */
+const RETRY_AFTER_S = '1';
+/** A body over the limit is read and dropped (so the client sees the 413, not a reset) up to this much more; then the connection is cut. */
+const DISCARD_BYTES = 64 * 1024 * 1024;
+/** Set on a request whose body was cut short: the answer closes the connection. */
+const CUT = Symbol('eddy.body.cut');
+
+/**
+ * Reads a request body up to `limit` bytes. Past the limit it keeps reading and dropping bytes, and rejects with a
+ * PayloadTooLargeError once the body ends: destroying the socket mid-upload would reset the connection before the
+ * 413 reached the client.
+ */
 export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    let over = false;
+    const tooLarge = () => new PayloadTooLargeError(Math.max(size, Number(req.headers['content-length'] ?? 0)), limit);
     req.on('data', (c: Buffer) => {
       size += c.length;
-      if (size > limit) {
-        reject(new PayloadTooLargeError(size, limit));
-        req.destroy();
+      if (!over && size > limit) {
+        over = true;
+        chunks.length = 0;
+      }
+      if (!over) {
+        chunks.push(c);
         return;
       }
-      chunks.push(c);
+      if (size > limit + DISCARD_BYTES) {
+        // Too much to drain: answer now and close the connection after the answer.
+        (req as unknown as Record<symbol, boolean>)[CUT] = true;
+        req.pause();
+        reject(tooLarge());
+      }
     });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('end', () => (over ? reject(tooLarge()) : resolve(Buffer.concat(chunks))));
     req.on('error', reject);
   });
 }
 
-export function json(status: number, v: unknown): HttpReply {
-  return { status, body: JSON.stringify(v), contentType: 'application/json' };
-}
-
 export function errorReply(e: unknown): HttpReply {
   const w = toWireError(e);
-  return json(httpStatusOf(w.code), { code: w.code, error: w.message, execution_time_ms: 0 });
+  return { ...json(httpStatusOf(w.code), { code: w.code, error: w.message, execution_time_ms: 0 }), error: e };
 }
 
 export class HttpGateway {
@@ -80,15 +90,20 @@ export class HttpGateway {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     let reply: HttpReply;
+    const url = new URL(req.url ?? '/', 'http://localhost');
     try {
-      const url = new URL(req.url ?? '/', 'http://localhost');
-      const body = () => readBody(req, this.deps.writes.maxWriteBytes);
-      reply = await this.route(req, url, body);
+      reply = await this.route(req, url);
     } catch (e) {
       reply = errorReply(e);
     }
+    if (reply.status >= 500 && reply.status !== 503) this.logServerError(req, url, reply);
     const headers: Record<string, string> = { ...(reply.headers ?? {}) };
     if (reply.contentType) headers['Content-Type'] = reply.contentType;
+    if ((req as unknown as Record<symbol, boolean>)[CUT]) {
+      headers.Connection = 'close';
+      res.once('finish', () => req.socket.destroy());
+    }
+    if (res.headersSent || res.destroyed) return;
     res.writeHead(reply.status, headers);
     if (reply.stream) {
       res.flushHeaders();
@@ -98,48 +113,38 @@ export class HttpGateway {
     res.end(reply.body);
   }
 
-  private async route(req: IncomingMessage, url: URL, body: () => Promise<Buffer>): Promise<HttpReply> {
-    const path = url.pathname.replace(/\/+$/, '') || '/';
-    const q = url.searchParams;
-    switch (path) {
-      case '/health':
-        return this.deps.ready() ? json(200, {}) : json(503, { status: 'starting' });
-      case '/metrics':
-        return { status: 200, body: this.deps.metrics.render(), contentType: 'text/plain; version=0.0.4' };
-      case '/v1/influxdb/write':
-      case '/v1/influxdb/api/v2/write': {
-        if (req.method !== 'POST') return json(405, { error: 'use POST' });
-        const db = q.get('db') ?? q.get('bucket') ?? 'public';
-        const data = await body();
-        this.deps.metrics.writeRequests++;
-        try {
-          const precision = q.get('precision');
-          await this.deps.writes.parseAndWrite({ db, data, ...(precision ? { precision } : {}) });
-        } catch (e) {
-          this.deps.metrics.writeErrors++;
-          throw e;
-        }
-        return { status: 204 };
-      }
-      case '/v1/influxdb/ping':
-      case '/v1/influxdb/health':
-        return { status: 204 };
-      case '/v1/stats':
-        return json(200, await this.deps.stats(q.get('db') ?? 'public', q.get('table') ?? undefined, { exact: q.get('exact') === 'true' }));
-      case '/v1/admin/flush':
-      case '/v1/admin/compact': {
-        if (req.method !== 'POST') return json(405, { error: 'use POST' });
-        const db = q.get('db') ?? 'public';
-        const t = q.get('table') ?? undefined;
-        await (path.endsWith('flush') ? this.deps.flush(db, t) : this.deps.compact(db, t));
-        return json(200, { ok: true });
+  private async route(req: IncomingMessage, url: URL): Promise<HttpReply> {
+    const m = this.deps.routes.match(req.method ?? 'GET', url.pathname);
+    if (m.kind === 'none') return json(404, { code: StatusCode.InvalidArguments, error: `no route ${url.pathname}` });
+    if (m.kind === 'method') {
+      return { ...json(405, { code: StatusCode.InvalidArguments, error: `${req.method} is not allowed on ${url.pathname}: use ${m.allow.join(' or ')}` }), headers: { Allow: m.allow.join(', ') } };
+    }
+    const state = this.deps.state();
+    if (state !== 'ready' && !m.route.whileStarting) return unavailable(state);
+    const body = () => readBody(req, this.deps.maxBodyBytes());
+    return m.route.handler(req, url, body);
+  }
+
+  private logServerError(req: IncomingMessage, url: URL, reply: HttpReply): void {
+    let why: unknown = reply.error;
+    if (why === undefined && typeof reply.body === 'string' && reply.body.length < 65_536) {
+      try {
+        why = (JSON.parse(reply.body) as { error?: unknown }).error;
+      } catch {
+        why = reply.body.slice(0, 500);
       }
     }
-    const extra = this.deps.routes.get(path);
-    if (extra) return extra(req, url, body);
-    // Routes ending in '/*' take every path under them (e.g. /v1/flows/<flow>/subscribe).
-    for (const [prefix, h] of this.deps.routes) if (prefix.endsWith('/*') && path.startsWith(prefix.slice(0, -1))) return h(req, url, body);
-    return json(404, { code: 1004, error: `no route ${path}` });
+    const error = why instanceof Error ? why.message : String(why ?? 'no detail');
+    const fields: Record<string, unknown> = { method: req.method, path: url.pathname, status: reply.status, error };
+    if (why instanceof Error && why.stack) fields.stack = why.stack.split('\n').slice(1, 4).map((l) => l.trim()).join(' | ');
+    this.deps.logger.error('http.5xx', `${req.method} ${url.pathname} answered ${reply.status}`, fields);
   }
 }
 
+/** 503 with Retry-After while the node starts or stops, as /health answers. */
+export function unavailable(state: NodeState): HttpReply {
+  return {
+    ...json(503, { code: StatusCode.StorageUnavailable, status: state, error: `the node is ${state}; retry shortly` }),
+    headers: { 'Retry-After': RETRY_AFTER_S },
+  };
+}

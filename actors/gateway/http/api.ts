@@ -1,0 +1,86 @@
+// Every HTTP endpoint of a node, registered in one route table: health, metrics, influx writes, stats, admin, SQL, flows.
+import type { QueryContext } from '../../../core/query/index.ts';
+import { toWireError } from '../../../core/index.ts';
+import type { WritePath } from '../write.ts';
+import type { Metrics } from '../../runtime/metrics.ts';
+import type { Logger } from '../../runtime/logger.ts';
+import { sqlHandler } from './sql.ts';
+import { FLOW_ROUTE, flowHttpHandler, type FlowHttpDeps } from './flows.ts';
+import { json, RouteTable, type Handler } from './routes.ts';
+import { unavailable, type NodeState } from './server.ts';
+
+export interface ApiDeps {
+  state: () => NodeState;
+  metrics: Metrics;
+  logger: Logger;
+  /** The write path exists once the node has started; routes needing it answer 503 before (see HttpGateway). */
+  writes: () => WritePath;
+  contextOf: (db: string) => QueryContext;
+  stats: (db: string, table?: string, opts?: { exact?: boolean }) => Promise<unknown>;
+  flush: (db: string, table?: string) => Promise<void>;
+  compact: (db: string, table?: string) => Promise<void>;
+  flows: FlowHttpDeps;
+}
+
+const noContent: Handler = async () => ({ status: 204 });
+
+export function apiRoutes(d: ApiDeps): RouteTable {
+  const routes = new RouteTable();
+  const health: Handler = async () => (d.state() === 'ready' ? json(200, {}) : unavailable(d.state()));
+  routes.add({ methods: ['GET'], path: '/health', handler: health, whileStarting: true });
+  routes.add({ methods: ['GET'], path: '/metrics', whileStarting: true, handler: async () => ({ status: 200, body: d.metrics.render(), contentType: 'text/plain; version=0.0.4' }) });
+
+  // InfluxDB-compatible line protocol writes (v1 and v2 paths).
+  const write: Handler = async (req, url, body) => {
+    const q = url.searchParams;
+    const db = q.get('db') ?? q.get('bucket') ?? 'public';
+    d.metrics.writeRequests++;
+    try {
+      const data = await body();
+      const precision = q.get('precision');
+      await d.writes().parseAndWrite({ db, data, ...(precision ? { precision } : {}) });
+    } catch (e) {
+      d.metrics.writeErrors++;
+      const w = toWireError(e);
+      d.logger.error('write.rejected', `write to ${db} over HTTP failed`, { path: url.pathname, db, code: w.code, error: w.message });
+      throw e;
+    }
+    return { status: 204 };
+  };
+  for (const path of ['/v1/influxdb/write', '/v1/influxdb/api/v2/write']) routes.add({ methods: ['POST'], path, handler: write });
+  for (const path of ['/v1/influxdb/ping', '/v1/influxdb/health']) routes.add({ methods: ['GET', 'POST'], path, handler: noContent, whileStarting: true });
+
+  routes.add({
+    methods: ['GET'], path: '/v1/stats',
+    handler: async (_req, url) => {
+      const q = url.searchParams;
+      return json(200, await d.stats(q.get('db') ?? 'public', q.get('table') ?? undefined, { exact: q.get('exact') === 'true' }));
+    },
+  });
+  for (const op of ['flush', 'compact'] as const) {
+    routes.add({
+      methods: ['POST'], path: `/v1/admin/${op}`,
+      handler: async (_req, url) => {
+        const q = url.searchParams;
+        await d[op](q.get('db') ?? 'public', q.get('table') ?? undefined);
+        return json(200, { ok: true });
+      },
+    });
+  }
+
+  const sql = sqlHandler(d.contextOf);
+  routes.add({
+    methods: ['GET', 'POST'], path: '/v1/sql',
+    handler: async (req, url, body) => {
+      const t0 = performance.now();
+      d.metrics.queries++;
+      const reply = await sql(req, url, body);
+      if (reply.status >= 400) d.metrics.queryErrors++;
+      d.metrics.queryLatency.observe((performance.now() - t0) / 1000);
+      return reply;
+    },
+  });
+
+  routes.add({ methods: ['GET'], path: FLOW_ROUTE.replace(/\*$/, ''), prefix: true, handler: flowHttpHandler(d.flows) });
+  return routes;
+}
