@@ -154,7 +154,7 @@ export class EddyNode {
     this.routes.set('/v1/sql', async (req, url, body) => {
       const t0 = performance.now();
       this.metrics.queries++;
-      const reply = await sqlHandler(contextOf)(req, url, body);
+      const reply = await sqlHandler(contextOf, this.clock)(req, url, body);
       if (reply.status >= 400) this.metrics.queryErrors++;
       this.metrics.queryLatency.observe((performance.now() - t0) / 1000);
       return reply;
