@@ -10,7 +10,7 @@ import type { Interval, NumVec, TsVec, Vec } from '../vector.ts';
 import { UNIT_NS } from '../vector.ts';
 import { formatInterval } from '../expr/time.ts';
 import { numStore, unitsOf, words } from './digits.ts';
-import { exactJson } from './cells.ts';
+import { exactJson } from './exact_json.ts';
 import { listText } from './table.ts';
 
 export const ARROW_STREAM_TYPE = 'application/vnd.apache.arrow.stream';

@@ -4,6 +4,7 @@ import { dictOf } from '../vector.ts';
 import { formatInterval, formatTimestamp } from '../expr/time.ts';
 import { floatCsv, floatJson, int64Text, numStore, tsText, words } from './digits.ts';
 import { listText } from './table.ts';
+import { exactJson } from './exact_json.ts';
 
 export type CellMode = 'json' | 'csv';
 
@@ -72,18 +73,4 @@ export function columnTexts(c: Vec, n: number, mode: CellMode): string[] {
       return out;
     }
   }
-}
-
-/** JSON text of a plain value where bigints print with all their digits (JSON.stringify cannot). */
-export function exactJson(v: unknown): string {
-  if (typeof v === 'bigint') return v.toString();
-  if (typeof v === 'number') return floatJson(v);
-  if (v === null || v === undefined) return 'null';
-  if (Array.isArray(v)) return `[${v.map(exactJson).join(',')}]`;
-  if (typeof v === 'object') {
-    const parts: string[] = [];
-    for (const [k, x] of Object.entries(v as Record<string, unknown>)) if (x !== undefined) parts.push(`${JSON.stringify(k)}:${exactJson(x)}`);
-    return `{${parts.join(',')}}`;
-  }
-  return JSON.stringify(v);
 }
