@@ -2,7 +2,7 @@
 import type { IncomingMessage } from 'node:http';
 import { EddyError, StatusCode, httpStatusOf, systemClock, toWireError, type Clock } from '../../../core/index.ts';
 import type { QueryContext } from '../../../core/query/index.ts';
-import { ARROW_STREAM_TYPE, executeSql, outputsCsv, outputsJson, relToArrow } from '../../../core/query/index.ts';
+import { ARROW_STREAM_TYPE, executeSql, outputsCsvBytes, outputsJsonBytes, relToArrow } from '../../../core/query/index.ts';
 
 export interface SqlReply { status: number; body?: string | Uint8Array; contentType?: string }
 
@@ -37,12 +37,12 @@ export function sqlHandler(makeContext: (db: string) => QueryContext, clock: Clo
       const ctx = makeContext(db);
       const outputs = await executeSql(ctx, sql);
       const elapsed = clock.now() - started;
-      if (format === 'csv') return { status: 200, body: outputsCsv(outputs), contentType: 'text/csv' };
+      if (format === 'csv') return { status: 200, body: outputsCsvBytes(outputs), contentType: 'text/csv' };
       if (format === 'arrow') {
         const rec = outputs.find((o) => o.kind === 'records');
         if (rec && rec.kind === 'records') return { status: 200, body: relToArrow(rec.rel), contentType: ARROW_STREAM_TYPE };
       }
-      return { status: 200, body: outputsJson(outputs, elapsed), contentType: 'application/json' };
+      return { status: 200, body: outputsJsonBytes(outputs, elapsed), contentType: 'application/json' };
     } catch (e) {
       const w = toWireError(e);
       const code = e instanceof SyntaxError ? StatusCode.InvalidArguments : w.code;

@@ -1,22 +1,28 @@
 // CSV output of /v1/sql (GreptimeDB's format=csv: no header, one line per row, "n" for affected rows).
 // Integers and timestamps keep every digit; NaN, inf and -inf stay themselves; NULL is an empty cell, '' is "".
 import type { QueryOutput } from './index.ts';
-import { columnTexts } from './cells.ts';
+import { cellWriter } from './cells.ts';
+import { ByteWriter } from './byte_writer.ts';
 
-function recordsCsv(o: QueryOutput): string {
-  if (o.kind === 'affected') return `${o.rows}\n`;
-  const n = o.rel.len;
-  const cols = o.rel.cols.map((c) => columnTexts(c, n, 'csv'));
-  const m = cols.length;
-  let out = '';
-  for (let i = 0; i < n; i++) {
-    let s = '';
-    for (let j = 0; j < m; j++) s += (j ? ',' : '') + cols[j]![i]!;
-    out += s + '\n';
+const dec = new TextDecoder();
+
+export function outputsCsvBytes(outputs: QueryOutput[]): Uint8Array {
+  const out = new ByteWriter();
+  for (const o of outputs) {
+    if (o.kind === 'affected') { out.ascii(`${o.rows}\n`); continue; }
+    const writers = o.rel.cols.map((c) => cellWriter(c, 'csv'));
+    const m = writers.length;
+    for (let i = 0; i < o.rel.len; i++) {
+      for (let j = 0; j < m; j++) {
+        if (j) out.byte(0x2c);
+        writers[j]!(out, i);
+      }
+      out.byte(0x0a);
+    }
   }
-  return out;
+  return out.result();
 }
 
 export function outputsCsv(outputs: QueryOutput[]): string {
-  return outputs.map(recordsCsv).join('');
+  return dec.decode(outputsCsvBytes(outputs));
 }

@@ -2,6 +2,7 @@
 import type { TimeUnit } from '../../schema.ts';
 import type { NumVec, TsVec } from '../vector.ts';
 import { UNIT_NS } from '../vector.ts';
+import type { ByteWriter } from './byte_writer.ts';
 
 const TWO32 = 4294967296;
 const UNIT_DIV: Record<TimeUnit, number> = { s: 1e9, ms: 1e6, us: 1e3, ns: 1 };
@@ -73,4 +74,26 @@ export function floatCsv(x: number): string {
   if (Number.isNaN(x)) return 'NaN';
   if (!Number.isFinite(x)) return x > 0 ? 'inf' : '-inf';
   return x === 0 && 1 / x < 0 ? '-0' : String(x);
+}
+
+/** int64Text's digits straight into a byte buffer (no string per value). */
+export function writeInt64(out: ByteWriter, w: Int32Array, i: number, unsigned: boolean, big: BigInt64Array | BigUint64Array): void {
+  const lo = w[2 * i]! >>> 0;
+  const hi = unsigned ? w[2 * i + 1]! >>> 0 : w[2 * i + 1]!;
+  if (hi >= -0x200000 && hi < 0x200000) { out.int(hi * TWO32 + lo); return; }
+  if (hi < 0) { out.ascii(String(big[i]!)); return; }
+  const approx = hi * TWO32 + lo;
+  let q = Math.floor(approx / 1e9);
+  let r = (lo - Math.imul(q | 0, 1e9)) | 0;
+  if (r < 0) { q -= 1; r += 1e9; } else if (r >= 1e9) { q += 1; r -= 1e9; }
+  out.int(q);
+  out.nine(r);
+}
+
+/** tsText's digits straight into a byte buffer. */
+export function writeTs(out: ByteWriter, c: TsVec, w: Int32Array, i: number): void {
+  if (c.unit === 'ns') { writeInt64(out, w, i, false, c.v); return; }
+  const q = unitsOf(w, i, c.unit);
+  if (q !== null) out.int(q);
+  else out.ascii(String(c.v[i]! / UNIT_NS[c.unit]));
 }

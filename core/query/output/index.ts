@@ -63,8 +63,8 @@ export function relToOutput(rel: Rel): QueryOutput {
 
 export { getValue };
 export { formatOutput, textValue } from './table.ts';
-export { outputsJson, recordsJson } from './json.ts';
-export { outputsCsv } from './csv.ts';
+export { outputsJson, outputsJsonBytes, recordsJson } from './json.ts';
+export { outputsCsv, outputsCsvBytes } from './csv.ts';
 export { relToArrow, ARROW_STREAM_TYPE } from './arrow.ts';
 export { exactJson, JsonNumber, nsAsMs } from './exact_json.ts';
 export { floatJson, int64Text, words } from './digits.ts';

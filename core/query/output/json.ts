@@ -1,32 +1,54 @@
-// GreptimeDB's JSON output of /v1/sql, written column by column from the typed vectors: 64-bit integers and
-// timestamps as JSON numbers with every digit (never through a double), NaN and +-Inf as null.
+// GreptimeDB's JSON output of /v1/sql, written row by row from per-column writers over the typed vectors:
+// 64-bit integers and timestamps as JSON numbers with every digit (never through a double), NaN and +-Inf as null.
 import type { Rel } from '../plan/rel.ts';
 import type { QueryOutput } from './index.ts';
-import { columnTexts } from './cells.ts';
+import { cellWriter } from './cells.ts';
+import { ByteWriter } from './byte_writer.ts';
 
-/** `[[row 0 cells], [row 1 cells], ...]` of a result. */
-export function rowsJson(rel: Rel): string {
-  const n = rel.len;
-  if (n === 0) return '[]';
-  const cols = rel.cols.map((c) => columnTexts(c, n, 'json'));
-  const rows = new Array<string>(n);
-  const m = cols.length;
-  for (let i = 0; i < n; i++) {
-    let s = '[';
-    for (let j = 0; j < m; j++) s += (j ? ',' : '') + cols[j]![i]!;
-    rows[i] = s + ']';
+const dec = new TextDecoder();
+
+/** `[[row 0 cells],[row 1 cells],...]` of a result. */
+function writeRows(out: ByteWriter, rel: Rel): void {
+  const writers = rel.cols.map((c) => cellWriter(c, 'json'));
+  const m = writers.length;
+  out.byte(0x5b);
+  for (let i = 0; i < rel.len; i++) {
+    if (i) out.byte(0x2c);
+    out.byte(0x5b);
+    for (let j = 0; j < m; j++) {
+      if (j) out.byte(0x2c);
+      writers[j]!(out, i);
+    }
+    out.byte(0x5d);
   }
-  return `[${rows.join(',')}]`;
+  out.byte(0x5d);
 }
 
-/** One output element: `{"records":{...}}` or `{"affectedrows":n}`. */
-export function recordsJson(o: QueryOutput): string {
-  if (o.kind === 'affected') return `{"affectedrows":${o.rows}}`;
+function writeOutput(out: ByteWriter, o: QueryOutput): void {
+  if (o.kind === 'affected') { out.ascii(`{"affectedrows":${o.rows}}`); return; }
   const schemas = o.columns.map((c) => `{"name":${JSON.stringify(c.name)},"data_type":${JSON.stringify(c.dataType)}}`).join(',');
-  return `{"records":{"schema":{"column_schemas":[${schemas}]},"rows":${rowsJson(o.rel)},"total_rows":${o.rel.len}}}`;
+  out.utf8(`{"records":{"schema":{"column_schemas":[${schemas}]},"rows":`);
+  writeRows(out, o.rel);
+  out.ascii(`,"total_rows":${o.rel.len}}}`);
 }
 
-/** The whole /v1/sql JSON body. */
+/** The whole /v1/sql JSON body as UTF-8 bytes. */
+export function outputsJsonBytes(outputs: QueryOutput[], executionTimeMs: number): Uint8Array {
+  const out = new ByteWriter();
+  out.ascii('{"output":[');
+  outputs.forEach((o, k) => { if (k) out.byte(0x2c); writeOutput(out, o); });
+  out.ascii(`],"execution_time_ms":${executionTimeMs}}`);
+  return out.result();
+}
+
+/** The same body as a string (tests, tools). */
 export function outputsJson(outputs: QueryOutput[], executionTimeMs: number): string {
-  return `{"output":[${outputs.map(recordsJson).join(',')}],"execution_time_ms":${executionTimeMs}}`;
+  return dec.decode(outputsJsonBytes(outputs, executionTimeMs));
+}
+
+/** One output element alone: `{"records":{...}}` or `{"affectedrows":n}`. */
+export function recordsJson(o: QueryOutput): string {
+  const out = new ByteWriter();
+  writeOutput(out, o);
+  return dec.decode(out.result());
 }
