@@ -62,6 +62,7 @@ export class EddyNode {
     this.routes = apiRoutes({
       state: () => this.state,
       metrics: this.metrics,
+      clock,
       logger,
       writes: () => this.writes,
       contextOf: (db) => this.contextOf!(db),

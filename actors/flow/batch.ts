@@ -119,6 +119,8 @@ export async function runSpec(ctx: QueryContext, db: string, spec: BatchSpec, no
   const ns = (j: number): bigint => {
     const v = bounds.rows[0]?.[j];
     const unit = UNIT_NS[bounds.columns[j]!.dataType];
+    // A time beyond 2^53 in its unit (ns) comes as a bigint: exact, so it is taken as is.
+    if (typeof v === 'bigint' && unit !== undefined) return v * unit;
     if (typeof v !== 'number') throw new EddyError(StatusCode.InvalidArguments, `TQL EVAL bound ${j === 0 ? start : end} is not a time`);
     return unit !== undefined ? BigInt(v) * unit : BigInt(Math.round(v * 1000)) * 1_000_000n;
   };

@@ -9,6 +9,7 @@ import {
   type Clock, type TableSchema, type WriteBatch,
 } from '../../core/index.ts';
 import type { FlowInfo, QueryContext } from '../../core/query/index.ts';
+import { exactJson, nsAsMs } from '../../core/query/index.ts';
 import { compileFlowSql, createFlow, decodeSnapshot, encodeSnapshot } from '../../streams/index.ts';
 import type { Flow, FlowEmission, FlowPlan, FlowRow, FlowValue } from '../../streams/index.ts';
 import { flowTaskMachine, FlowTaskEvents, type RestoreResult } from './machine.ts';
@@ -78,9 +79,9 @@ const CHUNK = 512 * 1024;
 const enc = new TextEncoder();
 const dec = new TextDecoder();
 
-/** JSON-safe: bigint timestamps (ns) become ms numbers. */
+/** bigint timestamps (ns) become ms numbers with their exact fraction (written by exactJson, never through a double). */
 function jsonValue(v: FlowValue): unknown {
-  return typeof v === 'bigint' ? Number(v / 1_000_000n) + Number(v % 1_000_000n) / 1e6 : v;
+  return typeof v === 'bigint' ? nsAsMs(v) : v;
 }
 export function rowJson(r: FlowRow): Record<string, unknown> {
   const values: Record<string, unknown> = {};
@@ -426,7 +427,7 @@ export class FlowHost {
     const watermark = e.watermark === null ? null : jsonValue(e.watermark);
     const rows = e.rows.map(rowJson);
     const max = Math.max(64 * 1024, (this.deps.nc.info?.max_payload ?? 1024 * 1024) - 64 * 1024);
-    let body = JSON.stringify({ flow: this.def.name, db: this.def.db, watermark, rows });
+    let body = exactJson({ flow: this.def.name, db: this.def.db, watermark, rows });
     if (body.length <= max) {
       this.deps.nc.publish(subject, body);
       this.liveSeq++;
@@ -434,7 +435,7 @@ export class FlowHost {
     }
     const per = Math.max(1, Math.floor(rows.length * (max / body.length) * 0.9));
     for (let i = 0; i < rows.length; i += per) {
-      body = JSON.stringify({ flow: this.def.name, db: this.def.db, watermark, rows: rows.slice(i, i + per), part: Math.floor(i / per), parts: Math.ceil(rows.length / per) });
+      body = exactJson({ flow: this.def.name, db: this.def.db, watermark, rows: rows.slice(i, i + per), part: Math.floor(i / per), parts: Math.ceil(rows.length / per) });
       this.deps.nc.publish(subject, body);
       this.liveSeq++;
     }

@@ -1,6 +1,6 @@
 // Every HTTP endpoint of a node, registered in one route table: health, metrics, influx writes, stats, admin, SQL, flows.
 import type { QueryContext } from '../../../core/query/index.ts';
-import { toWireError } from '../../../core/index.ts';
+import { systemClock, toWireError, type Clock } from '../../../core/index.ts';
 import type { WritePath } from '../write.ts';
 import type { Metrics } from '../../runtime/metrics.ts';
 import type { Logger } from '../../runtime/logger.ts';
@@ -20,6 +20,8 @@ export interface ApiDeps {
   flush: (db: string, table?: string) => Promise<void>;
   compact: (db: string, table?: string) => Promise<void>;
   flows: FlowHttpDeps;
+  /** Times query execution (execution_time_ms in replies). */
+  clock?: Clock;
 }
 
 const noContent: Handler = async () => ({ status: 204 });
@@ -68,7 +70,7 @@ export function apiRoutes(d: ApiDeps): RouteTable {
     });
   }
 
-  const sql = sqlHandler(d.contextOf);
+  const sql = sqlHandler(d.contextOf, d.clock ?? systemClock);
   routes.add({
     methods: ['GET', 'POST'], path: '/v1/sql',
     handler: async (req, url, body) => {

@@ -6,6 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AckPolicy, DeliverPolicy, type ConsumerConfig, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import { EddyError, InvalidArgumentError, StatusCode } from '../../../core/index.ts';
+import { exactJson } from '../../../core/query/index.ts';
 import type { FlowNode } from '../../flow/flownode.ts';
 import { outputStreamName } from '../../flow/host.ts';
 import type { Handler, HttpReply } from './server.ts';
@@ -70,7 +71,8 @@ async function pump(
   let position = 0;
   try {
     res.write(': subscribed\n\n');
-    if (snapshot) res.write(`event: snapshot\ndata: ${JSON.stringify(snapshot)}\n\n`);
+    // exactJson: the rows' nanosecond times keep every digit (JSON.stringify would round them through a double).
+    if (snapshot) res.write(`event: snapshot\ndata: ${exactJson(snapshot)}\n\n`);
     const consumer = await deps.js().consumers.get(stream, consumerName);
     while (open) {
       const iter = await consumer.fetch({ max_messages: 256, expires: deps.progressMs ?? 2000 });

@@ -3,8 +3,8 @@
 import { EddyError, StatusCode } from '../../errors.ts';
 import type { Statement } from '../../sql/index.ts';
 import type { FlowInfo, QueryContext } from '../context.ts';
-import type { QueryOutput } from '../output.ts';
-import { relToOutput } from '../output.ts';
+import type { QueryOutput } from '../output/index.ts';
+import { relToOutput } from '../output/index.ts';
 import type { Rel } from '../plan/rel.ts';
 import { stringRel } from './show.ts';
 import { fromValues } from '../vector.ts';
@@ -85,7 +85,8 @@ export async function runFlowStatement(ctx: QueryContext, s: Statement): Promise
 
 export const FLOW_INFORMATION_SCHEMA_TABLES = ['flows', 'flow_statistics'];
 
-const ts = (ms: number | null): bigint | null => (ms === null ? null : BigInt(Math.round(ms)));
+/** A clock reading (ms) as a TimestampMillisecond cell: vectors hold nanoseconds whatever the column's unit. */
+const ts = (ms: number | null): bigint | null => (ms === null ? null : BigInt(Math.round(ms)) * 1_000_000n);
 
 /** information_schema.flows (definitions and live state) and flow_statistics (counters). */
 export async function flowInformationSchema(name: string, ctx: QueryContext): Promise<Rel | null> {

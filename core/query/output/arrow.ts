@@ -1,0 +1,151 @@
+// format=arrow: a result as one Arrow IPC stream, built with makeData over the typed columns. Each column gets
+// its own Arrow type: Int8..UInt64 at their width, Float32/64, Utf8, Bool, Date32 (days), Timestamp in the
+// column's own unit (values divided from the nanoseconds vectors hold), Null.
+import {
+  Bool, DateDay, Field, Float32, Float64, Int16, Int32, Int64, Int8, Null, RecordBatch, Schema, Struct, Table, TimeUnit,
+  Timestamp, Uint16, Uint32, Uint64, Uint8, Utf8, makeData, tableToIPC, type Data, type DataType,
+} from 'apache-arrow';
+import type { Rel } from '../plan/rel.ts';
+import type { Interval, NumVec, TsVec, Vec } from '../vector.ts';
+import { UNIT_NS } from '../vector.ts';
+import { formatInterval } from '../expr/time.ts';
+import { numStore, unitsOf, words } from './digits.ts';
+import { exactJson } from './exact_json.ts';
+import { listText } from './table.ts';
+
+export const ARROW_STREAM_TYPE = 'application/vnd.apache.arrow.stream';
+
+const TWO32 = 4294967296;
+const NS_PER_DAY = 86_400_000_000_000n;
+const ARROW_UNIT = { s: TimeUnit.SECOND, ms: TimeUnit.MILLISECOND, us: TimeUnit.MICROSECOND, ns: TimeUnit.NANOSECOND } as const;
+
+function packBits(bytes: Uint8Array, n: number): { bitmap: Uint8Array; zeros: number } {
+  const bitmap = new Uint8Array((n + 7) >> 3);
+  let zeros = 0;
+  for (let i = 0; i < n; i++) {
+    if (bytes[i]) bitmap[i >> 3]! |= 1 << (i & 7);
+    else zeros++;
+  }
+  return { bitmap, zeros };
+}
+
+function nullsOf(valid: Uint8Array | null, n: number): { nullCount: number; nullBitmap?: Uint8Array } {
+  if (valid === null) return { nullCount: 0 };
+  const { bitmap, zeros } = packBits(valid, n);
+  return zeros > 0 ? { nullCount: zeros, nullBitmap: bitmap } : { nullCount: 0 };
+}
+
+/** Strings (null where missing) as Utf8 data: one pass to size, one to encode. */
+function utf8(strings: ArrayLike<string | null | undefined>, n: number): Data<Utf8> {
+  const enc = new TextEncoder();
+  const offsets = new Int32Array(n + 1);
+  const valid = new Uint8Array(n);
+  let cap = 0;
+  for (let i = 0; i < n; i++) { const s = strings[i]; if (s !== null && s !== undefined) { valid[i] = 1; cap += s.length * 3; } }
+  const bytes = new Uint8Array(cap);
+  let pos = 0;
+  for (let i = 0; i < n; i++) {
+    const s = strings[i];
+    if (s !== null && s !== undefined) pos += enc.encodeInto(s, bytes.subarray(pos)).written;
+    offsets[i + 1] = pos;
+  }
+  return makeData({ type: new Utf8(), length: n, valueOffsets: offsets, data: bytes.subarray(0, pos), ...nullsOf(valid, n) });
+}
+
+/** Integer doubles as int64 words, without a BigInt per value (exact for every integer a double holds). */
+function int64FromDoubles(v: Float64Array, n: number, unsigned: boolean): BigInt64Array | BigUint64Array {
+  const out = unsigned ? new BigUint64Array(n) : new BigInt64Array(n);
+  const w = words(out);
+  for (let i = 0; i < n; i++) {
+    const x = Math.trunc(v[i]!) || 0;
+    const hi = Math.floor(x / TWO32);
+    w[2 * i] = (x - hi * TWO32) | 0;
+    w[2 * i + 1] = hi | 0;
+  }
+  return out;
+}
+
+const SMALL_INTS: Record<string, [() => DataType, new (n: number) => ArrayLike<number> & { [i: number]: number }]> = {
+  Int8: [() => new Int8(), Int8Array], Int16: [() => new Int16(), Int16Array], Int32: [() => new Int32(), Int32Array],
+  UInt8: [() => new Uint8(), Uint8Array], UInt16: [() => new Uint16(), Uint16Array], UInt32: [() => new Uint32(), Uint32Array],
+};
+
+function numData(c: NumVec, n: number): Data {
+  const nulls = nullsOf(c.valid, n);
+  const s = numStore(c);
+  const small = SMALL_INTS[c.dt];
+  if (small && s.kind === 'f64') {
+    const [type, Arr] = small;
+    const out = new Arr(n);
+    for (let i = 0; i < n; i++) out[i] = s.v[i]!;
+    return makeData({ type: type() as Int32, length: n, data: out as Int32Array, ...nulls });
+  }
+  if (c.dt === 'UInt64' || s.kind === 'u64') {
+    const data = s.kind === 'u64' ? s.v : s.kind === 'i64' ? new BigUint64Array(s.v.buffer, s.v.byteOffset, n) : int64FromDoubles(s.v, n, true);
+    return makeData({ type: new Uint64(), length: n, data: data as BigUint64Array, ...nulls });
+  }
+  if (s.kind === 'i64' || c.dt.startsWith('Int') || c.dt.startsWith('UInt')) {
+    const data = s.kind === 'i64' ? s.v : int64FromDoubles(s.v as Float64Array, n, false);
+    return makeData({ type: new Int64(), length: n, data: data as BigInt64Array, ...nulls });
+  }
+  if (c.dt === 'Float32') return makeData({ type: new Float32(), length: n, data: Float32Array.from(s.v as Float64Array), ...nulls });
+  return makeData({ type: new Float64(), length: n, data: s.v as Float64Array, ...nulls });
+}
+
+function tsData(c: TsVec, n: number): Data {
+  const nulls = nullsOf(c.valid, n);
+  if (c.dt === 'Date') {
+    const days = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      const x = c.v[i]!;
+      // Floor, not truncation: a date before 1970 is the day the instant falls in.
+      const d = x / NS_PER_DAY;
+      days[i] = Number(x < 0n && d * NS_PER_DAY !== x ? d - 1n : d);
+    }
+    return makeData({ type: new DateDay(), length: n, data: days, ...nulls });
+  }
+  const type = new Timestamp(ARROW_UNIT[c.unit]);
+  if (c.unit === 'ns') return makeData({ type, length: n, data: c.v.subarray(0, n), ...nulls });
+  const out = new BigInt64Array(n);
+  const w = words(out);
+  const src = words(c.v);
+  for (let i = 0; i < n; i++) {
+    const q = unitsOf(src, i, c.unit);
+    if (q === null) { out[i] = c.v[i]! / UNIT_NS[c.unit]; continue; }
+    const hi = Math.floor(q / TWO32);
+    w[2 * i] = (q - hi * TWO32) | 0;
+    w[2 * i + 1] = hi | 0;
+  }
+  return makeData({ type, length: n, data: out, ...nulls });
+}
+
+function colData(c: Vec, n: number): Data {
+  switch (c.kind) {
+    case 'num': return numData(c, n);
+    case 'ts': return tsData(c, n);
+    case 'bool': return makeData({ type: new Bool(), length: n, data: packBits(c.v, n).bitmap, ...nullsOf(c.valid, n) });
+    case 'str': return utf8(c.v, n);
+    case 'any': {
+      if (c.dt === 'Null') return makeData({ type: new Null(), length: n, nullCount: n });
+      // Intervals and lists have no typed storage here: their text, as the JSON output shows them.
+      const text = new Array<string | null>(n);
+      for (let i = 0; i < n; i++) {
+        const x = c.v[i];
+        text[i] = x === null || x === undefined ? null
+          : c.dt === 'Interval' ? formatInterval(x as Interval)
+          : c.dt === 'List' ? listText(x as unknown[])
+          : typeof x === 'string' ? x : exactJson(x);
+      }
+      return utf8(text, n);
+    }
+  }
+}
+
+/** The result as an Arrow IPC stream (schema message, one record batch, end marker). */
+export function relToArrow(rel: Rel): Uint8Array {
+  const n = rel.len;
+  const children = rel.cols.map((c) => colData(c, n));
+  const schema = new Schema(rel.fields.map((f, j) => new Field(f.name, children[j]!.type, true)));
+  const batch = new RecordBatch(schema, makeData({ type: new Struct(schema.fields), length: n, nullCount: 0, children }));
+  return tableToIPC(new Table(schema, [batch]), 'stream');
+}

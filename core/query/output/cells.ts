@@ -1,0 +1,108 @@
+// How each column's cells are written for JSON and CSV: one writer per column, specialised on its kind and reading
+// its typed array directly, appending bytes (digits for numbers) to one buffer.
+import type { Interval, Vec } from '../vector.ts';
+import { dictOf } from '../vector.ts';
+import { formatInterval, formatTimestamp } from '../expr/time.ts';
+import type { ByteWriter } from './byte_writer.ts';
+import { floatCsv, floatJson, numStore, words, writeInt64, writeTs } from './digits.ts';
+import { listText } from './table.ts';
+import { exactJson } from './exact_json.ts';
+
+export type CellMode = 'json' | 'csv';
+export type CellWriter = (out: ByteWriter, i: number) => void;
+
+const enc = new TextEncoder();
+const NULL_TEXT: Record<CellMode, string> = { json: 'null', csv: '' };
+
+/** RFC 4180 quoting; an empty string is quoted so it reads back apart from NULL (an empty cell). */
+export function csvQuote(s: string): string {
+  return s === '' || /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** True when s is printable ASCII with nothing JSON or CSV would escape or quote. */
+function plain(s: string): boolean {
+  if (s.length === 0) return false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c || c === 0x2c) return false;
+  }
+  return true;
+}
+
+function writeString(out: ByteWriter, s: string, mode: CellMode): void {
+  if (plain(s)) {
+    if (mode === 'json') { out.byte(0x22); out.ascii(s); out.byte(0x22); } else out.ascii(s);
+  } else out.utf8(mode === 'json' ? JSON.stringify(s) : csvQuote(s));
+}
+
+/** The cell writer of column c. Integers and timestamps keep every digit; floats print as JSON/JS numbers do. */
+export function cellWriter(c: Vec, mode: CellMode): CellWriter {
+  const nul = NULL_TEXT[mode];
+  switch (c.kind) {
+    case 'num': {
+      const s = numStore(c);
+      const valid = c.valid;
+      if (s.kind === 'f64') {
+        const v = s.v;
+        const fmt = mode === 'json' ? floatJson : floatCsv;
+        return (out, i) => {
+          if (valid !== null && valid[i] === 0) { out.ascii(nul); return; }
+          const x = v[i]!;
+          // Integers (the common case for int columns held as doubles) skip String(); -0 goes to fmt for its sign.
+          if (Number.isSafeInteger(x) && x !== 0) out.int(x);
+          else out.ascii(fmt(x));
+        };
+      }
+      const unsigned = s.kind === 'u64';
+      return (out, i) => {
+        if (valid !== null && valid[i] === 0) out.ascii(nul);
+        else writeInt64(out, s.w, i, unsigned, s.v);
+      };
+    }
+    case 'ts': {
+      const valid = c.valid;
+      if (c.dt === 'Date') {
+        return (out, i) => {
+          if (valid !== null && valid[i] === 0) out.ascii(nul);
+          else writeString(out, formatTimestamp(c.v[i]!).slice(0, 10), mode);
+        };
+      }
+      const w = words(c.v);
+      return (out, i) => {
+        if (valid !== null && valid[i] === 0) out.ascii(nul);
+        else writeTs(out, c, w, i);
+      };
+    }
+    case 'bool': {
+      const valid = c.valid;
+      return (out, i) => out.ascii(valid !== null && valid[i] === 0 ? nul : c.v[i] === 1 ? 'true' : 'false');
+    }
+    case 'str': {
+      const d = dictOf(c);
+      if (d) {
+        // Each distinct string is escaped and encoded once.
+        const bytes = d.dict.map((s) => {
+          if (s === null) return enc.encode(nul);
+          return enc.encode(mode === 'json' ? JSON.stringify(s) : csvQuote(s));
+        });
+        const nulBytes = enc.encode(nul);
+        return (out, i) => { const k = d.codes[i]!; out.bytes(k < 0 ? nulBytes : bytes[k]!); };
+      }
+      const v = c.v;
+      return (out, i) => {
+        const s = v[i];
+        if (s === null || s === undefined) out.ascii(nul);
+        else writeString(out, s, mode);
+      };
+    }
+    case 'any':
+      return (out, i) => {
+        const x = c.v[i];
+        if (x === null || x === undefined) out.ascii(nul);
+        else if (c.dt === 'Interval') writeString(out, formatInterval(x as Interval), mode);
+        else if (c.dt === 'List') writeString(out, listText(x as unknown[]), mode);
+        else if (mode === 'json') out.utf8(exactJson(x));
+        else out.utf8(csvQuote(typeof x === 'string' ? x : exactJson(x)));
+      };
+  }
+}

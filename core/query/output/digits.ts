@@ -1,0 +1,99 @@
+// Exact decimal text of 64-bit integers and timestamps read from typed arrays, without a double and mostly without BigInt.
+import type { TimeUnit } from '../../schema.ts';
+import type { NumVec, TsVec } from '../vector.ts';
+import { UNIT_NS } from '../vector.ts';
+import type { ByteWriter } from './byte_writer.ts';
+
+const TWO32 = 4294967296;
+const UNIT_DIV: Record<TimeUnit, number> = { s: 1e9, ms: 1e6, us: 1e3, ns: 1 };
+
+/** The two 32-bit halves of each int64 (little-endian, as on every platform Node runs on). */
+export function words(a: BigInt64Array | BigUint64Array): Int32Array {
+  return new Int32Array(a.buffer, a.byteOffset, a.length * 2);
+}
+
+/**
+ * Digits of the int64 (or uint64 when `unsigned`) at i. Values within +-2^53 go through a Number; larger
+ * non-negative ones are split exactly as q * 10^9 + r with 32-bit arithmetic; only large negatives box a BigInt.
+ */
+export function int64Text(w: Int32Array, i: number, unsigned: boolean, big: BigInt64Array | BigUint64Array): string {
+  const lo = w[2 * i]! >>> 0;
+  const hi = unsigned ? w[2 * i + 1]! >>> 0 : w[2 * i + 1]!;
+  if (hi >= -0x200000 && hi < 0x200000) return String(hi * TWO32 + lo);
+  if (hi < 0) return String(big[i]!);
+  // approx is within 2048 of the value, so q is off by at most one; r is exact modulo 2^32 and small, so it is fixed up.
+  const approx = hi * TWO32 + lo;
+  let q = Math.floor(approx / 1e9);
+  let r = (lo - Math.imul(q | 0, 1e9)) | 0;
+  if (r < 0) { q -= 1; r += 1e9; } else if (r >= 1e9) { q += 1; r -= 1e9; }
+  return String(q) + String(r).padStart(9, '0');
+}
+
+/**
+ * A nanosecond value as a count of `unit`, exactly: a double when it divides evenly (the usual case: a ms
+ * column holds whole ms), checked on the low 32 bits; otherwise null, and the caller falls back to BigInt.
+ */
+export function unitsOf(w: Int32Array, i: number, unit: TimeUnit): number | null {
+  const d = UNIT_DIV[unit];
+  const lo = w[2 * i]! >>> 0;
+  const hi = w[2 * i + 1]!;
+  const q = Math.round((hi * TWO32 + lo) / d);
+  // |q*d - x| < 2^32 by the error bound, so equal low words mean equal values.
+  if ((Math.imul(q | 0, d) >>> 0) !== lo || !Number.isSafeInteger(q)) return null;
+  return q;
+}
+
+/** Digits of timestamp i in its column's unit (truncated toward zero as BigInt division does, if ever uneven). */
+export function tsText(c: TsVec, w: Int32Array, i: number): string {
+  if (c.unit === 'ns') return int64Text(w, i, false, c.v);
+  const q = unitsOf(w, i, c.unit);
+  return q !== null ? String(q) : String(c.v[i]! / UNIT_NS[c.unit]);
+}
+
+/** Typed access to a numeric vector: ints may be held as Float64Array (today) or as 64-bit integer arrays. */
+export type NumStore =
+  | { kind: 'f64'; v: Float64Array }
+  | { kind: 'i64'; v: BigInt64Array; w: Int32Array }
+  | { kind: 'u64'; v: BigUint64Array; w: Int32Array };
+
+export function numStore(c: NumVec): NumStore {
+  const v = c.v as Float64Array | BigInt64Array | BigUint64Array;
+  if (v instanceof BigInt64Array) return { kind: 'i64', v, w: words(v) };
+  if (v instanceof BigUint64Array) return { kind: 'u64', v, w: words(v) };
+  return { kind: 'f64', v };
+}
+
+/** The JSON text of a double: JSON's own, except -0 keeps its sign; NaN and +-Inf are null (as GreptimeDB prints them). */
+export function floatJson(x: number): string {
+  if (!Number.isFinite(x)) return 'null';
+  return x === 0 && 1 / x < 0 ? '-0' : String(x);
+}
+
+/** CSV text of a double: NaN, inf and -inf stay readable instead of becoming empty cells. */
+export function floatCsv(x: number): string {
+  if (Number.isNaN(x)) return 'NaN';
+  if (!Number.isFinite(x)) return x > 0 ? 'inf' : '-inf';
+  return x === 0 && 1 / x < 0 ? '-0' : String(x);
+}
+
+/** int64Text's digits straight into a byte buffer (no string per value). */
+export function writeInt64(out: ByteWriter, w: Int32Array, i: number, unsigned: boolean, big: BigInt64Array | BigUint64Array): void {
+  const lo = w[2 * i]! >>> 0;
+  const hi = unsigned ? w[2 * i + 1]! >>> 0 : w[2 * i + 1]!;
+  if (hi >= -0x200000 && hi < 0x200000) { out.int(hi * TWO32 + lo); return; }
+  if (hi < 0) { out.ascii(String(big[i]!)); return; }
+  const approx = hi * TWO32 + lo;
+  let q = Math.floor(approx / 1e9);
+  let r = (lo - Math.imul(q | 0, 1e9)) | 0;
+  if (r < 0) { q -= 1; r += 1e9; } else if (r >= 1e9) { q += 1; r -= 1e9; }
+  out.int(q);
+  out.nine(r);
+}
+
+/** tsText's digits straight into a byte buffer. */
+export function writeTs(out: ByteWriter, c: TsVec, w: Int32Array, i: number): void {
+  if (c.unit === 'ns') { writeInt64(out, w, i, false, c.v); return; }
+  const q = unitsOf(w, i, c.unit);
+  if (q !== null) out.int(q);
+  else out.ascii(String(c.v[i]! / UNIT_NS[c.unit]));
+}

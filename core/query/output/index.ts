@@ -1,0 +1,70 @@
+// Query results and every way they leave EddyDB: JSON (json.ts), CSV (csv.ts), Arrow IPC (arrow.ts), ASCII tables (table.ts).
+import type { Rel } from '../plan/rel.ts';
+import type { Interval, Vec } from '../vector.ts';
+import { UNIT_NS, getValue, isNull } from '../vector.ts';
+import { formatInterval, formatTimestamp } from '../expr/time.ts';
+import { listText } from './table.ts';
+
+export interface OutputColumn { name: string; dataType: string }
+
+/**
+ * A statement's result. `rows` is built on first read (for callers that want plain values); the output
+ * formats write from `rel`'s typed columns directly.
+ */
+export type QueryOutput =
+  | { kind: 'records'; columns: OutputColumn[]; rows: unknown[][]; rel: Rel }
+  | { kind: 'affected'; rows: number };
+
+const SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
+/** A 64-bit integer as a number when a double holds it exactly, else as a bigint (never rounded). */
+function exactNumber(x: bigint): number | bigint {
+  return x <= SAFE && x >= -SAFE ? Number(x) : x;
+}
+
+/**
+ * The plain value of row i: numbers, timestamps as integers in their unit (bigint beyond 2^53), strings,
+ * booleans, null. NaN and +-Inf are null, as in GreptimeDB's JSON.
+ */
+export function jsonValue(c: Vec, i: number): unknown {
+  if (isNull(c, i)) return null;
+  switch (c.kind) {
+    case 'num': {
+      const x = c.v[i] as number | bigint;
+      if (typeof x === 'bigint') return exactNumber(x);
+      return Number.isFinite(x) ? x : null;
+    }
+    case 'ts': return c.dt === 'Date' ? formatTimestamp(c.v[i]!).slice(0, 10) : exactNumber(c.v[i]! / UNIT_NS[c.unit]);
+    case 'bool': return c.v[i] === 1;
+    case 'str': return c.v[i];
+    case 'any':
+      if (c.dt === 'Interval') return formatInterval(c.v[i] as Interval);
+      if (c.dt === 'List') return listText(c.v[i] as unknown[]);
+      return c.v[i];
+  }
+}
+
+export function relToOutput(rel: Rel): QueryOutput {
+  const columns = rel.fields.map((f) => ({ name: f.name, dataType: f.dt }));
+  let rows: unknown[][] | null = null;
+  return {
+    kind: 'records',
+    columns,
+    rel,
+    get rows() {
+      if (rows === null) {
+        rows = [];
+        for (let i = 0; i < rel.len; i++) rows.push(rel.cols.map((c) => jsonValue(c, i)));
+      }
+      return rows;
+    },
+  };
+}
+
+export { getValue };
+export { formatOutput, textValue } from './table.ts';
+export { outputsJson, outputsJsonBytes, recordsJson } from './json.ts';
+export { outputsCsv, outputsCsvBytes } from './csv.ts';
+export { relToArrow, ARROW_STREAM_TYPE } from './arrow.ts';
+export { exactJson, JsonNumber, nsAsMs } from './exact_json.ts';
+export { floatJson, int64Text, words } from './digits.ts';
