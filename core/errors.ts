@@ -97,6 +97,12 @@ export class TypeConflictError extends EddyError {
     super(StatusCode.TypeConflict, message, position ? { position } : undefined);
   }
 }
+/** A query failed while it ran (a cast of a bad value, a division by zero, an overflow), at the expression's position. */
+export class ExecError extends EddyError {
+  constructor(message: string, pos?: { line: number; column: number }, code: number = StatusCode.EngineExecuteQuery, cause?: unknown) {
+    super(code, message, pos || cause !== undefined ? { ...(pos ? { position: { line: pos.line, column: pos.column } } : {}), ...(cause !== undefined ? { cause } : {}) } : undefined);
+  }
+}
 export class TableNotFoundError extends EddyError {
   constructor(db: string, table: string) {
     super(StatusCode.TableNotFound, `Table not found: ${db}.${table}`);
