@@ -1,6 +1,6 @@
 // Vectorized expression evaluation: a dispatch table from AST node type to kernel, over whole columns.
 import { ExecError, InvalidArgumentError, StatusCode } from '../../errors.ts';
-import type { BinaryOp, Expr } from '../../sql/index.ts';
+import type { Expr } from '../../sql/index.ts';
 import { exprName } from './names.ts';
 import { PlanError, resolveField } from '../plan/rel.ts';
 import type { Vec } from '../vector.ts';
@@ -101,22 +101,25 @@ const NODES: Handlers = {
 };
 
 /**
- * A binary node, and the left-deep chain of the same operator under it (`a OR b OR c ...`, `x + y + z ...`)
- * folded left to right in a loop: a chain of thousands of operands costs no stack. The fold is what the
- * nested evaluation computes (same order, same kernels); a sub-chain already computed as a column
- * (exprMap) ends the descent there.
+ * A binary node, and the left-deep chain of binary nodes under it (`a OR b OR c ...`, `x + y - z ...`),
+ * folded left to right in a loop: a chain of thousands of operands costs no stack. The fold computes what
+ * the nested evaluation computes (same order, same kernels, each link's own operator and position).
+ * Comparisons are not chained (their literal side is handled by evalCompare), and a sub-chain already
+ * computed as a column (exprMap) ends the descent there.
  */
 function evalChain(e: Node<'binary'>, s: Scope): Vec {
-  const op: BinaryOp = e.op;
-  if (CMP_OPS.has(op)) return evalCompare(e, s);
+  if (CMP_OPS.has(e.op)) return evalCompare(e, s);
   const links: Node<'binary'>[] = [e];
   let left = e.left;
-  while (left.type === 'binary' && left.op === op && !(s.exprMap && s.exprMap.has(exprName(left, s.namer)))) {
+  while (left.type === 'binary' && !CMP_OPS.has(left.op) && !(s.exprMap && s.exprMap.has(exprName(left, s.namer)))) {
     links.push(left);
     left = left.left;
   }
   let acc = evalExpr(left, s);
-  for (let k = links.length - 1; k >= 0; k--) acc = evalBinary(op, acc, evalExpr(links[k]!.right, s), links[k]!.pos);
+  for (let k = links.length - 1; k >= 0; k--) {
+    const link = links[k]!;
+    acc = evalBinary(link.op, acc, evalExpr(link.right, s), link.pos);
+  }
   return acc;
 }
 
