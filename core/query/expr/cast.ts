@@ -217,12 +217,16 @@ function exactIntCast(v: NumVec, dt: DType, fail: Fail): Vec {
   if ((dt === 'Int64') === signedSrc) return { ...v, dt };
   const out = dt === 'UInt64' ? new BigUint64Array(n) : new BigInt64Array(n);
   const sw = words(src), ow = words(out);
-  let valid = v.valid;
+  let valid = v.valid, copied = false;
   for (let i = 0; i < n; i++) {
     if (valid !== null && valid[i] === 0) continue;
     // a set sign bit is a negative Int64 (into UInt64) or a UInt64 >= 2^63 (into Int64): out of range either way
     if (sw[2 * i + 1]! < 0) {
-      if (fail(String(src[i])) === null) { valid = valid ? valid.slice() : new Uint8Array(n).fill(1); valid[i] = 0; }
+      if (fail(src[i]) === null) {
+        // TRY_CAST: null here, in a mask of our own (the input's is shared)
+        if (!copied) { valid = valid ? valid.slice() : new Uint8Array(n).fill(1); copied = true; }
+        valid![i] = 0;
+      }
       continue;
     }
     ow[2 * i] = sw[2 * i]!;

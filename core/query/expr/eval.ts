@@ -1,7 +1,8 @@
 // Vectorized expression evaluation: a dispatch table from AST node type to kernel, over whole columns.
 import { ExecError, InvalidArgumentError, StatusCode } from '../../errors.ts';
 import type { Expr } from '../../sql/index.ts';
-import { exprName } from './names.ts';
+import { exprName, relNamer } from './names.ts';
+import type { Rel } from '../plan/rel.ts';
 import { PlanError, resolveField } from '../plan/rel.ts';
 import type { Vec } from '../vector.ts';
 import { fromValues, getValue, nullVec } from '../vector.ts';
@@ -14,7 +15,7 @@ import { isAggregateName } from './function_names.ts';
 import { callScalar } from './functions.ts';
 import { notVec, toBool } from './logic.ts';
 import { evalBetween, evalCase, evalConst, evalInList, evalInSubquery, evalIs, evalIsDistinct, evalLike, isLiteral } from './predicates.ts';
-import type { Scope } from './scope.ts';
+import type { Env, Scope } from './scope.ts';
 import { datePart, parseInterval } from './time.ts';
 import { mapTs } from './cast.ts';
 
@@ -28,6 +29,14 @@ export function evalExpr(e: Expr, s: Scope): Vec {
     if (i !== undefined) return s.rel.cols[i]!;
   }
   return (NODES[e.type] as (e: Expr, s: Scope) => Vec)(e, s);
+}
+
+/**
+ * The stable entry point for code outside the query planner (flows, INSERT defaults, tests): evaluates e
+ * over every row of rel, column references resolved against rel's fields.
+ */
+export function evaluate(e: Expr, rel: Rel, env: Env, exprMap?: Map<string, number>): Vec {
+  return evalExpr(e, exprMap ? { rel, env, exprMap, namer: relNamer(rel) } : { rel, env, namer: relNamer(rel) });
 }
 
 const NODES: Handlers = {

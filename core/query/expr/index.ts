@@ -1,6 +1,6 @@
 // The expression evaluator's public face: evaluate an expression over a relation, casts, comparisons and
 // the scalar function registry. SELECT, INSERT, SHOW and (through streams/) flows evaluate here.
-export { evalExpr } from './eval.ts';
+export { evalExpr, evaluate } from './eval.ts';
 export type { Env, Evaluate, Scope, TraceEntry } from './scope.ts';
 export { evalBinary } from './binary.ts';
 export { castTo, castVec, coerceTo, commonType, displayValue, formatNumber, mapTs, sqlTypeToDt } from './cast.ts';

@@ -159,6 +159,22 @@ function copyNumericChunk(
   const vals = d.values as BigInt64Array | Float64Array | BigUint64Array;
   const bm = d.nullCount > 0 ? d.nullBitmap : null;
   const big = kind !== 'f64';
+  if (big && sameType(kind, vals)) {
+    // 64-bit values copied as their two 32-bit words: reading a BigInt64Array element would box a BigInt
+    const src = new Int32Array(vals.buffer, vals.byteOffset, d.length * 2);
+    const dst = new Int32Array(out.buffer, out.byteOffset, out.length * 2);
+    for (let i = 0; i < d.length; i++) {
+      const j = d.offset + i;
+      if (bm && !((bm[j >> 3]! >> (j & 7)) & 1)) {
+        if (!valid) valid = new Uint8Array(n).fill(1);
+        valid[at + i] = 0;
+        continue;
+      }
+      dst[2 * (at + i)] = src[2 * i]!;
+      dst[2 * (at + i) + 1] = src[2 * i + 1]!;
+    }
+    return valid;
+  }
   for (let i = 0; i < d.length; i++) {
     const j = d.offset + i;
     if (bm && !((bm[j >> 3]! >> (j & 7)) & 1)) {

@@ -24,6 +24,8 @@ function convertCell(v: Vec, i: number, col: ColumnSchema, row: number): unknown
   if (col.type === 'timestamp') {
     if (v.kind === 'ts') return v.v[i]!;
     if (v.kind === 'num') {
+      // an integer beyond 2^53 (nanoseconds since the epoch are) counts units exactly
+      if (v.big) return BigInt.asIntN(64, v.big[i]! * (dt === 'Date' ? 86_400_000_000_000n : UNIT_NS[col.unit ?? 'ms']));
       const x = v.v[i]!;
       if (!Number.isFinite(x)) throw new InvalidArgumentError(`Invalid timestamp ${x} for column ${col.name}`, { row });
       // a fractional number casts like DataFusion's Float64 -> Timestamp: truncated to the column's unit
