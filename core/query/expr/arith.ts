@@ -5,9 +5,11 @@ import type { BinaryOp, SourcePos } from '../../sql/index.ts';
 import { PlanError } from '../plan/rel.ts';
 import type { DType, Interval, NumVec, Vec } from '../vector.ts';
 import { FLOAT_TYPES, INT_TYPES, exactInts, fromValues, int64Vec, isNull, nullVec, numVec, setNull, tsVec } from '../vector.ts';
-import { SAFE_LIMIT } from '../int64.ts';
 import { castTo } from './cast.ts';
 import { addInterval } from './time.ts';
+
+/** 2^53, as a local constant: an imported binding costs a hole check per use in hot loops. */
+const SAFE_LIMIT = 9007199254740992;
 
 const INT_RANK: Record<string, number> = { Int8: 1, Int16: 2, Int32: 3, Int64: 4, UInt8: 1, UInt16: 2, UInt32: 3, UInt64: 4 };
 export function numResultType(a: DType, b: DType): DType {
@@ -104,12 +106,21 @@ export function arith(op: BinaryOp, a: Vec, b: Vec, pos: SourcePos): Vec {
   const isInt = INT_TYPES.has(dt);
   const out = numVec(dt, n);
   const xv = x.v, yv = y.v, ov = out.v;
+  let hi = 0, lo = 0;
   switch (op) {
-    case '+': for (let i = 0; i < n; i++) ov[i] = xv[i]! + yv[i]!; break;
-    case '-': for (let i = 0; i < n; i++) ov[i] = xv[i]! - yv[i]!; break;
+    // Int64/UInt64: the loop also tracks the result range (in the same pass, so memory is read once)
+    case '+':
+      if (wide) for (let i = 0; i < n; i++) { const r = xv[i]! + yv[i]!; ov[i] = r; if (r > hi) hi = r; else if (r < lo) lo = r; }
+      else for (let i = 0; i < n; i++) ov[i] = xv[i]! + yv[i]!;
+      break;
+    case '-':
+      if (wide) for (let i = 0; i < n; i++) { const r = xv[i]! - yv[i]!; ov[i] = r; if (r > hi) hi = r; else if (r < lo) lo = r; }
+      else for (let i = 0; i < n; i++) ov[i] = xv[i]! - yv[i]!;
+      break;
     case '*':
       // 32-bit and narrower ints: imul gives the exact low word that wrapping keeps
       if (isInt && !wide) for (let i = 0; i < n; i++) ov[i] = Math.imul(xv[i]!, yv[i]!);
+      else if (wide) for (let i = 0; i < n; i++) { const r = xv[i]! * yv[i]!; ov[i] = r; if (r > hi) hi = r; else if (r < lo) lo = r; }
       else for (let i = 0; i < n; i++) ov[i] = xv[i]! * yv[i]!;
       break;
     case '/':
@@ -137,12 +148,10 @@ export function arith(op: BinaryOp, a: Vec, b: Vec, pos: SourcePos): Vec {
     default: throw new PlanError(`Unsupported operator ${op}`, pos, StatusCode.Unsupported);
   }
   if (wide) {
-    // a result beyond 2^53 (or a negative UInt64) is redone exactly, with 64-bit wrapping
-    const lo = dt === 'UInt64' ? 0 : -SAFE_LIMIT;
-    for (let i = 0; i < n; i++) {
-      const r = ov[i]!;
-      if ((r > SAFE_LIMIT || r < lo) && (valid === null || valid[i] === 1)) return arithExact(op, x, y, dt, n, valid, pos);
-    }
+    // a result beyond 2^53 (or a negative UInt64) is redone exactly, with 64-bit wrapping (values under nulls
+    // count too: at worst they send a column down the exact path needlessly). / and % of values within 2^53
+    // stay within it.
+    if (hi > SAFE_LIMIT || lo < (dt === 'UInt64' ? 0 : -SAFE_LIMIT)) return arithExact(op, x, y, dt, n, valid, pos);
   } else if (isInt) wrapNarrow(dt, ov);
   out.valid = valid;
   return out;

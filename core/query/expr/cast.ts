@@ -4,8 +4,11 @@ import type { SqlType as DataType, SourcePos } from '../../sql/index.ts';
 import { PlanError } from '../plan/rel.ts';
 import type { DType, Interval, NumVec, TsVec, Vec } from '../vector.ts';
 import { FLOAT_TYPES, INT_TYPES, TS_NAME, TS_TYPES, UNIT_NS, boolVec, fromValues, int64Vec, isNull, numVec, setNull, strVec, tsVec } from '../vector.ts';
-import { SAFE_LIMIT, setWords, uwords, words } from '../int64.ts';
+import { setWords, uwords, words } from '../int64.ts';
 import { formatInterval, formatTimestamp, nsToUnit, parseInterval, parseTimestampNs } from './time.ts';
+
+/** 2^53, as a local constant: an imported binding costs a hole check per use in hot loops. */
+const SAFE_LIMIT = 9007199254740992;
 
 /** Inclusive value range of each integer type, for casts that must fail rather than wrap. */
 const INT_RANGE: Record<string, [number, number]> = {

@@ -68,7 +68,16 @@ export function compareWith(op: string, a0: Vec, b0: Vec, pos: SourcePos, aConst
     if (isNull(a, ai) || isNull(b, bi)) { setNull(out, i); continue; }
     let x = av[ai] as number | string | bigint, y = bv[bi] as number | string | bigint;
     if (iv) { x = intervalKey(x as unknown as Interval); y = intervalKey(y as unknown as Interval); }
-    out.v[i] = test(code, x < y ? -1 : x > y ? 1 : x === y ? 0 : NaN) ? 1 : 0;
+    let r: boolean;
+    switch (code) {
+      case 0: r = x === y; break;
+      case 1: r = x !== y; break;
+      case 2: r = x < y; break;
+      case 3: r = x <= y; break;
+      case 4: r = x > y; break;
+      default: r = x >= y;
+    }
+    out.v[i] = r ? 1 : 0;
   }
   return out;
 }
