@@ -1,6 +1,6 @@
 // Arithmetic kernels (+ - * / % and bitwise) over numbers, timestamps and intervals. Integers wrap on overflow
 // as DataFusion's wrapping kernels do; Int64/UInt64 results beyond 2^53 are computed exactly (rare path).
-import { ExecError, StatusCode } from '../../errors.ts';
+import { ArithmeticError, StatusCode } from '../../errors.ts';
 import type { BinaryOp, SourcePos } from '../../sql/index.ts';
 import { PlanError } from '../plan/rel.ts';
 import type { DType, Interval, NumVec, Vec } from '../vector.ts';
@@ -127,7 +127,7 @@ export function arith(op: BinaryOp, a: Vec, b: Vec, pos: SourcePos): Vec {
       if (isInt) {
         for (let i = 0; i < n; i++) {
           if (valid && !valid[i]) continue;
-          if (yv[i] === 0) throw new ExecError('Arrow error: Divide by zero error', pos);
+          if (yv[i] === 0) throw new ArithmeticError('Arrow error: Divide by zero error', pos);
           ov[i] = Math.trunc(xv[i]! / yv[i]!);
         }
       } else for (let i = 0; i < n; i++) ov[i] = xv[i]! / yv[i]!;
@@ -136,7 +136,7 @@ export function arith(op: BinaryOp, a: Vec, b: Vec, pos: SourcePos): Vec {
       if (isInt) {
         for (let i = 0; i < n; i++) {
           if (valid && !valid[i]) continue;
-          if (yv[i] === 0) throw new ExecError('Arrow error: Divide by zero error', pos);
+          if (yv[i] === 0) throw new ArithmeticError('Arrow error: Divide by zero error', pos);
           ov[i] = xv[i]! % yv[i]!;
         }
       } else for (let i = 0; i < n; i++) ov[i] = xv[i]! % yv[i]!;
@@ -203,9 +203,9 @@ function arithExact(op: BinaryOp, x: NumVec, y: NumVec, dt: DType, n: number, va
       case '-': r = a - b; break;
       case '*': r = a * b; break;
       case '/': case '%':
-        if (b === 0n) throw new ExecError('Arrow error: Divide by zero error', pos);
+        if (b === 0n) throw new ArithmeticError('Arrow error: Divide by zero error', pos);
         if (!unsigned && b === -1n && a === -9223372036854775808n) {
-          throw new ExecError(`Arrow error: Arithmetic overflow: Overflow happened on: ${a} ${op} ${b}`, pos);
+          throw new ArithmeticError(`Arrow error: Arithmetic overflow: Overflow happened on: ${a} ${op} ${b}`, pos);
         }
         r = op === '/' ? a / b : a % b;
         break;

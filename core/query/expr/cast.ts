@@ -1,5 +1,5 @@
 // Casts between vector types (CAST, ::, TRY_CAST, implicit coercion), exact for 64-bit integers and timestamps.
-import { ExecError, StatusCode } from '../../errors.ts';
+import { CastError, ExecError, StatusCode } from '../../errors.ts';
 import type { SqlType as DataType, SourcePos } from '../../sql/index.ts';
 import { PlanError } from '../plan/rel.ts';
 import type { DType, Interval, NumVec, TsVec, Vec } from '../vector.ts';
@@ -112,7 +112,7 @@ export function castTo(v: Vec, dt: DType, tryCast: boolean, pos?: SourcePos): Ve
   if (v.dt === 'Null') return dt === 'Null' ? v : fromValues(dt, new Array(n).fill(null));
   const fail: Fail = (x) => {
     if (tryCast) return null;
-    throw new ExecError(`Cannot cast ${typeof x === 'string' ? `string '${x}'` : String(x)} to value of ${dt} type`, pos, StatusCode.InvalidArguments);
+    throw new CastError(`Cannot cast ${typeof x === 'string' ? `string '${x}'` : String(x)} to value of ${dt} type`, pos);
   };
   const tsUnit = TS_TYPES[dt] ?? (dt === 'Date' ? 'ms' : undefined);
   if (INT_TYPES.has(dt) || FLOAT_TYPES.has(dt)) return castToNumber(v, dt, fail);
