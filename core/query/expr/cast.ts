@@ -188,7 +188,8 @@ function castToNumber(v: Vec, dt: DType, fail: Fail): Vec {
       x = Math.trunc(x);
       // NaN and out-of-range values fail as arrow's checked cast does
       if (!(x >= range[0]) || x > range[1] || (wide && x === range[1])) {
-        if (fail(raw) === null) { setNull(out, i); continue; }
+        // the message names the exact value (a double would print 2^63 for i64::MAX)
+        if (fail(v.kind === 'num' && v.big ? v.big[i] : raw) === null) { setNull(out, i); continue; }
       }
     }
     out.v[i] = isInt ? x : dt === 'Float32' ? Math.fround(x) : x;

@@ -33,7 +33,7 @@ function pickN(args: Vec[], n: number, better: (a: number | string | bigint, b: 
   for (let i = 0; i < n; i++) {
     for (const c of cs) {
       if (isNull(c, i)) continue;
-      const x = getValue(c, i) as number;
+      const x = exactAt(c, i) as number;
       if (vals[i] === null || better(x, vals[i])) vals[i] = x;
     }
   }

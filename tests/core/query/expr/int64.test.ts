@@ -1,6 +1,8 @@
 // Issue 9 item 1: 64-bit integers and nanosecond timestamps stay exact through SQL expressions
 // (comparison, arithmetic with wrapping, casts), written by line protocol into the in-memory context.
+import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
+import { sqlHandler } from '../../../../actors/gateway/http/sql.ts';
 import { executeSql } from '../../../../core/query/index.ts';
 import type { QueryContext } from '../../../../core/query/index.ts';
 import { parseLineProtocol } from '../../../../core/codec/line_protocol/index.ts';
@@ -78,5 +80,25 @@ describe('int64 exactness in SQL expressions', () => {
     ]);
     expect(await rows(ctx, 'SELECT count(*) FROM e WHERE u > 18446744073709551614')).toEqual([[1]]);
     expect(await rows(ctx, 'SELECT count(*) FROM e WHERE u > i')).toEqual([[2]]);
+  });
+
+  it('answers exactly over the /v1/sql handler', async () => {
+    const cat = new MemoryCatalog();
+    await writeLp(cat.context(), 'm v=9223372036854775807i 1000000000\n');
+    const handle = sqlHandler((db) => cat.context(db));
+    const r = await handle(
+      { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' } } as unknown as IncomingMessage,
+      new URL('http://localhost/v1/sql'),
+      async () => Buffer.from(new URLSearchParams({ sql: 'SELECT v = 9223372036854775806 AS eq, (v - 1)::string AS s FROM m' }).toString()),
+    );
+    expect(r.status).toBe(200);
+    expect(JSON.parse(String(r.body)).output[0].records.rows).toEqual([[false, '9223372036854775806']]);
+    const bad = await handle(
+      { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' } } as unknown as IncomingMessage,
+      new URL('http://localhost/v1/sql'),
+      async () => Buffer.from(new URLSearchParams({ sql: 'SELECT v::int FROM m' }).toString()),
+    );
+    expect(bad.status).toBe(400);
+    expect(JSON.parse(String(bad.body)).error).toMatch(/Cannot cast 9223372036854775807 to value of Int32 type/);
   });
 });
