@@ -3,9 +3,13 @@ import type { Expr, SourcePos, Statement } from './ast.ts';
 import { tokenize } from './lexer.ts';
 import { Cursor } from './parser/cursor.ts';
 import { parseAlter, parseCreate, parseDrop, parseTruncate } from './parser/ddl.ts';
-import { parseExpr as parseExprAt } from './parser/expr.ts';
+import { parseExpr as parseExprAt, wireSubParsers } from './parser/expr.ts';
+import { parseCall } from './parser/call.ts';
 import { parseAdmin, parseDelete, parseDescribe, parseInsert, parseSet, parseShow, parseTql, parseUse } from './parser/misc.ts';
 import { parseQuery } from './parser/select.ts';
+
+// expressions descend into queries and call tails through these (see parser/expr.ts: no module cycle)
+wireSubParsers({ query: parseQuery, call: parseCall });
 
 type Base = { span: { start: number; end: number; text: string }; pos: SourcePos };
 

@@ -1,9 +1,27 @@
 // Expression parser (Pratt): precedence climbing over binary, postfix (IS, IN, ::, RANGE) and prefix operators.
-import type { BinaryOp, Expr, Ident, OrderByItem, SourcePos } from '../ast.ts';
+import type { BinaryOp, Expr, FunctionCall, Ident, OrderByItem, Query, SourcePos } from '../ast.ts';
 import { MAX_DEPTH, RESERVED, type Cursor } from './cursor.ts';
 import { parseDataType } from './types.ts';
-import { parseQuery } from './select.ts';
-import { parseCall } from './call.ts';
+import { InternalError } from '../../errors.ts';
+
+/**
+ * The grammars an expression descends into (subqueries, function-call tails). parser.ts wires them once at
+ * load: select.ts and call.ts import this file, so importing them back would make a module cycle.
+ */
+export interface SubParsers {
+  query(p: Cursor): Query;
+  call(p: Cursor, name: Ident[], pos: SourcePos): FunctionCall;
+}
+let sub: SubParsers | null = null;
+export function wireSubParsers(s: SubParsers): void {
+  sub = s;
+}
+function wired(): SubParsers {
+  if (!sub) throw new InternalError('the SQL parser was loaded without core/sql/parser.ts');
+  return sub;
+}
+const parseQuery = (p: Cursor): Query => wired().query(p);
+const parseCall = (p: Cursor, name: Ident[], pos: SourcePos): FunctionCall => wired().call(p, name, pos);
 
 /** Binding powers, as in sqlparser-rs (which GreptimeDB uses): higher binds tighter. */
 export const Prec = {
