@@ -11,3 +11,6 @@ export { valueKey } from './predicates.ts';
 export { callScalar, hasScalar, registerScalar, AGGREGATES, WINDOW_ONLY, isAggregateName, arrowTypeName } from './functions.ts';
 export type { Fn as ScalarFn } from './functions.ts';
 export { ExecError } from '../../errors.ts';
+export { addInterval, datePart, floorDiv, formatInterval, formatTimestamp, intervalNs, nsToUnit, parseInterval, parseTimestampNs, parseTimestampOrThrow, truncTo } from './time.ts';
+export { exprName, relNamer } from './names.ts';
+export type { ColumnNamer } from './names.ts';
