@@ -8,7 +8,7 @@ import type { Vec } from '../vector.ts';
 import { fromValues, getValue, nullVec } from '../vector.ts';
 import { negate } from './arith.ts';
 import { evalBinary } from './binary.ts';
-import { castVec } from './cast.ts';
+import { castVec, mapTs } from './cast.ts';
 import { CMP_OPS, compareWith } from './compare.ts';
 import { constVec, numberLiteral } from './const.ts';
 import { isAggregateName } from './function_names.ts';
@@ -17,7 +17,6 @@ import { notVec, toBool } from './logic.ts';
 import { evalBetween, evalCase, evalConst, evalInList, evalInSubquery, evalIs, evalIsDistinct, evalLike, isLiteral } from './predicates.ts';
 import type { Env, Scope } from './scope.ts';
 import { datePart, parseInterval } from './time.ts';
-import { mapTs } from './cast.ts';
 
 type Node<T extends Expr['type']> = Extract<Expr, { type: T }>;
 type Handlers = { [T in Expr['type']]: (e: Node<T>, s: Scope) => Vec };

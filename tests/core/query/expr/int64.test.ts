@@ -33,6 +33,8 @@ describe('int64 exactness in SQL expressions', () => {
     expect(await rows(ctx, 'SELECT (v + 1)::string FROM m')).toEqual([['-9223372036854775808']]);
     expect(await rows(ctx, 'SELECT (v * 2)::string, (-v)::string, (v / 2)::string, (v % 10)::string FROM m')).toEqual([['-2', '-9223372036854775807', '4611686018427387903', '7']]);
     expect(await rows(ctx, 'SELECT count(*) FROM m WHERE v = 9223372036854775807')).toEqual([[1]]);
+    expect(await rows(ctx, 'SELECT abs(-v)::string, abs(v - 9223372036854775806)::string FROM m')).toEqual([['9223372036854775807', '1']]);
+    await expect(executeSql(ctx, 'SELECT abs(v + 1) FROM m')).rejects.toThrow(/overflow on abs/);
     expect(await rows(ctx, 'SELECT count(*) FROM m WHERE v = 9223372036854775806')).toEqual([[0]]);
     expect(await rows(ctx, 'SELECT count(*) FROM m WHERE v IN (9223372036854775806, 1)')).toEqual([[0]]);
     expect(await rows(ctx, 'SELECT count(*) FROM m WHERE v BETWEEN 9223372036854775806 AND 9223372036854775807')).toEqual([[1]]);
