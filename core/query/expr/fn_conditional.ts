@@ -1,7 +1,7 @@
 // Conditional scalar functions: COALESCE, NULLIF, GREATEST, LEAST, ISNULL.
 import type { Fn } from './fn_util.ts';
 import type { Vec } from '../vector.ts';
-import { boolVec, fromValues, getValue, isNull } from '../vector.ts';
+import { boolVec, fromValues, isNull } from '../vector.ts';
 import { coerceTo, commonType } from './cast.ts';
 import { exactAt } from './predicates.ts';
 
@@ -18,7 +18,7 @@ export const CONDITIONAL: Record<string, Fn> = {
   nullif: (args, n) => {
     const [a, b] = args as [Vec, Vec];
     const vals = new Array(n);
-    for (let i = 0; i < n; i++) { const x = getValue(a, i); const y = getValue(b, i); vals[i] = x !== null && y !== null && String(x) === String(y) ? null : x; }
+    for (let i = 0; i < n; i++) { const x = exactAt(a, i); const y = exactAt(b, i); vals[i] = x !== null && y !== null && String(x) === String(y) ? null : x; }
     return fromValues(a.dt, vals);
   },
   isnull: (args, n) => { const o = boolVec(n); for (let i = 0; i < n; i++) o.v[i] = isNull(args[0]!, i) ? 1 : 0; return o; },

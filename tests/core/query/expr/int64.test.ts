@@ -35,6 +35,9 @@ describe('int64 exactness in SQL expressions', () => {
     expect(await rows(ctx, 'SELECT count(*) FROM m WHERE v = 9223372036854775807')).toEqual([[1]]);
     expect(await rows(ctx, 'SELECT abs(-v)::string, abs(v - 9223372036854775806)::string FROM m')).toEqual([['9223372036854775807', '1']]);
     await expect(executeSql(ctx, 'SELECT abs(v + 1) FROM m')).rejects.toThrow(/overflow on abs/);
+    // conditionals keep the exact value they pass through
+    expect(await rows(ctx, 'SELECT coalesce(NULL, v)::string, greatest(v, 1)::string, nullif(v, 1)::string, (CASE WHEN v > 0 THEN v ELSE 0 END)::string FROM m'))
+      .toEqual([['9223372036854775807', '9223372036854775807', '9223372036854775807', '9223372036854775807']]);
     expect(await rows(ctx, 'SELECT count(*) FROM m WHERE v = 9223372036854775806')).toEqual([[0]]);
     expect(await rows(ctx, 'SELECT count(*) FROM m WHERE v IN (9223372036854775806, 1)')).toEqual([[0]]);
     expect(await rows(ctx, 'SELECT count(*) FROM m WHERE v BETWEEN 9223372036854775806 AND 9223372036854775807')).toEqual([[1]]);
