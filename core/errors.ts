@@ -108,6 +108,24 @@ export class TypeConflictError extends EddyError {
     super(StatusCode.TypeConflict, message, position ? { position } : undefined);
   }
 }
+/** A query failed while it ran (a cast of a bad value, a division by zero, an overflow), at the expression's position. */
+export class ExecError extends EddyError {
+  constructor(message: string, pos?: { line: number; column: number }, code: number = StatusCode.EngineExecuteQuery, cause?: unknown) {
+    super(code, message, pos || cause !== undefined ? { ...(pos ? { position: { line: pos.line, column: pos.column } } : {}), ...(cause !== undefined ? { cause } : {}) } : undefined);
+  }
+}
+/** A value that cannot be cast to the asked type (not a number, out of the type's range): the user's input. */
+export class CastError extends ExecError {
+  constructor(message: string, pos?: { line: number; column: number }) {
+    super(message, pos, StatusCode.InvalidArguments);
+  }
+}
+/** Division by zero, or an integer overflow that a checked kernel refuses (MIN / -1). */
+export class ArithmeticError extends ExecError {
+  constructor(message: string, pos?: { line: number; column: number }) {
+    super(message, pos, StatusCode.EngineExecuteQuery);
+  }
+}
 export class TableNotFoundError extends EddyError {
   constructor(db: string, table: string) {
     super(StatusCode.TableNotFound, `Table not found: ${db}.${table}`);

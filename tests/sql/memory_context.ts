@@ -138,7 +138,10 @@ function convert(v: unknown, type: string): unknown {
       if (typeof v === 'string') return parseTimestampNs(v);
       return typeof v === 'bigint' ? v : BigInt(Math.trunc(Number(v)));
     case 'int64': case 'uint64': {
-      const n = typeof v === 'string' ? Number(v) : Number(v);
+      // stored 64-bit ints stay exact (a double would round values beyond 2^53)
+      if (typeof v === 'bigint') return v;
+      if (typeof v === 'string' && /^-?\d+$/.test(v.trim())) return BigInt(v.trim());
+      const n = Number(v);
       return Number.isFinite(n) ? BigInt(Math.trunc(n)) : null;
     }
     case 'float64': { const n = Number(v); return Number.isNaN(n) ? null : n; }

@@ -2,7 +2,7 @@
 // (uddsketch_state / uddsketch_merge / uddsketch_calc), GreptimeDB's state-and-finalize aggregate pairs.
 import { InvalidArgumentError, StatusCode } from '../../errors.ts';
 import type { SourcePos } from '../../sql/index.ts';
-import { ExecError } from '../expr/eval.ts';
+import { ExecError } from '../../errors.ts';
 import { PlanError } from '../plan/rel.ts';
 import { getValue, isNull, numVec, setNull, strVec, type Vec } from '../vector.ts';
 

@@ -50,14 +50,14 @@ export function tsText(c: TsVec, w: Int32Array, i: number): string {
   return q !== null ? String(q) : String(c.v[i]! / UNIT_NS[c.unit]);
 }
 
-/** Typed access to a numeric vector: ints may be held as Float64Array (today) or as 64-bit integer arrays. */
+/** Typed access to a numeric vector: its exact 64-bit integers (`big`, present when a value is beyond 2^53) or its doubles. */
 export type NumStore =
   | { kind: 'f64'; v: Float64Array }
   | { kind: 'i64'; v: BigInt64Array; w: Int32Array }
   | { kind: 'u64'; v: BigUint64Array; w: Int32Array };
 
 export function numStore(c: NumVec): NumStore {
-  const v = c.v as Float64Array | BigInt64Array | BigUint64Array;
+  const v = (c.big ?? c.v) as Float64Array | BigInt64Array | BigUint64Array;
   if (v instanceof BigInt64Array) return { kind: 'i64', v, w: words(v) };
   if (v instanceof BigUint64Array) return { kind: 'u64', v, w: words(v) };
   return { kind: 'f64', v };

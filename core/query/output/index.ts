@@ -30,7 +30,7 @@ export function jsonValue(c: Vec, i: number): unknown {
   if (isNull(c, i)) return null;
   switch (c.kind) {
     case 'num': {
-      const x = c.v[i] as number | bigint;
+      const x = c.big ? c.big[i]! : c.v[i]!;
       if (typeof x === 'bigint') return exactNumber(x);
       return Number.isFinite(x) ? x : null;
     }

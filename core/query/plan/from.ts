@@ -130,10 +130,14 @@ async function tableRef(t: TableRef, where: Expr | undefined, st: QState, sel: S
   }
 }
 
+/** The AND-ed terms of e, left to right, without recursion (an ON may AND thousands of terms). */
 function conjuncts(e: Expr | undefined, out: Expr[] = []): Expr[] {
-  if (!e) return out;
-  if (e.type === 'binary' && e.op === 'AND') { conjuncts(e.left, out); conjuncts(e.right, out); }
-  else out.push(e);
+  const stack: Expr[] = e ? [e] : [];
+  while (stack.length) {
+    const x = stack.pop()!;
+    if (x.type === 'binary' && x.op === 'AND') stack.push(x.right, x.left);
+    else out.push(x);
+  }
   return out;
 }
 

@@ -7,7 +7,7 @@ import type { ScanSpec } from '../context.ts';
 import type { Env } from '../expr/eval.ts';
 import type { Field, Rel } from './rel.ts';
 import type { DType, Vec } from '../vector.ts';
-import { TS_NAME, allNullVec, dictStrVec, nullVec, fromValues } from '../vector.ts';
+import { TS_NAME, allNullVec, dictStrVec, int64Vec, nullVec, fromValues } from '../vector.ts';
 import { parseTimestampNs } from '../expr/time.ts';
 import { UNIT_NS } from '../vector.ts';
 
@@ -21,24 +21,26 @@ export function columnDt(c: ColumnSchema): DType {
 export function referencedColumns(exprs: unknown, schema: TableSchema): string[] | undefined {
   const names = new Set<string>();
   let all = false;
-  const walk = (x: unknown): void => {
-    if (all || x === null || typeof x !== 'object') return;
-    if (Array.isArray(x)) { for (const y of x) walk(y); return; }
+  // an explicit stack, not recursion: a flat chain of thousands of operands is that deep
+  const stack: unknown[] = [exprs];
+  while (stack.length && !all) {
+    const x = stack.pop();
+    if (x === null || typeof x !== 'object') continue;
+    if (Array.isArray(x)) { for (const y of x) stack.push(y); continue; }
     const o = x as Record<string, unknown>;
-    if (o.type === 'wildcard') { all = true; return; }
+    if (o.type === 'wildcard') { all = true; break; }
     // count(*) reads no particular column
     if (o.type === 'function' && Array.isArray(o.args) && o.args.length === 1 && (o.args[0] as { type?: string }).type === 'wildcard') {
-      for (const k of ['filter', 'over', 'orderBy', 'withinGroup']) if (o[k]) walk(o[k]);
-      return;
+      for (const k of ['filter', 'over', 'orderBy', 'withinGroup']) if (o[k]) stack.push(o[k]);
+      continue;
     }
     if (o.type === 'column') {
       const path = o.path as { value: string }[];
       names.add(path[path.length - 1]!.value);
-      return;
+      continue;
     }
-    for (const k in o) if (k !== 'pos') walk(o[k]);
-  };
-  walk(exprs);
+    for (const k in o) if (k !== 'pos') stack.push(o[k]);
+  }
   if (all) return undefined;
   const cols = schema.columns.filter((c) => names.has(c.name) || names.has(c.name.toLowerCase())).map((c) => c.name);
   if (!cols.includes(schema.timeIndex)) cols.push(schema.timeIndex);
@@ -54,10 +56,14 @@ function literalNs(e: Expr, unitNs: bigint): bigint | null {
   return null;
 }
 
+/** The AND-ed terms of e, left to right, without recursion (a WHERE may AND thousands of terms). */
 function conjuncts(e: Expr | undefined, out: Expr[] = []): Expr[] {
-  if (!e) return out;
-  if (e.type === 'binary' && e.op === 'AND') { conjuncts(e.left, out); conjuncts(e.right, out); }
-  else out.push(e);
+  const stack: Expr[] = e ? [e] : [];
+  while (stack.length) {
+    const x = stack.pop()!;
+    if (x.type === 'binary' && x.op === 'AND') stack.push(x.right, x.left);
+    else out.push(x);
+  }
   return out;
 }
 
@@ -113,21 +119,62 @@ export function pushdown(where: Expr | undefined, schema: TableSchema, qualifier
   return spec;
 }
 
+/** How a numeric column is held: timestamps and 64-bit ints as exact int64 arrays, doubles as Float64Array. */
+type NumKind = 'ts' | 'i64' | 'u64' | 'f64';
+function numKind(col: ColumnSchema): NumKind | null {
+  switch (col.type) {
+    case 'timestamp': return 'ts';
+    case 'int64': return 'i64';
+    case 'uint64': return 'u64';
+    case 'float64': return 'f64';
+    default: return null;
+  }
+}
+function numOut(kind: NumKind, n: number): BigInt64Array | BigUint64Array | Float64Array {
+  return kind === 'f64' ? new Float64Array(n) : kind === 'u64' ? new BigUint64Array(n) : new BigInt64Array(n);
+}
+/** A chunk whose buffer has the output's element type, so it is copied whole or viewed. */
+function sameType(kind: NumKind, vals: unknown): boolean {
+  return kind === 'f64' ? vals instanceof Float64Array : kind === 'u64' ? vals instanceof BigUint64Array : vals instanceof BigInt64Array;
+}
+function numResult(kind: NumKind, col: ColumnSchema, dt: DType, out: BigInt64Array | BigUint64Array | Float64Array, valid: Uint8Array | null): Vec {
+  if (kind === 'ts') return { kind: 'ts', dt, unit: col.unit ?? 'ms', v: out as BigInt64Array, valid };
+  if (kind === 'f64') return { kind: 'num', dt, v: out as Float64Array, valid };
+  // 64-bit ints: doubles for the common kernels, the exact values kept when some value is beyond 2^53
+  return int64Vec(dt, out as BigInt64Array | BigUint64Array, valid);
+}
+
 /**
- * Copy one chunk of a numeric or timestamp column into `out` from row `at`, element by element
- * (int64/uint64 converted to numbers). Null rows stay unset in `out` and are marked 0 in `valid`,
- * which is created (all 1, length `n`) on the first null; returns `valid`.
+ * Copies one Arrow chunk of numbers into out at `at`, marking nulls in valid (allocated on the first null).
+ * Slow path (nulls or a different element type): element by element.
  */
 function copyNumericChunk(
   d: Data,
-  isTs: boolean,
-  out: BigInt64Array | Float64Array,
+  kind: NumKind,
+  out: BigInt64Array | BigUint64Array | Float64Array,
   at: number,
   n: number,
   valid: Uint8Array | null,
 ): Uint8Array | null {
   const vals = d.values as BigInt64Array | Float64Array | BigUint64Array;
   const bm = d.nullCount > 0 ? d.nullBitmap : null;
+  const big = kind !== 'f64';
+  if (big && sameType(kind, vals)) {
+    // 64-bit values copied as their two 32-bit words: reading a BigInt64Array element would box a BigInt
+    const src = new Int32Array(vals.buffer, vals.byteOffset, d.length * 2);
+    const dst = new Int32Array(out.buffer, out.byteOffset, out.length * 2);
+    for (let i = 0; i < d.length; i++) {
+      const j = d.offset + i;
+      if (bm && !((bm[j >> 3]! >> (j & 7)) & 1)) {
+        if (!valid) valid = new Uint8Array(n).fill(1);
+        valid[at + i] = 0;
+        continue;
+      }
+      dst[2 * (at + i)] = src[2 * i]!;
+      dst[2 * (at + i) + 1] = src[2 * i + 1]!;
+    }
+    return valid;
+  }
   for (let i = 0; i < d.length; i++) {
     const j = d.offset + i;
     if (bm && !((bm[j >> 3]! >> (j & 7)) & 1)) {
@@ -136,8 +183,9 @@ function copyNumericChunk(
       continue;
     }
     const x = vals[i]!;
-    if (isTs) (out as BigInt64Array)[at + i] = x as bigint;
-    else (out as Float64Array)[at + i] = Number(x);
+    if (!big) (out as Float64Array)[at + i] = Number(x);
+    else if (typeof x === 'bigint') (out as BigInt64Array)[at + i] = kind === 'u64' ? BigInt.asUintN(64, x) : BigInt.asIntN(64, x);
+    else (out as BigInt64Array)[at + i] = BigInt(Math.trunc(x));
   }
   return valid;
 }
@@ -145,17 +193,16 @@ function copyNumericChunk(
 function vectorToVec(vec: Vector | null, col: ColumnSchema, n: number): Vec {
   const dt = columnDt(col);
   if (!vec) return nullVec(n, dt) as Vec;
-  if (col.type === 'timestamp' || col.type === 'int64' || col.type === 'uint64' || col.type === 'float64') {
-    const isTs = col.type === 'timestamp';
-    const out = isTs ? new BigInt64Array(n) : new Float64Array(n);
+  const kind = numKind(col);
+  if (kind) {
+    const out = numOut(kind, n);
     let valid: Uint8Array | null = null;
     let at = 0;
     for (const d of vec.data) {
-      valid = copyNumericChunk(d, isTs, out, at, n, valid);
+      valid = copyNumericChunk(d, kind, out, at, n, valid);
       at += d.length;
     }
-    if (isTs) return { kind: 'ts', dt, unit: col.unit ?? 'ms', v: out as BigInt64Array, valid };
-    return { kind: 'num', dt, v: out as Float64Array, valid };
+    return numResult(kind, col, dt, out, valid);
   }
   const vals = new Array(n);
   for (let i = 0; i < n; i++) vals[i] = vec.get(i) ?? null;
@@ -185,20 +232,17 @@ export function batchesToRel(batches: RecordBatch[], schema: TableSchema, qualif
  */
 function columnOf(parts: (Vector | null)[], batches: RecordBatch[], col: ColumnSchema, n: number): Vec | null {
   const dt = columnDt(col);
-  const numeric = col.type === 'timestamp' || col.type === 'int64' || col.type === 'uint64' || col.type === 'float64';
-  if (numeric) {
-    const isTs = col.type === 'timestamp';
+  const kind = numKind(col);
+  if (kind) {
     if (parts.length === 1 && parts[0]!.data.length === 1) {
       // one chunk without nulls: a view of the batch's buffer, nothing copied (vectors are never written in place)
       const d = parts[0]!.data[0]!;
       const vals = d.values as unknown;
-      if (d.nullCount === 0 && d.length === n && (isTs ? vals instanceof BigInt64Array : vals instanceof Float64Array)) {
-        const v = (vals as Float64Array).subarray(0, n);
-        if (isTs) return { kind: 'ts', dt, unit: col.unit ?? 'ms', v: v as unknown as BigInt64Array, valid: null };
-        return { kind: 'num', dt, v, valid: null };
+      if (d.nullCount === 0 && d.length === n && sameType(kind, vals)) {
+        return numResult(kind, col, dt, (vals as Float64Array).subarray(0, n), null);
       }
     }
-    const out = isTs ? new BigInt64Array(n) : new Float64Array(n);
+    const out = numOut(kind, n);
     let valid: Uint8Array | null = null;
     let at = 0;
     for (let k = 0; k < parts.length; k++) {
@@ -213,14 +257,12 @@ function columnOf(parts: (Vector | null)[], batches: RecordBatch[], col: ColumnS
       for (const d of vec.data) {
         const vals = d.values as BigInt64Array | Float64Array | BigUint64Array;
         const bm = d.nullCount > 0 ? d.nullBitmap : null;
-        const same = isTs ? vals instanceof BigInt64Array : vals instanceof Float64Array;
-        if (!bm && same) (out as Float64Array).set((vals as Float64Array).subarray(0, d.length), at);
-        else valid = copyNumericChunk(d, isTs, out, at, n, valid);
+        if (!bm && sameType(kind, vals)) (out as Float64Array).set((vals as Float64Array).subarray(0, d.length), at);
+        else valid = copyNumericChunk(d, kind, out, at, n, valid);
         at += d.length;
       }
     }
-    if (isTs) return { kind: 'ts', dt, unit: col.unit ?? 'ms', v: out as BigInt64Array, valid };
-    return { kind: 'num', dt, v: out as Float64Array, valid };
+    return numResult(kind, col, dt, out, valid);
   }
   if (col.type !== 'string' || dt !== 'String' || !parts.every((p) => p === null || DataType.isDictionary(p.type))) return null;
   // Kept as codes into one dictionary (the union of the chunks' dictionaries): strings are made only if asked for.

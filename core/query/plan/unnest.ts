@@ -13,8 +13,14 @@ const isUnnest = (e: Expr): e is FunctionCall => e.type === 'function' && fnName
 
 /** Outermost unnest calls of an expression. */
 function findUnnests(e: Expr, out: FunctionCall[]): void {
-  if (isUnnest(e)) { out.push(e); return; }
-  for (const c of children(e)) findUnnests(c, out);
+  // an explicit stack, pre-order: a flat chain of thousands of operands is that deep
+  const stack: Expr[] = [e];
+  while (stack.length) {
+    const x = stack.pop()!;
+    if (isUnnest(x)) { out.push(x); continue; }
+    const kids = children(x);
+    for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]!);
+  }
 }
 
 /** The list an unnest chain yields for row i: innermost argument flattened once per unnest level. */

@@ -31,41 +31,53 @@ export function children(e: Expr): Expr[] {
   }
 }
 
+/**
+ * Pre-order walk without recursion: a flat chain of thousands of operands (`a OR b OR ...`) is as deep as
+ * it is long. visit(e) records what it wants and answers the children to descend into, left to right.
+ */
+function walk(root: Expr | undefined, visit: (e: Expr) => Expr[]): void {
+  if (!root) return;
+  const stack: Expr[] = [root];
+  while (stack.length) {
+    const kids = visit(stack.pop()!);
+    for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]!);
+  }
+}
+
 /** Aggregate calls (not window calls), outermost first, not looking inside them. */
 export function findAggregates(e: Expr | undefined, out: FunctionCall[] = []): FunctionCall[] {
-  if (!e) return out;
-  if (e.type === 'function' && !e.over && isAggregateName(fnName(e))) { out.push(e); return out; }
-  if (e.type === 'function' && e.over) {
-    for (const a of e.args) findAggregates(a, out);
-    for (const p of e.over.partitionBy) findAggregates(p, out);
-    for (const o of e.over.orderBy) findAggregates(o.expr, out);
-    return out;
-  }
-  for (const c of children(e)) findAggregates(c, out);
+  walk(e, (x) => {
+    if (x.type === 'function' && !x.over && isAggregateName(fnName(x))) { out.push(x); return []; }
+    if (x.type === 'function' && x.over) return [...x.args, ...x.over.partitionBy, ...x.over.orderBy.map((o) => o.expr)];
+    return children(x);
+  });
   return out;
 }
 
 export function findWindows(e: Expr | undefined, out: FunctionCall[] = []): FunctionCall[] {
-  if (!e) return out;
-  if (e.type === 'function' && e.over) { out.push(e); return out; }
-  for (const c of children(e)) findWindows(c, out);
+  walk(e, (x) => {
+    if (x.type === 'function' && x.over) { out.push(x); return []; }
+    return children(x);
+  });
   return out;
 }
 
 export type SubqueryNode = Extract<Expr, { type: 'subquery' | 'in_subquery' | 'exists' }>;
 
 export function findSubqueries(e: Expr | undefined, out: SubqueryNode[] = []): SubqueryNode[] {
-  if (!e) return out;
-  if (e.type === 'subquery' || e.type === 'exists') { out.push(e); return out; }
-  if (e.type === 'in_subquery') out.push(e);
-  for (const c of children(e)) findSubqueries(c, out);
+  walk(e, (x) => {
+    if (x.type === 'subquery' || x.type === 'exists') { out.push(x); return []; }
+    if (x.type === 'in_subquery') out.push(x);
+    return children(x);
+  });
   return out;
 }
 
 export function findRanges(e: Expr | undefined, out: Extract<Expr, { type: 'range' }>[] = []): Extract<Expr, { type: 'range' }>[] {
-  if (!e) return out;
-  if (e.type === 'range') { out.push(e); return out; }
-  for (const c of children(e)) findRanges(c, out);
+  walk(e, (x) => {
+    if (x.type === 'range') { out.push(x); return []; }
+    return children(x);
+  });
   return out;
 }
 

@@ -24,6 +24,8 @@ function convertCell(v: Vec, i: number, col: ColumnSchema, row: number): unknown
   if (col.type === 'timestamp') {
     if (v.kind === 'ts') return v.v[i]!;
     if (v.kind === 'num') {
+      // an integer beyond 2^53 (nanoseconds since the epoch are) counts units exactly
+      if (v.big) return BigInt.asIntN(64, v.big[i]! * (dt === 'Date' ? 86_400_000_000_000n : UNIT_NS[col.unit ?? 'ms']));
       const x = v.v[i]!;
       if (!Number.isFinite(x)) throw new InvalidArgumentError(`Invalid timestamp ${x} for column ${col.name}`, { row });
       // a fractional number casts like DataFusion's Float64 -> Timestamp: truncated to the column's unit
@@ -43,6 +45,8 @@ function convertCell(v: Vec, i: number, col: ColumnSchema, row: number): unknown
   } catch (e) {
     throw new InvalidArgumentError(`${(e as Error).message.replace(/ at line \d+, column \d+$/, '')} for column ${col.name}`, { row });
   }
+  // an Int64/UInt64 beyond 2^53 goes on as its exact bigint, not the rounded double
+  if (c.kind === 'num' && c.big) return c.big[0]!;
   const x = getValue(c, 0);
   if (dt === 'Float32' && typeof x === 'number') return Math.fround(x);
   return x;
@@ -50,7 +54,7 @@ function convertCell(v: Vec, i: number, col: ColumnSchema, row: number): unknown
 
 function subVec(v: Vec, i: number): Vec {
   switch (v.kind) {
-    case 'num': return { ...v, v: v.v.subarray(i, i + 1), valid: null };
+    case 'num': return v.big ? { ...v, v: v.v.subarray(i, i + 1), valid: null, big: v.big.subarray(i, i + 1) } : { ...v, v: v.v.subarray(i, i + 1), valid: null };
     case 'ts': return { ...v, v: v.v.subarray(i, i + 1), valid: null };
     case 'bool': return { ...v, v: v.v.subarray(i, i + 1), valid: null };
     default: return { ...v, v: [v.v[i]] } as Vec;
@@ -95,8 +99,13 @@ export function buildBatch(schema: TableSchema, cells: Map<string, unknown[]>, r
       switch (col.type) {
         case 'string': (values as (string | null)[])[r] = String(x); break;
         case 'float64': (values as Float64Array)[r] = Number(x); break;
-        case 'int64': (values as BigInt64Array)[r] = BigInt(Math.trunc(Number(x))); break;
+        case 'int64': (values as BigInt64Array)[r] = typeof x === 'bigint' ? x : BigInt(Math.trunc(Number(x))); break;
         case 'uint64': {
+          if (typeof x === 'bigint') {
+            if (x < 0n) throw new InvalidArgumentError(`Value ${x} out of range for unsigned column ${col.name}`, { row: r });
+            (values as BigUint64Array)[r] = x;
+            break;
+          }
           const n = Math.trunc(Number(x));
           if (n < 0) throw new InvalidArgumentError(`Value ${n} out of range for unsigned column ${col.name}`, { row: r });
           (values as BigUint64Array)[r] = BigInt(n);

@@ -1,6 +1,6 @@
 // Expression parser (Pratt): precedence climbing over binary, postfix (IS, IN, ::, RANGE) and prefix operators.
-import type { BinaryOp, Expr, Ident, OrderByItem, SourcePos } from '../ast.ts';
-import { RESERVED, type Cursor } from './cursor.ts';
+import type { BinaryOp, Expr, FunctionCall, Ident, OrderByItem, Query, SourcePos } from '../ast.ts';
+import { MAX_DEPTH, RESERVED, type Cursor } from './cursor.ts';
 import { parseDataType } from './types.ts';
 import { BINARY_PREC, Prec } from '../precedence.ts';
 
@@ -16,11 +16,25 @@ export function parseExpr(p: Cursor, minPrec = 0): Expr {
   return p.nested(() => parseExprInner(p, minPrec));
 }
 
+/** Comparisons: a left-deep run of them (`a = b = c`) is nesting, not a flat chain, for the depth limit. */
+const CMP = new Set<BinaryOp>(['=', '!=', '<>', '<', '<=', '>', '>=']);
+
+/**
+ * Operands and infix operators in a loop (no recursion per operand: `a OR b OR ...` of any length builds a
+ * left-deep binary chain, which later stages fold iteratively). Postfix forms (`::`, `[]`, IS, IN, BETWEEN,
+ * LIKE, RANGE) and comparisons each wrap the tree one level deeper: they count toward MAX_DEPTH like
+ * parentheses do, so a deep tree is a ParseError at the position, never a stack overflow.
+ */
 function parseExprInner(p: Cursor, minPrec: number): Expr {
   let left = parsePrefix(p);
+  let wraps = 0;
   for (;;) {
     const prec = nextPrecedence(p);
     if (prec <= minPrec) return left;
+    const op = binaryOpAt(p);
+    if ((op === undefined || CMP.has(op)) && p.depth + ++wraps > MAX_DEPTH) {
+      throw p.errorAt(`Expected at most ${MAX_DEPTH} levels of nesting, found more`, p.pos());
+    }
     left = parseInfix(p, left, prec);
   }
 }

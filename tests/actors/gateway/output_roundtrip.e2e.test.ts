@@ -20,7 +20,7 @@ import { floatOf, numText, parseCsv, parseExactJson } from '../../core/query/out
  * and the output: until it lands, the /v1/sql checks use the int64 column `i` within +-2^53 and skip `ib`/`u`
  * (full int64/uint64 range). `eddy read` checks the full range now. Set to true once item 1 is merged.
  */
-const SQL_INT64_EXACT = false;
+const SQL_INT64_EXACT = true;
 
 const I64_MIN = -(2n ** 63n), I64_MAX = 2n ** 63n - 1n, U64_MAX = 2n ** 64n - 1n, SAFE = 2n ** 53n;
 const NS = { s: 1_000_000_000n, ms: 1_000_000n, us: 1_000n } as const;

@@ -82,3 +82,60 @@ describe('executor vs reference', () => {
     );
   });
 });
+
+// 64-bit integers beyond 2^53: filters, arithmetic (wrapping modulo 2^64) and casts to text against BigInt.
+const I64_MIN = -(2n ** 63n), I64_MAX = 2n ** 63n - 1n, U64_MAX = 2n ** 64n - 1n, SAFE = 2n ** 53n;
+const i64Arb = fc.oneof(
+  fc.bigInt({ min: I64_MIN, max: I64_MAX }),
+  fc.constantFrom(I64_MIN, I64_MAX, I64_MIN + 1n, I64_MAX - 1n, SAFE, SAFE + 1n, -SAFE - 1n, 0n, -1n),
+  fc.bigInt({ min: SAFE - 4n, max: SAFE + 4n }),
+);
+const u64Arb = fc.oneof(fc.bigInt({ min: 0n, max: U64_MAX }), fc.constantFrom(0n, U64_MAX, U64_MAX - 1n, I64_MAX, I64_MAX + 1n, SAFE + 1n));
+const wideRowArb = fc.record({ c: fc.option(i64Arb, { nil: null }), u: fc.option(u64Arb, { nil: null }) });
+const CMPS = ['=', '<>', '<', '<=', '>', '>='] as const;
+
+function cmpBig(op: (typeof CMPS)[number], x: bigint, y: bigint): boolean {
+  switch (op) {
+    case '=': return x === y;
+    case '<>': return x !== y;
+    case '<': return x < y;
+    case '<=': return x <= y;
+    case '>': return x > y;
+    default: return x >= y;
+  }
+}
+
+describe('executor vs reference: int64 and uint64 beyond 2^53', () => {
+  it('filters, computes and casts 64-bit integers exactly', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(wideRowArb, { minLength: 1, maxLength: 20 }),
+        fc.constantFrom(...CMPS), i64Arb, fc.constantFrom('+', '-', '*'), i64Arb, fc.constantFrom(...CMPS), u64Arb,
+        async (rows, cop, k, aop, m, uop, uk) => {
+          const cat = new MemoryCatalog();
+          const ctx = cat.context();
+          await executeSql(ctx, 'CREATE TABLE w (ts TIMESTAMP TIME INDEX, c BIGINT, u BIGINT UNSIGNED)');
+          const lit = (v: bigint | null) => (v === null ? 'NULL' : String(v));
+          await executeSql(ctx, `INSERT INTO w VALUES ${rows.map((r, i) => `(${i}, ${lit(r.c)}, ${lit(r.u)})`).join(', ')}`);
+          const run = async (sql: string) => {
+            const [out] = await executeSql(ctx, sql);
+            if (out?.kind !== 'records') throw new Error('expected records');
+            return out.rows;
+          };
+          // c <cop> k, and (c <aop> m)::string on the rows kept, in ts order
+          const kept = rows.map((r, i) => ({ ...r, i })).filter((r) => r.c !== null && cmpBig(cop, r.c, k));
+          const apply = (x: bigint) => BigInt.asIntN(64, aop === '+' ? x + m : aop === '-' ? x - m : x * m);
+          expect(await run(`SELECT c::string, (c ${aop} (${lit(m)}))::string FROM w WHERE c ${cop} ${lit(k)} ORDER BY ts`))
+            .toEqual(kept.map((r) => [String(r.c), String(apply(r.c!))]));
+          // u <uop> uk over unsigned values, and an Int64 against UInt64 comparison
+          const ukept = rows.filter((r) => r.u !== null && cmpBig(uop, r.u, uk)).length;
+          const mixed = rows.filter((r) => r.c !== null && r.u !== null && r.c < r.u).length;
+          expect(await run(`SELECT count(*) FROM w WHERE u ${uop} ${lit(uk)}`)).toEqual([[ukept]]);
+          expect(await run('SELECT count(*) FROM w WHERE c < u')).toEqual([[mixed]]);
+          expect(await run('SELECT u::string FROM w ORDER BY ts')).toEqual(rows.map((r) => [r.u === null ? null : String(r.u)]));
+        },
+      ),
+      { numRuns: 120 },
+    );
+  });
+});

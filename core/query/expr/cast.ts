@@ -1,0 +1,292 @@
+// Casts between vector types (CAST, ::, TRY_CAST, implicit coercion), exact for 64-bit integers and timestamps.
+import { CastError, ExecError, StatusCode } from '../../errors.ts';
+import type { SqlType as DataType, SourcePos } from '../../sql/index.ts';
+import { PlanError } from '../plan/rel.ts';
+import type { DType, Interval, NumVec, TsVec, Vec } from '../vector.ts';
+import { FLOAT_TYPES, INT_TYPES, TS_NAME, TS_TYPES, UNIT_NS, boolVec, fromValues, int64Vec, isNull, numVec, setNull, strVec, tsVec } from '../vector.ts';
+import { setWords, uwords, words } from '../int64.ts';
+import { formatInterval, formatTimestamp, nsToUnit, parseInterval, parseTimestampNs } from './time.ts';
+
+/** 2^53, as a local constant: an imported binding costs a hole check per use in hot loops. */
+const SAFE_LIMIT = 9007199254740992;
+
+/** Inclusive value range of each integer type, for casts that must fail rather than wrap. */
+const INT_RANGE: Record<string, [number, number]> = {
+  Int8: [-128, 127], Int16: [-32768, 32767], Int32: [-2147483648, 2147483647],
+  UInt8: [0, 255], UInt16: [0, 65535], UInt32: [0, 4294967295],
+  // as doubles: 2^63 and 2^64 themselves are out of range (checked with >=)
+  Int64: [-9223372036854775808, 9223372036854775808], UInt64: [0, 18446744073709551616],
+};
+
+export function sqlTypeToDt(t: DataType, pos?: SourcePos): DType {
+  const name = t.name.toUpperCase();
+  switch (name) {
+    case 'INT8': case 'TINYINT': return 'Int8';
+    case 'INT16': case 'SMALLINT': return 'Int16';
+    case 'INT32': case 'INT': case 'INTEGER': return 'Int32';
+    case 'INT64': case 'BIGINT': return 'Int64';
+    case 'UINT8': return 'UInt8';
+    case 'UINT16': return 'UInt16';
+    case 'UINT32': return 'UInt32';
+    case 'UINT64': return 'UInt64';
+    case 'FLOAT32': case 'FLOAT': case 'REAL': return 'Float32';
+    case 'FLOAT64': case 'DOUBLE': case 'DECIMAL': case 'NUMERIC': return 'Float64';
+    case 'STRING': case 'VARCHAR': case 'TEXT': case 'CHAR': case 'UTF8': case 'BINARY': case 'VARBINARY': case 'JSON': return 'String';
+    case 'BOOLEAN': case 'BOOL': return 'Boolean';
+    case 'TIMESTAMP': case 'DATETIME': {
+      const p = t.precision ?? (name === 'DATETIME' ? 6 : 3);
+      return TS_NAME[p === 0 ? 's' : p <= 3 ? 'ms' : p <= 6 ? 'us' : 'ns'];
+    }
+    case 'TIMESTAMPSECOND': case 'TIMESTAMP_S': case 'TIMESTAMP_SEC': return 'TimestampSecond';
+    case 'TIMESTAMPMILLISECOND': case 'TIMESTAMP_MS': return 'TimestampMillisecond';
+    case 'TIMESTAMPMICROSECOND': case 'TIMESTAMP_US': return 'TimestampMicrosecond';
+    case 'TIMESTAMPNANOSECOND': case 'TIMESTAMP_NS': return 'TimestampNanosecond';
+    case 'DATE': return 'Date';
+    case 'INTERVAL': return 'Interval';
+  }
+  if (/^U?INT|^FLOAT|^STRING|^BOOL|^TIMESTAMP/.test(name)) {
+    const m = /^(U?)INT(\d+)/.exec(name);
+    if (m) return `${m[1] ? 'UInt' : 'Int'}${m[2]}`;
+  }
+  throw new PlanError(`Unsupported data type ${t.raw}`, pos ?? t.pos, StatusCode.InvalidSyntax);
+}
+
+export function castVec(v: Vec, t: DataType, tryCast: boolean, pos?: SourcePos): Vec {
+  return castTo(v, sqlTypeToDt(t, pos), tryCast, pos);
+}
+
+/** The type several branches (CASE, COALESCE, UNION) share. */
+export function commonType(dts: DType[]): DType {
+  const real = dts.filter((d) => d !== 'Null');
+  if (real.length === 0) return 'Null';
+  if (real.every((d) => d === real[0])) return real[0]!;
+  if (real.every((d) => INT_TYPES.has(d) || FLOAT_TYPES.has(d))) return real.some((d) => FLOAT_TYPES.has(d)) ? 'Float64' : 'Int64';
+  if (real.some((d) => d === 'String')) return 'String';
+  const ts = real.find((d) => TS_TYPES[d]);
+  if (ts) return ts;
+  return real[0]!;
+}
+
+export function coerceTo(v: Vec, dt: DType): Vec {
+  if (v.dt === dt) return v;
+  if (v.dt === 'Null') return fromValues(dt, new Array(v.v.length).fill(null));
+  if ((INT_TYPES.has(dt) || FLOAT_TYPES.has(dt)) && v.kind === 'num') {
+    // a widening between int types keeps the exact values; a float sees the doubles only
+    if (v.big && (dt === 'Int64' || dt === 'UInt64')) return castTo(v, dt, false);
+    return { kind: 'num', dt, v: v.v, valid: v.valid };
+  }
+  return castTo(v, dt, false);
+}
+
+/** A value as text, the way CAST(x AS STRING) renders it. */
+export function displayValue(v: Vec, i: number): string {
+  if (isNull(v, i)) return '';
+  if (v.kind === 'num') return v.big ? String(v.big[i]) : formatNumber(v.v[i]!, v.dt);
+  if (v.kind === 'ts') return v.dt === 'Date' ? formatTimestamp(v.v[i]!).slice(0, 10) : formatTimestamp(v.v[i]!, v.unit);
+  if (v.kind === 'bool') return v.v[i] ? 'true' : 'false';
+  if (v.dt === 'Interval') return formatInterval(v.v[i] as Interval);
+  return String(v.v[i]);
+}
+
+export function formatNumber(x: number, dt: DType): string {
+  if (INT_TYPES.has(dt)) return String(x);
+  if (Number.isNaN(x)) return 'NaN';
+  if (!Number.isFinite(x)) return x > 0 ? 'inf' : '-inf';
+  if (Number.isInteger(x) && Math.abs(x) < 1e16) return x.toFixed(1);
+  const s = String(x);
+  const m = /^(-?)(\d)(?:\.(\d+))?e([+-]\d+)$/.exec(s);
+  if (m) {
+    const exp = Number(m[4]);
+    const digits = m[2]! + (m[3] ?? '');
+    if (exp > 0) return m[1] + digits.padEnd(exp + 1, '0') + (digits.length > exp + 1 ? '' : '.0');
+    return m[1] + '0.' + '0'.repeat(-exp - 1) + digits;
+  }
+  return s;
+}
+
+type Fail = (x: unknown) => null;
+
+export function castTo(v: Vec, dt: DType, tryCast: boolean, pos?: SourcePos): Vec {
+  const n = v.v.length;
+  if (v.dt === dt) return v;
+  if (v.dt === 'Null') return dt === 'Null' ? v : fromValues(dt, new Array(n).fill(null));
+  const fail: Fail = (x) => {
+    if (tryCast) return null;
+    throw new CastError(`Cannot cast ${typeof x === 'string' ? `string '${x}'` : String(x)} to value of ${dt} type`, pos);
+  };
+  const tsUnit = TS_TYPES[dt] ?? (dt === 'Date' ? 'ms' : undefined);
+  if (INT_TYPES.has(dt) || FLOAT_TYPES.has(dt)) return castToNumber(v, dt, fail);
+  if (tsUnit) return castToTs(v, dt, tsUnit, fail);
+  if (dt === 'String') {
+    const out = strVec(n);
+    for (let i = 0; i < n; i++) if (!isNull(v, i)) out.v[i] = displayValue(v, i);
+    return out;
+  }
+  if (dt === 'Boolean') {
+    const out = boolVec(n);
+    for (let i = 0; i < n; i++) {
+      if (isNull(v, i)) { setNull(out, i); continue; }
+      if (v.kind === 'num') out.v[i] = v.v[i] !== 0 ? 1 : 0;
+      else if (v.kind === 'str') {
+        const s = v.v[i]!.trim().toLowerCase();
+        if (['true', 't', '1', 'yes', 'y', 'on'].includes(s)) out.v[i] = 1;
+        else if (['false', 'f', '0', 'no', 'n', 'off'].includes(s)) out.v[i] = 0;
+        else if (fail(v.v[i]) === null) setNull(out, i);
+      } else if (fail(v.v[i]) === null) setNull(out, i);
+    }
+    return out;
+  }
+  if (dt === 'Interval') {
+    const vals = new Array(n);
+    for (let i = 0; i < n; i++) vals[i] = isNull(v, i) ? null : v.kind === 'str' ? parseInterval(v.v[i]!) ?? fail(v.v[i]) : fail(v.v[i]);
+    return { kind: 'any', dt: 'Interval', v: vals };
+  }
+  throw new ExecError(`Unsupported cast from ${v.dt} to ${dt}`, pos, StatusCode.Unsupported);
+}
+
+const NUMERIC_TEXT = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$|^[+-]?(inf|infinity|nan)$/i;
+
+function castToNumber(v: Vec, dt: DType, fail: Fail): Vec {
+  const n = v.v.length;
+  const isInt = INT_TYPES.has(dt);
+  const wide = dt === 'Int64' || dt === 'UInt64';
+  if (wide && v.kind === 'num' && v.big) return exactIntCast(v, dt, fail);
+  if (wide && v.kind === 'ts' && v.unit === 'ns' && v.dt !== 'Date') {
+    // nanoseconds are int64 already: the words are the answer, no value is boxed
+    const exact = new BigInt64Array(n);
+    words(exact).set(words(v.v));
+    const iv = int64Vec('Int64', exact, v.valid);
+    if (iv.big) return exactIntCast(iv, dt, fail);
+    return dt === 'Int64' ? iv : castToNumber(iv, dt, fail);
+  }
+  const out = numVec(dt, n);
+  const range = isInt ? INT_RANGE[dt]! : null;
+  // strings of more digits than a double holds, kept exact (rare: only such strings)
+  let exactText: Map<number, bigint> | null = null;
+  for (let i = 0; i < n; i++) {
+    if (isNull(v, i)) { setNull(out, i); continue; }
+    let x: number | null;
+    const raw = v.v[i];
+    if (v.kind === 'num' || v.kind === 'bool') x = v.v[i]!;
+    else if (v.kind === 'ts') x = Number(v.dt === 'Date' ? (raw as bigint) / 86_400_000_000_000n : nsToUnit(raw as bigint, v.unit));
+    else if (v.kind === 'str') {
+      const s = String(raw).trim();
+      x = s === '' || !NUMERIC_TEXT.test(s) ? fail(raw) : s.toLowerCase().includes('inf') ? (s.startsWith('-') ? -Infinity : Infinity) : Number(s);
+      if (x !== null && isInt && !Number.isInteger(x)) x = fail(raw);
+      if (x !== null && wide && Math.abs(x) > SAFE_LIMIT && /^[+-]?\d+$/.test(s)) {
+        const b = BigInt(s);
+        if (dt === 'UInt64' ? b < 0n || b > 18446744073709551615n : b < -9223372036854775808n || b > 9223372036854775807n) {
+          if (fail(raw) === null) { setNull(out, i); continue; }
+        }
+        (exactText ??= new Map()).set(i, b);
+        out.v[i] = x;
+        continue;
+      }
+    } else x = fail(raw);
+    if (x === null) { setNull(out, i); continue; }
+    if (range) {
+      x = Math.trunc(x);
+      // NaN and out-of-range values fail as arrow's checked cast does
+      if (!(x >= range[0]) || x > range[1] || (wide && x === range[1])) {
+        // the message names the exact value (a double would print 2^63 for i64::MAX)
+        if (fail(v.kind === 'num' && v.big ? v.big[i] : raw) === null) { setNull(out, i); continue; }
+      }
+    }
+    out.v[i] = isInt ? x : dt === 'Float32' ? Math.fround(x) : x;
+  }
+  if (wide) {
+    let big = exactText !== null;
+    for (let i = 0; i < n && !big; i++) if (Math.abs(out.v[i]!) > SAFE_LIMIT) big = true;
+    if (big) {
+      // integral doubles beyond 2^53 (from floats or long digit strings): the exact values beside them
+      const exact = dt === 'UInt64' ? new BigUint64Array(n) : new BigInt64Array(n);
+      const w = uwords(exact);
+      for (let i = 0; i < n; i++) {
+        const x = out.v[i]!;
+        if (Math.abs(x) <= SAFE_LIMIT) setWords(w, i, x);
+        else exact[i] = dt === 'UInt64' ? BigInt.asUintN(64, BigInt(x)) : BigInt.asIntN(64, BigInt(x));
+      }
+      if (exactText) for (const [i, b] of exactText) exact[i] = b;
+      return int64Vec(dt, exact, out.valid);
+    }
+  }
+  return out;
+}
+
+/** Int64 <-> UInt64 (and the same width) over exact values: checked on the high word, copied as words. */
+function exactIntCast(v: NumVec, dt: DType, fail: Fail): Vec {
+  const src = v.big!;
+  const n = src.length;
+  const signedSrc = src instanceof BigInt64Array;
+  if ((dt === 'Int64') === signedSrc) return { ...v, dt };
+  const out = dt === 'UInt64' ? new BigUint64Array(n) : new BigInt64Array(n);
+  const sw = words(src), ow = words(out);
+  let valid = v.valid, copied = false;
+  for (let i = 0; i < n; i++) {
+    if (valid !== null && valid[i] === 0) continue;
+    // a set sign bit is a negative Int64 (into UInt64) or a UInt64 >= 2^63 (into Int64): out of range either way
+    if (sw[2 * i + 1]! < 0) {
+      if (fail(src[i]) === null) {
+        // TRY_CAST: null here, in a mask of our own (the input's is shared)
+        if (!copied) { valid = valid ? valid.slice() : new Uint8Array(n).fill(1); copied = true; }
+        valid![i] = 0;
+      }
+      continue;
+    }
+    ow[2 * i] = sw[2 * i]!;
+    ow[2 * i + 1] = sw[2 * i + 1]!;
+  }
+  return int64Vec(dt, out, valid);
+}
+
+function castToTs(v: Vec, dt: DType, tsUnit: keyof typeof UNIT_NS, fail: Fail): TsVec {
+  const n = v.v.length;
+  const out = tsVec(tsUnit, n);
+  out.dt = dt;
+  const unitNs = UNIT_NS[tsUnit];
+  if (v.kind === 'num' && dt !== 'Date') {
+    // numbers count units of the target: integral doubles within 2^53 are written as words, others through BigInt
+    const mul = Number(unitNs);
+    const w = uwords(out.v);
+    for (let i = 0; i < n; i++) {
+      if (isNull(v, i)) { setNull(out, i); continue; }
+      const x = Math.trunc(v.v[i]!);
+      const p = x * mul;
+      if (!v.big && Math.abs(p) <= SAFE_LIMIT) { setWords(w, i, p); continue; }
+      if (!Number.isFinite(x)) { if (fail(v.v[i]) === null) setNull(out, i); continue; }
+      const ns = (v.big ? BigInt(v.big[i]!) : BigInt(x)) * unitNs;
+      if (ns < -9223372036854775808n || ns > 9223372036854775807n) { if (fail(String(v.big ? v.big[i] : x)) === null) setNull(out, i); continue; }
+      out.v[i] = ns;
+    }
+    return out;
+  }
+  for (let i = 0; i < n; i++) {
+    if (isNull(v, i)) { setNull(out, i); continue; }
+    let ns: bigint | null;
+    if (v.kind === 'ts') ns = v.v[i]!;
+    else if (v.kind === 'num') ns = BigInt(Math.trunc(v.v[i]!)) * 86_400_000_000_000n;
+    else if (v.kind === 'str') {
+      const s = v.v[i]!;
+      ns = parseTimestampNs(s);
+      if (ns === null && /^-?\d+$/.test(s.trim())) ns = BigInt(s.trim()) * unitNs;
+      if (ns === null) ns = fail(s);
+    } else ns = fail(v.v[i]);
+    if (ns === null) { setNull(out, i); continue; }
+    if (dt === 'Date') ns = (ns / 86_400_000_000_000n) * 86_400_000_000_000n;
+    else if (unitNs !== 1n) ns = (ns / unitNs) * unitNs;
+    out.v[i] = ns;
+  }
+  return out;
+}
+
+/** Applies f to every timestamp (or timestamp-like string) of v; numbers come back as Float64. */
+export function mapTs(v: Vec, f: (ns: bigint) => number, pos?: SourcePos): NumVec {
+  const src = v.kind === 'ts' ? v : (castTo(v, 'TimestampNanosecond', false, pos) as TsVec);
+  const n = src.v.length;
+  const out = numVec('Float64', n);
+  for (let i = 0; i < n; i++) {
+    if (isNull(src, i)) setNull(out, i);
+    else out.v[i] = f(src.v[i]!);
+  }
+  return out;
+}

@@ -1,0 +1,117 @@
+// Comparison kernels (=, <>, <, <=, >, >=) over typed arrays, exact for 64-bit integers beyond 2^53.
+import type { SourcePos } from '../../sql/index.ts';
+import type { TimeUnit } from '../../schema.ts';
+import type { BoolVec, Interval, NumVec, Vec } from '../vector.ts';
+import { INT_TYPES, TS_NAME, boolVec, isNull, setNull } from '../vector.ts';
+import { hiLo } from '../int64.ts';
+import { castTo } from './cast.ts';
+
+export const CMP_OPS = new Set(['=', '!=', '<>', '<', '<=', '>', '>=']);
+const FLIP: Record<string, string> = { '<': '>', '<=': '>=', '>': '<', '>=': '<=' };
+
+/** Brings two operands to comparable representations (timestamps vs strings or numbers, numbers vs strings). */
+function alignForCompare(a: Vec, b: Vec, pos: SourcePos): [Vec, Vec] {
+  if (a.kind === 'ts' && b.kind !== 'ts') return [a, toTs(b, a.unit, pos)];
+  if (b.kind === 'ts' && a.kind !== 'ts') return [toTs(a, b.unit, pos), b];
+  if (a.kind === 'num' && b.kind === 'str') return [a, castTo(b, 'Float64', false, pos)];
+  if (b.kind === 'num' && a.kind === 'str') return [castTo(a, 'Float64', false, pos), b];
+  if (a.kind === 'bool' && b.kind === 'str') return [a, castTo(b, 'Boolean', false, pos)];
+  if (b.kind === 'bool' && a.kind === 'str') return [castTo(a, 'Boolean', false, pos), b];
+  return [a, b];
+}
+
+function toTs(v: Vec, unit: TimeUnit, pos: SourcePos): Vec {
+  if (v.dt === 'Null') return v;
+  return castTo(v, TS_NAME[unit], false, pos);
+}
+
+function opCode(op: string): number {
+  return op === '=' ? 0 : op === '!=' || op === '<>' ? 1 : op === '<' ? 2 : op === '<=' ? 3 : op === '>' ? 4 : 5;
+}
+
+export function compare(op: string, a0: Vec, b0: Vec, pos: SourcePos): BoolVec {
+  return compareWith(op, a0, b0, pos, false, false, a0.v.length);
+}
+
+/**
+ * compare() where a side may be a one-row constant (aConst / bConst) standing for n equal rows:
+ * the constant is cast once and read at index 0.
+ */
+export function compareWith(op: string, a0: Vec, b0: Vec, pos: SourcePos, aConst: boolean, bConst: boolean, n: number): BoolVec {
+  if (aConst && !bConst) return compareWith(FLIP[op] ?? op, b0, a0, pos, false, true, n);
+  const [a, b] = alignForCompare(a0, b0, pos);
+  const out = boolVec(n);
+  if (a.dt === 'Null' || b.dt === 'Null') { for (let i = 0; i < n; i++) setNull(out, i); return out; }
+  const code = opCode(op);
+  if (a.kind === 'num' && b.kind === 'num' && (a.big || b.big) && INT_TYPES.has(a.dt) && INT_TYPES.has(b.dt)) {
+    return compareExact(code, a, b, aConst, bConst, n, out);
+  }
+  const av = a.v as ArrayLike<unknown>, bv = b.v as ArrayLike<unknown>;
+  const iv = a.dt === 'Interval';
+  if (!aConst && bConst && !iv && (a.kind === 'num' || a.kind === 'ts') && a.kind === b.kind) {
+    // column vs constant over typed arrays
+    if (isNull(b, 0)) { for (let i = 0; i < n; i++) setNull(out, i); return out; }
+    const xs = a.v as ArrayLike<number | bigint>, y = b.v[0] as number | bigint, valid = a.valid, ov = out.v;
+    switch (code) {
+      case 0: for (let i = 0; i < n; i++) ov[i] = xs[i] === y ? 1 : 0; break;
+      case 1: for (let i = 0; i < n; i++) ov[i] = xs[i] !== y ? 1 : 0; break;
+      case 2: for (let i = 0; i < n; i++) ov[i] = xs[i]! < y ? 1 : 0; break;
+      case 3: for (let i = 0; i < n; i++) ov[i] = xs[i]! <= y ? 1 : 0; break;
+      case 4: for (let i = 0; i < n; i++) ov[i] = xs[i]! > y ? 1 : 0; break;
+      default: for (let i = 0; i < n; i++) ov[i] = xs[i]! >= y ? 1 : 0;
+    }
+    if (valid) { for (let i = 0; i < n; i++) if (valid[i] === 0) ov[i] = 0; out.valid = valid.slice(); }
+    return out;
+  }
+  for (let i = 0; i < n; i++) {
+    const ai = aConst ? 0 : i, bi = bConst ? 0 : i;
+    if (isNull(a, ai) || isNull(b, bi)) { setNull(out, i); continue; }
+    let x = av[ai] as number | string | bigint, y = bv[bi] as number | string | bigint;
+    if (iv) { x = intervalKey(x as unknown as Interval); y = intervalKey(y as unknown as Interval); }
+    let r: boolean;
+    switch (code) {
+      case 0: r = x === y; break;
+      case 1: r = x !== y; break;
+      case 2: r = x < y; break;
+      case 3: r = x <= y; break;
+      case 4: r = x > y; break;
+      default: r = x >= y;
+    }
+    out.v[i] = r ? 1 : 0;
+  }
+  return out;
+}
+
+function test(code: number, c: number): boolean {
+  switch (code) {
+    case 0: return c === 0;
+    case 1: return c !== 0;
+    case 2: return c < 0;
+    case 3: return c <= 0;
+    case 4: return c > 0;
+    default: return c >= 0;
+  }
+}
+
+/**
+ * Integers where a side holds values beyond 2^53: compared as (high word, low word) pairs, the high word
+ * signed for Int64 and unsigned for UInt64, so Int64 against UInt64 also orders right. No BigInt per row.
+ */
+function compareExact(code: number, a: NumVec, b: NumVec, aConst: boolean, bConst: boolean, n: number, out: BoolVec): BoolVec {
+  const na = aConst ? 1 : n, nb = bConst ? 1 : n;
+  const x = hiLo(a.big, a.v, na), y = hiLo(b.big, b.v, nb);
+  for (let i = 0; i < n; i++) {
+    const ai = aConst ? 0 : i, bi = bConst ? 0 : i;
+    if (isNull(a, ai) || isNull(b, bi)) { setNull(out, i); continue; }
+    const ha = x.hi[ai]!, hb = y.hi[bi]!;
+    let c: number;
+    if (ha !== hb) c = ha < hb ? -1 : 1;
+    else { const la = x.lo[ai]!, lb = y.lo[bi]!; c = la === lb ? 0 : la < lb ? -1 : 1; }
+    out.v[i] = test(code, c) ? 1 : 0;
+  }
+  return out;
+}
+
+export function intervalKey(iv: Interval): bigint {
+  return BigInt(iv.months) * 30n * 86_400_000_000_000n + BigInt(iv.days) * 86_400_000_000_000n + iv.nanos;
+}

@@ -1,0 +1,41 @@
+// Conditional scalar functions: COALESCE, NULLIF, GREATEST, LEAST, ISNULL.
+import type { Fn } from './fn_util.ts';
+import type { Vec } from '../vector.ts';
+import { boolVec, fromValues, isNull } from '../vector.ts';
+import { coerceTo, commonType } from './cast.ts';
+import { exactAt } from './predicates.ts';
+
+export const CONDITIONAL: Record<string, Fn> = {
+  greatest: (args, n) => pickN(args, n, (a, b) => a > b),
+  least: (args, n) => pickN(args, n, (a, b) => a < b),
+  coalesce: (args, n) => {
+    const dt = commonType(args.map((a) => a.dt));
+    const cs = args.map((a) => coerceTo(a, dt));
+    const vals = new Array(n).fill(null);
+    for (let i = 0; i < n; i++) for (const c of cs) if (!isNull(c, i)) { vals[i] = exactAt(c, i); break; }
+    return fromValues(dt, vals);
+  },
+  nullif: (args, n) => {
+    const [a, b] = args as [Vec, Vec];
+    const vals = new Array(n);
+    for (let i = 0; i < n; i++) { const x = exactAt(a, i); const y = exactAt(b, i); vals[i] = x !== null && y !== null && String(x) === String(y) ? null : x; }
+    return fromValues(a.dt, vals);
+  },
+  isnull: (args, n) => { const o = boolVec(n); for (let i = 0; i < n; i++) o.v[i] = isNull(args[0]!, i) ? 1 : 0; return o; },
+};
+CONDITIONAL.ifnull = CONDITIONAL.coalesce!;
+CONDITIONAL.nvl = CONDITIONAL.coalesce!;
+
+function pickN(args: Vec[], n: number, better: (a: number | string | bigint, b: number | string | bigint) => boolean): Vec {
+  const dt = commonType(args.map((a) => a.dt));
+  const cs = args.map((a) => coerceTo(a, dt));
+  const vals = new Array(n).fill(null);
+  for (let i = 0; i < n; i++) {
+    for (const c of cs) {
+      if (isNull(c, i)) continue;
+      const x = exactAt(c, i) as number;
+      if (vals[i] === null || better(x, vals[i])) vals[i] = x;
+    }
+  }
+  return fromValues(dt, vals);
+}

@@ -1,0 +1,59 @@
+// Scalar math functions: rounding, logarithms, trigonometry, powers, gcd/lcm.
+import { constVec } from './const.ts';
+import type { Fn } from './fn_util.ts';
+import { boolOf, intOf, math1, math2, num, roundHalfAway } from './fn_util.ts';
+import { ArithmeticError } from '../../errors.ts';
+import { FLOAT_TYPES, INT_TYPES, int64Vec, isNull, numVec, setNull } from '../vector.ts';
+
+/** abs(): doubles as ever; an Int64 column beyond 2^53 exactly, abs(MIN) failing as DataFusion's checked abs does. */
+const abs: Fn = (args, n, s, call) => {
+  const a = num(args[0]!, call);
+  if (!(a.big && a.dt === 'Int64')) return math1(Math.abs, true)(args, n, s, call);
+  const src = a.big, out = new BigInt64Array(n);
+  for (let i = 0; i < n; i++) {
+    if (isNull(a, i)) continue;
+    const x = src[i]!;
+    if (x === -9223372036854775808n) throw new ArithmeticError(`Arrow error: Compute error: Int64 overflow on abs(${x})`, call.pos);
+    out[i] = x < 0n ? -x : x;
+  }
+  return int64Vec('Int64', out, a.valid);
+};
+
+export const MATH: Record<string, Fn> = {
+  abs,
+  ceil: math1(Math.ceil),
+  floor: math1(Math.floor),
+  round: (args, n, s, call) => {
+    const a = num(args[0]!, call);
+    const d = args[1] ? num(args[1], call) : null;
+    const out = numVec(FLOAT_TYPES.has(a.dt) || !INT_TYPES.has(a.dt) ? 'Float64' : a.dt, n);
+    for (let i = 0; i < n; i++) {
+      if (isNull(a, i) || (d && isNull(d, i))) { setNull(out, i); continue; }
+      const p = d ? 10 ** d.v[i]! : 1;
+      out.v[i] = roundHalfAway(a.v[i]! * p) / p;
+    }
+    return out;
+  },
+  trunc: math1(Math.trunc),
+  sqrt: math1(Math.sqrt),
+  cbrt: math1(Math.cbrt),
+  exp: math1(Math.exp),
+  ln: math1(Math.log),
+  log2: math1(Math.log2),
+  log10: math1(Math.log10),
+  log: (args, n, s, call) => (args.length === 1 ? math1(Math.log10)(args, n, s, call) : math2((b, x) => Math.log(x) / Math.log(b))(args, n, s, call)),
+  sin: math1(Math.sin), cos: math1(Math.cos), tan: math1(Math.tan), asin: math1(Math.asin), acos: math1(Math.acos), atan: math1(Math.atan),
+  sinh: math1(Math.sinh), cosh: math1(Math.cosh), tanh: math1(Math.tanh),
+  atan2: math2(Math.atan2),
+  degrees: math1((x) => (x * 180) / Math.PI), radians: math1((x) => (x * Math.PI) / 180),
+  signum: math1(Math.sign),
+  power: math2(Math.pow), pow: math2(Math.pow),
+  pi: (_a, n) => constVec('Float64', Math.PI, n),
+  random: (_a, n) => { const o = numVec('Float64', n); for (let i = 0; i < n; i++) o.v[i] = Math.random(); return o; },
+  gcd: (args, n) => intOf(args, n, ([a, b]) => { let x = Math.abs(Number(a)), y = Math.abs(Number(b)); while (y) [x, y] = [y, x % y]; return x; }),
+  lcm: (args, n) => intOf(args, n, ([a, b]) => { let x = Math.abs(Number(a)), y = Math.abs(Number(b)); const p = x * y; while (y) [x, y] = [y, x % y]; return x ? p / x : 0; }),
+  isnan: (args, n) => boolOf(args, n, ([x]) => Number.isNaN(Number(x))),
+  iszero: (args, n) => boolOf(args, n, ([x]) => Number(x) === 0),
+  mod: math2((a, b) => a % b),
+};
+MATH.ceiling = MATH.ceil!;

@@ -1,0 +1,40 @@
+// Scalar functions about types, the session and sketches: arrow_typeof, arrow_cast, version, database, hll_count, uddsketch_calc, make_array.
+import { StatusCode } from '../../errors.ts';
+import type { FunctionCall } from '../../sql/index.ts';
+import { hllCount, uddsketchCalc } from '../aggregate/sketch.ts';
+import { PlanError } from '../plan/rel.ts';
+import type { DType } from '../vector.ts';
+import { FLOAT_TYPES, INT_TYPES, TS_TYPES, getValue } from '../vector.ts';
+import { castTo } from './cast.ts';
+import { constVec } from './const.ts';
+import type { Fn } from './fn_util.ts';
+import { constText } from './fn_util.ts';
+
+export const MISC: Record<string, Fn> = {
+  hll_count: (args, n) => hllCount(args, n),
+  uddsketch_calc: (args, n) => uddsketchCalc(args, n),
+  arrow_typeof: (args, n) => constVec('String', arrowTypeName(args[0]!.dt), n),
+  arrow_cast: (args, n, _s, call) => castTo(args[0]!, fromArrowName(constText(args[1], 'arrow_cast type', call), call), false, call.pos),
+  version: (_a, n) => constVec('String', '8.4.2', n),
+  database: (_a, n, s) => constVec('String', s.env.qctx.db, n),
+  current_schema: (_a, n, s) => constVec('String', s.env.qctx.db, n),
+  make_array: (args, n) => { const v = new Array(n); for (let i = 0; i < n; i++) v[i] = args.map((a) => getValue(a, i)); return { kind: 'any', dt: 'List', v }; },
+};
+
+export function arrowTypeName(dt: DType): string {
+  const unit = TS_TYPES[dt];
+  if (unit) return `Timestamp(${{ s: 'Second', ms: 'Millisecond', us: 'Microsecond', ns: 'Nanosecond' }[unit]}, None)`;
+  if (dt === 'String') return 'Utf8';
+  if (dt === 'Date') return 'Date32';
+  if (dt === 'Interval') return 'Interval(MonthDayNano)';
+  return dt;
+}
+
+function fromArrowName(name: string, call: FunctionCall): DType {
+  const t = name.trim();
+  if (t === 'Utf8' || t === 'LargeUtf8') return 'String';
+  const m = /^Timestamp\((\w+)/.exec(t);
+  if (m) return { Second: 'TimestampSecond', Millisecond: 'TimestampMillisecond', Microsecond: 'TimestampMicrosecond', Nanosecond: 'TimestampNanosecond' }[m[1]!] ?? 'TimestampMillisecond';
+  if (INT_TYPES.has(t) || FLOAT_TYPES.has(t) || t === 'Boolean' || t === 'Date32') return t === 'Date32' ? 'Date' : t;
+  throw new PlanError(`Unsupported arrow type ${name}`, call.pos, StatusCode.InvalidArguments);
+}

@@ -1,0 +1,118 @@
+// Scalar time functions: now, to_timestamp*, to_unixtime, date_bin, date_trunc, date_part, date_format.
+import { ExecError } from '../../errors.ts';
+import type { Fn } from './fn_util.ts';
+import { asTs, constText, intervalArg } from './fn_util.ts';
+import type { DType } from '../vector.ts';
+import { FLOAT_TYPES, TS_TYPES, UNIT_NS, getValue, isNull, numVec, setNull, strVec, tsVec } from '../vector.ts';
+import { castTo, mapTs } from './cast.ts';
+import { constVec } from './const.ts';
+import { datePart, floorDiv, parseTimestampNs, truncTo } from './time.ts';
+
+export const TIME: Record<string, Fn> = {
+  now: (_a, n, s) => constVec('TimestampNanosecond', s.env.nowNs, n),
+  current_timestamp: (_a, n, s) => constVec('TimestampNanosecond', s.env.nowNs, n),
+  localtimestamp: (_a, n, s) => constVec('TimestampNanosecond', s.env.nowNs, n),
+  current_date: (_a, n, s) => constVec('Date', (s.env.nowNs / 86_400_000_000_000n) * 86_400_000_000_000n, n),
+  current_time: (_a, n, s) => constVec('String', new Date(Number(s.env.nowNs / 1_000_000n)).toISOString().slice(11, 23), n),
+  to_unixtime: (args, n, _s, call) => {
+    const a = args[0]!;
+    const out = numVec('Int64', n);
+    for (let i = 0; i < n; i++) {
+      if (isNull(a, i)) { setNull(out, i); continue; }
+      let ns: bigint | null;
+      if (a.kind === 'ts') ns = a.v[i]!;
+      else if (a.kind === 'num') { out.v[i] = a.v[i]!; continue; }
+      else ns = parseTimestampNs(String(getValue(a, i)));
+      if (ns === null) { if (a.kind === 'str') { setNull(out, i); continue; } throw new ExecError(`Cannot convert ${String(getValue(a, i))} to a timestamp`, call.pos); }
+      out.v[i] = Number(floorDiv(ns, 1_000_000_000n));
+    }
+    return out;
+  },
+  to_timestamp: tsCtor('TimestampNanosecond'),
+  to_timestamp_seconds: tsCtor('TimestampSecond'),
+  to_timestamp_millis: tsCtor('TimestampMillisecond'),
+  to_timestamp_micros: tsCtor('TimestampMicrosecond'),
+  to_timestamp_nanos: tsCtor('TimestampNanosecond'),
+  from_unixtime: (args, n, _s, call) => castTo(castTo(args[0]!, 'Int64', false, call.pos), 'TimestampSecond', false, call.pos),
+  date_bin: (args, n, _s, call) => {
+    const stride = intervalArg(args[0]!, call);
+    const t = asTs(args[1]!, call);
+    const origin = args[2] ? asTs(args[2], call).v[0]! : 0n;
+    const out = tsVec(t.unit, n);
+    out.dt = t.dt;
+    // rows come in time order within a series: reuse the last bucket while the time stays inside it
+    let lo = 0n, hi = 0n;
+    const tv = t.v, valid = t.valid;
+    for (let i = 0; i < n; i++) {
+      if (valid !== null && valid[i] === 0) { setNull(out, i); continue; }
+      const x = tv[i]!;
+      if (x >= lo && x < hi) { out.v[i] = lo; continue; }
+      const b = origin + floorDiv(x - origin, stride) * stride;
+      out.v[i] = b;
+      if (stride > 0n) { lo = b; hi = b + stride; }
+    }
+    return out;
+  },
+  date_trunc: (args, n, _s, call) => {
+    const unit = constText(args[0], 'date_trunc granularity', call);
+    const t = asTs(args[1]!, call);
+    const out = tsVec(t.unit, n);
+    out.dt = t.dt;
+    for (let i = 0; i < n; i++) {
+      if (isNull(t, i)) { setNull(out, i); continue; }
+      out.v[i] = truncTo(t.v[i]!, unit);
+    }
+    return out;
+  },
+  date_part: (args, n, _s, call) => mapTs(args[1]!, (ns) => datePart(ns, constText(args[0], 'date_part field', call)), call.pos),
+  datepart: (args, n, _s, call) => mapTs(args[1]!, (ns) => datePart(ns, constText(args[0], 'date_part field', call)), call.pos),
+  date_format: (args, n, _s, call) => {
+    const t = asTs(args[0]!, call);
+    const fmt = constText(args[1], 'date_format format', call);
+    const out = strVec(n);
+    for (let i = 0; i < n; i++) if (!isNull(t, i)) out.v[i] = strftime(t.v[i]!, fmt);
+    return out;
+  },
+  to_char: (args, n, s, call) => TIME.date_format!(args, n, s, call),
+};
+TIME.strftime = TIME.date_format!;
+
+function tsCtor(dt: DType): Fn {
+  return (args, n, _s, call) => {
+    const a = args[0]!;
+    const unit = TS_TYPES[dt]!;
+    if (a.kind === 'num') {
+      const srcUnit = FLOAT_TYPES.has(a.dt) || dt !== 'TimestampNanosecond' ? unit : 's';
+      const out = tsVec(dt === 'TimestampNanosecond' && !FLOAT_TYPES.has(a.dt) ? 's' : unit, n);
+      out.dt = dt === 'TimestampNanosecond' && !FLOAT_TYPES.has(a.dt) ? 'TimestampSecond' : dt;
+      for (let i = 0; i < n; i++) {
+        if (isNull(a, i)) { setNull(out, i); continue; }
+        out.v[i] = BigInt(Math.round(a.v[i]! * Number(UNIT_NS[srcUnit])));
+      }
+      return out;
+    }
+    return castTo(a, dt, false, call.pos);
+  };
+}
+
+function strftime(ns: bigint, fmt: string): string {
+  const d = new Date(Number(floorDiv(ns, 1_000_000n)));
+  const p = (x: number, w = 2) => String(x).padStart(w, '0');
+  return fmt.replace(/%([YmdHMSfjaAbBzZ%sF])/g, (_m, c: string) => {
+    switch (c) {
+      case 'Y': return String(d.getUTCFullYear());
+      case 'm': return p(d.getUTCMonth() + 1);
+      case 'd': return p(d.getUTCDate());
+      case 'H': return p(d.getUTCHours());
+      case 'M': return p(d.getUTCMinutes());
+      case 'S': return p(d.getUTCSeconds());
+      case 'f': return String(Number(((ns % 1_000_000_000n) + 1_000_000_000n) % 1_000_000_000n)).padStart(9, '0');
+      case 's': return String(floorDiv(ns, 1_000_000_000n));
+      case 'F': return `${d.getUTCFullYear()}-${p(d.getUTCMonth() + 1)}-${p(d.getUTCDate())}`;
+      case 'z': return '+0000';
+      case 'Z': return 'UTC';
+      case '%': return '%';
+      default: return '';
+    }
+  });
+}

@@ -1,0 +1,27 @@
+// What an expression is evaluated against: the relation, the query's environment and precomputed columns.
+import type { Expr } from '../../sql/index.ts';
+import type { QueryContext } from '../context.ts';
+import type { Rel } from '../plan/rel.ts';
+import type { ColumnNamer } from './names.ts';
+
+export interface Env {
+  qctx: QueryContext;
+  nowNs: bigint;
+  /** Results of uncorrelated subqueries, computed before evaluation. */
+  subqueries: Map<Expr, unknown>;
+  /** Set by EXPLAIN ANALYZE: each operator appends what it did, the rows it produced and its time. */
+  trace?: TraceEntry[];
+}
+
+export interface TraceEntry { op: string; detail: string; rows: number; ms?: number; depth?: number }
+
+export interface Scope {
+  rel: Rel;
+  env: Env;
+  /** Expressions already computed as columns of rel (group keys, aggregates, windows), by name. */
+  exprMap?: Map<string, number>;
+  namer: ColumnNamer;
+}
+
+/** Evaluates a sub-expression: passed to node kernels so they need not import the dispatcher. */
+export type Evaluate = (e: Expr, s: Scope) => import('../vector.ts').Vec;
