@@ -74,7 +74,9 @@ export function numberLiteral(text: string, neg: boolean, n: number): Vec {
 
 export function evalExpr(e: Expr, s: Scope): Vec {
   const n = s.rel.len;
-  if (s.exprMap && e.type !== 'number' && e.type !== 'string' && e.type !== 'null' && e.type !== 'boolean') {
+  // A cast is named after its operand (DataFusion's display name), so `max(v)::string` would find max(v)'s
+  // column under its own name and skip the cast: a cast always evaluates, over its operand's column.
+  if (s.exprMap && e.type !== 'number' && e.type !== 'string' && e.type !== 'null' && e.type !== 'boolean' && e.type !== 'cast') {
     const k = exprName(e, s.namer);
     const i = s.exprMap.get(k);
     if (i !== undefined) return s.rel.cols[i]!;
