@@ -1,11 +1,17 @@
 // Column vectors the executor computes over: typed arrays plus a validity mask, tagged with a GreptimeDB type name.
 import type { TimeUnit } from '../schema.ts';
+import type { Int64Array } from './int64.ts';
+import { fromFloats, needsExact, takeInt64, toFloats } from './int64.ts';
 
 /** GreptimeDB/Arrow type names as reported in column_schemas: Int64, Float64, String, Boolean, TimestampMillisecond, ... */
 export type DType = string;
 
-/** Numbers of every width (ints held exactly up to 2^53). */
-export interface NumVec { kind: 'num'; dt: DType; v: Float64Array; valid: Uint8Array | null }
+/**
+ * Numbers of every width. `v` holds them as doubles (exact for ints up to 2^53). An Int64/UInt64 column with
+ * a value beyond +-2^53 also carries `big`, its exact values (set by int64Vec, never otherwise): kernels
+ * that must be exact (comparison, arithmetic, casts) read `big` when it is there, everything else reads `v`.
+ */
+export interface NumVec { kind: 'num'; dt: DType; v: Float64Array; valid: Uint8Array | null; big?: Int64Array }
 /** Timestamps as int64 nanoseconds; `unit` is the declared precision used for rendering. */
 export interface TsVec { kind: 'ts'; dt: DType; unit: TimeUnit; v: BigInt64Array; valid: Uint8Array | null }
 export interface StrVec { kind: 'str'; dt: DType; v: (string | null)[] }
@@ -83,6 +89,22 @@ export function getValue(c: Vec, i: number): unknown {
 export function numVec(dt: DType, n: number): NumVec {
   return { kind: 'num', dt, v: new Float64Array(n), valid: null };
 }
+/**
+ * An Int64/UInt64 vector from exact values: the doubles computed from the words, the exact array kept
+ * only when some value would round (checked once per column).
+ */
+export function int64Vec(dt: DType, exact: Int64Array, valid: Uint8Array | null = null): NumVec {
+  const out: NumVec = { kind: 'num', dt, v: toFloats(exact), valid };
+  if (needsExact(exact, valid)) out.big = exact;
+  return out;
+}
+
+/** The exact int64 values of an integer vector: its `big`, or its doubles as words. */
+export function exactInts(c: NumVec, unsigned = c.dt === 'UInt64'): Int64Array {
+  if (c.big) return c.big;
+  return fromFloats(c.v, unsigned ? new BigUint64Array(c.v.length) : new BigInt64Array(c.v.length));
+}
+
 export function tsVec(unit: TimeUnit, n: number): TsVec {
   return { kind: 'ts', dt: TS_NAME[unit], unit, v: new BigInt64Array(n), valid: null };
 }
@@ -151,10 +173,23 @@ export function fromValues(dt: DType, values: unknown[]): Vec {
   const n = values.length;
   if (INT_TYPES.has(dt) || FLOAT_TYPES.has(dt)) {
     const out = numVec(dt, n);
+    let exact = false;
     for (let i = 0; i < n; i++) {
       const x = values[i];
       if (x === null || x === undefined) setNull(out, i);
-      else out.v[i] = Number(x);
+      else {
+        out.v[i] = Number(x);
+        if (typeof x === 'bigint' && (x > 9007199254740992n || x < -9007199254740992n)) exact = true;
+      }
+    }
+    if (exact && (dt === 'Int64' || dt === 'UInt64')) {
+      // slow path (literals, small results): values beyond 2^53 kept exact
+      const big = dt === 'UInt64' ? new BigUint64Array(n) : new BigInt64Array(n);
+      for (let i = 0; i < n; i++) {
+        const x = values[i];
+        if (x !== null && x !== undefined) big[i] = typeof x === 'bigint' ? x : BigInt(Math.trunc(Number(x)));
+      }
+      return int64Vec(dt, big, out.valid);
     }
     return out;
   }
@@ -203,6 +238,7 @@ export function take(c: Vec, idx: ArrayLike<number>): Vec {
           valid[i] = 0;
         } else (v as Float64Array)[i] = (c.v as Float64Array)[j]!;
       }
+      if (c.kind === 'num' && c.big) return int64Vec(c.dt, takeInt64(c.big, idx), valid);
       return { ...c, v, valid } as Vec;
     }
     default: {
@@ -231,6 +267,19 @@ export function maskIndices(mask: Uint8Array): Int32Array {
 }
 
 export function concatVecs(parts: Vec[], dt: DType): Vec {
+  if ((dt === 'Int64' || dt === 'UInt64') && parts.some((p) => p.kind === 'num' && p.big)) {
+    const n = parts.reduce((a, p) => a + p.v.length, 0);
+    const big = dt === 'UInt64' ? new BigUint64Array(n) : new BigInt64Array(n);
+    const valid = new Uint8Array(n).fill(1);
+    let at = 0;
+    for (const p of parts) {
+      const m = p.v.length;
+      if (p.kind === 'num') (big as BigInt64Array).set(exactInts(p, dt === 'UInt64') as BigInt64Array, at);
+      for (let i = 0; i < m; i++) if (isNull(p, i)) valid[at + i] = 0;
+      at += m;
+    }
+    return int64Vec(dt, big, valid.includes(0) ? valid : null);
+  }
   const values: unknown[] = [];
   for (const p of parts) for (let i = 0; i < p.v.length; i++) values.push(getValue(p, i));
   if (parts[0]?.kind === 'ts' && TS_TYPES[dt]) return fromValues(dt, values);

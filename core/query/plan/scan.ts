@@ -7,7 +7,7 @@ import type { ScanSpec } from '../context.ts';
 import type { Env } from '../expr/eval.ts';
 import type { Field, Rel } from './rel.ts';
 import type { DType, Vec } from '../vector.ts';
-import { TS_NAME, allNullVec, dictStrVec, nullVec, fromValues } from '../vector.ts';
+import { TS_NAME, allNullVec, dictStrVec, int64Vec, nullVec, fromValues } from '../vector.ts';
 import { parseTimestampNs } from '../expr/time.ts';
 import { UNIT_NS } from '../vector.ts';
 
@@ -113,21 +113,46 @@ export function pushdown(where: Expr | undefined, schema: TableSchema, qualifier
   return spec;
 }
 
+/** How a numeric column is held: timestamps and 64-bit ints as exact int64 arrays, doubles as Float64Array. */
+type NumKind = 'ts' | 'i64' | 'u64' | 'f64';
+function numKind(col: ColumnSchema): NumKind | null {
+  switch (col.type) {
+    case 'timestamp': return 'ts';
+    case 'int64': return 'i64';
+    case 'uint64': return 'u64';
+    case 'float64': return 'f64';
+    default: return null;
+  }
+}
+function numOut(kind: NumKind, n: number): BigInt64Array | BigUint64Array | Float64Array {
+  return kind === 'f64' ? new Float64Array(n) : kind === 'u64' ? new BigUint64Array(n) : new BigInt64Array(n);
+}
+/** A chunk whose buffer has the output's element type, so it is copied whole or viewed. */
+function sameType(kind: NumKind, vals: unknown): boolean {
+  return kind === 'f64' ? vals instanceof Float64Array : kind === 'u64' ? vals instanceof BigUint64Array : vals instanceof BigInt64Array;
+}
+function numResult(kind: NumKind, col: ColumnSchema, dt: DType, out: BigInt64Array | BigUint64Array | Float64Array, valid: Uint8Array | null): Vec {
+  if (kind === 'ts') return { kind: 'ts', dt, unit: col.unit ?? 'ms', v: out as BigInt64Array, valid };
+  if (kind === 'f64') return { kind: 'num', dt, v: out as Float64Array, valid };
+  // 64-bit ints: doubles for the common kernels, the exact values kept when some value is beyond 2^53
+  return int64Vec(dt, out as BigInt64Array | BigUint64Array, valid);
+}
+
 /**
- * Copy one chunk of a numeric or timestamp column into `out` from row `at`, element by element
- * (int64/uint64 converted to numbers). Null rows stay unset in `out` and are marked 0 in `valid`,
- * which is created (all 1, length `n`) on the first null; returns `valid`.
+ * Copies one Arrow chunk of numbers into out at `at`, marking nulls in valid (allocated on the first null).
+ * Slow path (nulls or a different element type): element by element.
  */
 function copyNumericChunk(
   d: Data,
-  isTs: boolean,
-  out: BigInt64Array | Float64Array,
+  kind: NumKind,
+  out: BigInt64Array | BigUint64Array | Float64Array,
   at: number,
   n: number,
   valid: Uint8Array | null,
 ): Uint8Array | null {
   const vals = d.values as BigInt64Array | Float64Array | BigUint64Array;
   const bm = d.nullCount > 0 ? d.nullBitmap : null;
+  const big = kind !== 'f64';
   for (let i = 0; i < d.length; i++) {
     const j = d.offset + i;
     if (bm && !((bm[j >> 3]! >> (j & 7)) & 1)) {
@@ -136,8 +161,9 @@ function copyNumericChunk(
       continue;
     }
     const x = vals[i]!;
-    if (isTs) (out as BigInt64Array)[at + i] = x as bigint;
-    else (out as Float64Array)[at + i] = Number(x);
+    if (!big) (out as Float64Array)[at + i] = Number(x);
+    else if (typeof x === 'bigint') (out as BigInt64Array)[at + i] = kind === 'u64' ? BigInt.asUintN(64, x) : BigInt.asIntN(64, x);
+    else (out as BigInt64Array)[at + i] = BigInt(Math.trunc(x));
   }
   return valid;
 }
@@ -145,17 +171,16 @@ function copyNumericChunk(
 function vectorToVec(vec: Vector | null, col: ColumnSchema, n: number): Vec {
   const dt = columnDt(col);
   if (!vec) return nullVec(n, dt) as Vec;
-  if (col.type === 'timestamp' || col.type === 'int64' || col.type === 'uint64' || col.type === 'float64') {
-    const isTs = col.type === 'timestamp';
-    const out = isTs ? new BigInt64Array(n) : new Float64Array(n);
+  const kind = numKind(col);
+  if (kind) {
+    const out = numOut(kind, n);
     let valid: Uint8Array | null = null;
     let at = 0;
     for (const d of vec.data) {
-      valid = copyNumericChunk(d, isTs, out, at, n, valid);
+      valid = copyNumericChunk(d, kind, out, at, n, valid);
       at += d.length;
     }
-    if (isTs) return { kind: 'ts', dt, unit: col.unit ?? 'ms', v: out as BigInt64Array, valid };
-    return { kind: 'num', dt, v: out as Float64Array, valid };
+    return numResult(kind, col, dt, out, valid);
   }
   const vals = new Array(n);
   for (let i = 0; i < n; i++) vals[i] = vec.get(i) ?? null;
@@ -185,20 +210,17 @@ export function batchesToRel(batches: RecordBatch[], schema: TableSchema, qualif
  */
 function columnOf(parts: (Vector | null)[], batches: RecordBatch[], col: ColumnSchema, n: number): Vec | null {
   const dt = columnDt(col);
-  const numeric = col.type === 'timestamp' || col.type === 'int64' || col.type === 'uint64' || col.type === 'float64';
-  if (numeric) {
-    const isTs = col.type === 'timestamp';
+  const kind = numKind(col);
+  if (kind) {
     if (parts.length === 1 && parts[0]!.data.length === 1) {
       // one chunk without nulls: a view of the batch's buffer, nothing copied (vectors are never written in place)
       const d = parts[0]!.data[0]!;
       const vals = d.values as unknown;
-      if (d.nullCount === 0 && d.length === n && (isTs ? vals instanceof BigInt64Array : vals instanceof Float64Array)) {
-        const v = (vals as Float64Array).subarray(0, n);
-        if (isTs) return { kind: 'ts', dt, unit: col.unit ?? 'ms', v: v as unknown as BigInt64Array, valid: null };
-        return { kind: 'num', dt, v, valid: null };
+      if (d.nullCount === 0 && d.length === n && sameType(kind, vals)) {
+        return numResult(kind, col, dt, (vals as Float64Array).subarray(0, n), null);
       }
     }
-    const out = isTs ? new BigInt64Array(n) : new Float64Array(n);
+    const out = numOut(kind, n);
     let valid: Uint8Array | null = null;
     let at = 0;
     for (let k = 0; k < parts.length; k++) {
@@ -213,14 +235,12 @@ function columnOf(parts: (Vector | null)[], batches: RecordBatch[], col: ColumnS
       for (const d of vec.data) {
         const vals = d.values as BigInt64Array | Float64Array | BigUint64Array;
         const bm = d.nullCount > 0 ? d.nullBitmap : null;
-        const same = isTs ? vals instanceof BigInt64Array : vals instanceof Float64Array;
-        if (!bm && same) (out as Float64Array).set((vals as Float64Array).subarray(0, d.length), at);
-        else valid = copyNumericChunk(d, isTs, out, at, n, valid);
+        if (!bm && sameType(kind, vals)) (out as Float64Array).set((vals as Float64Array).subarray(0, d.length), at);
+        else valid = copyNumericChunk(d, kind, out, at, n, valid);
         at += d.length;
       }
     }
-    if (isTs) return { kind: 'ts', dt, unit: col.unit ?? 'ms', v: out as BigInt64Array, valid };
-    return { kind: 'num', dt, v: out as Float64Array, valid };
+    return numResult(kind, col, dt, out, valid);
   }
   if (col.type !== 'string' || dt !== 'String' || !parts.every((p) => p === null || DataType.isDictionary(p.type))) return null;
   // Kept as codes into one dictionary (the union of the chunks' dictionaries): strings are made only if asked for.
