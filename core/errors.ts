@@ -117,6 +117,12 @@ export class StorageError extends EddyError {
     super(StatusCode.StorageUnavailable, message, cause !== undefined ? { cause } : undefined);
   }
 }
+/** A query the planner cannot plan (unknown column, misuse of an aggregate, a bad clause): a user's mistake, by default 3000 PlanQuery. */
+export class PlanError extends EddyError {
+  constructor(message: string, pos?: { line: number; column: number }, code: number = StatusCode.PlanQuery, cause?: unknown) {
+    super(code, message, { ...(pos ? { position: { line: pos.line, column: pos.column } } : {}), ...(cause !== undefined ? { cause } : {}) });
+  }
+}
 export class InternalError extends EddyError {
   constructor(message: string, cause?: unknown) {
     super(StatusCode.Internal, message, cause !== undefined ? { cause } : undefined);

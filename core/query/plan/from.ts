@@ -1,11 +1,11 @@
 // FROM clause: base tables (with scan pushdown), CTEs, derived tables, information_schema and joins.
-import { StatusCode, TableNotFoundError } from '../../errors.ts';
+import { PlanError, StatusCode, TableNotFoundError } from '../../errors.ts';
 import type { Expr, Select, TableRef } from '../../sql/index.ts';
 import type { Scope } from '../expr/eval.ts';
 import { evalExpr, toBool, valueKey } from '../expr/eval.ts';
 import { relNamer } from '../expr/names.ts';
 import type { Field, Rel } from './rel.ts';
-import { PlanError, findField, takeRel } from './rel.ts';
+import { findField, takeRel } from './rel.ts';
 import { batchesToRel, pushdown, referencedColumns } from './scan.ts';
 import type { QState } from './select.ts';
 import { runQuery } from './select.ts';

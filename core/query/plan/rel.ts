@@ -1,5 +1,5 @@
 // Relations (named column sets) and name resolution with suggestions for unknown columns.
-import { EddyError, StatusCode } from '../../errors.ts';
+import { EddyError, PlanError, StatusCode } from '../../errors.ts';
 import type { Ident, SourcePos } from '../../sql/index.ts';
 import type { DType, Vec } from '../vector.ts';
 import { take } from '../vector.ts';
@@ -27,11 +27,8 @@ export function takeRel(r: Rel, idx: ArrayLike<number>): Rel {
   return { fields: r.fields, cols: r.cols.map((c) => take(c, idx)), len: idx.length };
 }
 
-export class PlanError extends EddyError {
-  constructor(message: string, pos?: SourcePos, code: number = StatusCode.PlanQuery) {
-    super(code, message, pos ? { position: { line: pos.line, column: pos.column } } : undefined);
-  }
-}
+/** Re-exported for modules that still import it from here; it lives in core/errors.ts. */
+export { PlanError };
 
 export function fieldName(f: Field): string {
   return f.qualifier ? `${f.qualifier}.${f.name}` : f.name;

@@ -1,13 +1,13 @@
 // The SELECT pipeline: FROM -> WHERE -> GROUP BY / aggregates -> HAVING -> windows -> projection -> DISTINCT -> ORDER BY -> LIMIT.
-import { StatusCode } from '../../errors.ts';
+import { PlanError, StatusCode } from '../../errors.ts';
 import type { Expr, FunctionCall, OrderByItem, Query, QueryBody, Select, SelectItem } from '../../sql/index.ts';
 import type { Env, Scope } from '../expr/eval.ts';
 import { formatExpr } from '../../sql/index.ts';
 import { ExecError, castTo, coerceTo, commonType, evalExpr, toBool, valueKey } from '../expr/eval.ts';
-import { computeAggregate, groupRows } from '../aggregate/aggregate.ts';
+import { computeAggregate, groupRows, valueAt } from '../aggregate/aggregate.ts';
 import { exprName, outputName, relNamer } from '../expr/names.ts';
 import type { Field, Rel } from './rel.ts';
-import { PlanError, emptyRel, findField, takeRel } from './rel.ts';
+import { emptyRel, findField, takeRel } from './rel.ts';
 import { sortIndices, type SortKey } from './sort.ts';
 import type { Vec } from '../vector.ts';
 import { fromValues, getValue, isNull, maskIndices, take } from '../vector.ts';
@@ -395,7 +395,7 @@ export function aggregate(rel: Rel, groupExprs: Expr[], calls: FunctionCall[], e
       const seenV = new Set<string>();
       for (let i = 0; i < rel.len; i++) {
         if (!m2[i]) continue;
-        const k = groups.ids[i] + '\u0001' + valueKey(getValue(args[0], i));
+        const k = groups.ids[i] + '\u0001' + valueKey(valueAt(args[0], i));
         if (seenV.has(k)) m2[i] = 0;
         else seenV.add(k);
       }

@@ -1,11 +1,11 @@
 // Views: CREATE [OR REPLACE] VIEW keeps its statement in the catalog as a table without regions; a FROM of the
 // view runs its query in place, like a derived table.
-import { EddyError, StatusCode } from '../../errors.ts';
+import { EddyError, PlanError, StatusCode } from '../../errors.ts';
 import type { ColumnSchema, TableSchema } from '../../schema.ts';
 import type { CreateView } from '../../sql/index.ts';
 import { parseSql } from '../../sql/index.ts';
 import { tableName } from './ddl.ts';
-import { PlanError, type Rel } from '../plan/rel.ts';
+import { type Rel } from '../plan/rel.ts';
 import type { QState } from '../plan/select.ts';
 import { runQuery } from '../plan/select.ts';
 import { FLOAT_TYPES, INT_TYPES, TS_TYPES, type DType } from '../vector.ts';
