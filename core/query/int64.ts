@@ -106,3 +106,10 @@ export function takeInt64(src: Int64Array, idx: ArrayLike<number>): Int64Array {
   }
   return out;
 }
+
+/** Writes the integral double x (|x| <= 2^53) as element i of the unsigned word view w. */
+export function setWords(w: Uint32Array, i: number, x: number): void {
+  const hi = Math.floor(x / TWO32);
+  w[2 * i] = x - hi * TWO32;
+  w[2 * i + 1] = hi >>> 0;
+}

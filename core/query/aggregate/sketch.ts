@@ -1,8 +1,9 @@
 // Mergeable sketches kept as column values: HyperLogLog (hll / hll_merge / hll_count) and UDDSketch
 // (uddsketch_state / uddsketch_merge / uddsketch_calc), GreptimeDB's state-and-finalize aggregate pairs.
-import { PlanError, StatusCode } from '../../errors.ts';
+import { StatusCode } from '../../errors.ts';
 import type { SourcePos } from '../../sql/index.ts';
 import { ExecError } from '../expr/eval.ts';
+import { PlanError } from '../plan/rel.ts';
 import { getValue, isNull, numVec, setNull, strVec, type Vec } from '../vector.ts';
 
 const P = 14, M = 1 << P;

@@ -21,24 +21,26 @@ export function columnDt(c: ColumnSchema): DType {
 export function referencedColumns(exprs: unknown, schema: TableSchema): string[] | undefined {
   const names = new Set<string>();
   let all = false;
-  const walk = (x: unknown): void => {
-    if (all || x === null || typeof x !== 'object') return;
-    if (Array.isArray(x)) { for (const y of x) walk(y); return; }
+  // an explicit stack, not recursion: a flat chain of thousands of operands is that deep
+  const stack: unknown[] = [exprs];
+  while (stack.length && !all) {
+    const x = stack.pop();
+    if (x === null || typeof x !== 'object') continue;
+    if (Array.isArray(x)) { for (const y of x) stack.push(y); continue; }
     const o = x as Record<string, unknown>;
-    if (o.type === 'wildcard') { all = true; return; }
+    if (o.type === 'wildcard') { all = true; break; }
     // count(*) reads no particular column
     if (o.type === 'function' && Array.isArray(o.args) && o.args.length === 1 && (o.args[0] as { type?: string }).type === 'wildcard') {
-      for (const k of ['filter', 'over', 'orderBy', 'withinGroup']) if (o[k]) walk(o[k]);
-      return;
+      for (const k of ['filter', 'over', 'orderBy', 'withinGroup']) if (o[k]) stack.push(o[k]);
+      continue;
     }
     if (o.type === 'column') {
       const path = o.path as { value: string }[];
       names.add(path[path.length - 1]!.value);
-      return;
+      continue;
     }
-    for (const k in o) if (k !== 'pos') walk(o[k]);
-  };
-  walk(exprs);
+    for (const k in o) if (k !== 'pos') stack.push(o[k]);
+  }
   if (all) return undefined;
   const cols = schema.columns.filter((c) => names.has(c.name) || names.has(c.name.toLowerCase())).map((c) => c.name);
   if (!cols.includes(schema.timeIndex)) cols.push(schema.timeIndex);
@@ -54,10 +56,14 @@ function literalNs(e: Expr, unitNs: bigint): bigint | null {
   return null;
 }
 
+/** The AND-ed terms of e, left to right, without recursion (a WHERE may AND thousands of terms). */
 function conjuncts(e: Expr | undefined, out: Expr[] = []): Expr[] {
-  if (!e) return out;
-  if (e.type === 'binary' && e.op === 'AND') { conjuncts(e.left, out); conjuncts(e.right, out); }
-  else out.push(e);
+  const stack: Expr[] = e ? [e] : [];
+  while (stack.length) {
+    const x = stack.pop()!;
+    if (x.type === 'binary' && x.op === 'AND') stack.push(x.right, x.left);
+    else out.push(x);
+  }
   return out;
 }
 
@@ -153,6 +159,22 @@ function copyNumericChunk(
   const vals = d.values as BigInt64Array | Float64Array | BigUint64Array;
   const bm = d.nullCount > 0 ? d.nullBitmap : null;
   const big = kind !== 'f64';
+  if (big && sameType(kind, vals)) {
+    // 64-bit values copied as their two 32-bit words: reading a BigInt64Array element would box a BigInt
+    const src = new Int32Array(vals.buffer, vals.byteOffset, d.length * 2);
+    const dst = new Int32Array(out.buffer, out.byteOffset, out.length * 2);
+    for (let i = 0; i < d.length; i++) {
+      const j = d.offset + i;
+      if (bm && !((bm[j >> 3]! >> (j & 7)) & 1)) {
+        if (!valid) valid = new Uint8Array(n).fill(1);
+        valid[at + i] = 0;
+        continue;
+      }
+      dst[2 * (at + i)] = src[2 * i]!;
+      dst[2 * (at + i) + 1] = src[2 * i + 1]!;
+    }
+    return valid;
+  }
   for (let i = 0; i < d.length; i++) {
     const j = d.offset + i;
     if (bm && !((bm[j >> 3]! >> (j & 7)) & 1)) {

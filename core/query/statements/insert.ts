@@ -1,5 +1,5 @@
 // INSERT VALUES / INSERT SELECT: convert values to the table's column types and write one columnar batch.
-import { EddyError, InvalidArgumentError, PlanError, StatusCode } from '../../errors.ts';
+import { EddyError, InvalidArgumentError, StatusCode } from '../../errors.ts';
 import type { Column, WriteBatch } from '../../batch.ts';
 import type { ColumnSchema, TableSchema } from '../../schema.ts';
 import { allocValues } from '../../batch.ts';
@@ -7,7 +7,7 @@ import type { Insert } from '../../sql/index.ts';
 import type { Env } from '../expr/eval.ts';
 import { castTo, evalExpr } from '../expr/eval.ts';
 import { relNamer } from '../expr/names.ts';
-import { emptyRel } from '../plan/rel.ts';
+import { PlanError, emptyRel } from '../plan/rel.ts';
 import { columnDt } from '../plan/scan.ts';
 import { effectiveTtl, isPhysical } from './metric.ts';
 import type { QState } from '../plan/select.ts';
@@ -15,7 +15,6 @@ import { runQuery } from '../plan/select.ts';
 import { tableName } from './ddl.ts';
 import type { Vec } from '../vector.ts';
 import { UNIT_NS, getValue, isNull } from '../vector.ts';
-import { valueAt } from '../aggregate/aggregate.ts';
 import { parseTimestampNs } from '../expr/time.ts';
 
 /** One value converted to the storage representation of a column (ns bigint for timestamps). */
@@ -44,15 +43,14 @@ function convertCell(v: Vec, i: number, col: ColumnSchema, row: number): unknown
   } catch (e) {
     throw new InvalidArgumentError(`${(e as Error).message.replace(/ at line \d+, column \d+$/, '')} for column ${col.name}`, { row });
   }
-  // an int64 beyond 2^53 as its exact bigint, not its double
-  const x = valueAt(c, 0);
+  const x = getValue(c, 0);
   if (dt === 'Float32' && typeof x === 'number') return Math.fround(x);
   return x;
 }
 
 function subVec(v: Vec, i: number): Vec {
   switch (v.kind) {
-    case 'num': return v.big ? { ...v, v: v.v.subarray(i, i + 1), valid: null, big: v.big.subarray(i, i + 1) } : { ...v, v: v.v.subarray(i, i + 1), valid: null };
+    case 'num': return { ...v, v: v.v.subarray(i, i + 1), valid: null };
     case 'ts': return { ...v, v: v.v.subarray(i, i + 1), valid: null };
     case 'bool': return { ...v, v: v.v.subarray(i, i + 1), valid: null };
     default: return { ...v, v: [v.v[i]] } as Vec;
@@ -97,17 +95,11 @@ export function buildBatch(schema: TableSchema, cells: Map<string, unknown[]>, r
       switch (col.type) {
         case 'string': (values as (string | null)[])[r] = String(x); break;
         case 'float64': (values as Float64Array)[r] = Number(x); break;
-        case 'int64': {
-          const n = typeof x === 'bigint' ? x : BigInt(Math.trunc(Number(x)));
-          // out of range is an error, never a silent wrap into another value
-          if (n !== BigInt.asIntN(64, n)) throw new InvalidArgumentError(`Value ${n} out of range for Int64 column ${col.name}`, { row: r });
-          (values as BigInt64Array)[r] = n;
-          break;
-        }
+        case 'int64': (values as BigInt64Array)[r] = BigInt(Math.trunc(Number(x))); break;
         case 'uint64': {
-          const n = typeof x === 'bigint' ? x : BigInt(Math.trunc(Number(x)));
-          if (n !== BigInt.asUintN(64, n)) throw new InvalidArgumentError(`Value ${n} out of range for unsigned column ${col.name}`, { row: r });
-          (values as BigUint64Array)[r] = n;
+          const n = Math.trunc(Number(x));
+          if (n < 0) throw new InvalidArgumentError(`Value ${n} out of range for unsigned column ${col.name}`, { row: r });
+          (values as BigUint64Array)[r] = BigInt(n);
           break;
         }
         case 'boolean': (values as Uint8Array)[r] = x ? 1 : 0; break;
