@@ -1,9 +1,9 @@
 // Partial aggregation pushed into regions: each region of a partitioned table groups and aggregates its own rows,
 // the frontend merges the partial results (sums of counts, sums of sums, min of mins, ...) instead of pulling rows.
-import { EddyError, PlanError, StatusCode } from '../../errors.ts';
-import type { Expr, FunctionCall, OrderByItem, Query, Select } from '../../sql/index.ts';
-import { formatExpr, formatIdent, parseSql } from '../../sql/index.ts';
-import type { Env, Scope } from '../expr/eval.ts';
+import { EddyError, PlanError } from '../../errors.ts';
+import type { Expr, FunctionCall, OrderByItem, Select } from '../../sql/index.ts';
+import { formatExpr, formatIdent } from '../../sql/index.ts';
+import type { Scope } from '../expr/eval.ts';
 import { evalExpr } from '../expr/eval.ts';
 import { computeAggregate, groupRows } from '../aggregate/aggregate.ts';
 import { exprName, relNamer } from '../expr/names.ts';
@@ -11,9 +11,10 @@ import type { Field, Rel } from './rel.ts';
 import { findField } from './rel.ts';
 import { batchesToRel } from './scan.ts';
 import { effectiveTtl, physicalOf } from '../statements/metric.ts';
-import type { QueryContext } from '../context.ts';
-import type { ProjItem, QState } from './select.ts';
-import { aggregateCalls, aliasesOf, applyHaving, expandProjection, resolveGroupBy, runQuery, traceOp } from './select.ts';
+import type { QState } from './state.ts';
+import { traceOp } from './state.ts';
+import type { ProjItem } from './group.ts';
+import { aggregateCalls, aliasesOf, applyHaving, expandProjection, resolveGroupBy } from './group.ts';
 import { hasUnnest } from './unnest.ts';
 import type { Vec } from '../vector.ts';
 import { INT_TYPES, exactInts, int64Vec, isNull, numVec, setNull, take } from '../vector.ts';
@@ -72,15 +73,6 @@ export function relFromWire(w: WireRel): Rel {
     }
   });
   return { fields: w.fields.map((f) => ({ name: f.name, dt: f.dt })), cols, len: w.len };
-}
-
-/** Region side: runs the partial query (one SELECT over the region's table) against a context that scans only this region. */
-export async function runPartial(ctx: QueryContext, sql: string): Promise<WireRel> {
-  const stmts = parseSql(sql);
-  const q = stmts[0];
-  if (stmts.length !== 1 || q?.type !== 'query') throw new EddyError(StatusCode.InvalidArguments, 'a partial aggregate is one SELECT');
-  const env: Env = { qctx: ctx, nowNs: BigInt(Math.floor(ctx.now())) * 1_000_000n, subqueries: new Map() };
-  return relToWire(await runQuery((q as { query: Query }).query, { env, ctes: new Map() }));
 }
 
 /** Why a region declined a partial aggregate (its answer would not fit a message): the frontend then scans instead. */

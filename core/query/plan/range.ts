@@ -8,8 +8,9 @@ import { computeAggregate, groupRows, type Groups } from '../aggregate/aggregate
 import { exprName, relNamer } from '../expr/names.ts';
 import type { Field, Rel } from './rel.ts';
 import { findField } from './rel.ts';
-import type { ProjItem, QState } from './select.ts';
-import { finishSelect } from './select.ts';
+import type { QState } from './state.ts';
+import type { ProjItem } from './group.ts';
+import { finishSelect } from './finish.ts';
 import type { TsVec, Vec } from '../vector.ts';
 import { INT_TYPES, fromValues, getValue, isNull, take } from '../vector.ts';
 import { floorDiv, intervalNs, parseInterval, parseTimestampNs } from '../expr/time.ts';

@@ -8,7 +8,7 @@ import { describeSpec, scanSpecFor } from '../plan/from.ts';
 import type { Rel } from '../plan/rel.ts';
 import type { QState } from '../plan/select.ts';
 import { runQuery, scanLimit } from '../plan/select.ts';
-import { stringRel } from './show.ts';
+import { stringRel } from '../plan/rel.ts';
 import { findAggregates, findWindows } from '../plan/walk.ts';
 
 type Lines = string[];
