@@ -16,7 +16,11 @@ export const count: AggImpl = (a, g) => {
   const ids = g.ids, n = ids.length, m = a.mask, x = a.args[0];
   const out = numVec('Int64', g.count);
   if (!x || a.call.args[0]?.type === 'wildcard') { for (let i = 0; i < n; i++) if (!m || m[i]) out.v[ids[i]!]!++; }
-  else for (let i = 0; i < n; i++) if ((!m || m[i]) && a.args.every((v) => !isNull(v, i))) out.v[ids[i]!]!++;
+  else if (a.args.length === 1 && x.kind !== 'str' && x.kind !== 'any') {
+    // one typed argument: its validity mask, no call per row
+    const valid = x.valid;
+    for (let i = 0; i < n; i++) if ((!m || m[i]) && (valid === null || valid[i] === 1)) out.v[ids[i]!]!++;
+  } else for (let i = 0; i < n; i++) if ((!m || m[i]) && a.args.every((v) => !isNull(v, i))) out.v[ids[i]!]!++;
   return out;
 };
 
