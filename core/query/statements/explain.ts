@@ -1,6 +1,6 @@
 // EXPLAIN [ANALYZE]: the operator tree of a query with what each region scan is asked for (time range, tag
-import { PlanError } from '../../errors.ts';
 // filters, projection, limit); ANALYZE also runs it and reports rows and time per operator.
+import { PlanError } from '../../errors.ts';
 import type { Explain, Expr, OrderByItem, Query, QueryBody, Select, TableRef } from '../../sql/index.ts';
 import { formatExpr } from '../../sql/index.ts';
 import { regionIdOf } from '../../schema.ts';
