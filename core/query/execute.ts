@@ -1,5 +1,5 @@
 // Entry point: parse SQL text and run each statement against a QueryContext, one QueryOutput per statement.
-import { EddyError, PlanError, StatusCode } from '../errors.ts';
+import { EddyError, StatusCode } from '../errors.ts';
 import type { FunctionCall, Statement } from '../sql/index.ts';
 import { parseSql } from '../sql/index.ts';
 import type { QueryContext } from './context.ts';
@@ -8,7 +8,8 @@ import { exprName } from './expr/names.ts';
 import { relNamer } from './expr/names.ts';
 import type { QueryOutput } from './output.ts';
 import { relToOutput } from './output.ts';
-import type { QState } from './plan/state.ts';
+import { PlanError } from './plan/rel.ts';
+import type { QState } from './plan/select.ts';
 import { runQuery } from './plan/select.ts';
 import { relToWire, type WireRel } from './plan/partial.ts';
 import { alterTable, buildSchema, tableName } from './statements/ddl.ts';
