@@ -136,6 +136,12 @@ export class DatabaseNotFoundError extends EddyError {
     super(StatusCode.DatabaseNotFound, `Database not found: ${db}`);
   }
 }
+/** A query the planner cannot plan (unknown column, misuse of an aggregate, a bad clause): a user's mistake, by default 3000 PlanQuery. */
+export class PlanError extends EddyError {
+  constructor(message: string, pos?: { line: number; column: number }, code: number = StatusCode.PlanQuery, cause?: unknown) {
+    super(code, message, { ...(pos ? { position: { line: pos.line, column: pos.column } } : {}), ...(cause !== undefined ? { cause } : {}) });
+  }
+}
 export class PayloadTooLargeError extends EddyError {
   constructor(size: number, limit: number) {
     super(StatusCode.PayloadTooLarge, `Payload of ${size} bytes exceeds the limit of ${limit} bytes`);

@@ -11,9 +11,11 @@ import { relToOutput } from './output/index.ts';
 import { PlanError } from './plan/rel.ts';
 import type { QState } from './plan/select.ts';
 import { runQuery } from './plan/select.ts';
+import { relToWire, type WireRel } from './plan/partial.ts';
 import { alterTable, buildSchema, tableName } from './statements/ddl.ts';
 import { runInsert } from './statements/insert.ts';
-import { describeTable, runShow, stringRel } from './statements/show.ts';
+import { describeTable, runShow } from './statements/show.ts';
+import { stringRel } from './plan/rel.ts';
 import { runDelete } from './statements/delete.ts';
 import { runExplain } from './statements/explain.ts';
 import { runFlowStatement } from './statements/flow.ts';
@@ -32,7 +34,15 @@ export async function executeSql(ctx: QueryContext, text: string): Promise<Query
 
 function newState(ctx: QueryContext): QState {
   const env: Env = { qctx: ctx, nowNs: BigInt(Math.floor(ctx.now())) * 1_000_000n, subqueries: new Map() };
-  return { env, ctes: new Map() };
+  return { env, ctes: new Map(), run: runQuery };
+}
+
+/** Region side of a partial aggregate: runs its one SELECT against a context that scans only this region. */
+export async function runPartial(ctx: QueryContext, sql: string): Promise<WireRel> {
+  const stmts = parseSql(sql);
+  const q = stmts[0];
+  if (stmts.length !== 1 || q?.type !== 'query') throw new EddyError(StatusCode.InvalidArguments, 'a partial aggregate is one SELECT');
+  return relToWire(await runQuery(q.query, newState(ctx)));
 }
 
 const affected = (rows: number): QueryOutput => ({ kind: 'affected', rows });

@@ -1,7 +1,7 @@
 // Public face of the query engine: executeSql over a QueryContext, result shapes and renderers.
 export type { QueryContext, ScanSpec, RegionPeer, ClusterPeer, FlowInfo } from './context.ts';
-export { executeSql, executeStatement } from './execute.ts';
-export { runPartial, PARTIAL_TOO_LARGE, type WireRel } from './plan/partial.ts';
+export { executeSql, executeStatement, runPartial } from './execute.ts';
+export { PARTIAL_TOO_LARGE, type WireRel } from './plan/partial.ts';
 export type { QueryOutput, OutputColumn } from './output/index.ts';
 export { formatOutput, relToOutput, jsonValue, outputsJson, outputsJsonBytes, outputsCsv, outputsCsvBytes, relToArrow, ARROW_STREAM_TYPE, exactJson, JsonNumber, nsAsMs, floatJson, int64Text, words } from './output/index.ts';
 export type { Rel, Field } from './plan/rel.ts';

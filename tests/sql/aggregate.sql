@@ -65,3 +65,13 @@ SELECT hll_count(hll_merge(who)) AS visitors, uddsketch_calc(0.5, uddsketch_merg
 
 -- states of other parameters do not merge
 SELECT uddsketch_calc(0.5, uddsketch_merge(32, 0.05, lat)) FROM visit_states;
+
+-- an expression on top of an aggregate is evaluated: casts, arithmetic, functions
+SELECT max(x)::string, CAST(max(x) AS STRING), arrow_typeof(max(x)::string), arrow_typeof(CAST(min(i) AS STRING)) FROM t;
+
+SELECT g, max(i)::string AS s, CAST(sum(x) AS BIGINT) AS si, arrow_typeof(count(*)::double) AS ct, max(x) + 1, abs(min(x) - 5) FROM t GROUP BY g ORDER BY g;
+
+SELECT g, max(ts)::bigint, CAST(min(ts) AS STRING) FROM t GROUP BY g HAVING CAST(max(x) AS STRING) IS NOT NULL ORDER BY g;
+
+-- aggregates keep their input's 64-bit types: min/max/first/last of Int64 stay Int64, of timestamps stay timestamps
+SELECT arrow_typeof(max(i)), arrow_typeof(min(i)), arrow_typeof(sum(i)), arrow_typeof(first_value(i ORDER BY ts)), arrow_typeof(max(ts)), arrow_typeof(avg(i)), arrow_typeof(count(i)) FROM t;

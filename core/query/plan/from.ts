@@ -1,14 +1,13 @@
 // FROM clause: base tables (with scan pushdown), CTEs, derived tables, information_schema and joins.
-import { StatusCode, TableNotFoundError } from '../../errors.ts';
+import { PlanError, StatusCode, TableNotFoundError } from '../../errors.ts';
 import type { Expr, Select, TableRef } from '../../sql/index.ts';
 import type { Scope } from '../expr/eval.ts';
 import { evalExpr, toBool, valueKey } from '../expr/eval.ts';
 import { relNamer } from '../expr/names.ts';
 import type { Field, Rel } from './rel.ts';
-import { PlanError, findField, takeRel } from './rel.ts';
+import { findField, takeRel } from './rel.ts';
 import { batchesToRel, pushdown, referencedColumns } from './scan.ts';
-import type { QState } from './select.ts';
-import { runQuery } from './select.ts';
+import type { QState } from './state.ts';
 import { informationSchema } from '../statements/information_schema.ts';
 import { getValue, isNull, take } from '../vector.ts';
 import type { Env } from '../expr/eval.ts';
@@ -103,7 +102,7 @@ async function tableRef(t: TableRef, where: Expr | undefined, st: QState, sel: S
       return alias ? r : { ...r, fields: r.fields.map((f) => ({ ...f, schema: db })) };
     }
     case 'derived': {
-      const r = await runQuery(t.query, st);
+      const r = await st.run(t.query, st);
       return t.alias ? requalify(r, t.alias.name.value, t.alias.columns?.map((c) => c.value)) : r;
     }
     case 'table_function':

@@ -1,21 +1,23 @@
 // Partial aggregation pushed into regions: each region of a partitioned table groups and aggregates its own rows,
 // the frontend merges the partial results (sums of counts, sums of sums, min of mins, ...) instead of pulling rows.
-import { EddyError, StatusCode } from '../../errors.ts';
-import type { Expr, FunctionCall, OrderByItem, Query, Select } from '../../sql/index.ts';
-import { formatExpr, formatIdent, parseSql } from '../../sql/index.ts';
-import type { Env, Scope } from '../expr/eval.ts';
+import { EddyError, PlanError } from '../../errors.ts';
+import type { Expr, FunctionCall, OrderByItem, Select } from '../../sql/index.ts';
+import { formatExpr, formatIdent } from '../../sql/index.ts';
+import type { Scope } from '../expr/eval.ts';
+import { evalExpr } from '../expr/eval.ts';
 import { computeAggregate, groupRows } from '../aggregate/aggregate.ts';
 import { exprName, relNamer } from '../expr/names.ts';
 import type { Field, Rel } from './rel.ts';
-import { PlanError, findField } from './rel.ts';
+import { findField } from './rel.ts';
 import { batchesToRel } from './scan.ts';
 import { effectiveTtl, physicalOf } from '../statements/metric.ts';
-import type { QueryContext } from '../context.ts';
-import type { ProjItem, QState } from './select.ts';
-import { aggregateCalls, aliasesOf, applyHaving, expandProjection, resolveGroupBy, runQuery, traceOp } from './select.ts';
+import type { QState } from './state.ts';
+import { traceOp } from './state.ts';
+import type { ProjItem } from './group.ts';
+import { aggregateCalls, aliasesOf, applyHaving, expandProjection, resolveGroupBy } from './group.ts';
 import { hasUnnest } from './unnest.ts';
 import type { Vec } from '../vector.ts';
-import { isNull, numVec, setNull, take } from '../vector.ts';
+import { INT_TYPES, exactInts, int64Vec, isNull, numVec, setNull, take } from '../vector.ts';
 import { findSubqueries, findWindows, fnName } from './walk.ts';
 
 /**
@@ -32,7 +34,7 @@ export interface WireRel {
   len: number;
 }
 type WireCol =
-  | { kind: 'num' | 'ts' | 'bool'; dt: string; unit?: string; v: string; valid: string | null }
+  | { kind: 'num' | 'ts' | 'bool'; dt: string; unit?: string; v: string; valid: string | null; big?: string }
   | { kind: 'str'; dt: string; v: (string | null)[] }
   | { kind: 'any'; dt: string; json: string };
 
@@ -45,7 +47,9 @@ function fromB64<T>(s: string, make: (buf: ArrayBuffer) => T): T {
 export function relToWire(rel: Rel): WireRel {
   const cols = rel.cols.map((c): WireCol => {
     switch (c.kind) {
-      case 'num': case 'bool': return { kind: c.kind, dt: c.dt, v: b64(c.v), valid: c.valid ? b64(c.valid) : null };
+      // an int64 column beyond 2^53 also sends its exact words: the doubles alone would round it
+      case 'num': return { kind: 'num', dt: c.dt, v: b64(c.v), valid: c.valid ? b64(c.valid) : null, ...(c.big ? { big: b64(c.big) } : {}) };
+      case 'bool': return { kind: c.kind, dt: c.dt, v: b64(c.v), valid: c.valid ? b64(c.valid) : null };
       case 'ts': return { kind: 'ts', dt: c.dt, unit: c.unit, v: b64(c.v), valid: c.valid ? b64(c.valid) : null };
       case 'str': return { kind: 'str', dt: c.dt, v: c.v };
       default: return { kind: 'any', dt: c.dt, json: JSON.stringify(c.v, (_k, x: unknown) => (typeof x === 'bigint' ? { $bigint: String(x) } : x)) };
@@ -57,7 +61,11 @@ export function relToWire(rel: Rel): WireRel {
 export function relFromWire(w: WireRel): Rel {
   const cols = w.cols.map((c): Vec => {
     switch (c.kind) {
-      case 'num': return { kind: 'num', dt: c.dt, v: fromB64(c.v, (b) => new Float64Array(b)), valid: c.valid ? fromB64(c.valid, (b) => new Uint8Array(b)) : null };
+      case 'num': {
+        const valid = c.valid ? fromB64(c.valid, (b) => new Uint8Array(b)) : null;
+        if (c.big) return int64Vec(c.dt, fromB64(c.big, (b) => (c.dt === 'UInt64' ? new BigUint64Array(b) : new BigInt64Array(b))), valid);
+        return { kind: 'num', dt: c.dt, v: fromB64(c.v, (b) => new Float64Array(b)), valid };
+      }
       case 'bool': return { kind: 'bool', dt: 'Boolean', v: fromB64(c.v, (b) => new Uint8Array(b)), valid: c.valid ? fromB64(c.valid, (b) => new Uint8Array(b)) : null };
       case 'ts': return { kind: 'ts', dt: c.dt, unit: c.unit as 's', v: fromB64(c.v, (b) => new BigInt64Array(b)), valid: c.valid ? fromB64(c.valid, (b) => new Uint8Array(b)) : null };
       case 'str': return { kind: 'str', dt: c.dt, v: c.v };
@@ -65,15 +73,6 @@ export function relFromWire(w: WireRel): Rel {
     }
   });
   return { fields: w.fields.map((f) => ({ name: f.name, dt: f.dt })), cols, len: w.len };
-}
-
-/** Region side: runs the partial query (one SELECT over the region's table) against a context that scans only this region. */
-export async function runPartial(ctx: QueryContext, sql: string): Promise<WireRel> {
-  const stmts = parseSql(sql);
-  const q = stmts[0];
-  if (stmts.length !== 1 || q?.type !== 'query') throw new EddyError(StatusCode.InvalidArguments, 'a partial aggregate is one SELECT');
-  const env: Env = { qctx: ctx, nowNs: BigInt(Math.floor(ctx.now())) * 1_000_000n, subqueries: new Map() };
-  return relToWire(await runQuery((q as { query: Query }).query, { env, ctes: new Map() }));
 }
 
 /** Why a region declined a partial aggregate (its answer would not fit a message): the frontend then scans instead. */
@@ -113,6 +112,9 @@ export async function tryPartialAggregate(sel: Select, orderBy: OrderByItem[], s
   const calls = aggregateCalls(sel, items, orderBy);
   if (!calls.length && !groupExprs.length) return null;
   const unique = new Map<string, FunctionCall>();
+  const isIntArg = (e: Expr): boolean => {
+    try { return e.type !== 'wildcard' && INT_TYPES.has(evalExpr(e, { rel: rel0, env: st.env, namer }).dt); } catch { return false; }
+  };
   const byTime = (c: FunctionCall): boolean => {
     const o = c.orderBy;
     // Ordered by the time index alone (never null), so each region's pick carries a comparable key.
@@ -132,7 +134,13 @@ export async function tryPartialAggregate(sel: Select, orderBy: OrderByItem[], s
     const fn = fnName(c);
     const arg = c.args[0]!.type === 'wildcard' ? '*' : formatExpr(c.args[0]!);
     const at = select.length;
-    if (fn === 'avg' || fn === 'mean') {
+    if ((fn === 'avg' || fn === 'mean') && isIntArg(c.args[0]!)) {
+      // The exact sum may overflow 64 bits: the wrapped sum (exact modulo 2^64) and a double sum (close enough
+      // to count the wraps) give it back at the merge. Not CAST(x AS DOUBLE): a cast is named after its operand,
+      // so sum(CAST(x AS DOUBLE)) would be taken for sum(x).
+      select.push(`sum(${arg}) AS "__p${at}"`, `count(${arg}) AS "__p${at + 1}"`, `sum((${arg}) * 1.0) AS "__p${at + 2}"`);
+      parts.push({ key, call: c, cols: [at, at + 1, at + 2] });
+    } else if (fn === 'avg' || fn === 'mean') {
       select.push(`sum(${arg}) AS "__p${at}"`, `count(${arg}) AS "__p${at + 1}"`);
       parts.push({ key, call: c, cols: [at, at + 1] });
     } else if (PICKS.has(fn)) {
@@ -173,7 +181,9 @@ export async function tryPartialAggregate(sel: Select, orderBy: OrderByItem[], s
   for (const p of parts) {
     const fn = fnName(p.call);
     let v: Vec;
-    if (fn === 'avg' || fn === 'mean') {
+    if ((fn === 'avg' || fn === 'mean') && p.cols.length === 3) {
+      v = exactAvg(sumOf(p.call, p.cols[0]!), sumOf(p.call, p.cols[1]!), sumOf(p.call, p.cols[2]!), groups.count);
+    } else if (fn === 'avg' || fn === 'mean') {
       const s = sumOf(p.call, p.cols[0]!), n = sumOf(p.call, p.cols[1]!);
       const out = numVec('Float64', groups.count);
       for (let k = 0; k < groups.count; k++) {
@@ -212,6 +222,7 @@ function concatRels(rels: Rel[], width: number): Rel {
 
 function appendVecs(parts: Vec[], n: number): Vec {
   const first = parts[0]!;
+  if (first.kind === 'num' && parts.some((p) => p.kind === 'num' && p.big)) return appendExact(parts, n);
   if (first.kind === 'num' || first.kind === 'ts' || first.kind === 'bool') {
     const out = new (first.v.constructor as { new (n: number): Float64Array })(n);
     let valid: Uint8Array | null = null;
@@ -228,4 +239,43 @@ function appendVecs(parts: Vec[], n: number): Vec {
   const v: unknown[] = [];
   for (const p of parts) for (const x of p.v as unknown[]) v.push(x);
   return { ...first, v } as Vec;
+}
+
+/** Int64/UInt64 partial columns of which some hold values beyond 2^53: appended as exact words. */
+function appendExact(parts: Vec[], n: number): Vec {
+  const dt = parts[0]!.dt;
+  const out = dt === 'UInt64' ? new BigUint64Array(n) : new BigInt64Array(n);
+  let valid: Uint8Array | null = null;
+  let at = 0;
+  for (const p of parts) {
+    if (p.kind !== 'num') throw new PlanError(`regions disagree on the type of a partial aggregate column (${dt} / ${p.dt})`);
+    (out as BigInt64Array).set(exactInts(p, dt === 'UInt64') as BigInt64Array, at);
+    if (p.valid) (valid ??= new Uint8Array(n).fill(1)).set(p.valid, at);
+    at += p.v.length;
+  }
+  return int64Vec(dt, out, valid);
+}
+
+const TWO32 = 4294967296;
+
+/**
+ * avg of an integer column from its merged partials: `wrapped` the 64-bit sum modulo 2^64, `approx` the double sum.
+ * The exact sum is wrapped + k * 2^64 for the k that brings it nearest approx; as the pulled avg does, it is rounded
+ * once (high word * 2^32 + low word) and divided by the count.
+ */
+function exactAvg(wrapped: Vec, count: Vec, approx: Vec, G: number): Vec {
+  const out = numVec('Float64', G);
+  if (wrapped.kind !== 'num' || count.kind !== 'num' || approx.kind !== 'num') { for (let k = 0; k < G; k++) setNull(out, k); return out; }
+  const unsigned = wrapped.dt === 'UInt64';
+  const ex = exactInts(wrapped, unsigned);
+  const lo = new Uint32Array(ex.buffer, ex.byteOffset, G * 2);
+  const hi = unsigned ? lo : new Int32Array(ex.buffer, ex.byteOffset, G * 2);
+  for (let k = 0; k < G; k++) {
+    const cnt = count.v[k]!;
+    if (!cnt || isNull(wrapped, k)) { setNull(out, k); continue; }
+    const h = hi[2 * k + 1]!, l = lo[2 * k]!;
+    const wraps = Math.round((approx.v[k]! - (h * TWO32 + l)) / (TWO32 * TWO32));
+    out.v[k] = ((wraps * TWO32 + h) * TWO32 + l) / cnt;
+  }
+  return out;
 }

@@ -1,15 +1,16 @@
 // GreptimeDB range queries: agg(x) RANGE '5m' [FILL f] ... ALIGN '1m' [TO origin] [BY (keys)] [FILL f].
 // Slot t (origin + k * align) aggregates the rows with t <= ts < t + range, per BY group.
-import { StatusCode } from '../../errors.ts';
+import { PlanError, StatusCode } from '../../errors.ts';
 import type { Expr, FunctionCall, OrderByItem, Select } from '../../sql/index.ts';
 import type { Scope } from '../expr/eval.ts';
 import { evalExpr, valueKey } from '../expr/eval.ts';
 import { computeAggregate, groupRows, type Groups } from '../aggregate/aggregate.ts';
 import { exprName, relNamer } from '../expr/names.ts';
 import type { Field, Rel } from './rel.ts';
-import { PlanError, findField } from './rel.ts';
-import type { ProjItem, QState } from './select.ts';
-import { finishSelect } from './select.ts';
+import { findField } from './rel.ts';
+import type { QState } from './state.ts';
+import type { ProjItem } from './group.ts';
+import { finishSelect } from './finish.ts';
 import type { TsVec, Vec } from '../vector.ts';
 import { INT_TYPES, fromValues, getValue, isNull, take } from '../vector.ts';
 import { floorDiv, intervalNs, parseInterval, parseTimestampNs } from '../expr/time.ts';

@@ -1,8 +1,8 @@
 // Relations (named column sets) and name resolution with suggestions for unknown columns.
-import { EddyError, StatusCode } from '../../errors.ts';
+import { PlanError, StatusCode } from '../../errors.ts';
 import type { Ident, SourcePos } from '../../sql/index.ts';
 import type { DType, Vec } from '../vector.ts';
-import { take } from '../vector.ts';
+import { fromValues, take } from '../vector.ts';
 
 export interface Field {
   name: string;
@@ -27,11 +27,17 @@ export function takeRel(r: Rel, idx: ArrayLike<number>): Rel {
   return { fields: r.fields, cols: r.cols.map((c) => take(c, idx)), len: idx.length };
 }
 
-export class PlanError extends EddyError {
-  constructor(message: string, pos?: SourcePos, code: number = StatusCode.PlanQuery) {
-    super(code, message, pos ? { position: { line: pos.line, column: pos.column } } : undefined);
-  }
+/** A relation of literal rows (SHOW and EXPLAIN answers): strings unless `types` names the column's type. */
+export function stringRel(names: string[], rows: (string | number | null)[][], types?: string[]): Rel {
+  return {
+    fields: names.map((name, j) => ({ name, dt: types?.[j] ?? 'String' })),
+    cols: names.map((_n, j) => fromValues(types?.[j] ?? 'String', rows.map((r) => r[j] ?? null))),
+    len: rows.length,
+  };
 }
+
+/** Re-exported for modules that still import it from here; it lives in core/errors.ts. */
+export { PlanError };
 
 export function fieldName(f: Field): string {
   return f.qualifier ? `${f.qualifier}.${f.name}` : f.name;

@@ -1,40 +1,35 @@
 // The SELECT pipeline: FROM -> WHERE -> GROUP BY / aggregates -> HAVING -> windows -> projection -> DISTINCT -> ORDER BY -> LIMIT.
-import { StatusCode } from '../../errors.ts';
-import type { Expr, FunctionCall, OrderByItem, Query, QueryBody, Select, SelectItem } from '../../sql/index.ts';
-import type { Env, Scope } from '../expr/eval.ts';
+import { PlanError, StatusCode } from '../../errors.ts';
+import type { Expr, OrderByItem, Query, QueryBody, Select } from '../../sql/index.ts';
+import type { Scope } from '../expr/eval.ts';
 import { formatExpr } from '../../sql/index.ts';
-import { ExecError, castTo, coerceTo, commonType, evalExpr, toBool, valueKey } from '../expr/eval.ts';
-import { computeAggregate, groupRows } from '../aggregate/aggregate.ts';
-import { exprName, outputName, relNamer } from '../expr/names.ts';
+import { ExecError, coerceTo, commonType, evalExpr, toBool, valueKey } from '../expr/eval.ts';
+import { relNamer } from '../expr/names.ts';
 import type { Field, Rel } from './rel.ts';
-import { PlanError, emptyRel, findField, takeRel } from './rel.ts';
-import { sortIndices, type SortKey } from './sort.ts';
+import { emptyRel, takeRel } from './rel.ts';
+import { sortIndices } from './sort.ts';
 import type { Vec } from '../vector.ts';
-import { fromValues, getValue, isNull, maskIndices, take } from '../vector.ts';
-import { findAggregates, findSubqueries, findWindows, fnName } from './walk.ts';
+import { fromValues, getValue, maskIndices } from '../vector.ts';
+import { findAggregates, findSubqueries, findWindows } from './walk.ts';
 import { fromClause } from './from.ts';
-import { computeWindow } from './window.ts';
 import { runRangeSelect } from './range.ts';
 import { tryPartialAggregate } from './partial.ts';
-import { expandUnnest, hasUnnest } from './unnest.ts';
+import type { QState } from './state.ts';
+import { clock, traceOp } from './state.ts';
+import { aggregate, aggregateCalls, aliasesOf, applyHaving, expandProjection, resolveGroupBy } from './group.ts';
+import { applyLimit, distinctRel, finishSelect, orderVec, rowKey, sortKey } from './finish.ts';
 
-/** Records one operator for EXPLAIN ANALYZE (no-op unless tracing). */
-export function traceOp(env: Env, op: string, detail: string, rows: number, t0: number): void {
-  if (env.trace) env.trace.push({ op, detail, rows, ms: performance.now() - t0 });
-}
-
-const clock = (env: Env): number => (env.trace ? performance.now() : 0);
-
-export interface QState {
-  env: Env;
-  ctes: Map<string, Rel>;
-}
+export type { QState } from './state.ts';
+export type { ProjItem } from './group.ts';
+export { distinctRel, finishSelect } from './finish.ts';
+export { aggregate, aggregateCalls, aliasesOf, applyHaving, expandProjection, resolveGroupBy } from './group.ts';
+export { traceOp } from './state.ts';
 
 export async function runQuery(q: Query, st: QState): Promise<Rel> {
   let state = st;
   if (q.with) {
     const ctes = new Map(st.ctes);
-    state = { env: st.env, ctes };
+    state = { ...st, ctes };
     for (const c of q.with.ctes) {
       const r = await runQuery(c.query, state);
       const fields = r.fields.map((f, i) => ({ ...f, name: c.columns?.[i]?.value ?? f.name, qualifier: c.name.value }));
@@ -58,14 +53,6 @@ async function constInt(e: Expr, st: QState, what: string): Promise<number> {
   const x = getValue(v, 0);
   if (typeof x !== 'number' || !Number.isInteger(x) || x < 0) throw new PlanError(`${what} must be a non-negative integer`, e.pos, StatusCode.InvalidArguments);
   return x;
-}
-
-function applyLimit(rel: Rel, limit: number | undefined, offset: number): Rel {
-  if (limit === undefined && !offset) return rel;
-  const end = limit === undefined ? rel.len : Math.min(rel.len, offset + limit);
-  const idx = new Int32Array(Math.max(0, end - offset));
-  for (let i = 0; i < idx.length; i++) idx[i] = offset + i;
-  return takeRel(rel, idx);
 }
 
 export async function runBody(b: QueryBody, st: QState): Promise<Rel> {
@@ -117,24 +104,6 @@ export async function runBody(b: QueryBody, st: QState): Promise<Rel> {
   }
 }
 
-function rowKey(cols: Vec[], k: number): string {
-  let s = '';
-  for (const c of cols) s += valueKey(getValue(c, k)) + '\u0001';
-  return s;
-}
-
-export function distinctRel(rel: Rel): Rel {
-  const seen = new Set<string>();
-  const keep: number[] = [];
-  for (let k = 0; k < rel.len; k++) {
-    const key = rowKey(rel.cols, k);
-    if (seen.has(key)) continue;
-    seen.add(key);
-    keep.push(k);
-  }
-  return keep.length === rel.len ? rel : takeRel(rel, keep);
-}
-
 /** Runs uncorrelated subqueries inside the expressions and stores their results for evaluation. */
 export async function prepareSubqueries(exprs: (Expr | undefined)[], st: QState): Promise<void> {
   for (const e of exprs) {
@@ -155,33 +124,6 @@ export async function prepareSubqueries(exprs: (Expr | undefined)[], st: QState)
       }
     }
   }
-}
-
-export interface ProjItem { expr: Expr; name: string; item?: SelectItem }
-
-/** Expands wildcards into one item per column. */
-export function expandProjection(sel: Select, rel: Rel): ProjItem[] {
-  const namer = relNamer(rel);
-  const out: ProjItem[] = [];
-  for (const it of sel.projection) {
-    if (it.expr.type === 'wildcard') {
-      const q = it.expr.qualifier?.map((p) => p.value);
-      const qual = q?.[q.length - 1];
-      let any = false;
-      rel.fields.forEach((f, i) => {
-        if (qual !== undefined && f.qualifier !== qual) return;
-        if (f.name.startsWith('__')) return;
-        any = true;
-        const path = f.qualifier ? [{ value: f.qualifier, pos: it.pos }, { value: f.name, quote: '"' as const, pos: it.pos }] : [{ value: f.name, quote: '"' as const, pos: it.pos }];
-        void i;
-        out.push({ expr: { type: 'column', path, pos: it.pos }, name: f.name });
-      });
-      if (!any && qual !== undefined) throw new PlanError(`Invalid qualifier ${qual}`, it.pos);
-      continue;
-    }
-    out.push({ expr: it.expr, name: it.alias ? it.alias.value : outputName(it.expr, namer), item: it });
-  }
-  return out;
 }
 
 /** The LIMIT a lone table scan may stop at: nothing between the scan and the limit drops, reorders or merges rows. */
@@ -226,204 +168,3 @@ export async function runSelect(sel: Select, orderBy: OrderByItem[], limit: numb
   return finishSelect(sel, items, scope, orderBy, limit, offset, aliasMap);
 }
 
-/** GROUP BY expressions; an item may be named by position or alias. */
-export function resolveGroupBy(sel: Select, items: ProjItem[], rel: Rel): Expr[] {
-  return sel.groupBy.map((g) => {
-    if (g.type === 'number' && /^\d+$/.test(g.value)) {
-      const it = items[Number(g.value) - 1];
-      if (!it) throw new PlanError(`GROUP BY position ${g.value} is not in select list`, g.pos);
-      return it.expr;
-    }
-    if (g.type === 'column' && g.path.length === 1 && findField(rel, g.path) < 0) {
-      const it = items.find((p) => p.item?.alias?.value === g.path[0]!.value);
-      if (it) return it.expr;
-    }
-    return g;
-  });
-}
-
-/** Aggregate calls of the select list, HAVING and ORDER BY. */
-export function aggregateCalls(sel: Select, items: ProjItem[], orderBy: OrderByItem[]): FunctionCall[] {
-  return [...items.flatMap((p) => findAggregates(p.expr)), ...findAggregates(sel.having), ...orderBy.flatMap((o) => findAggregates(o.expr))];
-}
-
-export function aliasesOf(items: ProjItem[]): Map<string, Expr> {
-  const aliasMap = new Map<string, Expr>();
-  for (const it of items) if (it.item?.alias) aliasMap.set(it.item.alias.value, it.expr);
-  return aliasMap;
-}
-
-/** Keeps the groups HAVING accepts. */
-export function applyHaving(sel: Select, scope: Scope, aliasMap: Map<string, Expr>): Scope {
-  if (!sel.having) return scope;
-  const h = toBool(evalExpr(substituteAliases(sel.having, aliasMap, scope), scope), sel.having.pos);
-  const mask = new Uint8Array(scope.rel.len);
-  for (let i = 0; i < scope.rel.len; i++) mask[i] = h.v[i]! & (h.valid ? h.valid[i]! : 1);
-  return { ...scope, rel: takeRel(scope.rel, maskIndices(mask)) };
-}
-
-/** Windows, projection, DISTINCT [ON], ORDER BY and LIMIT over a scope (plain rows, groups or range slots). */
-export function finishSelect(sel: Select, items: ProjItem[], scope0: Scope, orderBy: OrderByItem[], limit: number | undefined, offset: number, aliasMap: Map<string, Expr>): Rel {
-  let scope = scope0;
-  const env = scope0.env;
-  const winCalls = [...items.flatMap((p) => findWindows(p.expr)), ...orderBy.flatMap((o) => findWindows(o.expr))];
-  if (winCalls.length) {
-    const t0 = clock(env);
-    scope = computeWindows(scope, winCalls);
-    traceOp(env, 'WindowAggr', winCalls.map(formatExpr).join(', '), scope.rel.len, t0);
-  }
-  if (hasUnnest(items.map((p) => p.expr))) scope = expandUnnest(scope, items.map((p) => p.expr));
-  const t1 = clock(env);
-  const cols = items.map((p) => evalExpr(p.expr, scope));
-  traceOp(env, 'Projection', items.map((p) => p.name).join(', '), scope.rel.len, t1);
-  const fields: Field[] = items.map((p, i) => {
-    const f: Field = { name: p.name, dt: cols[i]!.dt };
-    if (p.expr.type === 'column' && !p.item?.alias) {
-      const k = findField(scope.rel, p.expr.path);
-      if (k >= 0 && scope.rel.fields[k]!.qualifier) f.qualifier = scope.rel.fields[k]!.qualifier!;
-    }
-    return f;
-  });
-  let out: Rel = { fields, cols, len: scope.rel.len };
-  let pre: Scope | null = scope;
-  if (sel.distinctOn?.length) {
-    const n = Math.min(sel.distinctOn.length, orderBy.length);
-    for (let k = 0; k < n; k++) {
-      if (formatExpr(sel.distinctOn[k]!) !== formatExpr(orderBy[k]!.expr)) throw new PlanError('SELECT DISTINCT ON expressions must match initial ORDER BY expressions', orderBy[k]!.pos);
-    }
-    const on = sel.distinctOn.map((e) => evalExpr(e, scope));
-    const keysRel: Rel = { fields: on.map((v, i) => ({ name: `k${i}`, dt: v.dt })), cols: on, len: out.len };
-    let idx: ArrayLike<number> = Array.from({ length: out.len }, (_, i) => i);
-    if (orderBy.length) idx = sortIndices(orderBy.map((o) => sortKey(o, orderVec(o, out, items, pre, aliasMap), o.pos)), out.len);
-    const seen = new Set<string>();
-    const keep: number[] = [];
-    for (const i of Array.from(idx)) { const k = rowKey(keysRel.cols, i); if (!seen.has(k)) { seen.add(k); keep.push(i); } }
-    return applyLimit(takeRel(out, keep), limit, offset);
-  }
-  if (sel.distinct) {
-    out = distinctRel(out);
-    pre = null;
-  }
-  if (orderBy.length) {
-    const t0 = clock(env);
-    const keys = orderBy.map((o) => sortKey(o, orderVec(o, out, items, pre, aliasMap), o.pos));
-    out = takeRel(out, sortIndices(keys, out.len));
-    traceOp(env, 'Sort', orderBy.map((o) => formatExpr(o.expr) + (o.asc === false ? ' DESC' : '')).join(', '), out.len, t0);
-  }
-  const limited = applyLimit(out, limit, offset);
-  if (limit !== undefined || offset) traceOp(env, 'Limit', `skip=${offset} fetch=${limit ?? 'all'}`, limited.len, clock(env));
-  return limited;
-}
-
-function substituteAliases(e: Expr, aliases: Map<string, Expr>, scope: Scope): Expr {
-  if (e.type === 'column' && e.path.length === 1 && findField(scope.rel, e.path) < 0 && aliases.has(e.path[0]!.value)) return aliases.get(e.path[0]!.value)!;
-  if (e.type === 'binary') return { ...e, left: substituteAliases(e.left, aliases, scope), right: substituteAliases(e.right, aliases, scope) };
-  if (e.type === 'unary') return { ...e, expr: substituteAliases(e.expr, aliases, scope) };
-  return e;
-}
-
-function sortKey(o: OrderByItem, vec: Vec, _pos: unknown): SortKey {
-  const asc = o.asc !== false;
-  return { vec, asc, nullsFirst: o.nullsFirst ?? !asc };
-}
-
-/** The vector an ORDER BY item sorts by: a position, an output name, a projected expression, or an input expression. */
-function orderVec(o: OrderByItem, out: Rel, items: ProjItem[], pre: Scope | null, aliases: Map<string, Expr> | null): Vec {
-  const e = o.expr;
-  if (e.type === 'number' && /^\d+$/.test(e.value)) {
-    const k = Number(e.value) - 1;
-    if (k < 0 || k >= out.fields.length) throw new PlanError(`Order by column out of bounds, specified: ${e.value}, max: ${out.fields.length}`, e.pos);
-    return out.cols[k]!;
-  }
-  if (e.type === 'column' && e.path.length === 1) {
-    const k = out.fields.findIndex((f) => f.name === e.path[0]!.value);
-    if (k >= 0 && (items.length === 0 || !pre || items[k]?.item?.alias || items[k]?.expr.type === 'column')) return out.cols[k]!;
-  }
-  if (pre) {
-    const key = exprName(e, pre.namer);
-    const k = items.findIndex((p) => exprName(p.expr, pre.namer) === key);
-    if (k >= 0) return out.cols[k]!;
-    const ex = aliases ? substituteAliases(e, aliases, pre) : e;
-    return evalExpr(ex, pre);
-  }
-  const scope: Scope = { rel: out, env: undefined as never, namer: relNamer(out) };
-  const key = exprName(e, scope.namer);
-  const k = out.fields.findIndex((f) => f.name === key || (e.type === 'column' && f.name === e.path[e.path.length - 1]!.value));
-  if (k >= 0) return out.cols[k]!;
-  if (items.length) {
-    const j = items.findIndex((p) => exprName(p.expr, scope.namer) === key || exprName(p.expr, relNamer(undefined)) === exprName(e, relNamer(undefined)));
-    if (j >= 0) return out.cols[j]!;
-    throw new PlanError('For SELECT DISTINCT, ORDER BY expressions must appear in select list', o.pos);
-  }
-  return evalExpr(e, scope);
-}
-
-/** Groups rel by the key expressions and computes the aggregate calls; returns a scope over one row per group. */
-export function aggregate(rel: Rel, groupExprs: Expr[], calls: FunctionCall[], env: Env, namer: Scope['namer']): Scope {
-  const scope: Scope = { rel, env, namer };
-  const keyVecs = groupExprs.map((g) => evalExpr(g, scope));
-  const groups = groupExprs.length === 0 ? groupRows([], rel.len) : groupRows(keyVecs, rel.len);
-  const fields: Field[] = [];
-  const cols: Vec[] = [];
-  const exprMap = new Map<string, number>();
-  groupExprs.forEach((g, i) => {
-    const v = take(keyVecs[i]!, groups.first);
-    if (g.type === 'column') {
-      const k = findField(rel, g.path);
-      const f = rel.fields[k]!;
-      fields.push({ ...f });
-    } else fields.push({ name: exprName(g, namer), dt: v.dt });
-    exprMap.set(exprName(g, namer), cols.length);
-    cols.push(v);
-  });
-  const seen = new Set<string>();
-  for (const c of calls) {
-    const key = exprName(c, namer);
-    if (seen.has(key)) continue;
-    seen.add(key);
-    const name = fnName(c);
-    const args = c.args.map((a) => (a.type === 'wildcard' ? fromValues('Int64', new Array(rel.len).fill(1)) : evalExpr(a, scope)));
-    for (const a of c.args) if (findAggregates(a).length) throw new PlanError('Aggregate function calls cannot be nested', a.pos);
-    let mask: Uint8Array | null = null;
-    if (c.filter) {
-      const f = toBool(evalExpr(c.filter, scope));
-      mask = new Uint8Array(rel.len);
-      for (let i = 0; i < rel.len; i++) mask[i] = f.v[i]! & (f.valid ? f.valid[i]! : 1);
-    }
-    if (c.distinct && args[0]) {
-      const m2 = mask ?? new Uint8Array(rel.len).fill(1);
-      const seenV = new Set<string>();
-      for (let i = 0; i < rel.len; i++) {
-        if (!m2[i]) continue;
-        const k = groups.ids[i] + '\u0001' + valueKey(getValue(args[0], i));
-        if (seenV.has(k)) m2[i] = 0;
-        else seenV.add(k);
-      }
-      mask = m2;
-    }
-    const orderItems = c.orderBy ?? c.withinGroup ?? [];
-    const order = orderItems.map((item) => ({ vec: evalExpr(item.expr, scope), item }));
-    const v = computeAggregate({ name: name === 'count' && c.distinct ? 'count' : name, call: c, args, mask, order }, groups);
-    exprMap.set(key, cols.length);
-    fields.push({ name: key, dt: v.dt });
-    cols.push(v);
-  }
-  return { rel: { fields, cols, len: groups.count }, env, exprMap, namer };
-}
-
-function computeWindows(scope: Scope, calls: FunctionCall[]): Scope {
-  const fields = [...scope.rel.fields];
-  const cols = [...scope.rel.cols];
-  const exprMap = new Map(scope.exprMap ?? []);
-  for (const c of calls) {
-    const key = exprName(c, scope.namer);
-    if (exprMap.has(key)) continue;
-    const v = computeWindow(c, scope);
-    exprMap.set(key, cols.length);
-    fields.push({ name: key, dt: v.dt });
-    cols.push(v);
-  }
-  return { ...scope, rel: { fields, cols, len: scope.rel.len }, exprMap };
-}
-
-export { castTo, isNull };

@@ -1,10 +1,9 @@
 // Window functions: partition, order within partition, then ranking / offset / framed aggregates per row.
-import { StatusCode } from '../../errors.ts';
+import { PlanError, StatusCode } from '../../errors.ts';
 import type { FunctionCall, WindowFrameBound } from '../../sql/index.ts';
 import type { Scope } from '../expr/eval.ts';
 import { evalExpr } from '../expr/eval.ts';
 import { groupRows, computeAggregate } from '../aggregate/aggregate.ts';
-import { PlanError } from './rel.ts';
 import { compareValues } from './sort.ts';
 import type { Vec } from '../vector.ts';
 import { fromValues, getValue, isNull } from '../vector.ts';

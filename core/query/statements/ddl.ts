@@ -1,11 +1,10 @@
 // DDL statements: CREATE/DROP DATABASE and TABLE, ALTER TABLE, TRUNCATE, building TableSchema from the AST.
 import { canCastType, parseDurationMs } from '../../schema.ts';
-import { EddyError, StatusCode } from '../../errors.ts';
+import { EddyError, PlanError, StatusCode } from '../../errors.ts';
 import type { ColumnSchema, DataType as StoreType, TableSchema, TimeUnit } from '../../schema.ts';
 import type { AlterTable, ColumnDef, CreateTable, Expr, ObjectName, SqlOptions as Options } from '../../sql/index.ts';
 import type { QueryContext } from '../context.ts';
 import { sqlTypeToDt } from '../expr/eval.ts';
-import { PlanError } from '../plan/rel.ts';
 import { TS_TYPES } from '../vector.ts';
 import { fnName } from '../plan/walk.ts';
 import { partitionRuleOf } from '../../partition.ts';

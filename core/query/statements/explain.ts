@@ -1,14 +1,14 @@
 // EXPLAIN [ANALYZE]: the operator tree of a query with what each region scan is asked for (time range, tag
 // filters, projection, limit); ANALYZE also runs it and reports rows and time per operator.
+import { PlanError } from '../../errors.ts';
 import type { Explain, Expr, OrderByItem, Query, QueryBody, Select, TableRef } from '../../sql/index.ts';
 import { formatExpr } from '../../sql/index.ts';
 import { regionIdOf } from '../../schema.ts';
 import { describeSpec, scanSpecFor } from '../plan/from.ts';
 import type { Rel } from '../plan/rel.ts';
-import { PlanError } from '../plan/rel.ts';
 import type { QState } from '../plan/select.ts';
 import { runQuery, scanLimit } from '../plan/select.ts';
-import { stringRel } from './show.ts';
+import { stringRel } from '../plan/rel.ts';
 import { findAggregates, findWindows } from '../plan/walk.ts';
 
 type Lines = string[];

@@ -6,7 +6,7 @@ import type { FlowInfo, QueryContext } from '../context.ts';
 import type { QueryOutput } from '../output/index.ts';
 import { relToOutput } from '../output/index.ts';
 import type { Rel } from '../plan/rel.ts';
-import { stringRel } from './show.ts';
+import { stringRel } from '../plan/rel.ts';
 import { fromValues } from '../vector.ts';
 
 const affected = (rows: number): QueryOutput => ({ kind: 'affected', rows });

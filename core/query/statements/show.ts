@@ -8,22 +8,13 @@ import type { Env } from '../expr/eval.ts';
 import { evalExpr, toBool } from '../expr/eval.ts';
 import { SQL_TYPE, relNamer } from '../expr/names.ts';
 import type { Rel } from '../plan/rel.ts';
-import { takeRel } from '../plan/rel.ts';
-import { fromValues } from '../vector.ts';
+import { stringRel, takeRel } from '../plan/rel.ts';
 import { tableName } from './ddl.ts';
 import { formatTimestamp, parseTimestampNs } from '../expr/time.ts';
 import { INFORMATION_SCHEMA_TABLES } from './information_schema.ts';
 import { engineOf, isPhysical, physicalColumns, physicalIndexSchema, RETIRED_TAGS_KEY } from './metric.ts';
 import { viewOf } from './view.ts';
 import { indexClauses, indexRows } from './indexes.ts';
-
-export function stringRel(names: string[], rows: (string | number | null)[][], types?: string[]): Rel {
-  return {
-    fields: names.map((name, j) => ({ name, dt: types?.[j] ?? 'String' })),
-    cols: names.map((_n, j) => fromValues(types?.[j] ?? 'String', rows.map((r) => r[j] ?? null))),
-    len: rows.length,
-  };
-}
 
 function likeFilter(rel: Rel, like: string | undefined): Rel {
   if (like === undefined) return rel;

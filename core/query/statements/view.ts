@@ -1,13 +1,12 @@
 // Views: CREATE [OR REPLACE] VIEW keeps its statement in the catalog as a table without regions; a FROM of the
 // view runs its query in place, like a derived table.
-import { EddyError, StatusCode } from '../../errors.ts';
+import { EddyError, PlanError, StatusCode } from '../../errors.ts';
 import type { ColumnSchema, TableSchema } from '../../schema.ts';
 import type { CreateView } from '../../sql/index.ts';
 import { parseSql } from '../../sql/index.ts';
 import { tableName } from './ddl.ts';
-import { PlanError, type Rel } from '../plan/rel.ts';
-import type { QState } from '../plan/select.ts';
-import { runQuery } from '../plan/select.ts';
+import { type Rel } from '../plan/rel.ts';
+import type { QState } from '../plan/state.ts';
 import { FLOAT_TYPES, INT_TYPES, TS_TYPES, type DType } from '../vector.ts';
 
 const VIEW_KEY = 'view_definition';
@@ -31,7 +30,7 @@ export async function createView(s: CreateView, st: QState): Promise<void> {
   const ctx = st.env.qctx;
   const { db, table } = tableName(s.name, ctx);
   // the query must plan now: the view's columns are its output's
-  const rel = await runQuery(s.query, st);
+  const rel = await st.run(s.query, st);
   if (s.columns.length && s.columns.length !== rel.fields.length) {
     throw new PlanError(`The view has ${s.columns.length} column names but its query returns ${rel.fields.length} columns`, s.pos, StatusCode.InvalidArguments);
   }
@@ -52,6 +51,6 @@ export async function createView(s: CreateView, st: QState): Promise<void> {
 export async function viewRel(t: TableSchema, st: QState): Promise<Rel> {
   const def = parseSql(viewOf(t)!)[0];
   if (def?.type !== 'create_view') throw new EddyError(StatusCode.Internal, `View ${t.db}.${t.name} has no query`);
-  const r = await runQuery(def.query, { env: st.env, ctes: new Map() });
+  const r = await st.run(def.query, { ...st, ctes: new Map() });
   return { ...r, fields: r.fields.map((f, i) => ({ ...f, name: t.columns[i]?.name ?? f.name })) };
 }

@@ -8,6 +8,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { TableSchema, WriteBatch } from '../../../../core/index.ts';
 import { executeSql, runPartial, type QueryContext, type ScanSpec } from '../../../../core/query/index.ts';
 import { RegionStore } from '../../../../storage/index.ts';
+import { valueAt } from '../../../../core/query/aggregate/aggregate.ts';
+import type { Rel } from '../../../../core/query/plan/rel.ts';
+import type { Vec } from '../../../../core/query/vector.ts';
 
 const schema: TableSchema = {
   id: 1100, db: 'public', name: 'm', version: 0, timeIndex: 'ts', primaryKey: ['host', 'dc'], regions: 3, createdAt: 0, options: {},
@@ -20,7 +23,7 @@ const schema: TableSchema = {
   ],
 } as TableSchema;
 
-interface Row { host: string; dc: string | null; ts: number; v: number | null; n: number | null }
+interface Row { host: string; dc: string | null; ts: number; v: number | null; n: bigint | null }
 const HOSTS = ['a', 'b', 'c', 'd', 'e'];
 
 function batchOf(rows: Row[]): WriteBatch {
@@ -30,7 +33,7 @@ function batchOf(rows: Row[]): WriteBatch {
       { name: 'dc', semantic: 'tag', type: 'string', values: rows.map((r) => r.dc ?? ''), valid: Uint8Array.from(rows, (r) => (r.dc === null ? 0 : 1)) },
       { name: 'ts', semantic: 'timestamp', type: 'timestamp', values: BigInt64Array.from(rows, (r) => BigInt(r.ts) * 1_000_000n), valid: null },
       { name: 'v', semantic: 'field', type: 'float64', values: Float64Array.from(rows, (r) => r.v ?? 0), valid: Uint8Array.from(rows, (r) => (r.v === null ? 0 : 1)) },
-      { name: 'n', semantic: 'field', type: 'int64', values: BigInt64Array.from(rows, (r) => BigInt(r.n ?? 0)), valid: Uint8Array.from(rows, (r) => (r.n === null ? 0 : 1)) },
+      { name: 'n', semantic: 'field', type: 'int64', values: BigInt64Array.from(rows, (r) => r.n ?? 0n), valid: Uint8Array.from(rows, (r) => (r.n === null ? 0 : 1)) },
     ],
   } as unknown as WriteBatch;
 }
@@ -70,18 +73,34 @@ const rowArb = fc.record({
   dc: fc.option(fc.constantFrom('eu', 'us'), { nil: null }),
   ts: fc.integer({ min: 0, max: 59 }).map((s) => 1_700_000_000_000 + s * 1000),
   v: fc.option(fc.oneof(fc.double({ min: -100, max: 100, noNaN: true }), fc.constant(Number.NaN)), { nil: null }),
-  n: fc.option(fc.integer({ min: -1000, max: 1000 }), { nil: null }),
+  // small ints, and int64 beyond 2^53 up to its edges (sums of these wrap, as DataFusion's do)
+  n: fc.option(fc.oneof(fc.bigInt({ min: -1000n, max: 1000n }), fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }),
+    fc.constantFrom(2n ** 63n - 1n, -(2n ** 63n), 2n ** 53n + 1n, -(2n ** 53n) - 1n)), { nil: null }),
 });
-const AGGS = ['count(*)', 'count(v)', 'sum(v)', 'avg(v)', 'min(v)', 'max(v)', 'sum(n)', 'avg(n)', 'min(n)', 'max(ts)', 'max(dc)', 'mean(n)', 'max(v) - min(v)',
-  'last_value(v ORDER BY ts)', 'first_value(n ORDER BY ts)', 'last_value(dc ORDER BY ts DESC)'];
+const AGGS = ['count(*)', 'count(v)', 'sum(v)', 'avg(v)', 'min(v)', 'max(v)', 'sum(n)', 'avg(n)', 'min(n)', 'max(n)', 'max(ts)', 'max(dc)', 'mean(n)', 'max(v) - min(v)',
+  'last_value(v ORDER BY ts)', 'first_value(n ORDER BY ts)', 'last_value(n ORDER BY ts)', 'last_value(dc ORDER BY ts DESC)', 'count(n)'];
 const KEYS = ['host', 'dc', "date_bin(INTERVAL '10 seconds', ts)"];
-const WHERES = ['', 'WHERE v > 0', "WHERE host IN ('a', 'd')", "WHERE ts >= '2023-11-14T22:13:30Z'", 'WHERE n IS NOT NULL AND n < 500'];
+const WHERES = ['', 'WHERE v > 0', "WHERE host IN ('a', 'd')", "WHERE ts >= '2023-11-14T22:13:30Z'", 'WHERE n IS NOT NULL AND n < 500', 'WHERE n > 9007199254740993'];
 
-/** Answers as comparable rows: numbers rounded to 9 significant digits (sums in another order round differently). */
+/**
+ * Answers as comparable rows: doubles rounded to 9 significant digits (sums in another order round differently),
+ * integers exact (every digit of an int64, read from the result's columns, not through a double).
+ */
 function norm(out: unknown): unknown {
-  const o = (out as { kind: string; columns?: { name: string }[]; rows?: unknown[][] });
+  const o = (out as { kind: string; columns?: { name: string; dataType: string }[]; rel?: Rel });
   const round = (x: unknown) => (typeof x === 'number' && Number.isFinite(x) ? Number(x.toPrecision(9)) : typeof x === 'bigint' ? String(x) : x);
-  return { names: o.columns?.map((c) => c.name), rows: o.rows?.map((r) => r.map(round)) };
+  const rel = o.rel;
+  if (!rel) return { names: undefined, rows: undefined };
+  const rows = Array.from({ length: rel.len }, (_, i) => rel.cols.map((c) => {
+    if (c.kind === 'num' && (c.dt === 'Int64' || c.dt === 'UInt64')) return c.valid && !c.valid[i] ? null : exact(c, i);
+    return round(valueAt(c, i));
+  }));
+  return { names: o.columns?.map((c) => c.name), types: o.columns?.map((c) => c.dataType), rows };
+}
+
+/** An int64 cell's exact digits. */
+function exact(c: Vec, i: number): string {
+  return String(valueAt(c, i) === null ? null : c.kind === 'num' && c.big ? c.big[i] : BigInt(c.v[i] as number));
 }
 
 describe('partial aggregation in regions', () => {
@@ -107,8 +126,31 @@ describe('partial aggregation in regions', () => {
     ), { numRuns: 40 });
   });
 
+  it('int64 beyond 2^53 crosses the partial wire form exactly: sum wraps as DataFusion does, min/max keep every digit', async () => {
+    const big = 2n ** 63n - 1n;
+    const rows: Row[] = [
+      { host: 'a', dc: 'eu', ts: 1_700_000_000_000, v: 1, n: big },
+      { host: 'b', dc: 'eu', ts: 1_700_000_001_000, v: 1, n: 1n },
+      { host: 'c', dc: 'us', ts: 1_700_000_002_000, v: 1, n: 2n ** 53n + 1n },
+      { host: 'd', dc: 'us', ts: 1_700_000_003_000, v: 1, n: -(2n ** 53n) - 3n },
+    ];
+    const c = await contexts(rows);
+    const sql = 'SELECT sum(n), min(n), max(n), count(n), avg(n), first_value(n ORDER BY ts), last_value(n ORDER BY ts), dc FROM m GROUP BY dc ORDER BY dc';
+    const pushed = norm((await executeSql(c.pushed, sql))[0]);
+    const pulled = norm((await executeSql(c.plain, sql))[0]);
+    expect(c.calls()).toBe(1);
+    expect(pushed).toEqual(pulled);
+    const wrap = (x: bigint) => BigInt.asIntN(64, x);
+    expect((pushed as { rows: unknown[][] }).rows).toEqual([
+      [String(wrap(big + 1n)), '1', String(big), '2', Number((2 ** 62).toPrecision(9)), String(big), '1', 'eu'],
+      [String(2n ** 53n + 1n - 2n ** 53n - 3n), String(-(2n ** 53n) - 3n), String(2n ** 53n + 1n), '2', -1, String(2n ** 53n + 1n), String(-(2n ** 53n) - 3n), 'us'],
+    ]);
+    expect((pushed as { types: string[] }).types.slice(0, 4)).toEqual(['Int64', 'Int64', 'Int64', 'Int64']);
+    await c.close();
+  });
+
   it('queries that cannot merge exactly (DISTINCT, aggregates ordered by other than time, windows) still pull rows', async () => {
-    const c = await contexts([{ host: 'a', dc: 'eu', ts: 1_700_000_000_000, v: 1, n: 2 }, { host: 'b', dc: 'eu', ts: 1_700_000_001_000, v: 3, n: 4 }]);
+    const c = await contexts([{ host: 'a', dc: 'eu', ts: 1_700_000_000_000, v: 1, n: 2n }, { host: 'b', dc: 'eu', ts: 1_700_000_001_000, v: 3, n: 4n }]);
     for (const sql of ['SELECT count(DISTINCT host) FROM m', 'SELECT last_value(v ORDER BY n) FROM m', 'SELECT host, sum(v) OVER (PARTITION BY host) FROM m', 'SELECT * FROM m']) {
       expect(norm((await executeSql(c.pushed, sql))[0]), sql).toEqual(norm((await executeSql(c.plain, sql))[0]));
     }

@@ -1,0 +1,139 @@
+// Hash grouping: each row's group keys to a dense group id, in order of first appearance, and rows listed per group.
+import { valueKey } from '../expr/eval.ts';
+import type { Vec } from '../vector.ts';
+import { dictOf, isNull } from '../vector.ts';
+import { valueAt } from './common.ts';
+
+export interface Groups {
+  ids: Int32Array;
+  count: number;
+  /** First row of each group, to read the group keys back. */
+  first: Int32Array;
+}
+
+/** Assigns each row a dense group id (in order of first appearance); with no keys every row is group 0 and there is always one group. */
+export function groupRows(keys: Vec[], n: number): Groups {
+  const ids = new Int32Array(n);
+  if (keys.length === 0) return { ids, count: 1, first: new Int32Array(1) };
+  if (keys.length === 1) {
+    const firsts: number[] = [];
+    const card = keyCodes(keys[0]!, n, ids, firsts);
+    return { ids, count: card, first: Int32Array.from(firsts) };
+  }
+  if (keys.some((k) => k.kind === 'any')) return groupByText(keys, n, ids);
+  // Each key column coded to dense ints, the codes combined into one number per row, that number
+  // mapped to a group id (a lookup table when the code space is small, else a Map).
+  const codes: Int32Array[] = [];
+  const cards: number[] = [];
+  let space = 1;
+  for (const k of keys) {
+    const c = new Int32Array(n);
+    const card = keyCodes(k, n, c, null);
+    codes.push(c);
+    cards.push(card);
+    space *= card;
+  }
+  if (space > Number.MAX_SAFE_INTEGER) return groupByText(keys, n, ids);
+  const combined = new Float64Array(n);
+  for (let j = 0; j < codes.length; j++) {
+    const c = codes[j]!, card = cards[j]!;
+    for (let i = 0; i < n; i++) combined[i] = combined[i]! * card + c[i]!;
+  }
+  const firsts: number[] = [];
+  if (space <= 4 * n + 4096) {
+    const table = new Int32Array(space).fill(-1);
+    for (let i = 0; i < n; i++) {
+      const key = combined[i]!;
+      let id = table[key]!;
+      if (id < 0) { id = firsts.length; table[key] = id; firsts.push(i); }
+      ids[i] = id;
+    }
+  } else {
+    const map = new Map<number, number>();
+    let prev = -1, prevId = -1;
+    for (let i = 0; i < n; i++) {
+      const key = combined[i]!;
+      if (key === prev) { ids[i] = prevId; continue; }
+      let id = map.get(key);
+      if (id === undefined) { id = firsts.length; map.set(key, id); firsts.push(i); }
+      ids[i] = id;
+      prev = key;
+      prevId = id;
+    }
+  }
+  return { ids, count: firsts.length, first: Int32Array.from(firsts) };
+}
+
+/**
+ * Dense codes of one key column's values (null is a value), in order of first appearance, into
+ * `out`; returns how many distinct values. Rows usually arrive in runs of equal keys (scans are
+ * ordered by series and time), so a run reuses the previous row's code without a Map lookup.
+ */
+function keyCodes(k: Vec, n: number, out: Int32Array, firsts: number[] | null): number {
+  const d = dictOf(k);
+  if (d) return dictKeyCodes(d.codes, d.dict, n, out, firsts);
+  const map = new Map<unknown, number>();
+  // int64 keys beyond 2^53 are told apart by their exact values (bigints compare by value as Map keys)
+  const vals = (k.kind === 'num' && k.big ? k.big : k.v) as ArrayLike<unknown>;
+  const valid = k.kind === 'str' || k.kind === 'any' ? null : k.valid;
+  const nullable = k.kind === 'str' || k.kind === 'any';
+  let prev: unknown = undefined, prevCode = -1;
+  for (let i = 0; i < n; i++) {
+    let v = valid !== null && valid[i] === 0 ? null : vals[i];
+    if (nullable && v === undefined) v = null;
+    if (prevCode >= 0 && v === prev) { out[i] = prevCode; continue; }
+    let c = map.get(v);
+    if (c === undefined) { c = map.size; map.set(v, c); if (firsts) firsts.push(i); }
+    out[i] = c;
+    prev = v;
+    prevCode = c;
+  }
+  return map.size;
+}
+
+/** keyCodes of a dictionary-coded string key: a table from dictionary code to group code, no hashing per row. */
+function dictKeyCodes(codes: Int32Array, dict: (string | null)[], n: number, out: Int32Array, firsts: number[] | null): number {
+  // Slot dict.length stands for null; equal strings under two codes (a merged dictionary) share one group code.
+  const byCode = new Int32Array(dict.length + 1).fill(-1);
+  const byValue = new Map<string | null, number>();
+  let card = 0;
+  for (let i = 0; i < n; i++) {
+    const c = codes[i]!;
+    const slot = c < 0 ? dict.length : c;
+    let g = byCode[slot]!;
+    if (g < 0) {
+      const value = c < 0 ? null : dict[c] ?? null;
+      const seen = byValue.get(value);
+      if (seen === undefined) { g = card++; byValue.set(value, g); if (firsts) firsts.push(i); } else g = seen;
+      byCode[slot] = g;
+    }
+    out[i] = g;
+  }
+  return card;
+}
+
+/** Grouping on a text key per row: for key types whose values are objects (lists, intervals). */
+function groupByText(keys: Vec[], n: number, ids: Int32Array): Groups {
+  const firsts: number[] = [];
+  const map = new Map<string, number>();
+  for (let i = 0; i < n; i++) {
+    let s = '';
+    for (const k of keys) s += valueKey(isNull(k, i) ? null : valueAt(k, i)) + '\u0001';
+    let id = map.get(s);
+    if (id === undefined) { id = firsts.length; map.set(s, id); firsts.push(i); }
+    ids[i] = id;
+  }
+  return { ids, count: firsts.length, first: Int32Array.from(firsts) };
+}
+
+/** Row indices of each group, in input order (counting sort over ids). */
+export function rowsByGroup(g: Groups, mask: Uint8Array | null): { start: Int32Array; rows: Int32Array } {
+  const n = g.ids.length;
+  const start = new Int32Array(g.count + 1);
+  for (let i = 0; i < n; i++) if (!mask || mask[i]) start[g.ids[i]! + 1]!++;
+  for (let k = 0; k < g.count; k++) start[k + 1]! += start[k]!;
+  const fill = start.slice(0, g.count);
+  const rows = new Int32Array(start[g.count]!);
+  for (let i = 0; i < n; i++) if (!mask || mask[i]) rows[fill[g.ids[i]!]!++] = i;
+  return { start, rows };
+}

@@ -1,0 +1,22 @@
+// The state a query runs in (environment, CTEs in scope, the nested-query seam) and EXPLAIN ANALYZE tracing.
+import type { Query } from '../../sql/index.ts';
+import type { Env } from '../expr/eval.ts';
+import type { Rel } from './rel.ts';
+
+/** Records one operator for EXPLAIN ANALYZE (no-op unless tracing). */
+export function traceOp(env: Env, op: string, detail: string, rows: number, t0: number): void {
+  if (env.trace) env.trace.push({ op, detail, rows, ms: performance.now() - t0 });
+}
+
+export const clock = (env: Env): number => (env.trace ? performance.now() : 0);
+
+export interface QState {
+  env: Env;
+  ctes: Map<string, Rel>;
+  /**
+   * Runs a nested query (a subquery in FROM, a view's body) in this state. The SELECT pipeline is set here by
+   * whoever makes the state (execute.ts), so FROM, views and information_schema call back into it without
+   * importing it: the planner's modules form no import cycle.
+   */
+  run: (q: Query, st: QState) => Promise<Rel>;
+}
