@@ -1,5 +1,6 @@
 // Compiles core/sql expressions into closures; a binder resolves the names of the scope (row columns, group keys, aggregates).
-import { InvalidArgumentError, exprToSql, parseIntervalText, parseTimestampNs } from '../core/index.ts';
+import { InvalidArgumentError, exprToSql, parseTimestampNs } from '../core/index.ts';
+import { isDurationSyntax, scanInterval } from '../core/duration.ts';
 import type { Expr, SourcePos } from '../core/index.ts';
 import type { FlowValue } from './types.ts';
 import { FlowEvalError, arith, compare, isTrue, likeToRegExp, toBool, toNumber } from './values.ts';
@@ -32,10 +33,11 @@ export function durationNs(e: Expr, what: string): bigint {
     unit = e.unit?.toLowerCase();
   } else if (e.type === 'string') text = e.value;
   else if (e.type === 'number') text = e.value + 's';
-  const iv = text === undefined ? undefined : parseIntervalText(text, unit);
+  const iv = text === undefined ? undefined : scanInterval(text, unit ?? 'second');
   if (!iv) throw positioned(`${what}: expected a duration such as '1 minute' or INTERVAL '5m'`, e.pos);
+  if (isDurationSyntax(iv)) throw positioned(`${what}: '${text}' is not a duration: ${iv.error} at position ${iv.offset + 1}`, e.pos);
   if (iv.months !== 0) throw positioned(`${what}: month-based intervals are not supported in a flow window`, e.pos);
-  return BigInt(iv.days) * 86_400_000_000_000n + iv.nanoseconds;
+  return BigInt(iv.days) * 86_400_000_000_000n + iv.nanos;
 }
 
 /** A timestamp literal ('2021-07-01 00:00:00', TIMESTAMP '...', or an integer of ns) in ns. */

@@ -8,6 +8,7 @@ import {
   Buckets, EddyError, InvalidArgumentError, KvKeys, StatusCode, Streams, Subjects, decodeBatches, regionIdOf, token,
   type Clock, type TableSchema, type WriteBatch,
 } from '../../core/index.ts';
+import { parseDurationMs } from '../../core/duration.ts';
 import type { FlowInfo, QueryContext } from '../../core/query/index.ts';
 import { compileFlowSql, createFlow, decodeSnapshot, encodeSnapshot } from '../../streams/index.ts';
 import type { Flow, FlowEmission, FlowPlan, FlowRow, FlowValue } from '../../streams/index.ts';
@@ -51,12 +52,9 @@ export interface FlowHostDeps {
   checkpointMs?: number;
 }
 
-/** Durations like '24h', '90s', '500ms' -> ms. */
+/** Flow option durations like '24h', '90s', '500ms', '1h30m' -> ms (core/duration.ts; a bare number is seconds). */
 export function durationMs(text: string, what: string): number {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)?\s*$/i.exec(text);
-  if (!m) throw new InvalidArgumentError(`${what}: '${text}' is not a duration (use e.g. 500ms, 30s, 5m, 24h, 7d)`);
-  const mult: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
-  return Number(m[1]) * mult[(m[2] ?? 's').toLowerCase()]!;
+  return parseDurationMs(text, what, 's');
 }
 
 /** Compiles a flow; with the source table known, flows without aggregates run keyed by the source rows. */
