@@ -7,9 +7,9 @@ import {
 } from '../../core/index.ts';
 import type { FlowInfo, QueryContext } from '../../core/query/index.ts';
 import { FlowHost, compileDef, type FlowDef, type FlowHostDeps } from './host.ts';
-import { checkOutputColumns, checkSinkSchema, sinkTableDraft } from './sink.ts';
+import { checkOutputColumns, checkSinkSchema, sinkTableDraft } from '../../streams/sink_table.ts';
 import { BatchFlowHost, batchSinkDraft, needsBatching, queryTables, runSpec } from './batch.ts';
-import { parsePromql, promqlTables } from './tql.ts';
+import { parsePromql, promqlTables } from '../../core/promql/tql.ts';
 
 type AnyFlowHost = FlowHost | BatchFlowHost;
 

@@ -3,7 +3,7 @@
 import { createActor, fromPromise, waitFor, type Actor } from 'xstate';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { AckPolicy, DeliverPolicy, RetentionPolicy, DiscardPolicy, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
-import { Kvm, type KV } from '@nats-io/kv';
+import type { KV } from '@nats-io/kv';
 import {
   Buckets, EddyError, InvalidArgumentError, KvKeys, StatusCode, Streams, Subjects, decodeBatches, regionIdOf, token,
   type Clock, type TableSchema, type WriteBatch,
@@ -13,10 +13,10 @@ import type { FlowInfo, QueryContext } from '../../core/query/index.ts';
 import { compileFlowSql, createFlow, decodeSnapshot, encodeSnapshot } from '../../streams/index.ts';
 import type { Flow, FlowEmission, FlowPlan, FlowRow, FlowValue } from '../../streams/index.ts';
 import { flowTaskMachine, FlowTaskEvents, type RestoreResult } from './machine.ts';
-import { recordBatchToWriteBatch, sinkBatches, sinkMapping } from './sink.ts';
+import { recordBatchToWriteBatch } from '../../core/codec/arrow_rows.ts';
+import { sinkBatches, sinkMapping } from '../../streams/sink_table.ts';
 import type { BatchSpec } from './batch.ts';
 import type { Catalog } from '../catalog/catalog.ts';
-import type { WritePath } from '../gateway/write.ts';
 
 /** A flow as the catalog keeps it. */
 export interface FlowDef {
@@ -37,13 +37,18 @@ export interface FlowDef {
   batch?: BatchSpec;
 }
 
+/** Where a flow's sink rows go: the gateway's write path in a node, anything that applies whole batches in a test. */
+export interface SinkWriter {
+  write(db: string, batches: WriteBatch[]): Promise<number>;
+}
+
 export interface FlowHostDeps {
   nc: NatsConnection;
   js: JetStreamClient;
   jsm: JetStreamManager;
   state: KV;
   catalog: Catalog;
-  writes: WritePath;
+  writes: SinkWriter;
   query: (db: string) => QueryContext;
   clock: Clock;
   log: (m: string) => void;
@@ -487,32 +492,4 @@ export class FlowHost {
       lastError: this.lastError ?? snap.context.lastError, lagMs: st.lagMs, watermark: st.watermark, nodeId: this.deps.nodeId,
     };
   }
-}
-
-const floorKvs = new WeakMap<JetStreamClient, Promise<KV | null>>();
-
-/**
- * The lowest WAL sequence of a region that some flow has not checkpointed past (null: no flow reads the region).
- * The region purges its WAL no further than this after a flush.
- */
-export async function flowWalFloor(js: JetStreamClient, regionId: string): Promise<number | null> {
-  let kvp = floorKvs.get(js);
-  if (!kvp) {
-    kvp = new Kvm(js).open(Buckets.flowState).then((kv) => kv, () => null);
-    floorKvs.set(js, kvp);
-  }
-  const kv = await kvp;
-  if (!kv) return null;
-  let min: number | null = null;
-  try {
-    for await (const k of await kv.keys(KvKeys.flowFloorsOf(regionId))) {
-      const e = await kv.get(k);
-      if (!e || e.operation !== 'PUT' || e.value.length === 0) continue;
-      const n = Number(dec.decode(e.value));
-      if (Number.isFinite(n)) min = min === null ? n : Math.min(min, n);
-    }
-  } catch {
-    return null;
-  }
-  return min;
 }
