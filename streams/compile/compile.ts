@@ -31,19 +31,12 @@ export interface RowKeyOptions { tags: string[]; time: string; appendOnly?: bool
 
 /**
  * Parses and compiles one CREATE FLOW or CREATE TASK statement. Roadmap tasks may use InfluxQL durations
- * (`now() - 5m`, `time(1m)`); they are read as INTERVAL '5m'.
+ * (`now() - 5m`, `time(1m)`): core's parser reads them as INTERVAL '5m' inside CREATE TASK only.
  */
 export function compileFlowSql(text: string, opts: CompileOptions = {}): FlowPlan {
-  const isTask = /^\s*CREATE\s+TASK\b/i.test(text);
-  const stmts = parseSql(isTask ? rewriteDurations(text) : text);
+  const stmts = parseSql(text);
   if (stmts.length !== 1) throw new InvalidArgumentError(`Expected one CREATE FLOW or CREATE TASK statement, found ${stmts.length}`);
   return compileFlow(stmts[0]!, opts);
-}
-
-/** `5m` outside quotes -> INTERVAL '5m' (same length changes are fine: positions of later tokens shift only on that line). */
-export function rewriteDurations(text: string): string {
-  return text.replace(/('(?:[^']|'')*'|"(?:[^"]|"")*"|`[^`]*`)|\b(\d+(?:\.\d+)?(?:ns|us|ms|s|m|h|d|w))\b/g, (all, quoted: string | undefined, dur: string | undefined) =>
-    quoted !== undefined ? all : `INTERVAL '${dur}'`);
 }
 
 export function compileFlow(stmt: Statement, opts: CompileOptions = {}): FlowPlan {
