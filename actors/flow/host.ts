@@ -148,6 +148,19 @@ export class FlowHost {
     return String(this.actor.getSnapshot().value);
   }
 
+  /** The last look for the source table found none (a flow that failed to start for that may be relaunched). */
+  sourceMissing = false;
+
+  /** The id of the source table the flow was started on (a re-created table has a new one); null before restore. */
+  get sourceId(): number | null {
+    return this.source?.id ?? null;
+  }
+
+  /** The source table was dropped: pause with the reason (information_schema.flows shows it). */
+  sourceLost(): void {
+    this.actor.send({ type: FlowTaskEvents.sourceLost, error: `source table ${this.def.db}.${this.def.sourceTable} was dropped; the flow resumes when it is created again` });
+  }
+
   /** Starts the task; resolves once it runs (restored or back-filled) or failed. */
   async start(): Promise<void> {
     this.actor.start();
@@ -157,6 +170,7 @@ export class FlowHost {
   /** Clean stop: a last checkpoint, readers stopped. */
   async stop(): Promise<void> {
     if (this.actor.getSnapshot().status === 'done') return;
+    if (this.actor.getSnapshot().matches('paused')) this.stopping = true; // no last checkpoint of a paused flow
     this.actor.send({ type: FlowTaskEvents.stopRequested });
     await waitFor(this.actor, (s) => s.status === 'done', { timeout: 120_000 }).catch(() => undefined);
     await this.shutdown(false);
@@ -178,6 +192,7 @@ export class FlowHost {
 
   private async sourceSchema(): Promise<TableSchema> {
     const s = await this.deps.catalog.getTable(this.def.db, this.def.sourceTable);
+    this.sourceMissing = !s;
     if (!s) throw new EddyError(StatusCode.TableNotFound, `source table ${this.def.db}.${this.def.sourceTable} of flow ${this.def.name} does not exist`);
     this.source = s;
     return s;
@@ -388,6 +403,7 @@ export class FlowHost {
   /** ADMIN flush_flow: reads the WAL up to its current end, emits every pending update and waits for the sink. Rows emitted. */
   async flush(timeoutMs = 60_000): Promise<number> {
     if (this.actor.getSnapshot().matches('failed')) throw new EddyError(StatusCode.Internal, `flow ${this.def.name} failed: ${this.actor.getSnapshot().context.lastError}`);
+    if (this.actor.getSnapshot().matches('paused')) throw new EddyError(StatusCode.TableNotFound, `flow ${this.def.name} is paused: ${this.actor.getSnapshot().context.lastError}`);
     for (const r of this.positions.keys()) {
       let last = 0;
       try {
