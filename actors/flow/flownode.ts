@@ -10,6 +10,7 @@ import { FlowHost, compileDef, type FlowDef, type FlowHostDeps } from './host.ts
 import { checkOutputColumns, checkSinkSchema, sinkTableDraft } from '../../streams/sink_table.ts';
 import { BatchFlowHost, batchSinkDraft, needsBatching, queryTables, runSpec } from './batch.ts';
 import { parsePromql, promqlTables } from '../../core/promql/tql.ts';
+import { intervalNs, tryParseInterval } from '../../core/duration.ts';
 
 type AnyFlowHost = FlowHost | BatchFlowHost;
 
@@ -24,14 +25,8 @@ const id = (db: string, name: string) => `${db}\u0000${name}`;
 function expireSeconds(e: Expr | undefined): number | null {
   if (!e) return null;
   const text = formatExpr(e).replace(/^INTERVAL\s+/i, '').replace(/^'|'$/g, '');
-  const n = Number(text);
-  if (Number.isFinite(n)) return n;
-  const m = /^(\d+(?:\.\d+)?)\s*([a-z]+)$/i.exec(text.trim());
-  if (!m) return null;
-  const mult: Record<string, number> = { s: 1, sec: 1, second: 1, m: 60, min: 60, minute: 60, h: 3600, hour: 3600, d: 86400, day: 86400, w: 604800, week: 604800 };
-  const written = m[2]!.toLowerCase();
-  const unit = mult[written] !== undefined ? written : written.replace(/s$/, ''); // '1s' is a second, '5 minutes' plural
-  return mult[unit] !== undefined ? Number(m[1]) * mult[unit]! : null;
+  const iv = tryParseInterval(text, 's'); // core/duration.ts: a bare number is seconds
+  return iv ? Number(intervalNs(iv)) / 1e9 : null;
 }
 
 /** How often a batching flow without EVAL INTERVAL reruns its query. */
