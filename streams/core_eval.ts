@@ -6,9 +6,9 @@ import type { Expr } from '../core/index.ts';
 import type { Column, WriteBatch } from '../core/batch.ts';
 import type { TimeUnit } from '../core/schema.ts';
 import { evalExpr, type Env, type Scope } from '../core/query/expr/eval.ts';
-import { relNamer } from '../core/query/expr/names.ts';
+import { relNamer, type ColumnNamer } from '../core/query/expr/names.ts';
 import type { Rel } from '../core/query/plan/rel.ts';
-import { getValue, maskIndices, take, TS_NAME, type Vec } from '../core/query/vector.ts';
+import { FLOAT_TYPES, INT_TYPES, getValue, maskIndices, take, TS_NAME, TS_TYPES, type Vec } from '../core/query/vector.ts';
 import type { QueryContext } from '../core/query/context.ts';
 import type { FlowValue } from './types.ts';
 
@@ -22,8 +22,8 @@ const FLOW_ENV: Env = {
 };
 
 /** Evaluates an expression whose column references name fields of `rel`; `exprMap` binds computed sub-expressions. */
-export function evalVec(e: Expr, rel: Rel, exprMap?: Map<string, number>): Vec {
-  const scope: Scope = { rel, env: FLOW_ENV, namer: relNamer(rel), ...(exprMap ? { exprMap } : {}) };
+export function evalVec(e: Expr, rel: Rel, exprMap?: Map<string, number>, namer: ColumnNamer = relNamer(rel)): Vec {
+  const scope: Scope = { rel, env: FLOW_ENV, namer, ...(exprMap ? { exprMap } : {}) };
   return evalExpr(e, scope);
 }
 
@@ -95,6 +95,28 @@ function toVec(c: Column, n: number, unit: TimeUnit): Vec {
     }
   }
   return { kind: 'any', dt: 'Null', v: new Array<unknown>(n).fill(null) };
+}
+
+/** A one-row vector of a flow value, typed `dt` when the row path saw the type (else inferred from the value). */
+export function oneValue(x: FlowValue, dt: string | undefined): Vec {
+  if (x === null) {
+    const none = Uint8Array.of(0);
+    if (dt === undefined) return { kind: 'any', dt: 'Null', v: [null] };
+    if (INT_TYPES.has(dt) || FLOAT_TYPES.has(dt)) return { kind: 'num', dt, v: new Float64Array(1), valid: none };
+    if (TS_TYPES[dt]) return { kind: 'ts', dt, unit: TS_TYPES[dt]!, v: new BigInt64Array(1), valid: none };
+    if (dt === 'Boolean') return { kind: 'bool', dt, v: new Uint8Array(1), valid: none };
+    if (dt === 'String') return { kind: 'str', dt, v: [null] };
+    return { kind: 'any', dt: 'Null', v: [null] };
+  }
+  if (dt === undefined) return valuesVec([x]);
+  if (typeof x === 'bigint') {
+    const unit = TS_TYPES[dt];
+    return unit ? { kind: 'ts', dt, unit, v: BigInt64Array.of(x), valid: null } : { kind: 'ts', dt: 'TimestampNanosecond', unit: 'ns', v: BigInt64Array.of(x), valid: null };
+  }
+  if (typeof x === 'number' && (INT_TYPES.has(dt) || FLOAT_TYPES.has(dt))) return { kind: 'num', dt, v: Float64Array.of(x), valid: null };
+  if (typeof x === 'boolean' && dt === 'Boolean') return { kind: 'bool', dt, v: Uint8Array.of(x ? 1 : 0), valid: null };
+  if (typeof x === 'string' && dt === 'String') return { kind: 'str', dt, v: [x] };
+  return valuesVec([x]);
 }
 
 /** One value per row of a column of flow values, with the type core would infer from them. */

@@ -36,6 +36,8 @@ export interface AggregateSpec {
   sketch?: SketchSpec;
   /** first_value/last_value ordering key over the source row (the time index when not given). */
   orderBy?: RowExpr | null;
+  /** The core type of the argument, recorded by the first batch (what SELECT would type the aggregate from). */
+  argDt?: string;
   /** Where the argument sits in a row's value vector (-1 for count(*)); slot 0 is always the row's time index. */
   slot: number;
   /** Where the ordering key of first_value/last_value sits (0: the time index). */
@@ -106,6 +108,8 @@ export interface FlowPlan {
   eventTime: RowExpr | null;
   window: WindowSpec | null;
   groupKeys: GroupKeySpec[];
+  /** The core type of each group key, recorded by the first batch (output expressions are typed as SELECT's). */
+  groupKeyDts: (string | undefined)[];
   aggregates: AggregateSpec[];
   /** What each row keeps per (group, window): slot 0 is the time index, then the aggregate arguments. */
   valueSlots: (ValueSlot | null)[];

@@ -160,6 +160,7 @@ export function compileFlow(stmt: Statement, opts: CompileOptions = {}): FlowPla
     eventTime: time ? row(time) : null,
     window: win?.call.spec ?? null,
     groupKeys: groupKeys.map(({ name, expr }) => ({ name, expr })),
+    groupKeyDts: out.keyDts,
     aggregates: out.aggregates(),
     valueSlots: out.slots(),
     having,

@@ -87,6 +87,9 @@ function decodeRows_(
   const gk = passing ? groupKeys.map((g) => g.expr.vector(sub)) : [];
   const width = valueSlots.length;
   const vs = passing ? valueSlots.map((s) => (s ? s.expr.vector(sub) : null)) : [];
+  // Output expressions are typed as SELECT types them: from the key and argument vectors (the first non-null type).
+  for (let q = 0; q < gk.length; q++) if (gk[q]!.dt !== 'Null') plan.groupKeyDts[q] ??= gk[q]!.dt;
+  for (const a of plan.aggregates) if (a.slot > 0 && vs[a.slot] && vs[a.slot]!.dt !== 'Null') a.argDt ??= vs[a.slot]!.dt;
   const staged: { eventTime: bigint[]; rowKey: string[]; group: (string | null)[]; groupVals: (FlowValue[] | null)[]; vals: (FlowValue[] | null)[] } =
     { eventTime: [], rowKey: [], group: [], groupVals: [], vals: [] };
   let max = out.maxEventTime;
