@@ -65,11 +65,14 @@ export function durationMs(text: string, what: string): number {
 /** Compiles a flow; with the source table known, flows without aggregates run keyed by the source rows. */
 export function compileDef(def: FlowDef, source?: TableSchema | null): FlowPlan {
   const o = def.options;
-  return compileFlowSql(def.sql, {
+  const plan = compileFlowSql(def.sql, {
     ...(source ? { rowKey: { tags: source.primaryKey, time: source.timeIndex, appendOnly: source.options.appendMode === true } } : {}),
     ...(o.allowed_lateness ? { allowedLateness: o.allowed_lateness } : {}),
     ...(o.emit_interval ? { intervalMs: durationMs(o.emit_interval, 'emit_interval') } : {}),
   });
+  // Timestamp columns keep their declared precision in expressions (CAST(ts AS BIGINT) is ms for TIMESTAMP(3)), as in SELECT.
+  if (source) plan.rowUnits = Object.fromEntries(source.columns.filter((c) => c.type === 'timestamp').map((c) => [c.name, c.unit ?? 'ms']));
+  return plan;
 }
 
 /** The JetStream stream that keeps one flow's live output (retention per flow). */

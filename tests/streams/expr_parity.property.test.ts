@@ -25,7 +25,7 @@ const lit = fc.constantFrom('0', '1', '2', '-3', '1.5', '0.25', 'NULL');
 const numArb: fc.Memo<string> = fc.memo((d) => (d <= 1
   ? fc.oneof(fc.constantFrom('a', 'b'), lit)
   : fc.oneof(
-    fc.constantFrom('a', 'b'),
+    fc.constantFrom('a', 'b', '(CAST(ts AS BIGINT) - 1700000000000)'),
     lit,
     fc.tuple(numArb(d - 1), fc.constantFrom('+', '-', '*'), numArb(d - 1)).map(([x, op, y]) => `(${x} ${op} ${y})`),
     numArb(d - 1).map((x) => `(${x} / 4)`),
@@ -49,7 +49,7 @@ const strArb: fc.Memo<string> = fc.memo((d) => (d <= 1
 const boolArb: fc.Memo<string> = fc.memo((d) => (d <= 1
   ? fc.oneof(fc.constantFrom('flag', 'TRUE', 'FALSE', 'NULL', 'a > 0', 'b IS NULL', "s = 'x'"))
   : fc.oneof(
-    fc.constantFrom('flag', 'a IS NULL'),
+    fc.constantFrom('flag', 'a IS NULL', "(ts >= '2023-11-14 22:13:22')", "(ts < TIMESTAMP '2023-11-14 22:13:23')"),
     fc.tuple(numArb(d - 1), fc.constantFrom('=', '<>', '<', '<=', '>', '>='), numArb(d - 1)).map(([x, op, y]) => `(${x} ${op} ${y})`),
     fc.tuple(strArb(d - 1), fc.constantFrom('=', '<>', '<'), strArb(d - 1)).map(([x, op, y]) => `(${x} ${op} ${y})`),
     fc.tuple(boolArb(d - 1), fc.constantFrom('AND', 'OR'), boolArb(d - 1)).map(([x, op, y]) => `(${x} ${op} ${y})`),
