@@ -72,6 +72,15 @@ function pendingInfo(d: FlowDef): FlowInfo {
   };
 }
 
+/** Throws when a re-created source table lacks columns the flow reads (it would silently read NULLs). */
+function fits(def: FlowDef, src: TableSchema): void {
+  const has = new Set(src.columns.map((c) => c.name.toLowerCase()));
+  const missing = compileDef(def, src).rowColumns.filter((n) => n !== '$time' && !has.has(n.toLowerCase()));
+  if (missing.length) {
+    throw new InvalidArgumentError(`source table ${def.db}.${def.sourceTable} was re-created without column(s) ${missing.join(', ')} that flow ${def.name} reads`);
+  }
+}
+
 export class FlowNode {
   private defs!: KV;
   private state!: KV;
@@ -220,6 +229,7 @@ export class FlowNode {
       if (!lost && (h.sourceId === null || h.sourceId === src.id)) continue;
       await this.remove(h, 'stop');
       try {
+        fits(h.def, src);
         await this.launch(h.def);
       } catch (e) {
         this.deps.log(`flow ${h.def.db}.${h.def.name} cannot resume: ${(e as Error).message}`);
@@ -229,6 +239,7 @@ export class FlowNode {
     for (const [k, b] of [...this.broken]) {
       if (!(await this.deps.catalog.getTable(b.def.db, b.def.sourceTable))) continue;
       try {
+        fits(b.def, (await this.deps.catalog.getTable(b.def.db, b.def.sourceTable))!);
         this.broken.delete(k);
         await this.launch(b.def);
       } catch (e) {
@@ -339,6 +350,8 @@ export class FlowNode {
     if (this.pending.has(id(db, name))) await this.serialize(() => this.activatePending());
     // A flush looks at the sources first, so a dropped or re-created source shows at once (not at the next timer tick).
     await this.checkNow();
+    const broken = this.broken.get(id(db, name));
+    if (broken) throw new InvalidArgumentError(`flow ${name} failed: ${broken.error}`);
     const host = this.get(db, name);
     if (!host) throw new EddyError(StatusCode.FlowNotFound, `Flow not found: ${db}.${name}`);
     return host.flush();

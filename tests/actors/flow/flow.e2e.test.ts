@@ -285,6 +285,15 @@ describe('flows end to end', () => {
     await run(`ADMIN flush_flow('gone_flow')`);
     expect(['running', 'checkpointing']).toContain((await run(`SELECT state FROM information_schema.flows WHERE flow_name = 'gone_flow'`))[0]![0]);
     expect(await run('SELECT host, s FROM gone_out ORDER BY host')).toEqual([['a', 1], ['b', 5]]);
+    // Back without the columns the flow reads: failed, saying which.
+    await run('DROP TABLE gone_src');
+    await run(`CREATE TABLE gone_src (other STRING, ts TIMESTAMP TIME INDEX, PRIMARY KEY (other))`);
+    const failed = await sql(node.url, `ADMIN flush_flow('gone_flow')`);
+    expect(failed.status).toBeGreaterThanOrEqual(400);
+    expect(JSON.stringify(failed.body)).toMatch(/flow gone_flow failed: source table public.gone_src was re-created without/);
+    const [[state2, err2]] = await run(`SELECT state, last_error FROM information_schema.flows WHERE flow_name = 'gone_flow'`) as [[string, string]];
+    expect(state2).toBe('failed');
+    expect(err2).toMatch(/re-created without column\(s\) (host, v|v, host)/);
     await run('DROP FLOW gone_flow');
   }, 120_000);
 
