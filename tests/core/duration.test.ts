@@ -7,7 +7,7 @@ import {
 import { parseDurationMs as tableDurationMs } from '../../core/schema.ts';
 import { parseIntervalText } from '../../core/sql/interval.ts';
 import { parseInterval as exprParseInterval } from '../../core/query/expr/time.ts';
-import { durationMs as flowOptionMs } from '../../actors/flow/host.ts';
+import { durationMs as flowOptionMs } from '../../actors/flow/def.ts';
 import { InvalidArgumentError } from '../../core/errors.ts';
 
 const S = 1_000_000_000n;
