@@ -1,5 +1,5 @@
 // Table schemas: column types, semantic roles (tag, field, time index) and table options.
-import { InvalidArgumentError } from './errors.ts';
+import { intervalHumanMs, parseInterval } from './duration.ts';
 
 export const DataType = {
   String: 'string',
@@ -131,29 +131,9 @@ export function splitRegionId(regionId: string): { tableId: number; regionNumber
   return { tableId: Number(v >> 32n), regionNumber: Number(v & 0xffffffffn) };
 }
 
-/** Parses durations like '7d', '1h 30m', '500ms', 'forever'; returns milliseconds, or undefined for forever/instant. */
+/** Table durations like '7d', '1h 30m', '500ms', 'forever' (core/duration.ts reads them); ms, or undefined for forever/instant. */
 export function parseDurationMs(text: string): number | undefined {
   const t = text.trim().toLowerCase();
   if (t === '' || t === 'forever' || t === 'instant' || t === '0' || t === 'none') return undefined;
-  const units: Record<string, number> = {
-    ns: 1e-6, nsec: 1e-6, us: 1e-3, usec: 1e-3, ms: 1, msec: 1, millisecond: 1, milliseconds: 1,
-    s: 1000, sec: 1000, secs: 1000, second: 1000, seconds: 1000,
-    m: 60_000, min: 60_000, mins: 60_000, minute: 60_000, minutes: 60_000,
-    h: 3_600_000, hr: 3_600_000, hour: 3_600_000, hours: 3_600_000,
-    d: 86_400_000, day: 86_400_000, days: 86_400_000,
-    w: 604_800_000, week: 604_800_000, weeks: 604_800_000,
-    month: 2_630_016_000, months: 2_630_016_000, M: 2_630_016_000,
-    y: 31_557_600_000, year: 31_557_600_000, years: 31_557_600_000,
-  };
-  const re = /(\d+(?:\.\d+)?)\s*([a-z]+)/g;
-  let total = 0;
-  let consumed = 0;
-  for (let m = re.exec(t); m; m = re.exec(t)) {
-    const u = units[m[2]!];
-    if (u === undefined) throw new InvalidArgumentError(`unknown duration unit '${m[2]}' in '${text}'`);
-    total += parseFloat(m[1]!) * u;
-    consumed += m[0].length;
-  }
-  if (consumed !== t.replace(/\s+/g, '').length && consumed === 0) throw new InvalidArgumentError(`invalid duration '${text}'`);
-  return total;
+  return intervalHumanMs(parseInterval(text, 'duration'));
 }

@@ -1,50 +1,6 @@
-// Reads the columns of a WriteBatch by the slot numbers of a plan's row expressions (int64 widens to number).
+// Row identity of a WriteBatch (tags + time index). The batch's columns reach expressions through streams/core_eval.ts.
 import { timeColumn } from '../core/index.ts';
-import type { Column, WriteBatch } from '../core/index.ts';
-import type { FlowValue, RowScope } from './types.ts';
-
-const enum Kind { Missing, Number, BigNumber, Timestamp, Str, Dict, Bool }
-
-export class BatchScope implements RowScope {
-  private cols: (Column | null)[] = [];
-  private kinds: Kind[] = [];
-
-  constructor(private readonly names: string[]) {}
-
-  bind(batch: WriteBatch): this {
-    this.cols = this.names.map((n) => {
-      if (n === '$time') return timeColumn(batch);
-      return batch.columns.find((c) => c.name === n) ?? batch.columns.find((c) => c.name.toLowerCase() === n.toLowerCase()) ?? null;
-    });
-    this.kinds = this.cols.map((c) => {
-      if (!c) return Kind.Missing;
-      if (c.dict) return Kind.Dict;
-      switch (c.type) {
-        case 'float64': return Kind.Number;
-        case 'int64': case 'uint64': return Kind.BigNumber;
-        case 'timestamp': return Kind.Timestamp;
-        case 'boolean': return Kind.Bool;
-        case 'string': return Kind.Str;
-      }
-      return Kind.Missing;
-    });
-    return this;
-  }
-
-  get(slot: number, row: number): FlowValue {
-    const c = this.cols[slot];
-    if (!c || (c.valid !== null && c.valid[row] === 0)) return null;
-    switch (this.kinds[slot]) {
-      case Kind.Number: return (c.values as Float64Array)[row]!;
-      case Kind.BigNumber: return Number((c.values as BigInt64Array)[row]!);
-      case Kind.Timestamp: return (c.values as BigInt64Array)[row]!;
-      case Kind.Str: return (c.values as (string | null)[])[row] ?? null;
-      case Kind.Dict: return c.dict![(c.values as Int32Array)[row]!] ?? null;
-      case Kind.Bool: return (c.values as Uint8Array)[row] === 1;
-      default: return null;
-    }
-  }
-}
+import type { WriteBatch } from '../core/index.ts';
 
 /**
  * The identity of each row as the table stores it: tag values (sorted by column name, NULL tags left out)

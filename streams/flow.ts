@@ -11,7 +11,6 @@ import { watermark } from './operators/watermark.ts';
 import type { WatermarkState } from './operators/watermark.ts';
 import { GLOBAL_WINDOW, windowAssign } from './operators/window_assign.ts';
 import { forEachOpenWindow } from './window.ts';
-import { BatchScope } from './batch_scope.ts';
 import { FlowStore } from './store.ts';
 import type { StoreSnapshot } from './store.ts';
 import type { FlowEmission, FlowPlan, FlowRow, FlowStats } from './types.ts';
@@ -93,7 +92,6 @@ export function createFlow(plan: FlowPlan, opts: FlowOptions = {}): Flow {
   const clockTicks = new Subject<DecodedRows>();
   const deletes = new Subject<WriteBatch>();
   const seenWindows = new Set<bigint>();
-  const deleteScope = new BatchScope(plan.rowColumns);
   const output = new Subject<FlowEmission>();
 
   const drain = (): FlowEmission | null => {
@@ -107,7 +105,7 @@ export function createFlow(plan: FlowPlan, opts: FlowOptions = {}): Flow {
 
   const idle = opts.idleAdvanceMs !== undefined ? { afterMs: opts.idleAdvanceMs, scheduler } : undefined;
   const counted = tap((b: WriteBatch) => { counters.batchesIn++; counters.rowsIn += b.rows; });
-  const decodedDeletes = deletes.pipe(counted, map((b) => decodeDeletes(plan, b, reportError, deleteScope)));
+  const decodedDeletes = deletes.pipe(counted, map((b) => decodeDeletes(plan, b, reportError)));
   const rowSeq = { n: 0 };
   const reread = new Subject<WriteBatch>();
   merge(merge(input.pipe(counted), reread).pipe(decodeRows(plan, reportError, rowSeq)), decodedDeletes, clockTicks)

@@ -1,9 +1,9 @@
 // Public face of streams/: flow compilation, the RxJS operators of a flow graph, and the running flow.
 export type {
   AggregateKind, AggregateSpec, FlowEmission, FlowPlan, FlowRow, FlowStats, FlowValue, GroupKeySpec, OutExpr, OutScope,
-  RowExpr, RowScope, SinkColumn, SinkRole, ValueSlot, WindowSpec,
+  RowExpr, SinkColumn, SinkRole, ValueSlot, WindowSpec,
 } from './types.ts';
-export { compileFlow, compileFlowSql, rewriteDurations } from './compile/compile.ts';
+export { compileFlow, compileFlowSql } from './compile/compile.ts';
 export type { CompileOptions } from './compile/compile.ts';
 export { createFlow, encodeSnapshot, decodeSnapshot } from './flow.ts';
 export type { Flow, FlowOptions, FlowSnapshot } from './flow.ts';

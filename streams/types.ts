@@ -1,5 +1,7 @@
 // Shapes shared by the flow compiler, the operators and the flow runtime: plans, values, emitted rows.
 import type { Expr, Select } from '../core/index.ts';
+import type { TimeUnit } from '../core/schema.ts';
+import type { Rel, Vec } from './core_eval.ts';
 
 /** A scalar inside a flow: numbers (int64 columns widen to number), strings, booleans, timestamps as int64 ns. */
 export type FlowValue = number | bigint | string | boolean | null;
@@ -34,6 +36,8 @@ export interface AggregateSpec {
   sketch?: SketchSpec;
   /** first_value/last_value ordering key over the source row (the time index when not given). */
   orderBy?: RowExpr | null;
+  /** The core type of the argument, recorded by the first batch (what SELECT would type the aggregate from). */
+  argDt?: string;
   /** Where the argument sits in a row's value vector (-1 for count(*)); slot 0 is always the row's time index. */
   slot: number;
   /** Where the ordering key of first_value/last_value sits (0: the time index). */
@@ -42,18 +46,15 @@ export interface AggregateSpec {
   numeric: boolean;
 }
 
-/** An expression compiled against the columns of a source row; evaluate with a RowScope. */
+/**
+ * An expression over the columns of the source rows, evaluated batch-wise by core's evaluator (streams/core_eval.ts)
+ * over a relation of the batch's columns (see batchRel).
+ */
 export interface RowExpr {
-  eval(scope: RowScope, row: number): FlowValue;
+  vector(rows: Rel): Vec;
   /** Source column names it reads. */
   columns: string[];
   text: string;
-}
-
-/** Columns of one batch laid out by the slot numbers the compiled row expressions use. */
-export interface RowScope {
-  /** Reads the value of slot `slot` at `row` (null when missing). */
-  get(slot: number, row: number): FlowValue;
 }
 
 /** An expression over one output group: group-key values, aggregate results and the window bounds. */
@@ -97,12 +98,18 @@ export interface FlowPlan {
   sourceTable: string;
   /** Source column names the row expressions read, by slot ('$time' is the batch's time index). */
   rowColumns: string[];
+  /** The table name (or alias) row expressions may qualify columns with. */
+  rowQualifier: string;
+  /** Timestamp precision of source columns (from the source schema when known; ms otherwise), as SELECT reads them. */
+  rowUnits?: Record<string, TimeUnit>;
   /** Per-row predicate (WHERE); null keeps every row. */
   filter: RowExpr | null;
   /** Event time of a row: the window function's time argument (null = the batch's time index). */
   eventTime: RowExpr | null;
   window: WindowSpec | null;
   groupKeys: GroupKeySpec[];
+  /** The core type of each group key, recorded by the first batch (output expressions are typed as SELECT's). */
+  groupKeyDts: (string | undefined)[];
   aggregates: AggregateSpec[];
   /** What each row keeps per (group, window): slot 0 is the time index, then the aggregate arguments. */
   valueSlots: (ValueSlot | null)[];

@@ -1,4 +1,5 @@
-// Scalar semantics of flow expressions: SQL three-valued logic, comparison across number/timestamp/string, arithmetic.
+// Values inside a flow's state: ordering for min/max/first/last, group-key serialization, WHERE truthiness, and
+// aggregate inputs as numbers. Expression semantics are core's (streams/core_eval.ts), not written here.
 import { InvalidArgumentError, parseTimestampNs } from '../core/index.ts';
 import type { FlowValue } from './types.ts';
 
@@ -50,45 +51,9 @@ export function toNumber(v: FlowValue, what: string): number | null {
   throw new FlowEvalError(`${what}: cannot use string ${JSON.stringify(v)} as a number`);
 }
 
-export function arith(op: string, a: FlowValue, b: FlowValue): FlowValue {
-  if (a === null || b === null) return null;
-  if (typeof a === 'bigint' || typeof b === 'bigint') {
-    // Timestamps and intervals are int64 ns: ts + interval, ts - ts, interval * n.
-    const x = typeof a === 'bigint' ? a : BigInt(Math.trunc(toNumber(a, op)!));
-    const y = typeof b === 'bigint' ? b : BigInt(Math.trunc(toNumber(b, op)!));
-    switch (op) {
-      case '+': return x + y;
-      case '-': return x - y;
-      case '*': return x * y;
-      case '/': return y === 0n ? null : x / y;
-      case '%': return y === 0n ? null : x % y;
-    }
-  }
-  if (typeof a === 'string' || typeof b === 'string') {
-    throw new FlowEvalError(`Cannot apply ${op} to ${typeName(a)} and ${typeName(b)}`);
-  }
-  const x = typeof a === 'boolean' ? (a ? 1 : 0) : (a as number);
-  const y = typeof b === 'boolean' ? (b ? 1 : 0) : (b as number);
-  switch (op) {
-    case '+': return x + y;
-    case '-': return x - y;
-    case '*': return x * y;
-    case '/': return y === 0 ? null : x / y;
-    case '%': return y === 0 ? null : x % y;
-  }
-  throw new FlowEvalError(`Unsupported operator ${op}`);
-}
-
 /** SQL truthiness of a predicate result: only TRUE keeps a row. */
 export function isTrue(v: FlowValue): boolean {
   return v === true || (typeof v === 'number' && v !== 0);
-}
-
-export function toBool(v: FlowValue): boolean | null {
-  if (v === null) return null;
-  if (typeof v === 'boolean') return v;
-  if (typeof v === 'number') return v !== 0;
-  throw new FlowEvalError(`Expected a boolean, found ${typeName(v)} ${JSON.stringify(String(v))}`);
 }
 
 /** Serializes values into a Map key: type-tagged so 1, '1' and 1n stay apart. */
@@ -104,17 +69,4 @@ export function keyOf(vals: readonly FlowValue[]): string {
     else s += v ? 'T' : 'F';
   }
   return s;
-}
-
-/** Converts a LIKE pattern to an anchored RegExp. */
-export function likeToRegExp(pattern: string, caseInsensitive: boolean, escape = '\\'): RegExp {
-  let re = '';
-  for (let i = 0; i < pattern.length; i++) {
-    const ch = pattern[i]!;
-    if (ch === escape && i + 1 < pattern.length) re += pattern[++i]!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    else if (ch === '%') re += '[\\s\\S]*';
-    else if (ch === '_') re += '[\\s\\S]';
-    else re += ch.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`, caseInsensitive ? 'i' : '');
 }

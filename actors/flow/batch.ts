@@ -6,8 +6,8 @@ import { EddyError, StatusCode, formatExpr } from '../../core/index.ts';
 import { executeSql, type FlowInfo, type QueryContext, type QueryOutput } from '../../core/query/index.ts';
 import type { FlowValue } from '../../streams/index.ts';
 import { durationMs, type FlowDef, type FlowHostDeps } from './host.ts';
-import { evalTql, parsePromql, type TqlResult } from './tql.ts';
-import { queryRowsBatch } from './sink.ts';
+import { evalTql, parsePromql, type TqlResult } from '../../core/promql/tql.ts';
+import { queryRowsBatch } from '../../streams/sink_table.ts';
 
 /** What a batching flow keeps in its definition besides the statement. */
 export interface BatchSpec {

@@ -7,9 +7,10 @@ import {
 } from '../../core/index.ts';
 import type { FlowInfo, QueryContext } from '../../core/query/index.ts';
 import { FlowHost, compileDef, type FlowDef, type FlowHostDeps } from './host.ts';
-import { checkOutputColumns, checkSinkSchema, sinkTableDraft } from './sink.ts';
+import { checkOutputColumns, checkSinkSchema, sinkTableDraft } from '../../streams/sink_table.ts';
 import { BatchFlowHost, batchSinkDraft, needsBatching, queryTables, runSpec } from './batch.ts';
-import { parsePromql, promqlTables } from './tql.ts';
+import { parsePromql, promqlTables } from '../../core/promql/tql.ts';
+import { intervalNs, tryParseInterval } from '../../core/duration.ts';
 
 type AnyFlowHost = FlowHost | BatchFlowHost;
 
@@ -24,14 +25,8 @@ const id = (db: string, name: string) => `${db}\u0000${name}`;
 function expireSeconds(e: Expr | undefined): number | null {
   if (!e) return null;
   const text = formatExpr(e).replace(/^INTERVAL\s+/i, '').replace(/^'|'$/g, '');
-  const n = Number(text);
-  if (Number.isFinite(n)) return n;
-  const m = /^(\d+(?:\.\d+)?)\s*([a-z]+)$/i.exec(text.trim());
-  if (!m) return null;
-  const mult: Record<string, number> = { s: 1, sec: 1, second: 1, m: 60, min: 60, minute: 60, h: 3600, hour: 3600, d: 86400, day: 86400, w: 604800, week: 604800 };
-  const written = m[2]!.toLowerCase();
-  const unit = mult[written] !== undefined ? written : written.replace(/s$/, ''); // '1s' is a second, '5 minutes' plural
-  return mult[unit] !== undefined ? Number(m[1]) * mult[unit]! : null;
+  const iv = tryParseInterval(text, 's'); // core/duration.ts: a bare number is seconds
+  return iv ? Number(intervalNs(iv)) / 1e9 : null;
 }
 
 /** How often a batching flow without EVAL INTERVAL reruns its query. */
@@ -77,10 +72,21 @@ function pendingInfo(d: FlowDef): FlowInfo {
   };
 }
 
+/** Throws when a re-created source table lacks columns the flow reads (it would silently read NULLs). */
+function fits(def: FlowDef, src: TableSchema): void {
+  const has = new Set(src.columns.map((c) => c.name.toLowerCase()));
+  const missing = compileDef(def, src).rowColumns.filter((n) => n !== '$time' && !has.has(n.toLowerCase()));
+  if (missing.length) {
+    throw new InvalidArgumentError(`source table ${def.db}.${def.sourceTable} was re-created without column(s) ${missing.join(', ')} that flow ${def.name} reads`);
+  }
+}
+
 export class FlowNode {
   private defs!: KV;
   private state!: KV;
   private readonly hosts = new Map<string, AnyFlowHost>();
+  /** Flows that could not be relaunched after their source table came back (the new table does not fit them). */
+  private readonly broken = new Map<string, { def: FlowDef; error: string }>();
   /** Flows created with defer_on_missing_source whose source table does not exist yet. */
   private readonly pending = new Map<string, FlowDef>();
   /** Looks for the source tables of pending flows now and then. */
@@ -102,6 +108,7 @@ export class FlowNode {
     }
     this.pendingTimer = setInterval(() => {
       if (this.pending.size > 0) void this.serialize(() => this.activatePending()).catch(() => undefined);
+      if (this.hosts.size > 0) void this.serialize(() => this.checkSources()).catch(() => undefined);
     }, PENDING_CHECK_MS);
     this.pendingTimer.unref();
     for (const def of defs) {
@@ -204,6 +211,49 @@ export class FlowNode {
     }
   }
 
+  /**
+   * Streaming flows whose source table was dropped pause (state `paused`, last_error says why); when a table of that
+   * name exists again (a new table id) the flow is relaunched on it from its last checkpoint, and if it no longer
+   * compiles against the new table it shows `failed` with the compiler's error. Also run by tests through checkNow().
+   */
+  private async checkSources(): Promise<void> {
+    for (const h of [...this.hosts.values()]) {
+      if (!(h instanceof FlowHost)) continue;
+      const src = await this.deps.catalog.getTable(h.def.db, h.def.sourceTable);
+      const state = h.state;
+      if (!src) {
+        if (state === 'running' || state === 'checkpointing') h.sourceLost();
+        continue;
+      }
+      const lost = state === 'paused' || (state === 'failed' && h.sourceMissing);
+      if (!lost && (h.sourceId === null || h.sourceId === src.id)) continue;
+      await this.remove(h, 'stop');
+      try {
+        fits(h.def, src);
+        await this.launch(h.def);
+      } catch (e) {
+        this.deps.log(`flow ${h.def.db}.${h.def.name} cannot resume: ${(e as Error).message}`);
+        this.broken.set(id(h.def.db, h.def.name), { def: h.def, error: (e as Error).message });
+      }
+    }
+    for (const [k, b] of [...this.broken]) {
+      if (!(await this.deps.catalog.getTable(b.def.db, b.def.sourceTable))) continue;
+      try {
+        fits(b.def, (await this.deps.catalog.getTable(b.def.db, b.def.sourceTable))!);
+        this.broken.delete(k);
+        await this.launch(b.def);
+      } catch (e) {
+        this.hosts.delete(k);
+        this.broken.set(k, { def: b.def, error: (e as Error).message });
+      }
+    }
+  }
+
+  /** Runs the source check now (tests; the timer runs it every PENDING_CHECK_MS). */
+  checkNow(): Promise<void> {
+    return this.serialize(() => this.checkSources());
+  }
+
   /** Stores the definition and runs it, in place of the flow it replaces. */
   private async replace(def: FlowDef, running: AnyFlowHost | undefined): Promise<void> {
     if (running) await this.remove(running);
@@ -248,8 +298,10 @@ export class FlowNode {
     return { created: true };
   }
 
-  private async remove(host: AnyFlowHost): Promise<void> {
-    await host.destroy();
+  /** Takes a host off this node: `destroy` deletes its state (DROP / REPLACE), `stop` keeps it to resume from. */
+  private async remove(host: AnyFlowHost, how: 'destroy' | 'stop' = 'destroy'): Promise<void> {
+    if (how === 'destroy') await host.destroy();
+    else await host.stop();
     this.hosts.delete(id(host.def.db, host.def.name));
   }
 
@@ -263,7 +315,7 @@ export class FlowNode {
   drop(db: string, name: string, ifExists: boolean): Promise<boolean> {
     return this.serialize(async () => {
       const host = this.get(db, name);
-      if (!host && this.pending.delete(id(db, name))) {
+      if (!host && (this.pending.delete(id(db, name)) || this.broken.delete(id(db, name)))) {
         await this.defs.purge(KvKeys.flowDef(db, name));
         return true;
       }
@@ -282,6 +334,7 @@ export class FlowNode {
   async dropDatabase(db: string): Promise<void> {
     for (const h of [...this.hosts.values()]) if (h.def.db === db) await this.drop(db, h.def.name, true);
     for (const d of [...this.pending.values()]) if (d.db === db) await this.drop(db, d.name, true);
+    for (const b of [...this.broken.values()]) if (b.def.db === db) await this.drop(db, b.def.name, true);
   }
 
   list(db?: string): FlowInfo[] {
@@ -289,11 +342,16 @@ export class FlowNode {
     return [
       ...[...this.hosts.values()].filter((h) => mine(h.def)).map((h) => h.info()),
       ...[...this.pending.values()].filter(mine).map(pendingInfo),
+      ...[...this.broken.values()].filter((b) => mine(b.def)).map((b) => ({ ...pendingInfo(b.def), sourceTables: [b.def.sourceTable], state: 'failed', lastError: b.error })),
     ];
   }
 
   async flush(db: string, name: string): Promise<number> {
     if (this.pending.has(id(db, name))) await this.serialize(() => this.activatePending());
+    // A flush looks at the sources first, so a dropped or re-created source shows at once (not at the next timer tick).
+    await this.checkNow();
+    const broken = this.broken.get(id(db, name));
+    if (broken) throw new InvalidArgumentError(`flow ${name} failed: ${broken.error}`);
     const host = this.get(db, name);
     if (!host) throw new EddyError(StatusCode.FlowNotFound, `Flow not found: ${db}.${name}`);
     return host.flush();

@@ -1,79 +1,20 @@
 // Hosts one FlowTask: reads the source regions' WAL (JetStream pull consumers), feeds the RxJS flow, writes the sink
 // table, publishes live output on eddy.flow.<db>.<flow>, and checkpoints state + WAL positions in KV.
 import { createActor, fromPromise, waitFor, type Actor } from 'xstate';
-import type { NatsConnection } from '@nats-io/transport-node';
-import { AckPolicy, DeliverPolicy, RetentionPolicy, DiscardPolicy, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
-import { Kvm, type KV } from '@nats-io/kv';
-import {
-  Buckets, EddyError, InvalidArgumentError, KvKeys, StatusCode, Streams, Subjects, decodeBatches, regionIdOf, token,
-  type Clock, type TableSchema, type WriteBatch,
-} from '../../core/index.ts';
-import type { FlowInfo, QueryContext } from '../../core/query/index.ts';
+import { AckPolicy, DeliverPolicy, RetentionPolicy, DiscardPolicy } from '@nats-io/jetstream';
+import type { KV } from '@nats-io/kv';
+import { EddyError, KvKeys, StatusCode, Streams, Subjects, decodeBatches, regionIdOf, type TableSchema, type WriteBatch } from '../../core/index.ts';
+import type { FlowInfo } from '../../core/query/index.ts';
 import { exactJson, nsAsMs } from '../../core/query/index.ts';
-import { compileFlowSql, createFlow, decodeSnapshot, encodeSnapshot } from '../../streams/index.ts';
+import { createFlow, decodeSnapshot, encodeSnapshot } from '../../streams/index.ts';
 import type { Flow, FlowEmission, FlowPlan, FlowRow, FlowValue } from '../../streams/index.ts';
 import { flowTaskMachine, FlowTaskEvents, type RestoreResult } from './machine.ts';
-import { recordBatchToWriteBatch, sinkBatches, sinkMapping } from './sink.ts';
-import type { BatchSpec } from './batch.ts';
-import type { Catalog } from '../catalog/catalog.ts';
-import type { WritePath } from '../gateway/write.ts';
+import { recordBatchToWriteBatch } from '../../core/codec/arrow_rows.ts';
+import { sinkBatches, sinkMapping } from '../../streams/sink_table.ts';
+import { compileDef, durationMs, outputStreamName, type FlowDef, type FlowHostDeps } from './def.ts';
 
-/** A flow as the catalog keeps it. */
-export interface FlowDef {
-  db: string;
-  name: string;
-  id: number;
-  /** The CREATE FLOW / CREATE TASK statement as written. */
-  sql: string;
-  sinkTable: string;
-  sourceTable: string;
-  comment: string | null;
-  expireAfterSeconds: number | null;
-  /** WITH (...) options, lower-cased keys: backfill, output_retention, allowed_lateness, emit_interval, ... */
-  options: Record<string, string>;
-  createdAt: number;
-  updatedAt: number;
-  /** Set for a batching flow (a query the streaming compiler cannot run incrementally): see flow_batch.ts. */
-  batch?: BatchSpec;
-}
-
-export interface FlowHostDeps {
-  nc: NatsConnection;
-  js: JetStreamClient;
-  jsm: JetStreamManager;
-  state: KV;
-  catalog: Catalog;
-  writes: WritePath;
-  query: (db: string) => QueryContext;
-  clock: Clock;
-  log: (m: string) => void;
-  nodeId: string;
-  /** Checkpoint at most this often while emissions flow (default 5 s). */
-  checkpointMs?: number;
-}
-
-/** Durations like '24h', '90s', '500ms' -> ms. */
-export function durationMs(text: string, what: string): number {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)?\s*$/i.exec(text);
-  if (!m) throw new InvalidArgumentError(`${what}: '${text}' is not a duration (use e.g. 500ms, 30s, 5m, 24h, 7d)`);
-  const mult: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
-  return Number(m[1]) * mult[(m[2] ?? 's').toLowerCase()]!;
-}
-
-/** Compiles a flow; with the source table known, flows without aggregates run keyed by the source rows. */
-export function compileDef(def: FlowDef, source?: TableSchema | null): FlowPlan {
-  const o = def.options;
-  return compileFlowSql(def.sql, {
-    ...(source ? { rowKey: { tags: source.primaryKey, time: source.timeIndex, appendOnly: source.options.appendMode === true } } : {}),
-    ...(o.allowed_lateness ? { allowedLateness: o.allowed_lateness } : {}),
-    ...(o.emit_interval ? { intervalMs: durationMs(o.emit_interval, 'emit_interval') } : {}),
-  });
-}
-
-/** The JetStream stream that keeps one flow's live output (retention per flow). */
-export function outputStreamName(db: string, flow: string): string {
-  return `${Streams.flowOut}__${token(db)}__${token(flow)}`;
-}
+export { compileDef, durationMs, outputStreamName };
+export type { FlowDef, FlowHostDeps, SinkWriter } from './def.ts';
 
 const CHUNK = 512 * 1024;
 const enc = new TextEncoder();
@@ -146,6 +87,19 @@ export class FlowHost {
     return String(this.actor.getSnapshot().value);
   }
 
+  /** The last look for the source table found none (a flow that failed to start for that may be relaunched). */
+  sourceMissing = false;
+
+  /** The id of the source table the flow was started on (a re-created table has a new one); null before restore. */
+  get sourceId(): number | null {
+    return this.source?.id ?? null;
+  }
+
+  /** The source table was dropped: pause with the reason (information_schema.flows shows it). */
+  sourceLost(): void {
+    this.actor.send({ type: FlowTaskEvents.sourceLost, error: `source table ${this.def.db}.${this.def.sourceTable} was dropped; the flow resumes when it is created again` });
+  }
+
   /** Starts the task; resolves once it runs (restored or back-filled) or failed. */
   async start(): Promise<void> {
     this.actor.start();
@@ -155,6 +109,7 @@ export class FlowHost {
   /** Clean stop: a last checkpoint, readers stopped. */
   async stop(): Promise<void> {
     if (this.actor.getSnapshot().status === 'done') return;
+    if (this.actor.getSnapshot().matches('paused')) this.stopping = true; // no last checkpoint of a paused flow
     this.actor.send({ type: FlowTaskEvents.stopRequested });
     await waitFor(this.actor, (s) => s.status === 'done', { timeout: 120_000 }).catch(() => undefined);
     await this.shutdown(false);
@@ -176,6 +131,7 @@ export class FlowHost {
 
   private async sourceSchema(): Promise<TableSchema> {
     const s = await this.deps.catalog.getTable(this.def.db, this.def.sourceTable);
+    this.sourceMissing = !s;
     if (!s) throw new EddyError(StatusCode.TableNotFound, `source table ${this.def.db}.${this.def.sourceTable} of flow ${this.def.name} does not exist`);
     this.source = s;
     return s;
@@ -386,6 +342,7 @@ export class FlowHost {
   /** ADMIN flush_flow: reads the WAL up to its current end, emits every pending update and waits for the sink. Rows emitted. */
   async flush(timeoutMs = 60_000): Promise<number> {
     if (this.actor.getSnapshot().matches('failed')) throw new EddyError(StatusCode.Internal, `flow ${this.def.name} failed: ${this.actor.getSnapshot().context.lastError}`);
+    if (this.actor.getSnapshot().matches('paused')) throw new EddyError(StatusCode.TableNotFound, `flow ${this.def.name} is paused: ${this.actor.getSnapshot().context.lastError}`);
     for (const r of this.positions.keys()) {
       let last = 0;
       try {
@@ -490,32 +447,4 @@ export class FlowHost {
       lastError: this.lastError ?? snap.context.lastError, lagMs: st.lagMs, watermark: st.watermark, nodeId: this.deps.nodeId,
     };
   }
-}
-
-const floorKvs = new WeakMap<JetStreamClient, Promise<KV | null>>();
-
-/**
- * The lowest WAL sequence of a region that some flow has not checkpointed past (null: no flow reads the region).
- * The region purges its WAL no further than this after a flush.
- */
-export async function flowWalFloor(js: JetStreamClient, regionId: string): Promise<number | null> {
-  let kvp = floorKvs.get(js);
-  if (!kvp) {
-    kvp = new Kvm(js).open(Buckets.flowState).then((kv) => kv, () => null);
-    floorKvs.set(js, kvp);
-  }
-  const kv = await kvp;
-  if (!kv) return null;
-  let min: number | null = null;
-  try {
-    for await (const k of await kv.keys(KvKeys.flowFloorsOf(regionId))) {
-      const e = await kv.get(k);
-      if (!e || e.operation !== 'PUT' || e.value.length === 0) continue;
-      const n = Number(dec.decode(e.value));
-      if (Number.isFinite(n)) min = min === null ? n : Math.min(min, n);
-    }
-  } catch {
-    return null;
-  }
-  return min;
 }

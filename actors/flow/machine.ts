@@ -6,12 +6,15 @@ export const FlowTaskEvents = {
   checkpointDue: 'flow.checkpoint.due',
   stopRequested: 'flow.stop.requested',
   failed: 'flow.failed',
+  /** The source table is gone (dropped): the flow pauses, with the reason, until the table is back. */
+  sourceLost: 'flow.source.lost',
 } as const;
 
 export type FlowTaskEvent =
   | { type: typeof FlowTaskEvents.checkpointDue }
   | { type: typeof FlowTaskEvents.stopRequested }
-  | { type: typeof FlowTaskEvents.failed; error: string };
+  | { type: typeof FlowTaskEvents.failed; error: string }
+  | { type: typeof FlowTaskEvents.sourceLost; error: string };
 
 export interface FlowTaskContext {
   flow: string;
@@ -76,7 +79,13 @@ export const flowTaskMachine = setup({
       on: {
         [FlowTaskEvents.checkpointDue]: 'checkpointing',
         [FlowTaskEvents.stopRequested]: 'stopping',
+        [FlowTaskEvents.sourceLost]: { target: 'paused', actions: assign({ lastError: ({ event }) => event.error }) },
       },
+    },
+    // No checkpoint from here: the windows stay as last checkpointed, and the host relaunches the flow once the
+    // table exists again (a stop ends it without writing state).
+    paused: {
+      on: { [FlowTaskEvents.stopRequested]: 'stopped' },
     },
     checkpointing: {
       invoke: {
@@ -94,6 +103,7 @@ export const flowTaskMachine = setup({
       on: {
         [FlowTaskEvents.stopRequested]: { actions: assign({ stopAfterCheckpoint: true }) },
         [FlowTaskEvents.checkpointDue]: {},
+        [FlowTaskEvents.sourceLost]: { target: 'paused', actions: assign({ lastError: ({ event }) => event.error }) },
       },
     },
     stopping: {
@@ -107,4 +117,4 @@ export const flowTaskMachine = setup({
 });
 
 /** The state names information_schema.flows reports. */
-export type FlowTaskState = 'starting' | 'backfilling' | 'running' | 'checkpointing' | 'stopping' | 'stopped' | 'failed';
+export type FlowTaskState = 'starting' | 'backfilling' | 'running' | 'checkpointing' | 'paused' | 'stopping' | 'stopped' | 'failed';

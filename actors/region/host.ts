@@ -13,7 +13,7 @@ import { runPartial, PARTIAL_TOO_LARGE, type QueryContext, type WireRel } from '
 import type { RecordBatch } from 'apache-arrow';
 import { regionMachine, ACCEPTING } from './machine.ts';
 import { Wal } from '../runtime/wal.ts';
-import { flowWalFloor } from '../flow/host.ts';
+import { walFloor } from '../runtime/wal_floor.ts';
 import { decodeScanRequest } from '../runtime/scan_wire.ts';
 import type { SharedSegments } from '../runtime/segment_mirror.ts';
 import type { Metrics } from '../runtime/metrics.ts';
@@ -241,7 +241,7 @@ export class RegionHost {
       if (res) {
         this.deps.metrics.flushes++;
         // Flows read this region's WAL: keep what they have not checkpointed yet.
-        const floor = await flowWalFloor(this.deps.js, this.regionId);
+        const floor = await walFloor(this.deps.js, this.regionId);
         const upTo = floor === null ? res.flushedSeq : Math.min(res.flushedSeq, floor);
         if (upTo > 0) await this.wal.purgeThrough(upTo);
       }

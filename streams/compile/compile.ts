@@ -2,11 +2,13 @@
 import { InvalidArgumentError, ParseError, parseSql, selectItemName } from '../../core/index.ts';
 import type { ColumnRef, CreateFlow, CreateTask, Expr, Select, SelectItem, Statement } from '../../core/index.ts';
 import { isAggregateName } from '../aggregates.ts';
-import { compileExpr, durationNs, positioned, sqlText, unsupported } from '../expr.ts';
-import type { Fn } from '../expr.ts';
+import { durationNs, positioned, sqlText, unsupported } from '../expr.ts';
 import { OutputScope } from './output_scope.ts';
-import { rowBinder, RowSlots } from './row_scope.ts';
-import type { FlowPlan, GroupKeySpec, RowExpr, RowScope, SinkColumn, WindowSpec } from '../types.ts';
+import { checkRowExpr, RowSlots } from './row_scope.ts';
+import { containsAggregate, forEachChild, isAggregateCall } from './walk.ts';
+import { evalVec } from '../core_eval.ts';
+import type { Rel } from '../core_eval.ts';
+import type { FlowPlan, GroupKeySpec, RowExpr, SinkColumn, WindowSpec } from '../types.ts';
 import { windowCallOf } from '../window.ts';
 import type { WindowCall } from '../window.ts';
 
@@ -31,19 +33,12 @@ export interface RowKeyOptions { tags: string[]; time: string; appendOnly?: bool
 
 /**
  * Parses and compiles one CREATE FLOW or CREATE TASK statement. Roadmap tasks may use InfluxQL durations
- * (`now() - 5m`, `time(1m)`); they are read as INTERVAL '5m'.
+ * (`now() - 5m`, `time(1m)`): core's parser reads them as INTERVAL '5m' inside CREATE TASK only.
  */
 export function compileFlowSql(text: string, opts: CompileOptions = {}): FlowPlan {
-  const isTask = /^\s*CREATE\s+TASK\b/i.test(text);
-  const stmts = parseSql(isTask ? rewriteDurations(text) : text);
+  const stmts = parseSql(text);
   if (stmts.length !== 1) throw new InvalidArgumentError(`Expected one CREATE FLOW or CREATE TASK statement, found ${stmts.length}`);
   return compileFlow(stmts[0]!, opts);
-}
-
-/** `5m` outside quotes -> INTERVAL '5m' (same length changes are fine: positions of later tokens shift only on that line). */
-export function rewriteDurations(text: string): string {
-  return text.replace(/('(?:[^']|'')*'|"(?:[^"]|"")*"|`[^`]*`)|\b(\d+(?:\.\d+)?(?:ns|us|ms|s|m|h|d|w))\b/g, (all, quoted: string | undefined, dur: string | undefined) =>
-    quoted !== undefined ? all : `INTERVAL '${dur}'`);
 }
 
 export function compileFlow(stmt: Statement, opts: CompileOptions = {}): FlowPlan {
@@ -70,7 +65,8 @@ export function compileFlow(stmt: Statement, opts: CompileOptions = {}): FlowPla
   const sourceTable = from.name[from.name.length - 1]!.value;
   const qualifiers = new Set([sourceTable, ...(from.alias ? [from.alias.name.value] : [])]);
   const slots = new RowSlots(qualifiers, isTask);
-  const row = (e: Expr): RowExpr => toRowExpr(e, slots);
+  const rowQualifier = from.alias ? from.alias.name.value : sourceTable;
+  const row = (e: Expr): RowExpr => toRowExpr(e, slots, rowQualifier);
 
   const { filter, expireFromWhere } = splitWhere(sel.where, isTask);
   const groups = resolveGroupBy(sel);
@@ -159,10 +155,12 @@ export function compileFlow(stmt: Statement, opts: CompileOptions = {}): FlowPla
     sinkTable: stmt.type === 'create_flow' ? stmt.sink[stmt.sink.length - 1]!.value : name,
     sourceTable,
     rowColumns: slots.names,
+    rowQualifier,
     filter: filter ? row(filter) : null,
     eventTime: time ? row(time) : null,
     window: win?.call.spec ?? null,
     groupKeys: groupKeys.map(({ name, expr }) => ({ name, expr })),
+    groupKeyDts: out.keyDts,
     aggregates: out.aggregates(),
     valueSlots: out.slots(),
     having,
@@ -203,10 +201,26 @@ function asRowGroups(sel: Select, key: RowKeyOptions): Select {
   };
 }
 
-function toRowExpr(e: Expr, slots: RowSlots): RowExpr {
+function toRowExpr(e: Expr, slots: RowSlots, qualifier: string): RowExpr {
   const used = new Set<string>();
-  const fn: Fn<RowScope> = compileExpr<RowScope>(e, rowBinder(slots, used));
-  return { eval: (s, i) => fn(s, i), columns: [...used], text: sqlText(e) };
+  checkRowExpr(e, slots, used);
+  probe(e, [...used], qualifier);
+  return { vector: (rows: Rel) => evalVec(e, rows), columns: [...used], text: sqlText(e) };
+}
+
+/**
+ * Evaluates the expression over no rows at compile time, so a function core does not know is a positioned error of
+ * CREATE FLOW rather than of every row later. Other errors need values (types of the source) and surface per row.
+ */
+function probe(e: Expr, columns: string[], qualifier: string): void {
+  const rel: Rel = { fields: columns.map((n) => ({ name: n === '$time' ? 'time' : n, qualifier, dt: 'Null' })), cols: columns.map(() => ({ kind: 'any', dt: 'Null', v: [] })), len: 0 };
+  try {
+    evalVec(e, rel);
+  } catch (err) {
+    const m = /^Invalid function '([^']*)'/.exec((err as Error).message);
+    const at = (err as { position?: { line: number; column: number } }).position;
+    if (m) throw new InvalidArgumentError(`Function ${m[1]}() is not supported in a flow`, at ? { line: at.line, column: at.column } : { line: e.pos.line, column: e.pos.column });
+  }
 }
 
 function sameSpec(a: WindowSpec, b: WindowSpec): boolean {
@@ -215,31 +229,6 @@ function sameSpec(a: WindowSpec, b: WindowSpec): boolean {
 
 function itemName(item: SelectItem, table: string): string {
   return selectItemName(item, { qualify: (c: ColumnRef) => [table, c.path[c.path.length - 1]!.value] });
-}
-
-export function isAggregateCall(e: Expr): e is Expr & { type: 'function' } {
-  return e.type === 'function' && !e.over && isAggregateName(e.name[e.name.length - 1]!.value);
-}
-
-export function containsAggregate(e: Expr): boolean {
-  if (isAggregateCall(e)) return true;
-  let found = false;
-  forEachChild(e, (c) => { if (!found && containsAggregate(c)) found = true; });
-  return found;
-}
-
-/** Visits the direct sub-expressions the flow compiler understands. */
-export function forEachChild(e: Expr, f: (c: Expr) => void): void {
-  switch (e.type) {
-    case 'unary': case 'is': case 'cast': f(e.expr); break;
-    case 'binary': case 'is_distinct': f(e.left); f(e.right); break;
-    case 'in_list': f(e.expr); e.list.forEach(f); break;
-    case 'between': f(e.expr); f(e.low); f(e.high); break;
-    case 'like': f(e.expr); f(e.pattern); break;
-    case 'case': if (e.operand) f(e.operand); e.whens.forEach((w) => { f(w.when); f(w.then); }); if (e.else) f(e.else); break;
-    case 'function': e.args.forEach(f); break;
-    default: break;
-  }
 }
 
 interface GroupItem { expr: Expr; name: string; projected: boolean }

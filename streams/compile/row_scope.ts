@@ -1,10 +1,9 @@
 // Row scope of the flow compiler: source column references become slots read from a batch.
-import type { Expr } from '../../core/index.ts';
+import type { Expr, SourcePos } from '../../core/index.ts';
 import { isAggregateName } from '../aggregates.ts';
-import type { Binder } from '../expr.ts';
-import { positioned } from '../expr.ts';
-import type { RowScope } from '../types.ts';
+import { positioned, sqlText, unsupported } from '../expr.ts';
 import { windowCallOf } from '../window.ts';
+import { forEachChild } from './walk.ts';
 
 /** The source columns a plan reads; '$time' stands for the batch's time index (InfluxQL's `time`). */
 export class RowSlots {
@@ -18,9 +17,13 @@ export class RowSlots {
 }
 
 
-export function rowBinder(slots: RowSlots, used: Set<string>): Binder<RowScope> {
-  return (e: Expr) => {
-    if (e.type === 'column') {
+/**
+ * Checks a row expression (columns of this table, no aggregates, window functions or time windows) and collects the
+ * source columns it reads. Evaluation is core's, over a relation of the batch's columns (streams/core_eval.ts).
+ */
+export function checkRowExpr(e: Expr, slots: RowSlots, used: Set<string>): void {
+  switch (e.type) {
+    case 'column': {
       if (e.path.length > 1) {
         const q = e.path[e.path.length - 2]!.value;
         if (!slots.qualifiers.has(q)) throw positioned(`Unknown table ${q} in column ${e.path.map((p) => p.value).join('.')}`, e.pos);
@@ -28,15 +31,21 @@ export function rowBinder(slots: RowSlots, used: Set<string>): Binder<RowScope> 
       let name = e.path[e.path.length - 1]!.value;
       if (slots.influxTime && name === 'time') name = '$time';
       used.add(name);
-      const slot = slots.slot(name);
-      return (s, i) => s.get(slot, i);
+      slots.slot(name);
+      return;
     }
-    if (e.type === 'function') {
+    case 'function': {
       const fn = e.name[e.name.length - 1]!.value.toLowerCase();
       if (isAggregateName(fn) && !e.over) throw positioned(`Aggregate function ${fn}() is not allowed here (WHERE, GROUP BY or inside another aggregate)`, e.pos);
       if (e.over) throw positioned(`Window function ${fn}() OVER (...) is not supported in a flow`, e.pos);
       if (windowCallOf(e)) throw positioned(`Time window ${fn}() can only be used in GROUP BY and the select list of a flow`, e.pos);
+      break;
     }
-    return undefined;
-  };
+    case 'number': case 'string': case 'boolean': case 'null': case 'interval': case 'typed_string':
+    case 'unary': case 'binary': case 'is': case 'is_distinct': case 'in_list': case 'between': case 'like': case 'case': case 'cast':
+      break;
+    default:
+      throw unsupported(`Expression ${sqlText(e)}`, (e as { pos?: SourcePos }).pos);
+  }
+  forEachChild(e, (c) => checkRowExpr(c, slots, used));
 }

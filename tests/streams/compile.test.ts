@@ -1,7 +1,8 @@
 // Flow compilation: sink shapes as GreptimeDB names them, windows, the roadmap's CREATE TASK, and positioned errors.
 import { describe, expect, it } from 'vitest';
 import { EddyError, StatusCode } from '../../core/index.ts';
-import { compileFlowSql, rewriteDurations } from '../../streams/index.ts';
+import { compileFlowSql } from '../../streams/index.ts';
+import { parseSql } from '../../core/sql/index.ts';
 import { MIN, SEC } from './helpers.ts';
 
 const shape = (sql: string) => {
@@ -86,8 +87,24 @@ describe('compileFlow: the roadmap CREATE TASK', () => {
     expect(task.eventTime).toBeNull(); // InfluxQL time() = the time index
   });
 
-  it('reads InfluxQL durations outside quotes only', () => {
-    expect(rewriteDurations(`x > now() - 5m AND s = '5m' GROUP BY time(1h)`)).toBe(`x > now() - INTERVAL '5m' AND s = '5m' GROUP BY time(INTERVAL '1h')`);
+  it('reads bare InfluxQL durations inside CREATE TASK only, and never inside quotes', () => {
+    const [t] = parseSql(`CREATE TASK x WINDOW_SIZE = 1h30m AS SELECT avg(v) FROM t WHERE time > now() - 500ms AND s = '5m' GROUP BY time(1m)`);
+    expect(t).toMatchObject({ type: 'create_task', windowSize: '1h30m' });
+    const sel = (t as { query: { body: { where: unknown; groupBy: unknown[] } } }).query.body;
+    expect(sel.where).toMatchObject({ left: { right: { right: { type: 'interval', value: { value: '500ms' } } } }, right: { right: { type: 'string', value: '5m' } } });
+    expect(sel.groupBy[0]).toMatchObject({ args: [{ type: 'interval', value: { value: '1m' } }] });
+    // Plain SQL keeps GreptimeDB's reading: `5m` is 5 aliased m, `now() - 5m` then fails at `m`; `5 m` stays an alias.
+    expect(parseSql('SELECT 5m')[0]).toMatchObject({ query: { body: { projection: [{ expr: { type: 'number', value: '5' }, alias: { value: 'm' } }] } } });
+    expect(() => parseSql('SELECT * FROM t WHERE ts > now() - 5m')).toThrow(/line 1, column 37/);
+    expect(() => parseSql('CREATE FLOW f SINK TO s AS SELECT count(*) FROM t WHERE ts > now() - 5m')).toThrow();
+    // Not a unit: not a duration, so the usual error.
+    expect(() => parseSql('CREATE TASK x WINDOW_SIZE = "5m" AS SELECT avg(v) FROM t WHERE time > now() - 5parsecs')).toThrow(/found parsecs at line 1, column 80/);
+  });
+
+  it('the README task runs through the SQL statement path too (GROUP BY time(1m), now() - 5m)', () => {
+    const plan = compileFlowSql(`CREATE TASK avg_over_5m WINDOW_SIZE = 5m AS SELECT avg(value) FROM t WHERE time > now() - 5m GROUP BY time(1m)`);
+    expect(plan.window).toEqual({ sizeNs: MIN, slideNs: MIN, originNs: 0n });
+    expect(plan.expireAfterNs).toBe(5n * MIN);
   });
 });
 

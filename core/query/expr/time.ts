@@ -3,6 +3,7 @@ import type { TimeUnit } from '../../schema.ts';
 import { InvalidArgumentError } from '../../errors.ts';
 import type { Interval } from '../vector.ts';
 import { UNIT_NS } from '../vector.ts';
+import { intervalNs, tryParseInterval } from '../../duration.ts';
 
 const TS_RE = /^\s*([+-]?\d{1,6})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?|UTC)?\s*$/i;
 
@@ -59,52 +60,12 @@ export function nsToUnit(ns: bigint, unit: TimeUnit): bigint {
   return q;
 }
 
-const UNIT_NAMES: Record<string, [number, number, bigint]> = {};
-function defUnit(names: string[], months: number, days: number, nanos: bigint): void {
-  for (const n of names) UNIT_NAMES[n] = [months, days, nanos];
-}
-defUnit(['ns', 'nanosecond', 'nanoseconds', 'nsec', 'nsecs'], 0, 0, 1n);
-defUnit(['us', 'microsecond', 'microseconds', 'usec', 'usecs'], 0, 0, 1000n);
-defUnit(['ms', 'millisecond', 'milliseconds', 'msec', 'msecs'], 0, 0, 1_000_000n);
-defUnit(['s', 'sec', 'secs', 'second', 'seconds'], 0, 0, 1_000_000_000n);
-defUnit(['m', 'min', 'mins', 'minute', 'minutes'], 0, 0, 60_000_000_000n);
-defUnit(['h', 'hr', 'hrs', 'hour', 'hours'], 0, 0, 3_600_000_000_000n);
-defUnit(['d', 'day', 'days'], 0, 1, 0n);
-defUnit(['w', 'week', 'weeks'], 0, 7, 0n);
-defUnit(['mon', 'mons', 'month', 'months'], 1, 0, 0n);
-defUnit(['y', 'year', 'years'], 12, 0, 0n);
-defUnit(['decade', 'decades'], 120, 0, 0n);
-defUnit(['century', 'centuries'], 1200, 0, 0n);
-
-/** Parses '5 minutes', '1 hour 30 minutes', '1h30m', '10s', '1 day'; null when not an interval. */
+/** Parses '5 minutes', '1 hour 30 minutes', '1h30m', '10s', '1 day' (core/duration.ts); null when not an interval. */
 export function parseInterval(text: string, unit?: string): Interval | null {
-  let t = text.trim().toLowerCase();
-  if (unit) t = `${t} ${unit.toLowerCase()}`;
-  if (t === '') return null;
-  const re = /([+-]?\d+(?:\.\d+)?)\s*([a-z]+)/g;
-  let months = 0, days = 0, nanos = 0n, consumed = 0;
-  for (let m = re.exec(t); m; m = re.exec(t)) {
-    const u = UNIT_NAMES[m[2]!];
-    if (!u) return null;
-    const q = parseFloat(m[1]!);
-    if (u[0]) months += q * u[0];
-    if (u[1]) {
-      const whole = Math.trunc(q * u[1]);
-      days += whole;
-      const rest = q * u[1] - whole;
-      if (rest) nanos += BigInt(Math.round(rest * 86_400e9));
-    }
-    if (u[2]) nanos += BigInt(Math.round(q * Number(u[2])));
-    consumed += m[0].replace(/\s+/g, '').length;
-  }
-  if (consumed !== t.replace(/\s+/g, '').length) return null;
-  return { months, days, nanos };
+  return tryParseInterval(text, unit);
 }
 
-/** Interval as a fixed number of ns (months counted as 30 days), for RANGE / ALIGN / date_bin. */
-export function intervalNs(iv: Interval): bigint {
-  return BigInt(iv.months) * 30n * 86_400_000_000_000n + BigInt(iv.days) * 86_400_000_000_000n + iv.nanos;
-}
+export { intervalNs };
 
 export function addInterval(ns: bigint, iv: Interval, sign: 1 | -1): bigint {
   let out = ns;

@@ -13,14 +13,16 @@ import type { ProjItem } from './group.ts';
 import { finishSelect } from './finish.ts';
 import type { TsVec, Vec } from '../vector.ts';
 import { INT_TYPES, fromValues, getValue, isNull, take } from '../vector.ts';
-import { floorDiv, intervalNs, parseInterval, parseTimestampNs } from '../expr/time.ts';
+import { floorDiv, parseTimestampNs } from '../expr/time.ts';
+import { intervalNs, tryParseInterval } from '../../duration.ts';
 import { findAggregates, findRanges, fnName } from './walk.ts';
 
 type RangeNode = Extract<Expr, { type: 'range' }>;
 
 function durationNs(e: Expr, s: Scope, what: string): bigint {
   if (e.type === 'string') {
-    const iv = parseInterval(e.value);
+    // The message is GreptimeDB's (golden range.sql); the SQL position already points at the literal.
+    const iv = tryParseInterval(e.value);
     if (!iv) throw new PlanError(`Invalid ${what} duration '${e.value}'`, e.pos, StatusCode.InvalidArguments);
     return intervalNs(iv);
   }
@@ -31,7 +33,7 @@ function durationNs(e: Expr, s: Scope, what: string): bigint {
     if (iv.months) throw new PlanError(`Year or month interval is not allowed in range query: ${exprName(e, relNamer(undefined))}`, e.pos);
     return intervalNs(x as never);
   }
-  if (typeof x === 'string') { const iv = parseInterval(x); if (iv) return intervalNs(iv); }
+  if (typeof x === 'string') { const iv = tryParseInterval(x); if (iv) return intervalNs(iv); }
   if (typeof x === 'number') return BigInt(x) * 1_000_000n;
   throw new PlanError(`Invalid ${what} duration`, e.pos, StatusCode.InvalidArguments);
 }

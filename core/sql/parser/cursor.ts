@@ -2,6 +2,7 @@
 import { ParseError } from '../../errors.ts';
 import { describeToken, type SourcePos, type Token } from '../lexer.ts';
 import type { FunctionCall, Ident, Query } from '../ast.ts';
+import { tryParseInterval } from '../../duration.ts';
 
 /**
  * Words that never start a column reference and never serve as an implicit alias (`SELECT a b`).
@@ -35,6 +36,11 @@ export interface SubParsers {
 export class Cursor {
   i = 0;
   depth = 0;
+  /**
+   * Inside CREATE TASK (the InfluxQL-style dialect) `5m`, `1h30m`, `500ms` are duration literals. Elsewhere GreptimeDB's
+   * sqlparser reads `5m` as the number 5 aliased `m` (and `now() - 5m` as an error), so the flag is off by default.
+   */
+  bareDurations = false;
   constructor(
     readonly text: string,
     readonly tokens: Token[],
@@ -104,6 +110,20 @@ export class Cursor {
     } finally {
       this.depth--;
     }
+  }
+
+  /**
+   * A bare duration at the cursor (`5m`: a number token and a unit word with nothing between them), when bare durations
+   * are on; its text, consuming both tokens. Unit words the duration parser does not know leave the tokens alone.
+   */
+  bareDuration(): { text: string; pos: SourcePos } | null {
+    if (!this.bareDurations) return null;
+    const t = this.peek(), u = this.peek(1);
+    if (t.kind !== 'number' || u.kind !== 'word' || u.offset !== t.end || !/^\d+(\.\d+)?$/.test(t.value)) return null;
+    const text = this.text.slice(t.offset, u.end);
+    if (!/^(\d+(\.\d+)?[a-z]+)+$/i.test(text) || !tryParseInterval(text)) return null;
+    this.i += 2;
+    return { text, pos: this.pos(t) };
   }
 
   /** A ParseError "Expected <expected>, found <token>" at the token. */

@@ -90,10 +90,16 @@ export function parseCreate(p: Cursor, base: Base): Statement {
     const name = p.objectName('a task name');
     p.expectKw('WINDOW_SIZE');
     p.expectOp('=');
-    const t = p.next();
-    if (t.kind !== 'string' && t.kind !== 'qident') throw p.error('a window size such as "5m"', t);
-    p.expectKw('AS');
-    return { type: 'create_task', name, windowSize: t.value, query: parseQuery(p), ...base };
+    p.bareDurations = true;
+    try {
+      const d = p.bareDuration();
+      const t = d ? null : p.next();
+      if (t && t.kind !== 'string' && t.kind !== 'qident') throw p.error('a window size such as "5m"', t);
+      p.expectKw('AS');
+      return { type: 'create_task', name, windowSize: d ? d.text : t!.value, query: parseQuery(p), ...base };
+    } finally {
+      p.bareDurations = false;
+    }
   }
   if (p.eatKw('VIEW')) {
     const ine = ifNotExists(p);

@@ -178,9 +178,12 @@ function parsePrefix(p: Cursor): Expr {
   const t = p.peek();
   const pos = p.pos(t);
   switch (t.kind) {
-    case 'number':
+    case 'number': {
+      const d = p.bareDuration();
+      if (d) return { type: 'interval', value: { type: 'string', value: d.text, pos: d.pos }, pos: d.pos };
       p.next();
       return { type: 'number', value: t.value, pos };
+    }
     case 'string':
       p.next();
       return { type: 'string', value: t.value, pos };

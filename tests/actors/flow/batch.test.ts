@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parseSql } from '../../../core/index.ts';
 import type { CreateFlow, Query } from '../../../core/index.ts';
 import { batchSinkDraft, needsBatching, queryTables } from '../../../actors/flow/batch.ts';
-import { parsePromql, promqlTables } from '../../../actors/flow/tql.ts';
+import { parsePromql, promqlTables } from '../../../core/promql/tql.ts';
 
 const query = (sql: string): Query => (parseSql(sql)[0] as CreateFlow).query as Query;
 

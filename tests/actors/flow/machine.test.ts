@@ -37,6 +37,19 @@ describe('flowTaskMachine', () => {
     expect(calls).toEqual(['restore', 'checkpoint']);
   });
 
+  it('a lost source pauses the flow with the reason; checkpoints stop; a stop ends it without one', async () => {
+    const { actor, calls } = run({ restored: true });
+    await waitFor(actor, (s) => s.matches('running'));
+    actor.send({ type: FlowTaskEvents.sourceLost, error: 'source table public.t was dropped' });
+    expect(actor.getSnapshot().value).toBe('paused');
+    expect(actor.getSnapshot().context.lastError).toBe('source table public.t was dropped');
+    actor.send({ type: FlowTaskEvents.checkpointDue });
+    expect(actor.getSnapshot().value).toBe('paused');
+    actor.send({ type: FlowTaskEvents.stopRequested });
+    expect(actor.getSnapshot().status).toBe('done');
+    expect(calls).toEqual(['restore']);
+  });
+
   it('a stop during a checkpoint waits for it, then stops', async () => {
     const { actor, calls, release } = run({ backfill: false });
     await waitFor(actor, (s) => s.matches('running'));

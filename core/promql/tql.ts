@@ -1,10 +1,11 @@
 // TQL (PromQL) flows: the subset a downsampling flow needs, evaluated over a scan of the metric's table. Selectors
 // with label matchers, aggregations (sum, avg, count, min, max by/without), arithmetic between vectors with the same
 // labels and with numbers; a series' value at a step is its latest sample in the 5-minute lookback, as in Prometheus.
-import { EddyError, StatusCode, timeColumn } from '../../core/index.ts';
-import type { TableSchema, WriteBatch } from '../../core/index.ts';
-import type { QueryContext } from '../../core/query/index.ts';
-import { recordBatchToWriteBatch } from './sink.ts';
+import { EddyError, StatusCode } from '../errors.ts';
+import type { TableSchema } from '../schema.ts';
+import { timeColumn, type WriteBatch } from '../batch.ts';
+import type { QueryContext } from '../query/context.ts';
+import { recordBatchToWriteBatch } from '../codec/arrow_rows.ts';
 
 const LOOKBACK_NS = 300_000_000_000n;
 const AGGS = new Set(['sum', 'avg', 'count', 'min', 'max']);
