@@ -86,6 +86,21 @@ export function getValue(c: Vec, i: number): unknown {
   }
 }
 
+const SAFE_INT = 9007199254740991n;
+
+/**
+ * Row i as getValue gives it, except that an integer beyond 2^53 of an exact column (`big`) is a bigint: the value to
+ * key, compare and pass on where exactness matters (DISTINCT, set operations, joins, IN, ORDER BY, scalar subqueries).
+ * Values a double holds exactly stay numbers, so keys of exact and plain columns agree.
+ */
+export function exactValue(c: Vec, i: number): unknown {
+  if (c.kind === 'num' && c.big !== undefined && !isNull(c, i)) {
+    const x = c.big[i]!;
+    return x > SAFE_INT || x < -SAFE_INT ? x : Number(x);
+  }
+  return getValue(c, i);
+}
+
 export function numVec(dt: DType, n: number): NumVec {
   return { kind: 'num', dt, v: new Float64Array(n), valid: null };
 }

@@ -2,7 +2,7 @@
 import type { Expr } from '../../sql/index.ts';
 import { ExecError } from '../../errors.ts';
 import type { BoolVec, Vec } from '../vector.ts';
-import { boolVec, fromValues, getValue, isNull, setNull } from '../vector.ts';
+import { boolVec, fromValues, exactValue, getValue, isNull, setNull } from '../vector.ts';
 import { coerceTo, commonType } from './cast.ts';
 import { compare, compareWith } from './compare.ts';
 import { constVec } from './const.ts';
@@ -99,7 +99,7 @@ export function evalInSubquery(e: Node<'in_subquery'>, s: Scope, ev: Evaluate): 
   const out = boolVec(n);
   for (let i = 0; i < n; i++) {
     if (isNull(v, i)) { setNull(out, i); continue; }
-    const hit = sub.set.has(valueKey(getValue(v, i)));
+    const hit = sub.set.has(valueKey(exactValue(v, i)));
     if (!hit && sub.hasNull) { setNull(out, i); continue; }
     out.v[i] = hit !== e.negated ? 1 : 0;
   }

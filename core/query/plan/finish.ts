@@ -9,7 +9,7 @@ import type { Field, Rel } from './rel.ts';
 import { findField, takeRel } from './rel.ts';
 import { sortIndices, type SortKey } from './sort.ts';
 import type { Vec } from '../vector.ts';
-import { getValue } from '../vector.ts';
+import { exactValue, getValue } from '../vector.ts';
 import { findWindows } from './walk.ts';
 import { computeWindow } from './window.ts';
 import { expandUnnest, hasUnnest } from './unnest.ts';
@@ -27,7 +27,7 @@ export function applyLimit(rel: Rel, limit: number | undefined, offset: number):
 
 export function rowKey(cols: Vec[], k: number): string {
   let s = '';
-  for (const c of cols) s += valueKey(getValue(c, k)) + '\u0001';
+  for (const c of cols) s += valueKey(exactValue(c, k)) + '\u0001';
   return s;
 }
 

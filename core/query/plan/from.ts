@@ -9,7 +9,7 @@ import { findField, takeRel } from './rel.ts';
 import { batchesToRel, pushdown, referencedColumns } from './scan.ts';
 import type { QState } from './state.ts';
 import { informationSchema } from '../statements/information_schema.ts';
-import { getValue, isNull, take } from '../vector.ts';
+import { exactValue, getValue, isNull, take } from '../vector.ts';
 import type { Env } from '../expr/eval.ts';
 import type { ScanSpec } from '../context.ts';
 import type { TableSchema } from '../../schema.ts';
@@ -160,13 +160,13 @@ export function join(l: Rel, r: Rel, kind: string, on: Expr | undefined, pos: un
     const table = new Map<string, number[]>();
     for (let j = 0; j < r.len; j++) {
       if (rv.some((v) => isNull(v, j))) continue;
-      const key = rv.map((v) => valueKey(normKey(getValue(v, j)))).join('\u0001');
+      const key = rv.map((v) => valueKey(exactValue(v, j))).join('\u0001');
       const list = table.get(key);
       if (list) list.push(j); else table.set(key, [j]);
     }
     for (let i = 0; i < l.len; i++) {
       if (lv.some((v) => isNull(v, i))) continue;
-      const key = lv.map((v) => valueKey(normKey(getValue(v, i)))).join('\u0001');
+      const key = lv.map((v) => valueKey(exactValue(v, i))).join('\u0001');
       for (const j of table.get(key) ?? []) { lIdx.push(i); rIdx.push(j); }
     }
   } else {
@@ -202,10 +202,6 @@ export function join(l: Rel, r: Rel, kind: string, on: Expr | undefined, pos: un
   }
   const allL = [...li, ...extraL], allR = [...ri, ...extraR];
   return { fields, cols: [...l.cols.map((c) => take(c, allL)), ...r.cols.map((c) => take(c, allR))], len: allL.length };
-}
-
-function normKey(v: unknown): unknown {
-  return typeof v === 'bigint' ? Number(v) === Number(v) ? v : v : v;
 }
 
 function sideOf(e: Expr, l: Rel, r: Rel): 'l' | 'r' | null {

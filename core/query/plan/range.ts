@@ -12,7 +12,7 @@ import type { QState } from './state.ts';
 import type { ProjItem } from './group.ts';
 import { finishSelect } from './finish.ts';
 import type { TsVec, Vec } from '../vector.ts';
-import { INT_TYPES, fromValues, getValue, isNull, take } from '../vector.ts';
+import { INT_TYPES, fromValues, exactValue, getValue, isNull, take } from '../vector.ts';
 import { floorDiv, parseTimestampNs } from '../expr/time.ts';
 import { intervalNs, tryParseInterval } from '../../duration.ts';
 import { findAggregates, findRanges, fnName } from './walk.ts';
@@ -178,7 +178,7 @@ function aggregateCall(c: FunctionCall, s: Scope, g: Groups): Vec {
     mask = new Uint8Array(s.rel.len);
     const seen = new Set<string>();
     for (let i = 0; i < s.rel.len; i++) {
-      const k = `${g.ids[i]}\u0001${args.map((a) => valueKey(getValue(a, i))).join('\u0001')}`;
+      const k = `${g.ids[i]}\u0001${args.map((a) => valueKey(exactValue(a, i))).join('\u0001')}`;
       if (!seen.has(k)) { seen.add(k); mask[i] = 1; }
     }
   }

@@ -9,7 +9,7 @@ import type { Field, Rel } from './rel.ts';
 import { emptyRel, takeRel } from './rel.ts';
 import { sortIndices } from './sort.ts';
 import type { Vec } from '../vector.ts';
-import { fromValues, getValue, maskIndices } from '../vector.ts';
+import { fromValues, exactValue, getValue, maskIndices } from '../vector.ts';
 import { findAggregates, findSubqueries, findWindows } from './walk.ts';
 import { fromClause } from './from.ts';
 import { runRangeSelect } from './range.ts';
@@ -67,7 +67,7 @@ export async function runBody(b: QueryBody, st: QState): Promise<Rel> {
       for (let j = 0; j < width; j++) {
         const parts = b.rows.map((r) => evalExpr(r[j]!, scope));
         const dt = commonType(parts.map((p) => p.dt));
-        cols.push(fromValues(dt, parts.map((p) => getValue(coerceTo(p, dt), 0))));
+        cols.push(fromValues(dt, parts.map((p) => exactValue(coerceTo(p, dt), 0))));
         fields.push({ name: `column${j + 1}`, dt });
       }
       return { fields, cols, len: b.rows.length };
@@ -80,8 +80,8 @@ export async function runBody(b: QueryBody, st: QState): Promise<Rel> {
       const cols = fields.map((f, i) => {
         const a = coerceTo(l.cols[i]!, f.dt), c = coerceTo(r.cols[i]!, f.dt);
         const vals: unknown[] = [];
-        for (let k = 0; k < l.len; k++) vals.push(getValue(a, k));
-        for (let k = 0; k < r.len; k++) vals.push(getValue(c, k));
+        for (let k = 0; k < l.len; k++) vals.push(exactValue(a, k));
+        for (let k = 0; k < r.len; k++) vals.push(exactValue(c, k));
         return fromValues(f.dt, vals);
       });
       let rel: Rel = { fields, cols, len: l.len + r.len };
@@ -115,11 +115,11 @@ export async function prepareSubqueries(exprs: (Expr | undefined)[], st: QState)
       const c = r.cols[0]!;
       if (s.type === 'subquery') {
         if (r.len > 1) throw new ExecError('Scalar subquery returned more than one row', s.pos);
-        st.env.subqueries.set(s, { dt: r.fields[0]!.dt, value: r.len ? getValue(c, 0) : null });
+        st.env.subqueries.set(s, { dt: r.fields[0]!.dt, value: r.len ? exactValue(c, 0) : null });
       } else {
         const set = new Set<string>();
         let hasNull = false;
-        for (let k = 0; k < r.len; k++) { const v = getValue(c, k); if (v === null) hasNull = true; else set.add(valueKey(v)); }
+        for (let k = 0; k < r.len; k++) { const v = exactValue(c, k); if (v === null) hasNull = true; else set.add(valueKey(v)); }
         st.env.subqueries.set(s, { set, hasNull });
       }
     }

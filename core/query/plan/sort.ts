@@ -1,6 +1,6 @@
 // Sorting rows by several keys with ASC/DESC and NULLS FIRST/LAST, as a permutation of row indices.
 import type { Vec } from '../vector.ts';
-import { isNull } from '../vector.ts';
+import { exactValue, isNull } from '../vector.ts';
 
 export interface SortKey {
   vec: Vec;
@@ -10,6 +10,11 @@ export interface SortKey {
 
 export function compareValues(a: unknown, b: unknown): number {
   if (typeof a === 'number' && typeof b === 'number') {
+    if (Number.isNaN(a) || Number.isNaN(b)) return Number.isNaN(a) ? (Number.isNaN(b) ? 0 : 1) : -1;
+    return a < b ? -1 : a > b ? 1 : 0;
+  }
+  // an exact 64-bit integer (bigint) against a number or another bigint: JS compares them as numbers, exactly
+  if ((typeof a === 'bigint' || typeof a === 'number') && (typeof b === 'bigint' || typeof b === 'number')) {
     if (Number.isNaN(a) || Number.isNaN(b)) return Number.isNaN(a) ? (Number.isNaN(b) ? 0 : 1) : -1;
     return a < b ? -1 : a > b ? 1 : 0;
   }
@@ -27,14 +32,17 @@ export function sortIndices(keys: SortKey[], n: number): Int32Array {
   for (let i = 0; i < n; i++) idx[i] = i;
   if (keys.length === 0) return idx;
   const arr = Array.from(idx);
+  // exact int64 columns compare their exact values (a double cannot tell 2^63-1 from 2^63-2)
+  const vals = keys.map((k) => (k.vec.kind === 'num' && k.vec.big !== undefined ? k.vec.big : k.vec.v) as ArrayLike<unknown>);
   arr.sort((p, q) => {
-    for (const k of keys) {
+    for (let j = 0; j < keys.length; j++) {
+      const k = keys[j]!;
       const np = isNull(k.vec, p), nq = isNull(k.vec, q);
       if (np || nq) {
         if (np && nq) continue;
         return np === k.nullsFirst ? -1 : 1;
       }
-      const c = compareValues(k.vec.v[p], k.vec.v[q]);
+      const c = compareValues(vals[j]![p], vals[j]![q]);
       if (c !== 0) return k.asc ? c : -c;
     }
     return p - q;
