@@ -1,23 +1,15 @@
-// GreptimeDB's metric engine, as the catalog sees it: a physical table (WITH physical_metric_table) and logical
-// tables on it (WITH on_physical_table). Each logical table keeps its rows in its own regions; the physical table
-// shows the union of their tags, and its column list is derived, never stored.
+// GreptimeDB's metric engine, as SQL sees it: a physical table (WITH physical_metric_table) and logical tables on it
+// (WITH on_physical_table). Logical tables keep their rows in the physical table's regions (core/metric_engine.ts);
+// the physical table shows the union of their tags, and its column list is derived, never stored.
 import { EddyError, StatusCode } from '../../errors.ts';
+import { LOGICAL_KEY, PHYSICAL_KEY, PHYSICAL_TAGS_KEY, isPhysical, physicalOf, physicalTags, withPhysicalTags } from '../../metric_engine.ts';
 import type { ColumnSchema, TableSchema } from '../../schema.ts';
 import type { QueryContext } from '../context.ts';
 import { columnDt } from '../plan/scan.ts';
 import { takeRel, type Rel } from '../plan/rel.ts';
 import { getValue } from '../vector.ts';
 
-export const PHYSICAL_KEY = 'physical_metric_table';
-export const LOGICAL_KEY = 'on_physical_table';
-
-export function physicalOf(t: TableSchema): string | undefined {
-  return t.options.extra?.[LOGICAL_KEY];
-}
-
-export function isPhysical(t: TableSchema): boolean {
-  return t.options.extra?.[PHYSICAL_KEY] !== undefined;
-}
+export { LOGICAL_KEY, PHYSICAL_KEY, isPhysical, physicalOf };
 
 export function engineOf(t: TableSchema): 'metric' | 'mito' {
   return isPhysical(t) || physicalOf(t) !== undefined ? 'metric' : 'mito';
@@ -66,30 +58,24 @@ export async function prepareLogical(draft: Omit<TableSchema, 'id'>, ctx: QueryC
   const options = { ...draft.options };
   if (phy.options.ttlMs !== undefined && options.ttlMs === undefined) options.ttlMs = phy.options.ttlMs;
   if (phy.options.appendMode) options.appendMode = true;
-  return { ...draft, options, columns: orderLogical(draft.columns), regions: 1 };
+  // no region of its own: its rows go to the physical table's regions
+  return { ...draft, options, columns: orderLogical(draft.columns), regions: 0 };
 }
 
-/** Option of a physical table naming the tags of its dropped logical tables (never shown: SHOW CREATE skips it). */
-export const RETIRED_TAGS_KEY = 'metric_engine.retired_tags';
+/** Option of a physical table naming every tag of its logical tables, dropped ones' too (never shown: SHOW CREATE skips it). */
+export const RETIRED_TAGS_KEY = PHYSICAL_TAGS_KEY;
 
-function retiredTags(phy: TableSchema): string[] {
-  return phy.options.extra?.[RETIRED_TAGS_KEY]?.split(',').filter((x) => x !== '') ?? [];
-}
+const retiredTags = physicalTags;
 
 /**
- * Before a logical table is dropped: its tags stay columns of the physical table, whose key only ever grows in
- * GreptimeDB's metric engine.
+ * Records a logical table's tags on its physical table (creation, ALTER ADD COLUMN, before a DROP): the physical
+ * regions' key only ever grows, as in GreptimeDB's metric engine.
  */
 export async function retireLogical(t: TableSchema, ctx: QueryContext): Promise<void> {
   const phyName = physicalOf(t);
   if (!phyName || !(await ctx.getTable(t.db, phyName))) return;
   const tags = t.columns.filter((c) => c.semantic === 'tag').map((c) => c.name);
-  await ctx.alterTable(t.db, phyName, (o) => {
-    const have = retiredTags(o);
-    const all = [...new Set([...have, ...tags])].sort();
-    if (all.length === have.length) return o;
-    return { ...o, version: o.version + 1, options: { ...o.options, extra: { ...o.options.extra, [RETIRED_TAGS_KEY]: all.join(',') } } };
-  });
+  await ctx.alterTable(t.db, phyName, (o) => withPhysicalTags(o, tags));
 }
 
 /** The physical table's columns as DESC shows them: its own, then __table_id, __tsid and every logical tag, dropped tables' too. */
