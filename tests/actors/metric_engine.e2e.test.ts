@@ -101,6 +101,17 @@ describe('metric engine on a real node', () => {
     expect(lp.status).toBeLessThan(300);
     expect(await rows(`SELECT zone, count(*) FROM metric_6 GROUP BY zone ORDER BY zone`)).toEqual([['eu', 1], [null, ROWS + 1]]);
     expect(await rows(`SELECT count(*) FROM metric_7`)).toEqual([[ROWS]]);
+    // ALTER ADD COLUMN on a logical table adds the tag to the physical table too
+    expect((await sql('ALTER TABLE metric_8 ADD COLUMN rack STRING PRIMARY KEY')).status).toBe(200);
+    expect((await rows(`DESC TABLE ${DEFAULT_PHYSICAL_TABLE}`)).map((r) => r[0])).toContain('rack');
+    expect((await sql(`INSERT INTO metric_8 (job, rack, greptime_timestamp, greptime_value) VALUES ('x', 'r1', 1, 8)`)).status).toBe(200);
+    expect(await rows(`SELECT rack, greptime_value FROM metric_8 WHERE rack = 'r1'`)).toEqual([['r1', 8]]);
+    // TRUNCATE and DELETE reach only the table's own rows
+    expect((await sql('TRUNCATE TABLE metric_8')).status).toBe(200);
+    expect(await rows('SELECT count(*) FROM metric_8')).toEqual([[0]]);
+    expect((await sql(`DELETE FROM metric_9 WHERE l9 = 's0'`)).status).toBe(200);
+    expect(await rows('SELECT count(*) FROM metric_9')).toEqual([[ROWS / 2]]);
+    await checkAll(new Set([5, 6, 8, 9]));
   }, 300_000);
 
   it('random writes to random logical tables read back exactly as the same writes to plain tables', async () => {
