@@ -75,6 +75,9 @@ describe('metric engine on a real node', () => {
     await checkAll();
     // a tag filter and the physical table's DESC (the union of every logical table's tags)
     expect(await rows(`SELECT l7, count(*) FROM metric_7 WHERE l7 = 's1' GROUP BY l7`)).toEqual([['s1', ROWS / 2]]);
+    // the physical table holds every logical table's rows, told apart by __table_id; __tsid hashes tag names and
+    // values only (as GreptimeDB's), so tables with the same tags share it: 20 tag families x 2 values
+    expect(await rows(`SELECT count(*), count(DISTINCT __table_id), count(DISTINCT __tsid) FROM ${DEFAULT_PHYSICAL_TABLE}`)).toEqual([[TABLES * ROWS, TABLES, 40]]);
     const desc = (await rows(`DESC TABLE ${DEFAULT_PHYSICAL_TABLE}`)).map((r) => r[0]);
     expect(desc).toEqual(['greptime_timestamp', 'greptime_value', '__table_id', '__tsid', 'job', ...Array.from({ length: 20 }, (_, k) => `l${k}`).sort()]);
   }, 300_000);

@@ -2,12 +2,13 @@
 // (WITH on_physical_table). Logical tables keep their rows in the physical table's regions (core/metric_engine.ts);
 // the physical table shows the union of their tags, and its column list is derived, never stored.
 import { EddyError, StatusCode } from '../../errors.ts';
-import { LOGICAL_KEY, PHYSICAL_KEY, PHYSICAL_TAGS_KEY, isPhysical, physicalOf, physicalTags, withPhysicalTags } from '../../metric_engine.ts';
+import { LOGICAL_KEY, PHYSICAL_KEY, PHYSICAL_TAGS_KEY, TABLE_ID_COLUMN, isPhysical, physicalOf, physicalTags, withPhysicalTags } from '../../metric_engine.ts';
 import type { ColumnSchema, TableSchema } from '../../schema.ts';
 import type { QueryContext } from '../context.ts';
-import { columnDt } from '../plan/scan.ts';
+import type { RecordBatch } from 'apache-arrow';
+import { batchesToRel, columnDt } from '../plan/scan.ts';
 import { takeRel, type Rel } from '../plan/rel.ts';
-import { getValue } from '../vector.ts';
+import { fromValues, getValue, int64Vec, type Vec } from '../vector.ts';
 
 export { LOGICAL_KEY, PHYSICAL_KEY, isPhysical, physicalOf };
 
@@ -157,4 +158,36 @@ export function tsidOrder(r: Rel, schema: TableSchema): Rel {
   }
   const idx = Array.from({ length: r.len }, (_, i) => i).sort((a, b) => (ids[a]! < ids[b]! ? -1 : ids[a]! > ids[b]! ? 1 : a - b));
   return takeRel(r, idx);
+}
+
+/**
+ * A physical table's scanned rows as GreptimeDB shows them: its DESC columns, __table_id as a number, __tsid computed
+ * from each row's non-null tags, ordered by (__table_id, __tsid), each series in scan (time) order.
+ */
+export function physicalRel(batches: RecordBatch[], phy: TableSchema, shown: ColumnSchema[], qualifier: string): Rel {
+  const stored = shown.filter((c) => c.name !== '__tsid').map((c) => (c.name === TABLE_ID_COLUMN ? { ...c, type: 'string' as const, sqlType: undefined } : c));
+  const r = batchesToRel(batches, { ...phy, columns: stored }, qualifier);
+  const at = (name: string) => r.fields.findIndex((f) => f.name === name);
+  const idCol = r.cols[at(TABLE_ID_COLUMN)]!;
+  const tagNames = shown.filter((c) => c.semantic === 'tag' && c.name !== TABLE_ID_COLUMN && c.name !== '__tsid').map((c) => c.name).sort();
+  const tagCols = tagNames.map((n) => r.cols[at(n)]!);
+  const ids = new Float64Array(r.len), tsids = new BigUint64Array(r.len);
+  const memo = new Map<string, bigint>();
+  for (let i = 0; i < r.len; i++) {
+    ids[i] = Number(getValue(idCol, i) ?? 0);
+    const vals = tagCols.map((c) => { const v = getValue(c, i); return v === null ? null : String(v); });
+    const key = JSON.stringify(vals);
+    let h = memo.get(key);
+    if (h === undefined) { h = tsidOf(tagNames.map((n, k) => [n, vals[k]!])); memo.set(key, h); }
+    tsids[i] = h;
+  }
+  const cols = shown.map((c): Vec => {
+    if (c.name === '__tsid') return int64Vec(columnDt(c), tsids);
+    if (c.name === TABLE_ID_COLUMN) return fromValues(columnDt(c), Array.from(ids));
+    return r.cols[at(c.name)]!;
+  });
+  const fields = shown.map((c) => ({ name: c.name, qualifier, dt: columnDt(c) }));
+  const idx = Array.from({ length: r.len }, (_, i) => i)
+    .sort((a, b) => ids[a]! - ids[b]! || (tsids[a]! < tsids[b]! ? -1 : tsids[a]! > tsids[b]! ? 1 : a - b));
+  return takeRel({ fields, cols, len: r.len }, idx);
 }
