@@ -2,6 +2,7 @@
 // Pure: the physical region schema, and the rewriting of logical batches, scans and key batches into physical ones.
 import type { Column, WriteBatch } from './batch.ts';
 import { InvalidArgumentError } from './errors.ts';
+import { splitBatch } from './partition.ts';
 import type { ColumnSchema, TableSchema } from './schema.ts';
 
 /** WITH ("physical_metric_table" = ""): a physical table. */
@@ -145,4 +146,26 @@ export function logicalDraftFromBatch(db: string, batch: WriteBatch, phy: TableS
     timeIndex: phy.timeIndex, primaryKey: tags.map((t) => t.name),
     options, regions: 0, createdAt: now,
   };
+}
+
+/**
+ * One logical table's rows of a physical batch (a WAL record of a physical region, read by a flow), with its columns
+ * as it names them; null when the batch has none of its rows.
+ */
+export function fromPhysicalBatch(logical: TableSchema, phy: TableSchema, batch: WriteBatch): WriteBatch | null {
+  const idCol = batch.columns.find((c) => c.name === TABLE_ID_COLUMN);
+  if (!idCol) return null;
+  const want = String(logical.id);
+  const idx = new Int32Array(batch.rows);
+  let hits = 0;
+  for (let i = 0; i < batch.rows; i++) {
+    const v = idCol.valid && idCol.valid[i] === 0 ? null : idCol.dict ? idCol.dict[(idCol.values as Int32Array)[i]!] : (idCol.values as (string | null)[])[i];
+    if (v === want) hits++;
+    else idx[i] = 1;
+  }
+  if (hits === 0) return null;
+  const mine = hits === batch.rows ? batch : splitBatch(batch, idx, 2)[0]!;
+  const keep = new Set(logical.columns.map((c) => physicalName(logical, phy, c.name)));
+  const columns = mine.columns.filter((c) => keep.has(c.name)).map((c) => (c.name === phy.timeIndex && c.name !== logical.timeIndex ? { ...c, name: logical.timeIndex } : c));
+  return { table: logical.name, rows: mine.rows, columns };
 }

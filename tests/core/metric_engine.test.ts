@@ -1,7 +1,7 @@
 // The metric engine's storage model: the physical region schema and the rewriting of logical batches and scans.
 import { describe, expect, it } from 'vitest';
 import {
-  PHYSICAL_TAGS_KEY, TABLE_ID_COLUMN, defaultPhysicalDraft, logicalDraftFromBatch, regionSchema, toPhysicalBatch,
+  PHYSICAL_TAGS_KEY, TABLE_ID_COLUMN, defaultPhysicalDraft, fromPhysicalBatch, logicalDraftFromBatch, regionSchema, toPhysicalBatch,
   toPhysicalScan, withPhysicalTags, type TableSchema, type WriteBatch,
 } from '../../core/index.ts';
 
@@ -52,6 +52,37 @@ describe('metric engine storage model', () => {
     expect(out.columns.slice(1).map((c) => c.name)).toEqual(['host', 'greptime_timestamp', 'greptime_value']);
     // the column arrays are shared, not copied
     expect(out.columns[1]!.values).toBe(b.columns[0]!.values);
+  });
+
+  it('a physical batch narrows back to one logical table\'s rows and columns (a flow reading the WAL)', () => {
+    const mk = (id: number, tags: Record<string, (string | null)[]>, v: number[]) => {
+      const logical: TableSchema = { ...logicalDraftFromBatch('public', batch(`m${id}`, tags, [1n], [1]), phy, 0), id };
+      return { logical, b: toPhysicalBatch(logical, phy, batch(`m${id}`, tags, v.map((_, i) => BigInt(i)), v)) };
+    };
+    const a = mk(1, { host: ['x', 'y'] }, [1, 2]);
+    const b = mk(2, { job: ['j'] }, [3]);
+    // one WAL record holding both tables' rows, the way the region's batches are merged (plain strings, other tags absent)
+    const mixed: WriteBatch = {
+      table: 'phy', rows: 3,
+      columns: [
+        { name: TABLE_ID_COLUMN, type: 'string', semantic: 'tag', values: ['1', '2', '1'], valid: null },
+        { name: 'host', type: 'string', semantic: 'tag', values: ['x', null, 'y'], valid: null },
+        { name: 'job', type: 'string', semantic: 'tag', values: [null, 'j', null], valid: null },
+        { name: 'greptime_timestamp', type: 'timestamp', semantic: 'timestamp', values: BigInt64Array.from([0n, 0n, 1n]), valid: null },
+        { name: 'greptime_value', type: 'float64', semantic: 'field', values: Float64Array.from([1, 3, 2]), valid: null },
+      ],
+    };
+    const ra = fromPhysicalBatch(a.logical, phy, mixed)!;
+    expect(ra.table).toBe('m1');
+    expect(ra.columns.map((c) => c.name)).toEqual(['host', 'greptime_timestamp', 'greptime_value']);
+    expect(ra.columns[0]!.values).toEqual(['x', 'y']);
+    expect([...(ra.columns[2]!.values as Float64Array)]).toEqual([1, 2]);
+    const rb = fromPhysicalBatch(b.logical, phy, mixed)!;
+    expect(rb.columns.map((c) => c.name)).toEqual(['job', 'greptime_timestamp', 'greptime_value']);
+    expect(rb.rows).toBe(1);
+    // a batch of the table alone (dictionary __table_id) is passed whole; another table's batch gives nothing
+    expect(fromPhysicalBatch(a.logical, phy, a.b)!.rows).toBe(2);
+    expect(fromPhysicalBatch(b.logical, phy, a.b)).toBeNull();
   });
 
   it('a logical time index named differently is renamed to the physical one, in batches and scans', () => {
