@@ -32,12 +32,17 @@ export function physicalTags(phy: TableSchema): string[] {
   return phy.options.extra?.[PHYSICAL_TAGS_KEY]?.split(',').filter((x) => x !== '') ?? [];
 }
 
+const knownNames = new WeakMap<TableSchema, Set<string>>();
+
 /** The physical table with these tags recorded (version bumped), or the same object when it has them all. */
 export function withPhysicalTags(phy: TableSchema, tags: string[]): TableSchema {
+  // asked on every write to a logical table: the known names are kept per (immutable) schema object
+  let own = knownNames.get(phy);
+  if (!own) { own = new Set([...phy.columns.map((c) => c.name), ...physicalTags(phy)]); knownNames.set(phy, own); }
+  let add: string[] | null = null;
+  for (const t of tags) if (!own.has(t) && !add?.includes(t)) (add ??= []).push(t);
+  if (add === null) return phy;
   const have = physicalTags(phy);
-  const own = new Set([...phy.columns.map((c) => c.name), ...have]);
-  const add = [...new Set(tags)].filter((t) => !own.has(t));
-  if (add.length === 0) return phy;
   for (const t of add) if (t.includes(',')) throw new InvalidArgumentError(`tag name '${t}' of a metric table may not contain ','`);
   const extra = { ...phy.options.extra, [PHYSICAL_TAGS_KEY]: [...have, ...add].join(',') };
   return { ...phy, version: phy.version + 1, options: { ...phy.options, extra } };
