@@ -147,16 +147,23 @@ export function tsidOrder(r: Rel, schema: TableSchema): Rel {
   const tagNames = schema.primaryKey.filter((n) => n !== schema.timeIndex).sort();
   const cols = tagNames.map((n) => r.fields.findIndex((f) => f.name === n));
   if (r.len < 2 || cols.some((j) => j < 0)) return r;
+  // Scans come series by series: rows are taken as runs of equal tags, hashed once per run and ordered run by run.
   const memo = new Map<string, bigint>();
-  const ids = new Array<bigint>(r.len);
+  const runs: { start: number; end: number; id: bigint }[] = [];
+  let prev: (string | null)[] | null = null;
   for (let i = 0; i < r.len; i++) {
     const vals = cols.map((j) => { const v = getValue(r.cols[j]!, i); return v === null ? null : String(v); });
+    if (prev && vals.every((v, k) => v === prev![k])) { runs[runs.length - 1]!.end = i + 1; continue; }
+    prev = vals;
     const key = JSON.stringify(vals);
     let id = memo.get(key);
     if (id === undefined) { id = tsidOf(tagNames.map((n, k) => [n, vals[k]!])); memo.set(key, id); }
-    ids[i] = id;
+    runs.push({ start: i, end: i + 1, id });
   }
-  const idx = Array.from({ length: r.len }, (_, i) => i).sort((a, b) => (ids[a]! < ids[b]! ? -1 : ids[a]! > ids[b]! ? 1 : a - b));
+  runs.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : a.start - b.start));
+  const idx = new Array<number>(r.len);
+  let at = 0;
+  for (const run of runs) for (let i = run.start; i < run.end; i++) idx[at++] = i;
   return takeRel(r, idx);
 }
 
