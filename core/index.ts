@@ -12,3 +12,4 @@ export * from './codec/wal_batch.ts';
 export * from './query/index.ts';
 export * from './placement.ts';
 export * from './partition.ts';
+export * from './metric_engine.ts';

@@ -159,7 +159,7 @@ function describeRow(rule: PartitionRule, byName: Map<string, Column>, i: number
  * The region of every row: the first rule the row satisfies. A row no rule accepts is the writer's mistake and fails
  * the whole batch, naming the row and its partition values.
  */
-export function regionIndexes(rule: PartitionRule, batch: WriteBatch, table = batch.table): Int32Array {
+export function regionIndexes(rule: PartitionRule, batch: WriteBatch, table = batch.table, fallback?: number): Int32Array {
   const n = batch.rows;
   const out = new Int32Array(n).fill(-1);
   const byName = new Map(batch.columns.map((c) => [c.name, c]));
@@ -173,7 +173,9 @@ export function regionIndexes(rule: PartitionRule, batch: WriteBatch, table = ba
       }
     }
   }
-  if (left > 0) {
+  if (left > 0 && fallback !== undefined) {
+    for (let i = 0; i < n; i++) if (out[i] === -1) out[i] = fallback;
+  } else if (left > 0) {
     const i = out.indexOf(-1);
     throw new InvalidArgumentError(`row ${i} (${describeRow(rule, byName, i)}) matches no partition rule of table ${table}`, { row: i });
   }
@@ -223,9 +225,9 @@ export function splitBatch(batch: WriteBatch, idx: Int32Array, regions: number):
 }
 
 /** Splits a batch of a partitioned table by rule; a table without a rule has everything in region 0. */
-export function partitionBatch(rule: PartitionRule | undefined, regions: number, batch: WriteBatch): (WriteBatch | null)[] {
+export function partitionBatch(rule: PartitionRule | undefined, regions: number, batch: WriteBatch, fallback?: number): (WriteBatch | null)[] {
   if (!rule || regions <= 1 || rule.exprs.length === 0) return [batch];
-  return splitBatch(batch, regionIndexes(rule, batch), regions);
+  return splitBatch(batch, regionIndexes(rule, batch, batch.table, fallback), regions);
 }
 
 /**

@@ -3,7 +3,7 @@
 import { createActor, fromPromise, waitFor, type Actor } from 'xstate';
 import { AckPolicy, DeliverPolicy, RetentionPolicy, DiscardPolicy } from '@nats-io/jetstream';
 import type { KV } from '@nats-io/kv';
-import { EddyError, KvKeys, StatusCode, Streams, Subjects, decodeBatches, regionIdOf, type TableSchema, type WriteBatch } from '../../core/index.ts';
+import { EddyError, KvKeys, StatusCode, Streams, Subjects, decodeBatches, fromPhysicalBatch, physicalOf, regionIdOf, type TableSchema, type WriteBatch } from '../../core/index.ts';
 import type { FlowInfo } from '../../core/query/index.ts';
 import { exactJson, nsAsMs } from '../../core/query/index.ts';
 import { createFlow, decodeSnapshot, encodeSnapshot } from '../../streams/index.ts';
@@ -52,6 +52,8 @@ export class FlowHost {
   private liveSeq = 0;
   private readonly listeners = new Set<(e: FlowEmission) => void>();
   private source: TableSchema | null = null;
+  /** A logical metric source's physical table: its regions' WAL carries the source's rows (those with its __table_id). */
+  private physical: TableSchema | null = null;
   /** The source's latest time when the first window was loaded (undefined: not taken yet; null: the source was empty). */
   private priorMaxTs: bigint | null | undefined = undefined;
 
@@ -134,11 +136,20 @@ export class FlowHost {
     this.sourceMissing = !s;
     if (!s) throw new EddyError(StatusCode.TableNotFound, `source table ${this.def.db}.${this.def.sourceTable} of flow ${this.def.name} does not exist`);
     this.source = s;
+    const phyName = physicalOf(s);
+    if (phyName !== undefined) this.physical = await this.deps.catalog.getTable(this.def.db, phyName);
     return s;
   }
 
   private regions(s: TableSchema): string[] {
-    return Array.from({ length: s.regions }, (_, n) => regionIdOf(s.id, n));
+    const r = physicalOf(s) !== undefined && this.physical ? this.physical : s;
+    return Array.from({ length: r.regions }, (_, n) => regionIdOf(r.id, n));
+  }
+
+  /** A WAL batch as the flow reads it: a physical region's batch narrowed to the logical source's rows. */
+  private sourceRows(b: WriteBatch): WriteBatch | null {
+    if (!this.physical || !this.source) return b;
+    return fromPhysicalBatch(this.source, this.physical, b);
   }
 
   private async ensureOutputStream(): Promise<void> {
@@ -247,8 +258,9 @@ export class FlowHost {
             // A delete record holds the deleted rows' keys: the flow retracts them from their windows.
             const deleted = m.headers?.get('Eddy-Op') === 'delete';
             try {
-              for (const b of decodeBatches(m.data)) {
-                if (b.rows === 0) continue;
+              for (const raw of decodeBatches(m.data)) {
+                const b = this.sourceRows(raw);
+                if (!b || b.rows === 0) continue;
                 if (deleted) this.flow.pushDeletes(b);
                 else {
                   await this.loadWindows(b);

@@ -1,6 +1,6 @@
 // The node's QueryContext: the SQL executor's view of the catalog, the regions (scans, writes) and DDL side effects.
 import type { RecordBatch } from 'apache-arrow';
-import { DatabaseNotFoundError, partitionBatch, regionsForFilter, type TableSchema, type WriteBatch } from '../../core/index.ts';
+import { DatabaseNotFoundError, partitionBatch, physicalOf, regionsForFilter, type TableSchema, type WriteBatch } from '../../core/index.ts';
 import type { QueryContext, RegionPeer, ScanSpec } from '../../core/query/index.ts';
 import type { Catalog } from '../catalog/catalog.ts';
 import type { Supervisor } from '../region/supervisor.ts';
@@ -33,6 +33,10 @@ function eachRegion<T>(n: number, fn: (r: number) => Promise<T>): Promise<T[]> {
 export function makeQueryContext(deps: QueryDeps, db: string): QueryContext {
   const { catalog, supervisor, router, writes, clock } = deps;
   const clustered = router.cluster !== null;
+  // logical metric tables have no region: their rows live in their physical table's (actors/gateway/metric_tables.ts)
+  const metric = writes.metric;
+  const isLogical = (s: TableSchema) => physicalOf(s) !== undefined;
+  const physicalOr = async (s: TableSchema) => (isLogical(s) ? metric.physicalFor(s) : s);
   const dropRegions = async (s: TableSchema) => {
     if (clustered) await eachRegion(s.regions, (n) => router.drop(s, n));
     else await supervisor.dropTable(s);
@@ -59,6 +63,10 @@ export function makeQueryContext(deps: QueryDeps, db: string): QueryContext {
     getTable: (d, name) => catalog.getTable(d, name),
     async createTable(draft, ifNotExists) {
       const r = await catalog.createTable(draft, ifNotExists);
+      if (isLogical(r.schema)) {
+        await metric.recordTags(r.schema.db, physicalOf(r.schema)!, r.schema.primaryKey);
+        return r;
+      }
       // In a cluster the meta leader places the regions; answer once each has a route, so a write right after CREATE works.
       if (clustered) await router.waitRouted(r.schema);
       else for (let n = 0; n < r.schema.regions; n++) await supervisor.region(r.schema, n);
@@ -66,6 +74,7 @@ export function makeQueryContext(deps: QueryDeps, db: string): QueryContext {
     },
     async alterTable(d, name, change) {
       const next = await catalog.alterTable(d, name, change);
+      if (isLogical(next)) await metric.recordTags(next.db, physicalOf(next)!, next.primaryKey);
       await eachRegion(next.regions, (n) => router.prepare(next, n));
       return next;
     },
@@ -82,10 +91,12 @@ export function makeQueryContext(deps: QueryDeps, db: string): QueryContext {
     },
     async truncateTable(d, name) {
       const s = await catalog.requireTable(d, name);
+      if (isLogical(s)) return metric.truncate(s);
       await eachRegion(s.regions, (n) => router.truncate(s, n));
     },
     partialAggregate: (schema, sql) => eachRegion(schema.regions, (n) => router.aggregate(schema, n, sql)),
     async scan(schema: TableSchema, spec: ScanSpec): Promise<RecordBatch[]> {
+      if (isLogical(schema)) return metric.scan(schema, spec);
       if (schema.regions === 1) return router.scan(schema, 0, spec);
       // Regions whose partition rule no filtered tag value satisfies hold none of the rows asked for.
       const wanted = regionsForFilter(schema.partition, schema.regions, spec.tagFilter);
@@ -97,6 +108,7 @@ export function makeQueryContext(deps: QueryDeps, db: string): QueryContext {
     },
     async delete(d: string, batch: WriteBatch): Promise<number> {
       const s = await catalog.requireTable(d, batch.table);
+      if (isLogical(s)) return metric.delete(s, batch);
       if (s.regions === 1) return router.delete(s, 0, batch);
       // Keys go to the region their partition values pick; without those values, every region is asked.
       let parts: (WriteBatch | null)[] | null = null;
@@ -114,10 +126,12 @@ export function makeQueryContext(deps: QueryDeps, db: string): QueryContext {
     useDatabase(name: string) {
       ctx.db = name;
     },
-    async flushTable(s: TableSchema) {
+    async flushTable(t: TableSchema) {
+      const s = await physicalOr(t);
       await eachRegion(s.regions, (n) => router.flush(s, n));
     },
-    async compactTable(s: TableSchema) {
+    async compactTable(t: TableSchema) {
+      const s = await physicalOr(t);
       await eachRegion(s.regions, (n) => router.compact(s, n));
     },
     async regionPeers() {

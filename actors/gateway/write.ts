@@ -1,13 +1,20 @@
 // The write path shared by NATS and HTTP: decode (codec by Content-Type), check against the catalog (schema on write), route to regions, in order.
 import {
   InvalidArgumentError, PayloadTooLargeError, conformBatch, inferSchema, planNewColumns, withColumns,
-  SeriesCache, partitionBatch,
+  SeriesCache, partitionBatch, isPhysical, physicalOf, toPhysicalBatch,
   type Clock, type TableSchema, type TimeUnit, type WriteBatch,
 } from '../../core/index.ts';
 import { payloadCodecs, type CodecRegistry, type DecodeContext } from '../../core/codec/index.ts';
 import type { Catalog } from '../catalog/catalog.ts';
 import type { RegionRouter } from '../region/router.ts';
 import type { Metrics } from '../runtime/metrics.ts';
+import { MetricTables } from './metric_tables.ts';
+
+/** How a write treats tables it does not find. */
+export interface WriteOptions {
+  /** Make each new table a logical table on this physical metric table (created with GreptimeDB's columns if missing). */
+  physicalTable?: string;
+}
 
 export interface WriteInput {
   db: string;
@@ -16,6 +23,8 @@ export interface WriteInput {
   data: Uint8Array;
   contentType?: string;
   precision?: string;
+  /** See WriteOptions (Prometheus remote write: one logical table per metric). */
+  physicalTable?: string;
 }
 
 const PRECISIONS: Record<string, TimeUnit> = { ns: 'ns', n: 'ns', us: 'us', u: 'us', 'µs': 'us', ms: 'ms', s: 's' };
@@ -31,6 +40,7 @@ export class WritePath {
   private order: Promise<unknown> = Promise.resolve();
   /** Series keys seen in earlier payloads: most writes repeat the same series, so their tags are parsed once. */
   private readonly seriesCache = new SeriesCache();
+  readonly metric: MetricTables;
 
   constructor(
     private readonly catalog: Catalog,
@@ -40,7 +50,9 @@ export class WritePath {
     readonly maxWriteBytes: number,
     /** Payload formats by Content-Type (line protocol when none is given). */
     private readonly codecs: CodecRegistry = payloadCodecs,
-  ) {}
+  ) {
+    this.metric = new MetricTables(catalog, router, clock);
+  }
 
   /** Parses a payload into per-table batches; throws a positioned error on bad input. */
   async parse(input: WriteInput): Promise<WriteBatch[]> {
@@ -65,22 +77,23 @@ export class WritePath {
    * tables are created or widened, then the batches go to their regions. Calls are ordered: a
    * later call's WAL appends are issued after an earlier call's.
    */
-  write(db: string, batches: WriteBatch[]): Promise<number> {
-    const step = this.order.then(() => this.prepareAndSubmit(db, batches));
+  write(db: string, batches: WriteBatch[], opts: WriteOptions = {}): Promise<number> {
+    const step = this.order.then(() => this.prepareAndSubmit(db, batches, opts));
     this.order = step.catch(() => undefined);
     return step.then((submitted) => submitted.done);
   }
 
   async parseAndWrite(input: WriteInput): Promise<number> {
     const batches = await this.parse(input);
-    return this.write(input.db, batches);
+    return this.write(input.db, batches, input.physicalTable !== undefined ? { physicalTable: input.physicalTable } : {});
   }
 
-  private async prepareAndSubmit(db: string, batches: WriteBatch[]): Promise<{ done: Promise<number> }> {
+  private async prepareAndSubmit(db: string, batches: WriteBatch[], opts: WriteOptions): Promise<{ done: Promise<number> }> {
     await this.catalog.requireDatabase(db);
     const plans: { batch: WriteBatch; schema: TableSchema | null }[] = [];
     for (const batch of batches) {
-      const schema = await this.catalog.getTable(db, batch.table);
+      let schema = await this.catalog.getTable(db, batch.table);
+      if (!schema && opts.physicalTable !== undefined) schema = await this.metric.logicalForWrite(db, batch, opts.physicalTable);
       if (schema) {
         renameTime(batch, schema.timeIndex);
         planNewColumns(schema, batch);
@@ -99,14 +112,27 @@ export class WritePath {
         schema = (await this.catalog.createTable(rest, true)).schema;
         renameTime(p.batch, schema.timeIndex);
       }
+      if (isPhysical(schema)) throw new InvalidArgumentError(`Write request to physical region is forbidden: ${db}.${schema.name} is a physical metric table`);
       const added = planNewColumns(schema, p.batch);
+      const logical = physicalOf(schema) !== undefined;
+      if (logical) checkLogicalColumns(schema, added);
       if (added.length) schema = await this.catalog.alterTable(db, schema.name, (s) => withColumns(s, planNewColumns(s, p.batch)));
-      const parts = partitionBatch(schema.partition, schema.regions, conformBatch(schema, p.batch));
+      let batch = conformBatch(schema, p.batch);
+      let target = schema;
+      if (logical) {
+        // a logical table's rows go to its physical table's regions, keyed by its table id
+        target = await this.metric.recordTags(db, physicalOf(schema)!, schema.primaryKey);
+        batch = toPhysicalBatch(schema, target, batch);
+      }
+      // a logical table's row without the physical table's partition values (a null tag) goes to its first region, as in GreptimeDB
+      const parts = partitionBatch(target.partition, target.regions, batch, logical ? 0 : undefined);
       for (let n = 0; n < parts.length; n++) {
         const part = parts[n];
         if (!part) continue;
-        const key = `${schema.id}/${n}`;
-        const r = routed.get(key) ?? { schema, n, batches: [] };
+        const key = `${target.id}/${n}`;
+        const r = routed.get(key) ?? { schema: target, n, batches: [] };
+        // the newest version of a physical table (a later logical batch may have added tags) serves every batch
+        if (target.version > r.schema.version) r.schema = target;
         r.batches.push(part);
         routed.set(key, r);
       }
@@ -118,6 +144,12 @@ export class WritePath {
     // Wrapped so that the ordering chain waits for the appends to be issued, not for them to finish.
     return { done: Promise.all(pending).then((counts) => counts.reduce((a, b) => a + b, 0)) };
   }
+}
+
+/** A write may add tags to a logical table (they join its physical table's key), never fields. */
+function checkLogicalColumns(schema: TableSchema, added: { name: string; semantic: string }[]): void {
+  const field = added.find((c) => c.semantic !== 'tag');
+  if (field) throw new InvalidArgumentError(`Adding field column ${field.name} to logical table ${schema.db}.${schema.name} is not supported: fields are the physical table's`);
 }
 
 /** Line protocol names the time column 'ts'; a table made by SQL may call it something else. */

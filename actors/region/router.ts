@@ -3,7 +3,7 @@ import type { NatsConnection, Msg } from '@nats-io/transport-node';
 import { errors as natsErrors } from '@nats-io/transport-node';
 import type { RecordBatch } from 'apache-arrow';
 import {
-  EddyError, StatusCode, Subjects, RegionOps, RegionControlOps, encodeBatches, fromWireError, regionIdOf,
+  EddyError, StatusCode, Subjects, RegionOps, RegionControlOps, encodeBatches, fromWireError, regionIdOf, regionSchema,
   type RegionControlOp, type RegionOp, type TableSchema, type WireError, type WriteBatch,
 } from '../../core/index.ts';
 import type { WireRel } from '../../core/query/index.ts';
@@ -145,7 +145,8 @@ export class RegionRouter {
   }
 
   /** Tells a remote region the table's current schema, once per version (and again after the region moves). */
-  private async tellSchema(id: string, schema: TableSchema): Promise<void> {
+  private async tellSchema(id: string, table: TableSchema): Promise<void> {
+    const schema = regionSchema(table);
     if ((this.told.get(id) ?? -1) >= schema.version) return;
     await this.control(id, RegionControlOps.schema, JSON.stringify(schema));
     this.told.set(id, schema.version);

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Msg, Subscription } from '@nats-io/transport-node';
 import { headers as natsHeaders } from '@nats-io/transport-node';
 import {
-  EddyError, StatusCode, Subjects, RegionControlOps, regionIdOf, toWireError, type TableSchema,
+  EddyError, StatusCode, Subjects, RegionControlOps, regionIdOf, regionSchema, toWireError, type TableSchema,
 } from '../../core/index.ts';
 import { RegionHost, type RegionHostDeps } from './host.ts';
 import { followDecisions } from './follow.ts';
@@ -39,7 +39,9 @@ export class Supervisor {
   }
 
   /** The running region for partition `n` of a table, opened (with WAL replay) on first use. Standalone only: a cluster datanode opens what the routes say. */
-  async region(schema: TableSchema, n = 0): Promise<RegionHost> {
+  async region(table: TableSchema, n = 0): Promise<RegionHost> {
+    // a physical metric table's regions also hold __table_id and its logical tables' tags
+    const schema = regionSchema(table);
     const id = regionIdOf(schema.id, n);
     if (this.opts.refuse) {
       throw new EddyError(StatusCode.StorageUnavailable, `region ${id} of ${schema.db}.${schema.name} is not hosted here: ${this.opts.refuse}; send writes and queries to a datanode`);
@@ -54,7 +56,8 @@ export class Supervisor {
     return host;
   }
 
-  private open(id: string, schema: TableSchema): Promise<RegionHost> {
+  private open(id: string, table: TableSchema): Promise<RegionHost> {
+    const schema = regionSchema(table);
     let p = this.opening.get(id);
     if (!p) {
       p = (async () => {

@@ -2,10 +2,11 @@
 import { connect } from '@nats-io/transport-node';
 import { jetstream } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
-import { Buckets, regionIdOf, systemClock } from '../../core/index.ts';
+import { Buckets, physicalOf, regionIdOf, systemClock, toPhysicalScan } from '../../core/index.ts';
 import { Catalog } from '../catalog/catalog.ts';
 import { scanRegion } from '../runtime/scan_client.ts';
 import { batchRowsToJson } from './rows.ts';
+import type { ScanRequest } from '../../storage/index.ts';
 import { flagHelp, parseFlags, type CommandSpec } from '../flags.ts';
 
 /** Every flag of `eddy read`: the parser and the --help text are both made from this table. */
@@ -33,14 +34,16 @@ export async function readTable(argv: string[]): Promise<void> {
   const nc = await connect({ servers: f.nats });
   try {
     const kv = await new Kvm(jetstream(nc)).open(Buckets.catalog);
-    const schema = await new Catalog(kv, systemClock).requireTable(f.db, f.table);
+    const catalog = new Catalog(kv, systemClock);
+    const table = await catalog.requireTable(f.db, f.table);
     const { start, end, limit } = f;
+    const base: ScanRequest = { ...(start !== undefined ? { start } : {}), ...(end !== undefined ? { end } : {}), ...(limit !== undefined ? { limit } : {}) };
+    // a logical metric table's rows are those of its physical table's regions with its __table_id
+    const phyName = physicalOf(table);
+    const schema = phyName !== undefined ? await catalog.requireTable(f.db, phyName) : table;
+    const req = phyName !== undefined ? toPhysicalScan(table, schema, base) : base;
     for (let n = 0; n < schema.regions; n++) {
-      const batches = await scanRegion(nc, regionIdOf(schema.id, n), {
-        ...(start !== undefined ? { start } : {}),
-        ...(end !== undefined ? { end } : {}),
-        ...(limit !== undefined ? { limit } : {}),
-      });
+      const batches = await scanRegion(nc, regionIdOf(schema.id, n), req);
       for (const b of batches) for (const line of batchRowsToJson(b)) process.stdout.write(line + '\n');
     }
   } finally {

@@ -57,11 +57,9 @@ async function runAdmin(call: FunctionCall, ctx: QueryContext): Promise<void> {
   const table = parts.pop()!, db = parts.pop() ?? ctx.db;
   const t = await ctx.getTable(db, table);
   if (!t) throw new EddyError(StatusCode.TableNotFound, `Table not found: ${db}.${table}`);
-  const targets = isPhysical(t) ? [t, ...(await logicalTables(ctx, db, table))] : [t];
-  for (const x of targets) {
-    if (fn === 'flush_table') await ctx.flushTable?.(x);
-    else { await ctx.flushTable?.(x); await ctx.compactTable?.(x); }
-  }
+  // a physical metric table's regions hold its logical tables' rows: flushing it flushes them all
+  if (fn === 'flush_table') await ctx.flushTable?.(t);
+  else { await ctx.flushTable?.(t); await ctx.compactTable?.(t); }
 }
 
 export async function executeStatement(ctx: QueryContext, s: Statement): Promise<QueryOutput> {

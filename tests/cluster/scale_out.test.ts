@@ -98,6 +98,26 @@ describe('scale out: a 3-node cluster on loopback', () => {
     expect(await rows(url(0), 'SELECT count(*) FROM part2')).toEqual([[0]]);
   }, 60_000);
 
+  it('metric engine: a partitioned physical table spreads over datanodes; logical tables made through one frontend, written through another, read through a third', async () => {
+    const phy = await sql(url(0), `CREATE TABLE mphy (ts TIMESTAMP TIME INDEX, val DOUBLE, host STRING, PRIMARY KEY (host)) ${PARTITIONED} ENGINE=metric WITH ('physical_metric_table' = '')`);
+    expect(phy.status, JSON.stringify(phy.body)).toBe(200);
+    const ids = await regionsOf('mphy');
+    await untilRoutes(routes, () => ids.every((id) => routes.get(id)), "mphy's routes", 5_000);
+    for (const t of ['m_cpu', 'm_mem']) {
+      const r = await sql(url(0), `CREATE TABLE ${t} (ts TIMESTAMP TIME INDEX, val DOUBLE, host STRING PRIMARY KEY) ENGINE=metric WITH ('on_physical_table' = 'mphy')`);
+      expect(r.status, JSON.stringify(r.body)).toBe(200);
+    }
+    const values = (k: number) => HOSTS.map((h, i) => `('${h}', ${1_700_000_000_000 + i}, ${k})`).join(', ');
+    expect((await sql(url(1), `INSERT INTO m_cpu (host, ts, val) VALUES ${values(1)}`)).status).toBe(200);
+    expect((await sql(url(2), `INSERT INTO m_mem (host, ts, val) VALUES ${values(2)}`)).status).toBe(200);
+    expect(await rows(url(2), 'SELECT count(*), sum(val) FROM m_cpu')).toEqual([[HOSTS.length, HOSTS.length]]);
+    expect(await rows(url(0), "SELECT host, val FROM m_mem WHERE host = 'kilo'")).toEqual([['kilo', 2]]);
+    // only the physical table has regions, on at least two datanodes
+    const peers = await rows(url(1), "SELECT table_name, peer_id FROM information_schema.region_peers WHERE table_name IN ('mphy', 'm_cpu', 'm_mem')");
+    expect(peers.map((p) => p[0])).toEqual(['mphy', 'mphy', 'mphy']);
+    expect(new Set(peers.map((p) => p[1])).size).toBeGreaterThanOrEqual(2);
+  }, 60_000);
+
   it('DDL across nodes: a column added through one frontend is written through another and read through a third; DROP TABLE removes the regions and their routes', async () => {
     expect((await sql(url(0), `CREATE TABLE ddl (host STRING, a DOUBLE, ts TIMESTAMP TIME INDEX, PRIMARY KEY (host)) ${PARTITIONED}`)).status).toBe(200);
     expect((await writeLines(url(1), ['ddl,host=alpha a=1 1000', 'ddl,host=kilo a=2 1000', 'ddl,host=zulu a=3 1000'])).status).toBe(204);

@@ -14,7 +14,7 @@ import type { Env } from '../expr/eval.ts';
 import type { ScanSpec } from '../context.ts';
 import type { TableSchema } from '../../schema.ts';
 import { formatTimestamp } from '../expr/time.ts';
-import { effectiveTtl, physicalOf, tsidOrder } from '../statements/metric.ts';
+import { effectiveTtl, isPhysical, physicalColumns, physicalOf, physicalRel, tsidOrder } from '../statements/metric.ts';
 import { viewOf, viewRel } from '../statements/view.ts';
 
 export async function fromClause(from: TableRef[], where: Expr | undefined, st: QState, sel: Select, limit?: number): Promise<Rel> {
@@ -91,12 +91,16 @@ async function tableRef(t: TableRef, where: Expr | undefined, st: QState, sel: S
       const ttl = await effectiveTtl(schema, st.env.qctx);
       const logical = physicalOf(schema) !== undefined;
       // a logical table's rows come back in __tsid order (tsidOrder), so the regions cannot cut a LIMIT short
-      const spec = scanSpecFor({ ...schema, options: { ...schema.options, ttlMs: ttl.ms } }, where, [qualifier, name], sel, logical ? undefined : limit, st.env);
+      // a physical table shows its DESC columns: __table_id, __tsid and every logical table's tags (rows of them all)
+      const shown = isPhysical(schema) ? await physicalColumns(schema, st.env.qctx) : null;
+      const spec = scanSpecFor({ ...schema, options: { ...schema.options, ttlMs: ttl.ms } }, where, [qualifier, name], sel, logical || shown ? undefined : limit, st.env);
       if (logical && spec.columns) spec.columns = [...new Set([...spec.columns, ...schema.primaryKey])];
+      if (shown) delete spec.columns;
       if (ttl.instant) spec.end = spec.start = BigInt(Math.floor(st.env.qctx.now())) * 1_000_000n;
       const t0 = st.env.trace ? performance.now() : 0;
       const batches = await st.env.qctx.scan(schema, spec);
-      const r = logical ? tsidOrder(batchesToRel(batches, schema, qualifier), schema) : batchesToRel(batches, schema, qualifier);
+      const r = logical ? tsidOrder(batchesToRel(batches, schema, qualifier), schema)
+        : shown && shown !== schema.columns ? physicalRel(batches, schema, shown, qualifier) : batchesToRel(batches, schema, qualifier);
       if (st.env.trace) st.env.trace.push({ op: 'RegionScan', detail: `${db}.${name} regions=${schema.regions} ${describeSpec(spec, schema)}`, rows: r.len, ms: performance.now() - t0 });
       // an unaliased table's columns may also be named schema.table.column
       return alias ? r : { ...r, fields: r.fields.map((f) => ({ ...f, schema: db })) };

@@ -1,23 +1,16 @@
-// GreptimeDB's metric engine, as the catalog sees it: a physical table (WITH physical_metric_table) and logical
-// tables on it (WITH on_physical_table). Each logical table keeps its rows in its own regions; the physical table
-// shows the union of their tags, and its column list is derived, never stored.
+// GreptimeDB's metric engine, as SQL sees it: a physical table (WITH physical_metric_table) and logical tables on it
+// (WITH on_physical_table). Logical tables keep their rows in the physical table's regions (core/metric_engine.ts);
+// the physical table shows the union of their tags, and its column list is derived, never stored.
 import { EddyError, StatusCode } from '../../errors.ts';
+import { LOGICAL_KEY, PHYSICAL_KEY, PHYSICAL_TAGS_KEY, TABLE_ID_COLUMN, isPhysical, physicalOf, physicalTags, withPhysicalTags } from '../../metric_engine.ts';
 import type { ColumnSchema, TableSchema } from '../../schema.ts';
 import type { QueryContext } from '../context.ts';
-import { columnDt } from '../plan/scan.ts';
+import type { RecordBatch } from 'apache-arrow';
+import { batchesToRel, columnDt } from '../plan/scan.ts';
 import { takeRel, type Rel } from '../plan/rel.ts';
-import { getValue } from '../vector.ts';
+import { fromValues, getValue, int64Vec, type Vec } from '../vector.ts';
 
-export const PHYSICAL_KEY = 'physical_metric_table';
-export const LOGICAL_KEY = 'on_physical_table';
-
-export function physicalOf(t: TableSchema): string | undefined {
-  return t.options.extra?.[LOGICAL_KEY];
-}
-
-export function isPhysical(t: TableSchema): boolean {
-  return t.options.extra?.[PHYSICAL_KEY] !== undefined;
-}
+export { LOGICAL_KEY, PHYSICAL_KEY, isPhysical, physicalOf };
 
 export function engineOf(t: TableSchema): 'metric' | 'mito' {
   return isPhysical(t) || physicalOf(t) !== undefined ? 'metric' : 'mito';
@@ -66,30 +59,24 @@ export async function prepareLogical(draft: Omit<TableSchema, 'id'>, ctx: QueryC
   const options = { ...draft.options };
   if (phy.options.ttlMs !== undefined && options.ttlMs === undefined) options.ttlMs = phy.options.ttlMs;
   if (phy.options.appendMode) options.appendMode = true;
-  return { ...draft, options, columns: orderLogical(draft.columns), regions: 1 };
+  // no region of its own: its rows go to the physical table's regions
+  return { ...draft, options, columns: orderLogical(draft.columns), regions: 0 };
 }
 
-/** Option of a physical table naming the tags of its dropped logical tables (never shown: SHOW CREATE skips it). */
-export const RETIRED_TAGS_KEY = 'metric_engine.retired_tags';
+/** Option of a physical table naming every tag of its logical tables, dropped ones' too (never shown: SHOW CREATE skips it). */
+export const RETIRED_TAGS_KEY = PHYSICAL_TAGS_KEY;
 
-function retiredTags(phy: TableSchema): string[] {
-  return phy.options.extra?.[RETIRED_TAGS_KEY]?.split(',').filter((x) => x !== '') ?? [];
-}
+const retiredTags = physicalTags;
 
 /**
- * Before a logical table is dropped: its tags stay columns of the physical table, whose key only ever grows in
- * GreptimeDB's metric engine.
+ * Records a logical table's tags on its physical table (creation, ALTER ADD COLUMN, before a DROP): the physical
+ * regions' key only ever grows, as in GreptimeDB's metric engine.
  */
 export async function retireLogical(t: TableSchema, ctx: QueryContext): Promise<void> {
   const phyName = physicalOf(t);
   if (!phyName || !(await ctx.getTable(t.db, phyName))) return;
   const tags = t.columns.filter((c) => c.semantic === 'tag').map((c) => c.name);
-  await ctx.alterTable(t.db, phyName, (o) => {
-    const have = retiredTags(o);
-    const all = [...new Set([...have, ...tags])].sort();
-    if (all.length === have.length) return o;
-    return { ...o, version: o.version + 1, options: { ...o.options, extra: { ...o.options.extra, [RETIRED_TAGS_KEY]: all.join(',') } } };
-  });
+  await ctx.alterTable(t.db, phyName, (o) => withPhysicalTags(o, tags));
 }
 
 /** The physical table's columns as DESC shows them: its own, then __table_id, __tsid and every logical tag, dropped tables' too. */
@@ -160,15 +147,54 @@ export function tsidOrder(r: Rel, schema: TableSchema): Rel {
   const tagNames = schema.primaryKey.filter((n) => n !== schema.timeIndex).sort();
   const cols = tagNames.map((n) => r.fields.findIndex((f) => f.name === n));
   if (r.len < 2 || cols.some((j) => j < 0)) return r;
+  // Scans come series by series: rows are taken as runs of equal tags, hashed once per run and ordered run by run.
   const memo = new Map<string, bigint>();
-  const ids = new Array<bigint>(r.len);
+  const runs: { start: number; end: number; id: bigint }[] = [];
+  let prev: (string | null)[] | null = null;
   for (let i = 0; i < r.len; i++) {
     const vals = cols.map((j) => { const v = getValue(r.cols[j]!, i); return v === null ? null : String(v); });
+    if (prev && vals.every((v, k) => v === prev![k])) { runs[runs.length - 1]!.end = i + 1; continue; }
+    prev = vals;
     const key = JSON.stringify(vals);
     let id = memo.get(key);
     if (id === undefined) { id = tsidOf(tagNames.map((n, k) => [n, vals[k]!])); memo.set(key, id); }
-    ids[i] = id;
+    runs.push({ start: i, end: i + 1, id });
   }
-  const idx = Array.from({ length: r.len }, (_, i) => i).sort((a, b) => (ids[a]! < ids[b]! ? -1 : ids[a]! > ids[b]! ? 1 : a - b));
+  runs.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : a.start - b.start));
+  const idx = new Array<number>(r.len);
+  let at = 0;
+  for (const run of runs) for (let i = run.start; i < run.end; i++) idx[at++] = i;
   return takeRel(r, idx);
+}
+
+/**
+ * A physical table's scanned rows as GreptimeDB shows them: its DESC columns, __table_id as a number, __tsid computed
+ * from each row's non-null tags, ordered by (__table_id, __tsid), each series in scan (time) order.
+ */
+export function physicalRel(batches: RecordBatch[], phy: TableSchema, shown: ColumnSchema[], qualifier: string): Rel {
+  const stored = shown.filter((c) => c.name !== '__tsid').map((c) => (c.name === TABLE_ID_COLUMN ? { ...c, type: 'string' as const, sqlType: undefined } : c));
+  const r = batchesToRel(batches, { ...phy, columns: stored }, qualifier);
+  const at = (name: string) => r.fields.findIndex((f) => f.name === name);
+  const idCol = r.cols[at(TABLE_ID_COLUMN)]!;
+  const tagNames = shown.filter((c) => c.semantic === 'tag' && c.name !== TABLE_ID_COLUMN && c.name !== '__tsid').map((c) => c.name).sort();
+  const tagCols = tagNames.map((n) => r.cols[at(n)]!);
+  const ids = new Float64Array(r.len), tsids = new BigUint64Array(r.len);
+  const memo = new Map<string, bigint>();
+  for (let i = 0; i < r.len; i++) {
+    ids[i] = Number(getValue(idCol, i) ?? 0);
+    const vals = tagCols.map((c) => { const v = getValue(c, i); return v === null ? null : String(v); });
+    const key = JSON.stringify(vals);
+    let h = memo.get(key);
+    if (h === undefined) { h = tsidOf(tagNames.map((n, k) => [n, vals[k]!])); memo.set(key, h); }
+    tsids[i] = h;
+  }
+  const cols = shown.map((c): Vec => {
+    if (c.name === '__tsid') return int64Vec(columnDt(c), tsids);
+    if (c.name === TABLE_ID_COLUMN) return fromValues(columnDt(c), Array.from(ids));
+    return r.cols[at(c.name)]!;
+  });
+  const fields = shown.map((c) => ({ name: c.name, qualifier, dt: columnDt(c) }));
+  const idx = Array.from({ length: r.len }, (_, i) => i)
+    .sort((a, b) => ids[a]! - ids[b]! || (tsids[a]! < tsids[b]! ? -1 : tsids[a]! > tsids[b]! ? 1 : a - b));
+  return takeRel({ fields, cols, len: r.len }, idx);
 }
