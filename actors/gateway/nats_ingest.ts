@@ -66,6 +66,7 @@ export class NatsIngest {
         ...(target.table !== undefined ? { table: target.table } : {}),
         ...(headerOf(msg.headers, 'Content-Type') ? { contentType: headerOf(msg.headers, 'Content-Type')! } : {}),
         ...(headerOf(msg.headers, 'Eddy-Precision') ? { precision: headerOf(msg.headers, 'Eddy-Precision')! } : {}),
+        ...(headerOf(msg.headers, 'Eddy-Format') ? { format: headerOf(msg.headers, 'Eddy-Format')! } : {}),
       };
       const rows = await this.writes.parseAndWrite(input);
       msg.respond(enc.encode(`{"ok":true,"rows":${rows}}`));
@@ -117,6 +118,7 @@ export class NatsIngest {
         ...(target.table !== undefined ? { table: target.table } : {}),
         ...(headerOf(m.headers, 'Content-Type') ? { contentType: headerOf(m.headers, 'Content-Type')! } : {}),
         ...(headerOf(m.headers, 'Eddy-Precision') ? { precision: headerOf(m.headers, 'Eddy-Precision')! } : {}),
+        ...(headerOf(m.headers, 'Eddy-Format') ? { format: headerOf(m.headers, 'Eddy-Format')! } : {}),
       };
       // Tell JetStream we are still on it, so a slow write is not redelivered after ack_wait.
       const keepAlive = setInterval(() => m.working(), 5000);

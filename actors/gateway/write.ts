@@ -15,7 +15,17 @@ export interface WriteInput {
   table?: string;
   data: Uint8Array;
   contentType?: string;
+  /** `Eddy-Format` header: picks among codecs sharing a Content-Type (`prometheus` for remote write). */
+  format?: string;
   precision?: string;
+}
+
+export interface WriteOptions {
+  /**
+   * Metric engine: the physical table that the written tables are logical tables of (Prometheus remote write's
+   * `physical_table` parameter). Honoured once the metric engine lands; until then tables are created as plain tables.
+   */
+  physicalTable?: string;
 }
 
 const PRECISIONS: Record<string, TimeUnit> = { ns: 'ns', n: 'ns', us: 'us', u: 'us', 'µs': 'us', ms: 'ms', s: 's' };
@@ -45,7 +55,7 @@ export class WritePath {
   /** Parses a payload into per-table batches; throws a positioned error on bad input. */
   async parse(input: WriteInput): Promise<WriteBatch[]> {
     if (input.data.length > this.maxWriteBytes) throw new PayloadTooLargeError(input.data.length, this.maxWriteBytes);
-    const codec = this.codecs.forContentType(input.contentType);
+    const codec = this.codecs.forMessage(input.contentType, input.format);
     if (codec.needsTable && !input.table) throw new InvalidArgumentError(`${codec.name} need a table: publish on eddy.write.<db>.<table>`);
     const ctx: DecodeContext = {
       precision: parsePrecision(input.precision),
@@ -65,15 +75,15 @@ export class WritePath {
    * tables are created or widened, then the batches go to their regions. Calls are ordered: a
    * later call's WAL appends are issued after an earlier call's.
    */
-  write(db: string, batches: WriteBatch[]): Promise<number> {
+  write(db: string, batches: WriteBatch[], _opts: WriteOptions = {}): Promise<number> {
     const step = this.order.then(() => this.prepareAndSubmit(db, batches));
     this.order = step.catch(() => undefined);
     return step.then((submitted) => submitted.done);
   }
 
-  async parseAndWrite(input: WriteInput): Promise<number> {
+  async parseAndWrite(input: WriteInput, opts: WriteOptions = {}): Promise<number> {
     const batches = await this.parse(input);
-    return this.write(input.db, batches);
+    return this.write(input.db, batches, opts);
   }
 
   private async prepareAndSubmit(db: string, batches: WriteBatch[]): Promise<{ done: Promise<number> }> {
