@@ -83,7 +83,7 @@ export class TableSeriesSource implements SeriesSource {
     const value = numericField(s, fieldM?.value);
     if (!value) return;
     const tags = s.primaryKey;
-    const spec: ScanSpec = { start: BigInt(Math.floor(startMs)) * 1_000_000n, end: BigInt(Math.floor(endMs)) * 1_000_000n + 1n };
+    const spec: ScanSpec = { start: BigInt(clampMs(startMs)) * 1_000_000n, end: BigInt(clampMs(endMs)) * 1_000_000n + 1n };
     const post: { col: number; test: (v: string) => boolean }[] = [];
     for (const m of matchers) {
       if (m.name === METRIC_NAME || m.name === FIELD_MATCHER) continue;
@@ -194,6 +194,11 @@ export class TableSeriesSource implements SeriesSource {
     for (const l of await this.series(matcherSets, startMs, endMs)) for (const [k, v] of l) if (k === name) values.add(v);
     return [...values].sort();
   }
+}
+
+/** Scan bounds are int64 ns: times past ±9.2e12 s (Prometheus's "all time") are clamped to what fits. */
+function clampMs(ms: number): number {
+  return Math.floor(Math.min(9_223_372_036_853, Math.max(-9_223_372_036_853, ms)));
 }
 
 function sortByTime(t: Float64Array, v: Float64Array): void {

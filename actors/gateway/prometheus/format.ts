@@ -86,9 +86,9 @@ export function promData(v: PromValue): { resultType: string; result: unknown } 
   }
 }
 
-/** Prometheus's minimum/maximum times (what an absent start/end means for labels and series). */
-export const MIN_TIME_MS = -9223372036854.775;
-export const MAX_TIME_MS = 9223372036854.775;
+/** The widest times a scan can take (int64 ns): what an absent start/end means for labels and series. */
+export const MIN_TIME_MS = -9_223_372_036_854;
+export const MAX_TIME_MS = 9_223_372_036_854;
 
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i;
 
@@ -96,14 +96,14 @@ const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})
 export function parseTime(name: string, s: string | null, dflt: number): number {
   if (s === null || s === '') return dflt;
   const n = Number(s);
-  if (s.trim() !== '' && Number.isFinite(n)) return Math.round(n * 1000);
+  if (s.trim() !== '' && Number.isFinite(n)) return Math.min(MAX_TIME_MS, Math.max(MIN_TIME_MS, Math.round(n * 1000)));
   if (RFC3339.test(s)) {
     const ms = Date.parse(s);
     if (!Number.isNaN(ms)) return ms;
   }
   // Prometheus's own spellings of the extremes (what Grafana sends for "all time")
-  if (s === '-292273086-05-16T16:47:06Z') return MIN_TIME_MS * 1000;
-  if (s === '292277025-08-18T07:12:54.999999999Z') return MAX_TIME_MS * 1000;
+  if (s === '-292273086-05-16T16:47:06Z') return MIN_TIME_MS;
+  if (s === '292277025-08-18T07:12:54.999999999Z') return MAX_TIME_MS;
   throw new PromBadData(`invalid parameter "${name}": cannot parse "${s}" to a valid timestamp`);
 }
 

@@ -111,7 +111,7 @@ export function registerPrometheusRoutes(routes: RouteTable, d: PrometheusDeps):
     }),
   });
 
-  const range = (p: URLSearchParams) => ({ start: parseTime('start', p.get('start'), MIN_TIME_MS * 1000), end: parseTime('end', p.get('end'), MAX_TIME_MS * 1000) });
+  const range = (p: URLSearchParams) => ({ start: parseTime('start', p.get('start'), MIN_TIME_MS), end: parseTime('end', p.get('end'), MAX_TIME_MS) });
 
   routes.add({
     methods: both, path: `${api}/labels`,
@@ -149,7 +149,7 @@ export function registerPrometheusRoutes(routes: RouteTable, d: PrometheusDeps):
     handler: wrap(async (p, db) => {
       // EddyDB keeps no HELP/TYPE text: every metric is listed with type unknown (what Grafana needs for completion)
       const only = p.get('metric');
-      const names = only ? [only] : await source(db).labelValues('__name__', [], MIN_TIME_MS * 1000, MAX_TIME_MS * 1000);
+      const names = only ? [only] : await source(db).labelValues('__name__', [], MIN_TIME_MS, MAX_TIME_MS);
       const limit = Number(p.get('limit') ?? -1);
       const data: Record<string, unknown> = {};
       for (const n of limit > 0 ? names.slice(0, limit) : names) data[n] = [{ type: 'unknown', help: '', unit: '' }];
