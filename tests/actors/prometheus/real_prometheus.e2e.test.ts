@@ -28,7 +28,7 @@ async function poll<T>(fn: () => Promise<T | null | undefined | false>, what: st
   }, what, timeoutMs);
 }
 
-describe.runIf(existsSync(PROMETHEUS))('real Prometheus 2.42 against EddyDB', () => {
+describe('real Prometheus 2.42 against EddyDB', () => {
   const dir = tempDir();
   const promDir = tempDir('eddy-prom-');
   let node: Awaited<ReturnType<typeof startNode>>;
@@ -38,6 +38,7 @@ describe.runIf(existsSync(PROMETHEUS))('real Prometheus 2.42 against EddyDB', ()
   const T = Date.now();
 
   beforeAll(async () => {
+    if (!existsSync(PROMETHEUS)) throw new Error(`${PROMETHEUS} is missing: run bash deploy/setup.sh --test (installs Debian's prometheus)`);
     node = await startNode({ data: dir.path });
     const eddy = node.url.replace('http://', '');
     const port = await freePort();
