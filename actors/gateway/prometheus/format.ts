@@ -32,6 +32,9 @@ export function promError(type: PromErrorType, message: string, cause?: unknown)
 /** An exception as Prometheus would answer it: user mistakes are bad_data (400), engine failures execution (422). */
 export function promErrorOf(e: unknown): HttpReply {
   const w = toWireError(e);
+  // the PromQL engine's errors carry Prometheus's own errorType (bad_data, execution, timeout, ...)
+  const t = (e as { errorType?: unknown } | null)?.errorType;
+  if (typeof t === 'string' && t in STATUS_OF) return promError(t as PromErrorType, w.message, e);
   const status = httpStatusOf(w.code);
   if (w.code === StatusCode.EngineExecuteQuery) return promError('execution', w.message, e);
   if (status === 503) return promError('unavailable', w.message, e);

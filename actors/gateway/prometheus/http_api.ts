@@ -9,8 +9,8 @@ import { decodeReadRequest, encodeReadResponse } from '../../../core/proto/prome
 import { ContentTypes } from '../../../core/codec/index.ts';
 import type { RouteTable, HttpReply } from '../http/routes.ts';
 import type { WritePath } from '../write.ts';
-import { evalInstant, evalRange, parsePromQL } from './engine.ts';
-import { parseSelector } from './selector.ts';
+import { evalInstant, evalRange, parsePromQL } from '../../../core/promql/engine_seam.ts';
+import { parseSelector } from '../../../core/promql/selector.ts';
 import {
   MAX_TIME_MS, MIN_TIME_MS, PromBadData, parseDuration, parseTime, promData, promError, promErrorOf, promSuccess,
 } from './format.ts';

@@ -167,6 +167,33 @@ describe('Prometheus remote write, read and HTTP API', () => {
     expect(tables.output[0]!.records.rows.flat()).not.toContain('rejected_metric');
   });
 
+  it('runs TQL EVAL with GreptimeDB output columns (time index, field, labels)', async () => {
+    const out = await sql(node, `TQL EVAL (${T0 / 1000}, ${(T0 + 30_000) / 1000}, '15s') http_requests_total{job="api"}`);
+    const rec = out.output[0]!.records;
+    expect(rec.schema.column_schemas).toEqual([
+      { name: 'greptime_timestamp', data_type: 'TimestampMillisecond' }, { name: 'greptime_value', data_type: 'Float64' },
+      { name: 'instance', data_type: 'String' }, { name: 'job', data_type: 'String' },
+    ]);
+    expect(rec.rows).toEqual([
+      [T0, 1, 'a:1', 'api'], [T0 + 15_000, 2, 'a:1', 'api'], [T0 + 30_000, 3, 'a:1', 'api'],
+      [T0, 10, 'b:1', 'api'], [T0 + 15_000, 20, 'b:1', 'api'], [T0 + 30_000, 20, 'b:1', 'api'],
+    ]);
+    const rfc = await sql(node, `TQL EVAL ('${new Date(T0).toISOString()}', '${new Date(T0).toISOString()}', '1m', '10s') http_requests_total`);
+    expect(rfc.output[0]!.records.rows.map((r) => r[1])).toEqual([1, 10]);
+  });
+
+  it('runs TQL EXPLAIN and TQL ANALYZE; a bad PromQL query is a 400', async () => {
+    const ex = await sql(node, `TQL EXPLAIN (0, 10, '5s') up`);
+    expect(ex.output[0]!.records.rows[0]![0]).toBe('logical_plan');
+    expect(String(ex.output[0]!.records.rows[0]![1])).toContain('PromQL: up');
+    const an = await sql(node, `TQL ANALYZE (${T0 / 1000}, ${(T0 + 30_000) / 1000}, '15s') http_requests_total`);
+    expect(String(an.output[0]!.records.rows[0]![2])).toMatch(/series=2, output_rows=6/);
+    const r = await fetch(`${node.url}/v1/sql?db=public`, { method: 'POST', body: new URLSearchParams({ sql: `TQL EVAL (0, 10, '5s') up{` }) });
+    expect(r.status).toBe(400);
+    const r2 = await fetch(`${node.url}/v1/sql?db=public`, { method: 'POST', body: new URLSearchParams({ sql: `TQL EVAL (0, 10) up` }) });
+    expect(r2.status).toBe(400);
+  });
+
   it('accepts a metadata-only request', async () => {
     expect((await rw(node, payload([], 5))).status).toBe(204);
   });

@@ -1,7 +1,7 @@
 // Series selectors (`name{label="v", other=~"re"}`) parsed into label matchers: the `match[]` parameter of the
 // labels/series APIs, independent of the PromQL engine. Positions in messages are 1-based columns.
-import { InvalidArgumentError } from '../../../core/errors.ts';
-import type { LabelMatcher } from '../../../core/promql/types.ts';
+import { InvalidArgumentError } from '../errors.ts';
+import type { LabelMatcher } from './types.ts';
 
 const NAME = /[a-zA-Z_:][a-zA-Z0-9_:]*/y;
 const LABEL = /[a-zA-Z_][a-zA-Z0-9_]*/y;

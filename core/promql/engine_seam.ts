@@ -1,11 +1,11 @@
-// The one seam between the Prometheus HTTP API / TQL and the PromQL engine (core/promql/index.ts, branch wt-promql).
-// Until that engine lands this file holds a minimal stand-in (number literals, vector selectors with matchers, `[range]`
-// selectors) so the HTTP API can be tested end to end. AT MERGE: replace everything below the imports with
-//   export { parsePromQL, evalInstant, evalRange, PromQLParseError } from '../../../core/promql/index.ts';
-// keeping the exported names and signatures (they are the contract's).
-import { InvalidArgumentError } from '../../../core/errors.ts';
+// The one seam between the PromQL engine (core/promql/index.ts, branch wt-promql) and its users here: the Prometheus
+// HTTP API and TQL. Until that engine lands this file holds a minimal stand-in (number literals, vector selectors with
+// matchers, `[range]` selectors) so both can be tested end to end. AT MERGE: replace this whole file with
+//   export { parsePromQL, evalInstant, evalRange, PromQLParseError } from './index.ts';
+// (the names and signatures are the contract's; users import only these four from here).
+import { InvalidArgumentError } from '../errors.ts';
 import { parseSelectorAt } from './selector.ts';
-import type { EvalOptions, LabelMatcher, PromValue, SeriesSamples, SeriesSource } from '../../../core/promql/types.ts';
+import type { EvalOptions, LabelMatcher, PromValue, SeriesSamples, SeriesSource } from './types.ts';
 
 /** A PromQL syntax error (the engine's class; the API answers it 400 bad_data). */
 export class PromQLParseError extends InvalidArgumentError {}
