@@ -55,6 +55,58 @@ function readString(r: ProtoReader, what: string): string {
   return s;
 }
 
+/**
+ * Label strings interned by their bytes: remote write repeats the same names and values (job, instance, metric names)
+ * in every series, so most labels cost a hash and a byte compare instead of a new string. Bounded: a full table
+ * stops adding (the strings still decode, just without reuse).
+ */
+export class StringTable {
+  private readonly slots = new Int32Array(1 << 14).fill(-1);
+  private readonly bytes: Uint8Array[] = [];
+  private readonly strs: string[] = [];
+
+  get(buf: Uint8Array, from: number, to: number, what: string): string {
+    let h = 0x811c9dc5;
+    for (let i = from; i < to; i++) h = Math.imul(h ^ buf[i]!, 0x01000193);
+    const mask = this.slots.length - 1;
+    for (let probe = 0, slot = h & mask; probe < 8; probe++, slot = (slot + 1) & mask) {
+      const e = this.slots[slot]!;
+      if (e < 0) {
+        const str = decodeUtf8(buf, from, to, what);
+        if (this.bytes.length < this.slots.length / 2) {
+          this.slots[slot] = this.bytes.length;
+          this.bytes.push(buf.slice(from, to));
+          this.strs.push(str);
+        }
+        return str;
+      }
+      const b = this.bytes[e]!;
+      if (b.length === to - from) {
+        let same = true;
+        for (let i = 0; i < b.length; i++) if (b[i] !== buf[from + i]) { same = false; break; }
+        if (same) return this.strs[e]!;
+      }
+    }
+    return decodeUtf8(buf, from, to, what);
+  }
+}
+
+function decodeUtf8(b: Uint8Array, from: number, to: number, what: string): string {
+  try {
+    return utf8.decode(b.subarray(from, to));
+  } catch {
+    throw new InvalidArgumentError(`${what} at byte ${from} is not valid UTF-8`);
+  }
+}
+
+function interned(r: ProtoReader, end: number, table: StringTable, what: string): string {
+  const e = r.lenEnd();
+  if (e > end) r.fail(`${what} runs past its label`);
+  const s = table.get(r.buf, r.pos, e, what);
+  r.pos = e;
+  return s;
+}
+
 class Grow {
   f = new Float64Array(1024);
   t = new Float64Array(1024);
@@ -71,7 +123,7 @@ class Grow {
   }
 }
 
-export function decodeWriteRequest(buf: Uint8Array): RemoteWriteSeries {
+export function decodeWriteRequest(buf: Uint8Array, strings: StringTable = new StringTable()): RemoteWriteSeries {
   const r = new ProtoReader(buf);
   const labelStart: number[] = [];
   const sampleStart: number[] = [];
@@ -94,18 +146,17 @@ export function decodeWriteRequest(buf: Uint8Array): RemoteWriteSeries {
         const w2 = t2 & 7;
         if (f2 === 1 && w2 === WireType.len) {
           const le = r.lenEnd();
-          const sub = new ProtoReader(buf, r.pos, le);
           let name = '';
           let value = '';
-          while (!sub.done()) {
-            const t3 = sub.uint32();
-            if (t3 === 0x0a) name = readString(sub, 'label name');
-            else if (t3 === 0x12) value = readString(sub, `value of label '${name}'`);
-            else sub.skip(t3 & 7);
+          while (r.pos < le) {
+            const t3 = r.uint32();
+            if (t3 === 0x0a) name = interned(r, le, strings, 'label name');
+            else if (t3 === 0x12) value = interned(r, le, strings, `value of label '${name}'`);
+            else r.skip(t3 & 7);
+            if (r.pos > le) r.fail('field runs past its label');
           }
           labelNames.push(name);
           labelValues.push(value);
-          r.pos = le;
         } else if (f2 === 2 && w2 === WireType.len) {
           const se = r.lenEnd();
           g.ensure(1);
@@ -157,17 +208,42 @@ export interface EncodeSeries {
   v: Float64Array;
 }
 
+function varintLen(v: number): number {
+  if (v < 0) return 10;
+  let n = 1;
+  while (v >= 0x80) {
+    v = Math.floor(v / 128);
+    n++;
+  }
+  return n;
+}
+
+/** A TimeSeries written in place (sizes computed up front): no writer or closure per sample, so remote read answers stay cheap. */
 function writeSeries(w: ProtoWriter, field: number, s: EncodeSeries): void {
   const bits = new Uint32Array(s.v.buffer, s.v.byteOffset, s.v.length * 2);
-  w.message(field, (m) => {
-    for (const [name, value] of s.labels) m.message(1, (l) => l.string(1, name).string(2, value));
-    for (let i = 0; i < s.v.length; i++) {
-      m.message(2, (x) => {
-        x.fixed64Bits(1, bits[i * 2]!, bits[i * 2 + 1]!);
-        if (s.t[i] !== 0) x.int64(2, s.t[i]!);
-      });
-    }
-  });
+  const enc = new TextEncoder();
+  const labels = s.labels.map(([n, v]) => [enc.encode(n), enc.encode(v)] as const);
+  let size = 0;
+  for (const [n, v] of labels) {
+    const l = 1 + varintLen(n.length) + n.length + 1 + varintLen(v.length) + v.length;
+    size += 1 + varintLen(l) + l;
+  }
+  for (let i = 0; i < s.v.length; i++) {
+    const t = s.t[i]!;
+    const l = 9 + (t !== 0 ? 1 + varintLen(t) : 0);
+    size += 1 + varintLen(l) + l;
+  }
+  w.tag(field, WireType.len).varint(size);
+  for (const [n, v] of labels) {
+    w.tag(1, WireType.len).varint(1 + varintLen(n.length) + n.length + 1 + varintLen(v.length) + v.length);
+    w.bytes(1, n).bytes(2, v);
+  }
+  for (let i = 0; i < s.v.length; i++) {
+    const t = s.t[i]!;
+    w.tag(2, WireType.len).varint(9 + (t !== 0 ? 1 + varintLen(t) : 0));
+    w.fixed64Bits(1, bits[i * 2]!, bits[i * 2 + 1]!);
+    if (t !== 0) w.int64(2, t);
+  }
 }
 
 /** A WriteRequest (tests, benchmarks, and anything that forwards samples); `metadata` adds that many empty metadata entries. */
