@@ -15,6 +15,12 @@ function headerOf(h: MsgHdrs | undefined, name: string): string | undefined {
   return v ? v : undefined;
 }
 
+/** `Eddy-Physical-Table`: the metric engine's physical table for Prometheus payloads (HTTP's `physical_table`). */
+function physicalOf(h: Parameters<typeof headerOf>[0]): { physicalTable?: string } {
+  const p = headerOf(h, 'Eddy-Physical-Table');
+  return p ? { physicalTable: p } : {};
+}
+
 export async function ensureIngestStream(jsm: JetStreamManager, replicas = 1): Promise<void> {
   try {
     await jsm.streams.info(Streams.ingest);
@@ -68,7 +74,7 @@ export class NatsIngest {
         ...(headerOf(msg.headers, 'Eddy-Precision') ? { precision: headerOf(msg.headers, 'Eddy-Precision')! } : {}),
         ...(headerOf(msg.headers, 'Eddy-Format') ? { format: headerOf(msg.headers, 'Eddy-Format')! } : {}),
       };
-      const rows = await this.writes.parseAndWrite(input);
+      const rows = await this.writes.parseAndWrite(input, physicalOf(msg.headers));
       msg.respond(enc.encode(`{"ok":true,"rows":${rows}}`));
     } catch (e) {
       this.metrics.writeErrors++;
@@ -123,7 +129,7 @@ export class NatsIngest {
       // Tell JetStream we are still on it, so a slow write is not redelivered after ack_wait.
       const keepAlive = setInterval(() => m.working(), 5000);
       try {
-        await this.writes.parseAndWrite(input);
+        await this.writes.parseAndWrite(input, physicalOf(m.headers));
       } finally {
         clearInterval(keepAlive);
       }
