@@ -1,14 +1,23 @@
 // The one seam between the PromQL engine (core/promql/index.ts, branch wt-promql) and its users here: the Prometheus
 // HTTP API and TQL. Until that engine lands this file holds a minimal stand-in (number literals, vector selectors with
 // matchers, `[range]` selectors) so both can be tested end to end. AT MERGE: replace this whole file with
-//   export { parsePromQL, evalInstant, evalRange, PromQLParseError } from './index.ts';
-// (the names and signatures are the contract's; users import only these four from here).
+//   export { parsePromQL, evalInstant, evalRange, PromQLParseError, compileRegex } from './index.ts';
+// (the names and signatures are the engine's; users import only these five from here).
 import { InvalidArgumentError } from '../errors.ts';
 import { parseSelectorAt } from './selector.ts';
 import type { EvalOptions, LabelMatcher, PromValue, SeriesSamples, SeriesSource } from './types.ts';
 
 /** A PromQL syntax error (the engine's class; the API answers it 400 bad_data). */
 export class PromQLParseError extends InvalidArgumentError {}
+
+/** A label regex, fully anchored (the engine's version translates Go RE2 syntax such as `(?i:...)` for JS). */
+export function compileRegex(re: string): RegExp {
+  try {
+    return new RegExp(`^(?:${re})$`, 's');
+  } catch (e) {
+    throw new InvalidArgumentError(`invalid regular expression "${re}": ${(e as Error).message}`);
+  }
+}
 
 type Query =
   | { kind: 'number'; v: number }

@@ -65,18 +65,6 @@ export function parseSelectorAt(text: string, pos = 0): { matchers: LabelMatcher
     pos++;
   }
   if (matchers.length === 0) bad(pos, 'expected a metric name or label matchers');
-  // Prometheus: a selector must have at least one matcher that does not match the empty string
-  const nonEmpty = matchers.some((m) => {
-    if (m.op === '=') return m.value !== '';
-    if (m.op === '!=') return m.value === '';
-    try {
-      const re = new RegExp(`^(?:${m.value})$`, 's');
-      return m.op === '=~' ? !re.test('') : re.test('');
-    } catch {
-      return bad(pos, `invalid regular expression '${m.value}'`);
-    }
-  });
-  if (!nonEmpty) bad(0, 'vector selector must contain at least one non-empty matcher');
   return { matchers, end: pos };
 }
 

@@ -7,6 +7,7 @@ import { InvalidArgumentError } from '../errors.ts';
 import { batchesToRel } from '../query/plan/scan.ts';
 import { dictOf, type NumVec, type StrVec, type TsVec } from '../query/vector.ts';
 import type { LabelMatcher, Labels, SeriesSamples, SeriesSource } from './types.ts';
+import { compileRegex } from './engine_seam.ts';
 
 export const METRIC_NAME = '__name__';
 export const FIELD_MATCHER = '__field__';
@@ -19,12 +20,7 @@ export function matcherTest(m: LabelMatcher): (v: string) => boolean {
     case '!=': return (v) => v !== m.value;
     case '=~':
     case '!~': {
-      let re: RegExp;
-      try {
-        re = new RegExp(`^(?:${m.value})$`, 's');
-      } catch (e) {
-        throw new InvalidArgumentError(`invalid regular expression in matcher ${m.name}${m.op}"${m.value}": ${(e as Error).message}`);
-      }
+      const re = compileRegex(m.value);
       return m.op === '=~' ? (v) => re.test(v) : (v) => !re.test(v);
     }
   }

@@ -3,7 +3,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { QueryContext } from '../../../core/query/index.ts';
 import type { LabelMatcher } from '../../../core/promql/types.ts';
-import { TableSeriesSource } from '../../../core/promql/table_source.ts';
+import { TableSeriesSource, matcherTest } from '../../../core/promql/table_source.ts';
 import { snappyDecode, snappyEncode } from '../../../core/codec/prometheus/snappy.ts';
 import { decodeReadRequest, encodeReadResponse } from '../../../core/proto/prometheus_remote.ts';
 import { ContentTypes } from '../../../core/codec/index.ts';
@@ -46,11 +46,15 @@ function dbOf(req: IncomingMessage, p: URLSearchParams): string {
 
 function matchSets(p: URLSearchParams): LabelMatcher[][] {
   return p.getAll('match[]').map((m) => {
+    let ms: LabelMatcher[];
     try {
-      return parseSelector(m);
+      ms = parseSelector(m);
     } catch (e) {
       throw new PromBadData(`invalid parameter "match[]": ${(e as Error).message}`);
     }
+    // Prometheus: a selector needs one matcher that does not match the empty string (else it selects everything)
+    if (!ms.some((x) => !matcherTest(x)(''))) throw new PromBadData('invalid parameter "match[]": vector selector must contain at least one non-empty matcher');
+    return ms;
   });
 }
 
