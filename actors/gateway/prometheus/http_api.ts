@@ -161,6 +161,9 @@ export function registerPrometheusRoutes(routes: RouteTable, d: PrometheusDeps):
     }),
   });
 
+  // Grafana asks for exemplars beside every query; EddyDB stores none.
+  routes.add({ methods: both, path: `${api}/query_exemplars`, handler: wrap(async () => promSuccess([])) });
+
   routes.add({
     methods: ['GET'], path: `${api}/status/buildinfo`,
     handler: wrap(async () => promSuccess({

@@ -194,6 +194,18 @@ describe('Prometheus remote write, read and HTTP API', () => {
     expect(r2.status).toBe(400);
   });
 
+  it('answers PromQL over a table SQL made (GreptimeDB rule: first field, or __field__; __name__ regex lists tables)', async () => {
+    await sql(node, 'CREATE TABLE cpu_sql (host STRING, usage DOUBLE, idle BIGINT, ts TIMESTAMP TIME INDEX, PRIMARY KEY (host))');
+    await sql(node, `INSERT INTO cpu_sql VALUES ('a', 0.5, 7, ${T0}), ('b', 0.25, 9, ${T0})`);
+    const at = String((T0 + 1000) / 1000);
+    const first = await api(node, 'query', { query: 'cpu_sql{host="a"}', time: at });
+    expect(first.body.data.result).toEqual([{ metric: { __name__: 'cpu_sql', host: 'a' }, value: [(T0 + 1000) / 1000, '0.5'] }]);
+    const idle = await api(node, 'query', { query: 'cpu_sql{__field__="idle", host!="a"}', time: at });
+    expect(idle.body.data.result.map((r: any) => [r.metric.host, r.value[1]])).toEqual([['b', '9']]);
+    const re = await api(node, 'query', { query: '{__name__=~"cpu_s.*|nats_metric"}', time: at });
+    expect(re.body.data.result.map((r: any) => r.metric.__name__).sort()).toEqual(['cpu_sql', 'cpu_sql', 'nats_metric']);
+  });
+
   it('accepts a metadata-only request', async () => {
     expect((await rw(node, payload([], 5))).status).toBe(204);
   });
