@@ -1,6 +1,7 @@
 // NATS entry points: eddy.write.<db> (request-reply) and eddy.ingest.<db> (JetStream-buffered), both into the write path.
 import type { NatsConnection, Subscription, Msg, MsgHdrs } from '@nats-io/transport-node';
 import { AckPolicy, DeliverPolicy, RetentionPolicy, type JetStreamClient, type JetStreamManager, type JsMsg } from '@nats-io/jetstream';
+import { DEFAULT_PHYSICAL_TABLE } from './prometheus/defaults.ts';
 import { Streams, Subjects, isUserError, parseWriteSubject, toWireError, InvalidArgumentError } from '../../core/index.ts';
 import type { WritePath } from './write.ts';
 import type { Metrics } from '../runtime/metrics.ts';
@@ -15,10 +16,14 @@ function headerOf(h: MsgHdrs | undefined, name: string): string | undefined {
   return v ? v : undefined;
 }
 
-/** `Eddy-Physical-Table`: the metric engine's physical table for Prometheus payloads (HTTP's `physical_table`). */
+/**
+ * `Eddy-Physical-Table`: the metric engine's physical table for Prometheus payloads (HTTP's `physical_table`);
+ * a Prometheus payload without it goes to GreptimeDB's default physical table, as over HTTP.
+ */
 function physicalOf(h: Parameters<typeof headerOf>[0]): { physicalTable?: string } {
   const p = headerOf(h, 'Eddy-Physical-Table');
-  return p ? { physicalTable: p } : {};
+  if (p) return { physicalTable: p };
+  return headerOf(h, 'Eddy-Format')?.toLowerCase() === 'prometheus' ? { physicalTable: DEFAULT_PHYSICAL_TABLE } : {};
 }
 
 export async function ensureIngestStream(jsm: JetStreamManager, replicas = 1): Promise<void> {
@@ -74,7 +79,7 @@ export class NatsIngest {
         ...(headerOf(msg.headers, 'Eddy-Precision') ? { precision: headerOf(msg.headers, 'Eddy-Precision')! } : {}),
         ...(headerOf(msg.headers, 'Eddy-Format') ? { format: headerOf(msg.headers, 'Eddy-Format')! } : {}),
       };
-      const rows = await this.writes.parseAndWrite(input, physicalOf(msg.headers));
+      const rows = await this.writes.parseAndWrite({ ...input, ...physicalOf(msg.headers) });
       msg.respond(enc.encode(`{"ok":true,"rows":${rows}}`));
     } catch (e) {
       this.metrics.writeErrors++;
@@ -129,7 +134,7 @@ export class NatsIngest {
       // Tell JetStream we are still on it, so a slow write is not redelivered after ack_wait.
       const keepAlive = setInterval(() => m.working(), 5000);
       try {
-        await this.writes.parseAndWrite(input, physicalOf(m.headers));
+        await this.writes.parseAndWrite({ ...input, ...physicalOf(m.headers) });
       } finally {
         clearInterval(keepAlive);
       }

@@ -18,12 +18,15 @@ export interface WriteInput {
   /** `Eddy-Format` header: picks among codecs sharing a Content-Type (`prometheus` for remote write). */
   format?: string;
   precision?: string;
+  /** See WriteOptions (Prometheus remote write: one logical table per metric). */
+  physicalTable?: string;
 }
 
+/** How a write treats tables it does not find. */
 export interface WriteOptions {
   /**
-   * Metric engine: the physical table that the written tables are logical tables of (Prometheus remote write's
-   * `physical_table` parameter). Honoured once the metric engine lands; until then tables are created as plain tables.
+   * Make each new table a logical table on this physical metric table (Prometheus remote write's `physical_table`).
+   * Honoured once the metric engine lands (branch wt-metric); until then tables are created as plain tables.
    */
   physicalTable?: string;
 }
@@ -81,9 +84,9 @@ export class WritePath {
     return step.then((submitted) => submitted.done);
   }
 
-  async parseAndWrite(input: WriteInput, opts: WriteOptions = {}): Promise<number> {
+  async parseAndWrite(input: WriteInput): Promise<number> {
     const batches = await this.parse(input);
-    return this.write(input.db, batches, opts);
+    return this.write(input.db, batches, input.physicalTable !== undefined ? { physicalTable: input.physicalTable } : {});
   }
 
   private async prepareAndSubmit(db: string, batches: WriteBatch[]): Promise<{ done: Promise<number> }> {

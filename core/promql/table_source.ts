@@ -62,7 +62,8 @@ export class TableSeriesSource implements SeriesSource {
     for (const t of candidates) {
       if (!tests.every((f) => f(t))) continue;
       const s = await this.ctx.getTable(this.db, t);
-      if (s) out.push(s);
+      // a metric engine's physical table holds every logical table's rows: it is storage, not a metric
+      if (s && (eq || !isPhysicalTable(s))) out.push(s);
     }
     return out;
   }
@@ -182,7 +183,7 @@ export class TableSeriesSource implements SeriesSource {
       const out: string[] = [];
       for (const t of await this.ctx.listTables(this.db)) {
         const s = await this.ctx.getTable(this.db, t);
-        if (s && numericField(s)) out.push(t);
+        if (s && numericField(s) && !isPhysicalTable(s)) out.push(t);
       }
       return out.sort();
     }
@@ -190,6 +191,11 @@ export class TableSeriesSource implements SeriesSource {
     for (const l of await this.series(matcherSets, startMs, endMs)) for (const [k, v] of l) if (k === name) values.add(v);
     return [...values].sort();
   }
+}
+
+/** The metric engine's mark of a physical table (GreptimeDB's table option `physical_metric_table`). */
+function isPhysicalTable(s: TableSchema): boolean {
+  return s.options.extra?.['physical_metric_table'] !== undefined;
 }
 
 /** Scan bounds are int64 ns: times past ±9.2e12 s (Prometheus's "all time") are clamped to what fits. */

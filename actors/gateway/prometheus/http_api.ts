@@ -10,6 +10,7 @@ import { ContentTypes } from '../../../core/codec/index.ts';
 import type { RouteTable, HttpReply } from '../http/routes.ts';
 import type { WritePath } from '../write.ts';
 import { evalInstant, evalRange, parsePromQL } from '../../../core/promql/engine_seam.ts';
+import { DEFAULT_PHYSICAL_TABLE } from './defaults.ts';
 import { parseSelector } from '../../../core/promql/selector.ts';
 import {
   MAX_TIME_MS, MIN_TIME_MS, PromBadData, parseDuration, parseTime, promData, promError, promErrorOf, promSuccess,
@@ -176,14 +177,12 @@ export function registerPrometheusRoutes(routes: RouteTable, d: PrometheusDeps):
     handler: async (req, url, body) => {
       const p = url.searchParams;
       const db = dbOf(req, p);
-      const physical = p.get('physical_table');
+      // GreptimeDB: every metric is a logical table on one physical table, `greptime_physical_table` unless named
+      const physical = p.get('physical_table') || DEFAULT_PHYSICAL_TABLE;
       try {
         const enc = (req.headers['content-encoding'] ?? 'snappy').toString().toLowerCase();
         if (enc !== 'snappy') throw new PromBadData(`unsupported Content-Encoding '${enc}': remote write bodies are snappy-compressed`);
-        await d.writes().parseAndWrite(
-          { db, data: await body(), contentType: ContentTypes.protobuf, format: 'prometheus' },
-          physical ? { physicalTable: physical } : {},
-        );
+        await d.writes().parseAndWrite({ db, data: await body(), contentType: ContentTypes.protobuf, format: 'prometheus', physicalTable: physical });
         d.onWrite?.(true);
         return { status: 204 };
       } catch (e) {
