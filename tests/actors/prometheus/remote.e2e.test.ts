@@ -206,6 +206,17 @@ describe('Prometheus remote write, read and HTTP API', () => {
     expect(re.body.data.result.map((r: any) => r.metric.__name__).sort()).toEqual(['cpu_sql', 'cpu_sql', 'nats_metric']);
   });
 
+  it('takes physical_table and never lists a physical metric table as a metric', async () => {
+    await sql(node, `CREATE TABLE my_phy (ts TIMESTAMP TIME INDEX, val DOUBLE) ENGINE=metric WITH ("physical_metric_table" = "")`);
+    const body = payload([{ labels: [['__name__', 'on_my_phy'], ['k', 'v']], t: [T0], v: new Float64Array([3]) }]);
+    expect((await rw(node, body, 'db=public&physical_table=my_phy')).status).toBe(204);
+    const names = (await api(node, 'label/__name__/values', {})).body.data as string[];
+    expect(names).toContain('on_my_phy');
+    expect(names).not.toContain('my_phy');
+    expect((await api(node, 'query', { query: '{__name__=~"on_my.*|my_phy"}', time: String(T0 / 1000) })).body.data.result)
+      .toEqual([{ metric: { __name__: 'on_my_phy', k: 'v' }, value: [T0 / 1000, '3'] }]);
+  });
+
   it('accepts a metadata-only request', async () => {
     expect((await rw(node, payload([], 5))).status).toBe(204);
   });
