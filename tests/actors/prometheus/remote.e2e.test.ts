@@ -207,7 +207,7 @@ describe('Prometheus remote write, read and HTTP API', () => {
   });
 
   it('takes physical_table and never lists a physical metric table as a metric', async () => {
-    await sql(node, `CREATE TABLE my_phy (ts TIMESTAMP TIME INDEX, val DOUBLE) ENGINE=metric WITH ("physical_metric_table" = "")`);
+    await sql(node, `CREATE TABLE my_phy (greptime_timestamp TIMESTAMP(3) TIME INDEX, greptime_value DOUBLE) ENGINE=metric WITH ("physical_metric_table" = "")`);
     const body = payload([{ labels: [['__name__', 'on_my_phy'], ['k', 'v']], t: [T0], v: new Float64Array([3]) }]);
     expect((await rw(node, body, 'db=public&physical_table=my_phy')).status).toBe(204);
     const names = (await api(node, 'label/__name__/values', {})).body.data as string[];
