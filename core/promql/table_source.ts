@@ -93,7 +93,8 @@ export class TableSeriesSource implements SeriesSource {
       if (m.op === '=' && m.value !== '') (spec.tagFilter ??= {})[m.name] = [m.value];
       else post.push({ col, test: matcherTest(m) });
     }
-    spec.columns = [...tags, value, s.timeIndex];
+    // label-only answers (series, labels, label values) do not read the value column
+    spec.columns = withSamples ? [...tags, value, s.timeIndex] : [...tags, s.timeIndex];
     const batches = await this.ctx.scan(s, spec);
     const rel = batchesToRel(batches, s, s.name);
     const byName = new Map(rel.fields.map((f, i) => [f.name, rel.cols[i]!]));
@@ -109,8 +110,8 @@ export class TableSeriesSource implements SeriesSource {
     };
     const vcol = byName.get(value) as NumVec;
     const tcol = byName.get(s.timeIndex) as TsVec;
-    const tms = new Float64Array(rel.len);
-    nsToMs(tcol.v, tms);
+    const tms = new Float64Array(withSamples ? rel.len : 0);
+    if (withSamples) nsToMs(tcol.v, tms);
     // Rows come ordered by (tags, time): a series is a run of equal tags; a map joins runs split across regions.
     const index = new Map<string, { labels: Labels; parts: [number, number][] }>();
     const order: string[] = [];

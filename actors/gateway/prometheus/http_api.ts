@@ -72,9 +72,13 @@ function wrap(h: ApiHandler): (req: IncomingMessage, url: URL, body: () => Promi
   };
 }
 
-function timeoutMs(p: URLSearchParams, now: number): number | undefined {
+/** Prometheus's --query.timeout default. */
+const QUERY_TIMEOUT_MS = 120_000;
+
+/** The evaluation deadline: the `timeout` parameter, capped by (and defaulting to) the server's query timeout. */
+function timeoutMs(p: URLSearchParams, now: number): number {
   const t = p.get('timeout');
-  return t ? now + parseDuration('timeout', t) : undefined;
+  return now + (t ? Math.min(parseDuration('timeout', t), QUERY_TIMEOUT_MS) : QUERY_TIMEOUT_MS);
 }
 
 export function registerPrometheusRoutes(routes: RouteTable, d: PrometheusDeps): void {
@@ -91,7 +95,7 @@ export function registerPrometheusRoutes(routes: RouteTable, d: PrometheusDeps):
       const t = parseTime('time', p.get('time'), now);
       const expr = parsePromQL(q);
       const deadline = timeoutMs(p, now);
-      const v = await evalInstant(expr, t, source(db), deadline !== undefined ? { deadlineMs: deadline } : {});
+      const v = await evalInstant(expr, t, source(db), { deadlineMs: deadline });
       return promSuccess(promData(v));
     }),
   });
@@ -111,7 +115,7 @@ export function registerPrometheusRoutes(routes: RouteTable, d: PrometheusDeps):
       if ((end - start) / step > MAX_POINTS) throw new PromBadData('exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)');
       const expr = parsePromQL(q);
       const deadline = timeoutMs(p, d.now());
-      const v = await evalRange(expr, start, end, step, source(db), deadline !== undefined ? { deadlineMs: deadline } : {});
+      const v = await evalRange(expr, start, end, step, source(db), { deadlineMs: deadline });
       return promSuccess(promData(v));
     }),
   });
