@@ -48,6 +48,9 @@ function nsToMs(ns: BigInt64Array, out: Float64Array): void {
 }
 
 export class TableSeriesSource implements SeriesSource {
+  /** Tables read so far, by name (TQL names its output columns after them). */
+  readonly touched = new Map<string, TableSchema>();
+
   constructor(private readonly ctx: QueryContext, private readonly db: string = ctx.db) {}
 
   /** Tables the `__name__` matchers select (one lookup when it is an equality). */
@@ -63,7 +66,10 @@ export class TableSeriesSource implements SeriesSource {
       if (!tests.every((f) => f(t))) continue;
       const s = await this.ctx.getTable(this.db, t);
       // a metric engine's physical table holds every logical table's rows: it is storage, not a metric
-      if (s && (eq || !isPhysicalTable(s))) out.push(s);
+      if (s && (eq || !isPhysicalTable(s))) {
+        out.push(s);
+        this.touched.set(s.name, s);
+      }
     }
     return out;
   }

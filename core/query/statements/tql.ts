@@ -53,15 +53,17 @@ function rangeOf(s: TqlSource, ctx: QueryContext): TqlRange {
   return r;
 }
 
-/** Names of the output columns: the metric table's time index and field when the query reads one table, else ts/value. */
-async function columnNames(ctx: QueryContext, series: SeriesSamples[]): Promise<{ time: string; value: string }> {
+/**
+ * Names of the output columns: the time index of the tables the query read (when they agree), and the field of the
+ * one metric the answer still names, else `value`.
+ */
+function columnNames(source: TableSeriesSource, series: SeriesSamples[]): { time: string; value: string } {
+  const times = new Set([...source.touched.values()].map((s) => s.timeIndex));
+  const time = times.size === 1 ? [...times][0]! : 'ts';
   const names = new Set(series.map((s) => s.labels.find(([k]) => k === '__name__')?.[1]));
-  if (names.size === 1) {
-    const n = [...names][0];
-    const schema = n ? await ctx.getTable(ctx.db, n) : null;
-    if (schema) return { time: schema.timeIndex, value: valueColumnOf(schema) ?? 'value' };
-  }
-  return { time: 'ts', value: 'value' };
+  const only = names.size === 1 ? [...names][0] : undefined;
+  const schema = only !== undefined ? source.touched.get(only) : undefined;
+  return { time, value: (schema && valueColumnOf(schema)) ?? 'value' };
 }
 
 function matrixOf(v: PromValue): SeriesSamples[] {
@@ -73,9 +75,10 @@ function matrixOf(v: PromValue): SeriesSamples[] {
 
 async function evalRel(ctx: QueryContext, s: TqlSource, r: TqlRange): Promise<{ rel: Rel; series: number; samples: number }> {
   const expr = parsePromQL(s.promql);
-  const result = await evalRange(expr, r.start, r.end, r.step, new TableSeriesSource(ctx), r.lookback !== undefined ? { lookbackMs: r.lookback } : {});
+  const source = new TableSeriesSource(ctx);
+  const result = await evalRange(expr, r.start, r.end, r.step, source, r.lookback !== undefined ? { lookbackMs: r.lookback } : {});
   const series = matrixOf(result);
-  const cols = await columnNames(ctx, series);
+  const cols = columnNames(source, series);
   const labelSet = new Set<string>();
   for (const x of series) for (const [k] of x.labels) if (k !== '__name__') labelSet.add(k);
   const labels = [...labelSet].sort();
