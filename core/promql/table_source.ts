@@ -97,7 +97,11 @@ export class TableSeriesSource implements SeriesSource {
         continue;
       }
       if (m.op === '=' && m.value !== '') (spec.tagFilter ??= {})[m.name] = [m.value];
-      else post.push({ col, test: matcherTest(m) });
+      else {
+        // `=~"a|b|c"` of plain words (what Grafana's multi-value variables send) also narrows the scan
+        if (m.op === '=~' && LITERAL_ALTERNATION.test(m.value) && !spec.tagFilter?.[m.name]) (spec.tagFilter ??= {})[m.name] = m.value.split('|');
+        post.push({ col, test: matcherTest(m) });
+      }
     }
     // label-only answers (series, labels, label values) do not read the value column
     spec.columns = withSamples ? [...tags, value, s.timeIndex] : [...tags, s.timeIndex];
@@ -199,6 +203,9 @@ export class TableSeriesSource implements SeriesSource {
     return [...values].sort();
   }
 }
+
+/** A regex that is only an alternation of literal words (no metacharacters), so it equals a list of values. */
+const LITERAL_ALTERNATION = /^[\w:-]+(?:\|[\w:-]+)*$/;
 
 /** The metric engine's mark of a physical table (GreptimeDB's table option `physical_metric_table`). */
 function isPhysicalTable(s: TableSchema): boolean {

@@ -90,6 +90,11 @@ describe('Prometheus remote write, read and HTTP API', () => {
     expect(r.body.data.result).toEqual([]);
     const r2 = await api(node, 'query', { query: 'http_requests_total{instance=~"b.*"}', time: String((T0 + 16_000) / 1000) });
     expect(r2.body.data.result.map((x: any) => x.value[1])).toEqual(['20']);
+    // a literal alternation is pushed into the scan as a tag list; the answer is the same
+    const r3 = await api(node, 'query', { query: 'http_requests_total{instance=~"b:1|c:1|a:1"}', time: String((T0 + 16_000) / 1000) });
+    expect(r3.body.data.result.map((x: any) => x.value[1]).sort()).toEqual(['2', '20']);
+    const r4 = await api(node, 'query', { query: 'http_requests_total{instance=~"b|a:1"}', time: String((T0 + 16_000) / 1000) });
+    expect(r4.body.data.result.map((x: any) => x.metric.instance)).toEqual(['a:1']);
   });
 
   it('answers query_range as a matrix', async () => {
