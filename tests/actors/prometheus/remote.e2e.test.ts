@@ -2,13 +2,14 @@
 // Prometheus's shapes, stale markers survive bit-exact, bad input is a 400 with Prometheus's error JSON and writes nothing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { headers as natsHeaders, type NatsConnection } from '@nats-io/transport-node';
+import { jetstream } from '@nats-io/jetstream';
 import { Subjects } from '../../../core/index.ts';
 import { snappyDecode, snappyEncode } from '../../../core/codec/prometheus/snappy.ts';
 import { isStaleMarker, staleNaN } from '../../../core/codec/prometheus/remote_write.ts';
 import {
   decodeReadResponse, encodeReadRequest, encodeWriteRequest, type EncodeSeries,
 } from '../../../core/proto/prometheus_remote.ts';
-import { natsClient, startNode, tempDir } from '../../harness/index.ts';
+import { natsClient, startNode, tempDir, until } from '../../harness/index.ts';
 
 type Node = Awaited<ReturnType<typeof startNode>>;
 const T0 = 1_700_000_000_000;
@@ -149,6 +150,19 @@ describe('Prometheus remote write, read and HTTP API', () => {
     expect(JSON.parse(new TextDecoder().decode(m.data))).toEqual({ ok: true, rows: 2 });
     const out = await sql(node, 'SELECT k, greptime_value FROM nats_metric ORDER BY greptime_timestamp');
     expect(out.output[0]!.records.rows).toEqual([['v', 7], ['v', 8]]);
+  });
+
+  it('takes it on the JetStream-buffered eddy.ingest.<db> too', async () => {
+    const h = natsHeaders();
+    h.set('Content-Type', 'application/x-protobuf');
+    h.set('Eddy-Format', 'prometheus');
+    const body = payload([{ labels: [['__name__', 'buffered_metric'], ['k', 'w']], t: [T0], v: new Float64Array([5]) }]);
+    await jetstream(nc).publish(Subjects.ingest('public'), body, { headers: h });
+    const rows = await until(async () => {
+      const r = await api(node, 'query', { query: 'buffered_metric', time: String(T0 / 1000) });
+      return r.body.data.result.length ? r.body.data.result : null;
+    }, 'the buffered Prometheus payload to be applied', 20_000);
+    expect(rows).toEqual([{ metric: { __name__: 'buffered_metric', k: 'w' }, value: [T0 / 1000, '5'] }]);
   });
 
   it('rejects bad input with 400 and Prometheus error JSON, writing nothing', async () => {
