@@ -1,5 +1,5 @@
 // The columnar batch that crosses every boundary of the write path: parser -> WAL -> memtable.
-import type { DataType, SemanticType } from './schema.ts';
+import type { DataType, SemanticType, TimeUnit } from './schema.ts';
 import { InvalidArgumentError } from './errors.ts';
 
 /**
@@ -20,6 +20,8 @@ export interface Column {
    * `dict` (tags repeat a lot; parsers and codecs avoid building one string per row).
    */
   dict?: string[];
+  /** Precision a timestamp column's table should declare when schema-on-write creates it (values stay ns); default ns. */
+  unit?: TimeUnit;
 }
 
 /** Rows for one table, column by column. Exactly one column has semantic 'timestamp'. */

@@ -13,7 +13,7 @@ export function checkName(kind: string, name: string): void {
 
 function columnSchemaOf(c: Column): ColumnSchema {
   const cs: ColumnSchema = { name: c.name, type: c.type, semantic: c.semantic, nullable: c.semantic !== 'timestamp' };
-  if (c.type === 'timestamp') cs.unit = 'ns';
+  if (c.type === 'timestamp') cs.unit = c.unit ?? 'ns';
   return cs;
 }
 

@@ -1,14 +1,31 @@
 #!/usr/bin/env bash
 # Installs what EddyDB needs on a fresh Debian machine with Node 20: nats-server (Debian package) and the npm dependencies.
+# With --test it also installs what the tests drive as real clients: Debian's prometheus (2.42).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+FOR_TESTS=0
+for a in "$@"; do
+  case "$a" in
+    --test) FOR_TESTS=1 ;;
+    *) echo "setup: unknown option $a (use --test)" >&2; exit 2 ;;
+  esac
+done
+
+apt_install() {
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
 
 have_nats() { command -v nats-server >/dev/null 2>&1 || [ -x /usr/sbin/nats-server ] || [ -x /usr/bin/nats-server ]; }
 if ! have_nats; then
   echo "setup: installing nats-server (Debian package)" >&2
-  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
-  $SUDO apt-get update -qq >/dev/null
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq nats-server >/dev/null
+  apt_install nats-server
+fi
+
+if [ "$FOR_TESTS" = 1 ] && [ ! -x /usr/bin/prometheus ]; then
+  echo "setup: installing prometheus (Debian package, a real client for the tests)" >&2
+  apt_install prometheus
 fi
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then

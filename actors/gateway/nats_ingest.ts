@@ -1,6 +1,7 @@
 // NATS entry points: eddy.write.<db> (request-reply) and eddy.ingest.<db> (JetStream-buffered), both into the write path.
 import type { NatsConnection, Subscription, Msg, MsgHdrs } from '@nats-io/transport-node';
 import { AckPolicy, DeliverPolicy, RetentionPolicy, type JetStreamClient, type JetStreamManager, type JsMsg } from '@nats-io/jetstream';
+import { DEFAULT_PHYSICAL_TABLE } from './prometheus/defaults.ts';
 import { Streams, Subjects, isUserError, parseWriteSubject, toWireError, InvalidArgumentError } from '../../core/index.ts';
 import type { WritePath } from './write.ts';
 import type { Metrics } from '../runtime/metrics.ts';
@@ -13,6 +14,16 @@ const enc = new TextEncoder();
 function headerOf(h: MsgHdrs | undefined, name: string): string | undefined {
   const v = h?.get(name);
   return v ? v : undefined;
+}
+
+/**
+ * `Eddy-Physical-Table`: the metric engine's physical table for Prometheus payloads (HTTP's `physical_table`);
+ * a Prometheus payload without it goes to GreptimeDB's default physical table, as over HTTP.
+ */
+function physicalOf(h: Parameters<typeof headerOf>[0]): { physicalTable?: string } {
+  const p = headerOf(h, 'Eddy-Physical-Table');
+  if (p) return { physicalTable: p };
+  return headerOf(h, 'Eddy-Format')?.toLowerCase() === 'prometheus' ? { physicalTable: DEFAULT_PHYSICAL_TABLE } : {};
 }
 
 export async function ensureIngestStream(jsm: JetStreamManager, replicas = 1): Promise<void> {
@@ -66,8 +77,9 @@ export class NatsIngest {
         ...(target.table !== undefined ? { table: target.table } : {}),
         ...(headerOf(msg.headers, 'Content-Type') ? { contentType: headerOf(msg.headers, 'Content-Type')! } : {}),
         ...(headerOf(msg.headers, 'Eddy-Precision') ? { precision: headerOf(msg.headers, 'Eddy-Precision')! } : {}),
+        ...(headerOf(msg.headers, 'Eddy-Format') ? { format: headerOf(msg.headers, 'Eddy-Format')! } : {}),
       };
-      const rows = await this.writes.parseAndWrite(input);
+      const rows = await this.writes.parseAndWrite({ ...input, ...physicalOf(msg.headers) });
       msg.respond(enc.encode(`{"ok":true,"rows":${rows}}`));
     } catch (e) {
       this.metrics.writeErrors++;
@@ -117,11 +129,12 @@ export class NatsIngest {
         ...(target.table !== undefined ? { table: target.table } : {}),
         ...(headerOf(m.headers, 'Content-Type') ? { contentType: headerOf(m.headers, 'Content-Type')! } : {}),
         ...(headerOf(m.headers, 'Eddy-Precision') ? { precision: headerOf(m.headers, 'Eddy-Precision')! } : {}),
+        ...(headerOf(m.headers, 'Eddy-Format') ? { format: headerOf(m.headers, 'Eddy-Format')! } : {}),
       };
       // Tell JetStream we are still on it, so a slow write is not redelivered after ack_wait.
       const keepAlive = setInterval(() => m.working(), 5000);
       try {
-        await this.writes.parseAndWrite(input);
+        await this.writes.parseAndWrite({ ...input, ...physicalOf(m.headers) });
       } finally {
         clearInterval(keepAlive);
       }

@@ -22,6 +22,8 @@ export interface WriteInput {
   table?: string;
   data: Uint8Array;
   contentType?: string;
+  /** `Eddy-Format` header: picks among codecs sharing a Content-Type (`prometheus` for remote write). */
+  format?: string;
   precision?: string;
   /** See WriteOptions (Prometheus remote write: one logical table per metric). */
   physicalTable?: string;
@@ -57,7 +59,7 @@ export class WritePath {
   /** Parses a payload into per-table batches; throws a positioned error on bad input. */
   async parse(input: WriteInput): Promise<WriteBatch[]> {
     if (input.data.length > this.maxWriteBytes) throw new PayloadTooLargeError(input.data.length, this.maxWriteBytes);
-    const codec = this.codecs.forContentType(input.contentType);
+    const codec = this.codecs.forMessage(input.contentType, input.format);
     if (codec.needsTable && !input.table) throw new InvalidArgumentError(`${codec.name} need a table: publish on eddy.write.<db>.<table>`);
     const ctx: DecodeContext = {
       precision: parsePrecision(input.precision),

@@ -5,6 +5,7 @@ import type { TimeUnit } from '../schema.ts';
 import { parseLineProtocol, SeriesCache } from './line_protocol/index.ts';
 import { parseJsonRows } from './json_rows.ts';
 import { decodeBatches } from './wal_batch.ts';
+import { decodeRemoteWrite } from './prometheus/remote_write.ts';
 
 /** What a decoder may need besides the bytes. */
 export interface DecodeContext {
@@ -28,6 +29,11 @@ export interface PayloadCodec {
   needsTable?: boolean;
   /** The decoder wants the existing table's time index and tags (DecodeContext.schema). */
   wantsSchema?: boolean;
+  /**
+   * Names a transport may give in an `Eddy-Format` header to pick this codec among several sharing a media type
+   * (`application/x-protobuf` carries more than one message family).
+   */
+  formats?: readonly string[];
   decode(data: Uint8Array, ctx: DecodeContext): WriteBatch[];
 }
 
@@ -39,6 +45,7 @@ export function mediaType(contentType: string | undefined): string {
 export class CodecRegistry {
   private readonly exact = new Map<string, PayloadCodec>();
   private readonly families = new Map<string, PayloadCodec>();
+  private readonly byFormat = new Map<string, PayloadCodec>();
   private fallback: PayloadCodec | null = null;
 
   /** Registers a codec; `isDefault` makes it the one used when no Content-Type is given. */
@@ -49,8 +56,24 @@ export class CodecRegistry {
       if (target.has(key)) throw new InternalError(`content type ${t} is registered twice`);
       target.set(key, codec);
     }
+    for (const f of codec.formats ?? []) {
+      for (const t of codec.contentTypes) {
+        const key = `${t}#${f.toLowerCase()}`;
+        if (this.byFormat.has(key)) throw new InternalError(`format ${f} of ${t} is registered twice`);
+        this.byFormat.set(key, codec);
+      }
+    }
     if (isDefault) this.fallback = codec;
     return this;
+  }
+
+  /** The codec of a Content-Type and an `Eddy-Format` header (the format picks among codecs of one media type). */
+  forMessage(contentType: string | undefined, format: string | undefined): PayloadCodec {
+    if (!format) return this.forContentType(contentType);
+    const mt = mediaType(contentType) || 'application/x-protobuf';
+    const c = this.byFormat.get(`${mt}#${format.trim().toLowerCase()}`);
+    if (c) return c;
+    throw new InvalidArgumentError(`unsupported Eddy-Format '${format}' for Content-Type '${mt}'`);
   }
 
   /** The codec of a Content-Type header; no header means the default. A type nobody registered is the caller's mistake. */
@@ -74,6 +97,7 @@ export const ContentTypes = {
   lineProtocol: 'text/plain',
   jsonRows: 'application/json',
   walBatch: 'application/vnd.eddy.wal-batch',
+  protobuf: 'application/x-protobuf',
 } as const;
 
 export const lineProtocolCodec: PayloadCodec = {
@@ -103,8 +127,21 @@ export const walBatchCodec: PayloadCodec = {
   decode: (data) => decodeBatches(data),
 };
 
+/**
+ * Prometheus remote write 1.0: a snappy-compressed WriteRequest (Prometheus always snappy-frames it, so the codec
+ * undoes that itself rather than relying on a Content-Encoding header NATS does not have). Today the only protobuf
+ * payload, so it also answers `application/x-protobuf` without an `Eddy-Format`.
+ */
+export const prometheusRemoteWriteCodec: PayloadCodec = {
+  name: 'Prometheus remote write',
+  contentTypes: [ContentTypes.protobuf],
+  formats: ['prometheus'],
+  decode: (data) => decodeRemoteWrite(data).batches,
+};
+
 /** Every payload format the write path and NATS ingest take; later Prometheus remote write, OTLP, Loki, syslog. */
 export const payloadCodecs = new CodecRegistry()
   .register(lineProtocolCodec, true)
   .register(jsonRowsCodec)
-  .register(walBatchCodec);
+  .register(walBatchCodec)
+  .register(prometheusRemoteWriteCodec);

@@ -21,6 +21,7 @@ import { runExplain } from './statements/explain.ts';
 import { runFlowStatement } from './statements/flow.ts';
 import { rejectUnimplementedAdmin } from './statements/admin.ts';
 import { createView, viewOf } from './statements/view.ts';
+import { runTql } from './statements/tql.ts';
 import { checkCreateTableOptions, checkDatabaseOptions, checkDatabaseUnset, checkName } from './statements/options.ts';
 import { PHYSICAL_KEY, isPhysical, logicalTables, physicalOf, prepareLogical, retireLogical } from './statements/metric.ts';
 import type { TableSchema } from '../schema.ts';
@@ -173,6 +174,7 @@ export async function executeStatement(ctx: QueryContext, s: Statement): Promise
     }
     case 'set': return affected(0);
     case 'create_view': await createView(s, st); return affected(0);
+    case 'tql': return relToOutput(await runTql(ctx, s));
     default:
       throw new PlanError(`${s.type.toUpperCase().replace(/_/g, ' ')} is not supported yet`, s.pos, StatusCode.Unsupported);
   }

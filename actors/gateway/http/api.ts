@@ -1,4 +1,4 @@
-// Every HTTP endpoint of a node, registered in one route table: health, metrics, influx writes, stats, admin, SQL, flows.
+// Every HTTP endpoint of a node, registered in one route table: health, metrics, influx writes, stats, admin, SQL, flows, Prometheus.
 import type { QueryContext } from '../../../core/query/index.ts';
 import { systemClock, toWireError, type Clock } from '../../../core/index.ts';
 import type { WritePath } from '../write.ts';
@@ -7,6 +7,7 @@ import type { Logger } from '../../runtime/logger.ts';
 import { sqlHandler } from './sql.ts';
 import { FLOW_ROUTE, flowHttpHandler, type FlowHttpDeps } from './flows.ts';
 import { json, RouteTable, type Handler } from './routes.ts';
+import { registerPrometheusRoutes } from '../prometheus/http_api.ts';
 import { unavailable, type NodeState } from './server.ts';
 
 export interface ApiDeps {
@@ -80,6 +81,17 @@ export function apiRoutes(d: ApiDeps): RouteTable {
       if (reply.status >= 400) d.metrics.queryErrors++;
       d.metrics.queryLatency.observe((performance.now() - t0) / 1000);
       return reply;
+    },
+  });
+
+  // Prometheus: remote write/read and the HTTP query API (/v1/prometheus/...).
+  registerPrometheusRoutes(routes, {
+    contextOf: d.contextOf,
+    writes: d.writes,
+    now: () => (d.clock ?? systemClock).now(),
+    onWrite: (ok) => {
+      d.metrics.writeRequests++;
+      if (!ok) d.metrics.writeErrors++;
     },
   });
 

@@ -1,0 +1,127 @@
+// Prometheus HTTP API shapes: the success/error envelopes, sample values as strings ("NaN", "+Inf"), times as float
+// seconds, and the parsing of its time and duration parameters (Unix seconds or RFC 3339; `5m` or float seconds).
+import { EddyError, StatusCode, httpStatusOf, toWireError } from '../../../core/index.ts';
+import type { Labels, PromValue } from '../../../core/promql/types.ts';
+import type { HttpReply } from '../http/routes.ts';
+
+export type PromErrorType = 'bad_data' | 'execution' | 'timeout' | 'canceled' | 'internal' | 'unavailable' | 'not_found';
+
+/** A bad parameter: 400 bad_data. */
+export class PromBadData extends EddyError {
+  constructor(message: string) {
+    super(StatusCode.InvalidArguments, message);
+  }
+}
+
+export function promSuccess(data: unknown, warnings?: string[]): HttpReply {
+  return { status: 200, contentType: 'application/json', body: JSON.stringify({ status: 'success', data, ...(warnings?.length ? { warnings } : {}) }) };
+}
+
+const STATUS_OF: Record<PromErrorType, number> = {
+  bad_data: 400, execution: 422, timeout: 503, canceled: 499, internal: 500, unavailable: 503, not_found: 404,
+};
+
+export function promError(type: PromErrorType, message: string, cause?: unknown): HttpReply {
+  return {
+    status: STATUS_OF[type], contentType: 'application/json',
+    body: JSON.stringify({ status: 'error', errorType: type, error: message }),
+    ...(cause !== undefined ? { error: cause } : {}),
+  };
+}
+
+/** An exception as Prometheus would answer it: user mistakes are bad_data (400), engine failures execution (422). */
+export function promErrorOf(e: unknown): HttpReply {
+  const w = toWireError(e);
+  // the PromQL engine's errors carry Prometheus's own errorType (bad_data, execution, timeout, ...)
+  const t = (e as { errorType?: unknown } | null)?.errorType;
+  if (typeof t === 'string' && t in STATUS_OF) return promError(t as PromErrorType, w.message, e);
+  const status = httpStatusOf(w.code);
+  if (w.code === StatusCode.EngineExecuteQuery) return promError('execution', w.message, e);
+  if (status === 503) return promError('unavailable', w.message, e);
+  if (status >= 400 && status < 500) return promError('bad_data', w.message, e);
+  return promError('internal', w.message, e);
+}
+
+/** A float the way Prometheus prints it (Go's strconv 'f', -1): shortest digits, never an exponent. */
+export function formatValue(v: number): string {
+  if (Number.isNaN(v)) return 'NaN';
+  if (v === Infinity) return '+Inf';
+  if (v === -Infinity) return '-Inf';
+  if (Object.is(v, -0)) return '-0';
+  const s = String(v);
+  if (!s.includes('e')) return s;
+  const neg = v < 0;
+  const [mant, expS] = (neg ? s.slice(1) : s).split('e') as [string, string];
+  const exp = Number(expS);
+  const digits = mant.replace('.', '');
+  const point = (mant.indexOf('.') < 0 ? mant.length : mant.indexOf('.')) + exp;
+  let out: string;
+  if (point <= 0) out = '0.' + '0'.repeat(-point) + digits;
+  else if (point >= digits.length) out = digits + '0'.repeat(point - digits.length);
+  else out = digits.slice(0, point) + '.' + digits.slice(point);
+  return neg ? '-' + out : out;
+}
+
+/** Seconds as Prometheus writes them in [t, "v"] pairs: a JSON number with millisecond precision. */
+const secs = (ms: number) => ms / 1000;
+
+function labelsObject(l: Labels): Record<string, string> {
+  const o: Record<string, string> = {};
+  for (const [k, v] of l) o[k] = v;
+  return o;
+}
+
+/** `{resultType, result}` of a query answer. */
+export function promData(v: PromValue): { resultType: string; result: unknown } {
+  switch (v.type) {
+    case 'scalar': return { resultType: 'scalar', result: [secs(v.t), formatValue(v.v)] };
+    case 'string': return { resultType: 'string', result: [secs(v.t), v.v] };
+    case 'vector':
+      return { resultType: 'vector', result: v.samples.map((s) => ({ metric: labelsObject(s.labels), value: [secs(s.t), formatValue(s.v)] })) };
+    case 'matrix':
+      return {
+        resultType: 'matrix',
+        result: v.series.map((s) => {
+          const values = new Array(s.t.length);
+          for (let i = 0; i < s.t.length; i++) values[i] = [secs(s.t[i]!), formatValue(s.v[i]!)];
+          return { metric: labelsObject(s.labels), values };
+        }),
+      };
+  }
+}
+
+/** The widest times a scan can take (int64 ns): what an absent start/end means for labels and series. */
+export const MIN_TIME_MS = -9_223_372_036_854;
+export const MAX_TIME_MS = 9_223_372_036_854;
+
+const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i;
+
+/** A time parameter: Unix seconds (float) or RFC 3339; ms. */
+export function parseTime(name: string, s: string | null, dflt: number): number {
+  if (s === null || s === '') return dflt;
+  const n = Number(s);
+  if (s.trim() !== '' && Number.isFinite(n)) return Math.min(MAX_TIME_MS, Math.max(MIN_TIME_MS, Math.round(n * 1000)));
+  if (RFC3339.test(s)) {
+    const ms = Date.parse(s);
+    if (!Number.isNaN(ms)) return ms;
+  }
+  // Prometheus's own spellings of the extremes (what Grafana sends for "all time")
+  if (s === '-292273086-05-16T16:47:06Z') return MIN_TIME_MS;
+  if (s === '292277025-08-18T07:12:54.999999999Z') return MAX_TIME_MS;
+  throw new PromBadData(`invalid parameter "${name}": cannot parse "${s}" to a valid timestamp`);
+}
+
+const DURATION = /^(?:(\d+)y)?(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?(?:(\d+)ms)?$/;
+
+/** A duration parameter: float seconds or a Prometheus duration (`1m30s`); ms. */
+export function parseDuration(name: string, s: string | null): number {
+  if (s === null || s === '') throw new PromBadData(`invalid parameter "${name}": cannot parse "" to a valid duration`);
+  const n = Number(s);
+  if (Number.isFinite(n)) return Math.round(n * 1000);
+  const m = DURATION.exec(s);
+  if (m && s !== '') {
+    const [, y, w, d, h, mi, sec, ms] = m.map((x) => Number(x ?? 0));
+    return ((((y! * 365 + w! * 7 + d!) * 24 + h!) * 60 + mi!) * 60 + sec!) * 1000 + ms!;
+  }
+  throw new PromBadData(`invalid parameter "${name}": cannot parse "${s}" to a valid duration`);
+}

@@ -1,0 +1,217 @@
+// The Prometheus HTTP API under /v1/prometheus/api/v1/ (query, query_range, labels, label values, series, metadata,
+// buildinfo) and remote write/read under /v1/prometheus/: Prometheus's parameters, JSON shapes and error types.
+import type { IncomingMessage } from 'node:http';
+import type { QueryContext } from '../../../core/query/index.ts';
+import type { LabelMatcher } from '../../../core/promql/types.ts';
+import { TableSeriesSource, matcherTest } from '../../../core/promql/table_source.ts';
+import { snappyDecode, snappyEncode } from '../../../core/codec/prometheus/snappy.ts';
+import { decodeReadRequest, encodeReadResponse } from '../../../core/proto/prometheus_remote.ts';
+import { ContentTypes } from '../../../core/codec/index.ts';
+import type { RouteTable, HttpReply } from '../http/routes.ts';
+import type { WritePath } from '../write.ts';
+import { evalInstant, evalRange, parsePromQL } from '../../../core/promql/engine_seam.ts';
+import { DEFAULT_PHYSICAL_TABLE } from './defaults.ts';
+import { parseSelector } from '../../../core/promql/selector.ts';
+import {
+  MAX_TIME_MS, MIN_TIME_MS, PromBadData, parseDuration, parseTime, promData, promError, promErrorOf, promSuccess,
+} from './format.ts';
+
+export interface PrometheusDeps {
+  contextOf: (db: string) => QueryContext;
+  writes: () => WritePath;
+  now: () => number;
+  /** Counts remote-write requests and rejects (the node's /metrics). */
+  onWrite?: (ok: boolean) => void;
+}
+
+/** Prometheus's limit on points per series in a range query (11,000). */
+const MAX_POINTS = 11_000;
+export const PROM_PREFIX = '/v1/prometheus';
+
+async function paramsOf(req: IncomingMessage, url: URL, body: () => Promise<Buffer>): Promise<URLSearchParams> {
+  const p = new URLSearchParams(url.search);
+  if (req.method === 'POST') {
+    const type = (req.headers['content-type'] ?? '').toLowerCase();
+    const buf = await body();
+    if (buf.length && (type === '' || type.includes('x-www-form-urlencoded'))) {
+      for (const [k, v] of new URLSearchParams(buf.toString('utf8'))) p.append(k, v);
+    }
+  }
+  return p;
+}
+
+function dbOf(req: IncomingMessage, p: URLSearchParams): string {
+  const h = req.headers['x-greptime-db-name'];
+  return p.get('db') || (typeof h === 'string' && h) || 'public';
+}
+
+function matchSets(p: URLSearchParams): LabelMatcher[][] {
+  return p.getAll('match[]').map((m) => {
+    let ms: LabelMatcher[];
+    try {
+      ms = parseSelector(m);
+    } catch (e) {
+      throw new PromBadData(`invalid parameter "match[]": ${(e as Error).message}`);
+    }
+    // Prometheus: a selector needs one matcher that does not match the empty string (else it selects everything)
+    if (!ms.some((x) => !matcherTest(x)(''))) throw new PromBadData('invalid parameter "match[]": vector selector must contain at least one non-empty matcher');
+    return ms;
+  });
+}
+
+type ApiHandler = (p: URLSearchParams, db: string, req: IncomingMessage, url: URL) => Promise<HttpReply>;
+
+function wrap(h: ApiHandler): (req: IncomingMessage, url: URL, body: () => Promise<Buffer>) => Promise<HttpReply> {
+  return async (req, url, body) => {
+    try {
+      const p = await paramsOf(req, url, body);
+      return await h(p, dbOf(req, p), req, url);
+    } catch (e) {
+      return promErrorOf(e);
+    }
+  };
+}
+
+/** Prometheus's --query.timeout default. */
+const QUERY_TIMEOUT_MS = 120_000;
+
+/** The evaluation deadline: the `timeout` parameter, capped by (and defaulting to) the server's query timeout. */
+function timeoutMs(p: URLSearchParams, now: number): number {
+  const t = p.get('timeout');
+  return now + (t ? Math.min(parseDuration('timeout', t), QUERY_TIMEOUT_MS) : QUERY_TIMEOUT_MS);
+}
+
+export function registerPrometheusRoutes(routes: RouteTable, d: PrometheusDeps): void {
+  const api = `${PROM_PREFIX}/api/v1`;
+  const source = (db: string) => new TableSeriesSource(d.contextOf(db), db);
+  const both = ['GET', 'POST'];
+
+  routes.add({
+    methods: both, path: `${api}/query`,
+    handler: wrap(async (p, db) => {
+      const q = p.get('query');
+      if (!q) throw new PromBadData('invalid parameter "query": query must not be empty');
+      const now = d.now();
+      const t = parseTime('time', p.get('time'), now);
+      const expr = parsePromQL(q);
+      const deadline = timeoutMs(p, now);
+      const v = await evalInstant(expr, t, source(db), { deadlineMs: deadline });
+      return promSuccess(promData(v));
+    }),
+  });
+
+  routes.add({
+    methods: both, path: `${api}/query_range`,
+    handler: wrap(async (p, db) => {
+      const q = p.get('query');
+      if (!q) throw new PromBadData('invalid parameter "query": query must not be empty');
+      const start = parseTime('start', p.get('start'), NaN);
+      const end = parseTime('end', p.get('end'), NaN);
+      if (Number.isNaN(start)) throw new PromBadData('invalid parameter "start": cannot parse "" to a valid timestamp');
+      if (Number.isNaN(end)) throw new PromBadData('invalid parameter "end": cannot parse "" to a valid timestamp');
+      if (end < start) throw new PromBadData('invalid parameter "end": end timestamp must not be before start time');
+      const step = parseDuration('step', p.get('step'));
+      if (step <= 0) throw new PromBadData('invalid parameter "step": zero or negative query resolution step widths are not accepted. Try a positive integer');
+      if ((end - start) / step > MAX_POINTS) throw new PromBadData('exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)');
+      const expr = parsePromQL(q);
+      const deadline = timeoutMs(p, d.now());
+      const v = await evalRange(expr, start, end, step, source(db), { deadlineMs: deadline });
+      return promSuccess(promData(v));
+    }),
+  });
+
+  const range = (p: URLSearchParams) => ({ start: parseTime('start', p.get('start'), MIN_TIME_MS), end: parseTime('end', p.get('end'), MAX_TIME_MS) });
+
+  routes.add({
+    methods: both, path: `${api}/labels`,
+    handler: wrap(async (p, db) => {
+      const { start, end } = range(p);
+      return promSuccess(await source(db).labelNames(matchSets(p), start, end));
+    }),
+  });
+
+  routes.add({
+    methods: ['GET'], path: `${api}/label`, prefix: true,
+    handler: wrap(async (p, db, _req, url) => {
+      const m = /\/label\/([^/]+)\/values\/?$/.exec(url.pathname);
+      if (!m) return promError('not_found', `no route ${url.pathname}`);
+      const name = decodeURIComponent(m[1]!);
+      if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(name)) throw new PromBadData(`invalid label name: "${name}"`);
+      const { start, end } = range(p);
+      return promSuccess(await source(db).labelValues(name, matchSets(p), start, end));
+    }),
+  });
+
+  routes.add({
+    methods: both, path: `${api}/series`,
+    handler: wrap(async (p, db) => {
+      const sets = matchSets(p);
+      if (sets.length === 0) throw new PromBadData('no match[] parameter provided');
+      const { start, end } = range(p);
+      const list = await source(db).series(sets, start, end);
+      return promSuccess(list.map((l) => Object.fromEntries(l)));
+    }),
+  });
+
+  routes.add({
+    methods: ['GET'], path: `${api}/metadata`,
+    handler: wrap(async (p, db) => {
+      // EddyDB keeps no HELP/TYPE text: every metric is listed with type unknown (what Grafana needs for completion)
+      const only = p.get('metric');
+      const names = only ? [only] : await source(db).labelValues('__name__', [], MIN_TIME_MS, MAX_TIME_MS);
+      const limit = Number(p.get('limit') ?? -1);
+      const data: Record<string, unknown> = {};
+      for (const n of limit > 0 ? names.slice(0, limit) : names) data[n] = [{ type: 'unknown', help: '', unit: '' }];
+      return promSuccess(data);
+    }),
+  });
+
+  // Grafana asks for exemplars beside every query; EddyDB stores none.
+  routes.add({ methods: both, path: `${api}/query_exemplars`, handler: wrap(async () => promSuccess([])) });
+
+  routes.add({
+    methods: ['GET'], path: `${api}/status/buildinfo`,
+    handler: wrap(async () => promSuccess({
+      version: '2.42.0', revision: 'eddydb', branch: 'main', buildUser: 'eddydb', buildDate: '', goVersion: 'node' + process.versions.node,
+    })),
+  });
+
+  routes.add({
+    methods: ['POST'], path: `${PROM_PREFIX}/write`,
+    handler: async (req, url, body) => {
+      const p = url.searchParams;
+      const db = dbOf(req, p);
+      // GreptimeDB: every metric is a logical table on one physical table, `greptime_physical_table` unless named
+      const physical = p.get('physical_table') || DEFAULT_PHYSICAL_TABLE;
+      try {
+        const enc = (req.headers['content-encoding'] ?? 'snappy').toString().toLowerCase();
+        if (enc !== 'snappy') throw new PromBadData(`unsupported Content-Encoding '${enc}': remote write bodies are snappy-compressed`);
+        await d.writes().parseAndWrite({ db, data: await body(), contentType: ContentTypes.protobuf, format: 'prometheus', physicalTable: physical });
+        d.onWrite?.(true);
+        return { status: 204 };
+      } catch (e) {
+        d.onWrite?.(false);
+        return promErrorOf(e);
+      }
+    },
+  });
+
+  routes.add({
+    methods: ['POST'], path: `${PROM_PREFIX}/read`,
+    handler: async (req, url, body) => {
+      try {
+        const db = dbOf(req, url.searchParams);
+        const rr = decodeReadRequest(snappyDecode(await body()));
+        const src = source(db);
+        const results = [];
+        for (const q of rr.queries) results.push(await src.select(q.matchers, q.startMs, q.endMs));
+        return {
+          status: 200, body: snappyEncode(encodeReadResponse(results)),
+          contentType: ContentTypes.protobuf, headers: { 'Content-Encoding': 'snappy' },
+        };
+      } catch (e) {
+        return promErrorOf(e);
+      }
+    },
+  });
+}

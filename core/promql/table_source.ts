@@ -1,0 +1,227 @@
+// A SeriesSource over EddyDB tables through the QueryContext (GreptimeDB's rule): a metric is a table, its tag columns
+// are labels, the value is `greptime_value` (Prometheus-written tables), the field named by a `__field__` matcher, or
+// the first numeric field. Equality matchers on tags and the time range are pushed into the scan.
+import type { QueryContext, ScanSpec } from '../query/context.ts';
+import type { TableSchema } from '../schema.ts';
+import { InvalidArgumentError } from '../errors.ts';
+import { batchesToRel } from '../query/plan/scan.ts';
+import { dictOf, type NumVec, type StrVec, type TsVec } from '../query/vector.ts';
+import type { LabelMatcher, Labels, SeriesSamples, SeriesSource } from './types.ts';
+import { compileRegex } from './engine_seam.ts';
+
+export const METRIC_NAME = '__name__';
+export const FIELD_MATCHER = '__field__';
+const PROM_VALUE = 'greptime_value';
+
+/** Compiles a matcher into a predicate on a label value ('' when the series lacks the label), regexes fully anchored. */
+export function matcherTest(m: LabelMatcher): (v: string) => boolean {
+  switch (m.op) {
+    case '=': return (v) => v === m.value;
+    case '!=': return (v) => v !== m.value;
+    case '=~':
+    case '!~': {
+      const re = compileRegex(m.value);
+      return m.op === '=~' ? (v) => re.test(v) : (v) => !re.test(v);
+    }
+  }
+}
+
+function numericField(s: TableSchema, name?: string): string | null {
+  const fields = s.columns.filter((c) => c.semantic === 'field' && (c.type === 'float64' || c.type === 'int64' || c.type === 'uint64'));
+  if (name !== undefined) return fields.some((c) => c.name === name) ? name : null;
+  return fields.find((c) => c.name === PROM_VALUE)?.name ?? fields[0]?.name ?? null;
+}
+
+/** The value column PromQL reads from a table (exported for TQL's output column naming). */
+export function valueColumnOf(s: TableSchema, field?: string): string | null {
+  return numericField(s, field);
+}
+
+/** ns (int64) -> ms as a double without a BigInt per row: the halves give ns within 2^-52 relative, rounded to whole ms. */
+function nsToMs(ns: BigInt64Array, out: Float64Array): void {
+  const u = new Int32Array(ns.buffer, ns.byteOffset, ns.length * 2);
+  for (let i = 0; i < ns.length; i++) {
+    const lo = u[i * 2]! >>> 0;
+    const hi = u[i * 2 + 1]!;
+    out[i] = Math.round((hi * 4294967296 + lo) / 1e6);
+  }
+}
+
+export class TableSeriesSource implements SeriesSource {
+  /** Tables read so far, by name (TQL names its output columns after them). */
+  readonly touched = new Map<string, TableSchema>();
+
+  constructor(private readonly ctx: QueryContext, private readonly db: string = ctx.db) {}
+
+  /** Tables the `__name__` matchers select (one lookup when it is an equality). */
+  private async tables(matchers: LabelMatcher[]): Promise<TableSchema[]> {
+    const names = matchers.filter((m) => m.name === METRIC_NAME);
+    const eq = names.find((m) => m.op === '=');
+    let candidates: string[];
+    if (eq) candidates = [eq.value];
+    else candidates = await this.ctx.listTables(this.db);
+    const tests = names.map(matcherTest);
+    const out: TableSchema[] = [];
+    for (const t of candidates) {
+      if (!tests.every((f) => f(t))) continue;
+      const s = await this.ctx.getTable(this.db, t);
+      // a metric engine's physical table holds every logical table's rows: it is storage, not a metric
+      if (s && (eq || !isPhysicalTable(s))) {
+        out.push(s);
+        this.touched.set(s.name, s);
+      }
+    }
+    return out;
+  }
+
+  async select(matchers: LabelMatcher[], startMs: number, endMs: number): Promise<SeriesSamples[]> {
+    const out: SeriesSamples[] = [];
+    for (const s of await this.tables(matchers)) await this.selectTable(s, matchers, startMs, endMs, true, out);
+    return out;
+  }
+
+  private async selectTable(s: TableSchema, matchers: LabelMatcher[], startMs: number, endMs: number, withSamples: boolean, out: SeriesSamples[]): Promise<void> {
+    const fieldM = matchers.find((m) => m.name === FIELD_MATCHER);
+    if (fieldM && fieldM.op !== '=') throw new InvalidArgumentError(`the ${FIELD_MATCHER} matcher takes '=' only`);
+    const value = numericField(s, fieldM?.value);
+    if (!value) return;
+    const tags = s.primaryKey;
+    const spec: ScanSpec = { start: BigInt(clampMs(startMs)) * 1_000_000n, end: BigInt(clampMs(endMs)) * 1_000_000n + 1n };
+    const post: { col: number; test: (v: string) => boolean }[] = [];
+    for (const m of matchers) {
+      if (m.name === METRIC_NAME || m.name === FIELD_MATCHER) continue;
+      const col = tags.indexOf(m.name);
+      if (col < 0) {
+        // a label the table does not have is '' on every series
+        if (!matcherTest(m)('')) return;
+        continue;
+      }
+      if (m.op === '=' && m.value !== '') (spec.tagFilter ??= {})[m.name] = [m.value];
+      else {
+        // `=~"a|b|c"` of plain words (what Grafana's multi-value variables send) also narrows the scan
+        if (m.op === '=~' && LITERAL_ALTERNATION.test(m.value) && !spec.tagFilter?.[m.name]) (spec.tagFilter ??= {})[m.name] = m.value.split('|');
+        post.push({ col, test: matcherTest(m) });
+      }
+    }
+    // label-only answers (series, labels, label values) do not read the value column
+    spec.columns = withSamples ? [...tags, value, s.timeIndex] : [...tags, s.timeIndex];
+    const batches = await this.ctx.scan(s, spec);
+    const rel = batchesToRel(batches, s, s.name);
+    const byName = new Map(rel.fields.map((f, i) => [f.name, rel.cols[i]!]));
+    const tagCols = tags.map((t) => byName.get(t) as StrVec);
+    const tagVals = tagCols.map((c) => {
+      const d = dictOf(c);
+      return d ? { codes: d.codes, dict: d.dict, plain: null } : { codes: null, dict: null, plain: c.v };
+    });
+    const at = (k: number, i: number): string => {
+      const tv = tagVals[k]!;
+      if (tv.codes) return tv.codes[i]! < 0 ? '' : tv.dict![tv.codes[i]!] ?? '';
+      return tv.plain![i] ?? '';
+    };
+    const vcol = byName.get(value) as NumVec;
+    const tcol = byName.get(s.timeIndex) as TsVec;
+    const tms = new Float64Array(withSamples ? rel.len : 0);
+    if (withSamples) nsToMs(tcol.v, tms);
+    // Rows come ordered by (tags, time): a series is a run of equal tags; a map joins runs split across regions.
+    const index = new Map<string, { labels: Labels; parts: [number, number][] }>();
+    const order: string[] = [];
+    let i = 0;
+    while (i < rel.len) {
+      let j = i + 1;
+      while (j < rel.len && tags.every((_, k) => at(k, j) === at(k, i))) j++;
+      if (post.every((p) => p.test(at(p.col, i)))) {
+        const key = tags.map((_, k) => at(k, i)).join('\u0000');
+        let e = index.get(key);
+        if (!e) {
+          const labels: [string, string][] = [[METRIC_NAME, s.name]];
+          for (let k = 0; k < tags.length; k++) {
+            const v = at(k, i);
+            if (v !== '') labels.push([tags[k]!, v]);
+          }
+          labels.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+          e = { labels, parts: [] };
+          index.set(key, e);
+          order.push(key);
+        }
+        e.parts.push([i, j]);
+      }
+      i = j;
+    }
+    for (const key of order) {
+      const e = index.get(key)!;
+      if (!withSamples) {
+        out.push({ labels: e.labels, t: new Float64Array(0), v: new Float64Array(0) });
+        continue;
+      }
+      const n = e.parts.reduce((a, [x, y]) => a + y - x, 0);
+      const t = new Float64Array(n);
+      const v = new Float64Array(n);
+      let o = 0;
+      for (const [x, y] of e.parts) {
+        t.set(tms.subarray(x, y), o);
+        // typed-array copy: NaN payloads (stale markers) survive
+        v.set(vcol.v.subarray(x, y), o);
+        if (vcol.valid) for (let r = x; r < y; r++) if (vcol.valid[r] === 0) v[o + r - x] = NaN;
+        o += y - x;
+      }
+      if (e.parts.length > 1) sortByTime(t, v);
+      out.push({ labels: e.labels, t, v });
+    }
+  }
+
+  async series(matcherSets: LabelMatcher[][], startMs: number, endMs: number): Promise<Labels[]> {
+    const sets = matcherSets.length ? matcherSets : [[{ name: METRIC_NAME, op: '=~', value: '.+' } as LabelMatcher]];
+    const seen = new Map<string, Labels>();
+    for (const ms of sets) {
+      for (const s of await this.tables(ms)) {
+        const out: SeriesSamples[] = [];
+        await this.selectTable(s, ms, startMs, endMs, false, out);
+        for (const x of out) seen.set(x.labels.map(([k, v]) => `${k}\u0000${v}`).join('\u0001'), x.labels);
+      }
+    }
+    return [...seen.values()];
+  }
+
+  async labelNames(matcherSets: LabelMatcher[][], startMs: number, endMs: number): Promise<string[]> {
+    const names = new Set<string>();
+    for (const l of await this.series(matcherSets, startMs, endMs)) for (const [k] of l) names.add(k);
+    return [...names].sort();
+  }
+
+  async labelValues(name: string, matcherSets: LabelMatcher[][], startMs: number, endMs: number): Promise<string[]> {
+    if (name === METRIC_NAME && matcherSets.length === 0) {
+      // every table with a numeric field is a metric; no scan needed
+      const out: string[] = [];
+      for (const t of await this.ctx.listTables(this.db)) {
+        const s = await this.ctx.getTable(this.db, t);
+        if (s && numericField(s) && !isPhysicalTable(s)) out.push(t);
+      }
+      return out.sort();
+    }
+    const values = new Set<string>();
+    for (const l of await this.series(matcherSets, startMs, endMs)) for (const [k, v] of l) if (k === name) values.add(v);
+    return [...values].sort();
+  }
+}
+
+/** A regex that is only an alternation of literal words (no metacharacters), so it equals a list of values. */
+const LITERAL_ALTERNATION = /^[\w:-]+(?:\|[\w:-]+)*$/;
+
+/** The metric engine's mark of a physical table (GreptimeDB's table option `physical_metric_table`). */
+function isPhysicalTable(s: TableSchema): boolean {
+  return s.options.extra?.['physical_metric_table'] !== undefined;
+}
+
+/** Scan bounds are int64 ns: times past ±9.2e12 s (Prometheus's "all time") are clamped to what fits. */
+function clampMs(ms: number): number {
+  return Math.floor(Math.min(9_223_372_036_853, Math.max(-9_223_372_036_853, ms)));
+}
+
+function sortByTime(t: Float64Array, v: Float64Array): void {
+  const idx = Array.from(t.keys()).sort((a, b) => t[a]! - t[b]!);
+  const t2 = Float64Array.from(idx, (k) => t[k]!);
+  const v2 = new Float64Array(v.length);
+  for (let k = 0; k < idx.length; k++) v2.set(v.subarray(idx[k]!, idx[k]! + 1), k);
+  t.set(t2);
+  v.set(v2);
+}

@@ -1,0 +1,131 @@
+// TQL EVAL | EXPLAIN | ANALYZE (start, end, step [, lookback]) <promql>: PromQL inside SQL, as in GreptimeDB. EVAL answers
+// a table: the time index column, the value column (named after the metric table's field), then one column per label.
+import type { Expr, TqlSource } from '../../sql/index.ts';
+import { formatExpr } from '../../sql/index.ts';
+import { PlanError } from '../../errors.ts';
+import type { QueryContext } from '../context.ts';
+import type { Rel } from '../plan/rel.ts';
+import { stringRel } from '../plan/rel.ts';
+import type { Vec } from '../vector.ts';
+import { evalRange, parsePromQL } from '../../promql/engine_seam.ts';
+import { TableSeriesSource, valueColumnOf } from '../../promql/table_source.ts';
+import type { PromValue, SeriesSamples } from '../../promql/types.ts';
+import { msToNsInto } from '../../codec/prometheus/remote_write.ts';
+
+const DURATION = /^(?:(\d+)y)?(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?(?:(\d+)ms)?$/;
+
+/** A TQL parameter as ms: a number (Unix seconds), a string of seconds, RFC 3339, a duration (step, lookback), or now(). */
+function paramMs(e: Expr, what: string, ctx: QueryContext, duration: boolean): number {
+  const bad = (): never => {
+    throw new PlanError(`TQL ${what}: cannot read '${formatExpr(e)}' as ${duration ? 'a duration' : 'a time'}`, e.pos);
+  };
+  if (e.type === 'number') return Math.round(Number(e.value) * 1000);
+  if (e.type === 'unary' && (e as { op: string }).op === '-' && (e as { expr: Expr }).expr.type === 'number') {
+    return -paramMs((e as { expr: Expr }).expr, what, ctx, duration);
+  }
+  if (e.type === 'string') {
+    const s = e.value.trim();
+    if (s !== '' && Number.isFinite(Number(s))) return Math.round(Number(s) * 1000);
+    if (duration) {
+      const m = DURATION.exec(s);
+      if (!m || s === '') return bad();
+      const [, y, w, d, h, mi, sec, ms] = m.map((x) => Number(x ?? 0));
+      return ((((y! * 365 + w! * 7 + d!) * 24 + h!) * 60 + mi!) * 60 + sec!) * 1000 + ms!;
+    }
+    const t = Date.parse(s);
+    return Number.isNaN(t) ? bad() : t;
+  }
+  if (/^now\(\)$/i.test(formatExpr(e))) return ctx.now();
+  return bad();
+}
+
+interface TqlRange { start: number; end: number; step: number; lookback?: number }
+
+function rangeOf(s: TqlSource, ctx: QueryContext): TqlRange {
+  if (s.params.length < 3 || s.params.length > 4) {
+    throw new PlanError(`TQL ${s.kind} needs (start, end, step [, lookback]), got ${s.params.length} parameter(s)`, s.pos);
+  }
+  const [a, b, c, d] = s.params;
+  const r: TqlRange = { start: paramMs(a!, 'start', ctx, false), end: paramMs(b!, 'end', ctx, false), step: paramMs(c!, 'step', ctx, true) };
+  if (d) r.lookback = paramMs(d, 'lookback', ctx, true);
+  if (r.step <= 0) throw new PlanError('TQL step must be positive', c!.pos);
+  if (r.end < r.start) throw new PlanError('TQL end must not be before start', b!.pos);
+  return r;
+}
+
+/**
+ * Names of the output columns: the time index of the tables the query read (when they agree), and the field of the
+ * one metric the answer still names, else `value`.
+ */
+function columnNames(source: TableSeriesSource, series: SeriesSamples[]): { time: string; value: string } {
+  const times = new Set([...source.touched.values()].map((s) => s.timeIndex));
+  const time = times.size === 1 ? [...times][0]! : 'ts';
+  const names = new Set(series.map((s) => s.labels.find(([k]) => k === '__name__')?.[1]));
+  const only = names.size === 1 ? [...names][0] : undefined;
+  const schema = only !== undefined ? source.touched.get(only) : undefined;
+  return { time, value: (schema && valueColumnOf(schema)) ?? 'value' };
+}
+
+function matrixOf(v: PromValue): SeriesSamples[] {
+  if (v.type === 'matrix') return v.series;
+  if (v.type === 'vector') return v.samples.map((s) => ({ labels: s.labels, t: Float64Array.of(s.t), v: Float64Array.of(s.v) }));
+  if (v.type === 'scalar') return [{ labels: [], t: Float64Array.of(v.t), v: Float64Array.of(v.v) }];
+  return [];
+}
+
+async function evalRel(ctx: QueryContext, s: TqlSource, r: TqlRange): Promise<{ rel: Rel; series: number; samples: number }> {
+  const expr = parsePromQL(s.promql);
+  const source = new TableSeriesSource(ctx);
+  const result = await evalRange(expr, r.start, r.end, r.step, source, r.lookback !== undefined ? { lookbackMs: r.lookback } : {});
+  const series = matrixOf(result);
+  const cols = columnNames(source, series);
+  const labelSet = new Set<string>();
+  for (const x of series) for (const [k] of x.labels) if (k !== '__name__') labelSet.add(k);
+  const labels = [...labelSet].sort();
+  // series in label order, rows in time order within a series (GreptimeDB sorts by tags, then time)
+  const key = (x: SeriesSamples) => labels.map((l) => x.labels.find(([k]) => k === l)?.[1] ?? '').join('\u0000');
+  const ordered = [...series].sort((p, q) => (key(p) < key(q) ? -1 : key(p) > key(q) ? 1 : 0));
+  const n = ordered.reduce((a, x) => a + x.t.length, 0);
+  const ts = new BigInt64Array(n);
+  const tsBits = new Uint32Array(ts.buffer);
+  const vals = new Float64Array(n);
+  const labelVals = labels.map(() => new Array<string | null>(n).fill(null));
+  let row = 0;
+  for (const x of ordered) {
+    const own = new Map(x.labels);
+    for (let i = 0; i < x.t.length; i++, row++) {
+      msToNsInto(x.t[i]!, tsBits, row);
+      vals[row] = x.v[i]!;
+      for (let l = 0; l < labels.length; l++) labelVals[l]![row] = own.get(labels[l]!) ?? null;
+    }
+  }
+  const rel: Rel = {
+    fields: [
+      { name: cols.time, dt: 'TimestampMillisecond' },
+      { name: cols.value, dt: 'Float64' },
+      ...labels.map((name) => ({ name, dt: 'String' })),
+    ],
+    cols: [
+      { kind: 'ts', dt: 'TimestampMillisecond', unit: 'ms', v: ts, valid: null },
+      { kind: 'num', dt: 'Float64', v: vals, valid: null },
+      ...labelVals.map((v): Vec => ({ kind: 'str', dt: 'String', v })),
+    ],
+    len: n,
+  };
+  return { rel, series: series.length, samples: n };
+}
+
+export async function runTql(ctx: QueryContext, s: TqlSource): Promise<Rel> {
+  const r = rangeOf(s, ctx);
+  if (s.kind === 'EVAL') return (await evalRel(ctx, s, r)).rel;
+  const plan = `PromQL: ${s.promql}\n  range: start=${new Date(r.start).toISOString()}, end=${new Date(r.end).toISOString()}, step=${r.step}ms` +
+    `, lookback=${r.lookback ?? 300_000}ms`;
+  if (s.kind === 'EXPLAIN') {
+    parsePromQL(s.promql);
+    return stringRel(['plan_type', 'plan'], [['logical_plan', plan]]);
+  }
+  const t0 = performance.now();
+  const out = await evalRel(ctx, s, r);
+  const ms = (performance.now() - t0).toFixed(3);
+  return stringRel(['stage', 'node', 'plan'], [[0, 0, `${plan}\n  metrics: series=${out.series}, output_rows=${out.samples}, elapsed=${ms}ms`]], ['Int64', 'Int64', 'String']);
+}

@@ -1,0 +1,39 @@
+// Prometheus HTTP API formatting: values printed as Go's strconv 'f' (no exponent), time and duration parameters.
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { formatValue, parseDuration, parseTime, promData } from '../../../actors/gateway/prometheus/format.ts';
+
+describe('Prometheus API formatting', () => {
+  it('prints values without exponents and reads back the same number', () => {
+    expect(formatValue(NaN)).toBe('NaN');
+    expect(formatValue(Infinity)).toBe('+Inf');
+    expect(formatValue(-Infinity)).toBe('-Inf');
+    expect(formatValue(1e21)).toBe('1000000000000000000000');
+    expect(formatValue(1.5e-7)).toBe('0.00000015');
+    expect(formatValue(-2.5e22)).toBe('-25000000000000000000000');
+    fc.assert(fc.property(fc.double({ noNaN: true, noDefaultInfinity: true }), (v) => {
+      const s = formatValue(v);
+      expect(s).not.toMatch(/e/);
+      expect(Number(s)).toBe(v); // -0 prints as Go does, "-0"
+    }));
+  });
+
+  it('reads times as float seconds or RFC 3339, durations as seconds or Prometheus durations', () => {
+    expect(parseTime('time', '1700000000.5', 0)).toBe(1_700_000_000_500);
+    expect(parseTime('time', '2023-11-14T22:13:20Z', 0)).toBe(1_700_000_000_000);
+    expect(parseTime('time', '2023-11-14T23:13:20.25+01:00', 0)).toBe(1_700_000_000_250);
+    expect(parseTime('time', null, 42)).toBe(42);
+    expect(() => parseTime('start', 'yesterday', 0)).toThrow(/invalid parameter "start"/);
+    expect(parseDuration('step', '15')).toBe(15_000);
+    expect(parseDuration('step', '0.5')).toBe(500);
+    expect(parseDuration('step', '1m30s')).toBe(90_000);
+    expect(parseDuration('step', '1h')).toBe(3_600_000);
+    expect(() => parseDuration('step', '1x')).toThrow(/step/);
+  });
+
+  it('shapes results as Prometheus does', () => {
+    expect(promData({ type: 'scalar', t: 1500, v: 2 })).toEqual({ resultType: 'scalar', result: [1.5, '2'] });
+    expect(promData({ type: 'matrix', series: [{ labels: [['a', 'b']], t: Float64Array.of(1000, 2000), v: Float64Array.of(1, NaN) }] }))
+      .toEqual({ resultType: 'matrix', result: [{ metric: { a: 'b' }, values: [[1, '1'], [2, 'NaN']] }] });
+  });
+});
