@@ -1,0 +1,169 @@
+// Aggregation operators (sum, avg, min, max, count, group, stddev, stdvar, topk, bottomk, quantile, count_values) with
+// by/without; groups are assigned once per series, then every step accumulates into per-group slots.
+import { PromQLExecError } from '../../errors.ts';
+import type { AggregateExpr } from '../parser/ast.ts';
+import type { Labels } from '../types.ts';
+import type { EvalContext, StepSeries, Value } from './values.ts';
+import { groupLabels, labelsKey, newSeries, setLabel } from './values.ts';
+
+/** Go's strconv.FormatFloat(v, 'f', -1, 64): shortest digits, never an exponent. */
+export function formatFloatF(v: number): string {
+  if (Number.isNaN(v)) return 'NaN';
+  if (v === Infinity) return '+Inf';
+  if (v === -Infinity) return '-Inf';
+  const s = String(v);
+  if (!s.includes('e')) return s;
+  const [mant, expS] = s.split('e') as [string, string];
+  const exp = Number(expS);
+  const neg = mant.startsWith('-');
+  const digits = mant.replace('-', '').replace('.', '');
+  const intLen = (mant.replace('-', '').indexOf('.') < 0 ? mant.replace('-', '').length : mant.replace('-', '').indexOf('.')) + exp;
+  let out: string;
+  if (intLen <= 0) out = '0.' + '0'.repeat(-intLen) + digits;
+  else if (intLen >= digits.length) out = digits + '0'.repeat(intLen - digits.length);
+  else out = digits.slice(0, intLen) + '.' + digits.slice(intLen);
+  return (neg ? '-' : '') + out;
+}
+
+/** Prometheus's quantile over sorted values: linear interpolation between the closest ranks. */
+export function quantileOf(q: number, sorted: number[] | Float64Array): number {
+  const n = sorted.length;
+  if (n === 0 || Number.isNaN(q)) return NaN;
+  if (q < 0) return -Infinity;
+  if (q > 1) return Infinity;
+  const rank = q * (n - 1);
+  const lo = Math.max(0, Math.floor(rank));
+  const hi = Math.min(n - 1, lo + 1);
+  const w = rank - Math.floor(rank);
+  return sorted[lo]! * (1 - w) + sorted[hi]! * w;
+}
+
+const byValue = (a: number, b: number): number => (Number.isNaN(a) ? (Number.isNaN(b) ? 0 : 1) : Number.isNaN(b) ? -1 : a - b);
+
+export function evalAggregate(e: AggregateExpr, input: StepSeries[], param: Value | undefined, ctx: EvalContext): Value {
+  const n = ctx.steps.length;
+  const names = new Set(e.grouping);
+  // Group index per input series, computed once: labels do not change between steps.
+  const groupOf = new Int32Array(input.length);
+  const groups: Labels[] = [];
+  const keyIdx = new Map<string, number>();
+  input.forEach((s, k) => {
+    const gl = groupLabels(s.labels, names, e.without);
+    const key = labelsKey(gl);
+    let g = keyIdx.get(key);
+    if (g === undefined) { g = groups.length; keyIdx.set(key, g); groups.push(gl); }
+    groupOf[k] = g;
+  });
+  const G = groups.length;
+  const scalarParam = param?.type === 'scalar' ? param.v : undefined;
+  if (e.op === 'topk' || e.op === 'bottomk') return topBottom(e.op === 'topk', input, groupOf, G, scalarParam!, n);
+  if (e.op === 'count_values') {
+    if (param?.type !== 'string') throw new PromQLExecError('count_values needs a string parameter');
+    return countValues(param.s, input, groupOf, groups, n);
+  }
+  const out = groups.map((l) => newSeries(l, n));
+  const cnt = new Float64Array(G);
+  const acc = new Float64Array(G);
+  const mean = new Float64Array(G);
+  const buckets: number[][] = e.op === 'quantile' ? groups.map(() => []) : [];
+  for (let i = 0; i < n; i++) {
+    cnt.fill(0);
+    for (const b of buckets) b.length = 0;
+    for (let k = 0; k < input.length; k++) {
+      const s = input[k]!;
+      if (!s.has[i]) continue;
+      const g = groupOf[k]!;
+      const x = s.v[i]!;
+      const c = ++cnt[g]!;
+      switch (e.op) {
+        case 'sum': acc[g] = c === 1 ? x : acc[g]! + x; break;
+        case 'avg': {
+          if (c === 1) { mean[g] = x; break; }
+          const m = mean[g]!;
+          // Prometheus's incremental mean, which keeps an infinite mean instead of turning it into NaN.
+          if (m === Infinity || m === -Infinity) {
+            if ((x === Infinity || x === -Infinity) && (m > 0) === (x > 0)) break;
+            if (Number.isFinite(x)) break;
+          }
+          mean[g] = m + x / c - m / c;
+          break;
+        }
+        case 'max': if (c === 1 || acc[g]! < x || Number.isNaN(acc[g]!)) acc[g] = x; break;
+        case 'min': if (c === 1 || acc[g]! > x || Number.isNaN(acc[g]!)) acc[g] = x; break;
+        case 'count': case 'group': break;
+        case 'stddev': case 'stdvar': {
+          if (c === 1) { mean[g] = 0; acc[g] = 0; }
+          const d = x - mean[g]!;
+          mean[g] = mean[g]! + d / c;
+          acc[g] = acc[g]! + d * (x - mean[g]!);
+          break;
+        }
+        case 'quantile': buckets[g]!.push(x); break;
+      }
+    }
+    for (let g = 0; g < G; g++) {
+      const c = cnt[g]!;
+      if (c === 0) continue;
+      const o = out[g]!;
+      o.has[i] = 1;
+      switch (e.op) {
+        case 'sum': case 'max': case 'min': o.v[i] = acc[g]!; break;
+        case 'avg': o.v[i] = mean[g]!; break;
+        case 'count': o.v[i] = c; break;
+        case 'group': o.v[i] = 1; break;
+        case 'stdvar': o.v[i] = acc[g]! / c; break;
+        case 'stddev': o.v[i] = Math.sqrt(acc[g]! / c); break;
+        case 'quantile': o.v[i] = quantileOf(scalarParam![i]!, buckets[g]!.sort(byValue)); break;
+      }
+    }
+  }
+  return { type: 'vector', series: out.filter((o) => o.has.some((h) => h === 1)) };
+}
+
+function topBottom(top: boolean, input: StepSeries[], groupOf: Int32Array, G: number, kParam: Float64Array, n: number): Value {
+  const outBy = new Map<number, StepSeries>();
+  const order: number[] = [];
+  const members: number[][] = Array.from({ length: G }, () => []);
+  // NaN sorts last for both topk and bottomk; ties keep input order.
+  const cmp = (a: number, b: number): number => {
+    const an = Number.isNaN(a);
+    const bn = Number.isNaN(b);
+    if (an || bn) return an === bn ? 0 : an ? 1 : -1;
+    return top ? b - a : a - b;
+  };
+  for (let i = 0; i < n; i++) {
+    const kf = kParam[i]!;
+    if (!(kf >= 1)) continue;
+    const k = Math.min(Math.floor(kf), input.length);
+    for (const m of members) m.length = 0;
+    input.forEach((s, idx) => { if (s.has[i]) members[groupOf[idx]!]!.push(idx); });
+    for (const m of members) {
+      m.sort((a, b) => cmp(input[a]!.v[i]!, input[b]!.v[i]!));
+      for (const idx of m.slice(0, k)) {
+        let o = outBy.get(idx);
+        if (!o) { o = newSeries(input[idx]!.labels, n); outBy.set(idx, o); order.push(idx); }
+        o.v[i] = input[idx]!.v[i]!;
+        o.has[i] = 1;
+      }
+    }
+  }
+  return { type: 'vector', series: order.map((idx) => outBy.get(idx)!) };
+}
+
+function countValues(label: string, input: StepSeries[], groupOf: Int32Array, groups: Labels[], n: number): Value {
+  if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(label)) throw new PromQLExecError(`invalid label name "${label}"`);
+  const out = new Map<string, StepSeries>();
+  for (let i = 0; i < n; i++) {
+    for (let k = 0; k < input.length; k++) {
+      const s = input[k]!;
+      if (!s.has[i]) continue;
+      const labels = setLabel(groups[groupOf[k]!]!, label, formatFloatF(s.v[i]!));
+      const key = labelsKey(labels);
+      let o = out.get(key);
+      if (!o) { o = newSeries(labels, n); out.set(key, o); }
+      if (!o.has[i]) { o.has[i] = 1; o.v[i] = 0; }
+      o.v[i] = o.v[i]! + 1;
+    }
+  }
+  return { type: 'vector', series: [...out.values()] };
+}

@@ -1,0 +1,200 @@
+// Binary operators: arithmetic, comparisons (filter or `bool`), set operators, vector matching with on/ignoring and
+// group_left/group_right, and Prometheus's rules for dropping `__name__`.
+import { PromQLExecError } from '../../errors.ts';
+import type { BinaryExpr, VectorMatching } from '../parser/ast.ts';
+import { COMPARISON_OPS } from '../parser/ast.ts';
+import type { Labels } from '../types.ts';
+import type { EvalContext, StepSeries, Value } from './values.ts';
+import { dropName, formatLabels, labelsKey, mergeSameLabels, newSeries, sortLabels } from './values.ts';
+
+/** Applies one operator to two floats; for comparisons `keep` says whether the comparison holds (value = left operand). */
+export function applyOp(op: string, a: number, b: number): { v: number; keep: boolean } {
+  switch (op) {
+    case '+': return { v: a + b, keep: true };
+    case '-': return { v: a - b, keep: true };
+    case '*': return { v: a * b, keep: true };
+    case '/': return { v: a / b, keep: true };
+    case '%': return { v: a % b, keep: true };
+    case '^': return { v: goPow(a, b), keep: true };
+    case 'atan2': return { v: Math.atan2(a, b), keep: true };
+    case '==': return { v: a, keep: a === b };
+    case '!=': return { v: a, keep: a !== b };
+    case '<': return { v: a, keep: a < b };
+    case '>': return { v: a, keep: a > b };
+    case '<=': return { v: a, keep: a <= b };
+    case '>=': return { v: a, keep: a >= b };
+  }
+  throw new PromQLExecError(`operator "${op}" not allowed here`);
+}
+
+/** Go's math.Pow, which differs from Math.pow where the base is ±1 and the exponent NaN or infinite. */
+function goPow(a: number, b: number): number {
+  if (a === 1) return 1;
+  if (a === -1 && (b === Infinity || b === -Infinity)) return 1;
+  return Math.pow(a, b);
+}
+
+const dropsName = (op: string, bool: boolean): boolean => bool || !COMPARISON_OPS.has(op);
+
+export function evalBinary(e: BinaryExpr, lhs: Value, rhs: Value, ctx: EvalContext): Value {
+  const n = ctx.steps.length;
+  const cmp = COMPARISON_OPS.has(e.op);
+  if (lhs.type === 'scalar' && rhs.type === 'scalar') {
+    const v = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const r = applyOp(e.op, lhs.v[i]!, rhs.v[i]!);
+      v[i] = cmp ? (r.keep ? 1 : 0) : r.v;
+    }
+    return { type: 'scalar', v };
+  }
+  if (lhs.type === 'vector' && rhs.type === 'scalar') return vectorScalar(e, lhs.series, rhs.v, false, n);
+  if (lhs.type === 'scalar' && rhs.type === 'vector') return vectorScalar(e, rhs.series, lhs.v, true, n);
+  if (lhs.type === 'vector' && rhs.type === 'vector') {
+    if (e.op === 'and' || e.op === 'or' || e.op === 'unless') return setOp(e, lhs.series, rhs.series, n);
+    return vectorVector(e, lhs.series, rhs.series, n);
+  }
+  throw new PromQLExecError(`binary operator "${e.op}" between ${lhs.type} and ${rhs.type} is not allowed`);
+}
+
+function vectorScalar(e: BinaryExpr, vec: StepSeries[], sc: Float64Array, swap: boolean, n: number): Value {
+  const cmp = COMPARISON_OPS.has(e.op);
+  const drop = dropsName(e.op, e.bool);
+  const out: StepSeries[] = [];
+  for (const s of vec) {
+    const r = newSeries(drop ? dropName(s.labels) : s.labels, n);
+    let any = false;
+    for (let i = 0; i < n; i++) {
+      if (!s.has[i]) continue;
+      const x = s.v[i]!;
+      const res = swap ? applyOp(e.op, sc[i]!, x) : applyOp(e.op, x, sc[i]!);
+      // A comparison keeps the vector's value even when the scalar is on the left.
+      let v = cmp ? x : res.v;
+      if (e.bool) v = res.keep ? 1 : 0;
+      else if (!res.keep) continue;
+      r.v[i] = v;
+      r.has[i] = 1;
+      any = true;
+    }
+    if (any) out.push(r);
+  }
+  return { type: 'vector', series: drop ? mergeSameLabels(out) : out };
+}
+
+/** The key series are matched on: `on(...)` keeps the listed labels, `ignoring(...)` (or none) drops them and the name. */
+export function signatureFn(m: VectorMatching | undefined): (l: Labels) => string {
+  const names = new Set(m?.labels ?? []);
+  if (m?.on) return (l) => labelsKey(l.filter(([k]) => names.has(k)));
+  return (l) => labelsKey(l.filter(([k]) => !names.has(k) && k !== '__name__'));
+}
+
+function setOp(e: BinaryExpr, lhs: StepSeries[], rhs: StepSeries[], n: number): Value {
+  const sig = signatureFn(e.matching);
+  const ls = lhs.map((s) => sig(s.labels));
+  const rs = rhs.map((s) => sig(s.labels));
+  const out: StepSeries[] = [];
+  const present = (sigs: string[], series: StepSeries[], i: number): Set<string> => {
+    const set = new Set<string>();
+    series.forEach((s, k) => { if (s.has[i]) set.add(sigs[k]!); });
+    return set;
+  };
+  const rightAt: Set<string>[] = [];
+  const leftAt: Set<string>[] = [];
+  for (let i = 0; i < n; i++) {
+    rightAt.push(present(rs, rhs, i));
+    if (e.op === 'or') leftAt.push(present(ls, lhs, i));
+  }
+  const filter = (series: StepSeries[], sigs: string[], keep: (sig: string, i: number) => boolean): void => {
+    series.forEach((s, k) => {
+      const r = newSeries(s.labels, n);
+      let any = false;
+      for (let i = 0; i < n; i++) {
+        if (!s.has[i] || !keep(sigs[k]!, i)) continue;
+        r.v[i] = s.v[i]!;
+        r.has[i] = 1;
+        any = true;
+      }
+      if (any) out.push(r);
+    });
+  };
+  if (e.op === 'and') filter(lhs, ls, (g, i) => rightAt[i]!.has(g));
+  else if (e.op === 'unless') filter(lhs, ls, (g, i) => !rightAt[i]!.has(g));
+  else {
+    filter(lhs, ls, () => true);
+    filter(rhs, rs, (g, i) => !leftAt[i]!.has(g));
+  }
+  return { type: 'vector', series: out };
+}
+
+function vectorVector(e: BinaryExpr, lhsIn: StepSeries[], rhsIn: StepSeries[], n: number): Value {
+  const m: VectorMatching = e.matching ?? { card: 'one-to-one', on: false, labels: [], include: [] };
+  const cmp = COMPARISON_OPS.has(e.op);
+  const swap = m.card === 'one-to-many';
+  // The "many" side is always called lhs below; values go back into the operator in the query's order.
+  const lhs = swap ? rhsIn : lhsIn;
+  const rhs = swap ? lhsIn : rhsIn;
+  const sig = signatureFn(m);
+  const ls = lhs.map((s) => sig(s.labels));
+  const rs = rhs.map((s) => sig(s.labels));
+  const drop = dropsName(e.op, e.bool);
+  const onSet = new Set(m.labels);
+  const resultLabels = new Map<string, Labels>();
+  const labelsFor = (li: number, ri: number): Labels => {
+    const key = m.include.length ? `${li},${ri}` : `${li}`;
+    let l = resultLabels.get(key);
+    if (l) return l;
+    let out = lhs[li]!.labels as (readonly [string, string])[];
+    if (drop) out = dropName(out) as (readonly [string, string])[];
+    if (m.card === 'one-to-one') out = out.filter(([k]) => (m.on ? onSet.has(k) : !onSet.has(k)));
+    if (m.include.length) {
+      const inc = new Set(m.include);
+      out = out.filter(([k]) => !inc.has(k));
+      for (const [k, v] of rhs[ri]!.labels) if (inc.has(k) && v !== '') out.push([k, v]);
+      out = sortLabels([...out]) as (readonly [string, string])[];
+    }
+    l = out;
+    resultLabels.set(key, l);
+    return l;
+  };
+  const outByKey = new Map<string, StepSeries>();
+  const out: StepSeries[] = [];
+  const rightIdx = new Map<string, number>();
+  const leftSeen = new Set<string>();
+  for (let i = 0; i < n; i++) {
+    rightIdx.clear();
+    leftSeen.clear();
+    for (let k = 0; k < rhs.length; k++) {
+      if (!rhs[k]!.has[i]) continue;
+      const g = rs[k]!;
+      if (rightIdx.has(g)) {
+        const side = swap ? 'left' : 'right';
+        throw new PromQLExecError(`found duplicate series for the match group ${formatLabels(rhs[k]!.labels.filter(([x]) => m.on ? onSet.has(x) : !onSet.has(x) && x !== '__name__'))} on the ${side} hand-side of the operation: [${formatLabels(rhs[rightIdx.get(g)!]!.labels)}, ${formatLabels(rhs[k]!.labels)}];many-to-many matching not allowed: matching labels must be unique on one side`);
+      }
+      rightIdx.set(g, k);
+    }
+    for (let k = 0; k < lhs.length; k++) {
+      const s = lhs[k]!;
+      if (!s.has[i]) continue;
+      const g = ls[k]!;
+      const ri = rightIdx.get(g);
+      if (ri === undefined) continue;
+      if (m.card === 'one-to-one') {
+        if (leftSeen.has(g)) throw new PromQLExecError('multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)');
+        leftSeen.add(g);
+      }
+      const a = s.v[i]!;
+      const b = rhs[ri]!.v[i]!;
+      const res = swap ? applyOp(e.op, b, a) : applyOp(e.op, a, b);
+      let v = res.v;
+      if (e.bool) v = res.keep ? 1 : 0;
+      else if (cmp && !res.keep) continue;
+      const labels = labelsFor(k, ri);
+      const key = labelsKey(labels);
+      let r = outByKey.get(key);
+      if (!r) { r = newSeries(labels, n); outByKey.set(key, r); out.push(r); }
+      if (r.has[i]) throw new PromQLExecError('multiple matches for labels: grouping labels must ensure unique matches');
+      r.v[i] = v;
+      r.has[i] = 1;
+    }
+  }
+  return { type: 'vector', series: out };
+}
