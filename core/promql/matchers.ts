@@ -1,20 +1,14 @@
 // Label matching as Prometheus does it: regexes are fully anchored, and a missing label reads as the empty string.
 import { PromQLExecError } from '../errors.ts';
+import { anchoredRegex } from './regex.ts';
 import type { LabelMatcher, Labels } from './types.ts';
 
-const cache = new Map<string, RegExp>();
-
 export function compileRegex(re: string): RegExp {
-  let r = cache.get(re);
-  if (r) return r;
   try {
-    r = new RegExp(`^(?:${re})$`, 's');
+    return anchoredRegex(re);
   } catch (err) {
     throw new PromQLExecError(`invalid regular expression "${re}"`, 'bad_data', err);
   }
-  if (cache.size > 1000) cache.clear();
-  cache.set(re, r);
-  return r;
 }
 
 export function matchesOne(m: LabelMatcher, value: string): boolean {

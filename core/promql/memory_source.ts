@@ -2,11 +2,19 @@
 import type { LabelMatcher, Labels, SeriesSamples, SeriesSource } from './types.ts';
 import { matchesAll } from './matchers.ts';
 
-interface Stored { labels: Labels; key: string; t: number[]; v: number[] }
+/** Samples live in typed arrays (doubling growth): a JS number[] may lose the staleness marker's NaN payload. */
+interface Stored { labels: Labels; t: Float64Array; v: Float64Array; n: number }
 
 function normalize(labels: Labels | Record<string, string>): Labels {
   const arr = Array.isArray(labels) ? [...(labels as Labels)] : Object.entries(labels as Record<string, string>);
   return arr.filter(([, v]) => v !== '').sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+}
+
+function lowerBound(t: Float64Array, n: number, x: number): number {
+  let a = 0;
+  let b = n;
+  while (a < b) { const m = (a + b) >> 1; if (t[m]! < x) a = m + 1; else b = m; }
+  return a;
 }
 
 export class MemorySeriesSource implements SeriesSource {
@@ -17,15 +25,25 @@ export class MemorySeriesSource implements SeriesSource {
     const l = normalize(labels);
     const key = JSON.stringify(l);
     let s = this.byKey.get(key);
-    if (!s) { s = { labels: l, key, t: [], v: [] }; this.byKey.set(key, s); }
+    if (!s) { s = { labels: l, t: new Float64Array(8), v: new Float64Array(8), n: 0 }; this.byKey.set(key, s); }
+    const vals = v instanceof Float64Array ? v : Float64Array.from(v);
     for (let i = 0; i < t.length; i++) {
       const ti = t[i]!;
-      const last = s.t.length - 1;
-      if (last < 0 || s.t[last]! < ti) { s.t.push(ti); s.v.push(v[i]!); continue; }
-      let k = s.t.findIndex((x) => x >= ti);
-      if (s.t[k] === ti) s.v[k] = v[i]!;
-      else { s.t.splice(k, 0, ti); s.v.splice(k, 0, v[i]!); }
-      k++;
+      const k = lowerBound(s.t, s.n, ti);
+      if (k < s.n && s.t[k] === ti) { s.v.set(vals.subarray(i, i + 1), k); continue; }
+      if (s.n === s.t.length) {
+        const nt = new Float64Array(s.n * 2);
+        const nv = new Float64Array(s.n * 2);
+        nt.set(s.t);
+        nv.set(s.v);
+        s.t = nt;
+        s.v = nv;
+      }
+      s.t.copyWithin(k + 1, k, s.n);
+      s.v.copyWithin(k + 1, k, s.n);
+      s.t[k] = ti;
+      s.v.set(vals.subarray(i, i + 1), k);
+      s.n++;
     }
   }
 
@@ -40,10 +58,9 @@ export class MemorySeriesSource implements SeriesSource {
   }
 
   private inRange(s: Stored, startMs: number, endMs: number): [number, number] {
-    let lo = 0;
-    while (lo < s.t.length && s.t[lo]! < startMs) lo++;
+    const lo = lowerBound(s.t, s.n, startMs);
     let hi = lo;
-    while (hi < s.t.length && s.t[hi]! <= endMs) hi++;
+    while (hi < s.n && s.t[hi]! <= endMs) hi++;
     return [lo, hi];
   }
 
@@ -52,7 +69,7 @@ export class MemorySeriesSource implements SeriesSource {
     for (const s of this.matching([matchers])) {
       const [lo, hi] = this.inRange(s, startMs, endMs);
       if (hi === lo) continue;
-      out.push({ labels: s.labels, t: Float64Array.from(s.t.slice(lo, hi)), v: Float64Array.from(s.v.slice(lo, hi)) });
+      out.push({ labels: s.labels, t: s.t.slice(lo, hi), v: s.v.slice(lo, hi) });
     }
     return out;
   }

@@ -34,7 +34,8 @@ function goPow(a: number, b: number): number {
   return Math.pow(a, b);
 }
 
-const dropsName = (op: string, bool: boolean): boolean => bool || !COMPARISON_OPS.has(op);
+// Arithmetic drops the metric name, but atan2 and filtering comparisons keep it (Prometheus 2.42's shouldDropMetricName).
+const dropsName = (op: string, bool: boolean): boolean => bool || (!COMPARISON_OPS.has(op) && op !== 'atan2');
 
 export function evalBinary(e: BinaryExpr, lhs: Value, rhs: Value, ctx: EvalContext): Value {
   const n = ctx.steps.length;

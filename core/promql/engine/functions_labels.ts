@@ -1,6 +1,7 @@
 // Functions on labels and whole vectors: label_replace, label_join, sort, sort_desc, absent, scalar, vector, timestamp.
 import { PromQLExecError } from '../../errors.ts';
 import type { PromExpr } from '../parser/ast.ts';
+import { anchoredRegex } from '../regex.ts';
 import type { Labels } from '../types.ts';
 import type { StepSeries, Value } from './values.ts';
 import { dropName, getLabel, mergeSameLabels, newSeries, setLabel } from './values.ts';
@@ -38,7 +39,7 @@ export function expandTemplate(tpl: string, m: RegExpExecArray): string {
 export function labelReplace(series: StepSeries[], dst: string, repl: string, src: string, regex: string): Value {
   let re: RegExp;
   try {
-    re = new RegExp(`^(?:${regex})$`, 's');
+    re = anchoredRegex(regex);
   } catch (err) {
     throw new PromQLExecError(`invalid regular expression in label_replace(): ${regex}`, 'execution', err);
   }

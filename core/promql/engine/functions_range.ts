@@ -4,17 +4,11 @@ import { PromQLExecError } from '../../errors.ts';
 import { quantileOf } from './aggregations.ts';
 import { windowIndices } from './selectors.ts';
 import type { RangeValue, StepSeries, Value } from './values.ts';
-import { dropName, mergeSameLabels, newSeries } from './values.ts';
+import { dropName, kahanInc, mergeSameLabels, newSeries } from './values.ts';
 
 /** Computes one value from the samples t[lo..hi) v[lo..hi) of a window; NaN-free "no value" is signalled by returning undefined. */
 type WindowFn = (t: Float64Array, v: Float64Array, lo: number, hi: number, from: number, to: number, step: number) => number | undefined;
 
-export function kahanInc(inc: number, sum: number, c: number): [number, number] {
-  const t = sum + inc;
-  if (Math.abs(sum) >= Math.abs(inc)) c += (sum - t) + inc;
-  else c += (inc - t) + sum;
-  return [t, c];
-}
 
 function extrapolatedRate(isCounter: boolean, isRate: boolean, rangeMs: number): WindowFn {
   return (t, v, lo, hi, from, to) => {
@@ -187,9 +181,10 @@ export function evalRangeFunction(name: string, m: RangeValue, scalarArgs: Float
       case 'delta': return extrapolatedRate(false, false, m.rangeMs);
       case 'predict_linear': {
         const d = scalarArgs[0]![i]!;
-        return (t, v, lo, hi, _f, to) => {
+        // The intercept is at the step's time even under `@`, as Prometheus computes it.
+        return (t, v, lo, hi, _f, _to, step) => {
           if (hi - lo < 2) return undefined;
-          const [slope, icpt] = linearRegression(t, v, lo, hi, to);
+          const [slope, icpt] = linearRegression(t, v, lo, hi, step);
           return slope * d + icpt;
         };
       }

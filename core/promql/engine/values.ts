@@ -121,3 +121,11 @@ export function checkDeadline(ctx: EvalContext): void {
 export function formatLabels(l: Labels): string {
   return `{${l.map(([n, v]) => `${n}=${JSON.stringify(v)}`).join(', ')}}`;
 }
+
+/** Neumaier's compensated addition, as Prometheus sums floats: returns the new sum and compensation. */
+export function kahanInc(inc: number, sum: number, c: number): [number, number] {
+  const t = sum + inc;
+  if (Math.abs(sum) >= Math.abs(inc)) c += (sum - t) + inc;
+  else c += (inc - t) + sum;
+  return [t, c];
+}

@@ -6,6 +6,7 @@ import type {
 import { COMPARISON_OPS, SET_OPS } from './ast.ts';
 import { parseFail, tokenize, type Token } from './lexer.ts';
 import { funcSignature } from './signatures.ts';
+import { anchoredRegex } from '../regex.ts';
 
 const AGG_OPS = new Set<string>(['sum', 'avg', 'min', 'max', 'count', 'group', 'stddev', 'stdvar', 'topk', 'bottomk', 'quantile',
   'count_values']);
@@ -354,7 +355,7 @@ function typeName(t: ValueType): string {
 
 function checkRegex(text: string, t: Token, re: string): void {
   try {
-    new RegExp(`^(?:${re})$`, 's');
+    anchoredRegex(re);
   } catch {
     parseFail(text, t.pos, `invalid regular expression "${re}"`);
   }
@@ -364,8 +365,8 @@ function matchesEmpty(m: LabelMatcher): boolean {
   switch (m.op) {
     case '=': return m.value === '';
     case '!=': return m.value !== '';
-    case '=~': return new RegExp(`^(?:${m.value})$`, 's').test('');
-    case '!~': return !new RegExp(`^(?:${m.value})$`, 's').test('');
+    case '=~': return anchoredRegex(m.value).test('');
+    case '!~': return !anchoredRegex(m.value).test('');
   }
 }
 

@@ -1,6 +1,11 @@
 // A reader and runner for Prometheus's PromQL test language (load / clear / eval / eval_ordered / eval_fail).
-import { MemorySeriesSource, evalInstant, parseDuration, staleNaN } from '../../../core/promql/index.ts';
+import { MemorySeriesSource, evalInstant, parseDuration } from '../../../core/promql/index.ts';
+
+const STALE_BITS = 0x7ff0000000000002n;
 import type { Labels, PromValue } from '../../../core/promql/index.ts';
+
+/** A loaded value: a number, a gap, or a staleness marker (kept apart: a JS array may drop a NaN's payload). */
+export type Val = number | undefined | 'stale';
 
 export interface EvalCase {
   line: number;
@@ -9,14 +14,13 @@ export interface EvalCase {
   expr: string;
   expected: { labels: Labels; value: number }[];
 }
-export type Command = { kind: 'load'; stepMs: number; series: { labels: Labels; values: (number | undefined)[] }[] } | { kind: 'clear' } | EvalCase;
+export type Command = { kind: 'load'; stepMs: number; series: { labels: Labels; values: Val[] }[] } | { kind: 'clear' } | EvalCase;
 
 function parseNumber(s: string): number {
   const low = s.toLowerCase();
   if (low === 'inf' || low === '+inf') return Infinity;
   if (low === '-inf') return -Infinity;
   if (low === 'nan') return NaN;
-  if (low === 'stale') return staleNaN();
   const n = Number(s);
   if (Number.isNaN(n)) throw new Error(`bad number ${s}`);
   return n;
@@ -37,12 +41,13 @@ function parseSeriesDesc(s: string): { labels: Labels; rest: string } {
 }
 
 /** Expanding notation: `a+bxn`, `a-bxn`, `_`, `_xn`, `stale`, plain numbers. */
-export function expandValues(text: string): (number | undefined)[] {
-  const out: (number | undefined)[] = [];
+export function expandValues(text: string): Val[] {
+  const out: Val[] = [];
   for (const tok of text.trim().split(/\s+/).filter(Boolean)) {
     let m = /^_x(\d+)$/.exec(tok);
     if (m) { for (let i = 0; i < Number(m[1]); i++) out.push(undefined); continue; }
     if (tok === '_') { out.push(undefined); continue; }
+    if (tok === 'stale') { out.push('stale'); continue; }
     m = /^([-+]?[^-+x]+?(?:e[-+]?\d+)?)([-+])([^x]+)x(\d+)$/i.exec(tok);
     if (m) {
       const a = parseNumber(m[1]!);
@@ -141,8 +146,11 @@ export async function runTestFile(text: string): Promise<FileResult> {
       for (const s of cmd.series) lastLine.set(key(s.labels), s);
       for (const s of lastLine.values()) {
         const t: number[] = [];
-        const v: number[] = [];
-        s.values.forEach((x, k) => { if (x !== undefined) { t.push(k * cmd.stepMs); v.push(x); } });
+        const idx: number[] = [];
+        s.values.forEach((x, k) => { if (x !== undefined) { t.push(k * cmd.stepMs); idx.push(k); } });
+        const v = new Float64Array(t.length);
+        const bits = new BigUint64Array(v.buffer);
+        idx.forEach((k, j) => { const x = s.values[k]; if (x === 'stale') bits[j] = STALE_BITS; else v[j] = x as number; });
         src.add(s.labels, t, v);
       }
       continue;
