@@ -38,7 +38,8 @@ export function quantileOf(q: number, sorted: number[] | Float64Array): number {
   return sorted[lo]! * (1 - w) + sorted[hi]! * w;
 }
 
-const byValue = (a: number, b: number): number => (Number.isNaN(a) ? (Number.isNaN(b) ? 0 : 1) : Number.isNaN(b) ? -1 : a - b);
+/** Go's vectorByValueHeap order: NaN first, then ascending (what Prometheus's quantile sorts by). */
+export const byValueNaNFirst = (a: number, b: number): number => (Number.isNaN(a) ? (Number.isNaN(b) ? 0 : -1) : Number.isNaN(b) ? 1 : a - b);
 
 export function evalAggregate(e: AggregateExpr, input: StepSeries[], param: Value | undefined, ctx: EvalContext): Value {
   const n = ctx.steps.length;
@@ -115,36 +116,87 @@ export function evalAggregate(e: AggregateExpr, input: StepSeries[], param: Valu
         case 'group': o.v[i] = 1; break;
         case 'stdvar': o.v[i] = acc[g]! / c; break;
         case 'stddev': o.v[i] = Math.sqrt(acc[g]! / c); break;
-        case 'quantile': o.v[i] = quantileOf(scalarParam![i]!, buckets[g]!.sort(byValue)); break;
+        case 'quantile': o.v[i] = quantileOf(scalarParam![i]!, buckets[g]!.sort(byValueNaNFirst)); break;
       }
     }
   }
   return { type: 'vector', series: out.filter((o) => o.has.some((h) => h === 1)) };
 }
 
+/** Go's container/heap over Prometheus's value orders, so ties and NaNs pick the same series Prometheus picks. */
+class GoHeap {
+  items: { idx: number; v: number }[] = [];
+  constructor(private readonly less: (a: number, b: number) => boolean) {}
+  private lessAt(i: number, j: number): boolean { return this.less(this.items[i]!.v, this.items[j]!.v); }
+  private swap(i: number, j: number): void { const t = this.items[i]!; this.items[i] = this.items[j]!; this.items[j] = t; }
+  private up(j: number): void {
+    for (;;) {
+      const i = (j - 1) >> 1;
+      if (j <= 0 || i === j || !this.lessAt(j, i)) break;
+      this.swap(i, j);
+      j = i;
+    }
+  }
+  private down(i0: number, n: number): void {
+    let i = i0;
+    for (;;) {
+      const j1 = 2 * i + 1;
+      if (j1 >= n || j1 < 0) break;
+      let j = j1;
+      const j2 = j1 + 1;
+      if (j2 < n && this.lessAt(j2, j1)) j = j2;
+      if (!this.lessAt(j, i)) break;
+      this.swap(i, j);
+      i = j;
+    }
+  }
+  push(x: { idx: number; v: number }): void { this.items.push(x); this.up(this.items.length - 1); }
+  fix0(): void { this.down(0, this.items.length); }
+  /** sort.Sort(sort.Reverse(heap)): Go's insertion sort for short slices (stable), a stable sort otherwise. */
+  reverseSorted(): { idx: number; v: number }[] {
+    const a = this.items.slice();
+    const rless = (x: { v: number }, y: { v: number }): boolean => this.less(y.v, x.v);
+    if (a.length <= 12) {
+      for (let i = 1; i < a.length; i++) for (let j = i; j > 0 && rless(a[j]!, a[j - 1]!); j--) { const t = a[j]!; a[j] = a[j - 1]!; a[j - 1] = t; }
+      return a;
+    }
+    return a.sort((x, y) => (rless(x, y) ? -1 : rless(y, x) ? 1 : 0));
+  }
+}
+
+const ascNaNFirst = (a: number, b: number): boolean => Number.isNaN(a) || a < b;
+const descNaNFirst = (a: number, b: number): boolean => Number.isNaN(a) || a > b;
+
 function topBottom(top: boolean, input: StepSeries[], groupOf: Int32Array, G: number, kParam: Float64Array, n: number): Value {
   const outBy = new Map<number, StepSeries>();
   const order: number[] = [];
-  const members: number[][] = Array.from({ length: G }, () => []);
-  // NaN sorts last for both topk and bottomk; ties keep input order.
-  const cmp = (a: number, b: number): number => {
-    const an = Number.isNaN(a);
-    const bn = Number.isNaN(b);
-    if (an || bn) return an === bn ? 0 : an ? 1 : -1;
-    return top ? b - a : a - b;
-  };
   for (let i = 0; i < n; i++) {
     const kf = kParam[i]!;
-    if (!(kf >= 1)) continue;
-    const k = Math.min(Math.floor(kf), input.length);
-    for (const m of members) m.length = 0;
-    input.forEach((s, idx) => { if (s.has[i]) members[groupOf[idx]!]!.push(idx); });
-    for (const m of members) {
-      m.sort((a, b) => cmp(input[a]!.v[i]!, input[b]!.v[i]!));
-      for (const idx of m.slice(0, k)) {
+    if (!(kf <= 9223372036854775807 && kf >= -9223372036854775808)) throw new PromQLExecError(`Scalar value ${kf} overflows int64`);
+    const k = Math.trunc(kf);
+    if (k < 1) continue;
+    const heaps: (GoHeap | undefined)[] = new Array(G);
+    const seen: number[] = [];
+    for (let idx = 0; idx < input.length; idx++) {
+      const s = input[idx]!;
+      if (!s.has[i]) continue;
+      const g = groupOf[idx]!;
+      let h = heaps[g];
+      if (!h) { h = new GoHeap(top ? ascNaNFirst : descNaNFirst); heaps[g] = h; seen.push(g); }
+      const x = s.v[i]!;
+      if (h.items.length < k) { h.push({ idx, v: x }); continue; }
+      const root = h.items[0]!.v;
+      const better = top ? root < x : root > x;
+      if (better || (Number.isNaN(root) && !Number.isNaN(x))) {
+        h.items[0] = { idx, v: x };
+        if (k > 1) h.fix0();
+      }
+    }
+    for (const g of seen) {
+      for (const { idx, v } of heaps[g]!.reverseSorted()) {
         let o = outBy.get(idx);
         if (!o) { o = newSeries(input[idx]!.labels, n); outBy.set(idx, o); order.push(idx); }
-        o.v[i] = input[idx]!.v[i]!;
+        o.v[i] = v;
         o.has[i] = 1;
       }
     }

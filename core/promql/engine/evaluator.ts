@@ -8,7 +8,7 @@ import { evalBinary } from './binary.ts';
 import { evalCall } from './functions.ts';
 import { evalMatrixSelector, evalSubquery, evalVectorSelector, windowIndices } from './selectors.ts';
 import type { EvalContext, Value } from './values.ts';
-import { checkDeadline, dropName, labelsKey, mergeSameLabels } from './values.ts';
+import { checkDeadline, compareLabels, dropName, mergeSameLabels } from './values.ts';
 
 const DEFAULT_LOOKBACK_MS = 5 * 60_000;
 const DEFAULT_STEP_MS = 60_000;
@@ -119,6 +119,6 @@ export async function evalRange(
     }
     series.push({ labels: s.labels, t, v: vals });
   }
-  series.sort((a, b) => { const x = labelsKey(a.labels); const y = labelsKey(b.labels); return x < y ? -1 : x > y ? 1 : 0; });
+  series.sort((a, b) => compareLabels(a.labels, b.labels));
   return { type: 'matrix', series };
 }

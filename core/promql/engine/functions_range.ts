@@ -1,7 +1,7 @@
 // Functions over range vectors: rate/irate/increase/delta/idelta (with Prometheus's extrapolation), deriv,
 // predict_linear, holt_winters, changes, resets and the <agg>_over_time family; one output value per step and series.
 import { PromQLExecError } from '../../errors.ts';
-import { quantileOf } from './aggregations.ts';
+import { byValueNaNFirst, quantileOf } from './aggregations.ts';
 import { windowIndices } from './selectors.ts';
 import type { RangeValue, StepSeries, Value } from './values.ts';
 import { dropName, kahanInc, mergeSameLabels, newSeries } from './values.ts';
@@ -191,7 +191,7 @@ export function evalRangeFunction(name: string, m: RangeValue, scalarArgs: Float
       case 'holt_winters': return holtWinters(scalarArgs[0]![i]!, scalarArgs[1]![i]!);
       case 'quantile_over_time': {
         const q = scalarArgs[0]![i]!;
-        return (_t, v, lo, hi) => (hi > lo ? quantileOf(q, Float64Array.from(v.subarray(lo, hi)).sort()) : undefined);
+        return (_t, v, lo, hi) => (hi > lo ? quantileOf(q, Array.from(v.subarray(lo, hi)).sort(byValueNaNFirst)) : undefined);
       }
       default: return simple[name]!;
     }

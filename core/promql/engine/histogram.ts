@@ -3,6 +3,17 @@ import type { Labels } from '../types.ts';
 import type { StepSeries, Value } from './values.ts';
 import { getLabel, labelsKey, newSeries } from './values.ts';
 
+/** Go's strconv.ParseFloat as far as `le` values need it: decimal, exponent, ±Inf/Infinity, NaN (any case). */
+export function parseGoFloat(s: string): number {
+  const t = s.trim() === s ? s : '';
+  const low = t.toLowerCase().replace(/^\+/, '');
+  if (low === 'inf' || low === 'infinity') return Infinity;
+  if (low === '-inf' || low === '-infinity') return -Infinity;
+  if (low === 'nan') return NaN;
+  if (!/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(t) && !/^[-+]?0[xX][0-9a-fA-F]+$/.test(t)) return NaN;
+  return t.startsWith('-0x') || t.startsWith('-0X') ? -Number(t.slice(1)) : Number(t.replace(/^\+/, ''));
+}
+
 interface Bucket { le: number; count: number }
 
 export function bucketQuantile(q: number, buckets: Bucket[]): number {
@@ -46,7 +57,7 @@ export function histogramQuantile(q: Float64Array, series: StepSeries[], n: numb
   const groups = new Map<string, { labels: Labels; members: { le: number; s: StepSeries }[] }>();
   for (const s of series) {
     const leStr = getLabel(s.labels, 'le');
-    const le = leStr === '+Inf' || leStr === 'Inf' || leStr === '+inf' ? Infinity : leStr === '' ? NaN : Number(leStr);
+    const le = parseGoFloat(leStr);
     if (Number.isNaN(le)) continue; // a series without a valid `le` is no bucket
     const labels = s.labels.filter(([k]) => k !== 'le' && k !== '__name__');
     const key = labelsKey(labels);

@@ -3,7 +3,7 @@ import { PromQLExecError } from '../../errors.ts';
 import type { AtModifier, MatrixSelector, PromExpr, SubqueryExpr, VectorSelector } from '../parser/ast.ts';
 import type { SeriesSamples } from '../types.ts';
 import type { EvalContext, RangeSeries, RangeValue, StepSeries, Value } from './values.ts';
-import { isStaleNaN } from './values.ts';
+import { compareLabels, isStaleNaN } from './values.ts';
 
 export type EvalFn = (e: PromExpr, ctx: EvalContext) => Promise<Value>;
 
@@ -22,6 +22,8 @@ export function effectiveTimes(ctx: EvalContext, offsetMs: number, at: AtModifie
 async function fetch(ctx: EvalContext, sel: VectorSelector, from: number, to: number): Promise<SeriesSamples[]> {
   const data = await ctx.source.select(sel.matchers, from, to);
   for (const s of data) ctx.samplesLoaded.n += s.t.length;
+  // Series come in label order, as from Prometheus's TSDB: the order decides ties in topk/bottomk and the answer's order.
+  data.sort((a, b) => compareLabels(a.labels, b.labels));
   if (ctx.samplesLoaded.n > ctx.maxSamples) {
     throw new PromQLExecError('query processing would load too many samples into memory in query execution');
   }

@@ -129,3 +129,15 @@ export function kahanInc(inc: number, sum: number, c: number): [number, number] 
   else c += (inc - t) + sum;
   return [t, c];
 }
+
+/** Prometheus's labels.Compare: pairwise by name, then value; a prefix sorts first. */
+export function compareLabels(a: Labels, b: Labels): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const [an, av] = a[i]!;
+    const [bn, bv] = b[i]!;
+    if (an !== bn) return an < bn ? -1 : 1;
+    if (av !== bv) return av < bv ? -1 : 1;
+  }
+  return a.length - b.length;
+}

@@ -1,8 +1,8 @@
 // A reader and runner for Prometheus's PromQL test language (load / clear / eval / eval_ordered / eval_fail).
-import { MemorySeriesSource, evalInstant, parseDuration } from '../../../core/promql/index.ts';
+import { MemorySeriesSource, evalInstant, evalRange, parseDuration, parsePromQL } from '../../../core/promql/index.ts';
 
 const STALE_BITS = 0x7ff0000000000002n;
-import type { Labels, PromValue } from '../../../core/promql/index.ts';
+import type { Labels, PromExpr, PromValue } from '../../../core/promql/index.ts';
 
 /** A loaded value: a number, a gap, or a staleness marker (kept apart: a JS array may drop a NaN's payload). */
 export type Val = number | undefined | 'stale';
@@ -134,10 +134,50 @@ export function compare(c: EvalCase, got: PromValue): string | undefined {
   return undefined;
 }
 
-export interface FileResult { total: number; passed: number; failures: string[] }
+export interface FileResult {
+  total: number;
+  passed: number;
+  failures: string[];
+  /** The same evals as range queries (t-1m..t+1m, step 1m, middle step compared), as Prometheus's harness also runs them. */
+  rangeTotal: number;
+  rangePassed: number;
+  /** The same evals with `@ t` pinned on every selector, evaluated at other times (Prometheus's atModifierTestCases). */
+  atTotal: number;
+  atPassed: number;
+}
+
+const AT_UNSAFE = new Set(['days_in_month', 'day_of_month', 'day_of_week', 'day_of_year', 'hour', 'minute', 'month', 'year',
+  'predict_linear', 'time', 'timestamp']);
+
+/** Pins `@ t` on every selector and subquery that has none (not inside a pinned subquery); undefined when unsafe. */
+function pinAt(e: PromExpr, ms: number): boolean {
+  let safe = true;
+  const walk = (n: PromExpr): void => {
+    switch (n.kind) {
+      case 'vector': n.at ??= { kind: 'time', ms }; return;
+      case 'matrix': n.vector.at ??= { kind: 'time', ms }; return;
+      case 'subquery': if (n.at) return; n.at = { kind: 'time', ms }; walk(n.expr); return;
+      case 'call': if (AT_UNSAFE.has(n.func)) safe = false; n.args.forEach(walk); return;
+      case 'aggregate': walk(n.expr); if (n.param) walk(n.param); return;
+      case 'binary': walk(n.lhs); walk(n.rhs); return;
+      case 'unary': case 'paren': walk(n.expr); return;
+      default: return;
+    }
+  };
+  walk(e);
+  return safe;
+}
+
+function rangeMiddle(v: PromValue, atMs: number, scalar: boolean): PromValue {
+  if (v.type !== 'matrix') return v;
+  const samples: { labels: Labels; t: number; v: number }[] = [];
+  for (const s of v.series) for (let k = 0; k < s.t.length; k++) if (s.t[k] === atMs) samples.push({ labels: s.labels, t: atMs, v: s.v[k]! });
+  if (scalar) return { type: 'scalar', t: atMs, v: samples[0]?.v ?? NaN };
+  return { type: 'vector', samples };
+}
 
 export async function runTestFile(text: string): Promise<FileResult> {
-  const res: FileResult = { total: 0, passed: 0, failures: [] };
+  const res: FileResult = { total: 0, passed: 0, failures: [], rangeTotal: 0, rangePassed: 0, atTotal: 0, atPassed: 0 };
   let src = new MemorySeriesSource();
   for (const cmd of parseTestFile(text)) {
     if (cmd.kind === 'clear') { src = new MemorySeriesSource(); continue; }
@@ -169,6 +209,29 @@ export async function runTestFile(text: string): Promise<FileResult> {
     else why = compare(cmd, got!);
     if (why === undefined) res.passed++;
     else res.failures.push(`line ${cmd.line}: ${cmd.expr} -> ${why}`);
+    if (cmd.kind !== 'eval' || !got || (got.type !== 'vector' && got.type !== 'scalar')) continue;
+    res.rangeTotal++;
+    try {
+      const r = await evalRange(cmd.expr, cmd.atMs - 60_000, cmd.atMs + 60_000, 60_000, src);
+      const w = compare(cmd, rangeMiddle(r, cmd.atMs, got.type === 'scalar'));
+      if (w === undefined) res.rangePassed++;
+      else res.failures.push(`line ${cmd.line} (range): ${cmd.expr} -> ${w}`);
+    } catch (e) {
+      res.failures.push(`line ${cmd.line} (range): ${cmd.expr} -> error: ${(e as Error).message}`);
+    }
+    const pinned = parsePromQL(cmd.expr);
+    if (!pinAt(pinned, cmd.atMs)) continue;
+    const ts = cmd.atMs;
+    for (const et of ts === 0 ? [-1000, 0, 1000] : [-10 * ts, 0, ts / 5, ts, 10 * ts]) {
+      res.atTotal++;
+      try {
+        const w = compare(cmd, await evalInstant(pinned, et, src));
+        if (w === undefined) res.atPassed++;
+        else res.failures.push(`line ${cmd.line} (@ pinned, at ${et}): ${cmd.expr} -> ${w}`);
+      } catch (e) {
+        res.failures.push(`line ${cmd.line} (@ pinned, at ${et}): ${cmd.expr} -> error: ${(e as Error).message}`);
+      }
+    }
   }
   return res;
 }
