@@ -2,6 +2,7 @@
 export type { EvalOptions, LabelMatcher, Labels, PromValue, SeriesSamples, SeriesSource } from './types.ts';
 export type { PromExpr, ValueType } from './parser/ast.ts';
 export { parsePromQL, typeOf } from './parser/parser.ts';
+export { formatDuration, printPromQL } from './parser/printer.ts';
 export { parseDuration } from './parser/lexer.ts';
 export { evalInstant, evalRange } from './engine/evaluator.ts';
 export { MemorySeriesSource } from './memory_source.ts';
