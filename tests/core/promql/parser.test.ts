@@ -102,7 +102,7 @@ describe('parsePromQL', () => {
     const offset = fc.oneof(fc.constant(0), fc.integer({ min: -50, max: 50 }).map((n) => n * 60_000));
     const selector = fc.record({ name: fc.constantFrom('up', 'http_requests_total', 'a:b'), matchers: fc.array(matcher, { maxLength: 2 }), offsetMs: offset })
       .map(({ name, matchers, offsetMs }) => ({ kind: 'vector' as const, name, matchers: [{ name: '__name__', op: '=' as const, value: name }, ...matchers], offsetMs, pos: 0 }));
-    const num = fc.oneof(fc.double({ noNaN: false }), fc.integer({ min: 0, max: 1000 })).map((value) => ({ kind: 'number' as const, value, pos: 0 }));
+    const num = fc.oneof(fc.double({ noNaN: false }), fc.integer({ min: 0, max: 1000 })).map((value): PromExpr => ({ kind: 'number', value, pos: 0 }));
     const tree = fc.letrec<{ vec: PromExpr; sc: PromExpr }>((tie) => ({
       vec: fc.oneof(
         { depthSize: 'small', withCrossShrink: true },
@@ -123,7 +123,7 @@ describe('parsePromQL', () => {
         tie('vec').map((e) => ({ kind: 'unary' as const, op: '-' as const, expr: e, pos: 0 })),
         fc.record({ s: tie('sc'), e: tie('vec') }).map(({ s, e }) => ({ kind: 'binary' as const, op: '*' as const, lhs: s, rhs: e, bool: false, pos: 0 })),
       ),
-      sc: fc.oneof(num, fc.constant({ kind: 'call' as const, func: 'time', args: [], pos: 0 })),
+      sc: fc.oneof(num, fc.constant<PromExpr>({ kind: 'call', func: 'time', args: [], pos: 0 })),
     }));
     fc.assert(fc.property(tree.vec, (t) => {
       const text = printPromQL(t);
