@@ -178,16 +178,17 @@ function vectorVector(e: BinaryExpr, lhsIn: StepSeries[], rhsIn: StepSeries[], n
       const g = ls[k]!;
       const ri = rightIdx.get(g);
       if (ri === undefined) continue;
-      if (m.card === 'one-to-one') {
-        if (leftSeen.has(g)) throw new PromQLExecError('multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)');
-        leftSeen.add(g);
-      }
       const a = s.v[i]!;
       const b = rhs[ri]!.v[i]!;
       const res = swap ? applyOp(e.op, b, a) : applyOp(e.op, a, b);
       let v = res.v;
       if (e.bool) v = res.keep ? 1 : 0;
       else if (cmp && !res.keep) continue;
+      // As in Prometheus, a second left-hand match only counts when it survives a filtering comparison.
+      if (m.card === 'one-to-one') {
+        if (leftSeen.has(g)) throw new PromQLExecError('multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)');
+        leftSeen.add(g);
+      }
       const labels = labelsFor(k, ri);
       const key = labelsKey(labels);
       let r = outByKey.get(key);

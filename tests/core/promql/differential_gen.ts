@@ -40,7 +40,7 @@ export function genSeries(seed: number): GenSeries[] {
         if (r() < 0.05) continue; // a missed scrape
         cv = r() < 0.02 ? Math.floor(r() * 5) : cv + Math.floor(r() * 10);
         c.t.push(t); c.v.push(cv);
-        g.t.push(t); g.v.push(r() < 0.3 ? Math.round(r() * 20 - 10) : Math.round((r() * 100 - 50) * 100) / 100);
+        g.t.push(t); g.v.push((r() < 0.3 ? Math.round(r() * 20 - 10) : Math.round((r() * 100 - 50) * 100) / 100) + 0); // + 0: no -0, which text cannot carry
       }
       out.push(c, g);
     }
@@ -105,5 +105,38 @@ export function diffQueries(seed: number): string[] {
       default: out.push(`${pick(['max_over_time', 'avg_over_time', 'rate', 'min_over_time', 'count_over_time'])}((${agg()}${grouping()} (${sel()}))[${range()}:${pick(['', '30s', '1m', '45s'])}])`);
     }
   }
+  return out;
+}
+
+/** Random well-typed queries built recursively (nested aggregations, matching, subqueries, functions). */
+export function randomQueries(seed: number, count: number): string[] {
+  const r = rng(seed);
+  const pick = <T>(a: readonly T[]): T => a[Math.floor(r() * a.length)]!;
+  const range = (): string => pick(['1m', '3m', '5m', '10m', '150s']);
+  const sel = (): string => pick(['dm_gauge', 'dm_counter', 'dm_gauge{job="j0"}', 'dm_counter{instance=~"i[12]"}', 'dm_gauge offset 2m',
+    'dm_counter offset -3m', `dm_gauge @ ${(T0 + 900_000) / 1000}`, 'dm_hist_bucket{le="1"}']);
+  const scalar = (d: number): string => (d > 0 && r() < 0.3 ? `scalar(${vec(d - 1)})` : pick(['2', '0.5', '-1', '100', 'time() / 1e9']));
+  const grouping = (): string => pick(['', ' by (job)', ' without (instance)', ' by (instance)', ' by ()']);
+  function vec(d: number): string {
+    if (d <= 0) return sel();
+    switch (Math.floor(r() * 10)) {
+      case 0: return `${pick(['rate', 'increase', 'delta', 'irate', 'deriv', 'max_over_time', 'avg_over_time', 'stddev_over_time', 'changes'])}(${pick(['dm_gauge', 'dm_counter'])}[${range()}])`;
+      case 1: return `${pick(['max_over_time', 'min_over_time', 'avg_over_time', 'sum_over_time', 'rate', 'last_over_time', 'count_over_time'])}((${vec(d - 1)})[${range()}:${pick(['', '20s', '1m'])}])`;
+      case 2: return `${pick(['sum', 'avg', 'max', 'min', 'count', 'stddev', 'group'])}${grouping()} (${vec(d - 1)})`;
+      case 3: return `${pick(['topk', 'bottomk'])}${grouping()} (${pick(['1', '2', '3'])}, ${vec(d - 1)})`;
+      case 4: return `quantile${grouping()} (${pick(['0', '0.5', '0.9', '1'])}, ${vec(d - 1)})`;
+      case 5: {
+        const op = pick(['+', '-', '*', '/', '>', '<', '== bool', '>= bool', 'and', 'or', 'unless']);
+        const m = pick(['', ' on(job, instance)', ' ignoring(le)', ' on(job)', ' on()']);
+        return `(${vec(d - 1)}) ${op}${m} (${vec(d - 1)})`;
+      }
+      case 6: return `(${vec(d - 1)}) ${pick(['+', '*', '>', '<= bool', '^', '%'])} ${scalar(d - 1)}`;
+      case 7: return `${pick(['abs', 'ceil', 'floor', 'sqrt', 'exp', 'ln', 'sgn', 'round', 'timestamp', 'sort'])}(${vec(d - 1)})`;
+      case 8: return `sum by (job) (${vec(d - 1)}) * on(job) group_${pick(['left', 'right'])} ${pick(['', '(instance)'])} (${vec(d - 1)})`;
+      default: return `label_replace(${vec(d - 1)}, "x", "$1", "instance", "i(.)")`;
+    }
+  }
+  const out: string[] = [];
+  for (let k = 0; k < count; k++) out.push(vec(1 + Math.floor(r() * 3)));
   return out;
 }

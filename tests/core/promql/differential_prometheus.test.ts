@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemorySeriesSource, evalInstant, evalRange, type Labels, type PromValue } from '../../../core/promql/index.ts';
 import { almostEqual } from './promtest_lang.ts';
-import { diffQueries, genSeries, T0 } from './differential_gen.ts';
+import { diffQueries, genSeries, randomQueries, T0 } from './differential_gen.ts';
 
 const PROM = '/usr/bin/prometheus';
 const have = existsSync(PROM) && existsSync('/usr/bin/promtool');
@@ -66,7 +66,7 @@ describe.skipIf(!have)('differential against Prometheus 2.42', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'promdiff-'));
-    const series = genSeries(7);
+    const series = genSeries(Number(process.env.PROMQL_DIFF_SEED ?? 7));
     let om = '';
     for (const s of series) {
       src.add(s.labels, s.t, s.v);
@@ -99,7 +99,8 @@ describe.skipIf(!have)('differential against Prometheus 2.42', () => {
   });
 
   it('answers generated queries as Prometheus does', async () => {
-    const queries = diffQueries(11);
+    const qseed = Number(process.env.PROMQL_DIFF_SEED ?? 5);
+    const queries = [...diffQueries(11), ...randomQueries(qseed, Number(process.env.PROMQL_DIFF_QUERIES ?? 250))];
     let total = 0;
     let same = 0;
     let nonEmpty = 0;
