@@ -163,6 +163,8 @@ function vectorVector(e: BinaryExpr, lhsIn: StepSeries[], rhsIn: StepSeries[], n
   for (let i = 0; i < n; i++) {
     rightIdx.clear();
     leftSeen.clear();
+    // Like Prometheus, a step where either side is empty matches nothing, so duplicates there are no error.
+    if (!lhs.some((s) => s.has[i]) || !rhs.some((s) => s.has[i])) continue;
     for (let k = 0; k < rhs.length; k++) {
       if (!rhs[k]!.has[i]) continue;
       const g = rs[k]!;
