@@ -156,7 +156,7 @@ function pinAt(e: PromExpr, ms: number): boolean {
     switch (n.kind) {
       case 'vector': n.at ??= { kind: 'time', ms }; return;
       case 'matrix': n.vector.at ??= { kind: 'time', ms }; return;
-      case 'subquery': if (n.at) return; n.at = { kind: 'time', ms }; walk(n.expr); return;
+      case 'subquery': n.at ??= { kind: 'time', ms }; return; // selectors inside a pinned subquery keep its times
       case 'call': if (AT_UNSAFE.has(n.func)) safe = false; n.args.forEach(walk); return;
       case 'aggregate': walk(n.expr); if (n.param) walk(n.param); return;
       case 'binary': walk(n.lhs); walk(n.rhs); return;
