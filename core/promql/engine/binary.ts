@@ -133,53 +133,74 @@ function vectorVector(e: BinaryExpr, lhsIn: StepSeries[], rhsIn: StepSeries[], n
   // The "many" side is always called lhs below; values go back into the operator in the query's order.
   const lhs = swap ? rhsIn : lhsIn;
   const rhs = swap ? lhsIn : rhsIn;
+  // Signatures become small integers once, so each step works on typed arrays instead of string maps.
   const sig = signatureFn(m);
-  const ls = lhs.map((s) => sig(s.labels));
-  const rs = rhs.map((s) => sig(s.labels));
+  const sigIds = new Map<string, number>();
+  const idOf = (l: Labels): number => {
+    const k = sig(l);
+    let id = sigIds.get(k);
+    if (id === undefined) { id = sigIds.size; sigIds.set(k, id); }
+    return id;
+  };
+  const ls = Int32Array.from(lhs, (s) => idOf(s.labels));
+  const rs = Int32Array.from(rhs, (s) => idOf(s.labels));
   const drop = dropsName(e.op, e.bool);
   const onSet = new Set(m.labels);
-  const resultLabels = new Map<string, Labels>();
+  const inc = new Set(m.include);
   const labelsFor = (li: number, ri: number): Labels => {
-    const key = m.include.length ? `${li},${ri}` : `${li}`;
-    let l = resultLabels.get(key);
-    if (l) return l;
     let out = lhs[li]!.labels as (readonly [string, string])[];
     if (drop) out = dropName(out) as (readonly [string, string])[];
     if (m.card === 'one-to-one') out = out.filter(([k]) => (m.on ? onSet.has(k) : !onSet.has(k)));
-    if (m.include.length) {
-      const inc = new Set(m.include);
+    if (inc.size) {
       out = out.filter(([k]) => !inc.has(k));
       for (const [k, v] of rhs[ri]!.labels) if (inc.has(k) && v !== '') out.push([k, v]);
       out = sortLabels([...out]) as (readonly [string, string])[];
     }
-    l = out;
-    resultLabels.set(key, l);
-    return l;
+    return out;
   };
   const outByKey = new Map<string, StepSeries>();
+  const outByPair = new Map<number, StepSeries>();
   const out: StepSeries[] = [];
-  const rightIdx = new Map<string, number>();
-  const leftSeen = new Set<string>();
+  const seriesFor = (li: number, ri: number): StepSeries => {
+    const pair = inc.size ? li * rhs.length + ri : li;
+    let r = outByPair.get(pair);
+    if (r) return r;
+    const labels = labelsFor(li, ri);
+    const key = labelsKey(labels);
+    r = outByKey.get(key);
+    if (!r) { r = newSeries(labels, n); outByKey.set(key, r); out.push(r); }
+    outByPair.set(pair, r);
+    return r;
+  };
+  const rightIdx = new Int32Array(sigIds.size).fill(-1);
+  const leftSeen = new Int32Array(sigIds.size).fill(-1);
+  const touched: number[] = [];
   for (let i = 0; i < n; i++) {
-    rightIdx.clear();
-    leftSeen.clear();
+    for (const g of touched) rightIdx[g] = -1;
+    touched.length = 0;
     // Like Prometheus, a step where either side is empty matches nothing, so duplicates there are no error.
-    if (!lhs.some((s) => s.has[i]) || !rhs.some((s) => s.has[i])) continue;
+    let anyLeft = false;
+    for (let k = 0; k < lhs.length && !anyLeft; k++) anyLeft = lhs[k]!.has[i] === 1;
+    if (!anyLeft) continue;
     for (let k = 0; k < rhs.length; k++) {
       if (!rhs[k]!.has[i]) continue;
       const g = rs[k]!;
-      if (rightIdx.has(g)) {
+      const prev = rightIdx[g]!;
+      if (prev >= 0) {
         const side = swap ? 'left' : 'right';
-        throw new PromQLExecError(`found duplicate series for the match group ${formatLabels(rhs[k]!.labels.filter(([x]) => m.on ? onSet.has(x) : !onSet.has(x) && x !== '__name__'))} on the ${side} hand-side of the operation: [${formatLabels(rhs[rightIdx.get(g)!]!.labels)}, ${formatLabels(rhs[k]!.labels)}];many-to-many matching not allowed: matching labels must be unique on one side`);
+        const shown = rhs[k]!.labels.filter(([x]) => (m.on ? onSet.has(x) : !onSet.has(x) && x !== '__name__'));
+        throw new PromQLExecError(`found duplicate series for the match group ${formatLabels(shown)} on the ${side} hand-side of the operation: [${formatLabels(rhs[prev]!.labels)}, ${formatLabels(rhs[k]!.labels)}];many-to-many matching not allowed: matching labels must be unique on one side`);
       }
-      rightIdx.set(g, k);
+      rightIdx[g] = k;
+      touched.push(g);
     }
+    if (touched.length === 0) continue;
     for (let k = 0; k < lhs.length; k++) {
       const s = lhs[k]!;
       if (!s.has[i]) continue;
       const g = ls[k]!;
-      const ri = rightIdx.get(g);
-      if (ri === undefined) continue;
+      const ri = rightIdx[g]!;
+      if (ri < 0) continue;
       const a = s.v[i]!;
       const b = rhs[ri]!.v[i]!;
       const res = swap ? applyOp(e.op, b, a) : applyOp(e.op, a, b);
@@ -188,13 +209,10 @@ function vectorVector(e: BinaryExpr, lhsIn: StepSeries[], rhsIn: StepSeries[], n
       else if (cmp && !res.keep) continue;
       // As in Prometheus, a second left-hand match only counts when it survives a filtering comparison.
       if (m.card === 'one-to-one') {
-        if (leftSeen.has(g)) throw new PromQLExecError('multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)');
-        leftSeen.add(g);
+        if (leftSeen[g] === i) throw new PromQLExecError('multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)');
+        leftSeen[g] = i;
       }
-      const labels = labelsFor(k, ri);
-      const key = labelsKey(labels);
-      let r = outByKey.get(key);
-      if (!r) { r = newSeries(labels, n); outByKey.set(key, r); out.push(r); }
+      const r = seriesFor(k, ri);
       if (r.has[i]) throw new PromQLExecError('multiple matches for labels: grouping labels must ensure unique matches');
       r.v[i] = v;
       r.has[i] = 1;

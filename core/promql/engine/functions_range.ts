@@ -200,14 +200,16 @@ export function evalRangeFunction(name: string, m: RangeValue, scalarArgs: Float
   for (let i = 0; i < n; i++) perStep.push(fnAt(i));
   const out: StepSeries[] = [];
   const keepName = name === 'last_over_time';
+  const from = new Float64Array(n);
+  const to = new Float64Array(n);
+  for (let i = 0; i < n; i++) { const w = m.windowOf(i); from[i] = w.from; to[i] = w.to; }
   for (const s of m.series) {
     const r = newSeries(keepName ? s.labels : dropName(s.labels), n);
     let any = false;
     for (let i = 0; i < n; i++) {
-      const w = m.windowOf(i);
-      const [lo, hi] = windowIndices(s.t, w.from, w.to);
+      const [lo, hi] = windowIndices(s.t, from[i]!, to[i]!);
       if (hi === lo) continue;
-      const x = perStep[i]!(s.t, s.v, lo, hi, w.from, w.to, steps[i]!);
+      const x = perStep[i]!(s.t, s.v, lo, hi, from[i]!, to[i]!, steps[i]!);
       if (x === undefined) continue;
       r.v[i] = x;
       r.has[i] = 1;
