@@ -27,6 +27,16 @@ export function goRegexToJs(src: string): string {
         continue;
       }
       if (e === 'z') { out += '$(?![\\s\\S])'; k += 2; continue; }
+      if (e >= '1' && e <= '9') throw new SyntaxError('backreferences are not supported by RE2');
+      if (e === 'p' || e === 'P') {
+        // \pL and \p{Greek}: Unicode classes need the `u` flag, which anchoredRegex turns on when it sees them.
+        const name = src[k + 2] === '{' ? src.slice(k + 3, src.indexOf('}', k + 3)) : src[k + 2] ?? '';
+        if (!name) throw new SyntaxError('bad Unicode class');
+        // One- or two-letter names are general categories (L, Lu); longer ones are scripts (Greek), which JS spells Script=.
+        out += `\\${e}{${/^[A-Z][a-z]?$/.test(name) ? name : `Script=${name}`}}`;
+        k += src[k + 2] === '{' ? name.length + 4 : 3;
+        continue;
+      }
       if (e === 'A') { out += '^'; k += 2; continue; }
       if (flags.i && /[a-zA-Z]/.test(e) && !/[dDwWsSbBpPxnrtfvu0-9]/.test(e)) { out += `[${bothCases(e)}]`; k += 2; continue; }
       out += c + e;
@@ -117,7 +127,8 @@ const cache = new Map<string, RegExp>();
 export function anchoredRegex(src: string): RegExp {
   let r = cache.get(src);
   if (r) return r;
-  r = new RegExp(`^(?:${goRegexToJs(src)})$`);
+  const js = goRegexToJs(src);
+  r = new RegExp(`^(?:${js})$`, /\\[pP]\{/.test(js) ? 'u' : '');
   if (cache.size > 1000) cache.clear();
   cache.set(src, r);
   return r;

@@ -23,6 +23,8 @@ async function fetch(ctx: EvalContext, sel: VectorSelector, from: number, to: nu
   const data = await ctx.source.select(sel.matchers, from, to);
   for (const s of data) ctx.samplesLoaded.n += s.t.length;
   // Series come in label order, as from Prometheus's TSDB: the order decides ties in topk/bottomk and the answer's order.
+  // Prometheus has no empty label values: a source's empty (null) tag is an absent label.
+  for (const s of data) if (s.labels.some(([, v]) => v === '')) s.labels = s.labels.filter(([, v]) => v !== '');
   data.sort((a, b) => compareLabels(a.labels, b.labels));
   if (ctx.samplesLoaded.n > ctx.maxSamples) {
     throw new PromQLExecError('query processing would load too many samples into memory in query execution');
