@@ -95,7 +95,8 @@ export function evalAggregate(e: AggregateExpr, input: StepSeries[], param: Valu
         case 'min': if (c === 1 || acc[g]! > x || Number.isNaN(acc[g]!)) acc[g] = x; break;
         case 'count': case 'group': break;
         case 'stddev': case 'stdvar': {
-          if (c === 1) { mean[g] = 0; acc[g] = 0; }
+          // The first sample only seeds the mean (Prometheus starts the variance at 0 without an update, even for Inf).
+          if (c === 1) { mean[g] = x; acc[g] = 0; break; }
           const d = x - mean[g]!;
           mean[g] = mean[g]! + d / c;
           acc[g] = acc[g]! + d * (x - mean[g]!);

@@ -1,5 +1,6 @@
 // Element-wise functions on instant vectors: math (abs, ceil, ln, trig, ...), clamp, round and the calendar
 // functions (hour, day_of_week, ...). Each drops `__name__`, as Prometheus does.
+import { goDate, goDaysInMonth, type GoDate } from './go_time.ts';
 import type { StepSeries, Value } from './values.ts';
 import { dropName, mergeSameLabels, newSeries } from './values.ts';
 
@@ -28,6 +29,17 @@ const calendar: Record<string, (d: Date) => number> = {
   minute: (d) => d.getUTCMinutes(),
   month: (d) => d.getUTCMonth() + 1,
   year: (d) => d.getUTCFullYear(),
+};
+
+const goCalendar: Record<string, (d: GoDate) => number> = {
+  day_of_month: (d) => d.day,
+  day_of_week: (d) => d.weekday,
+  day_of_year: (d) => d.yday + 1,
+  days_in_month: (d) => goDaysInMonth(d.year, d.month),
+  hour: (d) => d.hour,
+  minute: (d) => d.minute,
+  month: (d) => d.month,
+  year: (d) => d.year,
 };
 
 export const MATH_FUNCTIONS: ReadonlySet<string> = new Set([...Object.keys(unary), 'clamp', 'clamp_min', 'clamp_max', 'round']);
@@ -75,7 +87,9 @@ export function evalMathFunction(name: string, series: StepSeries[], scalars: Fl
 export function evalCalendarFunction(name: string, series: StepSeries[] | undefined, steps: Float64Array): Value {
   const f = calendar[name]!;
   const n = steps.length;
-  const at = (secs: number): number => (Number.isFinite(secs) ? f(new Date(Math.trunc(secs) * 1000)) : NaN);
+  const g = goCalendar[name]!;
+  // JS dates cover ±8.64e12 s; beyond that (and for NaN/Inf) Go's int64 conversion and wrap-around decide the answer.
+  const at = (secs: number): number => (Math.abs(secs) < 8.64e12 ? f(new Date(Math.trunc(secs) * 1000)) : g(goDate(secs)));
   if (!series) {
     const r = newSeries([], n);
     for (let i = 0; i < n; i++) { r.v[i] = at(steps[i]! / 1000); r.has[i] = 1; }

@@ -40,10 +40,15 @@ export function genSeries(seed: number): GenSeries[] {
         if (r() < 0.05) continue; // a missed scrape
         cv = r() < 0.02 ? Math.floor(r() * 5) : cv + Math.floor(r() * 10);
         c.t.push(t); c.v.push(cv);
+        if (r() < 0.01) { g.t.push(t); g.v.push(r() < 0.5 ? NaN : Infinity); continue; }
         g.t.push(t); g.v.push((r() < 0.3 ? Math.round(r() * 20 - 10) : Math.round((r() * 100 - 50) * 100) / 100) + 0); // + 0: no -0, which text cannot carry
       }
       out.push(c, g);
     }
+    // A sparse series: samples minutes apart, so the 5m lookback runs out between them.
+    const sp: GenSeries = { labels: lbl({ __name__: 'dm_sparse', job }), t: [], v: [] };
+    for (let t = T0 + Math.floor(r() * 60_000); t < T0 + N * STEP; t += 60_000 + Math.floor(r() * 480_000)) { sp.t.push(t); sp.v.push(Math.floor(r() * 10)); }
+    out.push(sp);
     const les = ['0.1', '0.5', '1', '5', '+Inf'];
     const counts = les.map(() => 0);
     const hs = les.map((le) => ({ labels: lbl({ __name__: 'dm_hist_bucket', job, le }), t: [] as number[], v: [] as number[] }));
@@ -92,7 +97,9 @@ export function diffQueries(seed: number): string[] {
     'sum(rate(dm_counter[5m])) by (job)', 'avg without (instance) (irate(dm_counter[1m]))', 'group by (job) (dm_gauge)', 'count(dm_gauge > 0)',
     'stddev by (job) (dm_gauge)', 'stdvar(dm_counter)', 'max by (instance) (dm_gauge) > bool 0', 'changes(dm_gauge[10m]) > 3',
     'dm_counter @ end()', 'dm_counter @ start()', 'increase(dm_counter[5m] @ end())', 'sum_over_time(dm_gauge[5m] offset -1m)',
-    'last_over_time(dm_gauge[3m])', 'resets(dm_counter[30m])', 'deriv(dm_counter[10m])', 'irate(dm_counter[5m])', 'idelta(dm_gauge[5m])',
+    'last_over_time(dm_gauge[3m])', 'dm_sparse', 'dm_sparse offset 4m', 'rate(dm_sparse[10m])', 'count_over_time(dm_sparse[15m])', 'absent(dm_sparse{job="j0"})',
+    'absent_over_time(dm_sparse[3m])', 'timestamp(dm_sparse)', 'dm_sparse @ start()', 'max_over_time(dm_sparse[20m:3m] @ end())', 'count(dm_sparse) by (job)',
+    'dm_sparse > bool on(job) sum by (job) (dm_sparse)', 'label_join(dm_sparse, "x", "-", "job", "__name__")', 'sum_over_time(dm_gauge[5m:1m] offset 3m)', 'resets(dm_counter[30m])', 'deriv(dm_counter[10m])', 'irate(dm_counter[5m])', 'idelta(dm_gauge[5m])',
   ];
   const out = [...fixed];
   for (let k = 0; k < 90; k++) {
@@ -114,7 +121,7 @@ export function randomQueries(seed: number, count: number): string[] {
   const pick = <T>(a: readonly T[]): T => a[Math.floor(r() * a.length)]!;
   const range = (): string => pick(['1m', '3m', '5m', '10m', '150s']);
   const sel = (): string => pick(['dm_gauge', 'dm_counter', 'dm_gauge{job="j0"}', 'dm_counter{instance=~"i[12]"}', 'dm_gauge offset 2m',
-    'dm_counter offset -3m', `dm_gauge @ ${(T0 + 900_000) / 1000}`, 'dm_hist_bucket{le="1"}']);
+    'dm_counter offset -3m', `dm_gauge @ ${(T0 + 900_000) / 1000}`, 'dm_hist_bucket{le="1"}', 'dm_sparse', 'dm_gauge @ end()']);
   const scalar = (d: number): string => (d > 0 && r() < 0.3 ? `scalar(${vec(d - 1)})` : pick(['2', '0.5', '-1', '100', 'time() / 1e9']));
   const grouping = (): string => pick(['', ' by (job)', ' without (instance)', ' by (instance)', ' by ()']);
   function vec(d: number): string {
