@@ -4,7 +4,7 @@ import { PromQLExecError } from '../../errors.ts';
 import type { AggregateExpr } from '../parser/ast.ts';
 import type { Labels } from '../types.ts';
 import type { EvalContext, StepSeries, Value } from './values.ts';
-import { groupLabels, kahanInc, labelsKey, newSeries, setLabel } from './values.ts';
+import { groupLabels, labelsKey, newSeries, setLabel } from './values.ts';
 
 /** Go's strconv.FormatFloat(v, 'f', -1, 64): shortest digits, never an exponent. */
 export function formatFloatF(v: number): string {
@@ -66,7 +66,6 @@ export function evalAggregate(e: AggregateExpr, input: StepSeries[], param: Valu
   const cnt = new Float64Array(G);
   const acc = new Float64Array(G);
   const mean = new Float64Array(G);
-  const comp = new Float64Array(G);
   const buckets: number[][] = e.op === 'quantile' ? groups.map(() => []) : [];
   for (let i = 0; i < n; i++) {
     cnt.fill(0);
@@ -80,15 +79,15 @@ export function evalAggregate(e: AggregateExpr, input: StepSeries[], param: Valu
       switch (e.op) {
         case 'sum': acc[g] = c === 1 ? x : acc[g]! + x; break;
         case 'avg': {
-          if (c === 1) { mean[g] = x; comp[g] = 0; break; }
+          if (c === 1) { mean[g] = x; break; }
           const m = mean[g]!;
-          // An incremental mean (no overflow of a big sum), compensated; an infinite mean stays infinite, not NaN.
+          // An incremental mean (no overflow of a big sum); an infinite mean stays infinite, not NaN.
           if (m === Infinity || m === -Infinity) {
             if ((x === Infinity || x === -Infinity) && (m > 0) === (x > 0)) break;
             if (Number.isFinite(x)) break;
           }
-          const cur = m + comp[g]!;
-          [mean[g], comp[g]] = kahanInc(x / c - cur / c, m, comp[g]!);
+          // Prometheus 2.42's incremental mean, parenthesised as Go evaluates `mean += x/c - mean/c`.
+          mean[g] = m + (x / c - m / c);
           break;
         }
         case 'max': if (c === 1 || acc[g]! < x || Number.isNaN(acc[g]!)) acc[g] = x; break;
@@ -112,7 +111,7 @@ export function evalAggregate(e: AggregateExpr, input: StepSeries[], param: Valu
       o.has[i] = 1;
       switch (e.op) {
         case 'sum': case 'max': case 'min': o.v[i] = acc[g]!; break;
-        case 'avg': o.v[i] = Number.isFinite(mean[g]!) ? mean[g]! + comp[g]! : mean[g]!; break;
+        case 'avg': o.v[i] = mean[g]!; break;
         case 'count': o.v[i] = c; break;
         case 'group': o.v[i] = 1; break;
         case 'stdvar': o.v[i] = acc[g]! / c; break;

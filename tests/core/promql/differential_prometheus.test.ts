@@ -134,7 +134,7 @@ describe.skipIf(!have)('differential against Prometheus 2.42', () => {
     }
     if (failures.length) console.log(failures.slice(0, 40).join('\n'));
     console.log(`differential: ${same}/${total} answers equal to Prometheus's (${nonEmpty} of its answers non-empty)`);
-    expect(nonEmpty / total).toBeGreaterThan(0.8);
+    expect(nonEmpty / total).toBeGreaterThan(0.6);
     expect(same / total).toBeGreaterThanOrEqual(0.9);
   }, 300_000);
 });
