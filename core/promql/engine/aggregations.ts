@@ -151,7 +151,12 @@ class GoHeap {
     }
   }
   push(x: { idx: number; v: number }): void { this.items.push(x); this.up(this.items.length - 1); }
-  fix0(): void { this.down(0, this.items.length); }
+  pop(): void {
+    const n = this.items.length - 1;
+    this.swap(0, n);
+    this.down(0, n);
+    this.items.pop();
+  }
   /** sort.Sort(sort.Reverse(heap)): Go's insertion sort for short slices (stable), a stable sort otherwise. */
   reverseSorted(): { idx: number; v: number }[] {
     const a = this.items.slice();
@@ -184,12 +189,14 @@ function topBottom(top: boolean, input: StepSeries[], groupOf: Int32Array, G: nu
       let h = heaps[g];
       if (!h) { h = new GoHeap(top ? ascNaNFirst : descNaNFirst); heaps[g] = h; seen.push(g); }
       const x = s.v[i]!;
-      if (h.items.length < k) { h.push({ idx, v: x }); continue; }
-      const root = h.items[0]!.v;
-      const better = top ? root < x : root > x;
-      if (better || (Number.isNaN(root) && !Number.isNaN(x))) {
-        h.items[0] = { idx, v: x };
-        if (k > 1) h.fix0();
+      // Prometheus 2.42: a NaN on top is always replaced (even by another NaN); k == 1 replaces in place.
+      const root = h.items.length ? h.items[0]!.v : NaN;
+      if (h.items.length < k || (top ? root < x : root > x) || Number.isNaN(root)) {
+        if (h.items.length === k) {
+          if (k === 1) { h.items[0] = { idx, v: x }; continue; }
+          h.pop();
+        }
+        h.push({ idx, v: x });
       }
     }
     for (const g of seen) {
