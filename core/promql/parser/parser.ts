@@ -10,6 +10,7 @@ import { anchoredRegex } from '../regex.ts';
 
 const AGG_OPS = new Set<string>(['sum', 'avg', 'min', 'max', 'count', 'group', 'stddev', 'stdvar', 'topk', 'bottomk', 'quantile',
   'count_values']);
+const RESERVED = new Set(['on', 'ignoring', 'group_left', 'group_right', 'bool', 'atan2']);
 const AGG_WITH_PARAM = new Set<string>(['topk', 'bottomk', 'quantile', 'count_values']);
 
 /** Binding power of each binary operator, lowest first, as Prometheus's grammar orders them. */
@@ -216,7 +217,11 @@ class Parser {
     if (this.isOp(this.peek(), ':')) {
       this.next();
       let step = 0;
-      if (this.peek().kind === 'dur') step = this.next().ms!;
+      if (this.peek().kind === 'dur') {
+        const st = this.next();
+        if (st.ms === 0) this.fail(st, 'duration must be greater than 0');
+        step = st.ms!;
+      }
       this.expectOp(']', 'subquery');
       if (typeOf(e) !== 'vector') this.fail(open, `subquery is only allowed on instant vector, got ${typeOf(e)}`);
       if (d.ms === 0) this.fail(d, 'subquery range must be positive');
@@ -243,6 +248,9 @@ class Parser {
       const low = t.text.toLowerCase();
       if (AGG_OPS.has(low) && (this.isOp(this.peek(), '(') || this.isAggModifier(this.peek()))) return this.parseAggregate(low as AggregateOp, t);
       if (this.isOp(this.peek(), '(')) return this.parseCall(t);
+      // Prometheus's grammar lets aggregation names, by/without, and/or/unless, offset, start and end name a metric,
+      // but not these keywords.
+      if (RESERVED.has(low)) this.fail(t, `unexpected <${low}>`);
       return this.parseSelector(t.text, t);
     }
     if (t.kind === 'dur') this.fail(t, `unexpected duration '${t.text}'`);

@@ -147,3 +147,27 @@ export function randomQueries(seed: number, count: number): string[] {
   for (let k = 0; k < count; k++) out.push(vec(1 + Math.floor(r() * 3)));
   return out;
 }
+
+/** Random query texts from PromQL's tokens (mostly invalid), to compare what each parser accepts. */
+export function randomTexts(seed: number, count: number): string[] {
+  const r = rng(seed);
+  const toks = ['dm_gauge', 'sum', 'rate', 'by', 'without', 'on', 'ignoring', 'group_left', 'bool', 'offset', 'and', 'or', 'unless', 'atan2',
+    '(', ')', '{', '}', '[', ']', ',', ':', '@', '+', '-', '*', '/', '%', '^', '==', '!=', '<', '>=', '=~', '=', '"a"', "'b'", '`c`',
+    '1', '0x1f', '1e3', '.5', 'Inf', 'NaN', '5m', '1h30m', '0s', 'job', 'le', 'start()', 'end()', 'topk', 'count_values', 'histogram_quantile',
+    'label_replace', 'time()', 'vector', 'x', ' ', '#c\n', 'absent', 'quantile', '"\\x41"', '"\\q"', '1m:', 'max_over_time'];
+  const out: string[] = [];
+  // Half are valid queries with one edit (a character dropped, or a token inserted): near misses test the grammar's edges.
+  const valid = [...diffQueries(seed), ...randomQueries(seed, 100)];
+  for (let k = 0; k < count / 2; k++) {
+    const q = valid[Math.floor(r() * valid.length)]!;
+    const at = Math.floor(r() * q.length);
+    out.push(r() < 0.5 ? q.slice(0, at) + q.slice(at + 1) : q.slice(0, at) + toks[Math.floor(r() * toks.length)]! + q.slice(at));
+  }
+  for (let k = out.length; k < count; k++) {
+    const n = 1 + Math.floor(r() * 9);
+    let q = '';
+    for (let i = 0; i < n; i++) q += (r() < 0.5 ? ' ' : '') + toks[Math.floor(r() * toks.length)]!;
+    out.push(q.replace(/\\n/g, '\n'));
+  }
+  return out;
+}

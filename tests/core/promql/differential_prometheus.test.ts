@@ -6,9 +6,9 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MemorySeriesSource, evalInstant, evalRange, type Labels, type PromValue } from '../../../core/promql/index.ts';
+import { MemorySeriesSource, PromQLParseError, evalInstant, evalRange, parsePromQL, type Labels, type PromValue } from '../../../core/promql/index.ts';
 import { almostEqual } from './promtest_lang.ts';
-import { diffQueries, genSeries, randomQueries, T0 } from './differential_gen.ts';
+import { diffQueries, genSeries, randomQueries, randomTexts, T0 } from './differential_gen.ts';
 
 const PROM = '/usr/bin/prometheus';
 const have = existsSync(PROM) && existsSync('/usr/bin/promtool');
@@ -136,5 +136,24 @@ describe.skipIf(!have)('differential against Prometheus 2.42', () => {
     console.log(`differential: ${same}/${total} answers equal to Prometheus's (${nonEmpty} of its answers non-empty)`);
     expect(nonEmpty / total).toBeGreaterThan(0.6);
     expect(same / total).toBeGreaterThanOrEqual(0.9);
+  }, 300_000);
+
+  it('accepts and rejects the same query texts as the Prometheus parser', async () => {
+    const texts = randomTexts(Number(process.env.PROMQL_DIFF_SEED ?? 3), Number(process.env.PROMQL_DIFF_TEXTS ?? 600));
+    let same = 0;
+    const failures: string[] = [];
+    for (const q of texts) {
+      const res = await fetch(`${base}/api/v1/query?${new URLSearchParams({ query: q, time: String((T0 + 1_800_000) / 1000) })}`);
+      const body = await res.json() as { status: string; errorType?: string; error?: string };
+      const theirs = body.status === 'success' ? 'ok' : body.errorType === 'bad_data' ? 'parse error' : 'eval error';
+      let ours = 'ok';
+      try { parsePromQL(q); } catch (e) { ours = e instanceof PromQLParseError ? 'parse error' : `crash ${String(e)}`; }
+      if (ours === 'ok' && theirs === 'eval error') ours = 'eval error';
+      if (ours === theirs || (ours === 'ok' && theirs === 'eval error')) same++;
+      else failures.push(`${JSON.stringify(q)}: ours ${ours}, Prometheus ${theirs} (${body.error ?? ''})`);
+    }
+    if (failures.length) console.log(failures.slice(0, 40).join('\n'));
+    console.log(`parser differential: ${same}/${texts.length} texts judged alike`);
+    expect(same / texts.length).toBeGreaterThanOrEqual(0.9);
   }, 300_000);
 });
