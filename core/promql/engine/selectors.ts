@@ -19,7 +19,7 @@ export function effectiveTimes(ctx: EvalContext, offsetMs: number, at: AtModifie
   return out;
 }
 
-async function fetch(ctx: EvalContext, sel: VectorSelector, from: number, to: number): Promise<SeriesSamples[]> {
+async function load(ctx: EvalContext, sel: VectorSelector, from: number, to: number): Promise<SeriesSamples[]> {
   const data = await ctx.source.select(sel.matchers, from, to);
   for (const s of data) ctx.samplesLoaded.n += s.t.length;
   // Series come in label order, as from Prometheus's TSDB: the order decides ties in topk/bottomk and the answer's order.
@@ -39,7 +39,7 @@ export async function evalVectorSelector(sel: VectorSelector, ctx: EvalContext):
   let lo = Infinity;
   let hi = -Infinity;
   for (const t of times) { if (t < lo) lo = t; if (t > hi) hi = t; }
-  const data = await fetch(ctx, sel, lo - ctx.lookbackMs, hi);
+  const data = await load(ctx, sel, lo - ctx.lookbackMs, hi);
   const out: StepSeries[] = [];
   for (const s of data) {
     const v = new Float64Array(n);
@@ -78,7 +78,7 @@ export async function evalMatrixSelector(node: MatrixSelector, ctx: EvalContext)
   let lo = Infinity;
   let hi = -Infinity;
   for (const t of times) { if (t < lo) lo = t; if (t > hi) hi = t; }
-  const data = times.length ? await fetch(ctx, sel, lo - node.rangeMs, hi) : [];
+  const data = times.length ? await load(ctx, sel, lo - node.rangeMs, hi) : [];
   const series: RangeSeries[] = [];
   for (const s of data) {
     let k = 0;
