@@ -7,22 +7,29 @@ import type { Labels } from '../types.ts';
 import type { EvalContext, StepSeries, Value } from './values.ts';
 import { dropName, formatLabels, labelsKey, mergeSameLabels, newSeries, sortLabels } from './values.ts';
 
-/** Applies one operator to two floats; for comparisons `keep` says whether the comparison holds (value = left operand). */
-export function applyOp(op: string, a: number, b: number): { v: number; keep: boolean } {
+/** Arithmetic on two floats (no object per sample: comparisons go through `compareOp`). */
+export function arithOp(op: string, a: number, b: number): number {
   switch (op) {
-    case '+': return { v: a + b, keep: true };
-    case '-': return { v: a - b, keep: true };
-    case '*': return { v: a * b, keep: true };
-    case '/': return { v: a / b, keep: true };
-    case '%': return { v: a % b, keep: true };
-    case '^': return { v: goPow(a, b), keep: true };
-    case 'atan2': return { v: Math.atan2(a, b), keep: true };
-    case '==': return { v: a, keep: a === b };
-    case '!=': return { v: a, keep: a !== b };
-    case '<': return { v: a, keep: a < b };
-    case '>': return { v: a, keep: a > b };
-    case '<=': return { v: a, keep: a <= b };
-    case '>=': return { v: a, keep: a >= b };
+    case '+': return a + b;
+    case '-': return a - b;
+    case '*': return a * b;
+    case '/': return a / b;
+    case '%': return a % b;
+    case '^': return goPow(a, b);
+    case 'atan2': return Math.atan2(a, b);
+  }
+  throw new PromQLExecError(`operator "${op}" not allowed here`);
+}
+
+/** Whether a comparison holds; a filtering comparison keeps the left operand's value. */
+export function compareOp(op: string, a: number, b: number): boolean {
+  switch (op) {
+    case '==': return a === b;
+    case '!=': return a !== b;
+    case '<': return a < b;
+    case '>': return a > b;
+    case '<=': return a <= b;
+    case '>=': return a >= b;
   }
   throw new PromQLExecError(`operator "${op}" not allowed here`);
 }
@@ -43,8 +50,7 @@ export function evalBinary(e: BinaryExpr, lhs: Value, rhs: Value, ctx: EvalConte
   if (lhs.type === 'scalar' && rhs.type === 'scalar') {
     const v = new Float64Array(n);
     for (let i = 0; i < n; i++) {
-      const r = applyOp(e.op, lhs.v[i]!, rhs.v[i]!);
-      v[i] = cmp ? (r.keep ? 1 : 0) : r.v;
+      v[i] = cmp ? (compareOp(e.op, lhs.v[i]!, rhs.v[i]!) ? 1 : 0) : arithOp(e.op, lhs.v[i]!, rhs.v[i]!);
     }
     return { type: 'scalar', v };
   }
@@ -67,11 +73,16 @@ function vectorScalar(e: BinaryExpr, vec: StepSeries[], sc: Float64Array, swap: 
     for (let i = 0; i < n; i++) {
       if (!s.has[i]) continue;
       const x = s.v[i]!;
-      const res = swap ? applyOp(e.op, sc[i]!, x) : applyOp(e.op, x, sc[i]!);
+      const a = swap ? sc[i]! : x;
+      const b = swap ? x : sc[i]!;
       // A comparison keeps the vector's value even when the scalar is on the left.
-      let v = cmp ? x : res.v;
-      if (e.bool) v = res.keep ? 1 : 0;
-      else if (!res.keep) continue;
+      let v: number;
+      if (cmp) {
+        const keep = compareOp(e.op, a, b);
+        if (e.bool) v = keep ? 1 : 0;
+        else if (!keep) continue;
+        else v = x;
+      } else v = arithOp(e.op, a, b);
       r.v[i] = v;
       r.has[i] = 1;
       any = true;
@@ -203,10 +214,15 @@ function vectorVector(e: BinaryExpr, lhsIn: StepSeries[], rhsIn: StepSeries[], n
       if (ri < 0) continue;
       const a = s.v[i]!;
       const b = rhs[ri]!.v[i]!;
-      const res = swap ? applyOp(e.op, b, a) : applyOp(e.op, a, b);
-      let v = res.v;
-      if (e.bool) v = res.keep ? 1 : 0;
-      else if (cmp && !res.keep) continue;
+      const x = swap ? b : a;
+      const y = swap ? a : b;
+      let v: number;
+      if (cmp) {
+        const keep = compareOp(e.op, x, y);
+        if (e.bool) v = keep ? 1 : 0;
+        else if (!keep) continue;
+        else v = x;
+      } else v = arithOp(e.op, x, y);
       // As in Prometheus, a second left-hand match only counts when it survives a filtering comparison.
       if (m.card === 'one-to-one') {
         if (leftSeen[g] === i) throw new PromQLExecError('multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)');
