@@ -1,5 +1,6 @@
 // Element-wise functions on instant vectors: math (abs, ceil, ln, trig, ...), clamp, round and the calendar
 // functions (hour, day_of_week, ...). Each drops `__name__`, as Prometheus does.
+import { PromQLExecError } from '../../errors.ts';
 import { goDate, goDaysInMonth, type GoDate } from './go_time.ts';
 import type { StepSeries, Value } from './values.ts';
 import { dropName, mergeSameLabels, newSeries } from './values.ts';
@@ -80,7 +81,7 @@ export function evalMathFunction(name: string, series: StepSeries[], scalars: Fl
       return Math.floor(x * inv + 0.5) / inv;
     });
   }
-  throw new Error(`not a math function: ${name}`);
+  throw new PromQLExecError(`function "${name}" is not implemented`);
 }
 
 /** Calendar functions read each sample's value as Unix seconds; without an argument they read the step's time. */
