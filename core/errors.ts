@@ -126,6 +126,26 @@ export class ArithmeticError extends ExecError {
     super(message, pos, StatusCode.EngineExecuteQuery);
   }
 }
+/** Prometheus's error type for the HTTP API's `errorType` field. */
+export type PromErrorType = 'bad_data' | 'execution' | 'timeout';
+
+/** A PromQL query that does not parse: Prometheus answers `bad_data`; the position names the fault. */
+export class PromQLParseError extends EddyError {
+  readonly errorType: PromErrorType = 'bad_data';
+  constructor(message: string, position: { line: number; column: number; offset: number }) {
+    super(StatusCode.InvalidSyntax, message, { position });
+  }
+}
+
+/** A PromQL query that fails while evaluating (many-to-many matching, a bad regex, a deadline): `execution` or `timeout`. */
+export class PromQLExecError extends EddyError {
+  readonly errorType: PromErrorType;
+  constructor(message: string, errorType: PromErrorType = 'execution', cause?: unknown) {
+    super(errorType === 'timeout' ? StatusCode.Cancelled : StatusCode.EngineExecuteQuery, message, cause !== undefined ? { cause } : undefined);
+    this.errorType = errorType;
+  }
+}
+
 export class TableNotFoundError extends EddyError {
   constructor(db: string, table: string) {
     super(StatusCode.TableNotFound, `Table not found: ${db}.${table}`);

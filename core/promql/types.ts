@@ -47,4 +47,6 @@ export interface EvalOptions {
   deadlineMs?: number;
   /** Most samples one query may hold in memory (Prometheus's --query.max-samples, default 50,000,000). */
   maxSamples?: number;
+  /** Step of a subquery written without one (`x[5m:]`): Prometheus's global evaluation interval, default 1 minute. */
+  defaultStepMs?: number;
 }

@@ -1,0 +1,230 @@
+// Aggregation operators (sum, avg, min, max, count, group, stddev, stdvar, topk, bottomk, quantile, count_values) with
+// by/without; groups are assigned once per series, then every step accumulates into per-group slots.
+import { PromQLExecError } from '../../errors.ts';
+import type { AggregateExpr } from '../parser/ast.ts';
+import type { Labels } from '../types.ts';
+import type { EvalContext, StepSeries, Value } from './values.ts';
+import { groupLabels, labelsKey, newSeries, setLabel } from './values.ts';
+
+/** Go's strconv.FormatFloat(v, 'f', -1, 64): shortest digits, never an exponent. */
+export function formatFloatF(v: number): string {
+  if (Number.isNaN(v)) return 'NaN';
+  if (v === Infinity) return '+Inf';
+  if (v === -Infinity) return '-Inf';
+  const s = String(v);
+  if (!s.includes('e')) return s;
+  const [mant, expS] = s.split('e') as [string, string];
+  const exp = Number(expS);
+  const neg = mant.startsWith('-');
+  const digits = mant.replace('-', '').replace('.', '');
+  const intLen = (mant.replace('-', '').indexOf('.') < 0 ? mant.replace('-', '').length : mant.replace('-', '').indexOf('.')) + exp;
+  let out: string;
+  if (intLen <= 0) out = '0.' + '0'.repeat(-intLen) + digits;
+  else if (intLen >= digits.length) out = digits + '0'.repeat(intLen - digits.length);
+  else out = digits.slice(0, intLen) + '.' + digits.slice(intLen);
+  return (neg ? '-' : '') + out;
+}
+
+/** Prometheus's quantile over sorted values: linear interpolation between the closest ranks. */
+export function quantileOf(q: number, sorted: number[] | Float64Array): number {
+  const n = sorted.length;
+  if (n === 0 || Number.isNaN(q)) return NaN;
+  if (q < 0) return -Infinity;
+  if (q > 1) return Infinity;
+  const rank = q * (n - 1);
+  const lo = Math.max(0, Math.floor(rank));
+  const hi = Math.min(n - 1, lo + 1);
+  const w = rank - Math.floor(rank);
+  return sorted[lo]! * (1 - w) + sorted[hi]! * w;
+}
+
+/** Go's vectorByValueHeap order: NaN first, then ascending (what Prometheus's quantile sorts by). */
+export const byValueNaNFirst = (a: number, b: number): number => (Number.isNaN(a) ? (Number.isNaN(b) ? 0 : -1) : Number.isNaN(b) ? 1 : a - b);
+
+export function evalAggregate(e: AggregateExpr, input: StepSeries[], param: Value | undefined, ctx: EvalContext): Value {
+  const n = ctx.steps.length;
+  const names = new Set(e.grouping);
+  // Group index per input series, computed once: labels do not change between steps.
+  const groupOf = new Int32Array(input.length);
+  const groups: Labels[] = [];
+  const keyIdx = new Map<string, number>();
+  input.forEach((s, k) => {
+    const gl = groupLabels(s.labels, names, e.without);
+    const key = labelsKey(gl);
+    let g = keyIdx.get(key);
+    if (g === undefined) { g = groups.length; keyIdx.set(key, g); groups.push(gl); }
+    groupOf[k] = g;
+  });
+  const G = groups.length;
+  const scalarParam = param?.type === 'scalar' ? param.v : undefined;
+  if (e.op === 'topk' || e.op === 'bottomk') return topBottom(e.op === 'topk', input, groupOf, G, scalarParam!, n);
+  if (e.op === 'count_values') {
+    if (param?.type !== 'string') throw new PromQLExecError('count_values needs a string parameter');
+    return countValues(param.s, input, groupOf, groups, n);
+  }
+  const out = groups.map((l) => newSeries(l, n));
+  const cnt = new Float64Array(G);
+  const acc = new Float64Array(G);
+  const mean = new Float64Array(G);
+  const buckets: number[][] = e.op === 'quantile' ? groups.map(() => []) : [];
+  for (let i = 0; i < n; i++) {
+    cnt.fill(0);
+    for (const b of buckets) b.length = 0;
+    for (let k = 0; k < input.length; k++) {
+      const s = input[k]!;
+      if (!s.has[i]) continue;
+      const g = groupOf[k]!;
+      const x = s.v[i]!;
+      const c = ++cnt[g]!;
+      switch (e.op) {
+        case 'sum': acc[g] = c === 1 ? x : acc[g]! + x; break;
+        case 'avg': {
+          if (c === 1) { mean[g] = x; break; }
+          const m = mean[g]!;
+          // An incremental mean (no overflow of a big sum); an infinite mean stays infinite, not NaN.
+          if (m === Infinity || m === -Infinity) {
+            if ((x === Infinity || x === -Infinity) && (m > 0) === (x > 0)) break;
+            if (Number.isFinite(x)) break;
+          }
+          // Prometheus 2.42's incremental mean, parenthesised as Go evaluates `mean += x/c - mean/c`.
+          mean[g] = m + (x / c - m / c);
+          break;
+        }
+        case 'max': if (c === 1 || acc[g]! < x || Number.isNaN(acc[g]!)) acc[g] = x; break;
+        case 'min': if (c === 1 || acc[g]! > x || Number.isNaN(acc[g]!)) acc[g] = x; break;
+        case 'count': case 'group': break;
+        case 'stddev': case 'stdvar': {
+          // The first sample only seeds the mean (Prometheus starts the variance at 0 without an update, even for Inf).
+          if (c === 1) { mean[g] = x; acc[g] = 0; break; }
+          const d = x - mean[g]!;
+          mean[g] = mean[g]! + d / c;
+          acc[g] = acc[g]! + d * (x - mean[g]!);
+          break;
+        }
+        case 'quantile': buckets[g]!.push(x); break;
+      }
+    }
+    for (let g = 0; g < G; g++) {
+      const c = cnt[g]!;
+      if (c === 0) continue;
+      const o = out[g]!;
+      o.has[i] = 1;
+      switch (e.op) {
+        case 'sum': case 'max': case 'min': o.v[i] = acc[g]!; break;
+        case 'avg': o.v[i] = mean[g]!; break;
+        case 'count': o.v[i] = c; break;
+        case 'group': o.v[i] = 1; break;
+        case 'stdvar': o.v[i] = acc[g]! / c; break;
+        case 'stddev': o.v[i] = Math.sqrt(acc[g]! / c); break;
+        case 'quantile': o.v[i] = quantileOf(scalarParam![i]!, buckets[g]!.sort(byValueNaNFirst)); break;
+      }
+    }
+  }
+  return { type: 'vector', series: out.filter((o) => o.has.some((h) => h === 1)) };
+}
+
+/** Go's container/heap over Prometheus's value orders, so ties and NaNs pick the same series Prometheus picks. */
+class GoHeap {
+  items: { idx: number; v: number }[] = [];
+  constructor(private readonly less: (a: number, b: number) => boolean) {}
+  private lessAt(i: number, j: number): boolean { return this.less(this.items[i]!.v, this.items[j]!.v); }
+  private swap(i: number, j: number): void { const t = this.items[i]!; this.items[i] = this.items[j]!; this.items[j] = t; }
+  private up(j: number): void {
+    for (;;) {
+      const i = (j - 1) >> 1;
+      if (j <= 0 || i === j || !this.lessAt(j, i)) break;
+      this.swap(i, j);
+      j = i;
+    }
+  }
+  private down(i0: number, n: number): void {
+    let i = i0;
+    for (;;) {
+      const j1 = 2 * i + 1;
+      if (j1 >= n || j1 < 0) break;
+      let j = j1;
+      const j2 = j1 + 1;
+      if (j2 < n && this.lessAt(j2, j1)) j = j2;
+      if (!this.lessAt(j, i)) break;
+      this.swap(i, j);
+      i = j;
+    }
+  }
+  push(x: { idx: number; v: number }): void { this.items.push(x); this.up(this.items.length - 1); }
+  pop(): void {
+    const n = this.items.length - 1;
+    this.swap(0, n);
+    this.down(0, n);
+    this.items.pop();
+  }
+  /** sort.Sort(sort.Reverse(heap)): Go's insertion sort for short slices (stable), a stable sort otherwise. */
+  reverseSorted(): { idx: number; v: number }[] {
+    const a = this.items.slice();
+    const rless = (x: { v: number }, y: { v: number }): boolean => this.less(y.v, x.v);
+    if (a.length <= 12) {
+      for (let i = 1; i < a.length; i++) for (let j = i; j > 0 && rless(a[j]!, a[j - 1]!); j--) { const t = a[j]!; a[j] = a[j - 1]!; a[j - 1] = t; }
+      return a;
+    }
+    return a.sort((x, y) => (rless(x, y) ? -1 : rless(y, x) ? 1 : 0));
+  }
+}
+
+const ascNaNFirst = (a: number, b: number): boolean => Number.isNaN(a) || a < b;
+const descNaNFirst = (a: number, b: number): boolean => Number.isNaN(a) || a > b;
+
+function topBottom(top: boolean, input: StepSeries[], groupOf: Int32Array, G: number, kParam: Float64Array, n: number): Value {
+  const outBy = new Map<number, StepSeries>();
+  const order: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const kf = kParam[i]!;
+    if (!(kf <= 9223372036854775807 && kf >= -9223372036854775808)) throw new PromQLExecError(`Scalar value ${kf} overflows int64`);
+    const k = Math.trunc(kf);
+    if (k < 1) continue;
+    const heaps: (GoHeap | undefined)[] = new Array(G);
+    const seen: number[] = [];
+    for (let idx = 0; idx < input.length; idx++) {
+      const s = input[idx]!;
+      if (!s.has[i]) continue;
+      const g = groupOf[idx]!;
+      let h = heaps[g];
+      if (!h) { h = new GoHeap(top ? ascNaNFirst : descNaNFirst); heaps[g] = h; seen.push(g); }
+      const x = s.v[i]!;
+      // Prometheus 2.42: a NaN on top is always replaced (even by another NaN); k == 1 replaces in place.
+      const root = h.items.length ? h.items[0]!.v : NaN;
+      if (h.items.length < k || (top ? root < x : root > x) || Number.isNaN(root)) {
+        if (h.items.length === k) {
+          if (k === 1) { h.items[0] = { idx, v: x }; continue; }
+          h.pop();
+        }
+        h.push({ idx, v: x });
+      }
+    }
+    for (const g of seen) {
+      for (const { idx, v } of heaps[g]!.reverseSorted()) {
+        let o = outBy.get(idx);
+        if (!o) { o = newSeries(input[idx]!.labels, n); outBy.set(idx, o); order.push(idx); }
+        o.v[i] = v;
+        o.has[i] = 1;
+      }
+    }
+  }
+  return { type: 'vector', series: order.map((idx) => outBy.get(idx)!) };
+}
+
+function countValues(label: string, input: StepSeries[], groupOf: Int32Array, groups: Labels[], n: number): Value {
+  if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(label)) throw new PromQLExecError(`invalid label name "${label}"`);
+  const out = new Map<string, StepSeries>();
+  for (let i = 0; i < n; i++) {
+    for (let k = 0; k < input.length; k++) {
+      const s = input[k]!;
+      if (!s.has[i]) continue;
+      const labels = setLabel(groups[groupOf[k]!]!, label, formatFloatF(s.v[i]!));
+      const key = labelsKey(labels);
+      let o = out.get(key);
+      if (!o) { o = newSeries(labels, n); out.set(key, o); }
+      if (!o.has[i]) { o.has[i] = 1; o.v[i] = 0; }
+      o.v[i] = o.v[i]! + 1;
+    }
+  }
+  return { type: 'vector', series: [...out.values()] };
+}

@@ -1,0 +1,62 @@
+// Function dispatch: evaluates a call's arguments and routes it to its family's file.
+import { PromQLExecError } from '../../errors.ts';
+import type { Call, PromExpr } from '../parser/ast.ts';
+import { CALENDAR_FUNCTIONS, MATH_FUNCTIONS, evalCalendarFunction, evalMathFunction } from './functions_math.ts';
+import { RANGE_FUNCTIONS, absentOverTime, evalRangeFunction } from './functions_range.ts';
+import {
+  absent, absentLabels, labelJoin, labelReplace, scalarOf, sortVector, timestampOf, vectorOf,
+} from './functions_labels.ts';
+import { histogramQuantile } from './histogram.ts';
+import type { EvalFn } from './selectors.ts';
+import type { EvalContext, RangeValue, StepSeries, Value } from './values.ts';
+
+function unwrap(e: PromExpr): PromExpr {
+  while (e.kind === 'paren') e = e.expr;
+  return e;
+}
+
+export async function evalCall(e: Call, ctx: EvalContext, evalFn: EvalFn): Promise<Value> {
+  const n = ctx.steps.length;
+  const args: Value[] = [];
+  for (const a of e.args) args.push(await evalFn(a, ctx));
+  const vec = (k: number): StepSeries[] => {
+    const v = args[k];
+    if (v?.type !== 'vector') throw new PromQLExecError(`expected instant vector as argument ${k + 1} of ${e.func}`);
+    return v.series;
+  };
+  const sc = (k: number): Float64Array => {
+    const v = args[k];
+    if (v?.type !== 'scalar') throw new PromQLExecError(`expected scalar as argument ${k + 1} of ${e.func}`);
+    return v.v;
+  };
+  const str = (k: number): string => {
+    const v = args[k];
+    if (v?.type !== 'string') throw new PromQLExecError(`expected string as argument ${k + 1} of ${e.func}`);
+    return v.s;
+  };
+  const name = e.func;
+  if (RANGE_FUNCTIONS.has(name)) {
+    const mIdx = name === 'quantile_over_time' ? 1 : 0;
+    const m = args[mIdx] as RangeValue;
+    if (m?.type !== 'matrix') throw new PromQLExecError(`expected range vector as argument of ${name}`);
+    if (name === 'absent_over_time') return absentOverTime(m, absentLabels(unwrap(e.args[0]!)), n);
+    const scalars = args.filter((_, k) => k !== mIdx).map((_, k) => sc(k >= mIdx ? k + 1 : k));
+    return evalRangeFunction(name, m, scalars, ctx.steps);
+  }
+  if (MATH_FUNCTIONS.has(name)) return evalMathFunction(name, vec(0), args.slice(1).map((_, k) => sc(k + 1)), n);
+  if (CALENDAR_FUNCTIONS.has(name)) return evalCalendarFunction(name, args.length ? vec(0) : undefined, ctx.steps);
+  switch (name) {
+    case 'time': return { type: 'scalar', v: ctx.steps.map((t) => t / 1000) };
+    case 'pi': return { type: 'scalar', v: new Float64Array(n).fill(Math.PI) };
+    case 'vector': return vectorOf(sc(0));
+    case 'scalar': return scalarOf(vec(0), n);
+    case 'sort': return sortVector(vec(0), false);
+    case 'sort_desc': return sortVector(vec(0), true);
+    case 'absent': return absent(vec(0), absentLabels(unwrap(e.args[0]!)), n);
+    case 'timestamp': return timestampOf(vec(0), ctx.steps);
+    case 'histogram_quantile': return histogramQuantile(sc(0), vec(1), n);
+    case 'label_replace': return labelReplace(vec(0), str(1), str(2), str(3), str(4));
+    case 'label_join': return labelJoin(vec(0), str(1), str(2), args.slice(3).map((_, k) => str(k + 3)));
+  }
+  throw new PromQLExecError(`function "${name}" is not implemented`);
+}

@@ -1,0 +1,143 @@
+// The evaluator's internal values: every node answers for all steps of the query at once, one typed array per series.
+import { PromQLExecError } from '../../errors.ts';
+import type { Labels, SeriesSource } from '../types.ts';
+
+/** One instant-vector series over the query's steps: `has[i]` says whether step i has a sample, `v[i]` its value. */
+export interface StepSeries {
+  labels: Labels;
+  v: Float64Array;
+  has: Uint8Array;
+  /** Sample timestamps per step (only straight from a vector selector, for timestamp()). */
+  ts?: Float64Array;
+}
+
+/** A range-vector series: samples in time order with no staleness markers. */
+export interface RangeSeries { labels: Labels; t: Float64Array; v: Float64Array }
+
+/** A range vector as functions see it: the series, and for each step the window [lo, hi) of sample indices. */
+export interface RangeValue {
+  type: 'matrix';
+  series: RangeSeries[];
+  /** Window [from, to] (inclusive, ms) of step i. */
+  windowOf(i: number): { from: number; to: number };
+  rangeMs: number;
+}
+
+export type Value =
+  | { type: 'scalar'; v: Float64Array }
+  | { type: 'string'; s: string }
+  | { type: 'vector'; series: StepSeries[] }
+  | RangeValue;
+
+export interface EvalContext {
+  source: SeriesSource;
+  /** Evaluation times, ascending. */
+  steps: Float64Array;
+  /** The top-level query's start and end, for `@ start()` / `@ end()`. */
+  queryStart: number;
+  queryEnd: number;
+  lookbackMs: number;
+  defaultStepMs: number;
+  deadlineMs?: number;
+  maxSamples: number;
+  samplesLoaded: { n: number };
+}
+
+export const STALE_NAN_BITS = 0x7ff00000_00000002n;
+const f64 = new Float64Array(1);
+const u64 = new BigUint64Array(f64.buffer);
+/** True for Prometheus's staleness marker (a specific NaN bit pattern). */
+export function isStaleNaN(x: number): boolean {
+  if (x === x) return false;
+  f64[0] = x;
+  return u64[0] === STALE_NAN_BITS;
+}
+export function staleNaN(): number {
+  u64[0] = STALE_NAN_BITS;
+  return f64[0]!;
+}
+
+export function labelsKey(l: Labels): string {
+  let s = '';
+  for (const [n, v] of l) s += n + '\xff' + v + '\xfe';
+  return s;
+}
+
+export function getLabel(l: Labels, name: string): string {
+  for (const [n, v] of l) if (n === name) return v;
+  return '';
+}
+
+export function dropName(l: Labels): Labels {
+  return l.some(([n]) => n === '__name__') ? l.filter(([n]) => n !== '__name__') : l;
+}
+
+/** Sets (or with an empty value removes) one label, keeping names sorted. */
+export function setLabel(l: Labels, name: string, value: string): Labels {
+  const out = l.filter(([n]) => n !== name) as (readonly [string, string])[];
+  if (value !== '') out.push([name, value]);
+  out.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  return out;
+}
+
+export function sortLabels(l: (readonly [string, string])[]): Labels {
+  return l.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+}
+
+/** Labels kept for a grouping: `by` keeps the listed, `without` drops them (and the metric name). */
+export function groupLabels(l: Labels, names: ReadonlySet<string>, without: boolean): Labels {
+  return without ? l.filter(([n]) => !names.has(n) && n !== '__name__') : l.filter(([n]) => names.has(n));
+}
+
+export function newSeries(labels: Labels, n: number): StepSeries {
+  return { labels, v: new Float64Array(n), has: new Uint8Array(n) };
+}
+
+/**
+ * Merges series that share a label set (after a function dropped `__name__`); two samples at one step for one label set
+ * is Prometheus's "vector cannot contain metrics with the same labelset" error.
+ */
+export function mergeSameLabels(series: StepSeries[]): StepSeries[] {
+  const byKey = new Map<string, StepSeries>();
+  const out: StepSeries[] = [];
+  for (const s of series) {
+    const k = labelsKey(s.labels);
+    const prev = byKey.get(k);
+    if (!prev) { byKey.set(k, s); out.push(s); continue; }
+    for (let i = 0; i < s.v.length; i++) {
+      if (!s.has[i]) continue;
+      if (prev.has[i]) throw new PromQLExecError('vector cannot contain metrics with the same labelset');
+      prev.has[i] = 1;
+      prev.v[i] = s.v[i]!;
+    }
+  }
+  return out;
+}
+
+export function checkDeadline(ctx: EvalContext): void {
+  if (ctx.deadlineMs !== undefined && Date.now() > ctx.deadlineMs) throw new PromQLExecError('query timed out in expression evaluation', 'timeout');
+}
+
+export function formatLabels(l: Labels): string {
+  return `{${l.map(([n, v]) => `${n}=${JSON.stringify(v)}`).join(', ')}}`;
+}
+
+/** Neumaier's compensated addition, as Prometheus sums floats: returns the new sum and compensation. */
+export function kahanInc(inc: number, sum: number, c: number): [number, number] {
+  const t = sum + inc;
+  if (Math.abs(sum) >= Math.abs(inc)) c += (sum - t) + inc;
+  else c += (inc - t) + sum;
+  return [t, c];
+}
+
+/** Prometheus's labels.Compare: pairwise by name, then value; a prefix sorts first. */
+export function compareLabels(a: Labels, b: Labels): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const [an, av] = a[i]!;
+    const [bn, bv] = b[i]!;
+    if (an !== bn) return an < bn ? -1 : 1;
+    if (av !== bv) return av < bv ? -1 : 1;
+  }
+  return a.length - b.length;
+}
