@@ -72,21 +72,10 @@ function pendingInfo(d: FlowDef): FlowInfo {
   };
 }
 
-/** Throws when a re-created source table lacks columns the flow reads (it would silently read NULLs). */
-function fits(def: FlowDef, src: TableSchema): void {
-  const has = new Set(src.columns.map((c) => c.name.toLowerCase()));
-  const missing = compileDef(def, src).rowColumns.filter((n) => n !== '$time' && !has.has(n.toLowerCase()));
-  if (missing.length) {
-    throw new InvalidArgumentError(`source table ${def.db}.${def.sourceTable} was re-created without column(s) ${missing.join(', ')} that flow ${def.name} reads`);
-  }
-}
-
 export class FlowNode {
   private defs!: KV;
   private state!: KV;
   private readonly hosts = new Map<string, AnyFlowHost>();
-  /** Flows that could not be relaunched after their source table came back (the new table does not fit them). */
-  private readonly broken = new Map<string, { def: FlowDef; error: string }>();
   /** Flows created with defer_on_missing_source whose source table does not exist yet. */
   private readonly pending = new Map<string, FlowDef>();
   /** Looks for the source tables of pending flows now and then. */
@@ -212,40 +201,17 @@ export class FlowNode {
   }
 
   /**
-   * Streaming flows whose source table was dropped pause (state `paused`, last_error says why); when a table of that
-   * name exists again (a new table id) the flow is relaunched on it from its last checkpoint, and if it no longer
-   * compiles against the new table it shows `failed` with the compiler's error. Also run by tests through checkNow().
+   * Streaming flows whose source table was dropped pause (state `paused`, last_error says why). A flow reads the table
+   * it was created on, by table id, as GreptimeDB's flows do: a table created again under the same name is another
+   * table, so the flow stays paused until it is dropped (or re-created to read the new table). Also run by tests
+   * through checkNow().
    */
   private async checkSources(): Promise<void> {
     for (const h of [...this.hosts.values()]) {
       if (!(h instanceof FlowHost)) continue;
       const src = await this.deps.catalog.getTable(h.def.db, h.def.sourceTable);
-      const state = h.state;
-      if (!src) {
-        if (state === 'running' || state === 'checkpointing') h.sourceLost();
-        continue;
-      }
-      const lost = state === 'paused' || (state === 'failed' && h.sourceMissing);
-      if (!lost && (h.sourceId === null || h.sourceId === src.id)) continue;
-      await this.remove(h, 'stop');
-      try {
-        fits(h.def, src);
-        await this.launch(h.def);
-      } catch (e) {
-        this.deps.log(`flow ${h.def.db}.${h.def.name} cannot resume: ${(e as Error).message}`);
-        this.broken.set(id(h.def.db, h.def.name), { def: h.def, error: (e as Error).message });
-      }
-    }
-    for (const [k, b] of [...this.broken]) {
-      if (!(await this.deps.catalog.getTable(b.def.db, b.def.sourceTable))) continue;
-      try {
-        fits(b.def, (await this.deps.catalog.getTable(b.def.db, b.def.sourceTable))!);
-        this.broken.delete(k);
-        await this.launch(b.def);
-      } catch (e) {
-        this.hosts.delete(k);
-        this.broken.set(k, { def: b.def, error: (e as Error).message });
-      }
+      const gone = !src || (h.sourceId !== null && src.id !== h.sourceId);
+      if (gone && (h.state === 'running' || h.state === 'checkpointing')) h.sourceLost();
     }
   }
 
@@ -315,7 +281,7 @@ export class FlowNode {
   drop(db: string, name: string, ifExists: boolean): Promise<boolean> {
     return this.serialize(async () => {
       const host = this.get(db, name);
-      if (!host && (this.pending.delete(id(db, name)) || this.broken.delete(id(db, name)))) {
+      if (!host && this.pending.delete(id(db, name))) {
         await this.defs.purge(KvKeys.flowDef(db, name));
         return true;
       }
@@ -334,7 +300,6 @@ export class FlowNode {
   async dropDatabase(db: string): Promise<void> {
     for (const h of [...this.hosts.values()]) if (h.def.db === db) await this.drop(db, h.def.name, true);
     for (const d of [...this.pending.values()]) if (d.db === db) await this.drop(db, d.name, true);
-    for (const b of [...this.broken.values()]) if (b.def.db === db) await this.drop(db, b.def.name, true);
   }
 
   list(db?: string): FlowInfo[] {
@@ -342,16 +307,13 @@ export class FlowNode {
     return [
       ...[...this.hosts.values()].filter((h) => mine(h.def)).map((h) => h.info()),
       ...[...this.pending.values()].filter(mine).map(pendingInfo),
-      ...[...this.broken.values()].filter((b) => mine(b.def)).map((b) => ({ ...pendingInfo(b.def), sourceTables: [b.def.sourceTable], state: 'failed', lastError: b.error })),
     ];
   }
 
   async flush(db: string, name: string): Promise<number> {
     if (this.pending.has(id(db, name))) await this.serialize(() => this.activatePending());
-    // A flush looks at the sources first, so a dropped or re-created source shows at once (not at the next timer tick).
+    // A flush looks at the sources first, so a dropped source shows at once (not at the next timer tick).
     await this.checkNow();
-    const broken = this.broken.get(id(db, name));
-    if (broken) throw new InvalidArgumentError(`flow ${name} failed: ${broken.error}`);
     const host = this.get(db, name);
     if (!host) throw new EddyError(StatusCode.FlowNotFound, `Flow not found: ${db}.${name}`);
     return host.flush();

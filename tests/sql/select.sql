@@ -47,6 +47,7 @@ SELECT upper(s), lower(s), length(s), concat(host, '-', dc), substr(host, 2), re
 SELECT trim('  a  '), ltrim('  a'), rtrim('a  '), lpad('7', 3, '0'), rpad('7', 3, '*'), reverse('abc'), split_part('a,b,c', ',', 2), strpos('hello', 'l');
 
 SELECT abs(-2), ceil(1.2), floor(1.8), round(2.5), round(3.14159, 2), sqrt(16), power(2, 10), ln(1), log10(100), exp(0), pi();
+SELECT trunc(104, -1), trunc(3.789, 2), trunc(-2.5), trunc(1999.5, -2)::INT;
 
 SELECT 1, 1.5, 'str', true, NULL, 1 + 2 * 3, 7 / 2, 7.0 / 2, 7 % 3;
 

@@ -19,22 +19,28 @@ const abs: Fn = (args, n, s, call) => {
   return int64Vec('Int64', out, a.valid);
 };
 
-export const MATH: Record<string, Fn> = {
-  abs,
-  ceil: math1(Math.ceil),
-  floor: math1(Math.floor),
-  round: (args, n, s, call) => {
+/** round / trunc to a number of decimal places (negative: to tens, hundreds, ...). */
+function toPlaces(f: (x: number) => number): Fn {
+  return (args, n, _s, call) => {
     const a = num(args[0]!, call);
     const d = args[1] ? num(args[1], call) : null;
     const out = numVec(FLOAT_TYPES.has(a.dt) || !INT_TYPES.has(a.dt) ? 'Float64' : a.dt, n);
     for (let i = 0; i < n; i++) {
       if (isNull(a, i) || (d && isNull(d, i))) { setNull(out, i); continue; }
       const p = d ? 10 ** d.v[i]! : 1;
-      out.v[i] = roundHalfAway(a.v[i]! * p) / p;
+      out.v[i] = f(a.v[i]! * p) / p;
     }
     return out;
-  },
-  trunc: math1(Math.trunc),
+  };
+}
+
+export const MATH: Record<string, Fn> = {
+  abs,
+  ceil: math1(Math.ceil),
+  floor: math1(Math.floor),
+  round: toPlaces(roundHalfAway),
+  // trunc(x, places): places may be negative (trunc(104, -1) = 100), as in DataFusion
+  trunc: (args, n, s, call) => (args.length > 1 ? toPlaces(Math.trunc)(args, n, s, call) : math1(Math.trunc)(args, n, s, call)),
   sqrt: math1(Math.sqrt),
   cbrt: math1(Math.cbrt),
   exp: math1(Math.exp),
