@@ -6,7 +6,7 @@ import { EddyError, StatusCode, formatExpr } from '../../core/index.ts';
 import { executeSql, type FlowInfo, type QueryContext, type QueryOutput } from '../../core/query/index.ts';
 import type { FlowValue } from '../../streams/index.ts';
 import { durationMs, type FlowDef, type FlowHostDeps } from './host.ts';
-import { evalTql, parsePromql, type TqlResult } from '../../core/promql/tql.ts';
+import { evalTqlFlow, parseTqlFlow, type TqlFlowResult as TqlResult } from '../../core/promql/tql_flow.ts';
 import { queryRowsBatch } from '../../streams/sink_table.ts';
 
 /** What a batching flow keeps in its definition besides the statement. */
@@ -126,8 +126,7 @@ export async function runSpec(ctx: QueryContext, db: string, spec: BatchSpec, no
   };
   const stepText = step.replace(/^'|'$/g, '');
   const stepNs = /^\d+(\.\d+)?$/.test(stepText) ? BigInt(Math.round(Number(stepText) * 1e9)) : BigInt(Math.round(durationMs(stepText, 'TQL step'))) * 1_000_000n;
-  const { expr, valueName } = parsePromql(spec.tql.promql);
-  return evalTql(ctx, db, expr, valueName, ns(0), ns(1), stepNs);
+  return evalTqlFlow(ctx, db, parseTqlFlow(spec.tql.promql), ns(0), ns(1), stepNs);
 }
 
 /** Runs the query with now() fixed at `nowMs` (what GreptimeDB's batching engine does for a scheduled run). */

@@ -9,7 +9,7 @@ import type { FlowInfo, QueryContext } from '../../core/query/index.ts';
 import { FlowHost, compileDef, type FlowDef, type FlowHostDeps } from './host.ts';
 import { checkOutputColumns, checkSinkSchema, sinkTableDraft } from '../../streams/sink_table.ts';
 import { BatchFlowHost, batchSinkDraft, needsBatching, queryTables, runSpec } from './batch.ts';
-import { parsePromql, promqlTables } from '../../core/promql/tql.ts';
+import { parseTqlFlow, promqlTables } from '../../core/promql/tql_flow.ts';
 import { intervalNs, tryParseInterval } from '../../core/duration.ts';
 
 type AnyFlowHost = FlowHost | BatchFlowHost;
@@ -238,7 +238,7 @@ export class FlowNode {
     let sources: string[];
     if (q.type === 'tql') {
       if (every === null) throw new InvalidArgumentError('Invalid query: TQL query requires EVAL INTERVAL to be set');
-      sources = promqlTables(parsePromql(q.promql).expr).map((t) => `${def.db}.${t}`);
+      sources = promqlTables(parseTqlFlow(q.promql).expr).map((t) => `${def.db}.${t}`);
       def.batch = { query: '', sources, evalIntervalMs: every * 1000, tql: { promql: q.promql, params: q.params.map((p) => formatExpr(p)) } };
     } else {
       sources = queryTables(q, def.db);

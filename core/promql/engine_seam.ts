@@ -1,2 +1,3 @@
 // The one door from the Prometheus HTTP API and TQL statements to the PromQL engine (index.ts): they import only these.
-export { parsePromQL, evalInstant, evalRange, PromQLParseError, compileRegex } from './index.ts';
+export { parsePromQL, evalInstant, evalRange, PromQLParseError, compileRegex, positionOf } from './index.ts';
+export type { PromExpr } from './index.ts';

@@ -3,7 +3,7 @@ export type { EvalOptions, LabelMatcher, Labels, PromValue, SeriesSamples, Serie
 export type { PromExpr, ValueType } from './parser/ast.ts';
 export { parsePromQL, typeOf } from './parser/parser.ts';
 export { formatDuration, printPromQL } from './parser/printer.ts';
-export { parseDuration } from './parser/lexer.ts';
+export { parseDuration, positionOf } from './parser/lexer.ts';
 export { evalInstant, evalRange } from './engine/evaluator.ts';
 export { MemorySeriesSource } from './memory_source.ts';
 export { matchesAll, compileRegex } from './matchers.ts';

@@ -9,9 +9,8 @@ import { decodeReadRequest, encodeReadResponse } from '../../../core/proto/prome
 import { ContentTypes } from '../../../core/codec/index.ts';
 import type { RouteTable, HttpReply } from '../http/routes.ts';
 import type { WritePath } from '../write.ts';
-import { evalInstant, evalRange, parsePromQL } from '../../../core/promql/engine_seam.ts';
+import { evalInstant, evalRange, parsePromQL, positionOf, type PromExpr } from '../../../core/promql/engine_seam.ts';
 import { DEFAULT_PHYSICAL_TABLE } from './defaults.ts';
-import { parseSelector } from '../../../core/promql/selector.ts';
 import {
   MAX_TIME_MS, MIN_TIME_MS, PromBadData, parseDuration, parseTime, promData, promError, promErrorOf, promSuccess,
 } from './format.ts';
@@ -45,14 +44,27 @@ function dbOf(req: IncomingMessage, p: URLSearchParams): string {
   return p.get('db') || (typeof h === 'string' && h) || 'public';
 }
 
+/**
+ * One `match[]` value: parsed by the engine's own parser (so a selector means the same here as in a query), and it must
+ * be a plain vector selector, whose matchers are the answer. Any mistake is bad_data naming the position.
+ */
+function matchersOf(text: string): LabelMatcher[] {
+  let e: PromExpr;
+  try {
+    e = parsePromQL(text);
+  } catch (err) {
+    throw new PromBadData(`invalid parameter "match[]": ${(err as Error).message}`);
+  }
+  if (e.kind !== 'vector' || e.offsetMs !== 0 || e.at) {
+    const { line, column } = positionOf(text, e.kind === 'vector' ? text.length : e.pos);
+    throw new PromBadData(`invalid parameter "match[]": ${line}:${column}: parse error: expected a series selector, got ${e.kind === 'vector' ? 'a modifier' : `a ${e.kind} expression`}`);
+  }
+  return e.matchers;
+}
+
 function matchSets(p: URLSearchParams): LabelMatcher[][] {
   return p.getAll('match[]').map((m) => {
-    let ms: LabelMatcher[];
-    try {
-      ms = parseSelector(m);
-    } catch (e) {
-      throw new PromBadData(`invalid parameter "match[]": ${(e as Error).message}`);
-    }
+    const ms = matchersOf(m);
     // Prometheus: a selector needs one matcher that does not match the empty string (else it selects everything)
     if (!ms.some((x) => !matcherTest(x)(''))) throw new PromBadData('invalid parameter "match[]": vector selector must contain at least one non-empty matcher');
     return ms;

@@ -129,6 +129,20 @@ describe('Prometheus remote write, read and HTTP API', () => {
     expect((await api(node, 'series', {})).status).toBe(400);
   });
 
+  it('reads match[] with the engine parser: a plain selector, else bad_data naming the position', async () => {
+    // the same selector syntax as a query: __name__ matchers and backquoted strings
+    const s = await api(node, 'series', { 'match[]': '{__name__=~"up|http_requests_total", instance=`b:1`}' });
+    expect(s.body.data).toEqual([{ __name__: 'http_requests_total', instance: 'b:1', job: 'api' }]);
+    for (const [m, col] of [['up{job=}', 8], ['sum(up)', 1], ['up offset 5m', 13], ['up{job="db"} + 1', 14]] as const) {
+      const r = await api(node, 'series', { 'match[]': m });
+      expect([m, r.status, r.body.errorType]).toEqual([m, 400, 'bad_data']);
+      expect(r.body.error).toContain('invalid parameter "match[]"');
+      expect(r.body.error).toMatch(new RegExp(`1:${col}\\b|line 1, column ${col}\\b`));
+    }
+    const empty = await api(node, 'labels', { 'match[]': '{job=""}' });
+    expect([empty.status, empty.body.errorType]).toEqual([400, 'bad_data']);
+  });
+
   it('serves remote read with the stale marker bit-exact', async () => {
     const req = snappyEncode(encodeReadRequest([{ startMs: T0, endMs: T0 + 60_000, matchers: [{ name: '__name__', op: '=', value: 'up' }] }]));
     const r = await fetch(`${node.url}/v1/prometheus/read`, { method: 'POST', body: req, headers: { 'Content-Type': 'application/x-protobuf', 'Content-Encoding': 'snappy' } });
