@@ -18,7 +18,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fmtMiB, fmtNum, median, table, tempDir, treeMemory, waitFor, type BenchOptions } from './util.ts';
-import { buildWorkload, HIST, RATE_METRIC, SCRAPE_MS, TOPK_METRIC, type PromWorkload } from './prom/workload.ts';
+import { buildWorkload, metricNames, HIST, RATE_METRIC, SCRAPE_MS, TOPK_METRIC, type PromWorkload } from './prom/workload.ts';
 import {
   promQuery,
   remoteWrite,
@@ -117,7 +117,7 @@ export async function run(opts: BenchOptions): Promise<unknown> {
       try {
         process.stdout.write(`${sys.version}; writing ... `);
         const t0 = performance.now();
-        f.ackedSeconds = await remoteWrite(sys.writeUrl, w.payloads, inflight);
+        f.ackedSeconds = await remoteWrite(sys.writeUrl, w, inflight);
         f.ackedSamplesPerSec = w.samples / f.ackedSeconds;
         let seen = 0;
         await waitFor(
@@ -217,10 +217,16 @@ export async function run(opts: BenchOptions): Promise<unknown> {
   return result;
 }
 
-/** Samples the system can answer with: one count over the whole span, evaluated at the last scrape. */
+/**
+ * Samples the system can answer with: count_over_time over the whole span at the last scrape, summed per metric
+ * name and added up (a single count_over_time({__name__=~".+"}) is an error in PromQL: without their names,
+ * two metrics of one host have the same label set).
+ */
 async function countSamples(sys: PromSystem, w: PromWorkload): Promise<number> {
   const spanS = (w.endMs - w.startMs + SCRAPE_MS) / 1000;
-  const a = await promQuery(sys.apiUrl, 'query', { query: `sum(count_over_time({__name__=~".+"}[${spanS}s]))`, time: String(w.endMs / 1000) });
+  await sys.beforeCount?.();
+  const query = metricNames(w).map((n) => `sum(count_over_time(${n}[${spanS}s]))`).join(' + ');
+  const a = await promQuery(sys.apiUrl, 'query', { query, time: String(w.endMs / 1000) });
   return a.points ? a.sum : 0;
 }
 
@@ -280,9 +286,10 @@ function printTables(
     return x === undefined ? '-' : x.error ? 'ERROR' : f(x);
   };
   const vsRow = (label: string, get: (x: IngestFigures) => number | undefined, fmt: (n: number) => string): string[] => {
-    const e = ingest.eddy && get(ingest.eddy);
+    const ok = (k: PromSystemKey): IngestFigures | undefined => (ingest[k]?.error ? undefined : ingest[k]);
+    const e = ok('eddy') && get(ok('eddy')!);
     const r = (k: PromSystemKey): string => {
-      const p = ingest[k] && get(ingest[k]!);
+      const p = ok(k) && get(ok(k)!);
       return e !== undefined && p !== undefined && p > 0 ? fmtRatio(e / p) : '-';
     };
     return [label, ...sys.map((k) => col(k, (x) => { const v = get(x); return v === undefined ? '-' : fmt(v); })), r('victoria'), r('prometheus')];

@@ -28,6 +28,8 @@ export interface PromSystem {
   /** Base of the Prometheus HTTP API: `${apiUrl}/query`, `${apiUrl}/query_range`. */
   apiUrl: string;
   proc: ManagedProcess;
+  /** Called before each count while waiting until queryable (VictoriaMetrics: force_flush, as peers/victoria.ts does). */
+  beforeCount?: () => Promise<void>;
   /** Makes the data durable (flush / merge); returns the bytes on disk and what they include. */
   settle(): Promise<{ diskBytes: number; includes: string }>;
   stop(): Promise<void>;
@@ -60,6 +62,9 @@ export async function startPromSystem(key: PromSystemKey, logDir: string, keepDa
       writeUrl: `${s.url}/api/v1/write`,
       apiUrl: `${s.url}/api/v1`,
       proc: s.proc,
+      async beforeCount() {
+        await httpRequest('GET', `${s.url}/internal/force_flush`);
+      },
       async settle() {
         await httpRequest('GET', `${s.url}/internal/force_flush`);
         await victoriaForceMerge(s.url);
@@ -124,24 +129,27 @@ function gitDescribe(): string {
   return r.status === 0 ? `git ${r.stdout.trim()}` : 'unknown';
 }
 
-/** POST every payload with `inflight` requests outstanding; seconds until the last ack. */
-export async function remoteWrite(url: string, payloads: Buffer[], inflight: number): Promise<number> {
+/**
+ * POST every payload with up to `inflight` requests outstanding. Like Prometheus's remote-write shards, each worker
+ * owns some host groups and sends their requests in order, so no series ever has two requests in flight (Prometheus
+ * rejects a sample older than the series' last one). Seconds until the last ack.
+ */
+export async function remoteWrite(url: string, w: { payloads: Buffer[]; groupOf: Int32Array; groups: number }, inflight: number): Promise<number> {
   const headers = {
     'content-type': 'application/x-protobuf',
     'content-encoding': 'snappy',
     'x-prometheus-remote-write-version': '0.1.0',
   };
-  let next = 0;
+  const workers = Math.max(1, Math.min(inflight, w.groups));
   const t0 = performance.now();
-  const worker = async (): Promise<void> => {
-    for (;;) {
-      const i = next++;
-      if (i >= payloads.length) return;
-      const r = await httpRequest('POST', url, payloads[i], headers);
+  const worker = async (k: number): Promise<void> => {
+    for (let i = 0; i < w.payloads.length; i++) {
+      if (w.groupOf[i]! % workers !== k) continue;
+      const r = await httpRequest('POST', url, w.payloads[i], headers);
       if (r.status < 200 || r.status >= 300) throw new Error(`POST ${url} request ${i}: HTTP ${r.status}: ${r.body.toString('utf8').slice(0, 300)}`);
     }
   };
-  await Promise.all(Array.from({ length: inflight }, worker));
+  await Promise.all(Array.from({ length: workers }, (_, k) => worker(k)));
   return (performance.now() - t0) / 1000;
 }
 

@@ -26,6 +26,9 @@ export interface PromWorkload {
   gauges: string[];
   /** Snappy-compressed WriteRequests, scrape by scrape (so every system sees time move forward). */
   payloads: Buffer[];
+  /** Host group of each payload: requests of one group must be sent in order (a series' samples in time order). */
+  groupOf: Int32Array;
+  groups: number;
   payloadBytes: number;
 }
 
@@ -50,6 +53,8 @@ export function buildWorkload(hosts: number, metrics: number, scrapes: number, s
     labelsOf.push(per);
   }
   const payloads: Buffer[] = [];
+  const groups = Math.ceil(hosts / hostsPerRequest);
+  const groupOf = new Int32Array(groups * scrapes);
   let payloadBytes = 0;
   for (let s = 0; s < scrapes; s++) {
     const t = startMs + s * SCRAPE_MS;
@@ -63,10 +68,11 @@ export function buildWorkload(hosts: number, metrics: number, scrapes: number, s
       }
       const buf = Buffer.from(snappyEncode(encodeWriteRequest(series)));
       payloadBytes += buf.length;
+      groupOf[payloads.length] = h0 / hostsPerRequest;
       payloads.push(buf);
     }
   }
-  return { hosts, metrics, scrapes, series: hosts * metrics, samples: hosts * metrics * scrapes, startMs, endMs, gauges, payloads, payloadBytes };
+  return { hosts, metrics, scrapes, series: hosts * metrics, samples: hosts * metrics * scrapes, startMs, endMs, gauges, payloads, groupOf, groups, payloadBytes };
 }
 
 /** Deterministic sample values: counters grow by a per-series step, histogram buckets are cumulative, gauges wander. */
@@ -77,4 +83,9 @@ function valueOf(h: number, m: number, s: number): number {
     return s * (b + 1) * ((h % 5) + 1) + (b + 1) * 3;
   }
   return Math.round(1000 * (50 + 40 * Math.sin((h + 1) * 0.37 + (m + 1) * 0.11 + s * 0.05))) / 1000;
+}
+
+/** Every metric name of the workload (the histogram's buckets share one). */
+export function metricNames(w: { gauges: string[] }): string[] {
+  return [RATE_METRIC, TOPK_METRIC, HIST, ...w.gauges];
 }
