@@ -8,7 +8,7 @@
 // The payloads (snappy + protobuf WriteRequests, one scrape of a group of hosts each) are
 // built once and sent unchanged to every system, one system at a time, `inflight` requests
 // outstanding. Until acked: first request sent -> last 2xx. Until queryable: -> the system's
-// own PromQL API answers sum(count_over_time({__name__=~".+"}[span])) with every sample.
+// own PromQL API counts every sample (sum(count_over_time(<name>[span])) per metric name, added up).
 // Then each system is settled (EddyDB flush, VictoriaMetrics force_flush + force_merge;
 // Prometheus has no flush) and its data dir measured. All three stay up for the queries:
 // run i of a query on every system before run i + 1, so load from others hits them alike.
