@@ -20,6 +20,10 @@ const BENCHMARKS: Record<string, { describe: string; load: () => Promise<BenchMo
     describe: 'Flows: rows/s a flow sustains over 10,000 groups with 1-minute windows; publish -> live output latency (p50, p99)',
     load: () => import('./flow.ts'),
   },
+  prom: {
+    describe: 'Prometheus remote-write ingest (node-exporter-like) and PromQL latency: EddyDB vs VictoriaMetrics / Prometheus',
+    load: () => import('./prom.ts'),
+  },
   cluster: {
     describe: 'TSBS cpu ingest and query latency on 1 node vs the 3-node local cluster; time a region is unavailable while it reopens elsewhere',
     load: () => import('./cluster.ts'),
