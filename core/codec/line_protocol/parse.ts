@@ -3,51 +3,48 @@ import { ParseError } from '../../errors.ts';
 import type { WriteBatch } from '../../batch.ts';
 import type { DataType, SemanticType, TimeUnit } from '../../schema.ts';
 import { ColumnBuilder, MeasurementBuilder } from './builder.ts';
-import { HASH_PRIME, HASH_SEED, Unescape, sameBytes } from './intern.ts';
-import { BSLASH, COMMA, CR, EQ, HASH, LF, LineScanner, QUOTE, SPACE, TAB, isDelimiter } from './scanner.ts';
+import { HASH_PRIME, HASH_SEED, Interner, Unescape, decodeSlice, sameBytes } from './intern.ts';
 import { NUM_OK, NUM_OVERFLOW, W, fitsInt64, multiplyMagnitude, parseMagnitude, scanFloat, storeWords } from './numbers.ts';
 import { SeriesCache, SeriesEntry } from './series_cache.ts';
+import type { LineProtocolOptions } from './options.ts';
+import { rememberEntry, resolveEntry } from './series_resolve.ts';
 
-export interface LineProtocolOptions {
-  /** Unit of the timestamps in the payload; default 'ns'. */
-  precision?: TimeUnit;
-  /** Time of lines without a timestamp; without it such a line is an error. */
-  defaultTimeNs?: bigint;
-  /** Name of the time column; default 'ts'. */
-  timeColumn?: string;
-  /**
-   * Series keys parsed before, kept by a caller that parses many payloads of the same series; without
-   * it the cache lives for this one call.
-   */
-  seriesCache?: SeriesCache;
-}
-
+const SPACE = 32, TAB = 9, CR = 13, LF = 10, COMMA = 44, EQ = 61, BSLASH = 92, QUOTE = 34, HASH = 35;
 /** How many times a timestamp is multiplied by 1000 to reach nanoseconds. */
 const SCALE: Record<TimeUnit, number> = { s: 3, ms: 2, us: 1, ns: 0 };
+
+/** Bytes that end a field value outside quotes. */
+function isDelimiter(b: number): boolean {
+  return b === COMMA || b === SPACE || b === LF || b === CR || b === TAB;
+}
+
+export type { LineProtocolOptions };
 
 export function parseLineProtocol(input: Uint8Array, opts: LineProtocolOptions = {}): WriteBatch[] {
   return new Parser(input, opts).run();
 }
 
-class Parser extends LineScanner {
+class Parser {
+  private line = 1;
+  private lineStart = 0;
+  readonly interner = new Interner();
   private readonly byName = new Map<string, MeasurementBuilder>();
   private readonly measurements: MeasurementBuilder[] = [];
   private last: MeasurementBuilder | null = null;
   private readonly scale: number;
-  private readonly timeColumn: string;
+  readonly timeColumn: string;
   private readonly defaultLo: number = 0;
   private readonly defaultHi: number = 0;
   private readonly hasDefault: boolean;
-  private readonly cache: SeriesCache;
-  private readonly stamp: number;
+  readonly cache: SeriesCache;
+  readonly stamp: number;
   /** Entries resolved in this parse; their references to this parse's builders are dropped at the end. */
-  private readonly resolved: SeriesEntry[] = [];
+  readonly resolved: SeriesEntry[] = [];
   /** Columns and interner ids of the tags of the line being parsed the slow way. */
-  private tagCols: ColumnBuilder[] = [];
-  private tagIds: number[] = [];
+  tagCols: ColumnBuilder[] = [];
+  tagIds: number[] = [];
 
-  constructor(buf: Uint8Array, opts: LineProtocolOptions) {
-    super(buf);
+  constructor(private readonly buf: Uint8Array, opts: LineProtocolOptions) {
     this.cache = opts.seriesCache ?? new SeriesCache();
     this.stamp = this.cache.nextParse();
     const p = opts.precision ?? 'ns';
@@ -86,12 +83,29 @@ class Parser extends LineScanner {
     return this.measurements.map((m) => m.finish());
   }
 
-  protected override release(): void {
+  private release(): void {
     for (const e of this.resolved) {
       e.resMeasurement = null;
       e.resCols = [];
     }
     this.resolved.length = 0;
+  }
+
+  private fail(message: string, at: number): never {
+    this.release();
+    throw new ParseError(message, { line: this.line, column: at - this.lineStart + 1 });
+  }
+
+  /** Index of the first unescaped delimiter (space, comma, newline, or '=' when stopAtEq) from i. */
+  private scanName(i: number, stopAtEq: boolean): number {
+    const buf = this.buf;
+    const n = buf.length;
+    for (; i < n; i++) {
+      const b = buf[i]!;
+      if (b === SPACE || b === COMMA || b === LF || (stopAtEq && b === EQ)) return i;
+      if (b === BSLASH && i + 1 < n && buf[i + 1] !== LF) i++;
+    }
+    return i;
   }
 
   private measurement(s: number, e: number): MeasurementBuilder {
@@ -102,7 +116,7 @@ class Parser extends LineScanner {
     return (this.last = this.measurementNamed(name, this.buf.slice(s, e)));
   }
 
-  private measurementNamed(name: string, raw: Uint8Array): MeasurementBuilder {
+  measurementNamed(name: string, raw: Uint8Array): MeasurementBuilder {
     let m = this.byName.get(name);
     if (m === undefined) {
       m = new MeasurementBuilder(name, raw, this.timeColumn);
@@ -112,33 +126,28 @@ class Parser extends LineScanner {
     return m;
   }
 
-  /**
-   * The builders and dict codes of a cached series key in this parse, or null when they do not fit
-   * what this parse has seen (a tag key used as a field, the time column's name): the slow path then
-   * parses the line and reports the error where it is.
-   */
+  /** See resolveEntry (series_resolve.ts): cold code, once per series key and parse. */
   private resolve(e: SeriesEntry): SeriesEntry | null {
-    if (e.stamp === this.stamp) return e.resMeasurement === null ? null : e;
-    e.stamp = this.stamp;
-    const m = this.measurementNamed(e.measurement, e.rawMeasurement);
-    const k = e.tagNames.length;
-    const cols: ColumnBuilder[] = new Array(k);
-    const codes = e.resCodes.length === k ? e.resCodes : new Int32Array(k);
-    for (let t = 0; t < k; t++) {
-      const name = e.tagNames[t]!;
-      let c = m.cols.get(name);
-      if (c === undefined) {
-        if (name === this.timeColumn) return null;
-        c = m.add(name, 'string', 'tag', e.tagRawKeys[t]!);
-      } else if (c.semantic !== 'tag') return null;
-      cols[t] = c;
-      codes[t] = c.codeOf(e.tagValues[t]!);
+    return resolveEntry(this, e);
+  }
+
+  /** Index of the first unescaped space from i (or of a newline / the end), hashing the bytes on the way into keyHash. */
+  private keyHash = 0;
+  private scanKey(i: number): number {
+    const buf = this.buf;
+    const n = buf.length;
+    let h = HASH_SEED;
+    for (; i < n; i++) {
+      let b = buf[i]!;
+      if (b === SPACE || b === LF) break;
+      if (b === BSLASH && i + 1 < n && buf[i + 1] !== LF) {
+        h = Math.imul(h ^ b, HASH_PRIME);
+        b = buf[++i]!;
+      }
+      h = Math.imul(h ^ b, HASH_PRIME);
     }
-    e.resMeasurement = m;
-    e.resCols = cols;
-    e.resCodes = codes;
-    this.resolved.push(e);
-    return e;
+    this.keyHash = h;
+    return i;
   }
 
   /**
@@ -296,23 +305,8 @@ class Parser extends LineScanner {
     return this.parseFields(m, r, p, i);
   }
 
-  /** Adds the series key just parsed the slow way (p tags) to the cache, resolved for this parse. */
   private remember(m: MeasurementBuilder, s: number, e: number, h: number, p: number): void {
-    const strs = this.interner.strs;
-    const cols = this.tagCols.slice(0, p);
-    const entry = new SeriesEntry(
-      this.buf.slice(s, e), h, m.name, m.rawName,
-      cols.map((c) => c.name), cols.map((c) => c.rawKey), this.tagIds.slice(0, p).map((id) => strs[id]!),
-    );
-    entry.stamp = this.stamp;
-    entry.resMeasurement = m;
-    entry.resCols = cols;
-    entry.resCodes = Int32Array.from(cols, (c, t) => c.codeOfId(this.tagIds[t]!, strs));
-    this.resolved.push(entry);
-    const last = this.cache.last;
-    this.cache.add(entry);
-    if (last !== null && this.cache.size > 1) last.next = entry;
-    this.cache.last = entry;
+    rememberEntry(this, m, this.buf.slice(s, e), h, p);
   }
 
   /** Parses the field set (after the series key, at the space before it) and the timestamp of row r. */
@@ -398,6 +392,56 @@ class Parser extends LineScanner {
     col.mark(r);
     storeWords(col.words, r, neg);
     return i;
+  }
+
+  private parseBool(s: number, e: number): number {
+    const buf = this.buf;
+    const len = e - s;
+    const c = buf[s]!;
+    if (len === 1) return c === 116 || c === 84 ? 1 : 0;
+    const word = String.fromCharCode(...buf.subarray(s, e));
+    if (word === 'true' || word === 'True' || word === 'TRUE') return 1;
+    if (word === 'false' || word === 'False' || word === 'FALSE') return 0;
+    this.fail('invalid field value', s);
+  }
+
+  /** Interner id of the string scanned by the last scanString call. */
+  private stringId = 0;
+
+  /** Scans a quoted string at q (the opening quote) into stringId; returns the index after the closing quote. */
+  private scanString(q: number): number {
+    const buf = this.buf;
+    const n = buf.length;
+    let i = q + 1;
+    let lines = 0;
+    let lastLf = -1;
+    let escaped = false;
+    for (; i < n; i++) {
+      const b = buf[i]!;
+      if (b === QUOTE) break;
+      if (b === BSLASH && i + 1 < n && (buf[i + 1] === QUOTE || buf[i + 1] === BSLASH)) {
+        i++;
+        escaped = true;
+      } else if (b === LF) {
+        lines++;
+        lastLf = i;
+      }
+    }
+    if (i >= n) this.fail('unterminated string field value', q);
+    // Short values (statuses, levels) repeat and are interned; long ones (log lines) rarely do.
+    let v: number;
+    if (i - q - 1 <= 64) v = this.interner.id(buf, q + 1, i, Unescape.Quoted);
+    else {
+      const str = decodeSlice(buf, q + 1, i, Unescape.Quoted, escaped);
+      v = str === undefined ? -1 : this.interner.add(str);
+    }
+    if (v < 0) this.fail('string field value is not valid UTF-8', q);
+    this.stringId = v;
+    if (lines > 0) {
+      this.line += lines;
+      this.lineStart = lastLf + 1;
+    }
+    return i + 1;
   }
 
   /** Reads the optional timestamp from i, stores the row's time and returns the index after the line. */
