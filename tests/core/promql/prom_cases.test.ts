@@ -4,24 +4,27 @@ import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runTestFile } from './promtest_lang.ts';
 
-/** The cases live in `shared/promql/cases` beside the checkout (the worktree may sit deeper): look upwards for it. */
-function findCases(): string {
+/**
+ * The cases live in `shared/promql/cases` beside the checkout (the worktree may sit deeper): look upwards for it. A
+ * checkout without them (a clone on its own) skips this file, as the sqlness corpus test does.
+ */
+function findCases(): string | null {
   let d = dirname(new URL(import.meta.url).pathname);
   for (;;) {
     const c = join(d, 'shared', 'promql', 'cases');
     if (existsSync(c)) return c + '/';
     const up = dirname(d);
-    if (up === d) throw new Error('shared/promql/cases not found above the test');
+    if (up === d) return null;
     d = up;
   }
 }
-const dir = findCases();
-const files = readdirSync(dir).filter((f) => f.endsWith('.test')).sort();
+const dir = findCases() ?? '';
+const files = dir ? readdirSync(dir).filter((f) => f.endsWith('.test')).sort() : [];
 
 /** Floor on the share of evals that give Prometheus's answer: all of them pass today, so any regression fails. */
 const FLOOR = 1;
 
-describe('Prometheus PromQL test cases', () => {
+describe.skipIf(files.length === 0)('Prometheus PromQL test cases', () => {
   it('passes at least the floor of every eval, per file and overall', async () => {
     let total = 0;
     let passed = 0;
