@@ -1,12 +1,14 @@
 // A real client: Debian's Prometheus (2.42) scrapes itself and EddyDB's /metrics, remote-writes to EddyDB, and reads
-// EddyDB's data back through remote_read. Waits on events (polling with deadlines), never on fixed sleeps.
+// EddyDB's data back through remote_read. Waits on events (Prometheus's ready log line, EddyDB's commits on its
+// eddy.changes subjects), never on sleeps.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { snappyEncode } from '../../../core/codec/prometheus/snappy.ts';
 import { encodeWriteRequest } from '../../../core/proto/prometheus_remote.ts';
-import { freePort, startNode, tempDir, until } from '../../harness/index.ts';
+import { Subjects } from '../../../core/subjects.ts';
+import { freePort, startNode, tempDir } from '../../harness/index.ts';
 
 const PROMETHEUS = '/usr/bin/prometheus';
 
@@ -19,14 +21,6 @@ async function getJson(url: string): Promise<any> {
   }
 }
 
-/** Polls with a short pause between tries (each try is an HTTP round trip; the pause keeps two shared cores free). */
-async function poll<T>(fn: () => Promise<T | null | undefined | false>, what: string, timeoutMs = 40_000): Promise<T> {
-  return until(async () => {
-    const v = await fn();
-    if (!v) await new Promise((r) => setTimeout(r, 200));
-    return v;
-  }, what, timeoutMs);
-}
 
 describe('real Prometheus 2.42 against EddyDB', () => {
   const dir = tempDir();
@@ -36,6 +30,27 @@ describe('real Prometheus 2.42 against EddyDB', () => {
   let promUrl: string;
   const promLog: string[] = [];
   const T = Date.now();
+
+  /**
+   * check()'s first truthy answer: asked once now, then again each time EddyDB commits a batch to a table of `public`
+   * (its eddy.changes subject), so it waits on writes arriving, not on a timer. The deadline only bounds a failure.
+   */
+  async function onCommits<V>(check: () => Promise<V | null | undefined | false>, what: string, timeoutMs = 40_000): Promise<V> {
+    const sub = node.nc.subscribe(Subjects.changes('public', 'any').replace(/[^.]+$/, '*'));
+    const deadline = setTimeout(() => sub.unsubscribe(), timeoutMs);
+    try {
+      const now = await check();
+      if (now) return now;
+      for await (const _ of sub) {
+        const v = await check();
+        if (v) return v;
+      }
+      throw new Error(`timed out waiting for ${what}`);
+    } finally {
+      clearTimeout(deadline);
+      sub.unsubscribe();
+    }
+  }
 
   beforeAll(async () => {
     if (!existsSync(PROMETHEUS)) throw new Error(`${PROMETHEUS} is missing: run bash deploy/setup.sh --test (installs Debian's prometheus)`);
@@ -66,11 +81,19 @@ remote_read:
 `);
     prom = spawn(PROMETHEUS, [
       `--config.file=${join(promDir.path, 'prometheus.yml')}`, `--storage.tsdb.path=${join(promDir.path, 'data')}`,
-      `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn',
+      `--web.listen-address=127.0.0.1:${port}`, '--log.level=info',
     ], { stdio: ['ignore', 'pipe', 'pipe'] });
-    prom.stdout!.on('data', (d: Buffer) => promLog.push(d.toString()));
-    prom.stderr!.on('data', (d: Buffer) => promLog.push(d.toString()));
-    await poll(async () => (await fetch(`${promUrl}/-/ready`).catch(() => null))?.status === 200, 'Prometheus ready');
+    // Ready when it logs so (its own event), or failed when it exits first.
+    await new Promise<void>((resolve, reject) => {
+      const seen = (d: Buffer): void => {
+        promLog.push(d.toString());
+        if (promLog.join('').includes('Server is ready to receive web requests')) resolve();
+      };
+      prom.stdout!.on('data', seen);
+      prom.stderr!.on('data', seen);
+      prom.once('exit', (code) => reject(new Error(`prometheus exited (${code}) before it was ready: ${promLog.join('').slice(-800)}`)));
+    });
+    expect((await fetch(`${promUrl}/-/ready`)).status).toBe(200);
   }, 60_000);
 
   afterAll(async () => {
@@ -86,7 +109,7 @@ remote_read:
 
   it('remote-writes scraped samples: `up` of both targets answers through EddyDB\'s query API', async () => {
     const q = `${node.url}/v1/prometheus/api/v1/query?query=${encodeURIComponent('up')}`;
-    const result = await poll(async () => {
+    const result = await onCommits(async () => {
       const j = await getJson(`${q}&time=${Date.now() / 1000}`);
       const r = j?.data?.result as { metric: Record<string, string>; value: [number, string] }[] | undefined;
       return r && r.length >= 2 ? r : null;
@@ -99,7 +122,7 @@ remote_read:
   }, 60_000);
 
   it('forwards EddyDB\'s own metrics (a table per metric, labels as tags)', async () => {
-    const names = await poll(async () => {
+    const names = await onCommits(async () => {
       const j = await getJson(`${node.url}/v1/prometheus/api/v1/label/__name__/values`);
       const d = j?.data as string[] | undefined;
       return d && d.some((n) => n.startsWith('eddy_')) ? d : null;
