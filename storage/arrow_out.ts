@@ -6,6 +6,7 @@ import {
 import type { ColumnSchema, DataType, TableSchema } from '../core/index.ts';
 import type { ColumnData, Run } from './types.ts';
 import { OP_COLUMN } from './ops.ts';
+import { packBits } from '../core/bits.ts';
 
 /** Arrow type of a column: strings are Dictionary<Utf8, Int32> (id = position in the table schema). */
 export function arrowTypeOf(type: DataType, dictId: number): ArrowType {
@@ -32,16 +33,6 @@ export function arrowSchema(schema: TableSchema, names: string[]): Schema {
   });
   if (names.includes(OP_COLUMN)) fields.push(new Field(OP_COLUMN, new Uint8(), false, new Map([['eddy.semantic', 'op']])));
   return new Schema(fields, new Map([['eddy.table', `${schema.db}.${schema.name}`], ['eddy.schema_version', String(schema.version)]]));
-}
-
-export function packBits(bytes: Uint8Array, n: number): { bitmap: Uint8Array; zeros: number } {
-  const bitmap = new Uint8Array((n + 7) >> 3);
-  let zeros = 0;
-  for (let i = 0; i < n; i++) {
-    if (bytes[i]) bitmap[i >> 3]! |= 1 << (i & 7);
-    else zeros++;
-  }
-  return { bitmap, zeros };
 }
 
 export function utf8Data(strings: string[]): Data<Utf8> {

@@ -7,7 +7,8 @@ import {
 } from 'apache-arrow';
 import { open } from 'node:fs/promises';
 import { StorageError, type TableSchema } from '../../core/index.ts';
-import { arrowField, columnToData, packBits, utf8Data } from '../arrow_out.ts';
+import { arrowField, columnToData, utf8Data } from '../arrow_out.ts';
+import { packBits } from '../../core/bits.ts';
 import { compressionTypeOf, registerCodecs, setZstdLevel } from '../codec.ts';
 import { byteSplit, decimalPlan, encodeDecimal, encodeDecimalBytes, encodeInt64, widthOf } from './encoding.ts';
 import { words } from '../int64.ts';

@@ -12,22 +12,13 @@ import { formatInterval } from '../expr/time.ts';
 import { numStore, unitsOf, words } from './digits.ts';
 import { exactJson } from './exact_json.ts';
 import { listText } from './table.ts';
+import { packBits } from '../../bits.ts';
 
 export const ARROW_STREAM_TYPE = 'application/vnd.apache.arrow.stream';
 
 const TWO32 = 4294967296;
 const NS_PER_DAY = 86_400_000_000_000n;
 const ARROW_UNIT = { s: TimeUnit.SECOND, ms: TimeUnit.MILLISECOND, us: TimeUnit.MICROSECOND, ns: TimeUnit.NANOSECOND } as const;
-
-function packBits(bytes: Uint8Array, n: number): { bitmap: Uint8Array; zeros: number } {
-  const bitmap = new Uint8Array((n + 7) >> 3);
-  let zeros = 0;
-  for (let i = 0; i < n; i++) {
-    if (bytes[i]) bitmap[i >> 3]! |= 1 << (i & 7);
-    else zeros++;
-  }
-  return { bitmap, zeros };
-}
 
 function nullsOf(valid: Uint8Array | null, n: number): { nullCount: number; nullBitmap?: Uint8Array } {
   if (valid === null) return { nullCount: 0 };

@@ -16,6 +16,7 @@ import type { TableSchema } from '../../schema.ts';
 import { formatTimestamp } from '../expr/time.ts';
 import { effectiveTtl, isPhysical, physicalColumns, physicalOf, physicalRel, tsidOrder } from '../statements/metric.ts';
 import { viewOf, viewRel } from '../statements/view.ts';
+import { conjuncts } from './walk.ts';
 
 export async function fromClause(from: TableRef[], where: Expr | undefined, st: QState, sel: Select, limit?: number): Promise<Rel> {
   let rel: Rel | null = null;
@@ -131,17 +132,6 @@ async function tableRef(t: TableRef, where: Expr | undefined, st: QState, sel: S
       return join(l, r, t.kind, on, t.pos, st);
     }
   }
-}
-
-/** The AND-ed terms of e, left to right, without recursion (an ON may AND thousands of terms). */
-function conjuncts(e: Expr | undefined, out: Expr[] = []): Expr[] {
-  const stack: Expr[] = e ? [e] : [];
-  while (stack.length) {
-    const x = stack.pop()!;
-    if (x.type === 'binary' && x.op === 'AND') stack.push(x.right, x.left);
-    else out.push(x);
-  }
-  return out;
 }
 
 /** Hash join on the equality conjuncts of ON (nested loop when there are none), then the rest of ON as a filter. */

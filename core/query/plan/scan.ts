@@ -10,6 +10,7 @@ import type { DType, Vec } from '../vector.ts';
 import { TS_NAME, allNullVec, dictStrVec, int64Vec, nullVec, fromValues } from '../vector.ts';
 import { parseTimestampNs } from '../expr/time.ts';
 import { UNIT_NS } from '../vector.ts';
+import { conjuncts } from './walk.ts';
 
 export function columnDt(c: ColumnSchema): DType {
   if (c.sqlType === 'Date') return 'Date';
@@ -54,17 +55,6 @@ function literalNs(e: Expr, unitNs: bigint): bigint | null {
   if (e.type === 'typed_string') return parseTimestampNs(e.value);
   if (e.type === 'cast' && e.expr.type === 'string') return parseTimestampNs(e.expr.value);
   return null;
-}
-
-/** The AND-ed terms of e, left to right, without recursion (a WHERE may AND thousands of terms). */
-function conjuncts(e: Expr | undefined, out: Expr[] = []): Expr[] {
-  const stack: Expr[] = e ? [e] : [];
-  while (stack.length) {
-    const x = stack.pop()!;
-    if (x.type === 'binary' && x.op === 'AND') stack.push(x.right, x.left);
-    else out.push(x);
-  }
-  return out;
 }
 
 function isCol(e: Expr, name: string, qualifiers: string[]): boolean {

@@ -86,3 +86,14 @@ export function hasAggregate(e: Expr | undefined): boolean {
 }
 
 export type { Query };
+
+/** The AND-ed terms of e, left to right, without recursion (a WHERE or an ON may AND thousands of terms). */
+export function conjuncts(e: Expr | undefined, out: Expr[] = []): Expr[] {
+  const stack: Expr[] = e ? [e] : [];
+  while (stack.length) {
+    const x = stack.pop()!;
+    if (x.type === 'binary' && x.op === 'AND') stack.push(x.right, x.left);
+    else out.push(x);
+  }
+  return out;
+}
