@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what EddyDB needs on a fresh Debian machine with Node 20: nats-server (Debian package) and the npm dependencies.
-# With --test it also installs what the tests drive as real clients: Debian's prometheus (2.42).
+# With --test it also installs what the tests drive as real clients (TEST_CLIENTS below: prometheus 2.42, chromium...).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 FOR_TESTS=0
@@ -23,9 +23,21 @@ if ! have_nats; then
   apt_install nats-server
 fi
 
-if [ "$FOR_TESTS" = 1 ] && [ ! -x /usr/bin/prometheus ]; then
-  echo "setup: installing prometheus (Debian package, a real client for the tests)" >&2
-  apt_install prometheus
+# The real clients the tests drive, one per line: "<file that shows it is installed> <Debian package>".
+TEST_CLIENTS=(
+  "/usr/bin/prometheus prometheus"
+  "/usr/bin/chromium chromium"
+)
+if [ "$FOR_TESTS" = 1 ]; then
+  missing=()
+  for entry in "${TEST_CLIENTS[@]}"; do
+    read -r file pkg <<<"$entry"
+    [ -e "$file" ] || missing+=("$pkg")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "setup: installing test clients (Debian packages): ${missing[*]}" >&2
+    apt_install "${missing[@]}"
+  fi
 fi
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then

@@ -8,6 +8,7 @@ import { sqlHandler } from './sql.ts';
 import { FLOW_ROUTE, flowHttpHandler, type FlowHttpDeps } from './flows.ts';
 import { json, RouteTable, type Handler } from './routes.ts';
 import { registerPrometheusRoutes } from '../prometheus/http_api.ts';
+import { registerDashboardRoutes } from '../dashboard/routes.ts';
 import { unavailable, type NodeState } from './server.ts';
 
 export interface ApiDeps {
@@ -96,5 +97,6 @@ export function apiRoutes(d: ApiDeps): RouteTable {
   });
 
   routes.add({ methods: ['GET'], path: FLOW_ROUTE.replace(/\*$/, ''), prefix: true, handler: flowHttpHandler(d.flows) });
+  registerDashboardRoutes(routes);
   return routes;
 }
