@@ -8,6 +8,7 @@ import type { RegionRouter } from '../region/router.ts';
 import type { WritePath } from './write.ts';
 import type { Clock } from '../../core/index.ts';
 import { mergeRegionScans } from '../../core/query/plan/scan_merge.ts';
+import { readIndexReport, withIndexReport, withoutReportOnly } from '../../core/index.ts';
 
 export interface QueryDeps {
   catalog: Catalog;
@@ -101,7 +102,10 @@ export function makeQueryContext(deps: QueryDeps, db: string): QueryContext {
       // Regions whose partition rule no filtered tag value satisfies hold none of the rows asked for.
       const wanted = regionsForFilter(schema.partition, schema.regions, spec.tagFilter);
       if (wanted.length === 1) return router.scan(schema, wanted[0]!, spec);
-      return mergeRegionScans(schema, await Promise.all(wanted.map((n) => router.scan(schema, n, spec))));
+      const per = await Promise.all(wanted.map((n) => router.scan(schema, n, spec)));
+      const report = spec.analyze ? readIndexReport(per.flat()) : null;
+      const merged = mergeRegionScans(schema, per.map(withoutReportOnly));
+      return report ? withIndexReport(merged, report) : merged;
     },
     async write(d: string, batch: WriteBatch): Promise<number> {
       return writes.write(d, [batch]);

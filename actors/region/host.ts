@@ -5,10 +5,10 @@ import type { NatsConnection, Subscription, Msg } from '@nats-io/transport-node'
 import { headers as natsHeaders } from '@nats-io/transport-node';
 import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
 import {
-  EddyError, StatusCode, Subjects, RegionOps, decodeBatches, encodeBatches, toWireError,
+  EddyError, StatusCode, Subjects, RegionOps, decodeBatches, encodeBatches, toWireError, withIndexReport,
   type Clock, type TableSchema, type WriteBatch,
 } from '../../core/index.ts';
-import { RegionStore, batchesToIPC, type ScanRequest, type SegmentMirror } from '../../storage/index.ts';
+import { RegionStore, batchesToIPC, type ScanRequest, type ScanStats, type SegmentMirror } from '../../storage/index.ts';
 import { runPartial, PARTIAL_TOO_LARGE, type QueryContext, type WireRel } from '../../core/query/index.ts';
 import type { RecordBatch } from 'apache-arrow';
 import { regionMachine, ACCEPTING } from './machine.ts';
@@ -278,7 +278,9 @@ export class RegionHost {
   async scan(req: ScanRequest): Promise<RecordBatch[]> {
     if (!this.accepting()) throw new EddyError(StatusCode.RegionReadonly, `region ${this.regionId} is ${this.state}`);
     await this.applyChain;
-    return this.store!.scan(req);
+    if (!req.analyze) return this.store!.scan(req);
+    const stats: ScanStats = { segments: 0, unindexed: 0, indexes: [] };
+    return withIndexReport(await this.store!.scan(req, stats), stats);
   }
 
   /** Runs a partial aggregate (one SELECT over this region's table) over this region's rows only. */

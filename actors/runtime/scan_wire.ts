@@ -1,5 +1,5 @@
 // JSON form of a region scan request on eddy.region.<id>.scan (nanosecond bounds travel as decimal strings).
-import { InvalidArgumentError } from '../../core/index.ts';
+import { InvalidArgumentError, type ColumnPredicate } from '../../core/index.ts';
 import type { ScanRequest } from '../../storage/index.ts';
 
 interface WireScan {
@@ -7,6 +7,8 @@ interface WireScan {
   end?: string;
   columns?: string[];
   tagFilter?: Record<string, (string | null)[]>;
+  predicates?: ColumnPredicate[];
+  analyze?: boolean;
   limit?: number;
 }
 
@@ -16,6 +18,8 @@ export function encodeScanRequest(r: ScanRequest): string {
   if (r.end !== undefined) w.end = r.end.toString();
   if (r.columns) w.columns = r.columns;
   if (r.tagFilter) w.tagFilter = r.tagFilter;
+  if (r.predicates?.length) w.predicates = r.predicates;
+  if (r.analyze) w.analyze = true;
   if (r.limit !== undefined) w.limit = r.limit;
   return JSON.stringify(w);
 }
@@ -36,6 +40,8 @@ export function decodeScanRequest(data: Uint8Array): ScanRequest {
   }
   if (w.columns) r.columns = w.columns;
   if (w.tagFilter) r.tagFilter = w.tagFilter;
+  if (Array.isArray(w.predicates)) r.predicates = w.predicates;
+  if (w.analyze) r.analyze = true;
   if (w.limit !== undefined) r.limit = w.limit;
   return r;
 }

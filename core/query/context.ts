@@ -4,6 +4,7 @@ import type { CreateFlow, CreateTask } from '../sql/ast.ts';
 import type { TableSchema } from '../schema.ts';
 import type { WriteBatch } from '../batch.ts';
 import type { WireRel } from './plan/partial.ts';
+import type { ColumnPredicate } from '../index/index.ts';
 
 /** What a scan must return; ns bounds, start inclusive, end exclusive. A hint: the executor re-applies every filter. */
 export interface ScanSpec {
@@ -11,7 +12,20 @@ export interface ScanSpec {
   end?: bigint;
   columns?: string[];
   tagFilter?: Record<string, (string | null)[]>;
+  /** WHERE conjuncts on string columns that the regions' indexes may answer (core/index). */
+  predicates?: ColumnPredicate[];
+  /** EXPLAIN ANALYZE: regions attach what their indexes pruned (batch metadata `eddy.index`, see SCAN_INDEX_METADATA). */
+  analyze?: boolean;
   limit?: number;
+}
+
+/** Arrow schema metadata key under which a region reports, as JSON ScanIndexReport, what its indexes did in a scan. */
+export const SCAN_INDEX_METADATA = 'eddy.index';
+
+export interface ScanIndexReport {
+  segments: number;
+  unindexed: number;
+  indexes: { kind: string; column: string; segments: number; groupsBefore: number; groupsAfter: number; rowsBefore: number; rowsAfter: number }[];
 }
 
 export interface QueryContext {
