@@ -1,7 +1,8 @@
 // The node's QueryContext: the SQL executor's view of the catalog, the regions (scans, writes) and DDL side effects.
 import type { RecordBatch } from 'apache-arrow';
 import { DatabaseNotFoundError, partitionBatch, physicalOf, regionsForFilter, type TableSchema, type WriteBatch } from '../../core/index.ts';
-import type { QueryContext, RegionPeer, ScanSpec } from '../../core/query/index.ts';
+import type { IndexStatusRow, QueryContext, RegionPeer, ScanSpec } from '../../core/query/index.ts';
+import { viewOf } from '../../core/query/statements/view.ts';
 import type { Catalog } from '../catalog/catalog.ts';
 import type { Supervisor } from '../region/supervisor.ts';
 import type { RegionRouter } from '../region/router.ts';
@@ -137,6 +138,27 @@ export function makeQueryContext(deps: QueryDeps, db: string): QueryContext {
     async compactTable(t: TableSchema) {
       const s = await physicalOr(t);
       await eachRegion(s.regions, (n) => router.compact(s, n));
+    },
+    async indexStatus() {
+      const out: IndexStatusRow[] = [];
+      for (const d of await catalog.listDatabases()) {
+        for (const t of await catalog.listTables(d)) {
+          const s = await catalog.getTable(d, t);
+          if (!s || isLogical(s) || viewOf(s)) continue;
+          const per = await Promise.all(Array.from({ length: s.regions }, (_, n) => router.stats(s, n).catch(() => null)));
+          for (const st of per) {
+            for (const ix of ((st as { indexes?: IndexStatusRow[] } | null)?.indexes ?? [])) {
+              let row = out.find((r) => r.db === d && r.table === t && r.kind === ix.kind && r.column === ix.column);
+              if (!row) { row = { db: d, table: t, kind: ix.kind, column: ix.column, state: 'ready', regions: 0, segments: 0, segmentsCovered: 0, rowsCovered: 0, bytes: 0, lastError: null }; out.push(row); }
+              row.regions++;
+              row.segments += ix.segments; row.segmentsCovered += ix.segmentsCovered; row.rowsCovered += ix.rowsCovered; row.bytes += ix.bytes;
+              if (ix.state !== 'ready') row.state = 'building';
+              row.lastError ??= ix.lastError;
+            }
+          }
+        }
+      }
+      return out;
     },
     async regionPeers() {
       if (deps.regionPeers) return deps.regionPeers();
