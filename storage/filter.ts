@@ -18,8 +18,11 @@ export interface RowFilter {
 interface TagTest {
   codes: Int32Array;
   valid: Uint8Array | null;
+  /** Per dictionary code: 1 passes; 0 does not, or (with `lazy`) not known yet and 2 does not. */
   allowed: Uint8Array;
   nullOk: boolean;
+  /** A predicate evaluated per code on first sight: dictionaries are per segment, often far larger than the rows tested. */
+  lazy?: { test: (v: string) => boolean; dict: string[] };
 }
 
 function tagTests(run: Run, tags: Record<string, (string | null)[]>): TagTest[] {
@@ -41,10 +44,7 @@ function predTests(run: Run, preds: ColumnPredicate[]): TagTest[] {
   for (const p of preds) {
     const c = run.cols.get(p.column);
     if (!c || c.type !== 'string') throw new InvalidArgumentError(`predicate on '${p.column}', which is not a string column of the table`);
-    const test = valueTest(p);
-    const allowed = new Uint8Array(c.dict!.length);
-    c.dict!.forEach((v, i) => { if (test(v)) allowed[i] = 1; });
-    tests.push({ codes: c.values as Int32Array, valid: c.valid, allowed, nullOk: false });
+    tests.push({ codes: c.values as Int32Array, valid: c.valid, allowed: new Uint8Array(c.dict!.length), nullOk: false, lazy: { test: valueTest(p), dict: c.dict! } });
   }
   return tests;
 }
@@ -71,7 +71,11 @@ export function filterRun(run: Run, timeIndex: string, f: RowFilter, within?: Ro
       let keep = (lo === null || cmp(ts, i, lo, 0) >= 0) && (hi === null || cmp(ts, i, hi, 0) < 0);
       for (let k = 0; keep && k < tests.length; k++) {
         const tt = tests[k]!;
-        keep = tt.valid && tt.valid[i] === 0 ? tt.nullOk : tt.allowed[tt.codes[i]!] === 1;
+        if (tt.valid && tt.valid[i] === 0) { keep = tt.nullOk; continue; }
+        const code = tt.codes[i]!;
+        let a = tt.allowed[code]!;
+        if (a === 0 && tt.lazy) { a = tt.lazy.test(tt.lazy.dict[code]!) ? 1 : 2; tt.allowed[code] = a; }
+        keep = a === 1;
       }
       if (keep) { if (runStart < 0) runStart = i; }
       else if (runStart >= 0) { r.push(0, runStart, i - runStart); runStart = -1; }

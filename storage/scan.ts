@@ -99,15 +99,15 @@ export function groupsMayMatch(s: SegmentMeta, f: RowFilter, schema?: TableSchem
 interface Picked { s: SegmentMeta; groups: number[] | undefined; within?: RowSelection }
 
 /** Segments and row groups that may hold matching rows: by stats, then by each segment's index (recorded in stats). */
-async function pickSegments(snap: ScanSnapshot, f: RowFilter, stats: ScanStats | undefined): Promise<Picked[]> {
+async function pickSegments(snap: ScanSnapshot, f: RowFilter, preds: ColumnPredicate[], stats: ScanStats | undefined): Promise<Picked[]> {
   const { schema } = snap;
   const byStats = snap.segments.filter((s) => segmentMayMatch(s, f, schema))
     .map((s): Picked => ({ s, groups: groupsMayMatch(s, f, schema) }))
     .filter((x) => !x.groups || x.groups.length > 0);
   if (stats) stats.segments += byStats.length;
-  if (!f.preds?.length || !snap.prune) return byStats;
+  if (preds.length === 0 || !snap.prune) return byStats;
   const pruned = await Promise.all(byStats.map(async (x): Promise<Picked | null> => {
-    const pr = await snap.prune!(x.s, f.preds!);
+    const pr = await snap.prune!(x.s, preds);
     if (stats && (!pr || pr.unanswered > 0)) stats.unindexed++;
     if (!pr) return x;
     if (stats) addUses(stats.indexes, pr.uses);
@@ -135,8 +135,10 @@ export async function scanSnapshot(snap: ScanSnapshot, req: ScanRequest, stats?:
   const { schema } = snap;
   const { output, read } = scanColumns(schema, req);
   const preds = usablePredicates(schema, req.predicates);
-  const f: RowFilter = { start: req.start, end: req.end, cutoff: snap.cutoff, tags: req.tagFilter, preds };
-  const picked = await pickSegments(snap, f, stats);
+  // = and IN on a tag already filter rows as tagFilter: tested once per row, used by the indexes all the same
+  const rowPreds = preds.filter((p) => !(p.op === 'in' && req.tagFilter?.[p.column]));
+  const f: RowFilter = { start: req.start, end: req.end, cutoff: snap.cutoff, tags: req.tagFilter, preds: rowPreds };
+  const picked = await pickSegments(snap, f, preds, stats);
   // A lone segment is already one row per key: nothing to merge, so tags not asked for need not be decoded.
   const alone = picked.length === 1 && snap.memRuns.length === 0;
   const segRead = alone ? read.filter((n) => output.includes(n) || n in (req.tagFilter ?? {}) || preds.some((p) => p.column === n)) : read;

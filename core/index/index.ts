@@ -11,5 +11,5 @@ export { likePrefix, valueTest, validRegex, type ColumnPredicate } from './predi
 export { EMPTY_SELECTION, allRows, intersect, normalize, selectedRows, toMask, type RowSelection } from './selection.ts';
 export { decodeIndexFile, encodeIndexFile, type IndexBlob, type IndexEntry, type IndexFile } from './file.ts';
 export { checkIndex, indexSpec, wantedIndexes, type IndexSpec } from './plan.ts';
-export { buildInverted, openInverted, pruneInverted, invertedKind } from './inverted.ts';
+export { buildInverted, openInverted, pruneInverted, invertedKind, regexPrefix } from './inverted.ts';
 export { buildSkipping, openSkipping, pruneSkipping, skippingKind, skippingOptions, GRANULARITY_MAX, type SkippingOptions } from './skipping.ts';

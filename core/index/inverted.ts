@@ -94,6 +94,28 @@ function lowerBound(keys: string[], v: string): number {
   return lo;
 }
 
+/**
+ * The literal text every match of an anchored regex starts with ('' when none is sure): `^abc[0-9]` -> 'abc';
+ * a character followed by a quantifier (`^ab?`) or an alternation anywhere ends it.
+ */
+export function regexPrefix(pattern: string): string {
+  if (!pattern.startsWith('^') || pattern.includes('|')) return '';
+  let out = '';
+  for (let i = 1; i < pattern.length; i++) {
+    let c = pattern[i]!, end = i;
+    if (c === '\\') {
+      const n = pattern[i + 1];
+      if (n === undefined || /[A-Za-z0-9]/.test(n)) break; // \d, \w, \b, back references
+      c = n; end = i + 1;
+    } else if ('.[()^$+*?{}'.includes(c)) break;
+    const q = pattern[end + 1];
+    if (q !== undefined && '?*{'.includes(q)) break; // optional: not part of every match
+    out += c;
+    i = end;
+  }
+  return out;
+}
+
 /** Key indices the predicate selects. */
 function matchingKeys(r: InvertedReader, p: ColumnPredicate): number[] {
   const out: number[] = [];
@@ -103,11 +125,13 @@ function matchingKeys(r: InvertedReader, p: ColumnPredicate): number[] {
   }
   const test = valueTest(p);
   let from = 0, to = r.keys.length;
-  if (p.op === 'like' && !p.negated && !p.caseInsensitive && p.prefix !== '') {
+  const prefix = p.op === 'like' && !p.negated && !p.caseInsensitive ? p.prefix
+    : p.op === 'regex' && !p.negated && p.flags === '' ? regexPrefix(p.pattern) : '';
+  if (prefix !== '') {
     // keys are sorted: those starting with the prefix are one stretch
-    from = lowerBound(r.keys, p.prefix);
+    from = lowerBound(r.keys, prefix);
     to = from;
-    while (to < r.keys.length && r.keys[to]!.startsWith(p.prefix)) to++;
+    while (to < r.keys.length && r.keys[to]!.startsWith(prefix)) to++;
   }
   for (let k = from; k < to; k++) if (test(r.keys[k]!)) out.push(k);
   return out;

@@ -3,7 +3,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  EddyError, StatusCode, checkIndex, indexKind, invertedKind, likePrefix, skippingKind, toMask, valueTest,
+  EddyError, StatusCode, checkIndex, regexPrefix, indexKind, invertedKind, likePrefix, skippingKind, toMask, valueTest,
   type ColumnPredicate, type IndexColumn,
 } from '../../../core/index.ts';
 
@@ -30,7 +30,7 @@ const literal = fc.constantFrom(...ALPHABET, 'nope');
 const predicate: fc.Arbitrary<ColumnPredicate> = fc.oneof(
   fc.array(literal, { minLength: 1, maxLength: 3 }).map((values) => ({ column: 'c', op: 'in' as const, values })),
   literal.map((value) => ({ column: 'c', op: 'ne' as const, value })),
-  fc.record({ pattern: fc.constantFrom('^a', 'b$', 'b\\.c', '.', 'Z', '^$', 'x'), flags: fc.constantFrom('' as const, 'i' as const), negated: fc.boolean() })
+  fc.record({ pattern: fc.constantFrom('^a', 'b$', 'b\\.c', '.', 'Z', '^$', 'x', '^ab?', '^b\\.?c', '^b\\.c', '^(a|b)', '^a+b', '^éx$', '^a{0}b'), flags: fc.constantFrom('' as const, 'i' as const), negated: fc.boolean() })
     .map((r) => ({ column: 'c', op: 'regex' as const, ...r })),
   fc.record({ pattern: fc.constantFrom('a%', 'ab%', '%c', 'b_c', '%', 'A%', 'é%', 'a\\%'), caseInsensitive: fc.boolean(), negated: fc.boolean() })
     .map((r) => ({ column: 'c', op: 'like' as const, ...r, prefix: likePrefix(r.pattern) })),
@@ -58,6 +58,16 @@ describe('inverted index', () => {
     const sel = invertedKind.prune(r, { column: 'c', op: 'in', values: ['b'] }, 6)!;
     expect([...sel.start, ...sel.end]).toEqual([3, 5]);
   });
+});
+
+it('takes the literal start of anchored regexes, never past an optional part', () => {
+  expect(regexPrefix('^host-0424[0-9]$')).toBe('host-0424');
+  expect(regexPrefix('^ab?c')).toBe('a');
+  expect(regexPrefix('^a\\.?b')).toBe('a');
+  expect(regexPrefix('^a\\.b')).toBe('a.b');
+  expect(regexPrefix('^a\\db')).toBe('a');
+  expect(regexPrefix('^a|b')).toBe('');
+  expect(regexPrefix('abc')).toBe('');
 });
 
 describe('skipping index', () => {
