@@ -31,9 +31,7 @@ function tagTests(run: Run, tags: Record<string, (string | null)[]>): TagTest[] 
     const c = run.cols.get(name);
     if (!c || c.type !== 'string') throw new InvalidArgumentError(`tag filter on '${name}', which is not a string column of the table`);
     const want = new Set(values);
-    const allowed = new Uint8Array(c.dict!.length);
-    c.dict!.forEach((v, i) => { if (want.has(v)) allowed[i] = 1; });
-    tests.push({ codes: c.values as Int32Array, valid: c.valid, allowed, nullOk: want.has(null) });
+    tests.push({ codes: c.values as Int32Array, valid: c.valid, allowed: new Uint8Array(c.dict!.length), nullOk: want.has(null), lazy: { test: (v) => want.has(v), dict: c.dict! } });
   }
   return tests;
 }

@@ -1,5 +1,12 @@
 // Parsed index files kept between scans: the file's table, and each index opened by its kind once.
 import { decodeIndexFile, indexKind, type IndexEntry, type IndexFile } from '../../core/index.ts';
+import { zstdDecode } from '../codec.ts';
+
+/** Index files are stored as one zstd frame (magic 28 b5 2f fd); an uncompressed file is read as it is. */
+export function indexFileBytes(stored: Uint8Array): Uint8Array {
+  const zstd = stored.length >= 4 && stored[0] === 0x28 && stored[1] === 0xb5 && stored[2] === 0x2f && stored[3] === 0xfd;
+  return zstd ? zstdDecode(stored) : stored;
+}
 
 export interface OpenIndex {
   name: string;
@@ -9,7 +16,7 @@ export interface OpenIndex {
 }
 
 export function openIndexFile(bytes: Uint8Array, name: string): OpenIndex {
-  const file = decodeIndexFile(bytes, name);
+  const file = decodeIndexFile(indexFileBytes(bytes), name);
   const readers = new Map<IndexEntry, unknown>();
   return {
     name, file,

@@ -6,6 +6,7 @@ import type { SegmentMirror } from '../mirror.ts';
 import { writeDurable } from '../segment/write.ts';
 import type { Run, SegmentIndexMeta, SegmentMeta } from '../types.ts';
 import { buildIndexFile } from './build.ts';
+import zstd from 'zstd-napi';
 import { pruneSegment, type SegmentPrune } from './prune.ts';
 import { IndexReaders } from './readers.ts';
 
@@ -31,7 +32,7 @@ export interface IndexStatus {
   state: 'building' | 'ready';
   segments: number;
   segmentsCovered: number;
-  /** Bytes of this index over the covered segments. */
+  /** Bytes on disk of this index over the covered segments (a file's compressed bytes shared by its indexes in proportion of their raw sizes). */
   bytes: number;
   rowsCovered: number;
   lastError: string | null;
@@ -40,6 +41,13 @@ export interface IndexStatus {
 /** The index file name of a segment: the segment's name, a build counter, `.idx`; in the segments directory. */
 function indexFileName(segment: string, gen: number): string {
   return `${segment.replace(/\.arrow$/, '')}.${gen.toString(36)}.idx`;
+}
+
+function onDisk(ix: SegmentIndexMeta, key: string): number {
+  const raw = ix.sizes ?? [];
+  const total = raw.reduce((a, b) => a + b, 0);
+  const mine = raw[ix.keys.indexOf(key)] ?? 0;
+  return total > 0 ? (ix.bytes * mine) / total : 0;
 }
 
 const sameKeys = (a: string[], b: string[]) => a.length === b.length && a.every((k, i) => k === b[i]);
@@ -96,11 +104,13 @@ export class RegionIndexes {
       if (specs.length > 0) {
         const run = await this.host.readColumns(meta, [this.host.schema().timeIndex, ...names.filter((n) => n !== this.host.schema().timeIndex)]);
         const built = buildIndexFile(run, specs);
+        // one zstd frame: sorted keys and offsets compress well, and the file is read whole once per open
+        const stored = zstd.compress(built.bytes, { compressionLevel: 3 });
         name = indexFileName(meta.file, ++this.gen);
-        await writeDurable(join(this.host.segDir, name), built.bytes);
+        await writeDurable(join(this.host.segDir, name), stored);
         // In the shared store before a manifest names it, as segments are.
-        await this.host.mirror?.putSegment(name, built.bytes);
-        record = { file: name, bytes: built.bytes.length, keys: built.keys, sizes: built.sizes, builtAt: this.host.clock.now(), buildMs: performance.now() - t0 };
+        await this.host.mirror?.putSegment(name, stored);
+        record = { file: name, bytes: stored.length, keys: built.keys, sizes: built.sizes, builtAt: this.host.clock.now(), buildMs: performance.now() - t0 };
       }
       const listed = await this.host.setIndex(meta.file, record);
       if (!listed && name) await this.removeFile(name);
@@ -136,7 +146,7 @@ export class RegionIndexes {
         kind: w.kind, column: w.columns.join(', '), key: w.key,
         state: covered.length === segs.length ? 'ready' : 'building',
         segments: segs.length, segmentsCovered: covered.length,
-        bytes: covered.reduce((a, s) => a + (s.index!.sizes?.[s.index!.keys.indexOf(w.key)] ?? 0), 0),
+        bytes: Math.round(covered.reduce((a, s) => a + onDisk(s.index!, w.key), 0)),
         rowsCovered: covered.reduce((a, s) => a + s.rows, 0),
         lastError: this.lastError,
       };

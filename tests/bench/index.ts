@@ -18,7 +18,7 @@ function schema(): TableSchema {
     columns: [
       { name: 'host', type: 'string', semantic: 'tag', nullable: true },
       { name: 'svc', type: 'string', semantic: 'tag', nullable: true },
-      { name: 'trace_id', type: 'string', semantic: 'field', nullable: true, indexes: { skipping: { granularity: '1024', type: 'BLOOM', false_positive_rate: '0.01' } } },
+      { name: 'trace_id', type: 'string', semantic: 'field', nullable: true, indexes: { skipping: { granularity: '10240', type: 'BLOOM', false_positive_rate: '0.01' } } },
       { name: 'msg', type: 'string', semantic: 'field', nullable: true },
       { name: 'latency', type: 'float64', semantic: 'field', nullable: true },
       { name: 'ts', type: 'timestamp', semantic: 'timestamp', nullable: false, unit: 'ns' },
