@@ -97,6 +97,12 @@ export class InvalidArgumentError extends EddyError {
     super(StatusCode.InvalidArguments, message, { ...(position ? { position } : {}), ...(cause !== undefined ? { cause } : {}) });
   }
 }
+/** An index declared with an option out of range, or on a column type its kind cannot index (core/index/). */
+export class IndexOptionError extends EddyError {
+  constructor(message: string) {
+    super(StatusCode.InvalidArguments, message);
+  }
+}
 /** A command-line mistake (unknown flag, missing or bad value): the `eddy` command prints it and exits with status 2. */
 export class UsageError extends EddyError {
   constructor(message: string) {

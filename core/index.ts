@@ -13,3 +13,4 @@ export * from './query/index.ts';
 export * from './placement.ts';
 export * from './partition.ts';
 export * from './metric_engine.ts';
+export * from './index/index.ts';

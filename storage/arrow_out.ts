@@ -66,13 +66,32 @@ function tagAsTyped(type: ArrowType, c: ColumnData, n: number): ColumnData {
   return { type: big ? 'int64' : type.typeId === Type.Bool ? 'boolean' : 'float64', values, valid: c.valid } as ColumnData;
 }
 
+/**
+ * The used entries of a dictionary far larger than the rows (a segment's dictionary under a few rows an index
+ * picked): encoding every entry into each output batch would cost more than the scan.
+ */
+function compactDict(c: ColumnData, n: number): { codes: Int32Array; dict: string[] } {
+  const src = c.values as Int32Array, dict = c.dict!;
+  const at = new Map<number, number>();
+  const out: string[] = [];
+  const codes = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    if (c.valid && c.valid[i] === 0) continue;
+    let k = at.get(src[i]!);
+    if (k === undefined) { k = out.length; out.push(dict[src[i]!]!); at.set(src[i]!, k); }
+    codes[i] = k;
+  }
+  return { codes, dict: out };
+}
+
 export function columnToData(type: ArrowType, c: ColumnData, n: number): Data {
   const { bitmap, zeros } = c.valid ? packBits(c.valid, n) : { bitmap: undefined, zeros: 0 };
   const nulls = { nullCount: zeros, nullBitmap: zeros > 0 ? bitmap : undefined };
   if (c.type === 'string' && type.typeId !== Type.Dictionary && c.dict) return columnToData(type, tagAsTyped(type, c, n), n);
   if (c.type === 'string') {
-    const dictionary = makeVector(utf8Data(c.dict ?? []));
-    return makeData({ type: type as Dictionary<Utf8, Int32>, length: n, data: c.values as Int32Array, dictionary, ...nulls });
+    const small = c.dict && n * 8 < c.dict.length ? compactDict(c, n) : null;
+    const dictionary = makeVector(utf8Data(small ? small.dict : c.dict ?? []));
+    return makeData({ type: type as Dictionary<Utf8, Int32>, length: n, data: small ? small.codes : c.values as Int32Array, dictionary, ...nulls });
   }
   if (type.typeId === Type.Int) return makeData({ type: type as Uint8, length: n, data: c.values as Uint8Array, ...nulls });
   if (c.type === 'boolean') {

@@ -1,5 +1,5 @@
 // Row filters on runs: time range, TTL cutoff and tag value sets, producing row ranges.
-import { InvalidArgumentError } from '../core/index.ts';
+import { InvalidArgumentError, valueTest, type ColumnPredicate, type RowSelection } from '../core/index.ts';
 import { bound, cmp, words } from './int64.ts';
 import { Ranges } from './run.ts';
 import type { Run } from './types.ts';
@@ -11,13 +11,18 @@ export interface RowFilter {
   /** Rows older than this (TTL) are dropped. */
   cutoff?: bigint | undefined;
   tags?: Record<string, (string | null)[]> | undefined;
+  /** Conjuncts on string columns, exact (callers pass only those safe to apply before the merge); never true for NULL. */
+  preds?: ColumnPredicate[] | undefined;
 }
 
 interface TagTest {
   codes: Int32Array;
   valid: Uint8Array | null;
+  /** Per dictionary code: 1 passes; 0 does not, or (with `lazy`) not known yet and 2 does not. */
   allowed: Uint8Array;
   nullOk: boolean;
+  /** A predicate evaluated per code on first sight: dictionaries are per segment, often far larger than the rows tested. */
+  lazy?: { test: (v: string) => boolean; dict: string[] };
 }
 
 function tagTests(run: Run, tags: Record<string, (string | null)[]>): TagTest[] {
@@ -26,33 +31,55 @@ function tagTests(run: Run, tags: Record<string, (string | null)[]>): TagTest[] 
     const c = run.cols.get(name);
     if (!c || c.type !== 'string') throw new InvalidArgumentError(`tag filter on '${name}', which is not a string column of the table`);
     const want = new Set(values);
-    const allowed = new Uint8Array(c.dict!.length);
-    c.dict!.forEach((v, i) => { if (want.has(v)) allowed[i] = 1; });
-    tests.push({ codes: c.values as Int32Array, valid: c.valid, allowed, nullOk: want.has(null) });
+    tests.push({ codes: c.values as Int32Array, valid: c.valid, allowed: new Uint8Array(c.dict!.length), nullOk: want.has(null), lazy: { test: (v) => want.has(v), dict: c.dict! } });
   }
   return tests;
 }
 
-/** Rows of the run that pass the filter, or null when every row passes. */
-export function filterRun(run: Run, timeIndex: string, f: RowFilter): Ranges | null {
+/** A predicate as a test per dictionary code: the value test runs once per distinct value, not per row. */
+function predTests(run: Run, preds: ColumnPredicate[]): TagTest[] {
+  const tests: TagTest[] = [];
+  for (const p of preds) {
+    const c = run.cols.get(p.column);
+    if (!c || c.type !== 'string') throw new InvalidArgumentError(`predicate on '${p.column}', which is not a string column of the table`);
+    tests.push({ codes: c.values as Int32Array, valid: c.valid, allowed: new Uint8Array(c.dict!.length), nullOk: false, lazy: { test: valueTest(p), dict: c.dict! } });
+  }
+  return tests;
+}
+
+/**
+ * Rows of the run that pass the filter, or null when every row passes. `within` (rows an index selected) limits the
+ * rows tested: rows outside it are dropped without a look.
+ */
+export function filterRun(run: Run, timeIndex: string, f: RowFilter, within?: RowSelection): Ranges | null {
   const ts = words(run.cols.get(timeIndex)!.values as BigInt64Array);
   let start = f.start;
   if (f.cutoff !== undefined && (start === undefined || f.cutoff > start)) start = f.cutoff;
   const lo = start === undefined ? null : bound(start), hi = f.end === undefined ? null : bound(f.end);
   const tests = f.tags ? tagTests(run, f.tags) : [];
-  if (lo === null && hi === null && tests.length === 0) return null;
+  if (f.preds?.length) tests.push(...predTests(run, f.preds));
+  if (lo === null && hi === null && tests.length === 0 && !within) return null;
   const r = new Ranges();
-  let runStart = -1;
   const n = run.rows;
-  for (let i = 0; i < n; i++) {
-    let keep = (lo === null || cmp(ts, i, lo, 0) >= 0) && (hi === null || cmp(ts, i, hi, 0) < 0);
-    for (let k = 0; keep && k < tests.length; k++) {
-      const tt = tests[k]!;
-      keep = tt.valid && tt.valid[i] === 0 ? tt.nullOk : tt.allowed[tt.codes[i]!] === 1;
+  const parts = within ?? { start: Uint32Array.of(0), end: Uint32Array.of(n) };
+  for (let p = 0; p < parts.start.length; p++) {
+    const to = Math.min(n, parts.end[p]!);
+    let runStart = -1;
+    for (let i = parts.start[p]!; i < to; i++) {
+      let keep = (lo === null || cmp(ts, i, lo, 0) >= 0) && (hi === null || cmp(ts, i, hi, 0) < 0);
+      for (let k = 0; keep && k < tests.length; k++) {
+        const tt = tests[k]!;
+        if (tt.valid && tt.valid[i] === 0) { keep = tt.nullOk; continue; }
+        const code = tt.codes[i]!;
+        let a = tt.allowed[code]!;
+        if (a === 0 && tt.lazy) { a = tt.lazy.test(tt.lazy.dict[code]!) ? 1 : 2; tt.allowed[code] = a; }
+        keep = a === 1;
+      }
+      if (keep) { if (runStart < 0) runStart = i; }
+      else if (runStart >= 0) { r.push(0, runStart, i - runStart); runStart = -1; }
     }
-    if (keep) { if (runStart < 0) runStart = i; }
-    else if (runStart >= 0) { r.push(0, runStart, i - runStart); runStart = -1; }
+    // Ranges.push joins touching ranges, so closing at each part's end costs nothing
+    if (runStart >= 0) r.push(0, runStart, to - runStart);
   }
-  if (runStart >= 0) r.push(0, runStart, n - runStart);
   return r.rows === n ? null : r;
 }

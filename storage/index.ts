@@ -6,5 +6,6 @@ export { MANIFEST_FILE } from './manifest.ts';
 export type { SegmentMirror } from './mirror.ts';
 export { DecodedCache, sharedDecodedCache } from './decoded_cache.ts';
 export type {
-  ColumnStats, Compression, RegionStats, RegionStoreOptions, ScanRequest, SegmentMeta,
+  ColumnStats, Compression, IndexUse, RegionStats, RegionStoreOptions, ScanRequest, ScanStats, SegmentIndexMeta, SegmentMeta,
 } from './types.ts';
+export type { IndexStatus } from './index/region_indexes.ts';

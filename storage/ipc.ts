@@ -1,6 +1,6 @@
 // Arrow IPC stream helpers for the NATS scan API: batches -> size-bounded chunks (each a whole stream) and back.
 import { RecordBatch, RecordBatchReader, RecordBatchStreamWriter } from 'apache-arrow';
-import { PayloadTooLargeError } from '../core/index.ts';
+import { PayloadTooLargeError, SCAN_INDEX_METADATA } from '../core/index.ts';
 import { compressionTypeOf, registerCodecs } from './codec.ts';
 import type { Compression } from './types.ts';
 
@@ -38,7 +38,8 @@ export function ipcToBatches(chunks: Uint8Array[]): RecordBatch[] {
   registerCodecs();
   const out: RecordBatch[] = [];
   for (const c of chunks) {
-    for (const b of RecordBatchReader.from(c)) if (b.numRows > 0) out.push(b);
+    // a row-less batch is kept only when it carries a scan's index report (EXPLAIN ANALYZE)
+    for (const b of RecordBatchReader.from(c)) if (b.numRows > 0 || b.schema.metadata.has(SCAN_INDEX_METADATA)) out.push(b);
   }
   return out;
 }

@@ -18,7 +18,8 @@ import { sharedDecodedCache, type DecodedCache } from './decoded_cache.ts';
 import { encodeSegment, writeDurable } from './segment/write.ts';
 import { checkSchemaChange, droppedColumns, regionStats, withoutDropped } from './region_util.ts';
 import { conformRun } from './cast.ts';
-import type { Compression, RegionStats, RegionStoreOptions, Run, ScanRequest, SegmentMeta } from './types.ts';
+import type { Compression, RegionStats, RegionStoreOptions, Run, ScanRequest, ScanStats, SegmentIndexMeta, SegmentMeta } from './types.ts';
+import { RegionIndexes } from './index/region_indexes.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -34,6 +35,11 @@ function overlapsRun(s: SegmentMeta, run: Run, timeIndex: string): boolean {
   const ts = run.cols.get(timeIndex)!.values as BigInt64Array;
   const [lo, hi] = minMaxIndex(words(ts), run.rows);
   return BigInt(s.minTs) <= ts[hi]! && BigInt(s.maxTs) >= ts[lo]!;
+}
+
+/** A segment's files: the segment and its index file. */
+function filesOf(segments: readonly SegmentMeta[]): string[] {
+  return segments.flatMap((s) => (s.index ? [s.file, s.index.file] : [s.file]));
 }
 
 export class RegionStore {
@@ -55,6 +61,8 @@ export class RegionStore {
   private readonly sorted = new WeakMap<Memtable, SortedParts>();
   private readonly handles = new Map<string, Promise<SegmentHandle>>();
   private readonly decoded: DecodedCache;
+  /** Index files of the segments: built by the region's IndexBuilder (buildNext), used by scans. */
+  readonly indexes: RegionIndexes;
 
   private constructor(private readonly opts: RegionStoreOptions, private manifest: Manifest, private _schema: TableSchema) {
     this.clock = opts.clock ?? systemClock;
@@ -64,6 +72,43 @@ export class RegionStore {
     this.mem = new Memtable(_schema.primaryKey);
     this.lastSeq = manifest.flushedSeq;
     this.droppedAt = { ...manifest.droppedAt };
+    this.indexes = new RegionIndexes({
+      segDir: this.segDir, mirror: opts.mirror, clock: this.clock,
+      schema: () => this._schema, segments: () => this.manifest.segments,
+      readColumns: (meta, names) => this.pinned([meta], async () => (await this.readSegment(meta, names, undefined, false))[0]!),
+      setIndex: (file, index) => this.setIndex(file, index),
+    });
+  }
+
+  /** Runs fn with the segments pinned: their files stay until it is done (compaction defers deleting them). */
+  private async pinned<T>(segments: readonly SegmentMeta[], fn: () => Promise<T>): Promise<T> {
+    for (const s of segments) this.pins.set(s.file, (this.pins.get(s.file) ?? 0) + 1);
+    try {
+      return await fn();
+    } finally {
+      for (const s of segments) {
+        const n = (this.pins.get(s.file) ?? 1) - 1;
+        if (n > 0) this.pins.set(s.file, n);
+        else {
+          this.pins.delete(s.file);
+          if (this.doomed.delete(s.file)) await rm(join(this.segDir, s.file), { force: true });
+        }
+      }
+    }
+  }
+
+  /** Records a built index file (or none) on a segment still in the manifest; false when it is gone (compacted, expired). */
+  private setIndex(file: string, index: SegmentIndexMeta | undefined): Promise<boolean> {
+    return this.serial(async () => {
+      if (!this.manifest.segments.some((s) => s.file === file)) return false;
+      const segments = this.manifest.segments.map((s) => {
+        if (s.file !== file) return s;
+        const { index: _old, ...rest } = s;
+        return index ? { ...rest, index } : rest;
+      });
+      await this.commit({ ...this.manifest, segments });
+      return true;
+    });
   }
 
   /** Opens (or creates) a region: reads the manifest, checks its segments exist, deletes files it does not name. */
@@ -76,7 +121,16 @@ export class RegionStore {
     const loaded = shared !== null ? parseManifest(shared, `mirror of region ${opts.regionId}`) : await loadManifest(opts.dir);
     const m = loaded ?? newManifest(opts.regionId, opts.schema);
     if (m.regionId !== opts.regionId) throw new StorageError(`manifest in ${opts.dir} belongs to region ${m.regionId}, not ${opts.regionId}`);
-    const listed = new Set(m.segments.map((s) => s.file));
+    const listed = new Set(m.segments.flatMap((s) => (s.index ? [s.file, s.index.file] : [s.file])));
+    for (const s of m.segments) {
+      if (!s.index) continue;
+      const size = await stat(join(segDir, s.index.file)).then((st) => st.size, () => -1);
+      if (size === s.index.bytes) continue;
+      const bytes = await opts.mirror?.getSegment(s.index.file);
+      // An index file lost in a crash is not data: the segment reads by full scan until its index is built again.
+      if (bytes && bytes.length === s.index.bytes) await writeDurable(join(segDir, s.index.file), bytes);
+      else { listed.delete(s.index.file); delete s.index; }
+    }
     for (const s of m.segments) {
       const path = join(segDir, s.file);
       const size = await stat(path).then((st) => st.size, () => -1);
@@ -96,7 +150,7 @@ export class RegionStore {
       await opts.mirror?.putManifest(text);
     } else if (opts.mirror && shared === null) {
       // A region that had only local files (or was written before the mirror): the mirror gets its segments and manifest.
-      for (const s of m.segments) await opts.mirror.putSegment(s.file, await readFile(join(segDir, s.file)));
+      for (const f of listed) await opts.mirror.putSegment(f, await readFile(join(segDir, f)));
       await opts.mirror.putManifest(manifestText(m));
     }
     return new RegionStore(opts, m, schema);
@@ -245,6 +299,7 @@ export class RegionStore {
   /** Deletes segment files once no scan is reading them. */
   private async removeFiles(files: string[]): Promise<void> {
     for (const f of files) {
+      this.indexes.readers.drop(f);
       this.handles.delete(f);
       this.decoded.dropFile(join(this.segDir, f));
       // The mirror's copy goes now: the manifest in the mirror no longer names it, and local readers use the local copy.
@@ -287,7 +342,7 @@ export class RegionStore {
     const expired = this.manifest.segments.filter((s) => BigInt(s.maxTs) < cutoff);
     if (expired.length === 0) return 0;
     await this.commit({ ...this.manifest, schema: this._schema, segments: this.manifest.segments.filter((s) => !expired.includes(s)) });
-    await this.removeFiles(expired.map((s) => s.file));
+    await this.removeFiles(filesOf(expired));
     return expired.length;
   }
 
@@ -316,7 +371,7 @@ export class RegionStore {
         const kept = this.manifest.segments.filter((s) => !job.includes(s));
         if (out) kept.push(out);
         await this.commit({ ...this.manifest, schema: this._schema, segments: kept.sort((a, b) => a.maxSeq - b.maxSeq) });
-        await this.removeFiles(job.map((s) => s.file));
+        await this.removeFiles(filesOf(job));
         merged += job.length;
         if (out) written++;
       }
@@ -324,27 +379,18 @@ export class RegionStore {
     });
   }
 
-  /** Merged view of segments and memtables. Returns one record batch (or none when nothing matches). */
-  async scan(req: ScanRequest = {}): Promise<RecordBatch[]> {
+  /** Merged view of segments and memtables. Returns one record batch (or none when nothing matches); `stats` gets what indexes did. */
+  async scan(req: ScanRequest = {}, stats?: ScanStats): Promise<RecordBatch[]> {
     if (this.closed) throw new StorageError(`region ${this.opts.regionId} is closed`);
     const segments = this.manifest.segments;
-    for (const s of segments) this.pins.set(s.file, (this.pins.get(s.file) ?? 0) + 1);
-    try {
+    return this.pinned(segments, () => {
       const memRuns = [...this.frozen, this.mem].filter((m) => m.rows > 0).flatMap((m) => this.sortedRuns(m));
-      return await scanSnapshot({
+      return scanSnapshot({
         schema: this._schema, segments, memRuns, cutoff: this.cutoff(),
         readSegment: (meta, names, groups) => this.readSegment(meta, names, groups),
-      }, req);
-    } finally {
-      for (const s of segments) {
-        const n = (this.pins.get(s.file) ?? 1) - 1;
-        if (n > 0) this.pins.set(s.file, n);
-        else {
-          this.pins.delete(s.file);
-          if (this.doomed.delete(s.file)) await rm(join(this.segDir, s.file), { force: true });
-        }
-      }
-    }
+        prune: (meta, preds) => this.indexes.prune(meta, preds),
+      }, req, stats);
+    });
   }
 
   stats(): RegionStats {
@@ -377,7 +423,7 @@ export class RegionStore {
     this.mem = new Memtable(this._schema.primaryKey);
     this.frozen = [];
     return this.serial(async () => {
-      const files = this.manifest.segments.map((s) => s.file);
+      const files = filesOf(this.manifest.segments);
       await this.commit({ ...this.manifest, schema: this._schema, segments: [], flushedSeq: Math.max(this.manifest.flushedSeq, this.lastSeq) });
       await this.removeFiles(files);
     });

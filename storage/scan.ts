@@ -1,13 +1,14 @@
 // Scans a region snapshot: prunes segments by stats, reads projected columns, filters, merges with last-write-wins.
 import type { RecordBatch } from 'apache-arrow';
-import { InvalidArgumentError, type TableSchema } from '../core/index.ts';
+import { InvalidArgumentError, type ColumnPredicate, type RowSelection, type TableSchema } from '../core/index.ts';
 import { runToBatch } from './arrow_out.ts';
 import { filterRun, type RowFilter } from './filter.ts';
 import { mergeRuns } from './merge.ts';
 import { gatherRun, Ranges } from './run.ts';
 import { defaultOf } from './defaults.ts';
 import { alignOps, collapseLastNonNull, mergeModeOf, OP_COLUMN, withoutDeletes } from './ops.ts';
-import type { Run, ScanRequest, SegmentMeta } from './types.ts';
+import type { Run, ScanRequest, ScanStats, SegmentMeta } from './types.ts';
+import { addUses, groupStarts, groupsOf, localSelection, type SegmentPrune } from './index/prune.ts';
 
 export interface ScanSnapshot {
   schema: TableSchema;
@@ -19,18 +20,33 @@ export interface ScanSnapshot {
   /** Reads columns of a segment: every row group, or only the listed ones. */
   /** A segment's columns as runs in the segment's row order (pieces of one sorted run). */
   readSegment(meta: SegmentMeta, names: string[], groups?: number[]): Promise<Run[]>;
+  /** Rows of a segment its index says may match the predicates (undefined: no index answered). */
+  prune?(meta: SegmentMeta, preds: ColumnPredicate[]): Promise<SegmentPrune | undefined>;
+}
+
+/**
+ * The predicates a scan may apply before the merge: on primary-key columns always (they are part of the key), on
+ * other string columns only in append-mode tables (elsewhere a newer row of the same key may hold another value).
+ */
+export function usablePredicates(schema: TableSchema, preds: ColumnPredicate[] | undefined): ColumnPredicate[] {
+  if (!preds?.length) return [];
+  return preds.filter((p) => {
+    const c = schema.columns.find((x) => x.name === p.column);
+    return c !== undefined && c.type === 'string' && (schema.options.appendMode || schema.primaryKey.includes(p.column));
+  });
 }
 
 /** Columns a scan returns, in table order, and the ones it must read (tags for dedup, filter columns). */
 export function scanColumns(schema: TableSchema, req: ScanRequest): { output: string[]; read: string[] } {
   const all = schema.columns.map((c) => c.name);
+  const predCols = usablePredicates(schema, req.predicates).map((p) => p.column);
   for (const n of [...(req.columns ?? []), ...Object.keys(req.tagFilter ?? {})]) {
     if (!all.includes(n)) throw new InvalidArgumentError(`column '${n}' does not exist in table ${schema.name}`);
   }
   const want = new Set(req.columns ?? all);
   want.add(schema.timeIndex);
   const output = all.filter((n) => want.has(n));
-  const extra = new Set([...output, ...schema.primaryKey, ...Object.keys(req.tagFilter ?? {})]);
+  const extra = new Set([...output, ...schema.primaryKey, ...Object.keys(req.tagFilter ?? {}), ...predCols]);
   return { output, read: all.filter((n) => extra.has(n)) };
 }
 
@@ -80,24 +96,63 @@ export function groupsMayMatch(s: SegmentMeta, f: RowFilter, schema?: TableSchem
   return out;
 }
 
-export async function scanSnapshot(snap: ScanSnapshot, req: ScanRequest): Promise<RecordBatch[]> {
+interface Picked { s: SegmentMeta; groups: number[] | undefined; within?: RowSelection }
+
+/** Segments and row groups that may hold matching rows: by stats, then by each segment's index (recorded in stats). */
+async function pickSegments(snap: ScanSnapshot, f: RowFilter, preds: ColumnPredicate[], stats: ScanStats | undefined): Promise<Picked[]> {
+  const { schema } = snap;
+  const byStats = snap.segments.filter((s) => segmentMayMatch(s, f, schema))
+    .map((s): Picked => ({ s, groups: groupsMayMatch(s, f, schema) }))
+    .filter((x) => !x.groups || x.groups.length > 0);
+  if (stats) stats.segments += byStats.length;
+  if (preds.length === 0 || !snap.prune) return byStats;
+  const pruned = await Promise.all(byStats.map(async (x): Promise<Picked | null> => {
+    const pr = await snap.prune!(x.s, preds);
+    if (stats && (!pr || pr.unanswered > 0)) stats.unindexed++;
+    if (!pr) return x;
+    if (stats) addUses(stats.indexes, pr.uses);
+    const starts = groupStarts(x.s);
+    const all = x.groups ?? [...Array(starts.length - 1).keys()];
+    const groups = groupsOf(pr.rows, starts, all);
+    if (groups.length === 0) return null;
+    // Rows in the numbering of the groups read (the segment without groups meta is one group).
+    return { s: x.s, groups: x.s.groups ? groups : undefined, within: localSelection(pr.rows, starts, groups) };
+  }));
+  return pruned.filter((x): x is Picked => x !== null);
+}
+
+/** The part of a selection (in the numbering of the concatenated pieces) that falls in one piece, in its own numbering. */
+function pieceSelection(sel: RowSelection, from: number, rows: number): RowSelection {
+  const s: number[] = [], e: number[] = [];
+  for (let i = 0; i < sel.start.length; i++) {
+    const a = Math.max(from, sel.start[i]!), b = Math.min(from + rows, sel.end[i]!);
+    if (a < b) { s.push(a - from); e.push(b - from); }
+  }
+  return { start: Uint32Array.from(s), end: Uint32Array.from(e) };
+}
+
+export async function scanSnapshot(snap: ScanSnapshot, req: ScanRequest, stats?: ScanStats): Promise<RecordBatch[]> {
   const { schema } = snap;
   const { output, read } = scanColumns(schema, req);
-  const f: RowFilter = { start: req.start, end: req.end, cutoff: snap.cutoff, tags: req.tagFilter };
-  const picked = snap.segments.filter((s) => segmentMayMatch(s, f, schema))
-    .map((s) => ({ s, groups: groupsMayMatch(s, f, schema) }))
-    .filter((x) => !x.groups || x.groups.length > 0);
+  const preds = usablePredicates(schema, req.predicates);
+  // = and IN on a tag already filter rows as tagFilter: tested once per row, used by the indexes all the same
+  const rowPreds = preds.filter((p) => !(p.op === 'in' && req.tagFilter?.[p.column]));
+  const f: RowFilter = { start: req.start, end: req.end, cutoff: snap.cutoff, tags: req.tagFilter, preds: rowPreds };
+  const picked = await pickSegments(snap, f, preds, stats);
   // A lone segment is already one row per key: nothing to merge, so tags not asked for need not be decoded.
   const alone = picked.length === 1 && snap.memRuns.length === 0;
-  const segRead = alone ? read.filter((n) => output.includes(n) || n in (req.tagFilter ?? {})) : read;
+  const segRead = alone ? read.filter((n) => output.includes(n) || n in (req.tagFilter ?? {}) || preds.some((p) => p.column === n)) : read;
   const loaded = await Promise.all(picked.map(({ s, groups }) => snap.readSegment(s, s.deletes ? [...segRead, OP_COLUMN] : segRead, groups)));
   const runs: Run[] = [];
-  for (const pieces of [...loaded, ...snap.memRuns.map((r) => [r])]) {
+  const sources = [...loaded.map((pieces, i) => ({ pieces, within: picked[i]!.within })), ...snap.memRuns.map((r) => ({ pieces: [r], within: undefined }))];
+  for (const { pieces, within } of sources) {
     // Pieces of one sorted run: the kept rows of every piece, gathered once (a lone untouched piece as it is).
     const keep = new Ranges();
     let whole = true;
+    let from = 0;
     pieces.forEach((run, k) => {
-      const r = filterRun(run, schema.timeIndex, f);
+      const r = filterRun(run, schema.timeIndex, f, within && pieceSelection(within, from, run.rows));
+      from += run.rows;
       if (r === null) { keep.push(k, 0, run.rows); return; }
       whole = false;
       for (let j = 0; j < r.src.length; j++) keep.push(k, r.start[j]!, r.len[j]!);

@@ -1,7 +1,7 @@
 // Shared shapes of storage/: requests, options, segment metadata, stats and the in-memory columnar run.
 import type { SegmentMirror } from './mirror.ts';
 import type { DecodedCache } from './decoded_cache.ts';
-import type { Clock, DataType, TableSchema } from '../core/index.ts';
+import type { Clock, ColumnPredicate, DataType, TableSchema } from '../core/index.ts';
 
 export interface ScanRequest {
   /** Nanoseconds, inclusive. */
@@ -12,7 +12,34 @@ export interface ScanRequest {
   columns?: string[];
   /** Tag column -> allowed values (AND across keys, OR within a key); null in the list matches a missing tag. */
   tagFilter?: Record<string, (string | null)[]>;
+  /**
+   * Conjuncts of WHERE on string columns (=, IN, !=, regex, LIKE) that indexes may answer. Rows are filtered by them
+   * only where that is exact: on primary-key columns, or on any column of an append-mode table (elsewhere a newer
+   * row of the key could differ, so they are ignored and the executor filters after the merge).
+   */
+  predicates?: ColumnPredicate[];
+  /** Fill `ScanStats` (EXPLAIN ANALYZE). */
+  analyze?: boolean;
   limit?: number;
+}
+
+/** What indexes did in one scan, per index (kind and column): for EXPLAIN ANALYZE. */
+export interface IndexUse {
+  kind: string;
+  column: string;
+  /** Segments whose index answered. */
+  segments: number;
+  groupsBefore: number;
+  groupsAfter: number;
+  rowsBefore: number;
+  rowsAfter: number;
+}
+
+export interface ScanStats {
+  /** Segments read, and those among them that had no (current) index file for a predicate's column. */
+  segments: number;
+  unindexed: number;
+  indexes: IndexUse[];
 }
 
 export type Compression = 'zstd' | 'lz4' | 'none';
@@ -71,6 +98,20 @@ export interface SegmentMeta {
   /** Rows that are tombstones or replace marks (ops.ts), absent when none: they hide older rows of their key. */
   deletes?: number;
   createdAt: number;
+  /** The segment's index file (storage/index/), once its IndexBuilder has built it; absent: read by full scan. */
+  index?: SegmentIndexMeta;
+}
+
+export interface SegmentIndexMeta {
+  file: string;
+  bytes: number;
+  /** Keys (core/index IndexSpec.key) of the indexes in the file. */
+  keys: string[];
+  /** Bytes of each index's blob, parallel to keys. */
+  sizes?: number[];
+  builtAt: number;
+  /** Milliseconds the build took. */
+  buildMs: number;
 }
 
 export interface RegionStats {

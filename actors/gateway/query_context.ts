@@ -1,13 +1,15 @@
 // The node's QueryContext: the SQL executor's view of the catalog, the regions (scans, writes) and DDL side effects.
 import type { RecordBatch } from 'apache-arrow';
 import { DatabaseNotFoundError, partitionBatch, physicalOf, regionsForFilter, type TableSchema, type WriteBatch } from '../../core/index.ts';
-import type { QueryContext, RegionPeer, ScanSpec } from '../../core/query/index.ts';
+import type { IndexStatusRow, QueryContext, RegionPeer, ScanSpec } from '../../core/query/index.ts';
+import { viewOf } from '../../core/query/statements/view.ts';
 import type { Catalog } from '../catalog/catalog.ts';
 import type { Supervisor } from '../region/supervisor.ts';
 import type { RegionRouter } from '../region/router.ts';
 import type { WritePath } from './write.ts';
 import type { Clock } from '../../core/index.ts';
 import { mergeRegionScans } from '../../core/query/plan/scan_merge.ts';
+import { readIndexReport, withIndexReport, withoutReportOnly } from '../../core/index.ts';
 
 export interface QueryDeps {
   catalog: Catalog;
@@ -101,7 +103,10 @@ export function makeQueryContext(deps: QueryDeps, db: string): QueryContext {
       // Regions whose partition rule no filtered tag value satisfies hold none of the rows asked for.
       const wanted = regionsForFilter(schema.partition, schema.regions, spec.tagFilter);
       if (wanted.length === 1) return router.scan(schema, wanted[0]!, spec);
-      return mergeRegionScans(schema, await Promise.all(wanted.map((n) => router.scan(schema, n, spec))));
+      const per = await Promise.all(wanted.map((n) => router.scan(schema, n, spec)));
+      const report = spec.analyze ? readIndexReport(per.flat()) : null;
+      const merged = mergeRegionScans(schema, per.map(withoutReportOnly));
+      return report ? withIndexReport(merged, report) : merged;
     },
     async write(d: string, batch: WriteBatch): Promise<number> {
       return writes.write(d, [batch]);
@@ -133,6 +138,27 @@ export function makeQueryContext(deps: QueryDeps, db: string): QueryContext {
     async compactTable(t: TableSchema) {
       const s = await physicalOr(t);
       await eachRegion(s.regions, (n) => router.compact(s, n));
+    },
+    async indexStatus() {
+      const out: IndexStatusRow[] = [];
+      for (const d of await catalog.listDatabases()) {
+        for (const t of await catalog.listTables(d)) {
+          const s = await catalog.getTable(d, t);
+          if (!s || isLogical(s) || viewOf(s)) continue;
+          const per = await Promise.all(Array.from({ length: s.regions }, (_, n) => router.stats(s, n).catch(() => null)));
+          for (const st of per) {
+            for (const ix of ((st as { indexes?: IndexStatusRow[] } | null)?.indexes ?? [])) {
+              let row = out.find((r) => r.db === d && r.table === t && r.kind === ix.kind && r.column === ix.column);
+              if (!row) { row = { db: d, table: t, kind: ix.kind, column: ix.column, state: 'ready', regions: 0, segments: 0, segmentsCovered: 0, rowsCovered: 0, bytes: 0, lastError: null }; out.push(row); }
+              row.regions++;
+              row.segments += ix.segments; row.segmentsCovered += ix.segmentsCovered; row.rowsCovered += ix.rowsCovered; row.bytes += ix.bytes;
+              if (ix.state !== 'ready') row.state = 'building';
+              row.lastError ??= ix.lastError;
+            }
+          }
+        }
+      }
+      return out;
     },
     async regionPeers() {
       if (deps.regionPeers) return deps.regionPeers();

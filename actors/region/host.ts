@@ -5,10 +5,10 @@ import type { NatsConnection, Subscription, Msg } from '@nats-io/transport-node'
 import { headers as natsHeaders } from '@nats-io/transport-node';
 import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
 import {
-  EddyError, StatusCode, Subjects, RegionOps, decodeBatches, encodeBatches, toWireError,
+  EddyError, StatusCode, Subjects, RegionOps, decodeBatches, encodeBatches, toWireError, withIndexReport,
   type Clock, type TableSchema, type WriteBatch,
 } from '../../core/index.ts';
-import { RegionStore, batchesToIPC, type ScanRequest, type SegmentMirror } from '../../storage/index.ts';
+import { RegionStore, batchesToIPC, type IndexStatus, type ScanRequest, type ScanStats, type SegmentMirror } from '../../storage/index.ts';
 import { runPartial, PARTIAL_TOO_LARGE, type QueryContext, type WireRel } from '../../core/query/index.ts';
 import type { RecordBatch } from 'apache-arrow';
 import { regionMachine, ACCEPTING } from './machine.ts';
@@ -17,6 +17,7 @@ import { walFloor } from '../runtime/wal_floor.ts';
 import { decodeScanRequest } from '../runtime/scan_wire.ts';
 import type { SharedSegments } from '../runtime/segment_mirror.ts';
 import type { Metrics } from '../runtime/metrics.ts';
+import { IndexBuilder } from '../index/builder.ts';
 
 export interface RegionHostDeps {
   nc: NatsConnection;
@@ -56,6 +57,8 @@ export class RegionHost {
   private dirtySince: number | null = null;
 
   private readonly mirror: SegmentMirror | undefined;
+  /** Builds the segments' index files after open, flush, compaction and index DDL (actors/index/). */
+  private indexBuilder: IndexBuilder | null = null;
 
   constructor(private readonly deps: RegionHostDeps) {
     this.regionId = deps.regionId;
@@ -66,16 +69,20 @@ export class RegionHost {
       actors: {
         open: fromPromise(async () => {
           this.store = await RegionStore.open({ dir: deps.dir, regionId: deps.regionId, schema: this.schemaNow, clock: deps.clock, compression: 'zstd', mirror: this.mirror });
+          this.indexBuilder = new IndexBuilder(deps.regionId, () => this.store!, deps.log);
+          this.indexBuilder.notify();
         }),
         replay: fromPromise(async () => this.replay()),
         flush: fromPromise(async () => this.doFlush()),
         compact: fromPromise(async () => {
           await this.store!.compact();
           deps.metrics.compactions++;
+          this.indexBuilder?.notify();
         }),
         close: fromPromise(async () => {
           await this.applyChain;
           if (this.flushInFlight) await this.flushInFlight.catch(() => undefined);
+          await this.indexBuilder?.stop();
           await this.store?.close();
         }),
       },
@@ -148,6 +155,7 @@ export class RegionHost {
     if (schema.version > this.schemaNow.version) {
       this.schemaNow = schema;
       this.store?.alterSchema(schema);
+      this.indexBuilder?.notify();
     }
   }
 
@@ -240,6 +248,7 @@ export class RegionHost {
       this.dirtySince = this.store!.memRows > 0 ? this.deps.clock.now() : null;
       if (res) {
         this.deps.metrics.flushes++;
+        this.indexBuilder?.notify();
         // Flows read this region's WAL: keep what they have not checkpointed yet.
         const floor = await walFloor(this.deps.js, this.regionId);
         const upTo = floor === null ? res.flushedSeq : Math.min(res.flushedSeq, floor);
@@ -278,7 +287,9 @@ export class RegionHost {
   async scan(req: ScanRequest): Promise<RecordBatch[]> {
     if (!this.accepting()) throw new EddyError(StatusCode.RegionReadonly, `region ${this.regionId} is ${this.state}`);
     await this.applyChain;
-    return this.store!.scan(req);
+    if (!req.analyze) return this.store!.scan(req);
+    const stats: ScanStats = { segments: 0, unindexed: 0, indexes: [] };
+    return withIndexReport(await this.store!.scan(req, stats), stats);
   }
 
   /** Runs a partial aggregate (one SELECT over this region's table) over this region's rows only. */
@@ -296,7 +307,18 @@ export class RegionHost {
   }
 
   stats(): Record<string, unknown> {
-    return { regionId: this.regionId, state: this.state, ...(this.store ? this.store.stats() : {}) };
+    return { regionId: this.regionId, state: this.state, ...(this.store ? this.store.stats() : {}), ...(this.store ? { indexes: this.indexStatus() } : {}) };
+  }
+
+  /** Each index of the region: state, size, segments covered (information_schema.index_status). */
+  indexStatus(): (IndexStatus & { builder: string })[] {
+    const builder = this.indexBuilder?.state ?? 'stopped';
+    return this.store!.indexes.status().map((s) => ({ ...s, builder, lastError: s.lastError ?? this.indexBuilder?.lastError ?? null }));
+  }
+
+  /** Resolves once the IndexBuilder has nothing pending (after a flush, compaction or index DDL). */
+  async indexesIdle(): Promise<void> {
+    await this.indexBuilder?.idle();
   }
 
   async truncate(): Promise<void> {

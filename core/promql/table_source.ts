@@ -8,6 +8,7 @@ import { batchesToRel } from '../query/plan/scan.ts';
 import { dictOf, type NumVec, type StrVec, type TsVec } from '../query/vector.ts';
 import type { LabelMatcher, Labels, SeriesSamples, SeriesSource } from './types.ts';
 import { compileRegex } from './engine_seam.ts';
+import type { ColumnPredicate } from '../index/index.ts';
 
 export const METRIC_NAME = '__name__';
 export const FIELD_MATCHER = '__field__';
@@ -24,6 +25,18 @@ export function matcherTest(m: LabelMatcher): (v: string) => boolean {
       return m.op === '=~' ? (v) => re.test(v) : (v) => !re.test(v);
     }
   }
+}
+
+/**
+ * A matcher as a predicate for the regions' indexes, when that is exact: only matchers that reject '' (a series
+ * without the label), since a predicate never matches a missing (null) tag.
+ */
+function indexPredicate(m: LabelMatcher): ColumnPredicate | null {
+  if (matcherTest(m)('')) return null;
+  if (m.op === '!=') return { column: m.name, op: 'ne', value: m.value };
+  if (m.op !== '=~' && m.op !== '!~') return null;
+  const re = compileRegex(m.value);
+  return re.flags === '' ? { column: m.name, op: 'regex', pattern: re.source, flags: '', negated: m.op === '!~' } : null;
 }
 
 function numericField(s: TableSchema, name?: string): string | null {
@@ -101,6 +114,8 @@ export class TableSeriesSource implements SeriesSource {
         // `=~"a|b|c"` of plain words (what Grafana's multi-value variables send) also narrows the scan
         if (m.op === '=~' && LITERAL_ALTERNATION.test(m.value) && !spec.tagFilter?.[m.name]) (spec.tagFilter ??= {})[m.name] = m.value.split('|');
         post.push({ col, test: matcherTest(m) });
+        const pred = indexPredicate(m);
+        if (pred) (spec.predicates ??= []).push(pred);
       }
     }
     // label-only answers (series, labels, label values) do not read the value column

@@ -4,6 +4,8 @@ import type { CreateFlow, CreateTask } from '../sql/ast.ts';
 import type { TableSchema } from '../schema.ts';
 import type { WriteBatch } from '../batch.ts';
 import type { WireRel } from './plan/partial.ts';
+import type { ColumnPredicate } from '../index/index.ts';
+import type { IndexStatusRow } from './statements/index_status.ts';
 
 /** What a scan must return; ns bounds, start inclusive, end exclusive. A hint: the executor re-applies every filter. */
 export interface ScanSpec {
@@ -11,7 +13,20 @@ export interface ScanSpec {
   end?: bigint;
   columns?: string[];
   tagFilter?: Record<string, (string | null)[]>;
+  /** WHERE conjuncts on string columns that the regions' indexes may answer (core/index). */
+  predicates?: ColumnPredicate[];
+  /** EXPLAIN ANALYZE: regions attach what their indexes pruned (batch metadata `eddy.index`, see SCAN_INDEX_METADATA). */
+  analyze?: boolean;
   limit?: number;
+}
+
+/** Arrow schema metadata key under which a region reports, as JSON ScanIndexReport, what its indexes did in a scan. */
+export const SCAN_INDEX_METADATA = 'eddy.index';
+
+export interface ScanIndexReport {
+  segments: number;
+  unindexed: number;
+  indexes: { kind: string; column: string; segments: number; groupsBefore: number; groupsAfter: number; rowsBefore: number; rowsAfter: number }[];
 }
 
 export interface QueryContext {
@@ -46,6 +61,8 @@ export interface QueryContext {
    * table, where each region lives; one answer per region. Optional: without it, queries pull rows from the regions.
    */
   partialAggregate?(schema: TableSchema, sql: string): Promise<WireRel[]>;
+  /** Each index of each table, summed over its regions, for information_schema.index_status; optional (none without it). */
+  indexStatus?(): Promise<IndexStatusRow[]>;
   /** Where each region lives, by region id, for information_schema.region_peers; optional. */
   regionPeers?(): Promise<Map<string, RegionPeer>>;
   /** The nodes of the cluster, for information_schema.cluster_info; optional (standalone: this node alone). */

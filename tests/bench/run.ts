@@ -24,6 +24,10 @@ const BENCHMARKS: Record<string, { describe: string; load: () => Promise<BenchMo
     describe: 'Prometheus remote-write ingest (node-exporter-like) and PromQL latency: EddyDB vs VictoriaMetrics / Prometheus',
     load: () => import('./prom.ts'),
   },
+  index: {
+    describe: 'Indexes: needle queries (one series by tag, tag regex / prefix, one trace id) with and without index files; build time and size',
+    load: () => import('./index.ts'),
+  },
   cluster: {
     describe: 'TSBS cpu ingest and query latency on 1 node vs the 3-node local cluster; time a region is unavailable while it reopens elsewhere',
     load: () => import('./cluster.ts'),

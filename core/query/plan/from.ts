@@ -17,6 +17,8 @@ import { formatTimestamp } from '../expr/time.ts';
 import { effectiveTtl, isPhysical, physicalColumns, physicalOf, physicalRel, tsidOrder } from '../statements/metric.ts';
 import { viewOf, viewRel } from '../statements/view.ts';
 import { conjuncts } from './walk.ts';
+import { describePredicate } from './index_pushdown.ts';
+import { describeIndexReport, readIndexReport } from './index_report.ts';
 
 export async function fromClause(from: TableRef[], where: Expr | undefined, st: QState, sel: Select, limit?: number): Promise<Rel> {
   let rel: Rel | null = null;
@@ -49,6 +51,9 @@ export function describeSpec(spec: ScanSpec, schema: TableSchema): string {
     parts.push(`time_range=[${spec.start === undefined ? '-inf' : formatTimestamp(spec.start)}, ${spec.end === undefined ? '+inf' : formatTimestamp(spec.end)})`);
   }
   for (const [k, v] of Object.entries(spec.tagFilter ?? {})) parts.push(`tag_filter=${k} IN (${v.map((x) => (x === null ? 'NULL' : `'${x}'`)).join(', ')})`);
+  // = and IN on tags already show as tag_filter
+  const more = (spec.predicates ?? []).filter((p) => !(p.op === 'in' && spec.tagFilter?.[p.column]));
+  if (more.length) parts.push(`index_predicates=[${more.map(describePredicate).join(', ')}]`);
   if (spec.limit !== undefined) parts.push(`limit=${spec.limit}`);
   return parts.join(' ');
 }
@@ -99,10 +104,14 @@ async function tableRef(t: TableRef, where: Expr | undefined, st: QState, sel: S
       if (shown) delete spec.columns;
       if (ttl.instant) spec.end = spec.start = BigInt(Math.floor(st.env.qctx.now())) * 1_000_000n;
       const t0 = st.env.trace ? performance.now() : 0;
+      if (st.env.trace) spec.analyze = true;
       const batches = await st.env.qctx.scan(schema, spec);
       const r = logical ? tsidOrder(batchesToRel(batches, schema, qualifier), schema)
         : shown && shown !== schema.columns ? physicalRel(batches, schema, shown, qualifier) : batchesToRel(batches, schema, qualifier);
-      if (st.env.trace) st.env.trace.push({ op: 'RegionScan', detail: `${db}.${name} regions=${schema.regions} ${describeSpec(spec, schema)}`, rows: r.len, ms: performance.now() - t0 });
+      if (st.env.trace) {
+        const ix = readIndexReport(batches);
+        st.env.trace.push({ op: 'RegionScan', detail: `${db}.${name} regions=${schema.regions} ${describeSpec(spec, schema)}${ix ? ` ${describeIndexReport(ix)}` : ''}`, rows: r.len, ms: performance.now() - t0 });
+      }
       // an unaliased table's columns may also be named schema.table.column
       return alias ? r : { ...r, fields: r.fields.map((f) => ({ ...f, schema: db })) };
     }

@@ -11,6 +11,7 @@ import { TS_NAME, allNullVec, dictStrVec, int64Vec, nullVec, fromValues } from '
 import { parseTimestampNs } from '../expr/time.ts';
 import { UNIT_NS } from '../vector.ts';
 import { conjuncts } from './walk.ts';
+import { indexPredicates, isCol } from './index_pushdown.ts';
 
 export function columnDt(c: ColumnSchema): DType {
   if (c.sqlType === 'Date') return 'Date';
@@ -57,13 +58,6 @@ function literalNs(e: Expr, unitNs: bigint): bigint | null {
   return null;
 }
 
-function isCol(e: Expr, name: string, qualifiers: string[]): boolean {
-  if (e.type !== 'column') return false;
-  const p = e.path;
-  if (p[p.length - 1]!.value !== name) return false;
-  return p.length === 1 || qualifiers.includes(p[p.length - 2]!.value);
-}
-
 /** Derives scan bounds and tag filters from WHERE conjuncts over this table's columns. */
 export function pushdown(where: Expr | undefined, schema: TableSchema, qualifiers: string[], env: Env): ScanSpec {
   const spec: ScanSpec = {};
@@ -106,6 +100,8 @@ export function pushdown(where: Expr | undefined, schema: TableSchema, qualifier
     }
   }
   void env;
+  const preds = indexPredicates(where, schema, qualifiers);
+  if (preds.length > 0) spec.predicates = preds;
   return spec;
 }
 

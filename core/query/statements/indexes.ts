@@ -3,6 +3,7 @@
 import { EddyError, StatusCode } from '../../errors.ts';
 import type { ColumnIndexes, ColumnSchema, TableSchema } from '../../schema.ts';
 import type { SqlOptions } from '../../sql/index.ts';
+import { checkIndex } from '../../index/index.ts';
 
 type Kind = 'INVERTED' | 'SKIPPING' | 'FULLTEXT';
 
@@ -58,6 +59,8 @@ export function setIndex(col: ColumnSchema, kind: Kind, options: SqlOptions): Co
     if (o.type !== undefined && o.type.toUpperCase() !== 'BLOOM') throw unexpected(`Invalid skipping index option: Invalid type: ${o.type}, expected: 'BLOOM'`);
     idx.skipping = { granularity: o.granularity ?? '10240', type: 'BLOOM', false_positive_rate: o.false_positive_rate ?? '0.01' };
   }
+  // the kind's own checks (column type, option ranges), after GreptimeDB's messages above
+  checkIndex(kind.toLowerCase(), col, o);
   return { ...col, indexes: idx };
 }
 

@@ -8,8 +8,9 @@ import { SQL_TYPE } from '../expr/names.ts';
 import { engineOf } from './metric.ts';
 import { viewOf } from './view.ts';
 import { FLOW_INFORMATION_SCHEMA_TABLES, flowInformationSchema } from './flow.ts';
+import { indexStatusRel } from './index_status.ts';
 
-export const INFORMATION_SCHEMA_TABLES = ['build_info', 'cluster_info', 'columns', 'engines', ...FLOW_INFORMATION_SCHEMA_TABLES, 'region_peers', 'schemata', 'statistics', 'tables'];
+export const INFORMATION_SCHEMA_TABLES = ['build_info', 'cluster_info', 'columns', 'engines', ...FLOW_INFORMATION_SCHEMA_TABLES, 'index_status', 'region_peers', 'schemata', 'statistics', 'tables'];
 
 function rel(names: string[], types: string[], rows: unknown[][]): Rel {
   return {
@@ -99,6 +100,8 @@ export async function informationSchema(name: string, ctx: QueryContext): Promis
     case 'engines':
       return rel(['engine', 'support', 'comment', 'transactions', 'xa', 'savepoints'], ['String', 'String', 'String', 'String', 'String', 'String'],
         [['mito', 'DEFAULT', 'Storage engine for time-series data', 'NO', 'NO', 'NO']]);
+    case 'index_status':
+      return indexStatusRel(ctx);
     case 'flows':
     case 'flow_statistics':
       return flowInformationSchema(name, ctx);

@@ -1,0 +1,54 @@
+// Column predicates a scan hands to indexes (=, IN, !=, regex, LIKE), and the one test of a value against them.
+import { likeRegex } from '../query/expr/predicates.ts';
+
+/**
+ * One conjunct of WHERE on one column, in a form indexes can answer. A predicate never matches NULL (as in SQL,
+ * where `c != 'x'`, `c ~ 'r'` and `c LIKE 'p%'` are not true for a null c). Other index kinds add their
+ * predicate shapes to this union (full-text terms, bounding boxes) and answer them in their own `prune`.
+ */
+export type ColumnPredicate =
+  /** `c = 'v'` (one value) and `c IN ('a', 'b')`. */
+  | { column: string; op: 'in'; values: string[] }
+  /** `c != 'v'` / `c <> 'v'`. */
+  | { column: string; op: 'ne'; value: string }
+  /** `c ~ 're'`, `c ~* 're'` (flags 'i'), `c !~ 're'` (negated): JavaScript RegExp, unanchored, as the executor evaluates it. */
+  | { column: string; op: 'regex'; pattern: string; flags: '' | 'i'; negated: boolean }
+  /** `c LIKE 'p%'`, `c ILIKE ...`, `c NOT LIKE ...`: the SQL pattern; `prefix` is its literal start ('' when it starts with a wildcard). */
+  | { column: string; op: 'like'; pattern: string; caseInsensitive: boolean; negated: boolean; prefix: string };
+
+/** The literal text before the first wildcard of a LIKE pattern (with `\` escapes resolved). */
+export function likePrefix(pattern: string): string {
+  let out = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i]!;
+    if (c === '%' || c === '_') break;
+    if (c === '\\' && i + 1 < pattern.length) { out += pattern[++i]!; continue; }
+    out += c;
+  }
+  return out;
+}
+
+/** A test of one non-null value against the predicate; compiled once (regex) and run per distinct value. */
+export function valueTest(p: ColumnPredicate): (v: string) => boolean {
+  switch (p.op) {
+    case 'in': {
+      if (p.values.length === 1) { const w = p.values[0]!; return (v) => v === w; }
+      const set = new Set(p.values);
+      return (v) => set.has(v);
+    }
+    case 'ne': return (v) => v !== p.value;
+    case 'regex': {
+      const re = new RegExp(p.pattern, p.flags);
+      return p.negated ? (v) => !re.test(v) : (v) => re.test(v);
+    }
+    case 'like': {
+      const re = likeRegex(p.pattern, p.caseInsensitive);
+      return p.negated ? (v) => !re.test(v) : (v) => re.test(v);
+    }
+  }
+}
+
+/** Checks a regex compiles (the scan would otherwise fail in the middle); false for an invalid pattern. */
+export function validRegex(pattern: string, flags: string): boolean {
+  try { new RegExp(pattern, flags); return true; } catch { return false; }
+}

@@ -1,0 +1,90 @@
+// Pruning one segment by its index file: predicates -> rows that may match -> row groups to read, with what each index did.
+import { indexKind, intersect, selectedRows, type ColumnPredicate, type RowSelection } from '../../core/index.ts';
+import type { IndexUse, SegmentMeta } from '../types.ts';
+import type { OpenIndex } from './readers.ts';
+
+export interface SegmentPrune {
+  /** Rows of the segment (segment row numbers) that may match every predicate an index answered. */
+  rows: RowSelection;
+  uses: IndexUse[];
+  /** Predicates no current index of this segment answered. */
+  unanswered: number;
+}
+
+/** Start row of each row group of a segment (and the end of the last one). */
+export function groupStarts(meta: SegmentMeta): Uint32Array {
+  const gs = meta.groups ?? [{ rows: meta.rows }];
+  const out = new Uint32Array(gs.length + 1);
+  gs.forEach((g, k) => { out[k + 1] = out[k]! + g.rows; });
+  return out;
+}
+
+/** Groups (among `groups`, ascending) holding a selected row. */
+export function groupsOf(sel: RowSelection, starts: Uint32Array, groups: number[]): number[] {
+  const out: number[] = [];
+  let j = 0;
+  for (const g of groups) {
+    const a = starts[g]!, b = starts[g + 1]!;
+    while (j < sel.start.length && sel.end[j]! <= a) j++;
+    if (j < sel.start.length && sel.start[j]! < b) out.push(g);
+  }
+  return out;
+}
+
+/** The selection in the row numbers of the concatenation of `groups` (as a segment read returns them). */
+export function localSelection(sel: RowSelection, starts: Uint32Array, groups: number[]): RowSelection {
+  const s: number[] = [], e: number[] = [];
+  let base = 0, j = 0;
+  for (const g of groups) {
+    const a = starts[g]!, b = starts[g + 1]!;
+    while (j < sel.start.length && sel.end[j]! <= a) j++;
+    for (let i = j; i < sel.start.length && sel.start[i]! < b; i++) {
+      const from = Math.max(a, sel.start[i]!), to = Math.min(b, sel.end[i]!);
+      if (from < to) { s.push(base + from - a); e.push(base + to - a); }
+    }
+    base += b - a;
+  }
+  return { start: Uint32Array.from(s), end: Uint32Array.from(e) };
+}
+
+/**
+ * Asks each index of the file whose key is current (`keys`) about the predicates on its column; the answers are
+ * intersected. Undefined when no index answered any predicate.
+ */
+export function pruneSegment(meta: SegmentMeta, idx: OpenIndex, keys: Set<string>, preds: ColumnPredicate[]): SegmentPrune | undefined {
+  let sel: RowSelection | undefined;
+  const uses: IndexUse[] = [];
+  let unanswered = 0;
+  const starts = groupStarts(meta);
+  const all = [...Array(starts.length - 1).keys()];
+  for (const p of preds) {
+    let answered = false;
+    for (const e of idx.file.entries) {
+      if (e.columns[0] !== p.column || !keys.has(e.key)) continue;
+      const kind = indexKind(e.kind);
+      if (!kind || !kind.answers(p)) continue;
+      const got = kind.prune(idx.reader(e), p, meta.rows);
+      if (!got) continue;
+      answered = true;
+      const before = sel ?? { start: Uint32Array.of(0), end: Uint32Array.of(meta.rows) };
+      sel = intersect(before, got);
+      uses.push({
+        kind: e.kind, column: p.column, segments: 1,
+        groupsBefore: groupsOf(before, starts, all).length, groupsAfter: groupsOf(sel, starts, all).length,
+        rowsBefore: selectedRows(before), rowsAfter: selectedRows(sel),
+      });
+    }
+    if (!answered) unanswered++;
+  }
+  return sel ? { rows: sel, uses, unanswered } : undefined;
+}
+
+/** Adds one segment's index uses into a scan's totals (one line per kind and column). */
+export function addUses(total: IndexUse[], more: IndexUse[]): void {
+  for (const u of more) {
+    const t = total.find((x) => x.kind === u.kind && x.column === u.column);
+    if (!t) { total.push({ ...u }); continue; }
+    t.segments += u.segments; t.groupsBefore += u.groupsBefore; t.groupsAfter += u.groupsAfter;
+    t.rowsBefore += u.rowsBefore; t.rowsAfter += u.rowsAfter;
+  }
+}

@@ -1,0 +1,29 @@
+// Scan requests on the wire: index predicates and the analyze flag round-trip; a malformed predicate is a 4xx.
+import { describe, expect, it } from 'vitest';
+import { decodeScanRequest, encodeScanRequest } from '../../../actors/runtime/scan_wire.ts';
+import { StatusCode, type EddyError } from '../../../core/index.ts';
+
+const enc = new TextEncoder();
+
+describe('scan wire', () => {
+  it('carries predicates and analyze', () => {
+    const req = {
+      start: 5n, columns: ['host'], analyze: true,
+      predicates: [
+        { column: 'host', op: 'in' as const, values: ['a', 'b'] },
+        { column: 'host', op: 'regex' as const, pattern: '^a', flags: 'i' as const, negated: true },
+        { column: 'msg', op: 'like' as const, pattern: 'x%', caseInsensitive: false, negated: false, prefix: 'x' },
+      ],
+    };
+    expect(decodeScanRequest(enc.encode(encodeScanRequest(req)))).toEqual(req);
+  });
+
+  it('refuses a malformed predicate as the caller\'s mistake', () => {
+    for (const p of [{ column: 'h', op: 'regex', pattern: '(', flags: '' }, { column: 'h', op: 'in', values: [1] }, { op: 'ne', value: 'x' }, { column: 'h', op: 'near' }]) {
+      let err: EddyError | null = null;
+      try { decodeScanRequest(enc.encode(JSON.stringify({ predicates: [p] }))); } catch (e) { err = e as EddyError; }
+      expect(err?.code).toBe(StatusCode.InvalidArguments);
+      expect(err?.message).toMatch(/scan predicate/);
+    }
+  });
+});

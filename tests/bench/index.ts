@@ -1,0 +1,135 @@
+// Index benchmark: 1M log-like rows of 100k series in one region; needle queries (one series by tag, a tag regex,
+// one trace id) with and without index files in the same run, cold (no decoded-column cache) and warm; index build
+// time and size against the data. Storage level (RegionStore.scan with what the SQL pushdown sends), so the
+// numbers are the scan's own, without HTTP or SQL parsing.
+import { cp, readdir, rm } from 'node:fs/promises';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { allocValues, likePrefix, type ColumnPredicate, type TableSchema, type WriteBatch } from '../../core/index.ts';
+import { DecodedCache, RegionStore, type ScanRequest, type ScanStats } from '../../storage/index.ts';
+import { fmtNum, median, removeDir, table, tempDir, type BenchOptions } from './util.ts';
+
+const T0 = 1_700_000_000_000_000_000n;
+
+function schema(): TableSchema {
+  return {
+    db: 'public', name: 'logs', id: 1024, version: 1, timeIndex: 'ts', primaryKey: ['host', 'svc'], regions: 1, createdAt: 0,
+    options: { appendMode: true },
+    columns: [
+      { name: 'host', type: 'string', semantic: 'tag', nullable: true },
+      { name: 'svc', type: 'string', semantic: 'tag', nullable: true },
+      { name: 'trace_id', type: 'string', semantic: 'field', nullable: true, indexes: { skipping: { granularity: '10240', type: 'BLOOM', false_positive_rate: '0.01' } } },
+      { name: 'msg', type: 'string', semantic: 'field', nullable: true },
+      { name: 'latency', type: 'float64', semantic: 'field', nullable: true },
+      { name: 'ts', type: 'timestamp', semantic: 'timestamp', nullable: false, unit: 'ns' },
+    ],
+  };
+}
+
+const WORDS = ['GET', 'POST', 'user', 'login', 'failed', 'ok', 'timeout', 'cache', 'miss', 'db', 'query', 'slow'];
+const hostName = (i: number) => `host-${String(i).padStart(6, '0')}`;
+const traceOf = (round: number, s: number) => `${(round * 2654435761 + s * 40503).toString(16).padStart(8, '0')}-${s.toString(16)}-${round}`;
+
+/** One round: a row for every series at one timestamp (columnar, dictionary-coded tags). */
+function round(r: number, series: number): WriteBatch {
+  const hosts = Array.from({ length: series }, (_, i) => hostName(i));
+  const svcs = Array.from({ length: 20 }, (_, i) => `svc-${i}`);
+  const hostCodes = new Int32Array(series), svcCodes = new Int32Array(series);
+  const trace = new Array<string>(series), msg = new Array<string>(series);
+  const lat = allocValues('float64', series) as Float64Array, ts = allocValues('timestamp', series) as BigInt64Array;
+  for (let i = 0; i < series; i++) {
+    hostCodes[i] = i; svcCodes[i] = i % 20;
+    trace[i] = traceOf(r, i);
+    msg[i] = `${WORDS[(i + r) % WORDS.length]} ${WORDS[(i * 7 + r) % WORDS.length]} id=${i}`;
+    lat[i] = ((i * 31 + r) % 1000) / 10;
+    ts[i] = T0 + BigInt(r) * 10_000_000_000n + BigInt(i);
+  }
+  return {
+    table: 'logs', rows: series, columns: [
+      { name: 'host', type: 'string', semantic: 'tag', values: hostCodes, dict: hosts, valid: null },
+      { name: 'svc', type: 'string', semantic: 'tag', values: svcCodes, dict: svcs, valid: null },
+      { name: 'trace_id', type: 'string', semantic: 'field', values: trace, valid: null },
+      { name: 'msg', type: 'string', semantic: 'field', values: msg, valid: null },
+      { name: 'latency', type: 'float64', semantic: 'field', values: lat, valid: null },
+      { name: 'ts', type: 'timestamp', semantic: 'timestamp', values: ts, valid: null },
+    ],
+  };
+}
+
+interface Query { name: string; req: ScanRequest; rows: number }
+
+async function time(store: RegionStore, q: Query, runs: number): Promise<{ ms: number; rows: number; stats: ScanStats }> {
+  const times: number[] = [];
+  let rows = 0;
+  let stats: ScanStats = { segments: 0, unindexed: 0, indexes: [] };
+  for (let i = 0; i < runs + 1; i++) {
+    stats = { segments: 0, unindexed: 0, indexes: [] };
+    const t0 = performance.now();
+    const out = await store.scan(q.req, stats);
+    const ms = performance.now() - t0;
+    rows = out.reduce((a, b) => a + b.numRows, 0);
+    if (i > 0) times.push(ms); // the first run opens files and index readers
+  }
+  return { ms: median(times), rows, stats };
+}
+
+export async function run(opts: BenchOptions): Promise<void> {
+  const series = opts.num('series', 100_000);
+  const rounds = opts.num('rounds', 10);
+  const runs = opts.num('runs', 7);
+  const dirA = tempDir('eddy-bench-index-'), dirB = tempDir('eddy-bench-noindex-');
+  const la = () => loadavg().map((x) => x.toFixed(2)).join(' ');
+  console.log(`index bench: ${fmtNum(series * rounds)} rows, ${fmtNum(series)} series, ${rounds} flushes then one compaction; load average ${la()} (2 cores shared with other agents)`);
+  try {
+    const sch = schema();
+    const store = await RegionStore.open({ dir: dirA, regionId: 'bench', schema: sch, decodedCache: new DecodedCache(0) });
+    let t0 = performance.now();
+    for (let r = 0; r < rounds; r++) { store.apply(round(r, series), r + 1); await store.flush(); }
+    await store.compact();
+    const writeMs = performance.now() - t0;
+    t0 = performance.now();
+    await store.indexes.buildAll();
+    const buildMs = performance.now() - t0;
+    const seg = store.segments;
+    const dataBytes = seg.reduce((a, s) => a + s.bytes, 0);
+    const idxBytes = seg.reduce((a, s) => a + (s.index?.bytes ?? 0), 0);
+    const status = store.indexes.status();
+    await store.close();
+    console.log(`write+flush+compact ${fmtNum(writeMs)} ms; ${seg.length} segment(s), ${fmtNum(seg.reduce((a, s) => a + (s.groups?.length ?? 1), 0))} row groups, ${fmtNum(dataBytes / 1048576, 1)} MiB`);
+    console.log(`index build ${fmtNum(buildMs)} ms (${fmtNum((series * rounds) / (buildMs / 1000))} rows/s); index files ${fmtNum(idxBytes / 1048576, 2)} MiB = ${fmtNum((100 * idxBytes) / dataBytes, 1)}% of the data`);
+    console.log(table(['index', 'bytes', '% of data'], status.map((s) => [`${s.kind}(${s.column})`, fmtNum(s.bytes), fmtNum((100 * s.bytes) / dataBytes, 1)])));
+    // the same segment without its index file: the manifest record is dropped on open, as after a crash
+    await cp(dirA, dirB, { recursive: true });
+    for (const f of await readdir(join(dirB, 'segments'))) if (f.endsWith('.idx')) await rm(join(dirB, 'segments', f));
+
+    const needle = hostName(Math.floor(series * 0.4242));
+    // ten series: the needle's neighbours
+    const re = `^${needle.slice(0, -1)}[0-9]$`;
+    const trace = traceOf(7, Math.floor(series * 0.777));
+    const pred = (p: ColumnPredicate) => [p];
+    const cols = ['host', 'latency', 'ts'];
+    const queries: Query[] = [
+      { name: `host = '${needle}'`, req: { columns: cols, tagFilter: { host: [needle] }, predicates: pred({ column: 'host', op: 'in', values: [needle] }) }, rows: rounds },
+      { name: `host ~ '${re}'`, req: { columns: cols, predicates: pred({ column: 'host', op: 'regex', pattern: re, flags: '', negated: false }) }, rows: 10 * rounds },
+      { name: `host LIKE 'host-00042%'`, req: { columns: cols, predicates: pred({ column: 'host', op: 'like', pattern: 'host-00042%', caseInsensitive: false, negated: false, prefix: likePrefix('host-00042%') }) }, rows: 10 * rounds },
+      { name: `trace_id = '${trace}'`, req: { columns: ['trace_id', 'host', 'ts'], predicates: pred({ column: 'trace_id', op: 'in', values: [trace] }) }, rows: 1 },
+    ];
+    const rowsOut: string[][] = [];
+    for (const cache of ['cold', 'warm'] as const) {
+      const mk = (dir: string) => RegionStore.open({ dir, regionId: 'bench', schema: sch, decodedCache: new DecodedCache(cache === 'cold' ? 0 : 1024 * 1024 * 1024) });
+      const withIx = await mk(dirA), without = await mk(dirB);
+      for (const q of queries) {
+        const a = await time(withIx, q, runs), b = await time(without, q, runs);
+        if (a.rows !== b.rows || a.rows < q.rows) throw new Error(`${q.name}: ${a.rows} rows with the index, ${b.rows} without, expected ${q.rows}`);
+        const u = a.stats.indexes[0];
+        rowsOut.push([cache, q.name, fmtNum(a.rows), b.ms.toFixed(2), a.ms.toFixed(2), `${(b.ms / a.ms).toFixed(1)}x`,
+          u ? `${u.kind}: groups ${u.groupsAfter}/${u.groupsBefore}, rows ${fmtNum(u.rowsAfter)}/${fmtNum(u.rowsBefore)}` : '-']);
+      }
+      await withIx.close(); await without.close();
+    }
+    console.log(table(['cache', 'query', 'rows', 'no index ms', 'index ms', 'speedup', 'pruned by'], rowsOut));
+    console.log(`load average after: ${la()}`);
+  } finally {
+    removeDir(dirA); removeDir(dirB);
+  }
+}
