@@ -1,0 +1,8 @@
+// Public face of the full-text module: analyzers, the matches / matches_term semantics, and the index backends.
+export type { AnalyzerName, AnalyzerOptions } from './analyzer.ts';
+export { DEFAULT_ANALYZER, analyzerOptions, isAlnum, tokenize } from './analyzer.ts';
+export { matchesTerm, termTokens } from './term.ts';
+export type { QueryNode } from './query.ts';
+export { QuerySyntaxError, parseQuery } from './query.ts';
+export type { Analyzed, CandidateAlgebra } from './eval.ts';
+export { analyzeQuery, candidates, compileQuery, matchText, matchTokens } from './eval.ts';
