@@ -6,3 +6,7 @@ export type { QueryNode } from './query.ts';
 export { QuerySyntaxError, parseQuery } from './query.ts';
 export type { Analyzed, CandidateAlgebra } from './eval.ts';
 export { analyzeQuery, candidates, compileQuery, matchText, matchTokens } from './eval.ts';
+export type { RowRanges, TextColumn } from './column.ts';
+export { rangesToMask } from './column.ts';
+export type { FulltextIndexOptions, FulltextQuery, FulltextReader } from './fulltext_index.ts';
+export { buildFulltextIndex, fulltextIndexOptions, openFulltextIndex, probeFulltextIndex } from './fulltext_index.ts';
