@@ -34,3 +34,21 @@ SELECT st_contains(polygon1, p1), st_contains(polygon2, p1), st_within(p1, polyg
 SELECT st_area('POLYGON ((0 0, 1 0, 1 1, 0 0)');
 
 SELECT st_intersects('LINESTRING (0 0, 2 2)', 'LINESTRING (0 2, 2 0)'), st_contains('POLYGON ((0 0, 4 0, 4 4, 0 4, 0 0), (1 1, 2 1, 2 2, 1 2, 1 1))', 'POINT (1.5 1.5)'), st_contains('POLYGON ((0 0, 4 0, 4 4, 0 4, 0 0))', 'LINESTRING (1 1, 3 3)');
+
+CREATE TABLE trips (ts TIMESTAMP TIME INDEX, lat DOUBLE, lng DOUBLE, city STRING, SPATIAL INDEX (lat, lng) WITH (node_size = '8'));
+
+SHOW CREATE TABLE trips;
+
+INSERT INTO trips VALUES (1, 37.76938, -122.3889, 'sf'), (2, 38.5216, -121.4247, 'sac'), (3, 37.383287, -122.01325, 'sv');
+
+SELECT city FROM trips WHERE lat BETWEEN 37 AND 38 AND lng BETWEEN -122.5 AND -122 ORDER BY city;
+
+SELECT city, round(st_distance_sphere_m(wkt_point_from_latlng(lat, lng), 'POINT(-122.3889 37.76938)')) AS m FROM trips WHERE st_distance_sphere_m(wkt_point_from_latlng(lat, lng), 'POINT(-122.3889 37.76938)') < 60000 ORDER BY m;
+
+CREATE TABLE bad1 (ts TIMESTAMP TIME INDEX, lat DOUBLE, name STRING, SPATIAL INDEX (lat, name));
+
+CREATE TABLE bad2 (ts TIMESTAMP TIME INDEX, lat DOUBLE, SPATIAL INDEX (lat));
+
+CREATE TABLE bad3 (ts TIMESTAMP TIME INDEX, lat DOUBLE, lng DOUBLE, SPATIAL INDEX (lat, lng) WITH (node_size = '1'));
+
+CREATE TABLE bad4 (ts TIMESTAMP TIME INDEX, lat DOUBLE, SPATIAL INDEX (lat, lon));

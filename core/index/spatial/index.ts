@@ -2,3 +2,4 @@
 export type { CoordColumn, RowRanges, SpatialPredicate, SpatialReader } from './spatial_index.ts';
 export { buildSpatialIndex, capBoxes, openSpatialIndex, probeSpatialIndex } from './spatial_index.ts';
 export { EARTH_RADIUS_M, haversineM } from './sphere.ts';
+export { spatialPredicatesOf } from './predicate.ts';
