@@ -10,3 +10,7 @@ export type { RowRanges, TextColumn } from './column.ts';
 export { rangesToMask } from './column.ts';
 export type { FulltextIndexOptions, FulltextQuery, FulltextReader } from './fulltext_index.ts';
 export { buildFulltextIndex, fulltextIndexOptions, openFulltextIndex, probeFulltextIndex } from './fulltext_index.ts';
+export type { FulltextProbe } from './predicate.ts';
+export { fulltextPredicatesOf } from './predicate.ts';
+export type { FulltextColumnPredicate } from './kind_adapter.ts';
+export { fulltextIndexKind } from './kind_adapter.ts';

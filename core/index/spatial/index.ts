@@ -3,3 +3,5 @@ export type { CoordColumn, RowRanges, SpatialPredicate, SpatialReader } from './
 export { buildSpatialIndex, capBoxes, openSpatialIndex, probeSpatialIndex } from './spatial_index.ts';
 export { EARTH_RADIUS_M, haversineM } from './sphere.ts';
 export { spatialPredicatesOf } from './predicate.ts';
+export type { SpatialColumnPredicate } from './kind_adapter.ts';
+export { spatialIndexKind } from './kind_adapter.ts';
