@@ -6,57 +6,54 @@ import { HEADER_BYTES, forEachRowTokens, readHeader, rowsToRanges, allRanges, wr
 import type { CandidateAlgebra } from './eval.ts';
 
 const enc = new TextEncoder();
-
-function compareBytes(a: Uint8Array, b: Uint8Array): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
-  return a.length - b.length;
-}
+const dec = new TextDecoder();
 
 // Layout after the header: terms u32, term-block bytes u32, postings-block bytes u32, term offsets u32[terms + 1],
-// postings offsets u32[terms + 1], the UTF-8 terms sorted by bytes, then each term's rows as LEB128 varint deltas.
+// postings offsets u32[terms + 1], the UTF-8 terms in JavaScript string order (UTF-16 code units; the probe's binary
+// search compares the same way), then each term's rows as LEB128 varint deltas. Written into two buffers sized
+// from upper bounds: no allocation per term.
 export function buildPostings(col: TextColumn, rows: number, opts: AnalyzerOptions): Uint8Array {
   const post = new Map<string, number[]>();
+  let total = 0, chars = 0;
   forEachRowTokens(col, rows, opts, (r, toks) => {
     for (const t of toks) {
       let l = post.get(t);
-      if (!l) post.set(t, (l = []));
-      if (l[l.length - 1] !== r) l.push(r);
+      if (!l) { post.set(t, (l = [])); chars += t.length; }
+      if (l[l.length - 1] !== r) { l.push(r); total++; }
     }
   });
-  const terms = [...post.keys()].map((t) => ({ t, b: enc.encode(t) })).sort((x, y) => compareBytes(x.b, y.b));
-  const termBytes = terms.reduce((a, x) => a + x.b.length, 0);
-  const encoded: Uint8Array[] = [];
-  const tmp = new Uint8Array(5 * rows + 5);
-  let postBytes = 0;
-  for (const { t } of terms) {
-    let n = 0, prev = 0;
+  const terms = [...post.keys()].sort();
+  const nT = terms.length;
+  const termBuf = new Uint8Array(chars * 3);
+  const postBuf = new Uint8Array(total * 5);
+  const termOff = new Uint32Array(nT + 1), postOff = new Uint32Array(nT + 1);
+  let to = 0, po = 0;
+  for (let k = 0; k < nT; k++) {
+    const t = terms[k]!;
+    to += enc.encodeInto(t, termBuf.subarray(to)).written;
+    termOff[k + 1] = to;
+    let prev = 0;
     for (const r of post.get(t)!) {
       let d = r - prev; prev = r;
-      while (d >= 0x80) { tmp[n++] = (d & 0x7f) | 0x80; d >>>= 7; }
-      tmp[n++] = d;
+      while (d >= 0x80) { postBuf[po++] = (d & 0x7f) | 0x80; d >>>= 7; }
+      postBuf[po++] = d;
     }
-    encoded.push(tmp.slice(0, n));
-    postBytes += n;
+    postOff[k + 1] = po;
   }
-  const nT = terms.length;
   const offsAt = HEADER_BYTES + 12;
   const termsAt = offsAt + 8 * (nT + 1);
-  const postAt = termsAt + termBytes;
-  const out = new Uint8Array(postAt + postBytes);
+  const out = new Uint8Array(termsAt + to + po);
   const dv = new DataView(out.buffer);
   writeHeader(dv, 'tantivy', opts, rows);
   dv.setUint32(HEADER_BYTES, nT, true);
-  dv.setUint32(HEADER_BYTES + 4, termBytes, true);
-  dv.setUint32(HEADER_BYTES + 8, postBytes, true);
-  let to = 0, po = 0;
+  dv.setUint32(HEADER_BYTES + 4, to, true);
+  dv.setUint32(HEADER_BYTES + 8, po, true);
   for (let i = 0; i <= nT; i++) {
-    dv.setUint32(offsAt + 4 * i, to, true);
-    dv.setUint32(offsAt + 4 * (nT + 1) + 4 * i, po, true);
-    if (i === nT) break;
-    out.set(terms[i]!.b, termsAt + to); to += terms[i]!.b.length;
-    out.set(encoded[i]!, postAt + po); po += encoded[i]!.length;
+    dv.setUint32(offsAt + 4 * i, termOff[i]!, true);
+    dv.setUint32(offsAt + 4 * (nT + 1) + 4 * i, postOff[i]!, true);
   }
+  out.set(termBuf.subarray(0, to), termsAt);
+  out.set(postBuf.subarray(0, po), termsAt + to);
   return out;
 }
 
@@ -88,13 +85,12 @@ export function openPostings(bytes: Uint8Array): PostingsReader {
 
 /** The rows holding one token (sorted), empty when the dictionary has no such term. */
 export function postingsOf(r: PostingsReader, tok: string): Uint32Array {
-  const want = enc.encode(tok);
   let lo = 0, hi = r.termOff.length - 2;
   while (lo <= hi) {
     const mid = (lo + hi) >>> 1;
-    const c = compareBytes(r.terms.subarray(r.termOff[mid]!, r.termOff[mid + 1]!), want);
-    if (c === 0) return decode(r.postings.subarray(r.postOff[mid]!, r.postOff[mid + 1]!));
-    if (c < 0) lo = mid + 1; else hi = mid - 1;
+    const t = dec.decode(r.terms.subarray(r.termOff[mid]!, r.termOff[mid + 1]!));
+    if (t === tok) return decode(r.postings.subarray(r.postOff[mid]!, r.postOff[mid + 1]!));
+    if (t < tok) lo = mid + 1; else hi = mid - 1;
   }
   return new Uint32Array(0);
 }
