@@ -92,6 +92,15 @@ export interface TableSchema {
   createdAt: number;
   /** PARTITION ON COLUMNS (...) (rules): rule i holds the rows of region i. Absent: one region. */
   partition?: PartitionRule;
+  /** SPATIAL INDEX (lat, lng): numeric latitude / longitude column pairs indexed together (core/index/spatial). */
+  spatialIndexes?: SpatialIndexSchema[];
+}
+
+export interface SpatialIndexSchema {
+  lat: string;
+  lng: string;
+  /** flatbush node size (2..65535, default 16). */
+  nodeSize?: number;
 }
 
 /** A comparison of one column with a literal, as partition rules are written (`host < 'h'`). */

@@ -228,10 +228,18 @@ export interface CreateTable extends StatementBase {
   engine?: string;
   partitions?: PartitionSpec;
   options: SqlOptions;
+  /** Table-level SPATIAL INDEX (lat, lng) [WITH (...)]: EddyDB's spatial index on a latitude/longitude pair. */
+  spatialIndexes?: SpatialIndexDef[];
   /** CREATE TABLE t LIKE source */
   like?: ObjectName;
   /** CREATE TABLE t AS SELECT ... */
   query?: Query;
+}
+export interface SpatialIndexDef {
+  lat: Ident;
+  lng: Ident;
+  options: SqlOptions;
+  pos: SourcePos;
 }
 export interface CreateFlow extends StatementBase {
   type: 'create_flow';

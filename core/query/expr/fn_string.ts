@@ -1,7 +1,7 @@
 // Scalar string functions: length, case, trim, pad, substrings, search and regular expressions.
 import type { Fn } from './fn_util.ts';
 import { boolOf, intOf, str1, strN } from './fn_util.ts';
-import { matchesFn } from './matches.ts';
+import { matchesFn, matchesTermFn } from './matches.ts';
 
 export const STRING: Record<string, Fn> = {
   length: (args, n) => intOf(args, n, ([x]) => [...String(x)].length, 'Int32'),
@@ -38,8 +38,8 @@ export const STRING: Record<string, Fn> = {
   ends_with: (args, n) => boolOf(args, n, ([x, p]) => String(x).endsWith(String(p))),
   regexp_like: (args, n) => boolOf(args, n, ([x, p, f]) => new RegExp(String(p), f ? String(f) : '').test(String(x))),
   regexp_replace: strN(([x, p, r, f]) => String(x).replace(new RegExp(String(p), f ? String(f).replace(/[^gimsuy]/g, '') : ''), String(r).replace(/\\(\d)/g, '$$$1'))),
-  matches: (args, n, _s, call) => matchesFn(args, n, call),
-  matches_term: (args, n) => boolOf(args, n, ([x, t]) => new RegExp(`(^|[^A-Za-z0-9])${String(t).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^A-Za-z0-9])`).test(String(x))),
+  matches: (args, n, s, call) => matchesFn(args, n, s, call),
+  matches_term: (args, n, _s, call) => matchesTermFn(args, n, call),
 };
 
 function trimChars(x: string, chars: string, left: boolean, right: boolean): string {

@@ -4,6 +4,8 @@ import type { FunctionCall } from '../../sql/index.ts';
 import { PlanError } from '../plan/rel.ts';
 import type { Vec } from '../vector.ts';
 import { CONDITIONAL } from './fn_conditional.ts';
+import { GEO } from './fn_geo.ts';
+import { GEO_CELLS } from './fn_geo_cells.ts';
 import { MATH } from './fn_math.ts';
 import { MISC } from './fn_misc.ts';
 import { STRING } from './fn_string.ts';
@@ -18,7 +20,7 @@ export function registerScalar(name: string, fn: Fn): void {
   REGISTRY.set(name.toLowerCase(), fn);
 }
 
-for (const family of [MATH, STRING, TIME, CONDITIONAL, MISC]) for (const [name, fn] of Object.entries(family)) registerScalar(name, fn);
+for (const family of [MATH, STRING, TIME, CONDITIONAL, MISC, GEO, GEO_CELLS]) for (const [name, fn] of Object.entries(family)) registerScalar(name, fn);
 
 export function callScalar(name: string, args: Vec[], n: number, s: Scope, call: FunctionCall): Vec {
   const f = REGISTRY.get(name);

@@ -11,6 +11,8 @@ export interface Field {
   /** Database of the table, when the column may be named schema.table.column (an unaliased table). */
   schema?: string;
   dt: DType;
+  /** A table column's FULLTEXT INDEX options: matches() analyzes its text the same way. */
+  fulltext?: Record<string, string>;
 }
 
 export interface Rel {

@@ -197,7 +197,7 @@ function vectorToVec(vec: Vector | null, col: ColumnSchema, n: number): Vec {
 
 /** One relation from the scanned batches, every schema column present (unscanned ones all null, sharing one array). */
 export function batchesToRel(batches: RecordBatch[], schema: TableSchema, qualifier: string): Rel {
-  const fields: Field[] = schema.columns.map((c) => ({ name: c.name, qualifier, dt: columnDt(c) }));
+  const fields: Field[] = schema.columns.map((c) => (c.indexes?.fulltext ? { name: c.name, qualifier, dt: columnDt(c), fulltext: c.indexes.fulltext } : { name: c.name, qualifier, dt: columnDt(c) }));
   const len = batches.reduce((a, b) => a + b.numRows, 0);
   const cols = schema.columns.map((c, j) => {
     if (batches.length === 0) return fromValues(fields[j]!.dt, []);

@@ -9,6 +9,7 @@ import { TS_TYPES } from '../vector.ts';
 import { fnName } from '../plan/walk.ts';
 import { partitionRuleOf } from '../../partition.ts';
 import { isPhysical, logicalTables, orderLogical, physicalOf } from './metric.ts';
+import { spatialIndexesOf } from './spatial_ddl.ts';
 import { setIndex, unsetIndex } from './indexes.ts';
 import { checkAlterTableSet, checkAlterTableUnset, checkName } from './options.ts';
 
@@ -104,7 +105,7 @@ export function buildSchema(s: CreateTable, ctx: QueryContext): Omit<TableSchema
   const options: TableSchema['options'] = {};
   applyOptions(s.options, options, s.pos);
   const partition = s.partitions && s.partitions.rules.length > 1 ? { partition: partitionRuleOf(s.partitions, columns) } : {};
-  return { db, name: table, version: 0, columns, timeIndex: tiName, primaryKey, options, regions: Math.max(1, s.partitions?.rules.length ?? 1), createdAt: ctx.now(), ...partition };
+  return { db, name: table, version: 0, columns, timeIndex: tiName, primaryKey, options, regions: Math.max(1, s.partitions?.rules.length ?? 1), createdAt: ctx.now(), ...partition, ...spatialIndexesOf(s.spatialIndexes, columns) };
 }
 
 /** A column default carried over a type change, converted as GreptimeDB casts it. */

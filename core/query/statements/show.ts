@@ -15,6 +15,7 @@ import { INFORMATION_SCHEMA_TABLES } from './information_schema.ts';
 import { engineOf, isPhysical, physicalColumns, physicalIndexSchema, RETIRED_TAGS_KEY } from './metric.ts';
 import { viewOf } from './view.ts';
 import { indexClauses, indexRows } from './indexes.ts';
+import { spatialIndexLines } from './spatial_ddl.ts';
 
 function likeFilter(rel: Rel, like: string | undefined): Rel {
   if (like === undefined) return rel;
@@ -105,6 +106,7 @@ export function showCreateTable(t: TableSchema, columns: ColumnSchema[] = t.colu
   const pk = columns.filter((c) => c.semantic === 'tag' && !c.name.startsWith('__')).map((c) => c.name);
   const keys = [...t.primaryKey, ...pk.filter((k) => !t.primaryKey.includes(k))];
   if (keys.length) lines.push(`  PRIMARY KEY (${keys.map((k) => `"${k}"`).join(', ')})`);
+  lines.push(...spatialIndexLines(t));
   let s = `CREATE TABLE IF NOT EXISTS "${t.name}" (\n${lines.join(',\n')}\n)\n\nENGINE=${engineOf(t)}\n`;
   const opts = optionLines(t);
   if (opts.length) s += `WITH(\n${opts.join(',\n')}\n)`;

@@ -132,6 +132,14 @@ function parseCreateTable(p: Cursor, base: Base, external: boolean): CreateTable
       } else if (p.isKws('PRIMARY', 'KEY')) {
         p.i += 2;
         ct.primaryKey = p.parenList(() => p.ident('a column name'), true);
+      } else if (p.isKws('SPATIAL', 'INDEX') && p.isOp('(', 2)) {
+        // EddyDB's own: SPATIAL INDEX (latitude, longitude) [WITH (node_size = '16')]
+        const pos = p.pos();
+        p.i += 2;
+        const cols = p.parenList(() => p.ident('a column name'));
+        if (cols.length !== 2) throw p.errorAt(`SPATIAL INDEX takes two columns (latitude, longitude), got ${cols.length}`, pos);
+        const options = p.eatKw('WITH') ? parseOptions(p) : {};
+        (ct.spatialIndexes ??= []).push({ lat: cols[0]!, lng: cols[1]!, options, pos });
       } else {
         ct.columns.push(parseColumnDef(p));
       }

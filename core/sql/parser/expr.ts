@@ -50,6 +50,7 @@ function nextPrecedence(p: Cursor): number {
   const t = p.peek();
   if (t.kind === 'op') {
     if (t.value === '::' || t.value === '[') return Prec.POSTFIX;
+    if (t.value === '@@') return Prec.CMP;
     const op = binaryOpAt(p);
     return op ? BINARY_PREC[op] : 0;
   }
@@ -103,6 +104,12 @@ function parseInfix(p: Cursor, left: Expr, prec: number): Expr {
       return { type: 'is', expr: left, negated, test: n.upper, pos };
     }
     throw p.error('NULL, TRUE, FALSE, UNKNOWN or DISTINCT FROM after IS');
+  }
+  if (t.kind === 'op' && t.value === '@@') {
+    // GreptimeDB's shorthand: `text @@ term` is matches_term(text, term)
+    p.next();
+    const right = parseExpr(p, prec);
+    return { type: 'function', name: [{ value: 'matches_term', pos: p.pos(t) }], args: [left, right], distinct: false, pos };
   }
   const negated = p.eatKw('NOT');
   if (p.eatKw('IN')) {

@@ -1,0 +1,116 @@
+// Full-text semantics: analyzers, GreptimeDB's matches_term boundary rule, and the matches() query language.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  DEFAULT_ANALYZER, QuerySyntaxError, analyzerOptions, compileQuery, matchText, matchesTerm, parseQuery, termTokens, tokenize,
+} from '../../../../core/index/fulltext/index.ts';
+
+const ALNUM = /[\p{Alphabetic}\p{N}]/u;
+const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** The rule written a second way: a regular expression with look-around, only at alphanumeric term edges. */
+function refTerm(text: string, term: string): boolean {
+  if (!term) return false;
+  const cps = Array.from(term);
+  const pre = ALNUM.test(cps[0]!) ? '(?<![\\p{Alphabetic}\\p{N}])' : '';
+  const post = ALNUM.test(cps[cps.length - 1]!) ? '(?![\\p{Alphabetic}\\p{N}])' : '';
+  return new RegExp(pre + escape(term) + post, 'u').test(text);
+}
+
+const CHARS = ['a', 'b', 'E', 'e', 'r', 'o', ' ', '-', '/', ':', '1', '错', '误', '发', '😀', 'É', 'é'];
+const textArb = fc.array(fc.constantFrom(...CHARS), { maxLength: 14 }).map((a) => a.join(''));
+
+describe('matches_term', () => {
+  it("follows GreptimeDB's documented examples", () => {
+    for (const t of ['An error occurred!', 'Critical error: system failure', 'error-prone']) expect(matchesTerm(t, 'error')).toBe(true);
+    for (const t of ['errors', 'error123', 'errorLogs', 'Error']) expect(matchesTerm(t, 'error')).toBe(false);
+    for (const t of ['GET /app/start', 'Command: /start-process', 'Command: /start']) expect(matchesTerm(t, '/start')).toBe(true);
+    for (const t of ['start', 'start/stop']) expect(matchesTerm(t, '/start')).toBe(false);
+    expect(matchesTerm('warning:hello world!', 'hello world')).toBe(true);
+    expect(matchesTerm('hello-world', 'hello world')).toBe(false);
+    expect(matchesTerm('hello world2023', 'hello world')).toBe(false);
+    expect(matchesTerm('errors and error', 'error')).toBe(true); // a later occurrence counts
+    expect(matchesTerm('anything', '')).toBe(false);
+  });
+
+  it('agrees with a look-around regular expression on random text (astral characters included)', () => {
+    fc.assert(fc.property(textArb, textArb, (text, term) => {
+      expect(matchesTerm(text, term)).toBe(refTerm(text, term));
+    }), { numRuns: 3000 });
+  });
+
+  it('a matching text holds every token of the term under any analyzer (what index probes rely on)', () => {
+    fc.assert(fc.property(textArb, textArb, fc.boolean(), fc.boolean(), (text, term, zh, cs) => {
+      const opts = { analyzer: zh ? 'Chinese' as const : 'English' as const, caseSensitive: cs };
+      if (!matchesTerm(text, term)) return;
+      const have = new Set(tokenize(text, opts));
+      for (const t of termTokens(term, opts)) expect(have.has(t)).toBe(true);
+    }), { numRuns: 3000 });
+  });
+});
+
+describe('analyzers', () => {
+  it('English: alphanumeric runs, lowercased unless case_sensitive', () => {
+    expect(tokenize('GET /api/v1?id=42 Élan_x')).toEqual(['get', 'api', 'v1', 'id', '42', 'élan', 'x']);
+    expect(tokenize('Hello World', { analyzer: 'English', caseSensitive: true })).toEqual(['Hello', 'World']);
+  });
+  it('Chinese: Han stretches as character bigrams, other stretches whole', () => {
+    const zh = { analyzer: 'Chinese' as const, caseSensitive: false };
+    expect(tokenize('系统发生错误', zh)).toEqual(['系统', '统发', '发生', '生错', '错误']);
+    expect(tokenize('错 HTTP500错误', zh)).toEqual(['错', 'http500', '错误']);
+  });
+  it('options from the DDL map, defaults as GreptimeDB', () => {
+    expect(analyzerOptions(undefined)).toEqual(DEFAULT_ANALYZER);
+    expect(analyzerOptions({ analyzer: 'chinese', case_sensitive: 'TRUE' })).toEqual({ analyzer: 'Chinese', caseSensitive: true });
+  });
+});
+
+const m = (text: string, q: string, opts = DEFAULT_ANALYZER): boolean => matchText(compileQuery(q, opts), text, opts);
+
+describe('matches() query language', () => {
+  it('terms, negation, must, phrases, AND / OR, parentheses', () => {
+    expect(m('Barack went', 'Barack Obama')).toBe(true);
+    expect(m('apple pie', 'apple -fruit')).toBe(true);
+    expect(m('apple fruit', 'apple -fruit')).toBe(false);
+    expect(m('apple', '+apple +fruit')).toBe(false);
+    expect(m('fruit, apple', '+apple +fruit')).toBe(true);
+    expect(m('Obama Barack', '"Barack Obama"')).toBe(false);
+    expect(m('president barack obama', '"Barack Obama"')).toBe(true);
+    expect(m('he said "hello" there', '"said \\"hello"')).toBe(true);
+    expect(m('c', 'a AND b OR c')).toBe(true);
+    expect(m('a', 'a AND b OR c')).toBe(false);
+    expect(m('a b', 'a AND (b OR c)')).toBe(true);
+    expect(m('x', '-a')).toBe(true);
+    expect(m('a-b', 'a-b')).toBe(true); // a word of several tokens is a phrase
+    expect(m('b a', 'a-b')).toBe(false);
+    expect(m('ERROR here', 'error')).toBe(true);
+    expect(m('ERROR here', 'error', { analyzer: 'English', caseSensitive: true })).toBe(false);
+  });
+
+  it("'a AND b OR c' means '(+a +b) c' (GreptimeDB's docs), on random texts", () => {
+    const words = fc.array(fc.constantFrom('a', 'b', 'c', 'd'), { maxLength: 6 }).map((w) => w.join(' '));
+    fc.assert(fc.property(words, (t) => { expect(m(t, 'a AND b OR c')).toBe(m(t, '(+a +b) c')); }));
+  });
+
+  it('malformed queries: an error naming the position', () => {
+    const err = (q: string): QuerySyntaxError => { try { parseQuery(q); } catch (e) { return e as QuerySyntaxError; } throw new Error(`no error for ${q}`); };
+    expect(err('a AND').position).toBe(6);
+    expect(err('x "open').position).toBe(3);
+    expect(err('(a OR b').position).toBe(1);
+    expect(err('a ) b').position).toBe(3);
+    expect(err('OR a').position).toBe(1);
+    expect(err('a ()').position).toBe(3);
+    expect(err('   ').message).toContain('empty query');
+    expect(() => compileQuery('a OR ***', DEFAULT_ANALYZER)).toThrow(/position 6/);
+  });
+
+  it('any string either parses or fails with a QuerySyntaxError inside the query', () => {
+    const q = fc.array(fc.constantFrom('a', ' ', '(', ')', '"', '+', '-', 'AND', 'OR', '\\', 'b'), { maxLength: 12 }).map((x) => x.join(''));
+    fc.assert(fc.property(q, (s) => {
+      try { parseQuery(s); } catch (e) {
+        expect(e).toBeInstanceOf(QuerySyntaxError);
+        const p = (e as QuerySyntaxError).position;
+        expect(p >= 1 && p <= s.length + 1).toBe(true);
+      }
+    }), { numRuns: 3000 });
+  });
+});

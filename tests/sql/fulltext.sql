@@ -1,0 +1,32 @@
+-- Full-text functions: matches_term / @@ (GreptimeDB's term-boundary rule) and matches() with the column's analyzer.
+CREATE TABLE logs (ts TIMESTAMP TIME INDEX, message STRING, cs STRING FULLTEXT INDEX WITH (case_sensitive = 'true'), zh STRING FULLTEXT INDEX WITH (analyzer = 'Chinese'));
+
+INSERT INTO logs VALUES (1, 'An error occurred!', 'Error Here', '系统发生错误'), (2, 'Critical error: system failure', 'error here', '网络正常'), (3, 'error-prone', 'ERROR', '错误'), (4, 'errors', 'nothing', NULL), (5, 'error123', 'x', '发生'), (6, 'errorLogs', 'x', 'x'), (7, 'GET /app/start', 'x', 'x'), (8, 'start/stop', 'x', 'x'), (9, 'Alert: system failure detected', 'x', 'x'), (10, 'system-failure', 'x', 'x'), (11, NULL, 'x', 'x');
+
+SELECT ts, message FROM logs WHERE matches_term(message, 'error') ORDER BY ts;
+
+SELECT ts, message FROM logs WHERE message @@ '/start' ORDER BY ts;
+
+SELECT ts, message FROM logs WHERE message @@ 'system failure' ORDER BY ts;
+
+SELECT ts, matches_term(message, 'Error'), lower(message) @@ 'error' FROM logs WHERE ts <= 4 OR ts = 11 ORDER BY ts;
+
+SELECT ts, message FROM logs WHERE matches(message, 'ERROR OR start') ORDER BY ts;
+
+SELECT ts, message FROM logs WHERE matches(message, '"system failure" -critical') ORDER BY ts;
+
+SELECT ts, message FROM logs WHERE matches(message, 'system AND (alert OR critical)') ORDER BY ts;
+
+SELECT ts, cs FROM logs WHERE matches(cs, 'error') ORDER BY ts;
+
+SELECT ts, zh FROM logs WHERE matches(zh, '错误') ORDER BY ts;
+
+SELECT ts, zh FROM logs WHERE matches(zh, '发生错误') ORDER BY ts;
+
+SELECT message FROM logs WHERE matches(message, 'a AND');
+
+SELECT message FROM logs WHERE matches(message, 'x "unterminated');
+
+SELECT message FROM logs WHERE matches(message, '(a OR b');
+
+SELECT message FROM logs WHERE matches(message, '--- OR a');
