@@ -6,6 +6,7 @@ import type { Vec } from '../vector.ts';
 import { CONDITIONAL } from './fn_conditional.ts';
 import { MATH } from './fn_math.ts';
 import { MISC } from './fn_misc.ts';
+import { JSON_FNS } from './fn_json.ts';
 import { STRING } from './fn_string.ts';
 import { TIME } from './fn_time.ts';
 import type { Fn } from './fn_util.ts';
@@ -18,7 +19,7 @@ export function registerScalar(name: string, fn: Fn): void {
   REGISTRY.set(name.toLowerCase(), fn);
 }
 
-for (const family of [MATH, STRING, TIME, CONDITIONAL, MISC]) for (const [name, fn] of Object.entries(family)) registerScalar(name, fn);
+for (const family of [MATH, STRING, TIME, CONDITIONAL, MISC, JSON_FNS]) for (const [name, fn] of Object.entries(family)) registerScalar(name, fn);
 
 export function callScalar(name: string, args: Vec[], n: number, s: Scope, call: FunctionCall): Vec {
   const f = REGISTRY.get(name);
