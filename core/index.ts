@@ -13,3 +13,5 @@ export * from './query/index.ts';
 export * from './placement.ts';
 export * from './partition.ts';
 export * from './metric_engine.ts';
+export * from './pipeline/index.ts';
+export * from './json/index.ts';

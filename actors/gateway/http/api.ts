@@ -9,6 +9,7 @@ import { FLOW_ROUTE, flowHttpHandler, type FlowHttpDeps } from './flows.ts';
 import { json, RouteTable, type Handler } from './routes.ts';
 import { registerPrometheusRoutes } from '../prometheus/http_api.ts';
 import { unavailable, type NodeState } from './server.ts';
+import { registerLogRoutes, type LogHttpDeps } from '../../logs/http.ts';
 
 export interface ApiDeps {
   state: () => NodeState;
@@ -23,6 +24,8 @@ export interface ApiDeps {
   flows: FlowHttpDeps;
   /** Times query execution (execution_time_ms in replies). */
   clock?: Clock;
+  /** The logs engine: pipelines, /v1/ingest, live tail. */
+  logs?: LogHttpDeps;
 }
 
 const noContent: Handler = async () => ({ status: 204 });
@@ -96,5 +99,6 @@ export function apiRoutes(d: ApiDeps): RouteTable {
   });
 
   routes.add({ methods: ['GET'], path: FLOW_ROUTE.replace(/\*$/, ''), prefix: true, handler: flowHttpHandler(d.flows) });
+  if (d.logs) registerLogRoutes(routes, d.logs);
   return routes;
 }
