@@ -27,7 +27,7 @@ function digits(s: string, p: number, min: number, max: number, padSpace = false
   let k = 0;
   while (k < max) {
     const c = s.charCodeAt(p + k);
-    if (c < 48 || c > 57) break;
+    if (!(c >= 48 && c <= 57)) break; // NaN past the end too
     v = v * 10 + (c - 48);
     k++;
   }
@@ -68,7 +68,7 @@ function fraction(dot: boolean, exact?: number): Reader {
     let v = 0;
     while (true) {
       const c = s.charCodeAt(p + k);
-      if (c < 48 || c > 57) break;
+      if (!(c >= 48 && c <= 57)) break; // NaN past the end too
       if (k < 9) v = v * 10 + (c - 48);
       k++;
       if (exact !== undefined && k === exact) break;
