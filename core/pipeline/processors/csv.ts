@@ -8,7 +8,11 @@ export function splitCsv(text: string, sep: string, quote: string, trim: boolean
   const n = text.length;
   for (;;) {
     let field = '';
-    if (quote !== '' && text[i] === quote) {
+    // With trim, blanks before an opening quote do not make the field unquoted.
+    let q = i;
+    if (trim) while (text[q] === ' ' || text[q] === '\t') q++;
+    if (quote !== '' && text[q] === quote) {
+      i = q;
       i++;
       for (;;) {
         if (i >= n) throw new LineFail('unterminated quoted CSV field');
