@@ -24,6 +24,10 @@ const BENCHMARKS: Record<string, { describe: string; load: () => Promise<BenchMo
     describe: 'Prometheus remote-write ingest (node-exporter-like) and PromQL latency: EddyDB vs VictoriaMetrics / Prometheus',
     load: () => import('./prom.ts'),
   },
+  logs: {
+    describe: 'Logs: nginx access lines through a dissect pipeline over NATS: lines/s, bytes on disk per line vs zstd -3, rare-term search vs grep -F',
+    load: () => import('./logs.ts'),
+  },
   cluster: {
     describe: 'TSBS cpu ingest and query latency on 1 node vs the 3-node local cluster; time a region is unavailable while it reopens elsewhere',
     load: () => import('./cluster.ts'),

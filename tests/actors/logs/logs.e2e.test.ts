@@ -100,20 +100,20 @@ describe('logs engine', () => {
     const b = await post(node, '/v1/pipelines/nginx', NGINX + '\n# v2\n');
     const v2 = b.body.pipelines[0].version as string;
     expect(v2 > v1).toBe(true);
-    const latest = await (await fetch(`${node.url}/v1/pipelines/nginx`)).json();
+    const latest: any = await (await fetch(`${node.url}/v1/pipelines/nginx`)).json();
     expect(latest.pipelines[0].version).toBe(v2);
     expect(latest.pipelines[0].pipeline).toContain('# v2');
-    const old = await (await fetch(`${node.url}/v1/pipelines/nginx?version=${encodeURIComponent(v1)}`)).json();
+    const old: any = await (await fetch(`${node.url}/v1/pipelines/nginx?version=${encodeURIComponent(v1)}`)).json();
     expect(old.pipelines[0].pipeline).not.toContain('# v2');
     const del = await fetch(`${node.url}/v1/pipelines/nginx?version=${encodeURIComponent(v2)}`, { method: 'DELETE' });
     expect(del.status).toBe(200);
-    const after = await (await fetch(`${node.url}/v1/pipelines/nginx`)).json();
+    const after: any = await (await fetch(`${node.url}/v1/pipelines/nginx`)).json();
     expect(after.pipelines[0].version).toBe(v1);
     expect((await post(node, '/v1/pipelines/regex_logs', REGEX)).status).toBe(200);
 
     await node.stop();
     node = await startNode({ data: dir.path, nats: nats.url });
-    const again = await (await fetch(`${node.url}/v1/pipelines/nginx`)).json();
+    const again: any = await (await fetch(`${node.url}/v1/pipelines/nginx`)).json();
     expect(again.pipelines[0].version).toBe(v1);
     expect((await fetch(`${node.url}/v1/pipelines/nope`)).status).toBe(404);
   });
