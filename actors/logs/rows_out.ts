@@ -14,12 +14,19 @@ export function dataTypeName(c: ColumnSchema): string {
   return DATA_TYPE[c.type] ?? c.type.toUpperCase();
 }
 
-/** `2024-06-27 12:02:34.257312110Z`-style text of ns. */
+/** `2024-06-27T12:02:34.257312110Z` (RFC 3339, ns) of ns; the seconds part is cached (log rows come in time order). */
+let lastSec = NaN;
+let lastPrefix = '';
 export function nsText(ns: bigint): string {
-  const ms = Number(ns / 1_000_000n);
-  const iso = new Date(ms).toISOString();
-  const frac = ((ns % 1_000_000_000n) + 1_000_000_000n) % 1_000_000_000n;
-  return `${iso.slice(0, 19)}.${frac.toString().padStart(9, '0')}Z`;
+  let q = ns / 1_000_000_000n;
+  if (ns % 1_000_000_000n < 0n) q -= 1n; // floor, so times before 1970 get a positive fraction
+  const sec = Number(q);
+  const frac = Number(ns - q * 1_000_000_000n);
+  if (sec !== lastSec) {
+    lastSec = sec;
+    lastPrefix = new Date(sec * 1000).toISOString().slice(0, 19);
+  }
+  return `${lastPrefix}.${String(frac).padStart(9, '0')}Z`;
 }
 
 /** Row i of a column as a JSON-able value (JSON columns decoded, times as RFC 3339 with nanoseconds, int64 exact when safe). */

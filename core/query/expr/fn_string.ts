@@ -39,8 +39,20 @@ export const STRING: Record<string, Fn> = {
   regexp_like: (args, n) => boolOf(args, n, ([x, p, f]) => new RegExp(String(p), f ? String(f) : '').test(String(x))),
   regexp_replace: strN(([x, p, r, f]) => String(x).replace(new RegExp(String(p), f ? String(f).replace(/[^gimsuy]/g, '') : ''), String(r).replace(/\\(\d)/g, '$$$1'))),
   matches: (args, n, _s, call) => matchesFn(args, n, call),
-  matches_term: (args, n) => boolOf(args, n, ([x, t]) => new RegExp(`(^|[^A-Za-z0-9])${String(t).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^A-Za-z0-9])`).test(String(x))),
+  // The term's regex is built once per distinct term, and a substring test rules most rows out first (logs scans).
+  matches_term: (args, n) => boolOf(args, n, ([x, t]) => { const term = String(t); const text = String(x); return text.includes(term) && termRegex(term).test(text); }),
 };
+
+const termRegexes = new Map<string, RegExp>();
+function termRegex(term: string): RegExp {
+  let re = termRegexes.get(term);
+  if (!re) {
+    if (termRegexes.size > 256) termRegexes.clear();
+    re = new RegExp(`(^|[^A-Za-z0-9])${term.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^A-Za-z0-9])`);
+    termRegexes.set(term, re);
+  }
+  return re;
+}
 
 function trimChars(x: string, chars: string, left: boolean, right: boolean): string {
   let a = 0, b = x.length;
