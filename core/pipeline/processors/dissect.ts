@@ -108,6 +108,35 @@ export function runDissect(d: DissectPattern, text: string, appendSep: string): 
   return out;
 }
 
+/** Fast path for patterns of plain and skipped keys (the common case): values go straight into their columns, no Map. */
+function simpleOf(d: DissectPattern): boolean {
+  return d.parts.every((p) => p.kind === 'normal' || p.kind === 'skip') && new Set(d.parts.filter((p) => p.kind === 'normal').map((p) => p.key)).size === d.parts.filter((p) => p.kind === 'normal').length;
+}
+
+function runSimple(d: DissectPattern, text: string, outs: (unknown[] | null)[], row: number): boolean {
+  if (!text.startsWith(d.prefix)) return false;
+  let p = d.prefix.length;
+  const n = d.parts.length;
+  // Find every boundary first: a line that does not fit writes nothing.
+  const ends = scratchEnds.length >= 2 * n ? scratchEnds : (scratchEnds = new Int32Array(2 * n));
+  for (let k = 0; k < n; k++) {
+    const part = d.parts[k]!;
+    let end: number;
+    if (part.delim === '') end = text.length;
+    else {
+      end = text.indexOf(part.delim, p);
+      if (end < 0) return false;
+    }
+    ends[2 * k] = p;
+    ends[2 * k + 1] = end;
+    p = end + part.delim.length;
+    if (part.padRight && part.delim !== '') while (text.startsWith(part.delim, p)) p += part.delim.length;
+  }
+  for (let k = 0; k < n; k++) { const o = outs[k]; if (o) o[row] = text.slice(ends[2 * k]!, ends[2 * k + 1]!); }
+  return true;
+}
+let scratchEnds = new Int32Array(64);
+
 export function dissect(o: Options): Step {
   o.only(['field', 'fields', 'ignore_missing', 'patterns', 'pattern', 'append_separator']);
   const fields = o.fields();
@@ -116,11 +145,15 @@ export function dissect(o: Options): Step {
   if (sources.length === 0) throw o.error("option 'patterns' needs at least one pattern", 'patterns');
   const patterns = sources.map((p) => parseDissect(p, o.posOf('patterns') ?? o.posOf('pattern') ?? o.pos));
   const sep = o.string('append_separator', '');
+  const simple = patterns.map(simpleOf);
   return (ctx) => {
+    const outs = patterns.map((d, k) => (simple[k] ? d.parts.map((p) => (p.kind === 'normal' ? ctx.out(p.key) : null)) : null));
     for (const f of fields) {
       mapField(ctx, 'dissect', f.input, ignore, (v, row) => {
         const text = needText(v);
-        for (const d of patterns) {
+        for (let k = 0; k < patterns.length; k++) {
+          const d = patterns[k]!;
+          if (outs[k]) { if (runSimple(d, text, outs[k]!, row)) return undefined; continue; }
           const m = runDissect(d, text, sep);
           if (!m) continue;
           for (const [k, val] of m) ctx.out(k)[row] = val;

@@ -26,6 +26,23 @@ describe('dissect', () => {
     }), { numRuns: 500 });
   });
 
+  it('the processor (fast path for plain keys) agrees with the reference matcher on any line', () => {
+    const pattern = fc.array(fc.tuple(fc.constantFrom('%{a}', '%{b}', '%{?s}', '%{c->}', '%{}'), fc.constantFrom(' ', ', ', '[', ']')), { minLength: 1, maxLength: 4 })
+      .map((ps) => ps.map((p, i) => p[0].replace(/%\{([a-z])/, `%{$1${i}`) + (i < ps.length - 1 ? p[1] : '')).join(''));
+    fc.assert(fc.property(pattern, fc.array(fc.string({ maxLength: 12, unit: fc.constantFrom('x', ' ', ',', '[', ']', 'y') }), { minLength: 1, maxLength: 5 }), (pat, lines) => {
+      const d = parseDissect(pat);
+      const p = compilePipeline('f', `version: 2\nprocessors:\n  - dissect:\n      field: message\n      patterns: [${JSON.stringify(pat)}]\n`);
+      const r = p.runLines(lines, { table: 't', nowMs: 0, skipErrors: true });
+      const want = lines.map((l) => runDissect(d, l, ''));
+      expect(r.rows).toBe(want.filter((m) => m !== null).length);
+      const live = want.filter((m) => m !== null);
+      for (const k of d.keys) {
+        const c = r.batch?.columns.find((x) => x.name === k);
+        live.forEach((m, i) => expect(c ? (c.values as (string | null)[])[i] : undefined).toBe(m!.get(k)));
+      }
+    }), { numRuns: 500 });
+  });
+
   it('handles append, skip, key-reference and padding modifiers', () => {
     const d = parseDissect('%{+name/2} %{+name/1} %{?skip} %{*k}=%{&k} %{pad->} %{rest}');
     expect(Object.fromEntries(runDissect(d, 'doe john x level=warn a    b c', ' ')!)).toEqual({ name: 'john doe', level: 'warn', pad: 'a', rest: 'b c' });
