@@ -11,7 +11,7 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { connect, headers as natsHeaders } from '@nats-io/transport-node';
 import { eddyCompact, eddyFlush, eddyStorageDir, startEddy } from './eddy.ts';
-import { diskUsage, fmtNum, median, removeDir, table, tempDir, type BenchOptions } from './util.ts';
+import { diskUsage, fmtNum, median, removeDir, table, tempDir, which, type BenchOptions } from './util.ts';
 
 const PIPELINE = `
 processors:
@@ -85,7 +85,8 @@ export async function run(opts: BenchOptions): Promise<unknown> {
   const lines = nginxLines(n);
   writeFileSync(raw, lines.join('\n') + '\n');
   const rawBytes = statSync(raw).size;
-  const zstdBytes = Number(execSync(`zstd -3 -c -q ${raw} | wc -c`).toString().trim());
+  // The yardstick needs the zstd CLI (Debian package zstd); without it the figure is left out.
+  const zstdBytes = which('zstd') ? Number(execSync(`zstd -3 -c -q ${raw} | wc -c`).toString().trim()) : NaN;
   console.log(`load average before: ${loadavg().map((x) => x.toFixed(2)).join(' ')} (shared machine)`);
   const server = await startEddy({ logDir: work, name: 'eddy-logs', keepData: opts.bool('keep-data'), extraArgs: ['--max-write-bytes', String(32 * 1024 * 1024)] });
   try {
