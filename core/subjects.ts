@@ -59,6 +59,11 @@ export function kvToken(name: string): string {
   });
 }
 
+/** Inverse of kvToken(). */
+export function kvUntoken(tok: string): string {
+  return tok.replace(/=u([0-9a-f]{6})|=([0-9a-f]{2})/g, (_, u: string | undefined, b: string | undefined) => String.fromCodePoint(parseInt((u ?? b)!, 16)));
+}
+
 /** Region id of a `route.<regionId>` key. */
 export function routeKeyRegion(key: string): string | null {
   return key.startsWith('route.') ? key.slice('route.'.length) : null;

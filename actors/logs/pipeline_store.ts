@@ -2,10 +2,9 @@
 // them; compiled once per version and cached. A KV watch keeps each node's index in step with the others'.
 import type { KV } from '@nats-io/kv';
 import {
-  IDENTITY_PIPELINE, InvalidArgumentError, KvKeys, PipelineError, PipelineNotFoundError, compilePipeline, identityPipeline,
+  IDENTITY_PIPELINE, InvalidArgumentError, KvKeys, kvToken, kvUntoken, PipelineError, PipelineNotFoundError, compilePipeline, identityPipeline,
   type Clock, type CompiledPipeline,
 } from '../../core/index.ts';
-import { decodeKeyPart } from '../catalog/watch.ts';
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -67,7 +66,7 @@ export class PipelineStore {
   private parseKey(key: string): { name: string; ns: string } | null {
     const parts = key.split('.');
     if (parts.length !== 3 || parts[0] !== 'pipeline') return null;
-    return { name: decodeKeyPart(parts[1]!), ns: parts[2]! };
+    return { name: kvUntoken(parts[1]!), ns: parts[2]! };
   }
 
   private async load(key: string): Promise<void> {
@@ -120,7 +119,7 @@ export class PipelineStore {
     let list = this.versions(name);
     // Another node may have just created it: look in KV before saying it is not there.
     if (list.length === 0) {
-      for await (const key of await this.kv.keys(`pipeline.${KvKeys.pipeline(name, 'x').split('.')[1]}.*`)) await this.load(key);
+      for await (const key of await this.kv.keys(`pipeline.${kvToken(name)}.*`)) await this.load(key);
       list = this.versions(name);
     }
     if (version === undefined || version === '') {

@@ -193,6 +193,12 @@ describe('logs engine', () => {
     expect(await rows(node, "SELECT service, attrs FROM events WHERE json_path_exists(attrs, '$.tags')")).toEqual([['api', '{"user":{"id":7},"tags":["a","b"]}']]);
     const bad = await post(node, '/v1/ingest?table=events', '{"service": 1}\n', { 'Content-Type': 'application/x-ndjson' });
     expect(bad.status).toBe(400);
+    const arr = await post(node, '/v1/ingest?table=events', JSON.stringify([{ service: 'web', latency: 3 }]), { 'Content-Type': 'application/json' });
+    expect(arr.body.output[0].affectedrows).toBe(1);
+    const malformed = await post(node, '/v1/ingest?table=events', '[{"service":', { 'Content-Type': 'application/json' });
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.error).toMatch(/invalid JSON/);
+    expect(await rows(node, 'SELECT count(*) FROM events')).toEqual([[3]]);
   });
 
   it('takes lines over NATS request-reply and the buffered JetStream twin', async () => {
