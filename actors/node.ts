@@ -24,6 +24,7 @@ import { MetaServices, RouteTable, listNodes, regionPeersOf, clusterPeersOf } fr
 import { startEmbeddedNats, type EmbeddedNats } from './runtime/embedded_nats.ts';
 import { presizeNatsMessageBuffers } from './runtime/nats_presize.ts';
 import { silentLogger, type Logger } from './runtime/logger.ts';
+import { LogIngest, NatsLogs, PipelineStore } from './logs/index.ts';
 import { splitHostPort, isStandalone, parseRoles, Roles, StorageKinds, type NodeConfig } from './config.ts';
 
 const VERSION = '0.1.0';
@@ -51,6 +52,9 @@ export class EddyNode {
   meta: MetaServices | null = null;
   /** The flownode (continuous aggregations); null on nodes without the flownode role. */
   flows: FlowNode | null = null;
+  /** The logs engine: pipelines (in the catalog bucket) and their ingest. */
+  logs: LogIngest | null = null;
+  private natsLogs: NatsLogs | null = null;
   httpAddress: { host: string; port: number } | null = null;
   natsUrl = '';
 
@@ -70,6 +74,10 @@ export class EddyNode {
       flush: (db, t) => this.flush(db, t),
       compact: (db, t) => this.compact(db, t),
       flows: { flows: () => this.flows, js: () => this.js, jsm: () => this.jsm },
+      logs: {
+        logs: () => this.logs!, clock,
+        tail: { nc: () => this.nc, catalog: () => this.catalog, contextOf: (db) => this.contextOf!(db), clock },
+      },
     });
   }
 
@@ -143,7 +151,15 @@ export class EddyNode {
     }
     this.router = new RegionRouter(this.nc, this.supervisor, cluster);
     this.writes = new WritePath(this.catalog, this.router, this.metrics, this.clock, cfg.maxWriteBytes);
+    const pipelines = new PipelineStore(kv, this.clock);
+    await pipelines.start();
+    this.logs = new LogIngest(this.catalog, () => this.writes, pipelines, this.clock);
     this.metrics.gauges = () => ({
+      eddy_log_lines_total: this.logs!.counters.lines,
+      eddy_log_rows_total: this.logs!.counters.rows,
+      eddy_log_failed_lines_total: this.logs!.counters.failedLines,
+      eddy_log_filtered_lines_total: this.logs!.counters.filteredLines,
+      eddy_log_failed_requests_total: this.logs!.counters.failedRequests,
       eddy_regions: this.supervisor.all().length,
       eddy_memtable_rows: this.supervisor.all().reduce((a, r) => a + Number((r.stats() as { memRows?: number }).memRows ?? 0), 0),
     });
@@ -164,6 +180,8 @@ export class EddyNode {
     if (standalone || roles.has(Roles.frontend)) {
       this.ingest = new NatsIngest(this.nc, this.js, this.writes, this.metrics, this.logger);
       this.ingest.start();
+      this.natsLogs = new NatsLogs(this.nc, this.js, this.jsm, this.logs, this.catalog, this.logger, { replicas: cfg.replicas, tail: cfg.publishChanges });
+      await this.natsLogs.start();
     }
     // A stop that began during the start-up wins: the node does not come back to 'ready' under it.
     if (this.stopping) return;
@@ -283,6 +301,8 @@ export class EddyNode {
     }
     const natsUp = () => this.nc !== undefined && !this.nc.isClosed() && !serverGone();
     await step('stopping ingest', this.ingest?.stop(), 10_000);
+    await step('stopping logs ingest', this.natsLogs?.stop(), 10_000);
+    this.logs?.pipelines.stop();
     await step('closing http', this.http?.close(), 5_000);
     await step('stopping flows', this.flows?.stop(), 30_000);
     // Regions close (flushed) before the node leaves the cluster: their routes move only once nothing here serves them,

@@ -34,6 +34,9 @@ export const StatusCode = {
   PayloadTooLarge: 6002,
   FlowAlreadyExists: 8000,
   FlowNotFound: 8001,
+  /** Logs engine: a pipeline that does not compile, or a line a pipeline rejects. */
+  PipelineInvalid: 2100,
+  PipelineNotFound: 4100,
 } as const;
 export type StatusCode = (typeof StatusCode)[keyof typeof StatusCode];
 
@@ -50,7 +53,7 @@ export function isUserError(code: number): boolean {
 
 export function httpStatusOf(code: number): number {
   if (code === StatusCode.PayloadTooLarge) return 413;
-  if (code === StatusCode.TableNotFound || code === StatusCode.DatabaseNotFound || code === StatusCode.FlowNotFound) return 404;
+  if (code === StatusCode.TableNotFound || code === StatusCode.DatabaseNotFound || code === StatusCode.FlowNotFound || code === StatusCode.PipelineNotFound) return 404;
   if (isUserError(code)) return 400;
   if (code === StatusCode.StorageUnavailable || code === StatusCode.RateLimited || code === StatusCode.MetaUnavailable) return 503;
   return 500;
@@ -206,6 +209,19 @@ export class CorruptDataError extends EddyError {
 export class MetaUnavailableError extends EddyError {
   constructor(message: string, cause?: unknown) {
     super(StatusCode.MetaUnavailable, message, cause !== undefined ? { cause } : undefined);
+  }
+}
+
+/** A pipeline's YAML or options are wrong, or a line failed in it: names the processor, the field and the YAML line. */
+export class PipelineError extends EddyError {
+  constructor(message: string, position?: Position, cause?: unknown) {
+    super(StatusCode.PipelineInvalid, message, { ...(position ? { position } : {}), ...(cause !== undefined ? { cause } : {}) });
+  }
+}
+
+export class PipelineNotFoundError extends EddyError {
+  constructor(name: string, version?: string) {
+    super(StatusCode.PipelineNotFound, `Pipeline not found: ${name}${version !== undefined ? ` (version ${version})` : ''}`);
   }
 }
 

@@ -14,3 +14,5 @@ export * from './placement.ts';
 export * from './partition.ts';
 export * from './metric_engine.ts';
 export * from './index/index.ts';
+export * from './pipeline/index.ts';
+export * from './json/index.ts';

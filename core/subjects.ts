@@ -19,6 +19,8 @@ export const Streams = {
   ingest: 'EDDY_INGEST',
   wal: 'EDDY_WAL',
   flowOut: 'EDDY_FLOW_OUT',
+  /** Buffered log lines (eddy.ingest_logs.<db>.<table>), applied through their pipeline. */
+  logs: 'EDDY_LOGS',
 } as const;
 
 export const Buckets = {
@@ -44,6 +46,9 @@ export const KvKeys = {
   /** The last WAL sequence of a region that a flow has checkpointed: the region purges no further. */
   flowFloor: (regionId: string, db: string, flow: string) => `floor.${regionId}.${kvToken(db)}.${kvToken(flow)}`,
   flowFloorsOf: (regionId: string) => `floor.${regionId}.>`,
+  /** Logs pipelines live in eddy_catalog: one key per version (the version's nanosecond time), a delete marker removes one. */
+  pipeline: (name: string, versionNs: string) => `pipeline.${kvToken(name)}.${versionNs}`,
+  pipelineAll: 'pipeline.>',
 } as const;
 
 /** Encodes a name as one KV key token (keys allow only [-/_=.a-zA-Z0-9]): other characters become =XX. */
@@ -52,6 +57,11 @@ export function kvToken(name: string): string {
     const code = c.codePointAt(0)!;
     return code < 256 ? '=' + code.toString(16).padStart(2, '0') : '=u' + code.toString(16).padStart(6, '0');
   });
+}
+
+/** Inverse of kvToken(). */
+export function kvUntoken(tok: string): string {
+  return tok.replace(/=u([0-9a-f]{6})|=([0-9a-f]{2})/g, (_, u: string | undefined, b: string | undefined) => String.fromCodePoint(parseInt((u ?? b)!, 16)));
 }
 
 /** Region id of a `route.<regionId>` key. */
@@ -105,7 +115,23 @@ export const Subjects = {
   regionControlAll: (regionId: string) => `eddy.meta.region.${regionId}.*`,
   /** Asks the meta leader for a placement round now (a table was created, a datanode is leaving). */
   placementKick: 'eddy.meta.placement.kick',
+  /** Log lines or NDJSON into a log table through a pipeline (header Eddy-Pipeline): request-reply, acked when durable. */
+  logs: (db: string, table: string) => `eddy.logs.${token(db)}.${token(table)}`,
+  logsAll: 'eddy.logs.*.*',
+  /** The buffered twin of eddy.logs: kept by the JetStream stream EDDY_LOGS, PubAck is the ack. */
+  logsIngest: (db: string, table: string) => `eddy.ingest_logs.${token(db)}.${token(table)}`,
+  logsIngestAll: 'eddy.ingest_logs.>',
+  /** Rows committed to a log (append-mode) table, one JSON object per line, for live tail. */
+  tail: (db: string, table: string) => `eddy.tail.${token(db)}.${token(table)}`,
+  changesAll: 'eddy.changes.*.*',
 } as const;
+
+/** Splits `eddy.logs.<db>.<table>`, `eddy.ingest_logs.<db>.<table>` or `eddy.changes.<db>.<table>` into its names. */
+export function parseTableSubject(subject: string): { kind: string; db: string; table: string } | null {
+  const parts = subject.split('.');
+  if (parts.length !== 4 || parts[0] !== 'eddy') return null;
+  return { kind: parts[1]!, db: untoken(parts[2]!), table: untoken(parts[3]!) };
+}
 
 /** Splits `eddy.write.<db>[.<table>]` / `eddy.ingest.<db>[.<table>]` into its names. */
 export function parseWriteSubject(subject: string): { kind: 'write' | 'ingest'; db: string; table?: string } | null {

@@ -11,3 +11,5 @@ export type { Rel, Field } from './plan/rel.ts';
 export type { Vec, DType } from './vector.ts';
 export { parseTimestampNs, formatTimestamp } from './expr/time.ts';
 export { Hll, UddSketch } from './aggregate/sketch.ts';
+export { evaluate } from './expr/index.ts';
+export { fromValues } from './vector.ts';

@@ -228,7 +228,7 @@ export function fromValues(dt: DType, values: unknown[]): Vec {
     }
     return out;
   }
-  if (dt === 'String') return { kind: 'str', dt, v: values.map((x) => (x === null || x === undefined ? null : String(x))) };
+  if (dt === 'String' || dt === 'Json') return { kind: 'str', dt, v: values.map((x) => (x === null || x === undefined ? null : String(x))) };
   return { kind: 'any', dt, v: values.map((x) => (x === undefined ? null : x)) };
 }
 

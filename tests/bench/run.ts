@@ -28,6 +28,10 @@ const BENCHMARKS: Record<string, { describe: string; load: () => Promise<BenchMo
     describe: 'Indexes: needle queries (one series by tag, tag regex / prefix, one trace id) with and without index files; build time and size',
     load: () => import('./index.ts'),
   },
+  logs: {
+    describe: 'Logs: nginx access lines through a dissect pipeline over NATS: lines/s, bytes on disk per line vs zstd -3, rare-term search vs grep -F',
+    load: () => import('./logs.ts'),
+  },
   cluster: {
     describe: 'TSBS cpu ingest and query latency on 1 node vs the 3-node local cluster; time a region is unavailable while it reopens elsewhere',
     load: () => import('./cluster.ts'),

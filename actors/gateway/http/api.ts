@@ -10,6 +10,7 @@ import { json, RouteTable, type Handler } from './routes.ts';
 import { registerPrometheusRoutes } from '../prometheus/http_api.ts';
 import { registerDashboardRoutes } from '../dashboard/routes.ts';
 import { unavailable, type NodeState } from './server.ts';
+import { registerLogRoutes, type LogHttpDeps } from '../../logs/http.ts';
 
 export interface ApiDeps {
   state: () => NodeState;
@@ -24,6 +25,8 @@ export interface ApiDeps {
   flows: FlowHttpDeps;
   /** Times query execution (execution_time_ms in replies). */
   clock?: Clock;
+  /** The logs engine: pipelines, /v1/ingest, live tail. */
+  logs?: LogHttpDeps;
 }
 
 const noContent: Handler = async () => ({ status: 204 });
@@ -98,5 +101,6 @@ export function apiRoutes(d: ApiDeps): RouteTable {
 
   routes.add({ methods: ['GET'], path: FLOW_ROUTE.replace(/\*$/, ''), prefix: true, handler: flowHttpHandler(d.flows) });
   registerDashboardRoutes(routes);
+  if (d.logs) registerLogRoutes(routes, d.logs);
   return routes;
 }

@@ -2,9 +2,11 @@
 import { CastError, ExecError, StatusCode } from '../../errors.ts';
 import type { SqlType as DataType, SourcePos } from '../../sql/index.ts';
 import { PlanError } from '../plan/rel.ts';
-import type { DType, Interval, NumVec, TsVec, Vec } from '../vector.ts';
-import { FLOAT_TYPES, INT_TYPES, TS_NAME, TS_TYPES, UNIT_NS, boolVec, fromValues, int64Vec, isNull, numVec, setNull, strVec, tsVec } from '../vector.ts';
+import type { DType, Interval, NumVec, StrVec, TsVec, Vec } from '../vector.ts';
+import { FLOAT_TYPES, INT_TYPES, TS_NAME, TS_TYPES, UNIT_NS, boolVec, fromValues, getValue, int64Vec, isNull, numVec, setNull, strVec, tsVec } from '../vector.ts';
 import { setWords, uwords, words } from '../int64.ts';
+import { encodeJsonb, isJsonb, jsonbFromText } from '../../json/index.ts';
+import { jsonAsText } from './fn_json.ts';
 import { formatInterval, formatTimestamp, nsToUnit, parseInterval, parseTimestampNs } from './time.ts';
 
 /** 2^53, as a local constant: an imported binding costs a hole check per use in hot loops. */
@@ -31,7 +33,8 @@ export function sqlTypeToDt(t: DataType, pos?: SourcePos): DType {
     case 'UINT64': return 'UInt64';
     case 'FLOAT32': case 'FLOAT': case 'REAL': return 'Float32';
     case 'FLOAT64': case 'DOUBLE': case 'DECIMAL': case 'NUMERIC': return 'Float64';
-    case 'STRING': case 'VARCHAR': case 'TEXT': case 'CHAR': case 'UTF8': case 'BINARY': case 'VARBINARY': case 'JSON': return 'String';
+    case 'STRING': case 'VARCHAR': case 'TEXT': case 'CHAR': case 'UTF8': case 'BINARY': case 'VARBINARY': return 'String';
+    case 'JSON': return 'Json';
     case 'BOOLEAN': case 'BOOL': return 'Boolean';
     case 'TIMESTAMP': case 'DATETIME': {
       const p = t.precision ?? (name === 'DATETIME' ? 6 : 3);
@@ -117,6 +120,8 @@ export function castTo(v: Vec, dt: DType, tryCast: boolean, pos?: SourcePos): Ve
   const tsUnit = TS_TYPES[dt] ?? (dt === 'Date' ? 'ms' : undefined);
   if (INT_TYPES.has(dt) || FLOAT_TYPES.has(dt)) return castToNumber(v, dt, fail);
   if (tsUnit) return castToTs(v, dt, tsUnit, fail);
+  if (dt === 'Json') return castToJson(v, fail);
+  if (dt === 'String' && v.dt === 'Json') return { ...(jsonAsText(v) as StrVec), dt: 'String' };
   if (dt === 'String') {
     const out = strVec(n);
     for (let i = 0; i < n; i++) if (!isNull(v, i)) out.v[i] = displayValue(v, i);
@@ -142,6 +147,25 @@ export function castTo(v: Vec, dt: DType, tryCast: boolean, pos?: SourcePos): Ve
     return { kind: 'any', dt: 'Interval', v: vals };
   }
   throw new ExecError(`Unsupported cast from ${v.dt} to ${dt}`, pos, StatusCode.Unsupported);
+}
+
+/** Text (JSON) or a scalar into the JSON column's stored form (core/json/jsonb.ts). */
+function castToJson(v: Vec, fail: Fail): Vec {
+  const n = v.v.length;
+  const out = strVec(n);
+  out.dt = 'Json';
+  for (let i = 0; i < n; i++) {
+    if (isNull(v, i)) continue;
+    if (v.kind === 'str') {
+      const t = v.v[i]!;
+      if (isJsonb(t)) { out.v[i] = t; continue; }
+      try { out.v[i] = jsonbFromText(t); } catch { if (fail(t) === null) out.v[i] = null; }
+    } else {
+      const x = getValue(v, i);
+      out.v[i] = encodeJsonb(typeof x === 'bigint' ? Number(x) : x);
+    }
+  }
+  return out;
 }
 
 const NUMERIC_TEXT = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$|^[+-]?(inf|infinity|nan)$/i;

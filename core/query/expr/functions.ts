@@ -8,6 +8,7 @@ import { GEO } from './fn_geo.ts';
 import { GEO_CELLS } from './fn_geo_cells.ts';
 import { MATH } from './fn_math.ts';
 import { MISC } from './fn_misc.ts';
+import { JSON_FNS } from './fn_json.ts';
 import { STRING } from './fn_string.ts';
 import { TIME } from './fn_time.ts';
 import type { Fn } from './fn_util.ts';
@@ -20,7 +21,7 @@ export function registerScalar(name: string, fn: Fn): void {
   REGISTRY.set(name.toLowerCase(), fn);
 }
 
-for (const family of [MATH, STRING, TIME, CONDITIONAL, MISC, GEO, GEO_CELLS]) for (const [name, fn] of Object.entries(family)) registerScalar(name, fn);
+for (const family of [MATH, STRING, TIME, CONDITIONAL, MISC, GEO, GEO_CELLS, JSON_FNS]) for (const [name, fn] of Object.entries(family)) registerScalar(name, fn);
 
 export function callScalar(name: string, args: Vec[], n: number, s: Scope, call: FunctionCall): Vec {
   const f = REGISTRY.get(name);

@@ -4,6 +4,7 @@ import type { Interval, Vec } from '../vector.ts';
 import { UNIT_NS, getValue, isNull } from '../vector.ts';
 import { formatInterval, formatTimestamp } from '../expr/time.ts';
 import { listText } from './table.ts';
+import { jsonAsText } from '../expr/fn_json.ts';
 
 export interface OutputColumn { name: string; dataType: string }
 
@@ -44,7 +45,9 @@ export function jsonValue(c: Vec, i: number): unknown {
   }
 }
 
-export function relToOutput(rel: Rel): QueryOutput {
+export function relToOutput(input: Rel): QueryOutput {
+  // JSON columns leave as their JSON text, in every format.
+  const rel = input.cols.some((c) => c.dt === 'Json') ? { ...input, cols: input.cols.map(jsonAsText) } : input;
   const columns = rel.fields.map((f) => ({ name: f.name, dataType: f.dt }));
   let rows: unknown[][] | null = null;
   return {

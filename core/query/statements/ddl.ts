@@ -30,6 +30,8 @@ export function columnType(def: ColumnDef): { type: StoreType; unit?: TimeUnit; 
     case 'String': return { type: 'string' };
     case 'Boolean': return { type: 'boolean' };
     case 'Date': return { type: 'timestamp', unit: 'ms', sqlType: 'Date' };
+    // JSON: stored as a string column holding the binary layout of core/json/jsonb.ts.
+    case 'Json': return { type: 'string', sqlType: 'Json' };
     case 'Float32': return { type: 'float64', sqlType: 'Float32' };
     default:
       if (dt.startsWith('UInt')) return { type: 'uint64', sqlType: dt };

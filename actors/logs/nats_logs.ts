@@ -1,0 +1,140 @@
+// NATS ways in to the logs engine: eddy.logs.<db>.<table> (request-reply, answered once the rows are durable) and its
+// buffered twin eddy.ingest_logs.<db>.<table> (JetStream stream EDDY_LOGS); payload text lines or NDJSON (Content-Type),
+// pipeline in the `Eddy-Pipeline` header (greptime_identity when absent). Also republishes committed rows of log tables
+// on eddy.tail.<db>.<table> for live tail.
+import type { NatsConnection, Subscription, Msg, MsgHdrs } from '@nats-io/transport-node';
+import { AckPolicy, DeliverPolicy, RetentionPolicy, type JetStreamClient, type JetStreamManager, type JsMsg } from '@nats-io/jetstream';
+import {
+  InvalidArgumentError, Streams, Subjects, decodeBatches, isUserError, parseTableSubject, toWireError,
+} from '../../core/index.ts';
+import type { Catalog } from '../catalog/catalog.ts';
+import type { Logger } from '../runtime/logger.ts';
+import type { LogIngest, IngestOptions } from './log_ingest.ts';
+import { batchObjects } from './rows_out.ts';
+
+const LOGS_QUEUE = 'eddy-logs';
+const LOGS_CONSUMER = 'eddy-logs';
+const TAIL_QUEUE = 'eddy-tail';
+const enc = new TextEncoder();
+
+function header(h: MsgHdrs | undefined, name: string): string | undefined {
+  const v = h?.get(name);
+  return v ? v : undefined;
+}
+
+function optionsOf(h: MsgHdrs | undefined): IngestOptions {
+  const version = header(h, 'Eddy-Pipeline-Version');
+  return { ...(version ? { version } : {}), ...(header(h, 'Eddy-Skip-Errors') === 'true' ? { skipErrors: true } : {}) };
+}
+
+export async function ensureLogsStream(jsm: JetStreamManager, replicas = 1): Promise<void> {
+  try {
+    await jsm.streams.info(Streams.logs);
+  } catch {
+    await jsm.streams.add({ name: Streams.logs, subjects: [Subjects.logsIngestAll], retention: RetentionPolicy.Workqueue, max_msg_size: -1, num_replicas: replicas });
+  }
+  try {
+    await jsm.consumers.info(Streams.logs, LOGS_CONSUMER);
+  } catch {
+    await jsm.consumers.add(Streams.logs, { durable_name: LOGS_CONSUMER, ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.All, ack_wait: 10_000_000_000, max_ack_pending: 1024 });
+  }
+}
+
+export class NatsLogs {
+  private subs: Subscription[] = [];
+  private stopped = false;
+  private loop: Promise<void> | null = null;
+  private current: { stop(): void } | null = null;
+
+  constructor(
+    private readonly nc: NatsConnection,
+    private readonly js: JetStreamClient,
+    private readonly jsm: JetStreamManager,
+    private readonly logs: LogIngest,
+    private readonly catalog: Catalog,
+    private readonly logger: Logger,
+    private readonly opts: { replicas?: number; tail?: boolean } = {},
+  ) {}
+
+  async start(): Promise<void> {
+    this.subs.push(this.nc.subscribe(Subjects.logsAll, { queue: LOGS_QUEUE, callback: (err, msg) => { if (!err) void this.onRequest(msg); } }));
+    if (this.opts.tail !== false) this.subs.push(this.nc.subscribe(Subjects.changesAll, { queue: TAIL_QUEUE, callback: (err, msg) => { if (!err) void this.onChange(msg); } }));
+    await ensureLogsStream(this.jsm, this.opts.replicas ?? 1);
+    this.loop = this.bufferedLoop();
+  }
+
+  private async apply(subject: string, data: Uint8Array, h: MsgHdrs | undefined) {
+    const t = parseTableSubject(subject);
+    if (!t) throw new InvalidArgumentError(`bad logs subject '${subject}': use eddy.logs.<db>.<table>`);
+    return { t, r: await this.logs.ingestBody(t.db, t.table, header(h, 'Eddy-Pipeline'), data, header(h, 'Content-Type') ?? 'text/plain', optionsOf(h)) };
+  }
+
+  private async onRequest(msg: Msg): Promise<void> {
+    try {
+      const { r } = await this.apply(msg.subject, msg.data, msg.headers);
+      msg.respond(enc.encode(JSON.stringify({ ok: true, rows: r.rows, ...(r.failed ? { skipped: r.failed, errors: r.errors } : {}), ...(r.filtered ? { filtered: r.filtered } : {}) })));
+    } catch (e) {
+      const w = toWireError(e);
+      this.logger.error(isUserError(w.code) ? 'logs.rejected' : 'logs.failed', `logs on ${msg.subject} failed`, { subject: msg.subject, code: w.code, error: w.message });
+      msg.respond(enc.encode(JSON.stringify({ ok: false, error: w })));
+    }
+  }
+
+  private async bufferedLoop(): Promise<void> {
+    const consumer = await this.js.consumers.get(Streams.logs, LOGS_CONSUMER);
+    while (!this.stopped) {
+      try {
+        const iter = await consumer.fetch({ max_messages: 64, expires: 1000 });
+        this.current = iter;
+        // In order: a log stream's lines keep their order in the table.
+        for await (const m of iter) await this.applyBuffered(m);
+      } catch (e) {
+        if (this.stopped) break;
+        this.logger.error('logs.fetch', 'logs: reading the EDDY_LOGS stream failed', { error: (e as Error).message });
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
+  }
+
+  private async applyBuffered(m: JsMsg): Promise<void> {
+    const t = parseTableSubject(m.subject);
+    const db = t?.db ?? 'public';
+    try {
+      const { r } = await this.apply(m.subject, m.data, m.headers);
+      if (r.failed > 0) this.nc.publish(Subjects.errors(db), enc.encode(JSON.stringify({ subject: m.subject, seq: m.seq, skipped: r.failed, errors: r.errors })));
+      m.ack();
+    } catch (e) {
+      const w = toWireError(e);
+      if (isUserError(w.code)) {
+        this.logger.error('logs.rejected', `buffered logs message ${m.seq} on ${m.subject} rejected (reported on ${Subjects.errors(db)})`, { subject: m.subject, seq: m.seq, code: w.code, error: w.message });
+        this.nc.publish(Subjects.errors(db), enc.encode(JSON.stringify({ subject: m.subject, seq: m.seq, error: w })));
+        m.term(w.message.slice(0, 200));
+      } else {
+        this.logger.error('logs.retry', `buffered logs message ${m.seq} on ${m.subject} failed; will retry`, { subject: m.subject, seq: m.seq, code: w.code, error: w.message });
+        m.nak(1000);
+      }
+    }
+  }
+
+  /** Committed batches of append-mode (log) tables go out on eddy.tail.<db>.<table>, one JSON object per line. */
+  private async onChange(msg: Msg): Promise<void> {
+    const t = parseTableSubject(msg.subject);
+    if (!t) return;
+    try {
+      const schema = await this.catalog.getTable(t.db, t.table);
+      if (!schema?.options.appendMode) return;
+      const lines: string[] = [];
+      for (const b of decodeBatches(msg.data)) for (const o of batchObjects(b, schema)) lines.push(JSON.stringify(o));
+      if (lines.length) this.nc.publish(Subjects.tail(t.db, t.table), enc.encode(lines.join('\n') + '\n'));
+    } catch (e) {
+      this.logger.error('tail.failed', `tail: republishing ${msg.subject} failed`, { error: (e as Error).message });
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const s of this.subs) s.unsubscribe();
+    this.current?.stop();
+    await this.loop?.catch(() => undefined);
+  }
+}

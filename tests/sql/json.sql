@@ -1,0 +1,37 @@
+CREATE TABLE logs_json (
+    host STRING,
+    attrs JSON,
+    ts TIMESTAMP TIME INDEX,
+    PRIMARY KEY(host)
+) WITH (append_mode = 'true');
+
+INSERT INTO logs_json VALUES
+    ('a', '{"level":"error","code":500,"latency":1.5,"ok":false,"tags":["x","y"],"user":{"id":7,"name":"ann"}}', 1),
+    ('b', '{"level":"info","code":200,"latency":0.25,"ok":true,"tags":[],"user":{"id":8}}', 2),
+    ('c', '[1,2,3]', 3),
+    ('d', '"plain"', 4),
+    ('e', NULL, 5);
+
+DESC TABLE logs_json;
+
+SELECT host, attrs FROM logs_json ORDER BY host;
+
+SELECT host, json_get_string(attrs, 'level') AS level, json_get_int(attrs, 'code') AS code, json_get_float(attrs, 'latency') AS latency, json_get_bool(attrs, 'ok') AS ok FROM logs_json ORDER BY host;
+
+SELECT host, json_get_int(attrs, 'user.id') AS uid, json_get_string(attrs, '$.user.name') AS name, json_get_string(attrs, 'tags[1]') AS tag1 FROM logs_json ORDER BY host;
+
+SELECT host FROM logs_json WHERE json_get_string(attrs, 'level') = 'error';
+
+SELECT json_get_string(attrs, 'level') AS level, count(*) AS n FROM logs_json GROUP BY level ORDER BY level;
+
+SELECT host, json_is_object(attrs) AS o, json_is_array(attrs) AS a, json_is_string(attrs) AS s, json_is_null(attrs) AS nul FROM logs_json ORDER BY host;
+
+SELECT host, json_path_exists(attrs, '$.user.name') AS has_name, json_path_match(attrs, '$.code >= 500') AS bad FROM logs_json ORDER BY host;
+
+SELECT host, json_to_string(attrs) AS t FROM logs_json WHERE host = 'b';
+
+SELECT json_get_int(parse_json('{"a":{"b":[10,20]}}'), 'a.b[-1]') AS last;
+
+SELECT json_is_int(parse_json('3')) AS i, json_is_float(parse_json('3.5')) AS f, json_is_bool(parse_json('true')) AS b;
+
+SELECT parse_json('{not json') AS bad;
