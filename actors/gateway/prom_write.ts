@@ -93,11 +93,12 @@ export class PromWriter {
       // checked again on the next request against the new schema objects
     }
     // the physical table records every logical table's tags before rows with them reach its regions
-    for (const m of metrics) {
-      const s = bySchema[m]!;
-      if (this.recorded.get(s) === phy) continue;
-      if (withPhysicalTags(phy, s.primaryKey) !== phy) phy = await this.metric.recordTags(db, phyName, s.primaryKey);
-      this.recorded.set(s, phy);
+    // (one catalog change for all the request's new tags, not one per metric)
+    const fresh = metrics.map((m) => bySchema[m]!).filter((s) => this.recorded.get(s) !== phy);
+    if (fresh.length) {
+      const tags = [...new Set(fresh.flatMap((s) => s.primaryKey))];
+      if (withPhysicalTags(phy, tags) !== phy) phy = await this.metric.recordTags(db, phyName, tags);
+      for (const s of fresh) this.recorded.set(s, phy);
     }
     const batch = this.builder.build(dec, phy.name, (m) => String(bySchema[m]!.id));
     return { phy, batch };

@@ -135,6 +135,30 @@ export class Memtable {
     return id;
   }
 
+  /** seriesOf for one row's codes: walks the trie without building the tuple unless the series is new (no garbage per row). */
+  private seriesOfCodes(tags: CodedTag[], key: number[]): number {
+    const k = key.length;
+    let node: Trie = this.trie;
+    for (let t = 0; t < k - 1; t++) {
+      const c = key[t]!;
+      const next = node.get(c < 0 ? null : tags[t]!.dict[c] ?? null) as Trie | undefined;
+      if (next === undefined) break;
+      node = next;
+      if (t === k - 2) {
+        const c2 = key[k - 1]!;
+        const id = node.get(c2 < 0 ? null : tags[k - 1]!.dict[c2] ?? null) as number | undefined;
+        if (id !== undefined) return id;
+      }
+    }
+    if (k === 1) {
+      const id = node.get(key[0]! < 0 ? null : tags[0]!.dict[key[0]!] ?? null) as number | undefined;
+      if (id !== undefined) return id;
+    }
+    const tuple = new Array<string | null>(k);
+    for (let t = 0; t < k; t++) tuple[t] = key[t]! < 0 ? null : tags[t]!.dict[key[t]!] ?? null;
+    return this.seriesOf(tuple);
+  }
+
   // Each row's tag codes form a mixed-radix number; a batch-local map from that number to the series id means
   // the trie (and string hashing) is visited once per distinct tag tuple of the batch, not once per row.
   private internSeries(n: number, tagCols: (Column | undefined)[]): Int32Array {
@@ -168,9 +192,7 @@ export class Memtable {
       if (kk === prevKey) { out[i] = prevId; continue; }
       let id = local.get(kk);
       if (id === undefined) {
-        const tuple = new Array<string | null>(k);
-        for (let t = 0; t < k; t++) tuple[t] = key[t]! < 0 ? null : tags[t]!.dict[key[t]!] ?? null;
-        id = this.seriesOf(tuple);
+        id = this.seriesOfCodes(tags, key);
         local.set(kk, id);
       }
       out[i] = prevId = id;
