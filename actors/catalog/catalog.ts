@@ -124,6 +124,11 @@ export class Catalog {
     return v;
   }
 
+  /** The cached schema, without a KV read on a miss (undefined: not cached, which says nothing of the KV). */
+  cachedTable(db: string, table: string): TableSchema | undefined {
+    return this.tables.get(tableKey(db, table))?.schema;
+  }
+
   async requireTable(db: string, table: string): Promise<TableSchema> {
     const s = await this.getTable(db, table);
     if (!s) throw new TableNotFoundError(db, table);

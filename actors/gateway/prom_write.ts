@@ -51,8 +51,9 @@ export class PromWriter {
     if (!tg || tg.gen !== this.series.generation) this.targets.set(key, (tg = { gen: this.series.generation, schemas: [], checked: [] }));
     const tb = this.series;
     const metrics = this.builder.metricsOf(dec);
-    const schemas = await Promise.all(metrics.map((m) => this.catalog.getTable(db, tb.strings[m]!)));
-    // new metrics: their logical tables, created together (each its own catalog key)
+    // known metrics from the catalog's cache (no await per metric); the others are created together (each its own
+    // catalog key), or found by the failed create when they exist but were not cached
+    const schemas: (TableSchema | undefined)[] = metrics.map((m) => this.catalog.cachedTable(db, tb.strings[m]!));
     const missing = metrics.map((m, i) => (schemas[i] ? -1 : i)).filter((i) => i >= 0);
     if (missing.length) {
       const made = await Promise.all(missing.map((i) => this.createLogical(db, phy!, dec, metrics[i]!)));

@@ -24,6 +24,10 @@ const BENCHMARKS: Record<string, { describe: string; load: () => Promise<BenchMo
     describe: 'Prometheus remote-write ingest (node-exporter-like) and PromQL latency: EddyDB vs VictoriaMetrics / Prometheus',
     load: () => import('./prom.ts'),
   },
+  prom100k: {
+    describe: '100,000 metrics (logical tables) through remote write: creation rate, catalog bytes per table, RSS, region count',
+    load: () => import('./prom100k.ts'),
+  },
   cluster: {
     describe: 'TSBS cpu ingest and query latency on 1 node vs the 3-node local cluster; time a region is unavailable while it reopens elsewhere',
     load: () => import('./cluster.ts'),
