@@ -97,7 +97,7 @@ export async function scanSnapshot(snap: ScanSnapshot, req: ScanRequest): Promis
     const keep = new Ranges();
     let whole = true;
     pieces.forEach((run, k) => {
-      const r = filterRun(run, schema.timeIndex, f);
+      const r = filterRun(run, schema.timeIndex, f, schema.primaryKey[0]);
       if (r === null) { keep.push(k, 0, run.rows); return; }
       whole = false;
       for (let j = 0; j < r.src.length; j++) keep.push(k, r.start[j]!, r.len[j]!);
