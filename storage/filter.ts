@@ -49,23 +49,41 @@ function predTests(run: Run, preds: ColumnPredicate[]): TagTest[] {
 
 /**
  * Rows of the run that pass the filter, or null when every row passes. `within` (rows an index selected) limits the
- * rows tested: rows outside it are dropped without a look.
+ * rows tested: rows outside it are dropped without a look. `sortedBy`: the run's first sort column (the table's first
+ * primary-key tag), whose codes rise with its sorted dictionary along the rows; a filter on it is answered by binary
+ * search (a metric engine scan of one logical table reads only its range of the physical run).
  */
-export function filterRun(run: Run, timeIndex: string, f: RowFilter, within?: RowSelection): Ranges | null {
+export function filterRun(run: Run, timeIndex: string, f: RowFilter, within?: RowSelection, sortedBy?: string): Ranges | null {
   const ts = words(run.cols.get(timeIndex)!.values as BigInt64Array);
   let start = f.start;
   if (f.cutoff !== undefined && (start === undefined || f.cutoff > start)) start = f.cutoff;
   const lo = start === undefined ? null : bound(start), hi = f.end === undefined ? null : bound(f.end);
-  const tests = f.tags ? tagTests(run, f.tags) : [];
+  let tests = f.tags ? tagTests(run, f.tags) : [];
+  const nTags = tests.length;
   if (f.preds?.length) tests.push(...predTests(run, f.preds));
   if (lo === null && hi === null && tests.length === 0 && !within) return null;
-  const r = new Ranges();
   const n = run.rows;
-  const parts = within ?? { start: Uint32Array.of(0), end: Uint32Array.of(n) };
-  for (let p = 0; p < parts.start.length; p++) {
-    const to = Math.min(n, parts.end[p]!);
+  // Candidate row spans: the index's selection (or the whole run), cut to the sorted column's allowed codes.
+  let spans: number[] = [];
+  if (within) for (let p = 0; p < within.start.length; p++) spans.push(within.start[p]!, Math.min(n, within.end[p]!));
+  else spans = [0, n];
+  const sk = sortedBy !== undefined && f.tags && sortedBy in f.tags ? Object.keys(f.tags).indexOf(sortedBy) : -1;
+  if (sk >= 0 && sk < nTags && tests[sk]!.valid === null && sortedDict(run.cols.get(sortedBy!)!.dict!)) {
+    const t = tests[sk]!;
+    const coded: number[] = [];
+    for (let c = 0; c < t.allowed.length; c++) {
+      if (t.allowed[c] !== 1) continue;
+      const a = lowerBound(t.codes, n, c), b = lowerBound(t.codes, n, c + 1);
+      if (b > a) coded.push(a, b);
+    }
+    spans = intersectSpans(spans, coded);
+    tests = tests.filter((_, k) => k !== sk);
+  }
+  const r = new Ranges();
+  for (let s = 0; s < spans.length; s += 2) {
     let runStart = -1;
-    for (let i = parts.start[p]!; i < to; i++) {
+    const to = spans[s + 1]!;
+    for (let i = spans[s]!; i < to; i++) {
       let keep = (lo === null || cmp(ts, i, lo, 0) >= 0) && (hi === null || cmp(ts, i, hi, 0) < 0);
       for (let k = 0; keep && k < tests.length; k++) {
         const tt = tests[k]!;
@@ -78,8 +96,40 @@ export function filterRun(run: Run, timeIndex: string, f: RowFilter, within?: Ro
       if (keep) { if (runStart < 0) runStart = i; }
       else if (runStart >= 0) { r.push(0, runStart, i - runStart); runStart = -1; }
     }
-    // Ranges.push joins touching ranges, so closing at each part's end costs nothing
+    // Ranges.push joins touching ranges, so closing at each span's end costs nothing
     if (runStart >= 0) r.push(0, runStart, to - runStart);
   }
   return r.rows === n ? null : r;
+}
+
+const checkedDicts = new WeakSet<string[]>();
+/** The dictionary is in sort order (memtable runs and segments write it so; checked once per dictionary). */
+function sortedDict(d: string[]): boolean {
+  if (checkedDicts.has(d)) return true;
+  for (let i = 1; i < d.length; i++) if (!(d[i - 1]! < d[i]!)) return false;
+  checkedDicts.add(d);
+  return true;
+}
+
+/** First row whose code is >= c (codes non-decreasing). */
+function lowerBound(codes: Int32Array, n: number, c: number): number {
+  let a = 0, b = n;
+  while (a < b) {
+    const m = (a + b) >>> 1;
+    if (codes[m]! < c) a = m + 1;
+    else b = m;
+  }
+  return a;
+}
+
+/** The intersection of two sorted lists of disjoint [start, end) spans, flattened as start, end pairs. */
+function intersectSpans(a: number[], b: number[]): number[] {
+  const out: number[] = [];
+  let i = 0, j = 0;
+  while (i < a.length && j < b.length) {
+    const s = Math.max(a[i]!, b[j]!), e = Math.min(a[i + 1]!, b[j + 1]!);
+    if (e > s) out.push(s, e);
+    if (a[i + 1]! < b[j + 1]!) i += 2; else j += 2;
+  }
+  return out;
 }

@@ -151,7 +151,7 @@ export async function scanSnapshot(snap: ScanSnapshot, req: ScanRequest, stats?:
     let whole = true;
     let from = 0;
     pieces.forEach((run, k) => {
-      const r = filterRun(run, schema.timeIndex, f, within && pieceSelection(within, from, run.rows));
+      const r = filterRun(run, schema.timeIndex, f, within && pieceSelection(within, from, run.rows), schema.primaryKey[0]);
       from += run.rows;
       if (r === null) { keep.push(k, 0, run.rows); return; }
       whole = false;

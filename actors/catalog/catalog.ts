@@ -16,6 +16,7 @@ const dbKey = (db: string) => `db.${keyPart(db)}`;
 const tableKey = (db: string, t: string) => `table.${keyPart(db)}.${keyPart(t)}`;
 const ID_KEY = 'next_table_id';
 const FIRST_TABLE_ID = 1024;
+const TABLE_ID_BLOCK = 64;
 
 export interface DatabaseInfo {
   name: string;
@@ -123,6 +124,11 @@ export class Catalog {
     return v;
   }
 
+  /** The cached schema, without a KV read on a miss (undefined: not cached, which says nothing of the KV). */
+  cachedTable(db: string, table: string): TableSchema | undefined {
+    return this.tables.get(tableKey(db, table))?.schema;
+  }
+
   async requireTable(db: string, table: string): Promise<TableSchema> {
     const s = await this.getTable(db, table);
     if (!s) throw new TableNotFoundError(db, table);
@@ -139,12 +145,31 @@ export class Catalog {
     return [...out].sort();
   }
 
+  /** Table ids reserved by this process and not yet used: [next, end). */
+  private idPool = { next: 0, end: 0 };
+  private idRefill: Promise<void> | null = null;
+
+  /**
+   * A table id. Ids are reserved from the shared counter a block at a time (one compare-and-set per TABLE_ID_BLOCK
+   * tables, not per table: remote write creates a table per new metric), so ids are unique but not dense: a block
+   * left unused when a process stops is skipped.
+   */
   private async nextTableId(): Promise<number> {
+    for (;;) {
+      if (this.idPool.next < this.idPool.end) return this.idPool.next++;
+      this.idRefill ??= this.reserveIds(TABLE_ID_BLOCK).then((first) => {
+        this.idPool = { next: first, end: first + TABLE_ID_BLOCK };
+      }).finally(() => { this.idRefill = null; });
+      await this.idRefill;
+    }
+  }
+
+  private async reserveIds(n: number): Promise<number> {
     for (;;) {
       const e = await this.kv.get(ID_KEY);
       if (!e || e.value.length === 0) {
         try {
-          await this.kv.create(ID_KEY, enc.encode(String(FIRST_TABLE_ID + 1)));
+          await this.kv.create(ID_KEY, enc.encode(String(FIRST_TABLE_ID + n)));
           return FIRST_TABLE_ID;
         } catch {
           continue;
@@ -152,7 +177,7 @@ export class Catalog {
       }
       const id = Number(dec.decode(e.value));
       try {
-        await this.kv.update(ID_KEY, enc.encode(String(id + 1)), e.revision);
+        await this.kv.update(ID_KEY, enc.encode(String(id + n)), e.revision);
         return id;
       } catch {
         /* someone else took it: retry */
@@ -168,11 +193,12 @@ export class Catalog {
     checkName('table', draft.name);
     await this.requireDatabase(draft.db);
     return this.serialize(tableKey(draft.db, draft.name), async () => {
-      const existing = await this.loadTable(draft.db, draft.name);
-      if (existing) {
-        if (ifNotExists) return { schema: existing.schema, created: false };
+      const cached = this.tables.get(tableKey(draft.db, draft.name));
+      if (cached) {
+        if (ifNotExists) return { schema: cached.schema, created: false };
         throw new EddyError(StatusCode.TableAlreadyExists, `Table already exists: ${draft.db}.${draft.name}`);
       }
+      // no read first: the KV create below fails when the key exists (one round trip for a new table, not two)
       const schema: TableSchema = { ...draft, id: await this.nextTableId() };
       try {
         const rev = await this.kv.create(tableKey(draft.db, draft.name), enc.encode(JSON.stringify(schema)));

@@ -4,11 +4,12 @@ import {
   SeriesCache, partitionBatch, isPhysical, physicalOf, toPhysicalBatch,
   type Clock, type TableSchema, type TimeUnit, type WriteBatch,
 } from '../../core/index.ts';
-import { payloadCodecs, type CodecRegistry, type DecodeContext } from '../../core/codec/index.ts';
+import { payloadCodecs, prometheusRemoteWriteCodec, type CodecRegistry, type DecodeContext } from '../../core/codec/index.ts';
 import type { Catalog } from '../catalog/catalog.ts';
 import type { RegionRouter } from '../region/router.ts';
 import type { Metrics } from '../runtime/metrics.ts';
 import { MetricTables } from './metric_tables.ts';
+import { NotFastPath, PromWriter } from './prom_write.ts';
 
 /** How a write treats tables it does not find. */
 export interface WriteOptions {
@@ -43,6 +44,7 @@ export class WritePath {
   /** Series keys seen in earlier payloads: most writes repeat the same series, so their tags are parsed once. */
   private readonly seriesCache = new SeriesCache();
   readonly metric: MetricTables;
+  private readonly prom: PromWriter;
 
   constructor(
     private readonly catalog: Catalog,
@@ -54,6 +56,7 @@ export class WritePath {
     private readonly codecs: CodecRegistry = payloadCodecs,
   ) {
     this.metric = new MetricTables(catalog, router, clock);
+    this.prom = new PromWriter(catalog, router, this.metric, clock);
   }
 
   /** Parses a payload into per-table batches; throws a positioned error on bad input. */
@@ -86,8 +89,34 @@ export class WritePath {
   }
 
   async parseAndWrite(input: WriteInput): Promise<number> {
+    if (input.physicalTable !== undefined && this.codecs.forMessage(input.contentType, input.format) === prometheusRemoteWriteCodec) {
+      if (input.data.length > this.maxWriteBytes) throw new PayloadTooLargeError(input.data.length, this.maxWriteBytes);
+      return this.writeRemote(input.db, input.data, input.physicalTable);
+    }
     const batches = await this.parse(input);
     return this.write(input.db, batches, input.physicalTable !== undefined ? { physicalTable: input.physicalTable } : {});
+  }
+
+  /**
+   * Prometheus remote write into logical tables of a physical table: one physical batch per request (PromWriter).
+   * Decoded inside the ordering chain, as the series table's ids are only valid until the next request's decode.
+   * A request naming a table that is not a logical table of that physical one takes the general path.
+   */
+  private writeRemote(db: string, data: Uint8Array, physicalTable: string): Promise<number> {
+    const step = this.order.then(async () => {
+      const dec = this.prom.decode(data);
+      if (dec.samples === 0) return { done: Promise.resolve(0) };
+      await this.catalog.requireDatabase(db);
+      try {
+        const { phy, batch } = await this.prom.prepare(db, physicalTable, dec);
+        return await this.prom.submit(phy, batch);
+      } catch (e) {
+        if (!(e instanceof NotFastPath)) throw e;
+        return this.prepareAndSubmit(db, prometheusRemoteWriteCodec.decode(data, { precision: 'ns', defaultTimeNs: 0n }), { physicalTable });
+      }
+    });
+    this.order = step.catch(() => undefined);
+    return step.then((submitted) => submitted.done);
   }
 
   private async prepareAndSubmit(db: string, batches: WriteBatch[], opts: WriteOptions): Promise<{ done: Promise<number> }> {

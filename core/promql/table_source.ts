@@ -71,7 +71,10 @@ export class TableSeriesSource implements SeriesSource {
     const names = matchers.filter((m) => m.name === METRIC_NAME);
     const eq = names.find((m) => m.op === '=');
     let candidates: string[];
+    // `__name__=~"a|b|c"` of plain words names its tables: no listing of every table (a catalog read per table)
+    const words = names.find((m) => m.op === '=~' && LITERAL_ALTERNATION.test(m.value));
     if (eq) candidates = [eq.value];
+    else if (words) candidates = [...new Set(words.value.split('|'))];
     else candidates = await this.ctx.listTables(this.db);
     const tests = names.map(matcherTest);
     const out: TableSchema[] = [];
@@ -133,6 +136,16 @@ export class TableSeriesSource implements SeriesSource {
       if (tv.codes) return tv.codes[i]! < 0 ? '' : tv.dict![tv.codes[i]!] ?? '';
       return tv.plain![i] ?? '';
     };
+    // rows i and j have the same tags: codes compared when coded (one dictionary per column), strings otherwise
+    const nt = tags.length;
+    const sameTags = (i: number, j: number): boolean => {
+      for (let k = 0; k < nt; k++) {
+        const tv = tagVals[k]!;
+        if (tv.codes) { if (tv.codes[i] !== tv.codes[j] && at(k, i) !== at(k, j)) return false; }
+        else if ((tv.plain![i] ?? '') !== (tv.plain![j] ?? '')) return false;
+      }
+      return true;
+    };
     const vcol = byName.get(value) as NumVec;
     const tcol = byName.get(s.timeIndex) as TsVec;
     const tms = new Float64Array(withSamples ? rel.len : 0);
@@ -143,7 +156,7 @@ export class TableSeriesSource implements SeriesSource {
     let i = 0;
     while (i < rel.len) {
       let j = i + 1;
-      while (j < rel.len && tags.every((_, k) => at(k, j) === at(k, i))) j++;
+      while (j < rel.len && sameTags(i, j)) j++;
       if (post.every((p) => p.test(at(p.col, i)))) {
         const key = tags.map((_, k) => at(k, i)).join('\u0000');
         let e = index.get(key);

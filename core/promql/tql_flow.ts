@@ -20,8 +20,8 @@ export interface TqlFlowResult { columns: { name: string; dataType: string }[]; 
 
 const ALIAS = /\s+AS\s+([A-Za-z_][A-Za-z0-9_]*)\s*;?\s*$/i;
 
-/** Parses a TQL flow's PromQL with the engine's parser, after taking off the trailing `AS name`. */
-export function parseTqlFlow(text: string): TqlFlowQuery {
+/** TQL's PromQL text and its trailing `AS name` (GreptimeDB's name for the value column), taken apart. */
+export function splitTqlAlias(text: string): { body: string; valueName: string | null } {
   let body = text.trim().replace(/;\s*$/, '');
   let valueName: string | null = null;
   const m = ALIAS.exec(body);
@@ -29,6 +29,12 @@ export function parseTqlFlow(text: string): TqlFlowQuery {
     valueName = m[1]!;
     body = body.slice(0, m.index);
   }
+  return { body, valueName };
+}
+
+/** Parses a TQL flow's PromQL with the engine's parser, after taking off the trailing `AS name`. */
+export function parseTqlFlow(text: string): TqlFlowQuery {
+  const { body, valueName } = splitTqlAlias(text);
   return { expr: parsePromQL(body), valueName };
 }
 

@@ -24,7 +24,10 @@ export interface Chunk {
   op: number;
 }
 
-type Trie = Map<string | null, Trie | number>;
+/** A tag value's part of a series key: length-prefixed (so the joined key is unambiguous), '-' for null. */
+function piece(v: string | null): string {
+  return v === null ? '-' : `${v.length}:${v}`;
+}
 
 /**
  * A tag column of one batch as codes into a small dictionary (-1 = null). Plain string columns are coded
@@ -66,7 +69,11 @@ export class Memtable {
   readonly chunks: Chunk[] = [];
   /** Tag tuple (in primary-key order) of each series id. */
   readonly seriesTags: (string | null)[][] = [];
-  private trie: Trie = new Map();
+  /**
+   * Series id by key (the tuple's pieces joined): one flat map rather than a trie of maps, whose inner maps (one per
+   * distinct tag prefix, mostly of one entry) cost several hundred bytes a series on a metric engine's wide keys.
+   */
+  private index = new Map<string, number>();
   rows = 0;
   bytes = 0;
   /** Rows that are tombstones. */
@@ -114,29 +121,44 @@ export class Memtable {
     this.version++;
   }
 
-  /** Series id of one tag tuple, through the trie of maps (one lookup per tag). */
+  /** Series id of one tag tuple. */
   private seriesOf(tuple: (string | null)[]): number {
-    const k = tuple.length;
-    let node: Trie = this.trie;
-    for (let t = 0; t < k - 1; t++) {
-      const v = tuple[t]!;
-      let next = node.get(v) as Trie | undefined;
-      if (next === undefined) { next = new Map(); node.set(v, next); }
-      node = next;
-    }
-    const last = tuple[k - 1]!;
-    let id = node.get(last) as number | undefined;
+    let key = '';
+    for (let t = 0; t < tuple.length; t++) key += piece(tuple[t] ?? null);
+    return this.seriesOfKey(key, tuple);
+  }
+
+  private seriesOfKey(key: string, tuple: (string | null)[] | (() => (string | null)[])): number {
+    let id = this.index.get(key);
     if (id === undefined) {
       id = this.seriesTags.length;
-      this.seriesTags.push(tuple);
-      node.set(last, id);
-      this.bytes += 64 * k;
+      const tup = typeof tuple === 'function' ? tuple() : tuple;
+      this.seriesTags.push(tup);
+      this.index.set(key, id);
+      this.bytes += 64 * tup.length;
     }
     return id;
   }
 
+  /** seriesOf for one row's codes: the key from per-batch pieces of each code, the tuple built only for a new series. */
+  private seriesOfCodes(tags: CodedTag[], key: number[], pieces: (string | undefined)[][]): number {
+    const k = key.length;
+    let sk = '';
+    for (let t = 0; t < k; t++) {
+      const c = key[t]!;
+      if (c < 0) { sk += '-'; continue; }
+      const ps = pieces[t]!;
+      sk += ps[c] ??= piece(tags[t]!.dict[c] ?? null);
+    }
+    return this.seriesOfKey(sk, () => {
+      const tuple = new Array<string | null>(k);
+      for (let t = 0; t < k; t++) tuple[t] = key[t]! < 0 ? null : tags[t]!.dict[key[t]!] ?? null;
+      return tuple;
+    });
+  }
+
   // Each row's tag codes form a mixed-radix number; a batch-local map from that number to the series id means
-  // the trie (and string hashing) is visited once per distinct tag tuple of the batch, not once per row.
+  // the series index (key building and string hashing) is visited once per distinct tag tuple of the batch, not once per row.
   private internSeries(n: number, tagCols: (Column | undefined)[]): Int32Array {
     const out = new Int32Array(n);
     const k = tagCols.length;
@@ -144,9 +166,10 @@ export class Memtable {
       if (this.seriesTags.length === 0) this.seriesTags.push([]);
       return out;
     }
-    // All tags plain string arrays: k trie lookups per row beat coding every column first.
+    // All tags plain string arrays: one key per row beats coding every column first.
     if (tagCols.every((c) => !c || (!c.dict && Array.isArray(c.values)))) return this.internPlain(n, tagCols, out);
     const tags = tagCols.map((c) => codeTag(c, n));
+    const pieces = tags.map((): (string | undefined)[] => []);
     let radixOk = true, span = 1;
     for (const t of tags) { span *= t.dict.length + 1; if (span > 2 ** 52) radixOk = false; }
     const local = new Map<number | string, number>();
@@ -168,9 +191,7 @@ export class Memtable {
       if (kk === prevKey) { out[i] = prevId; continue; }
       let id = local.get(kk);
       if (id === undefined) {
-        const tuple = new Array<string | null>(k);
-        for (let t = 0; t < k; t++) tuple[t] = key[t]! < 0 ? null : tags[t]!.dict[key[t]!] ?? null;
-        id = this.seriesOf(tuple);
+        id = this.seriesOfCodes(tags, key, pieces);
         local.set(kk, id);
       }
       out[i] = prevId = id;
@@ -202,18 +223,13 @@ export class Memtable {
       return v && v[i] === 0 ? null : col[i] ?? null;
     };
     for (let i = 0; i < n; i++) {
-      let node: Trie = this.trie;
-      for (let t = 0; t < k - 1; t++) {
-        const v = tagAt(t, i);
-        let next = node.get(v) as Trie | undefined;
-        if (next === undefined) { next = new Map(); node.set(v, next); }
-        node = next;
-      }
-      const id = node.get(tagAt(k - 1, i)) as number | undefined;
+      let key = '';
+      for (let t = 0; t < k; t++) key += piece(tagAt(t, i));
+      const id = this.index.get(key);
       if (id !== undefined) { out[i] = id; continue; }
       const tuple: (string | null)[] = [];
       for (let t = 0; t < k; t++) tuple.push(tagAt(t, i));
-      out[i] = this.seriesOf(tuple);
+      out[i] = this.seriesOfKey(key, tuple);
     }
     return out;
   }
@@ -222,18 +238,13 @@ export class Memtable {
   extendTags(tagNames: string[], fill: (string | null)[] = []): void {
     const added = tagNames.length - this.tagNames.length;
     this.tagNames = tagNames;
-    this.trie = new Map();
-    const tuples = this.seriesTags.splice(0);
-    for (const tuple of tuples) {
+    this.index = new Map();
+    for (let id = 0; id < this.seriesTags.length; id++) {
+      const tuple = this.seriesTags[id]!;
       for (let i = 0; i < added; i++) tuple.push(fill[i] ?? null);
-      this.seriesTags.push(tuple);
-      let node = this.trie;
-      for (let t = 0; t < tuple.length - 1; t++) {
-        let next = node.get(tuple[t]!) as Trie | undefined;
-        if (next === undefined) { next = new Map(); node.set(tuple[t]!, next); }
-        node = next;
-      }
-      if (tuple.length > 0) node.set(tuple[tuple.length - 1]!, this.seriesTags.length - 1);
+      let key = '';
+      for (let t = 0; t < tuple.length; t++) key += piece(tuple[t] ?? null);
+      this.index.set(key, id);
     }
     this.version++;
     this.epoch++;

@@ -32,6 +32,10 @@ const BENCHMARKS: Record<string, { describe: string; load: () => Promise<BenchMo
     describe: 'Logs: nginx access lines through a dissect pipeline over NATS: lines/s, bytes on disk per line vs zstd -3, rare-term search vs grep -F',
     load: () => import('./logs.ts'),
   },
+  prom100k: {
+    describe: '100,000 metrics (logical tables) through remote write: creation rate, catalog bytes per table, RSS, region count',
+    load: () => import('./prom100k.ts'),
+  },
   cluster: {
     describe: 'TSBS cpu ingest and query latency on 1 node vs the 3-node local cluster; time a region is unavailable while it reopens elsewhere',
     load: () => import('./cluster.ts'),

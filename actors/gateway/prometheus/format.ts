@@ -90,6 +90,26 @@ export function promData(v: PromValue): { resultType: string; result: unknown } 
   }
 }
 
+/**
+ * The success envelope of a query answer as JSON text, written directly: a matrix of many points would otherwise
+ * become one array and one string per point before JSON.stringify walks them again. Same text as
+ * promSuccess(promData(v)).
+ */
+export function promValueReply(v: PromValue): HttpReply {
+  if (v.type !== 'matrix' && v.type !== 'vector') return promSuccess(promData(v));
+  const parts: string[] = [];
+  if (v.type === 'vector') {
+    for (const x of v.samples) parts.push(`{"metric":${JSON.stringify(labelsObject(x.labels))},"value":[${secs(x.t)},"${formatValue(x.v)}"]}`);
+  } else {
+    for (const x of v.series) {
+      let pts = '';
+      for (let i = 0; i < x.t.length; i++) pts += `${i ? ',' : ''}[${secs(x.t[i]!)},"${formatValue(x.v[i]!)}"]`;
+      parts.push(`{"metric":${JSON.stringify(labelsObject(x.labels))},"values":[${pts}]}`);
+    }
+  }
+  return { status: 200, contentType: 'application/json', body: `{"status":"success","data":{"resultType":"${v.type}","result":[${parts.join(',')}]}}` };
+}
+
 /** The widest times a scan can take (int64 ns): what an absent start/end means for labels and series. */
 export const MIN_TIME_MS = -9_223_372_036_854;
 export const MAX_TIME_MS = 9_223_372_036_854;

@@ -12,7 +12,7 @@ import type { WritePath } from '../write.ts';
 import { evalInstant, evalRange, parsePromQL, positionOf, type PromExpr } from '../../../core/promql/engine_seam.ts';
 import { DEFAULT_PHYSICAL_TABLE } from './defaults.ts';
 import {
-  MAX_TIME_MS, MIN_TIME_MS, PromBadData, parseDuration, parseTime, promData, promError, promErrorOf, promSuccess,
+  MAX_TIME_MS, MIN_TIME_MS, PromBadData, parseDuration, parseTime, promError, promErrorOf, promSuccess, promValueReply,
 } from './format.ts';
 
 export interface PrometheusDeps {
@@ -108,7 +108,7 @@ export function registerPrometheusRoutes(routes: RouteTable, d: PrometheusDeps):
       const expr = parsePromQL(q);
       const deadline = timeoutMs(p, now);
       const v = await evalInstant(expr, t, source(db), { deadlineMs: deadline });
-      return promSuccess(promData(v));
+      return promValueReply(v);
     }),
   });
 
@@ -128,7 +128,7 @@ export function registerPrometheusRoutes(routes: RouteTable, d: PrometheusDeps):
       const expr = parsePromQL(q);
       const deadline = timeoutMs(p, d.now());
       const v = await evalRange(expr, start, end, step, source(db), { deadlineMs: deadline });
-      return promSuccess(promData(v));
+      return promValueReply(v);
     }),
   });
 

@@ -55,7 +55,9 @@ export function snappyDecode(src: Uint8Array, maxLen = MAX_SNAPPY_DECODED): Uint
       n += 1;
       if (s + n > src.length) throw new SnappyError(`literal of ${n} bytes runs past the input`, tagAt);
       if (d + n > len) throw new SnappyError(`literal of ${n} bytes runs past the announced length ${len}`, tagAt);
-      out.set(src.subarray(s, s + n), d);
+      // short literals (most, in label-heavy payloads) byte by byte: a subarray per literal costs more
+      if (n <= 32) for (let i = 0; i < n; i++) out[d + i] = src[s + i]!;
+      else out.set(src.subarray(s, s + n), d);
       s += n;
       d += n;
       continue;
@@ -79,8 +81,9 @@ export function snappyDecode(src: Uint8Array, maxLen = MAX_SNAPPY_DECODED): Uint
     }
     if (offset === 0 || offset > d) throw new SnappyError(`copy offset ${offset} at output byte ${d} points outside the output`, tagAt);
     if (d + n > len) throw new SnappyError(`copy of ${n} bytes runs past the announced length ${len}`, tagAt);
-    // byte by byte: a copy may overlap its own output (offset < n repeats a pattern)
-    for (let i = 0; i < n; i++, d++) out[d] = out[d - offset]!;
+    // byte by byte when it may overlap its own output (offset < n repeats a pattern) or is short
+    if (offset >= n && n > 32) { out.copyWithin(d, d - offset, d - offset + n); d += n; }
+    else for (let i = 0; i < n; i++, d++) out[d] = out[d - offset]!;
   }
   if (d !== len) throw new SnappyError(`decoded ${d} bytes, the preamble announced ${len}`, src.length);
   return out;

@@ -6,9 +6,13 @@ import { PlanError } from '../../errors.ts';
 import type { QueryContext } from '../context.ts';
 import type { Rel } from '../plan/rel.ts';
 import { stringRel } from '../plan/rel.ts';
-import type { Vec } from '../vector.ts';
+import type { Interval, Vec } from '../vector.ts';
+import { getValue, isNull } from '../vector.ts';
+import { evalExpr } from '../expr/eval.ts';
+import { relNamer } from '../expr/names.ts';
 import { evalRange, parsePromQL } from '../../promql/engine_seam.ts';
 import { TableSeriesSource, valueColumnOf } from '../../promql/table_source.ts';
+import { splitTqlAlias } from '../../promql/tql_flow.ts';
 import type { PromValue, SeriesSamples } from '../../promql/types.ts';
 import { msToNsInto } from '../../codec/prometheus/remote_write.ts';
 
@@ -36,7 +40,29 @@ function paramMs(e: Expr, what: string, ctx: QueryContext, duration: boolean): n
     return Number.isNaN(t) ? bad() : t;
   }
   if (/^now\(\)$/i.test(formatExpr(e))) return ctx.now();
+  // any other constant SQL expression, as GreptimeDB takes them: `now() - '1m'::interval`, a cast, an INTERVAL
+  let v: Vec;
+  try {
+    v = evalExpr(e, { rel: { fields: [], cols: [], len: 1 }, env: { qctx: ctx, nowNs: BigInt(ctx.now()) * 1_000_000n, subqueries: new Map() }, namer: relNamer(undefined) });
+  } catch {
+    return bad();
+  }
+  if (isNull(v, 0)) return bad();
+  if (v.kind === 'ts') return tsMs(v.v[0]!);
+  if (v.kind === 'num') return Math.round(Number(v.v[0]) * 1000);
+  const x = getValue(v, 0);
+  if (duration && x && typeof x === 'object' && 'nanos' in x) {
+    const iv = x as Interval;
+    // a month is 30 days here, as in Prometheus-style durations
+    return (iv.months * 30 + iv.days) * 86_400_000 + Number(iv.nanos / 1_000_000n);
+  }
+  if (typeof x === 'string') return paramMs({ type: 'string', value: x, pos: e.pos } as Expr, what, ctx, duration);
   return bad();
+}
+
+/** A timestamp value (ns whatever its display unit) as whole ms, floored. */
+function tsMs(ns: bigint): number {
+  return Number(ns / 1_000_000n - (ns % 1_000_000n < 0n ? 1n : 0n));
 }
 
 interface TqlRange { start: number; end: number; step: number; lookback?: number }
@@ -74,7 +100,8 @@ function matrixOf(v: PromValue): SeriesSamples[] {
 }
 
 async function evalRel(ctx: QueryContext, s: TqlSource, r: TqlRange): Promise<{ rel: Rel; series: number; samples: number }> {
-  const expr = parsePromQL(s.promql);
+  const { body, valueName } = splitTqlAlias(s.promql);
+  const expr = parsePromQL(body);
   const source = new TableSeriesSource(ctx);
   const result = await evalRange(expr, r.start, r.end, r.step, source, r.lookback !== undefined ? { lookbackMs: r.lookback } : {});
   const series = matrixOf(result);
@@ -99,17 +126,18 @@ async function evalRel(ctx: QueryContext, s: TqlSource, r: TqlRange): Promise<{ 
       for (let l = 0; l < labels.length; l++) labelVals[l]![row] = own.get(labels[l]!) ?? null;
     }
   }
-  const rel: Rel = {
-    fields: [
-      { name: cols.time, dt: 'TimestampMillisecond' },
-      { name: cols.value, dt: 'Float64' },
-      ...labels.map((name) => ({ name, dt: 'String' })),
-    ],
-    cols: [
-      { kind: 'ts', dt: 'TimestampMillisecond', unit: 'ms', v: ts, valid: null },
-      { kind: 'num', dt: 'Float64', v: vals, valid: null },
-      ...labelVals.map((v): Vec => ({ kind: 'str', dt: 'String', v })),
-    ],
+  const tsCol: Vec = { kind: 'ts', dt: 'TimestampMillisecond', unit: 'ms', v: ts, valid: null };
+  const valCol: Vec = { kind: 'num', dt: 'Float64', v: vals, valid: null };
+  const labelCols = labelVals.map((v): Vec => ({ kind: 'str', dt: 'String', v }));
+  const labelFields = labels.map((name) => ({ name, dt: 'String' as const }));
+  // with `AS name`, GreptimeDB projects (name, labels..., time index), as a TQL flow's sink gets them
+  const rel: Rel = valueName !== null ? {
+    fields: [{ name: valueName, dt: 'Float64' }, ...labelFields, { name: cols.time, dt: 'TimestampMillisecond' }],
+    cols: [valCol, ...labelCols, tsCol],
+    len: n,
+  } : {
+    fields: [{ name: cols.time, dt: 'TimestampMillisecond' }, { name: cols.value, dt: 'Float64' }, ...labelFields],
+    cols: [tsCol, valCol, ...labelCols],
     len: n,
   };
   return { rel, series: series.length, samples: n };
@@ -121,7 +149,7 @@ export async function runTql(ctx: QueryContext, s: TqlSource): Promise<Rel> {
   const plan = `PromQL: ${s.promql}\n  range: start=${new Date(r.start).toISOString()}, end=${new Date(r.end).toISOString()}, step=${r.step}ms` +
     `, lookback=${r.lookback ?? 300_000}ms`;
   if (s.kind === 'EXPLAIN') {
-    parsePromQL(s.promql);
+    parsePromQL(splitTqlAlias(s.promql).body);
     return stringRel(['plan_type', 'plan'], [['logical_plan', plan]]);
   }
   const t0 = performance.now();

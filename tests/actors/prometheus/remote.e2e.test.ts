@@ -215,6 +215,19 @@ describe('Prometheus remote write, read and HTTP API', () => {
     expect(rfc.output[0]!.records.rows.map((r) => r[1])).toEqual([1, 10]);
   });
 
+  it('takes TQL bounds as SQL expressions and a trailing AS name (GreptimeDB: value column first, time index last)', async () => {
+    const t0 = `'${new Date(T0).toISOString()}'::timestamp`;
+    const out = await sql(node, `TQL EVAL (${t0}, ${t0} + INTERVAL '30 seconds', '15s'::interval) sum by (job) (http_requests_total) AS total`);
+    const rec = out.output[0]!.records;
+    expect(rec.schema.column_schemas.map((c: { name: string }) => c.name)).toEqual(['total', 'job', 'greptime_timestamp']);
+    expect(rec.rows).toEqual([[11, 'api', T0], [22, 'api', T0 + 15_000], [23, 'api', T0 + 30_000]]);
+    const rel = await sql(node, `TQL EVAL (now() - '1m'::interval, now(), '30s') http_requests_total AS v`);
+    expect(rel.output[0]!.records.schema.column_schemas[0]).toEqual({ name: 'v', data_type: 'Float64' });
+    const r = await fetch(`${node.url}/v1/sql?db=public`, { method: 'POST', body: new URLSearchParams({ sql: `TQL EVAL (now() - 'soon', now(), '30s') up` }) });
+    expect(r.status).toBe(400);
+    expect(await r.text()).toMatch(/TQL start: cannot read/);
+  });
+
   it('runs TQL EXPLAIN and TQL ANALYZE; a bad PromQL query is a 400', async () => {
     const ex = await sql(node, `TQL EXPLAIN (0, 10, '5s') up`);
     expect(ex.output[0]!.records.rows[0]![0]).toBe('logical_plan');

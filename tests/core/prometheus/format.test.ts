@@ -1,9 +1,24 @@
 // Prometheus HTTP API formatting: values printed as Go's strconv 'f' (no exponent), time and duration parameters.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { formatValue, parseDuration, parseTime, promData } from '../../../actors/gateway/prometheus/format.ts';
+import { formatValue, parseDuration, parseTime, promData, promValueReply } from '../../../actors/gateway/prometheus/format.ts';
+import type { PromValue } from '../../../core/promql/types.ts';
 
 describe('Prometheus API formatting', () => {
+  it('writes a query answer as the JSON of its data, without building it first', () => {
+    const labels = fc.array(fc.tuple(fc.string({ maxLength: 5 }), fc.string({ maxLength: 5 })), { maxLength: 3 });
+    const num = fc.oneof(fc.double(), fc.constantFrom(NaN, Infinity, -Infinity, -0));
+    const t = fc.integer({ min: 0, max: 2e12 });
+    const value: fc.Arbitrary<PromValue> = fc.oneof(
+      fc.array(fc.record({ labels, t, v: num }), { maxLength: 4 }).map((samples) => ({ type: 'vector' as const, samples })),
+      fc.array(fc.record({ labels, t: fc.array(t, { maxLength: 4 }), v: fc.array(num, { maxLength: 4 }) }), { maxLength: 3 })
+        .map((ss) => ({ type: 'matrix' as const, series: ss.map((x) => { const n = Math.min(x.t.length, x.v.length); return { labels: x.labels, t: Float64Array.from(x.t.slice(0, n)), v: Float64Array.from(x.v.slice(0, n)) }; }) })),
+    ) as fc.Arbitrary<PromValue>;
+    fc.assert(fc.property(value, (v) => {
+      expect(promValueReply(v).body).toBe(JSON.stringify({ status: 'success', data: promData(v) }));
+    }));
+  });
+
   it('prints values without exponents and reads back the same number', () => {
     expect(formatValue(NaN)).toBe('NaN');
     expect(formatValue(Infinity)).toBe('+Inf');

@@ -1,0 +1,313 @@
+// Remote-write series known across requests: a WriteRequest is read straight into columns, and a series seen before
+// costs a hash of its label bytes and a byte compare (no label string decoded, no label checked again).
+import { InvalidArgumentError } from '../../errors.ts';
+import { ProtoReader, WireType } from '../../proto/wire.ts';
+import { METRIC_NAME_LABEL, PROM_TIME_COLUMN, PROM_VALUE_COLUMN } from './remote_write.ts';
+
+/** One WriteRequest: series i of the request is `sid[i]` of the table; its samples are [sampleStart[i], sampleStart[i+1]). */
+export interface DecodedWrite {
+  count: number;
+  sid: Int32Array;
+  sampleStart: Int32Array;
+  /** Unix ms. */
+  t: Float64Array;
+  /** Bit-exact (stale markers kept). */
+  v: Float64Array;
+  samples: number;
+  metadata: number;
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+function grow(a: Int32Array<ArrayBuffer>, need: number): Int32Array<ArrayBuffer> {
+  if (need <= a.length) return a;
+  const b = new Int32Array(Math.max(need, a.length * 2));
+  b.set(a);
+  return b;
+}
+
+/**
+ * The label sets of series seen so far, keyed by the bytes of their Label fields as the client encodes them
+ * (Prometheus sends one series' labels identically in every request). Strings are interned once: a label pair is a
+ * `pair` id (name id, value id). Labels with an empty value are left out (Prometheus: empty = absent); `__name__`
+ * is kept apart as the series' metric. Bounded: past `maxSeries` the table starts again empty.
+ */
+export class PromSeriesTable {
+  readonly strings: string[] = [];
+  private readonly stringIds = new Map<string, number>();
+  /** Label pairs: name and value string ids. */
+  pairName = new Int32Array(1024);
+  pairValue = new Int32Array(1024);
+  pairs = 0;
+  private readonly pairIds = new Map<number, number>();
+  /** Per series: metric string id, first pair in `seriesPairs`, pair count. */
+  metric = new Int32Array(1024);
+  pairStart = new Int32Array(1025);
+  seriesPairs = new Int32Array(4096);
+  count = 0;
+  private keyOff = new Int32Array(1024);
+  private keyLen = new Int32Array(1024);
+  private arena = new Uint8Array(1 << 16);
+  private arenaLen = 0;
+  private slots = new Int32Array(1 << 12).fill(-1);
+  private hashes = new Int32Array(1024);
+  private scratch = new Uint8Array(1024);
+  private ranges = new Int32Array(64);
+
+  constructor(readonly maxSeries = 2_000_000) {}
+
+  /** Interned string id. */
+  stringId(s: string): number {
+    let id = this.stringIds.get(s);
+    if (id === undefined) {
+      id = this.strings.length;
+      this.strings.push(s);
+      this.stringIds.set(s, id);
+    }
+    return id;
+  }
+
+  /** Bumped by clear(): ids handed out before are void. */
+  generation = 0;
+
+  clear(): void {
+    this.generation++;
+    this.strings.length = 0;
+    this.stringIds.clear();
+    this.count = 0;
+    this.pairs = 0;
+    this.arenaLen = 0;
+    this.pairIds.clear();
+    this.slots.fill(-1);
+  }
+
+  /** Reads a (decompressed) WriteRequest; throws a 400-class error naming the series on bad input, before anything is kept of it. */
+  decode(buf: Uint8Array): DecodedWrite {
+    // only between requests: ids of this request's series stay valid until the caller is done with them
+    if (this.count >= this.maxSeries || this.strings.length >= this.maxSeries * 2) this.clear();
+    const r = new ProtoReader(buf);
+    let sid = new Int32Array(256);
+    let sampleStart = new Int32Array(257);
+    let t = new Float64Array(1024);
+    let v = new Float64Array(1024);
+    let bits = new Uint32Array(v.buffer);
+    let n = 0;
+    let count = 0;
+    let metadata = 0;
+    while (!r.done()) {
+      const tag = r.uint32();
+      if (tag === 0x0a) {
+        const end = r.lenEnd();
+        // one pass: label fields' byte ranges noted, samples read in place
+        let ranges = 0;
+        let from = -1, to = -1, contiguous = true;
+        const first = n;
+        let prevT = -Infinity;
+        let disorder = -1;
+        while (r.pos < end) {
+          const at = r.pos;
+          const t2 = r.uint32();
+          if (t2 === 0x0a) {
+            const le = r.lenEnd();
+            if (le > end) r.fail('label runs past its time series');
+            if (from < 0) from = at;
+            else if (at !== to) contiguous = false;
+            to = le;
+            if (ranges * 2 + 2 > this.ranges.length) this.ranges = grow(this.ranges, ranges * 2 + 2);
+            this.ranges[ranges * 2] = at;
+            this.ranges[ranges * 2 + 1] = le;
+            ranges++;
+            r.pos = le;
+          } else if (t2 === 0x12) {
+            const se = r.lenEnd();
+            if (se > end) r.fail('sample runs past its time series');
+            if (n === t.length) {
+              const t1 = new Float64Array(n * 2); t1.set(t); t = t1;
+              const v1 = new Float64Array(n * 2); v1.set(v); v = v1;
+              bits = new Uint32Array(v.buffer);
+            }
+            let ts = 0;
+            bits[n * 2] = 0;
+            bits[n * 2 + 1] = 0;
+            while (r.pos < se) {
+              const t3 = r.uint32();
+              if (t3 === 0x09) {
+                const p = r.pos;
+                if (p + 8 > se) r.fail('truncated sample value');
+                bits[n * 2] = (buf[p]! | (buf[p + 1]! << 8) | (buf[p + 2]! << 16) | (buf[p + 3]! << 24)) >>> 0;
+                bits[n * 2 + 1] = (buf[p + 4]! | (buf[p + 5]! << 8) | (buf[p + 6]! << 16) | (buf[p + 7]! << 24)) >>> 0;
+                r.pos = p + 8;
+              } else if (t3 === 0x10) ts = r.int64();
+              else r.skip(t3 & 7);
+              if (r.pos > se) r.fail('sample field runs past the sample');
+            }
+            if (ts < prevT && disorder < 0) disorder = n;
+            t[n++] = ts;
+            prevT = ts;
+          } else r.skip(t2 & 7);
+          if (r.pos > end) r.fail('field runs past its time series');
+        }
+        if (count + 1 >= sid.length) {
+          sid = grow(sid, count * 2 + 2);
+          sampleStart = grow(sampleStart, count * 2 + 3);
+        }
+        sampleStart[count] = first;
+        sid[count] = this.seriesOf(buf, from, to, contiguous, ranges, count);
+        if (disorder >= 0) {
+          const m = this.strings[this.metric[sid[count]!]!];
+          throw new InvalidArgumentError(`out of order sample in time series ${count} (${m}): timestamp ${t[disorder]} after ${t[disorder - 1]}`, { row: count });
+        }
+        count++;
+      } else if (tag >>> 3 === 3 && (tag & 7) === WireType.len) {
+        metadata++;
+        r.skip(WireType.len);
+      } else r.skip(tag & 7);
+    }
+    sampleStart[count] = n;
+    return { count, sid: sid.subarray(0, count), sampleStart: sampleStart.subarray(0, count + 1), t: t.subarray(0, n), v: v.subarray(0, n), samples: n, metadata };
+  }
+
+  /** The series id of the label fields in buf (found by their bytes, or checked and added). */
+  private seriesOf(buf: Uint8Array, from: number, to: number, contiguous: boolean, ranges: number, index: number): number {
+    let key = buf, kFrom = from, kTo = to;
+    if (from < 0) kFrom = kTo = 0;
+    else if (!contiguous) {
+      // labels interleaved with samples (no client does this): the key is their fields concatenated
+      let len = 0;
+      for (let i = 0; i < ranges; i++) len += this.ranges[i * 2 + 1]! - this.ranges[i * 2]!;
+      if (this.scratch.length < len) this.scratch = new Uint8Array(len * 2);
+      let o = 0;
+      for (let i = 0; i < ranges; i++) {
+        const a = this.ranges[i * 2]!, b = this.ranges[i * 2 + 1]!;
+        this.scratch.set(buf.subarray(a, b), o);
+        o += b - a;
+      }
+      key = this.scratch; kFrom = 0; kTo = len;
+    }
+    // four bytes a step (the key is ~100 bytes for a node-exporter series and is hashed once per sample)
+    let h = 0x811c9dc5 | 0;
+    let i = kFrom;
+    for (const e4 = kTo - 3; i < e4; i += 4) {
+      h = Math.imul(h ^ (key[i]! | (key[i + 1]! << 8) | (key[i + 2]! << 16) | (key[i + 3]! << 24)), 0x01000193);
+      h ^= h >>> 15;
+    }
+    for (; i < kTo; i++) h = Math.imul(h ^ key[i]!, 0x01000193);
+    const mask = this.slots.length - 1;
+    const len = kTo - kFrom;
+    let slot = h & mask;
+    for (;;) {
+      const e = this.slots[slot]!;
+      if (e < 0) break;
+      if (this.hashes[e] === h && this.keyLen[e] === len) {
+        const off = this.keyOff[e]!;
+        const a = this.arena;
+        let i = 0;
+        while (i < len && a[off + i] === key[kFrom + i]) i++;
+        if (i === len) return e;
+      }
+      slot = (slot + 1) & mask;
+    }
+    return this.add(buf, ranges, index, key, kFrom, kTo, h);
+  }
+
+  private add(buf: Uint8Array, ranges: number, index: number, key: Uint8Array, kFrom: number, kTo: number, h: number): number {
+    // checked whole before anything is kept: a bad series leaves the table as it was
+    let metric = -1;
+    const names: string[] = [];
+    const values: string[] = [];
+    for (let i = 0; i < ranges; i++) {
+      const r = new ProtoReader(buf, this.ranges[i * 2]!, this.ranges[i * 2 + 1]!);
+      r.uint32();
+      const le = r.lenEnd();
+      let name = '', value = '';
+      while (r.pos < le) {
+        const t3 = r.uint32();
+        if (t3 === 0x0a) name = str(r, le, 'label name');
+        else if (t3 === 0x12) value = str(r, le, `value of label '${name}'`);
+        else r.skip(t3 & 7);
+        if (r.pos > le) r.fail('field runs past its label');
+      }
+      if (name === METRIC_NAME_LABEL) { if (metric >= 0 || names.includes(name)) dup(index, name); metric = i; names.push(name); values.push(value); continue; }
+      if (name === '') throw new InvalidArgumentError(`time series ${index} has a label with an empty name`);
+      if (name === PROM_TIME_COLUMN || name === PROM_VALUE_COLUMN) {
+        throw new InvalidArgumentError(`time series ${index} has a label named '${name}', which is the column EddyDB stores ${name === PROM_TIME_COLUMN ? 'timestamps' : 'values'} in`);
+      }
+      if (names.includes(name)) dup(index, name);
+      names.push(name);
+      values.push(value);
+    }
+    if (metric < 0 || values[metric] === '') throw new InvalidArgumentError(`time series ${index} has no metric name (label __name__)`, { row: index });
+    const id = this.count++;
+    if (id >= this.metric.length) {
+      const cap = this.metric.length * 2;
+      for (const k of ['metric', 'keyOff', 'keyLen', 'hashes'] as const) { const b = new Int32Array(cap); b.set(this[k]); this[k] = b; }
+      this.pairStart = grow(this.pairStart, cap + 1);
+    }
+    this.metric[id] = this.stringId(values[metric]!);
+    let p0 = id === 0 ? 0 : this.pairStart[id]!;
+    this.pairStart[id] = p0;
+    for (let i = 0; i < names.length; i++) {
+      if (i === metric || values[i] === '') continue;
+      this.seriesPairs = grow(this.seriesPairs, p0 + 1);
+      this.seriesPairs[p0++] = this.pairOf(this.stringId(names[i]!), this.stringId(values[i]!));
+    }
+    this.pairStart[id + 1] = p0;
+    const len = kTo - kFrom;
+    if (this.arenaLen + len > this.arena.length) {
+      const a = new Uint8Array(Math.max(this.arena.length * 2, this.arenaLen + len));
+      a.set(this.arena.subarray(0, this.arenaLen));
+      this.arena = a;
+    }
+    this.arena.set(key.subarray(kFrom, kTo), this.arenaLen);
+    this.keyOff[id] = this.arenaLen;
+    this.keyLen[id] = len;
+    this.hashes[id] = h;
+    this.arenaLen += len;
+    if (this.count * 2 > this.slots.length) this.rehash(this.slots.length * 2);
+    else this.place(id);
+    return id;
+  }
+
+  private pairOf(name: number, value: number): number {
+    const k = name * 0x4000000 + value;
+    let p = this.pairIds.get(k);
+    if (p === undefined) {
+      p = this.pairs++;
+      this.pairName = grow(this.pairName, p + 1);
+      this.pairValue = grow(this.pairValue, p + 1);
+      this.pairName[p] = name;
+      this.pairValue[p] = value;
+      this.pairIds.set(k, p);
+    }
+    return p;
+  }
+
+  private place(id: number): void {
+    const mask = this.slots.length - 1;
+    let slot = this.hashes[id]! & mask;
+    while (this.slots[slot]! >= 0) slot = (slot + 1) & mask;
+    this.slots[slot] = id;
+  }
+
+  private rehash(size: number): void {
+    this.slots = new Int32Array(size).fill(-1);
+    for (let i = 0; i < this.count; i++) this.place(i);
+  }
+}
+
+function dup(index: number, name: string): never {
+  throw new InvalidArgumentError(`time series ${index} has the label '${name}' twice`);
+}
+
+function str(r: ProtoReader, end: number, what: string): string {
+  const e = r.lenEnd();
+  if (e > end) r.fail(`${what} runs past its label`);
+  let s: string;
+  try {
+    s = utf8.decode(r.buf.subarray(r.pos, e));
+  } catch {
+    throw new InvalidArgumentError(`${what} at byte ${r.pos} is not valid UTF-8`);
+  }
+  r.pos = e;
+  return s;
+}

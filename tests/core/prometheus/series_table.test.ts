@@ -1,0 +1,123 @@
+// Remote write's fast path (PromSeriesTable + PhysicalBatchBuilder) against the per-metric decoder: same rows, same
+// labels, same errors, whether a series is new or known from an earlier request (fast-check).
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { remoteWriteBatches } from '../../../core/codec/prometheus/remote_write.ts';
+import { PromSeriesTable } from '../../../core/codec/prometheus/series_table.ts';
+import { PhysicalBatchBuilder } from '../../../core/codec/prometheus/physical_batch.ts';
+import { decodeWriteRequest, encodeWriteRequest, type EncodeSeries } from '../../../core/proto/prometheus_remote.ts';
+import { ProtoWriter } from '../../../core/proto/wire.ts';
+import { EddyError, type WriteBatch } from '../../../core/index.ts';
+
+/** Rows as comparable strings: metric (or table id), sorted non-empty labels, ts (ns), value bits. */
+function rowsOf(b: WriteBatch, metricOf: (code: string) => string): string[] {
+  const out: string[] = [];
+  const ts = b.columns.find((c) => c.semantic === 'timestamp')!.values as BigInt64Array;
+  const v = b.columns.find((c) => c.name === 'greptime_value')!.values as Float64Array;
+  const bits = new Uint32Array(v.buffer, v.byteOffset, v.length * 2);
+  for (let i = 0; i < b.rows; i++) {
+    const labels: string[] = [];
+    let metric = b.table;
+    for (const c of b.columns) {
+      if (c.semantic !== 'tag') continue;
+      if (c.valid && c.valid[i] === 0) continue;
+      const s = c.dict ? c.dict[(c.values as Int32Array)[i]!]! : (c.values as string[])[i]!;
+      if (c.name === '__table_id') metric = metricOf(s);
+      else labels.push(`${c.name}=${s}`);
+    }
+    out.push(`${metric}{${labels.sort().join(',')}} ${ts[i]} ${bits[2 * i]}:${bits[2 * i + 1]}`);
+  }
+  return out;
+}
+
+function viaFastPath(table: PromSeriesTable, raw: Uint8Array): string[] {
+  const dec = table.decode(raw);
+  const b = new PhysicalBatchBuilder(table).build(dec, 'phy', (m) => `#${table.strings[m]}`);
+  expect(b.rows).toBe(dec.samples);
+  return rowsOf(b, (code) => code.slice(1)).sort();
+}
+
+function viaBatches(raw: Uint8Array): string[] {
+  return remoteWriteBatches(decodeWriteRequest(raw)).flatMap((b) => rowsOf(b, () => b.table)).sort();
+}
+
+const outcome = (f: () => string[]): string[] | string => {
+  try {
+    return f();
+  } catch (e) {
+    return `error: ${(e as Error).message}`;
+  }
+};
+
+const labelName = fc.constantFrom('job', 'instance', 'le', 'cpu', '', 'greptime_value', '__name__');
+const seriesArb = fc.record({
+  labels: fc.array(fc.tuple(labelName, fc.constantFrom('', 'a', 'b', 'ü', 'node')), { maxLength: 4 }),
+  metric: fc.option(fc.constantFrom('up', 'node_cpu', 'x'), { nil: undefined }),
+  t: fc.array(fc.integer({ min: 0, max: 1000 }), { maxLength: 3 }),
+});
+const toEncode = (s: { labels: [string, string][]; metric: string | undefined; t: number[] }): EncodeSeries => ({
+  labels: s.metric === undefined ? s.labels : [['__name__', s.metric], ...s.labels],
+  t: s.t,
+  v: Float64Array.from(s.t, (x) => x / 7),
+});
+
+describe('remote write fast path', () => {
+  it('gives the rows and errors of the per-metric decoder, for new and for known series', () => {
+    const table = new PromSeriesTable(50);
+    fc.assert(fc.property(fc.array(seriesArb, { maxLength: 6 }), fc.boolean(), (series, sortT) => {
+      const enc = series.map((s) => toEncode(sortT ? { ...s, t: [...s.t].sort((a, b) => a - b) } : s));
+      const raw = encodeWriteRequest(enc);
+      const want = outcome(() => viaBatches(raw));
+      const got = outcome(() => viaFastPath(table, raw));
+      if (typeof want === 'string') expect(typeof got).toBe('string');
+      else expect(got).toEqual(want);
+      // again: every series is known now
+      if (typeof want !== 'string') expect(viaFastPath(table, raw)).toEqual(want);
+    }), { numRuns: 400 });
+  });
+
+  it('random bytes never crash: an EddyError or a decode', () => {
+    const t = new PromSeriesTable(20);
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 120 }), (a) => {
+      try {
+        t.decode(a);
+      } catch (e) {
+        expect(e).toBeInstanceOf(EddyError);
+      }
+    }), { numRuns: 3000 });
+  });
+
+  it('names the series and the fault', () => {
+    const t = new PromSeriesTable();
+    const raw = (s: EncodeSeries[]) => encodeWriteRequest(s);
+    expect(() => t.decode(raw([{ labels: [['job', 'a']], t: [1], v: new Float64Array([1]) }]))).toThrow(/time series 0 has no metric name/);
+    expect(() => t.decode(raw([{ labels: [['__name__', 'up']], t: [1], v: new Float64Array([1]) }, { labels: [['__name__', 'up'], ['a', '1'], ['a', '2']], t: [1], v: new Float64Array([1]) }]))).toThrow(/time series 1 has the label 'a' twice/);
+    expect(() => t.decode(raw([{ labels: [['__name__', 'up']], t: [5, 4], v: new Float64Array([1, 2]) }]))).toThrow(/out of order sample in time series 0 \(up\)/);
+  });
+
+  it('labels interleaved with samples are the same series as labels first', () => {
+    const t = new PromSeriesTable();
+    const first = encodeWriteRequest([{ labels: [['__name__', 'up'], ['job', 'a']], t: [1], v: new Float64Array([2]) }]);
+    const w = new ProtoWriter();
+    w.message(1, (ts) => {
+      ts.message(1, (l) => l.string(1, '__name__').string(2, 'up'));
+      ts.message(2, (s) => s.double(1, 3).int64(2, 2));
+      ts.message(1, (l) => l.string(1, 'job').string(2, 'a'));
+    });
+    const a = t.decode(first), b = t.decode(w.finish());
+    expect(b.sid[0]).toBe(a.sid[0]);
+    expect(b.t[0]).toBe(2);
+  });
+
+  it('starts again empty past its bound, between requests', () => {
+    const t = new PromSeriesTable(3);
+    const req = (n: number) => encodeWriteRequest(Array.from({ length: n }, (_, i) => ({ labels: [['__name__', `m${i}`]] as [string, string][], t: [1], v: new Float64Array([1]) })));
+    expect(t.decode(req(5)).count).toBe(5);
+    expect(t.count).toBe(5);
+    const g = t.generation;
+    const d = t.decode(req(2));
+    expect(t.generation).toBe(g + 1);
+    expect(t.count).toBe(2);
+    expect(t.strings[t.metric[d.sid[1]!]!]).toBe('m1');
+  });
+});
