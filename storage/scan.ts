@@ -1,6 +1,6 @@
 // Scans a region snapshot: prunes segments by stats, reads projected columns, filters, merges with last-write-wins.
 import type { RecordBatch } from 'apache-arrow';
-import { InvalidArgumentError, type ColumnPredicate, type RowSelection, type TableSchema } from '../core/index.ts';
+import { InvalidArgumentError, selectedRows, type ColumnPredicate, type RowSelection, type TableSchema } from '../core/index.ts';
 import { runToBatch } from './arrow_out.ts';
 import { filterRun, type RowFilter } from './filter.ts';
 import { mergeRuns } from './merge.ts';
@@ -115,8 +115,11 @@ async function pickSegments(snap: ScanSnapshot, f: RowFilter, preds: ColumnPredi
     const all = x.groups ?? [...Array(starts.length - 1).keys()];
     const groups = groupsOf(pr.rows, starts, all);
     if (groups.length === 0) return null;
-    // Rows in the numbering of the groups read (the segment without groups meta is one group).
-    return { s: x.s, groups: x.s.groups ? groups : undefined, within: localSelection(pr.rows, starts, groups) };
+    // Rows in the numbering of the groups read (the segment without groups meta is one group); when the index
+    // keeps most rows of those groups, testing every row is cheaper than walking its ranges.
+    const groupRows = groups.reduce((a, g) => a + starts[g + 1]! - starts[g]!, 0);
+    const within = selectedRows(pr.rows) * 2 > groupRows ? undefined : localSelection(pr.rows, starts, groups);
+    return { s: x.s, groups: x.s.groups ? groups : undefined, ...(within ? { within } : {}) };
   }));
   return pruned.filter((x): x is Picked => x !== null);
 }

@@ -1,6 +1,6 @@
 // Inverted index of one string column of a segment: each distinct value -> the row ranges holding it.
 // Segments are sorted by series, so a tag value is a few long ranges and a series lookup is a range read.
-import { IndexOptionError } from '../errors.ts';
+import { CorruptDataError, IndexOptionError } from '../errors.ts';
 import type { DataType } from '../schema.ts';
 import type { IndexColumn, IndexKind } from './kind.ts';
 import { valueTest, type ColumnPredicate } from './predicate.ts';
@@ -74,7 +74,7 @@ function u32(bytes: Uint8Array, at: number, n: number): Uint32Array {
 
 export function openInverted(bytes: Uint8Array): InvertedReader {
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (bytes.length < HEADER || dv.getUint32(0, true) !== MAGIC) throw new Error('not an inverted index blob');
+  if (bytes.length < HEADER || dv.getUint32(0, true) !== MAGIC) throw new CorruptDataError('not an inverted index blob');
   const n = dv.getUint32(4, true), total = dv.getUint32(8, true);
   let at = HEADER;
   const keyOff = u32(bytes, at, n + 1); at += 4 * (n + 1);

@@ -1,7 +1,7 @@
 // Skipping index: a bloom filter per granule of rows of one column, for high-cardinality columns (trace ids,
 // request ids) where an inverted index would be as large as the data. Answers = and IN; a granule whose filter
 // says no is skipped.
-import { IndexOptionError } from '../errors.ts';
+import { CorruptDataError, IndexOptionError } from '../errors.ts';
 import { bloomAdd, bloomHas, bloomSize, hash2 } from './bloom.ts';
 import type { IndexColumn, IndexKind } from './kind.ts';
 import type { ColumnPredicate } from './predicate.ts';
@@ -76,7 +76,7 @@ export function openSkipping(bytes: Uint8Array): SkippingReader {
   // an aligned private copy: the blob may sit at any offset of the file it came from
   const b = bytes.byteOffset % 4 === 0 ? bytes : bytes.slice();
   const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
-  if (b.length < HEADER || dv.getUint32(0, true) !== MAGIC) throw new Error('not a skipping index blob');
+  if (b.length < HEADER || dv.getUint32(0, true) !== MAGIC) throw new CorruptDataError('not a skipping index blob');
   const granularity = dv.getUint32(4, true), granules = dv.getUint32(8, true);
   const off = new Uint32Array(b.buffer, b.byteOffset + HEADER, granules + 1);
   const k = b.subarray(HEADER + 4 * (granules + 1), HEADER + 4 * (granules + 1) + granules);

@@ -103,7 +103,7 @@ export class RegionIndexes {
       const names = [...new Set(specs.flatMap((s) => s.columns))];
       if (specs.length > 0) {
         const run = await this.host.readColumns(meta, [this.host.schema().timeIndex, ...names.filter((n) => n !== this.host.schema().timeIndex)]);
-        const built = buildIndexFile(run, specs);
+        const built = await buildIndexFile(run, specs);
         // one zstd frame: sorted keys and offsets compress well, and the file is read whole once per open
         const stored = zstd.compress(built.bytes, { compressionLevel: 3 });
         name = indexFileName(meta.file, ++this.gen);
