@@ -13,27 +13,51 @@ const dec = new TextDecoder();
 // search compares the same way), then each term's rows as LEB128 varint deltas. Written into two buffers sized
 // from upper bounds: no allocation per term.
 export function buildPostings(col: TextColumn, rows: number, opts: AnalyzerOptions): Uint8Array {
-  const post = new Map<string, number[]>();
-  let total = 0, chars = 0;
+  // Postings as chains in typed arrays (entry -> previous entry of the same term), not one JS array per term:
+  // a segment of log lines has about as many distinct terms (ids, numbers) as rows, and a million small arrays
+  // cost more in GC than the index itself.
+  const ids = new Map<string, number>();
+  let lastEntry = new Int32Array(1024), lastRow = new Int32Array(1024);
+  let entryRow = new Uint32Array(4096), entryPrev = new Int32Array(4096);
+  let nE = 0, chars = 0;
   forEachRowTokens(col, rows, opts, (r, toks) => {
     for (const t of toks) {
-      let l = post.get(t);
-      if (!l) { post.set(t, (l = [])); chars += t.length; }
-      if (l[l.length - 1] !== r) { l.push(r); total++; }
+      let id = ids.get(t);
+      if (id === undefined) {
+        id = ids.size;
+        ids.set(t, id);
+        chars += t.length;
+        if (id >= lastEntry.length) {
+          const le = new Int32Array(lastEntry.length * 2); le.set(lastEntry); lastEntry = le;
+          const lr = new Int32Array(lastRow.length * 2); lr.set(lastRow); lastRow = lr;
+        }
+        lastEntry[id] = -1; lastRow[id] = -1;
+      }
+      if (lastRow[id] === r) continue;
+      if (nE === entryRow.length) {
+        const er = new Uint32Array(nE * 2); er.set(entryRow); entryRow = er;
+        const ep = new Int32Array(nE * 2); ep.set(entryPrev); entryPrev = ep;
+      }
+      entryRow[nE] = r; entryPrev[nE] = lastEntry[id]!;
+      lastEntry[id] = nE++; lastRow[id] = r;
     }
   });
-  const terms = [...post.keys()].sort();
+  const terms = [...ids.keys()].sort();
   const nT = terms.length;
   const termBuf = new Uint8Array(chars * 3);
-  const postBuf = new Uint8Array(total * 5);
+  const postBuf = new Uint8Array(nE * 5);
   const termOff = new Uint32Array(nT + 1), postOff = new Uint32Array(nT + 1);
+  const scratch: number[] = [];
   let to = 0, po = 0;
   for (let k = 0; k < nT; k++) {
     const t = terms[k]!;
     to += enc.encodeInto(t, termBuf.subarray(to)).written;
     termOff[k + 1] = to;
+    scratch.length = 0;
+    for (let e = lastEntry[ids.get(t)!]!; e >= 0; e = entryPrev[e]!) scratch.push(entryRow[e]!);
     let prev = 0;
-    for (const r of post.get(t)!) {
+    for (let j = scratch.length - 1; j >= 0; j--) {
+      const r = scratch[j]!;
       let d = r - prev; prev = r;
       while (d >= 0x80) { postBuf[po++] = (d & 0x7f) | 0x80; d >>>= 7; }
       postBuf[po++] = d;
