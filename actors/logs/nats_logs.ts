@@ -10,7 +10,7 @@ import {
 import type { Catalog } from '../catalog/catalog.ts';
 import type { Logger } from '../runtime/logger.ts';
 import type { LogIngest, IngestOptions } from './log_ingest.ts';
-import { batchObjects } from './rows_out.ts';
+import { batchNdjson } from './rows_out.ts';
 
 const LOGS_QUEUE = 'eddy-logs';
 const LOGS_CONSUMER = 'eddy-logs';
@@ -123,9 +123,9 @@ export class NatsLogs {
     try {
       const schema = await this.catalog.getTable(t.db, t.table);
       if (!schema?.options.appendMode) return;
-      const lines: string[] = [];
-      for (const b of decodeBatches(msg.data)) for (const o of batchObjects(b, schema)) lines.push(JSON.stringify(o));
-      if (lines.length) this.nc.publish(Subjects.tail(t.db, t.table), enc.encode(lines.join('\n') + '\n'));
+      let text = '';
+      for (const b of decodeBatches(msg.data)) text += batchNdjson(b, schema);
+      if (text) this.nc.publish(Subjects.tail(t.db, t.table), enc.encode(text));
     } catch (e) {
       this.logger.error('tail.failed', `tail: republishing ${msg.subject} failed`, { error: (e as Error).message });
     }

@@ -72,3 +72,27 @@ export function batchObjects(batch: WriteBatch, schema: { columns: ColumnSchema[
   }
   return out;
 }
+
+/** The rows of a committed batch as NDJSON (eddy.tail), written column-wise per row without building row objects. */
+export function batchNdjson(batch: WriteBatch, schema: { columns: ColumnSchema[] } | null): string {
+  const writers = batch.columns.map((c) => {
+    const sqlType = schema?.columns.find((s) => s.name === c.name)?.sqlType;
+    const key = JSON.stringify(c.name) + ':';
+    if (c.type === 'string' && !c.dict && sqlType !== 'Json') {
+      const v = c.values as (string | null)[];
+      return (i: number) => key + (v[i] === null || v[i] === undefined || (c.valid && c.valid[i] === 0) ? 'null' : JSON.stringify(v[i]));
+    }
+    if (c.type === 'float64') {
+      const v = c.values as Float64Array;
+      return (i: number) => key + (c.valid && c.valid[i] === 0 ? 'null' : Number.isFinite(v[i]!) ? String(v[i]) : 'null');
+    }
+    return (i: number) => { const x = cell(c, i, sqlType); return key + (typeof x === 'bigint' ? x.toString() : JSON.stringify(x)); };
+  });
+  let out = '';
+  for (let i = 0; i < batch.rows; i++) {
+    let line = '{';
+    for (let k = 0; k < writers.length; k++) line += (k ? ',' : '') + writers[k]!(i);
+    out += line + '}\n';
+  }
+  return out;
+}
