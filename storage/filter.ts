@@ -72,6 +72,8 @@ export function filterRun(run: Run, timeIndex: string, f: RowFilter, within?: Ro
     const t = tests[sk]!;
     const coded: number[] = [];
     for (let c = 0; c < t.allowed.length; c++) {
+      // every code is decided here (the lazy test never ran on this run's dictionary)
+      if (t.allowed[c] === 0 && t.lazy) t.allowed[c] = t.lazy.test(t.lazy.dict[c]!) ? 1 : 2;
       if (t.allowed[c] !== 1) continue;
       const a = lowerBound(t.codes, n, c), b = lowerBound(t.codes, n, c + 1);
       if (b > a) coded.push(a, b);

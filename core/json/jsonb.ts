@@ -172,7 +172,7 @@ export function decodeJsonb(s: string, pos = 0): unknown {
     case JT.number: return numberAt(s, pos);
     case JT.string: return stringAt(s, pos);
     case JT.array: { const out: unknown[] = []; eachMember(s, pos, (_k, vp) => out.push(decodeJsonb(s, vp))); return out; }
-    case JT.object: { const out: Record<string, unknown> = {}; eachMember(s, pos, (k, vp) => { out[k as string] = decodeJsonb(s, vp); }); return out; }
+    case JT.object: { const out: Record<string, unknown> = {}; eachMember(s, pos, (k, vp) => { Object.defineProperty(out, k as string, { value: decodeJsonb(s, vp), enumerable: true, writable: true, configurable: true }); }); return out; }
     default: throw new SyntaxError(`not a stored JSON value (unit 0x${tag.toString(16)} at ${pos})`);
   }
 }
