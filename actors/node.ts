@@ -1,9 +1,10 @@
 // A node: the process that hosts an actor system. Standalone runs every role, with an embedded nats-server.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
-import { Buckets, Subjects, systemClock, type Clock, type TableSchema } from '../core/index.ts';
+import { AccessDeniedError, Buckets, Subjects, systemClock, type Clock, type TableSchema } from '../core/index.ts';
+import { Authenticator, currentPrincipal, guardContext, parseUserProvider } from './auth/index.ts';
 import { Catalog } from './catalog/catalog.ts';
 import { Supervisor } from './region/supervisor.ts';
 import { SharedSegments } from './runtime/segment_mirror.ts';
@@ -56,6 +57,8 @@ export class EddyNode {
   logs: LogIngest | null = null;
   private natsLogs: NatsLogs | null = null;
   httpAddress: { host: string; port: number } | null = null;
+  /** Authentication and permissions (--user-provider); null when off. */
+  auth: Authenticator | null = null;
   natsUrl = '';
 
   /** Plain progress lines, as the actors take them. */
@@ -69,14 +72,15 @@ export class EddyNode {
       clock,
       logger,
       writes: () => this.writes,
-      contextOf: (db) => this.contextOf!(db),
+      contextOf: (db) => this.guarded(this.contextOf!(db)),
+      auth: () => this.auth,
       stats: (db, t, o) => this.stats(db, t, o),
       flush: (db, t) => this.flush(db, t),
       compact: (db, t) => this.compact(db, t),
       flows: { flows: () => this.flows, js: () => this.js, jsm: () => this.jsm },
       logs: {
         logs: () => this.logs!, clock,
-        tail: { nc: () => this.nc, catalog: () => this.catalog, contextOf: (db) => this.contextOf!(db), clock },
+        tail: { nc: () => this.nc, catalog: () => this.catalog, contextOf: (db) => this.guarded(this.contextOf!(db)), clock },
       },
     });
   }
@@ -87,7 +91,8 @@ export class EddyNode {
     sharedDecodedCache.resize(cfg.cacheMb * 1024 * 1024);
     // HTTP first, so /health can say "starting" while recovery runs.
     const hp = splitHostPort(cfg.http);
-    this.http = new HttpGateway({ routes: this.routes, state: () => this.state, maxBodyBytes: () => cfg.maxWriteBytes, logger: this.logger });
+    if (cfg.userProvider) this.auth = new Authenticator(parseUserProvider(cfg.userProvider, (p) => readFileSync(p, 'utf8')), { clock: this.clock });
+    this.http = new HttpGateway({ routes: this.routes, state: () => this.state, maxBodyBytes: () => cfg.maxWriteBytes, logger: this.logger, auth: this.auth });
     this.httpAddress = await this.http.listen(hp.host, hp.port);
     this.log(`http listening on ${this.httpAddress.host}:${this.httpAddress.port}`);
 
@@ -188,6 +193,14 @@ export class EddyNode {
     if (this.stopping) return;
     this.state = 'ready';
     this.log('ready');
+  }
+
+  /** With authentication on, a request's query context checks its principal's grants on every database it touches. */
+  private guarded(ctx: QueryContext): QueryContext {
+    if (!this.auth) return ctx;
+    const p = currentPrincipal();
+    if (!p) throw new AccessDeniedError('no authenticated user for this query');
+    return guardContext(ctx, this.auth, p);
   }
 
   /** information_schema.region_peers and .cluster_info from the routes and the registry, and the placement kick. */
