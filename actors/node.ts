@@ -4,7 +4,7 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
 import { AccessDeniedError, Buckets, Subjects, systemClock, type Clock, type TableSchema } from '../core/index.ts';
-import { Authenticator, currentPrincipal, guardContext, parseUserProvider } from './auth/index.ts';
+import { Authenticator, currentPrincipal, guardContext, natsAuthorization, parseUserProvider, serviceCredentials, type NatsCredentials } from './auth/index.ts';
 import { Catalog } from './catalog/catalog.ts';
 import { Supervisor } from './region/supervisor.ts';
 import { SharedSegments } from './runtime/segment_mirror.ts';
@@ -59,6 +59,8 @@ export class EddyNode {
   httpAddress: { host: string; port: number } | null = null;
   /** Authentication and permissions (--user-provider); null when off. */
   auth: Authenticator | null = null;
+  /** EddyDB's own NATS user on the embedded server when authentication is on. */
+  private natsCredentials: NatsCredentials | null = null;
   natsUrl = '';
 
   /** Plain progress lines, as the actors take them. */
@@ -99,7 +101,10 @@ export class EddyNode {
     if (cfg.nats) {
       this.natsUrl = cfg.nats;
     } else {
-      this.embedded = await startEmbeddedNats({ dataDir: cfg.data, port: cfg.natsPort, log: (l) => { if (/\[(ERR|FTL|WRN)\]/.test(l)) this.log(`nats: ${l}`); } });
+      // With authentication on, the server knows EddyDB's service user and one NATS user per EddyDB user.
+      if (this.auth) this.natsCredentials = serviceCredentials();
+      const authorization = this.auth && this.natsCredentials ? natsAuthorization(this.auth.entries(), this.natsCredentials) : undefined;
+      this.embedded = await startEmbeddedNats({ dataDir: cfg.data, port: cfg.natsPort, ...(authorization ? { authorization } : {}), log: (l) => { if (/\[(ERR|FTL|WRN)\]/.test(l)) this.log(`nats: ${l}`); } });
       this.natsUrl = this.embedded.url;
       this.embedded.process.once('exit', (code, signal) => {
         if (this.stopping) return;
@@ -110,7 +115,7 @@ export class EddyNode {
     }
     presizeNatsMessageBuffers();
     // noAsyncTraces: nats.js otherwise builds an Error (a stack capture) for every request and JetStream publish, ~6% of ingest CPU in a profile
-    this.nc = await connect({ servers: this.natsUrl, name: 'eddy', maxReconnectAttempts: -1, pingInterval: 10_000, noAsyncTraces: true });
+    this.nc = await connect({ servers: this.natsUrl, name: 'eddy', ...(this.natsCredentials ?? {}), maxReconnectAttempts: -1, pingInterval: 10_000, noAsyncTraces: true });
     this.watchNatsStatus(this.nc);
     this.js = jetstream(this.nc, { timeout: 30_000 });
     this.jsm = await jetstreamManager(this.nc, { timeout: 30_000 });

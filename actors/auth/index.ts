@@ -4,3 +4,4 @@ export { parseUserProvider, parseUserFile, parseUserLine, ALL_DATABASES, type Ac
 export { httpCredentials, BASIC_CHALLENGE, type HttpCredentials } from './http_credentials.ts';
 export { guardContext } from './guarded_context.ts';
 export { runAs, currentPrincipal } from './request_principal.ts';
+export { natsAuthorization, natsPermissions, serviceCredentials, SERVICE_USER, type NatsCredentials } from './nats_users.ts';

@@ -41,6 +41,7 @@ export function parseUserLine(line: string, where: string): UserEntry {
   const colon = left.indexOf(':');
   const name = colon < 0 ? left : left.slice(0, colon);
   if (!/^[A-Za-z0-9_.@-]{1,64}$/.test(name)) throw new UsageError(`${where}: user name '${name}' must be 1-64 letters, digits, '_', '.', '@' or '-'`);
+  if (name.startsWith('_')) throw new UsageError(`${where}: user names starting with '_' are reserved for EddyDB's own service user`);
   const grants = new Map<string, Grant>();
   if (colon < 0) grants.set(ALL_DATABASES, { ...MODES.rw! });
   else {

@@ -23,6 +23,7 @@ describe('user provider', () => {
     expect(() => parseUserFile('ok=1\nnot a credential\n', '/etc/eddy/users')).toThrow(/\/etc\/eddy\/users:2: expected user=password/);
     expect(() => parseUserFile('x:admin=1\n', 'f')).toThrow(/f:1: unknown permission mode 'admin'/);
     expect(() => parseUserFile('\n# none\n', 'f')).toThrow(/names no user/);
+    expect(() => parseUserFile('_eddy_service=x\n', 'f')).toThrow(/f:1: user names starting with '_' are reserved/);
   });
 
   it('cmd form: comma-separated credentials, grants with commas kept together', () => {
