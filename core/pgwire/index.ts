@@ -10,3 +10,4 @@ export { splitStatements, maskNonCode, type StatementText } from './split.ts';
 export { errorFields, characterPosition, SqlState } from './sqlstate.ts';
 export { numericBinary, numericFromBinary } from './numeric.ts';
 export { float4Text, float8Text, timestampText, dateText, intervalText, byteaText } from './text.ts';
+export { normalizePgSql } from './dialect.ts';

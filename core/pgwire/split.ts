@@ -28,7 +28,7 @@ function topLevelSemicolons(sql: string): number[] {
   return out;
 }
 
-/** `sql` with literals, quoted identifiers and comments blanked out (same length). */
+/** `sql` with the insides of literals and quoted identifiers, and comments, blanked out (same length; quotes kept). */
 export function maskNonCode(sql: string): string {
   const chars = sql.split('');
   let i = 0;
@@ -44,11 +44,11 @@ export function maskNonCode(sql: string): string {
         if (sql[j] === "'") { if (sql[j + 1] === "'") { j += 2; continue; } break; }
         j++;
       }
-      blank(i, j + 1); i = j + 1;
+      blank(i + 1, j); i = j + 1;
     } else if (c === '"' || c === '`') {
       let j = i + 1;
       while (j < n && !(sql[j] === c && sql[j + 1] !== c)) j += sql[j] === c ? 2 : 1;
-      blank(i, j + 1); i = j + 1;
+      blank(i + 1, j); i = j + 1;
     } else if (c === '-' && sql[i + 1] === '-') {
       let j = i;
       while (j < n && sql[j] !== '\n') j++;
