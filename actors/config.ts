@@ -20,6 +20,8 @@ export type StorageKind = (typeof StorageKinds)[keyof typeof StorageKinds];
 export interface NodeConfig {
   data: string;
   http: string;
+  /** PostgreSQL wire protocol address, or `off`. */
+  postgres: string;
   nats?: string;
   natsPort: number;
   /** Flush a region's memtable past this many bytes. */
@@ -52,6 +54,7 @@ export interface NodeConfig {
 export const DEFAULTS: NodeConfig = {
   data: './data',
   http: '127.0.0.1:4000',
+  postgres: '127.0.0.1:4003',
   natsPort: 4222,
   flushBytes: 256 * 1024 * 1024,
   maxWriteBytes: 8 * 1024 * 1024,
@@ -76,6 +79,7 @@ export const START_COMMAND: CommandSpec = {
   flags: [
     { name: 'data', key: 'data', kind: 'string', arg: 'DIR', help: 'data directory (regions, embedded NATS store)', nonEmpty: true },
     { name: 'http', key: 'http', kind: 'hostport', arg: 'HOST:PORT', help: 'HTTP API address' },
+    { name: 'postgres', key: 'postgres', kind: 'hostport', arg: 'HOST:PORT', off: true, help: 'PostgreSQL wire protocol address (psql, drivers, Grafana), or off' },
     { name: 'nats', key: 'nats', kind: 'url', arg: 'URL', help: 'NATS server(s) to use instead of an embedded one' },
     { name: 'nats-port', key: 'natsPort', kind: 'port', arg: 'N', help: 'port of the embedded nats-server' },
     { name: 'role', key: 'role', kind: 'string', arg: 'ROLES', help: `all, or a comma list of ${ALL_ROLES.join(', ')}` },

@@ -12,6 +12,7 @@ import { sharedDecodedCache } from '../storage/index.ts';
 import { WritePath } from './gateway/write.ts';
 import { NatsIngest } from './gateway/nats_ingest.ts';
 import { HttpGateway, type NodeState } from './gateway/http/server.ts';
+import { PgServer } from './gateway/postgres/server.ts';
 import { apiRoutes } from './gateway/http/api.ts';
 import type { RouteTable as HttpRouteTable } from './gateway/http/routes.ts';
 import { ensureJetStreamAssets } from './runtime/js_assets.ts';
@@ -47,6 +48,7 @@ export class EddyNode {
   private embedded: EmbeddedNats | null = null;
   private ingest: NatsIngest | null = null;
   private http: HttpGateway | null = null;
+  private postgres: PgServer | null = null;
   private state: NodeState = 'starting';
   private contextOf: ((db: string) => QueryContext) | null = null;
   /** Cluster membership (registry, meta election, placement); null when standalone. */
@@ -61,6 +63,8 @@ export class EddyNode {
   auth: Authenticator | null = null;
   /** EddyDB's own NATS user on the embedded server when authentication is on. */
   private natsCredentials: NatsCredentials | null = null;
+  /** Where the PostgreSQL wire protocol listens (null: --postgres off, or no frontend role). */
+  postgresAddress: { host: string; port: number } | null = null;
   natsUrl = '';
 
   /** Plain progress lines, as the actors take them. */
@@ -193,6 +197,13 @@ export class EddyNode {
       this.ingest.start();
       this.natsLogs = new NatsLogs(this.nc, this.js, this.jsm, this.logs, this.catalog, this.logger, { replicas: cfg.replicas, tail: cfg.publishChanges });
       await this.natsLogs.start();
+      if (cfg.postgres !== 'off') {
+        // Trust authentication until the node has a user store: the hook is PgServerOptions.authenticate.
+        this.postgres = new PgServer({ contextOf, logger: this.logger });
+        const pg = splitHostPort(cfg.postgres);
+        this.postgresAddress = await this.postgres.listen(pg.host, pg.port);
+        this.log(`postgres listening on ${this.postgresAddress.host}:${this.postgresAddress.port}`);
+      }
     }
     // A stop that began during the start-up wins: the node does not come back to 'ready' under it.
     if (this.stopping) return;
@@ -323,6 +334,7 @@ export class EddyNode {
     await step('stopping logs ingest', this.natsLogs?.stop(), 10_000);
     this.logs?.pipelines.stop();
     await step('closing http', this.http?.close(), 5_000);
+    await step('closing postgres', this.postgres?.close(), 5_000);
     await step('stopping flows', this.flows?.stop(), 30_000);
     // Regions close (flushed) before the node leaves the cluster: their routes move only once nothing here serves them,
     // so a region is never open on two nodes at once. Without NATS they close unflushed: their WAL replays on restart.

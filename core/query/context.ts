@@ -31,6 +31,12 @@ export interface ScanIndexReport {
 
 export interface QueryContext {
   db: string;
+  /** The protocol the statement came in by (as GreptimeDB's Channel): version() answers as PostgreSQL over its wire. */
+  channel?: 'http' | 'postgres';
+  /** The session's run-time parameters (pg_settings, current_setting); optional: without a session, none. */
+  settings?(): { name: string; value: string }[];
+  /** The session's backend process id (pg_backend_pid); optional. */
+  backendPid?: number;
   /** Wall clock in ms. */
   now(): number;
   listDatabases(): Promise<string[]>;
