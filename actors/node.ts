@@ -19,7 +19,7 @@ import { ensureJetStreamAssets } from './runtime/js_assets.ts';
 import { makeQueryContext, type QueryDeps } from './gateway/query_context.ts';
 import { RegionRouter, type ClusterRouting } from './region/router.ts';
 import { watchCatalog, tableOfRegion } from './catalog/watch.ts';
-import type { QueryContext } from '../core/query/index.ts';
+import { ProcessList, type QueryContext } from '../core/query/index.ts';
 import { FlowNode } from './flow/flownode.ts';
 import { Metrics } from './runtime/metrics.ts';
 import { MetaServices, RouteTable, listNodes, regionPeersOf, clusterPeersOf } from './meta/index.ts';
@@ -178,8 +178,10 @@ export class EddyNode {
       eddy_regions: this.supervisor.all().length,
       eddy_memtable_rows: this.supervisor.all().reduce((a, r) => a + Number((r.stats() as { memRows?: number }).memRows ?? 0), 0),
     });
+    const frontend = this.httpAddress ? `${this.httpAddress.host}:${this.httpAddress.port}` : cfg.nodeId;
     const queryDeps: QueryDeps = {
       catalog: this.catalog, supervisor: this.supervisor, router: this.router, writes: this.writes, clock: this.clock,
+      processes: new ProcessList(frontend, () => this.clock.now()),
       ...(this.meta && this.routeTable ? this.clusterViews(this.meta, this.routeTable) : {}),
     };
     const contextOf = (db: string): QueryContext => this.withFlows(makeQueryContext(queryDeps, db));
