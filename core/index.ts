@@ -17,3 +17,5 @@ export * from './index/index.ts';
 export * from './pipeline/index.ts';
 export * from './json/index.ts';
 export * from './codec/elasticsearch/index.ts';
+export * from './codec/loki/index.ts';
+export * from './codec/log_layout/index.ts';

@@ -7,3 +7,4 @@ export { loadPipelineYaml, type PipelineSource } from './yaml.ts';
 export { parseDissect, runDissect, splitCsv } from './processors/index.ts';
 export { compileFormat, parseWith, utcSeconds } from './strftime.ts';
 export { parseInput, type ParsedInput } from './input.ts';
+export { setNs, wordsOf } from './time_words.ts';
