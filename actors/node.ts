@@ -85,7 +85,8 @@ export class EddyNode {
       compact: (db, t) => this.compact(db, t),
       flows: { flows: () => this.flows, js: () => this.js, jsm: () => this.jsm },
       logs: {
-        logs: () => this.logs!, clock,
+        logs: () => this.logs!, clock, nodeId: config.nodeId, maxBodyBytes: () => config.maxWriteBytes,
+        httpAddress: () => (this.httpAddress ? `${this.httpAddress.host}:${this.httpAddress.port}` : config.http),
         tail: { nc: () => this.nc, catalog: () => this.catalog, contextOf: (db) => this.guarded(this.contextOf!(db)), clock },
       },
     });
