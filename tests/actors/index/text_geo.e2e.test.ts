@@ -2,6 +2,8 @@
 // same rows in a table without indexes (fast-check over random rows and predicates), and EXPLAIN ANALYZE shows
 // which index pruned how many row groups and rows.
 import fc from 'fast-check';
+import * as h3 from 'h3-js';
+import { geohashEncode as geohashOf } from '../../../core/query/expr/fn_geo.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startNats, startNode, tempDir } from '../../harness/index.ts';
 import { analyze, exec, indexed, rows, type Node } from './sql_client.ts';
@@ -27,6 +29,13 @@ const predArb = fc.oneof(
     .map(([a, b, m]) => `st_distance_sphere_m(wkt_point_from_latlng(lat, lng), 'POINT(${b} ${a})') < ${m}`),
   fc.tuple(fc.integer({ min: -80, max: 60 }), fc.integer({ min: -170, max: 140 }), fc.integer({ min: 1, max: 30 }))
     .map(([a, b, d]) => `st_within(wkt_point_from_latlng(lat, lng), 'POLYGON((${b} ${a}, ${b + d} ${a}, ${b + d} ${a + d}, ${b} ${a}))')`),
+  // cell equalities: the cell of a random row-like point, so some rows share it
+  fc.tuple(fc.integer({ min: -800, max: 800 }), fc.integer({ min: -1700, max: 1700 }), fc.integer({ min: 0, max: 5 }))
+    .map(([a, b, r]) => `h3_latlng_to_cell(lat, lng, ${r}) = ${BigInt('0x' + h3.latLngToCell(a / 10, b / 10, r))}`),
+  fc.tuple(fc.integer({ min: -800, max: 800 }), fc.integer({ min: -1700, max: 1700 }), fc.integer({ min: 0, max: 5 }))
+    .map(([a, b, r]) => `h3_latlng_to_cell_string(lat, lng, ${r}) = '${h3.latLngToCell(a / 10, b / 10, r)}'`),
+  fc.tuple(fc.integer({ min: -800, max: 800 }), fc.integer({ min: -1700, max: 1700 }), fc.integer({ min: 1, max: 4 }))
+    .map(([a, b, r]) => `geohash(lat, lng, ${r}) = '${geohashOf(a / 10, b / 10, r)}'`),
 );
 const whereArb = fc.oneof(
   { weight: 3, arbitrary: predArb },
