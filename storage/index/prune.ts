@@ -64,7 +64,9 @@ export function pruneSegment(meta: SegmentMeta, idx: OpenIndex, keys: Set<string
       if (p.op === 'spatial' && e.columns[1] !== p.lng) continue;
       const kind = indexKind(e.kind);
       if (!kind || !kind.answers(p)) continue;
-      const got = kind.prune(idx.reader(e), p, meta.rows);
+      const reader = idx.reader(e);
+      if (reader === undefined) continue;
+      const got = kind.prune(reader, p, meta.rows);
       if (!got) continue;
       answered = true;
       const before = sel ?? { start: Uint32Array.of(0), end: Uint32Array.of(meta.rows) };

@@ -31,6 +31,9 @@ export function indexPredicates(where: Expr | undefined, schema: TableSchema, qu
     if (c.type === 'function' && !c.over && c.args.length === 2) {
       const ft = fulltextPredicate(c.name[c.name.length - 1]!.value.toLowerCase(), c.args[0]!, c.args[1]!, schema, qualifiers);
       if (ft) out.push(ft);
+    } else if (c.type === 'binary' && c.op === 'OR') {
+      const any = orOfEqualities(c, schema, qualifiers);
+      if (any) out.push(any);
     } else if (c.type === 'binary') {
       let col = stringColumn(c.left, schema, qualifiers), lit = c.right;
       if (!col && FLIP[c.op]) { col = stringColumn(c.right, schema, qualifiers); lit = c.left; }
@@ -58,6 +61,34 @@ export function indexPredicates(where: Expr | undefined, schema: TableSchema, qu
     }
   }
   return out;
+}
+
+/**
+ * `c = 'a' OR c = 'b' OR c IN ('d')` on one string column: the IN it means (NULL is in neither), so the
+ * column's inverted or skipping index answers it with one probe.
+ */
+function orOfEqualities(e: Expr, schema: TableSchema, qualifiers: string[]): ColumnPredicate | undefined {
+  const values: string[] = [];
+  let column: string | undefined;
+  const stack = [e];
+  while (stack.length) {
+    const x = stack.pop()!;
+    let col: string | undefined, vals: string[];
+    if (x.type === 'binary' && x.op === 'OR') { stack.push(x.right, x.left); continue; }
+    if (x.type === 'binary' && x.op === '=') {
+      const [cx, lit] = stringColumn(x.left, schema, qualifiers) ? [x.left, x.right] : [x.right, x.left];
+      col = stringColumn(cx, schema, qualifiers);
+      if (lit.type !== 'string') return undefined;
+      vals = [lit.value];
+    } else if (x.type === 'in_list' && !x.negated && x.list.every((v) => v.type === 'string')) {
+      col = stringColumn(x.expr, schema, qualifiers);
+      vals = x.list.map((v) => (v as { value: string }).value);
+    } else return undefined;
+    if (!col || (column !== undefined && col !== column)) return undefined;
+    column = col;
+    values.push(...vals);
+  }
+  return column === undefined ? undefined : { column, op: 'in', values: [...new Set(values)] };
 }
 
 /**

@@ -76,14 +76,21 @@ describe('FULLTEXT and SPATIAL index pushdown', () => {
   }, 300_000);
 
   it('EXPLAIN ANALYZE shows the rows each index kept', async () => {
-    await exec(node, `CREATE TABLE logs (host STRING, msg STRING FULLTEXT INDEX WITH (granularity = '256'), lat DOUBLE, lng DOUBLE, ts TIMESTAMP TIME INDEX, PRIMARY KEY (host), SPATIAL INDEX (lat, lng)) WITH (append_mode = 'true')`);
+    await exec(node, `CREATE TABLE logs (host STRING, msg STRING FULLTEXT INDEX WITH (granularity = '256'), trace STRING SKIPPING INDEX WITH (granularity = '128'), lat DOUBLE, lng DOUBLE, ts TIMESTAMP TIME INDEX, PRIMARY KEY (host), SPATIAL INDEX (lat, lng)) WITH (append_mode = 'true')`);
     const vals: string[] = [];
-    for (let i = 0; i < 3000; i++) vals.push(`('h${i % 7}', '${i === 2024 ? 'kernel panic qwxyz' : `GET /api/item/${i % 97} ok`}', ${((i * 13) % 1700) / 10 - 85}, ${((i * 31) % 3500) / 10 - 175}, ${1_700_000_000_000 + i})`);
-    await exec(node, `INSERT INTO logs (host, msg, lat, lng, ts) VALUES ${vals.join(', ')}`);
+    for (let i = 0; i < 3000; i++) vals.push(`('h${i % 7}', '${i === 2024 ? 'kernel panic qwxyz' : `GET /api/item/${i % 97} ok`}', 't-${i}', ${((i * 13) % 1700) / 10 - 85}, ${((i * 31) % 3500) / 10 - 175}, ${1_700_000_000_000 + i})`);
+    await exec(node, `INSERT INTO logs (host, msg, trace, lat, lng, ts) VALUES ${vals.join(', ')}`);
     await exec(node, `ADMIN flush_table('logs')`);
     await indexed(node);
-    expect(await rows(node, `SELECT index_name, state, rows_covered FROM information_schema.index_status WHERE table_name = 'logs' ORDER BY index_name`)).toEqual([
-      ['FULLTEXT_INDEX_msg', 'ready', 3000], ['INVERTED_INDEX_host', 'ready', 3000], ['SPATIAL_INDEX_lat, lng', 'ready', 3000]]);
+    expect(await rows(node, `SELECT index_name, state, rows_covered, index_bytes > 0 FROM information_schema.index_status WHERE table_name = 'logs' ORDER BY index_name`)).toEqual([
+      ['FULLTEXT_INDEX_msg', 'ready', 3000, true], ['INVERTED_INDEX_host', 'ready', 3000, true], ['SKIPPING_INDEX_trace', 'ready', 3000, true], ['SPATIAL_INDEX_lat, lng', 'ready', 3000, true]]);
+    // one bloom filter blob of the column answers =, IN and an OR of equalities (one probe, values hashed once)
+    for (const w of [`trace = 't-5'`, `trace IN ('t-5', 't-2999')`, `trace = 't-5' OR trace = 't-2999'`, `trace = 't-5' OR trace IN ('t-2999')`]) {
+      const want = w.includes('2999') ? 2 : 1;
+      expect(await rows(node, `SELECT count(*) FROM logs WHERE ${w}`)).toEqual([[want]]);
+      expect(await analyze(node, `SELECT count(*) FROM logs WHERE ${w}`)).toMatch(new RegExp(`skipping\\(trace\\): segments=1 row_groups=1/1 rows=${128 * want}/3000`));
+    }
+    expect(await analyze(node, `SELECT count(*) FROM logs WHERE host = 'h1' OR host = 'h2'`)).toMatch(/inverted\(host\): segments=1 row_groups=1\/1 rows=858\/3000/);
     expect(await rows(node, `SELECT ts FROM logs WHERE msg @@ 'qwxyz'`)).toHaveLength(1);
     const ft = await analyze(node, `SELECT count(*) FROM logs WHERE matches_term(msg, 'qwxyz')`);
     expect(ft).toMatch(/fulltext\(msg\): segments=1 row_groups=1\/1 rows=\d+\/3000/);
