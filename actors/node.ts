@@ -26,7 +26,9 @@ import { startEmbeddedNats, type EmbeddedNats } from './runtime/embedded_nats.ts
 import { presizeNatsMessageBuffers } from './runtime/nats_presize.ts';
 import { silentLogger, type Logger } from './runtime/logger.ts';
 import { LogIngest, NatsLogs, PipelineStore } from './logs/index.ts';
-import { splitHostPort, isStandalone, parseRoles, Roles, StorageKinds, type NodeConfig } from './config.ts';
+import { WriteGate } from './gateway/write_gate.ts';
+import { currentLimits, limitContext } from './gateway/query_limits.ts';
+import { queryTimeoutMs, splitHostPort, isStandalone, parseRoles, Roles, StorageKinds, type NodeConfig } from './config.ts';
 
 const VERSION = '0.1.0';
 
@@ -61,6 +63,8 @@ export class EddyNode {
   auth: Authenticator | null = null;
   /** EddyDB's own NATS user on the embedded server when authentication is on. */
   private natsCredentials: NatsCredentials | null = null;
+  /** Ingest back-pressure (--max-inflight-write-bytes), shared by HTTP and NATS writes. */
+  readonly writeGate: WriteGate;
   natsUrl = '';
 
   /** Plain progress lines, as the actors take them. */
@@ -68,13 +72,14 @@ export class EddyNode {
 
   constructor(readonly config: NodeConfig, readonly clock: Clock = systemClock, readonly logger: Logger = silentLogger()) {
     this.log = logger.info;
+    this.writeGate = new WriteGate(config.maxInflightWriteBytes, this.metrics);
     this.routes = apiRoutes({
       state: () => this.state,
       metrics: this.metrics,
       clock,
       logger,
       writes: () => this.writes,
-      contextOf: (db) => this.guarded(this.contextOf!(db)),
+      contextOf: (db) => this.limited(this.guarded(this.contextOf!(db))),
       auth: () => this.auth,
       stats: (db, t, o) => this.stats(db, t, o),
       flush: (db, t) => this.flush(db, t),
@@ -94,7 +99,8 @@ export class EddyNode {
     // HTTP first, so /health can say "starting" while recovery runs.
     const hp = splitHostPort(cfg.http);
     if (cfg.userProvider) this.auth = new Authenticator(parseUserProvider(cfg.userProvider, (p) => readFileSync(p, 'utf8')), { clock: this.clock });
-    this.http = new HttpGateway({ routes: this.routes, state: () => this.state, maxBodyBytes: () => cfg.maxWriteBytes, logger: this.logger, auth: this.auth });
+    const limits = { queryTimeoutMs: () => queryTimeoutMs(cfg), queryMemoryBytes: () => cfg.queryMemoryMb * 1024 * 1024, writeGate: this.writeGate, metrics: this.metrics };
+    this.http = new HttpGateway({ routes: this.routes, state: () => this.state, maxBodyBytes: () => cfg.maxWriteBytes, logger: this.logger, auth: this.auth, limits });
     this.httpAddress = await this.http.listen(hp.host, hp.port);
     this.log(`http listening on ${this.httpAddress.host}:${this.httpAddress.port}`);
 
@@ -189,7 +195,7 @@ export class EddyNode {
     }
     this.contextOf = contextOf;
     if (standalone || roles.has(Roles.frontend)) {
-      this.ingest = new NatsIngest(this.nc, this.js, this.writes, this.metrics, this.logger);
+      this.ingest = new NatsIngest(this.nc, this.js, this.writes, this.metrics, this.logger, this.writeGate);
       this.ingest.start();
       this.natsLogs = new NatsLogs(this.nc, this.js, this.jsm, this.logs, this.catalog, this.logger, { replicas: cfg.replicas, tail: cfg.publishChanges });
       await this.natsLogs.start();
@@ -198,6 +204,12 @@ export class EddyNode {
     if (this.stopping) return;
     this.state = 'ready';
     this.log('ready');
+  }
+
+  /** A query context under the request's limits (deadline, cancellation, memory budget), when it has them. */
+  private limited(ctx: QueryContext): QueryContext {
+    const l = currentLimits();
+    return l ? limitContext(ctx, l) : ctx;
   }
 
   /** With authentication on, a request's query context checks its principal's grants on every database it touches. */

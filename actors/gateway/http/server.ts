@@ -5,6 +5,7 @@ import type { Logger } from '../../runtime/logger.ts';
 import { BASIC_CHALLENGE, runAs, type Authenticator, type Principal } from '../../auth/index.ts';
 import { authorizeRoute, principalOf } from './auth.ts';
 import { json, type HttpReply, type Route, type RouteTable } from './routes.ts';
+import { admitted, runQuery, type HttpLimits } from './limits.ts';
 
 export { json, type Handler, type HttpReply } from './routes.ts';
 
@@ -18,6 +19,8 @@ export interface HttpDeps {
   logger: Logger;
   /** Authentication on (--user-provider): every route but `public` ones needs credentials. */
   auth?: Authenticator | null;
+  /** Query deadline and memory budget, write admission (--query-timeout, --query-memory-mb, --max-inflight-write-bytes). */
+  limits?: HttpLimits;
 }
 
 /** Seconds a client should wait before retrying while the node starts or stops. */
@@ -121,10 +124,15 @@ export class HttpGateway {
 
   private async serve(req: IncomingMessage, res: ServerResponse, url: URL, route: Route | null): Promise<void> {
     let reply: HttpReply;
+    const limits = this.deps.limits;
+    const write = route?.access === 'write' ? admitted(() => readBody(req, this.deps.maxBodyBytes()), limits?.writeGate) : null;
     try {
-      reply = await this.route(req, url, route);
+      const go = () => this.route(req, url, route, write?.body);
+      reply = route?.query && limits ? await runQuery(req, res, limits, go, errorReply) : await go();
     } catch (e) {
       reply = errorReply(e);
+    } finally {
+      write?.release();
     }
     this.answer(req, res, url, reply);
   }
@@ -147,7 +155,7 @@ export class HttpGateway {
     res.end(reply.body);
   }
 
-  private async route(req: IncomingMessage, url: URL, found: Route | null): Promise<HttpReply> {
+  private async route(req: IncomingMessage, url: URL, found: Route | null, admittedBody?: () => Promise<Buffer>): Promise<HttpReply> {
     const m = found ? { kind: 'found' as const, route: found } : this.deps.routes.match(req.method ?? 'GET', url.pathname);
     if (m.kind === 'none') return json(404, { code: StatusCode.InvalidArguments, error: `no route ${url.pathname}` });
     if (m.kind === 'method') {
@@ -155,7 +163,7 @@ export class HttpGateway {
     }
     const state = this.deps.state();
     if (state !== 'ready' && !m.route.whileStarting) return unavailable(state);
-    const body = () => readBody(req, this.deps.maxBodyBytes());
+    const body = admittedBody ?? (() => readBody(req, this.deps.maxBodyBytes()));
     return m.route.handler(req, url, body);
   }
 
