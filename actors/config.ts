@@ -54,6 +54,9 @@ export interface NodeConfig {
   queryMemoryMb: number;
   /** Bytes of writes in flight before HTTP writes get 503 + Retry-After and NATS writes wait (0: no limit). */
   maxInflightWriteBytes: number;
+  /** PEM certificate chain and private key: with both, HTTP is served over TLS (https). */
+  tlsCert: string;
+  tlsKey: string;
 }
 
 export const DEFAULTS: NodeConfig = {
@@ -77,6 +80,8 @@ export const DEFAULTS: NodeConfig = {
   queryTimeout: '',
   queryMemoryMb: 1024,
   maxInflightWriteBytes: 256 * 1024 * 1024,
+  tlsCert: '',
+  tlsKey: '',
 };
 
 /** Every flag of `eddy start`: the parser and the --help text are both made from this table. */
@@ -103,6 +108,8 @@ export const START_COMMAND: CommandSpec = {
     { name: 'query-timeout', key: 'queryTimeout', kind: 'string', arg: 'DURATION', help: 'longest a query may run (30s, 5m; 0: none); X-Greptime-Timeout sets it per request; past it: 408' },
     { name: 'query-memory-mb', key: 'queryMemoryMb', kind: 'int', arg: 'MIB', min: 0, help: 'scanned data one query may hold; past it the query fails, others go on (0: no budget)' },
     { name: 'max-inflight-write-bytes', key: 'maxInflightWriteBytes', kind: 'int', arg: 'BYTES', min: 0, help: 'writes in flight before HTTP writes get 503 + Retry-After and NATS writes wait (0: no limit)' },
+    { name: 'tls-cert', key: 'tlsCert', kind: 'string', arg: 'FILE', help: 'PEM certificate (chain) for HTTPS; needs --tls-key' },
+    { name: 'tls-key', key: 'tlsKey', kind: 'string', arg: 'FILE', help: 'PEM private key for HTTPS; needs --tls-cert' },
     { name: 'quiet', key: 'quiet', kind: 'bool', help: 'log errors only' },
     { name: 'exit-with-parent', key: 'exitWithParent', kind: 'bool', help: 'stop when the launching process (npx, a shell) goes away' },
   ],
@@ -120,6 +127,7 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv = process.env
   parseRoles(cfg.role);
   if (cfg.nodeId === '') cfg.nodeId = defaultNodeId();
   queryTimeoutMs(cfg);
+  if ((cfg.tlsCert === '') !== (cfg.tlsKey === '')) throw new UsageError(`--tls-cert and --tls-key go together: ${cfg.tlsCert ? '--tls-key' : '--tls-cert'} is missing`);
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(cfg.nodeId)) throw new UsageError(`--node-id: '${cfg.nodeId}' must be 1-64 letters, digits, '_' or '-'`);
   return cfg;
 }

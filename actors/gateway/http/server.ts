@@ -1,6 +1,7 @@
 // The HTTP server: routes each request through the one route table, 503 until the node is ready, logs every 5xx.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { AuthenticationError, LoginRateLimitedError, PayloadTooLargeError, StatusCode, WriteBackPressureError, httpStatusOf, toWireError } from '../../../core/index.ts';
+import { createServer as createHttpsServer } from 'node:https';
+import { AuthenticationError, StartupError, LoginRateLimitedError, PayloadTooLargeError, StatusCode, WriteBackPressureError, httpStatusOf, toWireError } from '../../../core/index.ts';
 import type { Logger } from '../../runtime/logger.ts';
 import { BASIC_CHALLENGE, runAs, type Authenticator, type Principal } from '../../auth/index.ts';
 import { authorizeRoute, principalOf } from './auth.ts';
@@ -83,8 +84,15 @@ export class HttpGateway {
 
   constructor(private readonly deps: HttpDeps) {}
 
-  async listen(host: string, port: number): Promise<{ host: string; port: number }> {
-    const server = createServer((req, res) => void this.handle(req, res));
+  /** Listens on host:port; with `tls` (PEM certificate and key) it serves HTTPS. */
+  async listen(host: string, port: number, tls?: { cert: Buffer; key: Buffer }): Promise<{ host: string; port: number }> {
+    const onRequest = (req: IncomingMessage, res: ServerResponse) => void this.handle(req, res);
+    let server: Server;
+    try {
+      server = tls ? createHttpsServer({ cert: tls.cert, key: tls.key }, onRequest) : createServer(onRequest);
+    } catch (e) {
+      throw new StartupError(`the TLS certificate or key was refused: ${(e as Error).message}`);
+    }
     server.keepAliveTimeout = 65_000;
     this.server = server;
     await new Promise<void>((resolve, reject) => {
