@@ -127,7 +127,7 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv = process.env
   parseRoles(cfg.role);
   if (cfg.nodeId === '') cfg.nodeId = defaultNodeId();
   queryTimeoutMs(cfg);
-  if ((cfg.tlsCert === '') !== (cfg.tlsKey === '')) throw new UsageError(`--tls-cert and --tls-key go together: ${cfg.tlsCert ? '--tls-key' : '--tls-cert'} is missing`);
+  if ((cfg.tlsCert === '') !== (cfg.tlsKey === '')) throw new UsageError(cfg.tlsCert ? '--tls-cert needs --tls-key too (HTTPS takes both)' : '--tls-key needs --tls-cert too (HTTPS takes both)');
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(cfg.nodeId)) throw new UsageError(`--node-id: '${cfg.nodeId}' must be 1-64 letters, digits, '_' or '-'`);
   return cfg;
 }

@@ -50,7 +50,7 @@ describe.skipIf(!TOOLS)('HTTPS', () => {
     expect(plain.stdout).not.toBe('200');
   });
 
-  it('--tls-cert without --tls-key is a usage error naming the missing flag', () => {
-    expect(() => parseConfig(['--tls-cert', cert], {})).toThrow('--tls-cert and --tls-key go together: --tls-key is missing');
+  it('--tls-cert without --tls-key is a usage error naming both flags', () => {
+    expect(() => parseConfig(['--tls-cert', cert], {})).toThrow('--tls-cert needs --tls-key too (HTTPS takes both)');
   });
 });
