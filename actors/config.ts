@@ -2,6 +2,7 @@
 import { resolve } from 'node:path';
 import { hostname } from 'node:os';
 import { UsageError } from '../core/errors.ts';
+import { parseDurationMs } from '../core/duration.ts';
 import { flagHelp, parseFlags, type CommandSpec } from './flags.ts';
 import { LogFormats, type LogFormat } from './runtime/logger.ts';
 
@@ -49,6 +50,15 @@ export interface NodeConfig {
   exitWithParent: boolean;
   /** `static_user_provider:file:<path>` or `static_user_provider:cmd:<user>=<password>[,...]`; empty: no authentication. */
   userProvider: string;
+  /** Longest a query may run (a duration: 30s, 5m; '' or 0: no limit); a request may set its own with X-Greptime-Timeout. */
+  queryTimeout: string;
+  /** Scanned data one query may hold (MiB; 0: no budget). */
+  queryMemoryMb: number;
+  /** Bytes of writes in flight before HTTP writes get 503 + Retry-After and NATS writes wait (0: no limit). */
+  maxInflightWriteBytes: number;
+  /** PEM certificate chain and private key: with both, HTTP is served over TLS (https). */
+  tlsCert: string;
+  tlsKey: string;
 }
 
 export const DEFAULTS: NodeConfig = {
@@ -70,6 +80,11 @@ export const DEFAULTS: NodeConfig = {
   logFormat: 'text',
   exitWithParent: true,
   userProvider: '',
+  queryTimeout: '',
+  queryMemoryMb: 1024,
+  maxInflightWriteBytes: 256 * 1024 * 1024,
+  tlsCert: '',
+  tlsKey: '',
 };
 
 /** Every flag of `eddy start`: the parser and the --help text are both made from this table. */
@@ -94,6 +109,11 @@ export const START_COMMAND: CommandSpec = {
     { name: 'publish-changes', key: 'publishChanges', kind: 'bool', help: 'publish committed batches on eddy.changes.<db>.<table> (flows need it)' },
     { name: 'log-format', key: 'logFormat', kind: 'choice', arg: 'FORMAT', choices: Object.values(LogFormats), help: 'log lines as text or JSON objects' },
     { name: 'user-provider', key: 'userProvider', kind: 'string', arg: 'SPEC', help: 'turn authentication on: static_user_provider:file:<path> (lines user[:mode]=password) or static_user_provider:cmd:user=pass[,user2=pass2]' },
+    { name: 'query-timeout', key: 'queryTimeout', kind: 'string', arg: 'DURATION', help: 'longest a query may run (30s, 5m; 0: none); X-Greptime-Timeout sets it per request; past it: 408' },
+    { name: 'query-memory-mb', key: 'queryMemoryMb', kind: 'int', arg: 'MIB', min: 0, help: 'scanned data one query may hold; past it the query fails, others go on (0: no budget)' },
+    { name: 'max-inflight-write-bytes', key: 'maxInflightWriteBytes', kind: 'int', arg: 'BYTES', min: 0, help: 'writes in flight before HTTP writes get 503 + Retry-After and NATS writes wait (0: no limit)' },
+    { name: 'tls-cert', key: 'tlsCert', kind: 'string', arg: 'FILE', help: 'PEM certificate (chain) for HTTPS; needs --tls-key' },
+    { name: 'tls-key', key: 'tlsKey', kind: 'string', arg: 'FILE', help: 'PEM private key for HTTPS; needs --tls-cert' },
     { name: 'quiet', key: 'quiet', kind: 'bool', help: 'log errors only' },
     { name: 'exit-with-parent', key: 'exitWithParent', kind: 'bool', help: 'stop when the launching process (npx, a shell) goes away' },
   ],
@@ -110,8 +130,21 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv = process.env
   cfg.data = resolve(cfg.data);
   parseRoles(cfg.role);
   if (cfg.nodeId === '') cfg.nodeId = defaultNodeId();
+  queryTimeoutMs(cfg);
+  if ((cfg.tlsCert === '') !== (cfg.tlsKey === '')) throw new UsageError(cfg.tlsCert ? '--tls-cert needs --tls-key too (HTTPS takes both)' : '--tls-key needs --tls-cert too (HTTPS takes both)');
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(cfg.nodeId)) throw new UsageError(`--node-id: '${cfg.nodeId}' must be 1-64 letters, digits, '_' or '-'`);
   return cfg;
+}
+
+/** --query-timeout in ms (0: none); a bad duration is a UsageError naming the flag. */
+export function queryTimeoutMs(cfg: Pick<NodeConfig, 'queryTimeout'>): number {
+  const t = cfg.queryTimeout.trim();
+  if (t === '' || t === '0') return 0;
+  try {
+    return parseDurationMs(t, '--query-timeout');
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
 }
 
 /** The roles named by --role: `all` (alone or in the list) means every role. */

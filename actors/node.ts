@@ -3,7 +3,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
-import { AccessDeniedError, Buckets, Subjects, systemClock, type Clock, type TableSchema } from '../core/index.ts';
+import { AccessDeniedError, UsageError, Buckets, Subjects, systemClock, type Clock, type TableSchema } from '../core/index.ts';
 import { Authenticator, currentPrincipal, guardContext, natsAuthorization, parseUserProvider, serviceCredentials, type NatsCredentials } from './auth/index.ts';
 import { Catalog } from './catalog/catalog.ts';
 import { Supervisor } from './region/supervisor.ts';
@@ -27,9 +27,20 @@ import { startEmbeddedNats, type EmbeddedNats } from './runtime/embedded_nats.ts
 import { presizeNatsMessageBuffers } from './runtime/nats_presize.ts';
 import { silentLogger, type Logger } from './runtime/logger.ts';
 import { LogIngest, NatsLogs, PipelineStore } from './logs/index.ts';
-import { splitHostPort, isStandalone, parseRoles, Roles, StorageKinds, type NodeConfig } from './config.ts';
+import { WriteGate } from './gateway/write_gate.ts';
+import { currentLimits, limitContext } from './gateway/query_limits.ts';
+import { queryTimeoutMs, splitHostPort, isStandalone, parseRoles, Roles, StorageKinds, type NodeConfig } from './config.ts';
 
 const VERSION = '0.1.0';
+
+/** A PEM file named by a flag; a file that cannot be read stops the start naming the flag. */
+function readTlsFile(path: string, flag: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (e) {
+    throw new UsageError(`${flag}: cannot read ${path}: ${(e as Error).message}`);
+  }
+}
 
 export class EddyNode {
   nc!: NatsConnection;
@@ -65,6 +76,8 @@ export class EddyNode {
   private natsCredentials: NatsCredentials | null = null;
   /** Where the PostgreSQL wire protocol listens (null: --postgres off, or no frontend role). */
   postgresAddress: { host: string; port: number } | null = null;
+  /** Ingest back-pressure (--max-inflight-write-bytes), shared by HTTP and NATS writes. */
+  readonly writeGate: WriteGate;
   natsUrl = '';
 
   /** Plain progress lines, as the actors take them. */
@@ -72,13 +85,14 @@ export class EddyNode {
 
   constructor(readonly config: NodeConfig, readonly clock: Clock = systemClock, readonly logger: Logger = silentLogger()) {
     this.log = logger.info;
+    this.writeGate = new WriteGate(config.maxInflightWriteBytes, this.metrics);
     this.routes = apiRoutes({
       state: () => this.state,
       metrics: this.metrics,
       clock,
       logger,
       writes: () => this.writes,
-      contextOf: (db) => this.guarded(this.contextOf!(db)),
+      contextOf: (db) => this.limited(this.guarded(this.contextOf!(db))),
       auth: () => this.auth,
       stats: (db, t, o) => this.stats(db, t, o),
       flush: (db, t) => this.flush(db, t),
@@ -99,9 +113,11 @@ export class EddyNode {
     // HTTP first, so /health can say "starting" while recovery runs.
     const hp = splitHostPort(cfg.http);
     if (cfg.userProvider) this.auth = new Authenticator(parseUserProvider(cfg.userProvider, (p) => readFileSync(p, 'utf8')), { clock: this.clock });
-    this.http = new HttpGateway({ routes: this.routes, state: () => this.state, maxBodyBytes: () => cfg.maxWriteBytes, logger: this.logger, auth: this.auth });
-    this.httpAddress = await this.http.listen(hp.host, hp.port);
-    this.log(`http listening on ${this.httpAddress.host}:${this.httpAddress.port}`);
+    const limits = { queryTimeoutMs: () => queryTimeoutMs(cfg), queryMemoryBytes: () => cfg.queryMemoryMb * 1024 * 1024, writeGate: this.writeGate, metrics: this.metrics };
+    this.http = new HttpGateway({ routes: this.routes, state: () => this.state, maxBodyBytes: () => cfg.maxWriteBytes, logger: this.logger, auth: this.auth, limits });
+    const tls = cfg.tlsCert ? { cert: readTlsFile(cfg.tlsCert, '--tls-cert'), key: readTlsFile(cfg.tlsKey, '--tls-key') } : undefined;
+    this.httpAddress = await this.http.listen(hp.host, hp.port, tls);
+    this.log(`http${tls ? 's' : ''} listening on ${this.httpAddress.host}:${this.httpAddress.port}`);
 
     if (cfg.nats) {
       this.natsUrl = cfg.nats;
@@ -196,7 +212,7 @@ export class EddyNode {
     }
     this.contextOf = contextOf;
     if (standalone || roles.has(Roles.frontend)) {
-      this.ingest = new NatsIngest(this.nc, this.js, this.writes, this.metrics, this.logger);
+      this.ingest = new NatsIngest(this.nc, this.js, this.writes, this.metrics, this.logger, this.writeGate);
       this.ingest.start();
       this.natsLogs = new NatsLogs(this.nc, this.js, this.jsm, this.logs, this.catalog, this.logger, { replicas: cfg.replicas, tail: cfg.publishChanges });
       await this.natsLogs.start();
@@ -212,6 +228,12 @@ export class EddyNode {
     if (this.stopping) return;
     this.state = 'ready';
     this.log('ready');
+  }
+
+  /** A query context under the request's limits (deadline, cancellation, memory budget), when it has them. */
+  private limited(ctx: QueryContext): QueryContext {
+    const l = currentLimits();
+    return l ? limitContext(ctx, l) : ctx;
   }
 
   /** With authentication on, a request's query context checks its principal's grants on every database it touches. */

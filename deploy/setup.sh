@@ -27,6 +27,8 @@ fi
 TEST_CLIENTS=(
   "/usr/bin/prometheus prometheus"
   "/usr/bin/chromium chromium"
+  "/usr/bin/openssl openssl"
+  "/usr/bin/curl curl"
 )
 if [ "$FOR_TESTS" = 1 ]; then
   missing=()
