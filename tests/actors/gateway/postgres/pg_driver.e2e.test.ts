@@ -11,7 +11,7 @@ let config: pg.ClientConfig;
 
 async function client(database = 'public', binary = false): Promise<pg.Client> {
   // the driver decodes binary cells as bytes only on a client made with `binary`
-  const c = new pg.Client({ ...config, database, binary });
+  const c = new pg.Client({ ...config, database, binary } as pg.ClientConfig);
   await c.connect();
   return c;
 }
@@ -109,12 +109,13 @@ describe('pg driver', () => {
     const c = await client();
     const q = c.query(new pg.Query('SELECT number FROM numbers LIMIT 3000000'));
     const failed = new Promise<pg.DatabaseError>((resolve, reject) => {
-      q.on('error', resolve);
+      q.on('error', (e) => resolve(e as pg.DatabaseError));
       q.on('end', () => reject(new Error('the query ran to its end')));
     });
     // cancel once rows flow: the query is then surely running on the server
     await new Promise<void>((resolve) => q.once('row', () => resolve()));
-    new pg.Client(config).cancel(c, q);
+    // Client.cancel(client, query) opens a connection and sends CancelRequest with the client's backend key
+    (new pg.Client(config) as pg.Client & { cancel(client: pg.Client, query: pg.Query): void }).cancel(c, q);
     const e = await failed;
     expect(e.code).toBe('57014');
     expect(e.message).toBe('canceling statement due to user request');
