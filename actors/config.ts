@@ -47,6 +47,8 @@ export interface NodeConfig {
   logFormat: LogFormat;
   /** Stop when the process that launched this one in the foreground goes away (npx, a shell, a supervisor). */
   exitWithParent: boolean;
+  /** `static_user_provider:file:<path>` or `static_user_provider:cmd:<user>=<password>[,...]`; empty: no authentication. */
+  userProvider: string;
 }
 
 export const DEFAULTS: NodeConfig = {
@@ -67,6 +69,7 @@ export const DEFAULTS: NodeConfig = {
   cacheMb: 512,
   logFormat: 'text',
   exitWithParent: true,
+  userProvider: '',
 };
 
 /** Every flag of `eddy start`: the parser and the --help text are both made from this table. */
@@ -90,6 +93,7 @@ export const START_COMMAND: CommandSpec = {
     { name: 'cache-mb', key: 'cacheMb', kind: 'int', arg: 'MIB', min: 0, help: 'memory for decoded segment columns kept between scans (0: none)' },
     { name: 'publish-changes', key: 'publishChanges', kind: 'bool', help: 'publish committed batches on eddy.changes.<db>.<table> (flows need it)' },
     { name: 'log-format', key: 'logFormat', kind: 'choice', arg: 'FORMAT', choices: Object.values(LogFormats), help: 'log lines as text or JSON objects' },
+    { name: 'user-provider', key: 'userProvider', kind: 'string', arg: 'SPEC', help: 'turn authentication on: static_user_provider:file:<path> (lines user[:mode]=password) or static_user_provider:cmd:user=pass[,user2=pass2]' },
     { name: 'quiet', key: 'quiet', kind: 'bool', help: 'log errors only' },
     { name: 'exit-with-parent', key: 'exitWithParent', kind: 'bool', help: 'stop when the launching process (npx, a shell) goes away' },
   ],

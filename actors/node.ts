@@ -1,9 +1,10 @@
 // A node: the process that hosts an actor system. Standalone runs every role, with an embedded nats-server.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
-import { Buckets, Subjects, systemClock, type Clock, type TableSchema } from '../core/index.ts';
+import { AccessDeniedError, Buckets, Subjects, systemClock, type Clock, type TableSchema } from '../core/index.ts';
+import { Authenticator, currentPrincipal, guardContext, natsAuthorization, parseUserProvider, serviceCredentials, type NatsCredentials } from './auth/index.ts';
 import { Catalog } from './catalog/catalog.ts';
 import { Supervisor } from './region/supervisor.ts';
 import { SharedSegments } from './runtime/segment_mirror.ts';
@@ -18,7 +19,7 @@ import { ensureJetStreamAssets } from './runtime/js_assets.ts';
 import { makeQueryContext, type QueryDeps } from './gateway/query_context.ts';
 import { RegionRouter, type ClusterRouting } from './region/router.ts';
 import { watchCatalog, tableOfRegion } from './catalog/watch.ts';
-import type { QueryContext } from '../core/query/index.ts';
+import { ProcessList, type QueryContext } from '../core/query/index.ts';
 import { FlowNode } from './flow/flownode.ts';
 import { Metrics } from './runtime/metrics.ts';
 import { MetaServices, RouteTable, listNodes, regionPeersOf, clusterPeersOf } from './meta/index.ts';
@@ -58,6 +59,10 @@ export class EddyNode {
   logs: LogIngest | null = null;
   private natsLogs: NatsLogs | null = null;
   httpAddress: { host: string; port: number } | null = null;
+  /** Authentication and permissions (--user-provider); null when off. */
+  auth: Authenticator | null = null;
+  /** EddyDB's own NATS user on the embedded server when authentication is on. */
+  private natsCredentials: NatsCredentials | null = null;
   /** Where the PostgreSQL wire protocol listens (null: --postgres off, or no frontend role). */
   postgresAddress: { host: string; port: number } | null = null;
   natsUrl = '';
@@ -73,14 +78,16 @@ export class EddyNode {
       clock,
       logger,
       writes: () => this.writes,
-      contextOf: (db) => this.contextOf!(db),
+      contextOf: (db) => this.guarded(this.contextOf!(db)),
+      auth: () => this.auth,
       stats: (db, t, o) => this.stats(db, t, o),
       flush: (db, t) => this.flush(db, t),
       compact: (db, t) => this.compact(db, t),
       flows: { flows: () => this.flows, js: () => this.js, jsm: () => this.jsm },
       logs: {
-        logs: () => this.logs!, clock,
-        tail: { nc: () => this.nc, catalog: () => this.catalog, contextOf: (db) => this.contextOf!(db), clock },
+        logs: () => this.logs!, clock, nodeId: config.nodeId, maxBodyBytes: () => config.maxWriteBytes,
+        httpAddress: () => (this.httpAddress ? `${this.httpAddress.host}:${this.httpAddress.port}` : config.http),
+        tail: { nc: () => this.nc, catalog: () => this.catalog, contextOf: (db) => this.guarded(this.contextOf!(db)), clock },
       },
     });
   }
@@ -91,14 +98,18 @@ export class EddyNode {
     sharedDecodedCache.resize(cfg.cacheMb * 1024 * 1024);
     // HTTP first, so /health can say "starting" while recovery runs.
     const hp = splitHostPort(cfg.http);
-    this.http = new HttpGateway({ routes: this.routes, state: () => this.state, maxBodyBytes: () => cfg.maxWriteBytes, logger: this.logger });
+    if (cfg.userProvider) this.auth = new Authenticator(parseUserProvider(cfg.userProvider, (p) => readFileSync(p, 'utf8')), { clock: this.clock });
+    this.http = new HttpGateway({ routes: this.routes, state: () => this.state, maxBodyBytes: () => cfg.maxWriteBytes, logger: this.logger, auth: this.auth });
     this.httpAddress = await this.http.listen(hp.host, hp.port);
     this.log(`http listening on ${this.httpAddress.host}:${this.httpAddress.port}`);
 
     if (cfg.nats) {
       this.natsUrl = cfg.nats;
     } else {
-      this.embedded = await startEmbeddedNats({ dataDir: cfg.data, port: cfg.natsPort, log: (l) => { if (/\[(ERR|FTL|WRN)\]/.test(l)) this.log(`nats: ${l}`); } });
+      // With authentication on, the server knows EddyDB's service user and one NATS user per EddyDB user.
+      if (this.auth) this.natsCredentials = serviceCredentials();
+      const authorization = this.auth && this.natsCredentials ? natsAuthorization(this.auth.entries(), this.natsCredentials) : undefined;
+      this.embedded = await startEmbeddedNats({ dataDir: cfg.data, port: cfg.natsPort, ...(authorization ? { authorization } : {}), log: (l) => { if (/\[(ERR|FTL|WRN)\]/.test(l)) this.log(`nats: ${l}`); } });
       this.natsUrl = this.embedded.url;
       this.embedded.process.once('exit', (code, signal) => {
         if (this.stopping) return;
@@ -109,7 +120,7 @@ export class EddyNode {
     }
     presizeNatsMessageBuffers();
     // noAsyncTraces: nats.js otherwise builds an Error (a stack capture) for every request and JetStream publish, ~6% of ingest CPU in a profile
-    this.nc = await connect({ servers: this.natsUrl, name: 'eddy', maxReconnectAttempts: -1, pingInterval: 10_000, noAsyncTraces: true });
+    this.nc = await connect({ servers: this.natsUrl, name: 'eddy', ...(this.natsCredentials ?? {}), maxReconnectAttempts: -1, pingInterval: 10_000, noAsyncTraces: true });
     this.watchNatsStatus(this.nc);
     this.js = jetstream(this.nc, { timeout: 30_000 });
     this.jsm = await jetstreamManager(this.nc, { timeout: 30_000 });
@@ -168,8 +179,10 @@ export class EddyNode {
       eddy_regions: this.supervisor.all().length,
       eddy_memtable_rows: this.supervisor.all().reduce((a, r) => a + Number((r.stats() as { memRows?: number }).memRows ?? 0), 0),
     });
+    const frontend = this.httpAddress ? `${this.httpAddress.host}:${this.httpAddress.port}` : cfg.nodeId;
     const queryDeps: QueryDeps = {
       catalog: this.catalog, supervisor: this.supervisor, router: this.router, writes: this.writes, clock: this.clock,
+      processes: new ProcessList(frontend, () => this.clock.now()),
       ...(this.meta && this.routeTable ? this.clusterViews(this.meta, this.routeTable) : {}),
     };
     const contextOf = (db: string): QueryContext => this.withFlows(makeQueryContext(queryDeps, db));
@@ -199,6 +212,14 @@ export class EddyNode {
     if (this.stopping) return;
     this.state = 'ready';
     this.log('ready');
+  }
+
+  /** With authentication on, a request's query context checks its principal's grants on every database it touches. */
+  private guarded(ctx: QueryContext): QueryContext {
+    if (!this.auth) return ctx;
+    const p = currentPrincipal();
+    if (!p) throw new AccessDeniedError('no authenticated user for this query');
+    return guardContext(ctx, this.auth, p);
   }
 
   /** information_schema.region_peers and .cluster_info from the routes and the registry, and the placement kick. */

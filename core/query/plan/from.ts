@@ -112,7 +112,9 @@ async function tableRef(t: TableRef, where: Expr | undefined, st: QState, sel: S
       if (ttl.instant) spec.end = spec.start = BigInt(Math.floor(st.env.qctx.now())) * 1_000_000n;
       const t0 = st.env.trace ? performance.now() : 0;
       if (st.env.trace) spec.analyze = true;
+      st.env.qctx.signal?.throwIfAborted();
       const batches = await st.env.qctx.scan(schema, spec);
+      st.env.qctx.signal?.throwIfAborted();
       const r = logical ? tsidOrder(batchesToRel(batches, schema, qualifier), schema)
         : shown && shown !== schema.columns ? physicalRel(batches, schema, shown, qualifier) : batchesToRel(batches, schema, qualifier);
       if (st.env.trace) {

@@ -1,0 +1,110 @@
+// Elasticsearch _bulk end to end: the official @elastic/elasticsearch client (handshake, bulk helper) against a node on a
+// real nats-server, every line found by SQL once; raw bulk bodies for per-item errors and refused requests.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Client } from '@elastic/elasticsearch';
+import { startNats, startNode, tempDir } from '../../harness/index.ts';
+import { sqlRows } from './shipper_helpers.ts';
+
+type Node = Awaited<ReturnType<typeof startNode>>;
+
+describe('elasticsearch _bulk', () => {
+  const dir = tempDir();
+  let nats: Awaited<ReturnType<typeof startNats>>;
+  let node: Node;
+  let es: string;
+
+  beforeAll(async () => {
+    nats = await startNats();
+    node = await startNode({ data: dir.path, nats: nats.url });
+    es = `${node.url}/v1/elasticsearch`;
+  });
+  afterAll(async () => {
+    await node?.stop();
+    await nats?.cleanup();
+    dir.cleanup();
+  });
+
+  it('answers the handshake endpoints shippers call first, with X-Elastic-Product', async () => {
+    const root = await fetch(`${es}/`);
+    expect(root.status).toBe(200);
+    expect(root.headers.get('x-elastic-product')).toBe('Elasticsearch');
+    const info: any = await root.json();
+    expect(info.version.number).toMatch(/^8\./);
+    expect(info.tagline).toBe('You Know, for Search');
+    expect(((await (await fetch(`${es}/_license`)).json()) as any).license.status).toBe('active');
+    expect(((await (await fetch(`${es}/_cluster/health`)).json()) as any).status).toBe('green');
+    expect(Object.keys(((await (await fetch(`${es}/_nodes/http`)).json()) as any).nodes)).toHaveLength(1);
+    expect((await fetch(`${es}/_index_template/logs`, { method: 'HEAD' })).status).toBe(404);
+    const put = await fetch(`${es}/_index_template/logs`, { method: 'PUT', body: JSON.stringify({ index_patterns: ['logs-*'] }), headers: { 'Content-Type': 'application/json' } });
+    expect(((await put.json()) as any).acknowledged).toBe(true);
+    expect((await fetch(`${es}/_index_template/logs`, { method: 'HEAD' })).status).toBe(200);
+    const got: any = await (await fetch(`${es}/_index_template/logs`)).json();
+    expect(got.index_templates[0].index_template.index_patterns).toEqual(['logs-*']);
+    await fetch(`${es}/_template/old`, { method: 'PUT', body: '{"index_patterns":["old-*"]}' });
+    expect(((await (await fetch(`${es}/_template/old`)).json()) as any).old.index_patterns).toEqual(['old-*']);
+  });
+
+  it("the official client's bulk helper writes every document once, _index naming the table", async () => {
+    const client = new Client({ node: es });
+    const docs = Array.from({ length: 50 }, (_, i) => ({ message: `es line ${i}`, service: i % 2 ? 'api' : 'web', n: i, ctx: { req: `r${i}` } }));
+    const stats = await client.helpers.bulk({ datasource: docs, onDocument: (doc) => ({ index: { _index: doc.n < 25 ? 'es_logs_a' : 'es_logs_b' } }), flushBytes: 1500 });
+    expect(stats.failed).toBe(0);
+    expect(stats.successful).toBe(50);
+    const info = await client.info();
+    expect(info.version.number).toMatch(/^8\./);
+    await client.close();
+    const a = await sqlRows(node, 'SELECT message, service, n, json_get_string(ctx, \'req\') FROM es_logs_a ORDER BY n');
+    const b = await sqlRows(node, 'SELECT message, n FROM es_logs_b ORDER BY n');
+    expect(a).toHaveLength(25);
+    expect(b).toHaveLength(25);
+    expect(a[3]).toEqual(['es line 3', 'api', 3, 'r3']);
+    expect(b.map((r) => r[1])).toEqual(Array.from({ length: 25 }, (_, i) => 25 + i));
+  });
+
+  it('answers per item: a bad source, delete and update get errors; the rest is written; a pipeline from ?pipeline=', async () => {
+    const pipe = await fetch(`${node.url}/v1/pipelines/es_kv`, { method: 'POST', body: 'processors:\n  - dissect:\n      fields: [message]\n      patterns: ["%{level} %{text}"]\ntransform:\n  - fields: [level]\n    type: string\n    index: tag\n  - fields: [text]\n    type: string\n' });
+    expect(pipe.status).toBe(200);
+    const body = [
+      '{"index":{"_index":"es_items","_id":"a1"}}', '{"message":"INFO first"}',
+      '{"create":{}}', '{"message":"WARN second"}',
+      '{"index":{}}', '{"message": broken',
+      '{"delete":{"_id":"a1"}}',
+      '{"update":{"_id":"a1"}}', '{"doc":{"message":"x"}}',
+      '{"index":{}}', '{"message":"nospace"}',
+      '',
+    ].join('\n');
+    const r = await fetch(`${es}/es_items/_bulk?pipeline=es_kv`, { method: 'POST', body, headers: { 'Content-Type': 'application/x-ndjson' } });
+    expect(r.status).toBe(200);
+    expect(r.headers.get('x-elastic-product')).toBe('Elasticsearch');
+    const j: any = await r.json();
+    expect(j.errors).toBe(true);
+    expect(j.items.map((it: any) => Object.keys(it)[0])).toEqual(['index', 'create', 'index', 'delete', 'update', 'index']);
+    const st = j.items.map((it: any) => (Object.values(it)[0] as any).status);
+    expect(st).toEqual([201, 201, 400, 400, 400, 400]);
+    expect(j.items[0].index._id).toBe('a1');
+    expect(j.items[2].index.error.type).toBe('document_parsing_exception');
+    expect(j.items[3].delete.error.reason).toContain('append-only');
+    expect(j.items[5].index.error.reason).toContain('dissect');
+    const rows = await sqlRows(node, 'SELECT level, text FROM es_items ORDER BY text');
+    expect(rows).toEqual([['INFO', 'first'], ['WARN', 'second']]);
+  });
+
+  it('refuses a malformed action line or an unterminated body whole, in Elasticsearch error shape, writing nothing', async () => {
+    const bad = await fetch(`${es}/_bulk`, { method: 'POST', body: '{"index":{"_index":"es_none"}}\n{"message":"ok"}\n{"index":\n{"message":"x"}\n' });
+    expect(bad.status).toBe(400);
+    const j: any = await bad.json();
+    expect(j.status).toBe(400);
+    expect(j.error.type).toBe('x_content_parse_exception');
+    expect(j.error.reason).toContain('line [3]');
+    expect(j.error.root_cause[0].type).toBe('x_content_parse_exception');
+    const unknown: any = await (await fetch(`${es}/_bulk`, { method: 'POST', body: '{"upsert":{"_index":"es_none"}}\n{}\n' })).json();
+    expect(unknown.error.reason).toContain('[upsert]');
+    const unterminated = await fetch(`${es}/_bulk`, { method: 'POST', body: '{"index":{"_index":"es_none"}}\n{"message":"ok"}' });
+    expect(unterminated.status).toBe(400);
+    expect(((await unterminated.json()) as any).error.reason).toContain('terminated by a newline');
+    const noIndex: any = await (await fetch(`${es}/_bulk`, { method: 'POST', body: '{"index":{}}\n{"a":1}\n' })).json();
+    expect(noIndex.error.type).toBe('action_request_validation_exception');
+    const tables = await sqlRows(node, "SELECT table_name FROM information_schema.tables WHERE table_name = 'es_none'");
+    expect(tables).toEqual([]);
+  });
+});
