@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what EddyDB needs on a fresh Debian machine with Node 20: nats-server (Debian package) and the npm dependencies.
-# With --test it also installs what the tests drive as real clients (TEST_CLIENTS below: prometheus 2.42, chromium...).
+# With --test it also installs what the tests drive as real clients (TEST_CLIENTS below: prometheus 2.42, chromium, psql...).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 FOR_TESTS=0
@@ -29,6 +29,7 @@ TEST_CLIENTS=(
   "/usr/bin/chromium chromium"
   "/usr/bin/openssl openssl"
   "/usr/bin/curl curl"
+  "/usr/bin/psql postgresql-client"
 )
 if [ "$FOR_TESTS" = 1 ]; then
   missing=()
