@@ -13,7 +13,9 @@ const SAFE_LIMIT = 9007199254740992;
 
 const INT_RANK: Record<string, number> = { Int8: 1, Int16: 2, Int32: 3, Int64: 4, UInt8: 1, UInt16: 2, UInt32: 3, UInt64: 4 };
 export function numResultType(a: DType, b: DType): DType {
-  if (FLOAT_TYPES.has(a) || FLOAT_TYPES.has(b)) return a === 'Float32' && b === 'Float32' ? 'Float32' : 'Float64';
+  // DataFusion's numeric coercion: Float64 wins, then Float32 (Float32 with any integer stays Float32)
+  if (a === 'Float64' || b === 'Float64') return 'Float64';
+  if (a === 'Float32' || b === 'Float32') return 'Float32';
   const ua = a.startsWith('U'), ub = b.startsWith('U');
   const r = Math.max(INT_RANK[a] ?? 4, INT_RANK[b] ?? 4);
   if (ua && ub) return ['', 'UInt8', 'UInt16', 'UInt32', 'UInt64'][r]!;
@@ -153,6 +155,7 @@ export function arith(op: BinaryOp, a: Vec, b: Vec, pos: SourcePos): Vec {
     // stay within it.
     if (hi > SAFE_LIMIT || lo < (dt === 'UInt64' ? 0 : -SAFE_LIMIT)) return arithExact(op, x, y, dt, n, valid, pos);
   } else if (isInt) wrapNarrow(dt, ov);
+  else if (dt === 'Float32') for (let i = 0; i < n; i++) ov[i] = Math.fround(ov[i]!);
   out.valid = valid;
   return out;
 }

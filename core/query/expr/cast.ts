@@ -91,8 +91,19 @@ export function displayValue(v: Vec, i: number): string {
   return String(v.v[i]);
 }
 
+/** The shortest decimal text that reads back as the same 32-bit float: how a Float32 prints (0.1, not 0.10000000149011612). */
+export function shortestFloat32(x: number): string {
+  if (!Number.isFinite(x) || Number.isInteger(x)) return String(x);
+  for (let p = 1; p < 10; p++) {
+    const s = x.toPrecision(p);
+    if (Math.fround(Number(s)) === x) return String(Number(s));
+  }
+  return String(x);
+}
+
 export function formatNumber(x: number, dt: DType): string {
   if (INT_TYPES.has(dt)) return String(x);
+  if (dt === 'Float32' && Number.isFinite(x) && !Number.isInteger(x)) x = Number(shortestFloat32(x));
   if (Number.isNaN(x)) return 'NaN';
   if (!Number.isFinite(x)) return x > 0 ? 'inf' : '-inf';
   if (Number.isInteger(x) && Math.abs(x) < 1e16) return x.toFixed(1);
