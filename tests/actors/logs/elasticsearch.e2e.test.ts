@@ -1,27 +1,19 @@
 // Elasticsearch _bulk end to end: the official @elastic/elasticsearch client (handshake, bulk helper) against a node on a
 // real nats-server, every line found by SQL once; raw bulk bodies for per-item errors and refused requests.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { Client } from '@elastic/elasticsearch';
-import { startNats, startNode, tempDir } from '../../harness/index.ts';
-import { sqlRows } from './shipper_helpers.ts';
+import { nodeForFile, sqlRows, type ShipperNode } from './shipper_helpers.ts';
 
-type Node = Awaited<ReturnType<typeof startNode>>;
+type Node = ShipperNode;
 
 describe('elasticsearch _bulk', () => {
-  const dir = tempDir();
-  let nats: Awaited<ReturnType<typeof startNats>>;
+  const ctx = nodeForFile();
   let node: Node;
   let es: string;
 
-  beforeAll(async () => {
-    nats = await startNats();
-    node = await startNode({ data: dir.path, nats: nats.url });
+  beforeAll(() => {
+    node = ctx.get();
     es = `${node.url}/v1/elasticsearch`;
-  });
-  afterAll(async () => {
-    await node?.stop();
-    await nats?.cleanup();
-    dir.cleanup();
   });
 
   it('answers the handshake endpoints shippers call first, with X-Elastic-Product', async () => {

@@ -1,20 +1,20 @@
 // OTLP/HTTP logs end to end: the OpenTelemetry JS logs SDK with its OTLP/HTTP exporters (protobuf, and JSON) against a
 // node on a real nats-server: every record found once by SQL with trace ids, severity, attributes; bad bodies refused
 // with a google.rpc.Status in the request's encoding.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { BatchLogRecordProcessor, LoggerProvider } from '@opentelemetry/sdk-logs';
 import { OTLPLogExporter as ProtoExporter } from '@opentelemetry/exporter-logs-otlp-proto';
 import { OTLPLogExporter as JsonExporter } from '@opentelemetry/exporter-logs-otlp-http';
 import { SeverityNumber } from '@opentelemetry/api-logs';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { RpcStatusType } from '../../../core/proto/otlp_logs.ts';
-import { startNats, startNode, tempDir } from '../../harness/index.ts';
-import { sqlRows } from './shipper_helpers.ts';
+import { nodeForFile, sqlRows, type ShipperNode } from './shipper_helpers.ts';
 
-type Node = Awaited<ReturnType<typeof startNode>>;
+type Node = ShipperNode;
 
 async function emit(node: Node, exporter: 'proto' | 'json', table: string | undefined, n: number): Promise<void> {
-  const opts = { url: `${node.url}/v1/otlp/v1/logs`, headers: table ? { 'x-greptime-log-table-name': table } : {} };
+  const headers: Record<string, string> = table ? { 'x-greptime-log-table-name': table } : {};
+  const opts = { url: `${node.url}/v1/otlp/v1/logs`, headers };
   const provider = new LoggerProvider({
     resource: resourceFromAttributes({ 'service.name': `svc-${exporter}`, 'host.name': 'h1' }),
     processors: [new BatchLogRecordProcessor({ exporter: exporter === 'proto' ? new ProtoExporter(opts) : new JsonExporter(opts) })],
@@ -33,18 +33,11 @@ async function emit(node: Node, exporter: 'proto' | 'json', table: string | unde
 }
 
 describe('otlp/http logs', () => {
-  const dir = tempDir();
-  let nats: Awaited<ReturnType<typeof startNats>>;
+  const ctx = nodeForFile();
   let node: Node;
 
-  beforeAll(async () => {
-    nats = await startNats();
-    node = await startNode({ data: dir.path, nats: nats.url });
-  });
-  afterAll(async () => {
-    await node?.stop();
-    await nats?.cleanup();
-    dir.cleanup();
+  beforeAll(() => {
+    node = ctx.get();
   });
 
   it('the OpenTelemetry SDK over OTLP/HTTP protobuf: every record once, in GreptimeDB columns', async () => {
