@@ -45,6 +45,12 @@ export interface NodeConfig {
   logFormat: LogFormat;
   /** Stop when the process that launched this one in the foreground goes away (npx, a shell, a supervisor). */
   exitWithParent: boolean;
+  /** Receive syslog (TCP and UDP, RFC 5424 and 3164) on this HOST:PORT; off when absent. */
+  syslog?: string;
+  /** The log table syslog messages go to. */
+  syslogTable: string;
+  /** Its database. */
+  syslogDb: string;
 }
 
 export const DEFAULTS: NodeConfig = {
@@ -64,6 +70,8 @@ export const DEFAULTS: NodeConfig = {
   cacheMb: 512,
   logFormat: 'text',
   exitWithParent: true,
+  syslogTable: 'syslog',
+  syslogDb: 'public',
 };
 
 /** Every flag of `eddy start`: the parser and the --help text are both made from this table. */
@@ -87,6 +95,9 @@ export const START_COMMAND: CommandSpec = {
     { name: 'publish-changes', key: 'publishChanges', kind: 'bool', help: 'publish committed batches on eddy.changes.<db>.<table> (flows need it)' },
     { name: 'log-format', key: 'logFormat', kind: 'choice', arg: 'FORMAT', choices: Object.values(LogFormats), help: 'log lines as text or JSON objects' },
     { name: 'quiet', key: 'quiet', kind: 'bool', help: 'log errors only' },
+    { name: 'syslog', key: 'syslog', kind: 'hostport', arg: 'HOST:PORT', help: 'receive syslog here, TCP and UDP (RFC 5424 and 3164; octet counting or LF framing)' },
+    { name: 'syslog-table', key: 'syslogTable', kind: 'string', arg: 'TABLE', help: 'log table for syslog messages', nonEmpty: true },
+    { name: 'syslog-db', key: 'syslogDb', kind: 'string', arg: 'DB', help: 'database of the syslog table', nonEmpty: true },
     { name: 'exit-with-parent', key: 'exitWithParent', kind: 'bool', help: 'stop when the launching process (npx, a shell) goes away' },
   ],
 };

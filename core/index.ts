@@ -20,3 +20,4 @@ export * from './codec/elasticsearch/index.ts';
 export * from './codec/loki/index.ts';
 export * from './codec/log_layout/index.ts';
 export * from './codec/otlp/index.ts';
+export * from './codec/syslog/index.ts';
