@@ -37,6 +37,8 @@ export class SyslogColumns {
    * `nowMs` stands in for a missing timestamp (and gives an RFC 3164 timestamp its year); `peer` for a missing host.
    */
   add(text: string, nowMs: number, peer: string | null): SyslogFault | null {
+    // senders often end an octet-counted frame with LF (rsyslog's RFC 5424 template does): not part of the message
+    if (text.endsWith('\n')) text = text.slice(0, text.endsWith('\r\n') ? -2 : -1);
     let i = 0;
     if (text[0] !== '<') return { reason: "expected '<' starting the PRI", at: 0 };
     i = 1;
