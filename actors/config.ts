@@ -59,6 +59,12 @@ export interface NodeConfig {
   /** PEM certificate chain and private key: with both, HTTP is served over TLS (https). */
   tlsCert: string;
   tlsKey: string;
+  /** Receive syslog (TCP and UDP, RFC 5424 and 3164) on this HOST:PORT; off when absent. */
+  syslog?: string;
+  /** The log table syslog messages go to. */
+  syslogTable: string;
+  /** Its database. */
+  syslogDb: string;
 }
 
 export const DEFAULTS: NodeConfig = {
@@ -85,6 +91,8 @@ export const DEFAULTS: NodeConfig = {
   maxInflightWriteBytes: 256 * 1024 * 1024,
   tlsCert: '',
   tlsKey: '',
+  syslogTable: 'syslog',
+  syslogDb: 'public',
 };
 
 /** Every flag of `eddy start`: the parser and the --help text are both made from this table. */
@@ -115,6 +123,9 @@ export const START_COMMAND: CommandSpec = {
     { name: 'tls-cert', key: 'tlsCert', kind: 'string', arg: 'FILE', help: 'PEM certificate (chain) for HTTPS; needs --tls-key' },
     { name: 'tls-key', key: 'tlsKey', kind: 'string', arg: 'FILE', help: 'PEM private key for HTTPS; needs --tls-cert' },
     { name: 'quiet', key: 'quiet', kind: 'bool', help: 'log errors only' },
+    { name: 'syslog', key: 'syslog', kind: 'hostport', arg: 'HOST:PORT', help: 'receive syslog here, TCP and UDP (RFC 5424 and 3164; octet counting or LF framing)' },
+    { name: 'syslog-table', key: 'syslogTable', kind: 'string', arg: 'TABLE', help: 'log table for syslog messages', nonEmpty: true },
+    { name: 'syslog-db', key: 'syslogDb', kind: 'string', arg: 'DB', help: 'database of the syslog table', nonEmpty: true },
     { name: 'exit-with-parent', key: 'exitWithParent', kind: 'bool', help: 'stop when the launching process (npx, a shell) goes away' },
   ],
 };

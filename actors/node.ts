@@ -26,7 +26,7 @@ import { MetaServices, RouteTable, listNodes, regionPeersOf, clusterPeersOf } fr
 import { startEmbeddedNats, type EmbeddedNats } from './runtime/embedded_nats.ts';
 import { presizeNatsMessageBuffers } from './runtime/nats_presize.ts';
 import { silentLogger, type Logger } from './runtime/logger.ts';
-import { LogIngest, NatsLogs, PipelineStore } from './logs/index.ts';
+import { LogIngest, NatsLogs, PipelineStore, SyslogServer } from './logs/index.ts';
 import { WriteGate } from './gateway/write_gate.ts';
 import { currentLimits, limitContext } from './gateway/query_limits.ts';
 import { queryTimeoutMs, splitHostPort, isStandalone, parseRoles, Roles, StorageKinds, type NodeConfig } from './config.ts';
@@ -69,6 +69,8 @@ export class EddyNode {
   /** The logs engine: pipelines (in the catalog bucket) and their ingest. */
   logs: LogIngest | null = null;
   private natsLogs: NatsLogs | null = null;
+  /** The syslog receiver (--syslog); null when off. */
+  syslog: SyslogServer | null = null;
   httpAddress: { host: string; port: number } | null = null;
   /** Authentication and permissions (--user-provider); null when off. */
   auth: Authenticator | null = null;
@@ -192,6 +194,11 @@ export class EddyNode {
       eddy_log_failed_lines_total: this.logs!.counters.failedLines,
       eddy_log_filtered_lines_total: this.logs!.counters.filteredLines,
       eddy_log_failed_requests_total: this.logs!.counters.failedRequests,
+      ...(this.syslog ? {
+        eddy_syslog_messages_total: this.syslog.counters.messages,
+        eddy_syslog_invalid_frames_total: this.syslog.counters.invalidFrames,
+        eddy_syslog_failed_messages_total: this.syslog.counters.failedMessages,
+      } : {}),
       eddy_regions: this.supervisor.all().length,
       eddy_memtable_rows: this.supervisor.all().reduce((a, r) => a + Number((r.stats() as { memRows?: number }).memRows ?? 0), 0),
     });
@@ -222,6 +229,12 @@ export class EddyNode {
         const pg = splitHostPort(cfg.postgres);
         this.postgresAddress = await this.postgres.listen(pg.host, pg.port);
         this.log(`postgres listening on ${this.postgresAddress.host}:${this.postgresAddress.port}`);
+      }
+      if (cfg.syslog) {
+        const a = splitHostPort(cfg.syslog);
+        this.syslog = new SyslogServer({ host: a.host, port: a.port, db: cfg.syslogDb, table: cfg.syslogTable }, this.logs, this.clock, this.logger);
+        const at = await this.syslog.start();
+        this.log(`syslog listening on ${at.host}:${at.port} (tcp, udp) into ${cfg.syslogDb}.${cfg.syslogTable}`);
       }
     }
     // A stop that began during the start-up wins: the node does not come back to 'ready' under it.
@@ -356,6 +369,7 @@ export class EddyNode {
     }
     const natsUp = () => this.nc !== undefined && !this.nc.isClosed() && !serverGone();
     await step('stopping ingest', this.ingest?.stop(), 10_000);
+    await step('stopping syslog', this.syslog?.stop(), 10_000);
     await step('stopping logs ingest', this.natsLogs?.stop(), 10_000);
     this.logs?.pipelines.stop();
     await step('closing http', this.http?.close(), 5_000);

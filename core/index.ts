@@ -19,3 +19,5 @@ export * from './json/index.ts';
 export * from './codec/elasticsearch/index.ts';
 export * from './codec/loki/index.ts';
 export * from './codec/log_layout/index.ts';
+export * from './codec/otlp/index.ts';
+export * from './codec/syslog/index.ts';
