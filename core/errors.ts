@@ -29,6 +29,9 @@ export const StatusCode = {
   RequestOutdated: 5001,
   StorageCorrupted: 5002,
   MetaUnavailable: 5003,
+  /** A procedure (region migration) failed or was rolled back. */
+  ProcedureFailed: 5004,
+  ProcedureNotFound: 4010,
   ResourcesExhausted: 6000,
   RateLimited: 6001,
   PayloadTooLarge: 6002,
@@ -240,4 +243,10 @@ export function toWireError(e: unknown): WireError {
 
 export function fromWireError(w: WireError): EddyError {
   return new EddyError(w.code, w.message);
+}
+/** A procedure (region migration) that failed, or was rolled back; the message says at which step and why. */
+export class ProcedureFailedError extends EddyError {
+  constructor(message: string, cause?: unknown) {
+    super(StatusCode.ProcedureFailed, message, cause !== undefined ? { cause } : undefined);
+  }
 }

@@ -23,6 +23,8 @@ export interface QueryDeps {
   /** Cluster: where regions live (routes and registry) and which nodes are up; replaces the standalone answers. */
   regionPeers?: () => Promise<Map<string, RegionPeer>>;
   clusterInfo?: QueryContext['clusterInfo'];
+  /** Cluster: ADMIN migrate_region / procedure_state / rebalance / drain_node and their information_schema tables. */
+  procedures?: QueryContext['procedures'];
   /** Cluster: the meta leader places a new table's regions; called after a table is created or dropped. */
   kick?: () => void;
 }
@@ -169,6 +171,7 @@ export function makeQueryContext(deps: QueryDeps, db: string): QueryContext {
       return out;
     },
     ...(deps.clusterInfo ? { clusterInfo: deps.clusterInfo } : {}),
+    ...(deps.procedures ? { procedures: deps.procedures } : {}),
   };
   return ctx;
 }
