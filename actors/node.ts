@@ -1,6 +1,6 @@
 // A node: the process that hosts an actor system. Standalone runs every role, with an embedded nats-server.
 import { mkdirSync, readFileSync } from 'node:fs';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { connect, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
 import { AccessDeniedError, UsageError, Buckets, Subjects, systemClock, type Clock, type TableSchema } from '../core/index.ts';
@@ -22,7 +22,8 @@ import { watchCatalog, tableOfRegion } from './catalog/watch.ts';
 import { ProcessList, type QueryContext } from '../core/query/index.ts';
 import { FlowNode } from './flow/flownode.ts';
 import { Metrics } from './runtime/metrics.ts';
-import { MetaServices, RouteTable, listNodes, regionPeersOf, clusterPeersOf } from './meta/index.ts';
+import { MetaServices, RouteTable, listNodes, regionPeersOf, clusterPeersOf, procedureOps } from './meta/index.ts';
+import { listenMigration } from './region/handle_migration.ts';
 import { startEmbeddedNats, type EmbeddedNats } from './runtime/embedded_nats.ts';
 import { presizeNatsMessageBuffers } from './runtime/nats_presize.ts';
 import { silentLogger, type Logger } from './runtime/logger.ts';
@@ -64,6 +65,8 @@ export class EddyNode {
   private contextOf: ((db: string) => QueryContext) | null = null;
   /** Cluster membership (registry, meta election, placement); null when standalone. */
   meta: MetaServices | null = null;
+  /** Cluster datanode: the meta leader's migration steps for this node. */
+  private migrationSub: Subscription | null = null;
   /** The flownode (continuous aggregations); null on nodes without the flownode role. */
   flows: FlowNode | null = null;
   /** The logs engine: pipelines (in the catalog bucket) and their ingest. */
@@ -180,7 +183,10 @@ export class EddyNode {
       this.routeTable = new RouteTable(this.meta.routesKv);
       await this.routeTable.start();
       cluster = { routes: this.routeTable, nodeId: cfg.nodeId, kick: () => this.nc.publish(Subjects.placementKick) };
-      if (hostsRegions) this.supervisor.startFollowing({ routes: this.routeTable, nodeId: cfg.nodeId, schemaOf: (id) => tableOfRegion(this.catalog, id) });
+      if (hostsRegions) {
+        this.supervisor.startFollowing({ routes: this.routeTable, nodeId: cfg.nodeId, schemaOf: (id) => tableOfRegion(this.catalog, id) });
+        this.migrationSub = listenMigration(this.nc, cfg.nodeId, this.supervisor, this.log);
+      }
       this.log(`cluster node ${cfg.nodeId} (${[...roles].join(',')}) registered`);
     }
     this.router = new RegionRouter(this.nc, this.supervisor, cluster);
@@ -258,8 +264,9 @@ export class EddyNode {
   }
 
   /** information_schema.region_peers and .cluster_info from the routes and the registry, and the placement kick. */
-  private clusterViews(meta: MetaServices, routes: RouteTable): Pick<QueryDeps, 'regionPeers' | 'clusterInfo' | 'kick'> {
+  private clusterViews(meta: MetaServices, routes: RouteTable): Pick<QueryDeps, 'regionPeers' | 'clusterInfo' | 'kick' | 'procedures'> {
     return {
+      procedures: procedureOps(this.nc, meta.proceduresKv),
       regionPeers: async () => regionPeersOf(routes.entries(), await listNodes(meta.nodesKv), this.clock.now()),
       clusterInfo: async () => clusterPeersOf(await listNodes(meta.nodesKv), this.clock.now(), VERSION),
       kick: () => this.nc.publish(Subjects.placementKick),
@@ -377,6 +384,7 @@ export class EddyNode {
     await step('stopping flows', this.flows?.stop(), 30_000);
     // Regions close (flushed) before the node leaves the cluster: their routes move only once nothing here serves them,
     // so a region is never open on two nodes at once. Without NATS they close unflushed: their WAL replays on restart.
+    this.migrationSub?.unsubscribe();
     if (this.supervisor) await step('closing regions', this.supervisor.closeAll(natsUp()), 120_000);
     await step('leaving the cluster', this.meta?.stop(), natsUp() ? 10_000 : 2_000);
     if (this.meta && natsUp()) this.nc.publish(Subjects.placementKick);

@@ -62,6 +62,11 @@ export interface RegionStoreOptions {
   compactionMaxBytes?: number;
   /** A shared copy of the region's files (`--storage nats`); the local directory is then a cache. */
   mirror?: SegmentMirror;
+  /**
+   * Open without writing to the mirror (a migration's candidate: another node still owns the region and may be
+   * writing it). Nothing in the shared store is created, rewritten or removed by the open.
+   */
+  readOnlyMirror?: boolean;
   /** Decoded row-group columns kept for later scans; the process-wide cache by default (EDDY_DECODED_CACHE_MB). */
   decodedCache?: DecodedCache;
 }

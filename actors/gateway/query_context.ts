@@ -25,6 +25,8 @@ export interface QueryDeps {
   clusterInfo?: QueryContext['clusterInfo'];
   /** The frontend's running statements, shared by every context it makes (process_list, KILL). */
   processes?: ProcessList;
+  /** Cluster: ADMIN migrate_region / procedure_state / rebalance / drain_node and their information_schema tables. */
+  procedures?: QueryContext['procedures'];
   /** Cluster: the meta leader places a new table's regions; called after a table is created or dropped. */
   kick?: () => void;
 }
@@ -191,6 +193,7 @@ export function makeQueryContext(deps: QueryDeps, db: string): QueryContext {
     },
     ...(deps.clusterInfo ? { clusterInfo: deps.clusterInfo } : {}),
     ...(deps.processes ? { processes: deps.processes } : {}),
+    ...(deps.procedures ? { procedures: deps.procedures } : {}),
   };
   return ctx;
 }
