@@ -45,6 +45,14 @@ export interface NodeConfig {
   logFormat: LogFormat;
   /** Stop when the process that launched this one in the foreground goes away (npx, a shell, a supervisor). */
   exitWithParent: boolean;
+  /** The smart index: create indexes a repeated selective workload needs, drop unused automatic ones (per table: WITH ('smart_index' = 'false')). */
+  smartIndex: boolean;
+  /** Mean rows a filtered scan reads before the smart index considers an index for its column. */
+  smartIndexMinRows: number;
+  /** Scans filtering a column, in the window, before the smart index considers it. */
+  smartIndexMinQueries: number;
+  /** The smart index drops an automatic index no scan used for this long (ms). */
+  smartIndexDropAfter: number;
 }
 
 export const DEFAULTS: NodeConfig = {
@@ -64,6 +72,10 @@ export const DEFAULTS: NodeConfig = {
   cacheMb: 512,
   logFormat: 'text',
   exitWithParent: true,
+  smartIndex: true,
+  smartIndexMinRows: 50_000,
+  smartIndexMinQueries: 3,
+  smartIndexDropAfter: 60 * 60_000,
 };
 
 /** Every flag of `eddy start`: the parser and the --help text are both made from this table. */
@@ -88,6 +100,10 @@ export const START_COMMAND: CommandSpec = {
     { name: 'log-format', key: 'logFormat', kind: 'choice', arg: 'FORMAT', choices: Object.values(LogFormats), help: 'log lines as text or JSON objects' },
     { name: 'quiet', key: 'quiet', kind: 'bool', help: 'log errors only' },
     { name: 'exit-with-parent', key: 'exitWithParent', kind: 'bool', help: 'stop when the launching process (npx, a shell) goes away' },
+    { name: 'smart-index', key: 'smartIndex', kind: 'bool', help: "create the indexes a repeated selective workload needs and drop unused automatic ones (a table opts out with WITH ('smart_index' = 'false'))" },
+    { name: 'smart-index-min-rows', key: 'smartIndexMinRows', kind: 'int', arg: 'ROWS', min: 0, help: 'mean rows a filtered scan reads before the smart index considers an index' },
+    { name: 'smart-index-min-queries', key: 'smartIndexMinQueries', kind: 'int', arg: 'N', min: 1, help: 'filtered scans of a column before the smart index considers an index' },
+    { name: 'smart-index-drop-after', key: 'smartIndexDropAfter', kind: 'int', arg: 'MS', min: 1, help: 'drop an automatic index no scan used for this long' },
   ],
 };
 

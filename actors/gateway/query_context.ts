@@ -25,6 +25,8 @@ export interface QueryDeps {
   clusterInfo?: QueryContext['clusterInfo'];
   /** Cluster: the meta leader places a new table's regions; called after a table is created or dropped. */
   kick?: () => void;
+  /** information_schema.index_advice: the node's smart index. */
+  indexAdvice?: QueryContext['indexAdvice'];
 }
 
 /** Runs fn for regions 0..n-1 at once. */
@@ -169,6 +171,7 @@ export function makeQueryContext(deps: QueryDeps, db: string): QueryContext {
       return out;
     },
     ...(deps.clusterInfo ? { clusterInfo: deps.clusterInfo } : {}),
+    ...(deps.indexAdvice ? { indexAdvice: deps.indexAdvice } : {}),
   };
   return ctx;
 }

@@ -9,8 +9,9 @@ import { engineOf } from './metric.ts';
 import { viewOf } from './view.ts';
 import { FLOW_INFORMATION_SCHEMA_TABLES, flowInformationSchema } from './flow.ts';
 import { indexStatusRel } from './index_status.ts';
+import { indexAdviceRel } from './index_advice.ts';
 
-export const INFORMATION_SCHEMA_TABLES = ['build_info', 'cluster_info', 'columns', 'engines', ...FLOW_INFORMATION_SCHEMA_TABLES, 'index_status', 'region_peers', 'schemata', 'statistics', 'tables'];
+export const INFORMATION_SCHEMA_TABLES = ['build_info', 'cluster_info', 'columns', 'engines', ...FLOW_INFORMATION_SCHEMA_TABLES, 'index_advice', 'index_status', 'region_peers', 'schemata', 'statistics', 'tables'];
 
 function rel(names: string[], types: string[], rows: unknown[][]): Rel {
   return {
@@ -102,6 +103,8 @@ export async function informationSchema(name: string, ctx: QueryContext): Promis
         [['mito', 'DEFAULT', 'Storage engine for time-series data', 'NO', 'NO', 'NO']]);
     case 'index_status':
       return indexStatusRel(ctx);
+    case 'index_advice':
+      return indexAdviceRel(ctx);
     case 'flows':
     case 'flow_statistics':
       return flowInformationSchema(name, ctx);
