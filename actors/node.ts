@@ -3,10 +3,11 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { connect, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
-import { AccessDeniedError, UsageError, Buckets, Subjects, systemClock, type Clock, type TableSchema } from '../core/index.ts';
+import { AccessDeniedError, UsageError, Buckets, Subjects, smart, systemClock, type Clock, type TableSchema } from '../core/index.ts';
 import { Authenticator, currentPrincipal, guardContext, natsAuthorization, parseUserProvider, serviceCredentials, type NatsCredentials } from './auth/index.ts';
 import { Catalog } from './catalog/catalog.ts';
 import { Supervisor } from './region/supervisor.ts';
+import { SmartIndex } from './index/smart.ts';
 import { SharedSegments } from './runtime/segment_mirror.ts';
 import { sharedDecodedCache } from '../storage/index.ts';
 import { WritePath } from './gateway/write.ts';
@@ -49,6 +50,8 @@ export class EddyNode {
   jsm!: JetStreamManager;
   catalog!: Catalog;
   supervisor!: Supervisor;
+  /** The smart index (frontends): workload observer, index advice and automatic indexes. */
+  smartIndex: SmartIndex | null = null;
   router!: RegionRouter;
   writes!: WritePath;
   /** Cluster: the live copy of the region routes this node follows (datanode) and routes by (frontend). */
@@ -225,6 +228,17 @@ export class EddyNode {
     }
     this.contextOf = contextOf;
     if (standalone || roles.has(Roles.frontend)) {
+      // one observer per frontend; its ALTERs are idempotent, so frontends deciding alike change nothing twice
+      this.smartIndex = new SmartIndex({
+        nc: this.nc, clock: this.clock, log: this.log, tickMs: 60_000,
+        config: { ...smart.DEFAULT_SMART_CONFIG, enabled: cfg.smartIndex, minRowsRead: cfg.smartIndexMinRows, minQueries: cfg.smartIndexMinQueries, dropAfterMs: cfg.smartIndexDropAfter },
+        getTable: (db, t) => this.catalog.getTable(db, t),
+        alterTable: (db, t, change) => makeQueryContext(queryDeps, db).alterTable(db, t, change),
+      });
+      this.smartIndex.start();
+      queryDeps.indexAdvice = async () => this.smartIndex?.advice() ?? [];
+    }
+    if (standalone || roles.has(Roles.frontend)) {
       this.ingest = new NatsIngest(this.nc, this.js, this.writes, this.metrics, this.logger, this.writeGate);
       this.ingest.start();
       this.natsLogs = new NatsLogs(this.nc, this.js, this.jsm, this.logs, this.catalog, this.logger, { replicas: cfg.replicas, tail: cfg.publishChanges });
@@ -382,6 +396,7 @@ export class EddyNode {
     await step('closing http', this.http?.close(), 5_000);
     await step('closing postgres', this.postgres?.close(), 5_000);
     await step('stopping flows', this.flows?.stop(), 30_000);
+    await step('stopping the smart index', this.smartIndex?.stop(), 5_000);
     // Regions close (flushed) before the node leaves the cluster: their routes move only once nothing here serves them,
     // so a region is never open on two nodes at once. Without NATS they close unflushed: their WAL replays on restart.
     this.migrationSub?.unsubscribe();

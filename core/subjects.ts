@@ -158,6 +158,9 @@ export const Subjects = {
   /** Rows committed to a log (append-mode) table, one JSON object per line, for live tail. */
   tail: (db: string, table: string) => `eddy.tail.${token(db)}.${token(table)}`,
   changesAll: 'eddy.changes.*.*',
+  /** What a region's scan filtered and read (predicates, rows read and kept), for the smart index: fire and forget. */
+  indexWorkload: (db: string, table: string) => `eddy.index.workload.${token(db)}.${token(table)}`,
+  indexWorkloadAll: 'eddy.index.workload.*.*',
 } as const;
 
 /** Splits `eddy.logs.<db>.<table>`, `eddy.ingest_logs.<db>.<table>` or `eddy.changes.<db>.<table>` into its names. */

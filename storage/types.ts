@@ -40,6 +40,9 @@ export interface ScanStats {
   segments: number;
   unindexed: number;
   indexes: IndexUse[];
+  /** Rows the scan read (segment row groups after pruning, memtable rows) and rows it returned (the smart index's cost measure). */
+  rowsRead?: number;
+  rowsOut?: number;
 }
 
 export type Compression = 'zstd' | 'lz4' | 'none';

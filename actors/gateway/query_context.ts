@@ -29,6 +29,8 @@ export interface QueryDeps {
   procedures?: QueryContext['procedures'];
   /** Cluster: the meta leader places a new table's regions; called after a table is created or dropped. */
   kick?: () => void;
+  /** information_schema.index_advice: the node's smart index. */
+  indexAdvice?: QueryContext['indexAdvice'];
 }
 
 /** Runs fn for regions 0..n-1 at once. */
@@ -194,6 +196,7 @@ export function makeQueryContext(deps: QueryDeps, db: string): QueryContext {
     ...(deps.clusterInfo ? { clusterInfo: deps.clusterInfo } : {}),
     ...(deps.processes ? { processes: deps.processes } : {}),
     ...(deps.procedures ? { procedures: deps.procedures } : {}),
+    ...(deps.indexAdvice ? { indexAdvice: deps.indexAdvice } : {}),
   };
   return ctx;
 }

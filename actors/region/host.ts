@@ -8,7 +8,7 @@ import {
   EddyError, StatusCode, Subjects, RegionOps, decodeBatches, encodeBatches, toWireError, withIndexReport,
   type Clock, type TableSchema, type WriteBatch,
 } from '../../core/index.ts';
-import { RegionStore, batchesToIPC, type IndexStatus, type ScanRequest, type ScanStats, type SegmentMirror } from '../../storage/index.ts';
+import { RegionStore, batchesToIPC, type IndexStatus, type ScanRequest, type SegmentMirror } from '../../storage/index.ts';
 import { runPartial, PARTIAL_TOO_LARGE, type QueryContext, type WireRel } from '../../core/query/index.ts';
 import type { RecordBatch } from 'apache-arrow';
 import { regionMachine, ACCEPTING, READABLE } from './machine.ts';
@@ -17,6 +17,7 @@ import { walFloor } from '../runtime/wal_floor.ts';
 import { decodeScanRequest } from '../runtime/scan_wire.ts';
 import type { SharedSegments } from '../runtime/segment_mirror.ts';
 import type { Metrics } from '../runtime/metrics.ts';
+import { publishWorkload, workloadStats } from '../index/workload_wire.ts';
 import { IndexBuilder } from '../index/builder.ts';
 
 export interface RegionHostDeps {
@@ -302,9 +303,12 @@ export class RegionHost {
   async scan(req: ScanRequest): Promise<RecordBatch[]> {
     if (!READABLE.some((st) => this.actor.getSnapshot().matches(st))) throw new EddyError(StatusCode.RegionReadonly, `region ${this.regionId} is ${this.state}`);
     await this.applyChain;
-    if (!req.analyze) return this.store!.scan(req);
-    const stats: ScanStats = { segments: 0, unindexed: 0, indexes: [] };
-    return withIndexReport(await this.store!.scan(req, stats), stats);
+    if (!req.analyze && !req.predicates?.length) return this.store!.scan(req);
+    const stats = workloadStats();
+    const out = await this.store!.scan(req, stats);
+    const s = this.schemaNow;
+    publishWorkload(this.deps.nc, { db: s.db, table: s.name, regionId: this.regionId, at: this.deps.clock.now(), rowsRead: stats.rowsRead!, rowsOut: stats.rowsOut! }, req.predicates);
+    return req.analyze ? withIndexReport(out, stats) : out;
   }
 
   /** Runs a partial aggregate (one SELECT over this region's table) over this region's rows only. */

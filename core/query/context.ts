@@ -7,6 +7,7 @@ import type { WireRel } from './plan/partial.ts';
 import type { ColumnPredicate } from '../index/index.ts';
 import type { IndexStatusRow } from './statements/index_status.ts';
 import type { ProcessList } from './process_list.ts';
+import type { IndexAdviceRow } from './statements/index_advice.ts';
 
 /** What a scan must return; ns bounds, start inclusive, end exclusive. A hint: the executor re-applies every filter. */
 export interface ScanSpec {
@@ -70,6 +71,8 @@ export interface QueryContext {
   partialAggregate?(schema: TableSchema, sql: string): Promise<WireRel[]>;
   /** Each index of each table, summed over its regions, for information_schema.index_status; optional (none without it). */
   indexStatus?(): Promise<IndexStatusRow[]>;
+  /** The smart index's candidates and decisions, for information_schema.index_advice; optional (none without it). */
+  indexAdvice?(): Promise<IndexAdviceRow[]>;
   /** Where each region lives, by region id, for information_schema.region_peers; optional. */
   regionPeers?(): Promise<Map<string, RegionPeer>>;
   /** The nodes of the cluster, for information_schema.cluster_info; optional (standalone: this node alone). */

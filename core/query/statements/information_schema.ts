@@ -9,10 +9,11 @@ import { indexStatusRel } from './index_status.ts';
 import { INFORMATION_SCHEMA_SPEC, type SystemColumn } from './information_schema_spec.ts';
 import { columnsRows, eachTable, keyColumnUsageRows, partitionsRows, tableConstraintsRows, tablesRows, viewsRows, type Row } from './information_schema_catalog.ts';
 import { processListRows } from './process.ts';
+import { indexAdviceRel } from './index_advice.ts';
 import { PROCEDURE_INFORMATION_SCHEMA_TABLES, procedureInformationSchema } from './procedures.ts';
 
-/** Tables EddyDB builds itself (flows, flow_statistics, index_status; procedure_info with GreptimeDB's columns and more, region_events). */
-const OWN_TABLES = [...FLOW_INFORMATION_SCHEMA_TABLES, 'index_status', ...PROCEDURE_INFORMATION_SCHEMA_TABLES];
+/** Tables EddyDB builds itself (flows, flow_statistics, index_status, index_advice; procedure_info with GreptimeDB's columns and more, region_events). */
+const OWN_TABLES = [...FLOW_INFORMATION_SCHEMA_TABLES, 'index_status', 'index_advice', ...PROCEDURE_INFORMATION_SCHEMA_TABLES];
 
 export const INFORMATION_SCHEMA_TABLES = [...new Set([...Object.keys(INFORMATION_SCHEMA_SPEC), ...OWN_TABLES])].sort();
 
@@ -109,6 +110,7 @@ async function rowsOf(name: string, ctx: QueryContext): Promise<Row[]> {
 
 export async function informationSchema(name: string, ctx: QueryContext): Promise<Rel | null> {
   if (name === 'index_status') return indexStatusRel(ctx);
+  if (name === 'index_advice') return indexAdviceRel(ctx);
   if (PROCEDURE_INFORMATION_SCHEMA_TABLES.includes(name)) return procedureInformationSchema(name, ctx);
   if (FLOW_INFORMATION_SCHEMA_TABLES.includes(name)) return flowInformationSchema(name, ctx);
   if (!INFORMATION_SCHEMA_SPEC[name]) return null;

@@ -182,7 +182,7 @@ export async function runShow(s: Show, env: Env): Promise<Rel> {
       const t = isPhysical(own) ? await physicalIndexSchema(own, ctx) : own;
       const names = ['Table', 'Non_unique', 'Key_name', 'Seq_in_index', 'Column_name', 'Collation', 'Cardinality', 'Sub_part', 'Packed', 'Null', 'Index_type', 'Comment', 'Index_comment', 'Visible', 'Expression'];
       const types = names.map((n) => (n === 'Non_unique' || n === 'Seq_in_index' ? 'Int64' : 'String'));
-      const rows = indexRows(t).map((r) => [t.name, r.nonUnique, r.key, r.seq, r.column, 'A', null, null, null, r.type === 'TIME' ? '' : r.nullable ? 'YES' : '', r.type, '', '', 'YES', null]);
+      const rows = indexRows(t).map((r) => [t.name, r.nonUnique, r.key, r.seq, r.column, 'A', null, null, null, r.type === 'TIME' ? '' : r.nullable ? 'YES' : '', r.type, '', r.comment ?? '', 'YES', null]);
       return whereFilter(stringRel(names, rows, types), s, env);
     }
     case 'CHARSET': {
