@@ -44,6 +44,8 @@ export interface NodeConfig {
   replicas: number;
   /** Memory for decoded segment columns kept between scans (MiB; 0: none). */
   cacheMb: number;
+  /** The meta leader's rebalancer moves regions from hot to cold datanodes by itself (`on` in a cluster by default). */
+  rebalance: 'on' | 'off';
   /** `text` (one human line per event) or `json` (one object per line, for log shippers). */
   logFormat: LogFormat;
   /** Stop when the process that launched this one in the foreground goes away (npx, a shell, a supervisor). */
@@ -91,6 +93,7 @@ export const DEFAULTS: NodeConfig = {
   storage: 'local',
   replicas: 1,
   cacheMb: 512,
+  rebalance: 'on',
   logFormat: 'text',
   exitWithParent: true,
   userProvider: '',
@@ -121,6 +124,7 @@ export const START_COMMAND: CommandSpec = {
     { name: 'node-id', key: 'nodeId', kind: 'string', arg: 'ID', help: 'name in the cluster (letters, digits, _ and -); default: the host name' },
     { name: 'storage', key: 'storage', kind: 'choice', arg: 'KIND', choices: Object.values(StorageKinds), help: 'where segments live' },
     { name: 'replicas', key: 'replicas', kind: 'int', arg: 'N', min: 1, max: 5, help: 'JetStream replicas of streams, buckets and object store' },
+    { name: 'rebalance', key: 'rebalance', kind: 'choice', arg: 'on|off', choices: ['on', 'off'], help: "cluster: the meta leader moves regions from hot to cold datanodes by itself (ADMIN rebalance() runs a round either way)" },
     { name: 'flush-bytes', key: 'flushBytes', kind: 'int', arg: 'BYTES', min: 1, help: "flush a region's memtable past this size" },
     { name: 'flush-interval', key: 'flushInterval', kind: 'int', arg: 'MS', min: 1, help: 'flush a memtable once it has held rows this long' },
     { name: 'compact-interval', key: 'compactInterval', kind: 'int', arg: 'MS', min: 1, help: 'run compaction (and drop expired segments) this often' },

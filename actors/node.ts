@@ -23,7 +23,7 @@ import { watchCatalog, tableOfRegion } from './catalog/watch.ts';
 import { ProcessList, type QueryContext } from '../core/query/index.ts';
 import { FlowNode } from './flow/flownode.ts';
 import { Metrics } from './runtime/metrics.ts';
-import { MetaServices, RouteTable, listNodes, regionPeersOf, clusterPeersOf, procedureOps } from './meta/index.ts';
+import { MetaServices, RouteTable, listNodes, regionPeersOf, clusterPeersOf, procedureOps, natsClientName } from './meta/index.ts';
 import { listenMigration } from './region/handle_migration.ts';
 import { startEmbeddedNats, type EmbeddedNats } from './runtime/embedded_nats.ts';
 import { presizeNatsMessageBuffers } from './runtime/nats_presize.ts';
@@ -144,7 +144,7 @@ export class EddyNode {
     }
     presizeNatsMessageBuffers();
     // noAsyncTraces: nats.js otherwise builds an Error (a stack capture) for every request and JetStream publish, ~6% of ingest CPU in a profile
-    this.nc = await connect({ servers: this.natsUrl, name: 'eddy', ...(this.natsCredentials ?? {}), maxReconnectAttempts: -1, pingInterval: 10_000, noAsyncTraces: true });
+    this.nc = await connect({ servers: this.natsUrl, name: natsClientName(cfg.nodeId), ...(this.natsCredentials ?? {}), maxReconnectAttempts: -1, pingInterval: 10_000, noAsyncTraces: true });
     this.watchNatsStatus(this.nc);
     this.js = jetstream(this.nc, { timeout: 30_000 });
     this.jsm = await jetstreamManager(this.nc, { timeout: 30_000 });
@@ -177,8 +177,12 @@ export class EddyNode {
     if (!standalone) {
       this.meta = new MetaServices({
         js: this.js, nc: this.nc, catalog: this.catalog, nodeId: cfg.nodeId, roles, clock: this.clock, log: this.log, replicas: cfg.replicas,
+        rebalance: cfg.rebalance === 'on',
         http: `${this.httpAddress.host}:${this.httpAddress.port}`,
-        sample: () => ({ regions: this.supervisor.all().length, rowsTotal: this.metrics.rowsWritten, memoryBytes: process.memoryUsage().rss }),
+        sample: () => ({
+          regions: this.supervisor.all().length, rowsTotal: this.metrics.rowsWritten, memoryBytes: process.memoryUsage().rss,
+          regionTotals: Object.fromEntries(this.supervisor.all().map((h) => [h.regionId, h.loadTotals()])),
+        }),
       });
       await this.meta.start();
       // Schemas other nodes change reach this node's catalog cache through a watch.

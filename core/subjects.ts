@@ -149,6 +149,10 @@ export const Subjects = {
   procedureSubmit: 'eddy.meta.procedure.submit',
   /** Migration steps a datanode's supervisor answers (open a candidate, downgrade a leader, ...): JSON body with `op`. */
   nodeMigration: (nodeId: string) => `eddy.meta.node.${nodeId}.migration`,
+  /** Every cluster node answers it: "no responders" means its NATS connection is gone (the failure detector's probe). */
+  nodePing: (nodeId: string) => `eddy.meta.node.${nodeId}.ping`,
+  /** The NATS server's own client-disconnect advisories (seen only by a connection allowed into the system account). */
+  sysDisconnect: '$SYS.ACCOUNT.*.DISCONNECT',
   /** Log lines or NDJSON into a log table through a pipeline (header Eddy-Pipeline): request-reply, acked when durable. */
   logs: (db: string, table: string) => `eddy.logs.${token(db)}.${token(table)}`,
   logsAll: 'eddy.logs.*.*',

@@ -7,11 +7,14 @@ import { Buckets, KvKeys, MetaUnavailableError, Subjects, regionIdOf, type Clock
 import type { Catalog } from '../catalog/catalog.ts';
 import { Roles, type Role } from '../config.ts';
 import { LeaseElector } from './lease/host.ts';
-import { NodeRegistration, listLiveNodes, type LoadSample } from './registry.ts';
+import { NodeRegistration, listLiveNodes, listNodes, liveNodes, type LoadSample } from './registry.ts';
+import { Liveness, answerPings } from './liveness.ts';
 import { placementMachine, PlacementEvents, type PlacementWorld, type RouteChanges } from './placement/machine.ts';
 import { deleteRoute, readRoutes, writeRoute } from './routes.ts';
 import { MigrationHost } from './migration/host.ts';
 import { writeRegionEvent } from './procedure_store.ts';
+import { Rebalancer, drainingNodes } from './rebalancer/host.ts';
+import { EddyError, StatusCode } from '../../core/index.ts';
 
 export interface MetaServicesOptions {
   js: JetStreamClient;
@@ -31,10 +34,14 @@ export interface MetaServicesOptions {
   placement?: PlacementOptions;
   /** JetStream replicas of the nodes and routes buckets (--replicas). */
   replicas?: number;
+  /** The rebalancer runs rounds by itself (--rebalance on); ADMIN rebalance() runs one either way. */
+  rebalance?: boolean;
+  rebalanceIntervalMs?: number;
 }
 
 export const META_DEFAULTS = {
-  heartbeatMs: 2_000,
+  // Frequent beats give the failure detector (phi accrual, liveness.ts) enough samples to fail over within seconds.
+  heartbeatMs: 500,
   leaseMs: 6_000,
   placementIntervalMs: 2_000,
   // No rebalancing of regions that have a live owner until region migration exists: a move would
@@ -61,10 +68,15 @@ export class MetaServices {
   proceduresKv!: KV;
   /** While leading: the region migrations this node runs. */
   migrations: MigrationHost | null = null;
+  /** While leading: the rebalancer. */
+  rebalancer: Rebalancer | null = null;
   private registration: NodeRegistration | null = null;
   private elector: LeaseElector | null = null;
   private placement: Actor<typeof placementMachine> | null = null;
   private kicks: Subscription | null = null;
+  private pings: Subscription | null = null;
+  /** While leading: the failure detector. */
+  liveness: Liveness | null = null;
   private readonly o: MetaServicesOptions & typeof META_DEFAULTS;
 
   constructor(opts: MetaServicesOptions) {
@@ -81,6 +93,7 @@ export class MetaServices {
       clock: this.o.clock, intervalMs: this.o.heartbeatMs, sample: this.o.sample, ...(this.o.log ? { log: this.o.log } : {}),
     });
     await this.registration.start();
+    if (this.o.nc) this.pings = answerPings(this.o.nc, this.o.nodeId);
     if (this.o.roles.has(Roles.meta)) {
       this.elector = new LeaseElector({
         kv: this.nodesKv, key: KvKeys.metaLease, nodeId: this.o.nodeId, leaseMs: this.o.leaseMs, clock: this.o.clock,
@@ -113,21 +126,49 @@ export class MetaServices {
 
   /** Leading: migrations left running by a previous leader resume first, then placement starts (it leaves migrating regions alone). */
   private lead(): void {
+    if (this.o.nc && !this.liveness) {
+      const l = new Liveness({
+        nc: this.o.nc, nodesKv: this.nodesKv, clock: this.o.clock, heartbeatMs: this.o.heartbeatMs, log: this.o.log,
+        onDead: () => this.kick(),
+      });
+      this.liveness = l;
+      l.start().catch((e) => this.o.log?.(`liveness: start failed: ${(e as Error).message}`));
+    }
     if (this.migrations || !this.o.nc) {
       this.startPlacement();
       return;
     }
-    const m = new MigrationHost({
+    const m: MigrationHost = new MigrationHost({
       nc: this.o.nc, proceduresKv: this.proceduresKv, routesKv: this.routesKv, nodesKv: this.nodesKv, clock: this.o.clock,
       epoch: () => this.elector?.revision ?? null, log: this.o.log ?? (() => undefined),
+      extra: (req): Promise<unknown> | null => {
+        const r = this.rebalancer;
+        if (!r) return null;
+        if (req.op === 'rebalance') return r.runOnce().then((started) => ({ started }));
+        if (req.op === 'drain') {
+          if (typeof req.peer !== 'number') return Promise.reject(new EddyError(StatusCode.InvalidArguments, 'drain needs a peer id'));
+          return m.nodeOfPeer(req.peer).then((node) => r.drain(node)).then((started) => ({ started }));
+        }
+        return null;
+      },
     });
     this.migrations = m;
     m.start().catch((e) => this.o.log?.(`migrations: start failed: ${(e as Error).message}`)).finally(() => {
-      if (this.migrations === m) this.startPlacement();
+      if (this.migrations !== m) return;
+      this.rebalancer = new Rebalancer({
+        proceduresKv: this.proceduresKv, routesKv: this.routesKv, nodesKv: this.nodesKv, clock: this.o.clock, migrations: m,
+        datanodes: () => this.availableDatanodes(false), enabled: this.o.rebalance ?? false,
+        ...(this.o.rebalanceIntervalMs ? { intervalMs: this.o.rebalanceIntervalMs } : {}), log: this.o.log ?? (() => undefined),
+      });
+      this.startPlacement();
     });
   }
 
   private follow(): void {
+    this.rebalancer?.stop();
+    this.rebalancer = null;
+    this.liveness?.stop();
+    this.liveness = null;
     this.stopPlacement();
     void this.migrations?.stop();
     this.migrations = null;
@@ -137,7 +178,7 @@ export class MetaServices {
     if (this.placement) return;
     const gather = fromPromise<PlacementWorld, void>(async () => {
       const [nodes, regions, routes] = await Promise.all([
-        listLiveNodes(this.nodesKv, this.o.clock, Roles.datanode),
+        this.availableDatanodes(true),
         catalogRegions(this.o.catalog),
         readRoutes(this.routesKv),
       ]);
@@ -168,6 +209,18 @@ export class MetaServices {
     }).start();
   }
 
+  /**
+   * The datanodes placement may use: the failure detector decides for the nodes it tracks (a slow node is not
+   * dropped, a killed one is within a second or two); the others by their heartbeat's age.
+   */
+  private async availableDatanodes(exceptDraining: boolean) {
+    const draining = exceptDraining ? await drainingNodes(this.proceduresKv) : new Set<string>();
+    const all = (await listNodes(this.nodesKv)).filter((n) => n.roles.includes(Roles.datanode) && !draining.has(n.id));
+    const l = this.liveness;
+    const fresh = new Set(liveNodes(all, this.o.clock.now()).map((n) => n.id));
+    return all.filter((n) => (l && l.knows(n.id) ? !l.isDead(n.id) : fresh.has(n.id))).sort((a, b) => (a.id < b.id ? -1 : 1));
+  }
+
   private stopPlacement(): void {
     this.placement?.send({ type: PlacementEvents.stop });
     this.placement?.stop();
@@ -178,6 +231,7 @@ export class MetaServices {
   async stop(): Promise<void> {
     this.kicks?.unsubscribe();
     this.kicks = null;
+    this.pings?.unsubscribe();
     this.follow();
     await this.elector?.resign();
     await this.registration?.stop(true);

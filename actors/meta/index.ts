@@ -11,3 +11,4 @@ export { MigrationHost, MIGRATION_DEFAULT_TIMEOUT_MS, type SubmitRequest } from 
 export { migrationMachine, MIGRATION_STEPS, statusOf } from './migration/machine.ts';
 export { procedureOps } from './procedure_client.ts';
 export { listProcedures, listRegionEvents, readProcedure, type ProcedureRecord, type RegionEventRecord } from './procedure_store.ts';
+export { Liveness, answerPings, natsClientName } from './liveness.ts';

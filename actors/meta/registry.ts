@@ -13,7 +13,11 @@ export interface NodeLoad {
   rowsPerSec: number;
   /** Resident set size in bytes. */
   memoryBytes: number;
+  /** Per region hosted: rows written and scans served per second, bytes held (the rebalancer's input). */
+  regionLoads?: Record<string, RegionLoad>;
 }
+
+export interface RegionLoad { rowsPerSec: number; scansPerSec: number; bytes: number }
 
 export interface NodeRecord {
   id: string;
@@ -28,12 +32,14 @@ export interface NodeRecord {
   load: NodeLoad;
 }
 
-/** A node is live while its last heartbeat is at most this many intervals old. */
+/** A node is live while its last heartbeat is at most this many intervals old, and at least LIVE_FLOOR_MS. */
 export const LIVE_INTERVALS = 3;
+/** Short heartbeats feed the failure detector; views and checks by age alone keep a loaded machine's pauses in mind. */
+export const LIVE_FLOOR_MS = 6_000;
 
 /** Pure: the records whose heartbeat is recent enough at `now`, sorted by id. */
 export function liveNodes(records: readonly NodeRecord[], now: number): NodeRecord[] {
-  return records.filter((r) => now - r.heartbeatAt <= LIVE_INTERVALS * r.intervalMs).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return records.filter((r) => now - r.heartbeatAt <= Math.max(LIVE_INTERVALS * r.intervalMs, LIVE_FLOOR_MS)).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
 /** Every node record in the bucket, live or not. */
@@ -64,6 +70,8 @@ export interface LoadSample {
   regions: number;
   rowsTotal: number;
   memoryBytes: number;
+  /** Running totals per region hosted (rows written, scans served) and bytes held. */
+  regionTotals?: Record<string, { rows: number; scans: number; bytes: number }>;
 }
 
 export interface RegistrationOptions {
@@ -81,7 +89,7 @@ export interface RegistrationOptions {
 export class NodeRegistration {
   private timer: NodeJS.Timeout | null = null;
   private readonly startedAt: number;
-  private last: { at: number; rows: number } | null = null;
+  private last: { at: number; rows: number; regions: Record<string, { rows: number; scans: number }> } | null = null;
   private beating: Promise<void> | null = null;
   private failures = 0;
 
@@ -101,12 +109,22 @@ export class NodeRegistration {
   record(): NodeRecord {
     const now = this.o.clock.now();
     const s = this.o.sample();
-    const rowsPerSec = this.last && now > this.last.at ? Math.max(0, ((s.rowsTotal - this.last.rows) * 1000) / (now - this.last.at)) : 0;
-    this.last = { at: now, rows: s.rowsTotal };
+    const dt = this.last && now > this.last.at ? now - this.last.at : 0;
+    const rate = (cur: number, prev: number | undefined) => (dt > 0 && prev !== undefined ? Math.max(0, ((cur - prev) * 1000) / dt) : 0);
+    const rowsPerSec = rate(s.rowsTotal, this.last?.rows);
+    let regionLoads: Record<string, RegionLoad> | undefined;
+    if (s.regionTotals) {
+      regionLoads = {};
+      for (const [id, t] of Object.entries(s.regionTotals)) {
+        const p = this.last?.regions[id];
+        regionLoads[id] = { rowsPerSec: Math.round(rate(t.rows, p?.rows)), scansPerSec: Math.round(rate(t.scans, p?.scans) * 100) / 100, bytes: t.bytes };
+      }
+    }
+    this.last = { at: now, rows: s.rowsTotal, regions: s.regionTotals ?? {} };
     return {
       id: this.o.id, roles: this.o.roles, ...(this.o.http ? { http: this.o.http } : {}),
       startedAt: this.startedAt, heartbeatAt: now, intervalMs: this.o.intervalMs,
-      load: { regions: s.regions, rowsPerSec: Math.round(rowsPerSec), memoryBytes: s.memoryBytes },
+      load: { regions: s.regions, rowsPerSec: Math.round(rowsPerSec), memoryBytes: s.memoryBytes, ...(regionLoads ? { regionLoads } : {}) },
     };
   }
 

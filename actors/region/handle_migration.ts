@@ -32,7 +32,7 @@ export async function runMigrationOp(sup: Supervisor, req: MigrationRequest): Pr
     }
     case MigrationOps.retire: {
       // A leader already closed (a resumed migration) has nothing left to retire.
-      sup.hosted(id)?.retire();
+      await sup.hosted(id)?.retire();
       return null;
     }
     case MigrationOps.upgrade:

@@ -1,24 +1,23 @@
 // Hosts one Region actor: wires its machine to the WAL (JetStream), the RegionStore (storage/) and its NATS subjects.
 import { rm } from 'node:fs/promises';
 import { createActor, fromPromise, waitFor, type Actor } from 'xstate';
-import type { NatsConnection, Subscription, Msg } from '@nats-io/transport-node';
-import { headers as natsHeaders } from '@nats-io/transport-node';
+import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
 import {
-  EddyError, StatusCode, Subjects, RegionOps, decodeBatches, encodeBatches, toWireError, withIndexReport,
+  EddyError, StatusCode, Subjects, decodeBatches, encodeBatches, withIndexReport,
   type Clock, type TableSchema, type WriteBatch,
 } from '../../core/index.ts';
-import { RegionStore, batchesToIPC, type IndexStatus, type ScanRequest, type SegmentMirror } from '../../storage/index.ts';
+import { RegionStore, batchesToIPC, type IndexStatus, type ScanRequest, type ScanStats, type SegmentMirror } from '../../storage/index.ts';
 import { runPartial, PARTIAL_TOO_LARGE, type QueryContext, type WireRel } from '../../core/query/index.ts';
 import type { RecordBatch } from 'apache-arrow';
 import { regionMachine, ACCEPTING, READABLE } from './machine.ts';
 import { Wal } from '../runtime/wal.ts';
 import { walFloor } from '../runtime/wal_floor.ts';
-import { decodeScanRequest } from '../runtime/scan_wire.ts';
 import type { SharedSegments } from '../runtime/segment_mirror.ts';
 import type { Metrics } from '../runtime/metrics.ts';
 import { publishWorkload, workloadStats } from '../index/workload_wire.ts';
 import { IndexBuilder } from '../index/builder.ts';
+import { answerRegionOp } from './handle_ops.ts';
 
 export interface RegionHostDeps {
   nc: NatsConnection;
@@ -114,7 +113,7 @@ export class RegionHost {
 
   /** Answers the region's subjects and starts the flush and compaction timers. */
   private serve(): void {
-    this.sub = this.deps.nc.subscribe(Subjects.regionAll(this.regionId), { callback: (err, msg) => { if (!err) void this.onMessage(msg); } });
+    this.sub = this.deps.nc.subscribe(Subjects.regionAll(this.regionId), { callback: (err, msg) => { if (!err) void answerRegionOp(this, msg, this.deps.maxChunkBytes); } });
     if (this.store!.memRows > 0) this.dirtySince = this.deps.clock.now();
     const every = (ms: number | undefined, fn: () => void) => {
       if (ms && ms > 0) {
@@ -195,6 +194,7 @@ export class RegionHost {
         for (const b of batches) this.deps.nc.publish(Subjects.changes(this.schemaNow.db, b.table), batches.length === 1 ? record : encodeBatches([b]));
       }
       this.deps.metrics.rowsWritten += rows;
+      this.rowsTotal += rows;
       if (this.dirtySince === null) this.dirtySince = this.deps.clock.now();
       this.maybeFlush();
       return rows;
@@ -300,7 +300,17 @@ export class RegionHost {
     await waitFor(this.actor, (x) => !x.matches('compacting'));
   }
 
+  /** Rows written and scans served since open, and bytes held: the load this region reports in its node's heartbeat. */
+  loadTotals(): { rows: number; scans: number; bytes: number } {
+    const st = this.store?.stats() as { memBytes?: number; diskBytes?: number } | undefined;
+    return { rows: this.rowsTotal, scans: this.scansTotal, bytes: (st?.memBytes ?? 0) + (st?.diskBytes ?? 0) };
+  }
+
+  private rowsTotal = 0;
+  private scansTotal = 0;
+
   async scan(req: ScanRequest): Promise<RecordBatch[]> {
+    this.scansTotal++;
     if (!READABLE.some((st) => this.actor.getSnapshot().matches(st))) throw new EddyError(StatusCode.RegionReadonly, `region ${this.regionId} is ${this.state}`);
     await this.applyChain;
     if (!req.analyze && !req.predicates?.length) return this.store!.scan(req);
@@ -388,10 +398,13 @@ export class RegionHost {
   }
 
   /** Migration, old leader: stops answering its subjects (the candidate answers them next); it stays open, downgraded, until closed. */
-  retire(): void {
+  async retire(): Promise<void> {
     this.retiredFlag = true;
-    this.sub?.unsubscribe();
+    const sub = this.sub;
     this.sub = null;
+    // Drained, not dropped: a request the server already handed this connection gets its answer (RegionReadonly: the
+    // router retries it); dropped, it would time out, and a timed-out append-mode write cannot be retried.
+    await sub?.drain().catch(() => undefined);
   }
 
   private retiredFlag = false;
@@ -427,10 +440,15 @@ export class RegionHost {
 
   /** Closes the region (flushing first when asked), unsubscribes. */
   async close(opts: { flush?: boolean } = {}): Promise<void> {
+    // Still opening (a migration candidate dropped by a rollback): the machine takes the close once it is open.
+    if (this.actor.getSnapshot().matches('opening') || this.actor.getSnapshot().matches('replaying')) {
+      await waitFor(this.actor, (s) => !s.matches('opening') && !s.matches('replaying'), { timeout: 600_000 }).catch(() => undefined);
+    }
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
-    this.sub?.unsubscribe();
+    const sub = this.sub;
     this.sub = null;
+    await sub?.drain().catch(() => undefined);
     if (opts.flush && this.actor.getSnapshot().matches('serving') && this.store && this.store.memRows > 0) {
       await this.flush().catch((e) => this.deps.log(`region ${this.regionId}: flush on close failed: ${e}`));
     }
@@ -445,52 +463,5 @@ export class RegionHost {
     await this.wal.purgeAll();
     await this.mirror?.destroy();
     await rm(this.deps.dir, { recursive: true, force: true });
-  }
-
-  private async onMessage(msg: Msg): Promise<void> {
-    const op = msg.subject.slice(msg.subject.lastIndexOf('.') + 1);
-    try {
-      switch (op) {
-        case RegionOps.write: {
-          const rows = await this.write(decodeBatches(msg.data));
-          msg.respond(JSON.stringify({ ok: true, rows }));
-          return;
-        }
-        case RegionOps.delete: {
-          const rows = await this.delete(decodeBatches(msg.data)[0]!);
-          msg.respond(JSON.stringify({ ok: true, rows }));
-          return;
-        }
-        case RegionOps.scan: {
-          const batches = await this.scan(decodeScanRequest(msg.data));
-          for (const chunk of batchesToIPC(batches, { maxBytes: this.deps.maxChunkBytes })) msg.respond(chunk);
-          msg.respond(new Uint8Array(0));
-          return;
-        }
-        case RegionOps.aggregate: {
-          const text = JSON.stringify({ ok: true, rel: await this.aggregate(new TextDecoder().decode(msg.data)) });
-          if (text.length > this.deps.maxChunkBytes) throw new EddyError(StatusCode.Unsupported, `${PARTIAL_TOO_LARGE} for one message (${text.length} bytes)`);
-          msg.respond(text);
-          return;
-        }
-        case RegionOps.flush:
-          await this.flush();
-          msg.respond(JSON.stringify({ ok: true }));
-          return;
-        case RegionOps.compact:
-          await this.compact();
-          msg.respond(JSON.stringify({ ok: true }));
-          return;
-        case RegionOps.stats:
-          msg.respond(JSON.stringify({ ok: true, stats: this.stats() }));
-          return;
-        default:
-          throw new EddyError(StatusCode.Unsupported, `unknown region operation '${op}'`);
-      }
-    } catch (e) {
-      const h = natsHeaders();
-      h.set('Eddy-Error', '1');
-      msg.respond(JSON.stringify({ ok: false, error: toWireError(e) }), { headers: h });
-    }
   }
 }

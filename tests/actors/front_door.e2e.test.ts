@@ -125,12 +125,15 @@ describe('a running node', () => {
     expect(peers.body.error).toMatch(/migrate_region: no peer 5 and no peer 7 in the cluster \(known peers: 0\)/);
   });
 
-  it('an ADMIN function that is not implemented says so instead of returning 0', async () => {
+  it('an ADMIN function that is not implemented (or needs a cluster) says so instead of returning 0', async () => {
     const ids = await sql("SELECT region_id FROM information_schema.region_peers WHERE table_name = 'mig'");
     const rid = String(ids.body.output![0]!.records!.rows[0]![0]);
     const r = await sql(`ADMIN migrate_region(${rid}, 0, 0)`);
     expect(r.status).toBe(400);
-    expect(r.body.error).toMatch(/ADMIN migrate_region is not implemented yet/);
+    expect(r.body.error).toMatch(/ADMIN migrate_region needs a cluster/);
+    const state = await sql("ADMIN procedure_state('nope')");
+    expect(state.status).toBe(400);
+    expect(state.body.error).toMatch(/procedure nope not found/);
     const flush = await sql(`ADMIN flush_region(${rid})`);
     expect(flush.body.error).toMatch(/ADMIN flush_region is not implemented yet/);
     const unknown = await sql('ADMIN no_such_fn(1)');

@@ -34,12 +34,10 @@ export async function runProcedureAdmin(fn: string, call: FunctionCall, ctx: Que
     if (!st) throw new EddyError(StatusCode.ProcedureNotFound, `procedure ${a.value} not found`);
     return JSON.stringify(st);
   }
-  if (!ops) throw new PlanError(`ADMIN ${fn} needs a cluster (eddy cluster or nodes with --nats): a standalone node has one datanode`, call.pos, StatusCode.Unsupported);
-  if (fn === 'rebalance') {
-    if (call.args.length) throw new PlanError(`rebalance takes no arguments: ${spec.usage}`, call.pos, StatusCode.InvalidArguments);
-    return ops.rebalance();
-  }
+  if (fn === 'rebalance' && call.args.length) throw new PlanError(`rebalance takes no arguments: ${spec.usage}`, call.pos, StatusCode.InvalidArguments);
   await checkRegionsAndPeers(fn, call, ctx);
+  if (!ops) throw new PlanError(`ADMIN ${fn} needs a cluster (eddy cluster, or nodes with roles on one NATS): a standalone node is the only datanode`, call.pos, StatusCode.Unsupported);
+  if (fn === 'rebalance') return ops.rebalance();
   if (fn === 'drain_node') return ops.drainNode(Number(intArg(fn, spec.usage, call.args[0], 'a peer id', call)));
   if (call.args.length < 3 || call.args.length > 4) throw new PlanError(`migrate_region takes 3 or 4 arguments: ${spec.usage}`, call.pos, StatusCode.InvalidArguments);
   const region = intArg(fn, spec.usage, call.args[0], 'a region id', call);

@@ -4,7 +4,7 @@ import { jetstream } from '@nats-io/jetstream';
 import { Kvm, type KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { Buckets, SimulatedClock } from '../../../core/index.ts';
-import { liveNodes, listLiveNodes, listNodes, NodeRegistration, LIVE_INTERVALS, type NodeRecord } from '../../../actors/meta/registry.ts';
+import { liveNodes, listLiveNodes, listNodes, NodeRegistration, LIVE_INTERVALS, LIVE_FLOOR_MS, type NodeRecord } from '../../../actors/meta/registry.ts';
 import { natsClient, startNats } from '../../harness/index.ts';
 
 const rec = (id: string, heartbeatAt: number, intervalMs = 1000): NodeRecord => ({
@@ -12,10 +12,12 @@ const rec = (id: string, heartbeatAt: number, intervalMs = 1000): NodeRecord => 
 });
 
 describe('liveNodes', () => {
-  it('keeps records with a heartbeat within three of their intervals, sorted by id', () => {
+  it('keeps records with a heartbeat within three of their intervals (at least LIVE_FLOOR_MS), sorted by id', () => {
     const now = 100_000;
-    const recs = [rec('c', now), rec('a', now - LIVE_INTERVALS * 1000), rec('b', now - LIVE_INTERVALS * 1000 - 1), rec('d', now - 5000, 2000)];
+    const recs = [rec('c', now), rec('a', now - LIVE_INTERVALS * 3000, 3000), rec('b', now - LIVE_INTERVALS * 3000 - 1, 3000), rec('d', now - 5000, 2000)];
     expect(liveNodes(recs, now).map((r) => r.id)).toEqual(['a', 'c', 'd']);
+    // short heartbeats: the floor keeps a node that paused a few seconds
+    expect(liveNodes([rec('e', now - LIVE_FLOOR_MS, 500), rec('f', now - LIVE_FLOOR_MS - 1, 500)], now).map((r) => r.id)).toEqual(['e']);
   });
 });
 

@@ -1,0 +1,129 @@
+// The meta leader's failure detector: phi accrual over the heartbeats as they arrive here (core/failure_detector.ts),
+// confirmed by a probe (a node whose NATS connection is gone has no responders), and the NATS server's disconnect
+// advisory where this connection may see it. A slow node on a loaded machine still answers the probe: no flapping.
+import type { KV } from '@nats-io/kv';
+import type { NatsConnection, Subscription } from '@nats-io/transport-node';
+import { errors as natsErrors } from '@nats-io/transport-node';
+import { KvKeys, Subjects, heartbeat, newPhiState, phi, verdict, PHI_DEFAULTS, VERDICT_DEFAULTS, type Clock, type PhiOptions, type PhiState } from '../../core/index.ts';
+
+export interface LivenessOptions {
+  nc: NatsConnection;
+  nodesKv: KV;
+  clock: Clock;
+  /** The nodes' heartbeat period (the detector's first assumed gap). */
+  heartbeatMs: number;
+  /** How often phi is evaluated. */
+  tickMs?: number;
+  /** Called once when a node is declared dead (or left). */
+  onDead: (nodeId: string, why: string) => void;
+  log?: (m: string) => void;
+}
+
+/** The NATS client name a node connects with, so the server's advisories name the node. */
+export const natsClientName = (nodeId: string) => `eddy:${nodeId}`;
+
+export class Liveness {
+  private readonly states = new Map<string, PhiState>();
+  private readonly dead = new Map<string, number>();
+  private readonly probing = new Set<string>();
+  private readonly opts: PhiOptions;
+  private watcher: { stop(): void } | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private advisories: Subscription | null = null;
+
+  constructor(private readonly o: LivenessOptions) {
+    this.opts = { ...PHI_DEFAULTS, firstIntervalMs: o.heartbeatMs, acceptablePauseMs: Math.max(PHI_DEFAULTS.acceptablePauseMs, o.heartbeatMs) };
+  }
+
+  async start(): Promise<void> {
+    const w = await this.o.nodesKv.watch({ key: KvKeys.nodeAll });
+    this.watcher = w;
+    void (async () => {
+      for await (const e of w) {
+        const id = e.key.slice('node.'.length);
+        if (e.operation !== 'PUT' || e.value.length === 0) {
+          this.declare(id, 'left the cluster');
+          continue;
+        }
+        let s = this.states.get(id);
+        if (!s) this.states.set(id, (s = newPhiState(this.opts)));
+        heartbeat(s, this.o.clock.now());
+        // A node declared dead that beats again came back (restarted with the same id).
+        if (this.dead.delete(id)) this.o.log?.(`liveness: ${id} is back`);
+      }
+    })().catch(() => undefined);
+    this.timer = setInterval(() => this.tick(), this.o.tickMs ?? 100);
+    this.timer.unref();
+    try {
+      this.advisories = this.o.nc.subscribe(Subjects.sysDisconnect, {
+        callback: (err, m) => {
+          if (err) return;
+          try {
+            const name = (JSON.parse(m.string()) as { client?: { name?: string } }).client?.name ?? '';
+            const id = name.startsWith('eddy:') ? name.slice(5) : null;
+            if (id && this.states.has(id)) void this.probe(id, 'NATS disconnect advisory');
+          } catch { /* not an advisory we read */ }
+        },
+      });
+    } catch {
+      this.advisories = null;
+    }
+  }
+
+  private tick(): void {
+    const now = this.o.clock.now();
+    for (const [id, s] of this.states) {
+      if (this.dead.has(id)) continue;
+      const v = verdict(s, now, VERDICT_DEFAULTS, this.opts);
+      if (v === 'dead') this.declare(id, `no heartbeat for ${Math.round(now - s.last!)} ms (phi ${phi(s, now, this.opts).toFixed(1)})`);
+      else if (v === 'suspect') void this.probe(id, `phi ${phi(s, now, this.opts).toFixed(1)}`);
+    }
+  }
+
+  /** Asks the node; only "no responders" (its connection is gone) declares it dead. */
+  private async probe(id: string, why: string): Promise<void> {
+    if (this.probing.has(id) || this.dead.has(id)) return;
+    this.probing.add(id);
+    try {
+      await this.o.nc.request(Subjects.nodePing(id), '', { timeout: 1_000 });
+    } catch (e) {
+      const gone = e instanceof natsErrors.NoRespondersError || (e instanceof natsErrors.RequestError && e.isNoResponders());
+      if (gone) this.declare(id, `${why}, and its connection is gone`);
+    } finally {
+      this.probing.delete(id);
+    }
+  }
+
+  private declare(id: string, why: string): void {
+    if (this.dead.has(id)) return;
+    this.dead.set(id, this.o.clock.now());
+    this.states.delete(id);
+    this.o.log?.(`liveness: ${id} is down: ${why}`);
+    this.o.onDead(id, why);
+  }
+
+  /** Nodes declared dead since this leader started, with when. */
+  deadSince(id: string): number | null {
+    return this.dead.get(id) ?? null;
+  }
+
+  /** Whether the detector has an opinion: a node it tracks (heartbeats seen) or declared dead. */
+  knows(id: string): boolean {
+    return this.states.has(id) || this.dead.has(id);
+  }
+
+  isDead(id: string): boolean {
+    return this.dead.has(id);
+  }
+
+  stop(): void {
+    this.watcher?.stop();
+    if (this.timer) clearInterval(this.timer);
+    this.advisories?.unsubscribe();
+  }
+}
+
+/** Every cluster node answers its ping subject, so the detector can tell a slow node from a gone one. */
+export function answerPings(nc: NatsConnection, nodeId: string): Subscription {
+  return nc.subscribe(Subjects.nodePing(nodeId), { callback: (err, m) => { if (!err) m.respond(''); } });
+}

@@ -1,0 +1,55 @@
+// The Region actor's request-reply subjects (eddy.region.<id>.<op>): decodes a request, runs it on the host, answers.
+import type { Msg } from '@nats-io/transport-node';
+import { headers as natsHeaders } from '@nats-io/transport-node';
+import { EddyError, StatusCode, RegionOps, decodeBatches, toWireError } from '../../core/index.ts';
+import { batchesToIPC } from '../../storage/index.ts';
+import { PARTIAL_TOO_LARGE } from '../../core/query/index.ts';
+import { decodeScanRequest } from '../runtime/scan_wire.ts';
+import type { RegionHost } from './host.ts';
+
+export async function answerRegionOp(host: RegionHost, msg: Msg, maxChunkBytes: number): Promise<void> {
+  const op = msg.subject.slice(msg.subject.lastIndexOf('.') + 1);
+  try {
+    switch (op) {
+      case RegionOps.write: {
+        const rows = await host.write(decodeBatches(msg.data));
+        msg.respond(JSON.stringify({ ok: true, rows }));
+        return;
+      }
+      case RegionOps.delete: {
+        const rows = await host.delete(decodeBatches(msg.data)[0]!);
+        msg.respond(JSON.stringify({ ok: true, rows }));
+        return;
+      }
+      case RegionOps.scan: {
+        const batches = await host.scan(decodeScanRequest(msg.data));
+        for (const chunk of batchesToIPC(batches, { maxBytes: maxChunkBytes })) msg.respond(chunk);
+        msg.respond(new Uint8Array(0));
+        return;
+      }
+      case RegionOps.aggregate: {
+        const text = JSON.stringify({ ok: true, rel: await host.aggregate(new TextDecoder().decode(msg.data)) });
+        if (text.length > maxChunkBytes) throw new EddyError(StatusCode.Unsupported, `${PARTIAL_TOO_LARGE} for one message (${text.length} bytes)`);
+        msg.respond(text);
+        return;
+      }
+      case RegionOps.flush:
+        await host.flush();
+        msg.respond(JSON.stringify({ ok: true }));
+        return;
+      case RegionOps.compact:
+        await host.compact();
+        msg.respond(JSON.stringify({ ok: true }));
+        return;
+      case RegionOps.stats:
+        msg.respond(JSON.stringify({ ok: true, stats: host.stats() }));
+        return;
+      default:
+        throw new EddyError(StatusCode.Unsupported, `unknown region operation '${op}'`);
+    }
+  } catch (e) {
+    const h = natsHeaders();
+    h.set('Eddy-Error', '1');
+    msg.respond(JSON.stringify({ ok: false, error: toWireError(e) }), { headers: h });
+  }
+}
