@@ -142,3 +142,20 @@ export function parseWriteSubject(subject: string): { kind: 'write' | 'ingest'; 
   if (parts.length === 4) out.table = untoken(parts[3]!);
   return out;
 }
+
+/** Inbox subjects request-reply answers (and JetStream PubAcks) come back on. */
+export const INBOX_ALL = '_INBOX.>';
+
+/**
+ * The subjects a user with rights on one database (`*`: every database) may use on NATS, for the nats-server
+ * permissions of EddyDB users: `write` to publish (sync writes, buffered ingest, log lines), `read` to subscribe
+ * (committed changes, flow output, live tail) and `errors` (why a buffered write failed), which either right may read.
+ */
+export function databaseSubjects(db: string): { write: string[]; read: string[]; errors: string[] } {
+  const t = db === '*' ? '*' : token(db);
+  return {
+    write: [`eddy.write.${t}`, `eddy.write.${t}.*`, `eddy.ingest.${t}`, `eddy.ingest.${t}.*`, `eddy.logs.${t}.*`, `eddy.ingest_logs.${t}.*`],
+    read: [`eddy.changes.${t}.*`, `eddy.flow.${t}.*`, `eddy.tail.${t}.*`],
+    errors: [`eddy.errors.${t}`],
+  };
+}

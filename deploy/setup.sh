@@ -33,6 +33,8 @@ TEST_CLIENTS=(
   "/usr/lib/x86_64-linux-gnu/libivykis.so.0 libivykis0"
   "/usr/lib/x86_64-linux-gnu/libnet.so.1 libnet1"
   "/usr/lib/x86_64-linux-gnu/libcurl.so.4 libcurl4"
+  "/usr/bin/openssl openssl"
+  "/usr/bin/curl curl"
 )
 if [ "$FOR_TESTS" = 1 ]; then
   missing=()

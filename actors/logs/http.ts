@@ -68,7 +68,7 @@ export function registerLogRoutes(routes: RouteTable, d: LogHttpDeps): void {
   routes.add({ methods: ['GET'], path: '/v1/pipelines', handler: pipelines });
 
   routes.add({
-    methods: ['POST'], path: '/v1/pipelines/_dryrun',
+    methods: ['POST'], path: '/v1/pipelines/_dryrun', access: 'user',
     handler: async (req, url, body) => {
       const raw = await body();
       const ct = req.headers['content-type'];
@@ -120,8 +120,8 @@ export function registerLogRoutes(routes: RouteTable, d: LogHttpDeps): void {
       ...(r.filtered > 0 ? { filtered: r.filtered } : {}),
     });
   };
-  for (const path of ['/v1/ingest', '/v1/events/logs']) routes.add({ methods: ['POST'], path, handler: ingest });
+  for (const path of ['/v1/ingest', '/v1/events/logs']) routes.add({ methods: ['POST'], path, handler: ingest, access: 'write' });
 
-  routes.add({ methods: ['GET'], path: '/v1/logs/tail', handler: tailHandler(d.tail) });
+  routes.add({ methods: ['GET'], path: '/v1/logs/tail', handler: tailHandler(d.tail), access: 'read' });
   registerShipperRoutes(routes, d);
 }

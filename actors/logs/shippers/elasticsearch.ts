@@ -77,7 +77,8 @@ export function registerElasticsearchRoutes(routes: RouteTable, d: Elasticsearch
   };
 
   routes.add({
-    methods: ['GET', 'POST', 'PUT', 'DELETE'], path: ES_PREFIX, prefix: true,
+    // write on the request's database (?db= / x-greptime-db-name): the handshake comes from the same shipper as its bulk
+    methods: ['GET', 'POST', 'PUT', 'DELETE'], path: ES_PREFIX, prefix: true, access: 'write',
     handler: async (req, url, body) => {
       const rest = url.pathname.slice(ES_PREFIX.length).replace(/^\/+|\/+$/g, '');
       const parts = rest === '' ? [] : rest.split('/').map(decodeURIComponent);
@@ -116,7 +117,7 @@ export function registerElasticsearchRoutes(routes: RouteTable, d: Elasticsearch
       return error(req, 400, { type: 'illegal_argument_exception', reason: `no handler found for uri [${url.pathname}] and method [${method}]` });
     },
   });
-  routes.add({ methods: ['GET'], path: ES_PREFIX, handler: async (req) => reply(req, 200, info()) });
+  routes.add({ methods: ['GET'], path: ES_PREFIX, access: 'user', handler: async (req) => reply(req, 200, info()) });
 
   async function bulk(req: Parameters<Parameters<RouteTable['add']>[0]['handler']>[0], url: URL, body: () => Promise<Buffer>, urlIndex: string | undefined): Promise<HttpReply> {
     const t0 = d.now();

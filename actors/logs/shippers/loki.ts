@@ -20,7 +20,7 @@ function text(status: number, body: string): HttpReply {
 
 export function registerLokiRoutes(routes: RouteTable, d: LokiDeps): void {
   routes.add({
-    methods: ['POST'], path: '/v1/loki/api/v1/push',
+    methods: ['POST'], path: '/v1/loki/api/v1/push', access: 'write',
     handler: async (req, _url, body) => {
       try {
         const raw = await body();
