@@ -48,12 +48,6 @@ export interface NodeConfig {
   logFormat: LogFormat;
   /** Stop when the process that launched this one in the foreground goes away (npx, a shell, a supervisor). */
   exitWithParent: boolean;
-  /** Receive syslog (TCP and UDP, RFC 5424 and 3164) on this HOST:PORT; off when absent. */
-  syslog?: string;
-  /** The log table syslog messages go to. */
-  syslogTable: string;
-  /** Its database. */
-  syslogDb: string;
   /** `static_user_provider:file:<path>` or `static_user_provider:cmd:<user>=<password>[,...]`; empty: no authentication. */
   userProvider: string;
   /** Longest a query may run (a duration: 30s, 5m; '' or 0: no limit); a request may set its own with X-Greptime-Timeout. */
@@ -65,6 +59,20 @@ export interface NodeConfig {
   /** PEM certificate chain and private key: with both, HTTP is served over TLS (https). */
   tlsCert: string;
   tlsKey: string;
+  /** Receive syslog (TCP and UDP, RFC 5424 and 3164) on this HOST:PORT; off when absent. */
+  syslog?: string;
+  /** The log table syslog messages go to. */
+  syslogTable: string;
+  /** Its database. */
+  syslogDb: string;
+  /** The smart index: create indexes a repeated selective workload needs, drop unused automatic ones (per table: WITH ('smart_index' = 'false')). */
+  smartIndex: boolean;
+  /** Mean rows a filtered scan reads before the smart index considers an index for its column. */
+  smartIndexMinRows: number;
+  /** Scans filtering a column, in the window, before the smart index considers it. */
+  smartIndexMinQueries: number;
+  /** The smart index drops an automatic index no scan used for this long (ms). */
+  smartIndexDropAfter: number;
 }
 
 export const DEFAULTS: NodeConfig = {
@@ -85,14 +93,18 @@ export const DEFAULTS: NodeConfig = {
   cacheMb: 512,
   logFormat: 'text',
   exitWithParent: true,
-  syslogTable: 'syslog',
-  syslogDb: 'public',
   userProvider: '',
   queryTimeout: '',
   queryMemoryMb: 1024,
   maxInflightWriteBytes: 256 * 1024 * 1024,
   tlsCert: '',
   tlsKey: '',
+  syslogTable: 'syslog',
+  syslogDb: 'public',
+  smartIndex: true,
+  smartIndexMinRows: 50_000,
+  smartIndexMinQueries: 3,
+  smartIndexDropAfter: 60 * 60_000,
 };
 
 /** Every flag of `eddy start`: the parser and the --help text are both made from this table. */
@@ -127,6 +139,10 @@ export const START_COMMAND: CommandSpec = {
     { name: 'syslog-table', key: 'syslogTable', kind: 'string', arg: 'TABLE', help: 'log table for syslog messages', nonEmpty: true },
     { name: 'syslog-db', key: 'syslogDb', kind: 'string', arg: 'DB', help: 'database of the syslog table', nonEmpty: true },
     { name: 'exit-with-parent', key: 'exitWithParent', kind: 'bool', help: 'stop when the launching process (npx, a shell) goes away' },
+    { name: 'smart-index', key: 'smartIndex', kind: 'bool', help: "create the indexes a repeated selective workload needs and drop unused automatic ones (a table opts out with WITH ('smart_index' = 'false'))" },
+    { name: 'smart-index-min-rows', key: 'smartIndexMinRows', kind: 'int', arg: 'ROWS', min: 0, help: 'mean rows a filtered scan reads before the smart index considers an index' },
+    { name: 'smart-index-min-queries', key: 'smartIndexMinQueries', kind: 'int', arg: 'N', min: 1, help: 'filtered scans of a column before the smart index considers an index' },
+    { name: 'smart-index-drop-after', key: 'smartIndexDropAfter', kind: 'int', arg: 'MS', min: 1, help: 'drop an automatic index no scan used for this long' },
   ],
 };
 

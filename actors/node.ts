@@ -1,12 +1,13 @@
 // A node: the process that hosts an actor system. Standalone runs every role, with an embedded nats-server.
 import { mkdirSync, readFileSync } from 'node:fs';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { connect, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
-import { AccessDeniedError, UsageError, Buckets, Subjects, systemClock, type Clock, type TableSchema } from '../core/index.ts';
+import { AccessDeniedError, UsageError, Buckets, Subjects, smart, systemClock, type Clock, type TableSchema } from '../core/index.ts';
 import { Authenticator, currentPrincipal, guardContext, natsAuthorization, parseUserProvider, serviceCredentials, type NatsCredentials } from './auth/index.ts';
 import { Catalog } from './catalog/catalog.ts';
 import { Supervisor } from './region/supervisor.ts';
+import { SmartIndex } from './index/smart.ts';
 import { SharedSegments } from './runtime/segment_mirror.ts';
 import { sharedDecodedCache } from '../storage/index.ts';
 import { WritePath } from './gateway/write.ts';
@@ -22,7 +23,8 @@ import { watchCatalog, tableOfRegion } from './catalog/watch.ts';
 import { ProcessList, type QueryContext } from '../core/query/index.ts';
 import { FlowNode } from './flow/flownode.ts';
 import { Metrics } from './runtime/metrics.ts';
-import { MetaServices, RouteTable, listNodes, regionPeersOf, clusterPeersOf } from './meta/index.ts';
+import { MetaServices, RouteTable, listNodes, regionPeersOf, clusterPeersOf, procedureOps } from './meta/index.ts';
+import { listenMigration } from './region/handle_migration.ts';
 import { startEmbeddedNats, type EmbeddedNats } from './runtime/embedded_nats.ts';
 import { presizeNatsMessageBuffers } from './runtime/nats_presize.ts';
 import { silentLogger, type Logger } from './runtime/logger.ts';
@@ -48,6 +50,8 @@ export class EddyNode {
   jsm!: JetStreamManager;
   catalog!: Catalog;
   supervisor!: Supervisor;
+  /** The smart index (frontends): workload observer, index advice and automatic indexes. */
+  smartIndex: SmartIndex | null = null;
   router!: RegionRouter;
   writes!: WritePath;
   /** Cluster: the live copy of the region routes this node follows (datanode) and routes by (frontend). */
@@ -64,6 +68,8 @@ export class EddyNode {
   private contextOf: ((db: string) => QueryContext) | null = null;
   /** Cluster membership (registry, meta election, placement); null when standalone. */
   meta: MetaServices | null = null;
+  /** Cluster datanode: the meta leader's migration steps for this node. */
+  private migrationSub: Subscription | null = null;
   /** The flownode (continuous aggregations); null on nodes without the flownode role. */
   flows: FlowNode | null = null;
   /** The logs engine: pipelines (in the catalog bucket) and their ingest. */
@@ -180,7 +186,10 @@ export class EddyNode {
       this.routeTable = new RouteTable(this.meta.routesKv);
       await this.routeTable.start();
       cluster = { routes: this.routeTable, nodeId: cfg.nodeId, kick: () => this.nc.publish(Subjects.placementKick) };
-      if (hostsRegions) this.supervisor.startFollowing({ routes: this.routeTable, nodeId: cfg.nodeId, schemaOf: (id) => tableOfRegion(this.catalog, id) });
+      if (hostsRegions) {
+        this.supervisor.startFollowing({ routes: this.routeTable, nodeId: cfg.nodeId, schemaOf: (id) => tableOfRegion(this.catalog, id) });
+        this.migrationSub = listenMigration(this.nc, cfg.nodeId, this.supervisor, this.log);
+      }
       this.log(`cluster node ${cfg.nodeId} (${[...roles].join(',')}) registered`);
     }
     this.router = new RegionRouter(this.nc, this.supervisor, cluster);
@@ -219,22 +228,33 @@ export class EddyNode {
     }
     this.contextOf = contextOf;
     if (standalone || roles.has(Roles.frontend)) {
+      // one observer per frontend; its ALTERs are idempotent, so frontends deciding alike change nothing twice
+      this.smartIndex = new SmartIndex({
+        nc: this.nc, clock: this.clock, log: this.log, tickMs: 60_000,
+        config: { ...smart.DEFAULT_SMART_CONFIG, enabled: cfg.smartIndex, minRowsRead: cfg.smartIndexMinRows, minQueries: cfg.smartIndexMinQueries, dropAfterMs: cfg.smartIndexDropAfter },
+        getTable: (db, t) => this.catalog.getTable(db, t),
+        alterTable: (db, t, change) => makeQueryContext(queryDeps, db).alterTable(db, t, change),
+      });
+      this.smartIndex.start();
+      queryDeps.indexAdvice = async () => this.smartIndex?.advice() ?? [];
+    }
+    if (standalone || roles.has(Roles.frontend)) {
       this.ingest = new NatsIngest(this.nc, this.js, this.writes, this.metrics, this.logger, this.writeGate);
       this.ingest.start();
       this.natsLogs = new NatsLogs(this.nc, this.js, this.jsm, this.logs, this.catalog, this.logger, { replicas: cfg.replicas, tail: cfg.publishChanges });
       await this.natsLogs.start();
-      if (cfg.syslog) {
-        const a = splitHostPort(cfg.syslog);
-        this.syslog = new SyslogServer({ host: a.host, port: a.port, db: cfg.syslogDb, table: cfg.syslogTable }, this.logs, this.clock, this.logger);
-        const at = await this.syslog.start();
-        this.log(`syslog listening on ${at.host}:${at.port} (tcp, udp) into ${cfg.syslogDb}.${cfg.syslogTable}`);
-      }
       if (cfg.postgres !== 'off') {
         // Trust authentication until the node has a user store: the hook is PgServerOptions.authenticate.
         this.postgres = new PgServer({ contextOf, logger: this.logger });
         const pg = splitHostPort(cfg.postgres);
         this.postgresAddress = await this.postgres.listen(pg.host, pg.port);
         this.log(`postgres listening on ${this.postgresAddress.host}:${this.postgresAddress.port}`);
+      }
+      if (cfg.syslog) {
+        const a = splitHostPort(cfg.syslog);
+        this.syslog = new SyslogServer({ host: a.host, port: a.port, db: cfg.syslogDb, table: cfg.syslogTable }, this.logs, this.clock, this.logger);
+        const at = await this.syslog.start();
+        this.log(`syslog listening on ${at.host}:${at.port} (tcp, udp) into ${cfg.syslogDb}.${cfg.syslogTable}`);
       }
     }
     // A stop that began during the start-up wins: the node does not come back to 'ready' under it.
@@ -258,8 +278,9 @@ export class EddyNode {
   }
 
   /** information_schema.region_peers and .cluster_info from the routes and the registry, and the placement kick. */
-  private clusterViews(meta: MetaServices, routes: RouteTable): Pick<QueryDeps, 'regionPeers' | 'clusterInfo' | 'kick'> {
+  private clusterViews(meta: MetaServices, routes: RouteTable): Pick<QueryDeps, 'regionPeers' | 'clusterInfo' | 'kick' | 'procedures'> {
     return {
+      procedures: procedureOps(this.nc, meta.proceduresKv),
       regionPeers: async () => regionPeersOf(routes.entries(), await listNodes(meta.nodesKv), this.clock.now()),
       clusterInfo: async () => clusterPeersOf(await listNodes(meta.nodesKv), this.clock.now(), VERSION),
       kick: () => this.nc.publish(Subjects.placementKick),
@@ -375,8 +396,10 @@ export class EddyNode {
     await step('closing http', this.http?.close(), 5_000);
     await step('closing postgres', this.postgres?.close(), 5_000);
     await step('stopping flows', this.flows?.stop(), 30_000);
+    await step('stopping the smart index', this.smartIndex?.stop(), 5_000);
     // Regions close (flushed) before the node leaves the cluster: their routes move only once nothing here serves them,
     // so a region is never open on two nodes at once. Without NATS they close unflushed: their WAL replays on restart.
+    this.migrationSub?.unsubscribe();
     if (this.supervisor) await step('closing regions', this.supervisor.closeAll(natsUp()), 120_000);
     await step('leaving the cluster', this.meta?.stop(), natsUp() ? 10_000 : 2_000);
     if (this.meta && natsUp()) this.nc.publish(Subjects.placementKick);

@@ -11,6 +11,7 @@ export * from './codec/json_rows.ts';
 export * from './codec/wal_batch.ts';
 export * from './query/index.ts';
 export * from './placement.ts';
+export * from './failure_detector.ts';
 export * from './partition.ts';
 export * from './metric_engine.ts';
 export * from './index/index.ts';

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what EddyDB needs on a fresh Debian machine with Node 20: nats-server (Debian package) and the npm dependencies.
-# With --test it also installs what the tests drive as real clients (TEST_CLIENTS below: prometheus 2.42, chromium...).
+# With --test it also installs what the tests drive as real clients (TEST_CLIENTS below: prometheus 2.42, chromium, psql...).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 FOR_TESTS=0
@@ -27,14 +27,15 @@ fi
 TEST_CLIENTS=(
   "/usr/bin/prometheus prometheus"
   "/usr/bin/chromium chromium"
+  "/usr/bin/openssl openssl"
+  "/usr/bin/curl curl"
+  "/usr/bin/psql postgresql-client"
   "/usr/sbin/rsyslogd rsyslog"
   "/usr/lib/x86_64-linux-gnu/rsyslog/omelasticsearch.so rsyslog-elasticsearch"
   "/usr/bin/logger bsdutils"
   "/usr/lib/x86_64-linux-gnu/libivykis.so.0 libivykis0"
   "/usr/lib/x86_64-linux-gnu/libnet.so.1 libnet1"
   "/usr/lib/x86_64-linux-gnu/libcurl.so.4 libcurl4"
-  "/usr/bin/openssl openssl"
-  "/usr/bin/curl curl"
 )
 if [ "$FOR_TESTS" = 1 ]; then
   missing=()

@@ -32,9 +32,69 @@ const RULES: Rule[] = [
   { re: /::\s*(?:"char"|name)\b/gi, to: () => '::text' },
 ];
 
+/**
+ * Correlated scalar subqueries of psql's `\d` column query, which EddyDB's executor does not run: the default
+ * expression becomes a LEFT JOIN of pg_attrdef, the per-column collation (EddyDB has none) NULL.
+ */
+const PSQL_SHAPES: [RegExp, string][] = [
+  [/\(\s*SELECT\s+pg_catalog\.pg_get_expr\(d\.adbin,\s*d\.adrelid(?:,\s*true)?\)\s+FROM\s+pg_catalog\.pg_attrdef\s+d\s+WHERE\s+d\.adrelid\s*=\s*a\.attrelid\s+AND\s+d\.adnum\s*=\s*a\.attnum\s+AND\s+a\.atthasdef\s*\)([\s\S]*?FROM\s+pg_catalog\.pg_attribute\s+a)\b/i,
+    'd.adbin$1 LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum'],
+  // publication column lists (a correlated subquery over generate_series), over pg_publication_rel, which is empty
+  [/\(CASE\s+WHEN\s+pr\.prattrs\s+IS\s+NOT\s+NULL\s+THEN[\s\S]*?ELSE\s+NULL\s+END\)/i, 'NULL'],
+  [/\(\s*SELECT\s+c\.collname\s+FROM\s+pg_catalog\.pg_collation\s+c,\s*pg_catalog\.pg_type\s+t\s+WHERE\s+c\.oid\s*=\s*a\.attcollation\s+AND\s+t\.oid\s*=\s*a\.atttypid\s+AND\s+a\.attcollation\s*<>\s*t\.typcollation\s*\)/i, 'NULL'],
+];
+
+/**
+ * ARRAY(subquery) constructors: psql builds lists of role and publication names with them, over catalogs that are
+ * empty in EddyDB; the parser has no array constructor, so the value is NULL.
+ */
+function arraySubqueries(text: string): string {
+  const masked = maskNonCode(text);
+  const re = /\barray\s*\(\s*select\b/gi;
+  let out = '';
+  let at = 0;
+  for (let m = re.exec(masked); m; m = re.exec(masked)) {
+    let depth = 0;
+    let end = masked.indexOf('(', m.index);
+    for (; end < masked.length; end++) {
+      if (masked[end] === '(') depth++;
+      else if (masked[end] === ')' && --depth === 0) break;
+    }
+    out += text.slice(at, m.index) + 'NULL';
+    at = end + 1;
+    re.lastIndex = at;
+  }
+  return out + text.slice(at);
+}
+
+/** `x = ANY(array)` with a literal or column on the left: pg_catalog.pg_any_eq(x, array). */
+function anyComparisons(text: string): string {
+  const masked = maskNonCode(text);
+  const re = new RegExp(String.raw`${OPERAND}\s*=\s*any\s*\(`, 'gi');
+  let out = '';
+  let at = 0;
+  for (let m = re.exec(masked); m; m = re.exec(masked)) {
+    const open = m.index + m[0].length - 1;
+    let depth = 0;
+    let end = open;
+    for (; end < masked.length; end++) {
+      if (masked[end] === '(') depth++;
+      else if (masked[end] === ')' && --depth === 0) break;
+    }
+    const left = text.slice(m.index, m.index + m[1]!.length);
+    out += `${text.slice(at, m.index)}pg_catalog.pg_any_eq(${left}, ${text.slice(open + 1, end)})`;
+    at = end + 1;
+    re.lastIndex = at;
+  }
+  return out + text.slice(at);
+}
+
 /** `sql` with PostgreSQL-only spellings rewritten; unchanged when it has none. */
 export function normalizePgSql(sql: string): string {
   let text = sql;
+  for (const [re, to] of PSQL_SHAPES) text = text.replace(re, to);
+  if (/\barray\s*\(/i.test(text)) text = arraySubqueries(text);
+  if (/=\s*any\s*\(/i.test(text)) text = anyComparisons(text);
   for (const rule of RULES) {
     const masked = maskNonCode(text);
     rule.re.lastIndex = 0;

@@ -59,6 +59,7 @@ const PG_FUNCTIONS: Record<string, Fn> = {
   pg_type_is_visible: yes,
   pg_function_is_visible: yes,
   pg_is_in_recovery: always('Boolean', false),
+  pg_relation_is_publishable: always('Boolean', false),
   has_table_privilege: yes,
   has_schema_privilege: yes,
   has_database_privilege: yes,
@@ -97,6 +98,12 @@ const PG_FUNCTIONS: Record<string, Fn> = {
   quote_ident: rows('String', ([x]) => (x === null ? null : /^[a-z_][a-z0-9_$]*$/.test(String(x)) ? String(x) : `"${String(x).replace(/"/g, '""')}"`)),
   array_to_string: rows('String', ([a, sep]) => (Array.isArray(a) ? a.filter((x) => x !== null).join(String(sep ?? '')) : a === null ? null : String(a))),
   txid_current: always('Int64', 1),
+  // x = ANY(array), as the wire's dialect rewrite spells it; arrays arrive as lists or as '{a,b}' text
+  pg_any_eq: rows('Boolean', ([x, arr]) => {
+    if (x === null || arr === null) return null;
+    const items = Array.isArray(arr) ? arr : String(arr).replace(/^\{|\}$/g, '').split(',').filter((s) => s !== '');
+    return items.some((v) => String(v) === String(x));
+  }),
   inet_server_addr: always('String', null),
   inet_server_port: always('Int32', null),
   pg_postmaster_start_time: always('String', null),
