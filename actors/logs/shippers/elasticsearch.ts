@@ -35,6 +35,10 @@ class Templates {
 export function registerElasticsearchRoutes(routes: RouteTable, d: ElasticsearchDeps): void {
   const templates = new Templates();
   let seqNo = 0;
+  // Generated _ids: 20 characters like Elasticsearch's, a random per-node prefix and a counter (no crypto call per item).
+  const idPrefix = randomBytes(6).toString('base64url');
+  let idSeq = 0;
+  const nextId = () => idPrefix + (idSeq++).toString(36).padStart(12, '0');
 
   const reply = (req: { headers: Record<string, unknown> }, status: number, body: unknown): HttpReply => {
     // Answer in the media type a client asked for (compatible-with=N) so its compatibility check passes.
@@ -77,6 +81,7 @@ export function registerElasticsearchRoutes(routes: RouteTable, d: Elasticsearch
   };
 
   routes.add({
+    // write on the request's database (?db= / x-greptime-db-name): the handshake comes from the same shipper as its bulk
     methods: ['GET', 'POST', 'PUT', 'DELETE'], path: ES_PREFIX, prefix: true, access: 'write',
     handler: async (req, url, body) => {
       const rest = url.pathname.slice(ES_PREFIX.length).replace(/^\/+|\/+$/g, '');
@@ -165,7 +170,7 @@ export function registerElasticsearchRoutes(routes: RouteTable, d: Elasticsearch
     }
     let anyError = false;
     const out = items.map((it, i) => {
-      const id = it.id ?? randomBytes(15).toString('base64url');
+      const id = it.id ?? nextId();
       const e = errors[i];
       if (e) {
         anyError = true;

@@ -3,6 +3,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import winston from 'winston';
 import LokiTransport from 'winston-loki';
+import { gzipSync } from 'node:zlib';
 import { LokiPushRequestType } from '../../../core/proto/loki_push.ts';
 import { snappyEncode } from '../../../core/codec/prometheus/snappy.ts';
 import { nodeForFile, sqlRows, type ShipperNode } from './shipper_helpers.ts';
@@ -63,6 +64,16 @@ describe('loki push', () => {
     expect(r.status).toBe(204);
     const rows = await sqlRows(node, "SELECT line, job, host, json_get_string(structured_metadata, 'trace_id'), CAST(greptime_timestamp AS BIGINT) FROM loki_logs WHERE job = 'raw' ORDER BY line");
     expect(rows).toEqual([['raw one', 'raw', 'h"1', 'abc', 1700000000123456789], ['raw two', 'raw', 'h"1', null, 1700000001000000005]]);
+  });
+
+  it('a gzip-compressed JSON push (Content-Encoding: gzip), and a gzip body that is not gzip refused', async () => {
+    const body = JSON.stringify({ streams: [{ stream: { job: 'gz' }, values: [['1700000000000000000', 'gz line', { k: 'v' }]] }] });
+    const ok = await fetch(`${node.url}/v1/loki/api/v1/push`, { method: 'POST', body: gzipSync(body), headers: { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' } });
+    expect(ok.status).toBe(204);
+    expect(await sqlRows(node, "SELECT line FROM loki_logs WHERE job = 'gz'")).toEqual([['gz line']]);
+    const bad = await fetch(`${node.url}/v1/loki/api/v1/push`, { method: 'POST', body, headers: { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' } });
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toContain('not valid gzip');
   });
 
   it('refuses bad snappy, bad protobuf, bad JSON and bad labels with a 400 in plain text, writing nothing', async () => {
