@@ -157,7 +157,11 @@ export class EddyNode {
     if (standalone) for (const db of await this.catalog.listDatabases()) {
       for (const t of await this.catalog.listTables(db)) {
         const schema = await this.catalog.getTable(db, t);
-        if (schema) for (let n = 0; n < schema.regions; n++) await this.supervisor.region(schema, n);
+        // A region that cannot open (a corrupted file) is reported and left closed: the others serve, and its own
+        // requests try to open it again and answer the error with the file's name.
+        if (schema) for (let n = 0; n < schema.regions; n++) {
+          await this.supervisor.region(schema, n).catch((e: unknown) => this.logger.error('region.open', `region ${n} of ${db}.${t} failed to open; the node starts without it`, { db, table: t, error: (e as Error).message }));
+        }
       }
     }
     let cluster: ClusterRouting | null = null;
