@@ -21,6 +21,8 @@ export type StorageKind = (typeof StorageKinds)[keyof typeof StorageKinds];
 export interface NodeConfig {
   data: string;
   http: string;
+  /** PostgreSQL wire protocol address, or `off`. */
+  postgres: string;
   nats?: string;
   natsPort: number;
   /** Flush a region's memtable past this many bytes. */
@@ -57,11 +59,18 @@ export interface NodeConfig {
   /** PEM certificate chain and private key: with both, HTTP is served over TLS (https). */
   tlsCert: string;
   tlsKey: string;
+  /** Receive syslog (TCP and UDP, RFC 5424 and 3164) on this HOST:PORT; off when absent. */
+  syslog?: string;
+  /** The log table syslog messages go to. */
+  syslogTable: string;
+  /** Its database. */
+  syslogDb: string;
 }
 
 export const DEFAULTS: NodeConfig = {
   data: './data',
   http: '127.0.0.1:4000',
+  postgres: '127.0.0.1:4003',
   natsPort: 4222,
   flushBytes: 256 * 1024 * 1024,
   maxWriteBytes: 8 * 1024 * 1024,
@@ -82,6 +91,8 @@ export const DEFAULTS: NodeConfig = {
   maxInflightWriteBytes: 256 * 1024 * 1024,
   tlsCert: '',
   tlsKey: '',
+  syslogTable: 'syslog',
+  syslogDb: 'public',
 };
 
 /** Every flag of `eddy start`: the parser and the --help text are both made from this table. */
@@ -91,6 +102,7 @@ export const START_COMMAND: CommandSpec = {
   flags: [
     { name: 'data', key: 'data', kind: 'string', arg: 'DIR', help: 'data directory (regions, embedded NATS store)', nonEmpty: true },
     { name: 'http', key: 'http', kind: 'hostport', arg: 'HOST:PORT', help: 'HTTP API address' },
+    { name: 'postgres', key: 'postgres', kind: 'hostport', arg: 'HOST:PORT', off: true, help: 'PostgreSQL wire protocol address (psql, drivers, Grafana), or off' },
     { name: 'nats', key: 'nats', kind: 'url', arg: 'URL', help: 'NATS server(s) to use instead of an embedded one' },
     { name: 'nats-port', key: 'natsPort', kind: 'port', arg: 'N', help: 'port of the embedded nats-server' },
     { name: 'role', key: 'role', kind: 'string', arg: 'ROLES', help: `all, or a comma list of ${ALL_ROLES.join(', ')}` },
@@ -111,6 +123,9 @@ export const START_COMMAND: CommandSpec = {
     { name: 'tls-cert', key: 'tlsCert', kind: 'string', arg: 'FILE', help: 'PEM certificate (chain) for HTTPS; needs --tls-key' },
     { name: 'tls-key', key: 'tlsKey', kind: 'string', arg: 'FILE', help: 'PEM private key for HTTPS; needs --tls-cert' },
     { name: 'quiet', key: 'quiet', kind: 'bool', help: 'log errors only' },
+    { name: 'syslog', key: 'syslog', kind: 'hostport', arg: 'HOST:PORT', help: 'receive syslog here, TCP and UDP (RFC 5424 and 3164; octet counting or LF framing)' },
+    { name: 'syslog-table', key: 'syslogTable', kind: 'string', arg: 'TABLE', help: 'log table for syslog messages', nonEmpty: true },
+    { name: 'syslog-db', key: 'syslogDb', kind: 'string', arg: 'DB', help: 'database of the syslog table', nonEmpty: true },
     { name: 'exit-with-parent', key: 'exitWithParent', kind: 'bool', help: 'stop when the launching process (npx, a shell) goes away' },
   ],
 };

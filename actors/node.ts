@@ -12,20 +12,21 @@ import { sharedDecodedCache } from '../storage/index.ts';
 import { WritePath } from './gateway/write.ts';
 import { NatsIngest } from './gateway/nats_ingest.ts';
 import { HttpGateway, type NodeState } from './gateway/http/server.ts';
+import { PgServer } from './gateway/postgres/server.ts';
 import { apiRoutes } from './gateway/http/api.ts';
 import type { RouteTable as HttpRouteTable } from './gateway/http/routes.ts';
 import { ensureJetStreamAssets } from './runtime/js_assets.ts';
 import { makeQueryContext, type QueryDeps } from './gateway/query_context.ts';
 import { RegionRouter, type ClusterRouting } from './region/router.ts';
 import { watchCatalog, tableOfRegion } from './catalog/watch.ts';
-import type { QueryContext } from '../core/query/index.ts';
+import { ProcessList, type QueryContext } from '../core/query/index.ts';
 import { FlowNode } from './flow/flownode.ts';
 import { Metrics } from './runtime/metrics.ts';
 import { MetaServices, RouteTable, listNodes, regionPeersOf, clusterPeersOf } from './meta/index.ts';
 import { startEmbeddedNats, type EmbeddedNats } from './runtime/embedded_nats.ts';
 import { presizeNatsMessageBuffers } from './runtime/nats_presize.ts';
 import { silentLogger, type Logger } from './runtime/logger.ts';
-import { LogIngest, NatsLogs, PipelineStore } from './logs/index.ts';
+import { LogIngest, NatsLogs, PipelineStore, SyslogServer } from './logs/index.ts';
 import { WriteGate } from './gateway/write_gate.ts';
 import { currentLimits, limitContext } from './gateway/query_limits.ts';
 import { queryTimeoutMs, splitHostPort, isStandalone, parseRoles, Roles, StorageKinds, type NodeConfig } from './config.ts';
@@ -58,6 +59,7 @@ export class EddyNode {
   private embedded: EmbeddedNats | null = null;
   private ingest: NatsIngest | null = null;
   private http: HttpGateway | null = null;
+  private postgres: PgServer | null = null;
   private state: NodeState = 'starting';
   private contextOf: ((db: string) => QueryContext) | null = null;
   /** Cluster membership (registry, meta election, placement); null when standalone. */
@@ -67,11 +69,15 @@ export class EddyNode {
   /** The logs engine: pipelines (in the catalog bucket) and their ingest. */
   logs: LogIngest | null = null;
   private natsLogs: NatsLogs | null = null;
+  /** The syslog receiver (--syslog); null when off. */
+  syslog: SyslogServer | null = null;
   httpAddress: { host: string; port: number } | null = null;
   /** Authentication and permissions (--user-provider); null when off. */
   auth: Authenticator | null = null;
   /** EddyDB's own NATS user on the embedded server when authentication is on. */
   private natsCredentials: NatsCredentials | null = null;
+  /** Where the PostgreSQL wire protocol listens (null: --postgres off, or no frontend role). */
+  postgresAddress: { host: string; port: number } | null = null;
   /** Ingest back-pressure (--max-inflight-write-bytes), shared by HTTP and NATS writes. */
   readonly writeGate: WriteGate;
   natsUrl = '';
@@ -95,7 +101,8 @@ export class EddyNode {
       compact: (db, t) => this.compact(db, t),
       flows: { flows: () => this.flows, js: () => this.js, jsm: () => this.jsm },
       logs: {
-        logs: () => this.logs!, clock,
+        logs: () => this.logs!, clock, nodeId: config.nodeId, maxBodyBytes: () => config.maxWriteBytes,
+        httpAddress: () => (this.httpAddress ? `${this.httpAddress.host}:${this.httpAddress.port}` : config.http),
         tail: { nc: () => this.nc, catalog: () => this.catalog, contextOf: (db) => this.guarded(this.contextOf!(db)), clock },
       },
     });
@@ -191,11 +198,18 @@ export class EddyNode {
       eddy_log_failed_lines_total: this.logs!.counters.failedLines,
       eddy_log_filtered_lines_total: this.logs!.counters.filteredLines,
       eddy_log_failed_requests_total: this.logs!.counters.failedRequests,
+      ...(this.syslog ? {
+        eddy_syslog_messages_total: this.syslog.counters.messages,
+        eddy_syslog_invalid_frames_total: this.syslog.counters.invalidFrames,
+        eddy_syslog_failed_messages_total: this.syslog.counters.failedMessages,
+      } : {}),
       eddy_regions: this.supervisor.all().length,
       eddy_memtable_rows: this.supervisor.all().reduce((a, r) => a + Number((r.stats() as { memRows?: number }).memRows ?? 0), 0),
     });
+    const frontend = this.httpAddress ? `${this.httpAddress.host}:${this.httpAddress.port}` : cfg.nodeId;
     const queryDeps: QueryDeps = {
       catalog: this.catalog, supervisor: this.supervisor, router: this.router, writes: this.writes, clock: this.clock,
+      processes: new ProcessList(frontend, () => this.clock.now()),
       ...(this.meta && this.routeTable ? this.clusterViews(this.meta, this.routeTable) : {}),
     };
     const contextOf = (db: string): QueryContext => this.withFlows(makeQueryContext(queryDeps, db));
@@ -213,6 +227,19 @@ export class EddyNode {
       this.ingest.start();
       this.natsLogs = new NatsLogs(this.nc, this.js, this.jsm, this.logs, this.catalog, this.logger, { replicas: cfg.replicas, tail: cfg.publishChanges });
       await this.natsLogs.start();
+      if (cfg.postgres !== 'off') {
+        // Trust authentication until the node has a user store: the hook is PgServerOptions.authenticate.
+        this.postgres = new PgServer({ contextOf, logger: this.logger });
+        const pg = splitHostPort(cfg.postgres);
+        this.postgresAddress = await this.postgres.listen(pg.host, pg.port);
+        this.log(`postgres listening on ${this.postgresAddress.host}:${this.postgresAddress.port}`);
+      }
+      if (cfg.syslog) {
+        const a = splitHostPort(cfg.syslog);
+        this.syslog = new SyslogServer({ host: a.host, port: a.port, db: cfg.syslogDb, table: cfg.syslogTable }, this.logs, this.clock, this.logger);
+        const at = await this.syslog.start();
+        this.log(`syslog listening on ${at.host}:${at.port} (tcp, udp) into ${cfg.syslogDb}.${cfg.syslogTable}`);
+      }
     }
     // A stop that began during the start-up wins: the node does not come back to 'ready' under it.
     if (this.stopping) return;
@@ -346,9 +373,11 @@ export class EddyNode {
     }
     const natsUp = () => this.nc !== undefined && !this.nc.isClosed() && !serverGone();
     await step('stopping ingest', this.ingest?.stop(), 10_000);
+    await step('stopping syslog', this.syslog?.stop(), 10_000);
     await step('stopping logs ingest', this.natsLogs?.stop(), 10_000);
     this.logs?.pipelines.stop();
     await step('closing http', this.http?.close(), 5_000);
+    await step('closing postgres', this.postgres?.close(), 5_000);
     await step('stopping flows', this.flows?.stop(), 30_000);
     // Regions close (flushed) before the node leaves the cluster: their routes move only once nothing here serves them,
     // so a region is never open on two nodes at once. Without NATS they close unflushed: their WAL replays on restart.

@@ -7,11 +7,18 @@ import { json, type Handler, type RouteTable } from '../gateway/http/routes.ts';
 import type { LogIngest } from './log_ingest.ts';
 import { dryrunReply } from './rows_out.ts';
 import { tailHandler, type TailDeps } from './tail_http.ts';
+import { registerShipperRoutes } from './shippers/index.ts';
 
 export interface LogHttpDeps {
   logs: () => LogIngest;
   clock: Clock;
   tail: TailDeps;
+  /** This node's name (Elasticsearch's `_nodes`, `/`). */
+  nodeId: string;
+  /** host:port of this node's HTTP API. */
+  httpAddress: () => string;
+  /** Largest request body, also after gzip is undone (--max-write-bytes). */
+  maxBodyBytes: () => number;
 }
 
 const dec = new TextDecoder();
@@ -116,4 +123,5 @@ export function registerLogRoutes(routes: RouteTable, d: LogHttpDeps): void {
   for (const path of ['/v1/ingest', '/v1/events/logs']) routes.add({ methods: ['POST'], path, handler: ingest, access: 'write' });
 
   routes.add({ methods: ['GET'], path: '/v1/logs/tail', handler: tailHandler(d.tail), access: 'read' });
+  registerShipperRoutes(routes, d);
 }

@@ -1,4 +1,4 @@
-// Which indexes a table schema asks for: declared INVERTED / SKIPPING / FULLTEXT indexes, and the default inverted
+// Which indexes a table schema asks for: declared INVERTED / SKIPPING / FULLTEXT / SPATIAL indexes, and the default inverted
 // index on the primary key. A kind that is not registered (not built in this build) is left out.
 import { IndexOptionError } from '../errors.ts';
 import type { ColumnSchema, TableSchema } from '../schema.ts';
@@ -53,6 +53,13 @@ export function wantedIndexes(schema: TableSchema): IndexSpec[] {
       if (!kind || !kind.supports(c.type)) continue;
       out.push(indexSpec(d.kind, [c.name], d.options));
     }
+  }
+  // table-level SPATIAL INDEX (lat, lng): one index over the pair
+  for (const s of schema.spatialIndexes ?? []) {
+    const kind = indexKind('spatial');
+    const types = [s.lat, s.lng].map((n) => schema.columns.find((x) => x.name === n)?.type);
+    if (!kind || types.some((t) => !t || !kind.supports(t))) continue;
+    out.push(indexSpec('spatial', [s.lat, s.lng], s.nodeSize !== undefined ? { node_size: String(s.nodeSize) } : {}));
   }
   return out;
 }

@@ -22,6 +22,7 @@ import { runFlowStatement } from './statements/flow.ts';
 import { rejectUnimplementedAdmin } from './statements/admin.ts';
 import { createView, viewOf } from './statements/view.ts';
 import { runTql } from './statements/tql.ts';
+import { runKill } from './statements/process.ts';
 import { checkCreateTableOptions, checkDatabaseOptions, checkDatabaseUnset, checkName } from './statements/options.ts';
 import { PHYSICAL_KEY, isPhysical, logicalTables, physicalOf, prepareLogical, retireLogical } from './statements/metric.ts';
 import type { TableSchema } from '../schema.ts';
@@ -29,8 +30,32 @@ import type { TableSchema } from '../schema.ts';
 export async function executeSql(ctx: QueryContext, text: string): Promise<QueryOutput[]> {
   const stmts = parseSql(text);
   const out: QueryOutput[] = [];
-  for (const s of stmts) out.push(await executeStatement(ctx, s));
+  for (const s of stmts) out.push(await tracked(ctx, s, stmts.length === 1 ? text.trim() : statementText(text, s)));
   return out;
+}
+
+function statementText(text: string, s: Statement): string {
+  const at = (s as { pos?: { offset?: number } }).pos?.offset;
+  return at === undefined ? text.trim() : text.slice(at).split(';')[0]!.trim();
+}
+
+/** Runs one statement in the frontend's process list (when it keeps one), so that KILL can cancel it. */
+async function tracked(ctx: QueryContext, s: Statement, text: string): Promise<QueryOutput> {
+  const pl = ctx.processes;
+  if (!pl || s.type === 'kill') return executeStatement(ctx, s);
+  const q = pl.register(text, ctx.db, ctx.client ?? '');
+  const outer = ctx.signal;
+  ctx.signal = q.abort.signal;
+  try {
+    const cancelled = new Promise<never>((_, reject) => {
+      q.abort.signal.addEventListener('abort', () => reject(q.abort.signal.reason), { once: true });
+    });
+    cancelled.catch(() => undefined);
+    return await Promise.race([executeStatement(ctx, s), cancelled]);
+  } finally {
+    ctx.signal = outer;
+    pl.finish(q);
+  }
 }
 
 function newState(ctx: QueryContext): QState {
@@ -173,6 +198,7 @@ export async function executeStatement(ctx: QueryContext, s: Statement): Promise
       return relToOutput(stringRel([name], [[0]], ['Int32']));
     }
     case 'set': return affected(0);
+    case 'kill': runKill(ctx, s.id); return affected(0);
     case 'create_view': await createView(s, st); return affected(0);
     case 'tql': return relToOutput(await runTql(ctx, s));
     default:

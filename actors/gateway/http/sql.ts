@@ -35,6 +35,9 @@ export function sqlHandler(makeContext: (db: string) => QueryContext, clock: Clo
       const db = params.get('db') || 'public';
       const format = (params.get('format') || 'json').toLowerCase();
       const ctx = makeContext(db);
+      if (req.socket) ctx.client = `${req.socket.remoteAddress ?? ''}:${req.socket.remotePort ?? ''}/http`;
+      const tz = req.headers['x-greptime-timezone'];
+      if (typeof tz === 'string' && tz.trim()) ctx.timeZone = tz.trim();
       const outputs = await executeSql(ctx, sql);
       const elapsed = clock.now() - started;
       if (format === 'csv') return { status: 200, body: outputsCsvBytes(outputs), contentType: 'text/csv' };

@@ -200,7 +200,8 @@ export function batchesToRel(batches: RecordBatch[], schema: TableSchema, qualif
   const fields: Field[] = schema.columns.map((c) => (c.indexes?.fulltext ? { name: c.name, qualifier, dt: columnDt(c), fulltext: c.indexes.fulltext } : { name: c.name, qualifier, dt: columnDt(c) }));
   const len = batches.reduce((a, b) => a + b.numRows, 0);
   const cols = schema.columns.map((c, j) => {
-    if (batches.length === 0) return fromValues(fields[j]!.dt, []);
+    // no rows (also a report-only batch of EXPLAIN ANALYZE): typed empty columns, as functions check kinds
+    if (batches.length === 0 || len === 0) return fromValues(fields[j]!.dt, []);
     const parts = batches.map((b) => b.getChild(c.name) as Vector | null);
     if (parts.every((p) => p === null)) return allNullVec(len, fields[j]!.dt);
     const direct = columnOf(parts, batches, c, len);
