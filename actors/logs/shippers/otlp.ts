@@ -20,7 +20,7 @@ const GRPC = { invalidArgument: 3, unavailable: 14, internal: 13 } as const;
 
 export function registerOtlpRoutes(routes: RouteTable, d: OtlpDeps): void {
   routes.add({
-    methods: ['POST'], path: '/v1/otlp/v1/logs',
+    methods: ['POST'], path: '/v1/otlp/v1/logs', access: 'write',
     handler: async (req, _url, body) => {
       const ct = mediaType(req.headers['content-type']);
       const json = ct === 'application/json';
