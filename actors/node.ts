@@ -170,7 +170,11 @@ export class EddyNode {
     if (standalone) for (const db of await this.catalog.listDatabases()) {
       for (const t of await this.catalog.listTables(db)) {
         const schema = await this.catalog.getTable(db, t);
-        if (schema) for (let n = 0; n < schema.regions; n++) await this.supervisor.region(schema, n);
+        // A region that cannot open (a corrupted file) is reported and left closed: the others serve, and its own
+        // requests try to open it again and answer the error with the file's name.
+        if (schema) for (let n = 0; n < schema.regions; n++) {
+          await this.supervisor.region(schema, n).catch((e: unknown) => this.logger.error('region.open', `region ${n} of ${db}.${t} failed to open; the node starts without it`, { db, table: t, error: (e as Error).message }));
+        }
       }
     }
     let cluster: ClusterRouting | null = null;
@@ -248,8 +252,27 @@ export class EddyNode {
       this.natsLogs = new NatsLogs(this.nc, this.js, this.jsm, this.logs, this.catalog, this.logger, { replicas: cfg.replicas, tail: cfg.publishChanges });
       await this.natsLogs.start();
       if (cfg.postgres !== 'off') {
-        // Trust authentication until the node has a user store: the hook is PgServerOptions.authenticate.
-        this.postgres = new PgServer({ contextOf, logger: this.logger });
+        // With --user-provider: cleartext password checked by the one Authenticator, the session's grants on every query.
+        const auth = this.auth;
+        this.postgres = new PgServer({
+          logger: this.logger,
+          contextOf: (db, user) => {
+            if (!auth) return contextOf(db);
+            const p = auth.principalOf(user);
+            if (!p) throw new AccessDeniedError(`user '${user}' is not authenticated`);
+            return guardContext(contextOf(db), auth, p);
+          },
+          ...(auth ? {
+            authenticate: async (user: string, password: string) => {
+              try {
+                auth.authenticate(user, password, `pg-user:${user}`);
+                return true;
+              } catch {
+                return false;
+              }
+            },
+          } : {}),
+        });
         const pg = splitHostPort(cfg.postgres);
         this.postgresAddress = await this.postgres.listen(pg.host, pg.port);
         this.log(`postgres listening on ${this.postgresAddress.host}:${this.postgresAddress.port}`);

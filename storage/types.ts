@@ -108,6 +108,8 @@ export interface SegmentMeta {
   createdAt: number;
   /** The segment's index file (storage/index/), once its IndexBuilder has built it; absent: read by full scan. */
   index?: SegmentIndexMeta;
+  /** CRC-32 of the whole file, checked when the file is opened (absent in segments of older builds). */
+  crc32?: number;
 }
 
 export interface SegmentIndexMeta {

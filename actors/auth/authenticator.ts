@@ -68,6 +68,11 @@ export class Authenticator {
     return u.principal;
   }
 
+  /** The principal of a user already authenticated on this connection (PostgreSQL: after its password message). */
+  principalOf(user: string): Principal | undefined {
+    return this.users.get(user)?.principal;
+  }
+
   /** True when the principal may `mode` the database: its own grant, else the `*` grant. */
   can(p: Principal, db: string, mode: AccessMode): boolean {
     const g = p.grants.get(db) ?? p.grants.get(ALL_DATABASES);

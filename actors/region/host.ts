@@ -180,6 +180,15 @@ export class RegionHost {
     if (!this.accepting()) {
       return Promise.reject(new EddyError(StatusCode.RegionReadonly, `region ${this.regionId} is ${this.state}, not taking writes`));
     }
+    if (this.flushError !== null) {
+      // The memtable cannot reach disk: take nothing more into it, and try the flush again (at most once a second).
+      const now = this.deps.clock.now();
+      if (now >= this.flushRetryAt && this.actor.getSnapshot().matches('serving')) {
+        this.flushRetryAt = now + 1000;
+        this.actor.send({ type: 'region.flush.requested' });
+      }
+      return Promise.reject(new EddyError(StatusCode.StorageUnavailable, `region ${this.regionId} refuses writes: its last flush failed (${this.flushError}); writes resume once a flush succeeds`));
+    }
     const record = encodeBatches(batches);
     const acked = this.wal.append(record);
     this.writesPending++;
@@ -256,9 +265,20 @@ export class RegionHost {
     }
   }
 
+  /** Why the last flush failed (a full disk): writes are refused until a flush succeeds again. */
+  private flushError: string | null = null;
+  private flushRetryAt = 0;
+
   private async doFlush(): Promise<void> {
     const p = (async () => {
-      const res = await this.store!.flush();
+      let res: Awaited<ReturnType<RegionStore['flush']>>;
+      try {
+        res = await this.store!.flush();
+      } catch (e) {
+        this.flushError = (e as Error).message;
+        throw e;
+      }
+      this.flushError = null;
       this.dirtySince = this.store!.memRows > 0 ? this.deps.clock.now() : null;
       if (res) {
         this.deps.metrics.flushes++;

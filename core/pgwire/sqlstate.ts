@@ -26,6 +26,8 @@ export const SqlState = {
   divisionByZero: '22012',
   invalidParameterValue: '22023',
   queryCanceled: '57014',
+  insufficientPrivilege: '42501',
+  outOfMemory: '53200',
   invalidPassword: '28P01',
   invalidAuthorization: '28000',
   protocolViolation: '08P01',
@@ -49,7 +51,9 @@ function stateOf(code: number, message: string, name: string): string {
     case StatusCode.FlowNotFound: case StatusCode.PipelineNotFound: return SqlState.undefinedObject;
     case StatusCode.TypeConflict: return SqlState.datatypeMismatch;
     case StatusCode.Unsupported: return SqlState.featureNotSupported;
-    case StatusCode.Cancelled: return SqlState.queryCanceled;
+    case StatusCode.Cancelled: case StatusCode.DeadlineExceeded: return SqlState.queryCanceled;
+    case StatusCode.AccessDenied: case StatusCode.PermissionDenied: return SqlState.insufficientPrivilege;
+    case StatusCode.QueryMemoryExceeded: return SqlState.outOfMemory;
     case StatusCode.PayloadTooLarge: return SqlState.programLimitExceeded;
     case StatusCode.ResourcesExhausted: case StatusCode.RateLimited: return SqlState.insufficientResources;
     case StatusCode.StorageUnavailable: case StatusCode.StorageCorrupted: return SqlState.ioError;

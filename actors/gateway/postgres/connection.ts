@@ -15,7 +15,8 @@ import { ROW_STATEMENTS, commandTag, rowDescription, writeRows } from './results
 import type { Logger } from '../../runtime/logger.ts';
 
 export interface ConnectionDeps {
-  contextOf(db: string): QueryContext;
+  /** The session's query context; `user` is the authenticated user (its grants are checked when authentication is on). */
+  contextOf(db: string, user: string): QueryContext;
   /** Password check; absent: trust (every user is let in, as the node has no user store yet). */
   authenticate?: (user: string, password: string) => Promise<boolean>;
   /** Registers the connection's backend key so a CancelRequest can find it; returns the key. */
@@ -121,7 +122,12 @@ export class PgConnection {
     const user = this.startup.user!;
     let db = this.startup.database || user;
     if (db.startsWith('greptime-')) db = db.slice('greptime-'.length);
-    const ctx = this.deps.contextOf(db);
+    let ctx: QueryContext;
+    try {
+      ctx = this.deps.contextOf(db, user);
+    } catch (e) {
+      return this.fatal({ ...errorFields(e), severity: 'FATAL' });
+    }
     const dbs = await ctx.listDatabases();
     if (!dbs.includes(db) && db !== 'information_schema') {
       return this.fatal({ severity: 'FATAL', code: '3D000', message: `database "${db}" does not exist` });

@@ -95,6 +95,20 @@ describe('ingest back-pressure', () => {
     expect(await metric(node, 'eddy_writes_refused_total')).toBe(refused.length);
   });
 
+  it('a large result is sent as a chunked body, written as the client reads it', async () => {
+    expect((await sql(node, "CREATE TABLE many (h STRING, v DOUBLE, ts TIMESTAMP TIME INDEX, PRIMARY KEY (h))")).status).toBe(200);
+    expect((await sql(node, "INSERT INTO many SELECT concat('h', number % 10), number * 1.5, number FROM numbers LIMIT 60000")).status).toBe(200);
+    const r = await sql(node, 'SELECT h, v, ts FROM many ORDER BY ts');
+    expect(r.status).toBe(200);
+    expect(r.headers.get('transfer-encoding')).toBe('chunked');
+    expect(r.headers.get('content-length')).toBeNull();
+    const body = (await r.json()) as { output: { records: { rows: [string, number, number][]; total_rows: number } }[] };
+    const rows = body.output[0]!.records.rows;
+    expect(rows.length).toBe(60_000);
+    expect(body.output[0]!.records.total_rows).toBe(60_000);
+    expect(rows[59_999]).toEqual(['h9', 59_999 * 1.5, 59_999]);
+  });
+
   it('NATS writes past the limit wait for room instead of failing', async () => {
     const nc = await natsClient(node.natsUrl);
     try {
