@@ -1,6 +1,7 @@
 // Public face of the query engine: executeSql over a QueryContext, result shapes and renderers.
 export type { QueryContext, ScanSpec, RegionPeer, RegionStat, ClusterPeer, FlowInfo, ScanIndexReport } from './context.ts';
 export { ProcessList, QueryCancelledError } from './process_list.ts';
+export { checkTimeZone } from './expr/timezone.ts';
 export type { IndexStatusRow } from './statements/index_status.ts';
 export { SCAN_INDEX_METADATA } from './context.ts';
 export { readIndexReport, withIndexReport, withoutReportOnly } from './plan/index_report.ts';

@@ -10,6 +10,8 @@ import { datePart, floorDiv, parseTimestampNs, truncTo } from './time.ts';
 
 export const TIME: Record<string, Fn> = {
   now: (_a, n, s) => constVec('TimestampNanosecond', s.env.nowNs, n),
+  // the session's zone (SET time_zone / x-greptime-timezone)
+  timezone: (_a, n, s) => constVec('String', s.env.qctx.timeZone ?? 'UTC', n),
   current_timestamp: (_a, n, s) => constVec('TimestampNanosecond', s.env.nowNs, n),
   localtimestamp: (_a, n, s) => constVec('TimestampNanosecond', s.env.nowNs, n),
   current_date: (_a, n, s) => constVec('Date', (s.env.nowNs / 86_400_000_000_000n) * 86_400_000_000_000n, n),

@@ -18,7 +18,7 @@ const ARITY_LIST: [string, number, number][] = [];
 function arity(names: string, min: number, max = min): void {
   for (const n of names.trim().split(/\s+/)) ARITY_LIST.push([n, min, max]);
 }
-arity('pi random uuid now current_timestamp localtimestamp current_date current_time', 0);
+arity('pi random uuid timezone now current_timestamp localtimestamp current_date current_time', 0);
 arity(`abs ceil ceiling floor sqrt cbrt exp ln log2 log10 sin cos tan asin acos atan sinh cosh tanh asinh acosh atanh cot degrees radians
   signum isnan iszero factorial length char_length character_length octet_length bit_length ascii lower upper initcap reverse md5
   sha224 sha256 sha384 sha512 ipv4_num_to_string ipv4_string_to_num ipv6_num_to_string ipv6_string_to_num isnull to_unixtime
