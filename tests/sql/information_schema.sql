@@ -101,6 +101,12 @@ SELECT CAST('2024-01-01 09:00:00' AS TIMESTAMP) = CAST('2024-01-01 00:00:00Z' AS
 
 SET time_zone = 'Mars/Olympus';
 
+SET time_zone = '+24:00';
+
+SET time_zone = '-23:30';
+
+SELECT timezone();
+
 SET time_zone = 'UTC';
 
 SELECT timezone();

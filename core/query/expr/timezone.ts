@@ -22,7 +22,7 @@ export function checkTimeZone(tz: string): string {
   const t = tz.trim();
   if (/^(utc|z|system|local)$/i.test(t)) return 'UTC';
   const m = FIXED.exec(t);
-  if (m && Number(m[2]) <= 14 && Number(m[3]) < 60) return `${m[1]}${m[2]!.padStart(2, '0')}:${m[3]}`;
+  if (m && Number(m[2]) <= 23 && Number(m[3]) < 60) return `${m[1]}${m[2]!.padStart(2, '0')}:${m[3]}`;
   if (!m && formatOf(t)) return t;
   throw new EddyError(StatusCode.InvalidArguments, `Invalid timezone: ${tz}`);
 }
