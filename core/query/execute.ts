@@ -23,6 +23,7 @@ import { rejectUnimplementedAdmin, runProcedureAdmin } from './statements/admin.
 import { createView, viewOf } from './statements/view.ts';
 import { runTql } from './statements/tql.ts';
 import { runKill } from './statements/process.ts';
+import { checkTimeZone } from './expr/timezone.ts';
 import { checkCreateTableOptions, checkDatabaseOptions, checkDatabaseUnset, checkName } from './statements/options.ts';
 import { PHYSICAL_KEY, isPhysical, logicalTables, physicalOf, prepareLogical, retireLogical } from './statements/metric.ts';
 import type { TableSchema } from '../schema.ts';
@@ -89,6 +90,16 @@ async function runAdmin(call: FunctionCall, ctx: QueryContext): Promise<string |
   if (fn === 'flush_table') await ctx.flushTable?.(t);
   else { await ctx.flushTable?.(t); await ctx.compactTable?.(t); }
   return 0;
+}
+
+/** SET time_zone = '...' changes how the session reads zone-less timestamps; other variables are accepted as MySQL clients send them. */
+function runSet(s: Extract<Statement, { type: 'set' }>, ctx: QueryContext): void {
+  const name = s.name.map((p) => p.value).join('.').toLowerCase().replace(/^@@(session\.|global\.)?/, '');
+  if (name !== 'time_zone' && name !== 'timezone') return;
+  const v = s.value[0];
+  const text = v?.type === 'string' ? v.value : v?.type === 'column' ? v.path.map((p) => p.value).join('.') : undefined;
+  if (text === undefined) throw new PlanError('SET time_zone expects a zone name or offset', s.pos, StatusCode.InvalidArguments);
+  ctx.timeZone = checkTimeZone(text);
 }
 
 export async function executeStatement(ctx: QueryContext, s: Statement): Promise<QueryOutput> {
@@ -200,7 +211,7 @@ export async function executeStatement(ctx: QueryContext, s: Statement): Promise
       const v = await runAdmin(s.call, ctx);
       return relToOutput(stringRel([name], [[v]], [typeof v === 'string' ? 'String' : 'Int32']));
     }
-    case 'set': return affected(0);
+    case 'set': runSet(s, ctx); return affected(0);
     case 'kill': runKill(ctx, s.id); return affected(0);
     case 'create_view': await createView(s, st); return affected(0);
     case 'tql': return relToOutput(await runTql(ctx, s));

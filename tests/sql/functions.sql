@@ -54,3 +54,9 @@ SELECT abs(1, 2);
 SELECT sha256();
 
 SELECT clamp(1, 2);
+
+SELECT date_add('2024-01-31 10:00:00'::TIMESTAMP, INTERVAL '1 month'), date_sub('2024-03-01'::DATE, INTERVAL '1 day'), date_add(NULL::TIMESTAMP, INTERVAL '1 day'), make_date(2024, 2, 29);
+
+SELECT make_date(2023, 2, 29);
+
+SELECT date_add('2024-01-01'::DATE);

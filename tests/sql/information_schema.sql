@@ -75,3 +75,38 @@ SELECT * FROM information_schema.no_such_table;
 SELECT id LIKE 'memory:4000/%' AS local, catalog, schemas, query, client, frontend FROM information_schema.process_list;
 
 SHOW PROCESSLIST;
+
+-- session time zone: zone-less text is read in it, text with a zone keeps its own
+SELECT timezone();
+
+SET time_zone = '+08:00';
+
+SELECT timezone();
+
+SHOW VARIABLES time_zone;
+
+SELECT CAST('2024-01-01 08:00:00' AS TIMESTAMP) = CAST('2024-01-01 00:00:00Z' AS TIMESTAMP), CAST('2024-01-01 08:00:00+08:00' AS TIMESTAMP) = CAST('2024-01-01 00:00:00Z' AS TIMESTAMP);
+
+CREATE TABLE zoned (ts TIMESTAMP TIME INDEX, v INT);
+
+INSERT INTO zoned VALUES ('2024-06-01 08:00:00', 1), ('2024-06-01 01:00:00Z', 2);
+
+SELECT to_unixtime(ts), v FROM zoned ORDER BY v;
+
+SELECT v FROM zoned WHERE ts = '2024-06-01 08:00:00';
+
+SET time_zone = 'Asia/Tokyo';
+
+SELECT CAST('2024-01-01 09:00:00' AS TIMESTAMP) = CAST('2024-01-01 00:00:00Z' AS TIMESTAMP);
+
+SET time_zone = 'Mars/Olympus';
+
+SET time_zone = '+24:00';
+
+SET time_zone = '-23:30';
+
+SELECT timezone();
+
+SET time_zone = 'UTC';
+
+SELECT timezone();

@@ -2,7 +2,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { EddyError, StatusCode, httpStatusOf, systemClock, toWireError, type Clock } from '../../../core/index.ts';
 import type { QueryContext } from '../../../core/query/index.ts';
-import { ARROW_STREAM_TYPE, executeSql, outputsCsvBytes, outputsJsonBytes, outputsJsonChunks, relToArrow } from '../../../core/query/index.ts';
+import { ARROW_STREAM_TYPE, checkTimeZone, executeSql, outputsCsvBytes, outputsJsonBytes, outputsJsonChunks, relToArrow } from '../../../core/query/index.ts';
 
 export interface SqlReply { status: number; body?: string | Uint8Array; contentType?: string; stream?: (res: ServerResponse) => void }
 
@@ -55,7 +55,7 @@ export function sqlHandler(makeContext: (db: string) => QueryContext, clock: Clo
       const ctx = makeContext(db);
       if (req.socket) ctx.client = `${req.socket.remoteAddress ?? ''}:${req.socket.remotePort ?? ''}/http`;
       const tz = req.headers['x-greptime-timezone'];
-      if (typeof tz === 'string' && tz.trim()) ctx.timeZone = tz.trim();
+      if (typeof tz === 'string' && tz.trim()) ctx.timeZone = checkTimeZone(tz);
       const outputs = await executeSql(ctx, sql);
       const elapsed = clock.now() - started;
       if (format === 'csv') return { status: 200, body: outputsCsvBytes(outputs), contentType: 'text/csv' };

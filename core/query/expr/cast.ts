@@ -8,6 +8,7 @@ import { setWords, uwords, words } from '../int64.ts';
 import { encodeJsonb, isJsonb, jsonbFromText } from '../../json/index.ts';
 import { jsonAsText } from './fn_json.ts';
 import { formatInterval, formatTimestamp, nsToUnit, parseInterval, parseTimestampNs } from './time.ts';
+import { wallToUtcNs } from './timezone.ts';
 import { MAX_PRECISION, decimalOf, decimalType, formatDecimal, toDecimal } from './decimal.ts';
 
 /** 2^53, as a local constant: an imported binding costs a hole check per use in hot loops. */
@@ -330,6 +331,7 @@ function castToTs(v: Vec, dt: DType, tsUnit: keyof typeof UNIT_NS, fail: Fail): 
     else if (v.kind === 'str') {
       const s = v.v[i]!;
       ns = parseTimestampNs(s);
+      if (ns !== null) ns = wallToUtcNs(ns, s, (v as { tz?: string }).tz);
       if (ns === null && /^-?\d+$/.test(s.trim())) ns = BigInt(s.trim()) * unitNs;
       if (ns === null) ns = fail(s);
     } else ns = fail(v.v[i]);

@@ -5,7 +5,7 @@ import type { QueryContext } from '../context.ts';
 import { sqlTypeText } from '../expr/names.ts';
 import { engineOf } from './metric.ts';
 import { viewOf } from './view.ts';
-import { INFORMATION_SCHEMA_SPEC, typeFacts, type SystemColumn } from './information_schema_spec.ts';
+import { INFORMATION_SCHEMA_SPEC, OTHER_TABLE_IDS, typeFacts, type SystemColumn } from './information_schema_spec.ts';
 
 export type Row = unknown[];
 
@@ -27,7 +27,7 @@ export async function tablesRows(ctx: QueryContext, systemTables: string[]): Pro
     'greptime', db, name, type, id, extra.data ?? 0, 0, extra.index ?? 0, 0, extra.avg ?? 0, engine, 11, 'Fixed', extra.rows ?? 0, 0, null,
     extra.created ?? null, null, null, 'utf8_bin', 0, extra.options ?? '', extra.comment ?? null, type === 'LOCAL TEMPORARY' ? 'Y' : 'N',
   ];
-  for (const t of systemTables) rows.push(base('information_schema', t, 'LOCAL TEMPORARY', INFORMATION_SCHEMA_SPEC[t]?.id ?? null, null));
+  for (const t of systemTables) rows.push(base('information_schema', t, 'LOCAL TEMPORARY', INFORMATION_SCHEMA_SPEC[t]?.id ?? OTHER_TABLE_IDS[t] ?? null, null));
   rows.push(base('public', 'numbers', 'LOCAL TEMPORARY', 2, 'test_engine'));
   await eachTable(ctx, (d, t) => {
     const view = viewOf(t) !== undefined;

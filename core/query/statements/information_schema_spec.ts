@@ -139,6 +139,9 @@ export const INFORMATION_SCHEMA_SPEC: Record<string, SystemTableSpec> = {
   },
 };
 
+/** Ids of the information_schema tables whose shape lives with their feature (flows: statements/flow.ts). */
+export const OTHER_TABLE_IDS: Record<string, number> = { flows: 33 };
+
 /** The type facts information_schema.columns reports for a column of GreptimeDB type `t`. */
 export function typeFacts(t: string): { charLen: number | null; precision: number | null; scale: number | null; datetime: number | null; charset: boolean } {
   const none = { charLen: null, precision: null, scale: null, datetime: null, charset: false };
