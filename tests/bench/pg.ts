@@ -35,10 +35,14 @@ export async function run(opts: BenchOptions): Promise<void> {
     await client.query(`INSERT INTO big SELECT concat('h', number % 100), number * 1.5, number, number FROM numbers LIMIT ${rows}`);
     await httpRequest('POST', `${eddy.httpUrl}/v1/admin/flush?db=public&table=big`).catch(() => undefined);
     const fetchSql = 'SELECT host, v, n, ts FROM big';
-    const pgFetch: number[] = [], httpFetch: number[] = [];
+    const pgFetch: number[] = [], pgRaw: number[] = [], httpFetch: number[] = [];
+    // the driver's own cost apart: rows as arrays of the server's text, no per-value type parsing (Dates, numbers)
+    const raw = { text: fetchSql, rowMode: 'array' as const, types: { getTypeParser: () => (v: string) => v } };
     for (let i = 0; i < runs + 1; i++) {
       const [a, r] = await timed(() => client.query(fetchSql));
       if (r.rowCount !== rows) throw new Error(`pg fetched ${r.rowCount} rows, want ${rows}`);
+      const [c] = await timed(() => client.query(raw));
+      if (i > 0) pgRaw.push(c);
       const [b, h] = await timed(() => http(fetchSql));
       if (h.output[0]!.records.rows.length !== rows) throw new Error('HTTP fetched the wrong row count');
       if (i > 0) { pgFetch.push(a); httpFetch.push(b); } // the first run warms the caches
@@ -56,6 +60,7 @@ export async function run(opts: BenchOptions): Promise<void> {
     console.log(table(['what', 'pg driver', 'HTTP JSON'], [
       [`fetch ${fmtNum(rows)} rows, median ms`, fmtNum(median(pgFetch), 0), fmtNum(median(httpFetch), 0)],
       ['fetch rows/s', fmtNum(rows / (median(pgFetch) / 1000)), fmtNum(rows / (median(httpFetch) / 1000))],
+      ['fetch, driver without type parsing (rowMode array), ms', fmtNum(median(pgRaw), 0), '-'],
       ['point query p50 ms (pg: extended, $1 $2)', fmtNum(pct(pointPg, 50), 2), fmtNum(pct(pointHttp, 50), 2)],
       ['point query p99 ms (pg: extended)', fmtNum(pct(pointPg, 99), 2), fmtNum(pct(pointHttp, 99), 2)],
       ['point query p50 ms (pg: simple)', fmtNum(pct(pointPgSimple, 50), 2), '-'],
