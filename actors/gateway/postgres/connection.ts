@@ -39,6 +39,8 @@ export class PgConnection {
   session: PgSession | null = null;
   key = { pid: 0, secret: 0 };
   private startup: Record<string, string> = {};
+  /** The text an extended-protocol error's position refers to. */
+  private errorSql: string | undefined;
 
   constructor(private readonly socket: Socket, private readonly deps: ConnectionDeps) {
     socket.setNoDelay(true);
@@ -96,10 +98,12 @@ export class PgConnection {
     }
     if (this.phase !== 'ready') return;
     if (this.skipping && m.type !== 'sync') return;
+    this.errorSql = undefined;
     try {
       await this.message(m);
     } catch (e) {
-      this.out.error(errorFields(e));
+      // positions refer to the statement's text (with its parameters bound, in the extended protocol)
+      this.out.error(errorFields(e, this.errorSql));
       if (m.type !== 'query') this.skipping = true;
     }
     if (this.out.size > 64 * 1024) await this.flush();
@@ -151,6 +155,7 @@ export class PgConnection {
       case 'query': return this.simpleQuery(m.sql);
       case 'parse': {
         if (m.name !== '' && s.statements.has(m.name)) throw new PgParameterError(`prepared statement "${m.name}" already exists`, '42P05');
+        this.errorSql = m.sql;
         const parts = splitStatements(m.sql);
         if (parts.length > 1) throw new PgParameterError('cannot insert multiple commands into a prepared statement', '42601');
         const sites = findPlaceholders(m.sql);
@@ -182,6 +187,7 @@ export class PgConnection {
           return;
         }
         const p = this.portal(m.name);
+        this.errorSql = p.sql;
         if (!p.result && this.returnsRows(p.sql)) p.result = await this.runOne(p.sql);
         if (p.result?.kind === 'output' && p.result.output.kind === 'records') this.out.rowDescription(rowDescription(p.result.output, p.resultFormats));
         else this.out.noData();
@@ -189,6 +195,7 @@ export class PgConnection {
       }
       case 'execute': {
         const p = this.portal(m.portal);
+        this.errorSql = p.sql;
         p.result ??= await this.runOne(p.sql);
         await this.writeResult(p.result, p, m.maxRows, false);
         return;
