@@ -202,7 +202,8 @@ export class EddyNode {
       await this.natsLogs.start();
       if (cfg.postgres !== 'off') {
         // Trust authentication until the node has a user store: the hook is PgServerOptions.authenticate.
-        this.postgres = new PgServer({ contextOf, logger: this.logger });
+        const tls = cfg.postgresTlsCert ? { cert: readFileSync(cfg.postgresTlsCert), key: readFileSync(cfg.postgresTlsKey) } : undefined;
+        this.postgres = new PgServer({ contextOf, logger: this.logger, ...(tls ? { tls } : {}) });
         const pg = splitHostPort(cfg.postgres);
         this.postgresAddress = await this.postgres.listen(pg.host, pg.port);
         this.log(`postgres listening on ${this.postgresAddress.host}:${this.postgresAddress.port}`);

@@ -28,6 +28,7 @@ TEST_CLIENTS=(
   "/usr/bin/prometheus prometheus"
   "/usr/bin/chromium chromium"
   "/usr/bin/psql postgresql-client"
+  "/usr/bin/openssl openssl"
 )
 if [ "$FOR_TESTS" = 1 ]; then
   missing=()
