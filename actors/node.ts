@@ -1,12 +1,13 @@
 // A node: the process that hosts an actor system. Standalone runs every role, with an embedded nats-server.
 import { mkdirSync, readFileSync } from 'node:fs';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { connect, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
-import { AccessDeniedError, Buckets, Subjects, systemClock, type Clock, type TableSchema } from '../core/index.ts';
+import { AccessDeniedError, UsageError, Buckets, Subjects, smart, systemClock, type Clock, type TableSchema } from '../core/index.ts';
 import { Authenticator, currentPrincipal, guardContext, natsAuthorization, parseUserProvider, serviceCredentials, type NatsCredentials } from './auth/index.ts';
 import { Catalog } from './catalog/catalog.ts';
 import { Supervisor } from './region/supervisor.ts';
+import { SmartIndex } from './index/smart.ts';
 import { SharedSegments } from './runtime/segment_mirror.ts';
 import { sharedDecodedCache } from '../storage/index.ts';
 import { WritePath } from './gateway/write.ts';
@@ -22,14 +23,26 @@ import { watchCatalog, tableOfRegion } from './catalog/watch.ts';
 import { ProcessList, type QueryContext } from '../core/query/index.ts';
 import { FlowNode } from './flow/flownode.ts';
 import { Metrics } from './runtime/metrics.ts';
-import { MetaServices, RouteTable, listNodes, regionPeersOf, clusterPeersOf } from './meta/index.ts';
+import { MetaServices, RouteTable, listNodes, regionPeersOf, clusterPeersOf, procedureOps } from './meta/index.ts';
+import { listenMigration } from './region/handle_migration.ts';
 import { startEmbeddedNats, type EmbeddedNats } from './runtime/embedded_nats.ts';
 import { presizeNatsMessageBuffers } from './runtime/nats_presize.ts';
 import { silentLogger, type Logger } from './runtime/logger.ts';
-import { LogIngest, NatsLogs, PipelineStore } from './logs/index.ts';
-import { splitHostPort, isStandalone, parseRoles, Roles, StorageKinds, type NodeConfig } from './config.ts';
+import { LogIngest, NatsLogs, PipelineStore, SyslogServer } from './logs/index.ts';
+import { WriteGate } from './gateway/write_gate.ts';
+import { currentLimits, limitContext } from './gateway/query_limits.ts';
+import { queryTimeoutMs, splitHostPort, isStandalone, parseRoles, Roles, StorageKinds, type NodeConfig } from './config.ts';
 
 const VERSION = '0.1.0';
+
+/** A PEM file named by a flag; a file that cannot be read stops the start naming the flag. */
+function readTlsFile(path: string, flag: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (e) {
+    throw new UsageError(`${flag}: cannot read ${path}: ${(e as Error).message}`);
+  }
+}
 
 export class EddyNode {
   nc!: NatsConnection;
@@ -37,6 +50,8 @@ export class EddyNode {
   jsm!: JetStreamManager;
   catalog!: Catalog;
   supervisor!: Supervisor;
+  /** The smart index (frontends): workload observer, index advice and automatic indexes. */
+  smartIndex: SmartIndex | null = null;
   router!: RegionRouter;
   writes!: WritePath;
   /** Cluster: the live copy of the region routes this node follows (datanode) and routes by (frontend). */
@@ -53,11 +68,15 @@ export class EddyNode {
   private contextOf: ((db: string) => QueryContext) | null = null;
   /** Cluster membership (registry, meta election, placement); null when standalone. */
   meta: MetaServices | null = null;
+  /** Cluster datanode: the meta leader's migration steps for this node. */
+  private migrationSub: Subscription | null = null;
   /** The flownode (continuous aggregations); null on nodes without the flownode role. */
   flows: FlowNode | null = null;
   /** The logs engine: pipelines (in the catalog bucket) and their ingest. */
   logs: LogIngest | null = null;
   private natsLogs: NatsLogs | null = null;
+  /** The syslog receiver (--syslog); null when off. */
+  syslog: SyslogServer | null = null;
   httpAddress: { host: string; port: number } | null = null;
   /** Authentication and permissions (--user-provider); null when off. */
   auth: Authenticator | null = null;
@@ -65,6 +84,8 @@ export class EddyNode {
   private natsCredentials: NatsCredentials | null = null;
   /** Where the PostgreSQL wire protocol listens (null: --postgres off, or no frontend role). */
   postgresAddress: { host: string; port: number } | null = null;
+  /** Ingest back-pressure (--max-inflight-write-bytes), shared by HTTP and NATS writes. */
+  readonly writeGate: WriteGate;
   natsUrl = '';
 
   /** Plain progress lines, as the actors take them. */
@@ -72,13 +93,14 @@ export class EddyNode {
 
   constructor(readonly config: NodeConfig, readonly clock: Clock = systemClock, readonly logger: Logger = silentLogger()) {
     this.log = logger.info;
+    this.writeGate = new WriteGate(config.maxInflightWriteBytes, this.metrics);
     this.routes = apiRoutes({
       state: () => this.state,
       metrics: this.metrics,
       clock,
       logger,
       writes: () => this.writes,
-      contextOf: (db) => this.guarded(this.contextOf!(db)),
+      contextOf: (db) => this.limited(this.guarded(this.contextOf!(db))),
       auth: () => this.auth,
       stats: (db, t, o) => this.stats(db, t, o),
       flush: (db, t) => this.flush(db, t),
@@ -99,9 +121,11 @@ export class EddyNode {
     // HTTP first, so /health can say "starting" while recovery runs.
     const hp = splitHostPort(cfg.http);
     if (cfg.userProvider) this.auth = new Authenticator(parseUserProvider(cfg.userProvider, (p) => readFileSync(p, 'utf8')), { clock: this.clock });
-    this.http = new HttpGateway({ routes: this.routes, state: () => this.state, maxBodyBytes: () => cfg.maxWriteBytes, logger: this.logger, auth: this.auth });
-    this.httpAddress = await this.http.listen(hp.host, hp.port);
-    this.log(`http listening on ${this.httpAddress.host}:${this.httpAddress.port}`);
+    const limits = { queryTimeoutMs: () => queryTimeoutMs(cfg), queryMemoryBytes: () => cfg.queryMemoryMb * 1024 * 1024, writeGate: this.writeGate, metrics: this.metrics };
+    this.http = new HttpGateway({ routes: this.routes, state: () => this.state, maxBodyBytes: () => cfg.maxWriteBytes, logger: this.logger, auth: this.auth, limits });
+    const tls = cfg.tlsCert ? { cert: readTlsFile(cfg.tlsCert, '--tls-cert'), key: readTlsFile(cfg.tlsKey, '--tls-key') } : undefined;
+    this.httpAddress = await this.http.listen(hp.host, hp.port, tls);
+    this.log(`http${tls ? 's' : ''} listening on ${this.httpAddress.host}:${this.httpAddress.port}`);
 
     if (cfg.nats) {
       this.natsUrl = cfg.nats;
@@ -162,7 +186,10 @@ export class EddyNode {
       this.routeTable = new RouteTable(this.meta.routesKv);
       await this.routeTable.start();
       cluster = { routes: this.routeTable, nodeId: cfg.nodeId, kick: () => this.nc.publish(Subjects.placementKick) };
-      if (hostsRegions) this.supervisor.startFollowing({ routes: this.routeTable, nodeId: cfg.nodeId, schemaOf: (id) => tableOfRegion(this.catalog, id) });
+      if (hostsRegions) {
+        this.supervisor.startFollowing({ routes: this.routeTable, nodeId: cfg.nodeId, schemaOf: (id) => tableOfRegion(this.catalog, id) });
+        this.migrationSub = listenMigration(this.nc, cfg.nodeId, this.supervisor, this.log);
+      }
       this.log(`cluster node ${cfg.nodeId} (${[...roles].join(',')}) registered`);
     }
     this.router = new RegionRouter(this.nc, this.supervisor, cluster);
@@ -176,6 +203,11 @@ export class EddyNode {
       eddy_log_failed_lines_total: this.logs!.counters.failedLines,
       eddy_log_filtered_lines_total: this.logs!.counters.filteredLines,
       eddy_log_failed_requests_total: this.logs!.counters.failedRequests,
+      ...(this.syslog ? {
+        eddy_syslog_messages_total: this.syslog.counters.messages,
+        eddy_syslog_invalid_frames_total: this.syslog.counters.invalidFrames,
+        eddy_syslog_failed_messages_total: this.syslog.counters.failedMessages,
+      } : {}),
       eddy_regions: this.supervisor.all().length,
       eddy_memtable_rows: this.supervisor.all().reduce((a, r) => a + Number((r.stats() as { memRows?: number }).memRows ?? 0), 0),
     });
@@ -196,7 +228,18 @@ export class EddyNode {
     }
     this.contextOf = contextOf;
     if (standalone || roles.has(Roles.frontend)) {
-      this.ingest = new NatsIngest(this.nc, this.js, this.writes, this.metrics, this.logger);
+      // one observer per frontend; its ALTERs are idempotent, so frontends deciding alike change nothing twice
+      this.smartIndex = new SmartIndex({
+        nc: this.nc, clock: this.clock, log: this.log, tickMs: 60_000,
+        config: { ...smart.DEFAULT_SMART_CONFIG, enabled: cfg.smartIndex, minRowsRead: cfg.smartIndexMinRows, minQueries: cfg.smartIndexMinQueries, dropAfterMs: cfg.smartIndexDropAfter },
+        getTable: (db, t) => this.catalog.getTable(db, t),
+        alterTable: (db, t, change) => makeQueryContext(queryDeps, db).alterTable(db, t, change),
+      });
+      this.smartIndex.start();
+      queryDeps.indexAdvice = async () => this.smartIndex?.advice() ?? [];
+    }
+    if (standalone || roles.has(Roles.frontend)) {
+      this.ingest = new NatsIngest(this.nc, this.js, this.writes, this.metrics, this.logger, this.writeGate);
       this.ingest.start();
       this.natsLogs = new NatsLogs(this.nc, this.js, this.jsm, this.logs, this.catalog, this.logger, { replicas: cfg.replicas, tail: cfg.publishChanges });
       await this.natsLogs.start();
@@ -208,11 +251,23 @@ export class EddyNode {
         this.postgresAddress = await this.postgres.listen(pg.host, pg.port);
         this.log(`postgres listening on ${this.postgresAddress.host}:${this.postgresAddress.port}`);
       }
+      if (cfg.syslog) {
+        const a = splitHostPort(cfg.syslog);
+        this.syslog = new SyslogServer({ host: a.host, port: a.port, db: cfg.syslogDb, table: cfg.syslogTable }, this.logs, this.clock, this.logger);
+        const at = await this.syslog.start();
+        this.log(`syslog listening on ${at.host}:${at.port} (tcp, udp) into ${cfg.syslogDb}.${cfg.syslogTable}`);
+      }
     }
     // A stop that began during the start-up wins: the node does not come back to 'ready' under it.
     if (this.stopping) return;
     this.state = 'ready';
     this.log('ready');
+  }
+
+  /** A query context under the request's limits (deadline, cancellation, memory budget), when it has them. */
+  private limited(ctx: QueryContext): QueryContext {
+    const l = currentLimits();
+    return l ? limitContext(ctx, l) : ctx;
   }
 
   /** With authentication on, a request's query context checks its principal's grants on every database it touches. */
@@ -224,8 +279,9 @@ export class EddyNode {
   }
 
   /** information_schema.region_peers and .cluster_info from the routes and the registry, and the placement kick. */
-  private clusterViews(meta: MetaServices, routes: RouteTable): Pick<QueryDeps, 'regionPeers' | 'clusterInfo' | 'kick'> {
+  private clusterViews(meta: MetaServices, routes: RouteTable): Pick<QueryDeps, 'regionPeers' | 'clusterInfo' | 'kick' | 'procedures'> {
     return {
+      procedures: procedureOps(this.nc, meta.proceduresKv),
       regionPeers: async () => regionPeersOf(routes.entries(), await listNodes(meta.nodesKv), this.clock.now()),
       clusterInfo: async () => clusterPeersOf(await listNodes(meta.nodesKv), this.clock.now(), VERSION),
       kick: () => this.nc.publish(Subjects.placementKick),
@@ -335,13 +391,16 @@ export class EddyNode {
     }
     const natsUp = () => this.nc !== undefined && !this.nc.isClosed() && !serverGone();
     await step('stopping ingest', this.ingest?.stop(), 10_000);
+    await step('stopping syslog', this.syslog?.stop(), 10_000);
     await step('stopping logs ingest', this.natsLogs?.stop(), 10_000);
     this.logs?.pipelines.stop();
     await step('closing http', this.http?.close(), 5_000);
     await step('closing postgres', this.postgres?.close(), 5_000);
     await step('stopping flows', this.flows?.stop(), 30_000);
+    await step('stopping the smart index', this.smartIndex?.stop(), 5_000);
     // Regions close (flushed) before the node leaves the cluster: their routes move only once nothing here serves them,
     // so a region is never open on two nodes at once. Without NATS they close unflushed: their WAL replays on restart.
+    this.migrationSub?.unsubscribe();
     if (this.supervisor) await step('closing regions', this.supervisor.closeAll(natsUp()), 120_000);
     await step('leaving the cluster', this.meta?.stop(), natsUp() ? 10_000 : 2_000);
     if (this.meta && natsUp()) this.nc.publish(Subjects.placementKick);

@@ -29,6 +29,9 @@ export const StatusCode = {
   RequestOutdated: 5001,
   StorageCorrupted: 5002,
   MetaUnavailable: 5003,
+  /** A procedure (region migration) failed or was rolled back. */
+  ProcedureFailed: 5004,
+  ProcedureNotFound: 4010,
   ResourcesExhausted: 6000,
   RateLimited: 6001,
   PayloadTooLarge: 6002,
@@ -293,5 +296,11 @@ export class QueryMemoryExceededError extends EddyError {
 export class WriteBackPressureError extends EddyError {
   constructor(inflight: number, limit: number, readonly retryAfterS = 1) {
     super(StatusCode.RateLimited, `the node is busy: ${inflight} bytes of writes in flight, the limit is ${limit} (--max-inflight-write-bytes); retry after ${retryAfterS} s`);
+  }
+}
+/** A procedure (region migration) that failed, or was rolled back; the message says at which step and why. */
+export class ProcedureFailedError extends EddyError {
+  constructor(message: string, cause?: unknown) {
+    super(StatusCode.ProcedureFailed, message, cause !== undefined ? { cause } : undefined);
   }
 }

@@ -29,6 +29,8 @@ export const Buckets = {
   flowState: 'eddy_flow_state',
   segments: 'eddy_segments',
   routes: 'eddy_routes',
+  /** Procedures (region migrations) and region events: the meta leader's persisted snapshots, read by every frontend. */
+  procedures: 'eddy_procedures',
 } as const;
 
 /** Keys inside the KV buckets: node records and the meta lease in eddy_nodes, region routes in eddy_routes. */
@@ -39,6 +41,11 @@ export const KvKeys = {
   metaLease: 'lease.meta',
   route: (regionId: string) => `route.${regionId}`,
   routeAll: 'route.*',
+  procedure: (id: string) => `proc.${id}`,
+  procedureAll: 'proc.*',
+  /** A region event (a failover, a rebalancer decision that was not a procedure): time-ordered ids. */
+  regionEvent: (id: string) => `event.${id}`,
+  regionEventAll: 'event.*',
   // Flow keys carry names through kvToken(); definitions live in eddy_catalog, checkpoints and WAL floors in eddy_flow_state.
   flowDef: (db: string, flow: string) => `flow.${kvToken(db)}.${kvToken(flow)}`,
   flowDefAll: 'flow.>',
@@ -93,6 +100,29 @@ export const RegionControlOps = {
 } as const;
 export type RegionControlOp = (typeof RegionControlOps)[keyof typeof RegionControlOps];
 
+/** Migration steps a datanode answers on Subjects.nodeMigration(<node>), body `{"op":..., "regionId":...}`; each is idempotent. */
+export const MigrationOps = {
+  /** Leader: flush once, then keep the files still (no flush, compaction, purge). */
+  hold: 'hold',
+  /** Candidate: open the region from the shared files and the WAL, without serving it. */
+  openCandidate: 'open_candidate',
+  /** Leader: stop taking writes; answers the last WAL sequence. */
+  downgrade: 'downgrade',
+  /** Candidate: replay the WAL up to its end; answers the last sequence applied. */
+  catchUp: 'catch_up',
+  /** Leader: stop answering the region's subjects. */
+  retire: 'retire',
+  /** Candidate: become the writer and answer the region's subjects. */
+  upgrade: 'upgrade',
+  /** Old leader: close the region without flushing. */
+  closeOld: 'close_old',
+  /** Rollback, candidate: close without flushing. */
+  dropCandidate: 'drop_candidate',
+  /** Rollback, leader: take writes again. */
+  release: 'release',
+} as const;
+export type MigrationOp = (typeof MigrationOps)[keyof typeof MigrationOps];
+
 export const Subjects = {
   write: (db: string) => `eddy.write.${token(db)}`,
   writeTable: (db: string, table: string) => `eddy.write.${token(db)}.${token(table)}`,
@@ -115,6 +145,10 @@ export const Subjects = {
   regionControlAll: (regionId: string) => `eddy.meta.region.${regionId}.*`,
   /** Asks the meta leader for a placement round now (a table was created, a datanode is leaving). */
   placementKick: 'eddy.meta.placement.kick',
+  /** Procedure requests to the meta leader (migrate_region, rebalance, drain_node): JSON body with `op`. */
+  procedureSubmit: 'eddy.meta.procedure.submit',
+  /** Migration steps a datanode's supervisor answers (open a candidate, downgrade a leader, ...): JSON body with `op`. */
+  nodeMigration: (nodeId: string) => `eddy.meta.node.${nodeId}.migration`,
   /** Log lines or NDJSON into a log table through a pipeline (header Eddy-Pipeline): request-reply, acked when durable. */
   logs: (db: string, table: string) => `eddy.logs.${token(db)}.${token(table)}`,
   logsAll: 'eddy.logs.*.*',
@@ -124,6 +158,9 @@ export const Subjects = {
   /** Rows committed to a log (append-mode) table, one JSON object per line, for live tail. */
   tail: (db: string, table: string) => `eddy.tail.${token(db)}.${token(table)}`,
   changesAll: 'eddy.changes.*.*',
+  /** What a region's scan filtered and read (predicates, rows read and kept), for the smart index: fire and forget. */
+  indexWorkload: (db: string, table: string) => `eddy.index.workload.${token(db)}.${token(table)}`,
+  indexWorkloadAll: 'eddy.index.workload.*.*',
 } as const;
 
 /** Splits `eddy.logs.<db>.<table>`, `eddy.ingest_logs.<db>.<table>` or `eddy.changes.<db>.<table>` into its names. */

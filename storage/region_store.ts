@@ -140,15 +140,15 @@ export class RegionStore {
       await writeDurable(path, bytes);
     }
     for (const f of await readdir(segDir)) if (!listed.has(f)) await rm(join(segDir, f), { force: true });
-    if (opts.mirror) {
+    if (opts.mirror && !opts.readOnlyMirror) {
       // Segments a crash left in the mirror before a manifest named them.
       for (const f of await opts.mirror.listSegments()) if (!listed.has(f)) await opts.mirror.removeSegment(f);
     }
     const schema = m.schema.version > opts.schema.version ? m.schema : opts.schema;
     if (!loaded) {
       const text = await saveManifest(opts.dir, m);
-      await opts.mirror?.putManifest(text);
-    } else if (opts.mirror && shared === null) {
+      if (!opts.readOnlyMirror) await opts.mirror?.putManifest(text);
+    } else if (opts.mirror && shared === null && !opts.readOnlyMirror) {
       // A region that had only local files (or was written before the mirror): the mirror gets its segments and manifest.
       for (const f of listed) await opts.mirror.putSegment(f, await readFile(join(segDir, f)));
       await opts.mirror.putManifest(manifestText(m));
@@ -157,6 +157,8 @@ export class RegionStore {
   }
 
   get flushedSeq(): number { return this.manifest.flushedSeq; }
+  /** The last WAL sequence applied (flushed or in the memtable). */
+  get appliedSeq(): number { return this.lastSeq; }
   get schema(): TableSchema { return this._schema; }
   get memRows(): number { return this.mem.rows; }
   get memBytes(): number { return this.mem.bytes; }

@@ -154,6 +154,14 @@ export async function scanSnapshot(snap: ScanSnapshot, req: ScanRequest, stats?:
   const alone = picked.length === 1 && snap.memRuns.length === 0;
   const segRead = alone ? read.filter((n) => output.includes(n) || n in (req.tagFilter ?? {}) || rowPreds.some((p) => p.column === n)) : read;
   const loaded = await Promise.all(picked.map(({ s, groups }) => snap.readSegment(s, s.deletes ? [...segRead, OP_COLUMN] : segRead, groups)));
+  if (stats) stats.rowsRead = (stats.rowsRead ?? 0) + loaded.reduce((a, ps) => a + ps.reduce((b, r) => b + r.rows, 0), 0) + snap.memRuns.reduce((a, r) => a + r.rows, 0);
+  const out = await scanRuns(snap, req, loaded, picked, f, output, read, alone);
+  if (stats) stats.rowsOut = (stats.rowsOut ?? 0) + out.reduce((a, b) => a + b.numRows, 0);
+  return out;
+}
+
+async function scanRuns(snap: ScanSnapshot, req: ScanRequest, loaded: Run[][], picked: Picked[], f: RowFilter, output: string[], read: string[], alone: boolean): Promise<RecordBatch[]> {
+  const { schema } = snap;
   const runs: Run[] = [];
   const sources = [...loaded.map((pieces, i) => ({ pieces, within: picked[i]!.within })), ...snap.memRuns.map((r) => ({ pieces: [r], within: undefined }))];
   for (const { pieces, within } of sources) {

@@ -40,6 +40,9 @@ export interface ScanStats {
   segments: number;
   unindexed: number;
   indexes: IndexUse[];
+  /** Rows the scan read (segment row groups after pruning, memtable rows) and rows it returned (the smart index's cost measure). */
+  rowsRead?: number;
+  rowsOut?: number;
 }
 
 export type Compression = 'zstd' | 'lz4' | 'none';
@@ -62,6 +65,11 @@ export interface RegionStoreOptions {
   compactionMaxBytes?: number;
   /** A shared copy of the region's files (`--storage nats`); the local directory is then a cache. */
   mirror?: SegmentMirror;
+  /**
+   * Open without writing to the mirror (a migration's candidate: another node still owns the region and may be
+   * writing it). Nothing in the shared store is created, rewritten or removed by the open.
+   */
+  readOnlyMirror?: boolean;
   /** Decoded row-group columns kept for later scans; the process-wide cache by default (EDDY_DECODED_CACHE_MB). */
   decodedCache?: DecodedCache;
 }

@@ -25,8 +25,12 @@ export interface QueryDeps {
   clusterInfo?: QueryContext['clusterInfo'];
   /** The frontend's running statements, shared by every context it makes (process_list, KILL). */
   processes?: ProcessList;
+  /** Cluster: ADMIN migrate_region / procedure_state / rebalance / drain_node and their information_schema tables. */
+  procedures?: QueryContext['procedures'];
   /** Cluster: the meta leader places a new table's regions; called after a table is created or dropped. */
   kick?: () => void;
+  /** information_schema.index_advice: the node's smart index. */
+  indexAdvice?: QueryContext['indexAdvice'];
 }
 
 /** Runs fn for regions 0..n-1 at once. */
@@ -191,6 +195,8 @@ export function makeQueryContext(deps: QueryDeps, db: string): QueryContext {
     },
     ...(deps.clusterInfo ? { clusterInfo: deps.clusterInfo } : {}),
     ...(deps.processes ? { processes: deps.processes } : {}),
+    ...(deps.procedures ? { procedures: deps.procedures } : {}),
+    ...(deps.indexAdvice ? { indexAdvice: deps.indexAdvice } : {}),
   };
   return ctx;
 }

@@ -10,6 +10,8 @@ import { LeaseElector } from './lease/host.ts';
 import { NodeRegistration, listLiveNodes, type LoadSample } from './registry.ts';
 import { placementMachine, PlacementEvents, type PlacementWorld, type RouteChanges } from './placement/machine.ts';
 import { deleteRoute, readRoutes, writeRoute } from './routes.ts';
+import { MigrationHost } from './migration/host.ts';
+import { writeRegionEvent } from './procedure_store.ts';
 
 export interface MetaServicesOptions {
   js: JetStreamClient;
@@ -56,6 +58,9 @@ export async function catalogRegions(catalog: Catalog): Promise<string[]> {
 export class MetaServices {
   nodesKv!: KV;
   routesKv!: KV;
+  proceduresKv!: KV;
+  /** While leading: the region migrations this node runs. */
+  migrations: MigrationHost | null = null;
   private registration: NodeRegistration | null = null;
   private elector: LeaseElector | null = null;
   private placement: Actor<typeof placementMachine> | null = null;
@@ -70,6 +75,7 @@ export class MetaServices {
     const kvm = new Kvm(this.o.js);
     this.nodesKv = await kvm.create(Buckets.nodes, { history: 1, replicas: this.o.replicas ?? 1 });
     this.routesKv = await kvm.create(Buckets.routes, { history: 1, replicas: this.o.replicas ?? 1 });
+    this.proceduresKv = await kvm.create(Buckets.procedures, { history: 1, replicas: this.o.replicas ?? 1 });
     this.registration = new NodeRegistration({
       kv: this.nodesKv, id: this.o.nodeId, roles: [...this.o.roles], ...(this.o.http ? { http: this.o.http } : {}),
       clock: this.o.clock, intervalMs: this.o.heartbeatMs, sample: this.o.sample, ...(this.o.log ? { log: this.o.log } : {}),
@@ -78,7 +84,7 @@ export class MetaServices {
     if (this.o.roles.has(Roles.meta)) {
       this.elector = new LeaseElector({
         kv: this.nodesKv, key: KvKeys.metaLease, nodeId: this.o.nodeId, leaseMs: this.o.leaseMs, clock: this.o.clock,
-        onChange: (leader) => (leader ? this.startPlacement() : this.stopPlacement()),
+        onChange: (leader) => (leader ? this.lead() : this.follow()),
         ...(this.o.log ? { log: this.o.log } : {}),
       }).start();
       this.kicks = this.o.nc?.subscribe(Subjects.placementKick, { callback: () => this.kick() }) ?? null;
@@ -105,6 +111,28 @@ export class MetaServices {
     return this.placement?.getSnapshot().context.rounds ?? 0;
   }
 
+  /** Leading: migrations left running by a previous leader resume first, then placement starts (it leaves migrating regions alone). */
+  private lead(): void {
+    if (this.migrations || !this.o.nc) {
+      this.startPlacement();
+      return;
+    }
+    const m = new MigrationHost({
+      nc: this.o.nc, proceduresKv: this.proceduresKv, routesKv: this.routesKv, nodesKv: this.nodesKv, clock: this.o.clock,
+      epoch: () => this.elector?.revision ?? null, log: this.o.log ?? (() => undefined),
+    });
+    this.migrations = m;
+    m.start().catch((e) => this.o.log?.(`migrations: start failed: ${(e as Error).message}`)).finally(() => {
+      if (this.migrations === m) this.startPlacement();
+    });
+  }
+
+  private follow(): void {
+    this.stopPlacement();
+    void this.migrations?.stop();
+    this.migrations = null;
+  }
+
   private startPlacement(): void {
     if (this.placement) return;
     const gather = fromPromise<PlacementWorld, void>(async () => {
@@ -113,10 +141,12 @@ export class MetaServices {
         catalogRegions(this.o.catalog),
         readRoutes(this.routesKv),
       ]);
+      // A migrating region is the migration's to place: placement neither moves nor removes it.
+      const busy = this.migrations?.busy() ?? new Set<string>();
       return {
         datanodes: nodes.map((n) => ({ id: n.id })),
-        regions,
-        routes: new Map([...routes].map(([r, rec]) => [r, rec.node])),
+        regions: regions.filter((r) => !busy.has(r)),
+        routes: new Map([...routes].filter(([r]) => !busy.has(r)).map(([r, rec]) => [r, rec.node])),
       };
     });
     const apply = fromPromise<void, RouteChanges>(async ({ input }) => {
@@ -126,6 +156,10 @@ export class MetaServices {
       for (const m of input.set) {
         await writeRoute(this.routesKv, m.region, { node: m.to, epoch, at: this.o.clock.now() });
         this.o.log?.(`placement: region ${m.region} -> ${m.to} (${m.reason}${m.from ? `, was ${m.from}` : ''})`);
+        if (m.from) {
+          await writeRegionEvent(this.proceduresKv, { time: this.o.clock.now(), regionId: m.region, from: m.from, to: m.to, reason: 'failover', durationMs: null })
+            .catch((e) => this.o.log?.(`placement: recording the move of ${m.region} failed: ${(e as Error).message}`));
+        }
       }
       for (const r of input.remove) await deleteRoute(this.routesKv, r);
     });
@@ -144,7 +178,7 @@ export class MetaServices {
   async stop(): Promise<void> {
     this.kicks?.unsubscribe();
     this.kicks = null;
-    this.stopPlacement();
+    this.follow();
     await this.elector?.resign();
     await this.registration?.stop(true);
   }

@@ -7,3 +7,7 @@ export { placementMachine, planRound, PlacementEvents, type PlacementWorld, type
 export { RouteTable, reconcile, type RouteChange } from './route_table.ts';
 export { MetaServices, META_DEFAULTS, catalogRegions, type MetaServicesOptions } from './host.ts';
 export { peerIdOf, regionPeersOf, clusterPeersOf } from './peers.ts';
+export { MigrationHost, MIGRATION_DEFAULT_TIMEOUT_MS, type SubmitRequest } from './migration/host.ts';
+export { migrationMachine, MIGRATION_STEPS, statusOf } from './migration/machine.ts';
+export { procedureOps } from './procedure_client.ts';
+export { listProcedures, listRegionEvents, readProcedure, type ProcedureRecord, type RegionEventRecord } from './procedure_store.ts';

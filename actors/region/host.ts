@@ -8,15 +8,16 @@ import {
   EddyError, StatusCode, Subjects, RegionOps, decodeBatches, encodeBatches, toWireError, withIndexReport,
   type Clock, type TableSchema, type WriteBatch,
 } from '../../core/index.ts';
-import { RegionStore, batchesToIPC, type IndexStatus, type ScanRequest, type ScanStats, type SegmentMirror } from '../../storage/index.ts';
+import { RegionStore, batchesToIPC, type IndexStatus, type ScanRequest, type SegmentMirror } from '../../storage/index.ts';
 import { runPartial, PARTIAL_TOO_LARGE, type QueryContext, type WireRel } from '../../core/query/index.ts';
 import type { RecordBatch } from 'apache-arrow';
-import { regionMachine, ACCEPTING } from './machine.ts';
+import { regionMachine, ACCEPTING, READABLE } from './machine.ts';
 import { Wal } from '../runtime/wal.ts';
 import { walFloor } from '../runtime/wal_floor.ts';
 import { decodeScanRequest } from '../runtime/scan_wire.ts';
 import type { SharedSegments } from '../runtime/segment_mirror.ts';
 import type { Metrics } from '../runtime/metrics.ts';
+import { publishWorkload, workloadStats } from '../index/workload_wire.ts';
 import { IndexBuilder } from '../index/builder.ts';
 
 export interface RegionHostDeps {
@@ -41,6 +42,8 @@ export interface RegionHostDeps {
   compactIntervalMs?: number;
   /** `--storage nats`: segments and manifest shared in a JetStream object store, so another datanode can open the region. */
   shared?: SharedSegments;
+  /** Open as a migration candidate: replay, then wait (no subjects, no writes, nothing written to the shared store) until upgrade(). */
+  candidate?: boolean;
 }
 
 export class RegionHost {
@@ -68,9 +71,12 @@ export class RegionHost {
     const machine = regionMachine.provide({
       actors: {
         open: fromPromise(async () => {
-          this.store = await RegionStore.open({ dir: deps.dir, regionId: deps.regionId, schema: this.schemaNow, clock: deps.clock, compression: 'zstd', mirror: this.mirror });
+          this.store = await RegionStore.open({
+            dir: deps.dir, regionId: deps.regionId, schema: this.schemaNow, clock: deps.clock, compression: 'zstd', mirror: this.mirror, readOnlyMirror: deps.candidate === true,
+          });
           this.indexBuilder = new IndexBuilder(deps.regionId, () => this.store!, deps.log);
-          this.indexBuilder.notify();
+          // A candidate builds no index files until it owns the region: the leader may still be writing the shared store.
+          if (!deps.candidate) this.indexBuilder.notify();
         }),
         replay: fromPromise(async () => this.replay()),
         flush: fromPromise(async () => this.doFlush()),
@@ -87,7 +93,7 @@ export class RegionHost {
         }),
       },
     });
-    this.actor = createActor(machine, { input: { regionId: deps.regionId } });
+    this.actor = createActor(machine, { input: { regionId: deps.regionId, candidate: deps.candidate === true } });
   }
 
   get schema(): TableSchema {
@@ -98,11 +104,16 @@ export class RegionHost {
     return String(this.actor.getSnapshot().value);
   }
 
-  /** Opens the store, replays the WAL, subscribes to the region's subjects; resolves when serving. */
+  /** Opens the store, replays the WAL, subscribes to the region's subjects; resolves when serving (a candidate: when caught up to the WAL). */
   async start(): Promise<void> {
     this.actor.start();
-    const snap = await waitFor(this.actor, (s) => s.matches('serving') || s.matches('failed'), { timeout: 600_000 });
+    const snap = await waitFor(this.actor, (s) => s.matches('serving') || s.matches('candidate') || s.matches('failed'), { timeout: 600_000 });
     if (snap.matches('failed')) throw new EddyError(StatusCode.StorageUnavailable, `region ${this.regionId} failed to open: ${snap.context.lastError}`);
+    if (snap.matches('serving')) this.serve();
+  }
+
+  /** Answers the region's subjects and starts the flush and compaction timers. */
+  private serve(): void {
     this.sub = this.deps.nc.subscribe(Subjects.regionAll(this.regionId), { callback: (err, msg) => { if (!err) void this.onMessage(msg); } });
     if (this.store!.memRows > 0) this.dirtySince = this.deps.clock.now();
     const every = (ms: number | undefined, fn: () => void) => {
@@ -117,12 +128,14 @@ export class RegionHost {
     every(this.deps.compactIntervalMs, () => {
       if (this.deps.clock.now() - lastCompact < this.deps.compactIntervalMs!) return;
       lastCompact = this.deps.clock.now();
+      if (this.held) return;
       if (this.actor.getSnapshot().matches('serving')) this.actor.send({ type: 'region.compact.requested' });
     });
   }
 
   /** Time-based flush: a memtable older than flushIntervalMs goes to a segment (and the WAL is purged). */
   private flushIfOld(): void {
+    if (this.held) return;
     if (this.dirtySince === null || !this.deps.flushIntervalMs) return;
     if (this.deps.clock.now() - this.dirtySince < this.deps.flushIntervalMs) return;
     if (this.actor.getSnapshot().matches('serving')) this.actor.send({ type: 'region.flush.requested' });
@@ -237,6 +250,7 @@ export class RegionHost {
   }
 
   private maybeFlush(): void {
+    if (this.held) return;
     if (this.store!.memBytes >= this.deps.flushBytes && this.actor.getSnapshot().matches('serving')) {
       this.actor.send({ type: 'region.flush.requested' });
     }
@@ -265,6 +279,7 @@ export class RegionHost {
 
   /** Flushes the memtable to a segment and waits for it (including a flush already running). */
   async flush(): Promise<void> {
+    if (this.held) throw new EddyError(StatusCode.RegionReadonly, `region ${this.regionId} is migrating: its files stay as they are until the move ends`);
     await this.applyChain;
     for (;;) {
       const s = this.actor.getSnapshot();
@@ -279,17 +294,21 @@ export class RegionHost {
   }
 
   async compact(): Promise<void> {
+    if (this.held) throw new EddyError(StatusCode.RegionReadonly, `region ${this.regionId} is migrating: its files stay as they are until the move ends`);
     await waitFor(this.actor, (x) => x.matches('serving'));
     this.actor.send({ type: 'region.compact.requested' });
     await waitFor(this.actor, (x) => !x.matches('compacting'));
   }
 
   async scan(req: ScanRequest): Promise<RecordBatch[]> {
-    if (!this.accepting()) throw new EddyError(StatusCode.RegionReadonly, `region ${this.regionId} is ${this.state}`);
+    if (!READABLE.some((st) => this.actor.getSnapshot().matches(st))) throw new EddyError(StatusCode.RegionReadonly, `region ${this.regionId} is ${this.state}`);
     await this.applyChain;
-    if (!req.analyze) return this.store!.scan(req);
-    const stats: ScanStats = { segments: 0, unindexed: 0, indexes: [] };
-    return withIndexReport(await this.store!.scan(req, stats), stats);
+    if (!req.analyze && !req.predicates?.length) return this.store!.scan(req);
+    const stats = workloadStats();
+    const out = await this.store!.scan(req, stats);
+    const s = this.schemaNow;
+    publishWorkload(this.deps.nc, { db: s.db, table: s.name, regionId: this.regionId, at: this.deps.clock.now(), rowsRead: stats.rowsRead!, rowsOut: stats.rowsOut! }, req.predicates);
+    return req.analyze ? withIndexReport(out, stats) : out;
   }
 
   /** Runs a partial aggregate (one SELECT over this region's table) over this region's rows only. */
@@ -325,6 +344,85 @@ export class RegionHost {
     await this.applyChain;
     await this.wal.purgeAll();
     await this.store!.truncate();
+  }
+
+  /** Migration in progress on this leader: no flush, compaction or WAL purge, so the candidate's view of the files stays true. */
+  private held = false;
+
+  /** The last WAL sequence applied to the memtable. */
+  get lastSeq(): number {
+    return this.store?.appliedSeq ?? 0;
+  }
+
+  /**
+   * Migration, leader: flushes what the memtable holds (so the candidate replays a short WAL), then keeps its files
+   * as they are (no flush, compaction or purge) until the migration ends. Idempotent.
+   */
+  async hold(): Promise<void> {
+    if (this.held) return;
+    if (this.actor.getSnapshot().matches('serving') && this.store!.memRows > 0) await this.flush();
+    this.held = true;
+    await waitFor(this.actor, (x) => !x.matches('flushing') && !x.matches('compacting'));
+    if (this.flushInFlight) await this.flushInFlight.catch(() => undefined);
+  }
+
+  /** Migration, leader: stops taking writes (they fail as RegionReadonly and the router retries), waits for those in flight; the last WAL sequence. */
+  async downgrade(): Promise<number> {
+    await this.hold();
+    const s = this.actor.getSnapshot();
+    if (s.matches('serving')) this.actor.send({ type: 'region.downgrade.requested' });
+    else if (!s.matches('downgraded')) throw new EddyError(StatusCode.RegionReadonly, `region ${this.regionId} is ${this.state}, cannot downgrade`);
+    await this.applyChain;
+    return this.lastSeq;
+  }
+
+  /** Migration rolled back, leader: takes writes again, after replaying what a candidate may have written meanwhile. */
+  async release(): Promise<void> {
+    this.retiredFlag = false;
+    if (this.actor.getSnapshot().matches('downgraded')) {
+      await this.catchUp();
+      this.actor.send({ type: 'region.upgrade.requested' });
+    }
+    this.held = false;
+    if (!this.sub && this.actor.getSnapshot().matches('serving')) this.serve();
+  }
+
+  /** Migration, old leader: stops answering its subjects (the candidate answers them next); it stays open, downgraded, until closed. */
+  retire(): void {
+    this.retiredFlag = true;
+    this.sub?.unsubscribe();
+    this.sub = null;
+  }
+
+  private retiredFlag = false;
+  get retired(): boolean {
+    return this.retiredFlag;
+  }
+
+  /** Migration, candidate (or a leader being released): applies the WAL records after the memtable's last sequence; the new last sequence. */
+  async catchUp(): Promise<number> {
+    await this.applyChain;
+    const store = this.store!;
+    await this.wal.replay(this.lastSeq, (data, seq, op) => {
+      for (const b of decodeBatches(data)) {
+        if (op === 'delete') store.delete(b, seq);
+        else store.apply(b, seq);
+      }
+    });
+    return this.lastSeq;
+  }
+
+  /** Migration, candidate: caught up with the WAL, it becomes the region's writer and answers its subjects. */
+  async upgrade(): Promise<number> {
+    const s = this.actor.getSnapshot();
+    if (s.matches('serving')) return this.lastSeq;
+    if (!s.matches('candidate')) throw new EddyError(StatusCode.RegionReadonly, `region ${this.regionId} is ${this.state}, not a candidate`);
+    const seq = await this.catchUp();
+    this.actor.send({ type: 'region.upgrade.requested' });
+    if (this.store!.memRows > 0) this.dirtySince = this.deps.clock.now();
+    this.indexBuilder?.notify();
+    this.serve();
+    return seq;
   }
 
   /** Closes the region (flushing first when asked), unsubscribes. */

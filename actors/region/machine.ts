@@ -1,9 +1,12 @@
-// The Region actor's machine: opening -> replaying -> serving <-> flushing -> closing. No I/O here; it invokes actors that do it.
+// The Region actor's machine: opening -> replaying -> serving <-> flushing -> closing; a migration's candidate waits in
+// `candidate` until upgraded, a migrating leader in `downgraded` (no writes) until closed or released. No I/O here.
 import { setup, assign, fromPromise } from 'xstate';
 import { InternalError } from '../../core/errors.ts';
 
 export interface RegionContext {
   regionId: string;
+  /** Opened as a migration candidate: after replay it waits in `candidate`, taking no writes, until upgraded. */
+  candidate: boolean;
   flushes: number;
   compactions: number;
   replayedRows: number;
@@ -14,12 +17,18 @@ export interface RegionContext {
 export type RegionEvent =
   | { type: 'region.flush.requested' }
   | { type: 'region.compact.requested' }
-  | { type: 'region.close.requested' };
+  | { type: 'region.close.requested' }
+  | { type: 'region.downgrade.requested' }
+  | { type: 'region.upgrade.requested' };
 
 export const RegionEvents = {
   flushRequested: 'region.flush.requested',
   compactRequested: 'region.compact.requested',
   closeRequested: 'region.close.requested',
+  /** Migration: the leader stops taking writes (scans go on) until closed, or released by a rollback. */
+  downgradeRequested: 'region.downgrade.requested',
+  /** Migration: a caught-up candidate becomes the writer; a rolled-back leader takes writes again. */
+  upgradeRequested: 'region.upgrade.requested',
 } as const;
 
 /** Placeholders; the host provides the real ones with machine.provide({ actors }). */
@@ -32,7 +41,7 @@ export const regionMachine = setup({
   types: {
     context: {} as RegionContext,
     events: {} as RegionEvent,
-    input: {} as { regionId: string },
+    input: {} as { regionId: string; candidate?: boolean },
   },
   actors: {
     open: unimplemented('open') as unknown as ReturnType<typeof fromPromise<void, void>>,
@@ -43,7 +52,7 @@ export const regionMachine = setup({
   },
 }).createMachine({
   id: 'region',
-  context: ({ input }) => ({ regionId: input.regionId, flushes: 0, compactions: 0, replayedRows: 0, lastError: null }),
+  context: ({ input }) => ({ regionId: input.regionId, candidate: input.candidate === true, flushes: 0, compactions: 0, replayedRows: 0, lastError: null }),
   initial: 'opening',
   states: {
     opening: {
@@ -56,7 +65,10 @@ export const regionMachine = setup({
     replaying: {
       invoke: {
         src: 'replay',
-        onDone: { target: 'serving', actions: assign({ replayedRows: ({ event }) => event.output }) },
+        onDone: [
+          { guard: ({ context }) => context.candidate, target: 'candidate', actions: assign({ replayedRows: ({ event }) => event.output }) },
+          { target: 'serving', actions: assign({ replayedRows: ({ event }) => event.output }) },
+        ],
         onError: { target: 'failed', actions: assign({ lastError: ({ event }) => String(event.error) }) },
       },
     },
@@ -64,6 +76,19 @@ export const regionMachine = setup({
       on: {
         'region.flush.requested': { target: 'flushing' },
         'region.compact.requested': { target: 'compacting' },
+        'region.close.requested': { target: 'closing' },
+        'region.downgrade.requested': { target: 'downgraded' },
+      },
+    },
+    candidate: {
+      on: {
+        'region.upgrade.requested': { target: 'serving', actions: assign({ candidate: false }) },
+        'region.close.requested': { target: 'closing' },
+      },
+    },
+    downgraded: {
+      on: {
+        'region.upgrade.requested': { target: 'serving' },
         'region.close.requested': { target: 'closing' },
       },
     },
@@ -99,3 +124,5 @@ export const regionMachine = setup({
 
 /** States in which the region takes writes and scans. */
 export const ACCEPTING = ['serving', 'flushing', 'compacting'] as const;
+/** States in which the region answers scans (a downgraded leader still has every row). */
+export const READABLE = [...ACCEPTING, 'downgraded'] as const;

@@ -30,6 +30,10 @@ export class Supervisor {
   private follow: (FollowOptions & { off: () => void; timer: NodeJS.Timeout | null }) | null = null;
   private reconciling: Promise<void> | null = null;
   private again = false;
+  /** Migration candidates opened here: replayed, not serving, until upgraded or dropped. */
+  readonly candidates = new Map<string, RegionHost>();
+  /** Candidates upgraded here whose route does not name this node yet: following the routes must not close them. */
+  private readonly arriving = new Set<string>();
 
   /** `refuse`: why this node hosts no regions (a cluster node without the datanode role); region() then fails with it. */
   constructor(private readonly base: RegionHostFactory, private readonly opts: { refuse?: string } = {}) {}
@@ -73,8 +77,15 @@ export class Supervisor {
     return p;
   }
 
-  local(regionId: string): RegionHost | undefined {
+  /** The region open here, serving or (migration) downgraded and retired. */
+  hosted(regionId: string): RegionHost | undefined {
     return this.regions.get(regionId);
+  }
+
+  /** The region serving here, if any (a migrated-away leader that stopped answering is not). */
+  local(regionId: string): RegionHost | undefined {
+    const h = this.regions.get(regionId);
+    return h && !h.retired ? h : undefined;
   }
 
   all(): RegionHost[] {
@@ -142,10 +153,12 @@ export class Supervisor {
   private async reconcileOnce(): Promise<void> {
     const f = this.follow;
     if (!f) return;
+    const routed = f.routes.ownedBy(f.nodeId);
+    for (const id of routed) this.arriving.delete(id);
     const d = followDecisions({
-      routed: f.routes.ownedBy(f.nodeId),
+      routed: [...routed, ...this.arriving],
       running: [...this.regions.keys()],
-      opening: [...this.opening.keys()],
+      opening: [...this.opening.keys(), ...this.candidates.keys()],
       closing: [...this.closing.keys()],
       dropped: this.dropped,
     });
@@ -189,6 +202,69 @@ export class Supervisor {
     this.closing.set(id, p);
   }
 
+  /** Migration: opens region `id` here as a candidate (idempotent); its last applied WAL sequence. */
+  async openCandidate(id: string): Promise<number> {
+    const running = this.regions.get(id);
+    if (running) return running.lastSeq;
+    let host = this.candidates.get(id);
+    if (!host) {
+      const schema = this.follow ? await this.follow.schemaOf(id) : null;
+      if (!schema) throw new EddyError(StatusCode.RegionNotFound, `region ${id}: its table no longer exists`);
+      if (this.closing.has(id)) await this.closing.get(id);
+      host = new RegionHost({ ...this.base, dir: this.regionDir(id), schema: regionSchema(schema), regionId: id, candidate: true });
+      this.candidates.set(id, host);
+      try {
+        await host.start();
+      } catch (e) {
+        this.candidates.delete(id);
+        throw e;
+      }
+      this.base.log(`supervisor: region ${id} open as a migration candidate`);
+    }
+    return host.catchUp();
+  }
+
+  /** Migration: the candidate catches up with the WAL, becomes the writer and is served here before its route says so. */
+  async upgradeCandidate(id: string): Promise<number> {
+    const running = this.regions.get(id);
+    if (running) return running.lastSeq;
+    const host = this.candidates.get(id);
+    if (!host) throw new EddyError(StatusCode.RegionNotFound, `region ${id} has no migration candidate on this node`);
+    const seq = await host.upgrade();
+    this.candidates.delete(id);
+    this.regions.set(id, host);
+    this.arriving.add(id);
+    if (this.follow) this.listenControl(id, host);
+    return seq;
+  }
+
+  /** Migration rolled back: the candidate (or a region upgraded here whose route never came) closes without flushing. */
+  async dropCandidate(id: string): Promise<void> {
+    const cand = this.candidates.get(id);
+    this.candidates.delete(id);
+    if (cand) await cand.close({ flush: false });
+    if (this.arriving.delete(id)) {
+      const host = this.regions.get(id);
+      this.regions.delete(id);
+      this.controls.get(id)?.unsubscribe();
+      this.controls.delete(id);
+      await host?.close({ flush: false });
+    }
+  }
+
+  /** Migration finished, old leader: the downgraded region closes without flushing (the new leader has every row). */
+  async closeMoved(id: string): Promise<void> {
+    const host = this.regions.get(id);
+    if (host) {
+      this.regions.delete(id);
+      this.controls.get(id)?.unsubscribe();
+      this.controls.delete(id);
+      const p = host.close({ flush: false }).finally(() => this.closing.delete(id));
+      this.closing.set(id, p);
+    }
+    await this.closing.get(id);
+  }
+
   /** Answers eddy.meta.region.<id>.* for a region hosted here: schema changes, truncate, drop. */
   private listenControl(id: string, host: RegionHost): void {
     if (this.controls.has(id)) return;
@@ -226,6 +302,9 @@ export class Supervisor {
 
   async closeAll(flush: boolean): Promise<void> {
     await this.stopFollowing();
+    const candidates = [...this.candidates.values()];
+    this.candidates.clear();
+    await Promise.all(candidates.map((c) => c.close({ flush: false })));
     for (const s of this.controls.values()) s.unsubscribe();
     this.controls.clear();
     const opening = await Promise.all([...this.opening.values()].map((p) => p.catch(() => undefined)));

@@ -19,3 +19,4 @@ export { buildInverted, openInverted, pruneInverted, invertedKind, regexPrefix }
 export { buildSkipping, openSkipping, pruneSkipping, skippingKind, skippingOptions, GRANULARITY_MAX, type SkippingOptions } from './skipping.ts';
 export { DEFAULT_ANALYZER, analyzerOptions, compileQuery, type AnalyzerOptions, type FulltextQuery } from './fulltext/index.ts';
 export { haversineM, type SpatialPredicate } from './spatial/index.ts';
+export * as smart from './smart/index.ts';

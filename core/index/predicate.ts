@@ -1,4 +1,5 @@
 // Column predicates a scan hands to indexes (=, IN, !=, regex, LIKE, full-text, spatial), and the one test of a value against them.
+import { InternalError } from '../errors.ts';
 import { likeRegex } from '../query/expr/predicates.ts';
 import { compileQuery, matchText, matchesTerm, type FulltextQuery } from './fulltext/index.ts';
 import type { SpatialPredicate } from './spatial/index.ts';
@@ -63,7 +64,7 @@ export function valueTest(p: ColumnPredicate): (v: string) => boolean {
       const compiled = compileQuery(q.query, q.options);
       return (v) => matchText(compiled, v, q.options);
     }
-    case 'spatial': throw new Error('a spatial predicate has no value test (it covers two numeric columns)');
+    case 'spatial': throw new InternalError('a spatial predicate has no value test (it covers two numeric columns)');
   }
 }
 

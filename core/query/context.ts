@@ -7,6 +7,7 @@ import type { WireRel } from './plan/partial.ts';
 import type { ColumnPredicate } from '../index/index.ts';
 import type { IndexStatusRow } from './statements/index_status.ts';
 import type { ProcessList } from './process_list.ts';
+import type { IndexAdviceRow } from './statements/index_advice.ts';
 
 /** What a scan must return; ns bounds, start inclusive, end exclusive. A hint: the executor re-applies every filter. */
 export interface ScanSpec {
@@ -70,6 +71,8 @@ export interface QueryContext {
   partialAggregate?(schema: TableSchema, sql: string): Promise<WireRel[]>;
   /** Each index of each table, summed over its regions, for information_schema.index_status; optional (none without it). */
   indexStatus?(): Promise<IndexStatusRow[]>;
+  /** The smart index's candidates and decisions, for information_schema.index_advice; optional (none without it). */
+  indexAdvice?(): Promise<IndexAdviceRow[]>;
   /** Where each region lives, by region id, for information_schema.region_peers; optional. */
   regionPeers?(): Promise<Map<string, RegionPeer>>;
   /** The nodes of the cluster, for information_schema.cluster_info; optional (standalone: this node alone). */
@@ -84,6 +87,8 @@ export interface QueryContext {
   signal?: AbortSignal;
   /** Size and row counts per region, for information_schema.region_statistics; optional (none without it). */
   regionStats?(): Promise<RegionStat[]>;
+  /** Cluster procedures (ADMIN migrate_region, procedure_state, rebalance, drain_node) and their records; optional (standalone: none). */
+  procedures?: ProcedureOps;
   /** Flows (continuous aggregation), run by the node's flownode; all optional: without them flow statements are unsupported. */
   createFlow?(db: string, stmt: CreateFlow | CreateTask): Promise<{ created: boolean }>;
   dropFlow?(db: string, name: string, ifExists: boolean): Promise<boolean>;
@@ -127,3 +132,46 @@ export interface RegionPeer { peerId: number; peerAddr: string; isLeader: boolea
 
 /** One node as information_schema.cluster_info shows it (times in ms since the epoch, durations in ms). */
 export interface ClusterPeer { peerId: number; peerType: string; peerAddr: string; version: string; startTime: number; uptimeMs: number; activeTimeMs: number | null }
+
+/** A procedure's state as ADMIN procedure_state answers it (GreptimeDB's JSON: status, and the error when it failed). */
+export interface ProcedureStateJson { status: 'Running' | 'RollingBack' | 'Done' | 'Failed'; error?: string }
+
+/** One procedure as information_schema.procedure_info shows it (times in ms since the epoch). */
+export interface ProcedureInfo {
+  id: string;
+  type: string;
+  startTime: number;
+  endTime: number | null;
+  status: ProcedureStateJson['status'];
+  lockKeys: string[];
+  /** The machine state it is in (or ended in). */
+  state: string;
+  /** Each step taken, with its start and duration: `open_candidate 12ms, downgrade_leader 3ms, ...`. */
+  steps: string;
+  error: string | null;
+}
+
+/** One region move or failover, as information_schema.region_events shows it. */
+export interface RegionEventInfo {
+  time: number;
+  regionId: string;
+  fromPeer: number | null;
+  toPeer: number;
+  /** admin | rebalance | drain | failover */
+  reason: string;
+  durationMs: number | null;
+  status: string;
+  procedureId: string | null;
+}
+
+export interface ProcedureOps {
+  /** Starts a region migration; resolves with its procedure id once the meta leader accepted it. */
+  migrateRegion(regionId: string, fromPeer: number, toPeer: number, timeoutSecs: number | null): Promise<string>;
+  state(id: string): Promise<ProcedureStateJson | null>;
+  list(): Promise<ProcedureInfo[]>;
+  events(): Promise<RegionEventInfo[]>;
+  /** Runs one rebalancer round now; resolves with the number of migrations it started. */
+  rebalance(): Promise<number>;
+  /** Moves every region off a datanode (and keeps it empty); resolves with the number of migrations started. */
+  drainNode(peer: number): Promise<number>;
+}

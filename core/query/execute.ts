@@ -19,7 +19,7 @@ import { stringRel } from './plan/rel.ts';
 import { runDelete } from './statements/delete.ts';
 import { runExplain } from './statements/explain.ts';
 import { runFlowStatement } from './statements/flow.ts';
-import { rejectUnimplementedAdmin } from './statements/admin.ts';
+import { rejectUnimplementedAdmin, runProcedureAdmin } from './statements/admin.ts';
 import { createView, viewOf } from './statements/view.ts';
 import { runTql } from './statements/tql.ts';
 import { runKill } from './statements/process.ts';
@@ -74,8 +74,10 @@ export async function runPartial(ctx: QueryContext, sql: string): Promise<WireRe
 const affected = (rows: number): QueryOutput => ({ kind: 'affected', rows });
 
 /** ADMIN flush_table('t') / compact_table('t'): a physical metric table stands for its logical tables. */
-async function runAdmin(call: FunctionCall, ctx: QueryContext): Promise<void> {
+async function runAdmin(call: FunctionCall, ctx: QueryContext): Promise<string | number> {
   const fn = call.name.map((p) => p.value).join('.').toLowerCase();
+  const procedure = await runProcedureAdmin(fn, call, ctx);
+  if (procedure !== null) return procedure;
   if (fn !== 'flush_table' && fn !== 'compact_table') return rejectUnimplementedAdmin(fn, call, ctx);
   const arg = call.args[0];
   if (!arg || arg.type !== 'string') throw new PlanError(`${fn} expects a table name`, call.pos, StatusCode.InvalidArguments);
@@ -86,6 +88,7 @@ async function runAdmin(call: FunctionCall, ctx: QueryContext): Promise<void> {
   // a physical metric table's regions hold its logical tables' rows: flushing it flushes them all
   if (fn === 'flush_table') await ctx.flushTable?.(t);
   else { await ctx.flushTable?.(t); await ctx.compactTable?.(t); }
+  return 0;
 }
 
 export async function executeStatement(ctx: QueryContext, s: Statement): Promise<QueryOutput> {
@@ -194,8 +197,8 @@ export async function executeStatement(ctx: QueryContext, s: Statement): Promise
     case 'explain': return relToOutput(await runExplain(s, st));
     case 'admin': {
       const name = `ADMIN ${exprName(s.call, relNamer(undefined)).replace(/^([^(]*)/, (m) => m)}`;
-      await runAdmin(s.call, ctx);
-      return relToOutput(stringRel([name], [[0]], ['Int32']));
+      const v = await runAdmin(s.call, ctx);
+      return relToOutput(stringRel([name], [[v]], [typeof v === 'string' ? 'String' : 'Int32']));
     }
     case 'set': return affected(0);
     case 'kill': runKill(ctx, s.id); return affected(0);

@@ -1,7 +1,9 @@
 // Public face of the query engine: executeSql over a QueryContext, result shapes and renderers.
-export type { QueryContext, ScanSpec, RegionPeer, RegionStat, ClusterPeer, FlowInfo, ScanIndexReport } from './context.ts';
+export type { QueryContext, ScanSpec, RegionPeer, RegionStat, ClusterPeer, FlowInfo, ScanIndexReport, ProcedureOps, ProcedureInfo, ProcedureStateJson, RegionEventInfo } from './context.ts';
 export { ProcessList, QueryCancelledError } from './process_list.ts';
 export type { IndexStatusRow } from './statements/index_status.ts';
+export type { IndexAdviceRow } from './statements/index_advice.ts';
+export { setIndex, unsetIndex } from './statements/indexes.ts';
 export { SCAN_INDEX_METADATA } from './context.ts';
 export { readIndexReport, withIndexReport, withoutReportOnly } from './plan/index_report.ts';
 export { executeSql, executeStatement, runPartial } from './execute.ts';

@@ -147,7 +147,7 @@ function convert(v: unknown, type: string): unknown {
       const n = Number(v);
       return Number.isFinite(n) ? BigInt(Math.trunc(n)) : null;
     }
-    case 'float64': { const n = Number(v); return Number.isNaN(n) ? null : n; }
+    case 'float64': { if (typeof v === 'number') return v; const n = Number(v); return Number.isNaN(n) ? null : n; }
     case 'boolean': return typeof v === 'string' ? v === 'true' : Boolean(v);
     default: return typeof v === 'bigint' ? v.toString() : String(v);
   }

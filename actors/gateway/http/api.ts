@@ -80,7 +80,7 @@ export function apiRoutes(d: ApiDeps): RouteTable {
 
   const sql = sqlHandler(d.contextOf, d.clock ?? systemClock);
   routes.add({
-    methods: ['GET', 'POST'], path: '/v1/sql', access: 'user',
+    methods: ['GET', 'POST'], path: '/v1/sql', access: 'user', query: true,
     handler: async (req, url, body) => {
       const t0 = performance.now();
       d.metrics.queries++;

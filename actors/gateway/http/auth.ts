@@ -7,7 +7,7 @@ import { requestDb, type Route } from './routes.ts';
 /** The principal of a request's credentials; failures are counted per client address (rate limit). */
 export function principalOf(auth: Authenticator, req: IncomingMessage, url: URL): Principal {
   const c = httpCredentials(req, url);
-  const client = `addr:${req.socket.remoteAddress ?? 'unknown'}`;
+  const client = `addr:${req.socket?.remoteAddress ?? 'unknown'}`;
   if (c.kind === 'password') return auth.authenticate(c.user, c.password, client);
   if (c.kind === 'token') return auth.verifyToken(c.token, client);
   throw new AuthenticationError(StatusCode.AuthHeaderNotFound, 'authentication required: send Authorization: Basic <base64 user:password> or Bearer <token>');

@@ -31,6 +31,8 @@ export interface Route {
    * forgets to say is closed, not open.
    */
   access?: RouteAccess;
+  /** A query: run under the query deadline, cancellation and memory budget (limits.ts). */
+  query?: boolean;
 }
 
 export type RouteAccess = 'public' | 'user' | 'read' | 'write' | 'admin';

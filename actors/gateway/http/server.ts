@@ -1,10 +1,12 @@
 // The HTTP server: routes each request through the one route table, 503 until the node is ready, logs every 5xx.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { AuthenticationError, LoginRateLimitedError, PayloadTooLargeError, StatusCode, WriteBackPressureError, httpStatusOf, toWireError } from '../../../core/index.ts';
+import { createServer as createHttpsServer } from 'node:https';
+import { AuthenticationError, StartupError, LoginRateLimitedError, PayloadTooLargeError, StatusCode, WriteBackPressureError, httpStatusOf, toWireError } from '../../../core/index.ts';
 import type { Logger } from '../../runtime/logger.ts';
 import { BASIC_CHALLENGE, runAs, type Authenticator, type Principal } from '../../auth/index.ts';
 import { authorizeRoute, principalOf } from './auth.ts';
 import { json, type HttpReply, type Route, type RouteTable } from './routes.ts';
+import { admitted, runQuery, type HttpLimits } from './limits.ts';
 
 export { json, type Handler, type HttpReply } from './routes.ts';
 
@@ -18,6 +20,8 @@ export interface HttpDeps {
   logger: Logger;
   /** Authentication on (--user-provider): every route but `public` ones needs credentials. */
   auth?: Authenticator | null;
+  /** Query deadline and memory budget, write admission (--query-timeout, --query-memory-mb, --max-inflight-write-bytes). */
+  limits?: HttpLimits;
 }
 
 /** Seconds a client should wait before retrying while the node starts or stops. */
@@ -80,8 +84,15 @@ export class HttpGateway {
 
   constructor(private readonly deps: HttpDeps) {}
 
-  async listen(host: string, port: number): Promise<{ host: string; port: number }> {
-    const server = createServer((req, res) => void this.handle(req, res));
+  /** Listens on host:port; with `tls` (PEM certificate and key) it serves HTTPS. */
+  async listen(host: string, port: number, tls?: { cert: Buffer; key: Buffer }): Promise<{ host: string; port: number }> {
+    const onRequest = (req: IncomingMessage, res: ServerResponse) => void this.handle(req, res);
+    let server: Server;
+    try {
+      server = tls ? createHttpsServer({ cert: tls.cert, key: tls.key }, onRequest) : createServer(onRequest);
+    } catch (e) {
+      throw new StartupError(`the TLS certificate or key was refused: ${(e as Error).message}`);
+    }
     server.keepAliveTimeout = 65_000;
     this.server = server;
     await new Promise<void>((resolve, reject) => {
@@ -121,10 +132,15 @@ export class HttpGateway {
 
   private async serve(req: IncomingMessage, res: ServerResponse, url: URL, route: Route | null): Promise<void> {
     let reply: HttpReply;
+    const limits = this.deps.limits;
+    const write = route?.access === 'write' ? admitted(() => readBody(req, this.deps.maxBodyBytes()), limits?.writeGate) : null;
     try {
-      reply = await this.route(req, url, route);
+      const go = () => this.route(req, url, route, write?.body);
+      reply = route?.query && limits ? await runQuery(req, res, limits, go, errorReply) : await go();
     } catch (e) {
       reply = errorReply(e);
+    } finally {
+      write?.release();
     }
     this.answer(req, res, url, reply);
   }
@@ -147,7 +163,7 @@ export class HttpGateway {
     res.end(reply.body);
   }
 
-  private async route(req: IncomingMessage, url: URL, found: Route | null): Promise<HttpReply> {
+  private async route(req: IncomingMessage, url: URL, found: Route | null, admittedBody?: () => Promise<Buffer>): Promise<HttpReply> {
     const m = found ? { kind: 'found' as const, route: found } : this.deps.routes.match(req.method ?? 'GET', url.pathname);
     if (m.kind === 'none') return json(404, { code: StatusCode.InvalidArguments, error: `no route ${url.pathname}` });
     if (m.kind === 'method') {
@@ -155,7 +171,7 @@ export class HttpGateway {
     }
     const state = this.deps.state();
     if (state !== 'ready' && !m.route.whileStarting) return unavailable(state);
-    const body = () => readBody(req, this.deps.maxBodyBytes());
+    const body = admittedBody ?? (() => readBody(req, this.deps.maxBodyBytes()));
     return m.route.handler(req, url, body);
   }
 

@@ -35,7 +35,7 @@ export function sqlHandler(makeContext: (db: string) => QueryContext, clock: Clo
       const db = params.get('db') || 'public';
       const format = (params.get('format') || 'json').toLowerCase();
       const ctx = makeContext(db);
-      ctx.client = `${req.socket.remoteAddress ?? ''}:${req.socket.remotePort ?? ''}/http`;
+      if (req.socket) ctx.client = `${req.socket.remoteAddress ?? ''}:${req.socket.remotePort ?? ''}/http`;
       const tz = req.headers['x-greptime-timezone'];
       if (typeof tz === 'string' && tz.trim()) ctx.timeZone = tz.trim();
       const outputs = await executeSql(ctx, sql);

@@ -99,7 +99,7 @@ export function registerPrometheusRoutes(routes: RouteTable, d: PrometheusDeps):
   const both = ['GET', 'POST'];
 
   routes.add({
-    methods: both, access: 'user', path: `${api}/query`,
+    methods: both, access: 'user', query: true, path: `${api}/query`,
     handler: wrap(async (p, db) => {
       const q = p.get('query');
       if (!q) throw new PromBadData('invalid parameter "query": query must not be empty');
@@ -113,7 +113,7 @@ export function registerPrometheusRoutes(routes: RouteTable, d: PrometheusDeps):
   });
 
   routes.add({
-    methods: both, access: 'user', path: `${api}/query_range`,
+    methods: both, access: 'user', query: true, path: `${api}/query_range`,
     handler: wrap(async (p, db) => {
       const q = p.get('query');
       if (!q) throw new PromBadData('invalid parameter "query": query must not be empty');
@@ -155,7 +155,7 @@ export function registerPrometheusRoutes(routes: RouteTable, d: PrometheusDeps):
   });
 
   routes.add({
-    methods: both, access: 'user', path: `${api}/series`,
+    methods: both, access: 'user', query: true, path: `${api}/series`,
     handler: wrap(async (p, db) => {
       const sets = matchSets(p);
       if (sets.length === 0) throw new PromBadData('no match[] parameter provided');

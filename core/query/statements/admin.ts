@@ -1,4 +1,5 @@
-// ADMIN functions EddyDB does not run yet (migrate_region, flush_region, ...): check their arguments, then say so.
+// ADMIN functions on regions and procedures: migrate_region, procedure_state, rebalance, drain_node run through the
+// cluster's procedures; the others (flush_region, ...) check their arguments, then say they are not implemented.
 import { EddyError, StatusCode } from '../../errors.ts';
 import type { Expr, FunctionCall } from '../../sql/index.ts';
 import { regionIdOf } from '../../schema.ts';
@@ -11,7 +12,44 @@ const KNOWN: Record<string, { regions: number[]; peers: number[]; usage: string 
   flush_region: { regions: [0], peers: [], usage: 'flush_region(region_id)' },
   compact_region: { regions: [0], peers: [], usage: 'compact_region(region_id)' },
   procedure_state: { regions: [], peers: [], usage: "procedure_state('procedure_id')" },
+  rebalance: { regions: [], peers: [], usage: 'rebalance()' },
+  drain_node: { regions: [], peers: [0], usage: 'drain_node(peer_id)' },
 };
+
+/** The ADMIN functions the cluster's procedures run. */
+const PROCEDURES = new Set(['migrate_region', 'procedure_state', 'rebalance', 'drain_node']);
+
+/**
+ * Runs a procedure ADMIN function: migrate_region answers the procedure id, procedure_state its JSON state
+ * (`{"status":"Done"}`), rebalance and drain_node the number of migrations started. Null when `fn` is not one of them.
+ */
+export async function runProcedureAdmin(fn: string, call: FunctionCall, ctx: QueryContext): Promise<string | number | null> {
+  if (!PROCEDURES.has(fn)) return null;
+  const spec = KNOWN[fn]!;
+  const ops = ctx.procedures;
+  if (fn === 'procedure_state') {
+    const a = call.args[0];
+    if (!a || a.type !== 'string' || call.args.length !== 1) throw new PlanError(`procedure_state expects a procedure id string: ${spec.usage}`, call.pos, StatusCode.InvalidArguments);
+    const st = ops ? await ops.state(a.value) : null;
+    if (!st) throw new EddyError(StatusCode.ProcedureNotFound, `procedure ${a.value} not found`);
+    return JSON.stringify(st);
+  }
+  if (!ops) throw new PlanError(`ADMIN ${fn} needs a cluster (eddy cluster or nodes with --nats): a standalone node has one datanode`, call.pos, StatusCode.Unsupported);
+  if (fn === 'rebalance') {
+    if (call.args.length) throw new PlanError(`rebalance takes no arguments: ${spec.usage}`, call.pos, StatusCode.InvalidArguments);
+    return ops.rebalance();
+  }
+  await checkRegionsAndPeers(fn, call, ctx);
+  if (fn === 'drain_node') return ops.drainNode(Number(intArg(fn, spec.usage, call.args[0], 'a peer id', call)));
+  if (call.args.length < 3 || call.args.length > 4) throw new PlanError(`migrate_region takes 3 or 4 arguments: ${spec.usage}`, call.pos, StatusCode.InvalidArguments);
+  const region = intArg(fn, spec.usage, call.args[0], 'a region id', call);
+  const from = Number(intArg(fn, spec.usage, call.args[1], 'a peer id', call));
+  const to = Number(intArg(fn, spec.usage, call.args[2], 'a peer id', call));
+  const timeout = call.args[3] ? Number(intArg(fn, spec.usage, call.args[3], 'a timeout in seconds', call)) : null;
+  if (timeout !== null && timeout < 1) throw new PlanError(`migrate_region: the timeout must be at least 1 second`, call.args[3]!.pos ?? call.pos, StatusCode.InvalidArguments);
+  if (from === to) throw new PlanError(`migrate_region: region ${region} is already on peer ${from}`, call.args[2]!.pos ?? call.pos, StatusCode.InvalidArguments);
+  return ops.migrateRegion(region, from, to, timeout);
+}
 
 function intArg(fn: string, usage: string, a: Expr | undefined, what: string, call: FunctionCall): string {
   if (!a || a.type !== 'number' || !/^\d+$/.test(a.value)) {
@@ -43,6 +81,12 @@ async function allPeerIds(ctx: QueryContext): Promise<Set<string>> {
  * not implemented says so (Unsupported) instead of pretending to succeed.
  */
 export async function rejectUnimplementedAdmin(fn: string, call: FunctionCall, ctx: QueryContext): Promise<never> {
+  await checkRegionsAndPeers(fn, call, ctx);
+  throw new PlanError(`ADMIN ${fn} is not implemented yet`, call.pos, StatusCode.Unsupported);
+}
+
+/** An unknown function, region or peer is named (400). */
+async function checkRegionsAndPeers(fn: string, call: FunctionCall, ctx: QueryContext): Promise<void> {
   const spec = KNOWN[fn];
   if (!spec) throw new PlanError(`unknown ADMIN function ${fn}`, call.pos, StatusCode.InvalidArguments);
   if (spec.regions.length) {
@@ -57,5 +101,4 @@ export async function rejectUnimplementedAdmin(fn: string, call: FunctionCall, c
     const missing = spec.peers.map((i) => intArg(fn, spec.usage, call.args[i], 'a peer id', call)).filter((p) => !peers.has(p));
     if (missing.length) throw new EddyError(StatusCode.InvalidArguments, `${fn}: no peer ${missing.join(' and no peer ')} in the cluster (known peers: ${[...peers].join(', ')})`);
   }
-  throw new PlanError(`ADMIN ${fn} is not implemented yet`, call.pos, StatusCode.Unsupported);
 }

@@ -9,11 +9,13 @@ import { indexStatusRel } from './index_status.ts';
 import { INFORMATION_SCHEMA_SPEC, type SystemColumn } from './information_schema_spec.ts';
 import { columnsRows, eachTable, keyColumnUsageRows, partitionsRows, tableConstraintsRows, tablesRows, viewsRows, type Row } from './information_schema_catalog.ts';
 import { processListRows } from './process.ts';
+import { indexAdviceRel } from './index_advice.ts';
+import { PROCEDURE_INFORMATION_SCHEMA_TABLES, procedureInformationSchema } from './procedures.ts';
 
-/** EddyDB's own tables beside GreptimeDB's (flows, flow_statistics, index_status). */
-const OWN_TABLES = [...FLOW_INFORMATION_SCHEMA_TABLES, 'index_status'];
+/** Tables EddyDB builds itself (flows, flow_statistics, index_status, index_advice; procedure_info with GreptimeDB's columns and more, region_events). */
+const OWN_TABLES = [...FLOW_INFORMATION_SCHEMA_TABLES, 'index_status', 'index_advice', ...PROCEDURE_INFORMATION_SCHEMA_TABLES];
 
-export const INFORMATION_SCHEMA_TABLES = [...Object.keys(INFORMATION_SCHEMA_SPEC), ...OWN_TABLES].sort();
+export const INFORMATION_SCHEMA_TABLES = [...new Set([...Object.keys(INFORMATION_SCHEMA_SPEC), ...OWN_TABLES])].sort();
 
 /** The databases GreptimeDB always has beside the user's. */
 export const SYSTEM_DATABASES = ['greptime_private', 'information_schema'];
@@ -34,7 +36,7 @@ function specRel(name: string, rows: Row[]): Rel {
 /** The columns of an information_schema table (for DESC, SHOW COLUMNS and information_schema.columns), or null. */
 export async function systemColumns(name: string, ctx: QueryContext): Promise<SystemColumn[] | null> {
   const spec = INFORMATION_SCHEMA_SPEC[name];
-  if (spec) return spec.columns;
+  if (spec && !OWN_TABLES.includes(name)) return spec.columns;
   if (!OWN_TABLES.includes(name)) return null;
   const r = await informationSchema(name, ctx);
   return r ? r.fields.map((f) => ({ name: f.name, type: f.dt, nullable: true })) : null;
@@ -108,6 +110,8 @@ async function rowsOf(name: string, ctx: QueryContext): Promise<Row[]> {
 
 export async function informationSchema(name: string, ctx: QueryContext): Promise<Rel | null> {
   if (name === 'index_status') return indexStatusRel(ctx);
+  if (name === 'index_advice') return indexAdviceRel(ctx);
+  if (PROCEDURE_INFORMATION_SCHEMA_TABLES.includes(name)) return procedureInformationSchema(name, ctx);
   if (FLOW_INFORMATION_SCHEMA_TABLES.includes(name)) return flowInformationSchema(name, ctx);
   if (!INFORMATION_SCHEMA_SPEC[name]) return null;
   return specRel(name, await rowsOf(name, ctx));

@@ -2,7 +2,7 @@
 import type { ColumnSchema, PartitionExpr, TableSchema } from '../../schema.ts';
 import { regionIdOf, sqlTypeName } from '../../schema.ts';
 import type { QueryContext } from '../context.ts';
-import { SQL_TYPE } from '../expr/names.ts';
+import { sqlTypeText } from '../expr/names.ts';
 import { engineOf } from './metric.ts';
 import { viewOf } from './view.ts';
 import { INFORMATION_SCHEMA_SPEC, typeFacts, type SystemColumn } from './information_schema_spec.ts';
@@ -51,7 +51,7 @@ function typeOf(c: ColumnSchema): string {
 
 /** GreptimeDB's lower-case SQL spelling of a type (information_schema.columns data_type / column_type). */
 export function sqlSpelling(t: string): string {
-  return (SQL_TYPE[t] ?? t).toLowerCase();
+  return sqlTypeText(t).toLowerCase();
 }
 
 function columnRow(db: string, table: string, pos: number, name: string, type: string, semantic: string, key: string, nullable: boolean, dflt: string | null): Row {

@@ -147,7 +147,7 @@ export function typeFacts(t: string): { charLen: number | null; precision: numbe
   if (ints[t] !== undefined) return { ...none, precision: ints[t]!, scale: 0 };
   if (t === 'Float32') return { ...none, precision: 12 };
   if (t === 'Float64') return { ...none, precision: 22 };
-  const dec = /^Decimal\((\d+),\s*(-?\d+)\)$/.exec(t);
+  const dec = /^Decimal128\((\d+),\s*(-?\d+)\)$/.exec(t);
   if (dec) return { ...none, precision: Number(dec[1]), scale: Number(dec[2]) };
   const ts: Record<string, number> = { TimestampSecond: 0, TimestampMillisecond: 3, TimestampMicrosecond: 6, TimestampNanosecond: 9 };
   if (ts[t] !== undefined) return { ...none, datetime: ts[t]! };

@@ -11,13 +11,11 @@ export function processListRows(ctx: QueryContext): unknown[][] {
   return pl.list().map((q) => [pl.displayId(q), q.catalog, q.schemas.join(','), q.query, q.client, q.frontend, BigInt(Math.round(q.startMs)) * 1_000_000n, Math.max(0, Math.round(now - q.startMs))]);
 }
 
-/** SHOW PROCESSLIST: the query cut to 100 characters unless FULL. */
+/** SHOW PROCESSLIST: id, catalog, query and elapsed time; FULL adds schema, client, frontend and start time. */
 export function showProcessList(ctx: QueryContext, full: boolean): Rel {
-  const rows = processListRows(ctx).map((r) => {
-    const q = String(r[3]);
-    return [r[0], r[1], r[2], r[4], r[5], r[6], r[7], full || q.length <= 100 ? q : q.slice(0, 100)] as (string | number | null)[];
-  });
-  return stringRel(['Id', 'Catalog', 'Schema', 'Client', 'Frontend', 'Start Time', 'Elapsed Time', 'Query'], rows,
+  const rows = processListRows(ctx) as (string | number | null)[][];
+  if (!full) return stringRel(['Id', 'Catalog', 'Query', 'Elapsed Time'], rows.map((r) => [r[0]!, r[1]!, r[3]!, r[7]!]), ['String', 'String', 'String', 'DurationMillisecond']);
+  return stringRel(['Id', 'Catalog', 'Schema', 'Client', 'Frontend', 'Start Time', 'Elapsed Time', 'Query'], rows.map((r) => [r[0]!, r[1]!, r[2]!, r[4]!, r[5]!, r[6]!, r[7]!, r[3]!]),
     ['String', 'String', 'String', 'String', 'String', 'TimestampMillisecond', 'DurationMillisecond', 'String']);
 }
 

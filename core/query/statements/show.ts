@@ -6,7 +6,7 @@ import type { Describe, Show } from '../../sql/index.ts';
 import type { QueryContext } from '../context.ts';
 import type { Env } from '../expr/eval.ts';
 import { evalExpr, toBool } from '../expr/eval.ts';
-import { SQL_TYPE, relNamer } from '../expr/names.ts';
+import { relNamer, sqlTypeText } from '../expr/names.ts';
 import type { Rel } from '../plan/rel.ts';
 import { stringRel, takeRel } from '../plan/rel.ts';
 import { tableName } from './ddl.ts';
@@ -112,7 +112,7 @@ export function showCreateTable(t: TableSchema, columns: ColumnSchema[] = t.colu
   const lines: string[] = [];
   for (const c of columns) {
     if (c.name === '__table_id' || c.name === '__tsid') continue;
-    lines.push(`  "${c.name}" ${SQL_TYPE[typeName(c)] ?? typeName(c).toUpperCase()} ${c.nullable ? 'NULL' : 'NOT NULL'}${defaultSql(c)}${indexClauses(c)}`);
+    lines.push(`  "${c.name}" ${sqlTypeText(typeName(c))} ${c.nullable ? 'NULL' : 'NOT NULL'}${defaultSql(c)}${indexClauses(c)}`);
   }
   lines.push(`  TIME INDEX ("${t.timeIndex}")`);
   const pk = columns.filter((c) => c.semantic === 'tag' && !c.name.startsWith('__')).map((c) => c.name);
@@ -166,7 +166,7 @@ export async function runShow(s: Show, env: Env): Promise<Rel> {
       const t = (await systemTable(ctx, s.database ? db : d, table)) ?? (await needTable(ctx, s.database ? db : d, table));
       const cols = [...t.columns].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
       const key = (c: ColumnSchema) => (c.semantic === 'tag' ? 'PRI' : c.semantic === 'timestamp' ? 'TIME INDEX' : '');
-      const sqlType = (c: ColumnSchema) => SQL_TYPE[typeName(c)]?.toLowerCase() ?? typeName(c).toLowerCase();
+      const sqlType = (c: ColumnSchema) => sqlTypeText(typeName(c)).toLowerCase();
       const rel = s.full
         ? stringRel(['Field', 'Type', 'Collation', 'Null', 'Key', 'Default', 'Comment', 'Privileges', 'Extra', 'Greptime_type'],
           cols.map((c) => [c.name, sqlType(c), c.type === 'string' ? 'utf8_bin' : '', c.nullable ? 'YES' : 'NO', key(c), defaultText(c), '', 'select,insert', '', typeName(c)]))
@@ -182,7 +182,7 @@ export async function runShow(s: Show, env: Env): Promise<Rel> {
       const t = isPhysical(own) ? await physicalIndexSchema(own, ctx) : own;
       const names = ['Table', 'Non_unique', 'Key_name', 'Seq_in_index', 'Column_name', 'Collation', 'Cardinality', 'Sub_part', 'Packed', 'Null', 'Index_type', 'Comment', 'Index_comment', 'Visible', 'Expression'];
       const types = names.map((n) => (n === 'Non_unique' || n === 'Seq_in_index' ? 'Int64' : 'String'));
-      const rows = indexRows(t).map((r) => [t.name, r.nonUnique, r.key, r.seq, r.column, 'A', null, null, null, r.type === 'TIME' ? '' : r.nullable ? 'YES' : '', r.type, '', '', 'YES', null]);
+      const rows = indexRows(t).map((r) => [t.name, r.nonUnique, r.key, r.seq, r.column, 'A', null, null, null, r.type === 'TIME' ? '' : r.nullable ? 'YES' : '', r.type, '', r.comment ?? '', 'YES', null]);
       return whereFilter(stringRel(names, rows, types), s, env);
     }
     case 'CHARSET': {

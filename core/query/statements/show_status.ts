@@ -20,7 +20,8 @@ const STATUS_COLUMNS: [string, string, number][] = [
 /** SHOW TABLE STATUS [FROM db]: one row per table of the database, from information_schema.tables. */
 export async function showTableStatus(ctx: QueryContext, db: string): Promise<Rel> {
   if (db !== 'information_schema' && !(await ctx.listDatabases()).includes(db)) throw new EddyError(StatusCode.DatabaseNotFound, `Database not found: ${db}`);
-  const rows = (await tablesRows(ctx, INFORMATION_SCHEMA_TABLES)).filter((r) => r[1] === db);
+  // the database's own tables: not the system tables GreptimeDB shows beside them (public.numbers)
+  const rows = (await tablesRows(ctx, INFORMATION_SCHEMA_TABLES)).filter((r) => r[1] === db && (db === 'information_schema' || r[3] !== 'LOCAL TEMPORARY'));
   rows.sort((a, b) => (String(a[2]) < String(b[2]) ? -1 : 1));
   return {
     fields: STATUS_COLUMNS.map(([name, dt]) => ({ name, dt })),

@@ -1,27 +1,22 @@
 // Elasticsearch _bulk end to end: the official @elastic/elasticsearch client (handshake, bulk helper) against a node on a
 // real nats-server, every line found by SQL once; raw bulk bodies for per-item errors and refused requests.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { Client } from '@elastic/elasticsearch';
-import { startNats, startNode, tempDir } from '../../harness/index.ts';
-import { sqlRows } from './shipper_helpers.ts';
+import { join } from 'node:path';
+import { until } from '../../harness/index.ts';
+import { nodeForFile, sqlRows, type ShipperNode } from './shipper_helpers.ts';
+import { SYSLOG_NG_DIR, runDaemon, rsyslogd, syslogNg } from './daemons.ts';
 
-type Node = Awaited<ReturnType<typeof startNode>>;
+type Node = ShipperNode;
 
 describe('elasticsearch _bulk', () => {
-  const dir = tempDir();
-  let nats: Awaited<ReturnType<typeof startNats>>;
+  const ctx = nodeForFile();
   let node: Node;
   let es: string;
 
-  beforeAll(async () => {
-    nats = await startNats();
-    node = await startNode({ data: dir.path, nats: nats.url });
+  beforeAll(() => {
+    node = ctx.get();
     es = `${node.url}/v1/elasticsearch`;
-  });
-  afterAll(async () => {
-    await node?.stop();
-    await nats?.cleanup();
-    dir.cleanup();
   });
 
   it('answers the handshake endpoints shippers call first, with X-Elastic-Product', async () => {
@@ -106,5 +101,65 @@ describe('elasticsearch _bulk', () => {
     expect(noIndex.error.type).toBe('action_request_validation_exception');
     const tables = await sqlRows(node, "SELECT table_name FROM information_schema.tables WHERE table_name = 'es_none'");
     expect(tables).toEqual([]);
+  });
+
+  /** Resolves once a table holds `n` rows (polled through SQL while the table may not exist yet). */
+  async function whenRows(table: string, n: number): Promise<void> {
+    await until(async () => {
+      const r = await fetch(`${node.url}/v1/sql`, { method: 'POST', body: new URLSearchParams({ sql: `SELECT count(*) FROM ${table}` }) });
+      return r.status === 200 && ((await r.json()) as any).output[0].records.rows[0][0] >= n;
+    }, `${n} rows in ${table}`, 20_000);
+  }
+
+  it("rsyslog's omelasticsearch (bulk mode) into the _bulk endpoint, every line once", async () => {
+    const lines = Array.from({ length: 25 }, (_, i) => `rs-es line ${String(i).padStart(2, '0')}`);
+    const port = new URL(node.url).port;
+    const d = await runDaemon(rsyslogd, {
+      files: { 'in.log': lines.join('\n') + '\n' },
+      config: (dir) => `
+global(workDirectory="${dir}")
+module(load="imfile")
+module(load="omelasticsearch")
+template(name="esdoc" type="list" option.jsonf="on") {
+  property(outname="message" name="msg" format="jsonf")
+  property(outname="app" name="programname" format="jsonf")
+  property(outname="severity" name="syslogseverity-text" format="jsonf")
+}
+input(type="imfile" File="${dir}/in.log" Tag="rses" ruleset="es" Severity="warning")
+ruleset(name="es") { action(type="omelasticsearch" server="http://127.0.0.1:${port}/v1/elasticsearch" searchIndex="rsyslog_es" template="esdoc" bulkmode="on" errorFile="${dir}/es_errors.json") }
+`,
+    });
+    try {
+      await whenRows('rsyslog_es', 25);
+    } finally {
+      await d.stop();
+    }
+    // the daemon has stopped (its queue flushed): nothing more can arrive, so an exact match shows no line twice
+    const rows = await sqlRows(node, 'SELECT message, app, severity FROM rsyslog_es ORDER BY message');
+    expect(rows.map((r) => r[0])).toEqual(lines);
+    expect(new Set(rows.map((r) => `${r[1]}/${r[2]}`))).toEqual(new Set(['rses/warning']));
+  });
+
+  it("syslog-ng's elasticsearch-http() into the _bulk endpoint, every line once", async () => {
+    const lines = Array.from({ length: 25 }, (_, i) => `sng-es line ${String(i).padStart(2, '0')}`);
+    const port = new URL(node.url).port;
+    const d = await runDaemon(syslogNg, {
+      files: { 'in.log': lines.join('\n') + '\n' },
+      config: (dir) => `@version: 3.38
+@include "${join(SYSLOG_NG_DIR, 'usr/share/syslog-ng/include/scl/elasticsearch/elastic-http.conf')}"
+source s_in { file("${dir}/in.log" flags(no-parse) program-override("sngapp")); };
+destination d_es { elasticsearch-http(url("http://127.0.0.1:${port}/v1/elasticsearch/_bulk") index("sng_es") type("") batch-lines(10) template("$(format-json message=$MSG app=$PROGRAM)")); };
+log { source(s_in); destination(d_es); };
+`,
+    });
+    try {
+      await whenRows('sng_es', 25);
+    } finally {
+      await d.stop();
+    }
+    // the daemon has stopped (its queue flushed): nothing more can arrive, so an exact match shows no line twice
+    const rows = await sqlRows(node, 'SELECT message, app FROM sng_es ORDER BY message');
+    expect(rows.map((r) => r[0])).toEqual(lines);
+    expect(new Set(rows.map((r) => r[1]))).toEqual(new Set(['sngapp']));
   });
 });

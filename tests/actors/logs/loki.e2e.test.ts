@@ -1,14 +1,13 @@
 // Loki push end to end: winston-loki (snappy protobuf, and its JSON mode with structured metadata) against a node on a
 // real nats-server; labels become tags; every line found once by SQL; bad bodies refused in Loki's plain-text shape.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import winston from 'winston';
 import LokiTransport from 'winston-loki';
 import { LokiPushRequestType } from '../../../core/proto/loki_push.ts';
 import { snappyEncode } from '../../../core/codec/prometheus/snappy.ts';
-import { startNats, startNode, tempDir } from '../../harness/index.ts';
-import { sqlRows } from './shipper_helpers.ts';
+import { nodeForFile, sqlRows, type ShipperNode } from './shipper_helpers.ts';
 
-type Node = Awaited<ReturnType<typeof startNode>>;
+type Node = ShipperNode;
 
 async function sendWith(node: Node, json: boolean, table: string, lines: string[], meta?: Record<string, string>): Promise<void> {
   const errors: unknown[] = [];
@@ -24,20 +23,13 @@ async function sendWith(node: Node, json: boolean, table: string, lines: string[
 }
 
 describe('loki push', () => {
-  const dir = tempDir();
-  let nats: Awaited<ReturnType<typeof startNats>>;
+  const ctx = nodeForFile();
   let node: Node;
   const push = (body: string | Uint8Array, ct: string, headers: Record<string, string> = {}) =>
     fetch(`${node.url}/v1/loki/api/v1/push`, { method: 'POST', body, headers: { 'Content-Type': ct, ...headers } });
 
-  beforeAll(async () => {
-    nats = await startNats();
-    node = await startNode({ data: dir.path, nats: nats.url });
-  });
-  afterAll(async () => {
-    await node?.stop();
-    await nats?.cleanup();
-    dir.cleanup();
+  beforeAll(() => {
+    node = ctx.get();
   });
 
   it('winston-loki over snappy protobuf: labels become tag columns, every line once', async () => {

@@ -1,0 +1,205 @@
+// The meta leader's migrations: accepts ADMIN requests, runs one Migration actor per region, persists its snapshot after
+// every step, and on becoming leader resumes the ones a previous leader left running.
+import { randomUUID } from 'node:crypto';
+import { createActor, fromPromise, type Actor } from 'xstate';
+import type { KV } from '@nats-io/kv';
+import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
+import {
+  EddyError, MetaUnavailableError, StatusCode, Subjects, fromWireError, toWireError, type Clock, type MigrationOp, type WireError,
+} from '../../../core/index.ts';
+import { readRoute, writeRoute } from '../routes.ts';
+import { listLiveNodes } from '../registry.ts';
+import { Roles } from '../../config.ts';
+import { listProcedures, procedureInfoOf, readProcedure, writeProcedure, type ProcedureRecord } from '../procedure_store.ts';
+import { peerIdOf } from '../peers.ts';
+import type { MigrationPorts } from './context.ts';
+import { STEP_BY_STATE, migrationMachine, statusOf, type MigrationInput, type StepInput, type StepOutput } from './machine.ts';
+
+const dec = new TextDecoder();
+
+export interface MigrationHostOptions {
+  nc: NatsConnection;
+  proceduresKv: KV;
+  routesKv: KV;
+  nodesKv: KV;
+  clock: Clock;
+  /** The leader's term (lease revision) route writes are fenced with; null once it is no longer leading. */
+  epoch: () => number | null;
+  log: (m: string) => void;
+  /** Other procedure requests (rebalance, drain) answered by the rebalancer. */
+  extra?: (req: SubmitRequest) => Promise<unknown> | null;
+}
+
+export interface SubmitRequest {
+  op: 'migrate' | 'rebalance' | 'drain';
+  regionId?: string;
+  fromPeer?: number;
+  toPeer?: number;
+  timeoutSecs?: number | null;
+  peer?: number;
+}
+
+export const MIGRATION_DEFAULT_TIMEOUT_MS = 60_000;
+
+export class MigrationHost {
+  private readonly running = new Map<string, { actor: Actor<typeof migrationMachine>; regionId: string; done: Promise<ProcedureRecord> }>();
+  private sub: Subscription | null = null;
+  private stopped = false;
+  private readonly ports: MigrationPorts;
+  /** Called when a migration ends (the rebalancer counts its moves). */
+  onEnd: ((r: ProcedureRecord) => void) | null = null;
+
+  constructor(private readonly o: MigrationHostOptions) {
+    this.ports = {
+      node: (node, op, regionId, timeoutMs) => this.nodeStep(node, op, regionId, timeoutMs),
+      routeOf: async (regionId) => (await readRoute(o.routesKv, regionId))?.node ?? null,
+      setRoute: async (regionId, node) => {
+        const epoch = o.epoch();
+        if (epoch === null) throw new MetaUnavailableError('no longer the meta leader');
+        await writeRoute(o.routesKv, regionId, { node, epoch, at: o.clock.now() });
+      },
+      isLiveDatanode: async (node) => (await listLiveNodes(o.nodesKv, o.clock, Roles.datanode)).some((n) => n.id === node),
+      now: () => o.clock.now(),
+    };
+  }
+
+  /** Answers procedure requests, and resumes every migration a previous leader left running. */
+  async start(): Promise<void> {
+    this.sub = this.o.nc.subscribe(Subjects.procedureSubmit, { callback: (err, msg) => { if (!err) void this.onSubmit(msg); } });
+    for (const r of await listProcedures(this.o.proceduresKv)) {
+      if (r.status === 'Done' || r.status === 'Failed' || this.running.has(r.id)) continue;
+      this.o.log(`migration ${r.id}: resuming region ${r.regionId} ${r.from} -> ${r.to} at ${r.state}`);
+      this.run(r, r.snapshot);
+    }
+  }
+
+  /** Stops the actors without ending them: the next leader resumes them from their last persisted step. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.sub?.unsubscribe();
+    this.sub = null;
+    for (const { actor } of this.running.values()) actor.stop();
+    this.running.clear();
+  }
+
+  /** Regions with a migration in flight: placement leaves them alone. */
+  busy(): Set<string> {
+    return new Set([...this.running.values()].map((r) => r.regionId));
+  }
+
+  get inFlight(): number {
+    return this.running.size;
+  }
+
+  /** Starts a migration of `regionId` from node `from` to node `to`; the procedure id. */
+  async migrate(regionId: string, from: string, to: string, timeoutMs = MIGRATION_DEFAULT_TIMEOUT_MS, reason = 'admin'): Promise<{ id: string; done: Promise<ProcedureRecord> }> {
+    if (this.stopped) throw new MetaUnavailableError('no longer the meta leader');
+    if (this.busy().has(regionId)) throw new EddyError(StatusCode.InvalidArguments, `region ${regionId} is already migrating`);
+    const owner = await this.ports.routeOf(regionId);
+    if (owner !== from) throw new EddyError(StatusCode.InvalidArguments, `region ${regionId} is on peer ${owner === null ? 'none' : peerIdOf(owner)}, not on peer ${peerIdOf(from)}`);
+    if (!(await this.ports.isLiveDatanode(to))) throw new EddyError(StatusCode.InvalidArguments, `peer ${peerIdOf(to)} is not a live datanode`);
+    const now = this.o.clock.now();
+    const id = randomUUID();
+    const rec: ProcedureRecord = {
+      id, type: 'migrate_region', regionId, from, to, reason, state: 'start', status: 'Running', startedAt: now, endedAt: null, error: null, steps: [], snapshot: null,
+    };
+    await writeProcedure(this.o.proceduresKv, rec);
+    this.o.log(`migration ${id}: region ${regionId} ${from} -> ${to} (${reason})`);
+    const done = this.run(rec, null, { id, regionId, from, to, reason, startedAt: now, deadline: now + timeoutMs });
+    return { id, done };
+  }
+
+  private run(rec: ProcedureRecord, snapshot: unknown, input?: MigrationInput): Promise<ProcedureRecord> {
+    const step = fromPromise<StepOutput, StepInput>(async ({ input: i }) => {
+      const spec = STEP_BY_STATE.get(i.state)!;
+      const at = this.o.clock.now();
+      const patch = await spec.run(this.ports, i.context);
+      return { patch, at, ms: this.o.clock.now() - at };
+    });
+    const machine = migrationMachine.provide({ actors: { step } });
+    const actor = snapshot
+      ? createActor(machine, { snapshot: snapshot as never, input: input ?? ({} as MigrationInput) })
+      : createActor(machine, { input: input! });
+    let last = '';
+    let finished = false;
+    let chain: Promise<void> = Promise.resolve();
+    let current = rec;
+    const done = new Promise<ProcedureRecord>((resolve) => {
+      actor.subscribe((snap) => {
+        const state = String(snap.value);
+        if (finished || (state === last && snap.status !== 'done')) return;
+        last = state;
+        const final = snap.status === 'done';
+        finished = final;
+        const c = snap.context;
+        current = {
+          ...current, state, status: statusOf(state), error: c.error, steps: c.steps,
+          endedAt: final ? this.o.clock.now() : null, snapshot: final ? null : actor.getPersistedSnapshot(),
+        };
+        const r = current;
+        chain = chain.then(() => writeProcedure(this.o.proceduresKv, r)).catch((e) => this.o.log(`migration ${r.id}: persisting ${state} failed: ${(e as Error).message}`));
+        if (final) {
+          void chain.then(() => {
+            this.running.delete(rec.id);
+            this.o.log(`migration ${r.id}: region ${r.regionId} ${r.status}${r.error ? ` (${r.error})` : ''} in ${r.endedAt! - r.startedAt} ms`);
+            this.onEnd?.(r);
+            resolve(r);
+          });
+        }
+      });
+    });
+    this.running.set(rec.id, { actor, regionId: rec.regionId, done });
+    actor.start();
+    return done;
+  }
+
+  /** One step on a datanode: a NATS request to its migration subject. */
+  private async nodeStep(node: string, op: MigrationOp, regionId: string, timeoutMs: number): Promise<number | null> {
+    const m = await this.o.nc.request(Subjects.nodeMigration(node), JSON.stringify({ op, regionId }), { timeout: timeoutMs });
+    const body = JSON.parse(dec.decode(m.data)) as { ok: boolean; seq?: number | null; error?: WireError };
+    if (!body.ok) throw fromWireError(body.error ?? { code: StatusCode.Internal, name: 'Internal', message: `${op} failed on ${node}` });
+    return body.seq ?? null;
+  }
+
+  /** The node id of a numeric peer id among the live datanodes. */
+  async nodeOfPeer(peer: number): Promise<string> {
+    const live = await listLiveNodes(this.o.nodesKv, this.o.clock, Roles.datanode);
+    const n = live.find((x) => peerIdOf(x.id) === peer);
+    if (!n) throw new EddyError(StatusCode.InvalidArguments, `no live datanode with peer id ${peer} (live: ${live.map((x) => peerIdOf(x.id)).join(', ') || 'none'})`);
+    return n.id;
+  }
+
+  private async onSubmit(msg: Msg): Promise<void> {
+    try {
+      const req = JSON.parse(dec.decode(msg.data)) as SubmitRequest;
+      let out: unknown;
+      if (req.op === 'migrate') {
+        if (typeof req.regionId !== 'string' || typeof req.fromPeer !== 'number' || typeof req.toPeer !== 'number') throw new EddyError(StatusCode.InvalidArguments, 'migrate needs regionId, fromPeer and toPeer');
+        const from = await this.nodeOfPeer(req.fromPeer).catch(async () => {
+          // The leader may be a node that just died: the route names it even if it no longer heartbeats.
+          const owner = await this.ports.routeOf(req.regionId!);
+          if (owner && peerIdOf(owner) === req.fromPeer) return owner;
+          throw new EddyError(StatusCode.InvalidArguments, `region ${req.regionId} is not on peer ${req.fromPeer}`);
+        });
+        const to = await this.nodeOfPeer(req.toPeer);
+        out = { id: (await this.migrate(req.regionId, from, to, req.timeoutSecs ? req.timeoutSecs * 1000 : MIGRATION_DEFAULT_TIMEOUT_MS)).id };
+      } else {
+        const handled = this.o.extra?.(req);
+        if (!handled) throw new EddyError(StatusCode.Unsupported, `procedure request '${String(req.op)}' is not served by this meta leader`);
+        out = await handled;
+      }
+      msg.respond(JSON.stringify({ ok: true, ...(out as object) }));
+    } catch (e) {
+      msg.respond(JSON.stringify({ ok: false, error: toWireError(e) }));
+    }
+  }
+
+  /** A procedure record by id (tests). */
+  record(id: string): Promise<ProcedureRecord | null> {
+    return readProcedure(this.o.proceduresKv, id);
+  }
+
+  info(r: ProcedureRecord) {
+    return procedureInfoOf(r);
+  }
+}

@@ -1,0 +1,76 @@
+// A datanode's side of region migration: answers the meta leader's steps on eddy.meta.node.<id>.migration.
+import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
+import { headers as natsHeaders } from '@nats-io/transport-node';
+import { EddyError, MigrationOps, StatusCode, Subjects, toWireError, type MigrationOp } from '../../core/index.ts';
+import type { Supervisor } from './supervisor.ts';
+
+export interface MigrationRequest {
+  op: MigrationOp;
+  regionId: string;
+}
+
+/** Runs one step on this node; answers the region's last WAL sequence where the step has one. */
+export async function runMigrationOp(sup: Supervisor, req: MigrationRequest): Promise<number | null> {
+  const id = req.regionId;
+  const leader = () => {
+    const h = sup.hosted(id);
+    if (!h) throw new EddyError(StatusCode.RegionNotFound, `region ${id} is not open on this node`);
+    return h;
+  };
+  switch (req.op) {
+    case MigrationOps.hold:
+      await leader().hold();
+      return leader().lastSeq;
+    case MigrationOps.openCandidate:
+      return sup.openCandidate(id);
+    case MigrationOps.downgrade:
+      return leader().downgrade();
+    case MigrationOps.catchUp: {
+      const c = sup.candidates.get(id) ?? sup.hosted(id);
+      if (!c) throw new EddyError(StatusCode.RegionNotFound, `region ${id} has no migration candidate on this node`);
+      return c.catchUp();
+    }
+    case MigrationOps.retire: {
+      // A leader already closed (a resumed migration) has nothing left to retire.
+      sup.hosted(id)?.retire();
+      return null;
+    }
+    case MigrationOps.upgrade:
+      return sup.upgradeCandidate(id);
+    case MigrationOps.closeOld:
+      await sup.closeMoved(id);
+      return null;
+    case MigrationOps.dropCandidate:
+      await sup.dropCandidate(id);
+      return null;
+    case MigrationOps.release:
+      await sup.hosted(id)?.release();
+      return null;
+    default:
+      throw new EddyError(StatusCode.Unsupported, `unknown migration step '${String(req.op)}'`);
+  }
+}
+
+/** Subscribes this datanode to its migration subject. */
+export function listenMigration(nc: NatsConnection, nodeId: string, sup: Supervisor, log: (m: string) => void): Subscription {
+  return nc.subscribe(Subjects.nodeMigration(nodeId), {
+    callback: (err, msg) => {
+      if (!err) void answer(sup, msg, log);
+    },
+  });
+}
+
+async function answer(sup: Supervisor, msg: Msg, log: (m: string) => void): Promise<void> {
+  let req: MigrationRequest | null = null;
+  try {
+    req = JSON.parse(new TextDecoder().decode(msg.data)) as MigrationRequest;
+    if (typeof req?.op !== 'string' || typeof req.regionId !== 'string') throw new EddyError(StatusCode.InvalidArguments, 'a migration step needs "op" and "regionId"');
+    const seq = await runMigrationOp(sup, req);
+    msg.respond(JSON.stringify({ ok: true, seq }));
+  } catch (e) {
+    log(`migration: ${req?.op ?? '?'} of region ${req?.regionId ?? '?'} failed: ${(e as Error).message}`);
+    const h = natsHeaders();
+    h.set('Eddy-Error', '1');
+    msg.respond(JSON.stringify({ ok: false, error: toWireError(e) }), { headers: h });
+  }
+}

@@ -1,0 +1,180 @@
+// Region migration on a 3-node local cluster (real nats-servers and node processes, --storage nats), under continuous
+// acknowledged ingest into a partitioned append-mode table: migrations back and forth through ADMIN migrate_region, a
+// target datanode killed during a migration (rolled back), and after each: every acknowledged row present exactly once,
+// queries during the switches answered, the region served by one node only.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { jetstream } from '@nats-io/jetstream';
+import { Kvm, type KV } from '@nats-io/kv';
+import { Buckets, KvKeys, RegionOps, Subjects, regionIdOf } from '../../core/index.ts';
+import { RouteTable, peerIdOf, type ProcedureRecord } from '../../actors/meta/index.ts';
+import { LocalCluster, DEFAULT_ROLES } from '../../actors/tools/cluster.ts';
+import { tempDir } from '../harness/index.ts';
+import { Writer, freeRun, rows, sql } from './helpers.ts';
+
+const HOSTS = ['alpha', 'bravo', 'charlie', 'kilo', 'lima', 'mike', 'papa', 'romeo', 'zulu'];
+const PARTITIONED = "PARTITION ON COLUMNS (host) (host < 'h', host >= 'h' AND host < 'p', host >= 'p')";
+
+/** Resolves with a procedure's record once it ended (a KV watch on its key), or once `until` holds for it. */
+export async function untilProcedure(kv: KV, id: string, until: (r: ProcedureRecord) => boolean = (r) => r.status === 'Done' || r.status === 'Failed', timeoutMs = 60_000): Promise<ProcedureRecord> {
+  const w = await kv.watch({ key: KvKeys.procedure(id) });
+  const timer = setTimeout(() => w.stop(), timeoutMs);
+  let last: ProcedureRecord | null = null;
+  try {
+    for await (const e of w) {
+      if (e.operation !== 'PUT' || !e.value.length) continue;
+      last = JSON.parse(new TextDecoder().decode(e.value)) as ProcedureRecord;
+      if (until(last)) return last;
+    }
+    throw new Error(`procedure ${id} did not get there within ${timeoutMs} ms (last: ${last?.state} ${last?.status} ${last?.error ?? ''})`);
+  } finally {
+    clearTimeout(timer);
+    w.stop();
+  }
+}
+
+/** How many processes answer a region's stats subject (a region is served by exactly one). */
+export async function responders(nc: NatsConnection, regionId: string): Promise<number> {
+  let n = 0;
+  const it = await nc.requestMany(Subjects.region(regionId, RegionOps.stats), '', { maxWait: 400 });
+  for await (const m of it) if (m.data.length) n++;
+  return n;
+}
+
+/** Keeps a query running through a frontend until stopped; every answer must be a 200. */
+export class Reader {
+  answered = 0;
+  readonly failures: string[] = [];
+  private stopped = false;
+  private loop: Promise<void> | null = null;
+  constructor(private readonly url: string, private readonly q: string) {}
+  start(): this {
+    this.loop = (async () => {
+      while (!this.stopped) {
+        const r = await sql(this.url, this.q).catch((e: Error) => ({ status: 0, body: { error: e.message } }));
+        if (r.status === 200) this.answered++;
+        else this.failures.push(`${r.status} ${JSON.stringify(r.body).slice(0, 300)}`);
+      }
+    })();
+    return this;
+  }
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.loop;
+  }
+}
+
+describe('region migration: a 3-node cluster under ingest', () => {
+  const dir = tempDir('eddy-migrate-');
+  const log: string[] = [];
+  let cluster: LocalCluster;
+  let base = 0;
+  let nc: NatsConnection;
+  let routes: RouteTable;
+  let procKv: KV;
+  let ids: string[] = [];
+  const url = (i: number) => `http://127.0.0.1:${base + i}`;
+
+  beforeAll(async () => {
+    base = await freeRun(3);
+    cluster = new LocalCluster({ nodes: 3, data: dir.path, httpPort: base, roles: DEFAULT_ROLES, nodeArgs: ['--storage', 'nats'], log: (m) => log.push(m) });
+    await cluster.start();
+    nc = await connect({ servers: cluster.manifest.nats.map((n) => n.url), maxReconnectAttempts: -1 });
+    const kvm = new Kvm(jetstream(nc));
+    routes = new RouteTable(await kvm.open(Buckets.routes));
+    await routes.start();
+    procKv = await kvm.open(Buckets.procedures);
+    const created = await sql(url(0), `CREATE TABLE cpu (host STRING, usage DOUBLE, ts TIMESTAMP TIME INDEX, PRIMARY KEY (host)) ${PARTITIONED} WITH ('append_mode' = 'true')`);
+    expect(created.status, JSON.stringify(created.body)).toBe(200);
+    const [[tid]] = (await rows(url(0), "SELECT table_id FROM information_schema.tables WHERE table_name = 'cpu'")) as [[number]];
+    ids = [0, 1, 2].map((n) => regionIdOf(tid, n));
+  }, 120_000);
+
+  afterAll(async () => {
+    await routes?.stop();
+    await nc?.close();
+    await cluster?.stop();
+    dir.cleanup();
+  }, 120_000);
+
+  const migrate = async (id: string, to: string, via = 0, timeoutSecs?: number) => {
+    const from = routes.get(id)!.node;
+    const r = await sql(url(via), `ADMIN migrate_region(${id}, ${peerIdOf(from)}, ${peerIdOf(to)}${timeoutSecs ? `, ${timeoutSecs}` : ''})`);
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    return String(r.body.output![0]!.records!.rows[0]![0]);
+  };
+
+  it('migrations back and forth under ingest and queries: each Done, nothing acknowledged lost or doubled, one server per region', async () => {
+    const w = new Writer(url(2), 'cpu', HOSTS, 1_700_000_000_000).start();
+    const reader = new Reader(url(1), 'SELECT count(*) FROM cpu').start();
+    await w.acked(5);
+    const id = ids[0]!;
+    const home = routes.get(id)!.node;
+    const away = ['eddy-0', 'eddy-1', 'eddy-2'].find((n) => n !== home)!;
+    for (const to of [away, home, away, home]) {
+      const pid = await migrate(id, to);
+      const rec = await untilProcedure(procKv, pid);
+      expect(rec.status, `${rec.error}\n${log.slice(-30).join('\n')}`).toBe('Done');
+      expect(rec.steps.map((s) => s.state)).toEqual(['start', 'open_candidate', 'downgrade_leader', 'catch_up', 'upgrade_candidate', 'switch_route', 'close_old']);
+      expect(routes.get(id)!.node).toBe(to);
+      const st = await rows(url(1), `ADMIN procedure_state('${pid}')`);
+      expect(JSON.parse(String(st[0]![0]))).toEqual({ status: 'Done' });
+      const at = w.batches;
+      await w.acked(at + 3);
+    }
+    await w.stop();
+    await reader.stop();
+    expect(w.failures).toEqual([]);
+    expect(reader.failures).toEqual([]);
+    expect(reader.answered).toBeGreaterThan(0);
+    // append mode: a row written twice would be counted twice
+    expect(await rows(url(0), 'SELECT count(*) FROM cpu')).toEqual([[w.rows]]);
+    for (const r of ids) expect(await responders(nc, r), `servers of region ${r}`).toBe(1);
+    const info = await rows(url(0), "SELECT procedure_type, status, steps FROM information_schema.procedure_info WHERE status = 'Done'");
+    expect(info.length).toBe(4);
+    expect(String(info[0]![2])).toMatch(/^start \d+ms, open_candidate \d+ms, .*close_old \d+ms$/);
+    const events = await rows(url(2), `SELECT region_id, from_peer, to_peer, reason, status FROM information_schema.region_events WHERE region_id = ${id} ORDER BY time`);
+    expect(events.map((e) => [e[1], e[2], e[3], e[4]])).toEqual([[home, away, home, away].map(peerIdOf)].flatMap((fr) => fr.map((f, k) => [f, [away, home, away, home].map(peerIdOf)[k], 'admin', 'Done'])));
+  }, 120_000);
+
+  it('bad requests name the problem: an unknown region, a peer that does not hold it, a procedure that does not exist', async () => {
+    const bad = await sql(url(0), 'ADMIN migrate_region(42, 0, 1)');
+    expect(bad.status).toBe(400);
+    expect(bad.body.error).toMatch(/region 42 not found/);
+    const id = ids[1]!;
+    const owner = routes.get(id)!.node;
+    const other = ['eddy-0', 'eddy-1', 'eddy-2'].filter((n) => n !== owner);
+    const wrong = await sql(url(0), `ADMIN migrate_region(${id}, ${peerIdOf(other[0]!)}, ${peerIdOf(other[1]!)})`);
+    expect(wrong.status).toBe(400);
+    expect(wrong.body.error).toMatch(/is on peer \d, not on peer \d|is not on peer/);
+    const none = await sql(url(0), "ADMIN procedure_state('no-such-procedure')");
+    expect(none.status).toBe(400);
+    expect(none.body.error).toMatch(/procedure no-such-procedure not found/);
+  }, 30_000);
+
+  it('the target datanode killed during a migration: rolled back, the leader serves again, nothing acknowledged lost', async () => {
+    const id = ids[2]!;
+    const from = routes.get(id)!.node;
+    // eddy-0 and eddy-1 hold the meta role; the target is a node without it so the leader stays.
+    const to = ['eddy-2', 'eddy-1', 'eddy-0'].find((n) => n !== from)!;
+    const [[before]] = (await rows(url(from === 'eddy-0' ? 1 : 0), 'SELECT count(*) FROM cpu')) as [[number]];
+    const survivor = [0, 1, 2].find((i) => `eddy-${i}` !== to)!;
+    const w = new Writer(url(survivor), 'cpu', HOSTS, 1_700_000_500_000).start();
+    await w.acked(3);
+    const pid = await migrate(id, to, survivor, 10);
+    await untilProcedure(procKv, pid, (r) => r.steps.some((s) => s.state === 'open_candidate'), 30_000).catch((e: Error) => {
+      throw new Error(`${e.message}\n${log.slice(-40).join('\n')}`);
+    });
+    await cluster.signalNode(to, 'SIGKILL');
+    const rec = await untilProcedure(procKv, pid);
+    expect(rec.status).toBe('Failed');
+    expect(routes.get(id)!.node).toBe(from);
+    const at = w.batches;
+    await w.acked(at + 5);
+    await w.stop();
+    expect(w.failures).toEqual([]);
+    expect(await rows(url(survivor), `SELECT count(*) FROM cpu WHERE ts >= 1700000500000`)).toEqual([[w.rows]]);
+    expect(await rows(url(survivor), 'SELECT count(*) FROM cpu')).toEqual([[before + w.rows]]);
+    expect(await responders(nc, id)).toBe(1);
+  }, 90_000);
+});
