@@ -23,6 +23,9 @@ export interface NodeConfig {
   http: string;
   /** PostgreSQL wire protocol address, or `off`. */
   postgres: string;
+  /** PEM files of the PostgreSQL listener's TLS certificate and key (both, or neither: no TLS). */
+  postgresTlsCert: string;
+  postgresTlsKey: string;
   nats?: string;
   natsPort: number;
   /** Flush a region's memtable past this many bytes. */
@@ -81,6 +84,8 @@ export const DEFAULTS: NodeConfig = {
   data: './data',
   http: '127.0.0.1:4000',
   postgres: '127.0.0.1:4003',
+  postgresTlsCert: '',
+  postgresTlsKey: '',
   natsPort: 4222,
   flushBytes: 256 * 1024 * 1024,
   maxWriteBytes: 8 * 1024 * 1024,
@@ -118,6 +123,8 @@ export const START_COMMAND: CommandSpec = {
     { name: 'data', key: 'data', kind: 'string', arg: 'DIR', help: 'data directory (regions, embedded NATS store)', nonEmpty: true },
     { name: 'http', key: 'http', kind: 'hostport', arg: 'HOST:PORT', help: 'HTTP API address' },
     { name: 'postgres', key: 'postgres', kind: 'hostport', arg: 'HOST:PORT', off: true, help: 'PostgreSQL wire protocol address (psql, drivers, Grafana), or off' },
+    { name: 'postgres-tls-cert', key: 'postgresTlsCert', kind: 'string', arg: 'FILE', help: 'PEM certificate for TLS on the PostgreSQL port (with --postgres-tls-key)' },
+    { name: 'postgres-tls-key', key: 'postgresTlsKey', kind: 'string', arg: 'FILE', help: 'PEM private key for TLS on the PostgreSQL port' },
     { name: 'nats', key: 'nats', kind: 'url', arg: 'URL', help: 'NATS server(s) to use instead of an embedded one' },
     { name: 'nats-port', key: 'natsPort', kind: 'port', arg: 'N', help: 'port of the embedded nats-server' },
     { name: 'role', key: 'role', kind: 'string', arg: 'ROLES', help: `all, or a comma list of ${ALL_ROLES.join(', ')}` },
@@ -160,6 +167,8 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv = process.env
   const cfg = parseFlags(START_COMMAND, argv, env, DEFAULTS);
   cfg.data = resolve(cfg.data);
   parseRoles(cfg.role);
+  if (cfg.postgresTlsCert !== '' && cfg.postgresTlsKey === '') throw new UsageError('--postgres-tls-cert needs --postgres-tls-key');
+  if (cfg.postgresTlsKey !== '' && cfg.postgresTlsCert === '') throw new UsageError('--postgres-tls-key needs --postgres-tls-cert');
   if (cfg.nodeId === '') cfg.nodeId = defaultNodeId();
   queryTimeoutMs(cfg);
   if ((cfg.tlsCert === '') !== (cfg.tlsKey === '')) throw new UsageError(cfg.tlsCert ? '--tls-cert needs --tls-key too (HTTPS takes both)' : '--tls-key needs --tls-cert too (HTTPS takes both)');

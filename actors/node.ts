@@ -254,8 +254,10 @@ export class EddyNode {
       if (cfg.postgres !== 'off') {
         // With --user-provider: cleartext password checked by the one Authenticator, the session's grants on every query.
         const auth = this.auth;
+        const tls = cfg.postgresTlsCert ? { cert: readFileSync(cfg.postgresTlsCert), key: readFileSync(cfg.postgresTlsKey) } : undefined;
         this.postgres = new PgServer({
           logger: this.logger,
+          ...(tls ? { tls } : {}),
           contextOf: (db, user) => {
             if (!auth) return contextOf(db);
             const p = auth.principalOf(user);

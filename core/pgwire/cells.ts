@@ -1,13 +1,13 @@
 // Cell encoders: one per result column, specialised on its kind and format, writing DataRow cells from the typed arrays.
 import type { Interval, Vec } from '../query/vector.ts';
 import { dictOf } from '../query/vector.ts';
-import { int64Text, numStore } from '../query/output/digits.ts';
+import { int64Text, numStore, unitsOf, words } from '../query/output/digits.ts';
 import { listText } from '../query/output/table.ts';
 import type { Format } from './protocol.ts';
 import type { PgType } from './types.ts';
 import { Oid } from './types.ts';
 import type { BackendWriter } from './writer.ts';
-import { byteaText, dateText, float4Text, float8Text, intervalText, nsToDays, pgEpochDays, pgEpochMicros, timestampText } from './text.ts';
+import { byteaText, dateText, float4Text, float8Text, intervalText, microsText, nsToDays, pgEpochDays, pgEpochMicros, timestampText } from './text.ts';
 import { numericBinary } from './numeric.ts';
 
 /** Writes row i of its column as one DataRow cell (length word included). */
@@ -20,6 +20,7 @@ export interface CellOptions {
 
 const enc = new TextEncoder();
 const TWO32 = 4294967296;
+const US_PER_UNIT = { s: 1e6, ms: 1e3, us: 1, ns: 1e-3 } as const;
 
 function textCell(w: BackendWriter, s: string): void {
   const at = w.size;
@@ -110,6 +111,16 @@ export function cellEncoder(c: Vec, type: PgType, format: Format, opts: CellOpti
       }
       const shift = (ns: bigint) => (off ? ns + BigInt(off(ns)) * 60_000_000_000n : ns);
       if (binary) return (w, i) => { if (isNull(i)) w.nullCell(); else fixedCell(w, 8, (dv, at) => dv.setBigInt64(at, pgEpochMicros(shift(v[i]!)))); };
+      if (!off && c.unit !== 'ns') {
+        // whole seconds / ms / us: the count of units from the 32-bit words, without a BigInt per row
+        const ws = words(v);
+        const perUnit = US_PER_UNIT[c.unit];
+        return (w, i) => {
+          if (isNull(i)) { w.nullCell(); return; }
+          const units = unitsOf(ws, i, c.unit);
+          asciiCell(w, units !== null ? microsText(units * perUnit) : timestampText(v[i]!));
+        };
+      }
       return (w, i) => { if (isNull(i)) w.nullCell(); else asciiCell(w, timestampText(shift(v[i]!))); };
     }
     case 'bool': {

@@ -33,6 +33,9 @@ function shortest(text: string): { digits: string; exp: number } {
 }
 
 export function float8Text(x: number): string {
+  // JS prints the same shortest digits, positionally, across PostgreSQL's positional range
+  const a = Math.abs(x);
+  if (a >= 1e-4 && a < 1e15) return String(x);
   const s = special(x);
   if (s !== null) return s;
   const { digits, exp } = shortest(Math.abs(x).toExponential());
@@ -78,15 +81,21 @@ export function nsToDays(ns: bigint): number {
 export function timestampText(ns: bigint, offsetMinutes = 0): string {
   let us = ns / 1000n;
   if (ns % 1000n !== 0n && ns < 0n) us -= 1n;
-  us += BigInt(offsetMinutes) * 60_000_000n;
-  let days = us / 86_400_000_000n;
-  let rem = us % 86_400_000_000n;
-  if (rem < 0n) { rem += 86_400_000_000n; days -= 1n; }
-  const r = Number(rem);
-  const secs = Math.floor(r / 1e6), frac = r % 1e6;
-  const day = dateText(Number(days));
-  const bc = day.endsWith(' BC');
-  let s = `${bc ? day.slice(0, -3) : day} ${pad2(Math.floor(secs / 3600))}:${pad2(Math.floor(secs / 60) % 60)}:${pad2(secs % 60)}`;
+  return microsText(Number(us) + offsetMinutes * 60_000_000);
+}
+
+let lastDay = NaN;
+let lastDayText = '';
+
+/** Timestamp text of microseconds since 1970 (exact below 2^53 us, some 285 years either side). */
+export function microsText(us: number): string {
+  const day = Math.floor(us / 86_400_000_000);
+  const r = us - day * 86_400_000_000;
+  // rows of one day share their date text
+  if (day !== lastDay) { lastDay = day; lastDayText = dateText(day); }
+  const bc = lastDayText.endsWith(' BC');
+  const secs = Math.floor(r / 1e6), frac = r - secs * 1e6;
+  let s = `${bc ? lastDayText.slice(0, -3) : lastDayText} ${pad2(Math.floor(secs / 3600))}:${pad2(Math.floor(secs / 60) % 60)}:${pad2(secs % 60)}`;
   if (frac) s += '.' + String(frac).padStart(6, '0').replace(/0+$/, '');
   return bc ? s + ' BC' : s;
 }

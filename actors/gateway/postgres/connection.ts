@@ -2,6 +2,7 @@
 // extended query protocols over one PgSession. Messages are handled one at a time, in order; output is buffered and
 // written with backpressure.
 import type { Socket } from 'node:net';
+import { TLSSocket, type SecureContext } from 'node:tls';
 import { once } from 'node:events';
 import { EddyError, StatusCode, parseSql } from '../../../core/index.ts';
 import { executeStatement, relToOutput, type QueryContext } from '../../../core/query/index.ts';
@@ -24,6 +25,8 @@ export interface ConnectionDeps {
   unregister(conn: PgConnection): void;
   cancel(pid: number, secret: number): void;
   logger: Logger;
+  /** TLS: an SSLRequest is answered 'S' and the connection goes on inside TLS; absent: 'N'. */
+  tls?: SecureContext;
 }
 
 type Phase = 'startup' | 'password' | 'ready' | 'closed';
@@ -40,15 +43,37 @@ export class PgConnection {
   session: PgSession | null = null;
   key = { pid: 0, secret: 0 };
   private startup: Record<string, string> = {};
+  /** The text an extended-protocol error's position refers to. */
+  private errorSql: string | undefined;
 
-  constructor(private readonly socket: Socket, private readonly deps: ConnectionDeps) {
+  private socket: Socket;
+  private readonly onData = (chunk: Buffer) => {
+    this.reader.push(chunk);
+    void this.pump();
+  };
+  private readonly onGone = () => this.close();
+
+  constructor(socket: Socket, private readonly deps: ConnectionDeps) {
+    this.socket = socket;
     socket.setNoDelay(true);
-    socket.on('data', (chunk: Buffer) => {
-      this.reader.push(chunk);
-      void this.pump();
-    });
-    socket.on('error', () => this.close());
-    socket.on('close', () => this.close());
+    this.attach(socket);
+  }
+
+  private attach(socket: Socket): void {
+    socket.on('data', this.onData);
+    socket.on('error', this.onGone);
+    socket.on('close', this.onGone);
+  }
+
+  /** After 'S': the same connection, now reading and writing through TLS (the client sends its handshake next). */
+  private startTls(ctx: SecureContext): void {
+    const raw = this.socket;
+    raw.off('data', this.onData);
+    raw.off('error', this.onGone);
+    raw.off('close', this.onGone);
+    const secure = new TLSSocket(raw, { isServer: true, secureContext: ctx });
+    this.socket = secure;
+    this.attach(secure);
   }
 
   /** Handles every whole message received, one at a time. */
@@ -78,8 +103,17 @@ export class PgConnection {
 
   private async handle(m: AnyFrontendMessage): Promise<void> {
     switch (m.type) {
-      case 'ssl_request': case 'gssenc_request':
-        // No TLS or GSSAPI encryption here: 'N', and the client goes on in the clear (or gives up, as it chooses).
+      case 'ssl_request':
+        if (this.deps.tls && !(this.socket instanceof TLSSocket) && this.reader.pending === 0) {
+          this.socket.write(sslAnswer(true));
+          this.startTls(this.deps.tls);
+          return;
+        }
+        // Without TLS configured: 'N', and the client goes on in the clear (or gives up, as it chooses).
+        this.socket.write(sslAnswer(false));
+        return;
+      case 'gssenc_request':
+        // No GSSAPI encryption: 'N'.
         this.socket.write(sslAnswer(false));
         return;
       case 'cancel_request':
@@ -97,10 +131,12 @@ export class PgConnection {
     }
     if (this.phase !== 'ready') return;
     if (this.skipping && m.type !== 'sync') return;
+    this.errorSql = undefined;
     try {
       await this.message(m);
     } catch (e) {
-      this.out.error(errorFields(e));
+      // positions refer to the statement's text (with its parameters bound, in the extended protocol)
+      this.out.error(errorFields(e, this.errorSql));
       if (m.type !== 'query') this.skipping = true;
     }
     if (this.out.size > 64 * 1024) await this.flush();
@@ -157,6 +193,7 @@ export class PgConnection {
       case 'query': return this.simpleQuery(m.sql);
       case 'parse': {
         if (m.name !== '' && s.statements.has(m.name)) throw new PgParameterError(`prepared statement "${m.name}" already exists`, '42P05');
+        this.errorSql = m.sql;
         const parts = splitStatements(m.sql);
         if (parts.length > 1) throw new PgParameterError('cannot insert multiple commands into a prepared statement', '42601');
         const sites = findPlaceholders(m.sql);
@@ -188,6 +225,7 @@ export class PgConnection {
           return;
         }
         const p = this.portal(m.name);
+        this.errorSql = p.sql;
         if (!p.result && this.returnsRows(p.sql)) p.result = await this.runOne(p.sql);
         if (p.result?.kind === 'output' && p.result.output.kind === 'records') this.out.rowDescription(rowDescription(p.result.output, p.resultFormats));
         else this.out.noData();
@@ -195,6 +233,7 @@ export class PgConnection {
       }
       case 'execute': {
         const p = this.portal(m.portal);
+        this.errorSql = p.sql;
         p.result ??= await this.runOne(p.sql);
         await this.writeResult(p.result, p, m.maxRows, false);
         return;

@@ -2,9 +2,13 @@
 // CancelRequests name.
 import { createServer, type Server } from 'node:net';
 import { randomInt } from 'node:crypto';
+import { createSecureContext } from 'node:tls';
 import { PgConnection, type ConnectionDeps } from './connection.ts';
 
-export interface PgServerOptions extends Pick<ConnectionDeps, 'contextOf' | 'authenticate' | 'logger'> {}
+export interface PgServerOptions extends Pick<ConnectionDeps, 'contextOf' | 'authenticate' | 'logger'> {
+  /** PEM certificate (chain) and key: SSLRequests are accepted and sessions run inside TLS. */
+  tls?: { cert: string | Buffer; key: string | Buffer };
+}
 
 export class PgServer {
   private readonly server: Server;
@@ -13,11 +17,13 @@ export class PgServer {
   private nextPid = 1;
 
   constructor(private readonly opts: PgServerOptions) {
+    const tls = opts.tls ? createSecureContext({ cert: opts.tls.cert, key: opts.tls.key }) : undefined;
     this.server = createServer((socket) => {
       const conn = new PgConnection(socket, {
         contextOf: opts.contextOf,
         ...(opts.authenticate ? { authenticate: opts.authenticate } : {}),
         logger: opts.logger,
+        ...(tls ? { tls } : {}),
         register: (c) => {
           const key = { pid: this.nextPid++, secret: randomInt(0x7fffffff) };
           this.byPid.set(key.pid, c);

@@ -87,7 +87,7 @@ export class PgSession {
     const spelled = prev?.name ?? (key === 'timezone' ? 'TimeZone' : key);
     this.vars.set(key, { name: spelled, value });
     if ((REPORTED as readonly string[]).includes(spelled)) this.changed.add(spelled);
-    if (key === 'timezone') (this.ctx as { timezone?: string }).timezone = value;
+    if (key === 'timezone') this.ctx.timeZone = value;
   }
 
   reset(name: string): void {

@@ -94,6 +94,21 @@ describe('pg driver', () => {
     await c.end();
   });
 
+  it('runs several statements in one simple query, empty queries and transaction commands', async () => {
+    const c = await client();
+    const multi = (await c.query('SELECT 1::int4 AS a; SELECT 2::int4 AS b')) as unknown as pg.QueryResult[];
+    expect(multi.map((r) => r.rows)).toEqual([[{ a: 1 }], [{ b: 2 }]]);
+    const empty = await c.query('  ;  ');
+    expect(empty.command).toBeNull();
+    expect((await c.query('BEGIN')).command).toBe('BEGIN');
+    expect((await c.query('COMMIT')).command).toBe('COMMIT');
+    // an error in the middle stops the rest of the query string
+    const e = await c.query('SELECT 1; SELECT * FROM nope; CREATE TABLE never (ts TIMESTAMP TIME INDEX)').catch((x: pg.DatabaseError) => x);
+    expect((e as pg.DatabaseError).code).toBe('42P01');
+    expect((await c.query("SELECT count(*)::int4 AS n FROM information_schema.tables WHERE table_name = 'never'")).rows).toEqual([{ n: 0 }]);
+    await c.end();
+  });
+
   it('serves concurrent connections, each its own session', async () => {
     const clients = await Promise.all(Array.from({ length: 8 }, () => client()));
     const results = await Promise.all(clients.map((c, i) => c.query('SELECT count(*) AS n, $1::int8 AS i FROM big WHERE v > $2', [i, i * 10000])));

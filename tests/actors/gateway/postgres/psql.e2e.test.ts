@@ -1,7 +1,9 @@
 // Debian's psql against a node: meta-commands (\dt, \d, \l, \dn), queries, errors with SQLSTATE and caret, SSL
 // refused cleanly; and cleartext password authentication through the server's hook.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
+import { spawn, execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import pg from 'pg';
 import { startNode, tempDir, freePort } from '../../../harness/index.ts';
 import type { EddyNode } from '../../../../actors/node.ts';
@@ -107,5 +109,30 @@ describe('password authentication', () => {
     const c = new pg.Client({ host: '127.0.0.1', port, user: 'greptime', database: 'public', password: 'wrong' });
     const e = (await c.connect().then(() => null, (x: pg.DatabaseError) => x))!;
     expect([e.severity, e.code]).toEqual(['FATAL', '28P01']);
+  });
+});
+
+describe('TLS', () => {
+  let server: PgServer;
+  let port: number;
+  const certs = tempDir('eddy-pg-tls-');
+  beforeAll(async () => {
+    // a self-signed certificate made by Debian's openssl for this run
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
+      '-keyout', join(certs.path, 'key.pem'), '-out', join(certs.path, 'cert.pem')], { stdio: 'ignore' });
+    const cat = new MemoryCatalog();
+    server = new PgServer({
+      contextOf: (db) => cat.context(db), logger: silentLogger(),
+      tls: { cert: readFileSync(join(certs.path, 'cert.pem')), key: readFileSync(join(certs.path, 'key.pem')) },
+    });
+    port = (await server.listen('127.0.0.1', await freePort())).port;
+  });
+  afterAll(async () => { await server?.close(); certs.cleanup(); });
+
+  it('accepts an SSLRequest when a certificate is configured, and the session runs inside TLS', async () => {
+    const r = await psql(port, ['-d', 'public', '-c', '\\conninfo', '-A', '-t', '-c', 'SELECT 6 * 7'], { PGSSLMODE: 'require' });
+    expect(r.err).toBe('');
+    expect(r.out).toMatch(/SSL connection \(protocol: TLSv1\.[23]/);
+    expect(r.out).toMatch(/^42$/m);
   });
 });
