@@ -39,7 +39,8 @@ export async function systemColumns(name: string, ctx: QueryContext): Promise<Sy
   if (spec && !OWN_TABLES.includes(name)) return spec.columns;
   if (!OWN_TABLES.includes(name)) return null;
   const r = await informationSchema(name, ctx);
-  return r ? r.fields.map((f) => ({ name: f.name, type: f.dt, nullable: true })) : null;
+  // a table GreptimeDB has and EddyDB extends (procedure_info: steps, error) keeps GreptimeDB's columns as they are
+  return r ? r.fields.map((f) => spec?.columns.find((c) => c.name === f.name) ?? { name: f.name, type: f.dt, nullable: true }) : null;
 }
 
 async function rowsOf(name: string, ctx: QueryContext): Promise<Row[]> {
