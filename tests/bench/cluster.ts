@@ -27,6 +27,7 @@ import { CPU_FIELDS, CPU_TAGS, generateCpu, type CpuData } from './tsbs.ts';
 import { eddyFlush, eddyRowCount, startEddy } from './eddy.ts';
 import { dataRange, makeParams, QUERY_TYPES } from './query/queries.ts';
 import { eddySql } from './query/systems.ts';
+import { evenOut, migrations } from './cluster_moves.ts';
 import { fmtNum, freePort, httpRequest, median, table, tempDir, waitFor, type BenchOptions } from './util.ts';
 
 const HELP = `npm run bench -- cluster [flags]   (each flag also as env BENCH_<FLAG>)
@@ -37,6 +38,8 @@ const HELP = `npm run bench -- cluster [flags]   (each flag also as env BENCH_<F
   --seed N        RNG seed of the query parameters (default 42)
   --configs LIST  nodes x regions to run (default 1x1,1x3,3x3)
   --no-failover   skip the region unavailability measurement
+  --moves N       migrations under ingest for the unavailability figures (default 20; 0 skips them and the rebalancer)
+  --only-cluster  skip ingest and queries: migrations, rebalancer and failover only (3x3)
   --keep-data     keep temp data dirs    --out FILE   JSON output (default .bench/cluster.json)`;
 
 const SPLITS = ["hostname < 'host_4'", "hostname >= 'host_4' AND hostname < 'host_7'", "hostname >= 'host_7'"];
@@ -142,7 +145,7 @@ const isCluster = (t: Target): t is ClusterTarget => 'cluster' in t;
 
 async function clustered(dataDir: string): Promise<ClusterTarget> {
   const base = await consecutivePorts(3);
-  const cluster = new LocalCluster({ nodes: 3, data: dataDir, httpPort: base, roles: DEFAULT_ROLES, nodeArgs: ['--storage', 'nats'], log: () => undefined });
+  const cluster = new LocalCluster({ nodes: 3, data: dataDir, httpPort: base, roles: DEFAULT_ROLES, nodeArgs: ['--storage', 'nats', '--rebalance', 'off'], log: () => undefined });
   await cluster.start();
   const http = (i: number) => `http://127.0.0.1:${base + i}`;
   await sqlOk(http(0), createSql(3));
@@ -229,11 +232,17 @@ export async function run(opts: BenchOptions): Promise<unknown> {
   const results: { config: string; ackedRps: number; queryableRps: number; flushS: number; queries: Record<string, number> }[] = [];
   const answers = new Map<string, Map<string, string[]>>();
   let failover: Record<string, unknown> | null = null;
+  let moved: Moved | null = null;
   for (const c of configs) {
     const [nodes, regions] = c.split('x').map(Number);
     if (!((nodes === 1 && (regions === 1 || regions === 3)) || (nodes === 3 && regions === 3))) throw new Error(`--configs: ${c} is not one of 1x1, 1x3, 3x3`);
     const t: Target | ClusterTarget = nodes === 1 ? await standalone(regions!, logDir, keepData) : await clustered(join(logDir, 'cluster-data'));
     try {
+      if (isCluster(t) && opts.bool('only-cluster')) {
+        moved = await moveFigures(t, opts.num('moves', 20));
+        failover = await failoverFigures(t);
+        continue;
+      }
       process.stdout.write(`${t.name}: ingest ... `);
       const ing = await ingest(t, data, inflight);
       console.log(`${fmtNum(ing.ackedRps)} rows/s acked, ${fmtNum(ing.queryableRps)} rows/s queryable, flush ${ing.flushS.toFixed(1)} s`);
@@ -242,26 +251,52 @@ export async function run(opts: BenchOptions): Promise<unknown> {
       console.log('done');
       answers.set(t.name, new Map([...qs].map(([k, v]) => [k, v.answers])));
       results.push({ config: t.name, ...ing, queries: Object.fromEntries([...qs].map(([k, v]) => [k, v.ms])) });
-      if (isCluster(t) && !opts.bool('no-failover')) {
-        const [[tableId]] = ((await sqlOk(t.url, "SELECT table_id FROM information_schema.tables WHERE table_name = 'cpu'")) as { output: { records: { rows: [[number]] } }[] }).output[0]!.records.rows;
-        // SIGTERM a datanode that is not the meta leader (clean: flush, leave), writing through the leader's node.
-        const leader = (await t.leader()) ?? 'eddy-0';
-        const li = Number(leader.slice(-1));
-        const termVictim = ['eddy-0', 'eddy-1', 'eddy-2'].find((id) => id !== leader && t.routes.ownedBy(id).length > 0)!;
-        process.stdout.write(`${t.name}: SIGTERM ${termVictim} while writing through ${leader} ... `);
-        const term = await unavailability(t, li, termVictim, 'SIGTERM', tableId);
-        console.log(`longest write gap ${fmtNum(term.gapMs)} ms, regions rerouted after ${fmtNum(term.rerouteMs)} ms`);
-        const killVictim = ['eddy-0', 'eddy-1', 'eddy-2'].find((id) => id !== leader && id !== termVictim)!;
-        process.stdout.write(`${t.name}: SIGKILL ${killVictim} while writing through ${leader} ... `);
-        const kill = await unavailability(t, li, killVictim, 'SIGKILL', tableId);
-        console.log(`longest write gap ${fmtNum(kill.gapMs)} ms, regions rerouted after ${fmtNum(kill.rerouteMs)} ms`);
-        failover = { sigterm: { victim: termVictim, ...term }, sigkill: { victim: killVictim, ...kill } };
-      }
+      if (isCluster(t) && opts.num('moves', 20) > 0) moved = await moveFigures(t, opts.num('moves', 20));
+      if (isCluster(t) && !opts.bool('no-failover')) failover = await failoverFigures(t);
     } finally {
       await t.stop();
     }
   }
+  return report(results, answers, failover, moved, out, { rows, batch, inflight, runs, warmup, seed });
+}
 
+async function tableIdOf(t: ClusterTarget): Promise<number> {
+  const [[tableId]] = ((await sqlOk(t.url, "SELECT table_id FROM information_schema.tables WHERE table_name = 'cpu'")) as { output: { records: { rows: [[number]] } }[] }).output[0]!.records.rows;
+  return tableId;
+}
+
+type Moved = { migrations: Awaited<ReturnType<typeof migrations>>; evenOut: Awaited<ReturnType<typeof evenOut>> };
+
+async function moveFigures(t: ClusterTarget, n: number): Promise<Moved | null> {
+  if (n <= 0) return null;
+  const tableId = await tableIdOf(t);
+  process.stdout.write(`${t.name}: ${n} migrations under ingest ... `);
+  const m = await migrations(t, tableId, n);
+  console.log(`write gap p50 ${fmtNum(m.p50)} ms, p99 ${fmtNum(m.p99)} ms, max ${fmtNum(m.max)} ms; procedure p50 ${fmtNum(m.procedureMs.p50)} ms; ${m.failed} failed`);
+  process.stdout.write(`${t.name}: rebalancer evening out 3 regions from one node ... `);
+  const e = await evenOut(t, tableId);
+  console.log(`${fmtNum(e.ms)} ms, ${e.rounds} rounds, ${e.moves} moves; ingest ${fmtNum(e.steadyRowsPerSec)} rows/s steady, ${fmtNum(e.rebalancingRowsPerSec)} rows/s while rebalancing`);
+  return { migrations: m, evenOut: e };
+}
+
+async function failoverFigures(t: ClusterTarget): Promise<Record<string, unknown>> {
+  const tableId = await tableIdOf(t);
+  // SIGTERM a datanode that is not the meta leader (clean: flush, leave), writing through the leader's node.
+  const leader = (await t.leader()) ?? 'eddy-0';
+  const li = Number(leader.slice(-1));
+  const termVictim = ['eddy-0', 'eddy-1', 'eddy-2'].find((id) => id !== leader && t.routes.ownedBy(id).length > 0)!;
+  process.stdout.write(`${t.name}: SIGTERM ${termVictim} while writing through ${leader} ... `);
+  const term = await unavailability(t, li, termVictim, 'SIGTERM', tableId);
+  console.log(`longest write gap ${fmtNum(term.gapMs)} ms, regions rerouted after ${fmtNum(term.rerouteMs)} ms`);
+  const killVictim = ['eddy-0', 'eddy-1', 'eddy-2'].find((id) => id !== leader && id !== termVictim)!;
+  process.stdout.write(`${t.name}: SIGKILL ${killVictim} while writing through ${leader} ... `);
+  const kill = await unavailability(t, li, killVictim, 'SIGKILL', tableId);
+  console.log(`longest write gap ${fmtNum(kill.gapMs)} ms, regions rerouted after ${fmtNum(kill.rerouteMs)} ms`);
+  return { sigterm: { victim: termVictim, ...term }, sigkill: { victim: killVictim, ...kill } };
+}
+
+function report(results: { config: string; ackedRps: number; queryableRps: number; flushS: number; queries: Record<string, number> }[], answers: Map<string, Map<string, string[]>>,
+  failover: Record<string, unknown> | null, moved: Moved | null, out: string, options: Record<string, number>): unknown {
   const names = results.map((r) => r.config);
   console.log('\n' + table(['', ...names], [
     ['ingest rows/s acked', ...results.map((r) => fmtNum(r.ackedRps))],
@@ -282,8 +317,14 @@ export async function run(opts: BenchOptions): Promise<unknown> {
       `\n  datanode stopped (SIGTERM, flush + leave): ${fmtNum(f.sigterm.gapMs)} ms (routes moved after ${fmtNum(f.sigterm.rerouteMs)} ms)` +
       `\n  datanode killed (SIGKILL, heartbeat expiry): ${fmtNum(f.sigkill.gapMs)} ms (routes moved after ${fmtNum(f.sigkill.rerouteMs)} ms)`);
   }
+  if (moved) {
+    const m = moved.migrations, e = moved.evenOut;
+    console.log(`\nregion migration under ingest (${m.moves} moves, longest gap between acknowledged writes during each): p50 ${fmtNum(m.p50)} ms, p99 ${fmtNum(m.p99)} ms, max ${fmtNum(m.max)} ms` +
+      `\n  procedure time p50 ${fmtNum(m.procedureMs.p50)} ms, max ${fmtNum(m.procedureMs.max)} ms; ${m.failed} failed; ${fmtNum(m.ackedRowsPerSec)} rows/s acked meanwhile (sequential writer)` +
+      `\nrebalancer: 3 regions on one node evened out in ${fmtNum(e.ms)} ms (${e.rounds} rounds, ${e.moves} moves); ingest ${fmtNum(e.steadyRowsPerSec)} rows/s steady vs ${fmtNum(e.rebalancingRowsPerSec)} rows/s while rebalancing`);
+  }
   mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(out, JSON.stringify({ benchmark: 'cluster', date: new Date().toISOString(), options: { rows, batch, inflight, runs, warmup, seed }, results, failover }, null, 2) + '\n');
+  writeFileSync(out, JSON.stringify({ benchmark: 'cluster', date: new Date().toISOString(), options, results, failover, moved }, null, 2) + '\n');
   console.log(`\nresults written to ${out}`);
   return results;
 }

@@ -78,7 +78,7 @@ describe('region migration: a 3-node cluster under ingest', () => {
 
   beforeAll(async () => {
     base = await freeRun(3);
-    cluster = new LocalCluster({ nodes: 3, data: dir.path, httpPort: base, roles: DEFAULT_ROLES, nodeArgs: ['--storage', 'nats'], log: (m) => log.push(m) });
+    cluster = new LocalCluster({ nodes: 3, data: dir.path, httpPort: base, roles: DEFAULT_ROLES, nodeArgs: ['--storage', 'nats', '--rebalance', 'off'], log: (m) => log.push(m) });
     await cluster.start();
     nc = await connect({ servers: cluster.manifest.nats.map((n) => n.url), maxReconnectAttempts: -1 });
     const kvm = new Kvm(jetstream(nc));
@@ -159,6 +159,41 @@ describe('region migration: a 3-node cluster under ingest', () => {
     expect(none.status).toBe(400);
     expect(none.body.error).toMatch(/procedure no-such-procedure not found/);
   }, 30_000);
+
+  it('ADMIN rebalance() evens out regions gathered on one node; ADMIN drain_node() empties a datanode; both recorded in region_events', async () => {
+    const all = [...ids, ...lwwIds];
+    // gather the cpu regions on eddy-0 (operator moves do not start the rebalancer's cooldown)
+    for (const id of ids) {
+      if (routes.get(id)!.node === 'eddy-0') continue;
+      const rec = await untilProcedure(procKv, await migrate(id, 'eddy-0'));
+      expect(rec.status).toBe('Done');
+    }
+    const count = (n: string) => all.filter((id) => routes.get(id)?.node === n).length;
+    const before = count('eddy-0');
+    expect(before).toBeGreaterThanOrEqual(4);
+    for (let round = 0; round < 6; round++) {
+      const [[started]] = (await rows(url(1), 'ADMIN rebalance()')) as [[number]];
+      const running = await rows(url(1), "SELECT procedure_id FROM information_schema.procedure_info WHERE status = 'Running'");
+      for (const [pid] of running) expect((await untilProcedure(procKv, String(pid))).status).toBe('Done');
+      if (Number(started) === 0) break;
+    }
+    expect(count('eddy-0')).toBeLessThan(before);
+    expect(Math.max(...['eddy-0', 'eddy-1', 'eddy-2'].map(count))).toBeLessThanOrEqual(3);
+    const rebalanced = await rows(url(2), "SELECT count(*) FROM information_schema.region_events WHERE reason = 'rebalance' AND status = 'Done'");
+    expect(Number(rebalanced[0]![0])).toBeGreaterThan(0);
+
+    const [[started]] = (await rows(url(0), 'ADMIN drain_node(2)')) as [[number]];
+    expect(Number(started)).toBeGreaterThanOrEqual(0);
+    for (let round = 0; round < 6 && count('eddy-2') > 0; round++) {
+      const running = await rows(url(1), "SELECT procedure_id FROM information_schema.procedure_info WHERE status = 'Running'");
+      for (const [pid] of running) await untilProcedure(procKv, String(pid));
+      if (count('eddy-2') > 0) await rows(url(0), 'ADMIN rebalance()');
+    }
+    expect(count('eddy-2')).toBe(0);
+    const drained = await rows(url(2), "SELECT count(*) FROM information_schema.region_events WHERE reason = 'drain' AND from_peer = 2 AND status = 'Done'");
+    expect(Number(drained[0]![0])).toBeGreaterThan(0);
+    for (const id of all) expect(await responders(nc, id), `servers of region ${id}`).toBe(1);
+  }, 120_000);
 
   it('the target datanode killed during a migration: rolled back, the leader serves again, nothing acknowledged lost', async () => {
     const id = lwwIds[2]!;

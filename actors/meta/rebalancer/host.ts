@@ -76,8 +76,9 @@ export class Rebalancer {
       const l = loads.get(id);
       regions.push({ id, node: r.node, rowsPerSec: l?.rowsPerSec ?? 0, scansPerSec: l?.scansPerSec ?? 0, bytes: l?.bytes ?? 0 });
     }
+    // The cooldown is the rebalancer's own: an operator's migrate_region or a drain does not hold a region back.
     const lastMoved = new Map<string, number>();
-    for (const p of procs) lastMoved.set(p.regionId, Math.max(lastMoved.get(p.regionId) ?? 0, p.endedAt ?? p.startedAt));
+    for (const p of procs) if (p.reason === 'rebalance') lastMoved.set(p.regionId, Math.max(lastMoved.get(p.regionId) ?? 0, p.endedAt ?? p.startedAt));
     const moves = decideRebalance({
       now: this.o.clock.now(), nodes: nodes.map((n) => ({ id: n.id, draining: draining.has(n.id) })), regions,
       inFlight: this.o.migrations.busy(), lastMoved, options: this.opts,
