@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
-import { Streams } from '../../../core/index.ts';
+import { Streams, Subjects } from '../../../core/index.ts';
 import { Wal, WAL_DEDUP_WINDOW_NS, ensureWalStream } from '../../../actors/runtime/wal.ts';
 import { startNats } from '../../harness/index.ts';
 
@@ -16,6 +16,8 @@ describe('WAL appends with a source id', () => {
     nats = await startNats();
     nc = await connect({ servers: nats.url });
     jsm = await jetstreamManager(nc);
+    // A WAL stream made by an older version, with JetStream's default duplicate window (2 minutes).
+    await jsm.streams.add({ name: Streams.wal, subjects: [Subjects.walAll], max_msg_size: -1 });
     await ensureWalStream(jsm);
     wal = new Wal(jetstream(nc), jsm, '77');
   });
@@ -24,7 +26,9 @@ describe('WAL appends with a source id', () => {
     await nats.cleanup();
   });
 
-  it('the WAL stream remembers message ids for WAL_DEDUP_WINDOW_NS', async () => {
+  it('an existing WAL stream is widened to remember message ids for WAL_DEDUP_WINDOW_NS', async () => {
+    expect((await jsm.streams.info(Streams.wal)).config.duplicate_window).toBe(WAL_DEDUP_WINDOW_NS);
+    await ensureWalStream(jsm);
     expect((await jsm.streams.info(Streams.wal)).config.duplicate_window).toBe(WAL_DEDUP_WINDOW_NS);
   });
 
