@@ -140,7 +140,9 @@ export class NatsIngest {
         ...(headerOf(m.headers, 'Eddy-Precision') ? { precision: headerOf(m.headers, 'Eddy-Precision')! } : {}),
         ...(headerOf(m.headers, 'Eddy-Format') ? { format: headerOf(m.headers, 'Eddy-Format')! } : {}),
       };
-      await this.writes.parseAndWrite({ ...input, ...physicalOf(m.headers) });
+      // The message's identity is the write's idempotency key: redelivered after a crash between the WAL append and
+      // the ack below, it is recognised in the WAL and not applied twice.
+      await this.writes.parseAndWrite({ ...input, ...physicalOf(m.headers), sourceId: `${m.info.stream}:${m.info.streamSequence}` });
       this.metrics.ingestMessages++;
       m.ack();
     } catch (e) {

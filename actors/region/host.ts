@@ -174,9 +174,11 @@ export class RegionHost {
   /**
    * Appends the batches to the WAL and applies them to the memtable in WAL order. Returns the rows
    * written once they are durable. The WAL publish is issued synchronously so that callers'
-   * order is kept; several writes are in flight at once.
+   * order is kept; several writes are in flight at once. `sourceId` (the source message's identity, e.g. a buffered
+   * ingest message's stream and sequence) makes the write idempotent: a repeat that JetStream recognises as already in
+   * the WAL (redelivered after a crash, its rows applied then or by replay) is answered without applying it again.
    */
-  write(batches: WriteBatch[]): Promise<number> {
+  write(batches: WriteBatch[], sourceId?: string): Promise<number> {
     if (!this.accepting()) {
       return Promise.reject(new EddyError(StatusCode.RegionReadonly, `region ${this.regionId} is ${this.state}, not taking writes`));
     }
@@ -190,11 +192,16 @@ export class RegionHost {
       return Promise.reject(new EddyError(StatusCode.StorageUnavailable, `region ${this.regionId} refuses writes: its last flush failed (${this.flushError}); writes resume once a flush succeeds`));
     }
     const record = encodeBatches(batches);
-    const acked = this.wal.append(record);
+    const acked = this.wal.append(record, 'put', sourceId);
     this.writesPending++;
     const applied = this.applyChain.then(async () => {
-      const seq = await acked;
+      const { seq, duplicate } = await acked;
       let rows = 0;
+      if (duplicate) {
+        for (const b of batches) rows += b.rows;
+        this.deps.log(`region ${this.regionId}: write ${sourceId} is already in the WAL (seq ${seq}); not applied again`);
+        return rows;
+      }
       for (const b of batches) {
         this.store!.apply(b, seq);
         rows += b.rows;
@@ -249,7 +256,7 @@ export class RegionHost {
     }
     const acked = this.wal.append(encodeBatches([batch]), 'delete');
     const applied = this.applyChain.then(async () => {
-      const seq = await acked;
+      const { seq } = await acked;
       this.store!.delete(batch, seq);
       if (this.dirtySince === null) this.dirtySince = this.deps.clock.now();
       return batch.rows;
