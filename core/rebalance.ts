@@ -13,7 +13,7 @@ export interface RebalanceRegion {
 export interface RebalanceOptions {
   /** Migrations running at once, at most (those in flight count). */
   maxConcurrent: number;
-  /** A region moved is not moved again for this long (ms). */
+  /** A region moved is not moved again for this long (ms), except by a drain. */
   cooldownMs: number;
   /** A node is hot once its load exceeds the mean by this fraction (0.2: 20 %). */
   threshold: number;
