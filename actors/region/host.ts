@@ -368,6 +368,8 @@ export class RegionHost {
     if (this.held) return;
     if (this.actor.getSnapshot().matches('serving') && this.store!.memRows > 0) await this.flush();
     this.held = true;
+    // Index builds commit the manifest too: the candidate must not read it while it is being rewritten.
+    await this.indexBuilder?.idle();
     await waitFor(this.actor, (x) => !x.matches('flushing') && !x.matches('compacting'));
     if (this.flushInFlight) await this.flushInFlight.catch(() => undefined);
   }
