@@ -2,6 +2,7 @@
 import { resolve } from 'node:path';
 import { hostname } from 'node:os';
 import { UsageError } from '../core/errors.ts';
+import { parseDurationMs } from '../core/duration.ts';
 import { flagHelp, parseFlags, type CommandSpec } from './flags.ts';
 import { LogFormats, type LogFormat } from './runtime/logger.ts';
 
@@ -20,6 +21,11 @@ export type StorageKind = (typeof StorageKinds)[keyof typeof StorageKinds];
 export interface NodeConfig {
   data: string;
   http: string;
+  /** PostgreSQL wire protocol address, or `off`. */
+  postgres: string;
+  /** PEM files of the PostgreSQL listener's TLS certificate and key (both, or neither: no TLS). */
+  postgresTlsCert: string;
+  postgresTlsKey: string;
   nats?: string;
   natsPort: number;
   /** Flush a region's memtable past this many bytes. */
@@ -47,11 +53,39 @@ export interface NodeConfig {
   logFormat: LogFormat;
   /** Stop when the process that launched this one in the foreground goes away (npx, a shell, a supervisor). */
   exitWithParent: boolean;
+  /** `static_user_provider:file:<path>` or `static_user_provider:cmd:<user>=<password>[,...]`; empty: no authentication. */
+  userProvider: string;
+  /** Longest a query may run (a duration: 30s, 5m; '' or 0: no limit); a request may set its own with X-Greptime-Timeout. */
+  queryTimeout: string;
+  /** Scanned data one query may hold (MiB; 0: no budget). */
+  queryMemoryMb: number;
+  /** Bytes of writes in flight before HTTP writes get 503 + Retry-After and NATS writes wait (0: no limit). */
+  maxInflightWriteBytes: number;
+  /** PEM certificate chain and private key: with both, HTTP is served over TLS (https). */
+  tlsCert: string;
+  tlsKey: string;
+  /** Receive syslog (TCP and UDP, RFC 5424 and 3164) on this HOST:PORT; off when absent. */
+  syslog?: string;
+  /** The log table syslog messages go to. */
+  syslogTable: string;
+  /** Its database. */
+  syslogDb: string;
+  /** The smart index: create indexes a repeated selective workload needs, drop unused automatic ones (per table: WITH ('smart_index' = 'false')). */
+  smartIndex: boolean;
+  /** Mean rows a filtered scan reads before the smart index considers an index for its column. */
+  smartIndexMinRows: number;
+  /** Scans filtering a column, in the window, before the smart index considers it. */
+  smartIndexMinQueries: number;
+  /** The smart index drops an automatic index no scan used for this long (ms). */
+  smartIndexDropAfter: number;
 }
 
 export const DEFAULTS: NodeConfig = {
   data: './data',
   http: '127.0.0.1:4000',
+  postgres: '127.0.0.1:4003',
+  postgresTlsCert: '',
+  postgresTlsKey: '',
   natsPort: 4222,
   flushBytes: 256 * 1024 * 1024,
   maxWriteBytes: 8 * 1024 * 1024,
@@ -67,6 +101,18 @@ export const DEFAULTS: NodeConfig = {
   rebalance: 'on',
   logFormat: 'text',
   exitWithParent: true,
+  userProvider: '',
+  queryTimeout: '',
+  queryMemoryMb: 1024,
+  maxInflightWriteBytes: 256 * 1024 * 1024,
+  tlsCert: '',
+  tlsKey: '',
+  syslogTable: 'syslog',
+  syslogDb: 'public',
+  smartIndex: true,
+  smartIndexMinRows: 50_000,
+  smartIndexMinQueries: 3,
+  smartIndexDropAfter: 60 * 60_000,
 };
 
 /** Every flag of `eddy start`: the parser and the --help text are both made from this table. */
@@ -76,6 +122,9 @@ export const START_COMMAND: CommandSpec = {
   flags: [
     { name: 'data', key: 'data', kind: 'string', arg: 'DIR', help: 'data directory (regions, embedded NATS store)', nonEmpty: true },
     { name: 'http', key: 'http', kind: 'hostport', arg: 'HOST:PORT', help: 'HTTP API address' },
+    { name: 'postgres', key: 'postgres', kind: 'hostport', arg: 'HOST:PORT', off: true, help: 'PostgreSQL wire protocol address (psql, drivers, Grafana), or off' },
+    { name: 'postgres-tls-cert', key: 'postgresTlsCert', kind: 'string', arg: 'FILE', help: 'PEM certificate for TLS on the PostgreSQL port (with --postgres-tls-key)' },
+    { name: 'postgres-tls-key', key: 'postgresTlsKey', kind: 'string', arg: 'FILE', help: 'PEM private key for TLS on the PostgreSQL port' },
     { name: 'nats', key: 'nats', kind: 'url', arg: 'URL', help: 'NATS server(s) to use instead of an embedded one' },
     { name: 'nats-port', key: 'natsPort', kind: 'port', arg: 'N', help: 'port of the embedded nats-server' },
     { name: 'role', key: 'role', kind: 'string', arg: 'ROLES', help: `all, or a comma list of ${ALL_ROLES.join(', ')}` },
@@ -90,8 +139,21 @@ export const START_COMMAND: CommandSpec = {
     { name: 'cache-mb', key: 'cacheMb', kind: 'int', arg: 'MIB', min: 0, help: 'memory for decoded segment columns kept between scans (0: none)' },
     { name: 'publish-changes', key: 'publishChanges', kind: 'bool', help: 'publish committed batches on eddy.changes.<db>.<table> (flows need it)' },
     { name: 'log-format', key: 'logFormat', kind: 'choice', arg: 'FORMAT', choices: Object.values(LogFormats), help: 'log lines as text or JSON objects' },
+    { name: 'user-provider', key: 'userProvider', kind: 'string', arg: 'SPEC', help: 'turn authentication on: static_user_provider:file:<path> (lines user[:mode]=password) or static_user_provider:cmd:user=pass[,user2=pass2]' },
+    { name: 'query-timeout', key: 'queryTimeout', kind: 'string', arg: 'DURATION', help: 'longest a query may run (30s, 5m; 0: none); X-Greptime-Timeout sets it per request; past it: 408' },
+    { name: 'query-memory-mb', key: 'queryMemoryMb', kind: 'int', arg: 'MIB', min: 0, help: 'scanned data one query may hold; past it the query fails, others go on (0: no budget)' },
+    { name: 'max-inflight-write-bytes', key: 'maxInflightWriteBytes', kind: 'int', arg: 'BYTES', min: 0, help: 'writes in flight before HTTP writes get 503 + Retry-After and NATS writes wait (0: no limit)' },
+    { name: 'tls-cert', key: 'tlsCert', kind: 'string', arg: 'FILE', help: 'PEM certificate (chain) for HTTPS; needs --tls-key' },
+    { name: 'tls-key', key: 'tlsKey', kind: 'string', arg: 'FILE', help: 'PEM private key for HTTPS; needs --tls-cert' },
     { name: 'quiet', key: 'quiet', kind: 'bool', help: 'log errors only' },
+    { name: 'syslog', key: 'syslog', kind: 'hostport', arg: 'HOST:PORT', help: 'receive syslog here, TCP and UDP (RFC 5424 and 3164; octet counting or LF framing)' },
+    { name: 'syslog-table', key: 'syslogTable', kind: 'string', arg: 'TABLE', help: 'log table for syslog messages', nonEmpty: true },
+    { name: 'syslog-db', key: 'syslogDb', kind: 'string', arg: 'DB', help: 'database of the syslog table', nonEmpty: true },
     { name: 'exit-with-parent', key: 'exitWithParent', kind: 'bool', help: 'stop when the launching process (npx, a shell) goes away' },
+    { name: 'smart-index', key: 'smartIndex', kind: 'bool', help: "create the indexes a repeated selective workload needs and drop unused automatic ones (a table opts out with WITH ('smart_index' = 'false'))" },
+    { name: 'smart-index-min-rows', key: 'smartIndexMinRows', kind: 'int', arg: 'ROWS', min: 0, help: 'mean rows a filtered scan reads before the smart index considers an index' },
+    { name: 'smart-index-min-queries', key: 'smartIndexMinQueries', kind: 'int', arg: 'N', min: 1, help: 'filtered scans of a column before the smart index considers an index' },
+    { name: 'smart-index-drop-after', key: 'smartIndexDropAfter', kind: 'int', arg: 'MS', min: 1, help: 'drop an automatic index no scan used for this long' },
   ],
 };
 
@@ -105,9 +167,24 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv = process.env
   const cfg = parseFlags(START_COMMAND, argv, env, DEFAULTS);
   cfg.data = resolve(cfg.data);
   parseRoles(cfg.role);
+  if (cfg.postgresTlsCert !== '' && cfg.postgresTlsKey === '') throw new UsageError('--postgres-tls-cert needs --postgres-tls-key');
+  if (cfg.postgresTlsKey !== '' && cfg.postgresTlsCert === '') throw new UsageError('--postgres-tls-key needs --postgres-tls-cert');
   if (cfg.nodeId === '') cfg.nodeId = defaultNodeId();
+  queryTimeoutMs(cfg);
+  if ((cfg.tlsCert === '') !== (cfg.tlsKey === '')) throw new UsageError(cfg.tlsCert ? '--tls-cert needs --tls-key too (HTTPS takes both)' : '--tls-key needs --tls-cert too (HTTPS takes both)');
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(cfg.nodeId)) throw new UsageError(`--node-id: '${cfg.nodeId}' must be 1-64 letters, digits, '_' or '-'`);
   return cfg;
+}
+
+/** --query-timeout in ms (0: none); a bad duration is a UsageError naming the flag. */
+export function queryTimeoutMs(cfg: Pick<NodeConfig, 'queryTimeout'>): number {
+  const t = cfg.queryTimeout.trim();
+  if (t === '' || t === '0') return 0;
+  try {
+    return parseDurationMs(t, '--query-timeout');
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
 }
 
 /** The roles named by --role: `all` (alone or in the list) means every role. */

@@ -21,6 +21,8 @@ export interface FlagSpec {
   required?: boolean;
   /** An empty value is a mistake (`--data ''`). */
   nonEmpty?: boolean;
+  /** A hostport flag that also takes `off` (the listener is not started). */
+  off?: boolean;
 }
 
 export interface CommandSpec {
@@ -64,8 +66,9 @@ function coerce(f: FlagSpec, raw: string, source: string): unknown {
       return n;
     }
     case 'hostport': {
+      if (f.off && raw.trim().toLowerCase() === 'off') return 'off';
       const m = /^(?:(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]*):)?(\d{1,5})$/.exec(raw.trim());
-      if (!m || Number(m[2]) > 65535) throw bad('is not HOST:PORT (e.g. 127.0.0.1:4000) or a port');
+      if (!m || Number(m[2]) > 65535) throw bad(`is not HOST:PORT (e.g. 127.0.0.1:4000)${f.off ? ', a port or off' : ' or a port'}`);
       return raw.trim();
     }
     case 'url': {

@@ -1,23 +1,26 @@
 // A node: the process that hosts an actor system. Standalone runs every role, with an embedded nats-server.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { connect, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
-import { Buckets, Subjects, systemClock, type Clock, type TableSchema } from '../core/index.ts';
+import { AccessDeniedError, UsageError, Buckets, Subjects, smart, systemClock, type Clock, type TableSchema } from '../core/index.ts';
+import { Authenticator, currentPrincipal, guardContext, natsAuthorization, parseUserProvider, serviceCredentials, type NatsCredentials } from './auth/index.ts';
 import { Catalog } from './catalog/catalog.ts';
 import { Supervisor } from './region/supervisor.ts';
+import { SmartIndex } from './index/smart.ts';
 import { SharedSegments } from './runtime/segment_mirror.ts';
 import { sharedDecodedCache } from '../storage/index.ts';
 import { WritePath } from './gateway/write.ts';
 import { NatsIngest } from './gateway/nats_ingest.ts';
 import { HttpGateway, type NodeState } from './gateway/http/server.ts';
+import { PgServer } from './gateway/postgres/server.ts';
 import { apiRoutes } from './gateway/http/api.ts';
 import type { RouteTable as HttpRouteTable } from './gateway/http/routes.ts';
 import { ensureJetStreamAssets } from './runtime/js_assets.ts';
 import { makeQueryContext, type QueryDeps } from './gateway/query_context.ts';
 import { RegionRouter, type ClusterRouting } from './region/router.ts';
 import { watchCatalog, tableOfRegion } from './catalog/watch.ts';
-import type { QueryContext } from '../core/query/index.ts';
+import { ProcessList, type QueryContext } from '../core/query/index.ts';
 import { FlowNode } from './flow/flownode.ts';
 import { Metrics } from './runtime/metrics.ts';
 import { MetaServices, RouteTable, listNodes, regionPeersOf, clusterPeersOf, procedureOps, natsClientName } from './meta/index.ts';
@@ -25,10 +28,21 @@ import { listenMigration } from './region/handle_migration.ts';
 import { startEmbeddedNats, type EmbeddedNats } from './runtime/embedded_nats.ts';
 import { presizeNatsMessageBuffers } from './runtime/nats_presize.ts';
 import { silentLogger, type Logger } from './runtime/logger.ts';
-import { LogIngest, NatsLogs, PipelineStore } from './logs/index.ts';
-import { splitHostPort, isStandalone, parseRoles, Roles, StorageKinds, type NodeConfig } from './config.ts';
+import { LogIngest, NatsLogs, PipelineStore, SyslogServer } from './logs/index.ts';
+import { WriteGate } from './gateway/write_gate.ts';
+import { currentLimits, limitContext } from './gateway/query_limits.ts';
+import { queryTimeoutMs, splitHostPort, isStandalone, parseRoles, Roles, StorageKinds, type NodeConfig } from './config.ts';
 
 const VERSION = '0.1.0';
+
+/** A PEM file named by a flag; a file that cannot be read stops the start naming the flag. */
+function readTlsFile(path: string, flag: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (e) {
+    throw new UsageError(`${flag}: cannot read ${path}: ${(e as Error).message}`);
+  }
+}
 
 export class EddyNode {
   nc!: NatsConnection;
@@ -36,6 +50,8 @@ export class EddyNode {
   jsm!: JetStreamManager;
   catalog!: Catalog;
   supervisor!: Supervisor;
+  /** The smart index (frontends): workload observer, index advice and automatic indexes. */
+  smartIndex: SmartIndex | null = null;
   router!: RegionRouter;
   writes!: WritePath;
   /** Cluster: the live copy of the region routes this node follows (datanode) and routes by (frontend). */
@@ -47,6 +63,7 @@ export class EddyNode {
   private embedded: EmbeddedNats | null = null;
   private ingest: NatsIngest | null = null;
   private http: HttpGateway | null = null;
+  private postgres: PgServer | null = null;
   private state: NodeState = 'starting';
   private contextOf: ((db: string) => QueryContext) | null = null;
   /** Cluster membership (registry, meta election, placement); null when standalone. */
@@ -58,7 +75,17 @@ export class EddyNode {
   /** The logs engine: pipelines (in the catalog bucket) and their ingest. */
   logs: LogIngest | null = null;
   private natsLogs: NatsLogs | null = null;
+  /** The syslog receiver (--syslog); null when off. */
+  syslog: SyslogServer | null = null;
   httpAddress: { host: string; port: number } | null = null;
+  /** Authentication and permissions (--user-provider); null when off. */
+  auth: Authenticator | null = null;
+  /** EddyDB's own NATS user on the embedded server when authentication is on. */
+  private natsCredentials: NatsCredentials | null = null;
+  /** Where the PostgreSQL wire protocol listens (null: --postgres off, or no frontend role). */
+  postgresAddress: { host: string; port: number } | null = null;
+  /** Ingest back-pressure (--max-inflight-write-bytes), shared by HTTP and NATS writes. */
+  readonly writeGate: WriteGate;
   natsUrl = '';
 
   /** Plain progress lines, as the actors take them. */
@@ -66,20 +93,23 @@ export class EddyNode {
 
   constructor(readonly config: NodeConfig, readonly clock: Clock = systemClock, readonly logger: Logger = silentLogger()) {
     this.log = logger.info;
+    this.writeGate = new WriteGate(config.maxInflightWriteBytes, this.metrics);
     this.routes = apiRoutes({
       state: () => this.state,
       metrics: this.metrics,
       clock,
       logger,
       writes: () => this.writes,
-      contextOf: (db) => this.contextOf!(db),
+      contextOf: (db) => this.limited(this.guarded(this.contextOf!(db))),
+      auth: () => this.auth,
       stats: (db, t, o) => this.stats(db, t, o),
       flush: (db, t) => this.flush(db, t),
       compact: (db, t) => this.compact(db, t),
       flows: { flows: () => this.flows, js: () => this.js, jsm: () => this.jsm },
       logs: {
-        logs: () => this.logs!, clock,
-        tail: { nc: () => this.nc, catalog: () => this.catalog, contextOf: (db) => this.contextOf!(db), clock },
+        logs: () => this.logs!, clock, nodeId: config.nodeId, maxBodyBytes: () => config.maxWriteBytes,
+        httpAddress: () => (this.httpAddress ? `${this.httpAddress.host}:${this.httpAddress.port}` : config.http),
+        tail: { nc: () => this.nc, catalog: () => this.catalog, contextOf: (db) => this.guarded(this.contextOf!(db)), clock },
       },
     });
   }
@@ -90,14 +120,20 @@ export class EddyNode {
     sharedDecodedCache.resize(cfg.cacheMb * 1024 * 1024);
     // HTTP first, so /health can say "starting" while recovery runs.
     const hp = splitHostPort(cfg.http);
-    this.http = new HttpGateway({ routes: this.routes, state: () => this.state, maxBodyBytes: () => cfg.maxWriteBytes, logger: this.logger });
-    this.httpAddress = await this.http.listen(hp.host, hp.port);
-    this.log(`http listening on ${this.httpAddress.host}:${this.httpAddress.port}`);
+    if (cfg.userProvider) this.auth = new Authenticator(parseUserProvider(cfg.userProvider, (p) => readFileSync(p, 'utf8')), { clock: this.clock });
+    const limits = { queryTimeoutMs: () => queryTimeoutMs(cfg), queryMemoryBytes: () => cfg.queryMemoryMb * 1024 * 1024, writeGate: this.writeGate, metrics: this.metrics };
+    this.http = new HttpGateway({ routes: this.routes, state: () => this.state, maxBodyBytes: () => cfg.maxWriteBytes, logger: this.logger, auth: this.auth, limits });
+    const tls = cfg.tlsCert ? { cert: readTlsFile(cfg.tlsCert, '--tls-cert'), key: readTlsFile(cfg.tlsKey, '--tls-key') } : undefined;
+    this.httpAddress = await this.http.listen(hp.host, hp.port, tls);
+    this.log(`http${tls ? 's' : ''} listening on ${this.httpAddress.host}:${this.httpAddress.port}`);
 
     if (cfg.nats) {
       this.natsUrl = cfg.nats;
     } else {
-      this.embedded = await startEmbeddedNats({ dataDir: cfg.data, port: cfg.natsPort, log: (l) => { if (/\[(ERR|FTL|WRN)\]/.test(l)) this.log(`nats: ${l}`); } });
+      // With authentication on, the server knows EddyDB's service user and one NATS user per EddyDB user.
+      if (this.auth) this.natsCredentials = serviceCredentials();
+      const authorization = this.auth && this.natsCredentials ? natsAuthorization(this.auth.entries(), this.natsCredentials) : undefined;
+      this.embedded = await startEmbeddedNats({ dataDir: cfg.data, port: cfg.natsPort, ...(authorization ? { authorization } : {}), log: (l) => { if (/\[(ERR|FTL|WRN)\]/.test(l)) this.log(`nats: ${l}`); } });
       this.natsUrl = this.embedded.url;
       this.embedded.process.once('exit', (code, signal) => {
         if (this.stopping) return;
@@ -108,7 +144,7 @@ export class EddyNode {
     }
     presizeNatsMessageBuffers();
     // noAsyncTraces: nats.js otherwise builds an Error (a stack capture) for every request and JetStream publish, ~6% of ingest CPU in a profile
-    this.nc = await connect({ servers: this.natsUrl, name: natsClientName(cfg.nodeId), maxReconnectAttempts: -1, pingInterval: 10_000, noAsyncTraces: true });
+    this.nc = await connect({ servers: this.natsUrl, name: natsClientName(cfg.nodeId), ...(this.natsCredentials ?? {}), maxReconnectAttempts: -1, pingInterval: 10_000, noAsyncTraces: true });
     this.watchNatsStatus(this.nc);
     this.js = jetstream(this.nc, { timeout: 30_000 });
     this.jsm = await jetstreamManager(this.nc, { timeout: 30_000 });
@@ -134,7 +170,11 @@ export class EddyNode {
     if (standalone) for (const db of await this.catalog.listDatabases()) {
       for (const t of await this.catalog.listTables(db)) {
         const schema = await this.catalog.getTable(db, t);
-        if (schema) for (let n = 0; n < schema.regions; n++) await this.supervisor.region(schema, n);
+        // A region that cannot open (a corrupted file) is reported and left closed: the others serve, and its own
+        // requests try to open it again and answer the error with the file's name.
+        if (schema) for (let n = 0; n < schema.regions; n++) {
+          await this.supervisor.region(schema, n).catch((e: unknown) => this.logger.error('region.open', `region ${n} of ${db}.${t} failed to open; the node starts without it`, { db, table: t, error: (e as Error).message }));
+        }
       }
     }
     let cluster: ClusterRouting | null = null;
@@ -171,11 +211,18 @@ export class EddyNode {
       eddy_log_failed_lines_total: this.logs!.counters.failedLines,
       eddy_log_filtered_lines_total: this.logs!.counters.filteredLines,
       eddy_log_failed_requests_total: this.logs!.counters.failedRequests,
+      ...(this.syslog ? {
+        eddy_syslog_messages_total: this.syslog.counters.messages,
+        eddy_syslog_invalid_frames_total: this.syslog.counters.invalidFrames,
+        eddy_syslog_failed_messages_total: this.syslog.counters.failedMessages,
+      } : {}),
       eddy_regions: this.supervisor.all().length,
       eddy_memtable_rows: this.supervisor.all().reduce((a, r) => a + Number((r.stats() as { memRows?: number }).memRows ?? 0), 0),
     });
+    const frontend = this.httpAddress ? `${this.httpAddress.host}:${this.httpAddress.port}` : cfg.nodeId;
     const queryDeps: QueryDeps = {
       catalog: this.catalog, supervisor: this.supervisor, router: this.router, writes: this.writes, clock: this.clock,
+      processes: new ProcessList(frontend, () => this.clock.now()),
       ...(this.meta && this.routeTable ? this.clusterViews(this.meta, this.routeTable) : {}),
     };
     const contextOf = (db: string): QueryContext => this.withFlows(makeQueryContext(queryDeps, db));
@@ -189,15 +236,74 @@ export class EddyNode {
     }
     this.contextOf = contextOf;
     if (standalone || roles.has(Roles.frontend)) {
-      this.ingest = new NatsIngest(this.nc, this.js, this.writes, this.metrics, this.logger);
+      // one observer per frontend; its ALTERs are idempotent, so frontends deciding alike change nothing twice
+      this.smartIndex = new SmartIndex({
+        nc: this.nc, clock: this.clock, log: this.log, tickMs: 60_000,
+        config: { ...smart.DEFAULT_SMART_CONFIG, enabled: cfg.smartIndex, minRowsRead: cfg.smartIndexMinRows, minQueries: cfg.smartIndexMinQueries, dropAfterMs: cfg.smartIndexDropAfter },
+        getTable: (db, t) => this.catalog.getTable(db, t),
+        alterTable: (db, t, change) => makeQueryContext(queryDeps, db).alterTable(db, t, change),
+      });
+      this.smartIndex.start();
+      queryDeps.indexAdvice = async () => this.smartIndex?.advice() ?? [];
+    }
+    if (standalone || roles.has(Roles.frontend)) {
+      this.ingest = new NatsIngest(this.nc, this.js, this.writes, this.metrics, this.logger, this.writeGate);
       this.ingest.start();
       this.natsLogs = new NatsLogs(this.nc, this.js, this.jsm, this.logs, this.catalog, this.logger, { replicas: cfg.replicas, tail: cfg.publishChanges });
       await this.natsLogs.start();
+      if (cfg.postgres !== 'off') {
+        // With --user-provider: cleartext password checked by the one Authenticator, the session's grants on every query.
+        const auth = this.auth;
+        const tls = cfg.postgresTlsCert ? { cert: readFileSync(cfg.postgresTlsCert), key: readFileSync(cfg.postgresTlsKey) } : undefined;
+        this.postgres = new PgServer({
+          logger: this.logger,
+          ...(tls ? { tls } : {}),
+          contextOf: (db, user) => {
+            if (!auth) return contextOf(db);
+            const p = auth.principalOf(user);
+            if (!p) throw new AccessDeniedError(`user '${user}' is not authenticated`);
+            return guardContext(contextOf(db), auth, p);
+          },
+          ...(auth ? {
+            authenticate: async (user: string, password: string) => {
+              try {
+                auth.authenticate(user, password, `pg-user:${user}`);
+                return true;
+              } catch {
+                return false;
+              }
+            },
+          } : {}),
+        });
+        const pg = splitHostPort(cfg.postgres);
+        this.postgresAddress = await this.postgres.listen(pg.host, pg.port);
+        this.log(`postgres listening on ${this.postgresAddress.host}:${this.postgresAddress.port}`);
+      }
+      if (cfg.syslog) {
+        const a = splitHostPort(cfg.syslog);
+        this.syslog = new SyslogServer({ host: a.host, port: a.port, db: cfg.syslogDb, table: cfg.syslogTable }, this.logs, this.clock, this.logger);
+        const at = await this.syslog.start();
+        this.log(`syslog listening on ${at.host}:${at.port} (tcp, udp) into ${cfg.syslogDb}.${cfg.syslogTable}`);
+      }
     }
     // A stop that began during the start-up wins: the node does not come back to 'ready' under it.
     if (this.stopping) return;
     this.state = 'ready';
     this.log('ready');
+  }
+
+  /** A query context under the request's limits (deadline, cancellation, memory budget), when it has them. */
+  private limited(ctx: QueryContext): QueryContext {
+    const l = currentLimits();
+    return l ? limitContext(ctx, l) : ctx;
+  }
+
+  /** With authentication on, a request's query context checks its principal's grants on every database it touches. */
+  private guarded(ctx: QueryContext): QueryContext {
+    if (!this.auth) return ctx;
+    const p = currentPrincipal();
+    if (!p) throw new AccessDeniedError('no authenticated user for this query');
+    return guardContext(ctx, this.auth, p);
   }
 
   /** information_schema.region_peers and .cluster_info from the routes and the registry, and the placement kick. */
@@ -313,10 +419,13 @@ export class EddyNode {
     }
     const natsUp = () => this.nc !== undefined && !this.nc.isClosed() && !serverGone();
     await step('stopping ingest', this.ingest?.stop(), 10_000);
+    await step('stopping syslog', this.syslog?.stop(), 10_000);
     await step('stopping logs ingest', this.natsLogs?.stop(), 10_000);
     this.logs?.pipelines.stop();
     await step('closing http', this.http?.close(), 5_000);
+    await step('closing postgres', this.postgres?.close(), 5_000);
     await step('stopping flows', this.flows?.stop(), 30_000);
+    await step('stopping the smart index', this.smartIndex?.stop(), 5_000);
     // Regions close (flushed) before the node leaves the cluster: their routes move only once nothing here serves them,
     // so a region is never open on two nodes at once. Without NATS they close unflushed: their WAL replays on restart.
     this.migrationSub?.unsubscribe();

@@ -40,6 +40,19 @@ export const StatusCode = {
   /** Logs engine: a pipeline that does not compile, or a line a pipeline rejects. */
   PipelineInvalid: 2100,
   PipelineNotFound: 4100,
+  /** A query that ran past its deadline (--query-timeout, X-Greptime-Timeout) or whose client went away. */
+  DeadlineExceeded: 1008,
+  /** A query that would hold more than its memory budget (--query-memory-mb). */
+  QueryMemoryExceeded: 6003,
+  /** Authentication and permissions (7xxx, as GreptimeDB numbers them): 7000-7004 answer 401, 7005-7006 answer 403. */
+  UserNotFound: 7000,
+  UserPasswordMismatch: 7002,
+  AuthHeaderNotFound: 7003,
+  InvalidAuthHeader: 7004,
+  AccessDenied: 7005,
+  PermissionDenied: 7006,
+  /** Too many failed logins from one client: HTTP 429 with Retry-After. */
+  LoginRateLimited: 7007,
 } as const;
 export type StatusCode = (typeof StatusCode)[keyof typeof StatusCode];
 
@@ -51,11 +64,15 @@ export function statusName(code: number): string {
 /** True when the code is the caller's mistake (HTTP 4xx), false when it is EddyDB's fault (5xx). */
 export function isUserError(code: number): boolean {
   return (code >= 1004 && code < 1007) || code === 1001 || (code >= 2000 && code < 5000) || code === StatusCode.PayloadTooLarge
-    || code === StatusCode.FlowAlreadyExists || code === StatusCode.FlowNotFound;
+    || code === StatusCode.FlowAlreadyExists || code === StatusCode.FlowNotFound || code === StatusCode.QueryMemoryExceeded || (code >= 7000 && code < 7100);
 }
 
 export function httpStatusOf(code: number): number {
   if (code === StatusCode.PayloadTooLarge) return 413;
+  if (code >= 7000 && code <= 7004) return 401;
+  if (code === StatusCode.AccessDenied || code === StatusCode.PermissionDenied) return 403;
+  if (code === StatusCode.LoginRateLimited) return 429;
+  if (code === StatusCode.DeadlineExceeded) return 408;
   if (code === StatusCode.TableNotFound || code === StatusCode.DatabaseNotFound || code === StatusCode.FlowNotFound || code === StatusCode.PipelineNotFound) return 404;
   if (isUserError(code)) return 400;
   if (code === StatusCode.StorageUnavailable || code === StatusCode.RateLimited || code === StatusCode.MetaUnavailable) return 503;
@@ -243,6 +260,43 @@ export function toWireError(e: unknown): WireError {
 
 export function fromWireError(w: WireError): EddyError {
   return new EddyError(w.code, w.message);
+}
+
+/** Missing, malformed or wrong credentials (HTTP 401 with WWW-Authenticate); the message never says which part was wrong. */
+export class AuthenticationError extends EddyError {
+  constructor(code: typeof StatusCode.UserNotFound | typeof StatusCode.UserPasswordMismatch | typeof StatusCode.AuthHeaderNotFound | typeof StatusCode.InvalidAuthHeader, message: string) {
+    super(code, message);
+  }
+}
+/** An authenticated user asking for a database (or an operation) their grants do not cover: HTTP 403. */
+export class AccessDeniedError extends EddyError {
+  constructor(message: string) {
+    super(StatusCode.AccessDenied, message);
+  }
+}
+/** Too many failed logins from one client: refused for `retryAfterS` seconds (HTTP 429 with Retry-After). */
+export class LoginRateLimitedError extends EddyError {
+  constructor(readonly retryAfterS: number) {
+    super(StatusCode.LoginRateLimited, `too many failed logins; retry in ${retryAfterS} s`);
+  }
+}
+/** A query stopped at its deadline or because its client went away. */
+export class DeadlineExceededError extends EddyError {
+  constructor(message: string) {
+    super(StatusCode.DeadlineExceeded, message);
+  }
+}
+/** A query that would hold more scanned data than --query-memory-mb allows; other queries go on. */
+export class QueryMemoryExceededError extends EddyError {
+  constructor(usedBytes: number, limitBytes: number) {
+    super(StatusCode.QueryMemoryExceeded, `query exceeded its memory budget: it would hold ${usedBytes} bytes of scanned data, the limit is ${limitBytes} bytes (--query-memory-mb); narrow the time range or the columns, or raise the limit`);
+  }
+}
+/** Ingest back-pressure: more write bytes in flight than --max-inflight-write-bytes; retry after `retryAfterS`. */
+export class WriteBackPressureError extends EddyError {
+  constructor(inflight: number, limit: number, readonly retryAfterS = 1) {
+    super(StatusCode.RateLimited, `the node is busy: ${inflight} bytes of writes in flight, the limit is ${limit} (--max-inflight-write-bytes); retry after ${retryAfterS} s`);
+  }
 }
 /** A procedure (region migration) that failed, or was rolled back; the message says at which step and why. */
 export class ProcedureFailedError extends EddyError {

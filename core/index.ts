@@ -18,3 +18,8 @@ export * from './metric_engine.ts';
 export * from './index/index.ts';
 export * from './pipeline/index.ts';
 export * from './json/index.ts';
+export * from './codec/elasticsearch/index.ts';
+export * from './codec/loki/index.ts';
+export * from './codec/log_layout/index.ts';
+export * from './codec/otlp/index.ts';
+export * from './codec/syslog/index.ts';

@@ -13,7 +13,7 @@ export interface RebalanceRegion {
 export interface RebalanceOptions {
   /** Migrations running at once, at most (those in flight count). */
   maxConcurrent: number;
-  /** A region moved is not moved again for this long (ms). */
+  /** A region moved is not moved again for this long (ms), except by a drain. */
   cooldownMs: number;
   /** A node is hot once its load exceeds the mean by this fraction (0.2: 20 %). */
   threshold: number;
@@ -70,8 +70,8 @@ export function decideRebalance(i: RebalanceInput): RebalanceMove[] {
   const w = regionWeights(i.regions);
   const load = nodeLoads(i.nodes, i.regions, w);
   const where = new Map(i.regions.map((r) => [r.id, r.node]));
-  const movable = (r: RebalanceRegion) =>
-    !i.inFlight.has(r.id) && where.get(r.id) === r.node && (i.lastMoved.get(r.id) ?? -Infinity) + o.cooldownMs <= i.now;
+  const free = (r: RebalanceRegion) => !i.inFlight.has(r.id) && where.get(r.id) === r.node;
+  const movable = (r: RebalanceRegion) => free(r) && (i.lastMoved.get(r.id) ?? -Infinity) + o.cooldownMs <= i.now;
   const coldest = () => takers.reduce((a, b) => (load.get(b)! < load.get(a)! ? b : a));
   const moves: RebalanceMove[] = [];
   const apply = (r: RebalanceRegion, to: string, reason: RebalanceMove['reason']) => {
@@ -82,11 +82,12 @@ export function decideRebalance(i: RebalanceInput): RebalanceMove[] {
     where.set(r.id, to);
     budget--;
   };
-  // Draining nodes first: every region goes, heaviest first, each to the coldest taker.
+  // Draining nodes first: every region goes, heaviest first, each to the coldest taker. A drain is the operator's
+  // order and a draining node takes nothing back, so it cannot ping-pong: the cooldown does not hold it back.
   const draining = new Set(i.nodes.filter((n) => n.draining).map((n) => n.id));
   for (const r of [...i.regions].filter((x) => draining.has(x.node)).sort((a, b) => w.get(b.id)! - w.get(a.id)! || (a.id < b.id ? -1 : 1))) {
     if (budget <= 0) return moves;
-    if (movable(r)) apply(r, coldest(), 'drain');
+    if (free(r)) apply(r, coldest(), 'drain');
   }
   // Then hot to cold, while the hottest taker is over the threshold and a move narrows its gap with the coldest.
   const total = takers.reduce((a, n) => a + load.get(n)!, 0);

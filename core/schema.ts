@@ -64,6 +64,8 @@ export interface ColumnIndexes {
   inverted?: boolean;
   fulltext?: Record<string, string>;
   skipping?: Record<string, string>;
+  /** Kinds among these the smart index created (and may drop); the others were declared. */
+  auto?: ('skipping' | 'fulltext')[];
 }
 
 export interface TableOptions {

@@ -162,6 +162,9 @@ export const Subjects = {
   /** Rows committed to a log (append-mode) table, one JSON object per line, for live tail. */
   tail: (db: string, table: string) => `eddy.tail.${token(db)}.${token(table)}`,
   changesAll: 'eddy.changes.*.*',
+  /** What a region's scan filtered and read (predicates, rows read and kept), for the smart index: fire and forget. */
+  indexWorkload: (db: string, table: string) => `eddy.index.workload.${token(db)}.${token(table)}`,
+  indexWorkloadAll: 'eddy.index.workload.*.*',
 } as const;
 
 /** Splits `eddy.logs.<db>.<table>`, `eddy.ingest_logs.<db>.<table>` or `eddy.changes.<db>.<table>` into its names. */
@@ -179,4 +182,21 @@ export function parseWriteSubject(subject: string): { kind: 'write' | 'ingest'; 
   const out: { kind: 'write' | 'ingest'; db: string; table?: string } = { kind: parts[1], db: untoken(parts[2]!) };
   if (parts.length === 4) out.table = untoken(parts[3]!);
   return out;
+}
+
+/** Inbox subjects request-reply answers (and JetStream PubAcks) come back on. */
+export const INBOX_ALL = '_INBOX.>';
+
+/**
+ * The subjects a user with rights on one database (`*`: every database) may use on NATS, for the nats-server
+ * permissions of EddyDB users: `write` to publish (sync writes, buffered ingest, log lines), `read` to subscribe
+ * (committed changes, flow output, live tail) and `errors` (why a buffered write failed), which either right may read.
+ */
+export function databaseSubjects(db: string): { write: string[]; read: string[]; errors: string[] } {
+  const t = db === '*' ? '*' : token(db);
+  return {
+    write: [`eddy.write.${t}`, `eddy.write.${t}.*`, `eddy.ingest.${t}`, `eddy.ingest.${t}.*`, `eddy.logs.${t}.*`, `eddy.ingest_logs.${t}.*`],
+    read: [`eddy.changes.${t}.*`, `eddy.flow.${t}.*`, `eddy.tail.${t}.*`],
+    errors: [`eddy.errors.${t}`],
+  };
 }

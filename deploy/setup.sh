@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what EddyDB needs on a fresh Debian machine with Node 20: nats-server (Debian package) and the npm dependencies.
-# With --test it also installs what the tests drive as real clients (TEST_CLIENTS below: prometheus 2.42, chromium...).
+# With --test it also installs what the tests drive as real clients (TEST_CLIENTS below: prometheus 2.42, chromium, psql...).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 FOR_TESTS=0
@@ -27,6 +27,15 @@ fi
 TEST_CLIENTS=(
   "/usr/bin/prometheus prometheus"
   "/usr/bin/chromium chromium"
+  "/usr/bin/openssl openssl"
+  "/usr/bin/curl curl"
+  "/usr/bin/psql postgresql-client"
+  "/usr/sbin/rsyslogd rsyslog"
+  "/usr/lib/x86_64-linux-gnu/rsyslog/omelasticsearch.so rsyslog-elasticsearch"
+  "/usr/bin/logger bsdutils"
+  "/usr/lib/x86_64-linux-gnu/libivykis.so.0 libivykis0"
+  "/usr/lib/x86_64-linux-gnu/libnet.so.1 libnet1"
+  "/usr/lib/x86_64-linux-gnu/libcurl.so.4 libcurl4"
 )
 if [ "$FOR_TESTS" = 1 ]; then
   missing=()
@@ -38,6 +47,19 @@ if [ "$FOR_TESTS" = 1 ]; then
     echo "setup: installing test clients (Debian packages): ${missing[*]}" >&2
     apt_install "${missing[@]}"
   fi
+fi
+
+# syslog-ng conflicts with rsyslog as Debian packages (both are the system log daemon), and the tests run both as
+# unprivileged foreground processes with their own config: unpack syslog-ng's packages into a directory instead.
+SYSLOG_NG_DIR=/opt/eddy-test/syslog-ng
+if [ "$FOR_TESTS" = 1 ] && [ ! -x "$SYSLOG_NG_DIR/usr/sbin/syslog-ng" ]; then
+  echo "setup: unpacking syslog-ng (syslog-ng-core, -mod-http, -scl) into $SYSLOG_NG_DIR" >&2
+  tmp=$(mktemp -d)
+  apt-get update -qq >/dev/null 2>&1 || true
+  (cd "$tmp" && apt-get download -qq syslog-ng-core syslog-ng-mod-http syslog-ng-scl >/dev/null 2>&1)
+  mkdir -p "$SYSLOG_NG_DIR"
+  for deb in "$tmp"/*.deb; do dpkg-deb -x "$deb" "$SYSLOG_NG_DIR"; done
+  rm -rf "$tmp"
 fi
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then

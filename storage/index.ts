@@ -9,3 +9,4 @@ export type {
   ColumnStats, Compression, IndexUse, RegionStats, RegionStoreOptions, ScanRequest, ScanStats, SegmentIndexMeta, SegmentMeta,
 } from './types.ts';
 export type { IndexStatus } from './index/region_indexes.ts';
+export { storageFaults } from './segment/write.ts';

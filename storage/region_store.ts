@@ -2,7 +2,8 @@
 import type { RecordBatch } from 'apache-arrow';
 import { mkdir, open, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { InvalidArgumentError, StorageError, systemClock, type Clock, type TableSchema, type WriteBatch } from '../core/index.ts';
+import { crc32 } from 'node:zlib';
+import { CorruptDataError, InvalidArgumentError, StorageError, systemClock, type Clock, type TableSchema, type WriteBatch } from '../core/index.ts';
 import { pickCompactions } from './compaction.ts';
 import { filterRun } from './filter.ts';
 import { atomicWrite, loadManifest, manifestText, MANIFEST_FILE, newManifest, parseManifest, saveManifest, type Manifest } from './manifest.ts';
@@ -136,6 +137,7 @@ export class RegionStore {
       const size = await stat(path).then((st) => st.size, () => -1);
       if (size === s.bytes) continue;
       const bytes = await opts.mirror?.getSegment(s.file);
+      if (!bytes && size >= 0) throw new CorruptDataError(`segment ${path} is corrupted: ${size} bytes, the manifest of region ${opts.regionId} says ${s.bytes}`);
       if (!bytes) throw new StorageError(`segment ${s.file} listed in the manifest of region ${opts.regionId} is missing from ${opts.mirror ? 'the shared store' : segDir}`);
       await writeDurable(path, bytes);
     }
@@ -256,7 +258,7 @@ export class RegionStore {
     await this.opts.mirror?.putSegment(file, enc.bytes);
     this.handles.set(file, Promise.resolve(openSegment(enc.bytes, file)));
     const deletes = countOps(run);
-    return { file, bytes: enc.bytes.length, maxSeq, createdAt: this.clock.now(), ...enc.meta, ...(deletes > 0 ? { deletes } : {}) };
+    return { file, bytes: enc.bytes.length, maxSeq, createdAt: this.clock.now(), ...enc.meta, ...(deletes > 0 ? { deletes } : {}), crc32: crc32(enc.bytes) };
   }
 
   private withoutExpired(run: Run): Run {
@@ -315,7 +317,15 @@ export class RegionStore {
   private handle(file: string): Promise<SegmentHandle> {
     let h = this.handles.get(file);
     if (!h) {
-      h = readFile(join(this.segDir, file)).then((bytes) => openSegment(bytes, file));
+      const path = join(this.segDir, file);
+      const meta = this.manifest.segments.find((s) => s.file === file);
+      h = readFile(path).then((bytes) => {
+        // A flipped byte or a cut file is refused with the file's name, never read as wrong rows.
+        if (meta?.crc32 !== undefined && (bytes.length !== meta.bytes || crc32(bytes) !== meta.crc32)) {
+          throw new CorruptDataError(`segment ${path} is corrupted: ${bytes.length !== meta.bytes ? `${bytes.length} bytes, the manifest says ${meta.bytes}` : 'checksum mismatch'}`);
+        }
+        return openSegment(bytes, file);
+      });
       h.catch(() => this.handles.delete(file));
       this.handles.set(file, h);
     }

@@ -1,6 +1,6 @@
 // Scans a region snapshot: prunes segments by stats, reads projected columns, filters, merges with last-write-wins.
 import type { RecordBatch } from 'apache-arrow';
-import { InvalidArgumentError, selectedRows, type ColumnPredicate, type RowSelection, type TableSchema } from '../core/index.ts';
+import { InvalidArgumentError, isValuePredicate, selectedRows, type ColumnPredicate, type RowSelection, type TableSchema } from '../core/index.ts';
 import { runToBatch } from './arrow_out.ts';
 import { filterRun, type RowFilter } from './filter.ts';
 import { mergeRuns } from './merge.ts';
@@ -26,20 +26,27 @@ export interface ScanSnapshot {
 
 /**
  * The predicates a scan may apply before the merge: on primary-key columns always (they are part of the key), on
- * other string columns only in append-mode tables (elsewhere a newer row of the same key may hold another value).
+ * other columns only in append-mode tables (elsewhere a newer row of the same key may hold another value, and
+ * dropping it would let an older matching row win the merge). Value predicates are on string columns; a spatial
+ * one on its numeric latitude/longitude pair.
  */
 export function usablePredicates(schema: TableSchema, preds: ColumnPredicate[] | undefined): ColumnPredicate[] {
   if (!preds?.length) return [];
+  const exact = (name: string) => schema.options.appendMode || schema.primaryKey.includes(name);
   return preds.filter((p) => {
     const c = schema.columns.find((x) => x.name === p.column);
-    return c !== undefined && c.type === 'string' && (schema.options.appendMode || schema.primaryKey.includes(p.column));
+    if (p.op === 'spatial') {
+      const g = schema.columns.find((x) => x.name === p.lng);
+      return c !== undefined && g !== undefined && c.type !== 'string' && g.type !== 'string' && exact(p.column) && exact(p.lng);
+    }
+    return c !== undefined && c.type === 'string' && exact(p.column);
   });
 }
 
 /** Columns a scan returns, in table order, and the ones it must read (tags for dedup, filter columns). */
 export function scanColumns(schema: TableSchema, req: ScanRequest): { output: string[]; read: string[] } {
   const all = schema.columns.map((c) => c.name);
-  const predCols = usablePredicates(schema, req.predicates).map((p) => p.column);
+  const predCols = usablePredicates(schema, req.predicates).filter(isValuePredicate).map((p) => p.column);
   for (const n of [...(req.columns ?? []), ...Object.keys(req.tagFilter ?? {})]) {
     if (!all.includes(n)) throw new InvalidArgumentError(`column '${n}' does not exist in table ${schema.name}`);
   }
@@ -139,13 +146,22 @@ export async function scanSnapshot(snap: ScanSnapshot, req: ScanRequest, stats?:
   const { output, read } = scanColumns(schema, req);
   const preds = usablePredicates(schema, req.predicates);
   // = and IN on a tag already filter rows as tagFilter: tested once per row, used by the indexes all the same
-  const rowPreds = preds.filter((p) => !(p.op === 'in' && req.tagFilter?.[p.column]));
+  // (a spatial predicate only prunes by its index: the executor tests the rows' points)
+  const rowPreds = preds.filter((p) => isValuePredicate(p) && !(p.op === 'in' && req.tagFilter?.[p.column]));
   const f: RowFilter = { start: req.start, end: req.end, cutoff: snap.cutoff, tags: req.tagFilter, preds: rowPreds };
   const picked = await pickSegments(snap, f, preds, stats);
   // A lone segment is already one row per key: nothing to merge, so tags not asked for need not be decoded.
   const alone = picked.length === 1 && snap.memRuns.length === 0;
-  const segRead = alone ? read.filter((n) => output.includes(n) || n in (req.tagFilter ?? {}) || preds.some((p) => p.column === n)) : read;
+  const segRead = alone ? read.filter((n) => output.includes(n) || n in (req.tagFilter ?? {}) || rowPreds.some((p) => p.column === n)) : read;
   const loaded = await Promise.all(picked.map(({ s, groups }) => snap.readSegment(s, s.deletes ? [...segRead, OP_COLUMN] : segRead, groups)));
+  if (stats) stats.rowsRead = (stats.rowsRead ?? 0) + loaded.reduce((a, ps) => a + ps.reduce((b, r) => b + r.rows, 0), 0) + snap.memRuns.reduce((a, r) => a + r.rows, 0);
+  const out = await scanRuns(snap, req, loaded, picked, f, output, read, alone);
+  if (stats) stats.rowsOut = (stats.rowsOut ?? 0) + out.reduce((a, b) => a + b.numRows, 0);
+  return out;
+}
+
+async function scanRuns(snap: ScanSnapshot, req: ScanRequest, loaded: Run[][], picked: Picked[], f: RowFilter, output: string[], read: string[], alone: boolean): Promise<RecordBatch[]> {
+  const { schema } = snap;
   const runs: Run[] = [];
   const sources = [...loaded.map((pieces, i) => ({ pieces, within: picked[i]!.within })), ...snap.memRuns.map((r) => ({ pieces: [r], within: undefined }))];
   for (const { pieces, within } of sources) {

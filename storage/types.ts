@@ -40,6 +40,9 @@ export interface ScanStats {
   segments: number;
   unindexed: number;
   indexes: IndexUse[];
+  /** Rows the scan read (segment row groups after pruning, memtable rows) and rows it returned (the smart index's cost measure). */
+  rowsRead?: number;
+  rowsOut?: number;
 }
 
 export type Compression = 'zstd' | 'lz4' | 'none';
@@ -105,6 +108,8 @@ export interface SegmentMeta {
   createdAt: number;
   /** The segment's index file (storage/index/), once its IndexBuilder has built it; absent: read by full scan. */
   index?: SegmentIndexMeta;
+  /** CRC-32 of the whole file, checked when the file is opened (absent in segments of older builds). */
+  crc32?: number;
 }
 
 export interface SegmentIndexMeta {

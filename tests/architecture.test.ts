@@ -15,7 +15,8 @@ function files(dir: string): string[] {
 }
 
 const RULES: Record<string, { folders: string[]; packages: RegExp | null }> = {
-  core: { folders: ['core'], packages: /^(xstate|@nats-io\/|nats$|rxjs|node:)/ },
+  // core is pure: no actors, I/O or Node APIs, except node:crypto's hash functions (deterministic, no I/O; SQL's md5/sha*)
+  core: { folders: ['core'], packages: /^(xstate|@nats-io\/|nats$|rxjs|node:(?!crypto$))/ },
   storage: { folders: ['storage', 'core'], packages: /^(xstate|@nats-io\/|nats$|rxjs)/ },
   streams: { folders: ['streams', 'core'], packages: /^(xstate|@nats-io\/|nats$|apache-arrow)/ },
 };

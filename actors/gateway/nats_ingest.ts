@@ -4,6 +4,7 @@ import { AckPolicy, DeliverPolicy, RetentionPolicy, type JetStreamClient, type J
 import { DEFAULT_PHYSICAL_TABLE } from './prometheus/defaults.ts';
 import { Streams, Subjects, isUserError, parseWriteSubject, toWireError, InvalidArgumentError } from '../../core/index.ts';
 import type { WritePath } from './write.ts';
+import { WriteGate } from './write_gate.ts';
 import type { Metrics } from '../runtime/metrics.ts';
 import type { Logger } from '../runtime/logger.ts';
 
@@ -58,6 +59,8 @@ export class NatsIngest {
     private readonly writes: WritePath,
     private readonly metrics: Metrics,
     private readonly logger: Logger,
+    /** Back-pressure: a write waits here for room (its reply waits, the buffered consumer stops pulling). */
+    private readonly gate: WriteGate = new WriteGate(0),
     private readonly maxInFlight = 16,
   ) {}
 
@@ -68,6 +71,7 @@ export class NatsIngest {
 
   private async onWrite(msg: Msg): Promise<void> {
     this.metrics.writeRequests++;
+    const release = await this.gate.acquire(msg.data.length);
     try {
       const target = parseWriteSubject(msg.subject);
       if (!target) throw new InvalidArgumentError(`bad write subject '${msg.subject}': use eddy.write.<db> or eddy.write.<db>.<table>`);
@@ -86,6 +90,8 @@ export class NatsIngest {
       const w = toWireError(e);
       this.logger.error(isUserError(w.code) ? 'write.rejected' : 'write.failed', `write on ${msg.subject} failed`, { subject: msg.subject, code: w.code, error: w.message });
       msg.respond(enc.encode(JSON.stringify({ ok: false, error: w })));
+    } finally {
+      release();
     }
   }
 
@@ -121,6 +127,9 @@ export class NatsIngest {
   private async applyOne(m: JsMsg): Promise<void> {
     const target = parseWriteSubject(m.subject);
     const db = target?.db ?? 'public';
+    // Tell JetStream we are still on it (waiting for back-pressure or a slow write), so it is not redelivered after ack_wait.
+    const keepAlive = setInterval(() => m.working(), 5000);
+    const release = await this.gate.acquire(m.data.length);
     try {
       if (!target) throw new InvalidArgumentError(`bad ingest subject '${m.subject}'`);
       const input = {
@@ -131,13 +140,9 @@ export class NatsIngest {
         ...(headerOf(m.headers, 'Eddy-Precision') ? { precision: headerOf(m.headers, 'Eddy-Precision')! } : {}),
         ...(headerOf(m.headers, 'Eddy-Format') ? { format: headerOf(m.headers, 'Eddy-Format')! } : {}),
       };
-      // Tell JetStream we are still on it, so a slow write is not redelivered after ack_wait.
-      const keepAlive = setInterval(() => m.working(), 5000);
-      try {
-        await this.writes.parseAndWrite({ ...input, ...physicalOf(m.headers) });
-      } finally {
-        clearInterval(keepAlive);
-      }
+      // The message's identity is the write's idempotency key: redelivered after a crash between the WAL append and
+      // the ack below, it is recognised in the WAL and not applied twice.
+      await this.writes.parseAndWrite({ ...input, ...physicalOf(m.headers), sourceId: `${m.info.stream}:${m.info.streamSequence}` });
       this.metrics.ingestMessages++;
       m.ack();
     } catch (e) {
@@ -151,6 +156,9 @@ export class NatsIngest {
         this.logger.error('ingest.retry', `ingest message ${m.seq} on ${m.subject} failed; will retry`, { subject: m.subject, seq: m.seq, code: w.code, error: w.message });
         m.nak(1000);
       }
+    } finally {
+      clearInterval(keepAlive);
+      release();
     }
   }
 

@@ -106,13 +106,13 @@ export class PromWriter {
   }
 
   /** Issues the region writes (the caller's ordering chain waits for them to be issued, not done). */
-  async submit(phy: TableSchema, batch: WriteBatch): Promise<{ done: Promise<number> }> {
+  async submit(phy: TableSchema, batch: WriteBatch, sourceId?: string): Promise<{ done: Promise<number> }> {
     // a row without the physical table's partition values (a null tag) goes to its first region, as in GreptimeDB
     const parts = partitionBatch(phy.partition, phy.regions, batch, 0);
     const targets: number[] = [];
     for (let n = 0; n < parts.length; n++) if (parts[n]) targets.push(n);
     await Promise.all(targets.map((n) => this.router.prepare(phy, n)));
-    const pending = targets.map((n) => this.router.write(phy, n, [parts[n]!]));
+    const pending = targets.map((n) => this.router.write(phy, n, [parts[n]!], sourceId));
     return { done: Promise.all(pending).then((c) => c.reduce((a, b) => a + b, 0)) };
   }
 

@@ -1,7 +1,7 @@
 // The node's QueryContext: the SQL executor's view of the catalog, the regions (scans, writes) and DDL side effects.
 import type { RecordBatch } from 'apache-arrow';
-import { DatabaseNotFoundError, partitionBatch, physicalOf, regionsForFilter, type TableSchema, type WriteBatch } from '../../core/index.ts';
-import type { IndexStatusRow, QueryContext, RegionPeer, ScanSpec } from '../../core/query/index.ts';
+import { DatabaseNotFoundError, isPhysical, partitionBatch, physicalOf, regionsForFilter, type TableSchema, type WriteBatch } from '../../core/index.ts';
+import type { IndexStatusRow, ProcessList, QueryContext, RegionPeer, RegionStat, ScanSpec } from '../../core/query/index.ts';
 import { viewOf } from '../../core/query/statements/view.ts';
 import type { Catalog } from '../catalog/catalog.ts';
 import type { Supervisor } from '../region/supervisor.ts';
@@ -23,10 +23,14 @@ export interface QueryDeps {
   /** Cluster: where regions live (routes and registry) and which nodes are up; replaces the standalone answers. */
   regionPeers?: () => Promise<Map<string, RegionPeer>>;
   clusterInfo?: QueryContext['clusterInfo'];
+  /** The frontend's running statements, shared by every context it makes (process_list, KILL). */
+  processes?: ProcessList;
   /** Cluster: ADMIN migrate_region / procedure_state / rebalance / drain_node and their information_schema tables. */
   procedures?: QueryContext['procedures'];
   /** Cluster: the meta leader places a new table's regions; called after a table is created or dropped. */
   kick?: () => void;
+  /** information_schema.index_advice: the node's smart index. */
+  indexAdvice?: QueryContext['indexAdvice'];
 }
 
 /** Runs fn for regions 0..n-1 at once. */
@@ -44,6 +48,18 @@ export function makeQueryContext(deps: QueryDeps, db: string): QueryContext {
   const dropRegions = async (s: TableSchema) => {
     if (clustered) await eachRegion(s.regions, (n) => router.drop(s, n));
     else await supervisor.dropTable(s);
+  };
+  /** Every table that has regions, with each region's stats (null where a region did not answer). */
+  const regionStatsOfTables = async () => {
+    const out: { db: string; table: string; schema: TableSchema; per: unknown[] }[] = [];
+    for (const d of await catalog.listDatabases()) {
+      for (const t of await catalog.listTables(d)) {
+        const s = await catalog.getTable(d, t);
+        if (!s || isLogical(s) || viewOf(s)) continue;
+        out.push({ db: d, table: t, schema: s, per: await Promise.all(Array.from({ length: s.regions }, (_, n) => router.stats(s, n).catch(() => null))) });
+      }
+    }
+    return out;
   };
   const ctx: QueryContext = {
     db,
@@ -143,20 +159,15 @@ export function makeQueryContext(deps: QueryDeps, db: string): QueryContext {
     },
     async indexStatus() {
       const out: IndexStatusRow[] = [];
-      for (const d of await catalog.listDatabases()) {
-        for (const t of await catalog.listTables(d)) {
-          const s = await catalog.getTable(d, t);
-          if (!s || isLogical(s) || viewOf(s)) continue;
-          const per = await Promise.all(Array.from({ length: s.regions }, (_, n) => router.stats(s, n).catch(() => null)));
-          for (const st of per) {
-            for (const ix of ((st as { indexes?: IndexStatusRow[] } | null)?.indexes ?? [])) {
-              let row = out.find((r) => r.db === d && r.table === t && r.kind === ix.kind && r.column === ix.column);
-              if (!row) { row = { db: d, table: t, kind: ix.kind, column: ix.column, state: 'ready', regions: 0, segments: 0, segmentsCovered: 0, rowsCovered: 0, bytes: 0, lastError: null }; out.push(row); }
-              row.regions++;
-              row.segments += ix.segments; row.segmentsCovered += ix.segmentsCovered; row.rowsCovered += ix.rowsCovered; row.bytes += ix.bytes;
-              if (ix.state !== 'ready') row.state = 'building';
-              row.lastError ??= ix.lastError;
-            }
+      for (const { db: d, table: t, per } of await regionStatsOfTables()) {
+        for (const st of per) {
+          for (const ix of ((st as { indexes?: IndexStatusRow[] } | null)?.indexes ?? [])) {
+            let row = out.find((r) => r.db === d && r.table === t && r.kind === ix.kind && r.column === ix.column);
+            if (!row) { row = { db: d, table: t, kind: ix.kind, column: ix.column, state: 'ready', regions: 0, segments: 0, segmentsCovered: 0, rowsCovered: 0, bytes: 0, lastError: null }; out.push(row); }
+            row.regions++;
+            row.segments += ix.segments; row.segmentsCovered += ix.segmentsCovered; row.rowsCovered += ix.rowsCovered; row.bytes += ix.bytes;
+            if (ix.state !== 'ready') row.state = 'building';
+            row.lastError ??= ix.lastError;
           }
         }
       }
@@ -170,8 +181,22 @@ export function makeQueryContext(deps: QueryDeps, db: string): QueryContext {
       }
       return out;
     },
+    async regionStats() {
+      const out: RegionStat[] = [];
+      for (const { schema: s, per } of await regionStatsOfTables()) {
+        for (const st of per) {
+          const r = st as { regionId?: string; memRows?: number; memBytes?: number; segments?: number; segmentRows?: number; diskBytes?: number } | null;
+          if (!r?.regionId) continue;
+          out.push({ regionId: r.regionId, rows: (r.memRows ?? 0) + (r.segmentRows ?? 0), writtenBytes: 0, memtableBytes: r.memBytes ?? 0,
+            diskBytes: r.diskBytes ?? 0, sstNum: r.segments ?? 0, indexBytes: 0, engine: isPhysical(s) ? 'metric' : 'mito' });
+        }
+      }
+      return out;
+    },
     ...(deps.clusterInfo ? { clusterInfo: deps.clusterInfo } : {}),
+    ...(deps.processes ? { processes: deps.processes } : {}),
     ...(deps.procedures ? { procedures: deps.procedures } : {}),
+    ...(deps.indexAdvice ? { indexAdvice: deps.indexAdvice } : {}),
   };
   return ctx;
 }

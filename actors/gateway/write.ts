@@ -15,6 +15,8 @@ import { NotFastPath, PromWriter } from './prom_write.ts';
 export interface WriteOptions {
   /** Make each new table a logical table on this physical metric table (created with GreptimeDB's columns if missing). */
   physicalTable?: string;
+  /** The source message's identity (buffered ingest: stream and sequence): a redelivery of it is not applied twice. */
+  sourceId?: string;
 }
 
 export interface WriteInput {
@@ -28,6 +30,8 @@ export interface WriteInput {
   precision?: string;
   /** See WriteOptions (Prometheus remote write: one logical table per metric). */
   physicalTable?: string;
+  /** See WriteOptions. */
+  sourceId?: string;
 }
 
 const PRECISIONS: Record<string, TimeUnit> = { ns: 'ns', n: 'ns', us: 'us', u: 'us', 'µs': 'us', ms: 'ms', s: 's' };
@@ -91,10 +95,13 @@ export class WritePath {
   async parseAndWrite(input: WriteInput): Promise<number> {
     if (input.physicalTable !== undefined && this.codecs.forMessage(input.contentType, input.format) === prometheusRemoteWriteCodec) {
       if (input.data.length > this.maxWriteBytes) throw new PayloadTooLargeError(input.data.length, this.maxWriteBytes);
-      return this.writeRemote(input.db, input.data, input.physicalTable);
+      return this.writeRemote(input.db, input.data, input.physicalTable, input.sourceId);
     }
     const batches = await this.parse(input);
-    return this.write(input.db, batches, input.physicalTable !== undefined ? { physicalTable: input.physicalTable } : {});
+    const opts: WriteOptions = {};
+    if (input.physicalTable !== undefined) opts.physicalTable = input.physicalTable;
+    if (input.sourceId !== undefined) opts.sourceId = input.sourceId;
+    return this.write(input.db, batches, opts);
   }
 
   /**
@@ -102,17 +109,17 @@ export class WritePath {
    * Decoded inside the ordering chain, as the series table's ids are only valid until the next request's decode.
    * A request naming a table that is not a logical table of that physical one takes the general path.
    */
-  private writeRemote(db: string, data: Uint8Array, physicalTable: string): Promise<number> {
+  private writeRemote(db: string, data: Uint8Array, physicalTable: string, sourceId?: string): Promise<number> {
     const step = this.order.then(async () => {
       const dec = this.prom.decode(data);
       if (dec.samples === 0) return { done: Promise.resolve(0) };
       await this.catalog.requireDatabase(db);
       try {
         const { phy, batch } = await this.prom.prepare(db, physicalTable, dec);
-        return await this.prom.submit(phy, batch);
+        return await this.prom.submit(phy, batch, sourceId);
       } catch (e) {
         if (!(e instanceof NotFastPath)) throw e;
-        return this.prepareAndSubmit(db, prometheusRemoteWriteCodec.decode(data, { precision: 'ns', defaultTimeNs: 0n }), { physicalTable });
+        return this.prepareAndSubmit(db, prometheusRemoteWriteCodec.decode(data, { precision: 'ns', defaultTimeNs: 0n }), sourceId !== undefined ? { physicalTable, sourceId } : { physicalTable });
       }
     });
     this.order = step.catch(() => undefined);
@@ -171,7 +178,7 @@ export class WritePath {
     const targets = [...routed.values()];
     // Remote regions learn the schema first, so that the writes below are issued in call order.
     await Promise.all(targets.map((t) => this.router.prepare(t.schema, t.n)));
-    const pending = targets.map((t) => this.router.write(t.schema, t.n, t.batches));
+    const pending = targets.map((t) => this.router.write(t.schema, t.n, t.batches, opts.sourceId));
     // Wrapped so that the ordering chain waits for the appends to be issued, not for them to finish.
     return { done: Promise.all(pending).then((counts) => counts.reduce((a, b) => a + b, 0)) };
   }

@@ -7,11 +7,18 @@ import { json, type Handler, type RouteTable } from '../gateway/http/routes.ts';
 import type { LogIngest } from './log_ingest.ts';
 import { dryrunReply } from './rows_out.ts';
 import { tailHandler, type TailDeps } from './tail_http.ts';
+import { registerShipperRoutes } from './shippers/index.ts';
 
 export interface LogHttpDeps {
   logs: () => LogIngest;
   clock: Clock;
   tail: TailDeps;
+  /** This node's name (Elasticsearch's `_nodes`, `/`). */
+  nodeId: string;
+  /** host:port of this node's HTTP API. */
+  httpAddress: () => string;
+  /** Largest request body, also after gzip is undone (--max-write-bytes). */
+  maxBodyBytes: () => number;
 }
 
 const dec = new TextDecoder();
@@ -61,7 +68,7 @@ export function registerLogRoutes(routes: RouteTable, d: LogHttpDeps): void {
   routes.add({ methods: ['GET'], path: '/v1/pipelines', handler: pipelines });
 
   routes.add({
-    methods: ['POST'], path: '/v1/pipelines/_dryrun',
+    methods: ['POST'], path: '/v1/pipelines/_dryrun', access: 'user',
     handler: async (req, url, body) => {
       const raw = await body();
       const ct = req.headers['content-type'];
@@ -113,7 +120,8 @@ export function registerLogRoutes(routes: RouteTable, d: LogHttpDeps): void {
       ...(r.filtered > 0 ? { filtered: r.filtered } : {}),
     });
   };
-  for (const path of ['/v1/ingest', '/v1/events/logs']) routes.add({ methods: ['POST'], path, handler: ingest });
+  for (const path of ['/v1/ingest', '/v1/events/logs']) routes.add({ methods: ['POST'], path, handler: ingest, access: 'write' });
 
-  routes.add({ methods: ['GET'], path: '/v1/logs/tail', handler: tailHandler(d.tail) });
+  routes.add({ methods: ['GET'], path: '/v1/logs/tail', handler: tailHandler(d.tail), access: 'read' });
+  registerShipperRoutes(routes, d);
 }

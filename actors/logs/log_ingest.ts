@@ -2,7 +2,7 @@
 // pipeline's transform: append mode, time index, tags, index options) -> the normal write path (durable when it returns).
 import {
   IDENTITY_PIPELINE, InvalidArgumentError, checkName, parseInput, withColumns,
-  type Clock, type ColumnSchema, type CompiledPipeline, type LineError, type PipelineResult, type TableSchema,
+  type Clock, type ColumnSchema, type CompiledPipeline, type LineError, type PipelineColumn, type PipelineResult, type TableSchema,
 } from '../../core/index.ts';
 import type { Catalog } from '../catalog/catalog.ts';
 import type { WritePath } from '../gateway/write.ts';
@@ -24,7 +24,12 @@ export interface IngestResult {
   filtered: number;
   /** The first few failing lines: line number (1-based), processor, field, why. */
   errors: { line: number; processor: string; field: string; message: string }[];
+  /** Every skipped line (0-based) with why, for protocols that answer per item (Elasticsearch _bulk). */
+  failedRows: { row: number; message: string }[];
 }
+
+/** A pipeline by name (greptime_identity when undefined or ''), or compiled (a protocol's own column layout). */
+export type PipelineRef = string | CompiledPipeline | undefined;
 
 /** Counters of the logs engine (rendered on /metrics by the node). */
 export class LogCounters {
@@ -51,15 +56,21 @@ export class LogIngest {
    * Runs a pipeline (greptime_identity when none is named) over parsed records and writes the result to db.table.
    * This is what the shipper protocols (Loki, Elasticsearch _bulk, OTLP logs, syslog) call with their parsed lines.
    */
-  async ingestRecords(db: string, table: string, pipelineName: string | undefined, records: readonly Record<string, unknown>[], opts: IngestOptions = {}): Promise<IngestResult> {
+  async ingestRecords(db: string, table: string, pipelineName: PipelineRef, records: readonly Record<string, unknown>[], opts: IngestOptions = {}): Promise<IngestResult> {
     const p = await this.pipelineOf(pipelineName, opts.version);
     return this.runAndWrite(db, table, p, (o) => p.run(records, o), records.length, opts);
   }
 
   /** The same for plain text lines (each becomes `{message: line}`). */
-  async ingestLines(db: string, table: string, pipelineName: string | undefined, lines: readonly string[], opts: IngestOptions = {}): Promise<IngestResult> {
+  async ingestLines(db: string, table: string, pipelineName: PipelineRef, lines: readonly string[], opts: IngestOptions = {}): Promise<IngestResult> {
     const p = await this.pipelineOf(pipelineName, opts.version);
     return this.runAndWrite(db, table, p, (o) => p.runLines(lines, o), lines.length, opts);
+  }
+
+  /** Columns a protocol decoder split (one array or time column per field over n lines): no object per line. */
+  async ingestColumns(db: string, table: string, pipeline: PipelineRef, n: number, cols: ReadonlyMap<string, PipelineColumn>, opts: IngestOptions = {}): Promise<IngestResult> {
+    const p = await this.pipelineOf(pipeline, opts.version);
+    return this.runAndWrite(db, table, p, (o) => p.runColumns(n, cols, o), n, opts);
   }
 
   /** A request body by Content-Type: NDJSON, a JSON array, or text lines. */
@@ -70,7 +81,8 @@ export class LogIngest {
       : this.ingestRecords(db, table, pipelineName, input.records, opts);
   }
 
-  private pipelineOf(name: string | undefined, version?: string): Promise<CompiledPipeline> {
+  private async pipelineOf(name: PipelineRef, version?: string): Promise<CompiledPipeline> {
+    if (typeof name === 'object') return name;
     return this.pipelines.compiledOf(name === undefined || name === '' ? IDENTITY_PIPELINE : name, version);
   }
 
@@ -100,6 +112,7 @@ export class LogIngest {
       failed: result.failed.length,
       filtered: result.filtered,
       errors: result.failed.slice(0, MAX_REPORTED).map((e: LineError) => ({ line: e.row + 1, processor: e.processor, field: e.field, message: e.message })),
+      failedRows: result.failed.map((e) => ({ row: e.row, message: `${e.processor === 'transform' ? 'transform' : `processor '${e.processor}'`}${e.field ? `, field '${e.field}'` : ''}: ${e.message}` })),
     };
   }
 

@@ -7,12 +7,15 @@ import { PARTIAL_TOO_LARGE } from '../../core/query/index.ts';
 import { decodeScanRequest } from '../runtime/scan_wire.ts';
 import type { RegionHost } from './host.ts';
 
+/** Header of a region write carrying its idempotency key (RegionHost.write's sourceId). */
+export const SOURCE_ID_HEADER = 'Eddy-Source-Id';
+
 export async function answerRegionOp(host: RegionHost, msg: Msg, maxChunkBytes: number): Promise<void> {
   const op = msg.subject.slice(msg.subject.lastIndexOf('.') + 1);
   try {
     switch (op) {
       case RegionOps.write: {
-        const rows = await host.write(decodeBatches(msg.data));
+        const rows = await host.write(decodeBatches(msg.data), msg.headers?.get(SOURCE_ID_HEADER) || undefined);
         msg.respond(JSON.stringify({ ok: true, rows }));
         return;
       }

@@ -7,14 +7,15 @@ import {
   EddyError, StatusCode, Subjects, decodeBatches, encodeBatches, withIndexReport,
   type Clock, type TableSchema, type WriteBatch,
 } from '../../core/index.ts';
-import { RegionStore, type IndexStatus, type ScanRequest, type ScanStats, type SegmentMirror } from '../../storage/index.ts';
-import { runPartial, type QueryContext, type WireRel } from '../../core/query/index.ts';
+import { RegionStore, batchesToIPC, type IndexStatus, type ScanRequest, type ScanStats, type SegmentMirror } from '../../storage/index.ts';
+import { runPartial, PARTIAL_TOO_LARGE, type QueryContext, type WireRel } from '../../core/query/index.ts';
 import type { RecordBatch } from 'apache-arrow';
 import { regionMachine, ACCEPTING, READABLE } from './machine.ts';
 import { Wal } from '../runtime/wal.ts';
 import { walFloor } from '../runtime/wal_floor.ts';
 import type { SharedSegments } from '../runtime/segment_mirror.ts';
 import type { Metrics } from '../runtime/metrics.ts';
+import { publishWorkload, workloadStats } from '../index/workload_wire.ts';
 import { IndexBuilder } from '../index/builder.ts';
 import { answerRegionOp } from './handle_ops.ts';
 
@@ -173,18 +174,34 @@ export class RegionHost {
   /**
    * Appends the batches to the WAL and applies them to the memtable in WAL order. Returns the rows
    * written once they are durable. The WAL publish is issued synchronously so that callers'
-   * order is kept; several writes are in flight at once.
+   * order is kept; several writes are in flight at once. `sourceId` (the source message's identity, e.g. a buffered
+   * ingest message's stream and sequence) makes the write idempotent: a repeat that JetStream recognises as already in
+   * the WAL (redelivered after a crash, its rows applied then or by replay) is answered without applying it again.
    */
-  write(batches: WriteBatch[]): Promise<number> {
+  write(batches: WriteBatch[], sourceId?: string): Promise<number> {
     if (!this.accepting()) {
       return Promise.reject(new EddyError(StatusCode.RegionReadonly, `region ${this.regionId} is ${this.state}, not taking writes`));
     }
+    if (this.flushError !== null) {
+      // The memtable cannot reach disk: take nothing more into it, and try the flush again (at most once a second).
+      const now = this.deps.clock.now();
+      if (now >= this.flushRetryAt && this.actor.getSnapshot().matches('serving')) {
+        this.flushRetryAt = now + 1000;
+        this.actor.send({ type: 'region.flush.requested' });
+      }
+      return Promise.reject(new EddyError(StatusCode.StorageUnavailable, `region ${this.regionId} refuses writes: its last flush failed (${this.flushError}); writes resume once a flush succeeds`));
+    }
     const record = encodeBatches(batches);
-    const acked = this.wal.append(record);
+    const acked = this.wal.append(record, 'put', sourceId);
     this.writesPending++;
     const applied = this.applyChain.then(async () => {
-      const seq = await acked;
+      const { seq, duplicate } = await acked;
       let rows = 0;
+      if (duplicate) {
+        for (const b of batches) rows += b.rows;
+        this.deps.log(`region ${this.regionId}: write ${sourceId} is already in the WAL (seq ${seq}); not applied again`);
+        return rows;
+      }
       for (const b of batches) {
         this.store!.apply(b, seq);
         rows += b.rows;
@@ -239,7 +256,7 @@ export class RegionHost {
     }
     const acked = this.wal.append(encodeBatches([batch]), 'delete');
     const applied = this.applyChain.then(async () => {
-      const seq = await acked;
+      const { seq } = await acked;
       this.store!.delete(batch, seq);
       if (this.dirtySince === null) this.dirtySince = this.deps.clock.now();
       return batch.rows;
@@ -255,9 +272,20 @@ export class RegionHost {
     }
   }
 
+  /** Why the last flush failed (a full disk): writes are refused until a flush succeeds again. */
+  private flushError: string | null = null;
+  private flushRetryAt = 0;
+
   private async doFlush(): Promise<void> {
     const p = (async () => {
-      const res = await this.store!.flush();
+      let res: Awaited<ReturnType<RegionStore['flush']>>;
+      try {
+        res = await this.store!.flush();
+      } catch (e) {
+        this.flushError = (e as Error).message;
+        throw e;
+      }
+      this.flushError = null;
       this.dirtySince = this.store!.memRows > 0 ? this.deps.clock.now() : null;
       if (res) {
         this.deps.metrics.flushes++;
@@ -312,9 +340,12 @@ export class RegionHost {
     this.scansTotal++;
     if (!READABLE.some((st) => this.actor.getSnapshot().matches(st))) throw new EddyError(StatusCode.RegionReadonly, `region ${this.regionId} is ${this.state}`);
     await this.applyChain;
-    if (!req.analyze) return this.store!.scan(req);
-    const stats: ScanStats = { segments: 0, unindexed: 0, indexes: [] };
-    return withIndexReport(await this.store!.scan(req, stats), stats);
+    if (!req.analyze && !req.predicates?.length) return this.store!.scan(req);
+    const stats = workloadStats();
+    const out = await this.store!.scan(req, stats);
+    const s = this.schemaNow;
+    publishWorkload(this.deps.nc, { db: s.db, table: s.name, regionId: this.regionId, at: this.deps.clock.now(), rowsRead: stats.rowsRead!, rowsOut: stats.rowsOut! }, req.predicates);
+    return req.analyze ? withIndexReport(out, stats) : out;
   }
 
   /** Runs a partial aggregate (one SELECT over this region's table) over this region's rows only. */

@@ -1,6 +1,6 @@
 // The region router: one call per region operation, served by the local Region actor when it is here, else over NATS to the node the routes name.
-import type { NatsConnection, Msg } from '@nats-io/transport-node';
-import { errors as natsErrors } from '@nats-io/transport-node';
+import type { NatsConnection, Msg, MsgHdrs } from '@nats-io/transport-node';
+import { errors as natsErrors, headers as natsHeaders } from '@nats-io/transport-node';
 import type { RecordBatch } from 'apache-arrow';
 import {
   EddyError, StatusCode, Subjects, RegionOps, RegionControlOps, encodeBatches, fromWireError, regionIdOf, regionSchema,
@@ -12,6 +12,7 @@ import type { Supervisor } from './supervisor.ts';
 import type { RegionHost } from './host.ts';
 import type { RouteTable } from '../meta/index.ts';
 import { scanRegion } from '../runtime/scan_client.ts';
+import { SOURCE_ID_HEADER } from './handle_ops.ts';
 
 const dec = new TextDecoder();
 
@@ -136,8 +137,8 @@ export class RegionRouter {
     });
   }
 
-  private async request<T>(id: string, op: RegionOp, data: Uint8Array | string, timeout: number = RouterTiming.requestMs): Promise<T> {
-    return replyOf<T>(await this.nc.request(Subjects.region(id, op), data, { timeout }));
+  private async request<T>(id: string, op: RegionOp, data: Uint8Array | string, timeout: number = RouterTiming.requestMs, headers?: MsgHdrs): Promise<T> {
+    return replyOf<T>(await this.nc.request(Subjects.region(id, op), data, headers ? { timeout, headers } : { timeout }));
   }
 
   private async control(id: string, op: RegionControlOp, data: Uint8Array | string = ''): Promise<void> {
@@ -160,12 +161,18 @@ export class RegionRouter {
     return this.run(schema, n, 'prepare', async () => undefined, (id) => this.tellSchema(id, schema));
   }
 
-  write(schema: TableSchema, n: number, batches: WriteBatch[]): Promise<number> {
-    // A timed-out write may have been applied; retrying it is harmless under last-write-wins, not in append mode.
-    return this.run(schema, n, 'write', (h) => h.write(batches), async (id) => {
+  /** `sourceId`: the idempotency key of the source message (see RegionHost.write); a repeat of it is not applied twice. */
+  write(schema: TableSchema, n: number, batches: WriteBatch[], sourceId?: string): Promise<number> {
+    // A timed-out write may have been applied; retrying it is harmless under last-write-wins or with a sourceId, not otherwise in append mode.
+    return this.run(schema, n, 'write', (h) => h.write(batches, sourceId), async (id) => {
       await this.tellSchema(id, schema);
-      return (await this.request<{ rows: number }>(id, RegionOps.write, encodeBatches(batches))).rows;
-    }, !schema.options.appendMode);
+      let headers;
+      if (sourceId !== undefined) {
+        headers = natsHeaders();
+        headers.set(SOURCE_ID_HEADER, sourceId);
+      }
+      return (await this.request<{ rows: number }>(id, RegionOps.write, encodeBatches(batches), RouterTiming.requestMs, headers)).rows;
+    }, !schema.options.appendMode || sourceId !== undefined);
   }
 
   delete(schema: TableSchema, n: number, batch: WriteBatch): Promise<number> {

@@ -1,6 +1,6 @@
 // Starts and stops the nats-server child process of a standalone node (JetStream on, store under the data dir).
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, writeFileSync, existsSync, readFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, writeFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connect as netConnect } from 'node:net';
 import { StartupError } from '../../core/errors.ts';
@@ -12,6 +12,8 @@ export interface EmbeddedNatsOptions {
   /** Largest message the server accepts; line protocol batches of 5,000 rows are ~1.4 MB. */
   maxPayload?: number;
   log?: (line: string) => void;
+  /** An `authorization { ... }` block (actors/auth/nats_users.ts): with it, connections need a user and password. */
+  authorization?: string;
 }
 
 export interface EmbeddedNats {
@@ -61,9 +63,13 @@ export async function startEmbeddedNats(opts: EmbeddedNatsOptions): Promise<Embe
       `  store_dir: "${storeDir}"`,
       `  max_memory_store: ${1024 * 1024 * 1024}`,
       `}`,
+      ...(opts.authorization ? [opts.authorization] : []),
       '',
     ].join('\n'),
+    // it may hold passwords
+    { mode: 0o600 },
   );
+  chmodSync(conf, 0o600);
   const child = spawn(bin, ['-c', conf], { stdio: ['ignore', 'pipe', 'pipe'], detached: false });
   const lines: string[] = [];
   const onData = (d: Buffer) => {

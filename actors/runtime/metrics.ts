@@ -25,6 +25,11 @@ export class Metrics {
   compactions = 0;
   queries = 0;
   queryErrors = 0;
+  queriesTimedOut = 0;
+  queriesCancelled = 0;
+  /** HTTP writes refused and NATS writes made to wait by --max-inflight-write-bytes. */
+  writesRefused = 0;
+  writesWaited = 0;
   readonly queryLatency = new Histogram();
   /** Filled in when rendering: values read off the node at that moment. */
   gauges: () => Record<string, number> = () => ({});
@@ -43,6 +48,10 @@ export class Metrics {
     counter('eddy_compactions_total', 'Compactions run.', this.compactions);
     counter('eddy_queries_total', 'SQL statements executed.', this.queries);
     counter('eddy_query_errors_total', 'SQL statements that failed.', this.queryErrors);
+    counter('eddy_queries_timed_out_total', 'Queries stopped at their deadline.', this.queriesTimedOut);
+    counter('eddy_queries_cancelled_total', 'Queries cancelled because their client went away.', this.queriesCancelled);
+    counter('eddy_writes_refused_total', 'HTTP writes refused by back-pressure (503).', this.writesRefused);
+    counter('eddy_writes_waited_total', 'NATS writes that waited for back-pressure.', this.writesWaited);
     const h = this.queryLatency;
     out.push('# HELP eddy_query_duration_seconds SQL statement latency.', '# TYPE eddy_query_duration_seconds histogram');
     let cum = 0;

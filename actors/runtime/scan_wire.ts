@@ -1,5 +1,5 @@
 // JSON form of a region scan request on eddy.region.<id>.scan (nanosecond bounds travel as decimal strings).
-import { InvalidArgumentError, validRegex, type ColumnPredicate } from '../../core/index.ts';
+import { InvalidArgumentError, compileQuery, validRegex, type AnalyzerOptions, type ColumnPredicate } from '../../core/index.ts';
 import type { ScanRequest } from '../../storage/index.ts';
 
 interface WireScan {
@@ -55,6 +55,23 @@ function checkPredicate(p: ColumnPredicate): ColumnPredicate {
     case 'ne': if (typeof p.value !== 'string') throw bad('value must be a string'); break;
     case 'regex': if (typeof p.pattern !== 'string' || (p.flags !== '' && p.flags !== 'i') || !validRegex(p.pattern, p.flags)) throw bad('invalid regular expression or flags'); break;
     case 'like': if (typeof p.pattern !== 'string' || typeof p.prefix !== 'string') throw bad('pattern and prefix must be strings'); break;
+    case 'fulltext': {
+      const q = p.query as { kind?: unknown; term?: unknown; query?: unknown; options?: { analyzer?: unknown; caseSensitive?: unknown } } | undefined;
+      if (q?.kind === 'term' && typeof q.term === 'string') break;
+      if (q?.kind === 'matches' && typeof q.query === 'string' && (q.options?.analyzer === 'English' || q.options?.analyzer === 'Chinese') && typeof q.options.caseSensitive === 'boolean') {
+        try { compileQuery(q.query, q.options as AnalyzerOptions); } catch (e) { throw bad((e as Error).message); }
+        break;
+      }
+      throw bad('query must be { kind: term, term } or { kind: matches, query, options }');
+    }
+    case 'spatial': {
+      const s = p.predicate as Record<string, unknown> | undefined;
+      const nums = (...k: string[]) => k.every((x) => typeof s?.[x] === 'number' || s?.[x] === null);
+      if (typeof p.lng !== 'string') throw bad('needs the longitude column');
+      if (s?.op === 'bbox' && nums('minLat', 'maxLat', 'minLng', 'maxLng')) { p = { ...p, predicate: { op: 'bbox', minLat: s.minLat ?? -Infinity, maxLat: s.maxLat ?? Infinity, minLng: s.minLng ?? -Infinity, maxLng: s.maxLng ?? Infinity } as never }; break; }
+      if (s?.op === 'radius' && typeof s.lat === 'number' && typeof s.lng === 'number' && typeof s.meters === 'number') break;
+      throw bad('predicate must be a bbox or a radius of numbers');
+    }
     default: throw bad(`unknown op '${(p as { op: unknown }).op}'`);
   }
   return p;

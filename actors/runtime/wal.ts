@@ -6,28 +6,48 @@ import { Streams, Subjects } from '../../core/index.ts';
 /** What a WAL record holds: rows to write, or keys (tags + time) to delete. */
 export type WalOp = 'put' | 'delete';
 const OP_HEADER = 'Eddy-Op';
+/**
+ * How long JetStream remembers an append's message id (`Nats-Msg-Id`): a source message redelivered within it (the
+ * buffered ingest stream redelivers after ack_wait, so after a restart of the node) is recognised as already in the WAL.
+ */
+export const WAL_DEDUP_WINDOW_NS = 10 * 60 * 1_000_000_000;
+
+/** An append's outcome: its stream sequence, and whether JetStream already held a record with the same message id. */
+export interface WalAppend {
+  seq: number;
+  duplicate: boolean;
+}
 
 export async function ensureWalStream(jsm: JetStreamManager, replicas = 1): Promise<void> {
+  let info;
   try {
-    await jsm.streams.info(Streams.wal);
+    info = await jsm.streams.info(Streams.wal);
   } catch {
-    await jsm.streams.add({ name: Streams.wal, subjects: [Subjects.walAll], max_msg_size: -1, num_replicas: replicas });
+    await jsm.streams.add({ name: Streams.wal, subjects: [Subjects.walAll], max_msg_size: -1, num_replicas: replicas, duplicate_window: WAL_DEDUP_WINDOW_NS });
+    return;
   }
+  // A WAL stream made before appends carried message ids has JetStream's default window (2 minutes): widen it.
+  if ((info.config.duplicate_window ?? 0) < WAL_DEDUP_WINDOW_NS) await jsm.streams.update(Streams.wal, { ...info.config, duplicate_window: WAL_DEDUP_WINDOW_NS });
 }
 
 export class Wal {
   constructor(private readonly js: JetStreamClient, private readonly jsm: JetStreamManager, private readonly regionId: string) {}
 
-  /** Appends one record; resolves with its stream sequence once JetStream has stored it. */
-  async append(record: Uint8Array, op: WalOp = 'put'): Promise<number> {
-    let opts;
+  /**
+   * Appends one record; resolves once JetStream has stored it. With a `msgId` (an idempotency key: the source
+   * message's identity), an append repeating one already stored within WAL_DEDUP_WINDOW_NS is not stored again:
+   * the outcome says `duplicate` and carries the first append's sequence.
+   */
+  async append(record: Uint8Array, op: WalOp = 'put', msgId?: string): Promise<WalAppend> {
+    let opts: { headers?: ReturnType<typeof natsHeaders>; msgID?: string } | undefined;
     if (op !== 'put') {
       const h = natsHeaders();
       h.set(OP_HEADER, op);
       opts = { headers: h };
     }
+    if (msgId !== undefined) opts = { ...opts, msgID: `${this.regionId}/${msgId}` };
     const ack = await this.js.publish(Subjects.wal(this.regionId), record, opts);
-    return ack.seq;
+    return { seq: ack.seq, duplicate: ack.duplicate };
   }
 
   /** Delivers every record after `afterSeq`, in order. Returns how many were delivered. */

@@ -121,7 +121,9 @@ export class LocalCluster {
       const nats = this.manifest.nats[i]!.url;
       let resolveReady!: () => void;
       ready.push(new Promise<void>((r) => (resolveReady = r)));
-      const args = ['actors/bin/eddy.mjs', 'start', '--role', roles, '--node-id', id, '--data', join(data, id), '--http', http, '--nats', nats, ...(this.o.nodeArgs ?? [])];
+      // Nodes on one host cannot all take the PostgreSQL port: it is off unless the node arguments name one.
+      const pg = (this.o.nodeArgs ?? []).some((a) => a.startsWith('--postgres')) ? [] : ['--postgres', 'off'];
+      const args = ['actors/bin/eddy.mjs', 'start', '--role', roles, '--node-id', id, '--data', join(data, id), '--http', http, '--nats', nats, ...pg, ...(this.o.nodeArgs ?? [])];
       const c = this.spawnChild(id, process.execPath, args, (l) => {
         this.o.log(`[${id}] ${l.replace(/^\S+ eddy: /, '')}`);
         if (/eddy: ready$/.test(l)) resolveReady();

@@ -1,4 +1,4 @@
-// Which indexes a table schema asks for: declared INVERTED / SKIPPING / FULLTEXT indexes, and the default inverted
+// Which indexes a table schema asks for: declared INVERTED / SKIPPING / FULLTEXT / SPATIAL indexes, and the default inverted
 // index on the primary key. A kind that is not registered (not built in this build) is left out.
 import { IndexOptionError } from '../errors.ts';
 import type { ColumnSchema, TableSchema } from '../schema.ts';
@@ -54,6 +54,13 @@ export function wantedIndexes(schema: TableSchema): IndexSpec[] {
       out.push(indexSpec(d.kind, [c.name], d.options));
     }
   }
+  // table-level SPATIAL INDEX (lat, lng): one index over the pair
+  for (const s of schema.spatialIndexes ?? []) {
+    const kind = indexKind('spatial');
+    const types = [s.lat, s.lng].map((n) => schema.columns.find((x) => x.name === n)?.type);
+    if (!kind || types.some((t) => !t || !kind.supports(t))) continue;
+    out.push(indexSpec('spatial', [s.lat, s.lng], s.nodeSize !== undefined ? { node_size: String(s.nodeSize) } : {}));
+  }
   return out;
 }
 
@@ -61,7 +68,9 @@ export function wantedIndexes(schema: TableSchema): IndexSpec[] {
 export function checkIndex(kindName: string, column: ColumnSchema, options: Record<string, string>): void {
   const kind = indexKind(kindName);
   if (!kind) return; // a kind this build does not implement is kept in the schema and not built
-  if (!kind.supports(column.type)) {
+  // GreptimeDB takes an INVERTED INDEX on any column type; EddyDB builds it on string columns and keeps it declared on
+  // others (row-group min/max statistics prune those), so the same DDL works. The other kinds refuse a wrong type.
+  if (!kind.supports(column.type) && kindName !== 'inverted') {
     throw new IndexOptionError(`${kindName.toUpperCase()} INDEX is not supported on column ${column.name} of type ${column.type}: it indexes string columns`);
   }
   kind.options(options, column.name);

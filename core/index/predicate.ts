@@ -1,5 +1,8 @@
-// Column predicates a scan hands to indexes (=, IN, !=, regex, LIKE), and the one test of a value against them.
+// Column predicates a scan hands to indexes (=, IN, !=, regex, LIKE, full-text, spatial), and the one test of a value against them.
+import { InternalError } from '../errors.ts';
 import { likeRegex } from '../query/expr/predicates.ts';
+import { compileQuery, matchText, matchesTerm, type FulltextQuery } from './fulltext/index.ts';
+import type { SpatialPredicate } from './spatial/index.ts';
 
 /**
  * One conjunct of WHERE on one column, in a form indexes can answer. A predicate never matches NULL (as in SQL,
@@ -14,7 +17,16 @@ export type ColumnPredicate =
   /** `c ~ 're'`, `c ~* 're'` (flags 'i'), `c !~ 're'` (negated): JavaScript RegExp, unanchored, as the executor evaluates it. */
   | { column: string; op: 'regex'; pattern: string; flags: '' | 'i'; negated: boolean }
   /** `c LIKE 'p%'`, `c ILIKE ...`, `c NOT LIKE ...`: the SQL pattern; `prefix` is its literal start ('' when it starts with a wildcard). */
-  | { column: string; op: 'like'; pattern: string; caseInsensitive: boolean; negated: boolean; prefix: string };
+  | { column: string; op: 'like'; pattern: string; caseInsensitive: boolean; negated: boolean; prefix: string }
+  /** `matches_term(c, 't')` / `c @@ 't'` and `matches(c, 'query')` (with the column's analyzer options). */
+  | { column: string; op: 'fulltext'; query: FulltextQuery }
+  /** A bounding box or radius on the point (`column`, `lng`): latitude and longitude columns of a SPATIAL INDEX. No value test: the executor decides rows. */
+  | { column: string; op: 'spatial'; lng: string; predicate: SpatialPredicate };
+
+/** Predicates on one string column's values (tested per dictionary code by storage's row filter). */
+export function isValuePredicate(p: ColumnPredicate): boolean {
+  return p.op !== 'spatial';
+}
 
 /** The literal text before the first wildcard of a LIKE pattern (with `\` escapes resolved). */
 export function likePrefix(pattern: string): string {
@@ -45,6 +57,14 @@ export function valueTest(p: ColumnPredicate): (v: string) => boolean {
       const re = likeRegex(p.pattern, p.caseInsensitive);
       return p.negated ? (v) => !re.test(v) : (v) => re.test(v);
     }
+    case 'fulltext': {
+      // the SQL functions' own definitions (core/query/expr/matches.ts), so a filtered scan keeps exactly their rows
+      const q = p.query;
+      if (q.kind === 'term') return (v) => matchesTerm(v, q.term);
+      const compiled = compileQuery(q.query, q.options);
+      return (v) => matchText(compiled, v, q.options);
+    }
+    case 'spatial': throw new InternalError('a spatial predicate has no value test (it covers two numeric columns)');
   }
 }
 

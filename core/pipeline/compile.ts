@@ -1,8 +1,8 @@
 // Compiles a pipeline once (YAML -> processor steps + transform columns) into a function from a batch of records to a WriteBatch.
 import type { WriteBatch } from '../batch.ts';
 import type { ColumnSchema } from '../schema.ts';
-import { PipelineError } from '../errors.ts';
-import { Ctx, TimeCol, type LineError } from './context.ts';
+import { InternalError, PipelineError } from '../errors.ts';
+import { Ctx, TimeCol, type Col, type LineError } from './context.ts';
 import { loadPipelineYaml, type PipelineSource } from './yaml.ts';
 import { PROCESSORS, type Step } from './processors/index.ts';
 import { compileTransform, type OutColumn } from './transform.ts';
@@ -42,6 +42,11 @@ export interface CompiledPipeline {
   run(records: readonly Record<string, unknown>[], opts: RunOptions): PipelineResult;
   /** Plain text lines: each is `{message: line}`. */
   runLines(lines: readonly string[], opts: RunOptions): PipelineResult;
+  /**
+   * Columns already split by a protocol decoder (Loki, OTLP, syslog): one array (or time column) per field over n
+   * lines, so no object per line is made. The arrays are handed over: processors may write into them.
+   */
+  runColumns(n: number, cols: ReadonlyMap<string, Col>, opts: RunOptions): PipelineResult;
 }
 
 /** Parses and compiles a pipeline's YAML; a mistake is a PipelineError naming the processor, the option and the line. */
@@ -88,6 +93,15 @@ class Compiled implements CompiledPipeline {
   runLines(lines: readonly string[], opts: RunOptions): PipelineResult {
     const ctx = new Ctx(lines.length);
     ctx.cols.set('message', lines as unknown[]);
+    return this.execute(ctx, opts);
+  }
+
+  runColumns(n: number, cols: ReadonlyMap<string, Col>, opts: RunOptions): PipelineResult {
+    const ctx = new Ctx(n);
+    for (const [k, c] of cols) {
+      if ((c instanceof TimeCol ? c.ns.length : c.length) !== n) throw new InternalError(`column '${k}' has ${c instanceof TimeCol ? c.ns.length : c.length} values for ${n} lines`);
+      ctx.cols.set(k, c);
+    }
     return this.execute(ctx, opts);
   }
 

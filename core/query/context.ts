@@ -6,6 +6,8 @@ import type { WriteBatch } from '../batch.ts';
 import type { WireRel } from './plan/partial.ts';
 import type { ColumnPredicate } from '../index/index.ts';
 import type { IndexStatusRow } from './statements/index_status.ts';
+import type { ProcessList } from './process_list.ts';
+import type { IndexAdviceRow } from './statements/index_advice.ts';
 
 /** What a scan must return; ns bounds, start inclusive, end exclusive. A hint: the executor re-applies every filter. */
 export interface ScanSpec {
@@ -31,6 +33,12 @@ export interface ScanIndexReport {
 
 export interface QueryContext {
   db: string;
+  /** The protocol the statement came in by (as GreptimeDB's Channel): version() answers as PostgreSQL over its wire. */
+  channel?: 'http' | 'postgres';
+  /** The session's run-time parameters (pg_settings, current_setting); optional: without a session, none. */
+  settings?(): { name: string; value: string }[];
+  /** The session's backend process id (pg_backend_pid); optional. */
+  backendPid?: number;
   /** Wall clock in ms. */
   now(): number;
   listDatabases(): Promise<string[]>;
@@ -63,10 +71,22 @@ export interface QueryContext {
   partialAggregate?(schema: TableSchema, sql: string): Promise<WireRel[]>;
   /** Each index of each table, summed over its regions, for information_schema.index_status; optional (none without it). */
   indexStatus?(): Promise<IndexStatusRow[]>;
+  /** The smart index's candidates and decisions, for information_schema.index_advice; optional (none without it). */
+  indexAdvice?(): Promise<IndexAdviceRow[]>;
   /** Where each region lives, by region id, for information_schema.region_peers; optional. */
   regionPeers?(): Promise<Map<string, RegionPeer>>;
   /** The nodes of the cluster, for information_schema.cluster_info; optional (standalone: this node alone). */
   clusterInfo?(): Promise<ClusterPeer[]>;
+  /** The frontend's running statements (information_schema.process_list, KILL); optional: without it none are tracked. */
+  processes?: ProcessList;
+  /** Who sent the statements (`127.0.0.1:53412/http`), shown in the process list. */
+  client?: string;
+  /** The session's time zone (SET time_zone, x-greptime-timezone): 'UTC', '+08:00' or an IANA name; UTC when absent. */
+  timeZone?: string;
+  /** Set by the executor while a tracked statement runs: aborted by KILL. */
+  signal?: AbortSignal;
+  /** Size and row counts per region, for information_schema.region_statistics; optional (none without it). */
+  regionStats?(): Promise<RegionStat[]>;
   /** Cluster procedures (ADMIN migrate_region, procedure_state, rebalance, drain_node) and their records; optional (standalone: none). */
   procedures?: ProcedureOps;
   /** Flows (continuous aggregation), run by the node's flownode; all optional: without them flow statements are unsupported. */
@@ -104,6 +124,9 @@ export interface FlowInfo {
   watermark: bigint | null;
   nodeId: string;
 }
+
+/** One region as information_schema.region_statistics shows it (sizes in bytes). */
+export interface RegionStat { regionId: string; rows: number; writtenBytes: number; memtableBytes: number; diskBytes: number; sstNum: number; indexBytes: number; engine: string }
 
 export interface RegionPeer { peerId: number; peerAddr: string; isLeader: boolean; status: string; downSeconds?: number | null }
 

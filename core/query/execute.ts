@@ -22,6 +22,8 @@ import { runFlowStatement } from './statements/flow.ts';
 import { rejectUnimplementedAdmin, runProcedureAdmin } from './statements/admin.ts';
 import { createView, viewOf } from './statements/view.ts';
 import { runTql } from './statements/tql.ts';
+import { runKill } from './statements/process.ts';
+import { checkTimeZone } from './expr/timezone.ts';
 import { checkCreateTableOptions, checkDatabaseOptions, checkDatabaseUnset, checkName } from './statements/options.ts';
 import { PHYSICAL_KEY, isPhysical, logicalTables, physicalOf, prepareLogical, retireLogical } from './statements/metric.ts';
 import type { TableSchema } from '../schema.ts';
@@ -29,8 +31,32 @@ import type { TableSchema } from '../schema.ts';
 export async function executeSql(ctx: QueryContext, text: string): Promise<QueryOutput[]> {
   const stmts = parseSql(text);
   const out: QueryOutput[] = [];
-  for (const s of stmts) out.push(await executeStatement(ctx, s));
+  for (const s of stmts) out.push(await tracked(ctx, s, stmts.length === 1 ? text.trim() : statementText(text, s)));
   return out;
+}
+
+function statementText(text: string, s: Statement): string {
+  const at = (s as { pos?: { offset?: number } }).pos?.offset;
+  return at === undefined ? text.trim() : text.slice(at).split(';')[0]!.trim();
+}
+
+/** Runs one statement in the frontend's process list (when it keeps one), so that KILL can cancel it. */
+async function tracked(ctx: QueryContext, s: Statement, text: string): Promise<QueryOutput> {
+  const pl = ctx.processes;
+  if (!pl || s.type === 'kill') return executeStatement(ctx, s);
+  const q = pl.register(text, ctx.db, ctx.client ?? '');
+  const outer = ctx.signal;
+  ctx.signal = q.abort.signal;
+  try {
+    const cancelled = new Promise<never>((_, reject) => {
+      q.abort.signal.addEventListener('abort', () => reject(q.abort.signal.reason), { once: true });
+    });
+    cancelled.catch(() => undefined);
+    return await Promise.race([executeStatement(ctx, s), cancelled]);
+  } finally {
+    ctx.signal = outer;
+    pl.finish(q);
+  }
 }
 
 function newState(ctx: QueryContext): QState {
@@ -64,6 +90,16 @@ async function runAdmin(call: FunctionCall, ctx: QueryContext): Promise<string |
   if (fn === 'flush_table') await ctx.flushTable?.(t);
   else { await ctx.flushTable?.(t); await ctx.compactTable?.(t); }
   return 0;
+}
+
+/** SET time_zone = '...' changes how the session reads zone-less timestamps; other variables are accepted as MySQL clients send them. */
+function runSet(s: Extract<Statement, { type: 'set' }>, ctx: QueryContext): void {
+  const name = s.name.map((p) => p.value).join('.').toLowerCase().replace(/^@@(session\.|global\.)?/, '');
+  if (name !== 'time_zone' && name !== 'timezone') return;
+  const v = s.value[0];
+  const text = v?.type === 'string' ? v.value : v?.type === 'column' ? v.path.map((p) => p.value).join('.') : undefined;
+  if (text === undefined) throw new PlanError('SET time_zone expects a zone name or offset', s.pos, StatusCode.InvalidArguments);
+  ctx.timeZone = checkTimeZone(text);
 }
 
 export async function executeStatement(ctx: QueryContext, s: Statement): Promise<QueryOutput> {
@@ -175,7 +211,8 @@ export async function executeStatement(ctx: QueryContext, s: Statement): Promise
       const v = await runAdmin(s.call, ctx);
       return relToOutput(stringRel([name], [[v]], [typeof v === 'string' ? 'String' : 'Int32']));
     }
-    case 'set': return affected(0);
+    case 'set': runSet(s, ctx); return affected(0);
+    case 'kill': runKill(ctx, s.id); return affected(0);
     case 'create_view': await createView(s, st); return affected(0);
     case 'tql': return relToOutput(await runTql(ctx, s));
     default:

@@ -186,7 +186,7 @@ export function setNull(c: NumVec | TsVec | BoolVec, i: number): void {
 /** Builds a vector of `dt` from plain values (slow path: literals, small results). */
 export function fromValues(dt: DType, values: unknown[]): Vec {
   const n = values.length;
-  if (INT_TYPES.has(dt) || FLOAT_TYPES.has(dt)) {
+  if (INT_TYPES.has(dt) || FLOAT_TYPES.has(dt) || dt.startsWith('Decimal128(')) {
     const out = numVec(dt, n);
     let exact = false;
     for (let i = 0; i < n; i++) {

@@ -325,10 +325,12 @@ export interface Explain extends StatementBase {
 }
 export interface Admin extends StatementBase { type: 'admin'; call: FunctionCall }
 export interface SetVariable extends StatementBase { type: 'set'; name: ObjectName; value: Expr[] }
+/** KILL [QUERY | CONNECTION] <id>: the id as written ('frontend/7' or 7). */
+export interface Kill extends StatementBase { type: 'kill'; id: string }
 export interface Tql extends StatementBase, Omit<TqlSource, 'pos'> {}
 
 export type Statement =
   | QueryStatement | Insert | Delete
   | CreateDatabase | CreateTable | CreateFlow | CreateTask | CreateView | Drop
   | AlterTable | AlterDatabase | Truncate
-  | Show | Describe | Use | Explain | Admin | SetVariable | Tql;
+  | Show | Describe | Use | Explain | Admin | SetVariable | Kill | Tql;

@@ -5,7 +5,7 @@ import { Cursor, type SubParsers } from './parser/cursor.ts';
 import { parseCall } from './parser/call.ts';
 import { parseAlter, parseCreate, parseDrop, parseTruncate } from './parser/ddl.ts';
 import { parseExpr as parseExprAt } from './parser/expr.ts';
-import { parseAdmin, parseDelete, parseDescribe, parseInsert, parseSet, parseShow, parseUse } from './parser/misc.ts';
+import { parseAdmin, parseDelete, parseDescribe, parseInsert, parseSet, parseKill, parseShow, parseUse } from './parser/misc.ts';
 import { parseQuery } from './parser/select.ts';
 import { parseTql } from './parser/tql.ts';
 
@@ -78,6 +78,8 @@ function dispatch(p: Cursor, base: Base): Statement {
       return parseAdmin(p, base);
     case 'SET':
       return parseSet(p, base);
+    case 'KILL':
+      return parseKill(p, base);
     case 'TQL':
       return parseTql(p, base);
     case 'EXPLAIN': {

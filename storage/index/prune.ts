@@ -61,15 +61,18 @@ export function pruneSegment(meta: SegmentMeta, idx: OpenIndex, keys: Set<string
     let answered = false;
     for (const e of idx.file.entries) {
       if (e.columns[0] !== p.column || !keys.has(e.key)) continue;
+      if (p.op === 'spatial' && e.columns[1] !== p.lng) continue;
       const kind = indexKind(e.kind);
       if (!kind || !kind.answers(p)) continue;
-      const got = kind.prune(idx.reader(e), p, meta.rows);
+      const reader = idx.reader(e);
+      if (reader === undefined) continue;
+      const got = kind.prune(reader, p, meta.rows);
       if (!got) continue;
       answered = true;
       const before = sel ?? { start: Uint32Array.of(0), end: Uint32Array.of(meta.rows) };
       sel = intersect(before, got);
       uses.push({
-        kind: e.kind, column: p.column, segments: 1,
+        kind: e.kind, column: e.columns.join(', '), segments: 1,
         groupsBefore: groupsOf(before, starts, all).length, groupsAfter: groupsOf(sel, starts, all).length,
         rowsBefore: selectedRows(before), rowsAfter: selectedRows(sel),
       });

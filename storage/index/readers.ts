@@ -11,7 +11,7 @@ export function indexFileBytes(stored: Uint8Array): Uint8Array {
 export interface OpenIndex {
   name: string;
   file: IndexFile;
-  /** The entry's reader (its kind's `open`), parsed on first use; undefined when the kind is not in this build. */
+  /** The entry's reader (its kind's `open`), parsed on first use; undefined when the kind is not in this build or cannot read the blob. */
   reader(e: IndexEntry): unknown;
 }
 
@@ -23,7 +23,10 @@ export function openIndexFile(bytes: Uint8Array, name: string): OpenIndex {
     reader(e) {
       if (!readers.has(e)) {
         const k = indexKind(e.kind);
-        readers.set(e, k ? k.open(file.blob(e)) : undefined);
+        // a blob this build cannot read (damaged, an older format) only costs its pruning
+        let r: unknown;
+        try { r = k ? k.open(file.blob(e)) : undefined; } catch { r = undefined; }
+        readers.set(e, r);
       }
       return readers.get(e);
     },

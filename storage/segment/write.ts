@@ -171,8 +171,15 @@ export function encodeSegment(run: Run, schema: TableSchema, compression: Compre
   };
 }
 
+/**
+ * A failpoint at the storage boundary: when set, called before each durable file write and may throw (a fault test
+ * simulates a full disk with an ENOSPC error here). Unset in production.
+ */
+export const storageFaults: { beforeWrite?: (path: string) => void } = {};
+
 /** Writes bytes to a new file and fsyncs it before the manifest may name it. */
 export async function writeDurable(path: string, bytes: Uint8Array): Promise<void> {
+  storageFaults.beforeWrite?.(path);
   const fh = await open(path, 'w');
   try {
     await fh.writeFile(bytes);

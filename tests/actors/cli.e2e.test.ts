@@ -80,7 +80,7 @@ describe('eddy CLI', () => {
   it('when the process that launched it dies without passing a signal on (npx), the node stops cleanly', async () => {
     const dir = tempDir();
     const httpPort = await freePort();
-    const args = ['actors/bin/eddy.mjs', 'start', '--data', dir.path, '--http', `127.0.0.1:${httpPort}`, '--nats-port', String(await freePort())];
+    const args = ['actors/bin/eddy.mjs', 'start', '--data', dir.path, '--http', `127.0.0.1:${httpPort}`, '--nats-port', String(await freePort()), '--postgres', 'off'];
     // Like npx: it spawns the node on its own stdio, prints nothing of its own but the pid, forwards no signal.
     const script = `const c = require('child_process').spawn(process.execPath, ${JSON.stringify(args)}, { stdio: 'inherit' }); console.log('node pid ' + c.pid);`;
     const launcher = spawn(process.execPath, ['-e', script], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -118,7 +118,7 @@ describe('eddy CLI', () => {
   it('SIGTERM to the whole process group, or to node and nats-server in either order, stops in bounded time', async () => {
     for (const order of ['group', 'nats first', 'node first'] as const) {
       const dir = tempDir();
-      const args = ['actors/bin/eddy.mjs', 'start', '--data', dir.path, '--http', `127.0.0.1:${await freePort()}`, '--nats-port', String(await freePort())];
+      const args = ['actors/bin/eddy.mjs', 'start', '--data', dir.path, '--http', `127.0.0.1:${await freePort()}`, '--nats-port', String(await freePort()), '--postgres', 'off'];
       // Its own process group, as a terminal's foreground job is.
       const child = spawn(process.execPath, args, { cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
       let out = '';

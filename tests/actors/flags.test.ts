@@ -35,6 +35,16 @@ describe('eddy start flags', () => {
     expect(usageError(['--data', ''])).toBe("--data: '' must not be empty");
   });
 
+  it('--postgres takes HOST:PORT or off; its TLS files go together', () => {
+    expect(parseConfig([], {}).postgres).toBe('127.0.0.1:4003');
+    expect(parseConfig(['--postgres', 'off'], {}).postgres).toBe('off');
+    expect(parseConfig([], { EDDY_POSTGRES: '0.0.0.0:5432' }).postgres).toBe('0.0.0.0:5432');
+    expect(usageError(['--postgres', 'nope'])).toBe("--postgres: 'nope' is not HOST:PORT (e.g. 127.0.0.1:4000), a port or off");
+    expect(usageError(['--http', 'off'])).toMatch(/^--http: 'off' is not HOST:PORT \(e\.g\. 127\.0\.0\.1:4000\) or a port$/);
+    expect(usageError(['--postgres-tls-cert', '/tmp/c.pem'])).toBe('--postgres-tls-cert needs --postgres-tls-key');
+    expect(usageError(['--postgres-tls-key', '/tmp/k.pem'])).toBe('--postgres-tls-key needs --postgres-tls-cert');
+  });
+
   it('a bad environment value names the variable', () => {
     expect(usageError([], { EDDY_NATS_PORT: 'abc' })).toBe("EDDY_NATS_PORT: 'abc' is not a port number");
   });

@@ -1,12 +1,15 @@
 // Index benchmark: 1M log-like rows of 100k series in one region; needle queries (one series by tag, a tag regex,
-// one trace id) with and without index files in the same run, cold (no decoded-column cache) and warm; index build
-// time and size against the data. Storage level (RegionStore.scan with what the SQL pushdown sends), so the
-// numbers are the scan's own, without HTTP or SQL parsing.
+// one trace id, one rare term, one small bounding box) with and without index files in the same run, cold (no
+// decoded-column cache) and warm; index build time and size against the data. Storage level (RegionStore.scan with
+// what the SQL pushdown sends, the box's points then tested as the executor does), so the numbers are the scan's own,
+// without HTTP or SQL parsing. Then the smart index on a real node (index_smart.ts).
 import { cp, readdir, rm } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { allocValues, likePrefix, type ColumnPredicate, type TableSchema, type WriteBatch } from '../../core/index.ts';
 import { DecodedCache, RegionStore, type ScanRequest, type ScanStats } from '../../storage/index.ts';
+import type { RecordBatch } from 'apache-arrow';
+import { runSmart } from './index_smart.ts';
 import { fmtNum, median, removeDir, table, tempDir, type BenchOptions } from './util.ts';
 
 const T0 = 1_700_000_000_000_000_000n;
@@ -19,15 +22,21 @@ function schema(): TableSchema {
       { name: 'host', type: 'string', semantic: 'tag', nullable: true },
       { name: 'svc', type: 'string', semantic: 'tag', nullable: true },
       { name: 'trace_id', type: 'string', semantic: 'field', nullable: true, indexes: { skipping: { granularity: '10240', type: 'BLOOM', false_positive_rate: '0.01' } } },
-      { name: 'msg', type: 'string', semantic: 'field', nullable: true },
+      { name: 'msg', type: 'string', semantic: 'field', nullable: true, indexes: { fulltext: { analyzer: 'English', case_sensitive: 'false', backend: 'bloom', granularity: '10240', false_positive_rate: '0.01' } } },
       { name: 'latency', type: 'float64', semantic: 'field', nullable: true },
+      { name: 'lat', type: 'float64', semantic: 'field', nullable: true },
+      { name: 'lng', type: 'float64', semantic: 'field', nullable: true },
       { name: 'ts', type: 'timestamp', semantic: 'timestamp', nullable: false, unit: 'ns' },
     ],
+    spatialIndexes: [{ lat: 'lat', lng: 'lng' }],
   };
 }
 
 const WORDS = ['GET', 'POST', 'user', 'login', 'failed', 'ok', 'timeout', 'cache', 'miss', 'db', 'query', 'slow'];
 const hostName = (i: number) => `host-${String(i).padStart(6, '0')}`;
+const RARE_ROUND = 3;
+const rareSeries = (series: number) => Math.floor(series * 0.333);
+const BOX = { minLat: 10, maxLat: 10.5, minLng: 20, maxLng: 20.5 };
 const traceOf = (round: number, s: number) => `${(round * 2654435761 + s * 40503).toString(16).padStart(8, '0')}-${s.toString(16)}-${round}`;
 
 /** One round: a row for every series at one timestamp (columnar, dictionary-coded tags). */
@@ -37,10 +46,13 @@ function round(r: number, series: number): WriteBatch {
   const hostCodes = new Int32Array(series), svcCodes = new Int32Array(series);
   const trace = new Array<string>(series), msg = new Array<string>(series);
   const lat = allocValues('float64', series) as Float64Array, ts = allocValues('timestamp', series) as BigInt64Array;
+  const gLat = allocValues('float64', series) as Float64Array, gLng = allocValues('float64', series) as Float64Array;
   for (let i = 0; i < series; i++) {
     hostCodes[i] = i; svcCodes[i] = i % 20;
     trace[i] = traceOf(r, i);
-    msg[i] = `${WORDS[(i + r) % WORDS.length]} ${WORDS[(i * 7 + r) % WORDS.length]} id=${i}`;
+    msg[i] = `${WORDS[(i + r) % WORDS.length]} ${WORDS[(i * 7 + r) % WORDS.length]} id=${i}${r === RARE_ROUND && i === rareSeries(series) ? ' kernel panic zq9xw' : ''}`;
+    const h = Math.imul(r * series + i, 2654435761) >>> 0, h2 = Math.imul(h ^ (h >>> 15), 2246822519) >>> 0;
+    gLat[i] = (h / 2 ** 32) * 120 - 60; gLng[i] = (h2 / 2 ** 32) * 360 - 180;
     lat[i] = ((i * 31 + r) % 1000) / 10;
     ts[i] = T0 + BigInt(r) * 10_000_000_000n + BigInt(i);
   }
@@ -51,12 +63,24 @@ function round(r: number, series: number): WriteBatch {
       { name: 'trace_id', type: 'string', semantic: 'field', values: trace, valid: null },
       { name: 'msg', type: 'string', semantic: 'field', values: msg, valid: null },
       { name: 'latency', type: 'float64', semantic: 'field', values: lat, valid: null },
+      { name: 'lat', type: 'float64', semantic: 'field', values: gLat, valid: null },
+      { name: 'lng', type: 'float64', semantic: 'field', values: gLng, valid: null },
       { name: 'ts', type: 'timestamp', semantic: 'timestamp', values: ts, valid: null },
     ],
   };
 }
 
-interface Query { name: string; req: ScanRequest; rows: number }
+interface Query { name: string; req: ScanRequest; rows: number; /** Rows the executor keeps of the scan's output (spatial: the points in the box). */ keep?: (b: RecordBatch[]) => number }
+
+/** Points of the batches in BOX, tested column-wise as the executor's filter would. */
+function inBox(bs: RecordBatch[]): number {
+  let n = 0;
+  for (const b of bs) {
+    const la = b.getChild('lat')!.toArray() as Float64Array, ln = b.getChild('lng')!.toArray() as Float64Array;
+    for (let i = 0; i < la.length; i++) if (la[i]! >= BOX.minLat && la[i]! <= BOX.maxLat && ln[i]! >= BOX.minLng && ln[i]! <= BOX.maxLng) n++;
+  }
+  return n;
+}
 
 async function time(store: RegionStore, q: Query, runs: number): Promise<{ ms: number; rows: number; stats: ScanStats }> {
   const times: number[] = [];
@@ -66,8 +90,8 @@ async function time(store: RegionStore, q: Query, runs: number): Promise<{ ms: n
     stats = { segments: 0, unindexed: 0, indexes: [] };
     const t0 = performance.now();
     const out = await store.scan(q.req, stats);
+    rows = q.keep ? q.keep(out) : out.reduce((a, b) => a + b.numRows, 0);
     const ms = performance.now() - t0;
-    rows = out.reduce((a, b) => a + b.numRows, 0);
     if (i > 0) times.push(ms); // the first run opens files and index readers
   }
   return { ms: median(times), rows, stats };
@@ -113,6 +137,9 @@ export async function run(opts: BenchOptions): Promise<void> {
       { name: `host ~ '${re}'`, req: { columns: cols, predicates: pred({ column: 'host', op: 'regex', pattern: re, flags: '', negated: false }) }, rows: 10 * rounds },
       { name: `host LIKE 'host-00042%'`, req: { columns: cols, predicates: pred({ column: 'host', op: 'like', pattern: 'host-00042%', caseInsensitive: false, negated: false, prefix: likePrefix('host-00042%') }) }, rows: 10 * rounds },
       { name: `trace_id = '${trace}'`, req: { columns: ['trace_id', 'host', 'ts'], predicates: pred({ column: 'trace_id', op: 'in', values: [trace] }) }, rows: 1 },
+      { name: `trace_id IN (3 ids)`, req: { columns: ['trace_id', 'host', 'ts'], predicates: pred({ column: 'trace_id', op: 'in', values: [trace, traceOf(2, 17), traceOf(9, series - 1)] }) }, rows: 3 },
+      { name: `matches_term(msg, 'zq9xw')`, req: { columns: ['msg', 'host', 'ts'], predicates: pred({ column: 'msg', op: 'fulltext', query: { kind: 'term', term: 'zq9xw' } }) }, rows: 1 },
+      { name: `lat/lng in a 0.5 x 0.5 degree box`, req: { columns: ['lat', 'lng', 'ts'], predicates: pred({ column: 'lat', op: 'spatial', lng: 'lng', predicate: { op: 'bbox', ...BOX } }) }, rows: 1, keep: inBox },
     ];
     const rowsOut: string[][] = [];
     for (const cache of ['cold', 'warm'] as const) {
@@ -129,6 +156,8 @@ export async function run(opts: BenchOptions): Promise<void> {
     }
     console.log(table(['cache', 'query', 'rows', 'no index ms', 'index ms', 'speedup', 'pruned by'], rowsOut));
     console.log(`load average after: ${la()}`);
+    await runSmart(opts);
+    console.log(`load average after the smart index: ${la()}`);
   } finally {
     removeDir(dirA); removeDir(dirB);
   }

@@ -1,17 +1,19 @@
 // Logs benchmark: nginx access lines through a dissect + date pipeline into a log table over NATS (eddy.logs request-reply).
 //
-//   npm run bench -- logs [--lines 1000000] [--batch 5000] [--inflight 4] [--runs 5] [--keep-data]
+//   npm run bench -- logs [--lines 1000000] [--batch 5000] [--inflight 4] [--runs 5] [--shipper-lines 200000] [--keep-data]
 //
 // Reports: ingest lines/s and MB/s until acked (durable); bytes on disk per line after flush + compaction against the raw
 // file and `zstd -3` of it; a rare-term search (SQL matches_term on the message, and an equality on the path column)
-// against `grep -F` on the raw file. Prints the load average: the machine is shared, absolute times drift.
+// against `grep -F` on the raw file; then ingest lines/s through Elasticsearch _bulk, Loki push and syslog (TCP) of the
+// first --shipper-lines lines (logs_shippers.ts). Prints the load average: the machine is shared, absolute times drift.
 import { execFileSync, execSync } from 'node:child_process';
 import { statSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { connect, headers as natsHeaders } from '@nats-io/transport-node';
 import { eddyCompact, eddyFlush, eddyStorageDir, startEddy } from './eddy.ts';
-import { diskUsage, fmtNum, median, removeDir, table, tempDir, which, type BenchOptions } from './util.ts';
+import { diskUsage, fmtNum, freePort, median, removeDir, table, tempDir, which, type BenchOptions } from './util.ts';
+import { shipperFigures } from './logs_shippers.ts';
 
 const PIPELINE = `
 processors:
@@ -88,7 +90,8 @@ export async function run(opts: BenchOptions): Promise<unknown> {
   // The yardstick needs the zstd CLI (Debian package zstd); without it the figure is left out.
   const zstdBytes = which('zstd') ? Number(execSync(`zstd -3 -c -q ${raw} | wc -c`).toString().trim()) : NaN;
   console.log(`load average before: ${loadavg().map((x) => x.toFixed(2)).join(' ')} (shared machine)`);
-  const server = await startEddy({ logDir: work, name: 'eddy-logs', keepData: opts.bool('keep-data'), extraArgs: ['--max-write-bytes', String(32 * 1024 * 1024)] });
+  const syslogPort = await freePort();
+  const server = await startEddy({ logDir: work, name: 'eddy-logs', keepData: opts.bool('keep-data'), extraArgs: ['--max-write-bytes', String(32 * 1024 * 1024), '--syslog', `127.0.0.1:${syslogPort}`] });
   try {
     const put = await fetch(`${server.httpUrl}/v1/pipelines/nginx`, { method: 'POST', body: PIPELINE });
     if (put.status !== 200) throw new Error(`pipeline: ${await put.text()}`);
@@ -122,6 +125,7 @@ export async function run(opts: BenchOptions): Promise<unknown> {
     const eq = await timed(runs, () => sql(server.httpUrl, `SELECT ts, ip, path, status FROM nginx WHERE path = '/search?q=${NEEDLE}'`));
     const last = await timed(runs, () => sql(server.httpUrl, "SELECT ts, path FROM nginx WHERE method = 'POST' ORDER BY ts DESC LIMIT 100"));
     const grep = await timed(runs, () => execFileSync('grep', ['-F', NEEDLE, raw]).toString());
+    const shippers = await shipperFigures(server.httpUrl, syslogPort, lines.slice(0, Math.min(n, opts.num('shipper-lines', 200_000))), batch, inflight);
     const result = {
       lines: n, acked, count,
       ingest_lines_per_s: Math.round(n / ingestS), ingest_mb_per_s: +(rawBytes / 1e6 / ingestS).toFixed(1),
@@ -129,6 +133,7 @@ export async function run(opts: BenchOptions): Promise<unknown> {
       disk_bytes_per_line: +(disk.allocated / n).toFixed(2), disk_apparent_bytes_per_line: +(disk.apparent / n).toFixed(2),
       rare_term_matches_term_ms: +term.ms.toFixed(1), rare_term_rows: term.last.length, rare_path_eq_ms: +eq.ms.toFixed(1),
       last_100_post_ms: +last.ms.toFixed(1), grep_f_ms: +grep.ms.toFixed(1),
+      shipper_lines: Math.min(n, opts.num('shipper-lines', 200_000)), ...shippers,
       load_average: loadavg().map((x) => +x.toFixed(2)),
     };
     console.log(table(['figure', 'value'], Object.entries(result).map(([k, v]) => [k, Array.isArray(v) ? v.join(' ') : typeof v === 'number' ? fmtNum(v, Number.isInteger(v) ? 0 : 2) : String(v)])));

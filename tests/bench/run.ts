@@ -36,6 +36,10 @@ const BENCHMARKS: Record<string, { describe: string; load: () => Promise<BenchMo
     describe: '100,000 metrics (logical tables) through remote write: creation rate, catalog bytes per table, RSS, region count',
     load: () => import('./prom100k.ts'),
   },
+  pg: {
+    describe: 'PostgreSQL wire: 100k-row fetch and point-query latency through the pg driver vs HTTP /v1/sql in the same run',
+    load: () => import('./pg.ts'),
+  },
   cluster: {
     describe: 'TSBS cpu ingest and query latency on 1 node vs the 3-node local cluster; time a region is unavailable while it reopens elsewhere',
     load: () => import('./cluster.ts'),

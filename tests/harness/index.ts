@@ -65,6 +65,7 @@ export async function startNode(opts: { data: string; nats?: string; overrides?:
     ...DEFAULTS,
     data: opts.data,
     http: `127.0.0.1:${await freePort()}`,
+    postgres: `127.0.0.1:${await freePort()}`,
     natsPort: await freePort(),
     quiet: true,
     ...(opts.nats ? { nats: opts.nats } : {}),
@@ -87,10 +88,10 @@ export interface NodeProcess {
 }
 
 /** `eddy start` as a child process; resolves once it logs that it is ready. */
-export async function startNodeProcess(opts: { data: string; nats?: string; httpPort?: number; natsPort?: number; args?: string[] }): Promise<NodeProcess> {
+export async function startNodeProcess(opts: { data: string; nats?: string; httpPort?: number; natsPort?: number; postgres?: string; args?: string[] }): Promise<NodeProcess> {
   const httpPort = opts.httpPort ?? (await freePort());
   const natsPort = opts.natsPort ?? (await freePort());
-  const args = ['actors/bin/eddy.mjs', 'start', '--data', opts.data, '--http', `127.0.0.1:${httpPort}`, '--nats-port', String(natsPort)];
+  const args = ['actors/bin/eddy.mjs', 'start', '--data', opts.data, '--http', `127.0.0.1:${httpPort}`, '--nats-port', String(natsPort), '--postgres', opts.postgres ?? `127.0.0.1:${await freePort()}`];
   if (opts.nats) args.push('--nats', opts.nats);
   args.push(...(opts.args ?? []));
   const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -3,7 +3,7 @@ import { Bool, Float64, Int64, RecordBatch, Table, TimestampNanosecond, Uint64, 
 import type { TableSchema, WriteBatch } from '../../core/index.ts';
 import { EddyError, StatusCode, valueAt } from '../../core/index.ts';
 import type { QueryContext, ScanSpec } from '../../core/query/index.ts';
-import { parseTimestampNs } from '../../core/query/index.ts';
+import { ProcessList, parseTimestampNs } from '../../core/query/index.ts';
 
 interface StoredTable { schema: TableSchema; rows: Map<string, unknown>[]; seq: number }
 
@@ -11,12 +11,15 @@ export class MemoryCatalog {
   readonly dbs = new Map<string, Map<string, StoredTable>>([['public', new Map()]]);
   nextId = 1024;
   nowMs = Date.UTC(2024, 0, 1);
+  readonly processes = new ProcessList('memory:4000', () => this.nowMs);
 
   context(db = 'public'): QueryContext {
     const cat = this;
     const ctx: QueryContext = {
       db,
       now: () => cat.nowMs,
+      processes: cat.processes,
+      client: 'golden/test',
       listDatabases: async () => [...cat.dbs.keys()],
       createDatabase: async (name) => { if (cat.dbs.has(name)) return false; cat.dbs.set(name, new Map()); return true; },
       dropDatabase: async (name) => cat.dbs.delete(name),
@@ -144,7 +147,7 @@ function convert(v: unknown, type: string): unknown {
       const n = Number(v);
       return Number.isFinite(n) ? BigInt(Math.trunc(n)) : null;
     }
-    case 'float64': { const n = Number(v); return Number.isNaN(n) ? null : n; }
+    case 'float64': { if (typeof v === 'number') return v; const n = Number(v); return Number.isNaN(n) ? null : n; }
     case 'boolean': return typeof v === 'string' ? v === 'true' : Boolean(v);
     default: return typeof v === 'bigint' ? v.toString() : String(v);
   }

@@ -34,9 +34,9 @@ export function registerDashboardRoutes(routes: RouteTable): void {
     if (!a) return { status: 404, contentType: 'application/json', body: JSON.stringify({ error: `no dashboard asset ${name}` }) };
     return { status: 200, body: a.body, contentType: a.type, headers: { 'cache-control': 'no-cache' } };
   };
-  routes.add({ methods: ['GET'], path: '/dashboard', handler: async () => serve('index.html') });
+  routes.add({ methods: ['GET'], path: '/dashboard', access: 'user', handler: async () => serve('index.html') });
   routes.add({
-    methods: ['GET'], path: '/dashboard/', prefix: true,
+    methods: ['GET'], path: '/dashboard/', prefix: true, access: 'user',
     handler: async (_req, url) => serve(url.pathname.slice('/dashboard/'.length) || 'index.html'),
   });
 }

@@ -1,6 +1,6 @@
 // Every HTTP endpoint of a node, registered in one route table: health, metrics, influx writes, stats, admin, SQL, flows, Prometheus.
 import type { QueryContext } from '../../../core/query/index.ts';
-import { systemClock, toWireError, type Clock } from '../../../core/index.ts';
+import { StatusCode, systemClock, toWireError, type Clock } from '../../../core/index.ts';
 import type { WritePath } from '../write.ts';
 import type { Metrics } from '../../runtime/metrics.ts';
 import type { Logger } from '../../runtime/logger.ts';
@@ -11,6 +11,7 @@ import { registerPrometheusRoutes } from '../prometheus/http_api.ts';
 import { registerDashboardRoutes } from '../dashboard/routes.ts';
 import { unavailable, type NodeState } from './server.ts';
 import { registerLogRoutes, type LogHttpDeps } from '../../logs/http.ts';
+import { currentPrincipal, type Authenticator } from '../../auth/index.ts';
 
 export interface ApiDeps {
   state: () => NodeState;
@@ -27,6 +28,8 @@ export interface ApiDeps {
   clock?: Clock;
   /** The logs engine: pipelines, /v1/ingest, live tail. */
   logs?: LogHttpDeps;
+  /** Authentication (--user-provider), when on: issues bearer tokens at /v1/auth/token. */
+  auth?: () => Authenticator | null;
 }
 
 const noContent: Handler = async () => ({ status: 204 });
@@ -34,8 +37,8 @@ const noContent: Handler = async () => ({ status: 204 });
 export function apiRoutes(d: ApiDeps): RouteTable {
   const routes = new RouteTable();
   const health: Handler = async () => (d.state() === 'ready' ? json(200, {}) : unavailable(d.state()));
-  routes.add({ methods: ['GET'], path: '/health', handler: health, whileStarting: true });
-  routes.add({ methods: ['GET'], path: '/metrics', whileStarting: true, handler: async () => ({ status: 200, body: d.metrics.render(), contentType: 'text/plain; version=0.0.4' }) });
+  routes.add({ methods: ['GET'], path: '/health', handler: health, whileStarting: true, access: 'public' });
+  routes.add({ methods: ['GET'], path: '/metrics', whileStarting: true, access: 'user', handler: async () => ({ status: 200, body: d.metrics.render(), contentType: 'text/plain; version=0.0.4' }) });
 
   // InfluxDB-compatible line protocol writes (v1 and v2 paths).
   const write: Handler = async (req, url, body) => {
@@ -54,11 +57,11 @@ export function apiRoutes(d: ApiDeps): RouteTable {
     }
     return { status: 204 };
   };
-  for (const path of ['/v1/influxdb/write', '/v1/influxdb/api/v2/write']) routes.add({ methods: ['POST'], path, handler: write });
-  for (const path of ['/v1/influxdb/ping', '/v1/influxdb/health']) routes.add({ methods: ['GET', 'POST'], path, handler: noContent, whileStarting: true });
+  for (const path of ['/v1/influxdb/write', '/v1/influxdb/api/v2/write']) routes.add({ methods: ['POST'], path, handler: write, access: 'write' });
+  for (const path of ['/v1/influxdb/ping', '/v1/influxdb/health']) routes.add({ methods: ['GET', 'POST'], path, handler: noContent, whileStarting: true, access: 'user' });
 
   routes.add({
-    methods: ['GET'], path: '/v1/stats',
+    methods: ['GET'], path: '/v1/stats', access: 'read',
     handler: async (_req, url) => {
       const q = url.searchParams;
       return json(200, await d.stats(q.get('db') ?? 'public', q.get('table') ?? undefined, { exact: q.get('exact') === 'true' }));
@@ -66,7 +69,7 @@ export function apiRoutes(d: ApiDeps): RouteTable {
   });
   for (const op of ['flush', 'compact'] as const) {
     routes.add({
-      methods: ['POST'], path: `/v1/admin/${op}`,
+      methods: ['POST'], path: `/v1/admin/${op}`, access: 'write',
       handler: async (_req, url) => {
         const q = url.searchParams;
         await d[op](q.get('db') ?? 'public', q.get('table') ?? undefined);
@@ -77,7 +80,7 @@ export function apiRoutes(d: ApiDeps): RouteTable {
 
   const sql = sqlHandler(d.contextOf, d.clock ?? systemClock);
   routes.add({
-    methods: ['GET', 'POST'], path: '/v1/sql',
+    methods: ['GET', 'POST'], path: '/v1/sql', access: 'user', query: true,
     handler: async (req, url, body) => {
       const t0 = performance.now();
       d.metrics.queries++;
@@ -99,8 +102,19 @@ export function apiRoutes(d: ApiDeps): RouteTable {
     },
   });
 
-  routes.add({ methods: ['GET'], path: FLOW_ROUTE.replace(/\*$/, ''), prefix: true, handler: flowHttpHandler(d.flows) });
+  routes.add({ methods: ['GET'], path: FLOW_ROUTE.replace(/\*$/, ''), prefix: true, handler: flowHttpHandler(d.flows), access: 'read' });
   registerDashboardRoutes(routes);
+  // A bearer token for the caller (Basic credentials in, token out), for clients that take a token rather than a password.
+  routes.add({
+    methods: ['POST'], path: '/v1/auth/token', access: 'user',
+    handler: async () => {
+      const auth = d.auth?.();
+      const p = currentPrincipal();
+      if (!auth || !p) return json(404, { code: StatusCode.Unsupported, error: 'authentication is off (start with --user-provider)' });
+      const t = auth.issueToken(p);
+      return json(200, { token: t.token, token_type: 'Bearer', expires_at: new Date(t.expiresAt).toISOString(), expires_in: Math.round(auth.tokenTtlMs / 1000) });
+    },
+  });
   if (d.logs) registerLogRoutes(routes, d.logs);
   return routes;
 }

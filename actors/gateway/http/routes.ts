@@ -24,6 +24,24 @@ export interface Route {
   handler: Handler;
   /** Served while the node starts (health, metrics, ping); every other route answers 503 until the node is ready. */
   whileStarting?: boolean;
+  /**
+   * Who may call it when authentication is on (actors/auth): `public` needs no credentials (only /health); `user` is
+   * any authenticated user (the data it touches is checked by the guarded query context); `read` / `write` need that
+   * right on the request's database (requestDb); unset means admin (read-write on every database), so a route that
+   * forgets to say is closed, not open.
+   */
+  access?: RouteAccess;
+  /** A query: run under the query deadline, cancellation and memory budget (limits.ts). */
+  query?: boolean;
+}
+
+export type RouteAccess = 'public' | 'user' | 'read' | 'write' | 'admin';
+
+/** The database a request names, as the HTTP APIs spell it: `db` (or InfluxDB v2's `bucket`) parameter, else the x-greptime-db-name header, else public. */
+export function requestDb(req: IncomingMessage, url: URL): string {
+  const q = url.searchParams;
+  const h = req.headers['x-greptime-db-name'];
+  return q.get('db') || q.get('bucket') || (typeof h === 'string' && h) || 'public';
 }
 
 export type RouteMatch =

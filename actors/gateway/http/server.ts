@@ -1,8 +1,12 @@
 // The HTTP server: routes each request through the one route table, 503 until the node is ready, logs every 5xx.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { PayloadTooLargeError, StatusCode, httpStatusOf, toWireError } from '../../../core/index.ts';
+import { createServer as createHttpsServer } from 'node:https';
+import { AuthenticationError, StartupError, LoginRateLimitedError, PayloadTooLargeError, StatusCode, WriteBackPressureError, httpStatusOf, toWireError } from '../../../core/index.ts';
 import type { Logger } from '../../runtime/logger.ts';
-import { json, type HttpReply, type RouteTable } from './routes.ts';
+import { BASIC_CHALLENGE, runAs, type Authenticator, type Principal } from '../../auth/index.ts';
+import { authorizeRoute, principalOf } from './auth.ts';
+import { json, type HttpReply, type Route, type RouteTable } from './routes.ts';
+import { admitted, runQuery, type HttpLimits } from './limits.ts';
 
 export { json, type Handler, type HttpReply } from './routes.ts';
 
@@ -14,6 +18,10 @@ export interface HttpDeps {
   /** Largest request body (--max-write-bytes). */
   maxBodyBytes: () => number;
   logger: Logger;
+  /** Authentication on (--user-provider): every route but `public` ones needs credentials. */
+  auth?: Authenticator | null;
+  /** Query deadline and memory budget, write admission (--query-timeout, --query-memory-mb, --max-inflight-write-bytes). */
+  limits?: HttpLimits;
 }
 
 /** Seconds a client should wait before retrying while the node starts or stops. */
@@ -58,7 +66,17 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
 
 export function errorReply(e: unknown): HttpReply {
   const w = toWireError(e);
-  return { ...json(httpStatusOf(w.code), { code: w.code, error: w.message, execution_time_ms: 0 }), error: e };
+  const reply: HttpReply = { ...json(httpStatusOf(w.code), { code: w.code, error: w.message, execution_time_ms: 0 }), error: e };
+  const headers = challengeHeaders(e);
+  if (headers) reply.headers = headers;
+  return reply;
+}
+
+/** WWW-Authenticate on a 401, Retry-After on a 429 or a back-pressure 503. */
+export function challengeHeaders(e: unknown): Record<string, string> | undefined {
+  if (e instanceof AuthenticationError) return { 'WWW-Authenticate': BASIC_CHALLENGE };
+  if (e instanceof LoginRateLimitedError || e instanceof WriteBackPressureError) return { 'Retry-After': String(e.retryAfterS) };
+  return undefined;
 }
 
 export class HttpGateway {
@@ -66,8 +84,15 @@ export class HttpGateway {
 
   constructor(private readonly deps: HttpDeps) {}
 
-  async listen(host: string, port: number): Promise<{ host: string; port: number }> {
-    const server = createServer((req, res) => void this.handle(req, res));
+  /** Listens on host:port; with `tls` (PEM certificate and key) it serves HTTPS. */
+  async listen(host: string, port: number, tls?: { cert: Buffer; key: Buffer }): Promise<{ host: string; port: number }> {
+    const onRequest = (req: IncomingMessage, res: ServerResponse) => void this.handle(req, res);
+    let server: Server;
+    try {
+      server = tls ? createHttpsServer({ cert: tls.cert, key: tls.key }, onRequest) : createServer(onRequest);
+    } catch (e) {
+      throw new StartupError(`the TLS certificate or key was refused: ${(e as Error).message}`);
+    }
     server.keepAliveTimeout = 65_000;
     this.server = server;
     await new Promise<void>((resolve, reject) => {
@@ -89,13 +114,38 @@ export class HttpGateway {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    let reply: HttpReply;
     const url = new URL(req.url ?? '/', 'http://localhost');
+    const m = this.deps.routes.match(req.method ?? 'GET', url.pathname);
+    let principal: Principal | null = null;
+    if (this.deps.auth && m.kind === 'found' && m.route.access !== 'public') {
+      try {
+        principal = principalOf(this.deps.auth, req, url);
+        authorizeRoute(this.deps.auth, principal, m.route, req, url);
+      } catch (e) {
+        return this.answer(req, res, url, errorReply(e));
+      }
+    }
+    // The principal goes with everything the request runs, a streamed reply included (the guarded query context reads it).
+    const run = () => this.serve(req, res, url, m.kind === 'found' ? m.route : null);
+    return principal ? runAs(principal, run) : run();
+  }
+
+  private async serve(req: IncomingMessage, res: ServerResponse, url: URL, route: Route | null): Promise<void> {
+    let reply: HttpReply;
+    const limits = this.deps.limits;
+    const write = route?.access === 'write' ? admitted(() => readBody(req, this.deps.maxBodyBytes()), limits?.writeGate) : null;
     try {
-      reply = await this.route(req, url);
+      const go = () => this.route(req, url, route, write?.body);
+      reply = route?.query && limits ? await runQuery(req, res, limits, go, errorReply) : await go();
     } catch (e) {
       reply = errorReply(e);
+    } finally {
+      write?.release();
     }
+    this.answer(req, res, url, reply);
+  }
+
+  private answer(req: IncomingMessage, res: ServerResponse, url: URL, reply: HttpReply): void {
     if (reply.status >= 500 && reply.status !== 503) this.logServerError(req, url, reply);
     const headers: Record<string, string> = { ...(reply.headers ?? {}) };
     if (reply.contentType) headers['Content-Type'] = reply.contentType;
@@ -113,15 +163,15 @@ export class HttpGateway {
     res.end(reply.body);
   }
 
-  private async route(req: IncomingMessage, url: URL): Promise<HttpReply> {
-    const m = this.deps.routes.match(req.method ?? 'GET', url.pathname);
+  private async route(req: IncomingMessage, url: URL, found: Route | null, admittedBody?: () => Promise<Buffer>): Promise<HttpReply> {
+    const m = found ? { kind: 'found' as const, route: found } : this.deps.routes.match(req.method ?? 'GET', url.pathname);
     if (m.kind === 'none') return json(404, { code: StatusCode.InvalidArguments, error: `no route ${url.pathname}` });
     if (m.kind === 'method') {
       return { ...json(405, { code: StatusCode.InvalidArguments, error: `${req.method} is not allowed on ${url.pathname}: use ${m.allow.join(' or ')}` }), headers: { Allow: m.allow.join(', ') } };
     }
     const state = this.deps.state();
     if (state !== 'ready' && !m.route.whileStarting) return unavailable(state);
-    const body = () => readBody(req, this.deps.maxBodyBytes());
+    const body = admittedBody ?? (() => readBody(req, this.deps.maxBodyBytes()));
     return m.route.handler(req, url, body);
   }
 

@@ -1,10 +1,28 @@
 // GET|POST /v1/sql: GreptimeDB-compatible SQL over HTTP with json, csv and arrow output.
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { EddyError, StatusCode, httpStatusOf, systemClock, toWireError, type Clock } from '../../../core/index.ts';
 import type { QueryContext } from '../../../core/query/index.ts';
-import { ARROW_STREAM_TYPE, executeSql, outputsCsvBytes, outputsJsonBytes, relToArrow } from '../../../core/query/index.ts';
+import { ARROW_STREAM_TYPE, checkTimeZone, executeSql, outputsCsvBytes, outputsJsonBytes, outputsJsonChunks, relToArrow } from '../../../core/query/index.ts';
 
-export interface SqlReply { status: number; body?: string | Uint8Array; contentType?: string }
+export interface SqlReply { status: number; body?: string | Uint8Array; contentType?: string; stream?: (res: ServerResponse) => void }
+
+/** Results with more rows than this are sent as a chunked body written while it is sent (outputsJsonChunks). */
+export const STREAM_ROWS = 50_000;
+
+/** Writes the chunks as the client takes them: the next chunk is made only after the socket drained the last. */
+function pump(chunks: Iterator<Uint8Array>): (res: ServerResponse) => void {
+  return (res) => {
+    const next = (): void => {
+      for (;;) {
+        if (res.destroyed) return;
+        const n = chunks.next();
+        if (n.done) { res.end(); return; }
+        if (!res.write(n.value)) { res.once('drain', next); return; }
+      }
+    };
+    next();
+  };
+}
 
 async function readParams(req: IncomingMessage, url: URL, body: () => Promise<Buffer>): Promise<URLSearchParams> {
   const params = new URLSearchParams(url.search);
@@ -35,6 +53,9 @@ export function sqlHandler(makeContext: (db: string) => QueryContext, clock: Clo
       const db = params.get('db') || 'public';
       const format = (params.get('format') || 'json').toLowerCase();
       const ctx = makeContext(db);
+      if (req.socket) ctx.client = `${req.socket.remoteAddress ?? ''}:${req.socket.remotePort ?? ''}/http`;
+      const tz = req.headers['x-greptime-timezone'];
+      if (typeof tz === 'string' && tz.trim()) ctx.timeZone = checkTimeZone(tz);
       const outputs = await executeSql(ctx, sql);
       const elapsed = clock.now() - started;
       if (format === 'csv') return { status: 200, body: outputsCsvBytes(outputs), contentType: 'text/csv' };
@@ -42,6 +63,8 @@ export function sqlHandler(makeContext: (db: string) => QueryContext, clock: Clo
         const rec = outputs.find((o) => o.kind === 'records');
         if (rec && rec.kind === 'records') return { status: 200, body: relToArrow(rec.rel), contentType: ARROW_STREAM_TYPE };
       }
+      const rows = outputs.reduce((a, o) => a + (o.kind === 'records' ? o.rel.len : 0), 0);
+      if (rows > STREAM_ROWS) return { status: 200, contentType: 'application/json', stream: pump(outputsJsonChunks(outputs, elapsed)) };
       return { status: 200, body: outputsJsonBytes(outputs, elapsed), contentType: 'application/json' };
     } catch (e) {
       const w = toWireError(e);

@@ -99,7 +99,7 @@ export function registerPrometheusRoutes(routes: RouteTable, d: PrometheusDeps):
   const both = ['GET', 'POST'];
 
   routes.add({
-    methods: both, path: `${api}/query`,
+    methods: both, access: 'user', query: true, path: `${api}/query`,
     handler: wrap(async (p, db) => {
       const q = p.get('query');
       if (!q) throw new PromBadData('invalid parameter "query": query must not be empty');
@@ -113,7 +113,7 @@ export function registerPrometheusRoutes(routes: RouteTable, d: PrometheusDeps):
   });
 
   routes.add({
-    methods: both, path: `${api}/query_range`,
+    methods: both, access: 'user', query: true, path: `${api}/query_range`,
     handler: wrap(async (p, db) => {
       const q = p.get('query');
       if (!q) throw new PromBadData('invalid parameter "query": query must not be empty');
@@ -135,7 +135,7 @@ export function registerPrometheusRoutes(routes: RouteTable, d: PrometheusDeps):
   const range = (p: URLSearchParams) => ({ start: parseTime('start', p.get('start'), MIN_TIME_MS), end: parseTime('end', p.get('end'), MAX_TIME_MS) });
 
   routes.add({
-    methods: both, path: `${api}/labels`,
+    methods: both, access: 'user', path: `${api}/labels`,
     handler: wrap(async (p, db) => {
       const { start, end } = range(p);
       return promSuccess(await source(db).labelNames(matchSets(p), start, end));
@@ -143,7 +143,7 @@ export function registerPrometheusRoutes(routes: RouteTable, d: PrometheusDeps):
   });
 
   routes.add({
-    methods: ['GET'], path: `${api}/label`, prefix: true,
+    methods: ['GET'], access: 'user', path: `${api}/label`, prefix: true,
     handler: wrap(async (p, db, _req, url) => {
       const m = /\/label\/([^/]+)\/values\/?$/.exec(url.pathname);
       if (!m) return promError('not_found', `no route ${url.pathname}`);
@@ -155,7 +155,7 @@ export function registerPrometheusRoutes(routes: RouteTable, d: PrometheusDeps):
   });
 
   routes.add({
-    methods: both, path: `${api}/series`,
+    methods: both, access: 'user', query: true, path: `${api}/series`,
     handler: wrap(async (p, db) => {
       const sets = matchSets(p);
       if (sets.length === 0) throw new PromBadData('no match[] parameter provided');
@@ -166,7 +166,7 @@ export function registerPrometheusRoutes(routes: RouteTable, d: PrometheusDeps):
   });
 
   routes.add({
-    methods: ['GET'], path: `${api}/metadata`,
+    methods: ['GET'], access: 'user', path: `${api}/metadata`,
     handler: wrap(async (p, db) => {
       // EddyDB keeps no HELP/TYPE text: every metric is listed with type unknown (what Grafana needs for completion)
       const only = p.get('metric');
@@ -179,17 +179,17 @@ export function registerPrometheusRoutes(routes: RouteTable, d: PrometheusDeps):
   });
 
   // Grafana asks for exemplars beside every query; EddyDB stores none.
-  routes.add({ methods: both, path: `${api}/query_exemplars`, handler: wrap(async () => promSuccess([])) });
+  routes.add({ methods: both, access: 'user', path: `${api}/query_exemplars`, handler: wrap(async () => promSuccess([])) });
 
   routes.add({
-    methods: ['GET'], path: `${api}/status/buildinfo`,
+    methods: ['GET'], access: 'user', path: `${api}/status/buildinfo`,
     handler: wrap(async () => promSuccess({
       version: '2.42.0', revision: 'eddydb', branch: 'main', buildUser: 'eddydb', buildDate: '', goVersion: 'node' + process.versions.node,
     })),
   });
 
   routes.add({
-    methods: ['POST'], path: `${PROM_PREFIX}/write`,
+    methods: ['POST'], path: `${PROM_PREFIX}/write`, access: 'write',
     handler: async (req, url, body) => {
       const p = url.searchParams;
       const db = dbOf(req, p);
@@ -209,7 +209,7 @@ export function registerPrometheusRoutes(routes: RouteTable, d: PrometheusDeps):
   });
 
   routes.add({
-    methods: ['POST'], path: `${PROM_PREFIX}/read`,
+    methods: ['POST'], path: `${PROM_PREFIX}/read`, access: 'read',
     handler: async (req, url, body) => {
       try {
         const db = dbOf(req, url.searchParams);

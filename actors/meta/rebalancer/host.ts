@@ -2,7 +2,7 @@
 // core/rebalance.ts and starts migration procedures; draining nodes (ADMIN drain_node) give every region away.
 import { createActor, fromPromise, waitFor, type Actor } from 'xstate';
 import type { KV } from '@nats-io/kv';
-import { REBALANCE_DEFAULTS, decideRebalance, type Clock, type RebalanceOptions, type RebalanceRegion } from '../../../core/index.ts';
+import { ProcedureFailedError, REBALANCE_DEFAULTS, decideRebalance, type Clock, type RebalanceOptions, type RebalanceRegion } from '../../../core/index.ts';
 import { listNodes, type NodeRecord } from '../registry.ts';
 import { readRoutes } from '../routes.ts';
 import { listProcedures } from '../procedure_store.ts';
@@ -52,7 +52,7 @@ export class Rebalancer {
     const target = before.rounds + (this.actor.getSnapshot().matches('round') ? 2 : 1);
     this.actor.send({ type: RebalancerEvents.kick });
     const after = await waitFor(this.actor, (s) => s.context.rounds >= target || s.status !== 'active', { timeout: 60_000 });
-    if (after.context.lastError) throw new Error(after.context.lastError);
+    if (after.context.lastError) throw new ProcedureFailedError(`rebalance: ${after.context.lastError}`);
     return after.context.started - before.started;
   }
 

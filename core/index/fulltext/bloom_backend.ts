@@ -1,7 +1,8 @@
 // Full-text backend 'bloom' (GreptimeDB's default): one bloom filter of the tokens of each granule of rows.
 // Answers with whole granules; cheap to store (a few bits per distinct token per granule), never misses a row.
+// The filters are core/index's bloom filters (bloom.ts), the ones of the skipping index: one hash, one sizing.
+import { bloomAdd, bloomHas, bloomSize, hash2 } from '../bloom.ts';
 import type { AnalyzerOptions } from './analyzer.ts';
-import { bloomAdd, bloomShape, hashPair } from './bloom_filter.ts';
 import type { RowRanges, TextColumn } from './column.ts';
 import { HEADER_BYTES, forEachRowTokens, readHeader, writeHeader } from './column.ts';
 import type { CandidateAlgebra } from './eval.ts';
@@ -12,7 +13,7 @@ export function buildBloom(col: TextColumn, rows: number, opts: AnalyzerOptions,
   const granules = Math.ceil(rows / granularity);
   const sets: Set<string>[] = Array.from({ length: granules }, () => new Set<string>());
   forEachRowTokens(col, rows, opts, (r, toks) => { const s = sets[Math.floor(r / granularity)]!; for (const t of toks) s.add(t); });
-  const shapes = sets.map((s) => bloomShape(s.size, fpr));
+  const shapes = sets.map((s) => { const b = bloomSize(s.size, fpr); return { words: b.bits / 32, k: b.k }; });
   const totalWords = shapes.reduce((a, s) => a + s.words, 0);
   const dirAt = HEADER_BYTES + 8;
   const wordsAt = dirAt + granules * 12;
@@ -23,13 +24,13 @@ export function buildBloom(col: TextColumn, rows: number, opts: AnalyzerOptions,
   dv.setUint32(HEADER_BYTES + 4, granules, true);
   const words = new Uint32Array(out.buffer, wordsAt, totalWords);
   let off = 0;
+  const h = new Uint32Array(2);
   for (let g = 0; g < granules; g++) {
     const { words: w, k } = shapes[g]!;
     dv.setUint32(dirAt + g * 12, off, true);
     dv.setUint32(dirAt + g * 12 + 4, w, true);
     dv.setUint32(dirAt + g * 12 + 8, k, true);
-    const bits = words.subarray(off, off + w);
-    for (const t of sets[g]!) bloomAdd(bits, k, hashPair(t));
+    for (const t of sets[g]!) { hash2(t, h); bloomAdd(words, off, w * 32, k, h[0]!, h[1]!); }
     off += w;
   }
   return out;
@@ -70,19 +71,10 @@ export function bloomAlgebra(r: BloomReader): CandidateAlgebra<Uint8Array | null
   return {
     all: () => null,
     token(tok) {
-      const [h1, h2] = hashPair(tok);
+      const h = new Uint32Array(2);
+      hash2(tok, h);
       const out = new Uint8Array(granules);
-      for (let g = 0; g < granules; g++) {
-        const w = r.len[g]!, base = r.off[g]!, k = r.k[g]!;
-        if (w === 0) continue;
-        const m = w * 32;
-        let hit = 1;
-        for (let i = 0; i < k; i++) {
-          const at = ((h1 + Math.imul(i, h2)) >>> 0) % m;
-          if ((r.words[base + (at >>> 5)]! & (1 << (at & 31))) === 0) { hit = 0; break; }
-        }
-        out[g] = hit;
-      }
+      for (let g = 0; g < granules; g++) out[g] = bloomHas(r.words, r.off[g]!, r.len[g]! * 32, r.k[g]!, h[0]!, h[1]!) ? 1 : 0;
       return out;
     },
     and: (a, b) => (a === null ? b : b === null ? a : a.map((x, i) => x & b[i]!)),

@@ -1,26 +1,29 @@
-// The spatial index as an index kind of core/index's registry (IndexKind of core/index/kind.ts, on the index
-// framework's branch): typed structurally so this file compiles before the branches meet. After the merge:
-// `registerIndexKind(spatialIndexKind)`, and wantedIndexes lists `indexSpec('spatial', [lat, lng], {node_size})` for
-// each entry of TableSchema.spatialIndexes; the scan pushdown turns spatialPredicatesOf(...) into its predicates.
+// The spatial index as an index kind of core/index's registry (registered in core/index/index.ts): columns
+// [lat, lng] of a table-level SPATIAL INDEX, answering predicates `{ column: lat, op: 'spatial', lng, predicate }`.
 import { InvalidArgumentError } from '../../errors.ts';
 import type { DataType } from '../../schema.ts';
-import type { RowRanges, SpatialPredicate, SpatialReader } from './spatial_index.ts';
+import type { IndexColumn, IndexKind } from '../kind.ts';
+import type { ColumnPredicate } from '../predicate.ts';
+import type { RowSelection } from '../selection.ts';
+import type { SpatialPredicate, SpatialReader } from './spatial_index.ts';
 import { buildSpatialIndex, openSpatialIndex, probeSpatialIndex } from './spatial_index.ts';
 
-/** The predicate shape this kind adds to core/index's ColumnPredicate union (`column`: the latitude column). */
+/** The predicate shape this kind answers (a member of core/index's ColumnPredicate union; `column`: the latitude column). */
 export interface SpatialColumnPredicate {
   column: string;
   op: 'spatial';
+  lng: string;
   predicate: SpatialPredicate;
 }
 
-interface IndexColumnLike {
-  type: DataType;
-  values: unknown;
-  valid: Uint8Array | null;
+function coord(c: IndexColumn): { values: ArrayLike<number>; valid: Uint8Array | null } {
+  return {
+    values: c.values instanceof BigInt64Array || c.values instanceof BigUint64Array ? Float64Array.from(c.values, Number) : (c.values as Float64Array),
+    valid: c.valid,
+  };
 }
 
-export const spatialIndexKind = {
+export const spatialIndexKind: IndexKind<{ nodeSize: number }, SpatialReader> = {
   kind: 'spatial',
   supports: (type: DataType): boolean => type === 'float64' || type === 'int64' || type === 'uint64',
   options(raw: Record<string, string>, column: string): { nodeSize: number } {
@@ -29,16 +32,10 @@ export const spatialIndexKind = {
     if (!Number.isInteger(n) || n < 2 || n > 65535) throw new InvalidArgumentError(`SPATIAL INDEX on ${column}: node_size must be an integer in 2..65535, got '${v}'`);
     return { nodeSize: n };
   },
-  build(cols: IndexColumnLike[], rows: number, o: { nodeSize: number }): Uint8Array {
-    const coord = (c: IndexColumnLike): { values: ArrayLike<number>; valid: Uint8Array | null } => ({
-      values: c.values instanceof BigInt64Array || c.values instanceof BigUint64Array ? Float64Array.from(c.values, Number) : (c.values as ArrayLike<number>),
-      valid: c.valid,
-    });
-    return buildSpatialIndex(coord(cols[0]!), coord(cols[1]!), rows, o.nodeSize);
-  },
+  build: (cols: IndexColumn[], rows: number, o: { nodeSize: number }): Uint8Array => buildSpatialIndex(coord(cols[0]!), coord(cols[1]!), rows, o.nodeSize),
   open: (bytes: Uint8Array): SpatialReader => openSpatialIndex(bytes),
-  answers: (pred: { op: string }): boolean => pred.op === 'spatial',
-  prune(reader: SpatialReader, pred: { op: string }, _rows: number): RowRanges | undefined {
-    return pred.op === 'spatial' ? probeSpatialIndex(reader, (pred as SpatialColumnPredicate).predicate) : undefined;
+  answers: (pred: ColumnPredicate): boolean => pred.op === 'spatial',
+  prune(reader: SpatialReader, pred: ColumnPredicate, _rows: number): RowSelection | undefined {
+    return pred.op === 'spatial' ? probeSpatialIndex(reader, pred.predicate) : undefined;
   },
 };

@@ -4,9 +4,12 @@
 //     r > ... ; <point> a WKT 'POINT(lng lat)' literal or wkt_point_from_latlng(c1, c2) of constants) -> radius
 //   st_within(wkt_point_from_latlng(lat, lng), '<WKT>'), st_contains('<WKT>', ...), st_intersects(either) -> the
 //     shape's bounding box
+//   h3_latlng_to_cell(lat, lng, r) = <cell>, h3_latlng_to_cell_string(...) = '<hex>', geohash(lat, lng, r) = '<hash>'
+//     -> the cell's box (cells.ts)
 // Anything else is left to the row filter; a probe is a superset, so the filter still decides every row.
 import type { Expr, FunctionCall } from '../../sql/index.ts';
 import { parseWkt } from '../../query/expr/fn_geo_wkt.ts';
+import { cellEqualityBox } from './cells.ts';
 import type { SpatialPredicate } from './spatial_index.ts';
 
 function constNum(e: Expr): number | undefined {
@@ -71,6 +74,8 @@ export function spatialPredicatesOf(conjuncts: Expr[], lat: string, lng: string)
       if ((c === lat || c === lng) && lo !== undefined && hi !== undefined) { bound(c, '>=', lo); bound(c, '<=', hi); }
       continue;
     }
+    const cell = cellEqualityBox(e, lat, lng);
+    if (cell) { out.push(cell); continue; }
     if (e.type === 'binary' && e.op in FLIP) {
       let [l, r, op] = [e.left, e.right, e.op as string];
       if (constNum(l) !== undefined) { [l, r, op] = [r, l, FLIP[op]!]; }

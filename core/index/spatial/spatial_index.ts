@@ -18,8 +18,12 @@ export interface CoordColumn {
 }
 
 export type SpatialPredicate =
-  /** lat in [minLat, maxLat] and lng in [minLng, maxLng], bounds inclusive (an open side is +-Infinity). */
-  | { op: 'bbox'; minLat: number; maxLat: number; minLng: number; maxLng: number }
+  /**
+   * lat in [minLat, maxLat] and lng in [minLng, maxLng], bounds inclusive (an open side is +-Infinity). `earth`: the
+   * box holds the rows only among points on the earth's ranges (an H3 cell: a point beyond them maps somewhere), so
+   * an index holding other points cannot answer.
+   */
+  | { op: 'bbox'; minLat: number; maxLat: number; minLng: number; maxLng: number; earth?: boolean }
   /** haversine distance from (lat, lng) at most `meters`. */
   | { op: 'radius'; lat: number; lng: number; meters: number };
 
@@ -117,14 +121,16 @@ export function probeSpatialIndex(index: SpatialReader | Uint8Array, p: SpatialP
   const t = r.tree;
   if (t === null) return { start: new Uint32Array(0), end: new Uint32Array(0) };
   const out: number[] = [];
+  const offEarth = t.minY < -90 || t.maxY > 90 || t.minX < -180 || t.maxX > 180;
   if (p.op === 'bbox') {
+    if (p.earth && offEarth) return undefined;
     if (!(p.minLat <= p.maxLat && p.minLng <= p.maxLng)) return { start: new Uint32Array(0), end: new Uint32Array(0) };
     for (const i of t.search(p.minLng, p.minLat, p.maxLng, p.maxLat)) out.push(r.ids[i]!);
     return toRanges(out);
   }
   if (!(p.meters >= 0) || Number.isNaN(p.lat) || Number.isNaN(p.lng)) return { start: new Uint32Array(0), end: new Uint32Array(0) };
   // haversine wraps longitudes and folds latitudes: points stored outside [-90, 90] x [-180, 180] defeat the boxes
-  if (t.minY < -90 || t.maxY > 90 || t.minX < -180 || t.maxX > 180 || Math.abs(p.lat) > 90) return undefined;
+  if (offEarth || Math.abs(p.lat) > 90) return undefined;
   const lng = ((((p.lng + 180) % 360) + 360) % 360) - 180;
   // exact test on the candidates, with a hair of slack so float rounding never drops a row the function keeps
   const limit = p.meters * (1 + 1e-12) + 1e-6;

@@ -1,5 +1,6 @@
 // count, count_distinct / approx_distinct, sum and avg: integer sums exact over all 64 bits (wrapping on overflow,
 // as DataFusion's sum over Int64/UInt64 does), accumulated per group in two word-sized doubles, never a BigInt per row.
+import { MAX_PRECISION, decimalOf, decimalType, roundScale } from '../expr/decimal.ts';
 import type { Groups } from './grouping.ts';
 import type { AggImpl, AggInput } from './common.ts';
 import { numArg, requireArg } from './common.ts';
@@ -84,6 +85,9 @@ export const sum: AggImpl = (a, g) => {
   const v = numArg(a, a.args[0]);
   const G = g.count;
   if (v.kind !== 'num') { const out = numVec('Int64', G); for (let k = 0; k < G; k++) setNull(out, k); return out; }
+  const dec = decimalOf(v.dt);
+  // sum of Decimal128(p, s) is Decimal128(min(p + 10, 38), s)
+  if (dec) return rescaled(floatSums(v, a, g, false), Math.min(MAX_PRECISION, dec.p + 10), dec.s);
   const dt = sumType(v.dt);
   if (dt === 'Float64') return floatSums(v, a, g, false);
   const s = wordSums(v, a, g, true);
@@ -97,6 +101,12 @@ export const sum: AggImpl = (a, g) => {
   }
   return int64Vec(dt, exact, valid);
 };
+
+function rescaled(out: NumVec, p: number, s: number): NumVec {
+  out.dt = decimalType(p, s);
+  for (let k = 0; k < out.v.length; k++) out.v[k] = roundScale(out.v[k]!, s);
+  return out;
+}
 
 function floatSums(v: NumVec, a: AggInput, g: Groups, mean: boolean): NumVec {
   const ids = g.ids, n = ids.length, m = a.mask, vv = v.v, valid = v.valid;
@@ -119,6 +129,9 @@ export const avg: AggImpl = (a, g) => {
   if (a.args[0]?.dt === 'Null') throw new ExecError(`Execution error: AvgAccumulator for (Null --> Float64)`, a.call.pos);
   const v = numArg(a, a.args[0]);
   if (v.kind !== 'num') return numVec('Float64', g.count);
+  const dec = decimalOf(v.dt);
+  // avg of Decimal128(p, s) is Decimal128(min(p + 4, 38), min(s + 4, 38))
+  if (dec) return rescaled(floatSums(v, a, g, true), Math.min(MAX_PRECISION, dec.p + 4), Math.min(MAX_PRECISION, dec.s + 4));
   if (!INT_TYPES.has(v.dt)) return floatSums(v, a, g, true);
   const s = wordSums(v, a, g, false);
   const out = numVec('Float64', g.count);

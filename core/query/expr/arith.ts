@@ -7,13 +7,34 @@ import type { DType, Interval, NumVec, Vec } from '../vector.ts';
 import { FLOAT_TYPES, INT_TYPES, exactInts, fromValues, int64Vec, isNull, nullVec, numVec, setNull, tsVec } from '../vector.ts';
 import { castTo } from './cast.ts';
 import { addInterval } from './time.ts';
+import { asDecimal, decimalOf, decimalResultType, isDecimal, roundScale } from './decimal.ts';
+
+/** A decimal with a decimal or an integer: DataFusion's result precision and scale, the result rounded to that scale. */
+function decimalArith(op: BinaryOp, x: NumVec, y: NumVec, n: number, pos: SourcePos): Vec {
+  const dx = asDecimal(x.dt), dy = asDecimal(y.dt);
+  if (!dx || !dy || !['+', '-', '*', '/', '%'].includes(op)) throw new PlanError(`Cannot apply '${op}' to ${x.dt} and ${y.dt}`, pos);
+  const dt = decimalResultType(op, dx, dy);
+  const s = decimalOf(dt)!.s;
+  const out = numVec(dt, n);
+  for (let i = 0; i < n; i++) {
+    if (isNull(x, i) || isNull(y, i)) { setNull(out, i); continue; }
+    const a = x.v[i]!, b = y.v[i]!;
+    if ((op === '/' || op === '%') && b === 0) throw new ArithmeticError('Arrow error: Divide by zero error', pos);
+    const r = op === '+' ? a + b : op === '-' ? a - b : op === '*' ? a * b : op === '/' ? a / b : a % b;
+    // division truncates at the result scale, as Arrow's decimal division does; the others are exact at it
+    out.v[i] = op === '/' ? Math.trunc(Number((r * 10 ** s).toPrecision(15))) / 10 ** s : roundScale(r, s);
+  }
+  return out;
+}
 
 /** 2^53, as a local constant: an imported binding costs a hole check per use in hot loops. */
 const SAFE_LIMIT = 9007199254740992;
 
 const INT_RANK: Record<string, number> = { Int8: 1, Int16: 2, Int32: 3, Int64: 4, UInt8: 1, UInt16: 2, UInt32: 3, UInt64: 4 };
 export function numResultType(a: DType, b: DType): DType {
-  if (FLOAT_TYPES.has(a) || FLOAT_TYPES.has(b)) return a === 'Float32' && b === 'Float32' ? 'Float32' : 'Float64';
+  // DataFusion's numeric coercion: Float64 wins (a decimal meeting a float too), then Float32 (with any integer)
+  if (a === 'Float64' || b === 'Float64' || isDecimal(a) || isDecimal(b)) return 'Float64';
+  if (a === 'Float32' || b === 'Float32') return 'Float32';
   const ua = a.startsWith('U'), ub = b.startsWith('U');
   const r = Math.max(INT_RANK[a] ?? 4, INT_RANK[b] ?? 4);
   if (ua && ub) return ['', 'UInt8', 'UInt16', 'UInt32', 'UInt64'][r]!;
@@ -95,6 +116,7 @@ export function arith(op: BinaryOp, a: Vec, b: Vec, pos: SourcePos): Vec {
   const x = a.kind === 'num' ? a : a.kind === 'str' ? (castTo(a, 'Float64', false, pos) as NumVec) : null;
   const y = b.kind === 'num' ? b : b.kind === 'str' ? (castTo(b, 'Float64', false, pos) as NumVec) : null;
   if (!x || !y) throw new PlanError(`Cannot apply '${op}' to ${a.dt} and ${b.dt}`, pos);
+  if ((isDecimal(x.dt) || isDecimal(y.dt)) && !FLOAT_TYPES.has(x.dt) && !FLOAT_TYPES.has(y.dt)) return decimalArith(op, x, y, n, pos);
   const dt = numResultType(x.dt, y.dt);
   const wide = dt === 'Int64' || dt === 'UInt64';
   let valid: Uint8Array | null = null;
@@ -153,6 +175,7 @@ export function arith(op: BinaryOp, a: Vec, b: Vec, pos: SourcePos): Vec {
     // stay within it.
     if (hi > SAFE_LIMIT || lo < (dt === 'UInt64' ? 0 : -SAFE_LIMIT)) return arithExact(op, x, y, dt, n, valid, pos);
   } else if (isInt) wrapNarrow(dt, ov);
+  else if (dt === 'Float32') for (let i = 0; i < n; i++) ov[i] = Math.fround(ov[i]!);
   out.valid = valid;
   return out;
 }

@@ -8,6 +8,8 @@ import { setWords, uwords, words } from '../int64.ts';
 import { encodeJsonb, isJsonb, jsonbFromText } from '../../json/index.ts';
 import { jsonAsText } from './fn_json.ts';
 import { formatInterval, formatTimestamp, nsToUnit, parseInterval, parseTimestampNs } from './time.ts';
+import { wallToUtcNs } from './timezone.ts';
+import { MAX_PRECISION, decimalOf, decimalType, formatDecimal, toDecimal } from './decimal.ts';
 
 /** 2^53, as a local constant: an imported binding costs a hole check per use in hot loops. */
 const SAFE_LIMIT = 9007199254740992;
@@ -32,7 +34,13 @@ export function sqlTypeToDt(t: DataType, pos?: SourcePos): DType {
     case 'UINT32': return 'UInt32';
     case 'UINT64': return 'UInt64';
     case 'FLOAT32': case 'FLOAT': case 'REAL': return 'Float32';
-    case 'FLOAT64': case 'DOUBLE': case 'DECIMAL': case 'NUMERIC': return 'Float64';
+    case 'FLOAT64': case 'DOUBLE': return 'Float64';
+    case 'DECIMAL': case 'NUMERIC': {
+      // DECIMAL alone is Decimal128(38, 10), DECIMAL(p) has scale 0, as DataFusion reads them
+      const [prec = 38, scale = t.args?.length ? 0 : 10] = t.args ?? [];
+      if (prec < 1 || prec > MAX_PRECISION || scale > prec) throw new PlanError(`Decimal(precision = ${prec}, scale = ${scale}) should satisfy \`0 < precision <= 38\`, and \`scale <= precision\`.`, pos ?? t.pos, StatusCode.InvalidArguments);
+      return decimalType(prec, scale);
+    }
     case 'STRING': case 'VARCHAR': case 'TEXT': case 'CHAR': case 'UTF8': case 'BINARY': case 'VARBINARY': return 'String';
     case 'JSON': return 'Json';
     case 'BOOLEAN': case 'BOOL': return 'Boolean';
@@ -64,6 +72,13 @@ export function commonType(dts: DType[]): DType {
   if (real.length === 0) return 'Null';
   if (real.every((d) => d === real[0])) return real[0]!;
   if (real.every((d) => INT_TYPES.has(d) || FLOAT_TYPES.has(d))) return real.some((d) => FLOAT_TYPES.has(d)) ? 'Float64' : 'Int64';
+  if (real.every((d) => INT_TYPES.has(d) || FLOAT_TYPES.has(d) || decimalOf(d))) {
+    if (real.some((d) => FLOAT_TYPES.has(d))) return 'Float64';
+    // the widest integer part and the widest scale
+    const ds = real.map((d) => decimalOf(d) ?? { p: 20, s: 0 });
+    const s = Math.max(...ds.map((d) => d.s)), ip = Math.max(...ds.map((d) => d.p - d.s));
+    return decimalType(Math.min(MAX_PRECISION, ip + s), s);
+  }
   if (real.some((d) => d === 'String')) return 'String';
   const ts = real.find((d) => TS_TYPES[d]);
   if (ts) return ts;
@@ -91,8 +106,21 @@ export function displayValue(v: Vec, i: number): string {
   return String(v.v[i]);
 }
 
+/** The shortest decimal text that reads back as the same 32-bit float: how a Float32 prints (0.1, not 0.10000000149011612). */
+export function shortestFloat32(x: number): string {
+  if (!Number.isFinite(x) || Number.isInteger(x)) return String(x);
+  for (let p = 1; p < 10; p++) {
+    const s = x.toPrecision(p);
+    if (Math.fround(Number(s)) === x) return String(Number(s));
+  }
+  return String(x);
+}
+
 export function formatNumber(x: number, dt: DType): string {
   if (INT_TYPES.has(dt)) return String(x);
+  const dec = decimalOf(dt);
+  if (dec) return formatDecimal(x, dec.s);
+  if (dt === 'Float32' && Number.isFinite(x) && !Number.isInteger(x)) x = Number(shortestFloat32(x));
   if (Number.isNaN(x)) return 'NaN';
   if (!Number.isFinite(x)) return x > 0 ? 'inf' : '-inf';
   if (Number.isInteger(x) && Math.abs(x) < 1e16) return x.toFixed(1);
@@ -118,6 +146,17 @@ export function castTo(v: Vec, dt: DType, tryCast: boolean, pos?: SourcePos): Ve
     throw new CastError(`Cannot cast ${typeof x === 'string' ? `string '${x}'` : String(x)} to value of ${dt} type`, pos);
   };
   const tsUnit = TS_TYPES[dt] ?? (dt === 'Date' ? 'ms' : undefined);
+  const dec = decimalOf(dt);
+  if (dec) {
+    // through Float64 (text and integers parse as ever), then rounded to the scale and checked against the precision
+    const f = v.kind === 'num' ? v : (castToNumber(v, 'Float64', fail) as NumVec);
+    const out = numVec(dt, n);
+    for (let i = 0; i < n; i++) {
+      if (isNull(f, i)) { setNull(out, i); continue; }
+      try { out.v[i] = toDecimal(f.v[i]!, dec, pos); } catch (e) { if (tryCast) setNull(out, i); else throw e; }
+    }
+    return out;
+  }
   if (INT_TYPES.has(dt) || FLOAT_TYPES.has(dt)) return castToNumber(v, dt, fail);
   if (tsUnit) return castToTs(v, dt, tsUnit, fail);
   if (dt === 'Json') return castToJson(v, fail);
@@ -292,6 +331,7 @@ function castToTs(v: Vec, dt: DType, tsUnit: keyof typeof UNIT_NS, fail: Fail): 
     else if (v.kind === 'str') {
       const s = v.v[i]!;
       ns = parseTimestampNs(s);
+      if (ns !== null) ns = wallToUtcNs(ns, s, (v as { tz?: string }).tz);
       if (ns === null && /^-?\d+$/.test(s.trim())) ns = BigInt(s.trim()) * unitNs;
       if (ns === null) ns = fail(s);
     } else ns = fail(v.v[i]);

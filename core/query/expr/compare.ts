@@ -2,7 +2,7 @@
 import type { SourcePos } from '../../sql/index.ts';
 import type { TimeUnit } from '../../schema.ts';
 import type { BoolVec, Interval, NumVec, Vec } from '../vector.ts';
-import { INT_TYPES, TS_NAME, boolVec, isNull, setNull } from '../vector.ts';
+import { FLOAT_TYPES, INT_TYPES, TS_NAME, boolVec, isNull, setNull } from '../vector.ts';
 import { hiLo } from '../int64.ts';
 import { castTo } from './cast.ts';
 
@@ -61,7 +61,7 @@ export function compareWith(op: string, a0: Vec, b0: Vec, pos: SourcePos, aConst
       default: for (let i = 0; i < n; i++) ov[i] = xs[i]! >= y ? 1 : 0;
     }
     if (valid) { for (let i = 0; i < n; i++) if (valid[i] === 0) ov[i] = 0; out.valid = valid.slice(); }
-    return out;
+    return a.kind === 'num' && (FLOAT_TYPES.has(a.dt) || FLOAT_TYPES.has(b.dt)) ? nanTotalOrder(code, a, b as NumVec, false, true, n, out) : out;
   }
   for (let i = 0; i < n; i++) {
     const ai = aConst ? 0 : i, bi = bConst ? 0 : i;
@@ -78,6 +78,22 @@ export function compareWith(op: string, a0: Vec, b0: Vec, pos: SourcePos, aConst
       default: r = x >= y;
     }
     out.v[i] = r ? 1 : 0;
+  }
+  return a.kind === 'num' && b.kind === 'num' && (FLOAT_TYPES.has(a.dt) || FLOAT_TYPES.has(b.dt)) ? nanTotalOrder(code, a, b, aConst, bConst, n, out) : out;
+}
+
+/**
+ * Floats compare by IEEE total order, as Arrow's kernels do: NaN equals NaN and is greater than every other
+ * value, infinity included. The plain comparison above is right for every row without a NaN; those are redone.
+ */
+function nanTotalOrder(code: number, a: NumVec, b: NumVec, aConst: boolean, bConst: boolean, n: number, out: BoolVec): BoolVec {
+  const xs = a.v, ys = b.v;
+  for (let i = 0; i < n; i++) {
+    const x = xs[aConst ? 0 : i]!, y = ys[bConst ? 0 : i]!;
+    if (x === x && y === y) continue;
+    if (out.valid && out.valid[i] === 0) continue;
+    const c = x !== x ? (y !== y ? 0 : 1) : -1;
+    out.v[i] = test(code, c) ? 1 : 0;
   }
   return out;
 }

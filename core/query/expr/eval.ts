@@ -42,7 +42,7 @@ export function evaluate(e: Expr, rel: Rel, env: Env, exprMap?: Map<string, numb
 
 const NODES: Handlers = {
   number: (e, s) => numberLiteral(e.value, false, s.rel.len),
-  string: (e, s) => constVec('String', e.value, s.rel.len),
+  string: (e, s) => inZone(constVec('String', e.value, s.rel.len), s),
   boolean: (e, s) => constVec('Boolean', e.value, s.rel.len),
   null: (_e, s) => nullVec(s.rel.len),
   column: (e, s) => s.rel.cols[resolveField(s.rel, e.path, e.pos)]!,
@@ -53,7 +53,7 @@ const NODES: Handlers = {
     if (!iv) throw new PlanError(`Invalid interval '${text}'`, e.pos, StatusCode.InvalidArguments);
     return constVec('Interval', iv, s.rel.len);
   },
-  typed_string: (e, s) => castVec(constVec('String', e.value, s.rel.len), e.dataType, false, e.pos),
+  typed_string: (e, s) => castVec(inZone(constVec('String', e.value, s.rel.len), s), e.dataType, false, e.pos),
   unary: (e, s) => {
     if (e.op === '-' && e.expr.type === 'number') return numberLiteral(e.expr.value, true, s.rel.len);
     const v = evalExpr(e.expr, s);
@@ -117,6 +117,13 @@ const NODES: Handlers = {
  * Comparisons are not chained (their literal side is handled by evalCompare), and a sub-chain already
  * computed as a column (exprMap) ends the descent there.
  */
+/** A string literal remembers the session's time zone: cast to a timestamp, zone-less text is read in that zone. */
+function inZone(v: Vec, s: Scope): Vec {
+  const tz = s.env.qctx.timeZone;
+  if (tz && tz !== 'UTC') Object.defineProperty(v, 'tz', { value: tz, enumerable: false });
+  return v;
+}
+
 function evalChain(e: Node<'binary'>, s: Scope): Vec {
   if (CMP_OPS.has(e.op)) return evalCompare(e, s);
   const links: Node<'binary'>[] = [e];

@@ -25,6 +25,15 @@ export const CONDITIONAL: Record<string, Fn> = {
 };
 CONDITIONAL.ifnull = CONDITIONAL.coalesce!;
 CONDITIONAL.nvl = CONDITIONAL.coalesce!;
+/** nvl2(x, a, b): a where x is not null, else b. */
+CONDITIONAL.nvl2 = (args, n) => {
+  const [x, a, b] = args as [Vec, Vec, Vec];
+  const dt = commonType([a.dt, b.dt]);
+  const ca = coerceTo(a, dt), cb = coerceTo(b, dt);
+  const vals = new Array(n);
+  for (let i = 0; i < n; i++) vals[i] = isNull(x, i) ? exactAt(cb, i) : exactAt(ca, i);
+  return fromValues(dt, vals);
+};
 
 function pickN(args: Vec[], n: number, better: (a: number | string | bigint, b: number | string | bigint) => boolean): Vec {
   const dt = commonType(args.map((a) => a.dt));

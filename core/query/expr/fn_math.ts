@@ -61,5 +61,45 @@ export const MATH: Record<string, Fn> = {
   isnan: (args, n) => boolOf(args, n, ([x]) => Number.isNaN(Number(x))),
   iszero: (args, n) => boolOf(args, n, ([x]) => Number(x) === 0),
   mod: math2((a, b) => a % b),
+  asinh: math1(Math.asinh), acosh: math1(Math.acosh), atanh: math1(Math.atanh),
+  cot: math1((x) => 1 / Math.tan(x)),
+  // factorial keeps Int64 and refuses what Int64 cannot hold (21! and beyond), as DataFusion's checked factorial does
+  factorial: (args, n, _s, call) => intOf(args, n, ([x]) => {
+    const k = Number(x);
+    if (k > 20) throw new ArithmeticError(`Arrow error: Compute error: Overflow happened on FACTORIAL(${k})`, call.pos);
+    let r = 1;
+    for (let i = 2; i <= k; i++) r *= i;
+    return r;
+  }),
+  nanvl: (args, n, _s, call) => {
+    const a = num(args[0]!, call), b = num(args[1]!, call);
+    const out = numVec('Float64', n);
+    for (let i = 0; i < n; i++) {
+      const x = a.v[i]!;
+      const nan = !isNull(a, i) && Number.isNaN(x);
+      if (nan ? isNull(b, i) : isNull(a, i)) setNull(out, i);
+      else out.v[i] = nan ? b.v[i]! : x;
+    }
+    return out;
+  },
+  // GreptimeDB's clamp(value, lower, upper), clamp_min(value, lower), clamp_max(value, upper): the value's type kept
+  clamp: bounded(true, true),
+  clamp_min: bounded(true, false),
+  clamp_max: bounded(false, true),
 };
+
+function bounded(low: boolean, high: boolean): Fn {
+  return (args, n, _s, call) => {
+    const a = num(args[0]!, call);
+    const lo = low ? num(args[1]!, call) : null, hi = high ? num(args[low ? 2 : 1]!, call) : null;
+    const out = numVec(a.dt, n);
+    for (let i = 0; i < n; i++) {
+      if (isNull(a, i) || (lo && isNull(lo, i)) || (hi && isNull(hi, i))) { setNull(out, i); continue; }
+      const l = lo ? lo.v[i]! : -Infinity, h = hi ? hi.v[i]! : Infinity;
+      if (l > h) throw new ArithmeticError(`Invalid function args: The second arg should be less than or equal to the third arg, have: ${l}, ${h}`, call.pos);
+      out.v[i] = Math.min(Math.max(a.v[i]!, l), h);
+    }
+    return out;
+  };
+}
 MATH.ceiling = MATH.ceil!;

@@ -19,7 +19,6 @@ export const STRING: Record<string, Fn> = {
   trim: str1((x) => x.trim()), btrim: strN(([x, c]) => trimChars(String(x), c === undefined ? ' ' : String(c), true, true)),
   ltrim: strN(([x, c]) => trimChars(String(x), c === undefined ? ' ' : String(c), true, false)),
   rtrim: strN(([x, c]) => trimChars(String(x), c === undefined ? ' ' : String(c), false, true)),
-  md5: str1((x) => x),
   to_hex: str1((x) => Number(x).toString(16)),
   chr: str1((x) => String.fromCodePoint(Number(x))),
   concat: strN((xs) => xs.filter((x) => x !== null).map(String).join(''), false),
@@ -40,7 +39,35 @@ export const STRING: Record<string, Fn> = {
   regexp_replace: strN(([x, p, r, f]) => String(x).replace(new RegExp(String(p), f ? String(f).replace(/[^gimsuy]/g, '') : ''), String(r).replace(/\\(\d)/g, '$$$1'))),
   matches: (args, n, s, call) => matchesFn(args, n, s, call),
   matches_term: (args, n, _s, call) => matchesTermFn(args, n, call),
+  contains: (args, n) => boolOf(args, n, ([x, y]) => String(x).includes(String(y))),
+  find_in_set: (args, n) => intOf(args, n, ([x, list]) => String(list).split(',').indexOf(String(x)) + 1, 'Int32'),
+  levenshtein: (args, n) => intOf(args, n, ([a, b]) => levenshtein([...String(a)], [...String(b)]), 'Int32'),
+  // substring_index(s, delim, k): before the k-th delimiter from the left (k > 0) or after the k-th from the right (k < 0)
+  substring_index: strN(([x, d, k]) => {
+    const parts = String(x).split(String(d)), c = Number(k);
+    if (c === 0 || String(d) === '') return '';
+    return c > 0 ? parts.slice(0, c).join(String(d)) : parts.slice(Math.max(0, parts.length + c)).join(String(d));
+  }),
+  overlay: strN(([x, sub, from, len]) => {
+    const c = [...String(x)], start = Math.max(1, Number(from)) - 1;
+    const k = len === undefined ? [...String(sub)].length : Number(len);
+    return c.slice(0, start).join('') + String(sub) + c.slice(start + k).join('');
+  }),
+  regexp_count: (args, n) => intOf(args, n, ([x, re, start, flags]) => {
+    const text = [...String(x)].slice(start === undefined ? 0 : Number(start) - 1).join('');
+    return (text.match(new RegExp(String(re), 'g' + (flags === undefined ? '' : String(flags).replace(/g/g, '')))) ?? []).length;
+  }),
 };
+
+function levenshtein(a: string[], b: string[]): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b.length]!;
+}
 
 function trimChars(x: string, chars: string, left: boolean, right: boolean): string {
   let a = 0, b = x.length;

@@ -2,14 +2,44 @@
 import { ExecError } from '../../errors.ts';
 import type { Fn } from './fn_util.ts';
 import { asTs, constText, intervalArg } from './fn_util.ts';
-import type { DType } from '../vector.ts';
+import type { DType, Interval, TsVec, Vec } from '../vector.ts';
 import { FLOAT_TYPES, TS_TYPES, UNIT_NS, getValue, isNull, numVec, setNull, strVec, tsVec } from '../vector.ts';
 import { castTo, mapTs } from './cast.ts';
 import { constVec } from './const.ts';
-import { datePart, floorDiv, parseTimestampNs, truncTo } from './time.ts';
+import { addInterval, datePart, floorDiv, parseTimestampNs, truncTo } from './time.ts';
+
+function shifted(args: Vec[], n: number, call: Parameters<Fn>[3], sign: 1 | -1): Vec {
+  const t = args[0]!.kind === 'ts' ? args[0]! as TsVec : asTs(args[0]!, call);
+  const iv = args[1]!.dt === 'Interval' ? args[1]! : castTo(args[1]!, 'Interval', false, call.pos);
+  const out = tsVec(t.unit, n);
+  out.dt = t.dt;
+  for (let i = 0; i < n; i++) {
+    if (isNull(t, i) || isNull(iv, i)) { setNull(out, i); continue; }
+    out.v[i] = addInterval(t.v[i]!, iv.v[i] as Interval, sign);
+  }
+  return out;
+}
 
 export const TIME: Record<string, Fn> = {
   now: (_a, n, s) => constVec('TimestampNanosecond', s.env.nowNs, n),
+  // date_add / date_sub(timestamp or date, interval): the value's own type kept, calendar months respected
+  date_add: (args, n, _s, call) => shifted(args, n, call, 1),
+  date_sub: (args, n, _s, call) => shifted(args, n, call, -1),
+  make_date: (args, n) => {
+    const out = tsVec('ms', n);
+    out.dt = 'Date';
+    for (let i = 0; i < n; i++) {
+      const [y, m, d] = args.map((a) => getValue(a, i));
+      if (y === null || m === null || d === null) { setNull(out, i); continue; }
+      const ms = Date.UTC(Number(y), Number(m) - 1, Number(d));
+      const back = new Date(ms);
+      if (Number.isNaN(ms) || back.getUTCMonth() !== Number(m) - 1 || back.getUTCDate() !== Number(d)) throw new ExecError(`Unable to parse date from ${y}, ${m}, ${d}`);
+      out.v[i] = BigInt(ms) * 1_000_000n;
+    }
+    return out;
+  },
+  // the session's zone (SET time_zone / x-greptime-timezone)
+  timezone: (_a, n, s) => constVec('String', s.env.qctx.timeZone ?? 'UTC', n),
   current_timestamp: (_a, n, s) => constVec('TimestampNanosecond', s.env.nowNs, n),
   localtimestamp: (_a, n, s) => constVec('TimestampNanosecond', s.env.nowNs, n),
   current_date: (_a, n, s) => constVec('Date', (s.env.nowNs / 86_400_000_000_000n) * 86_400_000_000_000n, n),

@@ -2,6 +2,7 @@
 // conditional, misc). A new function goes in its family's table; a module outside expr can add one with registerScalar.
 import type { FunctionCall } from '../../sql/index.ts';
 import { PlanError } from '../plan/rel.ts';
+import { StatusCode } from '../../errors.ts';
 import type { Vec } from '../vector.ts';
 import { CONDITIONAL } from './fn_conditional.ts';
 import { GEO } from './fn_geo.ts';
@@ -11,8 +12,11 @@ import { MISC } from './fn_misc.ts';
 import { JSON_FNS } from './fn_json.ts';
 import { STRING } from './fn_string.ts';
 import { TIME } from './fn_time.ts';
+import { HASH } from './fn_hash.ts';
+import { IP } from './fn_ip.ts';
+import { VECTOR } from './fn_vector.ts';
 import type { Fn } from './fn_util.ts';
-import { WINDOW_ONLY } from './function_names.ts';
+import { ARITY, WINDOW_ONLY } from './function_names.ts';
 import type { Scope } from './scope.ts';
 
 const REGISTRY = new Map<string, Fn>();
@@ -21,13 +25,18 @@ export function registerScalar(name: string, fn: Fn): void {
   REGISTRY.set(name.toLowerCase(), fn);
 }
 
-for (const family of [MATH, STRING, TIME, CONDITIONAL, MISC, GEO, GEO_CELLS, JSON_FNS]) for (const [name, fn] of Object.entries(family)) registerScalar(name, fn);
+for (const family of [MATH, STRING, TIME, CONDITIONAL, MISC, GEO, GEO_CELLS, JSON_FNS, HASH, IP, VECTOR]) for (const [name, fn] of Object.entries(family)) registerScalar(name, fn);
 
 export function callScalar(name: string, args: Vec[], n: number, s: Scope, call: FunctionCall): Vec {
   const f = REGISTRY.get(name);
   if (!f) {
     if (WINDOW_ONLY.has(name)) throw new PlanError(`Window function ${name} requires an OVER clause`, call.pos);
     throw new PlanError(`Invalid function '${name}'`, call.pos);
+  }
+  const ar = ARITY.get(name);
+  if (ar && (args.length < ar[0] || args.length > ar[1])) {
+    const want = ar[0] === ar[1] ? `${ar[0]}` : `${ar[0]} to ${ar[1]}`;
+    throw new PlanError(`Function '${name}' takes ${want} argument${ar[1] === 1 ? '' : 's'}, got ${args.length}`, call.pos, StatusCode.InvalidArguments);
   }
   return f(args, n, s, call);
 }

@@ -37,3 +37,9 @@ export const SQL_TYPE: Record<string, string> = {
   UInt64: 'BIGINT UNSIGNED', UInt32: 'INT UNSIGNED', UInt16: 'SMALLINT UNSIGNED', UInt8: 'TINYINT UNSIGNED', Boolean: 'BOOLEAN',
   TimestampSecond: 'TIMESTAMP(0)', TimestampMillisecond: 'TIMESTAMP(3)', TimestampMicrosecond: 'TIMESTAMP(6)', TimestampNanosecond: 'TIMESTAMP(9)', Date: 'DATE',
 };
+
+/** A GreptimeDB type's SQL spelling (upper case): SQL_TYPE's entry, DECIMAL(p, s) for a Decimal128, else the name itself. */
+export function sqlTypeText(t: string): string {
+  const m = /^Decimal128\((\d+),\s*(-?\d+)\)$/.exec(t);
+  return SQL_TYPE[t] ?? (m ? `DECIMAL(${m[1]}, ${m[2]})` : t.toUpperCase());
+}

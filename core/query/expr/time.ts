@@ -73,7 +73,12 @@ export function addInterval(ns: bigint, iv: Interval, sign: 1 | -1): bigint {
     const ms = Number(out / 1_000_000n);
     const rem = out % 1_000_000n;
     const d = new Date(ms);
+    // a day past the end of the target month clamps to its last day (Jan 31 + 1 month = Feb 29), as Arrow's add_months does
+    const day = d.getUTCDate();
+    d.setUTCDate(1);
     d.setUTCMonth(d.getUTCMonth() + sign * iv.months);
+    const last = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 0)).getUTCDate();
+    d.setUTCDate(Math.min(day, last));
     out = BigInt(d.getTime()) * 1_000_000n + rem;
   }
   const s = BigInt(sign);

@@ -5,6 +5,8 @@ import { dictOf } from '../vector.ts';
 import { formatInterval, formatTimestamp } from '../expr/time.ts';
 import type { ByteWriter } from './byte_writer.ts';
 import { floatCsv, floatJson, numStore, words, writeInt64, writeTs } from './digits.ts';
+import { shortestFloat32 } from '../expr/cast.ts';
+import { decimalOf, formatDecimal } from '../expr/decimal.ts';
 import { listText } from './table.ts';
 import { exactJson } from './exact_json.ts';
 
@@ -44,7 +46,17 @@ export function cellWriter(c: Vec, mode: CellMode): CellWriter {
       const valid = c.valid;
       if (s.kind === 'f64') {
         const v = s.v;
-        const fmt = mode === 'json' ? floatJson : floatCsv;
+        const fmt64 = mode === 'json' ? floatJson : floatCsv;
+        const dec = decimalOf(c.dt);
+        if (dec) {
+          // a decimal prints every digit of its scale, as text in JSON (GreptimeDB's Decimal128 rendering)
+          return (out, i) => {
+            if (valid !== null && valid[i] === 0) out.ascii(nul);
+            else writeString(out, formatDecimal(v[i]!, dec.s), mode);
+          };
+        }
+        // a Float32 prints its own shortest digits, not those of the double that holds it
+        const fmt = c.dt === 'Float32' ? (x: number) => fmt64(Number.isInteger(x) ? x : Number(shortestFloat32(x))) : fmt64;
         return (out, i) => {
           if (valid !== null && valid[i] === 0) { out.ascii(nul); return; }
           const x = v[i]!;

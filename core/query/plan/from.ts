@@ -9,6 +9,7 @@ import { findField, takeRel } from './rel.ts';
 import { batchesToRel, pushdown, referencedColumns } from './scan.ts';
 import type { QState } from './state.ts';
 import { informationSchema } from '../statements/information_schema.ts';
+import { isPgCatalogTable, pgCatalog } from '../pg_catalog/index.ts';
 import { exactValue, getValue, isNull, take } from '../vector.ts';
 import type { Env } from '../expr/eval.ts';
 import type { ScanSpec } from '../context.ts';
@@ -83,6 +84,12 @@ async function tableRef(t: TableRef, where: Expr | undefined, st: QState, sel: S
         return requalify(r, alias ?? name);
       }
       const schema = await st.env.qctx.getTable(db, name);
+      // pg_catalog's tables, also unqualified (PostgreSQL searches pg_catalog first) unless a table of that name exists
+      if (db.toLowerCase() === 'pg_catalog' || (path.length === 1 && !schema && isPgCatalogTable(name.toLowerCase()))) {
+        const r = await pgCatalog(name.toLowerCase(), st.env.qctx);
+        if (!r) throw new TableNotFoundError(db, name);
+        return requalify(r, alias ?? name);
+      }
       if (schema && viewOf(schema)) {
         const r = requalify(await viewRel(schema, st), alias ?? name, t.alias?.columns?.map((c) => c.value));
         return alias ? r : { ...r, fields: r.fields.map((f) => ({ ...f, schema: db })) };
@@ -105,7 +112,9 @@ async function tableRef(t: TableRef, where: Expr | undefined, st: QState, sel: S
       if (ttl.instant) spec.end = spec.start = BigInt(Math.floor(st.env.qctx.now())) * 1_000_000n;
       const t0 = st.env.trace ? performance.now() : 0;
       if (st.env.trace) spec.analyze = true;
+      st.env.qctx.signal?.throwIfAborted();
       const batches = await st.env.qctx.scan(schema, spec);
+      st.env.qctx.signal?.throwIfAborted();
       const r = logical ? tsidOrder(batchesToRel(batches, schema, qualifier), schema)
         : shown && shown !== schema.columns ? physicalRel(batches, schema, shown, qualifier) : batchesToRel(batches, schema, qualifier);
       if (st.env.trace) {

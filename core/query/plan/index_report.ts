@@ -1,5 +1,5 @@
 // What the regions' indexes did in a scan, carried to EXPLAIN ANALYZE as Arrow schema metadata on the scan's batches.
-import { RecordBatch, Schema } from 'apache-arrow';
+import { RecordBatch, Schema, Struct, makeData } from 'apache-arrow';
 import { SCAN_INDEX_METADATA, type ScanIndexReport } from '../context.ts';
 
 /** The report of every batch that carries one, summed (several regions), or null when none does. */
@@ -25,7 +25,8 @@ export function readIndexReport(batches: RecordBatch[]): ScanIndexReport | null 
 /** The batches with the report on the first one (an empty batch carries it when there are no rows). */
 export function withIndexReport(batches: RecordBatch[], report: ScanIndexReport): RecordBatch[] {
   const text = JSON.stringify(report);
-  if (batches.length === 0) return [new RecordBatch(new Schema([], new Map([[SCAN_INDEX_METADATA, text]])))];
+  // (RecordBatch's schema-only constructor fails on a schema without fields: the empty struct is given)
+  if (batches.length === 0) return [new RecordBatch(new Schema([], new Map([[SCAN_INDEX_METADATA, text]])), makeData({ type: new Struct([]), length: 0, nullCount: 0, children: [] }))];
   const [first, ...rest] = batches;
   const md = new Map(first!.schema.metadata);
   md.set(SCAN_INDEX_METADATA, text);

@@ -9,6 +9,7 @@ import type { Field, Rel } from './rel.ts';
 import type { DType, Vec } from '../vector.ts';
 import { TS_NAME, allNullVec, dictStrVec, int64Vec, nullVec, fromValues } from '../vector.ts';
 import { parseTimestampNs } from '../expr/time.ts';
+import { wallToUtcNs } from '../expr/timezone.ts';
 import { UNIT_NS } from '../vector.ts';
 import { conjuncts } from './walk.ts';
 import { indexPredicates, isCol } from './index_pushdown.ts';
@@ -49,12 +50,14 @@ export function referencedColumns(exprs: unknown, schema: TableSchema): string[]
   return cols;
 }
 
-function literalNs(e: Expr, unitNs: bigint): bigint | null {
-  if (e.type === 'string') return parseTimestampNs(e.value);
+function literalNs(e: Expr, unitNs: bigint, tz?: string): bigint | null {
+  // text is read as the evaluator reads it: zone-less text in the session's zone
+  const text = (t: string) => { const ns = parseTimestampNs(t); return ns === null ? null : wallToUtcNs(ns, t, tz); };
+  if (e.type === 'string') return text(e.value);
   if (e.type === 'number' && /^\d+$/.test(e.value)) return BigInt(e.value) * unitNs;
   if (e.type === 'unary' && e.op === '-' && e.expr.type === 'number' && /^\d+$/.test(e.expr.value)) return -BigInt(e.expr.value) * unitNs;
-  if (e.type === 'typed_string') return parseTimestampNs(e.value);
-  if (e.type === 'cast' && e.expr.type === 'string') return parseTimestampNs(e.expr.value);
+  if (e.type === 'typed_string') return text(e.value);
+  if (e.type === 'cast' && e.expr.type === 'string') return text(e.expr.value);
   return null;
 }
 
@@ -75,7 +78,7 @@ export function pushdown(where: Expr | undefined, schema: TableSchema, qualifier
         op = ({ '>=': '<=', '>': '<', '<': '>', '<=': '>=', '=': '=' } as Record<string, string>)[op] as typeof op;
       }
       if (isCol(col, schema.timeIndex, qualifiers)) {
-        const ns = literalNs(lit, unitNs);
+        const ns = literalNs(lit, unitNs, env.qctx.timeZone);
         if (ns === null) continue;
         if (op === '>=') tighten(ns);
         else if (op === '>') tighten(ns + 1n);
@@ -89,7 +92,7 @@ export function pushdown(where: Expr | undefined, schema: TableSchema, qualifier
         (spec.tagFilter ??= {})[tag] = [lit.value];
       }
     } else if (c.type === 'between' && !c.negated && isCol(c.expr, schema.timeIndex, qualifiers)) {
-      const lo = literalNs(c.low, unitNs), hi = literalNs(c.high, unitNs);
+      const lo = literalNs(c.low, unitNs, env.qctx.timeZone), hi = literalNs(c.high, unitNs, env.qctx.timeZone);
       if (lo !== null) tighten(lo);
       if (hi !== null) tighten(undefined, hi + 1n);
     } else if (c.type === 'in_list' && !c.negated) {
@@ -200,7 +203,8 @@ export function batchesToRel(batches: RecordBatch[], schema: TableSchema, qualif
   const fields: Field[] = schema.columns.map((c) => (c.indexes?.fulltext ? { name: c.name, qualifier, dt: columnDt(c), fulltext: c.indexes.fulltext } : { name: c.name, qualifier, dt: columnDt(c) }));
   const len = batches.reduce((a, b) => a + b.numRows, 0);
   const cols = schema.columns.map((c, j) => {
-    if (batches.length === 0) return fromValues(fields[j]!.dt, []);
+    // no rows (also a report-only batch of EXPLAIN ANALYZE): typed empty columns, as functions check kinds
+    if (batches.length === 0 || len === 0) return fromValues(fields[j]!.dt, []);
     const parts = batches.map((b) => b.getChild(c.name) as Vector | null);
     if (parts.every((p) => p === null)) return allNullVec(len, fields[j]!.dt);
     const direct = columnOf(parts, batches, c, len);

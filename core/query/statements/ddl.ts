@@ -34,6 +34,7 @@ export function columnType(def: ColumnDef): { type: StoreType; unit?: TimeUnit; 
     case 'Json': return { type: 'string', sqlType: 'Json' };
     case 'Float32': return { type: 'float64', sqlType: 'Float32' };
     default:
+      if (dt.startsWith('Decimal128(')) return { type: 'float64', sqlType: dt };
       if (dt.startsWith('UInt')) return { type: 'uint64', sqlType: dt };
       if (dt.startsWith('Int')) return { type: 'int64', sqlType: dt };
       throw new PlanError(`Unsupported column type ${def.dataType.raw}`, def.dataType.pos, StatusCode.InvalidArguments);

@@ -69,6 +69,10 @@ export function unsetIndex(col: ColumnSchema, kind: Kind): ColumnSchema {
   if (kind === 'INVERTED') delete idx.inverted;
   else if (kind === 'FULLTEXT') delete idx.fulltext;
   else delete idx.skipping;
+  if (idx.auto) {
+    idx.auto = idx.auto.filter((k) => k.toUpperCase() !== kind);
+    if (idx.auto.length === 0) delete idx.auto;
+  }
   const { indexes: _drop, ...rest } = col;
   return idx.inverted || idx.fulltext || idx.skipping ? { ...rest, indexes: idx } : rest;
 }
@@ -86,7 +90,7 @@ export function indexClauses(c: ColumnSchema): string {
   return s;
 }
 
-export interface IndexRow { key: string; seq: number; column: string; nonUnique: number; nullable: boolean; type: string; greptimeType: string }
+export interface IndexRow { key: string; seq: number; column: string; nonUnique: number; nullable: boolean; type: string; greptimeType: string; /** 'automatic (smart index)' for an index the smart index created. */ comment?: string }
 
 /** One row per index and column, ordered by index name then position, as SHOW INDEX lists them. */
 export function indexRows(t: TableSchema): IndexRow[] {
@@ -100,8 +104,9 @@ export function indexRows(t: TableSchema): IndexRow[] {
     const ix = c.indexes;
     if (!ix) continue;
     if (ix.inverted) rows.push({ key: `INVERTED_INDEX_${c.name}`, seq: 1, column: c.name, nonUnique: 1, nullable: c.nullable, type: 'INVERTED', greptimeType: 'inverted' });
-    if (ix.fulltext) rows.push({ key: `FULLTEXT_INDEX_${c.name}`, seq: 1, column: c.name, nonUnique: 1, nullable: c.nullable, type: 'FULLTEXT', greptimeType: `fulltext_${ix.fulltext.backend ?? 'bloom'}` });
-    if (ix.skipping) rows.push({ key: `SKIPPING_INDEX_${c.name}`, seq: 1, column: c.name, nonUnique: 1, nullable: c.nullable, type: 'SKIPPING', greptimeType: 'bloom_filter' });
+    const auto = (k: 'skipping' | 'fulltext') => (ix.auto?.includes(k) ? 'automatic (smart index)' : '');
+    if (ix.fulltext) rows.push({ key: `FULLTEXT_INDEX_${c.name}`, seq: 1, column: c.name, nonUnique: 1, nullable: c.nullable, type: 'FULLTEXT', greptimeType: `fulltext_${ix.fulltext.backend ?? 'bloom'}`, comment: auto('fulltext') });
+    if (ix.skipping) rows.push({ key: `SKIPPING_INDEX_${c.name}`, seq: 1, column: c.name, nonUnique: 1, nullable: c.nullable, type: 'SKIPPING', greptimeType: 'bloom_filter', comment: auto('skipping') });
   }
   return rows.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.seq - b.seq));
 }

@@ -1,116 +1,119 @@
-// information_schema virtual tables built from the catalog: schemata, tables, columns.
+// information_schema: every table GreptimeDB has (shapes in information_schema_spec.ts), built from the catalog and the node.
 import type { QueryContext } from '../context.ts';
 import type { Rel } from '../plan/rel.ts';
 import { fromValues } from '../vector.ts';
-import { regionIdOf, sqlTypeName } from '../../schema.ts';
+import { regionIdOf } from '../../schema.ts';
 import { indexRows } from './indexes.ts';
-import { SQL_TYPE } from '../expr/names.ts';
-import { engineOf } from './metric.ts';
-import { viewOf } from './view.ts';
 import { FLOW_INFORMATION_SCHEMA_TABLES, flowInformationSchema } from './flow.ts';
 import { indexStatusRel } from './index_status.ts';
+import { INFORMATION_SCHEMA_SPEC, type SystemColumn } from './information_schema_spec.ts';
+import { columnsRows, eachTable, keyColumnUsageRows, partitionsRows, tableConstraintsRows, tablesRows, viewsRows, type Row } from './information_schema_catalog.ts';
+import { processListRows } from './process.ts';
+import { indexAdviceRel } from './index_advice.ts';
 import { PROCEDURE_INFORMATION_SCHEMA_TABLES, procedureInformationSchema } from './procedures.ts';
 
-export const INFORMATION_SCHEMA_TABLES = ['build_info', 'cluster_info', 'columns', 'engines', ...FLOW_INFORMATION_SCHEMA_TABLES, 'index_status', ...PROCEDURE_INFORMATION_SCHEMA_TABLES, 'region_peers', 'schemata', 'statistics', 'tables'];
+/** Tables EddyDB builds itself (flows, flow_statistics, index_status, index_advice; procedure_info with GreptimeDB's columns and more, region_events). */
+const OWN_TABLES = [...FLOW_INFORMATION_SCHEMA_TABLES, 'index_status', 'index_advice', ...PROCEDURE_INFORMATION_SCHEMA_TABLES];
 
-function rel(names: string[], types: string[], rows: unknown[][]): Rel {
+export const INFORMATION_SCHEMA_TABLES = [...new Set([...Object.keys(INFORMATION_SCHEMA_SPEC), ...OWN_TABLES])].sort();
+
+/** The databases GreptimeDB always has beside the user's. */
+export const SYSTEM_DATABASES = ['greptime_private', 'information_schema'];
+
+export async function allDatabases(ctx: QueryContext): Promise<string[]> {
+  return [...new Set([...(await ctx.listDatabases()), ...SYSTEM_DATABASES])].sort();
+}
+
+function specRel(name: string, rows: Row[]): Rel {
+  const cols = INFORMATION_SCHEMA_SPEC[name]!.columns;
   return {
-    fields: names.map((name, j) => ({ name, dt: types[j]! })),
-    cols: names.map((_n, j) => fromValues(types[j]!, rows.map((r) => r[j] ?? null))),
+    fields: cols.map((c) => ({ name: c.name, dt: c.type })),
+    cols: cols.map((c, j) => fromValues(c.type, rows.map((r) => r[j] ?? null))),
     len: rows.length,
   };
 }
 
-export async function informationSchema(name: string, ctx: QueryContext): Promise<Rel | null> {
-  const dbs = [...new Set([...(await ctx.listDatabases()), 'information_schema'])].sort();
+/** The columns of an information_schema table (for DESC, SHOW COLUMNS and information_schema.columns), or null. */
+export async function systemColumns(name: string, ctx: QueryContext): Promise<SystemColumn[] | null> {
+  const spec = INFORMATION_SCHEMA_SPEC[name];
+  if (spec && !OWN_TABLES.includes(name)) return spec.columns;
+  if (!OWN_TABLES.includes(name)) return null;
+  const r = await informationSchema(name, ctx);
+  // a table GreptimeDB has and EddyDB extends (procedure_info: steps, error) keeps GreptimeDB's columns as they are
+  return r ? r.fields.map((f) => spec?.columns.find((c) => c.name === f.name) ?? { name: f.name, type: f.dt, nullable: true }) : null;
+}
+
+async function rowsOf(name: string, ctx: QueryContext): Promise<Row[]> {
   switch (name) {
     case 'schemata':
-      return rel(['catalog_name', 'schema_name', 'default_character_set_name', 'default_collation_name', 'sql_path', 'options'],
-        ['String', 'String', 'String', 'String', 'String', 'String'], dbs.map((d) => ['greptime', d, 'utf8', 'utf8_bin', null, '']));
-    case 'tables': {
-      const rows: unknown[][] = [];
-      for (const d of dbs) {
-        if (d === 'information_schema') {
-          for (const t of INFORMATION_SCHEMA_TABLES) rows.push(['greptime', d, t, 'LOCAL TEMPORARY', null, null]);
-          continue;
-        }
-        for (const t of (await ctx.listTables(d)).sort()) {
-          const s = await ctx.getTable(d, t);
-          rows.push(['greptime', d, t, s && viewOf(s) ? 'VIEW' : 'BASE TABLE', s?.id ?? null, s ? engineOf(s) : 'mito']);
-        }
-      }
-      return rel(['table_catalog', 'table_schema', 'table_name', 'table_type', 'table_id', 'engine'], ['String', 'String', 'String', 'String', 'UInt32', 'String'], rows);
-    }
+      return (await allDatabases(ctx)).map((d) => ['greptime', d, 'utf8', 'utf8_bin', null, '']);
+    case 'tables':
+      return tablesRows(ctx, INFORMATION_SCHEMA_TABLES);
     case 'columns': {
-      const rows: unknown[][] = [];
-      for (const d of dbs) {
-        if (d === 'information_schema') continue;
-        for (const t of (await ctx.listTables(d)).sort()) {
-          const s = await ctx.getTable(d, t);
-          if (!s) continue;
-          s.columns.forEach((c, i) => {
-            const ty = sqlTypeName(c.type, c.unit, c.sqlType);
-            const sql = (SQL_TYPE[ty] ?? ty).toLowerCase();
-            rows.push(['greptime', d, t, c.name, i + 1, sql, c.semantic.toUpperCase(), c.defaultExpr ?? (c.defaultValue === undefined ? null : String(c.defaultValue)), c.nullable ? 'Yes' : 'No', sql, c.semantic === 'tag' ? 'PRI' : c.semantic === 'timestamp' ? 'TIME INDEX' : '', ty]);
-          });
-        }
-      }
-      return rel(['table_catalog', 'table_schema', 'table_name', 'column_name', 'ordinal_position', 'data_type', 'semantic_type', 'column_default', 'is_nullable', 'column_type', 'column_key', 'greptime_data_type'],
-        ['String', 'String', 'String', 'String', 'Int64', 'String', 'String', 'String', 'String', 'String', 'String', 'String'], rows);
+      const system: [string, SystemColumn[]][] = [];
+      for (const t of INFORMATION_SCHEMA_TABLES) system.push([t, (await systemColumns(t, ctx)) ?? []]);
+      return columnsRows(ctx, system);
     }
+    case 'key_column_usage': return keyColumnUsageRows(ctx);
+    case 'table_constraints': return tableConstraintsRows(ctx);
+    case 'partitions': return partitionsRows(ctx);
+    case 'views': return viewsRows(ctx);
     case 'statistics': {
-      const rows: unknown[][] = [];
-      for (const d of dbs) {
-        if (d === 'information_schema') continue;
-        for (const t of (await ctx.listTables(d)).sort()) {
-          const s = await ctx.getTable(d, t);
-          if (!s) continue;
-          for (const r of indexRows(s)) rows.push(['greptime', d, t, r.nonUnique, d, r.key, r.seq, r.column, 'A', null, null, null, r.nullable ? 'YES' : '', r.type, '', '', 'YES', null, r.greptimeType]);
-        }
-      }
-      return rel(['table_catalog', 'table_schema', 'table_name', 'non_unique', 'index_schema', 'index_name', 'seq_in_index', 'column_name', 'collation', 'cardinality', 'sub_part', 'packed', 'nullable', 'index_type', 'comment', 'index_comment', 'is_visible', 'expression', 'greptime_index_type'],
-        ['String', 'String', 'String', 'Int64', 'String', 'String', 'Int64', 'String', 'String', 'Int64', 'Int64', 'String', 'String', 'String', 'String', 'String', 'String', 'String', 'String'], rows);
+      const rows: Row[] = [];
+      await eachTable(ctx, (d, s) => {
+        for (const r of indexRows(s)) rows.push(['greptime', d, s.name, r.nonUnique, d, r.key, r.seq, r.column, 'A', null, null, null, r.nullable ? 'YES' : '', r.type, '', '', 'YES', null, r.greptimeType]);
+      });
+      return rows;
     }
     case 'region_peers': {
-      const rows: unknown[][] = [];
+      const rows: Row[] = [];
       const peers = ctx.regionPeers ? await ctx.regionPeers() : null;
-      for (const d of dbs) {
-        if (d === 'information_schema') continue;
-        for (const t of (await ctx.listTables(d)).sort()) {
-          const s = await ctx.getTable(d, t);
-          if (!s) continue;
-          for (let n = 0; n < s.regions; n++) {
-            const id = regionIdOf(s.id, n);
-            const p = peers?.get(id);
-            rows.push(['greptime', d, t, id, p?.peerId ?? 0, p?.peerAddr ?? '', p ? (p.isLeader ? 'Yes' : 'No') : 'Yes', p?.status ?? 'ALIVE', p?.downSeconds ?? null]);
-          }
+      await eachTable(ctx, (d, s) => {
+        for (let n = 0; n < s.regions; n++) {
+          const id = regionIdOf(s.id, n);
+          const p = peers?.get(id);
+          rows.push(['greptime', d, s.name, id, p?.peerId ?? 0, p?.peerAddr ?? '', p ? (p.isLeader ? 'Yes' : 'No') : 'Yes', p?.status ?? 'ALIVE', p?.downSeconds ?? null]);
         }
-      }
-      return rel(['table_catalog', 'table_schema', 'table_name', 'region_id', 'peer_id', 'peer_addr', 'is_leader', 'status', 'down_seconds'],
-        ['String', 'String', 'String', 'UInt64', 'UInt64', 'String', 'String', 'String', 'Int64'], rows);
+      });
+      return rows;
+    }
+    case 'region_statistics': {
+      const stats = ctx.regionStats ? await ctx.regionStats() : [];
+      return stats.map((r) => {
+        const id = BigInt(r.regionId);
+        return [id, Number(id >> 32n), Number(id & 0xffffffffn), r.rows, r.writtenBytes, r.diskBytes + r.memtableBytes, r.memtableBytes, 0, r.diskBytes, r.sstNum, r.indexBytes, r.engine, 'Leader'];
+      });
     }
     case 'cluster_info': {
-      // Standalone: this node alone, as GreptimeDB's standalone reports itself.
       const now = ctx.now();
       const peers = ctx.clusterInfo ? await ctx.clusterInfo() : [{ peerId: 0, peerType: 'STANDALONE', peerAddr: '', version: '0.1.0', startTime: now, uptimeMs: 0, activeTimeMs: null }];
       const ms = (d: number | null) => (d === null ? null : `${Math.round(d)}ms`);
-      return rel(['peer_id', 'peer_type', 'peer_addr', 'version', 'git_commit', 'start_time', 'uptime', 'active_time'],
-        ['Int64', 'String', 'String', 'String', 'String', 'TimestampMillisecond', 'String', 'String'],
-        peers.map((p) => [p.peerId, p.peerType, p.peerAddr, p.version, '', BigInt(Math.round(p.startTime)), ms(p.uptimeMs), ms(p.activeTimeMs)]));
+      return peers.map((p) => [p.peerId, p.peerType, p.peerAddr, p.version, '', BigInt(Math.round(p.startTime)) * 1_000_000n, ms(p.uptimeMs), ms(p.activeTimeMs)]);
     }
     case 'engines':
-      return rel(['engine', 'support', 'comment', 'transactions', 'xa', 'savepoints'], ['String', 'String', 'String', 'String', 'String', 'String'],
-        [['mito', 'DEFAULT', 'Storage engine for time-series data', 'NO', 'NO', 'NO']]);
-    case 'index_status':
-      return indexStatusRel(ctx);
-    case 'procedure_info':
-    case 'region_events':
-      return procedureInformationSchema(name, ctx);
-    case 'flows':
-    case 'flow_statistics':
-      return flowInformationSchema(name, ctx);
-    case 'build_info':
-      return rel(['git_branch', 'git_commit', 'git_commit_short', 'git_clean', 'pkg_version'], ['String', 'String', 'String', 'String', 'String'], [['main', '', '', 'true', '0.1.0']]);
+      return [
+        ['mito', 'DEFAULT', 'Storage engine for time-series data', 'NO', 'NO', 'NO'],
+        ['metric', 'YES', 'Storage engine for observability scenarios, which is adept at handling a large number of small tables, making it particularly suitable for cloud-native monitoring', 'NO', 'NO', 'NO'],
+      ];
+    case 'build_info': return [['main', '', '', 'true', '0.1.0']];
+    case 'character_sets': return [['utf8', 'utf8_bin', 'UTF-8 Unicode', 4]];
+    case 'collations': return [['utf8_bin', 'utf8', 1, 'Yes', 'Yes', 1]];
+    case 'collation_character_set_applicability': return [['utf8_bin', 'utf8']];
+    case 'process_list': return processListRows(ctx);
+    case 'runtime_metrics': {
+      const mem = process.memoryUsage();
+      const ts = BigInt(Math.round(ctx.now())) * 1_000_000n;
+      return [['process_resident_memory_bytes', mem.rss, null, null, 'STANDALONE', ts], ['nodejs_heap_used_bytes', mem.heapUsed, null, null, 'STANDALONE', ts]];
+    }
+    default: return [];
   }
-  return null;
+}
+
+export async function informationSchema(name: string, ctx: QueryContext): Promise<Rel | null> {
+  if (name === 'index_status') return indexStatusRel(ctx);
+  if (name === 'index_advice') return indexAdviceRel(ctx);
+  if (PROCEDURE_INFORMATION_SCHEMA_TABLES.includes(name)) return procedureInformationSchema(name, ctx);
+  if (FLOW_INFORMATION_SCHEMA_TABLES.includes(name)) return flowInformationSchema(name, ctx);
+  if (!INFORMATION_SCHEMA_SPEC[name]) return null;
+  return specRel(name, await rowsOf(name, ctx));
 }

@@ -1,4 +1,5 @@
 // INSERT VALUES / INSERT SELECT: convert values to the table's column types and write one columnar batch.
+import { wallToUtcNs } from '../expr/timezone.ts';
 import { EddyError, InvalidArgumentError, StatusCode } from '../../errors.ts';
 import type { Column, WriteBatch } from '../../batch.ts';
 import type { ColumnSchema, TableSchema } from '../../schema.ts';
@@ -32,8 +33,10 @@ function convertCell(v: Vec, i: number, col: ColumnSchema, row: number): unknown
       return BigInt(Math.trunc(x)) * (dt === 'Date' ? 86_400_000_000_000n : UNIT_NS[col.unit ?? 'ms']);
     }
     if (v.kind === 'str') {
-      const ns = parseTimestampNs(v.v[i]!);
-      if (ns === null) throw new InvalidArgumentError(`Failed to parse '${v.v[i]}' as a timestamp for column ${col.name}`, { row });
+      const parsed = parseTimestampNs(v.v[i]!);
+      if (parsed === null) throw new InvalidArgumentError(`Failed to parse '${v.v[i]}' as a timestamp for column ${col.name}`, { row });
+      // text without a zone is a wall-clock time in the session's zone
+      const ns = wallToUtcNs(parsed, v.v[i]!, (v as { tz?: string }).tz);
       const u = UNIT_NS[col.unit ?? 'ms'];
       return (ns / u) * u;
     }

@@ -12,6 +12,8 @@ const TABLE_KEYS = new Set([
   'memtable.partition_tree.data_freeze_threshold', 'memtable.partition_tree.fork_dictionary_bytes', 'index.type', 'index.granularity',
   'index.false_positive_rate', 'index.inverted_index.segment_row_count', 'index.inverted_index.ignore_column_ids',
   'repartition.column.hint', 'mem.type',
+  // EddyDB's: 'false' keeps the smart index from creating or dropping indexes of the table
+  'smart_index',
 ]);
 
 const DB_KEYS = new Set([
@@ -38,7 +40,7 @@ function tableValueError(k: string, v: string): string | null {
       try { return (parseDurationMs(v) ?? 0) > 0 ? null : k; } catch { return k; }
     }
     case 'max_row_group_row_count': { const n = Number(v); return Number.isInteger(n) && n > 0 && n <= 10485760 ? null : k; }
-    case 'append_mode': case 'skip_wal': case 'compaction.twcs.fallback_to_local': return /^(true|false)$/i.test(v) ? null : k;
+    case 'append_mode': case 'skip_wal': case 'compaction.twcs.fallback_to_local': case 'smart_index': return /^(true|false)$/i.test(v) ? null : k;
     case 'merge_mode': return v === '' || /^(last_row|last_non_null)$/.test(v) ? null : k;
     case 'compaction.twcs.trigger_file_num': case 'compaction.twcs.max_active_window_runs': case 'compaction.twcs.max_inactive_window_runs':
       return /^\d+$/.test(v) ? null : k;

@@ -6,12 +6,15 @@ import type { Describe, Show } from '../../sql/index.ts';
 import type { QueryContext } from '../context.ts';
 import type { Env } from '../expr/eval.ts';
 import { evalExpr, toBool } from '../expr/eval.ts';
-import { SQL_TYPE, relNamer } from '../expr/names.ts';
+import { relNamer, sqlTypeText } from '../expr/names.ts';
 import type { Rel } from '../plan/rel.ts';
 import { stringRel, takeRel } from '../plan/rel.ts';
 import { tableName } from './ddl.ts';
 import { formatTimestamp, parseTimestampNs } from '../expr/time.ts';
-import { INFORMATION_SCHEMA_TABLES } from './information_schema.ts';
+import { INFORMATION_SCHEMA_TABLES, allDatabases, systemColumns } from './information_schema.ts';
+import { showStatus, showTableStatus, showVariables } from './show_status.ts';
+import { showProcessList } from './process.ts';
+import type { SystemColumn } from './information_schema_spec.ts';
 import { engineOf, isPhysical, physicalColumns, physicalIndexSchema, RETIRED_TAGS_KEY } from './metric.ts';
 import { viewOf } from './view.ts';
 import { indexClauses, indexRows } from './indexes.ts';
@@ -50,9 +53,18 @@ async function needTable(ctx: QueryContext, db: string, table: string): Promise<
   return t;
 }
 
+/** An information_schema table as a TableSchema of FIELD columns, for DESC and SHOW COLUMNS. */
+async function systemTable(ctx: QueryContext, db: string, table: string): Promise<TableSchema | null> {
+  if (db.toLowerCase() !== 'information_schema') return null;
+  const cols = await systemColumns(table.toLowerCase(), ctx);
+  if (!cols) return null;
+  const columns: ColumnSchema[] = cols.map((c: SystemColumn) => ({ name: c.name, type: 'string', sqlType: c.type, semantic: 'field', nullable: c.nullable }));
+  return { db, name: table.toLowerCase(), id: 0, version: 0, columns, timeIndex: '', primaryKey: [], options: {}, regions: 0, createdAt: 0 };
+}
+
 export async function describeTable(s: Describe, ctx: QueryContext): Promise<Rel> {
   const { db, table } = tableName(s.table, ctx);
-  const t = await needTable(ctx, db, table);
+  const t = (await systemTable(ctx, db, table)) ?? (await needTable(ctx, db, table));
   const columns = isPhysical(t) ? await physicalColumns(t, ctx) : t.columns;
   return stringRel(['Column', 'Type', 'Key', 'Null', 'Default', 'Semantic Type'], columns.map((c) => [
     c.name, typeName(c), c.semantic === 'field' ? '' : 'PRI', c.nullable ? 'YES' : 'NO', defaultText(c), c.semantic.toUpperCase(),
@@ -100,7 +112,7 @@ export function showCreateTable(t: TableSchema, columns: ColumnSchema[] = t.colu
   const lines: string[] = [];
   for (const c of columns) {
     if (c.name === '__table_id' || c.name === '__tsid') continue;
-    lines.push(`  "${c.name}" ${SQL_TYPE[typeName(c)] ?? typeName(c).toUpperCase()} ${c.nullable ? 'NULL' : 'NOT NULL'}${defaultSql(c)}${indexClauses(c)}`);
+    lines.push(`  "${c.name}" ${sqlTypeText(typeName(c))} ${c.nullable ? 'NULL' : 'NOT NULL'}${defaultSql(c)}${indexClauses(c)}`);
   }
   lines.push(`  TIME INDEX ("${t.timeIndex}")`);
   const pk = columns.filter((c) => c.semantic === 'tag' && !c.name.startsWith('__')).map((c) => c.name);
@@ -118,7 +130,7 @@ export async function runShow(s: Show, env: Env): Promise<Rel> {
   const db = s.database ? s.database.map((p) => p.value).join('.') : ctx.db;
   switch (s.kind) {
     case 'DATABASES': {
-      const dbs = [...new Set([...(await ctx.listDatabases()), 'information_schema'])].sort();
+      const dbs = await allDatabases(ctx);
       const rel = s.full ? stringRel(['Database', 'Options'], dbs.map((d) => [d, ''])) : stringRel(['Database'], dbs.map((d) => [d]));
       return whereFilter(likeFilter(rel, s.like), s, env);
     }
@@ -151,10 +163,10 @@ export async function runShow(s: Show, env: Env): Promise<Rel> {
     }
     case 'COLUMNS': {
       const { db: d, table } = tableName(s.target!, ctx);
-      const t = await needTable(ctx, s.database ? db : d, table);
+      const t = (await systemTable(ctx, s.database ? db : d, table)) ?? (await needTable(ctx, s.database ? db : d, table));
       const cols = [...t.columns].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
       const key = (c: ColumnSchema) => (c.semantic === 'tag' ? 'PRI' : c.semantic === 'timestamp' ? 'TIME INDEX' : '');
-      const sqlType = (c: ColumnSchema) => SQL_TYPE[typeName(c)]?.toLowerCase() ?? typeName(c).toLowerCase();
+      const sqlType = (c: ColumnSchema) => sqlTypeText(typeName(c)).toLowerCase();
       const rel = s.full
         ? stringRel(['Field', 'Type', 'Collation', 'Null', 'Key', 'Default', 'Comment', 'Privileges', 'Extra', 'Greptime_type'],
           cols.map((c) => [c.name, sqlType(c), c.type === 'string' ? 'utf8_bin' : '', c.nullable ? 'YES' : 'NO', key(c), defaultText(c), '', 'select,insert', '', typeName(c)]))
@@ -170,7 +182,7 @@ export async function runShow(s: Show, env: Env): Promise<Rel> {
       const t = isPhysical(own) ? await physicalIndexSchema(own, ctx) : own;
       const names = ['Table', 'Non_unique', 'Key_name', 'Seq_in_index', 'Column_name', 'Collation', 'Cardinality', 'Sub_part', 'Packed', 'Null', 'Index_type', 'Comment', 'Index_comment', 'Visible', 'Expression'];
       const types = names.map((n) => (n === 'Non_unique' || n === 'Seq_in_index' ? 'Int64' : 'String'));
-      const rows = indexRows(t).map((r) => [t.name, r.nonUnique, r.key, r.seq, r.column, 'A', null, null, null, r.type === 'TIME' ? '' : r.nullable ? 'YES' : '', r.type, '', '', 'YES', null]);
+      const rows = indexRows(t).map((r) => [t.name, r.nonUnique, r.key, r.seq, r.column, 'A', null, null, null, r.type === 'TIME' ? '' : r.nullable ? 'YES' : '', r.type, '', r.comment ?? '', 'YES', null]);
       return whereFilter(stringRel(names, rows, types), s, env);
     }
     case 'CHARSET': {
@@ -192,10 +204,10 @@ export async function runShow(s: Show, env: Env): Promise<Rel> {
       });
       return whereFilter(stringRel(['Table', 'Region', 'Peer', 'Leader'], rows, ['String', 'UInt64', 'UInt64', 'String']), s, env);
     }
-    case 'VARIABLES': {
-      const name = s.target?.map((p) => p.value).join('.') ?? '';
-      return stringRel([name.toUpperCase()], [[name.toLowerCase().includes('time_zone') ? 'UTC' : '']]);
-    }
+    case 'VARIABLES': return whereFilter(likeFilter(showVariables(s, ctx), s.like), s, env);
+    case 'STATUS': return whereFilter(likeFilter(showStatus(), s.like), s, env);
+    case 'TABLE STATUS': return whereFilter(likeFilter(await showTableStatus(ctx, db), s.like), s, env);
+    case 'PROCESSLIST': return showProcessList(ctx, s.full);
     default:
       return stringRel([], []);
   }

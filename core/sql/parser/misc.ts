@@ -65,6 +65,14 @@ export function parseSet(p: Cursor, base: Base): Statement {
   return { type: 'set', name, value, ...base };
 }
 
+export function parseKill(p: Cursor, base: Base): Statement {
+  p.expectKw('KILL');
+  p.eatKw('QUERY') || p.eatKw('CONNECTION');
+  const t = p.next();
+  if (t.kind !== 'string' && t.kind !== 'number') throw p.error('a process id after KILL', t);
+  return { type: 'kill', id: t.value, ...base };
+}
+
 const SIMPLE_SHOW: Record<string, ShowKind> = {
   DATABASES: 'DATABASES', SCHEMAS: 'DATABASES', TABLES: 'TABLES', FLOWS: 'FLOWS', VIEWS: 'VIEWS',
   VARIABLES: 'VARIABLES', STATUS: 'STATUS', PROCESSLIST: 'PROCESSLIST', CHARSET: 'CHARSET', COLLATION: 'COLLATION',

@@ -4,31 +4,11 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EddyNode } from '../../../actors/node.ts';
 import { startNats, startNode, tempDir } from '../../harness/index.ts';
+import { analyze as explain, exec, indexed, rows, sql, type Node } from './sql_client.ts';
 
-type SqlOut = { output?: { records?: { rows: unknown[][] }; affectedrows?: number }[]; error?: string };
-type Node = EddyNode & { url: string };
-
-async function sql(node: Node, q: string): Promise<{ status: number; body: SqlOut }> {
-  const r = await fetch(`${node.url}/v1/sql?db=public`, { method: 'POST', body: new URLSearchParams({ sql: q }) });
-  return { status: r.status, body: (await r.json()) as SqlOut };
-}
-async function rows(node: Node, q: string): Promise<unknown[][]> {
-  const r = await sql(node, q);
-  if (r.status !== 200) throw new Error(`${q}: ${r.status} ${r.body.error}`);
-  return r.body.output![0]!.records!.rows;
-}
-async function exec(node: Node, q: string): Promise<void> {
-  const r = await sql(node, q);
-  if (r.status !== 200) throw new Error(`${q.slice(0, 80)}: ${r.status} ${r.body.error}`);
-}
-/** Waits, on the builder's own state (no timers), until every region of the node has built what is pending. */
-async function indexed(node: Node): Promise<void> {
-  for (const h of node.supervisor.all()) await h.indexesIdle();
-}
 const status = (node: Node) => rows(node, `SELECT index_name, state, segments, segments_covered, rows_covered, index_bytes > 0 FROM information_schema.index_status WHERE table_name = 'logs' ORDER BY index_name`);
-const analyze = async (node: Node, where: string) => (await rows(node, `EXPLAIN ANALYZE SELECT count(*) FROM logs WHERE ${where}`)).map((r) => r.join(' ')).join('\n');
+const analyze = (node: Node, where: string) => explain(node, `SELECT count(*) FROM logs WHERE ${where}`);
 
 function insertSql(from: number, n: number, hosts: number): string {
   const vals: string[] = [];

@@ -139,3 +139,55 @@ describe('executor vs reference: int64 and uint64 beyond 2^53', () => {
     );
   });
 });
+
+// Float32, NaN / infinities and Decimal128 against a reference in plain JS: Math.fround for 32-bit arithmetic,
+// IEEE total order (NaN = NaN, NaN above +inf) for comparisons, half-away-from-zero rounding at a decimal's scale.
+const specialArb = fc.oneof(
+  fc.double({ min: -1e6, max: 1e6, noNaN: true, noDefaultInfinity: true }).map((x) => Math.round(x * 1000) / 1000),
+  fc.constantFrom(Number.NaN, Infinity, -Infinity, 0, 1, -1),
+);
+const floatRowArb = fc.record({ f: fc.option(specialArb, { nil: null }), g: fc.option(fc.integer({ min: -5000, max: 5000 }).map((x) => x / 8), { nil: null }) });
+
+function totalCmp(x: number, y: number): number {
+  if (Number.isNaN(x)) return Number.isNaN(y) ? 0 : 1;
+  if (Number.isNaN(y)) return -1;
+  return x === y ? 0 : x < y ? -1 : 1;
+}
+const holds = (op: (typeof CMPS)[number], c: number) =>
+  op === '=' ? c === 0 : op === '<>' ? c !== 0 : op === '<' ? c < 0 : op === '<=' ? c <= 0 : op === '>' ? c > 0 : c >= 0;
+const literal = (x: number) => (Number.isNaN(x) ? "'NaN'::DOUBLE" : x === Infinity ? "'inf'::DOUBLE" : x === -Infinity ? "'-inf'::DOUBLE" : String(x));
+const halfAway = (x: number, s: number) => { const k = 10 ** s; const r = Math.round(Number((Math.abs(x) * k).toPrecision(15))); return (x < 0 ? -r : r) / k; };
+
+describe('executor vs reference: Float32, NaN and Decimal128', () => {
+  it('computes Float32 in 32 bits, orders NaN above infinity and rounds decimals at their scale', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(floatRowArb, { minLength: 1, maxLength: 20 }), fc.constantFrom(...CMPS), specialArb, fc.integer({ min: -9, max: 9 }), fc.integer({ min: 0, max: 4 }),
+        async (rows, op, k, m, scale) => {
+          const cat = new MemoryCatalog();
+          const ctx = cat.context();
+          await executeSql(ctx, 'CREATE TABLE fl (ts TIMESTAMP TIME INDEX, f DOUBLE, g FLOAT)');
+          const lit = (v: number | null) => (v === null ? 'NULL' : literal(v));
+          await executeSql(ctx, `INSERT INTO fl VALUES ${rows.map((r, i) => `(${i}, ${lit(r.f)}, ${lit(r.g)})`).join(', ')}`);
+          const run = async (sql: string) => {
+            const [out] = await executeSql(ctx, sql);
+            if (out?.kind !== 'records') throw new Error('expected records');
+            return out.rows;
+          };
+          const kept = rows.filter((r) => r.f !== null && holds(op, totalCmp(r.f, k))).length;
+          expect(await run(`SELECT count(*) FROM fl WHERE f ${op} ${literal(k)}`)).toEqual([[kept]]);
+          // g * m stays Float32: the product of the stored 32-bit value, rounded to 32 bits
+          const prod = await run(`SELECT g * ${m}, arrow_typeof(g * ${m}) FROM fl ORDER BY ts`);
+          prod.forEach((r, i) => {
+            const g = rows[i]!.g;
+            expect(r[1]).toBe('Float32');
+            expect(r[0]).toBe(g === null ? null : Math.fround(Math.fround(g) * m));
+          });
+          // a finite f cast to DECIMAL(20, scale): rounded half away from zero at the scale
+          const dec = await run(`SELECT CAST(f AS DECIMAL(20, ${scale})) FROM fl WHERE f > -1e7 AND f < 1e7 ORDER BY ts`);
+          const finite = rows.filter((r) => r.f !== null && Number.isFinite(r.f));
+          expect(dec.map((r) => Number(r[0]))).toEqual(finite.map((r) => halfAway(r.f!, scale)));
+        }),
+      { numRuns: 120 },
+    );
+  });
+});

@@ -24,6 +24,7 @@ const VOCAB = [
   'EXPLAIN', 'ADMIN', 'TQL', 'EVAL', 'SET', 'WITH', 'TIME', 'INDEX', 'PRIMARY', 'KEY', 'TIMESTAMP', 'STRING', 'DOUBLE',
   'host', 'ts', 'val', 't', '"Q"', '`b`', '1', '2.5', '1e3', "'5m'", "'it''s'", '*', ',', '(', ')', ';', '.', '=', '<>',
   '<', '>=', '+', '-', '/', '%', '||', '::', '~', '!~*', '[', ']', 'count', 'min', 'max', 'now',
+  'KILL', 'QUERY', 'CONNECTION', 'PROCESSLIST', 'FULL', 'STATUS', 'VARIABLES', 'time_zone', 'DECIMAL', "'1.2.3.4:4000/7'",
 ];
 
 describe('fuzz: bad input only ever raises a positioned ParseError', () => {
@@ -45,6 +46,10 @@ describe('fuzz: bad input only ever raises a positioned ParseError', () => {
       "CREATE FLOW f SINK TO s AS SELECT count(*) FROM t GROUP BY date_bin(INTERVAL '1 minute', ts)",
       "INSERT INTO t (a, b) VALUES (1, 'x'), (2, 'y')",
       'SELECT a FROM t1 LEFT JOIN t2 USING (id) WHERE a IN (SELECT b FROM t3) AND c BETWEEN 1 AND 2',
+      "KILL QUERY '127.0.0.1:4000/12'",
+      "SET time_zone = '+08:00'",
+      "SHOW TABLE STATUS FROM public LIKE 'a%'",
+      'SELECT CAST(x AS DECIMAL(10, 2)) FROM t',
     ];
     const arb = fc.tuple(fc.constantFrom(...base), fc.nat(), fc.nat(), fc.constantFrom('', ' ', '(', ')', ',', "'", 'FROM', '1')).map(
       ([s, a, b, ins]) => {

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { tableFromIPC, Type, TimeUnit as ArrowUnit, type Data } from 'apache-arrow';
-import { outputsCsv, outputsJson, relToArrow, relToOutput, int64Text, words, type Rel, type Vec } from '../../../../core/query/index.ts';
+import { outputsCsv, outputsJson, outputsJsonChunks, relToArrow, relToOutput, int64Text, words, type Rel, type Vec } from '../../../../core/query/index.ts';
 import { unitsOf } from '../../../../core/query/output/digits.ts';
 import { formatOutput } from '../../../../core/query/index.ts';
 import { floatOf, numText, parseCsv, parseExactJson } from './decode.ts';
@@ -93,6 +93,15 @@ describe('output formats', () => {
         expect(row[4]).toBe(r.b);
         UNITS.forEach((unit, j) => expect(BigInt(numText(row[5 + j]))).toBe(r.t[unit]));
       });
+    }), { numRuns: 150 });
+  });
+
+  it('JSON in chunks (a streamed body) joins to exactly the whole body, whatever the chunk size', () => {
+    fc.assert(fc.property(fc.array(rowArb, { maxLength: 40 }), fc.integer({ min: 1, max: 300 }), (rows, chunk) => {
+      const outs = [relToOutput(relOf(rows)), relToOutput(relOf(rows.slice(0, 3)))];
+      const parts = [...outputsJsonChunks(outs, 5, chunk)];
+      expect(Buffer.concat(parts).toString('utf8')).toBe(outputsJson(outs, 5));
+      if (rows.length > 10) expect(parts.length).toBeGreaterThan(1);
     }), { numRuns: 150 });
   });
 

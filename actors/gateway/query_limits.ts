@@ -1,0 +1,83 @@
+// Per-query limits: a deadline or a client gone away cancels the query at its next scan; scanned bytes are held to a budget.
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { RecordBatch } from 'apache-arrow';
+import { DeadlineExceededError, QueryMemoryExceededError } from '../../core/index.ts';
+import type { QueryContext } from '../../core/query/index.ts';
+
+/** One query's limits: the signal that cancels it (its reason is the error) and its memory budget. */
+export interface QueryLimits {
+  signal: AbortSignal;
+  /** Wall-clock ms (Date.now) past which the query stops at its next scan; 0: none. */
+  deadline: number;
+  /** The error a query past its deadline fails with. */
+  expired: () => Error;
+  /** Bytes of scanned data the query may hold; 0: no budget. */
+  memoryBytes: number;
+  /** Bytes of scanned data it holds so far. */
+  used: number;
+}
+
+const current = new AsyncLocalStorage<QueryLimits>();
+
+export function runWithLimits<T>(limits: QueryLimits, fn: () => T): T {
+  return current.run(limits, fn);
+}
+
+export function currentLimits(): QueryLimits | undefined {
+  return current.getStore();
+}
+
+/** Bytes an Arrow batch holds in its buffers (values, offsets, validity, dictionaries). */
+export function batchBytes(b: RecordBatch): number {
+  let n = 0;
+  const seen = new Set<ArrayBufferView>();
+  const add = (v: ArrayBufferView | undefined | null) => {
+    if (v && !seen.has(v)) {
+      seen.add(v);
+      n += v.byteLength;
+    }
+  };
+  const walk = (d: { values?: ArrayBufferView; valueOffsets?: ArrayBufferView; nullBitmap?: ArrayBufferView; children?: unknown[]; dictionary?: { data: unknown[] } }) => {
+    add(d.values);
+    add(d.valueOffsets);
+    add(d.nullBitmap);
+    for (const c of d.children ?? []) walk(c as Parameters<typeof walk>[0]);
+    for (const c of d.dictionary?.data ?? []) walk(c as Parameters<typeof walk>[0]);
+  };
+  walk(b.data as unknown as Parameters<typeof walk>[0]);
+  return n;
+}
+
+function check(l: QueryLimits): void {
+  if (l.signal.aborted) throw l.signal.reason instanceof Error ? l.signal.reason : new DeadlineExceededError('query cancelled');
+  if (l.deadline > 0 && Date.now() > l.deadline) throw l.expired();
+}
+
+/** One turn of the event loop, so a deadline timer and a client's disconnect are seen between scans of a busy query. */
+const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** A context whose scans stop once the query is cancelled and count their bytes against the budget. */
+export function limitContext(ctx: QueryContext, l: QueryLimits): QueryContext {
+  const g: QueryContext = Object.create(ctx) as QueryContext;
+  g.scan = async (schema, spec) => {
+    await turn();
+    check(l);
+    const batches = await ctx.scan(schema, spec);
+    check(l);
+    if (l.memoryBytes > 0) {
+      for (const b of batches) l.used += batchBytes(b);
+      if (l.used > l.memoryBytes) throw new QueryMemoryExceededError(l.used, l.memoryBytes);
+    }
+    return batches;
+  };
+  if (ctx.partialAggregate) {
+    g.partialAggregate = async (schema, sql) => {
+      await turn();
+      check(l);
+      const r = await ctx.partialAggregate!(schema, sql);
+      check(l);
+      return r;
+    };
+  }
+  return g;
+}

@@ -1,0 +1,49 @@
+// Loki's push API, `POST /v1/loki/api/v1/push`: snappy protobuf or JSON; stream labels become tags, structured metadata a
+// JSON column; the table from `x-greptime-log-table-name` (default `loki_logs`), a pipeline from `x-greptime-pipeline-name`.
+import { decodeLokiJson, decodeLokiProtobuf, httpStatusOf, lokiPipeline, toWireError } from '../../../core/index.ts';
+import { mediaType } from '../../../core/codec/index.ts';
+import type { HttpReply, RouteTable } from '../../gateway/http/routes.ts';
+import type { LogIngest } from '../log_ingest.ts';
+import { decodedBody, header } from './body.ts';
+
+export interface LokiDeps {
+  logs: () => LogIngest;
+  maxBodyBytes: () => number;
+}
+
+export const LOKI_DEFAULT_TABLE = 'loki_logs';
+
+/** Loki answers errors as plain text. */
+function text(status: number, body: string): HttpReply {
+  return { status, body: body + '\n', contentType: 'text/plain; charset=utf-8' };
+}
+
+export function registerLokiRoutes(routes: RouteTable, d: LokiDeps): void {
+  routes.add({
+    methods: ['POST'], path: '/v1/loki/api/v1/push', access: 'write',
+    handler: async (req, _url, body) => {
+      try {
+        const raw = await body();
+        const ct = mediaType(req.headers['content-type']);
+        const batch = ct === 'application/json'
+          ? decodeLokiJson(decodedBody(req, raw, d.maxBodyBytes()).toString('utf8'))
+          : ct === 'application/x-protobuf' || ct === ''
+            ? decodeLokiProtobuf(raw)
+            : null;
+        if (!batch) return text(415, `unsupported Content-Type '${ct}': use application/x-protobuf (snappy) or application/json`);
+        if (batch.n > 0) {
+          const db = header(req, 'x-greptime-db-name') ?? 'public';
+          const table = header(req, 'x-greptime-log-table-name') ?? LOKI_DEFAULT_TABLE;
+          const named = header(req, 'x-greptime-pipeline-name');
+          await d.logs().ingestColumns(db, table, named ?? lokiPipeline(batch.labels), batch.n, batch.columns, {
+            ...(header(req, 'x-greptime-pipeline-version') ? { version: header(req, 'x-greptime-pipeline-version')! } : {}),
+          });
+        }
+        return { status: 204 };
+      } catch (e) {
+        const w = toWireError(e);
+        return { ...text(httpStatusOf(w.code), w.message), error: e };
+      }
+    },
+  });
+}

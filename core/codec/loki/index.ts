@@ -1,0 +1,2 @@
+// Public face of the Loki push codec.
+export { decodeLokiProtobuf, decodeLokiJson, parseLabels, lokiPipeline, LOKI_TIME, LOKI_LINE, LOKI_METADATA, type LokiBatch } from './push.ts';

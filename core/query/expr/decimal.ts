@@ -1,0 +1,87 @@
+// Decimal128(p, s): values held as doubles rounded to s fractional digits (exact to ~15 significant digits),
+// with DataFusion's result precision and scale for each operator, half-away-from-zero rounding and overflow checks.
+import { CastError } from '../../errors.ts';
+import type { SourcePos } from '../../sql/index.ts';
+import type { DType } from '../vector.ts';
+
+const RE = /^Decimal128\((\d+),\s*(-?\d+)\)$/;
+export const MAX_PRECISION = 38;
+
+export function decimalOf(dt: DType): { p: number; s: number } | null {
+  const m = RE.exec(dt);
+  return m ? { p: Number(m[1]), s: Number(m[2]) } : null;
+}
+
+export function isDecimal(dt: DType): boolean {
+  return dt.startsWith('Decimal128(');
+}
+
+export function decimalType(p: number, s: number): DType {
+  return `Decimal128(${p}, ${s})`;
+}
+
+/** Integer types as DataFusion widens them to decimals when they meet one. */
+const INT_AS_DECIMAL: Record<string, [number, number]> = {
+  Int8: [3, 0], Int16: [5, 0], Int32: [10, 0], Int64: [20, 0], UInt8: [3, 0], UInt16: [5, 0], UInt32: [10, 0], UInt64: [20, 0],
+};
+
+export function asDecimal(dt: DType): { p: number; s: number } | null {
+  const d = decimalOf(dt);
+  if (d) return d;
+  const i = INT_AS_DECIMAL[dt];
+  return i ? { p: i[0], s: i[1] } : null;
+}
+
+/** Result type of a op b where one side is a decimal and the other a decimal or an integer (DataFusion's rules). */
+export function decimalResultType(op: string, a: { p: number; s: number }, b: { p: number; s: number }): DType {
+  let p: number, s: number;
+  switch (op) {
+    case '+': case '-':
+      s = Math.max(a.s, b.s);
+      p = Math.max(a.p - a.s, b.p - b.s) + s + 1;
+      break;
+    case '*':
+      p = a.p + b.p + 1;
+      s = a.s + b.s;
+      break;
+    case '/':
+      s = Math.max(6, a.s + b.p + 1);
+      p = a.p - a.s + b.s + s;
+      break;
+    default: // %
+      s = Math.max(a.s, b.s);
+      p = Math.min(a.p - a.s, b.p - b.s) + s;
+  }
+  if (p > MAX_PRECISION) {
+    // keep the integer digits, give up fractional ones (at least 6 for division)
+    s = Math.max(Math.min(s, op === '/' ? 6 : s), s - (p - MAX_PRECISION));
+    p = MAX_PRECISION;
+  }
+  return decimalType(p, s);
+}
+
+/** x rounded half away from zero to s fractional digits. */
+export function roundScale(x: number, s: number): number {
+  if (!Number.isFinite(x)) return x;
+  const k = 10 ** s;
+  const y = Math.abs(x) * k;
+  // a nudge for values like 1.005 whose double is 1.00499999...: decide on the decimal text, not the double
+  const r = Math.round(Number(y.toPrecision(15)));
+  return (x < 0 ? -r : r) / k;
+}
+
+/** A value rounded to the type's scale; beyond its precision it is an error, as Arrow's cast reports it. */
+export function toDecimal(x: number, d: { p: number; s: number }, pos?: SourcePos): number {
+  const v = roundScale(x, d.s);
+  const max = 10 ** (d.p - d.s);
+  if (!Number.isFinite(v) || Math.abs(v) >= max) {
+    const maxText = d.s > 0 ? `${'9'.repeat(d.p - d.s) || '0'}.${'9'.repeat(d.s)}` : '9'.repeat(d.p);
+    throw new CastError(`Arrow error: Invalid argument error: ${formatDecimal(v, d.s)} is too large to store in a Decimal128 of precision ${d.p}. Max is ${maxText}`, pos);
+  }
+  return v;
+}
+
+export function formatDecimal(x: number, s: number): string {
+  if (!Number.isFinite(x)) return String(x);
+  return s > 0 ? x.toFixed(s) : String(Math.round(x));
+}

@@ -1,0 +1,24 @@
+// Shared by the fault tests: a seeded random source (the seed is printed so a failing run can be replayed) and SQL rows over HTTP.
+
+/** A PRNG seeded from EDDY_FAULT_SEED or the clock (mulberry32); the seed is logged. */
+export function faultRandom(): () => number {
+  let seed = Number(process.env.EDDY_FAULT_SEED ?? Date.now() % 2 ** 31);
+  console.log(`fault seed ${seed} (replay with EDDY_FAULT_SEED=${seed})`);
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = seed;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** The rows of a SQL query as objects (column name -> value), or throws with the server's error. */
+export async function sqlRows(url: string, sql: string, db = 'public', headers: Record<string, string> = {}): Promise<Record<string, unknown>[]> {
+  const r = await fetch(`${url}/v1/sql?db=${db}`, { method: 'POST', body: new URLSearchParams({ sql }), headers });
+  const body = (await r.json()) as { error?: string; output?: { records: { schema: { column_schemas: { name: string }[] }; rows: unknown[][] } }[] };
+  if (r.status !== 200 || !body.output) throw new Error(`SQL failed (${r.status}): ${body.error}`);
+  const rec = body.output[0]!.records;
+  const names = rec.schema.column_schemas.map((c) => c.name);
+  return rec.rows.map((row) => Object.fromEntries(names.map((n, i) => [n, row[i]])));
+}
