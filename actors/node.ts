@@ -27,6 +27,7 @@ import { MetaServices, RouteTable, listNodes, regionPeersOf, clusterPeersOf, pro
 import { listenMigration } from './region/handle_migration.ts';
 import { startEmbeddedNats, type EmbeddedNats } from './runtime/embedded_nats.ts';
 import { presizeNatsMessageBuffers } from './runtime/nats_presize.ts';
+import { natsLinkOf, type NatsLink } from './runtime/nats_link.ts';
 import { silentLogger, type Logger } from './runtime/logger.ts';
 import { LogIngest, NatsLogs, PipelineStore, SyslogServer } from './logs/index.ts';
 import { WriteGate } from './gateway/write_gate.ts';
@@ -145,7 +146,7 @@ export class EddyNode {
     presizeNatsMessageBuffers();
     // noAsyncTraces: nats.js otherwise builds an Error (a stack capture) for every request and JetStream publish, ~6% of ingest CPU in a profile
     this.nc = await connect({ servers: this.natsUrl, name: natsClientName(cfg.nodeId), ...(this.natsCredentials ?? {}), maxReconnectAttempts: -1, pingInterval: 10_000, noAsyncTraces: true });
-    this.watchNatsStatus(this.nc);
+    this.natsLink = natsLinkOf(this.nc);
     this.js = jetstream(this.nc, { timeout: 30_000 });
     this.jsm = await jetstreamManager(this.nc, { timeout: 30_000 });
     await ensureJetStreamAssets(this.nc, { replicas: cfg.replicas, segments: cfg.storage === StorageKinds.nats, cluster: !isStandalone(cfg) });
@@ -365,19 +366,8 @@ export class EddyNode {
   /** Called when the node cannot go on (its embedded nats-server died); the CLI stops and exits non-zero. */
   onFatal: () => void = () => {};
   private stopping: Promise<void> | null = null;
-  /** False while the client has lost its server (set from the connection's status events). */
-  private natsConnected = false;
-
-  /** Follows the connection's status, so a stop knows not to wait on a server that is gone. */
-  private watchNatsStatus(nc: NatsConnection): void {
-    this.natsConnected = true;
-    void (async () => {
-      for await (const s of nc.status()) {
-        if (s.type === 'disconnect' || s.type === 'close') this.natsConnected = false;
-        else if (s.type === 'reconnect') this.natsConnected = true;
-      }
-    })().catch(() => undefined);
-  }
+  /** The connection's status (a stop knows not to wait on a server that is gone; writes are refused while it is down). */
+  private natsLink: NatsLink | null = null;
 
   /**
    * Stops cleanly: no new requests, ingest and flows stop, memtables flush, NATS (embedded) stops. Every step is
@@ -400,7 +390,7 @@ export class EddyNode {
     };
     const serverGone = () => {
       const e = this.embedded?.process;
-      return (e !== undefined && (e.exitCode !== null || e.signalCode !== null)) || (this.nc !== undefined && !this.natsConnected);
+      return (e !== undefined && (e.exitCode !== null || e.signalCode !== null)) || (this.natsLink !== null && !this.natsLink.connected);
     };
     const dropNats = () => {
       if (this.nc && !this.nc.isClosed()) void this.nc.close().catch(() => undefined);

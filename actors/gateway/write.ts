@@ -87,12 +87,15 @@ export class WritePath {
    * later call's WAL appends are issued after an earlier call's.
    */
   write(db: string, batches: WriteBatch[], opts: WriteOptions = {}): Promise<number> {
+    this.router.link.requireConnected(`write to ${db}`);
     const step = this.order.then(() => this.prepareAndSubmit(db, batches, opts));
     this.order = step.catch(() => undefined);
     return step.then((submitted) => submitted.done);
   }
 
+  /** Refused at once (NatsUnavailableError, HTTP 503 with Retry-After) while the node's NATS connection is down. */
   async parseAndWrite(input: WriteInput): Promise<number> {
+    this.router.link.requireConnected(`write to ${input.db}`);
     if (input.physicalTable !== undefined && this.codecs.forMessage(input.contentType, input.format) === prometheusRemoteWriteCodec) {
       if (input.data.length > this.maxWriteBytes) throw new PayloadTooLargeError(input.data.length, this.maxWriteBytes);
       return this.writeRemote(input.db, input.data, input.physicalTable, input.sourceId);
@@ -110,6 +113,7 @@ export class WritePath {
    * A request naming a table that is not a logical table of that physical one takes the general path.
    */
   private writeRemote(db: string, data: Uint8Array, physicalTable: string, sourceId?: string): Promise<number> {
+    this.router.link.requireConnected(`write to ${db}`);
     const step = this.order.then(async () => {
       const dec = this.prom.decode(data);
       if (dec.samples === 0) return { done: Promise.resolve(0) };
@@ -176,6 +180,8 @@ export class WritePath {
       }
     }
     const targets = [...routed.values()];
+    // Checked again just before anything is sent: a write made while the connection is down would sit in the client's buffer.
+    this.router.link.requireConnected(`write to ${db}`);
     // Remote regions learn the schema first, so that the writes below are issued in call order.
     await Promise.all(targets.map((t) => this.router.prepare(t.schema, t.n)));
     const pending = targets.map((t) => this.router.write(t.schema, t.n, t.batches, opts.sourceId));
