@@ -28,6 +28,7 @@ import { listenMigration } from './region/handle_migration.ts';
 import { startEmbeddedNats, type EmbeddedNats } from './runtime/embedded_nats.ts';
 import { presizeNatsMessageBuffers } from './runtime/nats_presize.ts';
 import { natsLinkOf, type NatsLink } from './runtime/nats_link.ts';
+import { ParsePool } from './runtime/parse_pool.ts';
 import { silentLogger, type Logger } from './runtime/logger.ts';
 import { LogIngest, NatsLogs, PipelineStore, SyslogServer } from './logs/index.ts';
 import { WriteGate } from './gateway/write_gate.ts';
@@ -63,6 +64,8 @@ export class EddyNode {
   readonly routes: HttpRouteTable;
   private embedded: EmbeddedNats | null = null;
   private ingest: NatsIngest | null = null;
+  /** Parse worker threads for large line protocol writes (--parse-workers). */
+  private parsePool: ParsePool | null = null;
   private http: HttpGateway | null = null;
   private postgres: PgServer | null = null;
   private state: NodeState = 'starting';
@@ -202,7 +205,9 @@ export class EddyNode {
       this.log(`cluster node ${cfg.nodeId} (${[...roles].join(',')}) registered`);
     }
     this.router = new RegionRouter(this.nc, this.supervisor, cluster);
-    this.writes = new WritePath(this.catalog, this.router, this.metrics, this.clock, cfg.maxWriteBytes);
+    this.parsePool = new ParsePool(cfg.parseWorkers, this.log);
+    this.parsePool.start();
+    this.writes = new WritePath(this.catalog, this.router, this.metrics, this.clock, cfg.maxWriteBytes, undefined, this.parsePool);
     const pipelines = new PipelineStore(kv, this.clock);
     await pipelines.start();
     this.logs = new LogIngest(this.catalog, () => this.writes, pipelines, this.clock);
@@ -218,6 +223,7 @@ export class EddyNode {
         eddy_syslog_failed_messages_total: this.syslog.counters.failedMessages,
       } : {}),
       eddy_regions: this.supervisor.all().length,
+      eddy_parse_workers_ready: this.parsePool?.readyCount ?? 0,
       eddy_memtable_rows: this.supervisor.all().reduce((a, r) => a + Number((r.stats() as { memRows?: number }).memRows ?? 0), 0),
     });
     const frontend = this.httpAddress ? `${this.httpAddress.host}:${this.httpAddress.port}` : cfg.nodeId;
@@ -409,6 +415,7 @@ export class EddyNode {
     this.logs?.pipelines.stop();
     await step('closing http', this.http?.close(), 5_000);
     await step('closing postgres', this.postgres?.close(), 5_000);
+    await step('stopping parse workers', this.parsePool?.stop(), 5_000);
     await step('stopping flows', this.flows?.stop(), 30_000);
     await step('stopping the smart index', this.smartIndex?.stop(), 5_000);
     // Regions close (flushed) before the node leaves the cluster: their routes move only once nothing here serves them,

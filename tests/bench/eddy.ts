@@ -57,6 +57,8 @@ export async function startEddy(opts: EddyStartOptions): Promise<EddyServer> {
     '--nats-port',
     String(natsPort),
     ...(opts.extraArgs ?? []),
+    // BENCH_EDDY_ARGS adds `eddy start` flags, e.g. "--flush-bytes 67108864 --parse-workers 0".
+    ...(process.env.BENCH_EDDY_ARGS ?? '').split(' ').filter(Boolean),
   ];
   const proc = startProcess(opts.name ?? 'eddy', process.execPath, args, { logDir: opts.logDir });
   const httpUrl = `http://127.0.0.1:${httpPort}`;

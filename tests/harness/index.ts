@@ -68,6 +68,9 @@ export async function startNode(opts: { data: string; nats?: string; overrides?:
     postgres: `127.0.0.1:${await freePort()}`,
     natsPort: await freePort(),
     quiet: true,
+    // No parse worker threads in in-process nodes (each would boot its own TypeScript loader); tests of the worker
+    // path ask for them, and nodes started as processes (startNodeProcess) have the default.
+    parseWorkers: 0,
     ...(opts.nats ? { nats: opts.nats } : {}),
     ...opts.overrides,
   };
