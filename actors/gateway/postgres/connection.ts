@@ -14,6 +14,7 @@ import {
 import { PgSession, REPORTED, sessionCommand, type Portal, type PortalResult, type SessionCommand } from './session.ts';
 import { ROW_STATEMENTS, commandTag, rowDescription, writeRows } from './results.ts';
 import { StatementRun } from './statement_limits.ts';
+import { describeStatement } from './describe.ts';
 import type { Logger } from '../../runtime/logger.ts';
 
 export interface ConnectionDeps {
@@ -288,14 +289,18 @@ export class PgConnection {
     return st.length > 0 && ROW_STATEMENTS.has(st[0]!.type);
   }
 
-  /** Runs a row-returning statement to learn its columns for Describe (a query reads no rows: LIMIT 0). */
+  /**
+   * The columns of a row-returning prepared statement for Describe, without running it: it runs against a context
+   * whose scans read nothing and that refuses changes (describe.ts). TQL runs: its columns are the labels of the
+   * series found. An ADMIN function that acts cannot be described (NoData).
+   */
   private async describeRun(sql: string): Promise<PortalResult | null> {
     if (!this.returnsRows(sql)) return null;
     const cmd = sessionCommand(sql);
     if (cmd) return this.sessionCommand(cmd);
     const [st] = parseSql(normalizePgSql(sql));
-    if (st!.type === 'query') st!.query.limit = { type: 'number', value: '0', pos: st!.query.pos };
-    return { kind: 'output', output: await executeStatement(this.session!.ctx, st!), tag: 'SELECT 0' };
+    const output = st!.type === 'tql' ? await executeStatement(this.session!.ctx, st!) : await describeStatement(this.session!.ctx, st!);
+    return output ? { kind: 'output', output, tag: 'SELECT 0' } : null;
   }
 
   /**

@@ -36,8 +36,9 @@ export async function runQuery(q: Query, st: QState): Promise<Rel> {
       ctes.set(c.name.value, { ...r, fields });
     }
   }
-  const limit = q.limit ? await constInt(q.limit, state, 'LIMIT') : undefined;
-  const offset = q.offset ? await constInt(q.offset, state, 'OFFSET') : 0;
+  // LIMIT NULL is no limit and OFFSET NULL is 0, as in PostgreSQL and DataFusion (a driver binds NULL for "all")
+  const limit = q.limit ? await constInt(q.limit, state, 'LIMIT') ?? undefined : undefined;
+  const offset = q.offset ? await constInt(q.offset, state, 'OFFSET') ?? 0 : 0;
   if (q.body.type === 'select') return runSelect(q.body, q.orderBy, limit, offset, state);
   let rel = await runBody(q.body, state);
   if (q.orderBy.length) {
@@ -48,9 +49,10 @@ export async function runQuery(q: Query, st: QState): Promise<Rel> {
   return applyLimit(rel, limit, offset);
 }
 
-async function constInt(e: Expr, st: QState, what: string): Promise<number> {
+async function constInt(e: Expr, st: QState, what: string): Promise<number | null> {
   const v = evalExpr(e, { rel: emptyRel(1), env: st.env, namer: relNamer(undefined) });
   const x = getValue(v, 0);
+  if (x === null) return null;
   if (typeof x !== 'number' || !Number.isInteger(x) || x < 0) throw new PlanError(`${what} must be a non-negative integer`, e.pos, StatusCode.InvalidArguments);
   return x;
 }
