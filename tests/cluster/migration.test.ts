@@ -6,40 +6,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { jetstream } from '@nats-io/jetstream';
 import { Kvm, type KV } from '@nats-io/kv';
-import { Buckets, KvKeys, RegionOps, Subjects, regionIdOf } from '../../core/index.ts';
-import { RouteTable, peerIdOf, type ProcedureRecord } from '../../actors/meta/index.ts';
+import { Buckets, KvKeys, regionIdOf } from '../../core/index.ts';
+import { RouteTable, peerIdOf } from '../../actors/meta/index.ts';
 import { LocalCluster, DEFAULT_ROLES } from '../../actors/tools/cluster.ts';
 import { tempDir } from '../harness/index.ts';
-import { Writer, freeRun, rows, sql, untilRoutes } from './helpers.ts';
+import { Writer, freeRun, responders, rows, sql, untilProcedure, untilRoutes } from './helpers.ts';
 
 const HOSTS = ['alpha', 'bravo', 'charlie', 'kilo', 'lima', 'mike', 'papa', 'romeo', 'zulu'];
 const PARTITIONED = "PARTITION ON COLUMNS (host) (host < 'h', host >= 'h' AND host < 'p', host >= 'p')";
-
-/** Resolves with a procedure's record once it ended (a KV watch on its key), or once `until` holds for it. */
-export async function untilProcedure(kv: KV, id: string, until: (r: ProcedureRecord) => boolean = (r) => r.status === 'Done' || r.status === 'Failed', timeoutMs = 60_000): Promise<ProcedureRecord> {
-  const w = await kv.watch({ key: KvKeys.procedure(id) });
-  const timer = setTimeout(() => w.stop(), timeoutMs);
-  let last: ProcedureRecord | null = null;
-  try {
-    for await (const e of w) {
-      if (e.operation !== 'PUT' || !e.value.length) continue;
-      last = JSON.parse(new TextDecoder().decode(e.value)) as ProcedureRecord;
-      if (until(last)) return last;
-    }
-    throw new Error(`procedure ${id} did not get there within ${timeoutMs} ms (last: ${last?.state} ${last?.status} ${last?.error ?? ''})`);
-  } finally {
-    clearTimeout(timer);
-    w.stop();
-  }
-}
-
-/** How many processes answer a region's stats subject (a region is served by exactly one). */
-export async function responders(nc: NatsConnection, regionId: string): Promise<number> {
-  let n = 0;
-  const it = await nc.requestMany(Subjects.region(regionId, RegionOps.stats), '', { maxWait: 400 });
-  for await (const m of it) if (m.data.length) n++;
-  return n;
-}
 
 /** Keeps a query running through a frontend until stopped; every answer must be a 200. */
 export class Reader {
