@@ -89,6 +89,8 @@ export interface QueryContext {
   timeZone?: string;
   /** Set by the executor while a tracked statement runs: aborted by KILL. */
   signal?: AbortSignal;
+  /** When the statement's request arrived (performance.now()) and how long its text took to parse: EXPLAIN ANALYZE's first stages. */
+  timing?: { receivedAt?: number; parseMs?: number };
   /** Size and row counts per region, for information_schema.region_statistics; optional (none without it). */
   regionStats?(): Promise<RegionStat[]>;
   /** Cluster procedures (ADMIN migrate_region, procedure_state, rebalance, drain_node) and their records; optional (standalone: none). */

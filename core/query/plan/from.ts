@@ -8,6 +8,7 @@ import type { Field, Rel } from './rel.ts';
 import { findField, takeRel } from './rel.ts';
 import { batchesToRel, pushdown, referencedColumns } from './scan.ts';
 import type { QState } from './state.ts';
+import { clock, stageTime } from './state.ts';
 import { informationSchema } from '../statements/information_schema.ts';
 import { isPgCatalogTable, pgCatalog } from '../pg_catalog/index.ts';
 import { exactValue, getValue, isNull, take } from '../vector.ts';
@@ -101,6 +102,7 @@ async function tableRef(t: TableRef, where: Expr | undefined, st: QState, sel: S
       }
       if (!schema) throw new PlanError(`Table not found: greptime.${db}.${name}`, t.pos, StatusCode.TableNotFound);
       const qualifier = alias ?? name;
+      const tSetup = clock(st.env);
       const ttl = await effectiveTtl(schema, st.env.qctx);
       const logical = physicalOf(schema) !== undefined;
       // a logical table's rows come back in __tsid order (tsidOrder), so the regions cannot cut a LIMIT short
@@ -112,13 +114,17 @@ async function tableRef(t: TableRef, where: Expr | undefined, st: QState, sel: S
       if (logical && spec.columns) spec.columns = [...new Set([...spec.columns, ...schema.primaryKey])];
       if (shown) delete spec.columns;
       if (ttl.instant) spec.end = spec.start = BigInt(Math.floor(st.env.qctx.now())) * 1_000_000n;
-      const t0 = st.env.trace ? performance.now() : 0;
+      const t0 = clock(st.env);
+      stageTime(st.env, 'plan', tSetup);
       if (st.env.trace) spec.analyze = true;
       st.env.qctx.signal?.throwIfAborted();
       const batches = await st.env.qctx.scan(schema, spec);
       st.env.qctx.signal?.throwIfAborted();
+      stageTime(st.env, 'scan', t0);
+      const tVec = clock(st.env);
       const r = logical ? tsidOrder(batchesToRel(batches, schema, qualifier), schema)
         : shown && shown !== schema.columns ? physicalRel(batches, schema, shown, qualifier) : batchesToRel(batches, schema, qualifier);
+      stageTime(st.env, 'to_vectors', tVec);
       if (st.env.trace) {
         const ix = readIndexReport(batches);
         st.env.trace.push({ op: 'RegionScan', detail: `${db}.${name} regions=${schema.regions} ${describeSpec(spec, schema)}${ix ? ` ${describeIndexReport(ix)}` : ''}`, rows: r.len, ms: performance.now() - t0 });
