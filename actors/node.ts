@@ -258,22 +258,17 @@ export class EddyNode {
         this.postgres = new PgServer({
           logger: this.logger,
           ...(tls ? { tls } : {}),
+          // each statement's limits (statement_timeout, cancel, memory budget) are read by the session's scans
           contextOf: (db, user) => {
-            if (!auth) return contextOf(db);
+            if (!auth) return limitContext(contextOf(db), currentLimits);
             const p = auth.principalOf(user);
             if (!p) throw new AccessDeniedError(`user '${user}' is not authenticated`);
-            return guardContext(contextOf(db), auth, p);
+            return limitContext(guardContext(contextOf(db), auth, p), currentLimits);
           },
-          ...(auth ? {
-            authenticate: async (user: string, password: string) => {
-              try {
-                auth.authenticate(user, password, `pg-user:${user}`);
-                return true;
-              } catch {
-                return false;
-              }
-            },
-          } : {}),
+          queryTimeoutMs: () => queryTimeoutMs(cfg),
+          queryMemoryBytes: () => cfg.queryMemoryMb * 1024 * 1024,
+          // failures are counted per user name (the hook sees no address): a user locked out is refused for a while
+          ...(auth ? { authenticate: async (user: string, password: string) => void auth.authenticate(user, password, `pg-user:${user}`) } : {}),
         });
         const pg = splitHostPort(cfg.postgres);
         this.postgresAddress = await this.postgres.listen(pg.host, pg.port);
@@ -295,7 +290,7 @@ export class EddyNode {
   /** A query context under the request's limits (deadline, cancellation, memory budget), when it has them. */
   private limited(ctx: QueryContext): QueryContext {
     const l = currentLimits();
-    return l ? limitContext(ctx, l) : ctx;
+    return l ? limitContext(ctx, () => l) : ctx;
   }
 
   /** With authentication on, a request's query context checks its principal's grants on every database it touches. */

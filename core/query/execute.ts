@@ -31,7 +31,7 @@ import type { TableSchema } from '../schema.ts';
 export async function executeSql(ctx: QueryContext, text: string): Promise<QueryOutput[]> {
   const stmts = parseSql(text);
   const out: QueryOutput[] = [];
-  for (const s of stmts) out.push(await tracked(ctx, s, stmts.length === 1 ? text.trim() : statementText(text, s)));
+  for (const s of stmts) out.push(await executeTracked(ctx, s, stmts.length === 1 ? text.trim() : statementText(text, s)));
   return out;
 }
 
@@ -41,7 +41,7 @@ function statementText(text: string, s: Statement): string {
 }
 
 /** Runs one statement in the frontend's process list (when it keeps one), so that KILL can cancel it. */
-async function tracked(ctx: QueryContext, s: Statement, text: string): Promise<QueryOutput> {
+export async function executeTracked(ctx: QueryContext, s: Statement, text: string): Promise<QueryOutput> {
   const pl = ctx.processes;
   if (!pl || s.type === 'kill') return executeStatement(ctx, s);
   const q = pl.register(text, ctx.db, ctx.client ?? '');

@@ -7,7 +7,7 @@ export type { IndexAdviceRow } from './statements/index_advice.ts';
 export { setIndex, unsetIndex } from './statements/indexes.ts';
 export { SCAN_INDEX_METADATA } from './context.ts';
 export { readIndexReport, withIndexReport, withoutReportOnly } from './plan/index_report.ts';
-export { executeSql, executeStatement, runPartial } from './execute.ts';
+export { executeSql, executeStatement, executeTracked, runPartial } from './execute.ts';
 export { PARTIAL_TOO_LARGE, type WireRel } from './plan/partial.ts';
 export type { QueryOutput, OutputColumn } from './output/index.ts';
 export { formatOutput, relToOutput, jsonValue, outputsJson, outputsJsonBytes, outputsJsonChunks, outputsCsv, outputsCsvBytes, relToArrow, ARROW_STREAM_TYPE, exactJson, JsonNumber, nsAsMs, floatJson, int64Text, words } from './output/index.ts';
