@@ -13,8 +13,8 @@ import {
 } from '../../../core/pgwire/index.ts';
 import { PgSession, REPORTED, sessionCommand, type Portal, type PortalResult, type SessionCommand } from './session.ts';
 import { ROW_STATEMENTS, commandTag, rowDescription, writeRows } from './results.ts';
-import { StatementRun } from './statement_limits.ts';
 import { describeStatement } from './describe.ts';
+import { StatementRun } from './statement_limits.ts';
 import type { Logger } from '../../runtime/logger.ts';
 
 export interface ConnectionDeps {

@@ -7,6 +7,7 @@ import { FLOAT_TYPES, TS_TYPES, UNIT_NS, getValue, isNull, numVec, setNull, strV
 import { castTo, mapTs } from './cast.ts';
 import { constVec } from './const.ts';
 import { int64Offsets, putOffset, words } from '../int64.ts';
+import { offsetMinutes } from './timezone.ts';
 import { addInterval, datePart, floorDiv, parseTimestampNs, truncTo } from './time.ts';
 
 function shifted(args: Vec[], n: number, call: Parameters<Fn>[3], sign: 1 | -1): Vec {
@@ -98,11 +99,13 @@ export const TIME: Record<string, Fn> = {
   },
   date_part: (args, n, _s, call) => mapTs(args[1]!, (ns) => datePart(ns, constText(args[0], 'date_part field', call)), call.pos),
   datepart: (args, n, _s, call) => mapTs(args[1]!, (ns) => datePart(ns, constText(args[0], 'date_part field', call)), call.pos),
-  date_format: (args, n, _s, call) => {
+  // GreptimeDB formats in the session's time zone (SET time_zone, x-greptime-timezone)
+  date_format: (args, n, s, call) => {
     const t = asTs(args[0]!, call);
     const fmt = constText(args[1], 'date_format format', call);
+    const tz = s.env.qctx.timeZone ?? 'UTC';
     const out = strVec(n);
-    for (let i = 0; i < n; i++) if (!isNull(t, i)) out.v[i] = strftime(t.v[i]!, fmt);
+    for (let i = 0; i < n; i++) if (!isNull(t, i)) out.v[i] = strftime(t.v[i]!, fmt, tz);
     return out;
   },
   to_char: (args, n, s, call) => TIME.date_format!(args, n, s, call),
@@ -151,9 +154,13 @@ function tsCtor(dt: DType): Fn {
   };
 }
 
-function strftime(ns: bigint, fmt: string): string {
-  const d = new Date(Number(floorDiv(ns, 1_000_000n)));
+/** chrono's strftime subset, the instant `ns` read as wall time in zone `tz`. */
+function strftime(ns: bigint, fmt: string, tz: string): string {
+  const utcMs = Number(floorDiv(ns, 1_000_000n));
+  const off = tz === 'UTC' ? 0 : offsetMinutes(tz, utcMs);
+  const d = new Date(utcMs + off * 60_000);
   const p = (x: number, w = 2) => String(x).padStart(w, '0');
+  const offText = (sep: string) => `${off < 0 ? '-' : '+'}${p(Math.floor(Math.abs(off) / 60))}${sep}${p(Math.abs(off) % 60)}`;
   return fmt.replace(/%([YmdHMSfjaAbBzZ%sF])/g, (_m, c: string) => {
     switch (c) {
       case 'Y': return String(d.getUTCFullYear());
@@ -165,8 +172,8 @@ function strftime(ns: bigint, fmt: string): string {
       case 'f': return String(Number(((ns % 1_000_000_000n) + 1_000_000_000n) % 1_000_000_000n)).padStart(9, '0');
       case 's': return String(floorDiv(ns, 1_000_000_000n));
       case 'F': return `${d.getUTCFullYear()}-${p(d.getUTCMonth() + 1)}-${p(d.getUTCDate())}`;
-      case 'z': return '+0000';
-      case 'Z': return 'UTC';
+      case 'z': return offText('');
+      case 'Z': return /^[+-]\d/.test(tz) ? offText(':') : tz;
       case '%': return '%';
       default: return '';
     }
