@@ -4,7 +4,7 @@
 // Every reply carries `X-Elastic-Product: Elasticsearch` and Elasticsearch's body shapes.
 import { randomBytes } from 'node:crypto';
 import {
-  BulkRequestError, IDENTITY_PIPELINE, StatusCode, esErrorBody, httpStatusOf, isUserError, parseBulk, toWireError,
+  BulkRequestError, IDENTITY_PIPELINE, filterPath, StatusCode, esErrorBody, httpStatusOf, isUserError, parseBulk, toWireError,
   type BulkItem, type EsError,
 } from '../../../core/index.ts';
 import type { HttpReply, RouteTable } from '../../gateway/http/routes.ts';
@@ -40,8 +40,11 @@ export function registerElasticsearchRoutes(routes: RouteTable, d: Elasticsearch
   let idSeq = 0;
   const nextId = () => idPrefix + (idSeq++).toString(36).padStart(12, '0');
 
-  const reply = (req: { headers: Record<string, unknown> }, status: number, body: unknown): HttpReply => replyJson(req, status, JSON.stringify(body));
-  const replyJson = (req: { headers: Record<string, unknown> }, status: number, json: string): HttpReply => {
+  const reply = (req: { headers: Record<string, unknown>; url?: string }, status: number, body: unknown): HttpReply => replyJson(req, status, JSON.stringify(body));
+  const replyJson = (req: { headers: Record<string, unknown>; url?: string }, status: number, json: string): HttpReply => {
+    // ?filter_path= trims any answer, as Elasticsearch does (shippers ask for `errors,items.*.error` on _bulk).
+    const fp = req.url?.includes('filter_path=') ? new URL(req.url, 'http://x').searchParams.get('filter_path') : null;
+    if (fp) json = JSON.stringify(filterPath(JSON.parse(json), fp));
     // Answer in the media type a client asked for (compatible-with=N) so its compatibility check passes.
     const accept = String(req.headers.accept ?? '');
     const compat = /compatible-with=(\d+)/.exec(accept);
