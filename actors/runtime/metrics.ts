@@ -32,6 +32,8 @@ export class Metrics {
   writesWaited = 0;
   /** Write payloads parsed by a parse worker thread (--parse-workers). */
   writesParsedOffThread = 0;
+  /** The most bytes a streamed /v1/sql body (JSON, CSV, Arrow) held unsent at once: what streaming bounds. */
+  streamHeldMax = 0;
   readonly queryLatency = new Histogram();
   /** Filled in when rendering: values read off the node at that moment. */
   gauges: () => Record<string, number> = () => ({});
@@ -64,6 +66,7 @@ export class Metrics {
     });
     out.push(`eddy_query_duration_seconds_bucket{le="+Inf"} ${h.count}`);
     out.push(`eddy_query_duration_seconds_sum ${h.sum}`, `eddy_query_duration_seconds_count ${h.count}`);
+    out.push('# HELP eddy_http_stream_held_bytes_max Most bytes a streamed query result held unsent at once.', '# TYPE eddy_http_stream_held_bytes_max gauge', `eddy_http_stream_held_bytes_max ${this.streamHeldMax}`);
     for (const [name, v] of Object.entries(this.gauges())) {
       out.push(`# TYPE ${name} gauge`, `${name} ${v}`);
     }

@@ -10,7 +10,8 @@ export { readIndexReport, withIndexReport, withoutReportOnly } from './plan/inde
 export { executeSql, executeStatement, executeTracked, runPartial } from './execute.ts';
 export { PARTIAL_TOO_LARGE, type WireRel } from './plan/partial.ts';
 export type { QueryOutput, OutputColumn } from './output/index.ts';
-export { formatOutput, relToOutput, jsonValue, outputsJson, outputsJsonBytes, outputsJsonChunks, outputsCsv, outputsCsvBytes, relToArrow, ARROW_STREAM_TYPE, exactJson, JsonNumber, nsAsMs, floatJson, int64Text, words } from './output/index.ts';
+export type { CsvHeader } from './output/index.ts';
+export { formatOutput, relToOutput, jsonValue, outputsJson, outputsJsonBytes, outputsJsonChunks, outputsCsv, outputsCsvBytes, outputsCsvChunks, relToArrow, relToArrowChunks, ARROW_STREAM_TYPE, exactJson, JsonNumber, nsAsMs, floatJson, int64Text, words } from './output/index.ts';
 export type { Rel, Field } from './plan/rel.ts';
 export type { Vec, DType } from './vector.ts';
 export { parseTimestampNs, formatTimestamp } from './expr/time.ts';
