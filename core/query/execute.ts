@@ -22,6 +22,7 @@ import { runFlowStatement } from './statements/flow.ts';
 import { rejectUnimplementedAdmin, runProcedureAdmin } from './statements/admin.ts';
 import { createView, viewOf } from './statements/view.ts';
 import { runTql } from './statements/tql.ts';
+import { runCopy } from './statements/copy.ts';
 import { runKill } from './statements/process.ts';
 import { checkTimeZone } from './expr/timezone.ts';
 import { checkCreateTableOptions, checkDatabaseOptions, checkDatabaseUnset, checkName } from './statements/options.ts';
@@ -215,6 +216,7 @@ export async function executeStatement(ctx: QueryContext, s: Statement): Promise
     case 'kill': runKill(ctx, s.id); return affected(0);
     case 'create_view': await createView(s, st); return affected(0);
     case 'tql': return relToOutput(await runTql(ctx, s));
+    case 'copy': return affected(await runCopy(s, st));
     default:
       throw new PlanError(`${s.type.toUpperCase().replace(/_/g, ' ')} is not supported yet`, s.pos, StatusCode.Unsupported);
   }
