@@ -169,6 +169,8 @@ export async function executeStatement(ctx: QueryContext, s: Statement): Promise
           const name = n.map((p) => p.value).join('.');
           const exists = (await ctx.listDatabases()).includes(name);
           if (!exists) { if (s.ifExists) continue; throw new EddyError(StatusCode.DatabaseNotFound, `Database not found: ${name}`); }
+          // GreptimeDB refuses to drop the database the session is using (USE, a connection's or a request's db)
+          if (name === ctx.db) throw new EddyError(StatusCode.InvalidArguments, `Schema \`${name}\` is in use`);
           await ctx.dropDatabase(name, s.ifExists);
         } else if (s.object === 'VIEW') {
           const { db, table } = tableName(n, ctx);
