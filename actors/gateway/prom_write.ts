@@ -5,7 +5,8 @@ import {
   defaultPhysicalDraft, withPhysicalTags,
   type Clock, type TableSchema, type WriteBatch,
 } from '../../core/index.ts';
-import { snappyDecode } from '../../core/codec/prometheus/snappy.ts';
+import { uncompressSync } from 'snappy';
+import { snappyDecode, snappyDecodedLength, MAX_SNAPPY_DECODED } from '../../core/codec/prometheus/snappy.ts';
 import { PromSeriesTable, type DecodedWrite } from '../../core/codec/prometheus/series_table.ts';
 import { PhysicalBatchBuilder } from '../../core/codec/prometheus/physical_batch.ts';
 import { PROM_TIME_COLUMN, PROM_VALUE_COLUMN } from '../../core/codec/prometheus/remote_write.ts';
@@ -33,7 +34,7 @@ export class PromWriter {
 
   /** Decompresses and reads a request (pure: nothing is created or written); throws a 400-class error on bad input. */
   decode(data: Uint8Array): DecodedWrite {
-    return this.series.decode(snappyDecode(data));
+    return this.series.decode(snappyNative(data));
   }
 
   /**
@@ -139,4 +140,23 @@ function tagSet(s: TableSchema): Set<string> {
   let t = tagSets.get(s);
   if (!t) { t = new Set(s.primaryKey); tagSets.set(s, t); }
   return t;
+}
+
+/**
+ * A snappy block through the native decoder (several times the JS decoder's speed; decompression was ~7% of the node's
+ * time under remote-write load). The JS decoder checks the announced length first (no allocation sized by a client)
+ * and, when the native one refuses a block, says which byte is wrong.
+ */
+export function snappyNative(data: Uint8Array): Uint8Array {
+  const len = snappyDecodedLength(data);
+  if (len > MAX_SNAPPY_DECODED || len > data.length * 22 + 64) return snappyDecode(data);
+  let out: Uint8Array;
+  try {
+    out = uncompressSync(data) as Buffer;
+  } catch {
+    return snappyDecode(data);
+  }
+  // the native decoder accepts nothing the JS one refuses but for trailing garbage: the lengths must agree
+  if (out.length !== len) return snappyDecode(data);
+  return out;
 }

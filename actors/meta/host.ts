@@ -140,7 +140,7 @@ export class MetaServices {
     }
     const m: MigrationHost = new MigrationHost({
       nc: this.o.nc, proceduresKv: this.proceduresKv, routesKv: this.routesKv, nodesKv: this.nodesKv, clock: this.o.clock,
-      epoch: () => this.elector?.revision ?? null, log: this.o.log ?? (() => undefined),
+      epoch: () => this.elector?.revision ?? null, log: this.o.log ?? (() => undefined), liveness: this.liveness,
       extra: (req): Promise<unknown> | null => {
         const r = this.rebalancer;
         if (!r) return null;

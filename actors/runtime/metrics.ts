@@ -30,6 +30,8 @@ export class Metrics {
   /** HTTP writes refused and NATS writes made to wait by --max-inflight-write-bytes. */
   writesRefused = 0;
   writesWaited = 0;
+  /** Write payloads parsed by a parse worker thread (--parse-workers). */
+  writesParsedOffThread = 0;
   readonly queryLatency = new Histogram();
   /** Filled in when rendering: values read off the node at that moment. */
   gauges: () => Record<string, number> = () => ({});
@@ -52,6 +54,7 @@ export class Metrics {
     counter('eddy_queries_cancelled_total', 'Queries cancelled because their client went away.', this.queriesCancelled);
     counter('eddy_writes_refused_total', 'HTTP writes refused by back-pressure (503).', this.writesRefused);
     counter('eddy_writes_waited_total', 'NATS writes that waited for back-pressure.', this.writesWaited);
+    counter('eddy_writes_parsed_off_thread_total', 'Write payloads parsed by a parse worker thread.', this.writesParsedOffThread);
     const h = this.queryLatency;
     out.push('# HELP eddy_query_duration_seconds SQL statement latency.', '# TYPE eddy_query_duration_seconds histogram');
     let cum = 0;

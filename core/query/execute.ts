@@ -30,7 +30,9 @@ import { PHYSICAL_KEY, isPhysical, logicalTables, physicalOf, prepareLogical, re
 import type { TableSchema } from '../schema.ts';
 
 export async function executeSql(ctx: QueryContext, text: string): Promise<QueryOutput[]> {
+  const t0 = performance.now();
   const stmts = parseSql(text);
+  (ctx.timing ??= {}).parseMs = performance.now() - t0;
   const out: QueryOutput[] = [];
   for (const s of stmts) out.push(await executeTracked(ctx, s, stmts.length === 1 ? text.trim() : statementText(text, s)));
   return out;

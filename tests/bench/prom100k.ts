@@ -51,7 +51,7 @@ export async function run(opts: BenchOptions): Promise<unknown> {
   console.log(`${fmtNum(metrics)} metrics x ${series} series, ${first.length} requests of ~${fmtNum(perReq * series)} samples, ${inflight} in flight; load average ${loadavg().map((x) => x.toFixed(2)).join(' ')} (2 cores shared)`);
 
   const logDir = tempDir('prom100k-logs');
-  const eddy = await startEddy({ logDir, keepData: opts.bool('keep-data'), name: 'eddy-prom100k' });
+  const eddy = await startEddy({ logDir, keepData: opts.bool('keep-data'), name: 'eddy-prom100k', extraArgs: ['--postgres', 'off'] });
   const rssBefore = treeMemory(eddy.proc.pid).rssBytes;
   try {
     const url = `${eddy.httpUrl}/v1/prometheus/write?db=public`;

@@ -45,6 +45,7 @@ async function readParams(req: IncomingMessage, url: URL, body: () => Promise<Bu
 export function sqlHandler(makeContext: (db: string) => QueryContext, clock: Clock = systemClock): (req: IncomingMessage, url: URL, body: () => Promise<Buffer>) => Promise<SqlReply> {
   return async (req, url, body) => {
     const started = clock.now();
+    const receivedAt = performance.now();
     try {
       if (req.method !== 'GET' && req.method !== 'POST') throw new EddyError(StatusCode.InvalidArguments, `Method ${req.method} is not allowed on /v1/sql`);
       const params = await readParams(req, url, body);
@@ -53,6 +54,7 @@ export function sqlHandler(makeContext: (db: string) => QueryContext, clock: Clo
       const db = params.get('db') || 'public';
       const format = (params.get('format') || 'json').toLowerCase();
       const ctx = makeContext(db);
+      ctx.timing = { receivedAt };
       if (req.socket) ctx.client = `${req.socket.remoteAddress ?? ''}:${req.socket.remotePort ?? ''}/http`;
       const tz = req.headers['x-greptime-timezone'];
       if (typeof tz === 'string' && tz.trim()) ctx.timeZone = checkTimeZone(tz);

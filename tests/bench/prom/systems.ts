@@ -37,7 +37,8 @@ export interface PromSystem {
 
 export async function startPromSystem(key: PromSystemKey, logDir: string, keepData: boolean, db: string): Promise<PromSystem> {
   if (key === 'eddy') {
-    const s = await startEddy({ logDir, keepData, name: 'eddy-prom' });
+    // no PostgreSQL listener: its default port may be taken by another node on the machine
+    const s = await startEddy({ logDir, keepData, name: 'eddy-prom', extraArgs: ['--postgres', 'off'] });
     return {
       key,
       name: PROM_SYSTEM_NAMES[key],
