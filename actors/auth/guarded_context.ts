@@ -33,6 +33,8 @@ export function guardContext(ctx: QueryContext, auth: Authenticator, p: Principa
     truncateTable: (db, name) => { write(db); return ctx.truncateTable(db, name); },
     scan: (schema, spec) => { read(schema.db); return ctx.scan(schema, spec); },
     write: (db, batch) => { write(db); return ctx.write(db, batch); },
+    // COPY reads and writes any path the node can: grants are per database, so no grant covers the node's files
+    files: undefined,
   };
   if (ctx.delete) g.delete = (db, batch) => { write(db); return ctx.delete!(db, batch); };
   if (ctx.useDatabase) g.useDatabase = (db) => { see(db); ctx.useDatabase!(db); };

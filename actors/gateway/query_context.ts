@@ -10,6 +10,18 @@ import type { WritePath } from './write.ts';
 import type { Clock } from '../../core/index.ts';
 import { mergeRegionScans } from '../../core/query/plan/scan_merge.ts';
 import { readIndexReport, withIndexReport, withoutReportOnly } from '../../core/index.ts';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+
+/** COPY's files: paths on this node (a relative one from the node's working directory), parent folders made. */
+const nodeFiles: NonNullable<QueryContext['files']> = {
+  read: async (path) => new Uint8Array(await readFile(resolve(path))),
+  async write(path, data) {
+    const p = resolve(path);
+    await mkdir(dirname(p), { recursive: true });
+    await writeFile(p, data);
+  },
+};
 
 export interface QueryDeps {
   catalog: Catalog;
@@ -197,6 +209,7 @@ export function makeQueryContext(deps: QueryDeps, db: string): QueryContext {
     ...(deps.processes ? { processes: deps.processes } : {}),
     ...(deps.procedures ? { procedures: deps.procedures } : {}),
     ...(deps.indexAdvice ? { indexAdvice: deps.indexAdvice } : {}),
+    files: nodeFiles,
   };
   return ctx;
 }

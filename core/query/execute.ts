@@ -22,6 +22,7 @@ import { runFlowStatement } from './statements/flow.ts';
 import { rejectUnimplementedAdmin, runProcedureAdmin } from './statements/admin.ts';
 import { createView, viewOf } from './statements/view.ts';
 import { runTql } from './statements/tql.ts';
+import { runCopy } from './statements/copy.ts';
 import { runKill } from './statements/process.ts';
 import { checkTimeZone } from './expr/timezone.ts';
 import { checkCreateTableOptions, checkDatabaseOptions, checkDatabaseUnset, checkName } from './statements/options.ts';
@@ -170,6 +171,8 @@ export async function executeStatement(ctx: QueryContext, s: Statement): Promise
           const name = n.map((p) => p.value).join('.');
           const exists = (await ctx.listDatabases()).includes(name);
           if (!exists) { if (s.ifExists) continue; throw new EddyError(StatusCode.DatabaseNotFound, `Database not found: ${name}`); }
+          // GreptimeDB refuses to drop the database the session is using (USE, a connection's or a request's db)
+          if (name === ctx.db) throw new EddyError(StatusCode.InvalidArguments, `Schema \`${name}\` is in use`);
           await ctx.dropDatabase(name, s.ifExists);
         } else if (s.object === 'VIEW') {
           const { db, table } = tableName(n, ctx);
@@ -217,6 +220,7 @@ export async function executeStatement(ctx: QueryContext, s: Statement): Promise
     case 'kill': runKill(ctx, s.id); return affected(0);
     case 'create_view': await createView(s, st); return affected(0);
     case 'tql': return relToOutput(await runTql(ctx, s));
+    case 'copy': return affected(await runCopy(s, st));
     default:
       throw new PlanError(`${s.type.toUpperCase().replace(/_/g, ' ')} is not supported yet`, s.pos, StatusCode.Unsupported);
   }

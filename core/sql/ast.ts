@@ -328,9 +328,22 @@ export interface SetVariable extends StatementBase { type: 'set'; name: ObjectNa
 /** KILL [QUERY | CONNECTION] <id>: the id as written ('frontend/7' or 7). */
 export interface Kill extends StatementBase { type: 'kill'; id: string }
 export interface Tql extends StatementBase, Omit<TqlSource, 'pos'> {}
+/**
+ * COPY <table> TO|FROM '<path>' [WITH (format = 'csv' | 'json', ...)] [CONNECTION (...)], and
+ * COPY (<query>) TO '<path>' ...: GreptimeDB's export and import of a table's rows as files.
+ */
+export interface Copy extends StatementBase {
+  type: 'copy';
+  direction: 'TO' | 'FROM';
+  table?: ObjectName;
+  query?: Query;
+  path: string;
+  options: SqlOptions;
+  connection: SqlOptions;
+}
 
 export type Statement =
   | QueryStatement | Insert | Delete
   | CreateDatabase | CreateTable | CreateFlow | CreateTask | CreateView | Drop
   | AlterTable | AlterDatabase | Truncate
-  | Show | Describe | Use | Explain | Admin | SetVariable | Kill | Tql;
+  | Show | Describe | Use | Explain | Admin | SetVariable | Kill | Tql | Copy;

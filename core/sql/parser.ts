@@ -8,6 +8,7 @@ import { parseExpr as parseExprAt } from './parser/expr.ts';
 import { parseAdmin, parseDelete, parseDescribe, parseInsert, parseSet, parseKill, parseShow, parseUse } from './parser/misc.ts';
 import { parseQuery } from './parser/select.ts';
 import { parseTql } from './parser/tql.ts';
+import { parseCopy } from './parser/copy.ts';
 
 /** The parsers expressions reach back into (subqueries, call tails), given to every cursor: see SubParsers. */
 const SUB: SubParsers = { query: parseQuery, call: parseCall };
@@ -82,6 +83,8 @@ function dispatch(p: Cursor, base: Base): Statement {
       return parseKill(p, base);
     case 'TQL':
       return parseTql(p, base);
+    case 'COPY':
+      return parseCopy(p, base);
     case 'EXPLAIN': {
       p.next();
       const analyze = p.eatKw('ANALYZE');

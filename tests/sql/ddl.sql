@@ -79,6 +79,8 @@ DROP TABLE cpu;
 
 DROP TABLE IF EXISTS cpu;
 
+DROP DATABASE mydb;
+
 USE public;
 
 DROP DATABASE mydb;

@@ -75,6 +75,9 @@ describe('HTTP authentication and permissions', () => {
     // a read-only user cannot create; admin-only routes refuse a limited user
     expect((await sql('CREATE DATABASE mine', 'public', basic('viewer', 'vvv'))).status).toBe(403);
     expect((await fetch(`${node.url}/v1/pipelines`, { headers: { authorization: alice } })).status).toBe(403);
+    // COPY reaches the node's files, which no database grant covers: refused under authentication, even to the admin
+    const copy = await sql("COPY t TO '/tmp/eddy-copy-refused.csv' WITH (format = 'csv')", 'logs', admin);
+    expect(((await copy.json()) as { error: string }).error).toMatch(/COPY needs access to the node's files/);
   });
 
   it('rate-limits failed logins: 429 with Retry-After, right password or not', async () => {

@@ -25,6 +25,7 @@ const VOCAB = [
   'host', 'ts', 'val', 't', '"Q"', '`b`', '1', '2.5', '1e3', "'5m'", "'it''s'", '*', ',', '(', ')', ';', '.', '=', '<>',
   '<', '>=', '+', '-', '/', '%', '||', '::', '~', '!~*', '[', ']', 'count', 'min', 'max', 'now',
   'KILL', 'QUERY', 'CONNECTION', 'PROCESSLIST', 'FULL', 'STATUS', 'VARIABLES', 'time_zone', 'DECIMAL', "'1.2.3.4:4000/7'",
+  'COPY', 'FORMAT', "'/tmp/x.csv'", "'csv'",
 ];
 
 describe('fuzz: bad input only ever raises a positioned ParseError', () => {
@@ -50,6 +51,8 @@ describe('fuzz: bad input only ever raises a positioned ParseError', () => {
       "SET time_zone = '+08:00'",
       "SHOW TABLE STATUS FROM public LIKE 'a%'",
       'SELECT CAST(x AS DECIMAL(10, 2)) FROM t',
+      "COPY t TO '/tmp/t.csv' WITH (format = 'csv', start_time = '2024-01-01 00:00:00')",
+      "COPY (SELECT a FROM t) TO 'q.json' WITH (format = 'json')",
     ];
     const arb = fc.tuple(fc.constantFrom(...base), fc.nat(), fc.nat(), fc.constantFrom('', ' ', '(', ')', ',', "'", 'FROM', '1')).map(
       ([s, a, b, ins]) => {

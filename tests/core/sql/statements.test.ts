@@ -228,3 +228,19 @@ describe('SHOW, DESCRIBE, USE, EXPLAIN, ADMIN, SET, TQL', () => {
     });
   });
 });
+
+describe('COPY', () => {
+  it('a table or a query, TO or FROM a quoted path, WITH and CONNECTION options (keys lower-cased)', () => {
+    const [a] = parseSql("COPY TABLE db.t TO '/tmp/t.csv' WITH (FORMAT = 'csv', START_TIME = '2024-01-01 00:00:00')");
+    expect(a).toMatchObject({ type: 'copy', direction: 'TO', table: [{ value: 'db' }, { value: 't' }], path: '/tmp/t.csv', options: { format: 'csv', start_time: '2024-01-01 00:00:00' }, connection: {} });
+    const [b] = parseSql("COPY t FROM 's3://b/x/' WITH (format = 'json') CONNECTION (REGION = 'us-west-2')");
+    expect(b).toMatchObject({ type: 'copy', direction: 'FROM', path: 's3://b/x/', connection: { region: 'us-west-2' } });
+    const [c] = parseSql("COPY (SELECT a FROM t) TO 'q.json'");
+    expect(c).toMatchObject({ type: 'copy', direction: 'TO', query: { type: 'query' }, options: {} });
+  });
+  it('refuses a missing direction, an unquoted path and a query copied FROM a file, with positions', () => {
+    expect(() => parseSql("COPY t INTO '/x'")).toThrow(/TO or FROM.*line 1, column 8/);
+    expect(() => parseSql('COPY t TO /x')).toThrow(/a file path in quotes after TO/);
+    expect(() => parseSql("COPY (SELECT 1) FROM '/x'")).toThrow(/a query can only be copied to a file/);
+  });
+});
