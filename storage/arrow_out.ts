@@ -25,8 +25,23 @@ export function arrowField(c: ColumnSchema, dictId: number): Field {
   return new Field(c.name, arrowTypeOf(c.type, dictId), c.semantic !== 'timestamp', meta);
 }
 
-/** Arrow schema of the given columns (in table order). */
+/** Arrow schemas made per table schema (schemas are replaced, never changed, on ALTER) and column list. */
+const schemas = new WeakMap<TableSchema, Map<string, Schema>>();
+
+/** Arrow schema of the given columns (in table order); made once per table schema and column list (scans ask again and again). */
 export function arrowSchema(schema: TableSchema, names: string[]): Schema {
+  let byNames = schemas.get(schema);
+  if (!byNames) schemas.set(schema, (byNames = new Map()));
+  const key = names.join('\u0000');
+  let s = byNames.get(key);
+  if (!s) {
+    s = makeArrowSchema(schema, names);
+    if (byNames.size < 256) byNames.set(key, s);
+  }
+  return s;
+}
+
+function makeArrowSchema(schema: TableSchema, names: string[]): Schema {
   const fields: Field[] = [];
   schema.columns.forEach((c, i) => {
     if (names.includes(c.name)) fields.push(arrowField(c, i));

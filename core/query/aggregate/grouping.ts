@@ -35,13 +35,15 @@ export function groupRows(keys: Vec[], n: number): Groups {
     space *= card;
   }
   if (space > Number.MAX_SAFE_INTEGER) return groupByText(keys, n, ids);
-  const combined = new Float64Array(n);
-  for (let j = 0; j < codes.length; j++) {
-    const c = codes[j]!, card = cards[j]!;
-    for (let i = 0; i < n; i++) combined[i] = combined[i]! * card + c[i]!;
-  }
   const firsts: number[] = [];
   if (space <= 4 * n + 4096) {
+    // a small code space: the combined code is an int32 and indexes a table (a typed array indexed by an
+    // integer-valued double takes V8's slow generic path, so the codes are combined in an Int32Array)
+    const combined = new Int32Array(n);
+    for (let j = 0; j < codes.length; j++) {
+      const c = codes[j]!, card = cards[j]!;
+      for (let i = 0; i < n; i++) combined[i] = combined[i]! * card + c[i]!;
+    }
     const table = new Int32Array(space).fill(-1);
     for (let i = 0; i < n; i++) {
       const key = combined[i]!;
@@ -50,6 +52,11 @@ export function groupRows(keys: Vec[], n: number): Groups {
       ids[i] = id;
     }
   } else {
+    const combined = new Float64Array(n);
+    for (let j = 0; j < codes.length; j++) {
+      const c = codes[j]!, card = cards[j]!;
+      for (let i = 0; i < n; i++) combined[i] = combined[i]! * card + c[i]!;
+    }
     const map = new Map<number, number>();
     let prev = -1, prevId = -1;
     for (let i = 0; i < n; i++) {
@@ -77,7 +84,9 @@ function keyCodes(k: Vec, n: number, out: Int32Array, firsts: number[] | null): 
   // int64 keys beyond 2^53 are told apart by their exact values (bigints compare by value as Map keys); timestamps
   // by their exact offsets from the first one when the span allows (no BigInt per row)
   const offsets = k.kind === 'ts' ? int64Offsets(k.v, k.valid) : null;
-  const vals = (offsets ? offsets.off : k.kind === 'num' && k.big ? k.big : k.v) as ArrayLike<unknown>;
+  if (k.kind === 'ts' && offsets) return doubleKeyCodes(offsets.off, k.valid, n, out, firsts);
+  if (k.kind === 'num' && !k.big) return doubleKeyCodes(k.v, k.valid, n, out, firsts);
+  const vals = (k.kind === 'num' && k.big ? k.big : k.v) as ArrayLike<unknown>;
   const valid = k.kind === 'str' || k.kind === 'any' ? null : k.valid;
   const nullable = k.kind === 'str' || k.kind === 'any';
   let prev: unknown = undefined, prevCode = -1;
@@ -92,6 +101,31 @@ function keyCodes(k: Vec, n: number, out: Int32Array, firsts: number[] | null): 
     prevCode = c;
   }
   return map.size;
+}
+
+/**
+ * keyCodes of doubles (a number column, or timestamps as exact offsets): one monomorphic loop over the typed array;
+ * NaN is one value (as SQL groups it), -0 and 0 one value (as a Map keys them), null (invalid) another.
+ */
+function doubleKeyCodes(vals: Float64Array, valid: Uint8Array | null, n: number, out: Int32Array, firsts: number[] | null): number {
+  const map = new Map<number, number>();
+  let next = 0, nullCode = -1, prev = 0, prevCode = -1;
+  for (let i = 0; i < n; i++) {
+    if (valid !== null && valid[i] === 0) {
+      if (nullCode < 0) { nullCode = next++; if (firsts) firsts.push(i); }
+      out[i] = nullCode;
+      prevCode = -1;
+      continue;
+    }
+    const v = vals[i]!;
+    if (prevCode >= 0 && v === prev) { out[i] = prevCode; continue; }
+    let c = map.get(v);
+    if (c === undefined) { c = next++; map.set(v, c); if (firsts) firsts.push(i); }
+    out[i] = c;
+    prev = v;
+    prevCode = c;
+  }
+  return next;
 }
 
 /** keyCodes of a dictionary-coded string key: a table from dictionary code to group code, no hashing per row. */

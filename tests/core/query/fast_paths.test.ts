@@ -85,4 +85,19 @@ describe('fast paths vs plain paths', () => {
       { numRuns: 150 },
     );
   });
+
+  it('GROUP BY a double key (nulls, -0, repeats) gives the groups a text key gives', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.option(fc.constantFrom(0, -0, 1.5, -2, 3, 1e300), { nil: null }), { maxLength: 40 }), async (vs) => {
+        const ctx = await table(vs.map((v, i) => ({ host: 'h1', ts: BASE + i, v: 0 })));
+        if (vs.length) await executeSql(ctx, `INSERT INTO t VALUES ${vs.map((v, i) => `('h1', ${BASE + i}, ${v === null ? 'NULL' : String(v)})`).join(', ')}`);
+        const fast = await rowsOf(ctx, 'SELECT v, count(*) FROM t GROUP BY v ORDER BY v NULLS LAST');
+        const plain = await rowsOf(ctx, 'SELECT CAST(v AS STRING) AS k, count(*) FROM t GROUP BY k ORDER BY min(v) NULLS LAST');
+        expect(fast.map((r) => r[1])).toEqual(plain.map((r) => r[1]));
+        expect(fast.length).toBe(new Set(vs.map((v) => (v === null ? 'null' : String(v === 0 ? 0 : v)))).size);
+      }),
+      { numRuns: 100 },
+    );
+  });
 });
+
