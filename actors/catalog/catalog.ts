@@ -4,6 +4,7 @@ import {
   DatabaseNotFoundError, EddyError, StatusCode, TableNotFoundError,
   type Clock, type TableSchema, checkName,
 } from '../../core/index.ts';
+import { kvKeys } from '../runtime/kv_keys.ts';
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -85,7 +86,7 @@ export class Catalog {
 
   async listDatabases(): Promise<string[]> {
     const out = new Set<string>();
-    for await (const k of await this.kv.keys('db.*')) {
+    for (const k of await kvKeys(this.kv, 'db.*')) {
       const e = await this.kv.get(k);
       if (e && e.operation === 'PUT' && e.value.length) out.add((JSON.parse(dec.decode(e.value)) as DatabaseInfo).name);
     }
@@ -138,7 +139,7 @@ export class Catalog {
   async listTables(db: string): Promise<string[]> {
     // A key updated while the listing runs can be listed twice (KV keys() reads a consumer over the stream).
     const out = new Set<string>();
-    for await (const k of await this.kv.keys(`table.${keyPart(db)}.*`)) {
+    for (const k of await kvKeys(this.kv, `table.${keyPart(db)}.*`)) {
       const e = await this.kv.get(k);
       if (e && e.operation === 'PUT' && e.value.length) out.add((JSON.parse(dec.decode(e.value)) as TableSchema).name);
     }

@@ -11,6 +11,7 @@ import { checkOutputColumns, checkSinkSchema, sinkTableDraft } from '../../strea
 import { BatchFlowHost, batchSinkDraft, needsBatching, queryTables, runSpec } from './batch.ts';
 import { parseTqlFlow, promqlTables } from '../../core/promql/tql_flow.ts';
 import { intervalNs, tryParseInterval } from '../../core/duration.ts';
+import { kvKeys } from '../runtime/kv_keys.ts';
 
 type AnyFlowHost = FlowHost | BatchFlowHost;
 
@@ -91,7 +92,7 @@ export class FlowNode {
     this.defs = await kvm.create(Buckets.catalog, { history: 1 });
     this.state = await kvm.create(Buckets.flowState, { history: 1 });
     const defs: FlowDef[] = [];
-    for await (const k of await this.defs.keys(KvKeys.flowDefAll)) {
+    for (const k of await kvKeys(this.defs, KvKeys.flowDefAll)) {
       const e = await this.defs.get(k);
       if (e && e.operation === 'PUT' && e.value.length) defs.push(JSON.parse(dec.decode(e.value)) as FlowDef);
     }

@@ -12,6 +12,7 @@ import { flowTaskMachine, FlowTaskEvents, type RestoreResult } from './machine.t
 import { recordBatchToWriteBatch } from '../../core/codec/arrow_rows.ts';
 import { sinkBatches, sinkMapping } from '../../streams/sink_table.ts';
 import { compileDef, durationMs, outputStreamName, type FlowDef, type FlowHostDeps } from './def.ts';
+import { kvKeys } from '../runtime/kv_keys.ts';
 
 export { compileDef, durationMs, outputStreamName };
 export type { FlowDef, FlowHostDeps, SinkWriter } from './def.ts';
@@ -124,7 +125,7 @@ export class FlowHost {
     await this.shutdown(false);
     const kv = this.deps.state;
     const keys: string[] = [];
-    for await (const k of await kv.keys(`${KvKeys.flowCheckpoint(this.def.db, this.def.name)}.>`)) keys.push(k);
+    keys.push(...(await kvKeys(kv, `${KvKeys.flowCheckpoint(this.def.db, this.def.name)}.>`)));
     keys.push(KvKeys.flowCheckpoint(this.def.db, this.def.name));
     for (const r of this.positions.keys()) keys.push(KvKeys.flowFloor(r, this.def.db, this.def.name));
     for (const k of keys) await kv.purge(k).catch(() => undefined);
@@ -218,7 +219,7 @@ export class FlowHost {
     for (let n = 0; n < chunks; n++) await kv.put(`${base}.g${gen}.${n}`, bytes.subarray(n * CHUNK, (n + 1) * CHUNK));
     const head: CheckpointHead = { version: 1, gen, chunks, positions, savedAt: this.deps.clock.now() };
     await kv.put(base, enc.encode(JSON.stringify(head)));
-    for await (const k of await kv.keys(`${base}.g${this.gen}.>`)) await kv.purge(k).catch(() => undefined);
+    for (const k of await kvKeys(kv, `${base}.g${this.gen}.>`)) await kv.purge(k).catch(() => undefined);
     this.gen = gen;
     for (const [r, seq] of this.positions) if (positions[r] !== undefined) await kv.put(KvKeys.flowFloor(r, this.def.db, this.def.name), String(positions[r]));
   }

@@ -5,6 +5,7 @@ import {
   IDENTITY_PIPELINE, InvalidArgumentError, KvKeys, kvToken, kvUntoken, PipelineError, PipelineNotFoundError, compilePipeline, identityPipeline,
   type Clock, type CompiledPipeline,
 } from '../../core/index.ts';
+import { kvKeys } from '../runtime/kv_keys.ts';
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -46,7 +47,7 @@ export class PipelineStore {
   constructor(private readonly kv: KV, private readonly clock: Clock) {}
 
   async start(): Promise<void> {
-    for await (const key of await this.kv.keys(KvKeys.pipelineAll)) await this.load(key);
+    for (const key of await kvKeys(this.kv, KvKeys.pipelineAll)) await this.load(key);
     const w = await this.kv.watch({ key: KvKeys.pipelineAll, include: 'updates' });
     this.watchStop = () => w.stop();
     void (async () => {
@@ -119,7 +120,7 @@ export class PipelineStore {
     let list = this.versions(name);
     // Another node may have just created it: look in KV before saying it is not there.
     if (list.length === 0) {
-      for await (const key of await this.kv.keys(`pipeline.${kvToken(name)}.*`)) await this.load(key);
+      for (const key of await kvKeys(this.kv, `pipeline.${kvToken(name)}.*`)) await this.load(key);
       list = this.versions(name);
     }
     if (version === undefined || version === '') {

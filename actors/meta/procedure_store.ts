@@ -2,6 +2,7 @@
 import type { KV } from '@nats-io/kv';
 import { KvKeys, type ProcedureInfo, type ProcedureStateJson, type RegionEventInfo } from '../../core/index.ts';
 import { peerIdOf } from './peers.ts';
+import { kvKeys } from '../runtime/kv_keys.ts';
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -37,7 +38,7 @@ export interface RegionEventRecord {
 
 async function listJson<T>(kv: KV, filter: string): Promise<T[]> {
   const keys = new Set<string>();
-  for await (const k of await kv.keys(filter)) keys.add(k);
+  for (const k of await kvKeys(kv, filter)) keys.add(k);
   const out: T[] = [];
   for (const k of keys) {
     const e = await kv.get(k);

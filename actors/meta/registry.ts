@@ -2,6 +2,7 @@
 import type { KV } from '@nats-io/kv';
 import { KvKeys, type Clock } from '../../core/index.ts';
 import type { Role } from '../config.ts';
+import { kvKeys } from '../runtime/kv_keys.ts';
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -47,7 +48,7 @@ export async function listNodes(kv: KV): Promise<NodeRecord[]> {
   const out: NodeRecord[] = [];
   // A key updated while the listing runs (a heartbeat) can be listed twice.
   const keys = new Set<string>();
-  for await (const k of await kv.keys(KvKeys.nodeAll)) keys.add(k);
+  for (const k of await kvKeys(kv, KvKeys.nodeAll)) keys.add(k);
   for (const k of keys) {
     const e = await kv.get(k);
     if (!e || e.operation !== 'PUT' || e.value.length === 0) continue;

@@ -1,6 +1,7 @@
 // A live copy of the region routes (eddy_routes), fed by a KV watch: what gateways cache and datanode supervisors follow.
 import type { KV, KvEntry } from '@nats-io/kv';
 import { KvKeys, routeKeyRegion } from '../../core/index.ts';
+import { kvKeys } from '../runtime/kv_keys.ts';
 import type { RouteRecord } from './routes.ts';
 
 const dec = new TextDecoder();
@@ -31,7 +32,7 @@ export class RouteTable {
 
   /** Loads every route, then follows changes; resolves once the table is complete. */
   async start(): Promise<void> {
-    for await (const k of await this.kv.keys(KvKeys.routeAll)) {
+    for (const k of await kvKeys(this.kv, KvKeys.routeAll)) {
       const e = await this.kv.get(k);
       if (e) this.apply(e);
     }

@@ -1,6 +1,7 @@
 // Region routes in the eddy_routes KV bucket: `route.<regionId>` -> the datanode that hosts it, written by the meta leader.
 import type { KV } from '@nats-io/kv';
 import { KvKeys, routeKeyRegion } from '../../core/index.ts';
+import { kvKeys } from '../runtime/kv_keys.ts';
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -17,7 +18,7 @@ export interface RouteRecord {
 /** Every route in the bucket, by region id. */
 export async function readRoutes(kv: KV): Promise<Map<string, RouteRecord>> {
   const out = new Map<string, RouteRecord>();
-  for await (const k of await kv.keys(KvKeys.routeAll)) {
+  for (const k of await kvKeys(kv, KvKeys.routeAll)) {
     const region = routeKeyRegion(k);
     if (region === null) continue;
     const e = await kv.get(k);

@@ -4,6 +4,7 @@
 import type { JetStreamClient } from '@nats-io/jetstream';
 import { Kvm, type KV } from '@nats-io/kv';
 import { Buckets, KvKeys } from '../../core/subjects.ts';
+import { kvKeys } from './kv_keys.ts';
 
 const dec = new TextDecoder();
 
@@ -23,7 +24,7 @@ export async function walFloor(js: JetStreamClient, regionId: string): Promise<n
   if (!kv) return null;
   let min: number | null = null;
   try {
-    for await (const k of await kv.keys(KvKeys.flowFloorsOf(regionId))) {
+    for (const k of await kvKeys(kv, KvKeys.flowFloorsOf(regionId))) {
       const e = await kv.get(k);
       if (!e || e.operation !== 'PUT' || e.value.length === 0) continue;
       const n = Number(dec.decode(e.value));

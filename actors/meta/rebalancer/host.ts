@@ -8,6 +8,7 @@ import { readRoutes } from '../routes.ts';
 import { listProcedures } from '../procedure_store.ts';
 import type { MigrationHost } from '../migration/host.ts';
 import { rebalancerMachine, RebalancerEvents } from './machine.ts';
+import { kvKeys } from '../../runtime/kv_keys.ts';
 
 const enc = new TextEncoder();
 const DRAIN_PREFIX = 'drain.';
@@ -29,7 +30,7 @@ export interface RebalancerOptions {
 /** Nodes an operator asked to drain (ADMIN drain_node): they keep no region and get none. */
 export async function drainingNodes(kv: KV): Promise<Set<string>> {
   const out = new Set<string>();
-  for await (const k of await kv.keys(`${DRAIN_PREFIX}*`)) {
+  for (const k of await kvKeys(kv, `${DRAIN_PREFIX}*`)) {
     const e = await kv.get(k);
     if (e && e.operation === 'PUT' && e.value.length) out.add(k.slice(DRAIN_PREFIX.length));
   }
