@@ -49,13 +49,15 @@ export function appLines(n: number): string[] {
 }
 
 /**
- * fetch, tried once more when the connection fails before an answer: a kept-alive socket the server closed while the
+ * fetch, tried again when the connection fails before an answer: a kept-alive socket the server closed while the
  * bench was busy (zstd of the raw file) is reset on reuse. Only for requests that are safe to repeat.
  */
 export async function fetchAgain(url: string, init?: RequestInit): Promise<Response> {
-  try { return await fetch(url, init); } catch (e) {
-    if (!(e instanceof TypeError)) throw e;
-    return fetch(url, init);
+  // The pool may hold several such sockets (one per request that was in flight): each is tried and dropped.
+  for (let attempt = 1; ; attempt++) {
+    try { return await fetch(url, init); } catch (e) {
+      if (!(e instanceof TypeError) || attempt >= 8) throw e;
+    }
   }
 }
 
