@@ -61,6 +61,8 @@ export interface NodeConfig {
   queryMemoryMb: number;
   /** Bytes of writes in flight before HTTP writes get 503 + Retry-After and NATS writes wait (0: no limit). */
   maxInflightWriteBytes: number;
+  /** Worker threads that parse large line protocol writes off the main thread (0: parse on the main thread). */
+  parseWorkers: number;
   /** PEM certificate chain and private key: with both, HTTP is served over TLS (https). */
   tlsCert: string;
   tlsKey: string;
@@ -105,6 +107,7 @@ export const DEFAULTS: NodeConfig = {
   queryTimeout: '',
   queryMemoryMb: 1024,
   maxInflightWriteBytes: 256 * 1024 * 1024,
+  parseWorkers: 1,
   tlsCert: '',
   tlsKey: '',
   syslogTable: 'syslog',
@@ -142,6 +145,7 @@ export const START_COMMAND: CommandSpec = {
     { name: 'user-provider', key: 'userProvider', kind: 'string', arg: 'SPEC', help: 'turn authentication on: static_user_provider:file:<path> (lines user[:mode]=password) or static_user_provider:cmd:user=pass[,user2=pass2]' },
     { name: 'query-timeout', key: 'queryTimeout', kind: 'string', arg: 'DURATION', help: 'longest a query may run (30s, 5m; 0: none); X-Greptime-Timeout sets it per request; past it: 408' },
     { name: 'query-memory-mb', key: 'queryMemoryMb', kind: 'int', arg: 'MIB', min: 0, help: 'scanned data one query may hold; past it the query fails, others go on (0: no budget)' },
+    { name: 'parse-workers', key: 'parseWorkers', kind: 'int', arg: 'N', min: 0, help: 'worker threads parsing large line protocol writes off the main thread, started on the first one (0: none)' },
     { name: 'max-inflight-write-bytes', key: 'maxInflightWriteBytes', kind: 'int', arg: 'BYTES', min: 0, help: 'writes in flight before HTTP writes get 503 + Retry-After and NATS writes wait (0: no limit)' },
     { name: 'tls-cert', key: 'tlsCert', kind: 'string', arg: 'FILE', help: 'PEM certificate (chain) for HTTPS; needs --tls-key' },
     { name: 'tls-key', key: 'tlsKey', kind: 'string', arg: 'FILE', help: 'PEM private key for HTTPS; needs --tls-cert' },

@@ -27,6 +27,8 @@ import { MetaServices, RouteTable, listNodes, regionPeersOf, clusterPeersOf, pro
 import { listenMigration } from './region/handle_migration.ts';
 import { startEmbeddedNats, type EmbeddedNats } from './runtime/embedded_nats.ts';
 import { presizeNatsMessageBuffers } from './runtime/nats_presize.ts';
+import { natsLinkOf, type NatsLink } from './runtime/nats_link.ts';
+import { ParsePool } from './runtime/parse_pool.ts';
 import { silentLogger, type Logger } from './runtime/logger.ts';
 import { LogIngest, NatsLogs, PipelineStore, SyslogServer } from './logs/index.ts';
 import { WriteGate } from './gateway/write_gate.ts';
@@ -62,6 +64,8 @@ export class EddyNode {
   readonly routes: HttpRouteTable;
   private embedded: EmbeddedNats | null = null;
   private ingest: NatsIngest | null = null;
+  /** Parse worker threads for large line protocol writes (--parse-workers). */
+  private parsePool: ParsePool | null = null;
   private http: HttpGateway | null = null;
   private postgres: PgServer | null = null;
   private state: NodeState = 'starting';
@@ -145,7 +149,7 @@ export class EddyNode {
     presizeNatsMessageBuffers();
     // noAsyncTraces: nats.js otherwise builds an Error (a stack capture) for every request and JetStream publish, ~6% of ingest CPU in a profile
     this.nc = await connect({ servers: this.natsUrl, name: natsClientName(cfg.nodeId), ...(this.natsCredentials ?? {}), maxReconnectAttempts: -1, pingInterval: 10_000, noAsyncTraces: true });
-    this.watchNatsStatus(this.nc);
+    this.natsLink = natsLinkOf(this.nc);
     this.js = jetstream(this.nc, { timeout: 30_000 });
     this.jsm = await jetstreamManager(this.nc, { timeout: 30_000 });
     await ensureJetStreamAssets(this.nc, { replicas: cfg.replicas, segments: cfg.storage === StorageKinds.nats, cluster: !isStandalone(cfg) });
@@ -201,7 +205,9 @@ export class EddyNode {
       this.log(`cluster node ${cfg.nodeId} (${[...roles].join(',')}) registered`);
     }
     this.router = new RegionRouter(this.nc, this.supervisor, cluster);
-    this.writes = new WritePath(this.catalog, this.router, this.metrics, this.clock, cfg.maxWriteBytes);
+    this.parsePool = new ParsePool(cfg.parseWorkers, this.log);
+    this.parsePool.start();
+    this.writes = new WritePath(this.catalog, this.router, this.metrics, this.clock, cfg.maxWriteBytes, undefined, this.parsePool);
     const pipelines = new PipelineStore(kv, this.clock);
     await pipelines.start();
     this.logs = new LogIngest(this.catalog, () => this.writes, pipelines, this.clock);
@@ -217,6 +223,7 @@ export class EddyNode {
         eddy_syslog_failed_messages_total: this.syslog.counters.failedMessages,
       } : {}),
       eddy_regions: this.supervisor.all().length,
+      eddy_parse_workers_ready: this.parsePool?.readyCount ?? 0,
       eddy_memtable_rows: this.supervisor.all().reduce((a, r) => a + Number((r.stats() as { memRows?: number }).memRows ?? 0), 0),
     });
     const frontend = this.httpAddress ? `${this.httpAddress.host}:${this.httpAddress.port}` : cfg.nodeId;
@@ -258,22 +265,17 @@ export class EddyNode {
         this.postgres = new PgServer({
           logger: this.logger,
           ...(tls ? { tls } : {}),
+          // each statement's limits (statement_timeout, cancel, memory budget) are read by the session's scans
           contextOf: (db, user) => {
-            if (!auth) return contextOf(db);
+            if (!auth) return limitContext(contextOf(db), currentLimits);
             const p = auth.principalOf(user);
             if (!p) throw new AccessDeniedError(`user '${user}' is not authenticated`);
-            return guardContext(contextOf(db), auth, p);
+            return limitContext(guardContext(contextOf(db), auth, p), currentLimits);
           },
-          ...(auth ? {
-            authenticate: async (user: string, password: string) => {
-              try {
-                auth.authenticate(user, password, `pg-user:${user}`);
-                return true;
-              } catch {
-                return false;
-              }
-            },
-          } : {}),
+          queryTimeoutMs: () => queryTimeoutMs(cfg),
+          queryMemoryBytes: () => cfg.queryMemoryMb * 1024 * 1024,
+          // failures are counted per user name (the hook sees no address): a user locked out is refused for a while
+          ...(auth ? { authenticate: async (user: string, password: string) => void auth.authenticate(user, password, `pg-user:${user}`) } : {}),
         });
         const pg = splitHostPort(cfg.postgres);
         this.postgresAddress = await this.postgres.listen(pg.host, pg.port);
@@ -295,7 +297,7 @@ export class EddyNode {
   /** A query context under the request's limits (deadline, cancellation, memory budget), when it has them. */
   private limited(ctx: QueryContext): QueryContext {
     const l = currentLimits();
-    return l ? limitContext(ctx, l) : ctx;
+    return l ? limitContext(ctx, () => l) : ctx;
   }
 
   /** With authentication on, a request's query context checks its principal's grants on every database it touches. */
@@ -370,19 +372,8 @@ export class EddyNode {
   /** Called when the node cannot go on (its embedded nats-server died); the CLI stops and exits non-zero. */
   onFatal: () => void = () => {};
   private stopping: Promise<void> | null = null;
-  /** False while the client has lost its server (set from the connection's status events). */
-  private natsConnected = false;
-
-  /** Follows the connection's status, so a stop knows not to wait on a server that is gone. */
-  private watchNatsStatus(nc: NatsConnection): void {
-    this.natsConnected = true;
-    void (async () => {
-      for await (const s of nc.status()) {
-        if (s.type === 'disconnect' || s.type === 'close') this.natsConnected = false;
-        else if (s.type === 'reconnect') this.natsConnected = true;
-      }
-    })().catch(() => undefined);
-  }
+  /** The connection's status (a stop knows not to wait on a server that is gone; writes are refused while it is down). */
+  private natsLink: NatsLink | null = null;
 
   /**
    * Stops cleanly: no new requests, ingest and flows stop, memtables flush, NATS (embedded) stops. Every step is
@@ -405,7 +396,7 @@ export class EddyNode {
     };
     const serverGone = () => {
       const e = this.embedded?.process;
-      return (e !== undefined && (e.exitCode !== null || e.signalCode !== null)) || (this.nc !== undefined && !this.natsConnected);
+      return (e !== undefined && (e.exitCode !== null || e.signalCode !== null)) || (this.natsLink !== null && !this.natsLink.connected);
     };
     const dropNats = () => {
       if (this.nc && !this.nc.isClosed()) void this.nc.close().catch(() => undefined);
@@ -424,6 +415,7 @@ export class EddyNode {
     this.logs?.pipelines.stop();
     await step('closing http', this.http?.close(), 5_000);
     await step('closing postgres', this.postgres?.close(), 5_000);
+    await step('stopping parse workers', this.parsePool?.stop(), 5_000);
     await step('stopping flows', this.flows?.stop(), 30_000);
     await step('stopping the smart index', this.smartIndex?.stop(), 5_000);
     // Regions close (flushed) before the node leaves the cluster: their routes move only once nothing here serves them,

@@ -298,6 +298,12 @@ export class WriteBackPressureError extends EddyError {
     super(StatusCode.RateLimited, `the node is busy: ${inflight} bytes of writes in flight, the limit is ${limit} (--max-inflight-write-bytes); retry after ${retryAfterS} s`);
   }
 }
+/** The node's NATS connection is down (the server restarts, the network broke): writes are refused, not buffered; retry after `retryAfterS` (HTTP 503 with Retry-After). */
+export class NatsUnavailableError extends EddyError {
+  constructor(message: string, readonly retryAfterS = 1) {
+    super(StatusCode.StorageUnavailable, message);
+  }
+}
 /** A procedure (region migration) that failed, or was rolled back; the message says at which step and why. */
 export class ProcedureFailedError extends EddyError {
   constructor(message: string, cause?: unknown) {

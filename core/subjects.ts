@@ -185,7 +185,19 @@ export function parseWriteSubject(subject: string): { kind: 'write' | 'ingest'; 
 }
 
 /** Inbox subjects request-reply answers (and JetStream PubAcks) come back on. */
-export const INBOX_ALL = '_INBOX.>';
+/**
+ * A NATS user's own inbox prefix, for the replies to its requests and its PubAcks: `_INBOX_<user>` (the name as a
+ * subject token). A client sets it as nats.js's `inboxPrefix` connection option; the server lets the user subscribe
+ * only below it, so no user can read another's replies.
+ */
+export function userInboxPrefix(user: string): string {
+  return `_INBOX_${token(user)}`;
+}
+
+/** Every subject below a user's inbox prefix (its subscribe permission). */
+export function userInboxAll(user: string): string {
+  return `${userInboxPrefix(user)}.>`;
+}
 
 /**
  * The subjects a user with rights on one database (`*`: every database) may use on NATS, for the nats-server

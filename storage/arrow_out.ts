@@ -1,7 +1,7 @@
 // Turns runs into Arrow record batches with makeData over the typed arrays (no per-value builders).
 import {
   Bool, Data, Dictionary, Field, Float64, Int32, Int64, makeData, makeVector, RecordBatch, Schema, Struct,
-  TimestampNanosecond, Type, Uint8, Uint64, Utf8, type DataType as ArrowType,
+  TimestampNanosecond, Type, Uint8, Uint64, Utf8, type DataType as ArrowType, type Vector,
 } from 'apache-arrow';
 import type { ColumnSchema, DataType, TableSchema } from '../core/index.ts';
 import type { ColumnData, Run } from './types.ts';
@@ -84,13 +84,31 @@ function compactDict(c: ColumnData, n: number): { codes: Int32Array; dict: strin
   return { codes, dict: out };
 }
 
+const NO_STRINGS: string[] = [];
+/** The Arrow dictionary made of a (decoded, cached) segment dictionary, per dictionary array and its length. */
+const dictionaries = new WeakMap<readonly (string | null)[], { length: number; vec: Vector<Utf8> }>();
+
+/**
+ * A dictionary's Arrow vector, made once per dictionary array: a segment's dictionary is shared by every scan of it
+ * (the decoded cache hands out the same array), so its strings are not encoded again for each query, and the
+ * executor, which keeps decoded dictionaries per vector, does not decode them again either. A memtable's
+ * dictionary only grows: a longer array is encoded anew.
+ */
+function dictionaryOf(dict: readonly (string | null)[]): Vector<Utf8> {
+  const hit = dictionaries.get(dict);
+  if (hit && hit.length === dict.length) return hit.vec;
+  const vec = makeVector(utf8Data(dict as string[]));
+  dictionaries.set(dict, { length: dict.length, vec });
+  return vec;
+}
+
 export function columnToData(type: ArrowType, c: ColumnData, n: number): Data {
   const { bitmap, zeros } = c.valid ? packBits(c.valid, n) : { bitmap: undefined, zeros: 0 };
   const nulls = { nullCount: zeros, nullBitmap: zeros > 0 ? bitmap : undefined };
   if (c.type === 'string' && type.typeId !== Type.Dictionary && c.dict) return columnToData(type, tagAsTyped(type, c, n), n);
   if (c.type === 'string') {
     const small = c.dict && n * 8 < c.dict.length ? compactDict(c, n) : null;
-    const dictionary = makeVector(utf8Data(small ? small.dict : c.dict ?? []));
+    const dictionary = small ? makeVector(utf8Data(small.dict)) : dictionaryOf(c.dict ?? NO_STRINGS);
     return makeData({ type: type as Dictionary<Utf8, Int32>, length: n, data: small ? small.codes : c.values as Int32Array, dictionary, ...nulls });
   }
   if (type.typeId === Type.Int) return makeData({ type: type as Uint8, length: n, data: c.values as Uint8Array, ...nulls });

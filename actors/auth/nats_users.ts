@@ -1,6 +1,6 @@
 // The embedded nats-server's `authorization` block: an internal service user for EddyDB's actors, one NATS user per EddyDB user.
 import { randomBytes } from 'node:crypto';
-import { databaseSubjects, INBOX_ALL } from '../../core/index.ts';
+import { databaseSubjects, userInboxAll } from '../../core/index.ts';
 import type { UserEntry } from './users.ts';
 
 /** The NATS user EddyDB's own actors connect as; user names starting with '_' are reserved for it (users.ts). */
@@ -13,10 +13,13 @@ export function serviceCredentials(): NatsCredentials {
   return { user: SERVICE_USER, pass: randomBytes(24).toString('base64url') };
 }
 
-/** Each user's NATS permissions: publish to the write subjects of databases it may write, subscribe to the read ones, plus inbox replies. */
+/**
+ * Each user's NATS permissions: publish to the write subjects of databases it may write, subscribe to the read ones,
+ * plus its own inbox (`_INBOX_<user>.>`, never the shared `_INBOX.>`: that would let it read other users' replies).
+ */
 export function natsPermissions(u: UserEntry): { publish: string[]; subscribe: string[] } {
   const publish = new Set<string>();
-  const subscribe = new Set<string>([INBOX_ALL]);
+  const subscribe = new Set<string>([userInboxAll(u.name)]);
   for (const [db, g] of u.grants) {
     const s = databaseSubjects(db);
     if (g.write) s.write.forEach((x) => publish.add(x));

@@ -95,31 +95,41 @@ export class NatsIngest {
     }
   }
 
-  /** Pulls buffered messages in stream order; each is acked once its rows are durable, or reported on eddy.errors.<db>. */
+  /**
+   * Pulls buffered messages in stream order, continuously (`consume`: the next pull is asked for before the current one
+   * runs dry, so the node never waits on a round trip) and bounded in bytes, not messages, so a burst of 2 MB batches
+   * cannot pile up in the node's memory; up to maxInFlight are applied at once (their parses run in parallel in the
+   * parse workers, their WAL appends are pipelined). Each is acked once its rows are durable, or reported on
+   * eddy.errors.<db>.
+   */
   private async ingestLoop(): Promise<void> {
     const consumer = await this.js.consumers.get(Streams.ingest, INGEST_CONSUMER);
     const inFlight = new Set<Promise<void>>();
+    // A message is at most max_payload: a pull of twice that always has room for the next one.
+    const maxBytes = Math.max(32 * 1024 * 1024, 2 * (this.nc.info?.max_payload ?? 8 * 1024 * 1024) + 64 * 1024);
     while (!this.stopped) {
-      let iter;
+      let messages;
       try {
-        iter = await consumer.fetch({ max_messages: 64, expires: 1000 });
-        this.current = iter;
+        messages = await consumer.consume({ max_bytes: maxBytes, expires: 5000 });
+        this.current = messages;
       } catch (e) {
         if (this.stopped) break;
-        this.logger.error('ingest.fetch', 'ingest: fetch from the ingest stream failed', { error: (e as Error).message });
+        this.logger.error('ingest.fetch', 'ingest: pulling from the ingest stream failed', { error: (e as Error).message });
         await new Promise((r) => setTimeout(r, 500));
         continue;
       }
       try {
-        for await (const m of iter) {
+        for await (const m of messages) {
           const p = this.applyOne(m);
           inFlight.add(p);
           void p.finally(() => inFlight.delete(p));
           if (inFlight.size >= this.maxInFlight) await Promise.race(inFlight);
+          if (this.stopped) break;
         }
       } catch (e) {
         if (!this.stopped) this.logger.error('ingest.fetch', 'ingest: reading the ingest stream failed', { error: (e as Error).message });
       }
+      if (!this.stopped) await new Promise((r) => setTimeout(r, 100));
     }
     await Promise.all(inFlight);
   }

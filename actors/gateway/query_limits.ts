@@ -56,10 +56,16 @@ function check(l: QueryLimits): void {
 /** One turn of the event loop, so a deadline timer and a client's disconnect are seen between scans of a busy query. */
 const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-/** A context whose scans stop once the query is cancelled and count their bytes against the budget. */
-export function limitContext(ctx: QueryContext, l: QueryLimits): QueryContext {
+/**
+ * A context whose scans stop once the query is cancelled and count their bytes against the budget. `limitsOf` is read
+ * at each scan: a request's context passes its own limits, a PostgreSQL session's (which outlives its statements)
+ * passes `currentLimits`, so each statement meets its own.
+ */
+export function limitContext(ctx: QueryContext, limitsOf: () => QueryLimits | undefined): QueryContext {
   const g: QueryContext = Object.create(ctx) as QueryContext;
   g.scan = async (schema, spec) => {
+    const l = limitsOf();
+    if (!l) return ctx.scan(schema, spec);
     await turn();
     check(l);
     const batches = await ctx.scan(schema, spec);
@@ -72,6 +78,8 @@ export function limitContext(ctx: QueryContext, l: QueryLimits): QueryContext {
   };
   if (ctx.partialAggregate) {
     g.partialAggregate = async (schema, sql) => {
+      const l = limitsOf();
+      if (!l) return ctx.partialAggregate!(schema, sql);
       await turn();
       check(l);
       const r = await ctx.partialAggregate!(schema, sql);

@@ -4,12 +4,16 @@ import {
   SeriesCache, partitionBatch, isPhysical, physicalOf, toPhysicalBatch,
   type Clock, type TableSchema, type TimeUnit, type WriteBatch,
 } from '../../core/index.ts';
-import { payloadCodecs, prometheusRemoteWriteCodec, type CodecRegistry, type DecodeContext } from '../../core/codec/index.ts';
+import { lineProtocolCodec, payloadCodecs, prometheusRemoteWriteCodec, type CodecRegistry, type DecodeContext } from '../../core/codec/index.ts';
 import type { Catalog } from '../catalog/catalog.ts';
 import type { RegionRouter } from '../region/router.ts';
 import type { Metrics } from '../runtime/metrics.ts';
 import { MetricTables } from './metric_tables.ts';
 import { NotFastPath, PromWriter } from './prom_write.ts';
+import type { ParsePool } from '../runtime/parse_pool.ts';
+
+/** Payloads from this size go to a parse worker (when the node has some); below it a postMessage costs more than it saves. */
+export const OFFLOAD_MIN_BYTES = 64 * 1024;
 
 /** How a write treats tables it does not find. */
 export interface WriteOptions {
@@ -58,6 +62,8 @@ export class WritePath {
     readonly maxWriteBytes: number,
     /** Payload formats by Content-Type (line protocol when none is given). */
     private readonly codecs: CodecRegistry = payloadCodecs,
+    /** Worker threads for large line protocol payloads (parsed in place without them). */
+    private readonly pool: ParsePool | null = null,
   ) {
     this.metric = new MetricTables(catalog, router, clock);
     this.prom = new PromWriter(catalog, router, this.metric, clock);
@@ -87,21 +93,42 @@ export class WritePath {
    * later call's WAL appends are issued after an earlier call's.
    */
   write(db: string, batches: WriteBatch[], opts: WriteOptions = {}): Promise<number> {
+    this.router.link.requireConnected(`write to ${db}`);
     const step = this.order.then(() => this.prepareAndSubmit(db, batches, opts));
     this.order = step.catch(() => undefined);
     return step.then((submitted) => submitted.done);
   }
 
+  /** Refused at once (NatsUnavailableError, HTTP 503 with Retry-After) while the node's NATS connection is down. */
   async parseAndWrite(input: WriteInput): Promise<number> {
+    this.router.link.requireConnected(`write to ${input.db}`);
     if (input.physicalTable !== undefined && this.codecs.forMessage(input.contentType, input.format) === prometheusRemoteWriteCodec) {
       if (input.data.length > this.maxWriteBytes) throw new PayloadTooLargeError(input.data.length, this.maxWriteBytes);
       return this.writeRemote(input.db, input.data, input.physicalTable, input.sourceId);
     }
-    const batches = await this.parse(input);
     const opts: WriteOptions = {};
     if (input.physicalTable !== undefined) opts.physicalTable = input.physicalTable;
     if (input.sourceId !== undefined) opts.sourceId = input.sourceId;
-    return this.write(input.db, batches, opts);
+    const offloaded = this.parseInWorker(input);
+    if (offloaded) {
+      // The write takes its place in the chain now, in arrival order, while a worker parses it: payloads parsed by
+      // different workers are still written in the order they came.
+      offloaded.catch(() => undefined);
+      const step = this.order.then(async () => this.prepareAndSubmit(input.db, await offloaded, opts));
+      this.order = step.catch(() => undefined);
+      return step.then((submitted) => submitted.done);
+    }
+    return this.write(input.db, await this.parse(input), opts);
+  }
+
+  /** A large line protocol payload parsed by a worker thread (same result as `parse`); null when it is parsed in place. */
+  private parseInWorker(input: WriteInput): Promise<WriteBatch[]> | null {
+    if (this.pool === null || !this.pool.enabled || input.data.length < OFFLOAD_MIN_BYTES) return null;
+    if (this.codecs.forMessage(input.contentType, input.format) !== lineProtocolCodec) return null;
+    if (input.data.length > this.maxWriteBytes) throw new PayloadTooLargeError(input.data.length, this.maxWriteBytes);
+    const parsed = this.pool.parse(input.data, parsePrecision(input.precision), BigInt(this.clock.now()) * 1_000_000n);
+    if (parsed) this.metrics.writesParsedOffThread++;
+    return parsed;
   }
 
   /**
@@ -110,6 +137,7 @@ export class WritePath {
    * A request naming a table that is not a logical table of that physical one takes the general path.
    */
   private writeRemote(db: string, data: Uint8Array, physicalTable: string, sourceId?: string): Promise<number> {
+    this.router.link.requireConnected(`write to ${db}`);
     const step = this.order.then(async () => {
       const dec = this.prom.decode(data);
       if (dec.samples === 0) return { done: Promise.resolve(0) };
@@ -176,6 +204,8 @@ export class WritePath {
       }
     }
     const targets = [...routed.values()];
+    // Checked again just before anything is sent: a write made while the connection is down would sit in the client's buffer.
+    this.router.link.requireConnected(`write to ${db}`);
     // Remote regions learn the schema first, so that the writes below are issued in call order.
     await Promise.all(targets.map((t) => this.router.prepare(t.schema, t.n)));
     const pending = targets.map((t) => this.router.write(t.schema, t.n, t.batches, opts.sourceId));

@@ -86,13 +86,23 @@ export function batchNdjson(batch: WriteBatch, schema: { columns: ColumnSchema[]
       const v = c.values as Float64Array;
       return (i: number) => key + (c.valid && c.valid[i] === 0 ? 'null' : Number.isFinite(v[i]!) ? String(v[i]) : 'null');
     }
+    if (c.dict && sqlType !== 'Json') {
+      // Each dictionary entry is written once (labels, methods, status texts repeat on every line).
+      const codes = c.values as Int32Array, dict = c.dict, done: (string | undefined)[] = new Array(dict.length);
+      const nul = key + 'null';
+      return (i: number) => {
+        if (c.valid && c.valid[i] === 0) return nul;
+        const k = codes[i]!;
+        return done[k] ??= key + (dict[k] === undefined || dict[k] === null ? 'null' : JSON.stringify(dict[k]));
+      };
+    }
     return (i: number) => { const x = cell(c, i, sqlType); return key + (typeof x === 'bigint' ? x.toString() : JSON.stringify(x)); };
   });
-  let out = '';
+  const lines = new Array<string>(batch.rows);
+  const parts = new Array<string>(writers.length);
   for (let i = 0; i < batch.rows; i++) {
-    let line = '{';
-    for (let k = 0; k < writers.length; k++) line += (k ? ',' : '') + writers[k]!(i);
-    out += line + '}\n';
+    for (let k = 0; k < writers.length; k++) parts[k] = writers[k]!(i);
+    lines[i] = '{' + parts.join(',') + '}\n';
   }
-  return out;
+  return lines.join('');
 }

@@ -39,6 +39,9 @@ export interface MetaServicesOptions {
   rebalanceIntervalMs?: number;
 }
 
+/** Longest a placement round may spend reading the cluster's state. */
+const PLACEMENT_GATHER_MS = 10_000;
+
 export const META_DEFAULTS = {
   // Frequent beats give the failure detector (phi accrual, liveness.ts) enough samples to fail over within seconds.
   heartbeatMs: 500,
@@ -140,7 +143,7 @@ export class MetaServices {
     }
     const m: MigrationHost = new MigrationHost({
       nc: this.o.nc, proceduresKv: this.proceduresKv, routesKv: this.routesKv, nodesKv: this.nodesKv, clock: this.o.clock,
-      epoch: () => this.elector?.revision ?? null, log: this.o.log ?? (() => undefined),
+      epoch: () => this.elector?.revision ?? null, log: this.o.log ?? (() => undefined), liveness: this.liveness,
       extra: (req): Promise<unknown> | null => {
         const r = this.rebalancer;
         if (!r) return null;
@@ -176,7 +179,7 @@ export class MetaServices {
 
   private startPlacement(): void {
     if (this.placement) return;
-    const gather = fromPromise<PlacementWorld, void>(async () => {
+    const gather = fromPromise<PlacementWorld, void>(() => this.gatherBounded(async () => {
       const [nodes, regions, routes] = await Promise.all([
         this.availableDatanodes(true),
         catalogRegions(this.o.catalog),
@@ -189,7 +192,7 @@ export class MetaServices {
         regions: regions.filter((r) => !busy.has(r)),
         routes: new Map([...routes].filter(([r]) => !busy.has(r)).map(([r, rec]) => [r, rec.node])),
       };
-    });
+    }));
     const apply = fromPromise<void, RouteChanges>(async ({ input }) => {
       // Fencing: a leader that lost the lease since it planned writes nothing; the epoch orders terms.
       const epoch = this.elector?.revision;
@@ -207,6 +210,25 @@ export class MetaServices {
     this.placement = createActor(placementMachine.provide({ actors: { gather, apply } }), {
       input: { intervalMs: this.o.placementIntervalMs, options: this.o.placement },
     }).start();
+  }
+
+  /**
+   * A placement round's reads (KV listings), bounded: one that never ends would stop placement for good (a dead
+   * datanode's regions never failing over); it fails the round instead, logged, and the next round runs.
+   */
+  private async gatherBounded<T>(read: () => Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new MetaUnavailableError(`placement: reading nodes, regions and routes took over ${PLACEMENT_GATHER_MS} ms`)), PLACEMENT_GATHER_MS);
+    });
+    try {
+      return await Promise.race([read(), late]);
+    } catch (e) {
+      this.o.log?.(`placement: round failed: ${(e as Error).message}`);
+      throw e;
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /**

@@ -19,6 +19,9 @@ export interface LivenessOptions {
   log?: (m: string) => void;
 }
 
+/** Silence after which a node is dead even though its connection still answers nothing (the old heartbeat expiry). */
+const SILENCE_DEAD_MS = 6_000;
+
 /** The NATS client name a node connects with, so the server's advisories name the node. */
 export const natsClientName = (nodeId: string) => `eddy:${nodeId}`;
 
@@ -30,6 +33,7 @@ export class Liveness {
   private watcher: { stop(): void } | null = null;
   private timer: NodeJS.Timeout | null = null;
   private advisories: Subscription | null = null;
+  private readonly deathListeners = new Set<(nodeId: string) => void>();
 
   constructor(private readonly o: LivenessOptions) {
     this.opts = { ...PHI_DEFAULTS, firstIntervalMs: o.heartbeatMs, acceptablePauseMs: Math.max(PHI_DEFAULTS.acceptablePauseMs, o.heartbeatMs) };
@@ -75,8 +79,10 @@ export class Liveness {
     for (const [id, s] of this.states) {
       if (this.dead.has(id)) continue;
       const v = verdict(s, now, VERDICT_DEFAULTS, this.opts);
-      if (v === 'dead') this.declare(id, `no heartbeat for ${Math.round(now - s.last!)} ms (phi ${phi(s, now, this.opts).toFixed(1)})`);
-      else if (v === 'suspect') void this.probe(id, `phi ${phi(s, now, this.opts).toFixed(1)}`);
+      // Phi alone declares a node dead only after a long silence (a connected node whose event loop is blocked at
+      // start-up on a loaded machine must not be); sooner, only the probe's "no responders" does.
+      if (v === 'dead' && now - s.last! >= SILENCE_DEAD_MS) this.declare(id, `no heartbeat for ${Math.round(now - s.last!)} ms (phi ${phi(s, now, this.opts).toFixed(1)})`);
+      else if (v !== 'alive') void this.probe(id, `phi ${phi(s, now, this.opts).toFixed(1)}`);
     }
   }
 
@@ -100,6 +106,13 @@ export class Liveness {
     this.states.delete(id);
     this.o.log?.(`liveness: ${id} is down: ${why}`);
     this.o.onDead(id, why);
+    for (const l of this.deathListeners) l(id);
+  }
+
+  /** Calls `fn` with each node declared dead from now on; returns an unsubscribe function. */
+  onDeath(fn: (nodeId: string) => void): () => void {
+    this.deathListeners.add(fn);
+    return () => this.deathListeners.delete(fn);
   }
 
   /** Nodes declared dead since this leader started, with when. */

@@ -12,6 +12,8 @@ import { runPartial, PARTIAL_TOO_LARGE, type QueryContext, type WireRel } from '
 import type { RecordBatch } from 'apache-arrow';
 import { regionMachine, ACCEPTING, READABLE } from './machine.ts';
 import { Wal } from '../runtime/wal.ts';
+import { natsLinkOf } from '../runtime/nats_link.ts';
+import { WriteRepeats } from './write_repeats.ts';
 import { walFloor } from '../runtime/wal_floor.ts';
 import type { SharedSegments } from '../runtime/segment_mirror.ts';
 import type { Metrics } from '../runtime/metrics.ts';
@@ -49,6 +51,7 @@ export class RegionHost {
   readonly regionId: string;
   private store: RegionStore | null = null;
   private readonly wal: Wal;
+  private readonly repeats: WriteRepeats;
   private readonly actor: Actor<typeof regionMachine>;
   private applyChain: Promise<void> = Promise.resolve();
   private sub: Subscription | null = null;
@@ -66,7 +69,8 @@ export class RegionHost {
     this.regionId = deps.regionId;
     this.mirror = deps.shared?.forRegion(deps.regionId);
     this.schemaNow = deps.schema;
-    this.wal = new Wal(deps.js, deps.jsm, deps.regionId);
+    this.wal = new Wal(deps.js, deps.jsm, deps.regionId, natsLinkOf(deps.nc));
+    this.repeats = new WriteRepeats(deps.regionId, this.wal, deps.log);
     const machine = regionMachine.provide({
       actors: {
         open: fromPromise(async () => {
@@ -193,19 +197,16 @@ export class RegionHost {
     }
     const record = encodeBatches(batches);
     const acked = this.wal.append(record, 'put', sourceId);
+    acked.catch(() => undefined); // awaited in the chain, maybe after it failed (the connection dropped)
+    const rows = batches.reduce((n, b) => n + b.rows, 0);
     this.writesPending++;
     const applied = this.applyChain.then(async () => {
-      const { seq, duplicate } = await acked;
-      let rows = 0;
+      const { seq, duplicate } = await this.repeats.outcome(acked, sourceId);
       if (duplicate) {
-        for (const b of batches) rows += b.rows;
-        this.deps.log(`region ${this.regionId}: write ${sourceId} is already in the WAL (seq ${seq}); not applied again`);
+        await this.repeats.applyRepeat(this.store!, sourceId!, seq);
         return rows;
       }
-      for (const b of batches) {
-        this.store!.apply(b, seq);
-        rows += b.rows;
-      }
+      for (const b of batches) this.store!.apply(b, seq);
       if (this.deps.publishChanges) {
         for (const b of batches) this.deps.nc.publish(Subjects.changes(this.schemaNow.db, b.table), batches.length === 1 ? record : encodeBatches([b]));
       }
@@ -255,6 +256,7 @@ export class RegionHost {
       return Promise.reject(new EddyError(StatusCode.InvalidArguments, `DELETE is not allowed on append-mode table ${this.schemaNow.name}`));
     }
     const acked = this.wal.append(encodeBatches([batch]), 'delete');
+    acked.catch(() => undefined);
     const applied = this.applyChain.then(async () => {
       const { seq } = await acked;
       this.store!.delete(batch, seq);
@@ -399,6 +401,8 @@ export class RegionHost {
     if (this.held) return;
     if (this.actor.getSnapshot().matches('serving') && this.store!.memRows > 0) await this.flush();
     this.held = true;
+    // Index builds commit the manifest too: the candidate must not read it while it is being rewritten.
+    await this.indexBuilder?.idle();
     await waitFor(this.actor, (x) => !x.matches('flushing') && !x.matches('compacting'));
     if (this.flushInFlight) await this.flushInFlight.catch(() => undefined);
   }

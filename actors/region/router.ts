@@ -1,6 +1,6 @@
 // The region router: one call per region operation, served by the local Region actor when it is here, else over NATS to the node the routes name.
 import type { NatsConnection, Msg, MsgHdrs } from '@nats-io/transport-node';
-import { errors as natsErrors, headers as natsHeaders } from '@nats-io/transport-node';
+import { errors as natsErrors, headers as natsHeaders, nuid } from '@nats-io/transport-node';
 import type { RecordBatch } from 'apache-arrow';
 import {
   EddyError, StatusCode, Subjects, RegionOps, RegionControlOps, encodeBatches, fromWireError, regionIdOf, regionSchema,
@@ -13,6 +13,7 @@ import type { RegionHost } from './host.ts';
 import type { RouteTable } from '../meta/index.ts';
 import { scanRegion } from '../runtime/scan_client.ts';
 import { SOURCE_ID_HEADER } from './handle_ops.ts';
+import { natsLinkOf, type NatsLink } from '../runtime/nats_link.ts';
 
 const dec = new TextDecoder();
 
@@ -58,9 +59,12 @@ export class RegionRouter {
   /** Schema version each remote region was last told, so an added column reaches it before a write that uses it. */
   private readonly told = new Map<string, number>();
   private readonly unwatch: (() => void) | null;
+  /** This node's NATS connection status: the write path refuses writes while it is down. */
+  readonly link: NatsLink;
 
   /** `cluster` null: standalone, every region is local and opened on first use. */
   constructor(private readonly nc: NatsConnection, private readonly supervisor: Supervisor, readonly cluster: ClusterRouting | null) {
+    this.link = natsLinkOf(nc);
     this.unwatch = cluster ? cluster.routes.onChange((c) => this.told.delete(c.regionId)) : null;
   }
 
@@ -71,9 +75,11 @@ export class RegionRouter {
   /**
    * Runs an operation on region `n` of a table: locally when the region is open here, else remotely on the node the
    * route names. A region that is not routed yet, is opening, closing or gone from its node is retried with a bounded
-   * backoff, waking early when its route changes.
+   * backoff, waking early when its route changes. `retryTimeouts` (asked after each attempt): whether an attempt that
+   * timed out, whose outcome is unknown, may be tried again.
    */
-  private async run<T>(schema: TableSchema, n: number, what: string, local: (h: RegionHost) => Promise<T>, remote: (id: string) => Promise<T>, retryTimeouts = true): Promise<T> {
+  private async run<T>(schema: TableSchema, n: number, what: string, local: (h: RegionHost) => Promise<T>, remote: (id: string) => Promise<T>, retryTimeouts: boolean | (() => boolean) = true): Promise<T> {
+    const retryable = () => (typeof retryTimeouts === 'function' ? retryTimeouts() : retryTimeouts);
     if (!this.cluster) return local(await this.supervisor.region(schema, n));
     const { routes, nodeId } = this.cluster;
     const id = regionIdOf(schema.id, n);
@@ -88,11 +94,14 @@ export class RegionRouter {
           return await local(host);
         }
         const route = routes.get(id);
-        if (route && route.node !== nodeId) return await this.unlessMoved(id, route.node, remote(id), retryTimeouts);
+        if (route && route.node !== nodeId) {
+          const call = remote(id);
+          return await this.unlessMoved(id, route.node, call, retryable());
+        }
         if (!route) this.cluster.kick();
         last = new EddyError(StatusCode.StorageUnavailable, route ? `region ${id} is routed to ${nodeId} but not open yet` : `region ${id} has no route yet`);
       } catch (e) {
-        if (!isMovedError(e) && !(retryTimeouts && isTimeout(e))) throw e;
+        if (!isMovedError(e) && !(isTimeout(e) && retryable())) throw e;
         last = e;
       }
       if (Date.now() >= deadline) {
@@ -137,12 +146,17 @@ export class RegionRouter {
     });
   }
 
+  /** A request to a region: refused while this node's NATS connection is down, failed at once when it drops (not held until the timeout). */
   private async request<T>(id: string, op: RegionOp, data: Uint8Array | string, timeout: number = RouterTiming.requestMs, headers?: MsgHdrs): Promise<T> {
-    return replyOf<T>(await this.nc.request(Subjects.region(id, op), data, headers ? { timeout, headers } : { timeout }));
+    const what = `${op} on region ${id}`;
+    this.link.requireConnected(what);
+    return replyOf<T>(await this.link.unlessLost(this.nc.request(Subjects.region(id, op), data, headers ? { timeout, headers } : { timeout }), what));
   }
 
   private async control(id: string, op: RegionControlOp, data: Uint8Array | string = ''): Promise<void> {
-    replyOf(await this.nc.request(Subjects.regionControl(id, op), data, { timeout: RouterTiming.requestMs }));
+    const what = `${op} on region ${id}`;
+    this.link.requireConnected(what);
+    replyOf(await this.link.unlessLost(this.nc.request(Subjects.regionControl(id, op), data, { timeout: RouterTiming.requestMs }), what));
   }
 
   /** Tells a remote region the table's current schema, once per version (and again after the region moves). */
@@ -161,18 +175,23 @@ export class RegionRouter {
     return this.run(schema, n, 'prepare', async () => undefined, (id) => this.tellSchema(id, schema));
   }
 
-  /** `sourceId`: the idempotency key of the source message (see RegionHost.write); a repeat of it is not applied twice. */
+  /**
+   * `sourceId`: the idempotency key of the source message (see RegionHost.write); a repeat of it is not applied twice.
+   * A write sent to another node always carries one (a fresh request id when the source has none): its answer can be
+   * lost while the region moves (the old leader closing, a reply that never comes), and the write is then resent, to
+   * the new leader once the route names it; the WAL's duplicate window turns a resend of a write already appended into
+   * an answer, not a second copy. A local write takes no key until it has been sent remotely once (it fails before its
+   * append when the region is not taking writes, so its retries cannot double it).
+   */
   write(schema: TableSchema, n: number, batches: WriteBatch[], sourceId?: string): Promise<number> {
-    // A timed-out write may have been applied; retrying it is harmless under last-write-wins or with a sourceId, not otherwise in append mode.
-    return this.run(schema, n, 'write', (h) => h.write(batches, sourceId), async (id) => {
+    let key = sourceId;
+    return this.run(schema, n, 'write', (h) => h.write(batches, key), async (id) => {
+      key ??= `w.${nuid.next()}`;
       await this.tellSchema(id, schema);
-      let headers;
-      if (sourceId !== undefined) {
-        headers = natsHeaders();
-        headers.set(SOURCE_ID_HEADER, sourceId);
-      }
+      const headers = natsHeaders();
+      headers.set(SOURCE_ID_HEADER, key);
       return (await this.request<{ rows: number }>(id, RegionOps.write, encodeBatches(batches), RouterTiming.requestMs, headers)).rows;
-    }, !schema.options.appendMode || sourceId !== undefined);
+    }, () => key !== undefined || !schema.options.appendMode);
   }
 
   delete(schema: TableSchema, n: number, batch: WriteBatch): Promise<number> {

@@ -242,7 +242,11 @@ export class Supervisor {
   async dropCandidate(id: string): Promise<void> {
     const cand = this.candidates.get(id);
     this.candidates.delete(id);
-    if (cand) await cand.close({ flush: false });
+    // A candidate still opening closes once open; the rollback does not wait for it (it serves nothing meanwhile).
+    if (cand) {
+      const closed = cand.close({ flush: false }).catch((e) => this.base.log(`supervisor: closing candidate ${id} failed: ${(e as Error).message}`));
+      if (cand.state === 'candidate') await closed;
+    }
     if (this.arriving.delete(id)) {
       const host = this.regions.get(id);
       this.regions.delete(id);

@@ -30,6 +30,10 @@ export class Metrics {
   /** HTTP writes refused and NATS writes made to wait by --max-inflight-write-bytes. */
   writesRefused = 0;
   writesWaited = 0;
+  /** Write payloads parsed by a parse worker thread (--parse-workers). */
+  writesParsedOffThread = 0;
+  /** The most bytes a streamed /v1/sql body (JSON, CSV, Arrow) held unsent at once: what streaming bounds. */
+  streamHeldMax = 0;
   readonly queryLatency = new Histogram();
   /** Filled in when rendering: values read off the node at that moment. */
   gauges: () => Record<string, number> = () => ({});
@@ -52,6 +56,7 @@ export class Metrics {
     counter('eddy_queries_cancelled_total', 'Queries cancelled because their client went away.', this.queriesCancelled);
     counter('eddy_writes_refused_total', 'HTTP writes refused by back-pressure (503).', this.writesRefused);
     counter('eddy_writes_waited_total', 'NATS writes that waited for back-pressure.', this.writesWaited);
+    counter('eddy_writes_parsed_off_thread_total', 'Write payloads parsed by a parse worker thread.', this.writesParsedOffThread);
     const h = this.queryLatency;
     out.push('# HELP eddy_query_duration_seconds SQL statement latency.', '# TYPE eddy_query_duration_seconds histogram');
     let cum = 0;
@@ -61,6 +66,7 @@ export class Metrics {
     });
     out.push(`eddy_query_duration_seconds_bucket{le="+Inf"} ${h.count}`);
     out.push(`eddy_query_duration_seconds_sum ${h.sum}`, `eddy_query_duration_seconds_count ${h.count}`);
+    out.push('# HELP eddy_http_stream_held_bytes_max Most bytes a streamed query result held unsent at once.', '# TYPE eddy_http_stream_held_bytes_max gauge', `eddy_http_stream_held_bytes_max ${this.streamHeldMax}`);
     for (const [name, v] of Object.entries(this.gauges())) {
       out.push(`# TYPE ${name} gauge`, `${name} ${v}`);
     }

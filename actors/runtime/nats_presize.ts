@@ -28,9 +28,12 @@ export function presizeNatsMessageBuffers(): void {
     const mb = this.msgBuf;
     if (mb !== undefined && this.state === State.MSG_PAYLOAD && mb.capacity < this.ma.size) {
       const have = mb.bytes({ copy: false });
-      const full = new Uint8Array(this.ma.size);
+      // Not zero-filled (every byte is about to be written), and its own ArrayBuffer of exactly the payload's size, so the
+      // message's data can later be transferred to a worker thread without a copy.
+      const full = Buffer.allocUnsafeSlow(this.ma.size);
       full.set(have);
-      const b = new DenoBuffer(full);
+      // DenoBuffer copies a Uint8Array it is given but wraps an ArrayBuffer: hand it the buffer, not a second copy.
+      const b = new DenoBuffer(full.buffer);
       b.truncate(have.length);
       this.msgBuf = b;
     }

@@ -1,5 +1,5 @@
 // JSON form of a region scan request on eddy.region.<id>.scan (nanosecond bounds travel as decimal strings).
-import { InvalidArgumentError, compileQuery, validRegex, type AnalyzerOptions, type ColumnPredicate } from '../../core/index.ts';
+import { InvalidArgumentError, compileMatches, validRegex, type AnalyzerOptions, type ColumnPredicate } from '../../core/index.ts';
 import type { ScanRequest } from '../../storage/index.ts';
 
 interface WireScan {
@@ -58,11 +58,12 @@ function checkPredicate(p: ColumnPredicate): ColumnPredicate {
     case 'fulltext': {
       const q = p.query as { kind?: unknown; term?: unknown; query?: unknown; options?: { analyzer?: unknown; caseSensitive?: unknown } } | undefined;
       if (q?.kind === 'term' && typeof q.term === 'string') break;
-      if (q?.kind === 'matches' && typeof q.query === 'string' && (q.options?.analyzer === 'English' || q.options?.analyzer === 'Chinese') && typeof q.options.caseSensitive === 'boolean') {
-        try { compileQuery(q.query, q.options as AnalyzerOptions); } catch (e) { throw bad((e as Error).message); }
+      const noIndex = q?.options === undefined;
+      if (q?.kind === 'matches' && typeof q.query === 'string' && (noIndex || ((q.options?.analyzer === 'English' || q.options?.analyzer === 'Chinese') && typeof q.options.caseSensitive === 'boolean'))) {
+        try { compileMatches(q.query, q.options as AnalyzerOptions | undefined); } catch (e) { throw bad((e as Error).message); }
         break;
       }
-      throw bad('query must be { kind: term, term } or { kind: matches, query, options }');
+      throw bad('query must be { kind: term, term } or { kind: matches, query, options? }');
     }
     case 'spatial': {
       const s = p.predicate as Record<string, unknown> | undefined;

@@ -8,6 +8,11 @@ const dec = new TextDecoder();
 const enc = new TextEncoder();
 /** Object store chunks: fewer, larger messages than the client's 128 KiB default (the server clamps to its max payload). */
 const CHUNK_BYTES = 1024 * 1024;
+/** How often a read in progress checks that its object was not replaced meanwhile. */
+const REPLACED_POLL_MS = 500;
+/** Reads started over on a newer version before giving up (an object rewritten without pause). */
+const MAX_REREADS = 5;
+const REPLACED = Symbol('replaced');
 
 /** Opens (creating if needed) the shared bucket once per node; regions get a mirror each from `forRegion`. */
 export class SharedSegments {
@@ -41,11 +46,60 @@ class RegionMirror implements SegmentMirror {
     }
   }
 
+  /**
+   * Reads an object whole. An object replaced while it is read (a leader rewriting the manifest a migration candidate
+   * opens) has its old chunks purged, and the client's reader then waits for them forever: so while a read runs, the
+   * object's info is checked every REPLACED_POLL_MS, and a read whose object got a new version starts over on it.
+   */
   private async get(name: string): Promise<Uint8Array | null> {
     try {
-      return await this.os.getBlob(name);
+      for (let attempt = 1; ; attempt++) {
+        const r = await this.os.get(name);
+        if (r === null) return null;
+        const got = await this.readUnlessReplaced(name, r.info.nuid, r.data, r.error);
+        if (got !== REPLACED) return got;
+        if (attempt >= MAX_REREADS) throw new Error(`it was replaced ${attempt} times while being read`);
+      }
     } catch (e) {
       throw new StorageError(`cannot read ${name} from the shared store ${Buckets.segments}: ${(e as Error).message}`, e);
+    }
+  }
+
+  private async readUnlessReplaced(name: string, nuid: string, data: ReadableStream<Uint8Array>, error: Promise<Error | null>): Promise<Uint8Array | typeof REPLACED> {
+    const reader = data.getReader();
+    const read = (async () => {
+      const parts: Uint8Array[] = [];
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        if (value?.length) parts.push(value);
+      }
+      const err = await error;
+      if (err) throw err;
+      return Buffer.concat(parts);
+    })();
+    let timer: NodeJS.Timeout | undefined;
+    let stopped = false;
+    const replaced = new Promise<typeof REPLACED>((resolve) => {
+      const check = async () => {
+        if (stopped) return;
+        const now = await this.os.info(name).catch(() => undefined);
+        if (stopped) return;
+        if (now !== undefined && (now === null || now.deleted || now.nuid !== nuid)) return resolve(REPLACED);
+        timer = setTimeout(() => void check(), REPLACED_POLL_MS);
+      };
+      timer = setTimeout(() => void check(), REPLACED_POLL_MS);
+    });
+    try {
+      const out = await Promise.race([read, replaced]);
+      if (out === REPLACED) {
+        read.catch(() => undefined);
+        await reader.cancel().catch(() => undefined);
+      }
+      return out;
+    } finally {
+      stopped = true;
+      clearTimeout(timer);
     }
   }
 

@@ -2,6 +2,7 @@
 import { AckPolicy, DeliverPolicy, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import { headers as natsHeaders } from '@nats-io/transport-node';
 import { Streams, Subjects } from '../../core/index.ts';
+import type { NatsLink } from './nats_link.ts';
 
 /** What a WAL record holds: rows to write, or keys (tags + time) to delete. */
 export type WalOp = 'put' | 'delete';
@@ -31,7 +32,8 @@ export async function ensureWalStream(jsm: JetStreamManager, replicas = 1): Prom
 }
 
 export class Wal {
-  constructor(private readonly js: JetStreamClient, private readonly jsm: JetStreamManager, private readonly regionId: string) {}
+  /** `link`: the connection's status; an append is refused while it is down, and fails when it drops mid-flight. */
+  constructor(private readonly js: JetStreamClient, private readonly jsm: JetStreamManager, private readonly regionId: string, private readonly link?: NatsLink) {}
 
   /**
    * Appends one record; resolves once JetStream has stored it. With a `msgId` (an idempotency key: the source
@@ -46,8 +48,18 @@ export class Wal {
       opts = { headers: h };
     }
     if (msgId !== undefined) opts = { ...opts, msgID: `${this.regionId}/${msgId}` };
-    const ack = await this.js.publish(Subjects.wal(this.regionId), record, opts);
+    const what = `append to the WAL of region ${this.regionId}`;
+    this.link?.requireConnected(what);
+    const publish = this.js.publish(Subjects.wal(this.regionId), record, opts);
+    const ack = await (this.link ? this.link.unlessLost(publish, what) : publish);
     return { seq: ack.seq, duplicate: ack.duplicate };
+  }
+
+  /** The record stored at `seq` (a repeat's first append, read back to apply it), or null once purged. */
+  async read(seq: number): Promise<{ data: Uint8Array; op: WalOp } | null> {
+    const m = await this.jsm.streams.getMessage(Streams.wal, { seq }).catch(() => null);
+    if (!m || m.subject !== Subjects.wal(this.regionId)) return null;
+    return { data: m.data, op: m.header?.get(OP_HEADER) === 'delete' ? 'delete' : 'put' };
   }
 
   /** Delivers every record after `afterSeq`, in order. Returns how many were delivered. */

@@ -17,6 +17,6 @@ export { decodeIndexFile, encodeIndexFile, type IndexBlob, type IndexEntry, type
 export { checkIndex, indexSpec, wantedIndexes, type IndexSpec } from './plan.ts';
 export { buildInverted, openInverted, pruneInverted, invertedKind, regexPrefix } from './inverted.ts';
 export { buildSkipping, openSkipping, pruneSkipping, skippingKind, skippingOptions, GRANULARITY_MAX, type SkippingOptions } from './skipping.ts';
-export { DEFAULT_ANALYZER, analyzerOptions, compileQuery, type AnalyzerOptions, type FulltextQuery } from './fulltext/index.ts';
+export { DEFAULT_ANALYZER, analyzerOptions, compileMatches, compileQuery, type AnalyzerOptions, type FulltextQuery } from './fulltext/index.ts';
 export { haversineM, type SpatialPredicate } from './spatial/index.ts';
 export * as smart from './smart/index.ts';

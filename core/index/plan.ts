@@ -64,13 +64,16 @@ export function wantedIndexes(schema: TableSchema): IndexSpec[] {
   return out;
 }
 
+const DECLARED_ON_ANY_TYPE = new Set(['inverted', 'skipping']);
+
 /** Checks a declared index against its kind (column type, options); the DDL calls it before changing the schema. */
 export function checkIndex(kindName: string, column: ColumnSchema, options: Record<string, string>): void {
   const kind = indexKind(kindName);
   if (!kind) return; // a kind this build does not implement is kept in the schema and not built
-  // GreptimeDB takes an INVERTED INDEX on any column type; EddyDB builds it on string columns and keeps it declared on
-  // others (row-group min/max statistics prune those), so the same DDL works. The other kinds refuse a wrong type.
-  if (!kind.supports(column.type) && kindName !== 'inverted') {
+  // GreptimeDB takes an INVERTED or SKIPPING INDEX on any column type; EddyDB builds them on string columns and keeps
+  // them declared on others (row-group min/max statistics prune those), so the same DDL works. FULLTEXT and SPATIAL
+  // refuse a wrong type, as GreptimeDB does.
+  if (!kind.supports(column.type) && !DECLARED_ON_ANY_TYPE.has(kindName)) {
     throw new IndexOptionError(`${kindName.toUpperCase()} INDEX is not supported on column ${column.name} of type ${column.type}: it indexes string columns`);
   }
   kind.options(options, column.name);

@@ -9,7 +9,11 @@ import type { IndexStatusRow } from './statements/index_status.ts';
 import type { ProcessList } from './process_list.ts';
 import type { IndexAdviceRow } from './statements/index_advice.ts';
 
-/** What a scan must return; ns bounds, start inclusive, end exclusive. A hint: the executor re-applies every filter. */
+/**
+ * What a scan must return; ns bounds, start inclusive, end exclusive. The time bounds and `tagFilter` must be applied
+ * exactly: the executor does not test again the WHERE conjuncts they came from (plan/scan.ts pushdown); every other
+ * filter (predicates, TTL) is a hint it re-applies.
+ */
 export interface ScanSpec {
   start?: bigint;
   end?: bigint;
@@ -85,6 +89,8 @@ export interface QueryContext {
   timeZone?: string;
   /** Set by the executor while a tracked statement runs: aborted by KILL. */
   signal?: AbortSignal;
+  /** When the statement's request arrived (performance.now()) and how long its text took to parse: EXPLAIN ANALYZE's first stages. */
+  timing?: { receivedAt?: number; parseMs?: number };
   /** Size and row counts per region, for information_schema.region_statistics; optional (none without it). */
   regionStats?(): Promise<RegionStat[]>;
   /** Cluster procedures (ADMIN migrate_region, procedure_state, rebalance, drain_node) and their records; optional (standalone: none). */

@@ -29,9 +29,11 @@ import { PHYSICAL_KEY, isPhysical, logicalTables, physicalOf, prepareLogical, re
 import type { TableSchema } from '../schema.ts';
 
 export async function executeSql(ctx: QueryContext, text: string): Promise<QueryOutput[]> {
+  const t0 = performance.now();
   const stmts = parseSql(text);
+  (ctx.timing ??= {}).parseMs = performance.now() - t0;
   const out: QueryOutput[] = [];
-  for (const s of stmts) out.push(await tracked(ctx, s, stmts.length === 1 ? text.trim() : statementText(text, s)));
+  for (const s of stmts) out.push(await executeTracked(ctx, s, stmts.length === 1 ? text.trim() : statementText(text, s)));
   return out;
 }
 
@@ -41,7 +43,7 @@ function statementText(text: string, s: Statement): string {
 }
 
 /** Runs one statement in the frontend's process list (when it keeps one), so that KILL can cancel it. */
-async function tracked(ctx: QueryContext, s: Statement, text: string): Promise<QueryOutput> {
+export async function executeTracked(ctx: QueryContext, s: Statement, text: string): Promise<QueryOutput> {
   const pl = ctx.processes;
   if (!pl || s.type === 'kill') return executeStatement(ctx, s);
   const q = pl.register(text, ctx.db, ctx.client ?? '');

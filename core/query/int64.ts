@@ -113,3 +113,36 @@ export function setWords(w: Uint32Array, i: number, x: number): void {
   w[2 * i] = x - hi * TWO32;
   w[2 * i + 1] = hi >>> 0;
 }
+
+/**
+ * Timestamps (or any int64s) as exact doubles relative to a base: off[i] = a[i] - base, computed from the words
+ * without a BigInt per element. Null when some valid difference would not be exact (a span beyond about 2^52 ns,
+ * 52 days of nanoseconds; years of milliseconds). Kernels that only compare, bucket or hash values work on `off`.
+ */
+export function int64Offsets(a: BigInt64Array, valid: Uint8Array | null = null): { base: bigint; off: Float64Array } | null {
+  const n = a.length;
+  const w = words(a);
+  const off = new Float64Array(n);
+  let first = 0;
+  while (first < n && valid !== null && valid[first] === 0) first++;
+  if (first === n) return { base: 0n, off };
+  const bhi = w[2 * first + 1]!, blo = w[2 * first]! >>> 0;
+  for (let i = 0; i < n; i++) {
+    if (valid !== null && valid[i] === 0) continue;
+    const dhi = w[2 * i + 1]! - bhi;
+    // |difference| < 2^52: the high words differ by less than 2^20
+    if (dhi >= 0x100000 || dhi <= -0x100000) return null;
+    off[i] = dhi * TWO32 + ((w[2 * i]! >>> 0) - blo);
+  }
+  return { base: a[first]!, off };
+}
+
+/** Writes base + delta (delta an exact integer double, |delta| < 2^53) into the words of element i. */
+export function putOffset(w: Int32Array, i: number, baseHi: number, baseLo: number, delta: number): void {
+  const dhi = Math.floor(delta / TWO32);
+  let lo = baseLo + (delta - dhi * TWO32);
+  let hi = baseHi + dhi;
+  if (lo >= TWO32) { lo -= TWO32; hi += 1; }
+  w[2 * i] = lo | 0;
+  w[2 * i + 1] = hi | 0;
+}

@@ -7,6 +7,7 @@ import { StorageError } from '../../core/index.ts';
 import { decoderOf, registerCodecs } from '../codec.ts';
 import { defaultColumn } from '../defaults.ts';
 import { byteJoin, decodeDecimalStreams, decodeInt64 } from './encoding.ts';
+import { decodeTextBlock, refWriterOf, TEXT_ENCODING, type RefWriter } from './text_block.ts';
 import { words } from '../int64.ts';
 import { OP_COLUMN } from '../ops.ts';
 import { allocTyped } from '../run.ts';
@@ -25,6 +26,8 @@ export interface SegmentHandle {
   blocks: Block[];
   /** Rows of each record batch once known (-1 until a read parses it). */
   groupRows: number[];
+  /** Index of each field's first body buffer (validity): 2 buffers a field, 3 for a text block. */
+  bufferAt: number[];
 }
 
 /** Parses the footer and dictionaries of a segment file held in memory. */
@@ -46,7 +49,11 @@ export function openSegment(bytes: Uint8Array, file: string): SegmentHandle {
     const b = footer.getRecordBatch(i)!;
     blocks.push({ offset: Number(b.offset), length: b.metaDataLength + Number(b.bodyLength) });
   }
-  return { file, fields: reader.schema.fields, dicts, blocks, groupRows: blocks.map(() => -1) };
+  const fields = reader.schema.fields;
+  const bufferAt: number[] = [];
+  let k = 0;
+  for (const f of fields) { bufferAt.push(k); k += f.type.typeId === Type.Binary || f.type.typeId === Type.Utf8 ? 3 : 2; }
+  return { file, fields, dicts, blocks, groupRows: blocks.map(() => -1), bufferAt };
 }
 
 /** Reads the given record batches of a file: adjacent ones in one read. Returns each block's bytes. */
@@ -87,7 +94,7 @@ interface Reader {
   field: Field;
   index: number;
   type: ColumnData['type'];
-  /** 'decimal' | 'int1' | 'int2' (delta order) | 'raw' | 'bool' | 'dict' | 'op' */
+  /** 'decimal' | 'int1' | 'int2' (delta order) | 'raw' | 'bool' | 'dict' | 'op' | 'text' */
   how: string;
   width: number;
   scale: number;
@@ -97,6 +104,7 @@ function readerOf(field: Field, index: number, file: string): Reader {
   const enc = field.metadata.get('eddy.encoding');
   const t = field.type;
   const width = t.typeId === Type.Int ? t.bitWidth / 8 : 0;
+  if (enc === TEXT_ENCODING) return { field, index, type: 'string', how: 'text', width: 0, scale: 0 };
   if (enc) {
     const type = field.metadata.get('eddy.type') as ColumnData['type'];
     const how = enc.startsWith('decimal') ? 'decimal' : enc.startsWith('delta2') ? 'int2' : 'int1';
@@ -145,17 +153,29 @@ function decodeColumn(h: SegmentHandle, index: number, msgs: Msg[], rows: number
   const r = readerOf(h.fields[index]!, index, h.file);
   const out: ColumnData = { type: r.type, values: r.how === 'op' ? new Uint8Array(rows) : allocTyped(r.type, rows), valid: null };
   if (r.how === 'dict') out.dict = h.dicts.get((r.field.type as { id: number }).id) ?? [];
+  const b = h.bufferAt[index]!;
+  const text = r.how === 'text' ? { refs: JSON.parse(r.field.metadata.get('eddy.refs') ?? '[]') as string[] } : null;
+  if (text) out.dict = [];
   let at = 0;
-  for (const { header, body } of msgs) {
+  for (const msg of msgs) {
+    const { header, body } = msg;
     const n = header.nodes[index]!.length;
     if (header.nodes[index]!.nullCount > 0) {
       out.valid ??= new Uint8Array(rows).fill(1);
-      unpackBits(bodyBuffer(body, header, 2 * index), n, out.valid, at);
+      unpackBits(bodyBuffer(body, header, b), n, out.valid, at);
     }
-    decodeInto(r, bodyBuffer(body, header, 2 * index + 1), n, out, at);
+    if (text) decodeTextBlock(bodyBuffer(body, header, b + 2), n, text.refs.map((name) => refSource(h, name, msg)), out, at);
+    else decodeInto(r, bodyBuffer(body, header, b + 1), n, out, at);
     at += n;
   }
   return out;
+}
+
+/** A column a text block refers to, decoded from the same record batch (by its name in the file). */
+function refSource(h: SegmentHandle, name: string, msg: Msg): RefWriter {
+  const i = h.fields.findIndex((f) => f.name === name);
+  if (i < 0) throw new StorageError(`segment ${h.file}: a text column refers to column ${name}, which the file lacks`);
+  return refWriterOf(decodeColumn(h, i, [msg], msg.header.length))!;
 }
 
 /** Decodes `names` (table columns, and OP_COLUMN when the file has it) from record batch blocks of one file. */
@@ -183,8 +203,20 @@ function concatPieces(pieces: ColumnData[], rows: number): ColumnData {
   const out: ColumnData = { type: first.type, values: allocTyped(first.type, rows), valid: null };
   if (first.values instanceof Uint8Array && !(out.values instanceof Uint8Array)) out.values = new Uint8Array(rows);
   if (first.dict) out.dict = first.dict;
+  // Text blocks decode to one dictionary per row group: the pieces' dictionaries are appended, codes shifted.
+  const own = first.dict !== undefined && pieces.some((c) => c.dict !== first.dict);
+  if (own) out.dict = [];
   let off = 0;
   for (const c of pieces) {
+    if (own) {
+      const base = out.dict!.length;
+      for (const v of c.dict!) out.dict!.push(v);
+      const src = c.values as Int32Array, dst = out.values as Int32Array;
+      for (let i = 0; i < src.length; i++) dst[off + i] = src[i]! + base;
+      if (c.valid) (out.valid ??= new Uint8Array(rows).fill(1)).set(c.valid, off);
+      off += src.length;
+      continue;
+    }
     (out.values as Uint8Array).set(c.values as Uint8Array, off);
     if (c.valid) (out.valid ??= new Uint8Array(rows).fill(1)).set(c.valid, off);
     off += c.values.length;

@@ -2,7 +2,7 @@
 // Timestamps, int64 and decimal floats are stored zigzag-delta encoded in byte-split streams (encoding.ts); the
 // Arrow field metadata names the encoding (eddy.encoding, eddy.scale, eddy.type) so the file describes itself.
 import {
-  Data, Dictionary, Field, Float64, makeData, makeVector, RecordBatch, RecordBatchFileWriter, Schema, Struct,
+  Binary, Data, Dictionary, Field, Float64, makeData, makeVector, RecordBatch, RecordBatchFileWriter, Schema, Struct,
   Uint16, Uint32, Uint64, Uint8, type DataType as ArrowType, type Int32, type Utf8, type Vector,
 } from 'apache-arrow';
 import { open } from 'node:fs/promises';
@@ -14,6 +14,7 @@ import { byteSplit, decimalPlan, encodeDecimal, encodeDecimalBytes, encodeInt64,
 import { words } from '../int64.ts';
 import { OP_COLUMN } from '../ops.ts';
 import { columnStats, countSeries } from './stats.ts';
+import { distinctUsed, encodeTextBlock, MAX_TEXT_REFS, refSourceOf, TEXT_ENCODING, type RefSource } from './text_block.ts';
 import type { ColumnData, ColumnStats, Compression, RowGroupMeta, Run, SegmentMeta } from '../types.ts';
 
 export const DEFAULT_ROW_GROUP_ROWS = 65_536;
@@ -50,6 +51,8 @@ interface Plan {
   order: 1 | 2;
   scale: number;
   dictionary?: Vector<Utf8>;
+  /** A text-block column (text_block.ts): the columns its rows refer to, as text sources. */
+  refs?: RefSource[];
 }
 
 /** Zigzag words of rows [a, b) of an encoded column into the shared scratch; the largest value's width. */
@@ -66,7 +69,41 @@ function encodeRange(p: Plan, a: number, b: number): { zz: Int32Array; width: nu
   return { zz, width: encodeInt64(w, valid, n, p.order, [0], zz) };
 }
 
-function planColumn(name: string, c: ColumnData, n: number, schema: TableSchema, starts: number[]): Plan {
+/**
+ * Non-tag string columns whose values are mostly distinct (log messages, ids): a dictionary would hold every value
+ * once plus a random 4-byte code per row, so they are written as text blocks instead (text_block.ts).
+ */
+function textColumns(run: Run, schema: TableSchema): Set<string> {
+  const out = new Set<string>();
+  for (const [name, c] of run.cols) {
+    if (c.type !== 'string' || schema.primaryKey.includes(name) || run.rows < 2) continue;
+    if (2 * distinctUsed(c, run.rows) > run.rows) out.add(name);
+  }
+  return out;
+}
+
+/**
+ * The text column whose rows may refer to their siblings: the one with the most text (the message of a log line),
+ * referring to every other string and integer column that is not a text block with references itself.
+ */
+function refsOf(run: Run, text: Set<string>, names: string[]): Map<string, string[]> {
+  let best = '', most = -1;
+  for (const name of text) {
+    const c = run.cols.get(name)!, codes = c.values as Int32Array, dict = c.dict!;
+    let chars = 0;
+    for (let i = 0; i < Math.min(run.rows, 1000); i++) chars += dict[codes[i]!]?.length ?? 0;
+    if (chars > most) { most = chars; best = name; }
+  }
+  if (!best) return new Map();
+  // Longer values first: a short one ("1.1") found inside a longer one ("HTTP/1.1") would split it.
+  const sample = Math.min(run.rows, 1000);
+  const chars = (x: string): number => { const f = refSourceOf(run.cols.get(x)!)!; let k = 0; for (let i = 0; i < sample; i++) k += f(i)?.length ?? 0; return k; };
+  const refs = names.filter((x) => x !== best && x !== OP_COLUMN && refSourceOf(run.cols.get(x)!) !== null)
+    .map((x) => ({ x, k: chars(x) })).sort((a, b) => b.k - a.k).map((e) => e.x);
+  return new Map([[best, refs.slice(0, MAX_TEXT_REFS)]]);
+}
+
+function planColumn(name: string, c: ColumnData, n: number, schema: TableSchema, starts: number[], refs?: string[], run?: Run): Plan {
   if (name === OP_COLUMN) return { field: new Field(OP_COLUMN, new Uint8(), false, new Map([['eddy.semantic', 'op']])), col: c, width: 0, order: 1, scale: -1 };
   const i = schema.columns.findIndex((x) => x.name === name);
   const cs = schema.columns[i]!;
@@ -81,6 +118,10 @@ function planColumn(name: string, c: ColumnData, n: number, schema: TableSchema,
   } else if (c.type === 'float64') {
     const d = decimalPlan(c.values as Float64Array, c.valid, n, starts);
     if (d) { encoding = 'decimal-delta-zigzag-bytesplit'; plan.scale = d.scale; width = d.width; }
+  }
+  if (refs) {
+    const meta = new Map([...base.metadata, ['eddy.type', 'string'], ['eddy.encoding', TEXT_ENCODING], ['eddy.refs', JSON.stringify(refs)]]);
+    return { ...plan, field: new Field(name, new Binary(), base.nullable, meta), refs: refs.map((r) => refSourceOf(run!.cols.get(r)!)!) };
   }
   if (encoding) {
     const meta = new Map([...base.metadata, ['eddy.type', cs.type], ['eddy.encoding', encoding]]);
@@ -111,6 +152,13 @@ function dataOf(p: Plan, a: number, b: number): Data {
     const data = p.width === 1 ? bytes : p.width === 2 ? new Uint16Array(bytes.buffer, 0, n) : p.width === 4 ? new Uint32Array(bytes.buffer, 0, n) : new BigUint64Array(bytes.buffer, 0, n);
     return makeData({ type: p.field.type as Uint8, length: n, data: data as Uint8Array, ...nulls });
   }
+  if (p.refs) {
+    const blob = encodeTextBlock(p.col, a, b, p.refs);
+    // The whole block is row 0's value (the other rows' slots are empty), so Arrow's offsets cost nothing.
+    const valueOffsets = new Int32Array(n + 1).fill(blob.length);
+    valueOffsets[0] = 0;
+    return makeData({ type: new Binary(), length: n, valueOffsets, data: blob, ...nulls });
+  }
   if (p.field.name === OP_COLUMN) return makeData({ type: new Uint8(), length: n, data: (p.col.values as Uint8Array).subarray(a, b) });
   if (p.col.type === 'string') {
     return makeData({ type: p.field.type as Dictionary<Utf8, Int32>, length: n, data: (p.col.values as Int32Array).subarray(a, b), dictionary: p.dictionary!, ...nulls });
@@ -139,14 +187,16 @@ export interface EncodedSegment {
 export function encodeSegment(run: Run, schema: TableSchema, compression: Compression, level: number, rowGroupRows = DEFAULT_ROW_GROUP_ROWS): EncodedSegment {
   registerCodecs();
   const n = run.rows;
-  for (const [name, c] of run.cols) if (c.type === 'string') run.cols.set(name, compactDict(c, n));
+  const text = textColumns(run, schema);
+  for (const [name, c] of run.cols) if (c.type === 'string' && !text.has(name)) run.cols.set(name, compactDict(c, n));
   const columns: Record<string, ColumnStats> = {};
   for (const [name, c] of run.cols) if (name !== OP_COLUMN) columns[name] = columnStats(c, n);
   const { min: minTs, max: maxTs } = columns[schema.timeIndex]!;
   const starts: number[] = [];
   for (let a = 0; a < n || a === 0; a += Math.max(1, rowGroupRows)) starts.push(a);
   const names = [...schema.columns.map((c) => c.name), OP_COLUMN].filter((x) => run.cols.has(x));
-  const plans = names.map((name) => planColumn(name, run.cols.get(name)!, n, schema, starts));
+  const refs = refsOf(run, text, names);
+  const plans = names.map((name) => planColumn(name, run.cols.get(name)!, n, schema, starts, text.has(name) ? refs.get(name) ?? [] : undefined, run));
   const groups = starts.map((a, k) => groupMeta(run, a, k + 1 < starts.length ? starts[k + 1]! : n, schema.primaryKey, schema.timeIndex));
   const arrowSchema = new Schema(plans.map((p) => p.field), new Map([
     ['eddy.table', `${schema.db}.${schema.name}`], ['eddy.schema_version', String(schema.version)],

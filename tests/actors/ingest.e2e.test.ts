@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jetstream } from '@nats-io/jetstream';
 import { headers as natsHeaders, type NatsConnection } from '@nats-io/transport-node';
 import { Subjects } from '../../core/index.ts';
-import { freePort, natsClient, readTable, startNodeProcess, tempDir, writeLp, type NodeProcess } from '../harness/index.ts';
+import { freePort, natsClient, readTable, startNodeProcess, tempDir, until, writeLp, type NodeProcess } from '../harness/index.ts';
 
 const enc = new TextEncoder();
 const T0 = 1_700_000_000_000_000_000n;
@@ -136,6 +136,29 @@ describe('standalone node over NATS', () => {
     // Nothing of the bad batches landed.
     expect(await readTable(nc, 'public', 'cpu').then((r) => r.length)).toBe(500);
     await expect(readTable(nc, 'public', 'badt')).rejects.toThrow(/not found/);
+  });
+
+  it('parses large payloads in a parse worker: rows, last-write-wins order and positioned errors as in place', async () => {
+    await until(async () => /^eddy_parse_workers_ready 1$/m.test(await (await fetch(`${node.url}/metrics`)).text()), 'a parse worker ready', 60_000);
+    const offThread = async () => Number(/^eddy_writes_parsed_off_thread_total (\d+)$/m.exec(await (await fetch(`${node.url}/metrics`)).text())![1]);
+    const before = await offThread();
+    // Two 200 KB payloads on the same keys, the second sent before the first is answered: the second wins.
+    const first = lpRows('wide', 0, 3000);
+    const second = first.replace(/ v=(\d+)\.5,/g, ' v=$1.25,');
+    const [a, b] = await Promise.all([writeLp(nc, 'public', first), writeLp(nc, 'public', second)]);
+    expect([a, b]).toEqual([{ ok: true, rows: 3000 }, { ok: true, rows: 3000 }]);
+    const js = jetstream(nc);
+    await js.publish(Subjects.ingest('public'), enc.encode(lpRows('wide', 3000, 3000)));
+    const rows = await waitRows(nc, 'public', 'wide', 6000);
+    expect(rows.length).toBe(6000);
+    for (const r of rows) {
+      const i = Number((BigInt(r.ts as string) - T0) / 1_000_000_000n);
+      expect(r.v).toBe(i < 3000 ? i + 0.25 : i + 0.5);
+    }
+    const bad = await writeLp(nc, 'public', `${lpRows('wide', 0, 2999)}\nwide,host=a v=oops 1`);
+    expect(bad.ok).toBe(false);
+    expect(bad.error!.message).toMatch(/line 3000/);
+    expect(await offThread()).toBeGreaterThanOrEqual(before + 4);
   });
 });
 

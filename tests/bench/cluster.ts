@@ -15,7 +15,7 @@
 // Failover (3x3): writes of one row per region through a node that stays up, one after another, while a datanode
 // is stopped with SIGTERM (flush, leave) and then another with SIGKILL (heartbeat expiry); unavailability is the
 // longest gap between acknowledged writes.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { jetstream } from '@nats-io/jetstream';
@@ -145,7 +145,10 @@ const isCluster = (t: Target): t is ClusterTarget => 'cluster' in t;
 
 async function clustered(dataDir: string): Promise<ClusterTarget> {
   const base = await consecutivePorts(3);
-  const cluster = new LocalCluster({ nodes: 3, data: dataDir, httpPort: base, roles: DEFAULT_ROLES, nodeArgs: ['--storage', 'nats', '--rebalance', 'off'], log: () => undefined });
+  // the nodes' log lines go to cluster.log beside the data (a failed migration says why there)
+  mkdirSync(dataDir, { recursive: true });
+  const logFile = join(dataDir, '..', 'cluster.log');
+  const cluster = new LocalCluster({ nodes: 3, data: dataDir, httpPort: base, roles: DEFAULT_ROLES, nodeArgs: ['--storage', 'nats', '--rebalance', 'off'], log: (m) => appendFileSync(logFile, m + '\n') });
   await cluster.start();
   const http = (i: number) => `http://127.0.0.1:${base + i}`;
   await sqlOk(http(0), createSql(3));

@@ -56,7 +56,11 @@ export async function startEddy(opts: EddyStartOptions): Promise<EddyServer> {
     `127.0.0.1:${httpPort}`,
     '--nats-port',
     String(natsPort),
+    // The PostgreSQL listener's default port is fixed (4003): another node on the machine would make start fail.
+    ...(opts.extraArgs?.includes('--postgres') ? [] : ['--postgres', 'off']),
     ...(opts.extraArgs ?? []),
+    // BENCH_EDDY_ARGS adds `eddy start` flags, e.g. "--flush-bytes 67108864 --parse-workers 0".
+    ...(process.env.BENCH_EDDY_ARGS ?? '').split(' ').filter(Boolean),
   ];
   const proc = startProcess(opts.name ?? 'eddy', process.execPath, args, { logDir: opts.logDir });
   const httpUrl = `http://127.0.0.1:${httpPort}`;

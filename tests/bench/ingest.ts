@@ -205,7 +205,8 @@ async function withEddy(
   o: EddyRunOptions,
   ingest: (nc: NatsConnection, server: EddyServer, notes: string[]) => Promise<number>,
 ): Promise<IngestResult> {
-  const server = await startEddy({ logDir: o.logDir, name, keepData: o.keepData });
+  // --postgres off: the default port 4003 may be taken by another node on the machine.
+  const server = await startEddy({ logDir: o.logDir, name, keepData: o.keepData, extraArgs: ['--postgres', 'off'] });
   const sampler = new MemSampler(server.proc.pid);
   const notes: string[] = [];
   let nc: NatsConnection | undefined;

@@ -1,11 +1,13 @@
 // Logs benchmark: nginx access lines through a dissect + date pipeline into a log table over NATS (eddy.logs request-reply).
 //
-//   npm run bench -- logs [--lines 1000000] [--batch 5000] [--inflight 4] [--runs 5] [--shipper-lines 200000] [--keep-data]
+//   npm run bench -- logs [--lines 1000000] [--app-lines 1000000] [--batch 5000] [--inflight 4] [--runs 5] [--shipper-lines 200000] [--keep-data]
 //
 // Reports: ingest lines/s and MB/s until acked (durable); bytes on disk per line after flush + compaction against the raw
 // file and `zstd -3` of it; a rare-term search (SQL matches_term on the message, and an equality on the path column)
 // against `grep -F` on the raw file; then ingest lines/s through Elasticsearch _bulk, Loki push and syslog (TCP) of the
-// first --shipper-lines lines (logs_shippers.ts). Prints the load average: the machine is shared, absolute times drift.
+// first --shipper-lines lines (logs_shippers.ts); then --app-lines JSON application lines (logs_app.ts): their bytes on
+// disk, "last 100 lines of service X" and live tail latency from a NATS publish to the SSE event (p50 / p99).
+// Prints the load average: the machine is shared, absolute times drift.
 import { execFileSync, execSync } from 'node:child_process';
 import { statSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -14,6 +16,7 @@ import { connect, headers as natsHeaders } from '@nats-io/transport-node';
 import { eddyCompact, eddyFlush, eddyStorageDir, startEddy } from './eddy.ts';
 import { diskUsage, fmtNum, freePort, median, removeDir, table, tempDir, which, type BenchOptions } from './util.ts';
 import { shipperFigures } from './logs_shippers.ts';
+import { appFigures } from './logs_app.ts';
 
 const PIPELINE = `
 processors:
@@ -125,6 +128,7 @@ export async function run(opts: BenchOptions): Promise<unknown> {
     const eq = await timed(runs, () => sql(server.httpUrl, `SELECT ts, ip, path, status FROM nginx WHERE path = '/search?q=${NEEDLE}'`));
     const last = await timed(runs, () => sql(server.httpUrl, "SELECT ts, path FROM nginx WHERE method = 'POST' ORDER BY ts DESC LIMIT 100"));
     const grep = await timed(runs, () => execFileSync('grep', ['-F', NEEDLE, raw]).toString());
+    const app = await appFigures(server, work, opts.num('app-lines', n), batch, inflight, runs);
     const shippers = await shipperFigures(server.httpUrl, syslogPort, lines.slice(0, Math.min(n, opts.num('shipper-lines', 200_000))), batch, inflight);
     const result = {
       lines: n, acked, count,
@@ -133,6 +137,7 @@ export async function run(opts: BenchOptions): Promise<unknown> {
       disk_bytes_per_line: +(disk.allocated / n).toFixed(2), disk_apparent_bytes_per_line: +(disk.apparent / n).toFixed(2),
       rare_term_matches_term_ms: +term.ms.toFixed(1), rare_term_rows: term.last.length, rare_path_eq_ms: +eq.ms.toFixed(1),
       last_100_post_ms: +last.ms.toFixed(1), grep_f_ms: +grep.ms.toFixed(1),
+      ...app,
       shipper_lines: Math.min(n, opts.num('shipper-lines', 200_000)), ...shippers,
       load_average: loadavg().map((x) => +x.toFixed(2)),
     };

@@ -40,6 +40,10 @@ const BENCHMARKS: Record<string, { describe: string; load: () => Promise<BenchMo
     describe: 'PostgreSQL wire: 100k-row fetch and point-query latency through the pg driver vs HTTP /v1/sql in the same run',
     load: () => import('./pg.ts'),
   },
+  overload: {
+    describe: 'Sustained ingest overload over HTTP, NATS and buffered ingest at once (10 minutes by default, --duration S): RSS of the node and nats-server at intervals, 503s, rows acked vs stored',
+    load: () => import('./overload.ts'),
+  },
   cluster: {
     describe: 'TSBS cpu ingest and query latency on 1 node vs the 3-node local cluster; time a region is unavailable while it reopens elsewhere',
     load: () => import('./cluster.ts'),

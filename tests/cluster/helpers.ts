@@ -1,6 +1,9 @@
-// Shared by the cluster tests: consecutive free HTTP ports, SQL and line-protocol writes over HTTP, waiting on route changes.
+// Shared by the cluster tests: consecutive free HTTP ports, SQL and line-protocol writes over HTTP, waiting on route changes and procedures.
 import { createServer } from 'node:net';
-import type { RouteTable } from '../../actors/meta/index.ts';
+import type { NatsConnection } from '@nats-io/transport-node';
+import type { KV } from '@nats-io/kv';
+import { KvKeys, RegionOps, Subjects } from '../../core/index.ts';
+import type { ProcedureRecord, RouteTable } from '../../actors/meta/index.ts';
 import { freePort } from '../harness/index.ts';
 
 /** `n` consecutive free ports (the launcher serves HTTP on p, p+1, ...). */
@@ -109,4 +112,30 @@ export class Writer {
     this.stopped = true;
     await this.loop;
   }
+}
+
+/** Resolves with a procedure's record once it ended (a KV watch on its key), or once `until` holds for it. */
+export async function untilProcedure(kv: KV, id: string, until: (r: ProcedureRecord) => boolean = (r) => r.status === 'Done' || r.status === 'Failed', timeoutMs = 60_000): Promise<ProcedureRecord> {
+  const w = await kv.watch({ key: KvKeys.procedure(id) });
+  const timer = setTimeout(() => w.stop(), timeoutMs);
+  let last: ProcedureRecord | null = null;
+  try {
+    for await (const e of w) {
+      if (e.operation !== 'PUT' || !e.value.length) continue;
+      last = JSON.parse(new TextDecoder().decode(e.value)) as ProcedureRecord;
+      if (until(last)) return last;
+    }
+    throw new Error(`procedure ${id} did not get there within ${timeoutMs} ms (last: ${last?.state} ${last?.status} ${last?.error ?? ''})`);
+  } finally {
+    clearTimeout(timer);
+    w.stop();
+  }
+}
+
+/** How many processes answer a region's stats subject (a region is served by exactly one). */
+export async function responders(nc: NatsConnection, regionId: string): Promise<number> {
+  let n = 0;
+  const it = await nc.requestMany(Subjects.region(regionId, RegionOps.stats), '', { maxWait: 400 });
+  for await (const m of it) if (m.data.length) n++;
+  return n;
 }

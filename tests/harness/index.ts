@@ -68,6 +68,9 @@ export async function startNode(opts: { data: string; nats?: string; overrides?:
     postgres: `127.0.0.1:${await freePort()}`,
     natsPort: await freePort(),
     quiet: true,
+    // No parse worker threads in in-process nodes (each would boot its own TypeScript loader); tests of the worker
+    // path ask for them, and nodes started as processes (startNodeProcess) have the default.
+    parseWorkers: 0,
     ...(opts.nats ? { nats: opts.nats } : {}),
     ...opts.overrides,
   };
@@ -149,10 +152,10 @@ export async function readTable(nc: NatsConnection, db: string, table: string): 
 }
 
 const enc = new TextEncoder();
-/** Sends a synchronous write and returns the decoded reply. */
-export async function writeLp(nc: NatsConnection, db: string, lp: string, headers?: Record<string, string>): Promise<{ ok: boolean; rows?: number; error?: { code: number; message: string } }> {
+/** Sends a synchronous write and returns the decoded reply (a request with no reply within `timeoutMs` throws). */
+export async function writeLp(nc: NatsConnection, db: string, lp: string, headers?: Record<string, string>, timeoutMs = 30_000): Promise<{ ok: boolean; rows?: number; error?: { code: number; message: string } }> {
   const h = natsHeaders();
   for (const [k, v] of Object.entries(headers ?? {})) h.set(k, v);
-  const m = await nc.request(Subjects.write(db), enc.encode(lp), { timeout: 30_000, headers: h });
+  const m = await nc.request(Subjects.write(db), enc.encode(lp), { timeout: timeoutMs, headers: h });
   return JSON.parse(new TextDecoder().decode(m.data));
 }

@@ -1,4 +1,5 @@
--- Full-text functions: matches_term / @@ (GreptimeDB's term-boundary rule) and matches() with the column's analyzer.
+-- Full-text functions: matches_term / @@ (GreptimeDB's term-boundary rule) and matches(): each word or phrase a
+-- case-sensitive substring (GreptimeDB's LIKE '%w%'), and on a FULLTEXT INDEX column also a match of the analyzer's tokens.
 CREATE TABLE logs (ts TIMESTAMP TIME INDEX, message STRING, cs STRING FULLTEXT INDEX WITH (case_sensitive = 'true'), zh STRING FULLTEXT INDEX WITH (analyzer = 'Chinese'));
 
 INSERT INTO logs VALUES (1, 'An error occurred!', 'Error Here', '系统发生错误'), (2, 'Critical error: system failure', 'error here', '网络正常'), (3, 'error-prone', 'ERROR', '错误'), (4, 'errors', 'nothing', NULL), (5, 'error123', 'x', '发生'), (6, 'errorLogs', 'x', 'x'), (7, 'GET /app/start', 'x', 'x'), (8, 'start/stop', 'x', 'x'), (9, 'Alert: system failure detected', 'x', 'x'), (10, 'system-failure', 'x', 'x'), (11, NULL, 'x', 'x');
@@ -30,3 +31,9 @@ SELECT message FROM logs WHERE matches(message, 'x "unterminated');
 SELECT message FROM logs WHERE matches(message, '(a OR b');
 
 SELECT message FROM logs WHERE matches(message, '--- OR a');
+
+CREATE TABLE docs (ts TIMESTAMP TIME INDEX, plain STRING, indexed STRING FULLTEXT INDEX);
+
+INSERT INTO docs VALUES (1, 'errors here', 'errors here'), (2, 'an error', 'an error'), (3, 'Error', 'Error'), (4, '错误发生', '错误发生');
+
+SELECT ts, matches(plain, 'error'), matches(indexed, 'error'), matches(plain, '错误 -警告'), matches(plain, 'rror') FROM docs ORDER BY ts;

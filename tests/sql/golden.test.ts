@@ -34,7 +34,7 @@ export async function runGolden(text: string): Promise<{ output: string; stateme
     let res: string;
     try {
       // EXPLAIN ANALYZE reports wall time; keep the golden output stable
-      res = (await executeSql(ctx, s)).map(formatOutput).join('\n\n').replace(/elapsed=[\d.]+ms/g, 'elapsed=<t>');
+      res = (await executeSql(ctx, s)).map(formatOutput).join('\n\n').replace(/=[\d.]+ms/g, '=<t>');
       // ...and the table's column widths follow the times' digits: squash padding for ANALYZE output.
       if (/^EXPLAIN\s+ANALYZE/i.test(s)) res = res.replace(/ +\|/g, ' |').replace(/-{2,}/g, '--');
     } catch (e) {

@@ -95,9 +95,13 @@ SELECT to_unixtime(ts), v FROM zoned ORDER BY v;
 
 SELECT v FROM zoned WHERE ts = '2024-06-01 08:00:00';
 
+SELECT v, date_format(ts, '%Y-%m-%d %H:%M:%S %z %Z') FROM zoned ORDER BY v;
+
 SET time_zone = 'Asia/Tokyo';
 
 SELECT CAST('2024-01-01 09:00:00' AS TIMESTAMP) = CAST('2024-01-01 00:00:00Z' AS TIMESTAMP);
+
+SELECT v, date_format(ts, '%F %H:%M %z %Z') FROM zoned ORDER BY v;
 
 SET time_zone = 'Mars/Olympus';
 

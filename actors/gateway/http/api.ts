@@ -78,7 +78,7 @@ export function apiRoutes(d: ApiDeps): RouteTable {
     });
   }
 
-  const sql = sqlHandler(d.contextOf, d.clock ?? systemClock);
+  const sql = sqlHandler(d.contextOf, d.clock ?? systemClock, (bytes) => { d.metrics.streamHeldMax = Math.max(d.metrics.streamHeldMax, bytes); });
   routes.add({
     methods: ['GET', 'POST'], path: '/v1/sql', access: 'user', query: true,
     handler: async (req, url, body) => {

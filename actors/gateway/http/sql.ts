@@ -2,22 +2,36 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { EddyError, StatusCode, httpStatusOf, systemClock, toWireError, type Clock } from '../../../core/index.ts';
 import type { QueryContext } from '../../../core/query/index.ts';
-import { ARROW_STREAM_TYPE, checkTimeZone, executeSql, outputsCsvBytes, outputsJsonBytes, outputsJsonChunks, relToArrow } from '../../../core/query/index.ts';
+import {
+  ARROW_STREAM_TYPE, checkTimeZone, executeSql, outputsCsvBytes, outputsCsvChunks, outputsJsonBytes, outputsJsonChunks, relToArrow, relToArrowChunks,
+  type CsvHeader, type QueryOutput,
+} from '../../../core/query/index.ts';
 
 export interface SqlReply { status: number; body?: string | Uint8Array; contentType?: string; stream?: (res: ServerResponse) => void }
 
-/** Results with more rows than this are sent as a chunked body written while it is sent (outputsJsonChunks). */
+/** Results with more rows than this are sent as a chunked body written while it is sent (JSON, CSV and Arrow alike). */
 export const STREAM_ROWS = 50_000;
 
-/** Writes the chunks as the client takes them: the next chunk is made only after the socket drained the last. */
-function pump(chunks: Iterator<Uint8Array>): (res: ServerResponse) => void {
+/** GreptimeDB's CSV formats (the `format` parameter, case-insensitive) and their header lines. */
+const CSV_FORMATS: Record<string, CsvHeader> = { csv: 'none', csvwithnames: 'names', csvwithnamesandtypes: 'types' };
+
+
+const rowsOf = (outputs: QueryOutput[]) => outputs.reduce((a, o) => a + (o.kind === 'records' ? o.rel.len : 0), 0);
+
+/**
+ * Writes the chunks as the client takes them: the next chunk is made only after the socket drained the last.
+ * `held` is told the bytes the response holds unsent after each write (the bound a streamed body keeps).
+ */
+function pump(chunks: Iterator<Uint8Array>, held?: (bytes: number) => void): (res: ServerResponse) => void {
   return (res) => {
     const next = (): void => {
       for (;;) {
         if (res.destroyed) return;
         const n = chunks.next();
         if (n.done) { res.end(); return; }
-        if (!res.write(n.value)) { res.once('drain', next); return; }
+        const more = res.write(n.value);
+        held?.(res.writableLength);
+        if (!more) { res.once('drain', next); return; }
       }
     };
     next();
@@ -42,9 +56,15 @@ async function readParams(req: IncomingMessage, url: URL, body: () => Promise<Bu
 }
 
 /** The handler; `clock` times each statement for execution_time_ms. The formats themselves are written in core/query/output/. */
-export function sqlHandler(makeContext: (db: string) => QueryContext, clock: Clock = systemClock): (req: IncomingMessage, url: URL, body: () => Promise<Buffer>) => Promise<SqlReply> {
+export function sqlHandler(
+  makeContext: (db: string) => QueryContext, clock: Clock = systemClock, held?: (bytes: number) => void,
+): (req: IncomingMessage, url: URL, body: () => Promise<Buffer>) => Promise<SqlReply> {
+  /** A body in one piece when small, else chunk by chunk as the client reads it. */
+  const reply = (rows: number, contentType: string, whole: () => Uint8Array, chunks: () => Iterator<Uint8Array>): SqlReply =>
+    rows > STREAM_ROWS ? { status: 200, contentType, stream: pump(chunks(), held) } : { status: 200, body: whole(), contentType };
   return async (req, url, body) => {
     const started = clock.now();
+    const receivedAt = performance.now();
     try {
       if (req.method !== 'GET' && req.method !== 'POST') throw new EddyError(StatusCode.InvalidArguments, `Method ${req.method} is not allowed on /v1/sql`);
       const params = await readParams(req, url, body);
@@ -53,19 +73,20 @@ export function sqlHandler(makeContext: (db: string) => QueryContext, clock: Clo
       const db = params.get('db') || 'public';
       const format = (params.get('format') || 'json').toLowerCase();
       const ctx = makeContext(db);
+      ctx.timing = { receivedAt };
       if (req.socket) ctx.client = `${req.socket.remoteAddress ?? ''}:${req.socket.remotePort ?? ''}/http`;
       const tz = req.headers['x-greptime-timezone'];
       if (typeof tz === 'string' && tz.trim()) ctx.timeZone = checkTimeZone(tz);
       const outputs = await executeSql(ctx, sql);
       const elapsed = clock.now() - started;
-      if (format === 'csv') return { status: 200, body: outputsCsvBytes(outputs), contentType: 'text/csv' };
+      const rows = rowsOf(outputs);
+      const header = CSV_FORMATS[format];
+      if (header) return reply(rows, 'text/csv', () => outputsCsvBytes(outputs, header), () => outputsCsvChunks(outputs, header));
       if (format === 'arrow') {
         const rec = outputs.find((o) => o.kind === 'records');
-        if (rec && rec.kind === 'records') return { status: 200, body: relToArrow(rec.rel), contentType: ARROW_STREAM_TYPE };
+        if (rec && rec.kind === 'records') return reply(rec.rel.len, ARROW_STREAM_TYPE, () => relToArrow(rec.rel), () => relToArrowChunks(rec.rel));
       }
-      const rows = outputs.reduce((a, o) => a + (o.kind === 'records' ? o.rel.len : 0), 0);
-      if (rows > STREAM_ROWS) return { status: 200, contentType: 'application/json', stream: pump(outputsJsonChunks(outputs, elapsed)) };
-      return { status: 200, body: outputsJsonBytes(outputs, elapsed), contentType: 'application/json' };
+      return reply(rows, 'application/json', () => outputsJsonBytes(outputs, elapsed), () => outputsJsonChunks(outputs, elapsed));
     } catch (e) {
       const w = toWireError(e);
       const code = e instanceof SyntaxError ? StatusCode.InvalidArguments : w.code;

@@ -4,8 +4,8 @@
 import type { Socket } from 'node:net';
 import { TLSSocket, type SecureContext } from 'node:tls';
 import { once } from 'node:events';
-import { EddyError, StatusCode, parseSql } from '../../../core/index.ts';
-import { executeStatement, relToOutput, type QueryContext } from '../../../core/query/index.ts';
+import { LoginRateLimitedError, parseSql } from '../../../core/index.ts';
+import { executeStatement, executeTracked, relToOutput, type QueryContext } from '../../../core/query/index.ts';
 import { stringRel } from '../../../core/query/plan/rel.ts';
 import {
   BackendWriter, FrameReader, PgParameterError, PgProtocolError, bindParameters, errorFields, findPlaceholders, inferParameterTypes, sslAnswer,
@@ -13,13 +13,22 @@ import {
 } from '../../../core/pgwire/index.ts';
 import { PgSession, REPORTED, sessionCommand, type Portal, type PortalResult, type SessionCommand } from './session.ts';
 import { ROW_STATEMENTS, commandTag, rowDescription, writeRows } from './results.ts';
+import { describeStatement } from './describe.ts';
+import { StatementRun } from './statement_limits.ts';
 import type { Logger } from '../../runtime/logger.ts';
 
 export interface ConnectionDeps {
   /** The session's query context; `user` is the authenticated user (its grants are checked when authentication is on). */
   contextOf(db: string, user: string): QueryContext;
-  /** Password check; absent: trust (every user is let in, as the node has no user store yet). */
-  authenticate?: (user: string, password: string) => Promise<boolean>;
+  /**
+   * Password check; absent: trust (every user is let in). Resolves when the password is right; rejects with the
+   * failure (LoginRateLimitedError once a user failed too often, which the client is told).
+   */
+  authenticate?: (user: string, password: string) => Promise<void>;
+  /** --query-timeout in ms (0: none): each session's default statement_timeout. */
+  queryTimeoutMs?: () => number;
+  /** --query-memory-mb in bytes (0: no budget): scanned data one statement may hold. */
+  queryMemoryBytes?: () => number;
   /** Registers the connection's backend key so a CancelRequest can find it; returns the key. */
   register(conn: PgConnection): { pid: number; secret: number };
   unregister(conn: PgConnection): void;
@@ -30,8 +39,6 @@ export interface ConnectionDeps {
 }
 
 type Phase = 'startup' | 'password' | 'ready' | 'closed';
-
-const cancelled = () => new EddyError(StatusCode.Cancelled, 'canceling statement due to user request');
 
 export class PgConnection {
   private readonly reader = new FrameReader();
@@ -125,8 +132,17 @@ export class PgConnection {
     }
     if (this.phase === 'password') {
       if (m.type !== 'password') return this.fatal({ severity: 'FATAL', code: '08P01', message: `expected a password message, got ${m.type}` });
-      const ok = await this.deps.authenticate!(this.startup.user!, m.password);
-      if (!ok) return this.fatal({ severity: 'FATAL', code: '28P01', message: `password authentication failed for user "${this.startup.user}"` });
+      const user = this.startup.user!;
+      try {
+        await this.deps.authenticate!(user, m.password);
+      } catch (e) {
+        // PostgreSQL has no SQLSTATE of its own for a locked-out login: 28P01, with the wait in the message and a hint
+        if (e instanceof LoginRateLimitedError) {
+          return this.fatal({ severity: 'FATAL', code: '28P01', message: `too many failed login attempts for user "${user}"; try again in ${e.retryAfterS} s`, hint: 'Logins of a user are refused for a while after 5 failures within a minute.' });
+        }
+        // never which of the name or the password was wrong
+        return this.fatal({ severity: 'FATAL', code: '28P01', message: `password authentication failed for user "${user}"` });
+      }
       return this.ready();
     }
     if (this.phase !== 'ready') return;
@@ -169,7 +185,7 @@ export class PgConnection {
       return this.fatal({ severity: 'FATAL', code: '3D000', message: `database "${db}" does not exist` });
     }
     try {
-      this.session = new PgSession(ctx, user, this.startup);
+      this.session = new PgSession(ctx, user, this.startup, this.deps.queryTimeoutMs?.() ?? 0);
     } catch (e) {
       return this.fatal({ ...errorFields(e), severity: 'FATAL' });
     }
@@ -226,7 +242,7 @@ export class PgConnection {
         }
         const p = this.portal(m.name);
         this.errorSql = p.sql;
-        if (!p.result && this.returnsRows(p.sql)) p.result = await this.runOne(p.sql);
+        if (!p.result && this.returnsRows(p.sql)) p.result = await this.statement(() => this.runOne(p.sql));
         if (p.result?.kind === 'output' && p.result.output.kind === 'records') this.out.rowDescription(rowDescription(p.result.output, p.resultFormats));
         else this.out.noData();
         return;
@@ -234,8 +250,10 @@ export class PgConnection {
       case 'execute': {
         const p = this.portal(m.portal);
         this.errorSql = p.sql;
-        p.result ??= await this.runOne(p.sql);
-        await this.writeResult(p.result, p, m.maxRows, false);
+        await this.statement(async () => {
+          p.result ??= await this.runOne(p.sql);
+          await this.writeResult(p.result, p, m.maxRows, false);
+        });
         return;
       }
       case 'close': {
@@ -271,24 +289,49 @@ export class PgConnection {
     return st.length > 0 && ROW_STATEMENTS.has(st[0]!.type);
   }
 
-  /** Runs a row-returning statement to learn its columns for Describe (a query reads no rows: LIMIT 0). */
+  /**
+   * The columns of a row-returning prepared statement for Describe, without running it: it runs against a context
+   * whose scans read nothing and that refuses changes (describe.ts). TQL runs: its columns are the labels of the
+   * series found. An ADMIN function that acts cannot be described (NoData).
+   */
   private async describeRun(sql: string): Promise<PortalResult | null> {
     if (!this.returnsRows(sql)) return null;
     const cmd = sessionCommand(sql);
     if (cmd) return this.sessionCommand(cmd);
     const [st] = parseSql(normalizePgSql(sql));
-    if (st!.type === 'query') st!.query.limit = { type: 'number', value: '0', pos: st!.query.pos };
-    return { kind: 'output', output: await executeStatement(this.session!.ctx, st!), tag: 'SELECT 0' };
+    const output = st!.type === 'tql' ? await executeStatement(this.session!.ctx, st!) : await describeStatement(this.session!.ctx, st!);
+    return output ? { kind: 'output', output, tag: 'SELECT 0' } : null;
+  }
+
+  /**
+   * Runs one statement (its execution and its output) under its limits: statement_timeout, a CancelRequest, the
+   * memory budget. Its scans see the limits through the session's context (limitContext reads them at each scan);
+   * the output checks them between batches.
+   */
+  private async statement<T>(fn: () => Promise<T>): Promise<T> {
+    const s = this.session!;
+    const run = new StatementRun(s.timeoutMs, this.deps.queryMemoryBytes?.() ?? 0);
+    const outer = s.ctx.signal;
+    s.current = run;
+    s.ctx.signal = run.signal;
+    try {
+      return await fn();
+    } finally {
+      run.done();
+      s.current = null;
+      s.ctx.signal = outer;
+    }
   }
 
   private async simpleQuery(sql: string): Promise<void> {
     const s = this.session!;
-    s.cancelRequested = false;
     const parts = splitStatements(sql);
     if (parts.length === 0) this.out.emptyQuery();
     for (const part of parts) {
       try {
-        for (const r of await this.run(part.text)) await this.writeResult(r, null, 0, true);
+        await this.statement(async () => {
+          for (const r of await this.run(part.text)) await this.writeResult(r, null, 0, true);
+        });
       } catch (e) {
         const f = errorFields(e, part.text);
         if (f.position !== undefined) f.position += part.offset;
@@ -301,7 +344,6 @@ export class PgConnection {
   }
 
   private async runOne(sql: string): Promise<PortalResult> {
-    this.session!.cancelRequested = false;
     if (splitStatements(sql).length === 0) return { kind: 'empty' };
     const [r] = await this.run(sql);
     return r ?? { kind: 'empty' };
@@ -314,15 +356,14 @@ export class PgConnection {
     if (cmd) return [await this.sessionCommand(cmd)];
     const text = normalizePgSql(written);
     const out: PortalResult[] = [];
-    s.running = true;
-    try {
-      for (const st of parseSql(text)) {
-        const output = await executeStatement(s.ctx, st);
-        if (s.cancelRequested) throw cancelled();
-        out.push(output.kind === 'records' ? { kind: 'output', output, tag: `SELECT ${output.rel.len}` } : { kind: 'command', tag: commandTag(st, output) });
-      }
-    } finally {
-      s.running = false;
+    const statements = parseSql(text);
+    for (const st of statements) {
+      // in the process list (information_schema.process_list, KILL) as /v1/sql's statements are
+      const exec = () => executeTracked(s.ctx, st, statements.length === 1 ? written.trim() : text.trim());
+      // execution is raced against the statement's abort (answered at once, the work stops at its next scan); output is not
+      const output = s.current ? await s.current.run(exec) : await exec();
+      s.current?.check();
+      out.push(output.kind === 'records' ? { kind: 'output', output, tag: `SELECT ${output.rel.len}` } : { kind: 'command', tag: commandTag(st, output) });
     }
     return out;
   }
@@ -343,7 +384,7 @@ export class PgConnection {
         await this.followDatabase();
         return { kind: 'command', tag: 'SET' };
       case 'reset':
-        if (cmd.name.toLowerCase() === 'all') for (const n of ['timezone', 'application_name', 'search_path']) s.reset(n);
+        if (cmd.name.toLowerCase() === 'all') for (const n of ['timezone', 'application_name', 'search_path', 'statement_timeout']) s.reset(n);
         else s.reset(cmd.name);
         await this.followDatabase();
         return { kind: 'command', tag: 'RESET' };
@@ -381,17 +422,12 @@ export class PgConnection {
     if (describe) this.out.rowDescription(rowDescription(output, formats));
     const from = portal?.sent ?? 0;
     const to = maxRows > 0 ? Math.min(output.rel.len, from + maxRows) : output.rel.len;
-    s.running = true;
-    try {
-      await writeRows(this.out, output, formats, from, to, s.offset(), async () => {
-        await this.flush();
-        // let a CancelRequest on another connection be read between batches
-        await new Promise((resolve) => setImmediate(resolve));
-        if (s.cancelRequested) throw cancelled();
-      });
-    } finally {
-      s.running = false;
-    }
+    await writeRows(this.out, output, formats, from, to, s.offset(), async () => {
+      await this.flush();
+      // let a CancelRequest on another connection (or the statement's timer) be seen between batches
+      await new Promise((resolve) => setImmediate(resolve));
+      s.current?.check();
+    });
     if (portal) portal.sent = to;
     if (to < output.rel.len) this.out.portalSuspended();
     else this.out.commandComplete(r.tag === 'SHOW' ? 'SHOW' : `SELECT ${output.rel.len}`);
@@ -406,9 +442,9 @@ export class PgConnection {
     s.changed.clear();
   }
 
-  /** A CancelRequest with this connection's key: the running query stops at its next batch. */
+  /** A CancelRequest with this connection's key: the running statement stops (57014); none running: nothing happens. */
   cancel(): void {
-    if (this.session?.running) this.session.cancelRequested = true;
+    this.session?.current?.cancel();
   }
 
   /** Writes what is buffered, waiting while the socket's buffer is full. */

@@ -5,7 +5,7 @@ import { randomInt } from 'node:crypto';
 import { createSecureContext } from 'node:tls';
 import { PgConnection, type ConnectionDeps } from './connection.ts';
 
-export interface PgServerOptions extends Pick<ConnectionDeps, 'contextOf' | 'authenticate' | 'logger'> {
+export interface PgServerOptions extends Pick<ConnectionDeps, 'contextOf' | 'authenticate' | 'logger' | 'queryTimeoutMs' | 'queryMemoryBytes'> {
   /** PEM certificate (chain) and key: SSLRequests are accepted and sessions run inside TLS. */
   tls?: { cert: string | Buffer; key: string | Buffer };
 }
@@ -22,6 +22,8 @@ export class PgServer {
       const conn = new PgConnection(socket, {
         contextOf: opts.contextOf,
         ...(opts.authenticate ? { authenticate: opts.authenticate } : {}),
+        ...(opts.queryTimeoutMs ? { queryTimeoutMs: opts.queryTimeoutMs } : {}),
+        ...(opts.queryMemoryBytes ? { queryMemoryBytes: opts.queryMemoryBytes } : {}),
         logger: opts.logger,
         ...(tls ? { tls } : {}),
         register: (c) => {

@@ -5,6 +5,7 @@ import type { QueryContext, QueryOutput } from '../../../core/query/index.ts';
 import { InvalidArgumentError } from '../../../core/index.ts';
 import type { Format, Placeholder, TxStatus } from '../../../core/pgwire/index.ts';
 import { checkTimeZone, zoneOffset } from './time_zone.ts';
+import { formatStatementTimeout, statementTimeoutMs, type StatementRun } from './statement_limits.ts';
 
 /** The parameters reported to the client in ParameterStatus at startup and whenever they change. */
 export const REPORTED = ['server_version', 'server_encoding', 'client_encoding', 'application_name', 'DateStyle', 'IntervalStyle', 'TimeZone',
@@ -36,18 +37,20 @@ export class PgSession {
   readonly statements = new Map<string, PreparedStatement>();
   readonly portals = new Map<string, Portal>();
   tx: TxStatus = 'I';
-  /** Set by a CancelRequest while a query runs; the running query stops at its next batch with 57014. */
-  cancelRequested = false;
-  running = false;
+  /** The statement running now (a CancelRequest aborts it with 57014), null between statements. */
+  current: StatementRun | null = null;
+  /** statement_timeout in ms (0: none); its default is the server's --query-timeout, as postgresql.conf sets it. */
+  timeoutMs: number;
   /** Parameters changed since the last flush (sent as ParameterStatus). */
   readonly changed = new Set<string>();
 
-  constructor(readonly ctx: QueryContext, readonly user: string, startup: Record<string, string>) {
+  constructor(readonly ctx: QueryContext, readonly user: string, startup: Record<string, string>, private readonly defaultTimeoutMs = 0) {
+    this.timeoutMs = defaultTimeoutMs;
     const defaults: [string, string][] = [
       ['server_version', SERVER_VERSION], ['server_version_num', '160003'], ['server_encoding', 'UTF8'], ['client_encoding', 'UTF8'],
       ['application_name', ''], ['DateStyle', 'ISO, MDY'], ['IntervalStyle', 'postgres'], ['TimeZone', 'UTC'], ['integer_datetimes', 'on'],
       ['is_superuser', 'on'], ['session_authorization', user], ['standard_conforming_strings', 'on'], ['default_transaction_read_only', 'off'],
-      ['in_hot_standby', 'off'], ['search_path', '"$user", public'], ['extra_float_digits', '1'], ['statement_timeout', '0'],
+      ['in_hot_standby', 'off'], ['search_path', '"$user", public'], ['extra_float_digits', '1'], ['statement_timeout', formatStatementTimeout(defaultTimeoutMs)],
       ['transaction_isolation', 'read committed'], ['max_identifier_length', '63'], ['lc_collate', 'C'], ['lc_ctype', 'C'],
     ];
     for (const [k, v] of defaults) this.vars.set(k.toLowerCase(), { name: k, value: v });
@@ -83,6 +86,10 @@ export class PgSession {
     }
     if (key === 'client_encoding') value = 'UTF8';
     if (key === 'search_path') this.followSearchPath(raw);
+    if (key === 'statement_timeout') {
+      this.timeoutMs = statementTimeoutMs(raw);
+      value = formatStatementTimeout(this.timeoutMs);
+    }
     const prev = this.vars.get(key);
     const spelled = prev?.name ?? (key === 'timezone' ? 'TimeZone' : key);
     this.vars.set(key, { name: spelled, value });
@@ -92,7 +99,10 @@ export class PgSession {
 
   reset(name: string): void {
     const key = name.toLowerCase();
-    const defaults: Record<string, string> = { timezone: 'UTC', time_zone: 'UTC', application_name: '', search_path: '"$user", public', datestyle: 'ISO, MDY', extra_float_digits: '1' };
+    const defaults: Record<string, string> = {
+      timezone: 'UTC', time_zone: 'UTC', application_name: '', search_path: '"$user", public', datestyle: 'ISO, MDY', extra_float_digits: '1',
+      statement_timeout: String(this.defaultTimeoutMs),
+    };
     if (key in defaults) this.set(key, defaults[key]!);
     else this.vars.delete(key);
   }

@@ -4,7 +4,7 @@
 // Every reply carries `X-Elastic-Product: Elasticsearch` and Elasticsearch's body shapes.
 import { randomBytes } from 'node:crypto';
 import {
-  BulkRequestError, IDENTITY_PIPELINE, StatusCode, esErrorBody, httpStatusOf, isUserError, parseBulk, toWireError,
+  BulkRequestError, IDENTITY_PIPELINE, filterPath, StatusCode, esErrorBody, httpStatusOf, isUserError, parseBulk, toWireError,
   type BulkItem, type EsError,
 } from '../../../core/index.ts';
 import type { HttpReply, RouteTable } from '../../gateway/http/routes.ts';
@@ -40,12 +40,16 @@ export function registerElasticsearchRoutes(routes: RouteTable, d: Elasticsearch
   let idSeq = 0;
   const nextId = () => idPrefix + (idSeq++).toString(36).padStart(12, '0');
 
-  const reply = (req: { headers: Record<string, unknown> }, status: number, body: unknown): HttpReply => {
+  const reply = (req: { headers: Record<string, unknown>; url?: string }, status: number, body: unknown): HttpReply => replyJson(req, status, JSON.stringify(body));
+  const replyJson = (req: { headers: Record<string, unknown>; url?: string }, status: number, json: string): HttpReply => {
+    // ?filter_path= trims any answer, as Elasticsearch does (shippers ask for `errors,items.*.error` on _bulk).
+    const fp = req.url?.includes('filter_path=') ? new URL(req.url, 'http://x').searchParams.get('filter_path') : null;
+    if (fp) json = JSON.stringify(filterPath(JSON.parse(json), fp));
     // Answer in the media type a client asked for (compatible-with=N) so its compatibility check passes.
     const accept = String(req.headers.accept ?? '');
     const compat = /compatible-with=(\d+)/.exec(accept);
     return {
-      status, body: JSON.stringify(body),
+      status, body: json,
       contentType: compat ? `application/vnd.elasticsearch+json;compatible-with=${compat[1]}` : 'application/json; charset=UTF-8',
       headers: { 'X-Elastic-Product': 'Elasticsearch' },
     };
@@ -168,16 +172,24 @@ export function registerElasticsearchRoutes(routes: RouteTable, d: Elasticsearch
         for (const i of g.at) { status[i] = user ? 400 : 503; errors[i] = { type, reason: w.message }; }
       }
     }
+    // The reply is written as text: one object graph and a stringify per item cost more than the write itself.
     let anyError = false;
-    const out = items.map((it, i) => {
+    const out = new Array<string>(items.length);
+    const indexJson = new Map<string, string>();
+    for (let i = 0; i < items.length; i++) {
+      const it = items[i]!;
       const id = it.id ?? nextId();
       const e = errors[i];
       if (e) {
         anyError = true;
-        return { [it.action]: { _index: it.index, _id: id, status: status[i], error: { ...e, index: it.index } } };
+        out[i] = JSON.stringify({ [it.action]: { _index: it.index, _id: id, status: status[i], error: { ...e, index: it.index } } });
+        continue;
       }
-      return { [it.action]: { _index: it.index, _id: id, _version: 1, result: 'created', _shards: { total: 1, successful: 1, failed: 0 }, _seq_no: seqNo++, _primary_term: 1, status: 201 } };
-    });
-    return reply(req, 200, { took: Math.max(0, Math.round(d.now() - t0)), errors: anyError, items: out });
+      let ix = indexJson.get(it.index);
+      if (ix === undefined) indexJson.set(it.index, (ix = JSON.stringify(it.index)));
+      out[i] = `{"${it.action}":{"_index":${ix},"_id":${it.id === undefined ? `"${id}"` : JSON.stringify(id)},"_version":1,"result":"created",`
+        + `"_shards":{"total":1,"successful":1,"failed":0},"_seq_no":${seqNo++},"_primary_term":1,"status":201}}`;
+    }
+    return replyJson(req, 200, `{"took":${Math.max(0, Math.round(d.now() - t0))},"errors":${anyError},"items":[${out.join(',')}]}`);
   }
 }

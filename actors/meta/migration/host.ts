@@ -26,6 +26,8 @@ export interface MigrationHostOptions {
   /** The leader's term (lease revision) route writes are fenced with; null once it is no longer leading. */
   epoch: () => number | null;
   log: (m: string) => void;
+  /** The failure detector: a step waiting on a node declared dead stops waiting (and the migration rolls back). */
+  liveness?: { isDead(nodeId: string): boolean; onDeath(fn: (nodeId: string) => void): () => void } | null;
   /** Other procedure requests (rebalance, drain) answered by the rebalancer. */
   extra?: (req: SubmitRequest) => Promise<unknown> | null;
 }
@@ -155,7 +157,22 @@ export class MigrationHost {
 
   /** One step on a datanode: a NATS request to its migration subject. */
   private async nodeStep(node: string, op: MigrationOp, regionId: string, timeoutMs: number): Promise<number | null> {
-    const m = await this.o.nc.request(Subjects.nodeMigration(node), JSON.stringify({ op, regionId }), { timeout: timeoutMs });
+    const l = this.o.liveness;
+    const down = () => Object.assign(new MetaUnavailableError(`no responders: ${node} is down (failure detector)`), { isNoResponders: () => true });
+    if (l?.isDead(node)) throw down();
+    const req = this.o.nc.request(Subjects.nodeMigration(node), JSON.stringify({ op, regionId }), { timeout: timeoutMs });
+    let off: () => void = () => undefined;
+    const gone = new Promise<never>((_, reject) => {
+      off = l?.onDeath((n) => { if (n === node) reject(down()); }) ?? off;
+    });
+    req.catch(() => undefined);
+    gone.catch(() => undefined);
+    let m;
+    try {
+      m = await Promise.race([req, gone]);
+    } finally {
+      off();
+    }
     const body = JSON.parse(dec.decode(m.data)) as { ok: boolean; seq?: number | null; error?: WireError };
     if (!body.ok) throw fromWireError(body.error ?? { code: StatusCode.Internal, name: 'Internal', message: `${op} failed on ${node}` });
     return body.seq ?? null;

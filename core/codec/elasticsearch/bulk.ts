@@ -42,9 +42,40 @@ const KNOWN_META = new Set([
 ]);
 
 const dec = new TextDecoder('utf-8', { fatal: false });
+const BLANK = /^\s*$/;
 
 function reasonOf(e: unknown): string {
   return (e as Error).message.replace(/^JSON\.parse: /, '');
+}
+
+interface ParsedAction { action: BulkAction; index: string; id: string | undefined; pipeline: string | undefined }
+
+/** One action/metadata line (line `at`); throws BulkRequestError when Elasticsearch would refuse the request whole. */
+function parseAction(text: string, at: number, defaultIndex: string | undefined): ParsedAction {
+  let meta: unknown;
+  try { meta = JSON.parse(text); } catch (e) {
+    throw new BulkRequestError('x_content_parse_exception', `Malformed action/metadata line [${at}]: ${reasonOf(e)}`, at);
+  }
+  if (meta === null || typeof meta !== 'object' || Array.isArray(meta)) {
+    throw new BulkRequestError('illegal_argument_exception', `Malformed action/metadata line [${at}], expected START_OBJECT but found [${Array.isArray(meta) ? 'START_ARRAY' : 'VALUE'}]`, at);
+  }
+  const keys = Object.keys(meta);
+  if (keys.length !== 1) throw new BulkRequestError('illegal_argument_exception', `Malformed action/metadata line [${at}], expected one action but found ${keys.length}`, at);
+  const action = keys[0]!;
+  if (!(action in BulkActions)) {
+    throw new BulkRequestError('illegal_argument_exception', `Malformed action/metadata line [${at}], expected field [create], [delete], [index] or [update] but found [${action}]`, at);
+  }
+  const m = (meta as Record<string, unknown>)[action];
+  if (m === null || typeof m !== 'object' || Array.isArray(m)) throw new BulkRequestError('illegal_argument_exception', `Malformed action/metadata line [${at}], expected START_OBJECT after [${action}]`, at);
+  const md = m as Record<string, unknown>;
+  for (const k of Object.keys(md)) {
+    if (!KNOWN_META.has(k)) throw new BulkRequestError('illegal_argument_exception', `Action/metadata line [${at}] contains an unknown parameter [${k}]`, at);
+  }
+  const index = typeof md._index === 'string' && md._index !== '' ? md._index : defaultIndex;
+  if (index === undefined || index === '') throw new BulkRequestError('action_request_validation_exception', `Validation Failed: 1: index is missing (action/metadata line [${at}]);`, at);
+  const id = md._id === undefined || md._id === null ? undefined : String(md._id);
+  const pipeline = typeof md.pipeline === 'string' && md.pipeline !== '' ? md.pipeline : undefined;
+  return { action: action as BulkAction, index, id, pipeline };
 }
 
 /** Splits a `_bulk` body into items; throws BulkRequestError when Elasticsearch would refuse the request whole. */
@@ -53,6 +84,8 @@ export function parseBulk(body: Uint8Array | string, defaultIndex: string | unde
   if (text.trim() === '') throw new BulkRequestError('action_request_validation_exception', 'Validation Failed: 1: no requests added;');
   if (!text.endsWith('\n')) throw new BulkRequestError('illegal_argument_exception', 'The bulk request must be terminated by a newline [\\n]');
   const items: BulkItem[] = [];
+  let lastText: string | null = null;
+  let lastAction: ParsedAction | null = null;
   let pos = 0;
   let line = 0;
   const next = (): string | null => {
@@ -70,37 +103,17 @@ export function parseBulk(body: Uint8Array | string, defaultIndex: string | unde
     if (actionText === null) break;
     if (actionText.trim() === '') continue; // Elasticsearch skips empty lines between items
     const at = line;
-    let meta: unknown;
-    try { meta = JSON.parse(actionText); } catch (e) {
-      throw new BulkRequestError('x_content_parse_exception', `Malformed action/metadata line [${at}]: ${reasonOf(e)}`, at);
-    }
-    if (meta === null || typeof meta !== 'object' || Array.isArray(meta)) {
-      throw new BulkRequestError('illegal_argument_exception', `Malformed action/metadata line [${at}], expected START_OBJECT but found [${Array.isArray(meta) ? 'START_ARRAY' : 'VALUE'}]`, at);
-    }
-    const keys = Object.keys(meta);
-    if (keys.length !== 1) throw new BulkRequestError('illegal_argument_exception', `Malformed action/metadata line [${at}], expected one action but found ${keys.length}`, at);
-    const action = keys[0]!;
-    if (!(action in BulkActions)) {
-      throw new BulkRequestError('illegal_argument_exception', `Malformed action/metadata line [${at}], expected field [create], [delete], [index] or [update] but found [${action}]`, at);
-    }
-    const m = (meta as Record<string, unknown>)[action];
-    if (m === null || typeof m !== 'object' || Array.isArray(m)) throw new BulkRequestError('illegal_argument_exception', `Malformed action/metadata line [${at}], expected START_OBJECT after [${action}]`, at);
-    const md = m as Record<string, unknown>;
-    for (const k of Object.keys(md)) {
-      if (!KNOWN_META.has(k)) throw new BulkRequestError('illegal_argument_exception', `Action/metadata line [${at}] contains an unknown parameter [${k}]`, at);
-    }
-    const index = typeof md._index === 'string' && md._index !== '' ? md._index : defaultIndex;
-    if (index === undefined || index === '') throw new BulkRequestError('action_request_validation_exception', `Validation Failed: 1: index is missing (action/metadata line [${at}]);`, at);
-    const id = md._id === undefined || md._id === null ? undefined : String(md._id);
-    const pipeline = typeof md.pipeline === 'string' && md.pipeline !== '' ? md.pipeline : undefined;
-    const item: BulkItem = { action: action as BulkAction, index, id, pipeline, doc: null, error: null, line: at };
+    // Shippers repeat one action line for a whole request: parsed once (an identical line parses identically).
+    if (actionText !== lastText) { lastAction = parseAction(actionText, at, defaultIndex); lastText = actionText; }
+    const { action, index, id, pipeline } = lastAction!;
+    const item: BulkItem = { action, index, id, pipeline, doc: null, error: null, line: at };
     items.push(item);
     if (action === BulkActions.delete) {
       item.error = { type: 'illegal_argument_exception', reason: `[${index}] is an append-only log table: delete is not supported` };
       continue;
     }
     const src = next();
-    if (src === null || src.trim() === '') throw new BulkRequestError('illegal_argument_exception', `The bulk request must have a source line after the [${action}] action on line [${at}]`, at + 1);
+    if (src === null || BLANK.test(src)) throw new BulkRequestError('illegal_argument_exception', `The bulk request must have a source line after the [${action}] action on line [${at}]`, at + 1);
     if (action === BulkActions.update) {
       item.error = { type: 'illegal_argument_exception', reason: `[${index}] is an append-only log table: update is not supported (use index or create)` };
       continue;

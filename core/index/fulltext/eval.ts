@@ -1,4 +1,9 @@
 // Evaluation of a matches() query: exactly over texts (the function's answer), or as a superset over an index.
+//
+// GreptimeDB's matches() is, per row, its query turned into LIKE tests: each word or phrase is a case-sensitive
+// substring ('%w%'), combined by the query's AND / OR / + / -. On a column with a FULLTEXT INDEX the index prunes
+// first, so a row must also satisfy the query over the analyzer's tokens; EddyDB makes that part of the function
+// (not of whichever rows happen to be indexed), so an answer does not depend on what has been flushed.
 import type { AnalyzerOptions } from './analyzer.ts';
 import { tokenize } from './analyzer.ts';
 import type { QueryNode } from './query.ts';
@@ -58,7 +63,41 @@ export function matchTokens(n: Analyzed, toks: string[], set: Set<string>): bool
   }
 }
 
-/** Whether `text` matches: the definition every index answer is checked against. */
+/** GreptimeDB's LIKE reading of a query: each word or phrase a case-sensitive substring of `text`. */
+export function matchSubstrings(n: QueryNode, text: string): boolean {
+  switch (n.t) {
+    case 'text': return text.includes(n.text);
+    case 'not': return !matchSubstrings(n.kid, text);
+    case 'and': return n.kids.every((k) => matchSubstrings(k, text));
+    case 'or': return n.kids.some((k) => matchSubstrings(k, text));
+    case 'seq': {
+      if (n.mustNot.some((k) => matchSubstrings(k, text))) return false;
+      if (n.must.length) return n.must.every((k) => matchSubstrings(k, text));
+      if (n.should.length) return n.should.some((k) => matchSubstrings(k, text));
+      return true;
+    }
+  }
+}
+
+/** A matches() query ready to run: its parse tree, and its analyzed form when the column has a FULLTEXT INDEX. */
+export interface MatchesQuery {
+  tree: QueryNode;
+  analyzed: Analyzed | undefined;
+  options: AnalyzerOptions | undefined;
+}
+
+/** Parses (and, for an indexed column, analyzes) a matches() query; throws QuerySyntaxError. */
+export function compileMatches(query: string, options: AnalyzerOptions | undefined): MatchesQuery {
+  const tree = parseQuery(query);
+  return { tree, analyzed: options ? analyzeQuery(tree, options, query) : undefined, options };
+}
+
+/** matches(text, query) as GreptimeDB answers it: the substring tests, and on an indexed column the token test too. */
+export function matchesQuery(q: MatchesQuery, text: string): boolean {
+  return matchSubstrings(q.tree, text) && (q.analyzed === undefined || matchText(q.analyzed, text, q.options!));
+}
+
+/** Whether `text` satisfies the analyzed query over its tokens (what a FULLTEXT index answers, as a superset). */
 export function matchText(n: Analyzed, text: string, opts: AnalyzerOptions): boolean {
   const toks = tokenize(text, opts);
   return matchTokens(n, toks, new Set(toks));

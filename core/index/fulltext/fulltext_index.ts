@@ -44,10 +44,13 @@ export function openFulltextIndex(bytes: Uint8Array): FulltextReader {
   return readHeader(bytes).backend === 'bloom' ? openBloom(bytes) : openPostings(bytes);
 }
 
-/** What a scan asks: `matches_term(col, term)` / `col @@ term`, or `matches(col, query)` under the column's analyzer. */
+/**
+ * What a scan asks: `matches_term(col, term)` / `col @@ term`, or `matches(col, query)` under the column's analyzer
+ * (`options` undefined when the column has no FULLTEXT INDEX: then matches() is substring tests only).
+ */
 export type FulltextQuery =
   | { kind: 'term'; term: string }
-  | { kind: 'matches'; query: string; options: AnalyzerOptions };
+  | { kind: 'matches'; query: string; options: AnalyzerOptions | undefined };
 
 /**
  * The query as the index must see it, or undefined when this index cannot answer it: a matches() query analyzed
@@ -60,7 +63,7 @@ function plan(r: FulltextReader, q: FulltextQuery): Analyzed | 'none' | undefine
     const toks = termTokens(q.term, r.opts);
     return toks.length === 0 ? undefined : { t: 'and', kids: toks.map((t) => ({ t: 'tokens', tokens: [t] })) };
   }
-  if (q.options.analyzer !== r.opts.analyzer) return undefined;
+  if (!q.options || q.options.analyzer !== r.opts.analyzer) return undefined;
   if (r.opts.caseSensitive && !q.options.caseSensitive) return undefined;
   try { return compileQuery(q.query, r.opts); } catch { return undefined; }
 }

@@ -4,8 +4,8 @@ export { DEFAULT_ANALYZER, analyzerOptions, isAlnum, tokenize } from './analyzer
 export { matchesTerm, termTokens } from './term.ts';
 export type { QueryNode } from './query.ts';
 export { QuerySyntaxError, parseQuery } from './query.ts';
-export type { Analyzed, CandidateAlgebra } from './eval.ts';
-export { analyzeQuery, candidates, compileQuery, matchText, matchTokens } from './eval.ts';
+export type { Analyzed, CandidateAlgebra, MatchesQuery } from './eval.ts';
+export { analyzeQuery, candidates, compileMatches, compileQuery, matchSubstrings, matchText, matchTokens, matchesQuery } from './eval.ts';
 export type { RowRanges, TextColumn } from './column.ts';
 export { rangesToMask } from './column.ts';
 export type { FulltextIndexOptions, FulltextQuery, FulltextReader } from './fulltext_index.ts';

@@ -3,6 +3,7 @@ import { valueKey } from '../expr/eval.ts';
 import type { Vec } from '../vector.ts';
 import { dictOf, isNull } from '../vector.ts';
 import { valueAt } from './common.ts';
+import { int64Offsets } from '../int64.ts';
 
 export interface Groups {
   ids: Int32Array;
@@ -73,8 +74,10 @@ function keyCodes(k: Vec, n: number, out: Int32Array, firsts: number[] | null): 
   const d = dictOf(k);
   if (d) return dictKeyCodes(d.codes, d.dict, n, out, firsts);
   const map = new Map<unknown, number>();
-  // int64 keys beyond 2^53 are told apart by their exact values (bigints compare by value as Map keys)
-  const vals = (k.kind === 'num' && k.big ? k.big : k.v) as ArrayLike<unknown>;
+  // int64 keys beyond 2^53 are told apart by their exact values (bigints compare by value as Map keys); timestamps
+  // by their exact offsets from the first one when the span allows (no BigInt per row)
+  const offsets = k.kind === 'ts' ? int64Offsets(k.v, k.valid) : null;
+  const vals = (offsets ? offsets.off : k.kind === 'num' && k.big ? k.big : k.v) as ArrayLike<unknown>;
   const valid = k.kind === 'str' || k.kind === 'any' ? null : k.valid;
   const nullable = k.kind === 'str' || k.kind === 'any';
   let prev: unknown = undefined, prevCode = -1;

@@ -6,6 +6,8 @@ import type { DType, Interval, TsVec, Vec } from '../vector.ts';
 import { FLOAT_TYPES, TS_TYPES, UNIT_NS, getValue, isNull, numVec, setNull, strVec, tsVec } from '../vector.ts';
 import { castTo, mapTs } from './cast.ts';
 import { constVec } from './const.ts';
+import { int64Offsets, putOffset, words } from '../int64.ts';
+import { offsetMinutes } from './timezone.ts';
 import { addInterval, datePart, floorDiv, parseTimestampNs, truncTo } from './time.ts';
 
 function shifted(args: Vec[], n: number, call: Parameters<Fn>[3], sign: 1 | -1): Vec {
@@ -70,6 +72,7 @@ export const TIME: Record<string, Fn> = {
     const origin = args[2] ? asTs(args[2], call).v[0]! : 0n;
     const out = tsVec(t.unit, n);
     out.dt = t.dt;
+    if (n > 0 && stride > 0n && stride < BIN_FAST_STRIDE && binByOffsets(t, stride, origin, out, n)) return out;
     // rows come in time order within a series: reuse the last bucket while the time stays inside it
     let lo = 0n, hi = 0n;
     const tv = t.v, valid = t.valid;
@@ -96,16 +99,42 @@ export const TIME: Record<string, Fn> = {
   },
   date_part: (args, n, _s, call) => mapTs(args[1]!, (ns) => datePart(ns, constText(args[0], 'date_part field', call)), call.pos),
   datepart: (args, n, _s, call) => mapTs(args[1]!, (ns) => datePart(ns, constText(args[0], 'date_part field', call)), call.pos),
-  date_format: (args, n, _s, call) => {
+  // GreptimeDB formats in the session's time zone (SET time_zone, x-greptime-timezone)
+  date_format: (args, n, s, call) => {
     const t = asTs(args[0]!, call);
     const fmt = constText(args[1], 'date_format format', call);
+    const tz = s.env.qctx.timeZone ?? 'UTC';
     const out = strVec(n);
-    for (let i = 0; i < n; i++) if (!isNull(t, i)) out.v[i] = strftime(t.v[i]!, fmt);
+    for (let i = 0; i < n; i++) if (!isNull(t, i)) out.v[i] = strftime(t.v[i]!, fmt, tz);
     return out;
   },
   to_char: (args, n, s, call) => TIME.date_format!(args, n, s, call),
 };
 TIME.strftime = TIME.date_format!;
+
+/** Strides below 2^51 ns (26 days) are bucketed in doubles: every quotient and product then stays exact. */
+const BIN_FAST_STRIDE = 1n << 51n;
+
+/**
+ * date_bin over the timestamps' exact offsets from their first value (int64Offsets): a double division per row and
+ * the bucket written back as words, no BigInt per row. False (nothing written) when the span is too wide for that.
+ */
+function binByOffsets(t: TsVec, stride: bigint, origin: bigint, out: TsVec, n: number): boolean {
+  const o = int64Offsets(t.v, t.valid);
+  if (!o) return false;
+  // every bucket as a whole number of strides from the base's bucket b0 (base - b0 is in [0, stride))
+  const b0 = origin + floorDiv(o.base - origin, stride) * stride;
+  const shift = Number(o.base - b0);
+  const s = Number(stride);
+  const bw = words(BigInt64Array.of(b0));
+  const bhi = bw[1]!, blo = bw[0]! >>> 0;
+  const w = words(out.v), off = o.off, valid = t.valid;
+  for (let i = 0; i < n; i++) {
+    if (valid !== null && valid[i] === 0) { setNull(out, i); continue; }
+    putOffset(w, i, bhi, blo, Math.floor((off[i]! + shift) / s) * s);
+  }
+  return true;
+}
 
 function tsCtor(dt: DType): Fn {
   return (args, n, _s, call) => {
@@ -125,9 +154,13 @@ function tsCtor(dt: DType): Fn {
   };
 }
 
-function strftime(ns: bigint, fmt: string): string {
-  const d = new Date(Number(floorDiv(ns, 1_000_000n)));
+/** chrono's strftime subset, the instant `ns` read as wall time in zone `tz`. */
+function strftime(ns: bigint, fmt: string, tz: string): string {
+  const utcMs = Number(floorDiv(ns, 1_000_000n));
+  const off = tz === 'UTC' ? 0 : offsetMinutes(tz, utcMs);
+  const d = new Date(utcMs + off * 60_000);
   const p = (x: number, w = 2) => String(x).padStart(w, '0');
+  const offText = (sep: string) => `${off < 0 ? '-' : '+'}${p(Math.floor(Math.abs(off) / 60))}${sep}${p(Math.abs(off) % 60)}`;
   return fmt.replace(/%([YmdHMSfjaAbBzZ%sF])/g, (_m, c: string) => {
     switch (c) {
       case 'Y': return String(d.getUTCFullYear());
@@ -139,8 +172,8 @@ function strftime(ns: bigint, fmt: string): string {
       case 'f': return String(Number(((ns % 1_000_000_000n) + 1_000_000_000n) % 1_000_000_000n)).padStart(9, '0');
       case 's': return String(floorDiv(ns, 1_000_000_000n));
       case 'F': return `${d.getUTCFullYear()}-${p(d.getUTCMonth() + 1)}-${p(d.getUTCDate())}`;
-      case 'z': return '+0000';
-      case 'Z': return 'UTC';
+      case 'z': return offText('');
+      case 'Z': return /^[+-]\d/.test(tz) ? offText(':') : tz;
       case '%': return '%';
       default: return '';
     }

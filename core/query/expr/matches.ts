@@ -3,19 +3,19 @@
 // adapts them to column vectors, reusing one answer per dictionary entry of a dictionary-coded column.
 import type { Expr, FunctionCall } from '../../sql/index.ts';
 import { StatusCode } from '../../errors.ts';
-import type { AnalyzerOptions, Analyzed } from '../../index/fulltext/index.ts';
-import { DEFAULT_ANALYZER, QuerySyntaxError, analyzerOptions, compileQuery, matchText, matchesTerm } from '../../index/fulltext/index.ts';
+import type { AnalyzerOptions, MatchesQuery } from '../../index/fulltext/index.ts';
+import { QuerySyntaxError, analyzerOptions, compileMatches, matchesQuery, matchesTerm } from '../../index/fulltext/index.ts';
 import { PlanError, findField } from '../plan/rel.ts';
 import type { BoolVec, Vec } from '../vector.ts';
 import { boolVec, constOf, dictOf, getValue, isNull, setNull } from '../vector.ts';
 import type { Scope } from './scope.ts';
 
-/** The analyzer of the column a full-text function reads: its FULLTEXT INDEX options, else GreptimeDB's defaults. */
-function columnAnalyzer(arg: Expr | undefined, s: Scope): AnalyzerOptions {
-  if (arg?.type !== 'column') return DEFAULT_ANALYZER;
+/** The analyzer of the column matches() reads: its FULLTEXT INDEX options, undefined without one. */
+function columnAnalyzer(arg: Expr | undefined, s: Scope): AnalyzerOptions | undefined {
+  if (arg?.type !== 'column') return undefined;
   const i = findField(s.rel, arg.path, arg.pos);
   const ft = i >= 0 ? s.rel.fields[i]!.fulltext : undefined;
-  return ft ? analyzerOptions(ft) : DEFAULT_ANALYZER;
+  return ft ? analyzerOptions(ft) : undefined;
 }
 
 /** Row-wise predicate over (text, pattern) with per-dictionary-entry reuse when the pattern is constant. */
@@ -45,11 +45,11 @@ export function matchesFn(args: Vec[], n: number, s: Scope, call: FunctionCall):
   const [text, query] = args;
   if (args.length !== 2 || !text || !query) throw new PlanError(`matches expects 2 arguments (column, query), got ${args.length}`, call.pos, StatusCode.InvalidArguments);
   const opts = columnAnalyzer(call.args[0], s);
-  const compiled = new Map<string, Analyzed>();
-  const compile = (q: string): Analyzed => {
+  const compiled = new Map<string, MatchesQuery>();
+  const compile = (q: string): MatchesQuery => {
     let c = compiled.get(q);
     if (c === undefined) {
-      try { c = compileQuery(q, opts); } catch (e) {
+      try { c = compileMatches(q, opts); } catch (e) {
         if (e instanceof QuerySyntaxError) throw new PlanError(`matches: ${e.message}`, call.pos, StatusCode.InvalidArguments, e);
         throw e;
       }
@@ -57,7 +57,7 @@ export function matchesFn(args: Vec[], n: number, s: Scope, call: FunctionCall):
     }
     return c;
   };
-  return textPredicate(text, query, n, (t, q) => matchText(compile(q), t, opts));
+  return textPredicate(text, query, n, (t, q) => matchesQuery(compile(q), t));
 }
 
 export function matchesTermFn(args: Vec[], n: number, call: FunctionCall): BoolVec {

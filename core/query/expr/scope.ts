@@ -11,6 +11,8 @@ export interface Env {
   subqueries: Map<Expr, unknown>;
   /** Set by EXPLAIN ANALYZE: each operator appends what it did, the rows it produced and its time. */
   trace?: TraceEntry[];
+  /** Set by EXPLAIN ANALYZE with the trace: milliseconds spent per query stage (see plan/state.ts stageTime). */
+  stages?: Record<string, number>;
 }
 
 export interface TraceEntry { op: string; detail: string; rows: number; ms?: number; depth?: number }

@@ -5,7 +5,7 @@ import {
   Bool, DateDay, Field, Float32, Float64, Int16, Int32, Int64, Int8, Null, RecordBatch, Schema, Struct, Table, TimeUnit,
   Timestamp, Uint16, Uint32, Uint64, Uint8, Utf8, makeData, tableToIPC, type Data, type DataType,
 } from 'apache-arrow';
-import type { Rel } from '../plan/rel.ts';
+import { takeRel, type Rel } from '../plan/rel.ts';
 import type { Interval, NumVec, TsVec, Vec } from '../vector.ts';
 import { UNIT_NS } from '../vector.ts';
 import { formatInterval } from '../expr/time.ts';
@@ -40,7 +40,10 @@ function utf8(strings: ArrayLike<string | null | undefined>, n: number): Data<Ut
     if (s !== null && s !== undefined) pos += enc.encodeInto(s, bytes.subarray(pos)).written;
     offsets[i + 1] = pos;
   }
-  return makeData({ type: new Utf8(), length: n, valueOffsets: offsets, data: bytes.subarray(0, pos), ...nullsOf(valid, n) });
+  // sized for the worst case (3 bytes a UTF-16 unit): keep an exact copy when most of it went unused, so a batch
+  // does not hold three times its text
+  const data = pos < cap / 2 ? bytes.slice(0, pos) : bytes.subarray(0, pos);
+  return makeData({ type: new Utf8(), length: n, valueOffsets: offsets, data, ...nullsOf(valid, n) });
 }
 
 /** Integer doubles as int64 words, without a BigInt per value (exact for every integer a double holds). */
@@ -132,11 +135,51 @@ function colData(c: Vec, n: number): Data {
   }
 }
 
-/** The result as an Arrow IPC stream (schema message, one record batch, end marker). */
+/** Rows a streamed result puts in one record batch. */
+export const ARROW_BATCH_ROWS = 16_384;
+/** The IPC stream's end-of-stream marker: continuation token, zero length. */
+const EOS = Uint8Array.of(0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0);
+
+/** Row indexes from, from+1, ... (n of them). */
+function rows(from: number, n: number): Int32Array {
+  const out = new Int32Array(n);
+  for (let i = 0; i < n; i++) out[i] = from + i;
+  return out;
+}
+
+function batchOf(schema: Schema | null, part: Rel): RecordBatch {
+  const n = part.len;
+  const children = part.cols.map((c) => colData(c, n));
+  const s = schema ?? new Schema(part.fields.map((f, j) => new Field(f.name, children[j]!.type, true)));
+  return new RecordBatch(s, makeData({ type: new Struct(s.fields), length: n, nullCount: 0, children }));
+}
+
+/**
+ * The result as an Arrow IPC stream, one chunk at a time: the schema message, then one record batch per
+ * `batchRows` rows (each built from its own slice of the columns, so memory holds one batch's Arrow data, not the
+ * whole result's), then the end marker. Each batch is framed by arrow's own writer; the schema message it repeats
+ * is cut off after the first.
+ */
+export function* relToArrowChunks(rel: Rel, batchRows = ARROW_BATCH_ROWS): Generator<Uint8Array> {
+  let first: RecordBatch | null = batchOf(null, takeRel(rel, rows(0, Math.min(rel.len, batchRows))));
+  const schema = first.schema;
+  const schemaBytes = tableToIPC(new Table(schema), 'stream');
+  const schemaLen = schemaBytes.length - EOS.length;
+  yield schemaBytes.subarray(0, schemaLen);
+  for (let from = 0; from < rel.len; from += batchRows) {
+    const batch = first ?? batchOf(schema, takeRel(rel, rows(from, Math.min(rel.len - from, batchRows))));
+    first = null;
+    const ipc = tableToIPC(new Table(schema, [batch]), 'stream');
+    yield ipc.subarray(schemaLen, ipc.length - EOS.length);
+  }
+  yield EOS;
+}
+
+/** The whole result as one Arrow IPC stream (small results, tests). */
 export function relToArrow(rel: Rel): Uint8Array {
-  const n = rel.len;
-  const children = rel.cols.map((c) => colData(c, n));
-  const schema = new Schema(rel.fields.map((f, j) => new Field(f.name, children[j]!.type, true)));
-  const batch = new RecordBatch(schema, makeData({ type: new Struct(schema.fields), length: n, nullCount: 0, children }));
-  return tableToIPC(new Table(schema, [batch]), 'stream');
+  const parts = [...relToArrowChunks(rel, Math.max(1, rel.len))];
+  const out = new Uint8Array(parts.reduce((a, p) => a + p.length, 0));
+  let at = 0;
+  for (const p of parts) { out.set(p, at); at += p.length; }
+  return out;
 }

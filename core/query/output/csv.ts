@@ -1,15 +1,31 @@
-// CSV output of /v1/sql (GreptimeDB's format=csv: no header, one line per row, "n" for affected rows).
-// Integers and timestamps keep every digit; NaN, inf and -inf stay themselves; NULL is an empty cell, '' is "".
+// CSV output of /v1/sql (GreptimeDB's format=csv: no header, one line per row, "n" for affected rows; csvWithNames
+// adds a line of column names, csvWithNamesAndTypes a second line of their types). Integers and timestamps keep every
+// digit; NaN, inf and -inf stay themselves; NULL is an empty cell, '' is "". Written in chunks, so a large result's
+// text is never in memory whole.
 import type { QueryOutput } from './index.ts';
-import { cellWriter } from './cells.ts';
+import { cellWriter, csvQuote } from './cells.ts';
 import { ByteWriter } from './byte_writer.ts';
 
 const dec = new TextDecoder();
 
-export function outputsCsvBytes(outputs: QueryOutput[]): Uint8Array {
-  const out = new ByteWriter();
+/** Header lines before the rows: none (csv), names (csvWithNames), names and types (csvWithNamesAndTypes). */
+export type CsvHeader = 'none' | 'names' | 'types';
+
+function headerLine(out: ByteWriter, cells: string[]): void {
+  out.utf8(cells.map((c) => (/[",\r\n]/.test(c) || c === '' ? csvQuote(c) : c)).join(','));
+  out.byte(0x0a);
+}
+
+/**
+ * The CSV body in chunks of about `chunkBytes` (a chunk ends at a row's end): the caller sends each before the next is
+ * written, so memory holds one chunk, not the text of every row.
+ */
+export function* outputsCsvChunks(outputs: QueryOutput[], header: CsvHeader = 'none', chunkBytes = 1 << 20): Generator<Uint8Array> {
+  let out = new ByteWriter();
   for (const o of outputs) {
     if (o.kind === 'affected') { out.ascii(`${o.rows}\n`); continue; }
+    if (header !== 'none') headerLine(out, o.columns.map((c) => c.name));
+    if (header === 'types') headerLine(out, o.columns.map((c) => c.dataType));
     const writers = o.rel.cols.map((c) => cellWriter(c, 'csv'));
     const m = writers.length;
     for (let i = 0; i < o.rel.len; i++) {
@@ -18,11 +34,21 @@ export function outputsCsvBytes(outputs: QueryOutput[]): Uint8Array {
         writers[j]!(out, i);
       }
       out.byte(0x0a);
+      if (out.pos >= chunkBytes) {
+        yield out.result();
+        out = new ByteWriter();
+      }
     }
   }
-  return out.result();
+  yield out.result();
 }
 
-export function outputsCsv(outputs: QueryOutput[]): string {
-  return dec.decode(outputsCsvBytes(outputs));
+/** The whole CSV body at once (small results, tests). */
+export function outputsCsvBytes(outputs: QueryOutput[], header: CsvHeader = 'none'): Uint8Array {
+  // with no chunk limit the generator yields once
+  return outputsCsvChunks(outputs, header, Infinity).next().value!;
+}
+
+export function outputsCsv(outputs: QueryOutput[], header: CsvHeader = 'none'): string {
+  return dec.decode(outputsCsvBytes(outputs, header));
 }

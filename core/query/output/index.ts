@@ -67,7 +67,7 @@ export function relToOutput(input: Rel): QueryOutput {
 export { getValue };
 export { formatOutput, textValue } from './table.ts';
 export { outputsJson, outputsJsonBytes, outputsJsonChunks, recordsJson } from './json.ts';
-export { outputsCsv, outputsCsvBytes } from './csv.ts';
-export { relToArrow, ARROW_STREAM_TYPE } from './arrow.ts';
+export { outputsCsv, outputsCsvBytes, outputsCsvChunks, type CsvHeader } from './csv.ts';
+export { relToArrow, relToArrowChunks, ARROW_STREAM_TYPE } from './arrow.ts';
 export { exactJson, JsonNumber, nsAsMs } from './exact_json.ts';
 export { floatJson, int64Text, words } from './digits.ts';

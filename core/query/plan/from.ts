@@ -8,6 +8,7 @@ import type { Field, Rel } from './rel.ts';
 import { findField, takeRel } from './rel.ts';
 import { batchesToRel, pushdown, referencedColumns } from './scan.ts';
 import type { QState } from './state.ts';
+import { clock, stageTime } from './state.ts';
 import { informationSchema } from '../statements/information_schema.ts';
 import { isPgCatalogTable, pgCatalog } from '../pg_catalog/index.ts';
 import { exactValue, getValue, isNull, take } from '../vector.ts';
@@ -31,8 +32,8 @@ export async function fromClause(from: TableRef[], where: Expr | undefined, st: 
 }
 
 /** What the regions are asked for: WHERE's time range and tag equalities, the referenced columns, a LIMIT, the TTL cutoff. */
-export function scanSpecFor(schema: TableSchema, where: Expr | undefined, qualifiers: string[], sel: Select, limit: number | undefined, env: Env): ScanSpec {
-  const spec = pushdown(where, schema, qualifiers, env);
+export function scanSpecFor(schema: TableSchema, where: Expr | undefined, qualifiers: string[], sel: Select, limit: number | undefined, env: Env, applied?: Set<Expr>): ScanSpec {
+  const spec = pushdown(where, schema, qualifiers, env, applied);
   const cols = referencedColumns(sel, schema);
   // a range query without BY groups by the table's tags, named or not
   if (cols) spec.columns = sel.align && !sel.align.by ? [...new Set([...cols, ...schema.primaryKey])] : cols;
@@ -101,26 +102,34 @@ async function tableRef(t: TableRef, where: Expr | undefined, st: QState, sel: S
       }
       if (!schema) throw new PlanError(`Table not found: greptime.${db}.${name}`, t.pos, StatusCode.TableNotFound);
       const qualifier = alias ?? name;
+      const tSetup = clock(st.env);
       const ttl = await effectiveTtl(schema, st.env.qctx);
       const logical = physicalOf(schema) !== undefined;
       // a logical table's rows come back in __tsid order (tsidOrder), so the regions cannot cut a LIMIT short
       // a physical table shows its DESC columns: __table_id, __tsid and every logical table's tags (rows of them all)
       const shown = isPhysical(schema) ? await physicalColumns(schema, st.env.qctx) : null;
-      const spec = scanSpecFor({ ...schema, options: { ...schema.options, ttlMs: ttl.ms } }, where, [qualifier, name], sel, logical || shown ? undefined : limit, st.env);
+      // WHERE conjuncts the scan enforces exactly (a plain table's time bounds and tag filters) are not tested again
+      const applied = logical || shown ? undefined : new Set<Expr>();
+      const spec = scanSpecFor({ ...schema, options: { ...schema.options, ttlMs: ttl.ms } }, where, [qualifier, name], sel, logical || shown ? undefined : limit, st.env, applied);
       if (logical && spec.columns) spec.columns = [...new Set([...spec.columns, ...schema.primaryKey])];
       if (shown) delete spec.columns;
       if (ttl.instant) spec.end = spec.start = BigInt(Math.floor(st.env.qctx.now())) * 1_000_000n;
-      const t0 = st.env.trace ? performance.now() : 0;
+      const t0 = clock(st.env);
+      stageTime(st.env, 'plan', tSetup);
       if (st.env.trace) spec.analyze = true;
       st.env.qctx.signal?.throwIfAborted();
       const batches = await st.env.qctx.scan(schema, spec);
       st.env.qctx.signal?.throwIfAborted();
+      stageTime(st.env, 'scan', t0);
+      const tVec = clock(st.env);
       const r = logical ? tsidOrder(batchesToRel(batches, schema, qualifier), schema)
         : shown && shown !== schema.columns ? physicalRel(batches, schema, shown, qualifier) : batchesToRel(batches, schema, qualifier);
+      stageTime(st.env, 'to_vectors', tVec);
       if (st.env.trace) {
         const ix = readIndexReport(batches);
         st.env.trace.push({ op: 'RegionScan', detail: `${db}.${name} regions=${schema.regions} ${describeSpec(spec, schema)}${ix ? ` ${describeIndexReport(ix)}` : ''}`, rows: r.len, ms: performance.now() - t0 });
       }
+      if (applied?.size) r.applied = applied;
       // an unaliased table's columns may also be named schema.table.column
       return alias ? r : { ...r, fields: r.fields.map((f) => ({ ...f, schema: db })) };
     }

@@ -2,7 +2,7 @@
 // matches_term / @@ / matches), and bounding boxes / radii on a SPATIAL INDEX's latitude/longitude pair.
 import type { Expr } from '../../sql/index.ts';
 import type { TableSchema } from '../../schema.ts';
-import { DEFAULT_ANALYZER, analyzerOptions, compileQuery, likePrefix, validRegex, type ColumnPredicate } from '../../index/index.ts';
+import { analyzerOptions, compileMatches, likePrefix, validRegex, type ColumnPredicate } from '../../index/index.ts';
 import { spatialPredicatesOf } from '../../index/spatial/index.ts';
 import { children, conjuncts } from './walk.ts';
 
@@ -93,7 +93,7 @@ function orOfEqualities(e: Expr, schema: TableSchema, qualifiers: string[]): Col
 
 /**
  * `matches_term(col, 'term')` (and `col @@ 'term'`, parsed into it) and `matches(col, 'query')` on a string column
- * of this table, with the analyzer matches() uses for it (its FULLTEXT options, else the defaults). A malformed
+ * of this table, with the analyzer matches() uses for it (its FULLTEXT options; none without a FULLTEXT INDEX). A malformed
  * query is left to the function, which reports it with its position.
  */
 function fulltextPredicate(name: string, col: Expr, text: Expr, schema: TableSchema, qualifiers: string[]): ColumnPredicate | undefined {
@@ -102,8 +102,8 @@ function fulltextPredicate(name: string, col: Expr, text: Expr, schema: TableSch
   if (name === 'matches_term') return { column, op: 'fulltext', query: { kind: 'term', term: text.value } };
   if (name !== 'matches') return undefined;
   const ft = schema.columns.find((x) => x.name === column)!.indexes?.fulltext;
-  const options = ft ? analyzerOptions(ft) : DEFAULT_ANALYZER;
-  try { compileQuery(text.value, options); } catch { return undefined; }
+  const options = ft ? analyzerOptions(ft) : undefined;
+  try { compileMatches(text.value, options); } catch { return undefined; }
   return { column, op: 'fulltext', query: { kind: 'matches', query: text.value, options } };
 }
 

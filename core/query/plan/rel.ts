@@ -1,6 +1,6 @@
 // Relations (named column sets) and name resolution with suggestions for unknown columns.
 import { PlanError, StatusCode } from '../../errors.ts';
-import type { Ident, SourcePos } from '../../sql/index.ts';
+import type { Expr, Ident, SourcePos } from '../../sql/index.ts';
 import type { DType, Vec } from '../vector.ts';
 import { fromValues, take } from '../vector.ts';
 
@@ -19,6 +19,8 @@ export interface Rel {
   fields: Field[];
   cols: Vec[];
   len: number;
+  /** A table scan's rows: the WHERE conjuncts its scan already enforced exactly (see pushdown). */
+  applied?: Set<Expr>;
 }
 
 export function emptyRel(len = 1): Rel {

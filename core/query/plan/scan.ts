@@ -62,8 +62,14 @@ function literalNs(e: Expr, unitNs: bigint, tz?: string): bigint | null {
 }
 
 /** Derives scan bounds and tag filters from WHERE conjuncts over this table's columns. */
-export function pushdown(where: Expr | undefined, schema: TableSchema, qualifiers: string[], env: Env): ScanSpec {
+export function pushdown(where: Expr | undefined, schema: TableSchema, qualifiers: string[], env: Env, applied?: Set<Expr>): ScanSpec {
   const spec: ScanSpec = {};
+  // Conjuncts the scan enforces exactly (time bounds on whole units of the column, one tag filter per tag), so the
+  // executor need not test them again: `applied` collects them when the caller asks.
+  const exactTime: Expr[] = [];
+  const tagConjuncts = new Map<string, Expr[]>();
+  const aligned = (ns: bigint) => ns % unitNs === 0n;
+  const stringLit = (e: Expr) => e.type === 'string' || e.type === 'typed_string' || (e.type === 'cast' && e.expr.type === 'string');
   const ti = schema.columns.find((c) => c.name === schema.timeIndex)!;
   const unitNs = UNIT_NS[ti.unit ?? 'ms'];
   const tighten = (lo?: bigint, hi?: bigint) => {
@@ -80,6 +86,7 @@ export function pushdown(where: Expr | undefined, schema: TableSchema, qualifier
       if (isCol(col, schema.timeIndex, qualifiers)) {
         const ns = literalNs(lit, unitNs, env.qctx.timeZone);
         if (ns === null) continue;
+        if (stringLit(lit) && aligned(ns)) exactTime.push(c);
         if (op === '>=') tighten(ns);
         else if (op === '>') tighten(ns + 1n);
         else if (op === '<') tighten(undefined, ns);
@@ -90,6 +97,7 @@ export function pushdown(where: Expr | undefined, schema: TableSchema, qualifier
       const tag = schema.primaryKey.find((k) => isCol(col, k, qualifiers));
       if (tag && op === '=' && lit.type === 'string' && schema.columns.find((x) => x.name === tag)?.type === 'string') {
         (spec.tagFilter ??= {})[tag] = [lit.value];
+        tagConjuncts.set(tag, [...(tagConjuncts.get(tag) ?? []), c]);
       }
     } else if (c.type === 'between' && !c.negated && isCol(c.expr, schema.timeIndex, qualifiers)) {
       const lo = literalNs(c.low, unitNs, env.qctx.timeZone), hi = literalNs(c.high, unitNs, env.qctx.timeZone);
@@ -99,10 +107,15 @@ export function pushdown(where: Expr | undefined, schema: TableSchema, qualifier
       const tag = schema.primaryKey.find((k) => isCol(c.expr, k, qualifiers));
       if (tag && c.list.every((x) => x.type === 'string') && schema.columns.find((x) => x.name === tag)?.type === 'string') {
         (spec.tagFilter ??= {})[tag] = c.list.map((x) => (x as { value: string }).value);
+        tagConjuncts.set(tag, [...(tagConjuncts.get(tag) ?? []), c]);
       }
     }
   }
-  void env;
+  if (applied) {
+    for (const c of exactTime) applied.add(c);
+    // a tag named by two conjuncts keeps only the last in tagFilter: the executor tests both
+    for (const cs of tagConjuncts.values()) if (cs.length === 1) applied.add(cs[0]!);
+  }
   const preds = indexPredicates(where, schema, qualifiers);
   if (preds.length > 0) spec.predicates = preds;
   return spec;
@@ -255,6 +268,8 @@ function columnOf(parts: (Vector | null)[], batches: RecordBatch[], col: ColumnS
     return numResult(kind, col, dt, out, valid);
   }
   if (col.type !== 'string' || dt !== 'String' || !parts.every((p) => p === null || DataType.isDictionary(p.type))) return null;
+  const one = oneDictionary(parts);
+  if (one) return dictStrVec(dt, dictCodes(parts, batches, n, null), one);
   // Kept as codes into one dictionary (the union of the chunks' dictionaries): strings are made only if asked for.
   const codes = new Int32Array(n).fill(-1);
   const dict: (string | null)[] = [];
@@ -291,6 +306,67 @@ function columnOf(parts: (Vector | null)[], batches: RecordBatch[], col: ColumnS
     }
   }
   return dictStrVec(dt, codes, dict);
+}
+
+/** Decoded dictionaries by Arrow dictionary vector (storage hands out one vector per segment dictionary). */
+const decodedDicts = new WeakMap<object, (string | null)[] | false>();
+
+/**
+ * The strings of the one dictionary every chunk shares, decoded once per dictionary vector, when its entries are
+ * distinct (consumers of dictionary-coded vectors compare codes as values); null otherwise.
+ */
+function oneDictionary(parts: (Vector | null)[]): (string | null)[] | null {
+  let dv: Vector | null = null;
+  for (const p of parts) {
+    if (!p) continue;
+    for (const d of p.data) {
+      if (!d.dictionary) return null;
+      if (dv === null) dv = d.dictionary;
+      else if (dv !== d.dictionary) return null;
+    }
+  }
+  if (dv === null) return null;
+  let strings = decodedDicts.get(dv);
+  if (strings === undefined) {
+    const out: (string | null)[] = new Array(dv.length);
+    const seen = new Set<string>();
+    let distinct = true;
+    for (let i = 0; i < dv.length; i++) {
+      const s = dv.get(i);
+      const str = s === null || s === undefined ? null : String(s);
+      out[i] = str;
+      if (str === null) { distinct = false; continue; }
+      if (seen.has(str)) distinct = false;
+      seen.add(str);
+    }
+    strings = distinct ? out : false;
+    decodedDicts.set(dv, strings);
+  }
+  return strings || null;
+}
+
+/** The chunks' codes in one array (-1: null), each remapped through `map` when given. */
+function dictCodes(parts: (Vector | null)[], batches: RecordBatch[], n: number, map: Int32Array | null): Int32Array {
+  const codes = new Int32Array(n).fill(-1);
+  let at = 0;
+  for (let k = 0; k < parts.length; k++) {
+    const vec = parts[k];
+    if (!vec) { at += batches[k]!.numRows; continue; }
+    for (const d of vec.data) {
+      const src = d.values as Int32Array;
+      const bm = d.nullCount > 0 ? d.nullBitmap : null;
+      if (!bm && !map) codes.set(src.subarray(0, d.length), at);
+      else {
+        for (let i = 0; i < d.length; i++) {
+          const j = d.offset + i;
+          if (bm && !((bm[j >> 3]! >> (j & 7)) & 1)) continue;
+          codes[at + i] = map ? map[src[i]!]! : src[i]!;
+        }
+      }
+      at += d.length;
+    }
+  }
+  return codes;
 }
 
 function concat(parts: Vec[], dt: DType, n: number): Vec {

@@ -10,7 +10,7 @@ import { emptyRel, takeRel } from './rel.ts';
 import { sortIndices } from './sort.ts';
 import type { Vec } from '../vector.ts';
 import { fromValues, exactValue, getValue, maskIndices } from '../vector.ts';
-import { findAggregates, findSubqueries, findWindows } from './walk.ts';
+import { conjuncts, findAggregates, findSubqueries, findWindows } from './walk.ts';
 import { fromClause } from './from.ts';
 import { runRangeSelect } from './range.ts';
 import { tryPartialAggregate } from './partial.ts';
@@ -36,8 +36,9 @@ export async function runQuery(q: Query, st: QState): Promise<Rel> {
       ctes.set(c.name.value, { ...r, fields });
     }
   }
-  const limit = q.limit ? await constInt(q.limit, state, 'LIMIT') : undefined;
-  const offset = q.offset ? await constInt(q.offset, state, 'OFFSET') : 0;
+  // LIMIT NULL is no limit and OFFSET NULL is 0, as in PostgreSQL and DataFusion (a driver binds NULL for "all")
+  const limit = q.limit ? await constInt(q.limit, state, 'LIMIT') ?? undefined : undefined;
+  const offset = q.offset ? await constInt(q.offset, state, 'OFFSET') ?? 0 : 0;
   if (q.body.type === 'select') return runSelect(q.body, q.orderBy, limit, offset, state);
   let rel = await runBody(q.body, state);
   if (q.orderBy.length) {
@@ -48,9 +49,10 @@ export async function runQuery(q: Query, st: QState): Promise<Rel> {
   return applyLimit(rel, limit, offset);
 }
 
-async function constInt(e: Expr, st: QState, what: string): Promise<number> {
+async function constInt(e: Expr, st: QState, what: string): Promise<number | null> {
   const v = evalExpr(e, { rel: emptyRel(1), env: st.env, namer: relNamer(undefined) });
   const x = getValue(v, 0);
+  if (x === null) return null;
   if (typeof x !== 'number' || !Number.isInteger(x) || x < 0) throw new PlanError(`${what} must be a non-negative integer`, e.pos, StatusCode.InvalidArguments);
   return x;
 }
@@ -134,6 +136,14 @@ export function scanLimit(sel: Select, orderBy: OrderByItem[], limit: number | u
   return limit + offset;
 }
 
+/** WHERE without the conjuncts in `applied` (undefined when none is left). */
+export function residualWhere(where: Expr | undefined, applied: Set<Expr> | undefined): Expr | undefined {
+  if (!where || !applied?.size) return where;
+  const rest = conjuncts(where).filter((c) => !applied.has(c));
+  if (rest.length === 0) return undefined;
+  return rest.reduce((l, r): Expr => ({ type: 'binary', op: 'AND', left: l, right: r, pos: l.pos }));
+}
+
 export async function runSelect(sel: Select, orderBy: OrderByItem[], limit: number | undefined, offset: number, st: QState): Promise<Rel> {
   // A partitioned table's groups may be aggregated in its regions, merged here.
   const pushed = await tryPartialAggregate(sel, orderBy, st);
@@ -143,15 +153,17 @@ export async function runSelect(sel: Select, orderBy: OrderByItem[], limit: numb
   let rel = sel.from.length ? await fromClause(sel.from, sel.where, st, scanned, scanLimit(sel, orderBy, limit, offset)) : emptyRel(1);
   await prepareSubqueries([sel.where, sel.having, ...sel.projection.map((p) => p.expr), ...orderBy.map((o) => o.expr)], st);
   const namer = relNamer(rel);
-  if (sel.where) {
+  // the conjuncts a lone table's scan enforced are not tested again (every row passes them)
+  const where = residualWhere(sel.where, rel.applied);
+  if (where) {
     const t0 = clock(st.env);
-    const m = toBool(evalExpr(sel.where, { rel, env: st.env, namer }), sel.where.pos);
+    const m = toBool(evalExpr(where, { rel, env: st.env, namer }), where.pos);
     const mask = new Uint8Array(rel.len);
     for (let i = 0; i < rel.len; i++) mask[i] = m.v[i]! & (m.valid ? m.valid[i]! : 1);
     const keep = maskIndices(mask);
     // every row passing (a time filter the scan already applied) needs no copy
     if (keep.length !== rel.len) rel = takeRel(rel, keep);
-    traceOp(st.env, 'Filter', formatExpr(sel.where), rel.len, t0);
+    traceOp(st.env, 'Filter', formatExpr(where), rel.len, t0);
   }
   const items = expandProjection(sel, rel);
   if (sel.align) return runRangeSelect(sel, rel, items, orderBy, limit, offset, st);

@@ -10,6 +10,11 @@ export function traceOp(env: Env, op: string, detail: string, rows: number, t0: 
 
 export const clock = (env: Env): number => (env.trace ? performance.now() : 0);
 
+/** Adds the time since t0 to a query stage for EXPLAIN ANALYZE (no-op unless tracing). */
+export function stageTime(env: Env, stage: string, t0: number): void {
+  if (env.stages) env.stages[stage] = (env.stages[stage] ?? 0) + performance.now() - t0;
+}
+
 export interface QState {
   env: Env;
   ctes: Map<string, Rel>;

@@ -10,6 +10,8 @@ import type { QState } from '../plan/select.ts';
 import { runQuery, scanLimit } from '../plan/select.ts';
 import { stringRel } from '../plan/rel.ts';
 import { findAggregates, findWindows } from '../plan/walk.ts';
+import type { TraceEntry } from '../expr/scope.ts';
+import { outputsJsonBytes, relToOutput } from '../output/index.ts';
 
 type Lines = string[];
 /** Planning state: the query state, CTE names in scope, and whether to print the physical (per-region) form. */
@@ -115,24 +117,59 @@ export async function runExplain(s: Explain, st: QState): Promise<Rel> {
   if (inner.type !== 'query') {
     return stringRel(['plan_type', 'plan'], [['logical_plan', `${inner.type.toUpperCase().replace(/_/g, ' ')}: ${inner.span.text}`]]);
   }
+  if (s.analyze) return analyze(inner.query, st);
   const lines: Lines = [], phys: Lines = [];
   await planQuery(inner.query, { st, ctes: new Set(), physical: false }, 0, lines);
-  const plan = lines.join('\n');
-  if (!s.analyze) {
-    await planQuery(inner.query, { st, ctes: new Set(), physical: true }, 0, phys);
-    return stringRel(['plan_type', 'plan'], [['logical_plan', plan], ['physical_plan', phys.join('\n')]]);
-  }
+  await planQuery(inner.query, { st, ctes: new Set(), physical: true }, 0, phys);
+  return stringRel(['plan_type', 'plan'], [['logical_plan', lines.join('\n')], ['physical_plan', phys.join('\n')]]);
+}
+
+/** Stages reported by EXPLAIN ANALYZE, in the order a statement passes them. */
+const STAGES = ['http', 'parse', 'plan', 'scan', 'to_vectors', 'execute', 'encode'] as const;
+
+/**
+ * EXPLAIN ANALYZE as GreptimeDB prints it: rows of (stage, node, plan), stage 0 the frontend's operators top-down,
+ * stage 1 the region scans, each line with its output rows and time; then `Total rows`, then the time per stage of
+ * this statement (http: the request up to the executor; to_vectors: scan batches into column vectors; encode: the
+ * result as /v1/sql JSON).
+ */
+async function analyze(q: Query, st: QState): Promise<Rel> {
+  const qctx = st.env.qctx;
+  const started = performance.now();
   st.env.trace = [];
-  const t0 = performance.now();
-  const rel = await runQuery(inner.query, st);
-  const total = performance.now() - t0;
+  st.env.stages = {};
+  const rel = await runQuery(q, st);
+  const total = performance.now() - started;
   const trace = st.env.trace;
+  const stages = st.env.stages;
   st.env.trace = undefined;
-  const steps = trace.map((e, i) => `${i}: ${e.op}: ${e.detail}, output_rows=${e.rows}, elapsed=${(e.ms ?? 0).toFixed(3)}ms`);
-  const scanned = trace.filter((e) => e.op === 'RegionScan' || e.op === 'SystemScan').reduce((a, e) => a + e.rows, 0);
-  return stringRel(['plan_type', 'plan'], [
-    ['logical_plan', plan],
-    ['analyze', steps.join('\n')],
-    ['summary', `rows_scanned=${scanned}, output_rows=${rel.len}, total_elapsed=${total.toFixed(3)}ms`],
-  ]);
+  st.env.stages = undefined;
+  const t0 = performance.now();
+  outputsJsonBytes([relToOutput(rel)], 0);
+  const ms = (x: number) => `${x.toFixed(3)}ms`;
+  const line = (e: TraceEntry) => `${e.op}: ${e.detail}, output_rows=${e.rows}, elapsed=${ms(e.ms ?? 0)}`;
+  const scans = trace.filter((e) => e.op === 'RegionScan' || e.op === 'SystemScan');
+  const ops = trace.filter((e) => !scans.includes(e)).reverse();
+  const rows: (string | null)[][] = [];
+  const frontend = ops.map((e, i) => `${'  '.repeat(i)}${line(e)}`);
+  if (scans.length) frontend.push(`${'  '.repeat(ops.length)}MergeScan: ${scans.length} scan${scans.length > 1 ? 's' : ''}`);
+  if (frontend.length) rows.push(['0', '0', frontend.join('\n')]);
+  scans.forEach((e, i) => rows.push(['1', String(i), line(e)]));
+  rows.push([null, null, `Total rows: ${rel.len}`]);
+  const scanned = scans.reduce((a, e) => a + e.rows, 0);
+  const recv = qctx.timing?.receivedAt;
+  const parse = qctx.timing?.parseMs ?? 0;
+  const timing: Record<string, number> = {
+    http: recv === undefined ? 0 : Math.max(0, started - recv - parse),
+    parse,
+    plan: stages.plan ?? 0,
+    scan: stages.scan ?? 0,
+    to_vectors: stages.to_vectors ?? 0,
+    execute: Math.max(0, total - (stages.plan ?? 0) - (stages.scan ?? 0) - (stages.to_vectors ?? 0)),
+    encode: performance.now() - t0,
+  };
+  const sum = STAGES.reduce((a, k) => a + timing[k]!, 0);
+  rows.push([null, null, `Stage timing: ${STAGES.map((k) => `${k}=${ms(timing[k]!)}`).join(' ')} total=${ms(sum)}`]);
+  rows.push([null, null, `rows_scanned=${scanned}, output_rows=${rel.len}`]);
+  return stringRel(['stage', 'node', 'plan'], rows);
 }

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { startNode, tempDir } from '../../harness/index.ts';
-import { Subjects } from '../../../core/index.ts';
+import { Subjects, userInboxPrefix } from '../../../core/index.ts';
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -12,8 +12,9 @@ describe('NATS users and permissions', () => {
   let node: Awaited<ReturnType<typeof startNode>>;
   let dir: ReturnType<typeof tempDir>;
   const open: NatsConnection[] = [];
-  const as = async (user?: string, pass?: string) => {
-    const nc = await connect({ servers: node.natsUrl, maxReconnectAttempts: 0, ...(user ? { user, pass } : {}) });
+  /** A user's connection as the README tells users to open it: with its own inbox prefix (`_INBOX_<user>`). */
+  const as = async (user?: string, pass?: string, opts: { inboxPrefix?: string } = {}) => {
+    const nc = await connect({ servers: node.natsUrl, maxReconnectAttempts: 0, ...(user ? { user, pass, inboxPrefix: userInboxPrefix(user) } : {}), ...opts });
     open.push(nc);
     return nc;
   };
@@ -25,7 +26,7 @@ describe('NATS users and permissions', () => {
 
   beforeAll(async () => {
     dir = tempDir();
-    node = await startNode({ data: dir.path, overrides: { userProvider: 'static_user_provider:cmd:alice:rw@metrics,ro@logs=a"\'\\pw,admin=root' } });
+    node = await startNode({ data: dir.path, overrides: { userProvider: 'static_user_provider:cmd:alice:rw@metrics,ro@logs=a"\'\\pw,admin=root,bob:rw@metrics=bpw' } });
     for (const db of ['metrics', 'logs']) {
       const r = await fetch(`${node.url}/v1/sql`, { method: 'POST', body: new URLSearchParams({ sql: `CREATE DATABASE ${db}` }), headers: { authorization: ADMIN } });
       expect(r.status).toBe(200);
@@ -67,6 +68,26 @@ describe('NATS users and permissions', () => {
     // nothing reached the other database
     const r = await fetch(`${node.url}/v1/sql?db=secret`, { method: 'POST', body: new URLSearchParams({ sql: 'SHOW TABLES' }), headers: { authorization: ADMIN } });
     expect(r.status).toBeGreaterThanOrEqual(400);
+  });
+
+  it("each user has its own inbox: one user cannot subscribe to another's replies, nor to the shared _INBOX", async () => {
+    expect(userInboxPrefix('alice')).toBe('_INBOX_alice');
+    const bob = await as('bob', 'bpw');
+    // alice tries bob's inbox, and the default prefix every nats.js client uses unless told otherwise
+    for (const subject of [`${userInboxPrefix('bob')}.>`, '_INBOX.>']) {
+      const nc = await as('alice', 'a"\'\\pw');
+      const v = violation(nc);
+      nc.subscribe(subject);
+      expect(await v).toContain(`Subscription to "${subject}"`);
+    }
+    // bob's request gets its reply in its own inbox
+    const reply = await bob.request(Subjects.write('metrics'), enc.encode('cpu,host=b usage=2 1700000000000000000'), { timeout: 30_000 });
+    expect(JSON.parse(dec.decode(reply.data))).toEqual({ ok: true, rows: 1 });
+    // a client left on the default prefix cannot receive replies: its request fails on the permission violation
+    const plain = await as('bob', 'bpw', { inboxPrefix: '_INBOX' });
+    const v = violation(plain);
+    await expect(plain.request(Subjects.write('metrics'), enc.encode('cpu,host=c usage=3 1700000000000000000'), { timeout: 5_000 })).rejects.toThrow();
+    expect(await v).toMatch(/Subscription to "_INBOX\./);
   });
 
   it("a user may not touch EddyDB's internal subjects or JetStream's API", async () => {

@@ -29,7 +29,7 @@ describe('IndexBuilder actor', () => {
     const badRate = await sql(node, `ALTER TABLE logs MODIFY COLUMN msg SET SKIPPING INDEX WITH (granularity = 5000000)`);
     expect(badRate.status).toBe(400);
     expect(badRate.body.error).toMatch(/granularity = 5000000 is out of range, expected an integer from 1 to 1048576/);
-    expect((await sql(node, `CREATE TABLE bad (n DOUBLE SKIPPING INDEX, ts TIMESTAMP TIME INDEX)`)).body.error).toMatch(/SKIPPING INDEX is not supported on column n of type float64/);
+    expect((await sql(node, `CREATE TABLE bad (n DOUBLE FULLTEXT INDEX, ts TIMESTAMP TIME INDEX)`)).body.error).toMatch(/column name: n, error: FULLTEXT index only supports string type/);
 
     await exec(node, insertSql(0, 1000, 50));
     await exec(node, `ADMIN flush_table('logs')`);

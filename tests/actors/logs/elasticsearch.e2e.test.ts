@@ -84,6 +84,18 @@ describe('elasticsearch _bulk', () => {
     expect(rows).toEqual([['INFO', 'first'], ['WARN', 'second']]);
   });
 
+  it("trims answers by filter_path, as the official client's bulk({ filter_path }) asks", async () => {
+    const client = new Client({ node: es });
+    const ok: any = await client.bulk({ operations: [{ index: { _index: 'es_fp' } }, { message: 'one' }, { index: { _index: 'es_fp' } }, { message: 'two' }], filter_path: 'errors,items.*.error' });
+    // Nothing failed: no item keeps an error, so the items are dropped whole, as Elasticsearch answers.
+    expect(ok).toEqual({ errors: false });
+    const bad = await fetch(`${es}/es_fp/_bulk?filter_path=items.*.error.type,items.*.status`, { method: 'POST', body: '{"index":{}}\n{"message":"three"}\n{"index":{}}\n{"message": no\n', headers: { 'Content-Type': 'application/x-ndjson' } });
+    expect(await bad.json()).toEqual({ items: [{ index: { status: 201 } }, { index: { status: 400, error: { type: 'document_parsing_exception' } } }] });
+    const info: any = await (await fetch(`${es}/?filter_path=-version,-tagline`)).json();
+    expect(Object.keys(info).sort()).toEqual(['cluster_name', 'cluster_uuid', 'name']);
+    expect(await sqlRows(node, 'SELECT message FROM es_fp ORDER BY message')).toEqual([['one'], ['three'], ['two']]);
+  });
+
   it('refuses a malformed action line or an unterminated body whole, in Elasticsearch error shape, writing nothing', async () => {
     const bad = await fetch(`${es}/_bulk`, { method: 'POST', body: '{"index":{"_index":"es_none"}}\n{"message":"ok"}\n{"index":\n{"message":"x"}\n' });
     expect(bad.status).toBe(400);

@@ -8,7 +8,7 @@ import { Buckets, Streams } from '../../../core/index.ts';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { RegionStore } from '../../../storage/index.ts';
 import { SharedSegments } from '../../../actors/runtime/segment_mirror.ts';
-import { natsClient, startNats, startNodeProcess, tempDir } from '../../harness/index.ts';
+import { natsClient, startNats, startNodeProcess, tempDir, until } from '../../harness/index.ts';
 import { batchOf, cpuSchema, rowsOf, sortRows, type Row } from '../../storage/fixtures.ts';
 
 const REGION = '4398046511104';
@@ -82,6 +82,37 @@ describe('shared segments (--storage nats)', () => {
     a.cleanup();
     b.cleanup();
   });
+
+  it('a read that started on a version whose chunks were purged (replaced meanwhile) reads the new version instead of waiting forever', async () => {
+    const mirror = shared.forRegion('4398046511106');
+    const stream = `OBJ_${Buckets.segments}`;
+    const jsm = await jetstreamManager(nc);
+    const js = jetstream(nc);
+    const metaOf = async () => {
+      const info = await jsm.streams.info(stream, { subjects_filter: `$O.${Buckets.segments}.M.>` });
+      for (const subj of Object.keys(info.state.subjects ?? {})) {
+        const m = await jsm.streams.getMessage(stream, { last_by_subj: subj });
+        if ((JSON.parse(new TextDecoder().decode(m!.data)) as { name: string }).name === '4398046511106/segments/1-1.arrow') return { subj, data: m!.data };
+      }
+      throw new Error('no meta');
+    };
+    const v1 = new Uint8Array(2 * 1024 * 1024 + 5).fill(1);
+    const v2 = new Uint8Array(1024 * 1024 + 9).fill(2);
+    await mirror.putSegment('1-1.arrow', v1);
+    const old = await metaOf();
+    await mirror.putSegment('1-1.arrow', v2);
+    const current = await metaOf();
+    // The state a reader meets in the race: the meta it read names the old version, whose chunks are gone.
+    await js.publish(old.subj, old.data);
+    const consumersBefore = (await jsm.consumers.list(stream).next()).length;
+    const read = mirror.getSegment('1-1.arrow');
+    await until(async () => (await jsm.consumers.list(stream).next()).length > consumersBefore, 'the reader to start on the old version');
+    await js.publish(current.subj, current.data);
+    const got = await read;
+    expect(got!.length).toBe(v2.length);
+    expect(got!.every((b) => b === 2)).toBe(true);
+    await mirror.destroy();
+  }, 30_000);
 
   it('a node started with --storage nats reads its flushed data back after losing its region directories', async () => {
     const dir = tempDir();

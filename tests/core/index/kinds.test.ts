@@ -3,8 +3,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  EddyError, StatusCode, checkIndex, regexPrefix, indexKind, invertedKind, likePrefix, skippingKind, toMask, valueTest,
-  type ColumnPredicate, type IndexColumn,
+  EddyError, StatusCode, checkIndex, wantedIndexes, regexPrefix, indexKind, invertedKind, likePrefix, skippingKind, toMask, valueTest,
+  type ColumnPredicate, type IndexColumn, type TableSchema,
 } from '../../../core/index.ts';
 
 const ALPHABET = ['a', 'b', 'ab', 'abc', 'b.c', 'zz', 'A', 'éx', ''];
@@ -107,9 +107,13 @@ describe('skipping index', () => {
     expect(err({ colour: 'red' })?.message).toMatch(/unknown option 'colour'/);
   });
 
-  it('refuses a column type it cannot index; an INVERTED INDEX on a non-string column is accepted (as GreptimeDB) and not built', () => {
-    expect(() => checkIndex('skipping', { name: 'n', type: 'float64', semantic: 'field', nullable: true }, {}))
-      .toThrow(/SKIPPING INDEX is not supported on column n of type float64/);
+  it('refuses a column type it cannot index; an INVERTED or SKIPPING INDEX on a non-string column is accepted (as GreptimeDB) and not built', () => {
+    const n = { name: 'n', type: 'float64' as const, semantic: 'field' as const, nullable: true };
+    expect(() => checkIndex('skipping', n, { granularity: '1024' })).not.toThrow();
+    expect(() => checkIndex('skipping', n, { granularity: '0' })).toThrow(/granularity = 0 is out of range/);
+    const ts = { name: 'ts', type: 'timestamp' as const, semantic: 'timestamp' as const, nullable: false };
+    const schema = { db: 'd', name: 't', id: 1, version: 1, columns: [{ ...n, indexes: { skipping: {} } }, ts], timeIndex: 'ts', primaryKey: [], options: {}, regions: 1, createdAt: 0 };
+    expect(wantedIndexes(schema as TableSchema)).toEqual([]);
     expect(() => checkIndex('inverted', { name: 'n', type: 'int64', semantic: 'field', nullable: true }, {})).not.toThrow();
     expect(() => checkIndex('fulltext', { name: 'n', type: 'int64', semantic: 'field', nullable: true }, {})).toThrow(/FULLTEXT INDEX is not supported on column n of type int64/);
     expect(indexKind('inverted')).toBe(invertedKind);

@@ -88,6 +88,17 @@ function row(r: Reply): (string | null)[] {
   }
   return out;
 }
+/** (name, type oid) of each field of a RowDescription. */
+function fieldsOf(r: Reply): [string, number][] {
+  const out: [string, number][] = [];
+  let at = 2;
+  for (let i = 0; i < r.body.readInt16BE(0); i++) {
+    const end = r.body.indexOf(0, at);
+    out.push([r.body.subarray(at, end).toString(), r.body.readInt32BE(end + 1 + 6)]);
+    at = end + 1 + 18;
+  }
+  return out;
+}
 /** Field fields of an ErrorResponse by code letter. */
 function errorOf(r: Reply): Record<string, string> {
   const out: Record<string, string> = {};
@@ -149,6 +160,25 @@ describe('extended protocol', () => {
     r.send(parse('', 'SELECT $1::int4'), bind('', '', ['x']), sync);
     const bad = await r.until('Z');
     expect(errorOf(bad[1]!)).toMatchObject({ C: '22P02' });
+    r.sock.end();
+  });
+
+  it('describes a statement without running it: no rows read, nothing changed', async () => {
+    const r = await Raw.open(node.postgresAddress!.port);
+    // casting 'h0' to BIGINT fails on the first row read: Describe reads none, so it answers the columns
+    r.send(parse('agg', 'SELECT CAST(host AS BIGINT) AS n, count(*) AS c FROM m WHERE v >= $1 GROUP BY n', [701]), describeMsg('S', 'agg'), sync);
+    const d = await r.until('Z');
+    expect(types(d)).toBe('1tTZ');
+    expect(fieldsOf(d[2]!)).toEqual([['n', 20], ['c', 20]]);
+    r.send(bind('', 'agg', ['0']), execute('', 0), sync);
+    const ran = await r.until('Z');
+    expect(types(ran)).toBe('2EZ');
+    expect(errorOf(ran[1]!).M).toMatch(/Cannot cast string 'h\d' to value of Int64 type/);
+    // an ADMIN function acts when it runs: Describe cannot know its answer without acting, so it says NoData
+    r.send(parse('fl', "ADMIN flush_table('m')"), describeMsg('S', 'fl'), parse('ins', 'INSERT INTO m VALUES ($1, 9, 9)', [25]), describeMsg('S', 'ins'), sync);
+    expect(types(await r.until('Z'))).toBe('1tn1tnZ');
+    r.send(msg('Q', cstr('SELECT count(*) FROM m')));
+    expect(row((await r.until('Z')).find((m) => m.type === 'D')!)).toEqual(['5']);
     r.sock.end();
   });
 

@@ -93,7 +93,9 @@ describe('password authentication', () => {
     server = new PgServer({
       contextOf: (db) => cat.context(db),
       logger: silentLogger(),
-      authenticate: async (user, password) => user === 'greptime' && password === 's3cret',
+      authenticate: async (user, password) => {
+        if (user !== 'greptime' || password !== 's3cret') throw new Error('wrong password');
+      },
     });
     port = (await server.listen('127.0.0.1', await freePort())).port;
   });

@@ -1,0 +1,101 @@
+// The parse worker's fast path equals the in-place parse: same batches, or the same positioned error, on random input.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { parseLineProtocol, valueAt, EddyError, type WriteBatch } from '../../../core/index.ts';
+import { ParsePool } from '../../../actors/runtime/parse_pool.ts';
+
+const enc = new TextEncoder();
+
+/** Batches as plain values, so typed arrays of different backing sizes compare equal when their rows do. */
+function plain(batches: WriteBatch[]): unknown {
+  return batches.map((b) => ({
+    table: b.table,
+    rows: b.rows,
+    columns: b.columns.map((c) => ({
+      name: c.name, type: c.type, semantic: c.semantic, unit: c.unit,
+      values: Array.from({ length: b.rows }, (_, i) => { const v = valueAt(c, i); return typeof v === 'number' && Number.isNaN(v) ? 'NaN' : v; }),
+    })),
+  }));
+}
+
+function inPlace(data: Uint8Array, precision: 'ns' | 'ms'): { ok: unknown } | { error: string; code: number } {
+  try {
+    return { ok: plain(parseLineProtocol(data, { precision, defaultTimeNs: 42n })) };
+  } catch (e) {
+    return { error: (e as Error).message, code: (e as EddyError).code };
+  }
+}
+
+async function inWorker(pool: ParsePool, data: Uint8Array, precision: 'ns' | 'ms'): Promise<{ ok: unknown } | { error: string; code: number }> {
+  const p = pool.parse(data, precision, 42n);
+  if (p === null) throw new Error('no parse worker ready');
+  try {
+    return { ok: plain(await p) };
+  } catch (e) {
+    return { error: (e as Error).message, code: (e as EddyError).code };
+  }
+}
+
+const ident = fc.string({ unit: fc.constantFrom('a', 'b', 'c', '_', ' ', ',', '=', '\\', '"', 'é', '1'), minLength: 1, maxLength: 4 });
+const fieldValue = fc.oneof(
+  fc.double({ noNaN: true, noDefaultInfinity: true }).map(String),
+  fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }).map((v) => `${v}i`),
+  fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }).map((v) => `${v}u`),
+  fc.constantFrom('t', 'f', 'true', 'FALSE'),
+  fc.string({ maxLength: 5 }).map((s) => JSON.stringify(s)),
+  fc.string({ maxLength: 4 }),
+);
+const line = fc.tuple(
+  fc.constantFrom('cpu', 'mem', 'disk i/o'),
+  fc.array(fc.tuple(ident, ident), { maxLength: 3 }),
+  fc.array(fc.tuple(ident, fieldValue), { minLength: 1, maxLength: 3 }),
+  fc.option(fc.bigInt({ min: -(2n ** 40n), max: 2n ** 62n }), { nil: undefined }),
+).map(([m, tags, fields, ts]) => {
+  const esc = (s: string) => s.replace(/[ ,=\\]/g, (c) => `\\${c}`);
+  const t = tags.map(([k, v]) => `,${esc(k)}=${esc(v)}`).join('');
+  const f = fields.map(([k, v]) => `${esc(k)}=${v}`).join(',');
+  return `${m.replace(/ /g, '\\ ')}${t} ${f}${ts === undefined ? '' : ` ${ts}`}`;
+});
+const payload = fc.tuple(fc.array(line, { minLength: 1, maxLength: 30 }), fc.option(fc.string({ unit: 'binary', maxLength: 6 }), { nil: undefined }), fc.nat())
+  .map(([lines, junk, at]) => {
+    // Now and then a stray piece of text lands somewhere in the payload: the error must be the same too.
+    const text = lines.join('\n');
+    if (junk === undefined) return text;
+    const i = at % (text.length + 1);
+    return text.slice(0, i) + junk + text.slice(i);
+  });
+
+describe('parse worker', () => {
+  const pool = new ParsePool(2);
+  beforeAll(async () => {
+    expect(await pool.ready()).toBe(true);
+  }, 60_000);
+  afterAll(async () => {
+    await pool.stop();
+  });
+
+  it('parses like the main thread, batches or errors alike (fast-check)', async () => {
+    await fc.assert(
+      fc.asyncProperty(payload, fc.constantFrom('ns' as const, 'ms' as const), async (text, precision) => {
+        const expected = inPlace(enc.encode(text), precision);
+        // Encoded twice: the worker's copy is transferred (detached here), the other stays for the main thread.
+        const got = await inWorker(pool, enc.encode(text), precision);
+        expect(got).toEqual(expected);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('takes a payload by transfer when it owns its buffer, and copies a view into a larger one', async () => {
+    const text = 'cpu,host=a v=1 1000\ncpu,host=b v=2 2000';
+    const owned = enc.encode(text);
+    const rows = await pool.parse(owned, 'ns', 0n)!;
+    expect(rows[0]!.rows).toBe(2);
+    expect(owned.byteLength).toBe(0);
+    const big = enc.encode(`xx${text}yy`);
+    const view = big.subarray(2, 2 + text.length);
+    const again = await pool.parse(view, 'ns', 0n)!;
+    expect(plain(again)).toEqual(plain(rows));
+    expect(big.byteLength).toBe(text.length + 4);
+  });
+});
