@@ -16,7 +16,7 @@ import { connect, headers as natsHeaders } from '@nats-io/transport-node';
 import { eddyCompact, eddyFlush, eddyStorageDir, startEddy } from './eddy.ts';
 import { diskUsage, fmtNum, freePort, median, removeDir, table, tempDir, which, type BenchOptions } from './util.ts';
 import { shipperFigures } from './logs_shippers.ts';
-import { appFigures } from './logs_app.ts';
+import { appFigures, sql } from './logs_app.ts';
 
 const PIPELINE = `
 processors:
@@ -64,13 +64,6 @@ function nginxLines(n: number): string[] {
     out[i] = `10.${rnd(4)}.${rnd(256)}.${rnd(256)} - - [${ts}] "${rnd(5) === 0 ? 'POST' : 'GET'} ${path} HTTP/1.1" ${STATUS[rnd(STATUS.length)]} ${rnd(50000)} "-" "${AGENTS[rnd(AGENTS.length)]}"`;
   }
   return out;
-}
-
-async function sql(url: string, q: string): Promise<unknown[][]> {
-  const r = await fetch(`${url}/v1/sql?db=public`, { method: 'POST', body: new URLSearchParams({ sql: q }) });
-  const body = await r.json() as { output?: { records: { rows: unknown[][] } }[]; error?: string };
-  if (r.status >= 400) throw new Error(`${q}: ${body.error}`);
-  return body.output![0]!.records.rows;
 }
 
 async function timed<T>(runs: number, f: () => Promise<T> | T): Promise<{ ms: number; last: T }> {

@@ -48,8 +48,22 @@ export function appLines(n: number): string[] {
   return out;
 }
 
-async function sql(url: string, q: string): Promise<unknown[][]> {
-  const r = await fetch(`${url}/v1/sql?db=public`, { method: 'POST', body: new URLSearchParams({ sql: q }) });
+/**
+ * fetch, tried again when the connection fails before an answer: a kept-alive socket the server closed while the
+ * bench was busy (zstd of the raw file) is reset on reuse. Only for requests that are safe to repeat.
+ */
+export async function fetchAgain(url: string, init?: RequestInit): Promise<Response> {
+  // The pool may hold several such sockets (one per request that was in flight): each is tried and dropped.
+  for (let attempt = 1; ; attempt++) {
+    try { return await fetch(url, init); } catch (e) {
+      if (!(e instanceof TypeError) || attempt >= 8) throw e;
+    }
+  }
+}
+
+/** Rows of one SQL statement over HTTP. */
+export async function sql(url: string, q: string): Promise<unknown[][]> {
+  const r = await fetchAgain(`${url}/v1/sql?db=public`, { method: 'POST', body: new URLSearchParams({ sql: q }) });
   const body = await r.json() as { output?: { records: { rows: unknown[][] } }[]; error?: string };
   if (r.status >= 400) throw new Error(`${q}: ${body.error}`);
   return body.output![0]!.records.rows;
@@ -68,7 +82,7 @@ export async function appFigures(server: { httpUrl: string; natsUrl: string; dat
   writeFileSync(raw, lines.join('\n') + '\n');
   const rawBytes = statSync(raw).size;
   const zstdBytes = which('zstd') ? Number(execSync(`zstd -3 -c -q ${raw} | wc -c`).toString().trim()) : NaN;
-  const put = await fetch(`${server.httpUrl}/v1/pipelines/app`, { method: 'POST', body: APP_PIPELINE });
+  const put = await fetchAgain(`${server.httpUrl}/v1/pipelines/app`, { method: 'POST', body: APP_PIPELINE });
   if (put.status !== 200) throw new Error(`pipeline: ${await put.text()}`);
   const { dir, exclude } = eddyStorageDir(server.dataDir);
   const before = diskUsage(dir, exclude).allocated;

@@ -3,6 +3,7 @@
 import { InvalidArgumentError } from '../../errors.ts';
 import { ProtoReader, WireType } from '../../proto/wire.ts';
 import { METRIC_NAME_LABEL, PROM_TIME_COLUMN, PROM_VALUE_COLUMN } from './remote_write.ts';
+import { decodeCommon, grow, RequestColumns } from './series_fast.ts';
 
 /** One WriteRequest: series i of the request is `sid[i]` of the table; its samples are [sampleStart[i], sampleStart[i+1]). */
 export interface DecodedWrite {
@@ -19,12 +20,6 @@ export interface DecodedWrite {
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-function grow(a: Int32Array<ArrayBuffer>, need: number): Int32Array<ArrayBuffer> {
-  if (need <= a.length) return a;
-  const b = new Int32Array(Math.max(need, a.length * 2));
-  b.set(a);
-  return b;
-}
 
 /**
  * The label sets of series seen so far, keyed by the bytes of their Label fields as the client encodes them
@@ -47,12 +42,17 @@ export class PromSeriesTable {
   count = 0;
   private keyOff = new Int32Array(1024);
   private keyLen = new Int32Array(1024);
-  private arena = new Uint8Array(1 << 16);
+  private arena = Buffer.allocUnsafeSlow(1 << 16);
   private arenaLen = 0;
   private slots = new Int32Array(1 << 12).fill(-1);
   private hashes = new Int32Array(1024);
+  /** Per series: the series that followed it in the last request (-1: none yet); see lookup(). */
+  private succ = new Int32Array(1024).fill(-1);
+  private firstGuess = -1;
+  private prevSid = -1;
   private scratch = new Uint8Array(1024);
-  private ranges = new Int32Array(64);
+  /** Label field byte ranges of the series being read (shared with series_fast.ts). */
+  ranges = new Int32Array(64);
 
   constructor(readonly maxSeries = 2_000_000) {}
 
@@ -79,18 +79,22 @@ export class PromSeriesTable {
     this.arenaLen = 0;
     this.pairIds.clear();
     this.slots.fill(-1);
+    this.succ.fill(-1);
+    this.firstGuess = this.prevSid = -1;
   }
 
   /** Reads a (decompressed) WriteRequest; throws a 400-class error naming the series on bad input, before anything is kept of it. */
   decode(buf: Uint8Array): DecodedWrite {
     // only between requests: ids of this request's series stay valid until the caller is done with them
     if (this.count >= this.maxSeries || this.strings.length >= this.maxSeries * 2) this.clear();
+    return decodeCommon(this, buf) ?? this.decodeChecked(buf);
+  }
+
+  /** Any WriteRequest, every field checked: the positioned error of a malformed one. */
+  decodeChecked(buf: Uint8Array): DecodedWrite {
+    if (this.count >= this.maxSeries || this.strings.length >= this.maxSeries * 2) this.clear();
     const r = new ProtoReader(buf);
-    let sid = new Int32Array(256);
-    let sampleStart = new Int32Array(257);
-    let t = new Float64Array(1024);
-    let v = new Float64Array(1024);
-    let bits = new Uint32Array(v.buffer);
+    const c = new RequestColumns();
     let n = 0;
     let count = 0;
     let metadata = 0;
@@ -121,11 +125,8 @@ export class PromSeriesTable {
           } else if (t2 === 0x12) {
             const se = r.lenEnd();
             if (se > end) r.fail('sample runs past its time series');
-            if (n === t.length) {
-              const t1 = new Float64Array(n * 2); t1.set(t); t = t1;
-              const v1 = new Float64Array(n * 2); v1.set(v); v = v1;
-              bits = new Uint32Array(v.buffer);
-            }
+            c.sampleRoom(n);
+            const { t, bits } = c;
             let ts = 0;
             bits[n * 2] = 0;
             bits[n * 2 + 1] = 0;
@@ -147,15 +148,13 @@ export class PromSeriesTable {
           } else r.skip(t2 & 7);
           if (r.pos > end) r.fail('field runs past its time series');
         }
-        if (count + 1 >= sid.length) {
-          sid = grow(sid, count * 2 + 2);
-          sampleStart = grow(sampleStart, count * 2 + 3);
-        }
-        sampleStart[count] = first;
-        sid[count] = this.seriesOf(buf, from, to, contiguous, ranges, count);
+        c.seriesRoom(count);
+        c.sampleStart[count] = first;
+        const sid = this.seriesOf(buf, from, to, contiguous, ranges, count);
+        c.sid[count] = sid;
         if (disorder >= 0) {
-          const m = this.strings[this.metric[sid[count]!]!];
-          throw new InvalidArgumentError(`out of order sample in time series ${count} (${m}): timestamp ${t[disorder]} after ${t[disorder - 1]}`, { row: count });
+          const m = this.strings[this.metric[sid]!];
+          throw new InvalidArgumentError(`out of order sample in time series ${count} (${m}): timestamp ${c.t[disorder]} after ${c.t[disorder - 1]}`, { row: count });
         }
         count++;
       } else if (tag >>> 3 === 3 && (tag & 7) === WireType.len) {
@@ -163,12 +162,27 @@ export class PromSeriesTable {
         r.skip(WireType.len);
       } else r.skip(tag & 7);
     }
-    sampleStart[count] = n;
-    return { count, sid: sid.subarray(0, count), sampleStart: sampleStart.subarray(0, count + 1), t: t.subarray(0, n), v: v.subarray(0, n), samples: n, metadata };
+    return c.result(count, n, metadata);
   }
 
-  /** The series id of the label fields in buf (found by their bytes, or checked and added). */
-  private seriesOf(buf: Uint8Array, from: number, to: number, contiguous: boolean, ranges: number, index: number): number {
+  /** The series id of the label fields in buf (found by their bytes, or checked and added); ranges in `this.ranges`. */
+  seriesOf(buf: Uint8Array, from: number, to: number, contiguous: boolean, ranges: number, index: number): number {
+    const id = this.lookup(buf, from, to, contiguous, ranges, index);
+    // what followed the previous series (or began the previous request) is the guess for the next one
+    if (index === 0) this.firstGuess = id;
+    else this.succ[this.prevSid] = id;
+    this.prevSid = id;
+    return id;
+  }
+
+  private lookup(buf: Uint8Array, from: number, to: number, contiguous: boolean, ranges: number, index: number): number {
+    // A client sends its series in the same order request after request: the series that followed this one's
+    // predecessor last time is checked first, by its bytes, before any hash is computed.
+    const guess = index === 0 ? this.firstGuess : this.succ[this.prevSid]!;
+    if (guess >= 0 && guess < this.count && contiguous && from >= 0) {
+      const off = this.keyOff[guess]!, len = to - from;
+      if (this.keyLen[guess] === len && this.arena.compare(buf, from, to, off, off + len) === 0) return guess;
+    }
     let key = buf, kFrom = from, kTo = to;
     if (from < 0) kFrom = kTo = 0;
     else if (!contiguous) {
@@ -200,10 +214,7 @@ export class PromSeriesTable {
       if (e < 0) break;
       if (this.hashes[e] === h && this.keyLen[e] === len) {
         const off = this.keyOff[e]!;
-        const a = this.arena;
-        let i = 0;
-        while (i < len && a[off + i] === key[kFrom + i]) i++;
-        if (i === len) return e;
+        if (this.arena.compare(key, kFrom, kTo, off, off + len) === 0) return e;
       }
       slot = (slot + 1) & mask;
     }
@@ -241,6 +252,9 @@ export class PromSeriesTable {
     if (id >= this.metric.length) {
       const cap = this.metric.length * 2;
       for (const k of ['metric', 'keyOff', 'keyLen', 'hashes'] as const) { const b = new Int32Array(cap); b.set(this[k]); this[k] = b; }
+      const succ = new Int32Array(cap).fill(-1);
+      succ.set(this.succ);
+      this.succ = succ;
       this.pairStart = grow(this.pairStart, cap + 1);
     }
     this.metric[id] = this.stringId(values[metric]!);
@@ -254,7 +268,7 @@ export class PromSeriesTable {
     this.pairStart[id + 1] = p0;
     const len = kTo - kFrom;
     if (this.arenaLen + len > this.arena.length) {
-      const a = new Uint8Array(Math.max(this.arena.length * 2, this.arenaLen + len));
+      const a = Buffer.allocUnsafeSlow(Math.max(this.arena.length * 2, this.arenaLen + len));
       a.set(this.arena.subarray(0, this.arenaLen));
       this.arena = a;
     }

@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import { remoteWriteBatches } from '../../../core/codec/prometheus/remote_write.ts';
 import { PromSeriesTable } from '../../../core/codec/prometheus/series_table.ts';
 import { PhysicalBatchBuilder } from '../../../core/codec/prometheus/physical_batch.ts';
+import { decodeCommon } from '../../../core/codec/prometheus/series_fast.ts';
 import { decodeWriteRequest, encodeWriteRequest, type EncodeSeries } from '../../../core/proto/prometheus_remote.ts';
 import { ProtoWriter } from '../../../core/proto/wire.ts';
 import { EddyError, type WriteBatch } from '../../../core/index.ts';
@@ -119,5 +120,76 @@ describe('remote write fast path', () => {
     expect(t.generation).toBe(g + 1);
     expect(t.count).toBe(2);
     expect(t.strings[t.metric[d.sid[1]!]!]).toBe('m1');
+  });
+
+  it('the common-shape reader reads what the checked reader reads, or leaves the request to it (fast-check)', () => {
+    const fast = new PromSeriesTable(40), checked = new PromSeriesTable(40);
+    const sample = fc.record({ t: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 2 ** 50 })), v: fc.oneof(fc.constant(0), fc.double(), fc.constant(-0)) });
+    const series = fc.record({
+      labels: fc.array(fc.tuple(labelName, fc.oneof(fc.constantFrom('', 'a', 'ü'), fc.string({ maxLength: 140 }))), { maxLength: 4 }),
+      metric: fc.option(fc.constantFrom('up', 'node_cpu'), { nil: undefined }),
+      samples: fc.array(sample, { maxLength: 3 }),
+    });
+    const edit = fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 }), fc.constantFrom('set', 'cut', 'none', 'none'));
+    const described = (t: PromSeriesTable, d: ReturnType<PromSeriesTable['decode']>) => {
+      const out: string[] = [];
+      const bits = new Uint32Array(d.v.buffer, d.v.byteOffset, d.v.length * 2);
+      for (let i = 0; i < d.count; i++) {
+        const s = d.sid[i]!;
+        const labels: string[] = [];
+        for (let p = t.pairStart[s]!; p < t.pairStart[s + 1]!; p++) labels.push(`${t.strings[t.pairName[t.seriesPairs[p]!]!]}=${t.strings[t.pairValue[t.seriesPairs[p]!]!]}`);
+        for (let k = d.sampleStart[i]!; k < d.sampleStart[i + 1]!; k++) out.push(`${t.strings[t.metric[s]!]}{${labels.join(',')}} ${d.t[k]} ${bits[2 * k]}:${bits[2 * k + 1]}`);
+      }
+      return `${out.join('\n')} / ${d.count} series, ${d.metadata} metadata`;
+    };
+    fc.assert(fc.property(fc.array(series, { maxLength: 5 }), fc.array(edit, { maxLength: 2 }), (ss, edits) => {
+      let raw = encodeWriteRequest(ss.map((s) => ({
+        labels: s.metric === undefined ? s.labels : [['__name__', s.metric], ...s.labels],
+        t: s.samples.map((x) => x.t), v: Float64Array.from(s.samples, (x) => x.v),
+      })));
+      for (const [at, byte, kind] of edits) {
+        if (kind === 'set' && raw.length) { raw = raw.slice(); raw[at % raw.length] = byte; }
+        else if (kind === 'cut') raw = raw.subarray(0, at % (raw.length + 1));
+      }
+      let want: string;
+      try {
+        want = described(checked, checked.decodeChecked(raw));
+      } catch (e) {
+        want = `error: ${(e as Error).message}`;
+      }
+      let got: string;
+      try {
+        const d = decodeCommon(fast, raw);
+        got = d ? described(fast, d) : want;
+      } catch (e) {
+        got = `error: ${(e as Error).message}`;
+      }
+      expect(got).toBe(want);
+    }), { numRuns: 3000 });
+  });
+
+  it('reads a typical request through the common-shape reader', () => {
+    const t = new PromSeriesTable();
+    const raw = encodeWriteRequest([
+      { labels: [['__name__', 'up'], ['job', 'a']], t: [1_765_000_000_000, 1_765_000_015_000], v: new Float64Array([1, 0]) },
+      { labels: [['__name__', 'up'], ['job', 'b']], t: [0], v: new Float64Array([2]) },
+    ]);
+    const d = decodeCommon(t, raw)!;
+    expect(d).not.toBeNull();
+    expect(Array.from(d.t)).toEqual([1_765_000_000_000, 1_765_000_015_000, 0]);
+    expect(Array.from(d.v)).toEqual([1, 0, 2]);
+  });
+
+  it('finds known series whatever their order (the guess from the last request is only a guess)', () => {
+    const t = new PromSeriesTable();
+    const names = ['a', 'b', 'c', 'd'];
+    const req = (order: string[]) => encodeWriteRequest(order.map((n) => ({ labels: [['__name__', 'm'], ['k', n]] as [string, string][], t: [1], v: new Float64Array([1]) })));
+    const first = t.decode(req(names));
+    const id = new Map(names.map((n, i) => [n, first.sid[i]!]));
+    for (const order of [names, ['d', 'c', 'b', 'a'], ['b', 'a', 'd', 'c'], ['a', 'a', 'c'], names]) {
+      const d = t.decode(req(order));
+      expect(Array.from(d.sid)).toEqual(order.map((n) => id.get(n)));
+    }
+    expect(t.count).toBe(4);
   });
 });
