@@ -58,7 +58,7 @@ class RegionMirror implements SegmentMirror {
         if (r === null) return null;
         const got = await this.readUnlessReplaced(name, r.info.nuid, r.data, r.error);
         if (got !== REPLACED) return got;
-        if (attempt >= MAX_REREADS) throw new Error(`it was replaced ${attempt} times while being read`);
+        if (attempt >= MAX_REREADS) throw new StorageError(`it was replaced ${attempt} times while being read`);
       }
     } catch (e) {
       throw new StorageError(`cannot read ${name} from the shared store ${Buckets.segments}: ${(e as Error).message}`, e);
