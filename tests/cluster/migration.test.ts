@@ -201,6 +201,15 @@ describe('region migration: a 3-node cluster under ingest', () => {
     const lease = await nodesKv.get(KvKeys.metaLease);
     const leader = (JSON.parse(new TextDecoder().decode(lease!.value)) as { holder: string }).holder;
     const alive = cluster.manifest.nodes.map((n) => n.id).filter((id) => routes.ownedBy(id).length > 0 || id === leader);
+    // The earlier tests drained eddy-2 and killed it; the other meta node may hold no lww region (the drain and the
+    // rollback may have left them all on the leader): give it one first, so there is a victim to kill.
+    const standby = ['eddy-1', 'eddy-0'].find((n) => n !== leader)!;
+    if (!lwwIds.some((id) => routes.get(id)?.node === standby)) {
+      const rec = await untilProcedure(procKv, await migrate(lwwIds[0]!, standby, Number(leader.slice('eddy-'.length))));
+      expect(rec.status, rec.error ?? '').toBe('Done');
+      await untilRoutes(routes, () => routes.get(lwwIds[0]!)?.node === standby, `region ${lwwIds[0]} to reach ${standby}`, 30_000);
+      alive.push(standby);
+    }
     const victim = ['eddy-2', 'eddy-1', 'eddy-0'].find((n) => n !== leader && alive.includes(n) && lwwIds.some((id) => routes.get(id)?.node === n))!;
     expect(victim, 'a datanode holding a region that is not the meta leader').toBeDefined();
     const moved = lwwIds.filter((id) => routes.get(id)?.node === victim);
