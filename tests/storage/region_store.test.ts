@@ -12,8 +12,9 @@ afterEach(async () => { for (const c of cleanups.splice(0)) await c(); });
 
 async function openStore(schema: TableSchema, extra: Partial<Parameters<typeof RegionStore.open>[0]> = {}) {
   const t = await tempDir();
-  cleanups.push(t.cleanup);
   const store = await RegionStore.open({ dir: t.dir, regionId: '4398046511104', schema, ...extra });
+  // Close first: an ALTER commits its manifest in the background, and removing the directory under that write fails.
+  cleanups.push(async () => { await store.close().catch(() => undefined); await t.cleanup(); });
   return { store, dir: t.dir };
 }
 
