@@ -74,7 +74,8 @@ export async function run(opts: BenchOptions): Promise<unknown> {
       if (r.status === 204) acked.http += batch;
       else if (r.status === 503) {
         refused++;
-        await sleep(1000); // the node's Retry-After
+        // a load generator that obeys the node: back off for as long as its Retry-After says
+        await sleep(1000 * (Number(r.headers['retry-after']) || 1));
 
       } else throw new Error(`HTTP write: ${r.status} ${r.body.toString('utf8').slice(0, 200)}`);
     }

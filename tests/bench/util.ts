@@ -45,6 +45,7 @@ export function removeDir(dir: string): void {
 export interface HttpResult {
   status: number;
   body: Buffer;
+  headers: http.IncomingHttpHeaders;
 }
 
 const agents = new Map<string, http.Agent>();
@@ -79,7 +80,7 @@ export function httpRequest(
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks), headers: res.headers }));
         res.on('error', reject);
       },
     );

@@ -1,9 +1,11 @@
 // Shared by the cluster tests: consecutive free HTTP ports, SQL and line-protocol writes over HTTP, waiting on route changes and procedures.
 import { createServer } from 'node:net';
-import type { NatsConnection } from '@nats-io/transport-node';
-import type { KV } from '@nats-io/kv';
-import { KvKeys, RegionOps, Subjects } from '../../core/index.ts';
-import type { ProcedureRecord, RouteTable } from '../../actors/meta/index.ts';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { jetstream } from '@nats-io/jetstream';
+import { Kvm, type KV } from '@nats-io/kv';
+import { Buckets, KvKeys, RegionOps, Subjects } from '../../core/index.ts';
+import { RouteTable, type ProcedureRecord } from '../../actors/meta/index.ts';
+import { LocalCluster, DEFAULT_ROLES } from '../../actors/tools/cluster.ts';
 import { freePort } from '../harness/index.ts';
 
 /** `n` consecutive free ports (the launcher serves HTTP on p, p+1, ...). */
@@ -19,6 +21,33 @@ export async function freeRun(n: number): Promise<number> {
     });
     if (ok) return p;
   }
+}
+
+/** A 3-node cluster (real nats-servers and node processes), a NATS client on it and a live copy of its routes. */
+export interface TestCluster {
+  cluster: LocalCluster;
+  /** HTTP port of node 0 (node i serves on base + i). */
+  base: number;
+  nc: NatsConnection;
+  kvm: Kvm;
+  routes: RouteTable;
+}
+
+export async function startTestCluster(data: string, log: string[], nodeArgs: string[]): Promise<TestCluster> {
+  const base = await freeRun(3);
+  const cluster = new LocalCluster({ nodes: 3, data, httpPort: base, roles: DEFAULT_ROLES, nodeArgs, log: (m) => log.push(m) });
+  await cluster.start();
+  const nc = await connect({ servers: cluster.manifest.nats.map((n) => n.url), maxReconnectAttempts: -1 });
+  const kvm = new Kvm(jetstream(nc));
+  const routes = new RouteTable(await kvm.open(Buckets.routes));
+  await routes.start();
+  return { cluster, base, nc, kvm, routes };
+}
+
+export async function stopTestCluster(t: TestCluster | undefined): Promise<void> {
+  await t?.routes.stop();
+  await t?.nc.close();
+  await t?.cluster.stop();
 }
 
 export interface SqlReply {

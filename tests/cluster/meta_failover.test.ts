@@ -3,14 +3,13 @@
 // step, and fails over the dead node's regions; writes through a surviving frontend go on; nothing acknowledged is
 // lost and every region is served by one node.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { jetstream } from '@nats-io/jetstream';
-import { Kvm, type KV } from '@nats-io/kv';
+import type { NatsConnection } from '@nats-io/transport-node';
+import type { KV } from '@nats-io/kv';
 import { Buckets, KvKeys, regionIdOf } from '../../core/index.ts';
-import { RouteTable, peerIdOf } from '../../actors/meta/index.ts';
-import { LocalCluster, DEFAULT_ROLES } from '../../actors/tools/cluster.ts';
+import { type RouteTable, peerIdOf } from '../../actors/meta/index.ts';
+import type { LocalCluster } from '../../actors/tools/cluster.ts';
 import { tempDir } from '../harness/index.ts';
-import { Writer, freeRun, responders, rows, sql, untilProcedure, untilRoutes } from './helpers.ts';
+import { Writer, responders, rows, sql, untilProcedure, untilRoutes, startTestCluster, stopTestCluster, type TestCluster } from './helpers.ts';
 
 const HOSTS = ['alpha', 'bravo', 'charlie', 'kilo', 'lima', 'mike', 'papa', 'romeo', 'zulu'];
 const PARTITIONED = "PARTITION ON COLUMNS (host) (host < 'h', host >= 'h' AND host < 'p', host >= 'p')";
@@ -18,6 +17,7 @@ const PARTITIONED = "PARTITION ON COLUMNS (host) (host < 'h', host >= 'h' AND ho
 describe('the meta leader killed during a migration', () => {
   const dir = tempDir('eddy-metafail-');
   const log: string[] = [];
+  let tc: TestCluster | undefined;
   let cluster: LocalCluster;
   let base = 0;
   let nc: NatsConnection;
@@ -31,21 +31,15 @@ describe('the meta leader killed during a migration', () => {
   };
 
   beforeAll(async () => {
-    base = await freeRun(3);
-    cluster = new LocalCluster({ nodes: 3, data: dir.path, httpPort: base, roles: DEFAULT_ROLES, nodeArgs: ['--storage', 'nats', '--rebalance', 'off'], log: (m) => log.push(m) });
-    await cluster.start();
-    nc = await connect({ servers: cluster.manifest.nats.map((n) => n.url), maxReconnectAttempts: -1 });
-    const kvm = new Kvm(jetstream(nc));
-    routes = new RouteTable(await kvm.open(Buckets.routes));
-    await routes.start();
+    tc = await startTestCluster(dir.path, log, ['--storage', 'nats', '--rebalance', 'off']);
+    ({ cluster, base, nc, routes } = tc);
+    const kvm = tc.kvm;
     nodesKv = await kvm.open(Buckets.nodes);
     procKv = await kvm.open(Buckets.procedures);
   }, 120_000);
 
   afterAll(async () => {
-    await routes?.stop();
-    await nc?.close();
-    await cluster?.stop();
+    await stopTestCluster(tc);
     dir.cleanup();
   }, 120_000);
 

@@ -3,14 +3,14 @@
 // target datanode killed during a migration (rolled back), and after each: every acknowledged row present exactly once,
 // queries during the switches answered, the region served by one node only.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import type { NatsConnection } from '@nats-io/transport-node';
 import { jetstream } from '@nats-io/jetstream';
 import { Kvm, type KV } from '@nats-io/kv';
 import { Buckets, KvKeys, regionIdOf } from '../../core/index.ts';
-import { RouteTable, peerIdOf } from '../../actors/meta/index.ts';
-import { LocalCluster, DEFAULT_ROLES } from '../../actors/tools/cluster.ts';
+import { type RouteTable, peerIdOf } from '../../actors/meta/index.ts';
+import type { LocalCluster } from '../../actors/tools/cluster.ts';
 import { tempDir } from '../harness/index.ts';
-import { Writer, freeRun, responders, rows, sql, untilProcedure, untilRoutes } from './helpers.ts';
+import { Writer, responders, rows, sql, untilProcedure, untilRoutes, startTestCluster, stopTestCluster, type TestCluster } from './helpers.ts';
 
 const HOSTS = ['alpha', 'bravo', 'charlie', 'kilo', 'lima', 'mike', 'papa', 'romeo', 'zulu'];
 const PARTITIONED = "PARTITION ON COLUMNS (host) (host < 'h', host >= 'h' AND host < 'p', host >= 'p')";
@@ -41,6 +41,7 @@ export class Reader {
 describe('region migration: a 3-node cluster under ingest', () => {
   const dir = tempDir('eddy-migrate-');
   const log: string[] = [];
+  let tc: TestCluster | undefined;
   let cluster: LocalCluster;
   let base = 0;
   let nc: NatsConnection;
@@ -51,13 +52,9 @@ describe('region migration: a 3-node cluster under ingest', () => {
   const url = (i: number) => `http://127.0.0.1:${base + i}`;
 
   beforeAll(async () => {
-    base = await freeRun(3);
-    cluster = new LocalCluster({ nodes: 3, data: dir.path, httpPort: base, roles: DEFAULT_ROLES, nodeArgs: ['--storage', 'nats', '--rebalance', 'off'], log: (m) => log.push(m) });
-    await cluster.start();
-    nc = await connect({ servers: cluster.manifest.nats.map((n) => n.url), maxReconnectAttempts: -1 });
-    const kvm = new Kvm(jetstream(nc));
-    routes = new RouteTable(await kvm.open(Buckets.routes));
-    await routes.start();
+    tc = await startTestCluster(dir.path, log, ['--storage', 'nats', '--rebalance', 'off']);
+    ({ cluster, base, nc, routes } = tc);
+    const kvm = tc.kvm;
     procKv = await kvm.open(Buckets.procedures);
     const created = await sql(url(0), `CREATE TABLE cpu (host STRING, usage DOUBLE, ts TIMESTAMP TIME INDEX, PRIMARY KEY (host)) ${PARTITIONED} WITH ('append_mode' = 'true')`);
     expect(created.status, JSON.stringify(created.body)).toBe(200);
@@ -71,9 +68,7 @@ describe('region migration: a 3-node cluster under ingest', () => {
   }, 120_000);
 
   afterAll(async () => {
-    await routes?.stop();
-    await nc?.close();
-    await cluster?.stop();
+    await stopTestCluster(tc);
     dir.cleanup();
   }, 120_000);
 

@@ -1,14 +1,13 @@
 // A 3-node local cluster (real nats-servers and node processes, --storage nats): partitioned tables across datanodes,
 // a datanode stopped cleanly and the meta leader killed while writes go on, with nothing acknowledged lost.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { jetstream } from '@nats-io/jetstream';
-import { Kvm, type KV } from '@nats-io/kv';
+import type { NatsConnection } from '@nats-io/transport-node';
+import type { KV } from '@nats-io/kv';
 import { Buckets, KvKeys, regionIdOf } from '../../core/index.ts';
-import { RouteTable, peerIdOf } from '../../actors/meta/index.ts';
-import { LocalCluster, DEFAULT_ROLES } from '../../actors/tools/cluster.ts';
+import { type RouteTable, peerIdOf } from '../../actors/meta/index.ts';
+import type { LocalCluster } from '../../actors/tools/cluster.ts';
 import { tempDir } from '../harness/index.ts';
-import { Writer, freeRun, rows, sql, untilRoutes, writeLines } from './helpers.ts';
+import { Writer, rows, sql, untilRoutes, writeLines, startTestCluster, stopTestCluster, type TestCluster } from './helpers.ts';
 
 const HOSTS = ['alpha', 'bravo', 'charlie', 'delta', 'echo', 'foxtrot', 'golf', 'hotel', 'india', 'juliet', 'kilo', 'lima', 'mike',
   'november', 'oscar', 'papa', 'quebec', 'romeo', 'sierra', 'tango', 'uniform', 'victor', 'whiskey', 'xray', 'yankee', 'zulu'];
@@ -17,6 +16,7 @@ const PARTITIONED = "PARTITION ON COLUMNS (host) (host < 'h', host >= 'h' AND ho
 describe('scale out: a 3-node cluster on loopback', () => {
   const dir = tempDir('eddy-scale-');
   const log: string[] = [];
+  let tc: TestCluster | undefined;
   let cluster: LocalCluster;
   let base = 0;
   let nc: NatsConnection;
@@ -48,20 +48,14 @@ describe('scale out: a 3-node cluster on loopback', () => {
   };
 
   beforeAll(async () => {
-    base = await freeRun(3);
-    cluster = new LocalCluster({ nodes: 3, data: dir.path, httpPort: base, roles: DEFAULT_ROLES, nodeArgs: ['--storage', 'nats'], log: (m) => log.push(m) });
-    await cluster.start();
-    nc = await connect({ servers: cluster.manifest.nats.map((n) => n.url), maxReconnectAttempts: -1 });
-    const kvm = new Kvm(jetstream(nc));
-    routes = new RouteTable(await kvm.open(Buckets.routes));
-    await routes.start();
+    tc = await startTestCluster(dir.path, log, ['--storage', 'nats']);
+    ({ cluster, base, nc, routes } = tc);
+    const kvm = tc.kvm;
     nodesKv = await kvm.open(Buckets.nodes);
   }, 120_000);
 
   afterAll(async () => {
-    await routes?.stop();
-    await nc?.close();
-    await cluster?.stop();
+    await stopTestCluster(tc);
     dir.cleanup();
   }, 120_000);
 
