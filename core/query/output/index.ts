@@ -68,6 +68,6 @@ export { getValue };
 export { formatOutput, textValue } from './table.ts';
 export { outputsJson, outputsJsonBytes, outputsJsonChunks, recordsJson } from './json.ts';
 export { outputsCsv, outputsCsvBytes, outputsCsvChunks, type CsvHeader } from './csv.ts';
-export { relToArrow, relToArrowChunks, ARROW_STREAM_TYPE } from './arrow.ts';
+export { relToArrow, relToArrowChunks, relToArrowFile, relToArrowFileChunks, ARROW_STREAM_TYPE, ARROW_FILE_TYPE, type ArrowCompression } from './arrow.ts';
 export { exactJson, JsonNumber, nsAsMs } from './exact_json.ts';
 export { floatJson, int64Text, words } from './digits.ts';
