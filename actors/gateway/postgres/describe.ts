@@ -11,7 +11,7 @@ class WouldChange extends EddyError {
 
 const CHANGES = [
   'write', 'delete', 'useDatabase', 'flushTable', 'compactTable', 'createFlow', 'dropFlow', 'flushFlow', 'feedFlows',
-  'createDatabase', 'dropDatabase', 'createTable', 'alterTable', 'dropTable', 'truncateTable',
+  'createDatabase', 'alterDatabase', 'dropDatabase', 'createTable', 'alterTable', 'dropTable', 'truncateTable',
 ] as const;
 const PROCEDURE_CHANGES = ['migrateRegion', 'rebalance', 'drainNode'] as const;
 
