@@ -11,7 +11,7 @@ export { executeSql, executeStatement, executeTracked, runPartial } from './exec
 export { PARTIAL_TOO_LARGE, type WireRel } from './plan/partial.ts';
 export type { QueryOutput, OutputColumn } from './output/index.ts';
 export type { CsvHeader } from './output/index.ts';
-export { formatOutput, relToOutput, jsonValue, outputsJson, outputsJsonBytes, outputsJsonChunks, outputsCsv, outputsCsvBytes, outputsCsvChunks, relToArrow, relToArrowChunks, relToArrowFile, relToArrowFileChunks, ARROW_STREAM_TYPE, ARROW_FILE_TYPE, type ArrowCompression, exactJson, JsonNumber, nsAsMs, floatJson, int64Text, words } from './output/index.ts';
+export { formatOutput, relToOutput, limitOutput, jsonValue, outputsJson, outputsJsonBytes, outputsJsonChunks, outputsCsv, outputsCsvBytes, outputsCsvChunks, epochUnit, outputJsonDataChunks, outputNullText, outputsInfluxV1Bytes, outputTableText, relToArrow, relToArrowChunks, relToArrowFile, relToArrowFileChunks, ARROW_STREAM_TYPE, ARROW_FILE_TYPE, type ArrowCompression, exactJson, JsonNumber, nsAsMs, floatJson, int64Text, words } from './output/index.ts';
 export type { Rel, Field } from './plan/rel.ts';
 export type { Vec, DType } from './vector.ts';
 export { parseTimestampNs, formatTimestamp } from './expr/time.ts';

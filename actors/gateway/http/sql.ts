@@ -4,7 +4,8 @@ import { EddyError, StatusCode, httpStatusOf, systemClock, toWireError, type Clo
 import type { QueryContext } from '../../../core/query/index.ts';
 import {
   ARROW_FILE_TYPE, ARROW_STREAM_TYPE, checkTimeZone, executeSql, outputsCsvBytes, outputsCsvChunks, outputsJsonBytes, outputsJsonChunks, relToArrow,
-  relToArrowChunks, relToArrowFile, relToArrowFileChunks, type ArrowCompression, type CsvHeader, type QueryOutput,
+  relToArrowChunks, relToArrowFile, relToArrowFileChunks, limitOutput, epochUnit, outputJsonDataChunks, outputNullText,
+  outputsInfluxV1Bytes, outputTableText, type ArrowCompression, type CsvHeader, type QueryOutput,
 } from '../../../core/query/index.ts';
 import { registerCodecs } from '../../../storage/index.ts';
 
@@ -42,6 +43,21 @@ function arrowReply(outputs: QueryOutput[], format: 'arrow' | 'arrow_stream', co
     ? stream(rel.len, ARROW_FILE_TYPE, () => relToArrowFile(rel, compression), () => relToArrowFileChunks(rel, compression))
     : stream(rel.len, ARROW_STREAM_TYPE, () => relToArrow(rel), () => relToArrowChunks(rel));
   return { ...r, headers };
+}
+
+/** Every `format` GreptimeDB's /v1/sql answers, and EddyDB's arrow_stream. */
+const FORMATS = new Set(['greptimedb_v1', 'json', 'csv', 'csvwithnames', 'csvwithnamesandtypes', 'arrow', 'arrow_stream', 'table', 'influxdb_v1', 'null']);
+/** The formats `limit` applies to, as in GreptimeDB. */
+const LIMITED = new Set(['greptimedb_v1', 'json', 'csv', 'csvwithnames', 'csvwithnamesandtypes', 'table']);
+
+function limitOf(v: string | null): number | null {
+  if (v === null || v === '') return null;
+  if (!/^\d+$/.test(v.trim())) throw new EddyError(StatusCode.InvalidArguments, `limit '${v}' is not a non-negative integer`);
+  return Number(v.trim());
+}
+
+function joinChunks(chunks: Iterable<Uint8Array>): Uint8Array {
+  return Buffer.concat([...chunks]);
 }
 
 const rowsOf = (outputs: QueryOutput[]) => outputs.reduce((a, o) => a + (o.kind === 'records' ? o.rel.len : 0), 0);
@@ -100,19 +116,35 @@ export function sqlHandler(
       const sql = params.get('sql');
       if (!sql || !sql.trim()) throw new EddyError(StatusCode.InvalidArguments, 'sql parameter is required.');
       const db = params.get('db') || 'public';
-      const format = (params.get('format') || 'json').toLowerCase();
+      const format = (params.get('format') || 'greptimedb_v1').toLowerCase();
+      if (!FORMATS.has(format)) throw new EddyError(StatusCode.InvalidArguments, `unknown format '${params.get('format')}': use ${[...FORMATS].join(', ')}`);
       const compression = format === 'arrow' ? arrowCompressionOf(params.get('compression')) : null;
+      const limit = limitOf(params.get('limit'));
+      const epoch = epochUnit(params.get('epoch'));
+      if (params.get('epoch') && epoch === null) throw new EddyError(StatusCode.InvalidArguments, `epoch '${params.get('epoch')}' is not one of ns, u, µ, ms, s`);
       const ctx = makeContext(db);
       ctx.timing = { receivedAt };
       if (req.socket) ctx.client = `${req.socket.remoteAddress ?? ''}:${req.socket.remotePort ?? ''}/http`;
       const tz = req.headers['x-greptime-timezone'];
       if (typeof tz === 'string' && tz.trim()) ctx.timeZone = checkTimeZone(tz);
-      const outputs = await executeSql(ctx, sql);
+      const all = await executeSql(ctx, sql);
       const elapsed = clock.now() - started;
+      // GreptimeDB's `limit` cuts the rows of the formats a person reads or a script parses (not arrow, influxdb_v1)
+      const outputs = limit !== null && LIMITED.has(format) ? all.map((o) => limitOutput(o, limit)) : all;
       const rows = rowsOf(outputs);
+      const headers = { 'x-greptime-format': format, 'x-greptime-execution-time': String(elapsed) };
       const header = CSV_FORMATS[format];
       if (header) return reply(rows, 'text/csv', () => outputsCsvBytes(outputs, header), () => outputsCsvChunks(outputs, header));
       if (format === 'arrow' || format === 'arrow_stream') return arrowReply(outputs, format, compression, elapsed, reply);
+      if (format === 'influxdb_v1') return { status: 200, body: outputsInfluxV1Bytes(outputs, elapsed, epoch), contentType: 'application/json', headers };
+      if (format === 'json' || format === 'table' || format === 'null') {
+        if (outputs.length > 1) throw new EddyError(StatusCode.InvalidArguments, `cannot output multi-statements result in ${format} format`);
+        const out = outputs[0];
+        if (format === 'table') return { status: 200, body: outputTableText(out), contentType: 'text/plain; charset=utf-8', headers };
+        if (format === 'null') return { status: 200, body: outputNullText(out, elapsed), contentType: 'text/plain; charset=utf-8', headers };
+        const chunks = () => outputJsonDataChunks(out, elapsed);
+        return { ...reply(rows, 'application/json', () => joinChunks(chunks()), chunks), headers };
+      }
       return reply(rows, 'application/json', () => outputsJsonBytes(outputs, elapsed), () => outputsJsonChunks(outputs, elapsed));
     } catch (e) {
       const w = toWireError(e);

@@ -75,4 +75,42 @@ describe('/v1/sql formats', () => {
     expect([bad.status, JSON.parse(text(bad.body)).error]).toEqual([400, "compression 'brotli' is not supported for format=arrow: use zstd, lz4 or none"]);
     expect(text((await get('SELECT count(*) FROM c')).body)).toContain('[[2000]]');
   });
+
+  it('GreptimeDB\'s other formats: json (rows as objects), influxdb_v1 with epoch, table, null; limit; unknown ones refused', async () => {
+    await get('CREATE TABLE f (k STRING, v DOUBLE, ts TIMESTAMP(3) TIME INDEX, PRIMARY KEY (k))');
+    await get(`INSERT INTO f VALUES ('a', 1.5, 1700000000123), ('b "q"', NULL, 1700000001000), ('c', 3, 1700000002000)`);
+    const q = 'SELECT k, v, ts FROM f ORDER BY k';
+    const json = await get(q, 'json');
+    expect([json.contentType, json.headers?.['x-greptime-format']]).toEqual(['application/json', 'json']);
+    expect(JSON.parse(text(json.body))).toEqual({ data: [{ k: 'a', v: 1.5, ts: 1700000000123 }, { k: 'b "q"', v: null, ts: 1700000001000 }, { k: 'c', v: 3, ts: 1700000002000 }], execution_time_ms: 21 });
+    expect(JSON.parse(text((await get("INSERT INTO f VALUES ('d', 4, 5)", 'json')).body))).toEqual({ data: [], affected_rows: 1, execution_time_ms: 21 });
+    expect(JSON.parse(text((await get(q, 'json', { limit: '1' })).body)).data).toEqual([{ k: 'a', v: 1.5, ts: 1700000000123 }]);
+    const influx = JSON.parse(text((await get(`${q} LIMIT 2; SELECT 1`, 'influxdb_v1', { epoch: 's' })).body));
+    expect(influx).toEqual({
+      results: [
+        { statement_id: 0, series: [{ name: '', columns: ['k', 'v', 'ts'], values: [['a', 1.5, 1700000000], ['b "q"', null, 1700000001]] }] },
+        { statement_id: 1, series: [{ name: '', columns: ['Int64(1)'], values: [[1]] }] },
+      ],
+      execution_time_ms: 21,
+    });
+    const table = await get(`${q} LIMIT 2`, 'table');
+    expect(table.contentType).toBe('text/plain; charset=utf-8');
+    expect(text(table.body)).toBe([
+      '┌─k─────────┬─v────┬─ts────────────┐',
+      '│ "a"       │ 1.5  │ 1700000000123 │',
+      '│ "b \\"q\\"" │ null │ 1700000001000 │',
+      '└───────────┴──────┴───────────────┘',
+      '',
+    ].join('\n'));
+    expect(text((await get(q, 'null')).body)).toBe('4 rows in set.\nElapsed: 0.021 sec.\n');
+    expect(text((await get(q, 'csv', { limit: '2' })).body)).toBe('a,1.5,1700000000123\n"b ""q""",,1700000001000\n');
+    for (const [format, more, error] of [
+      ['xml', {}, "unknown format 'xml'"], ['json', { limit: '-1' }, "limit '-1' is not a non-negative integer"],
+      ['influxdb_v1', { epoch: 'h' }, "epoch 'h' is not one of ns, u, µ, ms, s"], ['table', {}, 'cannot output multi-statements result in table format'],
+    ] as const) {
+      const r = await get(format === 'table' ? 'SELECT 1; SELECT 2' : q, format, more);
+      expect(r.status, format).toBe(400);
+      expect(JSON.parse(text(r.body)).error).toContain(error);
+    }
+  });
 });
