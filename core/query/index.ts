@@ -8,6 +8,7 @@ export { setIndex, unsetIndex } from './statements/indexes.ts';
 export { SCAN_INDEX_METADATA } from './context.ts';
 export { readIndexReport, withIndexReport, withoutReportOnly } from './plan/index_report.ts';
 export { executeSql, executeStatement, executeTracked, runPartial } from './execute.ts';
+export { emptyScans } from './plan/dry.ts';
 export { PARTIAL_TOO_LARGE, type WireRel } from './plan/partial.ts';
 export type { QueryOutput, OutputColumn } from './output/index.ts';
 export type { CsvHeader } from './output/index.ts';
