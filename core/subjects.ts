@@ -56,6 +56,9 @@ export const KvKeys = {
   /** Logs pipelines live in eddy_catalog: one key per version (the version's nanosecond time), a delete marker removes one. */
   pipeline: (name: string, versionNs: string) => `pipeline.${kvToken(name)}.${versionNs}`,
   pipelineAll: 'pipeline.>',
+  /** Elasticsearch index templates (`index`: _index_template, `legacy`: _template), one key per template, JSON. */
+  esTemplate: (kind: 'index' | 'legacy', name: string) => `estemplate.${kind}.${kvToken(name)}`,
+  esTemplateAll: 'estemplate.>',
 } as const;
 
 /** Encodes a name as one KV key token (keys allow only [-/_=.a-zA-Z0-9]): other characters become =XX. */
