@@ -260,7 +260,7 @@ export class EddyNode {
     if (standalone || roles.has(Roles.frontend)) {
       this.ingest = new NatsIngest(this.nc, this.js, this.writes, this.metrics, this.logger, this.writeGate);
       this.ingest.start();
-      this.natsLogs = new NatsLogs(this.nc, this.js, this.jsm, this.logs, this.catalog, this.logger, { replicas: cfg.replicas, tail: cfg.publishChanges });
+      this.natsLogs = new NatsLogs(this.nc, this.js, this.jsm, this.logs, this.catalog, this.logger, this.clock, { replicas: cfg.replicas, tail: cfg.publishChanges });
       await this.natsLogs.start();
       if (cfg.postgres !== 'off') {
         // With --user-provider: cleartext password checked by the one Authenticator, the session's grants on every query.

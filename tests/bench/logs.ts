@@ -122,7 +122,7 @@ export async function run(opts: BenchOptions): Promise<unknown> {
     const last = await timed(runs, () => sql(server.httpUrl, "SELECT ts, path FROM nginx WHERE method = 'POST' ORDER BY ts DESC LIMIT 100"));
     const grep = await timed(runs, () => execFileSync('grep', ['-F', NEEDLE, raw]).toString());
     const app = await appFigures(server, work, opts.num('app-lines', n), batch, inflight, runs);
-    const shippers = await shipperFigures(server.httpUrl, syslogPort, lines.slice(0, Math.min(n, opts.num('shipper-lines', 200_000))), batch, inflight);
+    const shippers = await shipperFigures(server.httpUrl, server.natsUrl, syslogPort, lines.slice(0, Math.min(n, opts.num('shipper-lines', 200_000))), batch, inflight);
     const result = {
       lines: n, acked, count,
       ingest_lines_per_s: Math.round(n / ingestS), ingest_mb_per_s: +(rawBytes / 1e6 / ingestS).toFixed(1),
