@@ -30,7 +30,7 @@ import { presizeNatsMessageBuffers } from './runtime/nats_presize.ts';
 import { natsLinkOf, type NatsLink } from './runtime/nats_link.ts';
 import { ParsePool } from './runtime/parse_pool.ts';
 import { silentLogger, type Logger } from './runtime/logger.ts';
-import { LogIngest, NatsLogs, PipelineStore, SyslogServer } from './logs/index.ts';
+import { EsTemplateStore, LogIngest, NatsLogs, PipelineStore, SyslogServer } from './logs/index.ts';
 import { WriteGate } from './gateway/write_gate.ts';
 import { currentLimits, limitContext } from './gateway/query_limits.ts';
 import { queryTimeoutMs, splitHostPort, isStandalone, parseRoles, Roles, StorageKinds, type NodeConfig } from './config.ts';
@@ -78,6 +78,8 @@ export class EddyNode {
   flows: FlowNode | null = null;
   /** The logs engine: pipelines (in the catalog bucket) and their ingest. */
   logs: LogIngest | null = null;
+  /** Elasticsearch index templates (in the catalog bucket). */
+  private esTemplates: EsTemplateStore | null = null;
   private natsLogs: NatsLogs | null = null;
   /** The syslog receiver (--syslog); null when off. */
   syslog: SyslogServer | null = null;
@@ -111,7 +113,7 @@ export class EddyNode {
       compact: (db, t) => this.compact(db, t),
       flows: { flows: () => this.flows, js: () => this.js, jsm: () => this.jsm },
       logs: {
-        logs: () => this.logs!, clock, nodeId: config.nodeId, maxBodyBytes: () => config.maxWriteBytes,
+        logs: () => this.logs!, esTemplates: () => this.esTemplates!, clock, nodeId: config.nodeId, maxBodyBytes: () => config.maxWriteBytes,
         httpAddress: () => (this.httpAddress ? `${this.httpAddress.host}:${this.httpAddress.port}` : config.http),
         tail: { nc: () => this.nc, catalog: () => this.catalog, contextOf: (db) => this.guarded(this.contextOf!(db)), clock },
       },
@@ -210,6 +212,8 @@ export class EddyNode {
     this.writes = new WritePath(this.catalog, this.router, this.metrics, this.clock, cfg.maxWriteBytes, undefined, this.parsePool);
     const pipelines = new PipelineStore(kv, this.clock);
     await pipelines.start();
+    this.esTemplates = new EsTemplateStore(kv);
+    await this.esTemplates.start();
     this.logs = new LogIngest(this.catalog, () => this.writes, pipelines, this.clock);
     this.metrics.gauges = () => ({
       eddy_log_lines_total: this.logs!.counters.lines,
@@ -256,7 +260,7 @@ export class EddyNode {
     if (standalone || roles.has(Roles.frontend)) {
       this.ingest = new NatsIngest(this.nc, this.js, this.writes, this.metrics, this.logger, this.writeGate);
       this.ingest.start();
-      this.natsLogs = new NatsLogs(this.nc, this.js, this.jsm, this.logs, this.catalog, this.logger, { replicas: cfg.replicas, tail: cfg.publishChanges });
+      this.natsLogs = new NatsLogs(this.nc, this.js, this.jsm, this.logs, this.catalog, this.logger, this.clock, { replicas: cfg.replicas, tail: cfg.publishChanges });
       await this.natsLogs.start();
       if (cfg.postgres !== 'off') {
         // With --user-provider: cleartext password checked by the one Authenticator, the session's grants on every query.
@@ -413,6 +417,7 @@ export class EddyNode {
     await step('stopping syslog', this.syslog?.stop(), 10_000);
     await step('stopping logs ingest', this.natsLogs?.stop(), 10_000);
     this.logs?.pipelines.stop();
+    this.esTemplates?.stop();
     await step('closing http', this.http?.close(), 5_000);
     await step('closing postgres', this.postgres?.close(), 5_000);
     await step('stopping parse workers', this.parsePool?.stop(), 5_000);
