@@ -8,6 +8,7 @@ import { Authenticator, currentPrincipal, guardContext, natsAuthorization, parse
 import { Catalog } from './catalog/catalog.ts';
 import { Supervisor } from './region/supervisor.ts';
 import { SmartIndex } from './index/smart.ts';
+import { WorkloadReporter } from './index/workload_wire.ts';
 import { SharedSegments } from './runtime/segment_mirror.ts';
 import { sharedDecodedCache } from '../storage/index.ts';
 import { WritePath } from './gateway/write.ts';
@@ -52,6 +53,8 @@ export class EddyNode {
   jsm!: JetStreamManager;
   catalog!: Catalog;
   supervisor!: Supervisor;
+  /** Local regions' scan reports for the smart index, published in batches. */
+  private workload: WorkloadReporter | null = null;
   /** The smart index (frontends): workload observer, index advice and automatic indexes. */
   smartIndex: SmartIndex | null = null;
   router!: RegionRouter;
@@ -165,8 +168,9 @@ export class EddyNode {
     const hostsRegions = standalone || roles.has(Roles.datanode);
     // --storage nats: segments and manifests in the shared object store, so any datanode can open any region.
     const shared = cfg.storage === StorageKinds.nats ? await SharedSegments.open(this.js, cfg.replicas) : undefined;
+    this.workload = new WorkloadReporter(this.nc);
     this.supervisor = new Supervisor({
-      shared,
+      shared, workload: this.workload,
       nc: this.nc, js: this.js, jsm: this.jsm, dataDir: cfg.data, clock: this.clock, metrics: this.metrics,
       flushBytes: cfg.flushBytes, publishChanges: cfg.publishChanges, log: this.log,
       maxChunkBytes: Math.max(64 * 1024, maxPayload - 64 * 1024),
@@ -249,7 +253,7 @@ export class EddyNode {
     if (standalone || roles.has(Roles.frontend)) {
       // one observer per frontend; its ALTERs are idempotent, so frontends deciding alike change nothing twice
       this.smartIndex = new SmartIndex({
-        nc: this.nc, clock: this.clock, log: this.log, tickMs: 60_000,
+        nc: this.nc, clock: this.clock, log: this.log, tickMs: 60_000, flushReports: () => this.workload?.flush(),
         config: { ...smart.DEFAULT_SMART_CONFIG, enabled: cfg.smartIndex, minRowsRead: cfg.smartIndexMinRows, minQueries: cfg.smartIndexMinQueries, dropAfterMs: cfg.smartIndexDropAfter },
         getTable: (db, t) => this.catalog.getTable(db, t),
         alterTable: (db, t, change) => makeQueryContext(queryDeps, db).alterTable(db, t, change),
@@ -433,6 +437,7 @@ export class EddyNode {
     await step('stopping the route watch', this.routeTable?.stop(), 5_000);
     await step('stopping the catalog watch', this.catalogWatch?.stop(), 5_000);
     if (this.nc) {
+      if (natsUp()) this.workload?.flush();
       if (natsUp()) await step('draining nats', this.nc.drain(), 5_000);
       if (!this.nc.isClosed()) await step('closing nats', this.nc.close(), 2_000);
     }

@@ -17,7 +17,7 @@ import { WriteRepeats } from './write_repeats.ts';
 import { walFloor } from '../runtime/wal_floor.ts';
 import type { SharedSegments } from '../runtime/segment_mirror.ts';
 import type { Metrics } from '../runtime/metrics.ts';
-import { publishWorkload, workloadStats } from '../index/workload_wire.ts';
+import { workloadStats, type WorkloadReporter } from '../index/workload_wire.ts';
 import { IndexBuilder } from '../index/builder.ts';
 import { answerRegionOp } from './handle_ops.ts';
 
@@ -45,6 +45,8 @@ export interface RegionHostDeps {
   shared?: SharedSegments;
   /** Open as a migration candidate: replay, then wait (no subjects, no writes, nothing written to the shared store) until upgrade(). */
   candidate?: boolean;
+  /** The node's batcher of scan reports for the smart index. */
+  workload: WorkloadReporter;
 }
 
 export class RegionHost {
@@ -99,9 +101,7 @@ export class RegionHost {
     this.actor = createActor(machine, { input: { regionId: deps.regionId, candidate: deps.candidate === true } });
   }
 
-  get schema(): TableSchema {
-    return this.schemaNow;
-  }
+  get schema(): TableSchema { return this.schemaNow; }
 
   get state(): string {
     return String(this.actor.getSnapshot().value);
@@ -346,7 +346,7 @@ export class RegionHost {
     const stats = workloadStats();
     const out = await this.store!.scan(req, stats);
     const s = this.schemaNow;
-    publishWorkload(this.deps.nc, { db: s.db, table: s.name, regionId: this.regionId, at: this.deps.clock.now(), rowsRead: stats.rowsRead!, rowsOut: stats.rowsOut! }, req.predicates);
+    this.deps.workload.report({ db: s.db, table: s.name, regionId: this.regionId, at: this.deps.clock.now(), rowsRead: stats.rowsRead!, rowsOut: stats.rowsOut! }, req.predicates);
     return req.analyze ? withIndexReport(out, stats) : out;
   }
 
