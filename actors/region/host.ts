@@ -7,8 +7,8 @@ import {
   EddyError, StatusCode, Subjects, decodeBatches, encodeBatches, withIndexReport,
   type Clock, type TableSchema, type WriteBatch,
 } from '../../core/index.ts';
-import { RegionStore, batchesToIPC, type IndexStatus, type ScanRequest, type ScanStats, type SegmentMirror } from '../../storage/index.ts';
-import { runPartial, PARTIAL_TOO_LARGE, type QueryContext, type WireRel } from '../../core/query/index.ts';
+import { RegionStore, type IndexStatus, type ScanRequest, type SegmentMirror } from '../../storage/index.ts';
+import type { WireRel } from '../../core/query/index.ts';
 import type { RecordBatch } from 'apache-arrow';
 import { regionMachine, ACCEPTING, READABLE } from './machine.ts';
 import { Wal } from '../runtime/wal.ts';
@@ -20,6 +20,8 @@ import type { Metrics } from '../runtime/metrics.ts';
 import { workloadStats, type WorkloadReporter } from '../index/workload_wire.ts';
 import { IndexBuilder } from '../index/builder.ts';
 import { answerRegionOp } from './handle_ops.ts';
+import { aggregateOn } from './handle_aggregate.ts';
+import { RowCounter } from './row_count.ts';
 
 export interface RegionHostDeps {
   nc: NatsConnection;
@@ -47,6 +49,8 @@ export interface RegionHostDeps {
   candidate?: boolean;
   /** The node's batcher of scan reports for the smart index. */
   workload: WorkloadReporter;
+  /** The node's memory budget: told what each write adds and when a flush or compaction ends (actors/runtime/memory_budget.ts). */
+  memory?: { applied(bytes: number): void; released(): void; readonly compactionJobBytes: number };
 }
 
 export class RegionHost {
@@ -78,6 +82,7 @@ export class RegionHost {
         open: fromPromise(async () => {
           this.store = await RegionStore.open({
             dir: deps.dir, regionId: deps.regionId, schema: this.schemaNow, clock: deps.clock, compression: 'zstd', mirror: this.mirror, readOnlyMirror: deps.candidate === true,
+            ...(deps.memory ? { compactionJobBytes: deps.memory.compactionJobBytes } : {}),
           });
           this.indexBuilder = new IndexBuilder(deps.regionId, () => this.store!, deps.log);
           // A candidate builds no index files until it owns the region: the leader may still be writing the shared store.
@@ -86,7 +91,11 @@ export class RegionHost {
         replay: fromPromise(async () => this.replay()),
         flush: fromPromise(async () => this.doFlush()),
         compact: fromPromise(async () => {
-          await this.store!.compact();
+          try {
+            await this.store!.compact();
+          } finally {
+            this.freed();
+          }
           deps.metrics.compactions++;
           this.indexBuilder?.notify();
         }),
@@ -144,19 +153,21 @@ export class RegionHost {
     if (this.actor.getSnapshot().matches('serving')) this.actor.send({ type: 'region.flush.requested' });
   }
 
-  private async replay(): Promise<number> {
+  /** Applies the WAL's records after `fromSeq` to the memtable (replay on open, a migration's catch-up); the rows put. */
+  private async replayFrom(fromSeq: number): Promise<number> {
     const store = this.store!;
     let rows = 0;
-    await this.wal.replay(store.flushedSeq, (data, seq, op) => {
+    await this.wal.replay(fromSeq, (data, seq, op) => {
       for (const b of decodeBatches(data)) {
-        if (op === 'delete') {
-          store.delete(b, seq);
-          continue;
-        }
-        store.apply(b, seq);
-        rows += b.rows;
+        if (op === 'delete') store.delete(b, seq);
+        else { store.apply(b, seq); rows += b.rows; }
       }
     });
+    return rows;
+  }
+
+  private async replay(): Promise<number> {
+    const rows = await this.replayFrom(this.store!.flushedSeq);
     if (rows > 0) this.deps.log(`region ${this.regionId}: replayed ${rows} rows from the WAL`);
     return rows;
   }
@@ -199,14 +210,16 @@ export class RegionHost {
     const acked = this.wal.append(record, 'put', sourceId);
     acked.catch(() => undefined); // awaited in the chain, maybe after it failed (the connection dropped)
     const rows = batches.reduce((n, b) => n + b.rows, 0);
-    this.writesPending++;
+    this.counter.pending++;
     const applied = this.applyChain.then(async () => {
       const { seq, duplicate } = await this.repeats.outcome(acked, sourceId);
       if (duplicate) {
         await this.repeats.applyRepeat(this.store!, sourceId!, seq);
         return rows;
       }
+      const before = this.store!.memBytes;
       for (const b of batches) this.store!.apply(b, seq);
+      this.deps.memory?.applied(this.store!.memBytes - before);
       if (this.deps.publishChanges) {
         for (const b of batches) this.deps.nc.publish(Subjects.changes(this.schemaNow.db, b.table), batches.length === 1 ? record : encodeBatches([b]));
       }
@@ -218,33 +231,21 @@ export class RegionHost {
     });
     this.applyChain = applied.then(() => undefined, () => undefined);
     void this.applyChain.then(() => {
-      this.writesPending--;
-      this.lastWriteAt = this.deps.clock.now();
+      this.counter.pending--;
+      this.counter.lastWriteAt = this.deps.clock.now();
     });
     return applied;
   }
 
-  private writesPending = 0;
-  private lastWriteAt = 0;
-  private counted: { key: string; rows: number; at: number } | null = null;
+  private readonly counter = new RowCounter();
 
-  /**
-   * Rows visible to scans. Exact when asked, or when writes have paused (a scan, cached until the
-   * region changes); while writes stream in (one in flight or one in the last 250 ms), the rows applied so far (cheap, but an overwritten or
-   * deleted row counts until a flush dedups it), marked exact: false.
-   */
-  async rowCount(exact = false): Promise<{ rows: number; exact: boolean }> {
-    const st = this.store!.stats();
-    const key = `${st.lastSeq}/${st.flushedSeq}/${st.memRows}/${st.flushingRows}/${st.segments}/${st.segmentRows}`;
-    const now = this.deps.clock.now();
-    // Bounded age: TTL expiry changes the count without any write.
-    if (this.counted !== null && this.counted.key === key && now - this.counted.at < 1000) return { rows: this.counted.rows, exact: true };
-    if (!exact && (this.writesPending > 0 || now - this.lastWriteAt < 250)) return { rows: st.memRows + st.flushingRows + st.segmentRows, exact: false };
-    let rows = 0;
-    for (const b of await this.scan({ columns: [] })) rows += b.numRows;
-    const after = this.store!.stats();
-    if (after.lastSeq === st.lastSeq) this.counted = { key, rows, at: now };
-    return { rows, exact: true };
+  /** Rows visible to scans (see RowCounter.count). */
+  rowCount(exact = false): Promise<{ rows: number; exact: boolean }> {
+    return this.counter.count(exact, this.deps.clock.now(), () => this.store!.stats(), async () => {
+      let rows = 0;
+      for (const b of await this.scan({ columns: [] })) rows += b.numRows;
+      return rows;
+    });
   }
 
   /** Deletes rows by key (tag columns + time index): a WAL record, then tombstones in the memtable. */
@@ -273,6 +274,20 @@ export class RegionHost {
       this.actor.send({ type: 'region.flush.requested' });
     }
   }
+
+  /** Bytes of the memtable taking writes, and of memtables being flushed (the memory budget's view). */
+  get memBytes(): number { return this.store?.memBytes ?? 0; }
+  get flushingBytes(): number { return this.store?.flushingBytes ?? 0; }
+
+  /** The memory budget asks for a flush (largest memtable first); false when the region cannot take it now. */
+  requestFlush(): boolean {
+    if (this.held || !this.store || this.store.memRows === 0 || !this.actor.getSnapshot().matches('serving')) return false;
+    this.actor.send({ type: 'region.flush.requested' });
+    return true;
+  }
+
+  /** A flush or compaction ended (memory was freed, and a flush the budget asked for meanwhile may run now); after the state settles. */
+  private freed(): void { if (this.deps.memory) setImmediate(() => this.deps.memory?.released()); }
 
   /** Why the last flush failed (a full disk): writes are refused until a flush succeeds again. */
   private flushError: string | null = null;
@@ -303,6 +318,7 @@ export class RegionHost {
       await p;
     } finally {
       this.flushInFlight = null;
+      this.freed();
     }
   }
 
@@ -335,8 +351,7 @@ export class RegionHost {
     return { rows: this.rowsTotal, scans: this.scansTotal, bytes: (st?.memBytes ?? 0) + (st?.diskBytes ?? 0) };
   }
 
-  private rowsTotal = 0;
-  private scansTotal = 0;
+  private rowsTotal = 0; private scansTotal = 0;
 
   async scan(req: ScanRequest): Promise<RecordBatch[]> {
     this.scansTotal++;
@@ -351,17 +366,8 @@ export class RegionHost {
   }
 
   /** Runs a partial aggregate (one SELECT over this region's table) over this region's rows only. */
-  async aggregate(sql: string): Promise<WireRel> {
-    const schema = (): TableSchema => this.schemaNow;
-    const ctx = {
-      db: schema().db,
-      now: () => this.deps.clock.now(),
-      getTable: async (db: string, name: string) => (db === schema().db && name === schema().name ? schema() : null),
-      listTables: async () => [schema().name],
-      listDatabases: async () => [schema().db],
-      scan: (_s: TableSchema, spec: ScanRequest) => this.scan(spec),
-    } as unknown as QueryContext;
-    return runPartial(ctx, sql);
+  aggregate(sql: string): Promise<WireRel> {
+    return aggregateOn(this, this.deps.clock, sql);
   }
 
   stats(): Record<string, unknown> {
@@ -446,13 +452,7 @@ export class RegionHost {
   /** Migration, candidate (or a leader being released): applies the WAL records after the memtable's last sequence; the new last sequence. */
   async catchUp(): Promise<number> {
     await this.applyChain;
-    const store = this.store!;
-    await this.wal.replay(this.lastSeq, (data, seq, op) => {
-      for (const b of decodeBatches(data)) {
-        if (op === 'delete') store.delete(b, seq);
-        else store.apply(b, seq);
-      }
-    });
+    await this.replayFrom(this.lastSeq);
     return this.lastSeq;
   }
 
