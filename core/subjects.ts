@@ -134,6 +134,8 @@ export const Subjects = {
   region: (regionId: string, op: RegionOp) => `eddy.region.${regionId}.${op}`,
   regionAll: (regionId: string) => `eddy.region.${regionId}.*`,
   wal: (regionId: string) => `eddy.wal.${regionId}`,
+  /** A region leader's term marks, in the WAL stream beside its records (never purged with them): see actors/runtime/wal_fence.ts. */
+  walFence: (regionId: string) => `eddy.wal.${regionId}.fence`,
   walAll: 'eddy.wal.>',
   changes: (db: string, table: string) => `eddy.changes.${token(db)}.${token(table)}`,
   flow: (db: string, flow: string) => `eddy.flow.${token(db)}.${token(flow)}`,
