@@ -41,6 +41,8 @@ export const KvKeys = {
   metaLease: 'lease.meta',
   route: (regionId: string) => `route.${regionId}`,
   routeAll: 'route.*',
+  /** The meta term that last claimed eddy_routes: route writes of an older term are refused (actors/meta/routes.ts). */
+  routesTerm: 'term.meta',
   procedure: (id: string) => `proc.${id}`,
   procedureAll: 'proc.*',
   /** A region event (a failover, a rebalancer decision that was not a procedure): time-ordered ids. */
