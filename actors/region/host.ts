@@ -3,7 +3,7 @@ import { rm } from 'node:fs/promises';
 import { createActor, fromPromise, waitFor, type Actor } from 'xstate';
 import type { Subscription } from '@nats-io/transport-node';
 import {
-  EddyError, StatusCode, Subjects, decodeBatches, encodeBatches, withIndexReport,
+  EddyError, StatusCode, Subjects, encodeBatches, withIndexReport,
   type TableSchema, type WriteBatch,
 } from '../../core/index.ts';
 import { RegionStore, type IndexStatus, type ScanRequest, type SegmentMirror } from '../../storage/index.ts';
@@ -15,8 +15,6 @@ import { RegionFencedError, WalTerm } from '../runtime/wal_fence.ts';
 import { natsLinkOf } from '../runtime/nats_link.ts';
 import { WriteRepeats } from './write_repeats.ts';
 import { walFloor } from '../runtime/wal_floor.ts';
-import type { SharedSegments } from '../runtime/segment_mirror.ts';
-import type { Metrics } from '../runtime/metrics.ts';
 import { workloadStats } from '../index/workload_wire.ts';
 import { IndexBuilder } from '../index/builder.ts';
 import { aggregateRegion, answerRegionOp } from './handle_ops.ts';
@@ -454,20 +452,7 @@ export class RegionHost {
   }
 
   /** Applies the WAL records after `afterSeq` to the memtable; the rows put. */
-  private async applyWal(afterSeq: number): Promise<number> {
-    const store = this.store!;
-    let rows = 0;
-    await this.wal.replay(afterSeq, (data, seq, op) => {
-      for (const b of decodeBatches(data)) {
-        if (op === 'delete') store.delete(b, seq);
-        else {
-          store.apply(b, seq);
-          rows += b.rows;
-        }
-      }
-    });
-    return rows;
-  }
+  private applyWal(afterSeq: number): Promise<number> { return this.wal.applyTo(this.store!, afterSeq); }
 
   /** Migration, candidate: caught up with the WAL, it becomes the region's writer and answers its subjects. */
   async upgrade(): Promise<number> {
