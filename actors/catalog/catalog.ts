@@ -4,6 +4,7 @@ import {
   DatabaseNotFoundError, EddyError, StatusCode, TableNotFoundError,
   type Clock, type TableSchema, checkName,
 } from '../../core/index.ts';
+import { ttlMsOf, withInheritedTtl } from '../../core/query/index.ts';
 import { kvKeys } from '../runtime/kv_keys.ts';
 
 const enc = new TextEncoder();
@@ -212,7 +213,10 @@ export class Catalog {
    */
   async createTable(draft: Omit<TableSchema, 'id'>, ifNotExists: boolean): Promise<{ schema: TableSchema; created: boolean }> {
     checkName('table', draft.name);
-    await this.requireDatabase(draft.db);
+    const dbInfo = await this.requireDatabase(draft.db);
+    // every way a table is made (SQL, a write's auto-create, the metric engine, the logs engine) keeps rows for the
+    // database's TTL when the table has none of its own
+    draft = withInheritedTtl(draft, ttlMsOf(dbInfo.options?.ttl));
     return this.serialize(tableKey(draft.db, draft.name), async () => {
       const cached = this.tables.get(tableKey(draft.db, draft.name));
       if (cached) {

@@ -19,3 +19,4 @@ export { parseTimestampNs, formatTimestamp } from './expr/time.ts';
 export { Hll, UddSketch } from './aggregate/sketch.ts';
 export { evaluate } from './expr/index.ts';
 export { fromValues } from './vector.ts';
+export { ttlMsOf, withInheritedTtl } from './statements/database_options.ts';

@@ -1,4 +1,4 @@
-// A database's TTL on a real node: a table without its own TTL expires rows by the database's, its regions drop
+// A database's TTL on a real node: a table without its own TTL (made by SQL or by a write) expires rows by the database's, its regions drop
 // them at compaction (so a longer TTL set later does not bring them back), and the options survive a restart.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startNode, tempDir } from '../../harness/index.ts';
@@ -42,6 +42,11 @@ describe('database TTL', () => {
     const more = await sql(`INSERT INTO m VALUES ('older', 3, ${now - 3 * 3_600_000})`, 'keep1h');
     expect(more.status).toBe(200);
     expect(await rows('SELECT host FROM m ORDER BY host', 'keep1h')).toEqual([['new'], ['older']]);
+
+    // a table a write creates takes the database's TTL too
+    const lp = await fetch(`${node.url}/v1/influxdb/write?db=keep1h&precision=ms`, { method: 'POST', body: `auto,host=a v=1 ${now - 3 * 86_400_000}\nauto,host=b v=2 ${now}` });
+    expect(lp.status).toBe(204);
+    expect(await rows('SELECT host FROM auto ORDER BY host', 'keep1h')).toEqual([['b']]);
 
     await node.stop();
     node = await startNode({ data: dir.path });
