@@ -7,6 +7,7 @@ import type { ByteWriter } from './byte_writer.ts';
 import { floatCsv, floatJson, numStore, words, writeInt64, writeTs } from './digits.ts';
 import { shortestFloat32 } from '../expr/cast.ts';
 import { decimalOf, formatDecimal } from '../expr/decimal.ts';
+import { decimalText } from '../expr/decimal_exact.ts';
 import { listText } from './table.ts';
 import { exactJson } from './exact_json.ts';
 
@@ -50,9 +51,10 @@ export function cellWriter(c: Vec, mode: CellMode): CellWriter {
         const dec = decimalOf(c.dt);
         if (dec) {
           // a decimal prints every digit of its scale, as text in JSON (GreptimeDB's Decimal128 rendering)
+          const exact = c.dec !== undefined;
           return (out, i) => {
             if (valid !== null && valid[i] === 0) out.ascii(nul);
-            else writeString(out, formatDecimal(v[i]!, dec.s), mode);
+            else writeString(out, exact ? decimalText(c, i, dec.s) : formatDecimal(v[i]!, dec.s), mode);
           };
         }
         // a Float32 prints its own shortest digits, not those of the double that holds it
