@@ -103,7 +103,8 @@ let u8Used = 0;
 export function zeroF64(n: number): Float64Array {
   if (n > CHUNK >> 4) return new Float64Array(n);
   if (f64Used + n > f64Chunk.length) { f64Chunk = new Float64Array(CHUNK); f64Used = 0; }
-  const a = f64Chunk.subarray(f64Used, f64Used + n);
+  // a view built directly: cheaper than subarray(), which looks up a species constructor
+  const a = new Float64Array(f64Chunk.buffer, f64Used * 8, n);
   f64Used += n;
   return a;
 }
@@ -111,7 +112,7 @@ export function zeroF64(n: number): Float64Array {
 export function zeroU8(n: number): Uint8Array {
   if (n > CHUNK >> 4) return new Uint8Array(n);
   if (u8Used + n > u8Chunk.length) { u8Chunk = new Uint8Array(CHUNK); u8Used = 0; }
-  const a = u8Chunk.subarray(u8Used, u8Used + n);
+  const a = new Uint8Array(u8Chunk.buffer, u8Used, n);
   u8Used += n;
   return a;
 }
