@@ -94,13 +94,15 @@ export function cellWriter(c: Vec, mode: CellMode): CellWriter {
     case 'str': {
       const d = dictOf(c);
       if (d) {
-        // Each distinct string is escaped and encoded once.
-        const bytes = d.dict.map((s) => {
-          if (s === null) return enc.encode(nul);
-          return enc.encode(mode === 'json' ? JSON.stringify(s) : csvQuote(s));
-        });
+        // Each distinct string is escaped and encoded once, when a row first writes it: a dictionary (a tag's
+        // every value) is often far larger than the rows of an answer.
+        const bytes: (Uint8Array | undefined)[] = new Array(d.dict.length);
+        const encodeAt = (k: number): Uint8Array => {
+          const s = d.dict[k];
+          return (bytes[k] = enc.encode(s === null || s === undefined ? nul : mode === 'json' ? JSON.stringify(s) : csvQuote(s)));
+        };
         const nulBytes = enc.encode(nul);
-        return (out, i) => { const k = d.codes[i]!; out.bytes(k < 0 ? nulBytes : bytes[k]!); };
+        return (out, i) => { const k = d.codes[i]!; out.bytes(k < 0 ? nulBytes : bytes[k] ?? encodeAt(k)); };
       }
       const v = c.v;
       return (out, i) => {
