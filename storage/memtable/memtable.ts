@@ -1,5 +1,5 @@
 // The memtable: append-only columnar chunks of applied batches, with tag tuples interned to series ids (series_index.ts).
-import type { Column, ColumnValues, DataType, TableSchema, WriteBatch } from '../../core/index.ts';
+import type { Column, ColumnValues, DataType, SeriesHint, TableSchema, WriteBatch } from '../../core/index.ts';
 import { InvalidArgumentError } from '../../core/errors.ts';
 import { minMaxIndex, words } from '../int64.ts';
 import { SeriesIndex } from './series_index.ts';
@@ -70,7 +70,7 @@ export class Memtable {
       bytes += Array.isArray(c.values) ? n * 16 : (c.values as Uint8Array).byteLength + (c.valid ? n : 0);
     }
     if (!tsCol) throw new InvalidArgumentError(`batch for ${batch.table} has no time index column ${schema.timeIndex}`);
-    const series = this.internSeries(n, tagCols);
+    const series = this.internSeries(n, tagCols, batch.series);
     this.chunks.push({ rows: n, seq, ts: tsCol, series, cols, op });
     if (op !== 0) this.deletes += n;
     const [lo, hi] = minMaxIndex(words(tsCol), n);
@@ -83,8 +83,8 @@ export class Memtable {
     this.version++;
   }
 
-  private internSeries(n: number, tagCols: (Column | undefined)[]): Int32Array {
-    const { ids, added } = this.index.intern(n, tagCols);
+  private internSeries(n: number, tagCols: (Column | undefined)[], hint: SeriesHint | undefined): Int32Array {
+    const { ids, added } = this.index.intern(n, tagCols, hint);
     this.bytes += added * 64 * this.tagNames.length;
     return ids;
   }

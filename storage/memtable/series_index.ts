@@ -1,5 +1,8 @@
 // Series interning of the memtable, columnar: tag values get integer codes per tag column, a series is its tuple of codes.
-import type { Column } from '../../core/index.ts';
+import type { Column, SeriesHint } from '../../core/index.ts';
+
+/** Series hint sources remembered at once (parse workers, the main thread's parser, remote write's table). */
+const MAX_SOURCES = 8;
 
 /**
  * Tag tuple -> series id, without a string key per row or per series. Each tag column has its own value -> code map
@@ -21,6 +24,8 @@ export class SeriesIndex {
   private slots = new Int32Array(1024);
   private mask = 1023;
   private k: number;
+  /** Per series hint source: its series number -> our series id + 1 (0: not seen yet). */
+  private hinted = new Map<number, Int32Array>();
 
   constructor(tags: number) {
     this.k = tags;
@@ -31,14 +36,65 @@ export class SeriesIndex {
     return this.seriesTags.length;
   }
 
-  /** Series id of every row of a batch whose tag columns (by primary-key position, undefined = absent) are given. */
-  intern(n: number, tagCols: (Column | undefined)[]): { ids: Int32Array; added: number } {
+  /**
+   * Series id of every row of a batch whose tag columns (by primary-key position, undefined = absent) are given. With
+   * the producer's series numbers (`hint`), a row whose number was seen before costs an array read; the first rows of
+   * a number are interned from their tags, which maps the number.
+   */
+  intern(n: number, tagCols: (Column | undefined)[], hint?: SeriesHint): { ids: Int32Array; added: number } {
+    const before = this.seriesTags.length;
+    if (this.k > 0 && hint !== undefined && hint.ids.length === n) {
+      const fast = this.fromHint(n, hint);
+      if (fast !== null) return { ids: fast, added: 0 };
+      const ids = this.internTags(n, tagCols);
+      this.learnHint(hint, ids);
+      return { ids, added: this.seriesTags.length - before };
+    }
+    return { ids: this.internTags(n, tagCols), added: this.seriesTags.length - before };
+  }
+
+  /** The ids of a batch whose every series number is mapped, or null. */
+  private fromHint(n: number, hint: SeriesHint): Int32Array | null {
+    const map = this.hinted.get(hint.source);
+    if (map === undefined) return null;
+    const out = new Int32Array(n), ids = hint.ids, len = map.length;
+    for (let i = 0; i < n; i++) {
+      const s = ids[i]!;
+      const id = s >= 0 && s < len ? map[s]! : 0;
+      if (id <= 0) return null;
+      out[i] = id - 1;
+    }
+    return out;
+  }
+
+  /** Maps the hint's numbers to the ids the tags gave; a number that met two series (a broken producer) is not trusted again. */
+  private learnHint(hint: SeriesHint, ids: Int32Array): void {
+    let map: Int32Array = this.hinted.get(hint.source) ?? new Int32Array(1024);
+    if (!this.hinted.has(hint.source)) {
+      if (this.hinted.size >= MAX_SOURCES) this.hinted.delete(this.hinted.keys().next().value!);
+      this.hinted.set(hint.source, map);
+    }
+    const src = hint.ids;
+    for (let i = 0; i < src.length; i++) {
+      const s = src[i]!;
+      if (s < 0) continue;
+      if (s >= map.length) {
+        const a: Int32Array = new Int32Array(Math.max(s + 1, map.length * 2));
+        a.set(map);
+        this.hinted.set(hint.source, (map = a));
+      }
+      const m = map[s]!;
+      if (m === 0) map[s] = ids[i]! + 1;
+      else if (m !== ids[i]! + 1) map[s] = -1;
+    }
+  }
+
+  private internTags(n: number, tagCols: (Column | undefined)[]): Int32Array {
     const out = new Int32Array(n);
     const k = this.k;
-    const before = this.seriesTags.length;
     if (k === 0) {
-      if (before === 0) this.seriesTags.push([]);
-      return { ids: out, added: this.seriesTags.length - before };
+      if (this.seriesTags.length === 0) this.seriesTags.push([]);
+      return out;
     }
     const cols: (Int32Array | null)[] = new Array(k);
     for (let t = 0; t < k; t++) cols[t] = this.columnCodes(t, tagCols[t], n);
@@ -58,12 +114,14 @@ export class SeriesIndex {
       if (same) { out[i] = prevId; continue; }
       out[i] = prevId = this.find(row, fmix(h));
     }
-    return { ids: out, added: this.seriesTags.length - before };
+    return out;
   }
 
   /** Primary key grew by `added` tags: existing series get `fill` (or null) for them and are hashed again. */
   extend(added: number, fill: (string | null)[]): void {
     const oldK = this.k, k = oldK + added, S = this.seriesTags.length;
+    // a producer's series number now names a tuple with the new tags null, not the old series with their defaults
+    this.hinted.clear();
     for (let t = 0; t < added; t++) { this.valueCode.push(new Map()); this.values.push([]); }
     this.k = k;
     const fillCodes = Array.from({ length: added }, (_, t) => (fill[t] == null ? 0 : this.codeOf(oldK + t, fill[t]!)));
