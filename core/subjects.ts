@@ -41,6 +41,8 @@ export const KvKeys = {
   metaLease: 'lease.meta',
   route: (regionId: string) => `route.${regionId}`,
   routeAll: 'route.*',
+  /** The meta term that last claimed eddy_routes: route writes of an older term are refused (actors/meta/routes.ts). */
+  routesTerm: 'term.meta',
   procedure: (id: string) => `proc.${id}`,
   procedureAll: 'proc.*',
   /** A region event (a failover, a rebalancer decision that was not a procedure): time-ordered ids. */
@@ -137,6 +139,8 @@ export const Subjects = {
   region: (regionId: string, op: RegionOp) => `eddy.region.${regionId}.${op}`,
   regionAll: (regionId: string) => `eddy.region.${regionId}.*`,
   wal: (regionId: string) => `eddy.wal.${regionId}`,
+  /** A region leader's term marks, in the WAL stream beside its records (never purged with them): see actors/runtime/wal_fence.ts. */
+  walFence: (regionId: string) => `eddy.wal.${regionId}.fence`,
   walAll: 'eddy.wal.>',
   changes: (db: string, table: string) => `eddy.changes.${token(db)}.${token(table)}`,
   flow: (db: string, flow: string) => `eddy.flow.${token(db)}.${token(flow)}`,
