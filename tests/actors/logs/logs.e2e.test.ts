@@ -1,10 +1,11 @@
 // Logs engine end to end: a real nats-server, a node in-process over real HTTP: pipelines CRUD and restart, dryrun,
 // /v1/ingest through dissect / regex / identity pipelines, NATS request-reply and the buffered twin, on_failure, tail.
+import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { headers as natsHeaders, type NatsConnection } from '@nats-io/transport-node';
 import { jetstream } from '@nats-io/jetstream';
 import { Subjects } from '../../../core/index.ts';
-import { natsClient, startNats, startNode, tempDir, until } from '../../harness/index.ts';
+import { ROOT, natsClient, startNats, startNode, tempDir, until } from '../../harness/index.ts';
 
 type Node = Awaited<ReturnType<typeof startNode>>;
 
@@ -252,5 +253,20 @@ describe('logs engine', () => {
     while (!t2.includes('event: row')) t2 += dec.decode((await r2.read()).value);
     expect(t2).toContain('"/p/8"');
     await r2.cancel();
+  });
+
+  it('`eddy tail` follows a log table over NATS: it announces its interest, then prints each committed row', async () => {
+    const child = spawn(process.execPath, ['actors/bin/eddy.mjs', 'tail', '--table', 'access', '--nats', nats.url, '--lines', '2'], { cwd: ROOT });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+    await new Promise<void>((resolve, reject) => {
+      child.stderr.on('data', (d) => { err += d; if (err.includes('following public.access')) resolve(); });
+      void exited.then((c) => reject(new Error(`eddy tail exited (${c}): ${err}`)));
+    });
+    await post(node, '/v1/ingest?table=access&pipeline_name=nginx', [nginxLine(21, 404), nginxLine(22, 200)].join('\n'), { 'Content-Type': 'text/plain' });
+    expect(await exited).toBe(0);
+    expect(out.trim().split('\n').map((l) => JSON.parse(l)).map((o) => [o.path, o.status])).toEqual([['/p/21', 404], ['/p/22', 200]]);
   });
 });
