@@ -246,6 +246,7 @@ export class EddyNode {
     const queryDeps: QueryDeps = {
       catalog: this.catalog, supervisor: this.supervisor, router: this.router, writes: this.writes, clock: this.clock,
       processes: new ProcessList(frontend, () => this.clock.now()),
+      runtimeMetrics: () => this.memory.gauges(),
       ...(this.meta && this.routeTable ? this.clusterViews(this.meta, this.routeTable) : {}),
     };
     const contextOf = (db: string): QueryContext => this.withFlows(makeQueryContext(queryDeps, db));

@@ -43,6 +43,8 @@ export interface QueryDeps {
   kick?: () => void;
   /** information_schema.index_advice: the node's smart index. */
   indexAdvice?: QueryContext['indexAdvice'];
+  /** information_schema.runtime_metrics: the node's memory budget and use. */
+  runtimeMetrics?: QueryContext['runtimeMetrics'];
 }
 
 /** Runs fn for regions 0..n-1 at once. */
@@ -211,6 +213,7 @@ export function makeQueryContext(deps: QueryDeps, db: string): QueryContext {
     ...(deps.processes ? { processes: deps.processes } : {}),
     ...(deps.procedures ? { procedures: deps.procedures } : {}),
     ...(deps.indexAdvice ? { indexAdvice: deps.indexAdvice } : {}),
+    ...(deps.runtimeMetrics ? { runtimeMetrics: deps.runtimeMetrics } : {}),
     files: nodeFiles,
   };
   return ctx;

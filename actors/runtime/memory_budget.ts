@@ -35,9 +35,10 @@ export function defaultMemoryLimitMb(): number {
 
 /**
  * How the limit is shared. Writes (memtables, memtables being flushed, payloads in flight) may hold half of it:
- * past that, writes get back-pressure. Memtables that take writes are flushed, largest first, once they hold a
- * quarter, so that a flush (whose sorted copy and encoded segment briefly double what it flushes) fits in the half
- * that is left. The decoded-segment cache gets at most a quarter; a compaction job holds at most an eighth decoded.
+ * past that, writes get back-pressure. Memtables that take writes are flushed, largest first, once they hold an
+ * eighth, one eighth's worth at a time: a flush's working memory (the sorted copy of the memtable, sort permutations,
+ * encoding scratch and the encoded segment) was measured at ~3.5 times the memtable it writes, so flushes stay within
+ * about three eighths. The decoded-segment cache gets at most a quarter; a compaction job holds at most an eighth decoded.
  */
 export class MemoryBudget {
   /** Flushes the budget asked for (largest memtable first), on top of each region's own --flush-bytes. */
@@ -59,7 +60,7 @@ export class MemoryBudget {
   }
 
   get flushAtBytes(): number {
-    return Math.floor(this.limitBytes / 4);
+    return Math.floor(this.limitBytes / 8);
   }
 
   /** Most bytes a compaction job holds decoded (its peak is about three times that): an eighth of the limit. */
@@ -109,12 +110,15 @@ export class MemoryBudget {
   }
 
   /**
-   * Flushes memtables, largest first, while those taking writes hold more than their share. Called after writes are
-   * applied and whenever a flush or compaction ends (a region busy then takes its flush on the next call).
+   * Flushes memtables, largest first, while those taking writes hold more than their share and no more than one
+   * share's worth is being flushed. Called after writes are applied and whenever a flush or compaction ends (a region
+   * busy then takes its flush on the next call).
    */
   relieve(): void {
-    let mutable = this.count().memtables;
-    if (mutable <= this.flushAtBytes) return;
+    const { memtables, flushing } = this.count();
+    let mutable = memtables;
+    // one eighth's worth in flight at a time: the next flush starts when this one ends (released() calls relieve)
+    if (mutable <= this.flushAtBytes || flushing >= this.flushAtBytes) return;
     const rs = [...this.regions()];
     rs.sort((a, b) => b.memBytes - a.memBytes);
     for (const r of rs) {

@@ -88,6 +88,8 @@ export interface QueryContext {
   clusterInfo?(): Promise<ClusterPeer[]>;
   /** The frontend's running statements (information_schema.process_list, KILL); optional: without it none are tracked. */
   processes?: ProcessList;
+  /** The node's gauges (memory budget and use) for information_schema.runtime_metrics; optional (RSS and heap without it). */
+  runtimeMetrics?(): Record<string, number>;
   /** Who sent the statements (`127.0.0.1:53412/http`), shown in the process list. */
   client?: string;
   /** Files on the node for COPY TO / FROM (paths as the statement gives them); optional: without them COPY is unsupported. */

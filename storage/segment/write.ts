@@ -250,13 +250,13 @@ export function encodeSegment(run: Run, schema: TableSchema, compression: Compre
 
 /**
  * A failpoint at the storage boundary: when set, called before each durable file write and may throw (a fault test
- * simulates a full disk with an ENOSPC error here). Unset in production.
+ * simulates a full disk with an ENOSPC error here) or wait (a test holds a flush in progress). Unset in production.
  */
-export const storageFaults: { beforeWrite?: (path: string) => void } = {};
+export const storageFaults: { beforeWrite?: (path: string) => void | Promise<void> } = {};
 
 /** Writes bytes to a new file and fsyncs it before the manifest may name it. */
 export async function writeDurable(path: string, bytes: Uint8Array): Promise<void> {
-  storageFaults.beforeWrite?.(path);
+  await storageFaults.beforeWrite?.(path);
   const fh = await open(path, 'w');
   try {
     await fh.writeFile(bytes);

@@ -22,6 +22,7 @@ const HELP = `npm run bench -- overload [flags]   (each flag also as env BENCH_<
   --buffered K   concurrent JetStream publishers to the buffered ingest subject (default 4)
   --batch N      rows per write (default 2000)
   --max-inflight-write-bytes B   the node's limit (default: the node's own, 256 MiB)
+  --memory-limit-mb M   the node's memory budget (default: the node's own, a quarter of the machine, 256-2048)
   --drain S      seconds to wait after the overload for the buffered backlog to be applied (default 30)
   --keep-data    keep the data dir`;
 
@@ -40,11 +41,12 @@ export async function run(opts: BenchOptions): Promise<unknown> {
   const writers: Record<Path, number> = { http: opts.num('http', 8), nats: opts.num('nats', 8), buffered: opts.num('buffered', 4) };
   const batch = opts.num('batch', 2000);
   const limit = opts.str('max-inflight-write-bytes', '');
+  const memoryMb = opts.str('memory-limit-mb', '');
   console.log(`overload for ${durationS} s: ${writers.http} HTTP + ${writers.nats} NATS + ${writers.buffered} buffered writers, ${fmtNum(batch)} rows a write; ` +
     `load average ${loadavg().map((x) => x.toFixed(2)).join(' ')} (2 cores shared)`);
 
   const logDir = tempDir('overload-logs');
-  const eddy = await startEddy({ logDir, keepData: opts.bool('keep-data'), name: 'eddy-overload', extraArgs: ['--postgres', 'off', ...(limit ? ['--max-inflight-write-bytes', limit] : [])] });
+  const eddy = await startEddy({ logDir, keepData: opts.bool('keep-data'), name: 'eddy-overload', extraArgs: ['--postgres', 'off', ...(limit ? ['--max-inflight-write-bytes', limit] : []), ...(memoryMb ? ['--memory-limit-mb', memoryMb] : [])] });
   const nodePid = eddy.proc.pid;
   const rss = () => {
     const procs = processTree(nodePid).map(memOf).filter((m) => m !== undefined);
@@ -108,13 +110,14 @@ export async function run(opts: BenchOptions): Promise<unknown> {
     const r = await httpRequest('GET', `${eddy.httpUrl}/metrics`).catch(() => null);
     const out: Record<string, number> = {};
     for (const line of r?.body.toString('utf8').split('\n') ?? []) {
-      const m = /^(eddy_[a-z_]+) ([0-9.e+-]+)$/.exec(line);
+      const m = /^([a-z_]+) ([0-9.e+-]+)$/.exec(line);
       if (m) out[m[1]!] = Number(m[2]);
     }
     return out;
   };
   const mib = (g: Record<string, number>, k: string) => (g[k] === undefined ? '-' : fmtMiB(g[k]!));
   const rows: string[][] = [];
+  const samples: { t: number; rss: number }[] = [];
   let peak = { node: 0, nats: 0 };
   const started = Date.now();
   let last = { t: started, acked: { ...acked } };
@@ -125,8 +128,11 @@ export async function run(opts: BenchOptions): Promise<unknown> {
     peak = { node: Math.max(peak.node, m.node), nats: Math.max(peak.nats, m.nats) };
     const per = (p: Path) => fmtNum((acked[p] - last.acked[p]) / ((now - last.t) / 1000));
     const g = await gauges();
+    const sum = (...ks: string[]) => ks.reduce((a, k) => a + (g[k] ?? 0), 0);
+    samples.push({ t: (now - started) / 1000, rss: m.node });
     rows.push([String(Math.round((now - started) / 1000)), per('http'), per('nats'), per('buffered'), fmtNum(refused), fmtNum(natsErrors), fmtMiB(m.node),
-      mib(g, 'eddy_heap_used_bytes'), mib(g, 'eddy_array_buffers_bytes'), mib(g, 'eddy_external_bytes'), mib(g, 'eddy_memtable_bytes'), mib(g, 'eddy_decoded_cache_bytes'), mib(g, 'eddy_write_inflight_bytes'),
+      mib(g, 'nodejs_heap_used_bytes'), mib(g, 'nodejs_array_buffers_bytes'), fmtMiB(sum('eddy_memory_memtables_bytes', 'eddy_memory_flushing_bytes')),
+      mib(g, 'eddy_memory_cache_bytes'), fmtMiB(sum('eddy_memory_writes_inflight_bytes', 'eddy_memory_writes_waiting_bytes')),
       fmtMiB(m.nats), loadavg()[0]!.toFixed(1)]);
     console.log(rows[rows.length - 1]!.join('\t'));
     last = { t: now, acked: { ...acked } };
@@ -145,8 +151,16 @@ export async function run(opts: BenchOptions): Promise<unknown> {
   }
   const end = rss();
   await eddy.stop();
-  console.log('\n' + table(['s', 'HTTP rows/s', 'NATS rows/s', 'buffered rows/s', '503s', 'NATS errors', 'node RSS', 'heap used', 'array buffers', 'external', 'memtables', 'decoded cache', 'writes in flight', 'nats-server RSS', 'load'], rows));
+  console.log('\n' + table(['s', 'HTTP rows/s', 'NATS rows/s', 'buffered rows/s', '503s', 'NATS errors', 'node RSS', 'heap used', 'array buffers', 'memtables', 'decoded cache', 'writes held', 'nats-server RSS', 'load'], rows));
   console.log(`\npeak RSS: node ${fmtMiB(peak.node)}, nats-server ${fmtMiB(peak.nats)}; at the end: node ${fmtMiB(end.node)}`);
+  // growth: least-squares slope of the node's RSS over the second half of the run (the first half includes warm-up)
+  const late = samples.filter((x) => x.t >= durationS / 2);
+  if (late.length >= 2) {
+    const mt = late.reduce((a, x) => a + x.t, 0) / late.length, mr = late.reduce((a, x) => a + x.rss, 0) / late.length;
+    const slope = late.reduce((a, x) => a + (x.t - mt) * (x.rss - mr), 0) / late.reduce((a, x) => a + (x.t - mt) ** 2, 0);
+    const lo = Math.min(...late.map((x) => x.rss)), hi = Math.max(...late.map((x) => x.rss));
+    console.log(`RSS over the second half: ${fmtMiB(lo)} to ${fmtMiB(hi)}, trend ${(slope * 60 / 1048576).toFixed(1)} MiB/min`);
+  }
   console.log(`rows acknowledged ${fmtNum(total)} (HTTP ${fmtNum(acked.http)}, NATS ${fmtNum(acked.nats)}, buffered ${fmtNum(acked.buffered)}); in the table ${fmtNum(stored)}`);
   return { peak, end, acked, stored, refused, natsErrors };
 }

@@ -104,7 +104,8 @@ async function rowsOf(name: string, ctx: QueryContext): Promise<Row[]> {
     case 'runtime_metrics': {
       const mem = process.memoryUsage();
       const ts = BigInt(Math.round(ctx.now())) * 1_000_000n;
-      return [['process_resident_memory_bytes', mem.rss, null, null, 'STANDALONE', ts], ['nodejs_heap_used_bytes', mem.heapUsed, null, null, 'STANDALONE', ts]];
+      const values = ctx.runtimeMetrics?.() ?? { process_resident_memory_bytes: mem.rss, nodejs_heap_used_bytes: mem.heapUsed };
+      return Object.entries(values).map(([name, v]) => [name, v, null, null, 'STANDALONE', ts]);
     }
     default: return [];
   }
