@@ -61,6 +61,8 @@ export interface NodeConfig {
   queryMemoryMb: number;
   /** Bytes of writes in flight before HTTP writes get 503 + Retry-After and NATS writes wait (0: no limit). */
   maxInflightWriteBytes: number;
+  /** The node's memory budget (MiB) that memtables, writes in flight and the decoded cache share; 0: derived from the machine. */
+  memoryLimitMb: number;
   /** Worker threads that parse large line protocol writes off the main thread (0: parse on the main thread). */
   parseWorkers: number;
   /** PEM certificate chain and private key: with both, HTTP is served over TLS (https). */
@@ -107,6 +109,7 @@ export const DEFAULTS: NodeConfig = {
   queryTimeout: '',
   queryMemoryMb: 1024,
   maxInflightWriteBytes: 256 * 1024 * 1024,
+  memoryLimitMb: 0,
   parseWorkers: 1,
   tlsCert: '',
   tlsKey: '',
@@ -147,6 +150,7 @@ export const START_COMMAND: CommandSpec = {
     { name: 'query-memory-mb', key: 'queryMemoryMb', kind: 'int', arg: 'MIB', min: 0, help: 'scanned data one query may hold; past it the query fails, others go on (0: no budget)' },
     { name: 'parse-workers', key: 'parseWorkers', kind: 'int', arg: 'N', min: 0, help: 'worker threads parsing large line protocol writes off the main thread, started on the first one (0: none)' },
     { name: 'max-inflight-write-bytes', key: 'maxInflightWriteBytes', kind: 'int', arg: 'BYTES', min: 0, help: 'writes in flight before HTTP writes get 503 + Retry-After and NATS writes wait (0: no limit)' },
+    { name: 'memory-limit-mb', key: 'memoryLimitMb', kind: 'int', arg: 'MIB', min: 0, help: 'memory budget memtables, writes in flight and the decoded cache share: memtables flush largest first past a quarter, writes get back-pressure past half, the cache keeps to a quarter (0: a quarter of the machine, 256-2048)' },
     { name: 'tls-cert', key: 'tlsCert', kind: 'string', arg: 'FILE', help: 'PEM certificate (chain) for HTTPS; needs --tls-key' },
     { name: 'tls-key', key: 'tlsKey', kind: 'string', arg: 'FILE', help: 'PEM private key for HTTPS; needs --tls-cert' },
     { name: 'quiet', key: 'quiet', kind: 'bool', help: 'log errors only' },

@@ -298,6 +298,15 @@ export class WriteBackPressureError extends EddyError {
     super(StatusCode.RateLimited, `the node is busy: ${inflight} bytes of writes in flight, the limit is ${limit} (--max-inflight-write-bytes); retry after ${retryAfterS} s`);
   }
 }
+/**
+ * Ingest back-pressure: memtables (and writes in flight) hold the writes' share of --memory-limit-mb until a flush
+ * frees it; retry after `retryAfterS`. Same code as WriteBackPressureError (HTTP 503 with Retry-After).
+ */
+export class MemoryBackPressureError extends EddyError {
+  constructor(heldBytes: number, limitBytes: number, readonly retryAfterS = 1) {
+    super(StatusCode.RateLimited, `the node is busy: memtables and writes in flight hold ${heldBytes} bytes, the writes' share of the memory limit is ${limitBytes} (--memory-limit-mb); flushes are freeing it, retry after ${retryAfterS} s`);
+  }
+}
 /** The node's NATS connection is down (the server restarts, the network broke): writes are refused, not buffered; retry after `retryAfterS` (HTTP 503 with Retry-After). */
 export class NatsUnavailableError extends EddyError {
   constructor(message: string, readonly retryAfterS = 1) {

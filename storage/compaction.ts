@@ -10,7 +10,34 @@ function overlaps(a: { minTs: string; maxTs: string }, lo: bigint, hi: bigint): 
  * so a segment left out of a job must not be newer than some inputs and older than others while sharing time
  * with them: that would flip which version of a row wins. Such a job is cut down to the inputs newer than it.
  */
-export function pickCompactions(segments: SegmentMeta[], windowNs: bigint, maxBytes: number): SegmentMeta[][] {
+/** What a segment holds once decoded: 8 bytes a value of each column (strings as dictionary codes and their text), and the op column. */
+export function decodedBytesOf(s: SegmentMeta): number {
+  return s.rows * (Object.keys(s.columns).length * 8 + 1);
+}
+
+/**
+ * Cuts a job into consecutive runs (in write order) of at most jobBytes decoded each, so that no job holds more than
+ * that in memory; a run of one segment merges nothing and is left out. A consecutive part of a valid job is valid:
+ * no segment outside it lies between its first and last in write order.
+ */
+function cutBySize(job: SegmentMeta[], jobBytes: number): SegmentMeta[][] {
+  const out: SegmentMeta[][] = [];
+  let cur: SegmentMeta[] = [], bytes = 0;
+  for (const s of job) {
+    const b = decodedBytesOf(s);
+    if (cur.length > 0 && bytes + b > jobBytes) {
+      if (cur.length >= 2) out.push(cur);
+      cur = [];
+      bytes = 0;
+    }
+    cur.push(s);
+    bytes += b;
+  }
+  if (cur.length >= 2) out.push(cur);
+  return out;
+}
+
+export function pickCompactions(segments: SegmentMeta[], windowNs: bigint, maxBytes: number, jobBytes = Infinity): SegmentMeta[][] {
   const groups = new Map<bigint, SegmentMeta[]>();
   for (const s of segments) {
     if (s.bytes > maxBytes) continue;
@@ -34,7 +61,7 @@ export function pickCompactions(segments: SegmentMeta[], windowNs: bigint, maxBy
       if (cut < 0) break;
       set = set.filter((s) => s.maxSeq > cut);
     }
-    if (set.length >= 2) jobs.push(set);
+    if (set.length >= 2) jobs.push(...cutBySize(set, jobBytes));
   }
   return jobs;
 }

@@ -164,6 +164,8 @@ export class RegionStore {
   get schema(): TableSchema { return this._schema; }
   get memRows(): number { return this.mem.rows; }
   get memBytes(): number { return this.mem.bytes; }
+  /** Bytes of the memtables being flushed (frozen until their segment is in the manifest). */
+  get flushingBytes(): number { return this.frozen.reduce((n, m) => n + m.bytes, 0); }
   /** Segments in the manifest, oldest first. */
   get segments(): readonly SegmentMeta[] { return this.manifest.segments; }
 
@@ -368,7 +370,7 @@ export class RegionStore {
     return this.serial(async () => {
       const expired = await this.dropExpiredLocked();
       const windowNs = BigInt(Math.max(1, Math.round((this.opts.compactionWindowMs ?? DAY_MS) * 1e6)));
-      const jobs = pickCompactions(this.manifest.segments, windowNs, this.opts.compactionMaxBytes ?? 256 * 1024 * 1024);
+      const jobs = pickCompactions(this.manifest.segments, windowNs, this.opts.compactionMaxBytes ?? 256 * 1024 * 1024, this.opts.compactionJobBytes ?? 256 * 1024 * 1024);
       let merged = 0, written = 0;
       const names = this._schema.columns.map((c) => c.name);
       for (const job of jobs) {

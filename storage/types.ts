@@ -63,6 +63,11 @@ export interface RegionStoreOptions {
   rowGroupRows?: number;
   /** Segments larger than this are not merged again; 256 MiB by default. */
   compactionMaxBytes?: number;
+  /**
+   * Most bytes one compaction job may hold decoded (its inputs decoded, merged and encoded at once: about three times
+   * this at its peak); larger sets are merged in several jobs. 256 MiB by default; the node sets it from its memory budget.
+   */
+  compactionJobBytes?: number;
   /** A shared copy of the region's files (`--storage nats`); the local directory is then a cache. */
   mirror?: SegmentMirror;
   /**

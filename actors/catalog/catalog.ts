@@ -84,6 +84,26 @@ export class Catalog {
     return true;
   }
 
+  /** Applies change to a database's WITH options and stores them; retries on a concurrent change. */
+  async alterDatabase(db: string, change: (o: Record<string, string>) => Record<string, string>): Promise<DatabaseInfo> {
+    return this.serialize(dbKey(db), async () => {
+      for (;;) {
+        const e = await this.kv.get(dbKey(db));
+        if (!e || e.operation !== 'PUT' || e.value.length === 0) throw new DatabaseNotFoundError(db);
+        const cur = JSON.parse(dec.decode(e.value)) as DatabaseInfo;
+        const options = change({ ...(cur.options ?? {}) });
+        const next: DatabaseInfo = { ...cur, options };
+        try {
+          await this.kv.update(dbKey(db), enc.encode(JSON.stringify(next)), e.revision);
+          this.dbs.set(db, next);
+          return next;
+        } catch {
+          /* stale revision: read again and retry */
+        }
+      }
+    });
+  }
+
   async listDatabases(): Promise<string[]> {
     const out = new Set<string>();
     for (const k of await kvKeys(this.kv, 'db.*')) {

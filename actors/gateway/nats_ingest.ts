@@ -71,8 +71,10 @@ export class NatsIngest {
 
   private async onWrite(msg: Msg): Promise<void> {
     this.metrics.writeRequests++;
-    const release = await this.gate.acquire(msg.data.length);
+    let release: (() => void) | undefined;
     try {
+      // Waits for room (the reply waits: the requester is slowed); with too much already waiting, the documented error reply (RateLimited).
+      release = await this.gate.acquire(msg.data.length);
       const target = parseWriteSubject(msg.subject);
       if (!target) throw new InvalidArgumentError(`bad write subject '${msg.subject}': use eddy.write.<db> or eddy.write.<db>.<table>`);
       const input = {
@@ -91,7 +93,7 @@ export class NatsIngest {
       this.logger.error(isUserError(w.code) ? 'write.rejected' : 'write.failed', `write on ${msg.subject} failed`, { subject: msg.subject, code: w.code, error: w.message });
       msg.respond(enc.encode(JSON.stringify({ ok: false, error: w })));
     } finally {
-      release();
+      release?.();
     }
   }
 
@@ -139,8 +141,10 @@ export class NatsIngest {
     const db = target?.db ?? 'public';
     // Tell JetStream we are still on it (waiting for back-pressure or a slow write), so it is not redelivered after ack_wait.
     const keepAlive = setInterval(() => m.working(), 5000);
-    const release = await this.gate.acquire(m.data.length);
+    let release: (() => void) | undefined;
     try {
+      // The consumer's pulls are bounded (bytes, maxInFlight): it waits for room rather than being refused.
+      release = await this.gate.acquire(m.data.length, { mayRefuse: false });
       if (!target) throw new InvalidArgumentError(`bad ingest subject '${m.subject}'`);
       const input = {
         db: target.db,
@@ -168,7 +172,7 @@ export class NatsIngest {
       }
     } finally {
       clearInterval(keepAlive);
-      release();
+      release?.();
     }
   }
 

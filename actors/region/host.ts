@@ -3,7 +3,7 @@ import { rm } from 'node:fs/promises';
 import { createActor, fromPromise, waitFor, type Actor } from 'xstate';
 import type { Subscription } from '@nats-io/transport-node';
 import {
-  EddyError, StatusCode, Subjects, decodeBatches, encodeBatches, withIndexReport,
+  EddyError, StatusCode, Subjects, encodeBatches, withIndexReport,
   type TableSchema, type WriteBatch,
 } from '../../core/index.ts';
 import { RegionStore, type IndexStatus, type ScanRequest, type SegmentMirror } from '../../storage/index.ts';
@@ -15,7 +15,7 @@ import { RegionFencedError, WalTerm } from '../runtime/wal_fence.ts';
 import { natsLinkOf } from '../runtime/nats_link.ts';
 import { WriteRepeats } from './write_repeats.ts';
 import { walFloor } from '../runtime/wal_floor.ts';
-import { publishWorkload, workloadStats } from '../index/workload_wire.ts';
+import { workloadStats } from '../index/workload_wire.ts';
 import { IndexBuilder } from '../index/builder.ts';
 import { aggregateRegion, answerRegionOp } from './handle_ops.ts';
 import { RowCounter } from './row_count.ts';
@@ -58,6 +58,7 @@ export class RegionHost {
           if (this.term && !deps.candidate) await this.term.claim();
           this.store = await RegionStore.open({
             dir: deps.dir, regionId: deps.regionId, schema: this.schemaNow, clock: deps.clock, compression: 'zstd', mirror: this.mirror, readOnlyMirror: deps.candidate === true,
+            ...(deps.memory ? { compactionJobBytes: deps.memory.compactionJobBytes } : {}),
           });
           this.indexBuilder = new IndexBuilder(deps.regionId, () => this.store!, deps.log);
           // A candidate builds no index files until it owns the region: the leader may still be writing the shared store.
@@ -66,7 +67,11 @@ export class RegionHost {
         replay: fromPromise(async () => this.replay()),
         flush: fromPromise(async () => this.doFlush()),
         compact: fromPromise(async () => {
-          await this.store!.compact();
+          try {
+            await this.store!.compact();
+          } finally {
+            this.freed();
+          }
           deps.metrics.compactions++;
           this.indexBuilder?.notify();
         }),
@@ -81,9 +86,7 @@ export class RegionHost {
     this.actor = createActor(machine, { input: { regionId: deps.regionId, candidate: deps.candidate === true } });
   }
 
-  get schema(): TableSchema {
-    return this.schemaNow;
-  }
+  get schema(): TableSchema { return this.schemaNow; }
 
   get state(): string {
     return String(this.actor.getSnapshot().value);
@@ -187,7 +190,9 @@ export class RegionHost {
         await this.repeats.applyRepeat(this.store!, sourceId!, seq);
         return rows;
       }
+      const before = this.store!.memBytes;
       for (const b of batches) this.store!.apply(b, seq);
+      this.deps.memory?.applied(this.store!.memBytes - before);
       if (this.deps.publishChanges) {
         for (const b of batches) this.deps.nc.publish(Subjects.changes(this.schemaNow.db, b.table), batches.length === 1 ? record : encodeBatches([b]));
       }
@@ -261,6 +266,20 @@ export class RegionHost {
     }
   }
 
+  /** Bytes of the memtable taking writes, and of memtables being flushed (the memory budget's view). */
+  get memBytes(): number { return this.store?.memBytes ?? 0; }
+  get flushingBytes(): number { return this.store?.flushingBytes ?? 0; }
+
+  /** The memory budget asks for a flush (largest memtable first); false when the region cannot take it now. */
+  requestFlush(): boolean {
+    if (this.held || !this.store || this.store.memRows === 0 || !this.actor.getSnapshot().matches('serving')) return false;
+    this.actor.send({ type: 'region.flush.requested' });
+    return true;
+  }
+
+  /** A flush or compaction ended (memory was freed, and a flush the budget asked for meanwhile may run now); after the state settles. */
+  private freed(): void { if (this.deps.memory) setImmediate(() => this.deps.memory?.released()); }
+
   /** Why the last flush failed (a full disk): writes are refused until a flush succeeds again. */
   private flushError: string | null = null;
   private flushRetryAt = 0;
@@ -293,6 +312,7 @@ export class RegionHost {
       await p;
     } finally {
       this.flushInFlight = null;
+      this.freed();
     }
   }
 
@@ -325,8 +345,7 @@ export class RegionHost {
     return { rows: this.rowsTotal, scans: this.scansTotal, bytes: (st?.memBytes ?? 0) + (st?.diskBytes ?? 0) };
   }
 
-  private rowsTotal = 0;
-  private scansTotal = 0;
+  private rowsTotal = 0; private scansTotal = 0;
 
   async scan(req: ScanRequest): Promise<RecordBatch[]> {
     this.scansTotal++;
@@ -336,7 +355,7 @@ export class RegionHost {
     const stats = workloadStats();
     const out = await this.store!.scan(req, stats);
     const s = this.schemaNow;
-    publishWorkload(this.deps.nc, { db: s.db, table: s.name, regionId: this.regionId, at: this.deps.clock.now(), rowsRead: stats.rowsRead!, rowsOut: stats.rowsOut! }, req.predicates);
+    this.deps.workload.report({ db: s.db, table: s.name, regionId: this.regionId, at: this.deps.clock.now(), rowsRead: stats.rowsRead!, rowsOut: stats.rowsOut! }, req.predicates);
     return req.analyze ? withIndexReport(out, stats) : out;
   }
 
@@ -434,20 +453,7 @@ export class RegionHost {
   }
 
   /** Applies the WAL records after `afterSeq` to the memtable; the rows put. */
-  private async applyWal(afterSeq: number): Promise<number> {
-    const store = this.store!;
-    let rows = 0;
-    await this.wal.replay(afterSeq, (data, seq, op) => {
-      for (const b of decodeBatches(data)) {
-        if (op === 'delete') store.delete(b, seq);
-        else {
-          store.apply(b, seq);
-          rows += b.rows;
-        }
-      }
-    });
-    return rows;
-  }
+  private applyWal(afterSeq: number): Promise<number> { return this.wal.applyTo(this.store!, afterSeq); }
 
   /** Migration, candidate: caught up with the WAL, it becomes the region's writer and answers its subjects. */
   async upgrade(): Promise<number> {

@@ -4,6 +4,7 @@ import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
 import type { Clock, TableSchema } from '../../core/index.ts';
 import type { Metrics } from '../runtime/metrics.ts';
 import type { SharedSegments } from '../runtime/segment_mirror.ts';
+import type { WorkloadReporter } from '../index/workload_wire.ts';
 
 export interface RegionHostDeps {
   nc: NatsConnection;
@@ -35,4 +36,8 @@ export interface RegionHostDeps {
    */
   fencing?: boolean;
   onFenced?: (regionId: string) => void;
+  /** The node's batcher of scan reports for the smart index. */
+  workload: WorkloadReporter;
+  /** The node's memory budget: told what each write adds and when a flush or compaction ends (actors/runtime/memory_budget.ts). */
+  memory?: { applied(bytes: number): void; released(): void; readonly compactionJobBytes: number };
 }

@@ -1,7 +1,7 @@
 // The region write-ahead log on JetStream: pipelined appends, replay from a sequence, purge up to the flushed point.
 import { AckPolicy, DeliverPolicy, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import { headers as natsHeaders } from '@nats-io/transport-node';
-import { Streams, Subjects } from '../../core/index.ts';
+import { Streams, Subjects, decodeBatches, type WriteBatch } from '../../core/index.ts';
 import type { NatsLink } from './nats_link.ts';
 import { StaleFilter, TERM_HEADER, type WalTerm } from './wal_fence.ts';
 
@@ -80,6 +80,18 @@ export class Wal {
    * Delivers every record after `afterSeq`, in order, except (with a term) those a stale leader appended after a
    * newer one took over. Returns how many were delivered.
    */
+  /** Applies the records after `afterSeq` to a region store's memtable (a delete as a delete); the rows put. */
+  async applyTo(store: { apply(b: WriteBatch, seq: number): void; delete(b: WriteBatch, seq: number): void }, afterSeq: number): Promise<number> {
+    let rows = 0;
+    await this.replay(afterSeq, (data, seq, op) => {
+      for (const b of decodeBatches(data)) {
+        if (op === 'delete') store.delete(b, seq);
+        else { store.apply(b, seq); rows += b.rows; }
+      }
+    });
+    return rows;
+  }
+
   async replay(afterSeq: number, onRecord: (data: Uint8Array, seq: number, op: WalOp) => void): Promise<number> {
     const filter = this.term ? new StaleFilter(await this.term.marks()) : null;
     const ci = await this.jsm.consumers.add(Streams.wal, {

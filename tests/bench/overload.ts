@@ -103,6 +103,17 @@ export async function run(opts: BenchOptions): Promise<unknown> {
     }
   })());
 
+  // the node's own view of its memory (/metrics): where the RSS goes
+  const gauges = async (): Promise<Record<string, number>> => {
+    const r = await httpRequest('GET', `${eddy.httpUrl}/metrics`).catch(() => null);
+    const out: Record<string, number> = {};
+    for (const line of r?.body.toString('utf8').split('\n') ?? []) {
+      const m = /^(eddy_[a-z_]+) ([0-9.e+-]+)$/.exec(line);
+      if (m) out[m[1]!] = Number(m[2]);
+    }
+    return out;
+  };
+  const mib = (g: Record<string, number>, k: string) => (g[k] === undefined ? '-' : fmtMiB(g[k]!));
   const rows: string[][] = [];
   let peak = { node: 0, nats: 0 };
   const started = Date.now();
@@ -113,7 +124,10 @@ export async function run(opts: BenchOptions): Promise<unknown> {
     const m = rss();
     peak = { node: Math.max(peak.node, m.node), nats: Math.max(peak.nats, m.nats) };
     const per = (p: Path) => fmtNum((acked[p] - last.acked[p]) / ((now - last.t) / 1000));
-    rows.push([String(Math.round((now - started) / 1000)), per('http'), per('nats'), per('buffered'), fmtNum(refused), fmtNum(natsErrors), fmtMiB(m.node), fmtMiB(m.nats), loadavg()[0]!.toFixed(1)]);
+    const g = await gauges();
+    rows.push([String(Math.round((now - started) / 1000)), per('http'), per('nats'), per('buffered'), fmtNum(refused), fmtNum(natsErrors), fmtMiB(m.node),
+      mib(g, 'eddy_heap_used_bytes'), mib(g, 'eddy_array_buffers_bytes'), mib(g, 'eddy_external_bytes'), mib(g, 'eddy_memtable_bytes'), mib(g, 'eddy_decoded_cache_bytes'), mib(g, 'eddy_write_inflight_bytes'),
+      fmtMiB(m.nats), loadavg()[0]!.toFixed(1)]);
     console.log(rows[rows.length - 1]!.join('\t'));
     last = { t: now, acked: { ...acked } };
   }
@@ -131,7 +145,7 @@ export async function run(opts: BenchOptions): Promise<unknown> {
   }
   const end = rss();
   await eddy.stop();
-  console.log('\n' + table(['s', 'HTTP rows/s', 'NATS rows/s', 'buffered rows/s', '503s', 'NATS errors', 'node RSS', 'nats-server RSS', 'load'], rows));
+  console.log('\n' + table(['s', 'HTTP rows/s', 'NATS rows/s', 'buffered rows/s', '503s', 'NATS errors', 'node RSS', 'heap used', 'array buffers', 'external', 'memtables', 'decoded cache', 'writes in flight', 'nats-server RSS', 'load'], rows));
   console.log(`\npeak RSS: node ${fmtMiB(peak.node)}, nats-server ${fmtMiB(peak.nats)}; at the end: node ${fmtMiB(end.node)}`);
   console.log(`rows acknowledged ${fmtNum(total)} (HTTP ${fmtNum(acked.http)}, NATS ${fmtNum(acked.nats)}, buffered ${fmtNum(acked.buffered)}); in the table ${fmtNum(stored)}`);
   return { peak, end, acked, stored, refused, natsErrors };

@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RegionStore, type SegmentMeta } from '../../storage/index.ts';
-import { pickCompactions } from '../../storage/compaction.ts';
+import { decodedBytesOf, pickCompactions } from '../../storage/compaction.ts';
 import { batchOf, cpuSchema, keyOf, rowsOf, sortRows, tempDir, type Row } from './fixtures.ts';
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -22,6 +22,18 @@ describe('pickCompactions', () => {
     // 'big' is excluded by size and sits between a and c in write order while overlapping them in time.
     const jobs = pickCompactions([seg('a', 0, 5, 1), seg('big', 0, 9, 2, 10_000), seg('c', 3, 8, 3), seg('d', 4, 6, 4)], 10n, 1000);
     expect(jobs.map((j) => j.map((s) => s.file))).toEqual([['c', 'd']]);
+  });
+
+  it('cuts a job into consecutive parts of at most jobBytes decoded, leaving out a part of one segment', () => {
+    const big = (file: string, maxSeq: number, rows: number): SegmentMeta => ({ ...seg(file, 1, 2, maxSeq), rows, columns: { ts: { min: 1, max: 2, nulls: 0 }, v: { min: 0, max: 1, nulls: 0 } } });
+    const segs = [big('a', 1, 100), big('b', 2, 100), big('c', 3, 100), big('d', 4, 300), big('e', 5, 100)];
+    const per100 = decodedBytesOf(segs[0]!);
+    expect(per100).toBe(100 * 17);
+    const jobs = pickCompactions(segs, 10n, 1_000_000, 2 * per100);
+    // a+b fit, c alone (d would pass the cap), d alone is past it, e alone: only a+b merge
+    expect(jobs.map((j) => j.map((s) => s.file))).toEqual([['a', 'b']]);
+    expect(pickCompactions(segs, 10n, 1_000_000, 4 * per100).map((j) => j.map((s) => s.file))).toEqual([['a', 'b', 'c'], ['d', 'e']]);
+    expect(pickCompactions(segs, 10n, 1_000_000).map((j) => j.map((s) => s.file))).toEqual([['a', 'b', 'c', 'd', 'e']]);
   });
 });
 

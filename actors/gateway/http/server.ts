@@ -1,7 +1,7 @@
 // The HTTP server: routes each request through the one route table, 503 until the node is ready, logs every 5xx.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import { AuthenticationError, StartupError, LoginRateLimitedError, NatsUnavailableError, PayloadTooLargeError, StatusCode, WriteBackPressureError, httpStatusOf, toWireError } from '../../../core/index.ts';
+import { AuthenticationError, StartupError, LoginRateLimitedError, MemoryBackPressureError, NatsUnavailableError, PayloadTooLargeError, StatusCode, WriteBackPressureError, httpStatusOf, toWireError } from '../../../core/index.ts';
 import type { Logger } from '../../runtime/logger.ts';
 import { BASIC_CHALLENGE, runAs, type Authenticator, type Principal } from '../../auth/index.ts';
 import { authorizeRoute, principalOf } from './auth.ts';
@@ -75,7 +75,7 @@ export function errorReply(e: unknown): HttpReply {
 /** WWW-Authenticate on a 401, Retry-After on a 429, a back-pressure 503 or a 503 while the node's NATS connection is down. */
 export function challengeHeaders(e: unknown): Record<string, string> | undefined {
   if (e instanceof AuthenticationError) return { 'WWW-Authenticate': BASIC_CHALLENGE };
-  if (e instanceof LoginRateLimitedError || e instanceof WriteBackPressureError || e instanceof NatsUnavailableError) return { 'Retry-After': String(e.retryAfterS) };
+  if (e instanceof LoginRateLimitedError || e instanceof WriteBackPressureError || e instanceof MemoryBackPressureError || e instanceof NatsUnavailableError) return { 'Retry-After': String(e.retryAfterS) };
   return undefined;
 }
 

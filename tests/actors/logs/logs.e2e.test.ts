@@ -216,7 +216,7 @@ describe('logs engine', () => {
     await until(async () => (await sql(node, 'SELECT count(*) FROM buffered')).body.output?.[0]?.records.rows[0][0] === 2, 'buffered logs applied');
   });
 
-  it('live tail over SSE sends a line written after subscribing, filtered by a SQL predicate, and NATS eddy.tail too', async () => {
+  it('live tail over SSE sends a line written after subscribing, filtered by a SQL predicate, and NATS eddy.tail once interest is announced', async () => {
     const tailSub = nc.subscribe(Subjects.tail('public', 'access'), { max: 1 });
     const res = await fetch(`${node.url}/v1/logs/tail?table=access&where=${encodeURIComponent('status >= 500')}`);
     expect(res.status).toBe(200);
@@ -231,6 +231,10 @@ describe('logs engine', () => {
       }
     };
     await readUntil((t) => t.includes(': subscribed'));
+    // eddy.tail is published only while a reader has announced interest: /p/6, written before, is not on it
+    await post(node, '/v1/ingest?table=access&pipeline_name=nginx', nginxLine(6, 200), { 'Content-Type': 'text/plain' });
+    const ann = JSON.parse((await nc.request(Subjects.tailInterest('public', 'access'))).string());
+    expect(ann).toEqual({ ok: true, subject: Subjects.tail('public', 'access'), ttl_ms: 30_000 });
     await post(node, '/v1/ingest?table=access&pipeline_name=nginx', [nginxLine(7, 200), nginxLine(8, 503)].join('\n'), { 'Content-Type': 'text/plain' });
     await readUntil((t) => t.includes('event: row'));
     const ev = /id: (\d+)\nevent: row\ndata: (.*)\n/.exec(text)!;

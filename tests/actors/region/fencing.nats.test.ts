@@ -1,5 +1,6 @@
 // Region leader fencing on a real nats-server: once a newer leader opened the region, the old one's writes are refused,
 // its appends never reach a memtable (not the new leader's, not a later replay's), and a resend of one is written once.
+import { WorkloadReporter } from '../../../actors/index/workload_wire.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
@@ -40,7 +41,7 @@ async function host(log: string[], fenced: string[] = []): Promise<RegionHost> {
   const h = new RegionHost({
     nc, js: jetstream(nc), jsm: await jetstreamManager(nc), dir: dir.path, schema, regionId: REGION, clock: systemClock,
     metrics: new Metrics(), flushBytes: 64 << 20, publishChanges: false, log: (m) => log.push(m), maxChunkBytes: 512 << 10,
-    shared, fencing: true, onFenced: (id) => fenced.push(id),
+    shared, fencing: true, onFenced: (id) => fenced.push(id), workload: new WorkloadReporter(nc),
   });
   await h.start();
   return h;
