@@ -16,7 +16,7 @@ export async function answerRegionOp(host: RegionHost, msg: Msg, maxChunkBytes: 
   try {
     switch (op) {
       case RegionOps.write: {
-        const rows = await host.write(decodeBatches(msg.data), msg.headers?.get(SOURCE_ID_HEADER) || undefined);
+        const rows = await host.write(decodeBatches(msg.data), msg.headers?.get(SOURCE_ID_HEADER) || undefined, msg.data);
         msg.respond(JSON.stringify({ ok: true, rows }));
         return;
       }

@@ -157,7 +157,7 @@ export class RegionHost {
    * ingest message's stream and sequence) makes the write idempotent: a repeat that JetStream recognises as already in
    * the WAL (redelivered after a crash, its rows applied then or by replay) is answered without applying it again.
    */
-  write(batches: WriteBatch[], sourceId?: string): Promise<number> {
+  write(batches: WriteBatch[], sourceId?: string, encoded?: Uint8Array): Promise<number> {
     if (!this.accepting()) {
       return Promise.reject(new EddyError(StatusCode.RegionReadonly, `region ${this.regionId} is ${this.state}, not taking writes`));
     }
@@ -170,7 +170,8 @@ export class RegionHost {
       }
       return Promise.reject(new EddyError(StatusCode.StorageUnavailable, `region ${this.regionId} refuses writes: its last flush failed (${this.flushError}); writes resume once a flush succeeds`));
     }
-    const record = encodeBatches(batches);
+    // A remote write arrives encoded: those bytes are the WAL record as they are (decoded once, never re-encoded).
+    const record = encoded ?? encodeBatches(batches);
     const acked = this.wal.append(record, 'put', sourceId);
     acked.catch(() => undefined); // awaited in the chain, maybe after it failed (the connection dropped)
     // Confirmed as soon as acked, outside the chain: confirmations of writes acked together share one read.

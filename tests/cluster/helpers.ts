@@ -33,9 +33,10 @@ export interface TestCluster {
   routes: RouteTable;
 }
 
-export async function startTestCluster(data: string, log: { push(line: string): unknown }, nodeArgs: string[]): Promise<TestCluster> {
-  const base = await freeRun(3);
-  const cluster = new LocalCluster({ nodes: 3, data, httpPort: base, roles: DEFAULT_ROLES, nodeArgs, log: (m) => log.push(m) });
+/** `roles`: each node's (default: DEFAULT_ROLES); `spare`: free HTTP ports kept after the three for nodes added later. */
+export async function startTestCluster(data: string, log: { push(line: string): unknown }, nodeArgs: string[], opts: { roles?: string[]; spare?: number } = {}): Promise<TestCluster> {
+  const base = await freeRun(3 + (opts.spare ?? 0));
+  const cluster = new LocalCluster({ nodes: 3, data, httpPort: base, roles: opts.roles ?? DEFAULT_ROLES, nodeArgs, log: (m) => log.push(m) });
   await cluster.start();
   const nc = await connect({ servers: cluster.manifest.nats.map((n) => n.url), maxReconnectAttempts: -1 });
   const kvm = new Kvm(jetstream(nc));
