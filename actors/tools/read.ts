@@ -7,16 +7,23 @@ import { Catalog } from '../catalog/catalog.ts';
 import { scanRegion } from '../runtime/scan_client.ts';
 import { batchRowsToJson } from './rows.ts';
 import type { ScanRequest } from '../../storage/index.ts';
-import { flagHelp, parseFlags, type CommandSpec } from '../flags.ts';
+import { flagHelp, parseFlags, type CommandSpec, type FlagSpec } from '../flags.ts';
+
+/** The flags of a tool that reaches one table over NATS (`eddy read`, `eddy tail`). */
+export function tableOverNatsFlags(tableHelp: string): FlagSpec[] {
+  return [
+    { name: 'table', key: 'table', kind: 'string', arg: 'NAME', required: true, help: tableHelp, env: false },
+    { name: 'db', key: 'db', kind: 'string', arg: 'DB', nonEmpty: true, help: 'database', env: false },
+    { name: 'nats', key: 'nats', kind: 'url', arg: 'URL', help: 'NATS server of the node' },
+  ];
+}
 
 /** Every flag of `eddy read`: the parser and the --help text are both made from this table. */
 export const READ_COMMAND: CommandSpec = {
   name: 'read',
   summary: 'Reads a table back over NATS (catalog and region scans, no HTTP) and prints one JSON object per row.',
   flags: [
-    { name: 'table', key: 'table', kind: 'string', arg: 'NAME', required: true, help: 'table to read', env: false },
-    { name: 'db', key: 'db', kind: 'string', arg: 'DB', nonEmpty: true, help: 'database', env: false },
-    { name: 'nats', key: 'nats', kind: 'url', arg: 'URL', help: 'NATS server of the node' },
+    ...tableOverNatsFlags('table to read'),
     { name: 'start', key: 'start', kind: 'int64', arg: 'NS', help: 'first timestamp (ns, inclusive)', env: false },
     { name: 'end', key: 'end', kind: 'int64', arg: 'NS', help: 'last timestamp (ns, exclusive)', env: false },
     { name: 'limit', key: 'limit', kind: 'int', arg: 'N', min: 0, help: 'rows per region at most', env: false },

@@ -3,14 +3,13 @@
 import { connect } from '@nats-io/transport-node';
 import { Subjects } from '../../core/index.ts';
 import { flagHelp, parseFlags, type CommandSpec } from '../flags.ts';
+import { tableOverNatsFlags } from './read.ts';
 
 export const TAIL_COMMAND: CommandSpec = {
   name: 'tail',
   summary: 'Follows a log table over NATS (eddy.tail), one JSON object per committed row, until interrupted.',
   flags: [
-    { name: 'table', key: 'table', kind: 'string', arg: 'NAME', required: true, help: 'log table to follow', env: false },
-    { name: 'db', key: 'db', kind: 'string', arg: 'DB', nonEmpty: true, help: 'database', env: false },
-    { name: 'nats', key: 'nats', kind: 'url', arg: 'URL', help: 'NATS server of the node' },
+    ...tableOverNatsFlags('log table to follow'),
     { name: 'lines', key: 'lines', kind: 'int', arg: 'N', min: 0, help: 'exit after N rows (0: never)', env: false },
   ],
 };

@@ -52,7 +52,7 @@ describe('eddy CLI', () => {
   it('every command has --help listing its flags with defaults and EDDY_* names', async () => {
     const top = await run(['--help']);
     expect(top.code).toBe(0);
-    for (const c of ['start', 'cluster', 'read']) expect(top.out).toMatch(new RegExp(`^  ${c} `, 'm'));
+    for (const c of ['start', 'cluster', 'read', 'tail']) expect(top.out).toMatch(new RegExp(`^  ${c} `, 'm'));
     const start = await run(['start', '--help']);
     expect(start.code).toBe(0);
     for (const f of ['--data DIR', '--flush-bytes', '--storage', '--replicas', '--cache-mb', '--log-format', 'EDDY_MAX_WRITE_BYTES']) expect(start.out).toContain(f);
