@@ -60,6 +60,9 @@ function anyText(dt: string, x: unknown): string {
   return JSON.stringify(x, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)) ?? '';
 }
 
+/** A Binary value's text: its bytes in lower-case hex (other Binary producers, sketch states and vectors, hold text). */
+const HEX = /^(?:[0-9a-f]{2})*$/;
+
 /** The encoder of column c sent as `type` in `format`. */
 export function cellEncoder(c: Vec, type: PgType, format: Format, opts: CellOptions = {}): CellEncoder {
   const binary = format === 1;
@@ -139,11 +142,13 @@ export function cellEncoder(c: Vec, type: PgType, format: Format, opts: CellOpti
       }
       const v = c.v;
       if (bytea) {
+        // a Binary column holds its bytes as hex; other text sent as bytea is its UTF-8
+        const bytesOf = c.dt === 'Binary' ? (s: string) => (HEX.test(s) ? Buffer.from(s, 'hex') : enc.encode(s)) : (s: string) => enc.encode(s);
         return (w, i) => {
           const s = v[i];
           if (s === null || s === undefined) w.nullCell();
-          else if (binary) bytesCell(w, enc.encode(s));
-          else asciiCell(w, byteaText(enc.encode(s)));
+          else if (binary) bytesCell(w, bytesOf(s));
+          else asciiCell(w, byteaText(bytesOf(s)));
         };
       }
       return (w, i) => { const s = v[i]; if (s === null || s === undefined) w.nullCell(); else textCell(w, s); };

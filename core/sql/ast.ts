@@ -40,7 +40,8 @@ export interface NullLit { type: 'null'; pos: SourcePos }
 /** INTERVAL '5 minutes' or INTERVAL '1' HOUR (unit upper-cased). */
 export interface IntervalLit { type: 'interval'; value: Expr; unit?: string; pos: SourcePos }
 /** TIMESTAMP '2024-01-01 00:00:00', DATE '2024-01-01'. */
-export interface TypedString { type: 'typed_string'; dataType: SqlType; value: string; pos: SourcePos }
+/** TIMESTAMP '...', DATE '...'; with `hex`, a binary literal X'..' (value: its hex digits, lower case). */
+export interface TypedString { type: 'typed_string'; dataType: SqlType; value: string; hex?: boolean; pos: SourcePos }
 /** a, t.a, db.t.a */
 export interface ColumnRef { type: 'column'; path: Ident[]; pos: SourcePos }
 /** * or t.* */

@@ -236,6 +236,7 @@ function walk(e: Expr, st: PrintStyle): string {
       return `IntervalMonthDayNano("IntervalMonthDayNano { months: ${mdn.months}, days: ${mdn.days}, nanoseconds: ${mdn.nanoseconds} }")`;
     }
     case 'typed_string':
+      if (e.hex) return sql ? `X'${e.value}'` : `Binary("${hexBytes(e.value)}")`;
       if (sql) return `${e.dataType.raw} ${formatString(e.value)}`;
       return `${st.kind === 'header' ? 'Utf8' : e.dataType.name}("${e.value}")`;
     case 'column':
@@ -310,4 +311,11 @@ function walk(e: Expr, st: PrintStyle): string {
       if (sql) return `EXTRACT(${e.field} FROM ${n(e.expr)})`;
       return `date_part(Utf8("${st.kind === 'display' ? e.field.toLowerCase() : e.field}"),${n(e.expr)})`;
   }
+}
+
+/** DataFusion's display of a binary literal's bytes: decimal, comma-separated (X'0102' is Binary("1,2")). */
+function hexBytes(hex: string): string {
+  const out: number[] = [];
+  for (let i = 0; i < hex.length; i += 2) out.push(parseInt(hex.slice(i, i + 2), 16));
+  return out.join(',');
 }

@@ -11,6 +11,7 @@ import { formatInterval, formatTimestamp, nsToUnit, parseInterval, parseTimestam
 import { wallToUtcNs } from './timezone.ts';
 import { MAX_PRECISION, decimalOf, decimalType, formatDecimal, toDecimal } from './decimal.ts';
 import { castDecimalExact, decimalText } from './decimal_exact.ts';
+import { binaryAsText, castToBinary } from './bytes.ts';
 
 /** 2^53, as a local constant: an imported binding costs a hole check per use in hot loops. */
 const SAFE_LIMIT = 9007199254740992;
@@ -42,7 +43,8 @@ export function sqlTypeToDt(t: DataType, pos?: SourcePos): DType {
       if (prec < 1 || prec > MAX_PRECISION || scale > prec) throw new PlanError(`Decimal(precision = ${prec}, scale = ${scale}) should satisfy \`0 < precision <= 38\`, and \`scale <= precision\`.`, pos ?? t.pos, StatusCode.InvalidArguments);
       return decimalType(prec, scale);
     }
-    case 'STRING': case 'VARCHAR': case 'TEXT': case 'CHAR': case 'UTF8': case 'BINARY': case 'VARBINARY': return 'String';
+    case 'STRING': case 'VARCHAR': case 'TEXT': case 'CHAR': case 'UTF8': return 'String';
+    case 'BINARY': case 'VARBINARY': case 'BYTEA': case 'BLOB': return 'Binary';
     case 'JSON': return 'Json';
     case 'BOOLEAN': case 'BOOL': return 'Boolean';
     case 'TIMESTAMP': case 'DATETIME': {
@@ -168,6 +170,8 @@ export function castTo(v: Vec, dt: DType, tryCast: boolean, pos?: SourcePos): Ve
   if (tsUnit) return castToTs(v, dt, tsUnit, fail);
   if (dt === 'Json') return castToJson(v, fail);
   if (dt === 'String' && v.dt === 'Json') return { ...(jsonAsText(v) as StrVec), dt: 'String' };
+  if (dt === 'Binary') return castToBinary(v, pos);
+  if (dt === 'String' && v.dt === 'Binary') return binaryAsText(v, tryCast, pos);
   if (dt === 'String') {
     const out = strVec(n);
     for (let i = 0; i < n; i++) if (!isNull(v, i)) out.v[i] = displayValue(v, i);

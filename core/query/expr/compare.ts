@@ -17,6 +17,9 @@ function alignForCompare(a: Vec, b: Vec, pos: SourcePos): [Vec, Vec] {
   if (b.kind === 'num' && a.kind === 'str') return [castTo(a, 'Float64', false, pos), b];
   if (a.kind === 'bool' && b.kind === 'str') return [a, castTo(b, 'Boolean', false, pos)];
   if (b.kind === 'bool' && a.kind === 'str') return [castTo(a, 'Boolean', false, pos), b];
+  // text meets bytes as its UTF-8 bytes (both hex, compared as text: hex order is byte order)
+  if (a.dt === 'Binary' && b.dt === 'String') return [a, castTo(b, 'Binary', false, pos)];
+  if (b.dt === 'Binary' && a.dt === 'String') return [castTo(a, 'Binary', false, pos), b];
   return [a, b];
 }
 

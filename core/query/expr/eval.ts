@@ -53,7 +53,7 @@ const NODES: Handlers = {
     if (!iv) throw new PlanError(`Invalid interval '${text}'`, e.pos, StatusCode.InvalidArguments);
     return constVec('Interval', iv, s.rel.len);
   },
-  typed_string: (e, s) => castVec(inZone(constVec('String', e.value, s.rel.len), s), e.dataType, false, e.pos),
+  typed_string: (e, s) => (e.hex ? constVec('Binary', e.value, s.rel.len) : castVec(inZone(constVec('String', e.value, s.rel.len), s), e.dataType, false, e.pos)),
   unary: (e, s) => {
     if (e.op === '-' && e.expr.type === 'number') return numberLiteral(e.expr.value, true, s.rel.len);
     const v = evalExpr(e.expr, s);

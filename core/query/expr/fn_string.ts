@@ -4,11 +4,12 @@ import { boolOf, intOf, str1, strN } from './fn_util.ts';
 import { matchesFn, matchesTermFn } from './matches.ts';
 
 export const STRING: Record<string, Fn> = {
-  length: (args, n) => intOf(args, n, ([x]) => [...String(x)].length, 'Int32'),
+  // over Binary (bytes as hex text) each counts bytes
+  length: (args, n) => intOf(args, n, ([x]) => (args[0]?.dt === 'Binary' ? String(x).length / 2 : [...String(x)].length), 'Int32'),
   char_length: (args, n) => intOf(args, n, ([x]) => [...String(x)].length, 'Int32'),
   character_length: (args, n) => intOf(args, n, ([x]) => [...String(x)].length, 'Int32'),
-  octet_length: (args, n) => intOf(args, n, ([x]) => new TextEncoder().encode(String(x)).length, 'Int32'),
-  bit_length: (args, n) => intOf(args, n, ([x]) => new TextEncoder().encode(String(x)).length * 8, 'Int32'),
+  octet_length: (args, n) => intOf(args, n, ([x]) => (args[0]?.dt === 'Binary' ? String(x).length / 2 : new TextEncoder().encode(String(x)).length), 'Int32'),
+  bit_length: (args, n) => intOf(args, n, ([x]) => (args[0]?.dt === 'Binary' ? String(x).length / 2 : new TextEncoder().encode(String(x)).length) * 8, 'Int32'),
   ascii: (args, n) => intOf(args, n, ([x]) => String(x).codePointAt(0) ?? 0, 'Int32'),
   strpos: (args, n) => intOf(args, n, ([x, y]) => String(x).indexOf(String(y)) + 1, 'Int32'),
   instr: (args, n) => intOf(args, n, ([x, y]) => String(x).indexOf(String(y)) + 1, 'Int32'),

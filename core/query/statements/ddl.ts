@@ -33,6 +33,8 @@ export function columnType(def: ColumnDef): { type: StoreType; unit?: TimeUnit; 
     case 'Date': return { type: 'timestamp', unit: 'ms', sqlType: 'Date' };
     // JSON: stored as a string column holding the binary layout of core/json/jsonb.ts.
     case 'Json': return { type: 'string', sqlType: 'Json' };
+    // Binary: stored as a string column holding the bytes in hex (expr/bytes.ts)
+    case 'Binary': return { type: 'string', sqlType: 'Binary' };
     case 'Float32': return { type: 'float64', sqlType: 'Float32' };
     default:
       if (dt.startsWith('Decimal128(')) return { type: 'float64', sqlType: dt };

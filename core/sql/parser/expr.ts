@@ -246,6 +246,13 @@ function parseWordPrefix(p: Cursor): Expr {
   const t = p.peek();
   const pos = p.pos(t);
   const nextIsParen = p.isOp('(', 1);
+  // X'0A1b': a binary literal, the prefix written against the quote
+  if (t.upper === 'X' && p.peek(1).kind === 'string' && p.peek(1).offset === t.end) {
+    p.next();
+    const s = p.next();
+    if (!/^(?:[0-9a-fA-F]{2})*$/.test(s.value)) throw p.errorAt(`Invalid hexadecimal binary literal X'${s.value}': a binary literal is pairs of hex digits (0-9, a-f)`, p.pos(s));
+    return { type: 'typed_string', dataType: { name: 'BINARY', raw: 'X', pos }, value: s.value.toLowerCase(), hex: true, pos };
+  }
   switch (t.upper) {
     case 'NULL':
       p.next();

@@ -1,5 +1,5 @@
 // Types on the PostgreSQL wire through the `pg` driver: Decimal128 as numeric (OID 1700) with every digit of its
-// scale, beyond what a double holds; parameters bound into decimal columns.
+// scale, beyond what a double holds; parameters bound into decimal columns. Binary as bytea.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { startNode, tempDir } from '../../../harness/index.ts';
@@ -20,6 +20,20 @@ afterAll(async () => {
   await c?.end();
   await node?.stop();
   dir?.cleanup();
+});
+
+describe('pg driver: bytea', () => {
+  it('sends Binary as bytea (OID 17) in hex text, which the driver turns into a Buffer', async () => {
+    await c.query('CREATE TABLE blobs (k STRING, b VARBINARY, ts TIMESTAMP TIME INDEX, PRIMARY KEY (k))');
+    await c.query("INSERT INTO blobs VALUES ('x', X'00ff7f', 1), ('t', 'hé', 2), ('n', NULL, 3)");
+    const r = await c.query('SELECT k, b, length(b) AS n FROM blobs ORDER BY ts');
+    expect(r.fields.map((f) => [f.name, f.dataTypeID])).toEqual([['k', 25], ['b', 17], ['n', 23]]);
+    expect(r.rows).toEqual([
+      { k: 'x', b: Buffer.from([0x00, 0xff, 0x7f]), n: 3 },
+      { k: 't', b: Buffer.from('hé', 'utf8'), n: 3 },
+      { k: 'n', b: null, n: null },
+    ]);
+  });
 });
 
 describe('pg driver: numeric', () => {
