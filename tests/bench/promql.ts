@@ -10,7 +10,7 @@
 // them alike. Answers are reduced to (series, points, sum); series and points must agree across systems, values
 // where both compute the same function (VictoriaMetrics' rate does not extrapolate as Prometheus's does).
 // Server profile: BENCH_EDDY_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" (tests/bench/eddy.ts).
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fmtNum, median, table, tempDir, waitFor, type BenchOptions } from './util.ts';
@@ -35,7 +35,13 @@ interface QueryDef {
   sameValues: PromSystemKey[];
 }
 
-type Cell = { medianMs?: number; answer?: PromAnswer; error?: string };
+type Cell = { medianMs?: number; cpuMs?: number; answer?: PromAnswer; error?: string };
+
+/** CPU time (user + system, ms) the process has used: /proc's clock ticks, 10 ms each. */
+function cpuMs(pid: number): number {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(f[11]) + Number(f[12])) * 10;
+}
 
 function makeQueries(w: PromWorkload): QueryDef[] {
   const g = w.gauges[0]!;
@@ -106,9 +112,13 @@ export async function run(opts: BenchOptions): Promise<unknown> {
           const cell = (lat[q.name]![sys.key] ??= {});
           if (cell.error) continue;
           const t0 = performance.now();
+          const c0 = cpuMs(sys.proc.pid);
           try {
             const ans = await promQuery(sys.apiUrl, 'query_range', params(q));
-            if (i >= warmup) times.get(sys.key)!.push(performance.now() - t0);
+            if (i >= warmup) {
+              times.get(sys.key)!.push(performance.now() - t0);
+              cell.cpuMs = (cell.cpuMs ?? 0) + (cpuMs(sys.proc.pid) - c0) / runs;
+            }
             cell.answer ??= ans;
           } catch (e) {
             cell.error = (e as Error).message;
@@ -122,7 +132,7 @@ export async function run(opts: BenchOptions): Promise<unknown> {
       }
       warnings.push(...checkAnswers(q, lat[q.name]!));
       const e = lat[q.name]!.eddy;
-      console.log(`  ${q.name.padEnd(16)} ${started.map((s) => `${s.name} ${fmtMs(lat[q.name]![s.key]?.medianMs)} ms`).join(', ')}` +
+      console.log(`  ${q.name.padEnd(16)} ${started.map((s) => `${s.name} ${fmtMs(lat[q.name]![s.key]?.medianMs)} ms (CPU ${fmtMs(lat[q.name]![s.key]?.cpuMs)} ms)`).join(', ')}` +
         `${e?.answer ? ` (${fmtNum(e.answer.series)} series, ${fmtNum(e.answer.points)} points)` : ''}`);
     }
     load.push(loadavg());
@@ -131,16 +141,20 @@ export async function run(opts: BenchOptions): Promise<unknown> {
   }
   const sys = (['eddy', 'victoria', 'prometheus'] as PromSystemKey[]).filter((k) => keys.includes(k));
   const peers = sys.filter((k) => k !== 'eddy');
-  console.log(
-    `\nPromQL query_range median latency, ms (Eddy/x < 1: EddyDB faster); load average ${load.map((l) => l[0]!.toFixed(1)).join(' -> ')}\n` +
-      table(
-        ['query', ...sys.map((k) => PROM_SYSTEM_NAMES[k]), ...peers.map((k) => `Eddy/${k === 'victoria' ? 'VM' : 'Prom'}`)],
-        queries.map((q) => {
-          const r = lat[q.name] ?? {};
-          return [q.name, ...sys.map((k) => (r[k]?.medianMs === undefined ? 'ERROR' : fmtMs(r[k]!.medianMs))), ...peers.map((k) => fmtRatio(r.eddy?.medianMs, r[k]?.medianMs))];
-        }),
-      ),
-  );
+  // Server CPU per query beside wall time: on a machine shared with other work, wall time mostly measures the share of
+  // the cores each server gets; CPU time is what the query cost (the node's process; VictoriaMetrics' process).
+  for (const [what, get] of [['median latency', (c?: Cell) => c?.medianMs], ['server CPU per query (mean)', (c?: Cell) => c?.cpuMs]] as const) {
+    console.log(
+      `\nPromQL query_range ${what}, ms (Eddy/x < 1: EddyDB cheaper); load average ${load.map((l) => l[0]!.toFixed(1)).join(' -> ')}\n` +
+        table(
+          ['query', ...sys.map((k) => PROM_SYSTEM_NAMES[k]), ...peers.map((k) => `Eddy/${k === 'victoria' ? 'VM' : 'Prom'}`)],
+          queries.map((q) => {
+            const r = lat[q.name] ?? {};
+            return [q.name, ...sys.map((k) => (get(r[k]) === undefined ? 'ERROR' : fmtMs(get(r[k])))), ...peers.map((k) => fmtRatio(get(r.eddy), get(r[k])))];
+          }),
+        ),
+    );
+  }
   for (const m of warnings) console.warn(`WARNING: ${m}`);
   const result = {
     bench: 'promql', at: new Date().toISOString(), loadavg: load,
