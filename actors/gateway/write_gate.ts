@@ -122,7 +122,12 @@ export class WriteGate {
   acquire(n: number, opts: { mayRefuse?: boolean } = {}): Promise<Release> {
     if (this.waiters.length === 0 && this.fits(n)) return Promise.resolve(this.take(n));
     this.memory?.relieve();
-    if (opts.mayRefuse !== false && this.waitingBytes > 0 && this.waitingBytes + n > this.maxWaitingBytes) return Promise.reject(this.refusal(n));
+    if (opts.mayRefuse !== false && this.memory && this.waitingBytes > 0 && this.waitingBytes + n > this.maxWaitingBytes) {
+      // refused for the memory the waiting payloads hold (the in-flight limit may not be what stopped them)
+      this.counters.writesRefused++;
+      const m = this.memory;
+      return Promise.reject(new MemoryBackPressureError(m.writeLimitBytes - m.room() + this.inflightBytes + this.waitingBytes, m.writeLimitBytes));
+    }
     this.counters.writesWaited++;
     this.waitingBytes += n;
     const p = new Promise<Release>((resolve) => this.waiters.push({ n, resolve }));
