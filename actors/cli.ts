@@ -1,4 +1,5 @@
-// The `eddy` command: start a node, run a local cluster, or read a table back over NATS; each command has --help.
+// The `eddy` command: start a node, run a local cluster, read a table back or follow a log table over NATS; each
+// command has --help.
 import { UsageError } from '../core/errors.ts';
 import { parseConfig, startHelp, START_COMMAND } from './config.ts';
 import { wantsHelp } from './flags.ts';
@@ -7,6 +8,7 @@ import { Logger } from './runtime/logger.ts';
 import { watchParent } from './runtime/parent_watch.ts';
 import { readTable, readHelp, READ_COMMAND } from './tools/read.ts';
 import { clusterCommand, clusterHelp, CLUSTER_COMMAND } from './tools/cluster.ts';
+import { tailTable, tailHelp, TAIL_COMMAND } from './tools/tail.ts';
 
 interface Command {
   summary: string;
@@ -18,6 +20,7 @@ const COMMANDS: Record<string, Command> = {
   start: { summary: START_COMMAND.summary, help: startHelp, run: start },
   cluster: { summary: CLUSTER_COMMAND.summary, help: clusterHelp, run: clusterCommand },
   read: { summary: READ_COMMAND.summary, help: readHelp, run: readTable },
+  tail: { summary: TAIL_COMMAND.summary, help: tailHelp, run: tailTable },
 };
 
 function usage(): string {

@@ -8,6 +8,7 @@ import { Authenticator, currentPrincipal, guardContext, natsAuthorization, parse
 import { Catalog } from './catalog/catalog.ts';
 import { Supervisor } from './region/supervisor.ts';
 import { SmartIndex } from './index/smart.ts';
+import { WorkloadReporter } from './index/workload_wire.ts';
 import { SharedSegments } from './runtime/segment_mirror.ts';
 import { sharedDecodedCache } from '../storage/index.ts';
 import { WritePath } from './gateway/write.ts';
@@ -30,7 +31,7 @@ import { presizeNatsMessageBuffers } from './runtime/nats_presize.ts';
 import { natsLinkOf, type NatsLink } from './runtime/nats_link.ts';
 import { ParsePool } from './runtime/parse_pool.ts';
 import { silentLogger, type Logger } from './runtime/logger.ts';
-import { LogIngest, NatsLogs, PipelineStore, SyslogServer } from './logs/index.ts';
+import { EsTemplateStore, LogIngest, NatsLogs, PipelineStore, SyslogServer } from './logs/index.ts';
 import { WriteGate } from './gateway/write_gate.ts';
 import { MemoryBudget, defaultMemoryLimitMb } from './runtime/memory_budget.ts';
 import { currentLimits, limitContext } from './gateway/query_limits.ts';
@@ -53,6 +54,8 @@ export class EddyNode {
   jsm!: JetStreamManager;
   catalog!: Catalog;
   supervisor!: Supervisor;
+  /** Local regions' scan reports for the smart index, published in batches. */
+  private workload: WorkloadReporter | null = null;
   /** The smart index (frontends): workload observer, index advice and automatic indexes. */
   smartIndex: SmartIndex | null = null;
   router!: RegionRouter;
@@ -79,6 +82,8 @@ export class EddyNode {
   flows: FlowNode | null = null;
   /** The logs engine: pipelines (in the catalog bucket) and their ingest. */
   logs: LogIngest | null = null;
+  /** Elasticsearch index templates (in the catalog bucket). */
+  private esTemplates: EsTemplateStore | null = null;
   private natsLogs: NatsLogs | null = null;
   /** The syslog receiver (--syslog); null when off. */
   syslog: SyslogServer | null = null;
@@ -116,7 +121,7 @@ export class EddyNode {
       compact: (db, t) => this.compact(db, t),
       flows: { flows: () => this.flows, js: () => this.js, jsm: () => this.jsm },
       logs: {
-        logs: () => this.logs!, clock, nodeId: config.nodeId, maxBodyBytes: () => config.maxWriteBytes,
+        logs: () => this.logs!, esTemplates: () => this.esTemplates!, clock, nodeId: config.nodeId, maxBodyBytes: () => config.maxWriteBytes,
         httpAddress: () => (this.httpAddress ? `${this.httpAddress.host}:${this.httpAddress.port}` : config.http),
         tail: { nc: () => this.nc, catalog: () => this.catalog, contextOf: (db) => this.guarded(this.contextOf!(db)), clock },
       },
@@ -169,8 +174,9 @@ export class EddyNode {
     const hostsRegions = standalone || roles.has(Roles.datanode);
     // --storage nats: segments and manifests in the shared object store, so any datanode can open any region.
     const shared = cfg.storage === StorageKinds.nats ? await SharedSegments.open(this.js, cfg.replicas) : undefined;
+    this.workload = new WorkloadReporter(this.nc);
     this.supervisor = new Supervisor({
-      shared,
+      shared, workload: this.workload,
       nc: this.nc, js: this.js, jsm: this.jsm, dataDir: cfg.data, clock: this.clock, metrics: this.metrics,
       flushBytes: cfg.flushBytes, publishChanges: cfg.publishChanges, log: this.log,
       maxChunkBytes: Math.max(64 * 1024, maxPayload - 64 * 1024),
@@ -216,6 +222,8 @@ export class EddyNode {
     this.writes = new WritePath(this.catalog, this.router, this.metrics, this.clock, cfg.maxWriteBytes, undefined, this.parsePool);
     const pipelines = new PipelineStore(kv, this.clock);
     await pipelines.start();
+    this.esTemplates = new EsTemplateStore(kv);
+    await this.esTemplates.start();
     this.logs = new LogIngest(this.catalog, () => this.writes, pipelines, this.clock);
     this.metrics.gauges = () => ({
       eddy_log_lines_total: this.logs!.counters.lines,
@@ -254,7 +262,7 @@ export class EddyNode {
     if (standalone || roles.has(Roles.frontend)) {
       // one observer per frontend; its ALTERs are idempotent, so frontends deciding alike change nothing twice
       this.smartIndex = new SmartIndex({
-        nc: this.nc, clock: this.clock, log: this.log, tickMs: 60_000,
+        nc: this.nc, clock: this.clock, log: this.log, tickMs: 60_000, flushReports: () => this.workload?.flush(),
         config: { ...smart.DEFAULT_SMART_CONFIG, enabled: cfg.smartIndex, minRowsRead: cfg.smartIndexMinRows, minQueries: cfg.smartIndexMinQueries, dropAfterMs: cfg.smartIndexDropAfter },
         getTable: (db, t) => this.catalog.getTable(db, t),
         alterTable: (db, t, change) => makeQueryContext(queryDeps, db).alterTable(db, t, change),
@@ -265,7 +273,7 @@ export class EddyNode {
     if (standalone || roles.has(Roles.frontend)) {
       this.ingest = new NatsIngest(this.nc, this.js, this.writes, this.metrics, this.logger, this.writeGate);
       this.ingest.start();
-      this.natsLogs = new NatsLogs(this.nc, this.js, this.jsm, this.logs, this.catalog, this.logger, { replicas: cfg.replicas, tail: cfg.publishChanges });
+      this.natsLogs = new NatsLogs(this.nc, this.js, this.jsm, this.logs, this.catalog, this.logger, this.clock, { replicas: cfg.replicas, tail: cfg.publishChanges });
       await this.natsLogs.start();
       if (cfg.postgres !== 'off') {
         // With --user-provider: cleartext password checked by the one Authenticator, the session's grants on every query.
@@ -422,6 +430,7 @@ export class EddyNode {
     await step('stopping syslog', this.syslog?.stop(), 10_000);
     await step('stopping logs ingest', this.natsLogs?.stop(), 10_000);
     this.logs?.pipelines.stop();
+    this.esTemplates?.stop();
     await step('closing http', this.http?.close(), 5_000);
     await step('closing postgres', this.postgres?.close(), 5_000);
     await step('stopping parse workers', this.parsePool?.stop(), 5_000);
@@ -438,6 +447,7 @@ export class EddyNode {
     await step('stopping the route watch', this.routeTable?.stop(), 5_000);
     await step('stopping the catalog watch', this.catalogWatch?.stop(), 5_000);
     if (this.nc) {
+      if (natsUp()) this.workload?.flush();
       if (natsUp()) await step('draining nats', this.nc.drain(), 5_000);
       if (!this.nc.isClosed()) await step('closing nats', this.nc.close(), 2_000);
     }

@@ -24,11 +24,29 @@ export interface Column {
   unit?: TimeUnit;
 }
 
+/**
+ * Series numbers a producer already knows, one per row: the line protocol parser's series cache and remote write's
+ * series table number each distinct series they have seen. Rows with equal numbers of one `source` have equal tags,
+ * so a memtable can map a number to its series once and read the rest of the rows' series from an array. A producer
+ * that forgets its numbering (its cache starts over) takes a new source. Only within one process: a batch that
+ * crosses NATS (the WAL encoding) leaves it behind. A transform that keeps rows keeps it; one that picks rows picks ids.
+ */
+export interface SeriesHint {
+  source: number;
+  ids: Int32Array;
+}
+
 /** Rows for one table, column by column. Exactly one column has semantic 'timestamp'. */
 export interface WriteBatch {
   table: string;
   rows: number;
   columns: Column[];
+  series?: SeriesHint;
+}
+
+/** A new series numbering's source (random: parse workers are separate module instances of this file). */
+export function newSeriesSource(): number {
+  return Math.floor(Math.random() * 2 ** 48) + 1;
 }
 
 export function timeColumn(b: WriteBatch): Column {

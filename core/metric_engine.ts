@@ -81,6 +81,7 @@ function constColumn(name: string, value: string, rows: number): Column {
  * A logical table's batch (conformed to its schema) as a batch of the physical table: __table_id added, the time
  * column named as the physical one. Other logical tables' tags are left out, so they are null in these rows.
  */
+// The batch's series hint stays behind: its numbers do not include the logical table's id, which a DROP and CREATE changes.
 export function toPhysicalBatch(logical: TableSchema, phy: TableSchema, batch: WriteBatch): WriteBatch {
   const columns: Column[] = [constColumn(TABLE_ID_COLUMN, String(logical.id), batch.rows)];
   for (const c of batch.columns) {

@@ -219,7 +219,13 @@ export function splitBatch(batch: WriteBatch, idx: Int32Array, regions: number):
   }
   for (let r = 0; r < regions; r++) {
     if (counts[r] === 0) continue;
-    out[r] = { table: batch.table, rows: counts[r]!, columns: batch.columns.map((c) => takeColumn(c, rowsOf[r]!)) };
+    const part: WriteBatch = { table: batch.table, rows: counts[r]!, columns: batch.columns.map((c) => takeColumn(c, rowsOf[r]!)) };
+    if (batch.series) {
+      const ids = batch.series.ids, take = rowsOf[r]!, sub = new Int32Array(take.length);
+      for (let j = 0; j < take.length; j++) sub[j] = ids[take[j]!]!;
+      part.series = { source: batch.series.source, ids: sub };
+    }
+    out[r] = part;
   }
   return out;
 }

@@ -41,6 +41,8 @@ export const KvKeys = {
   metaLease: 'lease.meta',
   route: (regionId: string) => `route.${regionId}`,
   routeAll: 'route.*',
+  /** The meta term that last claimed eddy_routes: route writes of an older term are refused (actors/meta/routes.ts). */
+  routesTerm: 'term.meta',
   procedure: (id: string) => `proc.${id}`,
   procedureAll: 'proc.*',
   /** A region event (a failover, a rebalancer decision that was not a procedure): time-ordered ids. */
@@ -56,6 +58,9 @@ export const KvKeys = {
   /** Logs pipelines live in eddy_catalog: one key per version (the version's nanosecond time), a delete marker removes one. */
   pipeline: (name: string, versionNs: string) => `pipeline.${kvToken(name)}.${versionNs}`,
   pipelineAll: 'pipeline.>',
+  /** Elasticsearch index templates (`index`: _index_template, `legacy`: _template), one key per template, JSON. */
+  esTemplate: (kind: 'index' | 'legacy', name: string) => `estemplate.${kind}.${kvToken(name)}`,
+  esTemplateAll: 'estemplate.>',
 } as const;
 
 /** Encodes a name as one KV key token (keys allow only [-/_=.a-zA-Z0-9]): other characters become =XX. */
@@ -134,6 +139,8 @@ export const Subjects = {
   region: (regionId: string, op: RegionOp) => `eddy.region.${regionId}.${op}`,
   regionAll: (regionId: string) => `eddy.region.${regionId}.*`,
   wal: (regionId: string) => `eddy.wal.${regionId}`,
+  /** A region leader's term marks, in the WAL stream beside its records (never purged with them): see actors/runtime/wal_fence.ts. */
+  walFence: (regionId: string) => `eddy.wal.${regionId}.fence`,
   walAll: 'eddy.wal.>',
   changes: (db: string, table: string) => `eddy.changes.${token(db)}.${token(table)}`,
   flow: (db: string, flow: string) => `eddy.flow.${token(db)}.${token(flow)}`,
@@ -161,6 +168,9 @@ export const Subjects = {
   logsIngestAll: 'eddy.ingest_logs.>',
   /** Rows committed to a log (append-mode) table, one JSON object per line, for live tail. */
   tail: (db: string, table: string) => `eddy.tail.${token(db)}.${token(table)}`,
+  /** A NATS tail reader's announcement (request-reply, repeated within the TTL the reply gives): eddy.tail is published only while announced. */
+  tailInterest: (db: string, table: string) => `eddy.tail_interest.${token(db)}.${token(table)}`,
+  tailInterestAll: 'eddy.tail_interest.*.*',
   changesAll: 'eddy.changes.*.*',
   /** What a region's scan filtered and read (predicates, rows read and kept), for the smart index: fire and forget. */
   indexWorkload: (db: string, table: string) => `eddy.index.workload.${token(db)}.${token(table)}`,
@@ -202,13 +212,15 @@ export function userInboxAll(user: string): string {
 /**
  * The subjects a user with rights on one database (`*`: every database) may use on NATS, for the nats-server
  * permissions of EddyDB users: `write` to publish (sync writes, buffered ingest, log lines), `read` to subscribe
- * (committed changes, flow output, live tail) and `errors` (why a buffered write failed), which either right may read.
+ * (committed changes, flow output, live tail) and `errors` (why a buffered write failed), which either right may read;
+ * `announce` is what a reader publishes (its live tail interest).
  */
-export function databaseSubjects(db: string): { write: string[]; read: string[]; errors: string[] } {
+export function databaseSubjects(db: string): { write: string[]; read: string[]; announce: string[]; errors: string[] } {
   const t = db === '*' ? '*' : token(db);
   return {
     write: [`eddy.write.${t}`, `eddy.write.${t}.*`, `eddy.ingest.${t}`, `eddy.ingest.${t}.*`, `eddy.logs.${t}.*`, `eddy.ingest_logs.${t}.*`],
     read: [`eddy.changes.${t}.*`, `eddy.flow.${t}.*`, `eddy.tail.${t}.*`],
+    announce: [`eddy.tail_interest.${t}.*`],
     errors: [`eddy.errors.${t}`],
   };
 }

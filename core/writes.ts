@@ -111,7 +111,9 @@ export function conformBatch(schema: TableSchema, batch: WriteBatch): WriteBatch
     }
     cols.push(convertColumn(c, s.type));
   }
-  return { table: batch.table, rows: batch.rows, columns: cols };
+  const out: WriteBatch = { table: batch.table, rows: batch.rows, columns: cols };
+  if (batch.series) out.series = batch.series;
+  return out;
 }
 
 function convertColumn(c: Column, to: DataType): Column {

@@ -338,10 +338,7 @@ export class RegionStore {
   private async readSegment(meta: SegmentMeta, names: string[], groups?: number[], cached = true): Promise<Run[]> {
     const h = await this.handle(meta.file);
     const path = join(this.segDir, meta.file);
-    const fetch = async (gs: number[]): Promise<Uint8Array[]> => {
-      const fh = await open(path, 'r');
-      try { return await readBlocks(fh, h, gs); } finally { await fh.close(); }
-    };
+    const fetch = (gs: number[]): Promise<Uint8Array[]> => readBlocks(path, h, gs);
     const all = groups ?? h.blocks.map((_, i) => i);
     // Compaction reads segments once, just before deleting them: caching them would only evict what scans use.
     const runs = !cached || this.decoded.budgetBytes === 0

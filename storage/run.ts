@@ -41,6 +41,25 @@ export function allocTyped(type: DataType, n: number): ColumnData['values'] {
   }
 }
 
+const WIDTH: Record<DataType, number> = { float64: 8, int64: 8, timestamp: 8, uint64: 8, boolean: 1, string: 4 };
+
+/**
+ * Like allocTyped, but the memory is not cleared: for callers that write every element (segment decoders, gathers).
+ * A cleared typed array of a few KiB and up costs far more to allocate (measured ~0.5 ms each in a node holding the
+ * decoded cache, against ~10 us here), and a cold scan allocates one per column and row group.
+ */
+export function allocTypedUnsafe(type: DataType, n: number): ColumnData['values'] {
+  if (n < 512) return allocTyped(type, n);
+  const buf = Buffer.allocUnsafeSlow(n * WIDTH[type]).buffer;
+  switch (type) {
+    case 'float64': return new Float64Array(buf, 0, n);
+    case 'int64': case 'timestamp': return new BigInt64Array(buf, 0, n);
+    case 'uint64': return new BigUint64Array(buf, 0, n);
+    case 'boolean': return new Uint8Array(buf, 0, n);
+    case 'string': return new Int32Array(buf, 0, n);
+  }
+}
+
 /** A column with every row null (old segments lack columns added later). */
 export function nullColumn(type: DataType, n: number): ColumnData {
   const c: ColumnData = { type, values: allocTyped(type, n), valid: new Uint8Array(n) };
@@ -64,7 +83,8 @@ export function gatherColumn(cols: ColumnData[], r: Ranges): ColumnData {
   const type = cols[0]!.type;
   if (r.src.length === 1 && r.start[0] === 0 && r.len[0] === cols[r.src[0]!]!.values.length) return cols[r.src[0]!]!;
   const n = r.rows;
-  const out: ColumnData = { type, values: allocTyped(type, n), valid: null };
+  // every row is written below: the ranges cover 0..n
+  const out: ColumnData = { type, values: allocTypedUnsafe(type, n), valid: null };
   const anyNull = cols.some((c) => c.valid !== null);
   if (anyNull) out.valid = new Uint8Array(n);
   let maps: (Int32Array | null)[] = [];

@@ -7,7 +7,7 @@ import { mergeRuns } from './merge.ts';
 import { gatherRun, Ranges } from './run.ts';
 import { defaultOf } from './defaults.ts';
 import { alignOps, collapseLastNonNull, mergeModeOf, OP_COLUMN, withoutDeletes } from './ops.ts';
-import type { Run, ScanRequest, ScanStats, SegmentMeta } from './types.ts';
+import type { ColumnStats, Run, ScanRequest, ScanStats, SegmentMeta } from './types.ts';
 import { addUses, groupStarts, groupsOf, localSelection, type SegmentPrune } from './index/prune.ts';
 
 export interface ScanSnapshot {
@@ -59,12 +59,18 @@ export function scanColumns(schema: TableSchema, req: ScanRequest): { output: st
 
 /** False when the segment's stats prove that no row can pass the filter. */
 export function segmentMayMatch(s: SegmentMeta, f: RowFilter, schema?: TableSchema): boolean {
-  const min = BigInt(s.minTs), max = BigInt(s.maxTs);
+  return statsMayMatch(s.minTs, s.maxTs, (name) => s.columns[name], f, schema);
+}
+
+/** False when a time range and tag stats (`stat`: undefined for a column the data predates) rule out every row. */
+function statsMayMatch(minTs: string, maxTs: string, stat: (name: string) => ColumnStats | undefined, f: RowFilter, schema?: TableSchema): boolean {
+  const min = BigInt(minTs), max = BigInt(maxTs);
   if (f.start !== undefined && max < f.start) return false;
   if (f.end !== undefined && min >= f.end) return false;
   if (f.cutoff !== undefined && max < f.cutoff) return false;
-  for (const [name, values] of Object.entries(f.tags ?? {})) {
-    const st = s.columns[name];
+  for (const name in f.tags ?? {}) {
+    const values = f.tags![name]!;
+    const st = stat(name);
     if (!st) {
       // The column was added after this segment was written: its rows read as the column's default.
       const cs = schema?.columns.find((c) => c.name === name);
@@ -96,9 +102,9 @@ export function mergeToRun(input: Run[], schema: TableSchema, names: string[]): 
 export function groupsMayMatch(s: SegmentMeta, f: RowFilter, schema?: TableSchema): number[] | undefined {
   if (!s.groups) return undefined;
   const out: number[] = [];
+  // A group's tag stats are absent where they equal the segment's (segment/write.ts groupMeta).
   s.groups.forEach((g, k) => {
-    const stats = { ...s, minTs: g.minTs, maxTs: g.maxTs, columns: { ...s.columns, ...g.tags } };
-    if (segmentMayMatch(stats, f, schema)) out.push(k);
+    if (statsMayMatch(g.minTs, g.maxTs, (name) => g.tags[name] ?? s.columns[name], f, schema)) out.push(k);
   });
   return out;
 }

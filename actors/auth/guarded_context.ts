@@ -23,7 +23,7 @@ export function guardContext(ctx: QueryContext, auth: Authenticator, p: Principa
     set db(v: string) { ctx.db = v; },
     now: () => ctx.now(),
     listDatabases: async () => (await ctx.listDatabases()).filter((d) => auth.sees(p, d)),
-    createDatabase: (name, ine) => { write(name); return ctx.createDatabase(name, ine); },
+    createDatabase: (name, ine, options) => { write(name); return ctx.createDatabase(name, ine, options); },
     dropDatabase: (name, ie) => { write(name); return ctx.dropDatabase(name, ie); },
     listTables: (db) => { see(db); return ctx.listTables(db); },
     getTable: (db, name) => { see(db); return ctx.getTable(db, name); },
@@ -37,6 +37,8 @@ export function guardContext(ctx: QueryContext, auth: Authenticator, p: Principa
     files: undefined,
   };
   if (ctx.delete) g.delete = (db, batch) => { write(db); return ctx.delete!(db, batch); };
+  if (ctx.databaseOptions) g.databaseOptions = (name) => { see(name); return ctx.databaseOptions!(name); };
+  if (ctx.alterDatabase) g.alterDatabase = (name, change) => { write(name); return ctx.alterDatabase!(name, change); };
   if (ctx.useDatabase) g.useDatabase = (db) => { see(db); ctx.useDatabase!(db); };
   if (ctx.flushTable) g.flushTable = (s) => { write(s.db); return ctx.flushTable!(s); };
   if (ctx.compactTable) g.compactTable = (s) => { write(s.db); return ctx.compactTable!(s); };

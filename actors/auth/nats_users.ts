@@ -14,7 +14,8 @@ export function serviceCredentials(): NatsCredentials {
 }
 
 /**
- * Each user's NATS permissions: publish to the write subjects of databases it may write, subscribe to the read ones,
+ * Each user's NATS permissions: publish to the write subjects of databases it may write, subscribe to the read ones
+ * (and announce its live tail interest there),
  * plus its own inbox (`_INBOX_<user>.>`, never the shared `_INBOX.>`: that would let it read other users' replies).
  */
 export function natsPermissions(u: UserEntry): { publish: string[]; subscribe: string[] } {
@@ -24,6 +25,7 @@ export function natsPermissions(u: UserEntry): { publish: string[]; subscribe: s
     const s = databaseSubjects(db);
     if (g.write) s.write.forEach((x) => publish.add(x));
     if (g.read) s.read.forEach((x) => subscribe.add(x));
+    if (g.read) s.announce.forEach((x) => publish.add(x));
     if (g.read || g.write) s.errors.forEach((x) => subscribe.add(x));
   }
   return { publish: [...publish], subscribe: [...subscribe] };

@@ -4,6 +4,7 @@ import {
   DatabaseNotFoundError, EddyError, StatusCode, TableNotFoundError,
   type Clock, type TableSchema, checkName,
 } from '../../core/index.ts';
+import { ttlMsOf, withInheritedTtl } from '../../core/query/index.ts';
 import { kvKeys } from '../runtime/kv_keys.ts';
 
 const enc = new TextEncoder();
@@ -82,6 +83,26 @@ export class Catalog {
     }
     this.dbs.set(db, info);
     return true;
+  }
+
+  /** Applies change to a database's WITH options and stores them; retries on a concurrent change. */
+  async alterDatabase(db: string, change: (o: Record<string, string>) => Record<string, string>): Promise<DatabaseInfo> {
+    return this.serialize(dbKey(db), async () => {
+      for (;;) {
+        const e = await this.kv.get(dbKey(db));
+        if (!e || e.operation !== 'PUT' || e.value.length === 0) throw new DatabaseNotFoundError(db);
+        const cur = JSON.parse(dec.decode(e.value)) as DatabaseInfo;
+        const options = change({ ...(cur.options ?? {}) });
+        const next: DatabaseInfo = { ...cur, options };
+        try {
+          await this.kv.update(dbKey(db), enc.encode(JSON.stringify(next)), e.revision);
+          this.dbs.set(db, next);
+          return next;
+        } catch {
+          /* stale revision: read again and retry */
+        }
+      }
+    });
   }
 
   async listDatabases(): Promise<string[]> {
@@ -192,7 +213,10 @@ export class Catalog {
    */
   async createTable(draft: Omit<TableSchema, 'id'>, ifNotExists: boolean): Promise<{ schema: TableSchema; created: boolean }> {
     checkName('table', draft.name);
-    await this.requireDatabase(draft.db);
+    const dbInfo = await this.requireDatabase(draft.db);
+    // every way a table is made (SQL, a write's auto-create, the metric engine, the logs engine) keeps rows for the
+    // database's TTL when the table has none of its own
+    draft = withInheritedTtl(draft, ttlMsOf(dbInfo.options?.ttl));
     return this.serialize(tableKey(draft.db, draft.name), async () => {
       const cached = this.tables.get(tableKey(draft.db, draft.name));
       if (cached) {

@@ -79,7 +79,9 @@ export function makeQueryContext(deps: QueryDeps, db: string): QueryContext {
     db,
     now: () => clock.now(),
     listDatabases: () => catalog.listDatabases(),
-    createDatabase: (name, ifNotExists) => catalog.createDatabase(name, ifNotExists),
+    createDatabase: (name, ifNotExists, options) => catalog.createDatabase(name, ifNotExists, options && Object.keys(options).length ? options : undefined),
+    databaseOptions: async (name) => { const d = await catalog.getDatabase(name); return d ? { ...(d.options ?? {}) } : null; },
+    alterDatabase: async (name, change) => { await catalog.alterDatabase(name, change); },
     async dropDatabase(name, ifExists) {
       if (!(await catalog.getDatabase(name))) {
         if (ifExists) return false;

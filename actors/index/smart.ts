@@ -1,4 +1,4 @@
-// Hosts the node's SmartIndex actor: listens to regions' scan reports on eddy.index.workload.*.*, resolves each
+// Hosts the node's SmartIndex actor: listens to regions' batched scan reports on eddy.index.workload.*.*, resolves each
 // filtered column against the table's schema, and applies the machine's decisions as schema changes (SET / UNSET
 // SKIPPING or FULLTEXT INDEX marked automatic); the regions' IndexBuilders then build or remove the files.
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
@@ -15,6 +15,8 @@ export interface SmartIndexDeps {
   /** The query context's ALTER (catalog change, then every region adopts the schema). */
   alterTable(db: string, table: string, change: (s: TableSchema) => TableSchema): Promise<TableSchema>;
   log: (m: string) => void;
+  /** Publishes this node's batched scan reports now (drained() reads what they said). */
+  flushReports?: () => void;
   /** Ticks (drops of unused automatic indexes) this often in ms; 0: only when tick() is called. */
   tickMs?: number;
 }
@@ -59,9 +61,8 @@ export class SmartIndex {
     this.sub = this.deps.nc.subscribe(Subjects.indexWorkloadAll, {
       callback: (err, msg) => {
         if (err) return;
-        const r = decodeWorkload(msg.data);
         // one report after the other: each resolves the schema, in arrival order
-        if (r) this.chain = this.chain.then(() => this.observe(r)).catch((e) => this.deps.log(`smart index: ${(e as Error).message}`));
+        for (const r of decodeWorkload(msg.data)) this.chain = this.chain.then(() => this.observe(r)).catch((e) => this.deps.log(`smart index: ${(e as Error).message}`));
       },
     });
     if (this.deps.tickMs) this.timer = setInterval(() => this.tick(), this.deps.tickMs).unref();
@@ -69,6 +70,7 @@ export class SmartIndex {
 
   /** Reports received so far are observed (tests wait on this, then on idle()). */
   async drained(): Promise<void> {
+    this.deps.flushReports?.();
     await this.deps.nc.flush();
     await this.chain;
   }

@@ -8,9 +8,12 @@ import type { LogIngest } from './log_ingest.ts';
 import { dryrunReply } from './rows_out.ts';
 import { tailHandler, type TailDeps } from './tail_http.ts';
 import { registerShipperRoutes } from './shippers/index.ts';
+import type { EsTemplateStore } from './shippers/es_templates.ts';
 
 export interface LogHttpDeps {
   logs: () => LogIngest;
+  /** Elasticsearch index templates (catalog KV). */
+  esTemplates: () => EsTemplateStore;
   clock: Clock;
   tail: TailDeps;
   /** This node's name (Elasticsearch's `_nodes`, `/`). */

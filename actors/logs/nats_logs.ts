@@ -1,16 +1,17 @@
 // NATS ways in to the logs engine: eddy.logs.<db>.<table> (request-reply, answered once the rows are durable) and its
 // buffered twin eddy.ingest_logs.<db>.<table> (JetStream stream EDDY_LOGS); payload text lines or NDJSON (Content-Type),
 // pipeline in the `Eddy-Pipeline` header (greptime_identity when absent). Also republishes committed rows of log tables
-// on eddy.tail.<db>.<table> for live tail.
+// on eddy.tail.<db>.<table> for live tail, while a reader announces interest (tail_interest.ts).
 import type { NatsConnection, Subscription, Msg, MsgHdrs } from '@nats-io/transport-node';
 import { AckPolicy, DeliverPolicy, RetentionPolicy, type JetStreamClient, type JetStreamManager, type JsMsg } from '@nats-io/jetstream';
 import {
-  InvalidArgumentError, Streams, Subjects, decodeBatches, isUserError, parseTableSubject, toWireError,
+  InvalidArgumentError, Streams, Subjects, decodeBatches, isUserError, parseTableSubject, toWireError, type Clock,
 } from '../../core/index.ts';
 import type { Catalog } from '../catalog/catalog.ts';
 import type { Logger } from '../runtime/logger.ts';
 import type { LogIngest, IngestOptions } from './log_ingest.ts';
 import { batchNdjson } from './rows_out.ts';
+import { TailInterest } from './tail_interest.ts';
 
 const LOGS_QUEUE = 'eddy-logs';
 const LOGS_CONSUMER = 'eddy-logs';
@@ -45,6 +46,9 @@ export class NatsLogs {
   private stopped = false;
   private loop: Promise<void> | null = null;
   private current: { stop(): void } | null = null;
+  /** Per announced table: its eddy.changes subscription (queue group: one node republishes each batch). */
+  private readonly tailSubs = new Map<string, Subscription>();
+  private interest: TailInterest | null = null;
 
   constructor(
     private readonly nc: NatsConnection,
@@ -53,12 +57,21 @@ export class NatsLogs {
     private readonly logs: LogIngest,
     private readonly catalog: Catalog,
     private readonly logger: Logger,
-    private readonly opts: { replicas?: number; tail?: boolean } = {},
+    private readonly clock: Clock,
+    private readonly opts: { replicas?: number; tail?: boolean; tailTtlMs?: number } = {},
   ) {}
 
   async start(): Promise<void> {
     this.subs.push(this.nc.subscribe(Subjects.logsAll, { queue: LOGS_QUEUE, callback: (err, msg) => { if (!err) void this.onRequest(msg); } }));
-    if (this.opts.tail !== false) this.subs.push(this.nc.subscribe(Subjects.changesAll, { queue: TAIL_QUEUE, callback: (err, msg) => { if (!err) void this.onChange(msg); } }));
+    if (this.opts.tail !== false) {
+      this.interest = new TailInterest(this.nc, this.clock, (db, table) => {
+        this.tailSubs.set(`${db}\0${table}`, this.nc.subscribe(Subjects.changes(db, table), { queue: TAIL_QUEUE, callback: (err, msg) => { if (!err) void this.onChange(msg); } }));
+      }, (db, table) => {
+        this.tailSubs.get(`${db}\0${table}`)?.unsubscribe();
+        this.tailSubs.delete(`${db}\0${table}`);
+      }, this.opts.tailTtlMs);
+      this.interest.start();
+    }
     await ensureLogsStream(this.jsm, this.opts.replicas ?? 1);
     this.loop = this.bufferedLoop();
   }
@@ -134,6 +147,8 @@ export class NatsLogs {
   async stop(): Promise<void> {
     this.stopped = true;
     for (const s of this.subs) s.unsubscribe();
+    this.interest?.stop();
+    for (const s of this.tailSubs.values()) s.unsubscribe();
     this.current?.stop();
     await this.loop?.catch(() => undefined);
   }

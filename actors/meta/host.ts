@@ -10,7 +10,7 @@ import { LeaseElector } from './lease/host.ts';
 import { NodeRegistration, listLiveNodes, listNodes, liveNodes, type LoadSample } from './registry.ts';
 import { Liveness, answerPings } from './liveness.ts';
 import { placementMachine, PlacementEvents, type PlacementWorld, type RouteChanges } from './placement/machine.ts';
-import { deleteRoute, readRoutes, writeRoute } from './routes.ts';
+import { RouteWriter, readRoutes } from './routes.ts';
 import { MigrationHost } from './migration/host.ts';
 import { writeRegionEvent } from './procedure_store.ts';
 import { Rebalancer, drainingNodes } from './rebalancer/host.ts';
@@ -69,6 +69,8 @@ export class MetaServices {
   nodesKv!: KV;
   routesKv!: KV;
   proceduresKv!: KV;
+  /** This node's route writes while it leads, fenced by its term. */
+  routeWriter!: RouteWriter;
   /** While leading: the region migrations this node runs. */
   migrations: MigrationHost | null = null;
   /** While leading: the rebalancer. */
@@ -91,6 +93,7 @@ export class MetaServices {
     this.nodesKv = await kvm.create(Buckets.nodes, { history: 1, replicas: this.o.replicas ?? 1 });
     this.routesKv = await kvm.create(Buckets.routes, { history: 1, replicas: this.o.replicas ?? 1 });
     this.proceduresKv = await kvm.create(Buckets.procedures, { history: 1, replicas: this.o.replicas ?? 1 });
+    this.routeWriter = new RouteWriter(this.o.js, this.routesKv);
     this.registration = new NodeRegistration({
       kv: this.nodesKv, id: this.o.nodeId, roles: [...this.o.roles], ...(this.o.http ? { http: this.o.http } : {}),
       clock: this.o.clock, intervalMs: this.o.heartbeatMs, sample: this.o.sample, ...(this.o.log ? { log: this.o.log } : {}),
@@ -129,6 +132,9 @@ export class MetaServices {
 
   /** Leading: migrations left running by a previous leader resume first, then placement starts (it leaves migrating regions alone). */
   private lead(): void {
+    // The term claims the routes first: from then on a stale leader's route writes are refused.
+    const epoch = this.elector?.revision ?? null;
+    if (epoch !== null) this.routeWriter.claim(epoch).catch((e) => this.o.log?.(`meta: claiming the routes for term ${epoch} failed: ${(e as Error).message}`));
     if (this.o.nc && !this.liveness) {
       const l = new Liveness({
         nc: this.o.nc, nodesKv: this.nodesKv, clock: this.o.clock, heartbeatMs: this.o.heartbeatMs, log: this.o.log,
@@ -142,7 +148,7 @@ export class MetaServices {
       return;
     }
     const m: MigrationHost = new MigrationHost({
-      nc: this.o.nc, proceduresKv: this.proceduresKv, routesKv: this.routesKv, nodesKv: this.nodesKv, clock: this.o.clock,
+      nc: this.o.nc, proceduresKv: this.proceduresKv, routesKv: this.routesKv, routeWriter: this.routeWriter, nodesKv: this.nodesKv, clock: this.o.clock,
       epoch: () => this.elector?.revision ?? null, log: this.o.log ?? (() => undefined), liveness: this.liveness,
       extra: (req): Promise<unknown> | null => {
         const r = this.rebalancer;
@@ -198,14 +204,14 @@ export class MetaServices {
       const epoch = this.elector?.revision;
       if (epoch === null || epoch === undefined) throw new MetaUnavailableError('no longer the meta leader');
       for (const m of input.set) {
-        await writeRoute(this.routesKv, m.region, { node: m.to, epoch, at: this.o.clock.now() });
+        await this.routeWriter.write(m.region, { node: m.to, epoch, at: this.o.clock.now() });
         this.o.log?.(`placement: region ${m.region} -> ${m.to} (${m.reason}${m.from ? `, was ${m.from}` : ''})`);
         if (m.from) {
           await writeRegionEvent(this.proceduresKv, { time: this.o.clock.now(), regionId: m.region, from: m.from, to: m.to, reason: 'failover', durationMs: null })
             .catch((e) => this.o.log?.(`placement: recording the move of ${m.region} failed: ${(e as Error).message}`));
         }
       }
-      for (const r of input.remove) await deleteRoute(this.routesKv, r);
+      for (const r of input.remove) await this.routeWriter.remove(r, epoch);
     });
     this.placement = createActor(placementMachine.provide({ actors: { gather, apply } }), {
       input: { intervalMs: this.o.placementIntervalMs, options: this.o.placement },

@@ -2,7 +2,7 @@
 export { leaseMachine, LeaseEvents, LeaseTiming, takeoverDecision, type LeaseContext, type LeaseRecord } from './lease/machine.ts';
 export { LeaseElector, kvLeaseActors, type LeaseValue } from './lease/host.ts';
 export { NodeRegistration, liveNodes, listNodes, listLiveNodes, LIVE_INTERVALS, type NodeRecord, type NodeLoad, type LoadSample } from './registry.ts';
-export { readRoutes, readRoute, writeRoute, deleteRoute, type RouteRecord } from './routes.ts';
+export { readRoutes, readRoute, writeRoute, deleteRoute, RouteWriter, type RouteRecord } from './routes.ts';
 export { placementMachine, planRound, PlacementEvents, type PlacementWorld, type RouteChanges } from './placement/machine.ts';
 export { RouteTable, reconcile, type RouteChange } from './route_table.ts';
 export { MetaServices, META_DEFAULTS, catalogRegions, type MetaServicesOptions } from './host.ts';

@@ -1,9 +1,10 @@
 // The Region actor's request-reply subjects (eddy.region.<id>.<op>): decodes a request, runs it on the host, answers.
 import type { Msg } from '@nats-io/transport-node';
 import { headers as natsHeaders } from '@nats-io/transport-node';
-import { EddyError, StatusCode, RegionOps, decodeBatches, toWireError } from '../../core/index.ts';
-import { batchesToIPC } from '../../storage/index.ts';
-import { PARTIAL_TOO_LARGE } from '../../core/query/index.ts';
+import { EddyError, StatusCode, RegionOps, decodeBatches, toWireError, type Clock, type TableSchema } from '../../core/index.ts';
+import { batchesToIPC, type ScanRequest } from '../../storage/index.ts';
+import { PARTIAL_TOO_LARGE, runPartial, type QueryContext, type WireRel } from '../../core/query/index.ts';
+import type { RecordBatch } from 'apache-arrow';
 import { decodeScanRequest } from '../runtime/scan_wire.ts';
 import type { RegionHost } from './host.ts';
 
@@ -15,7 +16,7 @@ export async function answerRegionOp(host: RegionHost, msg: Msg, maxChunkBytes: 
   try {
     switch (op) {
       case RegionOps.write: {
-        const rows = await host.write(decodeBatches(msg.data), msg.headers?.get(SOURCE_ID_HEADER) || undefined);
+        const rows = await host.write(decodeBatches(msg.data), msg.headers?.get(SOURCE_ID_HEADER) || undefined, msg.data);
         msg.respond(JSON.stringify({ ok: true, rows }));
         return;
       }
@@ -55,4 +56,17 @@ export async function answerRegionOp(host: RegionHost, msg: Msg, maxChunkBytes: 
     h.set('Eddy-Error', '1');
     msg.respond(JSON.stringify({ ok: false, error: toWireError(e) }), { headers: h });
   }
+}
+
+/** A partial aggregate (one SELECT over the region's table) over one region's rows only: the table is all it sees. */
+export function aggregateRegion(schema: () => TableSchema, clock: Clock, scan: (spec: ScanRequest) => Promise<RecordBatch[]>, sql: string): Promise<WireRel> {
+  const ctx = {
+    db: schema().db,
+    now: () => clock.now(),
+    getTable: async (db: string, name: string) => (db === schema().db && name === schema().name ? schema() : null),
+    listTables: async () => [schema().name],
+    listDatabases: async () => [schema().db],
+    scan: (_s: TableSchema, spec: ScanRequest) => scan(spec),
+  } as unknown as QueryContext;
+  return runPartial(ctx, sql);
 }

@@ -1,60 +1,35 @@
 // Hosts one Region actor: wires its machine to the WAL (JetStream), the RegionStore (storage/) and its NATS subjects.
 import { rm } from 'node:fs/promises';
 import { createActor, fromPromise, waitFor, type Actor } from 'xstate';
-import type { NatsConnection, Subscription } from '@nats-io/transport-node';
-import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
+import type { Subscription } from '@nats-io/transport-node';
 import {
-  EddyError, StatusCode, Subjects, decodeBatches, encodeBatches, withIndexReport,
-  type Clock, type TableSchema, type WriteBatch,
+  EddyError, StatusCode, Subjects, encodeBatches, withIndexReport,
+  type TableSchema, type WriteBatch,
 } from '../../core/index.ts';
 import { RegionStore, type IndexStatus, type ScanRequest, type SegmentMirror } from '../../storage/index.ts';
 import type { WireRel } from '../../core/query/index.ts';
 import type { RecordBatch } from 'apache-arrow';
 import { regionMachine, ACCEPTING, READABLE } from './machine.ts';
 import { Wal } from '../runtime/wal.ts';
+import { RegionFencedError, WalTerm } from '../runtime/wal_fence.ts';
 import { natsLinkOf } from '../runtime/nats_link.ts';
 import { WriteRepeats } from './write_repeats.ts';
 import { walFloor } from '../runtime/wal_floor.ts';
-import type { SharedSegments } from '../runtime/segment_mirror.ts';
-import type { Metrics } from '../runtime/metrics.ts';
-import { publishWorkload, workloadStats } from '../index/workload_wire.ts';
+import { workloadStats } from '../index/workload_wire.ts';
 import { IndexBuilder } from '../index/builder.ts';
-import { answerRegionOp } from './handle_ops.ts';
-import { aggregateOn } from './handle_aggregate.ts';
+import { aggregateRegion, answerRegionOp } from './handle_ops.ts';
 import { RowCounter } from './row_count.ts';
+import type { RegionHostDeps } from './host_deps.ts';
 
-export interface RegionHostDeps {
-  nc: NatsConnection;
-  js: JetStreamClient;
-  jsm: JetStreamManager;
-  dir: string;
-  schema: TableSchema;
-  regionId: string;
-  clock: Clock;
-  metrics: Metrics;
-  /** Flush once the memtable holds this many bytes. */
-  flushBytes: number;
-  /** Publish committed batches on eddy.changes.<db>.<table> (the source of flows). */
-  publishChanges: boolean;
-  log: (msg: string) => void;
-  /** Largest reply chunk for scans, under the server's max payload. */
-  maxChunkBytes: number;
-  /** Flush a memtable that has held rows this long, so the WAL stays short (0: never by age). */
-  flushIntervalMs?: number;
-  /** Compact (merging small segments, dropping expired ones) this often (0: never). */
-  compactIntervalMs?: number;
-  /** `--storage nats`: segments and manifest shared in a JetStream object store, so another datanode can open the region. */
-  shared?: SharedSegments;
-  /** Open as a migration candidate: replay, then wait (no subjects, no writes, nothing written to the shared store) until upgrade(). */
-  candidate?: boolean;
-  /** The node's memory budget: told what each write adds and when a flush or compaction ends (actors/runtime/memory_budget.ts). */
-  memory?: { applied(bytes: number): void; released(): void; readonly compactionJobBytes: number };
-}
+export type { RegionHostDeps } from './host_deps.ts';
 
 export class RegionHost {
   readonly regionId: string;
   private store: RegionStore | null = null;
   private readonly wal: Wal;
+  /** Cluster: this leader's term on the WAL (null standalone). */
+  private readonly term: WalTerm | null;
+  private fencedFlag = false;
   private readonly repeats: WriteRepeats;
   private readonly actor: Actor<typeof regionMachine>;
   private applyChain: Promise<void> = Promise.resolve();
@@ -73,11 +48,14 @@ export class RegionHost {
     this.regionId = deps.regionId;
     this.mirror = deps.shared?.forRegion(deps.regionId);
     this.schemaNow = deps.schema;
-    this.wal = new Wal(deps.js, deps.jsm, deps.regionId, natsLinkOf(deps.nc));
+    this.term = deps.fencing ? new WalTerm(deps.js, deps.jsm, deps.regionId) : null;
+    this.wal = new Wal(deps.js, deps.jsm, deps.regionId, natsLinkOf(deps.nc), this.term ?? undefined);
     this.repeats = new WriteRepeats(deps.regionId, this.wal, deps.log);
     const machine = regionMachine.provide({
       actors: {
         open: fromPromise(async () => {
+          // A leader's term starts before it reads the shared files: an older leader cannot commit a flush after that.
+          if (this.term && !deps.candidate) await this.term.claim();
           this.store = await RegionStore.open({
             dir: deps.dir, regionId: deps.regionId, schema: this.schemaNow, clock: deps.clock, compression: 'zstd', mirror: this.mirror, readOnlyMirror: deps.candidate === true,
             ...(deps.memory ? { compactionJobBytes: deps.memory.compactionJobBytes } : {}),
@@ -108,9 +86,7 @@ export class RegionHost {
     this.actor = createActor(machine, { input: { regionId: deps.regionId, candidate: deps.candidate === true } });
   }
 
-  get schema(): TableSchema {
-    return this.schemaNow;
-  }
+  get schema(): TableSchema { return this.schemaNow; }
 
   get state(): string {
     return String(this.actor.getSnapshot().value);
@@ -153,26 +129,14 @@ export class RegionHost {
     if (this.actor.getSnapshot().matches('serving')) this.actor.send({ type: 'region.flush.requested' });
   }
 
-  /** Applies the WAL's records after `fromSeq` to the memtable (replay on open, a migration's catch-up); the rows put. */
-  private async replayFrom(fromSeq: number): Promise<number> {
-    const store = this.store!;
-    let rows = 0;
-    await this.wal.replay(fromSeq, (data, seq, op) => {
-      for (const b of decodeBatches(data)) {
-        if (op === 'delete') store.delete(b, seq);
-        else { store.apply(b, seq); rows += b.rows; }
-      }
-    });
-    return rows;
-  }
-
   private async replay(): Promise<number> {
-    const rows = await this.replayFrom(this.store!.flushedSeq);
+    const rows = await this.applyWal(this.store!.flushedSeq);
     if (rows > 0) this.deps.log(`region ${this.regionId}: replayed ${rows} rows from the WAL`);
     return rows;
   }
 
   private accepting(): boolean {
+    if (this.fencedFlag) return false;
     const s = this.actor.getSnapshot();
     return ACCEPTING.some((st) => s.matches(st));
   }
@@ -193,7 +157,7 @@ export class RegionHost {
    * ingest message's stream and sequence) makes the write idempotent: a repeat that JetStream recognises as already in
    * the WAL (redelivered after a crash, its rows applied then or by replay) is answered without applying it again.
    */
-  write(batches: WriteBatch[], sourceId?: string): Promise<number> {
+  write(batches: WriteBatch[], sourceId?: string, encoded?: Uint8Array): Promise<number> {
     if (!this.accepting()) {
       return Promise.reject(new EddyError(StatusCode.RegionReadonly, `region ${this.regionId} is ${this.state}, not taking writes`));
     }
@@ -206,13 +170,22 @@ export class RegionHost {
       }
       return Promise.reject(new EddyError(StatusCode.StorageUnavailable, `region ${this.regionId} refuses writes: its last flush failed (${this.flushError}); writes resume once a flush succeeds`));
     }
-    const record = encodeBatches(batches);
+    // A remote write arrives encoded: those bytes are the WAL record as they are (decoded once, never re-encoded).
+    const record = encoded ?? encodeBatches(batches);
     const acked = this.wal.append(record, 'put', sourceId);
     acked.catch(() => undefined); // awaited in the chain, maybe after it failed (the connection dropped)
+    // Confirmed as soon as acked, outside the chain: confirmations of writes acked together share one read.
+    const confirmed = this.term ? acked.then((a) => (a.duplicate ? undefined : this.term!.confirm(a.seq))) : null;
+    confirmed?.catch(() => undefined);
     const rows = batches.reduce((n, b) => n + b.rows, 0);
-    this.counter.pending++;
+    this.counter.began();
     const applied = this.applyChain.then(async () => {
-      const { seq, duplicate } = await this.repeats.outcome(acked, sourceId);
+      let { seq, duplicate } = await this.repeats.outcome(acked, sourceId);
+      if (duplicate && (await this.staleRepeat(seq))) {
+        // The key's first append was a stale leader's, refused then: this term writes it for real, under its own key.
+        ({ seq, duplicate } = await this.wal.append(record, 'put', `${sourceId!}#${this.term!.term}`));
+        if (!duplicate) await this.term!.confirm(seq).catch((e) => this.fenced(e));
+      } else if (confirmed) await confirmed.catch((e) => this.fenced(e));
       if (duplicate) {
         await this.repeats.applyRepeat(this.store!, sourceId!, seq);
         return rows;
@@ -230,10 +203,7 @@ export class RegionHost {
       return rows;
     });
     this.applyChain = applied.then(() => undefined, () => undefined);
-    void this.applyChain.then(() => {
-      this.counter.pending--;
-      this.counter.lastWriteAt = this.deps.clock.now();
-    });
+    void this.applyChain.then(() => this.counter.ended(this.deps.clock.now()));
     return applied;
   }
 
@@ -241,11 +211,7 @@ export class RegionHost {
 
   /** Rows visible to scans (see RowCounter.count). */
   rowCount(exact = false): Promise<{ rows: number; exact: boolean }> {
-    return this.counter.count(exact, this.deps.clock.now(), () => this.store!.stats(), async () => {
-      let rows = 0;
-      for (const b of await this.scan({ columns: [] })) rows += b.numRows;
-      return rows;
-    });
+    return this.counter.count(this.store!, (req) => this.scan(req), this.deps.clock.now(), exact);
   }
 
   /** Deletes rows by key (tag columns + time index): a WAL record, then tombstones in the memtable. */
@@ -258,8 +224,11 @@ export class RegionHost {
     }
     const acked = this.wal.append(encodeBatches([batch]), 'delete');
     acked.catch(() => undefined);
+    const confirmed = this.term ? acked.then((a) => this.term!.confirm(a.seq)) : null;
+    confirmed?.catch(() => undefined);
     const applied = this.applyChain.then(async () => {
       const { seq } = await acked;
+      if (confirmed) await confirmed.catch((e) => this.fenced(e));
       this.store!.delete(batch, seq);
       if (this.dirtySince === null) this.dirtySince = this.deps.clock.now();
       return batch.rows;
@@ -268,11 +237,31 @@ export class RegionHost {
     return applied;
   }
 
-  private maybeFlush(): void {
-    if (this.held) return;
-    if (this.store!.memBytes >= this.deps.flushBytes && this.actor.getSnapshot().matches('serving')) {
-      this.actor.send({ type: 'region.flush.requested' });
+  /** A repeat whose WAL record a stale leader appended (after a newer term began): it is not in any memtable. */
+  private async staleRepeat(seq: number): Promise<boolean> {
+    const rec = this.term ? await this.wal.read(seq) : null;
+    return rec !== null && (await this.term!.staleRecord(rec.term, seq));
+  }
+
+  /** A newer leader ended this term: stop answering, take nothing more, let the supervisor close the region (unflushed). */
+  private fenced(e: unknown): never {
+    if (e instanceof RegionFencedError && !this.fencedFlag) {
+      this.fencedFlag = true;
+      this.deps.log(`region ${this.regionId}: ${e.message}; this node stops serving it`);
+      void this.retire();
+      this.deps.onFenced?.(this.regionId);
     }
+    throw e;
+  }
+
+  /** True once a newer leader ended this node's term for the region. */
+  get isFenced(): boolean {
+    return this.fencedFlag;
+  }
+
+  /** The region's own bound (--flush-bytes); the node's memory budget may ask for a flush sooner (requestFlush). */
+  private maybeFlush(): void {
+    if (this.store!.memBytes >= this.deps.flushBytes) this.requestFlush();
   }
 
   /** Bytes of the memtable taking writes, and of memtables being flushed (the memory budget's view). */
@@ -296,6 +285,8 @@ export class RegionHost {
   private async doFlush(): Promise<void> {
     const p = (async () => {
       let res: Awaited<ReturnType<RegionStore['flush']>>;
+      // A stale leader must not commit files or purge the WAL under the new one.
+      await this.term?.assertCurrent().catch((e) => this.fenced(e));
       try {
         res = await this.store!.flush();
       } catch (e) {
@@ -310,6 +301,7 @@ export class RegionHost {
         // Flows read this region's WAL: keep what they have not checkpointed yet.
         const floor = await walFloor(this.deps.js, this.regionId);
         const upTo = floor === null ? res.flushedSeq : Math.min(res.flushedSeq, floor);
+        await this.term?.assertCurrent().catch((e) => this.fenced(e));
         if (upTo > 0) await this.wal.purgeThrough(upTo);
       }
     })();
@@ -361,13 +353,13 @@ export class RegionHost {
     const stats = workloadStats();
     const out = await this.store!.scan(req, stats);
     const s = this.schemaNow;
-    publishWorkload(this.deps.nc, { db: s.db, table: s.name, regionId: this.regionId, at: this.deps.clock.now(), rowsRead: stats.rowsRead!, rowsOut: stats.rowsOut! }, req.predicates);
+    this.deps.workload.report({ db: s.db, table: s.name, regionId: this.regionId, at: this.deps.clock.now(), rowsRead: stats.rowsRead!, rowsOut: stats.rowsOut! }, req.predicates);
     return req.analyze ? withIndexReport(out, stats) : out;
   }
 
   /** Runs a partial aggregate (one SELECT over this region's table) over this region's rows only. */
   aggregate(sql: string): Promise<WireRel> {
-    return aggregateOn(this, this.deps.clock, sql);
+    return aggregateRegion(() => this.schemaNow, this.deps.clock, (spec) => this.scan(spec), sql);
   }
 
   stats(): Record<string, unknown> {
@@ -427,6 +419,8 @@ export class RegionHost {
   async release(): Promise<void> {
     this.retiredFlag = false;
     if (this.actor.getSnapshot().matches('downgraded')) {
+      // A candidate may have been upgraded meanwhile: this node's new term ends the candidate's.
+      await this.term?.claim();
       await this.catchUp();
       this.actor.send({ type: 'region.upgrade.requested' });
     }
@@ -452,15 +446,20 @@ export class RegionHost {
   /** Migration, candidate (or a leader being released): applies the WAL records after the memtable's last sequence; the new last sequence. */
   async catchUp(): Promise<number> {
     await this.applyChain;
-    await this.replayFrom(this.lastSeq);
+    await this.applyWal(this.lastSeq);
     return this.lastSeq;
   }
+
+  /** Applies the WAL records after `afterSeq` to the memtable; the rows put. */
+  private applyWal(afterSeq: number): Promise<number> { return this.wal.applyTo(this.store!, afterSeq); }
 
   /** Migration, candidate: caught up with the WAL, it becomes the region's writer and answers its subjects. */
   async upgrade(): Promise<number> {
     const s = this.actor.getSnapshot();
     if (s.matches('serving')) return this.lastSeq;
     if (!s.matches('candidate')) throw new EddyError(StatusCode.RegionReadonly, `region ${this.regionId} is ${this.state}, not a candidate`);
+    // The term starts before the last catch-up: anything the old leader appends after it is stale, so none is missed.
+    await this.term?.claim();
     const seq = await this.catchUp();
     this.actor.send({ type: 'region.upgrade.requested' });
     if (this.store!.memRows > 0) this.dirtySince = this.deps.clock.now();
@@ -480,7 +479,7 @@ export class RegionHost {
     const sub = this.sub;
     this.sub = null;
     await sub?.drain().catch(() => undefined);
-    if (opts.flush && this.actor.getSnapshot().matches('serving') && this.store && this.store.memRows > 0) {
+    if (opts.flush && !this.fencedFlag && this.actor.getSnapshot().matches('serving') && this.store && this.store.memRows > 0) {
       await this.flush().catch((e) => this.deps.log(`region ${this.regionId}: flush on close failed: ${e}`));
     }
     this.actor.send({ type: 'region.close.requested' });
@@ -492,6 +491,7 @@ export class RegionHost {
   async destroy(): Promise<void> {
     await this.close();
     await this.wal.purgeAll();
+    await this.wal.purgeFences();
     await this.mirror?.destroy();
     await rm(this.deps.dir, { recursive: true, force: true });
   }

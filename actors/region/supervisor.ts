@@ -34,6 +34,11 @@ export class Supervisor {
   readonly candidates = new Map<string, RegionHost>();
   /** Candidates upgraded here whose route does not name this node yet: following the routes must not close them. */
   private readonly arriving = new Set<string>();
+  /**
+   * Regions a newer leader fenced here, with the route they had then: not reopened until that route changes (this
+   * node's copy of the routes may lag the one that sent the region elsewhere; reopening would fence the new leader).
+   */
+  private readonly fencedAt = new Map<string, string>();
 
   /** `refuse`: why this node hosts no regions (a cluster node without the datanode role); region() then fails with it. */
   constructor(private readonly base: RegionHostFactory, private readonly opts: { refuse?: string } = {}) {}
@@ -65,7 +70,7 @@ export class Supervisor {
     let p = this.opening.get(id);
     if (!p) {
       p = (async () => {
-        const host = new RegionHost({ ...this.base, dir: this.regionDir(id), schema, regionId: id });
+        const host = new RegionHost({ ...this.base, dir: this.regionDir(id), schema, regionId: id, ...this.fencing() });
         await host.start();
         this.regions.set(id, host);
         if (this.follow) this.listenControl(id, host);
@@ -75,6 +80,34 @@ export class Supervisor {
       p.finally(() => this.opening.delete(id)).catch(() => undefined);
     }
     return p;
+  }
+
+  /** A cluster datanode's regions lead in fenced terms (standalone: one node, nothing to fence). */
+  private fencing(): { fencing: boolean; onFenced?: (id: string) => void } {
+    return this.follow ? { fencing: true, onFenced: (id) => this.onFenced(id) } : { fencing: false };
+  }
+
+  private routeMark(id: string): string {
+    const r = this.follow?.routes.get(id);
+    return r ? `${r.node}/${r.epoch}/${r.at}` : '-';
+  }
+
+  /** A newer leader took region `id` over: it closes here without flushing (its files are the new leader's now). */
+  private onFenced(id: string): void {
+    const host = this.regions.get(id);
+    if (!host || !host.isFenced) return;
+    this.fencedAt.set(id, this.routeMark(id));
+    this.regions.delete(id);
+    this.controls.get(id)?.unsubscribe();
+    this.controls.delete(id);
+    const p = host.close({ flush: false })
+      .then(() => this.base.log(`supervisor: region ${id} closed (fenced by a newer leader)`))
+      .catch((e) => this.base.log(`supervisor: closing fenced region ${id} failed: ${(e as Error).message}`))
+      .finally(() => {
+        this.closing.delete(id);
+        this.reconcile();
+      });
+    this.closing.set(id, p);
   }
 
   /** The region open here, serving or (migration) downgraded and retired. */
@@ -155,11 +188,12 @@ export class Supervisor {
     if (!f) return;
     const routed = f.routes.ownedBy(f.nodeId);
     for (const id of routed) this.arriving.delete(id);
+    for (const [id, mark] of this.fencedAt) if (this.routeMark(id) !== mark) this.fencedAt.delete(id);
     const d = followDecisions({
       routed: [...routed, ...this.arriving],
       running: [...this.regions.keys()],
       opening: [...this.opening.keys(), ...this.candidates.keys()],
-      closing: [...this.closing.keys()],
+      closing: [...this.closing.keys(), ...this.fencedAt.keys()],
       dropped: this.dropped,
     });
     for (const id of d.close) this.closeRegion(id);
@@ -211,7 +245,7 @@ export class Supervisor {
       const schema = this.follow ? await this.follow.schemaOf(id) : null;
       if (!schema) throw new EddyError(StatusCode.RegionNotFound, `region ${id}: its table no longer exists`);
       if (this.closing.has(id)) await this.closing.get(id);
-      host = new RegionHost({ ...this.base, dir: this.regionDir(id), schema: regionSchema(schema), regionId: id, candidate: true });
+      host = new RegionHost({ ...this.base, dir: this.regionDir(id), schema: regionSchema(schema), regionId: id, candidate: true, ...this.fencing() });
       this.candidates.set(id, host);
       try {
         await host.start();

@@ -21,6 +21,7 @@ export function batchBuffers(batches: WriteBatch[]): ArrayBuffer[] {
       if (!Array.isArray(c.values)) out.add((c.values as Exclude<typeof c.values, unknown[]>).buffer as ArrayBuffer);
       if (c.valid !== null) out.add(c.valid.buffer as ArrayBuffer);
     }
+    if (b.series) out.add(b.series.ids.buffer as ArrayBuffer);
   }
   return [...out];
 }

@@ -1,8 +1,9 @@
 // The region write-ahead log on JetStream: pipelined appends, replay from a sequence, purge up to the flushed point.
 import { AckPolicy, DeliverPolicy, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import { headers as natsHeaders } from '@nats-io/transport-node';
-import { Streams, Subjects } from '../../core/index.ts';
+import { Streams, Subjects, decodeBatches, type WriteBatch } from '../../core/index.ts';
 import type { NatsLink } from './nats_link.ts';
+import { StaleFilter, TERM_HEADER, type WalTerm } from './wal_fence.ts';
 
 /** What a WAL record holds: rows to write, or keys (tags + time) to delete. */
 export type WalOp = 'put' | 'delete';
@@ -31,9 +32,20 @@ export async function ensureWalStream(jsm: JetStreamManager, replicas = 1): Prom
   if ((info.config.duplicate_window ?? 0) < WAL_DEDUP_WINDOW_NS) await jsm.streams.update(Streams.wal, { ...info.config, duplicate_window: WAL_DEDUP_WINDOW_NS });
 }
 
+const termOf = (h: { get(k: string): string } | undefined): number | undefined => {
+  const v = h?.get(TERM_HEADER);
+  return v ? Number(v) : undefined;
+};
+
 export class Wal {
-  /** `link`: the connection's status; an append is refused while it is down, and fails when it drops mid-flight. */
-  constructor(private readonly js: JetStreamClient, private readonly jsm: JetStreamManager, private readonly regionId: string, private readonly link?: NatsLink) {}
+  /**
+   * `link`: the connection's status; an append is refused while it is down, and fails when it drops mid-flight.
+   * `term` (a cluster datanode): appends carry the leader's term, and replays skip records a stale leader appended.
+   */
+  constructor(
+    private readonly js: JetStreamClient, private readonly jsm: JetStreamManager, private readonly regionId: string,
+    private readonly link?: NatsLink, readonly term?: WalTerm,
+  ) {}
 
   /**
    * Appends one record; resolves once JetStream has stored it. With a `msgId` (an idempotency key: the source
@@ -42,9 +54,11 @@ export class Wal {
    */
   async append(record: Uint8Array, op: WalOp = 'put', msgId?: string): Promise<WalAppend> {
     let opts: { headers?: ReturnType<typeof natsHeaders>; msgID?: string } | undefined;
-    if (op !== 'put') {
+    const term = this.term?.term ?? null;
+    if (op !== 'put' || term !== null) {
       const h = natsHeaders();
-      h.set(OP_HEADER, op);
+      if (op !== 'put') h.set(OP_HEADER, op);
+      if (term !== null) h.set(TERM_HEADER, String(term));
       opts = { headers: h };
     }
     if (msgId !== undefined) opts = { ...opts, msgID: `${this.regionId}/${msgId}` };
@@ -56,14 +70,30 @@ export class Wal {
   }
 
   /** The record stored at `seq` (a repeat's first append, read back to apply it), or null once purged. */
-  async read(seq: number): Promise<{ data: Uint8Array; op: WalOp } | null> {
+  async read(seq: number): Promise<{ data: Uint8Array; op: WalOp; term: number | undefined } | null> {
     const m = await this.jsm.streams.getMessage(Streams.wal, { seq }).catch(() => null);
     if (!m || m.subject !== Subjects.wal(this.regionId)) return null;
-    return { data: m.data, op: m.header?.get(OP_HEADER) === 'delete' ? 'delete' : 'put' };
+    return { data: m.data, op: m.header?.get(OP_HEADER) === 'delete' ? 'delete' : 'put', term: termOf(m.header) };
   }
 
-  /** Delivers every record after `afterSeq`, in order. Returns how many were delivered. */
+  /**
+   * Delivers every record after `afterSeq`, in order, except (with a term) those a stale leader appended after a
+   * newer one took over. Returns how many were delivered.
+   */
+  /** Applies the records after `afterSeq` to a region store's memtable (a delete as a delete); the rows put. */
+  async applyTo(store: { apply(b: WriteBatch, seq: number): void; delete(b: WriteBatch, seq: number): void }, afterSeq: number): Promise<number> {
+    let rows = 0;
+    await this.replay(afterSeq, (data, seq, op) => {
+      for (const b of decodeBatches(data)) {
+        if (op === 'delete') store.delete(b, seq);
+        else { store.apply(b, seq); rows += b.rows; }
+      }
+    });
+    return rows;
+  }
+
   async replay(afterSeq: number, onRecord: (data: Uint8Array, seq: number, op: WalOp) => void): Promise<number> {
+    const filter = this.term ? new StaleFilter(await this.term.marks()) : null;
     const ci = await this.jsm.consumers.add(Streams.wal, {
       filter_subject: Subjects.wal(this.regionId),
       deliver_policy: DeliverPolicy.StartSequence,
@@ -79,8 +109,9 @@ export class Wal {
         const iter = await consumer.fetch({ max_messages: Math.min(remaining, 256), expires: 5000 });
         let got = 0;
         for await (const m of iter) {
-          onRecord(m.data, m.seq, m.headers?.get(OP_HEADER) === 'delete' ? 'delete' : 'put');
           got++;
+          if (filter?.stale(termOf(m.headers), m.seq)) continue;
+          onRecord(m.data, m.seq, m.headers?.get(OP_HEADER) === 'delete' ? 'delete' : 'put');
           n++;
         }
         if (got === 0) break;
@@ -100,5 +131,10 @@ export class Wal {
   /** Drops the whole log of this region (table dropped or truncated). */
   async purgeAll(): Promise<void> {
     await this.jsm.streams.purge(Streams.wal, { filter: Subjects.wal(this.regionId) });
+  }
+
+  /** Drops the region's fence marks too (its table is dropped: no leader will follow). */
+  async purgeFences(): Promise<void> {
+    await this.jsm.streams.purge(Streams.wal, { filter: Subjects.walFence(this.regionId) });
   }
 }

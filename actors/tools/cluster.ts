@@ -113,28 +113,39 @@ export class LocalCluster {
     this.o.log(`nats cluster of ${nodes} formed, JetStream ready`);
 
     const ready: Promise<void>[] = [];
-    for (let i = 0; i < nodes; i++) {
-      const roles = this.o.roles[Math.min(i, this.o.roles.length - 1)]!;
-      parseRoles(roles);
-      const id = `eddy-${i}`;
-      const http = `127.0.0.1:${this.o.httpPort + i}`;
-      const nats = this.manifest.nats[i]!.url;
-      let resolveReady!: () => void;
-      ready.push(new Promise<void>((r) => (resolveReady = r)));
-      // Nodes on one host cannot all take the PostgreSQL port: it is off unless the node arguments name one.
-      const pg = (this.o.nodeArgs ?? []).some((a) => a.startsWith('--postgres')) ? [] : ['--postgres', 'off'];
-      const args = ['actors/bin/eddy.mjs', 'start', '--role', roles, '--node-id', id, '--data', join(data, id), '--http', http, '--nats', nats, ...pg, ...(this.o.nodeArgs ?? [])];
-      const c = this.spawnChild(id, process.execPath, args, (l) => {
-        this.o.log(`[${id}] ${l.replace(/^\S+ eddy: /, '')}`);
-        if (/eddy: ready$/.test(l)) resolveReady();
-      });
-      this.manifest.nodes.push({ id, roles, http, nats, pid: c.proc.pid! });
-      // A node that dies during start-up fails the launch.
-      ready[i] = Promise.race([ready[i]!, c.exited.then(() => { throw new StartupError(`${id} exited during start-up`); })]);
-    }
+    for (let i = 0; i < nodes; i++) ready.push(this.spawnNode(`eddy-${i}`, this.o.roles[Math.min(i, this.o.roles.length - 1)]!, i, i));
     await Promise.all(ready);
     writeFileSync(join(data, 'cluster.json'), JSON.stringify(this.manifest, null, 2));
     return this.manifest;
+  }
+
+  /**
+   * Starts one more EddyDB node (a datanode joining, say) on HTTP port httpPort + index, connected to nats-server
+   * `server`; resolves once it is ready.
+   */
+  async addNode(roles: string, server = 0): Promise<{ id: string; http: string }> {
+    const i = this.manifest.nodes.length;
+    await this.spawnNode(`eddy-${i}`, roles, i, server);
+    writeFileSync(join(this.o.data, 'cluster.json'), JSON.stringify(this.manifest, null, 2));
+    return { id: `eddy-${i}`, http: this.manifest.nodes[i]!.http };
+  }
+
+  private spawnNode(id: string, roles: string, i: number, server: number): Promise<void> {
+    parseRoles(roles);
+    const http = `127.0.0.1:${this.o.httpPort + i}`;
+    const nats = this.manifest.nats[server]!.url;
+    let resolveReady!: () => void;
+    const ready = new Promise<void>((r) => (resolveReady = r));
+    // Nodes on one host cannot all take the PostgreSQL port: it is off unless the node arguments name one.
+    const pg = (this.o.nodeArgs ?? []).some((a) => a.startsWith('--postgres')) ? [] : ['--postgres', 'off'];
+    const args = ['actors/bin/eddy.mjs', 'start', '--role', roles, '--node-id', id, '--data', join(this.o.data, id), '--http', http, '--nats', nats, ...pg, ...(this.o.nodeArgs ?? [])];
+    const c = this.spawnChild(id, process.execPath, args, (l) => {
+      this.o.log(`[${id}] ${l.replace(/^\S+ eddy: /, '')}`);
+      if (/eddy: ready$/.test(l)) resolveReady();
+    });
+    this.manifest.nodes.push({ id, roles, http, nats, pid: c.proc.pid! });
+    // A node that dies during start-up fails the launch.
+    return Promise.race([ready, c.exited.then(() => { throw new StartupError(`${id} exited during start-up`); })]);
   }
 
   /** JetStream in a cluster answers once its meta group has a leader. */

@@ -9,6 +9,7 @@ import { Oid } from './types.ts';
 import type { BackendWriter } from './writer.ts';
 import { byteaText, dateText, float4Text, float8Text, intervalText, microsText, nsToDays, pgEpochDays, pgEpochMicros, timestampText } from './text.ts';
 import { numericBinary } from './numeric.ts';
+import { decimalText } from '../query/expr/decimal_exact.ts';
 
 /** Writes row i of its column as one DataRow cell (length word included). */
 export type CellEncoder = (w: BackendWriter, i: number) => void;
@@ -79,7 +80,7 @@ export function cellEncoder(c: Vec, type: PgType, format: Format, opts: CellOpti
       };
       const decimal = /^Decimal/.test(c.dt) ? Number(/,\s*(\d+)\)/.exec(c.dt)?.[1] ?? 0) : -1;
       if (type.oid === Oid.numeric) {
-        const text = decimal >= 0 && s.kind === 'f64' ? (i: number) => s.v[i]!.toFixed(decimal) : digits;
+        const text = decimal >= 0 && s.kind === 'f64' ? (i: number) => decimalText(c, i, decimal) : digits;
         if (binary) return (w, i) => { if (isNull(i)) w.nullCell(); else bytesCell(w, numericBinary(text(i))); };
         return (w, i) => { if (isNull(i)) w.nullCell(); else asciiCell(w, text(i)); };
       }

@@ -3,6 +3,7 @@ export type { EvalOptions, LabelMatcher, Labels, PromValue, SeriesSamples, Serie
 export type { PromExpr, ValueType } from './parser/ast.ts';
 export { parsePromQL, typeOf } from './parser/parser.ts';
 export { formatDuration, printPromQL } from './parser/printer.ts';
+export { astToJson } from './ast_json.ts';
 export { parseDuration, positionOf } from './parser/lexer.ts';
 export { evalInstant, evalRange } from './engine/evaluator.ts';
 export { MemorySeriesSource } from './memory_source.ts';

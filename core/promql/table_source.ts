@@ -126,74 +126,83 @@ export class TableSeriesSource implements SeriesSource {
     const batches = await this.ctx.scan(s, spec);
     const rel = batchesToRel(batches, s, s.name);
     const byName = new Map(rel.fields.map((f, i) => [f.name, rel.cols[i]!]));
-    const tagCols = tags.map((t) => byName.get(t) as StrVec);
-    const tagVals = tagCols.map((c) => {
-      const d = dictOf(c);
-      return d ? { codes: d.codes, dict: d.dict, plain: null } : { codes: null, dict: null, plain: c.v };
-    });
-    const at = (k: number, i: number): string => {
-      const tv = tagVals[k]!;
-      if (tv.codes) return tv.codes[i]! < 0 ? '' : tv.dict![tv.codes[i]!] ?? '';
-      return tv.plain![i] ?? '';
-    };
-    // rows i and j have the same tags: codes compared when coded (one dictionary per column), strings otherwise
-    const nt = tags.length;
-    const sameTags = (i: number, j: number): boolean => {
-      for (let k = 0; k < nt; k++) {
-        const tv = tagVals[k]!;
-        if (tv.codes) { if (tv.codes[i] !== tv.codes[j] && at(k, i) !== at(k, j)) return false; }
-        else if ((tv.plain![i] ?? '') !== (tv.plain![j] ?? '')) return false;
-      }
-      return true;
-    };
+    const tagCodes = tags.map((t) => canonicalCodes(byName.get(t) as StrVec));
     const vcol = byName.get(value) as NumVec;
     const tcol = byName.get(s.timeIndex) as TsVec;
     const tms = new Float64Array(withSamples ? rel.len : 0);
     if (withSamples) nsToMs(tcol.v, tms);
-    // Rows come ordered by (tags, time): a series is a run of equal tags; a map joins runs split across regions.
-    const index = new Map<string, { labels: Labels; parts: [number, number][] }>();
-    const order: string[] = [];
+    // a post matcher's verdict per distinct value (0 not yet known, 1 pass, 2 fail)
+    const verdicts = post.map((p) => new Uint8Array(tagCodes[p.col]!.names.length));
+    const passes = (i: number): boolean => {
+      for (let q = 0; q < post.length; q++) {
+        const tc = tagCodes[post[q]!.col]!;
+        const c = tc.canon[tc.codes ? tc.codes[i]! + 1 : i]!;
+        const vd = verdicts[q]!;
+        if (vd[c] === 0) vd[c] = post[q]!.test(tc.names[c]!) ? 1 : 2;
+        if (vd[c] === 2) return false;
+      }
+      return true;
+    };
+    // Rows come ordered by (tags, time): a series is a run of equal canonical codes (a row starts one where any tag's
+    // code changes: one tight pass per column); a map joins runs split across regions.
+    const nt = tags.length;
+    const starts = new Uint8Array(rel.len + 1);
+    starts[0] = 1;
+    starts[rel.len] = 1;
+    for (const tc of tagCodes) markChanges(tc, rel.len, starts);
+    const index = new Map<string, { labels: Labels; parts: number[]; rows: number }>();
+    const order: { labels: Labels; parts: number[]; rows: number }[] = [];
+    let total = 0;
     let i = 0;
     while (i < rel.len) {
       let j = i + 1;
-      while (j < rel.len && sameTags(i, j)) j++;
-      if (post.every((p) => p.test(at(p.col, i)))) {
-        const key = tags.map((_, k) => at(k, i)).join('\u0000');
+      while (starts[j] === 0) j++;
+      if (passes(i)) {
+        let key = '';
+        for (let k = 0; k < nt; k++) { const tc = tagCodes[k]!; key += `${tc.canon[tc.codes ? tc.codes[i]! + 1 : i]},`; }
         let e = index.get(key);
         if (!e) {
           const labels: [string, string][] = [[METRIC_NAME, s.name]];
-          for (let k = 0; k < tags.length; k++) {
-            const v = at(k, i);
+          for (let k = 0; k < nt; k++) {
+            const tc = tagCodes[k]!;
+            const v = tc.names[tc.canon[tc.codes ? tc.codes[i]! + 1 : i]!]!;
             if (v !== '') labels.push([tags[k]!, v]);
           }
-          labels.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-          e = { labels, parts: [] };
+          labels.sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
+          e = { labels, parts: [], rows: 0 };
           index.set(key, e);
-          order.push(key);
+          order.push(e);
         }
-        e.parts.push([i, j]);
+        e.parts.push(i, j);
+        e.rows += j - i;
+        total += j - i;
       }
       i = j;
     }
-    for (const key of order) {
-      const e = index.get(key)!;
-      if (!withSamples) {
-        out.push({ labels: e.labels, t: new Float64Array(0), v: new Float64Array(0) });
-        continue;
-      }
-      const n = e.parts.reduce((a, [x, y]) => a + y - x, 0);
-      const t = new Float64Array(n);
-      const v = new Float64Array(n);
-      let o = 0;
-      for (const [x, y] of e.parts) {
-        t.set(tms.subarray(x, y), o);
+    if (!withSamples) {
+      for (const e of order) out.push({ labels: e.labels, t: new Float64Array(0), v: new Float64Array(0) });
+      return;
+    }
+    // one buffer of times and one of values for the whole scan; each series is a view of its stretch
+    const T = new ArrayBuffer(total * 8);
+    const V = new ArrayBuffer(total * 8);
+    let o = 0;
+    for (const e of order) {
+      const t = new Float64Array(T, o * 8, e.rows);
+      const v = new Float64Array(V, o * 8, e.rows);
+      let w = 0;
+      for (let p = 0; p < e.parts.length; p += 2) {
+        const x = e.parts[p]!;
+        const y = e.parts[p + 1]!;
+        t.set(tms.subarray(x, y), w);
         // typed-array copy: NaN payloads (stale markers) survive
-        v.set(vcol.v.subarray(x, y), o);
-        if (vcol.valid) for (let r = x; r < y; r++) if (vcol.valid[r] === 0) v[o + r - x] = NaN;
-        o += y - x;
+        v.set(vcol.v.subarray(x, y), w);
+        if (vcol.valid) for (let r = x; r < y; r++) if (vcol.valid[r] === 0) v[w + r - x] = NaN;
+        w += y - x;
       }
-      if (e.parts.length > 1) sortByTime(t, v);
+      if (e.parts.length > 2) sortByTime(t, v);
       out.push({ labels: e.labels, t, v });
+      o += e.rows;
     }
   }
 
@@ -229,6 +238,45 @@ export class TableSeriesSource implements SeriesSource {
     const values = new Set<string>();
     for (const l of await this.series(matcherSets, startMs, endMs)) for (const [k, v] of l) if (k === name) values.add(v);
     return [...values].sort();
+  }
+}
+
+/**
+ * A tag column as canonical codes: equal strings get one code (a scan's dictionary may hold a string twice), null and
+ * '' are code 0, `names[code]` the string. A dictionary column keeps its codes and maps them (`canon[code + 1]`); a
+ * plain one is coded row by row (`canon[row]`, `codes` null).
+ */
+function canonicalCodes(c: StrVec): { codes: Int32Array | null; canon: Int32Array; names: string[] } {
+  const names: string[] = [''];
+  const seen = new Map<string, number>([['', 0]]);
+  const codeOf = (x: string | null | undefined): number => {
+    if (!x) return 0;
+    let k = seen.get(x);
+    if (k === undefined) { k = names.length; names.push(x); seen.set(x, k); }
+    return k;
+  };
+  const d = dictOf(c);
+  if (d) {
+    const canon = new Int32Array(d.dict.length + 1);
+    for (let k = 0; k < d.dict.length; k++) canon[k + 1] = codeOf(d.dict[k]);
+    return { codes: d.codes, canon, names };
+  }
+  const canon = new Int32Array(c.v.length);
+  for (let r = 0; r < c.v.length; r++) canon[r] = codeOf(c.v[r]);
+  return { codes: null, canon, names };
+}
+
+/** Sets starts[r] where row r's code differs from row r - 1's. */
+function markChanges(tc: { codes: Int32Array | null; canon: Int32Array }, len: number, starts: Uint8Array): void {
+  const { codes, canon } = tc;
+  if (codes) {
+    let prev = canon[codes[0]! + 1];
+    for (let r = 1; r < len; r++) {
+      const c = canon[codes[r]! + 1];
+      if (c !== prev) { starts[r] = 1; prev = c; }
+    }
+  } else {
+    for (let r = 1; r < len; r++) if (canon[r] !== canon[r - 1]) starts[r] = 1;
   }
 }
 

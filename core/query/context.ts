@@ -46,7 +46,12 @@ export interface QueryContext {
   /** Wall clock in ms. */
   now(): number;
   listDatabases(): Promise<string[]>;
-  createDatabase(name: string, ifNotExists: boolean): Promise<boolean>;
+  /** `options` are the database's WITH options (lower-case keys: ttl, ...), which its tables inherit. */
+  createDatabase(name: string, ifNotExists: boolean, options?: Record<string, string>): Promise<boolean>;
+  /** A database's WITH options ({} when none), null when it does not exist; optional: without it, none. */
+  databaseOptions?(name: string): Promise<Record<string, string> | null>;
+  /** ALTER DATABASE: replaces a database's WITH options with change(current); optional. */
+  alterDatabase?(name: string, change: (o: Record<string, string>) => Record<string, string>): Promise<void>;
   dropDatabase(name: string, ifExists: boolean): Promise<boolean>;
   listTables(db: string): Promise<string[]>;
   getTable(db: string, name: string): Promise<TableSchema | null>;

@@ -1,4 +1,5 @@
 // Entry point: parse SQL text and run each statement against a QueryContext, one QueryOutput per statement.
+import { applyDatabaseTtl, databaseOptions, inheritedCreateOptions, normalizeDatabaseOptions, ttlMsOf, withInheritedTtl } from './statements/database_options.ts';
 import { EddyError, StatusCode } from '../errors.ts';
 import type { FunctionCall, Statement } from '../sql/index.ts';
 import { parseSql } from '../sql/index.ts';
@@ -120,7 +121,7 @@ export async function executeStatement(ctx: QueryContext, s: Statement): Promise
       const exists = (await ctx.listDatabases()).includes(name);
       if (exists && !s.ifNotExists) throw new EddyError(StatusCode.DatabaseAlreadyExists, `Schema ${name} already exists`);
       if (exists) return affected(1);
-      await ctx.createDatabase(name, s.ifNotExists);
+      await ctx.createDatabase(name, s.ifNotExists, normalizeDatabaseOptions(s.options));
       return affected(1);
     }
     case 'create_table': {
@@ -141,7 +142,10 @@ export async function executeStatement(ctx: QueryContext, s: Statement): Promise
         await ctx.createTable({ ...rest, db, name: table, version: 0, createdAt: ctx.now() }, s.ifNotExists);
         return affected(0);
       }
-      let draft = buildSchema(s, ctx);
+      // the database's engine options where the table's own WITH is silent; its TTL while the table has none
+      const inherited = await inheritedCreateOptions(ctx, db, s.options);
+      let draft = buildSchema(Object.keys(inherited).length ? { ...s, options: { ...inherited, ...s.options } } : s, ctx);
+      draft = withInheritedTtl(draft, ttlMsOf((await databaseOptions(ctx, db)).ttl));
       if (s.engine?.toLowerCase() === 'metric' || physicalOf(draft as TableSchema) !== undefined) {
         if (physicalOf(draft as TableSchema) !== undefined) draft = await prepareLogical(draft, ctx);
         else if (!isPhysical(draft as TableSchema)) (draft.options.extra ??= {})[PHYSICAL_KEY] = '';
@@ -193,6 +197,17 @@ export async function executeStatement(ctx: QueryContext, s: Statement): Promise
       if (!(await ctx.listDatabases()).includes(name)) throw new EddyError(StatusCode.DatabaseNotFound, `Database not found: ${name}`);
       checkDatabaseOptions(s.set, false);
       checkDatabaseUnset(s.unset);
+      if (!ctx.alterDatabase) throw new EddyError(StatusCode.Unsupported, 'ALTER DATABASE is not supported here');
+      const set = normalizeDatabaseOptions(s.set);
+      const unset = s.unset.map((k) => k.toLowerCase());
+      // SET ttl = '' is forever, as GreptimeDB stores it
+      if (set.ttl !== undefined && set.ttl.trim() === '') set.ttl = 'forever';
+      await ctx.alterDatabase(name, (o) => {
+        const next = { ...o, ...set };
+        for (const k of unset) delete next[k];
+        return next;
+      });
+      if (set.ttl !== undefined || unset.includes('ttl')) await applyDatabaseTtl(ctx, name);
       return affected(0);
     }
     case 'truncate': {

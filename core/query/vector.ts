@@ -2,6 +2,7 @@
 import type { TimeUnit } from '../schema.ts';
 import type { Int64Array } from './int64.ts';
 import { fromFloats, needsExact, takeInt64, toFloats } from './int64.ts';
+import { decimalTextOf, doubleDecimalText, parseUnscaled } from './decimal128.ts';
 
 /** GreptimeDB/Arrow type names as reported in column_schemas: Int64, Float64, String, Boolean, TimestampMillisecond, ... */
 export type DType = string;
@@ -11,7 +12,11 @@ export type DType = string;
  * a value beyond +-2^53 also carries `big`, its exact values (set by int64Vec, never otherwise): kernels
  * that must be exact (comparison, arithmetic, casts) read `big` when it is there, everything else reads `v`.
  */
-export interface NumVec { kind: 'num'; dt: DType; v: Float64Array; valid: Uint8Array | null; big?: Int64Array }
+export interface NumVec {
+  kind: 'num'; dt: DType; v: Float64Array; valid: Uint8Array | null; big?: Int64Array;
+  /** A Decimal128 vector whose values a double cannot hold: the exact unscaled integers (see expr/decimal_exact.ts). */
+  dec?: (bigint | null)[];
+}
 /** Timestamps as int64 nanoseconds; `unit` is the declared precision used for rendering. */
 export interface TsVec { kind: 'ts'; dt: DType; unit: TimeUnit; v: BigInt64Array; valid: Uint8Array | null }
 export interface StrVec { kind: 'str'; dt: DType; v: (string | null)[] }
@@ -97,6 +102,11 @@ export function exactValue(c: Vec, i: number): unknown {
   if (c.kind === 'num' && c.big !== undefined && !isNull(c, i)) {
     const x = c.big[i]!;
     return x > SAFE_INT || x < -SAFE_INT ? x : Number(x);
+  }
+  // an exact decimal beyond a double: its text (fromValues reads it back exactly)
+  if (c.kind === 'num' && c.dec !== undefined && !isNull(c, i)) {
+    const u = c.dec[i];
+    if (u !== null && u !== undefined && (u > SAFE_INT || u < -SAFE_INT)) return decimalTextOf(u, c.dt);
   }
   return getValue(c, i);
 }
@@ -186,6 +196,7 @@ export function setNull(c: NumVec | TsVec | BoolVec, i: number): void {
 /** Builds a vector of `dt` from plain values (slow path: literals, small results). */
 export function fromValues(dt: DType, values: unknown[]): Vec {
   const n = values.length;
+  if (dt.startsWith('Decimal128(') && values.some((x) => typeof x === 'string' || typeof x === 'bigint')) return exactDecimals(dt, values);
   if (INT_TYPES.has(dt) || FLOAT_TYPES.has(dt) || dt.startsWith('Decimal128(')) {
     const out = numVec(dt, n);
     let exact = false;
@@ -254,6 +265,11 @@ export function take(c: Vec, idx: ArrayLike<number>): Vec {
         } else (v as Float64Array)[i] = (c.v as Float64Array)[j]!;
       }
       if (c.kind === 'num' && c.big) return int64Vec(c.dt, takeInt64(c.big, idx), valid);
+      if (c.kind === 'num' && c.dec) {
+        const d = c.dec, dec = new Array<bigint | null>(n);
+        for (let i = 0; i < n; i++) { const j = idx[i]!; dec[i] = j < 0 ? null : d[j] ?? null; }
+        return { ...c, v, valid, dec } as Vec;
+      }
       return { ...c, v, valid } as Vec;
     }
     default: {
@@ -304,5 +320,22 @@ export function concatVecs(parts: Vec[], dt: DType): Vec {
 export function range(n: number): Int32Array {
   const out = new Int32Array(n);
   for (let i = 0; i < n; i++) out[i] = i;
+  return out;
+}
+
+/** A decimal vector from values some of which are exact text (exactValue's answer beyond a double) or unscaled. */
+function exactDecimals(dt: DType, values: unknown[]): NumVec {
+  const s = Number(/,\s*(-?\d+)\)$/.exec(dt)?.[1] ?? 0);
+  const n = values.length;
+  const out = numVec(dt, n);
+  const dec = new Array<bigint | null>(n);
+  for (let i = 0; i < n; i++) {
+    const x = values[i];
+    if (x === null || x === undefined) { setNull(out, i); dec[i] = null; continue; }
+    const u = parseUnscaled(typeof x === 'number' ? doubleDecimalText(x, s) : String(x), s) ?? 0n;
+    dec[i] = u;
+    out.v[i] = Number(decimalTextOf(u, dt));
+  }
+  out.dec = dec;
   return out;
 }

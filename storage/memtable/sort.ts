@@ -190,7 +190,7 @@ function conformed(mem: MemView, schema: TableSchema): MemView {
     }
     if (cols) (chunks ??= [...mem.chunks])[k] = { ...c, cols };
   });
-  return chunks ? { ...mem, chunks } : mem;
+  return chunks ? { chunks, rows: mem.rows, deletes: mem.deletes, seriesTags: mem.seriesTags } : mem;
 }
 
 type Alloc = (type: ColumnSchema['type'], n: number) => ColumnData['values'];

@@ -1,7 +1,8 @@
 // Reads segment files: the footer and dictionaries once per file (a handle), then only the row groups and columns a
 // scan needs, decompressing and decoding them straight into one output array per column.
 import { Message, MessageHeader, MessageReader, RecordBatchFileReader, Type, type Field } from 'apache-arrow';
-import type { FileHandle } from 'node:fs/promises';
+import { closeSync, openSync, readSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import type { TableSchema } from '../../core/index.ts';
 import { StorageError } from '../../core/index.ts';
 import { decoderOf, registerCodecs } from '../codec.ts';
@@ -10,7 +11,7 @@ import { byteJoin, decodeDecimalStreams, decodeInt64 } from './encoding.ts';
 import { decodeTextBlock, refWriterOf, TEXT_ENCODING, type RefWriter } from './text_block.ts';
 import { words } from '../int64.ts';
 import { OP_COLUMN } from '../ops.ts';
-import { allocTyped } from '../run.ts';
+import { allocTyped, allocTypedUnsafe } from '../run.ts';
 import type { DecodedCache } from '../decoded_cache.ts';
 import type { ColumnData, Run } from '../types.ts';
 
@@ -56,23 +57,44 @@ export function openSegment(bytes: Uint8Array, file: string): SegmentHandle {
   return { file, fields, dicts, blocks, groupRows: blocks.map(() => -1), bufferAt };
 }
 
-/** Reads the given record batches of a file: adjacent ones in one read. Returns each block's bytes. */
-export async function readBlocks(fh: FileHandle, h: SegmentHandle, groups: number[]): Promise<Uint8Array[]> {
-  const out: Uint8Array[] = [];
+/** Reads below this many bytes are made synchronously: a few page-cache reads cost less than the thread-pool trips of open, read and close. */
+export const SYNC_READ_BYTES = 1 << 20;
+
+/**
+ * Reads the given record batches of a file: adjacent ones in one read. Returns each block's bytes. Small reads (a
+ * scan's few row groups) are made synchronously; large ones (whole files for a full scan or a compaction) through the
+ * thread pool, so they do not hold the event loop.
+ */
+export async function readBlocks(path: string, h: SegmentHandle, groups: number[]): Promise<Uint8Array[]> {
+  const spans: { from: number; len: number; k: number; j: number }[] = [];
+  let total = 0;
   for (let k = 0; k < groups.length; ) {
     let j = k;
     while (j + 1 < groups.length && groups[j + 1] === groups[j]! + 1) j++;
     const first = h.blocks[groups[k]!]!, last = h.blocks[groups[j]!]!;
-    const len = last.offset + last.length - first.offset;
-    const buf = Buffer.allocUnsafe(len);
-    const { bytesRead } = await fh.read(buf, 0, len, first.offset);
-    if (bytesRead < len) throw new StorageError(`segment ${h.file} is truncated: wanted ${len} bytes at ${first.offset}, got ${bytesRead}`);
-    for (let g = k; g <= j; g++) {
-      const b = h.blocks[groups[g]!]!;
-      out.push(buf.subarray(b.offset - first.offset, b.offset - first.offset + b.length));
-    }
+    spans.push({ from: first.offset, len: last.offset + last.length - first.offset, k, j });
+    total += last.offset + last.length - first.offset;
     k = j + 1;
   }
+  const out: Uint8Array[] = [];
+  const cut = (buf: Buffer, bytesRead: number, sp: (typeof spans)[number]): void => {
+    if (bytesRead < sp.len) throw new StorageError(`segment ${h.file} is truncated: wanted ${sp.len} bytes at ${sp.from}, got ${bytesRead}`);
+    for (let g = sp.k; g <= sp.j; g++) {
+      const b = h.blocks[groups[g]!]!;
+      out.push(buf.subarray(b.offset - sp.from, b.offset - sp.from + b.length));
+    }
+  };
+  if (total < SYNC_READ_BYTES) {
+    const fd = openSync(path, 'r');
+    try {
+      for (const sp of spans) { const buf = Buffer.allocUnsafe(sp.len); cut(buf, readSync(fd, buf, 0, sp.len, sp.from), sp); }
+    } finally { closeSync(fd); }
+    return out;
+  }
+  const fh = await open(path, 'r');
+  try {
+    for (const sp of spans) { const buf = Buffer.allocUnsafe(sp.len); cut(buf, (await fh.read(buf, 0, sp.len, sp.from)).bytesRead, sp); }
+  } finally { await fh.close(); }
   return out;
 }
 
@@ -151,7 +173,8 @@ function parseBlock(h: SegmentHandle, b: Uint8Array): Msg {
 /** Decodes column `index` of several record batches into one column of `rows` rows. */
 function decodeColumn(h: SegmentHandle, index: number, msgs: Msg[], rows: number): ColumnData {
   const r = readerOf(h.fields[index]!, index, h.file);
-  const out: ColumnData = { type: r.type, values: r.how === 'op' ? new Uint8Array(rows) : allocTyped(r.type, rows), valid: null };
+  // every row is written below (each batch's n rows at its offset; text blocks write every code)
+  const out: ColumnData = { type: r.type, values: r.how === 'op' ? new Uint8Array(rows) : allocTypedUnsafe(r.type, rows), valid: null };
   if (r.how === 'dict') out.dict = h.dicts.get((r.field.type as { id: number }).id) ?? [];
   const b = h.bufferAt[index]!;
   const text = r.how === 'text' ? { refs: JSON.parse(r.field.metadata.get('eddy.refs') ?? '[]') as string[] } : null;

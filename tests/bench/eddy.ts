@@ -117,8 +117,12 @@ export async function eddyRowCount(httpUrl: string, db: string, table: string): 
   return Math.max(...nums);
 }
 
+/**
+ * Flush (and compact, below) take minutes on a loaded machine: each goes on a connection of its own. On a pooled
+ * kept-alive socket a compact of 1M log lines was reset by the node after ~70 s (its keep-alive timeout is 65 s).
+ */
 export async function eddyFlush(httpUrl: string, db: string, table: string): Promise<void> {
-  const r = await httpRequest('POST', `${httpUrl}/v1/admin/flush?db=${encodeURIComponent(db)}&table=${encodeURIComponent(table)}`, '', {}, 300_000);
+  const r = await httpRequest('POST', `${httpUrl}/v1/admin/flush?db=${encodeURIComponent(db)}&table=${encodeURIComponent(table)}`, '', {}, 300_000, true);
   if (r.status < 200 || r.status >= 300) {
     throw new Error(`POST /v1/admin/flush: HTTP ${r.status}: ${r.body.toString('utf8').slice(0, 300)}`);
   }
@@ -126,7 +130,7 @@ export async function eddyFlush(httpUrl: string, db: string, table: string): Pro
 
 /** Compact the table's segments if the node offers it; returns false when the route is missing (404). */
 export async function eddyCompact(httpUrl: string, db: string, table: string): Promise<boolean> {
-  const r = await httpRequest('POST', `${httpUrl}/v1/admin/compact?db=${encodeURIComponent(db)}&table=${encodeURIComponent(table)}`, '', {}, 600_000);
+  const r = await httpRequest('POST', `${httpUrl}/v1/admin/compact?db=${encodeURIComponent(db)}&table=${encodeURIComponent(table)}`, '', {}, 600_000, true);
   if (r.status === 404) return false;
   if (r.status < 200 || r.status >= 300) {
     throw new Error(`POST /v1/admin/compact: HTTP ${r.status}: ${r.body.toString('utf8').slice(0, 300)}`);

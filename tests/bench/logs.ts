@@ -16,7 +16,7 @@ import { connect, headers as natsHeaders } from '@nats-io/transport-node';
 import { eddyCompact, eddyFlush, eddyStorageDir, startEddy } from './eddy.ts';
 import { diskUsage, fmtNum, freePort, median, removeDir, table, tempDir, which, type BenchOptions } from './util.ts';
 import { shipperFigures } from './logs_shippers.ts';
-import { appFigures, sql } from './logs_app.ts';
+import { appFigures, appInput, sql } from './logs_app.ts';
 
 const PIPELINE = `
 processors:
@@ -85,6 +85,9 @@ export async function run(opts: BenchOptions): Promise<unknown> {
   const rawBytes = statSync(raw).size;
   // The yardstick needs the zstd CLI (Debian package zstd); without it the figure is left out.
   const zstdBytes = which('zstd') ? Number(execSync(`zstd -3 -c -q ${raw} | wc -c`).toString().trim()) : NaN;
+  // The app lines and their zstd yardstick too, before the node starts: a minute of blocking zstd with the node's HTTP
+  // sockets idle in the client's pool let the server close them (keep-alive 65 s), and the next request died on reuse.
+  const appIn = appInput(work, opts.num('app-lines', n));
   console.log(`load average before: ${loadavg().map((x) => x.toFixed(2)).join(' ')} (shared machine)`);
   const syslogPort = await freePort();
   const server = await startEddy({ logDir: work, name: 'eddy-logs', keepData: opts.bool('keep-data'), extraArgs: ['--max-write-bytes', String(32 * 1024 * 1024), '--syslog', `127.0.0.1:${syslogPort}`] });
@@ -121,8 +124,8 @@ export async function run(opts: BenchOptions): Promise<unknown> {
     const eq = await timed(runs, () => sql(server.httpUrl, `SELECT ts, ip, path, status FROM nginx WHERE path = '/search?q=${NEEDLE}'`));
     const last = await timed(runs, () => sql(server.httpUrl, "SELECT ts, path FROM nginx WHERE method = 'POST' ORDER BY ts DESC LIMIT 100"));
     const grep = await timed(runs, () => execFileSync('grep', ['-F', NEEDLE, raw]).toString());
-    const app = await appFigures(server, work, opts.num('app-lines', n), batch, inflight, runs);
-    const shippers = await shipperFigures(server.httpUrl, syslogPort, lines.slice(0, Math.min(n, opts.num('shipper-lines', 200_000))), batch, inflight);
+    const app = await appFigures(server, appIn, batch, inflight, runs);
+    const shippers = await shipperFigures(server.httpUrl, server.natsUrl, syslogPort, lines.slice(0, Math.min(n, opts.num('shipper-lines', 200_000))), batch, inflight);
     const result = {
       lines: n, acked, count,
       ingest_lines_per_s: Math.round(n / ingestS), ingest_mb_per_s: +(rawBytes / 1e6 / ingestS).toFixed(1),

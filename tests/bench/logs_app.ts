@@ -50,7 +50,7 @@ export function appLines(n: number): string[] {
 
 /**
  * fetch, tried again when the connection fails before an answer: a kept-alive socket the server closed while the
- * bench was busy (zstd of the raw file) is reset on reuse. Only for requests that are safe to repeat.
+ * bench's event loop was blocked is reset on reuse. Only for requests that are safe to repeat.
  */
 export async function fetchAgain(url: string, init?: RequestInit): Promise<Response> {
   // The pool may hold several such sockets (one per request that was in flight): each is tried and dropped.
@@ -76,12 +76,19 @@ export interface AppFigures {
 }
 
 /** Ingests the app lines over NATS, then times the service query and the live tail. */
-export async function appFigures(server: { httpUrl: string; natsUrl: string; dataDir: string }, work: string, n: number, batch: number, inflight: number, runs: number): Promise<AppFigures> {
+/** The app lines, written to a raw file and measured (raw, zstd -3) before the node starts: nothing waits on the node meanwhile. */
+export interface AppInput { lines: string[]; rawBytes: number; zstdBytes: number }
+
+export function appInput(work: string, n: number): AppInput {
   const lines = appLines(n);
   const raw = join(work, 'app.log');
   writeFileSync(raw, lines.join('\n') + '\n');
-  const rawBytes = statSync(raw).size;
-  const zstdBytes = which('zstd') ? Number(execSync(`zstd -3 -c -q ${raw} | wc -c`).toString().trim()) : NaN;
+  return { lines, rawBytes: statSync(raw).size, zstdBytes: which('zstd') ? Number(execSync(`zstd -3 -c -q ${raw} | wc -c`).toString().trim()) : NaN };
+}
+
+export async function appFigures(server: { httpUrl: string; natsUrl: string; dataDir: string }, input: AppInput, batch: number, inflight: number, runs: number): Promise<AppFigures> {
+  const { lines, rawBytes, zstdBytes } = input;
+  const n = lines.length;
   const put = await fetchAgain(`${server.httpUrl}/v1/pipelines/app`, { method: 'POST', body: APP_PIPELINE });
   if (put.status !== 200) throw new Error(`pipeline: ${await put.text()}`);
   const { dir, exclude } = eddyStorageDir(server.dataDir);

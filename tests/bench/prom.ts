@@ -18,8 +18,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fmtMiB, fmtNum, median, table, tempDir, treeMemory, waitFor, type BenchOptions } from './util.ts';
-import { buildWorkload, metricNames, HIST, RATE_METRIC, SCRAPE_MS, TOPK_METRIC, type PromWorkload } from './prom/workload.ts';
+import { buildWorkload, HIST, RATE_METRIC, SCRAPE_MS, TOPK_METRIC, type PromWorkload } from './prom/workload.ts';
 import {
+  countSamples,
   promQuery,
   remoteWrite,
   startPromSystem,
@@ -215,19 +216,6 @@ export async function run(opts: BenchOptions): Promise<unknown> {
   writeFileSync(out, JSON.stringify(result, null, 2));
   console.log(`\nJSON: ${out}`);
   return result;
-}
-
-/**
- * Samples the system can answer with: count_over_time over the whole span at the last scrape, summed per metric
- * name and added up (a single count_over_time({__name__=~".+"}) is an error in PromQL: without their names,
- * two metrics of one host have the same label set).
- */
-async function countSamples(sys: PromSystem, w: PromWorkload): Promise<number> {
-  const spanS = (w.endMs - w.startMs + SCRAPE_MS) / 1000;
-  await sys.beforeCount?.();
-  const query = metricNames(w).map((n) => `sum(count_over_time(${n}[${spanS}s]))`).join(' + ');
-  const a = await promQuery(sys.apiUrl, 'query', { query, time: String(w.endMs / 1000) });
-  return a.points ? a.sum : 0;
 }
 
 function makeQueries(w: PromWorkload): QueryDef[] {

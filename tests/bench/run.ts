@@ -24,6 +24,10 @@ const BENCHMARKS: Record<string, { describe: string; load: () => Promise<BenchMo
     describe: 'Prometheus remote-write ingest (node-exporter-like) and PromQL latency: EddyDB vs VictoriaMetrics / Prometheus',
     load: () => import('./prom.ts'),
   },
+  promql: {
+    describe: 'PromQL dashboard range queries (rate, sum by, histogram_quantile, topk, count by, label_replace): EddyDB vs VictoriaMetrics on the same remote-written data',
+    load: () => import('./promql.ts'),
+  },
   index: {
     describe: 'Indexes: needle queries (one series by tag, tag regex / prefix, one trace id) with and without index files; build time and size',
     load: () => import('./index.ts'),

@@ -64,6 +64,8 @@ export function httpRequest(
   body?: Buffer | string,
   headers: Record<string, string> = {},
   timeoutMs = 120_000,
+  /** A connection of its own (no keep-alive pool): for minutes-long admin calls, see eddyFlush. */
+  fresh = false,
 ): Promise<HttpResult> {
   const u = new URL(url);
   return new Promise((resolve, reject) => {
@@ -73,7 +75,7 @@ export function httpRequest(
         hostname: u.hostname,
         port: u.port,
         path: u.pathname + u.search,
-        agent: agentFor(u.host),
+        agent: fresh ? false : agentFor(u.host),
         headers: body !== undefined ? { 'content-length': Buffer.byteLength(body), ...headers } : headers,
         timeout: timeoutMs,
       },
@@ -84,8 +86,9 @@ export function httpRequest(
         res.on('error', reject);
       },
     );
+    const t0 = Date.now();
     req.on('timeout', () => req.destroy(new Error(`${method} ${url}: timeout after ${timeoutMs} ms`)));
-    req.on('error', reject);
+    req.on('error', (e) => reject(new Error(`${method} ${url}: ${e.message} after ${Date.now() - t0} ms`, { cause: e })));
     if (body !== undefined) req.end(body);
     else req.end();
   });

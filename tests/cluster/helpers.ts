@@ -33,9 +33,10 @@ export interface TestCluster {
   routes: RouteTable;
 }
 
-export async function startTestCluster(data: string, log: string[], nodeArgs: string[]): Promise<TestCluster> {
-  const base = await freeRun(3);
-  const cluster = new LocalCluster({ nodes: 3, data, httpPort: base, roles: DEFAULT_ROLES, nodeArgs, log: (m) => log.push(m) });
+/** `roles`: each node's (default: DEFAULT_ROLES); `spare`: free HTTP ports kept after the three for nodes added later. */
+export async function startTestCluster(data: string, log: { push(line: string): unknown }, nodeArgs: string[], opts: { roles?: string[]; spare?: number } = {}): Promise<TestCluster> {
+  const base = await freeRun(3 + (opts.spare ?? 0));
+  const cluster = new LocalCluster({ nodes: 3, data, httpPort: base, roles: opts.roles ?? DEFAULT_ROLES, nodeArgs, log: (m) => log.push(m) });
   await cluster.start();
   const nc = await connect({ servers: cluster.manifest.nats.map((n) => n.url), maxReconnectAttempts: -1 });
   const kvm = new Kvm(jetstream(nc));
@@ -158,6 +159,30 @@ export async function untilProcedure(kv: KV, id: string, until: (r: ProcedureRec
   } finally {
     clearTimeout(timer);
     w.stop();
+  }
+}
+
+/** The cluster's log lines, and a wait for a line matching a pattern (told by each new line, no polling). */
+export class LogLines {
+  readonly lines: string[] = [];
+  private readonly waiters: { re: RegExp; resolve: (l: string) => void }[] = [];
+
+  push(line: string): number {
+    this.lines.push(line);
+    for (const w of this.waiters.filter((x) => x.re.test(line))) {
+      this.waiters.splice(this.waiters.indexOf(w), 1);
+      w.resolve(line);
+    }
+    return this.lines.length;
+  }
+
+  until(re: RegExp, timeoutMs = 30_000): Promise<string> {
+    const seen = this.lines.find((l) => re.test(l));
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no log line matching ${re} within ${timeoutMs} ms; last lines:\n${this.lines.slice(-30).join('\n')}`)), timeoutMs);
+      this.waiters.push({ re, resolve: (l) => { clearTimeout(timer); resolve(l); } });
+    });
   }
 }
 

@@ -9,6 +9,7 @@ interface StoredTable { schema: TableSchema; rows: Map<string, unknown>[]; seq: 
 
 export class MemoryCatalog {
   readonly dbs = new Map<string, Map<string, StoredTable>>([['public', new Map()]]);
+  readonly dbOptions = new Map<string, Record<string, string>>();
   nextId = 1024;
   nowMs = Date.UTC(2024, 0, 1);
   readonly processes = new ProcessList('memory:4000', () => this.nowMs);
@@ -21,8 +22,15 @@ export class MemoryCatalog {
       processes: cat.processes,
       client: 'golden/test',
       listDatabases: async () => [...cat.dbs.keys()],
-      createDatabase: async (name) => { if (cat.dbs.has(name)) return false; cat.dbs.set(name, new Map()); return true; },
-      dropDatabase: async (name) => cat.dbs.delete(name),
+      createDatabase: async (name, _ine, options) => {
+        if (cat.dbs.has(name)) return false;
+        cat.dbs.set(name, new Map());
+        cat.dbOptions.set(name, { ...(options ?? {}) });
+        return true;
+      },
+      databaseOptions: async (name) => (cat.dbs.has(name) ? { ...(cat.dbOptions.get(name) ?? {}) } : null),
+      alterDatabase: async (name, change) => { cat.dbOptions.set(name, change({ ...(cat.dbOptions.get(name) ?? {}) })); },
+      dropDatabase: async (name) => { cat.dbOptions.delete(name); return cat.dbs.delete(name); },
       listTables: async (d) => [...(cat.dbs.get(d)?.keys() ?? [])],
       getTable: async (d, name) => cat.dbs.get(d)?.get(name)?.schema ?? null,
       createTable: async (draft, ifNotExists) => {

@@ -33,6 +33,8 @@ export interface Route {
   access?: RouteAccess;
   /** A query: run under the query deadline, cancellation and memory budget (limits.ts). */
   query?: boolean;
+  /** How this API shapes a failure the server raises around the handler (the deadline, a thrown error); default GreptimeDB's. */
+  errorReply?: (e: unknown) => HttpReply;
 }
 
 export type RouteAccess = 'public' | 'user' | 'read' | 'write' | 'admin';

@@ -134,11 +134,12 @@ export class HttpGateway {
     let reply: HttpReply;
     const limits = this.deps.limits;
     const write = route?.access === 'write' ? admitted(() => readBody(req, this.deps.maxBodyBytes()), limits?.writeGate) : null;
+    const onError = route?.errorReply ?? errorReply;
     try {
       const go = () => this.route(req, url, route, write?.body);
-      reply = route?.query && limits ? await runQuery(req, res, limits, go, errorReply) : await go();
+      reply = route?.query && limits ? await runQuery(req, res, limits, go, onError) : await go();
     } catch (e) {
-      reply = errorReply(e);
+      reply = onError(e);
     } finally {
       write?.release();
     }

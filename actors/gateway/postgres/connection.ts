@@ -242,8 +242,9 @@ export class PgConnection {
         }
         const p = this.portal(m.name);
         this.errorSql = p.sql;
-        if (!p.result && this.returnsRows(p.sql)) p.result = await this.statement(() => this.runOne(p.sql));
-        if (p.result?.kind === 'output' && p.result.output.kind === 'records') this.out.rowDescription(rowDescription(p.result.output, p.resultFormats));
+        // the bound statement's columns without running it (Execute runs it): as Describe of a prepared statement
+        const r = p.result ?? await this.statement(() => this.describeRun(p.sql));
+        if (r?.kind === 'output' && r.output.kind === 'records') this.out.rowDescription(rowDescription(r.output, p.resultFormats));
         else this.out.noData();
         return;
       }

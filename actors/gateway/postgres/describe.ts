@@ -2,7 +2,7 @@
 // whose scans read nothing and whose every change (writes, DDL, flushes, flows, procedures) is refused, so the answer
 // has the statement's columns and types and no data is read or changed.
 import { EddyError, StatusCode, type Statement } from '../../../core/index.ts';
-import { executeStatement, type QueryContext, type QueryOutput } from '../../../core/query/index.ts';
+import { emptyScans, executeStatement, type QueryContext, type QueryOutput } from '../../../core/query/index.ts';
 
 /** Thrown by the dry context when the statement would change something: its columns cannot be known without it. */
 class WouldChange extends EddyError {
@@ -11,18 +11,15 @@ class WouldChange extends EddyError {
 
 const CHANGES = [
   'write', 'delete', 'useDatabase', 'flushTable', 'compactTable', 'createFlow', 'dropFlow', 'flushFlow', 'feedFlows',
-  'createDatabase', 'dropDatabase', 'createTable', 'alterTable', 'dropTable', 'truncateTable',
+  'createDatabase', 'alterDatabase', 'dropDatabase', 'createTable', 'alterTable', 'dropTable', 'truncateTable',
 ] as const;
 const PROCEDURE_CHANGES = ['migrateRegion', 'rebalance', 'drainNode'] as const;
 
 /** The session's context with empty scans and every change refused. */
 export function dryContext(ctx: QueryContext): QueryContext {
-  const dry = Object.create(ctx) as QueryContext;
+  const dry = emptyScans(ctx);
   const refuse = (what: string) => async (): Promise<never> => { throw new WouldChange(what); };
   for (const k of CHANGES) Object.defineProperty(dry, k, { value: refuse(k), configurable: true });
-  Object.defineProperty(dry, 'scan', { value: async () => [], configurable: true });
-  // distributed partial aggregation would read the regions: the plain scan path (empty) stands in
-  Object.defineProperty(dry, 'partialAggregate', { value: undefined, configurable: true });
   if (ctx.procedures) {
     const ops = Object.create(ctx.procedures) as NonNullable<QueryContext['procedures']>;
     for (const k of PROCEDURE_CHANGES) Object.defineProperty(ops, k, { value: refuse(k), configurable: true });

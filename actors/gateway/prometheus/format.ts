@@ -36,7 +36,9 @@ export function promErrorOf(e: unknown): HttpReply {
   const t = (e as { errorType?: unknown } | null)?.errorType;
   if (typeof t === 'string' && t in STATUS_OF) return promError(t as PromErrorType, w.message, e);
   const status = httpStatusOf(w.code);
-  if (w.code === StatusCode.EngineExecuteQuery) return promError('execution', w.message, e);
+  // the server's query deadline (--query-timeout, X-Greptime-Timeout) and cancellation, as Prometheus names them
+  if (w.code === StatusCode.DeadlineExceeded) return promError(/cancelled: the client went away/.test(w.message) ? 'canceled' : 'timeout', w.message, e);
+  if (w.code === StatusCode.EngineExecuteQuery || w.code === StatusCode.QueryMemoryExceeded) return promError('execution', w.message, e);
   if (status === 503) return promError('unavailable', w.message, e);
   if (status >= 400 && status < 500) return promError('bad_data', w.message, e);
   return promError('internal', w.message, e);

@@ -1,5 +1,6 @@
 // The Prometheus HTTP API under /v1/prometheus/api/v1/ (query, query_range, labels, label values, series, metadata,
-// buildinfo) and remote write/read under /v1/prometheus/: Prometheus's parameters, JSON shapes and error types.
+// query_exemplars; status and format/parse_query in status_api.ts) and remote write/read under /v1/prometheus/:
+// Prometheus's parameters, JSON shapes and error types.
 import type { IncomingMessage } from 'node:http';
 import type { QueryContext } from '../../../core/query/index.ts';
 import type { LabelMatcher } from '../../../core/promql/types.ts';
@@ -7,7 +8,9 @@ import { TableSeriesSource, matcherTest } from '../../../core/promql/table_sourc
 import { snappyDecode, snappyEncode } from '../../../core/codec/prometheus/snappy.ts';
 import { decodeReadRequest, encodeReadResponse } from '../../../core/proto/prometheus_remote.ts';
 import { ContentTypes } from '../../../core/codec/index.ts';
-import type { RouteTable, HttpReply } from '../http/routes.ts';
+import type { HttpReply, RouteTable } from '../http/routes.ts';
+import { dbOf, limitOf, wrap } from './params.ts';
+import { registerStatusRoutes } from './status_api.ts';
 import type { WritePath } from '../write.ts';
 import { evalInstant, evalRange, parsePromQL, positionOf, type PromExpr } from '../../../core/promql/engine_seam.ts';
 import { DEFAULT_PHYSICAL_TABLE } from './defaults.ts';
@@ -26,23 +29,6 @@ export interface PrometheusDeps {
 /** Prometheus's limit on points per series in a range query (11,000). */
 const MAX_POINTS = 11_000;
 export const PROM_PREFIX = '/v1/prometheus';
-
-async function paramsOf(req: IncomingMessage, url: URL, body: () => Promise<Buffer>): Promise<URLSearchParams> {
-  const p = new URLSearchParams(url.search);
-  if (req.method === 'POST') {
-    const type = (req.headers['content-type'] ?? '').toLowerCase();
-    const buf = await body();
-    if (buf.length && (type === '' || type.includes('x-www-form-urlencoded'))) {
-      for (const [k, v] of new URLSearchParams(buf.toString('utf8'))) p.append(k, v);
-    }
-  }
-  return p;
-}
-
-function dbOf(req: IncomingMessage, p: URLSearchParams): string {
-  const h = req.headers['x-greptime-db-name'];
-  return p.get('db') || (typeof h === 'string' && h) || 'public';
-}
 
 /**
  * One `match[]` value: parsed by the engine's own parser (so a selector means the same here as in a query), and it must
@@ -71,19 +57,6 @@ function matchSets(p: URLSearchParams): LabelMatcher[][] {
   });
 }
 
-type ApiHandler = (p: URLSearchParams, db: string, req: IncomingMessage, url: URL) => Promise<HttpReply>;
-
-function wrap(h: ApiHandler): (req: IncomingMessage, url: URL, body: () => Promise<Buffer>) => Promise<HttpReply> {
-  return async (req, url, body) => {
-    try {
-      const p = await paramsOf(req, url, body);
-      return await h(p, dbOf(req, p), req, url);
-    } catch (e) {
-      return promErrorOf(e);
-    }
-  };
-}
-
 /** Prometheus's --query.timeout default. */
 const QUERY_TIMEOUT_MS = 120_000;
 
@@ -99,7 +72,7 @@ export function registerPrometheusRoutes(routes: RouteTable, d: PrometheusDeps):
   const both = ['GET', 'POST'];
 
   routes.add({
-    methods: both, access: 'user', query: true, path: `${api}/query`,
+    methods: both, access: 'user', query: true, errorReply: promErrorOf, path: `${api}/query`,
     handler: wrap(async (p, db) => {
       const q = p.get('query');
       if (!q) throw new PromBadData('invalid parameter "query": query must not be empty');
@@ -113,7 +86,7 @@ export function registerPrometheusRoutes(routes: RouteTable, d: PrometheusDeps):
   });
 
   routes.add({
-    methods: both, access: 'user', query: true, path: `${api}/query_range`,
+    methods: both, access: 'user', query: true, errorReply: promErrorOf, path: `${api}/query_range`,
     handler: wrap(async (p, db) => {
       const q = p.get('query');
       if (!q) throw new PromBadData('invalid parameter "query": query must not be empty');
@@ -133,60 +106,73 @@ export function registerPrometheusRoutes(routes: RouteTable, d: PrometheusDeps):
   });
 
   const range = (p: URLSearchParams) => ({ start: parseTime('start', p.get('start'), MIN_TIME_MS), end: parseTime('end', p.get('end'), MAX_TIME_MS) });
+  // Prometheus 2.49+: `limit` caps a list, and a cut list says so in `warnings`
+  const limited = <T>(list: T[], limit: number): HttpReply =>
+    limit > 0 && list.length > limit ? promSuccess(list.slice(0, limit), ['results truncated due to limit']) : promSuccess(list);
 
   routes.add({
-    methods: both, access: 'user', path: `${api}/labels`,
+    methods: both, access: 'user', query: true, errorReply: promErrorOf, path: `${api}/labels`,
     handler: wrap(async (p, db) => {
       const { start, end } = range(p);
-      return promSuccess(await source(db).labelNames(matchSets(p), start, end));
+      const limit = limitOf(p);
+      return limited(await source(db).labelNames(matchSets(p), start, end), limit);
     }),
   });
 
   routes.add({
-    methods: ['GET'], access: 'user', path: `${api}/label`, prefix: true,
+    methods: ['GET'], access: 'user', query: true, errorReply: promErrorOf, path: `${api}/label`, prefix: true,
     handler: wrap(async (p, db, _req, url) => {
       const m = /\/label\/([^/]+)\/values\/?$/.exec(url.pathname);
       if (!m) return promError('not_found', `no route ${url.pathname}`);
       const name = decodeURIComponent(m[1]!);
       if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(name)) throw new PromBadData(`invalid label name: "${name}"`);
       const { start, end } = range(p);
-      return promSuccess(await source(db).labelValues(name, matchSets(p), start, end));
+      const limit = limitOf(p);
+      return limited(await source(db).labelValues(name, matchSets(p), start, end), limit);
     }),
   });
 
   routes.add({
-    methods: both, access: 'user', query: true, path: `${api}/series`,
+    methods: both, access: 'user', query: true, errorReply: promErrorOf, path: `${api}/series`,
     handler: wrap(async (p, db) => {
       const sets = matchSets(p);
       if (sets.length === 0) throw new PromBadData('no match[] parameter provided');
       const { start, end } = range(p);
+      const limit = limitOf(p);
       const list = await source(db).series(sets, start, end);
-      return promSuccess(list.map((l) => Object.fromEntries(l)));
+      return limited(list.map((l) => Object.fromEntries(l)), limit);
     }),
   });
 
   routes.add({
-    methods: ['GET'], access: 'user', path: `${api}/metadata`,
+    methods: ['GET'], access: 'user', query: true, errorReply: promErrorOf, path: `${api}/metadata`,
     handler: wrap(async (p, db) => {
       // EddyDB keeps no HELP/TYPE text: every metric is listed with type unknown (what Grafana needs for completion)
+      const limit = limitOf(p);
+      limitOf(p, 'limit_per_metric'); // checked; every metric has one entry anyway
+      const all = await source(db).labelValues('__name__', [], MIN_TIME_MS, MAX_TIME_MS);
       const only = p.get('metric');
-      const names = only ? [only] : await source(db).labelValues('__name__', [], MIN_TIME_MS, MAX_TIME_MS);
-      const limit = Number(p.get('limit') ?? -1);
+      const names = only ? all.filter((n) => n === only) : all;
       const data: Record<string, unknown> = {};
       for (const n of limit > 0 ? names.slice(0, limit) : names) data[n] = [{ type: 'unknown', help: '', unit: '' }];
       return promSuccess(data);
     }),
   });
 
-  // Grafana asks for exemplars beside every query; EddyDB stores none.
-  routes.add({ methods: both, access: 'user', path: `${api}/query_exemplars`, handler: wrap(async () => promSuccess([])) });
-
+  // Grafana asks for exemplars beside every query; EddyDB stores none, but the query and times are still checked.
   routes.add({
-    methods: ['GET'], access: 'user', path: `${api}/status/buildinfo`,
-    handler: wrap(async () => promSuccess({
-      version: '2.42.0', revision: 'eddydb', branch: 'main', buildUser: 'eddydb', buildDate: '', goVersion: 'node' + process.versions.node,
-    })),
+    methods: both, access: 'user', errorReply: promErrorOf, path: `${api}/query_exemplars`,
+    handler: wrap(async (p) => {
+      const q = p.get('query');
+      if (!q) throw new PromBadData('invalid parameter "query": query must not be empty');
+      const { start, end } = range(p);
+      if (end < start) throw new PromBadData('invalid parameter "end": end timestamp must not be before start time');
+      parsePromQL(q);
+      return promSuccess([]);
+    }),
   });
+
+  registerStatusRoutes(routes, api, d.now);
 
   routes.add({
     methods: ['POST'], path: `${PROM_PREFIX}/write`, access: 'write',

@@ -10,9 +10,12 @@ import {
 import type { HttpReply, RouteTable } from '../../gateway/http/routes.ts';
 import type { LogIngest } from '../log_ingest.ts';
 import { decodedBody, header } from './body.ts';
+import { TemplateError, type EsTemplateStore, type TemplateKind } from './es_templates.ts';
 
 export interface ElasticsearchDeps {
   logs: () => LogIngest;
+  /** Index templates, in the catalog KV bucket. */
+  templates: () => EsTemplateStore;
   nodeId: string;
   /** host:port others reach this node's HTTP API at (for `_nodes`). */
   httpAddress: () => string;
@@ -26,14 +29,7 @@ const ES_VERSION = '8.17.0';
 const CLUSTER = 'eddydb';
 const CLUSTER_UUID = 'eddydb-logs-elasticsearch-api';
 
-/** Index templates and legacy templates as shippers PUT them before their first bulk (kept per node, in memory). */
-class Templates {
-  readonly index = new Map<string, unknown>();
-  readonly legacy = new Map<string, unknown>();
-}
-
 export function registerElasticsearchRoutes(routes: RouteTable, d: ElasticsearchDeps): void {
-  const templates = new Templates();
   let seqNo = 0;
   // Generated _ids: 20 characters like Elasticsearch's, a random per-node prefix and a counter (no crypto call per item).
   const idPrefix = randomBytes(6).toString('base64url');
@@ -65,23 +61,26 @@ export function registerElasticsearchRoutes(routes: RouteTable, d: Elasticsearch
     tagline: 'You Know, for Search',
   });
 
-  const templateApi = (req: { method?: string; headers: Record<string, unknown> }, store: Map<string, unknown>, name: string, legacy: boolean, body: () => Promise<Buffer>) => async (): Promise<HttpReply> => {
-    if (req.method === 'PUT' || req.method === 'POST') {
-      let t: unknown;
-      try { t = JSON.parse((await body()).toString('utf8') || '{}'); } catch (e) {
-        return error(req, 400, { type: 'x_content_parse_exception', reason: `template [${name}] is not JSON: ${(e as Error).message}` });
+  // _index_template / _template: PUT or POST (?create=true refuses to replace), GET or HEAD, DELETE; names comma separated with wildcards
+  const templateApi = async (req: { method?: string; headers: Record<string, unknown>; url?: string }, url: URL, kind: TemplateKind, name: string, body: () => Promise<Buffer>): Promise<HttpReply> => {
+    const store = d.templates();
+    try {
+      if (req.method === 'PUT' || req.method === 'POST') {
+        await store.put(kind, name, (await body()).toString('utf8'), url.searchParams.get('create') === 'true');
+        return reply(req, 200, { acknowledged: true });
       }
-      store.set(name, t);
-      return reply(req, 200, { acknowledged: true });
+      if (req.method === 'DELETE') {
+        await store.delete(kind, name);
+        return reply(req, 200, { acknowledged: true });
+      }
+      const found = await store.get(kind, name);
+      if (kind === 'legacy') return reply(req, 200, Object.fromEntries(found));
+      return reply(req, 200, { index_templates: found.map(([n, t]) => ({ name: n, index_template: t })) });
+    } catch (e) {
+      if (e instanceof TemplateError) return error(req, e.status, { type: e.esType, reason: e.message });
+      const w = toWireError(e);
+      return error(req, httpStatusOf(w.code), { type: 'exception', reason: w.message });
     }
-    if (req.method === 'DELETE') {
-      if (!store.delete(name)) return error(req, 404, { type: 'resource_not_found_exception', reason: `index template matching [${name}] not found` });
-      return reply(req, 200, { acknowledged: true });
-    }
-    const names = name === '' || name === '*' ? [...store.keys()] : store.has(name) ? [name] : [];
-    if (names.length === 0 && name !== '' && name !== '*') return error(req, 404, { type: 'resource_not_found_exception', reason: `index template matching [${name}] not found` });
-    if (legacy) return reply(req, 200, Object.fromEntries(names.map((n) => [n, store.get(n)])));
-    return reply(req, 200, { index_templates: names.map((n) => ({ name: n, index_template: store.get(n) })) });
   };
 
   routes.add({
@@ -114,8 +113,7 @@ export function registerElasticsearchRoutes(routes: RouteTable, d: Elasticsearch
           nodes: { [d.nodeId]: { name: d.nodeId, transport_address: addr, host: addr.split(':')[0], ip: addr.split(':')[0], version: ES_VERSION, build_flavor: 'default', roles: ['data', 'ingest', 'master'], http: { bound_address: [addr], publish_address: addr, max_content_length_in_bytes: d.maxBodyBytes() } } },
         });
       }
-      if (head === '_index_template') return templateApi(req, templates.index, parts[1] ?? '', false, body)();
-      if (head === '_template') return templateApi(req, templates.legacy, parts[1] ?? '', true, body)();
+      if (head === '_index_template' || head === '_template') return templateApi(req, url, head === '_template' ? 'legacy' : 'index', parts[1] ?? '', body);
       if (head === '_ilm' || head === '_ingest') return method === 'GET' ? reply(req, 200, {}) : reply(req, 200, { acknowledged: true });
       // PUT /<index> (create index) and HEAD/GET /<index>: a log table is created by its first write.
       if (parts.length === 1 && !head.startsWith('_')) {
@@ -131,7 +129,16 @@ export function registerElasticsearchRoutes(routes: RouteTable, d: Elasticsearch
     const t0 = d.now();
     const q = url.searchParams;
     const db = q.get('db') ?? header(req, 'x-greptime-db-name') ?? 'public';
-    const pipeline = q.get('pipeline_name') ?? q.get('pipeline') ?? header(req, 'x-greptime-pipeline-name') ?? IDENTITY_PIPELINE;
+    // The action line's pipeline, else the request's, else the index's templates' index.default_pipeline, else identity
+    // (`_none`: no pipeline, greptime_identity)
+    const pipeline = q.get('pipeline_name') ?? q.get('pipeline') ?? header(req, 'x-greptime-pipeline-name');
+    const templates = d.templates();
+    const byIndex = new Map<string, string>();
+    const defaultOf = (index: string): string => {
+      let p = byIndex.get(index);
+      if (p === undefined) byIndex.set(index, (p = templates.defaultPipeline(index) ?? IDENTITY_PIPELINE));
+      return p;
+    };
     const version = q.get('version') ?? header(req, 'x-greptime-pipeline-version');
     let items: BulkItem[];
     try {
@@ -147,7 +154,8 @@ export function registerElasticsearchRoutes(routes: RouteTable, d: Elasticsearch
     for (let i = 0; i < items.length; i++) {
       const it = items[i]!;
       if (it.error) continue;
-      const p = it.pipeline ?? pipeline;
+      const named = it.pipeline ?? pipeline;
+      const p = named === '_none' ? IDENTITY_PIPELINE : named ?? defaultOf(it.index);
       const key = `${it.index}\u0000${p}`;
       let g = groups.get(key);
       if (!g) groups.set(key, (g = { table: it.index, pipeline: p, at: [] }));

@@ -6,7 +6,7 @@ import { registerLokiRoutes } from './loki.ts';
 import { registerOtlpRoutes } from './otlp.ts';
 
 export function registerShipperRoutes(routes: RouteTable, d: LogHttpDeps): void {
-  registerElasticsearchRoutes(routes, { logs: d.logs, nodeId: d.nodeId, httpAddress: d.httpAddress, maxBodyBytes: d.maxBodyBytes, now: () => d.clock.now() });
+  registerElasticsearchRoutes(routes, { logs: d.logs, templates: d.esTemplates, nodeId: d.nodeId, httpAddress: d.httpAddress, maxBodyBytes: d.maxBodyBytes, now: () => d.clock.now() });
   registerLokiRoutes(routes, { logs: d.logs, maxBodyBytes: d.maxBodyBytes });
   registerOtlpRoutes(routes, { logs: d.logs, maxBodyBytes: d.maxBodyBytes, now: () => d.clock.now() });
 }

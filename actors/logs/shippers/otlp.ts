@@ -1,7 +1,9 @@
 // OTLP/HTTP logs, `POST /v1/otlp/v1/logs`: protobuf or JSON ExportLogsServiceRequest into a log table (GreptimeDB's
 // layout), table from `x-greptime-log-table-name` (default `opentelemetry_logs`), or through `x-greptime-pipeline-name`.
 // Replies are ExportLogsServiceResponse, errors google.rpc.Status, each in the request's encoding.
-import { decodeOtlpLogsJson, decodeOtlpLogsProtobuf, httpStatusOf, otlpLogsPipeline, toWireError } from '../../../core/index.ts';
+import {
+  EXTRACT_KEYS_HEADER, decodeOtlpLogsJson, decodeOtlpLogsProtobuf, httpStatusOf, otlpLogsPipeline, parseExtractKeys, toWireError,
+} from '../../../core/index.ts';
 import { mediaType } from '../../../core/codec/index.ts';
 import { OtlpLogsResponseType, RpcStatusType } from '../../../core/proto/otlp_logs.ts';
 import type { HttpReply, RouteTable } from '../../gateway/http/routes.ts';
@@ -31,16 +33,18 @@ export function registerOtlpRoutes(routes: RouteTable, d: OtlpDeps): void {
         if (!json && ct !== 'application/x-protobuf') {
           return { ...answer(415, { code: GRPC.invalidArgument, message: `unsupported Content-Type '${ct}': use application/x-protobuf or application/json` }, RpcStatusType), contentType: 'text/plain' };
         }
+        // GreptimeDB's headers, the older x-greptime-log-pipeline-* spellings too; a pipeline makes extract keys moot
+        const named = header(req, 'x-greptime-pipeline-name') ?? header(req, 'x-greptime-log-pipeline-name');
+        const version = header(req, 'x-greptime-pipeline-version') ?? header(req, 'x-greptime-log-pipeline-version');
+        const keys = named ? [] : parseExtractKeys(header(req, EXTRACT_KEYS_HEADER));
         const raw = decodedBody(req, await body(), d.maxBodyBytes());
-        const batch = json ? decodeOtlpLogsJson(raw.toString('utf8'), d.now()) : decodeOtlpLogsProtobuf(raw, d.now());
+        const batch = json ? decodeOtlpLogsJson(raw.toString('utf8'), d.now(), keys) : decodeOtlpLogsProtobuf(raw, d.now(), keys);
         let rejected = 0;
         let why = '';
         if (batch.n > 0) {
           const db = header(req, 'x-greptime-db-name') ?? 'public';
           const table = header(req, 'x-greptime-log-table-name') ?? OTLP_DEFAULT_TABLE;
-          const named = header(req, 'x-greptime-pipeline-name');
-          const version = header(req, 'x-greptime-pipeline-version');
-          const r = await d.logs().ingestColumns(db, table, named ?? otlpLogsPipeline(), batch.n, batch.columns, version ? { version } : {});
+          const r = await d.logs().ingestColumns(db, table, named ?? otlpLogsPipeline(batch.extracted), batch.n, batch.columns, version ? { version } : {});
           rejected = r.failed;
           why = r.errors.map((e) => `record ${e.line}: ${e.message}`).join('; ');
         }

@@ -7,7 +7,7 @@ import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node'
 import {
   EddyError, MetaUnavailableError, StatusCode, Subjects, fromWireError, toWireError, type Clock, type MigrationOp, type WireError,
 } from '../../../core/index.ts';
-import { readRoute, writeRoute } from '../routes.ts';
+import { readRoute, type RouteWriter } from '../routes.ts';
 import { listLiveNodes } from '../registry.ts';
 import { Roles } from '../../config.ts';
 import { listProcedures, procedureInfoOf, readProcedure, writeProcedure, type ProcedureRecord } from '../procedure_store.ts';
@@ -21,6 +21,8 @@ export interface MigrationHostOptions {
   nc: NatsConnection;
   proceduresKv: KV;
   routesKv: KV;
+  /** Route writes, fenced by the leader's term (a stale leader's switch is refused). */
+  routeWriter: RouteWriter;
   nodesKv: KV;
   clock: Clock;
   /** The leader's term (lease revision) route writes are fenced with; null once it is no longer leading. */
@@ -58,7 +60,7 @@ export class MigrationHost {
       setRoute: async (regionId, node) => {
         const epoch = o.epoch();
         if (epoch === null) throw new MetaUnavailableError('no longer the meta leader');
-        await writeRoute(o.routesKv, regionId, { node, epoch, at: o.clock.now() });
+        await o.routeWriter.write(regionId, { node, epoch, at: o.clock.now() });
       },
       isLiveDatanode: async (node) => (await listLiveNodes(o.nodesKv, o.clock, Roles.datanode)).some((n) => n.id === node),
       now: () => o.clock.now(),

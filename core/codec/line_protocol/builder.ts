@@ -152,6 +152,9 @@ export class MeasurementBuilder {
   /** seq[p] is the column of the p-th key on the previous line. */
   readonly seq: ColumnBuilder[] = [];
   readonly time: ColumnBuilder;
+  /** Series cache serial of each row (the batch's SeriesHint); sidsOk turns false when a row's key was not cached. */
+  private sids = new Int32Array(0);
+  sidsOk = true;
 
   constructor(readonly name: string, readonly rawName: Uint8Array, timeColumn: string) {
     this.time = new ColumnBuilder(timeColumn, 'timestamp', 'timestamp', EMPTY);
@@ -164,18 +167,29 @@ export class MeasurementBuilder {
     return c;
   }
 
+  setSeries(r: number, serial: number): void {
+    if (r >= this.sids.length) {
+      const a = new Int32Array(Math.max(r + 1, this.sids.length * 2, this.time.hint, 64));
+      a.set(this.sids);
+      this.sids = a;
+    }
+    this.sids[r] = serial;
+  }
+
   /** Called after the first line: sizes columns for the lines the rest of the payload may hold. */
   setHint(hint: number): void {
     this.time.hint = hint;
     for (const c of this.order) c.hint = hint;
   }
 
-  /** Tags first, then fields, each in first-appearance order, then the time column. */
-  finish(): WriteBatch {
+  /** Tags first, then fields, each in first-appearance order, then the time column; the series hint when `source` is given. */
+  finish(source: number | null): WriteBatch {
     const columns: Column[] = [];
     for (const c of this.order) if (c.semantic === 'tag') columns.push(c.finish(this.rows));
     for (const c of this.order) if (c.semantic !== 'tag') columns.push(c.finish(this.rows));
     columns.push(this.time.finish(this.rows));
-    return { table: this.name, rows: this.rows, columns };
+    const batch: WriteBatch = { table: this.name, rows: this.rows, columns };
+    if (source !== null && this.sidsOk && this.rows > 0) batch.series = { source, ids: this.sids.slice(0, this.rows) };
+    return batch;
   }
 }

@@ -80,7 +80,7 @@ class Parser {
       i = this.parseLine(i);
     }
     this.release();
-    return this.measurements.map((m) => m.finish());
+    return this.measurements.map((m) => m.finish(this.cache.sourceSince(this.stamp)));
   }
 
   private release(): void {
@@ -222,6 +222,7 @@ class Parser {
         const m = e.resMeasurement!;
         this.last = m;
         const r = m.rows;
+        m.setSeries(r, e.serial);
         const cols = e.resCols;
         const codes = e.resCodes;
         for (let t = 0; t < cols.length; t++) {
@@ -301,7 +302,7 @@ class Parser {
         if (buf[i] === SPACE) break;
       }
     }
-    if (cacheable && i === ke) this.remember(m, ms, ke, keyH, p);
+    if (cacheable && i === ke) this.remember(m, ms, ke, keyH, p); else m.sidsOk = false; // the row has no serial
     return this.parseFields(m, r, p, i);
   }
 

@@ -1,6 +1,7 @@
 // Series key cache: the raw bytes of a line's `measurement,tag=value,...` section -> its parsed names and values.
 import type { ColumnBuilder, MeasurementBuilder } from './builder.ts';
 import { sameBytes } from './intern.ts';
+import { newSeriesSource } from '../../batch.ts';
 
 /**
  * One series key as parsed once: what the slow path found, so a later line (in this payload or a later
@@ -14,6 +15,8 @@ export class SeriesEntry {
   resCodes: Int32Array = new Int32Array(0);
   /** The entry that followed this one last time: payloads tend to list series in the same order. */
   next: SeriesEntry | null = null;
+  /** Its number in the cache (a batch's SeriesHint ids), set when it is added. */
+  serial = -1;
 
   constructor(
     readonly key: Uint8Array,
@@ -40,6 +43,9 @@ export class SeriesCache {
   private bytes = 0;
   /** Incremented per parse; entries resolved under an older stamp are resolved again. */
   private parses = 0;
+  /** The SeriesHint source of the entries' serials: a new one whenever the cache starts over. */
+  source = newSeriesSource();
+  private clearedAt = 0;
 
   constructor(readonly maxEntries = 200_000, readonly maxBytes = 64 * 1024 * 1024) {}
 
@@ -49,6 +55,11 @@ export class SeriesCache {
 
   nextParse(): number {
     return ++this.parses;
+  }
+
+  /** The series hint source of a parse begun at `stamp`, or null when the cache started over since (serials mixed). */
+  sourceSince(stamp: number): number | null {
+    return this.clearedAt >= stamp ? null : this.source;
   }
 
   /** The entry whose key is buf[s, e) (hashed as h by the caller), or null. */
@@ -66,6 +77,7 @@ export class SeriesCache {
 
   add(entry: SeriesEntry): void {
     if (this.entries.length >= this.maxEntries || this.bytes + entry.key.length > this.maxBytes) this.clear();
+    entry.serial = this.entries.length;
     this.entries.push(entry);
     this.bytes += entry.key.length;
     if (this.entries.length * 2 > this.mask) this.grow();
@@ -73,6 +85,8 @@ export class SeriesCache {
   }
 
   clear(): void {
+    this.source = newSeriesSource();
+    this.clearedAt = this.parses;
     for (const e of this.entries) e.next = null;
     this.last = null;
     this.entries = [];

@@ -45,7 +45,7 @@ export function resolveEntry(p: SeriesParse, e: SeriesEntry): SeriesEntry | null
   return e;
 }
 
-/** Adds the series key just parsed the slow way (p tags) to the cache, resolved for this parse. */
+/** Adds the series key just parsed the slow way (p tags) to the cache, resolved for this parse; the row's serial is its own. */
 export function rememberEntry(q: SeriesParse, m: MeasurementBuilder, key: Uint8Array, h: number, p: number): void {
   const strs = q.interner.strs;
   const cols = q.tagCols.slice(0, p);
@@ -62,4 +62,5 @@ export function rememberEntry(q: SeriesParse, m: MeasurementBuilder, key: Uint8A
   q.cache.add(entry);
   if (last !== null && q.cache.size > 1) last.next = entry;
   q.cache.last = entry;
+  m.setSeries(m.rows, entry.serial);
 }

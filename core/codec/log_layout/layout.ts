@@ -2,7 +2,7 @@
 // default table is what its built-in pipeline makes, and a user's pipeline (x-greptime-pipeline-name) replaces it.
 import { compilePipeline, type CompiledPipeline } from '../../pipeline/index.ts';
 
-export type LayoutType = 'string' | 'json' | 'int32' | 'uint32' | 'int64' | 'time';
+export type LayoutType = 'string' | 'json' | 'int32' | 'uint32' | 'int64' | 'boolean' | 'time';
 export interface LayoutColumn {
   name: string;
   type: LayoutType;

@@ -6,7 +6,8 @@ import { TimeCol, setNs, wordsOf, type CompiledPipeline, type PipelineColumn } f
 import {
   OtlpLogsRequestType, type Int64, type OtlpAnyValue, type OtlpKeyValue, type OtlpLogsRequest,
 } from '../../proto/otlp_logs.ts';
-import { layoutPipeline } from '../log_layout/index.ts';
+import { LayoutCache, layoutPipeline, type LayoutColumn } from '../log_layout/index.ts';
+import { KeyExtractor, int64Value, type ExtractedColumn } from './extract_keys.ts';
 import { otlpJsonRequest } from './json.ts';
 
 export const OTLP_COLUMNS = [
@@ -17,9 +18,10 @@ export const OTLP_COLUMNS = [
 export interface OtlpLogsBatch {
   n: number;
   columns: Map<string, PipelineColumn>;
+  /** The attributes `x-greptime-log-extract-keys` made columns (keys the request had), with their column types. */
+  extracted: ExtractedColumn[];
 }
 
-const TWO32 = 4294967296;
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
 function hex(b: Uint8Array | undefined): string | null {
@@ -31,12 +33,6 @@ function hex(b: Uint8Array | undefined): string | null {
 
 function isZero(v: Int64 | undefined): boolean {
   return v === undefined || (typeof v === 'number' ? v === 0 : v.low === 0 && v.high === 0);
-}
-
-function int64Value(v: Int64): number | string {
-  if (typeof v === 'number') return v;
-  const x = (v.high | 0) * TWO32 + (v.low >>> 0);
-  return Number.isSafeInteger(x) ? x : (BigInt(v.high | 0) * 4294967296n + BigInt(v.low >>> 0)).toString();
 }
 
 /** An AnyValue as a plain value (kvlist → object, array → list, bytes → base64). */
@@ -63,8 +59,8 @@ function attributes(kvs: OtlpKeyValue[] | undefined): Record<string, unknown> | 
 
 const orNull = (s: string | undefined): string | null => (s === undefined || s === '' ? null : s);
 
-/** Walks a decoded request (protobuf or JSON, both in the protobuf field names) into columns. */
-export function otlpLogsColumns(req: OtlpLogsRequest, nowMs: number): OtlpLogsBatch {
+/** Walks a decoded request (protobuf or JSON, both in the protobuf field names) into columns, `extractKeys` too. */
+export function otlpLogsColumns(req: OtlpLogsRequest, nowMs: number, extractKeys: readonly string[] = []): OtlpLogsBatch {
   let n = 0;
   for (const rl of req.resource_logs ?? []) for (const sl of rl.scope_logs ?? []) n += (sl.log_records ?? []).length;
   const ts = new TimeCol(n, 'ns');
@@ -72,11 +68,19 @@ export function otlpLogsColumns(req: OtlpLogsRequest, nowMs: number): OtlpLogsBa
   const cols: Record<(typeof OTLP_COLUMNS)[number], unknown[]> = Object.fromEntries(OTLP_COLUMNS.filter((c) => c !== 'timestamp').map((c) => [c, new Array<unknown>(n)])) as never;
   const nowSec = Math.floor(nowMs / 1000);
   const nowNanos = Math.round((nowMs - nowSec * 1000) * 1e6);
+  const ex = new KeyExtractor(extractKeys, n);
   let i = 0;
+  let a = 0;
   for (const rl of req.resource_logs ?? []) {
+    const resPath = `resource_logs[${a++}]`;
+    const resUp = ex.level(rl.resource?.attributes, `${resPath}.resource.attributes`);
+    let b = 0;
     const resAttrs = attributes(rl.resource?.attributes);
     const resUrl = orNull(rl.schema_url);
     for (const sl of rl.scope_logs ?? []) {
+      const scopePath = `${resPath}.scope_logs[${b++}]`;
+      const scopeUp = ex.level(sl.scope?.attributes, `${scopePath}.scope.attributes`);
+      let c = 0;
       const scopeName = orNull(sl.scope?.name);
       const scopeVersion = orNull(sl.scope?.version);
       const scopeAttrs = attributes(sl.scope?.attributes);
@@ -102,48 +106,58 @@ export function otlpLogsColumns(req: OtlpLogsRequest, nowMs: number): OtlpLogsBa
         cols.scope_schema_url[i] = scopeUrl;
         cols.resource_attributes[i] = resAttrs;
         cols.resource_schema_url[i] = resUrl;
+        if (extractKeys.length > 0) ex.record(i, ex.level(r.attributes, `${scopePath}.log_records[${c}].attributes`), scopeUp, resUp);
+        c++;
         i++;
       }
     }
   }
   const columns = new Map<string, PipelineColumn>([['timestamp', ts]]);
   for (const c of OTLP_COLUMNS) if (c !== 'timestamp') columns.set(c, cols[c]);
-  return { n, columns };
+  const extracted = ex.columns();
+  for (const e of extracted) columns.set(e.name, ex.values[extractKeys.indexOf(e.name)]!);
+  return { n, columns, extracted };
 }
 
-export function decodeOtlpLogsProtobuf(body: Uint8Array, nowMs: number): OtlpLogsBatch {
+export function decodeOtlpLogsProtobuf(body: Uint8Array, nowMs: number, extractKeys: readonly string[] = []): OtlpLogsBatch {
   let req: OtlpLogsRequest;
   try {
     req = OtlpLogsRequestType.decode(body) as unknown as OtlpLogsRequest;
   } catch (e) {
     throw new InvalidArgumentError(`invalid protobuf ExportLogsServiceRequest: ${(e as Error).message}`);
   }
-  return otlpLogsColumns(req, nowMs);
+  return otlpLogsColumns(req, nowMs, extractKeys);
 }
 
-export function decodeOtlpLogsJson(text: string, nowMs: number): OtlpLogsBatch {
-  return otlpLogsColumns(otlpJsonRequest(text), nowMs);
+export function decodeOtlpLogsJson(text: string, nowMs: number, extractKeys: readonly string[] = []): OtlpLogsBatch {
+  return otlpLogsColumns(otlpJsonRequest(text), nowMs, extractKeys);
 }
 
-let layout: CompiledPipeline | null = null;
+const BASE_LAYOUT: readonly LayoutColumn[] = [
+  { name: 'timestamp', type: 'time', index: 'timestamp' },
+  { name: 'trace_id', type: 'string', index: 'skipping' },
+  { name: 'span_id', type: 'string' },
+  { name: 'severity_text', type: 'string' },
+  { name: 'severity_number', type: 'int32' },
+  { name: 'body', type: 'string', index: 'fulltext' },
+  { name: 'log_attributes', type: 'json' },
+  { name: 'trace_flags', type: 'uint32' },
+  { name: 'scope_name', type: 'string', index: 'tag' },
+  { name: 'scope_version', type: 'string' },
+  { name: 'scope_attributes', type: 'json' },
+  { name: 'scope_schema_url', type: 'string' },
+  { name: 'resource_attributes', type: 'json' },
+  { name: 'resource_schema_url', type: 'string' },
+];
 
-/** The OTLP logs table layout (GreptimeDB's): scope_name a tag, body full-text, trace_id with a skipping index. */
-export function otlpLogsPipeline(): CompiledPipeline {
-  layout ??= layoutPipeline('opentelemetry_logs', [
-    { name: 'timestamp', type: 'time', index: 'timestamp' },
-    { name: 'trace_id', type: 'string', index: 'skipping' },
-    { name: 'span_id', type: 'string' },
-    { name: 'severity_text', type: 'string' },
-    { name: 'severity_number', type: 'int32' },
-    { name: 'body', type: 'string', index: 'fulltext' },
-    { name: 'log_attributes', type: 'json' },
-    { name: 'trace_flags', type: 'uint32' },
-    { name: 'scope_name', type: 'string', index: 'tag' },
-    { name: 'scope_version', type: 'string' },
-    { name: 'scope_attributes', type: 'json' },
-    { name: 'scope_schema_url', type: 'string' },
-    { name: 'resource_attributes', type: 'json' },
-    { name: 'resource_schema_url', type: 'string' },
-  ]);
-  return layout;
+const layouts = new LayoutCache((key) => layoutPipeline('opentelemetry_logs', key === ''
+  ? BASE_LAYOUT
+  : [...BASE_LAYOUT, ...(JSON.parse(key) as ExtractedColumn[]).map((e): LayoutColumn => ({ name: e.name, type: e.type, index: 'tag' }))]));
+
+/**
+ * The OTLP logs table layout (GreptimeDB's): scope_name a tag, body full-text, trace_id with a skipping index; the
+ * extracted attributes as tags (a column the table already has keeps its kind).
+ */
+export function otlpLogsPipeline(extracted: readonly ExtractedColumn[] = []): CompiledPipeline {
+  return layouts.get(extracted.length === 0 ? '' : JSON.stringify(extracted.map((e) => ({ name: e.name, type: e.type }))));
 }

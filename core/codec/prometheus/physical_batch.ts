@@ -1,6 +1,6 @@
 // One remote-write request -> one batch of its physical metric table: __table_id and every label as dictionary-coded
 // tag columns, the value and the time index; built from a PromSeriesTable's ids with typed arrays, no object per sample.
-import type { Column, WriteBatch } from '../../batch.ts';
+import { newSeriesSource, type Column, type WriteBatch } from '../../batch.ts';
 import { TABLE_ID_COLUMN } from '../../metric_engine.ts';
 import { msToNsInto, PROM_TIME_COLUMN, PROM_VALUE_COLUMN } from './remote_write.ts';
 import type { DecodedWrite, PromSeriesTable } from './series_table.ts';
@@ -24,6 +24,13 @@ export class PhysicalBatchBuilder {
   private nameCol = new Int32Array(1024);
   private pairStamp = new Int32Array(1024);
   private pairCode = new Int32Array(1024);
+  /**
+   * The series hint: the table's series ids, under a source of our own that changes with the table's (a clear) and
+   * whenever a metric's logical table id is not the one it had (a DROP and CREATE), as the id is part of the series.
+   */
+  private tableIdOf: string[] = [];
+  private hintOf = -1;
+  private hintSource = 0;
 
   constructor(private readonly table: PromSeriesTable) {}
 
@@ -75,14 +82,25 @@ export class PhysicalBatchBuilder {
     const values = new Float64Array(rows);
     values.set(dec.v);
     const { metricStamp, metricCode, nameStamp, nameCol, pairStamp, pairCode } = this;
+    if (this.hintOf !== tb.source) { this.hintOf = tb.source; this.hintSource = newSeriesSource(); this.tableIdOf = []; }
+    const hint = new Int32Array(rows);
     for (let i = 0; i < dec.count; i++) {
       const from = dec.sampleStart[i]!, to = dec.sampleStart[i + 1]!;
       if (from === to) continue;
       const s = dec.sid[i]!;
       const m = tb.metric[s]!;
-      if (metricStamp[m] !== st) { metricStamp[m] = st; metricCode[m] = tidDict.length; tidDict.push(tableId(m)); }
+      if (metricStamp[m] !== st) {
+        metricStamp[m] = st;
+        metricCode[m] = tidDict.length;
+        const tid = tableId(m);
+        tidDict.push(tid);
+        if (this.tableIdOf[m] !== tid) {
+          if (this.tableIdOf[m] !== undefined) this.hintSource = newSeriesSource();
+          this.tableIdOf[m] = tid;
+        }
+      }
       const mc = metricCode[m]!;
-      for (let r = from; r < to; r++) tids[r] = mc;
+      for (let r = from; r < to; r++) { tids[r] = mc; hint[r] = s; }
       for (let p = tb.pairStart[s]!; p < tb.pairStart[s + 1]!; p++) {
         const pair = tb.seriesPairs[p]!;
         const name = tb.pairName[pair]!;
@@ -105,6 +123,6 @@ export class PhysicalBatchBuilder {
     }
     columns.push({ name: PROM_VALUE_COLUMN, type: 'float64', semantic: 'field', values, valid: null });
     columns.push({ name: PROM_TIME_COLUMN, type: 'timestamp', semantic: 'timestamp', values: ts, valid: null, unit: 'ms' });
-    return { table: physical, rows, columns };
+    return { table: physical, rows, columns, series: { source: this.hintSource, ids: hint } };
   }
 }

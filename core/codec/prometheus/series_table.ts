@@ -1,6 +1,7 @@
 // Remote-write series known across requests: a WriteRequest is read straight into columns, and a series seen before
 // costs a hash of its label bytes and a byte compare (no label string decoded, no label checked again).
 import { InvalidArgumentError } from '../../errors.ts';
+import { newSeriesSource } from '../../batch.ts';
 import { ProtoReader, WireType } from '../../proto/wire.ts';
 import { METRIC_NAME_LABEL, PROM_TIME_COLUMN, PROM_VALUE_COLUMN } from './remote_write.ts';
 import { decodeCommon, grow, RequestColumns } from './series_fast.ts';
@@ -70,8 +71,12 @@ export class PromSeriesTable {
   /** Bumped by clear(): ids handed out before are void. */
   generation = 0;
 
+  /** The SeriesHint source of the series ids (a new one on clear()). */
+  source = newSeriesSource();
+
   clear(): void {
     this.generation++;
+    this.source = newSeriesSource();
     this.strings.length = 0;
     this.stringIds.clear();
     this.count = 0;

@@ -62,62 +62,114 @@ export function evalAggregate(e: AggregateExpr, input: StepSeries[], param: Valu
     if (param?.type !== 'string') throw new PromQLExecError('count_values needs a string parameter');
     return countValues(param.s, input, groupOf, groups, n);
   }
+  if (e.op === 'quantile') return quantileAggregate(input, groupOf, groups, scalarParam!, n);
+  // Series-major: each input series is read once, front to back, into its group's per-step slots (group g, step i at
+  // g * n + i). Within a slot the samples still arrive in series order, so sums and means round as step by step.
+  const cnt = new Float64Array(G * n);
+  const acc = new Float64Array(G * n);
+  const mean = e.op === 'avg' || e.op === 'stddev' || e.op === 'stdvar' ? new Float64Array(G * n) : acc;
+  for (let k = 0; k < input.length; k++) {
+    const { v, has } = input[k]!;
+    const base = groupOf[k]! * n;
+    switch (e.op) {
+      case 'sum':
+        for (let i = 0; i < n; i++) {
+          if (!has[i]) continue;
+          const j = base + i;
+          acc[j] = ++cnt[j]! === 1 ? v[i]! : acc[j]! + v[i]!;
+        }
+        break;
+      case 'count': case 'group':
+        for (let i = 0; i < n; i++) if (has[i]) cnt[base + i]!++;
+        break;
+      case 'max':
+        for (let i = 0; i < n; i++) {
+          if (!has[i]) continue;
+          const j = base + i;
+          const x = v[i]!;
+          if (++cnt[j]! === 1 || acc[j]! < x || Number.isNaN(acc[j]!)) acc[j] = x;
+        }
+        break;
+      case 'min':
+        for (let i = 0; i < n; i++) {
+          if (!has[i]) continue;
+          const j = base + i;
+          const x = v[i]!;
+          if (++cnt[j]! === 1 || acc[j]! > x || Number.isNaN(acc[j]!)) acc[j] = x;
+        }
+        break;
+      case 'avg':
+        for (let i = 0; i < n; i++) {
+          if (!has[i]) continue;
+          const j = base + i;
+          const x = v[i]!;
+          const c = ++cnt[j]!;
+          if (c === 1) { mean[j] = x; continue; }
+          const m = mean[j]!;
+          // An incremental mean (no overflow of a big sum); an infinite mean stays infinite, not NaN.
+          if (m === Infinity || m === -Infinity) {
+            if ((x === Infinity || x === -Infinity) && (m > 0) === (x > 0)) continue;
+            if (Number.isFinite(x)) continue;
+          }
+          // Prometheus 2.42's incremental mean, parenthesised as Go evaluates `mean += x/c - mean/c`.
+          mean[j] = m + (x / c - m / c);
+        }
+        break;
+      case 'stddev': case 'stdvar':
+        for (let i = 0; i < n; i++) {
+          if (!has[i]) continue;
+          const j = base + i;
+          const x = v[i]!;
+          const c = ++cnt[j]!;
+          // The first sample only seeds the mean (Prometheus starts the variance at 0 without an update, even for Inf).
+          if (c === 1) { mean[j] = x; acc[j] = 0; continue; }
+          const d = x - mean[j]!;
+          mean[j] = mean[j]! + d / c;
+          acc[j] = acc[j]! + d * (x - mean[j]!);
+        }
+        break;
+    }
+  }
+  const out: StepSeries[] = [];
+  for (let g = 0; g < G; g++) {
+    const base = g * n;
+    let o: StepSeries | undefined;
+    for (let i = 0; i < n; i++) {
+      const c = cnt[base + i]!;
+      if (c === 0) continue;
+      o ??= newSeries(groups[g]!, n);
+      o.has[i] = 1;
+      const a = acc[base + i]!;
+      switch (e.op) {
+        case 'sum': case 'max': case 'min': o.v[i] = a; break;
+        case 'avg': o.v[i] = mean[base + i]!; break;
+        case 'count': o.v[i] = c; break;
+        case 'group': o.v[i] = 1; break;
+        case 'stdvar': o.v[i] = a / c; break;
+        case 'stddev': o.v[i] = Math.sqrt(a / c); break;
+      }
+    }
+    if (o) out.push(o);
+  }
+  return { type: 'vector', series: out };
+}
+
+/** quantile: every step's values of a group sorted (NaN first), then interpolated. */
+function quantileAggregate(input: StepSeries[], groupOf: Int32Array, groups: Labels[], q: Float64Array, n: number): Value {
+  const G = groups.length;
   const out = groups.map((l) => newSeries(l, n));
-  const cnt = new Float64Array(G);
-  const acc = new Float64Array(G);
-  const mean = new Float64Array(G);
-  const buckets: number[][] = e.op === 'quantile' ? groups.map(() => []) : [];
+  const buckets: number[][] = groups.map(() => []);
   for (let i = 0; i < n; i++) {
-    cnt.fill(0);
     for (const b of buckets) b.length = 0;
     for (let k = 0; k < input.length; k++) {
       const s = input[k]!;
-      if (!s.has[i]) continue;
-      const g = groupOf[k]!;
-      const x = s.v[i]!;
-      const c = ++cnt[g]!;
-      switch (e.op) {
-        case 'sum': acc[g] = c === 1 ? x : acc[g]! + x; break;
-        case 'avg': {
-          if (c === 1) { mean[g] = x; break; }
-          const m = mean[g]!;
-          // An incremental mean (no overflow of a big sum); an infinite mean stays infinite, not NaN.
-          if (m === Infinity || m === -Infinity) {
-            if ((x === Infinity || x === -Infinity) && (m > 0) === (x > 0)) break;
-            if (Number.isFinite(x)) break;
-          }
-          // Prometheus 2.42's incremental mean, parenthesised as Go evaluates `mean += x/c - mean/c`.
-          mean[g] = m + (x / c - m / c);
-          break;
-        }
-        case 'max': if (c === 1 || acc[g]! < x || Number.isNaN(acc[g]!)) acc[g] = x; break;
-        case 'min': if (c === 1 || acc[g]! > x || Number.isNaN(acc[g]!)) acc[g] = x; break;
-        case 'count': case 'group': break;
-        case 'stddev': case 'stdvar': {
-          // The first sample only seeds the mean (Prometheus starts the variance at 0 without an update, even for Inf).
-          if (c === 1) { mean[g] = x; acc[g] = 0; break; }
-          const d = x - mean[g]!;
-          mean[g] = mean[g]! + d / c;
-          acc[g] = acc[g]! + d * (x - mean[g]!);
-          break;
-        }
-        case 'quantile': buckets[g]!.push(x); break;
-      }
+      if (s.has[i]) buckets[groupOf[k]!]!.push(s.v[i]!);
     }
     for (let g = 0; g < G; g++) {
-      const c = cnt[g]!;
-      if (c === 0) continue;
-      const o = out[g]!;
-      o.has[i] = 1;
-      switch (e.op) {
-        case 'sum': case 'max': case 'min': o.v[i] = acc[g]!; break;
-        case 'avg': o.v[i] = mean[g]!; break;
-        case 'count': o.v[i] = c; break;
-        case 'group': o.v[i] = 1; break;
-        case 'stdvar': o.v[i] = acc[g]! / c; break;
-        case 'stddev': o.v[i] = Math.sqrt(acc[g]! / c); break;
-        case 'quantile': o.v[i] = quantileOf(scalarParam![i]!, buckets[g]!.sort(byValueNaNFirst)); break;
-      }
+      const b = buckets[g]!;
+      if (b.length === 0) continue;
+      out[g]!.has[i] = 1;
+      out[g]!.v[i] = quantileOf(q[i]!, b.sort(byValueNaNFirst));
     }
   }
   return { type: 'vector', series: out.filter((o) => o.has.some((h) => h === 1)) };

@@ -105,12 +105,19 @@ export async function evalRange(
     throw new PromQLExecError(`invalid expression type "${v.type === 'matrix' ? 'range vector' : 'string'}" for range query, must be Scalar or instant Vector`, 'bad_data');
   }
   const series: SeriesSamples[] = [];
+  // the answer's points: one buffer of times and one of values, each series a view of its stretch
+  let points = 0;
+  for (const s of v.series) for (let i = 0; i < count; i++) points += s.has[i]!;
+  const T = new ArrayBuffer(points * 8);
+  const V = new ArrayBuffer(points * 8);
+  let at = 0;
   for (const s of v.series) {
     let k = 0;
     for (let i = 0; i < count; i++) if (s.has[i]) k++;
     if (k === 0) continue;
-    const t = new Float64Array(k);
-    const vals = new Float64Array(k);
+    const t = new Float64Array(T, at * 8, k);
+    const vals = new Float64Array(V, at * 8, k);
+    at += k;
     k = 0;
     for (let i = 0; i < count; i++) {
       if (!s.has[i]) continue;

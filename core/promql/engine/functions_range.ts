@@ -2,21 +2,32 @@
 // predict_linear, holt_winters, changes, resets and the <agg>_over_time family; one output value per step and series.
 import { PromQLExecError } from '../../errors.ts';
 import { byValueNaNFirst, quantileOf } from './aggregations.ts';
-import { windowIndices } from './selectors.ts';
-import type { RangeValue, StepSeries, Value } from './values.ts';
-import { dropName, kahanInc, mergeSameLabels, newSeries } from './values.ts';
+import { slidingWindows, windowIndices } from './selectors.ts';
+import type { RangeSeries, RangeValue, StepSeries, Value } from './values.ts';
+import { dropName, getLabel, kahanInc, mergeSameLabels, newSeries } from './values.ts';
 
 /** Computes one value from the samples t[lo..hi) v[lo..hi) of a window; NaN-free "no value" is signalled by returning undefined. */
 type WindowFn = (t: Float64Array, v: Float64Array, lo: number, hi: number, from: number, to: number, step: number) => number | undefined;
 
 
 function extrapolatedRate(isCounter: boolean, isRate: boolean, rangeMs: number): WindowFn {
+  // Counter resets up to each sample of the series last seen (windows of one series come one after another): a window
+  // without a reset skips the correction loop, whose additions (done as Prometheus orders them) are all it changes.
+  let seen: Float64Array | undefined;
+  let drops = new Int32Array(0);
   return (t, v, lo, hi, from, to) => {
     if (hi - lo < 2) return undefined;
     const first = v[lo]!;
     const last = v[hi - 1]!;
     let result = last - first;
-    if (isCounter) {
+    if (isCounter && v !== seen) {
+      seen = v;
+      if (drops.length < v.length) drops = new Int32Array(Math.max(v.length, drops.length * 2));
+      let c = 0;
+      drops[0] = 0;
+      for (let k = 1; k < v.length; k++) { if (v[k]! < v[k - 1]!) c++; drops[k] = c; }
+    }
+    if (isCounter && (drops[hi - 1] !== drops[lo] || first < 0)) {
       let prev = 0;
       for (let k = lo; k < hi; k++) {
         if (v[k]! < prev) result += prev;
@@ -171,6 +182,9 @@ function holtWinters(sf: number, tf: number): WindowFn {
   };
 }
 
+/** Range functions whose computation depends on per-step scalar arguments (one window function per step). */
+const PER_STEP_ARGS: ReadonlySet<string> = new Set(['predict_linear', 'holt_winters', 'quantile_over_time']);
+
 /** Evaluates a range-vector function; `scalarArgs` are the per-step values of its scalar arguments, in order. */
 export function evalRangeFunction(name: string, m: RangeValue, scalarArgs: Float64Array[], steps: Float64Array): Value {
   const n = steps.length;
@@ -196,28 +210,44 @@ export function evalRangeFunction(name: string, m: RangeValue, scalarArgs: Float
       default: return simple[name]!;
     }
   };
-  const perStep: WindowFn[] = [];
-  for (let i = 0; i < n; i++) perStep.push(fnAt(i));
-  const out: StepSeries[] = [];
+  // One window function for the whole query unless a scalar argument changes it per step.
+  const perStep: WindowFn[] | undefined = PER_STEP_ARGS.has(name) ? Array.from({ length: n }, (_, i) => fnAt(i)) : undefined;
+  const fn = perStep ? undefined : fnAt(0);
   const keepName = name === 'last_over_time';
   const from = new Float64Array(n);
   const to = new Float64Array(n);
   for (let i = 0; i < n; i++) { const w = m.windowOf(i); from[i] = w.from; to[i] = w.to; }
+  const los = new Int32Array(n);
+  const his = new Int32Array(n);
+  const out: StepSeries[] = [];
   for (const s of m.series) {
-    const r = newSeries(keepName ? s.labels : dropName(s.labels), n);
-    let any = false;
+    slidingWindows(s.t, from, to, los, his);
+    let r: StepSeries | undefined;
     for (let i = 0; i < n; i++) {
-      const [lo, hi] = windowIndices(s.t, from[i]!, to[i]!);
+      const lo = los[i]!;
+      const hi = his[i]!;
       if (hi === lo) continue;
-      const x = perStep[i]!(s.t, s.v, lo, hi, from[i]!, to[i]!, steps[i]!);
+      const x = (fn ?? perStep![i]!)(s.t, s.v, lo, hi, from[i]!, to[i]!, steps[i]!);
       if (x === undefined) continue;
+      r ??= newSeries(keepName ? s.labels : dropName(s.labels), n);
       r.v[i] = x;
       r.has[i] = 1;
-      any = true;
     }
-    if (any) out.push(r);
+    if (r) out.push(r);
   }
-  return { type: 'vector', series: mergeSameLabels(out) };
+  // Dropping `__name__` can only make two label sets equal when the input holds more than one metric name.
+  return { type: 'vector', series: keepName || oneName(m.series) ? out : mergeSameLabels(out) };
+}
+
+/** True when every series has the same `__name__` (or none has one). */
+function oneName(series: readonly RangeSeries[]): boolean {
+  let name: string | undefined;
+  for (let k = 0; k < series.length; k++) {
+    const nm = getLabel(series[k]!.labels, '__name__');
+    if (k === 0) name = nm;
+    else if (nm !== name) return false;
+  }
+  return true;
 }
 
 /** absent_over_time: 1 at steps where no series has a sample in the window, with labels from the selector's `=` matchers. */

@@ -53,6 +53,52 @@ export function bucketQuantile(q: number, buckets: Bucket[]): number {
   return start + (end - start) * (rank / count);
 }
 
+/**
+ * bucketQuantile over buckets already ordered by `le` (stably, as bucketQuantile's sort leaves them), held in typed
+ * arrays: les[0..k) and counts[0..k), which it overwrites (merged and made monotonic in place). No allocation: this
+ * runs once per step and group. Equal to bucketQuantile (a fast-check property says so).
+ */
+export function sortedBucketQuantile(q: number, les: Float64Array, counts: Float64Array, k: number): number {
+  if (Number.isNaN(q)) return NaN;
+  if (q < 0) return -Infinity;
+  if (q > 1) return Infinity;
+  if (k === 0 || les[k - 1] !== Infinity) return NaN;
+  // merge equal bounds, then force counts monotonic
+  let m = 0;
+  for (let j = 0; j < k; j++) {
+    if (m > 0 && les[m - 1] === les[j]) { counts[m - 1] = counts[m - 1]! + counts[j]!; continue; }
+    les[m] = les[j]!;
+    counts[m++] = counts[j]!;
+  }
+  let max = -Infinity;
+  for (let j = 0; j < m; j++) {
+    const c = counts[j]!;
+    if (c > max) max = c;
+    else if (c < max) counts[j] = max;
+  }
+  if (m < 2) return NaN;
+  const total = counts[m - 1]!;
+  if (total === 0) return NaN;
+  let rank = q * total;
+  let b = 0;
+  while (b < m - 1 && !(counts[b]! >= rank)) b++;
+  if (b === m - 1) return les[m - 2]!;
+  if (b === 0 && les[0]! <= 0) return les[0]!;
+  let start = 0;
+  const end = les[b]!;
+  let count = counts[b]!;
+  if (b > 0) {
+    start = les[b - 1]!;
+    count -= counts[b - 1]!;
+    rank -= counts[b - 1]!;
+  }
+  return start + (end - start) * (rank / count);
+}
+
+/**
+ * histogram_quantile over all steps: buckets are grouped (labels without `le` and `__name__`, hashed once per series)
+ * and ordered by `le` once per query; each step then gathers the present buckets' counts into typed scratch arrays.
+ */
 export function histogramQuantile(q: Float64Array, series: StepSeries[], n: number): Value {
   const groups = new Map<string, { labels: Labels; members: { le: number; s: StepSeries }[] }>();
   for (const s of series) {
@@ -65,15 +111,28 @@ export function histogramQuantile(q: Float64Array, series: StepSeries[], n: numb
     if (!g) { g = { labels, members: [] }; groups.set(key, g); }
     g.members.push({ le, s });
   }
+  let widest = 0;
+  for (const g of groups.values()) {
+    g.members.sort((a, b) => a.le - b.le);
+    widest = Math.max(widest, g.members.length);
+  }
+  const les = new Float64Array(widest);
+  const counts = new Float64Array(widest);
   const out: StepSeries[] = [];
   for (const g of groups.values()) {
+    const ms = g.members;
     const r = newSeries(g.labels, n);
     let any = false;
     for (let i = 0; i < n; i++) {
-      const bs: Bucket[] = [];
-      for (const m of g.members) if (m.s.has[i]) bs.push({ le: m.le, count: m.s.v[i]! });
-      if (bs.length === 0) continue;
-      r.v[i] = bucketQuantile(q[i]!, bs);
+      let k = 0;
+      for (let j = 0; j < ms.length; j++) {
+        const s = ms[j]!.s;
+        if (!s.has[i]) continue;
+        les[k] = ms[j]!.le;
+        counts[k++] = s.v[i]!;
+      }
+      if (k === 0) continue;
+      r.v[i] = sortedBucketQuantile(q[i]!, les, counts, k);
       r.has[i] = 1;
       any = true;
     }

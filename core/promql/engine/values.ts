@@ -89,8 +89,36 @@ export function groupLabels(l: Labels, names: ReadonlySet<string>, without: bool
   return without ? l.filter(([n]) => !names.has(n) && n !== '__name__') : l.filter(([n]) => names.has(n));
 }
 
+/**
+ * Zeroed typed arrays carved out of shared chunks. A series' array of a few hundred steps allocated on its own costs a
+ * backing store of its own (an external allocation V8 tracks, and GC pressure): thousands of series per query made that
+ * most of an evaluation. A view keeps its chunk alive, so only small arrays share one (a chunk is at most 512 KiB).
+ */
+const CHUNK = 1 << 16;
+let f64Chunk = new Float64Array(0);
+let f64Used = 0;
+let u8Chunk = new Uint8Array(0);
+let u8Used = 0;
+
+export function zeroF64(n: number): Float64Array {
+  if (n > CHUNK >> 4) return new Float64Array(n);
+  if (f64Used + n > f64Chunk.length) { f64Chunk = new Float64Array(CHUNK); f64Used = 0; }
+  // a view built directly: cheaper than subarray(), which looks up a species constructor
+  const a = new Float64Array(f64Chunk.buffer, f64Used * 8, n);
+  f64Used += n;
+  return a;
+}
+
+export function zeroU8(n: number): Uint8Array {
+  if (n > CHUNK >> 4) return new Uint8Array(n);
+  if (u8Used + n > u8Chunk.length) { u8Chunk = new Uint8Array(CHUNK); u8Used = 0; }
+  const a = new Uint8Array(u8Chunk.buffer, u8Used, n);
+  u8Used += n;
+  return a;
+}
+
 export function newSeries(labels: Labels, n: number): StepSeries {
-  return { labels, v: new Float64Array(n), has: new Uint8Array(n) };
+  return { labels, v: zeroF64(n), has: zeroU8(n) };
 }
 
 /**

@@ -1,6 +1,7 @@
 // count, count_distinct / approx_distinct, sum and avg: integer sums exact over all 64 bits (wrapping on overflow,
 // as DataFusion's sum over Int64/UInt64 does), accumulated per group in two word-sized doubles, never a BigInt per row.
 import { MAX_PRECISION, decimalOf, decimalType, roundScale } from '../expr/decimal.ts';
+import { decimalVec, needsExact, rescale, unscaledAt } from '../expr/decimal_exact.ts';
 import type { Groups } from './grouping.ts';
 import type { AggImpl, AggInput } from './common.ts';
 import { numArg, requireArg } from './common.ts';
@@ -87,7 +88,11 @@ export const sum: AggImpl = (a, g) => {
   if (v.kind !== 'num') { const out = numVec('Int64', G); for (let k = 0; k < G; k++) setNull(out, k); return out; }
   const dec = decimalOf(v.dt);
   // sum of Decimal128(p, s) is Decimal128(min(p + 10, 38), s)
-  if (dec) return rescaled(floatSums(v, a, g, false), Math.min(MAX_PRECISION, dec.p + 10), dec.s);
+  if (dec) {
+    const dt = decimalType(Math.min(MAX_PRECISION, dec.p + 10), dec.s);
+    if (needsExact(dt, v)) return decimalVec(dt, exactSums(v, a, g, dec.s, null));
+    return rescaled(floatSums(v, a, g, false), Math.min(MAX_PRECISION, dec.p + 10), dec.s);
+  }
   const dt = sumType(v.dt);
   if (dt === 'Float64') return floatSums(v, a, g, false);
   const s = wordSums(v, a, g, true);
@@ -106,6 +111,25 @@ function rescaled(out: NumVec, p: number, s: number): NumVec {
   out.dt = decimalType(p, s);
   for (let k = 0; k < out.v.length; k++) out.v[k] = roundScale(out.v[k]!, s);
   return out;
+}
+
+/** Exact sums of a decimal's unscaled values per group (null: no row); with `meanScale`, the means at that scale, rounded. */
+function exactSums(v: NumVec, a: AggInput, g: Groups, scale: number, meanScale: number | null): (bigint | null)[] {
+  const ids = g.ids, m = a.mask;
+  const sums = new Array<bigint>(g.count).fill(0n);
+  const cnt = new Float64Array(g.count);
+  for (let i = 0; i < ids.length; i++) {
+    if ((m && !m[i]) || isNull(v, i)) continue;
+    sums[ids[i]!] += unscaledAt(v, i, scale);
+    cnt[ids[i]!]!++;
+  }
+  return sums.map((u, k) => {
+    if (cnt[k] === 0) return null;
+    if (meanScale === null) return u;
+    const c = BigInt(cnt[k]!);
+    const x = rescale(u, scale, meanScale + 1) / c;
+    return rescale(x, meanScale + 1, meanScale);
+  });
 }
 
 function floatSums(v: NumVec, a: AggInput, g: Groups, mean: boolean): NumVec {
@@ -131,7 +155,11 @@ export const avg: AggImpl = (a, g) => {
   if (v.kind !== 'num') return numVec('Float64', g.count);
   const dec = decimalOf(v.dt);
   // avg of Decimal128(p, s) is Decimal128(min(p + 4, 38), min(s + 4, 38))
-  if (dec) return rescaled(floatSums(v, a, g, true), Math.min(MAX_PRECISION, dec.p + 4), Math.min(MAX_PRECISION, dec.s + 4));
+  if (dec) {
+    const p = Math.min(MAX_PRECISION, dec.p + 4), s = Math.min(MAX_PRECISION, dec.s + 4);
+    if (needsExact(decimalType(p, s), v)) return decimalVec(decimalType(p, s), exactSums(v, a, g, dec.s, s));
+    return rescaled(floatSums(v, a, g, true), p, s);
+  }
   if (!INT_TYPES.has(v.dt)) return floatSums(v, a, g, true);
   const s = wordSums(v, a, g, false);
   const out = numVec('Float64', g.count);

@@ -8,13 +8,15 @@ import { FLOAT_TYPES, INT_TYPES, exactInts, fromValues, int64Vec, isNull, nullVe
 import { castTo } from './cast.ts';
 import { addInterval } from './time.ts';
 import { asDecimal, decimalOf, decimalResultType, isDecimal, roundScale } from './decimal.ts';
+import { decimalArithExact, needsExact } from './decimal_exact.ts';
 
 /** A decimal with a decimal or an integer: DataFusion's result precision and scale, the result rounded to that scale. */
 function decimalArith(op: BinaryOp, x: NumVec, y: NumVec, n: number, pos: SourcePos): Vec {
   const dx = asDecimal(x.dt), dy = asDecimal(y.dt);
   if (!dx || !dy || !['+', '-', '*', '/', '%'].includes(op)) throw new PlanError(`Cannot apply '${op}' to ${x.dt} and ${y.dt}`, pos);
-  const dt = decimalResultType(op, dx, dy);
+  const dt = decimalResultType(op, dx, dy, pos);
   const s = decimalOf(dt)!.s;
+  if (needsExact(dt, x, y) || dx.p > 15 || dy.p > 15) return decimalArithExact(op, x, y, dx.s, dy.s, dt, s, n, pos);
   const out = numVec(dt, n);
   for (let i = 0; i < n; i++) {
     if (isNull(x, i) || isNull(y, i)) { setNull(out, i); continue; }
@@ -54,6 +56,7 @@ export function negate(v: Vec, pos: SourcePos): Vec {
     const out = numVec(v.dt, n);
     for (let i = 0; i < n; i++) out.v[i] = -v.v[i]!;
     out.valid = v.valid;
+    if (v.dec) out.dec = v.dec.map((u) => (u === null ? null : -u));
     return out;
   }
   if (v.dt === 'Null') return v;

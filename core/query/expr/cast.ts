@@ -10,6 +10,7 @@ import { jsonAsText } from './fn_json.ts';
 import { formatInterval, formatTimestamp, nsToUnit, parseInterval, parseTimestampNs } from './time.ts';
 import { wallToUtcNs } from './timezone.ts';
 import { MAX_PRECISION, decimalOf, decimalType, formatDecimal, toDecimal } from './decimal.ts';
+import { castDecimalExact, decimalText } from './decimal_exact.ts';
 
 /** 2^53, as a local constant: an imported binding costs a hole check per use in hot loops. */
 const SAFE_LIMIT = 9007199254740992;
@@ -99,7 +100,7 @@ export function coerceTo(v: Vec, dt: DType): Vec {
 /** A value as text, the way CAST(x AS STRING) renders it. */
 export function displayValue(v: Vec, i: number): string {
   if (isNull(v, i)) return '';
-  if (v.kind === 'num') return v.big ? String(v.big[i]) : formatNumber(v.v[i]!, v.dt);
+  if (v.kind === 'num') return v.big ? String(v.big[i]) : v.dec ? decimalText(v, i, decimalOf(v.dt)?.s ?? 0) : formatNumber(v.v[i]!, v.dt);
   if (v.kind === 'ts') return v.dt === 'Date' ? formatTimestamp(v.v[i]!).slice(0, 10) : formatTimestamp(v.v[i]!, v.unit);
   if (v.kind === 'bool') return v.v[i] ? 'true' : 'false';
   if (v.dt === 'Interval') return formatInterval(v.v[i] as Interval);
@@ -148,6 +149,12 @@ export function castTo(v: Vec, dt: DType, tryCast: boolean, pos?: SourcePos): Ve
   const tsUnit = TS_TYPES[dt] ?? (dt === 'Date' ? 'ms' : undefined);
   const dec = decimalOf(dt);
   if (dec) {
+    // text, wide decimals and exact inputs digit by digit (decimal_exact.ts)
+    const src = v.kind === 'num' ? decimalOf(v.dt) : null;
+    if (v.kind === 'str' || (v.kind === 'num' && (dec.p > 15 || (src && src.p > 15) || v.dec || v.big))) {
+      const exact = castDecimalExact(v, dt, dec, tryCast, pos);
+      if (exact) return exact;
+    }
     // through Float64 (text and integers parse as ever), then rounded to the scale and checked against the precision
     const f = v.kind === 'num' ? v : (castToNumber(v, 'Float64', fail) as NumVec);
     const out = numVec(dt, n);

@@ -1,8 +1,9 @@
 // Decimal128(p, s): values held as doubles rounded to s fractional digits (exact to ~15 significant digits),
 // with DataFusion's result precision and scale for each operator, half-away-from-zero rounding and overflow checks.
-import { CastError } from '../../errors.ts';
+import { CastError, PlanError, StatusCode } from '../../errors.ts';
 import type { SourcePos } from '../../sql/index.ts';
 import type { DType } from '../vector.ts';
+import { doubleDecimalText } from './decimal_exact.ts';
 
 const RE = /^Decimal128\((\d+),\s*(-?\d+)\)$/;
 export const MAX_PRECISION = 38;
@@ -33,7 +34,10 @@ export function asDecimal(dt: DType): { p: number; s: number } | null {
 }
 
 /** Result type of a op b where one side is a decimal and the other a decimal or an integer (DataFusion's rules). */
-export function decimalResultType(op: string, a: { p: number; s: number }, b: { p: number; s: number }): DType {
+export function decimalResultType(op: string, a: { p: number; s: number }, b: { p: number; s: number }, pos?: SourcePos): DType {
+  if (op === '*' && a.s + b.s > MAX_PRECISION) {
+    throw new PlanError(`Cannot get result type for decimal operation ${decimalType(a.p, a.s)} * ${decimalType(b.p, b.s)}: Invalid argument error: Output scale of ${decimalType(a.p, a.s)} * ${decimalType(b.p, b.s)} would exceed max scale of ${MAX_PRECISION}`, pos, StatusCode.PlanQuery);
+  }
   let p: number, s: number;
   switch (op) {
     case '+': case '-':
@@ -81,7 +85,4 @@ export function toDecimal(x: number, d: { p: number; s: number }, pos?: SourcePo
   return v;
 }
 
-export function formatDecimal(x: number, s: number): string {
-  if (!Number.isFinite(x)) return String(x);
-  return s > 0 ? x.toFixed(s) : String(Math.round(x));
-}
+export const formatDecimal = doubleDecimalText;

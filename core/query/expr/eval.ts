@@ -66,9 +66,19 @@ const NODES: Handlers = {
   is_distinct: (e, s) => evalIsDistinct(e, s, evalExpr),
   between: (e, s) => evalBetween(e, s, evalExpr),
   in_list: (e, s) => evalInList(e, s, evalExpr),
-  in_subquery: (e, s) => evalInSubquery(e, s, evalExpr),
-  exists: (e, s) => constVec('Boolean', (s.env.subqueries.get(e) as boolean) !== e.negated, s.rel.len),
+  in_subquery: (e, s) => {
+    const col = correlated(e, s);
+    if (col) return e.negated ? notVec(toBool(col, e.pos)) : col;
+    return evalInSubquery(e, s, evalExpr);
+  },
+  exists: (e, s) => {
+    const col = correlated(e, s);
+    if (col) return e.negated ? notVec(toBool(col, e.pos)) : col;
+    return constVec('Boolean', (s.env.subqueries.get(e) as boolean) !== e.negated, s.rel.len);
+  },
   subquery: (e, s) => {
+    const col = correlated(e, s);
+    if (col) return col;
     const r = s.env.subqueries.get(e) as { dt: string; value: unknown } | undefined;
     if (!r) throw new ExecError('Subquery was not prepared', e.pos);
     return constVec(r.dt, r.value, s.rel.len);
@@ -171,3 +181,12 @@ export { evalBinary } from './binary.ts';
 export { notVec, toBool } from './logic.ts';
 export { valueKey } from './predicates.ts';
 export type { StrVec } from '../vector.ts';
+
+/** A correlated subquery's answer: the hidden column of the scope's rows it was decorrelated into (plan/correlated.ts). */
+function correlated(e: Expr, s: Scope): Vec | null {
+  const r = s.env.subqueries.get(e) as { column?: string } | undefined;
+  if (!r || typeof r !== 'object' || typeof r.column !== 'string') return null;
+  const i = s.rel.fields.findIndex((f) => f.name === r.column);
+  if (i < 0) throw new PlanError('Unsupported correlated subquery: it cannot be evaluated at this place of the query', e.pos, StatusCode.Unsupported);
+  return s.rel.cols[i]!;
+}

@@ -4,6 +4,7 @@
 import {
   Bool, DateDay, Field, Float32, Float64, Int16, Int32, Int64, Int8, Null, RecordBatch, Schema, Struct, Table, TimeUnit,
   Timestamp, Uint16, Uint32, Uint64, Uint8, Utf8, makeData, tableToIPC, type Data, type DataType,
+  AsyncByteQueue, CompressionType, RecordBatchFileWriter,
 } from 'apache-arrow';
 import { takeRel, type Rel } from '../plan/rel.ts';
 import type { Interval, NumVec, TsVec, Vec } from '../vector.ts';
@@ -15,6 +16,10 @@ import { listText } from './table.ts';
 import { packBits } from '../../bits.ts';
 
 export const ARROW_STREAM_TYPE = 'application/vnd.apache.arrow.stream';
+/** GreptimeDB's `format=arrow` answer: the Arrow IPC file format. */
+export const ARROW_FILE_TYPE = 'application/arrow';
+/** Body compression of an Arrow IPC file, as GreptimeDB's `compression` parameter names it (none when absent). */
+export type ArrowCompression = 'zstd' | 'lz4' | null;
 
 const TWO32 = 4294967296;
 const NS_PER_DAY = 86_400_000_000_000n;
@@ -177,9 +182,51 @@ export function* relToArrowChunks(rel: Rel, batchRows = ARROW_BATCH_ROWS): Gener
 
 /** The whole result as one Arrow IPC stream (small results, tests). */
 export function relToArrow(rel: Rel): Uint8Array {
-  const parts = [...relToArrowChunks(rel, Math.max(1, rel.len))];
-  const out = new Uint8Array(parts.reduce((a, p) => a + p.length, 0));
+  return joinBytes([...relToArrowChunks(rel, Math.max(1, rel.len))]);
+}
+
+/** The parts one after another in one array (the part itself when there is one). */
+function joinBytes(parts: Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return parts[0]!;
+  const out = new Uint8Array(parts.reduce((a, p) => a + p.byteLength, 0));
   let at = 0;
-  for (const p of parts) { out.set(p, at); at += p.length; }
+  for (const p of parts) { out.set(p, at); at += p.byteLength; }
   return out;
+}
+
+/** A byte queue that hands over what the writer wrote so far, so a file is sent while it is written. */
+class Drain extends AsyncByteQueue {
+  private parts: Uint8Array[] = [];
+  override write(value: Uint8Array): void { if (value.byteLength > 0) this.parts.push(value); }
+  take(): Uint8Array {
+    const parts = this.parts;
+    this.parts = [];
+    return joinBytes(parts);
+  }
+}
+
+/**
+ * The result as an Arrow IPC *file* (GreptimeDB's `format=arrow`), one chunk per record batch of `batchRows`
+ * rows, then the footer that indexes them. Each batch's body buffers are compressed with `compression` (the
+ * codec must be registered in arrow's compressionRegistry by the caller: core has no codecs of its own).
+ */
+export function* relToArrowFileChunks(rel: Rel, compression: ArrowCompression, batchRows = ARROW_BATCH_ROWS): Generator<Uint8Array> {
+  const compressionType = compression === 'zstd' ? CompressionType.ZSTD : compression === 'lz4' ? CompressionType.LZ4_FRAME : null;
+  const writer = new RecordBatchFileWriter({ compressionType });
+  const sink = new Drain();
+  writer.reset(sink);
+  let schema: Schema | null = null;
+  for (let from = 0; from === 0 || from < rel.len; from += batchRows) {
+    const batch = batchOf(schema, takeRel(rel, rows(from, Math.max(0, Math.min(rel.len - from, batchRows)))));
+    schema = batch.schema;
+    writer.write(batch);
+    yield sink.take();
+  }
+  writer.finish();
+  yield sink.take();
+}
+
+/** The whole result as one Arrow IPC file. */
+export function relToArrowFile(rel: Rel, compression: ArrowCompression): Uint8Array {
+  return joinBytes([...relToArrowFileChunks(rel, compression, Math.max(1, rel.len))]);
 }

@@ -7,6 +7,7 @@ import type { ByteWriter } from './byte_writer.ts';
 import { floatCsv, floatJson, numStore, words, writeInt64, writeTs } from './digits.ts';
 import { shortestFloat32 } from '../expr/cast.ts';
 import { decimalOf, formatDecimal } from '../expr/decimal.ts';
+import { decimalText } from '../expr/decimal_exact.ts';
 import { listText } from './table.ts';
 import { exactJson } from './exact_json.ts';
 
@@ -50,9 +51,10 @@ export function cellWriter(c: Vec, mode: CellMode): CellWriter {
         const dec = decimalOf(c.dt);
         if (dec) {
           // a decimal prints every digit of its scale, as text in JSON (GreptimeDB's Decimal128 rendering)
+          const exact = c.dec !== undefined;
           return (out, i) => {
             if (valid !== null && valid[i] === 0) out.ascii(nul);
-            else writeString(out, formatDecimal(v[i]!, dec.s), mode);
+            else writeString(out, exact ? decimalText(c, i, dec.s) : formatDecimal(v[i]!, dec.s), mode);
           };
         }
         // a Float32 prints its own shortest digits, not those of the double that holds it
@@ -92,13 +94,15 @@ export function cellWriter(c: Vec, mode: CellMode): CellWriter {
     case 'str': {
       const d = dictOf(c);
       if (d) {
-        // Each distinct string is escaped and encoded once.
-        const bytes = d.dict.map((s) => {
-          if (s === null) return enc.encode(nul);
-          return enc.encode(mode === 'json' ? JSON.stringify(s) : csvQuote(s));
-        });
+        // Each distinct string is escaped and encoded once, when a row first writes it: a dictionary (a tag's
+        // every value) is often far larger than the rows of an answer.
+        const bytes: (Uint8Array | undefined)[] = new Array(d.dict.length);
+        const encodeAt = (k: number): Uint8Array => {
+          const s = d.dict[k];
+          return (bytes[k] = enc.encode(s === null || s === undefined ? nul : mode === 'json' ? JSON.stringify(s) : csvQuote(s)));
+        };
         const nulBytes = enc.encode(nul);
-        return (out, i) => { const k = d.codes[i]!; out.bytes(k < 0 ? nulBytes : bytes[k]!); };
+        return (out, i) => { const k = d.codes[i]!; out.bytes(k < 0 ? nulBytes : bytes[k] ?? encodeAt(k)); };
       }
       const v = c.v;
       return (out, i) => {

@@ -1,5 +1,6 @@
 // Query results and every way they leave EddyDB: JSON (json.ts), CSV (csv.ts), Arrow IPC (arrow.ts), ASCII tables (table.ts).
 import type { Rel } from '../plan/rel.ts';
+import { takeRel } from '../plan/rel.ts';
 import type { Interval, Vec } from '../vector.ts';
 import { UNIT_NS, getValue, isNull } from '../vector.ts';
 import { formatInterval, formatTimestamp } from '../expr/time.ts';
@@ -45,6 +46,14 @@ export function jsonValue(c: Vec, i: number): unknown {
   }
 }
 
+/** A records output cut to its first `limit` rows (the /v1/sql `limit` parameter). */
+export function limitOutput(o: QueryOutput, limit: number): QueryOutput {
+  if (o.kind !== 'records' || o.rel.len <= limit) return o;
+  const idx = new Int32Array(limit);
+  for (let i = 0; i < limit; i++) idx[i] = i;
+  return relToOutput(takeRel(o.rel, idx));
+}
+
 export function relToOutput(input: Rel): QueryOutput {
   // JSON columns leave as their JSON text, in every format.
   const rel = input.cols.some((c) => c.dt === 'Json') ? { ...input, cols: input.cols.map(jsonAsText) } : input;
@@ -68,6 +77,7 @@ export { getValue };
 export { formatOutput, textValue } from './table.ts';
 export { outputsJson, outputsJsonBytes, outputsJsonChunks, recordsJson } from './json.ts';
 export { outputsCsv, outputsCsvBytes, outputsCsvChunks, type CsvHeader } from './csv.ts';
-export { relToArrow, relToArrowChunks, ARROW_STREAM_TYPE } from './arrow.ts';
+export { epochUnit, outputJsonDataChunks, outputNullText, outputsInfluxV1Bytes, outputTableText } from './json_formats.ts';
+export { relToArrow, relToArrowChunks, relToArrowFile, relToArrowFileChunks, ARROW_STREAM_TYPE, ARROW_FILE_TYPE, type ArrowCompression } from './arrow.ts';
 export { exactJson, JsonNumber, nsAsMs } from './exact_json.ts';
 export { floatJson, int64Text, words } from './digits.ts';

@@ -13,7 +13,7 @@ export function listText(xs: unknown[]): string {
 export function textValue(c: Vec, i: number): string {
   if (isNull(c, i)) return '';
   // String() of a Float64Array or BigInt64Array element: exact either way.
-  if (c.kind === 'num') return INT_TYPES.has(c.dt) ? String(c.big ? c.big[i]! : c.v[i]) : formatNumber(c.v[i]!, c.dt);
+  if (c.kind === 'num') return INT_TYPES.has(c.dt) ? String(c.big ? c.big[i]! : c.v[i]) : c.dec ? displayValue(c, i) : formatNumber(c.v[i]!, c.dt);
   if (c.kind === 'bool') return c.v[i] ? 'true' : 'false';
   if (c.kind === 'any' && c.dt === 'List') return listText(c.v[i] as unknown[]);
   return displayValue(c, i);

@@ -1,12 +1,12 @@
 // The end of a SELECT over its scope (rows, groups or range slots): windows, projection, DISTINCT [ON], ORDER BY, LIMIT.
-import { PlanError } from '../../errors.ts';
+import { PlanError, StatusCode } from '../../errors.ts';
 import type { Expr, FunctionCall, OrderByItem, Select } from '../../sql/index.ts';
 import { formatExpr } from '../../sql/index.ts';
-import type { Scope } from '../expr/eval.ts';
+import type { Env, Scope } from '../expr/eval.ts';
 import { evalExpr, valueKey } from '../expr/eval.ts';
 import { exprName, relNamer } from '../expr/names.ts';
 import type { Field, Rel } from './rel.ts';
-import { findField, takeRel } from './rel.ts';
+import { emptyRel, findField, takeRel } from './rel.ts';
 import { sortIndices, type SortKey } from './sort.ts';
 import type { Vec } from '../vector.ts';
 import { exactValue, getValue } from '../vector.ts';
@@ -147,4 +147,13 @@ function computeWindows(scope: Scope, calls: FunctionCall[]): Scope {
     cols.push(v);
   }
   return { ...scope, rel: { fields, cols, len: scope.rel.len }, exprMap };
+}
+
+/** A LIMIT / OFFSET value: a constant non-negative integer, or null for NULL (no limit, offset 0). */
+export function constInt(e: Expr, env: Env, what: string): number | null {
+  const v = evalExpr(e, { rel: emptyRel(1), env, namer: relNamer(undefined) });
+  const x = getValue(v, 0);
+  if (x === null) return null;
+  if (typeof x !== 'number' || !Number.isInteger(x) || x < 0) throw new PlanError(`${what} must be a non-negative integer`, e.pos, StatusCode.InvalidArguments);
+  return x;
 }

@@ -9,7 +9,7 @@ import type { Field, Rel } from './rel.ts';
 import { emptyRel, takeRel } from './rel.ts';
 import { sortIndices } from './sort.ts';
 import type { Vec } from '../vector.ts';
-import { fromValues, exactValue, getValue, maskIndices } from '../vector.ts';
+import { fromValues, exactValue, maskIndices } from '../vector.ts';
 import { conjuncts, findAggregates, findSubqueries, findWindows } from './walk.ts';
 import { fromClause } from './from.ts';
 import { runRangeSelect } from './range.ts';
@@ -17,7 +17,8 @@ import { tryPartialAggregate } from './partial.ts';
 import type { QState } from './state.ts';
 import { clock, traceOp } from './state.ts';
 import { aggregate, aggregateCalls, aliasesOf, applyHaving, expandProjection, resolveGroupBy } from './group.ts';
-import { applyLimit, distinctRel, finishSelect, orderVec, rowKey, sortKey } from './finish.ts';
+import { correlatedColumn, type Pipeline } from './correlated.ts';
+import { applyLimit, constInt, distinctRel, finishSelect, orderVec, rowKey, sortKey } from './finish.ts';
 
 export type { QState } from './state.ts';
 export type { ProjItem } from './group.ts';
@@ -37,8 +38,8 @@ export async function runQuery(q: Query, st: QState): Promise<Rel> {
     }
   }
   // LIMIT NULL is no limit and OFFSET NULL is 0, as in PostgreSQL and DataFusion (a driver binds NULL for "all")
-  const limit = q.limit ? await constInt(q.limit, state, 'LIMIT') ?? undefined : undefined;
-  const offset = q.offset ? await constInt(q.offset, state, 'OFFSET') ?? 0 : 0;
+  const limit = q.limit ? constInt(q.limit, state.env, 'LIMIT') ?? undefined : undefined;
+  const offset = q.offset ? constInt(q.offset, state.env, 'OFFSET') ?? 0 : 0;
   if (q.body.type === 'select') return runSelect(q.body, q.orderBy, limit, offset, state);
   let rel = await runBody(q.body, state);
   if (q.orderBy.length) {
@@ -47,14 +48,6 @@ export async function runQuery(q: Query, st: QState): Promise<Rel> {
     rel = takeRel(rel, sortIndices(keys, rel.len));
   }
   return applyLimit(rel, limit, offset);
-}
-
-async function constInt(e: Expr, st: QState, what: string): Promise<number | null> {
-  const v = evalExpr(e, { rel: emptyRel(1), env: st.env, namer: relNamer(undefined) });
-  const x = getValue(v, 0);
-  if (x === null) return null;
-  if (typeof x !== 'number' || !Number.isInteger(x) || x < 0) throw new PlanError(`${what} must be a non-negative integer`, e.pos, StatusCode.InvalidArguments);
-  return x;
 }
 
 export async function runBody(b: QueryBody, st: QState): Promise<Rel> {
@@ -106,10 +99,24 @@ export async function runBody(b: QueryBody, st: QState): Promise<Rel> {
   }
 }
 
-/** Runs uncorrelated subqueries inside the expressions and stores their results for evaluation. */
-export async function prepareSubqueries(exprs: (Expr | undefined)[], st: QState): Promise<void> {
+/**
+ * Prepares the subqueries inside the expressions for evaluation. An uncorrelated one runs once and its result is
+ * kept; a correlated one (naming columns of `rel`, the rows it is evaluated over) is decorrelated into one column
+ * over those rows (correlated.ts), added to rel under a hidden name: the returned relation.
+ */
+export async function prepareSubqueries(exprs: (Expr | undefined)[], st: QState, rel?: Rel, grouped = false): Promise<Rel | undefined> {
   for (const e of exprs) {
     for (const s of findSubqueries(e)) {
+      if (rel) {
+        const col = await correlatedColumn(s, rel, st, PIPELINE);
+        if (col && grouped) throw new PlanError('Unsupported correlated subquery: in the select list, HAVING or ORDER BY of an aggregate query', s.pos, StatusCode.Unsupported);
+        if (col) {
+          const name = `__subquery_${st.env.subqueries.size}`;
+          st.env.subqueries.set(s, { column: name });
+          rel = { fields: [...rel.fields, { name, dt: col.dt }], cols: [...rel.cols, col], len: rel.len, applied: rel.applied };
+          continue;
+        }
+      }
       if (st.env.subqueries.has(s)) continue;
       const r = await runQuery(s.query, st);
       if (s.type === 'exists') { st.env.subqueries.set(s, r.len > 0); continue; }
@@ -126,7 +133,25 @@ export async function prepareSubqueries(exprs: (Expr | undefined)[], st: QState)
       }
     }
   }
+  return rel;
 }
+
+/** The rows of rel WHERE accepts (its subqueries prepared, correlated ones over rel). */
+export async function filterWhere(where: Expr | undefined, rel: Rel, st: QState): Promise<Rel> {
+  if (!where) return rel;
+  rel = (await prepareSubqueries([where], st, rel))!;
+  const t0 = clock(st.env);
+  const m = toBool(evalExpr(where, { rel, env: st.env, namer: relNamer(rel) }), where.pos);
+  const mask = new Uint8Array(rel.len);
+  for (let i = 0; i < rel.len; i++) mask[i] = m.v[i]! & (m.valid ? m.valid[i]! : 1);
+  const keep = maskIndices(mask);
+  // every row passing (a time filter the scan already applied) needs no copy
+  if (keep.length !== rel.len) rel = takeRel(rel, keep);
+  traceOp(st.env, 'Filter', formatExpr(where), rel.len, t0);
+  return rel;
+}
+
+const PIPELINE: Pipeline = { runOn: runSelectOn, filter: filterWhere };
 
 /** The LIMIT a lone table scan may stop at: nothing between the scan and the limit drops, reorders or merges rows. */
 export function scanLimit(sel: Select, orderBy: OrderByItem[], limit: number | undefined, offset: number): number | undefined {
@@ -150,28 +175,28 @@ export async function runSelect(sel: Select, orderBy: OrderByItem[], limit: numb
   if (pushed) return finishSelect(sel, pushed.items, pushed.scope, orderBy, limit, offset, pushed.aliasMap);
   // The scan must read the columns ORDER BY names too, which live on the enclosing query, not the SELECT.
   const scanned = orderBy.length ? ({ ...sel, queryOrderBy: orderBy } as Select) : sel;
-  let rel = sel.from.length ? await fromClause(sel.from, sel.where, st, scanned, scanLimit(sel, orderBy, limit, offset)) : emptyRel(1);
-  await prepareSubqueries([sel.where, sel.having, ...sel.projection.map((p) => p.expr), ...orderBy.map((o) => o.expr)], st);
-  const namer = relNamer(rel);
+  const rel = sel.from.length ? await fromClause(sel.from, sel.where, st, scanned, scanLimit(sel, orderBy, limit, offset)) : emptyRel(1);
+  return runSelectOn(sel, rel, orderBy, limit, offset, st);
+}
+
+/** The SELECT after its FROM: WHERE -> GROUP BY / aggregates -> HAVING -> windows -> projection -> ... over rel. */
+export async function runSelectOn(sel: Select, rel: Rel, orderBy: OrderByItem[], limit: number | undefined, offset: number, st: QState): Promise<Rel> {
   // the conjuncts a lone table's scan enforced are not tested again (every row passes them)
-  const where = residualWhere(sel.where, rel.applied);
-  if (where) {
-    const t0 = clock(st.env);
-    const m = toBool(evalExpr(where, { rel, env: st.env, namer }), where.pos);
-    const mask = new Uint8Array(rel.len);
-    for (let i = 0; i < rel.len; i++) mask[i] = m.v[i]! & (m.valid ? m.valid[i]! : 1);
-    const keep = maskIndices(mask);
-    // every row passing (a time filter the scan already applied) needs no copy
-    if (keep.length !== rel.len) rel = takeRel(rel, keep);
-    traceOp(st.env, 'Filter', formatExpr(where), rel.len, t0);
-  }
+  rel = await filterWhere(residualWhere(sel.where, rel.applied), rel, st);
   const items = expandProjection(sel, rel);
-  if (sel.align) return runRangeSelect(sel, rel, items, orderBy, limit, offset, st);
+  if (sel.align) {
+    await prepareSubqueries([sel.having, ...items.map((p) => p.expr), ...orderBy.map((o) => o.expr)], st);
+    return runRangeSelect(sel, rel, items, orderBy, limit, offset, st);
+  }
   const groupExprs = resolveGroupBy(sel, items, rel);
   const aggCalls = aggregateCalls(sel, items, orderBy);
+  const grouped = aggCalls.length > 0 || groupExprs.length > 0 || !!sel.having;
+  // correlated subqueries of the select list are answered over the filtered rows; over groups they are not supported
+  rel = (await prepareSubqueries([...items.map((p) => p.expr), ...orderBy.map((o) => o.expr), sel.having], st, rel, grouped))!;
+  const namer = relNamer(rel);
   let scope: Scope = { rel, env: st.env, namer };
   const aliasMap = aliasesOf(items);
-  if (aggCalls.length || groupExprs.length || sel.having) {
+  if (grouped) {
     const t0 = clock(st.env);
     scope = aggregate(rel, groupExprs, aggCalls, st.env, namer);
     traceOp(st.env, 'Aggregate', `group_by=[${groupExprs.map(formatExpr).join(', ')}] aggr=[${aggCalls.map(formatExpr).join(', ')}]`, scope.rel.len, t0);
@@ -179,4 +204,3 @@ export async function runSelect(sel: Select, orderBy: OrderByItem[], limit: numb
   }
   return finishSelect(sel, items, scope, orderBy, limit, offset, aliasMap);
 }
-

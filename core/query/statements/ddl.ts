@@ -1,4 +1,5 @@
 // DDL statements: CREATE/DROP DATABASE and TABLE, ALTER TABLE, TRUNCATE, building TableSchema from the AST.
+import { databaseOptions, ttlMsOf, withInheritedTtl } from './database_options.ts';
 import { canCastType, parseDurationMs } from '../../schema.ts';
 import { EddyError, PlanError, StatusCode } from '../../errors.ts';
 import type { ColumnSchema, DataType as StoreType, TableSchema, TimeUnit } from '../../schema.ts';
@@ -72,7 +73,8 @@ export function applyOptions(opts: Options, into: TableSchema['options'], pos: C
     if (k === 'ttl') {
       try {
         const ms = parseDurationMs(v);
-        if (ms === undefined) delete into.ttlMs;
+        // '0s' keeps rows forever, as GreptimeDB reads it
+        if (ms === undefined || ms === 0) delete into.ttlMs;
         else into.ttlMs = ms;
       } catch (e) {
         throw new PlanError(`Invalid ttl '${v}': ${(e as Error).message}`, pos, StatusCode.InvalidArguments);
@@ -143,6 +145,7 @@ export async function alterTable(s: AlterTable, ctx: QueryContext): Promise<void
       if (await ctx.getTable(db, a.newName.value)) throw new EddyError(StatusCode.TableAlreadyExists, `Table already exists, table: greptime.${db}.${a.newName.value}`);
     }
   }
+  const dbTtl = ttlMsOf((await databaseOptions(ctx, db)).ttl);
   await ctx.alterTable(db, table, (old) => {
     let sch: TableSchema = { ...old, columns: [...old.columns], primaryKey: [...old.primaryKey], options: { ...old.options, extra: { ...old.options.extra } }, version: old.version + 1 };
     for (const a of s.actions) {
@@ -236,7 +239,8 @@ export async function alterTable(s: AlterTable, ctx: QueryContext): Promise<void
       }
     }
     if (logical) sch.columns = orderLogical(sch.columns);
-    return sch;
+    // a table whose own TTL was unset keeps its rows for the database's
+    return withInheritedTtl(sch, dbTtl);
   });
   // a physical metric table's TTL and append mode are its logical tables': copy them into their regions
   if (isPhysical(cur) && s.actions.some((a) => (a.kind === 'set_options' || a.kind === 'unset_options'))) {

@@ -1,4 +1,5 @@
 // information_schema: every table GreptimeDB has (shapes in information_schema_spec.ts), built from the catalog and the node.
+import { databaseOptions, databaseOptionsCell } from './database_options.ts';
 import type { QueryContext } from '../context.ts';
 import type { Rel } from '../plan/rel.ts';
 import { fromValues } from '../vector.ts';
@@ -46,7 +47,7 @@ export async function systemColumns(name: string, ctx: QueryContext): Promise<Sy
 async function rowsOf(name: string, ctx: QueryContext): Promise<Row[]> {
   switch (name) {
     case 'schemata':
-      return (await allDatabases(ctx)).map((d) => ['greptime', d, 'utf8', 'utf8_bin', null, '']);
+      return Promise.all((await allDatabases(ctx)).map(async (d) => ['greptime', d, 'utf8', 'utf8_bin', null, databaseOptionsCell(await databaseOptions(ctx, d))]));
     case 'tables':
       return tablesRows(ctx, INFORMATION_SCHEMA_TABLES);
     case 'columns': {

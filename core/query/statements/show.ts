@@ -1,4 +1,5 @@
 // SHOW DATABASES / TABLES / CREATE TABLE / COLUMNS and DESCRIBE, in GreptimeDB's result shapes.
+import { databaseOptionLines, databaseOptions, databaseOptionsCell, ttlText } from './database_options.ts';
 import { EddyError, StatusCode } from '../../errors.ts';
 import { regionIdOf, sqlTypeName } from '../../schema.ts';
 import type { ColumnSchema, TableSchema } from '../../schema.ts';
@@ -15,7 +16,7 @@ import { INFORMATION_SCHEMA_TABLES, allDatabases, systemColumns } from './inform
 import { showStatus, showTableStatus, showVariables } from './show_status.ts';
 import { showProcessList } from './process.ts';
 import type { SystemColumn } from './information_schema_spec.ts';
-import { engineOf, isPhysical, physicalColumns, physicalIndexSchema, RETIRED_TAGS_KEY } from './metric.ts';
+import { engineOf, isPhysical, physicalColumns, physicalIndexSchema, physicalOf, RETIRED_TAGS_KEY } from './metric.ts';
 import { viewOf } from './view.ts';
 import { indexClauses, indexRows } from './indexes.ts';
 import { spatialIndexLines } from './spatial_ddl.ts';
@@ -72,23 +73,13 @@ export async function describeTable(s: Describe, ctx: QueryContext): Promise<Rel
 }
 
 
-/** A duration as GreptimeDB prints a TTL (humantime): 2days, 1h, 30m, 1s. */
-function humanDuration(ms: number): string {
-  const parts: string[] = [];
-  let rest = ms;
-  const units: [number, string, string][] = [[86_400_000, 'day', 'days'], [3_600_000, 'h', 'h'], [60_000, 'm', 'm'], [1000, 's', 's'], [1, 'ms', 'ms']];
-  for (const [size, one, many] of units) {
-    const k = Math.floor(rest / size);
-    if (k) { parts.push(`${k}${k === 1 ? one : many}`); rest -= k * size; }
-  }
-  return parts.join(' ') || '0s';
-}
-
-function optionLines(t: TableSchema): string[] {
+/** `dbTtl`: the database's ttl option, which a table without its own shows as GreptimeDB does. */
+function optionLines(t: TableSchema, dbTtl?: string): string[] {
   const extra = { ...(t.options.extra ?? {}) };
   delete extra[RETIRED_TAGS_KEY];
   if (t.options.appendMode) extra.append_mode = 'true';
-  if (extra.ttl !== undefined && t.options.ttlMs !== undefined) extra.ttl = humanDuration(t.options.ttlMs);
+  if (extra.ttl === undefined && dbTtl !== undefined && physicalOf(t) === undefined) extra.ttl = dbTtl;
+  if (extra.ttl !== undefined) extra.ttl = ttlText(extra.ttl);
   if (Object.keys(extra).some((k) => k.startsWith('compaction.twcs.')) && extra['compaction.type'] === undefined) extra['compaction.type'] = 'twcs';
   // dotted keys are quoted, as GreptimeDB prints them
   return Object.keys(extra).sort().map((k) => `  ${k.includes('.') ? `'${k}'` : k} = '${extra[k]}'`);
@@ -108,7 +99,7 @@ function defaultSql(c: ColumnSchema): string {
   return ` DEFAULT ${String(c.defaultValue)}`;
 }
 
-export function showCreateTable(t: TableSchema, columns: ColumnSchema[] = t.columns): string {
+export function showCreateTable(t: TableSchema, columns: ColumnSchema[] = t.columns, dbTtl?: string): string {
   const lines: string[] = [];
   for (const c of columns) {
     if (c.name === '__table_id' || c.name === '__tsid') continue;
@@ -120,7 +111,7 @@ export function showCreateTable(t: TableSchema, columns: ColumnSchema[] = t.colu
   if (keys.length) lines.push(`  PRIMARY KEY (${keys.map((k) => `"${k}"`).join(', ')})`);
   lines.push(...spatialIndexLines(t));
   let s = `CREATE TABLE IF NOT EXISTS "${t.name}" (\n${lines.join(',\n')}\n)\n\nENGINE=${engineOf(t)}\n`;
-  const opts = optionLines(t);
+  const opts = optionLines(t, dbTtl);
   if (opts.length) s += `WITH(\n${opts.join(',\n')}\n)`;
   return s.trimEnd();
 }
@@ -131,7 +122,8 @@ export async function runShow(s: Show, env: Env): Promise<Rel> {
   switch (s.kind) {
     case 'DATABASES': {
       const dbs = await allDatabases(ctx);
-      const rel = s.full ? stringRel(['Database', 'Options'], dbs.map((d) => [d, ''])) : stringRel(['Database'], dbs.map((d) => [d]));
+      const cells = s.full ? await Promise.all(dbs.map(async (d) => databaseOptionsCell(await databaseOptions(ctx, d)))) : [];
+      const rel = s.full ? stringRel(['Database', 'Options'], dbs.map((d, i) => [d, cells[i]!])) : stringRel(['Database'], dbs.map((d) => [d]));
       return whereFilter(likeFilter(rel, s.like), s, env);
     }
     case 'TABLES': {
@@ -155,11 +147,14 @@ export async function runShow(s: Show, env: Env): Promise<Rel> {
         throw new EddyError(StatusCode.Unsupported, `Show create table only for base table. greptime.${d.toLowerCase() === 'information_schema' ? 'information_schema' : 'public'}.${table} is TEMPORARY`);
       }
       const t = await needTable(ctx, d, table);
-      return stringRel(['Table', 'Create Table'], [[t.name, showCreateTable(t, isPhysical(t) ? await physicalColumns(t, ctx) : t.columns)]]);
+      const dbTtl = (await databaseOptions(ctx, t.db)).ttl;
+      return stringRel(['Table', 'Create Table'], [[t.name, showCreateTable(t, isPhysical(t) ? await physicalColumns(t, ctx) : t.columns, dbTtl)]]);
     }
     case 'CREATE DATABASE': {
       const name = s.target!.map((p) => p.value).join('.');
-      return stringRel(['Database', 'Create Database'], [[name, `CREATE DATABASE IF NOT EXISTS ${name}`]]);
+      if (!(await allDatabases(ctx)).includes(name)) throw new EddyError(StatusCode.DatabaseNotFound, `Database not found: ${name}`);
+      const opts = databaseOptionLines(await databaseOptions(ctx, name));
+      return stringRel(['Database', 'Create Database'], [[name, `CREATE DATABASE IF NOT EXISTS ${name}${opts.length ? `\nWITH(\n${opts.join(',\n')}\n)` : ''}`]]);
     }
     case 'COLUMNS': {
       const { db: d, table } = tableName(s.target!, ctx);

@@ -63,7 +63,7 @@ describe('every value type round-trips through every way in and out (issue 9)', 
   let nc: NatsConnection;
   let run = 0;
 
-  const sql = async (q: string, format = 'json'): Promise<Response> => {
+  const sql = async (q: string, format = 'greptimedb_v1'): Promise<Response> => {
     const r = await fetch(`${node.url}/v1/sql`, { method: 'POST', body: new URLSearchParams({ sql: q, format }) });
     if (r.status !== 200) throw new Error(`${q.slice(0, 200)}: ${r.status} ${await r.text()}`);
     return r;

@@ -1,9 +1,9 @@
-// Large /v1/sql results in CSV and Arrow IPC are sent chunk by chunk (record batch by record batch) as the client
+// Large /v1/sql results in CSV and Arrow IPC (file and stream formats) are sent chunk by chunk (record batch by record batch) as the client
 // reads them: read incrementally by a streaming CSV line count and by apache-arrow's RecordBatchReader; the bytes the
 // node held unsent at once (eddy_http_stream_held_bytes_max, measured at each write) stay far below the body's size.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request, type IncomingMessage } from 'node:http';
-import { RecordBatchReader } from 'apache-arrow';
+import { RecordBatchReader, tableFromIPC } from 'apache-arrow';
 import { startNode, tempDir } from '../../harness/index.ts';
 
 const ROWS = 600_000;
@@ -77,13 +77,13 @@ describe('streamed results', () => {
     expect(held).toBeLessThan(HELD_BOUND);
   }, 120_000);
 
-  it('format=arrow: one record batch after another, read by a streaming RecordBatchReader; the node holds two at most', async () => {
-    const bytes = await drain(await open('arrow'));
+  it('format=arrow_stream: one record batch after another, read by a streaming RecordBatchReader; the node holds two at most', async () => {
+    const bytes = await drain(await open('arrow_stream'));
     const held = await heldMax();
-    console.log(`arrow: ${bytes} bytes streamed, at most ${held} held unsent`);
+    console.log(`arrow_stream: ${bytes} bytes streamed, at most ${held} held unsent`);
     expect(bytes).toBeGreaterThan(5 * HELD_BOUND);
     expect(held).toBeLessThan(HELD_BOUND);
-    const res = await open('arrow');
+    const res = await open('arrow_stream');
     expect(res.headers['transfer-encoding']).toBe('chunked');
     expect(res.headers['content-type']).toBe('application/vnd.apache.arrow.stream');
     let rows = 0, batches = 0, lastTs: unknown = null;
@@ -95,6 +95,23 @@ describe('streamed results', () => {
     expect(rows).toBe(ROWS);
     expect(batches).toBe(Math.ceil(ROWS / 16_384));
     expect(Number(lastTs)).toBe(ROWS - 1);
+  }, 120_000);
+
+  it('format=arrow (GreptimeDB\'s IPC file, zstd bodies): sent batch by batch, the footer indexes every batch', async () => {
+    const res = await open('arrow&compression=zstd');
+    expect(res.headers['transfer-encoding']).toBe('chunked');
+    expect(res.headers['content-type']).toBe('application/arrow');
+    const chunks: Buffer[] = [];
+    for await (const c of res as AsyncIterable<Buffer>) chunks.push(c);
+    const file = Buffer.concat(chunks);
+    const table = tableFromIPC(file);
+    expect(table.numRows).toBe(ROWS);
+    expect(table.batches.length).toBe(Math.ceil(ROWS / 16_384));
+    expect(Number(table.getChild('ts')!.get(ROWS - 1))).toBe(ROWS - 1);
+    expect(table.getChild('h')!.get(ROWS - 1)).toBe(`${PREFIX}${(ROWS - 1) % 1000}`);
+    const held = await heldMax();
+    console.log(`arrow file (zstd): ${file.length} bytes streamed, at most ${held} held unsent`);
+    expect(held).toBeLessThan(HELD_BOUND);
   }, 120_000);
 
   it('csvWithNames and csvWithNamesAndTypes put GreptimeDB\'s header lines first', async () => {

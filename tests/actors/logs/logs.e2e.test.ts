@@ -1,10 +1,11 @@
 // Logs engine end to end: a real nats-server, a node in-process over real HTTP: pipelines CRUD and restart, dryrun,
 // /v1/ingest through dissect / regex / identity pipelines, NATS request-reply and the buffered twin, on_failure, tail.
+import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { headers as natsHeaders, type NatsConnection } from '@nats-io/transport-node';
 import { jetstream } from '@nats-io/jetstream';
 import { Subjects } from '../../../core/index.ts';
-import { natsClient, startNats, startNode, tempDir, until } from '../../harness/index.ts';
+import { ROOT, natsClient, startNats, startNode, tempDir, until } from '../../harness/index.ts';
 
 type Node = Awaited<ReturnType<typeof startNode>>;
 
@@ -216,7 +217,7 @@ describe('logs engine', () => {
     await until(async () => (await sql(node, 'SELECT count(*) FROM buffered')).body.output?.[0]?.records.rows[0][0] === 2, 'buffered logs applied');
   });
 
-  it('live tail over SSE sends a line written after subscribing, filtered by a SQL predicate, and NATS eddy.tail too', async () => {
+  it('live tail over SSE sends a line written after subscribing, filtered by a SQL predicate, and NATS eddy.tail once interest is announced', async () => {
     const tailSub = nc.subscribe(Subjects.tail('public', 'access'), { max: 1 });
     const res = await fetch(`${node.url}/v1/logs/tail?table=access&where=${encodeURIComponent('status >= 500')}`);
     expect(res.status).toBe(200);
@@ -231,6 +232,10 @@ describe('logs engine', () => {
       }
     };
     await readUntil((t) => t.includes(': subscribed'));
+    // eddy.tail is published only while a reader has announced interest: /p/6, written before, is not on it
+    await post(node, '/v1/ingest?table=access&pipeline_name=nginx', nginxLine(6, 200), { 'Content-Type': 'text/plain' });
+    const ann = JSON.parse((await nc.request(Subjects.tailInterest('public', 'access'))).string());
+    expect(ann).toEqual({ ok: true, subject: Subjects.tail('public', 'access'), ttl_ms: 30_000 });
     await post(node, '/v1/ingest?table=access&pipeline_name=nginx', [nginxLine(7, 200), nginxLine(8, 503)].join('\n'), { 'Content-Type': 'text/plain' });
     await readUntil((t) => t.includes('event: row'));
     const ev = /id: (\d+)\nevent: row\ndata: (.*)\n/.exec(text)!;
@@ -248,5 +253,20 @@ describe('logs engine', () => {
     while (!t2.includes('event: row')) t2 += dec.decode((await r2.read()).value);
     expect(t2).toContain('"/p/8"');
     await r2.cancel();
+  });
+
+  it('`eddy tail` follows a log table over NATS: it announces its interest, then prints each committed row', async () => {
+    const child = spawn(process.execPath, ['actors/bin/eddy.mjs', 'tail', '--table', 'access', '--nats', nats.url, '--lines', '2'], { cwd: ROOT });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+    await new Promise<void>((resolve, reject) => {
+      child.stderr.on('data', (d) => { err += d; if (err.includes('following public.access')) resolve(); });
+      void exited.then((c) => reject(new Error(`eddy tail exited (${c}): ${err}`)));
+    });
+    await post(node, '/v1/ingest?table=access&pipeline_name=nginx', [nginxLine(21, 404), nginxLine(22, 200)].join('\n'), { 'Content-Type': 'text/plain' });
+    expect(await exited).toBe(0);
+    expect(out.trim().split('\n').map((l) => JSON.parse(l)).map((o) => [o.path, o.status])).toEqual([['/p/21', 404], ['/p/22', 200]]);
   });
 });

@@ -1,11 +1,12 @@
-// Route table: follows eddy_routes through a KV watch (works on nats-server 2.9), ignores stale terms; reconcile() for datanodes.
+// Route table: follows eddy_routes through a KV watch (works on nats-server 2.9), ignores stale terms; reconcile() for datanodes;
+// RouteWriter: once a newer meta term claimed the routes, an older leader's writes and removals are refused.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { jetstream } from '@nats-io/jetstream';
 import { Kvm, type KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { Buckets } from '../../../core/index.ts';
-import { RouteTable, reconcile, writeRoute, deleteRoute, type RouteChange } from '../../../actors/meta/index.ts';
+import { Buckets, MetaUnavailableError } from '../../../core/index.ts';
+import { RouteTable, RouteWriter, reconcile, readRoute, readRoutes, writeRoute, deleteRoute, type RouteChange } from '../../../actors/meta/index.ts';
 import { natsClient, startNats } from '../../harness/index.ts';
 
 describe('reconcile', () => {
@@ -59,5 +60,33 @@ describe('RouteTable', () => {
     expect(changes.map((c) => [c.regionId, c.route?.node ?? null])).toEqual([['100', 'b'], ['200', 'b'], ['100', null]]);
     expect(table.ownedBy('b')).toEqual(['200']);
     await table.stop();
+  });
+
+  it('RouteWriter refuses an older term once a newer one claimed the routes', async () => {
+    const old = new RouteWriter(jetstream(nc), kv);
+    const neu = new RouteWriter(jetstream(nc), kv);
+    await old.claim(5);
+    await old.write('w100', { node: 'a', epoch: 5, at: 0 });
+    await old.write('w300', { node: 'a', epoch: 6, at: 0 });
+    await neu.claim(9);
+    expect(await neu.term()).toBe(9);
+    // The stale leader (a paused process resuming) tries a route the new leader wrote, one it did not, and a removal.
+    await neu.write('w100', { node: 'b', epoch: 9, at: 0 });
+    await expect(old.write('w100', { node: 'stale', epoch: 6, at: 0 })).rejects.toBeInstanceOf(MetaUnavailableError);
+    await expect(old.write('w200', { node: 'stale', epoch: 6, at: 0 })).rejects.toBeInstanceOf(MetaUnavailableError);
+    await expect(old.remove('w300', 6)).rejects.toBeInstanceOf(MetaUnavailableError);
+    expect((await readRoute(kv, 'w100'))?.node).toBe('b');
+    expect(await readRoute(kv, 'w200')).toBeNull();
+    expect((await readRoute(kv, 'w300'))?.node).toBe('a');
+    await neu.remove('w300', 10);
+    expect(await readRoute(kv, 'w300')).toBeNull();
+  });
+
+  it('RouteWriter: writes of one term racing each other all land', async () => {
+    const w = new RouteWriter(jetstream(nc), kv);
+    await w.claim(20);
+    await Promise.all(Array.from({ length: 12 }, (_, i) => w.write(`r${i}`, { node: `n${i}`, epoch: 20 + i, at: 0 })));
+    const all = await readRoutes(kv);
+    for (let i = 0; i < 12; i++) expect(all.get(`r${i}`)?.node).toBe(`n${i}`);
   });
 });

@@ -10,6 +10,7 @@ import {
   decodeReadResponse, encodeReadRequest, encodeWriteRequest, type EncodeSeries,
 } from '../../../core/proto/prometheus_remote.ts';
 import { natsClient, startNode, tempDir, until } from '../../harness/index.ts';
+import { promApi } from './api_client.ts';
 
 type Node = Awaited<ReturnType<typeof startNode>>;
 const T0 = 1_700_000_000_000;
@@ -31,14 +32,7 @@ async function sql(node: Node, q: string): Promise<{ output: { records: { rows: 
   return j as never;
 }
 
-async function api(node: Node, path: string, params: Record<string, string | string[]>, method: 'GET' | 'POST' = 'GET'): Promise<{ status: number; body: any }> {
-  const p = new URLSearchParams();
-  for (const [k, v] of Object.entries(params)) for (const x of Array.isArray(v) ? v : [v]) p.append(k, x);
-  const r = method === 'GET'
-    ? await fetch(`${node.url}/v1/prometheus/api/v1/${path}?${p}`)
-    : await fetch(`${node.url}/v1/prometheus/api/v1/${path}`, { method: 'POST', body: p });
-  return { status: r.status, body: await r.json() };
-}
+const api = (node: Node, path: string, params: Record<string, string | string[]>, method: 'GET' | 'POST' = 'GET') => promApi(node.url, path, params, method);
 
 describe('Prometheus remote write, read and HTTP API', () => {
   const dir = tempDir();

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { eddyFlush, eddyStorageDir, startEddy } from '../eddy.ts';
 import { startVictoria, victoriaForceMerge } from '../peers/victoria.ts';
+import { metricNames, SCRAPE_MS, type PromWorkload } from './workload.ts';
 import {
   diskUsage,
   ensureDebianBinary,
@@ -186,4 +187,17 @@ export async function promQuery(apiUrl: string, kind: 'query' | 'query_range', p
     }
   }
   return ans;
+}
+
+/**
+ * Samples the system can answer with: count_over_time over the whole span at the last scrape, summed per metric
+ * name and added up (a single count_over_time({__name__=~".+"}) is an error in PromQL: without their names,
+ * two metrics of one host have the same label set).
+ */
+export async function countSamples(sys: PromSystem, w: PromWorkload): Promise<number> {
+  const spanS = (w.endMs - w.startMs + SCRAPE_MS) / 1000;
+  await sys.beforeCount?.();
+  const query = metricNames(w).map((n) => `sum(count_over_time(${n}[${spanS}s]))`).join(' + ');
+  const a = await promQuery(sys.apiUrl, 'query', { query, time: String(w.endMs / 1000) });
+  return a.points ? a.sum : 0;
 }

@@ -1,7 +1,7 @@
 // OTLP logs: protobuf and OTLP/JSON into GreptimeDB's columns; fuzzed with fast-check.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { InvalidArgumentError, TimeCol, decodeOtlpLogsJson, decodeOtlpLogsProtobuf } from '../../../core/index.ts';
+import { InvalidArgumentError, TimeCol, decodeOtlpLogsJson, decodeOtlpLogsProtobuf, parseExtractKeys } from '../../../core/index.ts';
 import { OtlpLogsRequestType } from '../../../core/proto/otlp_logs.ts';
 
 const record = fc.record({
@@ -41,5 +41,32 @@ describe('otlp logs codec', () => {
       onlyBadInput(() => decodeOtlpLogsJson(JSON.stringify(v), 0));
       onlyBadInput(() => decodeOtlpLogsJson(JSON.stringify({ resourceLogs: [{ scopeLogs: [{ logRecords: [v] }] }] }), 0));
     }), { numRuns: 500 });
+  });
+
+  it('fuzz: extract keys take the record\'s value, else the scope\'s, else the resource\'s; a double fails naming where', () => {
+    const val = fc.option(fc.oneof(fc.string({ maxLength: 4 }), fc.boolean()), { nil: undefined });
+    const level = fc.record({ k: val, other: val });
+    const attrs = (l: { k: unknown; other: unknown }, key: string) => [
+      ...(l.k === undefined ? [] : [{ key, value: typeof l.k === 'string' ? { stringValue: l.k } : { boolValue: l.k } }]),
+      ...(l.other === undefined ? [] : [{ key: 'other', value: { stringValue: String(l.other) } }]),
+    ];
+    fc.assert(fc.property(level, level, fc.array(level, { minLength: 1, maxLength: 6 }), fc.constantFrom('k', 'K'), (res, scope, recs, spelled) => {
+      // one type per key in a request: strings only, or booleans only
+      const kind = (v: unknown) => (v === undefined ? undefined : typeof v);
+      const kinds = new Set([res, scope, ...recs].map((l) => kind(l.k)).filter(Boolean));
+      const json = { resourceLogs: [{ resource: { attributes: attrs(res, spelled) }, scopeLogs: [{ scope: { name: 's', attributes: attrs(scope, 'k') }, logRecords: recs.map((r) => ({ body: { stringValue: 'x' }, attributes: attrs(r, 'k') })) }] }] };
+      if (kinds.size > 1) {
+        expect(() => decodeOtlpLogsJson(JSON.stringify(json), 0, ['k'])).toThrow(/key 'k' is a/);
+        return;
+      }
+      const b = decodeOtlpLogsJson(JSON.stringify(json), 0, ['k']);
+      const want = recs.map((r) => r.k ?? scope.k ?? res.k ?? null);
+      expect(b.extracted).toEqual(kinds.size === 0 ? [] : [{ name: 'k', type: kinds.has('string') ? 'string' : 'boolean' }]);
+      if (kinds.size > 0) expect(b.columns.get('k')).toEqual(want);
+    }), { numRuns: 300 });
+    const dbl = { resourceLogs: [{ scopeLogs: [{ logRecords: [{}, { attributes: [{ key: 'k', value: { doubleValue: 2.5 } }] }] }] }] };
+    expect(() => decodeOtlpLogsJson(JSON.stringify(dbl), 0, ['k'])).toThrow(new InvalidArgumentError("x-greptime-log-extract-keys: attribute resource_logs[0].scope_logs[0].log_records[1].attributes['k'] is a double; only string, int and bool attributes can be extracted into a tag column"));
+    expect(parseExtractKeys(' a, b ,,a ')).toEqual(['a', 'b']);
+    expect(() => parseExtractKeys('a,body')).toThrow("'body' is already a column");
   });
 });

@@ -1,7 +1,8 @@
 // Prometheus HTTP API formatting: values printed as Go's strconv 'f' (no exponent), time and duration parameters.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { formatValue, parseDuration, parseTime, promData, promValueReply } from '../../../actors/gateway/prometheus/format.ts';
+import { PromBadData, formatValue, parseDuration, parseTime, promData, promErrorOf, promValueReply } from '../../../actors/gateway/prometheus/format.ts';
+import { DeadlineExceededError, QueryMemoryExceededError } from '../../../core/errors.ts';
 import type { PromValue } from '../../../core/promql/types.ts';
 
 describe('Prometheus API formatting', () => {
@@ -50,5 +51,13 @@ describe('Prometheus API formatting', () => {
     expect(promData({ type: 'scalar', t: 1500, v: 2 })).toEqual({ resultType: 'scalar', result: [1.5, '2'] });
     expect(promData({ type: 'matrix', series: [{ labels: [['a', 'b']], t: Float64Array.of(1000, 2000), v: Float64Array.of(1, NaN) }] }))
       .toEqual({ resultType: 'matrix', result: [{ metric: { a: 'b' }, values: [[1, '1'], [2, 'NaN']] }] });
+  });
+
+  it('names the server\'s own failures as Prometheus does: deadline 503 timeout, client gone canceled, memory 422 execution', () => {
+    const shape = (e: unknown) => { const r = promErrorOf(e); return [r.status, JSON.parse(r.body as string).errorType]; };
+    expect(shape(new DeadlineExceededError('query exceeded its timeout of 5 ms'))).toEqual([503, 'timeout']);
+    expect(shape(new DeadlineExceededError('query cancelled: the client went away'))).toEqual([499, 'canceled']);
+    expect(shape(new QueryMemoryExceededError(2e9, 1e9))).toEqual([422, 'execution']);
+    expect(shape(new PromBadData('invalid parameter "limit"'))).toEqual([400, 'bad_data']);
   });
 });

@@ -156,7 +156,8 @@ function totalCmp(x: number, y: number): number {
 const holds = (op: (typeof CMPS)[number], c: number) =>
   op === '=' ? c === 0 : op === '<>' ? c !== 0 : op === '<' ? c < 0 : op === '<=' ? c <= 0 : op === '>' ? c > 0 : c >= 0;
 const literal = (x: number) => (Number.isNaN(x) ? "'NaN'::DOUBLE" : x === Infinity ? "'inf'::DOUBLE" : x === -Infinity ? "'-inf'::DOUBLE" : String(x));
-const halfAway = (x: number, s: number) => { const k = 10 ** s; const r = Math.round(Number((Math.abs(x) * k).toPrecision(15))); return (x < 0 ? -r : r) / k; };
+// a decimal has no negative zero (-0.001 at scale 0 is 0)
+const halfAway = (x: number, s: number) => { const k = 10 ** s; const r = Math.round(Number((Math.abs(x) * k).toPrecision(15))); return (x < 0 ? -r : r) / k + 0; };
 
 describe('executor vs reference: Float32, NaN and Decimal128', () => {
   it('computes Float32 in 32 bits, orders NaN above infinity and rounds decimals at their scale', async () => {

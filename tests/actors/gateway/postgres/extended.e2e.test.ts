@@ -182,6 +182,25 @@ describe('extended protocol', () => {
     r.sock.end();
   });
 
+  it('describes a bound portal without running it: the error of reading a row comes at Execute', async () => {
+    const r = await Raw.open(node.postgresAddress!.port);
+    r.send(parse('bad', 'SELECT CAST(host AS BIGINT) AS n FROM m WHERE v >= $1', [701]), bind('bp', 'bad', ['0']), describeMsg('P', 'bp'), sync);
+    const d = await r.until('Z');
+    // Describe answers the columns (reading a row would fail the cast)
+    expect(types(d)).toBe('12TZ');
+    expect(fieldsOf(d[2]!)).toEqual([['n', 20]]);
+    r.send(execute('bp', 0), sync);
+    const ran = await r.until('Z');
+    expect(types(ran)).toBe('EZ');
+    expect(errorOf(ran[0]!).M).toMatch(/Cannot cast string 'h\d' to value of Int64 type/);
+    // a portal described then executed runs once: its rows come from Execute, all of them
+    r.send(parse('ok', 'SELECT host FROM m WHERE v >= $1 ORDER BY host', [701]), bind('op', 'ok', ['1.5']), describeMsg('P', 'op'), execute('op', 0), sync);
+    const once_ = await r.until('Z');
+    expect(types(once_)).toBe('12TDDCZ');
+    expect(once_.filter((m) => m.type === 'D').map(row)).toEqual([['h3'], ['h4']]);
+    r.sock.end();
+  });
+
   it('answers a malformed frame with 08P01 and closes the connection', async () => {
     const r = await Raw.open(node.postgresAddress!.port);
     r.send(Buffer.from([0x51, 0, 0, 0, 2]));

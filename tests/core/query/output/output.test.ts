@@ -5,6 +5,7 @@ import { tableFromIPC, Type, TimeUnit as ArrowUnit, type Data } from 'apache-arr
 import { outputsCsv, outputsJson, outputsJsonChunks, relToArrow, relToOutput, int64Text, words, type Rel, type Vec } from '../../../../core/query/index.ts';
 import { unitsOf } from '../../../../core/query/output/digits.ts';
 import { formatOutput } from '../../../../core/query/index.ts';
+import { dictStrVec } from '../../../../core/query/vector.ts';
 import { floatOf, numText, parseCsv, parseExactJson } from './decode.ts';
 
 const I64_MIN = -(2n ** 63n), I64_MAX = 2n ** 63n - 1n, U64_MAX = 2n ** 64n - 1n;
@@ -119,6 +120,18 @@ describe('output formats', () => {
         UNITS.forEach((unit, j) => expect(BigInt(row[5 + j]!)).toBe(r.t[unit]));
       });
     }), { numRuns: 150 });
+  });
+
+  it('a dictionary-coded string column (tags from a scan) writes JSON and CSV as its plain strings do, whatever codes rows use', () => {
+    fc.assert(fc.property(fc.array(fc.option(edgeStr, { freq: 5 }), { minLength: 1, maxLength: 30 }), fc.array(fc.nat(), { maxLength: 25 }), fc.array(fc.boolean(), { maxLength: 25 }), (dict, picks, nulls) => {
+      const codes = Int32Array.from(picks.map((p, i) => (nulls[i] ? -1 : p % dict.length)));
+      const plain = Array.from(codes, (k) => (k < 0 ? null : dict[k]!));
+      const relWith = (c: Vec): Rel => ({ fields: [{ name: 's', dt: 'String' }], cols: [c], len: codes.length });
+      const coded = relWith(dictStrVec('String', codes, dict));
+      const flat = relWith({ kind: 'str', dt: 'String', v: plain });
+      expect(outputsJson([relToOutput(coded)], 1)).toBe(outputsJson([relToOutput(flat)], 1));
+      expect(outputsCsv([relToOutput(coded)])).toBe(outputsCsv([relToOutput(flat)]));
+    }), { numRuns: 200 });
   });
 
   it('Arrow: each column in its own type and unit, values exact (int64 max, uint64 max, ns, far timestamps)', () => {
