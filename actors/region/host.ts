@@ -258,11 +258,9 @@ export class RegionHost {
     return this.fencedFlag;
   }
 
+  /** The region's own bound (--flush-bytes); the node's memory budget may ask for a flush sooner (requestFlush). */
   private maybeFlush(): void {
-    if (this.held) return;
-    if (this.store!.memBytes >= this.deps.flushBytes && this.actor.getSnapshot().matches('serving')) {
-      this.actor.send({ type: 'region.flush.requested' });
-    }
+    if (this.store!.memBytes >= this.deps.flushBytes) this.requestFlush();
   }
 
   /** Bytes of the memtable taking writes, and of memtables being flushed (the memory budget's view). */
