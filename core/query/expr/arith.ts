@@ -173,10 +173,10 @@ export function arith(op: BinaryOp, a: Vec, b: Vec, pos: SourcePos): Vec {
     default: throw new PlanError(`Unsupported operator ${op}`, pos, StatusCode.Unsupported);
   }
   if (wide) {
-    // a result beyond 2^53 (or a negative UInt64) is redone exactly, with 64-bit wrapping (values under nulls
-    // count too: at worst they send a column down the exact path needlessly). / and % of values within 2^53
-    // stay within it.
-    if (hi > SAFE_LIMIT || lo < (dt === 'UInt64' ? 0 : -SAFE_LIMIT)) return arithExact(op, x, y, dt, n, valid, pos);
+    // a result of 2^53 or beyond (or a negative UInt64) is redone exactly, with 64-bit wrapping (values under nulls
+    // count too: at worst they send a column down the exact path needlessly). 2^53 itself counts: a double result
+    // of +-2^53 may be +-(2^53 + 1) rounded. / and % of values within 2^53 stay within it.
+    if (hi >= SAFE_LIMIT || lo < (dt === 'UInt64' ? 0 : -SAFE_LIMIT + 1)) return arithExact(op, x, y, dt, n, valid, pos);
   } else if (isInt) wrapNarrow(dt, ov);
   else if (dt === 'Float32') for (let i = 0; i < n; i++) ov[i] = Math.fround(ov[i]!);
   out.valid = valid;
