@@ -79,3 +79,8 @@ SELECT * FROM missing_table;
 DROP TABLE m2;
 
 DESC TABLE phy;
+
+-- SHOW COLUMNS and SHOW INDEX name their table (it used to fail inside the server)
+SHOW COLUMNS;
+
+SHOW INDEX;

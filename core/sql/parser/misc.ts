@@ -99,10 +99,13 @@ export function parseShow(p: Cursor, base: Base): Statement {
   else if (p.eatKw('FLOW', 'STATUS')) s.kind = 'FLOW STATUS';
   else if (p.eatKw('COLUMNS') || p.eatKw('FIELDS')) {
     s.kind = 'COLUMNS';
-    if (p.eatKw('FROM') || p.eatKw('IN')) s.target = p.objectName('a table name');
+    // the table is required, as in GreptimeDB (MySQL's syntax)
+    if (!p.eatKw('FROM') && !p.eatKw('IN')) throw p.error("'{FROM | IN} table'");
+    s.target = p.objectName('a table name');
   } else if (p.eatKw('INDEX') || p.eatKw('INDEXES') || p.eatKw('KEYS') || p.eatKw('REGION')) {
     s.kind = p.prev().upper === 'REGION' ? 'REGION' : 'INDEX';
-    if (p.eatKw('FROM') || p.eatKw('IN')) s.target = p.objectName('a table name');
+    if (!p.eatKw('FROM') && !p.eatKw('IN')) throw p.error("'{FROM | IN} table'");
+    s.target = p.objectName('a table name');
   } else if (t.kind === 'word' && SIMPLE_SHOW[t.upper]) {
     p.next();
     s.kind = SIMPLE_SHOW[t.upper]!;
