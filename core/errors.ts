@@ -255,6 +255,8 @@ export interface WireError {
 export function toWireError(e: unknown): WireError {
   if (e instanceof EddyError) return e.toWire();
   const msg = e instanceof Error ? e.message : String(e);
+  // nats.js's name for a JetStream request nobody answered (a stream electing a leader, JetStream down): unavailable, not a bug
+  if (e instanceof Error && e.name === 'JetStreamNotEnabled') return { code: StatusCode.StorageUnavailable, name: statusName(StatusCode.StorageUnavailable), message: `JetStream did not answer (${msg}); retry` };
   return { code: StatusCode.Internal, name: 'Internal', message: msg };
 }
 

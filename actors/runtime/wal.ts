@@ -1,9 +1,10 @@
 // The region write-ahead log on JetStream: pipelined appends, replay from a sequence, purge up to the flushed point.
 import { AckPolicy, DeliverPolicy, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import { headers as natsHeaders } from '@nats-io/transport-node';
-import { Streams, Subjects, decodeBatches, type WriteBatch } from '../../core/index.ts';
+import { NatsUnavailableError, Streams, Subjects, decodeBatches, type WriteBatch } from '../../core/index.ts';
 import type { NatsLink } from './nats_link.ts';
 import { StaleFilter, TERM_HEADER, type WalTerm } from './wal_fence.ts';
+import { retryWhileNoLeader } from './no_leader.ts';
 
 /** What a WAL record holds: rows to write, or keys (tags + time) to delete. */
 export type WalOp = 'put' | 'delete';
@@ -63,10 +64,14 @@ export class Wal {
     }
     if (msgId !== undefined) opts = { ...opts, msgID: `${this.regionId}/${msgId}` };
     const what = `append to the WAL of region ${this.regionId}`;
-    this.link?.requireConnected(what);
-    const publish = this.js.publish(Subjects.wal(this.regionId), record, opts);
-    const ack = await (this.link ? this.link.unlessLost(publish, what) : publish);
-    return { seq: ack.seq, duplicate: ack.duplicate };
+    // no responder: the stream has no leader for a moment (actors/runtime/no_leader.ts); nothing was stored, so it is
+    // sent again. A timeout is not retried here: the record may be stored, its outcome is unknown.
+    return retryWhileNoLeader(async () => {
+      this.link?.requireConnected(what);
+      const publish = this.js.publish(Subjects.wal(this.regionId), record, opts);
+      const ack = await (this.link ? this.link.unlessLost(publish, what) : publish);
+      return { seq: ack.seq, duplicate: ack.duplicate };
+    }, (s) => new NatsUnavailableError(`${what}: the WAL stream had no leader for ${s} s; nothing was written`));
   }
 
   /** The record stored at `seq` (a repeat's first append, read back to apply it), or null once purged. */

@@ -1,6 +1,7 @@
 // Region leader fencing on the WAL: each leader term starts with a fence mark; an append made after a newer mark is stale.
 import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
-import { EddyError, StatusCode, Streams, Subjects } from '../../core/index.ts';
+import { EddyError, NatsUnavailableError, StatusCode, Streams, Subjects } from '../../core/index.ts';
+import { retryWhileNoLeader } from './no_leader.ts';
 
 /** The header carrying the term (its fence mark's stream sequence) of the leader that appended a WAL record. */
 export const TERM_HEADER = 'Eddy-Term';
@@ -82,10 +83,10 @@ export class WalTerm {
   private async next(from: number): Promise<number | null> {
     // The server's STREAM.MSG.GET takes next_by_subj (2.9+); the client's type names it for direct gets only.
     const q = { seq: from, next_by_subj: Subjects.walFence(this.regionId) } as unknown as { seq: number };
-    const m = await this.jsm.streams.getMessage(Streams.wal, q).catch((e: unknown) => {
+    const m = await retryWhileNoLeader(() => this.jsm.streams.getMessage(Streams.wal, q).catch((e: unknown) => {
       if (/no message found|not found|404/i.test(String((e as Error)?.message ?? e))) return null;
       throw e;
-    });
+    }), (s) => new NatsUnavailableError(`the fence of region ${this.regionId} could not be read: the WAL stream had no leader for ${s} s`));
     return m ? m.seq : null;
   }
 

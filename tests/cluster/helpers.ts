@@ -168,6 +168,7 @@ export class LogLines {
   private readonly waiters: { re: RegExp; resolve: (l: string) => void }[] = [];
 
   push(line: string): number {
+    if (process.env.EDDY_CLUSTER_LOG) process.stderr.write(`${line}\n`);
     this.lines.push(line);
     for (const w of this.waiters.filter((x) => x.re.test(line))) {
       this.waiters.splice(this.waiters.indexOf(w), 1);
