@@ -170,8 +170,7 @@ export class RegionHost {
       }
       return Promise.reject(new EddyError(StatusCode.StorageUnavailable, `region ${this.regionId} refuses writes: its last flush failed (${this.flushError}); writes resume once a flush succeeds`));
     }
-    // A remote write arrives encoded: those bytes are the WAL record as they are (decoded once, never re-encoded).
-    const record = encoded ?? encodeBatches(batches);
+    const record = encoded ?? encodeBatches(batches); // a remote write's bytes are its WAL record as received
     const acked = this.wal.append(record, 'put', sourceId);
     acked.catch(() => undefined); // awaited in the chain, maybe after it failed (the connection dropped)
     // Confirmed as soon as acked, outside the chain: confirmations of writes acked together share one read.
