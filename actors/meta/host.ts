@@ -80,6 +80,8 @@ export class MetaServices {
   private placement: Actor<typeof placementMachine> | null = null;
   private kicks: Subscription | null = null;
   private pings: Subscription | null = null;
+  /** While leading: the lease revision this term began with (migration steps carry it). */
+  private termEpoch: number | null = null;
   /** While leading: the failure detector. */
   liveness: Liveness | null = null;
   private readonly o: MetaServicesOptions & typeof META_DEFAULTS;
@@ -134,6 +136,7 @@ export class MetaServices {
   private lead(): void {
     // The term claims the routes first: from then on a stale leader's route writes are refused.
     const epoch = this.elector?.revision ?? null;
+    this.termEpoch = epoch;
     if (epoch !== null) this.routeWriter.claim(epoch).catch((e) => this.o.log?.(`meta: claiming the routes for term ${epoch} failed: ${(e as Error).message}`));
     if (this.o.nc && !this.liveness) {
       const l = new Liveness({
@@ -149,7 +152,7 @@ export class MetaServices {
     }
     const m: MigrationHost = new MigrationHost({
       nc: this.o.nc, proceduresKv: this.proceduresKv, routesKv: this.routesKv, routeWriter: this.routeWriter, nodesKv: this.nodesKv, clock: this.o.clock,
-      epoch: () => this.elector?.revision ?? null, log: this.o.log ?? (() => undefined), liveness: this.liveness,
+      epoch: () => this.elector?.revision ?? null, term: () => (this.isLeader ? this.termEpoch : null), log: this.o.log ?? (() => undefined), liveness: this.liveness,
       extra: (req): Promise<unknown> | null => {
         const r = this.rebalancer;
         if (!r) return null;
@@ -174,6 +177,7 @@ export class MetaServices {
   }
 
   private follow(): void {
+    this.termEpoch = null;
     this.rebalancer?.stop();
     this.rebalancer = null;
     this.liveness?.stop();

@@ -1,12 +1,26 @@
 // A datanode's side of region migration: answers the meta leader's steps on eddy.meta.node.<id>.migration.
 import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
 import { headers as natsHeaders } from '@nats-io/transport-node';
-import { EddyError, MigrationOps, StatusCode, Subjects, toWireError, type MigrationOp } from '../../core/index.ts';
+import { EddyError, MetaUnavailableError, MigrationOps, StatusCode, Subjects, toWireError, type MigrationOp } from '../../core/index.ts';
 import type { Supervisor } from './supervisor.ts';
 
 export interface MigrationRequest {
   op: MigrationOp;
   regionId: string;
+  /** The meta leader's term (its lease revision when it began leading): a step of an older term is refused. */
+  term?: number;
+}
+
+/** The newest meta term this datanode has taken a migration step from: a leader whose lease ran out is refused. */
+export class TermFence {
+  private newest = 0;
+
+  /** Throws when `term` is older than one already seen; a request without a term (an older meta node) passes. */
+  admit(term: number | undefined): void {
+    if (typeof term !== 'number') return;
+    if (term < this.newest) throw new MetaUnavailableError(`migration step from meta term ${term} refused: a newer meta leader (term ${this.newest}) runs migrations now`);
+    this.newest = term;
+  }
 }
 
 /** Runs one step on this node; answers the region's last WAL sequence where the step has one. */
@@ -53,18 +67,20 @@ export async function runMigrationOp(sup: Supervisor, req: MigrationRequest): Pr
 
 /** Subscribes this datanode to its migration subject. */
 export function listenMigration(nc: NatsConnection, nodeId: string, sup: Supervisor, log: (m: string) => void): Subscription {
+  const fence = new TermFence();
   return nc.subscribe(Subjects.nodeMigration(nodeId), {
     callback: (err, msg) => {
-      if (!err) void answer(sup, msg, log);
+      if (!err) void answer(sup, msg, log, fence);
     },
   });
 }
 
-async function answer(sup: Supervisor, msg: Msg, log: (m: string) => void): Promise<void> {
+async function answer(sup: Supervisor, msg: Msg, log: (m: string) => void, fence: TermFence): Promise<void> {
   let req: MigrationRequest | null = null;
   try {
     req = JSON.parse(new TextDecoder().decode(msg.data)) as MigrationRequest;
     if (typeof req?.op !== 'string' || typeof req.regionId !== 'string') throw new EddyError(StatusCode.InvalidArguments, 'a migration step needs "op" and "regionId"');
+    fence.admit(req.term);
     const seq = await runMigrationOp(sup, req);
     msg.respond(JSON.stringify({ ok: true, seq }));
   } catch (e) {

@@ -27,6 +27,8 @@ export interface MigrationHostOptions {
   clock: Clock;
   /** The leader's term (lease revision) route writes are fenced with; null once it is no longer leading. */
   epoch: () => number | null;
+  /** The lease revision this term began with: datanodes refuse steps of an older term (null once not leading). */
+  term?: () => number | null;
   log: (m: string) => void;
   /** The failure detector: a step waiting on a node declared dead stops waiting (and the migration rolls back). */
   liveness?: { isDead(nodeId: string): boolean; onDeath(fn: (nodeId: string) => void): () => void } | null;
@@ -162,7 +164,9 @@ export class MigrationHost {
     const l = this.o.liveness;
     const down = () => Object.assign(new MetaUnavailableError(`no responders: ${node} is down (failure detector)`), { isNoResponders: () => true });
     if (l?.isDead(node)) throw down();
-    const req = this.o.nc.request(Subjects.nodeMigration(node), JSON.stringify({ op, regionId }), { timeout: timeoutMs });
+    const term = this.o.term ? this.o.term() : undefined;
+    if (term === null) throw new MetaUnavailableError(`no longer the meta leader: step ${op} of region ${regionId} not sent`);
+    const req = this.o.nc.request(Subjects.nodeMigration(node), JSON.stringify({ op, regionId, term }), { timeout: timeoutMs });
     let off: () => void = () => undefined;
     const gone = new Promise<never>((_, reject) => {
       off = l?.onDeath((n) => { if (n === node) reject(down()); }) ?? off;

@@ -5,12 +5,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { StatusCode, EddyError, systemClock } from '../../../core/index.ts';
+import { StatusCode, EddyError, MetaUnavailableError, systemClock } from '../../../core/index.ts';
 import { RegionHost } from '../../../actors/region/host.ts';
 import { Metrics } from '../../../actors/runtime/metrics.ts';
 import { ensureJetStreamAssets } from '../../../actors/runtime/js_assets.ts';
 import { SharedSegments } from '../../../actors/runtime/segment_mirror.ts';
 import { StaleFilter, isStale } from '../../../actors/runtime/wal_fence.ts';
+import { TermFence } from '../../../actors/region/handle_migration.ts';
 import { natsClient, startNats, tempDir } from '../../harness/index.ts';
 import { batchOf, cpuSchema, rowsOf, type Row } from '../../storage/fixtures.ts';
 
@@ -102,5 +103,27 @@ describe('region leader fencing', () => {
         }
       },
     ));
+  });
+
+  it('a datanode takes migration steps of the newest meta term only', () => {
+    const f = new TermFence();
+    f.admit(undefined);
+    f.admit(40);
+    f.admit(40);
+    f.admit(57);
+    expect(() => f.admit(40)).toThrow(MetaUnavailableError);
+    expect(() => f.admit(56)).toThrow(/newer meta leader \(term 57\)/);
+    f.admit(undefined);
+    f.admit(57);
+    fc.assert(fc.property(fc.array(fc.nat(100), { maxLength: 30 }), (terms) => {
+      const g = new TermFence();
+      let newest = 0;
+      for (const t of terms) {
+        const ok = t >= newest;
+        if (ok) newest = t;
+        if (ok) g.admit(t);
+        else expect(() => g.admit(t)).toThrow(MetaUnavailableError);
+      }
+    }));
   });
 });
