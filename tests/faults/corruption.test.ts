@@ -6,13 +6,16 @@ import { dirname, join } from 'node:path';
 import { startNodeProcess, tempDir, type NodeProcess } from '../harness/index.ts';
 import { faultRandom, sqlRows } from './fault_util.ts';
 
-/** Every file under dir whose name passes the test. */
+/**
+ * Every file under dir whose name passes the test. The entries' own types, not a stat per name: the running node
+ * writes manifests through temporary files it renames, and one may be gone between the listing and a stat.
+ */
 function filesUnder(dir: string, test: (name: string) => boolean): string[] {
   const out: string[] = [];
-  for (const e of readdirSync(dir)) {
-    const p = join(dir, e);
-    if (statSync(p).isDirectory()) out.push(...filesUnder(p, test));
-    else if (test(e)) out.push(p);
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) out.push(...filesUnder(p, test));
+    else if (test(e.name)) out.push(p);
   }
   return out;
 }
