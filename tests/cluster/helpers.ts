@@ -37,7 +37,8 @@ export interface TestCluster {
 export async function startTestCluster(data: string, log: { push(line: string): unknown }, nodeArgs: string[], opts: { roles?: string[]; spare?: number } = {}): Promise<TestCluster> {
   const base = await freeRun(3 + (opts.spare ?? 0));
   const cluster = new LocalCluster({ nodes: 3, data, httpPort: base, roles: opts.roles ?? DEFAULT_ROLES, nodeArgs, log: (m) => log.push(m) });
-  await cluster.start();
+  // a start-up that fails leaves no nats-server or node behind (the test's afterAll has no cluster to stop)
+  await cluster.start().catch(async (e: unknown) => { await cluster.stop().catch(() => undefined); throw e; });
   const nc = await connect({ servers: cluster.manifest.nats.map((n) => n.url), maxReconnectAttempts: -1 });
   const kvm = new Kvm(jetstream(nc));
   const routes = new RouteTable(await kvm.open(Buckets.routes));
