@@ -10,10 +10,10 @@
 // them alike. Answers are reduced to (series, points, sum); series and points must agree across systems, values
 // where both compute the same function (VictoriaMetrics' rate does not extrapolate as Prometheus's does).
 // Server profile: BENCH_EDDY_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" (tests/bench/eddy.ts).
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname, resolve } from 'node:path';
-import { fmtNum, median, table, tempDir, waitFor, type BenchOptions } from './util.ts';
+import { fmtNum, median, processCpuMs, table, tempDir, waitFor, type BenchOptions } from './util.ts';
 import { buildWorkload, HIST, RATE_METRIC, TOPK_METRIC, type PromWorkload } from './prom/workload.ts';
 import {
   countSamples, promQuery, remoteWrite, startPromSystem, PROM_SYSTEM_NAMES, type PromAnswer, type PromSystem, type PromSystemKey,
@@ -36,12 +36,6 @@ interface QueryDef {
 }
 
 type Cell = { medianMs?: number; cpuMs?: number; answer?: PromAnswer; error?: string };
-
-/** CPU time (user + system, ms) the process has used: /proc's clock ticks, 10 ms each. */
-function cpuMs(pid: number): number {
-  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(f[11]) + Number(f[12])) * 10;
-}
 
 function makeQueries(w: PromWorkload): QueryDef[] {
   const g = w.gauges[0]!;
@@ -112,12 +106,12 @@ export async function run(opts: BenchOptions): Promise<unknown> {
           const cell = (lat[q.name]![sys.key] ??= {});
           if (cell.error) continue;
           const t0 = performance.now();
-          const c0 = cpuMs(sys.proc.pid);
+          const c0 = processCpuMs(sys.proc.pid);
           try {
             const ans = await promQuery(sys.apiUrl, 'query_range', params(q));
             if (i >= warmup) {
               times.get(sys.key)!.push(performance.now() - t0);
-              cell.cpuMs = (cell.cpuMs ?? 0) + (cpuMs(sys.proc.pid) - c0) / runs;
+              cell.cpuMs = (cell.cpuMs ?? 0) + (processCpuMs(sys.proc.pid) - c0) / runs;
             }
             cell.answer ??= ans;
           } catch (e) {

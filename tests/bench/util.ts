@@ -294,6 +294,12 @@ export function killTree(pid: number, signal: NodeJS.Signals = 'SIGKILL'): void 
   }
 }
 
+/** CPU time (user + system, ms) a process has used: /proc's clock ticks, 10 ms each. */
+export function processCpuMs(pid: number): number {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(f[11]) + Number(f[12])) * 10;
+}
+
 export interface MemStat {
   pid: number;
   name: string;
