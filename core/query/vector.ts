@@ -231,12 +231,13 @@ export function constStrVec(dt: DType, value: string, n: number): StrVec {
 
 /** Vectors standing for columns a scan did not read: all null, their rows shared, never written. */
 const ALL_NULL = new WeakSet<Vec>();
-let nullRows: null[] = [];
 
-/** An all-null column of n rows whose array is shared with other such columns (take() keeps it shared). */
+/**
+ * An all-null column of n rows: a constant (constAnyVec), so its n nulls are made only if something reads `v` (a
+ * scan's columns the query does not use are never read; take() keeps it a constant).
+ */
 export function allNullVec(n: number, dt: DType): AnyVec {
-  if (nullRows.length !== n) nullRows = new Array<null>(n).fill(null);
-  const v: AnyVec = { kind: 'any', dt, v: nullRows };
+  const v = constAnyVec(dt, null, n);
   ALL_NULL.add(v);
   return v;
 }

@@ -24,11 +24,12 @@ export function groupRows(keys: Vec[], n: number): Groups {
   if (keys.some((k) => k.kind === 'any')) return groupByText(keys, n, ids);
   // Each key column coded to dense ints, the codes combined into one number per row, that number
   // mapped to a group id (a lookup table when the code space is small, else a Map).
+  // the first key's codes are written straight into ids (one array less)
   const codes: Int32Array[] = [];
   const cards: number[] = [];
   let space = 1;
   for (const k of keys) {
-    const c = new Int32Array(n);
+    const c = codes.length === 0 ? ids : new Int32Array(n);
     const card = keyCodes(k, n, c, null);
     codes.push(c);
     cards.push(card);
@@ -37,10 +38,9 @@ export function groupRows(keys: Vec[], n: number): Groups {
   if (space > Number.MAX_SAFE_INTEGER) return groupByText(keys, n, ids);
   const firsts: number[] = [];
   if (space <= 4 * n + 4096) {
-    // a small code space: the combined code is an int32 (built in `ids`, a typed array indexed by an integer-valued
-    // double takes V8's slow generic path) and indexes a table; rows come in runs of one key (scans are ordered by
-    // series and time), so a run reuses the previous row's id
-    ids.set(codes[0]!);
+    // a small code space: the combined code is an int32 (built in `ids` over the first key's codes, a typed array
+    // indexed by an integer-valued double takes V8's slow generic path) and indexes a table; rows come in runs of one
+    // key (scans are ordered by series and time), so a run reuses the previous row's id
     for (let j = 1; j < codes.length; j++) {
       const c = codes[j]!, card = cards[j]!;
       for (let i = 0; i < n; i++) ids[i] = ids[i]! * card + c[i]!;
