@@ -52,7 +52,8 @@ const HELP = `npm run bench -- query [flags]   (each flag also as env BENCH_<FLA
   --budget S        stop a query type's timed runs after S seconds (default 120; at least 1 run)
   --sequential      one system at a time (start, load, query, stop) instead of loading all
                     three and running each query on them back to back
-  --no-settle       query right after the load (no VictoriaMetrics merge / InfluxDB snapshot wait)
+  --no-settle       query right after the load (no VictoriaMetrics merge / InfluxDB snapshot wait, no wait for
+                    every server's CPU to go quiet)
   --cpu-prof        run the EddyDB node with --cpu-prof (profile written to the logs dir on stop)
   --batch N --inflight K --workers N --tags tsbs|anchors   load options as in the ingest bench
   --keep-data       keep temp data dirs   --out FILE    JSON output (default .bench/query.json)
@@ -176,6 +177,7 @@ export async function run(opts: BenchOptions): Promise<unknown> {
       for (const key of systems) {
         const sys = await startSystem(key);
         if (!sys) continue;
+        if (loadOpts.settle) await quiet(sys);
         try {
           for (const q of queries) {
             const [r] = await runQueryType([sys], q, params.get(q.name)!, warmup, budgetS);
@@ -191,6 +193,7 @@ export async function run(opts: BenchOptions): Promise<unknown> {
       // Load every system, then run each query on all of them back to back (run i on every
       // system before run i + 1), so load from other work on the machine hits them alike.
       for (const key of systems) await startSystem(key);
+      if (loadOpts.settle) for (const sys of started) await quiet(sys);
       console.log('');
       for (const q of queries) {
         const rs = await runQueryType(started, q, params.get(q.name)!, warmup, budgetS);
@@ -259,6 +262,26 @@ export async function run(opts: BenchOptions): Promise<unknown> {
   );
   console.log(`\nresults written to ${out}`);
   return results;
+}
+
+/**
+ * Waits (up to 60 s) until the server's process uses under 5% of a core over a second: work the load left behind
+ * (an index being built, a merge) would otherwise be counted as the first queries' CPU.
+ */
+async function quiet(sys: QuerySystem): Promise<void> {
+  if (sys.pid === undefined) return;
+  const t0 = performance.now();
+  for (;;) {
+    const c0 = processCpuMs(sys.pid);
+    await new Promise((r) => setTimeout(r, 1000));
+    const used = processCpuMs(sys.pid) - c0;
+    if (used < 50) break;
+    if (performance.now() - t0 > 60_000) {
+      console.warn(`WARNING: ${sys.name} still busy (${used} ms CPU per second) after 60 s; querying anyway`);
+      return;
+    }
+  }
+  console.log(`  ${sys.name} idle after ${((performance.now() - t0) / 1000).toFixed(0)} s`);
 }
 
 async function runQueryType(
