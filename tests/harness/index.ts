@@ -6,6 +6,7 @@ import { createServer } from 'node:net';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { startEmbeddedNats, type EmbeddedNats } from '../../actors/runtime/embedded_nats.ts';
 import { EddyNode } from '../../actors/node.ts';
+import type { Logger } from '../../actors/runtime/logger.ts';
 import { DEFAULTS, type NodeConfig } from '../../actors/config.ts';
 import { headers as natsHeaders, type NatsConnection } from '@nats-io/transport-node';
 import { connectNats as connect } from '../../actors/runtime/nats_connect.ts';
@@ -61,7 +62,7 @@ export async function startNats(): Promise<EmbeddedNats & { cleanup: () => Promi
 }
 
 /** An EddyDB node in this process, on a free HTTP port, against the given NATS (or its own embedded one). */
-export async function startNode(opts: { data: string; nats?: string; overrides?: Partial<NodeConfig> }): Promise<EddyNode & { url: string }> {
+export async function startNode(opts: { data: string; nats?: string; overrides?: Partial<NodeConfig>; logger?: Logger }): Promise<EddyNode & { url: string }> {
   const cfg: NodeConfig = {
     ...DEFAULTS,
     data: opts.data,
@@ -75,7 +76,7 @@ export async function startNode(opts: { data: string; nats?: string; overrides?:
     ...(opts.nats ? { nats: opts.nats } : {}),
     ...opts.overrides,
   };
-  const node = new EddyNode(cfg);
+  const node = new EddyNode(cfg, undefined, opts.logger);
   await node.start();
   return Object.assign(node, { url: `http://127.0.0.1:${node.httpAddress!.port}` });
 }
