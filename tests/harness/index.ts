@@ -1,4 +1,5 @@
 // Shared test harness: free ports, temp dirs, a real nats-server, and EddyDB nodes in-process or as child processes.
+import { afterAll, beforeAll } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -160,4 +161,19 @@ export async function writeLp(nc: NatsConnection, db: string, lp: string, header
   for (const [k, v] of Object.entries(headers ?? {})) h.set(k, v);
   const m = await nc.request(Subjects.write(db), enc.encode(lp), { timeout: timeoutMs, headers: h });
   return JSON.parse(new TextDecoder().decode(m.data));
+}
+
+/** A real nats-server and a client shared by a test file's tests: started before them, stopped after. */
+export function natsPerFile(): { readonly server: Awaited<ReturnType<typeof startNats>>; readonly nc: NatsConnection } {
+  let server: Awaited<ReturnType<typeof startNats>> | undefined;
+  let nc: NatsConnection | undefined;
+  beforeAll(async () => {
+    server = await startNats();
+    nc = await natsClient(server.url);
+  });
+  afterAll(async () => {
+    await nc?.close();
+    await server?.cleanup();
+  });
+  return { get server() { return server!; }, get nc() { return nc!; } };
 }
