@@ -408,8 +408,9 @@ export class EddyNode {
   private async stopOnce(): Promise<void> {
     this.state = 'stopping';
     const deadline = Date.now() + this.config.stopTimeout;
-    // A step's own bound, cut to what is left of the stop's budget; closing the connection and the server always get `floor`.
-    const left = (ms: number, floor = 1000) => Math.max(floor, Math.min(ms, deadline - Date.now()));
+    // A step's own bound, cut to what is left of the stop's budget (at least a second). The steps after the regions'
+    // close (leaving the cluster, the connection, the nats-server) keep their own short bounds.
+    const left = (ms: number) => Math.max(1000, Math.min(ms, deadline - Date.now()));
     const step = async (what: string, p: Promise<unknown> | undefined, ms: number) => {
       if (!p) return;
       let timer: NodeJS.Timeout | undefined;
@@ -447,14 +448,14 @@ export class EddyNode {
     // so a region is never open on two nodes at once. Without NATS they close unflushed: their WAL replays on restart.
     this.migrationSub?.unsubscribe();
     if (this.supervisor) await step('flushing and closing regions (what is not flushed replays from the WAL on the next start)', this.supervisor.closeAll(natsUp()), left(120_000));
-    await step('leaving the cluster', this.meta?.stop(), left(natsUp() ? 10_000 : 2_000));
+    await step('leaving the cluster', this.meta?.stop(), natsUp() ? 10_000 : 2_000);
     if (this.meta && natsUp()) this.nc.publish(Subjects.placementKick);
     this.router?.stop();
-    await step('stopping the route watch', this.routeTable?.stop(), left(5_000));
-    await step('stopping the catalog watch', this.catalogWatch?.stop(), left(5_000));
+    await step('stopping the route watch', this.routeTable?.stop(), 5_000);
+    await step('stopping the catalog watch', this.catalogWatch?.stop(), 5_000);
     if (this.nc) {
       if (natsUp()) this.workload?.flush();
-      if (natsUp()) await step('draining nats', this.nc.drain(), left(5_000, 2_000));
+      if (natsUp()) await step('draining nats', this.nc.drain(), 5_000);
       if (!this.nc.isClosed()) await step('closing nats', this.nc.close(), 2_000);
     }
     this.embedded?.process.off('exit', onServerExit);
