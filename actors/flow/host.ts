@@ -13,6 +13,7 @@ import { recordBatchToWriteBatch } from '../../core/codec/arrow_rows.ts';
 import { sinkBatches, sinkMapping } from '../../streams/sink_table.ts';
 import { compileDef, durationMs, outputStreamName, type FlowDef, type FlowHostDeps } from './def.ts';
 import { kvKeys } from '../runtime/kv_keys.ts';
+import { pullOrdered } from '../runtime/ordered_pull.ts';
 
 export { compileDef, durationMs, outputStreamName };
 export type { FlowDef, FlowHostDeps, SinkWriter } from './def.ts';
@@ -43,6 +44,8 @@ export class FlowHost {
   private readonly waiters: { region: string; seq: number; resolve: () => void }[] = [];
   private sinkChain: Promise<void> = Promise.resolve();
   private readers: Promise<void>[] = [];
+  /** The WAL pulls open now: a stop ends them rather than waiting for them to expire. */
+  private readonly pulls = new Set<{ stop(): void }>();
   private stopping = false;
   private checkpointTimer: NodeJS.Timeout | null = null;
   private lastCheckpointAt = 0;
@@ -229,6 +232,7 @@ export class FlowHost {
     this.stopping = true;
     if (this.checkpointTimer) clearTimeout(this.checkpointTimer);
     this.checkpointTimer = null;
+    for (const p of this.pulls) p.stop();
     await Promise.allSettled(this.readers);
     await this.sinkChain;
   }
@@ -254,8 +258,11 @@ export class FlowHost {
         name = ci.name;
         const consumer = await js.consumers.get(Streams.wal, ci.name);
         while (!this.stopping) {
-          const iter = await consumer.fetch({ max_messages: 1024, expires: 1000 });
-          for await (const m of iter) {
+          // Read apart from the (possibly slow) work below, so only the server going quiet ends a pull early; then the
+          // consumer is made again from the position reached (with no acks, what it sent after the end would be skipped).
+          const open: { stop(): void }[] = [];
+          const pulled = await pullOrdered(consumer, { max_messages: 1024, expires: 5000 }, async (m) => {
+            if (this.stopping) return;
             // A delete record holds the deleted rows' keys: the flow retracts them from their windows.
             const deleted = m.headers?.get('Eddy-Op') === 'delete';
             try {
@@ -274,8 +281,8 @@ export class FlowHost {
             }
             this.positions.set(regionId, m.seq);
             this.wake(regionId, m.seq);
-            if (this.stopping) break;
-          }
+          }, (it) => { open.push(it); this.pulls.add(it); if (this.stopping) it.stop(); }).finally(() => { for (const it of open) this.pulls.delete(it); });
+          if (pulled.error && !this.stopping) throw pulled.error;
         }
       } catch (e) {
         if (this.stopping) break;
