@@ -123,7 +123,7 @@ export const DEFAULTS: NodeConfig = {
   smartIndexMinRows: 50_000,
   smartIndexMinQueries: 3,
   smartIndexDropAfter: 60 * 60_000,
-  stopTimeout: 20_000,
+  stopTimeout: 10_000,
   httpKeepAliveTimeout: 65_000,
 };
 
