@@ -3,7 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
-import { connect } from '@nats-io/transport-node';
+import { connectNats as connect } from '../runtime/nats_connect.ts';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { findNatsServer, waitForPort } from '../runtime/embedded_nats.ts';
 import { PACKAGE_ROOT } from '../runtime/package_root.ts';
