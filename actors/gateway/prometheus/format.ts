@@ -87,9 +87,16 @@ export function promValueReply(v: PromValue): HttpReply {
   if (v.type === 'vector') {
     for (const x of v.samples) parts.push(`{"metric":${JSON.stringify(labelsObject(x.labels))},"value":[${secs(x.t)},"${formatValue(x.v)}"]}`);
   } else {
+    // a range query's series share the step times: each time's text is made once per answer
+    const times = new Map<number, string>();
     for (const x of v.series) {
       let pts = '';
-      for (let i = 0; i < x.t.length; i++) pts += `${i ? ',' : ''}[${secs(x.t[i]!)},"${formatValue(x.v[i]!)}"]`;
+      for (let i = 0; i < x.t.length; i++) {
+        const t = x.t[i]!;
+        let ts = times.get(t);
+        if (ts === undefined) { ts = `${secs(t)},"`; times.set(t, ts); }
+        pts += (i ? ',[' : '[') + ts + formatValue(x.v[i]!) + '"]';
+      }
       parts.push(`{"metric":${JSON.stringify(labelsObject(x.labels))},"values":[${pts}]}`);
     }
   }
