@@ -70,3 +70,6 @@ SELECT nick FROM pupils p WHERE EXISTS (SELECT 1 FROM marks m WHERE m.pid = p.no
 SELECT nick FROM pupils p WHERE p.pid IN (SELECT pid, score FROM marks m WHERE m.pid = p.pid);
 
 SELECT nick FROM pupils p WHERE EXISTS (SELECT m.pid FROM marks m WHERE m.pid = p.pid GROUP BY p.house);
+
+-- a LIMIT given by a scalar subquery inside a correlated subquery
+SELECT nick FROM pupils p WHERE EXISTS (SELECT 1 FROM marks m WHERE m.pid = p.pid LIMIT (SELECT 0)) ORDER BY nick;

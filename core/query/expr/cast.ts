@@ -1,5 +1,5 @@
 // Casts between vector types (CAST, ::, TRY_CAST, implicit coercion), exact for 64-bit integers and timestamps.
-import { CastError, ExecError, StatusCode } from '../../errors.ts';
+import { CastError, ExecError, OutOfRangeError, StatusCode } from '../../errors.ts';
 import type { SqlType as DataType, SourcePos } from '../../sql/index.ts';
 import { PlanError } from '../plan/rel.ts';
 import type { DType, Interval, NumVec, StrVec, TsVec, Vec } from '../vector.ts';
@@ -146,7 +146,9 @@ export function castTo(v: Vec, dt: DType, tryCast: boolean, pos?: SourcePos): Ve
   if (v.dt === 'Null') return dt === 'Null' ? v : fromValues(dt, new Array(n).fill(null));
   const fail: Fail = (x) => {
     if (tryCast) return null;
-    throw new CastError(`Cannot cast ${typeof x === 'string' ? `string '${x}'` : String(x)} to value of ${dt} type`, pos);
+    const msg = `Cannot cast ${typeof x === 'string' ? `string '${x}'` : String(x)} to value of ${dt} type`;
+    // a number (or an integer's digits) the target cannot hold is out of range; any other text is malformed
+    throw typeof x === 'number' || typeof x === 'bigint' || (typeof x === 'string' && /^\s*[+-]?\d+\s*$/.test(x)) ? new OutOfRangeError(msg, pos) : new CastError(msg, pos);
   };
   const tsUnit = TS_TYPES[dt] ?? (dt === 'Date' ? 'ms' : undefined);
   const dec = decimalOf(dt);

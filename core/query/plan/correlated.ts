@@ -3,7 +3,7 @@
 // instead of once per outer row. The answer is one column over the outer rows (a mark join), so the subquery may
 // sit anywhere in WHERE or the select list (under OR, NOT, CASE).
 import { PlanError, StatusCode } from '../../errors.ts';
-import type { Expr, Ident, OrderByItem, Select, SourcePos } from '../../sql/index.ts';
+import type { Expr, Ident, OrderByItem, Query, Select, SourcePos } from '../../sql/index.ts';
 import type { Scope } from '../expr/eval.ts';
 import { ExecError, evalExpr, valueKey } from '../expr/eval.ts';
 import { relNamer } from '../expr/names.ts';
@@ -12,7 +12,6 @@ import { boolVec, exactValue, fromValues, isNull, numVec, setNull, take } from '
 import type { Field, Rel } from './rel.ts';
 import { emptyRel, findField, takeRel } from './rel.ts';
 import { fromClause } from './from.ts';
-import { constInt } from './finish.ts';
 import type { QState } from './state.ts';
 import { children, conjuncts, findAggregates, findWindows, type SubqueryNode } from './walk.ts';
 import { emptyScans } from './dry.ts';
@@ -21,6 +20,7 @@ import { emptyScans } from './dry.ts';
 export interface Pipeline {
   runOn(sel: Select, rel: Rel, orderBy: OrderByItem[], limit: number | undefined, offset: number, st: QState): Promise<Rel>;
   filter(where: Expr | undefined, rel: Rel, st: QState): Promise<Rel>;
+  limits(q: Query, st: QState): Promise<{ limit: number | undefined; offset: number }>;
 }
 
 const ROW = '__row';
@@ -106,8 +106,7 @@ export async function correlatedColumn(node: SubqueryNode, outer: Rel, st: QStat
   if (node.type === 'subquery' && (!aggregated || sel.groupBy.length)) {
     throw new PlanError('Correlated scalar subquery must be aggregated to return at most one row', node.pos, StatusCode.PlanQuery);
   }
-  const limit = q.limit ? constInt(q.limit, st.env, 'LIMIT') ?? undefined : undefined;
-  const offset = q.offset ? constInt(q.offset, st.env, 'OFFSET') ?? 0 : 0;
+  const { limit, offset } = await pipe.limits(q, st);
 
   // the inner rows the uncorrelated conjuncts accept (pushed into its scan where they can be)
   const innerWhere = and(where.filter((w) => !w.outer).map((w) => w.orig));

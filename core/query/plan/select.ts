@@ -37,9 +37,7 @@ export async function runQuery(q: Query, st: QState): Promise<Rel> {
       ctes.set(c.name.value, { ...r, fields });
     }
   }
-  // LIMIT NULL is no limit and OFFSET NULL is 0, as in PostgreSQL and DataFusion (a driver binds NULL for "all")
-  const limit = q.limit ? constInt(q.limit, state.env, 'LIMIT') ?? undefined : undefined;
-  const offset = q.offset ? constInt(q.offset, state.env, 'OFFSET') ?? 0 : 0;
+  const { limit, offset } = await limitOffset(q, state);
   if (q.body.type === 'select') return runSelect(q.body, q.orderBy, limit, offset, state);
   let rel = await runBody(q.body, state);
   if (q.orderBy.length) {
@@ -48,6 +46,16 @@ export async function runQuery(q: Query, st: QState): Promise<Rel> {
     rel = takeRel(rel, sortIndices(keys, rel.len));
   }
   return applyLimit(rel, limit, offset);
+}
+
+/** A query's LIMIT and OFFSET: constants or scalar subqueries (PostgreSQL allows any expression without the query's
+ * own columns); LIMIT NULL is no limit and OFFSET NULL is 0, as in PostgreSQL and DataFusion (a driver binds NULL for "all"). */
+export async function limitOffset(q: Query, st: QState): Promise<{ limit: number | undefined; offset: number }> {
+  if (q.limit || q.offset) await prepareSubqueries([q.limit, q.offset], st);
+  return {
+    limit: q.limit ? constInt(q.limit, st.env, 'LIMIT') ?? undefined : undefined,
+    offset: q.offset ? constInt(q.offset, st.env, 'OFFSET') ?? 0 : 0,
+  };
 }
 
 export async function runBody(b: QueryBody, st: QState): Promise<Rel> {
@@ -151,7 +159,7 @@ export async function filterWhere(where: Expr | undefined, rel: Rel, st: QState)
   return rel;
 }
 
-const PIPELINE: Pipeline = { runOn: runSelectOn, filter: filterWhere };
+const PIPELINE: Pipeline = { runOn: runSelectOn, filter: filterWhere, limits: limitOffset };
 
 /** The LIMIT a lone table scan may stop at: nothing between the scan and the limit drops, reorders or merges rows. */
 export function scanLimit(sel: Select, orderBy: OrderByItem[], limit: number | undefined, offset: number): number | undefined {
