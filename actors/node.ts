@@ -31,6 +31,7 @@ import { startEmbeddedNats, type EmbeddedNats } from './runtime/embedded_nats.ts
 import { presizeNatsMessageBuffers } from './runtime/nats_presize.ts';
 import { natsLinkOf, type NatsLink } from './runtime/nats_link.ts';
 import { ParsePool } from './runtime/parse_pool.ts';
+import { ChangesInterest } from './runtime/interest.ts';
 import { silentLogger, type Logger } from './runtime/logger.ts';
 import { EsTemplateStore, LogIngest, NatsLogs, PipelineStore, SyslogServer } from './logs/index.ts';
 import { WriteGate } from './gateway/write_gate.ts';
@@ -86,6 +87,7 @@ export class EddyNode {
   /** Elasticsearch index templates (in the catalog bucket). */
   private esTemplates: EsTemplateStore | null = null;
   private natsLogs: NatsLogs | null = null;
+  private changesInterest: ChangesInterest | null = null;
   /** The syslog receiver (--syslog); null when off. */
   syslog: SyslogServer | null = null;
   httpAddress: { host: string; port: number } | null = null;
@@ -168,6 +170,12 @@ export class EddyNode {
     const kv = await new Kvm(this.js).create(Buckets.catalog, { history: 1, replicas: cfg.replicas });
     this.catalog = new Catalog(kv, this.clock);
     await this.catalog.init();
+    // Who follows eddy.changes, known before any region opens: regions publish a table's batches only while it is wanted.
+    if (cfg.publishChanges) {
+      this.changesInterest = new ChangesInterest(this.nc, await new Kvm(this.js).open(Buckets.interest), this.clock);
+      await this.changesInterest.start();
+    }
+    const interest = this.changesInterest;
 
     const maxPayload = this.nc.info?.max_payload ?? 1024 * 1024;
     const standalone = isStandalone(cfg);
@@ -179,7 +187,7 @@ export class EddyNode {
     this.supervisor = new Supervisor({
       shared, workload: this.workload,
       nc: this.nc, js: this.js, jsm: this.jsm, dataDir: cfg.data, clock: this.clock, metrics: this.metrics,
-      flushBytes: cfg.flushBytes, publishChanges: cfg.publishChanges, log: this.log,
+      flushBytes: cfg.flushBytes, publishChanges: interest ? (db, t) => interest.wanted(db, t) : false, log: this.log,
       maxChunkBytes: Math.max(64 * 1024, maxPayload - 64 * 1024),
       flushIntervalMs: cfg.flushInterval, compactIntervalMs: cfg.compactInterval, memory: this.memory,
     }, hostsRegions ? {} : { refuse: `node ${cfg.nodeId} has no datanode role` });
@@ -430,6 +438,7 @@ export class EddyNode {
     await step('stopping ingest', this.ingest?.stop(), 10_000);
     await step('stopping syslog', this.syslog?.stop(), 10_000);
     await step('stopping logs ingest', this.natsLogs?.stop(), 10_000);
+    this.changesInterest?.stop();
     this.logs?.pipelines.stop();
     this.esTemplates?.stop();
     await step('closing http', this.http?.close(), 5_000);

@@ -192,7 +192,7 @@ export class RegionHost {
       for (const b of batches) this.store!.apply(b, seq);
       this.deps.memory?.applied(this.store!.memBytes - before);
       if (this.deps.publishChanges) {
-        for (const b of batches) this.deps.nc.publish(Subjects.changes(this.schemaNow.db, b.table), batches.length === 1 ? record : encodeBatches([b]));
+        for (const b of batches) if (this.deps.publishChanges === true || this.deps.publishChanges(this.schemaNow.db, b.table)) this.deps.nc.publish(Subjects.changes(this.schemaNow.db, b.table), batches.length === 1 ? record : encodeBatches([b]));
       }
       this.deps.metrics.rowsWritten += rows;
       this.rowsTotal += rows;

@@ -13,7 +13,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname, resolve } from 'node:path';
-import { fmtNum, median, table, tempDir, waitFor, type BenchOptions } from './util.ts';
+import { cpuMs, fmtNum, median, table, tempDir, waitFor, type BenchOptions } from './util.ts';
 import { buildWorkload, HIST, RATE_METRIC, TOPK_METRIC, type PromWorkload } from './prom/workload.ts';
 import {
   countSamples, promQuery, remoteWrite, startPromSystem, PROM_SYSTEM_NAMES, type PromAnswer, type PromSystem, type PromSystemKey,
@@ -37,12 +37,6 @@ interface QueryDef {
 }
 
 type Cell = { medianMs?: number; cpuMs?: number; answer?: PromAnswer; error?: string };
-
-/** CPU time (user + system, ms) the process has used: /proc's clock ticks, 10 ms each. */
-function cpuMs(pid: number): number {
-  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(f[11]) + Number(f[12])) * 10;
-}
 
 function makeQueries(w: PromWorkload): QueryDef[] {
   const g = w.gauges[0]!;
