@@ -110,14 +110,15 @@ export async function runBody(b: QueryBody, st: QState): Promise<Rel> {
 /**
  * Prepares the subqueries inside the expressions for evaluation. An uncorrelated one runs once and its result is
  * kept; a correlated one (naming columns of `rel`, the rows it is evaluated over) is decorrelated into one column
- * over those rows (correlated.ts), added to rel under a hidden name: the returned relation.
+ * over those rows (correlated.ts), added to rel under a hidden name: the returned relation. Over an aggregate query's
+ * groups, `grouped` names the subqueries already prepared over its rows and those rows (to name an ungrouped column).
  */
-export async function prepareSubqueries(exprs: (Expr | undefined)[], st: QState, rel?: Rel, grouped = false): Promise<Rel | undefined> {
+export async function prepareSubqueries(exprs: (Expr | undefined)[], st: QState, rel?: Rel, grouped?: { skip: Set<Expr>; rows: Rel }): Promise<Rel | undefined> {
   for (const e of exprs) {
     for (const s of findSubqueries(e)) {
+      if (grouped?.skip.has(s)) continue;
       if (rel) {
-        const col = await correlatedColumn(s, rel, st, PIPELINE);
-        if (col && grouped) throw new PlanError('Unsupported correlated subquery: in the select list, HAVING or ORDER BY of an aggregate query', s.pos, StatusCode.Unsupported);
+        const col = await correlatedColumn(s, rel, st, PIPELINE, grouped?.rows);
         if (col) {
           const name = `__subquery_${st.env.subqueries.size}`;
           st.env.subqueries.set(s, { column: name });
@@ -199,8 +200,11 @@ export async function runSelectOn(sel: Select, rel: Rel, orderBy: OrderByItem[],
   const groupExprs = resolveGroupBy(sel, items, rel);
   const aggCalls = aggregateCalls(sel, items, orderBy);
   const grouped = aggCalls.length > 0 || groupExprs.length > 0 || !!sel.having;
-  // correlated subqueries of the select list are answered over the filtered rows; over groups they are not supported
-  rel = (await prepareSubqueries([...items.map((p) => p.expr), ...orderBy.map((o) => o.expr), sel.having], st, rel, grouped))!;
+  const after = [...items.map((p) => p.expr), ...orderBy.map((o) => o.expr), sel.having];
+  // correlated subqueries are answered over the rows they are evaluated on: inside an aggregate's arguments (and the
+  // GROUP BY keys) over the filtered rows; elsewhere in an aggregate query over its groups, naming the group keys
+  const before = grouped ? [...aggCalls.flatMap((c) => [...c.args, c.filter]), ...groupExprs] : after;
+  rel = (await prepareSubqueries(before, st, rel))!;
   const namer = relNamer(rel);
   let scope: Scope = { rel, env: st.env, namer };
   const aliasMap = aliasesOf(items);
@@ -208,7 +212,9 @@ export async function runSelectOn(sel: Select, rel: Rel, orderBy: OrderByItem[],
     const t0 = clock(st.env);
     scope = aggregate(rel, groupExprs, aggCalls, st.env, namer);
     traceOp(st.env, 'Aggregate', `group_by=[${groupExprs.map(formatExpr).join(', ')}] aggr=[${aggCalls.map(formatExpr).join(', ')}]`, scope.rel.len, t0);
-    scope = applyHaving(sel, scope, aliasMap);
+    const prepared = new Set(before.flatMap((e) => findSubqueries(e)));
+    const grpRel = (await prepareSubqueries(after, st, scope.rel, { skip: prepared, rows: rel }))!;
+    scope = applyHaving(sel, { ...scope, rel: grpRel }, aliasMap);
   }
   return finishSelect(sel, items, scope, orderBy, limit, offset, aliasMap);
 }
