@@ -34,7 +34,7 @@ import { ParsePool } from './runtime/parse_pool.ts';
 import { ChangesInterest } from './runtime/interest.ts';
 import { silentLogger, type Logger } from './runtime/logger.ts';
 import { EsTemplateStore, LogIngest, NatsLogs, PipelineStore, SyslogServer } from './logs/index.ts';
-import { WriteGate } from './gateway/write_gate.ts';
+import { WriteGate, gatedWriter } from './gateway/write_gate.ts';
 import { MemoryBudget, defaultMemoryLimitMb } from './runtime/memory_budget.ts';
 import { currentLimits, limitContext } from './gateway/query_limits.ts';
 import { queryTimeoutMs, splitHostPort, isStandalone, parseRoles, Roles, StorageKinds, type NodeConfig } from './config.ts';
@@ -244,6 +244,8 @@ export class EddyNode {
         eddy_syslog_messages_total: this.syslog.counters.messages,
         eddy_syslog_invalid_frames_total: this.syslog.counters.invalidFrames,
         eddy_syslog_failed_messages_total: this.syslog.counters.failedMessages,
+        eddy_syslog_dropped_messages_total: this.syslog.counters.droppedMessages,
+        eddy_syslog_reading_paused: this.syslog.readingPaused ? 1 : 0,
       } : {}),
       eddy_regions: this.supervisor.all().length,
       eddy_parse_workers_ready: this.parsePool?.readyCount ?? 0,
@@ -262,7 +264,7 @@ export class EddyNode {
     // Flows write their sinks through the write path, which reaches every region wherever it lives.
     if (standalone || roles.has(Roles.flownode)) {
       this.flows = new FlowNode({
-        nc: this.nc, js: this.js, jsm: this.jsm, catalog: this.catalog, writes: this.writes, query: (db) => makeQueryContext(queryDeps, db),
+        nc: this.nc, js: this.js, jsm: this.jsm, catalog: this.catalog, writes: gatedWriter(this.writes, this.writeGate), query: (db) => makeQueryContext(queryDeps, db),
         clock: this.clock, log: this.log, nodeId: cfg.nodeId,
       });
       await this.flows.start();
@@ -282,7 +284,7 @@ export class EddyNode {
     if (standalone || roles.has(Roles.frontend)) {
       this.ingest = new NatsIngest(this.nc, this.js, this.writes, this.metrics, this.logger, this.writeGate);
       this.ingest.start();
-      this.natsLogs = new NatsLogs(this.nc, this.js, this.jsm, this.logs, this.catalog, this.logger, this.clock, { replicas: cfg.replicas, tail: cfg.publishChanges });
+      this.natsLogs = new NatsLogs(this.nc, this.js, this.jsm, this.logs, this.catalog, this.logger, this.clock, { replicas: cfg.replicas, tail: cfg.publishChanges }, this.writeGate);
       await this.natsLogs.start();
       if (cfg.postgres !== 'off') {
         // With --user-provider: cleartext password checked by the one Authenticator, the session's grants on every query.
@@ -309,7 +311,7 @@ export class EddyNode {
       }
       if (cfg.syslog) {
         const a = splitHostPort(cfg.syslog);
-        this.syslog = new SyslogServer({ host: a.host, port: a.port, db: cfg.syslogDb, table: cfg.syslogTable }, this.logs, this.clock, this.logger);
+        this.syslog = new SyslogServer({ host: a.host, port: a.port, db: cfg.syslogDb, table: cfg.syslogTable }, this.logs, this.clock, this.logger, this.writeGate);
         const at = await this.syslog.start();
         this.log(`syslog listening on ${at.host}:${at.port} (tcp, udp) into ${cfg.syslogDb}.${cfg.syslogTable}`);
       }
