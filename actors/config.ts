@@ -149,7 +149,7 @@ export const START_COMMAND: CommandSpec = {
     { name: 'compact-interval', key: 'compactInterval', kind: 'int', arg: 'MS', min: 1, help: 'run compaction (and drop expired segments) this often' },
     { name: 'max-write-bytes', key: 'maxWriteBytes', kind: 'int', arg: 'BYTES', min: 1, help: 'largest write payload (HTTP body or NATS message); larger is refused with 413' },
     { name: 'cache-mb', key: 'cacheMb', kind: 'int', arg: 'MIB', min: 0, help: 'memory for decoded segment columns kept between scans (0: none)' },
-    { name: 'publish-changes', key: 'publishChanges', kind: 'bool', help: 'publish committed batches on eddy.changes.<db>.<table> (flows need it)' },
+    { name: 'publish-changes', key: 'publishChanges', kind: 'bool', help: 'publish committed batches on eddy.changes.<db>.<table> while a reader announces it on eddy.changes_interest (false: never)' },
     { name: 'log-format', key: 'logFormat', kind: 'choice', arg: 'FORMAT', choices: Object.values(LogFormats), help: 'log lines as text or JSON objects' },
     { name: 'user-provider', key: 'userProvider', kind: 'string', arg: 'SPEC', help: 'turn authentication on: static_user_provider:file:<path> (lines user[:mode]=password) or static_user_provider:cmd:user=pass[,user2=pass2]' },
     { name: 'query-timeout', key: 'queryTimeout', kind: 'string', arg: 'DURATION', help: 'longest a query may run (30s, 5m; 0: none); X-Greptime-Timeout sets it per request; past it: 408' },

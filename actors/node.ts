@@ -31,9 +31,10 @@ import { startEmbeddedNats, type EmbeddedNats } from './runtime/embedded_nats.ts
 import { presizeNatsMessageBuffers } from './runtime/nats_presize.ts';
 import { natsLinkOf, type NatsLink } from './runtime/nats_link.ts';
 import { ParsePool } from './runtime/parse_pool.ts';
+import { ChangesInterest } from './runtime/interest.ts';
 import { silentLogger, type Logger } from './runtime/logger.ts';
 import { EsTemplateStore, LogIngest, NatsLogs, PipelineStore, SyslogServer } from './logs/index.ts';
-import { WriteGate } from './gateway/write_gate.ts';
+import { WriteGate, gatedWriter } from './gateway/write_gate.ts';
 import { MemoryBudget, defaultMemoryLimitMb } from './runtime/memory_budget.ts';
 import { currentLimits, limitContext } from './gateway/query_limits.ts';
 import { queryTimeoutMs, splitHostPort, isStandalone, parseRoles, Roles, StorageKinds, type NodeConfig } from './config.ts';
@@ -86,6 +87,7 @@ export class EddyNode {
   /** Elasticsearch index templates (in the catalog bucket). */
   private esTemplates: EsTemplateStore | null = null;
   private natsLogs: NatsLogs | null = null;
+  private changesInterest: ChangesInterest | null = null;
   /** The syslog receiver (--syslog); null when off. */
   syslog: SyslogServer | null = null;
   httpAddress: { host: string; port: number } | null = null;
@@ -168,6 +170,12 @@ export class EddyNode {
     const kv = await new Kvm(this.js).create(Buckets.catalog, { history: 1, replicas: cfg.replicas });
     this.catalog = new Catalog(kv, this.clock);
     await this.catalog.init();
+    // Who follows eddy.changes, known before any region opens: regions publish a table's batches only while it is wanted.
+    if (cfg.publishChanges) {
+      this.changesInterest = new ChangesInterest(this.nc, await new Kvm(this.js).open(Buckets.interest), this.clock);
+      await this.changesInterest.start();
+    }
+    const interest = this.changesInterest;
 
     const maxPayload = this.nc.info?.max_payload ?? 1024 * 1024;
     const standalone = isStandalone(cfg);
@@ -179,7 +187,7 @@ export class EddyNode {
     this.supervisor = new Supervisor({
       shared, workload: this.workload,
       nc: this.nc, js: this.js, jsm: this.jsm, dataDir: cfg.data, clock: this.clock, metrics: this.metrics,
-      flushBytes: cfg.flushBytes, publishChanges: cfg.publishChanges, log: this.log,
+      flushBytes: cfg.flushBytes, publishChanges: interest ? (db, t) => interest.wanted(db, t) : false, log: this.log,
       maxChunkBytes: Math.max(64 * 1024, maxPayload - 64 * 1024),
       flushIntervalMs: cfg.flushInterval, compactIntervalMs: cfg.compactInterval, memory: this.memory,
     }, hostsRegions ? {} : { refuse: `node ${cfg.nodeId} has no datanode role` });
@@ -236,6 +244,8 @@ export class EddyNode {
         eddy_syslog_messages_total: this.syslog.counters.messages,
         eddy_syslog_invalid_frames_total: this.syslog.counters.invalidFrames,
         eddy_syslog_failed_messages_total: this.syslog.counters.failedMessages,
+        eddy_syslog_dropped_messages_total: this.syslog.counters.droppedMessages,
+        eddy_syslog_reading_paused: this.syslog.readingPaused ? 1 : 0,
       } : {}),
       eddy_regions: this.supervisor.all().length,
       eddy_parse_workers_ready: this.parsePool?.readyCount ?? 0,
@@ -254,7 +264,7 @@ export class EddyNode {
     // Flows write their sinks through the write path, which reaches every region wherever it lives.
     if (standalone || roles.has(Roles.flownode)) {
       this.flows = new FlowNode({
-        nc: this.nc, js: this.js, jsm: this.jsm, catalog: this.catalog, writes: this.writes, query: (db) => makeQueryContext(queryDeps, db),
+        nc: this.nc, js: this.js, jsm: this.jsm, catalog: this.catalog, writes: gatedWriter(this.writes, this.writeGate), query: (db) => makeQueryContext(queryDeps, db),
         clock: this.clock, log: this.log, nodeId: cfg.nodeId,
       });
       await this.flows.start();
@@ -274,7 +284,7 @@ export class EddyNode {
     if (standalone || roles.has(Roles.frontend)) {
       this.ingest = new NatsIngest(this.nc, this.js, this.writes, this.metrics, this.logger, this.writeGate);
       this.ingest.start();
-      this.natsLogs = new NatsLogs(this.nc, this.js, this.jsm, this.logs, this.catalog, this.logger, this.clock, { replicas: cfg.replicas, tail: cfg.publishChanges });
+      this.natsLogs = new NatsLogs(this.nc, this.js, this.jsm, this.logs, this.catalog, this.logger, this.clock, { replicas: cfg.replicas, tail: cfg.publishChanges }, this.writeGate);
       await this.natsLogs.start();
       if (cfg.postgres !== 'off') {
         // With --user-provider: cleartext password checked by the one Authenticator, the session's grants on every query.
@@ -301,7 +311,7 @@ export class EddyNode {
       }
       if (cfg.syslog) {
         const a = splitHostPort(cfg.syslog);
-        this.syslog = new SyslogServer({ host: a.host, port: a.port, db: cfg.syslogDb, table: cfg.syslogTable }, this.logs, this.clock, this.logger);
+        this.syslog = new SyslogServer({ host: a.host, port: a.port, db: cfg.syslogDb, table: cfg.syslogTable }, this.logs, this.clock, this.logger, this.writeGate);
         const at = await this.syslog.start();
         this.log(`syslog listening on ${at.host}:${at.port} (tcp, udp) into ${cfg.syslogDb}.${cfg.syslogTable}`);
       }
@@ -436,6 +446,7 @@ export class EddyNode {
     await step('stopping ingest', this.ingest?.stop(), left(10_000));
     await step('stopping syslog', this.syslog?.stop(), left(10_000));
     await step('stopping logs ingest', this.natsLogs?.stop(), left(10_000));
+    this.changesInterest?.stop();
     this.logs?.pipelines.stop();
     this.esTemplates?.stop();
     await step('closing http', this.http?.close(), left(5_000));

@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { connectNats as connect } from '../runtime/nats_connect.ts';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { findNatsServer, waitForPort } from '../runtime/embedded_nats.ts';
+import { PACKAGE_ROOT } from '../runtime/package_root.ts';
 import { parseRoles } from '../config.ts';
 import { flagHelp, parseFlags, type CommandSpec } from '../flags.ts';
 import { InvalidArgumentError, StartupError, UsageError } from '../../core/errors.ts';
@@ -50,7 +51,7 @@ export async function freePort(): Promise<number> {
   });
 }
 
-const ROOT = resolve(new URL('../..', import.meta.url).pathname);
+const ROOT = PACKAGE_ROOT;
 
 export class LocalCluster {
   private readonly children: Child[] = [];

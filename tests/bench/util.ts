@@ -315,6 +315,21 @@ export function memOf(pid: number): MemStat | undefined {
   }
 }
 
+/** CPU time (user + system, ms, all threads) the process has used: /proc's clock ticks, 10 ms each; 0 once it is gone. */
+export function cpuMs(pid: number): number {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(f[11]) + Number(f[12])) * 10;
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU time (ms) of a process and its living descendants (a server and, e.g., its embedded nats-server). */
+export function treeCpuMs(pid: number): number {
+  return processTree(pid).reduce((a, p) => a + cpuMs(p), 0);
+}
+
 /** Memory of a process and its descendants (peak = sum of each process's VmHWM). */
 export function treeMemory(pid: number): { peakBytes: number; rssBytes: number; procs: MemStat[] } {
   const procs = processTree(pid)

@@ -162,3 +162,14 @@ SELECT * FROM busy;
 SELECT number FROM numbers ORDER BY number DESC LIMIT NULL OFFSET 98;
 
 SELECT number FROM numbers ORDER BY number DESC LIMIT 2 OFFSET NULL;
+
+-- LIMIT / OFFSET take a scalar subquery (run before the query); more than one row, or a negative count, is an error
+SELECT number FROM numbers ORDER BY number LIMIT (SELECT count(*) FROM numbers WHERE number < 3) OFFSET (SELECT min(number) + 1 FROM numbers);
+
+SELECT number FROM numbers ORDER BY number LIMIT (SELECT 2) OFFSET (SELECT NULL);
+
+SELECT number FROM numbers UNION ALL SELECT 1000 ORDER BY number DESC LIMIT (SELECT 1);
+
+SELECT number FROM numbers LIMIT (SELECT number FROM numbers);
+
+SELECT number FROM numbers LIMIT (SELECT -1);

@@ -1,6 +1,7 @@
 // Prometheus HTTP API shapes: the success/error envelopes, sample values as strings ("NaN", "+Inf"), times as float
 // seconds, and the parsing of its time and duration parameters (Unix seconds or RFC 3339; `5m` or float seconds).
 import { EddyError, StatusCode, httpStatusOf, toWireError } from '../../../core/index.ts';
+import { formatGoFloat } from '../../../core/promql/index.ts';
 import type { Labels, PromValue } from '../../../core/promql/types.ts';
 import type { HttpReply } from '../http/routes.ts';
 
@@ -45,24 +46,7 @@ export function promErrorOf(e: unknown): HttpReply {
 }
 
 /** A float the way Prometheus prints it (Go's strconv 'f', -1): shortest digits, never an exponent. */
-export function formatValue(v: number): string {
-  if (Number.isNaN(v)) return 'NaN';
-  if (v === Infinity) return '+Inf';
-  if (v === -Infinity) return '-Inf';
-  if (Object.is(v, -0)) return '-0';
-  const s = String(v);
-  if (!s.includes('e')) return s;
-  const neg = v < 0;
-  const [mant, expS] = (neg ? s.slice(1) : s).split('e') as [string, string];
-  const exp = Number(expS);
-  const digits = mant.replace('.', '');
-  const point = (mant.indexOf('.') < 0 ? mant.length : mant.indexOf('.')) + exp;
-  let out: string;
-  if (point <= 0) out = '0.' + '0'.repeat(-point) + digits;
-  else if (point >= digits.length) out = digits + '0'.repeat(point - digits.length);
-  else out = digits.slice(0, point) + '.' + digits.slice(point);
-  return neg ? '-' + out : out;
-}
+export const formatValue = formatGoFloat;
 
 /** Seconds as Prometheus writes them in [t, "v"] pairs: a JSON number with millisecond precision. */
 const secs = (ms: number) => ms / 1000;
@@ -103,9 +87,16 @@ export function promValueReply(v: PromValue): HttpReply {
   if (v.type === 'vector') {
     for (const x of v.samples) parts.push(`{"metric":${JSON.stringify(labelsObject(x.labels))},"value":[${secs(x.t)},"${formatValue(x.v)}"]}`);
   } else {
+    // a range query's series share the step times: each time's text is made once per answer
+    const times = new Map<number, string>();
     for (const x of v.series) {
       let pts = '';
-      for (let i = 0; i < x.t.length; i++) pts += `${i ? ',' : ''}[${secs(x.t[i]!)},"${formatValue(x.v[i]!)}"]`;
+      for (let i = 0; i < x.t.length; i++) {
+        const t = x.t[i]!;
+        let ts = times.get(t);
+        if (ts === undefined) { ts = `${secs(t)},"`; times.set(t, ts); }
+        pts += (i ? ',[' : '[') + ts + formatValue(x.v[i]!) + '"]';
+      }
       parts.push(`{"metric":${JSON.stringify(labelsObject(x.labels))},"values":[${pts}]}`);
     }
   }
