@@ -29,6 +29,8 @@ import {
   median,
   table,
   tempDir,
+  cpuSplit,
+  treeCpuByProcess,
   treeCpuMs,
   treeMemory,
   waitFor,
@@ -237,6 +239,7 @@ async function withEddy(
     });
 
     const cpu0 = treeCpuMs(server.proc.pid);
+    const split0 = treeCpuByProcess(server.proc.pid);
     const t0 = performance.now();
     const ackedSeconds = await ingest(nc, server, notes);
 
@@ -255,6 +258,7 @@ async function withEddy(
     });
     const queryableSeconds = (performance.now() - t0) / 1000;
     const cpuSeconds = (treeCpuMs(server.proc.pid) - cpu0) / 1000;
+    notes.push(`server CPU until queryable: ${cpuSplit(split0, treeCpuByProcess(server.proc.pid))}`);
     if (seen !== data.rows) notes.push(`EddyDB counts ${seen} rows, expected ${data.rows}`);
     sampler.sample();
     const memAfterIngest = treeMemory(server.proc.pid);

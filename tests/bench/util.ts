@@ -330,6 +330,16 @@ export function treeCpuMs(pid: number): number {
   return processTree(pid).reduce((a, p) => a + cpuMs(p), 0);
 }
 
+/** CPU time (ms) of each living process of a tree, by pid, with its name. */
+export function treeCpuByProcess(pid: number): Map<number, { name: string; ms: number }> {
+  return new Map(processTree(pid).map((p) => [p, { name: memOf(p)?.name ?? '?', ms: cpuMs(p) }]));
+}
+
+/** What each process of a tree used between two `treeCpuByProcess` readings, as "name s, name s". */
+export function cpuSplit(before: Map<number, { ms: number }>, after: Map<number, { name: string; ms: number }>): string {
+  return [...after].map(([pid, a]) => `${a.name} ${((a.ms - (before.get(pid)?.ms ?? 0)) / 1000).toFixed(1)} s`).join(', ');
+}
+
 /** Memory of a process and its descendants (peak = sum of each process's VmHWM). */
 export function treeMemory(pid: number): { peakBytes: number; rssBytes: number; procs: MemStat[] } {
   const procs = processTree(pid)
