@@ -169,7 +169,7 @@ export class TableSeriesSource implements SeriesSource {
             const v = tc.names[tc.canon[tc.codes ? tc.codes[i]! + 1 : i]!]!;
             if (v !== '') labels.push([tags[k]!, v]);
           }
-          labels.sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
+          sortByName(labels);
           e = { labels, parts: [], rows: 0 };
           index.set(key, e);
           order.push(e);
@@ -265,6 +265,16 @@ function isPhysicalTable(s: TableSchema): boolean {
 /** Scan bounds are int64 ns: times past ±9.2e12 s (Prometheus's "all time") are clamped to what fits. */
 function clampMs(ms: number): number {
   return Math.floor(Math.min(9_223_372_036_853, Math.max(-9_223_372_036_853, ms)));
+}
+
+/** Labels sorted by name in place: an insertion sort, as a series has a handful (Array.prototype.sort allocates a work copy). */
+function sortByName(l: [string, string][]): void {
+  for (let k = 1; k < l.length; k++) {
+    const x = l[k]!;
+    let j = k - 1;
+    while (j >= 0 && l[j]![0] > x[0]) { l[j + 1] = l[j]!; j--; }
+    l[j + 1] = x;
+  }
 }
 
 function sortByTime(t: Float64Array, v: Float64Array): void {
