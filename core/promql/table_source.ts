@@ -169,7 +169,7 @@ export class TableSeriesSource implements SeriesSource {
             const v = tc.names[tc.canon[tc.codes ? tc.codes[i]! + 1 : i]!]!;
             if (v !== '') labels.push([tags[k]!, v]);
           }
-          labels.sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
+          sortByName(labels);
           e = { labels, parts: [], rows: 0 };
           index.set(key, e);
           order.push(e);
@@ -219,6 +219,12 @@ export class TableSeriesSource implements SeriesSource {
     }
   }
 
+  /** True when the table has a row in [startMs, endMs]: a scan of its time index that stops at the first row. */
+  private async anyRow(s: TableSchema, startMs: number, endMs: number): Promise<boolean> {
+    const batches = await this.ctx.scan(s, { start: BigInt(clampMs(startMs)) * 1_000_000n, end: BigInt(clampMs(endMs)) * 1_000_000n + 1n, columns: [s.timeIndex], limit: 1 });
+    return batches.some((b) => b.numRows > 0);
+  }
+
   async series(matcherSets: LabelMatcher[][], startMs: number, endMs: number): Promise<Labels[]> {
     const sets = matcherSets.length ? matcherSets : [[{ name: METRIC_NAME, op: '=~', value: '.+' } as LabelMatcher]];
     const seen = new Map<string, Labels>();
@@ -240,11 +246,13 @@ export class TableSeriesSource implements SeriesSource {
 
   async labelValues(name: string, matcherSets: LabelMatcher[][], startMs: number, endMs: number): Promise<string[]> {
     if (name === METRIC_NAME && matcherSets.length === 0) {
-      // every table with a numeric field is a metric; no scan needed
+      // every table with a numeric field is a metric: over all time no scan is needed; over a range (Grafana sends its
+      // dashboard's), one row of the table in the range is, as Prometheus lists only series with samples in it
+      const allTime = clampMs(startMs) <= -ALL_TIME_MS && clampMs(endMs) >= ALL_TIME_MS;
       const out: string[] = [];
       for (const t of await this.ctx.listTables(this.db)) {
         const s = await this.ctx.getTable(this.db, t);
-        if (s && numericField(s) && !isPhysicalTable(s)) out.push(t);
+        if (s && numericField(s) && !isPhysicalTable(s) && (allTime || await this.anyRow(s, startMs, endMs))) out.push(t);
       }
       return out.sort();
     }
@@ -262,9 +270,22 @@ function isPhysicalTable(s: TableSchema): boolean {
   return s.options.extra?.['physical_metric_table'] !== undefined;
 }
 
+/** The widest scan bound in ms (int64 ns): a range reaching both is all time. */
+const ALL_TIME_MS = 9_223_372_036_853;
+
 /** Scan bounds are int64 ns: times past ±9.2e12 s (Prometheus's "all time") are clamped to what fits. */
 function clampMs(ms: number): number {
-  return Math.floor(Math.min(9_223_372_036_853, Math.max(-9_223_372_036_853, ms)));
+  return Math.floor(Math.min(ALL_TIME_MS, Math.max(-ALL_TIME_MS, ms)));
+}
+
+/** Labels sorted by name in place: an insertion sort, as a series has a handful (Array.prototype.sort allocates a work copy). */
+function sortByName(l: [string, string][]): void {
+  for (let k = 1; k < l.length; k++) {
+    const x = l[k]!;
+    let j = k - 1;
+    while (j >= 0 && l[j]![0] > x[0]) { l[j + 1] = l[j]!; j--; }
+    l[j + 1] = x;
+  }
 }
 
 function sortByTime(t: Float64Array, v: Float64Array): void {
