@@ -30,3 +30,8 @@ TQL EVAL (2, 2, '1s') max_over_time(temps[2s]);
 
 -- AS name: the value, the labels, the time
 TQL EVAL (0, 4, '2s') max by (floor, room) (temps) AS hottest;
+
+-- a comma may separate the parameters from the query; a parameter may be any constant expression (an interval: that long after the epoch)
+TQL EVAL (0, 4, '2s'), count(temps);
+
+TQL EVAL (now() - now(), now() - (now() - '2 seconds'::interval), '2s') count(temps);

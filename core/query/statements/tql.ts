@@ -53,9 +53,10 @@ function paramMs(e: Expr, what: string, ctx: QueryContext, duration: boolean): n
   if (v.kind === 'ts') return tsMs(v.v[0]!);
   if (v.kind === 'num') return Math.round(Number(v.v[0]) * 1000);
   const x = getValue(v, 0);
-  if (duration && x && typeof x === 'object' && 'nanos' in x) {
+  if (x && typeof x === 'object' && 'nanos' in x) {
     const iv = x as Interval;
-    // a month is 30 days here, as in Prometheus-style durations
+    // a month is 30 days here, as in Prometheus-style durations; as a time, an interval is that long after the epoch
+    // (`now() - now()` is 0, as GreptimeDB reads it)
     return (iv.months * 30 + iv.days) * 86_400_000 + Number(iv.nanos / 1_000_000n);
   }
   if (typeof x === 'string') return paramMs({ type: 'string', value: x, pos: e.pos } as Expr, what, ctx, duration);

@@ -19,6 +19,8 @@ export function parseTqlSource(p: Cursor): TqlSource {
   p.next();
   if (kind === 'EXPLAIN' || kind === 'ANALYZE') p.eatKw('VERBOSE');
   const params = p.isOp('(') ? p.parenList(() => parseExpr(p)) : [];
+  // GreptimeDB also takes a comma between the parameters and the query: TQL EVAL (0, 30, '10s'), up
+  if (params.length && p.isOp(',')) p.next();
   const start = p.peek().offset;
   while (!p.atEnd()) p.next();
   const promql = p.text.slice(start, p.prev().end > start ? p.prev().end : start).trim();
