@@ -35,3 +35,15 @@ TQL EVAL (0, 4, '2s') max by (floor, room) (temps) AS hottest;
 TQL EVAL (0, 4, '2s'), count(temps);
 
 TQL EVAL (now() - now(), now() - (now() - '2 seconds'::interval), '2s') count(temps);
+
+-- without a table, the time column is called time
+TQL EVAL (0, 4, '2s') 1 + 1;
+
+-- a TQL EVAL as a CTE: its answer is the CTE's rows, renamed by the CTE's column list
+WITH t AS (TQL EVAL (0, 4, '2s') temps{room="hall"}) SELECT room, max(celsius) FROM t GROUP BY room;
+
+WITH t (stamp, warmth) AS (TQL EVAL (0, 4, '2s') max(temps)), warm AS (SELECT * FROM t WHERE warmth > 25) SELECT count(*) FROM warm;
+
+WITH t AS (TQL EVAL (0, 4, '2s') abs(temps) AS c) SELECT t.room, t.c FROM t JOIN temps ON t.room = temps.room AND t.at = temps.at ORDER BY t.room;
+
+WITH t AS (TQL ANALYZE (0, 4, '2s') temps) SELECT * FROM t;

@@ -88,7 +88,7 @@ function rangeOf(s: TqlSource, ctx: QueryContext): TqlRange {
  */
 function columnNames(source: TableSeriesSource, series: SeriesSamples[]): { time: string; value: string } {
   const times = new Set([...source.touched.values()].map((s) => s.timeIndex));
-  const time = times.size === 1 ? [...times][0]! : 'ts';
+  const time = times.size === 1 ? [...times][0]! : 'time';
   const names = new Set(series.map((s) => s.labels.find(([k]) => k === '__name__')?.[1]));
   const only = names.size === 1 ? [...names][0] : undefined;
   const schema = only !== undefined ? source.touched.get(only) : undefined;
