@@ -47,3 +47,10 @@ WITH t (stamp, warmth) AS (TQL EVAL (0, 4, '2s') max(temps)), warm AS (SELECT * 
 WITH t AS (TQL EVAL (0, 4, '2s') abs(temps) AS c) SELECT t.room, t.c FROM t JOIN temps ON t.room = temps.room AND t.at = temps.at ORDER BY t.room;
 
 WITH t AS (TQL ANALYZE (0, 4, '2s') temps) SELECT * FROM t;
+
+-- __schema__ / __database__ name the database a selector reads; a __field__ the table lacks is an error
+TQL EVAL (0, 4, '2s') count(temps{__schema__="public"});
+
+TQL EVAL (0, 4, '2s') count(temps{__database__="elsewhere"});
+
+TQL EVAL (0, 4, '2s') temps{__field__="fahrenheit"};
