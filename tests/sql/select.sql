@@ -180,3 +180,8 @@ SELECT number FROM numbers LIMIT (SELECT max(ts) FROM m);
 SELECT number FROM numbers LIMIT 1.5;
 
 SELECT number FROM numbers OFFSET '1';
+
+-- a CTE name given twice, and WITH RECURSIVE, are refused as DataFusion refuses them
+WITH twice AS (SELECT 1), twice AS (SELECT 2) SELECT * FROM twice;
+
+WITH RECURSIVE up (n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM up WHERE n < 3) SELECT * FROM up;

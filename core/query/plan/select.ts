@@ -29,9 +29,13 @@ export { traceOp } from './state.ts';
 export async function runQuery(q: Query, st: QState): Promise<Rel> {
   let state = st;
   if (q.with) {
+    if (q.with.recursive) throw new PlanError('This feature is not implemented: Recursive CTEs are not supported', q.pos, StatusCode.Unsupported);
     const ctes = new Map(st.ctes);
     state = { ...st, ctes };
+    const named = new Set<string>();
     for (const c of q.with.ctes) {
+      if (named.has(c.name.value)) throw new PlanError(`WITH query name "${c.name.value}" specified more than once`, c.pos);
+      named.add(c.name.value);
       const r = c.query.type === 'tql' ? await tqlRel(c.query, state) : await runQuery(c.query, state);
       const fields = r.fields.map((f, i) => ({ ...f, name: c.columns?.[i]?.value ?? f.name, qualifier: c.name.value }));
       ctes.set(c.name.value, { ...r, fields });
