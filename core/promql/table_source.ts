@@ -13,6 +13,8 @@ import type { ColumnPredicate } from '../index/index.ts';
 
 export const METRIC_NAME = '__name__';
 export const FIELD_MATCHER = '__field__';
+/** GreptimeDB's matchers naming the database a selector reads (`up{__schema__="db"}`, `__database__` its alias). */
+const DB_MATCHERS = new Set(['__schema__', '__database__']);
 const PROM_VALUE = 'greptime_value';
 
 /** Compiles a matcher into a predicate on a label value ('' when the series lacks the label), regexes fully anchored. */
@@ -72,6 +74,9 @@ export class TableSeriesSource implements SeriesSource {
 
   /** Tables the `__name__` matchers select (one lookup when it is an equality). */
   private async tables(matchers: LabelMatcher[]): Promise<TableSchema[]> {
+    const dbM = matchers.find((m) => DB_MATCHERS.has(m.name));
+    if (dbM && dbM.op !== '=') throw new InvalidArgumentError(`the ${dbM.name} matcher takes '=' only`);
+    const db = dbM?.value ?? this.db;
     const names = matchers.filter((m) => m.name === METRIC_NAME);
     const eq = names.find((m) => m.op === '=');
     let candidates: string[];
@@ -79,12 +84,12 @@ export class TableSeriesSource implements SeriesSource {
     const words = names.find((m) => m.op === '=~' && LITERAL_ALTERNATION.test(m.value));
     if (eq) candidates = [eq.value];
     else if (words) candidates = [...new Set(words.value.split('|'))];
-    else candidates = await this.ctx.listTables(this.db);
+    else candidates = await this.ctx.listTables(db);
     const tests = names.map(matcherTest);
     const out: TableSchema[] = [];
     for (const t of candidates) {
       if (!tests.every((f) => f(t))) continue;
-      const s = await this.ctx.getTable(this.db, t);
+      const s = await this.ctx.getTable(db, t).catch(() => undefined);
       // a metric engine's physical table holds every logical table's rows: it is storage, not a metric
       if (s && (eq || !isPhysicalTable(s))) {
         out.push(s);
@@ -104,12 +109,13 @@ export class TableSeriesSource implements SeriesSource {
     const fieldM = matchers.find((m) => m.name === FIELD_MATCHER);
     if (fieldM && fieldM.op !== '=') throw new InvalidArgumentError(`the ${FIELD_MATCHER} matcher takes '=' only`);
     const value = numericField(s, fieldM?.value);
+    if (!value && fieldM) throw new InvalidArgumentError(`Cannot find column ${fieldM.value}`);
     if (!value) return;
     const tags = s.primaryKey;
     const spec: ScanSpec = { start: BigInt(clampMs(startMs)) * 1_000_000n, end: BigInt(clampMs(endMs)) * 1_000_000n + 1n };
     const post: { col: number; test: (v: string) => boolean }[] = [];
     for (const m of matchers) {
-      if (m.name === METRIC_NAME || m.name === FIELD_MATCHER) continue;
+      if (m.name === METRIC_NAME || m.name === FIELD_MATCHER || DB_MATCHERS.has(m.name)) continue;
       const col = tags.indexOf(m.name);
       if (col < 0) {
         // a label the table does not have is '' on every series
