@@ -164,6 +164,9 @@ export class EddyNode {
     // noAsyncTraces: nats.js otherwise builds an Error (a stack capture) for every request and JetStream publish, ~6% of ingest CPU in a profile
     this.nc = await connectNats({ servers: this.natsUrl, name: natsClientName(cfg.nodeId), ...(this.natsCredentials ?? {}), maxReconnectAttempts: -1, pingInterval: 10_000, noAsyncTraces: true });
     this.natsLink = natsLinkOf(this.nc);
+    void (async () => {
+      for await (const s of this.nc.status()) if (s.type === 'disconnect' || s.type === 'reconnect') this.log(`nats: ${s.type === 'disconnect' ? 'lost' : 'reconnected to'} ${'server' in s ? String(s.server) : 'its server'}`);
+    })().catch(() => undefined);
     this.js = jetstream(this.nc, { timeout: 30_000 });
     this.jsm = await jetstreamManager(this.nc, { timeout: 30_000 });
     await ensureJetStreamAssets(this.nc, { replicas: cfg.replicas, segments: cfg.storage === StorageKinds.nats, cluster: !isStandalone(cfg) });

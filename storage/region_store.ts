@@ -21,6 +21,7 @@ import { checkSchemaChange, droppedColumns, regionStats, withoutDropped } from '
 import { conformRun } from './cast.ts';
 import type { Compression, RegionStats, RegionStoreOptions, Run, ScanRequest, ScanStats, SegmentIndexMeta, SegmentMeta } from './types.ts';
 import { RegionIndexes } from './index/region_indexes.ts';
+import { ManifestConflictError } from './mirror.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -114,10 +115,24 @@ export class RegionStore {
 
   /** Opens (or creates) a region: reads the manifest, checks its segments exist, deletes files it does not name. */
   static async open(opts: RegionStoreOptions): Promise<RegionStore> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await RegionStore.openOnce(opts);
+      } catch (e) {
+        // An older leader committed between this open's read and its claim: read its manifest instead.
+        if (!(e instanceof ManifestConflictError) || attempt >= 5) throw e;
+      }
+    }
+  }
+
+  private static async openOnce(opts: RegionStoreOptions): Promise<RegionStore> {
     const segDir = join(opts.dir, 'segments');
     await mkdir(segDir, { recursive: true });
     // With a mirror, its manifest is the truth (another node may have written the region since); the local one is a cache.
     const shared = opts.mirror ? await opts.mirror.getManifest() : null;
+    // The writer claims it: put again as read, so that an older writer's next commit fails (SegmentMirror.putManifest),
+    // before anything in the mirror is removed below.
+    if (shared !== null && !opts.readOnlyMirror) await opts.mirror!.putManifest(shared);
     if (shared !== null) await atomicWrite(opts.dir, MANIFEST_FILE, shared);
     const loaded = shared !== null ? parseManifest(shared, `mirror of region ${opts.regionId}`) : await loadManifest(opts.dir);
     const m = loaded ?? newManifest(opts.regionId, opts.schema);
@@ -156,6 +171,25 @@ export class RegionStore {
       await opts.mirror.putManifest(manifestText(m));
     }
     return new RegionStore(opts, m, schema);
+  }
+
+  /**
+   * This store becomes the region's writer (a migration candidate upgraded, a leader whose migration was rolled back):
+   * claims the shared manifest, which must still name the files and flushed sequence this store holds (else
+   * ManifestConflictError: another writer committed meanwhile).
+   */
+  async claimMirror(): Promise<void> {
+    const mirror = this.opts.mirror;
+    if (!mirror) return;
+    await this.serial(async () => {
+      const text = await mirror.getManifest();
+      const shared = text === null ? null : parseManifest(text, `mirror of region ${this.opts.regionId}`);
+      const files = (m: Manifest) => `${m.flushedSeq}:${m.segments.map((x) => x.file).join(',')}`;
+      if (shared !== null && files(shared) !== files(this.manifest)) {
+        throw new ManifestConflictError(`the shared manifest of region ${this.opts.regionId} changed since this node read it (flushed to ${shared.flushedSeq}, not ${this.manifest.flushedSeq})`);
+      }
+      await mirror.putManifest(text ?? manifestText(this.manifest));
+    });
   }
 
   get flushedSeq(): number { return this.manifest.flushedSeq; }

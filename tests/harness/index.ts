@@ -3,7 +3,7 @@ import { afterAll, beforeAll } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createServer } from 'node:net';
+import { freePort } from '../../actors/tools/ports.ts';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { startEmbeddedNats, type EmbeddedNats } from '../../actors/runtime/embedded_nats.ts';
 import { EddyNode } from '../../actors/node.ts';
@@ -35,20 +35,8 @@ process.once('exit', () => {
   }
 });
 
-/** A TCP port nothing listens on right now (never 4222). */
-export async function freePort(): Promise<number> {
-  for (;;) {
-    const port = await new Promise<number>((resolve, reject) => {
-      const s = createServer();
-      s.once('error', reject);
-      s.listen(0, '127.0.0.1', () => {
-        const p = (s.address() as { port: number }).port;
-        s.close(() => resolve(p));
-      });
-    });
-    if (port !== 4222) return port;
-  }
-}
+/** A TCP port nothing listens on right now (never 4222), below the ephemeral range (actors/tools/ports.ts). */
+export { freePort };
 
 export function tempDir(prefix = 'eddy-test-'): { path: string; cleanup: () => void } {
   const path = mkdtempSync(join(tmpdir(), prefix));
