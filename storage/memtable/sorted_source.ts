@@ -41,6 +41,9 @@ class SliceBuffers {
   }
 }
 
+/** Where the rows of a range [a, b) live: chunk and row within it. */
+interface Loc { a: number; b: number; chunk: Uint32Array; row: Uint32Array }
+
 const WIDTH: Record<ColumnData['type'], number> = { float64: 8, int64: 8, timestamp: 8, uint64: 8, boolean: 1, string: 4 };
 
 /** Sorted, dictionary-coded values of one tag per series (-1: null), over the series the rows use. */
@@ -101,9 +104,20 @@ export function memtableSource(mem: MemView, schema: TableSchema, opts: FlushOpt
   const strings = new Map(fields.filter((c) => c.type === 'string').map((c) => [c.name, stringCodes(c, srcs.get(c.name)!, perm, chunkOf, chunkStart)]));
   const names = [...schema.columns.map((c) => c.name), ...(ops ? [OP_COLUMN] : [])];
   const bufs = new SliceBuffers();
-  const locate = (i: number): [number, number] => {
-    const g = perm[i]!, c = chunkOf[g]!;
-    return [c, g - chunkStart[c]!];
+  // Chunk and row of each row of the range last asked for: every field slice of a row group reads them.
+  const loc: Loc = { a: -1, b: -1, chunk: new Uint32Array(0), row: new Uint32Array(0) };
+  const locate = (a: number, b: number): Loc => {
+    if (loc.a === a && loc.b === b) return loc;
+    const len = b - a;
+    if (loc.chunk.length < len) { loc.chunk = new Uint32Array(len); loc.row = new Uint32Array(len); }
+    for (let i = 0; i < len; i++) {
+      const g = perm[a + i]!, c = chunkOf[g]!;
+      loc.chunk[i] = c;
+      loc.row[i] = g - chunkStart[c]!;
+    }
+    loc.a = a;
+    loc.b = b;
+    return loc;
   };
 
   const slice = (name: string, a: number, b: number): ColumnData => {
@@ -130,8 +144,8 @@ export function memtableSource(mem: MemView, schema: TableSchema, opts: FlushOpt
     }
     const col = fields.find((c) => c.name === name)!;
     const st = strings.get(name);
-    if (st) return st.slice(a, b, bufs, locate);
-    return numericSlice(col, srcs.get(name)!, a, len, bufs, locate);
+    if (st) return st.slice(len, bufs, locate(a, b));
+    return numericSlice(col, srcs.get(name)!, len, bufs, locate(a, b));
   };
   let series = -1;
   const src: SegmentSource = {
@@ -150,7 +164,7 @@ export function memtableSource(mem: MemView, schema: TableSchema, opts: FlushOpt
 }
 
 /** Rows [a, a + len) of a numeric or boolean field: 8-byte values copied as two words (no BigInt per row). */
-function numericSlice(col: ColumnSchema, srcs: (ChunkColumn | undefined)[], a: number, len: number, bufs: SliceBuffers, locate: (i: number) => [number, number]): ColumnData {
+function numericSlice(col: ColumnSchema, srcs: (ChunkColumn | undefined)[], len: number, bufs: SliceBuffers, loc: Loc): ColumnData {
   const width = WIDTH[col.type];
   const buf = bufs.bytes(col.name, len * width);
   const def = defaultOf(col);
@@ -162,7 +176,7 @@ function numericSlice(col: ColumnSchema, srcs: (ChunkColumn | undefined)[], a: n
     let dw: Int32Array | null = null;
     if (def !== null) dw = col.type === 'float64' ? new Int32Array(Float64Array.of(Number(def)).buffer) : words(BigInt64Array.of(BigInt(def as bigint)));
     for (let i = 0; i < len; i++) {
-      const [c, r] = locate(a + i);
+      const c = loc.chunk[i]!, r = loc.row[i]!;
       const s = srcs[c], w = ws[c];
       if (!s || !w) {
         if (dw) { out[2 * i] = dw[0]!; out[2 * i + 1] = dw[1]!; } else { out[2 * i] = out[2 * i + 1] = 0; nullAt(i); }
@@ -180,7 +194,7 @@ function numericSlice(col: ColumnSchema, srcs: (ChunkColumn | undefined)[], a: n
   const out = new Uint8Array(buf, 0, len);
   const d = def === null ? -1 : def ? 1 : 0;
   for (let i = 0; i < len; i++) {
-    const [c, r] = locate(a + i);
+    const c = loc.chunk[i]!, r = loc.row[i]!;
     const s = srcs[c];
     if (!s) { if (d < 0) { out[i] = 0; nullAt(i); } else out[i] = d; } else if (s.valid && s.valid[r] === 0) { out[i] = 0; nullAt(i); } else out[i] = (s.values as Uint8Array)[r]!;
   }
@@ -226,13 +240,11 @@ function stringCodes(col: ColumnSchema, srcs: (ChunkColumn | undefined)[], perm:
   }
   return {
     text,
-    slice(a: number, b: number, bufs: SliceBuffers, locate: (i: number) => [number, number]): ColumnData {
-      const len = b - a;
+    slice(len: number, bufs: SliceBuffers, loc: Loc): ColumnData {
       const values = new Int32Array(bufs.bytes(col.name, len * 4), 0, len);
       let valid: Uint8Array | null = null;
       for (let i = 0; i < len; i++) {
-        const [c, r] = locate(a + i);
-        const k = code(c, r);
+        const k = code(loc.chunk[i]!, loc.row[i]!);
         if (k < 0) { valid ??= bufs.validOf(col.name, len).fill(1); valid[i] = 0; values[i] = 0; } else values[i] = remap ? remap[k]! : k;
       }
       return { type: 'string', values, valid, dict: out };
