@@ -86,18 +86,18 @@ export async function run(opts: BenchOptions): Promise<unknown> {
       writeFileSync('/proc/self/clear_refs', '5');
       const rssBefore = status('VmRSS');
       const memBytes = store.memBytes;
-      const t0 = performance.now();
+      const t0 = performance.now(), c0 = process.cpuUsage();
       const res = await store.flush();
-      const ms = performance.now() - t0;
+      const ms = performance.now() - t0, cpu = process.cpuUsage(c0);
       const peak = status('VmHWM');
       const after = process.memoryUsage();
       const r = {
-        flush: f + 1, rows, memtableBytes: memBytes, segmentBytes: res?.segment.bytes ?? 0, ms: Math.round(ms),
+        flush: f + 1, rows, memtableBytes: memBytes, segmentBytes: res?.segment.bytes ?? 0, ms: Math.round(ms), cpuMs: Math.round((cpu.user + cpu.system) / 1000),
         rssBeforeBytes: rssBefore, peakRssBytes: peak, peakAboveBytes: peak - rssBefore,
         arrayBuffersBefore: before.arrayBuffers, arrayBuffersAfter: after.arrayBuffers,
       };
       results.push(r);
-      out.push([String(f + 1), fmtMiB(memBytes), fmtMiB(r.segmentBytes), `${r.ms} ms`, fmtMiB(rssBefore), fmtMiB(peak), fmtMiB(r.peakAboveBytes),
+      out.push([String(f + 1), fmtMiB(memBytes), fmtMiB(r.segmentBytes), `${r.ms} ms`, `${r.cpuMs} ms`, fmtMiB(rssBefore), fmtMiB(peak), fmtMiB(r.peakAboveBytes),
         (r.peakAboveBytes / memBytes).toFixed(2), fmtMiB(after.arrayBuffers - before.arrayBuffers)]);
     }
   } finally {
@@ -105,6 +105,6 @@ export async function run(opts: BenchOptions): Promise<unknown> {
     removeDir(dir);
   }
   console.log(`flush memory: ${rows} rows x ${hostCount} series, ${fields} float field(s), 10 tags (MiB = ${MiB} bytes)`);
-  console.log(table(['flush', 'memtable', 'segment', 'time', 'RSS before', 'peak RSS', 'peak above', 'x memtable', 'arrayBuffers left after'], out));
+  console.log(table(['flush', 'memtable', 'segment', 'time', 'CPU', 'RSS before', 'peak RSS', 'peak above', 'x memtable', 'arrayBuffers left after'], out));
   return results;
 }
