@@ -54,7 +54,7 @@ function refsOf(sample: Run, text: string[], names: string[]): Map<string, strin
   for (const name of text) {
     const c = sample.cols.get(name)!, codes = c.values as Int32Array, dict = c.dict!;
     let chars = 0;
-    for (let i = 0; i < rows; i++) chars += dict[codes[i]!]?.length ?? 0;
+    for (let i = 0; i < rows; i++) if (!c.valid || c.valid[i] === 1) chars += dict[codes[i]!]?.length ?? 0;
     if (chars > most) { most = chars; best = name; }
   }
   if (!best) return new Map();

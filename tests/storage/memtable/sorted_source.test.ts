@@ -83,6 +83,6 @@ describe('streaming flush source', () => {
         const bytes = await readFile(path);
         expect(got.bytes).toBe(bytes.length);
         expect(Buffer.compare(bytes, Buffer.from(want.bytes))).toBe(0);
-      }), { numRuns: 120 });
+      }), { numRuns: Number(process.env.SS_RUNS ?? 120) });
   }, 120_000);
 });
