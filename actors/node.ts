@@ -1,6 +1,7 @@
 // A node: the process that hosts an actor system. Standalone runs every role, with an embedded nats-server.
 import { mkdirSync, readFileSync } from 'node:fs';
-import { connect, type NatsConnection, type Subscription } from '@nats-io/transport-node';
+import type { NatsConnection, Subscription } from '@nats-io/transport-node';
+import { connectNats } from './runtime/nats_connect.ts';
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
 import { AccessDeniedError, UsageError, Buckets, Subjects, smart, systemClock, type Clock, type TableSchema } from '../core/index.ts';
@@ -30,9 +31,10 @@ import { startEmbeddedNats, type EmbeddedNats } from './runtime/embedded_nats.ts
 import { presizeNatsMessageBuffers } from './runtime/nats_presize.ts';
 import { natsLinkOf, type NatsLink } from './runtime/nats_link.ts';
 import { ParsePool } from './runtime/parse_pool.ts';
+import { ChangesInterest } from './runtime/interest.ts';
 import { silentLogger, type Logger } from './runtime/logger.ts';
 import { EsTemplateStore, LogIngest, NatsLogs, PipelineStore, SyslogServer } from './logs/index.ts';
-import { WriteGate } from './gateway/write_gate.ts';
+import { WriteGate, gatedWriter } from './gateway/write_gate.ts';
 import { MemoryBudget, defaultMemoryLimitMb } from './runtime/memory_budget.ts';
 import { currentLimits, limitContext } from './gateway/query_limits.ts';
 import { queryTimeoutMs, splitHostPort, isStandalone, parseRoles, Roles, StorageKinds, type NodeConfig } from './config.ts';
@@ -85,6 +87,7 @@ export class EddyNode {
   /** Elasticsearch index templates (in the catalog bucket). */
   private esTemplates: EsTemplateStore | null = null;
   private natsLogs: NatsLogs | null = null;
+  private changesInterest: ChangesInterest | null = null;
   /** The syslog receiver (--syslog); null when off. */
   syslog: SyslogServer | null = null;
   httpAddress: { host: string; port: number } | null = null;
@@ -137,7 +140,7 @@ export class EddyNode {
     const hp = splitHostPort(cfg.http);
     if (cfg.userProvider) this.auth = new Authenticator(parseUserProvider(cfg.userProvider, (p) => readFileSync(p, 'utf8')), { clock: this.clock });
     const limits = { queryTimeoutMs: () => queryTimeoutMs(cfg), queryMemoryBytes: () => cfg.queryMemoryMb * 1024 * 1024, writeGate: this.writeGate, metrics: this.metrics };
-    this.http = new HttpGateway({ routes: this.routes, state: () => this.state, maxBodyBytes: () => cfg.maxWriteBytes, logger: this.logger, auth: this.auth, limits });
+    this.http = new HttpGateway({ routes: this.routes, state: () => this.state, maxBodyBytes: () => cfg.maxWriteBytes, logger: this.logger, auth: this.auth, limits, keepAliveTimeoutMs: cfg.httpKeepAliveTimeout });
     const tls = cfg.tlsCert ? { cert: readTlsFile(cfg.tlsCert, '--tls-cert'), key: readTlsFile(cfg.tlsKey, '--tls-key') } : undefined;
     this.httpAddress = await this.http.listen(hp.host, hp.port, tls);
     this.log(`http${tls ? 's' : ''} listening on ${this.httpAddress.host}:${this.httpAddress.port}`);
@@ -159,14 +162,23 @@ export class EddyNode {
     }
     presizeNatsMessageBuffers();
     // noAsyncTraces: nats.js otherwise builds an Error (a stack capture) for every request and JetStream publish, ~6% of ingest CPU in a profile
-    this.nc = await connect({ servers: this.natsUrl, name: natsClientName(cfg.nodeId), ...(this.natsCredentials ?? {}), maxReconnectAttempts: -1, pingInterval: 10_000, noAsyncTraces: true });
+    this.nc = await connectNats({ servers: this.natsUrl, name: natsClientName(cfg.nodeId), ...(this.natsCredentials ?? {}), maxReconnectAttempts: -1, pingInterval: 10_000, noAsyncTraces: true });
     this.natsLink = natsLinkOf(this.nc);
+    void (async () => {
+      for await (const s of this.nc.status()) if (s.type === 'disconnect' || s.type === 'reconnect') this.log(`nats: ${s.type === 'disconnect' ? 'lost' : 'reconnected to'} ${'server' in s ? String(s.server) : 'its server'}`);
+    })().catch(() => undefined);
     this.js = jetstream(this.nc, { timeout: 30_000 });
     this.jsm = await jetstreamManager(this.nc, { timeout: 30_000 });
     await ensureJetStreamAssets(this.nc, { replicas: cfg.replicas, segments: cfg.storage === StorageKinds.nats, cluster: !isStandalone(cfg) });
     const kv = await new Kvm(this.js).create(Buckets.catalog, { history: 1, replicas: cfg.replicas });
     this.catalog = new Catalog(kv, this.clock);
     await this.catalog.init();
+    // Who follows eddy.changes, known before any region opens: regions publish a table's batches only while it is wanted.
+    if (cfg.publishChanges) {
+      this.changesInterest = new ChangesInterest(this.nc, await new Kvm(this.js).open(Buckets.interest), this.clock);
+      await this.changesInterest.start();
+    }
+    const interest = this.changesInterest;
 
     const maxPayload = this.nc.info?.max_payload ?? 1024 * 1024;
     const standalone = isStandalone(cfg);
@@ -178,7 +190,7 @@ export class EddyNode {
     this.supervisor = new Supervisor({
       shared, workload: this.workload,
       nc: this.nc, js: this.js, jsm: this.jsm, dataDir: cfg.data, clock: this.clock, metrics: this.metrics,
-      flushBytes: cfg.flushBytes, publishChanges: cfg.publishChanges, log: this.log,
+      flushBytes: cfg.flushBytes, publishChanges: interest ? (db, t) => interest.wanted(db, t) : false, log: this.log,
       maxChunkBytes: Math.max(64 * 1024, maxPayload - 64 * 1024),
       flushIntervalMs: cfg.flushInterval, compactIntervalMs: cfg.compactInterval, memory: this.memory,
     }, hostsRegions ? {} : { refuse: `node ${cfg.nodeId} has no datanode role` });
@@ -235,6 +247,8 @@ export class EddyNode {
         eddy_syslog_messages_total: this.syslog.counters.messages,
         eddy_syslog_invalid_frames_total: this.syslog.counters.invalidFrames,
         eddy_syslog_failed_messages_total: this.syslog.counters.failedMessages,
+        eddy_syslog_dropped_messages_total: this.syslog.counters.droppedMessages,
+        eddy_syslog_reading_paused: this.syslog.readingPaused ? 1 : 0,
       } : {}),
       eddy_regions: this.supervisor.all().length,
       eddy_parse_workers_ready: this.parsePool?.readyCount ?? 0,
@@ -253,7 +267,7 @@ export class EddyNode {
     // Flows write their sinks through the write path, which reaches every region wherever it lives.
     if (standalone || roles.has(Roles.flownode)) {
       this.flows = new FlowNode({
-        nc: this.nc, js: this.js, jsm: this.jsm, catalog: this.catalog, writes: this.writes, query: (db) => makeQueryContext(queryDeps, db),
+        nc: this.nc, js: this.js, jsm: this.jsm, catalog: this.catalog, writes: gatedWriter(this.writes, this.writeGate), query: (db) => makeQueryContext(queryDeps, db),
         clock: this.clock, log: this.log, nodeId: cfg.nodeId,
       });
       await this.flows.start();
@@ -273,7 +287,7 @@ export class EddyNode {
     if (standalone || roles.has(Roles.frontend)) {
       this.ingest = new NatsIngest(this.nc, this.js, this.writes, this.metrics, this.logger, this.writeGate);
       this.ingest.start();
-      this.natsLogs = new NatsLogs(this.nc, this.js, this.jsm, this.logs, this.catalog, this.logger, this.clock, { replicas: cfg.replicas, tail: cfg.publishChanges });
+      this.natsLogs = new NatsLogs(this.nc, this.js, this.jsm, this.logs, this.catalog, this.logger, this.clock, { replicas: cfg.replicas, tail: cfg.publishChanges }, this.writeGate);
       await this.natsLogs.start();
       if (cfg.postgres !== 'off') {
         // With --user-provider: cleartext password checked by the one Authenticator, the session's grants on every query.
@@ -300,7 +314,7 @@ export class EddyNode {
       }
       if (cfg.syslog) {
         const a = splitHostPort(cfg.syslog);
-        this.syslog = new SyslogServer({ host: a.host, port: a.port, db: cfg.syslogDb, table: cfg.syslogTable }, this.logs, this.clock, this.logger);
+        this.syslog = new SyslogServer({ host: a.host, port: a.port, db: cfg.syslogDb, table: cfg.syslogTable }, this.logs, this.clock, this.logger, this.writeGate);
         const at = await this.syslog.start();
         this.log(`syslog listening on ${at.host}:${at.port} (tcp, udp) into ${cfg.syslogDb}.${cfg.syslogTable}`);
       }
@@ -396,6 +410,8 @@ export class EddyNode {
    * Stops cleanly: no new requests, ingest and flows stop, memtables flush, NATS (embedded) stops. Every step is
    * bounded, and when the NATS server is gone (killed with the node's process group, say) the connection is closed
    * first, so that nothing waits on replies that cannot come: a stop finishes in bounded time in every order.
+   * The steps up to the regions' close share --stop-timeout: a flush that cannot finish within it (a big memtable on a
+   * loaded machine) is left behind, as a kill would leave it; nothing acknowledged is lost, the WAL replays on start.
    */
   stop(): Promise<void> {
     this.stopping ??= this.stopOnce();
@@ -404,6 +420,10 @@ export class EddyNode {
 
   private async stopOnce(): Promise<void> {
     this.state = 'stopping';
+    const deadline = Date.now() + this.config.stopTimeout;
+    // A step's own bound, cut to what is left of the stop's budget (at least a second). The steps after the regions'
+    // close (leaving the cluster, the connection, the nats-server) keep their own short bounds.
+    const left = (ms: number) => Math.max(1000, Math.min(ms, deadline - Date.now()));
     const step = async (what: string, p: Promise<unknown> | undefined, ms: number) => {
       if (!p) return;
       let timer: NodeJS.Timeout | undefined;
@@ -426,21 +446,22 @@ export class EddyNode {
       dropNats();
     }
     const natsUp = () => this.nc !== undefined && !this.nc.isClosed() && !serverGone();
-    await step('stopping ingest', this.ingest?.stop(), 10_000);
-    await step('stopping syslog', this.syslog?.stop(), 10_000);
-    await step('stopping logs ingest', this.natsLogs?.stop(), 10_000);
+    await step('stopping ingest', this.ingest?.stop(), left(10_000));
+    await step('stopping syslog', this.syslog?.stop(), left(10_000));
+    await step('stopping logs ingest', this.natsLogs?.stop(), left(10_000));
+    this.changesInterest?.stop();
     this.logs?.pipelines.stop();
     this.esTemplates?.stop();
-    await step('closing http', this.http?.close(), 5_000);
-    await step('closing postgres', this.postgres?.close(), 5_000);
-    await step('stopping parse workers', this.parsePool?.stop(), 5_000);
+    await step('closing http', this.http?.close(), left(5_000));
+    await step('closing postgres', this.postgres?.close(), left(5_000));
+    await step('stopping parse workers', this.parsePool?.stop(), left(5_000));
     this.writeGate.close();
-    await step('stopping flows', this.flows?.stop(), 30_000);
-    await step('stopping the smart index', this.smartIndex?.stop(), 5_000);
+    await step('stopping flows', this.flows?.stop(), left(30_000));
+    await step('stopping the smart index', this.smartIndex?.stop(), left(5_000));
     // Regions close (flushed) before the node leaves the cluster: their routes move only once nothing here serves them,
     // so a region is never open on two nodes at once. Without NATS they close unflushed: their WAL replays on restart.
     this.migrationSub?.unsubscribe();
-    if (this.supervisor) await step('closing regions', this.supervisor.closeAll(natsUp()), 120_000);
+    if (this.supervisor) await step('flushing and closing regions (what is not flushed replays from the WAL on the next start)', this.supervisor.closeAll(natsUp()), left(120_000));
     await step('leaving the cluster', this.meta?.stop(), natsUp() ? 10_000 : 2_000);
     if (this.meta && natsUp()) this.nc.publish(Subjects.placementKick);
     this.router?.stop();

@@ -149,6 +149,9 @@ export class CastError extends ExecError {
     super(message, pos, StatusCode.InvalidArguments);
   }
 }
+/** A value outside the target type's range (300 as TINYINT, a decimal with more digits than its precision): PostgreSQL's
+ * numeric_value_out_of_range (22003) where a malformed text is invalid_text_representation (22P02). */
+export class OutOfRangeError extends CastError {}
 /** Division by zero, or an integer overflow that a checked kernel refuses (MIN / -1). */
 export class ArithmeticError extends ExecError {
   constructor(message: string, pos?: { line: number; column: number }) {

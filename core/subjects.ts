@@ -31,6 +31,8 @@ export const Buckets = {
   routes: 'eddy_routes',
   /** Procedures (region migrations) and region events: the meta leader's persisted snapshots, read by every frontend. */
   procedures: 'eddy_procedures',
+  /** Announced eddy.changes interest (entries live one TTL): a node starting reads who wants what before serving writes. */
+  interest: 'eddy_interest',
 } as const;
 
 /** Keys inside the KV buckets: node records and the meta lease in eddy_nodes, region routes in eddy_routes. */
@@ -61,6 +63,9 @@ export const KvKeys = {
   /** Elasticsearch index templates (`index`: _index_template, `legacy`: _template), one key per template, JSON. */
   esTemplate: (kind: 'index' | 'legacy', name: string) => `estemplate.${kind}.${kvToken(name)}`,
   esTemplateAll: 'estemplate.>',
+  /** An announced eddy.changes interest in a table, or (no table) in every table of a database. */
+  changesInterest: (db: string, table?: string) => (table === undefined ? `changes.${kvToken(db)}` : `changes.${kvToken(db)}.${kvToken(table)}`),
+  changesInterestAll: 'changes.>',
 } as const;
 
 /** Encodes a name as one KV key token (keys allow only [-/_=.a-zA-Z0-9]): other characters become =XX. */
@@ -172,10 +177,32 @@ export const Subjects = {
   tailInterest: (db: string, table: string) => `eddy.tail_interest.${token(db)}.${token(table)}`,
   tailInterestAll: 'eddy.tail_interest.*.*',
   changesAll: 'eddy.changes.*.*',
+  /** Every table's eddy.changes in one database. */
+  changesDb: (db: string) => `eddy.changes.${token(db)}.*`,
+  /**
+   * A reader's announcement that it wants eddy.changes.<db>.<table> (request-reply, repeated within the TTL the reply
+   * gives): regions publish a table's committed batches only while someone announced it (actors/runtime/interest.ts).
+   */
+  changesInterest: (db: string, table: string) => `eddy.changes_interest.${token(db)}.${token(table)}`,
+  /** The same for every table of a database. */
+  changesInterestDb: (db: string) => `eddy.changes_interest.${token(db)}`,
+  changesInterestAll: 'eddy.changes_interest.>',
   /** What a region's scan filtered and read (predicates, rows read and kept), for the smart index: fire and forget. */
   indexWorkload: (db: string, table: string) => `eddy.index.workload.${token(db)}.${token(table)}`,
   indexWorkloadAll: 'eddy.index.workload.*.*',
 } as const;
+
+/**
+ * The names of an interest announcement: `eddy.changes_interest.<db>.<table>`, `eddy.tail_interest.<db>.<table>`, or
+ * (table '') `eddy.changes_interest.<db>` for every table of a database; null for another subject.
+ */
+export function parseInterestSubject(subject: string): { db: string; table: string } | null {
+  const p = subject.split('.');
+  if (p[0] !== 'eddy' || (p[1] !== 'changes_interest' && p[1] !== 'tail_interest')) return null;
+  if (p.length === 4) return { db: untoken(p[2]!), table: untoken(p[3]!) };
+  if (p.length === 3 && p[1] === 'changes_interest') return { db: untoken(p[2]!), table: '' };
+  return null;
+}
 
 /** Splits `eddy.logs.<db>.<table>`, `eddy.ingest_logs.<db>.<table>` or `eddy.changes.<db>.<table>` into its names. */
 export function parseTableSubject(subject: string): { kind: string; db: string; table: string } | null {
@@ -213,14 +240,14 @@ export function userInboxAll(user: string): string {
  * The subjects a user with rights on one database (`*`: every database) may use on NATS, for the nats-server
  * permissions of EddyDB users: `write` to publish (sync writes, buffered ingest, log lines), `read` to subscribe
  * (committed changes, flow output, live tail) and `errors` (why a buffered write failed), which either right may read;
- * `announce` is what a reader publishes (its live tail interest).
+ * `announce` is what a reader publishes (its live tail interest, its eddy.changes interest).
  */
 export function databaseSubjects(db: string): { write: string[]; read: string[]; announce: string[]; errors: string[] } {
   const t = db === '*' ? '*' : token(db);
   return {
     write: [`eddy.write.${t}`, `eddy.write.${t}.*`, `eddy.ingest.${t}`, `eddy.ingest.${t}.*`, `eddy.logs.${t}.*`, `eddy.ingest_logs.${t}.*`],
     read: [`eddy.changes.${t}.*`, `eddy.flow.${t}.*`, `eddy.tail.${t}.*`],
-    announce: [`eddy.tail_interest.${t}.*`],
+    announce: [`eddy.tail_interest.${t}.*`, `eddy.changes_interest.${t}`, `eddy.changes_interest.${t}.*`],
     errors: [`eddy.errors.${t}`],
   };
 }

@@ -78,10 +78,19 @@ function unionDicts(cols: ColumnData[]): { dict: string[]; maps: (Int32Array | n
   return { dict, maps: cols.map((c) => Int32Array.from(c.dict!, (v) => pos.get(v)!)) };
 }
 
-/** Copies the ranges of one column out of the source runs. */
+/**
+ * The ranges of one column out of the source runs: one range of one run is a view of it (runs are never written in
+ * place: a metric engine scan of one logical table reads one stretch of the physical run), several are copied.
+ */
 export function gatherColumn(cols: ColumnData[], r: Ranges): ColumnData {
   const type = cols[0]!.type;
-  if (r.src.length === 1 && r.start[0] === 0 && r.len[0] === cols[r.src[0]!]!.values.length) return cols[r.src[0]!]!;
+  if (r.src.length === 1) {
+    const c = cols[r.src[0]!]!, s = r.start[0]!, e = s + r.len[0]!;
+    if (s === 0 && e === c.values.length) return c;
+    const out: ColumnData = { type, values: c.values.subarray(s, e) as ColumnData['values'], valid: c.valid ? c.valid.subarray(s, e) : null };
+    if (c.dict) out.dict = c.dict;
+    return out;
+  }
   const n = r.rows;
   // every row is written below: the ranges cover 0..n
   const out: ColumnData = { type, values: allocTypedUnsafe(type, n), valid: null };

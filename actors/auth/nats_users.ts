@@ -15,7 +15,7 @@ export function serviceCredentials(): NatsCredentials {
 
 /**
  * Each user's NATS permissions: publish to the write subjects of databases it may write, subscribe to the read ones
- * (and announce its live tail interest there),
+ * (and announce there its live tail interest and its eddy.changes interest),
  * plus its own inbox (`_INBOX_<user>.>`, never the shared `_INBOX.>`: that would let it read other users' replies).
  */
 export function natsPermissions(u: UserEntry): { publish: string[]; subscribe: string[] } {

@@ -1,9 +1,9 @@
 #!/usr/bin/env node
-// Entry point of the `eddy` command: loads the TypeScript sources through tsx, in this process (no child to orphan).
-import { register } from 'tsx/esm/api';
+// Entry point of the `eddy` command: runs the CLI in this process (no child to orphan), from the bundle of the
+// TypeScript sources or through tsx (bundle.mjs decides).
+import { loadCli } from './bundle.mjs';
 
-register();
-const { main } = await import('../cli.ts');
+const { main } = await loadCli();
 try {
   await main(process.argv.slice(2));
 } catch (e) {

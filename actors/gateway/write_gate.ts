@@ -1,5 +1,5 @@
 // Ingest back-pressure: bytes of writes in flight on this node (--max-inflight-write-bytes) and the memory budget's room.
-import { MemoryBackPressureError, WriteBackPressureError } from '../../core/index.ts';
+import { MemoryBackPressureError, WriteBackPressureError, type WriteBatch } from '../../core/index.ts';
 
 /** Releases what an admission took; calling it twice releases once. */
 export type Release = () => void;
@@ -109,9 +109,21 @@ export class WriteGate {
 
   /** Admits now or throws WriteBackPressureError / MemoryBackPressureError (RateLimited: HTTP 503 with Retry-After). */
   tryAcquire(n: number): Release {
+    const r = this.admitNow(n);
+    if (r) return r;
+    throw this.refusal(n);
+  }
+
+  /** True when a small write would be admitted now (nothing waits and memory has room). */
+  hasRoom(): boolean {
+    return this.waiters.length === 0 && this.fits(1);
+  }
+
+  /** Admits now, or null (nothing counted) when the write would have to wait: the caller stops its producer, then acquire()s. */
+  admitNow(n: number): Release | null {
     if (this.waiters.length === 0 && this.fits(n)) return this.take(n);
     this.memory?.relieve();
-    throw this.refusal(n);
+    return null;
   }
 
   /**
@@ -135,9 +147,48 @@ export class WriteGate {
     return p;
   }
 
+  /** acquire(), or null once `cancel` resolves first (the caller stops): an admission that comes later is given back at once. */
+  async acquireUntil(n: number, cancel: Promise<unknown>, opts: { mayRefuse?: boolean } = {}): Promise<Release | null> {
+    const p = this.acquire(n, opts);
+    const r = await Promise.race([p, cancel.then(() => null)]);
+    if (r === null) p.then((release) => release(), () => undefined);
+    return r;
+  }
+
   /** Stops the memory recheck (the node stops). */
   close(): void {
     if (this.recheck) clearInterval(this.recheck);
     this.recheck = null;
   }
+}
+
+/** Rough bytes a batch holds (typed arrays, strings at 2 bytes a character plus a slot): what a write without a payload is admitted for. */
+export function batchBytes(batches: readonly WriteBatch[]): number {
+  let n = 0;
+  for (const b of batches) {
+    for (const c of b.columns) {
+      n += c.valid?.byteLength ?? 0;
+      if (Array.isArray(c.values)) for (const v of c.values) n += 8 + (v === null ? 0 : 2 * v.length);
+      else n += c.values.byteLength;
+      if (c.dict) for (const v of c.dict) n += 8 + 2 * v.length;
+    }
+  }
+  return n;
+}
+
+/**
+ * A writer of whole batches (a flow's sink) admitted through the gate: it waits for room as the buffered consumer does
+ * (never refused; the flow's WAL consumer is what falls behind, and catches up once a flush frees memory).
+ */
+export function gatedWriter<W extends { write(db: string, batches: WriteBatch[]): Promise<number> }>(w: W, gate: WriteGate): { write(db: string, batches: WriteBatch[]): Promise<number> } {
+  return {
+    async write(db, batches) {
+      const release = await gate.acquire(batchBytes(batches), { mayRefuse: false });
+      try {
+        return await w.write(db, batches);
+      } finally {
+        release();
+      }
+    },
+  };
 }

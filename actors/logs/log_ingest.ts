@@ -13,6 +13,8 @@ export interface IngestOptions {
   version?: string;
   /** GreptimeDB's `skip_error=true`: failing lines are skipped (and reported) even when the pipeline says fail. */
   skipErrors?: boolean;
+  /** The source message's identity (a buffered stream's sequence): a redelivery of it is not applied twice (WriteOptions). */
+  sourceId?: string;
 }
 
 export interface IngestResult {
@@ -104,7 +106,7 @@ export class LogIngest {
     if (result.batch) {
       await this.catalog.requireDatabase(db);
       await this.ensureTable(db, table, result);
-      await this.writes().write(db, [result.batch]);
+      await this.writes().write(db, [result.batch], opts.sourceId !== undefined ? { sourceId: opts.sourceId } : {});
       this.counters.rows += result.rows;
     }
     return {

@@ -12,10 +12,14 @@ import type { Logger } from '../runtime/logger.ts';
 import type { LogIngest, IngestOptions } from './log_ingest.ts';
 import { batchNdjson } from './rows_out.ts';
 import { TailInterest } from './tail_interest.ts';
+import { WriteGate } from '../gateway/write_gate.ts';
+import { isStall, pullOrdered } from '../runtime/ordered_pull.ts';
 
 const LOGS_QUEUE = 'eddy-logs';
 const LOGS_CONSUMER = 'eddy-logs';
 const TAIL_QUEUE = 'eddy-tail';
+/** A pull waits this long for messages; the server sends an idle heartbeat every half of it, two missed are a stall. */
+const PULL_EXPIRES_MS = 5000;
 const enc = new TextEncoder();
 
 function header(h: MsgHdrs | undefined, name: string): string | undefined {
@@ -49,6 +53,9 @@ export class NatsLogs {
   /** Per announced table: its eddy.changes subscription (queue group: one node republishes each batch). */
   private readonly tailSubs = new Map<string, Subscription>();
   private interest: TailInterest | null = null;
+  private onStop!: () => void;
+  /** Resolves when stop() begins: a wait for memory gives up then (the message stays in the stream). */
+  private readonly stopping = new Promise<void>((r) => { this.onStop = r; });
 
   constructor(
     private readonly nc: NatsConnection,
@@ -59,6 +66,8 @@ export class NatsLogs {
     private readonly logger: Logger,
     private readonly clock: Clock,
     private readonly opts: { replicas?: number; tail?: boolean; tailTtlMs?: number } = {},
+    /** Back-pressure, as for eddy.write / eddy.ingest (nats_ingest.ts): a request's reply waits, the buffered loop waits. */
+    private readonly gate: WriteGate = new WriteGate(0),
   ) {}
 
   async start(): Promise<void> {
@@ -76,20 +85,26 @@ export class NatsLogs {
     this.loop = this.bufferedLoop();
   }
 
-  private async apply(subject: string, data: Uint8Array, h: MsgHdrs | undefined) {
+  private async apply(subject: string, data: Uint8Array, h: MsgHdrs | undefined, sourceId?: string) {
     const t = parseTableSubject(subject);
     if (!t) throw new InvalidArgumentError(`bad logs subject '${subject}': use eddy.logs.<db>.<table>`);
-    return { t, r: await this.logs.ingestBody(t.db, t.table, header(h, 'Eddy-Pipeline'), data, header(h, 'Content-Type') ?? 'text/plain', optionsOf(h)) };
+    const opts = { ...optionsOf(h), ...(sourceId !== undefined ? { sourceId } : {}) };
+    return { t, r: await this.logs.ingestBody(t.db, t.table, header(h, 'Eddy-Pipeline'), data, header(h, 'Content-Type') ?? 'text/plain', opts) };
   }
 
   private async onRequest(msg: Msg): Promise<void> {
+    let release: (() => void) | undefined;
     try {
+      // Waits for room (the reply waits); with too much already waiting, the RateLimited error reply.
+      release = await this.gate.acquire(msg.data.length);
       const { r } = await this.apply(msg.subject, msg.data, msg.headers);
       msg.respond(enc.encode(JSON.stringify({ ok: true, rows: r.rows, ...(r.failed ? { skipped: r.failed, errors: r.errors } : {}), ...(r.filtered ? { filtered: r.filtered } : {}) })));
     } catch (e) {
       const w = toWireError(e);
       this.logger.error(isUserError(w.code) ? 'logs.rejected' : 'logs.failed', `logs on ${msg.subject} failed`, { subject: msg.subject, code: w.code, error: w.message });
       msg.respond(enc.encode(JSON.stringify({ ok: false, error: w })));
+    } finally {
+      release?.();
     }
   }
 
@@ -97,10 +112,16 @@ export class NatsLogs {
     const consumer = await this.js.consumers.get(Streams.logs, LOGS_CONSUMER);
     while (!this.stopped) {
       try {
-        const iter = await consumer.fetch({ max_messages: 64, expires: 1000 });
-        this.current = iter;
-        // In order: a log stream's lines keep their order in the table.
-        for await (const m of iter) await this.applyBuffered(m);
+        // Pulls only when there is room: while a flush frees memory the messages wait in the stream, not in the node.
+        if (!this.gate.hasRoom()) (await this.gate.acquireUntil(1, this.stopping, { mayRefuse: false }))?.();
+        if (this.stopped) break;
+        // In order: a log stream's lines keep their order in the table. Applying a batch may take long on a loaded
+        // node; only the server going quiet on an open pull is a stall (reported, then pulled again at once).
+        const r = await pullOrdered(consumer, { max_messages: 64, expires: PULL_EXPIRES_MS }, (m) => (this.stopped ? Promise.resolve() : this.applyBuffered(m)), (it) => { this.current = it; });
+        if (r.error && !this.stopped) {
+          if (!isStall(r.error)) throw r.error;
+          this.logger.warn(`logs: the server sent nothing on an open pull of ${Streams.logs} for over ${PULL_EXPIRES_MS} ms (heartbeats missed); pulling again`, { stream: Streams.logs });
+        }
       } catch (e) {
         if (this.stopped) break;
         this.logger.error('logs.fetch', 'logs: reading the EDDY_LOGS stream failed', { error: (e as Error).message });
@@ -112,8 +133,15 @@ export class NatsLogs {
   private async applyBuffered(m: JsMsg): Promise<void> {
     const t = parseTableSubject(m.subject);
     const db = t?.db ?? 'public';
+    // Still on it while waiting for room, so JetStream does not redeliver it after ack_wait.
+    const keepAlive = setInterval(() => m.working(), 5000);
+    let release: (() => void) | undefined;
     try {
-      const { r } = await this.apply(m.subject, m.data, m.headers);
+      // The loop's fetches are bounded (64 messages, in order): it waits for room rather than being refused.
+      release = (await this.gate.acquireUntil(m.data.length, this.stopping, { mayRefuse: false })) ?? undefined;
+      if (!release) return; // stopping: not acked, delivered again later
+      // A message delivered again (its ack_wait passed while it waited) is recognised in the WAL, not written twice.
+      const { r } = await this.apply(m.subject, m.data, m.headers, `${m.info.stream}:${m.info.streamSequence}`);
       if (r.failed > 0) this.nc.publish(Subjects.errors(db), enc.encode(JSON.stringify({ subject: m.subject, seq: m.seq, skipped: r.failed, errors: r.errors })));
       m.ack();
     } catch (e) {
@@ -126,6 +154,9 @@ export class NatsLogs {
         this.logger.error('logs.retry', `buffered logs message ${m.seq} on ${m.subject} failed; will retry`, { subject: m.subject, seq: m.seq, code: w.code, error: w.message });
         m.nak(1000);
       }
+    } finally {
+      clearInterval(keepAlive);
+      release?.();
     }
   }
 
@@ -146,6 +177,7 @@ export class NatsLogs {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.onStop();
     for (const s of this.subs) s.unsubscribe();
     this.interest?.stop();
     for (const s of this.tailSubs.values()) s.unsubscribe();

@@ -7,6 +7,7 @@ import { isIP } from 'node:net';
 import { SyslogColumns, SyslogFramer, syslogPipeline, type Clock } from '../../core/index.ts';
 import type { Logger } from '../runtime/logger.ts';
 import type { LogIngest } from './log_ingest.ts';
+import { WriteGate } from '../gateway/write_gate.ts';
 
 export interface SyslogOptions {
   host: string;
@@ -24,6 +25,8 @@ export class SyslogCounters {
   invalidFrames = 0;
   /** Messages lost because their batch could not be written (logged). */
   failedMessages = 0;
+  /** UDP datagrams dropped while writes waited for memory (UDP cannot be paused; logged once per wait). */
+  droppedMessages = 0;
 }
 
 /** Faults logged per peer before going quiet (the counter still counts every one). */
@@ -40,9 +43,23 @@ export class SyslogServer {
   private readonly reported = new Map<string, number>();
   private paused = false;
   private inFlight = 0;
+  /** Bytes of the frames in `pending`: what its write is admitted for through the write gate. */
+  private pendingBytes = 0;
+  /** True while a batch waits for memory (the write gate): TCP reads are paused, UDP datagrams dropped. */
+  private waitingOnMemory = false;
+  private dropReported = false;
   address: { host: string; port: number } | null = null;
 
-  constructor(private readonly opts: SyslogOptions, private readonly logs: LogIngest, private readonly clock: Clock, private readonly logger: Logger) {}
+  constructor(
+    private readonly opts: SyslogOptions, private readonly logs: LogIngest, private readonly clock: Clock, private readonly logger: Logger,
+    /** Back-pressure: a batch waits here for room; TCP reads stop meanwhile. */
+    private readonly gate: WriteGate = new WriteGate(0),
+  ) {}
+
+  /** True while TCP reads are paused (a batch waits for memory, or one writes and one waits behind it). */
+  get readingPaused(): boolean {
+    return this.paused;
+  }
 
   async start(): Promise<{ host: string; port: number }> {
     const { host } = this.opts;
@@ -54,6 +71,7 @@ export class SyslogServer {
     const port = (this.tcp.address() as { port: number }).port;
     this.udp = createSocket({ type: isIP(host) === 6 ? 'udp6' : 'udp4', recvBufferSize: 8 * 1024 * 1024 });
     this.udp.on('message', (m, r) => {
+      if (this.waitingOnMemory) { this.drop(); return; }
       let text = m.toString('utf8');
       while (text.endsWith('\n') || text.endsWith('\0')) text = text.slice(0, -1);
       this.onFrame(text, r.address);
@@ -85,6 +103,7 @@ export class SyslogServer {
     const f = this.pending.add(text, this.clock.now(), peer);
     if (f) { this.fault(peer, `${f.reason} at character ${f.at + 1}: ${JSON.stringify(text.length > 80 ? text.slice(0, 80) + '...' : text)}`); return; }
     this.counters.messages++;
+    this.pendingBytes += text.length;
     if (this.pending.length >= (this.opts.batchSize ?? 4096)) this.flush();
     else this.timer ??= setTimeout(() => this.flush(), this.opts.batchDelayMs ?? 20);
   }
@@ -97,22 +116,61 @@ export class SyslogServer {
     if (n <= REPORTED_PER_PEER) this.logger.warn(`syslog: invalid frame from ${key}: ${why}${n === REPORTED_PER_PEER ? ' (further faults from this peer are only counted)' : ''}`);
   }
 
-  /** Writes what is waiting; writes run one at a time, and TCP reads pause while a backlog builds behind them. */
+  /** A UDP datagram dropped while a batch waits for memory: counted, logged once per wait. */
+  private drop(): void {
+    this.counters.droppedMessages++;
+    if (this.dropReported) return;
+    this.dropReported = true;
+    this.logger.warn('syslog: UDP messages are dropped while writes wait for memory (--memory-limit-mb); eddy_syslog_dropped_messages_total counts them');
+  }
+
+  private pause(): void {
+    if (this.paused) return;
+    this.paused = true;
+    for (const s of this.sockets) s.pause();
+  }
+
+  private resume(): void {
+    if (!this.paused || this.waitingOnMemory || this.inFlight > 1) return;
+    this.paused = false;
+    for (const s of this.sockets) s.resume();
+  }
+
+  /**
+   * Writes what is waiting; writes run one at a time, and TCP reads pause while a backlog builds behind them or while
+   * a batch waits for memory (the write gate: TCP senders are slowed by their socket; UDP datagrams are dropped).
+   */
   private flush(): void {
     if (this.timer) { clearTimeout(this.timer); this.timer = null; }
     if (this.pending.length === 0) return;
     const { n, columns } = this.pending.columns();
+    const bytes = this.pendingBytes;
+    this.pendingBytes = 0;
     // One batch writing and one waiting is enough: past that, stop reading TCP until the writes catch up.
-    if (++this.inFlight > 1 && !this.paused) { this.paused = true; for (const s of this.sockets) s.pause(); }
+    if (++this.inFlight > 1) this.pause();
     this.writing = this.writing.then(async () => {
+      let release = this.gate.admitNow(bytes);
+      if (!release) {
+        this.waitingOnMemory = true;
+        this.dropReported = false;
+        this.pause();
+        try {
+          release = await this.gate.acquire(bytes, { mayRefuse: false });
+        } finally {
+          this.waitingOnMemory = false;
+        }
+      }
       try {
         await this.logs.ingestColumns(this.opts.db, this.opts.table, syslogPipeline(), n, columns);
       } catch (e) {
         this.counters.failedMessages += n;
         this.logger.error('syslog.write', `syslog: ${n} messages could not be written to ${this.opts.db}.${this.opts.table}: ${(e as Error).message}`);
+      } finally {
+        release();
       }
     }).finally(() => {
-      if (--this.inFlight <= 1 && this.paused) { this.paused = false; for (const s of this.sockets) s.resume(); }
+      this.inFlight--;
+      this.resume();
     });
   }
 

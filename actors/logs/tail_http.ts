@@ -2,7 +2,8 @@
 //   where=<SQL predicate> | <term>   only matching rows (a bare word matches as a whole term in any text column)
 //   since=<RFC 3339 time>            first the stored rows newer than that time, then live rows
 //   Last-Event-ID / last_event_id    resume: each event's id is its row's time index in ns; rows newer than it come first
-// Live rows come from eddy.changes.<db>.<table> (published after each commit); history from a SQL query.
+// Live rows come from eddy.changes.<db>.<table> (published after each commit, while announced: the stream announces
+// its interest for as long as it is open); history from a SQL query.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import {
@@ -13,6 +14,7 @@ import type { Catalog } from '../catalog/catalog.ts';
 import type { Handler, HttpReply } from '../gateway/http/routes.ts';
 import { batchObjects, nsText } from './rows_out.ts';
 import { checkTailFilter, isSqlPredicate, type TailFilter } from './tail_filter.ts';
+import { followChanges } from '../runtime/interest.ts';
 
 export interface TailDeps {
   nc: () => NatsConnection;
@@ -81,21 +83,28 @@ export function tailHandler(d: TailDeps): Handler {
     }
     // Subscribed before the reply: every row committed from now on reaches this subscriber.
     const sub = d.nc().subscribe(Subjects.changes(db, table));
+    let follow: { stop(): void };
+    try {
+      follow = await followChanges(d.nc(), db, table);
+    } catch (e) {
+      sub.unsubscribe();
+      throw e;
+    }
     return {
       status: 200,
       contentType: 'text/event-stream',
       headers: { 'Cache-Control': 'no-cache', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' },
-      stream: (res, r) => void pump(res, r, sub, schema, filter, where, fromNs, d),
+      stream: (res, r) => void pump(res, r, sub, follow, schema, filter, where, fromNs, d),
     };
   };
 }
 
 async function pump(
-  res: ServerResponse, req: IncomingMessage, sub: Subscription, schema: TableSchema, filter: TailFilter,
+  res: ServerResponse, req: IncomingMessage, sub: Subscription, follow: { stop(): void }, schema: TableSchema, filter: TailFilter,
   where: string | null, fromNs: bigint | null, d: TailDeps,
 ): Promise<void> {
   let open = true;
-  const close = () => { open = false; sub.unsubscribe(); };
+  const close = () => { open = false; sub.unsubscribe(); follow.stop(); };
   req.on('close', close);
   res.on('close', close);
   const keepalive = setInterval(() => { if (open) res.write(': keepalive\n\n'); }, d.keepaliveMs ?? 15_000);
@@ -139,6 +148,7 @@ async function pump(
   } finally {
     clearInterval(keepalive);
     sub.unsubscribe();
+    follow.stop();
     res.end();
   }
 }

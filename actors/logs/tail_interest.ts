@@ -4,53 +4,12 @@
 // NDJSON only for tables someone reads, so a log table nobody tails costs its writes nothing.
 import type { NatsConnection, Subscription, Msg } from '@nats-io/transport-node';
 import { Subjects, parseTableSubject, type Clock } from '../../core/index.ts';
+import { INTEREST_TTL_MS, InterestTable, realEvery, type Every } from '../runtime/interest.ts';
 
-export const TAIL_INTEREST_TTL_MS = 30_000;
+export const TAIL_INTEREST_TTL_MS = INTEREST_TTL_MS;
+export { InterestTable, type Every };
 
 const enc = new TextEncoder();
-
-/** A periodic timer; tests drive `sweep()` themselves with a simulated clock. */
-export type Every = (ms: number, fn: () => void) => () => void;
-const realEvery: Every = (ms, fn) => {
-  const t = setInterval(fn, ms);
-  t.unref?.();
-  return () => clearInterval(t);
-};
-
-/** The tables with live interest: key `<db>\0<table>`, value the time last announced. Pure: no I/O. */
-export class InterestTable {
-  private readonly seen = new Map<string, number>();
-
-  constructor(private readonly ttlMs: number) {}
-
-  /** Records an announcement; true when the table had no interest before. */
-  announce(db: string, table: string, now: number): boolean {
-    const k = `${db}\0${table}`;
-    const fresh = !this.seen.has(k);
-    this.seen.set(k, now);
-    return fresh;
-  }
-
-  has(db: string, table: string): boolean {
-    return this.seen.has(`${db}\0${table}`);
-  }
-
-  /** Drops the tables whose last announcement is older than the TTL; returns them. */
-  expire(now: number): { db: string; table: string }[] {
-    const out: { db: string; table: string }[] = [];
-    for (const [k, t] of this.seen) {
-      if (now - t < this.ttlMs) continue;
-      this.seen.delete(k);
-      const [db, table] = k.split('\0') as [string, string];
-      out.push({ db, table });
-    }
-    return out;
-  }
-
-  get size(): number {
-    return this.seen.size;
-  }
-}
 
 /**
  * Listens for announcements on every node (no queue group: each node must know), and calls `onStart` / `onEnd` when a

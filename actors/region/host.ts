@@ -6,7 +6,7 @@ import {
   EddyError, StatusCode, Subjects, encodeBatches, withIndexReport,
   type TableSchema, type WriteBatch,
 } from '../../core/index.ts';
-import { RegionStore, type IndexStatus, type ScanRequest, type SegmentMirror } from '../../storage/index.ts';
+import { ManifestConflictError, RegionStore, type IndexStatus, type ScanRequest, type SegmentMirror } from '../../storage/index.ts';
 import type { WireRel } from '../../core/query/index.ts';
 import type { RecordBatch } from 'apache-arrow';
 import { regionMachine, ACCEPTING, READABLE } from './machine.ts';
@@ -14,12 +14,12 @@ import { Wal } from '../runtime/wal.ts';
 import { RegionFencedError, WalTerm } from '../runtime/wal_fence.ts';
 import { natsLinkOf } from '../runtime/nats_link.ts';
 import { WriteRepeats } from './write_repeats.ts';
-import { walFloor } from '../runtime/wal_floor.ts';
 import { workloadStats } from '../index/workload_wire.ts';
 import { IndexBuilder } from '../index/builder.ts';
 import { aggregateRegion, answerRegionOp } from './handle_ops.ts';
 import { RowCounter } from './row_count.ts';
 import type { RegionHostDeps } from './host_deps.ts';
+import { RegionFlushes } from './host_flush.ts';
 
 export type { RegionHostDeps } from './host_deps.ts';
 
@@ -34,11 +34,10 @@ export class RegionHost {
   private readonly actor: Actor<typeof regionMachine>;
   private applyChain: Promise<void> = Promise.resolve();
   private sub: Subscription | null = null;
-  private flushInFlight: Promise<void> | null = null;
+  /** Flushes, their failure and the memtable's age. */
+  private readonly flushes: RegionFlushes;
   private schemaNow: TableSchema;
   private timers: NodeJS.Timeout[] = [];
-  /** When the memtable last went from empty to holding rows (ms, from the clock). */
-  private dirtySince: number | null = null;
 
   private readonly mirror: SegmentMirror | undefined;
   /** Builds the segments' index files after open, flush, compaction and index DDL (actors/index/). */
@@ -51,6 +50,10 @@ export class RegionHost {
     this.term = deps.fencing ? new WalTerm(deps.js, deps.jsm, deps.regionId) : null;
     this.wal = new Wal(deps.js, deps.jsm, deps.regionId, natsLinkOf(deps.nc), this.term ?? undefined);
     this.repeats = new WriteRepeats(deps.regionId, this.wal, deps.log);
+    this.flushes = new RegionFlushes({
+      deps, wal: this.wal, term: this.term, store: () => this.store!, fenced: (e) => this.fenced(e),
+      flushed: () => this.indexBuilder?.notify(), freed: () => this.freed(),
+    });
     const machine = regionMachine.provide({
       actors: {
         open: fromPromise(async () => {
@@ -65,10 +68,10 @@ export class RegionHost {
           if (!deps.candidate) this.indexBuilder.notify();
         }),
         replay: fromPromise(async () => this.replay()),
-        flush: fromPromise(async () => this.doFlush()),
+        flush: fromPromise(async () => this.flushes.run()),
         compact: fromPromise(async () => {
           try {
-            await this.store!.compact();
+            await this.store!.compact().catch((e) => this.fenced(e));
           } finally {
             this.freed();
           }
@@ -77,7 +80,7 @@ export class RegionHost {
         }),
         close: fromPromise(async () => {
           await this.applyChain;
-          if (this.flushInFlight) await this.flushInFlight.catch(() => undefined);
+          await this.flushes.settled();
           await this.indexBuilder?.stop();
           await this.store?.close();
         }),
@@ -103,7 +106,7 @@ export class RegionHost {
   /** Answers the region's subjects and starts the flush and compaction timers. */
   private serve(): void {
     this.sub = this.deps.nc.subscribe(Subjects.regionAll(this.regionId), { callback: (err, msg) => { if (!err) void answerRegionOp(this, msg, this.deps.maxChunkBytes); } });
-    if (this.store!.memRows > 0) this.dirtySince = this.deps.clock.now();
+    if (this.store!.memRows > 0) this.flushes.dirtySince = this.deps.clock.now();
     const every = (ms: number | undefined, fn: () => void) => {
       if (ms && ms > 0) {
         const t = setInterval(fn, Math.max(1000, Math.min(ms, 60_000)));
@@ -123,9 +126,7 @@ export class RegionHost {
 
   /** Time-based flush: a memtable older than flushIntervalMs goes to a segment (and the WAL is purged). */
   private flushIfOld(): void {
-    if (this.held) return;
-    if (this.dirtySince === null || !this.deps.flushIntervalMs) return;
-    if (this.deps.clock.now() - this.dirtySince < this.deps.flushIntervalMs) return;
+    if (this.held || !this.flushes.old) return;
     if (this.actor.getSnapshot().matches('serving')) this.actor.send({ type: 'region.flush.requested' });
   }
 
@@ -161,16 +162,15 @@ export class RegionHost {
     if (!this.accepting()) {
       return Promise.reject(new EddyError(StatusCode.RegionReadonly, `region ${this.regionId} is ${this.state}, not taking writes`));
     }
-    if (this.flushError !== null) {
-      // The memtable cannot reach disk: take nothing more into it, and try the flush again (at most once a second).
-      const now = this.deps.clock.now();
-      if (now >= this.flushRetryAt && this.actor.getSnapshot().matches('serving')) {
-        this.flushRetryAt = now + 1000;
-        this.actor.send({ type: 'region.flush.requested' });
-      }
-      return Promise.reject(new EddyError(StatusCode.StorageUnavailable, `region ${this.regionId} refuses writes: its last flush failed (${this.flushError}); writes resume once a flush succeeds`));
-    }
+    // The memtable cannot reach disk: take nothing more into it, and try the flush again (at most once a second).
+    const refused = this.flushes.refusal(() => {
+      if (!this.actor.getSnapshot().matches('serving')) return false;
+      this.actor.send({ type: 'region.flush.requested' });
+      return true;
+    });
+    if (refused) return Promise.reject(refused);
     const record = encoded ?? encodeBatches(batches); // a remote write's bytes are its WAL record as received
+    const issuedAt = this.store!.appliedSeq;
     const acked = this.wal.append(record, 'put', sourceId);
     acked.catch(() => undefined); // awaited in the chain, maybe after it failed (the connection dropped)
     // Confirmed as soon as acked, outside the chain: confirmations of writes acked together share one read.
@@ -179,12 +179,13 @@ export class RegionHost {
     const rows = batches.reduce((n, b) => n + b.rows, 0);
     this.counter.began();
     const applied = this.applyChain.then(async () => {
-      let { seq, duplicate } = await this.repeats.outcome(acked, sourceId);
+      let { seq, duplicate, resent } = await this.repeats.outcome(acked, sourceId);
+      if (resent) this.repeats.resent(sourceId!, seq, issuedAt);
       if (duplicate && (await this.staleRepeat(seq))) {
         // The key's first append was a stale leader's, refused then: this term writes it for real, under its own key.
         ({ seq, duplicate } = await this.wal.append(record, 'put', `${sourceId!}#${this.term!.term}`));
         if (!duplicate) await this.term!.confirm(seq).catch((e) => this.fenced(e));
-      } else if (confirmed) await confirmed.catch((e) => this.fenced(e));
+      } else if (confirmed) await this.repeats.outcome(confirmed, sourceId).catch((e) => this.fenced(e));
       if (duplicate) {
         await this.repeats.applyRepeat(this.store!, sourceId!, seq);
         return rows;
@@ -193,11 +194,11 @@ export class RegionHost {
       for (const b of batches) this.store!.apply(b, seq);
       this.deps.memory?.applied(this.store!.memBytes - before);
       if (this.deps.publishChanges) {
-        for (const b of batches) this.deps.nc.publish(Subjects.changes(this.schemaNow.db, b.table), batches.length === 1 ? record : encodeBatches([b]));
+        for (const b of batches) if (this.deps.publishChanges === true || this.deps.publishChanges(this.schemaNow.db, b.table)) this.deps.nc.publish(Subjects.changes(this.schemaNow.db, b.table), batches.length === 1 ? record : encodeBatches([b]));
       }
       this.deps.metrics.rowsWritten += rows;
       this.rowsTotal += rows;
-      if (this.dirtySince === null) this.dirtySince = this.deps.clock.now();
+      this.flushes.dirtied();
       this.maybeFlush();
       return rows;
     });
@@ -229,7 +230,7 @@ export class RegionHost {
       const { seq } = await acked;
       if (confirmed) await confirmed.catch((e) => this.fenced(e));
       this.store!.delete(batch, seq);
-      if (this.dirtySince === null) this.dirtySince = this.deps.clock.now();
+      this.flushes.dirtied();
       return batch.rows;
     });
     this.applyChain = applied.then(() => undefined, () => undefined);
@@ -244,7 +245,7 @@ export class RegionHost {
 
   /** A newer leader ended this term: stop answering, take nothing more, let the supervisor close the region (unflushed). */
   private fenced(e: unknown): never {
-    if (e instanceof RegionFencedError && !this.fencedFlag) {
+    if ((e instanceof RegionFencedError || e instanceof ManifestConflictError) && !this.fencedFlag) {
       this.fencedFlag = true;
       this.deps.log(`region ${this.regionId}: ${e.message}; this node stops serving it`);
       void this.retire();
@@ -276,42 +277,6 @@ export class RegionHost {
 
   /** A flush or compaction ended (memory was freed, and a flush the budget asked for meanwhile may run now); after the state settles. */
   private freed(): void { if (this.deps.memory) setImmediate(() => this.deps.memory?.released()); }
-
-  /** Why the last flush failed (a full disk): writes are refused until a flush succeeds again. */
-  private flushError: string | null = null;
-  private flushRetryAt = 0;
-
-  private async doFlush(): Promise<void> {
-    const p = (async () => {
-      let res: Awaited<ReturnType<RegionStore['flush']>>;
-      // A stale leader must not commit files or purge the WAL under the new one.
-      await this.term?.assertCurrent().catch((e) => this.fenced(e));
-      try {
-        res = await this.store!.flush();
-      } catch (e) {
-        this.flushError = (e as Error).message;
-        throw e;
-      }
-      this.flushError = null;
-      this.dirtySince = this.store!.memRows > 0 ? this.deps.clock.now() : null;
-      if (res) {
-        this.deps.metrics.flushes++;
-        this.indexBuilder?.notify();
-        // Flows read this region's WAL: keep what they have not checkpointed yet.
-        const floor = await walFloor(this.deps.js, this.regionId);
-        const upTo = floor === null ? res.flushedSeq : Math.min(res.flushedSeq, floor);
-        await this.term?.assertCurrent().catch((e) => this.fenced(e));
-        if (upTo > 0) await this.wal.purgeThrough(upTo);
-      }
-    })();
-    this.flushInFlight = p;
-    try {
-      await p;
-    } finally {
-      this.flushInFlight = null;
-      this.freed();
-    }
-  }
 
   /** Flushes the memtable to a segment and waits for it (including a flush already running). */
   async flush(): Promise<void> {
@@ -401,7 +366,7 @@ export class RegionHost {
     // Index builds commit the manifest too: the candidate must not read it while it is being rewritten.
     await this.indexBuilder?.idle();
     await waitFor(this.actor, (x) => !x.matches('flushing') && !x.matches('compacting'));
-    if (this.flushInFlight) await this.flushInFlight.catch(() => undefined);
+    await this.flushes.settled();
   }
 
   /** Migration, leader: stops taking writes (they fail as RegionReadonly and the router retries), waits for those in flight; the last WAL sequence. */
@@ -420,6 +385,7 @@ export class RegionHost {
     if (this.actor.getSnapshot().matches('downgraded')) {
       // A candidate may have been upgraded meanwhile: this node's new term ends the candidate's.
       await this.term?.claim();
+      await this.store!.claimMirror();
       await this.catchUp();
       this.actor.send({ type: 'region.upgrade.requested' });
     }
@@ -459,9 +425,11 @@ export class RegionHost {
     if (!s.matches('candidate')) throw new EddyError(StatusCode.RegionReadonly, `region ${this.regionId} is ${this.state}, not a candidate`);
     // The term starts before the last catch-up: anything the old leader appends after it is stale, so none is missed.
     await this.term?.claim();
+    // ...and its files: the old leader can commit no manifest from now on (SegmentMirror.putManifest).
+    await this.store!.claimMirror();
     const seq = await this.catchUp();
     this.actor.send({ type: 'region.upgrade.requested' });
-    if (this.store!.memRows > 0) this.dirtySince = this.deps.clock.now();
+    if (this.store!.memRows > 0) this.flushes.dirtySince = this.deps.clock.now();
     this.indexBuilder?.notify();
     this.serve();
     return seq;

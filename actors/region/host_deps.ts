@@ -17,8 +17,11 @@ export interface RegionHostDeps {
   metrics: Metrics;
   /** Flush once the memtable holds this many bytes. */
   flushBytes: number;
-  /** Publish committed batches on eddy.changes.<db>.<table> (the source of flows). */
-  publishChanges: boolean;
+  /**
+   * Publish committed batches on eddy.changes.<db>.<table>: never (false), always (true), or while the table is wanted
+   * (a reader announced it: actors/runtime/interest.ts).
+   */
+  publishChanges: boolean | ((db: string, table: string) => boolean);
   log: (msg: string) => void;
   /** Largest reply chunk for scans, under the server's max payload. */
   maxChunkBytes: number;

@@ -6,6 +6,7 @@ import { Objm } from '@nats-io/obj';
 import { Buckets, StartupError } from '../../core/index.ts';
 import { ensureWalStream } from './wal.ts';
 import { ensureIngestStream } from '../gateway/nats_ingest.ts';
+import { INTEREST_TTL_MS } from './interest.ts';
 
 /** Per attempt: a create that loses a race can hang until its request times out. */
 const ATTEMPT_MS = 5_000;
@@ -31,6 +32,7 @@ export async function ensureJetStreamAssets(nc: NatsConnection, opts: { replicas
     ['ingest stream', () => ensureIngestStream(jsm, r)],
     [`KV ${Buckets.catalog}`, () => kvm.create(Buckets.catalog, kv)],
     [`KV ${Buckets.flowState}`, () => kvm.create(Buckets.flowState, kv)],
+    [`KV ${Buckets.interest}`, () => kvm.create(Buckets.interest, { ...kv, ttl: INTEREST_TTL_MS })],
   ];
   // Node records and routes exist only in a cluster.
   if (opts.cluster) steps.push([`KV ${Buckets.nodes}`, () => kvm.create(Buckets.nodes, kv)], [`KV ${Buckets.routes}`, () => kvm.create(Buckets.routes, kv)]);

@@ -1,11 +1,15 @@
 // Parse worker threads: a large line protocol payload is parsed off the node's main thread, its columns come back by transfer.
 import { Worker } from 'node:worker_threads';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { EddyError, StatusCode, type TimeUnit, type WriteBatch } from '../../core/index.ts';
 import type { ParseReply, ParseRequest } from './parse_wire.ts';
+import { BUNDLED, PACKAGE_ROOT } from './package_root.ts';
 
-const BOOT = fileURLToPath(new URL('./worker_boot.mjs', import.meta.url));
-const ENTRY = new URL('./parse_worker.ts', import.meta.url).href;
+// From the bundle, the worker runs dist/parse_worker.mjs (built with it); from the sources, worker_boot.mjs loads tsx
+// in the worker and imports parse_worker.ts.
+const BOOT = BUNDLED ? join(PACKAGE_ROOT, 'dist', 'parse_worker.mjs') : join(PACKAGE_ROOT, 'actors', 'runtime', 'worker_boot.mjs');
+const ENTRY = pathToFileURL(join(PACKAGE_ROOT, 'actors', 'runtime', 'parse_worker.ts')).href;
 
 interface Pending {
   resolve(b: WriteBatch[]): void;

@@ -1,5 +1,5 @@
 // `eddy read`: reads a table back over NATS (catalog in KV, region scan subject) and prints one JSON object per row.
-import { connect } from '@nats-io/transport-node';
+import { connectNats as connect } from '../runtime/nats_connect.ts';
 import { jetstream } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
 import { Buckets, physicalOf, regionIdOf, systemClock, toPhysicalScan } from '../../core/index.ts';

@@ -1,6 +1,6 @@
 // `eddy tail`: follows a log table over NATS. Announces interest on eddy.tail_interest.<db>.<table> (renewed well within
 // the TTL the node answers), then prints each committed row of eddy.tail.<db>.<table> as one JSON line.
-import { connect } from '@nats-io/transport-node';
+import { connectNats as connect } from '../runtime/nats_connect.ts';
 import { Subjects } from '../../core/index.ts';
 import { flagHelp, parseFlags, type CommandSpec } from '../flags.ts';
 import { tableOverNatsFlags } from './read.ts';

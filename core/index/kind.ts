@@ -25,6 +25,8 @@ export interface IndexColumn {
 export interface IndexKind<O = unknown, R = unknown> {
   /** Name in the manifest, the file and information_schema ('inverted', 'skipping', 'fulltext', 'spatial'). */
   readonly kind: string;
+  /** Version of the blob format, when it has changed: part of the index key, so files of an older format are rebuilt. */
+  readonly format?: number;
   /** Whether a column of this type can carry the index. */
   supports(type: DataType): boolean;
   /**

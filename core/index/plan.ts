@@ -15,7 +15,8 @@ export interface IndexSpec {
 
 function keyOf(kind: string, columns: string[], options: Record<string, string>): string {
   const o = Object.keys(options).sort().map((k) => `${k}=${options[k]}`).join(',');
-  return `${kind}(${columns.join(',')})${o ? `{${o}}` : ''}`;
+  const format = indexKind(kind)?.format;
+  return `${kind}(${columns.join(',')})${o ? `{${o}}` : ''}${format !== undefined ? `@${format}` : ''}`;
 }
 
 export function indexSpec(kind: string, columns: string[], options: Record<string, string>): IndexSpec {

@@ -38,7 +38,7 @@ export const SqlState = {
   undefinedObject: '42704',
 } as const;
 
-function stateOf(code: number, message: string, name: string): string {
+function stateOf(code: number, message: string, names: string): string {
   switch (code) {
     case StatusCode.InvalidSyntax: return SqlState.syntaxError;
     case StatusCode.TableNotFound: return SqlState.undefinedTable;
@@ -65,7 +65,8 @@ function stateOf(code: number, message: string, name: string): string {
       return SqlState.syntaxOrAccess;
     }
     case StatusCode.InvalidArguments: {
-      if (name === 'CastError' || /^Cannot cast|invalid input syntax/i.test(message)) return SqlState.invalidTextRepresentation;
+      if (/(^|,)OutOfRangeError(,|$)/.test(names) || /too large to store/.test(message)) return SqlState.numericOutOfRange;
+      if (/(^|,)CastError(,|$)/.test(names) || /^Cannot cast|invalid input syntax/i.test(message)) return SqlState.invalidTextRepresentation;
       if (/out of range|overflow/i.test(message)) return SqlState.numericOutOfRange;
       return SqlState.invalidParameterValue;
     }
@@ -98,7 +99,9 @@ export function errorFields(e: unknown, sql?: string): ErrorFields {
   const err = e as { code?: unknown; sqlstate?: string; message?: string; name?: string; position?: { line?: number; column?: number; offset?: number } };
   const message = typeof err?.message === 'string' ? err.message : String(e);
   const code = typeof err?.code === 'number' ? err.code : e instanceof SyntaxError ? StatusCode.InvalidSyntax : StatusCode.Internal;
-  const out: ErrorFields = { severity: 'ERROR', code: err?.sqlstate ?? stateOf(code, message, err?.name ?? ''), message };
+  // the class names of the error and its cause: a wrapped failure (an INSERT's cast of one value) keeps its condition
+  const names = [err?.name, (err as { cause?: { name?: unknown } })?.cause?.name].filter((x) => typeof x === 'string').join(',');
+  const out: ErrorFields = { severity: 'ERROR', code: err?.sqlstate ?? stateOf(code, message, names), message };
   const p = err?.position;
   if (sql !== undefined && p) {
     if (p.line !== undefined && p.column !== undefined) out.position = characterPosition(sql, p.line, p.column);

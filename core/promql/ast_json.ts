@@ -4,7 +4,7 @@ import type { AtModifier, PromExpr, VectorSelector } from './parser/ast.ts';
 import { SET_OPS } from './parser/ast.ts';
 import { typeOf } from './parser/parser.ts';
 import { funcSignature } from './parser/signatures.ts';
-import { formatFloatF } from './engine/aggregations.ts';
+import { formatGoFloat } from './go_float.ts';
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
@@ -26,7 +26,7 @@ function selector(v: VectorSelector): { [k: string]: Json } {
 
 export function astToJson(e: PromExpr): Json {
   switch (e.kind) {
-    case 'number': return { type: 'numberLiteral', val: formatFloatF(e.value) };
+    case 'number': return { type: 'numberLiteral', val: formatGoFloat(e.value) };
     case 'string': return { type: 'stringLiteral', val: e.value };
     case 'paren': return { type: 'parenExpr', expr: astToJson(e.expr) };
     case 'unary': return { type: 'unaryExpr', op: e.op, expr: astToJson(e.expr) };

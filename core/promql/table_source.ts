@@ -5,13 +5,16 @@ import type { QueryContext, ScanSpec } from '../query/context.ts';
 import type { TableSchema } from '../schema.ts';
 import { InvalidArgumentError } from '../errors.ts';
 import { batchesToRel } from '../query/plan/scan.ts';
-import { dictOf, type NumVec, type StrVec, type TsVec } from '../query/vector.ts';
+import type { NumVec, StrVec, TsVec } from '../query/vector.ts';
+import { canonicalCodes, seriesStarts } from './series_runs.ts';
 import type { LabelMatcher, Labels, SeriesSamples, SeriesSource } from './types.ts';
 import { compileRegex } from './engine_seam.ts';
 import type { ColumnPredicate } from '../index/index.ts';
 
 export const METRIC_NAME = '__name__';
 export const FIELD_MATCHER = '__field__';
+/** GreptimeDB's matchers naming the database a selector reads (`up{__schema__="db"}`, `__database__` its alias). */
+const DB_MATCHERS = new Set(['__schema__', '__database__']);
 const PROM_VALUE = 'greptime_value';
 
 /** Compiles a matcher into a predicate on a label value ('' when the series lacks the label), regexes fully anchored. */
@@ -50,13 +53,16 @@ export function valueColumnOf(s: TableSchema, field?: string): string | null {
   return numericField(s, field);
 }
 
-/** ns (int64) -> ms as a double without a BigInt per row: the halves give ns within 2^-52 relative, rounded to whole ms. */
-function nsToMs(ns: BigInt64Array, out: Float64Array): void {
+/**
+ * ns (int64) rows [from, to) -> ms as doubles at out[at..], without a BigInt per row: the halves give ns within 2^-52
+ * relative, rounded to whole ms.
+ */
+export function nsToMs(ns: BigInt64Array, from: number, to: number, out: Float64Array, at: number): void {
   const u = new Int32Array(ns.buffer, ns.byteOffset, ns.length * 2);
-  for (let i = 0; i < ns.length; i++) {
+  for (let i = from; i < to; i++) {
     const lo = u[i * 2]! >>> 0;
     const hi = u[i * 2 + 1]!;
-    out[i] = Math.round((hi * 4294967296 + lo) / 1e6);
+    out[at++] = Math.round((hi * 4294967296 + lo) / 1e6);
   }
 }
 
@@ -68,6 +74,9 @@ export class TableSeriesSource implements SeriesSource {
 
   /** Tables the `__name__` matchers select (one lookup when it is an equality). */
   private async tables(matchers: LabelMatcher[]): Promise<TableSchema[]> {
+    const dbM = matchers.find((m) => DB_MATCHERS.has(m.name));
+    if (dbM && dbM.op !== '=') throw new InvalidArgumentError(`the ${dbM.name} matcher takes '=' only`);
+    const db = dbM?.value ?? this.db;
     const names = matchers.filter((m) => m.name === METRIC_NAME);
     const eq = names.find((m) => m.op === '=');
     let candidates: string[];
@@ -75,12 +84,12 @@ export class TableSeriesSource implements SeriesSource {
     const words = names.find((m) => m.op === '=~' && LITERAL_ALTERNATION.test(m.value));
     if (eq) candidates = [eq.value];
     else if (words) candidates = [...new Set(words.value.split('|'))];
-    else candidates = await this.ctx.listTables(this.db);
+    else candidates = await this.ctx.listTables(db);
     const tests = names.map(matcherTest);
     const out: TableSchema[] = [];
     for (const t of candidates) {
       if (!tests.every((f) => f(t))) continue;
-      const s = await this.ctx.getTable(this.db, t);
+      const s = await this.ctx.getTable(db, t).catch(() => undefined);
       // a metric engine's physical table holds every logical table's rows: it is storage, not a metric
       if (s && (eq || !isPhysicalTable(s))) {
         out.push(s);
@@ -100,12 +109,13 @@ export class TableSeriesSource implements SeriesSource {
     const fieldM = matchers.find((m) => m.name === FIELD_MATCHER);
     if (fieldM && fieldM.op !== '=') throw new InvalidArgumentError(`the ${FIELD_MATCHER} matcher takes '=' only`);
     const value = numericField(s, fieldM?.value);
+    if (!value && fieldM) throw new InvalidArgumentError(`Cannot find column ${fieldM.value}`);
     if (!value) return;
     const tags = s.primaryKey;
     const spec: ScanSpec = { start: BigInt(clampMs(startMs)) * 1_000_000n, end: BigInt(clampMs(endMs)) * 1_000_000n + 1n };
     const post: { col: number; test: (v: string) => boolean }[] = [];
     for (const m of matchers) {
-      if (m.name === METRIC_NAME || m.name === FIELD_MATCHER) continue;
+      if (m.name === METRIC_NAME || m.name === FIELD_MATCHER || DB_MATCHERS.has(m.name)) continue;
       const col = tags.indexOf(m.name);
       if (col < 0) {
         // a label the table does not have is '' on every series
@@ -129,8 +139,6 @@ export class TableSeriesSource implements SeriesSource {
     const tagCodes = tags.map((t) => canonicalCodes(byName.get(t) as StrVec));
     const vcol = byName.get(value) as NumVec;
     const tcol = byName.get(s.timeIndex) as TsVec;
-    const tms = new Float64Array(withSamples ? rel.len : 0);
-    if (withSamples) nsToMs(tcol.v, tms);
     // a post matcher's verdict per distinct value (0 not yet known, 1 pass, 2 fail)
     const verdicts = post.map((p) => new Uint8Array(tagCodes[p.col]!.names.length));
     const passes = (i: number): boolean => {
@@ -143,13 +151,12 @@ export class TableSeriesSource implements SeriesSource {
       }
       return true;
     };
-    // Rows come ordered by (tags, time): a series is a run of equal canonical codes (a row starts one where any tag's
-    // code changes: one tight pass per column); a map joins runs split across regions.
+    // Rows come ordered by (tags, time) in each batch: a series is a run of equal canonical codes; a map joins runs
+    // split across batches (regions).
     const nt = tags.length;
-    const starts = new Uint8Array(rel.len + 1);
-    starts[0] = 1;
-    starts[rel.len] = 1;
-    for (const tc of tagCodes) markChanges(tc, rel.len, starts);
+    const batchEnds: number[] = [];
+    for (const b of batches) if (b.numRows > 0) batchEnds.push((batchEnds[batchEnds.length - 1] ?? 0) + b.numRows);
+    const starts = seriesStarts(tagCodes, rel.len, batchEnds);
     const index = new Map<string, { labels: Labels; parts: number[]; rows: number }>();
     const order: { labels: Labels; parts: number[]; rows: number }[] = [];
     let total = 0;
@@ -168,7 +175,7 @@ export class TableSeriesSource implements SeriesSource {
             const v = tc.names[tc.canon[tc.codes ? tc.codes[i]! + 1 : i]!]!;
             if (v !== '') labels.push([tags[k]!, v]);
           }
-          labels.sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
+          sortByName(labels);
           e = { labels, parts: [], rows: 0 };
           index.set(key, e);
           order.push(e);
@@ -183,18 +190,31 @@ export class TableSeriesSource implements SeriesSource {
       for (const e of order) out.push({ labels: e.labels, t: new Float64Array(0), v: new Float64Array(0) });
       return;
     }
-    // one buffer of times and one of values for the whole scan; each series is a view of its stretch
+    // one buffer of times and one of values for the whole scan; each series is a view of its stretch. A series that is
+    // one stretch of the scan without nulls takes its values as a view of the scan's column (the engine never writes
+    // into a source's arrays).
+    const direct = (e: { parts: number[] }): boolean => e.parts.length === 2 && !vcol.valid && vcol.v instanceof Float64Array;
+    let copied = 0;
+    for (const e of order) if (!direct(e)) copied += e.rows;
     const T = new ArrayBuffer(total * 8);
-    const V = new ArrayBuffer(total * 8);
+    const V = new ArrayBuffer(copied * 8);
     let o = 0;
+    let ov = 0;
     for (const e of order) {
       const t = new Float64Array(T, o * 8, e.rows);
-      const v = new Float64Array(V, o * 8, e.rows);
+      o += e.rows;
+      if (direct(e)) {
+        nsToMs(tcol.v, e.parts[0]!, e.parts[1]!, t, 0);
+        out.push({ labels: e.labels, t, v: (vcol.v as Float64Array).subarray(e.parts[0]!, e.parts[1]!) });
+        continue;
+      }
+      const v = new Float64Array(V, ov * 8, e.rows);
+      ov += e.rows;
       let w = 0;
       for (let p = 0; p < e.parts.length; p += 2) {
         const x = e.parts[p]!;
         const y = e.parts[p + 1]!;
-        t.set(tms.subarray(x, y), w);
+        nsToMs(tcol.v, x, y, t, w);
         // typed-array copy: NaN payloads (stale markers) survive
         v.set(vcol.v.subarray(x, y), w);
         if (vcol.valid) for (let r = x; r < y; r++) if (vcol.valid[r] === 0) v[w + r - x] = NaN;
@@ -202,8 +222,13 @@ export class TableSeriesSource implements SeriesSource {
       }
       if (e.parts.length > 2) sortByTime(t, v);
       out.push({ labels: e.labels, t, v });
-      o += e.rows;
     }
+  }
+
+  /** True when the table has a row in [startMs, endMs]: a scan of its time index that stops at the first row. */
+  private async anyRow(s: TableSchema, startMs: number, endMs: number): Promise<boolean> {
+    const batches = await this.ctx.scan(s, { start: BigInt(clampMs(startMs)) * 1_000_000n, end: BigInt(clampMs(endMs)) * 1_000_000n + 1n, columns: [s.timeIndex], limit: 1 });
+    return batches.some((b) => b.numRows > 0);
   }
 
   async series(matcherSets: LabelMatcher[][], startMs: number, endMs: number): Promise<Labels[]> {
@@ -227,56 +252,19 @@ export class TableSeriesSource implements SeriesSource {
 
   async labelValues(name: string, matcherSets: LabelMatcher[][], startMs: number, endMs: number): Promise<string[]> {
     if (name === METRIC_NAME && matcherSets.length === 0) {
-      // every table with a numeric field is a metric; no scan needed
+      // every table with a numeric field is a metric: over all time no scan is needed; over a range (Grafana sends its
+      // dashboard's), one row of the table in the range is, as Prometheus lists only series with samples in it
+      const allTime = clampMs(startMs) <= -ALL_TIME_MS && clampMs(endMs) >= ALL_TIME_MS;
       const out: string[] = [];
       for (const t of await this.ctx.listTables(this.db)) {
         const s = await this.ctx.getTable(this.db, t);
-        if (s && numericField(s) && !isPhysicalTable(s)) out.push(t);
+        if (s && numericField(s) && !isPhysicalTable(s) && (allTime || await this.anyRow(s, startMs, endMs))) out.push(t);
       }
       return out.sort();
     }
     const values = new Set<string>();
     for (const l of await this.series(matcherSets, startMs, endMs)) for (const [k, v] of l) if (k === name) values.add(v);
     return [...values].sort();
-  }
-}
-
-/**
- * A tag column as canonical codes: equal strings get one code (a scan's dictionary may hold a string twice), null and
- * '' are code 0, `names[code]` the string. A dictionary column keeps its codes and maps them (`canon[code + 1]`); a
- * plain one is coded row by row (`canon[row]`, `codes` null).
- */
-function canonicalCodes(c: StrVec): { codes: Int32Array | null; canon: Int32Array; names: string[] } {
-  const names: string[] = [''];
-  const seen = new Map<string, number>([['', 0]]);
-  const codeOf = (x: string | null | undefined): number => {
-    if (!x) return 0;
-    let k = seen.get(x);
-    if (k === undefined) { k = names.length; names.push(x); seen.set(x, k); }
-    return k;
-  };
-  const d = dictOf(c);
-  if (d) {
-    const canon = new Int32Array(d.dict.length + 1);
-    for (let k = 0; k < d.dict.length; k++) canon[k + 1] = codeOf(d.dict[k]);
-    return { codes: d.codes, canon, names };
-  }
-  const canon = new Int32Array(c.v.length);
-  for (let r = 0; r < c.v.length; r++) canon[r] = codeOf(c.v[r]);
-  return { codes: null, canon, names };
-}
-
-/** Sets starts[r] where row r's code differs from row r - 1's. */
-function markChanges(tc: { codes: Int32Array | null; canon: Int32Array }, len: number, starts: Uint8Array): void {
-  const { codes, canon } = tc;
-  if (codes) {
-    let prev = canon[codes[0]! + 1];
-    for (let r = 1; r < len; r++) {
-      const c = canon[codes[r]! + 1];
-      if (c !== prev) { starts[r] = 1; prev = c; }
-    }
-  } else {
-    for (let r = 1; r < len; r++) if (canon[r] !== canon[r - 1]) starts[r] = 1;
   }
 }
 
@@ -288,9 +276,22 @@ function isPhysicalTable(s: TableSchema): boolean {
   return s.options.extra?.['physical_metric_table'] !== undefined;
 }
 
+/** The widest scan bound in ms (int64 ns): a range reaching both is all time. */
+const ALL_TIME_MS = 9_223_372_036_853;
+
 /** Scan bounds are int64 ns: times past ±9.2e12 s (Prometheus's "all time") are clamped to what fits. */
 function clampMs(ms: number): number {
-  return Math.floor(Math.min(9_223_372_036_853, Math.max(-9_223_372_036_853, ms)));
+  return Math.floor(Math.min(ALL_TIME_MS, Math.max(-ALL_TIME_MS, ms)));
+}
+
+/** Labels sorted by name in place: an insertion sort, as a series has a handful (Array.prototype.sort allocates a work copy). */
+function sortByName(l: [string, string][]): void {
+  for (let k = 1; k < l.length; k++) {
+    const x = l[k]!;
+    let j = k - 1;
+    while (j >= 0 && l[j]![0] > x[0]) { l[j + 1] = l[j]!; j--; }
+    l[j + 1] = x;
+  }
 }
 
 function sortByTime(t: Float64Array, v: Float64Array): void {

@@ -295,7 +295,7 @@ export function fromValues(dt: DType, values: unknown[]): Vec {
     return out;
   }
   // Binary: its bytes as lower-case hex text (how DataFusion prints a Binary value)
-  if (dt === 'String' || dt === 'Json' || dt === 'Binary') return { kind: 'str', dt, v: values.map((x) => (x === null || x === undefined ? null : String(x))) };
+  if (dt === 'String' || dt === 'Json' || dt === 'Binary' || dt.startsWith('Vector(')) return { kind: 'str', dt, v: values.map((x) => (x === null || x === undefined ? null : String(x))) };
   return { kind: 'any', dt, v: values.map((x) => (x === undefined ? null : x)) };
 }
 

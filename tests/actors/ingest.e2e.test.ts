@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jetstream } from '@nats-io/jetstream';
 import { headers as natsHeaders, type NatsConnection } from '@nats-io/transport-node';
 import { Subjects } from '../../core/index.ts';
+import { followChanges } from '../../actors/runtime/interest.ts';
 import { freePort, natsClient, readTable, startNodeProcess, tempDir, until, writeLp, type NodeProcess } from '../harness/index.ts';
 
 const enc = new TextEncoder();
@@ -162,9 +163,10 @@ describe('standalone node over NATS', () => {
   });
 });
 
-/** Reads the table each time a batch is committed on eddy.changes, until it has n rows. */
+/** Reads the table each time a batch is committed on eddy.changes (followed: published only then), until it has n rows. */
 async function waitRows(nc: NatsConnection, db: string, table: string, n: number) {
   const sub = nc.subscribe(Subjects.changes(db, table));
+  const follow = await followChanges(nc, db, table);
   try {
     let rows: Awaited<ReturnType<typeof readTable>> = await readTable(nc, db, table).catch(() => []);
     if (rows.length >= n) return rows;
@@ -174,6 +176,7 @@ async function waitRows(nc: NatsConnection, db: string, table: string, n: number
     }
     return rows;
   } finally {
+    follow.stop();
     sub.unsubscribe();
   }
 }
@@ -227,9 +230,11 @@ describe('crash recovery', () => {
     let nc = await natsClient(`nats://127.0.0.1:${node.natsPort}`);
     const js = jetstream(nc);
     const applied = nc.subscribe(Subjects.changes('public', 'buf'), { max: 3 });
+    const follow = await followChanges(nc, 'public', 'buf');
     for (let k = 0; k < 40; k++) await js.publish(Subjects.ingest('public'), enc.encode(lpRows('buf', k * 250, 250)));
     // Kill once a few batches have been committed: the rest is still in the stream or in flight.
     for await (const _ of applied) { /* wait for three commits */ }
+    follow.stop();
     node.child.kill('SIGKILL');
     await node.exited;
     await nc.close().catch(() => undefined);

@@ -13,9 +13,11 @@
 //   buffered  JetStream publish on eddy.ingest.public, K PubAcks outstanding; acked = last
 //             PubAck; queryable = /v1/stats shows all rows applied.
 // Then POST /v1/admin/flush (and /v1/admin/compact when offered) and measure bytes under <data>/regions per value, and peak
-// RSS (VmHWM) of the eddy process plus its children (the embedded nats-server).
+// RSS (VmHWM) of the eddy process plus its children (the embedded nats-server), and the CPU time (user + system) the
+// server's process tree used from the first write until queryable (for every system: compare it when load skews rates).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { loadavg } from 'node:os';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { jetstream } from '@nats-io/jetstream';
 import { ANCHOR_TAGS, CPU_TAGS, generateCpu, type CpuData } from './tsbs.ts';
@@ -27,6 +29,9 @@ import {
   median,
   table,
   tempDir,
+  cpuSplit,
+  treeCpuByProcess,
+  treeCpuMs,
   treeMemory,
   waitFor,
   type BenchOptions,
@@ -115,7 +120,8 @@ export async function run(opts: BenchOptions): Promise<IngestResult[]> {
         const r = await fn();
         attempts.push(r);
         console.log(
-          `${fmtNum(r.ackedRowsPerSec)} rows/s acked, ${fmtNum(r.queryableRowsPerSec)} rows/s queryable` +
+          `${fmtNum(r.ackedRowsPerSec)} rows/s acked, ${fmtNum(r.queryableRowsPerSec)} rows/s queryable, ` +
+            `server CPU ${r.cpuSeconds?.toFixed(1) ?? '-'} s, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}` +
             (r.notes?.length ? `\n    ${r.notes.join('\n    ')}` : ''),
         );
       } catch (e) {
@@ -173,7 +179,7 @@ function printTable(results: IngestResult[]): void {
     a !== undefined && b !== undefined && Number.isFinite(a) && Number.isFinite(b) && b > 0 ? `${(a / b).toFixed(2)}x` : '-';
   const rows = results.map((r) =>
     r.error
-      ? [r.system, 'FAILED', '-', '-', '-', '-', '-', '-', '-']
+      ? [r.system, 'FAILED', '-', '-', '-', '-', '-', '-', '-', '-', '-']
       : [
           r.system,
           fmtNum(r.ackedRowsPerSec),
@@ -181,6 +187,8 @@ function printTable(results: IngestResult[]): void {
           ratio(r.ackedRowsPerSec, vm?.ackedRowsPerSec),
           fmtNum(r.queryableRowsPerSec),
           ratio(r.queryableRowsPerSec, vm?.queryableRowsPerSec),
+          r.cpuSeconds !== undefined ? r.cpuSeconds.toFixed(1) : '-',
+          ratio(r.cpuSeconds, vm?.cpuSeconds),
           fmtMiB(r.peakRssBytes),
           fmtMiB(r.rssAfterBytes),
           r.diskBytesPerValue !== undefined ? r.diskBytesPerValue.toFixed(3) : '-',
@@ -189,7 +197,7 @@ function printTable(results: IngestResult[]): void {
   console.log(
     '\n' +
       table(
-        ['system', 'rows/s acked', 'values/s', 'vs VM', 'rows/s queryable', 'vs VM', 'peak RSS', 'RSS after', 'bytes/value'],
+        ['system', 'rows/s acked', 'values/s', 'vs VM', 'rows/s queryable', 'vs VM', 'server CPU s', 'vs VM', 'peak RSS', 'RSS after', 'bytes/value'],
         rows,
       ),
   );
@@ -230,6 +238,8 @@ async function withEddy(
       },
     });
 
+    const cpu0 = treeCpuMs(server.proc.pid);
+    const split0 = treeCpuByProcess(server.proc.pid);
     const t0 = performance.now();
     const ackedSeconds = await ingest(nc, server, notes);
 
@@ -247,6 +257,8 @@ async function withEddy(
       throw new Error(`${e.message}; last count ${seen} of ${data.rows} rows`);
     });
     const queryableSeconds = (performance.now() - t0) / 1000;
+    const cpuSeconds = (treeCpuMs(server.proc.pid) - cpu0) / 1000;
+    notes.push(`server CPU until queryable: ${cpuSplit(split0, treeCpuByProcess(server.proc.pid))}`);
     if (seen !== data.rows) notes.push(`EddyDB counts ${seen} rows, expected ${data.rows}`);
     sampler.sample();
     const memAfterIngest = treeMemory(server.proc.pid);
@@ -274,6 +286,7 @@ async function withEddy(
       ackedRowsPerSec: data.rows / ackedSeconds,
       queryableSeconds,
       queryableRowsPerSec: data.rows / queryableSeconds,
+      cpuSeconds,
       valuesVerified: seen * data.fields.length,
       peakRssBytes: mem.peakBytes,
       rssAfterBytes: memAfterIngest.rssBytes,

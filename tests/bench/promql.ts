@@ -13,7 +13,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname, resolve } from 'node:path';
-import { fmtNum, median, processCpuMs, table, tempDir, waitFor, type BenchOptions } from './util.ts';
+import { cpuMs, fmtNum, median, table, tempDir, waitFor, type BenchOptions } from './util.ts';
 import { buildWorkload, HIST, RATE_METRIC, TOPK_METRIC, type PromWorkload } from './prom/workload.ts';
 import {
   countSamples, promQuery, remoteWrite, startPromSystem, PROM_SYSTEM_NAMES, type PromAnswer, type PromSystem, type PromSystemKey,
@@ -24,7 +24,8 @@ const HELP = `npm run bench -- promql [flags]   (each flag also as env BENCH_<FL
   --scrapes N    scrapes 15 s apart (default 240 = 1 h)
   --step S       query_range step in seconds (default 30)
   --runs N       timed runs per query (default 5)   --warmup N   untimed runs first (default 1)
-  --systems LIST eddy,victoria[,prometheus] (default eddy,victoria)
+  --systems LIST eddy,victoria[,prometheus][,base] (default eddy,victoria); base: another EddyDB checkout
+                 (env BENCH_EDDY_BASE=<dir>) measured in the same run, for before/after ratios
   --only LIST    query names to run (default all)
   --out FILE     JSON (default .bench/promql.json)`;
 
@@ -106,12 +107,12 @@ export async function run(opts: BenchOptions): Promise<unknown> {
           const cell = (lat[q.name]![sys.key] ??= {});
           if (cell.error) continue;
           const t0 = performance.now();
-          const c0 = processCpuMs(sys.proc.pid);
+          const c0 = cpuMs(sys.proc.pid);
           try {
             const ans = await promQuery(sys.apiUrl, 'query_range', params(q));
             if (i >= warmup) {
               times.get(sys.key)!.push(performance.now() - t0);
-              cell.cpuMs = (cell.cpuMs ?? 0) + (processCpuMs(sys.proc.pid) - c0) / runs;
+              cell.cpuMs = (cell.cpuMs ?? 0) + (cpuMs(sys.proc.pid) - c0) / runs;
             }
             cell.answer ??= ans;
           } catch (e) {
@@ -133,18 +134,22 @@ export async function run(opts: BenchOptions): Promise<unknown> {
   } finally {
     for (const s of started) await s.stop();
   }
-  const sys = (['eddy', 'victoria', 'prometheus'] as PromSystemKey[]).filter((k) => keys.includes(k));
+  const sys = (['eddy', 'base', 'victoria', 'prometheus'] as PromSystemKey[]).filter((k) => keys.includes(k));
   const peers = sys.filter((k) => k !== 'eddy');
+  const short: Record<PromSystemKey, string> = { eddy: 'Eddy', base: 'base', victoria: 'VM', prometheus: 'Prom' };
   // Server CPU per query beside wall time: on a machine shared with other work, wall time mostly measures the share of
   // the cores each server gets; CPU time is what the query cost (the node's process; VictoriaMetrics' process).
   for (const [what, get] of [['median latency', (c?: Cell) => c?.medianMs], ['server CPU per query (mean)', (c?: Cell) => c?.cpuMs]] as const) {
     console.log(
       `\nPromQL query_range ${what}, ms (Eddy/x < 1: EddyDB cheaper); load average ${load.map((l) => l[0]!.toFixed(1)).join(' -> ')}\n` +
         table(
-          ['query', ...sys.map((k) => PROM_SYSTEM_NAMES[k]), ...peers.map((k) => `Eddy/${k === 'victoria' ? 'VM' : 'Prom'}`)],
+          ['query', ...sys.map((k) => PROM_SYSTEM_NAMES[k]), ...peers.map((k) => `Eddy/${short[k]}`), ...(keys.includes('base') ? peers.filter((k) => k !== 'base').map((k) => `base/${short[k]}`) : [])],
           queries.map((q) => {
             const r = lat[q.name] ?? {};
-            return [q.name, ...sys.map((k) => (get(r[k]) === undefined ? 'ERROR' : fmtMs(get(r[k])))), ...peers.map((k) => fmtRatio(get(r.eddy), get(r[k])))];
+            return [
+              q.name, ...sys.map((k) => (get(r[k]) === undefined ? 'ERROR' : fmtMs(get(r[k])))), ...peers.map((k) => fmtRatio(get(r.eddy), get(r[k]))),
+              ...(keys.includes('base') ? peers.filter((k) => k !== 'base').map((k) => fmtRatio(get(r.base), get(r[k]))) : []),
+            ];
           }),
         ),
     );
@@ -176,7 +181,8 @@ function checkAnswers(q: QueryDef, cells: Partial<Record<PromSystemKey, Cell>>):
     if (a.series !== e.series || a.points !== e.points) {
       out.push(`${q.name}: EddyDB answered ${e.series} series / ${e.points} points, ${PROM_SYSTEM_NAMES[k]} ${a.series} / ${a.points}`);
     }
-    if (q.sameValues.includes(k) && Math.abs(e.sum - a.sum) > 1e-6 * Math.max(1e-12, Math.abs(a.sum))) {
+    // the base checkout is EddyDB too: its values must agree
+    if ((q.sameValues.includes(k) || k === 'base') && Math.abs(e.sum - a.sum) > 1e-6 * Math.max(1e-12, Math.abs(a.sum))) {
       out.push(`${q.name}: EddyDB's values sum to ${e.sum}, ${PROM_SYSTEM_NAMES[k]}'s to ${a.sum}`);
     }
   }

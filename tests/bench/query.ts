@@ -28,7 +28,7 @@ import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { ANCHOR_TAGS, CPU_TAGS, generateCpu } from './tsbs.ts';
-import { fmtNum, median, processCpuMs, table, tempDir, type BenchOptions } from './util.ts';
+import { cpuMs as processCpuMs, fmtNum, median, table, tempDir, type BenchOptions } from './util.ts';
 import { dataRange, makeParams, QUERY_TYPES, type DataRange, type QueryParams, type QueryType } from './query/queries.ts';
 import {
   startEddyLoaded,

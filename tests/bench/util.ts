@@ -294,12 +294,6 @@ export function killTree(pid: number, signal: NodeJS.Signals = 'SIGKILL'): void 
   }
 }
 
-/** CPU time (user + system, ms) a process has used: /proc's clock ticks, 10 ms each. */
-export function processCpuMs(pid: number): number {
-  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(f[11]) + Number(f[12])) * 10;
-}
-
 export interface MemStat {
   pid: number;
   name: string;
@@ -319,6 +313,31 @@ export function memOf(pid: number): MemStat | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** CPU time (user + system, ms, all threads) the process has used: /proc's clock ticks, 10 ms each; 0 once it is gone. */
+export function cpuMs(pid: number): number {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(f[11]) + Number(f[12])) * 10;
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU time (ms) of a process and its living descendants (a server and, e.g., its embedded nats-server). */
+export function treeCpuMs(pid: number): number {
+  return processTree(pid).reduce((a, p) => a + cpuMs(p), 0);
+}
+
+/** CPU time (ms) of each living process of a tree, by pid, with its name. */
+export function treeCpuByProcess(pid: number): Map<number, { name: string; ms: number }> {
+  return new Map(processTree(pid).map((p) => [p, { name: memOf(p)?.name ?? '?', ms: cpuMs(p) }]));
+}
+
+/** What each process of a tree used between two `treeCpuByProcess` readings, as "name s, name s". */
+export function cpuSplit(before: Map<number, { ms: number }>, after: Map<number, { name: string; ms: number }>): string {
+  return [...after].map(([pid, a]) => `${a.name} ${((a.ms - (before.get(pid)?.ms ?? 0)) / 1000).toFixed(1)} s`).join(', ');
 }
 
 /** Memory of a process and its descendants (peak = sum of each process's VmHWM). */

@@ -23,6 +23,13 @@ ALTER TABLE logs MODIFY COLUMN msg SET FULLTEXT INDEX WITH (analyzer = 'Chinese'
 
 ALTER TABLE logs MODIFY COLUMN level SET SKIPPING INDEX WITH (granularity = 0);
 
+-- a bad option value is the user's mistake (1004 InvalidArguments), and nothing changes
+ALTER TABLE logs MODIFY COLUMN msg SET FULLTEXT INDEX WITH (case_sensitive = 'maybe');
+
+ALTER TABLE logs MODIFY COLUMN msg SET FULLTEXT INDEX WITH (backend = 'lucene');
+
+ALTER TABLE logs MODIFY COLUMN level SET SKIPPING INDEX WITH (false_positive_rate = 0);
+
 ALTER TABLE logs MODIFY COLUMN level UNSET SKIPPING INDEX;
 
 SHOW INDEX FROM logs;

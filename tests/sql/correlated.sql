@@ -70,3 +70,29 @@ SELECT nick FROM pupils p WHERE EXISTS (SELECT 1 FROM marks m WHERE m.pid = p.no
 SELECT nick FROM pupils p WHERE p.pid IN (SELECT pid, score FROM marks m WHERE m.pid = p.pid);
 
 SELECT nick FROM pupils p WHERE EXISTS (SELECT m.pid FROM marks m WHERE m.pid = p.pid GROUP BY p.house);
+
+-- a LIMIT given by a scalar subquery inside a correlated subquery
+SELECT nick FROM pupils p WHERE EXISTS (SELECT 1 FROM marks m WHERE m.pid = p.pid LIMIT (SELECT 0)) ORDER BY nick;
+
+-- correlated two and three levels up: the inner subquery names the outermost query's columns
+CREATE TABLE subjects (subject STRING, head STRING, ts TIMESTAMP TIME INDEX);
+
+INSERT INTO subjects VALUES ('maths', 'ada', 1), ('art', 'bo', 2);
+
+SELECT nick FROM pupils p WHERE EXISTS (SELECT 1 FROM marks m WHERE m.pid = p.pid AND EXISTS (SELECT 1 FROM subjects s WHERE s.subject = m.subject AND s.head = p.nick)) ORDER BY nick;
+
+SELECT nick, (SELECT count(*) FROM marks m WHERE m.score > 5 AND EXISTS (SELECT 1 FROM subjects s WHERE s.subject = m.subject AND s.head = p.nick)) AS led FROM pupils p ORDER BY nick;
+
+SELECT nick FROM pupils p WHERE EXISTS (SELECT 1 FROM marks m WHERE m.pid = p.pid AND EXISTS (SELECT 1 FROM subjects s WHERE s.subject = m.subject AND EXISTS (SELECT 1 FROM pupils q WHERE q.nick = s.head AND q.house = p.house))) ORDER BY nick;
+
+-- the subquery's own columns shadow the outer query's: pid here is m.pid, nick is p.nick
+SELECT nick FROM pupils p WHERE EXISTS (SELECT 1 FROM marks m WHERE EXISTS (SELECT 1 FROM subjects s WHERE s.subject = m.subject AND s.head = nick AND pid = 5)) ORDER BY nick;
+
+-- in an aggregate query: over the groups, naming group keys; inside an aggregate's argument, over the rows
+SELECT house, count(*) AS n, (SELECT count(*) FROM pupils q WHERE q.house = p.house AND q.pid > 1) AS later FROM pupils p GROUP BY house ORDER BY house;
+
+SELECT house, count(*) FROM pupils p GROUP BY house HAVING count(*) < (SELECT count(*) FROM marks m WHERE m.pid IN (SELECT pid FROM pupils q WHERE q.house = p.house)) ORDER BY house;
+
+SELECT house, sum((SELECT count(*) FROM marks m WHERE m.pid = p.pid)) AS marked FROM pupils p GROUP BY house ORDER BY house;
+
+SELECT house FROM pupils p GROUP BY house ORDER BY (SELECT max(score) FROM marks m WHERE m.pid IN (SELECT pid FROM pupils q WHERE q.house = p.house)) NULLS FIRST, house;

@@ -4,6 +4,10 @@ CREATE DATABASE mydb;
 
 CREATE DATABASE IF NOT EXISTS mydb;
 
+CREATE DATABASE "7seas";
+
+CREATE DATABASE `bad db`;
+
 SHOW DATABASES;
 
 CREATE TABLE mydb.cpu (host STRING, region STRING, usage_user DOUBLE, n INT, f FLOAT, ok BOOLEAN DEFAULT true, ts TIMESTAMP(6) TIME INDEX, PRIMARY KEY (host, region)) WITH (ttl = '7d', append_mode = 'false');

@@ -13,6 +13,17 @@ SELECT contains('observability', 'serv'), contains('abc', 'z'), find_in_set('cpu
 
 SELECT substring_index('a.b.c.d', '.', 2), substring_index('a.b.c.d', '.', -1), substring_index('a.b', '.', 0), overlay('2024-xx-01', '06', 6, 2), regexp_count('ab12cd345', '[0-9]');
 
+-- regular expressions: flags as PostgreSQL's (i, s, m; g only for regexp_replace); a pattern that does not compile is a 400
+SELECT regexp_like('Abc', '^a'), regexp_like('Abc', '^a', 'i'), regexp_replace('a1b22', '[0-9]+', 'N'), regexp_replace('a1b22', '[0-9]+', 'N', 'g'), 'Abc' ~* '^a', 'Abc' !~ 'z';
+
+SELECT 'abc' ~ '(';
+
+SELECT regexp_like('abc', 'a[');
+
+SELECT regexp_like('abc', 'a', 'g');
+
+SELECT regexp_count('abc', 'b', 1, 'x');
+
 SELECT nvl2(NULL, 'set', 'unset'), nvl2(0, 'set', 'unset'), contains(NULL, 'a'), levenshtein('a', NULL);
 
 SELECT md5('eddy'), sha224('eddy'), sha256('eddy'), arrow_typeof(sha512('eddy'));

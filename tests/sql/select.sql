@@ -162,3 +162,26 @@ SELECT * FROM busy;
 SELECT number FROM numbers ORDER BY number DESC LIMIT NULL OFFSET 98;
 
 SELECT number FROM numbers ORDER BY number DESC LIMIT 2 OFFSET NULL;
+
+-- LIMIT / OFFSET take a scalar subquery (run before the query); more than one row, or a negative count, is an error
+SELECT number FROM numbers ORDER BY number LIMIT (SELECT count(*) FROM numbers WHERE number < 3) OFFSET (SELECT min(number) + 1 FROM numbers);
+
+SELECT number FROM numbers ORDER BY number LIMIT (SELECT 2) OFFSET (SELECT NULL);
+
+SELECT number FROM numbers UNION ALL SELECT 1000 ORDER BY number DESC LIMIT (SELECT 1);
+
+SELECT number FROM numbers LIMIT (SELECT number FROM numbers);
+
+SELECT number FROM numbers LIMIT (SELECT -1);
+
+-- LIMIT and OFFSET are typed as DataFusion types them: an integer or NULL, whatever the value
+SELECT number FROM numbers LIMIT (SELECT max(ts) FROM m);
+
+SELECT number FROM numbers LIMIT 1.5;
+
+SELECT number FROM numbers OFFSET '1';
+
+-- a CTE name given twice, and WITH RECURSIVE, are refused as DataFusion refuses them
+WITH twice AS (SELECT 1), twice AS (SELECT 2) SELECT * FROM twice;
+
+WITH RECURSIVE up (n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM up WHERE n < 3) SELECT * FROM up;

@@ -2,7 +2,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { extname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { PACKAGE_ROOT } from '../../runtime/package_root.ts';
 import type { RouteTable, HttpReply } from '../http/routes.ts';
 
 const TYPES: Record<string, string> = {
@@ -14,7 +14,7 @@ const TYPES: Record<string, string> = {
 /** Every asset read once at start: the page is small, and serving from memory keeps it fast and independent of cwd. */
 function loadAssets(): Map<string, { body: Buffer; type: string }> {
   const assets = new Map<string, { body: Buffer; type: string }>();
-  const dir = fileURLToPath(new URL('./static/', import.meta.url));
+  const dir = join(PACKAGE_ROOT, 'actors', 'gateway', 'dashboard', 'static');
   for (const name of readdirSync(dir)) {
     const type = TYPES[extname(name)];
     if (type) assets.set(name, { body: readFileSync(join(dir, name)), type });

@@ -1,6 +1,7 @@
 // Prometheus HTTP API shapes: the success/error envelopes, sample values as strings ("NaN", "+Inf"), times as float
 // seconds, and the parsing of its time and duration parameters (Unix seconds or RFC 3339; `5m` or float seconds).
 import { EddyError, StatusCode, httpStatusOf, toWireError } from '../../../core/index.ts';
+import { formatGoFloat } from '../../../core/promql/index.ts';
 import type { Labels, PromValue } from '../../../core/promql/types.ts';
 import type { HttpReply } from '../http/routes.ts';
 
@@ -45,24 +46,7 @@ export function promErrorOf(e: unknown): HttpReply {
 }
 
 /** A float the way Prometheus prints it (Go's strconv 'f', -1): shortest digits, never an exponent. */
-export function formatValue(v: number): string {
-  if (Number.isNaN(v)) return 'NaN';
-  if (v === Infinity) return '+Inf';
-  if (v === -Infinity) return '-Inf';
-  if (Object.is(v, -0)) return '-0';
-  const s = String(v);
-  if (!s.includes('e')) return s;
-  const neg = v < 0;
-  const [mant, expS] = (neg ? s.slice(1) : s).split('e') as [string, string];
-  const exp = Number(expS);
-  const digits = mant.replace('.', '');
-  const point = (mant.indexOf('.') < 0 ? mant.length : mant.indexOf('.')) + exp;
-  let out: string;
-  if (point <= 0) out = '0.' + '0'.repeat(-point) + digits;
-  else if (point >= digits.length) out = digits + '0'.repeat(point - digits.length);
-  else out = digits.slice(0, point) + '.' + digits.slice(point);
-  return neg ? '-' + out : out;
-}
+export const formatValue = formatGoFloat;
 
 /** Seconds as Prometheus writes them in [t, "v"] pairs: a JSON number with millisecond precision. */
 const secs = (ms: number) => ms / 1000;
@@ -92,24 +76,62 @@ export function promData(v: PromValue): { resultType: string; result: unknown } 
   }
 }
 
+/** A growing byte buffer that text is written into as UTF-8 (the parts die young; no long string is ever built). */
+class ByteText {
+  private buf = Buffer.allocUnsafe(1 << 16);
+  private n = 0;
+  put(s: string): void {
+    if (this.n + s.length * 3 > this.buf.length) {
+      const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.n + s.length * 3));
+      this.buf.copy(next, 0, 0, this.n);
+      this.buf = next;
+    }
+    this.n += this.buf.write(s, this.n, 'utf8');
+  }
+  /** Text known to be ASCII (numbers, punctuation), copied code by code: no call into the runtime per piece. */
+  ascii(s: string): void {
+    if (this.n + s.length > this.buf.length) { this.put(s); return; }
+    const b = this.buf;
+    let n = this.n;
+    for (let k = 0; k < s.length; k++) b[n++] = s.charCodeAt(k);
+    this.n = n;
+  }
+  bytes(): Uint8Array {
+    return this.buf.subarray(0, this.n);
+  }
+}
+
 /**
- * The success envelope of a query answer as JSON text, written directly: a matrix of many points would otherwise
- * become one array and one string per point before JSON.stringify walks them again. Same text as
+ * The success envelope of a query answer as JSON, written straight into bytes series by series: a matrix of many
+ * points would otherwise become one array and one string per point before JSON.stringify walks them again, or one long
+ * string of pieces that lives (and is copied by the collector) until the answer is sent. Same text as
  * promSuccess(promData(v)).
  */
 export function promValueReply(v: PromValue): HttpReply {
   if (v.type !== 'matrix' && v.type !== 'vector') return promSuccess(promData(v));
-  const parts: string[] = [];
+  const out = new ByteText();
+  out.put(`{"status":"success","data":{"resultType":"${v.type}","result":[`);
   if (v.type === 'vector') {
-    for (const x of v.samples) parts.push(`{"metric":${JSON.stringify(labelsObject(x.labels))},"value":[${secs(x.t)},"${formatValue(x.v)}"]}`);
+    v.samples.forEach((x, k) => out.put(`${k ? ',' : ''}{"metric":${JSON.stringify(labelsObject(x.labels))},"value":[${secs(x.t)},"${formatValue(x.v)}"]}`));
   } else {
-    for (const x of v.series) {
-      let pts = '';
-      for (let i = 0; i < x.t.length; i++) pts += `${i ? ',' : ''}[${secs(x.t[i]!)},"${formatValue(x.v[i]!)}"]`;
-      parts.push(`{"metric":${JSON.stringify(labelsObject(x.labels))},"values":[${pts}]}`);
-    }
+    // a range query's series share the step times: each time's text is made once per answer
+    const times = new Map<number, string>();
+    v.series.forEach((x, k) => {
+      out.put(`${k ? ',' : ''}{"metric":${JSON.stringify(labelsObject(x.labels))},"values":[`);
+      for (let i = 0; i < x.t.length; i++) {
+        const t = x.t[i]!;
+        let ts = times.get(t);
+        if (ts === undefined) { ts = `${secs(t)},"`; times.set(t, ts); }
+        out.ascii(i ? ',[' : '[');
+        out.ascii(ts);
+        out.ascii(formatValue(x.v[i]!));
+        out.ascii('"]');
+      }
+      out.ascii(']}');
+    });
   }
-  return { status: 200, contentType: 'application/json', body: `{"status":"success","data":{"resultType":"${v.type}","result":[${parts.join(',')}]}}` };
+  out.put(']}}');
+  return { status: 200, contentType: 'application/json', body: out.bytes() };
 }
 
 /** The widest times a scan can take (int64 ns): what an absent start/end means for labels and series. */

@@ -25,6 +25,7 @@ function coord(c: IndexColumn): { values: ArrayLike<number>; valid: Uint8Array |
 
 export const spatialIndexKind: IndexKind<{ nodeSize: number }, SpatialReader> = {
   kind: 'spatial',
+  format: 2, // ESP2 (blocks of quantized points); ESP1 files are rebuilt
   supports: (type: DataType): boolean => type === 'float64' || type === 'int64' || type === 'uint64',
   options(raw: Record<string, string>, column: string): { nodeSize: number } {
     const v = raw.node_size ?? '16';

@@ -5,25 +5,7 @@ import type { AggregateExpr } from '../parser/ast.ts';
 import type { Labels } from '../types.ts';
 import type { EvalContext, StepSeries, Value } from './values.ts';
 import { groupLabels, labelsKey, newSeries, setLabel } from './values.ts';
-
-/** Go's strconv.FormatFloat(v, 'f', -1, 64): shortest digits, never an exponent. */
-export function formatFloatF(v: number): string {
-  if (Number.isNaN(v)) return 'NaN';
-  if (v === Infinity) return '+Inf';
-  if (v === -Infinity) return '-Inf';
-  const s = String(v);
-  if (!s.includes('e')) return s;
-  const [mant, expS] = s.split('e') as [string, string];
-  const exp = Number(expS);
-  const neg = mant.startsWith('-');
-  const digits = mant.replace('-', '').replace('.', '');
-  const intLen = (mant.replace('-', '').indexOf('.') < 0 ? mant.replace('-', '').length : mant.replace('-', '').indexOf('.')) + exp;
-  let out: string;
-  if (intLen <= 0) out = '0.' + '0'.repeat(-intLen) + digits;
-  else if (intLen >= digits.length) out = digits + '0'.repeat(intLen - digits.length);
-  else out = digits.slice(0, intLen) + '.' + digits.slice(intLen);
-  return (neg ? '-' : '') + out;
-}
+import { formatGoFloat } from '../go_float.ts';
 
 /** Prometheus's quantile over sorted values: linear interpolation between the closest ranks. */
 export function quantileOf(q: number, sorted: number[] | Float64Array): number {
@@ -270,7 +252,7 @@ function countValues(label: string, input: StepSeries[], groupOf: Int32Array, gr
     for (let k = 0; k < input.length; k++) {
       const s = input[k]!;
       if (!s.has[i]) continue;
-      const labels = setLabel(groups[groupOf[k]!]!, label, formatFloatF(s.v[i]!));
+      const labels = setLabel(groups[groupOf[k]!]!, label, formatGoFloat(s.v[i]!));
       const key = labelsKey(labels);
       let o = out.get(key);
       if (!o) { o = newSeries(labels, n); out.set(key, o); }

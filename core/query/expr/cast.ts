@@ -1,5 +1,5 @@
 // Casts between vector types (CAST, ::, TRY_CAST, implicit coercion), exact for 64-bit integers and timestamps.
-import { CastError, ExecError, StatusCode } from '../../errors.ts';
+import { CastError, ExecError, OutOfRangeError, StatusCode } from '../../errors.ts';
 import type { SqlType as DataType, SourcePos } from '../../sql/index.ts';
 import { PlanError } from '../plan/rel.ts';
 import type { DType, Interval, NumVec, StrVec, TsVec, Vec } from '../vector.ts';
@@ -12,6 +12,7 @@ import { wallToUtcNs } from './timezone.ts';
 import { MAX_PRECISION, decimalOf, decimalType, formatDecimal, toDecimal } from './decimal.ts';
 import { castDecimalExact, decimalText } from './decimal_exact.ts';
 import { binaryAsText, castToBinary } from './bytes.ts';
+import { castToVector, vectorDim } from './fn_vector.ts';
 
 /** 2^53, as a local constant: an imported binding costs a hole check per use in hot loops. */
 const SAFE_LIMIT = 9007199254740992;
@@ -46,6 +47,11 @@ export function sqlTypeToDt(t: DataType, pos?: SourcePos): DType {
     case 'STRING': case 'VARCHAR': case 'TEXT': case 'CHAR': case 'UTF8': return 'String';
     case 'BINARY': case 'VARBINARY': case 'BYTEA': case 'BLOB': return 'Binary';
     case 'JSON': return 'Json';
+    case 'VECTOR': {
+      const dim = t.args?.[0];
+      if (t.args?.length !== 1 || !Number.isInteger(dim) || dim! < 1) throw new PlanError(`VECTOR needs one positive integer dimension, as VECTOR(3)${t.args ? `, got ${t.raw}` : ''}`, pos ?? t.pos, StatusCode.InvalidArguments);
+      return `Vector(${dim})`;
+    }
     case 'BOOLEAN': case 'BOOL': return 'Boolean';
     case 'TIMESTAMP': case 'DATETIME': {
       const p = t.precision ?? (name === 'DATETIME' ? 6 : 3);
@@ -146,7 +152,9 @@ export function castTo(v: Vec, dt: DType, tryCast: boolean, pos?: SourcePos): Ve
   if (v.dt === 'Null') return dt === 'Null' ? v : fromValues(dt, new Array(n).fill(null));
   const fail: Fail = (x) => {
     if (tryCast) return null;
-    throw new CastError(`Cannot cast ${typeof x === 'string' ? `string '${x}'` : String(x)} to value of ${dt} type`, pos);
+    const msg = `Cannot cast ${typeof x === 'string' ? `string '${x}'` : String(x)} to value of ${dt} type`;
+    // a number (or an integer's digits) the target cannot hold is out of range; any other text is malformed
+    throw typeof x === 'number' || typeof x === 'bigint' || (typeof x === 'string' && /^\s*[+-]?\d+\s*$/.test(x)) ? new OutOfRangeError(msg, pos) : new CastError(msg, pos);
   };
   const tsUnit = TS_TYPES[dt] ?? (dt === 'Date' ? 'ms' : undefined);
   const dec = decimalOf(dt);
@@ -171,6 +179,8 @@ export function castTo(v: Vec, dt: DType, tryCast: boolean, pos?: SourcePos): Ve
   if (dt === 'Json') return castToJson(v, fail);
   if (dt === 'String' && v.dt === 'Json') return { ...(jsonAsText(v) as StrVec), dt: 'String' };
   if (dt === 'Binary') return castToBinary(v, pos);
+  const dim = vectorDim(dt);
+  if (dim !== undefined) return castToVector(v, dim, tryCast);
   if (dt === 'String' && v.dt === 'Binary') return binaryAsText(v, tryCast, pos);
   if (dt === 'String') {
     const out = strVec(n);

@@ -20,6 +20,9 @@ function alignForCompare(a: Vec, b: Vec, pos: SourcePos): [Vec, Vec] {
   // text meets bytes as its UTF-8 bytes (both hex, compared as text: hex order is byte order)
   if (a.dt === 'Binary' && b.dt === 'String') return [a, castTo(b, 'Binary', false, pos)];
   if (b.dt === 'Binary' && a.dt === 'String') return [castTo(a, 'Binary', false, pos), b];
+  // text meets a vector as a vector of the same dimension ('[1, 2]' = '[1,2]')
+  if (a.dt.startsWith('Vector(') && b.dt === 'String') return [a, castTo(b, a.dt, false, pos)];
+  if (b.dt.startsWith('Vector(') && a.dt === 'String') return [castTo(a, b.dt, false, pos), b];
   return [a, b];
 }
 

@@ -1,6 +1,6 @@
 // Decimal128(p, s): values held as doubles rounded to s fractional digits (exact to ~15 significant digits),
 // with DataFusion's result precision and scale for each operator, half-away-from-zero rounding and overflow checks.
-import { CastError, PlanError, StatusCode } from '../../errors.ts';
+import { OutOfRangeError, PlanError, StatusCode } from '../../errors.ts';
 import type { SourcePos } from '../../sql/index.ts';
 import type { DType } from '../vector.ts';
 import { doubleDecimalText } from './decimal_exact.ts';
@@ -80,7 +80,7 @@ export function toDecimal(x: number, d: { p: number; s: number }, pos?: SourcePo
   const max = 10 ** (d.p - d.s);
   if (!Number.isFinite(v) || Math.abs(v) >= max) {
     const maxText = d.s > 0 ? `${'9'.repeat(d.p - d.s) || '0'}.${'9'.repeat(d.s)}` : '9'.repeat(d.p);
-    throw new CastError(`Arrow error: Invalid argument error: ${formatDecimal(v, d.s)} is too large to store in a Decimal128 of precision ${d.p}. Max is ${maxText}`, pos);
+    throw new OutOfRangeError(`Arrow error: Invalid argument error: ${formatDecimal(v, d.s)} is too large to store in a Decimal128 of precision ${d.p}. Max is ${maxText}`, pos);
   }
   return v;
 }

@@ -2,7 +2,7 @@
 // a double cannot hold also carries `dec`, the unscaled 128-bit integers (value * 10^scale) as BigInts, as an Int64
 // vector beyond 2^53 carries `big`. Kernels that must be exact (casts from text, arithmetic, sum, printing) read
 // `dec` when it is there; everything else reads `v`.
-import { ArithmeticError, CastError } from '../../errors.ts';
+import { ArithmeticError, CastError, OutOfRangeError } from '../../errors.ts';
 import type { SourcePos } from '../../sql/index.ts';
 import type { DType, NumVec, Vec } from '../vector.ts';
 import { isNull, numVec, setNull } from '../vector.ts';
@@ -39,7 +39,7 @@ export function rescale(u: bigint, from: number, to: number, pos?: SourcePos): b
 export function checkPrecision(u: bigint, p: number, s: number, pos?: SourcePos): void {
   if (u < pow10(p) && u > -pow10(p)) return;
   const maxText = s > 0 ? `${'9'.repeat(p - s) || '0'}.${'9'.repeat(s)}` : '9'.repeat(p);
-  throw new CastError(`Arrow error: Invalid argument error: ${formatUnscaled(u, s)} is too large to store in a Decimal128 of precision ${p}. Max is ${maxText}`, pos);
+  throw new OutOfRangeError(`Arrow error: Invalid argument error: ${formatUnscaled(u, s)} is too large to store in a Decimal128 of precision ${p}. Max is ${maxText}`, pos);
 }
 
 /** A decimal vector of `dt` from unscaled values (null: NULL): doubles always, `dec` only when some value needs it. */
@@ -114,7 +114,7 @@ export function castDecimalExact(v: Vec, dt: DType, d: { p: number; s: number },
         if (u === null) throw new CastError(`Cannot cast string '${v.v[i]}' to value of ${dt} type`, pos);
       } else if (float) {
         const x = v.v[i]!;
-        if (!Number.isFinite(x)) throw new CastError(`Cannot cast ${x} to value of ${dt} type`, pos);
+        if (!Number.isFinite(x)) throw new OutOfRangeError(`Cannot cast ${x} to value of ${dt} type`, pos);
         u = parseUnscaled(doubleText(x), d.s)!;
       } else {
         u = rescale(unscaledAt(v, i, fromScale), fromScale, d.s, pos);

@@ -27,6 +27,7 @@ export function arrowTypeName(dt: DType): string {
   if (dt === 'String') return 'Utf8';
   if (dt === 'Date') return 'Date32';
   if (dt === 'Interval') return 'Interval(MonthDayNano)';
+  if (dt.startsWith('Vector(')) return 'Binary'; // GreptimeDB's vector is an Arrow Binary column
   return dt;
 }
 

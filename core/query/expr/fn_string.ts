@@ -2,6 +2,7 @@
 import type { Fn } from './fn_util.ts';
 import { boolOf, intOf, str1, strN } from './fn_util.ts';
 import { matchesFn, matchesTermFn } from './matches.ts';
+import { compileRegex, regexFlags } from './regex.ts';
 
 export const STRING: Record<string, Fn> = {
   // over Binary (bytes as hex text) each counts bytes
@@ -36,8 +37,8 @@ export const STRING: Record<string, Fn> = {
   translate: strN(([x, from, to]) => [...String(x)].map((c) => { const j = String(from).indexOf(c); return j < 0 ? c : String(to)[j] ?? ''; }).join('')),
   starts_with: (args, n) => boolOf(args, n, ([x, p]) => String(x).startsWith(String(p))),
   ends_with: (args, n) => boolOf(args, n, ([x, p]) => String(x).endsWith(String(p))),
-  regexp_like: (args, n) => boolOf(args, n, ([x, p, f]) => new RegExp(String(p), f ? String(f) : '').test(String(x))),
-  regexp_replace: strN(([x, p, r, f]) => String(x).replace(new RegExp(String(p), f ? String(f).replace(/[^gimsuy]/g, '') : ''), String(r).replace(/\\(\d)/g, '$$$1'))),
+  regexp_like: (args, n, _s, call) => boolOf(args, n, ([x, p, f]) => compileRegex(String(p), regexFlags(f, 'regexp_like', false, call.pos), call.pos).test(String(x))),
+  regexp_replace: (args, n, s, call) => strN(([x, p, r, f]) => String(x).replace(compileRegex(String(p), regexFlags(f, 'regexp_replace', true, call.pos), call.pos), String(r).replace(/\\(\d)/g, '$$$1')))(args, n, s, call),
   matches: (args, n, s, call) => matchesFn(args, n, s, call),
   matches_term: (args, n, _s, call) => matchesTermFn(args, n, call),
   contains: (args, n) => boolOf(args, n, ([x, y]) => String(x).includes(String(y))),
@@ -54,9 +55,9 @@ export const STRING: Record<string, Fn> = {
     const k = len === undefined ? [...String(sub)].length : Number(len);
     return c.slice(0, start).join('') + String(sub) + c.slice(start + k).join('');
   }),
-  regexp_count: (args, n) => intOf(args, n, ([x, re, start, flags]) => {
+  regexp_count: (args, n, _s, call) => intOf(args, n, ([x, re, start, flags]) => {
     const text = [...String(x)].slice(start === undefined ? 0 : Number(start) - 1).join('');
-    return (text.match(new RegExp(String(re), 'g' + (flags === undefined ? '' : String(flags).replace(/g/g, '')))) ?? []).length;
+    return (text.match(compileRegex(String(re), 'g' + regexFlags(flags, 'regexp_count', false, call.pos), call.pos)) ?? []).length;
   }),
 };
 

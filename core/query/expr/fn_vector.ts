@@ -1,8 +1,9 @@
-// VECTOR functions: parse_vec / vec_to_string, distances (cosine, squared L2, dot product), element-wise and
-// scalar arithmetic, norms, sub-vectors. A vector value travels as its text '[1,2,3]' with the type Binary.
+// The VECTOR(dim) type (a fixed number of float32 elements, as GreptimeDB's) and its functions: parse_vec /
+// vec_to_string, distances (cosine, squared L2, dot product), element-wise and scalar arithmetic, norms, sub-vectors.
+// A vector value travels as its canonical text '[1,2,3]': typed Vector(dim) from a column or a cast, Binary from a
+// function. Stored in a string column holding that text.
 import { ExecError, StatusCode } from '../../errors.ts';
 import type { Fn } from './fn_util.ts';
-import { shortestFloat32 } from './cast.ts';
 import { getValue, isNull, numVec, setNull, strVec } from '../vector.ts';
 import type { Vec } from '../vector.ts';
 
@@ -10,21 +11,88 @@ function fail(msg: string): never {
   throw new ExecError(msg, undefined, StatusCode.InvalidArguments);
 }
 
-/** '[1, 2.5, 3]' -> 32-bit floats; an element that is not a number is an error naming it. */
-export function parseVector(text: string): Float32Array {
+/** An element as Rust's `str::parse::<f32>` reads it (GreptimeDB's parser): no hex, no empty text; inf / nan words. */
+const F32_TEXT = /^[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|inf|infinity|nan)$/i;
+
+/**
+ * '[1, 2.5, 3]' -> 32-bit floats, with GreptimeDB's rules and messages (brackets, float32 elements, the dimension
+ * when one is asked for).
+ */
+export function parseVector(text: string, dim?: number): Float32Array {
   const t = text.trim();
-  if (!t.startsWith('[') || !t.endsWith(']')) fail(`Invalid vector string: ${text}`);
+  const bad = (why: string): never => fail(`Failed to parse ${text} to Vector value: ${why}`);
+  if (!t.startsWith('[') || !t.endsWith(']') || t.length < 2) bad('not properly enclosed in brackets');
   const body = t.slice(1, -1).trim();
-  if (!body) return new Float32Array(0);
-  return Float32Array.from(body.split(',').map((p) => {
-    const x = Number(p.trim());
-    if (p.trim() === '' || Number.isNaN(x)) fail(`Invalid vector string: ${text}`);
-    return x;
-  }));
+  const parts = body ? body.split(',') : [];
+  const out = new Float32Array(parts.length);
+  for (let i = 0; i < parts.length; i++) {
+    const p = parts[i]!.trim();
+    if (!F32_TEXT.test(p)) bad('elements are not all float32');
+    const w = p.replace(/^[+-]/, '').toLowerCase();
+    out[i] = w === 'inf' || w === 'infinity' ? (p.startsWith('-') ? -Infinity : Infinity) : w === 'nan' ? NaN : Number(p);
+  }
+  if (dim !== undefined && out.length !== dim) bad('wrong dimension');
+  return out;
+}
+
+/** Rust's Display of an f32 (how GreptimeDB prints vector elements): the shortest digits that read back, no exponent. */
+export function f32Text(x: number): string {
+  if (Number.isNaN(x)) return 'NaN';
+  if (!Number.isFinite(x)) return x > 0 ? 'inf' : '-inf';
+  if (x === 0) return Object.is(x, -0) ? '-0' : '0';
+  let s = x.toPrecision(9);
+  for (let p = 1; p < 9; p++) {
+    const t = x.toPrecision(p);
+    if (Math.fround(Number(t)) === x) { s = t; break; }
+  }
+  const [mant, e] = Number(s).toExponential().split('e') as [string, string];
+  const neg = mant.startsWith('-');
+  const digits = mant.replace(/^-/, '').replace('.', '');
+  const exp = Number(e);
+  let plain: string;
+  if (exp >= digits.length - 1) plain = digits + '0'.repeat(exp - digits.length + 1);
+  else if (exp < 0) plain = `0.${'0'.repeat(-exp - 1)}${digits}`;
+  else plain = `${digits.slice(0, exp + 1)}.${digits.slice(exp + 1)}`;
+  return neg ? `-${plain}` : plain;
 }
 
 export function vectorText(v: Float32Array): string {
-  return `[${Array.from(v, (x) => shortestFloat32(x)).join(',')}]`;
+  return `[${Array.from(v, f32Text).join(',')}]`;
+}
+
+/** The dimension of a `Vector(<dim>)` type name, or undefined for another type. */
+export function vectorDim(dt: string): number | undefined {
+  const m = /^Vector\((\d+)\)$/.exec(dt);
+  return m ? Number(m[1]) : undefined;
+}
+
+/**
+ * A cast to VECTOR(dim): text '[..]' (or another vector) checked against the dimension; bytes as concatenated
+ * little-endian float32 (how GreptimeDB stores a vector). The value travels as its canonical text '[1,2,3]'.
+ */
+export function castToVector(v: Vec, dim: number, tryCast: boolean): Vec {
+  const n = v.kind === 'str' || v.kind === 'any' ? v.v.length : (v.v as ArrayLike<unknown>).length;
+  const out = strVec(n);
+  out.dt = `Vector(${dim})`;
+  for (let i = 0; i < n; i++) {
+    if (isNull(v, i)) continue;
+    const x = getValue(v, i);
+    try {
+      let vec: Float32Array;
+      if (x instanceof Float32Array) vec = x;
+      else if (v.dt === 'Binary' && !String(x).startsWith('[')) {
+        const hex = String(x);
+        if (hex.length !== dim * 8) fail(`Failed to convert Vector value: wrong byte size, expected ${dim * 4}, got ${hex.length / 2}`);
+        vec = new Float32Array(Uint8Array.from(Buffer.from(hex, 'hex')).buffer);
+      } else if (v.kind === 'str' || v.kind === 'any') vec = parseVector(String(x), dim);
+      else fail(`Cannot cast ${v.dt} to Vector(${dim})`);
+      if (vec.length !== dim) fail(`Failed to parse ${vectorText(vec)} to Vector value: wrong dimension`);
+      out.v[i] = vectorText(vec);
+    } catch (e) {
+      if (!tryCast) throw e;
+    }
+  }
+  return out;
 }
 
 const at = (a: Vec, i: number): Float32Array | null => {

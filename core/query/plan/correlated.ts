@@ -3,7 +3,7 @@
 // instead of once per outer row. The answer is one column over the outer rows (a mark join), so the subquery may
 // sit anywhere in WHERE or the select list (under OR, NOT, CASE).
 import { PlanError, StatusCode } from '../../errors.ts';
-import type { Expr, Ident, OrderByItem, Select, SourcePos } from '../../sql/index.ts';
+import type { Expr, Ident, OrderByItem, Query, Select, SourcePos } from '../../sql/index.ts';
 import type { Scope } from '../expr/eval.ts';
 import { ExecError, evalExpr, valueKey } from '../expr/eval.ts';
 import { relNamer } from '../expr/names.ts';
@@ -12,15 +12,15 @@ import { boolVec, exactValue, fromValues, isNull, numVec, setNull, take } from '
 import type { Field, Rel } from './rel.ts';
 import { emptyRel, findField, takeRel } from './rel.ts';
 import { fromClause } from './from.ts';
-import { constInt } from './finish.ts';
 import type { QState } from './state.ts';
-import { children, conjuncts, findAggregates, findWindows, type SubqueryNode } from './walk.ts';
+import { children, conjuncts, findAggregates, findSubqueries, findWindows, type SubqueryNode } from './walk.ts';
 import { emptyScans } from './dry.ts';
 
 /** The SELECT pipeline after FROM, and a WHERE filter: given by select.ts, so this module does not import it back. */
 export interface Pipeline {
   runOn(sel: Select, rel: Rel, orderBy: OrderByItem[], limit: number | undefined, offset: number, st: QState): Promise<Rel>;
   filter(where: Expr | undefined, rel: Rel, st: QState): Promise<Rel>;
+  limits(q: Query, st: QState): Promise<{ limit: number | undefined; offset: number }>;
 }
 
 const ROW = '__row';
@@ -59,12 +59,48 @@ const and = (xs: Expr[]): Expr | undefined =>
 
 const col = (name: string, pos: SourcePos): Expr => ({ type: 'column', path: [{ value: name, quote: '"', pos } as Ident], pos });
 
-/** Whether a subquery may name columns of `outer` at all (a cheap look before reading the subquery's FROM). */
+/** Every column reference anywhere inside a query (nested subqueries and derived tables too): a syntactic walk. */
+function deepColumnRefs(q: Query): Extract<Expr, { type: 'column' }>[] {
+  const out: Extract<Expr, { type: 'column' }>[] = [];
+  const stack: unknown[] = [q];
+  while (stack.length) {
+    const x = stack.pop();
+    if (x === null || typeof x !== 'object') continue;
+    if (Array.isArray(x)) { stack.push(...x); continue; }
+    const o = x as Record<string, unknown>;
+    if (o.type === 'column' && Array.isArray(o.path)) { out.push(o as unknown as Extract<Expr, { type: 'column' }>); continue; }
+    for (const k in o) if (k !== 'pos' && k !== 'span') stack.push(o[k]);
+  }
+  return out;
+}
+
+/** Whether a subquery may name columns of `outer` at all, at any depth (a cheap look before reading FROM clauses). */
 function mayCorrelate(node: SubqueryNode, outer: Rel): boolean {
   if (!outer.fields.length || node.query.body.type !== 'select') return false;
-  const sel = node.query.body;
-  const exprs = [sel.where, sel.having, ...sel.projection.map((p) => p.expr), ...sel.groupBy, ...node.query.orderBy.map((o) => o.expr)];
-  return exprs.some((e) => columnRefs(e).some((c) => safeFind(outer, c.path) >= 0));
+  return deepColumnRefs(node.query).some((c) => safeFind(outer, c.path) >= 0);
+}
+
+/** The expressions of a SELECT whose columns resolve in its FROM (the select list, WHERE, GROUP BY, HAVING, ORDER BY). */
+function selectExprs(q: Query, sel: Select): (Expr | undefined)[] {
+  return [sel.where, sel.having, ...sel.projection.map((p) => p.expr), ...sel.groupBy, ...(sel.distinctOn ?? []), ...q.orderBy.map((o) => o.expr)];
+}
+
+/**
+ * The columns of `outer` that a subquery nested inside the correlated one names, at any depth (two or more levels
+ * up): a reference counts when none of the FROM clauses between it and `outer` (`shapes`, innermost first) has it.
+ */
+async function nestedOuterRefs(q: Query, shapes: Rel[], outer: Rel, dry: QState, out: Set<number>): Promise<void> {
+  if (q.body.type !== 'select') return;
+  const sel = q.body;
+  const local = [sel.from.length ? await fromClause(sel.from, undefined, dry, sel) : emptyRel(0), ...shapes];
+  for (const e of selectExprs(q, sel)) {
+    for (const c of columnRefs(e)) {
+      if (local.some((r) => safeFind(r, c.path) >= 0)) continue;
+      const j = findField(outer, c.path, c.pos);
+      if (j >= 0) out.add(j);
+    }
+    for (const s of findSubqueries(e)) await nestedOuterRefs(s.query, local, outer, dry, out);
+  }
 }
 
 function safeFind(rel: Rel, path: Ident[]): number {
@@ -75,15 +111,23 @@ function safeFind(rel: Rel, path: Ident[]): number {
  * The subquery's answer for each row of `outer` (EXISTS: Boolean; IN: three-valued Boolean, not negated; scalar: its
  * value), or null when it names no column of `outer` (an uncorrelated subquery, run once elsewhere).
  */
-export async function correlatedColumn(node: SubqueryNode, outer: Rel, st: QState, pipe: Pipeline): Promise<Vec | null> {
-  if (!mayCorrelate(node, outer)) return null;
+export async function correlatedColumn(node: SubqueryNode, outer: Rel, st: QState, pipe: Pipeline, ungrouped?: Rel): Promise<Vec | null> {
+  if (!mayCorrelate(node, outer) && !(ungrouped && mayCorrelate(node, ungrouped))) return null;
   const q = node.query;
   const sel = q.body as Select;
   // the subquery's own columns shadow the outer ones: read its FROM's columns, no rows
   const dry: QState = { ...st, env: { ...st.env, qctx: emptyScans(st.env.qctx), subqueries: new Map(), trace: undefined, stages: undefined } };
   const innerShape = sel.from.length ? await fromClause(sel.from, undefined, dry, sel) : emptyRel(1);
   const outerCols = new Map<number, string>();
-  const isOuter = (c: Extract<Expr, { type: 'column' }>): number => (findField(innerShape, c.path) >= 0 ? -1 : findField(outer, c.path, c.pos));
+  const isOuter = (c: Extract<Expr, { type: 'column' }>): number => {
+    if (findField(innerShape, c.path) >= 0) return -1;
+    const j = findField(outer, c.path, c.pos);
+    // over an aggregate query's groups, only its group keys (and aggregates) exist, as PostgreSQL says
+    if (j < 0 && ungrouped && findField(ungrouped, c.path) >= 0) {
+      throw new PlanError(`Subquery uses ungrouped column ${c.path.map((p) => p.value).join('.')} from outer query`, c.pos, StatusCode.PlanQuery);
+    }
+    return j;
+  };
   let touched = false;
   const rewrite = (e: Expr): Expr => mapColumns(e, (c) => {
     const j = isOuter(c);
@@ -92,13 +136,24 @@ export async function correlatedColumn(node: SubqueryNode, outer: Rel, st: QStat
     outerCols.set(j, OUTER(j));
     return col(OUTER(j), c.pos);
   });
-  const refersOuter = (e: Expr | undefined): boolean => columnRefs(e).some((c) => isOuter(c) >= 0);
+  // columns of `outer` that subqueries nested in this one name (correlated two or more levels up): carried into the
+  // pairs under their own names, behind the subquery's columns
+  const deep = new Set<number>();
+  const nestedOuter = new Set<SubqueryNode>();
+  for (const e of selectExprs(q, sel)) {
+    for (const s of findSubqueries(e)) {
+      const refs = new Set<number>();
+      await nestedOuterRefs(s.query, [innerShape], outer, dry, refs);
+      if (refs.size) { nestedOuter.add(s); for (const j of refs) deep.add(j); }
+    }
+  }
+  const refersOuter = (e: Expr | undefined): boolean => columnRefs(e).some((c) => isOuter(c) >= 0) || findSubqueries(e).some((s) => nestedOuter.has(s));
   const where = conjuncts(sel.where).map((orig) => ({ orig, outer: refersOuter(orig) }));
   const projection = sel.projection.map((p) => ({ ...p, expr: rewrite(p.expr) }));
   const having = sel.having ? rewrite(sel.having) : undefined;
   const orderBy = q.orderBy.map((o) => ({ ...o, expr: rewrite(o.expr) }));
   for (const g of sel.groupBy) if (refersOuter(g)) throw unsupported(`GROUP BY names outer column ${formatRef(g)}`, node.pos);
-  if (!touched && !where.some((w) => w.outer)) return null;
+  if (!touched && !deep.size && !where.some((w) => w.outer)) return null;
   if (q.with) throw unsupported('WITH inside a correlated subquery', node.pos);
   if (sel.align) throw unsupported('a range query (ALIGN)', node.pos);
   if (sel.projection.some((p) => findWindows(p.expr).length)) throw unsupported('window functions', node.pos);
@@ -106,8 +161,7 @@ export async function correlatedColumn(node: SubqueryNode, outer: Rel, st: QStat
   if (node.type === 'subquery' && (!aggregated || sel.groupBy.length)) {
     throw new PlanError('Correlated scalar subquery must be aggregated to return at most one row', node.pos, StatusCode.PlanQuery);
   }
-  const limit = q.limit ? constInt(q.limit, st.env, 'LIMIT') ?? undefined : undefined;
-  const offset = q.offset ? constInt(q.offset, st.env, 'OFFSET') ?? 0 : 0;
+  const { limit, offset } = await pipe.limits(q, st);
 
   // the inner rows the uncorrelated conjuncts accept (pushed into its scan where they can be)
   const innerWhere = and(where.filter((w) => !w.outer).map((w) => w.orig));
@@ -131,6 +185,7 @@ export async function correlatedColumn(node: SubqueryNode, outer: Rel, st: QStat
   const fields: Field[] = [...inner.fields];
   const cols: Vec[] = inner.cols.map((c) => take(c, ii));
   for (const [j, name] of outerCols) { fields.push({ name, dt: outer.fields[j]!.dt }); cols.push(take(outer.cols[j]!, oi)); }
+  for (const j of deep) { fields.push({ ...outer.fields[j]!, outer: true }); cols.push(take(outer.cols[j]!, oi)); }
   const rowVec = numVec('Int64', oi.length);
   rowVec.v.set(oi);
   fields.push({ name: ROW, dt: 'Int64' });

@@ -13,6 +13,9 @@ export interface Field {
   dt: DType;
   /** A table column's FULLTEXT INDEX options: matches() analyzes its text the same way. */
   fulltext?: Record<string, string>;
+  /** An enclosing query's column carried in for a nested correlated subquery: any column of the relation's own with the
+   * same name shadows it, and `*` does not list it. */
+  outer?: boolean;
 }
 
 export interface Rel {
@@ -53,15 +56,18 @@ export function findField(rel: Rel, path: Ident[], pos?: SourcePos): number {
   const qual = path.length >= 2 ? path[path.length - 2]!.value : undefined;
   const schema = path.length >= 3 ? path[path.length - 3]!.value : undefined;
   let found = -1;
-  for (let i = 0; i < rel.fields.length; i++) {
-    const f = rel.fields[i]!;
-    if (f.name !== name) continue;
-    if (qual !== undefined && f.qualifier !== qual) continue;
-    if (schema !== undefined && f.schema !== schema) continue;
-    if (found >= 0 && rel.fields[found]!.qualifier !== f.qualifier) {
-      throw new PlanError(`Ambiguous reference to unqualified field ${name}`, pos);
+  // the relation's own columns first, then an enclosing query's (inner names shadow outer ones)
+  for (let pass = 0; pass < 2 && found < 0; pass++) {
+    for (let i = 0; i < rel.fields.length; i++) {
+      const f = rel.fields[i]!;
+      if (f.name !== name || !!f.outer !== (pass === 1)) continue;
+      if (qual !== undefined && f.qualifier !== qual) continue;
+      if (schema !== undefined && f.schema !== schema) continue;
+      if (found >= 0 && rel.fields[found]!.qualifier !== f.qualifier) {
+        throw new PlanError(`Ambiguous reference to unqualified field ${name}`, pos);
+      }
+      if (found < 0) found = i;
     }
-    if (found < 0) found = i;
   }
   if (found < 0 && qual === undefined) {
     // case-insensitive fallback for unquoted identifiers written in another case

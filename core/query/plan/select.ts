@@ -1,6 +1,6 @@
 // The SELECT pipeline: FROM -> WHERE -> GROUP BY / aggregates -> HAVING -> windows -> projection -> DISTINCT -> ORDER BY -> LIMIT.
 import { PlanError, StatusCode } from '../../errors.ts';
-import type { Expr, OrderByItem, Query, QueryBody, Select } from '../../sql/index.ts';
+import type { Expr, OrderByItem, Query, QueryBody, Select, TqlSource } from '../../sql/index.ts';
 import type { Scope } from '../expr/eval.ts';
 import { formatExpr } from '../../sql/index.ts';
 import { ExecError, coerceTo, commonType, evalExpr, toBool, valueKey } from '../expr/eval.ts';
@@ -29,17 +29,19 @@ export { traceOp } from './state.ts';
 export async function runQuery(q: Query, st: QState): Promise<Rel> {
   let state = st;
   if (q.with) {
+    if (q.with.recursive) throw new PlanError('This feature is not implemented: Recursive CTEs are not supported', q.pos, StatusCode.Unsupported);
     const ctes = new Map(st.ctes);
     state = { ...st, ctes };
+    const named = new Set<string>();
     for (const c of q.with.ctes) {
-      const r = await runQuery(c.query, state);
+      if (named.has(c.name.value)) throw new PlanError(`WITH query name "${c.name.value}" specified more than once`, c.pos);
+      named.add(c.name.value);
+      const r = c.query.type === 'tql' ? await tqlRel(c.query, state) : await runQuery(c.query, state);
       const fields = r.fields.map((f, i) => ({ ...f, name: c.columns?.[i]?.value ?? f.name, qualifier: c.name.value }));
       ctes.set(c.name.value, { ...r, fields });
     }
   }
-  // LIMIT NULL is no limit and OFFSET NULL is 0, as in PostgreSQL and DataFusion (a driver binds NULL for "all")
-  const limit = q.limit ? constInt(q.limit, state.env, 'LIMIT') ?? undefined : undefined;
-  const offset = q.offset ? constInt(q.offset, state.env, 'OFFSET') ?? 0 : 0;
+  const { limit, offset } = await limitOffset(q, state);
   if (q.body.type === 'select') return runSelect(q.body, q.orderBy, limit, offset, state);
   let rel = await runBody(q.body, state);
   if (q.orderBy.length) {
@@ -48,6 +50,21 @@ export async function runQuery(q: Query, st: QState): Promise<Rel> {
     rel = takeRel(rel, sortIndices(keys, rel.len));
   }
   return applyLimit(rel, limit, offset);
+}
+
+async function tqlRel(s: TqlSource, st: QState): Promise<Rel> {
+  if (!st.tql) throw new PlanError('TQL is not available in this context', s.pos, StatusCode.Unsupported);
+  return st.tql(s);
+}
+
+/** A query's LIMIT and OFFSET: constants or scalar subqueries (PostgreSQL allows any expression without the query's
+ * own columns); LIMIT NULL is no limit and OFFSET NULL is 0, as in PostgreSQL and DataFusion (a driver binds NULL for "all"). */
+export async function limitOffset(q: Query, st: QState): Promise<{ limit: number | undefined; offset: number }> {
+  if (q.limit || q.offset) await prepareSubqueries([q.limit, q.offset], st);
+  return {
+    limit: q.limit ? constInt(q.limit, st.env, 'LIMIT') ?? undefined : undefined,
+    offset: q.offset ? constInt(q.offset, st.env, 'OFFSET') ?? 0 : 0,
+  };
 }
 
 export async function runBody(b: QueryBody, st: QState): Promise<Rel> {
@@ -102,14 +119,15 @@ export async function runBody(b: QueryBody, st: QState): Promise<Rel> {
 /**
  * Prepares the subqueries inside the expressions for evaluation. An uncorrelated one runs once and its result is
  * kept; a correlated one (naming columns of `rel`, the rows it is evaluated over) is decorrelated into one column
- * over those rows (correlated.ts), added to rel under a hidden name: the returned relation.
+ * over those rows (correlated.ts), added to rel under a hidden name: the returned relation. Over an aggregate query's
+ * groups, `grouped` names the subqueries already prepared over its rows and those rows (to name an ungrouped column).
  */
-export async function prepareSubqueries(exprs: (Expr | undefined)[], st: QState, rel?: Rel, grouped = false): Promise<Rel | undefined> {
+export async function prepareSubqueries(exprs: (Expr | undefined)[], st: QState, rel?: Rel, grouped?: { skip: Set<Expr>; rows: Rel }): Promise<Rel | undefined> {
   for (const e of exprs) {
     for (const s of findSubqueries(e)) {
+      if (grouped?.skip.has(s)) continue;
       if (rel) {
-        const col = await correlatedColumn(s, rel, st, PIPELINE);
-        if (col && grouped) throw new PlanError('Unsupported correlated subquery: in the select list, HAVING or ORDER BY of an aggregate query', s.pos, StatusCode.Unsupported);
+        const col = await correlatedColumn(s, rel, st, PIPELINE, grouped?.rows);
         if (col) {
           const name = `__subquery_${st.env.subqueries.size}`;
           st.env.subqueries.set(s, { column: name });
@@ -151,7 +169,7 @@ export async function filterWhere(where: Expr | undefined, rel: Rel, st: QState)
   return rel;
 }
 
-const PIPELINE: Pipeline = { runOn: runSelectOn, filter: filterWhere };
+const PIPELINE: Pipeline = { runOn: runSelectOn, filter: filterWhere, limits: limitOffset };
 
 /** The LIMIT a lone table scan may stop at: nothing between the scan and the limit drops, reorders or merges rows. */
 export function scanLimit(sel: Select, orderBy: OrderByItem[], limit: number | undefined, offset: number): number | undefined {
@@ -191,8 +209,11 @@ export async function runSelectOn(sel: Select, rel: Rel, orderBy: OrderByItem[],
   const groupExprs = resolveGroupBy(sel, items, rel);
   const aggCalls = aggregateCalls(sel, items, orderBy);
   const grouped = aggCalls.length > 0 || groupExprs.length > 0 || !!sel.having;
-  // correlated subqueries of the select list are answered over the filtered rows; over groups they are not supported
-  rel = (await prepareSubqueries([...items.map((p) => p.expr), ...orderBy.map((o) => o.expr), sel.having], st, rel, grouped))!;
+  const after = [...items.map((p) => p.expr), ...orderBy.map((o) => o.expr), sel.having];
+  // correlated subqueries are answered over the rows they are evaluated on: inside an aggregate's arguments (and the
+  // GROUP BY keys) over the filtered rows; elsewhere in an aggregate query over its groups, naming the group keys
+  const before = grouped ? [...aggCalls.flatMap((c) => [...c.args, c.filter]), ...groupExprs] : after;
+  rel = (await prepareSubqueries(before, st, rel))!;
   const namer = relNamer(rel);
   let scope: Scope = { rel, env: st.env, namer };
   const aliasMap = aliasesOf(items);
@@ -200,7 +221,9 @@ export async function runSelectOn(sel: Select, rel: Rel, orderBy: OrderByItem[],
     const t0 = clock(st.env);
     scope = aggregate(rel, groupExprs, aggCalls, st.env, namer);
     traceOp(st.env, 'Aggregate', `group_by=[${groupExprs.map(formatExpr).join(', ')}] aggr=[${aggCalls.map(formatExpr).join(', ')}]`, scope.rel.len, t0);
-    scope = applyHaving(sel, scope, aliasMap);
+    const prepared = new Set(before.flatMap((e) => findSubqueries(e)));
+    const grpRel = (await prepareSubqueries(after, st, scope.rel, { skip: prepared, rows: rel }))!;
+    scope = applyHaving(sel, { ...scope, rel: grpRel }, aliasMap);
   }
   return finishSelect(sel, items, scope, orderBy, limit, offset, aliasMap);
 }

@@ -38,6 +38,8 @@ export function columnType(def: ColumnDef): { type: StoreType; unit?: TimeUnit; 
     case 'Float32': return { type: 'float64', sqlType: 'Float32' };
     default:
       if (dt.startsWith('Decimal128(')) return { type: 'float64', sqlType: dt };
+      // VECTOR(dim): a string column holding the canonical text '[1,2,3]' (expr/fn_vector.ts)
+      if (dt.startsWith('Vector(')) return { type: 'string', sqlType: dt };
       if (dt.startsWith('UInt')) return { type: 'uint64', sqlType: dt };
       if (dt.startsWith('Int')) return { type: 'int64', sqlType: dt };
       throw new PlanError(`Unsupported column type ${def.dataType.raw}`, def.dataType.pos, StatusCode.InvalidArguments);

@@ -8,15 +8,14 @@ import { checkIndex } from '../../index/index.ts';
 type Kind = 'INVERTED' | 'SKIPPING' | 'FULLTEXT';
 
 const bad = (msg: string) => new EddyError(StatusCode.InvalidArguments, msg);
-const unexpected = (msg: string) => new EddyError(StatusCode.Unexpected, msg);
 
 function checkRate(v: string, what: string): void {
   const x = Number(v);
-  if (!Number.isFinite(x) || x <= 0 || x > 1) throw unexpected(`Invalid ${what} option: Invalid false positive rate: ${v}, expected: 0.0 < rate <= 1.0`);
+  if (!Number.isFinite(x) || x <= 0 || x > 1) throw bad(`Invalid ${what} option: Invalid false positive rate: ${v}, expected: 0.0 < rate <= 1.0`);
 }
 
 function checkGranularity(v: string, what: string): void {
-  if (!/^\d+$/.test(v) || Number(v) <= 0) throw unexpected(`Invalid ${what} option: Invalid granularity: ${v}, expected: positive integer`);
+  if (!/^\d+$/.test(v) || Number(v) <= 0) throw bad(`Invalid ${what} option: Invalid granularity: ${v}, expected: positive integer`);
 }
 
 function normalize(opts: SqlOptions): Record<string, string> {
@@ -35,9 +34,9 @@ export function setIndex(col: ColumnSchema, kind: Kind, options: SqlOptions): Co
   else if (kind === 'FULLTEXT') {
     if (col.type !== 'string') throw colErr('FULLTEXT index only supports string type');
     for (const k of Object.keys(o)) if (!['analyzer', 'case_sensitive', 'backend', 'granularity', 'false_positive_rate'].includes(k)) throw colErr(`invalid FULLTEXT INDEX option: ${k}`);
-    if (o.analyzer !== undefined && !['english', 'chinese'].includes(o.analyzer.toLowerCase())) throw unexpected(`Invalid fulltext option: ${o.analyzer}, expected: 'English' | 'Chinese'`);
-    if (o.case_sensitive !== undefined && !['true', 'false'].includes(o.case_sensitive.toLowerCase())) throw unexpected(`Invalid fulltext option: ${o.case_sensitive}, expected: 'true' | 'false'`);
-    if (o.backend !== undefined && !['bloom', 'tantivy'].includes(o.backend.toLowerCase())) throw unexpected(`Invalid fulltext option: ${o.backend}, expected: 'bloom' | 'tantivy'`);
+    if (o.analyzer !== undefined && !['english', 'chinese'].includes(o.analyzer.toLowerCase())) throw bad(`Invalid fulltext option: ${o.analyzer}, expected: 'English' | 'Chinese'`);
+    if (o.case_sensitive !== undefined && !['true', 'false'].includes(o.case_sensitive.toLowerCase())) throw bad(`Invalid fulltext option: ${o.case_sensitive}, expected: 'true' | 'false'`);
+    if (o.backend !== undefined && !['bloom', 'tantivy'].includes(o.backend.toLowerCase())) throw bad(`Invalid fulltext option: ${o.backend}, expected: 'bloom' | 'tantivy'`);
     if (o.granularity !== undefined) checkGranularity(o.granularity, 'fulltext');
     if (o.false_positive_rate !== undefined) checkRate(o.false_positive_rate, 'fulltext');
     const next = {
@@ -56,7 +55,7 @@ export function setIndex(col: ColumnSchema, kind: Kind, options: SqlOptions): Co
     for (const k of Object.keys(o)) if (!['granularity', 'type', 'false_positive_rate'].includes(k)) throw colErr(`invalid SKIPPING INDEX option: ${k}`);
     if (o.granularity !== undefined) checkGranularity(o.granularity, 'skipping index');
     if (o.false_positive_rate !== undefined) checkRate(o.false_positive_rate, 'skipping index');
-    if (o.type !== undefined && o.type.toUpperCase() !== 'BLOOM') throw unexpected(`Invalid skipping index option: Invalid type: ${o.type}, expected: 'BLOOM'`);
+    if (o.type !== undefined && o.type.toUpperCase() !== 'BLOOM') throw bad(`Invalid skipping index option: Invalid type: ${o.type}, expected: 'BLOOM'`);
     idx.skipping = { granularity: o.granularity ?? '10240', type: 'BLOOM', false_positive_rate: o.false_positive_rate ?? '0.01' };
   }
   // the kind's own checks (column type, option ranges), after GreptimeDB's messages above

@@ -46,7 +46,7 @@ function convertCell(v: Vec, i: number, col: ColumnSchema, row: number): unknown
   try {
     c = castTo(subVec(v, i), dt, false);
   } catch (e) {
-    throw new InvalidArgumentError(`${(e as Error).message.replace(/ at line \d+, column \d+$/, '')} for column ${col.name}`, { row });
+    throw new InvalidArgumentError(`${(e as Error).message.replace(/ at line \d+, column \d+$/, '')} for column ${col.name}`, { row }, e);
   }
   // an Int64/UInt64 beyond 2^53 goes on as its exact bigint, not the rounded double
   if (c.kind === 'num' && c.big) return c.big[0]!;

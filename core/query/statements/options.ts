@@ -89,7 +89,7 @@ export function checkDatabaseOptions(opts: Record<string, string>, creating: boo
     const k = k0.toLowerCase();
     const okKey = DB_KEYS.has(k);
     const okVal = k !== 'ttl' || durationOk(v, false);
-    if (creating && k === 'ttl' && !okVal) throw new EddyError(StatusCode.Unexpected, `Failed to parse value ${v} into key ttl`);
+    if (creating && k === 'ttl' && !okVal) throw bad(`Failed to parse value ${v} into key ttl`);
     if (!okKey || !okVal) throw bad(`Invalid set database option, key: ${k0}, value: ${v}`);
   }
 }
@@ -101,6 +101,6 @@ export function checkDatabaseUnset(keys: string[]): void {
 /** Table and database names follow GreptimeDB's NAME_PATTERN. */
 export function checkName(name: string, what: 'table' | 'database'): void {
   if (!/^[a-zA-Z_:-][a-zA-Z0-9_:\-.@#]*$/.test(name)) {
-    throw new EddyError(what === 'table' ? StatusCode.InvalidArguments : StatusCode.Unexpected, what === 'table' ? `Invalid table name: ${name}` : `Unexpected, violated: Invalid database name: ${name}`);
+    throw bad(`Invalid ${what} name: ${name}`);
   }
 }

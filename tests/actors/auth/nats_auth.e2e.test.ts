@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { startNode, tempDir } from '../../harness/index.ts';
 import { Subjects, userInboxPrefix } from '../../../core/index.ts';
+import { followChanges } from '../../../actors/runtime/interest.ts';
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -44,12 +45,14 @@ describe('NATS users and permissions', () => {
     await expect(connect({ servers: node.natsUrl, maxReconnectAttempts: 0, reconnect: false, user: 'alice', pass: 'wrong' })).rejects.toThrow(/Authorization/i);
   });
 
-  it('a user writes to its database with a request and reads the committed changes', async () => {
+  it('a user writes to its database with a request and reads the committed changes (announcing it follows them)', async () => {
     const nc = await as('alice', 'a"\'\\pw');
     const changes = nc.subscribe(Subjects.changes('metrics', 'cpu'), { max: 1 });
+    const follow = await followChanges(nc, 'metrics', 'cpu');
     const reply = await nc.request(Subjects.write('metrics'), enc.encode('cpu,host=a usage=1 1700000000000000000'), { timeout: 30_000 });
     expect(JSON.parse(dec.decode(reply.data))).toEqual({ ok: true, rows: 1 });
     for await (const m of changes) expect(m.data.length).toBeGreaterThan(0);
+    follow.stop();
   });
 
   it('is refused another database, and writing where it may only read', async () => {

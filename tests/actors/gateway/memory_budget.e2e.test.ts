@@ -2,9 +2,9 @@
 // storage boundary), memtables fill the writes' share and writes get back-pressure (HTTP 503 + Retry-After, a NATS
 // write waits, one more NATS write gets the RateLimited error reply); once the flush goes on, the waiting write is
 // applied, and every accepted write, and nothing refused, is in the table.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { storageFaults } from '../../../storage/index.ts';
-import { natsClient, startNode, tempDir, until, writeLp } from '../../harness/index.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { heldNodeForFile, type HeldFlush } from './held_flush.ts';
+import { natsClient, startNode, until, writeLp } from '../../harness/index.ts';
 
 type Node = Awaited<ReturnType<typeof startNode>>;
 const sql = async (node: Node, q: string) => {
@@ -20,30 +20,10 @@ const lp = (writer: string, rows: number) =>
 const ROWS = 2000;
 
 describe('memory budget', () => {
+  const ctx = heldNodeForFile();
   let node: Node;
-  let dir: ReturnType<typeof tempDir>;
-  /** The held flush: resolves when a segment write reaches the failpoint; `go` lets it (and later ones) through. */
-  let flushReached!: () => void;
-  const reached = new Promise<void>((r) => { flushReached = r; });
-  let go!: () => void;
-  const released = new Promise<void>((r) => { go = r; });
-
-  beforeAll(async () => {
-    dir = tempDir();
-    storageFaults.beforeWrite = async (path) => {
-      if (!path.endsWith('.arrow')) return;
-      flushReached();
-      await released;
-    };
-    node = await startNode({ data: dir.path, overrides: { memoryLimitMb: 1 } });
-  }, 60_000);
-
-  afterAll(async () => {
-    go?.();
-    delete storageFaults.beforeWrite;
-    await node?.stop();
-    dir?.cleanup();
-  });
+  let held: HeldFlush;
+  beforeAll(() => { ({ node, held } = ctx()); });
 
   it('the budget is on /metrics and in information_schema.runtime_metrics', async () => {
     expect(await metric(node, 'eddy_memory_limit_bytes')).toBe(1024 * 1024);
@@ -63,7 +43,7 @@ describe('memory budget', () => {
       else refusal = r;
     }
     expect(refusal, 'a write refused by the memory budget').not.toBeNull();
-    await reached;
+    await held.reached;
     expect(refusal!.status).toBe(503);
     expect(refusal!.headers.get('retry-after')).toBe('1');
     const body = (await refusal!.json()) as { code: number; error: string };
@@ -83,7 +63,7 @@ describe('memory budget', () => {
       expect(refused.error!.message).toMatch(/--memory-limit-mb/);
 
       // the flush goes on: memory is freed, the waiting write is admitted and applied
-      go();
+      held.go();
       expect(await waiting).toEqual({ ok: true, rows: ROWS });
     } finally {
       await nc.close();

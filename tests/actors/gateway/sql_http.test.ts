@@ -55,6 +55,21 @@ describe('/v1/sql formats', () => {
     expect(JSON.parse(text(bad.body)).execution_time_ms).toBe(21);
   });
 
+  it('a bad index option, database name or database TTL is the user\'s mistake: 400 with code 1004, nothing created', async () => {
+    await get('CREATE TABLE ix (ts TIMESTAMP TIME INDEX, msg STRING, lvl STRING)');
+    for (const [sql, error] of [
+      ["ALTER TABLE ix MODIFY COLUMN msg SET FULLTEXT INDEX WITH (analyzer = 'Klingon')", "Invalid fulltext option: Klingon, expected: 'English' | 'Chinese'"],
+      ["ALTER TABLE ix MODIFY COLUMN lvl SET SKIPPING INDEX WITH (false_positive_rate = 2)", 'Invalid skipping index option: Invalid false positive rate: 2, expected: 0.0 < rate <= 1.0'],
+      ['CREATE DATABASE "9lives"', 'Invalid database name: 9lives'],
+      ["CREATE DATABASE later WITH (ttl = 'soon')", 'Failed to parse value soon into key ttl'],
+    ] as const) {
+      const r = await get(sql);
+      expect([r.status, JSON.parse(text(r.body)).code, JSON.parse(text(r.body)).error], sql).toEqual([400, 1004, error]);
+    }
+    expect(text((await get('SHOW INDEX FROM ix', 'csv')).body)).not.toMatch(/msg|lvl/);
+    expect(text((await get("SHOW DATABASES LIKE 'later'", 'csv')).body)).toBe('');
+  });
+
   it('format=arrow compresses the IPC bodies with compression=zstd|lz4 and refuses any other codec before running', async () => {
     registerCodecs();
     await get('CREATE TABLE c (k STRING, v DOUBLE, ts TIMESTAMP TIME INDEX, PRIMARY KEY (k))');

@@ -9,6 +9,7 @@ import { snappyEncode } from '../../../core/codec/prometheus/snappy.ts';
 import { encodeWriteRequest } from '../../../core/proto/prometheus_remote.ts';
 import { Subjects } from '../../../core/subjects.ts';
 import { freePort, startNode, tempDir } from '../../harness/index.ts';
+import { followChanges } from '../../../actors/runtime/interest.ts';
 
 const PROMETHEUS = '/usr/bin/prometheus';
 
@@ -33,10 +34,12 @@ describe('real Prometheus 2.42 against EddyDB', () => {
 
   /**
    * check()'s first truthy answer: asked once now, then again each time EddyDB commits a batch to a table of `public`
-   * (its eddy.changes subject), so it waits on writes arriving, not on a timer. The deadline only bounds a failure.
+   * (its eddy.changes subject, followed for the whole database), so it waits on writes arriving, not on a timer. The
+   * deadline only bounds a failure.
    */
   async function onCommits<V>(check: () => Promise<V | null | undefined | false>, what: string, timeoutMs = 40_000): Promise<V> {
     const sub = node.nc.subscribe(Subjects.changes('public', 'any').replace(/[^.]+$/, '*'));
+    const follow = await followChanges(node.nc, 'public');
     const deadline = setTimeout(() => sub.unsubscribe(), timeoutMs);
     try {
       const now = await check();
@@ -48,6 +51,7 @@ describe('real Prometheus 2.42 against EddyDB', () => {
       throw new Error(`timed out waiting for ${what}`);
     } finally {
       clearTimeout(deadline);
+      follow.stop();
       sub.unsubscribe();
     }
   }

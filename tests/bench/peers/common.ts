@@ -15,6 +15,8 @@ export interface IngestResult {
   queryableRowsPerSec?: number;
   /** Values the system reported back when checked (should equal `values`). */
   valuesVerified?: number;
+  /** CPU the server's process tree used (user + system, all threads) from the first write until queryable. */
+  cpuSeconds?: number;
   /** Peak resident memory of the server (sum of VmHWM over its process tree). */
   peakRssBytes?: number;
   /** Resident memory after ingest (and flush/merge). */

@@ -11,6 +11,7 @@ import {
   removeDir,
   startProcess,
   tempDir,
+  treeCpuMs,
   treeMemory,
   waitFor,
   waitForHttp,
@@ -133,12 +134,14 @@ export async function runVictoria(data: CpuData, opts: VictoriaOptions): Promise
   const notes: string[] = [];
   try {
     const { url } = server;
+    const cpu0 = treeCpuMs(server.proc.pid);
     const t0 = performance.now();
     const ackedSeconds = await postBatches(`${url}/write`, data, workers);
 
     // Until queryable: force the in-memory buffers into searchable parts and count.
     const seen = await victoriaQueryable(url, data, (opts.queryableTimeoutS ?? 300) * 1000, 100);
     const queryableSeconds = (performance.now() - t0) / 1000;
+    const cpuSeconds = (treeCpuMs(server.proc.pid) - cpu0) / 1000;
     const memAfterIngest = treeMemory(server.proc.pid);
 
     // Bytes on disk after a forced merge of every partition.
@@ -160,6 +163,7 @@ export async function runVictoria(data: CpuData, opts: VictoriaOptions): Promise
       ackedRowsPerSec: data.rows / ackedSeconds,
       queryableSeconds,
       queryableRowsPerSec: data.rows / queryableSeconds,
+      cpuSeconds,
       valuesVerified: seen,
       peakRssBytes: mem.peakBytes,
       rssAfterBytes: memAfterIngest.rssBytes,

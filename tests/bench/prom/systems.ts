@@ -18,8 +18,15 @@ import {
   type ManagedProcess,
 } from '../util.ts';
 
-export type PromSystemKey = 'eddy' | 'victoria' | 'prometheus';
-export const PROM_SYSTEM_NAMES: Record<PromSystemKey, string> = { eddy: 'EddyDB', victoria: 'VictoriaMetrics', prometheus: 'Prometheus' };
+export type PromSystemKey = 'eddy' | 'base' | 'victoria' | 'prometheus';
+export const PROM_SYSTEM_NAMES: Record<PromSystemKey, string> = { eddy: 'EddyDB', base: 'EddyDB base', victoria: 'VictoriaMetrics', prometheus: 'Prometheus' };
+
+/** `base`: another EddyDB checkout (env BENCH_EDDY_BASE, a directory holding actors/bin/eddy.mjs) run beside this one. */
+const baseDir = (): string => {
+  const d = process.env.BENCH_EDDY_BASE;
+  if (!d) throw new Error('system "base" needs BENCH_EDDY_BASE=<dir of another EddyDB checkout> (e.g. git archive <commit> | tar -x -C dir)');
+  return d;
+};
 
 export interface PromSystem {
   key: PromSystemKey;
@@ -37,13 +44,14 @@ export interface PromSystem {
 }
 
 export async function startPromSystem(key: PromSystemKey, logDir: string, keepData: boolean, db: string): Promise<PromSystem> {
-  if (key === 'eddy') {
+  if (key === 'eddy' || key === 'base') {
     // no PostgreSQL listener: its default port may be taken by another node on the machine
-    const s = await startEddy({ logDir, keepData, name: 'eddy-prom', extraArgs: ['--postgres', 'off'] });
+    const bin = key === 'base' ? join(baseDir(), 'actors/bin/eddy.mjs') : undefined;
+    const s = await startEddy({ logDir, keepData, name: key === 'base' ? 'eddy-base' : 'eddy-prom', extraArgs: ['--postgres', 'off'], ...(bin ? { bin } : {}) });
     return {
       key,
       name: PROM_SYSTEM_NAMES[key],
-      version: gitDescribe(),
+      version: key === 'base' ? `${baseDir()}` : gitDescribe(),
       writeUrl: `${s.httpUrl}/v1/prometheus/write?db=${encodeURIComponent(db)}`,
       apiUrl: `${s.httpUrl}/v1/prometheus/api/v1`,
       proc: s.proc,

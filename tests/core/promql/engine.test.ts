@@ -1,7 +1,7 @@
 // Tests of the PromQL engine's entry points: result shapes, error kinds, deadlines, limits and the in-memory source.
 import { describe, expect, it } from 'vitest';
 import { PromQLExecError, PromQLParseError } from '../../../core/errors.ts';
-import { MemorySeriesSource, evalInstant, evalRange, staleNaN } from '../../../core/promql/index.ts';
+import { MemorySeriesSource, astToJson, evalInstant, evalRange, parsePromQL, staleNaN } from '../../../core/promql/index.ts';
 
 function source(): MemorySeriesSource {
   const src = new MemorySeriesSource();
@@ -21,6 +21,15 @@ describe('evalInstant / evalRange', () => {
     expect(v.type === 'vector' && v.samples.map((s) => [s.labels, s.v])).toEqual([[[['job', 'a']], 15], [[['job', 'b']], 1]]);
     const m = await evalInstant('up{instance="1", job="a"}[3m]', 600_000, src);
     expect(m.type === 'matrix' && Array.from(m.series[0]!.t)).toEqual([420_000, 480_000, 540_000, 600_000]);
+  });
+
+  it('names count_values groups and number literals as Go prints floats (-0, 1e21 without exponent)', async () => {
+    const src = new MemorySeriesSource();
+    src.add({ __name__: 'x', i: '1' }, [0], [-0]);
+    src.add({ __name__: 'x', i: '2' }, [0], [1e21]);
+    const v = await evalInstant('count_values("v", x)', 0, src);
+    expect(v.type === 'vector' && v.samples.map((s) => s.labels[0]![1]).sort()).toEqual(['-0', '1000000000000000000000']);
+    expect(astToJson(parsePromQL('-0'))).toMatchObject({ type: 'numberLiteral', val: '-0' });
   });
 
   it('answers a range query with a matrix; a scalar becomes one series without labels', async () => {

@@ -63,11 +63,10 @@ describe('Memtable with dictionary-form string columns', () => {
     ]);
   });
 
-  it('interns 1M dictionary-coded tag rows quickly (per distinct code, not per row)', async () => {
+  it('interns 1M dictionary-coded tag rows into their 1,000 series (speed: npm run bench -- ingest)', async () => {
     const s = await openStore();
     const n = 100_000, hosts = 1000;
     const dict = Array.from({ length: hosts }, (_, h) => `host_${h}`);
-    const t0 = performance.now();
     for (let k = 0; k < 10; k++) {
       const codes = new Int32Array(n), ts = new BigInt64Array(n);
       for (let i = 0; i < n; i++) { codes[i] = i % hosts; ts[i] = BigInt(k * n + i); }
@@ -78,9 +77,7 @@ describe('Memtable with dictionary-form string columns', () => {
         { name: 'ts', type: 'timestamp', semantic: 'timestamp', values: ts, valid: null },
       ] }, k + 1);
     }
-    const ms = performance.now() - t0;
     expect(s.memRows).toBe(1_000_000);
-    expect(ms).toBeLessThan(4000);
     const f = await s.flush();
     expect(f!.segment.series).toBe(hosts);
   });

@@ -54,7 +54,15 @@ describe('pg driver: numeric', () => {
     expect(s.rows).toEqual([{ total: '10.07', mean: '5.035000' }]);
   });
 
-  it('refuses a value beyond the precision with SQLSTATE and the reason', async () => {
-    await expect(c.query("SELECT CAST('123456' AS DECIMAL(5, 2))")).rejects.toMatchObject({ code: '22P02', message: expect.stringMatching(/too large to store in a Decimal128 of precision 5/) });
+  it('refuses a value beyond the precision or range with 22003 (numeric_value_out_of_range), a malformed one with 22P02', async () => {
+    await expect(c.query("SELECT CAST('123456' AS DECIMAL(5, 2))")).rejects.toMatchObject({ code: '22003', message: expect.stringMatching(/too large to store in a Decimal128 of precision 5/) });
+    await expect(c.query('SELECT CAST(123.456 AS DECIMAL(4, 2))')).rejects.toMatchObject({ code: '22003' });
+    await expect(c.query('SELECT CAST(300 AS TINYINT)')).rejects.toMatchObject({ code: '22003', message: expect.stringMatching(/Cannot cast 300 to value of Int8 type/) });
+    await expect(c.query("SELECT CAST('99999' AS SMALLINT)")).rejects.toMatchObject({ code: '22003' });
+    await expect(c.query("SELECT CAST('12x' AS SMALLINT)")).rejects.toMatchObject({ code: '22P02' });
+    await expect(c.query("SELECT CAST('1.5' AS INT)")).rejects.toMatchObject({ code: '22P02' });
+    await c.query('CREATE TABLE small (k SMALLINT, ts TIMESTAMP TIME INDEX)');
+    await expect(c.query('INSERT INTO small VALUES (40000, 1)')).rejects.toMatchObject({ code: '22003', message: expect.stringMatching(/Int16 type for column k/) });
+    await expect(c.query("INSERT INTO small VALUES ('many', 1)")).rejects.toMatchObject({ code: '22P02' });
   });
 });

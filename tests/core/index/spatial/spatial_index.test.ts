@@ -1,4 +1,4 @@
-// Spatial index (flatbush over lat/lng): bounding-box and radius probes never drop a row a full scan keeps.
+// Spatial index (blocks of quantized points under a flatbush tree): bounding-box and radius probes never drop a row a full scan keeps.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { SpatialPredicate } from '../../../../core/index/spatial/index.ts';
@@ -40,7 +40,9 @@ describe('spatial index', () => {
         const mask = new Uint8Array(rows.length);
         for (let i = 0; i < sel!.start.length; i++) mask.fill(1, sel!.start[i]!, sel!.end[i]!);
         rows.forEach((r, i) => { if (r && keeps(p, r[0], r[1])) expect(mask[i], `row ${i} ${r} dropped by ${JSON.stringify(p)}`).toBe(1); });
-        if (p.op === 'radius') rows.forEach((r, i) => { if (mask[i]) expect(r !== null && haversineM(r[0], r[1], p.lat, p.lng) <= p.meters * 1.000001 + 1e-3).toBe(true); });
+        // false positives only within a point's quantized cell (a block's extent / 65536: at most ~611 m a side)
+        if (p.op === 'radius') rows.forEach((r, i) => { if (mask[i]) expect(r !== null && haversineM(r[0], r[1], p.lat, p.lng) <= p.meters * 1.000001 + 2_000).toBe(true); });
+        if (p.op === 'bbox') rows.forEach((r, i) => { if (mask[i]) expect(r !== null && r[0] >= p.minLat - 0.006 && r[0] <= p.maxLat + 0.006 && r[1] >= p.minLng - 0.006 && r[1] <= p.maxLng + 0.006).toBe(true); });
       }
     }), { numRuns: 800 });
   });
@@ -64,6 +66,8 @@ describe('spatial index', () => {
     const bytes = buildSpatialIndex({ values: [95, 10], valid: null }, { values: [0, 0], valid: null }, 2);
     expect(probeSpatialIndex(bytes, { op: 'radius', lat: 10, lng: 0, meters: 10 })).toBeUndefined();
     expect(probeSpatialIndex(bytes, { op: 'bbox', minLat: 90, maxLat: 100, minLng: -1, maxLng: 1 })!.start[0]).toBe(0);
-    expect(() => openSpatialIndex(new Uint8Array(32))).toThrow(/not a spatial index/);
+    expect(() => openSpatialIndex(new Uint8Array(64))).toThrow(/not a spatial index/);
+    expect(() => openSpatialIndex(bytes.subarray(0, 40))).toThrow(/too short/);
+    expect(() => openSpatialIndex(bytes.subarray(0, bytes.length - 1))).toThrow(/truncated/);
   });
 });

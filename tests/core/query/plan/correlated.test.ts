@@ -35,6 +35,16 @@ const CASES: [string, string][] = [
   ['SELECT id, x NOT IN (SELECT v FROM i WHERE i.k = o.k) FROM o ORDER BY id',
     `SELECT o.id, CASE WHEN sum(CASE WHEN i.v = o.x THEN 1 ELSE 0 END) > 0 THEN false WHEN count(i.k) = 0 THEN true
        WHEN o.x IS NULL OR count(i.k) > count(i.v) THEN NULL ELSE true END FROM o LEFT JOIN i ON i.k = o.k GROUP BY o.id, o.x ORDER BY o.id`],
+  // correlated two levels up (with and without a correlation one level up)
+  ['SELECT id FROM o WHERE EXISTS (SELECT 1 FROM i WHERE i.k = o.k AND EXISTS (SELECT 1 FROM i i2 WHERE i2.v = i.v AND i2.k <> o.w)) ORDER BY id',
+    'SELECT DISTINCT o.id FROM o JOIN i ON i.k = o.k JOIN i i2 ON i2.v = i.v AND i2.k <> o.w ORDER BY id'],
+  ['SELECT id FROM o WHERE EXISTS (SELECT 1 FROM i WHERE i.v > 1 AND EXISTS (SELECT 1 FROM i i2 WHERE i2.k = i.k AND i2.v = o.x)) ORDER BY id',
+    'SELECT DISTINCT o.id FROM o JOIN i ON i.v > 1 JOIN i i2 ON i2.k = i.k AND i2.v = o.x ORDER BY id'],
+  // in an aggregate query: over its groups (naming a group key), and inside an aggregate's argument
+  ['SELECT w, count(*), (SELECT count(*) FROM i WHERE i.k = o.w) FROM o GROUP BY w ORDER BY w',
+    'SELECT g.w, g.n, count(i.k) FROM (SELECT w, count(*) AS n FROM o GROUP BY w) g LEFT JOIN i ON i.k = g.w GROUP BY g.w, g.n ORDER BY g.w'],
+  ['SELECT x, sum((SELECT count(*) FROM i WHERE i.k = o.k)) FROM o GROUP BY x ORDER BY x',
+    'SELECT x, sum(c) FROM (SELECT o.id, o.x, count(i.k) AS c FROM o LEFT JOIN i ON i.k = o.k GROUP BY o.id, o.x) GROUP BY x ORDER BY x'],
 ];
 
 async function rows(ctx: ReturnType<MemoryCatalog['context']>, sql: string): Promise<unknown[][]> {
