@@ -231,7 +231,8 @@ function blockRows(r: SpatialReader, b: number, out: Uint32Array): number {
 
 /** A point's quantized cell within its block's box, widened by a hair so float rounding never excludes it. */
 function cell(q: number, lo: number, hi: number): [number, number] {
-  if (!(hi > lo) || !Number.isFinite(hi - lo)) return [lo, hi];
+  // a span too small for 16-bit cells (subnormal steps round to nothing) or too large to subtract: the whole box
+  if (!(hi - lo > 1e-290) || !Number.isFinite(hi - lo)) return [lo, hi];
   const w = (hi - lo) / Q, slack = (Math.abs(lo) + Math.abs(hi)) * 1e-12 + (hi - lo) * 1e-9;
   return [lo + q * w - slack, lo + (q + 1) * w + slack];
 }

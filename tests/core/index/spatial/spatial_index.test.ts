@@ -66,6 +66,9 @@ describe('spatial index', () => {
     const bytes = buildSpatialIndex({ values: [95, 10], valid: null }, { values: [0, 0], valid: null }, 2);
     expect(probeSpatialIndex(bytes, { op: 'radius', lat: 10, lng: 0, meters: 10 })).toBeUndefined();
     expect(probeSpatialIndex(bytes, { op: 'bbox', minLat: 90, maxLat: 100, minLng: -1, maxLng: 1 })!.start[0]).toBe(0);
+    // a block whose box is a subnormal step wide (its 16-bit cells would round to nothing) keeps its points
+    const tiny = buildSpatialIndex({ values: [0, 0], valid: null }, { values: [-5e-324, 0], valid: null }, 2);
+    expect(probeSpatialIndex(tiny, { op: 'bbox', minLat: -90, maxLat: 90, minLng: 0, maxLng: 0 })!.end[0]).toBe(2);
     expect(() => openSpatialIndex(new Uint8Array(64))).toThrow(/not a spatial index/);
     expect(() => openSpatialIndex(bytes.subarray(0, 40))).toThrow(/too short/);
     expect(() => openSpatialIndex(bytes.subarray(0, bytes.length - 1))).toThrow(/truncated/);
