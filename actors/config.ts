@@ -82,6 +82,10 @@ export interface NodeConfig {
   smartIndexMinQueries: number;
   /** The smart index drops an automatic index no scan used for this long (ms). */
   smartIndexDropAfter: number;
+  /** A stop's budget (ms): memtables flush within it; past it regions close unflushed (their WAL replays on the next start). */
+  stopTimeout: number;
+  /** How long the HTTP server keeps an idle kept-alive connection open (ms); a request in progress is never cut by it. */
+  httpKeepAliveTimeout: number;
 }
 
 export const DEFAULTS: NodeConfig = {
@@ -119,6 +123,8 @@ export const DEFAULTS: NodeConfig = {
   smartIndexMinRows: 50_000,
   smartIndexMinQueries: 3,
   smartIndexDropAfter: 60 * 60_000,
+  stopTimeout: 10_000,
+  httpKeepAliveTimeout: 65_000,
 };
 
 /** Every flag of `eddy start`: the parser and the --help text are both made from this table. */
@@ -157,6 +163,8 @@ export const START_COMMAND: CommandSpec = {
     { name: 'syslog', key: 'syslog', kind: 'hostport', arg: 'HOST:PORT', help: 'receive syslog here, TCP and UDP (RFC 5424 and 3164; octet counting or LF framing)' },
     { name: 'syslog-table', key: 'syslogTable', kind: 'string', arg: 'TABLE', help: 'log table for syslog messages', nonEmpty: true },
     { name: 'syslog-db', key: 'syslogDb', kind: 'string', arg: 'DB', help: 'database of the syslog table', nonEmpty: true },
+    { name: 'stop-timeout', key: 'stopTimeout', kind: 'int', arg: 'MS', min: 1, help: 'budget of a stop (SIGTERM): memtables flush within it; past it regions close unflushed and their WAL replays on the next start' },
+    { name: 'http-keep-alive-timeout', key: 'httpKeepAliveTimeout', kind: 'int', arg: 'MS', min: 1, help: 'how long an idle kept-alive HTTP connection stays open (a request in progress is never cut by it)' },
     { name: 'exit-with-parent', key: 'exitWithParent', kind: 'bool', help: 'stop when the launching process (npx, a shell) goes away' },
     { name: 'smart-index', key: 'smartIndex', kind: 'bool', help: "create the indexes a repeated selective workload needs and drop unused automatic ones (a table opts out with WITH ('smart_index' = 'false'))" },
     { name: 'smart-index-min-rows', key: 'smartIndexMinRows', kind: 'int', arg: 'ROWS', min: 0, help: 'mean rows a filtered scan reads before the smart index considers an index' },

@@ -140,7 +140,7 @@ export class EddyNode {
     const hp = splitHostPort(cfg.http);
     if (cfg.userProvider) this.auth = new Authenticator(parseUserProvider(cfg.userProvider, (p) => readFileSync(p, 'utf8')), { clock: this.clock });
     const limits = { queryTimeoutMs: () => queryTimeoutMs(cfg), queryMemoryBytes: () => cfg.queryMemoryMb * 1024 * 1024, writeGate: this.writeGate, metrics: this.metrics };
-    this.http = new HttpGateway({ routes: this.routes, state: () => this.state, maxBodyBytes: () => cfg.maxWriteBytes, logger: this.logger, auth: this.auth, limits });
+    this.http = new HttpGateway({ routes: this.routes, state: () => this.state, maxBodyBytes: () => cfg.maxWriteBytes, logger: this.logger, auth: this.auth, limits, keepAliveTimeoutMs: cfg.httpKeepAliveTimeout });
     const tls = cfg.tlsCert ? { cert: readTlsFile(cfg.tlsCert, '--tls-cert'), key: readTlsFile(cfg.tlsKey, '--tls-key') } : undefined;
     this.httpAddress = await this.http.listen(hp.host, hp.port, tls);
     this.log(`http${tls ? 's' : ''} listening on ${this.httpAddress.host}:${this.httpAddress.port}`);
@@ -164,6 +164,9 @@ export class EddyNode {
     // noAsyncTraces: nats.js otherwise builds an Error (a stack capture) for every request and JetStream publish, ~6% of ingest CPU in a profile
     this.nc = await connectNats({ servers: this.natsUrl, name: natsClientName(cfg.nodeId), ...(this.natsCredentials ?? {}), maxReconnectAttempts: -1, pingInterval: 10_000, noAsyncTraces: true });
     this.natsLink = natsLinkOf(this.nc);
+    void (async () => {
+      for await (const s of this.nc.status()) if (s.type === 'disconnect' || s.type === 'reconnect') this.log(`nats: ${s.type === 'disconnect' ? 'lost' : 'reconnected to'} ${'server' in s ? String(s.server) : 'its server'}`);
+    })().catch(() => undefined);
     this.js = jetstream(this.nc, { timeout: 30_000 });
     this.jsm = await jetstreamManager(this.nc, { timeout: 30_000 });
     await ensureJetStreamAssets(this.nc, { replicas: cfg.replicas, segments: cfg.storage === StorageKinds.nats, cluster: !isStandalone(cfg) });
@@ -407,6 +410,8 @@ export class EddyNode {
    * Stops cleanly: no new requests, ingest and flows stop, memtables flush, NATS (embedded) stops. Every step is
    * bounded, and when the NATS server is gone (killed with the node's process group, say) the connection is closed
    * first, so that nothing waits on replies that cannot come: a stop finishes in bounded time in every order.
+   * The steps up to the regions' close share --stop-timeout: a flush that cannot finish within it (a big memtable on a
+   * loaded machine) is left behind, as a kill would leave it; nothing acknowledged is lost, the WAL replays on start.
    */
   stop(): Promise<void> {
     this.stopping ??= this.stopOnce();
@@ -415,6 +420,10 @@ export class EddyNode {
 
   private async stopOnce(): Promise<void> {
     this.state = 'stopping';
+    const deadline = Date.now() + this.config.stopTimeout;
+    // A step's own bound, cut to what is left of the stop's budget (at least a second). The steps after the regions'
+    // close (leaving the cluster, the connection, the nats-server) keep their own short bounds.
+    const left = (ms: number) => Math.max(1000, Math.min(ms, deadline - Date.now()));
     const step = async (what: string, p: Promise<unknown> | undefined, ms: number) => {
       if (!p) return;
       let timer: NodeJS.Timeout | undefined;
@@ -437,22 +446,22 @@ export class EddyNode {
       dropNats();
     }
     const natsUp = () => this.nc !== undefined && !this.nc.isClosed() && !serverGone();
-    await step('stopping ingest', this.ingest?.stop(), 10_000);
-    await step('stopping syslog', this.syslog?.stop(), 10_000);
-    await step('stopping logs ingest', this.natsLogs?.stop(), 10_000);
+    await step('stopping ingest', this.ingest?.stop(), left(10_000));
+    await step('stopping syslog', this.syslog?.stop(), left(10_000));
+    await step('stopping logs ingest', this.natsLogs?.stop(), left(10_000));
     this.changesInterest?.stop();
     this.logs?.pipelines.stop();
     this.esTemplates?.stop();
-    await step('closing http', this.http?.close(), 5_000);
-    await step('closing postgres', this.postgres?.close(), 5_000);
-    await step('stopping parse workers', this.parsePool?.stop(), 5_000);
+    await step('closing http', this.http?.close(), left(5_000));
+    await step('closing postgres', this.postgres?.close(), left(5_000));
+    await step('stopping parse workers', this.parsePool?.stop(), left(5_000));
     this.writeGate.close();
-    await step('stopping flows', this.flows?.stop(), 30_000);
-    await step('stopping the smart index', this.smartIndex?.stop(), 5_000);
+    await step('stopping flows', this.flows?.stop(), left(30_000));
+    await step('stopping the smart index', this.smartIndex?.stop(), left(5_000));
     // Regions close (flushed) before the node leaves the cluster: their routes move only once nothing here serves them,
     // so a region is never open on two nodes at once. Without NATS they close unflushed: their WAL replays on restart.
     this.migrationSub?.unsubscribe();
-    if (this.supervisor) await step('closing regions', this.supervisor.closeAll(natsUp()), 120_000);
+    if (this.supervisor) await step('flushing and closing regions (what is not flushed replays from the WAL on the next start)', this.supervisor.closeAll(natsUp()), left(120_000));
     await step('leaving the cluster', this.meta?.stop(), natsUp() ? 10_000 : 2_000);
     if (this.meta && natsUp()) this.nc.publish(Subjects.placementKick);
     this.router?.stop();

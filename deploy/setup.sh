@@ -36,6 +36,14 @@ TEST_CLIENTS=(
   "/usr/lib/x86_64-linux-gnu/libivykis.so.0 libivykis0"
   "/usr/lib/x86_64-linux-gnu/libnet.so.1 libnet1"
   "/usr/lib/x86_64-linux-gnu/libcurl.so.4 libcurl4"
+  # the rest of syslog-ng-core's libraries (a fresh machine had no libpcre3; the others come with chromium or systemd)
+  "/usr/lib/x86_64-linux-gnu/libpcre.so.3 libpcre3"
+  "/usr/lib/x86_64-linux-gnu/libwrap.so.0 libwrap0"
+  "/usr/lib/x86_64-linux-gnu/libjson-c.so.5 libjson-c5"
+  "/usr/lib/x86_64-linux-gnu/libglib-2.0.so.0 libglib2.0-0"
+  "/usr/lib/x86_64-linux-gnu/libcap.so.2 libcap2"
+  "/usr/lib/x86_64-linux-gnu/libsystemd.so.0 libsystemd0"
+  "/usr/lib/x86_64-linux-gnu/libssl.so.3 libssl3"
 )
 if [ "$FOR_TESTS" = 1 ]; then
   missing=()
@@ -60,6 +68,11 @@ if [ "$FOR_TESTS" = 1 ] && [ ! -x "$SYSLOG_NG_DIR/usr/sbin/syslog-ng" ]; then
   mkdir -p "$SYSLOG_NG_DIR"
   for deb in "$tmp"/*.deb; do dpkg-deb -x "$deb" "$SYSLOG_NG_DIR"; done
   rm -rf "$tmp"
+fi
+if [ "$FOR_TESTS" = 1 ]; then
+  # it must load: a missing shared library shows here, not as a test timing out
+  LD_LIBRARY_PATH="$SYSLOG_NG_DIR/usr/lib/syslog-ng" "$SYSLOG_NG_DIR/usr/sbin/syslog-ng" --version >/dev/null \
+    || { echo "setup: syslog-ng in $SYSLOG_NG_DIR does not start (a library missing?)" >&2; exit 1; }
 fi
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then

@@ -3,7 +3,7 @@ export { RegionStore } from './region_store.ts';
 export { batchesToIPC, ipcToBatches, type IpcOptions } from './ipc.ts';
 export { registerCodecs } from './codec.ts';
 export { MANIFEST_FILE } from './manifest.ts';
-export type { SegmentMirror } from './mirror.ts';
+export { ManifestConflictError, type SegmentMirror } from './mirror.ts';
 export { DecodedCache, sharedDecodedCache } from './decoded_cache.ts';
 export type {
   ColumnStats, Compression, IndexUse, RegionStats, RegionStoreOptions, ScanRequest, ScanStats, SegmentIndexMeta, SegmentMeta,

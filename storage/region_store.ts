@@ -16,11 +16,14 @@ import { countOps, Op, OP_COLUMN, withoutDeletes } from './ops.ts';
 import { mergeToRun, scanSnapshot } from './scan.ts';
 import { decodeBlocks, openSegment, readBlocks, readGroups, type SegmentHandle } from './segment/read.ts';
 import { sharedDecodedCache, type DecodedCache } from './decoded_cache.ts';
-import { encodeSegment, writeDurable } from './segment/write.ts';
+import { writeDurable, writeSegmentFile } from './segment/write.ts';
+import { runColumnNames, runSource } from './segment/source.ts';
+import { memtableSource, type FlushSource } from './memtable/sorted_source.ts';
 import { checkSchemaChange, droppedColumns, regionStats, withoutDropped } from './region_util.ts';
 import { conformRun } from './cast.ts';
 import type { Compression, RegionStats, RegionStoreOptions, Run, ScanRequest, ScanStats, SegmentIndexMeta, SegmentMeta } from './types.ts';
 import { RegionIndexes } from './index/region_indexes.ts';
+import { ManifestConflictError } from './mirror.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -31,7 +34,8 @@ interface SortedParts {
   runs: Run[];
 }
 
-function overlapsRun(s: SegmentMeta, run: Run, timeIndex: string): boolean {
+function overlapsRun(s: SegmentMeta, run: Run | [bigint, bigint], timeIndex: string): boolean {
+  if (Array.isArray(run)) return BigInt(s.minTs) <= run[1] && BigInt(s.maxTs) >= run[0];
   if (run.rows === 0) return false;
   const ts = run.cols.get(timeIndex)!.values as BigInt64Array;
   const [lo, hi] = minMaxIndex(words(ts), run.rows);
@@ -114,10 +118,24 @@ export class RegionStore {
 
   /** Opens (or creates) a region: reads the manifest, checks its segments exist, deletes files it does not name. */
   static async open(opts: RegionStoreOptions): Promise<RegionStore> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await RegionStore.openOnce(opts);
+      } catch (e) {
+        // An older leader committed between this open's read and its claim: read its manifest instead.
+        if (!(e instanceof ManifestConflictError) || attempt >= 5) throw e;
+      }
+    }
+  }
+
+  private static async openOnce(opts: RegionStoreOptions): Promise<RegionStore> {
     const segDir = join(opts.dir, 'segments');
     await mkdir(segDir, { recursive: true });
     // With a mirror, its manifest is the truth (another node may have written the region since); the local one is a cache.
     const shared = opts.mirror ? await opts.mirror.getManifest() : null;
+    // The writer claims it: put again as read, so that an older writer's next commit fails (SegmentMirror.putManifest),
+    // before anything in the mirror is removed below.
+    if (shared !== null && !opts.readOnlyMirror) await opts.mirror!.putManifest(shared);
     if (shared !== null) await atomicWrite(opts.dir, MANIFEST_FILE, shared);
     const loaded = shared !== null ? parseManifest(shared, `mirror of region ${opts.regionId}`) : await loadManifest(opts.dir);
     const m = loaded ?? newManifest(opts.regionId, opts.schema);
@@ -156,6 +174,25 @@ export class RegionStore {
       await opts.mirror.putManifest(manifestText(m));
     }
     return new RegionStore(opts, m, schema);
+  }
+
+  /**
+   * This store becomes the region's writer (a migration candidate upgraded, a leader whose migration was rolled back):
+   * claims the shared manifest, which must still name the files and flushed sequence this store holds (else
+   * ManifestConflictError: another writer committed meanwhile).
+   */
+  async claimMirror(): Promise<void> {
+    const mirror = this.opts.mirror;
+    if (!mirror) return;
+    await this.serial(async () => {
+      const text = await mirror.getManifest();
+      const shared = text === null ? null : parseManifest(text, `mirror of region ${this.opts.regionId}`);
+      const files = (m: Manifest) => `${m.flushedSeq}:${m.segments.map((x) => x.file).join(',')}`;
+      if (shared !== null && files(shared) !== files(this.manifest)) {
+        throw new ManifestConflictError(`the shared manifest of region ${this.opts.regionId} changed since this node read it (flushed to ${shared.flushedSeq}, not ${this.manifest.flushedSeq})`);
+      }
+      await mirror.putManifest(text ?? manifestText(this.manifest));
+    });
   }
 
   get flushedSeq(): number { return this.manifest.flushedSeq; }
@@ -251,16 +288,19 @@ export class RegionStore {
     this.manifest = next;
   }
 
-  /** Encodes and durably writes a run as a new segment file (not yet in the manifest). */
-  private async writeSegment(run: Run, maxSeq: number, level: number): Promise<SegmentMeta> {
-    const id = this.manifest.nextFileId++;
-    const file = `${String(id).padStart(10, '0')}-${maxSeq}.arrow`;
-    const enc = encodeSegment(run, this._schema, this.compression, level, this.opts.rowGroupRows);
-    await writeDurable(join(this.segDir, file), enc.bytes);
-    await this.opts.mirror?.putSegment(file, enc.bytes);
-    this.handles.set(file, Promise.resolve(openSegment(enc.bytes, file)));
-    const deletes = countOps(run);
-    return { file, bytes: enc.bytes.length, maxSeq, createdAt: this.clock.now(), ...enc.meta, ...(deletes > 0 ? { deletes } : {}), crc32: crc32(enc.bytes) };
+  /**
+   * Writes a run, or a memtable's flush source, as a new segment file row group by row group (not yet in the manifest):
+   * the write never holds the whole file. The first scan opens it from disk (footer and checksum).
+   */
+  private async writeSegment(rows: Run | FlushSource, maxSeq: number, level: number): Promise<SegmentMeta> {
+    const schema = this._schema;
+    const { src, opRows } = 'src' in rows ? rows : { src: runSource(rows, runColumnNames(rows, schema.columns.map((c) => c.name)), schema.primaryKey), opRows: countOps(rows) };
+    const file = `${String(this.manifest.nextFileId++).padStart(10, '0')}-${maxSeq}.arrow`;
+    const path = join(this.segDir, file);
+    const w = await writeSegmentFile(path, src, schema, this.compression, level, this.opts.rowGroupRows);
+    // --storage nats: the shared copy is read back from the file
+    if (this.opts.mirror) await this.opts.mirror.putSegment(file, await readFile(path));
+    return { file, bytes: w.bytes, maxSeq, createdAt: this.clock.now(), ...w.meta, ...(opRows > 0 ? { deletes: opRows } : {}), crc32: w.crc32 };
   }
 
   private withoutExpired(run: Run): Run {
@@ -268,9 +308,9 @@ export class RegionStore {
     return keep === null ? run : gatherRun([run], keep, run.cols.keys());
   }
 
-  /** True when a segment older than maxSeq (Infinity: any) overlaps the time range of the run. */
-  private olderOverlap(run: Run, maxSeq: number): boolean {
-    if (!run.cols.has(OP_COLUMN)) return false;
+  /** True when a segment older than maxSeq (Infinity: any) overlaps the time range of the run (or [lo, hi]). */
+  private olderOverlap(run: Run | [bigint, bigint], maxSeq: number): boolean {
+    if (!Array.isArray(run) && !run.cols.has(OP_COLUMN)) return false;
     return this.manifest.segments.some((s) => s.maxSeq < maxSeq && overlapsRun(s, run, this._schema.timeIndex));
   }
 
@@ -284,13 +324,17 @@ export class RegionStore {
       let result: { segment: SegmentMeta; flushedSeq: number } | null = null;
       while (this.frozen.length > 0) {
         const m = this.frozen[0]!;
-        // A sorted run a scan already built is reused; otherwise the sort goes to scratch memory, which is safe
-        // because the run is encoded in this same synchronous stretch (writeSegment encodes before its first await).
+        // A sorted run a scan already built is reused; otherwise the memtable is sorted into a permutation and
+        // gathered a row group at a time (memtable/sorted_source.ts), or, for last_non_null, sorted into a run.
         const cached = this.sorted.get(m);
         const whole = cached && cached.epoch === m.epoch && cached.chunks === m.chunks.length && cached.runs.length === 1;
-        let run = this.withoutExpired(whole ? cached.runs[0]! : sortMemtable(m, this.schemaOf(m), true));
-        if (!this.olderOverlap(run, Infinity)) run = withoutDeletes(run, false);
-        const segment = run.rows > 0 ? await this.writeSegment(run, m.lastSeq, this.opts.flushLevel ?? 1) : null;
+        const older = (lo: bigint, hi: bigint) => this.olderOverlap([lo, hi], Infinity);
+        let rows: Run | FlushSource | null = whole ? null : memtableSource(m, this.schemaOf(m), { cutoff: this.cutoff(), olderOverlap: older });
+        if (!rows) {
+          const run = this.withoutExpired(whole ? cached.runs[0]! : sortMemtable(m, this.schemaOf(m)));
+          rows = this.olderOverlap(run, Infinity) ? run : withoutDeletes(run, false);
+        }
+        const segment = ('src' in rows ? rows.src.rows : rows.rows) > 0 ? await this.writeSegment(rows, m.lastSeq, this.opts.flushLevel ?? 1) : null;
         await this.commit({
           ...this.manifest, schema: this._schema, flushedSeq: Math.max(this.manifest.flushedSeq, m.lastSeq),
           segments: segment ? [...this.manifest.segments, segment] : this.manifest.segments,

@@ -109,7 +109,7 @@ export function groupsMayMatch(s: SegmentMeta, f: RowFilter, schema?: TableSchem
   return out;
 }
 
-interface Picked { s: SegmentMeta; groups: number[] | undefined; within?: RowSelection }
+export interface Picked { s: SegmentMeta; groups: number[] | undefined; within?: RowSelection }
 
 /** Segments and row groups that may hold matching rows: by stats, then by each segment's index (recorded in stats). */
 async function pickSegments(snap: ScanSnapshot, f: RowFilter, preds: ColumnPredicate[], stats: ScanStats | undefined): Promise<Picked[]> {
@@ -135,6 +135,24 @@ async function pickSegments(snap: ScanSnapshot, f: RowFilter, preds: ColumnPredi
     return { s: x.s, groups: x.s.groups ? groups : undefined, ...(within ? { within } : {}) };
   }));
   return pruned.filter((x): x is Picked => x !== null);
+}
+
+/**
+ * True when the filter tests nothing but time and the stats of the groups read put every row inside its range (and
+ * past the TTL cutoff): filterRun would keep every row, so it need not look at them.
+ */
+export function spanInside(x: Picked, f: RowFilter): boolean {
+  if (x.within || (f.tags && Object.keys(f.tags).length > 0) || f.preds?.length) return false;
+  const spans = x.s.groups && x.groups ? x.groups.map((g) => x.s.groups![g]!) : [x.s];
+  let min: bigint | undefined, max: bigint | undefined;
+  for (const g of spans) {
+    const a = BigInt(g.minTs), b = BigInt(g.maxTs);
+    if (min === undefined || a < min) min = a;
+    if (max === undefined || b > max) max = b;
+  }
+  if (min === undefined || max === undefined) return false;
+  const lo = f.cutoff !== undefined && (f.start === undefined || f.cutoff > f.start) ? f.cutoff : f.start;
+  return (lo === undefined || min >= lo) && (f.end === undefined || max < f.end);
 }
 
 /** The part of a selection (in the numbering of the concatenated pieces) that falls in one piece, in its own numbering. */
@@ -169,14 +187,18 @@ export async function scanSnapshot(snap: ScanSnapshot, req: ScanRequest, stats?:
 async function scanRuns(snap: ScanSnapshot, req: ScanRequest, loaded: Run[][], picked: Picked[], f: RowFilter, output: string[], read: string[], alone: boolean): Promise<RecordBatch[]> {
   const { schema } = snap;
   const runs: Run[] = [];
-  const sources = [...loaded.map((pieces, i) => ({ pieces, within: picked[i]!.within })), ...snap.memRuns.map((r) => ({ pieces: [r], within: undefined }))];
-  for (const { pieces, within } of sources) {
+  const sources = [
+    ...loaded.map((pieces, i) => ({ pieces, within: picked[i]!.within, inside: spanInside(picked[i]!, f) })),
+    ...snap.memRuns.map((r) => ({ pieces: [r], within: undefined, inside: false })),
+  ];
+  for (const { pieces, within, inside } of sources) {
     // Pieces of one sorted run: the kept rows of every piece, gathered once (a lone untouched piece as it is).
     const keep = new Ranges();
     let whole = true;
     let from = 0;
     pieces.forEach((run, k) => {
-      const r = filterRun(run, schema.timeIndex, f, within && pieceSelection(within, from, run.rows), schema.primaryKey[0]);
+      // rows whose time span the stats put inside the filter's range, with nothing else to test: every row passes
+      const r = inside ? null : filterRun(run, schema.timeIndex, f, within && pieceSelection(within, from, run.rows), schema.primaryKey[0]);
       from += run.rows;
       if (r === null) { keep.push(k, 0, run.rows); return; }
       whole = false;

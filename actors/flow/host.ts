@@ -1,7 +1,7 @@
 // Hosts one FlowTask: reads the source regions' WAL (JetStream pull consumers), feeds the RxJS flow, writes the sink
 // table, publishes live output on eddy.flow.<db>.<flow>, and checkpoints state + WAL positions in KV.
 import { createActor, fromPromise, waitFor, type Actor } from 'xstate';
-import { AckPolicy, DeliverPolicy, RetentionPolicy, DiscardPolicy } from '@nats-io/jetstream';
+import { RetentionPolicy, DiscardPolicy } from '@nats-io/jetstream';
 import type { KV } from '@nats-io/kv';
 import { EddyError, KvKeys, StatusCode, Streams, Subjects, decodeBatches, fromPhysicalBatch, physicalOf, regionIdOf, type TableSchema, type WriteBatch } from '../../core/index.ts';
 import type { FlowInfo } from '../../core/query/index.ts';
@@ -13,6 +13,7 @@ import { recordBatchToWriteBatch } from '../../core/codec/arrow_rows.ts';
 import { sinkBatches, sinkMapping } from '../../streams/sink_table.ts';
 import { compileDef, durationMs, outputStreamName, type FlowDef, type FlowHostDeps } from './def.ts';
 import { kvKeys } from '../runtime/kv_keys.ts';
+import { followWal, type FollowedRecord } from '../runtime/wal_follow.ts';
 
 export { compileDef, durationMs, outputStreamName };
 export type { FlowDef, FlowHostDeps, SinkWriter } from './def.ts';
@@ -43,6 +44,8 @@ export class FlowHost {
   private readonly waiters: { region: string; seq: number; resolve: () => void }[] = [];
   private sinkChain: Promise<void> = Promise.resolve();
   private readers: Promise<void>[] = [];
+  /** The WAL pulls open now: a stop ends them rather than waiting for them to expire. */
+  private readonly pulls = new Set<{ stop(): void }>();
   private stopping = false;
   private checkpointTimer: NodeJS.Timeout | null = null;
   private lastCheckpointAt = 0;
@@ -229,6 +232,7 @@ export class FlowHost {
     this.stopping = true;
     if (this.checkpointTimer) clearTimeout(this.checkpointTimer);
     this.checkpointTimer = null;
+    for (const p of this.pulls) p.stop();
     await Promise.allSettled(this.readers);
     await this.sinkChain;
   }
@@ -242,49 +246,42 @@ export class FlowHost {
   private async readRegion(regionId: string): Promise<void> {
     const { js, jsm } = this.deps;
     while (!this.stopping) {
-      let name: string | null = null;
       try {
-        const ci = await jsm.consumers.add(Streams.wal, {
-          filter_subject: Subjects.wal(regionId),
-          deliver_policy: DeliverPolicy.StartSequence,
-          opt_start_seq: (this.positions.get(regionId) ?? 0) + 1,
-          ack_policy: AckPolicy.None,
-          inactive_threshold: 120_000_000_000,
+        await followWal(js, jsm, regionId, this.positions.get(regionId) ?? 0, async (r) => {
+          // A stale leader's record (appended after a newer leader took over) is in no table: the flow skips it too.
+          if (!r.stale) await this.readRecord(r);
+          this.positions.set(regionId, r.seq);
+          this.wake(regionId, r.seq);
+        }, () => this.stopping, (it) => {
+          // a stop ends the open pulls rather than waiting for them to expire
+          this.pulls.add(it);
+          if (this.stopping) it.stop();
+          return () => this.pulls.delete(it);
         });
-        name = ci.name;
-        const consumer = await js.consumers.get(Streams.wal, ci.name);
-        while (!this.stopping) {
-          const iter = await consumer.fetch({ max_messages: 1024, expires: 1000 });
-          for await (const m of iter) {
-            // A delete record holds the deleted rows' keys: the flow retracts them from their windows.
-            const deleted = m.headers?.get('Eddy-Op') === 'delete';
-            try {
-              for (const raw of decodeBatches(m.data)) {
-                const b = this.sourceRows(raw);
-                if (!b || b.rows === 0) continue;
-                if (deleted) this.flow.pushDeletes(b);
-                else {
-                  await this.loadWindows(b);
-                  this.flow.push(b);
-                }
-              }
-            } catch (e) {
-              this.lastError = `WAL record ${m.seq}: ${(e as Error).message}`;
-              this.sinkErrors++;
-            }
-            this.positions.set(regionId, m.seq);
-            this.wake(regionId, m.seq);
-            if (this.stopping) break;
-          }
-        }
       } catch (e) {
         if (this.stopping) break;
         this.lastError = `reading the WAL of region ${regionId}: ${(e as Error).message}`;
         this.deps.log(`flow ${this.def.name}: ${this.lastError}`);
         await new Promise((r) => setTimeout(r, 1000));
-      } finally {
-        if (name) await jsm.consumers.delete(Streams.wal, name).catch(() => undefined);
       }
+    }
+  }
+
+  private async readRecord(r: FollowedRecord): Promise<void> {
+    // A delete record holds the deleted rows' keys: the flow retracts them from their windows.
+    try {
+      for (const raw of decodeBatches(r.data)) {
+        const b = this.sourceRows(raw);
+        if (!b || b.rows === 0) continue;
+        if (r.op === 'delete') this.flow.pushDeletes(b);
+        else {
+          await this.loadWindows(b);
+          this.flow.push(b);
+        }
+      }
+    } catch (e) {
+      this.lastError = `WAL record ${r.seq}: ${(e as Error).message}`;
+      this.sinkErrors++;
     }
   }
 

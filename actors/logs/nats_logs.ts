@@ -13,10 +13,13 @@ import type { LogIngest, IngestOptions } from './log_ingest.ts';
 import { batchNdjson } from './rows_out.ts';
 import { TailInterest } from './tail_interest.ts';
 import { WriteGate } from '../gateway/write_gate.ts';
+import { isStall, pullOrdered } from '../runtime/ordered_pull.ts';
 
 const LOGS_QUEUE = 'eddy-logs';
 const LOGS_CONSUMER = 'eddy-logs';
 const TAIL_QUEUE = 'eddy-tail';
+/** A pull waits this long for messages; the server sends an idle heartbeat every half of it, two missed are a stall. */
+const PULL_EXPIRES_MS = 5000;
 const enc = new TextEncoder();
 
 function header(h: MsgHdrs | undefined, name: string): string | undefined {
@@ -112,10 +115,13 @@ export class NatsLogs {
         // Pulls only when there is room: while a flush frees memory the messages wait in the stream, not in the node.
         if (!this.gate.hasRoom()) (await this.gate.acquireUntil(1, this.stopping, { mayRefuse: false }))?.();
         if (this.stopped) break;
-        const iter = await consumer.fetch({ max_messages: 64, expires: 1000 });
-        this.current = iter;
-        // In order: a log stream's lines keep their order in the table.
-        for await (const m of iter) await this.applyBuffered(m);
+        // In order: a log stream's lines keep their order in the table. Applying a batch may take long on a loaded
+        // node; only the server going quiet on an open pull is a stall (reported, then pulled again at once).
+        const r = await pullOrdered(consumer, { max_messages: 64, expires: PULL_EXPIRES_MS }, (m) => (this.stopped ? Promise.resolve() : this.applyBuffered(m)), (it) => { this.current = it; });
+        if (r.error && !this.stopped) {
+          if (!isStall(r.error)) throw r.error;
+          this.logger.warn(`logs: the server sent nothing on an open pull of ${Streams.logs} for over ${PULL_EXPIRES_MS} ms (heartbeats missed); pulling again`, { stream: Streams.logs });
+        }
       } catch (e) {
         if (this.stopped) break;
         this.logger.error('logs.fetch', 'logs: reading the EDDY_LOGS stream failed', { error: (e as Error).message });

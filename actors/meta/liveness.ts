@@ -34,6 +34,8 @@ export class Liveness {
   private timer: NodeJS.Timeout | null = null;
   private advisories: Subscription | null = null;
   private readonly deathListeners = new Set<(nodeId: string) => void>();
+  /** When the newest heartbeat of any node arrived. */
+  private lastBeatAt = 0;
 
   constructor(private readonly o: LivenessOptions) {
     this.opts = { ...PHI_DEFAULTS, firstIntervalMs: o.heartbeatMs, acceptablePauseMs: Math.max(PHI_DEFAULTS.acceptablePauseMs, o.heartbeatMs) };
@@ -52,6 +54,7 @@ export class Liveness {
         let s = this.states.get(id);
         if (!s) this.states.set(id, (s = newPhiState(this.opts)));
         heartbeat(s, this.o.clock.now());
+        this.lastBeatAt = this.o.clock.now();
         // A node declared dead that beats again came back (restarted with the same id).
         if (this.dead.delete(id)) this.o.log?.(`liveness: ${id} is back`);
       }
@@ -80,8 +83,11 @@ export class Liveness {
       if (this.dead.has(id)) continue;
       const v = verdict(s, now, VERDICT_DEFAULTS, this.opts);
       // Phi alone declares a node dead only after a long silence (a connected node whose event loop is blocked at
-      // start-up on a loaded machine must not be); sooner, only the probe's "no responders" does.
-      if (v === 'dead' && now - s.last! >= SILENCE_DEAD_MS) this.declare(id, `no heartbeat for ${Math.round(now - s.last!)} ms (phi ${phi(s, now, this.opts).toFixed(1)})`);
+      // start-up on a loaded machine must not be); sooner, only the probe's "no responders" does. The silence is
+      // counted up to the newest heartbeat of any node: while none arrives (the nodes bucket's stream is electing a
+      // leader after a nats-server went), no node is declared dead for it, and every one would be otherwise.
+      const silence = Math.min(now, this.lastBeatAt) - s.last!;
+      if (v === 'dead' && silence >= SILENCE_DEAD_MS) this.declare(id, `no heartbeat for ${Math.round(now - s.last!)} ms while other nodes beat (phi ${phi(s, now, this.opts).toFixed(1)})`);
       else if (v !== 'alive') void this.probe(id, `phi ${phi(s, now, this.opts).toFixed(1)}`);
     }
   }

@@ -87,11 +87,15 @@ export interface RegistrationOptions {
 }
 
 /** Keeps this node's record fresh; stop() removes it so the cluster sees a clean leave at once. */
+/** A heartbeat put unanswered for this many intervals no longer holds back the next one. */
+const STALLED_BEAT_INTERVALS = 3;
+
 export class NodeRegistration {
   private timer: NodeJS.Timeout | null = null;
   private readonly startedAt: number;
   private last: { at: number; rows: number; regions: Record<string, { rows: number; scans: number }> } | null = null;
   private beating: Promise<void> | null = null;
+  private beatStarted = 0;
   private failures = 0;
 
   constructor(private readonly o: RegistrationOptions) {
@@ -102,7 +106,13 @@ export class NodeRegistration {
   async start(): Promise<void> {
     await this.beat();
     this.timer = setInterval(() => {
-      if (!this.beating) this.beating = this.beat().finally(() => (this.beating = null));
+      // A put whose answer never comes (the bucket's stream leader went with it in flight) would hold every later beat
+      // for the connection's request timeout, and the meta leader would take this node for dead: beat again past it.
+      const now = this.o.clock.now();
+      if (this.beating && now - this.beatStarted < STALLED_BEAT_INTERVALS * this.o.intervalMs) return;
+      this.beatStarted = now;
+      const b: Promise<void> = this.beat().finally(() => { if (this.beating === b) this.beating = null; });
+      this.beating = b;
     }, this.o.intervalMs);
     this.timer.unref();
   }

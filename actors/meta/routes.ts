@@ -5,6 +5,7 @@ import { headers as natsHeaders } from '@nats-io/transport-node';
 import { Buckets, KvKeys, MetaUnavailableError, routeKeyRegion } from '../../core/index.ts';
 import { kvKeys } from '../runtime/kv_keys.ts';
 import { isConflict } from './lease/host.ts';
+import { READ_TIMEOUT_MS, isNoLeader, isTimeout, within } from '../runtime/no_leader.ts';
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -89,16 +90,21 @@ export class RouteWriter {
 
   private async fenced(epoch: number, key: string, value: Uint8Array | null): Promise<void> {
     for (let i = 0; i < FENCED_TRIES; i++) {
-      const last = (await this.kv.status()).streamInfo.state.last_seq;
-      const term = await this.term();
-      if (term > epoch) throw new MetaUnavailableError(`a newer meta leader (term ${term}) holds the routes: this node's term ${epoch} ended, ${key} not written`);
-      const h = natsHeaders();
-      if (value === null) h.set('KV-Operation', 'DEL');
+      // Each call is bounded (no_leader.ts): one in flight when the bucket's stream leader went (a nats-server died,
+      // or the stream was just made) is never answered, and every route write waits on the term's claim. Made again,
+      // a write that did land meets its own sequence and is written once more: the same value, harmless.
       try {
-        await this.js.publish(`$KV.${Buckets.routes}.${key}`, value ?? new Uint8Array(0), { headers: h, expect: { lastSequence: last } });
+        const last = (await within(this.kv.status())).streamInfo.state.last_seq;
+        const term = await within(this.term());
+        if (term > epoch) throw new MetaUnavailableError(`a newer meta leader (term ${term}) holds the routes: this node's term ${epoch} ended, ${key} not written`);
+        const h = natsHeaders();
+        if (value === null) h.set('KV-Operation', 'DEL');
+        await this.js.publish(`$KV.${Buckets.routes}.${key}`, value ?? new Uint8Array(0), { headers: h, expect: { lastSequence: last }, timeout: READ_TIMEOUT_MS });
         return;
       } catch (e) {
-        if (!isConflict(e)) throw e;
+        if (isConflict(e)) continue;
+        if (!isNoLeader(e) && !isTimeout(e)) throw e;
+        await new Promise((r) => setTimeout(r, 200));
       }
     }
     throw new MetaUnavailableError(`${key}: the routes bucket kept changing for ${FENCED_TRIES} tries`);

@@ -6,7 +6,7 @@ import {
   EddyError, StatusCode, Subjects, encodeBatches, withIndexReport,
   type TableSchema, type WriteBatch,
 } from '../../core/index.ts';
-import { RegionStore, type IndexStatus, type ScanRequest, type SegmentMirror } from '../../storage/index.ts';
+import { ManifestConflictError, RegionStore, type IndexStatus, type ScanRequest, type SegmentMirror } from '../../storage/index.ts';
 import type { WireRel } from '../../core/query/index.ts';
 import type { RecordBatch } from 'apache-arrow';
 import { regionMachine, ACCEPTING, READABLE } from './machine.ts';
@@ -71,7 +71,7 @@ export class RegionHost {
         flush: fromPromise(async () => this.flushes.run()),
         compact: fromPromise(async () => {
           try {
-            await this.store!.compact();
+            await this.store!.compact().catch((e) => this.fenced(e));
           } finally {
             this.freed();
           }
@@ -170,6 +170,7 @@ export class RegionHost {
     });
     if (refused) return Promise.reject(refused);
     const record = encoded ?? encodeBatches(batches); // a remote write's bytes are its WAL record as received
+    const issuedAt = this.store!.appliedSeq;
     const acked = this.wal.append(record, 'put', sourceId);
     acked.catch(() => undefined); // awaited in the chain, maybe after it failed (the connection dropped)
     // Confirmed as soon as acked, outside the chain: confirmations of writes acked together share one read.
@@ -178,12 +179,13 @@ export class RegionHost {
     const rows = batches.reduce((n, b) => n + b.rows, 0);
     this.counter.began();
     const applied = this.applyChain.then(async () => {
-      let { seq, duplicate } = await this.repeats.outcome(acked, sourceId);
+      let { seq, duplicate, resent } = await this.repeats.outcome(acked, sourceId);
+      if (resent) this.repeats.resent(sourceId!, seq, issuedAt);
       if (duplicate && (await this.staleRepeat(seq))) {
         // The key's first append was a stale leader's, refused then: this term writes it for real, under its own key.
         ({ seq, duplicate } = await this.wal.append(record, 'put', `${sourceId!}#${this.term!.term}`));
         if (!duplicate) await this.term!.confirm(seq).catch((e) => this.fenced(e));
-      } else if (confirmed) await confirmed.catch((e) => this.fenced(e));
+      } else if (confirmed) await this.repeats.outcome(confirmed, sourceId).catch((e) => this.fenced(e));
       if (duplicate) {
         await this.repeats.applyRepeat(this.store!, sourceId!, seq);
         return rows;
@@ -243,7 +245,7 @@ export class RegionHost {
 
   /** A newer leader ended this term: stop answering, take nothing more, let the supervisor close the region (unflushed). */
   private fenced(e: unknown): never {
-    if (e instanceof RegionFencedError && !this.fencedFlag) {
+    if ((e instanceof RegionFencedError || e instanceof ManifestConflictError) && !this.fencedFlag) {
       this.fencedFlag = true;
       this.deps.log(`region ${this.regionId}: ${e.message}; this node stops serving it`);
       void this.retire();
@@ -383,6 +385,7 @@ export class RegionHost {
     if (this.actor.getSnapshot().matches('downgraded')) {
       // A candidate may have been upgraded meanwhile: this node's new term ends the candidate's.
       await this.term?.claim();
+      await this.store!.claimMirror();
       await this.catchUp();
       this.actor.send({ type: 'region.upgrade.requested' });
     }
@@ -422,6 +425,8 @@ export class RegionHost {
     if (!s.matches('candidate')) throw new EddyError(StatusCode.RegionReadonly, `region ${this.regionId} is ${this.state}, not a candidate`);
     // The term starts before the last catch-up: anything the old leader appends after it is stale, so none is missed.
     await this.term?.claim();
+    // ...and its files: the old leader can commit no manifest from now on (SegmentMirror.putManifest).
+    await this.store!.claimMirror();
     const seq = await this.catchUp();
     this.actor.send({ type: 'region.upgrade.requested' });
     if (this.store!.memRows > 0) this.flushes.dirtySince = this.deps.clock.now();

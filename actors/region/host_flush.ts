@@ -1,7 +1,7 @@
 // A region host's flushes: memtable to a segment, then the WAL purged up to it (no further than the flows' floor);
 // fenced (a stale leader commits nothing), and after a failed flush (full disk) writes are refused until one succeeds.
 import { EddyError, StatusCode } from '../../core/index.ts';
-import type { RegionStore } from '../../storage/index.ts';
+import { ManifestConflictError, type RegionStore } from '../../storage/index.ts';
 import type { Wal } from '../runtime/wal.ts';
 import type { WalTerm } from '../runtime/wal_fence.ts';
 import { walFloor } from '../runtime/wal_floor.ts';
@@ -79,6 +79,8 @@ export class RegionFlushes {
     try {
       res = await h.store().flush();
     } catch (e) {
+      // A newer leader claimed the shared manifest: nothing was committed, and nothing is purged.
+      if (e instanceof ManifestConflictError) h.fenced(e);
       this.error = (e as Error).message;
       throw e;
     }
@@ -87,10 +89,13 @@ export class RegionFlushes {
     if (!res) return;
     h.deps.metrics.flushes++;
     h.flushed();
-    // Flows read this region's WAL: keep what they have not checkpointed yet.
+    // Flows read this region's WAL: keep what they have not checkpointed yet. The manifest naming the flushed rows is
+    // committed (a compare-and-set that fails once a newer leader claimed it), so any later leader replays from past
+    // them: the purge cannot take records a newer leader still needs.
     const floor = await walFloor(h.deps.js, h.deps.regionId);
     const upTo = floor === null ? res.flushedSeq : Math.min(res.flushedSeq, floor);
-    await h.term?.assertCurrent().catch((e) => h.fenced(e));
     if (upTo > 0) await h.wal.purgeThrough(upTo);
+    // Fence marks before this leader's term matter no more once the WAL is purged past it (WalTerm.purgeMarks).
+    if (upTo > 0) await h.term?.purgeMarks(upTo);
   }
 }

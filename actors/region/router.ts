@@ -14,6 +14,7 @@ import type { RouteTable } from '../meta/index.ts';
 import { scanRegion } from '../runtime/scan_client.ts';
 import { SOURCE_ID_HEADER } from './handle_ops.ts';
 import { natsLinkOf, type NatsLink } from '../runtime/nats_link.ts';
+import { isTimeout } from '../runtime/no_leader.ts';
 
 const dec = new TextDecoder();
 
@@ -42,10 +43,6 @@ export function isMovedError(e: unknown): boolean {
   if (e instanceof natsErrors.RequestError && e.isNoResponders()) return true;
   if (e instanceof EddyError) return e.code === StatusCode.RegionReadonly || e.code === StatusCode.RegionNotFound;
   return false;
-}
-
-function isTimeout(e: unknown): boolean {
-  return e instanceof natsErrors.TimeoutError || (e instanceof natsErrors.RequestError && e.cause instanceof natsErrors.TimeoutError);
 }
 
 /** A region reply: `{"ok":true,...}`, or an error carried with the Eddy-Error header. */
@@ -177,19 +174,18 @@ export class RegionRouter {
 
   /**
    * `sourceId`: the idempotency key of the source message (see RegionHost.write); a repeat of it is not applied twice.
-   * A write sent to another node always carries one (a fresh request id when the source has none): its answer can be
-   * lost while the region moves (the old leader closing, a reply that never comes), and the write is then resent, to
-   * the new leader once the route names it; the WAL's duplicate window turns a resend of a write already appended into
-   * an answer, not a second copy. A local write takes no key until it has been sent remotely once (it fails before its
-   * append when the region is not taking writes, so its retries cannot double it).
+   * In a cluster every write carries one (a fresh request id when the source has none): its answer can be lost while
+   * the region moves (the old leader closing, a reply that never comes) or while the WAL stream elects a leader (a
+   * nats-server died with the append in flight: the append times out), and the write is then resent, to the new leader
+   * once the route names it; the WAL's duplicate window turns a resend of a write already appended into an answer, not
+   * a second copy. Standalone, a write has no key unless its source gives one.
    */
   write(schema: TableSchema, n: number, batches: WriteBatch[], sourceId?: string): Promise<number> {
-    let key = sourceId;
+    const key = sourceId ?? (this.cluster ? `w.${nuid.next()}` : undefined);
     return this.run(schema, n, 'write', (h) => h.write(batches, key), async (id) => {
-      key ??= `w.${nuid.next()}`;
       await this.tellSchema(id, schema);
       const headers = natsHeaders();
-      headers.set(SOURCE_ID_HEADER, key);
+      headers.set(SOURCE_ID_HEADER, key!); // remote only in a cluster, where every write has a key
       return (await this.request<{ rows: number }>(id, RegionOps.write, encodeBatches(batches), RouterTiming.requestMs, headers)).rows;
     }, () => key !== undefined || !schema.options.appendMode);
   }

@@ -1,7 +1,7 @@
 // A region's idempotent writes: which keys' appends went unanswered, and a repeat found in the WAL applied if it is not in the memtable.
 import { EddyError, StatusCode, decodeBatches } from '../../core/index.ts';
 import type { RegionStore } from '../../storage/index.ts';
-import type { Wal, WalAppend } from '../runtime/wal.ts';
+import type { Wal } from '../runtime/wal.ts';
 
 /** Unanswered keys kept: a resend comes within the router's deadline or the WAL's duplicate window, or not at all. */
 const MAX_UNSURE = 10_000;
@@ -12,8 +12,11 @@ export class WriteRepeats {
 
   constructor(private readonly regionId: string, private readonly wal: Wal, private readonly log: (m: string) => void) {}
 
-  /** The append's outcome; one that fails (no PubAck: stored or not, unknown) leaves its key marked for a resend. */
-  async outcome(acked: Promise<WalAppend>, key: string | undefined): Promise<WalAppend> {
+  /**
+   * The append's outcome (or its confirmation's); one that fails (no PubAck: stored or not, unknown; or stored but not
+   * confirmed) leaves its key marked for a resend: its rows are not in the memtable.
+   */
+  async outcome<T>(acked: Promise<T>, key: string | undefined): Promise<T> {
     try {
       return await acked;
     } catch (e) {
@@ -23,6 +26,14 @@ export class WriteRepeats {
       }
       throw e;
     }
+  }
+
+  /**
+   * An append resent after an unanswered attempt found its key stored at `seq`: past `issuedAt` (the store's last
+   * applied sequence when the write was issued) it is that attempt's record, in no memtable yet.
+   */
+  resent(key: string, seq: number, issuedAt: number): void {
+    if (seq > issuedAt) this.unsure.add(key);
   }
 
   /**

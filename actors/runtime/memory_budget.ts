@@ -36,9 +36,9 @@ export function defaultMemoryLimitMb(): number {
 /**
  * How the limit is shared. Writes (memtables, memtables being flushed, payloads in flight) may hold half of it:
  * past that, writes get back-pressure. Memtables that take writes are flushed, largest first, once they hold an
- * eighth, one eighth's worth at a time: a flush's working memory (the sorted copy of the memtable, sort permutations,
- * encoding scratch and the encoded segment) was measured at ~3.5 times the memtable it writes, so flushes stay within
- * about three eighths. The decoded-segment cache gets at most a quarter; a compaction job holds at most an eighth decoded.
+ * eighth, one eighth's worth at a time. A flush holds its memtable's sort (a permutation and its keys, ~20 bytes a row)
+ * and one row group at a time (storage/memtable/sorted_source.ts): `npm run bench -- flush` measured 0.3-1.2 times
+ * the memtable on top of it (2-4.7 times when the flush sorted the memtable into a copy and encoded the whole file). The decoded-segment cache gets at most a quarter; a compaction job holds at most an eighth decoded.
  */
 export class MemoryBudget {
   /** Flushes the budget asked for (largest memtable first), on top of each region's own --flush-bytes. */

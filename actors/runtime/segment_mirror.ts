@@ -2,7 +2,7 @@
 import type { JetStreamClient } from '@nats-io/jetstream';
 import { Objm, type ObjectStore } from '@nats-io/obj';
 import { Buckets, StorageError } from '../../core/index.ts';
-import type { SegmentMirror } from '../../storage/index.ts';
+import { ManifestConflictError, type SegmentMirror } from '../../storage/index.ts';
 
 const dec = new TextDecoder();
 const enc = new TextEncoder();
@@ -30,6 +30,8 @@ export class SharedSegments {
 
 class RegionMirror implements SegmentMirror {
   private readonly prefix: string;
+  /** The manifest's version (its meta message's stream sequence) as this mirror last read or put it; null: none yet. */
+  private revision: number | null = null;
   constructor(private readonly os: ObjectStore, private readonly regionId: string) {
     this.prefix = `${regionId}/segments/`;
   }
@@ -38,11 +40,18 @@ class RegionMirror implements SegmentMirror {
     return `${this.regionId}/manifest.json`;
   }
 
-  private async put(name: string, bytes: Uint8Array): Promise<void> {
+  /** Stores an object; with `previousRevision`, only if its current version is that one (else ManifestConflictError). */
+  private async put(name: string, bytes: Uint8Array, previousRevision?: number): Promise<number> {
     try {
-      await this.os.putBlob({ name, options: { max_chunk_size: CHUNK_BYTES } }, bytes);
+      const info = await this.os.putBlob({ name, options: { max_chunk_size: CHUNK_BYTES } }, bytes, previousRevision === undefined ? undefined : { previousRevision });
+      return info.revision;
     } catch (e) {
-      throw new StorageError(`cannot store ${name} in the shared store ${Buckets.segments}: ${(e as Error).message}`, e);
+      const msg = (e as Error).message;
+      // JetStream's answer to a failed Nats-Expected-Last-Subject-Sequence (error code 10071)
+      if (previousRevision !== undefined && /wrong last sequence/i.test(msg)) {
+        throw new ManifestConflictError(`${name} in the shared store ${Buckets.segments} was written by another node since this one read it (version ${previousRevision}): a newer leader owns region ${this.regionId}`, e);
+      }
+      throw new StorageError(`cannot store ${name} in the shared store ${Buckets.segments}: ${msg}`, e);
     }
   }
 
@@ -51,10 +60,11 @@ class RegionMirror implements SegmentMirror {
    * opens) has its old chunks purged, and the client's reader then waits for them forever: so while a read runs, the
    * object's info is checked every REPLACED_POLL_MS, and a read whose object got a new version starts over on it.
    */
-  private async get(name: string): Promise<Uint8Array | null> {
+  private async get(name: string, version?: (revision: number | null) => void): Promise<Uint8Array | null> {
     try {
       for (let attempt = 1; ; attempt++) {
         const r = await this.os.get(name);
+        version?.(r?.info.revision ?? null);
         if (r === null) return null;
         const got = await this.readUnlessReplaced(name, r.info.nuid, r.data, r.error);
         if (got !== REPLACED) return got;
@@ -104,16 +114,17 @@ class RegionMirror implements SegmentMirror {
   }
 
   async getManifest(): Promise<string | null> {
-    const b = await this.get(this.manifestName);
+    const b = await this.get(this.manifestName, (r) => (this.revision = r));
     return b === null ? null : dec.decode(b);
   }
 
-  putManifest(text: string): Promise<void> {
-    return this.put(this.manifestName, enc.encode(text));
+  /** A compare-and-set on the manifest's version (none known: the region's first manifest, put as is). */
+  async putManifest(text: string): Promise<void> {
+    this.revision = await this.put(this.manifestName, enc.encode(text), this.revision ?? undefined);
   }
 
-  putSegment(file: string, bytes: Uint8Array): Promise<void> {
-    return this.put(this.prefix + file, bytes);
+  async putSegment(file: string, bytes: Uint8Array): Promise<void> {
+    await this.put(this.prefix + file, bytes);
   }
 
   getSegment(file: string): Promise<Uint8Array | null> {

@@ -3,22 +3,35 @@ import { AckPolicy, DeliverPolicy, type JetStreamClient, type JetStreamManager }
 import { headers as natsHeaders } from '@nats-io/transport-node';
 import { NatsUnavailableError, Streams, Subjects, decodeBatches, type WriteBatch } from '../../core/index.ts';
 import type { NatsLink } from './nats_link.ts';
-import { StaleFilter, TERM_HEADER, type WalTerm } from './wal_fence.ts';
-import { retryWhileNoLeader } from './no_leader.ts';
+import { StaleFilter, TERM_HEADER, termOf, type WalTerm } from './wal_fence.ts';
+import { isTimeout, retryWhileNoLeader } from './no_leader.ts';
 
 /** What a WAL record holds: rows to write, or keys (tags + time) to delete. */
 export type WalOp = 'put' | 'delete';
-const OP_HEADER = 'Eddy-Op';
+export const OP_HEADER = 'Eddy-Op';
 /**
  * How long JetStream remembers an append's message id (`Nats-Msg-Id`): a source message redelivered within it (the
  * buffered ingest stream redelivers after ack_wait, so after a restart of the node) is recognised as already in the WAL.
  */
 export const WAL_DEDUP_WINDOW_NS = 10 * 60 * 1_000_000_000;
+/**
+ * How long an append with a message id waits for its PubAck. Its stream's leader may go (a nats-server died) with the
+ * append in flight, whose answer then never comes: the caller resends it under the same id (a copy already stored is
+ * answered as a duplicate), rather than waiting out the connection's 30 s request timeout.
+ */
+export const KEYED_APPEND_TIMEOUT_MS = 5_000;
+/** Attempts of such an append before its write fails (within the router's 30 s write deadline). */
+const KEYED_APPEND_ATTEMPTS = 4;
 
 /** An append's outcome: its stream sequence, and whether JetStream already held a record with the same message id. */
 export interface WalAppend {
   seq: number;
   duplicate: boolean;
+  /**
+   * A duplicate found by a resend after an attempt went unanswered: the record at `seq` is that attempt's (its rows in
+   * no memtable yet), or an earlier repeat's.
+   */
+  resent?: boolean;
 }
 
 export async function ensureWalStream(jsm: JetStreamManager, replicas = 1): Promise<void> {
@@ -33,10 +46,6 @@ export async function ensureWalStream(jsm: JetStreamManager, replicas = 1): Prom
   if ((info.config.duplicate_window ?? 0) < WAL_DEDUP_WINDOW_NS) await jsm.streams.update(Streams.wal, { ...info.config, duplicate_window: WAL_DEDUP_WINDOW_NS });
 }
 
-const termOf = (h: { get(k: string): string } | undefined): number | undefined => {
-  const v = h?.get(TERM_HEADER);
-  return v ? Number(v) : undefined;
-};
 
 export class Wal {
   /**
@@ -54,7 +63,7 @@ export class Wal {
    * the outcome says `duplicate` and carries the first append's sequence.
    */
   async append(record: Uint8Array, op: WalOp = 'put', msgId?: string): Promise<WalAppend> {
-    let opts: { headers?: ReturnType<typeof natsHeaders>; msgID?: string } | undefined;
+    let opts: { headers?: ReturnType<typeof natsHeaders>; msgID?: string; timeout?: number } | undefined;
     const term = this.term?.term ?? null;
     if (op !== 'put' || term !== null) {
       const h = natsHeaders();
@@ -62,16 +71,25 @@ export class Wal {
       if (term !== null) h.set(TERM_HEADER, String(term));
       opts = { headers: h };
     }
-    if (msgId !== undefined) opts = { ...opts, msgID: `${this.regionId}/${msgId}` };
+    if (msgId !== undefined) opts = { ...opts, msgID: `${this.regionId}/${msgId}`, timeout: KEYED_APPEND_TIMEOUT_MS };
     const what = `append to the WAL of region ${this.regionId}`;
     // no responder: the stream has no leader for a moment (actors/runtime/no_leader.ts); nothing was stored, so it is
-    // sent again. A timeout is not retried here: the record may be stored, its outcome is unknown.
-    return retryWhileNoLeader(async () => {
+    // sent again. A timeout is retried only under a message id (the record may be stored: a copy is not stored twice).
+    const attempt = () => retryWhileNoLeader(async () => {
       this.link?.requireConnected(what);
       const publish = this.js.publish(Subjects.wal(this.regionId), record, opts);
       const ack = await (this.link ? this.link.unlessLost(publish, what) : publish);
       return { seq: ack.seq, duplicate: ack.duplicate };
     }, (s) => new NatsUnavailableError(`${what}: the WAL stream had no leader for ${s} s; nothing was written`));
+    if (msgId === undefined) return attempt();
+    for (let n = 1; ; n++) {
+      try {
+        const a = await attempt();
+        return n > 1 && a.duplicate ? { ...a, resent: true } : a;
+      } catch (e) {
+        if (!isTimeout(e) || n >= KEYED_APPEND_ATTEMPTS) throw e;
+      }
+    }
   }
 
   /** The record stored at `seq` (a repeat's first append, read back to apply it), or null once purged. */

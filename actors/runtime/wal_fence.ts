@@ -1,7 +1,7 @@
 // Region leader fencing on the WAL: each leader term starts with a fence mark; an append made after a newer mark is stale.
 import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
 import { EddyError, NatsUnavailableError, StatusCode, Streams, Subjects } from '../../core/index.ts';
-import { retryWhileNoLeader } from './no_leader.ts';
+import { retryWhileNoLeader, within } from './no_leader.ts';
 
 /** The header carrying the term (its fence mark's stream sequence) of the leader that appended a WAL record. */
 export const TERM_HEADER = 'Eddy-Term';
@@ -28,6 +28,54 @@ export function isStale(term: number | undefined, seq: number, marks: readonly n
     last = f;
   }
   return last > term;
+}
+
+/** The term a WAL record's headers carry (undefined: appended without fencing). */
+export function termOf(h: { get(k: string): string } | undefined): number | undefined {
+  const v = h?.get(TERM_HEADER);
+  return v ? Number(v) : undefined;
+}
+
+/** The first fence mark of a region at or after stream sequence `from`, or null. */
+export async function nextMark(jsm: JetStreamManager, regionId: string, from: number): Promise<number | null> {
+  // The server's STREAM.MSG.GET takes next_by_subj (2.9+); the client's type names it for direct gets only.
+  const q = { seq: from, next_by_subj: Subjects.walFence(regionId) } as unknown as { seq: number };
+  const m = await retryWhileNoLeader(() => within(jsm.streams.getMessage(Streams.wal, q)).catch(notFoundAsNull), (s) => new NatsUnavailableError(`the fence of region ${regionId} could not be read: the WAL stream had no leader for ${s} s`));
+  return m ? m.seq : null;
+}
+
+function notFoundAsNull(e: unknown): null {
+  if (/no message found|not found|404/i.test(String((e as Error)?.message ?? e))) return null;
+  throw e;
+}
+
+/**
+ * Tells stale WAL records apart for a reader that follows a region's WAL live (a flow): the marks are read again only
+ * for a record past what the last reading covered. A reading first takes the region's last record, then the marks
+ * after the newest one known: every mark before that record was stored before it, so the reading covers every record
+ * up to it (a reader that catches up reads the marks once; a live one about once per record it is handed).
+ */
+export class LiveStaleFilter {
+  private readonly marks: number[] = [];
+  /** Every mark below any record at or before this sequence is in `marks`. */
+  private coveredTo = 0;
+
+  constructor(private readonly jsm: JetStreamManager, private readonly regionId: string) {}
+
+  async stale(term: number | undefined, seq: number): Promise<boolean> {
+    if (term === undefined) return false;
+    if (seq > this.coveredTo) await this.read(seq);
+    return isStale(term, seq, this.marks);
+  }
+
+  private async read(seq: number): Promise<void> {
+    const last = await retryWhileNoLeader(
+      () => within(this.jsm.streams.getMessage(Streams.wal, { last_by_subj: Subjects.wal(this.regionId) })).catch(notFoundAsNull),
+      (s) => new NatsUnavailableError(`the WAL of region ${this.regionId} could not be read: its stream had no leader for ${s} s`),
+    );
+    for (let f = await nextMark(this.jsm, this.regionId, (this.marks.at(-1) ?? 0) + 1); f !== null; f = await nextMark(this.jsm, this.regionId, f + 1)) this.marks.push(f);
+    this.coveredTo = Math.max(seq, last?.seq ?? 0);
+  }
 }
 
 /** Tells stale WAL records apart while replaying in sequence order (marks listed once, before the replay). */
@@ -80,14 +128,8 @@ export class WalTerm {
   }
 
   /** The first mark at or after `from`, or null. */
-  private async next(from: number): Promise<number | null> {
-    // The server's STREAM.MSG.GET takes next_by_subj (2.9+); the client's type names it for direct gets only.
-    const q = { seq: from, next_by_subj: Subjects.walFence(this.regionId) } as unknown as { seq: number };
-    const m = await retryWhileNoLeader(() => this.jsm.streams.getMessage(Streams.wal, q).catch((e: unknown) => {
-      if (/no message found|not found|404/i.test(String((e as Error)?.message ?? e))) return null;
-      throw e;
-    }), (s) => new NatsUnavailableError(`the fence of region ${this.regionId} could not be read: the WAL stream had no leader for ${s} s`));
-    return m ? m.seq : null;
+  private next(from: number): Promise<number | null> {
+    return nextMark(this.jsm, this.regionId, from);
   }
 
   /**
@@ -97,7 +139,28 @@ export class WalTerm {
   async confirm(seq: number): Promise<void> {
     if (this.term === null) return;
     if (this.fencedAt === null) await this.check();
-    if (this.fencedAt !== null && seq > this.fencedAt) throw new RegionFencedError(this.regionId, this.term, this.fencedAt);
+    if (this.fencedAt === null) return;
+    if (seq > this.fencedAt) throw new RegionFencedError(this.regionId, this.term, this.fencedAt);
+    // A newer mark after the record: valid, unless earlier marks were purged (purgeMarks) and hid the first newer one.
+    // They go only with every record before the purging leader's term, so a record still in the WAL is judged right;
+    // one already purged cannot be told, and is refused here (a resend to the route is answered from the WAL).
+    if (!(await this.recordKept(seq))) throw new RegionFencedError(this.regionId, this.term, this.fencedAt);
+  }
+
+  /** Whether the WAL still holds this region's record at `seq`. */
+  private async recordKept(seq: number): Promise<boolean> {
+    const m = await within(this.jsm.streams.getMessage(Streams.wal, { seq })).catch(notFoundAsNull);
+    return m !== null && m.subject === Subjects.wal(this.regionId);
+  }
+
+  /**
+   * Drops the marks before this leader's term once the WAL is purged through `upTo` (at or past the term). A record
+   * left (after upTo) that a purged mark made stale is still stale by this term's mark, which stays between them; the
+   * marks after it stay too. So one mark per region remains in a steady state instead of one per leader change.
+   */
+  async purgeMarks(upTo: number): Promise<void> {
+    if (this.term === null || this.term > upTo) return;
+    await this.jsm.streams.purge(Streams.wal, { filter: Subjects.walFence(this.regionId), seq: this.term });
   }
 
   /** Throws RegionFencedError when a newer leader has claimed the region (before a flush or a WAL purge). */

@@ -1,12 +1,12 @@
 // `eddy cluster`: a local cluster in the foreground: N clustered nats-servers with JetStream and N EddyDB nodes, stopped together on SIGINT/SIGTERM.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { connectNats as connect } from '../runtime/nats_connect.ts';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { findNatsServer, waitForPort } from '../runtime/embedded_nats.ts';
 import { PACKAGE_ROOT } from '../runtime/package_root.ts';
+import { freePort } from './ports.ts';
 import { parseRoles } from '../config.ts';
 import { flagHelp, parseFlags, type CommandSpec } from '../flags.ts';
 import { InvalidArgumentError, StartupError, UsageError } from '../../core/errors.ts';
@@ -37,18 +37,6 @@ interface Child {
 export interface ClusterManifest {
   nats: { name: string; url: string; routePort: number; monitorPort: number; pid: number }[];
   nodes: { id: string; roles: string; http: string; nats: string; pid: number }[];
-}
-
-/** A TCP port that nothing listens on right now. */
-export async function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const s = createServer();
-    s.once('error', rej);
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => res(p));
-    });
-  });
 }
 
 const ROOT = PACKAGE_ROOT;

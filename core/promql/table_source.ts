@@ -13,6 +13,8 @@ import type { ColumnPredicate } from '../index/index.ts';
 
 export const METRIC_NAME = '__name__';
 export const FIELD_MATCHER = '__field__';
+/** GreptimeDB's matchers naming the database a selector reads (`up{__schema__="db"}`, `__database__` its alias). */
+const DB_MATCHERS = new Set(['__schema__', '__database__']);
 const PROM_VALUE = 'greptime_value';
 
 /** Compiles a matcher into a predicate on a label value ('' when the series lacks the label), regexes fully anchored. */
@@ -72,6 +74,9 @@ export class TableSeriesSource implements SeriesSource {
 
   /** Tables the `__name__` matchers select (one lookup when it is an equality). */
   private async tables(matchers: LabelMatcher[]): Promise<TableSchema[]> {
+    const dbM = matchers.find((m) => DB_MATCHERS.has(m.name));
+    if (dbM && dbM.op !== '=') throw new InvalidArgumentError(`the ${dbM.name} matcher takes '=' only`);
+    const db = dbM?.value ?? this.db;
     const names = matchers.filter((m) => m.name === METRIC_NAME);
     const eq = names.find((m) => m.op === '=');
     let candidates: string[];
@@ -79,12 +84,12 @@ export class TableSeriesSource implements SeriesSource {
     const words = names.find((m) => m.op === '=~' && LITERAL_ALTERNATION.test(m.value));
     if (eq) candidates = [eq.value];
     else if (words) candidates = [...new Set(words.value.split('|'))];
-    else candidates = await this.ctx.listTables(this.db);
+    else candidates = await this.ctx.listTables(db);
     const tests = names.map(matcherTest);
     const out: TableSchema[] = [];
     for (const t of candidates) {
       if (!tests.every((f) => f(t))) continue;
-      const s = await this.ctx.getTable(this.db, t);
+      const s = await this.ctx.getTable(db, t).catch(() => undefined);
       // a metric engine's physical table holds every logical table's rows: it is storage, not a metric
       if (s && (eq || !isPhysicalTable(s))) {
         out.push(s);
@@ -104,12 +109,13 @@ export class TableSeriesSource implements SeriesSource {
     const fieldM = matchers.find((m) => m.name === FIELD_MATCHER);
     if (fieldM && fieldM.op !== '=') throw new InvalidArgumentError(`the ${FIELD_MATCHER} matcher takes '=' only`);
     const value = numericField(s, fieldM?.value);
+    if (!value && fieldM) throw new InvalidArgumentError(`Cannot find column ${fieldM.value}`);
     if (!value) return;
     const tags = s.primaryKey;
     const spec: ScanSpec = { start: BigInt(clampMs(startMs)) * 1_000_000n, end: BigInt(clampMs(endMs)) * 1_000_000n + 1n };
     const post: { col: number; test: (v: string) => boolean }[] = [];
     for (const m of matchers) {
-      if (m.name === METRIC_NAME || m.name === FIELD_MATCHER) continue;
+      if (m.name === METRIC_NAME || m.name === FIELD_MATCHER || DB_MATCHERS.has(m.name)) continue;
       const col = tags.indexOf(m.name);
       if (col < 0) {
         // a label the table does not have is '' on every series
@@ -169,7 +175,7 @@ export class TableSeriesSource implements SeriesSource {
             const v = tc.names[tc.canon[tc.codes ? tc.codes[i]! + 1 : i]!]!;
             if (v !== '') labels.push([tags[k]!, v]);
           }
-          labels.sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
+          sortByName(labels);
           e = { labels, parts: [], rows: 0 };
           index.set(key, e);
           order.push(e);
@@ -219,6 +225,12 @@ export class TableSeriesSource implements SeriesSource {
     }
   }
 
+  /** True when the table has a row in [startMs, endMs]: a scan of its time index that stops at the first row. */
+  private async anyRow(s: TableSchema, startMs: number, endMs: number): Promise<boolean> {
+    const batches = await this.ctx.scan(s, { start: BigInt(clampMs(startMs)) * 1_000_000n, end: BigInt(clampMs(endMs)) * 1_000_000n + 1n, columns: [s.timeIndex], limit: 1 });
+    return batches.some((b) => b.numRows > 0);
+  }
+
   async series(matcherSets: LabelMatcher[][], startMs: number, endMs: number): Promise<Labels[]> {
     const sets = matcherSets.length ? matcherSets : [[{ name: METRIC_NAME, op: '=~', value: '.+' } as LabelMatcher]];
     const seen = new Map<string, Labels>();
@@ -240,11 +252,13 @@ export class TableSeriesSource implements SeriesSource {
 
   async labelValues(name: string, matcherSets: LabelMatcher[][], startMs: number, endMs: number): Promise<string[]> {
     if (name === METRIC_NAME && matcherSets.length === 0) {
-      // every table with a numeric field is a metric; no scan needed
+      // every table with a numeric field is a metric: over all time no scan is needed; over a range (Grafana sends its
+      // dashboard's), one row of the table in the range is, as Prometheus lists only series with samples in it
+      const allTime = clampMs(startMs) <= -ALL_TIME_MS && clampMs(endMs) >= ALL_TIME_MS;
       const out: string[] = [];
       for (const t of await this.ctx.listTables(this.db)) {
         const s = await this.ctx.getTable(this.db, t);
-        if (s && numericField(s) && !isPhysicalTable(s)) out.push(t);
+        if (s && numericField(s) && !isPhysicalTable(s) && (allTime || await this.anyRow(s, startMs, endMs))) out.push(t);
       }
       return out.sort();
     }
@@ -262,9 +276,22 @@ function isPhysicalTable(s: TableSchema): boolean {
   return s.options.extra?.['physical_metric_table'] !== undefined;
 }
 
+/** The widest scan bound in ms (int64 ns): a range reaching both is all time. */
+const ALL_TIME_MS = 9_223_372_036_853;
+
 /** Scan bounds are int64 ns: times past ±9.2e12 s (Prometheus's "all time") are clamped to what fits. */
 function clampMs(ms: number): number {
-  return Math.floor(Math.min(9_223_372_036_853, Math.max(-9_223_372_036_853, ms)));
+  return Math.floor(Math.min(ALL_TIME_MS, Math.max(-ALL_TIME_MS, ms)));
+}
+
+/** Labels sorted by name in place: an insertion sort, as a series has a handful (Array.prototype.sort allocates a work copy). */
+function sortByName(l: [string, string][]): void {
+  for (let k = 1; k < l.length; k++) {
+    const x = l[k]!;
+    let j = k - 1;
+    while (j >= 0 && l[j]![0] > x[0]) { l[j + 1] = l[j]!; j--; }
+    l[j + 1] = x;
+  }
 }
 
 function sortByTime(t: Float64Array, v: Float64Array): void {

@@ -65,7 +65,7 @@ export async function executeTracked(ctx: QueryContext, s: Statement, text: stri
 
 function newState(ctx: QueryContext): QState {
   const env: Env = { qctx: ctx, nowNs: BigInt(Math.floor(ctx.now())) * 1_000_000n, subqueries: new Map() };
-  return { env, ctes: new Map(), run: runQuery };
+  return { env, ctes: new Map(), run: runQuery, tql: (s) => runTql(ctx, s) };
 }
 
 /** Region side of a partial aggregate: runs its one SELECT against a context that scans only this region. */

@@ -1,5 +1,6 @@
 // Exact 64-bit integers beside the Float64 view of a number column: word-level helpers over BigInt64Array /
 // BigUint64Array, so columns are checked, copied and compared without allocating a BigInt per element.
+import type { TsOffsets } from './vector.ts';
 
 /** 2^32 and 2^53: a double holds every integer of magnitude <= 2^53 exactly. */
 const TWO32 = 4294967296;
@@ -119,7 +120,7 @@ export function setWords(w: Uint32Array, i: number, x: number): void {
  * without a BigInt per element. Null when some valid difference would not be exact (a span beyond about 2^52 ns,
  * 52 days of nanoseconds; years of milliseconds). Kernels that only compare, bucket or hash values work on `off`.
  */
-export function int64Offsets(a: BigInt64Array, valid: Uint8Array | null = null): { base: bigint; off: Float64Array } | null {
+export function int64Offsets(a: BigInt64Array, valid: Uint8Array | null = null): TsOffsets | null {
   const n = a.length;
   const w = words(a);
   const off = new Float64Array(n);

@@ -1,7 +1,7 @@
 // Column vectors the executor computes over: typed arrays plus a validity mask, tagged with a GreptimeDB type name.
 import type { TimeUnit } from '../schema.ts';
 import type { Int64Array } from './int64.ts';
-import { fromFloats, needsExact, takeInt64, toFloats } from './int64.ts';
+import { fromFloats, needsExact, putOffset, takeInt64, toFloats, words as int64Words } from './int64.ts';
 import { decimalTextOf, doubleDecimalText, parseUnscaled } from './decimal128.ts';
 
 /** GreptimeDB/Arrow type names as reported in column_schemas: Int64, Float64, String, Boolean, TimestampMillisecond, ... */
@@ -43,6 +43,60 @@ export function vlen(c: Vec): number {
 export function dictOf(c: Vec): { codes: Int32Array; dict: (string | null)[] } | null {
   const d = (c as { dictCodes?: { codes: Int32Array; dict: (string | null)[] } }).dictCodes;
   return d ?? null;
+}
+
+/**
+ * A timestamp vector's values as exact double offsets from `base` (core/query/int64.ts int64Offsets), kept by the
+ * kernel that computed them so the next one (grouping, another date_bin) does arithmetic on doubles without
+ * recomputing them or boxing a BigInt per row. With `step`: every valid offset is a whole multiple of it in
+ * [min, max] (date_bin's buckets), so a bucket's number is (off - min) / step.
+ */
+export interface TsOffsets { base: bigint; off: Float64Array; step?: { size: number; min: number; max: number } }
+
+/** The offsets kept on a timestamp vector (see withTsOffsets), or null. */
+export function tsOffsetsOf(c: Vec): TsOffsets | null {
+  return c.kind === 'ts' ? (c as { tsOffsets?: TsOffsets }).tsOffsets ?? null : null;
+}
+
+/**
+ * Keeps `o` on `t`, whose values it must describe exactly (rows with valid 0 excepted). Non-enumerable, as dictCodes:
+ * a spread copy (`{ ...t, v }`) does not carry offsets that may no longer match its values.
+ */
+export function withTsOffsets(t: TsVec, o: TsOffsets): TsVec {
+  Object.defineProperty(t, 'tsOffsets', { value: o, enumerable: false, configurable: true });
+  return t;
+}
+
+/**
+ * A timestamp vector given by its offsets alone (date_bin's buckets): `v` (the BigInts' words) is built on first use,
+ * so a grouping key whose values are read only for each group's first row never writes a BigInt64Array of every row.
+ */
+export function offsetsTsVec(dt: DType, unit: TimeUnit, n: number, valid: Uint8Array | null, o: TsOffsets): TsVec {
+  const vec = { kind: 'ts', dt, unit, valid } as TsVec;
+  let v: BigInt64Array | null = null;
+  Object.defineProperty(vec, 'v', {
+    enumerable: true,
+    configurable: true,
+    get() {
+      if (v === null) v = offsetValues(o, valid, n, null);
+      return v;
+    },
+    set(x: BigInt64Array) { v = x; },
+  });
+  return withTsOffsets(vec, o);
+}
+
+/** base + off of each row (of `idx`'s rows when given) as BigInt64 words, without a BigInt per row. */
+function offsetValues(o: TsOffsets, valid: Uint8Array | null, n: number, idx: ArrayLike<number> | null): BigInt64Array {
+  const out = new BigInt64Array(n);
+  const w = int64Words(out), bw = int64Words(BigInt64Array.of(o.base));
+  const bhi = bw[1]!, blo = bw[0]! >>> 0, off = o.off;
+  for (let i = 0; i < n; i++) {
+    const j = idx === null ? i : idx[i]!;
+    if (j < 0 || (valid !== null && valid[j] === 0)) continue;
+    putOffset(w, i, bhi, blo, off[j]!);
+  }
+  return out;
 }
 
 /**
@@ -177,12 +231,13 @@ export function constStrVec(dt: DType, value: string, n: number): StrVec {
 
 /** Vectors standing for columns a scan did not read: all null, their rows shared, never written. */
 const ALL_NULL = new WeakSet<Vec>();
-let nullRows: null[] = [];
 
-/** An all-null column of n rows whose array is shared with other such columns (take() keeps it shared). */
+/**
+ * An all-null column of n rows: a constant (constAnyVec), so its n nulls are made only if something reads `v` (a
+ * scan's columns the query does not use are never read; take() keeps it a constant).
+ */
 export function allNullVec(n: number, dt: DType): AnyVec {
-  if (nullRows.length !== n) nullRows = new Array<null>(n).fill(null);
-  const v: AnyVec = { kind: 'any', dt, v: nullRows };
+  const v = constAnyVec(dt, null, n);
   ALL_NULL.add(v);
   return v;
 }
@@ -253,6 +308,17 @@ export function take(c: Vec, idx: ArrayLike<number>): Vec {
     const codes = new Int32Array(n);
     for (let i = 0; i < n; i++) { const j = idx[i]!; codes[i] = j < 0 ? -1 : d.codes[j]!; }
     return dictStrVec(c.dt, codes, d.dict);
+  }
+  const o = tsOffsetsOf(c);
+  if (o) {
+    // only the taken rows' values are built from the offsets (a lazy vector's `v` is never made)
+    const t = c as TsVec;
+    let valid: Uint8Array | null = null;
+    for (let i = 0; i < n; i++) {
+      const j = idx[i]!;
+      if (j < 0 || (t.valid !== null && t.valid[j] === 0)) (valid ??= new Uint8Array(n).fill(1))[i] = 0;
+    }
+    return { kind: 'ts', dt: t.dt, unit: t.unit, v: offsetValues(o, t.valid, n, idx), valid };
   }
   switch (c.kind) {
     case 'num': case 'ts': case 'bool': {

@@ -166,7 +166,8 @@ export interface SetOperation {
 export interface Values { type: 'values'; rows: Expr[][]; pos: SourcePos }
 export type QueryBody = Select | SetOperation | Query | Values;
 
-export interface Cte { name: Ident; columns?: Ident[]; query: Query; pos: SourcePos }
+/** A CTE: a query, or (GreptimeDB) a TQL EVAL whose answer is the CTE's rows. */
+export interface Cte { name: Ident; columns?: Ident[]; query: Query | TqlSource; pos: SourcePos }
 export interface Query {
   type: 'query';
   with?: { recursive: boolean; ctes: Cte[] };

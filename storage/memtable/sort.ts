@@ -58,19 +58,27 @@ function tagColumn(mem: MemView, t: number, sid: Int32Array, out: Int32Array): C
   return { type: 'string', values: out, valid, dict };
 }
 
+/** Values -> codes in order of first appearance (`dict` lists them). */
+export function stringInterner(): { dict: string[]; codeOf: (v: string) => number } {
+  const dict: string[] = [];
+  const pos = new Map<string, number>();
+  return {
+    dict,
+    codeOf(v) {
+      let k = pos.get(v);
+      if (k === undefined) { k = dict.length; dict.push(v); pos.set(v, k); }
+      return k;
+    },
+  };
+}
+
 /** A string field: codes of every chunk (plain or dictionary form) mapped into one output dictionary. */
 function stringField(mem: MemView, col: ColumnSchema, locChunk: Uint32Array, locRow: Uint32Array): ColumnData {
   const n = locRow.length;
   const srcs = mem.chunks.map((c) => c.cols.get(col.name));
   const values = new Int32Array(n);
   const valid = new Uint8Array(n);
-  const dict: string[] = [];
-  const pos = new Map<string, number>();
-  const codeOf = (v: string): number => {
-    let k = pos.get(v);
-    if (k === undefined) { k = dict.length; dict.push(v); pos.set(v, k); }
-    return k;
-  };
+  const { dict, codeOf } = stringInterner();
   const def = defaultOf(col);
   const defCode = def === null ? -1 : codeOf(def as string);
   // Per chunk in dictionary form: its code -> output code, filled on first use (-2 = not seen yet).
@@ -178,7 +186,7 @@ export function memView(mem: Memtable, from: number, to: number): MemView {
 }
 
 /** The chunks with columns written under another type (before ALTER TABLE MODIFY COLUMN) cast to the schema's type. */
-function conformed(mem: MemView, schema: TableSchema): MemView {
+export function conformed(mem: MemView, schema: TableSchema): MemView {
   const fields = new Map(schema.columns.filter((c) => c.semantic === 'field').map((c) => [c.name, c]));
   let chunks: Chunk[] | null = null;
   mem.chunks.forEach((c, k) => {
@@ -211,9 +219,19 @@ export function sortMemtable(mem: MemView, schema: TableSchema, scratch = false)
   return mode === 'last_non_null' ? collapseLastNonNull(run, schema.primaryKey, schema.timeIndex) : run;
 }
 
-function sortChunks(mem: MemView, schema: TableSchema, dedup: boolean, alloc: Alloc): Run {
+/** The memtable's rows laid end to end (series, time, chunk of each global row index) and their sorted order. */
+export interface SortedRows {
+  /** Global row indexes in (series rank, ts) order, deduplicated unless append-only. */
+  perm: Uint32Array;
+  gSeries: Int32Array;
+  gTs: BigInt64Array;
+  chunkOf: Uint32Array;
+  chunkStart: number[];
+}
+
+/** Sorts the rows of the chunks into a permutation, in memory from `tmp` (the arrays live until its next reset). */
+export function sortedRows(mem: MemView, schema: TableSchema, dedup: boolean, tmp: ScratchPool): SortedRows {
   const N = mem.rows;
-  const tmp = tmpPool.reset();
   const gSeries = tmp.i32(N), gTs = tmp.i64(N), chunkOf = tmp.u32(N);
   const chunkStart: number[] = [];
   let o = 0;
@@ -225,6 +243,12 @@ function sortChunks(mem: MemView, schema: TableSchema, dedup: boolean, alloc: Al
     o += c.rows;
   });
   const perm = sortedPermutation(mem, gSeries, gTs, dedup, schema.options.appendMode === true, tmp);
+  return { perm, gSeries, gTs, chunkOf, chunkStart };
+}
+
+function sortChunks(mem: MemView, schema: TableSchema, dedup: boolean, alloc: Alloc): Run {
+  const tmp = tmpPool.reset();
+  const { perm, gSeries, gTs, chunkOf, chunkStart } = sortedRows(mem, schema, dedup, tmp);
   const cols = new Map<string, ColumnData>();
   const ts = alloc('timestamp', perm.length) as BigInt64Array;
   gather(words(gTs), perm, words(ts));

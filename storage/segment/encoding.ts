@@ -10,10 +10,11 @@ const POW10 = Array.from({ length: MAX_SCALE + 1 }, (_, i) => 10 ** i);
 /**
  * Smallest s <= MAX_SCALE such that every valid value v equals round(v * 10^s) / 10^s with |v * 10^s| < 2^50, and
  * the byte width of the largest zigzag delta at that scale (deltas restart at each group start); null when some
- * value is not such a decimal (NaN, infinities and -0 are not). One pass, restarted only when s must grow.
+ * value is not such a decimal (NaN, infinities and -0 are not). One pass, restarted only when s must grow. `minScale`:
+ * the first s tried (a segment's other row groups need at least that one).
  */
-export function decimalPlan(v: Float64Array, valid: Uint8Array | null, n: number, starts: number[] = [0]): { scale: number; width: 1 | 2 | 4 | 8 } | null {
-  let s = 0, p = 1;
+export function decimalPlan(v: Float64Array, valid: Uint8Array | null, n: number, starts: number[] = [0], minScale = 0): { scale: number; width: 1 | 2 | 4 | 8 } | null {
+  let s = minScale, p = POW10[s]!;
   restart: for (;;) {
     let maxD = 0, prev = 0, g = 0;
     for (let i = 0; i < n; i++) {

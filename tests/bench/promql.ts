@@ -10,7 +10,7 @@
 // them alike. Answers are reduced to (series, points, sum); series and points must agree across systems, values
 // where both compute the same function (VictoriaMetrics' rate does not extrapolate as Prometheus's does).
 // Server profile: BENCH_EDDY_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" (tests/bench/eddy.ts).
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { cpuMs, fmtNum, median, table, tempDir, waitFor, type BenchOptions } from './util.ts';

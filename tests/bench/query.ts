@@ -15,7 +15,9 @@
 // every system), run i on every system before run i + 1, so load from other work on a shared
 // machine hits the systems alike (--sequential: one system at a time, started, queried and
 // stopped before the next). Latency is wall time from sending the HTTP request to the last
-// byte of the answer; the table shows the median of the timed runs.
+// byte of the answer; the table shows the median of the timed runs, and beside it each server's process CPU time
+// (user + system from /proc, 10 ms ticks) per query, the mean over the timed runs: on a shared machine wall time
+// mostly measures the share of the cores a server gets, CPU time what the query cost.
 //
 // Each answer is reduced to (rows, host groups, checksum of field values) and checked
 // against the count implied by the data (groupby / lastpoint) and across systems: EddyDB
@@ -23,9 +25,10 @@
 // VictoriaMetrics' windows are (t - step, t] rather than [t, t + step), so it may differ by
 // a bucket per group and its checksum is not compared.
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { ANCHOR_TAGS, CPU_TAGS, generateCpu } from './tsbs.ts';
-import { fmtNum, median, table, tempDir, type BenchOptions } from './util.ts';
+import { cpuMs as processCpuMs, fmtNum, median, table, tempDir, type BenchOptions } from './util.ts';
 import { dataRange, makeParams, QUERY_TYPES, type DataRange, type QueryParams, type QueryType } from './query/queries.ts';
 import {
   startEddyLoaded,
@@ -60,6 +63,8 @@ const SYSTEM_NAMES: Record<SystemKey, string> = { eddy: 'EddyDB', victoria: 'Vic
 
 interface Attempt {
   ms?: number;
+  /** Server process CPU time (user + system) used while the query ran, ms (10 ms ticks). */
+  cpuMs?: number;
   serverMs?: number;
   answer?: Answer;
   error?: string;
@@ -71,6 +76,8 @@ interface SystemQueryResult {
   maxMs?: number;
   timedRuns: number;
   serverMedianMs?: number;
+  /** Mean server CPU per timed run, ms (the ticks are 10 ms: a mean over runs, not a median). */
+  cpuMeanMs?: number;
   errors: number;
   firstError?: string;
   /** Rows of the first successful timed run. */
@@ -157,7 +164,8 @@ export async function run(opts: BenchOptions): Promise<unknown> {
       `  ${sys.name.padEnd(16)} ${q.name.padEnd(22)} ${r.medianMs !== undefined ? `${fmtMs(r.medianMs).padStart(9)} ms median` : '   FAILED'}` +
         `${r.timedRuns && r.timedRuns < runs ? ` (${r.timedRuns} of ${runs} runs: budget ${budgetS} s)` : ''}` +
         `${r.rows !== undefined ? `, ${fmtNum(r.rows)} rows, ${fmtNum(r.groups)} groups` : ''}` +
-        `${r.serverMedianMs !== undefined ? `, server ${fmtMs(r.serverMedianMs)} ms` : ''}`,
+        `${r.serverMedianMs !== undefined ? `, server ${fmtMs(r.serverMedianMs)} ms` : ''}` +
+        `${r.cpuMeanMs !== undefined ? `, CPU ${fmtMs(r.cpuMeanMs)} ms` : ''}`,
     );
     if (r.errors) console.warn(`  WARNING: ${sys.name} ${q.name}: ${r.errors} error(s), first: ${r.firstError}`);
   };
@@ -272,9 +280,12 @@ async function runQueryType(
         continue;
       }
       const t0 = performance.now();
+      const pid = systems[j].pid;
+      const c0 = pid === undefined ? 0 : processCpuMs(pid);
       try {
         const t = await systems[j].run(q, params[i]);
-        attempts[j].push({ ms: t.ms, serverMs: t.answer.serverMs, answer: t.answer });
+        const cpuMs = pid === undefined ? undefined : processCpuMs(pid) - c0;
+        attempts[j].push({ ms: t.ms, cpuMs, serverMs: t.answer.serverMs, answer: t.answer });
       } catch (e) {
         attempts[j].push({ error: e instanceof Error ? e.message : String(e) });
         // A query the system cannot answer: no need to send it twelve times.
@@ -290,6 +301,7 @@ function summarizeAttempts(sys: QuerySystem, q: QueryType, params: QueryParams[]
   const timed = attempts.slice(warmup).filter((a) => a.ms !== undefined);
   const ms = timed.map((a) => a.ms!);
   const server = timed.map((a) => a.serverMs).filter((x): x is number => typeof x === 'number');
+  const cpu = timed.map((a) => a.cpuMs).filter((x): x is number => typeof x === 'number');
   const errs = attempts.filter((a) => a.error);
   const first = timed[0];
   return {
@@ -298,6 +310,7 @@ function summarizeAttempts(sys: QuerySystem, q: QueryType, params: QueryParams[]
     maxMs: ms.length ? Math.max(...ms) : undefined,
     timedRuns: ms.length,
     serverMedianMs: server.length ? median(server) : undefined,
+    cpuMeanMs: cpu.length ? cpu.reduce((a, b) => a + b, 0) / cpu.length : undefined,
     errors: errs.length,
     firstError: errs[0]?.error,
     rows: first?.answer?.rows,
@@ -380,6 +393,7 @@ function printTable(
 ): void {
   const cell = (r: SystemQueryResult | undefined): string =>
     r === undefined ? '-' : r.medianMs === undefined ? 'ERROR' : fmtMs(r.medianMs);
+  const cpuCell = (r: SystemQueryResult | undefined): string => (r?.cpuMeanMs === undefined ? '-' : fmtMs(r.cpuMeanMs));
   const rows = queries.map((q) => {
     const r = results[q.name];
     return [
@@ -390,11 +404,19 @@ function printTable(
       fmtRatio(ratio(r.eddy?.medianMs, r.victoria?.medianMs)),
       fmtRatio(ratio(r.eddy?.medianMs, r.influx?.medianMs)),
       r.eddy?.serverMedianMs !== undefined ? fmtMs(r.eddy.serverMedianMs) : '-',
+      cpuCell(r.eddy),
+      cpuCell(r.victoria),
+      cpuCell(r.influx),
+      fmtRatio(ratio(r.eddy?.cpuMeanMs, r.victoria?.cpuMeanMs)),
+      fmtRatio(ratio(r.eddy?.cpuMeanMs, r.influx?.cpuMeanMs)),
     ];
   });
+  // Server CPU beside wall time: on a shared machine wall time mostly measures the share of the cores each server
+  // gets; CPU time is what the query cost (each server's own process).
   console.log(
-    `\nmedian latency, ms (ratio < 1: EddyDB faster); systems run: ${systems.map((s) => SYSTEM_NAMES[s]).join(', ')}\n` +
-      table(['query', 'EddyDB', 'VictoriaMetrics', 'InfluxDB', 'Eddy/VM', 'Eddy/Influx', 'Eddy server'], rows),
+    `\nmedian latency, ms (ratio < 1: EddyDB faster), and mean server CPU per query, ms; systems run: ${systems.map((s) => SYSTEM_NAMES[s]).join(', ')}; ` +
+      `load ${loadavg().map((x) => x.toFixed(1)).join(' ')}\n` +
+      table(['query', 'EddyDB', 'VictoriaMetrics', 'InfluxDB', 'Eddy/VM', 'Eddy/Influx', 'Eddy server', 'CPU Eddy', 'CPU VM', 'CPU Influx', 'CPU Eddy/VM', 'CPU Eddy/Influx'], rows),
   );
 }
 

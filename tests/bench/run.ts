@@ -12,6 +12,10 @@ const BENCHMARKS: Record<string, { describe: string; load: () => Promise<BenchMo
     describe: 'TSBS cpu ingest: EddyDB over NATS (sync request-reply and buffered JetStream) vs VictoriaMetrics / InfluxDB over HTTP',
     load: () => import('./ingest.ts'),
   },
+  flush: {
+    describe: 'Memory a memtable flush takes on top of the memtable (peak RSS above the RSS before it), one RegionStore, no node',
+    load: () => import('./flush.ts'),
+  },
   query: {
     describe: 'TSBS cpu queries (single-groupby, double-groupby, cpu-max-all, high-cpu, lastpoint, groupby-orderby-limit): EddyDB SQL vs VictoriaMetrics / InfluxDB',
     load: () => import('./query.ts'),

@@ -1,27 +1,11 @@
 // Shared by the cluster tests: consecutive free HTTP ports, SQL and line-protocol writes over HTTP, waiting on route changes and procedures.
-import { createServer } from 'node:net';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { jetstream } from '@nats-io/jetstream';
 import { Kvm, type KV } from '@nats-io/kv';
 import { Buckets, KvKeys, RegionOps, Subjects } from '../../core/index.ts';
 import { RouteTable, type ProcedureRecord } from '../../actors/meta/index.ts';
 import { LocalCluster, DEFAULT_ROLES } from '../../actors/tools/cluster.ts';
-import { freePort } from '../harness/index.ts';
-
-/** `n` consecutive free ports (the launcher serves HTTP on p, p+1, ...). */
-export async function freeRun(n: number): Promise<number> {
-  for (;;) {
-    const p = await freePort();
-    if (p + n > 65535) continue;
-    let ok = true;
-    for (let i = 1; i < n && ok; i++) ok = await new Promise<boolean>((res) => {
-      const s = createServer();
-      s.once('error', () => res(false));
-      s.listen(p + i, '127.0.0.1', () => s.close(() => res(true)));
-    });
-    if (ok) return p;
-  }
-}
+import { freePortRun } from '../../actors/tools/ports.ts';
 
 /** A 3-node cluster (real nats-servers and node processes), a NATS client on it and a live copy of its routes. */
 export interface TestCluster {
@@ -35,7 +19,7 @@ export interface TestCluster {
 
 /** `roles`: each node's (default: DEFAULT_ROLES); `spare`: free HTTP ports kept after the three for nodes added later. */
 export async function startTestCluster(data: string, log: { push(line: string): unknown }, nodeArgs: string[], opts: { roles?: string[]; spare?: number } = {}): Promise<TestCluster> {
-  const base = await freeRun(3 + (opts.spare ?? 0));
+  const base = await freePortRun(3 + (opts.spare ?? 0));
   const cluster = new LocalCluster({ nodes: 3, data, httpPort: base, roles: opts.roles ?? DEFAULT_ROLES, nodeArgs, log: (m) => log.push(m) });
   // a start-up that fails leaves no nats-server or node behind (the test's afterAll has no cluster to stop)
   await cluster.start().catch(async (e: unknown) => { await cluster.stop().catch(() => undefined); throw e; });
@@ -169,7 +153,7 @@ export class LogLines {
   private readonly waiters: { re: RegExp; resolve: (l: string) => void }[] = [];
 
   push(line: string): number {
-    if (process.env.EDDY_CLUSTER_LOG) process.stderr.write(`${line}\n`);
+    if (process.env.EDDY_CLUSTER_LOG) process.stderr.write(`${new Date().toISOString().slice(11, 23)} ${line}\n`);
     this.lines.push(line);
     for (const w of this.waiters.filter((x) => x.re.test(line))) {
       this.waiters.splice(this.waiters.indexOf(w), 1);

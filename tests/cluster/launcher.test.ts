@@ -10,7 +10,7 @@ import { Buckets, KvKeys, systemClock } from '../../core/index.ts';
 import { listLiveNodes, readRoutes } from '../../actors/meta/index.ts';
 import type { ClusterManifest } from '../../actors/tools/cluster.ts';
 import { ROOT, tempDir } from '../harness/index.ts';
-import { freeRun } from './helpers.ts';
+import { freePortRun } from '../../actors/tools/ports.ts';
 
 const alive = (pid: number) => existsSync(`/proc/${pid}`) && !/^\S+ \S+ Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/\(.*\)/, 'x'));
 
@@ -29,7 +29,7 @@ describe('eddy cluster', () => {
   });
 
   it('forms the cluster, serves HTTP on p..p+2, runs JetStream across servers, and stops cleanly', async () => {
-    const p = await freeRun(3);
+    const p = await freePortRun(3);
     child = spawn(process.execPath, ['actors/bin/eddy.mjs', 'cluster', '--nodes', '3', '--data', dir.path, '--http-port', String(p)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     const log: string[] = [];
     const exited = new Promise<number | string | null>((r) => child!.once('exit', (c, s) => r(c ?? s)));

@@ -1,6 +1,7 @@
 // `--replicas 3` on a 3-server NATS cluster from start-up (real nats-servers and node processes, --storage nats): every
-// stream, KV bucket and the object store EddyDB made has 3 replicas; with one nats-server killed, writes through a node
-// on a surviving server are acknowledged and every acknowledged row reads back.
+// stream, KV bucket and the object store EddyDB made has 3 replicas; with one nats-server killed (its datanode holds
+// one of the table's regions, and the streams whose leader it was elect another), writes through a node on a
+// surviving server keep being acknowledged (each write reaches every region) and every acknowledged row reads back.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { Buckets, Streams, regionIdOf } from '../../core/index.ts';
@@ -9,10 +10,7 @@ import { LogLines, Writer, rows, sql, untilRoutes, startTestCluster, stopTestClu
 
 const HOSTS = ['alpha', 'kilo', 'zulu'];
 
-// Opt-in (EDDY_REPLICAS_TEST=1) until two product gaps are closed: on the final clean-clone runs of 2026-12-07 a
-// region whose datanode lost its nats-server was once not served again within the 30 s write deadline (one 503), and
-// a node once exited during start-up with 3 replicas; 3 of 5 runs passed. Both are in issue 14's closing note.
-describe.runIf(process.env.EDDY_REPLICAS_TEST === '1')('--replicas 3 on a 3-server NATS cluster', () => {
+describe('--replicas 3 on a 3-server NATS cluster', () => {
   const dir = tempDir('eddy-r3-');
   const log = new LogLines();
   let tc: TestCluster | undefined;
@@ -36,13 +34,16 @@ describe.runIf(process.env.EDDY_REPLICAS_TEST === '1')('--replicas 3 on a 3-serv
     for (const name of expected) expect(replicas.get(name), `${name} in ${JSON.stringify([...replicas])}`).toBe(3);
     expect([...replicas].filter(([, r]) => r !== 3), 'streams with another replica count').toEqual([]);
 
-    expect((await sql(url(0), "CREATE TABLE r3 (host STRING, usage DOUBLE, ts TIMESTAMP TIME INDEX, PRIMARY KEY (host)) PARTITION ON COLUMNS (host) (host < 'h', host >= 'h')")).status).toBe(200);
+    expect((await sql(url(0), "CREATE TABLE r3 (host STRING, usage DOUBLE, ts TIMESTAMP TIME INDEX, PRIMARY KEY (host)) PARTITION ON COLUMNS (host) (host < 'h', host >= 'h' AND host < 'p', host >= 'p')")).status).toBe(200);
     const [[tid]] = (await rows(url(0), "SELECT table_id FROM information_schema.tables WHERE table_name = 'r3'")) as [[number]];
-    await untilRoutes(routes, () => [0, 1].every((n) => routes.get(regionIdOf(tid, n))), "r3's routes");
+    await untilRoutes(routes, () => [0, 1, 2].every((n) => routes.get(regionIdOf(tid, n))), "r3's routes");
+    // One region per datanode (a table's regions spread): eddy-2's is the one whose datanode loses its nats-server.
+    expect([0, 1, 2].map((n) => routes.get(regionIdOf(tid, n))!.node).sort()).toEqual(['eddy-0', 'eddy-1', 'eddy-2']);
     const w = new Writer(url(0), 'r3', HOSTS, 1_700_000_000_000).start();
     await w.acked(5);
     // nats-2 goes (eddy-2's server): the streams keep a quorum of two; node 0 writes through nats-0.
     await cluster.signalNode('nats-2', 'SIGKILL');
+    log.push('[test] nats-2 killed'); // in the cluster log (EDDY_CLUSTER_LOG=1 prints it, timed)
     const at = w.batches;
     await w.acked(at + 5, 60_000);
     await w.stop();

@@ -1,11 +1,13 @@
 // Shared test harness: free ports, temp dirs, a real nats-server, and EddyDB nodes in-process or as child processes.
+import { afterAll, beforeAll } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createServer } from 'node:net';
+import { freePort } from '../../actors/tools/ports.ts';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { startEmbeddedNats, type EmbeddedNats } from '../../actors/runtime/embedded_nats.ts';
 import { EddyNode } from '../../actors/node.ts';
+import type { Logger } from '../../actors/runtime/logger.ts';
 import { DEFAULTS, type NodeConfig } from '../../actors/config.ts';
 import { headers as natsHeaders, type NatsConnection } from '@nats-io/transport-node';
 import { connectNats as connect } from '../../actors/runtime/nats_connect.ts';
@@ -33,20 +35,8 @@ process.once('exit', () => {
   }
 });
 
-/** A TCP port nothing listens on right now (never 4222). */
-export async function freePort(): Promise<number> {
-  for (;;) {
-    const port = await new Promise<number>((resolve, reject) => {
-      const s = createServer();
-      s.once('error', reject);
-      s.listen(0, '127.0.0.1', () => {
-        const p = (s.address() as { port: number }).port;
-        s.close(() => resolve(p));
-      });
-    });
-    if (port !== 4222) return port;
-  }
-}
+/** A TCP port nothing listens on right now (never 4222), below the ephemeral range (actors/tools/ports.ts). */
+export { freePort };
 
 export function tempDir(prefix = 'eddy-test-'): { path: string; cleanup: () => void } {
   const path = mkdtempSync(join(tmpdir(), prefix));
@@ -61,7 +51,7 @@ export async function startNats(): Promise<EmbeddedNats & { cleanup: () => Promi
 }
 
 /** An EddyDB node in this process, on a free HTTP port, against the given NATS (or its own embedded one). */
-export async function startNode(opts: { data: string; nats?: string; overrides?: Partial<NodeConfig> }): Promise<EddyNode & { url: string }> {
+export async function startNode(opts: { data: string; nats?: string; overrides?: Partial<NodeConfig>; logger?: Logger }): Promise<EddyNode & { url: string }> {
   const cfg: NodeConfig = {
     ...DEFAULTS,
     data: opts.data,
@@ -75,7 +65,7 @@ export async function startNode(opts: { data: string; nats?: string; overrides?:
     ...(opts.nats ? { nats: opts.nats } : {}),
     ...opts.overrides,
   };
-  const node = new EddyNode(cfg);
+  const node = new EddyNode(cfg, undefined, opts.logger);
   await node.start();
   return Object.assign(node, { url: `http://127.0.0.1:${node.httpAddress!.port}` });
 }
@@ -159,4 +149,19 @@ export async function writeLp(nc: NatsConnection, db: string, lp: string, header
   for (const [k, v] of Object.entries(headers ?? {})) h.set(k, v);
   const m = await nc.request(Subjects.write(db), enc.encode(lp), { timeout: timeoutMs, headers: h });
   return JSON.parse(new TextDecoder().decode(m.data));
+}
+
+/** A real nats-server and a client shared by a test file's tests: started before them, stopped after. */
+export function natsPerFile(): { readonly server: Awaited<ReturnType<typeof startNats>>; readonly nc: NatsConnection } {
+  let server: Awaited<ReturnType<typeof startNats>> | undefined;
+  let nc: NatsConnection | undefined;
+  beforeAll(async () => {
+    server = await startNats();
+    nc = await natsClient(server.url);
+  });
+  afterAll(async () => {
+    await nc?.close();
+    await server?.cleanup();
+  });
+  return { get server() { return server!; }, get nc() { return nc!; } };
 }

@@ -173,3 +173,15 @@ SELECT number FROM numbers UNION ALL SELECT 1000 ORDER BY number DESC LIMIT (SEL
 SELECT number FROM numbers LIMIT (SELECT number FROM numbers);
 
 SELECT number FROM numbers LIMIT (SELECT -1);
+
+-- LIMIT and OFFSET are typed as DataFusion types them: an integer or NULL, whatever the value
+SELECT number FROM numbers LIMIT (SELECT max(ts) FROM m);
+
+SELECT number FROM numbers LIMIT 1.5;
+
+SELECT number FROM numbers OFFSET '1';
+
+-- a CTE name given twice, and WITH RECURSIVE, are refused as DataFusion refuses them
+WITH twice AS (SELECT 1), twice AS (SELECT 2) SELECT * FROM twice;
+
+WITH RECURSIVE up (n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM up WHERE n < 3) SELECT * FROM up;

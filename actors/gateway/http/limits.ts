@@ -1,6 +1,6 @@
 // Limits applied by the HTTP server around a route: a query's deadline, cancellation and memory budget; a write's admission.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { DeadlineExceededError } from '../../../core/index.ts';
+import { DeadlineExceededError, PromQLExecError } from '../../../core/index.ts';
 import { parseDurationMs } from '../../../core/duration.ts';
 import { runWithLimits, type QueryLimits } from '../query_limits.ts';
 import type { WriteGate, Release } from '../write_gate.ts';
@@ -54,12 +54,21 @@ export async function runQuery(req: IncomingMessage, res: ServerResponse, l: Htt
   try {
     const run = runWithLimits(limits, fn);
     const reply = await (timedOut ? Promise.race([run, timedOut]) : run);
-    if (reply.status === 408 && l.metrics && !res.destroyed) l.metrics.queriesTimedOut++;
+    if (l.metrics && !res.destroyed && metDeadline(reply)) l.metrics.queriesTimedOut++;
     return reply;
   } finally {
     clearTimeout(timer);
     res.once('finish', () => res.off('close', onClose));
   }
+}
+
+/**
+ * A reply to a query stopped at its deadline: GreptimeDB's 408, or the error behind another protocol's answer (the
+ * Prometheus API answers the server's deadline and its own `timeout` parameter as 503 errorType "timeout").
+ */
+function metDeadline(reply: HttpReply): boolean {
+  const e = reply.error;
+  return reply.status === 408 || e instanceof DeadlineExceededError || (e instanceof PromQLExecError && e.errorType === 'timeout');
 }
 
 /** A write route's body, admitted through the write gate (503 with Retry-After when the node is busy); `release` after the reply. */

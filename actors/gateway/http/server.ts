@@ -22,6 +22,8 @@ export interface HttpDeps {
   auth?: Authenticator | null;
   /** Query deadline and memory budget, write admission (--query-timeout, --query-memory-mb, --max-inflight-write-bytes). */
   limits?: HttpLimits;
+  /** Idle kept-alive connections are closed after this long (ms; --http-keep-alive-timeout, default 65 s). */
+  keepAliveTimeoutMs?: number;
 }
 
 /** Seconds a client should wait before retrying while the node starts or stops. */
@@ -93,7 +95,7 @@ export class HttpGateway {
     } catch (e) {
       throw new StartupError(`the TLS certificate or key was refused: ${(e as Error).message}`);
     }
-    server.keepAliveTimeout = 65_000;
+    server.keepAliveTimeout = this.deps.keepAliveTimeoutMs ?? 65_000;
     this.server = server;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

@@ -76,31 +76,62 @@ export function promData(v: PromValue): { resultType: string; result: unknown } 
   }
 }
 
+/** A growing byte buffer that text is written into as UTF-8 (the parts die young; no long string is ever built). */
+class ByteText {
+  private buf = Buffer.allocUnsafe(1 << 16);
+  private n = 0;
+  put(s: string): void {
+    if (this.n + s.length * 3 > this.buf.length) {
+      const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.n + s.length * 3));
+      this.buf.copy(next, 0, 0, this.n);
+      this.buf = next;
+    }
+    this.n += this.buf.write(s, this.n, 'utf8');
+  }
+  /** Text known to be ASCII (numbers, punctuation), copied code by code: no call into the runtime per piece. */
+  ascii(s: string): void {
+    if (this.n + s.length > this.buf.length) { this.put(s); return; }
+    const b = this.buf;
+    let n = this.n;
+    for (let k = 0; k < s.length; k++) b[n++] = s.charCodeAt(k);
+    this.n = n;
+  }
+  bytes(): Uint8Array {
+    return this.buf.subarray(0, this.n);
+  }
+}
+
 /**
- * The success envelope of a query answer as JSON text, written directly: a matrix of many points would otherwise
- * become one array and one string per point before JSON.stringify walks them again. Same text as
+ * The success envelope of a query answer as JSON, written straight into bytes series by series: a matrix of many
+ * points would otherwise become one array and one string per point before JSON.stringify walks them again, or one long
+ * string of pieces that lives (and is copied by the collector) until the answer is sent. Same text as
  * promSuccess(promData(v)).
  */
 export function promValueReply(v: PromValue): HttpReply {
   if (v.type !== 'matrix' && v.type !== 'vector') return promSuccess(promData(v));
-  const parts: string[] = [];
+  const out = new ByteText();
+  out.put(`{"status":"success","data":{"resultType":"${v.type}","result":[`);
   if (v.type === 'vector') {
-    for (const x of v.samples) parts.push(`{"metric":${JSON.stringify(labelsObject(x.labels))},"value":[${secs(x.t)},"${formatValue(x.v)}"]}`);
+    v.samples.forEach((x, k) => out.put(`${k ? ',' : ''}{"metric":${JSON.stringify(labelsObject(x.labels))},"value":[${secs(x.t)},"${formatValue(x.v)}"]}`));
   } else {
     // a range query's series share the step times: each time's text is made once per answer
     const times = new Map<number, string>();
-    for (const x of v.series) {
-      let pts = '';
+    v.series.forEach((x, k) => {
+      out.put(`${k ? ',' : ''}{"metric":${JSON.stringify(labelsObject(x.labels))},"values":[`);
       for (let i = 0; i < x.t.length; i++) {
         const t = x.t[i]!;
         let ts = times.get(t);
         if (ts === undefined) { ts = `${secs(t)},"`; times.set(t, ts); }
-        pts += (i ? ',[' : '[') + ts + formatValue(x.v[i]!) + '"]';
+        out.ascii(i ? ',[' : '[');
+        out.ascii(ts);
+        out.ascii(formatValue(x.v[i]!));
+        out.ascii('"]');
       }
-      parts.push(`{"metric":${JSON.stringify(labelsObject(x.labels))},"values":[${pts}]}`);
-    }
+      out.ascii(']}');
+    });
   }
-  return { status: 200, contentType: 'application/json', body: `{"status":"success","data":{"resultType":"${v.type}","result":[${parts.join(',')}]}}` };
+  out.put(']}}');
+  return { status: 200, contentType: 'application/json', body: out.bytes() };
 }
 
 /** The widest times a scan can take (int64 ns): what an absent start/end means for labels and series. */

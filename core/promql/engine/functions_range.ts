@@ -6,8 +6,13 @@ import { slidingWindows, windowIndices } from './selectors.ts';
 import type { RangeSeries, RangeValue, StepSeries, Value } from './values.ts';
 import { dropName, getLabel, kahanInc, mergeSameLabels, newSeries } from './values.ts';
 
-/** Computes one value from the samples t[lo..hi) v[lo..hi) of a window; NaN-free "no value" is signalled by returning undefined. */
-type WindowFn = (t: Float64Array, v: Float64Array, lo: number, hi: number, from: number, to: number, step: number) => number | undefined;
+/**
+ * Computes the value of step i from the samples t[lo..hi) v[lo..hi) of its window [from[i], to[i]] and writes it to
+ * out[i], returning true; false when the window has no value. Numbers cross the call only as array elements and
+ * small integers: a double passed to or returned from a call the optimizer does not inline (one call site serves every
+ * range function) is a heap object, and a range query makes several per series and step.
+ */
+type WindowFn = (t: Float64Array, v: Float64Array, lo: number, hi: number, from: Float64Array, to: Float64Array, steps: Float64Array, out: Float64Array, i: number) => boolean;
 
 
 function extrapolatedRate(isCounter: boolean, isRate: boolean, rangeMs: number): WindowFn {
@@ -15,8 +20,8 @@ function extrapolatedRate(isCounter: boolean, isRate: boolean, rangeMs: number):
   // without a reset skips the correction loop, whose additions (done as Prometheus orders them) are all it changes.
   let seen: Float64Array | undefined;
   let drops = new Int32Array(0);
-  return (t, v, lo, hi, from, to) => {
-    if (hi - lo < 2) return undefined;
+  return (t, v, lo, hi, from, to, _steps, out, i) => {
+    if (hi - lo < 2) return false;
     const first = v[lo]!;
     const last = v[hi - 1]!;
     let result = last - first;
@@ -34,8 +39,8 @@ function extrapolatedRate(isCounter: boolean, isRate: boolean, rangeMs: number):
         prev = v[k]!;
       }
     }
-    let toStart = (t[lo]! - from) / 1000;
-    const toEnd = (to - t[hi - 1]!) / 1000;
+    let toStart = (t[lo]! - from[i]!) / 1000;
+    const toEnd = (to[i]! - t[hi - 1]!) / 1000;
     const sampled = (t[hi - 1]! - t[lo]!) / 1000;
     const avgStep = sampled / (hi - lo - 1);
     if (isCounter && result > 0 && first >= 0) {
@@ -49,20 +54,22 @@ function extrapolatedRate(isCounter: boolean, isRate: boolean, rangeMs: number):
     interval += toEnd < threshold ? toEnd : avgStep / 2;
     result = result * (interval / sampled);
     if (isRate) result /= rangeMs / 1000;
-    return result;
+    out[i] = result;
+    return true;
   };
 }
 
 function instantRate(isRate: boolean): WindowFn {
-  return (t, v, lo, hi) => {
-    if (hi - lo < 2) return undefined;
+  return (t, v, lo, hi, _from, _to, _steps, out, i) => {
+    if (hi - lo < 2) return false;
     const last = v[hi - 1]!;
     const prev = v[hi - 2]!;
     let r = isRate && last < prev ? last : last - prev;
     const dt = t[hi - 1]! - t[hi - 2]!;
-    if (dt === 0) return undefined;
+    if (dt === 0) return false;
     if (isRate) r /= dt / 1000;
-    return r;
+    out[i] = r;
+    return true;
   };
 }
 
@@ -88,8 +95,13 @@ export function linearRegression(t: Float64Array, v: Float64Array, lo: number, h
   return [slope, sy / n - (slope * sx) / n];
 }
 
+/** A window function of the values alone, for the rarer functions (the common ones below write their value themselves). */
 function overTime(f: (v: Float64Array, lo: number, hi: number) => number): WindowFn {
-  return (_t, v, lo, hi) => (hi > lo ? f(v, lo, hi) : undefined);
+  return (_t, v, lo, hi, _from, _to, _steps, out, i) => {
+    if (hi <= lo) return false;
+    out[i] = f(v, lo, hi);
+    return true;
+  };
 }
 
 const avgOverTime = overTime((v, lo, hi) => {
@@ -127,18 +139,30 @@ const simple: Record<string, WindowFn> = {
     for (let k = lo; k < hi; k++) [s, c] = kahanInc(v[k]!, s, c);
     return s === Infinity || s === -Infinity ? s : s + c;
   }),
-  min_over_time: overTime((v, lo, hi) => {
+  min_over_time: (_t, v, lo, hi, _from, _to, _steps, out, i) => {
+    if (hi <= lo) return false;
     let m = v[lo]!;
     for (let k = lo; k < hi; k++) if (v[k]! < m || Number.isNaN(m)) m = v[k]!;
-    return m;
-  }),
-  max_over_time: overTime((v, lo, hi) => {
+    out[i] = m;
+    return true;
+  },
+  max_over_time: (_t, v, lo, hi, _from, _to, _steps, out, i) => {
+    if (hi <= lo) return false;
     let m = v[lo]!;
     for (let k = lo; k < hi; k++) if (v[k]! > m || Number.isNaN(m)) m = v[k]!;
-    return m;
-  }),
-  count_over_time: overTime((_v, lo, hi) => hi - lo),
-  last_over_time: overTime((v, _lo, hi) => v[hi - 1]!),
+    out[i] = m;
+    return true;
+  },
+  count_over_time: (_t, _v, lo, hi, _from, _to, _steps, out, i) => {
+    if (hi <= lo) return false;
+    out[i] = hi - lo;
+    return true;
+  },
+  last_over_time: (_t, v, lo, hi, _from, _to, _steps, out, i) => {
+    if (hi <= lo) return false;
+    out[i] = v[hi - 1]!;
+    return true;
+  },
   present_over_time: overTime(() => 1),
   stdvar_over_time: overTime(variance),
   stddev_over_time: overTime((v, lo, hi) => Math.sqrt(variance(v, lo, hi))),
@@ -156,7 +180,11 @@ const simple: Record<string, WindowFn> = {
     for (let k = lo + 1; k < hi; k++) if (v[k]! < v[k - 1]!) n++;
     return n;
   }),
-  deriv: (t, v, lo, hi) => (hi - lo < 2 ? undefined : linearRegression(t, v, lo, hi, t[lo]!)[0]),
+  deriv: (t, v, lo, hi, _from, _to, _steps, out, i) => {
+    if (hi - lo < 2) return false;
+    out[i] = linearRegression(t, v, lo, hi, t[lo]!)[0];
+    return true;
+  },
 };
 
 export const RANGE_FUNCTIONS: ReadonlySet<string> = new Set([
@@ -166,8 +194,8 @@ export const RANGE_FUNCTIONS: ReadonlySet<string> = new Set([
 function holtWinters(sf: number, tf: number): WindowFn {
   if (!(sf > 0 && sf < 1)) throw new PromQLExecError(`invalid smoothing factor. Expected: 0 < sf < 1, got: ${sf}`);
   if (!(tf > 0 && tf < 1)) throw new PromQLExecError(`invalid trend factor. Expected: 0 < tf < 1, got: ${tf}`);
-  return (_t, v, lo, hi) => {
-    if (hi - lo < 2) return undefined;
+  return (_t, v, lo, hi, _from, _to, _steps, out, i) => {
+    if (hi - lo < 2) return false;
     let s0 = 0;
     let s1 = v[lo]!;
     let b = v[lo + 1]! - v[lo]!;
@@ -178,7 +206,8 @@ function holtWinters(sf: number, tf: number): WindowFn {
       s0 = s1;
       s1 = x + y;
     }
-    return s1;
+    out[i] = s1;
+    return true;
   };
 }
 
@@ -196,16 +225,17 @@ export function evalRangeFunction(name: string, m: RangeValue, scalarArgs: Float
       case 'predict_linear': {
         const d = scalarArgs[0]![i]!;
         // The intercept is at the step's time even under `@`, as Prometheus computes it.
-        return (t, v, lo, hi, _f, _to, step) => {
-          if (hi - lo < 2) return undefined;
-          const [slope, icpt] = linearRegression(t, v, lo, hi, step);
-          return slope * d + icpt;
+        return (t, v, lo, hi, _f, _to, steps, out, k) => {
+          if (hi - lo < 2) return false;
+          const [slope, icpt] = linearRegression(t, v, lo, hi, steps[k]!);
+          out[k] = slope * d + icpt;
+          return true;
         };
       }
       case 'holt_winters': return holtWinters(scalarArgs[0]![i]!, scalarArgs[1]![i]!);
       case 'quantile_over_time': {
         const q = scalarArgs[0]![i]!;
-        return (_t, v, lo, hi) => (hi > lo ? quantileOf(q, Array.from(v.subarray(lo, hi)).sort(byValueNaNFirst)) : undefined);
+        return overTime((v, lo, hi) => quantileOf(q, Array.from(v.subarray(lo, hi)).sort(byValueNaNFirst)));
       }
       default: return simple[name]!;
     }
@@ -219,21 +249,24 @@ export function evalRangeFunction(name: string, m: RangeValue, scalarArgs: Float
   for (let i = 0; i < n; i++) { const w = m.windowOf(i); from[i] = w.from; to[i] = w.to; }
   const los = new Int32Array(n);
   const his = new Int32Array(n);
+  // a series' values go to scratch first: most series have some, but one without any takes no output space
+  const vals = new Float64Array(n);
+  const has = new Uint8Array(n);
   const out: StepSeries[] = [];
   for (const s of m.series) {
     slidingWindows(s.t, from, to, los, his);
-    let r: StepSeries | undefined;
+    let any = false;
     for (let i = 0; i < n; i++) {
       const lo = los[i]!;
       const hi = his[i]!;
-      if (hi === lo) continue;
-      const x = (fn ?? perStep![i]!)(s.t, s.v, lo, hi, from[i]!, to[i]!, steps[i]!);
-      if (x === undefined) continue;
-      r ??= newSeries(keepName ? s.labels : dropName(s.labels), n);
-      r.v[i] = x;
-      r.has[i] = 1;
+      const set = hi !== lo && (fn ?? perStep![i]!)(s.t, s.v, lo, hi, from, to, steps, vals, i);
+      if (set) { has[i] = 1; any = true; } else { has[i] = 0; vals[i] = 0; }
     }
-    if (r) out.push(r);
+    if (!any) continue;
+    const r = newSeries(keepName ? s.labels : dropName(s.labels), n);
+    r.v.set(vals);
+    r.has.set(has);
+    out.push(r);
   }
   // Dropping `__name__` can only make two label sets equal when the input holds more than one metric name.
   return { type: 'vector', series: keepName || oneName(m.series) ? out : mergeSameLabels(out) };

@@ -1,7 +1,7 @@
 // Hash grouping: each row's group keys to a dense group id, in order of first appearance, and rows listed per group.
 import { valueKey } from '../expr/eval.ts';
 import type { Vec } from '../vector.ts';
-import { dictOf, isNull } from '../vector.ts';
+import { dictOf, isNull, tsOffsetsOf } from '../vector.ts';
 import { valueAt } from './common.ts';
 import { int64Offsets } from '../int64.ts';
 
@@ -24,11 +24,12 @@ export function groupRows(keys: Vec[], n: number): Groups {
   if (keys.some((k) => k.kind === 'any')) return groupByText(keys, n, ids);
   // Each key column coded to dense ints, the codes combined into one number per row, that number
   // mapped to a group id (a lookup table when the code space is small, else a Map).
+  // the first key's codes are written straight into ids (one array less)
   const codes: Int32Array[] = [];
   const cards: number[] = [];
   let space = 1;
   for (const k of keys) {
-    const c = new Int32Array(n);
+    const c = codes.length === 0 ? ids : new Int32Array(n);
     const card = keyCodes(k, n, c, null);
     codes.push(c);
     cards.push(card);
@@ -37,19 +38,23 @@ export function groupRows(keys: Vec[], n: number): Groups {
   if (space > Number.MAX_SAFE_INTEGER) return groupByText(keys, n, ids);
   const firsts: number[] = [];
   if (space <= 4 * n + 4096) {
-    // a small code space: the combined code is an int32 and indexes a table (a typed array indexed by an
-    // integer-valued double takes V8's slow generic path, so the codes are combined in an Int32Array)
-    const combined = new Int32Array(n);
-    for (let j = 0; j < codes.length; j++) {
+    // a small code space: the combined code is an int32 (built in `ids` over the first key's codes, a typed array
+    // indexed by an integer-valued double takes V8's slow generic path) and indexes a table; rows come in runs of one
+    // key (scans are ordered by series and time), so a run reuses the previous row's id
+    for (let j = 1; j < codes.length; j++) {
       const c = codes[j]!, card = cards[j]!;
-      for (let i = 0; i < n; i++) combined[i] = combined[i]! * card + c[i]!;
+      for (let i = 0; i < n; i++) ids[i] = ids[i]! * card + c[i]!;
     }
     const table = new Int32Array(space).fill(-1);
+    let prev = -1, prevId = -1;
     for (let i = 0; i < n; i++) {
-      const key = combined[i]!;
+      const key = ids[i]!;
+      if (key === prev) { ids[i] = prevId; continue; }
       let id = table[key]!;
       if (id < 0) { id = firsts.length; table[key] = id; firsts.push(i); }
       ids[i] = id;
+      prev = key;
+      prevId = id;
     }
   } else {
     const combined = new Float64Array(n);
@@ -83,7 +88,10 @@ function keyCodes(k: Vec, n: number, out: Int32Array, firsts: number[] | null): 
   const map = new Map<unknown, number>();
   // int64 keys beyond 2^53 are told apart by their exact values (bigints compare by value as Map keys); timestamps
   // by their exact offsets from the first one when the span allows (no BigInt per row)
-  const offsets = k.kind === 'ts' ? int64Offsets(k.v, k.valid) : null;
+  const offsets = k.kind === 'ts' ? tsOffsetsOf(k) ?? int64Offsets(k.v, k.valid) : null;
+  if (k.kind === 'ts' && offsets?.step && (offsets.step.max - offsets.step.min) / offsets.step.size < 4 * n + 4096) {
+    return stepKeyCodes(offsets.off, offsets.step.size, offsets.step.min, (offsets.step.max - offsets.step.min) / offsets.step.size + 1, k.valid, n, out, firsts);
+  }
   if (k.kind === 'ts' && offsets) return doubleKeyCodes(offsets.off, k.valid, n, out, firsts);
   if (k.kind === 'num' && !k.big) return doubleKeyCodes(k.v, k.valid, n, out, firsts);
   const vals = (k.kind === 'num' && k.big ? k.big : k.v) as ArrayLike<unknown>;
@@ -124,6 +132,22 @@ function doubleKeyCodes(vals: Float64Array, valid: Uint8Array | null, n: number,
     out[i] = c;
     prev = v;
     prevCode = c;
+  }
+  return next;
+}
+
+/**
+ * keyCodes of whole multiples of `step` in [min, min + (slots - 1) * step] (date_bin's buckets as offsets): the bucket
+ * number indexes a table, no hashing per row; null (invalid) is slot `slots`.
+ */
+function stepKeyCodes(vals: Float64Array, step: number, min: number, slots: number, valid: Uint8Array | null, n: number, out: Int32Array, firsts: number[] | null): number {
+  const byslot = new Int32Array(slots + 1).fill(-1);
+  let next = 0;
+  for (let i = 0; i < n; i++) {
+    const slot = valid !== null && valid[i] === 0 ? slots : (vals[i]! - min) / step;
+    let c = byslot[slot]!;
+    if (c < 0) { c = next++; byslot[slot] = c; if (firsts) firsts.push(i); }
+    out[i] = c;
   }
   return next;
 }

@@ -3,10 +3,10 @@ import { ExecError } from '../../errors.ts';
 import type { Fn } from './fn_util.ts';
 import { asTs, constText, intervalArg } from './fn_util.ts';
 import type { DType, Interval, TsVec, Vec } from '../vector.ts';
-import { FLOAT_TYPES, TS_TYPES, UNIT_NS, getValue, isNull, numVec, setNull, strVec, tsVec } from '../vector.ts';
+import { FLOAT_TYPES, TS_TYPES, UNIT_NS, getValue, isNull, numVec, offsetsTsVec, setNull, strVec, tsVec } from '../vector.ts';
 import { castTo, mapTs } from './cast.ts';
 import { constVec } from './const.ts';
-import { int64Offsets, putOffset, words } from '../int64.ts';
+import { int64Offsets } from '../int64.ts';
 import { offsetMinutes } from './timezone.ts';
 import { addInterval, datePart, floorDiv, parseTimestampNs, truncTo } from './time.ts';
 
@@ -70,9 +70,10 @@ export const TIME: Record<string, Fn> = {
     const stride = intervalArg(args[0]!, call);
     const t = asTs(args[1]!, call);
     const origin = args[2] ? asTs(args[2], call).v[0]! : 0n;
+    const fast = n > 0 && stride > 0n && stride < BIN_FAST_STRIDE ? binByOffsets(t, stride, origin, n) : null;
+    if (fast) return fast;
     const out = tsVec(t.unit, n);
     out.dt = t.dt;
-    if (n > 0 && stride > 0n && stride < BIN_FAST_STRIDE && binByOffsets(t, stride, origin, out, n)) return out;
     // rows come in time order within a series: reuse the last bucket while the time stays inside it
     let lo = 0n, hi = 0n;
     const tv = t.v, valid = t.valid;
@@ -119,21 +120,25 @@ const BIN_FAST_STRIDE = 1n << 51n;
  * date_bin over the timestamps' exact offsets from their first value (int64Offsets): a double division per row and
  * the bucket written back as words, no BigInt per row. False (nothing written) when the span is too wide for that.
  */
-function binByOffsets(t: TsVec, stride: bigint, origin: bigint, out: TsVec, n: number): boolean {
+function binByOffsets(t: TsVec, stride: bigint, origin: bigint, n: number): TsVec | null {
   const o = int64Offsets(t.v, t.valid);
-  if (!o) return false;
+  if (!o) return null;
   // every bucket as a whole number of strides from the base's bucket b0 (base - b0 is in [0, stride))
   const b0 = origin + floorDiv(o.base - origin, stride) * stride;
   const shift = Number(o.base - b0);
   const s = Number(stride);
-  const bw = words(BigInt64Array.of(b0));
-  const bhi = bw[1]!, blo = bw[0]! >>> 0;
-  const w = words(out.v), off = o.off, valid = t.valid;
+  // o.off is this call's own array: each row's bucket offset from b0 replaces its offset from the base; the output
+  // is those offsets (its BigInts are written only if something reads them: grouping reads bucket numbers)
+  const off = o.off, valid = t.valid;
+  let min = Infinity, max = -Infinity;
   for (let i = 0; i < n; i++) {
-    if (valid !== null && valid[i] === 0) { setNull(out, i); continue; }
-    putOffset(w, i, bhi, blo, Math.floor((off[i]! + shift) / s) * s);
+    if (valid !== null && valid[i] === 0) continue;
+    const q = Math.floor((off[i]! + shift) / s) * s;
+    off[i] = q;
+    if (q < min) min = q;
+    if (q > max) max = q;
   }
-  return true;
+  return offsetsTsVec(t.dt, t.unit, n, valid, { base: b0, off, ...(min <= max ? { step: { size: s, min, max } } : {}) });
 }
 
 function tsCtor(dt: DType): Fn {

@@ -9,7 +9,8 @@ import type { Field, Rel } from './rel.ts';
 import { emptyRel, findField, takeRel } from './rel.ts';
 import { sortIndices, type SortKey } from './sort.ts';
 import type { Vec } from '../vector.ts';
-import { exactValue, getValue } from '../vector.ts';
+import { INT_TYPES, exactValue, getValue } from '../vector.ts';
+import { arrowTypeName } from '../expr/index.ts';
 import { findWindows } from './walk.ts';
 import { computeWindow } from './window.ts';
 import { expandUnnest, hasUnnest } from './unnest.ts';
@@ -152,6 +153,10 @@ function computeWindows(scope: Scope, calls: FunctionCall[]): Scope {
 /** A LIMIT / OFFSET value: a constant non-negative integer, or null for NULL (no limit, offset 0). */
 export function constInt(e: Expr, env: Env, what: string): number | null {
   const v = evalExpr(e, { rel: emptyRel(1), env, namer: relNamer(undefined) });
+  // typed first, as DataFusion's coercion does: a timestamp or text is refused even when its value would do
+  if (v.dt !== 'Null' && !INT_TYPES.has(v.dt)) {
+    throw new PlanError(`Expected ${what} to be an integer or null, but got ${arrowTypeName(v.dt)}`, e.pos, StatusCode.PlanQuery);
+  }
   const x = getValue(v, 0);
   if (x === null) return null;
   if (typeof x !== 'number' || !Number.isInteger(x) || x < 0) throw new PlanError(`${what} must be a non-negative integer`, e.pos, StatusCode.InvalidArguments);

@@ -347,9 +347,9 @@ function oneDictionary(parts: (Vector | null)[]): (string | null)[] | null {
 
 /** The chunks' codes in one array (-1: null), each remapped through `map` when given. */
 function dictCodes(parts: (Vector | null)[], batches: RecordBatch[], n: number, map: Int32Array | null): Int32Array {
-  // one chunk without nulls: a view of its codes (vectors are never written in place)
-  const only = parts.length === 1 ? parts[0]?.data : undefined;
-  if (!map && only?.length === 1 && only[0]!.nullCount === 0 && only[0]!.length === n) return (only[0]!.values as Int32Array).subarray(0, n);
+  // one chunk without nulls, codes as they are: a view of the batch's buffer (vectors are never written in place)
+  const only = parts.length === 1 && parts[0]!.data.length === 1 ? parts[0]!.data[0]! : null;
+  if (only && !map && only.nullCount === 0 && only.length === n && only.values instanceof Int32Array) return only.values.subarray(0, n);
   const codes = new Int32Array(n).fill(-1);
   let at = 0;
   for (let k = 0; k < parts.length; k++) {

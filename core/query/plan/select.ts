@@ -1,6 +1,6 @@
 // The SELECT pipeline: FROM -> WHERE -> GROUP BY / aggregates -> HAVING -> windows -> projection -> DISTINCT -> ORDER BY -> LIMIT.
 import { PlanError, StatusCode } from '../../errors.ts';
-import type { Expr, OrderByItem, Query, QueryBody, Select } from '../../sql/index.ts';
+import type { Expr, OrderByItem, Query, QueryBody, Select, TqlSource } from '../../sql/index.ts';
 import type { Scope } from '../expr/eval.ts';
 import { formatExpr } from '../../sql/index.ts';
 import { ExecError, coerceTo, commonType, evalExpr, toBool, valueKey } from '../expr/eval.ts';
@@ -29,10 +29,14 @@ export { traceOp } from './state.ts';
 export async function runQuery(q: Query, st: QState): Promise<Rel> {
   let state = st;
   if (q.with) {
+    if (q.with.recursive) throw new PlanError('This feature is not implemented: Recursive CTEs are not supported', q.pos, StatusCode.Unsupported);
     const ctes = new Map(st.ctes);
     state = { ...st, ctes };
+    const named = new Set<string>();
     for (const c of q.with.ctes) {
-      const r = await runQuery(c.query, state);
+      if (named.has(c.name.value)) throw new PlanError(`WITH query name "${c.name.value}" specified more than once`, c.pos);
+      named.add(c.name.value);
+      const r = c.query.type === 'tql' ? await tqlRel(c.query, state) : await runQuery(c.query, state);
       const fields = r.fields.map((f, i) => ({ ...f, name: c.columns?.[i]?.value ?? f.name, qualifier: c.name.value }));
       ctes.set(c.name.value, { ...r, fields });
     }
@@ -46,6 +50,11 @@ export async function runQuery(q: Query, st: QState): Promise<Rel> {
     rel = takeRel(rel, sortIndices(keys, rel.len));
   }
   return applyLimit(rel, limit, offset);
+}
+
+async function tqlRel(s: TqlSource, st: QState): Promise<Rel> {
+  if (!st.tql) throw new PlanError('TQL is not available in this context', s.pos, StatusCode.Unsupported);
+  return st.tql(s);
 }
 
 /** A query's LIMIT and OFFSET: constants or scalar subqueries (PostgreSQL allows any expression without the query's

@@ -1,5 +1,5 @@
 // The state a query runs in (environment, CTEs in scope, the nested-query seam) and EXPLAIN ANALYZE tracing.
-import type { Query } from '../../sql/index.ts';
+import type { Query, TqlSource } from '../../sql/index.ts';
 import type { Env } from '../expr/eval.ts';
 import type { Rel } from './rel.ts';
 
@@ -24,4 +24,6 @@ export interface QState {
    * importing it: the planner's modules form no import cycle.
    */
   run: (q: Query, st: QState) => Promise<Rel>;
+  /** Runs a TQL EVAL (a CTE's body), set by execute.ts for the same reason. */
+  tql?: (s: TqlSource) => Promise<Rel>;
 }

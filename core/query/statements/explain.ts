@@ -32,7 +32,8 @@ async function planQuery(q: Query, pc: PlanCtx, d: number, out: Lines): Promise<
     pc = { ...pc, ctes: new Set(pc.ctes) };
     for (const c of q.with.ctes) {
       out.push(`${pad(d)}CTE: ${c.name.value}`);
-      await planQuery(c.query, pc, d + 1, out);
+      if (c.query.type === 'tql') out.push(`${pad(d + 1)}TQL: ${c.query.promql}`);
+      else await planQuery(c.query, pc, d + 1, out);
       pc.ctes.add(c.name.value);
     }
   }

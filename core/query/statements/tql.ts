@@ -1,5 +1,6 @@
 // TQL EVAL | EXPLAIN | ANALYZE (start, end, step [, lookback]) <promql>: PromQL inside SQL, as in GreptimeDB. EVAL answers
-// a table: the time index column, the value column (named after the metric table's field), then one column per label.
+// a table: the time index column, the value column (named after the metric table's field) and one column per label, in
+// the order GreptimeDB's planner projects them (tql_layout.ts).
 import type { Expr, TqlSource } from '../../sql/index.ts';
 import { formatExpr } from '../../sql/index.ts';
 import { PlanError } from '../../errors.ts';
@@ -15,6 +16,7 @@ import { TableSeriesSource, valueColumnOf } from '../../promql/table_source.ts';
 import { splitTqlAlias } from '../../promql/tql_flow.ts';
 import type { PromValue, SeriesSamples } from '../../promql/types.ts';
 import { msToNsInto } from '../../codec/prometheus/remote_write.ts';
+import { tqlColumns, tqlLayout } from './tql_layout.ts';
 
 const DURATION = /^(?:(\d+)y)?(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?(?:(\d+)ms)?$/;
 
@@ -51,9 +53,10 @@ function paramMs(e: Expr, what: string, ctx: QueryContext, duration: boolean): n
   if (v.kind === 'ts') return tsMs(v.v[0]!);
   if (v.kind === 'num') return Math.round(Number(v.v[0]) * 1000);
   const x = getValue(v, 0);
-  if (duration && x && typeof x === 'object' && 'nanos' in x) {
+  if (x && typeof x === 'object' && 'nanos' in x) {
     const iv = x as Interval;
-    // a month is 30 days here, as in Prometheus-style durations
+    // a month is 30 days here, as in Prometheus-style durations; as a time, an interval is that long after the epoch
+    // (`now() - now()` is 0, as GreptimeDB reads it)
     return (iv.months * 30 + iv.days) * 86_400_000 + Number(iv.nanos / 1_000_000n);
   }
   if (typeof x === 'string') return paramMs({ type: 'string', value: x, pos: e.pos } as Expr, what, ctx, duration);
@@ -85,7 +88,7 @@ function rangeOf(s: TqlSource, ctx: QueryContext): TqlRange {
  */
 function columnNames(source: TableSeriesSource, series: SeriesSamples[]): { time: string; value: string } {
   const times = new Set([...source.touched.values()].map((s) => s.timeIndex));
-  const time = times.size === 1 ? [...times][0]! : 'ts';
+  const time = times.size === 1 ? [...times][0]! : 'time';
   const names = new Set(series.map((s) => s.labels.find(([k]) => k === '__name__')?.[1]));
   const only = names.size === 1 ? [...names][0] : undefined;
   const schema = only !== undefined ? source.touched.get(only) : undefined;
@@ -108,7 +111,9 @@ async function evalRel(ctx: QueryContext, s: TqlSource, r: TqlRange): Promise<{ 
   const cols = columnNames(source, series);
   const labelSet = new Set<string>();
   for (const x of series) for (const [k] of x.labels) if (k !== '__name__') labelSet.add(k);
-  const labels = [...labelSet].sort();
+  const table = source.touched.size === 1 ? [...source.touched.values()][0]! : null;
+  const layout = tqlColumns(tqlLayout(expr), table, (table && valueColumnOf(table)) ?? cols.value, labelSet);
+  const labels = layout.flatMap((c) => (c.kind === 'label' ? [c.name] : []));
   // series in label order, rows in time order within a series (GreptimeDB sorts by tags, then time)
   const key = (x: SeriesSamples) => labels.map((l) => x.labels.find(([k]) => k === l)?.[1] ?? '').join('\u0000');
   const ordered = [...series].sort((p, q) => (key(p) < key(q) ? -1 : key(p) > key(q) ? 1 : 0));
@@ -128,16 +133,16 @@ async function evalRel(ctx: QueryContext, s: TqlSource, r: TqlRange): Promise<{ 
   }
   const tsCol: Vec = { kind: 'ts', dt: 'TimestampMillisecond', unit: 'ms', v: ts, valid: null };
   const valCol: Vec = { kind: 'num', dt: 'Float64', v: vals, valid: null };
-  const labelCols = labelVals.map((v): Vec => ({ kind: 'str', dt: 'String', v }));
+  const labelCol = new Map(labels.map((name, l): [string, Vec] => [name, { kind: 'str', dt: 'String', v: labelVals[l]! }]));
   const labelFields = labels.map((name) => ({ name, dt: 'String' as const }));
   // with `AS name`, GreptimeDB projects (name, labels..., time index), as a TQL flow's sink gets them
   const rel: Rel = valueName !== null ? {
     fields: [{ name: valueName, dt: 'Float64' }, ...labelFields, { name: cols.time, dt: 'TimestampMillisecond' }],
-    cols: [valCol, ...labelCols, tsCol],
+    cols: [valCol, ...labels.map((l) => labelCol.get(l)!), tsCol],
     len: n,
   } : {
-    fields: [{ name: cols.time, dt: 'TimestampMillisecond' }, { name: cols.value, dt: 'Float64' }, ...labelFields],
-    cols: [tsCol, valCol, ...labelCols],
+    fields: layout.map((c) => (c.kind === 'time' ? { name: cols.time, dt: 'TimestampMillisecond' } : c.kind === 'value' ? { name: cols.value, dt: 'Float64' } : { name: c.name, dt: 'String' })),
+    cols: layout.map((c) => (c.kind === 'time' ? tsCol : c.kind === 'value' ? valCol : labelCol.get(c.name)!)),
     len: n,
   };
   return { rel, series: series.length, samples: n };

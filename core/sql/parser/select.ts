@@ -2,6 +2,8 @@
 import type { AlignClause, Cte, Expr, JoinKind, OrderByItem, Query, QueryBody, Select, SelectItem, TableAlias, TableRef, Values } from '../ast.ts';
 import type { Cursor } from './cursor.ts';
 import { parseExpr, parseFill, parseOrderByList, parseRangeDuration } from './expr.ts';
+import { parseTqlSource } from './tql.ts';
+import { ParseError } from '../../errors.ts';
 
 export function parseQuery(p: Cursor): Query {
   return p.nested(() => parseQueryInner(p));
@@ -42,7 +44,11 @@ function parseCte(p: Cursor): Cte {
   if (p.isOp('(')) cte.columns = p.parenList(() => p.ident('a column name'));
   p.expectKw('AS');
   p.expectOp('(');
-  cte.query = parseQuery(p);
+  if (p.isKw('TQL')) {
+    const tql = parseTqlSource(p, true);
+    if (tql.kind !== 'EVAL') throw new ParseError('Invalid SQL, error: Only TQL EVAL is supported in CTEs', tql.pos);
+    cte.query = tql;
+  } else cte.query = parseQuery(p);
   p.expectOp(')');
   return cte;
 }

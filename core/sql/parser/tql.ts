@@ -10,7 +10,8 @@ export function parseTql(p: Cursor, base: Base): Statement {
   return { ...parseTqlSource(p), ...base };
 }
 
-export function parseTqlSource(p: Cursor): TqlSource {
+/** `nested`: the TQL sits inside parentheses (a CTE's body) and its PromQL ends at the closing one. */
+export function parseTqlSource(p: Cursor, nested = false): TqlSource {
   const pos = p.pos();
   p.expectKw('TQL');
   const k = p.peek();
@@ -19,8 +20,13 @@ export function parseTqlSource(p: Cursor): TqlSource {
   p.next();
   if (kind === 'EXPLAIN' || kind === 'ANALYZE') p.eatKw('VERBOSE');
   const params = p.isOp('(') ? p.parenList(() => parseExpr(p)) : [];
+  // GreptimeDB also takes a comma between the parameters and the query: TQL EVAL (0, 30, '10s'), up
+  if (params.length && p.isOp(',')) p.next();
   const start = p.peek().offset;
-  while (!p.atEnd()) p.next();
+  for (let depth = 0; !p.atEnd(); p.next()) {
+    if (nested && p.isOp('(')) depth++;
+    else if (nested && p.isOp(')') && depth-- === 0) break;
+  }
   const promql = p.text.slice(start, p.prev().end > start ? p.prev().end : start).trim();
   return { type: 'tql', kind: kind === 'EVALUATE' ? 'EVAL' : kind, params, promql, pos };
 }

@@ -1,22 +1,12 @@
 // Live tail interest: announcements on a real nats-server start a table's interest (the reply comes after it started),
 // renewals keep it, and it lapses once the TTL passes unrenewed (simulated clock, the sweep driven by the test).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { NatsConnection } from '@nats-io/transport-node';
+import { describe, expect, it } from 'vitest';
 import { SimulatedClock, Subjects } from '../../../core/index.ts';
 import { InterestTable, TailInterest } from '../../../actors/logs/tail_interest.ts';
-import { natsClient, startNats } from '../../harness/index.ts';
+import { natsPerFile } from '../../harness/index.ts';
 
 describe('tail interest', () => {
-  let nats: Awaited<ReturnType<typeof startNats>>;
-  let nc: NatsConnection;
-  beforeAll(async () => {
-    nats = await startNats();
-    nc = await natsClient(nats.url);
-  });
-  afterAll(async () => {
-    await nc?.close();
-    await nats?.cleanup();
-  });
+  const nats = natsPerFile();
 
   it('InterestTable: first announcement starts, renewals extend, expiry after the TTL', () => {
     const t = new InterestTable(1000);
@@ -32,14 +22,14 @@ describe('tail interest', () => {
   it('announced over NATS: started before the reply, ended by the sweep once unrenewed past the TTL', async () => {
     const clock = new SimulatedClock(10_000);
     const events: string[] = [];
-    const interest = new TailInterest(nc, clock, (db, t) => events.push(`start ${db}.${t}`), (db, t) => events.push(`end ${db}.${t}`), 5000, () => () => undefined);
+    const interest = new TailInterest(nats.nc, clock, (db, t) => events.push(`start ${db}.${t}`), (db, t) => events.push(`end ${db}.${t}`), 5000, () => () => undefined);
     interest.start();
     try {
-      const r = JSON.parse((await nc.request(Subjects.tailInterest('public', 'web'))).string());
+      const r = JSON.parse((await nats.nc.request(Subjects.tailInterest('public', 'web'))).string());
       expect(r).toEqual({ ok: true, subject: 'eddy.tail.public.web', ttl_ms: 5000 });
       expect(events).toEqual(['start public.web']);
       clock.advance(4000);
-      await nc.request(Subjects.tailInterest('public', 'web'));
+      await nats.nc.request(Subjects.tailInterest('public', 'web'));
       clock.advance(4000);
       interest.sweep();
       expect(events).toEqual(['start public.web']);

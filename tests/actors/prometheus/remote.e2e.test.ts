@@ -194,19 +194,23 @@ describe('Prometheus remote write, read and HTTP API', () => {
     expect(tables.output[0]!.records.rows.flat()).not.toContain('rejected_metric');
   });
 
-  it('runs TQL EVAL with GreptimeDB output columns (time index, field, labels)', async () => {
+  it('runs TQL EVAL with GreptimeDB output columns (a bare selector: its table\'s columns in table order, tags first)', async () => {
     const out = await sql(node, `TQL EVAL (${T0 / 1000}, ${(T0 + 30_000) / 1000}, '15s') http_requests_total{job="api"}`);
     const rec = out.output[0]!.records;
     expect(rec.schema.column_schemas).toEqual([
-      { name: 'greptime_timestamp', data_type: 'TimestampMillisecond' }, { name: 'greptime_value', data_type: 'Float64' },
       { name: 'instance', data_type: 'String' }, { name: 'job', data_type: 'String' },
+      { name: 'greptime_timestamp', data_type: 'TimestampMillisecond' }, { name: 'greptime_value', data_type: 'Float64' },
     ]);
     expect(rec.rows).toEqual([
-      [T0, 1, 'a:1', 'api'], [T0 + 15_000, 2, 'a:1', 'api'], [T0 + 30_000, 3, 'a:1', 'api'],
-      [T0, 10, 'b:1', 'api'], [T0 + 15_000, 20, 'b:1', 'api'], [T0 + 30_000, 20, 'b:1', 'api'],
+      ['a:1', 'api', T0, 1], ['a:1', 'api', T0 + 15_000, 2], ['a:1', 'api', T0 + 30_000, 3],
+      ['b:1', 'api', T0, 10], ['b:1', 'api', T0 + 15_000, 20], ['b:1', 'api', T0 + 30_000, 20],
     ]);
     const rfc = await sql(node, `TQL EVAL ('${new Date(T0).toISOString()}', '${new Date(T0).toISOString()}', '1m', '10s') http_requests_total`);
-    expect(rfc.output[0]!.records.rows.map((r) => r[1])).toEqual([1, 10]);
+    expect(rfc.output[0]!.records.rows.map((r) => r[3])).toEqual([1, 10]);
+    // a function answers the time index, the value, then the labels
+    const fn = await sql(node, `TQL EVAL (${T0 / 1000}, ${T0 / 1000}, '15s') abs(http_requests_total{job="api"})`);
+    const names = fn.output[0]!.records.schema.column_schemas.map((c: { name: string }) => c.name);
+    expect([names[0], ...names.slice(2)]).toEqual(['greptime_timestamp', 'instance', 'job']);
   });
 
   it('takes TQL bounds as SQL expressions and a trailing AS name (GreptimeDB: value column first, time index last)', async () => {

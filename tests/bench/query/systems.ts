@@ -33,6 +33,8 @@ export interface QuerySystem {
   name: string;
   version?: string;
   notes: string[];
+  /** The server's process id (CPU time per query is read from /proc). */
+  pid?: number;
   /** The request text sent for `q` with `p` (for the JSON report and warnings). */
   text(q: QueryType, p: QueryParams): string;
   run(q: QueryType, p: QueryParams): Promise<Timed>;
@@ -195,6 +197,7 @@ export async function startEddyLoaded(data: CpuData, o: LoadOptions): Promise<Qu
   return {
     key: 'eddy',
     name: 'EddyDB',
+    pid: server.proc.pid,
     notes,
     text: (q, p) => eddySql(q, p, o.lastpoint),
     async run(q, p) {
@@ -308,6 +311,7 @@ export async function startVictoriaLoaded(data: CpuData, o: LoadOptions): Promis
   return {
     key: 'victoria',
     name: 'VictoriaMetrics',
+    pid: server.proc.pid,
     version: server.version,
     notes,
     text: (q, p) => {
@@ -422,6 +426,7 @@ export async function startInfluxLoaded(data: CpuData, o: LoadOptions): Promise<
   return {
     key: 'influx',
     name: 'InfluxDB',
+    pid: server.proc.pid,
     version: server.version,
     notes,
     text: influxQl,

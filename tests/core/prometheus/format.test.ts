@@ -16,8 +16,21 @@ describe('Prometheus API formatting', () => {
         .map((ss) => ({ type: 'matrix' as const, series: ss.map((x) => { const n = Math.min(x.t.length, x.v.length); return { labels: x.labels, t: Float64Array.from(x.t.slice(0, n)), v: Float64Array.from(x.v.slice(0, n)) }; }) })),
     ) as fc.Arbitrary<PromValue>;
     fc.assert(fc.property(value, (v) => {
-      expect(promValueReply(v).body).toBe(JSON.stringify({ status: 'success', data: promData(v) }));
+      const body = promValueReply(v).body!;
+      expect(typeof body === 'string' ? body : Buffer.from(body).toString('utf8')).toBe(JSON.stringify({ status: 'success', data: promData(v) }));
     }));
+  });
+
+  it('writes an answer larger than its first buffer (64 KiB) whole, non-ASCII labels included', () => {
+    const series = Array.from({ length: 400 }, (_, k) => ({
+      labels: [['__name__', 'm'], ['host', `h\u00e9-${k}-\u{1F600}`]] as [string, string][],
+      t: Float64Array.from({ length: 30 }, (_, i) => 1_700_000_000_000 + i * 15_000),
+      v: Float64Array.from({ length: 30 }, (_, i) => k / 7 + i),
+    }));
+    const v: PromValue = { type: 'matrix', series };
+    const body = Buffer.from(promValueReply(v).body as Uint8Array).toString('utf8');
+    expect(body.length).toBeGreaterThan(200_000);
+    expect(body).toBe(JSON.stringify({ status: 'success', data: promData(v) }));
   });
 
   it('prints values without exponents and reads back the same number', () => {

@@ -1,5 +1,6 @@
 // Fast paths equal the plain ones on random input: WHERE conjuncts the scan enforced (not tested again) vs the same
-// WHERE over a derived table (tested row by row), and date_bin / GROUP BY over timestamp offsets vs BigInt arithmetic.
+// WHERE over a derived table (tested row by row), and date_bin / GROUP BY over timestamp offsets (date_bin's buckets kept
+// as offsets, their values built only when read) vs BigInt arithmetic.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { executeSql } from '../../../core/query/index.ts';
@@ -82,6 +83,42 @@ describe('fast paths vs plain paths', () => {
           expect(got).toEqual(expected);
         },
       ),
+      { numRuns: 150 },
+    );
+  });
+
+  it('date_bin buckets kept as offsets (grouped with a tag, read back whole, nested, over nulls) equal BigInt arithmetic', async () => {
+    const floorDiv = (a: bigint, b: bigint) => (a >= 0n ? a / b : -((-a + b - 1n) / b));
+    const STRIDES: Record<string, number> = { '1 second': 1000, '7 seconds': 7000, '13 minutes': 780_000, '1 hour': 3_600_000, '3 days': 3 * DAY };
+    const cmp = (a: unknown[], b: unknown[]) => JSON.stringify(a) < JSON.stringify(b) ? -1 : JSON.stringify(a) > JSON.stringify(b) ? 1 : 0;
+    await fc.assert(
+      fc.asyncProperty(rowsArb, fc.constantFrom(...Object.keys(STRIDES)), async (raw, stride) => {
+        const ctx = await table(raw);
+        const bin = (ms: number, by = BigInt(STRIDES[stride]!)) => Number(floorDiv(BigInt(ms), by) * by);
+        const stored = await rowsOf(ctx, 'SELECT host, ts, v FROM t');
+        // grouped by a tag and the bucket: the bucket numbers index a table, the keys are read back for each group
+        const grouped = await rowsOf(ctx, `SELECT host, date_bin(INTERVAL '${stride}', ts) AS b, count(*) AS n, sum(v) AS s FROM t GROUP BY host, b`);
+        const want = new Map<string, [unknown, number, number, number]>();
+        for (const [h, ts, v] of stored) {
+          const k = `${h}|${bin(ts as number)}`;
+          const g = want.get(k) ?? [h, bin(ts as number), 0, 0];
+          g[2]++;
+          g[3] += v as number;
+          want.set(k, g);
+        }
+        expect([...grouped].sort(cmp)).toEqual([...want.values()].sort(cmp));
+        // every row's bucket read back (the lazy vector's values), and a bucket of buckets
+        const each = await rowsOf(ctx, `SELECT ts, date_bin(INTERVAL '${stride}', ts) AS b, date_bin(INTERVAL '1 day', date_bin(INTERVAL '${stride}', ts)) AS d FROM t`);
+        expect([...each].sort(cmp)).toEqual(stored.map(([, ts]) => [ts, bin(ts as number), bin(bin(ts as number), BigInt(DAY))]).sort(cmp));
+        // over a timestamp with nulls: null is a group of its own
+        const nulls = await rowsOf(ctx, `SELECT date_bin(INTERVAL '${stride}', CASE WHEN v > 50 THEN ts END) AS b, count(*) AS n FROM t GROUP BY b`);
+        const counts = new Map<number | null, number>();
+        for (const [, ts, v] of stored) {
+          const b = (v as number) > 50 ? bin(ts as number) : null;
+          counts.set(b, (counts.get(b) ?? 0) + 1);
+        }
+        expect([...nulls].sort(cmp)).toEqual([...counts].map(([b, n]) => [b, n]).sort(cmp));
+      }),
       { numRuns: 150 },
     );
   });
