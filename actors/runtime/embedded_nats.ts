@@ -26,6 +26,16 @@ export interface EmbeddedNats {
 const CANDIDATES = ['nats-server', '/usr/sbin/nats-server', '/usr/bin/nats-server', '/usr/local/bin/nats-server'];
 
 /** Finds the nats-server binary or explains how to get it. */
+/**
+ * The nats-server's environment: Go's soft memory limit GOMEMLIMIT (NATS_GOMEMLIMIT_DEFAULT unless the environment sets
+ * one). Without it the Go heap of a server buffering ingest grew to ~200 MiB before collecting (1M-row buffered bench:
+ * peak 198 MiB, with 128MiB 132 MiB at no measurable CPU cost; with 64MiB 109 MiB and ~10% more of its CPU).
+ */
+export const NATS_GOMEMLIMIT_DEFAULT = '128MiB';
+export function natsServerEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return env.GOMEMLIMIT ? env : { ...env, GOMEMLIMIT: NATS_GOMEMLIMIT_DEFAULT };
+}
+
 export function findNatsServer(): string {
   // EDDY_NATS_SERVER names the binary explicitly (and lets a test show the missing-binary message).
   const explicit = process.env.EDDY_NATS_SERVER;
@@ -70,7 +80,7 @@ export async function startEmbeddedNats(opts: EmbeddedNatsOptions): Promise<Embe
     { mode: 0o600 },
   );
   chmodSync(conf, 0o600);
-  const child = spawn(bin, ['-c', conf], { stdio: ['ignore', 'pipe', 'pipe'], detached: false });
+  const child = spawn(bin, ['-c', conf], { stdio: ['ignore', 'pipe', 'pipe'], detached: false, env: natsServerEnv(process.env) });
   const lines: string[] = [];
   const onData = (d: Buffer) => {
     for (const l of d.toString().split('\n')) {

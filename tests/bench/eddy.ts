@@ -16,6 +16,7 @@ import {
   removeDir,
   startProcess,
   tempDir,
+  waitFor,
   waitForHttp,
   type ManagedProcess,
 } from './util.ts';
@@ -80,6 +81,14 @@ export async function startEddy(opts: EddyStartOptions): Promise<EddyServer> {
   const httpUrl = `http://127.0.0.1:${httpPort}`;
   try {
     await waitForHttp(`${httpUrl}/health`, { proc, timeoutMs: opts.readyTimeoutMs ?? 60_000 });
+    // Steady state: the parse workers the node starts with are ready (until then it parses in place, as a node does
+    // only in its first seconds), unless the run asked for none.
+    if (!/--parse-workers[ =]0\b/.test(args.join(' '))) {
+      await waitFor('the node\'s parse workers', async () => {
+        const m = /^eddy_parse_workers_ready (\d+)/m.exec((await httpRequest('GET', `${httpUrl}/metrics`)).body.toString('utf8'));
+        return m && Number(m[1]) > 0 ? true : undefined;
+      }, 60_000, 100);
+    }
   } catch (e) {
     await proc.stop(3_000);
     if (!opts.keepData) removeDir(dataDir);

@@ -15,6 +15,7 @@
 // Then POST /v1/admin/flush (and /v1/admin/compact when offered) and measure bytes under <data>/regions per value, and peak
 // RSS (VmHWM) of the eddy process plus its children (the embedded nats-server), and the CPU time (user + system) the
 // server's process tree used from the first write until queryable (for every system: compare it when load skews rates).
+// EddyDB is measured once its parse workers are ready (steady state; BENCH_EDDY_ARGS="--parse-workers 0" for none).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { loadavg } from 'node:os';
