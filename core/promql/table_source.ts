@@ -3,7 +3,7 @@
 // the first numeric field. Equality matchers on tags and the time range are pushed into the scan.
 import type { QueryContext, ScanSpec } from '../query/context.ts';
 import type { TableSchema } from '../schema.ts';
-import { InvalidArgumentError, TableNotFoundError } from '../errors.ts';
+import { InvalidArgumentError } from '../errors.ts';
 import { batchesToRel } from '../query/plan/scan.ts';
 import { dictOf, type NumVec, type StrVec, type TsVec } from '../query/vector.ts';
 import type { LabelMatcher, Labels, SeriesSamples, SeriesSource } from './types.ts';
@@ -66,11 +66,7 @@ export class TableSeriesSource implements SeriesSource {
   /** Tables read so far, by name (TQL names its output columns after them). */
   readonly touched = new Map<string, TableSchema>();
 
-  /**
-   * `missingTable: 'error'` (TQL, as GreptimeDB): a selector whose `__name__=` names no table of the current database
-   * fails with TableNotFound; the Prometheus HTTP API answers such a metric with no series, as Prometheus does.
-   */
-  constructor(private readonly ctx: QueryContext, private readonly db: string = ctx.db, private readonly missingTable: 'empty' | 'error' = 'empty') {}
+  constructor(private readonly ctx: QueryContext, private readonly db: string = ctx.db) {}
 
   /** Tables the `__name__` matchers select (one lookup when it is an equality). */
   private async tables(matchers: LabelMatcher[]): Promise<TableSchema[]> {
@@ -90,7 +86,6 @@ export class TableSeriesSource implements SeriesSource {
     for (const t of candidates) {
       if (!tests.every((f) => f(t))) continue;
       const s = await this.ctx.getTable(db, t).catch(() => undefined);
-      if (!s && eq && !dbM && this.missingTable === 'error') throw new TableNotFoundError(db, t);
       // a metric engine's physical table holds every logical table's rows: it is storage, not a metric
       if (s && (eq || !isPhysicalTable(s))) {
         out.push(s);

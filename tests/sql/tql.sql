@@ -54,6 +54,3 @@ TQL EVAL (0, 4, '2s') count(temps{__schema__="public"});
 TQL EVAL (0, 4, '2s') count(temps{__database__="elsewhere"});
 
 TQL EVAL (0, 4, '2s') temps{__field__="fahrenheit"};
-
--- a metric named by equality that is no table of the database is an error (the Prometheus API answers no series)
-TQL EVAL (0, 4, '2s') temps + nothing_here;

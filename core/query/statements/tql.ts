@@ -105,7 +105,7 @@ function matrixOf(v: PromValue): SeriesSamples[] {
 async function evalRel(ctx: QueryContext, s: TqlSource, r: TqlRange): Promise<{ rel: Rel; series: number; samples: number }> {
   const { body, valueName } = splitTqlAlias(s.promql);
   const expr = parsePromQL(body);
-  const source = new TableSeriesSource(ctx, ctx.db, 'error');
+  const source = new TableSeriesSource(ctx);
   const result = await evalRange(expr, r.start, r.end, r.step, source, r.lookback !== undefined ? { lookbackMs: r.lookback } : {});
   const series = matrixOf(result);
   const cols = columnNames(source, series);
