@@ -75,3 +75,18 @@ SELECT g, max(ts)::bigint, CAST(min(ts) AS STRING) FROM t GROUP BY g HAVING CAST
 
 -- aggregates keep their input's 64-bit types: min/max/first/last of Int64 stay Int64, of timestamps stay timestamps
 SELECT arrow_typeof(max(i)), arrow_typeof(min(i)), arrow_typeof(sum(i)), arrow_typeof(first_value(i ORDER BY ts)), arrow_typeof(max(ts)), arrow_typeof(avg(i)), arrow_typeof(count(i)) FROM t;
+
+-- grouping sets: ROLLUP, CUBE and GROUPING SETS give each set's groups, keys outside the set NULL; GROUPING() marks them
+CREATE TABLE shop (ts TIMESTAMP TIME INDEX, region STRING, city STRING, units INT);
+
+INSERT INTO shop VALUES (1, 'eu', 'paris', 3), (2, 'eu', 'rome', 5), (3, 'us', 'nyc', 7), (4, 'eu', 'paris', 1);
+
+SELECT region, city, sum(units), grouping(region), grouping(city), grouping(region, city) FROM shop GROUP BY ROLLUP (region, city) ORDER BY region NULLS LAST, city NULLS LAST;
+
+SELECT region, city, sum(units) FROM shop GROUP BY CUBE (region, city) ORDER BY region NULLS LAST, city NULLS LAST;
+
+SELECT region, city, count(*) FROM shop GROUP BY GROUPING SETS ((region), (city), ()) ORDER BY region NULLS LAST, city NULLS LAST;
+
+SELECT region, city, sum(units) FROM shop GROUP BY region, ROLLUP (city) HAVING sum(units) > 4 ORDER BY region, city NULLS LAST;
+
+SELECT upper(region) AS r, count(*) FROM shop WHERE units > 100 GROUP BY ROLLUP (upper(region));

@@ -19,6 +19,7 @@ import { hasUnnest } from './unnest.ts';
 import type { Vec } from '../vector.ts';
 import { INT_TYPES, exactInts, int64Vec, isNull, numVec, setNull, take } from '../vector.ts';
 import { findSubqueries, findWindows, fnName } from './walk.ts';
+import { groupingSets } from './grouping_sets.ts';
 
 /**
  * Aggregates whose partial results merge exactly: count and sum add up, min and max compose, avg is sum over count,
@@ -111,6 +112,8 @@ export async function tryPartialAggregate(sel: Select, orderBy: OrderByItem[], s
   const groupExprs = resolveGroupBy(sel, items, rel0);
   const calls = aggregateCalls(sel, items, orderBy);
   if (!calls.length && !groupExprs.length) return null;
+  // ROLLUP / CUBE / GROUPING SETS are aggregated here, over the regions' rows
+  if (groupingSets(groupExprs)) return null;
   const unique = new Map<string, FunctionCall>();
   const isIntArg = (e: Expr): boolean => {
     try { return e.type !== 'wildcard' && INT_TYPES.has(evalExpr(e, { rel: rel0, env: st.env, namer }).dt); } catch { return false; }

@@ -19,6 +19,7 @@ import { clock, traceOp } from './state.ts';
 import { aggregate, aggregateCalls, aliasesOf, applyHaving, expandProjection, resolveGroupBy } from './group.ts';
 import { correlatedColumn, type Pipeline } from './correlated.ts';
 import { applyLimit, constInt, distinctRel, finishSelect, orderVec, rowKey, sortKey } from './finish.ts';
+import { aggregateSets, groupingSets } from './grouping_sets.ts';
 
 export type { QState } from './state.ts';
 export type { ProjItem } from './group.ts';
@@ -219,7 +220,8 @@ export async function runSelectOn(sel: Select, rel: Rel, orderBy: OrderByItem[],
   const aliasMap = aliasesOf(items);
   if (grouped) {
     const t0 = clock(st.env);
-    scope = aggregate(rel, groupExprs, aggCalls, st.env, namer);
+    const sets = groupingSets(groupExprs);
+    scope = sets ? aggregateSets(rel, sets, aggCalls, st.env, namer) : aggregate(rel, groupExprs, aggCalls, st.env, namer);
     traceOp(st.env, 'Aggregate', `group_by=[${groupExprs.map(formatExpr).join(', ')}] aggr=[${aggCalls.map(formatExpr).join(', ')}]`, scope.rel.len, t0);
     const prepared = new Set(before.flatMap((e) => findSubqueries(e)));
     const grpRel = (await prepareSubqueries(after, st, scope.rel, { skip: prepared, rows: rel }))!;

@@ -37,6 +37,26 @@ function parseQueryInner(p: Cursor): Query {
   return q;
 }
 
+/**
+ * A GROUP BY item: an expression (ROLLUP (...) and CUBE (...) read as calls), or GROUPING SETS ((a, b), (a), ()),
+ * kept as a call named `grouping sets` whose arguments are the sets as tuples.
+ */
+function parseGroupItem(p: Cursor): Expr {
+  if (!p.isKws('GROUPING', 'SETS')) return parseExpr(p);
+  const pos = p.pos();
+  p.next();
+  p.next();
+  const sets = p.parenList((): Expr => {
+    const at = p.pos();
+    if (!p.isOp('(')) return { type: 'tuple', elements: [parseExpr(p)], pos: at };
+    p.next();
+    const elements = p.isOp(')') ? [] : p.commaList(() => parseExpr(p));
+    p.expectOp(')');
+    return { type: 'tuple', elements, pos: at };
+  });
+  return { type: 'function', name: [{ value: 'grouping sets', pos }], args: sets, distinct: false, pos };
+}
+
 function parseCte(p: Cursor): Cte {
   const pos = p.pos();
   const name = p.ident('a CTE name');
@@ -108,7 +128,7 @@ function parseSelect(p: Cursor): Select {
   if (p.eatKw('WHERE')) s.where = parseExpr(p);
   if (p.isKw('ALIGN')) s.align = parseAlign(p);
   if (p.eatKw('GROUP', 'BY')) {
-    if (!p.eatKw('ALL')) s.groupBy = p.commaList(() => parseExpr(p));
+    if (!p.eatKw('ALL')) s.groupBy = p.commaList(() => parseGroupItem(p));
   }
   if (p.eatKw('HAVING')) s.having = parseExpr(p);
   if (!s.align && p.isKw('ALIGN')) s.align = parseAlign(p);
