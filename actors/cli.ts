@@ -79,7 +79,8 @@ async function start(argv: string[]): Promise<void> {
     await node.start();
   } catch (e) {
     if (stopping) return;
-    logger.warn(`failed to start: ${(e as Error).message}`);
+    // the stack names the call that failed (a start-up failure is rare, and its cause may be deep in the cluster join)
+    logger.warn(`failed to start: ${(e as Error).message}${(e as Error).stack ? ` | ${(e as Error).stack!.split('\n').slice(1, 6).map((l) => l.trim()).join(' | ')}` : ''}`);
     stopping = node.stop().catch(() => undefined);
     await stopping;
     process.exit(1);

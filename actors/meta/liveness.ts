@@ -16,11 +16,15 @@ export interface LivenessOptions {
   tickMs?: number;
   /** Called once when a node is declared dead (or left). */
   onDead: (nodeId: string, why: string) => void;
+  /** Told of each heartbeat as it arrives (tests wait on it). */
+  onBeat?: (nodeId: string) => void;
   log?: (m: string) => void;
 }
 
 /** Silence after which a node is dead even though its connection still answers nothing (the old heartbeat expiry). */
 const SILENCE_DEAD_MS = 6_000;
+/** How long heartbeats must have flowed again after a pause before a silence counts (at least four heartbeats). */
+const FLOWING_MS = 2_000;
 
 /** The NATS client name a node connects with, so the server's advisories name the node. */
 export const natsClientName = (nodeId: string) => `eddy:${nodeId}`;
@@ -34,8 +38,9 @@ export class Liveness {
   private timer: NodeJS.Timeout | null = null;
   private advisories: Subscription | null = null;
   private readonly deathListeners = new Set<(nodeId: string) => void>();
-  /** When the newest heartbeat of any node arrived. */
+  /** When the newest heartbeat of any node arrived, and since when heartbeats arrive without a pause. */
   private lastBeatAt = 0;
+  private flowingSince = 0;
 
   constructor(private readonly o: LivenessOptions) {
     this.opts = { ...PHI_DEFAULTS, firstIntervalMs: o.heartbeatMs, acceptablePauseMs: Math.max(PHI_DEFAULTS.acceptablePauseMs, o.heartbeatMs) };
@@ -54,12 +59,15 @@ export class Liveness {
         let s = this.states.get(id);
         if (!s) this.states.set(id, (s = newPhiState(this.opts)));
         heartbeat(s, this.o.clock.now());
-        this.lastBeatAt = this.o.clock.now();
+        const now = this.o.clock.now();
+        if (now - this.lastBeatAt > 2 * this.o.heartbeatMs) this.flowingSince = now;
+        this.lastBeatAt = now;
+        this.o.onBeat?.(id);
         // A node declared dead that beats again came back (restarted with the same id).
         if (this.dead.delete(id)) this.o.log?.(`liveness: ${id} is back`);
       }
     })().catch(() => undefined);
-    this.timer = setInterval(() => this.tick(), this.o.tickMs ?? 100);
+    this.timer = setInterval(() => this.check(), this.o.tickMs ?? 100);
     this.timer.unref();
     try {
       this.advisories = this.o.nc.subscribe(Subjects.sysDisconnect, {
@@ -77,17 +85,21 @@ export class Liveness {
     }
   }
 
-  private tick(): void {
+  /** Judges every node now (the timer calls it every tickMs). */
+  check(): void {
     const now = this.o.clock.now();
+    // Heartbeats have arrived without a pause long enough for every live node to have beaten once since they resumed.
+    const flowing = this.lastBeatAt - this.flowingSince >= Math.max(FLOWING_MS, 4 * this.o.heartbeatMs);
     for (const [id, s] of this.states) {
       if (this.dead.has(id)) continue;
       const v = verdict(s, now, VERDICT_DEFAULTS, this.opts);
       // Phi alone declares a node dead only after a long silence (a connected node whose event loop is blocked at
       // start-up on a loaded machine must not be); sooner, only the probe's "no responders" does. The silence is
-      // counted up to the newest heartbeat of any node: while none arrives (the nodes bucket's stream is electing a
-      // leader after a nats-server went), no node is declared dead for it, and every one would be otherwise.
+      // counted up to the newest heartbeat of any node, and only once heartbeats flow again after a pause: while
+      // none arrives (the nodes bucket's stream is electing a leader after a nats-server went) every node is silent,
+      // and the first to beat again must not make the others look dead.
       const silence = Math.min(now, this.lastBeatAt) - s.last!;
-      if (v === 'dead' && silence >= SILENCE_DEAD_MS) this.declare(id, `no heartbeat for ${Math.round(now - s.last!)} ms while other nodes beat (phi ${phi(s, now, this.opts).toFixed(1)})`);
+      if (v === 'dead' && flowing && silence >= SILENCE_DEAD_MS) this.declare(id, `no heartbeat for ${Math.round(now - s.last!)} ms while other nodes beat (phi ${phi(s, now, this.opts).toFixed(1)})`);
       else if (v !== 'alive') void this.probe(id, `phi ${phi(s, now, this.opts).toFixed(1)}`);
     }
   }

@@ -41,6 +41,9 @@ export interface ClusterManifest {
 
 const ROOT = PACKAGE_ROOT;
 
+/** Tries of a node's start-up (see spawnNode). */
+const START_ATTEMPTS = 2;
+
 export class LocalCluster {
   private readonly children: Child[] = [];
   private stopping = false;
@@ -119,7 +122,25 @@ export class LocalCluster {
     return { id: `eddy-${i}`, http: this.manifest.nodes[i]!.http };
   }
 
-  private spawnNode(id: string, roles: string, i: number, server: number): Promise<void> {
+  /**
+   * Starts a node; one that exits during start-up is started once more. With `--replicas 3` a node's start-up makes
+   * JetStream requests to streams that are just being created by all nodes at once, and one such request was seen
+   * unanswered (the node failed with a 30 s timeout; cause not pinned yet, the node's log line has the stack).
+   */
+  private async spawnNode(id: string, roles: string, i: number, server: number): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.spawnNodeOnce(id, roles, i, server);
+      } catch (e) {
+        if (!(e instanceof StartupError) || this.stopping || attempt >= START_ATTEMPTS) throw e;
+        this.o.log(`${id} exited during start-up; starting it again (attempt ${attempt + 1} of ${START_ATTEMPTS})`);
+        const dead = this.children.findIndex((c) => c.name === id);
+        if (dead >= 0) this.children.splice(dead, 1);
+      }
+    }
+  }
+
+  private spawnNodeOnce(id: string, roles: string, i: number, server: number): Promise<void> {
     parseRoles(roles);
     const http = `127.0.0.1:${this.o.httpPort + i}`;
     const nats = this.manifest.nats[server]!.url;
@@ -132,7 +153,10 @@ export class LocalCluster {
       this.o.log(`[${id}] ${l.replace(/^\S+ eddy: /, '')}`);
       if (/eddy: ready$/.test(l)) resolveReady();
     });
-    this.manifest.nodes.push({ id, roles, http, nats, pid: c.proc.pid! });
+    const entry = { id, roles, http, nats, pid: c.proc.pid! };
+    const at = this.manifest.nodes.findIndex((n) => n.id === id); // started again: keeps its place
+    if (at >= 0) this.manifest.nodes[at] = entry;
+    else this.manifest.nodes.push(entry);
     // A node that dies during start-up fails the launch.
     return Promise.race([ready, c.exited.then(() => { throw new StartupError(`${id} exited during start-up`); })]);
   }
