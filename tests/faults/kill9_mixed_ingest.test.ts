@@ -81,7 +81,15 @@ describe('kill -9 during mixed ingest', () => {
     await until(async () => {
       rows = (await sqlRows(node.url, 'SELECT src, ts FROM mixed')) as { src: string; ts: number }[];
       return SOURCES.every((src) => rows.filter((r) => r.src === src).length >= want(src));
-    }, 'every acknowledged row to be readable', 60_000);
+    }, 'every acknowledged row to be readable', 60_000).catch((e: Error) => {
+      // say which source fell short and which rows, so a lost row is told apart from a slow drain
+      const report = SOURCES.map((src) => {
+        const have = new Set(rows.filter((r) => r.src === src).map((r) => r.ts));
+        const missing = [...acked[src]].filter((x) => !have.has(tsOf(x)));
+        return `${src}: ${have.size} rows of ${want(src)} acknowledged, missing ${missing.length} (first ${missing.slice(0, 5).join(', ')})`;
+      });
+      throw new Error(`${e.message}\n${report.join('\n')}`);
+    });
     for (const src of SOURCES) {
       const seen = rows.filter((r) => r.src === src).map((r) => r.ts);
       // A buffered message in the WAL but not yet acked when the node died is delivered again: its WAL append is
