@@ -143,6 +143,7 @@ export class Catalog {
     }
     const v = { schema: JSON.parse(dec.decode(e.value)) as TableSchema, revision: e.revision };
     this.tables.set(k, v);
+    this.absent.delete(k);
     return v;
   }
 
@@ -158,14 +159,27 @@ export class Catalog {
   }
 
   async listTables(db: string): Promise<string[]> {
-    // A key updated while the listing runs can be listed twice (KV keys() reads a consumer over the stream).
+    // The keys come from the stream's subject index (one request); a key whose schema is cached is answered from the
+    // cache (kept fresh by this catalog's own writes and, in a cluster, by the KV watch's invalidations), so a listing
+    // reads only the keys it has not seen: with thousands of metric tables, one KV read per table per listing was what
+    // a Grafana metric-name lookup cost. A key whose last entry is a delete marker is remembered as absent likewise.
     const out = new Set<string>();
     for (const k of await kvKeys(this.kv, `table.${keyPart(db)}.*`)) {
+      if (this.absent.has(k)) continue;
+      const hit = this.tables.get(k);
+      if (hit) { out.add(hit.schema.name); continue; }
       const e = await this.kv.get(k);
-      if (e && e.operation === 'PUT' && e.value.length) out.add((JSON.parse(dec.decode(e.value)) as TableSchema).name);
+      if (e && e.operation === 'PUT' && e.value.length) {
+        const schema = JSON.parse(dec.decode(e.value)) as TableSchema;
+        this.tables.set(k, { schema, revision: e.revision });
+        out.add(schema.name);
+      } else if (e) this.absent.add(k);
     }
     return [...out].sort();
   }
+
+  /** Table keys whose last KV entry is a delete marker (forgotten on any change of the key, as cached schemas are). */
+  private readonly absent = new Set<string>();
 
   /** Table ids reserved by this process and not yet used: [next, end). */
   private idPool = { next: 0, end: 0 };
@@ -228,6 +242,7 @@ export class Catalog {
       try {
         const rev = await this.kv.create(tableKey(draft.db, draft.name), enc.encode(JSON.stringify(schema)));
         this.tables.set(tableKey(draft.db, draft.name), { schema, revision: rev });
+        this.absent.delete(tableKey(draft.db, draft.name));
       } catch {
         const now = await this.loadTable(draft.db, draft.name);
         if (now && ifNotExists) return { schema: now.schema, created: false };
@@ -265,6 +280,7 @@ export class Catalog {
     try {
       const rev = await this.kv.create(tableKey(next.db, next.name), enc.encode(JSON.stringify(next)));
       this.tables.set(tableKey(next.db, next.name), { schema: next, revision: rev });
+      this.absent.delete(tableKey(next.db, next.name));
     } catch {
       throw new EddyError(StatusCode.TableAlreadyExists, `Table already exists: ${next.db}.${next.name}`);
     }
@@ -289,7 +305,10 @@ export class Catalog {
   /** Forgets cached entries (another node changed them). */
   invalidate(db: string, table?: string): void {
     if (table === undefined) this.dbs.delete(db);
-    else this.tables.delete(tableKey(db, table));
+    else {
+      this.tables.delete(tableKey(db, table));
+      this.absent.delete(tableKey(db, table));
+    }
   }
 
   cachedTables(): TableSchema[] {
