@@ -1,9 +1,9 @@
 // Fault: kill -9 of the node at random points during mixed ingest (NATS sync writes, JetStream-buffered ingest, HTTP
 // writes): after each restart every acknowledged row is there exactly once. EDDY_FAULT_KILLS sets the kill points (2 by default).
 import { describe, expect, it } from 'vitest';
-import { jetstream } from '@nats-io/jetstream';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { Subjects } from '../../core/index.ts';
+import { Streams, Subjects } from '../../core/index.ts';
 import { natsClient, startNodeProcess, tempDir, until, writeLp, type NodeProcess } from '../harness/index.ts';
 import { faultRandom, sqlRows } from './fault_util.ts';
 
@@ -71,6 +71,7 @@ describe('kill -9 during mixed ingest', () => {
       const writers = SOURCES.map((s) => writer(s));
       await n.exited;
       dead = true;
+      if (process.env.EDDY_FAULT_DEBUG) for (const l of n.log) if (/error|warn|rejected|retry/i.test(l)) console.log(`round ${round}: ${l}`);
       await nc.close().catch(() => undefined);
       await Promise.all(writers);
       node = await startNodeProcess({ data: dir.path });
@@ -81,13 +82,21 @@ describe('kill -9 during mixed ingest', () => {
     await until(async () => {
       rows = (await sqlRows(node.url, 'SELECT src, ts FROM mixed')) as { src: string; ts: number }[];
       return SOURCES.every((src) => rows.filter((r) => r.src === src).length >= want(src));
-    }, 'every acknowledged row to be readable', 60_000).catch((e: Error) => {
+    }, 'every acknowledged row to be readable', 60_000).catch(async (e: Error) => {
       // say which source fell short and which rows, so a lost row is told apart from a slow drain
       const report = SOURCES.map((src) => {
         const have = new Set(rows.filter((r) => r.src === src).map((r) => r.ts));
         const missing = [...acked[src]].filter((x) => !have.has(tsOf(x)));
         return `${src}: ${have.size} rows of ${want(src)} acknowledged, missing ${missing.length} (first ${missing.slice(0, 5).join(', ')})`;
       });
+      // and whether the ingest stream still holds messages (applied late or stuck) or gave them up (lost)
+      const nc = await natsClient(`nats://127.0.0.1:${node.natsPort}`);
+      const jsm = await jetstreamManager(nc);
+      const si = await jsm.streams.info(Streams.ingest).catch(() => null);
+      const ci = (await jsm.consumers.list(Streams.ingest).next().catch(() => []))[0];
+      await nc.close();
+      report.push(`ingest stream: ${si?.state.messages ?? '?'} messages (seq ${si?.state.first_seq}..${si?.state.last_seq}); consumer: pending ${ci?.num_pending}, ack pending ${ci?.num_ack_pending}, redelivered ${ci?.num_redelivered}`);
+      report.push(...node.log.filter((l) => /error|warn|rejected|retry/i.test(l)).slice(0, 20));
       throw new Error(`${e.message}\n${report.join('\n')}`);
     });
     for (const src of SOURCES) {
