@@ -98,21 +98,19 @@ export class NatsIngest {
   }
 
   /**
-   * Pulls buffered messages in stream order, continuously (`consume`: the next pull is asked for before the current one
-   * runs dry, so the node never waits on a round trip) and bounded in bytes, not messages, so a burst of 2 MB batches
-   * cannot pile up in the node's memory; up to maxInFlight are applied at once (their parses run in parallel in the
-   * parse workers, their WAL appends are pipelined). Each is acked once its rows are durable, or reported on
-   * eddy.errors.<db>.
+   * Pulls buffered messages in stream order, a fetch of at most 64 at a time; up to maxInFlight are applied at once
+   * (their parses run in parallel in the parse workers, their WAL appends are pipelined). Each is acked once its rows
+   * are durable, or reported on eddy.errors.<db>.
    */
   private async ingestLoop(): Promise<void> {
     const consumer = await this.js.consumers.get(Streams.ingest, INGEST_CONSUMER);
     const inFlight = new Set<Promise<void>>();
-    // A message is at most max_payload: a pull of twice that always has room for the next one.
-    const maxBytes = Math.max(32 * 1024 * 1024, 2 * (this.nc.info?.max_payload ?? 8 * 1024 * 1024) + 64 * 1024);
     while (!this.stopped) {
       let messages;
       try {
-        messages = await consumer.consume({ max_bytes: maxBytes, expires: 5000 });
+        // fetch, not consume: with consume, messages redelivered after a kill -9 were left ack-pending in the restarted
+        // node and never applied (tests/faults/kill9_mixed_ingest at 30 kill points; bisected to the change to consume)
+        messages = await consumer.fetch({ max_messages: 64, expires: 1000 });
         this.current = messages;
       } catch (e) {
         if (this.stopped) break;
