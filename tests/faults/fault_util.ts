@@ -1,9 +1,15 @@
 // Shared by the fault tests: a seeded random source (the seed is printed so a failing run can be replayed) and SQL rows over HTTP.
 
-/** A PRNG seeded from EDDY_FAULT_SEED or the clock (mulberry32); the seed is logged. */
-export function faultRandom(): () => number {
-  let seed = Number(process.env.EDDY_FAULT_SEED ?? Date.now() % 2 ** 31);
-  console.log(`fault seed ${seed} (replay with EDDY_FAULT_SEED=${seed})`);
+const BASE_SEED = Number(process.env.EDDY_FAULT_SEED ?? Date.now() % 2 ** 31);
+
+/**
+ * A PRNG seeded from EDDY_FAULT_SEED or the clock (mulberry32); the seed is logged. Runs of one test started together
+ * pass their index as `salt`, so each has its own sequence and one EDDY_FAULT_SEED replays them all.
+ */
+export function faultRandom(salt = 0): () => number {
+  const base = BASE_SEED;
+  let seed = (base + salt * 7919) | 0;
+  console.log(`fault seed ${base}${salt ? ` (run ${salt})` : ''} (replay with EDDY_FAULT_SEED=${base})`);
   return () => {
     seed = (seed + 0x6d2b79f5) | 0;
     let t = seed;

@@ -1,5 +1,6 @@
 // Fault: kill -9 of the node at random points during mixed ingest (NATS sync writes, JetStream-buffered ingest, HTTP
-// writes): after each restart every acknowledged row is there exactly once. EDDY_FAULT_KILLS sets the kill points (2 by default).
+// writes): after each restart every acknowledged row is there exactly once. EDDY_FAULT_KILLS sets the kill points (100 by
+// default), spread over EDDY_FAULT_RUNS nodes killed side by side (4 by default), each with its own data and NATS.
 import { describe, expect, it } from 'vitest';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
@@ -7,7 +8,8 @@ import { Streams, Subjects } from '../../core/index.ts';
 import { natsClient, startNodeProcess, tempDir, until, writeLp, type NodeProcess } from '../harness/index.ts';
 import { faultRandom, sqlRows } from './fault_util.ts';
 
-const KILLS = Number(process.env.EDDY_FAULT_KILLS ?? 2);
+const KILLS = Number(process.env.EDDY_FAULT_KILLS ?? 100);
+const RUNS = Math.max(1, Math.min(KILLS, Number(process.env.EDDY_FAULT_RUNS ?? 4)));
 const BATCH = 50;
 const SOURCES = ['sync', 'buf', 'http'] as const;
 type Source = (typeof SOURCES)[number];
@@ -21,95 +23,121 @@ function lines(src: Source, from: number): string {
   return out.join('\n');
 }
 
-describe('kill -9 during mixed ingest', () => {
-  it(`${KILLS} kill points: every acknowledged row present exactly once after restart`, async () => {
-    const rnd = faultRandom();
-    const dir = tempDir();
-    const next: Record<Source, number> = { sync: 0, buf: 0, http: 0 };
-    const acked: Record<Source, Set<number>> = { sync: new Set(), buf: new Set(), http: new Set() };
-    let node: NodeProcess = await startNodeProcess({ data: dir.path });
-    const create = await fetch(`${node.url}/v1/sql?db=public`, { method: 'POST', body: new URLSearchParams({ sql: "CREATE TABLE mixed (src STRING, ts TIMESTAMP TIME INDEX, v DOUBLE, PRIMARY KEY (src)) WITH (append_mode = 'true')" }) });
-    expect(create.status).toBe(200);
-    for (let round = 0; round < KILLS; round++) {
-      const nc: NatsConnection = await natsClient(`nats://127.0.0.1:${node.natsPort}`);
-      const js = jetstream(nc);
-      const target = 300 + Math.floor(rnd() * 1500);
-      let total = 0;
-      let dead = false;
-      // The kill waits until each kind of write has been acknowledged this round, so every kill lands in mixed traffic.
-      const roundAcked: Record<Source, number> = { sync: 0, buf: 0, http: 0 };
-      const n = node;
-      const write: Record<Source, (from: number) => Promise<boolean>> = {
-        sync: async (from) => (await writeLp(nc, 'public', lines('sync', from))).ok,
-        buf: async (from) => { await js.publish(Subjects.ingest('public'), enc.encode(lines('buf', from)), { timeout: 10_000 }); return true; },
-        http: async (from) => (await fetch(`${n.url}/v1/influxdb/write?db=public`, { method: 'POST', body: lines('http', from) })).status === 204,
-      };
-      const writer = async (src: Source) => {
-        while (!dead) {
-          const from = next[src];
-          next[src] += BATCH;
-          let ok = false;
-          try {
-            ok = await write[src](from);
-          } catch (e) {
-            if (process.env.EDDY_FAULT_DEBUG) console.log(src, from, String(e));
-            return; // the node is gone: this batch is unacknowledged
-          }
-          if (!ok) {
-            if (process.env.EDDY_FAULT_DEBUG) console.log(src, from, 'refused');
-            continue;
-          }
-          for (let s = from; s < from + BATCH; s++) acked[src].add(s);
-          total += BATCH;
-          roundAcked[src] += BATCH;
-          if (total >= target && SOURCES.every((x) => roundAcked[x] > 0) && !dead) {
-            dead = true;
-            n.child.kill('SIGKILL');
-          }
+/** The timestamps of the rows of `src` in the table, in no order (a row there twice appears twice). */
+async function rowsOf(url: string, src: Source): Promise<number[]> {
+  return ((await sqlRows(url, `SELECT ts FROM mixed WHERE src = '${src}'`)) as { ts: number }[]).map((r) => r.ts);
+}
+
+/** What each kill round must find right after the restart: every acknowledged sync and HTTP row, none twice. */
+async function checkAfterRestart(url: string, acked: Record<Source, Set<number>>, round: number): Promise<void> {
+  for (const src of ['sync', 'http'] as const) {
+    const seen = await rowsOf(url, src);
+    expect(new Set(seen).size, `round ${round}, ${src}: no row twice`).toBe(seen.length);
+    const have = new Set(seen);
+    const missing = [...acked[src]].filter((s) => !have.has(tsOf(s)));
+    expect(missing, `round ${round}, ${src}: acknowledged rows missing after the restart`).toEqual([]);
+  }
+}
+
+async function killRun(run: number, kills: number): Promise<void> {
+  const rnd = faultRandom(run);
+  const dir = tempDir();
+  const next: Record<Source, number> = { sync: 0, buf: 0, http: 0 };
+  const acked: Record<Source, Set<number>> = { sync: new Set(), buf: new Set(), http: new Set() };
+  let node: NodeProcess = await startNodeProcess({ data: dir.path });
+  const create = await fetch(`${node.url}/v1/sql?db=public`, { method: 'POST', body: new URLSearchParams({ sql: "CREATE TABLE mixed (src STRING, ts TIMESTAMP TIME INDEX, v DOUBLE, PRIMARY KEY (src)) WITH (append_mode = 'true')" }) });
+  expect(create.status).toBe(200);
+  for (let round = 0; round < kills; round++) {
+    const nc: NatsConnection = await natsClient(`nats://127.0.0.1:${node.natsPort}`);
+    const js = jetstream(nc);
+    const target = 300 + Math.floor(rnd() * 1500);
+    let total = 0;
+    let dead = false;
+    // The kill waits until each kind of write has been acknowledged this round, so every kill lands in mixed traffic.
+    const roundAcked: Record<Source, number> = { sync: 0, buf: 0, http: 0 };
+    const n = node;
+    const write: Record<Source, (from: number) => Promise<boolean>> = {
+      sync: async (from) => (await writeLp(nc, 'public', lines('sync', from))).ok,
+      buf: async (from) => { await js.publish(Subjects.ingest('public'), enc.encode(lines('buf', from)), { timeout: 10_000 }); return true; },
+      http: async (from) => (await fetch(`${n.url}/v1/influxdb/write?db=public`, { method: 'POST', body: lines('http', from) })).status === 204,
+    };
+    const writer = async (src: Source) => {
+      while (!dead) {
+        const from = next[src];
+        next[src] += BATCH;
+        let ok = false;
+        try {
+          ok = await write[src](from);
+        } catch (e) {
+          if (process.env.EDDY_FAULT_DEBUG) console.log(src, from, String(e));
+          return; // the node is gone: this batch is unacknowledged
         }
-      };
-      const writers = SOURCES.map((s) => writer(s));
-      await n.exited;
-      dead = true;
-      if (process.env.EDDY_FAULT_DEBUG) for (const l of n.log) if (/error|warn|rejected|retry/i.test(l)) console.log(`round ${round}: ${l}`);
-      await nc.close().catch(() => undefined);
-      await Promise.all(writers);
-      node = await startNodeProcess({ data: dir.path });
-    }
-    // Buffered rows acknowledged by JetStream are applied after the restart: wait for them, then check every source.
-    const want = (src: Source) => acked[src].size;
-    let rows: { src: string; ts: number }[] = [];
-    await until(async () => {
-      rows = (await sqlRows(node.url, 'SELECT src, ts FROM mixed')) as { src: string; ts: number }[];
-      return SOURCES.every((src) => rows.filter((r) => r.src === src).length >= want(src));
-    }, 'every acknowledged row to be readable', 60_000).catch(async (e: Error) => {
-      // say which source fell short and which rows, so a lost row is told apart from a slow drain
-      const report = SOURCES.map((src) => {
-        const have = new Set(rows.filter((r) => r.src === src).map((r) => r.ts));
-        const missing = [...acked[src]].filter((x) => !have.has(tsOf(x)));
-        return `${src}: ${have.size} rows of ${want(src)} acknowledged, missing ${missing.length} (first ${missing.slice(0, 5).join(', ')})`;
-      });
-      // and whether the ingest stream still holds messages (applied late or stuck) or gave them up (lost)
-      const nc = await natsClient(`nats://127.0.0.1:${node.natsPort}`);
-      const jsm = await jetstreamManager(nc);
-      const si = await jsm.streams.info(Streams.ingest).catch(() => null);
-      const ci = (await jsm.consumers.list(Streams.ingest).next().catch(() => []))[0];
-      await nc.close();
-      report.push(`ingest stream: ${si?.state.messages ?? '?'} messages (seq ${si?.state.first_seq}..${si?.state.last_seq}); consumer: pending ${ci?.num_pending}, ack pending ${ci?.num_ack_pending}, redelivered ${ci?.num_redelivered}`);
-      report.push(...node.log.filter((l) => /error|warn|rejected|retry/i.test(l)).slice(0, 20));
-      throw new Error(`${e.message}\n${report.join('\n')}`);
+        if (!ok) {
+          if (process.env.EDDY_FAULT_DEBUG) console.log(src, from, 'refused');
+          continue;
+        }
+        for (let s = from; s < from + BATCH; s++) acked[src].add(s);
+        total += BATCH;
+        roundAcked[src] += BATCH;
+        if (total >= target && SOURCES.every((x) => roundAcked[x] > 0) && !dead) {
+          dead = true;
+          n.child.kill('SIGKILL');
+        }
+      }
+    };
+    const writers = SOURCES.map((s) => writer(s));
+    await n.exited;
+    dead = true;
+    if (process.env.EDDY_FAULT_DEBUG) for (const l of n.log) if (/error|warn|rejected|retry/i.test(l)) console.log(`round ${round}: ${l}`);
+    await nc.close().catch(() => undefined);
+    await Promise.all(writers);
+    node = await startNodeProcess({ data: dir.path });
+    await checkAfterRestart(node.url, acked, round);
+  }
+  // Buffered rows acknowledged by JetStream are applied after the restart: wait for them, then check every source.
+  const want = (src: Source) => acked[src].size;
+  let rows: { src: string; ts: number }[] = [];
+  await until(async () => {
+    rows = (await sqlRows(node.url, 'SELECT src, ts FROM mixed')) as { src: string; ts: number }[];
+    return SOURCES.every((src) => rows.filter((r) => r.src === src).length >= want(src));
+  }, 'every acknowledged row to be readable', 60_000).catch(async (e: Error) => {
+    // say which source fell short and which rows, so a lost row is told apart from a slow drain
+    const report = SOURCES.map((src) => {
+      const have = new Set(rows.filter((r) => r.src === src).map((r) => r.ts));
+      const missing = [...acked[src]].filter((x) => !have.has(tsOf(x)));
+      return `${src}: ${have.size} rows of ${want(src)} acknowledged, missing ${missing.length} (first ${missing.slice(0, 5).join(', ')})`;
     });
-    for (const src of SOURCES) {
-      const seen = rows.filter((r) => r.src === src).map((r) => r.ts);
-      // A buffered message in the WAL but not yet acked when the node died is delivered again: its WAL append is
-      // recognised as a duplicate (the message's stream sequence is its id) and not applied twice.
-      expect(new Set(seen).size, `${src}: no row twice`).toBe(seen.length);
-      const have = new Set(seen);
-      const missing = [...acked[src]].filter((s) => !have.has(tsOf(s)));
-      expect(missing, `${src}: acknowledged rows missing`).toEqual([]);
-      expect(acked[src].size, `${src} wrote something`).toBeGreaterThan(0);
-    }
-    await node.stop();
-    dir.cleanup();
-  }, 60_000 + KILLS * 60_000);
+    // and whether the ingest stream still holds messages (applied late or stuck) or gave them up (lost)
+    const nc = await natsClient(`nats://127.0.0.1:${node.natsPort}`);
+    const jsm = await jetstreamManager(nc);
+    const si = await jsm.streams.info(Streams.ingest).catch(() => null);
+    const ci = (await jsm.consumers.list(Streams.ingest).next().catch(() => []))[0];
+    await nc.close();
+    report.push(`ingest stream: ${si?.state.messages ?? '?'} messages (seq ${si?.state.first_seq}..${si?.state.last_seq}); consumer: pending ${ci?.num_pending}, ack pending ${ci?.num_ack_pending}, redelivered ${ci?.num_redelivered}`);
+    report.push(...node.log.filter((l) => /error|warn|rejected|retry/i.test(l)).slice(0, 20));
+    throw new Error(`${e.message}\n${report.join('\n')}`);
+  });
+  for (const src of SOURCES) {
+    const seen = rows.filter((r) => r.src === src).map((r) => r.ts);
+    // A buffered message in the WAL but not yet acked when the node died is delivered again: its WAL append is
+    // recognised as a duplicate (the message's stream sequence is its id) and not applied twice.
+    expect(new Set(seen).size, `${src}: no row twice`).toBe(seen.length);
+    const have = new Set(seen);
+    const missing = [...acked[src]].filter((s) => !have.has(tsOf(s)));
+    expect(missing, `${src}: acknowledged rows missing`).toEqual([]);
+    expect(acked[src].size, `${src} wrote something`).toBeGreaterThan(0);
+  }
+  await node.stop();
+  dir.cleanup();
+}
+
+// Each run is its own node with its own data directory and nats-server; they run side by side so 100 kill points fit
+// in the suite's time on two cores.
+const perRun = (run: number) => Math.floor(KILLS / RUNS) + (run < KILLS % RUNS ? 1 : 0);
+describe.concurrent(`kill -9 during mixed ingest (${KILLS} kill points over ${RUNS} nodes)`, () => {
+  for (let run = 0; run < RUNS; run++) {
+    it(`run ${run}: ${perRun(run)} kill points, every acknowledged row present exactly once after each restart`, async () => {
+      await killRun(run, perRun(run));
+    }, 120_000 + perRun(run) * 60_000);
+  }
 });
