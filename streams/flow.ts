@@ -13,6 +13,7 @@ import { GLOBAL_WINDOW, windowAssign } from './operators/window_assign.ts';
 import { forEachOpenWindow } from './window.ts';
 import { FlowStore } from './store.ts';
 import type { StoreSnapshot } from './store.ts';
+import { SnapshotReader, SnapshotWriter } from './snapshot_codec.ts';
 import type { FlowEmission, FlowPlan, FlowRow, FlowStats } from './types.ts';
 
 export interface FlowOptions {
@@ -24,15 +25,18 @@ export interface FlowOptions {
   idleAdvanceMs?: number;
 }
 
-/** Checkpoint of a flow: JSON-safe. Restore it, then replay source batches after `position`. */
+/**
+ * Checkpoint of a flow. Restore it, then replay source batches after `position`. Version 2 holds the store in its
+ * binary form (snapshot_codec.ts); version 1 (JSON, older checkpoints) is still restored.
+ */
 export interface FlowSnapshot {
-  version: 1;
+  version: 1 | 2;
   flow: string;
   source: string;
   /** The position given with the last pushed batch (e.g. a stream sequence), opaque to the flow. */
   position: unknown;
   maxEventTime: string | null;
-  store: StoreSnapshot;
+  store: StoreSnapshot | Uint8Array;
   counters: Record<string, number>;
   /** Rows of an append-only source numbered so far (their keys). */
   appendSeq?: number;
@@ -182,13 +186,15 @@ export function createFlow(plan: FlowPlan, opts: FlowOptions = {}): Flow {
       clockTicks.next({ ...emptyRows(plan), maxEventTime: t });
     },
     snapshot() {
+      const w = new SnapshotWriter();
+      store.writeSnapshot(w);
       return {
-        version: 1,
+        version: 2,
         flow: plan.name,
         source: plan.sourceTable,
         position,
         maxEventTime: wm.maxEventTime === null ? null : String(wm.maxEventTime),
-        store: store.snapshot(),
+        store: w.written(),
         counters: { ...counters },
         appendSeq: rowSeq.n,
       };
@@ -197,8 +203,9 @@ export function createFlow(plan: FlowPlan, opts: FlowOptions = {}): Flow {
       return store.current(BigInt(Math.round(scheduler.now())) * 1_000_000n);
     },
     restore(s) {
-      if (s.version !== 1 || s.flow !== plan.name) throw new InternalError(`Snapshot of flow ${s.flow} (v${s.version}) cannot restore flow ${plan.name}`);
-      store.restore(s.store);
+      if ((s.version !== 1 && s.version !== 2) || s.flow !== plan.name) throw new InternalError(`Snapshot of flow ${s.flow} (v${s.version}) cannot restore flow ${plan.name}`);
+      if (s.store instanceof Uint8Array) store.readSnapshot(new SnapshotReader(s.store));
+      else store.restore(s.store);
       wm.maxEventTime = s.maxEventTime === null ? null : BigInt(s.maxEventTime);
       for (const k of COUNTERS) counters[k] = s.counters[k] ?? 0;
       position = s.position;
@@ -229,10 +236,20 @@ function emptyRows(plan: FlowPlan): DecodedRows {
   return { table: plan.sourceTable, inputRows: 0, n: 0, eventTime: [], rowKey: [], group: [], groupVals: [], vals: [], maxEventTime: null, errors: 0 };
 }
 
-/** Snapshot <-> bytes (for a KV store). */
+/** Snapshot <-> bytes (for a KV store): a version byte, the header as JSON, then the store's bytes. */
 export function encodeSnapshot(s: FlowSnapshot): Uint8Array {
-  return new TextEncoder().encode(JSON.stringify(s));
+  if (!(s.store instanceof Uint8Array)) return new TextEncoder().encode(JSON.stringify(s));
+  const w = new SnapshotWriter();
+  w.byte(2);
+  w.str(JSON.stringify({ ...s, store: undefined }));
+  w.bytes(s.store);
+  return w.written();
 }
 export function decodeSnapshot(b: Uint8Array): FlowSnapshot {
-  return JSON.parse(new TextDecoder().decode(b)) as FlowSnapshot;
+  // version 1 was JSON text: it starts with '{'
+  if (b[0] !== 2) return JSON.parse(new TextDecoder().decode(b)) as FlowSnapshot;
+  const r = new SnapshotReader(b);
+  r.byte();
+  const head = JSON.parse(r.str()) as FlowSnapshot;
+  return { ...head, store: b.subarray(r.offset) };
 }

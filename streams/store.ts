@@ -7,6 +7,7 @@ import type { AssignedRows } from './operators/window_assign.ts';
 import { ANY_WINDOW, GLOBAL_WINDOW } from './operators/window_assign.ts';
 import type { FlowPlan, FlowRow, FlowValue, OutScope } from './types.ts';
 import { isTrue, keyOf } from './values.ts';
+import type { SnapshotReader, SnapshotWriter } from './snapshot_codec.ts';
 
 export interface ApplyResult {
   changed: number;
@@ -29,12 +30,16 @@ export class FlowStore {
     if (l !== null && (l.start === start || (l.start === null && start === GLOBAL_WINDOW)) && this.windows.get(start) === l) return l;
     let w = this.windows.get(start);
     if (!w) {
-      const global = start === GLOBAL_WINDOW;
-      w = { start: global ? null : start, end: global ? null : start + this.plan.window!.sizeNs, cells: new Map(), rows: new Map() };
+      w = this.newWindow(start);
       this.windows.set(start, w);
     }
     this.last = w;
     return w;
+  }
+
+  private newWindow(start: bigint): WindowState {
+    const global = start === GLOBAL_WINDOW;
+    return { start: global ? null : start, end: global ? null : start + this.plan.window!.sizeNs, cells: new Map(), rows: new Map() };
   }
 
   /** Applies a batch's rows: each row first retracts its key's previous version in the window, then adds itself. */
@@ -185,49 +190,109 @@ export class FlowStore {
     return n;
   }
 
-  /** All state as plain data (values tagged so bigint and string survive JSON). */
-  snapshot(): StoreSnapshot {
-    const win = (w: WindowState): WindowSnapshot => ({
-      s: w.start === null ? null : String(w.start),
-      c: [...w.cells.values()].map((c) => ({
-        k: c.keys.map(encodeValue),
-        e: c.emitted ? 1 : 0,
-        d: c.dirty ? 1 : 0,
-        m: [...c.members].map(([rk, vals]) => [rk, vals.map(encodeValue)] as [string, EncodedValue[]]),
-      })),
-    });
-    return { windows: [...this.windows.values()].map(win), finalized: this.finalized.map(win) };
+  /** All state in the checkpoint's binary form (snapshot_codec.ts), written from the maps without copies. */
+  writeSnapshot(out: SnapshotWriter): void {
+    const win = (w: WindowState): void => {
+      if (w.start === null) out.byte(0);
+      else {
+        out.byte(1);
+        out.value(w.start);
+      }
+      out.uint(w.cells.size);
+      for (const c of w.cells.values()) {
+        out.values(c.keys);
+        out.byte((c.emitted ? 1 : 0) | (c.dirty ? 2 : 0));
+        out.uint(c.members.size);
+        for (const [rk, vals] of c.members) {
+          out.str(rk);
+          out.values(vals);
+        }
+      }
+    };
+    out.uint(this.windows.size);
+    for (const w of this.windows.values()) win(w);
+    out.uint(this.finalized.length);
+    for (const w of this.finalized) win(w);
   }
 
+  /** Restores what writeSnapshot wrote. */
+  readSnapshot(r: SnapshotReader): void {
+    this.load((to) => {
+      const windows = (): void => {
+        for (let w = r.uint(); w > 0; w--) {
+          to.window(r.byte() === 0 ? null : (r.value() as bigint));
+          for (let n = r.uint(); n > 0; n--) {
+            const keys = r.values();
+            const flags = r.byte();
+            const members: [string, FlowValue[]][] = new Array(r.uint());
+            for (let j = 0; j < members.length; j++) members[j] = [r.str(), r.values()];
+            to.cell(keys, (flags & 1) === 1, (flags & 2) === 2, members);
+          }
+        }
+      };
+      windows();
+      to.finalizing();
+      windows();
+    });
+    if (!r.done) throw new InternalError('flow checkpoint has bytes after its state');
+  }
+
+  /** Restores a checkpoint of the older JSON form (StoreSnapshot). */
   restore(s: StoreSnapshot): void {
+    this.load((to) => {
+      const windows = (list: WindowSnapshot[]): void => {
+        for (const ws of list) {
+          to.window(ws.s === null ? null : BigInt(ws.s));
+          for (const cs of ws.c) to.cell(cs.k.map(decodeValue), cs.e === 1, cs.d === 1, cs.m.map(([rk, vals]) => [rk, vals.map(decodeValue)] as [string, FlowValue[]]));
+        }
+      };
+      windows(s.windows);
+      to.finalizing();
+      windows(s.finalized);
+    });
+  }
+
+  /** Clears the state and refills it from `read`: windows, each followed by its cells; the finalized ones last. */
+  private load(read: (to: StateLoader) => void): void {
     this.windows.clear();
     this.dirty.clear();
     this.finalized = [];
-    const load = (ws: WindowSnapshot): WindowState => {
-      const start = ws.s === null ? GLOBAL_WINDOW : BigInt(ws.s);
-      const w = this.window(start);
-      for (const cs of ws.c) {
-        const keys = cs.k.map(decodeValue);
+    this.last = null;
+    let finalizing = false;
+    let w: WindowState | null = null;
+    read({
+      window: (start) => {
+        const at = start === null ? GLOBAL_WINDOW : start;
+        if (!finalizing) w = this.window(at);
+        else {
+          // finalized windows are apart from the open ones
+          w = this.newWindow(at);
+          this.finalized.push(w);
+        }
+      },
+      cell: (keys, emitted, dirty, members) => {
+        if (!w) throw new InternalError('flow checkpoint has a group outside any window');
         const key = keyOf(keys);
         const c = newCell(this.plan.aggregates, key, keys, w);
-        for (const [rk, vals] of cs.m) {
-          cellAdd(c, this.plan.aggregates, rk, vals.map(decodeValue));
+        for (const [rk, vals] of members) {
+          cellAdd(c, this.plan.aggregates, rk, vals);
           w.rows.set(rk, c);
         }
-        c.emitted = cs.e === 1;
+        c.emitted = emitted;
         w.cells.set(key, c);
-        if (cs.d === 1) this.touch(c);
-      }
-      return w;
-    };
-    for (const ws of s.windows) load(ws);
-    for (const ws of s.finalized) {
-      const w = load(ws);
-      this.windows.delete(w.start === null ? GLOBAL_WINDOW : w.start);
-      this.finalized.push(w);
-    }
+        if (dirty) this.touch(c);
+      },
+      finalizing: () => { finalizing = true; },
+    });
     if (this.windows.size > 0 && !this.plan.window && !this.windows.has(GLOBAL_WINDOW)) throw new InternalError('snapshot does not match the plan');
   }
+}
+
+interface StateLoader {
+  window(start: bigint | null): void;
+  cell(keys: FlowValue[], emitted: boolean, dirty: boolean, members: [string, FlowValue[]][]): void;
+  /** The windows after this are finalized ones. */
+  finalizing(): void;
 }
 
 export type EncodedValue = number | string | boolean | null;
@@ -241,13 +306,6 @@ export interface StoreSnapshot {
 }
 
 /** Strings get an 's' prefix, timestamps 't', non-finite numbers 'n': JSON keeps everything apart. */
-export function encodeValue(v: FlowValue): EncodedValue {
-  if (typeof v === 'string') return 's' + v;
-  if (typeof v === 'bigint') return 't' + v;
-  if (typeof v === 'number' && !Number.isFinite(v)) return 'n' + v;
-  return v;
-}
-
 export function decodeValue(v: EncodedValue): FlowValue {
   if (typeof v !== 'string') return v;
   const tag = v[0];

@@ -12,6 +12,7 @@ export { emptyScans } from './plan/dry.ts';
 export { PARTIAL_TOO_LARGE, type WireRel } from './plan/partial.ts';
 export type { QueryOutput, OutputColumn } from './output/index.ts';
 export type { CsvHeader } from './output/index.ts';
+export { ByteWriter } from './output/byte_writer.ts';
 export { formatOutput, relToOutput, limitOutput, jsonValue, outputsJson, outputsJsonBytes, outputsJsonChunks, outputsCsv, outputsCsvBytes, outputsCsvChunks, epochUnit, outputJsonDataChunks, outputNullText, outputsInfluxV1Bytes, outputTableText, relToArrow, relToArrowChunks, relToArrowFile, relToArrowFileChunks, ARROW_STREAM_TYPE, ARROW_FILE_TYPE, type ArrowCompression, exactJson, JsonNumber, nsAsMs, floatJson, int64Text, words } from './output/index.ts';
 export type { Rel, Field } from './plan/rel.ts';
 export type { Vec, DType } from './vector.ts';
