@@ -38,8 +38,20 @@ export function evalAggregate(e: AggregateExpr, input: StepSeries[], param: Valu
     groupOf[k] = g;
   });
   const G = groups.length;
+  // `by (__name__)` keeps the name in a group's labels: the group drops it later when any of its series is so marked
+  const marked = new Set<Labels>();
+  input.forEach((s, k) => { if (s.dropName) marked.add(groups[groupOf[k]!]!); });
+  const out = aggregate(e, input, param, groupOf, groups, n);
+  if (marked.size && out.type === 'vector') for (const s of out.series) if (marked.has(s.labels)) s.dropName = true;
+  return out;
+}
+
+function aggregate(e: AggregateExpr, input: StepSeries[], param: Value | undefined, groupOf: Int32Array, groups: Labels[], n: number): Value {
+  const G = groups.length;
   const scalarParam = param?.type === 'scalar' ? param.v : undefined;
   if (e.op === 'topk' || e.op === 'bottomk') return topBottom(e.op === 'topk', input, groupOf, G, scalarParam!, n);
+  if (e.op === 'limitk') return limitK(input, groupOf, G, scalarParam!, n);
+  if (e.op === 'limit_ratio') return limitRatio(input, scalarParam!, n);
   if (e.op === 'count_values') {
     if (param?.type !== 'string') throw new PromQLExecError('count_values needs a string parameter');
     return countValues(param.s, input, groupOf, groups, n);
@@ -236,7 +248,7 @@ function topBottom(top: boolean, input: StepSeries[], groupOf: Int32Array, G: nu
     for (const g of seen) {
       for (const { idx, v } of heaps[g]!.reverseSorted()) {
         let o = outBy.get(idx);
-        if (!o) { o = newSeries(input[idx]!.labels, n); outBy.set(idx, o); order.push(idx); }
+        if (!o) { o = newSeries(input[idx]!.labels, n); if (input[idx]!.dropName) o.dropName = true; outBy.set(idx, o); order.push(idx); }
         o.v[i] = v;
         o.has[i] = 1;
       }
@@ -261,4 +273,64 @@ function countValues(label: string, input: StepSeries[], groupOf: Int32Array, gr
     }
   }
   return { type: 'vector', series: [...out.values()] };
+}
+
+/** A whole-number k from a per-step scalar, as Prometheus converts it (an overflow is an error). */
+function intParam(kf: number): number {
+  if (!(kf <= 9223372036854775807 && kf >= -9223372036854775808)) throw new PromQLExecError(`Scalar value ${kf} overflows int64`);
+  return Math.trunc(kf);
+}
+
+/** limitk: at each step the first k series of each group that have a sample, unchanged (labels, value, name mark). */
+function limitK(input: StepSeries[], groupOf: Int32Array, G: number, kParam: Float64Array, n: number): Value {
+  const out: (StepSeries | undefined)[] = new Array(input.length);
+  const taken = new Int32Array(G);
+  for (let i = 0; i < n; i++) {
+    const k = intParam(kParam[i]!);
+    if (k < 1) continue;
+    taken.fill(0);
+    for (let idx = 0; idx < input.length; idx++) {
+      const s = input[idx]!;
+      if (!s.has[i] || taken[groupOf[idx]!]! >= k) continue;
+      taken[groupOf[idx]!]!++;
+      let o = out[idx];
+      if (!o) { o = newSeries(s.labels, n); if (s.dropName) o.dropName = true; out[idx] = o; }
+      o.v[i] = s.v[i]!;
+      o.has[i] = 1;
+    }
+  }
+  return { type: 'vector', series: out.filter((o): o is StepSeries => o !== undefined) };
+}
+
+/**
+ * limit_ratio: a series is kept when its label set's hash, as a fraction of 2^64, is below r (r >= 0) or at least
+ * 1 + r (r < 0), so r and r - 1 pick complementary sets; r is clamped to [-1, 1]. Grouping does not matter.
+ */
+function limitRatio(input: StepSeries[], rParam: Float64Array, n: number): Value {
+  const frac = input.map((s) => labelsHashFraction(s.labels));
+  const out: (StepSeries | undefined)[] = new Array(input.length);
+  for (let i = 0; i < n; i++) {
+    let r = rParam[i]!;
+    if (Number.isNaN(r)) throw new PromQLExecError(`Ratio value ${r} is NaN`);
+    r = Math.max(-1, Math.min(1, r));
+    for (let idx = 0; idx < input.length; idx++) {
+      const s = input[idx]!;
+      if (!s.has[i]) continue;
+      const f = frac[idx]!;
+      if (!(r >= 0 ? f < r : f >= 1 + r)) continue;
+      let o = out[idx];
+      if (!o) { o = newSeries(s.labels, n); if (s.dropName) o.dropName = true; out[idx] = o; }
+      o.v[i] = s.v[i]!;
+      o.has[i] = 1;
+    }
+  }
+  return { type: 'vector', series: out.filter((o): o is StepSeries => o !== undefined) };
+}
+
+/** FNV-1a (64-bit) of the label set, as a fraction in [0, 1): a stable, well-spread pick per series. */
+export function labelsHashFraction(labels: Labels): number {
+  let h = 0xcbf29ce484222325n;
+  const bytes = new TextEncoder().encode(labelsKey(labels));
+  for (const b of bytes) h = BigInt.asUintN(64, (h ^ BigInt(b)) * 0x100000001b3n);
+  return Number(h >> 11n) / 2 ** 53;
 }

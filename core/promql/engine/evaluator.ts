@@ -8,7 +8,7 @@ import { evalBinary } from './binary.ts';
 import { evalCall } from './functions.ts';
 import { evalMatrixSelector, evalSubquery, evalVectorSelector, windowIndices } from './selectors.ts';
 import type { EvalContext, Value } from './values.ts';
-import { checkDeadline, compareLabels, dropName, mergeSameLabels } from './values.ts';
+import { checkDeadline, compareLabels, dropName, finalizeNames } from './values.ts';
 
 const DEFAULT_LOOKBACK_MS = 5 * 60_000;
 const DEFAULT_STEP_MS = 60_000;
@@ -26,8 +26,8 @@ export async function evalNode(e: PromExpr, ctx: EvalContext): Promise<Value> {
       if (e.op === '+') return v;
       if (v.type === 'scalar') return { type: 'scalar', v: v.v.map((x) => -x) };
       if (v.type !== 'vector') throw new PromQLExecError(`unary minus on ${v.type}`);
-      const series = v.series.map((s) => ({ labels: dropName(s.labels), v: s.v.map((x) => -x), has: s.has.slice() }));
-      return { type: 'vector', series: mergeSameLabels(series) };
+      const series = v.series.map((s) => ({ labels: s.labels, v: s.v.map((x) => -x), has: s.has.slice(), dropName: true }));
+      return { type: 'vector', series };
     }
     case 'vector': return { type: 'vector', series: await evalVectorSelector(e, ctx) };
     case 'matrix': return evalMatrixSelector(e, ctx);
@@ -73,14 +73,14 @@ export async function evalInstant(query: string | PromExpr, timeMs: number, sour
     case 'string': return { type: 'string', t: timeMs, v: v.s };
     case 'vector': return {
       type: 'vector',
-      samples: v.series.filter((s) => s.has[0]).map((s) => ({ labels: s.labels, t: timeMs, v: s.v[0]! })),
+      samples: finalizeNames(v.series.filter((s) => s.has[0])).map((s) => ({ labels: s.labels, t: timeMs, v: s.v[0]! })),
     };
     case 'matrix': {
       const w = v.windowOf(0);
       const series: SeriesSamples[] = [];
       for (const s of v.series) {
         const [lo, hi] = windowIndices(s.t, w.from, w.to);
-        if (hi > lo) series.push({ labels: s.labels, t: s.t.slice(lo, hi), v: s.v.slice(lo, hi) });
+        if (hi > lo) series.push({ labels: s.dropName ? dropName(s.labels) : s.labels, t: s.t.slice(lo, hi), v: s.v.slice(lo, hi) });
       }
       return { type: 'matrix', series };
     }
@@ -104,14 +104,15 @@ export async function evalRange(
   if (v.type !== 'vector') {
     throw new PromQLExecError(`invalid expression type "${v.type === 'matrix' ? 'range vector' : 'string'}" for range query, must be Scalar or instant Vector`, 'bad_data');
   }
+  const final = finalizeNames(v.series);
   const series: SeriesSamples[] = [];
   // the answer's points: one buffer of times and one of values, each series a view of its stretch
   let points = 0;
-  for (const s of v.series) for (let i = 0; i < count; i++) points += s.has[i]!;
+  for (const s of final) for (let i = 0; i < count; i++) points += s.has[i]!;
   const T = new ArrayBuffer(points * 8);
   const V = new ArrayBuffer(points * 8);
   let at = 0;
-  for (const s of v.series) {
+  for (const s of final) {
     let k = 0;
     for (let i = 0; i < count; i++) if (s.has[i]) k++;
     if (k === 0) continue;

@@ -4,7 +4,7 @@ import type { Call, PromExpr } from '../parser/ast.ts';
 import { CALENDAR_FUNCTIONS, MATH_FUNCTIONS, evalCalendarFunction, evalMathFunction } from './functions_math.ts';
 import { RANGE_FUNCTIONS, absentOverTime, evalRangeFunction } from './functions_range.ts';
 import {
-  absent, absentLabels, labelJoin, labelReplace, scalarOf, sortVector, timestampOf, vectorOf,
+  absent, absentLabels, labelJoin, labelReplace, scalarOf, sortByLabel, sortVector, timestampOf, vectorOf,
 } from './functions_labels.ts';
 import { histogramQuantile } from './histogram.ts';
 import type { EvalFn } from './selectors.ts';
@@ -52,6 +52,8 @@ export async function evalCall(e: Call, ctx: EvalContext, evalFn: EvalFn): Promi
     case 'scalar': return scalarOf(vec(0), n);
     case 'sort': return sortVector(vec(0), false);
     case 'sort_desc': return sortVector(vec(0), true);
+    case 'sort_by_label': return sortByLabel(vec(0), args.slice(1).map((_, k) => str(k + 1)), false);
+    case 'sort_by_label_desc': return sortByLabel(vec(0), args.slice(1).map((_, k) => str(k + 1)), true);
     case 'absent': return absent(vec(0), absentLabels(unwrap(e.args[0]!)), n);
     case 'timestamp': return timestampOf(vec(0), ctx.steps);
     case 'histogram_quantile': return histogramQuantile(sc(0), vec(1), n);

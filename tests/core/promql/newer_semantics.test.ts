@@ -1,0 +1,134 @@
+// PromQL as Prometheus 2.53+/3.x reads and answers it, over the in-memory source: durations written as numbers (and
+// numbers as durations), delayed removal of `__name__`, and the functions and aggregations added since 2.45
+// (first_over_time, ts_of_*, mad_over_time, sort_by_label, limitk, limit_ratio).
+import { describe, expect, it } from 'vitest';
+import { MemorySeriesSource, evalInstant, evalRange, parsePromQL, type PromValue } from '../../../core/promql/index.ts';
+
+const MIN = 60_000;
+
+/** Two counters with the same `env`, and a gauge, one sample a minute for ten minutes. */
+function source(): MemorySeriesSource {
+  const src = new MemorySeriesSource();
+  const t = Array.from({ length: 11 }, (_, i) => i * MIN);
+  src.add({ __name__: 'reqs_total', env: 'a' }, t, t.map((_, i) => 6 * i));
+  src.add({ __name__: 'errs_total', env: 'a' }, t, t.map((_, i) => 12 * i));
+  src.add({ __name__: 'temp', room: 'x' }, t, [5, 3, 9, 9, 1, 4, 1, 7, 2, 8, 6]);
+  return src;
+}
+
+/** A vector answer as `labels-as-text value` lines, sorted, for compact comparisons. */
+function lines(v: PromValue): string[] {
+  if (v.type !== 'vector') throw new Error(`expected a vector, got ${v.type}`);
+  return v.samples.map((s) => `${s.labels.map(([k, x]) => `${k}=${x}`).join(',')} ${s.v}`).sort();
+}
+
+describe('durations and numbers are interchangeable (Prometheus 2.53+, stable in 3.0)', () => {
+  it('reads a plain number as seconds in a range, an offset and a subquery step', async () => {
+    const src = source();
+    for (const [a, b] of [
+      ['sum_over_time(temp[180])', 'sum_over_time(temp[3m])'],
+      ['temp offset 120', 'temp offset 2m'],
+      ['temp offset -60', 'temp offset -1m'],
+      ['max_over_time(temp[300:60])', 'max_over_time(temp[5m:1m])'],
+      ['sum_over_time(temp[1.5])', 'sum_over_time(temp[1500ms])'],
+    ]) expect(lines(await evalInstant(a!, 6 * MIN, src))).toEqual(lines(await evalInstant(b!, 6 * MIN, src)));
+  });
+
+  it('reads a duration as its number of seconds where a number is expected', async () => {
+    const src = source();
+    expect(await evalInstant('1h', 0, src)).toMatchObject({ type: 'scalar', v: 3600 });
+    expect(lines(await evalInstant('predict_linear(reqs_total[5m], 1h)', 10 * MIN, src)))
+      .toEqual(lines(await evalInstant('predict_linear(reqs_total[5m], 3600)', 10 * MIN, src)));
+  });
+
+  it('still refuses a negative range and a zero subquery step, with a position', () => {
+    expect(() => parsePromQL('temp[0]')).toThrow(/range must be positive/);
+    expect(() => parsePromQL('temp[5m:0]')).toThrow(/greater than 0/);
+    expect(() => parsePromQL('temp offset "x"')).toThrow(/expected duration.*column/);
+  });
+});
+
+describe('delayed removal of __name__ (Prometheus 3)', () => {
+  it('lets label_replace and label_join read and keep a name that rate() was going to drop', async () => {
+    const src = source();
+    expect(lines(await evalInstant('label_replace(rate({env="a"}[5m]), "was", "$1", "__name__", "(.+)")', 10 * MIN, src)))
+      .toEqual(['env=a,was=errs_total 0.2', 'env=a,was=reqs_total 0.1']);
+    expect(lines(await evalInstant('label_replace(rate({env="a"}[5m]), "__name__", "rate_$1", "__name__", "(.+)")', 10 * MIN, src)))
+      .toEqual(['__name__=rate_errs_total,env=a 0.2', '__name__=rate_reqs_total,env=a 0.1']);
+  });
+
+  it('only fails on equal label sets once the answer is shaped', async () => {
+    const src = source();
+    // two series with env="a" after rate() drops the names: summing them is fine, keeping both apart is not
+    expect(lines(await evalInstant('sum by (env) (rate({env="a"}[5m]))', 10 * MIN, src))).toEqual(['env=a 0.30000000000000004']);
+    await expect(evalInstant('rate({env="a"}[5m])', 10 * MIN, src)).rejects.toThrow(/same labelset/);
+    await expect(evalInstant('sum by (__name__) (rate({env="a"}[5m]))', 10 * MIN, src)).rejects.toThrow(/same labelset/);
+    // a comparison filters and keeps the mark it was given
+    await expect(evalInstant('rate({env="a"}[5m]) > 0', 10 * MIN, src)).rejects.toThrow(/same labelset/);
+    expect(lines(await evalInstant('sum by (__name__) (reqs_total)', 10 * MIN, src))).toEqual(['__name__=reqs_total 60']);
+  });
+
+  it('joins the steps of series that end with one label set in a range query', async () => {
+    const src = new MemorySeriesSource();
+    src.add({ __name__: 'a' }, [0], [1]);
+    src.add({ __name__: 'b' }, [0, 10 * MIN], [3, 4]);
+    const r = await evalRange('-a or -b', 0, 20 * MIN, 10 * MIN, src);
+    expect(r.type === 'matrix' && r.series.map((s) => [s.labels, Array.from(s.t), Array.from(s.v)])).toEqual([[[], [0, 10 * MIN], [-1, -4]]]);
+  });
+});
+
+describe('functions and aggregations added after 2.45', () => {
+  it('first_over_time keeps the name; ts_of_* answer sample times in seconds', async () => {
+    const src = source();
+    expect(lines(await evalInstant('first_over_time(temp[3m])', 6 * MIN, src))).toEqual(['__name__=temp,room=x 9']);
+    expect(lines(await evalInstant('ts_of_first_over_time(temp[3m])', 6 * MIN, src))).toEqual(['room=x 180']);
+    expect(lines(await evalInstant('ts_of_last_over_time(temp[3m])', 6 * MIN, src))).toEqual(['room=x 360']);
+    // min 1 at 4m and 6m: the later one; max 9 at 2m and 3m: the later one
+    expect(lines(await evalInstant('ts_of_min_over_time(temp[10m])', 6 * MIN, src))).toEqual(['room=x 360']);
+    expect(lines(await evalInstant('ts_of_max_over_time(temp[10m])', 6 * MIN, src))).toEqual(['room=x 180']);
+  });
+
+  it('mad_over_time is the median of the distances to the median', async () => {
+    const src = source();
+    // 5 3 9 9 1 4 1: median 4, distances 1 1 5 5 3 0 3 -> median 3
+    expect(lines(await evalInstant('mad_over_time(temp[6m])', 6 * MIN, src))).toEqual(['room=x 3']);
+    expect(lines(await evalInstant('double_exponential_smoothing(temp[6m], 0.5, 0.5)', 6 * MIN, src)))
+      .toEqual(lines(await evalInstant('holt_winters(temp[6m], 0.5, 0.5)', 6 * MIN, src)));
+  });
+
+  it('sort_by_label orders values naturally, then by the whole label set; _desc reverses it', async () => {
+    const src = new MemorySeriesSource();
+    for (const [cpu, mode] of [['10', 'a'], ['2', 'b'], ['1', 'b'], ['2', 'a'], ['100', 'a'], ['v1.11', 'a'], ['v1.2', 'a']]) {
+      src.add({ __name__: 'cpu', cpu: cpu!, mode: mode! }, [0], [1]);
+    }
+    const order = async (q: string): Promise<string[]> => {
+      const v = await evalInstant(q, 0, src);
+      return v.type === 'vector' ? v.samples.map((s) => s.labels.filter(([k]) => k !== '__name__').map(([, x]) => x).join('/')) : [];
+    };
+    expect(await order('sort_by_label(cpu, "cpu")')).toEqual(['1/b', '2/a', '2/b', '10/a', '100/a', 'v1.2/a', 'v1.11/a']);
+    expect(await order('sort_by_label(cpu, "mode", "cpu")')).toEqual(['2/a', '10/a', '100/a', 'v1.2/a', 'v1.11/a', '1/b', '2/b']);
+    expect(await order('sort_by_label_desc(cpu, "cpu")')).toEqual(['v1.11/a', 'v1.2/a', '100/a', '10/a', '2/b', '2/a', '1/b']);
+  });
+
+  it('limitk keeps at most k unchanged series per group at each step', async () => {
+    const src = new MemorySeriesSource();
+    for (let i = 0; i < 6; i++) src.add({ __name__: 'm', g: i % 2 ? 'odd' : 'even', i: String(i) }, [0], [i]);
+    expect(lines(await evalInstant('count(limitk by (g) (2, m))', 0, src))).toEqual([' 4']);
+    expect(lines(await evalInstant('count(limitk(2, m) and m)', 0, src))).toEqual([' 2']);
+    expect(lines(await evalInstant('limitk(0, m)', 0, src))).toEqual([]);
+    expect(lines(await evalInstant('limitk(100, m)', 0, src))).toEqual(lines(await evalInstant('m', 0, src)));
+  });
+
+  it('limit_ratio(r) and limit_ratio(r - 1) split the series into two complementary sets', async () => {
+    const src = new MemorySeriesSource();
+    for (let i = 0; i < 40; i++) src.add({ __name__: 'm', i: String(i) }, [0], [i]);
+    for (const r of [0.1, 0.3, 0.5, 0.9]) {
+      const a = lines(await evalInstant(`limit_ratio(${r}, m)`, 0, src));
+      const b = lines(await evalInstant(`limit_ratio(${r - 1}, m)`, 0, src));
+      expect(a.filter((x) => b.includes(x))).toEqual([]);
+      expect([...a, ...b].sort()).toEqual(lines(await evalInstant('m', 0, src)));
+    }
+    expect(lines(await evalInstant('count(limit_ratio(1.5, m))', 0, src))).toEqual([' 40']);
+    expect(lines(await evalInstant('limit_ratio(0, m)', 0, src))).toEqual([]);
+  });
+});
