@@ -7,6 +7,7 @@ import {
   absent, absentLabels, labelJoin, labelReplace, scalarOf, sortByLabel, sortVector, timestampOf, vectorOf,
 } from './functions_labels.ts';
 import { histogramQuantile } from './histogram.ts';
+import { evalInfo } from './info.ts';
 import type { EvalFn } from './selectors.ts';
 import type { EvalContext, RangeValue, StepSeries, Value } from './values.ts';
 
@@ -16,6 +17,8 @@ function unwrap(e: PromExpr): PromExpr {
 }
 
 export async function evalCall(e: Call, ctx: EvalContext, evalFn: EvalFn): Promise<Value> {
+  // info's second argument selects labels, it is not evaluated
+  if (e.func === 'info') return evalInfo(e, ctx, evalFn);
   const n = ctx.steps.length;
   const args: Value[] = [];
   for (const a of e.args) args.push(await evalFn(a, ctx));

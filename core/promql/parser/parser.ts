@@ -35,6 +35,8 @@ export function typeOf(e: PromExpr): ValueType {
 class Parser {
   private toks: Token[];
   private i = 0;
+  /** Set while parsing info()'s second argument. */
+  private labelSelector = false;
   constructor(private readonly text: string) {
     this.toks = tokenize(text);
   }
@@ -275,7 +277,9 @@ class Parser {
     const args: PromExpr[] = [];
     if (!this.isOp(this.peek(), ')')) {
       for (;;) {
+        this.labelSelector = name.text === 'info' && args.length === 1 && this.isOp(this.peek(), '{');
         args.push(this.parseExpr(0));
+        this.labelSelector = false;
         if (this.isOp(this.peek(), ',')) { this.next(); continue; }
         break;
       }
@@ -359,7 +363,8 @@ class Parser {
       }
       this.next();
     }
-    if (!matchers.some((m) => !matchesEmpty(m))) this.fail(t, 'vector selector must contain at least one non-empty matcher');
+    // info()'s data-label selector may match the empty string everywhere: it selects labels, not series
+    if (!this.labelSelector && !matchers.some((m) => !matchesEmpty(m))) this.fail(t, 'vector selector must contain at least one non-empty matcher');
     return { kind: 'vector', ...(name !== undefined ? { name } : {}), matchers, offsetMs: 0, pos: t.pos };
   }
 }

@@ -132,3 +132,48 @@ describe('functions and aggregations added after 2.45', () => {
     expect(lines(await evalInstant('limit_ratio(0, m)', 0, src))).toEqual([]);
   });
 });
+
+describe('info() (Prometheus 3, experimental)', () => {
+  /** Two targets: one with target_info and build_info, one with neither; samples each minute. */
+  function infoSource(): MemorySeriesSource {
+    const src = new MemorySeriesSource();
+    const t = [0, MIN, 2 * MIN];
+    src.add({ __name__: 'up', instance: 'h1', job: 'node' }, t, [1, 1, 1]);
+    src.add({ __name__: 'up', instance: 'h2', job: 'node' }, t, [0, 0, 0]);
+    src.add({ __name__: 'target_info', instance: 'h1', job: 'node', region: 'eu', os: 'linux' }, [0, MIN], [1, 1]);
+    src.add({ __name__: 'target_info', instance: 'h1', job: 'node', region: 'us', os: 'linux' }, [2 * MIN], [1]);
+    src.add({ __name__: 'build_info', instance: 'h1', job: 'node', version: '1.2' }, t, [1, 1, 1]);
+    return src;
+  }
+
+  it('adds the data labels of target_info sharing instance and job; a series without one is kept as it is', async () => {
+    expect(lines(await evalInstant('info(up)', MIN, infoSource()))).toEqual([
+      '__name__=up,instance=h1,job=node,os=linux,region=eu 1',
+      '__name__=up,instance=h2,job=node 0',
+    ]);
+  });
+
+  it('takes the newest info sample when an info series changes its labels', async () => {
+    const r = await evalRange('info(up{instance="h1"})', 0, 2 * MIN, MIN, infoSource());
+    expect(r.type === 'matrix' && r.series.map((s) => [s.labels.find(([k]) => k === 'region')?.[1], Array.from(s.t)])).toEqual([
+      ['eu', [0, MIN]], ['us', [2 * MIN]],
+    ]);
+  });
+
+  it('the selector picks the info metrics and the labels; a data matcher that needs a value drops unmatched series', async () => {
+    const src = infoSource();
+    expect(lines(await evalInstant('info(up, {__name__="build_info"})', MIN, src)))
+      .toEqual(['__name__=up,instance=h1,job=node,version=1.2 1', '__name__=up,instance=h2,job=node 0']);
+    expect(lines(await evalInstant('info(up, {region=~".+"})', MIN, src))).toEqual(['__name__=up,instance=h1,job=node,region=eu 1']);
+    expect(lines(await evalInstant('info(up, {__name__=~".+_info", os=~".*"})', MIN, src)))
+      .toEqual(['__name__=up,instance=h1,job=node,os=linux 1', '__name__=up,instance=h2,job=node 0']);
+    // an info metric given as the first argument is answered unchanged
+    expect(lines(await evalInstant('info(build_info, {__name__=~".+_info"})', MIN, src))).toEqual(['__name__=build_info,instance=h1,job=node,version=1.2 1']);
+  });
+
+  it('fails when two info metrics disagree on a label', async () => {
+    const src = infoSource();
+    src.add({ __name__: 'os_info', instance: 'h1', job: 'node', os: 'bsd' }, [0], [1]);
+    await expect(evalInstant('info(up, {__name__=~".+_info"})', MIN, src)).rejects.toThrow(/conflicting label: os/);
+  });
+});
