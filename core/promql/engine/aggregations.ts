@@ -62,6 +62,8 @@ function aggregate(e: AggregateExpr, input: StepSeries[], param: Value | undefin
   const cnt = new Float64Array(G * n);
   const acc = new Float64Array(G * n);
   const mean = e.op === 'avg' || e.op === 'stddev' || e.op === 'stdvar' ? new Float64Array(G * n) : acc;
+  // sum compensates its rounding (Neumaier, as Prometheus 2.50+ sums): 2 + 8 + 1e100 - 1e100 is 10, not 0
+  const comp = e.op === 'sum' ? new Float64Array(G * n) : acc;
   for (let k = 0; k < input.length; k++) {
     const { v, has } = input[k]!;
     const base = groupOf[k]! * n;
@@ -70,7 +72,14 @@ function aggregate(e: AggregateExpr, input: StepSeries[], param: Value | undefin
         for (let i = 0; i < n; i++) {
           if (!has[i]) continue;
           const j = base + i;
-          acc[j] = ++cnt[j]! === 1 ? v[i]! : acc[j]! + v[i]!;
+          if (++cnt[j]! === 1) { acc[j] = v[i]!; continue; }
+          const sum = acc[j]!;
+          const x = v[i]!;
+          const t = sum + x;
+          if (t === Infinity || t === -Infinity) comp[j] = 0;
+          else if (Math.abs(sum) >= Math.abs(x)) comp[j]! += (sum - t) + x;
+          else comp[j]! += (x - t) + sum;
+          acc[j] = t;
         }
         break;
       case 'count': case 'group':
@@ -135,7 +144,8 @@ function aggregate(e: AggregateExpr, input: StepSeries[], param: Value | undefin
       o.has[i] = 1;
       const a = acc[base + i]!;
       switch (e.op) {
-        case 'sum': case 'max': case 'min': o.v[i] = a; break;
+        case 'sum': o.v[i] = a + comp[base + i]!; break;
+        case 'max': case 'min': o.v[i] = a; break;
         case 'avg': o.v[i] = mean[base + i]!; break;
         case 'count': o.v[i] = c; break;
         case 'group': o.v[i] = 1; break;

@@ -6,7 +6,7 @@ import { RANGE_FUNCTIONS, absentOverTime, evalRangeFunction } from './functions_
 import {
   absent, absentLabels, labelJoin, labelReplace, scalarOf, sortByLabel, sortVector, timestampOf, vectorOf,
 } from './functions_labels.ts';
-import { histogramQuantile } from './histogram.ts';
+import { histogramFraction, histogramQuantile } from './histogram.ts';
 import { evalInfo } from './info.ts';
 import type { EvalFn } from './selectors.ts';
 import type { EvalContext, RangeValue, StepSeries, Value } from './values.ts';
@@ -60,6 +60,7 @@ export async function evalCall(e: Call, ctx: EvalContext, evalFn: EvalFn): Promi
     case 'absent': return absent(vec(0), absentLabels(unwrap(e.args[0]!)), n);
     case 'timestamp': return timestampOf(vec(0), ctx.steps);
     case 'histogram_quantile': return histogramQuantile(sc(0), vec(1), n);
+    case 'histogram_fraction': return histogramFraction(sc(0), sc(1), vec(2), n);
     case 'label_replace': return labelReplace(vec(0), str(1), str(2), str(3), str(4));
     case 'label_join': return labelJoin(vec(0), str(1), str(2), args.slice(3).map((_, k) => str(k + 3)));
   }

@@ -185,7 +185,8 @@ export function formatLabels(l: Labels): string {
 /** Neumaier's compensated addition, as Prometheus sums floats: returns the new sum and compensation. */
 export function kahanInc(inc: number, sum: number, c: number): [number, number] {
   const t = sum + inc;
-  if (Math.abs(sum) >= Math.abs(inc)) c += (sum - t) + inc;
+  if (t === Infinity || t === -Infinity) c = 0; // an infinite sum has nothing left to compensate
+  else if (Math.abs(sum) >= Math.abs(inc)) c += (sum - t) + inc;
   else c += (inc - t) + sum;
   return [t, c];
 }

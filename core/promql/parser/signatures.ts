@@ -21,6 +21,7 @@ const sigs: Record<string, FuncSig> = {
   clamp_max: { args: [V, S], ret: V },
   clamp_min: { args: [V, S], ret: V },
   histogram_quantile: { args: [S, V], ret: V },
+  histogram_fraction: { args: [S, S, V], ret: V },
   holt_winters: { args: [M, S, S], ret: V },
   double_exponential_smoothing: { args: [M, S, S], ret: V },
   info: { args: [V, V], optional: 1, ret: V },

@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MemorySeriesSource, evalInstant, evalRange } from '../../../core/promql/index.ts';
 import { slidingWindows, windowIndices } from '../../../core/promql/engine/selectors.ts';
-import { bucketQuantile, histogramQuantile, sortedBucketQuantile } from '../../../core/promql/engine/histogram.ts';
+import { bucketQuantile, histogramFraction, histogramQuantile, sortedBucketFraction, sortedBucketQuantile } from '../../../core/promql/engine/histogram.ts';
 import type { StepSeries } from '../../../core/promql/engine/values.ts';
 
 const same = (a: number, b: number): boolean => Object.is(a, b) || (Number.isNaN(a) && Number.isNaN(b));
@@ -59,6 +59,34 @@ describe('PromQL fast paths', () => {
           expect(r!.has[i]).toBe(1);
           expect(same(r!.v[i]!, bucketQuantile(q[i]!, bs))).toBe(true);
         }
+      }
+    }), { numRuns: 500 });
+  });
+
+  it('histogramFraction over many steps equals sortedBucketFraction step by step, within [0, 1] and growing with upper', () => {
+    const member = fc.record({ le: fc.constantFrom('-1', '0', '0.5', '1', '1.0', '5', '+Inf'), cells: fc.array(fc.option(fc.double({ min: 0, max: 100, noNaN: true })), { minLength: 4, maxLength: 4 }) });
+    const bound = fc.oneof(fc.double({ min: -3, max: 8, noNaN: true }), fc.constantFrom(-Infinity, Infinity, 0, 1, 5));
+    fc.assert(fc.property(fc.array(member, { maxLength: 10 }), fc.array(fc.tuple(bound, bound), { minLength: 4, maxLength: 4 }), (ms, bounds) => {
+      const n = 4;
+      const series: StepSeries[] = ms.map((m) => ({
+        labels: [['le', m.le]], v: Float64Array.from(m.cells, (c) => c ?? 0), has: Uint8Array.from(m.cells, (c) => (c === null ? 0 : 1)),
+      }));
+      const lo = Float64Array.from(bounds, ([a, b]) => Math.min(a, b));
+      const hi = Float64Array.from(bounds, ([a, b]) => Math.max(a, b));
+      const got = histogramFraction(lo, hi, series, n);
+      if (got.type !== 'vector') throw new Error('not a vector');
+      for (let i = 0; i < n; i++) {
+        const bs = ms.flatMap((m, k) => (series[k]!.has[i] ? [{ le: m.le === '+Inf' ? Infinity : Number(m.le), count: series[k]!.v[i]! }] : []));
+        if (bs.length === 0) { expect(got.series[0]?.has[i] ?? 0).toBe(0); continue; }
+        const ordered = [...bs].sort((a, b) => a.le - b.le);
+        const one = (l: number, u: number): number => sortedBucketFraction(l, u, Float64Array.from(ordered, (b) => b.le), Float64Array.from(ordered, (b) => b.count), ordered.length);
+        const f = one(lo[i]!, hi[i]!);
+        expect(same(got.series[0]!.v[i]!, f)).toBe(true);
+        if (Number.isNaN(f)) continue;
+        expect(f).toBeGreaterThanOrEqual(-1e-12);
+        expect(f).toBeLessThanOrEqual(1 + 1e-12);
+        expect(one(lo[i]!, hi[i]! + 1)).toBeGreaterThanOrEqual(f - 1e-12);
+        expect(one(-Infinity, Infinity)).toBe(1);
       }
     }), { numRuns: 500 });
   });

@@ -177,3 +177,27 @@ describe('info() (Prometheus 3, experimental)', () => {
     await expect(evalInstant('info(up, {__name__=~".+_info"})', MIN, src)).rejects.toThrow(/conflicting label: os/);
   });
 });
+
+describe('sum compensates rounding; histogram_fraction reads classic buckets', () => {
+  it('sum keeps small addends next to huge ones that cancel, and stays infinite or NaN where it must', async () => {
+    const src = new MemorySeriesSource();
+    for (const [p, v] of [['a', 2], ['b', 8], ['c', 1e100], ['d', -1e100]] as const) src.add({ __name__: 'x', g: 'small', p }, [0], [v]);
+    for (const [p, v] of [['a', Infinity], ['b', 2]] as const) src.add({ __name__: 'x', g: 'inf', p }, [0], [v]);
+    for (const [p, v] of [['a', Infinity], ['b', -Infinity]] as const) src.add({ __name__: 'x', g: 'nan', p }, [0], [v]);
+    expect(lines(await evalInstant('sum by (g) (x)', 0, src))).toEqual(['g=inf Infinity', 'g=nan NaN', 'g=small 10']);
+  });
+
+  it('histogram_fraction interpolates within buckets; the lowest positive bucket starts at 0', async () => {
+    const src = new MemorySeriesSource();
+    // 10 observations in (0, 2], 10 in (2, 4], 10 in (4, 6]
+    for (const [le, c] of [['2', 10], ['4', 20], ['6', 30], ['+Inf', 30]] as const) src.add({ __name__: 'h_bucket', le }, [0], [c]);
+    const frac = async (lo: string, hi: string): Promise<number> => {
+      const v = await evalInstant(`histogram_fraction(${lo}, ${hi}, h_bucket)`, 0, src);
+      return v.type === 'vector' ? v.samples[0]!.v : NaN;
+    };
+    expect(await frac('0', '4')).toBeCloseTo(2 / 3, 12);
+    expect(await frac('1', '3')).toBeCloseTo(1 / 3, 12);
+    expect(await frac('-Inf', '+Inf')).toBe(1);
+    expect(await frac('4', '1')).toBe(0);
+  });
+});
