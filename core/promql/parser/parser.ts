@@ -294,6 +294,12 @@ class Parser {
       const got = typeOf(a);
       if (got !== want) this.fail(name, `expected type ${typeName(want)} in call to function "${name.text}", got ${typeName(got)}`);
     });
+    if (name.text === 'info' && args[1]) {
+      const sel = args[1];
+      if (sel.kind !== 'vector' || sel.offsetMs !== 0 || Object.is(sel.offsetMs, -0) || sel.at) {
+        this.fail(name, `expected label selectors as the second argument to "info" function, got ${sel.kind === 'vector' ? 'a selector with modifiers' : typeName(typeOf(sel))}`);
+      }
+    }
     return { kind: 'call', func: name.text, args, pos: name.pos };
   }
 

@@ -201,3 +201,12 @@ describe('sum compensates rounding; histogram_fraction reads classic buckets', (
     expect(await frac('4', '1')).toBe(0);
   });
 });
+
+describe('info() argument checks', () => {
+  it('refuses a second argument that is not a plain label selector, at parse time with a position', () => {
+    expect(() => parsePromQL('info(up, {a="x"} + 1)')).toThrow(/second argument to "info".*line 1, column 1/);
+    expect(() => parsePromQL('info(up, {a="x"} offset 1m)')).toThrow(/second argument to "info"/);
+    expect(() => parsePromQL('info(up, {a=~".*"})')).not.toThrow();
+    expect(() => parsePromQL('up + {a=~".*"}')).toThrow(/non-empty matcher/);
+  });
+});
