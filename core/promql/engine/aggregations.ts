@@ -6,6 +6,7 @@ import type { Labels } from '../types.ts';
 import type { EvalContext, StepSeries, Value } from './values.ts';
 import { groupLabels, labelsKey, newSeries, setLabel } from './values.ts';
 import { formatGoFloat } from '../go_float.ts';
+import { labelsHash } from './xxhash64.ts';
 
 /** Prometheus's quantile over sorted values: linear interpolation between the closest ranks. */
 export function quantileOf(q: number, sorted: number[] | Float64Array): number {
@@ -50,8 +51,9 @@ function aggregate(e: AggregateExpr, input: StepSeries[], param: Value | undefin
   const G = groups.length;
   const scalarParam = param?.type === 'scalar' ? param.v : undefined;
   if (e.op === 'topk' || e.op === 'bottomk') return topBottom(e.op === 'topk', input, groupOf, G, scalarParam!, n);
-  if (e.op === 'limitk') return limitK(input, groupOf, G, scalarParam!, n);
-  if (e.op === 'limit_ratio') return limitRatio(input, scalarParam!, n);
+  // Prometheus 3 (where these two come from) reads their parameter once, at the query's first step
+  if (e.op === 'limitk') return limitK(input, groupOf, G, scalarParam![0]!, n);
+  if (e.op === 'limit_ratio') return limitRatio(input, scalarParam![0]!, n);
   if (e.op === 'count_values') {
     if (param?.type !== 'string') throw new PromQLExecError('count_values needs a string parameter');
     return countValues(param.s, input, groupOf, groups, n);
@@ -292,12 +294,11 @@ function intParam(kf: number): number {
 }
 
 /** limitk: at each step the first k series of each group that have a sample, unchanged (labels, value, name mark). */
-function limitK(input: StepSeries[], groupOf: Int32Array, G: number, kParam: Float64Array, n: number): Value {
+function limitK(input: StepSeries[], groupOf: Int32Array, G: number, kParam: number, n: number): Value {
   const out: (StepSeries | undefined)[] = new Array(input.length);
   const taken = new Int32Array(G);
-  for (let i = 0; i < n; i++) {
-    const k = intParam(kParam[i]!);
-    if (k < 1) continue;
+  const k = n ? intParam(kParam) : 0;
+  for (let i = 0; i < n && k >= 1; i++) {
     taken.fill(0);
     for (let idx = 0; idx < input.length; idx++) {
       const s = input[idx]!;
@@ -313,16 +314,15 @@ function limitK(input: StepSeries[], groupOf: Int32Array, G: number, kParam: Flo
 }
 
 /**
- * limit_ratio: a series is kept when its label set's hash, as a fraction of 2^64, is below r (r >= 0) or at least
+ * limit_ratio: a series is kept when its label set's hash (Prometheus's, XXH64), as a fraction of 2^64, is below r (r >= 0) or at least
  * 1 + r (r < 0), so r and r - 1 pick complementary sets; r is clamped to [-1, 1]. Grouping does not matter.
  */
-function limitRatio(input: StepSeries[], rParam: Float64Array, n: number): Value {
+function limitRatio(input: StepSeries[], rParam: number, n: number): Value {
+  if (n && Number.isNaN(rParam)) throw new PromQLExecError('Ratio value is NaN');
+  const r = Math.max(-1, Math.min(1, rParam));
   const frac = input.map((s) => labelsHashFraction(s.labels));
   const out: (StepSeries | undefined)[] = new Array(input.length);
   for (let i = 0; i < n; i++) {
-    let r = rParam[i]!;
-    if (Number.isNaN(r)) throw new PromQLExecError(`Ratio value ${r} is NaN`);
-    r = Math.max(-1, Math.min(1, r));
     for (let idx = 0; idx < input.length; idx++) {
       const s = input[idx]!;
       if (!s.has[i]) continue;
@@ -337,10 +337,7 @@ function limitRatio(input: StepSeries[], rParam: Float64Array, n: number): Value
   return { type: 'vector', series: out.filter((o): o is StepSeries => o !== undefined) };
 }
 
-/** FNV-1a (64-bit) of the label set, as a fraction in [0, 1): a stable, well-spread pick per series. */
+/** The label set's hash as a fraction of 2^64, as Prometheus places a series for limit_ratio. */
 export function labelsHashFraction(labels: Labels): number {
-  let h = 0xcbf29ce484222325n;
-  const bytes = new TextEncoder().encode(labelsKey(labels));
-  for (const b of bytes) h = BigInt.asUintN(64, (h ^ BigInt(b)) * 0x100000001b3n);
-  return Number(h >> 11n) / 2 ** 53;
+  return Number(labelsHash(labels)) / 2 ** 64;
 }

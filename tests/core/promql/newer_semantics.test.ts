@@ -131,6 +131,16 @@ describe('functions and aggregations added after 2.45', () => {
     expect(lines(await evalInstant('count(limit_ratio(1.5, m))', 0, src))).toEqual([' 40']);
     expect(lines(await evalInstant('limit_ratio(0, m)', 0, src))).toEqual([]);
   });
+
+  it('limit_ratio and limitk read their parameter once, at the first step of a range query (as Prometheus 3)', async () => {
+    const src = new MemorySeriesSource();
+    for (let i = 0; i < 10; i++) src.add({ __name__: 'm', i: String(i) }, [0, MIN, 2 * MIN], [i, i, i]);
+    // time()/180 is 0 at the first step: nothing kept at any step, though later steps read 1/3 and 2/3
+    const r = await evalRange('count(limit_ratio(time() / 180, m)) or vector(0)', 0, 2 * MIN, MIN, src);
+    expect(r.type === 'matrix' && r.series.map((s) => Array.from(s.v))).toEqual([[0, 0, 0]]);
+    const k = await evalRange('count(limitk(1 + time() / 60, m))', 0, 2 * MIN, MIN, src);
+    expect(k.type === 'matrix' && k.series.map((s) => Array.from(s.v))).toEqual([[1, 1, 1]]);
+  });
 });
 
 describe('info() (Prometheus 3, experimental)', () => {
