@@ -47,12 +47,13 @@ export async function evalNode(e: PromExpr, ctx: EvalContext): Promise<Value> {
   }
 }
 
-function context(source: SeriesSource, steps: Float64Array, start: number, end: number, opts: EvalOptions | undefined): EvalContext {
+function context(source: SeriesSource, steps: Float64Array, start: number, end: number, step: number, opts: EvalOptions | undefined): EvalContext {
   return {
     source,
     steps,
     queryStart: start,
     queryEnd: end,
+    queryStep: step,
     lookbackMs: opts?.lookbackMs ?? DEFAULT_LOOKBACK_MS,
     defaultStepMs: opts?.defaultStepMs ?? DEFAULT_STEP_MS,
     ...(opts?.deadlineMs !== undefined ? { deadlineMs: opts.deadlineMs } : {}),
@@ -66,7 +67,7 @@ const toExpr = (q: string | PromExpr): PromExpr => (typeof q === 'string' ? pars
 /** Evaluates a query at one time (Unix ms): Prometheus's `/api/v1/query`. */
 export async function evalInstant(query: string | PromExpr, timeMs: number, source: SeriesSource, opts?: EvalOptions): Promise<PromValue> {
   const expr = toExpr(query);
-  const ctx = context(source, Float64Array.of(timeMs), timeMs, timeMs, opts);
+  const ctx = context(source, Float64Array.of(timeMs), timeMs, timeMs, 0, opts);
   const v = await evalNode(expr, ctx);
   switch (v.type) {
     case 'scalar': return { type: 'scalar', t: timeMs, v: v.v[0]! };
@@ -98,7 +99,7 @@ export async function evalRange(
   if (count > 11_000) throw new PromQLExecError('exceeded maximum resolution of 11,000 points per timeseries', 'bad_data');
   const steps = new Float64Array(count);
   for (let i = 0; i < count; i++) steps[i] = startMs + i * stepMs;
-  const ctx = context(source, steps, startMs, endMs, opts);
+  const ctx = context(source, steps, startMs, endMs, stepMs, opts);
   const v = await evalNode(expr, ctx);
   if (v.type === 'scalar') return { type: 'matrix', series: [{ labels: [], t: steps.slice(), v: v.v.slice() }] };
   if (v.type !== 'vector') {

@@ -51,6 +51,17 @@ export async function evalCall(e: Call, ctx: EvalContext, evalFn: EvalFn): Promi
   switch (name) {
     case 'time': return { type: 'scalar', v: ctx.steps.map((t) => t / 1000) };
     case 'pi': return { type: 'scalar', v: new Float64Array(n).fill(Math.PI) };
+    // the top-level query's bounds and step, in seconds (Prometheus 3's start(), end(), step(), range())
+    case 'start': return { type: 'scalar', v: new Float64Array(n).fill(ctx.queryStart / 1000) };
+    case 'end': return { type: 'scalar', v: new Float64Array(n).fill(ctx.queryEnd / 1000) };
+    case 'step': return { type: 'scalar', v: new Float64Array(n).fill(ctx.queryStep / 1000) };
+    case 'range': return { type: 'scalar', v: new Float64Array(n).fill((ctx.queryEnd - ctx.queryStart) / 1000) };
+    case 'min_of': case 'max_of': {
+      const a = sc(0);
+      const b = sc(1);
+      // Go's math.Min/Max: NaN wins
+      return { type: 'scalar', v: a.map((x, i) => (name === 'min_of' ? Math.min(x, b[i]!) : Math.max(x, b[i]!))) };
+    }
     case 'vector': return vectorOf(sc(0));
     case 'scalar': return scalarOf(vec(0), n);
     case 'sort': return sortVector(vec(0), false);

@@ -41,6 +41,8 @@ export interface EvalContext {
   /** The top-level query's start and end, for `@ start()` / `@ end()`. */
   queryStart: number;
   queryEnd: number;
+  /** The top-level query's step (0 for an instant query), for step(). */
+  queryStep: number;
   lookbackMs: number;
   defaultStepMs: number;
   deadlineMs?: number;

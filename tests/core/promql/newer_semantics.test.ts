@@ -220,3 +220,21 @@ describe('info() argument checks', () => {
     expect(() => parsePromQL('up + {a=~".*"}')).toThrow(/non-empty matcher/);
   });
 });
+
+describe('the query bounds as functions: start(), end(), step(), range(); min_of/max_of', () => {
+  it('answer the top-level query bounds in seconds, also inside a subquery; an instant query has step 0', async () => {
+    const src = new MemorySeriesSource();
+    const r = await evalRange('start() + end() / 1000 + step() / 1e6', 60_000, 180_000, 60_000, src);
+    expect(r.type === 'matrix' && Array.from(r.series[0]!.v)).toEqual([60.18006, 60.18006, 60.18006]);
+    const sub = await evalRange('max_over_time(vector(range())[5m:1m])', 0, 120_000, 60_000, src);
+    expect(sub.type === 'matrix' && Array.from(sub.series[0]!.v)).toEqual([120, 120, 120]);
+    expect(await evalInstant('step() + range()', 50_000, src)).toMatchObject({ v: 0 });
+    expect(await evalInstant('end()', 50_000, src)).toMatchObject({ v: 50 });
+  });
+
+  it('min_of and max_of take the smaller or larger scalar, NaN winning', async () => {
+    const src = new MemorySeriesSource();
+    expect(await evalInstant('min_of(3, -5) + max_of(3, -5)', 0, src)).toMatchObject({ v: -2 });
+    expect(await evalInstant('max_of(NaN, 3)', 0, src)).toMatchObject({ v: NaN });
+  });
+});
