@@ -144,6 +144,12 @@ export function mergeSameLabels(series: StepSeries[]): StepSeries[] {
   return out;
 }
 
+function allMarkedOneName(series: StepSeries[]): boolean {
+  const name = getLabel(series[0]!.labels, '__name__');
+  for (const s of series) if (!s.dropName || getLabel(s.labels, '__name__') !== name) return false;
+  return true;
+}
+
 /** Moves the steps of `s` into `into`; a step both have is Prometheus's duplicate label set error. */
 function mergeSteps(into: StepSeries, s: StepSeries): void {
   for (let i = 0; i < s.v.length; i++) {
@@ -161,6 +167,9 @@ function mergeSteps(into: StepSeries, s: StepSeries): void {
  */
 export function finalizeNames(series: StepSeries[]): StepSeries[] {
   if (!series.some((s) => s.dropName)) return series;
+  // the common case (rate(x[5m]), x * 2): every series marked and of one metric; distinct label sets stay distinct
+  // once that one name goes, so there is nothing to merge
+  if (allMarkedOneName(series)) return series.map((s) => ({ labels: dropName(s.labels), v: s.v, has: s.has }));
   const byKey = new Map<string, number>();
   const out: StepSeries[] = [];
   const copied = new Set<number>();

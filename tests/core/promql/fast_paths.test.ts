@@ -7,6 +7,7 @@ import { MemorySeriesSource, evalInstant, evalRange } from '../../../core/promql
 import { slidingWindows, windowIndices } from '../../../core/promql/engine/selectors.ts';
 import { bucketQuantile, histogramFraction, histogramQuantile, sortedBucketFraction, sortedBucketQuantile } from '../../../core/promql/engine/histogram.ts';
 import type { StepSeries } from '../../../core/promql/engine/values.ts';
+import { finalizeNames } from '../../../core/promql/engine/values.ts';
 
 const same = (a: number, b: number): boolean => Object.is(a, b) || (Number.isNaN(a) && Number.isNaN(b));
 
@@ -89,6 +90,45 @@ describe('PromQL fast paths', () => {
         expect(one(-Infinity, Infinity)).toBe(1);
       }
     }), { numRuns: 500 });
+  });
+
+  it('finalizeNames without merging (all series marked, one metric) equals dropping names and merging equal label sets', () => {
+    // the plain path: drop marked names, then merge series left with one label set (two samples at a step: an error)
+    const plain = (series: StepSeries[]): string => {
+      const out = new Map<string, (number | null)[]>();
+      for (const s of series) {
+        const labels = s.dropName ? s.labels.filter(([k]) => k !== '__name__') : s.labels;
+        const key = JSON.stringify(labels);
+        const row = out.get(key) ?? Array.from(s.v, () => null);
+        for (let i = 0; i < s.v.length; i++) {
+          if (!s.has[i]) continue;
+          if (row[i] !== null) return 'error';
+          row[i] = s.v[i]!;
+        }
+        out.set(key, row);
+      }
+      return JSON.stringify([...out].sort());
+    };
+    const shown = (series: StepSeries[]): string => JSON.stringify(series.map((s) => [JSON.stringify(s.labels), Array.from(s.v, (x, i) => (s.has[i] ? x : null))]).sort());
+    // both sides: sorted [label set, values by step (null: none)] pairs
+    const one = fc.record({
+      name: fc.constantFrom('a', 'b', ''), l: fc.constantFrom('x', 'y', 'z'), mark: fc.boolean(),
+      cells: fc.array(fc.option(fc.integer({ min: -5, max: 5 })), { minLength: 3, maxLength: 3 }),
+    });
+    fc.assert(fc.property(fc.array(one, { maxLength: 8 }), fc.boolean(), (raw, allMarked) => {
+      const seen = new Set<string>();
+      const series: StepSeries[] = [];
+      for (const r of raw) {
+        const labels: [string, string][] = r.name ? [['__name__', r.name], ['l', r.l]] : [['l', r.l]];
+        const key = JSON.stringify(labels);
+        if (seen.has(key)) continue; // a vector's series have distinct label sets
+        seen.add(key);
+        series.push({ labels, v: Float64Array.from(r.cells, (c) => c ?? 0), has: Uint8Array.from(r.cells, (c) => (c === null ? 0 : 1)), ...(r.mark || allMarked ? { dropName: true } : {}) });
+      }
+      let got: string;
+      try { got = shown(finalizeNames(series)); } catch { got = 'error'; }
+      expect(got).toBe(plain(series));
+    }), { numRuns: 1000 });
   });
 
   it('rate and increase skip the reset correction only where a window holds no reset: equal to the plain loop', async () => {
