@@ -6,6 +6,7 @@ import type { Labels } from '../types.ts';
 import type { EvalContext, StepSeries, Value } from './values.ts';
 import { groupLabels, labelsKey, newSeries, setLabel } from './values.ts';
 import { formatGoFloat } from '../go_float.ts';
+import { labelsHash } from './xxhash64.ts';
 
 /** Prometheus's quantile over sorted values: linear interpolation between the closest ranks. */
 export function quantileOf(q: number, sorted: number[] | Float64Array): number {
@@ -38,8 +39,21 @@ export function evalAggregate(e: AggregateExpr, input: StepSeries[], param: Valu
     groupOf[k] = g;
   });
   const G = groups.length;
+  // `by (__name__)` keeps the name in a group's labels: the group drops it later when any of its series is so marked
+  const marked = new Set<Labels>();
+  input.forEach((s, k) => { if (s.dropName) marked.add(groups[groupOf[k]!]!); });
+  const out = aggregate(e, input, param, groupOf, groups, n);
+  if (marked.size && out.type === 'vector') for (const s of out.series) if (marked.has(s.labels)) s.dropName = true;
+  return out;
+}
+
+function aggregate(e: AggregateExpr, input: StepSeries[], param: Value | undefined, groupOf: Int32Array, groups: Labels[], n: number): Value {
+  const G = groups.length;
   const scalarParam = param?.type === 'scalar' ? param.v : undefined;
   if (e.op === 'topk' || e.op === 'bottomk') return topBottom(e.op === 'topk', input, groupOf, G, scalarParam!, n);
+  // Prometheus 3 (where these two come from) reads their parameter once, at the query's first step
+  if (e.op === 'limitk') return limitK(input, groupOf, G, scalarParam![0]!, n);
+  if (e.op === 'limit_ratio') return limitRatio(input, scalarParam![0]!, n);
   if (e.op === 'count_values') {
     if (param?.type !== 'string') throw new PromQLExecError('count_values needs a string parameter');
     return countValues(param.s, input, groupOf, groups, n);
@@ -50,6 +64,8 @@ export function evalAggregate(e: AggregateExpr, input: StepSeries[], param: Valu
   const cnt = new Float64Array(G * n);
   const acc = new Float64Array(G * n);
   const mean = e.op === 'avg' || e.op === 'stddev' || e.op === 'stdvar' ? new Float64Array(G * n) : acc;
+  // sum compensates its rounding (Neumaier, as Prometheus 2.50+ sums): 2 + 8 + 1e100 - 1e100 is 10, not 0
+  const comp = e.op === 'sum' ? new Float64Array(G * n) : acc;
   for (let k = 0; k < input.length; k++) {
     const { v, has } = input[k]!;
     const base = groupOf[k]! * n;
@@ -58,7 +74,14 @@ export function evalAggregate(e: AggregateExpr, input: StepSeries[], param: Valu
         for (let i = 0; i < n; i++) {
           if (!has[i]) continue;
           const j = base + i;
-          acc[j] = ++cnt[j]! === 1 ? v[i]! : acc[j]! + v[i]!;
+          if (++cnt[j]! === 1) { acc[j] = v[i]!; continue; }
+          const sum = acc[j]!;
+          const x = v[i]!;
+          const t = sum + x;
+          if (t === Infinity || t === -Infinity) comp[j] = 0;
+          else if (Math.abs(sum) >= Math.abs(x)) comp[j]! += (sum - t) + x;
+          else comp[j]! += (x - t) + sum;
+          acc[j] = t;
         }
         break;
       case 'count': case 'group':
@@ -123,7 +146,8 @@ export function evalAggregate(e: AggregateExpr, input: StepSeries[], param: Valu
       o.has[i] = 1;
       const a = acc[base + i]!;
       switch (e.op) {
-        case 'sum': case 'max': case 'min': o.v[i] = a; break;
+        case 'sum': o.v[i] = a + comp[base + i]!; break;
+        case 'max': case 'min': o.v[i] = a; break;
         case 'avg': o.v[i] = mean[base + i]!; break;
         case 'count': o.v[i] = c; break;
         case 'group': o.v[i] = 1; break;
@@ -236,7 +260,7 @@ function topBottom(top: boolean, input: StepSeries[], groupOf: Int32Array, G: nu
     for (const g of seen) {
       for (const { idx, v } of heaps[g]!.reverseSorted()) {
         let o = outBy.get(idx);
-        if (!o) { o = newSeries(input[idx]!.labels, n); outBy.set(idx, o); order.push(idx); }
+        if (!o) { o = newSeries(input[idx]!.labels, n); if (input[idx]!.dropName) o.dropName = true; outBy.set(idx, o); order.push(idx); }
         o.v[i] = v;
         o.has[i] = 1;
       }
@@ -261,4 +285,59 @@ function countValues(label: string, input: StepSeries[], groupOf: Int32Array, gr
     }
   }
   return { type: 'vector', series: [...out.values()] };
+}
+
+/** A whole-number k from a per-step scalar, as Prometheus converts it (an overflow is an error). */
+function intParam(kf: number): number {
+  if (!(kf <= 9223372036854775807 && kf >= -9223372036854775808)) throw new PromQLExecError(`Scalar value ${kf} overflows int64`);
+  return Math.trunc(kf);
+}
+
+/** limitk: at each step the first k series of each group that have a sample, unchanged (labels, value, name mark). */
+function limitK(input: StepSeries[], groupOf: Int32Array, G: number, kParam: number, n: number): Value {
+  const out: (StepSeries | undefined)[] = new Array(input.length);
+  const taken = new Int32Array(G);
+  const k = n ? intParam(kParam) : 0;
+  for (let i = 0; i < n && k >= 1; i++) {
+    taken.fill(0);
+    for (let idx = 0; idx < input.length; idx++) {
+      const s = input[idx]!;
+      if (!s.has[i] || taken[groupOf[idx]!]! >= k) continue;
+      taken[groupOf[idx]!]!++;
+      let o = out[idx];
+      if (!o) { o = newSeries(s.labels, n); if (s.dropName) o.dropName = true; out[idx] = o; }
+      o.v[i] = s.v[i]!;
+      o.has[i] = 1;
+    }
+  }
+  return { type: 'vector', series: out.filter((o): o is StepSeries => o !== undefined) };
+}
+
+/**
+ * limit_ratio: a series is kept when its label set's hash (Prometheus's, XXH64), as a fraction of 2^64, is below r (r >= 0) or at least
+ * 1 + r (r < 0), so r and r - 1 pick complementary sets; r is clamped to [-1, 1]. Grouping does not matter.
+ */
+function limitRatio(input: StepSeries[], rParam: number, n: number): Value {
+  if (n && Number.isNaN(rParam)) throw new PromQLExecError('Ratio value is NaN');
+  const r = Math.max(-1, Math.min(1, rParam));
+  const frac = input.map((s) => labelsHashFraction(s.labels));
+  const out: (StepSeries | undefined)[] = new Array(input.length);
+  for (let i = 0; i < n; i++) {
+    for (let idx = 0; idx < input.length; idx++) {
+      const s = input[idx]!;
+      if (!s.has[i]) continue;
+      const f = frac[idx]!;
+      if (!(r >= 0 ? f < r : f >= 1 + r)) continue;
+      let o = out[idx];
+      if (!o) { o = newSeries(s.labels, n); if (s.dropName) o.dropName = true; out[idx] = o; }
+      o.v[i] = s.v[i]!;
+      o.has[i] = 1;
+    }
+  }
+  return { type: 'vector', series: out.filter((o): o is StepSeries => o !== undefined) };
+}
+
+/** The label set's hash as a fraction of 2^64, as Prometheus places a series for limit_ratio. */
+export function labelsHashFraction(labels: Labels): number {
+  return Number(labelsHash(labels)) / 2 ** 64;
 }

@@ -5,7 +5,7 @@ import type { BinaryExpr, VectorMatching } from '../parser/ast.ts';
 import { COMPARISON_OPS } from '../parser/ast.ts';
 import type { Labels } from '../types.ts';
 import type { EvalContext, StepSeries, Value } from './values.ts';
-import { dropName, formatLabels, labelsKey, mergeSameLabels, newSeries, sortLabels } from './values.ts';
+import { formatLabels, labelsKey, newSeries, sortLabels } from './values.ts';
 
 /** Arithmetic on two floats (no object per sample: comparisons go through `compareOp`). */
 export function arithOp(op: string, a: number, b: number): number {
@@ -68,7 +68,8 @@ function vectorScalar(e: BinaryExpr, vec: StepSeries[], sc: Float64Array, swap: 
   const drop = dropsName(e.op, e.bool);
   const out: StepSeries[] = [];
   for (const s of vec) {
-    const r = newSeries(drop ? dropName(s.labels) : s.labels, n);
+    const r = newSeries(s.labels, n);
+    if (drop || s.dropName) r.dropName = true;
     let any = false;
     for (let i = 0; i < n; i++) {
       if (!s.has[i]) continue;
@@ -89,7 +90,7 @@ function vectorScalar(e: BinaryExpr, vec: StepSeries[], sc: Float64Array, swap: 
     }
     if (any) out.push(r);
   }
-  return { type: 'vector', series: drop ? mergeSameLabels(out) : out };
+  return { type: 'vector', series: out };
 }
 
 /** The key series are matched on: `on(...)` keeps the listed labels, `ignoring(...)` (or none) drops them and the name. */
@@ -118,6 +119,7 @@ function setOp(e: BinaryExpr, lhs: StepSeries[], rhs: StepSeries[], n: number): 
   const filter = (series: StepSeries[], sigs: string[], keep: (sig: string, i: number) => boolean): void => {
     series.forEach((s, k) => {
       const r = newSeries(s.labels, n);
+      if (s.dropName) r.dropName = true;
       let any = false;
       for (let i = 0; i < n; i++) {
         if (!s.has[i] || !keep(sigs[k]!, i)) continue;
@@ -160,7 +162,6 @@ function vectorVector(e: BinaryExpr, lhsIn: StepSeries[], rhsIn: StepSeries[], n
   const inc = new Set(m.include);
   const labelsFor = (li: number, ri: number): Labels => {
     let out = lhs[li]!.labels as (readonly [string, string])[];
-    if (drop) out = dropName(out) as (readonly [string, string])[];
     if (m.card === 'one-to-one') out = out.filter(([k]) => (m.on ? onSet.has(k) : !onSet.has(k)));
     if (inc.size) {
       out = out.filter(([k]) => !inc.has(k));
@@ -179,7 +180,12 @@ function vectorVector(e: BinaryExpr, lhsIn: StepSeries[], rhsIn: StepSeries[], n
     const labels = labelsFor(li, ri);
     const key = labelsKey(labels);
     r = outByKey.get(key);
-    if (!r) { r = newSeries(labels, n); outByKey.set(key, r); out.push(r); }
+    if (!r) {
+      r = newSeries(labels, n);
+      if (drop || lhs[li]!.dropName) r.dropName = true;
+      outByKey.set(key, r);
+      out.push(r);
+    }
     outByPair.set(pair, r);
     return r;
   };

@@ -4,9 +4,10 @@ import type { Call, PromExpr } from '../parser/ast.ts';
 import { CALENDAR_FUNCTIONS, MATH_FUNCTIONS, evalCalendarFunction, evalMathFunction } from './functions_math.ts';
 import { RANGE_FUNCTIONS, absentOverTime, evalRangeFunction } from './functions_range.ts';
 import {
-  absent, absentLabels, labelJoin, labelReplace, scalarOf, sortVector, timestampOf, vectorOf,
+  absent, absentLabels, labelJoin, labelReplace, scalarOf, sortByLabel, sortVector, timestampOf, vectorOf,
 } from './functions_labels.ts';
-import { histogramQuantile } from './histogram.ts';
+import { histogramFraction, histogramQuantile } from './histogram.ts';
+import { evalInfo } from './info.ts';
 import type { EvalFn } from './selectors.ts';
 import type { EvalContext, RangeValue, StepSeries, Value } from './values.ts';
 
@@ -16,6 +17,8 @@ function unwrap(e: PromExpr): PromExpr {
 }
 
 export async function evalCall(e: Call, ctx: EvalContext, evalFn: EvalFn): Promise<Value> {
+  // info's second argument selects labels, it is not evaluated
+  if (e.func === 'info') return evalInfo(e, ctx, evalFn);
   const n = ctx.steps.length;
   const args: Value[] = [];
   for (const a of e.args) args.push(await evalFn(a, ctx));
@@ -48,13 +51,27 @@ export async function evalCall(e: Call, ctx: EvalContext, evalFn: EvalFn): Promi
   switch (name) {
     case 'time': return { type: 'scalar', v: ctx.steps.map((t) => t / 1000) };
     case 'pi': return { type: 'scalar', v: new Float64Array(n).fill(Math.PI) };
+    // the top-level query's bounds and step, in seconds (Prometheus 3's start(), end(), step(), range())
+    case 'start': return { type: 'scalar', v: new Float64Array(n).fill(ctx.queryStart / 1000) };
+    case 'end': return { type: 'scalar', v: new Float64Array(n).fill(ctx.queryEnd / 1000) };
+    case 'step': return { type: 'scalar', v: new Float64Array(n).fill(ctx.queryStep / 1000) };
+    case 'range': return { type: 'scalar', v: new Float64Array(n).fill((ctx.queryEnd - ctx.queryStart) / 1000) };
+    case 'min_of': case 'max_of': {
+      const a = sc(0);
+      const b = sc(1);
+      // Go's math.Min/Max: NaN wins
+      return { type: 'scalar', v: a.map((x, i) => (name === 'min_of' ? Math.min(x, b[i]!) : Math.max(x, b[i]!))) };
+    }
     case 'vector': return vectorOf(sc(0));
     case 'scalar': return scalarOf(vec(0), n);
     case 'sort': return sortVector(vec(0), false);
     case 'sort_desc': return sortVector(vec(0), true);
+    case 'sort_by_label': return sortByLabel(vec(0), args.slice(1).map((_, k) => str(k + 1)), false);
+    case 'sort_by_label_desc': return sortByLabel(vec(0), args.slice(1).map((_, k) => str(k + 1)), true);
     case 'absent': return absent(vec(0), absentLabels(unwrap(e.args[0]!)), n);
     case 'timestamp': return timestampOf(vec(0), ctx.steps);
     case 'histogram_quantile': return histogramQuantile(sc(0), vec(1), n);
+    case 'histogram_fraction': return histogramFraction(sc(0), sc(1), vec(2), n);
     case 'label_replace': return labelReplace(vec(0), str(1), str(2), str(3), str(4));
     case 'label_join': return labelJoin(vec(0), str(1), str(2), args.slice(3).map((_, k) => str(k + 3)));
   }

@@ -4,7 +4,7 @@ import type { PromExpr } from '../parser/ast.ts';
 import { anchoredRegex } from '../regex.ts';
 import type { Labels } from '../types.ts';
 import type { StepSeries, Value } from './values.ts';
-import { dropName, getLabel, mergeSameLabels, newSeries, setLabel } from './values.ts';
+import { compareLabels, getLabel, mergeSameLabels, newSeries, setLabel } from './values.ts';
 
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
@@ -36,6 +36,12 @@ export function expandTemplate(tpl: string, m: RegExpExecArray): string {
   return out;
 }
 
+/** A relabelled series keeps its input's mark for dropping `__name__`, unless it wrote `__name__` itself. */
+function withName(r: StepSeries, from: StepSeries, written: string): StepSeries {
+  if (from.dropName && written !== '__name__') r.dropName = true;
+  return r;
+}
+
 export function labelReplace(series: StepSeries[], dst: string, repl: string, src: string, regex: string): Value {
   let re: RegExp;
   try {
@@ -47,7 +53,7 @@ export function labelReplace(series: StepSeries[], dst: string, repl: string, sr
   const out = series.map((s) => {
     const m = re.exec(getLabel(s.labels, src));
     const labels = m ? setLabel(s.labels, dst, expandTemplate(repl, m)) : s.labels;
-    return { labels, v: s.v.slice(), has: s.has.slice() };
+    return withName({ labels, v: s.v.slice(), has: s.has.slice() }, s, m ? dst : '');
   });
   return { type: 'vector', series: mergeSameLabels(out) };
 }
@@ -55,11 +61,11 @@ export function labelReplace(series: StepSeries[], dst: string, repl: string, sr
 export function labelJoin(series: StepSeries[], dst: string, sep: string, srcs: string[]): Value {
   if (!LABEL_NAME.test(dst)) throw new PromQLExecError(`invalid destination label name in label_join(): ${dst}`);
   for (const s of srcs) if (!LABEL_NAME.test(s)) throw new PromQLExecError(`invalid source label name in label_join(): ${s}`);
-  const out = series.map((s) => ({
+  const out = series.map((s) => withName({
     labels: setLabel(s.labels, dst, srcs.map((l) => getLabel(s.labels, l)).join(sep)),
     v: s.v.slice(),
     has: s.has.slice(),
-  }));
+  }, s, dst));
   return { type: 'vector', series: mergeSameLabels(out) };
 }
 
@@ -73,6 +79,43 @@ export function sortVector(series: StepSeries[], desc: boolean): Value {
     return desc ? y - x : x - y;
   });
   return { type: 'vector', series: sorted };
+}
+
+/**
+ * sort_by_label/sort_by_label_desc: by the named labels' values in natural order (digit runs compare as numbers), then
+ * by the whole label set; the descending form reverses that order.
+ */
+export function sortByLabel(series: StepSeries[], names: string[], desc: boolean): Value {
+  const cmp = (a: StepSeries, b: StepSeries): number => {
+    for (const n of names) {
+      const c = naturalCompare(getLabel(a.labels, n), getLabel(b.labels, n));
+      if (c !== 0) return c;
+    }
+    return compareLabels(a.labels, b.labels);
+  };
+  return { type: 'vector', series: [...series].sort((a, b) => (desc ? cmp(b, a) : cmp(a, b))) };
+}
+
+/** Natural order: runs of digits compare by value (shorter run first when equal), other runs as strings. */
+export function naturalCompare(a: string, b: string): number {
+  const ra = a.match(/\d+|\D+/g) ?? [];
+  const rb = b.match(/\d+|\D+/g) ?? [];
+  for (let i = 0; i < Math.min(ra.length, rb.length); i++) {
+    const x = ra[i]!;
+    const y = rb[i]!;
+    if (x === y) continue;
+    const dx = x.charCodeAt(0) >= 48 && x.charCodeAt(0) <= 57;
+    const dy = y.charCodeAt(0) >= 48 && y.charCodeAt(0) <= 57;
+    if (dx && dy) {
+      const nx = x.replace(/^0+(?=\d)/, '');
+      const ny = y.replace(/^0+(?=\d)/, '');
+      if (nx.length !== ny.length) return nx.length - ny.length;
+      if (nx !== ny) return nx < ny ? -1 : 1;
+      return x.length - y.length;
+    }
+    return x < y ? -1 : 1;
+  }
+  return ra.length - rb.length;
 }
 
 /** Labels absent() reports: the selector's `=` matchers (not the name); a label matched twice is left out. */
@@ -117,7 +160,8 @@ export function vectorOf(v: Float64Array): Value {
 
 export function timestampOf(series: StepSeries[], steps: Float64Array): Value {
   const out = series.map((s) => {
-    const r = newSeries(dropName(s.labels), steps.length);
+    const r = newSeries(s.labels, steps.length);
+    r.dropName = true;
     for (let i = 0; i < steps.length; i++) {
       if (!s.has[i]) continue;
       r.has[i] = 1;
@@ -125,5 +169,5 @@ export function timestampOf(series: StepSeries[], steps: Float64Array): Value {
     }
     return r;
   });
-  return { type: 'vector', series: mergeSameLabels(out) };
+  return { type: 'vector', series: out };
 }

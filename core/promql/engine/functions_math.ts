@@ -3,7 +3,7 @@
 import { PromQLExecError } from '../../errors.ts';
 import { goDate, goDaysInMonth, type GoDate } from './go_time.ts';
 import type { StepSeries, Value } from './values.ts';
-import { dropName, mergeSameLabels, newSeries } from './values.ts';
+import { newSeries } from './values.ts';
 
 const unary: Record<string, (x: number) => number> = {
   abs: Math.abs,
@@ -49,7 +49,8 @@ export const CALENDAR_FUNCTIONS: ReadonlySet<string> = new Set(Object.keys(calen
 function mapSeries(series: StepSeries[], n: number, f: (x: number, i: number) => number | undefined): Value {
   const out: StepSeries[] = [];
   for (const s of series) {
-    const r = newSeries(dropName(s.labels), n);
+    const r = newSeries(s.labels, n);
+    r.dropName = true;
     let any = false;
     for (let i = 0; i < n; i++) {
       if (!s.has[i]) continue;
@@ -61,7 +62,7 @@ function mapSeries(series: StepSeries[], n: number, f: (x: number, i: number) =>
     }
     if (any) out.push(r);
   }
-  return { type: 'vector', series: mergeSameLabels(out) };
+  return { type: 'vector', series: out };
 }
 
 export function evalMathFunction(name: string, series: StepSeries[], scalars: Float64Array[], n: number): Value {

@@ -4,7 +4,7 @@ import { PromQLExecError } from '../../errors.ts';
 import { byValueNaNFirst, quantileOf } from './aggregations.ts';
 import { slidingWindows, windowIndices } from './selectors.ts';
 import type { RangeSeries, RangeValue, StepSeries, Value } from './values.ts';
-import { dropName, getLabel, kahanInc, mergeSameLabels, newSeries } from './values.ts';
+import { kahanInc, newSeries } from './values.ts';
 
 /**
  * Computes the value of step i from the samples t[lo..hi) v[lo..hi) of its window [from[i], to[i]] and writes it to
@@ -130,6 +130,21 @@ function variance(v: Float64Array, lo: number, hi: number): number {
   return (aux + cAux) / count;
 }
 
+/** The time (seconds) of the window's largest (or smallest) value, as max_over_time/min_over_time pick it; a tie takes the later sample. */
+function tsOfExtreme(max: boolean): WindowFn {
+  return (t, v, lo, hi, _from, _to, _steps, out, i) => {
+    if (hi <= lo) return false;
+    let m = v[lo]!;
+    let at = lo;
+    for (let k = lo; k < hi; k++) {
+      const x = v[k]!;
+      if ((max ? x >= m : x <= m) || Number.isNaN(m)) { m = x; at = k; }
+    }
+    out[i] = t[at]! / 1000;
+    return true;
+  };
+}
+
 const simple: Record<string, WindowFn> = {
   idelta: instantRate(false),
   irate: instantRate(true),
@@ -163,6 +178,28 @@ const simple: Record<string, WindowFn> = {
     out[i] = v[hi - 1]!;
     return true;
   },
+  first_over_time: (_t, v, lo, hi, _from, _to, _steps, out, i) => {
+    if (hi <= lo) return false;
+    out[i] = v[lo]!;
+    return true;
+  },
+  ts_of_first_over_time: (t, _v, lo, hi, _from, _to, _steps, out, i) => {
+    if (hi <= lo) return false;
+    out[i] = t[lo]! / 1000;
+    return true;
+  },
+  ts_of_last_over_time: (t, _v, lo, hi, _from, _to, _steps, out, i) => {
+    if (hi <= lo) return false;
+    out[i] = t[hi - 1]! / 1000;
+    return true;
+  },
+  ts_of_min_over_time: tsOfExtreme(false),
+  ts_of_max_over_time: tsOfExtreme(true),
+  mad_over_time: overTime((v, lo, hi) => {
+    const xs = Array.from(v.subarray(lo, hi)).sort(byValueNaNFirst);
+    const median = quantileOf(0.5, xs);
+    return quantileOf(0.5, xs.map((x) => Math.abs(x - median)).sort(byValueNaNFirst));
+  }),
   present_over_time: overTime(() => 1),
   stdvar_over_time: overTime(variance),
   stddev_over_time: overTime((v, lo, hi) => Math.sqrt(variance(v, lo, hi))),
@@ -188,8 +225,12 @@ const simple: Record<string, WindowFn> = {
 };
 
 export const RANGE_FUNCTIONS: ReadonlySet<string> = new Set([
-  ...Object.keys(simple), 'rate', 'increase', 'delta', 'predict_linear', 'holt_winters', 'quantile_over_time', 'absent_over_time',
+  ...Object.keys(simple), 'rate', 'increase', 'delta', 'predict_linear', 'holt_winters', 'double_exponential_smoothing',
+  'quantile_over_time', 'absent_over_time',
 ]);
+
+/** Range functions whose answer is a sample of the series itself: they keep `__name__`. */
+const KEEPS_NAME: ReadonlySet<string> = new Set(['last_over_time', 'first_over_time']);
 
 function holtWinters(sf: number, tf: number): WindowFn {
   if (!(sf > 0 && sf < 1)) throw new PromQLExecError(`invalid smoothing factor. Expected: 0 < sf < 1, got: ${sf}`);
@@ -212,7 +253,7 @@ function holtWinters(sf: number, tf: number): WindowFn {
 }
 
 /** Range functions whose computation depends on per-step scalar arguments (one window function per step). */
-const PER_STEP_ARGS: ReadonlySet<string> = new Set(['predict_linear', 'holt_winters', 'quantile_over_time']);
+const PER_STEP_ARGS: ReadonlySet<string> = new Set(['predict_linear', 'holt_winters', 'double_exponential_smoothing', 'quantile_over_time']);
 
 /** Evaluates a range-vector function; `scalarArgs` are the per-step values of its scalar arguments, in order. */
 export function evalRangeFunction(name: string, m: RangeValue, scalarArgs: Float64Array[], steps: Float64Array): Value {
@@ -232,7 +273,8 @@ export function evalRangeFunction(name: string, m: RangeValue, scalarArgs: Float
           return true;
         };
       }
-      case 'holt_winters': return holtWinters(scalarArgs[0]![i]!, scalarArgs[1]![i]!);
+      // Prometheus 3 renamed holt_winters to double_exponential_smoothing; both names are served
+      case 'holt_winters': case 'double_exponential_smoothing': return holtWinters(scalarArgs[0]![i]!, scalarArgs[1]![i]!);
       case 'quantile_over_time': {
         const q = scalarArgs[0]![i]!;
         return overTime((v, lo, hi) => quantileOf(q, Array.from(v.subarray(lo, hi)).sort(byValueNaNFirst)));
@@ -243,7 +285,7 @@ export function evalRangeFunction(name: string, m: RangeValue, scalarArgs: Float
   // One window function for the whole query unless a scalar argument changes it per step.
   const perStep: WindowFn[] | undefined = PER_STEP_ARGS.has(name) ? Array.from({ length: n }, (_, i) => fnAt(i)) : undefined;
   const fn = perStep ? undefined : fnAt(0);
-  const keepName = name === 'last_over_time';
+  const keepName = KEEPS_NAME.has(name);
   const from = new Float64Array(n);
   const to = new Float64Array(n);
   for (let i = 0; i < n; i++) { const w = m.windowOf(i); from[i] = w.from; to[i] = w.to; }
@@ -263,24 +305,13 @@ export function evalRangeFunction(name: string, m: RangeValue, scalarArgs: Float
       if (set) { has[i] = 1; any = true; } else { has[i] = 0; vals[i] = 0; }
     }
     if (!any) continue;
-    const r = newSeries(keepName ? s.labels : dropName(s.labels), n);
+    const r = newSeries(s.labels, n);
+    if (!keepName || s.dropName) r.dropName = true;
     r.v.set(vals);
     r.has.set(has);
     out.push(r);
   }
-  // Dropping `__name__` can only make two label sets equal when the input holds more than one metric name.
-  return { type: 'vector', series: keepName || oneName(m.series) ? out : mergeSameLabels(out) };
-}
-
-/** True when every series has the same `__name__` (or none has one). */
-function oneName(series: readonly RangeSeries[]): boolean {
-  let name: string | undefined;
-  for (let k = 0; k < series.length; k++) {
-    const nm = getLabel(series[k]!.labels, '__name__');
-    if (k === 0) name = nm;
-    else if (nm !== name) return false;
-  }
-  return true;
+  return { type: 'vector', series: out };
 }
 
 /** absent_over_time: 1 at steps where no series has a sample in the window, with labels from the selector's `=` matchers. */

@@ -1,4 +1,5 @@
-// histogram_quantile over classic buckets: series grouped by their labels without `le`, interpolated within a bucket.
+// histogram_quantile and histogram_fraction over classic buckets: series grouped by their labels without `le`,
+// interpolated within a bucket.
 import type { Labels } from '../types.ts';
 import type { StepSeries, Value } from './values.ts';
 import { getLabel, labelsKey, newSeries } from './values.ts';
@@ -63,19 +64,7 @@ export function sortedBucketQuantile(q: number, les: Float64Array, counts: Float
   if (q < 0) return -Infinity;
   if (q > 1) return Infinity;
   if (k === 0 || les[k - 1] !== Infinity) return NaN;
-  // merge equal bounds, then force counts monotonic
-  let m = 0;
-  for (let j = 0; j < k; j++) {
-    if (m > 0 && les[m - 1] === les[j]) { counts[m - 1] = counts[m - 1]! + counts[j]!; continue; }
-    les[m] = les[j]!;
-    counts[m++] = counts[j]!;
-  }
-  let max = -Infinity;
-  for (let j = 0; j < m; j++) {
-    const c = counts[j]!;
-    if (c > max) max = c;
-    else if (c < max) counts[j] = max;
-  }
+  const m = tidyBuckets(les, counts, k);
   if (m < 2) return NaN;
   const total = counts[m - 1]!;
   if (total === 0) return NaN;
@@ -96,10 +85,57 @@ export function sortedBucketQuantile(q: number, les: Float64Array, counts: Float
 }
 
 /**
- * histogram_quantile over all steps: buckets are grouped (labels without `le` and `__name__`, hashed once per series)
- * and ordered by `le` once per query; each step then gathers the present buckets' counts into typed scratch arrays.
+ * Merges equal bounds and forces counts monotonic, in place, over buckets ordered by `le`; answers how many remain
+ * (as Prometheus coalesces buckets and fixes scrape races before interpolating).
  */
-export function histogramQuantile(q: Float64Array, series: StepSeries[], n: number): Value {
+function tidyBuckets(les: Float64Array, counts: Float64Array, k: number): number {
+  let m = 0;
+  for (let j = 0; j < k; j++) {
+    if (m > 0 && les[m - 1] === les[j]) { counts[m - 1] = counts[m - 1]! + counts[j]!; continue; }
+    les[m] = les[j]!;
+    counts[m++] = counts[j]!;
+  }
+  let max = -Infinity;
+  for (let j = 0; j < m; j++) {
+    const c = counts[j]!;
+    if (c > max) max = c;
+    else if (c < max) counts[j] = max;
+  }
+  return m;
+}
+
+/** Estimated count of observations at or below x: linear within a bucket; the lowest bucket starts at 0 when its bound is positive. */
+function rankAt(x: number, les: Float64Array, counts: Float64Array, m: number): number {
+  for (let b = 0; b < m; b++) {
+    const hi = les[b]!;
+    if (x > hi) continue;
+    const prev = b === 0 ? 0 : counts[b - 1]!;
+    if (hi === Infinity) return x === Infinity ? counts[b]! : prev; // nothing is known of where the +Inf bucket's observations lie
+    const lo = b === 0 ? (hi > 0 ? 0 : -Infinity) : les[b - 1]!;
+    if (lo === -Infinity) return x === hi ? counts[b]! : prev;
+    if (x <= lo) return prev;
+    return prev + (counts[b]! - prev) * ((x - lo) / (hi - lo));
+  }
+  return m ? counts[m - 1]! : 0;
+}
+
+/** histogram_fraction over classic buckets ordered by `le` (overwritten): the estimated share of observations in [lower, upper]. */
+export function sortedBucketFraction(lower: number, upper: number, les: Float64Array, counts: Float64Array, k: number): number {
+  if (Number.isNaN(lower) || Number.isNaN(upper)) return NaN;
+  if (k === 0 || les[k - 1] !== Infinity) return NaN;
+  const m = tidyBuckets(les, counts, k);
+  const total = counts[m - 1]!;
+  if (total === 0) return NaN;
+  if (lower >= upper) return 0;
+  return (rankAt(upper, les, counts, m) - rankAt(lower, les, counts, m)) / total;
+}
+
+/**
+ * A classic-histogram function over all steps: buckets are grouped (labels without `le` and `__name__`, hashed once
+ * per series) and ordered by `le` once per query; each step then gathers the present buckets' counts into typed
+ * scratch arrays and hands them to `at` (step, bounds, counts, how many).
+ */
+function overBuckets(series: StepSeries[], n: number, at: (i: number, les: Float64Array, counts: Float64Array, k: number) => number): Value {
   const groups = new Map<string, { labels: Labels; members: { le: number; s: StepSeries }[] }>();
   for (const s of series) {
     const leStr = getLabel(s.labels, 'le');
@@ -132,11 +168,19 @@ export function histogramQuantile(q: Float64Array, series: StepSeries[], n: numb
         counts[k++] = s.v[i]!;
       }
       if (k === 0) continue;
-      r.v[i] = sortedBucketQuantile(q[i]!, les, counts, k);
+      r.v[i] = at(i, les, counts, k);
       r.has[i] = 1;
       any = true;
     }
     if (any) out.push(r);
   }
   return { type: 'vector', series: out };
+}
+
+export function histogramQuantile(q: Float64Array, series: StepSeries[], n: number): Value {
+  return overBuckets(series, n, (i, les, counts, k) => sortedBucketQuantile(q[i]!, les, counts, k));
+}
+
+export function histogramFraction(lower: Float64Array, upper: Float64Array, series: StepSeries[], n: number): Value {
+  return overBuckets(series, n, (i, les, counts, k) => sortedBucketFraction(lower[i]!, upper[i]!, les, counts, k));
 }

@@ -129,7 +129,7 @@ export async function evalSubquery(node: SubqueryExpr, ctx: EvalContext, evalFn:
       t[k] = steps[i]!;
       v[k++] = s.v[i]!;
     }
-    series.push({ labels: s.labels, t, v });
+    series.push(s.dropName ? { labels: s.labels, t, v, dropName: true } : { labels: s.labels, t, v });
   }
   return windowed(series, times, node.rangeMs);
 }

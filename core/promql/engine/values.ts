@@ -9,10 +9,15 @@ export interface StepSeries {
   has: Uint8Array;
   /** Sample timestamps per step (only straight from a vector selector, for timestamp()). */
   ts?: Float64Array;
+  /**
+   * `__name__` is to be dropped when the query's answer is shaped (Prometheus 3's delayed name removal): an operation
+   * that drops the name only marks the series, so label_replace/label_join and `by (__name__)` still see it.
+   */
+  dropName?: boolean;
 }
 
 /** A range-vector series: samples in time order with no staleness markers. */
-export interface RangeSeries { labels: Labels; t: Float64Array; v: Float64Array }
+export interface RangeSeries { labels: Labels; t: Float64Array; v: Float64Array; dropName?: boolean }
 
 /** A range vector as functions see it: the series, and for each step the window [lo, hi) of sample indices. */
 export interface RangeValue {
@@ -36,6 +41,8 @@ export interface EvalContext {
   /** The top-level query's start and end, for `@ start()` / `@ end()`. */
   queryStart: number;
   queryEnd: number;
+  /** The top-level query's step (0 for an instant query), for step(). */
+  queryStep: number;
   lookbackMs: number;
   defaultStepMs: number;
   deadlineMs?: number;
@@ -132,12 +139,48 @@ export function mergeSameLabels(series: StepSeries[]): StepSeries[] {
     const k = labelsKey(s.labels);
     const prev = byKey.get(k);
     if (!prev) { byKey.set(k, s); out.push(s); continue; }
-    for (let i = 0; i < s.v.length; i++) {
-      if (!s.has[i]) continue;
-      if (prev.has[i]) throw new PromQLExecError('vector cannot contain metrics with the same labelset');
-      prev.has[i] = 1;
-      prev.v[i] = s.v[i]!;
-    }
+    mergeSteps(prev, s);
+  }
+  return out;
+}
+
+function allMarkedOneName(series: StepSeries[]): boolean {
+  const name = getLabel(series[0]!.labels, '__name__');
+  for (const s of series) if (!s.dropName || getLabel(s.labels, '__name__') !== name) return false;
+  return true;
+}
+
+/** Moves the steps of `s` into `into`; a step both have is Prometheus's duplicate label set error. */
+function mergeSteps(into: StepSeries, s: StepSeries): void {
+  for (let i = 0; i < s.v.length; i++) {
+    if (!s.has[i]) continue;
+    if (into.has[i]) throw new PromQLExecError('vector cannot contain metrics with the same labelset');
+    into.has[i] = 1;
+    into.v[i] = s.v[i]!;
+  }
+}
+
+/**
+ * The answer's series: the names marked for dropping are dropped, and series left with one label set become one;
+ * two samples at one step for one label set is Prometheus's "vector cannot contain metrics with the same labelset".
+ * Inputs are not written to: a merged series is a copy.
+ */
+export function finalizeNames(series: StepSeries[]): StepSeries[] {
+  if (!series.some((s) => s.dropName)) return series;
+  // the common case (rate(x[5m]), x * 2): every series marked and of one metric; distinct label sets stay distinct
+  // once that one name goes, so there is nothing to merge
+  if (allMarkedOneName(series)) return series.map((s) => ({ labels: dropName(s.labels), v: s.v, has: s.has }));
+  const byKey = new Map<string, number>();
+  const out: StepSeries[] = [];
+  const copied = new Set<number>();
+  for (const s of series) {
+    const labels = s.dropName ? dropName(s.labels) : s.labels;
+    const k = labelsKey(labels);
+    const at = byKey.get(k);
+    if (at === undefined) { byKey.set(k, out.length); out.push({ labels, v: s.v, has: s.has }); continue; }
+    let prev = out[at]!;
+    if (!copied.has(at)) { prev = { labels: prev.labels, v: prev.v.slice(), has: prev.has.slice() }; out[at] = prev; copied.add(at); }
+    mergeSteps(prev, s);
   }
   return out;
 }
@@ -153,7 +196,8 @@ export function formatLabels(l: Labels): string {
 /** Neumaier's compensated addition, as Prometheus sums floats: returns the new sum and compensation. */
 export function kahanInc(inc: number, sum: number, c: number): [number, number] {
   const t = sum + inc;
-  if (Math.abs(sum) >= Math.abs(inc)) c += (sum - t) + inc;
+  if (t === Infinity || t === -Infinity) c = 0; // an infinite sum has nothing left to compensate
+  else if (Math.abs(sum) >= Math.abs(inc)) c += (sum - t) + inc;
   else c += (inc - t) + sum;
   return [t, c];
 }

@@ -29,7 +29,8 @@ export interface SubqueryExpr {
 }
 export interface Call { kind: 'call'; func: string; args: PromExpr[]; pos: number }
 export type AggregateOp =
-  | 'sum' | 'avg' | 'min' | 'max' | 'count' | 'group' | 'stddev' | 'stdvar' | 'topk' | 'bottomk' | 'quantile' | 'count_values';
+  | 'sum' | 'avg' | 'min' | 'max' | 'count' | 'group' | 'stddev' | 'stdvar' | 'topk' | 'bottomk' | 'quantile' | 'count_values'
+  | 'limitk' | 'limit_ratio';
 export interface AggregateExpr {
   kind: 'aggregate';
   op: AggregateOp;

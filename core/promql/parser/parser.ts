@@ -9,9 +9,9 @@ import { funcSignature } from './signatures.ts';
 import { anchoredRegex } from '../regex.ts';
 
 const AGG_OPS = new Set<string>(['sum', 'avg', 'min', 'max', 'count', 'group', 'stddev', 'stdvar', 'topk', 'bottomk', 'quantile',
-  'count_values']);
+  'count_values', 'limitk', 'limit_ratio']);
 const RESERVED = new Set(['on', 'ignoring', 'group_left', 'group_right', 'bool', 'atan2']);
-const AGG_WITH_PARAM = new Set<string>(['topk', 'bottomk', 'quantile', 'count_values']);
+const AGG_WITH_PARAM = new Set<string>(['topk', 'bottomk', 'quantile', 'count_values', 'limitk', 'limit_ratio']);
 
 /** Binding power of each binary operator, lowest first, as Prometheus's grammar orders them. */
 const PREC: Record<string, number> = {
@@ -35,6 +35,8 @@ export function typeOf(e: PromExpr): ValueType {
 class Parser {
   private toks: Token[];
   private i = 0;
+  /** Set while parsing info()'s second argument. */
+  private labelSelector = false;
   constructor(private readonly text: string) {
     this.toks = tokenize(text);
   }
@@ -162,9 +164,8 @@ class Parser {
         this.next();
         let neg = false;
         if (this.isOp(this.peek(), '-')) { this.next(); neg = true; } else if (this.isOp(this.peek(), '+')) this.next();
-        const d = this.next();
-        if (d.kind !== 'dur') this.fail(d, `unexpected ${this.describe(d)} in offset, expected duration`);
-        this.setModifier(e, t, 'offset', neg ? -d.ms! : d.ms!);
+        const ms = this.durationMs(this.next(), 'offset');
+        this.setModifier(e, t, 'offset', neg ? -ms : ms);
         continue;
       }
       if (this.isOp(t, '@')) {
@@ -213,25 +214,32 @@ class Parser {
   private parseRange(e: PromExpr): PromExpr {
     const open = this.next();
     const d = this.next();
-    if (d.kind !== 'dur') this.fail(d, `unexpected ${this.describe(d)} in range, expected duration`);
+    const rangeMs = this.durationMs(d, 'range');
     if (this.isOp(this.peek(), ':')) {
       this.next();
       let step = 0;
-      if (this.peek().kind === 'dur') {
+      if (this.peek().kind === 'dur' || this.peek().kind === 'num') {
         const st = this.next();
-        if (st.ms === 0) this.fail(st, 'duration must be greater than 0');
-        step = st.ms!;
+        step = this.durationMs(st, 'subquery step');
+        if (step === 0) this.fail(st, 'duration must be greater than 0');
       }
       this.expectOp(']', 'subquery');
       if (typeOf(e) !== 'vector') this.fail(open, `subquery is only allowed on instant vector, got ${typeOf(e)}`);
-      if (d.ms === 0) this.fail(d, 'subquery range must be positive');
-      return { kind: 'subquery', expr: e, rangeMs: d.ms!, stepMs: step, offsetMs: 0, pos: open.pos };
+      if (rangeMs === 0) this.fail(d, 'subquery range must be positive');
+      return { kind: 'subquery', expr: e, rangeMs, stepMs: step, offsetMs: 0, pos: open.pos };
     }
     this.expectOp(']', 'range');
     if (e.kind !== 'vector') this.fail(open, 'ranges only allowed for vector selectors');
     if (e.offsetMs !== 0 || Object.is(e.offsetMs, -0) || e.at) this.fail(open, 'no offset or @ modifiers allowed before range');
-    if (d.ms === 0) this.fail(d, 'range must be positive');
-    return { kind: 'matrix', vector: e, rangeMs: d.ms!, pos: open.pos };
+    if (rangeMs === 0) this.fail(d, 'range must be positive');
+    return { kind: 'matrix', vector: e, rangeMs, pos: open.pos };
+  }
+
+  /** A duration (`5m`) or, as Prometheus 3 reads it, a plain number of seconds (`300`, `1.5`). */
+  private durationMs(d: Token, where: string): number {
+    if (d.kind === 'dur') return d.ms!;
+    if (d.kind === 'num' && Number.isFinite(d.num!) && d.num! >= 0 && /^[0-9.eE+-]+$/.test(d.text)) return Math.round(d.num! * 1000);
+    return this.fail(d, `unexpected ${this.describe(d)} in ${where}, expected duration`);
   }
 
   private parsePrimary(): PromExpr {
@@ -253,7 +261,8 @@ class Parser {
       if (RESERVED.has(low)) this.fail(t, `unexpected <${low}>`);
       return this.parseSelector(t.text, t);
     }
-    if (t.kind === 'dur') this.fail(t, `unexpected duration '${t.text}'`);
+    // a duration where a number is expected is its number of seconds (Prometheus 3: `predict_linear(x[1h], 1h)`)
+    if (t.kind === 'dur') return { kind: 'number', value: t.ms! / 1000, pos: t.pos };
     return this.fail(t, `unexpected ${this.describe(t)}`);
   }
 
@@ -268,7 +277,9 @@ class Parser {
     const args: PromExpr[] = [];
     if (!this.isOp(this.peek(), ')')) {
       for (;;) {
+        this.labelSelector = name.text === 'info' && args.length === 1 && this.isOp(this.peek(), '{');
         args.push(this.parseExpr(0));
+        this.labelSelector = false;
         if (this.isOp(this.peek(), ',')) { this.next(); continue; }
         break;
       }
@@ -283,6 +294,12 @@ class Parser {
       const got = typeOf(a);
       if (got !== want) this.fail(name, `expected type ${typeName(want)} in call to function "${name.text}", got ${typeName(got)}`);
     });
+    if (name.text === 'info' && args[1]) {
+      const sel = args[1];
+      if (sel.kind !== 'vector' || sel.offsetMs !== 0 || Object.is(sel.offsetMs, -0) || sel.at) {
+        this.fail(name, `expected label selectors as the second argument to "info" function, got ${sel.kind === 'vector' ? 'a selector with modifiers' : typeName(typeOf(sel))}`);
+      }
+    }
     return { kind: 'call', func: name.text, args, pos: name.pos };
   }
 
@@ -352,7 +369,8 @@ class Parser {
       }
       this.next();
     }
-    if (!matchers.some((m) => !matchesEmpty(m))) this.fail(t, 'vector selector must contain at least one non-empty matcher');
+    // info()'s data-label selector may match the empty string everywhere: it selects labels, not series
+    if (!this.labelSelector && !matchers.some((m) => !matchesEmpty(m))) this.fail(t, 'vector selector must contain at least one non-empty matcher');
     return { kind: 'vector', ...(name !== undefined ? { name } : {}), matchers, offsetMs: 0, pos: t.pos };
   }
 }

@@ -5,8 +5,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MemorySeriesSource, evalInstant, evalRange } from '../../../core/promql/index.ts';
 import { slidingWindows, windowIndices } from '../../../core/promql/engine/selectors.ts';
-import { bucketQuantile, histogramQuantile, sortedBucketQuantile } from '../../../core/promql/engine/histogram.ts';
+import { bucketQuantile, histogramFraction, histogramQuantile, sortedBucketFraction, sortedBucketQuantile } from '../../../core/promql/engine/histogram.ts';
 import type { StepSeries } from '../../../core/promql/engine/values.ts';
+import { finalizeNames } from '../../../core/promql/engine/values.ts';
 
 const same = (a: number, b: number): boolean => Object.is(a, b) || (Number.isNaN(a) && Number.isNaN(b));
 
@@ -61,6 +62,73 @@ describe('PromQL fast paths', () => {
         }
       }
     }), { numRuns: 500 });
+  });
+
+  it('histogramFraction over many steps equals sortedBucketFraction step by step, within [0, 1] and growing with upper', () => {
+    const member = fc.record({ le: fc.constantFrom('-1', '0', '0.5', '1', '1.0', '5', '+Inf'), cells: fc.array(fc.option(fc.double({ min: 0, max: 100, noNaN: true })), { minLength: 4, maxLength: 4 }) });
+    const bound = fc.oneof(fc.double({ min: -3, max: 8, noNaN: true }), fc.constantFrom(-Infinity, Infinity, 0, 1, 5));
+    fc.assert(fc.property(fc.array(member, { maxLength: 10 }), fc.array(fc.tuple(bound, bound), { minLength: 4, maxLength: 4 }), (ms, bounds) => {
+      const n = 4;
+      const series: StepSeries[] = ms.map((m) => ({
+        labels: [['le', m.le]], v: Float64Array.from(m.cells, (c) => c ?? 0), has: Uint8Array.from(m.cells, (c) => (c === null ? 0 : 1)),
+      }));
+      const lo = Float64Array.from(bounds, ([a, b]) => Math.min(a, b));
+      const hi = Float64Array.from(bounds, ([a, b]) => Math.max(a, b));
+      const got = histogramFraction(lo, hi, series, n);
+      if (got.type !== 'vector') throw new Error('not a vector');
+      for (let i = 0; i < n; i++) {
+        const bs = ms.flatMap((m, k) => (series[k]!.has[i] ? [{ le: m.le === '+Inf' ? Infinity : Number(m.le), count: series[k]!.v[i]! }] : []));
+        if (bs.length === 0) { expect(got.series[0]?.has[i] ?? 0).toBe(0); continue; }
+        const ordered = [...bs].sort((a, b) => a.le - b.le);
+        const one = (l: number, u: number): number => sortedBucketFraction(l, u, Float64Array.from(ordered, (b) => b.le), Float64Array.from(ordered, (b) => b.count), ordered.length);
+        const f = one(lo[i]!, hi[i]!);
+        expect(same(got.series[0]!.v[i]!, f)).toBe(true);
+        if (Number.isNaN(f)) continue;
+        expect(f).toBeGreaterThanOrEqual(-1e-12);
+        expect(f).toBeLessThanOrEqual(1 + 1e-12);
+        expect(one(lo[i]!, hi[i]! + 1)).toBeGreaterThanOrEqual(f - 1e-12);
+        expect(one(-Infinity, Infinity)).toBe(1);
+      }
+    }), { numRuns: 500 });
+  });
+
+  it('finalizeNames without merging (all series marked, one metric) equals dropping names and merging equal label sets', () => {
+    // the plain path: drop marked names, then merge series left with one label set (two samples at a step: an error)
+    const plain = (series: StepSeries[]): string => {
+      const out = new Map<string, (number | null)[]>();
+      for (const s of series) {
+        const labels = s.dropName ? s.labels.filter(([k]) => k !== '__name__') : s.labels;
+        const key = JSON.stringify(labels);
+        const row = out.get(key) ?? Array.from(s.v, () => null);
+        for (let i = 0; i < s.v.length; i++) {
+          if (!s.has[i]) continue;
+          if (row[i] !== null) return 'error';
+          row[i] = s.v[i]!;
+        }
+        out.set(key, row);
+      }
+      return JSON.stringify([...out].sort());
+    };
+    const shown = (series: StepSeries[]): string => JSON.stringify(series.map((s) => [JSON.stringify(s.labels), Array.from(s.v, (x, i) => (s.has[i] ? x : null))]).sort());
+    // both sides: sorted [label set, values by step (null: none)] pairs
+    const one = fc.record({
+      name: fc.constantFrom('a', 'b', ''), l: fc.constantFrom('x', 'y', 'z'), mark: fc.boolean(),
+      cells: fc.array(fc.option(fc.integer({ min: -5, max: 5 })), { minLength: 3, maxLength: 3 }),
+    });
+    fc.assert(fc.property(fc.array(one, { maxLength: 8 }), fc.boolean(), (raw, allMarked) => {
+      const seen = new Set<string>();
+      const series: StepSeries[] = [];
+      for (const r of raw) {
+        const labels: [string, string][] = r.name ? [['__name__', r.name], ['l', r.l]] : [['l', r.l]];
+        const key = JSON.stringify(labels);
+        if (seen.has(key)) continue; // a vector's series have distinct label sets
+        seen.add(key);
+        series.push({ labels, v: Float64Array.from(r.cells, (c) => c ?? 0), has: Uint8Array.from(r.cells, (c) => (c === null ? 0 : 1)), ...(r.mark || allMarked ? { dropName: true } : {}) });
+      }
+      let got: string;
+      try { got = shown(finalizeNames(series)); } catch { got = 'error'; }
+      expect(got).toBe(plain(series));
+    }), { numRuns: 1000 });
   });
 
   it('rate and increase skip the reset correction only where a window holds no reset: equal to the plain loop', async () => {
