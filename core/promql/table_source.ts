@@ -4,6 +4,7 @@
 import type { QueryContext, ScanSpec } from '../query/context.ts';
 import type { TableSchema } from '../schema.ts';
 import { InvalidArgumentError } from '../errors.ts';
+import { TABLE_ID_COLUMN, physicalOf } from '../metric_engine.ts';
 import { batchesToRel } from '../query/plan/scan.ts';
 import type { NumVec, StrVec, TsVec } from '../query/vector.ts';
 import { canonicalCodes, seriesStarts } from './series_runs.ts';
@@ -231,6 +232,31 @@ export class TableSeriesSource implements SeriesSource {
     return batches.some((b) => b.numRows > 0);
   }
 
+  /** The logical tables (their ids) with a row in [startMs, endMs] on a physical table: its __table_id column read once. */
+  private async tableIdsIn(physical: string, startMs: number, endMs: number): Promise<Set<string>> {
+    const ids = new Set<string>();
+    const phy = await this.ctx.getTable(this.db, physical);
+    if (!phy) return ids;
+    const batches = await this.ctx.scan(phy, { start: BigInt(clampMs(startMs)) * 1_000_000n, end: BigInt(clampMs(endMs)) * 1_000_000n + 1n, columns: [TABLE_ID_COLUMN] });
+    for (const b of batches) {
+      const col = b.getChild(TABLE_ID_COLUMN);
+      if (!col) throw new InvalidArgumentError(`physical table ${physical} answered a scan without its ${TABLE_ID_COLUMN} column`);
+      if (!col.data.every((d) => d.dictionary)) {
+        for (let i = 0; i < col.length; i++) { const v = col.get(i); if (v !== null) ids.add(String(v)); }
+        continue;
+      }
+      for (const d of col.data) {
+        // dictionary codes: each distinct code once
+        const dict = d.dictionary!;
+        const codes = d.values as Int32Array;
+        const seen = new Uint8Array(dict.length);
+        for (let i = 0; i < d.length; i++) seen[codes[i]!] = 1;
+        for (let k = 0; k < seen.length; k++) if (seen[k]) ids.add(String(dict.get(k)));
+      }
+    }
+    return ids;
+  }
+
   async series(matcherSets: LabelMatcher[][], startMs: number, endMs: number): Promise<Labels[]> {
     const sets = matcherSets.length ? matcherSets : [[{ name: METRIC_NAME, op: '=~', value: '.+' } as LabelMatcher]];
     const seen = new Map<string, Labels>();
@@ -256,9 +282,19 @@ export class TableSeriesSource implements SeriesSource {
       // dashboard's), one row of the table in the range is, as Prometheus lists only series with samples in it
       const allTime = clampMs(startMs) <= -ALL_TIME_MS && clampMs(endMs) >= ALL_TIME_MS;
       const out: string[] = [];
+      const onPhysical = new Map<string, TableSchema[]>();
       for (const t of await this.ctx.listTables(this.db)) {
         const s = await this.ctx.getTable(this.db, t);
-        if (s && numericField(s) && !isPhysicalTable(s) && (allTime || await this.anyRow(s, startMs, endMs))) out.push(t);
+        if (!s || !numericField(s) || isPhysicalTable(s)) continue;
+        const phy = physicalOf(s);
+        if (allTime) out.push(t);
+        else if (phy !== undefined) onPhysical.set(phy, [...(onPhysical.get(phy) ?? []), s]);
+        else if (await this.anyRow(s, startMs, endMs)) out.push(t);
+      }
+      for (const [phy, tables] of onPhysical) {
+        // many metrics on one physical table: one scan of its table ids over the range, not one scan per metric
+        const ids = tables.length >= ONE_SCAN_FROM ? await this.tableIdsIn(phy, startMs, endMs) : null;
+        for (const s of tables) if (ids ? ids.has(String(s.id)) : await this.anyRow(s, startMs, endMs)) out.push(s.name);
       }
       return out.sort();
     }
@@ -267,6 +303,9 @@ export class TableSeriesSource implements SeriesSource {
     return [...values].sort();
   }
 }
+
+/** Logical tables on one physical table from which a range lookup of metric names reads the physical table once. */
+const ONE_SCAN_FROM = 32;
 
 /** A regex that is only an alternation of literal words (no metacharacters), so it equals a list of values. */
 const LITERAL_ALTERNATION = /^[\w:-]+(?:\|[\w:-]+)*$/;
