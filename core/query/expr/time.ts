@@ -5,15 +5,17 @@ import type { Interval } from '../vector.ts';
 import { UNIT_NS } from '../vector.ts';
 import { intervalNs, tryParseInterval } from '../../duration.ts';
 
-const TS_RE = /^\s*([+-]?\d{1,6})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?|UTC)?\s*$/i;
+const TS_RE = /^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?|UTC)?\s*$/i;
 
 /** Parses '2024-01-01', '2024-01-01 00:00:00.123', '2024-01-01T00:00:00Z', '...+08:00' into ns; null when not a timestamp. */
 export function parseTimestampNs(text: string): bigint | null {
   const m = TS_RE.exec(text) ?? TS_RE.exec(text.trim().replace(/\s+/g, ' '));
   if (!m) return null;
-  const ms = Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +(m[4] ?? 0), +(m[5] ?? 0), +(m[6] ?? 0));
+  let ms = Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +(m[4] ?? 0), +(m[5] ?? 0), +(m[6] ?? 0));
   if (Number.isNaN(ms)) return null;
-  if (+m[2]! > 12 || +m[3]! > 31 || +(m[4] ?? 0) > 23) return null;
+  if (+m[1]! < 100) { const d = new Date(ms); d.setUTCFullYear(+m[1]!); ms = d.getTime(); } // Date.UTC reads 0..99 as 1900..1999
+  // a date that does not exist (1993-02-29, 2021-04-31) is refused, not rolled over into the next month
+  if (+m[2]! < 1 || +m[2]! > 12 || +m[3]! < 1 || +m[3]! > daysInMonth(+m[1]!, +m[2]!) || +(m[4] ?? 0) > 23 || +(m[5] ?? 0) > 59 || +(m[6] ?? 0) > 59) return null;
   let ns = BigInt(ms) * 1_000_000n + BigInt((m[7] ?? '').padEnd(9, '0') || '0');
   const tz = m[8];
   if (tz && tz.toUpperCase() !== 'Z' && tz.toUpperCase() !== 'UTC') {
@@ -24,6 +26,11 @@ export function parseTimestampNs(text: string): bigint | null {
     ns -= sign * (hh * 3600n + mm * 60n) * 1_000_000_000n;
   }
   return ns;
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+  return [4, 6, 9, 11].includes(month) ? 30 : 31;
 }
 
 export function parseTimestampOrThrow(text: string): bigint {
