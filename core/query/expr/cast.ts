@@ -62,7 +62,7 @@ export function sqlTypeToDt(t: DataType, pos?: SourcePos): DType {
     case 'TIMESTAMPMICROSECOND': case 'TIMESTAMP_US': return 'TimestampMicrosecond';
     case 'TIMESTAMPNANOSECOND': case 'TIMESTAMP_NS': return 'TimestampNanosecond';
     case 'DATE': return 'Date';
-    case 'INTERVAL': return 'Interval';
+    case 'INTERVAL': return 'IntervalMonthDayNano';
   }
   if (/^U?INT|^FLOAT|^STRING|^BOOL|^TIMESTAMP/.test(name)) {
     const m = /^(U?)INT(\d+)/.exec(name);
@@ -111,7 +111,7 @@ export function displayValue(v: Vec, i: number): string {
   if (v.kind === 'num') return v.big ? String(v.big[i]) : v.dec ? decimalText(v, i, decimalOf(v.dt)?.s ?? 0) : formatNumber(v.v[i]!, v.dt);
   if (v.kind === 'ts') return v.dt === 'Date' ? formatTimestamp(v.v[i]!).slice(0, 10) : formatTimestamp(v.v[i]!, v.unit);
   if (v.kind === 'bool') return v.v[i] ? 'true' : 'false';
-  if (v.dt === 'Interval') return formatInterval(v.v[i] as Interval);
+  if (v.dt === 'IntervalMonthDayNano') return formatInterval(v.v[i] as Interval);
   return String(v.v[i]);
 }
 
@@ -201,10 +201,10 @@ export function castTo(v: Vec, dt: DType, tryCast: boolean, pos?: SourcePos): Ve
     }
     return out;
   }
-  if (dt === 'Interval') {
+  if (dt === 'IntervalMonthDayNano') {
     const vals = new Array(n);
     for (let i = 0; i < n; i++) vals[i] = isNull(v, i) ? null : v.kind === 'str' ? parseInterval(v.v[i]!) ?? fail(v.v[i]) : fail(v.v[i]);
-    return { kind: 'any', dt: 'Interval', v: vals };
+    return { kind: 'any', dt: 'IntervalMonthDayNano', v: vals };
   }
   throw new ExecError(`Unsupported cast from ${v.dt} to ${dt}`, pos, StatusCode.Unsupported);
 }

@@ -51,7 +51,7 @@ const NODES: Handlers = {
     const text = e.value.type === 'string' ? e.value.value : e.value.type === 'number' ? e.value.value : '';
     const iv = parseInterval(text, e.unit);
     if (!iv) throw new PlanError(`Invalid interval '${text}'`, e.pos, StatusCode.InvalidArguments);
-    return constVec('Interval', iv, s.rel.len);
+    return constVec('IntervalMonthDayNano', iv, s.rel.len);
   },
   typed_string: (e, s) => (e.hex ? constVec('Binary', e.value, s.rel.len) : castVec(inZone(constVec('String', e.value, s.rel.len), s), typedLiteralType(e.dataType), false, e.pos)),
   unary: (e, s) => {

@@ -26,7 +26,7 @@ export function arrowTypeName(dt: DType): string {
   if (unit) return `Timestamp(${{ s: 'Second', ms: 'Millisecond', us: 'Microsecond', ns: 'Nanosecond' }[unit]}, None)`;
   if (dt === 'String') return 'Utf8';
   if (dt === 'Date') return 'Date32';
-  if (dt === 'Interval') return 'Interval(MonthDayNano)';
+  if (dt === 'IntervalMonthDayNano') return 'Interval(MonthDayNano)';
   if (dt.startsWith('Vector(')) return 'Binary'; // GreptimeDB's vector is an Arrow Binary column
   return dt;
 }
