@@ -5,7 +5,7 @@ import type { Interval } from '../vector.ts';
 import { UNIT_NS } from '../vector.ts';
 import { intervalNs, tryParseInterval } from '../../duration.ts';
 
-const TS_RE = /^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?|UTC)?\s*$/i;
+const TS_RE = /^\s*(\d{4}|[+-]\d{4,6})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?|UTC)?\s*$/i;
 
 /** Parses '2024-01-01', '2024-01-01 00:00:00.123', '2024-01-01T00:00:00Z', '...+08:00' into ns; null when not a timestamp. */
 export function parseTimestampNs(text: string): bigint | null {
@@ -13,7 +13,7 @@ export function parseTimestampNs(text: string): bigint | null {
   if (!m) return null;
   let ms = Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +(m[4] ?? 0), +(m[5] ?? 0), +(m[6] ?? 0));
   if (Number.isNaN(ms)) return null;
-  if (+m[1]! < 100) { const d = new Date(ms); d.setUTCFullYear(+m[1]!); ms = d.getTime(); } // Date.UTC reads 0..99 as 1900..1999
+  if (Math.abs(+m[1]!) < 100) { const d = new Date(ms); d.setUTCFullYear(+m[1]!); ms = d.getTime(); } // Date.UTC reads 0..99 as 1900..1999
   // a date that does not exist (1993-02-29, 2021-04-31) is refused, not rolled over into the next month
   if (+m[2]! < 1 || +m[2]! > 12 || +m[3]! < 1 || +m[3]! > daysInMonth(+m[1]!, +m[2]!) || +(m[4] ?? 0) > 23 || +(m[5] ?? 0) > 59 || +(m[6] ?? 0) > 59) return null;
   let ns = BigInt(ms) * 1_000_000n + BigInt((m[7] ?? '').padEnd(9, '0') || '0');
