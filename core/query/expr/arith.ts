@@ -76,7 +76,9 @@ function temporal(op: BinaryOp, a: Vec, b: Vec, pos: SourcePos): Vec | null {
     out.dt = a.dt;
     for (let i = 0; i < n; i++) {
       if (isNull(a, i) || isNull(b, i)) { setNull(out, i); continue; }
-      out.v[i] = addInterval(a.v[i]!, b.v[i] as Interval, op === '+' ? 1 : -1);
+      const iv = b.v[i] as Interval;
+      // a date moves by whole months and days: the sub-day part of the interval does not carry it to another day
+      out.v[i] = addInterval(a.v[i]!, a.dt === 'Date' ? { months: iv.months, days: iv.days, nanos: 0n } : iv, op === '+' ? 1 : -1);
     }
     return out;
   }

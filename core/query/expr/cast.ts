@@ -235,6 +235,7 @@ function castToNumber(v: Vec, dt: DType, fail: Fail): Vec {
   const isInt = INT_TYPES.has(dt);
   const wide = dt === 'Int64' || dt === 'UInt64';
   if (wide && v.kind === 'num' && v.big) return exactIntCast(v, dt, fail);
+  if (wide && v.kind === 'num' && v.dec) return exactDecimalToInt(v, dt, fail);
   if (wide && v.kind === 'ts' && v.unit === 'ns' && v.dt !== 'Date') {
     // nanoseconds are int64 already: the words are the answer, no value is boxed
     const exact = new BigInt64Array(n);
@@ -298,6 +299,23 @@ function castToNumber(v: Vec, dt: DType, fail: Fail): Vec {
 }
 
 /** Int64 <-> UInt64 (and the same width) over exact values: checked on the high word, copied as words. */
+/** A wide decimal (exact unscaled values) into Int64/UInt64: truncated toward zero digit for digit, never through a double. */
+function exactDecimalToInt(v: NumVec, dt: DType, fail: Fail): Vec {
+  const n = v.v.length;
+  const scale = 10n ** BigInt(decimalOf(v.dt)?.s ?? 0);
+  const [lo, hi] = dt === 'UInt64' ? [0n, 18446744073709551615n] : [-9223372036854775808n, 9223372036854775807n];
+  const out = dt === 'UInt64' ? new BigUint64Array(n) : new BigInt64Array(n);
+  let valid: Uint8Array | null = v.valid ? v.valid.slice() : null;
+  for (let i = 0; i < n; i++) {
+    if (isNull(v, i)) { (valid ??= new Uint8Array(n).fill(1))[i] = 0; continue; }
+    const u = v.dec![i];
+    const x = u === null || u === undefined ? BigInt(Math.trunc(v.v[i]! * Number(scale))) / scale : u / scale;
+    if (x < lo || x > hi) { if (fail(x) === null) (valid ??= new Uint8Array(n).fill(1))[i] = 0; continue; }
+    out[i] = x;
+  }
+  return int64Vec(dt, out, valid);
+}
+
 function exactIntCast(v: NumVec, dt: DType, fail: Fail): Vec {
   const src = v.big!;
   const n = src.length;
