@@ -31,3 +31,10 @@ SELECT n FROM visits WHERE ts = TIMESTAMP '2024-02-29 10:00:00';
 
 -- years past 9999 need their sign, as chrono reads them
 SELECT '10000-01-01 00:00:00'::TIMESTAMP_S;
+
+-- CAST to TIME: the UTC time of day as text, fractions in groups of three digits
+SELECT ts::TIME AS t, (ts + INTERVAL '90 minutes 0.25 seconds')::TIME AS later FROM visits;
+
+SELECT '07:05'::TIME, '23:59:59.000001'::TIME, '2024-03-01 08:00:00+02:00'::TIME, TRY_CAST('24:00:00' AS TIME);
+
+SELECT '24:00:00'::TIME;

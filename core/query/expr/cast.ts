@@ -7,7 +7,7 @@ import { FLOAT_TYPES, INT_TYPES, TS_NAME, TS_TYPES, UNIT_NS, boolVec, fromValues
 import { setWords, uwords, words } from '../int64.ts';
 import { encodeJsonb, isJsonb, jsonbFromText } from '../../json/index.ts';
 import { jsonAsText } from './fn_json.ts';
-import { formatInterval, formatTimestamp, nsToUnit, parseInterval, parseTimestampNs } from './time.ts';
+import { castToTimeOfDay, formatInterval, formatTimestamp, nsToUnit, parseInterval, parseTimestampNs } from './time.ts';
 import { wallToUtcNs } from './timezone.ts';
 import { MAX_PRECISION, decimalOf, decimalType, formatDecimal, toDecimal } from './decimal.ts';
 import { castDecimalExact, decimalText } from './decimal_exact.ts';
@@ -72,6 +72,7 @@ export function sqlTypeToDt(t: DataType, pos?: SourcePos): DType {
 }
 
 export function castVec(v: Vec, t: DataType, tryCast: boolean, pos?: SourcePos): Vec {
+  if (t.name.toUpperCase() === 'TIME') return castToTimeOfDay(v, tryCast, pos);
   return castTo(v, sqlTypeToDt(t, pos), tryCast, pos);
 }
 
