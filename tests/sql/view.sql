@@ -28,3 +28,9 @@ SHOW CREATE VIEW readings;
 DROP VIEW high;
 
 SHOW CREATE VIEW high;
+
+-- information_schema.views holds the same one-line statement
+CREATE VIEW north
+  AS SELECT * FROM readings WHERE site = 'north';
+
+SELECT table_name, view_definition FROM information_schema.views WHERE table_schema = 'public' ORDER BY table_name;
