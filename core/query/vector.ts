@@ -27,6 +27,16 @@ export type Vec = NumVec | TsVec | StrVec | BoolVec | AnyVec;
 
 export interface Interval { months: number; days: number; nanos: bigint }
 
+/** How an interval column stores a value: its three parts, `months/days/nanos` ('14/3/14706000100000'). */
+export function storedIntervalText(iv: Interval): string {
+  return `${iv.months}/${iv.days}/${iv.nanos}`;
+}
+
+function parseStoredInterval(text: string): Interval | null {
+  const m = /^(-?\d+)\/(-?\d+)\/(-?\d+)$/.exec(text);
+  return m ? { months: Number(m[1]), days: Number(m[2]), nanos: BigInt(m[3]!) } : null;
+}
+
 export const INT_TYPES = new Set(['Int8', 'Int16', 'Int32', 'Int64', 'UInt8', 'UInt16', 'UInt32', 'UInt64']);
 export const FLOAT_TYPES = new Set(['Float32', 'Float64']);
 export const TS_TYPES: Record<string, TimeUnit> = {
@@ -296,6 +306,8 @@ export function fromValues(dt: DType, values: unknown[]): Vec {
   }
   // Binary: its bytes as lower-case hex text (how DataFusion prints a Binary value)
   if (dt === 'String' || dt === 'Json' || dt === 'Binary' || dt.startsWith('Vector(')) return { kind: 'str', dt, v: values.map((x) => (x === null || x === undefined ? null : String(x))) };
+  // an interval column's stored text ('14 mons 3 days 04:05:06') read back as the interval it was written from
+  if (dt === 'IntervalMonthDayNano') return { kind: 'any', dt, v: values.map((x) => (x === null || x === undefined ? null : typeof x === 'string' ? parseStoredInterval(x) : x)) };
   return { kind: 'any', dt, v: values.map((x) => (x === undefined ? null : x)) };
 }
 

@@ -238,7 +238,7 @@ function walk(e: Expr, st: PrintStyle): string {
     case 'typed_string':
       if (e.hex) return sql ? `X'${e.value}'` : `Binary("${hexBytes(e.value)}")`;
       if (sql) return `${e.dataType.raw} ${formatString(e.value)}`;
-      return `${st.kind === 'header' ? 'Utf8' : e.dataType.name}("${e.value}")`;
+      return `Utf8("${e.value}")`; // DataFusion names a typed literal by its text: Utf8("2024-01-01")
     case 'column':
       if (sql) return e.path.map(formatIdent).join('.');
       if (st.kind === 'display') return st.column(e);

@@ -40,9 +40,15 @@ export function aggregateImpl(name: string): AggImpl | undefined {
   return REGISTRY.get(name);
 }
 
+/** Aggregates of exactly one argument: SUM(1, 2) is a planning error, as DataFusion's signatures make it. */
+const ONE_ARGUMENT = new Set(['sum', 'avg', 'mean', 'min', 'max', 'median', 'bool_and', 'bool_or', 'bit_and', 'bit_or', 'bit_xor']);
+
 /** One aggregate call over grouped rows: one value per group. */
 export function computeAggregate(a: AggInput, g: Groups): Vec {
   const impl = REGISTRY.get(a.name);
   if (!impl) throw new ExecError(`Unsupported aggregate function ${a.name}`, a.call.pos, StatusCode.Unsupported);
+  if (ONE_ARGUMENT.has(a.name) && a.call.args.length !== 1) {
+    throw new ExecError(`${a.name} function requires 1 argument, got ${a.call.args.length}`, a.call.pos, StatusCode.PlanQuery);
+  }
   return impl(a, g);
 }

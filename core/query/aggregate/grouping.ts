@@ -94,7 +94,8 @@ function keyCodes(k: Vec, n: number, out: Int32Array, firsts: number[] | null): 
   }
   if (k.kind === 'ts' && offsets) return doubleKeyCodes(offsets.off, k.valid, n, out, firsts);
   if (k.kind === 'num' && !k.big) return doubleKeyCodes(k.v, k.valid, n, out, firsts);
-  const vals = (k.kind === 'num' && k.big ? k.big : k.v) as ArrayLike<unknown>;
+  // objects (intervals, lists) by their contents: two equal intervals are one group
+  const vals = (k.kind === 'num' && k.big ? k.big : k.kind === 'any' && k.v.some((x) => x !== null && typeof x === 'object') ? k.v.map((x) => (x === null || x === undefined ? null : valueKey(x))) : k.v) as ArrayLike<unknown>;
   const valid = k.kind === 'str' || k.kind === 'any' ? null : k.valid;
   const nullable = k.kind === 'str' || k.kind === 'any';
   let prev: unknown = undefined, prevCode = -1;

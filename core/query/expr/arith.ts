@@ -60,7 +60,7 @@ export function negate(v: Vec, pos: SourcePos): Vec {
     return out;
   }
   if (v.dt === 'Null') return v;
-  if (v.dt === 'Interval') return { kind: 'any', dt: 'Interval', v: (v.v as unknown[]).map((x) => (x ? negInterval(x as Interval) : null)) };
+  if (v.dt === 'IntervalMonthDayNano') return { kind: 'any', dt: 'IntervalMonthDayNano', v: (v.v as unknown[]).map((x) => (x ? negInterval(x as Interval) : null)) };
   throw new PlanError(`Negation only supports numeric types, got ${v.dt}`, pos);
 }
 
@@ -71,40 +71,42 @@ function negInterval(iv: Interval): Interval {
 /** Arithmetic on timestamps and intervals; null when neither side is one. */
 function temporal(op: BinaryOp, a: Vec, b: Vec, pos: SourcePos): Vec | null {
   const n = a.v.length;
-  if (a.kind === 'ts' && b.dt === 'Interval' && (op === '+' || op === '-')) {
+  if (a.kind === 'ts' && b.dt === 'IntervalMonthDayNano' && (op === '+' || op === '-')) {
     const out = tsVec(a.unit, n);
     out.dt = a.dt;
     for (let i = 0; i < n; i++) {
       if (isNull(a, i) || isNull(b, i)) { setNull(out, i); continue; }
-      out.v[i] = addInterval(a.v[i]!, b.v[i] as Interval, op === '+' ? 1 : -1);
+      const iv = b.v[i] as Interval;
+      // a date moves by whole months and days: the sub-day part of the interval does not carry it to another day
+      out.v[i] = addInterval(a.v[i]!, a.dt === 'Date' ? { months: iv.months, days: iv.days, nanos: 0n } : iv, op === '+' ? 1 : -1);
     }
     return out;
   }
-  if (b.kind === 'ts' && a.dt === 'Interval' && op === '+') return arith(op, b, a, pos);
+  if (b.kind === 'ts' && a.dt === 'IntervalMonthDayNano' && op === '+') return arith(op, b, a, pos);
   if (a.kind === 'ts' && b.kind === 'ts' && op === '-') {
     const v = new Array(n);
     for (let i = 0; i < n; i++) v[i] = isNull(a, i) || isNull(b, i) ? null : { months: 0, days: 0, nanos: a.v[i]! - (b.v[i] as bigint) };
-    return { kind: 'any', dt: 'Interval', v };
+    return { kind: 'any', dt: 'IntervalMonthDayNano', v };
   }
-  if (a.dt === 'Interval' && b.dt === 'Interval' && (op === '+' || op === '-')) {
+  if (a.dt === 'IntervalMonthDayNano' && b.dt === 'IntervalMonthDayNano' && (op === '+' || op === '-')) {
     const sgn = op === '+' ? 1 : -1;
     const v = new Array(n);
     for (let i = 0; i < n; i++) {
       const x = a.v[i] as Interval | null, y = b.v[i] as Interval | null;
       v[i] = x && y ? { months: x.months + sgn * y.months, days: x.days + sgn * y.days, nanos: x.nanos + BigInt(sgn) * y.nanos } : null;
     }
-    return { kind: 'any', dt: 'Interval', v };
+    return { kind: 'any', dt: 'IntervalMonthDayNano', v };
   }
-  if (a.dt === 'Interval' && b.kind === 'num' && (op === '*' || op === '/')) {
+  if (a.dt === 'IntervalMonthDayNano' && b.kind === 'num' && (op === '*' || op === '/')) {
     const v = new Array(n);
     for (let i = 0; i < n; i++) {
       const x = a.v[i] as Interval | null;
       const k = op === '*' ? b.v[i]! : 1 / b.v[i]!;
       v[i] = x && !isNull(b, i) ? { months: x.months * k, days: x.days * k, nanos: BigInt(Math.round(Number(x.nanos) * k)) } : null;
     }
-    return { kind: 'any', dt: 'Interval', v };
+    return { kind: 'any', dt: 'IntervalMonthDayNano', v };
   }
-  if (b.dt === 'Interval' && a.kind === 'num' && op === '*') return arith(op, b, a, pos);
+  if (b.dt === 'IntervalMonthDayNano' && a.kind === 'num' && op === '*') return arith(op, b, a, pos);
   return null;
 }
 

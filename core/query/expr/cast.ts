@@ -7,7 +7,7 @@ import { FLOAT_TYPES, INT_TYPES, TS_NAME, TS_TYPES, UNIT_NS, boolVec, fromValues
 import { setWords, uwords, words } from '../int64.ts';
 import { encodeJsonb, isJsonb, jsonbFromText } from '../../json/index.ts';
 import { jsonAsText } from './fn_json.ts';
-import { formatInterval, formatTimestamp, nsToUnit, parseInterval, parseTimestampNs } from './time.ts';
+import { castToTimeOfDay, formatInterval, formatTimestamp, nsToUnit, parseInterval, parseTimestampNs } from './time.ts';
 import { wallToUtcNs } from './timezone.ts';
 import { MAX_PRECISION, decimalOf, decimalType, formatDecimal, toDecimal } from './decimal.ts';
 import { castDecimalExact, decimalText } from './decimal_exact.ts';
@@ -62,7 +62,7 @@ export function sqlTypeToDt(t: DataType, pos?: SourcePos): DType {
     case 'TIMESTAMPMICROSECOND': case 'TIMESTAMP_US': return 'TimestampMicrosecond';
     case 'TIMESTAMPNANOSECOND': case 'TIMESTAMP_NS': return 'TimestampNanosecond';
     case 'DATE': return 'Date';
-    case 'INTERVAL': return 'Interval';
+    case 'INTERVAL': return 'IntervalMonthDayNano';
   }
   if (/^U?INT|^FLOAT|^STRING|^BOOL|^TIMESTAMP/.test(name)) {
     const m = /^(U?)INT(\d+)/.exec(name);
@@ -72,6 +72,7 @@ export function sqlTypeToDt(t: DataType, pos?: SourcePos): DType {
 }
 
 export function castVec(v: Vec, t: DataType, tryCast: boolean, pos?: SourcePos): Vec {
+  if (t.name.toUpperCase() === 'TIME') return castToTimeOfDay(v, tryCast, pos);
   return castTo(v, sqlTypeToDt(t, pos), tryCast, pos);
 }
 
@@ -111,7 +112,7 @@ export function displayValue(v: Vec, i: number): string {
   if (v.kind === 'num') return v.big ? String(v.big[i]) : v.dec ? decimalText(v, i, decimalOf(v.dt)?.s ?? 0) : formatNumber(v.v[i]!, v.dt);
   if (v.kind === 'ts') return v.dt === 'Date' ? formatTimestamp(v.v[i]!).slice(0, 10) : formatTimestamp(v.v[i]!, v.unit);
   if (v.kind === 'bool') return v.v[i] ? 'true' : 'false';
-  if (v.dt === 'Interval') return formatInterval(v.v[i] as Interval);
+  if (v.dt === 'IntervalMonthDayNano') return formatInterval(v.v[i] as Interval);
   return String(v.v[i]);
 }
 
@@ -201,10 +202,10 @@ export function castTo(v: Vec, dt: DType, tryCast: boolean, pos?: SourcePos): Ve
     }
     return out;
   }
-  if (dt === 'Interval') {
+  if (dt === 'IntervalMonthDayNano') {
     const vals = new Array(n);
     for (let i = 0; i < n; i++) vals[i] = isNull(v, i) ? null : v.kind === 'str' ? parseInterval(v.v[i]!) ?? fail(v.v[i]) : fail(v.v[i]);
-    return { kind: 'any', dt: 'Interval', v: vals };
+    return { kind: 'any', dt: 'IntervalMonthDayNano', v: vals };
   }
   throw new ExecError(`Unsupported cast from ${v.dt} to ${dt}`, pos, StatusCode.Unsupported);
 }
@@ -235,6 +236,7 @@ function castToNumber(v: Vec, dt: DType, fail: Fail): Vec {
   const isInt = INT_TYPES.has(dt);
   const wide = dt === 'Int64' || dt === 'UInt64';
   if (wide && v.kind === 'num' && v.big) return exactIntCast(v, dt, fail);
+  if (wide && v.kind === 'num' && v.dec) return exactDecimalToInt(v, dt, fail);
   if (wide && v.kind === 'ts' && v.unit === 'ns' && v.dt !== 'Date') {
     // nanoseconds are int64 already: the words are the answer, no value is boxed
     const exact = new BigInt64Array(n);
@@ -298,6 +300,23 @@ function castToNumber(v: Vec, dt: DType, fail: Fail): Vec {
 }
 
 /** Int64 <-> UInt64 (and the same width) over exact values: checked on the high word, copied as words. */
+/** A wide decimal (exact unscaled values) into Int64/UInt64: truncated toward zero digit for digit, never through a double. */
+function exactDecimalToInt(v: NumVec, dt: DType, fail: Fail): Vec {
+  const n = v.v.length;
+  const scale = 10n ** BigInt(decimalOf(v.dt)?.s ?? 0);
+  const [lo, hi] = dt === 'UInt64' ? [0n, 18446744073709551615n] : [-9223372036854775808n, 9223372036854775807n];
+  const out = dt === 'UInt64' ? new BigUint64Array(n) : new BigInt64Array(n);
+  let valid: Uint8Array | null = v.valid ? v.valid.slice() : null;
+  for (let i = 0; i < n; i++) {
+    if (isNull(v, i)) { (valid ??= new Uint8Array(n).fill(1))[i] = 0; continue; }
+    const u = v.dec![i];
+    const x = u === null || u === undefined ? BigInt(Math.trunc(v.v[i]! * Number(scale))) / scale : u / scale;
+    if (x < lo || x > hi) { if (fail(x) === null) (valid ??= new Uint8Array(n).fill(1))[i] = 0; continue; }
+    out[i] = x;
+  }
+  return int64Vec(dt, out, valid);
+}
+
 function exactIntCast(v: NumVec, dt: DType, fail: Fail): Vec {
   const src = v.big!;
   const n = src.length;

@@ -53,7 +53,7 @@ export function compareWith(op: string, a0: Vec, b0: Vec, pos: SourcePos, aConst
     return compareExact(code, a, b, aConst, bConst, n, out);
   }
   const av = a.v as ArrayLike<unknown>, bv = b.v as ArrayLike<unknown>;
-  const iv = a.dt === 'Interval';
+  const iv = a.dt === 'IntervalMonthDayNano';
   if (!aConst && bConst && !iv && (a.kind === 'num' || a.kind === 'ts') && a.kind === b.kind) {
     // column vs constant over typed arrays
     if (isNull(b, 0)) { for (let i = 0; i < n; i++) setNull(out, i); return out; }

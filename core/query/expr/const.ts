@@ -6,7 +6,7 @@ const I64_MIN = -9223372036854775808n, I64_MAX = 9223372036854775807n, U64_MAX =
 
 export function constVec(dt: DType, value: unknown, n: number): Vec {
   if (value === null || value === undefined) {
-    if (dt === 'Null' || dt === 'Interval') return nullVec(n, dt);
+    if (dt === 'Null' || dt === 'IntervalMonthDayNano') return nullVec(n, dt);
     return fromValues(dt, new Array(n).fill(null));
   }
   if (INT_TYPES.has(dt) || FLOAT_TYPES.has(dt)) {

@@ -1,6 +1,6 @@
 // Vectorized expression evaluation: a dispatch table from AST node type to kernel, over whole columns.
 import { ExecError, InvalidArgumentError, StatusCode } from '../../errors.ts';
-import type { Expr } from '../../sql/index.ts';
+import type { Expr, SqlType } from '../../sql/index.ts';
 import { exprName, relNamer } from './names.ts';
 import type { Rel } from '../plan/rel.ts';
 import { PlanError, resolveField } from '../plan/rel.ts';
@@ -51,9 +51,9 @@ const NODES: Handlers = {
     const text = e.value.type === 'string' ? e.value.value : e.value.type === 'number' ? e.value.value : '';
     const iv = parseInterval(text, e.unit);
     if (!iv) throw new PlanError(`Invalid interval '${text}'`, e.pos, StatusCode.InvalidArguments);
-    return constVec('Interval', iv, s.rel.len);
+    return constVec('IntervalMonthDayNano', iv, s.rel.len);
   },
-  typed_string: (e, s) => (e.hex ? constVec('Binary', e.value, s.rel.len) : castVec(inZone(constVec('String', e.value, s.rel.len), s), e.dataType, false, e.pos)),
+  typed_string: (e, s) => (e.hex ? constVec('Binary', e.value, s.rel.len) : castVec(inZone(constVec('String', e.value, s.rel.len), s), typedLiteralType(e.dataType), false, e.pos)),
   unary: (e, s) => {
     if (e.op === '-' && e.expr.type === 'number') return numberLiteral(e.expr.value, true, s.rel.len);
     const v = evalExpr(e.expr, s);
@@ -128,6 +128,11 @@ const NODES: Handlers = {
  * computed as a column (exprMap) ends the descent there.
  */
 /** A string literal remembers the session's time zone: cast to a timestamp, zone-less text is read in that zone. */
+/** `TIMESTAMP '...'` keeps every digit of its text (nanoseconds, as DataFusion types the literal); a cast keeps its own precision. */
+function typedLiteralType(t: SqlType): SqlType {
+  return t.name === 'TIMESTAMP' && !t.args ? { ...t, precision: 9 } : t;
+}
+
 function inZone(v: Vec, s: Scope): Vec {
   const tz = s.env.qctx.timeZone;
   if (tz && tz !== 'UTC') Object.defineProperty(v, 'tz', { value: tz, enumerable: false });

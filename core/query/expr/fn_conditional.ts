@@ -1,9 +1,10 @@
-// Conditional scalar functions: COALESCE, NULLIF, GREATEST, LEAST, ISNULL.
+// Conditional scalar functions: COALESCE, NULLIF, GREATEST, LEAST, ISNULL, IF.
 import type { Fn } from './fn_util.ts';
 import type { Vec } from '../vector.ts';
 import { boolVec, fromValues, isNull } from '../vector.ts';
 import { coerceTo, commonType } from './cast.ts';
 import { exactAt } from './predicates.ts';
+import { toBool } from './logic.ts';
 
 export const CONDITIONAL: Record<string, Fn> = {
   greatest: (args, n) => pickN(args, n, (a, b) => a > b),
@@ -22,6 +23,16 @@ export const CONDITIONAL: Record<string, Fn> = {
     return fromValues(a.dt, vals);
   },
   isnull: (args, n) => { const o = boolVec(n); for (let i = 0; i < n; i++) o.v[i] = isNull(args[0]!, i) ? 1 : 0; return o; },
+};
+/** if(cond, a, b): a where cond is true; b where it is false or NULL (MySQL's IF, as GreptimeDB has it). */
+CONDITIONAL.if = (args, n, _s, call) => {
+  const [c, a, b] = args as [Vec, Vec, Vec];
+  const cond = toBool(c, call.pos);
+  const dt = commonType([a.dt, b.dt]);
+  const ca = coerceTo(a, dt), cb = coerceTo(b, dt);
+  const vals = new Array(n);
+  for (let i = 0; i < n; i++) vals[i] = !isNull(cond, i) && cond.v[i] ? exactAt(ca, i) : exactAt(cb, i);
+  return fromValues(dt, vals);
 };
 CONDITIONAL.ifnull = CONDITIONAL.coalesce!;
 CONDITIONAL.nvl = CONDITIONAL.coalesce!;

@@ -18,6 +18,8 @@ export const MISC: Record<string, Fn> = {
   version: (_a, n) => constVec('String', '8.4.2', n),
   database: (_a, n, s) => constVec('String', s.env.qctx.db, n),
   current_schema: (_a, n, s) => constVec('String', s.env.qctx.db, n),
+  // the session's user: GreptimeDB's default user when no authentication is configured
+  user: (_a, n) => constVec('String', 'greptime', n),
   make_array: (args, n) => { const v = new Array(n); for (let i = 0; i < n; i++) v[i] = args.map((a) => getValue(a, i)); return { kind: 'any', dt: 'List', v }; },
 };
 
@@ -26,7 +28,7 @@ export function arrowTypeName(dt: DType): string {
   if (unit) return `Timestamp(${{ s: 'Second', ms: 'Millisecond', us: 'Microsecond', ns: 'Nanosecond' }[unit]}, None)`;
   if (dt === 'String') return 'Utf8';
   if (dt === 'Date') return 'Date32';
-  if (dt === 'Interval') return 'Interval(MonthDayNano)';
+  if (dt === 'IntervalMonthDayNano') return 'Interval(MonthDayNano)';
   if (dt.startsWith('Vector(')) return 'Binary'; // GreptimeDB's vector is an Arrow Binary column
   return dt;
 }
@@ -39,3 +41,6 @@ function fromArrowName(name: string, call: FunctionCall): DType {
   if (INT_TYPES.has(t) || FLOAT_TYPES.has(t) || t === 'Boolean' || t === 'Date32') return t === 'Date32' ? 'Date' : t;
   throw new PlanError(`Unsupported arrow type ${name}`, call.pos, StatusCode.InvalidArguments);
 }
+MISC.current_user = MISC.user!;
+MISC.session_user = MISC.user!;
+MISC.system_user = MISC.user!;

@@ -12,7 +12,7 @@ import { addInterval, datePart, floorDiv, parseTimestampNs, truncTo } from './ti
 
 function shifted(args: Vec[], n: number, call: Parameters<Fn>[3], sign: 1 | -1): Vec {
   const t = args[0]!.kind === 'ts' ? args[0]! as TsVec : asTs(args[0]!, call);
-  const iv = args[1]!.dt === 'Interval' ? args[1]! : castTo(args[1]!, 'Interval', false, call.pos);
+  const iv = args[1]!.dt === 'IntervalMonthDayNano' ? args[1]! : castTo(args[1]!, 'IntervalMonthDayNano', false, call.pos);
   const out = tsVec(t.unit, n);
   out.dt = t.dt;
   for (let i = 0; i < n; i++) {

@@ -197,3 +197,7 @@ export const VECTOR: Record<string, Fn> = {
     return a.slice(from, to);
   }, ['v', 'n', 'n']),
 };
+// the distance functions' names without the vec_ prefix, as GreptimeDB registers them too
+VECTOR.dot_product = VECTOR.vec_dot_product!;
+VECTOR.cos_distance = VECTOR.vec_cos_distance!;
+VECTOR.l2sq_distance = VECTOR.vec_l2sq_distance!;

@@ -18,16 +18,16 @@ const ARITY_LIST: [string, number, number][] = [];
 function arity(names: string, min: number, max = min): void {
   for (const n of names.trim().split(/\s+/)) ARITY_LIST.push([n, min, max]);
 }
-arity('pi random uuid timezone now current_timestamp localtimestamp current_date current_time', 0);
+arity('pi random uuid timezone now current_timestamp localtimestamp current_date current_time user current_user session_user system_user', 0);
 arity(`abs ceil ceiling floor sqrt cbrt exp ln log2 log10 sin cos tan asin acos atan sinh cosh tanh asinh acosh atanh cot degrees radians
   signum isnan iszero factorial length char_length character_length octet_length bit_length ascii lower upper initcap reverse md5
   sha224 sha256 sha384 sha512 ipv4_num_to_string ipv4_string_to_num ipv6_num_to_string ipv6_string_to_num isnull to_unixtime
   parse_vec vec_to_string vec_norm vec_elem_sum vec_elem_product vec_elem_avg vec_dim`, 1);
 arity('round trunc log ipv4_to_cidr ipv6_to_cidr', 1, 2);
 arity(`atan2 power pow gcd lcm mod nanvl clamp_min clamp_max strpos instr contains find_in_set levenshtein digest encode decode
-  ipv4_in_range ipv6_in_range nullif vec_dot_product vec_cos_distance vec_l2sq_distance vec_add vec_sub vec_mul vec_div
+  ipv4_in_range ipv6_in_range nullif vec_dot_product vec_cos_distance vec_l2sq_distance dot_product cos_distance l2sq_distance vec_add vec_sub vec_mul vec_div
   vec_scalar_add vec_scalar_mul vec_kth_elem date_trunc date_part datepart`, 2);
-arity('clamp substring_index nvl2 vec_subvector make_date', 3);
+arity('clamp substring_index nvl2 vec_subvector make_date if', 3);
 arity('date_add date_sub', 2);
 arity('overlay', 3, 4);
 arity('regexp_count', 2, 4);

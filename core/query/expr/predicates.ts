@@ -88,6 +88,12 @@ export function valueKey(v: unknown): string {
   if (typeof v === 'number') return 'n' + String(v);
   if (typeof v === 'bigint') return 't' + String(v);
   if (typeof v === 'boolean') return 'b' + String(v);
+  // an object value (an interval, a list) by its contents, not '[object Object]'
+  if (typeof v === 'object') {
+    const iv = v as { months?: unknown; days?: unknown; nanos?: unknown };
+    if (iv.nanos !== undefined) return `i${Number(iv.months)}/${Number(iv.days)}/${String(iv.nanos)}`;
+    return 'o' + JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? String(x) : x));
+  }
   return 's' + String(v);
 }
 

@@ -1,19 +1,22 @@
-// Timestamp text <-> int64 ns, intervals, and the date helpers behind date_bin / date_trunc.
+// Timestamp text <-> int64 ns, times of day, intervals, and the date helpers behind date_bin / date_trunc.
 import type { TimeUnit } from '../../schema.ts';
-import { InvalidArgumentError } from '../../errors.ts';
-import type { Interval } from '../vector.ts';
-import { UNIT_NS } from '../vector.ts';
+import { CastError, InvalidArgumentError } from '../../errors.ts';
+import type { SourcePos } from '../../sql/index.ts';
+import type { Interval, Vec } from '../vector.ts';
+import { UNIT_NS, isNull, strVec } from '../vector.ts';
 import { intervalNs, tryParseInterval } from '../../duration.ts';
 
-const TS_RE = /^\s*([+-]?\d{1,6})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?|UTC)?\s*$/i;
+const TS_RE = /^\s*(\d{4}|[+-]\d{4,6})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?|UTC)?\s*$/i;
 
 /** Parses '2024-01-01', '2024-01-01 00:00:00.123', '2024-01-01T00:00:00Z', '...+08:00' into ns; null when not a timestamp. */
 export function parseTimestampNs(text: string): bigint | null {
   const m = TS_RE.exec(text) ?? TS_RE.exec(text.trim().replace(/\s+/g, ' '));
   if (!m) return null;
-  const ms = Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +(m[4] ?? 0), +(m[5] ?? 0), +(m[6] ?? 0));
+  let ms = Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +(m[4] ?? 0), +(m[5] ?? 0), +(m[6] ?? 0));
   if (Number.isNaN(ms)) return null;
-  if (+m[2]! > 12 || +m[3]! > 31 || +(m[4] ?? 0) > 23) return null;
+  if (Math.abs(+m[1]!) < 100) { const d = new Date(ms); d.setUTCFullYear(+m[1]!); ms = d.getTime(); } // Date.UTC reads 0..99 as 1900..1999
+  // a date that does not exist (1993-02-29, 2021-04-31) is refused, not rolled over into the next month
+  if (+m[2]! < 1 || +m[2]! > 12 || +m[3]! < 1 || +m[3]! > daysInMonth(+m[1]!, +m[2]!) || +(m[4] ?? 0) > 23 || +(m[5] ?? 0) > 59 || +(m[6] ?? 0) > 59) return null;
   let ns = BigInt(ms) * 1_000_000n + BigInt((m[7] ?? '').padEnd(9, '0') || '0');
   const tz = m[8];
   if (tz && tz.toUpperCase() !== 'Z' && tz.toUpperCase() !== 'UTC') {
@@ -24,6 +27,11 @@ export function parseTimestampNs(text: string): bigint | null {
     ns -= sign * (hh * 3600n + mm * 60n) * 1_000_000_000n;
   }
   return ns;
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+  return [4, 6, 9, 11].includes(month) ? 30 : 31;
 }
 
 export function parseTimestampOrThrow(text: string): bigint {
@@ -160,4 +168,36 @@ export function datePart(ns: bigint, field: string): number {
     case 'epoch': return Number(ns) / 1e9;
     default: throw new InvalidArgumentError(`Unsupported date_part field: ${field}`);
   }
+}
+
+const TIME_RE = /^\s*(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?\s*$/;
+
+/**
+ * CAST(x AS TIME): the time of day as text, '01:01:01' with .fff/.ffffff/.fffffffff when there is a fraction (as
+ * current_time() answers it). A timestamp gives its UTC time of day; text must read as a time ('25:00' fails).
+ */
+export function castToTimeOfDay(v: Vec, tryCast: boolean, pos?: SourcePos): Vec {
+  const n = v.v.length;
+  const out = strVec(n);
+  const DAY = 86_400_000_000_000n;
+  for (let i = 0; i < n; i++) {
+    if (isNull(v, i)) continue;
+    let ns: bigint | null = null;
+    if (v.kind === 'ts' && v.dt !== 'Date') ns = ((v.v[i]! % DAY) + DAY) % DAY;
+    else if (v.kind === 'str') {
+      const m = TIME_RE.exec(v.v[i]!);
+      if (m && +m[1]! < 24 && +m[2]! < 60 && +(m[3] ?? 0) < 60) {
+        ns = ((BigInt(m[1]!) * 60n + BigInt(m[2]!)) * 60n + BigInt(m[3] ?? 0)) * 1_000_000_000n + BigInt((m[4] ?? '').padEnd(9, '0'));
+      } else {
+        const ts = parseTimestampNs(v.v[i]!);
+        if (ts !== null) ns = ((ts % DAY) + DAY) % DAY;
+      }
+    }
+    if (ns === null) {
+      if (tryCast) continue;
+      throw new CastError(`Cannot cast ${v.kind === 'str' ? `string '${v.v[i]}'` : v.dt} to value of Time64(Nanosecond) type`, pos);
+    }
+    out.v[i] = formatTimestamp(ns).slice(11);
+  }
+  return out;
 }

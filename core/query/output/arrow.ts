@@ -131,7 +131,7 @@ function colData(c: Vec, n: number): Data {
       for (let i = 0; i < n; i++) {
         const x = c.v[i];
         text[i] = x === null || x === undefined ? null
-          : c.dt === 'Interval' ? formatInterval(x as Interval)
+          : c.dt === 'IntervalMonthDayNano' ? formatInterval(x as Interval)
           : c.dt === 'List' ? listText(x as unknown[])
           : typeof x === 'string' ? x : exactJson(x);
       }

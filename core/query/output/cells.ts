@@ -115,7 +115,7 @@ export function cellWriter(c: Vec, mode: CellMode): CellWriter {
       return (out, i) => {
         const x = c.v[i];
         if (x === null || x === undefined) out.ascii(nul);
-        else if (c.dt === 'Interval') writeString(out, formatInterval(x as Interval), mode);
+        else if (c.dt === 'IntervalMonthDayNano') writeString(out, formatInterval(x as Interval), mode);
         else if (c.dt === 'List') writeString(out, listText(x as unknown[]), mode);
         else if (mode === 'json') out.utf8(exactJson(x));
         else out.utf8(csvQuote(typeof x === 'string' ? x : exactJson(x)));

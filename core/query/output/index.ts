@@ -40,7 +40,7 @@ export function jsonValue(c: Vec, i: number): unknown {
     case 'bool': return c.v[i] === 1;
     case 'str': return c.v[i];
     case 'any':
-      if (c.dt === 'Interval') return formatInterval(c.v[i] as Interval);
+      if (c.dt === 'IntervalMonthDayNano') return formatInterval(c.v[i] as Interval);
       if (c.dt === 'List') return listText(c.v[i] as unknown[]);
       return c.v[i];
   }

@@ -143,8 +143,9 @@ async function tableRef(t: TableRef, where: Expr | undefined, st: QState, sel: S
       const l = await tableRef(t.left, undefined, st, sel);
       const r = await tableRef(t.right, undefined, st, sel);
       let on = t.on;
+      let names: string[] = [];
       if (t.using?.length || t.natural) {
-        const names = t.using?.map((u) => u.value) ?? l.fields.filter((f) => r.fields.some((g) => g.name === f.name)).map((f) => f.name);
+        names = t.using?.map((u) => u.value) ?? l.fields.filter((f) => !f.usingDup && r.fields.some((g) => g.name === f.name)).map((f) => f.name);
         const lq = (n: string) => l.fields.find((f) => f.name === n)?.qualifier;
         const rq = (n: string) => r.fields.find((f) => f.name === n)?.qualifier;
         for (const n of names) {
@@ -156,9 +157,28 @@ async function tableRef(t: TableRef, where: Expr | undefined, st: QState, sel: S
           on = on ? { type: 'binary', op: 'AND', left: on, right: eq, pos: t.pos } : eq;
         }
       }
-      return join(l, r, t.kind, on, t.pos, st);
+      const out = join(l, r, t.kind, on, t.pos, st);
+      return names.length ? mergeUsingColumns(out, l.fields.length, names) : out;
     }
   }
+}
+
+/**
+ * USING / NATURAL join columns appear once in `SELECT *` and resolve unqualified: of each pair, the other side's copy is
+ * marked usingDup. The copy kept is the one whose table name sorts first, as DataFusion expands the wildcard (also for
+ * outer joins, where that copy may be NULL on unmatched rows).
+ */
+function mergeUsingColumns(rel: Rel, leftCount: number, names: string[]): Rel {
+  const fields = rel.fields.slice();
+  for (const n of names) {
+    const li = fields.findIndex((f, i) => i < leftCount && f.name === n && !f.usingDup);
+    const ri = fields.findIndex((f, i) => i >= leftCount && f.name === n && !f.usingDup);
+    if (li < 0 || ri < 0) continue;
+    const dropLeft = (fields[ri]!.qualifier ?? '') < (fields[li]!.qualifier ?? '');
+    const at = dropLeft ? li : ri;
+    fields[at] = { ...fields[at]!, usingDup: true };
+  }
+  return { ...rel, fields };
 }
 
 /** Hash join on the equality conjuncts of ON (nested loop when there are none), then the rest of ON as a filter. */

@@ -24,7 +24,7 @@ export function expandProjection(sel: Select, rel: Rel): ProjItem[] {
       let any = false;
       rel.fields.forEach((f, i) => {
         if (qual !== undefined && f.qualifier !== qual) return;
-        if (f.name.startsWith('__') || f.outer) return;
+        if (f.name.startsWith('__') || f.outer || (qual === undefined && f.usingDup)) return;
         any = true;
         const path = f.qualifier ? [{ value: f.qualifier, pos: it.pos }, { value: f.name, quote: '"' as const, pos: it.pos }] : [{ value: f.name, quote: '"' as const, pos: it.pos }];
         void i;

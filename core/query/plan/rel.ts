@@ -16,6 +16,8 @@ export interface Field {
   /** An enclosing query's column carried in for a nested correlated subquery: any column of the relation's own with the
    * same name shadows it, and `*` does not list it. */
   outer?: boolean;
+  /** The other copy of a USING / NATURAL join column: `*` does not list it, an unqualified name does not reach it. */
+  usingDup?: boolean;
 }
 
 export interface Rel {
@@ -62,6 +64,7 @@ export function findField(rel: Rel, path: Ident[], pos?: SourcePos): number {
       const f = rel.fields[i]!;
       if (f.name !== name || !!f.outer !== (pass === 1)) continue;
       if (qual !== undefined && f.qualifier !== qual) continue;
+      if (qual === undefined && f.usingDup) continue;
       if (schema !== undefined && f.schema !== schema) continue;
       if (found >= 0 && rel.fields[found]!.qualifier !== f.qualifier) {
         throw new PlanError(`Ambiguous reference to unqualified field ${name}`, pos);

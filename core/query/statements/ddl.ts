@@ -36,6 +36,8 @@ export function columnType(def: ColumnDef): { type: StoreType; unit?: TimeUnit; 
     // Binary: stored as a string column holding the bytes in hex (expr/bytes.ts)
     case 'Binary': return { type: 'string', sqlType: 'Binary' };
     case 'Float32': return { type: 'float64', sqlType: 'Float32' };
+    // INTERVAL: a string column holding the interval's text (read back by fromValues)
+    case 'IntervalMonthDayNano': return { type: 'string', sqlType: dt };
     default:
       if (dt.startsWith('Decimal128(')) return { type: 'float64', sqlType: dt };
       // VECTOR(dim): a string column holding the canonical text '[1,2,3]' (expr/fn_vector.ts)

@@ -4,7 +4,7 @@ import { regionIdOf, sqlTypeName } from '../../schema.ts';
 import type { QueryContext } from '../context.ts';
 import { sqlTypeText } from '../expr/names.ts';
 import { engineOf } from './metric.ts';
-import { viewOf } from './view.ts';
+import { viewDefinition, viewOf } from './view.ts';
 import { INFORMATION_SCHEMA_SPEC, OTHER_TABLE_IDS, typeFacts, type SystemColumn } from './information_schema_spec.ts';
 
 export type Row = unknown[];
@@ -140,8 +140,8 @@ export async function partitionsRows(ctx: QueryContext): Promise<Row[]> {
 export async function viewsRows(ctx: QueryContext): Promise<Row[]> {
   const rows: Row[] = [];
   await eachTable(ctx, (d, t) => {
-    const v = viewOf(t);
-    if (v !== undefined) rows.push(['greptime', d, t.name, v, null, null, null, null, null, null]);
+    // the statement as SHOW CREATE VIEW prints it
+    if (viewOf(t) !== undefined) rows.push(['greptime', d, t.name, viewDefinition(t), null, null, null, null, null, null]);
   });
   return rows;
 }

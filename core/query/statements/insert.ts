@@ -14,8 +14,8 @@ import { effectiveTtl, isPhysical } from './metric.ts';
 import type { QState } from '../plan/select.ts';
 import { runQuery } from '../plan/select.ts';
 import { tableName } from './ddl.ts';
-import type { Vec } from '../vector.ts';
-import { UNIT_NS, getValue, isNull } from '../vector.ts';
+import type { Interval, Vec } from '../vector.ts';
+import { UNIT_NS, getValue, isNull, storedIntervalText } from '../vector.ts';
 import { parseTimestampNs } from '../expr/time.ts';
 
 /** One value converted to the storage representation of a column (ns bigint for timestamps). */
@@ -42,6 +42,8 @@ function convertCell(v: Vec, i: number, col: ColumnSchema, row: number): unknown
     }
     throw new InvalidArgumentError(`Cannot insert ${v.dt} into timestamp column ${col.name}`, { row });
   }
+  // an interval column takes intervals (INTERVAL '1 year'), not text that would read as one, as GreptimeDB
+  if (dt === 'IntervalMonthDayNano' && v.dt !== dt) throw new InvalidArgumentError(`Failed to parse ${String(getValue(v, i))} to IntervalMonthDayNano value for column ${col.name}`, { row });
   let c: Vec;
   try {
     c = castTo(subVec(v, i), dt, false);
@@ -52,6 +54,7 @@ function convertCell(v: Vec, i: number, col: ColumnSchema, row: number): unknown
   if (c.kind === 'num' && c.big) return c.big[0]!;
   const x = getValue(c, 0);
   if (dt === 'Float32' && typeof x === 'number') return Math.fround(x);
+  if (dt === 'IntervalMonthDayNano') return storedIntervalText(x as Interval);
   return x;
 }
 

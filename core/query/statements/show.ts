@@ -17,7 +17,7 @@ import { showStatus, showTableStatus, showVariables } from './show_status.ts';
 import { showProcessList } from './process.ts';
 import type { SystemColumn } from './information_schema_spec.ts';
 import { engineOf, isPhysical, physicalColumns, physicalIndexSchema, physicalOf, RETIRED_TAGS_KEY } from './metric.ts';
-import { viewOf } from './view.ts';
+import { viewDefinition, viewOf } from './view.ts';
 import { indexClauses, indexRows } from './indexes.ts';
 import { spatialIndexLines } from './spatial_ddl.ts';
 
@@ -149,6 +149,12 @@ export async function runShow(s: Show, env: Env): Promise<Rel> {
       const t = await needTable(ctx, d, table);
       const dbTtl = (await databaseOptions(ctx, t.db)).ttl;
       return stringRel(['Table', 'Create Table'], [[t.name, showCreateTable(t, isPhysical(t) ? await physicalColumns(t, ctx) : t.columns, dbTtl)]]);
+    }
+    case 'CREATE VIEW': {
+      const { db: d, table } = tableName(s.target!, ctx);
+      const t = await ctx.getTable(d, table);
+      if (!t || !viewOf(t)) throw new EddyError(StatusCode.TableNotFound, `View not found: ${table}`);
+      return stringRel(['View', 'Create View'], [[t.name, viewDefinition(t)]]);
     }
     case 'CREATE DATABASE': {
       const name = s.target!.map((p) => p.value).join('.');

@@ -16,6 +16,11 @@ export function viewOf(t: TableSchema): string | undefined {
   return t.options.extra?.[VIEW_KEY];
 }
 
+/** The CREATE VIEW statement as SHOW CREATE VIEW prints it: as written, one line, without its semicolon. */
+export function viewDefinition(t: TableSchema): string {
+  return viewOf(t)!.replace(/\s+/g, ' ').replace(/\s*;\s*$/, '').trim();
+}
+
 /** A view column as DESCRIBE shows it, from the type of the query's output. */
 function viewColumn(name: string, dt: DType): ColumnSchema {
   const base = { name, semantic: 'field' as const, nullable: true };
@@ -39,7 +44,8 @@ export async function createView(s: CreateView, st: QState): Promise<void> {
   const old = await ctx.getTable(db, table);
   if (old) {
     if (!viewOf(old)) throw new EddyError(StatusCode.TableAlreadyExists, `Table already exists: ${db}.${table}, not a view`);
-    if (s.ifNotExists) return;
+    // OR REPLACE wins over IF NOT EXISTS: the view is replaced
+    if (s.ifNotExists && !s.orReplace) return;
     if (!s.orReplace) throw new EddyError(StatusCode.TableAlreadyExists, `View already exists: ${db}.${table}`);
     await ctx.alterTable(db, table, (o) => ({ ...o, version: o.version + 1, columns, options }));
     return;

@@ -14,7 +14,7 @@ const ALIASES: Record<string, string> = {
   MEDIUMINT: 'INT32', SMALLINT: 'INT16', INT16: 'INT16', INT2: 'INT16', TINYINT: 'INT8',
   UINT8: 'UINT8', UINT16: 'UINT16', UINT32: 'UINT32', UINT64: 'UINT64',
   BOOLEAN: 'BOOLEAN', BOOL: 'BOOLEAN',
-  TIMESTAMP: 'TIMESTAMP', DATE: 'DATE', DATETIME: 'TIMESTAMP', TIME: 'TIME', INTERVAL: 'INTERVAL',
+  TIMESTAMP: 'TIMESTAMP', TIMESTAMPTZ: 'TIMESTAMP', DATE: 'DATE', DATETIME: 'TIMESTAMP', TIME: 'TIME', INTERVAL: 'INTERVAL',
   BINARY: 'BINARY', VARBINARY: 'BINARY', BLOB: 'BINARY', BYTEA: 'BINARY', BYTES: 'BINARY',
   JSON: 'JSON', JSONB: 'JSON', DECIMAL: 'DECIMAL', NUMERIC: 'DECIMAL', VECTOR: 'VECTOR', UUID: 'STRING',
   TIMESTAMPSECOND: 'TIMESTAMP', TIMESTAMPMILLISECOND: 'TIMESTAMP', TIMESTAMPMICROSECOND: 'TIMESTAMP',
@@ -26,7 +26,7 @@ const ALIASES: Record<string, string> = {
 
 /** Precision (fractional digits) of named timestamp variants; plain TIMESTAMP defaults to 3 (ms). */
 const TS_PRECISION: Record<string, number> = {
-  TIMESTAMP: 3, DATETIME: 6,
+  TIMESTAMP: 3, TIMESTAMPTZ: 3, DATETIME: 6,
   TIMESTAMPSECOND: 0, TIMESTAMP_S: 0, TIMESTAMP_SEC: 0, TIMESTAMP_SECOND: 0,
   TIMESTAMPMILLISECOND: 3, TIMESTAMP_MS: 3, TIMESTAMP_MILLISECOND: 3,
   TIMESTAMPMICROSECOND: 6, TIMESTAMP_US: 6, TIMESTAMP_MICROSECOND: 6,
@@ -60,7 +60,7 @@ export function parseDataType(p: Cursor): SqlType {
     raw = p.text.slice(t.offset, p.prev().end);
     dt.raw = raw;
   }
-  if (upper === 'TIMESTAMP' || upper === 'TIME') {
+  if (upper === 'TIMESTAMP' || upper === 'TIMESTAMPTZ' || upper === 'TIME') {
     // TIMESTAMP [WITH|WITHOUT] TIME ZONE: accepted, zone is a session matter.
     if (p.isKws('WITH', 'TIME', 'ZONE') || p.isKws('WITHOUT', 'TIME', 'ZONE')) {
       p.i += 3;

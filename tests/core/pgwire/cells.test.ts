@@ -63,7 +63,7 @@ describe('cells', () => {
     const s: Vec = { kind: 'str', dt: 'String', v: ['héllo', null] };
     expect(cell(s, 0)!.toString()).toBe('héllo');
     expect(cell(s, 1, 1)).toBeNull();
-    const iv: Vec = { kind: 'any', dt: 'Interval', v: [{ months: 14, days: 3, nanos: 3_723_500_000_000n }] };
+    const iv: Vec = { kind: 'any', dt: 'IntervalMonthDayNano', v: [{ months: 14, days: 3, nanos: 3_723_500_000_000n }] };
     expect(cell(iv, 0)!.toString()).toBe('1 year 2 mons 3 days 01:02:03.5');
     const ivb = cell(iv, 1)!;
     expect([ivb.readBigInt64BE(0), ivb.readInt32BE(8), ivb.readInt32BE(12)]).toEqual([3_723_500_000n, 3, 14]);

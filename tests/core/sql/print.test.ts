@@ -81,7 +81,7 @@ describe("exprName: the planner's display names", () => {
     ['18446744073709551616', 'UInt64(18446744073709551616)'],
     ["min(val) RANGE '5s' FILL prev", 'min(t.val) RANGE 5s FILL PREV'],
     ["INTERVAL '1' HOUR", 'IntervalMonthDayNano("1 HOUR")'],
-    ["TIMESTAMP '2024-01-01'", 'TIMESTAMP("2024-01-01")'],
+    ["TIMESTAMP '2024-01-01'", 'Utf8("2024-01-01")'],
     ['EXTRACT(YEAR FROM ts)', 'date_part(Utf8("year"),t.ts)'],
     ['CURRENT_TIMESTAMP', 'current_timestamp()'],
     ['unnest(a)', 'UNNEST(t.a)'],
