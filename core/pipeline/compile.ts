@@ -47,6 +47,8 @@ export interface CompiledPipeline {
    * lines, so no object per line is made. The arrays are handed over: processors may write into them.
    */
   runColumns(n: number, cols: ReadonlyMap<string, Col>, opts: RunOptions): PipelineResult;
+  /** The columns the transform declares (types, roles, indexes), in its order: what `/v1/pipelines/<name>/ddl` shows. */
+  declaredColumns(): ColumnSchema[];
 }
 
 /** Parses and compiles a pipeline's YAML; a mistake is a PipelineError naming the processor, the option and the line. */
@@ -79,6 +81,10 @@ class Compiled implements CompiledPipeline {
     private readonly keepRest: boolean,
     readonly onFailure: 'fail' | 'skip',
   ) {}
+
+  declaredColumns(): ColumnSchema[] {
+    return this.outs.map((o) => o.schema);
+  }
 
   run(records: readonly Record<string, unknown>[], opts: RunOptions): PipelineResult {
     const ctx = new Ctx(records.length);

@@ -131,14 +131,34 @@ describe('logs engine', () => {
     expect((await fetch(`${node.url}/v1/pipelines/bad`)).status).toBe(404);
   });
 
+  it("answers GreptimeDB's older paths and spellings: /v1/events/pipelines, dryrun without '_', versions with +0000, and the table DDL", async () => {
+    const made = await post(node, '/v1/events/pipelines/nginx_old', NGINX, { 'Content-Type': 'application/x-yaml' });
+    expect(made.status, JSON.stringify(made.body)).toBe(200);
+    const v = made.body.pipelines[0].version as string;
+    const byOffset: any = await (await fetch(`${node.url}/v1/pipelines/nginx_old?version=${encodeURIComponent(v.replace(/Z$/, '+0000'))}`)).json();
+    expect(byOffset.pipelines[0].version).toBe(v);
+    // `dryrun` is not a pipeline name: it runs the sample through the named pipeline and creates nothing
+    const dry = await post(node, '/v1/pipelines/dryrun?pipeline_name=nginx_old', nginxLine(3), { 'Content-Type': 'text/plain' });
+    expect(dry.status, JSON.stringify(dry.body)).toBe(200);
+    expect(dry.body.rows[0].find((c: { key: string }) => c.key === 'status').value).toBe(200);
+    expect((await fetch(`${node.url}/v1/pipelines/dryrun`)).status).toBe(405);
+    const ddl: any = await (await fetch(`${node.url}/v1/pipelines/nginx_old/ddl?table=access`)).json();
+    expect(ddl.sql.sql).toContain('CREATE TABLE IF NOT EXISTS "access"');
+    expect(ddl.sql.sql).toContain('"path" STRING NULL INVERTED INDEX');
+    expect(ddl.sql.sql).toMatch(/"message" STRING NULL FULLTEXT INDEX WITH\(analyzer = 'English'/);
+    expect(ddl.sql.sql).toContain('PRIMARY KEY ("ip", "method")');
+    expect(ddl.sql.sql).toContain("append_mode = 'true'");
+    expect((await fetch(`${node.url}/v1/pipelines/nginx_old/ddl`)).status).toBe(400);
+  });
+
   it('dry-runs a pipeline by name and inline, in GreptimeDB shape', async () => {
     const r = await post(node, '/v1/pipelines/_dryrun', JSON.stringify({ pipeline_name: 'nginx', data_type: 'text/plain', data: nginxLine(1) }), { 'Content-Type': 'application/json' });
     expect(r.status, JSON.stringify(r.body)).toBe(200);
     const row = r.body.rows[0] as { key: string; value: unknown; data_type: string; semantic_type: string }[];
     expect(row.find((c) => c.key === 'status')).toEqual({ key: 'status', value: 200, data_type: 'INT32', semantic_type: 'FIELD' });
     expect(row.find((c) => c.key === 'ip')!.semantic_type).toBe('TAG');
-    expect(row.find((c) => c.key === 'ts')).toMatchObject({ data_type: 'TIMESTAMP_NANOSECOND', semantic_type: 'TIMESTAMP', value: '2023-10-10T13:55:01.000000000Z' });
-    expect(r.body.schema.find((s: { name: string }) => s.name === 'message')).toEqual({ colume_type: 'FIELD', data_type: 'STRING', fulltext: true, name: 'message' });
+    expect(row.find((c) => c.key === 'ts')).toMatchObject({ data_type: 'TIMESTAMP_NANOSECOND', semantic_type: 'TIMESTAMP', value: '2023-10-10 13:55:01+0000' });
+    expect(r.body.schema.find((s: { name: string }) => s.name === 'message')).toEqual({ column_type: 'FIELD', colume_type: 'FIELD', data_type: 'STRING', fulltext: true, name: 'message' });
     const inline = await post(node, '/v1/pipelines/_dryrun', JSON.stringify({ pipeline: 'version: 2\nprocessors:\n  - json_parse:\n      field: body\n', data: [{ body: '{"a":1}', n: 2 }] }));
     expect(inline.status, JSON.stringify(inline.body)).toBe(200);
     expect(inline.body.rows[0].find((c: { key: string }) => c.key === 'body')).toMatchObject({ data_type: 'JSON', value: { a: 1 } });
