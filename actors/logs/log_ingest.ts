@@ -118,6 +118,11 @@ export class LogIngest {
     };
   }
 
+  /** Whether a table exists (Elasticsearch's `HEAD /<index>`). */
+  async tableExists(db: string, table: string): Promise<boolean> {
+    return Boolean(await this.catalog.getTable(db, table));
+  }
+
   /** Creates the log table from the pipeline's columns, or adds the columns it lacks (with their types and indexes). */
   private async ensureTable(db: string, table: string, r: PipelineResult): Promise<TableSchema> {
     let schema = await this.catalog.getTable(db, table);
