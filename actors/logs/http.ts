@@ -1,7 +1,7 @@
 // HTTP endpoints of the logs engine: pipelines (POST/GET/DELETE /v1/pipelines/<name>, POST /v1/pipelines/_dryrun) and
 // ingest (POST /v1/ingest, alias /v1/events/logs), in GreptimeDB's request and reply shapes.
 import {
-  IDENTITY_PIPELINE, InvalidArgumentError, compilePipeline, showCreateTable, identityPipeline, parseInput, type CompiledPipeline, type Clock,
+  IDENTITY_PIPELINE, InvalidArgumentError, compilePipeline, identityParams, identityWith, showCreateTable, identityPipeline, parseInput, type CompiledPipeline, type Clock,
 } from '../../core/index.ts';
 import { json, type Handler, type RouteTable } from '../gateway/http/routes.ts';
 import type { LogIngest } from './log_ingest.ts';
@@ -135,8 +135,11 @@ export function registerLogRoutes(routes: RouteTable, d: LogHttpDeps): void {
     if (!table) throw new InvalidArgumentError("name the table: ?table=<name> or the x-greptime-log-table-name header");
     const pipeline = q.get('pipeline_name') ?? h('x-greptime-pipeline-name') ?? IDENTITY_PIPELINE;
     const version = q.get('version') ?? h('x-greptime-pipeline-version') ?? undefined;
-    const r = await d.logs().ingestBody(db, table, pipeline, await body(), req.headers['content-type'], {
+    // greptime_identity's parameters: custom_time_index, flatten_json_object, max_nested_levels
+    const params = pipeline === IDENTITY_PIPELINE ? identityParams(h('x-greptime-pipeline-params'), q) : {};
+    const r = await d.logs().ingestBody(db, table, params.customTimeIndex ? identityWith(params) : pipeline, await body(), req.headers['content-type'], {
       ...(version ? { version } : {}), ...(q.get('skip_error') === 'true' ? { skipErrors: true } : {}),
+      ...(params.flattenLevels ? { flattenLevels: params.flattenLevels } : {}),
     });
     return json(200, {
       output: [{ affectedrows: r.rows }],

@@ -1,7 +1,7 @@
 // The logs engine's write path: records or lines -> a compiled pipeline -> a log table (created on first use from the
 // pipeline's transform: append mode, time index, tags, index options) -> the normal write path (durable when it returns).
 import {
-  IDENTITY_PIPELINE, InvalidArgumentError, checkName, parseInput, withColumns,
+  IDENTITY_PIPELINE, flattenRecord, InvalidArgumentError, checkName, parseInput, withColumns,
   type Clock, type ColumnSchema, type CompiledPipeline, type LineError, type PipelineColumn, type PipelineResult, type TableSchema,
 } from '../../core/index.ts';
 import type { Catalog } from '../catalog/catalog.ts';
@@ -76,11 +76,13 @@ export class LogIngest {
   }
 
   /** A request body by Content-Type: NDJSON, a JSON array, or text lines. */
-  async ingestBody(db: string, table: string, pipelineName: string | undefined, body: Uint8Array, contentType: string | undefined, opts: IngestOptions = {}): Promise<IngestResult> {
+  async ingestBody(
+    db: string, table: string, pipelineName: PipelineRef, body: Uint8Array, contentType: string | undefined, opts: IngestOptions & { flattenLevels?: number } = {},
+  ): Promise<IngestResult> {
     const input = parseInput(body, contentType);
-    return input.kind === 'lines'
-      ? this.ingestLines(db, table, pipelineName, input.lines, opts)
-      : this.ingestRecords(db, table, pipelineName, input.records, opts);
+    if (input.kind === 'lines') return this.ingestLines(db, table, pipelineName, input.lines, opts);
+    const levels = opts.flattenLevels;
+    return this.ingestRecords(db, table, pipelineName, levels ? input.records.map((r) => flattenRecord(r, levels)) : input.records, opts);
   }
 
   private async pipelineOf(name: PipelineRef, version?: string): Promise<CompiledPipeline> {

@@ -151,6 +151,23 @@ describe('logs engine', () => {
     expect((await fetch(`${node.url}/v1/pipelines/nginx_old/ddl`)).status).toBe(400);
   });
 
+  it("greptime_identity takes GreptimeDB's parameters: custom_time_index (epoch or datestr) and max_nested_levels / flatten_json_object", async () => {
+    const epoch = await post(node, '/v1/ingest?table=ident_epoch&pipeline_name=greptime_identity&custom_time_index=ts;epoch;s', '[{"action":"login","ts":1742814853}]', { 'Content-Type': 'application/json' });
+    expect(epoch.status, JSON.stringify(epoch.body)).toBe(200);
+    expect(await rows(node, 'DESC ident_epoch')).toEqual(expect.arrayContaining([['ts', 'TimestampSecond', 'PRI', 'NO', '', 'TIMESTAMP'], ['action', 'String', '', 'YES', '', 'FIELD']]));
+    expect(await rows(node, 'SELECT action, CAST(ts AS BIGINT) FROM ident_epoch')).toEqual([['login', 1742814853]]);
+    const nested = '{"input_ts":"2025-06-27T15:02:23.082253908Z","a":{"b":{"c":{"d":[1,2,3]}}},"e":["foo","bar"],"f":{"g":{"h":123,"i":"hello","j":{"k":true}}}}';
+    const flat = await post(node, '/v1/ingest?table=ident_flat', nested, {
+      'Content-Type': 'application/x-ndjson', 'x-greptime-pipeline-params': 'custom_time_index=input_ts;datestr;%Y-%m-%dT%H:%M:%S%.9f%#z&max_nested_levels=3',
+    });
+    expect(flat.status, JSON.stringify(flat.body)).toBe(200);
+    expect(await rows(node, 'SELECT "a.b.c", e, "f.g.h", "f.g.i", "f.g.j", CAST(input_ts AS BIGINT) FROM ident_flat'))
+      .toEqual([['{"d":[1,2,3]}', '["foo","bar"]', 123, 'hello', '{"k":true}', 1751036543082253908]]);
+    const bad = await post(node, '/v1/ingest?table=ident_bad&custom_time_index=ts;clock;s', '{"ts":1}', { 'Content-Type': 'application/json' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error).toContain('epoch or datestr');
+  });
+
   it('dry-runs a pipeline by name and inline, in GreptimeDB shape', async () => {
     const r = await post(node, '/v1/pipelines/_dryrun', JSON.stringify({ pipeline_name: 'nginx', data_type: 'text/plain', data: nginxLine(1) }), { 'Content-Type': 'application/json' });
     expect(r.status, JSON.stringify(r.body)).toBe(200);
