@@ -149,6 +149,11 @@ describe('logs engine', () => {
     expect(ddl.sql.sql).toContain('PRIMARY KEY ("ip", "method")');
     expect(ddl.sql.sql).toContain("append_mode = 'true'");
     expect((await fetch(`${node.url}/v1/pipelines/nginx_old/ddl`)).status).toBe(400);
+    // GreptimeDB's SQL view of the pipelines: created_at is the version
+    const listed = await rows(node, "SELECT name, content_type, pipeline, CAST(created_at AS BIGINT) FROM greptime_private.pipelines WHERE name = 'nginx_old'");
+    expect(listed).toHaveLength(1);
+    expect(listed[0]!.slice(0, 3)).toEqual(['nginx_old', 'yaml', NGINX]);
+    expect(BigInt(listed[0]![3] as number)).toBeGreaterThan(0n);
   });
 
   it("greptime_identity takes GreptimeDB's parameters: custom_time_index (epoch or datestr) and max_nested_levels / flatten_json_object", async () => {
