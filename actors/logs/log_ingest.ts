@@ -107,8 +107,13 @@ export class LogIngest {
     this.counters.filteredLines += result.filtered;
     if (result.batch) {
       await this.catalog.requireDatabase(db);
-      await this.ensureTable(db, table, result);
-      await this.writes().write(db, [result.batch], opts.sourceId !== undefined ? { sourceId: opts.sourceId } : {});
+      // table_suffix: each part into the table named plus its suffix, all in one write
+      const parts = result.split ?? [{ suffix: '', batch: result.batch }];
+      for (const p of parts) {
+        if (p.suffix !== '') checkName('table', table + p.suffix);
+        await this.ensureTable(db, table + p.suffix, result);
+      }
+      await this.writes().write(db, parts.map((p) => p.batch), opts.sourceId !== undefined ? { sourceId: opts.sourceId } : {});
       this.counters.rows += result.rows;
     }
     return {

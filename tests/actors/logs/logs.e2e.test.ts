@@ -173,6 +173,19 @@ describe('logs engine', () => {
     expect(bad.body.error).toContain('epoch or datestr');
   });
 
+  it('table_suffix sends each row to the table named plus the suffix its values make; a row without the variable to the table itself', async () => {
+    expect((await post(node, '/v1/pipelines/by_type', 'version: 2\nprocessors: []\ntable_suffix: _${type}\n')).status).toBe(200);
+    const r = await post(node, '/v1/ingest?table=persist_app&pipeline_name=by_type', '[{"type":"db","n":1},{"type":"http","n":2},{"t":"test","n":3},{"type":"db","n":4}]', { 'Content-Type': 'application/json' });
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    expect(r.body.output[0].affectedrows).toBe(4);
+    expect(await rows(node, 'SELECT n FROM persist_app_db ORDER BY n')).toEqual([[1], [4]]);
+    expect(await rows(node, 'SELECT n FROM persist_app_http')).toEqual([[2]]);
+    expect(await rows(node, 'SELECT n, t FROM persist_app')).toEqual([[3, 'test']]);
+    const bad = await post(node, '/v1/pipelines/bad_suffix', 'version: 2\nprocessors: []\ntable_suffix: 7\n');
+    expect(bad.status).toBe(400);
+    expect(bad.body.error).toMatch(/table_suffix .* line 3/);
+  });
+
   it('dry-runs a pipeline by name and inline, in GreptimeDB shape', async () => {
     const r = await post(node, '/v1/pipelines/_dryrun', JSON.stringify({ pipeline_name: 'nginx', data_type: 'text/plain', data: nginxLine(1) }), { 'Content-Type': 'application/json' });
     expect(r.status, JSON.stringify(r.body)).toBe(200);
