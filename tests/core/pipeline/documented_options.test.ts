@@ -77,6 +77,13 @@ describe('documented pipeline options', () => {
     }
   });
 
+  it('filter checks only the fields a line has: with not_in, a line missing one field is judged by the others', () => {
+    const r = run('processors:\n  - filter:\n      fields: [a, b]\n      match_op: not_in\n      case_insensitive: false\n      targets: [keep]\ntransform:\n  - fields: [a, b]\n    type: string\n' + TIME,
+      [{ t: 1, a: 'keep', b: 'keep' }, { t: 1, a: 'Keep', b: 'keep' }, { t: 1, a: 'keep' }, { t: 1 }]);
+    expect(col(r, 'a')).toEqual(['keep', 'keep', null]);
+    expect(r.filtered).toBe(1);
+  });
+
   it('time text keeps every fractional digit and honours its offset', () => {
     const r = run('transform:\n  - field: t\n    type: time\n    index: timestamp\n', [{ t: '2024-01-01T00:00:00.123456789+02:00' }, { t: '2024-01-01 00:00:00' }]);
     expect(col(r, 't')).toEqual([1704060000123456789n, 1704067200000000000n]);
