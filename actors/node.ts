@@ -261,6 +261,9 @@ export class EddyNode {
       catalog: this.catalog, supervisor: this.supervisor, router: this.router, writes: this.writes, clock: this.clock,
       processes: new ProcessList(frontend, () => this.clock.now()),
       runtimeMetrics: () => this.memory.gauges(),
+      pipelines: async () => this.logs ? this.logs.pipelines.names().flatMap((n) => this.logs!.pipelines.versions(n).map((v) => ({
+        name: v.name, schema: '', contentType: 'yaml', pipeline: v.yaml, createdAtNs: BigInt(v.ns),
+      }))) : [],
       ...(this.meta && this.routeTable ? this.clusterViews(this.meta, this.routeTable) : {}),
     };
     const contextOf = (db: string): QueryContext => this.withFlows(makeQueryContext(queryDeps, db));

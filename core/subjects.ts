@@ -61,7 +61,7 @@ export const KvKeys = {
   pipeline: (name: string, versionNs: string) => `pipeline.${kvToken(name)}.${versionNs}`,
   pipelineAll: 'pipeline.>',
   /** Elasticsearch index templates (`index`: _index_template, `legacy`: _template), one key per template, JSON. */
-  esTemplate: (kind: 'index' | 'legacy', name: string) => `estemplate.${kind}.${kvToken(name)}`,
+  esTemplate: (kind: 'index' | 'legacy' | 'ilm', name: string) => `estemplate.${kind}.${kvToken(name)}`,
   esTemplateAll: 'estemplate.>',
   /** An announced eddy.changes interest in a table, or (no table) in every table of a database. */
   changesInterest: (db: string, table?: string) => (table === undefined ? `changes.${kvToken(db)}` : `changes.${kvToken(db)}.${kvToken(table)}`),

@@ -43,6 +43,8 @@ export interface QueryDeps {
   kick?: () => void;
   /** information_schema.index_advice: the node's smart index. */
   indexAdvice?: QueryContext['indexAdvice'];
+  /** greptime_private.pipelines: the node's pipeline store. */
+  pipelines?: QueryContext['pipelines'];
   /** information_schema.runtime_metrics: the node's memory budget and use. */
   runtimeMetrics?: QueryContext['runtimeMetrics'];
 }
@@ -213,6 +215,7 @@ export function makeQueryContext(deps: QueryDeps, db: string): QueryContext {
     ...(deps.processes ? { processes: deps.processes } : {}),
     ...(deps.procedures ? { procedures: deps.procedures } : {}),
     ...(deps.indexAdvice ? { indexAdvice: deps.indexAdvice } : {}),
+    ...(deps.pipelines ? { pipelines: deps.pipelines } : {}),
     ...(deps.runtimeMetrics ? { runtimeMetrics: deps.runtimeMetrics } : {}),
     files: nodeFiles,
   };

@@ -1,7 +1,7 @@
 // HTTP endpoints of the logs engine: pipelines (POST/GET/DELETE /v1/pipelines/<name>, POST /v1/pipelines/_dryrun) and
 // ingest (POST /v1/ingest, alias /v1/events/logs), in GreptimeDB's request and reply shapes.
 import {
-  IDENTITY_PIPELINE, InvalidArgumentError, compilePipeline, identityPipeline, parseInput, type CompiledPipeline, type Clock,
+  IDENTITY_PIPELINE, InvalidArgumentError, compilePipeline, identityParams, identityWith, showCreateTable, identityPipeline, parseInput, type CompiledPipeline, type Clock,
 } from '../../core/index.ts';
 import { json, type Handler, type RouteTable } from '../gateway/http/routes.ts';
 import type { LogIngest } from './log_ingest.ts';
@@ -48,9 +48,28 @@ export function registerLogRoutes(routes: RouteTable, d: LogHttpDeps): void {
 
   const pipelines: Handler = async (req, url, body) => {
     const t0 = d.clock.now();
-    const name = decodeURIComponent(url.pathname.replace(/^\/v1\/pipelines\/?/, '').replace(/\/+$/, ''));
+    let name = decodeURIComponent(url.pathname.replace(/^\/v1\/(events\/)?pipelines\/?/, '').replace(/\/+$/, ''));
     const store = d.logs().pipelines;
     const version = url.searchParams.get('version') ?? undefined;
+    // `dryrun` is the older spelling of `_dryrun` (GreptimeDB's docs use both)
+    if (name === 'dryrun' || name === '_dryrun') {
+      if (req.method !== 'POST') throw new InvalidArgumentError('dryrun takes a POST');
+      return dryrun(req, url, body);
+    }
+    if (name.endsWith('/ddl') && req.method === 'GET') {
+      name = name.slice(0, -4);
+      const table = url.searchParams.get('table');
+      if (!table) throw new InvalidArgumentError('name the table: /v1/pipelines/<name>/ddl?table=<table>');
+      const columns = (await store.compiledOf(name, version)).declaredColumns();
+      const time = columns.find((c) => c.semantic === 'timestamp');
+      if (!time) throw new InvalidArgumentError(`pipeline '${name}' declares no time index in its transform ('index: timestamp'): its table's columns are known only from data`);
+      const sql = showCreateTable({
+        db: 'public', name: table, id: 0, version: 1, columns, timeIndex: time.name, primaryKey: columns.filter((c) => c.semantic === 'tag').map((c) => c.name),
+        options: { appendMode: true }, regions: 1, createdAt: 0,
+      });
+      return json(200, { sql: { sql }, execution_time_ms: ms(t0) });
+    }
+    if (name.includes('/')) throw new InvalidArgumentError(`no route ${url.pathname}`);
     if (name === '') {
       if (req.method !== 'GET') throw new InvalidArgumentError('name the pipeline: /v1/pipelines/<name>');
       return json(200, { pipelines: store.names().map((n) => ({ name: n, version: store.versions(n)[0]!.version })), execution_time_ms: ms(t0) });
@@ -67,12 +86,15 @@ export function registerLogRoutes(routes: RouteTable, d: LogHttpDeps): void {
     const v = await store.get(name, version);
     return json(200, { pipelines: [{ name: v.name, version: v.version, pipeline: v.yaml }], execution_time_ms: ms(t0) });
   };
-  routes.add({ methods: ['GET', 'POST', 'DELETE'], path: '/v1/pipelines', prefix: true, handler: pipelines });
-  routes.add({ methods: ['GET'], path: '/v1/pipelines', handler: pipelines });
+  // `/v1/events/pipelines` is GreptimeDB's older prefix
+  for (const prefix of ['/v1/pipelines', '/v1/events/pipelines']) {
+    routes.add({ methods: ['GET', 'POST', 'DELETE'], path: prefix, prefix: true, handler: pipelines });
+    routes.add({ methods: ['GET'], path: prefix, handler: pipelines });
+    for (const dr of ['_dryrun', 'dryrun']) routes.add({ methods: ['POST'], path: `${prefix}/${dr}`, access: 'user', handler: (req, url, body) => dryrun(req, url, body) });
+  }
 
-  routes.add({
-    methods: ['POST'], path: '/v1/pipelines/_dryrun', access: 'user',
-    handler: async (req, url, body) => {
+  async function dryrun(...[req, url, body]: Parameters<Handler>): ReturnType<Handler> {
+    {
       const raw = await body();
       const ct = req.headers['content-type'];
       let pipeline: CompiledPipeline;
@@ -101,8 +123,8 @@ export function registerLogRoutes(routes: RouteTable, d: LogHttpDeps): void {
       const opts = { table: '_dryrun', nowMs: d.clock.now() };
       const r = data.lines ? pipeline.runLines(data.lines, opts) : pipeline.run(data.records!, opts);
       return json(200, dryrunReply(r.columns, r.batch));
-    },
-  });
+    }
+  }
 
   const ingest: Handler = async (req, url, body) => {
     const t0 = d.clock.now();
@@ -113,8 +135,11 @@ export function registerLogRoutes(routes: RouteTable, d: LogHttpDeps): void {
     if (!table) throw new InvalidArgumentError("name the table: ?table=<name> or the x-greptime-log-table-name header");
     const pipeline = q.get('pipeline_name') ?? h('x-greptime-pipeline-name') ?? IDENTITY_PIPELINE;
     const version = q.get('version') ?? h('x-greptime-pipeline-version') ?? undefined;
-    const r = await d.logs().ingestBody(db, table, pipeline, await body(), req.headers['content-type'], {
+    // greptime_identity's parameters: custom_time_index, flatten_json_object, max_nested_levels
+    const params = pipeline === IDENTITY_PIPELINE ? identityParams(h('x-greptime-pipeline-params'), q) : {};
+    const r = await d.logs().ingestBody(db, table, params.customTimeIndex ? identityWith(params) : pipeline, await body(), req.headers['content-type'], {
       ...(version ? { version } : {}), ...(q.get('skip_error') === 'true' ? { skipErrors: true } : {}),
+      ...(params.flattenLevels ? { flattenLevels: params.flattenLevels } : {}),
     });
     return json(200, {
       output: [{ affectedrows: r.rows }],

@@ -1,7 +1,7 @@
 // The logs engine's write path: records or lines -> a compiled pipeline -> a log table (created on first use from the
 // pipeline's transform: append mode, time index, tags, index options) -> the normal write path (durable when it returns).
 import {
-  IDENTITY_PIPELINE, InvalidArgumentError, checkName, parseInput, withColumns,
+  IDENTITY_PIPELINE, flattenRecord, InvalidArgumentError, checkName, parseInput, withColumns,
   type Clock, type ColumnSchema, type CompiledPipeline, type LineError, type PipelineColumn, type PipelineResult, type TableSchema,
 } from '../../core/index.ts';
 import type { Catalog } from '../catalog/catalog.ts';
@@ -76,11 +76,13 @@ export class LogIngest {
   }
 
   /** A request body by Content-Type: NDJSON, a JSON array, or text lines. */
-  async ingestBody(db: string, table: string, pipelineName: string | undefined, body: Uint8Array, contentType: string | undefined, opts: IngestOptions = {}): Promise<IngestResult> {
+  async ingestBody(
+    db: string, table: string, pipelineName: PipelineRef, body: Uint8Array, contentType: string | undefined, opts: IngestOptions & { flattenLevels?: number } = {},
+  ): Promise<IngestResult> {
     const input = parseInput(body, contentType);
-    return input.kind === 'lines'
-      ? this.ingestLines(db, table, pipelineName, input.lines, opts)
-      : this.ingestRecords(db, table, pipelineName, input.records, opts);
+    if (input.kind === 'lines') return this.ingestLines(db, table, pipelineName, input.lines, opts);
+    const levels = opts.flattenLevels;
+    return this.ingestRecords(db, table, pipelineName, levels ? input.records.map((r) => flattenRecord(r, levels)) : input.records, opts);
   }
 
   private async pipelineOf(name: PipelineRef, version?: string): Promise<CompiledPipeline> {
@@ -105,8 +107,13 @@ export class LogIngest {
     this.counters.filteredLines += result.filtered;
     if (result.batch) {
       await this.catalog.requireDatabase(db);
-      await this.ensureTable(db, table, result);
-      await this.writes().write(db, [result.batch], opts.sourceId !== undefined ? { sourceId: opts.sourceId } : {});
+      // table_suffix: each part into the table named plus its suffix, all in one write
+      const parts = result.split ?? [{ suffix: '', batch: result.batch }];
+      for (const p of parts) {
+        if (p.suffix !== '') checkName('table', table + p.suffix);
+        await this.ensureTable(db, table + p.suffix, result);
+      }
+      await this.writes().write(db, parts.map((p) => p.batch), opts.sourceId !== undefined ? { sourceId: opts.sourceId } : {});
       this.counters.rows += result.rows;
     }
     return {
@@ -116,6 +123,11 @@ export class LogIngest {
       errors: result.failed.slice(0, MAX_REPORTED).map((e: LineError) => ({ line: e.row + 1, processor: e.processor, field: e.field, message: e.message })),
       failedRows: result.failed.map((e) => ({ row: e.row, message: `${e.processor === 'transform' ? 'transform' : `processor '${e.processor}'`}${e.field ? `, field '${e.field}'` : ''}: ${e.message}` })),
     };
+  }
+
+  /** Whether a table exists (Elasticsearch's `HEAD /<index>`). */
+  async tableExists(db: string, table: string): Promise<boolean> {
+    return Boolean(await this.catalog.getTable(db, table));
   }
 
   /** Creates the log table from the pipeline's columns, or adds the columns it lacks (with their types and indexes). */

@@ -31,10 +31,13 @@ export function versionText(ns: string): string {
 export function versionNs(v: string): string {
   const t = v.trim();
   if (/^\d+$/.test(t)) return t;
-  const m = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?Z?$/.exec(t);
+  // GreptimeDB writes it with no zone, `Z`, or `+0000` (its GET answers); any offset is honoured
+  const m = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?\s*(Z|UTC|[+-]\d{2}:?\d{2})?$/i.exec(t);
   if (!m) throw new InvalidArgumentError(`invalid pipeline version '${v}': use the version a POST returned, e.g. 2024-06-27 12:02:34.257312110Z`);
-  const sec = BigInt(Date.parse(`${m[1]}T${m[2]}Z`) / 1000);
-  return (sec * 1_000_000_000n + BigInt((m[3] ?? '').padEnd(9, '0'))).toString();
+  const zone = m[4] && !/^(z|utc)$/i.test(m[4]) ? m[4].slice(0, 3) + ':' + m[4].slice(-2) : 'Z';
+  const ms = Date.parse(`${m[1]}T${m[2]}${zone}`);
+  if (Number.isNaN(ms)) throw new InvalidArgumentError(`invalid pipeline version '${v}': not a valid time`);
+  return (BigInt(ms / 1000) * 1_000_000_000n + BigInt((m[3] ?? '').padEnd(9, '0'))).toString();
 }
 
 export class PipelineStore {

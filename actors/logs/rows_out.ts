@@ -44,6 +44,14 @@ export function cell(c: Column, i: number, sqlType?: string): unknown {
   }
 }
 
+/** A time as GreptimeDB displays a Timestamp value (dryrun): `2024-05-25 20:16:37.217+0000`, the fraction in 0, 3, 6 or 9 digits. */
+export function timestampDisplay(ns: bigint): string {
+  const t = nsText(ns);
+  let frac = t.slice(20, 29);
+  frac = frac === '000000000' ? '' : frac.endsWith('000000') ? frac.slice(0, 3) : frac.endsWith('000') ? frac.slice(0, 6) : frac;
+  return `${t.slice(0, 10)} ${t.slice(11, 19)}${frac ? '.' + frac : ''}+0000`;
+}
+
 /** GreptimeDB's dryrun reply: one list of {key, value, data_type, semantic_type} per row, and the schema. */
 export function dryrunReply(columns: ColumnSchema[], batch: WriteBatch | null): unknown {
   const byName = new Map(batch?.columns.map((c) => [c.name, c]) ?? []);
@@ -51,12 +59,16 @@ export function dryrunReply(columns: ColumnSchema[], batch: WriteBatch | null): 
   for (let i = 0; i < (batch?.rows ?? 0); i++) {
     rows.push(columns.map((s) => {
       const c = byName.get(s.name);
-      return { data_type: dataTypeName(s), key: s.name, semantic_type: s.semantic.toUpperCase(), value: c ? cell(c, i, s.sqlType) : null };
+      const value = !c ? null : s.type === 'timestamp' && (!c.valid || c.valid[i] !== 0) ? timestampDisplay((c.values as BigInt64Array)[i]!) : cell(c, i, s.sqlType);
+      return { data_type: dataTypeName(s), key: s.name, semantic_type: s.semantic.toUpperCase(), value };
     }));
   }
   return {
     rows,
-    schema: columns.map((s) => ({ colume_type: s.semantic.toUpperCase(), data_type: dataTypeName(s), fulltext: s.indexes?.fulltext !== undefined, name: s.name })),
+    // `column_type` as GreptimeDB's docs spell it now, `colume_type` as its older releases did
+    schema: columns.map((s) => ({
+      column_type: s.semantic.toUpperCase(), colume_type: s.semantic.toUpperCase(), data_type: dataTypeName(s), fulltext: s.indexes?.fulltext !== undefined, name: s.name,
+    })),
   };
 }
 

@@ -40,7 +40,11 @@ export function fillColumn(ctx: Ctx, c: OutColumn, src: Col | undefined): Filled
     if (v === undefined || v === null) return;
     valid[i] = 1;
     switch (kind) {
-      case 'int': case 'uint': setI64(words!, i, v as number); break;
+      case 'int': case 'uint':
+        // beyond 2^53 a value comes as a bigint (every digit kept)
+        if (typeof v === 'bigint') (values as BigInt64Array | BigUint64Array)[i] = v;
+        else setI64(words!, i, v as number);
+        break;
       case 'time': (values as BigInt64Array)[i] = v as bigint; break;
       case 'float': (values as Float64Array)[i] = v as number; break;
       case 'boolean': (values as Uint8Array)[i] = v ? 1 : 0; break;

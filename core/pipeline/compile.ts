@@ -33,6 +33,11 @@ export interface PipelineResult {
   failed: LineError[];
   /** Lines dropped by a filter processor. */
   filtered: number;
+  /**
+   * With `table_suffix`, the rows grouped by the suffix their values make ('' for the table itself: a row whose
+   * variable is missing or not a string or integer); `batch` still holds every row.
+   */
+  split?: { suffix: string; batch: WriteBatch }[];
 }
 
 export interface CompiledPipeline {
@@ -47,6 +52,8 @@ export interface CompiledPipeline {
    * lines, so no object per line is made. The arrays are handed over: processors may write into them.
    */
   runColumns(n: number, cols: ReadonlyMap<string, Col>, opts: RunOptions): PipelineResult;
+  /** The columns the transform declares (types, roles, indexes), in its order: what `/v1/pipelines/<name>/ddl` shows. */
+  declaredColumns(): ColumnSchema[];
 }
 
 /** Parses and compiles a pipeline's YAML; a mistake is a PipelineError naming the processor, the option and the line. */
@@ -63,7 +70,7 @@ export function compileSource(name: string, src: PipelineSource): CompiledPipeli
   });
   const outs = compileTransform(src.transform);
   if (src.version === 1 && outs.length === 0) throw new PipelineError("a version 1 pipeline needs a 'transform' (or use version: 2, where untransformed fields are kept)", { line: 1, column: 1 });
-  return new Compiled(name, steps, outs, src.version === 2, src.onFailure);
+  return new Compiled(name, steps, outs, src.version === 2, src.onFailure, src.tableSuffix);
 }
 
 /** greptime_identity: every top-level key becomes a column, typed from its values; objects and arrays become JSON. */
@@ -78,7 +85,12 @@ class Compiled implements CompiledPipeline {
     private readonly outs: OutColumn[],
     private readonly keepRest: boolean,
     readonly onFailure: 'fail' | 'skip',
+    private readonly tableSuffix?: string,
   ) {}
+
+  declaredColumns(): ColumnSchema[] {
+    return this.outs.map((o) => o.schema);
+  }
 
   run(records: readonly Record<string, unknown>[], opts: RunOptions): PipelineResult {
     const ctx = new Ctx(records.length);
@@ -107,6 +119,7 @@ class Compiled implements CompiledPipeline {
 
   private execute(ctx: Ctx, opts: RunOptions): PipelineResult {
     for (const s of this.steps) s(ctx);
+    const suffixes = this.tableSuffix ? suffixesOf(ctx, this.tableSuffix) : null;
     const cols = [...this.outs];
     if (this.keepRest) {
       const named = new Set(cols.map((c) => c.field.input));
@@ -144,7 +157,20 @@ class Compiled implements CompiledPipeline {
     let filtered = 0;
     for (let i = 0; i < ctx.n; i++) filtered += ctx.filtered[i]!;
     const { rows, columns } = compact(ctx, filled);
+    let split: PipelineResult['split'];
+    if (suffixes && suffixes.some((x, i) => x !== '' && !ctx.dead[i])) {
+      // one compaction per suffix: the other suffixes' rows are set dead for it, then the batch's own dead rows restored
+      const dead = ctx.dead.slice();
+      split = [];
+      for (const suffix of new Set(suffixes.filter((_x, i) => !dead[i]))) {
+        for (let i = 0; i < ctx.n; i++) ctx.dead[i] = dead[i] || suffixes[i] !== suffix ? 1 : 0;
+        const part = compact(ctx, filled);
+        split.push({ suffix, batch: { table: opts.table + suffix, rows: part.rows, columns: part.columns } });
+      }
+      ctx.dead.set(dead);
+    }
     return {
+      ...(split ? { split } : {}),
       batch: rows > 0 ? { table: opts.table, rows, columns } : null,
       columns: cols.map((c) => c.schema),
       timeIndex,
@@ -154,4 +180,22 @@ class Compiled implements CompiledPipeline {
       filtered,
     };
   }
+}
+
+/** Each row's table suffix from a `table_suffix` template: '' where a variable is missing or not a string or integer. */
+function suffixesOf(ctx: Ctx, template: string): string[] {
+  const parts = template.split(/(\$\{[^}]+\})/).filter((p) => p !== '');
+  const out = new Array<string>(ctx.n);
+  for (let i = 0; i < ctx.n; i++) {
+    let s = '';
+    for (const p of parts) {
+      if (!p.startsWith('${')) { s += p; continue; }
+      const c = ctx.get(p.slice(2, -1).trim());
+      const v = c === undefined || c instanceof TimeCol ? undefined : c[i];
+      if (typeof v === 'string' || (typeof v === 'number' && Number.isInteger(v))) s += String(v);
+      else { s = ''; break; }
+    }
+    out[i] = s;
+  }
+  return out;
 }

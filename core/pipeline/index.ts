@@ -8,3 +8,4 @@ export { parseDissect, runDissect, splitCsv } from './processors/index.ts';
 export { compileFormat, parseWith, utcSeconds } from './strftime.ts';
 export { parseInput, type ParsedInput } from './input.ts';
 export { setNs, wordsOf } from './time_words.ts';
+export { identityParams, identityWith, flattenRecord, type IdentityParams } from './identity_params.ts';

@@ -79,7 +79,8 @@ function fraction(dot: boolean, exact?: number): Reader {
   };
 }
 
-function zone(colon: boolean | 'any'): Reader {
+/** An offset: `+hhmm` (false), `+hh:mm` (true), either ('any'), or chrono's permissive `%#z` (minutes optional too). */
+function zone(colon: boolean | 'any' | 'permissive'): Reader {
   return (s, p, o) => {
     const c = s[p];
     if (c === 'Z' || c === 'z') { o.offset = 0; return p + 1; }
@@ -89,6 +90,7 @@ function zone(colon: boolean | 'any'): Reader {
     let q = numEnd;
     if (s[q] === ':') { if (colon === false) return -1; q++; } else if (colon === true) return -1;
     const m = digits(s, q, 2, 2);
+    if (m < 0 && colon === 'permissive' && s[q - 1] !== ':') { o.offset = (c === '-' ? -1 : 1) * h * 60; return q; }
     if (m < 0) return -1;
     o.offset = (c === '-' ? -1 : 1) * (h * 60 + m);
     return numEnd;
@@ -186,6 +188,13 @@ export function compileFormat(fmt: string): CompiledFormat {
       if (spec !== undefined && spec >= '1' && spec <= '9') { width = Number(spec); spec = fmt[++i]; }
       if (spec !== 'f') throw new PipelineError(`date format '${fmt}': unknown specifier '${fmt.slice(start, i + 1)}' at offset ${start}`);
       readers.push(fraction(dot, width));
+      continue;
+    }
+    if (spec === '#') {
+      if (fmt[i + 1] !== 'z') throw new PipelineError(`date format '${fmt}': unknown specifier '%#${fmt[i + 1] ?? ''}' at offset ${start}`);
+      i++;
+      readers.push(zone('permissive'));
+      hasZone = true;
       continue;
     }
     if (spec === ':') {

@@ -11,6 +11,8 @@ export interface PipelineSource {
   onFailure: 'fail' | 'skip';
   /** GreptimeDB's `description`, kept for listing. */
   description?: string;
+  /** GreptimeDB's `table_suffix` (`_${field}`): rows go to the table named plus the suffix made from their values. */
+  tableSuffix?: string;
 }
 
 const TOP_KEYS = ['version', 'description', 'processors', 'transform', 'on_failure', 'dispatcher', 'table_suffix'];
@@ -34,7 +36,7 @@ export function loadPipelineYaml(text: string): PipelineSource {
   for (const item of root.items) {
     const k = isScalar(item.key) ? String(item.key.value) : '';
     if (!TOP_KEYS.includes(k)) throw new PipelineError(`unknown pipeline key '${k}' (known: ${TOP_KEYS.join(', ')})`, posOf(item.key as Node));
-    if (k === 'dispatcher' || k === 'table_suffix') throw new PipelineError(`'${k}' is not supported by EddyDB pipelines yet`, posOf(item.key as Node));
+    if (k === 'dispatcher') throw new PipelineError(`'${k}' is not supported by EddyDB pipelines yet`, posOf(item.key as Node));
   }
   const versionNode = root.get('version', true) as Node | undefined;
   const version = versionNode === undefined ? 1 : Number((versionNode as { value?: unknown }).value);
@@ -81,5 +83,12 @@ export function loadPipelineYaml(text: string): PipelineSource {
     transform,
     onFailure: of,
     ...(typeof js.description === 'string' ? { description: js.description } : {}),
+    ...(tableSuffix(js.table_suffix, posOf(root.get('table_suffix', true) as Node))),
   };
+}
+
+function tableSuffix(v: unknown, pos: YamlPos | undefined): { tableSuffix?: string } {
+  if (v === undefined || v === null) return {};
+  if (typeof v !== 'string' || !/\$\{[^}]+\}/.test(v)) throw new PipelineError("table_suffix must be a string naming a field as ${field} (e.g. '_${app}')", pos);
+  return { tableSuffix: v };
 }

@@ -82,6 +82,8 @@ export interface QueryContext {
   indexStatus?(): Promise<IndexStatusRow[]>;
   /** The smart index's candidates and decisions, for information_schema.index_advice; optional (none without it). */
   indexAdvice?(): Promise<IndexAdviceRow[]>;
+  /** The logs pipelines (every version), for greptime_private.pipelines; optional (none without it). */
+  pipelines?(): Promise<PipelineRow[]>;
   /** Where each region lives, by region id, for information_schema.region_peers; optional. */
   regionPeers?(): Promise<Map<string, RegionPeer>>;
   /** The nodes of the cluster, for information_schema.cluster_info; optional (standalone: this node alone). */
@@ -190,3 +192,6 @@ export interface ProcedureOps {
   /** Moves every region off a datanode (and keeps it empty); resolves with the number of migrations started. */
   drainNode(peer: number): Promise<number>;
 }
+
+/** One version of a logs pipeline as greptime_private.pipelines shows it. */
+export interface PipelineRow { name: string; schema: string; contentType: string; pipeline: string; createdAtNs: bigint }

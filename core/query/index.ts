@@ -5,6 +5,7 @@ export { checkTimeZone } from './expr/timezone.ts';
 export type { IndexStatusRow } from './statements/index_status.ts';
 export type { IndexAdviceRow } from './statements/index_advice.ts';
 export { setIndex, unsetIndex } from './statements/indexes.ts';
+export { showCreateTable } from './statements/show.ts';
 export { SCAN_INDEX_METADATA } from './context.ts';
 export { readIndexReport, withIndexReport, withoutReportOnly } from './plan/index_report.ts';
 export { executeSql, executeStatement, executeTracked, runPartial } from './execute.ts';

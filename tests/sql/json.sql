@@ -35,3 +35,21 @@ SELECT json_get_int(parse_json('{"a":{"b":[10,20]}}'), 'a.b[-1]') AS last;
 SELECT json_is_int(parse_json('3')) AS i, json_is_float(parse_json('3.5')) AS f, json_is_bool(parse_json('true')) AS b;
 
 SELECT parse_json('{not json') AS bad;
+
+-- json_get_string prints every non-string value as its JSON text, null included; NULL in gives NULL out
+SELECT json_get_string(parse_json('{"a":null,"o":{"b":[1,true]}}'), 'a') AS n, json_get_string(parse_json('{"a":null,"o":{"b":[1,true]}}'), 'o') AS o, json_get_string(NULL, 'a') AS nul, parse_json(NULL) AS pnull;
+
+-- an invalid path is NULL for the getters, an error for json_path_exists
+SELECT json_get_int(parse_json('{"a":1}'), '$[') AS bad_path;
+
+SELECT json_path_exists(parse_json('{"a":1}'), '$[');
+
+-- the path operators: last, last - n, ranges, unions, ':' keys, filters on the current item and in brackets, descendants
+SELECT json_get_int(parse_json('[1,2,3]'), '$[last]') AS l, json_get_int(parse_json('[1,2,3]'), '$[last - 1]') AS l1, json_get_int(parse_json('[1,2,3]'), '$[1 to last]') AS r, json_get_int(parse_json('{"a":5}'), '$:a') AS colon, json_get_int(parse_json('[10,20,30]'), '$[2, 0]') AS u;
+
+SELECT json_get_int(parse_json('{"items":[{"p":5,"id":1},{"p":20,"id":2}]}'), '$.items[*] ? (@.p > 10).id') AS f1, json_get_int(parse_json('{"items":[{"p":5,"id":1},{"p":20,"id":2}]}'), '$.items[?(@.p < 10)].id') AS f2, json_get_int(parse_json('{"x":{"y":{"z":7}}}'), '$..z') AS d;
+
+SELECT json_path_exists(parse_json('{"a":[1,5]}'), '$.a ? (@ > 3)') AS yes, json_path_exists(parse_json('{"a":[1,2]}'), '$.a ? (@ > 3)') AS no;
+
+-- json_path_match: exists(), string literals, NULL in gives NULL out
+SELECT json_path_match(parse_json('{"a":[1,5]}'), 'exists($.a ? (@ > 3))') AS e, json_path_match(parse_json('{"a":"x"}'), '$.a == "x" && !($.a == "y")') AS s, json_path_match(NULL, '$.a == 1') AS n;

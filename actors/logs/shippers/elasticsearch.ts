@@ -74,7 +74,7 @@ export function registerElasticsearchRoutes(routes: RouteTable, d: Elasticsearch
         return reply(req, 200, { acknowledged: true });
       }
       const found = await store.get(kind, name);
-      if (kind === 'legacy') return reply(req, 200, Object.fromEntries(found));
+      if (kind === 'legacy' || kind === 'ilm') return reply(req, 200, Object.fromEntries(found));
       return reply(req, 200, { index_templates: found.map(([n, t]) => ({ name: n, index_template: t })) });
     } catch (e) {
       if (e instanceof TemplateError) return error(req, e.status, { type: e.esType, reason: e.message });
@@ -89,7 +89,8 @@ export function registerElasticsearchRoutes(routes: RouteTable, d: Elasticsearch
     handler: async (req, url, body) => {
       const rest = url.pathname.slice(ES_PREFIX.length).replace(/^\/+|\/+$/g, '');
       const parts = rest === '' ? [] : rest.split('/').map(decodeURIComponent);
-      const method = req.method ?? 'GET';
+      // HEAD is GET without a body (the gateway drops it): existence checks answer 200 or 404
+      const method = req.method === 'HEAD' ? 'GET' : req.method ?? 'GET';
       const bulkIndex = parts.length === 2 && parts[1] === '_bulk' ? parts[0] : parts.length === 1 && parts[0] === '_bulk' ? undefined : null;
       if (bulkIndex !== null) {
         if (method !== 'POST' && method !== 'PUT') return error(req, 405, { type: 'illegal_argument_exception', reason: `Incorrect HTTP method for uri [${url.pathname}] and method [${method}], allowed: [POST, PUT]` });
@@ -114,11 +115,21 @@ export function registerElasticsearchRoutes(routes: RouteTable, d: Elasticsearch
         });
       }
       if (head === '_index_template' || head === '_template') return templateApi(req, url, head === '_template' ? 'legacy' : 'index', parts[1] ?? '', body);
-      if (head === '_ilm' || head === '_ingest') return method === 'GET' ? reply(req, 200, {}) : reply(req, 200, { acknowledged: true });
+      if (head === '_ilm' && parts[1] === 'policy') return templateApi(req, url, 'ilm', parts[2] ?? '', body);
+      if (head === '_ilm') return method === 'GET' ? reply(req, 200, { operation_mode: 'RUNNING' }) : reply(req, 200, { acknowledged: true });
+      // Ingest pipelines are EddyDB pipelines (POST /v1/pipelines): ES's own are acknowledged and not kept, so a
+      // GET finds none (Elasticsearch answers a missing one 404 with `{}`)
+      if (head === '_ingest') return method === 'GET' ? reply(req, parts[2] ? 404 : 200, {}) : reply(req, 200, { acknowledged: true });
       // PUT /<index> (create index) and HEAD/GET /<index>: a log table is created by its first write.
       if (parts.length === 1 && !head.startsWith('_')) {
         if (method === 'PUT') return reply(req, 200, { acknowledged: true, shards_acknowledged: true, index: head });
-        if (method === 'GET') return reply(req, 200, { [head]: { aliases: {}, mappings: {}, settings: {} } });
+        if (method === 'GET') {
+          const db = url.searchParams.get('db') ?? header(req, 'x-greptime-db-name') ?? 'public';
+          if (!(await d.logs().tableExists(db, head))) {
+            return error(req, 404, { type: 'index_not_found_exception', reason: `no such index [${head}]` });
+          }
+          return reply(req, 200, { [head]: { aliases: {}, mappings: {}, settings: {} } });
+        }
       }
       return error(req, 400, { type: 'illegal_argument_exception', reason: `no handler found for uri [${url.pathname}] and method [${method}]` });
     },

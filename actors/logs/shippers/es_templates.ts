@@ -9,7 +9,8 @@ import { kvKeys } from '../../runtime/kv_keys.ts';
 const enc = new TextEncoder();
 const dec = new TextDecoder();
 
-export type TemplateKind = 'index' | 'legacy';
+/** Composable index templates, legacy templates, and ILM policies (kept so a shipper's check-then-create finds them). */
+export type TemplateKind = 'index' | 'legacy' | 'ilm';
 type Template = Record<string, unknown>;
 
 /** A user's mistake in Elasticsearch's error shape (type, reason) and status. */
@@ -41,7 +42,7 @@ function defaultPipelineOf(settings: unknown): string | undefined {
 }
 
 export class EsTemplateStore {
-  private readonly maps: Record<TemplateKind, Map<string, Template>> = { index: new Map(), legacy: new Map() };
+  private readonly maps: Record<TemplateKind, Map<string, Template>> = { index: new Map(), legacy: new Map(), ilm: new Map() };
   private watchStop: (() => void) | null = null;
 
   constructor(private readonly kv: KV) {}
@@ -69,7 +70,7 @@ export class EsTemplateStore {
 
   private apply(key: string, value: Uint8Array | null): void {
     const [, kind, tok] = key.split('.');
-    if ((kind !== 'index' && kind !== 'legacy') || !tok) return;
+    if ((kind !== 'index' && kind !== 'legacy' && kind !== 'ilm') || !tok) return;
     const name = kvUntoken(tok);
     if (value) this.maps[kind].set(name, JSON.parse(dec.decode(value)) as Template);
     else this.maps[kind].delete(name);
@@ -86,6 +87,16 @@ export class EsTemplateStore {
     }
     if (!t || typeof t !== 'object' || Array.isArray(t)) throw new TemplateError(400, 'x_content_parse_exception', `template [${name}] must be a JSON object`);
     const tpl = t as Template;
+    if (kind === 'ilm') {
+      const policy = tpl.policy;
+      if (!policy || typeof policy !== 'object' || Array.isArray(policy)) throw new TemplateError(400, 'x_content_parse_exception', `[put_lifecycle_request] policy [${name}] needs a 'policy' object`);
+      await this.reload();
+      const version = ((this.maps.ilm.get(name)?.version as number | undefined) ?? 0) + 1;
+      const stored: Template = { version, modified_date: new Date().toISOString(), policy: { ...(policy as Template), phases: (policy as Template).phases ?? {} } };
+      await this.kv.put(KvKeys.esTemplate(kind, name), enc.encode(JSON.stringify(stored)));
+      this.maps.ilm.set(name, stored);
+      return;
+    }
     const patterns = patternsOf(tpl);
     if (patterns.length === 0) throw new TemplateError(400, 'action_request_validation_exception', 'Validation Failed: 1: index patterns are missing;');
     await this.reload();
@@ -108,7 +119,7 @@ export class EsTemplateStore {
       if (n.includes('*')) {
         for (const [k, v] of map) if (globMatch(n, k)) out.set(k, v);
       } else if (map.has(n)) out.set(n, map.get(n)!);
-      else throw new TemplateError(404, 'resource_not_found_exception', `index template matching [${n}] not found`);
+      else throw new TemplateError(404, 'resource_not_found_exception', kind === 'ilm' ? `Lifecycle policy not found: ${n}` : `index template matching [${n}] not found`);
     }
     return [...out.entries()].sort((a, b) => a[0].localeCompare(b[0]));
   }
@@ -120,7 +131,7 @@ export class EsTemplateStore {
     const targets = new Set<string>();
     for (const n of names.split(',').map((x) => x.trim()).filter(Boolean)) {
       if (n.includes('*')) { for (const k of map.keys()) if (globMatch(n, k)) targets.add(k); } else if (map.has(n)) targets.add(n);
-      else throw new TemplateError(404, 'resource_not_found_exception', `index_template [${n}] missing`);
+      else throw new TemplateError(404, 'resource_not_found_exception', kind === 'ilm' ? `Lifecycle policy not found: ${n}` : `index_template [${n}] missing`);
     }
     for (const n of targets) {
       await this.kv.purge(KvKeys.esTemplate(kind, n));

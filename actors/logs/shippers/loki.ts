@@ -23,14 +23,12 @@ export function registerLokiRoutes(routes: RouteTable, d: LokiDeps): void {
     methods: ['POST'], path: '/v1/loki/api/v1/push', access: 'write',
     handler: async (req, _url, body) => {
       try {
-        const raw = await body();
+        // As Loki: gzip or deflate Content-Encoding is undone first (`snappy` there only names the protobuf's own
+        // framing); application/json is JSON, any other type is snappy protobuf.
+        const enc = String(req.headers['content-encoding'] ?? '').trim().toLowerCase();
+        const raw = enc === 'snappy' ? await body() : decodedBody(req, await body(), d.maxBodyBytes());
         const ct = mediaType(req.headers['content-type']);
-        const batch = ct === 'application/json'
-          ? decodeLokiJson(decodedBody(req, raw, d.maxBodyBytes()).toString('utf8'))
-          : ct === 'application/x-protobuf' || ct === ''
-            ? decodeLokiProtobuf(raw)
-            : null;
-        if (!batch) return text(415, `unsupported Content-Type '${ct}': use application/x-protobuf (snappy) or application/json`);
+        const batch = ct === 'application/json' ? decodeLokiJson(raw.toString('utf8')) : decodeLokiProtobuf(raw);
         if (batch.n > 0) {
           const db = header(req, 'x-greptime-db-name') ?? 'public';
           const table = header(req, 'x-greptime-log-table-name') ?? LOKI_DEFAULT_TABLE;

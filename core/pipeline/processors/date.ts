@@ -87,7 +87,8 @@ export function date(o: Options): Step {
   };
 }
 
-const RESOLUTIONS: Record<string, 's' | 'ms' | 'us' | 'ns'> = {
+/** Epoch resolutions by every name GreptimeDB takes (the epoch processor's `resolution`, the transform's `epoch, <unit>`). */
+export const RESOLUTIONS: Record<string, 's' | 'ms' | 'us' | 'ns'> = {
   s: 's', sec: 's', second: 's', ms: 'ms', milli: 'ms', millisecond: 'ms', us: 'us', micro: 'us', microsecond: 'us', ns: 'ns', nano: 'ns', nanosecond: 'ns',
 };
 const DIV = { s: 1, ms: 1e3, us: 1e6, ns: 1e9 };

@@ -4,12 +4,18 @@ import type { Options } from '../config.ts';
 import { mapField, needText, type Step } from './common.ts';
 import { compileRegex } from './simple.ts';
 
+/** Text between an opening and its closing mark, for each pair. */
+const pairs = (p: string[]): string => p.map((two) => { const [a, b] = [...two].map((c) => c.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&')); return `${a}[^${b}]*${b}`; }).join('|');
+const H = '[0-9a-fA-F]{1,4}';
 const PRESETS: Record<string, string> = {
   numbers: String.raw`\d+`,
-  quoted: String.raw`"[^"]*"|'[^']*'`,
-  bracketed: String.raw`\[[^\]]*\]|\([^)]*\)|\{[^}]*\}|<[^>]*>`,
+  // ASCII quotes and the Unicode ones: curly, guillemets, low-9, CJK corner brackets
+  quoted: pairs(['""', "''", '`' + '`', '\u201c\u201d', '\u2018\u2019', '\u00ab\u00bb', '\u2039\u203a', '\u201e\u201c', '\u201a\u2018', '\u300c\u300d', '\u300e\u300f']),
+  // ASCII brackets and the Unicode ones: fullwidth, CJK, mathematical angle
+  bracketed: pairs(['[]', '()', '{}', '<>', '\uff08\uff09', '\uff3b\uff3d', '\uff5b\uff5d', '\u3010\u3011', '\u300a\u300b', '\u3008\u3009', '\u3014\u3015', '\u27e8\u27e9']),
   uuid: String.raw`[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}`,
-  ip: String.raw`(?:\d{1,3}\.){3}\d{1,3}(?::\d+)?`,
+  // IPv4 with an optional port; IPv6 full or '::'-compressed with two groups at least (optionally [bracketed] with a port)
+  ip: String.raw`(?:\d{1,3}\.){3}\d{1,3}(?::\d+)?|\[?(?:(?:${H}:){7}${H}|(?:${H}:){1,6}(?::${H}){1,6}|::${H}(?::${H}){0,5})\]?(?::\d+)?`,
 };
 // Longer, more specific forms first, so an ip is not eaten as four numbers.
 const PRESET_ORDER = ['uuid', 'ip', 'quoted', 'bracketed', 'numbers'];

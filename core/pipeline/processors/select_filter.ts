@@ -36,8 +36,10 @@ export function filter(o: Options): Step {
       const arr = Array.isArray(col) ? col : null;
       for (let i = 0; i < n; i++) {
         if (ctx.dead[i]) continue;
+        // a line without the field is not checked against it (with not_in too), as GreptimeDB's filter skips it
         const t = arr ? textOf(arr[i]) : null;
-        const hit = t !== null && targets.has(ci ? t.toLowerCase() : t);
+        if (t === null) continue;
+        const hit = targets.has(ci ? t.toLowerCase() : t);
         if (hit === (op === 'in')) {
           ctx.dead[i] = 1;
           ctx.filtered[i] = 1;

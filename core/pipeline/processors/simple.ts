@@ -49,11 +49,12 @@ export function letter(o: Options): Step {
 
 export function urlencoding(o: Options): Step {
   return perField(o, 'urlencoding', ['method'], () => {
-    const m = o.oneOf('method', ['encode', 'decode'] as const, 'decode');
-    if (m === 'encode') return (v) => encodeURIComponent(needText(v));
+    // GreptimeDB's default is encode; percent-encoding only ('+' stays '+', as in paths, not form bodies)
+    const m = o.oneOf('method', ['encode', 'decode'] as const, 'encode');
+    if (m === 'encode') return (v) => encodeURIComponent(needText(v)).replace(/[!'()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase());
     return (v) => {
       try {
-        return decodeURIComponent(needText(v).replace(/\+/g, ' '));
+        return decodeURIComponent(needText(v));
       } catch {
         throw new LineFail('invalid percent-encoding');
       }

@@ -30,13 +30,15 @@ function jsonArg(v: Vec, call: FunctionCall): (i: number) => string | null {
   };
 }
 
-function pathArg(v: Vec, call: FunctionCall): (i: number) => ReturnType<typeof parsePath> | null {
+/** The path of row i; an invalid path is an error, or (`invalidIsNull`, as GreptimeDB's json_get_*) a NULL result. */
+function pathArg(v: Vec, call: FunctionCall, invalidIsNull = false): (i: number) => ReturnType<typeof parsePath> | null {
   return (i) => {
     const p = getValue(v, i);
     if (p === null || p === undefined) return null;
     try {
       return parsePath(String(p));
     } catch (e) {
+      if (invalidIsNull) return null;
       throw new PlanError(`Function ${fnName(call)}: invalid JSON path '${String(p)}': ${(e as JsonPathError).message}`, call.pos, StatusCode.InvalidArguments);
     }
   };
@@ -51,7 +53,7 @@ function getter(kind: 'string' | 'int' | 'float' | 'bool'): Fn {
   return (args, n, _s, call) => {
     argc(args, 2, call);
     const j = jsonArg(args[0]!, call);
-    const path = pathArg(args[1]!, call);
+    const path = pathArg(args[1]!, call, true);
     if (kind === 'string') {
       const out = strVec(n);
       for (let i = 0; i < n; i++) {
@@ -60,8 +62,8 @@ function getter(kind: 'string' | 'int' | 'float' | 'bool'): Fn {
         const at = jsonbLocate(s, p);
         if (at < 0) continue;
         const t = tagAt(s, at);
-        // GreptimeDB: strings as they are, other scalars as their JSON text.
-        out.v[i] = t === JT.string ? stringAt(s, at) : t === JT.number ? numberTextAt(s, at) : t === JT.true ? 'true' : t === JT.false ? 'false' : t === JT.null ? null : jsonbToText(s, at);
+        // GreptimeDB: strings as they are, every other value (null, objects and arrays too) as its JSON text.
+        out.v[i] = t === JT.string ? stringAt(s, at) : jsonbToText(s, at);
       }
       return out;
     }
@@ -114,6 +116,7 @@ export const JSON_FNS: Record<string, Fn> = {
     argc(args, 1, call);
     const v = args[0]!;
     if (v.dt === JSON_DT) return v;
+    if (v.dt === 'Null') { const out = strVec(n); out.dt = JSON_DT; return out; }
     if (v.kind !== 'str') throw new PlanError(`Function parse_json expects a string, got ${v.dt}`, call.pos, StatusCode.InvalidArguments);
     const out = strVec(n);
     out.dt = JSON_DT;

@@ -9,7 +9,7 @@ import { findField, takeRel } from './rel.ts';
 import { batchesToRel, pushdown, referencedColumns } from './scan.ts';
 import type { QState } from './state.ts';
 import { clock, stageTime } from './state.ts';
-import { informationSchema } from '../statements/information_schema.ts';
+import { informationSchema, pipelinesRel } from '../statements/information_schema.ts';
 import { isPgCatalogTable, pgCatalog } from '../pg_catalog/index.ts';
 import { exactValue, getValue, isNull, take } from '../vector.ts';
 import type { Env } from '../expr/eval.ts';
@@ -84,6 +84,7 @@ async function tableRef(t: TableRef, where: Expr | undefined, st: QState, sel: S
         if (!r) throw new TableNotFoundError(db, name);
         return requalify(r, alias ?? name);
       }
+      if (db.toLowerCase() === 'greptime_private' && name.toLowerCase() === 'pipelines') return requalify(await pipelinesRel(st.env.qctx), alias ?? name);
       const schema = await st.env.qctx.getTable(db, name);
       // pg_catalog's tables, also unqualified (PostgreSQL searches pg_catalog first) unless a table of that name exists
       if (db.toLowerCase() === 'pg_catalog' || (path.length === 1 && !schema && isPgCatalogTable(name.toLowerCase()))) {

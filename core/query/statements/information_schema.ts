@@ -119,3 +119,14 @@ export async function informationSchema(name: string, ctx: QueryContext): Promis
   if (!INFORMATION_SCHEMA_SPEC[name]) return null;
   return specRel(name, await rowsOf(name, ctx));
 }
+
+/** greptime_private.pipelines: every version of every logs pipeline, as GreptimeDB keeps them (created_at is the version). */
+export async function pipelinesRel(ctx: QueryContext): Promise<Rel> {
+  const rows = ctx.pipelines ? await ctx.pipelines() : [];
+  const cols: [string, string, unknown[]][] = [
+    ['name', 'String', rows.map((r) => r.name)], ['schema', 'String', rows.map((r) => r.schema)],
+    ['content_type', 'String', rows.map((r) => r.contentType)], ['pipeline', 'String', rows.map((r) => r.pipeline)],
+    ['created_at', 'TimestampNanosecond', rows.map((r) => r.createdAtNs)],
+  ];
+  return { fields: cols.map(([name, dt]) => ({ name, dt })), cols: cols.map(([, dt, v]) => fromValues(dt, v)), len: rows.length };
+}

@@ -56,6 +56,22 @@ describe('elasticsearch _bulk', () => {
     expect(b.map((r) => r[1])).toEqual(Array.from({ length: 25 }, (_, i) => 25 + i));
   });
 
+  it("answers the official client's existence checks and ILM calls as Elasticsearch does: an index exists once its table does, a policy once put", async () => {
+    const client = new Client({ node: es });
+    expect(await client.indices.exists({ index: 'es_exists_x' })).toBe(false);
+    await expect(client.indices.get({ index: 'es_exists_x' })).rejects.toMatchObject({ meta: { statusCode: 404, body: { error: { type: 'index_not_found_exception' } } } });
+    await client.bulk({ operations: [{ create: { _index: 'es_exists_x' } }, { message: 'now it exists' }] });
+    expect(await client.indices.exists({ index: 'es_exists_x' })).toBe(true);
+    await expect(client.ilm.getLifecycle({ name: 'es_policy' })).rejects.toMatchObject({ meta: { statusCode: 404 } });
+    expect((await client.ilm.putLifecycle({ name: 'es_policy', policy: { phases: { hot: { actions: {} } } } })).acknowledged).toBe(true);
+    const got = await client.ilm.getLifecycle({ name: 'es_policy' });
+    expect(got.es_policy!.version).toBe(1);
+    expect(got.es_policy!.policy.phases.hot).toEqual({ actions: {} });
+    expect((await client.ilm.deleteLifecycle({ name: 'es_policy' })).acknowledged).toBe(true);
+    await expect(client.ilm.getLifecycle({ name: 'es_policy' })).rejects.toMatchObject({ meta: { statusCode: 404 } });
+    await client.close();
+  });
+
   it('answers per item: a bad source, delete and update get errors; the rest is written; a pipeline from ?pipeline=', async () => {
     const pipe = await fetch(`${node.url}/v1/pipelines/es_kv`, { method: 'POST', body: 'processors:\n  - dissect:\n      fields: [message]\n      patterns: ["%{level} %{text}"]\ntransform:\n  - fields: [level]\n    type: string\n    index: tag\n  - fields: [text]\n    type: string\n' });
     expect(pipe.status).toBe(200);

@@ -131,14 +131,69 @@ describe('logs engine', () => {
     expect((await fetch(`${node.url}/v1/pipelines/bad`)).status).toBe(404);
   });
 
+  it("answers GreptimeDB's older paths and spellings: /v1/events/pipelines, dryrun without '_', versions with +0000, and the table DDL", async () => {
+    const made = await post(node, '/v1/events/pipelines/nginx_old', NGINX, { 'Content-Type': 'application/x-yaml' });
+    expect(made.status, JSON.stringify(made.body)).toBe(200);
+    const v = made.body.pipelines[0].version as string;
+    const byOffset: any = await (await fetch(`${node.url}/v1/pipelines/nginx_old?version=${encodeURIComponent(v.replace(/Z$/, '+0000'))}`)).json();
+    expect(byOffset.pipelines[0].version).toBe(v);
+    // `dryrun` is not a pipeline name: it runs the sample through the named pipeline and creates nothing
+    const dry = await post(node, '/v1/pipelines/dryrun?pipeline_name=nginx_old', nginxLine(3), { 'Content-Type': 'text/plain' });
+    expect(dry.status, JSON.stringify(dry.body)).toBe(200);
+    expect(dry.body.rows[0].find((c: { key: string }) => c.key === 'status').value).toBe(200);
+    expect((await fetch(`${node.url}/v1/pipelines/dryrun`)).status).toBe(405);
+    const ddl: any = await (await fetch(`${node.url}/v1/pipelines/nginx_old/ddl?table=access`)).json();
+    expect(ddl.sql.sql).toContain('CREATE TABLE IF NOT EXISTS "access"');
+    expect(ddl.sql.sql).toContain('"path" STRING NULL INVERTED INDEX');
+    expect(ddl.sql.sql).toMatch(/"message" STRING NULL FULLTEXT INDEX WITH\(analyzer = 'English'/);
+    expect(ddl.sql.sql).toContain('PRIMARY KEY ("ip", "method")');
+    expect(ddl.sql.sql).toContain("append_mode = 'true'");
+    expect((await fetch(`${node.url}/v1/pipelines/nginx_old/ddl`)).status).toBe(400);
+    // GreptimeDB's SQL view of the pipelines: created_at is the version
+    const listed = await rows(node, "SELECT name, content_type, pipeline, CAST(created_at AS BIGINT) FROM greptime_private.pipelines WHERE name = 'nginx_old'");
+    expect(listed).toHaveLength(1);
+    expect(listed[0]!.slice(0, 3)).toEqual(['nginx_old', 'yaml', NGINX]);
+    expect(BigInt(listed[0]![3] as number)).toBeGreaterThan(0n);
+  });
+
+  it("greptime_identity takes GreptimeDB's parameters: custom_time_index (epoch or datestr) and max_nested_levels / flatten_json_object", async () => {
+    const epoch = await post(node, '/v1/ingest?table=ident_epoch&pipeline_name=greptime_identity&custom_time_index=ts;epoch;s', '[{"action":"login","ts":1742814853}]', { 'Content-Type': 'application/json' });
+    expect(epoch.status, JSON.stringify(epoch.body)).toBe(200);
+    expect(await rows(node, 'DESC ident_epoch')).toEqual(expect.arrayContaining([['ts', 'TimestampSecond', 'PRI', 'NO', '', 'TIMESTAMP'], ['action', 'String', '', 'YES', '', 'FIELD']]));
+    expect(await rows(node, 'SELECT action, CAST(ts AS BIGINT) FROM ident_epoch')).toEqual([['login', 1742814853]]);
+    const nested = '{"input_ts":"2025-06-27T15:02:23.082253908Z","a":{"b":{"c":{"d":[1,2,3]}}},"e":["foo","bar"],"f":{"g":{"h":123,"i":"hello","j":{"k":true}}}}';
+    const flat = await post(node, '/v1/ingest?table=ident_flat', nested, {
+      'Content-Type': 'application/x-ndjson', 'x-greptime-pipeline-params': 'custom_time_index=input_ts;datestr;%Y-%m-%dT%H:%M:%S%.9f%#z&max_nested_levels=3',
+    });
+    expect(flat.status, JSON.stringify(flat.body)).toBe(200);
+    expect(await rows(node, 'SELECT "a.b.c", e, "f.g.h", "f.g.i", "f.g.j", CAST(input_ts AS BIGINT) FROM ident_flat'))
+      .toEqual([['{"d":[1,2,3]}', '["foo","bar"]', 123, 'hello', '{"k":true}', 1751036543082253908]]);
+    const bad = await post(node, '/v1/ingest?table=ident_bad&custom_time_index=ts;clock;s', '{"ts":1}', { 'Content-Type': 'application/json' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error).toContain('epoch or datestr');
+  });
+
+  it('table_suffix sends each row to the table named plus the suffix its values make; a row without the variable to the table itself', async () => {
+    expect((await post(node, '/v1/pipelines/by_type', 'version: 2\nprocessors: []\ntable_suffix: _${type}\n')).status).toBe(200);
+    const r = await post(node, '/v1/ingest?table=persist_app&pipeline_name=by_type', '[{"type":"db","n":1},{"type":"http","n":2},{"t":"test","n":3},{"type":"db","n":4}]', { 'Content-Type': 'application/json' });
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    expect(r.body.output[0].affectedrows).toBe(4);
+    expect(await rows(node, 'SELECT n FROM persist_app_db ORDER BY n')).toEqual([[1], [4]]);
+    expect(await rows(node, 'SELECT n FROM persist_app_http')).toEqual([[2]]);
+    expect(await rows(node, 'SELECT n, t FROM persist_app')).toEqual([[3, 'test']]);
+    const bad = await post(node, '/v1/pipelines/bad_suffix', 'version: 2\nprocessors: []\ntable_suffix: 7\n');
+    expect(bad.status).toBe(400);
+    expect(bad.body.error).toMatch(/table_suffix .* line 3/);
+  });
+
   it('dry-runs a pipeline by name and inline, in GreptimeDB shape', async () => {
     const r = await post(node, '/v1/pipelines/_dryrun', JSON.stringify({ pipeline_name: 'nginx', data_type: 'text/plain', data: nginxLine(1) }), { 'Content-Type': 'application/json' });
     expect(r.status, JSON.stringify(r.body)).toBe(200);
     const row = r.body.rows[0] as { key: string; value: unknown; data_type: string; semantic_type: string }[];
     expect(row.find((c) => c.key === 'status')).toEqual({ key: 'status', value: 200, data_type: 'INT32', semantic_type: 'FIELD' });
     expect(row.find((c) => c.key === 'ip')!.semantic_type).toBe('TAG');
-    expect(row.find((c) => c.key === 'ts')).toMatchObject({ data_type: 'TIMESTAMP_NANOSECOND', semantic_type: 'TIMESTAMP', value: '2023-10-10T13:55:01.000000000Z' });
-    expect(r.body.schema.find((s: { name: string }) => s.name === 'message')).toEqual({ colume_type: 'FIELD', data_type: 'STRING', fulltext: true, name: 'message' });
+    expect(row.find((c) => c.key === 'ts')).toMatchObject({ data_type: 'TIMESTAMP_NANOSECOND', semantic_type: 'TIMESTAMP', value: '2023-10-10 13:55:01+0000' });
+    expect(r.body.schema.find((s: { name: string }) => s.name === 'message')).toEqual({ column_type: 'FIELD', colume_type: 'FIELD', data_type: 'STRING', fulltext: true, name: 'message' });
     const inline = await post(node, '/v1/pipelines/_dryrun', JSON.stringify({ pipeline: 'version: 2\nprocessors:\n  - json_parse:\n      field: body\n', data: [{ body: '{"a":1}', n: 2 }] }));
     expect(inline.status, JSON.stringify(inline.body)).toBe(200);
     expect(inline.body.rows[0].find((c: { key: string }) => c.key === 'body')).toMatchObject({ data_type: 'JSON', value: { a: 1 } });

@@ -76,6 +76,15 @@ describe('loki push', () => {
     expect(await bad.text()).toContain('not valid gzip');
   });
 
+  it('a snappy protobuf push under gzip Content-Encoding, and one sent with another Content-Type (Loki reads any non-JSON body as protobuf)', async () => {
+    const proto = (line: string) => snappyEncode(LokiPushRequestType.encode(LokiPushRequestType.fromObject({
+      streams: [{ labels: '{job="enc"}', entries: [{ timestamp: { seconds: 1700000100 }, line }] }],
+    })).finish());
+    expect((await push(gzipSync(proto('gzipped proto')), 'application/x-protobuf', { 'Content-Encoding': 'gzip' })).status).toBe(204);
+    expect((await push(proto('octet proto'), 'application/octet-stream', { 'Content-Encoding': 'snappy' })).status).toBe(204);
+    expect(await sqlRows(node, "SELECT line FROM loki_logs WHERE job = 'enc' ORDER BY line")).toEqual([['gzipped proto'], ['octet proto']]);
+  });
+
   it('refuses bad snappy, bad protobuf, bad JSON and bad labels with a 400 in plain text, writing nothing', async () => {
     const before = await sqlRows(node, 'SELECT count(*) FROM loki_logs');
     const badSnappy = await push(new Uint8Array([0xff, 0xff, 0xff, 0xff, 0x7f, 1, 2]), 'application/x-protobuf');

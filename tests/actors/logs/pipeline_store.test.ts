@@ -51,6 +51,10 @@ describe('pipeline store', () => {
     expect(versionNs('2024-06-27 12:02:34.257312110Z')).toBe(ns);
     expect(versionNs('2024-06-27T12:02:34.257312110Z')).toBe(ns);
     expect(versionNs(ns)).toBe(ns);
+    // GreptimeDB's GET answers and docs write it without a zone or with +0000; another offset is honoured
+    expect(versionNs('2024-06-27 12:02:34.257312110')).toBe(ns);
+    expect(versionNs('2024-06-27 12:02:34.257312110+0000')).toBe(ns);
+    expect(versionNs('2024-06-27 14:02:34.257312110+02:00')).toBe(ns);
     expect(() => versionNs('yesterday')).toThrow(/invalid pipeline version/);
   });
 });
