@@ -10,6 +10,11 @@ export interface WindowState {
   cells: Map<string, Cell>;
   /** Row key (tags + time index) -> the cell holding that row's current version. */
   rows: Map<string, Cell>;
+  /** Bumped by every change: a checkpoint writes the window again only when it changed since its saved version. */
+  version?: number;
+  /** The id of the checkpoint part holding this window as of `savedVersion` (incremental checkpoints). */
+  savedId?: number;
+  savedVersion?: number;
 }
 
 export interface Cell {

@@ -12,7 +12,7 @@ import type { WatermarkState } from './operators/watermark.ts';
 import { GLOBAL_WINDOW, windowAssign } from './operators/window_assign.ts';
 import { forEachOpenWindow } from './window.ts';
 import { FlowStore } from './store.ts';
-import type { StoreSnapshot } from './store.ts';
+import type { StoreSnapshot, WindowPart } from './store.ts';
 import { SnapshotReader, SnapshotWriter } from './snapshot_codec.ts';
 import type { FlowEmission, FlowPlan, FlowRow, FlowStats } from './types.ts';
 
@@ -41,6 +41,9 @@ export interface FlowSnapshot {
   /** Rows of an append-only source numbered so far (their keys). */
   appendSeq?: number;
 }
+
+/** What an incremental checkpoint keeps besides its window parts (FlowStore.checkpointParts). */
+export type FlowCheckpointHead = Omit<FlowSnapshot, 'store' | 'version'> & { version: 3 };
 
 export interface TimeRange { start: bigint; end: bigint }
 
@@ -71,6 +74,12 @@ export interface Flow {
   /** Rows of every open window as they stand now (no state change). */
   current(): FlowRow[];
   restore(s: FlowSnapshot): void;
+  /**
+   * An incremental checkpoint: the header and every window as a part, with bytes only for windows changed since
+   * their saved part. Call `commit` once it is stored.
+   */
+  checkpointParts(nextId: () => number): { head: FlowCheckpointHead; parts: WindowPart[]; commit: () => void };
+  restoreParts(head: FlowCheckpointHead, parts: { id: number; final: boolean; bytes: Uint8Array }[]): void;
   stats(): FlowStats;
   /** Completes the graph: pending updates are emitted, then output$ completes. */
   close(): void;
@@ -111,6 +120,20 @@ export function createFlow(plan: FlowPlan, opts: FlowOptions = {}): Flow {
   const counted = tap((b: WriteBatch) => { counters.batchesIn++; counters.rowsIn += b.rows; });
   const decodedDeletes = deletes.pipe(counted, map((b) => decodeDeletes(plan, b, reportError)));
   const rowSeq = { n: 0 };
+  const head = () => ({
+    flow: plan.name,
+    source: plan.sourceTable,
+    position,
+    maxEventTime: wm.maxEventTime === null ? null : String(wm.maxEventTime),
+    counters: { ...counters },
+    appendSeq: rowSeq.n,
+  });
+  const restoreHead = (h: Omit<FlowSnapshot, 'store' | 'version'>): void => {
+    wm.maxEventTime = h.maxEventTime === null ? null : BigInt(h.maxEventTime);
+    for (const k of COUNTERS) counters[k] = h.counters[k] ?? 0;
+    position = h.position;
+    rowSeq.n = h.appendSeq ?? 0;
+  };
   const reread = new Subject<WriteBatch>();
   merge(merge(input.pipe(counted), reread).pipe(decodeRows(plan, reportError, rowSeq)), decodedDeletes, clockTicks)
     .pipe(
@@ -188,16 +211,15 @@ export function createFlow(plan: FlowPlan, opts: FlowOptions = {}): Flow {
     snapshot() {
       const w = new SnapshotWriter();
       store.writeSnapshot(w);
-      return {
-        version: 2,
-        flow: plan.name,
-        source: plan.sourceTable,
-        position,
-        maxEventTime: wm.maxEventTime === null ? null : String(wm.maxEventTime),
-        store: w.written(),
-        counters: { ...counters },
-        appendSeq: rowSeq.n,
-      };
+      return { ...head(), version: 2, store: w.written() };
+    },
+    checkpointParts(nextId) {
+      return { head: { ...head(), version: 3 }, ...store.checkpointParts(nextId) };
+    },
+    restoreParts(h, parts) {
+      if (h.version !== 3 || h.flow !== plan.name) throw new InternalError(`Checkpoint of flow ${h.flow} (v${h.version}) cannot restore flow ${plan.name}`);
+      store.readParts(parts);
+      restoreHead(h);
     },
     current() {
       return store.current(BigInt(Math.round(scheduler.now())) * 1_000_000n);
@@ -206,10 +228,7 @@ export function createFlow(plan: FlowPlan, opts: FlowOptions = {}): Flow {
       if ((s.version !== 1 && s.version !== 2) || s.flow !== plan.name) throw new InternalError(`Snapshot of flow ${s.flow} (v${s.version}) cannot restore flow ${plan.name}`);
       if (s.store instanceof Uint8Array) store.readSnapshot(new SnapshotReader(s.store));
       else store.restore(s.store);
-      wm.maxEventTime = s.maxEventTime === null ? null : BigInt(s.maxEventTime);
-      for (const k of COUNTERS) counters[k] = s.counters[k] ?? 0;
-      position = s.position;
-      rowSeq.n = s.appendSeq ?? 0;
+      restoreHead(s);
     },
     stats() {
       let openGroups = 0;

@@ -6,7 +6,8 @@ export type {
 export { compileFlow, compileFlowSql } from './compile/compile.ts';
 export type { CompileOptions } from './compile/compile.ts';
 export { createFlow, encodeSnapshot, decodeSnapshot } from './flow.ts';
-export type { Flow, FlowOptions, FlowSnapshot } from './flow.ts';
+export type { Flow, FlowOptions, FlowSnapshot, FlowCheckpointHead } from './flow.ts';
+export type { WindowPart } from './store.ts';
 export { FlowStore } from './store.ts';
 export { FlowEvalError } from './values.ts';
 export { forEachOpenWindow, lastWindowStart, windowCallOf } from './window.ts';

@@ -7,7 +7,7 @@ import type { AssignedRows } from './operators/window_assign.ts';
 import { ANY_WINDOW, GLOBAL_WINDOW } from './operators/window_assign.ts';
 import type { FlowPlan, FlowRow, FlowValue, OutScope } from './types.ts';
 import { isTrue, keyOf } from './values.ts';
-import type { SnapshotReader, SnapshotWriter } from './snapshot_codec.ts';
+import { SnapshotReader, SnapshotWriter } from './snapshot_codec.ts';
 
 export interface ApplyResult {
   changed: number;
@@ -83,6 +83,7 @@ export class FlowStore {
   }
 
   private touch(c: Cell): void {
+    c.win.version = (c.win.version ?? 0) + 1;
     if (!c.dirty) {
       c.dirty = true;
       this.dirty.add(c);
@@ -192,47 +193,61 @@ export class FlowStore {
 
   /** All state in the checkpoint's binary form (snapshot_codec.ts), written from the maps without copies. */
   writeSnapshot(out: SnapshotWriter): void {
-    const win = (w: WindowState): void => {
-      if (w.start === null) out.byte(0);
-      else {
-        out.byte(1);
-        out.value(w.start);
-      }
-      out.uint(w.cells.size);
-      for (const c of w.cells.values()) {
-        out.values(c.keys);
-        out.byte((c.emitted ? 1 : 0) | (c.dirty ? 2 : 0));
-        out.uint(c.members.size);
-        for (const [rk, vals] of c.members) {
-          out.str(rk);
-          out.values(vals);
-        }
-      }
-    };
     out.uint(this.windows.size);
-    for (const w of this.windows.values()) win(w);
+    for (const w of this.windows.values()) writeWindow(out, w);
     out.uint(this.finalized.length);
-    for (const w of this.finalized) win(w);
+    for (const w of this.finalized) writeWindow(out, w);
+  }
+
+  /**
+   * An incremental checkpoint: every window (open, then finalized) as a part, its bytes only when it changed since
+   * the part it was last saved in (`id` is then new, from `nextId`). `commit` is called once the parts are stored:
+   * only then do the windows count as saved (a change made meanwhile still counts as a change).
+   */
+  checkpointParts(nextId: () => number): { parts: WindowPart[]; commit: () => void } {
+    const parts: WindowPart[] = [];
+    const saved: [WindowState, number, number][] = [];
+    const add = (w: WindowState, final: boolean): void => {
+      const version = w.version ?? 0;
+      if (w.savedId !== undefined && w.savedVersion === version) {
+        parts.push({ id: w.savedId, final, bytes: null });
+        return;
+      }
+      const out = new SnapshotWriter();
+      writeWindow(out, w);
+      const id = nextId();
+      parts.push({ id, final, bytes: out.written() });
+      saved.push([w, id, version]);
+    };
+    for (const w of this.windows.values()) add(w, false);
+    for (const w of this.finalized) add(w, true);
+    return { parts, commit: () => { for (const [w, id, version] of saved) { w.savedId = id; w.savedVersion = version; } } };
+  }
+
+  /** Restores the state from an incremental checkpoint's parts (each window saved as of its part). */
+  readParts(parts: { id: number; final: boolean; bytes: Uint8Array }[]): void {
+    const open = parts.filter((p) => !p.final);
+    const finalized = parts.filter((p) => p.final);
+    const loaded: [WindowState, number][] = [];
+    this.load((to) => {
+      const read = (p: { id: number; bytes: Uint8Array }): void => {
+        const r = new SnapshotReader(p.bytes);
+        loaded.push([readWindow(r, to), p.id]);
+        if (!r.done) throw new InternalError(`flow checkpoint part ${p.id} has bytes after its window`);
+      };
+      open.forEach(read);
+      to.finalizing();
+      finalized.forEach(read);
+    });
+    for (const [w, id] of loaded) { w.savedId = id; w.savedVersion = w.version ?? 0; }
   }
 
   /** Restores what writeSnapshot wrote. */
   readSnapshot(r: SnapshotReader): void {
     this.load((to) => {
-      const windows = (): void => {
-        for (let w = r.uint(); w > 0; w--) {
-          to.window(r.byte() === 0 ? null : (r.value() as bigint));
-          for (let n = r.uint(); n > 0; n--) {
-            const keys = r.values();
-            const flags = r.byte();
-            const members: [string, FlowValue[]][] = new Array(r.uint());
-            for (let j = 0; j < members.length; j++) members[j] = [r.str(), r.values()];
-            to.cell(keys, (flags & 1) === 1, (flags & 2) === 2, members);
-          }
-        }
-      };
-      windows();
+      for (let w = r.uint(); w > 0; w--) readWindow(r, to);
       to.finalizing();
-      windows();
+      for (let w = r.uint(); w > 0; w--) readWindow(r, to);
     });
     if (!r.done) throw new InternalError('flow checkpoint has bytes after its state');
   }
@@ -269,6 +284,7 @@ export class FlowStore {
           w = this.newWindow(at);
           this.finalized.push(w);
         }
+        return w;
       },
       cell: (keys, emitted, dirty, members) => {
         if (!w) throw new InternalError('flow checkpoint has a group outside any window');
@@ -288,8 +304,46 @@ export class FlowStore {
   }
 }
 
+/** One window of an incremental checkpoint: its bytes, or null when the part `id` saved earlier still holds it. */
+export interface WindowPart {
+  id: number;
+  final: boolean;
+  bytes: Uint8Array | null;
+}
+
+/** One window in the binary form: its start, then each group with its flags and member rows. */
+function writeWindow(out: SnapshotWriter, w: WindowState): void {
+  if (w.start === null) out.byte(0);
+  else {
+    out.byte(1);
+    out.value(w.start);
+  }
+  out.uint(w.cells.size);
+  for (const c of w.cells.values()) {
+    out.values(c.keys);
+    out.byte((c.emitted ? 1 : 0) | (c.dirty ? 2 : 0));
+    out.uint(c.members.size);
+    for (const [rk, vals] of c.members) {
+      out.str(rk);
+      out.values(vals);
+    }
+  }
+}
+
+function readWindow(r: SnapshotReader, to: StateLoader): WindowState {
+  const w = to.window(r.byte() === 0 ? null : (r.value() as bigint));
+  for (let n = r.uint(); n > 0; n--) {
+    const keys = r.values();
+    const flags = r.byte();
+    const members: [string, FlowValue[]][] = new Array(r.uint());
+    for (let j = 0; j < members.length; j++) members[j] = [r.str(), r.values()];
+    to.cell(keys, (flags & 1) === 1, (flags & 2) === 2, members);
+  }
+  return w;
+}
+
 interface StateLoader {
-  window(start: bigint | null): void;
+  window(start: bigint | null): WindowState;
   cell(keys: FlowValue[], emitted: boolean, dirty: boolean, members: [string, FlowValue[]][]): void;
   /** The windows after this are finalized ones. */
   finalizing(): void;

@@ -6,7 +6,8 @@ import type { KV } from '@nats-io/kv';
 import { EddyError, KvKeys, StatusCode, Streams, Subjects, decodeBatches, fromPhysicalBatch, physicalOf, regionIdOf, type TableSchema, type WriteBatch } from '../../core/index.ts';
 import type { FlowInfo } from '../../core/query/index.ts';
 import { exactJson, nsAsMs } from '../../core/query/index.ts';
-import { createFlow, decodeSnapshot, encodeSnapshot } from '../../streams/index.ts';
+import { createFlow } from '../../streams/index.ts';
+import { FlowCheckpointStore } from './checkpoint_store.ts';
 import type { Flow, FlowEmission, FlowPlan, FlowRow, FlowValue } from '../../streams/index.ts';
 import { flowTaskMachine, FlowTaskEvents, type RestoreResult } from './machine.ts';
 import { recordBatchToWriteBatch } from '../../core/codec/arrow_rows.ts';
@@ -18,9 +19,6 @@ import { followWal, type FollowedRecord } from '../runtime/wal_follow.ts';
 export { compileDef, durationMs, outputStreamName };
 export type { FlowDef, FlowHostDeps, SinkWriter } from './def.ts';
 
-const CHUNK = 512 * 1024;
-const enc = new TextEncoder();
-const dec = new TextDecoder();
 
 /** bigint timestamps (ns) become ms numbers with their exact fraction (written by exactJson, never through a double). */
 function jsonValue(v: FlowValue): unknown {
@@ -32,7 +30,6 @@ export function rowJson(r: FlowRow): Record<string, unknown> {
   return { key: r.key, window_start: jsonValue(r.windowStart), window_end: jsonValue(r.windowEnd), final: r.final, deleted: r.deleted, values };
 }
 
-interface CheckpointHead { version: 1; gen: number; chunks: number; positions: Record<string, number>; savedAt: number }
 
 export class FlowHost {
   /** Emissions go out live on eddy.flow.<db>.<flow> (and SSE). */
@@ -49,7 +46,7 @@ export class FlowHost {
   private stopping = false;
   private checkpointTimer: NodeJS.Timeout | null = null;
   private lastCheckpointAt = 0;
-  private gen = 0;
+  private readonly checkpoints: FlowCheckpointStore;
   private sinkErrors = 0;
   private lastError: string | null = null;
   private lastExecutionTime: number | null = null;
@@ -64,6 +61,7 @@ export class FlowHost {
   constructor(readonly def: FlowDef, private readonly deps: FlowHostDeps, source: TableSchema | null = null) {
     this.plan = compileDef(def, source);
     this.flow = this.newFlow();
+    this.checkpoints = new FlowCheckpointStore(deps.state, KvKeys.flowCheckpoint(def.db, def.name), def.name);
     const machine = flowTaskMachine.provide({
       actors: {
         restore: fromPromise(async () => this.restore()),
@@ -173,21 +171,9 @@ export class FlowHost {
   private async restore(): Promise<RestoreResult> {
     const s = await this.sourceSchema();
     await this.ensureOutputStream();
-    const head = await this.deps.state.get(KvKeys.flowCheckpoint(this.def.db, this.def.name));
-    if (head && head.operation === 'PUT' && head.value.length) {
-      const h = JSON.parse(dec.decode(head.value)) as CheckpointHead;
-      const parts: Uint8Array[] = [];
-      for (let n = 0; n < h.chunks; n++) {
-        const e = await this.deps.state.get(`${KvKeys.flowCheckpoint(this.def.db, this.def.name)}.g${h.gen}.${n}`);
-        if (!e) throw new EddyError(StatusCode.StorageUnavailable, `flow ${this.def.name}: checkpoint chunk ${n} of generation ${h.gen} is missing`);
-        parts.push(e.value);
-      }
-      const all = new Uint8Array(parts.reduce((a, p) => a + p.length, 0));
-      let at = 0;
-      for (const p of parts) { all.set(p, at); at += p.length; }
-      this.flow.restore(decodeSnapshot(all));
-      this.gen = h.gen;
-      for (const [r, seq] of Object.entries(h.positions)) this.positions.set(r, seq);
+    const restored = await this.checkpoints.load(this.flow);
+    if (restored) {
+      for (const [r, seq] of Object.entries(restored)) this.positions.set(r, seq);
       for (const r of this.regions(s)) if (!this.positions.has(r)) this.positions.set(r, 0);
       return { restored: true, backfill: false };
     }
@@ -210,21 +196,11 @@ export class FlowHost {
 
   private async checkpoint(): Promise<void> {
     this.lastCheckpointAt = this.deps.clock.now();
-    // Everything pending goes out first, so the snapshot has nothing emitted-but-unwritten or pending.
+    // Everything pending goes out first, so the checkpoint has nothing emitted-but-unwritten or pending.
     this.flow.flush();
-    const bytes = encodeSnapshot(this.flow.snapshot());
     const positions = Object.fromEntries(this.positions);
-    await this.sinkChain;
-    const kv = this.deps.state;
-    const base = KvKeys.flowCheckpoint(this.def.db, this.def.name);
-    const gen = this.gen + 1;
-    const chunks = Math.max(1, Math.ceil(bytes.length / CHUNK));
-    for (let n = 0; n < chunks; n++) await kv.put(`${base}.g${gen}.${n}`, bytes.subarray(n * CHUNK, (n + 1) * CHUNK));
-    const head: CheckpointHead = { version: 1, gen, chunks, positions, savedAt: this.deps.clock.now() };
-    await kv.put(base, enc.encode(JSON.stringify(head)));
-    for (const k of await kvKeys(kv, `${base}.g${this.gen}.>`)) await kv.purge(k).catch(() => undefined);
-    this.gen = gen;
-    for (const [r, seq] of this.positions) if (positions[r] !== undefined) await kv.put(KvKeys.flowFloor(r, this.def.db, this.def.name), String(positions[r]));
+    await this.checkpoints.save(this.flow, positions, () => this.sinkChain, this.deps.clock.now());
+    for (const [r] of this.positions) if (positions[r] !== undefined) await this.deps.state.put(KvKeys.flowFloor(r, this.def.db, this.def.name), String(positions[r]));
   }
 
   private async shutdown(checkpoint: boolean): Promise<void> {
