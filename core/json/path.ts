@@ -1,8 +1,13 @@
-// JSON paths as the JSON functions and the json_path processor take them: `$.a.b[0]`, `a.b`, `$['k.x']`, `$.items[*].id`.
-import { arrayGet, eachMember, objectGet, tagAt, JT } from './jsonb.ts';
+// JSON paths as the JSON functions and the json_path processor take them: `$.a.b[0]`, `a.b`, `$['k.x']`, `$.items[*].id`,
+// `a:b` (':' separates keys as '.' does, as the jsonb paths GreptimeDB takes) and a filter on the value reached,
+// `a.b?(@ == 1)` (==, !=, <, <=, >, >= against a number, a quoted string, true, false or null).
+import { arrayGet, eachMember, numberAt, objectGet, stringAt, tagAt, JT } from './jsonb.ts';
 
-/** One step: a key, an index (negative counts from the end), or every member (`*` / `[*]`). */
-export type PathStep = { key: string } | { index: number } | { any: true };
+/** A filter `?(@ op literal)`: the value reached must compare so with the literal. */
+export interface PathFilter { op: '==' | '!=' | '<' | '<=' | '>' | '>='; value: number | string | boolean | null }
+
+/** One step: a key, an index (negative counts from the end), every member (`*` / `[*]`), or a filter. */
+export type PathStep = { key: string } | { index: number } | { any: true } | { filter: PathFilter };
 
 export class JsonPathError extends Error {
   constructor(message: string, readonly offset: number) {
@@ -22,6 +27,39 @@ export function parsePath(text: string): PathStep[] {
   return steps;
 }
 
+const KEY_END = new Set(['.', ':', '[', '?']);
+const FILTER = /^\?\(\s*@\s*(==|!=|<=|>=|<|>)\s*(-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|"[^"]*"|'[^']*'|true|false|null)\s*\)/;
+
+function parseFilter(text: string, at: number, steps: PathStep[]): number {
+  const m = FILTER.exec(text.slice(at));
+  if (!m) throw new JsonPathError('expected a filter ?(@ op value)', at);
+  const lit = m[2]!;
+  const value = lit === 'true' ? true : lit === 'false' ? false : lit === 'null' ? null : /^["']/.test(lit) ? lit.slice(1, -1) : Number(lit);
+  steps.push({ filter: { op: m[1] as PathFilter['op'], value } });
+  return at + m[0].length;
+}
+
+/** Whether the stored value at p passes the filter (values of another kind never do, except for !=). */
+function passesJsonb(s: string, p: number, f: PathFilter): boolean {
+  const t = tagAt(s, p);
+  const x = t === JT.number ? numberAt(s, p) : t === JT.string ? stringAt(s, p) : t === JT.true ? true : t === JT.false ? false : t === JT.null ? null : undefined;
+  return passes(x, f);
+}
+
+function passes(x: unknown, f: PathFilter): boolean {
+  if (typeof x !== typeof f.value || x === undefined) return f.op === '!=';
+  if (x === null || f.value === null) return (x === f.value) === (f.op === '==');
+  const a = x as number | string, b = f.value as number | string;
+  switch (f.op) {
+    case '==': return a === b;
+    case '!=': return a !== b;
+    case '<': return a < b;
+    case '<=': return a <= b;
+    case '>': return a > b;
+    default: return a >= b;
+  }
+}
+
 function parsePathUncached(text: string): PathStep[] {
   const steps: PathStep[] = [];
   let i = 0;
@@ -31,11 +69,11 @@ function parsePathUncached(text: string): PathStep[] {
   let first = true;
   while (i < n) {
     const c = text[i]!;
-    if (c === '.') {
+    if (c === '.' || c === ':') {
       i++;
       if (text[i] === '*') { steps.push({ any: true }); i++; first = false; continue; }
       const s = i;
-      while (i < n && text[i] !== '.' && text[i] !== '[') i++;
+      while (i < n && !KEY_END.has(text[i]!)) i++;
       if (i === s) throw new JsonPathError('empty key in JSON path', s);
       steps.push({ key: text.slice(s, i) });
     } else if (c === '[') {
@@ -61,10 +99,12 @@ function parsePathUncached(text: string): PathStep[] {
         steps.push({ index: Number(text.slice(s, i)) });
         i++;
       }
+    } else if (c === '?') {
+      i = parseFilter(text, i, steps);
     } else if (first) {
       // A path may start with a bare key (`a.b`), as GreptimeDB's json_get_* take it.
       const s = i;
-      while (i < n && text[i] !== '.' && text[i] !== '[') i++;
+      while (i < n && !KEY_END.has(text[i]!)) i++;
       steps.push({ key: text.slice(s, i) });
     } else {
       throw new JsonPathError(`unexpected '${c}' in JSON path`, i);
@@ -80,6 +120,7 @@ export function jsonbLocate(s: string, steps: PathStep[], pos = 0): number {
   for (const st of steps) {
     if ('key' in st) p = objectGet(s, p, st.key);
     else if ('index' in st) p = arrayGet(s, p, st.index);
+    else if ('filter' in st) p = passesJsonb(s, p, st.filter) ? p : -1;
     else return -1;
     if (p < 0) return -1;
   }
@@ -97,6 +138,10 @@ export function jsonbSelect(s: string, steps: PathStep[], from = 0, pos = 0, out
       eachMember(s, p, (_key, vp) => { jsonbSelect(s, steps, k + 1, vp, out); });
       return out;
     }
+    if ('filter' in st) {
+      if (!passesJsonb(s, p, st.filter)) return out;
+      continue;
+    }
     p = 'key' in st ? objectGet(s, p, st.key) : arrayGet(s, p, st.index);
     if (p < 0) return out;
   }
@@ -109,6 +154,10 @@ export function selectValues(v: unknown, steps: PathStep[], from = 0, out: unkno
   let cur = v;
   for (let k = from; k < steps.length; k++) {
     const st = steps[k]!;
+    if ('filter' in st) {
+      if (!passes(cur, st.filter)) return out;
+      continue;
+    }
     if (cur === null || typeof cur !== 'object') return out;
     if ('any' in st) {
       for (const x of Array.isArray(cur) ? cur : Object.values(cur)) selectValues(x, steps, k + 1, out);
