@@ -90,3 +90,6 @@ SELECT region, city, count(*) FROM shop GROUP BY GROUPING SETS ((region), (city)
 SELECT region, city, sum(units) FROM shop GROUP BY region, ROLLUP (city) HAVING sum(units) > 4 ORDER BY region, city NULLS LAST;
 
 SELECT upper(region) AS r, count(*) FROM shop WHERE units > 100 GROUP BY ROLLUP (upper(region));
+
+-- MySQL's names: std is stddev_pop and variance is var_pop (var stays the sample variance)
+SELECT std(x), variance(x), var(x), stddev(x) FROM (VALUES (2.0), (4.0), (9.0)) AS t(x);

@@ -293,6 +293,13 @@ function parseWordPrefix(p: Cursor): Expr {
       }
       return { type: 'interval', value, pos };
     }
+    case 'POSITION':
+    case 'TRIM':
+    case 'SUBSTRING': {
+      const special = nextIsParen ? parseSpecialCall(p, t.upper, pos) : undefined;
+      if (special) return special;
+      break;
+    }
     case 'EXTRACT': {
       if (!nextIsParen) break;
       p.next();
@@ -315,6 +322,52 @@ function parseWordPrefix(p: Cursor): Expr {
   }
   if (RESERVED.has(t.upper) && !nextIsParen) throw p.error('an expression');
   return parseNameOrCall(p);
+}
+
+/**
+ * The keyword forms of three string functions, as sqlparser-rs reads them, turned into the plain calls DataFusion
+ * plans (and names its columns after): POSITION(sub IN s) -> strpos(s, sub); TRIM([BOTH|LEADING|TRAILING] [chars]
+ * FROM s) -> btrim/ltrim/rtrim(s[, chars]); SUBSTRING(s FROM a [FOR n]) -> substr(s, a[, n]). Undefined when the
+ * call is written the ordinary way (then it parses as any call).
+ */
+function parseSpecialCall(p: Cursor, kw: string, pos: SourcePos): Expr | undefined {
+  const start = p.i;
+  p.next();
+  p.expectOp('(');
+  const call = (name: string, args: Expr[]): Expr => ({ type: 'function', name: [{ value: name, pos }], args, distinct: false, pos });
+  if (kw === 'POSITION') {
+    const sub = parseExpr(p, Prec.CMP);
+    if (!p.eatKw('IN')) { p.i = start; return undefined; }
+    const s = parseExpr(p);
+    p.expectOp(')');
+    return call('strpos', [s, sub]);
+  }
+  if (kw === 'TRIM') {
+    const where = p.isKw('BOTH') || p.isKw('LEADING') || p.isKw('TRAILING') ? p.next().upper : undefined;
+    const name = where === 'LEADING' ? 'ltrim' : where === 'TRAILING' ? 'rtrim' : 'btrim';
+    if (where && p.eatKw('FROM')) {
+      const s = parseExpr(p);
+      p.expectOp(')');
+      return call(name, [s]);
+    }
+    const first = parseExpr(p);
+    if (p.eatKw('FROM')) {
+      const s = parseExpr(p);
+      p.expectOp(')');
+      return call(name, [s, first]);
+    }
+    if (where) throw p.error('FROM');
+    p.i = start;
+    return undefined;
+  }
+  const s = parseExpr(p);
+  if (!p.isKw('FROM') && !p.isKw('FOR')) { p.i = start; return undefined; }
+  const args = [s];
+  if (p.eatKw('FROM')) args.push(parseExpr(p));
+  else args.push({ type: 'number', value: '1', pos });
+  if (p.eatKw('FOR')) args.push(parseExpr(p));
+  p.expectOp(')');
+  return call('substr', args);
 }
 
 function parseExists(p: Cursor, pos: SourcePos, negated: boolean): Expr {
