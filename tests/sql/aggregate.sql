@@ -93,3 +93,8 @@ SELECT upper(region) AS r, count(*) FROM shop WHERE units > 100 GROUP BY ROLLUP 
 
 -- MySQL's names: std is stddev_pop and variance is var_pop (var stays the sample variance)
 SELECT std(x), variance(x), var(x), stddev(x) FROM (VALUES (2.0), (4.0), (9.0)) AS t(x);
+
+-- count_hash: the number of distinct values (one argument only)
+SELECT count_hash(x), count(DISTINCT x) FROM (VALUES (1), (1), (2), (NULL)) AS t(x);
+
+SELECT count_hash(x, x) FROM (VALUES (1)) AS t(x);

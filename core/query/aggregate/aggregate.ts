@@ -22,6 +22,11 @@ export { valueAt } from './common.ts';
 const REGISTRY = new Map<string, AggImpl>([
   ['count', count], ['sum', sum], ['avg', avg], ['mean', avg],
   ['approx_distinct', countDistinct], ['count_distinct', countDistinct],
+  // GreptimeDB's count_hash(x): the number of distinct values (counted by their hashes there, exactly here)
+  ['count_hash', (a, g) => {
+    if (a.args.length !== 1) throw new ExecError('This feature is not implemented: count_hash with multiple arguments', a.call.pos, StatusCode.Unsupported);
+    return countDistinct(a, g);
+  }],
   ['min', min], ['max', max],
   ['first_value', firstValue], ['last_value', lastValue], ['first_non_null', firstNonNull], ['last_non_null', lastNonNull],
   ['median', median], ['percentile_cont', percentileCont],
