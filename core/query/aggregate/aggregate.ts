@@ -13,6 +13,8 @@ import { TWO_VARIABLE_NAMES, VARIANCE_NAMES, twoVariable, variance } from './sta
 import { APPROX_PERCENTILE_NAMES, SKETCH_NAMES, approxPercentile, sketch } from './approximate.ts';
 import { median, percentileCont } from './percentile.ts';
 import { bitwise, boolAndOr, collect } from './collect.ts';
+import { welfordMerge, welfordState } from './state_welford.ts';
+import { vecProduct, vecSum } from './vector_sum.ts';
 
 export type { AggImpl, AggInput } from './common.ts';
 export type { Groups } from './grouping.ts';
@@ -32,6 +34,7 @@ const REGISTRY = new Map<string, AggImpl>([
   ['median', median], ['percentile_cont', percentileCont],
   ['array_agg', collect], ['string_agg', collect], ['bool_and', boolAndOr], ['bool_or', boolAndOr],
   ['bit_and', bitwise], ['bit_or', bitwise], ['bit_xor', bitwise],
+  ['welford_state', welfordState], ['welford_merge', welfordMerge], ['vec_sum', vecSum], ['vec_product', vecProduct],
   // GROUPING() of a plain GROUP BY: no grouping sets, so every key is grouped
   ['grouping', (_a, g) => numVec('Int32', g.count)],
   ...VARIANCE_NAMES.map((n) => [n, variance] as const),
