@@ -120,3 +120,7 @@ SELECT welford_stddev(welford_state(x)) FROM wf_raw WHERE x > 100;
 DROP TABLE wf_states;
 
 DROP TABLE wf_raw;
+
+SELECT approx_distinct(NULL);
+
+SELECT approx_distinct(CAST('2024-01-01' AS DATE));

@@ -23,7 +23,13 @@ export { valueAt } from './common.ts';
 
 const REGISTRY = new Map<string, AggImpl>([
   ['count', count], ['sum', sum], ['avg', avg], ['mean', avg],
-  ['approx_distinct', countDistinct], ['count_distinct', countDistinct],
+  // DataFusion's approx_distinct takes numbers, strings and bytes: a NULL literal or a DATE column is refused
+  ['approx_distinct', (a, g) => {
+    const dt = a.args[0]?.dt;
+    if (dt === 'Null' || dt === 'Date') throw new ExecError(`This feature is not implemented: Support for 'approx_distinct' for data type ${dt === 'Date' ? 'Date32' : dt} is not implemented`, a.call.pos, StatusCode.Unsupported);
+    return countDistinct(a, g);
+  }],
+  ['count_distinct', countDistinct],
   // GreptimeDB's count_hash(x): the number of distinct values (counted by their hashes there, exactly here)
   ['count_hash', (a, g) => {
     if (a.args.length !== 1) throw new ExecError('This feature is not implemented: count_hash with multiple arguments', a.call.pos, StatusCode.Unsupported);
