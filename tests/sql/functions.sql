@@ -81,3 +81,5 @@ SELECT a, CASE WHEN a LIKE '%:%' THEN ipv6_to_cidr(a, 64) ELSE ipv4_to_cidr(a, 2
 SELECT CASE x WHEN 1 THEN 'one' WHEN 2 THEN 'two' END FROM (VALUES (1), (2), (3)) AS t(x) ORDER BY x;
 
 SELECT CASE WHEN x > 0 THEN 1 / 0 ELSE 0 END FROM (VALUES (1)) AS t(x);
+
+SELECT inet_ntoa(3232235777), inet_aton('10.0.0.1'), inet_ntoa(NULL);

@@ -23,7 +23,7 @@ arity('pi random rand uuid timezone now current_timestamp localtimestamp current
 arity(`abs ceil ceiling floor sqrt cbrt exp ln log2 log10 sin cos tan asin acos atan sinh cosh tanh asinh acosh atanh cot degrees radians
   signum isnan iszero factorial length char_length character_length octet_length bit_length ascii lower upper initcap reverse md5
   sha224 sha256 sha384 sha512 ipv4_num_to_string ipv4_string_to_num ipv6_num_to_string ipv6_string_to_num isnull to_unixtime
-  parse_vec vec_to_string vec_norm vec_elem_sum vec_elem_product vec_elem_avg vec_dim`, 1);
+  inet_ntoa inet_aton parse_vec vec_to_string vec_norm vec_elem_sum vec_elem_product vec_elem_avg vec_dim`, 1);
 arity('round trunc log ipv4_to_cidr ipv6_to_cidr', 1, 2);
 arity(`atan2 power pow gcd lcm mod nanvl clamp_min clamp_max strpos instr contains find_in_set levenshtein digest encode decode
   ipv4_in_range ipv6_in_range nullif vec_dot_product vec_cos_distance vec_l2sq_distance vec_add vec_sub vec_mul vec_div
