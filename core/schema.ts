@@ -56,6 +56,8 @@ export interface ColumnSchema {
   defaultExpr?: string;
   /** Secondary indexes declared on the column (INVERTED / FULLTEXT / SKIPPING INDEX) with their options. */
   indexes?: ColumnIndexes;
+  /** COMPRESSION WITH options as GreptimeDB keeps them: type ('zstd'), level (1-22), page_size; SHOW CREATE TABLE prints them. */
+  compression?: Record<string, string>;
   /** Schema version that added the column; data written before it (a dropped column of the same name) is not its data. */
   since?: number;
 }

@@ -10,7 +10,7 @@ import type { WritePath } from './write.ts';
 import type { Clock } from '../../core/index.ts';
 import { mergeRegionScans } from '../../core/query/plan/scan_merge.ts';
 import { readIndexReport, withIndexReport, withoutReportOnly } from '../../core/index.ts';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 
 /** COPY's files: paths on this node (a relative one from the node's working directory), parent folders made. */
@@ -21,6 +21,7 @@ const nodeFiles: NonNullable<QueryContext['files']> = {
     await mkdir(dirname(p), { recursive: true });
     await writeFile(p, data);
   },
+  list: async (dir) => (await readdir(resolve(dir), { withFileTypes: true })).filter((e) => e.isFile()).map((e) => e.name).sort(),
 };
 
 export interface QueryDeps {

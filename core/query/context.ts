@@ -95,7 +95,7 @@ export interface QueryContext {
   /** Who sent the statements (`127.0.0.1:53412/http`), shown in the process list. */
   client?: string;
   /** Files on the node for COPY TO / FROM (paths as the statement gives them); optional: without them COPY is unsupported. */
-  files?: { read(path: string): Promise<Uint8Array>; write(path: string, data: Uint8Array): Promise<void> };
+  files?: { read(path: string): Promise<Uint8Array>; write(path: string, data: Uint8Array): Promise<void>; list?(dir: string): Promise<string[]> };
   /** The session's time zone (SET time_zone, x-greptime-timezone): 'UTC', '+08:00' or an IANA name; UTC when absent. */
   timeZone?: string;
   /** Set by the executor while a tracked statement runs: aborted by KILL. */

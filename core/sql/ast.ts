@@ -197,6 +197,8 @@ export interface ColumnDef {
   comment?: string;
   /** INVERTED / SKIPPING / FULLTEXT index options declared on the column. */
   indexes?: { kind: 'INVERTED' | 'SKIPPING' | 'FULLTEXT'; options: SqlOptions }[];
+  /** COMPRESSION WITH (type, level, page_size): how the column's pages are compressed. */
+  compression?: SqlOptions;
   pos: SourcePos;
 }
 

@@ -90,3 +90,37 @@ SELECT region, city, count(*) FROM shop GROUP BY GROUPING SETS ((region), (city)
 SELECT region, city, sum(units) FROM shop GROUP BY region, ROLLUP (city) HAVING sum(units) > 4 ORDER BY region, city NULLS LAST;
 
 SELECT upper(region) AS r, count(*) FROM shop WHERE units > 100 GROUP BY ROLLUP (upper(region));
+
+-- MySQL's names: std is stddev_pop and variance is var_pop (var stays the sample variance)
+SELECT std(x), variance(x), var(x), stddev(x) FROM (VALUES (2.0), (4.0), (9.0)) AS t(x);
+
+-- count_hash: the number of distinct values (one argument only)
+SELECT count_hash(x), count(DISTINCT x) FROM (VALUES (1), (1), (2), (NULL)) AS t(x);
+
+SELECT count_hash(x, x) FROM (VALUES (1)) AS t(x);
+
+-- Welford states: fold values per group, keep the states in a table, merge them later; the merged standard deviation
+-- is the one over all the values (population)
+CREATE TABLE wf_raw(k STRING PRIMARY KEY, x DOUBLE, ts TIMESTAMP TIME INDEX);
+
+INSERT INTO wf_raw VALUES ('a', 1, 1), ('a', 2, 2), ('b', 4, 3), ('b', 8, 4), ('b', NULL, 5);
+
+CREATE TABLE wf_states(k STRING PRIMARY KEY, st BINARY, ts TIMESTAMP TIME INDEX);
+
+INSERT INTO wf_states SELECT k, welford_state(x), 0 FROM wf_raw GROUP BY k;
+
+SELECT k, round(welford_stddev(st), 6) FROM wf_states ORDER BY k;
+
+SELECT round(welford_stddev(welford_merge(st)), 6) FROM wf_states;
+
+SELECT round(stddev_pop(x), 6) FROM wf_raw;
+
+SELECT welford_stddev(welford_state(x)) FROM wf_raw WHERE x > 100;
+
+DROP TABLE wf_states;
+
+DROP TABLE wf_raw;
+
+SELECT approx_distinct(NULL);
+
+SELECT approx_distinct(CAST('2024-01-01' AS DATE));

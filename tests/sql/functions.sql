@@ -71,3 +71,15 @@ SELECT date_add('2024-01-31 10:00:00'::TIMESTAMP, INTERVAL '1 month'), date_sub(
 SELECT make_date(2023, 2, 29);
 
 SELECT date_add('2024-01-01'::DATE);
+
+-- CASE evaluates a branch only on the rows that choose it: the division and the IPv6 function never see the rows
+-- another branch takes
+SELECT x, CASE WHEN x = 0 THEN 0 ELSE 10 / x END AS q FROM (VALUES (0), (2), (5)) AS t(x) ORDER BY x;
+
+SELECT a, CASE WHEN a LIKE '%:%' THEN ipv6_to_cidr(a, 64) ELSE ipv4_to_cidr(a, 24) END AS net FROM (VALUES ('10.1.2.3'), ('fe80::1'), (NULL)) AS t(a) ORDER BY a;
+
+SELECT CASE x WHEN 1 THEN 'one' WHEN 2 THEN 'two' END FROM (VALUES (1), (2), (3)) AS t(x) ORDER BY x;
+
+SELECT CASE WHEN x > 0 THEN 1 / 0 ELSE 0 END FROM (VALUES (1)) AS t(x);
+
+SELECT inet_ntoa(3232235777), inet_aton('10.0.0.1'), inet_ntoa(NULL);

@@ -36,7 +36,7 @@ SELECT json_is_int(parse_json('3')) AS i, json_is_float(parse_json('3.5')) AS f,
 
 SELECT parse_json('{not json') AS bad;
 
--- json_get_string prints every non-string value as its JSON text, null included; NULL in gives NULL out
+-- json_get_string prints scalars as their JSON text; a JSON null, an object or an array is not a string (NULL), as GreptimeDB answers; NULL in gives NULL out
 SELECT json_get_string(parse_json('{"a":null,"o":{"b":[1,true]}}'), 'a') AS n, json_get_string(parse_json('{"a":null,"o":{"b":[1,true]}}'), 'o') AS o, json_get_string(NULL, 'a') AS nul, parse_json(NULL) AS pnull;
 
 -- an invalid path is NULL for the getters, an error for json_path_exists

@@ -32,3 +32,8 @@ CREATE TABLE novec (ts TIMESTAMP TIME INDEX, v VECTOR);
 CREATE TABLE zerovec (ts TIMESTAMP TIME INDEX, v VECTOR(0));
 
 DROP TABLE vecs;
+
+-- element-wise sums and products of a group's vectors (32-bit floats); NULL rows skipped, mixed lengths refused
+SELECT k, vec_to_string(vec_sum(v)), vec_to_string(vec_product(v)) FROM (VALUES ('a', '[1, 2]'), ('a', '[3, -4.5]'), ('b', NULL), ('b', '[0.5, 0.5]')) AS t(k, v) GROUP BY k ORDER BY k;
+
+SELECT vec_sum(v) FROM (VALUES ('[1, 2]'), ('[1, 2, 3]')) AS t(v);

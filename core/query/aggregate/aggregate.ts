@@ -13,6 +13,8 @@ import { TWO_VARIABLE_NAMES, VARIANCE_NAMES, twoVariable, variance } from './sta
 import { APPROX_PERCENTILE_NAMES, SKETCH_NAMES, approxPercentile, sketch } from './approximate.ts';
 import { median, percentileCont } from './percentile.ts';
 import { bitwise, boolAndOr, collect } from './collect.ts';
+import { welfordMerge, welfordState } from './state_welford.ts';
+import { vecProduct, vecSum } from './vector_sum.ts';
 
 export type { AggImpl, AggInput } from './common.ts';
 export type { Groups } from './grouping.ts';
@@ -21,12 +23,24 @@ export { valueAt } from './common.ts';
 
 const REGISTRY = new Map<string, AggImpl>([
   ['count', count], ['sum', sum], ['avg', avg], ['mean', avg],
-  ['approx_distinct', countDistinct], ['count_distinct', countDistinct],
+  // DataFusion's approx_distinct takes numbers, strings and bytes: a NULL literal or a DATE column is refused
+  ['approx_distinct', (a, g) => {
+    const dt = a.args[0]?.dt;
+    if (dt === 'Null' || dt === 'Date') throw new ExecError(`This feature is not implemented: Support for 'approx_distinct' for data type ${dt === 'Date' ? 'Date32' : dt} is not implemented`, a.call.pos, StatusCode.Unsupported);
+    return countDistinct(a, g);
+  }],
+  ['count_distinct', countDistinct],
+  // GreptimeDB's count_hash(x): the number of distinct values (counted by their hashes there, exactly here)
+  ['count_hash', (a, g) => {
+    if (a.args.length !== 1) throw new ExecError('This feature is not implemented: count_hash with multiple arguments', a.call.pos, StatusCode.Unsupported);
+    return countDistinct(a, g);
+  }],
   ['min', min], ['max', max],
   ['first_value', firstValue], ['last_value', lastValue], ['first_non_null', firstNonNull], ['last_non_null', lastNonNull],
   ['median', median], ['percentile_cont', percentileCont],
   ['array_agg', collect], ['string_agg', collect], ['bool_and', boolAndOr], ['bool_or', boolAndOr],
   ['bit_and', bitwise], ['bit_or', bitwise], ['bit_xor', bitwise],
+  ['welford_state', welfordState], ['welford_merge', welfordMerge], ['vec_sum', vecSum], ['vec_product', vecProduct],
   // GROUPING() of a plain GROUP BY: no grouping sets, so every key is grouped
   ['grouping', (_a, g) => numVec('Int32', g.count)],
   ...VARIANCE_NAMES.map((n) => [n, variance] as const),

@@ -5,7 +5,10 @@ import { numArg } from './common.ts';
 import { rowsByGroup } from './grouping.ts';
 import { isNull, numVec, setNull } from '../vector.ts';
 
-/** stddev, stddev_samp, stddev_pop, var, variance, var_samp, var_pop. */
+/**
+ * stddev, stddev_samp, stddev_pop, var, var_samp, var_pop; and GreptimeDB's MySQL aliases std (= stddev_pop) and
+ * variance (= var_pop).
+ */
 export const variance: AggImpl = (a, g) => {
   const v = numArg(a, a.args[0]), name = a.name, ids = g.ids, n = ids.length, m = a.mask, G = g.count;
   const cnt = new Float64Array(G), mean = new Float64Array(G), m2 = new Float64Array(G);
@@ -19,7 +22,7 @@ export const variance: AggImpl = (a, g) => {
       m2[k]! += d * (v.v[i]! - mean[k]!);
     }
   }
-  const pop = name.endsWith('_pop');
+  const pop = name.endsWith('_pop') || name === 'std' || name === 'variance';
   const out = numVec('Float64', G);
   for (let k = 0; k < G; k++) {
     const c = cnt[k]!;
@@ -66,6 +69,6 @@ export const twoVariable: AggImpl = (a, g) => {
   return out;
 };
 
-export const VARIANCE_NAMES = ['stddev', 'stddev_samp', 'stddev_pop', 'var', 'variance', 'var_samp', 'var_pop'];
+export const VARIANCE_NAMES = ['stddev', 'stddev_samp', 'stddev_pop', 'std', 'var', 'variance', 'var_samp', 'var_pop'];
 export const TWO_VARIABLE_NAMES = ['corr', 'covar', 'covar_samp', 'covar_pop', 'regr_slope', 'regr_intercept', 'regr_count', 'regr_r2',
   'regr_avgx', 'regr_avgy', 'regr_sxx', 'regr_syy', 'regr_sxy'];

@@ -86,6 +86,9 @@ function mask6(v: bigint, prefix: number): bigint {
 export const IP: Record<string, Fn> = {
   ipv4_num_to_string: strN(([x]) => numToIpv4(Number(x))),
   ipv4_string_to_num: (args, n) => intOf(args, n, ([x]) => ipv4ToNum(String(x)), 'UInt32'),
+  // MySQL's names for the two
+  inet_ntoa: (a, n, s, c) => IP.ipv4_num_to_string!(a, n, s, c),
+  inet_aton: (a, n, s, c) => IP.ipv4_string_to_num!(a, n, s, c),
   ipv4_to_cidr: strN(([ip, p]) => {
     const prefix = p === undefined ? 32 : prefixOf(p, 32);
     return `${numToIpv4(mask4(ipv4ToNum(String(ip)), prefix))}/${prefix}`;

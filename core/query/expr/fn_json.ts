@@ -62,8 +62,8 @@ function getter(kind: 'string' | 'int' | 'float' | 'bool'): Fn {
         const at = jsonbLocate(s, p);
         if (at < 0) continue;
         const t = tagAt(s, at);
-        // GreptimeDB: strings as they are, every other value (null, objects and arrays too) as its JSON text.
-        out.v[i] = t === JT.string ? stringAt(s, at) : jsonbToText(s, at);
+        // GreptimeDB: strings as they are, other scalars as their JSON text; objects and arrays are not strings
+        out.v[i] = t === JT.string ? stringAt(s, at) : t === JT.number ? numberTextAt(s, at) : t === JT.true ? 'true' : t === JT.false ? 'false' : null;
       }
       return out;
     }
@@ -83,7 +83,9 @@ function getter(kind: 'string' | 'int' | 'float' | 'bool'): Fn {
       const s = j(i), p = path(i);
       const at = s === null || p === null ? -1 : jsonbLocate(s, p);
       const t = at < 0 ? 0 : tagAt(s!, at);
-      if (t === JT.number) { const x = numberAt(s!, at); out.v[i] = kind === 'int' ? Math.trunc(x) : x; }
+      // an int is a whole number (1.234 is not one); true and false count as 1 and 0
+      const x = t === JT.number ? numberAt(s!, at) : NaN;
+      if (t === JT.number && (kind === 'float' || Number.isInteger(x))) out.v[i] = x;
       else if (t === JT.true || t === JT.false) out.v[i] = t === JT.true ? 1 : 0;
       else setNull(out, i);
     }
@@ -110,6 +112,8 @@ function isIntText(s: string): boolean {
   const t = numberTextAt(s, 0);
   return t !== null && /^-?\d+$/.test(t);
 }
+
+const GETTERS: Record<string, Fn> = { string: getter('string'), int: getter('int'), float: getter('float'), bool: getter('bool') };
 
 export const JSON_FNS: Record<string, Fn> = {
   parse_json: (args, n, _s, call) => {
@@ -138,14 +142,37 @@ export const JSON_FNS: Record<string, Fn> = {
     for (let i = 0; i < n; i++) { const s = j(i); if (s !== null) out.v[i] = jsonbToText(s); }
     return out;
   },
-  json_get_string: getter('string'),
-  json_get_int: getter('int'),
-  json_get_float: getter('float'),
-  json_get_bool: getter('bool'),
+  json_get_string: GETTERS.string!,
+  json_get_int: GETTERS.int!,
+  json_get_float: GETTERS.float!,
+  json_get_bool: GETTERS.bool!,
+  // json_get_object(json, path): the object at path (JSON), NULL when absent or not an object
+  json_get_object: (args, n, _s, call) => {
+    argc(args, 2, call);
+    const j = jsonArg(args[0]!, call);
+    const path = pathArg(args[1]!, call);
+    const out = strVec(n);
+    out.dt = JSON_DT;
+    for (let i = 0; i < n; i++) {
+      const s = j(i), p = path(i);
+      const at = s === null || p === null ? -1 : jsonbLocate(s, p);
+      if (at >= 0 && tagAt(s!, at) === JT.object) out.v[i] = jsonbFromText(jsonbToText(s!, at));
+    }
+    return out;
+  },
+  // json_get(json, path, kind): json_get_<kind> with the kind named by text ('int', 'float', 'bool', 'string')
+  json_get: (args, n, s, call) => {
+    argc(args, 3, call);
+    const kind = String(getValue(args[2]!, 0) ?? '').toLowerCase();
+    const f = GETTERS[kind];
+    if (!f) throw new PlanError(`Function json_get: unknown result kind '${kind}' (int, float, bool or string)`, call.pos, StatusCode.InvalidArguments);
+    return f(args.slice(0, 2), n, s, call);
+  },
   json_is_null: is((t) => t === JT.null),
   json_is_bool: is((t) => t === JT.true || t === JT.false),
   json_is_int: is((t, s) => t === JT.number && isIntText(s)),
-  json_is_float: is((t, s) => t === JT.number && !isIntText(s)),
+  // every JSON number reads as a float (1 as well as 1.2)
+  json_is_float: is((t) => t === JT.number),
   json_is_string: is((t) => t === JT.string),
   json_is_array: is((t) => t === JT.array),
   json_is_object: is((t) => t === JT.object),

@@ -1,6 +1,7 @@
 // Scalar math functions: rounding, logarithms, trigonometry, powers, gcd/lcm.
 import { constVec } from './const.ts';
 import type { Fn } from './fn_util.ts';
+import { arith } from './arith.ts';
 import { boolOf, intOf, math1, math2, num, roundHalfAway } from './fn_util.ts';
 import { ArithmeticError } from '../../errors.ts';
 import { FLOAT_TYPES, INT_TYPES, int64Vec, isNull, numVec, setNull } from '../vector.ts';
@@ -55,12 +56,15 @@ export const MATH: Record<string, Fn> = {
   signum: math1(Math.sign),
   power: math2(Math.pow), pow: math2(Math.pow),
   pi: (_a, n) => constVec('Float64', Math.PI, n),
+  // MySQL's name for random()
+  rand: (a, n, s, c) => MATH.random!(a, n, s, c),
   random: (_a, n) => { const o = numVec('Float64', n); for (let i = 0; i < n; i++) o.v[i] = Math.random(); return o; },
   gcd: (args, n) => intOf(args, n, ([a, b]) => { let x = Math.abs(Number(a)), y = Math.abs(Number(b)); while (y) [x, y] = [y, x % y]; return x; }),
   lcm: (args, n) => intOf(args, n, ([a, b]) => { let x = Math.abs(Number(a)), y = Math.abs(Number(b)); const p = x * y; while (y) [x, y] = [y, x % y]; return x ? p / x : 0; }),
   isnan: (args, n) => boolOf(args, n, ([x]) => Number.isNaN(Number(x))),
   iszero: (args, n) => boolOf(args, n, ([x]) => Number(x) === 0),
-  mod: math2((a, b) => a % b),
+  // mod(a, b) is a % b: integers stay integers and a zero divisor is an error, as the operator
+  mod: (args, _n, _s, call) => arith('%', args[0]!, args[1]!, call.pos),
   asinh: math1(Math.asinh), acosh: math1(Math.acosh), atanh: math1(Math.atanh),
   cot: math1((x) => 1 / Math.tan(x)),
   // factorial keeps Int64 and refuses what Int64 cannot hold (21! and beyond), as DataFusion's checked factorial does

@@ -2,6 +2,7 @@
 import { StatusCode } from '../../errors.ts';
 import type { FunctionCall } from '../../sql/index.ts';
 import { hllCount, uddsketchCalc } from '../aggregate/sketch.ts';
+import { welfordStddev } from '../aggregate/state_welford.ts';
 import { PlanError } from '../plan/rel.ts';
 import type { DType } from '../vector.ts';
 import { FLOAT_TYPES, INT_TYPES, TS_TYPES, getValue } from '../vector.ts';
@@ -13,6 +14,7 @@ import { constText } from './fn_util.ts';
 export const MISC: Record<string, Fn> = {
   hll_count: (args, n) => hllCount(args, n),
   uddsketch_calc: (args, n) => uddsketchCalc(args, n),
+  welford_stddev: (args, n) => welfordStddev(args, n),
   arrow_typeof: (args, n) => constVec('String', arrowTypeName(args[0]!.dt), n),
   arrow_cast: (args, n, _s, call) => castTo(args[0]!, fromArrowName(constText(args[1], 'arrow_cast type', call), call), false, call.pos),
   version: (_a, n) => constVec('String', '8.4.2', n),

@@ -3,6 +3,7 @@ import type { Fn } from './fn_util.ts';
 import { boolOf, intOf, str1, strN } from './fn_util.ts';
 import { matchesFn, matchesTermFn } from './matches.ts';
 import { compileRegex, regexFlags } from './regex.ts';
+import { getValue } from '../vector.ts';
 
 export const STRING: Record<string, Fn> = {
   // over Binary (bytes as hex text) each counts bytes
@@ -16,7 +17,8 @@ export const STRING: Record<string, Fn> = {
   instr: (args, n) => intOf(args, n, ([x, y]) => String(x).indexOf(String(y)) + 1, 'Int32'),
   lower: str1((x) => x.toLowerCase()),
   upper: str1((x) => x.toUpperCase()),
-  initcap: str1((x) => x.toLowerCase().replace(/(^|[^a-z0-9])([a-z])/g, (_m, p: string, c: string) => p + c.toUpperCase())),
+  // a word is a run of letters and digits (any script): its first character upper case, the rest lower case
+  initcap: str1((x) => x.toLowerCase().replace(/(^|[^\p{L}\p{N}])(\p{L})/gu, (_m, p: string, c: string) => p + c.toUpperCase())),
   reverse: str1((x) => [...x].reverse().join('')),
   trim: str1((x) => x.trim()), btrim: strN(([x, c]) => trimChars(String(x), c === undefined ? ' ' : String(c), true, true)),
   ltrim: strN(([x, c]) => trimChars(String(x), c === undefined ? ' ' : String(c), true, false)),
@@ -25,7 +27,8 @@ export const STRING: Record<string, Fn> = {
   chr: str1((x) => String.fromCodePoint(Number(x))),
   concat: strN((xs) => xs.filter((x) => x !== null).map(String).join(''), false),
   concat_ws: strN(([sep, ...xs]) => (sep === null ? null : xs.filter((x) => x !== null).map(String).join(String(sep))), false),
-  replace: strN(([x, a, b]) => String(x).split(String(a)).join(String(b))),
+  // an empty search string matches nothing (the text comes back unchanged)
+  replace: strN(([x, a, b]) => (String(a) === '' ? String(x) : String(x).split(String(a)).join(String(b)))),
   repeat: strN(([x, k]) => String(x).repeat(Math.max(0, Number(k)))),
   left: strN(([x, k]) => { const c = [...String(x)]; const m = Number(k); return (m >= 0 ? c.slice(0, m) : c.slice(0, Math.max(0, c.length + m))).join(''); }),
   right: strN(([x, k]) => { const c = [...String(x)]; const m = Number(k); return (m >= 0 ? c.slice(Math.max(0, c.length - m)) : c.slice(-m)).join(''); }),
@@ -39,6 +42,25 @@ export const STRING: Record<string, Fn> = {
   ends_with: (args, n) => boolOf(args, n, ([x, p]) => String(x).endsWith(String(p))),
   regexp_like: (args, n, _s, call) => boolOf(args, n, ([x, p, f]) => compileRegex(String(p), regexFlags(f, 'regexp_like', false, call.pos), call.pos).test(String(x))),
   regexp_replace: (args, n, s, call) => strN(([x, p, r, f]) => String(x).replace(compileRegex(String(p), regexFlags(f, 'regexp_replace', true, call.pos), call.pos), String(r).replace(/\\(\d)/g, '$$$1')))(args, n, s, call),
+  // regexp_extract(s, re[, group]): the first match (or its capture group), NULL when there is none
+  regexp_extract: (args, n, s, call) => strN(([x, p, g]) => {
+    const m = compileRegex(String(p), '', call.pos).exec(String(x));
+    return m ? m[g === undefined ? 0 : Number(g)] ?? null : null;
+  })(args, n, s, call),
+  // string_to_array(s, delim[, null_text]): DataFusion's split to a list; a NULL delimiter splits every character,
+  // an empty one keeps s whole, an empty s is the empty list; parts equal to null_text become NULL
+  string_to_array: (args, n) => {
+    const v: unknown[] = new Array(n).fill(null);
+    for (let i = 0; i < n; i++) {
+      const x = getValue(args[0]!, i);
+      if (x === null) continue;
+      const d = getValue(args[1]!, i), text = String(x);
+      const parts = text === '' ? [] : d === null ? [...text] : String(d) === '' ? [text] : text.split(String(d));
+      const nul = args[2] ? getValue(args[2], i) : null;
+      v[i] = nul === null ? parts : parts.map((q) => (q === String(nul) ? null : q));
+    }
+    return { kind: 'any', dt: 'List', v };
+  },
   matches: (args, n, s, call) => matchesFn(args, n, s, call),
   matches_term: (args, n, _s, call) => matchesTermFn(args, n, call),
   contains: (args, n) => boolOf(args, n, ([x, y]) => String(x).includes(String(y))),

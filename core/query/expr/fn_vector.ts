@@ -95,6 +95,9 @@ export function castToVector(v: Vec, dim: number, tryCast: boolean): Vec {
   return out;
 }
 
+/** Row i of a vector argument (a VECTOR column, Binary from parse_vec, or vector text), null when NULL. */
+export const vectorAt = (a: Vec, i: number): Float32Array | null => at(a, i);
+
 const at = (a: Vec, i: number): Float32Array | null => {
   const x = getValue(a, i);
   return x === null ? null : x instanceof Float32Array ? x : parseVector(String(x));

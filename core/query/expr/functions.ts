@@ -11,6 +11,7 @@ import { MATH } from './fn_math.ts';
 import { MISC } from './fn_misc.ts';
 import { JSON_FNS } from './fn_json.ts';
 import { STRING } from './fn_string.ts';
+import { STRING_MYSQL } from './fn_string_mysql.ts';
 import { TIME } from './fn_time.ts';
 import { HASH } from './fn_hash.ts';
 import { IP } from './fn_ip.ts';
@@ -25,7 +26,7 @@ export function registerScalar(name: string, fn: Fn): void {
   REGISTRY.set(name.toLowerCase(), fn);
 }
 
-for (const family of [MATH, STRING, TIME, CONDITIONAL, MISC, GEO, GEO_CELLS, JSON_FNS, HASH, IP, VECTOR]) for (const [name, fn] of Object.entries(family)) registerScalar(name, fn);
+for (const family of [MATH, STRING, STRING_MYSQL, TIME, CONDITIONAL, MISC, GEO, GEO_CELLS, JSON_FNS, HASH, IP, VECTOR]) for (const [name, fn] of Object.entries(family)) registerScalar(name, fn);
 
 export function callScalar(name: string, args: Vec[], n: number, s: Scope, call: FunctionCall): Vec {
   const f = REGISTRY.get(name);

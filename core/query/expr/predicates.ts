@@ -2,7 +2,8 @@
 import type { Expr } from '../../sql/index.ts';
 import { ExecError } from '../../errors.ts';
 import type { BoolVec, Vec } from '../vector.ts';
-import { boolVec, fromValues, exactValue, getValue, isNull, setNull } from '../vector.ts';
+import { boolVec, fromValues, exactValue, getValue, isNull, setNull, take } from '../vector.ts';
+import { takeRel } from '../plan/rel.ts';
 import { coerceTo, commonType } from './cast.ts';
 import { compare, compareWith } from './compare.ts';
 import { constVec } from './const.ts';
@@ -140,25 +141,39 @@ export function evalLike(e: Node<'like'>, s: Scope, ev: Evaluate): Vec {
   return out;
 }
 
+/**
+ * CASE, evaluated as SQL defines it: a WHEN sees only the rows no earlier WHEN took, and a THEN (or ELSE) only the
+ * rows that choose it, so a branch that would fail on other rows (`CASE WHEN x = 0 THEN 0 ELSE 1 / x END`, a function
+ * given input of the wrong kind) never sees them. A branch no row takes is evaluated over no rows (for its type).
+ */
 export function evalCase(e: Node<'case'>, s: Scope, ev: Evaluate): Vec {
   const n = s.rel.len;
   const operand = e.operand ? ev(e.operand, s) : null;
-  const conds = e.whens.map((w) => (operand ? compare('=', operand, ev(w.when, s), w.when.pos) : toBool(ev(w.when, s), w.when.pos)));
-  const thens = e.whens.map((w) => ev(w.then, s));
-  const els = e.else ? ev(e.else, s) : null;
-  const all = els ? [...thens, els] : thens;
-  const dt = commonType(all.map((v) => v.dt));
-  const srcs = all.map((v) => coerceTo(v, dt));
-  const vals = new Array(n);
-  for (let i = 0; i < n; i++) {
-    let k = -1;
-    for (let j = 0; j < conds.length; j++) {
-      const c = conds[j]!;
-      if (!isNull(c, i) && c.v[i] === 1) { k = j; break; }
-    }
-    const src = k >= 0 ? srcs[k]! : els ? srcs[srcs.length - 1]! : null;
-    vals[i] = src ? exactAt(src, i) : null;
+  // rows still undecided, as indexes into s.rel (null: all of them, in order)
+  let rest: number[] | null = null;
+  const over = (rows: number[] | null): Scope => (rows === null || rows.length === n ? s : { ...s, rel: takeRel(s.rel, rows) });
+  const parts: { rows: number[] | null; vec: Vec }[] = [];
+  for (const w of e.whens) {
+    const sc = over(rest);
+    const when = ev(w.when, sc);
+    const cond = operand ? compare('=', sc === s ? operand : take(operand, rest!), when, w.when.pos) : toBool(when, w.when.pos);
+    const m = rest === null ? n : rest.length;
+    const hit: number[] = [], miss: number[] = [];
+    for (let i = 0; i < m; i++) (!isNull(cond, i) && cond.v[i] === 1 ? hit : miss).push(rest === null ? i : rest[i]!);
+    parts.push({ rows: hit.length === n ? null : hit, vec: ev(w.then, over(hit)) });
+    rest = miss;
   }
+  const elseRows: number[] | null = rest;
+  const els = e.else ? ev(e.else, over(elseRows)) : null;
+  const dt = commonType([...parts.map((p) => p.vec.dt), ...(els ? [els.dt] : [])]);
+  const vals = new Array(n).fill(null);
+  const scatter = (rows: number[] | null, v: Vec): void => {
+    const src = coerceTo(v, dt);
+    if (rows === null) { for (let i = 0; i < n; i++) vals[i] = exactAt(src, i); return; }
+    for (let j = 0; j < rows.length; j++) vals[rows[j]!] = exactAt(src, j);
+  };
+  for (const p of parts) scatter(p.rows, p.vec);
+  if (els) scatter(elseRows === null || elseRows.length === n ? null : elseRows, els);
   return fromValues(dt, vals);
 }
 

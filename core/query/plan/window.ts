@@ -8,6 +8,8 @@ import { compareValues } from './sort.ts';
 import type { Vec } from '../vector.ts';
 import { fromValues, getValue, isNull } from '../vector.ts';
 import { fnName } from './walk.ts';
+import { ANOMALY_FUNCTIONS, anomalyScore } from './window_anomaly.ts';
+import { intervalNs, parseInterval } from '../expr/time.ts';
 
 export function computeWindow(c: FunctionCall, scope: Scope): Vec {
   const w = c.over!;
@@ -67,9 +69,18 @@ export function computeWindow(c: FunctionCall, scope: Scope): Vec {
         // framed aggregate (also first_value / last_value / nth_value)
         const x = args[0];
         dt = x?.dt ?? 'Int64';
+        const range = rangeKey(w.frame, ord, c);
+        if (ANOMALY_FUNCTIONS.has(name)) dt = 'Float64';
         for (let k = 0; k < m; k++) {
-          const [a, b] = frameOf(w.frame, k, m, rows, cmp, ord.length > 0);
+          const [a, b] = frameOf(w.frame, k, m, rows, cmp, ord.length > 0, range);
           const frame = rows.slice(a, b + 1);
+          if (ANOMALY_FUNCTIONS.has(name)) {
+            const vals: number[] = [];
+            for (const r of frame) if (!isNull(x!, r)) vals.push(Number(getValue(x!, r)));
+            const cur = isNull(x!, rows[k]!) ? null : Number(getValue(x!, rows[k]!));
+            out[rows[k]!] = anomalyScore(name, cur, vals, args[1] ? Number(getValue(args[1], rows[k]!)) : 1.5);
+            continue;
+          }
           if (name === 'first_value') { out[rows[k]!] = frame.length ? getValue(x!, frame[0]!) : null; continue; }
           if (name === 'last_value') { out[rows[k]!] = frame.length ? getValue(x!, frame[frame.length - 1]!) : null; continue; }
           if (name === 'nth_value') { const nth = Number(getValue(args[1]!, 0)); out[rows[k]!] = frame.length >= nth ? getValue(x!, frame[nth - 1]!) : null; continue; }
@@ -82,7 +93,7 @@ export function computeWindow(c: FunctionCall, scope: Scope): Vec {
       }
     }
   }
-  if (!['row_number', 'rank', 'dense_rank', 'percent_rank', 'cume_dist', 'ntile', 'lag', 'lead', 'first_value', 'last_value', 'nth_value'].includes(name)) {
+  if (!['row_number', 'rank', 'dense_rank', 'percent_rank', 'cume_dist', 'ntile', 'lag', 'lead', 'first_value', 'last_value', 'nth_value'].includes(name) && !ANOMALY_FUNCTIONS.has(name)) {
     if (!['sum', 'avg', 'mean', 'count', 'min', 'max', 'stddev', 'stddev_pop', 'stddev_samp', 'var', 'var_pop', 'var_samp', 'median', 'array_agg', 'string_agg', 'bool_and', 'bool_or'].includes(name)) {
       throw new PlanError(`Invalid window function ${name}`, c.pos, StatusCode.PlanQuery);
     }
@@ -90,24 +101,80 @@ export function computeWindow(c: FunctionCall, scope: Scope): Vec {
   return fromValues(dt, out);
 }
 
-function frameOf(frame: { units: string; start: WindowFrameBound; end?: WindowFrameBound } | undefined, k: number, m: number, rows: number[], cmp: (p: number, q: number) => number, ordered: boolean): [number, number] {
+/**
+ * A RANGE frame's reach by value: the one ORDER BY key's values and the offsets of its bounds, in the key's units
+ * (nanoseconds for a timestamp key, whose offset is an interval). Undefined for ROWS / GROUPS frames and RANGE frames
+ * whose bounds have no offset.
+ */
+interface RangeKey { key: (row: number) => number | bigint | null; asc: boolean; start?: number | bigint; end?: number | bigint }
+
+function rangeKey(frame: WindowFrameLike | undefined, ord: { vec: Vec; asc: boolean }[], c: FunctionCall): RangeKey | undefined {
+  if (!frame || frame.units !== 'RANGE') return undefined;
+  const hasOffset = (b?: WindowFrameBound) => !!b?.offset && (b.kind === 'preceding' || b.kind === 'following');
+  if (!hasOffset(frame.start) && !hasOffset(frame.end)) return undefined;
+  if (ord.length !== 1) throw new PlanError('A RANGE frame with an offset needs exactly one ORDER BY expression', c.pos, StatusCode.PlanQuery);
+  const o = ord[0]!, v = o.vec;
+  const isTs = v.kind === 'ts';
+  const offset = (b?: WindowFrameBound): number | bigint | undefined => {
+    if (!b?.offset || (b.kind !== 'preceding' && b.kind !== 'following')) return undefined;
+    const e = b.offset;
+    const text = e.type === 'interval' && e.value.type === 'string' ? e.value.value + (e.unit ? ` ${e.unit}` : '') : e.type === 'string' ? e.value : undefined;
+    if (isTs) {
+      const iv = text === undefined ? null : parseInterval(text);
+      if (!iv) throw new PlanError('A RANGE frame over a timestamp takes an interval offset', c.pos, StatusCode.PlanQuery);
+      return intervalNs(iv);
+    }
+    if (e.type !== 'number') throw new PlanError('A RANGE frame over numbers takes a numeric offset', c.pos, StatusCode.PlanQuery);
+    return Number(e.value);
+  };
+  return {
+    key: (r) => (isNull(v, r) ? null : isTs ? (v.v as BigInt64Array)[r]! : Number(getValue(v, r))),
+    asc: o.asc, start: offset(frame.start), end: offset(frame.end),
+  };
+}
+
+type WindowFrameLike = { units: string; start: WindowFrameBound; end?: WindowFrameBound };
+
+function frameOf(frame: WindowFrameLike | undefined, k: number, m: number, rows: number[], cmp: (p: number, q: number) => number, ordered: boolean, range?: RangeKey): [number, number] {
   if (!frame) {
     if (!ordered) return [0, m - 1];
     let e = k;
     while (e + 1 < m && cmp(rows[k]!, rows[e + 1]!) === 0) e++;
     return [0, e];
   }
+  const peers = (isStart: boolean): number => {
+    let e = k;
+    if (isStart) { while (e > 0 && cmp(rows[k]!, rows[e - 1]!) === 0) e--; }
+    else while (e + 1 < m && cmp(rows[k]!, rows[e + 1]!) === 0) e++;
+    return e;
+  };
+  // RANGE n PRECEDING / FOLLOWING: bounds by the key's value, n before or after the current row's in the sort's
+  // direction (keys negated for a descending sort, so 'preceding' always means smaller): a start bound is the first
+  // row at or past its limit, an end bound the last row at or before it.
+  const byValue = (b: WindowFrameBound, off: number | bigint, isStart: boolean): number => {
+    const dir = (v: number | bigint): number | bigint => (range!.asc ? v : -v);
+    const c0 = range!.key(rows[k]!);
+    if (c0 === null) return peers(isStart);
+    const cur = dir(c0);
+    const sign = b.kind === 'preceding' ? -1 : 1;
+    const limit = typeof cur === 'bigint' ? cur + BigInt(sign) * (off as bigint) : cur + sign * (off as number);
+    const at = (j: number): number | bigint | null => { const v = range!.key(rows[j]!); return v === null ? null : dir(v); };
+    if (isStart) {
+      let j = 0;
+      while (j < m) { const v = at(j); if (v !== null && v >= limit) break; j++; }
+      return j;
+    }
+    let j = m - 1;
+    while (j >= 0) { const v = at(j); if (v !== null && v <= limit) break; j--; }
+    return j;
+  };
   const bound = (b: WindowFrameBound, isStart: boolean): number => {
+    const off = range ? (isStart ? range.start : range.end) : undefined;
+    if (off !== undefined && (b.kind === 'preceding' || b.kind === 'following')) return byValue(b, off, isStart);
     switch (b.kind) {
       case 'unbounded_preceding': return 0;
       case 'unbounded_following': return m - 1;
-      case 'current_row': {
-        if (frame.units === 'ROWS') return k;
-        let e = k;
-        if (isStart) { while (e > 0 && cmp(rows[k]!, rows[e - 1]!) === 0) e--; }
-        else while (e + 1 < m && cmp(rows[k]!, rows[e + 1]!) === 0) e++;
-        return e;
-      }
+      case 'current_row': return frame.units === 'ROWS' ? k : peers(isStart);
       case 'preceding': return k - Number(b.offset && b.offset.type === 'number' ? b.offset.value : 0);
       case 'following': return k + Number(b.offset && b.offset.type === 'number' ? b.offset.value : 0);
     }

@@ -11,7 +11,7 @@ import { fnName } from '../plan/walk.ts';
 import { partitionRuleOf } from '../../partition.ts';
 import { isPhysical, logicalTables, orderLogical, physicalOf } from './metric.ts';
 import { spatialIndexesOf } from './spatial_ddl.ts';
-import { setIndex, unsetIndex } from './indexes.ts';
+import { compressionOptions, setIndex, unsetIndex } from './indexes.ts';
 import { checkAlterTableSet, checkAlterTableUnset, checkName } from './options.ts';
 
 export function tableName(name: ObjectName, ctx: QueryContext): { db: string; table: string } {
@@ -70,6 +70,7 @@ export function buildColumn(def: ColumnDef, semantic: ColumnSchema['semantic']):
   Object.assign(col, defaultOf(def.default));
   let out = col;
   for (const ix of def.indexes ?? []) out = setIndex(out, ix.kind, ix.options);
+  if (def.compression) out = { ...out, compression: compressionOptions(def.name.value, t.sqlType ?? t.type, def.compression) };
   return out;
 }
 

@@ -76,6 +76,25 @@ export function unsetIndex(col: ColumnSchema, kind: Kind): ColumnSchema {
   return idx.inverted || idx.fulltext || idx.skipping ? { ...rest, indexes: idx } : rest;
 }
 
+/**
+ * A column's COMPRESSION WITH options, checked as GreptimeDB checks them: type 'zstd' (the default), level an integer
+ * in 1..=22, page_size a positive size ('8MiB', '64KiB'); any other key is an error.
+ */
+export function compressionOptions(column: string, type: string, o: Record<string, string>): Record<string, string> {
+  const bad = (m: string) => new EddyError(StatusCode.InvalidArguments, `Invalid compression option: ${m}`);
+  if (type === 'Json') throw bad(`compression options are not supported on column ${column} of type Json`);
+  const out: Record<string, string> = {};
+  for (const [k0, v] of Object.entries(o)) {
+    const k = k0.toLowerCase();
+    if (k === 'type') { if (v.toLowerCase() !== 'zstd') throw bad(`invalid type: ${v}, expected: 'zstd'`); out.type = 'zstd'; }
+    else if (k === 'level') { if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > 22) throw bad(`invalid level: ${v}, expected: an integer in 1..=22`); out.level = String(Number(v)); }
+    else if (k === 'page_size') { if (!/^\s*[1-9]\d*\s*(b|kib|kb|mib|mb|gib|gb)?\s*$/i.test(v)) throw bad(`invalid page_size: ${v}, expected: a positive size such as '8MiB'`); out.page_size = v; }
+    else throw new EddyError(StatusCode.InvalidArguments, `Invalid column option, column name: ${column}, error: invalid COMPRESSION option: ${k0}`);
+  }
+  out.type ??= 'zstd';
+  return out;
+}
+
 const withText = (o: Record<string, string>) => `WITH(${Object.keys(o).sort().map((k) => `${k} = '${o[k]}'`).join(', ')})`;
 
 /** The index clauses of a column in SHOW CREATE TABLE. */
@@ -87,6 +106,11 @@ export function indexClauses(c: ColumnSchema): string {
   if (ix.skipping) s += ` SKIPPING INDEX ${withText(ix.skipping)}`;
   if (ix.inverted) s += ' INVERTED INDEX';
   return s;
+}
+
+/** The COMPRESSION clause of a column in SHOW CREATE TABLE ('' without one). */
+export function compressionClause(c: ColumnSchema): string {
+  return c.compression ? ` COMPRESSION ${withText(c.compression)}` : '';
 }
 
 export interface IndexRow { key: string; seq: number; column: string; nonUnique: number; nullable: boolean; type: string; greptimeType: string; /** 'automatic (smart index)' for an index the smart index created. */ comment?: string }

@@ -11,7 +11,7 @@ const TABLE_KEYS = new Set([
   'compaction.twcs.remote_compaction', 'memtable.type', 'memtable.partition_tree.index_max_keys_per_shard',
   'memtable.partition_tree.data_freeze_threshold', 'memtable.partition_tree.fork_dictionary_bytes', 'index.type', 'index.granularity',
   'index.false_positive_rate', 'index.inverted_index.segment_row_count', 'index.inverted_index.ignore_column_ids',
-  'repartition.column.hint', 'mem.type',
+  'repartition.column.hint', 'mem.type', 'preserve_row_sequence', 'experimental_sst_float_field_encoding',
   // EddyDB's: 'false' keeps the smart index from creating or dropping indexes of the table
   'smart_index',
 ]);
@@ -40,7 +40,9 @@ function tableValueError(k: string, v: string): string | null {
       try { return (parseDurationMs(v) ?? 0) > 0 ? null : k; } catch { return k; }
     }
     case 'max_row_group_row_count': { const n = Number(v); return Number.isInteger(n) && n > 0 && n <= 10485760 ? null : k; }
-    case 'append_mode': case 'skip_wal': case 'compaction.twcs.fallback_to_local': case 'smart_index': return /^(true|false)$/i.test(v) ? null : k;
+    case 'append_mode': case 'skip_wal': case 'compaction.twcs.fallback_to_local': case 'smart_index': case 'preserve_row_sequence':
+      return /^(true|false)$/i.test(v) ? null : k;
+    case 'experimental_sst_float_field_encoding': return v === 'default' || v === 'byte_stream_split' ? null : k;
     case 'merge_mode': return v === '' || /^(last_row|last_non_null)$/.test(v) ? null : k;
     case 'compaction.twcs.trigger_file_num': case 'compaction.twcs.max_active_window_runs': case 'compaction.twcs.max_inactive_window_runs':
       return /^\d+$/.test(v) ? null : k;
@@ -61,6 +63,9 @@ export function checkCreateTableOptions(opts: Record<string, string>): void {
     if (tableValueError(k, v)) throw bad(`Invalid options: invalid digit found in string`);
   }
   const lower = Object.fromEntries(Object.entries(opts).map(([k, v]) => [k.toLowerCase(), v]));
+  if (lower.preserve_row_sequence?.toLowerCase() === 'true' && lower.append_mode?.toLowerCase() !== 'true') {
+    throw bad('Invalid region options, preserve_row_sequence is only supported for append-only tables (append_mode must be true)');
+  }
   if (lower.append_mode?.toLowerCase() === 'true' && lower.merge_mode !== undefined && lower.merge_mode !== '' && lower.merge_mode !== 'last_row') {
     throw bad('Invalid region options, only last_row merge_mode is allowed when append_mode is enabled');
   }
@@ -76,6 +81,10 @@ export function checkAlterTableSet(opts: Record<string, string>, appendMode: boo
     }
     if (k === 'append_mode' && appendMode && v.toLowerCase() === 'false') {
       throw bad('Invalid region request, err: Only allow changing append_mode from false to true');
+    }
+    const appending = appendMode || opts.append_mode?.toLowerCase() === 'true';
+    if (k === 'preserve_row_sequence' && v.toLowerCase() === 'true' && !appending) {
+      throw bad('Invalid region options, preserve_row_sequence is only supported for append-only tables (append_mode must be true)');
     }
   }
 }

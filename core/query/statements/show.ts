@@ -18,7 +18,7 @@ import { showProcessList } from './process.ts';
 import type { SystemColumn } from './information_schema_spec.ts';
 import { engineOf, isPhysical, physicalColumns, physicalIndexSchema, physicalOf, RETIRED_TAGS_KEY } from './metric.ts';
 import { viewDefinition, viewOf } from './view.ts';
-import { indexClauses, indexRows } from './indexes.ts';
+import { compressionClause, indexClauses, indexRows } from './indexes.ts';
 import { spatialIndexLines } from './spatial_ddl.ts';
 
 function likeFilter(rel: Rel, like: string | undefined): Rel {
@@ -103,7 +103,7 @@ export function showCreateTable(t: TableSchema, columns: ColumnSchema[] = t.colu
   const lines: string[] = [];
   for (const c of columns) {
     if (c.name === '__table_id' || c.name === '__tsid') continue;
-    lines.push(`  "${c.name}" ${sqlTypeText(typeName(c))} ${c.nullable ? 'NULL' : 'NOT NULL'}${defaultSql(c)}${indexClauses(c)}`);
+    lines.push(`  "${c.name}" ${sqlTypeText(typeName(c))} ${c.nullable ? 'NULL' : 'NOT NULL'}${defaultSql(c)}${indexClauses(c)}${compressionClause(c)}`);
   }
   lines.push(`  TIME INDEX ("${t.timeIndex}")`);
   const pk = columns.filter((c) => c.semantic === 'tag' && !c.name.startsWith('__')).map((c) => c.name);

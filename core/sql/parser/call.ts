@@ -41,7 +41,7 @@ export function parseCall(p: Cursor, name: Ident[], pos: SourcePos): FunctionCal
   return call;
 }
 
-function parseWindowSpec(p: Cursor): WindowSpec {
+export function parseWindowSpec(p: Cursor): WindowSpec {
   if (!p.isOp('(')) return { name: p.ident('a window name or ('), partitionBy: [], orderBy: [] };
   p.expectOp('(');
   const spec: WindowSpec = { partitionBy: [], orderBy: [] };

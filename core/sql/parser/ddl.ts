@@ -183,7 +183,10 @@ export function parseColumnDef(p: Cursor): ColumnDef {
     else if (p.eatKw('TIME', 'INDEX')) col.timeIndex = true;
     else if (p.eatKw('PRIMARY', 'KEY')) col.primaryKey = true;
     else if (p.eatKw('COMMENT')) col.comment = p.string('a comment string');
-    else if (INDEX_KINDS.some((k) => p.isKw(k))) {
+    else if (p.eatKw('COMPRESSION')) {
+      p.expectKw('WITH');
+      col.compression = parseOptions(p);
+    } else if (INDEX_KINDS.some((k) => p.isKw(k))) {
       const kind = p.next().upper as (typeof INDEX_KINDS)[number];
       p.expectKw('INDEX');
       const options = p.eatKw('WITH') ? parseOptions(p) : {};
@@ -266,9 +269,12 @@ function parseAlterAction(p: Cursor): AlterTableAction {
     }
     return { kind: 'rename', newName: p.ident('a new table name') };
   }
-  if (p.eatKw('MODIFY')) {
+  // MODIFY [COLUMN] c ..., and the PostgreSQL spelling ALTER [COLUMN] c TYPE t / SET DATA TYPE t / SET DEFAULT ...
+  const alter = p.isKw('ALTER');
+  if (p.eatKw('MODIFY') || p.eatKw('ALTER')) {
     p.eatKw('COLUMN');
     const name: Ident = p.ident('a column name');
+    if (alter && (p.eatKw('TYPE') || p.eatKw('SET', 'DATA', 'TYPE'))) return { kind: 'modify_type', name, dataType: parseDataType(p) };
     if (p.eatKw('SET', 'DEFAULT')) return { kind: 'set_default', name, default: parseExpr(p) };
     if (p.eatKw('DROP', 'DEFAULT')) return { kind: 'drop_default', name };
     for (const verb of ['SET', 'UNSET'] as const) {
@@ -295,5 +301,5 @@ function parseAlterAction(p: Cursor): AlterTableAction {
     return { kind: 'repartition', from, into: p.parenList(() => parseExpr(p)) };
   }
   if (p.eatKw('MERGE', 'PARTITION')) return { kind: 'merge_partition', rules: p.parenList(() => parseExpr(p)) };
-  throw p.error('ADD, DROP, RENAME, MODIFY, SET or UNSET');
+  throw p.error('ADD, DROP, RENAME, MODIFY, ALTER, SET or UNSET');
 }

@@ -60,6 +60,7 @@ function nextPrecedence(p: Cursor): number {
     case 'OR': return Prec.OR;
     case 'IS': return Prec.IS;
     case 'IN': case 'BETWEEN': return Prec.CMP;
+    case 'WITHIN': return p.peek(1).kind === 'string' ? Prec.CMP : 0;
     case 'LIKE': case 'ILIKE': return Prec.LIKE;
     case 'NOT': {
       const n = p.peek(1);
@@ -73,6 +74,35 @@ function nextPrecedence(p: Cursor): number {
     case 'RANGE': return p.peek(1).kind === 'string' || p.isOp('(', 1) ? Prec.POSTFIX : 0;
     default: return 0;
   }
+}
+
+/**
+ * GreptimeDB's `ts WITHIN '2025-12'`: the period the text names, to its precision (a year, month, day, hour, minute
+ * or second), as `ts >= start AND ts < end`.
+ */
+function withinPeriod(p: Cursor, left: Expr, pos: SourcePos): Expr {
+  const t = p.next();
+  const m = /^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:[T ](\d{2})(?::(\d{2})(?::(\d{2}))?)?)?)?)?$/.exec(t.value.trim());
+  if (t.kind !== 'string' || !m) throw p.errorAt(`Invalid WITHIN period '${t.value}': expected YYYY[-MM[-DD[THH[:MM[:SS]]]]]`, p.pos(t));
+  const parts = [Number(m[1]), Number(m[2] ?? 1) - 1, Number(m[3] ?? 1), Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0)];
+  const depth = m.slice(1).findIndex((x) => x === undefined);
+  const last = depth < 0 ? 5 : depth - 1;
+  const start = new Date(0);
+  start.setUTCFullYear(parts[0]!, parts[1]!, parts[2]!);
+  start.setUTCHours(parts[3]!, parts[4]!, parts[5]!, 0);
+  if (start.getUTCMonth() !== parts[1] || start.getUTCDate() !== parts[2] || start.getUTCHours() !== parts[3]) {
+    throw p.errorAt(`Invalid WITHIN period '${t.value}'`, p.pos(t));
+  }
+  const end = new Date(start.getTime());
+  if (last === 0) end.setUTCFullYear(end.getUTCFullYear() + 1);
+  else if (last === 1) end.setUTCMonth(end.getUTCMonth() + 1);
+  else end.setTime(end.getTime() + [0, 0, 86_400_000, 3_600_000, 60_000, 1000][last]!);
+  const text = (d: Date): Expr => ({ type: 'string', value: d.toISOString().slice(0, 19), pos: p.pos(t) });
+  return {
+    type: 'binary', op: 'AND', pos,
+    left: { type: 'binary', op: '>=', left, right: text(start), pos },
+    right: { type: 'binary', op: '<', left, right: text(end), pos },
+  };
 }
 
 function parseInfix(p: Cursor, left: Expr, prec: number): Expr {
@@ -110,6 +140,10 @@ function parseInfix(p: Cursor, left: Expr, prec: number): Expr {
     p.next();
     const right = parseExpr(p, prec);
     return { type: 'function', name: [{ value: 'matches_term', pos: p.pos(t) }], args: [left, right], distinct: false, pos };
+  }
+  if (t.kind === 'word' && t.upper === 'WITHIN') {
+    p.next();
+    return withinPeriod(p, left, pos);
   }
   const negated = p.eatKw('NOT');
   if (p.eatKw('IN')) {
@@ -293,6 +327,13 @@ function parseWordPrefix(p: Cursor): Expr {
       }
       return { type: 'interval', value, pos };
     }
+    case 'POSITION':
+    case 'TRIM':
+    case 'SUBSTRING': {
+      const special = nextIsParen ? parseSpecialCall(p, t.upper, pos) : undefined;
+      if (special) return special;
+      break;
+    }
     case 'EXTRACT': {
       if (!nextIsParen) break;
       p.next();
@@ -315,6 +356,52 @@ function parseWordPrefix(p: Cursor): Expr {
   }
   if (RESERVED.has(t.upper) && !nextIsParen) throw p.error('an expression');
   return parseNameOrCall(p);
+}
+
+/**
+ * The keyword forms of three string functions, as sqlparser-rs reads them, turned into the plain calls DataFusion
+ * plans (and names its columns after): POSITION(sub IN s) -> strpos(s, sub); TRIM([BOTH|LEADING|TRAILING] [chars]
+ * FROM s) -> btrim/ltrim/rtrim(s[, chars]); SUBSTRING(s FROM a [FOR n]) -> substr(s, a[, n]). Undefined when the
+ * call is written the ordinary way (then it parses as any call).
+ */
+function parseSpecialCall(p: Cursor, kw: string, pos: SourcePos): Expr | undefined {
+  const start = p.i;
+  p.next();
+  p.expectOp('(');
+  const call = (name: string, args: Expr[]): Expr => ({ type: 'function', name: [{ value: name, pos }], args, distinct: false, pos });
+  if (kw === 'POSITION') {
+    const sub = parseExpr(p, Prec.CMP);
+    if (!p.eatKw('IN')) { p.i = start; return undefined; }
+    const s = parseExpr(p);
+    p.expectOp(')');
+    return call('strpos', [s, sub]);
+  }
+  if (kw === 'TRIM') {
+    const where = p.isKw('BOTH') || p.isKw('LEADING') || p.isKw('TRAILING') ? p.next().upper : undefined;
+    const name = where === 'LEADING' ? 'ltrim' : where === 'TRAILING' ? 'rtrim' : 'btrim';
+    if (where && p.eatKw('FROM')) {
+      const s = parseExpr(p);
+      p.expectOp(')');
+      return call(name, [s]);
+    }
+    const first = parseExpr(p);
+    if (p.eatKw('FROM')) {
+      const s = parseExpr(p);
+      p.expectOp(')');
+      return call(name, [s, first]);
+    }
+    if (where) throw p.error('FROM');
+    p.i = start;
+    return undefined;
+  }
+  const s = parseExpr(p);
+  if (!p.isKw('FROM') && !p.isKw('FOR')) { p.i = start; return undefined; }
+  const args = [s];
+  if (p.eatKw('FROM')) args.push(parseExpr(p));
+  else args.push({ type: 'number', value: '1', pos });
+  if (p.eatKw('FOR')) args.push(parseExpr(p));
+  p.expectOp(')');
+  return call('substr', args);
 }
 
 function parseExists(p: Cursor, pos: SourcePos, negated: boolean): Expr {

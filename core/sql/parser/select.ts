@@ -1,8 +1,9 @@
 // Query parser: WITH, SELECT, FROM/JOIN, WHERE, GROUP BY, HAVING, ALIGN (range queries), set operations, ORDER/LIMIT.
-import type { AlignClause, Cte, Expr, JoinKind, OrderByItem, Query, QueryBody, Select, SelectItem, TableAlias, TableRef, Values } from '../ast.ts';
+import type { AlignClause, Cte, Expr, JoinKind, OrderByItem, Query, QueryBody, Select, SelectItem, TableAlias, TableRef, Values, WindowSpec } from '../ast.ts';
 import type { Cursor } from './cursor.ts';
 import { parseExpr, parseFill, parseOrderByList, parseRangeDuration } from './expr.ts';
 import { parseTqlSource } from './tql.ts';
+import { parseWindowSpec } from './call.ts';
 import { ParseError } from '../../errors.ts';
 
 export function parseQuery(p: Cursor): Query {
@@ -131,8 +132,42 @@ function parseSelect(p: Cursor): Select {
     if (!p.eatKw('ALL')) s.groupBy = p.commaList(() => parseGroupItem(p));
   }
   if (p.eatKw('HAVING')) s.having = parseExpr(p);
+  if (p.eatKw('WINDOW')) {
+    const named = new Map<string, WindowSpec>();
+    p.commaList(() => {
+      const name = p.ident('a window name');
+      if (named.has(name.value)) throw p.errorAt(`Window ${name.value} is defined more than once`, name.pos);
+      p.expectKw('AS');
+      named.set(name.value, parseWindowSpec(p));
+    });
+    for (const item of s.projection) resolveWindows(item, named);
+    if (s.having) resolveWindows(s.having, named);
+  }
   if (!s.align && p.isKw('ALIGN')) s.align = parseAlign(p);
   return s;
+}
+
+/**
+ * WINDOW w AS (...): every `OVER w` / `OVER (w ...)` in the select takes the named window's partitioning, ordering
+ * and frame where it gives none of its own (subqueries keep their own WINDOW clauses).
+ */
+function resolveWindows(node: unknown, named: Map<string, WindowSpec>): void {
+  if (!node || typeof node !== 'object') return;
+  if (Array.isArray(node)) { for (const x of node) resolveWindows(x, named); return; }
+  const o = node as Record<string, unknown>;
+  if (o.type === 'query') return;
+  if (o.type === 'function' && o.over) {
+    const w = o.over as WindowSpec;
+    const base = w.name ? named.get(w.name.value) : undefined;
+    if (base) {
+      o.over = {
+        partitionBy: w.partitionBy.length ? w.partitionBy : base.partitionBy,
+        orderBy: w.orderBy.length ? w.orderBy : base.orderBy,
+        ...(w.frame ?? base.frame ? { frame: w.frame ?? base.frame } : {}),
+      };
+    }
+  }
+  for (const [k, v] of Object.entries(o)) if (k !== 'pos' && k !== 'span') resolveWindows(v, named);
 }
 
 function parseSelectItem(p: Cursor): SelectItem {

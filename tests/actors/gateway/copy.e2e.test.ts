@@ -1,6 +1,6 @@
 // COPY TO / FROM on a real node: a table's rows to CSV and JSON files and back (NULL apart from '', quotes, commas,
 // a time range), a query's rows to a file, and the errors (parquet, an unknown column, a missing file, a bad line).
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startNode, tempDir } from '../../harness/index.ts';
@@ -42,6 +42,19 @@ describe('COPY', () => {
   it("writes a query's rows", async () => {
     await exec(node, `COPY (SELECT host, count(*) AS c FROM m GROUP BY host ORDER BY host) TO '${f('q.csv')}' WITH (format = 'csv')`);
     expect(readFileSync(f('q.csv'), 'utf8')).toBe('host,c\na,1\nb,1\nc,1\n');
+  });
+
+  it("reads a folder's files matching PATTERN, keeping the rows within START_TIME / END_TIME", async () => {
+    mkdirSync(f('parts'));
+    writeFileSync(f('parts/day1.csv'), 'host,ts\na,1970-01-01T00:00:01\nb,1970-01-01T00:00:05\n');
+    writeFileSync(f('parts/day2.csv'), 'host,ts\nc,1970-01-01T00:00:09\n');
+    writeFileSync(f('parts/notes.txt'), 'not a csv');
+    const r = await sql(node, `COPY back FROM '${f('parts')}/' WITH (format = 'csv', pattern = 'day.*\\.csv', start_time = '1970-01-01 00:00:02')`);
+    expect(r.body.output![0]!.affectedrows).toBe(2);
+    expect(await rows(node, `SELECT host, ts FROM back ORDER BY host`)).toEqual([['b', 5000], ['c', 9000]]);
+    expect((await sql(node, `COPY back FROM '${f('parts/day1.csv')}' WITH (format = 'csv', end_time = '1970-01-01 00:00:05')`)).body.output![0]!.affectedrows).toBe(1);
+    expect((await sql(node, `COPY back FROM '${f('parts')}/' WITH (format = 'csv', pattern = '(')`)).body.error).toMatch(/invalid pattern/);
+    await exec(node, `TRUNCATE TABLE back`);
   });
 
   it('refuses what it cannot do, naming it, and inserts nothing from a bad file', async () => {

@@ -35,7 +35,7 @@ describe('parse errors', () => {
     ['SELECT CASE WHEN a THEN 1', /Expected END, found end of input/, 1, 26],
     ['SELECT a IS 3', /Expected NULL, TRUE, FALSE, UNKNOWN or DISTINCT FROM after IS, found 3/, 1, 13],
     ['DROP INDEX i', /Expected TABLE, DATABASE, FLOW or VIEW after DROP, found INDEX/, 1, 6],
-    ['ALTER TABLE t FLY', /Expected ADD, DROP, RENAME, MODIFY, SET or UNSET, found FLY/, 1, 15],
+    ['ALTER TABLE t FLY', /Expected ADD, DROP, RENAME, MODIFY, ALTER, SET or UNSET, found FLY/, 1, 15],
     ["SELECT 'abc", /Expected closing ' of string literal, found end of input/, 1, 8],
     ['SELECT 1; SELECT 2 3', /Expected end of statement, found 3/, 1, 20],
   ];
