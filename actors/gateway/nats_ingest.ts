@@ -12,6 +12,13 @@ const INGEST_CONSUMER = 'eddy-ingest';
 const WRITE_QUEUE = 'eddy-write';
 /** A pull waits this long for messages before it is renewed (consume renews it itself). */
 const PULL_EXPIRES_MS = 5000;
+/**
+ * How often a message being applied is reported in progress (`+WPI`): well within the consumer's ack_wait (10 s), so it
+ * is not redelivered while its write waits for room or runs slowly on a loaded machine.
+ */
+const KEEP_ALIVE_MS = 3000;
+/** A wait for a free apply slot this long may have left delivered messages waiting in the pull's buffer. */
+const STALE_WAIT_MS = 1000;
 const enc = new TextEncoder();
 
 function headerOf(h: MsgHdrs | undefined, name: string): string | undefined {
@@ -65,7 +72,7 @@ export class NatsIngest {
     private readonly gate: WriteGate = new WriteGate(0),
     private readonly maxInFlight = 16,
     /** Messages the consumer's pulls may have outstanding (each at most max_payload: the bound in bytes is that times this). */
-    private readonly pullMessages = 32,
+    private readonly pullMessages = 16,
   ) {}
 
   start(): void {
@@ -126,11 +133,23 @@ export class NatsIngest {
         continue;
       }
       try {
+        // Messages delivered while the loop waits for a free slot sit in the pull's buffer, unacked and not kept alive;
+        // after a wait, the next pull's worth are told to JetStream as in progress when they are taken, so that a slow
+        // apply does not get them redelivered (and parsed again) after ack_wait.
+        let mayBeStale = 0;
         for await (const m of messages) {
+          if (mayBeStale > 0) {
+            mayBeStale--;
+            m.working();
+          }
           const p = this.applyOne(m);
           inFlight.add(p);
           void p.finally(() => inFlight.delete(p));
-          if (inFlight.size >= this.maxInFlight) await Promise.race(inFlight);
+          if (inFlight.size >= this.maxInFlight) {
+            const waited = Date.now();
+            await Promise.race(inFlight);
+            if (Date.now() - waited >= STALE_WAIT_MS) mayBeStale = this.pullMessages;
+          }
           if (this.stopped) break;
         }
       } catch (e) {
@@ -145,7 +164,7 @@ export class NatsIngest {
     const target = parseWriteSubject(m.subject);
     const db = target?.db ?? 'public';
     // Tell JetStream we are still on it (waiting for back-pressure or a slow write), so it is not redelivered after ack_wait.
-    const keepAlive = setInterval(() => m.working(), 5000);
+    const keepAlive = setInterval(() => m.working(), KEEP_ALIVE_MS);
     let release: (() => void) | undefined;
     try {
       // The consumer's pulls are bounded (bytes, maxInFlight): it waits for room rather than being refused.
