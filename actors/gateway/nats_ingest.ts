@@ -10,6 +10,15 @@ import type { Logger } from '../runtime/logger.ts';
 
 const INGEST_CONSUMER = 'eddy-ingest';
 const WRITE_QUEUE = 'eddy-write';
+/** A pull waits this long for messages before it is renewed (consume renews it itself). */
+const PULL_EXPIRES_MS = 5000;
+/**
+ * How often a message being applied is reported in progress (`+WPI`): well within the consumer's ack_wait (10 s), so it
+ * is not redelivered while its write waits for room or runs slowly on a loaded machine.
+ */
+const KEEP_ALIVE_MS = 3000;
+/** A wait for a free apply slot this long may have left delivered messages waiting in the pull's buffer. */
+const STALE_WAIT_MS = 1000;
 const enc = new TextEncoder();
 
 function headerOf(h: MsgHdrs | undefined, name: string): string | undefined {
@@ -62,6 +71,8 @@ export class NatsIngest {
     /** Back-pressure: a write waits here for room (its reply waits, the buffered consumer stops pulling). */
     private readonly gate: WriteGate = new WriteGate(0),
     private readonly maxInFlight = 16,
+    /** Messages the consumer's pulls may have outstanding (each at most max_payload: the bound in bytes is that times this). */
+    private readonly pullMessages = 16,
   ) {}
 
   start(): void {
@@ -98,9 +109,14 @@ export class NatsIngest {
   }
 
   /**
-   * Pulls buffered messages in stream order, a fetch of at most 64 at a time; up to maxInFlight are applied at once
-   * (their parses run in parallel in the parse workers, their WAL appends are pipelined). Each is acked once its rows
-   * are durable, or reported on eddy.errors.<db>.
+   * Pulls buffered messages in stream order, continuously (`consume`: the next pull is asked for while the current one
+   * is still being applied, so the node never waits on a pull's round trip), at most `pullMessages` outstanding; up to
+   * maxInFlight are applied at once (their parses run in parallel in the parse workers, their WAL appends are
+   * pipelined). Each is acked once its rows are durable, or reported on eddy.errors.<db>.
+   *
+   * Pulls are bounded in messages, never in bytes (`max_bytes`): nats-server 2.9 drops a redelivered message from its
+   * redelivery queue when it does not fit a pull's remaining bytes (409 Message Size Exceeds MaxBytes), and after a
+   * restart it may then stay ack pending for minutes, never applied (README, Inside: "The buffered consumer's pulls").
    */
   private async ingestLoop(): Promise<void> {
     const consumer = await this.js.consumers.get(Streams.ingest, INGEST_CONSUMER);
@@ -108,9 +124,7 @@ export class NatsIngest {
     while (!this.stopped) {
       let messages;
       try {
-        // fetch, not consume: with consume, messages redelivered after a kill -9 were left ack-pending in the restarted
-        // node and never applied (tests/faults/kill9_mixed_ingest at 30 kill points; bisected to the change to consume)
-        messages = await consumer.fetch({ max_messages: 64, expires: 1000 });
+        messages = await consumer.consume({ max_messages: this.pullMessages, expires: PULL_EXPIRES_MS });
         this.current = messages;
       } catch (e) {
         if (this.stopped) break;
@@ -119,11 +133,23 @@ export class NatsIngest {
         continue;
       }
       try {
+        // Messages delivered while the loop waits for a free slot sit in the pull's buffer, unacked and not kept alive;
+        // after a wait, the next pull's worth are told to JetStream as in progress when they are taken, so that a slow
+        // apply does not get them redelivered (and parsed again) after ack_wait.
+        let mayBeStale = 0;
         for await (const m of messages) {
+          if (mayBeStale > 0) {
+            mayBeStale--;
+            m.working();
+          }
           const p = this.applyOne(m);
           inFlight.add(p);
           void p.finally(() => inFlight.delete(p));
-          if (inFlight.size >= this.maxInFlight) await Promise.race(inFlight);
+          if (inFlight.size >= this.maxInFlight) {
+            const waited = Date.now();
+            await Promise.race(inFlight);
+            if (Date.now() - waited >= STALE_WAIT_MS) mayBeStale = this.pullMessages;
+          }
           if (this.stopped) break;
         }
       } catch (e) {
@@ -138,7 +164,7 @@ export class NatsIngest {
     const target = parseWriteSubject(m.subject);
     const db = target?.db ?? 'public';
     // Tell JetStream we are still on it (waiting for back-pressure or a slow write), so it is not redelivered after ack_wait.
-    const keepAlive = setInterval(() => m.working(), 5000);
+    const keepAlive = setInterval(() => m.working(), KEEP_ALIVE_MS);
     let release: (() => void) | undefined;
     try {
       // The consumer's pulls are bounded (bytes, maxInFlight): it waits for room rather than being refused.
