@@ -30,6 +30,7 @@ import { listenMigration } from './region/handle_migration.ts';
 import { startEmbeddedNats, type EmbeddedNats } from './runtime/embedded_nats.ts';
 import { presizeNatsMessageBuffers } from './runtime/nats_presize.ts';
 import { natsLinkOf, type NatsLink } from './runtime/nats_link.ts';
+import { within } from './runtime/no_leader.ts';
 import { ParsePool } from './runtime/parse_pool.ts';
 import { ChangesInterest } from './runtime/interest.ts';
 import { silentLogger, type Logger } from './runtime/logger.ts';
@@ -224,7 +225,8 @@ export class EddyNode {
       cluster = { routes: this.routeTable, nodeId: cfg.nodeId, kick: () => this.nc.publish(Subjects.placementKick) };
       if (hostsRegions) {
         this.supervisor.startFollowing({ routes: this.routeTable, nodeId: cfg.nodeId, schemaOf: (id) => tableOfRegion(this.catalog, id) });
-        this.migrationSub = listenMigration(this.nc, cfg.nodeId, this.supervisor, this.log);
+        const meta = this.meta;
+        this.migrationSub = listenMigration(this.nc, cfg.nodeId, this.supervisor, this.log, () => within(meta.routeWriter.term()));
       }
       this.log(`cluster node ${cfg.nodeId} (${[...roles].join(',')}) registered`);
     }

@@ -137,7 +137,7 @@ export class MetaServices {
     // The term claims the routes first: from then on a stale leader's route writes are refused.
     const epoch = this.elector?.revision ?? null;
     this.termEpoch = epoch;
-    if (epoch !== null) this.routeWriter.claim(epoch).catch((e) => this.o.log?.(`meta: claiming the routes for term ${epoch} failed: ${(e as Error).message}`));
+    const claimed = epoch === null ? Promise.resolve() : this.routeWriter.claim(epoch).catch((e) => this.o.log?.(`meta: claiming the routes for term ${epoch} failed: ${(e as Error).message}`));
     if (this.o.nc && !this.liveness) {
       const l = new Liveness({
         nc: this.o.nc, nodesKv: this.nodesKv, clock: this.o.clock, heartbeatMs: this.o.heartbeatMs, log: this.o.log,
@@ -165,7 +165,9 @@ export class MetaServices {
       },
     });
     this.migrations = m;
-    m.start().catch((e) => this.o.log?.(`migrations: start failed: ${(e as Error).message}`)).finally(() => {
+    // Migrations resume once the term holds the routes: datanodes compare a step's term with the claimed one, so a
+    // step of this term is never refused for an older claim, and an older leader's late steps are.
+    claimed.then(() => (this.migrations === m ? m.start() : undefined)).catch((e) => this.o.log?.(`migrations: start failed: ${(e as Error).message}`)).finally(() => {
       if (this.migrations !== m) return;
       this.rebalancer = new Rebalancer({
         proceduresKv: this.proceduresKv, routesKv: this.routesKv, nodesKv: this.nodesKv, clock: this.o.clock, migrations: m,

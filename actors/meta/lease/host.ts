@@ -32,13 +32,19 @@ export function isConflict(e: unknown): boolean {
     (e.code === JetStreamApiCodes.StreamWrongLastSequence || e.code === JetStreamApiCodes.StreamWrongLastSequenceUnknown);
 }
 
-/** The I/O half of the lease: each function returns a result and never throws, as the machine expects. */
-export function kvLeaseActors(o: Pick<LeaseElectorOptions, 'kv' | 'key' | 'nodeId' | 'leaseMs' | 'clock'>) {
+/**
+ * The I/O half of the lease: each function returns a result and never throws, as the machine expects. `held(sentAt)`
+ * is told of every successful acquire or renew with the time (clock) its write was sent.
+ */
+export function kvLeaseActors(o: Pick<LeaseElectorOptions, 'kv' | 'key' | 'nodeId' | 'leaseMs' | 'clock'>, held?: (sentAt: number) => void) {
   const value = () => enc.encode(JSON.stringify({ holder: o.nodeId, at: o.clock.now(), leaseMs: o.leaseMs } satisfies LeaseValue));
   const timeout = Math.max(50, Math.round(o.leaseMs * LeaseTiming.renewTimeout));
   const cas = async (write: () => Promise<number>): Promise<CasResult> => {
+    const sentAt = o.clock.now();
     try {
-      return { ok: true, revision: await write() };
+      const revision = await write();
+      held?.(sentAt);
+      return { ok: true, revision };
     } catch (e) {
       return { ok: false, conflict: isConflict(e), error: String((e as Error).message ?? e) };
     }
@@ -66,13 +72,24 @@ export function kvLeaseActors(o: Pick<LeaseElectorOptions, 'kv' | 'key' | 'nodeI
   };
 }
 
-/** One node's part in the election. start() joins as a follower; resign() gives the lease up (if held) and leaves. */
+/**
+ * One node's part in the election. start() joins as a follower; resign() gives the lease up (if held) and leaves.
+ *
+ * Whether this node leads is answered by its clock too, not only by the machine's state: a process paused (SIGSTOP, a
+ * long GC, a frozen VM) wakes with its timers late and its sockets full, and may run a step's answer before the timer
+ * that steps it down. From STEP_DOWN of the lease after its last successful renew was sent, `isLeader` and `revision`
+ * answer as a follower's, whatever the machine has yet to notice.
+ */
 export class LeaseElector {
   private readonly actor: Actor<typeof leaseMachine>;
   private leading = false;
+  /** Until when (clock ms) the last acquire or renew keeps this node the leader. */
+  private heldUntil = 0;
 
   constructor(private readonly o: LeaseElectorOptions) {
-    const machine = leaseMachine.provide({ actors: kvLeaseActors(o) });
+    const machine = leaseMachine.provide({ actors: kvLeaseActors(o, (sentAt) => {
+      this.heldUntil = Math.max(this.heldUntil, sentAt + Math.round(o.leaseMs * LeaseTiming.stepDown));
+    }) });
     this.actor = createActor(machine, { input: { nodeId: o.nodeId, leaseMs: o.leaseMs } });
     this.actor.subscribe((s) => {
       const now = s.matches('leader');
@@ -89,12 +106,12 @@ export class LeaseElector {
   }
 
   get isLeader(): boolean {
-    return this.leading;
+    return this.leading && this.o.clock.now() < this.heldUntil;
   }
 
   /** The revision that made this node leader: a fencing token for writes made in this term. */
   get revision(): number | null {
-    return this.leading ? this.actor.getSnapshot().context.revision : null;
+    return this.isLeader ? this.actor.getSnapshot().context.revision : null;
   }
 
   get state(): string {
