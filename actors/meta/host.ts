@@ -15,6 +15,7 @@ import { MigrationHost } from './migration/host.ts';
 import { writeRegionEvent } from './procedure_store.ts';
 import { Rebalancer, drainingNodes } from './rebalancer/host.ts';
 import { EddyError, StatusCode } from '../../core/index.ts';
+import { ensureAsset } from '../runtime/js_assets.ts';
 
 export interface MetaServicesOptions {
   js: JetStreamClient;
@@ -92,9 +93,10 @@ export class MetaServices {
 
   async start(): Promise<void> {
     const kvm = new Kvm(this.o.js);
-    this.nodesKv = await kvm.create(Buckets.nodes, { history: 1, replicas: this.o.replicas ?? 1 });
-    this.routesKv = await kvm.create(Buckets.routes, { history: 1, replicas: this.o.replicas ?? 1 });
-    this.proceduresKv = await kvm.create(Buckets.procedures, { history: 1, replicas: this.o.replicas ?? 1 });
+    const bucket = (b: string) => ensureAsset(`KV ${b}`, () => kvm.create(b, { history: 1, replicas: this.o.replicas ?? 1 }));
+    this.nodesKv = await bucket(Buckets.nodes);
+    this.routesKv = await bucket(Buckets.routes);
+    this.proceduresKv = await bucket(Buckets.procedures);
     this.routeWriter = new RouteWriter(this.o.js, this.routesKv);
     this.registration = new NodeRegistration({
       kv: this.nodesKv, id: this.o.nodeId, roles: [...this.o.roles], ...(this.o.http ? { http: this.o.http } : {}),

@@ -3,6 +3,7 @@ import { createActor, fromPromise, waitFor, type Actor } from 'xstate';
 import type { KV } from '@nats-io/kv';
 import { JetStreamApiCodes, JetStreamApiError } from '@nats-io/jetstream';
 import type { Clock } from '../../../core/index.ts';
+import { within } from '../../runtime/js_call.ts';
 import { leaseMachine, LeaseEvents, LeaseTiming, type CasResult, type ReadResult } from './machine.ts';
 
 const enc = new TextEncoder();
@@ -51,7 +52,9 @@ export function kvLeaseActors(o: Pick<LeaseElectorOptions, 'kv' | 'key' | 'nodeI
   };
   return {
     readLease: fromPromise<ReadResult, void>(async () => {
-      const e = await o.kv.get(o.key);
+      // Bounded: an unanswered read (a stream electing its leader, js_call.ts) would hold the follower in `reading`
+      // for good, and it would never take over; failed, the machine reads again at its next poll.
+      const e = await within(o.kv.get(o.key), Math.max(50, Math.round(o.leaseMs * LeaseTiming.every)));
       const at = o.clock.now();
       if (!e || e.operation !== 'PUT' || e.value.length === 0) return { lease: null, at };
       let holder = '?';
