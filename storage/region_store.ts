@@ -3,6 +3,7 @@ import type { RecordBatch } from 'apache-arrow';
 import { mkdir, open, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
+import { randomBytes } from 'node:crypto';
 import { CorruptDataError, InvalidArgumentError, StorageError, systemClock, type Clock, type TableSchema, type WriteBatch } from '../core/index.ts';
 import { pickCompactions } from './compaction.ts';
 import { filterRun } from './filter.ts';
@@ -68,11 +69,18 @@ export class RegionStore {
   private readonly decoded: DecodedCache;
   /** Index files of the segments: built by the region's IndexBuilder (buildNext), used by scans. */
   readonly indexes: RegionIndexes;
+  /**
+   * With a shared mirror, in the name of every segment this store writes: two writers of one region (a stale leader
+   * and the newer one, both from the same manifest's next file id) never write the same name, so one never replaces
+   * or removes the other's file. Empty without a mirror (one writer).
+   */
+  private readonly writerToken: string;
 
   private constructor(private readonly opts: RegionStoreOptions, private manifest: Manifest, private _schema: TableSchema) {
     this.clock = opts.clock ?? systemClock;
     this.compression = opts.compression ?? 'zstd';
     this.segDir = join(opts.dir, 'segments');
+    this.writerToken = opts.mirror ? `-w${randomBytes(4).toString('hex')}` : '';
     this.decoded = opts.decodedCache ?? sharedDecodedCache;
     this.mem = new Memtable(_schema.primaryKey);
     this.lastSeq = manifest.flushedSeq;
@@ -284,8 +292,27 @@ export class RegionStore {
 
   private async commit(next: Manifest): Promise<void> {
     const text = await saveManifest(this.opts.dir, next);
-    await this.opts.mirror?.putManifest(text);
+    try {
+      await this.opts.mirror?.putManifest(text);
+    } catch (e) {
+      if (e instanceof ManifestConflictError) await this.dropUncommitted(next);
+      throw e;
+    }
     this.manifest = next;
+  }
+
+  /**
+   * A newer writer claimed the shared manifest, and `next` was refused: the files it named that this writer wrote
+   * (its token in their names) are in no manifest and never will be, so they go now rather than at the region's next
+   * open. Best effort: what is left is removed then, as before.
+   */
+  private async dropUncommitted(next: Manifest): Promise<void> {
+    const before = new Set(filesOf(this.manifest.segments));
+    for (const f of filesOf(next.segments)) {
+      if (before.has(f) || !f.includes(this.writerToken)) continue;
+      await this.opts.mirror?.removeSegment(f).catch(() => undefined);
+      await rm(join(this.segDir, f), { force: true }).catch(() => undefined);
+    }
   }
 
   /**
@@ -295,7 +322,7 @@ export class RegionStore {
   private async writeSegment(rows: Run | FlushSource, maxSeq: number, level: number): Promise<SegmentMeta> {
     const schema = this._schema;
     const { src, opRows } = 'src' in rows ? rows : { src: runSource(rows, runColumnNames(rows, schema.columns.map((c) => c.name)), schema.primaryKey), opRows: countOps(rows) };
-    const file = `${String(this.manifest.nextFileId++).padStart(10, '0')}-${maxSeq}.arrow`;
+    const file = `${String(this.manifest.nextFileId++).padStart(10, '0')}-${maxSeq}${this.writerToken}.arrow`;
     const path = join(this.segDir, file);
     const w = await writeSegmentFile(path, src, schema, this.compression, level, this.opts.rowGroupRows);
     // --storage nats: the shared copy is read back from the file
