@@ -3,7 +3,6 @@ import type { RecordBatch } from 'apache-arrow';
 import { mkdir, open, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
-import { randomBytes } from 'node:crypto';
 import { CorruptDataError, InvalidArgumentError, StorageError, systemClock, type Clock, type TableSchema, type WriteBatch } from '../core/index.ts';
 import { pickCompactions } from './compaction.ts';
 import { filterRun } from './filter.ts';
@@ -24,7 +23,7 @@ import { checkSchemaChange, droppedColumns, regionStats, withoutDropped } from '
 import { conformRun } from './cast.ts';
 import type { Compression, RegionStats, RegionStoreOptions, Run, ScanRequest, ScanStats, SegmentIndexMeta, SegmentMeta } from './types.ts';
 import { RegionIndexes } from './index/region_indexes.ts';
-import { ManifestConflictError } from './mirror.ts';
+import { ManifestConflictError, filesOf, removeUncommitted, writerToken } from './mirror.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -43,10 +42,6 @@ function overlapsRun(s: SegmentMeta, run: Run | [bigint, bigint], timeIndex: str
   return BigInt(s.minTs) <= ts[hi]! && BigInt(s.maxTs) >= ts[lo]!;
 }
 
-/** A segment's files: the segment and its index file. */
-function filesOf(segments: readonly SegmentMeta[]): string[] {
-  return segments.flatMap((s) => (s.index ? [s.file, s.index.file] : [s.file]));
-}
 
 export class RegionStore {
   private mem: Memtable;
@@ -69,18 +64,14 @@ export class RegionStore {
   private readonly decoded: DecodedCache;
   /** Index files of the segments: built by the region's IndexBuilder (buildNext), used by scans. */
   readonly indexes: RegionIndexes;
-  /**
-   * With a shared mirror, in the name of every segment this store writes: two writers of one region (a stale leader
-   * and the newer one, both from the same manifest's next file id) never write the same name, so one never replaces
-   * or removes the other's file. Empty without a mirror (one writer).
-   */
+  /** In the name of every segment this store writes to a shared mirror (mirror.ts `writerToken`). */
   private readonly writerToken: string;
 
   private constructor(private readonly opts: RegionStoreOptions, private manifest: Manifest, private _schema: TableSchema) {
     this.clock = opts.clock ?? systemClock;
     this.compression = opts.compression ?? 'zstd';
     this.segDir = join(opts.dir, 'segments');
-    this.writerToken = opts.mirror ? `-w${randomBytes(4).toString('hex')}` : '';
+    this.writerToken = writerToken(opts.mirror);
     this.decoded = opts.decodedCache ?? sharedDecodedCache;
     this.mem = new Memtable(_schema.primaryKey);
     this.lastSeq = manifest.flushedSeq;
@@ -295,25 +286,13 @@ export class RegionStore {
     try {
       await this.opts.mirror?.putManifest(text);
     } catch (e) {
-      if (e instanceof ManifestConflictError) await this.dropUncommitted(next);
+      if (e instanceof ManifestConflictError) await removeUncommitted(this.opts.mirror!, this.segDir, filesOf(this.manifest.segments), filesOf(next.segments), this.writerToken);
       throw e;
     }
     this.manifest = next;
   }
 
-  /**
-   * A newer writer claimed the shared manifest, and `next` was refused: the files it named that this writer wrote
-   * (its token in their names) are in no manifest and never will be, so they go now rather than at the region's next
-   * open. Best effort: what is left is removed then, as before.
-   */
-  private async dropUncommitted(next: Manifest): Promise<void> {
-    const before = new Set(filesOf(this.manifest.segments));
-    for (const f of filesOf(next.segments)) {
-      if (before.has(f) || !f.includes(this.writerToken)) continue;
-      await this.opts.mirror?.removeSegment(f).catch(() => undefined);
-      await rm(join(this.segDir, f), { force: true }).catch(() => undefined);
-    }
-  }
+
 
   /**
    * Writes a run, or a memtable's flush source, as a new segment file row group by row group (not yet in the manifest):
