@@ -18,7 +18,7 @@ import { HttpGateway, type NodeState } from './gateway/http/server.ts';
 import { PgServer } from './gateway/postgres/server.ts';
 import { apiRoutes } from './gateway/http/api.ts';
 import type { RouteTable as HttpRouteTable } from './gateway/http/routes.ts';
-import { ensureJetStreamAssets } from './runtime/js_assets.ts';
+import { ensureAsset, ensureJetStreamAssets } from './runtime/js_assets.ts';
 import { makeQueryContext, type QueryDeps } from './gateway/query_context.ts';
 import { RegionRouter, type ClusterRouting } from './region/router.ts';
 import { watchCatalog, tableOfRegion } from './catalog/watch.ts';
@@ -30,6 +30,7 @@ import { listenMigration } from './region/handle_migration.ts';
 import { startEmbeddedNats, type EmbeddedNats } from './runtime/embedded_nats.ts';
 import { presizeNatsMessageBuffers } from './runtime/nats_presize.ts';
 import { natsLinkOf, type NatsLink } from './runtime/nats_link.ts';
+import { jsCall } from './runtime/js_call.ts';
 import { ParsePool } from './runtime/parse_pool.ts';
 import { ChangesInterest } from './runtime/interest.ts';
 import { silentLogger, type Logger } from './runtime/logger.ts';
@@ -170,7 +171,7 @@ export class EddyNode {
     this.js = jetstream(this.nc, { timeout: 30_000 });
     this.jsm = await jetstreamManager(this.nc, { timeout: 30_000 });
     await ensureJetStreamAssets(this.nc, { replicas: cfg.replicas, segments: cfg.storage === StorageKinds.nats, cluster: !isStandalone(cfg) });
-    const kv = await new Kvm(this.js).create(Buckets.catalog, { history: 1, replicas: cfg.replicas });
+    const kv = await ensureAsset(`KV ${Buckets.catalog}`, () => new Kvm(this.js).create(Buckets.catalog, { history: 1, replicas: cfg.replicas }));
     this.catalog = new Catalog(kv, this.clock);
     await this.catalog.init();
     // Who follows eddy.changes, known before any region opens: regions publish a table's batches only while it is wanted.
@@ -224,7 +225,8 @@ export class EddyNode {
       cluster = { routes: this.routeTable, nodeId: cfg.nodeId, kick: () => this.nc.publish(Subjects.placementKick) };
       if (hostsRegions) {
         this.supervisor.startFollowing({ routes: this.routeTable, nodeId: cfg.nodeId, schemaOf: (id) => tableOfRegion(this.catalog, id) });
-        this.migrationSub = listenMigration(this.nc, cfg.nodeId, this.supervisor, this.log);
+        const meta = this.meta;
+        this.migrationSub = listenMigration(this.nc, cfg.nodeId, this.supervisor, this.log, () => jsCall(() => meta.routeWriter.term(), { what: 'reading the meta term', safe: true }));
       }
       this.log(`cluster node ${cfg.nodeId} (${[...roles].join(',')}) registered`);
     }

@@ -1,5 +1,9 @@
 // A shared copy of a region's files (segments and manifest) beside the local directory, so that any node can open the region.
+import { randomBytes } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { StorageError } from '../core/index.ts';
+import type { SegmentMeta } from './types.ts';
 
 /**
  * The shared manifest was put by another writer since this one last read or wrote it: a newer leader of the region
@@ -32,4 +36,32 @@ export interface SegmentMirror {
   listSegments(): Promise<string[]>;
   /** Removes everything of this region (DROP TABLE). */
   destroy(): Promise<void>;
+}
+
+/** A segment's files: the segment and its index file. */
+export function filesOf(segments: readonly SegmentMeta[]): string[] {
+  return segments.flatMap((s) => (s.index ? [s.file, s.index.file] : [s.file]));
+}
+
+/**
+ * A token put in the name of every segment a writer stores in a mirror: two writers of one region (a stale leader and
+ * the newer one, both naming files from the same manifest's next file id) never write the same name, so one never
+ * replaces or removes the other's file. Empty without a mirror (one writer).
+ */
+export function writerToken(mirror: SegmentMirror | undefined): string {
+  return mirror ? `-w${randomBytes(4).toString('hex')}` : '';
+}
+
+/**
+ * A newer writer claimed the shared manifest and this writer's next one (naming `refused`) was not put: the files it
+ * named that this writer wrote (`token` in their names) and `committed` does not name are in no manifest and never
+ * will be, so they go now rather than at the region's next open. Best effort: what is left goes then.
+ */
+export async function removeUncommitted(mirror: SegmentMirror, segDir: string, committed: string[], refused: string[], token: string): Promise<void> {
+  const kept = new Set(committed);
+  for (const f of refused) {
+    if (kept.has(f) || !token || !f.includes(token)) continue;
+    await mirror.removeSegment(f).catch(() => undefined);
+    await rm(join(segDir, f), { force: true }).catch(() => undefined);
+  }
 }

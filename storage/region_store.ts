@@ -23,7 +23,7 @@ import { checkSchemaChange, droppedColumns, regionStats, withoutDropped } from '
 import { conformRun } from './cast.ts';
 import type { Compression, RegionStats, RegionStoreOptions, Run, ScanRequest, ScanStats, SegmentIndexMeta, SegmentMeta } from './types.ts';
 import { RegionIndexes } from './index/region_indexes.ts';
-import { ManifestConflictError } from './mirror.ts';
+import { ManifestConflictError, filesOf, removeUncommitted, writerToken } from './mirror.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -42,10 +42,6 @@ function overlapsRun(s: SegmentMeta, run: Run | [bigint, bigint], timeIndex: str
   return BigInt(s.minTs) <= ts[hi]! && BigInt(s.maxTs) >= ts[lo]!;
 }
 
-/** A segment's files: the segment and its index file. */
-function filesOf(segments: readonly SegmentMeta[]): string[] {
-  return segments.flatMap((s) => (s.index ? [s.file, s.index.file] : [s.file]));
-}
 
 export class RegionStore {
   private mem: Memtable;
@@ -68,11 +64,14 @@ export class RegionStore {
   private readonly decoded: DecodedCache;
   /** Index files of the segments: built by the region's IndexBuilder (buildNext), used by scans. */
   readonly indexes: RegionIndexes;
+  /** In the name of every segment this store writes to a shared mirror (mirror.ts `writerToken`). */
+  private readonly writerToken: string;
 
   private constructor(private readonly opts: RegionStoreOptions, private manifest: Manifest, private _schema: TableSchema) {
     this.clock = opts.clock ?? systemClock;
     this.compression = opts.compression ?? 'zstd';
     this.segDir = join(opts.dir, 'segments');
+    this.writerToken = writerToken(opts.mirror);
     this.decoded = opts.decodedCache ?? sharedDecodedCache;
     this.mem = new Memtable(_schema.primaryKey);
     this.lastSeq = manifest.flushedSeq;
@@ -284,9 +283,16 @@ export class RegionStore {
 
   private async commit(next: Manifest): Promise<void> {
     const text = await saveManifest(this.opts.dir, next);
-    await this.opts.mirror?.putManifest(text);
+    try {
+      await this.opts.mirror?.putManifest(text);
+    } catch (e) {
+      if (e instanceof ManifestConflictError) await removeUncommitted(this.opts.mirror!, this.segDir, filesOf(this.manifest.segments), filesOf(next.segments), this.writerToken);
+      throw e;
+    }
     this.manifest = next;
   }
+
+
 
   /**
    * Writes a run, or a memtable's flush source, as a new segment file row group by row group (not yet in the manifest):
@@ -295,7 +301,7 @@ export class RegionStore {
   private async writeSegment(rows: Run | FlushSource, maxSeq: number, level: number): Promise<SegmentMeta> {
     const schema = this._schema;
     const { src, opRows } = 'src' in rows ? rows : { src: runSource(rows, runColumnNames(rows, schema.columns.map((c) => c.name)), schema.primaryKey), opRows: countOps(rows) };
-    const file = `${String(this.manifest.nextFileId++).padStart(10, '0')}-${maxSeq}.arrow`;
+    const file = `${String(this.manifest.nextFileId++).padStart(10, '0')}-${maxSeq}${this.writerToken}.arrow`;
     const path = join(this.segDir, file);
     const w = await writeSegmentFile(path, src, schema, this.compression, level, this.opts.rowGroupRows);
     // --storage nats: the shared copy is read back from the file

@@ -5,7 +5,7 @@ import {
   type Clock, type TableSchema, checkName,
 } from '../../core/index.ts';
 import { ttlMsOf, withInheritedTtl } from '../../core/query/index.ts';
-import { kvKeys } from '../runtime/kv_keys.ts';
+import { kvGet, kvKeys } from '../runtime/kv_keys.ts';
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -36,7 +36,7 @@ export class Catalog {
   constructor(private readonly kv: KV, private readonly clock: Clock) {}
 
   async init(): Promise<void> {
-    if (!(await this.kv.get(dbKey('public')))) {
+    if (!(await kvGet(this.kv, dbKey('public')))) {
       await this.createDatabase('public', true);
     }
   }
@@ -56,7 +56,7 @@ export class Catalog {
   async getDatabase(db: string): Promise<DatabaseInfo | null> {
     const hit = this.dbs.get(db);
     if (hit) return hit;
-    const e = await this.kv.get(dbKey(db));
+    const e = await kvGet(this.kv, dbKey(db));
     if (!e || e.operation !== 'PUT' || e.value.length === 0) return null;
     const info = JSON.parse(dec.decode(e.value)) as DatabaseInfo;
     this.dbs.set(db, info);
@@ -89,7 +89,7 @@ export class Catalog {
   async alterDatabase(db: string, change: (o: Record<string, string>) => Record<string, string>): Promise<DatabaseInfo> {
     return this.serialize(dbKey(db), async () => {
       for (;;) {
-        const e = await this.kv.get(dbKey(db));
+        const e = await kvGet(this.kv, dbKey(db));
         if (!e || e.operation !== 'PUT' || e.value.length === 0) throw new DatabaseNotFoundError(db);
         const cur = JSON.parse(dec.decode(e.value)) as DatabaseInfo;
         const options = change({ ...(cur.options ?? {}) });
@@ -108,7 +108,7 @@ export class Catalog {
   async listDatabases(): Promise<string[]> {
     const out = new Set<string>();
     for (const k of await kvKeys(this.kv, 'db.*')) {
-      const e = await this.kv.get(k);
+      const e = await kvGet(this.kv, k);
       if (e && e.operation === 'PUT' && e.value.length) out.add((JSON.parse(dec.decode(e.value)) as DatabaseInfo).name);
     }
     return [...out].sort();
@@ -136,7 +136,7 @@ export class Catalog {
 
   private async loadTable(db: string, table: string): Promise<{ schema: TableSchema; revision: number } | null> {
     const k = tableKey(db, table);
-    const e = await this.kv.get(k);
+    const e = await kvGet(this.kv, k);
     if (!e || e.operation !== 'PUT' || e.value.length === 0) {
       this.tables.delete(k);
       return null;
@@ -168,7 +168,7 @@ export class Catalog {
       if (this.absent.has(k)) continue;
       const hit = this.tables.get(k);
       if (hit) { out.add(hit.schema.name); continue; }
-      const e = await this.kv.get(k);
+      const e = await kvGet(this.kv, k);
       if (e && e.operation === 'PUT' && e.value.length) {
         const schema = JSON.parse(dec.decode(e.value)) as TableSchema;
         this.tables.set(k, { schema, revision: e.revision });
@@ -202,7 +202,7 @@ export class Catalog {
 
   private async reserveIds(n: number): Promise<number> {
     for (;;) {
-      const e = await this.kv.get(ID_KEY);
+      const e = await kvGet(this.kv, ID_KEY);
       if (!e || e.value.length === 0) {
         try {
           await this.kv.create(ID_KEY, enc.encode(String(FIRST_TABLE_ID + n)));

@@ -14,6 +14,7 @@ import { batchNdjson } from './rows_out.ts';
 import { TailInterest } from './tail_interest.ts';
 import { WriteGate } from '../gateway/write_gate.ts';
 import { isStall, pullOrdered } from '../runtime/ordered_pull.ts';
+import { ensureAsset } from '../runtime/js_assets.ts';
 
 const LOGS_QUEUE = 'eddy-logs';
 const LOGS_CONSUMER = 'eddy-logs';
@@ -81,7 +82,7 @@ export class NatsLogs {
       }, this.opts.tailTtlMs);
       this.interest.start();
     }
-    await ensureLogsStream(this.jsm, this.opts.replicas ?? 1);
+    await ensureAsset(`stream ${Streams.logs}`, () => ensureLogsStream(this.jsm, this.opts.replicas ?? 1));
     this.loop = this.bufferedLoop();
   }
 

@@ -15,6 +15,7 @@ import { MigrationHost } from './migration/host.ts';
 import { writeRegionEvent } from './procedure_store.ts';
 import { Rebalancer, drainingNodes } from './rebalancer/host.ts';
 import { EddyError, StatusCode } from '../../core/index.ts';
+import { ensureAsset } from '../runtime/js_assets.ts';
 
 export interface MetaServicesOptions {
   js: JetStreamClient;
@@ -92,9 +93,10 @@ export class MetaServices {
 
   async start(): Promise<void> {
     const kvm = new Kvm(this.o.js);
-    this.nodesKv = await kvm.create(Buckets.nodes, { history: 1, replicas: this.o.replicas ?? 1 });
-    this.routesKv = await kvm.create(Buckets.routes, { history: 1, replicas: this.o.replicas ?? 1 });
-    this.proceduresKv = await kvm.create(Buckets.procedures, { history: 1, replicas: this.o.replicas ?? 1 });
+    const bucket = (b: string) => ensureAsset(`KV ${b}`, () => kvm.create(b, { history: 1, replicas: this.o.replicas ?? 1 }));
+    this.nodesKv = await bucket(Buckets.nodes);
+    this.routesKv = await bucket(Buckets.routes);
+    this.proceduresKv = await bucket(Buckets.procedures);
     this.routeWriter = new RouteWriter(this.o.js, this.routesKv);
     this.registration = new NodeRegistration({
       kv: this.nodesKv, id: this.o.nodeId, roles: [...this.o.roles], ...(this.o.http ? { http: this.o.http } : {}),
@@ -137,7 +139,7 @@ export class MetaServices {
     // The term claims the routes first: from then on a stale leader's route writes are refused.
     const epoch = this.elector?.revision ?? null;
     this.termEpoch = epoch;
-    if (epoch !== null) this.routeWriter.claim(epoch).catch((e) => this.o.log?.(`meta: claiming the routes for term ${epoch} failed: ${(e as Error).message}`));
+    const claimed = epoch === null ? Promise.resolve() : this.routeWriter.claim(epoch).catch((e) => this.o.log?.(`meta: claiming the routes for term ${epoch} failed: ${(e as Error).message}`));
     if (this.o.nc && !this.liveness) {
       const l = new Liveness({
         nc: this.o.nc, nodesKv: this.nodesKv, clock: this.o.clock, heartbeatMs: this.o.heartbeatMs, log: this.o.log,
@@ -165,7 +167,9 @@ export class MetaServices {
       },
     });
     this.migrations = m;
-    m.start().catch((e) => this.o.log?.(`migrations: start failed: ${(e as Error).message}`)).finally(() => {
+    // Migrations resume once the term holds the routes: datanodes compare a step's term with the claimed one, so a
+    // step of this term is never refused for an older claim, and an older leader's late steps are.
+    claimed.then(() => (this.migrations === m ? m.start() : undefined)).catch((e) => this.o.log?.(`migrations: start failed: ${(e as Error).message}`)).finally(() => {
       if (this.migrations !== m) return;
       this.rebalancer = new Rebalancer({
         proceduresKv: this.proceduresKv, routesKv: this.routesKv, nodesKv: this.nodesKv, clock: this.o.clock, migrations: m,

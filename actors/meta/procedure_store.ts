@@ -2,7 +2,7 @@
 import type { KV } from '@nats-io/kv';
 import { KvKeys, type ProcedureInfo, type ProcedureStateJson, type RegionEventInfo } from '../../core/index.ts';
 import { peerIdOf } from './peers.ts';
-import { kvKeys } from '../runtime/kv_keys.ts';
+import { kvGet, kvKeys } from '../runtime/kv_keys.ts';
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -41,7 +41,7 @@ async function listJson<T>(kv: KV, filter: string): Promise<T[]> {
   for (const k of await kvKeys(kv, filter)) keys.add(k);
   const out: T[] = [];
   for (const k of keys) {
-    const e = await kv.get(k);
+    const e = await kvGet(kv, k);
     if (!e || e.operation !== 'PUT' || e.value.length === 0) continue;
     try {
       out.push(JSON.parse(dec.decode(e.value)) as T);
@@ -56,14 +56,25 @@ export const listProcedures = (kv: KV) => listJson<ProcedureRecord>(kv, KvKeys.p
 export const listRegionEvents = (kv: KV) => listJson<RegionEventRecord>(kv, KvKeys.regionEventAll);
 
 export async function readProcedure(kv: KV, id: string): Promise<ProcedureRecord | null> {
-  if (!/^[A-Za-z0-9_-]{1,64}$/.test(id)) return null;
-  const e = await kv.get(KvKeys.procedure(id));
-  if (!e || e.operation !== 'PUT' || e.value.length === 0) return null;
-  return JSON.parse(dec.decode(e.value)) as ProcedureRecord;
+  return (await readProcedureEntry(kv, id))?.record ?? null;
 }
 
-export async function writeProcedure(kv: KV, r: ProcedureRecord): Promise<void> {
-  await kv.put(KvKeys.procedure(r.id), enc.encode(JSON.stringify(r)));
+/** A procedure record and its KV revision (what a compare-and-set write of it expects). */
+export async function readProcedureEntry(kv: KV, id: string): Promise<{ record: ProcedureRecord; revision: number } | null> {
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(id)) return null;
+  const e = await kvGet(kv, KvKeys.procedure(id));
+  if (!e || e.operation !== 'PUT' || e.value.length === 0) return null;
+  return { record: JSON.parse(dec.decode(e.value)) as ProcedureRecord, revision: e.revision };
+}
+
+/**
+ * Writes a procedure record only if its key is still at `revision` (null: only if it does not exist yet), so that two
+ * meta leaders never both write one migration: the one whose revision is behind gets a conflict (lease/host.ts
+ * `isConflict`). Answers the new revision.
+ */
+export function writeProcedure(kv: KV, r: ProcedureRecord, revision: number | null): Promise<number> {
+  const v = enc.encode(JSON.stringify(r));
+  return revision === null ? kv.create(KvKeys.procedure(r.id), v) : kv.update(KvKeys.procedure(r.id), v, revision);
 }
 
 let eventSeq = 0;

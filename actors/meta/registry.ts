@@ -2,7 +2,7 @@
 import type { KV } from '@nats-io/kv';
 import { KvKeys, type Clock } from '../../core/index.ts';
 import type { Role } from '../config.ts';
-import { kvKeys } from '../runtime/kv_keys.ts';
+import { kvGet, kvKeys } from '../runtime/kv_keys.ts';
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -50,7 +50,7 @@ export async function listNodes(kv: KV): Promise<NodeRecord[]> {
   const keys = new Set<string>();
   for (const k of await kvKeys(kv, KvKeys.nodeAll)) keys.add(k);
   for (const k of keys) {
-    const e = await kv.get(k);
+    const e = await kvGet(kv, k);
     if (!e || e.operation !== 'PUT' || e.value.length === 0) continue;
     try {
       out.push(JSON.parse(dec.decode(e.value)) as NodeRecord);

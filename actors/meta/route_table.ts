@@ -1,7 +1,7 @@
 // A live copy of the region routes (eddy_routes), fed by a KV watch: what gateways cache and datanode supervisors follow.
 import type { KV, KvEntry } from '@nats-io/kv';
 import { KvKeys, routeKeyRegion } from '../../core/index.ts';
-import { kvKeys } from '../runtime/kv_keys.ts';
+import { kvGet, kvKeys } from '../runtime/kv_keys.ts';
 import type { RouteRecord } from './routes.ts';
 
 const dec = new TextDecoder();
@@ -33,7 +33,7 @@ export class RouteTable {
   /** Loads every route, then follows changes; resolves once the table is complete. */
   async start(): Promise<void> {
     for (const k of await kvKeys(this.kv, KvKeys.routeAll)) {
-      const e = await this.kv.get(k);
+      const e = await kvGet(this.kv, k);
       if (e) this.apply(e);
     }
     // The watch also replays the last value of every key: apply() drops what is not newer.

@@ -3,9 +3,9 @@ import type { KV } from '@nats-io/kv';
 import type { JetStreamClient } from '@nats-io/jetstream';
 import { headers as natsHeaders } from '@nats-io/transport-node';
 import { Buckets, KvKeys, MetaUnavailableError, routeKeyRegion } from '../../core/index.ts';
-import { kvKeys } from '../runtime/kv_keys.ts';
+import { kvGet, kvKeys } from '../runtime/kv_keys.ts';
 import { isConflict } from './lease/host.ts';
-import { READ_TIMEOUT_MS, isNoLeader, isTimeout, within } from '../runtime/no_leader.ts';
+import { jsCall } from '../runtime/js_call.ts';
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -25,7 +25,7 @@ export async function readRoutes(kv: KV): Promise<Map<string, RouteRecord>> {
   for (const k of await kvKeys(kv, KvKeys.routeAll)) {
     const region = routeKeyRegion(k);
     if (region === null) continue;
-    const e = await kv.get(k);
+    const e = await kvGet(kv, k);
     if (!e || e.operation !== 'PUT' || e.value.length === 0) continue;
     try {
       out.set(region, JSON.parse(dec.decode(e.value)) as RouteRecord);
@@ -37,7 +37,7 @@ export async function readRoutes(kv: KV): Promise<Map<string, RouteRecord>> {
 }
 
 export async function readRoute(kv: KV, regionId: string): Promise<RouteRecord | null> {
-  const e = await kv.get(KvKeys.route(regionId));
+  const e = await kvGet(kv, KvKeys.route(regionId));
   if (!e || e.operation !== 'PUT' || e.value.length === 0) return null;
   return JSON.parse(dec.decode(e.value)) as RouteRecord;
 }
@@ -83,28 +83,26 @@ export class RouteWriter {
 
   /** The epoch of the term that last claimed the bucket (0: none yet). */
   async term(): Promise<number> {
-    const e = await this.kv.get(KvKeys.routesTerm);
+    const e = await kvGet(this.kv, KvKeys.routesTerm);
     if (!e || e.operation !== 'PUT' || e.value.length === 0) return 0;
     return Number((JSON.parse(dec.decode(e.value)) as { epoch: number }).epoch) || 0;
   }
 
   private async fenced(epoch: number, key: string, value: Uint8Array | null): Promise<void> {
     for (let i = 0; i < FENCED_TRIES; i++) {
-      // Each call is bounded (no_leader.ts): one in flight when the bucket's stream leader went (a nats-server died,
-      // or the stream was just made) is never answered, and every route write waits on the term's claim. Made again,
-      // a write that did land meets its own sequence and is written once more: the same value, harmless.
+      // Each call is bounded and made again while unanswered (js_call.ts), as every route write waits on the term's
+      // claim. The compare-and-set publish too: one that did land meets its own sequence on the next try and is
+      // written once more (the same value, harmless).
+      const last = (await jsCall(() => this.kv.status(), { what: `reading the ${Buckets.routes} bucket`, safe: true })).streamInfo.state.last_seq;
+      const term = await this.term();
+      if (term > epoch) throw new MetaUnavailableError(`a newer meta leader (term ${term}) holds the routes: this node's term ${epoch} ended, ${key} not written`);
+      const h = natsHeaders();
+      if (value === null) h.set('KV-Operation', 'DEL');
       try {
-        const last = (await within(this.kv.status())).streamInfo.state.last_seq;
-        const term = await within(this.term());
-        if (term > epoch) throw new MetaUnavailableError(`a newer meta leader (term ${term}) holds the routes: this node's term ${epoch} ended, ${key} not written`);
-        const h = natsHeaders();
-        if (value === null) h.set('KV-Operation', 'DEL');
-        await this.js.publish(`$KV.${Buckets.routes}.${key}`, value ?? new Uint8Array(0), { headers: h, expect: { lastSequence: last }, timeout: READ_TIMEOUT_MS });
+        await jsCall(() => this.js.publish(`$KV.${Buckets.routes}.${key}`, value ?? new Uint8Array(0), { headers: h, expect: { lastSequence: last } }), { what: `writing ${key}`, safe: true });
         return;
       } catch (e) {
-        if (isConflict(e)) continue;
-        if (!isNoLeader(e) && !isTimeout(e)) throw e;
-        await new Promise((r) => setTimeout(r, 200));
+        if (!isConflict(e)) throw e;
       }
     }
     throw new MetaUnavailableError(`${key}: the routes bucket kept changing for ${FENCED_TRIES} tries`);

@@ -11,13 +11,20 @@ export interface MigrationRequest {
   term?: number;
 }
 
-/** The newest meta term this datanode has taken a migration step from: a leader whose lease ran out is refused. */
+/**
+ * The newest meta term this datanode knows of: the newest it has taken a migration step from, and the term that last
+ * claimed the routes (`claimed`, read for every step: a new leader claims them before it resumes any migration). A
+ * leader whose lease ran out (paused, then woken) is refused even by a node the new leader has sent nothing yet.
+ */
 export class TermFence {
   private newest = 0;
 
-  /** Throws when `term` is older than one already seen; a request without a term (an older meta node) passes. */
-  admit(term: number | undefined): void {
+  constructor(private readonly claimed?: () => Promise<number>) {}
+
+  /** Throws when `term` is older than one known; a request without a term (an older meta node) passes. */
+  async admit(term: number | undefined): Promise<void> {
     if (typeof term !== 'number') return;
+    if (this.claimed) this.newest = Math.max(this.newest, await this.claimed());
     if (term < this.newest) throw new MetaUnavailableError(`migration step from meta term ${term} refused: a newer meta leader (term ${this.newest}) runs migrations now`);
     this.newest = term;
   }
@@ -65,9 +72,9 @@ export async function runMigrationOp(sup: Supervisor, req: MigrationRequest): Pr
   }
 }
 
-/** Subscribes this datanode to its migration subject. */
-export function listenMigration(nc: NatsConnection, nodeId: string, sup: Supervisor, log: (m: string) => void): Subscription {
-  const fence = new TermFence();
+/** Subscribes this datanode to its migration subject; `claimedTerm` reads the term that holds the routes. */
+export function listenMigration(nc: NatsConnection, nodeId: string, sup: Supervisor, log: (m: string) => void, claimedTerm?: () => Promise<number>): Subscription {
+  const fence = new TermFence(claimedTerm);
   return nc.subscribe(Subjects.nodeMigration(nodeId), {
     callback: (err, msg) => {
       if (!err) void answer(sup, msg, log, fence);
@@ -80,7 +87,7 @@ async function answer(sup: Supervisor, msg: Msg, log: (m: string) => void, fence
   try {
     req = JSON.parse(new TextDecoder().decode(msg.data)) as MigrationRequest;
     if (typeof req?.op !== 'string' || typeof req.regionId !== 'string') throw new EddyError(StatusCode.InvalidArguments, 'a migration step needs "op" and "regionId"');
-    fence.admit(req.term);
+    await fence.admit(req.term);
     const seq = await runMigrationOp(sup, req);
     msg.respond(JSON.stringify({ ok: true, seq }));
   } catch (e) {

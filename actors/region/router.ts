@@ -14,7 +14,7 @@ import type { RouteTable } from '../meta/index.ts';
 import { scanRegion } from '../runtime/scan_client.ts';
 import { SOURCE_ID_HEADER } from './handle_ops.ts';
 import { natsLinkOf, type NatsLink } from '../runtime/nats_link.ts';
-import { isTimeout } from '../runtime/no_leader.ts';
+import { isTimeout } from '../runtime/js_call.ts';
 
 const dec = new TextDecoder();
 

@@ -7,22 +7,28 @@ import { Buckets, StartupError } from '../../core/index.ts';
 import { ensureWalStream } from './wal.ts';
 import { ensureIngestStream } from '../gateway/nats_ingest.ts';
 import { INTEREST_TTL_MS } from './interest.ts';
+import { READ_TIMEOUT_MS, jsCall } from './js_call.ts';
 
-/** Per attempt: a create that loses a race can hang until its request times out. */
-const ATTEMPT_MS = 5_000;
-const ATTEMPTS = 6;
-
-const isTimeout = (e: unknown): boolean => /timeout|timed out/i.test(String((e as Error)?.message ?? e));
+/** A start-up create keeps trying this long (a replicated stream's group elects its leader meanwhile). */
+const CREATE_BUDGET_MS = 30_000;
 
 /**
- * Every stream and bucket with `replicas` replicas. On a clustered JetStream, nodes starting together create the
- * same replicated stream at once, and a create that lost the race may get no answer at all (seen with R3 on a
- * 3-server cluster: the loser waits out its whole request timeout). So each create gets a short timeout and is
- * retried; the retry finds the stream made and returns at once. Later `create` calls elsewhere then only open.
+ * A create-or-open of a stream, bucket or consumer, made again while unanswered: on a clustered JetStream nodes
+ * starting together create the same replicated stream at once, and the loser of that race, like any request to a
+ * stream whose new group has no leader yet, gets no answer at all (js_call.ts). A create made again finds the
+ * stream made and returns at once.
+ */
+export function ensureAsset<T>(what: string, create: () => Promise<T>, onRetry?: (e: unknown) => void): Promise<T> {
+  return jsCall(create, { what: `creating ${what}`, safe: true, budgetMs: CREATE_BUDGET_MS, ...(onRetry ? { onRetry } : {}) });
+}
+
+/**
+ * Every stream and bucket a node uses, with `replicas` replicas, made before anything uses them; later `create`
+ * calls elsewhere then only open.
  */
 export async function ensureJetStreamAssets(nc: NatsConnection, opts: { replicas: number; segments: boolean; cluster: boolean }): Promise<void> {
-  const js = jetstream(nc, { timeout: ATTEMPT_MS });
-  const jsm: JetStreamManager = await jetstreamManager(nc, { timeout: ATTEMPT_MS });
+  const js = jetstream(nc, { timeout: READ_TIMEOUT_MS });
+  const jsm: JetStreamManager = await jetstreamManager(nc, { timeout: READ_TIMEOUT_MS });
   const kvm = new Kvm(js);
   const r = opts.replicas;
   // A direct get may answer from a follower that has not caught up: replicated buckets read through their leader.
@@ -34,17 +40,16 @@ export async function ensureJetStreamAssets(nc: NatsConnection, opts: { replicas
     [`KV ${Buckets.flowState}`, () => kvm.create(Buckets.flowState, kv)],
     [`KV ${Buckets.interest}`, () => kvm.create(Buckets.interest, { ...kv, ttl: INTEREST_TTL_MS })],
   ];
-  // Node records and routes exist only in a cluster.
-  if (opts.cluster) steps.push([`KV ${Buckets.nodes}`, () => kvm.create(Buckets.nodes, kv)], [`KV ${Buckets.routes}`, () => kvm.create(Buckets.routes, kv)]);
+  // Node records, routes and procedures exist only in a cluster.
+  if (opts.cluster) {
+    for (const b of [Buckets.nodes, Buckets.routes, Buckets.procedures]) steps.push([`KV ${b}`, () => kvm.create(b, kv)]);
+  }
   if (opts.segments) steps.push([`object store ${Buckets.segments}`, () => new Objm(js).create(Buckets.segments, { replicas: r })]);
   for (const [what, create] of steps) {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await create();
-        break;
-      } catch (e) {
-        if (!isTimeout(e) || attempt >= ATTEMPTS) throw new StartupError(`cannot create JetStream ${what} (${r} replicas): ${(e as Error).message}`, e);
-      }
+    try {
+      await ensureAsset(`JetStream ${what} (${r} replicas)`, create);
+    } catch (e) {
+      throw new StartupError(`cannot create JetStream ${what} (${r} replicas): ${(e as Error).message}`, e);
     }
   }
 }

@@ -1,4 +1,5 @@
-// Listing the keys of a KV bucket from the stream's subject index: one (paged) STREAM.INFO request.
+// Reading a KV bucket in a cluster: its keys from the stream's subject index (one paged STREAM.INFO request), and one
+// key's entry; both bounded and made again while unanswered (js_call.ts).
 //
 // The client's kv.keys() reads an ordered consumer until `pending` reaches 0 or an idle heartbeat arrives. On a bucket
 // whose keys are rewritten all the time (node heartbeats, leases, procedure steps) and on a loaded machine, that
@@ -7,6 +8,7 @@
 // answers at once. It also lists keys whose last entry is a DEL/PURGE marker: callers read each key and skip those.
 import type { KV } from '@nats-io/kv';
 import type { JetStreamManager } from '@nats-io/jetstream';
+import { jsCall } from './js_call.ts';
 
 /** The parts of the client's KV bucket a subject listing needs (fields of its Bucket class). */
 interface BucketParts {
@@ -24,7 +26,12 @@ export async function kvKeys(kv: KV, filter: string): Promise<string[]> {
     for await (const k of await kv.keys(filter)) out.push(k);
     return [...new Set(out)];
   }
-  const info = await b.jsm.streams.info(b.stream, { subjects_filter: `${b.prefix}.${filter}` });
+  const info = await jsCall(() => b.jsm!.streams.info(b.stream!, { subjects_filter: `${b.prefix}.${filter}` }), { what: `listing ${b.stream}`, safe: true });
   const skip = b.prefix.length + 1;
   return Object.keys(info.state.subjects ?? {}).map((s) => (b.decodeKey ? b.decodeKey(s.slice(skip)) : s.slice(skip)));
+}
+
+/** One key's entry (null: none), bounded and made again while unanswered. */
+export function kvGet(kv: KV, key: string) {
+  return jsCall(() => kv.get(key), { what: `reading ${key}`, safe: true });
 }

@@ -3,8 +3,8 @@ import { AckPolicy, DeliverPolicy, type JetStreamClient, type JetStreamManager }
 import { headers as natsHeaders } from '@nats-io/transport-node';
 import { NatsUnavailableError, Streams, Subjects, decodeBatches, type WriteBatch } from '../../core/index.ts';
 import type { NatsLink } from './nats_link.ts';
-import { StaleFilter, TERM_HEADER, termOf, type WalTerm } from './wal_fence.ts';
-import { isTimeout, retryWhileNoLeader } from './no_leader.ts';
+import { StaleFilter, TERM_HEADER, notFoundAsNull, termOf, type WalTerm } from './wal_fence.ts';
+import { isTimeout, jsCall } from './js_call.ts';
 
 /** What a WAL record holds: rows to write, or keys (tags + time) to delete. */
 export type WalOp = 'put' | 'delete';
@@ -20,8 +20,8 @@ export const WAL_DEDUP_WINDOW_NS = 10 * 60 * 1_000_000_000;
  * answered as a duplicate), rather than waiting out the connection's 30 s request timeout.
  */
 export const KEYED_APPEND_TIMEOUT_MS = 5_000;
-/** Attempts of such an append before its write fails (within the router's 30 s write deadline). */
-const KEYED_APPEND_ATTEMPTS = 4;
+/** How long an append without a message id may wait (its outcome unknown after that: it is not sent again). */
+const UNKEYED_APPEND_TIMEOUT_MS = 30_000;
 
 /** An append's outcome: its stream sequence, and whether JetStream already held a record with the same message id. */
 export interface WalAppend {
@@ -73,28 +73,24 @@ export class Wal {
     }
     if (msgId !== undefined) opts = { ...opts, msgID: `${this.regionId}/${msgId}`, timeout: KEYED_APPEND_TIMEOUT_MS };
     const what = `append to the WAL of region ${this.regionId}`;
-    // no responder: the stream has no leader for a moment (actors/runtime/no_leader.ts); nothing was stored, so it is
-    // sent again. A timeout is retried only under a message id (the record may be stored: a copy is not stored twice).
-    const attempt = () => retryWhileNoLeader(async () => {
+    // js_call.ts: no responder (the stream has no leader for a moment; nothing was stored) is sent again; a timeout
+    // only under a message id (the record may be stored: a copy is not stored twice, the resend answers its sequence).
+    let unanswered = false;
+    const a = await jsCall(async () => {
       this.link?.requireConnected(what);
       const publish = this.js.publish(Subjects.wal(this.regionId), record, opts);
       const ack = await (this.link ? this.link.unlessLost(publish, what) : publish);
       return { seq: ack.seq, duplicate: ack.duplicate };
-    }, (s) => new NatsUnavailableError(`${what}: the WAL stream had no leader for ${s} s; nothing was written`));
-    if (msgId === undefined) return attempt();
-    for (let n = 1; ; n++) {
-      try {
-        const a = await attempt();
-        return n > 1 && a.duplicate ? { ...a, resent: true } : a;
-      } catch (e) {
-        if (!isTimeout(e) || n >= KEYED_APPEND_ATTEMPTS) throw e;
-      }
-    }
+    }, {
+      what, safe: msgId !== undefined, attemptMs: msgId !== undefined ? KEYED_APPEND_TIMEOUT_MS : UNKEYED_APPEND_TIMEOUT_MS,
+      onRetry: (e) => { if (isTimeout(e)) unanswered = true; },
+    });
+    return unanswered && a.duplicate ? { ...a, resent: true } : a;
   }
 
   /** The record stored at `seq` (a repeat's first append, read back to apply it), or null once purged. */
   async read(seq: number): Promise<{ data: Uint8Array; op: WalOp; term: number | undefined } | null> {
-    const m = await this.jsm.streams.getMessage(Streams.wal, { seq }).catch(() => null);
+    const m = await jsCall(() => this.jsm.streams.getMessage(Streams.wal, { seq }), { what: `reading record ${seq} of the WAL of region ${this.regionId}`, safe: true }).catch(notFoundAsNull);
     if (!m || m.subject !== Subjects.wal(this.regionId)) return null;
     return { data: m.data, op: m.header?.get(OP_HEADER) === 'delete' ? 'delete' : 'put', term: termOf(m.header) };
   }
@@ -117,13 +113,14 @@ export class Wal {
 
   async replay(afterSeq: number, onRecord: (data: Uint8Array, seq: number, op: WalOp) => void): Promise<number> {
     const filter = this.term ? new StaleFilter(await this.term.marks()) : null;
-    const ci = await this.jsm.consumers.add(Streams.wal, {
+    // An ephemeral consumer made twice (a create whose answer was lost) is removed by its inactivity threshold.
+    const ci = await jsCall(() => this.jsm.consumers.add(Streams.wal, {
       filter_subject: Subjects.wal(this.regionId),
       deliver_policy: DeliverPolicy.StartSequence,
       opt_start_seq: afterSeq + 1,
       ack_policy: AckPolicy.None,
       inactive_threshold: 60_000_000_000,
-    });
+    }), { what: `replaying the WAL of region ${this.regionId}`, safe: true });
     let remaining = ci.num_pending;
     let n = 0;
     try {
@@ -148,16 +145,21 @@ export class Wal {
 
   /** Drops every record with a sequence <= upTo. */
   async purgeThrough(upTo: number): Promise<void> {
-    await this.jsm.streams.purge(Streams.wal, { filter: Subjects.wal(this.regionId), seq: upTo + 1 });
+    await this.purge(Subjects.wal(this.regionId), upTo + 1);
   }
 
   /** Drops the whole log of this region (table dropped or truncated). */
   async purgeAll(): Promise<void> {
-    await this.jsm.streams.purge(Streams.wal, { filter: Subjects.wal(this.regionId) });
+    await this.purge(Subjects.wal(this.regionId));
   }
 
   /** Drops the region's fence marks too (its table is dropped: no leader will follow). */
   async purgeFences(): Promise<void> {
-    await this.jsm.streams.purge(Streams.wal, { filter: Subjects.walFence(this.regionId) });
+    await this.purge(Subjects.walFence(this.regionId));
+  }
+
+  /** A purge is the same whether made once or twice: safe to make again. */
+  private async purge(filter: string, seq?: number): Promise<void> {
+    await jsCall(() => this.jsm.streams.purge(Streams.wal, seq === undefined ? { filter } : { filter, seq }), { what: `purging ${filter}`, safe: true });
   }
 }

@@ -1,7 +1,7 @@
 // Region leader fencing on the WAL: each leader term starts with a fence mark; an append made after a newer mark is stale.
 import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
-import { EddyError, NatsUnavailableError, StatusCode, Streams, Subjects } from '../../core/index.ts';
-import { retryWhileNoLeader, within } from './no_leader.ts';
+import { EddyError, StatusCode, Streams, Subjects } from '../../core/index.ts';
+import { jsCall } from './js_call.ts';
 
 /** The header carrying the term (its fence mark's stream sequence) of the leader that appended a WAL record. */
 export const TERM_HEADER = 'Eddy-Term';
@@ -40,11 +40,12 @@ export function termOf(h: { get(k: string): string } | undefined): number | unde
 export async function nextMark(jsm: JetStreamManager, regionId: string, from: number): Promise<number | null> {
   // The server's STREAM.MSG.GET takes next_by_subj (2.9+); the client's type names it for direct gets only.
   const q = { seq: from, next_by_subj: Subjects.walFence(regionId) } as unknown as { seq: number };
-  const m = await retryWhileNoLeader(() => within(jsm.streams.getMessage(Streams.wal, q)).catch(notFoundAsNull), (s) => new NatsUnavailableError(`the fence of region ${regionId} could not be read: the WAL stream had no leader for ${s} s`));
+  const m = await jsCall(() => jsm.streams.getMessage(Streams.wal, q), { what: `reading the fence of region ${regionId}`, safe: true }).catch(notFoundAsNull);
   return m ? m.seq : null;
 }
 
-function notFoundAsNull(e: unknown): null {
+/** JetStream's "no message found" as null; any other error thrown. */
+export function notFoundAsNull(e: unknown): null {
   if (/no message found|not found|404/i.test(String((e as Error)?.message ?? e))) return null;
   throw e;
 }
@@ -69,10 +70,7 @@ export class LiveStaleFilter {
   }
 
   private async read(seq: number): Promise<void> {
-    const last = await retryWhileNoLeader(
-      () => within(this.jsm.streams.getMessage(Streams.wal, { last_by_subj: Subjects.wal(this.regionId) })).catch(notFoundAsNull),
-      (s) => new NatsUnavailableError(`the WAL of region ${this.regionId} could not be read: its stream had no leader for ${s} s`),
-    );
+    const last = await jsCall(() => this.jsm.streams.getMessage(Streams.wal, { last_by_subj: Subjects.wal(this.regionId) }), { what: `reading the WAL of region ${this.regionId}`, safe: true }).catch(notFoundAsNull);
     for (let f = await nextMark(this.jsm, this.regionId, (this.marks.at(-1) ?? 0) + 1); f !== null; f = await nextMark(this.jsm, this.regionId, f + 1)) this.marks.push(f);
     this.coveredTo = Math.max(seq, last?.seq ?? 0);
   }
@@ -110,7 +108,9 @@ export class WalTerm {
 
   /** Starts a term: publishes a mark, ending any older leader's. */
   async claim(): Promise<number> {
-    const ack = await this.js.publish(Subjects.walFence(this.regionId), new Uint8Array(0));
+    // Safe to publish again: a mark stored by an attempt whose answer was lost only precedes this term's mark, and
+    // this leader appends nothing between them.
+    const ack = await jsCall(() => this.js.publish(Subjects.walFence(this.regionId), new Uint8Array(0)), { what: `claiming region ${this.regionId}`, safe: true });
     this.term = ack.seq;
     this.fencedAt = null;
     return ack.seq;
@@ -149,7 +149,7 @@ export class WalTerm {
 
   /** Whether the WAL still holds this region's record at `seq`. */
   private async recordKept(seq: number): Promise<boolean> {
-    const m = await within(this.jsm.streams.getMessage(Streams.wal, { seq })).catch(notFoundAsNull);
+    const m = await jsCall(() => this.jsm.streams.getMessage(Streams.wal, { seq }), { what: `reading record ${seq} of region ${this.regionId}`, safe: true }).catch(notFoundAsNull);
     return m !== null && m.subject === Subjects.wal(this.regionId);
   }
 
@@ -160,7 +160,7 @@ export class WalTerm {
    */
   async purgeMarks(upTo: number): Promise<void> {
     if (this.term === null || this.term > upTo) return;
-    await this.jsm.streams.purge(Streams.wal, { filter: Subjects.walFence(this.regionId), seq: this.term });
+    await jsCall(() => this.jsm.streams.purge(Streams.wal, { filter: Subjects.walFence(this.regionId), seq: this.term! }), { what: `purging old marks of region ${this.regionId}`, safe: true });
   }
 
   /** Throws RegionFencedError when a newer leader has claimed the region (before a flush or a WAL purge). */
@@ -199,15 +199,7 @@ export class WalTerm {
   private async read(): Promise<void> {
     const term = this.term;
     if (term === null) return;
-    let f: number | null = null;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        f = await this.next(term + 1);
-        break;
-      } catch (e) {
-        if (attempt >= 3) throw e;
-      }
-    }
+    const f = await this.next(term + 1);
     if (f !== null && this.term === term) this.fencedAt = f;
   }
 }

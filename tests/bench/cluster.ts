@@ -28,6 +28,7 @@ import { eddyFlush, eddyRowCount, startEddy } from './eddy.ts';
 import { dataRange, makeParams, QUERY_TYPES } from './query/queries.ts';
 import { eddySql } from './query/systems.ts';
 import { evenOut, migrations } from './cluster_moves.ts';
+import { keyCost, type KeysFigures } from './cluster_keys.ts';
 import { fmtNum, freePort, httpRequest, median, table, tempDir, waitFor, type BenchOptions } from './util.ts';
 
 const HELP = `npm run bench -- cluster [flags]   (each flag also as env BENCH_<FLAG>)
@@ -39,6 +40,7 @@ const HELP = `npm run bench -- cluster [flags]   (each flag also as env BENCH_<F
   --configs LIST  nodes x regions to run (default 1x1,1x3,3x3)
   --no-failover   skip the region unavailability measurement
   --moves N       migrations under ingest for the unavailability figures (default 20; 0 skips them and the rebalancer)
+  --keys N        WAL-like appends per round to measure what a message id costs (default 20000; 0 skips it)
   --only-cluster  skip ingest and queries: migrations, rebalancer and failover only (3x3)
   --keep-data     keep temp data dirs    --out FILE   JSON output (default .bench/cluster.json)`;
 
@@ -236,6 +238,7 @@ export async function run(opts: BenchOptions): Promise<unknown> {
   const answers = new Map<string, Map<string, string[]>>();
   let failover: Record<string, unknown> | null = null;
   let moved: Moved | null = null;
+  let keys: KeysFigures | null = null;
   for (const c of configs) {
     const [nodes, regions] = c.split('x').map(Number);
     if (!((nodes === 1 && (regions === 1 || regions === 3)) || (nodes === 3 && regions === 3))) throw new Error(`--configs: ${c} is not one of 1x1, 1x3, 3x3`);
@@ -243,6 +246,7 @@ export async function run(opts: BenchOptions): Promise<unknown> {
     try {
       if (isCluster(t) && opts.bool('only-cluster')) {
         moved = await moveFigures(t, opts.num('moves', 20));
+        keys = await keyFigures(t, opts.num('keys', 20_000));
         failover = await failoverFigures(t);
         continue;
       }
@@ -255,12 +259,13 @@ export async function run(opts: BenchOptions): Promise<unknown> {
       answers.set(t.name, new Map([...qs].map(([k, v]) => [k, v.answers])));
       results.push({ config: t.name, ...ing, queries: Object.fromEntries([...qs].map(([k, v]) => [k, v.ms])) });
       if (isCluster(t) && opts.num('moves', 20) > 0) moved = await moveFigures(t, opts.num('moves', 20));
+      if (isCluster(t)) keys = await keyFigures(t, opts.num('keys', 20_000));
       if (isCluster(t) && !opts.bool('no-failover')) failover = await failoverFigures(t);
     } finally {
       await t.stop();
     }
   }
-  return report(results, answers, failover, moved, out, { rows, batch, inflight, runs, warmup, seed });
+  return report(results, answers, failover, moved, keys, out, { rows, batch, inflight, runs, warmup, seed });
 }
 
 async function tableIdOf(t: ClusterTarget): Promise<number> {
@@ -282,6 +287,14 @@ async function moveFigures(t: ClusterTarget, n: number): Promise<Moved | null> {
   return { migrations: m, evenOut: e };
 }
 
+async function keyFigures(t: ClusterTarget, appends: number): Promise<KeysFigures | null> {
+  if (appends <= 0) return null;
+  process.stdout.write(`${t.name}: ${appends} WAL-like appends per round, without and with a message id ... `);
+  const k = await keyCost({ ncs: t.ncs, monitors: t.cluster.manifest.nats.map((n) => n.monitorPort) }, appends);
+  console.log(`${fmtNum(k.plainPerSec)} vs ${fmtNum(k.keyedPerSec)} appends/s; leader memory ${fmtNum(k.plainKiBPerK, 1)} vs ${fmtNum(k.keyedKiBPerK, 1)} KiB per 1,000 appends`);
+  return k;
+}
+
 async function failoverFigures(t: ClusterTarget): Promise<Record<string, unknown>> {
   const tableId = await tableIdOf(t);
   // SIGTERM a datanode that is not the meta leader (clean: flush, leave), writing through the leader's node.
@@ -299,7 +312,7 @@ async function failoverFigures(t: ClusterTarget): Promise<Record<string, unknown
 }
 
 function report(results: { config: string; ackedRps: number; queryableRps: number; flushS: number; queries: Record<string, number> }[], answers: Map<string, Map<string, string[]>>,
-  failover: Record<string, unknown> | null, moved: Moved | null, out: string, options: Record<string, number>): unknown {
+  failover: Record<string, unknown> | null, moved: Moved | null, keys: KeysFigures | null, out: string, options: Record<string, number>): unknown {
   const names = results.map((r) => r.config);
   console.log('\n' + table(['', ...names], [
     ['ingest rows/s acked', ...results.map((r) => fmtNum(r.ackedRps))],
@@ -326,8 +339,12 @@ function report(results: { config: string; ackedRps: number; queryableRps: numbe
       `\n  procedure time p50 ${fmtNum(m.procedureMs.p50)} ms, max ${fmtNum(m.procedureMs.max)} ms; ${m.failed} failed; ${fmtNum(m.ackedRowsPerSec)} rows/s acked meanwhile (sequential writer)` +
       `\nrebalancer: 3 regions on one node evened out in ${fmtNum(e.ms)} ms (${e.rounds} rounds, ${e.moves} moves); ingest ${fmtNum(e.steadyRowsPerSec)} rows/s steady vs ${fmtNum(e.rebalancingRowsPerSec)} rows/s while rebalancing`);
   }
+  if (keys) {
+    console.log(`\nidempotency keys (${fmtNum(keys.appends)} appends of ${keys.recordBytes} B, 64 in flight, median of 4 rounds, order alternated): ${fmtNum(keys.plainPerSec)} appends/s without, ${fmtNum(keys.keyedPerSec)} with a message id` +
+      ` (${fmtNum((keys.keyedPerSec / keys.plainPerSec) * 100, 0)}%); the stream leader's memory grows ${fmtNum(keys.plainKiBPerK, 1)} vs ${fmtNum(keys.keyedKiBPerK, 1)} KiB per 1,000 appends (ids kept 10 minutes)`);
+  }
   mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(out, JSON.stringify({ benchmark: 'cluster', date: new Date().toISOString(), options, results, failover, moved }, null, 2) + '\n');
+  writeFileSync(out, JSON.stringify({ benchmark: 'cluster', date: new Date().toISOString(), options, results, failover, moved, keys }, null, 2) + '\n');
   console.log(`\nresults written to ${out}`);
   return results;
 }

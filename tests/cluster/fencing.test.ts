@@ -3,38 +3,20 @@
 // writes queued for it meanwhile, but a newer leader fenced its term: its appends are refused, it commits no flush,
 // its frontend's writes are redirected, and every acknowledged row is present exactly once (append-mode table, so a
 // doubled row would count twice).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Buckets, KvKeys, regionIdOf } from '../../core/index.ts';
-import { tempDir } from '../harness/index.ts';
-import { LogLines, Writer, responders, rows, sql, untilRoutes, writeLines, startTestCluster, stopTestCluster, type TestCluster } from './helpers.ts';
+import { LogLines, Writer, responders, rows, sql, untilRoutes, writeLines, clusterPerFile } from './helpers.ts';
 
 const HOSTS = ['alpha', 'bravo', 'charlie', 'kilo', 'lima', 'mike', 'papa', 'romeo', 'zulu'];
 const PARTITIONED = "PARTITION ON COLUMNS (host) (host < 'h', host >= 'h' AND host < 'p', host >= 'p')";
 
 describe('a paused datanode resumes after its regions moved', () => {
-  const dir = tempDir('eddy-fence-');
   const log = new LogLines();
-  let tc: TestCluster | undefined;
-  const url = (i: number) => `http://127.0.0.1:${tc!.base + i}`;
-
-  beforeAll(async () => {
-    tc = await startTestCluster(dir.path, log, ['--storage', 'nats', '--rebalance', 'off']);
-  }, 120_000);
-
-  afterAll(async () => {
-    for (const n of tc?.cluster.manifest.nodes ?? []) {
-      try {
-        process.kill(n.pid, 'SIGCONT');
-      } catch {
-        /* exited */
-      }
-    }
-    await stopTestCluster(tc);
-    dir.cleanup();
-  }, 120_000);
+  const c = clusterPerFile('eddy-fence-', log);
+  const url = (i: number) => c.url(i);
 
   it('its stale appends are refused and skipped, its frontend redirects, nothing acknowledged is lost or doubled', async () => {
-    const { routes, kvm, cluster } = tc!;
+    const { routes, kvm, cluster } = c.tc;
     expect((await sql(url(0), `CREATE TABLE t (host STRING, usage DOUBLE, ts TIMESTAMP TIME INDEX, PRIMARY KEY (host)) ${PARTITIONED} WITH ('append_mode' = 'true')`)).status).toBe(200);
     const [[tid]] = (await rows(url(0), "SELECT table_id FROM information_schema.tables WHERE table_name = 't'")) as [[number]];
     const ids = [0, 1, 2].map((n) => regionIdOf(tid, n));
@@ -68,7 +50,7 @@ describe('a paused datanode resumes after its regions moved', () => {
     await w.stop();
     expect(w.failures).toEqual([]);
     expect(await rows(url(wi), 'SELECT count(*) FROM t')).toEqual([[w.rows + 3 * HOSTS.length]]);
-    for (const id of ids) expect(await responders(tc!.nc, id), `servers of region ${id}`).toBe(1);
+    for (const id of ids) expect(await responders(c.tc.nc, id), `servers of region ${id}`).toBe(1);
     // A restart of the new leaders replays the WAL holding the stale appends: still once each.
     for (const id of moved) expect(routes.get(id)!.node).not.toBe(victim);
     const fenced = log.lines.filter((l) => l.includes(`[${victim}]`) && l.includes('has a newer leader')).length;

@@ -3,9 +3,11 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { jetstream } from '@nats-io/jetstream';
 import { Kvm, type KV } from '@nats-io/kv';
 import { Buckets, KvKeys, RegionOps, Subjects } from '../../core/index.ts';
-import { RouteTable, type ProcedureRecord } from '../../actors/meta/index.ts';
+import { RouteTable, peerIdOf, type ProcedureRecord } from '../../actors/meta/index.ts';
 import { LocalCluster, DEFAULT_ROLES } from '../../actors/tools/cluster.ts';
 import { freePortRun } from '../../actors/tools/ports.ts';
+import { tempDir } from '../harness/index.ts';
+import { afterAll, beforeAll } from 'vitest';
 
 /** A 3-node cluster (real nats-servers and node processes), a NATS client on it and a live copy of its routes. */
 export interface TestCluster {
@@ -30,10 +32,35 @@ export async function startTestCluster(data: string, log: { push(line: string): 
   return { cluster, base, nc, kvm, routes };
 }
 
+/** Stops the cluster; a node a test paused (SIGSTOP) and left paused is resumed first, so that it can stop. */
 export async function stopTestCluster(t: TestCluster | undefined): Promise<void> {
+  for (const n of t?.cluster.manifest.nodes ?? []) {
+    try {
+      process.kill(n.pid, 'SIGCONT');
+    } catch {
+      /* exited */
+    }
+  }
   await t?.routes.stop();
   await t?.nc.close();
   await t?.cluster.stop();
+}
+
+/**
+ * A test cluster shared by a file's tests (`--storage nats --rebalance off` and `nodeArgs`): started before them in a
+ * temp directory, stopped and removed after; `url(i)` is node i's HTTP address.
+ */
+export function clusterPerFile(prefix: string, log: { push(line: string): unknown }, nodeArgs: string[] = []): { readonly tc: TestCluster; url(i: number): string } {
+  const dir = tempDir(prefix);
+  let tc: TestCluster | undefined;
+  beforeAll(async () => {
+    tc = await startTestCluster(dir.path, log, ['--storage', 'nats', '--rebalance', 'off', ...nodeArgs]);
+  }, 120_000);
+  afterAll(async () => {
+    await stopTestCluster(tc);
+    dir.cleanup();
+  }, 120_000);
+  return { get tc() { return tc!; }, url: (i) => `http://127.0.0.1:${tc!.base + i}` };
 }
 
 export interface SqlReply {
@@ -44,6 +71,30 @@ export interface SqlReply {
 export async function sql(url: string, q: string): Promise<SqlReply> {
   const r = await fetch(`${url}/v1/sql?db=public`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ sql: q }) });
   return { status: r.status, body: (await r.json()) as SqlReply['body'] };
+}
+
+/** `ADMIN migrate_region` through a frontend; the procedure id. */
+export async function migrateRegion(url: string, id: string, from: string, to: string, timeoutSecs?: number): Promise<string> {
+  const r = await sql(url, `ADMIN migrate_region(${id}, ${peerIdOf(from)}, ${peerIdOf(to)}${timeoutSecs ? `, ${timeoutSecs}` : ''})`);
+  if (r.status !== 200) throw new Error(`migrate_region(${id}, ${from} -> ${to}): HTTP ${r.status} ${JSON.stringify(r.body)}`);
+  return String(r.body.output![0]!.records!.rows[0]![0]);
+}
+
+/** Resolves with the first value of a JSON KV key that `ok` accepts (a KV watch: the current value, then updates). */
+export async function untilKey<T>(kv: KV, key: string, ok: (v: T) => boolean, what: string, timeoutMs = 40_000): Promise<T> {
+  const w = await kv.watch({ key });
+  const timer = setTimeout(() => w.stop(), timeoutMs);
+  try {
+    for await (const e of w) {
+      if (e.operation !== 'PUT' || !e.value.length) continue;
+      const v = JSON.parse(new TextDecoder().decode(e.value)) as T;
+      if (ok(v)) return v;
+    }
+    throw new Error(`timed out waiting for ${what}`);
+  } finally {
+    clearTimeout(timer);
+    w.stop();
+  }
 }
 
 /** Rows of a query that must succeed. */
@@ -84,6 +135,8 @@ export class Writer {
   batches = 0;
   readonly failures: string[] = [];
   maxLatencyMs = 0;
+  /** Batches that took over a second: when they were sent (ISO time) and how long they took. */
+  readonly slow: string[] = [];
   private stopped = false;
   private readonly waiters: { n: number; resolve: () => void }[] = [];
   private loop: Promise<void> | null = null;
@@ -96,7 +149,9 @@ export class Writer {
         const t = this.ts++;
         const t0 = performance.now();
         const r = await writeLines(this.url, this.hosts.map((h) => `${this.table},host=${h} usage=${t % 100} ${t}`)).catch((e: Error) => ({ status: 0, text: e.message }));
-        this.maxLatencyMs = Math.max(this.maxLatencyMs, performance.now() - t0);
+        const ms = performance.now() - t0;
+        this.maxLatencyMs = Math.max(this.maxLatencyMs, ms);
+        if (ms > 1000) this.slow.push(`${new Date(Date.now() - ms).toISOString().slice(11, 23)} ${Math.round(ms)} ms`);
         if (r.status !== 204) {
           this.failures.push(`${r.status} ${r.text}`);
           continue;

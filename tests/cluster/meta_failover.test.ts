@@ -9,7 +9,7 @@ import { Buckets, KvKeys, regionIdOf } from '../../core/index.ts';
 import { type RouteTable, peerIdOf } from '../../actors/meta/index.ts';
 import type { LocalCluster } from '../../actors/tools/cluster.ts';
 import { tempDir } from '../harness/index.ts';
-import { Writer, responders, rows, sql, untilProcedure, untilRoutes, startTestCluster, stopTestCluster, type TestCluster } from './helpers.ts';
+import { Writer, migrateRegion, responders, rows, sql, untilProcedure, untilRoutes, startTestCluster, stopTestCluster, type TestCluster } from './helpers.ts';
 
 const HOSTS = ['alpha', 'bravo', 'charlie', 'kilo', 'lima', 'mike', 'papa', 'romeo', 'zulu'];
 const PARTITIONED = "PARTITION ON COLUMNS (host) (host < 'h', host >= 'h' AND host < 'p', host >= 'p')";
@@ -57,9 +57,7 @@ describe('the meta leader killed during a migration', () => {
     const id = ids.find((r) => routes.get(r)!.node !== leader && routes.get(r)!.node !== standby) ?? ids.find((r) => routes.get(r)!.node !== leader)!;
     const from = routes.get(id)!.node;
     const to = from === standby ? 'eddy-2' : standby;
-    const r = await sql(url(2), `ADMIN migrate_region(${id}, ${peerIdOf(from)}, ${peerIdOf(to)})`);
-    expect(r.status, JSON.stringify(r.body)).toBe(200);
-    const pid = String(r.body.output![0]!.records!.rows[0]![0]);
+    const pid = await migrateRegion(url(2), id, from, to);
     await untilProcedure(procKv, pid, (p) => p.steps.some((s) => s.state === 'open_candidate'), 30_000);
     const onLeader = ids.filter((r2) => routes.get(r2)!.node === leader);
     await cluster.signalNode(leader, 'SIGKILL');

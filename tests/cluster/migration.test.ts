@@ -10,7 +10,7 @@ import { Buckets, KvKeys, regionIdOf } from '../../core/index.ts';
 import { type RouteTable, peerIdOf } from '../../actors/meta/index.ts';
 import type { LocalCluster } from '../../actors/tools/cluster.ts';
 import { tempDir } from '../harness/index.ts';
-import { Writer, responders, rows, sql, untilProcedure, untilRoutes, startTestCluster, stopTestCluster, type TestCluster } from './helpers.ts';
+import { Writer, migrateRegion, responders, rows, sql, untilProcedure, untilRoutes, startTestCluster, stopTestCluster, type TestCluster } from './helpers.ts';
 
 const HOSTS = ['alpha', 'bravo', 'charlie', 'kilo', 'lima', 'mike', 'papa', 'romeo', 'zulu'];
 const PARTITIONED = "PARTITION ON COLUMNS (host) (host < 'h', host >= 'h' AND host < 'p', host >= 'p')";
@@ -72,12 +72,7 @@ describe('region migration: a 3-node cluster under ingest', () => {
     dir.cleanup();
   }, 120_000);
 
-  const migrate = async (id: string, to: string, via = 0, timeoutSecs?: number) => {
-    const from = routes.get(id)!.node;
-    const r = await sql(url(via), `ADMIN migrate_region(${id}, ${peerIdOf(from)}, ${peerIdOf(to)}${timeoutSecs ? `, ${timeoutSecs}` : ''})`);
-    expect(r.status, JSON.stringify(r.body)).toBe(200);
-    return String(r.body.output![0]!.records!.rows[0]![0]);
-  };
+  const migrate = (id: string, to: string, via = 0, timeoutSecs?: number) => migrateRegion(url(via), id, routes.get(id)!.node, to, timeoutSecs);
 
   it('migrations back and forth under ingest and queries: each Done, nothing acknowledged lost or doubled, one server per region', async () => {
     const w = new Writer(url(2), 'cpu', HOSTS, 1_700_000_000_000).start();

@@ -3,6 +3,7 @@ import { createActor, fromPromise, waitFor, type Actor } from 'xstate';
 import type { KV } from '@nats-io/kv';
 import { JetStreamApiCodes, JetStreamApiError } from '@nats-io/jetstream';
 import type { Clock } from '../../../core/index.ts';
+import { within } from '../../runtime/js_call.ts';
 import { leaseMachine, LeaseEvents, LeaseTiming, type CasResult, type ReadResult } from './machine.ts';
 
 const enc = new TextEncoder();
@@ -32,20 +33,28 @@ export function isConflict(e: unknown): boolean {
     (e.code === JetStreamApiCodes.StreamWrongLastSequence || e.code === JetStreamApiCodes.StreamWrongLastSequenceUnknown);
 }
 
-/** The I/O half of the lease: each function returns a result and never throws, as the machine expects. */
-export function kvLeaseActors(o: Pick<LeaseElectorOptions, 'kv' | 'key' | 'nodeId' | 'leaseMs' | 'clock'>) {
+/**
+ * The I/O half of the lease: each function returns a result and never throws, as the machine expects. `held(sentAt)`
+ * is told of every successful acquire or renew with the time (clock) its write was sent.
+ */
+export function kvLeaseActors(o: Pick<LeaseElectorOptions, 'kv' | 'key' | 'nodeId' | 'leaseMs' | 'clock'>, held?: (sentAt: number) => void) {
   const value = () => enc.encode(JSON.stringify({ holder: o.nodeId, at: o.clock.now(), leaseMs: o.leaseMs } satisfies LeaseValue));
   const timeout = Math.max(50, Math.round(o.leaseMs * LeaseTiming.renewTimeout));
   const cas = async (write: () => Promise<number>): Promise<CasResult> => {
+    const sentAt = o.clock.now();
     try {
-      return { ok: true, revision: await write() };
+      const revision = await write();
+      held?.(sentAt);
+      return { ok: true, revision };
     } catch (e) {
       return { ok: false, conflict: isConflict(e), error: String((e as Error).message ?? e) };
     }
   };
   return {
     readLease: fromPromise<ReadResult, void>(async () => {
-      const e = await o.kv.get(o.key);
+      // Bounded: an unanswered read (a stream electing its leader, js_call.ts) would hold the follower in `reading`
+      // for good, and it would never take over; failed, the machine reads again at its next poll.
+      const e = await within(o.kv.get(o.key), Math.max(50, Math.round(o.leaseMs * LeaseTiming.every)));
       const at = o.clock.now();
       if (!e || e.operation !== 'PUT' || e.value.length === 0) return { lease: null, at };
       let holder = '?';
@@ -66,13 +75,24 @@ export function kvLeaseActors(o: Pick<LeaseElectorOptions, 'kv' | 'key' | 'nodeI
   };
 }
 
-/** One node's part in the election. start() joins as a follower; resign() gives the lease up (if held) and leaves. */
+/**
+ * One node's part in the election. start() joins as a follower; resign() gives the lease up (if held) and leaves.
+ *
+ * Whether this node leads is answered by its clock too, not only by the machine's state: a process paused (SIGSTOP, a
+ * long GC, a frozen VM) wakes with its timers late and its sockets full, and may run a step's answer before the timer
+ * that steps it down. From STEP_DOWN of the lease after its last successful renew was sent, `isLeader` and `revision`
+ * answer as a follower's, whatever the machine has yet to notice.
+ */
 export class LeaseElector {
   private readonly actor: Actor<typeof leaseMachine>;
   private leading = false;
+  /** Until when (clock ms) the last acquire or renew keeps this node the leader. */
+  private heldUntil = 0;
 
   constructor(private readonly o: LeaseElectorOptions) {
-    const machine = leaseMachine.provide({ actors: kvLeaseActors(o) });
+    const machine = leaseMachine.provide({ actors: kvLeaseActors(o, (sentAt) => {
+      this.heldUntil = Math.max(this.heldUntil, sentAt + Math.round(o.leaseMs * LeaseTiming.stepDown));
+    }) });
     this.actor = createActor(machine, { input: { nodeId: o.nodeId, leaseMs: o.leaseMs } });
     this.actor.subscribe((s) => {
       const now = s.matches('leader');
@@ -89,12 +109,12 @@ export class LeaseElector {
   }
 
   get isLeader(): boolean {
-    return this.leading;
+    return this.leading && this.o.clock.now() < this.heldUntil;
   }
 
   /** The revision that made this node leader: a fencing token for writes made in this term. */
   get revision(): number | null {
-    return this.leading ? this.actor.getSnapshot().context.revision : null;
+    return this.isLeader ? this.actor.getSnapshot().context.revision : null;
   }
 
   get state(): string {

@@ -10,7 +10,8 @@ import {
 import { readRoute, type RouteWriter } from '../routes.ts';
 import { listLiveNodes } from '../registry.ts';
 import { Roles } from '../../config.ts';
-import { listProcedures, procedureInfoOf, readProcedure, writeProcedure, type ProcedureRecord } from '../procedure_store.ts';
+import { listProcedures, procedureInfoOf, readProcedure, readProcedureEntry, writeProcedure, type ProcedureRecord } from '../procedure_store.ts';
+import { isConflict } from '../lease/host.ts';
 import { peerIdOf } from '../peers.ts';
 import type { MigrationPorts } from './context.ts';
 import { STEP_BY_STATE, migrationMachine, statusOf, type MigrationInput, type StepInput, type StepOutput } from './machine.ts';
@@ -47,6 +48,9 @@ export interface SubmitRequest {
 
 export const MIGRATION_DEFAULT_TIMEOUT_MS = 60_000;
 
+/** Tries of claiming a resumed migration's record while another writer changes it. */
+const CLAIM_TRIES = 10;
+
 export class MigrationHost {
   private readonly running = new Map<string, { actor: Actor<typeof migrationMachine>; regionId: string; done: Promise<ProcedureRecord> }>();
   private sub: Subscription | null = null;
@@ -72,11 +76,32 @@ export class MigrationHost {
   /** Answers procedure requests, and resumes every migration a previous leader left running. */
   async start(): Promise<void> {
     this.sub = this.o.nc.subscribe(Subjects.procedureSubmit, { callback: (err, msg) => { if (!err) void this.onSubmit(msg); } });
-    for (const r of await listProcedures(this.o.proceduresKv)) {
-      if (r.status === 'Done' || r.status === 'Failed' || this.running.has(r.id)) continue;
+    for (const listed of await listProcedures(this.o.proceduresKv)) {
+      if (listed.status === 'Done' || listed.status === 'Failed' || this.running.has(listed.id)) continue;
+      const claimed = await this.claim(listed.id);
+      if (!claimed || this.stopped) continue;
+      const r = claimed.record;
       this.o.log(`migration ${r.id}: resuming region ${r.regionId} ${r.from} -> ${r.to} at ${r.state}`);
-      this.run(r, r.snapshot);
+      this.run(r, claimed.revision, r.snapshot);
     }
+  }
+
+  /**
+   * Makes a running migration's record this leader's: re-written as read, compare-and-set on its revision. From then
+   * on a previous leader that still runs it (paused, not dead) fails to persist its next step and stops; its steps
+   * on datanodes and its route writes are refused by the term. Null when it ended meanwhile.
+   */
+  private async claim(id: string): Promise<{ record: ProcedureRecord; revision: number } | null> {
+    for (let i = 0; i < CLAIM_TRIES; i++) {
+      const e = await readProcedureEntry(this.o.proceduresKv, id);
+      if (!e || e.record.status === 'Done' || e.record.status === 'Failed') return null;
+      try {
+        return { record: e.record, revision: await writeProcedure(this.o.proceduresKv, e.record, e.revision) };
+      } catch (err) {
+        if (!isConflict(err)) throw err;
+      }
+    }
+    throw new MetaUnavailableError(`migration ${id}: its record kept changing while this leader claimed it`);
   }
 
   /** Stops the actors without ending them: the next leader resumes them from their last persisted step. */
@@ -109,13 +134,14 @@ export class MigrationHost {
     const rec: ProcedureRecord = {
       id, type: 'migrate_region', regionId, from, to, reason, state: 'start', status: 'Running', startedAt: now, endedAt: null, error: null, steps: [], snapshot: null,
     };
-    await writeProcedure(this.o.proceduresKv, rec);
+    const revision = await writeProcedure(this.o.proceduresKv, rec, null);
     this.o.log(`migration ${id}: region ${regionId} ${from} -> ${to} (${reason})`);
-    const done = this.run(rec, null, { id, regionId, from, to, reason, startedAt: now, deadline: now + timeoutMs });
+    const done = this.run(rec, revision, null, { id, regionId, from, to, reason, startedAt: now, deadline: now + timeoutMs });
     return { id, done };
   }
 
-  private run(rec: ProcedureRecord, snapshot: unknown, input?: MigrationInput): Promise<ProcedureRecord> {
+  /** Runs a migration from its record (at `revision`), resuming `snapshot` if any; its record is rewritten after each step. */
+  private run(rec: ProcedureRecord, revision: number, snapshot: unknown, input?: MigrationInput): Promise<ProcedureRecord> {
     const step = fromPromise<StepOutput, StepInput>(async ({ input: i }) => {
       const spec = STEP_BY_STATE.get(i.state)!;
       const at = this.o.clock.now();
@@ -129,6 +155,8 @@ export class MigrationHost {
     let last = '';
     let finished = false;
     let chain: Promise<void> = Promise.resolve();
+    /** Another leader took the record over: this actor writes nothing more. */
+    let lost = false;
     let current = rec;
     const done = new Promise<ProcedureRecord>((resolve) => {
       actor.subscribe((snap) => {
@@ -143,9 +171,22 @@ export class MigrationHost {
           endedAt: final ? this.o.clock.now() : null, snapshot: final ? null : actor.getPersistedSnapshot(),
         };
         const r = current;
-        chain = chain.then(() => writeProcedure(this.o.proceduresKv, r)).catch((e) => this.o.log(`migration ${r.id}: persisting ${state} failed: ${(e as Error).message}`));
+        chain = chain.then(async () => {
+          if (lost) return;
+          // A leader whose lease lapsed (it was paused, say) persists nothing: the next leader owns the record.
+          if (this.termNow() === null) throw new MetaUnavailableError('no longer the meta leader');
+          revision = await writeProcedure(this.o.proceduresKv, r, revision);
+        }).catch((e) => {
+          const taken = isConflict(e) || e instanceof MetaUnavailableError;
+          this.o.log(`migration ${r.id}: persisting ${state} failed: ${taken ? 'another meta leader runs it now; stopped here' : (e as Error).message}`);
+          if (!taken) return;
+          lost = true;
+          actor.stop();
+          if (this.running.get(rec.id)?.actor === actor) this.running.delete(rec.id);
+        });
         if (final) {
           void chain.then(() => {
+            if (lost) return;
             this.running.delete(rec.id);
             this.o.log(`migration ${r.id}: region ${r.regionId} ${r.status}${r.error ? ` (${r.error})` : ''} in ${r.endedAt! - r.startedAt} ms`);
             this.onEnd?.(r);
@@ -164,7 +205,7 @@ export class MigrationHost {
     const l = this.o.liveness;
     const down = () => Object.assign(new MetaUnavailableError(`no responders: ${node} is down (failure detector)`), { isNoResponders: () => true });
     if (l?.isDead(node)) throw down();
-    const term = this.o.term ? this.o.term() : undefined;
+    const term = this.termNow();
     if (term === null) throw new MetaUnavailableError(`no longer the meta leader: step ${op} of region ${regionId} not sent`);
     const req = this.o.nc.request(Subjects.nodeMigration(node), JSON.stringify({ op, regionId, term }), { timeout: timeoutMs });
     let off: () => void = () => undefined;
@@ -182,6 +223,11 @@ export class MigrationHost {
     const body = JSON.parse(dec.decode(m.data)) as { ok: boolean; seq?: number | null; error?: WireError };
     if (!body.ok) throw fromWireError(body.error ?? { code: StatusCode.Internal, name: 'Internal', message: `${op} failed on ${node}` });
     return body.seq ?? null;
+  }
+
+  /** This leader's term while it leads (undefined: no term given, as in tests without one), null once it does not. */
+  private termNow(): number | null | undefined {
+    return this.o.term ? this.o.term() : undefined;
   }
 
   /** The node id of a numeric peer id among the live datanodes. */

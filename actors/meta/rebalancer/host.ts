@@ -8,7 +8,7 @@ import { readRoutes } from '../routes.ts';
 import { listProcedures } from '../procedure_store.ts';
 import type { MigrationHost } from '../migration/host.ts';
 import { rebalancerMachine, RebalancerEvents } from './machine.ts';
-import { kvKeys } from '../../runtime/kv_keys.ts';
+import { kvGet, kvKeys } from '../../runtime/kv_keys.ts';
 
 const enc = new TextEncoder();
 const DRAIN_PREFIX = 'drain.';
@@ -31,7 +31,7 @@ export interface RebalancerOptions {
 export async function drainingNodes(kv: KV): Promise<Set<string>> {
   const out = new Set<string>();
   for (const k of await kvKeys(kv, `${DRAIN_PREFIX}*`)) {
-    const e = await kv.get(k);
+    const e = await kvGet(kv, k);
     if (e && e.operation === 'PUT' && e.value.length) out.add(k.slice(DRAIN_PREFIX.length));
   }
   return out;

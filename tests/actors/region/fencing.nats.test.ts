@@ -195,24 +195,29 @@ describe('region leader fencing', () => {
     ));
   });
 
-  it('a datanode takes migration steps of the newest meta term only', () => {
+  it('a datanode takes migration steps of the newest meta term only', async () => {
     const f = new TermFence();
-    f.admit(undefined);
-    f.admit(40);
-    f.admit(40);
-    f.admit(57);
-    expect(() => f.admit(40)).toThrow(MetaUnavailableError);
-    expect(() => f.admit(56)).toThrow(/newer meta leader \(term 57\)/);
-    f.admit(undefined);
-    f.admit(57);
-    fc.assert(fc.property(fc.array(fc.nat(100), { maxLength: 30 }), (terms) => {
-      const g = new TermFence();
+    await f.admit(undefined);
+    await f.admit(40);
+    await f.admit(40);
+    await f.admit(57);
+    await expect(f.admit(40)).rejects.toThrow(MetaUnavailableError);
+    await expect(f.admit(56)).rejects.toThrow(/newer meta leader \(term 57\)/);
+    await f.admit(undefined);
+    await f.admit(57);
+    await fc.assert(fc.asyncProperty(fc.array(fc.tuple(fc.nat(100), fc.nat(100)), { maxLength: 30 }), async (steps) => {
+      // Each step: the term that claimed the routes by then (never going back), and the step's own term.
+      let claimed = 0;
+      const g = new TermFence(async () => claimed);
       let newest = 0;
-      for (const t of terms) {
-        const ok = t >= newest;
-        if (ok) newest = t;
-        if (ok) g.admit(t);
-        else expect(() => g.admit(t)).toThrow(MetaUnavailableError);
+      for (const [c, t] of steps) {
+        claimed = Math.max(claimed, c);
+        const ok = t >= Math.max(newest, claimed);
+        newest = Math.max(newest, claimed);
+        if (ok) {
+          newest = t;
+          await g.admit(t);
+        } else await expect(g.admit(t)).rejects.toThrow(MetaUnavailableError);
       }
     }));
   });

@@ -57,6 +57,22 @@ describe('meta lease on nats-server', () => {
     expect(JSON.parse(new TextDecoder().decode(e!.value)).holder).toBe('meta-b');
   });
 
+  it('a leader whose clock passed STEP_DOWN since its last renew answers as a follower before its timers run', async () => {
+    // A woken process (SIGSTOP, a long pause) sees its clock jump before any late timer fires: the jump is the pause.
+    const nc = await natsClient(nats.url);
+    conns.push(nc);
+    const kv = await new Kvm(jetstream(nc)).create(Buckets.nodes, { history: 1 });
+    let skew = 0;
+    const elector = new LeaseElector({ kv, key: `${KvKeys.metaLease}-pause`, nodeId: 'meta-p', leaseMs: T, clock: { now: () => Date.now() + skew } }).start();
+    electors.push(elector);
+    await elector.whenLeader(5000);
+    expect(elector.isLeader).toBe(true);
+    expect(elector.revision).not.toBeNull();
+    skew = T;
+    expect(elector.isLeader).toBe(false);
+    expect(elector.revision).toBeNull();
+  });
+
   it('a resigning leader releases the key and the standby leads within a poll', async () => {
     const key = `${KvKeys.metaLease}-resign`;
     const a = await member('meta-a', key);
