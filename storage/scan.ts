@@ -112,8 +112,11 @@ export function groupsMayMatch(s: SegmentMeta, f: RowFilter, schema?: TableSchem
   return out;
 }
 
-/** A segment to read: its row groups (undefined: all), and the rows its index may match (segment numbering). */
-export interface Picked { s: SegmentMeta; groups: number[] | undefined; within?: RowSelection }
+/**
+ * A segment to read: its row groups (undefined: all), the rows its index may match (`rows`, segment numbering), and
+ * the same when the scan tests rows by it (`within`: when the index keeps most rows, testing each row is cheaper).
+ */
+export interface Picked { s: SegmentMeta; groups: number[] | undefined; rows?: RowSelection; within?: RowSelection }
 
 /** Segments and row groups that may hold matching rows: by stats, then by each segment's index (recorded in stats). */
 async function pickSegments(snap: ScanSnapshot, f: RowFilter, preds: ColumnPredicate[], stats: ScanStats | undefined): Promise<Picked[]> {
@@ -135,7 +138,7 @@ async function pickSegments(snap: ScanSnapshot, f: RowFilter, preds: ColumnPredi
     // When the index keeps most rows of those groups, testing every row is cheaper than walking its ranges.
     const groupRows = groups.reduce((a, g) => a + starts[g + 1]! - starts[g]!, 0);
     const within = selectedRows(pr.rows) * 2 > groupRows ? undefined : pr.rows;
-    return { s: x.s, groups: x.s.groups ? groups : undefined, ...(within ? { within } : {}) };
+    return { s: x.s, groups: x.s.groups ? groups : undefined, rows: pr.rows, ...(within ? { within } : {}) };
   }));
   return pruned.filter((x): x is Picked => x !== null);
 }
@@ -156,6 +159,31 @@ export function spanInside(x: Picked, f: RowFilter): boolean {
   if (min === undefined || max === undefined) return false;
   const lo = f.cutoff !== undefined && (f.start === undefined || f.cutoff > f.start) ? f.cutoff : f.start;
   return (lo === undefined || min >= lo) && (f.end === undefined || max < f.end);
+}
+
+/** True when some row of [from, from + rows) is selected. */
+function selects(sel: RowSelection, from: number, rows: number): boolean {
+  // the first range ending after `from`
+  let lo = 0, hi = sel.end.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sel.end[mid]! <= from) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < sel.end.length && sel.start[lo]! < from + rows;
+}
+
+/**
+ * Which pages of a picked segment's row groups to read: those holding a row the index selected, whose time range
+ * and tag stats (falling back to the group's, then the segment's, where the file leaves them out) may pass the
+ * filter. Undefined when nothing would narrow the groups.
+ */
+export function pageTest(x: Picked, f: RowFilter, schema: TableSchema): ((p: PageInfo) => boolean) | undefined {
+  const bounded = f.start !== undefined || f.end !== undefined || f.cutoff !== undefined || Object.keys(f.tags ?? {}).length > 0;
+  if (!x.rows && !bounded) return undefined;
+  const { s, rows } = x;
+  return (p) => (!rows || selects(rows, p.from, p.rows)) &&
+    (!bounded || statsMayMatch(p.minTs, p.maxTs, (name) => p.tags?.[name] ?? s.groups?.[p.group]?.tags[name] ?? s.columns[name], f, schema));
 }
 
 /** The part of a selection (segment numbering) that falls in one piece (its rows from segment row `from`), in the piece's numbering. */
@@ -180,7 +208,7 @@ export async function scanSnapshot(snap: ScanSnapshot, req: ScanRequest, stats?:
   // A lone segment is already one row per key: nothing to merge, so tags not asked for need not be decoded.
   const alone = picked.length === 1 && snap.memRuns.length === 0;
   const segRead = alone ? read.filter((n) => output.includes(n) || n in (req.tagFilter ?? {}) || rowPreds.some((p) => p.column === n)) : read;
-  const loaded = await Promise.all(picked.map(({ s, groups }) => snap.readSegment(s, s.deletes ? [...segRead, OP_COLUMN] : segRead, groups)));
+  const loaded = await Promise.all(picked.map((x) => snap.readSegment(x.s, x.s.deletes ? [...segRead, OP_COLUMN] : segRead, x.groups, pageTest(x, f, schema))));
   if (stats) stats.rowsRead = (stats.rowsRead ?? 0) + loaded.reduce((a, ps) => a + ps.runs.reduce((b, r) => b + r.rows, 0), 0) + snap.memRuns.reduce((a, r) => a + r.rows, 0);
   const out = await scanRuns(snap, req, loaded, picked, f, output, read, alone);
   if (stats) stats.rowsOut = (stats.rowsOut ?? 0) + out.reduce((a, b) => a + b.numRows, 0);

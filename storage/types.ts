@@ -98,6 +98,8 @@ export interface RowGroupMeta {
 
 /** A page of a segment (format 2: a record batch inside a row group): its rows in the segment's numbering, time range and tag stats narrower than its group's. */
 export interface PageInfo {
+  /** The row group holding the page. */
+  group: number;
   from: number;
   rows: number;
   minTs: string;

@@ -64,7 +64,7 @@ export function sortedDictStats(c: ColumnData, n: number): ColumnStats {
 }
 
 /** A page's time range and the tag stats that are narrower than its row group's (file metadata `eddy.pages`). */
-export type PageStats = Omit<PageInfo, 'from' | 'rows'>;
+export type PageStats = Omit<PageInfo, 'group' | 'from' | 'rows'>;
 
 /** What the first pass learned. */
 export interface SegmentFacts {

@@ -68,13 +68,13 @@ export async function readGroups(
   let at = 0;
   for (const n of h.blockRows) { blockStart.push(at); at += n; }
   // Pages are skipped only in files that know their rows and stats (format 2): older files have one page a group.
-  const keep = keepPage && h.pageStats ? (b: number) => keepPage({ ...h.pageStats![b]!, from: blockStart[b]!, rows: h.blockRows[b]! }) : undefined;
+  const keep = keepPage && h.pageStats ? (g: number, b: number) => keepPage({ ...h.pageStats![b]!, group: g, from: blockStart[b]!, rows: h.blockRows[b]! }) : undefined;
   const units: Unit[] = [];
   let partial = false;
   for (const g of groups) {
     const all: number[] = [];
     for (let b = h.groupBlocks[g]!; b < h.groupBlocks[g + 1]!; b++) all.push(b);
-    const kept = keep ? all.filter(keep) : all;
+    const kept = keep ? all.filter((b) => keep(g, b)) : all;
     if (kept.length === all.length) units.push({ group: g, block: all[0]!, blocks: all, page: false });
     else {
       partial = true;
