@@ -102,9 +102,9 @@ export interface PageInfo {
   group: number;
   from: number;
   rows: number;
-  minTs: string;
-  maxTs: string;
-  tags?: Record<string, ColumnStats>;
+  minTs: bigint;
+  maxTs: bigint;
+  tags?: Record<string, ColumnStats> | undefined;
 }
 
 /** One segment file as the manifest records it. Timestamps are decimal nanosecond strings so the manifest stays JSON. */

@@ -9,7 +9,7 @@ import { OP_COLUMN } from '../ops.ts';
 import { sliceColumn } from '../run.ts';
 import { columnStats } from './stats.ts';
 import type { SegmentSource } from './source.ts';
-import type { ColumnData, ColumnStats, PageInfo, RowGroupMeta } from '../types.ts';
+import type { ColumnData, ColumnStats, RowGroupMeta } from '../types.ts';
 
 // Scratch words reused across writes: first touch of fresh memory is what makes large allocations slow.
 let scratch = new Int32Array(0);
@@ -64,7 +64,11 @@ export function sortedDictStats(c: ColumnData, n: number): ColumnStats {
 }
 
 /** A page's time range and the tag stats that are narrower than its row group's (file metadata `eddy.pages`). */
-export type PageStats = Omit<PageInfo, 'group' | 'from' | 'rows'>;
+export interface PageStats {
+  minTs: string;
+  maxTs: string;
+  tags?: Record<string, ColumnStats>;
+}
 
 /** What the first pass learned. */
 export interface SegmentFacts {

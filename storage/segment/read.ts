@@ -14,7 +14,7 @@ import { SEGMENT_FORMAT } from './format.ts';
 import { words } from '../int64.ts';
 import { OP_COLUMN } from '../ops.ts';
 import { allocTypedUnsafe } from '../run.ts';
-import type { ColumnData, Run } from '../types.ts';
+import type { ColumnData, PageInfo, Run } from '../types.ts';
 
 type Header = { length: number; nodes: { length: number; nullCount: number }[]; buffers: { offset: number; length: number }[]; compression: { type: number } | null };
 
@@ -35,8 +35,8 @@ export interface SegmentHandle {
   blockRows: number[];
   /** First block of each row group, then the number of blocks. */
   groupBlocks: number[];
-  /** Each block's time range and narrower tag stats (format 2), from the file's metadata. */
-  pageStats?: PageStats[];
+  /** Each block as a page (format 2): its rows, time range and narrower tag stats, from the file's metadata. */
+  pages?: PageInfo[];
   /** Index of each field's first body buffer (validity): 2 buffers a field, 3 for a text block. */
   bufferAt: number[];
 }
@@ -71,7 +71,7 @@ export function openSegment(bytes: Uint8Array, file: string, groupRows?: number[
 }
 
 /** How a file's record batches make row groups, from its schema metadata. */
-function pageLayout(meta: Map<string, string>, nBlocks: number, file: string, manifestRows?: number[]): Pick<SegmentHandle, 'blockRows' | 'groupBlocks' | 'pageStats'> {
+function pageLayout(meta: Map<string, string>, nBlocks: number, file: string, manifestRows?: number[]): Pick<SegmentHandle, 'blockRows' | 'groupBlocks' | 'pages'> {
   const format = meta.get('eddy.format');
   const groupsJson = meta.get('eddy.row_groups');
   const groupRows = groupsJson ? (JSON.parse(groupsJson) as { rows: number }[]).map((g) => g.rows) : manifestRows;
@@ -87,11 +87,20 @@ function pageLayout(meta: Map<string, string>, nBlocks: number, file: string, ma
     blockRows.push(...pageSizes([rows], pageRows));
   }
   groupBlocks.push(blockRows.length);
-  const pageStats = JSON.parse(meta.get('eddy.pages') ?? '[]') as PageStats[];
-  if (blockRows.length !== nBlocks || pageStats.length !== nBlocks) {
+  const stats = JSON.parse(meta.get('eddy.pages') ?? '[]') as PageStats[];
+  if (blockRows.length !== nBlocks || stats.length !== nBlocks) {
     throw new StorageError(`segment ${file}: its metadata names ${blockRows.length} pages, the file holds ${nBlocks} record batches`);
   }
-  return { blockRows, groupBlocks, pageStats };
+  const pages: PageInfo[] = [];
+  let from = 0;
+  for (let g = 0; g < groupRows.length; g++) {
+    for (let b = groupBlocks[g]!; b < groupBlocks[g + 1]!; b++) {
+      const st = stats[b]!;
+      pages.push({ group: g, from, rows: blockRows[b]!, minTs: BigInt(st.minTs), maxTs: BigInt(st.maxTs), tags: st.tags });
+      from += blockRows[b]!;
+    }
+  }
+  return { blockRows, groupBlocks, pages };
 }
 
 /** Reads below this many bytes are made synchronously: a few page-cache reads cost less than the thread-pool trips of open, read and close. */

@@ -64,17 +64,14 @@ export async function readGroups(
   fetch: (blocks: number[]) => Promise<Uint8Array[]>, cache: DecodedCache, cacheKey: string,
   keepPage?: (page: PageInfo) => boolean,
 ): Promise<SegmentPieces> {
-  const blockStart: number[] = [];
-  let at = 0;
-  for (const n of h.blockRows) { blockStart.push(at); at += n; }
   // Pages are skipped only in files that know their rows and stats (format 2): older files have one page a group.
-  const keep = keepPage && h.pageStats ? (g: number, b: number) => keepPage({ ...h.pageStats![b]!, group: g, from: blockStart[b]!, rows: h.blockRows[b]! }) : undefined;
+  const pages = keepPage ? h.pages : undefined;
   const units: Unit[] = [];
   let partial = false;
   for (const g of groups) {
     const all: number[] = [];
     for (let b = h.groupBlocks[g]!; b < h.groupBlocks[g + 1]!; b++) all.push(b);
-    const kept = keep ? all.filter((b) => keep(g, b)) : all;
+    const kept = pages ? all.filter((b) => keepPage!(pages[b]!)) : all;
     if (kept.length === all.length) units.push({ group: g, block: all[0]!, blocks: all, page: false });
     else {
       partial = true;
@@ -121,11 +118,9 @@ export async function readGroups(
       });
     }
   }
-  if (missing.length > 0) {
-    blockStart.length = 0;
-    at = 0;
-    for (const n of h.blockRows) { blockStart.push(at); at += n; }
-  }
+  const blockStart: number[] = [];
+  let at = 0;
+  for (const n of h.blockRows) { blockStart.push(at); at += n; }
   const unitRows = (u: Unit): number => u.blocks.reduce((s, b) => s + h.blockRows[b]!, 0);
   if (everything) {
     present.forEach((i, k) => {

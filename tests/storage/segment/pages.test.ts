@@ -82,10 +82,11 @@ describe('segment pages', () => {
         expect(pages).toBe(Math.max(1, Math.ceil(g.rows / per)));
         for (let b = h.groupBlocks[k]!; b < h.groupBlocks[k + 1]!; b++) {
           const rowsOfPage = h.blockRows[b]!;
-          const st = h.pageStats![b]!;
+          const st = h.pages![b]!;
+          expect([st.group, st.from, st.rows]).toEqual([k, at, rowsOfPage]);
           const view = (n: string): ColumnData => { const c = run.cols.get(n)!; return { ...c, values: c.values.subarray(at, at + rowsOfPage), valid: c.valid ? c.valid.subarray(at, at + rowsOfPage) : null }; };
           const ts = columnStats(view('ts'), rowsOfPage);
-          expect([st.minTs, st.maxTs]).toEqual([String(ts.min), String(ts.max)]);
+          expect([String(st.minTs), String(st.maxTs)]).toEqual([String(ts.min), String(ts.max)]);
           for (const tag of schema.primaryKey) {
             const own = columnStats(view(tag), rowsOfPage);
             // left out where equal to the group's (which is itself left out where equal to the segment's)
@@ -151,7 +152,7 @@ describe('segment pages', () => {
     // Written by the build before pages (commit f120e36) from rowsV1(); see fixtures/README.md.
     const bytes = readFileSync(join(import.meta.dirname, 'fixtures', 'v1_groups.arrow'));
     const h = openSegment(bytes, 'v1_groups.arrow');
-    expect(h.pageStats).toBeUndefined();
+    expect(h.pages).toBeUndefined();
     expect(h.groupBlocks).toEqual([0, 1, 2, 3, 4]);
     const run = sorted(rowsV1());
     const back = decodeSegment(bytes, schema, names, 'v1_groups.arrow');
