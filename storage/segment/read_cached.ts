@@ -67,6 +67,7 @@ export async function readGroups(
   // Pages are skipped only in files that know their rows and stats (format 2): older files have one page a group.
   const pages = keepPage ? h.pages : undefined;
   const units: Unit[] = [];
+  const promote: number[] = [];
   let partial = false;
   for (const g of groups) {
     const all: number[] = [];
@@ -76,7 +77,16 @@ export async function readGroups(
     else {
       partial = true;
       for (const b of kept) units.push({ group: g, block: b, blocks: [b], page: true });
+      // A group read in part a second time is decoded whole into the cache (its pages then are views of it): scans
+      // that keep coming back to a group warm it as group reads would, while one-off reads decode only their pages.
+      const touched = (h.touched ??= new Uint8Array(h.groupBlocks.length - 1));
+      if (kept.length > 0 && touched[g] === 1 && cache.budgetBytes > 0) promote.push(g);
+      touched[g] = 1;
     }
+  }
+  if (promote.length > 0) {
+    const missing = promote.filter((g) => names.some((n) => h.fields.some((f) => f.name === n) && !cache.get(cacheKey, g, n) && !cache.get(cacheKey, WHOLE, n)));
+    if (missing.length > 0) await readGroups(h, missing, schema, names, fetch, cache, cacheKey);
   }
   const nGroups = h.groupBlocks.length - 1;
   const everything = !partial && groups.length === nGroups;
