@@ -25,7 +25,7 @@ import type { ColumnData, Compression, Run, SegmentMeta } from '../types.ts';
  * Rows per row group (one record batch). Measured on the TSBS query bench (1M rows, 1,000 hosts): 8k-row groups
  * decode an eighth per cold read but make most of a query's row groups cold (123 groups instead of 16 for the cache
  * to warm) and cost a fixed part per group (read, parse, one decode per column), so single-host queries used no less
- * CPU and 8-host ones ~40% more; 64k stays until reads can skip inside a group.
+ * CPU and 8-host ones ~40% more. Reads skip inside a group by its pages instead (DEFAULT_PAGE_ROWS).
  */
 export const DEFAULT_ROW_GROUP_ROWS = 65_536;
 
