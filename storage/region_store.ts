@@ -14,18 +14,21 @@ import { defaultOf } from './defaults.ts';
 import { minMaxIndex, words } from './int64.ts';
 import { countOps, Op, OP_COLUMN, withoutDeletes } from './ops.ts';
 import { mergeToRun, scanSnapshot } from './scan.ts';
-import { decodeBlocks, openSegment, readBlocks, readGroups, type SegmentHandle } from './segment/read.ts';
-import { sharedDecodedCache, type DecodedCache } from './decoded_cache.ts';
+import { decodeBlocks, openSegment, readBlocks, type SegmentHandle } from './segment/read.ts';
+import { readGroups, type SegmentPieces } from './segment/read_cached.ts';
+import { DecodedCache, sharedDecodedCache } from './decoded_cache.ts';
 import { writeDurable, writeSegmentFile } from './segment/write.ts';
 import { runColumnNames, runSource } from './segment/source.ts';
 import { memtableSource, type FlushSource } from './memtable/sorted_source.ts';
 import { checkSchemaChange, droppedColumns, regionStats, withoutDropped } from './region_util.ts';
 import { conformRun } from './cast.ts';
-import type { Compression, RegionStats, RegionStoreOptions, Run, ScanRequest, ScanStats, SegmentIndexMeta, SegmentMeta } from './types.ts';
+import type { Compression, PageInfo, RegionStats, RegionStoreOptions, Run, ScanRequest, ScanStats, SegmentIndexMeta, SegmentMeta } from './types.ts';
 import { RegionIndexes } from './index/region_indexes.ts';
 import { ManifestConflictError, filesOf, removeUncommitted, writerToken } from './mirror.ts';
 
 const DAY_MS = 86_400_000;
+/** Reads that must not be cached go through a cache that keeps nothing. */
+const NO_CACHE = new DecodedCache(0);
 
 interface SortedParts {
   epoch: number;
@@ -79,7 +82,7 @@ export class RegionStore {
     this.indexes = new RegionIndexes({
       segDir: this.segDir, mirror: opts.mirror, clock: this.clock,
       schema: () => this._schema, segments: () => this.manifest.segments,
-      readColumns: (meta, names) => this.pinned([meta], async () => (await this.readSegment(meta, names, undefined, false))[0]!),
+      readColumns: (meta, names) => this.pinned([meta], async () => (await this.readSegment(meta, names, undefined, false)).runs[0]!),
       setIndex: (file, index) => this.setIndex(file, index),
     });
   }
@@ -303,7 +306,7 @@ export class RegionStore {
     const { src, opRows } = 'src' in rows ? rows : { src: runSource(rows, runColumnNames(rows, schema.columns.map((c) => c.name)), schema.primaryKey), opRows: countOps(rows) };
     const file = `${String(this.manifest.nextFileId++).padStart(10, '0')}-${maxSeq}${this.writerToken}.arrow`;
     const path = join(this.segDir, file);
-    const w = await writeSegmentFile(path, src, schema, this.compression, level, this.opts.rowGroupRows);
+    const w = await writeSegmentFile(path, src, schema, this.compression, level, this.opts.rowGroupRows, this.opts.pageRows);
     // --storage nats: the shared copy is read back from the file
     if (this.opts.mirror) await this.opts.mirror.putSegment(file, await readFile(path));
     return { file, bytes: w.bytes, maxSeq, createdAt: this.clock.now(), ...w.meta, ...(opRows > 0 ? { deletes: opRows } : {}), crc32: w.crc32 };
@@ -376,7 +379,7 @@ export class RegionStore {
         if (meta?.crc32 !== undefined && (bytes.length !== meta.bytes || crc32(bytes) !== meta.crc32)) {
           throw new CorruptDataError(`segment ${path} is corrupted: ${bytes.length !== meta.bytes ? `${bytes.length} bytes, the manifest says ${meta.bytes}` : 'checksum mismatch'}`);
         }
-        return openSegment(bytes, file);
+        return openSegment(bytes, file, meta?.groups?.map((g) => g.rows));
       });
       h.catch(() => this.handles.delete(file));
       this.handles.set(file, h);
@@ -384,17 +387,20 @@ export class RegionStore {
     return h;
   }
 
-  /** Reads columns of a segment (every row group, or only the listed ones) as the current schema types them, as runs in row order. */
-  private async readSegment(meta: SegmentMeta, names: string[], groups?: number[], cached = true): Promise<Run[]> {
+  /**
+   * Reads columns of a segment (every row group, or only the listed ones, and of those only the pages `keepPage`
+   * keeps) as the current schema types them, as runs in row order.
+   */
+  private async readSegment(meta: SegmentMeta, names: string[], groups?: number[], cached = true, keepPage?: (page: PageInfo) => boolean): Promise<SegmentPieces> {
     const h = await this.handle(meta.file);
     const path = join(this.segDir, meta.file);
-    const fetch = (gs: number[]): Promise<Uint8Array[]> => readBlocks(path, h, gs);
-    const all = groups ?? h.blocks.map((_, i) => i);
-    // Compaction reads segments once, just before deleting them: caching them would only evict what scans use.
-    const runs = !cached || this.decoded.budgetBytes === 0
-      ? [decodeBlocks(h, await fetch(all), this._schema, names)]
-      : await readGroups(h, all, this._schema, names, fetch, this.decoded, path);
-    return runs.map((run) => conformRun(run, meta.schemaVersion, this._schema));
+    const fetch = (bs: number[]): Promise<Uint8Array[]> => readBlocks(path, h, bs);
+    // Compaction and index builds read whole segments once, just before deleting them or never again: caching them
+    // would only evict what scans use.
+    const pieces = !cached && !groups && !keepPage
+      ? { runs: [decodeBlocks(h, await fetch(h.blocks.map((_, i) => i)), this._schema, names)], from: [0] }
+      : await readGroups(h, groups ?? h.groupBlocks.slice(0, -1).map((_, i) => i), this._schema, names, fetch, cached ? this.decoded : NO_CACHE, path, keepPage);
+    return { runs: pieces.runs.map((run) => conformRun(run, meta.schemaVersion, this._schema)), from: pieces.from };
   }
 
   private async dropExpiredLocked(): Promise<number> {
@@ -421,7 +427,7 @@ export class RegionStore {
       let merged = 0, written = 0;
       const names = this._schema.columns.map((c) => c.name);
       for (const job of jobs) {
-        const runs = (await Promise.all(job.map((s) => this.readSegment(s, s.deletes ? [...names, OP_COLUMN] : names, undefined, false)))).flat();
+        const runs = (await Promise.all(job.map((s) => this.readSegment(s, s.deletes ? [...names, OP_COLUMN] : names, undefined, false)))).flatMap((p) => p.runs);
         let run = this.withoutExpired(mergeToRun(runs, this._schema, names));
         // Tombstones (and Replace marks) matter only while an older segment may hold rows of their keys.
         const firstSeq = Math.min(...job.map((s) => s.maxSeq));
@@ -448,7 +454,7 @@ export class RegionStore {
       const memRuns = [...this.frozen, this.mem].filter((m) => m.rows > 0).flatMap((m) => this.sortedRuns(m));
       return scanSnapshot({
         schema: this._schema, segments, memRuns, cutoff: this.cutoff(),
-        readSegment: (meta, names, groups) => this.readSegment(meta, names, groups),
+        readSegment: (meta, names, groups, keepPage) => this.readSegment(meta, names, groups, true, keepPage),
         prune: (meta, preds) => this.indexes.prune(meta, preds),
       }, req, stats);
     });

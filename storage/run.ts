@@ -82,6 +82,13 @@ function unionDicts(cols: ColumnData[]): { dict: string[]; maps: (Int32Array | n
  * The ranges of one column out of the source runs: one range of one run is a view of it (runs are never written in
  * place: a metric engine scan of one logical table reads one stretch of the physical run), several are copied.
  */
+/** Rows [from, to) of a column as views, no copy. */
+export function sliceColumn(c: ColumnData, from: number, to: number): ColumnData {
+  const out: ColumnData = { type: c.type, values: c.values.subarray(from, to) as ColumnData['values'], valid: c.valid ? c.valid.subarray(from, to) : null };
+  if (c.dict) out.dict = c.dict;
+  return out;
+}
+
 export function gatherColumn(cols: ColumnData[], r: Ranges): ColumnData {
   const type = cols[0]!.type;
   if (r.src.length === 1) {

@@ -7,8 +7,9 @@ import { mergeRuns } from './merge.ts';
 import { gatherRun, Ranges } from './run.ts';
 import { defaultOf } from './defaults.ts';
 import { alignOps, collapseLastNonNull, mergeModeOf, OP_COLUMN, withoutDeletes } from './ops.ts';
-import type { ColumnStats, Run, ScanRequest, ScanStats, SegmentMeta } from './types.ts';
-import { addUses, groupStarts, groupsOf, localSelection, type SegmentPrune } from './index/prune.ts';
+import type { ColumnStats, PageInfo, Run, ScanRequest, ScanStats, SegmentMeta } from './types.ts';
+import type { SegmentPieces } from './segment/read_cached.ts';
+import { addUses, groupStarts, groupsOf, type SegmentPrune } from './index/prune.ts';
 
 export interface ScanSnapshot {
   schema: TableSchema;
@@ -17,9 +18,11 @@ export interface ScanSnapshot {
   /** Sorted memtable runs, oldest first; all newer than every segment. */
   memRuns: Run[];
   cutoff: bigint | undefined;
-  /** Reads columns of a segment: every row group, or only the listed ones. */
-  /** A segment's columns as runs in the segment's row order (pieces of one sorted run). */
-  readSegment(meta: SegmentMeta, names: string[], groups?: number[]): Promise<Run[]>;
+  /**
+   * A segment's columns (every row group, or only the listed ones, and of those only the pages `keepPage` keeps) as
+   * runs in the segment's row order (pieces of one sorted run), each with its first row in the segment's numbering.
+   */
+  readSegment(meta: SegmentMeta, names: string[], groups?: number[], keepPage?: (page: PageInfo) => boolean): Promise<SegmentPieces>;
   /** Rows of a segment its index says may match the predicates (undefined: no index answered). */
   prune?(meta: SegmentMeta, preds: ColumnPredicate[]): Promise<SegmentPrune | undefined>;
 }
@@ -59,12 +62,11 @@ export function scanColumns(schema: TableSchema, req: ScanRequest): { output: st
 
 /** False when the segment's stats prove that no row can pass the filter. */
 export function segmentMayMatch(s: SegmentMeta, f: RowFilter, schema?: TableSchema): boolean {
-  return statsMayMatch(s.minTs, s.maxTs, (name) => s.columns[name], f, schema);
+  return statsMayMatch(BigInt(s.minTs), BigInt(s.maxTs), (name) => s.columns[name], f, schema);
 }
 
 /** False when a time range and tag stats (`stat`: undefined for a column the data predates) rule out every row. */
-function statsMayMatch(minTs: string, maxTs: string, stat: (name: string) => ColumnStats | undefined, f: RowFilter, schema?: TableSchema): boolean {
-  const min = BigInt(minTs), max = BigInt(maxTs);
+function statsMayMatch(min: bigint, max: bigint, stat: (name: string) => ColumnStats | undefined, f: RowFilter, schema?: TableSchema): boolean {
   if (f.start !== undefined && max < f.start) return false;
   if (f.end !== undefined && min >= f.end) return false;
   if (f.cutoff !== undefined && max < f.cutoff) return false;
@@ -104,12 +106,16 @@ export function groupsMayMatch(s: SegmentMeta, f: RowFilter, schema?: TableSchem
   const out: number[] = [];
   // A group's tag stats are absent where they equal the segment's (segment/write.ts groupMeta).
   s.groups.forEach((g, k) => {
-    if (statsMayMatch(g.minTs, g.maxTs, (name) => g.tags[name] ?? s.columns[name], f, schema)) out.push(k);
+    if (statsMayMatch(BigInt(g.minTs), BigInt(g.maxTs), (name) => g.tags[name] ?? s.columns[name], f, schema)) out.push(k);
   });
   return out;
 }
 
-export interface Picked { s: SegmentMeta; groups: number[] | undefined; within?: RowSelection }
+/**
+ * A segment to read: its row groups (undefined: all), the rows its index may match (`rows`, segment numbering), and
+ * the same when the scan tests rows by it (`within`: when the index keeps most rows, testing each row is cheaper).
+ */
+export interface Picked { s: SegmentMeta; groups: number[] | undefined; rows?: RowSelection; within?: RowSelection }
 
 /** Segments and row groups that may hold matching rows: by stats, then by each segment's index (recorded in stats). */
 async function pickSegments(snap: ScanSnapshot, f: RowFilter, preds: ColumnPredicate[], stats: ScanStats | undefined): Promise<Picked[]> {
@@ -128,11 +134,10 @@ async function pickSegments(snap: ScanSnapshot, f: RowFilter, preds: ColumnPredi
     const all = x.groups ?? [...Array(starts.length - 1).keys()];
     const groups = groupsOf(pr.rows, starts, all);
     if (groups.length === 0) return null;
-    // Rows in the numbering of the groups read (the segment without groups meta is one group); when the index
-    // keeps most rows of those groups, testing every row is cheaper than walking its ranges.
+    // When the index keeps most rows of those groups, testing every row is cheaper than walking its ranges.
     const groupRows = groups.reduce((a, g) => a + starts[g + 1]! - starts[g]!, 0);
-    const within = selectedRows(pr.rows) * 2 > groupRows ? undefined : localSelection(pr.rows, starts, groups);
-    return { s: x.s, groups: x.s.groups ? groups : undefined, ...(within ? { within } : {}) };
+    const within = selectedRows(pr.rows) * 2 > groupRows ? undefined : pr.rows;
+    return { s: x.s, groups: x.s.groups ? groups : undefined, rows: pr.rows, ...(within ? { within } : {}) };
   }));
   return pruned.filter((x): x is Picked => x !== null);
 }
@@ -155,7 +160,32 @@ export function spanInside(x: Picked, f: RowFilter): boolean {
   return (lo === undefined || min >= lo) && (f.end === undefined || max < f.end);
 }
 
-/** The part of a selection (in the numbering of the concatenated pieces) that falls in one piece, in its own numbering. */
+/** True when some row of [from, from + rows) is selected. */
+function selects(sel: RowSelection, from: number, rows: number): boolean {
+  // the first range ending after `from`
+  let lo = 0, hi = sel.end.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sel.end[mid]! <= from) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < sel.end.length && sel.start[lo]! < from + rows;
+}
+
+/**
+ * Which pages of a picked segment's row groups to read: those holding a row the index selected, whose time range
+ * and tag stats (falling back to the group's, then the segment's, where the file leaves them out) may pass the
+ * filter. Undefined when nothing would narrow the groups.
+ */
+export function pageTest(x: Picked, f: RowFilter, schema: TableSchema): ((p: PageInfo) => boolean) | undefined {
+  const bounded = f.start !== undefined || f.end !== undefined || f.cutoff !== undefined || Object.keys(f.tags ?? {}).length > 0;
+  if (!x.rows && !bounded) return undefined;
+  const { s, rows } = x;
+  return (p) => (!rows || selects(rows, p.from, p.rows)) &&
+    (!bounded || statsMayMatch(p.minTs, p.maxTs, (name) => p.tags?.[name] ?? s.groups?.[p.group]?.tags[name] ?? s.columns[name], f, schema));
+}
+
+/** The part of a selection (segment numbering) that falls in one piece (its rows from segment row `from`), in the piece's numbering. */
 function pieceSelection(sel: RowSelection, from: number, rows: number): RowSelection {
   const s: number[] = [], e: number[] = [];
   for (let i = 0; i < sel.start.length; i++) {
@@ -177,29 +207,27 @@ export async function scanSnapshot(snap: ScanSnapshot, req: ScanRequest, stats?:
   // A lone segment is already one row per key: nothing to merge, so tags not asked for need not be decoded.
   const alone = picked.length === 1 && snap.memRuns.length === 0;
   const segRead = alone ? read.filter((n) => output.includes(n) || n in (req.tagFilter ?? {}) || rowPreds.some((p) => p.column === n)) : read;
-  const loaded = await Promise.all(picked.map(({ s, groups }) => snap.readSegment(s, s.deletes ? [...segRead, OP_COLUMN] : segRead, groups)));
-  if (stats) stats.rowsRead = (stats.rowsRead ?? 0) + loaded.reduce((a, ps) => a + ps.reduce((b, r) => b + r.rows, 0), 0) + snap.memRuns.reduce((a, r) => a + r.rows, 0);
+  const loaded = await Promise.all(picked.map((x) => snap.readSegment(x.s, x.s.deletes ? [...segRead, OP_COLUMN] : segRead, x.groups, pageTest(x, f, schema))));
+  if (stats) stats.rowsRead = (stats.rowsRead ?? 0) + loaded.reduce((a, ps) => a + ps.runs.reduce((b, r) => b + r.rows, 0), 0) + snap.memRuns.reduce((a, r) => a + r.rows, 0);
   const out = await scanRuns(snap, req, loaded, picked, f, output, read, alone);
   if (stats) stats.rowsOut = (stats.rowsOut ?? 0) + out.reduce((a, b) => a + b.numRows, 0);
   return out;
 }
 
-async function scanRuns(snap: ScanSnapshot, req: ScanRequest, loaded: Run[][], picked: Picked[], f: RowFilter, output: string[], read: string[], alone: boolean): Promise<RecordBatch[]> {
+async function scanRuns(snap: ScanSnapshot, req: ScanRequest, loaded: SegmentPieces[], picked: Picked[], f: RowFilter, output: string[], read: string[], alone: boolean): Promise<RecordBatch[]> {
   const { schema } = snap;
   const runs: Run[] = [];
   const sources = [
-    ...loaded.map((pieces, i) => ({ pieces, within: picked[i]!.within, inside: spanInside(picked[i]!, f) })),
-    ...snap.memRuns.map((r) => ({ pieces: [r], within: undefined, inside: false })),
+    ...loaded.map((p, i) => ({ pieces: p.runs, from: p.from, within: picked[i]!.within, inside: spanInside(picked[i]!, f) })),
+    ...snap.memRuns.map((r) => ({ pieces: [r], from: [0], within: undefined, inside: false })),
   ];
-  for (const { pieces, within, inside } of sources) {
+  for (const { pieces, from, within, inside } of sources) {
     // Pieces of one sorted run: the kept rows of every piece, gathered once (a lone untouched piece as it is).
     const keep = new Ranges();
     let whole = true;
-    let from = 0;
     pieces.forEach((run, k) => {
       // rows whose time span the stats put inside the filter's range, with nothing else to test: every row passes
-      const r = inside ? null : filterRun(run, schema.timeIndex, f, within && pieceSelection(within, from, run.rows), schema.primaryKey[0]);
-      from += run.rows;
+      const r = inside ? null : filterRun(run, schema.timeIndex, f, within && pieceSelection(within, from[k]!, run.rows), schema.primaryKey[0]);
       if (r === null) { keep.push(k, 0, run.rows); return; }
       whole = false;
       for (let j = 0; j < r.src.length; j++) keep.push(k, r.start[j]!, r.len[j]!);

@@ -59,8 +59,10 @@ export interface RegionStoreOptions {
   compactLevel?: number;
   /** Compaction time window in milliseconds; 1 day by default. */
   compactionWindowMs?: number;
-  /** Rows per row group (Arrow record batch) of a segment; 65,536 by default. */
+  /** Rows per row group of a segment (the unit of the manifest's stats); 65,536 by default. */
   rowGroupRows?: number;
+  /** Rows per page (one Arrow record batch, decoded on its own) inside a row group; 8,192 by default. */
+  pageRows?: number;
   /** Segments larger than this are not merged again; 256 MiB by default. */
   compactionMaxBytes?: number;
   /**
@@ -92,6 +94,17 @@ export interface RowGroupMeta {
   minTs: string;
   maxTs: string;
   tags: Record<string, ColumnStats>;
+}
+
+/** A page of a segment (format 2: a record batch inside a row group): its rows in the segment's numbering, time range and tag stats narrower than its group's. */
+export interface PageInfo {
+  /** The row group holding the page. */
+  group: number;
+  from: number;
+  rows: number;
+  minTs: bigint;
+  maxTs: bigint;
+  tags?: Record<string, ColumnStats> | undefined;
 }
 
 /** One segment file as the manifest records it. Timestamps are decimal nanosecond strings so the manifest stays JSON. */

@@ -31,22 +31,6 @@ export function groupsOf(sel: RowSelection, starts: Uint32Array, groups: number[
   return out;
 }
 
-/** The selection in the row numbers of the concatenation of `groups` (as a segment read returns them). */
-export function localSelection(sel: RowSelection, starts: Uint32Array, groups: number[]): RowSelection {
-  const s: number[] = [], e: number[] = [];
-  let base = 0, j = 0;
-  for (const g of groups) {
-    const a = starts[g]!, b = starts[g + 1]!;
-    while (j < sel.start.length && sel.end[j]! <= a) j++;
-    for (let i = j; i < sel.start.length && sel.start[i]! < b; i++) {
-      const from = Math.max(a, sel.start[i]!), to = Math.min(b, sel.end[i]!);
-      if (from < to) { s.push(base + from - a); e.push(base + to - a); }
-    }
-    base += b - a;
-  }
-  return { start: Uint32Array.from(s), end: Uint32Array.from(e) };
-}
-
 /**
  * Asks each index of the file whose key is current (`keys`) about the predicates on its column; the answers are
  * intersected. Undefined when no index answered any predicate.

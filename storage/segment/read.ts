@@ -1,5 +1,5 @@
-// Reads segment files: the footer and dictionaries once per file (a handle), then only the row groups and columns a
-// scan needs, decompressing and decoding them straight into one output array per column.
+// Reads segment files: the footer and dictionaries once per file (a handle), then only the record batches (pages) and
+// columns a scan needs, decompressing and decoding them straight into one output array per column.
 import { Message, MessageHeader, MessageReader, RecordBatchFileReader, Type, type Field } from 'apache-arrow';
 import { closeSync, openSync, readSync } from 'node:fs';
 import { open } from 'node:fs/promises';
@@ -9,30 +9,45 @@ import { decoderOf, registerCodecs } from '../codec.ts';
 import { defaultColumn } from '../defaults.ts';
 import { byteJoin, decodeDecimalStreams, decodeInt64 } from './encoding.ts';
 import { decodeTextBlock, refWriterOf, TEXT_ENCODING, type RefWriter } from './text_block.ts';
+import { pageSizes, type PageStats } from './plan.ts';
+import { SEGMENT_FORMAT } from './format.ts';
 import { words } from '../int64.ts';
 import { OP_COLUMN } from '../ops.ts';
-import { allocTyped, allocTypedUnsafe } from '../run.ts';
-import type { DecodedCache } from '../decoded_cache.ts';
-import type { ColumnData, Run } from '../types.ts';
+import { allocTypedUnsafe } from '../run.ts';
+import type { ColumnData, PageInfo, Run } from '../types.ts';
 
 type Header = { length: number; nodes: { length: number; nullCount: number }[]; buffers: { offset: number; length: number }[]; compression: { type: number } | null };
 
 interface Block { offset: number; length: number }
 
-/** What a scan needs to know about a segment file, parsed once: fields, dictionaries, record batch positions. */
+/**
+ * What a scan needs to know about a segment file, parsed once: fields, dictionaries, record batch positions, and how
+ * the batches make row groups. Format 2 (`eddy.format`) writes each row group as pages, one record batch each; older
+ * files have one record batch per group (a page is then the whole group).
+ */
 export interface SegmentHandle {
   file: string;
   fields: Field[];
   dicts: Map<number, string[]>;
+  /** Record batches (pages) in file order. */
   blocks: Block[];
-  /** Rows of each record batch once known (-1 until a read parses it). */
-  groupRows: number[];
+  /** Rows of each record batch once known (-1 until a read parses it; format 2 files know them all on open). */
+  blockRows: number[];
+  /** First block of each row group, then the number of blocks. */
+  groupBlocks: number[];
+  /** Each block as a page (format 2): its rows, time range and narrower tag stats, from the file's metadata. */
+  pages?: PageInfo[];
+  /** Row groups a read has needed only some pages of (read_cached.ts decodes such a group whole the next time). */
+  touched?: Uint8Array;
   /** Index of each field's first body buffer (validity): 2 buffers a field, 3 for a text block. */
   bufferAt: number[];
 }
 
-/** Parses the footer and dictionaries of a segment file held in memory. */
-export function openSegment(bytes: Uint8Array, file: string): SegmentHandle {
+/**
+ * Parses the footer and dictionaries of a segment file held in memory. `groupRows`: the rows of its row groups as the
+ * manifest has them, for files of the older layout whose metadata lacks them.
+ */
+export function openSegment(bytes: Uint8Array, file: string, groupRows?: number[]): SegmentHandle {
   registerCodecs();
   if (bytes.length < 12 || Buffer.from(bytes.subarray(0, 6)).toString('latin1') !== 'ARROW1') {
     throw new StorageError(`segment ${file} is not an Arrow IPC file`);
@@ -54,7 +69,40 @@ export function openSegment(bytes: Uint8Array, file: string): SegmentHandle {
   const bufferAt: number[] = [];
   let k = 0;
   for (const f of fields) { bufferAt.push(k); k += f.type.typeId === Type.Binary || f.type.typeId === Type.Utf8 ? 3 : 2; }
-  return { file, fields, dicts, blocks, groupRows: blocks.map(() => -1), bufferAt };
+  return { file, fields, dicts, blocks, bufferAt, ...pageLayout(reader.schema.metadata, blocks.length, file, groupRows) };
+}
+
+/** How a file's record batches make row groups, from its schema metadata. */
+function pageLayout(meta: Map<string, string>, nBlocks: number, file: string, manifestRows?: number[]): Pick<SegmentHandle, 'blockRows' | 'groupBlocks' | 'pages'> {
+  const format = meta.get('eddy.format');
+  const groupsJson = meta.get('eddy.row_groups');
+  const groupRows = groupsJson ? (JSON.parse(groupsJson) as { rows: number }[]).map((g) => g.rows) : manifestRows;
+  if (format === undefined) {
+    const known = groupRows?.length === nBlocks;
+    return { blockRows: known ? groupRows : Array.from({ length: nBlocks }, () => -1), groupBlocks: Array.from({ length: nBlocks + 1 }, (_, i) => i) };
+  }
+  if (format !== SEGMENT_FORMAT || !groupRows) throw new StorageError(`segment ${file} has format ${format}, which this build cannot read`);
+  const pageRows = Number(meta.get('eddy.page_rows'));
+  const blockRows: number[] = [], groupBlocks: number[] = [];
+  for (const rows of groupRows) {
+    groupBlocks.push(blockRows.length);
+    blockRows.push(...pageSizes([rows], pageRows));
+  }
+  groupBlocks.push(blockRows.length);
+  const stats = JSON.parse(meta.get('eddy.pages') ?? '[]') as PageStats[];
+  if (blockRows.length !== nBlocks || stats.length !== nBlocks) {
+    throw new StorageError(`segment ${file}: its metadata names ${blockRows.length} pages, the file holds ${nBlocks} record batches`);
+  }
+  const pages: PageInfo[] = [];
+  let from = 0;
+  for (let g = 0; g < groupRows.length; g++) {
+    for (let b = groupBlocks[g]!; b < groupBlocks[g + 1]!; b++) {
+      const st = stats[b]!;
+      pages.push({ group: g, from, rows: blockRows[b]!, minTs: BigInt(st.minTs), maxTs: BigInt(st.maxTs), tags: st.tags });
+      from += blockRows[b]!;
+    }
+  }
+  return { blockRows, groupBlocks, pages };
 }
 
 /** Reads below this many bytes are made synchronously: a few page-cache reads cost less than the thread-pool trips of open, read and close. */
@@ -161,9 +209,9 @@ function decodeInto(r: Reader, data: Uint8Array, n: number, out: ColumnData, at:
   }
 }
 
-type Msg = { header: Header; body: Uint8Array };
+export type Msg = { header: Header; body: Uint8Array };
 
-function parseBlock(h: SegmentHandle, b: Uint8Array): Msg {
+export function parseBlock(h: SegmentHandle, b: Uint8Array): Msg {
   const reader = new MessageReader(b);
   const msg: Message | null = reader.readMessage();
   if (!msg || msg.headerType !== MessageHeader.RecordBatch) throw new StorageError(`segment ${h.file}: expected a record batch`);
@@ -171,7 +219,7 @@ function parseBlock(h: SegmentHandle, b: Uint8Array): Msg {
 }
 
 /** Decodes column `index` of several record batches into one column of `rows` rows. */
-function decodeColumn(h: SegmentHandle, index: number, msgs: Msg[], rows: number): ColumnData {
+export function decodeColumn(h: SegmentHandle, index: number, msgs: Msg[], rows: number): ColumnData {
   const r = readerOf(h.fields[index]!, index, h.file);
   // every row is written below (each batch's n rows at its offset; text blocks write every code)
   const out: ColumnData = { type: r.type, values: r.how === 'op' ? new Uint8Array(rows) : allocTypedUnsafe(r.type, rows), valid: null };
@@ -215,105 +263,6 @@ export function decodeBlocks(h: SegmentHandle, blocks: Uint8Array[], schema: Tab
     cols.set(name, decodeColumn(h, index, msgs, rows));
   }
   return { rows, cols };
-}
-
-/** Row group -1 in the cache: a column of every row group of the file, concatenated. */
-const WHOLE = -1;
-
-/** Concatenates per-group pieces of one column into fresh memory. */
-function concatPieces(pieces: ColumnData[], rows: number): ColumnData {
-  const first = pieces[0]!;
-  const out: ColumnData = { type: first.type, values: allocTyped(first.type, rows), valid: null };
-  if (first.values instanceof Uint8Array && !(out.values instanceof Uint8Array)) out.values = new Uint8Array(rows);
-  if (first.dict) out.dict = first.dict;
-  // Text blocks decode to one dictionary per row group: the pieces' dictionaries are appended, codes shifted.
-  const own = first.dict !== undefined && pieces.some((c) => c.dict !== first.dict);
-  if (own) out.dict = [];
-  let off = 0;
-  for (const c of pieces) {
-    if (own) {
-      const base = out.dict!.length;
-      for (const v of c.dict!) out.dict!.push(v);
-      const src = c.values as Int32Array, dst = out.values as Int32Array;
-      for (let i = 0; i < src.length; i++) dst[off + i] = src[i]! + base;
-      if (c.valid) (out.valid ??= new Uint8Array(rows).fill(1)).set(c.valid, off);
-      off += src.length;
-      continue;
-    }
-    (out.values as Uint8Array).set(c.values as Uint8Array, off);
-    if (c.valid) (out.valid ??= new Uint8Array(rows).fill(1)).set(c.valid, off);
-    off += c.values.length;
-  }
-  return out;
-}
-
-/** Rows `from`..`to` of a column: views, no copy. */
-function sliceColumn(c: ColumnData, from: number, to: number): ColumnData {
-  const out: ColumnData = { type: c.type, values: c.values.subarray(from, to) as ColumnData['values'], valid: c.valid ? c.valid.subarray(from, to) : null };
-  if (c.dict) out.dict = c.dict;
-  return out;
-}
-
-/**
- * Like decodeBlocks over row groups `groups` (ascending), with decoded columns kept in `cache` under `cacheKey`
- * (unique per file path), answered as runs in the file's row order: one run when the groups are contiguous and
- * their columns cached whole, else one run per group, so a filter gathers only the rows it keeps. A read of
- * every row group caches whole-file columns; a read of some caches them group by group. Only groups with a
- * column missing are fetched (`fetch` returns their blocks, in order) and decoded. The answer shares memory
- * with the cache: callers must not write into it (no reader of runs does).
- */
-export async function readGroups(
-  h: SegmentHandle, groups: number[], schema: TableSchema, names: string[],
-  fetch: (groups: number[]) => Promise<Uint8Array[]>, cache: DecodedCache, cacheKey: string,
-): Promise<Run[]> {
-  const everything = groups.length === h.blocks.length;
-  const present = names.map((n) => h.fields.findIndex((f) => f.name === n));
-  const whole = names.map((n, k) => (present[k]! < 0 ? undefined : cache.get(cacheKey, WHOLE, n)));
-  const parts: (ColumnData | undefined)[][] = groups.map((g) => present.map((i, k) => (i < 0 || whole[k] ? undefined : cache.get(cacheKey, g, names[k]!))));
-  const missing = groups.filter((g, gi) => h.groupRows[g]! < 0 || present.some((i, k) => i >= 0 && !whole[k] && !parts[gi]![k]));
-  if (missing.length > 0) {
-    const blocks = await fetch(missing);
-    const at = new Map(missing.map((g, j) => [g, j]));
-    for (let gi = 0; gi < groups.length; gi++) {
-      const j = at.get(groups[gi]!);
-      if (j === undefined) continue;
-      const msg = parseBlock(h, blocks[j]!);
-      h.groupRows[groups[gi]!] = msg.header.length;
-      present.forEach((i, k) => {
-        if (i < 0 || whole[k] || parts[gi]![k]) return;
-        const col = decodeColumn(h, i, [msg], msg.header.length);
-        // Pieces of a whole-file read are cached as the whole column below instead.
-        if (!everything) cache.set(cacheKey, groups[gi]!, names[k]!, col);
-        parts[gi]![k] = col;
-      });
-    }
-  }
-  if (everything) {
-    const rows = groups.reduce((s, g) => s + h.groupRows[g]!, 0);
-    present.forEach((i, k) => {
-      if (i < 0 || whole[k]) return;
-      whole[k] = concatPieces(parts.map((p) => p[k]!), rows);
-      cache.set(cacheKey, WHOLE, names[k]!, whole[k]);
-      for (const g of groups) cache.delete(cacheKey, g, names[k]!);
-    });
-  }
-  const start: number[] = [];
-  let at = 0;
-  for (const n of h.groupRows) { start.push(at); at += n; }
-  const runOf = (from: number, to: number, piece: (k: number) => ColumnData | undefined): Run => {
-    const cols = new Map<string, ColumnData>();
-    names.forEach((name, k) => {
-      if (present[k]! >= 0) cols.set(name, whole[k] ? sliceColumn(whole[k], from, to) : piece(k)!);
-      else if (name !== OP_COLUMN) cols.set(name, defaultColumn(schema.columns.find((c) => c.name === name)!, to - from));
-    });
-    return { rows: to - from, cols };
-  };
-  const contiguous = groups.every((g, i) => i === 0 || g === groups[i - 1]! + 1);
-  if (contiguous && present.every((i, k) => i < 0 || whole[k])) {
-    const first = groups[0]!, last = groups[groups.length - 1]!;
-    return [runOf(start[first]!, start[last]! + h.groupRows[last]!, () => undefined)];
-  }
-  return groups.map((g, gi) => runOf(start[g]!, start[g]! + h.groupRows[g]!, (k) => parts[gi]![k]));
 }
 
 /** Decodes `names` from a whole segment file in memory (every row group). */

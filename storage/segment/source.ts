@@ -2,6 +2,7 @@
 // in memory (compaction's merged inputs, a sorted run a scan built) is one; a memtable sorted into a permutation,
 // gathered group by group, is another (memtable/sorted_source.ts): a flush then never holds a sorted copy of it.
 import { OP_COLUMN } from '../ops.ts';
+import { sliceColumn } from '../run.ts';
 import { countSeries } from './stats.ts';
 import { distinctUsed } from './text_block.ts';
 import type { ColumnData, Run } from '../types.ts';
@@ -57,10 +58,7 @@ export function runSource(run: Run, names: string[], primaryKey: string[]): Segm
     textColumn: (name) => text.has(name),
     slice(name, a, b) {
       const c = cols.get(name)!;
-      if (a === 0 && b === n) return c;
-      const out: ColumnData = { type: c.type, values: c.values.subarray(a, b), valid: c.valid ? c.valid.subarray(a, b) : null };
-      if (c.dict) out.dict = c.dict;
-      return out;
+      return a === 0 && b === n ? c : sliceColumn(c, a, b);
     },
   };
 }

@@ -14,7 +14,9 @@ import { packBits } from '../../core/bits.ts';
 import { compressionTypeOf, registerCodecs, setZstdLevel } from '../codec.ts';
 import { byteSplit, encodeDecimalBytes } from './encoding.ts';
 import { OP_COLUMN } from '../ops.ts';
-import { encodeWords, learnSegment, type SegmentFacts } from './plan.ts';
+import { SEGMENT_FORMAT } from './format.ts';
+import { encodeWords, groupStarts, learnSegment, type SegmentFacts } from './plan.ts';
+import { sliceColumn } from '../run.ts';
 import { runColumnNames, runSource, type SegmentSource } from './source.ts';
 import { encodeTextBlock, MAX_TEXT_REFS, refSourceOf, TEXT_ENCODING } from './text_block.ts';
 import type { ColumnData, Compression, Run, SegmentMeta } from '../types.ts';
@@ -23,9 +25,16 @@ import type { ColumnData, Compression, Run, SegmentMeta } from '../types.ts';
  * Rows per row group (one record batch). Measured on the TSBS query bench (1M rows, 1,000 hosts): 8k-row groups
  * decode an eighth per cold read but make most of a query's row groups cold (123 groups instead of 16 for the cache
  * to warm) and cost a fixed part per group (read, parse, one decode per column), so single-host queries used no less
- * CPU and 8-host ones ~40% more; 64k stays until reads can skip inside a group.
+ * CPU and 8-host ones ~40% more. Reads skip inside a group by its pages instead (DEFAULT_PAGE_ROWS).
  */
 export const DEFAULT_ROW_GROUP_ROWS = 65_536;
+
+/**
+ * Rows per page: a row group is written as record batches of this many rows (the last one shorter), each buffer
+ * compressed on its own and every delta encoding restarting at the page, so a read that needs a few rows of a group
+ * (an index's row ranges, a page's time range or tag stats) decompresses and decodes only their pages.
+ */
+export const DEFAULT_PAGE_ROWS = 8_192;
 
 const UINT: Record<number, () => ArrowType> = { 1: () => new Uint8(), 2: () => new Uint16(), 4: () => new Uint32(), 8: () => new Uint64() };
 
@@ -149,10 +158,10 @@ class ChunkSink extends AsyncByteQueue {
  * then each row group is sliced, encoded and compressed, and its bytes handed out before the next is sliced (the
  * first piece also carries the schema and dictionaries, the last the footer). Returns the manifest's stats.
  */
-function* segmentPieces(src: SegmentSource, schema: TableSchema, compression: Compression, level: number, rowGroupRows: number): Generator<Uint8Array[], EncodedSegment['meta']> {
+function* segmentPieces(src: SegmentSource, schema: TableSchema, compression: Compression, level: number, rowGroupRows: number, pageRows: number): Generator<Uint8Array[], EncodedSegment['meta']> {
   registerCodecs();
   const n = src.rows;
-  const facts = learnSegment(src, schema, rowGroupRows);
+  const facts = learnSegment(src, schema, rowGroupRows, pageRows);
   const { starts, columns, groups } = facts;
   const names = src.names;
   const sample: Run = { rows: Math.min(n, 1000), cols: new Map(names.map((x) => [x, src.slice(x, 0, Math.min(n, 1000))])) };
@@ -162,6 +171,7 @@ function* segmentPieces(src: SegmentSource, schema: TableSchema, compression: Co
   const arrowSchema = new Schema(plans.map((p) => p.field), new Map([
     ['eddy.table', `${schema.db}.${schema.name}`], ['eddy.schema_version', String(schema.version)],
     ['eddy.row_groups', JSON.stringify(groups.map((g) => ({ rows: g.rows, minTs: g.minTs, maxTs: g.maxTs })))],
+    ['eddy.format', SEGMENT_FORMAT], ['eddy.page_rows', String(facts.pageRows)], ['eddy.pages', JSON.stringify(facts.pages)],
   ]));
   setZstdLevel(level);
   const sink = new ChunkSink();
@@ -170,8 +180,13 @@ function* segmentPieces(src: SegmentSource, schema: TableSchema, compression: Co
   for (let k = 0; k < starts.length; k++) {
     const a = starts[k]!, b = k + 1 < starts.length ? starts[k + 1]! : n;
     const group = new Map(names.map((x) => [x, src.slice(x, a, b)]));
-    const children = plans.map((p) => dataOf(p, group.get(p.name)!, b - a, group));
-    writer.write(new RecordBatch(arrowSchema, makeData({ type: new Struct(arrowSchema.fields), length: b - a, nullCount: 0, children })));
+    const ps = groupStarts(b - a, facts.pageRows);
+    for (let j = 0; j < ps.length; j++) {
+      const pa = ps[j]!, pb = j + 1 < ps.length ? ps[j + 1]! : b - a;
+      const page = ps.length === 1 ? group : new Map([...group].map(([x, c]) => [x, sliceColumn(c, pa, pb)]));
+      const children = plans.map((p) => dataOf(p, page.get(p.name)!, pb - pa, page));
+      writer.write(new RecordBatch(arrowSchema, makeData({ type: new Struct(arrowSchema.fields), length: pb - pa, nullCount: 0, children })));
+    }
     // the last group's piece waits for the footer
     if (k + 1 < starts.length) yield sink.take();
   }
@@ -182,9 +197,9 @@ function* segmentPieces(src: SegmentSource, schema: TableSchema, compression: Co
 }
 
 /** A run held in memory as one segment's bytes (tests, and runs a scan already sorted). */
-export function encodeSegment(run: Run, schema: TableSchema, compression: Compression, level: number, rowGroupRows = DEFAULT_ROW_GROUP_ROWS): EncodedSegment {
+export function encodeSegment(run: Run, schema: TableSchema, compression: Compression, level: number, rowGroupRows = DEFAULT_ROW_GROUP_ROWS, pageRows = DEFAULT_PAGE_ROWS): EncodedSegment {
   const src = runSource(run, runColumnNames(run, schema.columns.map((c) => c.name)), schema.primaryKey);
-  const pieces = segmentPieces(src, schema, compression, level, rowGroupRows);
+  const pieces = segmentPieces(src, schema, compression, level, rowGroupRows, pageRows);
   const parts: Uint8Array[] = [];
   for (;;) {
     const r = pieces.next();
@@ -205,12 +220,14 @@ export interface WrittenSegment {
  * next group is sliced, so the write holds one row group (and the source), never the whole file. Fsynced before the
  * manifest may name it; a failed write removes the partial file.
  */
-export async function writeSegmentFile(path: string, src: SegmentSource, schema: TableSchema, compression: Compression, level: number, rowGroupRows = DEFAULT_ROW_GROUP_ROWS): Promise<WrittenSegment> {
+export async function writeSegmentFile(
+  path: string, src: SegmentSource, schema: TableSchema, compression: Compression, level: number, rowGroupRows = DEFAULT_ROW_GROUP_ROWS, pageRows = DEFAULT_PAGE_ROWS,
+): Promise<WrittenSegment> {
   await storageFaults.beforeWrite?.(path);
   const fh = await open(path, 'w');
   let bytes = 0, crc = 0, ok = false;
   try {
-    const pieces = segmentPieces(src, schema, compression, level, rowGroupRows);
+    const pieces = segmentPieces(src, schema, compression, level, rowGroupRows, pageRows);
     for (;;) {
       const r = pieces.next();
       if (r.done) {

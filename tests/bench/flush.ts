@@ -1,6 +1,6 @@
 // Flush memory benchmark: how much memory a memtable's flush takes on top of the memtable itself.
 //
-//   npm run bench -- flush [--rows 2000000] [--hosts 1000] [--fields 1] [--flushes 2] [--row-group 65536]
+//   npm run bench -- flush [--rows 2000000] [--hosts 1000] [--fields 1] [--flushes 2] [--row-group 65536] [--page-rows 8192]
 //
 // One RegionStore in a temp directory (no NATS, no node): TSBS-like cpu rows (10 tags, `--fields` float fields, one
 // timestamp 10 s apart per host) are applied in 10k-row batches, then the memtable is flushed. Before each flush the
@@ -20,7 +20,8 @@ const HELP = `npm run bench -- flush [flags]   (each flag also as env BENCH_<FLA
   --hosts N       series (default 1000)
   --fields N      float fields per row (default 1; TSBS cpu has 10)
   --flushes N     memtables filled and flushed one after the other (default 2)
-  --row-group N   rows per row group (default: the store's, 65536)`;
+  --row-group N   rows per row group (default: the store's, 65536)
+  --page-rows N   rows per page inside a row group (default: the store's, 8192)`;
 
 const MiB = 1024 * 1024;
 
@@ -68,12 +69,13 @@ export async function run(opts: BenchOptions): Promise<unknown> {
   const fields = opts.num('fields', 1);
   const flushes = opts.num('flushes', 2);
   const rowGroup = opts.num('row-group', 0);
+  const pageRows = opts.num('page-rows', 0);
   setFlagsFromString('--expose-gc');
   const gc = runInNewContext('gc') as () => void;
   const schema = schemaOf(fields);
   const hosts = makeHosts(hostCount);
   const dir = tempDir('flush');
-  const store = await RegionStore.open({ dir, regionId: '4398046511104', schema, ...(rowGroup > 0 ? { rowGroupRows: rowGroup } : {}) });
+  const store = await RegionStore.open({ dir, regionId: '4398046511104', schema, ...(rowGroup > 0 ? { rowGroupRows: rowGroup } : {}), ...(pageRows > 0 ? { pageRows } : {}) });
   const out: string[][] = [];
   const results: unknown[] = [];
   let seq = 0;

@@ -46,7 +46,8 @@ const HELP = `npm run bench -- query [flags]   (each flag also as env BENCH_<FLA
   --seed N          RNG seed of host sets and time windows (default 42)
   --queries LIST    query types to run (default all: ${QUERY_TYPES.map((q) => q.name).join(',')})
   --skip-peers      only EddyDB          --skip-eddy   only the peers
-  --peers LIST      peers to run (default victoria,influx)
+  --peers LIST      peers to run (default victoria,influx; base: the EddyDB checkout in env BENCH_EDDY_BASE,
+                    e.g. main before a change, loaded and queried beside this one)
   --lastpoint F     EddyDB lastpoint SQL: last-value (default; last_value(f ORDER BY ts) per host)
                     or distinct-on (SELECT DISTINCT ON (hostname) * ... ORDER BY hostname, ts DESC)
   --budget S        stop a query type's timed runs after S seconds (default 120; at least 1 run)
@@ -60,7 +61,7 @@ const HELP = `npm run bench -- query [flags]   (each flag also as env BENCH_<FLA
   --timeout S       seconds to wait until the load is queryable (default 300)`;
 
 type SystemKey = QuerySystem['key'];
-const SYSTEM_NAMES: Record<SystemKey, string> = { eddy: 'EddyDB', victoria: 'VictoriaMetrics', influx: 'InfluxDB' };
+const SYSTEM_NAMES: Record<SystemKey, string> = { eddy: 'EddyDB', base: 'EddyDB base', victoria: 'VictoriaMetrics', influx: 'InfluxDB' };
 
 interface Attempt {
   ms?: number;
@@ -109,7 +110,7 @@ export async function run(opts: BenchOptions): Promise<unknown> {
   for (const w of wanted) if (!QUERY_TYPES.some((q) => q.name === w)) throw new Error(`--queries: unknown query type "${w}"`);
   const queries = wanted.length ? QUERY_TYPES.filter((q) => wanted.includes(q.name)) : QUERY_TYPES;
   const peers = opts.bool('skip-peers') ? [] : opts.str('peers', 'victoria,influx').split(',').filter(Boolean);
-  for (const p of peers) if (p !== 'victoria' && p !== 'influx') throw new Error(`--peers: unknown peer "${p}" (victoria, influx)`);
+  for (const p of peers) if (p !== 'victoria' && p !== 'influx' && p !== 'base') throw new Error(`--peers: unknown peer "${p}" (victoria, influx, base)`);
   const systems: SystemKey[] = [...(opts.bool('skip-eddy') ? [] : (['eddy'] as SystemKey[])), ...(peers as SystemKey[])];
   const out = resolve(opts.str('out', '.bench/query.json'));
   const logDir = tempDir('query-logs');
@@ -147,7 +148,8 @@ export async function run(opts: BenchOptions): Promise<unknown> {
     const name = SYSTEM_NAMES[key];
     process.stdout.write(`\n${name}: starting and loading ... `);
     try {
-      const sys = await (key === 'eddy' ? startEddyLoaded : key === 'victoria' ? startVictoriaLoaded : startInfluxLoaded)(data, loadOpts);
+      const sys = key === 'eddy' || key === 'base' ? await startEddyLoaded(data, loadOpts, key === 'base')
+        : await (key === 'victoria' ? startVictoriaLoaded : startInfluxLoaded)(data, loadOpts);
       console.log(`ok\n    ${sys.notes.join('\n    ')}`);
       systemInfo.push({ key, name, version: sys.version, notes: sys.notes });
       started.push(sys);
@@ -249,6 +251,7 @@ export async function run(opts: BenchOptions): Promise<unknown> {
             ratios: {
               victoria: ratio(eddy, results[q.name].victoria?.medianMs),
               influx: ratio(eddy, results[q.name].influx?.medianMs),
+              base: ratio(eddy, results[q.name].base?.medianMs),
             },
             sample: { params: sample },
           };
@@ -392,6 +395,10 @@ function validate(
           note(`${SYSTEM_NAMES[key]} groups`, `run ${i}: ${a.groups} host groups, expected ${exp.groups}`);
         }
       }
+      // the base checkout is EddyDB too: its answers must be the same
+      if (ans.eddy && ans.base && (ans.eddy.rows !== ans.base.rows || Math.abs(ans.eddy.checksum - ans.base.checksum) > 1e-9 * Math.max(1, Math.abs(ans.base.checksum)))) {
+        note('EddyDB vs EddyDB base', `run ${i}: ${ans.eddy.rows} rows, sum ${ans.eddy.checksum} vs ${ans.base.rows}, ${ans.base.checksum}`);
+      }
       if (ans.eddy && ans.influx) {
         if (ans.eddy.rows !== ans.influx.rows) note('EddyDB vs InfluxDB rows', `run ${i}: ${ans.eddy.rows} vs ${ans.influx.rows}`);
         const d = Math.abs(ans.eddy.checksum - ans.influx.checksum);
@@ -417,6 +424,7 @@ function printTable(
   const cell = (r: SystemQueryResult | undefined): string =>
     r === undefined ? '-' : r.medianMs === undefined ? 'ERROR' : fmtMs(r.medianMs);
   const cpuCell = (r: SystemQueryResult | undefined): string => (r?.cpuMeanMs === undefined ? '-' : fmtMs(r.cpuMeanMs));
+  const withBase = systems.includes('base');
   const rows = queries.map((q) => {
     const r = results[q.name];
     return [
@@ -432,6 +440,7 @@ function printTable(
       cpuCell(r.influx),
       fmtRatio(ratio(r.eddy?.cpuMeanMs, r.victoria?.cpuMeanMs)),
       fmtRatio(ratio(r.eddy?.cpuMeanMs, r.influx?.cpuMeanMs)),
+      ...(withBase ? [cell(r.base), cpuCell(r.base), fmtRatio(ratio(r.eddy?.cpuMeanMs, r.base?.cpuMeanMs))] : []),
     ];
   });
   // Server CPU beside wall time: on a shared machine wall time mostly measures the share of the cores each server
@@ -439,7 +448,7 @@ function printTable(
   console.log(
     `\nmedian latency, ms (ratio < 1: EddyDB faster), and mean server CPU per query, ms; systems run: ${systems.map((s) => SYSTEM_NAMES[s]).join(', ')}; ` +
       `load ${loadavg().map((x) => x.toFixed(1)).join(' ')}\n` +
-      table(['query', 'EddyDB', 'VictoriaMetrics', 'InfluxDB', 'Eddy/VM', 'Eddy/Influx', 'Eddy server', 'CPU Eddy', 'CPU VM', 'CPU Influx', 'CPU Eddy/VM', 'CPU Eddy/Influx'], rows),
+      table(['query', 'EddyDB', 'VictoriaMetrics', 'InfluxDB', 'Eddy/VM', 'Eddy/Influx', 'Eddy server', 'CPU Eddy', 'CPU VM', 'CPU Influx', 'CPU Eddy/VM', 'CPU Eddy/Influx', ...(withBase ? ['base', 'CPU base', 'CPU Eddy/base'] : [])], rows),
   );
 }
 

@@ -30,7 +30,7 @@ describe('DecodedCache', () => {
       async (ids, scans) => {
         const t = await tempDir();
         const cache = new DecodedCache(1 << 20);
-        const store = await RegionStore.open({ dir: t.dir, regionId: '7', schema, rowGroupRows: 16, decodedCache: cache });
+        const store = await RegionStore.open({ dir: t.dir, regionId: '7', schema, rowGroupRows: 16, pageRows: 6, decodedCache: cache });
         const half = Math.ceil(ids.length / 2);
         store.apply(batchOf(schema, ids.slice(0, half).map(row)), 1);
         await store.flush();

@@ -1,5 +1,6 @@
-// Scans pruned by index files return exactly the rows of a full scan (fast-check over random data, flushes,
-// predicates, and segments with and without their index file, as a crash between segment and index leaves them);
+// Scans pruned by index files (down to pages inside row groups) return exactly the rows of a full scan (fast-check
+// over random data, flushes, predicates, time windows, and segments with and without their index file, as a crash
+// between segment and index leaves them);
 // index files survive a reopen, compaction rebuilds them, a missing file reads by full scan.
 import fc from 'fast-check';
 import { readdir, rm } from 'node:fs/promises';
@@ -44,11 +45,12 @@ describe('index-pruned scans', () => {
   for (const appendMode of [true, false]) {
     it(`return the rows of a full scan (${appendMode ? 'append mode' : 'last write wins'})`, async () => {
       const cols = [{ name: 'host', values: HOSTS }, { name: 'region', values: REGIONS }, ...(appendMode ? [{ name: 'trace', values: TRACES }] : [])];
-      await fc.assert(fc.asyncProperty(fc.array(opArb, { minLength: 1, maxLength: 12 }), fc.array(predArb(cols), { minLength: 1, maxLength: 2 }), async (ops, preds) => {
+      const windowArb = fc.option(fc.record({ from: fc.integer({ min: 0, max: 30 }), len: fc.integer({ min: 1, max: 30 }) }), { nil: undefined });
+      await fc.assert(fc.asyncProperty(fc.array(opArb, { minLength: 1, maxLength: 12 }), fc.array(predArb(cols), { minLength: 1, maxLength: 2 }), windowArb, async (ops, preds, w) => {
         const { dir, cleanup } = await tempDir();
         try {
           const sch = schema(appendMode);
-          let store = await RegionStore.open({ dir, regionId: 'r1', schema: sch, rowGroupRows: 8, compactionWindowMs: 1e9, decodedCache: undefined });
+          let store = await RegionStore.open({ dir, regionId: 'r1', schema: sch, rowGroupRows: 8, pageRows: 3, compactionWindowMs: 1e9, decodedCache: undefined });
           let seq = 0;
           for (const op of ops) {
             if (op.kind === 'write') store.apply(batchOf(sch, op.rows.map((r) => ({ host: r.host, region: r.region, ts: r.t, usage_user: r.v, trace: r.trace }))), ++seq);
@@ -57,9 +59,11 @@ describe('index-pruned scans', () => {
             else await store.compact();
           }
           const check = async () => {
-            const full = rowsOf(await store.scan()).filter((r) => matches(r, preds));
+            const inWindow = (r: Row) => !w || ((r.ts as bigint) >= BigInt(w.from) && (r.ts as bigint) < BigInt(w.from + w.len));
+            const full = rowsOf(await store.scan()).filter((r) => matches(r, preds) && inWindow(r));
             const stats: ScanStats = { segments: 0, unindexed: 0, indexes: [] };
-            const pruned = rowsOf(await store.scan({ predicates: preds, analyze: true }, stats));
+            const window = w ? { start: BigInt(w.from), end: BigInt(w.from + w.len) } : {};
+            const pruned = rowsOf(await store.scan({ predicates: preds, analyze: true, ...window }, stats));
             const usable = preds.filter((p) => appendMode || p.column !== 'trace');
             expect(sortRows(pruned.filter((r) => matches(r, preds)))).toEqual(sortRows(full));
             expect(pruned.every((r) => matches(r, usable))).toBe(true);
@@ -72,7 +76,7 @@ describe('index-pruned scans', () => {
           await store.close();
           const idx = (await readdir(join(dir, 'segments'))).filter((f) => f.endsWith('.idx'));
           if (idx.length > 0) await rm(join(dir, 'segments', idx[0]!));
-          store = await RegionStore.open({ dir, regionId: 'r1', schema: sch, rowGroupRows: 8, compactionWindowMs: 1e9 });
+          store = await RegionStore.open({ dir, regionId: 'r1', schema: sch, rowGroupRows: 8, pageRows: 3, compactionWindowMs: 1e9 });
           await check();
           await store.close();
         } finally {

@@ -28,7 +28,7 @@ describe('scan: groups inside the time range', () => {
         const schema = cpuSchema(ttlCut === undefined ? {} : { ttlMs: 1_000_000 });
         let now = 1_000_000;
         const clock = { now: () => now };
-        const store = await RegionStore.open({ dir: t.dir, regionId: '9', schema, rowGroupRows: 16, decodedCache: new DecodedCache(1 << 20), clock });
+        const store = await RegionStore.open({ dir: t.dir, regionId: '9', schema, rowGroupRows: 16, pageRows: 5, decodedCache: new DecodedCache(1 << 20), clock });
         const half = Math.ceil(ids.length / 2);
         store.apply(batchOf(schema, ids.slice(0, half).map(row)), 1);
         await store.flush();

@@ -22,7 +22,7 @@ export type PromSystemKey = 'eddy' | 'base' | 'victoria' | 'prometheus';
 export const PROM_SYSTEM_NAMES: Record<PromSystemKey, string> = { eddy: 'EddyDB', base: 'EddyDB base', victoria: 'VictoriaMetrics', prometheus: 'Prometheus' };
 
 /** `base`: another EddyDB checkout (env BENCH_EDDY_BASE, a directory holding actors/bin/eddy.mjs) run beside this one. */
-const baseDir = (): string => {
+export const baseDir = (): string => {
   const d = process.env.BENCH_EDDY_BASE;
   if (!d) throw new Error('system "base" needs BENCH_EDDY_BASE=<dir of another EddyDB checkout> (e.g. git archive <commit> | tar -x -C dir)');
   return d;

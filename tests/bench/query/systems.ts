@@ -2,6 +2,8 @@
 // data, how each query type is phrased in its language (EddyDB SQL, MetricsQL, InfluxQL),
 // and how an answer is reduced to comparable figures (rows, host groups, checksum).
 import { connect } from '@nats-io/transport-node';
+import { join } from 'node:path';
+import { baseDir } from '../prom/systems.ts';
 import type { CpuData } from '../tsbs.ts';
 import { CPU_FIELDS } from '../tsbs.ts';
 import { eddyCompact, eddyFlush, eddyRowCount, startEddy, type EddyServer } from '../eddy.ts';
@@ -29,7 +31,7 @@ export interface Timed {
 }
 
 export interface QuerySystem {
-  key: 'eddy' | 'victoria' | 'influx';
+  key: 'eddy' | 'base' | 'victoria' | 'influx';
   name: string;
   version?: string;
   notes: string[];
@@ -138,7 +140,8 @@ function summarizeRows(columns: string[], rows: unknown[][]): Omit<Answer, 'serv
   return { rows: n, groups: hostIdx >= 0 ? hosts.size : 1, checksum };
 }
 
-export async function startEddyLoaded(data: CpuData, o: LoadOptions): Promise<QuerySystem> {
+/** Starts and loads EddyDB; `base`: the other checkout in BENCH_EDDY_BASE (the same build before a change, run beside it). */
+export async function startEddyLoaded(data: CpuData, o: LoadOptions, base = false): Promise<QuerySystem> {
   const notes: string[] = [];
   // Node flags for the server only (--cpu-prof is refused in NODE_OPTIONS): eddy.ts passes
   // BENCH_EDDY_NODE_ARGS to the node it starts.
@@ -146,7 +149,7 @@ export async function startEddyLoaded(data: CpuData, o: LoadOptions): Promise<Qu
   if (o.eddyNodeArgs) process.env.BENCH_EDDY_NODE_ARGS = `${saved ?? ''} ${o.eddyNodeArgs}`.trim();
   let server: EddyServer;
   try {
-    server = await startEddy({ logDir: o.logDir, name: 'eddy-query', keepData: o.keepData });
+    server = await startEddy({ logDir: o.logDir, name: base ? 'eddy-query-base' : 'eddy-query', keepData: o.keepData, ...(base ? { bin: join(baseDir(), 'actors/bin/eddy.mjs') } : {}) });
   } finally {
     if (saved === undefined) delete process.env.BENCH_EDDY_NODE_ARGS;
     else process.env.BENCH_EDDY_NODE_ARGS = saved;
@@ -193,15 +196,15 @@ export async function startEddyLoaded(data: CpuData, o: LoadOptions): Promise<Qu
     await server.stop();
     throw e;
   }
-  const base = `${server.httpUrl}/v1/sql?db=${encodeURIComponent(o.db)}&sql=`;
+  const sqlUrl = `${server.httpUrl}/v1/sql?db=${encodeURIComponent(o.db)}&sql=`;
   return {
-    key: 'eddy',
-    name: 'EddyDB',
+    key: base ? 'base' : 'eddy',
+    name: base ? 'EddyDB base' : 'EddyDB',
     pid: server.proc.pid,
     notes,
     text: (q, p) => eddySql(q, p, o.lastpoint),
     async run(q, p) {
-      const { ms, body } = await timedGet(base + encodeURIComponent(eddySql(q, p, o.lastpoint)));
+      const { ms, body } = await timedGet(sqlUrl + encodeURIComponent(eddySql(q, p, o.lastpoint)));
       const j = JSON.parse(body) as EddyJson;
       if (j.error) throw new Error(j.error);
       const rec = j.output?.[0]?.records;

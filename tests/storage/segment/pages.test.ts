@@ -1,0 +1,171 @@
+// Segment pages (format 2): row groups written as pages, each decoded on its own. Round trips of every column type
+// with nulls across page and group boundaries, the page stats, reads of a page subset (through the decoded cache)
+// against the whole segment, and files of the older layout (one record batch per group) still read.
+import fc from 'fast-check';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { TableSchema } from '../../../core/index.ts';
+import { DecodedCache } from '../../../storage/decoded_cache.ts';
+import { Memtable } from '../../../storage/memtable/memtable.ts';
+import { sortMemtable } from '../../../storage/memtable/sort.ts';
+import { columnStats } from '../../../storage/segment/stats.ts';
+import { decodeSegment, openSegment, type SegmentHandle } from '../../../storage/segment/read.ts';
+import { readGroups } from '../../../storage/segment/read_cached.ts';
+import { encodeSegment } from '../../../storage/segment/write.ts';
+import type { ColumnData, Run } from '../../../storage/types.ts';
+import { batchOf, type Row } from '../fixtures.ts';
+
+const schema: TableSchema = {
+  db: 'public', name: 'every', id: 1030, version: 1, timeIndex: 'ts', primaryKey: ['host', 'dc'], regions: 1, createdAt: 0,
+  options: { appendMode: true },
+  columns: [
+    { name: 'host', type: 'string', semantic: 'tag', nullable: true },
+    { name: 'dc', type: 'string', semantic: 'tag', nullable: true },
+    { name: 'label', type: 'string', semantic: 'field', nullable: true },
+    { name: 'message', type: 'string', semantic: 'field', nullable: true },
+    { name: 'usage', type: 'float64', semantic: 'field', nullable: true },
+    { name: 'ratio', type: 'float64', semantic: 'field', nullable: true },
+    { name: 'count', type: 'int64', semantic: 'field', nullable: true },
+    { name: 'status', type: 'uint64', semantic: 'field', nullable: true },
+    { name: 'ok', type: 'boolean', semantic: 'field', nullable: true },
+    { name: 'ts', type: 'timestamp', semantic: 'timestamp', nullable: false, unit: 'ns' },
+  ],
+};
+const names = schema.columns.map((c) => c.name);
+
+const value = (c: ColumnData, i: number): unknown => (c.valid && c.valid[i] === 0 ? null : c.dict ? c.dict[(c.values as Int32Array)[i]!] : (c.values as ArrayLike<unknown>)[i]);
+const rowAt = (r: Run, i: number): unknown[] => names.map((n) => value(r.cols.get(n)!, i));
+
+function sorted(rows: Row[]): Run {
+  const mem = new Memtable(schema.primaryKey);
+  mem.apply(batchOf(schema, rows), 1, schema);
+  return sortMemtable(mem, schema);
+}
+
+const opt = <T>(a: fc.Arbitrary<T>): fc.Arbitrary<T | null> => fc.option(a, { nil: null, freq: 5 });
+const rowArb = fc.record({
+  host: opt(fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f')),
+  dc: opt(fc.constantFrom('x', 'y')),
+  label: opt(fc.constantFrom('GET', 'PUT', 'ü')),
+  message: opt(fc.string({ maxLength: 12 })),
+  usage: opt(fc.integer({ min: -100_000, max: 100_000 }).map((x) => x / 100)),
+  ratio: opt(fc.double({ noNaN: true })),
+  count: opt(fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n })),
+  status: opt(fc.bigInt({ min: 0n, max: 2n ** 64n - 1n })),
+  ok: opt(fc.boolean()),
+  t: fc.integer({ min: 0, max: 1e9 }),
+});
+const toRow = (r: Omit<Row, 'ts'> & { t: number }): Row => ({ ...r, ts: BigInt(r.t) * 1_000_000n });
+// Mostly-distinct messages make the message column a text block (with references to its siblings); few make it a dictionary.
+const rowsArb = fc.tuple(fc.array(rowArb, { minLength: 1, maxLength: 400, size: 'max' }), fc.boolean())
+  .map(([rs, distinct]) => rs.map((r, i) => toRow(distinct ? { ...r, message: r.message === null ? null : `${r.message}#${i}` } : r)));
+
+/** The bytes of blocks of a file held in memory, as a fetch from disk returns them. */
+const fetcher = (h: SegmentHandle, bytes: Uint8Array) => async (bs: number[]): Promise<Uint8Array[]> =>
+  bs.map((b) => bytes.subarray(h.blocks[b]!.offset, h.blocks[b]!.offset + h.blocks[b]!.length));
+
+describe('segment pages', () => {
+  it('property: every column type round-trips across page and row group boundaries, and pages carry their own stats', () => {
+    fc.assert(fc.property(rowsArb, fc.integer({ min: 1, max: 120 }), fc.integer({ min: 1, max: 50 }), (rows, groupRows, pageRows) => {
+      const run = sorted(rows);
+      const { bytes, meta } = encodeSegment(run, schema, 'zstd', 1, groupRows, pageRows);
+      const back = decodeSegment(bytes, schema, names, 'p.arrow');
+      expect(back.rows).toBe(run.rows);
+      for (let i = 0; i < run.rows; i++) expect(rowAt(back, i)).toEqual(rowAt(run, i));
+      const h = openSegment(bytes, 'p.arrow');
+      const per = Math.min(pageRows, groupRows);
+      expect(h.groupBlocks.length - 1).toBe(meta.groups!.length);
+      let at = 0;
+      meta.groups!.forEach((g, k) => {
+        const pages = h.groupBlocks[k + 1]! - h.groupBlocks[k]!;
+        expect(pages).toBe(Math.max(1, Math.ceil(g.rows / per)));
+        for (let b = h.groupBlocks[k]!; b < h.groupBlocks[k + 1]!; b++) {
+          const rowsOfPage = h.blockRows[b]!;
+          const st = h.pages![b]!;
+          expect([st.group, st.from, st.rows]).toEqual([k, at, rowsOfPage]);
+          const view = (n: string): ColumnData => { const c = run.cols.get(n)!; return { ...c, values: c.values.subarray(at, at + rowsOfPage), valid: c.valid ? c.valid.subarray(at, at + rowsOfPage) : null }; };
+          const ts = columnStats(view('ts'), rowsOfPage);
+          expect([String(st.minTs), String(st.maxTs)]).toEqual([String(ts.min), String(ts.max)]);
+          for (const tag of schema.primaryKey) {
+            const own = columnStats(view(tag), rowsOfPage);
+            // left out where equal to the group's (which is itself left out where equal to the segment's)
+            const expected = st.tags?.[tag] ?? g.tags[tag] ?? meta.columns[tag];
+            expect(expected).toEqual(own);
+          }
+          at += rowsOfPage;
+        }
+      });
+      expect(at).toBe(run.rows);
+    }), { numRuns: 40 });
+  });
+
+  it('property: reading some pages (through a cache, in any order of reads) equals filtering the whole segment', async () => {
+    // Some reads keep every page of their groups (cached as groups, or whole when every group is read), later ones some.
+    const read = fc.record({ groups: fc.array(fc.boolean(), { minLength: 1, maxLength: 12 }), pages: fc.array(fc.boolean(), { minLength: 1, maxLength: 40 }), every: fc.boolean() });
+    await fc.assert(fc.asyncProperty(rowsArb, fc.integer({ min: 1, max: 80 }), fc.integer({ min: 1, max: 30 }), fc.array(read, { minLength: 1, maxLength: 6 }), fc.constantFrom(0, 1 << 10, 1 << 24),
+      async (rows, groupRows, pageRows, reads, budget) => {
+        const run = sorted(rows);
+        const { bytes } = encodeSegment(run, schema, 'zstd', 1, groupRows, pageRows);
+        const full = decodeSegment(bytes, schema, names, 'p.arrow');
+        const h = openSegment(bytes, 'p.arrow');
+        const cache = new DecodedCache(budget);
+        const nGroups = h.groupBlocks.length - 1;
+        for (const r of reads) {
+          const groups = [...Array(nGroups).keys()].filter((g) => r.groups[g % r.groups.length]);
+          const keep = (b: number): boolean => r.every || r.pages[b % r.pages.length]!;
+          // a projection of some columns, in another order
+          const cols = r.pages[0] ? names : ['ts', 'message', 'host'];
+          const start: number[] = [];
+          h.blockRows.reduce((s, x) => { start.push(s); return s + x; }, 0);
+          const blockAt = new Map(start.map((s, b) => [s, b]));
+          const asked: number[] = [];
+          const got = await readGroups(h, groups, schema, cols, fetcher(h, bytes), cache, 'p', (p) => {
+            const b = blockAt.get(p.from)!;
+            expect(p.rows).toBe(h.blockRows[b]);
+            asked.push(b);
+            return keep(b);
+          });
+          // every page of the groups read is asked about once, and the rows of those kept are answered, in order
+          const wanted: number[] = [];
+          const all: number[] = [];
+          for (const g of groups) {
+            for (let b = h.groupBlocks[g]!; b < h.groupBlocks[g + 1]!; b++) {
+              all.push(b);
+              if (keep(b)) for (let i = 0; i < h.blockRows[b]!; i++) wanted.push(start[b]! + i);
+            }
+          }
+          expect(asked).toEqual(all);
+          const seen: number[] = [];
+          got.runs.forEach((piece, k) => {
+            for (let i = 0; i < piece.rows; i++) {
+              seen.push(got.from[k]! + i);
+              expect(cols.map((n) => value(piece.cols.get(n)!, i))).toEqual(cols.map((n) => value(full.cols.get(n)!, got.from[k]! + i)));
+            }
+          });
+          expect(seen).toEqual(wanted);
+        }
+      }), { numRuns: 40 });
+  });
+
+  it('reads a segment of the older layout (one encoded record batch per row group, no page metadata)', () => {
+    // Written by the build before pages (commit f120e36) from rowsV1(); see fixtures/README.md.
+    const bytes = readFileSync(join(import.meta.dirname, 'fixtures', 'v1_groups.arrow'));
+    const h = openSegment(bytes, 'v1_groups.arrow');
+    expect(h.pages).toBeUndefined();
+    expect(h.groupBlocks).toEqual([0, 1, 2, 3, 4]);
+    const run = sorted(rowsV1());
+    const back = decodeSegment(bytes, schema, names, 'v1_groups.arrow');
+    expect(back.rows).toBe(run.rows);
+    for (let i = 0; i < run.rows; i++) expect(rowAt(back, i)).toEqual(rowAt(run, i));
+  });
+});
+
+/** The rows of fixtures/v1_groups.arrow (1,000 rows in row groups of 256). */
+function rowsV1(): Row[] {
+  return Array.from({ length: 1000 }, (_, i): Row => ({
+    host: i % 17 === 0 ? null : `h${i % 9}`, dc: i % 2 ? 'x' : 'y', label: ['GET', 'PUT', null][i % 3]!, message: `line ${i * 7919 % 1000} h${i % 9}`,
+    usage: i % 11 === 0 ? null : (i % 400) / 4, ratio: Math.sqrt(i), count: BigInt(i * 1_000_003 - 500_000_000), status: BigInt(i % 5) * 100n,
+    ok: i % 13 === 0 ? null : i % 2 === 0, ts: BigInt(1_700_000_000_000 + i * 10_000) * 1_000_000n,
+  }));
+}
