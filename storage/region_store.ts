@@ -8,7 +8,8 @@ import { pickCompactions } from './compaction.ts';
 import { filterRun } from './filter.ts';
 import { atomicWrite, loadManifest, manifestText, MANIFEST_FILE, newManifest, parseManifest, saveManifest, type Manifest } from './manifest.ts';
 import { Memtable } from './memtable/memtable.ts';
-import { memView, sortMemtable } from './memtable/sort.ts';
+import { sortMemtable } from './memtable/sort.ts';
+import { SortedRuns } from './memtable/sorted_runs.ts';
 import { gatherRun } from './run.ts';
 import { defaultOf } from './defaults.ts';
 import { minMaxIndex, words } from './int64.ts';
@@ -30,13 +31,6 @@ const DAY_MS = 86_400_000;
 /** Reads that must not be cached go through a cache that keeps nothing. */
 const NO_CACHE = new DecodedCache(0);
 
-interface SortedParts {
-  epoch: number;
-  /** Chunks covered by the runs. */
-  chunks: number;
-  runs: Run[];
-}
-
 function overlapsRun(s: SegmentMeta, run: Run | [bigint, bigint], timeIndex: string): boolean {
   if (Array.isArray(run)) return BigInt(s.minTs) <= run[1] && BigInt(s.maxTs) >= run[0];
   if (run.rows === 0) return false;
@@ -44,7 +38,6 @@ function overlapsRun(s: SegmentMeta, run: Run | [bigint, bigint], timeIndex: str
   const [lo, hi] = minMaxIndex(words(ts), run.rows);
   return BigInt(s.minTs) <= ts[hi]! && BigInt(s.maxTs) >= ts[lo]!;
 }
-
 
 export class RegionStore {
   private mem: Memtable;
@@ -62,7 +55,7 @@ export class RegionStore {
   private readonly compression: Compression;
   private readonly segDir: string;
   /** Sorted runs of each memtable's chunks so far (oldest first), extended as chunks arrive: scans do not re-sort. */
-  private readonly sorted = new WeakMap<Memtable, SortedParts>();
+  private readonly sorted = new SortedRuns();
   private readonly handles = new Map<string, Promise<SegmentHandle>>();
   private readonly decoded: DecodedCache;
   /** Index files of the segments: built by the region's IndexBuilder (buildNext), used by scans. */
@@ -263,27 +256,6 @@ export class RegionStore {
     return ttl === undefined ? undefined : BigInt(Math.floor(this.clock.now() - ttl)) * 1_000_000n;
   }
 
-  /**
-   * Sorted runs covering every chunk of a memtable. New chunks are sorted on their own and appended as a run; runs
-   * are merged LSM-style (the newest two when the newer is at least half the size of the older), so a scan during
-   * ingest sorts only what arrived since the last one and merges are amortized.
-   */
-  private sortedRuns(m: Memtable): Run[] {
-    let c = this.sorted.get(m);
-    const n = m.chunks.length;
-    if (c && c.epoch === m.epoch && c.chunks === n) return c.runs;
-    if (!c || c.epoch !== m.epoch) c = { epoch: m.epoch, chunks: 0, runs: [] };
-    const schema = this.schemaOf(m);
-    const runs = [...c.runs, sortMemtable(memView(m, c.chunks, n), schema)];
-    const names = schema.columns.map((x) => x.name);
-    while (runs.length >= 2 && (runs[runs.length - 1]!.rows * 2 >= runs[runs.length - 2]!.rows || runs.length > 8)) {
-      const newer = runs.pop()!, older = runs.pop()!;
-      runs.push(mergeToRun([older, newer], schema, names));
-    }
-    this.sorted.set(m, { epoch: m.epoch, chunks: n, runs });
-    return runs;
-  }
-
   private async commit(next: Manifest): Promise<void> {
     const text = await saveManifest(this.opts.dir, next);
     try {
@@ -294,7 +266,6 @@ export class RegionStore {
     }
     this.manifest = next;
   }
-
 
 
   /**
@@ -335,12 +306,11 @@ export class RegionStore {
         const m = this.frozen[0]!;
         // A sorted run a scan already built is reused; otherwise the memtable is sorted into a permutation and
         // gathered a row group at a time (memtable/sorted_source.ts), or, for last_non_null, sorted into a run.
-        const cached = this.sorted.get(m);
-        const whole = cached && cached.epoch === m.epoch && cached.chunks === m.chunks.length && cached.runs.length === 1;
+        const whole = this.sorted.whole(m);
         const older = (lo: bigint, hi: bigint) => this.olderOverlap([lo, hi], Infinity);
         let rows: Run | FlushSource | null = whole ? null : memtableSource(m, this.schemaOf(m), { cutoff: this.cutoff(), olderOverlap: older });
         if (!rows) {
-          const run = this.withoutExpired(whole ? cached.runs[0]! : sortMemtable(m, this.schemaOf(m)));
+          const run = this.withoutExpired(whole ?? sortMemtable(m, this.schemaOf(m)));
           rows = this.olderOverlap(run, Infinity) ? run : withoutDeletes(run, false);
         }
         const segment = ('src' in rows ? rows.src.rows : rows.rows) > 0 ? await this.writeSegment(rows, m.lastSeq, this.opts.flushLevel ?? 1) : null;
@@ -451,7 +421,7 @@ export class RegionStore {
     if (this.closed) throw new StorageError(`region ${this.opts.regionId} is closed`);
     const segments = this.manifest.segments;
     return this.pinned(segments, () => {
-      const memRuns = [...this.frozen, this.mem].filter((m) => m.rows > 0).flatMap((m) => this.sortedRuns(m));
+      const memRuns = [...this.frozen, this.mem].filter((m) => m.rows > 0).flatMap((m) => this.sorted.of(m, this.schemaOf(m)));
       return scanSnapshot({
         schema: this._schema, segments, memRuns, cutoff: this.cutoff(),
         readSegment: (meta, names, groups, keepPage) => this.readSegment(meta, names, groups, true, keepPage),
