@@ -3,7 +3,7 @@ import { ExecError, InvalidArgumentError, StatusCode } from '../../errors.ts';
 import type { Expr, SqlType } from '../../sql/index.ts';
 import { exprName, relNamer } from './names.ts';
 import type { Rel } from '../plan/rel.ts';
-import { PlanError, resolveField } from '../plan/rel.ts';
+import { PlanError, findField, resolveField } from '../plan/rel.ts';
 import type { Vec } from '../vector.ts';
 import { fromValues, getValue, nullVec } from '../vector.ts';
 import { negate } from './arith.ts';
@@ -45,7 +45,15 @@ const NODES: Handlers = {
   string: (e, s) => inZone(constVec('String', e.value, s.rel.len), s),
   boolean: (e, s) => constVec('Boolean', e.value, s.rel.len),
   null: (_e, s) => nullVec(s.rel.len),
-  column: (e, s) => s.rel.cols[resolveField(s.rel, e.path, e.pos)]!,
+  column: (e, s) => {
+    // a bare `user` that names no column is SQL's niladic USER (PostgreSQL's current_user); GreptimeDB lets a
+    // column be called user, so the column wins
+    const p = e.path[0]!;
+    if (e.path.length === 1 && p.quote === undefined && p.value.toLowerCase() === 'user' && findField(s.rel, e.path) < 0) {
+      return evalExpr({ type: 'function', name: [{ value: 'current_user', pos: e.pos }], args: [], distinct: false, noParens: true, pos: e.pos }, s);
+    }
+    return s.rel.cols[resolveField(s.rel, e.path, e.pos)]!;
+  },
   wildcard: (e) => { throw new PlanError('Wildcard is not allowed here', e.pos); },
   interval: (e, s) => {
     const text = e.value.type === 'string' ? e.value.value : e.value.type === 'number' ? e.value.value : '';

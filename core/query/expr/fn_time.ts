@@ -60,7 +60,7 @@ export const TIME: Record<string, Fn> = {
     }
     return out;
   },
-  to_timestamp: tsCtor('TimestampNanosecond'),
+  to_timestamp: tsCtor('TimestampNanosecond', true),
   to_timestamp_seconds: tsCtor('TimestampSecond'),
   to_timestamp_millis: tsCtor('TimestampMillisecond'),
   to_timestamp_micros: tsCtor('TimestampMicrosecond'),
@@ -141,14 +141,18 @@ function binByOffsets(t: TsVec, stride: bigint, origin: bigint, n: number): TsVe
   return offsetsTsVec(t.dt, t.unit, n, valid, { base: b0, off, ...(min <= max ? { step: { size: s, min, max } } : {}) });
 }
 
-function tsCtor(dt: DType): Fn {
+/** A timestamp constructor. `seconds` (to_timestamp): integers and doubles are seconds since the epoch (DataFusion,
+ * PostgreSQL), an integer gives Timestamp(Second), a double keeps its fraction at nanosecond precision. Otherwise
+ * (to_timestamp_seconds/millis/micros/nanos) a number is read in the function's own unit. */
+function tsCtor(dt: DType, seconds = false): Fn {
   return (args, n, _s, call) => {
     const a = args[0]!;
     const unit = TS_TYPES[dt]!;
     if (a.kind === 'num') {
-      const srcUnit = FLOAT_TYPES.has(a.dt) || dt !== 'TimestampNanosecond' ? unit : 's';
-      const out = tsVec(dt === 'TimestampNanosecond' && !FLOAT_TYPES.has(a.dt) ? 's' : unit, n);
-      out.dt = dt === 'TimestampNanosecond' && !FLOAT_TYPES.has(a.dt) ? 'TimestampSecond' : dt;
+      const srcUnit = seconds ? 's' : unit;
+      const wholeSeconds = seconds && !FLOAT_TYPES.has(a.dt);
+      const out = tsVec(wholeSeconds ? 's' : unit, n);
+      out.dt = wholeSeconds ? 'TimestampSecond' : dt;
       for (let i = 0; i < n; i++) {
         if (isNull(a, i)) { setNull(out, i); continue; }
         out.v[i] = BigInt(Math.round(a.v[i]! * Number(UNIT_NS[srcUnit])));

@@ -54,6 +54,8 @@ const PG_FUNCTIONS: Record<string, Fn> = {
   current_schemas: (_a, n, s) => ({ kind: 'any', dt: 'List', v: new Array(n).fill(['pg_catalog', s.env.qctx.db]) }) as Vec,
   current_user: always('String', ROLE_NAME),
   session_user: always('String', ROLE_NAME),
+  current_role: always('String', ROLE_NAME),
+  current_catalog: (_a, n, s) => constVec('String', s.env.qctx.db, n),
   pg_backend_pid: (_a, n, s) => constVec('Int32', s.env.qctx.backendPid ?? 0, n),
   pg_table_is_visible: yes,
   pg_type_is_visible: yes,
@@ -77,6 +79,9 @@ const PG_FUNCTIONS: Record<string, Fn> = {
   pg_get_constraintdef: always('String', null),
   pg_get_viewdef: always('String', null),
   pg_get_partkeydef: always('String', null),
+  pg_get_function_result: always('String', null),
+  pg_get_function_arguments: always('String', null),
+  pg_get_function_identity_arguments: always('String', null),
   pg_get_statisticsobjdef_columns: always('String', null),
   pg_encoding_to_char: rows('String', ([e]) => (e === null ? null : Number(e) === 6 ? 'UTF8' : 'SQL_ASCII')),
   pg_relation_size: always('Int64', 0),
@@ -98,6 +103,9 @@ const PG_FUNCTIONS: Record<string, Fn> = {
   quote_ident: rows('String', ([x]) => (x === null ? null : /^[a-z_][a-z0-9_$]*$/.test(String(x)) ? String(x) : `"${String(x).replace(/"/g, '""')}"`)),
   array_to_string: rows('String', ([a, sep]) => (Array.isArray(a) ? a.filter((x) => x !== null).join(String(sep ?? '')) : a === null ? null : String(a))),
   txid_current: always('Int64', 1),
+  // array bounds of a one-dimensional array (PostgreSQL's arrays start at 1); NULL when empty or another dimension
+  array_lower: rows('Int32', ([a, dim]) => (Array.isArray(a) && a.length > 0 && Number(dim) === 1 ? 1 : null)),
+  array_upper: rows('Int32', ([a, dim]) => (Array.isArray(a) && a.length > 0 && Number(dim) === 1 ? a.length : null)),
   // x = ANY(array), as the wire's dialect rewrite spells it; arrays arrive as lists or as '{a,b}' text
   pg_any_eq: rows('Boolean', ([x, arr]) => {
     if (x === null || arr === null) return null;

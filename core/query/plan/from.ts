@@ -19,6 +19,7 @@ import { formatTimestamp } from '../expr/time.ts';
 import { effectiveTtl, isPhysical, physicalColumns, physicalOf, physicalRel, tsidOrder } from '../statements/metric.ts';
 import { viewOf, viewRel } from '../statements/view.ts';
 import { conjuncts } from './walk.ts';
+import { tableFunctionRel } from './table_functions.ts';
 import { describePredicate } from './index_pushdown.ts';
 import { describeIndexReport, readIndexReport } from './index_report.ts';
 
@@ -139,7 +140,7 @@ async function tableRef(t: TableRef, where: Expr | undefined, st: QState, sel: S
       return t.alias ? requalify(r, t.alias.name.value, t.alias.columns?.map((c) => c.value)) : r;
     }
     case 'table_function':
-      throw new PlanError(`Table function ${t.call.name.map((p) => p.value).join('.')} is not supported`, t.pos, StatusCode.Unsupported);
+      return tableFunctionRel(t, st);
     case 'join': {
       const l = await tableRef(t.left, undefined, st, sel);
       const r = await tableRef(t.right, undefined, st, sel);

@@ -10,7 +10,11 @@ const INTERVAL_UNITS = new Set([
   'QUARTER', 'DECADE', 'CENTURY', 'MILLENNIUM',
 ]);
 const TYPED_STRING_TYPES = new Set(['TIMESTAMP', 'TIMESTAMPTZ', 'DATE', 'TIME', 'DATETIME']);
-const NO_PAREN_FUNCTIONS = new Set(['CURRENT_TIMESTAMP', 'CURRENT_DATE', 'CURRENT_TIME', 'LOCALTIMESTAMP', 'LOCALTIME']);
+/** SQL's niladic functions, written without parentheses (PostgreSQL's CURRENT_USER, CURRENT_SCHEMA ... included). */
+const NO_PAREN_FUNCTIONS = new Set([
+  'CURRENT_TIMESTAMP', 'CURRENT_DATE', 'CURRENT_TIME', 'LOCALTIMESTAMP', 'LOCALTIME',
+  'CURRENT_USER', 'SESSION_USER', 'CURRENT_ROLE', 'CURRENT_CATALOG', 'CURRENT_SCHEMA',
+]);
 
 export function parseExpr(p: Cursor, minPrec = 0): Expr {
   return p.nested(() => parseExprInner(p, minPrec));

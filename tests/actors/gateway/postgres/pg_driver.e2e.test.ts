@@ -149,6 +149,45 @@ describe('pg driver', () => {
     expect(v.rows[0].v).toMatch(/^PostgreSQL 16\.3/);
     const t = await c.query("SELECT relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' ORDER BY relname");
     expect(t.rows.map((r) => r.relname)).toEqual(['big', 'cpu']);
+    // SQL's niladic functions without parentheses, as JDBC tools and Grafana write them (current_catalog is
+    // current_database(): a GreptimeDB database is the session's schema)
+    const who = await c.query('SELECT current_user AS u, session_user AS s, current_role AS r, current_catalog AS c, current_schema AS sc');
+    expect(who.rows).toEqual([{ u: 'greptime', s: 'greptime', r: 'greptime', c: 'public', sc: 'public' }]);
+    await c.end();
+  });
+
+  it("answers Grafana's metadata queries: tables on the search_path, a table's columns", async () => {
+    const c = await client();
+    // Grafana's table list: search_path split with string_to_array, walked with generate_series, "$user" read as user
+    const tables = await c.query(`SELECT quote_ident(table_name) AS "table" FROM information_schema.tables
+      WHERE quote_ident(table_schema) NOT IN ('information_schema', 'pg_catalog', '_timescaledb_cache')
+        AND table_type = 'BASE TABLE' AND quote_ident(table_schema) IN (
+          SELECT CASE WHEN trim(s[i]) = '"$user"' THEN user ELSE trim(s[i]) END
+          FROM generate_series(array_lower(string_to_array(current_setting('search_path'), ','), 1),
+                               array_upper(string_to_array(current_setting('search_path'), ','), 1)) AS i,
+               string_to_array(current_setting('search_path'), ',') s)
+      ORDER BY 1`);
+    expect(tables.rows.map((r) => r.table)).toEqual(['big', 'cpu']);
+    const cols = await c.query(`SELECT quote_ident(column_name) AS "column", data_type AS "type" FROM information_schema.columns WHERE quote_ident(table_name) = 'big' ORDER BY 1`);
+    expect(cols.rows).toEqual([{ column: 'host', type: 'string' }, { column: 'ts', type: 'timestamp(3)' }, { column: 'v', type: 'double' }]);
+    // set-returning and scalar functions in FROM, a column named by the alias
+    expect((await c.query('SELECT i FROM generate_series(10, 1, -4) AS i')).rows).toEqual([{ i: '10' }, { i: '6' }, { i: '2' }]);
+    expect((await c.query("SELECT x, user AS u FROM unnest(string_to_array('a,,b', ',', '')) AS t(x)")).rows).toEqual([{ x: 'a', u: 'greptime' }, { x: null, u: 'greptime' }, { x: 'b', u: 'greptime' }]);
+    await expect(c.query('SELECT * FROM generate_series(1, 2, 0)')).rejects.toMatchObject({ message: /step size cannot equal zero/ });
+    await c.end();
+  });
+
+  it('takes timestamptz parameters and reads to_timestamp(double) as seconds with their fraction', async () => {
+    const c = await client();
+    await c.query('CREATE TABLE tsf (v DOUBLE, ts TIMESTAMP TIME INDEX)');
+    await c.query('INSERT INTO tsf VALUES (1, 1000), (2, 1500), (3, 2000)');
+    // Grafana's time range as to_timestamp(epoch seconds) bounds
+    const r = await c.query('SELECT v FROM tsf WHERE ts >= to_timestamp(1.25) AND ts <= to_timestamp(2) ORDER BY ts');
+    expect(r.rows).toEqual([{ v: 2 }, { v: 3 }]);
+    const p = await c.query({ text: 'SELECT v FROM tsf WHERE ts > $1::timestamptz ORDER BY ts', values: [new Date(1200)] });
+    expect(p.rows).toEqual([{ v: 2 }, { v: 3 }]);
+    const lit = await c.query("SELECT count(*)::int4 AS n FROM tsf WHERE ts < timestamptz '1970-01-01 00:00:01.600+00'");
+    expect(lit.rows).toEqual([{ n: 2 }]);
     await c.end();
   });
 });

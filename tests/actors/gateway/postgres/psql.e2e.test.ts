@@ -58,6 +58,10 @@ describe('psql', () => {
     expect(l.out).toMatch(/ public\s+\| greptime \| UTF8/);
     const dn = await psql(port, ['-d', 'public', '-c', '\\dn']);
     expect(dn.out).toMatch(/ public \| greptime/);
+    // \df reads pg_proc through pg_get_function_result/arguments: an empty list, not an error
+    const df = await psql(port, ['-d', 'public', '-c', '\\df']);
+    expect(df.err).toBe('');
+    expect(df.out).toMatch(/List of functions[\s\S]*Result data type \| Argument data types[\s\S]*\(0 rows\)/);
   });
 
   it('runs queries and prints errors with SQLSTATE and the caret under the fault', async () => {
