@@ -19,6 +19,8 @@ export function guardContext(ctx: QueryContext, auth: Authenticator, p: Principa
   see(ctx.db);
   const g: QueryContext = {
     ...ctx,
+    // current_user / user() answer the principal
+    user: p.user,
     get db() { return ctx.db; },
     set db(v: string) { ctx.db = v; },
     now: () => ctx.now(),

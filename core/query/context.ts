@@ -41,6 +41,8 @@ export interface QueryContext {
   channel?: 'http' | 'postgres';
   /** The session's run-time parameters (pg_settings, current_setting); optional: without a session, none. */
   settings?(): { name: string; value: string }[];
+  /** The authenticated user (current_user, user()); absent without authentication: GreptimeDB's default user. */
+  user?: string;
   /** The session's backend process id (pg_backend_pid); optional. */
   backendPid?: number;
   /** Wall clock in ms. */

@@ -11,6 +11,9 @@ import { constVec } from './const.ts';
 import type { Fn } from './fn_util.ts';
 import { constText } from './fn_util.ts';
 
+/** The session's authenticated user; GreptimeDB's default user when no authentication is configured. */
+export const sessionUser: Fn = (_a, n, s) => constVec('String', s.env.qctx.user ?? 'greptime', n);
+
 export const MISC: Record<string, Fn> = {
   hll_count: (args, n) => hllCount(args, n),
   uddsketch_calc: (args, n) => uddsketchCalc(args, n),
@@ -20,8 +23,7 @@ export const MISC: Record<string, Fn> = {
   version: (_a, n) => constVec('String', '8.4.2', n),
   database: (_a, n, s) => constVec('String', s.env.qctx.db, n),
   current_schema: (_a, n, s) => constVec('String', s.env.qctx.db, n),
-  // the session's user: GreptimeDB's default user when no authentication is configured
-  user: (_a, n) => constVec('String', 'greptime', n),
+  user: (a, n, s, call) => sessionUser(a, n, s, call),
   make_array: (args, n) => { const v = new Array(n); for (let i = 0; i < n; i++) v[i] = args.map((a) => getValue(a, i)); return { kind: 'any', dt: 'List', v }; },
   // string_to_array(text, delimiter[, null_string]): a NULL delimiter splits into characters, '' keeps the text whole
   string_to_array: (args, n) => listOf(args, n, ([text, delim, nullStr]) => {

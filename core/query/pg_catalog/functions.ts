@@ -3,6 +3,7 @@
 import type { Fn } from '../expr/fn_util.ts';
 import { registerScalar } from '../expr/functions.ts';
 import { constVec } from '../expr/const.ts';
+import { sessionUser } from '../expr/fn_misc.ts';
 import { fromValues, getValue, type Vec } from '../vector.ts';
 import { PG_TYPE_BY_OID } from '../../pgwire/types.ts';
 import { ROLE_NAME } from './oids.ts';
@@ -52,9 +53,9 @@ const PG_FUNCTIONS: Record<string, Fn> = {
   version: (_a, n, s) => constVec('String', s.env.qctx.channel === 'postgres' ? PG_VERSION_TEXT : '8.4.2', n),
   current_database: (_a, n, s) => constVec('String', s.env.qctx.db, n),
   current_schemas: (_a, n, s) => ({ kind: 'any', dt: 'List', v: new Array(n).fill(['pg_catalog', s.env.qctx.db]) }) as Vec,
-  current_user: always('String', ROLE_NAME),
-  session_user: always('String', ROLE_NAME),
-  current_role: always('String', ROLE_NAME),
+  current_user: sessionUser,
+  session_user: sessionUser,
+  current_role: sessionUser,
   current_catalog: (_a, n, s) => constVec('String', s.env.qctx.db, n),
   pg_backend_pid: (_a, n, s) => constVec('Int32', s.env.qctx.backendPid ?? 0, n),
   pg_table_is_visible: yes,

@@ -55,6 +55,8 @@ describe('HTTP authentication and permissions', () => {
     expect(r.status).toBe(200);
     expect(JSON.stringify(await r.json())).toContain('[1]');
     expect((await sql('SELECT 1', 'metrics', `Bearer ${token}x`)).status).toBe(401);
+    // the authenticated user is the query's user
+    expect(JSON.stringify(await (await sql('SELECT current_user(), user()', 'metrics', alice)).json())).toContain('["alice","alice"]');
   });
 
   it('403 on a database the user may not use, and on writing where it may only read', async () => {

@@ -47,6 +47,8 @@ describe('PostgreSQL authentication', () => {
     await c.query('CREATE TABLE t (h STRING, ts TIMESTAMP TIME INDEX, v DOUBLE, PRIMARY KEY (h))');
     await c.query("INSERT INTO t VALUES ('a', 1000, 2.5)");
     expect((await c.query('SELECT v FROM t')).rows).toEqual([{ v: 2.5 }]);
+    // the login user is the session's user
+    expect((await c.query('SELECT current_user AS u, session_user AS s, user() AS f')).rows).toEqual([{ u: 'alice', s: 'alice', f: 'alice' }]);
     await expect(c.query('SELECT * FROM public.anything')).rejects.toMatchObject({ code: '42501', message: "user 'alice' may not read database 'public'" });
     await c.end();
     await expect(connect('alice', 'aaa', 'public')).rejects.toMatchObject({ code: '42501' });
