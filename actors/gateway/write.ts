@@ -10,6 +10,7 @@ import type { RegionRouter } from '../region/router.ts';
 import type { Metrics } from '../runtime/metrics.ts';
 import { MetricTables } from './metric_tables.ts';
 import { NotFastPath, PromWriter } from './prom_write.ts';
+import type { PromBatch } from '../../core/codec/prometheus/physical_batch.ts';
 import type { ParsePool } from '../runtime/parse_pool.ts';
 
 /** Payloads from this size go to a parse worker (when the node has some); below it a postMessage costs more than it saves. */
@@ -133,17 +134,23 @@ export class WritePath {
 
   /**
    * Prometheus remote write into logical tables of a physical table: one physical batch per request (PromWriter).
-   * Decoded inside the ordering chain, as the series table's ids are only valid until the next request's decode.
-   * A request naming a table that is not a logical table of that physical one takes the general path.
+   * Decoded as it arrives (a bad request is refused at once; what is decoded is self-contained), then prepared and
+   * written in arrival order. A request naming a table that is not a logical table of that physical one takes the
+   * general path.
    */
   private writeRemote(db: string, data: Uint8Array, physicalTable: string, sourceId?: string): Promise<number> {
     this.router.link.requireConnected(`write to ${db}`);
+    let req: PromBatch;
+    try {
+      req = this.prom.decode(data);
+    } catch (e) {
+      return Promise.reject(e);
+    }
     const step = this.order.then(async () => {
-      const dec = this.prom.decode(data);
-      if (dec.samples === 0) return { done: Promise.resolve(0) };
+      if (req.samples === 0) return { done: Promise.resolve(0) };
       await this.catalog.requireDatabase(db);
       try {
-        const { phy, batch } = await this.prom.prepare(db, physicalTable, dec);
+        const { phy, batch } = await this.prom.prepare(db, physicalTable, req);
         return await this.prom.submit(phy, batch, sourceId);
       } catch (e) {
         if (!(e instanceof NotFastPath)) throw e;

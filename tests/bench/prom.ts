@@ -17,7 +17,8 @@
 // Prometheus (same rate extrapolation) must agree within 1e-6 relative.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { fmtMiB, fmtNum, median, table, tempDir, treeMemory, waitFor, type BenchOptions } from './util.ts';
+import { cpuSplit, fmtMiB, fmtNum, median, table, tempDir, treeCpuByProcess, treeMemory, waitFor, type BenchOptions } from './util.ts';
+import { loadavg } from 'node:os';
 import { buildWorkload, HIST, RATE_METRIC, SCRAPE_MS, TOPK_METRIC, type PromWorkload } from './prom/workload.ts';
 import {
   countSamples,
@@ -36,7 +37,8 @@ const HELP = `npm run bench -- prom [flags]   (each flag also as env BENCH_<FLAG
   --batch N      samples per remote-write request (default 2000)
   --inflight K   requests in flight (default 4)
   --runs N       timed runs per query (default 5)   --warmup N   untimed runs first (default 1)
-  --systems LIST eddy,victoria,prometheus (default all)
+  --systems LIST eddy,victoria,prometheus (default all; base: the EddyDB checkout in env BENCH_EDDY_BASE)
+  --skip-queries ingest figures only
   --timeout S    seconds to wait until queryable (default 300)
   --keep-data    keep temp data dirs               --out FILE    JSON (default .bench/prom.json)`;
 
@@ -52,6 +54,11 @@ interface IngestFigures {
   /** VmHWM after ingest + flush, and at the end (after the queries too). */
   peakRssIngestBytes?: number;
   peakRssBytes?: number;
+  /** Server CPU time (process tree: EddyDB's node and its nats-server) per 1M samples, until acked and until queryable. */
+  cpuMsPerMAcked?: number;
+  cpuMsPerMQueryable?: number;
+  /** The same split by process ("node 3.1 s, nats-server 0.8 s"), until queryable. */
+  cpuSplit?: string;
   error?: string;
 }
 
@@ -117,9 +124,12 @@ export async function run(opts: BenchOptions): Promise<unknown> {
       versions[key] = sys.version;
       try {
         process.stdout.write(`${sys.version}; writing ... `);
+        const cpu0 = treeCpuByProcess(sys.proc.pid);
+        const cpuOf = (m: Map<number, { ms: number }>): number => [...m.values()].reduce((a, p) => a + p.ms, 0);
         const t0 = performance.now();
         f.ackedSeconds = await remoteWrite(sys.writeUrl, w, inflight);
         f.ackedSamplesPerSec = w.samples / f.ackedSeconds;
+        f.cpuMsPerMAcked = ((cpuOf(treeCpuByProcess(sys.proc.pid)) - cpuOf(cpu0)) / w.samples) * 1e6;
         let seen = 0;
         await waitFor(
           `${name} to answer with every sample`,
@@ -133,6 +143,9 @@ export async function run(opts: BenchOptions): Promise<unknown> {
           throw new Error(`${e.message}; last count ${seen} of ${w.samples}`);
         });
         f.queryableSeconds = (performance.now() - t0) / 1000;
+        const cpu1 = treeCpuByProcess(sys.proc.pid);
+        f.cpuMsPerMQueryable = ((cpuOf(cpu1) - cpuOf(cpu0)) / w.samples) * 1e6;
+        f.cpuSplit = cpuSplit(cpu0, cpu1);
         f.queryableSamplesPerSec = w.samples / f.queryableSeconds;
         f.samplesCounted = seen;
         if (seen !== w.samples) warnings.push(`${name} counts ${seen} samples, ${w.samples} were written`);
@@ -145,7 +158,8 @@ export async function run(opts: BenchOptions): Promise<unknown> {
         if (after !== w.samples) warnings.push(`${name} counts ${after} samples after flush/merge, ${w.samples} were written`);
         console.log(
           `acked ${fmtNum(f.ackedSamplesPerSec)} samples/s, queryable ${fmtNum(f.queryableSamplesPerSec)} samples/s, ` +
-            `${f.bytesPerSample.toFixed(3)} B/sample (${settled.includes})`,
+            `${f.bytesPerSample.toFixed(3)} B/sample (${settled.includes}); server CPU until queryable ${f.cpuSplit} ` +
+            `(counting polls included), load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`,
         );
       } catch (e) {
         f.error = (e as Error).message;
@@ -154,7 +168,7 @@ export async function run(opts: BenchOptions): Promise<unknown> {
     }
 
     // Queries: every loaded system, run i everywhere before run i + 1.
-    const live = started.filter((s) => !ingest[s.key]?.error);
+    const live = opts.bool('skip-queries') ? [] : started.filter((s) => !ingest[s.key]?.error);
     console.log('');
     for (const q of queries) {
       lat[q.name] = {};
@@ -268,7 +282,7 @@ function printTables(
   queries: QueryDef[],
   lat: Record<string, Partial<Record<PromSystemKey, { medianMs?: number; error?: string }>>>,
 ): void {
-  const sys = (['eddy', 'victoria', 'prometheus'] as PromSystemKey[]).filter((k) => keys.includes(k));
+  const sys = (['eddy', 'base', 'victoria', 'prometheus'] as PromSystemKey[]).filter((k) => keys.includes(k));
   const col = (k: PromSystemKey, f: (x: IngestFigures) => string): string => {
     const x = ingest[k];
     return x === undefined ? '-' : x.error ? 'ERROR' : f(x);
@@ -280,14 +294,16 @@ function printTables(
       const p = ok(k) && get(ok(k)!);
       return e !== undefined && p !== undefined && p > 0 ? fmtRatio(e / p) : '-';
     };
-    return [label, ...sys.map((k) => col(k, (x) => { const v = get(x); return v === undefined ? '-' : fmt(v); })), r('victoria'), r('prometheus')];
+    return [label, ...sys.map((k) => col(k, (x) => { const v = get(x); return v === undefined ? '-' : fmt(v); })), r('base'), r('victoria'), r('prometheus')];
   };
   console.log(
     `\ningest (${sys.map((k) => PROM_SYSTEM_NAMES[k]).join(', ')}; Eddy/x: EddyDB's figure over the peer's)\n` +
-      table(['figure', ...sys.map((k) => PROM_SYSTEM_NAMES[k]), 'Eddy/VM', 'Eddy/Prom'], [
+      table(['figure', ...sys.map((k) => PROM_SYSTEM_NAMES[k]), 'Eddy/base', 'Eddy/VM', 'Eddy/Prom'], [
         vsRow('samples/s until acked', (x) => x.ackedSamplesPerSec, (n) => fmtNum(n)),
         vsRow('samples/s until queryable', (x) => x.queryableSamplesPerSec, (n) => fmtNum(n)),
         vsRow('bytes/sample on disk', (x) => x.bytesPerSample, (n) => n.toFixed(3)),
+        vsRow('server CPU ms per 1M samples, until acked', (x) => x.cpuMsPerMAcked, (n) => fmtNum(n)),
+        vsRow('server CPU ms per 1M samples, until queryable', (x) => x.cpuMsPerMQueryable, (n) => fmtNum(n)),
         vsRow('peak RSS, ingest (MiB)', (x) => x.peakRssIngestBytes, (n) => fmtMiB(n).replace(' MiB', '')),
         vsRow('peak RSS, + queries (MiB)', (x) => x.peakRssBytes, (n) => fmtMiB(n).replace(' MiB', '')),
       ]),

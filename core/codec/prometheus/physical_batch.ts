@@ -13,6 +13,23 @@ function grow(a: Int32Array<ArrayBuffer>, need: number): Int32Array<ArrayBuffer>
 }
 
 /**
+ * One request as a batch of its physical table, before the catalog is consulted: `__table_id`'s dictionary holds the
+ * metric names (the writer puts each one's logical table id in its place), and `metricTags` says which label columns
+ * each metric's series fill, so the writer checks a request's metrics against their tables without reading its rows.
+ * Self-contained (strings and typed arrays only): it may be built in a worker thread and sent to the node.
+ */
+export interface PromBatch {
+  /** `table` is left empty; columns: `__table_id`, one per label name, value, time; the series hint is the decoder's. */
+  batch: WriteBatch;
+  /** Metric names, in `__table_id` code order. */
+  metrics: string[];
+  /** `metricTags[c * metrics.length + m]` = 1 when a series of metric m has a value in column c (index in batch.columns). */
+  metricTags: Uint8Array;
+  samples: number;
+  metadata: number;
+}
+
+/**
  * Builds physical batches. Per-request maps (metric -> code, label name -> column, label pair -> code) are typed
  * arrays indexed by the table's ids and tagged with a request stamp, so they are never cleared or reallocated.
  */
@@ -24,47 +41,11 @@ export class PhysicalBatchBuilder {
   private nameCol = new Int32Array(1024);
   private pairStamp = new Int32Array(1024);
   private pairCode = new Int32Array(1024);
-  /**
-   * The series hint: the table's series ids, under a source of our own that changes with the table's (a clear) and
-   * whenever a metric's logical table id is not the one it had (a DROP and CREATE), as the id is part of the series.
-   */
-  private tableIdOf: string[] = [];
-  private hintOf = -1;
-  private hintSource = 0;
 
   constructor(private readonly table: PromSeriesTable) {}
 
-  /** The distinct metric string ids of a request (series without samples left out). */
-  metricsOf(dec: DecodedWrite): number[] {
-    const st = ++this.stamp;
-    const tb = this.table;
-    this.metricStamp = grow(this.metricStamp, tb.strings.length);
-    const out: number[] = [];
-    for (let i = 0; i < dec.count; i++) {
-      if (dec.sampleStart[i + 1] === dec.sampleStart[i]) continue;
-      const m = tb.metric[dec.sid[i]!]!;
-      if (this.metricStamp[m] !== st) { this.metricStamp[m] = st; out.push(m); }
-    }
-    return out;
-  }
-
-  /** Label names (string ids) of a request's series of one metric. */
-  labelNamesOf(dec: DecodedWrite, metric: number): number[] {
-    const tb = this.table;
-    const out = new Set<number>();
-    for (let i = 0; i < dec.count; i++) {
-      const s = dec.sid[i]!;
-      if (tb.metric[s] !== metric) continue;
-      for (let p = tb.pairStart[s]!; p < tb.pairStart[s + 1]!; p++) out.add(tb.pairName[tb.seriesPairs[p]!]!);
-    }
-    return [...out];
-  }
-
-  /**
-   * The physical batch. `tableId(metric)` names each metric's logical table id; the caller has made sure every
-   * label is a tag of it (and of the physical table).
-   */
-  build(dec: DecodedWrite, physical: string, tableId: (metric: number) => string): WriteBatch {
+  /** The physical batch of a decoded request; its series hint is the table's series ids under the table's source. */
+  build(dec: DecodedWrite): PromBatch {
     const st = ++this.stamp;
     const tb = this.table;
     const rows = dec.samples;
@@ -75,14 +56,14 @@ export class PhysicalBatchBuilder {
     this.pairStamp = grow(this.pairStamp, tb.pairs);
     this.pairCode = grow(this.pairCode, tb.pairs);
     const tids = new Int32Array(rows);
-    const tidDict: string[] = [];
-    const cols: { name: number; codes: Int32Array; valid: Uint8Array; dict: string[]; filled: number }[] = [];
+    const metrics: string[] = [];
+    /** Per label column: the metric codes whose series fill it (a metric at most once per column, by `seen`). */
+    const cols: { name: number; codes: Int32Array; valid: Uint8Array; dict: string[]; filled: number; metrics: number[]; seen: Int32Array }[] = [];
     const ts = new BigInt64Array(rows);
     const tsBits = new Uint32Array(ts.buffer);
     const values = new Float64Array(rows);
     values.set(dec.v);
     const { metricStamp, metricCode, nameStamp, nameCol, pairStamp, pairCode } = this;
-    if (this.hintOf !== tb.source) { this.hintOf = tb.source; this.hintSource = newSeriesSource(); this.tableIdOf = []; }
     const hint = new Int32Array(rows);
     for (let i = 0; i < dec.count; i++) {
       const from = dec.sampleStart[i]!, to = dec.sampleStart[i + 1]!;
@@ -91,13 +72,8 @@ export class PhysicalBatchBuilder {
       const m = tb.metric[s]!;
       if (metricStamp[m] !== st) {
         metricStamp[m] = st;
-        metricCode[m] = tidDict.length;
-        const tid = tableId(m);
-        tidDict.push(tid);
-        if (this.tableIdOf[m] !== tid) {
-          if (this.tableIdOf[m] !== undefined) this.hintSource = newSeriesSource();
-          this.tableIdOf[m] = tid;
-        }
+        metricCode[m] = metrics.length;
+        metrics.push(tb.strings[m]!);
       }
       const mc = metricCode[m]!;
       for (let r = from; r < to; r++) { tids[r] = mc; hint[r] = s; }
@@ -107,22 +83,67 @@ export class PhysicalBatchBuilder {
         if (nameStamp[name] !== st) {
           nameStamp[name] = st;
           nameCol[name] = cols.length;
-          cols.push({ name, codes: new Int32Array(rows), valid: new Uint8Array(rows), dict: [], filled: 0 });
+          cols.push({ name, codes: new Int32Array(rows), valid: new Uint8Array(rows), dict: [], filled: 0, metrics: [], seen: new Int32Array(8).fill(-1) });
         }
         const col = cols[nameCol[name]!]!;
         if (pairStamp[pair] !== st) { pairStamp[pair] = st; pairCode[pair] = col.dict.length; col.dict.push(tb.strings[tb.pairValue[pair]!]!); }
         const code = pairCode[pair]!;
         if (to - from === 1) { col.codes[from] = code; col.valid[from] = 1; } else { col.codes.fill(code, from, to); col.valid.fill(1, from, to); }
         col.filled += to - from;
+        if (mc >= col.seen.length) { const b = new Int32Array(Math.max(mc + 1, col.seen.length * 2)).fill(-1); b.set(col.seen); col.seen = b; }
+        if (col.seen[mc] !== st) { col.seen[mc] = st; col.metrics.push(mc); }
       }
       for (let r = from; r < to; r++) msToNsInto(dec.t[r]!, tsBits, r);
     }
-    const columns: Column[] = [{ name: TABLE_ID_COLUMN, type: 'string', semantic: 'tag', values: tids, valid: null, dict: tidDict }];
-    for (const c of cols) {
-      columns.push({ name: tb.strings[c.name]!, type: 'string', semantic: 'tag', values: c.codes, valid: c.filled === rows ? null : c.valid, dict: c.dict });
+    const columns: Column[] = [{ name: TABLE_ID_COLUMN, type: 'string', semantic: 'tag', values: tids, valid: null, dict: metrics }];
+    const metricTags = new Uint8Array((cols.length + 1) * metrics.length);
+    for (let c = 0; c < cols.length; c++) {
+      const col = cols[c]!;
+      columns.push({ name: tb.strings[col.name]!, type: 'string', semantic: 'tag', values: col.codes, valid: col.filled === rows ? null : col.valid, dict: col.dict });
+      for (const mc of col.metrics) metricTags[(c + 1) * metrics.length + mc] = 1;
     }
     columns.push({ name: PROM_VALUE_COLUMN, type: 'float64', semantic: 'field', values, valid: null });
     columns.push({ name: PROM_TIME_COLUMN, type: 'timestamp', semantic: 'timestamp', values: ts, valid: null, unit: 'ms' });
-    return { table: physical, rows, columns, series: { source: this.hintSource, ids: hint } };
+    return { batch: { table: '', rows, columns, series: { source: tb.source, ids: hint } }, metrics, metricTags, samples: dec.samples, metadata: dec.metadata };
+  }
+}
+
+/** Per physical table: the table id each metric was last written with, and the series hint's source for them. */
+interface IdTarget {
+  /** The decoder's source the hint below stands for. */
+  from: number;
+  /** The source the batches carry: the decoder's, or a new one once a metric's table id changed (a DROP and CREATE). */
+  source: number;
+  tids: Map<string, string>;
+}
+
+/**
+ * Puts each metric's logical table id in place of its name in a PromBatch's `__table_id` dictionary. The series hint
+ * (the decoder's series ids) stays valid while every metric keeps its table id on that physical table; once one
+ * changes (its table dropped and made again), the batch carries a new source, as the id is part of the series.
+ */
+export class TableIdAssigner {
+  private readonly targets = new Map<string, IdTarget>();
+
+  /** `key` names the physical table (db included); `tableId(m)` is metric m's logical table id. */
+  assign(key: string, p: PromBatch, table: string, tableId: (m: number) => string): WriteBatch {
+    const { batch, metrics } = p;
+    const source = batch.series!.source;
+    let tg = this.targets.get(key);
+    if (!tg || tg.from !== source) this.targets.set(key, (tg = { from: source, source, tids: new Map() }));
+    const tids = new Array<string>(metrics.length);
+    for (let m = 0; m < metrics.length; m++) {
+      const tid = tableId(m);
+      tids[m] = tid;
+      const was = tg.tids.get(metrics[m]!);
+      if (was !== tid) {
+        if (was !== undefined) tg.source = newSeriesSource();
+        tg.tids.set(metrics[m]!, tid);
+      }
+    }
+    batch.columns[0] = { ...batch.columns[0]!, dict: tids };
+    batch.series = { source: tg.source, ids: batch.series!.ids };
+    batch.table = table;
+    return batch;
   }
 }

@@ -53,7 +53,7 @@ const MAX_TS_BYTES = 7;
  */
 export function decodeCommon(tb: PromSeriesTable, buf: Uint8Array): DecodedWrite | null {
   const end = buf.length;
-  const c = new RequestColumns();
+  const c = tb.columns;
   let t = c.t, bits = c.bits;
   let n = 0;
   let count = 0;

@@ -6,7 +6,10 @@ import { ProtoReader, WireType } from '../../proto/wire.ts';
 import { METRIC_NAME_LABEL, PROM_TIME_COLUMN, PROM_VALUE_COLUMN } from './remote_write.ts';
 import { decodeCommon, grow, RequestColumns } from './series_fast.ts';
 
-/** One WriteRequest: series i of the request is `sid[i]` of the table; its samples are [sampleStart[i], sampleStart[i+1]). */
+/**
+ * One WriteRequest: series i of the request is `sid[i]` of the table; its samples are [sampleStart[i], sampleStart[i+1]).
+ * Its arrays are views of the table's own, valid until its next decode.
+ */
 export interface DecodedWrite {
   count: number;
   sid: Int32Array;
@@ -52,6 +55,8 @@ export class PromSeriesTable {
   private firstGuess = -1;
   private prevSid = -1;
   private scratch = new Uint8Array(1024);
+  /** The columns requests are read into, reused request after request (grown, never shrunk). */
+  readonly columns = new RequestColumns();
   /** Label field byte ranges of the series being read (shared with series_fast.ts). */
   ranges = new Int32Array(64);
 
@@ -99,7 +104,7 @@ export class PromSeriesTable {
   decodeChecked(buf: Uint8Array): DecodedWrite {
     if (this.count >= this.maxSeries || this.strings.length >= this.maxSeries * 2) this.clear();
     const r = new ProtoReader(buf);
-    const c = new RequestColumns();
+    const c = this.columns;
     let n = 0;
     let count = 0;
     let metadata = 0;

@@ -31,12 +31,16 @@ export function snappyDecodedLength(src: Uint8Array): number {
   return readPreamble(src).len;
 }
 
-export function snappyDecode(src: Uint8Array, maxLen = MAX_SNAPPY_DECODED): Uint8Array {
+/**
+ * Decodes a block; into `into` (its first bytes, returned as a view) when it is long enough, so a caller decoding
+ * request after request reuses one buffer instead of allocating one per request.
+ */
+export function snappyDecode(src: Uint8Array, maxLen = MAX_SNAPPY_DECODED, into?: Uint8Array): Uint8Array {
   const { len, pos: start } = readPreamble(src);
   if (len > maxLen) throw new SnappyError(`decoded length ${len} exceeds the limit of ${maxLen} bytes`, 0);
   // A block cannot expand more than ~21x per byte of copy tags (64 bytes from 3): reject absurd preambles before allocating.
   if (len > src.length * 22 + 64) throw new SnappyError(`decoded length ${len} is impossible for ${src.length} input bytes`, 0);
-  const out = new Uint8Array(len);
+  const out = into !== undefined && into.length >= len ? into.subarray(0, len) : new Uint8Array(len);
   let s = start;
   let d = 0;
   while (s < src.length) {

@@ -20,6 +20,16 @@ describe('snappy', () => {
     }));
   });
 
+  it('decodes into a reused buffer: the same bytes whatever the buffer held, a fresh one when it is too short', () => {
+    const into = new Uint8Array(2000).fill(0xab);
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 3000 }), (a) => {
+      const src = Uint8Array.from([...a, ...a.subarray(0, 40)]);
+      const out = snappyDecode(snappyEncode(src), undefined, into);
+      expect(out).toEqual(src);
+      expect(out.buffer === into.buffer).toBe(src.length <= into.length);
+    }));
+  });
+
   it('compresses repetition (the encoder emits copies)', () => {
     const src = new TextEncoder().encode('node_cpu_seconds_total{cpu="0"} '.repeat(200));
     expect(snappyEncode(src).length).toBeLessThan(src.length / 5);

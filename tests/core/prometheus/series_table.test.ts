@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { remoteWriteBatches } from '../../../core/codec/prometheus/remote_write.ts';
 import { PromSeriesTable } from '../../../core/codec/prometheus/series_table.ts';
-import { PhysicalBatchBuilder } from '../../../core/codec/prometheus/physical_batch.ts';
+import { PhysicalBatchBuilder, TableIdAssigner } from '../../../core/codec/prometheus/physical_batch.ts';
 import { decodeCommon } from '../../../core/codec/prometheus/series_fast.ts';
 import { decodeWriteRequest, encodeWriteRequest, type EncodeSeries } from '../../../core/proto/prometheus_remote.ts';
 import { ProtoWriter } from '../../../core/proto/wire.ts';
@@ -33,8 +33,18 @@ function rowsOf(b: WriteBatch, metricOf: (code: string) => string): string[] {
 
 function viaFastPath(table: PromSeriesTable, raw: Uint8Array): string[] {
   const dec = table.decode(raw);
-  const b = new PhysicalBatchBuilder(table).build(dec, 'phy', (m) => `#${table.strings[m]}`);
+  const p = new PhysicalBatchBuilder(table).build(dec);
+  const b = new TableIdAssigner().assign('phy', p, 'phy', (m) => `#${p.metrics[m]}`);
   expect(b.rows).toBe(dec.samples);
+  // metricTags: a metric has a column exactly when one of its rows fills it
+  for (let c = 1; c < b.columns.length - 2; c++) {
+    const col = b.columns[c]!;
+    for (let m = 0; m < p.metrics.length; m++) {
+      let fills = false;
+      for (let r = 0; r < b.rows; r++) if ((b.columns[0]!.values as Int32Array)[r] === m && (col.valid === null || col.valid[r] === 1)) fills = true;
+      expect(p.metricTags[c * p.metrics.length + m] === 1).toBe(fills);
+    }
+  }
   return rowsOf(b, (code) => code.slice(1)).sort();
 }
 

@@ -5,7 +5,7 @@ import type { Column, WriteBatch } from '../../../core/index.ts';
 import { parseLineProtocol, SeriesCache } from '../../../core/codec/line_protocol/index.ts';
 import { splitBatch } from '../../../core/partition.ts';
 import { PromSeriesTable } from '../../../core/codec/prometheus/series_table.ts';
-import { PhysicalBatchBuilder } from '../../../core/codec/prometheus/physical_batch.ts';
+import { PhysicalBatchBuilder, TableIdAssigner } from '../../../core/codec/prometheus/physical_batch.ts';
 import { encodeWriteRequest } from '../../../core/proto/prometheus_remote.ts';
 import { SeriesIndex } from '../../../storage/memtable/series_index.ts';
 
@@ -73,6 +73,7 @@ describe('series hints', () => {
     fc.assert(fc.property(fc.array(fc.tuple(fc.array(series, { maxLength: 5 }), fc.constantFrom('up', 'x', null)), { maxLength: 8 }), fc.integer({ min: 2, max: 40 }), (reqs, max) => {
       const table = new PromSeriesTable(max);
       const builder = new PhysicalBatchBuilder(table);
+      const ids = new TableIdAssigner();
       const pair = new Pair();
       const epoch = new Map<string, number>();
       for (const [ss, recreate] of reqs) {
@@ -82,7 +83,8 @@ describe('series hints', () => {
           if (again && recreate) epoch.set(recreate, (epoch.get(recreate) ?? 0) + 1);
           let dec;
           try { dec = table.decode(raw); } catch { break; }
-          const b = builder.build(dec, 'phy', (m) => `${table.strings[m]}#${epoch.get(table.strings[m]!) ?? 0}`);
+          const p = builder.build(dec);
+          const b = ids.assign('phy', p, 'phy', (m) => `${p.metrics[m]}#${epoch.get(p.metrics[m]!) ?? 0}`);
           expect(b.series?.ids.length).toBe(b.rows);
           pair.apply(b);
         }
