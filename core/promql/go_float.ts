@@ -20,3 +20,18 @@ export function formatGoFloat(v: number): string {
   else out = digits.slice(0, point) + '.' + digits.slice(point);
   return neg ? '-' + out : out;
 }
+
+/**
+ * A float as Go's `%g` writes it (strconv 'g', shortest digits): an exponent (`1e+06`, `1.5e-05`, at least two digits)
+ * when the decimal exponent is below -4 or at least 6, else plain; Prometheus's annotations print their numbers so.
+ */
+export function formatGoG(v: number): string {
+  if (Number.isNaN(v)) return 'NaN';
+  if (v === Infinity) return '+Inf';
+  if (v === -Infinity) return '-Inf';
+  if (v === 0) return Object.is(v, -0) ? '-0' : '0';
+  const [mant, expS] = v.toExponential().split('e') as [string, string];
+  const exp = Number(expS);
+  if (exp < -4 || exp >= 6) return `${mant}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
+  return formatGoFloat(v);
+}

@@ -7,6 +7,7 @@ export { astToJson } from './ast_json.ts';
 export { formatGoFloat } from './go_float.ts';
 export { parseDuration, positionOf } from './parser/lexer.ts';
 export { evalInstant, evalRange } from './engine/evaluator.ts';
+export { Annotations } from './engine/annotations.ts';
 export { MemorySeriesSource } from './memory_source.ts';
 export { matchesAll, compileRegex } from './matchers.ts';
 export { isStaleNaN, staleNaN } from './engine/values.ts';

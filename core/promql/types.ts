@@ -1,5 +1,6 @@
 // The PromQL engine's contract: what it reads (a SeriesSource over any storage) and what it answers (Prometheus's
 // value types), shared by the HTTP API, TQL statements and TQL flows. Times are Unix milliseconds, as in Prometheus.
+import type { Annotations } from './engine/annotations.ts';
 
 /** A label matcher: `=`, `!=`, `=~` (fully anchored RE2-style regex), `!~`. */
 export interface LabelMatcher {
@@ -49,4 +50,6 @@ export interface EvalOptions {
   maxSamples?: number;
   /** Step of a subquery written without one (`x[5m:]`): Prometheus's global evaluation interval, default 1 minute. */
   defaultStepMs?: number;
+  /** Collects the answer's warnings and infos, as Prometheus annotates a query (none are collected without it). */
+  annotations?: Annotations;
 }

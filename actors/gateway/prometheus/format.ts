@@ -14,8 +14,15 @@ export class PromBadData extends EddyError {
   }
 }
 
-export function promSuccess(data: unknown, warnings?: string[]): HttpReply {
-  return { status: 200, contentType: 'application/json', body: JSON.stringify({ status: 'success', data, ...(warnings?.length ? { warnings } : {}) }) };
+/** The success envelope; `warnings` and `infos` (Prometheus's annotations) only when there are some, as Prometheus's omitempty. */
+export function promSuccess(data: unknown, warnings?: Iterable<string>, infos?: Iterable<string>): HttpReply {
+  return { status: 200, contentType: 'application/json', body: JSON.stringify({ status: 'success', data, ...annotationFields(warnings, infos) }) };
+}
+
+function annotationFields(warnings?: Iterable<string>, infos?: Iterable<string>): { warnings?: string[]; infos?: string[] } {
+  const w = warnings ? [...warnings] : [];
+  const i = infos ? [...infos] : [];
+  return { ...(w.length ? { warnings: w } : {}), ...(i.length ? { infos: i } : {}) };
 }
 
 const STATUS_OF: Record<PromErrorType, number> = {
@@ -105,10 +112,10 @@ class ByteText {
  * The success envelope of a query answer as JSON, written straight into bytes series by series: a matrix of many
  * points would otherwise become one array and one string per point before JSON.stringify walks them again, or one long
  * string of pieces that lives (and is copied by the collector) until the answer is sent. Same text as
- * promSuccess(promData(v)).
+ * promSuccess(promData(v), warnings, infos).
  */
-export function promValueReply(v: PromValue): HttpReply {
-  if (v.type !== 'matrix' && v.type !== 'vector') return promSuccess(promData(v));
+export function promValueReply(v: PromValue, notes?: { warnings: Iterable<string>; infos: Iterable<string> }): HttpReply {
+  if (v.type !== 'matrix' && v.type !== 'vector') return promSuccess(promData(v), notes?.warnings, notes?.infos);
   const out = new ByteText();
   out.put(`{"status":"success","data":{"resultType":"${v.type}","result":[`);
   if (v.type === 'vector') {
@@ -130,7 +137,8 @@ export function promValueReply(v: PromValue): HttpReply {
       out.ascii(']}');
     });
   }
-  out.put(']}}');
+  const extra = JSON.stringify(annotationFields(notes?.warnings, notes?.infos));
+  out.put(extra === '{}' ? ']}}' : `]},${extra.slice(1)}`);
   return { status: 200, contentType: 'application/json', body: out.bytes() };
 }
 

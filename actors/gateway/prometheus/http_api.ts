@@ -12,7 +12,7 @@ import type { HttpReply, RouteTable } from '../http/routes.ts';
 import { dbOf, limitOf, wrap } from './params.ts';
 import { registerStatusRoutes } from './status_api.ts';
 import type { WritePath } from '../write.ts';
-import { evalInstant, evalRange, parsePromQL, positionOf, type PromExpr } from '../../../core/promql/engine_seam.ts';
+import { Annotations, evalInstant, evalRange, parsePromQL, positionOf, type PromExpr } from '../../../core/promql/engine_seam.ts';
 import { DEFAULT_PHYSICAL_TABLE } from './defaults.ts';
 import {
   MAX_TIME_MS, MIN_TIME_MS, PromBadData, parseDuration, parseTime, promError, promErrorOf, promSuccess, promValueReply,
@@ -80,8 +80,9 @@ export function registerPrometheusRoutes(routes: RouteTable, d: PrometheusDeps):
       const t = parseTime('time', p.get('time'), now);
       const expr = parsePromQL(q);
       const deadline = timeoutMs(p, now);
-      const v = await evalInstant(expr, t, source(db), { deadlineMs: deadline });
-      return promValueReply(v);
+      const notes = new Annotations(q);
+      const v = await evalInstant(expr, t, source(db), { deadlineMs: deadline, annotations: notes });
+      return promValueReply(v, notes);
     }),
   });
 
@@ -100,8 +101,9 @@ export function registerPrometheusRoutes(routes: RouteTable, d: PrometheusDeps):
       if ((end - start) / step > MAX_POINTS) throw new PromBadData('exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)');
       const expr = parsePromQL(q);
       const deadline = timeoutMs(p, d.now());
-      const v = await evalRange(expr, start, end, step, source(db), { deadlineMs: deadline });
-      return promValueReply(v);
+      const notes = new Annotations(q);
+      const v = await evalRange(expr, start, end, step, source(db), { deadlineMs: deadline, annotations: notes });
+      return promValueReply(v, notes);
     }),
   });
 

@@ -1,5 +1,6 @@
 // Aggregation operators (sum, avg, min, max, count, group, stddev, stdvar, topk, bottomk, quantile, count_values) with
 // by/without; groups are assigned once per series, then every step accumulates into per-group slots.
+import { invalidQuantile, invalidRatio, type Annotations } from './annotations.ts';
 import { PromQLExecError } from '../../errors.ts';
 import type { AggregateExpr } from '../parser/ast.ts';
 import type { Labels } from '../types.ts';
@@ -42,9 +43,19 @@ export function evalAggregate(e: AggregateExpr, input: StepSeries[], param: Valu
   // `by (__name__)` keeps the name in a group's labels: the group drops it later when any of its series is so marked
   const marked = new Set<Labels>();
   input.forEach((s, k) => { if (s.dropName) marked.add(groups[groupOf[k]!]!); });
+  if (ctx.notes && param?.type === 'scalar') annotateParam(e, param.v, ctx.notes);
   const out = aggregate(e, input, param, groupOf, groups, n);
   if (marked.size && out.type === 'vector') for (const s of out.series) if (marked.has(s.labels)) s.dropName = true;
   return out;
+}
+
+/** quantile's φ outside [0, 1] at any step; limit_ratio's r outside [-1, 1] (read at the first step), as Prometheus warns. */
+function annotateParam(e: AggregateExpr, p: Float64Array, notes: Annotations): void {
+  if (e.op === 'quantile') {
+    for (const q of p) if (!(q >= 0 && q <= 1)) notes.warn(invalidQuantile(q), e.param);
+  } else if (e.op === 'limit_ratio' && p.length && (p[0]! < -1 || p[0]! > 1)) {
+    notes.warn(invalidRatio(p[0]!, Math.max(-1, Math.min(1, p[0]!))), e.param);
+  }
 }
 
 function aggregate(e: AggregateExpr, input: StepSeries[], param: Value | undefined, groupOf: Int32Array, groups: Labels[], n: number): Value {

@@ -59,6 +59,7 @@ function context(source: SeriesSource, steps: Float64Array, start: number, end: 
     ...(opts?.deadlineMs !== undefined ? { deadlineMs: opts.deadlineMs } : {}),
     maxSamples: opts?.maxSamples ?? DEFAULT_MAX_SAMPLES,
     samplesLoaded: { n: 0 },
+    ...(opts?.annotations ? { notes: opts.annotations } : {}),
   };
 }
 

@@ -6,14 +6,41 @@ import { RANGE_FUNCTIONS, absentOverTime, evalRangeFunction } from './functions_
 import {
   absent, absentLabels, labelJoin, labelReplace, scalarOf, sortByLabel, sortVector, timestampOf, vectorOf,
 } from './functions_labels.ts';
-import { histogramFraction, histogramQuantile } from './histogram.ts';
+import { histogramFraction, histogramQuantile, type BucketNotes } from './histogram.ts';
+import {
+  badBucketLabel, forcedMonotonicity, invalidQuantile, isCounterName, possibleNonCounter, type Annotations,
+} from './annotations.ts';
 import { evalInfo } from './info.ts';
 import type { EvalFn } from './selectors.ts';
-import type { EvalContext, RangeValue, StepSeries, Value } from './values.ts';
+import { getLabel, type EvalContext, type RangeValue, type StepSeries, type Value } from './values.ts';
 
 function unwrap(e: PromExpr): PromExpr {
   while (e.kind === 'paren') e = e.expr;
   return e;
+}
+
+/**
+ * What Prometheus annotates on a range function: rate and increase over a series whose name is not a counter's
+ * (an info; a series without samples in the query's range says nothing), quantile_over_time's φ outside [0, 1].
+ */
+function annotateRange(e: Call, m: RangeValue, scalars: Float64Array[], notes: Annotations): void {
+  if (e.func === 'rate' || e.func === 'increase') {
+    for (const s of m.series) {
+      if (s.t.length === 0) continue;
+      const name = getLabel(s.labels, '__name__');
+      if (name !== '' && !isCounterName(name)) notes.info(possibleNonCounter(name), e.args[0]);
+    }
+  } else if (e.func === 'quantile_over_time') {
+    for (const q of scalars[0]!) if (!(q >= 0 && q <= 1)) notes.warn(invalidQuantile(q), e.args[0]);
+  }
+}
+
+/** A classic-histogram function's notes about its buckets, placed at its vector argument. */
+function bucketNotes(notes: Annotations, at: PromExpr): BucketNotes {
+  return {
+    badLe: (metric, le) => notes.warn(badBucketLabel(metric, le), at),
+    forcedMonotonic: (metric) => notes.info(forcedMonotonicity(metric), at),
+  };
 }
 
 export async function evalCall(e: Call, ctx: EvalContext, evalFn: EvalFn): Promise<Value> {
@@ -44,6 +71,7 @@ export async function evalCall(e: Call, ctx: EvalContext, evalFn: EvalFn): Promi
     if (m?.type !== 'matrix') throw new PromQLExecError(`expected range vector as argument of ${name}`);
     if (name === 'absent_over_time') return absentOverTime(m, absentLabels(unwrap(e.args[0]!)), n);
     const scalars = args.filter((_, k) => k !== mIdx).map((_, k) => sc(k >= mIdx ? k + 1 : k));
+    if (ctx.notes) annotateRange(e, m, scalars, ctx.notes);
     return evalRangeFunction(name, m, scalars, ctx.steps);
   }
   if (MATH_FUNCTIONS.has(name)) return evalMathFunction(name, vec(0), args.slice(1).map((_, k) => sc(k + 1)), n);
@@ -70,8 +98,12 @@ export async function evalCall(e: Call, ctx: EvalContext, evalFn: EvalFn): Promi
     case 'sort_by_label_desc': return sortByLabel(vec(0), args.slice(1).map((_, k) => str(k + 1)), true);
     case 'absent': return absent(vec(0), absentLabels(unwrap(e.args[0]!)), n);
     case 'timestamp': return timestampOf(vec(0), ctx.steps);
-    case 'histogram_quantile': return histogramQuantile(sc(0), vec(1), n);
-    case 'histogram_fraction': return histogramFraction(sc(0), sc(1), vec(2), n);
+    case 'histogram_quantile': {
+      const q = sc(0);
+      if (ctx.notes) for (const x of q) if (!(x >= 0 && x <= 1)) ctx.notes.warn(invalidQuantile(x), e.args[0]);
+      return histogramQuantile(q, vec(1), n, ctx.notes && bucketNotes(ctx.notes, e.args[1]!));
+    }
+    case 'histogram_fraction': return histogramFraction(sc(0), sc(1), vec(2), n, ctx.notes && bucketNotes(ctx.notes, e.args[2]!));
     case 'label_replace': return labelReplace(vec(0), str(1), str(2), str(3), str(4));
     case 'label_join': return labelJoin(vec(0), str(1), str(2), args.slice(3).map((_, k) => str(k + 3)));
   }

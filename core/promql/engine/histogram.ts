@@ -17,6 +17,49 @@ export function parseGoFloat(s: string): number {
 
 interface Bucket { le: number; count: number }
 
+/** What a classic-histogram function tells of its input (Prometheus's annotations); metric names as the series carry them. */
+export interface BucketNotes {
+  /** A series with a sample whose `le` is missing or not a number: it is no bucket. */
+  badLe(metric: string, le: string): void;
+  /** Counts had to be raised to stay monotonic (histogram_quantile only). */
+  forcedMonotonic(metric: string): void;
+}
+
+const MIN_NORMAL = 2.2250738585072014e-308;
+/** Prometheus's smallDeltaTolerance: bucket counts this close (relative) differ only by floating-point error. */
+const SMALL_DELTA = 1e-12;
+
+/** Prometheus's almost.Equal: relative difference below epsilon (absolute, scaled by the smallest normal, near zero). */
+function almostEqual(a: number, b: number, epsilon: number): boolean {
+  if (Number.isNaN(a) && Number.isNaN(b)) return true;
+  if (a === b) return true;
+  const absSum = Math.abs(a) + Math.abs(b);
+  const diff = Math.abs(a - b);
+  if (a === 0 || b === 0 || absSum < MIN_NORMAL) return diff < epsilon * MIN_NORMAL;
+  return diff / Math.min(absSum, Number.MAX_VALUE) < epsilon;
+}
+
+/**
+ * Prometheus's ensureMonotonicAndIgnoreSmallDeltas over counts[0..m), in place: a count within 1e-12 (relative) of
+ * the last one kept takes its value (float noise, either way), a lower one is raised to it; true when one was raised
+ * (the input really was not monotonic: histogram_quantile's info annotation).
+ */
+function ensureMonotonic(counts: { [i: number]: number }, m: number): boolean {
+  let forced = false;
+  let prev = counts[0]!;
+  for (let i = 1; i < m; i++) {
+    const curr = counts[i]!;
+    if (curr === prev) continue;
+    if (almostEqual(prev, curr, SMALL_DELTA)) { counts[i] = prev; continue; }
+    if (curr < prev) { counts[i] = prev; forced = true; continue; }
+    prev = curr;
+  }
+  return forced;
+}
+
+/** Set by the last tidyBuckets call: whether it had to force the counts monotonic. */
+let lastForced = false;
+
 export function bucketQuantile(q: number, buckets: Bucket[]): number {
   if (Number.isNaN(q)) return NaN;
   if (q < 0) return -Infinity;
@@ -30,11 +73,9 @@ export function bucketQuantile(q: number, buckets: Bucket[]): number {
     if (last && last.le === b.le) last.count += b.count;
     else bs.push({ le: b.le, count: b.count });
   }
-  let max = -Infinity;
-  for (const b of bs) {
-    if (b.count > max) max = b.count;
-    else if (b.count < max) b.count = max;
-  }
+  const counts = bs.map((b) => b.count);
+  ensureMonotonic(counts, counts.length);
+  bs.forEach((b, i) => { b.count = counts[i]!; });
   if (bs.length < 2) return NaN;
   const total = bs[bs.length - 1]!.count;
   if (total === 0) return NaN;
@@ -95,12 +136,7 @@ function tidyBuckets(les: Float64Array, counts: Float64Array, k: number): number
     les[m] = les[j]!;
     counts[m++] = counts[j]!;
   }
-  let max = -Infinity;
-  for (let j = 0; j < m; j++) {
-    const c = counts[j]!;
-    if (c > max) max = c;
-    else if (c < max) counts[j] = max;
-  }
+  lastForced = m > 0 && ensureMonotonic(counts, m);
   return m;
 }
 
@@ -135,16 +171,23 @@ export function sortedBucketFraction(lower: number, upper: number, les: Float64A
  * per series) and ordered by `le` once per query; each step then gathers the present buckets' counts into typed
  * scratch arrays and hands them to `at` (step, bounds, counts, how many).
  */
-function overBuckets(series: StepSeries[], n: number, at: (i: number, les: Float64Array, counts: Float64Array, k: number) => number): Value {
-  const groups = new Map<string, { labels: Labels; members: { le: number; s: StepSeries }[] }>();
+function overBuckets(
+  series: StepSeries[], n: number, at: (i: number, les: Float64Array, counts: Float64Array, k: number) => number,
+  notes?: BucketNotes, afterStep?: (metric: string) => void,
+): Value {
+  const groups = new Map<string, { labels: Labels; metric: string; members: { le: number; s: StepSeries }[] }>();
   for (const s of series) {
     const leStr = getLabel(s.labels, 'le');
     const le = parseGoFloat(leStr);
-    if (Number.isNaN(le)) continue; // a series without a valid `le` is no bucket
+    if (Number.isNaN(le)) {
+      // a series without a valid `le` is no bucket (said once it has a sample)
+      if (notes && s.has.includes(1)) notes.badLe(getLabel(s.labels, '__name__'), leStr);
+      continue;
+    }
     const labels = s.labels.filter(([k]) => k !== 'le' && k !== '__name__');
     const key = labelsKey(labels);
     let g = groups.get(key);
-    if (!g) { g = { labels, members: [] }; groups.set(key, g); }
+    if (!g) { g = { labels, metric: getLabel(s.labels, '__name__'), members: [] }; groups.set(key, g); }
     g.members.push({ le, s });
   }
   let widest = 0;
@@ -170,6 +213,7 @@ function overBuckets(series: StepSeries[], n: number, at: (i: number, les: Float
       if (k === 0) continue;
       r.v[i] = at(i, les, counts, k);
       r.has[i] = 1;
+      afterStep?.(g.metric);
       any = true;
     }
     if (any) out.push(r);
@@ -177,10 +221,13 @@ function overBuckets(series: StepSeries[], n: number, at: (i: number, les: Float
   return { type: 'vector', series: out };
 }
 
-export function histogramQuantile(q: Float64Array, series: StepSeries[], n: number): Value {
-  return overBuckets(series, n, (i, les, counts, k) => sortedBucketQuantile(q[i]!, les, counts, k));
+export function histogramQuantile(q: Float64Array, series: StepSeries[], n: number, notes?: BucketNotes): Value {
+  return overBuckets(series, n, (i, les, counts, k) => {
+    lastForced = false;
+    return sortedBucketQuantile(q[i]!, les, counts, k);
+  }, notes, notes && ((metric) => { if (lastForced) notes.forcedMonotonic(metric); }));
 }
 
-export function histogramFraction(lower: Float64Array, upper: Float64Array, series: StepSeries[], n: number): Value {
-  return overBuckets(series, n, (i, les, counts, k) => sortedBucketFraction(lower[i]!, upper[i]!, les, counts, k));
+export function histogramFraction(lower: Float64Array, upper: Float64Array, series: StepSeries[], n: number, notes?: BucketNotes): Value {
+  return overBuckets(series, n, (i, les, counts, k) => sortedBucketFraction(lower[i]!, upper[i]!, les, counts, k), notes);
 }

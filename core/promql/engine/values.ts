@@ -1,6 +1,7 @@
 // The evaluator's internal values: every node answers for all steps of the query at once, one typed array per series.
 import { PromQLExecError } from '../../errors.ts';
 import type { Labels, SeriesSource } from '../types.ts';
+import type { Annotations } from './annotations.ts';
 
 /** One instant-vector series over the query's steps: `has[i]` says whether step i has a sample, `v[i]` its value. */
 export interface StepSeries {
@@ -48,6 +49,8 @@ export interface EvalContext {
   deadlineMs?: number;
   maxSamples: number;
   samplesLoaded: { n: number };
+  /** Where warnings and infos go (EvalOptions.annotations). */
+  notes?: Annotations;
 }
 
 export const STALE_NAN_BITS = 0x7ff00000_00000002n;

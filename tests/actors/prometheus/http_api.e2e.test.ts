@@ -60,6 +60,20 @@ describe('Prometheus HTTP API breadth', () => {
     expect(later.body.data).toEqual([]);
   });
 
+  it('carries Prometheus\'s annotations in `warnings` and `infos`, and neither field when there are none', async () => {
+    const time = String((T0 + 30_000) / 1000);
+    const q = await api(node, 'query', { query: 'rate(up[5m]) or quantile(2, req_total)', time });
+    expect(q.body).toMatchObject({
+      status: 'success',
+      warnings: ['PromQL warning: quantile value should be between 0 and 1, got 2 (1:26)'],
+      infos: ['PromQL info: metric might not be a counter, name does not end in _total/_sum/_count/_bucket: "up" (1:6)'],
+    });
+    const r = await api(node, 'query_range', { query: 'histogram_quantile(0.5, req_total)', start: String(T0 / 1000), end: time, step: '15' }, 'POST');
+    expect([r.body.data.result, r.body.warnings]).toEqual([[], ['PromQL warning: bucket label "le" is missing or has a malformed value of "" for metric name "req_total" (1:25)']]);
+    const clean = await api(node, 'query', { query: 'rate(req_total[5m])', time });
+    expect([clean.body.status, 'warnings' in clean.body, 'infos' in clean.body]).toEqual(['success', false, false]);
+  });
+
   it('lists metadata of one metric or none, and checks an exemplar query', async () => {
     expect((await api(node, 'metadata', { metric: 'up' })).body.data).toEqual({ up: [{ type: 'unknown', help: '', unit: '' }] });
     expect((await api(node, 'metadata', { metric: 'nope' })).body.data).toEqual({});
