@@ -8,13 +8,22 @@ import { CorruptDataError, InternalError } from '../errors.ts';
  * per column: name:str type:u8 semantic:u8 flags:u8 [validity: ceil(rows/8) bytes, bit i = row i]
  * values. float64/int64/uint64/timestamp: rows*8 bytes little-endian; boolean: rows bytes; string:
  * dict:varint, dict strings, width:u8 (1, 2 or 4), rows indexes of that width (0 = null, k = dict[k-1]).
+ * Version 2: flags bit 2 (constant) on an 8-byte column: its value once, 8 bytes.
  * str = byte length varint + UTF-8.
  */
 const MAGIC = [0x45, 0x57, 0x42];
+/** Version 2 records may hold constant columns (FLAG_CONST); a record without one is still written as version 1. */
 const VERSION = 1;
+const VERSION_CONST = 2;
 const TYPES: DataType[] = ['string', 'float64', 'int64', 'uint64', 'boolean', 'timestamp'];
 const SEMANTICS: SemanticType[] = ['tag', 'field', 'timestamp'];
 const FLAG_VALID = 1;
+/**
+ * An 8-byte column without nulls whose rows all hold the same bits, written once (a scrape's timestamp in a remote-write
+ * batch). Only in a batch with a string column, which takes at least a byte a row: so the reader bounds such a
+ * column's rows by the record's length before it allocates them.
+ */
+const FLAG_CONST = 2;
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 const MAX_ROWS = 0x7fffffff;
 
@@ -58,13 +67,30 @@ class Writer {
   }
 }
 
-function encodeColumn(w: Writer, c: Column, rows: number): void {
+/** Whether an 8-byte column's rows all hold the bits of its first row (NaN payloads and -0 compared as bits). */
+function isConstant(c: Column, rows: number): boolean {
+  if (rows < 2 || c.valid !== null || c.type === 'string' || c.type === 'boolean') return false;
+  const v = c.values as Float64Array | BigInt64Array | BigUint64Array;
+  const u = new Uint32Array(v.buffer, v.byteOffset, rows * 2);
+  const lo = u[0]!, hi = u[1]!;
+  for (let i = 1; i < rows; i++) if (u[2 * i] !== lo || u[2 * i + 1] !== hi) return false;
+  return true;
+}
+
+/** Writes a column; true when it went as a constant (the record is then version 2). */
+function encodeColumn(w: Writer, c: Column, rows: number, constOk: boolean): boolean {
   w.str(c.name);
   const t = TYPES.indexOf(c.type);
   const s = SEMANTICS.indexOf(c.semantic);
   if (t < 0 || s < 0) throw new InternalError(`column ${c.name}: unknown type ${c.type} or semantic ${c.semantic}`);
   w.u8(t);
   w.u8(s);
+  if (constOk && isConstant(c, rows)) {
+    w.u8(FLAG_CONST);
+    const v = c.values as Float64Array;
+    w.bytes(new Uint8Array(v.buffer, v.byteOffset, 8));
+    return true;
+  }
   w.u8(c.valid !== null ? FLAG_VALID : 0);
   if (c.valid !== null) {
     const nb = (rows + 7) >>> 3;
@@ -74,10 +100,15 @@ function encodeColumn(w: Writer, c: Column, rows: number): void {
     for (let i = 0; i < rows; i++) if (c.valid[i]) out[w.pos + (i >>> 3)]! |= 1 << (i & 7);
     w.pos += nb;
   }
-  if (c.type === 'string') return c.dict ? encodeDictionary(w, c, rows) : encodeStrings(w, c.values as (string | null)[], rows);
+  if (c.type === 'string') {
+    if (c.dict) encodeDictionary(w, c, rows);
+    else encodeStrings(w, c.values as (string | null)[], rows);
+    return false;
+  }
   const v = c.values as Exclude<ColumnValues, (string | null)[]>;
   if (v.length < rows) throw new InternalError(`column ${c.name} has ${v.length} values for ${rows} rows`);
   w.bytes(new Uint8Array(v.buffer, v.byteOffset, rows * v.BYTES_PER_ELEMENT));
+  return false;
 }
 
 function encodeStrings(w: Writer, values: (string | null)[], rows: number): void {
@@ -156,15 +187,19 @@ export function encodeBatches(bs: WriteBatch[]): Uint8Array {
   }
   w.ensure(estimate);
   w.bytes(Uint8Array.from(MAGIC));
+  const versionAt = w.pos;
   w.u8(VERSION);
   w.varint(bs.length);
+  let constant = false;
   for (const b of bs) {
     if (!Number.isInteger(b.rows) || b.rows < 0 || b.rows > MAX_ROWS) throw new InternalError(`batch ${b.table}: bad row count ${b.rows}`);
     w.str(b.table);
     w.varint(b.rows);
     w.varint(b.columns.length);
-    for (const c of b.columns) encodeColumn(w, c, b.rows);
+    const constOk = b.columns.some((c) => c.type === 'string');
+    for (const c of b.columns) if (encodeColumn(w, c, b.rows, constOk)) constant = true;
   }
+  if (constant) w.buf[versionAt] = VERSION_CONST;
   return w.buf.subarray(0, w.pos);
 }
 
@@ -175,6 +210,7 @@ export function encodeBatch(b: WriteBatch): Uint8Array {
 /** Reads a record, checking every length against the bytes left so corrupt input fails fast. */
 class Reader {
   pos = 0;
+  version = VERSION;
   constructor(readonly buf: Uint8Array) {}
   fail(what: string): never {
     throw new CorruptDataError(`walbatch: corrupt record: ${what} at byte ${this.pos}`);
@@ -226,6 +262,17 @@ function decodeColumn(r: Reader, rows: number, opts: DecodeOptions): Column {
   const semantic = SEMANTICS[r.u8('column semantic')];
   if (type === undefined || semantic === undefined) r.fail(`column ${name}: unknown type or semantic`);
   const flags = r.u8('column flags');
+  if (flags === FLAG_CONST && r.version >= VERSION_CONST && type !== 'string' && type !== 'boolean') {
+    // allocated by rows: bounded by the record's length (the encoder writes one only beside a column of a byte a row)
+    if (rows > r.buf.length) r.fail(`constant column ${name} of ${rows} rows in a record of ${r.buf.length} bytes`);
+    const one = r.take(8, `${type} constant`);
+    const a = type === 'float64' ? new Float64Array(rows) : type === 'uint64' ? new BigUint64Array(rows) : new BigInt64Array(rows);
+    const u = new Uint32Array(a.buffer);
+    const lo = (one[0]! | (one[1]! << 8) | (one[2]! << 16) | (one[3]! << 24)) >>> 0;
+    const hi = (one[4]! | (one[5]! << 8) | (one[6]! << 16) | (one[7]! << 24)) >>> 0;
+    for (let i = 0; i < rows; i++) { u[2 * i] = lo; u[2 * i + 1] = hi; }
+    return { name, type, semantic, values: a, valid: null };
+  }
   if (flags & ~FLAG_VALID) r.fail(`column ${name}: unknown flags ${flags}`);
   // Values take at least a byte a row (8 for numbers): checked before any allocation sized by rows.
   r.need(rows * (type === 'string' || type === 'boolean' ? 1 : 8), `column ${name} values`);
@@ -312,7 +359,8 @@ export function decodeBatches(buf: Uint8Array, opts: DecodeOptions = {}): WriteB
   const r = new Reader(buf);
   const head = r.take(4, 'header');
   if (head[0] !== MAGIC[0] || head[1] !== MAGIC[1] || head[2] !== MAGIC[2]) r.fail('bad magic');
-  if (head[3] !== VERSION) r.fail(`unsupported version ${head[3]}`);
+  if (head[3] !== VERSION && head[3] !== VERSION_CONST) r.fail(`unsupported version ${head[3]}`);
+  r.version = head[3]!;
   const count = r.varint('batch count');
   r.need(count * 3, 'batches');
   const out: WriteBatch[] = [];

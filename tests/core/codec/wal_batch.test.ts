@@ -58,6 +58,45 @@ describe('walbatch codec', () => {
     }), { numRuns: 200 });
   });
 
+  it('writes an 8-byte column whose rows are all alike once (version 2), bit for bit, beside a string column only', () => {
+    const bits = (c: Column) => Array.from(new Uint32Array((c.values as Float64Array).buffer, (c.values as Float64Array).byteOffset, 2 * (c.values as Float64Array).length));
+    fc.assert(fc.property(fc.integer({ min: 2, max: 300 }), fc.oneof(fc.double(), fc.constant(NaN), fc.constant(-0)), int64, (rows, x, t) => {
+      const stale = new Float64Array(rows);
+      new Uint32Array(stale.buffer).forEach((_, i, u) => { u[i] = i % 2 ? 0x7ff00000 : 2; }); // staleness NaN, bit-exact
+      const b: WriteBatch = {
+        table: 'm', rows,
+        columns: [
+          { name: 'host', type: 'string', semantic: 'tag', values: new Int32Array(rows), valid: null, dict: ['a'] },
+          { name: 'v', type: 'float64', semantic: 'field', values: new Float64Array(rows).fill(x), valid: null },
+          { name: 's', type: 'float64', semantic: 'field', values: stale, valid: null },
+          { name: 'ts', type: 'timestamp', semantic: 'timestamp', values: new BigInt64Array(rows).fill(t), valid: null },
+        ],
+      };
+      const rec = encodeBatch(b);
+      expect(rec[3]).toBe(2);
+      expect(rec.length).toBeLessThan(rows + 100);
+      const back = decodeBatch(rec, { dictionary: true });
+      for (const k of [1, 2, 3]) expect(bits(back.columns[k]!)).toEqual(bits(b.columns[k]!));
+      // without a string column nothing bounds the rows by the record's length: written plain, version 1
+      const plain = encodeBatch({ ...b, columns: b.columns.slice(1) });
+      expect([plain[3], plain.length > rows * 24]).toEqual([1, true]);
+      expect(view(decodeBatch(plain))).toEqual(view({ ...b, columns: b.columns.slice(1) }));
+    }), { numRuns: 200 });
+  });
+
+  it('refuses a constant column claiming more rows than its record has bytes', () => {
+    const rows = 4;
+    const rec = encodeBatch({ table: 'm', rows, columns: [
+      { name: 'ts', type: 'timestamp', semantic: 'timestamp', values: new BigInt64Array(rows).fill(7n), valid: null },
+      { name: 'h', type: 'string', semantic: 'tag', values: new Int32Array(rows), valid: null, dict: ['a'] },
+    ] });
+    // magic, version 2, 1 batch, table "m", rows 4 at byte 7
+    expect([rec[3], rec[7]]).toEqual([2, rows]);
+    // the row count edited to 2^28 - 1: the constant column (read first) fails before anything is allocated for it
+    const big = Uint8Array.from([...rec.subarray(0, 7), 0xff, 0xff, 0xff, 0x7f, ...rec.subarray(8)]);
+    expect(() => decodeBatches(big)).toThrow(/constant column ts of 268435455 rows in a record of \d+ bytes/);
+  });
+
   it('encodes a wide dictionary with 2- and 4-byte indexes', () => {
     for (const n of [300, 70_000]) {
       const values = Array.from({ length: n }, (_, i) => (i % 7 === 0 ? null : `v${i}`));
