@@ -9,6 +9,7 @@ export * from './sql/index.ts';
 export * from './codec/line_protocol/index.ts';
 export * from './codec/json_rows.ts';
 export * from './codec/wal_batch.ts';
+export * from './codec/series_hints.ts';
 export * from './query/index.ts';
 export * from './placement.ts';
 export * from './failure_detector.ts';

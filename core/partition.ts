@@ -182,22 +182,71 @@ export function regionIndexes(rule: PartitionRule, batch: WriteBatch, table = ba
   return out;
 }
 
-function takeColumn(c: Column, rows: Int32Array): Column {
+/** The values at `rows`, in a fresh array of the same kind; 8-byte values move as pairs of 32-bit words (no BigInt per row). */
+function takeValues(src: Column['values'], rows: Int32Array): Column['values'] {
   const k = rows.length;
-  const valid = c.valid ? new Uint8Array(k) : null;
-  if (valid) for (let j = 0; j < k; j++) valid[j] = c.valid![rows[j]!]!;
-  let values: Column['values'];
-  const src = c.values;
   if (Array.isArray(src)) {
     const out = new Array<string | null>(k);
     for (let j = 0; j < k; j++) out[j] = src[rows[j]!] ?? null;
-    values = out;
-  } else {
-    const out = new (src.constructor as new (n: number) => typeof src)(k);
-    for (let j = 0; j < k; j++) (out as Float64Array)[j] = (src as Float64Array)[rows[j]!]!;
-    values = out;
+    return out;
   }
-  return { ...c, values, valid, ...(c.dict ? { dict: c.dict } : {}) };
+  const out = new (src.constructor as new (n: number) => Exclude<Column['values'], unknown[]>)(k);
+  if (src.BYTES_PER_ELEMENT === 8) {
+    const from = new Int32Array(src.buffer, src.byteOffset, src.length * 2), to = new Int32Array(out.buffer, out.byteOffset, k * 2);
+    for (let j = 0; j < k; j++) {
+      const r = rows[j]! * 2;
+      to[2 * j] = from[r]!;
+      to[2 * j + 1] = from[r + 1]!;
+    }
+  } else if (src instanceof Int32Array) {
+    const to = out as Int32Array;
+    for (let j = 0; j < k; j++) to[j] = src[rows[j]!]!;
+  } else {
+    const to = out as Uint8Array, from = src as Uint8Array;
+    for (let j = 0; j < k; j++) to[j] = from[rows[j]!]!;
+  }
+  return out;
+}
+
+/**
+ * A dictionary column's rows at `rows`, with a dictionary of the entries those rows use (in their first-use order): a
+ * region's part of a batch carries its own values, not every value of the batch, to the WAL, over NATS and into the
+ * memtable's interning.
+ */
+function takeDictionary(c: Column, rows: Int32Array): Column {
+  const dict = c.dict!, codes = c.values as Int32Array, valid = c.valid, k = rows.length;
+  const remap = new Int32Array(dict.length).fill(-1);
+  const out = new Int32Array(k), used: string[] = [];
+  let outValid: Uint8Array | null = null;
+  for (let j = 0; j < k; j++) {
+    const r = rows[j]!;
+    if (valid !== null && valid[r] === 0) {
+      (outValid ??= new Uint8Array(k).fill(1))[j] = 0;
+      continue;
+    }
+    const code = codes[r]!;
+    let m = remap[code]!;
+    if (m < 0) {
+      m = remap[code] = used.length;
+      used.push(dict[code]!);
+    }
+    out[j] = m;
+  }
+  // Kept as a validity array (all ones) when the source had one, as the other columns' copies do.
+  if (valid !== null && outValid === null) outValid = new Uint8Array(k).fill(1);
+  return { ...c, values: out, valid: outValid, dict: used };
+}
+
+function takeColumn(c: Column, rows: Int32Array): Column {
+  if (c.dict) return takeDictionary(c, rows);
+  const k = rows.length;
+  let valid: Uint8Array | null = null;
+  if (c.valid) {
+    const from = c.valid;
+    valid = new Uint8Array(k);
+    for (let j = 0; j < k; j++) valid[j] = from[rows[j]!]!;
+  }
+  return { ...c, values: takeValues(c.values, rows), valid };
 }
 
 /** Per region, the batch of its rows (null for a region with none). A batch wholly in one region is passed on as it is. */

@@ -57,8 +57,14 @@ export class Liveness {
           continue;
         }
         let s = this.states.get(id);
+        const first = !s;
         if (!s) this.states.set(id, (s = newPhiState(this.opts)));
         heartbeat(s, this.o.clock.now());
+        // A detector that starts (a new meta leader) takes each node's last heartbeat as fresh, so a node that died
+        // before it (with the old leader, say) would only look suspect after a few heartbeat periods. A node whose
+        // last heartbeat is already older than two periods is asked at once; only "no responders" (its connection is
+        // gone) declares it dead, so a clock that disagrees with the nats-server's costs at most one ping.
+        if (first && this.o.clock.now() - e.created.getTime() > 2 * this.o.heartbeatMs) void this.probe(id, 'last heartbeat older than two periods when this detector started');
         const now = this.o.clock.now();
         if (now - this.lastBeatAt > 2 * this.o.heartbeatMs) this.flowingSince = now;
         this.lastBeatAt = now;

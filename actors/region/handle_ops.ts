@@ -1,7 +1,10 @@
 // The Region actor's request-reply subjects (eddy.region.<id>.<op>): decodes a request, runs it on the host, answers.
 import type { Msg } from '@nats-io/transport-node';
 import { headers as natsHeaders } from '@nats-io/transport-node';
-import { EddyError, StatusCode, RegionOps, decodeBatches, toWireError, type Clock, type TableSchema } from '../../core/index.ts';
+import {
+  EddyError, StatusCode, RegionOps, attachSeriesHints, decodeBatches, encodeBatches, encodeSeriesHints, toWireError,
+  type Clock, type TableSchema, type WriteBatch,
+} from '../../core/index.ts';
 import { batchesToIPC, type ScanRequest } from '../../storage/index.ts';
 import { PARTIAL_TOO_LARGE, runPartial, type QueryContext, type WireRel } from '../../core/query/index.ts';
 import type { RecordBatch } from 'apache-arrow';
@@ -10,13 +13,41 @@ import type { RegionHost } from './host.ts';
 
 /** Header of a region write carrying its idempotency key (RegionHost.write's sourceId). */
 export const SOURCE_ID_HEADER = 'Eddy-Source-Id';
+/** Header of a region write whose body is its WAL record followed by the batches' series hints: the record's length. */
+export const RECORD_BYTES_HEADER = 'Eddy-Record-Bytes';
+
+/**
+ * A region write's body: the batches' WAL record (the region appends it as received), then, when a batch carries its
+ * producer's series numbers, those (core/codec/series_hints.ts) and `recordBytes` set.
+ */
+export function regionWriteBody(batches: WriteBatch[]): { body: Uint8Array; recordBytes: number | null } {
+  const record = encodeBatches(batches);
+  const hints = encodeSeriesHints(batches);
+  if (hints === null) return { body: record, recordBytes: null };
+  const body = new Uint8Array(record.length + hints.length);
+  body.set(record);
+  body.set(hints, record.length);
+  return { body, recordBytes: record.length };
+}
+
+/** The batches of a region write (string columns in dictionary form, as the memtable takes them) and its WAL record. */
+function regionWriteOf(msg: Msg): { batches: WriteBatch[]; record: Uint8Array } {
+  const n = msg.headers?.get(RECORD_BYTES_HEADER);
+  const len = n ? Number(n) : msg.data.length;
+  if (!Number.isInteger(len) || len < 0 || len > msg.data.length) throw new EddyError(StatusCode.InvalidArguments, `region write: ${RECORD_BYTES_HEADER} ${n} does not fit a body of ${msg.data.length} bytes`);
+  const record = msg.data.subarray(0, len);
+  const batches = decodeBatches(record, { dictionary: true });
+  if (len < msg.data.length) attachSeriesHints(batches, msg.data.subarray(len));
+  return { batches, record };
+}
 
 export async function answerRegionOp(host: RegionHost, msg: Msg, maxChunkBytes: number): Promise<void> {
   const op = msg.subject.slice(msg.subject.lastIndexOf('.') + 1);
   try {
     switch (op) {
       case RegionOps.write: {
-        const rows = await host.write(decodeBatches(msg.data), msg.headers?.get(SOURCE_ID_HEADER) || undefined, msg.data);
+        const { batches, record } = regionWriteOf(msg);
+        const rows = await host.write(batches, msg.headers?.get(SOURCE_ID_HEADER) || undefined, record);
         msg.respond(JSON.stringify({ ok: true, rows }));
         return;
       }

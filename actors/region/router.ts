@@ -12,7 +12,7 @@ import type { Supervisor } from './supervisor.ts';
 import type { RegionHost } from './host.ts';
 import type { RouteTable } from '../meta/index.ts';
 import { scanRegion } from '../runtime/scan_client.ts';
-import { SOURCE_ID_HEADER } from './handle_ops.ts';
+import { RECORD_BYTES_HEADER, SOURCE_ID_HEADER, regionWriteBody } from './handle_ops.ts';
 import { natsLinkOf, type NatsLink } from '../runtime/nats_link.ts';
 import { isTimeout } from '../runtime/js_call.ts';
 
@@ -182,11 +182,15 @@ export class RegionRouter {
    */
   write(schema: TableSchema, n: number, batches: WriteBatch[], sourceId?: string): Promise<number> {
     const key = sourceId ?? (this.cluster ? `w.${nuid.next()}` : undefined);
+    // Encoded once, on the first remote attempt: a retry after a move sends the same bytes.
+    let wire: ReturnType<typeof regionWriteBody> | null = null;
     return this.run(schema, n, 'write', (h) => h.write(batches, key), async (id) => {
       await this.tellSchema(id, schema);
+      wire ??= regionWriteBody(batches);
       const headers = natsHeaders();
       headers.set(SOURCE_ID_HEADER, key!); // remote only in a cluster, where every write has a key
-      return (await this.request<{ rows: number }>(id, RegionOps.write, encodeBatches(batches), RouterTiming.requestMs, headers)).rows;
+      if (wire.recordBytes !== null) headers.set(RECORD_BYTES_HEADER, String(wire.recordBytes));
+      return (await this.request<{ rows: number }>(id, RegionOps.write, wire.body, RouterTiming.requestMs, headers)).rows;
     }, () => key !== undefined || !schema.options.appendMode);
   }
 

@@ -19,6 +19,8 @@ export interface LocalClusterOptions {
   roles: string[];
   /** Extra `eddy start` flags for every node (e.g. --storage nats, --flush-interval 1000). */
   nodeArgs?: string[];
+  /** Node.js flags for every node process, before the script (e.g. --cpu-prof, refused in NODE_OPTIONS). */
+  nodeFlags?: string[];
   log: (m: string) => void;
 }
 
@@ -155,7 +157,7 @@ export class LocalCluster {
     const ready = new Promise<void>((r) => (resolveReady = r));
     // Nodes on one host cannot all take the PostgreSQL port: it is off unless the node arguments name one.
     const pg = (this.o.nodeArgs ?? []).some((a) => a.startsWith('--postgres')) ? [] : ['--postgres', 'off'];
-    const args = ['actors/bin/eddy.mjs', 'start', '--role', roles, '--node-id', id, '--data', join(this.o.data, id), '--http', http, '--nats', nats, ...pg, ...(this.o.nodeArgs ?? [])];
+    const args = [...(this.o.nodeFlags ?? []), 'actors/bin/eddy.mjs', 'start', '--role', roles, '--node-id', id, '--data', join(this.o.data, id), '--http', http, '--nats', nats, ...pg, ...(this.o.nodeArgs ?? [])];
     const c = this.spawnChild(id, process.execPath, args, (l) => {
       this.o.log(`[${id}] ${l.replace(/^\S+ eddy: /, '')}`);
       if (/eddy: ready$/.test(l)) resolveReady();

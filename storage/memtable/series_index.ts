@@ -1,8 +1,11 @@
 // Series interning of the memtable, columnar: tag values get integer codes per tag column, a series is its tuple of codes.
 import type { Column, SeriesHint } from '../../core/index.ts';
 
-/** Series hint sources remembered at once (parse workers, the main thread's parser, remote write's table). */
-const MAX_SOURCES = 8;
+/**
+ * Series hint sources remembered at once: parse workers, the main thread's parser and remote write's table, of every
+ * frontend that writes to this region (in a cluster, each node's write path sends its parts with their hints).
+ */
+const MAX_SOURCES = 32;
 
 /**
  * Tag tuple -> series id, without a string key per row or per series. Each tag column has its own value -> code map

@@ -29,7 +29,8 @@ import { dataRange, makeParams, QUERY_TYPES } from './query/queries.ts';
 import { eddySql } from './query/systems.ts';
 import { evenOut, migrations } from './cluster_moves.ts';
 import { keyCost, type KeysFigures } from './cluster_keys.ts';
-import { fmtNum, freePort, httpRequest, median, table, tempDir, waitFor, type BenchOptions } from './util.ts';
+import { loadavg } from 'node:os';
+import { fmtNum, freePort, httpRequest, median, table, tempDir, treeCpuByProcess, treeCpuMs, waitFor, type BenchOptions } from './util.ts';
 
 const HELP = `npm run bench -- cluster [flags]   (each flag also as env BENCH_<FLAG>)
   --rows N        rows to load (default 300000; 1000 hosts)
@@ -39,6 +40,7 @@ const HELP = `npm run bench -- cluster [flags]   (each flag also as env BENCH_<F
   --seed N        RNG seed of the query parameters (default 42)
   --configs LIST  nodes x regions to run (default 1x1,1x3,3x3)
   --no-failover   skip the region unavailability measurement
+  --no-queries    ingest only (no TSBS queries)
   --moves N       migrations under ingest for the unavailability figures (default 20; 0 skips them and the rebalancer)
   --keys N        WAL-like appends per round to measure what a message id costs (default 20000; 0 skips it)
   --only-cluster  skip ingest and queries: migrations, rebalancer and failover only (3x3)
@@ -64,11 +66,42 @@ interface Target {
   url: string;
   /** Write connections (one per NATS server in a cluster). */
   ncs: NatsConnection[];
+  /** CPU time (ms) the servers have used so far: the nodes, their threads and children, and the nats-servers. */
+  cpuMs(): number;
+  /** The same, split by process name (node, nats-server). */
+  cpuByName(): Map<string, number>;
+  /** Bytes the nats-servers have sent so far: to clients, and to each other over routes (0 with one server). */
+  natsBytes?(): Promise<{ clients: number; routes: number }>;
   stop(): Promise<void>;
 }
 
-async function ingest(t: Target, data: CpuData, inflight: number): Promise<{ ackedRps: number; queryableRps: number; flushS: number }> {
+interface Ingested { ackedRps: number; queryableRps: number; flushS: number; cpuS: number; cpuSplit: string; load: number[]; natsBytesPerRow?: { clients: number; routes: number } }
+
+/** Bytes the nats-servers behind these monitoring ports have sent: to clients and over routes. */
+async function natsBytesOf(monitors: number[]): Promise<{ clients: number; routes: number }> {
+  let clients = 0, routes = 0;
+  for (const port of monitors) {
+    const varz = JSON.parse((await httpRequest('GET', `http://127.0.0.1:${port}/varz`, undefined, {}, 10_000)).body.toString('utf8')) as { out_bytes: number };
+    const routez = JSON.parse((await httpRequest('GET', `http://127.0.0.1:${port}/routez`, undefined, {}, 10_000)).body.toString('utf8')) as { routes?: { out_bytes: number }[] };
+    const r = (routez.routes ?? []).reduce((a, x) => a + x.out_bytes, 0);
+    routes += r;
+    clients += varz.out_bytes - r;
+  }
+  return { clients, routes };
+}
+
+/** CPU ms per process name of the process trees rooted at `pids`. */
+function cpuByName(pids: number[]): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const pid of pids) for (const { name, ms } of treeCpuByProcess(pid).values()) out.set(name, (out.get(name) ?? 0) + ms);
+  return out;
+}
+
+async function ingest(t: Target, data: CpuData, inflight: number): Promise<Ingested> {
   let next = 0;
+  const cpu0 = t.cpuMs();
+  const split0 = t.cpuByName();
+  const nats0 = await t.natsBytes?.();
   const t0 = performance.now();
   const lane = async (k: number): Promise<void> => {
     const nc = t.ncs[k % t.ncs.length]!;
@@ -82,11 +115,17 @@ async function ingest(t: Target, data: CpuData, inflight: number): Promise<{ ack
   };
   await Promise.all(Array.from({ length: inflight }, (_, k) => lane(k)));
   const acked = (performance.now() - t0) / 1000;
+  process.stdout.write('acked ... ');
   await waitFor('every row queryable', async () => ((await eddyRowCount(t.url, 'public', 'cpu')) >= data.rows ? true : undefined), 300_000, 100);
   const queryable = (performance.now() - t0) / 1000;
+  const cpuS = (t.cpuMs() - cpu0) / 1000;
+  const nats1 = await t.natsBytes?.();
+  const natsBytesPerRow = nats0 && nats1 ? { clients: (nats1.clients - nats0.clients) / data.rows, routes: (nats1.routes - nats0.routes) / data.rows } : undefined;
+  const cpuSplit = [...t.cpuByName()].map(([name, ms]) => `${name} ${((ms - (split0.get(name) ?? 0)) / 1000).toFixed(1)} s`).join(', ');
+  const load = loadavg();
   const tf = performance.now();
   await eddyFlush(t.url, 'public', 'cpu');
-  return { ackedRps: data.rows / acked, queryableRps: data.rows / queryable, flushS: (performance.now() - tf) / 1000 };
+  return { ackedRps: data.rows / acked, queryableRps: data.rows / queryable, flushS: (performance.now() - tf) / 1000, cpuS, cpuSplit, load, ...(natsBytesPerRow ? { natsBytesPerRow } : {}) };
 }
 
 /** Median latency per query type, and each answer's (rows, checksum) for the cross-check. */
@@ -118,7 +157,7 @@ async function standalone(regions: number, logDir: string, keepData: boolean): P
   const server = await startEddy({ logDir, name: `eddy-1x${regions}`, keepData });
   await sqlOk(server.httpUrl, createSql(regions));
   const nc = await connect({ servers: server.natsUrl, noEcho: true });
-  return { name: `1 node, ${regions} region${regions > 1 ? 's' : ''}`, url: server.httpUrl, ncs: [nc], async stop() { await nc.close(); await server.stop(); } };
+  return { name: `1 node, ${regions} region${regions > 1 ? 's' : ''}`, url: server.httpUrl, ncs: [nc], cpuMs: () => treeCpuMs(server.proc.pid), cpuByName: () => cpuByName([server.proc.pid]), async stop() { await nc.close(); await server.stop(); } };
 }
 
 async function consecutivePorts(n: number): Promise<number> {
@@ -150,7 +189,9 @@ async function clustered(dataDir: string): Promise<ClusterTarget> {
   // the nodes' log lines go to cluster.log beside the data (a failed migration says why there)
   mkdirSync(dataDir, { recursive: true });
   const logFile = join(dataDir, '..', 'cluster.log');
-  const cluster = new LocalCluster({ nodes: 3, data: dataDir, httpPort: base, roles: DEFAULT_ROLES, nodeArgs: ['--storage', 'nats', '--rebalance', 'off'], log: (m) => appendFileSync(logFile, m + '\n') });
+  const cluster = new LocalCluster({ nodes: 3, data: dataDir, httpPort: base, roles: DEFAULT_ROLES, nodeArgs: ['--storage', 'nats', '--rebalance', 'off'],
+    // BENCH_EDDY_NODE_ARGS: Node flags for the servers (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"), as tests/bench/eddy.ts
+    nodeFlags: (process.env.BENCH_EDDY_NODE_ARGS ?? '').split(' ').filter(Boolean), log: (m) => appendFileSync(logFile, m + '\n') });
   await cluster.start();
   const http = (i: number) => `http://127.0.0.1:${base + i}`;
   await sqlOk(http(0), createSql(3));
@@ -161,6 +202,9 @@ async function clustered(dataDir: string): Promise<ClusterTarget> {
   const nodes = await kvm.open(Buckets.nodes);
   return {
     name: '3 nodes, 3 regions', url: http(0), ncs, cluster, routes, http,
+    cpuMs: () => [...cluster.manifest.nats, ...cluster.manifest.nodes].reduce((a, p) => a + treeCpuMs(p.pid), 0),
+    cpuByName: () => cpuByName([...cluster.manifest.nats, ...cluster.manifest.nodes].map((p) => p.pid)),
+    natsBytes: () => natsBytesOf(cluster.manifest.nats.map((n) => n.monitorPort)),
     async leader() {
       const e = await nodes.get(KvKeys.metaLease);
       return e && e.operation === 'PUT' && e.value.length ? (JSON.parse(e.string()) as { holder: string }).holder : null;
@@ -234,7 +278,7 @@ export async function run(opts: BenchOptions): Promise<unknown> {
   const data = generateCpu({ rows, batch, tags: CPU_TAGS });
   console.log(`data: ${fmtNum(data.rows)} rows, ${data.hosts} hosts, ${data.batches.length} batches of ${batch}; logs ${logDir}`);
 
-  const results: { config: string; ackedRps: number; queryableRps: number; flushS: number; queries: Record<string, number> }[] = [];
+  const results: ({ config: string; queries: Record<string, number> } & Ingested)[] = [];
   const answers = new Map<string, Map<string, string[]>>();
   let failover: Record<string, unknown> | null = null;
   let moved: Moved | null = null;
@@ -252,10 +296,13 @@ export async function run(opts: BenchOptions): Promise<unknown> {
       }
       process.stdout.write(`${t.name}: ingest ... `);
       const ing = await ingest(t, data, inflight);
-      console.log(`${fmtNum(ing.ackedRps)} rows/s acked, ${fmtNum(ing.queryableRps)} rows/s queryable, flush ${ing.flushS.toFixed(1)} s`);
-      process.stdout.write(`${t.name}: queries ... `);
-      const qs = await queries(t, data, runs, warmup, seed);
-      console.log('done');
+      console.log(`${fmtNum(ing.ackedRps)} rows/s acked, ${fmtNum(ing.queryableRps)} rows/s queryable, server CPU ${ing.cpuS.toFixed(1)} s (${ing.cpuSplit}),${ing.natsBytesPerRow ? ` nats-servers sent ${fmtNum(ing.natsBytesPerRow.clients)} B/row to clients, ${fmtNum(ing.natsBytesPerRow.routes)} B/row over routes,` : ''} flush ${ing.flushS.toFixed(1)} s, load average ${ing.load.map((l) => l.toFixed(1)).join(' ')}`);
+      let qs = new Map<string, { ms: number; answers: string[] }>();
+      if (!opts.bool('no-queries')) {
+        process.stdout.write(`${t.name}: queries ... `);
+        qs = await queries(t, data, runs, warmup, seed);
+        console.log('done');
+      }
       answers.set(t.name, new Map([...qs].map(([k, v]) => [k, v.answers])));
       results.push({ config: t.name, ...ing, queries: Object.fromEntries([...qs].map(([k, v]) => [k, v.ms])) });
       if (isCluster(t) && opts.num('moves', 20) > 0) moved = await moveFigures(t, opts.num('moves', 20));
@@ -311,15 +358,19 @@ async function failoverFigures(t: ClusterTarget): Promise<Record<string, unknown
   return { sigterm: { victim: termVictim, ...term }, sigkill: { victim: killVictim, ...kill } };
 }
 
-function report(results: { config: string; ackedRps: number; queryableRps: number; flushS: number; queries: Record<string, number> }[], answers: Map<string, Map<string, string[]>>,
+function report(results: ({ config: string; queries: Record<string, number> } & Ingested)[], answers: Map<string, Map<string, string[]>>,
   failover: Record<string, unknown> | null, moved: Moved | null, keys: KeysFigures | null, out: string, options: Record<string, number>): unknown {
   const names = results.map((r) => r.config);
   console.log('\n' + table(['', ...names], [
     ['ingest rows/s acked', ...results.map((r) => fmtNum(r.ackedRps))],
     ['ingest rows/s queryable', ...results.map((r) => fmtNum(r.queryableRps))],
+    ['server CPU until queryable (s)', ...results.map((r) => r.cpuS.toFixed(1))],
+    ['load average after ingest', ...results.map((r) => r.load.map((l) => l.toFixed(1)).join(' '))],
     ['flush (s)', ...results.map((r) => r.flushS.toFixed(1))],
     ...QUERY_TYPES.map((q) => [`${q.name} (ms)`, ...results.map((r) => fmtNum(r.queries[q.name], 1))]),
   ]));
+  const one = results.find((r) => r.config.startsWith('1 node, 1 region')), three = results.find((r) => r.config.startsWith('3 nodes'));
+  if (one && three) console.log(`\n3 nodes / 1 node: acked rows/s ${(three.ackedRps / one.ackedRps).toFixed(2)}x, server CPU ${(three.cpuS / one.cpuS).toFixed(2)}x`);
   // Every configuration must give the same answers (the regions' scans merged into one table's).
   const first = answers.get(names[0]!);
   for (const n of names.slice(1)) {

@@ -129,6 +129,10 @@ describe('partition rules', () => {
         const host = p!.columns.find((c) => c.name === 'host')!;
         expect(Array.from({ length: p!.rows }, (_, j) => valueAt(ts, j))).toEqual(mine.map(({ i }) => BigInt(i)));
         expect(Array.from({ length: p!.rows }, (_, j) => valueAt(host, j))).toEqual(mine.map(({ row }) => row[0]));
+        const n = p!.columns.find((c) => c.name === 'n')!;
+        expect(Array.from({ length: p!.rows }, (_, j) => valueAt(n, j))).toEqual(mine.map(({ row }) => row[1]));
+        // a split part's dictionary holds exactly the values its rows use
+        if (host.dict && p !== b) expect([...host.dict].sort()).toEqual([...new Set(mine.map(({ row }) => row[0]).filter((h) => h !== null))].sort());
       }
       expect(parts.reduce((a, p) => a + (p?.rows ?? 0), 0)).toBe(rows.length);
     }), { numRuns: 300 });

@@ -72,4 +72,21 @@ describe('liveness', () => {
     expect(silent).toBeGreaterThanOrEqual(6_000);
     l.stop();
   });
+
+  it('a detector that starts asks at once the nodes whose last heartbeat is already old: a gone one is dead, a connected one is not', async () => {
+    const clock = { now: () => Date.now() + 5_000 }; // the entries below look 5 s old, ten heartbeat periods
+    await kv.put(KvKeys.node('gone'), '{}');
+    await kv.put(KvKeys.node('up'), '{}');
+    let pinged = false;
+    const sub = nc.subscribe(Subjects.nodePing('up'), { callback: (_e, m) => { pinged = true; m.respond(''); } });
+    const died = new Promise<string>((res) => {
+      // no timer-driven check (tickMs of an hour): only the start-up probe can declare anyone
+      const l = new Liveness({ nc, nodesKv: kv, clock, heartbeatMs: 500, tickMs: 3_600_000, onDead: (id) => { res(id); l.stop(); } });
+      void l.start();
+    });
+    const dead = await Promise.race([died, new Promise<null>((res) => setTimeout(() => res(null), 10_000))]);
+    expect(dead).toBe('gone');
+    expect(pinged).toBe(true);
+    sub.unsubscribe();
+  });
 });

@@ -1,7 +1,7 @@
 // Series hints (producers' series numbers handed over with a batch) give the memtable the ids its tags give.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import type { Column, WriteBatch } from '../../../core/index.ts';
+import { attachSeriesHints, decodeBatches, encodeBatches, encodeSeriesHints, type Column, type WriteBatch } from '../../../core/index.ts';
 import { parseLineProtocol, SeriesCache } from '../../../core/codec/line_protocol/index.ts';
 import { splitBatch } from '../../../core/partition.ts';
 import { PromSeriesTable } from '../../../core/codec/prometheus/series_table.ts';
@@ -37,8 +37,17 @@ class Pair {
   }
 }
 
+/** A part sent to another node's region: the WAL record and the hints beside it, decoded as the datanode does. */
+function overTheWire(b: WriteBatch): WriteBatch {
+  const hints = encodeSeriesHints([b]);
+  const [out] = decodeBatches(encodeBatches([b]), { dictionary: true });
+  if (hints) attachSeriesHints([out!], hints);
+  expect(out!.series?.source).toBe(b.series?.source);
+  return out!;
+}
+
 describe('series hints', () => {
-  it('line protocol: a parse cache\'s serials (across payloads, cache restarts and region splits) give the ids of the tags', () => {
+  it('line protocol: a parse cache\'s serials (across payloads, cache restarts, region splits and NATS) give the ids of the tags', () => {
     const line = fc.tuple(
       fc.constantFrom('m', 'n'),
       fc.array(fc.tuple(fc.constantFrom('a', 'b', 'c'), fc.constantFrom('1', 'x', 'y\\,z', '')), { maxLength: 3 }),
@@ -46,7 +55,7 @@ describe('series hints', () => {
     ).map(([m, tags, f]) => `${m}${tags.map(([k, v]) => `,${k}=${v}`).join('')} ${f} 1`);
     const payload = fc.array(line, { maxLength: 8 }).map((ls) => ls.join('\n'));
     let hits = 0;
-    fc.assert(fc.property(fc.array(fc.tuple(payload, fc.array(fc.integer({ min: 0, max: 1 }), { minLength: 8, maxLength: 8 })), { maxLength: 6 }), fc.integer({ min: 3, max: 60 }), (payloads, max) => {
+    fc.assert(fc.property(fc.array(fc.tuple(payload, fc.array(fc.integer({ min: 0, max: 1 }), { minLength: 8, maxLength: 8 })), { maxLength: 6 }), fc.integer({ min: 3, max: 60 }), fc.boolean(), (payloads, max, wire) => {
       const cache = new SeriesCache(max);
       const tables = new Map<string, Pair>();
       for (const [text, regions] of payloads) {
@@ -55,7 +64,7 @@ describe('series hints', () => {
         for (const b of batches) {
           const pair = tables.get(b.table) ?? tables.set(b.table, new Pair()).get(b.table)!;
           const idx = Int32Array.from({ length: b.rows }, (_, i) => regions[i % regions.length]!);
-          for (const part of splitBatch(b, idx, 2)) if (part) pair.apply(part);
+          for (const part of splitBatch(b, idx, 2)) if (part) pair.apply(wire && part.rows > 0 ? overTheWire(part) : part);
         }
       }
       for (const p of tables.values()) hits += p.hits;
