@@ -1,7 +1,7 @@
 // Server CPU per query over one persistent data directory, for profiling the query path without reloading:
 //
 //   node --import tsx tests/bench/query/drive.ts --data DIR [--bin actors/bin/eddy.mjs] [--queries a,b]
-//        [--runs 200] [--warmup 50] [--cpu-prof DIR] [--distinct] [--env K=V,...]
+//        [--runs 200] [--warmup 50] [--cpu-prof DIR] [--distinct] [--jit-warm N] [--env K=V,...] [--node-args '...']
 //
 // The first run into an empty DIR loads the bench's 1M TSBS cpu rows and flushes them (kept for the next runs).
 // Each query type then runs warm-up + runs times (host sets and windows from the bench's seeded parameters,
@@ -34,6 +34,7 @@ for (const kv of opts.str('env', '').split(',').filter(Boolean)) { const [k, v] 
 Object.assign(process.env, env);
 const proc = startProcess('eddy-drive', process.execPath, [
   ...(prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : []),
+  ...opts.str('node-args', '').split(' ').filter(Boolean),
   bin, 'start', '--data', dataDir, '--http', `127.0.0.1:${httpPort}`, '--nats-port', String(natsPort), '--postgres', 'off',
 ], { logDir: tempDir('drive-logs') });
 const url = `http://127.0.0.1:${httpPort}`;
