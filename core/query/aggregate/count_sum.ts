@@ -136,11 +136,23 @@ function floatSums(v: NumVec, a: AggInput, g: Groups, mean: boolean): NumVec {
   const ids = g.ids, n = ids.length, m = a.mask, vv = v.v, valid = v.valid;
   const out = numVec('Float64', g.count);
   const cnt = new Float64Array(g.count);
+  const sums = out.v;
+  // rows come in runs of one group (scans are ordered by series and time): a run's sum and count stay in locals,
+  // taken from and stored back to the group's slots at its ends, so each group adds its values in row order as before
+  let at = -1, sum = 0, c = 0;
   for (let i = 0; i < n; i++) {
     if ((m && !m[i]) || (valid && !valid[i])) continue;
-    out.v[ids[i]!]! += vv[i]!;
-    cnt[ids[i]!]!++;
+    const id = ids[i]!;
+    if (id !== at) {
+      if (at >= 0) { sums[at] = sum; cnt[at] = c; }
+      at = id;
+      sum = sums[at]!;
+      c = cnt[at]!;
+    }
+    sum += vv[i]!;
+    c++;
   }
+  if (at >= 0) { sums[at] = sum; cnt[at] = c; }
   for (let k = 0; k < g.count; k++) {
     if (cnt[k] === 0) setNull(out, k);
     else if (mean) out.v[k] = out.v[k]! / cnt[k]!;

@@ -22,6 +22,8 @@ export function groupRows(keys: Vec[], n: number): Groups {
     return { ids, count: card, first: Int32Array.from(firsts) };
   }
   if (keys.some((k) => k.kind === 'any')) return groupByText(keys, n, ids);
+  const fused = keys.length === 2 ? fusedPair(keys[0]!, keys[1]!, n, ids) : null;
+  if (fused) return fused;
   // Each key column coded to dense ints, the codes combined into one number per row, that number
   // mapped to a group id (a lookup table when the code space is small, else a Map).
   // the first key's codes are written straight into ids (one array less)
@@ -45,17 +47,7 @@ export function groupRows(keys: Vec[], n: number): Groups {
       const c = codes[j]!, card = cards[j]!;
       for (let i = 0; i < n; i++) ids[i] = ids[i]! * card + c[i]!;
     }
-    const table = new Int32Array(space).fill(-1);
-    let prev = -1, prevId = -1;
-    for (let i = 0; i < n; i++) {
-      const key = ids[i]!;
-      if (key === prev) { ids[i] = prevId; continue; }
-      let id = table[key]!;
-      if (id < 0) { id = firsts.length; table[key] = id; firsts.push(i); }
-      ids[i] = id;
-      prev = key;
-      prevId = id;
-    }
+    numberByTable(ids, space, n, firsts);
   } else {
     const combined = new Float64Array(n);
     for (let j = 0; j < codes.length; j++) {
@@ -75,6 +67,78 @@ export function groupRows(keys: Vec[], n: number): Groups {
     }
   }
   return { ids, count: firsts.length, first: Int32Array.from(firsts) };
+}
+
+/**
+ * A key whose rows map to small integers without a pass of their own: a dictionary-coded string (its code, equal
+ * strings under two codes merged through `canon`; null is slot `card - 1`) or date_bin's buckets kept as offsets
+ * (the bucket number; null is slot `card - 1`).
+ */
+type Dense =
+  | { dict: true; codes: Int32Array; canon: Int32Array; card: number }
+  | { dict: false; off: Float64Array; min: number; step: number; valid: Uint8Array | null; card: number };
+
+function denseOf(k: Vec, n: number): Dense | null {
+  const d = dictOf(k);
+  if (d) {
+    const nullSlot = d.dict.length;
+    const canon = new Int32Array(d.dict.length + 1);
+    const first = new Map<string, number>();
+    for (let c = 0; c < d.dict.length; c++) {
+      const v = d.dict[c];
+      if (v === null || v === undefined) { canon[c] = nullSlot; continue; }
+      const at = first.get(v);
+      if (at === undefined) first.set(v, c);
+      canon[c] = at ?? c;
+    }
+    canon[nullSlot] = nullSlot;
+    return { dict: true, codes: d.codes, canon, card: nullSlot + 1 };
+  }
+  if (k.kind !== 'ts') return null;
+  const o = tsOffsetsOf(k);
+  if (!o?.step) return null;
+  const slots = (o.step.max - o.step.min) / o.step.size + 1;
+  return slots < 4 * n + 4096 ? { dict: false, off: o.off, min: o.step.min, step: o.step.size, valid: k.valid, card: slots + 1 } : null;
+}
+
+function denseAt(d: Dense, i: number): number {
+  if (d.dict) { const c = d.codes[i]!; return d.canon[c < 0 ? d.card - 1 : c]!; }
+  return d.valid !== null && d.valid[i] === 0 ? d.card - 1 : (d.off[i]! - d.min) / d.step;
+}
+
+/**
+ * Two keys that are each dictionary codes or date_bin buckets (GROUP BY hour, host): each row's pair of small
+ * integers is combined into one key in place, without a code array (and its pass) per key. Null when the keys are of
+ * other kinds or their product of slots is too large for a table. Group ids come in order of first appearance, as
+ * the per-key path numbers them.
+ */
+function fusedPair(k0: Vec, k1: Vec, n: number, ids: Int32Array): Groups | null {
+  const a = denseOf(k0, n), b = denseOf(k1, n);
+  if (!a || !b || a.card * b.card > 4 * n + 4096) return null;
+  const cb = b.card;
+  for (let i = 0; i < n; i++) ids[i] = denseAt(a, i) * cb + denseAt(b, i);
+  const firsts: number[] = [];
+  numberByTable(ids, a.card * cb, n, firsts);
+  return { ids, count: firsts.length, first: Int32Array.from(firsts) };
+}
+
+/**
+ * Replaces each row's key in `ids` (an int in [0, space)) by its group id, numbered in order of first appearance
+ * (each group's first row pushed on `firsts`) through a table; rows come in runs of one key (scans are ordered by
+ * series and time), so a run reuses the previous row's id.
+ */
+function numberByTable(ids: Int32Array, space: number, n: number, firsts: number[]): void {
+  const table = new Int32Array(space).fill(-1);
+  let prev = -1, prevId = -1;
+  for (let i = 0; i < n; i++) {
+    const key = ids[i]!;
+    if (key === prev) { ids[i] = prevId; continue; }
+    let id = table[key]!;
+    if (id < 0) { id = firsts.length; table[key] = id; firsts.push(i); }
+    ids[i] = id;
+    prev = key;
+    prevId = id;
+  }
 }
 
 /**

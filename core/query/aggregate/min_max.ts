@@ -19,15 +19,7 @@ function minMax(want: 1 | -1): AggImpl {
         if (b < 0 || cmpWords(w, i, b) * want > 0) best[k] = i;
       }
     } else if (x.kind === 'num') {
-      const vv = x.v, valid = x.valid;
-      for (let i = 0; i < n; i++) {
-        if ((m && !m[i]) || (valid !== null && valid[i] === 0)) continue;
-        const k = ids[i]!, b = best[k]!;
-        if (b < 0) { best[k] = i; continue; }
-        // NaN is the greatest float (as DataFusion orders them): max takes it, min never keeps it over a number.
-        const xi = vv[i]!, xb = vv[b]!;
-        if (want < 0 ? xi < xb || (Number.isNaN(xb) && !Number.isNaN(xi)) : xi > xb || (Number.isNaN(xi) && !Number.isNaN(xb))) best[k] = i;
-      }
+      floatBest(x.v, x.valid, m, ids, n, best, want > 0);
     } else {
       for (let i = 0; i < n; i++) {
         if ((m && !m[i]) || isNull(x, i)) continue;
@@ -37,6 +29,29 @@ function minMax(want: 1 | -1): AggImpl {
     }
     return take(x, best);
   };
+}
+
+/**
+ * The row of each group's greatest (`max`) or least float into `best`. Rows come in runs of one group (scans are
+ * ordered by series and time): the run's best row and value stay in locals and are stored when the run ends, each
+ * row compared with the same value as when it was read back from `best`.
+ */
+function floatBest(vv: Float64Array, valid: Uint8Array | null, m: Uint8Array | null, ids: Int32Array, n: number, best: Int32Array, max: boolean): void {
+  let k = -1, b = -1, xb = 0;
+  for (let i = 0; i < n; i++) {
+    if ((m && !m[i]) || (valid !== null && valid[i] === 0)) continue;
+    const id = ids[i]!;
+    if (id !== k) {
+      if (k >= 0) best[k] = b;
+      k = id;
+      b = best[k]!;
+      if (b >= 0) xb = vv[b]!;
+    }
+    const xi = vv[i]!;
+    // NaN is the greatest float (as DataFusion orders them): max takes it, min never keeps it over a number.
+    if (b < 0 || (max ? xi > xb || (xi !== xi && xb === xb) : xi < xb || (xb !== xb && xi === xi))) { b = i; xb = xi; }
+  }
+  if (k >= 0) best[k] = b;
 }
 
 export const min = minMax(-1);

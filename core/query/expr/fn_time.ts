@@ -6,7 +6,9 @@ import type { DType, Interval, TsVec, Vec } from '../vector.ts';
 import { FLOAT_TYPES, TS_TYPES, UNIT_NS, getValue, isNull, numVec, offsetsTsVec, setNull, strVec, tsVec } from '../vector.ts';
 import { castTo, mapTs } from './cast.ts';
 import { constVec } from './const.ts';
-import { int64Offsets } from '../int64.ts';
+import { words as int64Words } from '../int64.ts';
+
+const TWO32 = 4294967296;
 import { offsetMinutes } from './timezone.ts';
 import { addInterval, datePart, floorDiv, parseTimestampNs, truncTo } from './time.ts';
 
@@ -121,19 +123,23 @@ const BIN_FAST_STRIDE = 1n << 51n;
  * the bucket written back as words, no BigInt per row. False (nothing written) when the span is too wide for that.
  */
 function binByOffsets(t: TsVec, stride: bigint, origin: bigint, n: number): TsVec | null {
-  const o = int64Offsets(t.v, t.valid);
-  if (!o) return null;
-  // every bucket as a whole number of strides from the base's bucket b0 (base - b0 is in [0, stride))
-  const b0 = origin + floorDiv(o.base - origin, stride) * stride;
-  const shift = Number(o.base - b0);
+  // one pass from the values' 32-bit words: each row's offset from the first value (exact while the span is below
+  // about 2^52, as int64Offsets), then its bucket as an offset from the first row's bucket b0
+  const a = t.v, valid = t.valid, w = int64Words(a);
+  let first = 0;
+  while (first < n && valid !== null && valid[first] === 0) first++;
+  const base = first < n ? a[first]! : 0n;
+  const b0 = origin + floorDiv(base - origin, stride) * stride;
+  const shift = Number(base - b0);
   const s = Number(stride);
-  // o.off is this call's own array: each row's bucket offset from b0 replaces its offset from the base; the output
-  // is those offsets (its BigInts are written only if something reads them: grouping reads bucket numbers)
-  const off = o.off, valid = t.valid;
+  const off = new Float64Array(n);
+  const bhi = first < n ? w[2 * first + 1]! : 0, blo = first < n ? w[2 * first]! >>> 0 : 0;
   let min = Infinity, max = -Infinity;
-  for (let i = 0; i < n; i++) {
+  for (let i = first; i < n; i++) {
     if (valid !== null && valid[i] === 0) continue;
-    const q = Math.floor((off[i]! + shift) / s) * s;
+    const dhi = w[2 * i + 1]! - bhi;
+    if (dhi >= 0x100000 || dhi <= -0x100000) return null;
+    const q = Math.floor((dhi * TWO32 + ((w[2 * i]! >>> 0) - blo) + shift) / s) * s;
     off[i] = q;
     if (q < min) min = q;
     if (q > max) max = q;

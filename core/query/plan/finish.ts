@@ -53,12 +53,12 @@ export function finishSelect(sel: Select, items: ProjItem[], scope0: Scope, orde
   if (winCalls.length) {
     const t0 = clock(env);
     scope = computeWindows(scope, winCalls);
-    traceOp(env, 'WindowAggr', winCalls.map(formatExpr).join(', '), scope.rel.len, t0);
+    traceOp(env, 'WindowAggr', () => winCalls.map(formatExpr).join(', '), scope.rel.len, t0);
   }
   if (hasUnnest(items.map((p) => p.expr))) scope = expandUnnest(scope, items.map((p) => p.expr));
   const t1 = clock(env);
   const cols = items.map((p) => evalExpr(p.expr, scope));
-  traceOp(env, 'Projection', items.map((p) => p.name).join(', '), scope.rel.len, t1);
+  traceOp(env, 'Projection', () => items.map((p) => p.name).join(', '), scope.rel.len, t1);
   const fields: Field[] = items.map((p, i) => {
     const f: Field = { name: p.name, dt: cols[i]!.dt };
     if (p.expr.type === 'column' && !p.item?.alias) {
@@ -91,10 +91,10 @@ export function finishSelect(sel: Select, items: ProjItem[], scope0: Scope, orde
     const t0 = clock(env);
     const keys = orderBy.map((o) => sortKey(o, orderVec(o, out, items, pre, aliasMap), o.pos));
     out = takeRel(out, sortIndices(keys, out.len));
-    traceOp(env, 'Sort', orderBy.map((o) => formatExpr(o.expr) + (o.asc === false ? ' DESC' : '')).join(', '), out.len, t0);
+    traceOp(env, 'Sort', () => orderBy.map((o) => formatExpr(o.expr) + (o.asc === false ? ' DESC' : '')).join(', '), out.len, t0);
   }
   const limited = applyLimit(out, limit, offset);
-  if (limit !== undefined || offset) traceOp(env, 'Limit', `skip=${offset} fetch=${limit ?? 'all'}`, limited.len, clock(env));
+  if (limit !== undefined || offset) traceOp(env, 'Limit', () => `skip=${offset} fetch=${limit ?? 'all'}`, limited.len, clock(env));
   return limited;
 }
 

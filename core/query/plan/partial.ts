@@ -208,7 +208,7 @@ export async function tryPartialAggregate(sel: Select, orderBy: OrderByItem[], s
     fields.push({ name: p.key, dt: v.dt });
     cols.push(v);
   }
-  traceOp(st.env, 'PartialAggregate', `regions=${schema.regions} partial=[${sql}]`, groups.count, t0);
+  traceOp(st.env, 'PartialAggregate', () => `regions=${schema.regions} partial=[${sql}]`, groups.count, t0);
   const aliasMap = aliasesOf(items);
   const scope = applyHaving(sel, { rel: { fields, cols, len: groups.count }, env: st.env, exprMap, namer }, aliasMap);
   return { scope, items, aliasMap };

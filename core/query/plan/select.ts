@@ -166,7 +166,7 @@ export async function filterWhere(where: Expr | undefined, rel: Rel, st: QState)
   const keep = maskIndices(mask);
   // every row passing (a time filter the scan already applied) needs no copy
   if (keep.length !== rel.len) rel = takeRel(rel, keep);
-  traceOp(st.env, 'Filter', formatExpr(where), rel.len, t0);
+  traceOp(st.env, 'Filter', () => formatExpr(where), rel.len, t0);
   return rel;
 }
 
@@ -222,7 +222,7 @@ export async function runSelectOn(sel: Select, rel: Rel, orderBy: OrderByItem[],
     const t0 = clock(st.env);
     const sets = groupingSets(groupExprs);
     scope = sets ? aggregateSets(rel, sets, aggCalls, st.env, namer) : aggregate(rel, groupExprs, aggCalls, st.env, namer);
-    traceOp(st.env, 'Aggregate', `group_by=[${groupExprs.map(formatExpr).join(', ')}] aggr=[${aggCalls.map(formatExpr).join(', ')}]`, scope.rel.len, t0);
+    traceOp(st.env, 'Aggregate', () => `group_by=[${groupExprs.map(formatExpr).join(', ')}] aggr=[${aggCalls.map(formatExpr).join(', ')}]`, scope.rel.len, t0);
     const prepared = new Set(before.flatMap((e) => findSubqueries(e)));
     const grpRel = (await prepareSubqueries(after, st, scope.rel, { skip: prepared, rows: rel }))!;
     scope = applyHaving(sel, { ...scope, rel: grpRel }, aliasMap);
