@@ -7,7 +7,8 @@ import { FLOAT_TYPES, INT_TYPES, TS_NAME, TS_TYPES, UNIT_NS, boolVec, fromValues
 import { setWords, uwords, words } from '../int64.ts';
 import { encodeJsonb, isJsonb, jsonbFromText } from '../../json/index.ts';
 import { jsonAsText } from './fn_json.ts';
-import { castToTimeOfDay, formatInterval, formatTimestamp, nsToUnit, parseInterval, parseTimestampNs } from './time.ts';
+import { nonFiniteText } from '../output/digits.ts';
+import { castToTimeOfDay, formatInterval, formatTimestamp, nsToUnit, parseInterval, parseTimestampNs, tsInRange, tsRangeText } from './time.ts';
 import { wallToUtcNs } from './timezone.ts';
 import { MAX_PRECISION, decimalOf, decimalType, formatDecimal, toDecimal } from './decimal.ts';
 import { castDecimalExact, decimalText } from './decimal_exact.ts';
@@ -153,7 +154,7 @@ export function castTo(v: Vec, dt: DType, tryCast: boolean, pos?: SourcePos): Ve
   if (v.dt === 'Null') return dt === 'Null' ? v : fromValues(dt, new Array(n).fill(null));
   const fail: Fail = (x) => {
     if (tryCast) return null;
-    const msg = `Cannot cast ${typeof x === 'string' ? `string '${x}'` : String(x)} to value of ${dt} type`;
+    const msg = `Cannot cast ${typeof x === 'string' ? `string '${x}'` : typeof x === 'number' && !Number.isFinite(x) ? nonFiniteText(x) : String(x)} to value of ${dt} type`;
     // a number (or an integer's digits) the target cannot hold is out of range; any other text is malformed
     throw typeof x === 'number' || typeof x === 'bigint' || (typeof x === 'string' && /^\s*[+-]?\d+\s*$/.test(x)) ? new OutOfRangeError(msg, pos) : new CastError(msg, pos);
   };
@@ -176,7 +177,7 @@ export function castTo(v: Vec, dt: DType, tryCast: boolean, pos?: SourcePos): Ve
     return out;
   }
   if (INT_TYPES.has(dt) || FLOAT_TYPES.has(dt)) return castToNumber(v, dt, fail);
-  if (tsUnit) return castToTs(v, dt, tsUnit, fail);
+  if (tsUnit) return castToTs(v, dt, tsUnit, fail, tryCast, pos);
   if (dt === 'Json') return castToJson(v, fail);
   if (dt === 'String' && v.dt === 'Json') return { ...(jsonAsText(v) as StrVec), dt: 'String' };
   if (dt === 'Binary') return castToBinary(v, pos);
@@ -342,7 +343,7 @@ function exactIntCast(v: NumVec, dt: DType, fail: Fail): Vec {
   return int64Vec(dt, out, valid);
 }
 
-function castToTs(v: Vec, dt: DType, tsUnit: keyof typeof UNIT_NS, fail: Fail): TsVec {
+function castToTs(v: Vec, dt: DType, tsUnit: keyof typeof UNIT_NS, fail: Fail, tryCast: boolean, pos?: SourcePos): TsVec {
   const n = v.v.length;
   const out = tsVec(tsUnit, n);
   out.dt = dt;
@@ -358,7 +359,10 @@ function castToTs(v: Vec, dt: DType, tsUnit: keyof typeof UNIT_NS, fail: Fail): 
       if (!v.big && Math.abs(p) <= SAFE_LIMIT) { setWords(w, i, p); continue; }
       if (!Number.isFinite(x)) { if (fail(v.v[i]) === null) setNull(out, i); continue; }
       const ns = (v.big ? BigInt(v.big[i]!) : BigInt(x)) * unitNs;
-      if (ns < -9223372036854775808n || ns > 9223372036854775807n) { if (fail(String(v.big ? v.big[i] : x)) === null) setNull(out, i); continue; }
+      if (!tsInRange(ns)) {
+        if (tryCast) { setNull(out, i); continue; }
+        throw new OutOfRangeError(`Cannot cast ${v.big ? v.big[i]! : x} to value of ${dt} type: ${tsRangeText('it')}`, pos);
+      }
       out.v[i] = ns;
     }
     return out;
@@ -376,6 +380,11 @@ function castToTs(v: Vec, dt: DType, tsUnit: keyof typeof UNIT_NS, fail: Fail): 
       if (ns === null) ns = fail(s);
     } else ns = fail(v.v[i]);
     if (ns === null) { setNull(out, i); continue; }
+    if (!tsInRange(ns)) {
+      // beyond what an int64 of nanoseconds holds: refused (NULL under TRY_CAST), never wrapped to another instant
+      if (tryCast) { setNull(out, i); continue; }
+      throw new OutOfRangeError(`Cannot cast ${v.kind === 'str' ? `string '${v.v[i]}'` : String(v.v[i])} to value of ${dt} type: ${tsRangeText('it')}`, pos);
+    }
     if (dt === 'Date') ns = (ns / 86_400_000_000_000n) * 86_400_000_000_000n;
     else if (unitNs !== 1n) ns = (ns / unitNs) * unitNs;
     out.v[i] = ns;

@@ -6,6 +6,7 @@ import { UNIT_NS, getValue, isNull } from '../vector.ts';
 import { formatInterval, formatTimestamp } from '../expr/time.ts';
 import { listText } from './table.ts';
 import { jsonAsText } from '../expr/fn_json.ts';
+import { nonFiniteText } from './digits.ts';
 
 export interface OutputColumn { name: string; dataType: string }
 
@@ -26,7 +27,7 @@ function exactNumber(x: bigint): number | bigint {
 
 /**
  * The plain value of row i: numbers, timestamps as integers in their unit (bigint beyond 2^53), strings,
- * booleans, null. NaN and +-Inf are null, as in GreptimeDB's JSON.
+ * booleans, null. NaN and +-Inf are their display text (digits.ts nonFiniteText).
  */
 export function jsonValue(c: Vec, i: number): unknown {
   if (isNull(c, i)) return null;
@@ -34,7 +35,7 @@ export function jsonValue(c: Vec, i: number): unknown {
     case 'num': {
       const x = c.big ? c.big[i]! : c.v[i]!;
       if (typeof x === 'bigint') return exactNumber(x);
-      return Number.isFinite(x) ? x : null;
+      return Number.isFinite(x) ? x : nonFiniteText(x);
     }
     case 'ts': return c.dt === 'Date' ? formatTimestamp(c.v[i]!).slice(0, 10) : exactNumber(c.v[i]! / UNIT_NS[c.unit]);
     case 'bool': return c.v[i] === 1;
