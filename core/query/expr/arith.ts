@@ -41,7 +41,10 @@ export function numResultType(a: DType, b: DType): DType {
   const r = Math.max(INT_RANK[a] ?? 4, INT_RANK[b] ?? 4);
   if (ua && ub) return ['', 'UInt8', 'UInt16', 'UInt32', 'UInt64'][r]!;
   if (!ua && !ub) return ['', 'Int8', 'Int16', 'Int32', 'Int64'][r]!;
-  return 'Int64';
+  // signed meets unsigned: the narrowest signed type holding both (UInt8 with Int8 is Int16), as DataFusion coerces;
+  // UInt64 with a signed type stays Int64
+  const ru = ua ? INT_RANK[a] ?? 4 : INT_RANK[b] ?? 4, rs = ua ? INT_RANK[b] ?? 4 : INT_RANK[a] ?? 4;
+  return ['', 'Int8', 'Int16', 'Int32', 'Int64'][Math.min(4, Math.max(rs, ru + 1))]!;
 }
 
 export function negate(v: Vec, pos: SourcePos): Vec {

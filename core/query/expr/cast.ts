@@ -272,7 +272,8 @@ function castToNumber(v: Vec, dt: DType, fail: Fail): Vec {
     } else x = fail(raw);
     if (x === null) { setNull(out, i); continue; }
     if (range) {
-      x = Math.trunc(x);
+      // truncated toward zero; `+ 0` turns the -0 of Math.trunc(-0.5) into the integer 0
+      x = Math.trunc(x) + 0;
       // NaN and out-of-range values fail as arrow's checked cast does
       if (!(x >= range[0]) || x > range[1] || (wide && x === range[1])) {
         // the message names the exact value (a double would print 2^63 for i64::MAX)
