@@ -37,3 +37,16 @@ SELECT CAST(10 AS DECIMAL(10, 2)) / 4, arrow_typeof(CAST(10 AS DECIMAL(10, 2)) /
 SELECT CAST(7 AS DECIMAL(38, 36)) / CAST(3 AS DECIMAL(38, 0));
 
 SELECT acct FROM ledger WHERE amount = 12345678901234567890.0123456789 OR fee = '12345678901234.5678' ORDER BY acct;
+
+-- values a double cannot tell apart stay apart in groups, DISTINCT and joins
+CREATE TABLE near (ts TIMESTAMP TIME INDEX, d DECIMAL(30, 2));
+
+INSERT INTO near VALUES (1, '1234567890123456789.01'), (2, '1234567890123456789.02'), (3, '1234567890123456789.01');
+
+SELECT d, count(*) FROM near GROUP BY d ORDER BY d;
+
+SELECT count(DISTINCT d) FROM near;
+
+SELECT count(DISTINCT CAST(d AS DOUBLE)) AS as_doubles FROM near;
+
+SELECT a.ts, b.ts FROM near a JOIN near b ON a.d = b.d WHERE a.ts < b.ts;
