@@ -8,7 +8,7 @@ import { setWords, uwords, words } from '../int64.ts';
 import { encodeJsonb, isJsonb, jsonbFromText } from '../../json/index.ts';
 import { jsonAsText } from './fn_json.ts';
 import { nonFiniteText } from '../output/digits.ts';
-import { castToTimeOfDay, formatInterval, formatTimestamp, nsToUnit, parseInterval, parseTimestampNs, tsInRange, tsRangeText } from './time.ts';
+import { castToTimeOfDay, formatTimestamp, intervalLikeText, isIntervalLike, nsToUnit, parseInterval, parseTimestampNs, tsInRange, tsRangeText } from './time.ts';
 import { wallToUtcNs } from './timezone.ts';
 import { MAX_PRECISION, decimalOf, decimalType, formatDecimal, toDecimal } from './decimal.ts';
 import { castDecimalExact, decimalText } from './decimal_exact.ts';
@@ -113,7 +113,7 @@ export function displayValue(v: Vec, i: number): string {
   if (v.kind === 'num') return v.big ? String(v.big[i]) : v.dec ? decimalText(v, i, decimalOf(v.dt)?.s ?? 0) : formatNumber(v.v[i]!, v.dt);
   if (v.kind === 'ts') return v.dt === 'Date' ? formatTimestamp(v.v[i]!).slice(0, 10) : formatTimestamp(v.v[i]!, v.unit);
   if (v.kind === 'bool') return v.v[i] ? 'true' : 'false';
-  if (v.dt === 'IntervalMonthDayNano') return formatInterval(v.v[i] as Interval);
+  if (isIntervalLike(v.dt)) return intervalLikeText(v.dt, v.v[i] as Interval);
   return String(v.v[i]);
 }
 
@@ -204,6 +204,8 @@ export function castTo(v: Vec, dt: DType, tryCast: boolean, pos?: SourcePos): Ve
     return out;
   }
   if (dt === 'IntervalMonthDayNano') {
+    // a duration is an interval of its nanoseconds
+    if (isIntervalLike(v.dt)) return { kind: 'any', dt, v: v.v } as Vec;
     const vals = new Array(n);
     for (let i = 0; i < n; i++) vals[i] = isNull(v, i) ? null : v.kind === 'str' ? parseInterval(v.v[i]!) ?? fail(v.v[i]) : fail(v.v[i]);
     return { kind: 'any', dt: 'IntervalMonthDayNano', v: vals };

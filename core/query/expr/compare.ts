@@ -5,6 +5,7 @@ import type { BoolVec, Interval, NumVec, Vec } from '../vector.ts';
 import { FLOAT_TYPES, INT_TYPES, TS_NAME, boolVec, isNull, setNull } from '../vector.ts';
 import { hiLo } from '../int64.ts';
 import { castTo } from './cast.ts';
+import { isIntervalLike } from './time.ts';
 import { asDecimal, isDecimal } from './decimal.ts';
 import { pow10, unscaledAt } from './decimal_exact.ts';
 
@@ -57,7 +58,7 @@ export function compareWith(op: string, a0: Vec, b0: Vec, pos: SourcePos, aConst
   }
   if (a.kind === 'num' && b.kind === 'num' && (a.dec || b.dec) && asDecimal(a.dt) && asDecimal(b.dt)) return compareDecimals(code, a, b, aConst, bConst, n, out);
   const av = a.v as ArrayLike<unknown>, bv = b.v as ArrayLike<unknown>;
-  const iv = a.dt === 'IntervalMonthDayNano';
+  const iv = isIntervalLike(a.dt);
   if (!aConst && bConst && !iv && (a.kind === 'num' || a.kind === 'ts') && a.kind === b.kind) {
     // column vs constant over typed arrays
     if (isNull(b, 0)) { for (let i = 0; i < n; i++) setNull(out, i); return out; }
@@ -153,6 +154,7 @@ function compareDecimals(code: number, a: NumVec, b: NumVec, aConst: boolean, bC
   return out;
 }
 
-export function intervalKey(iv: Interval): bigint {
+export function intervalKey(iv: Interval | number): bigint {
+  if (typeof iv !== 'object') return BigInt(iv); // a duration held as a count of its unit
   return BigInt(iv.months) * 30n * 86_400_000_000_000n + BigInt(iv.days) * 86_400_000_000_000n + iv.nanos;
 }

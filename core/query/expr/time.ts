@@ -126,6 +126,34 @@ export function formatInterval(iv: Interval): string {
   return `0 years ${iv.months} mons ${iv.days} days ${hours} hours ${mins} mins ${sign}${abs(secs)}.${String(abs(frac)).padStart(9, '0')} secs`;
 }
 
+/** Durations (what timestamp - timestamp gives): a count of nanoseconds, held as an interval of no months or days. */
+export const DURATION_TYPES: Record<string, TimeUnit> = { DurationSecond: 's', DurationMillisecond: 'ms', DurationMicrosecond: 'us', DurationNanosecond: 'ns' };
+export const DURATION_NAME: Record<TimeUnit, string> = { s: 'DurationSecond', ms: 'DurationMillisecond', us: 'DurationMicrosecond', ns: 'DurationNanosecond' };
+
+/** Whether values of dt are interval objects (months, days, nanos): intervals, and durations with months and days 0. */
+export function isIntervalLike(dt: string): boolean {
+  return dt === 'IntervalMonthDayNano' || DURATION_TYPES[dt] !== undefined;
+}
+
+/**
+ * A duration's text as Arrow displays it (ISO 8601 through chrono): `P0D` for zero, otherwise seconds with the
+ * fraction's trailing zeros dropped, `PT90S`, `PT0.5S`, `-PT86400.000000001S`.
+ */
+export function formatDuration(nanos: bigint): string {
+  if (nanos === 0n) return 'P0D';
+  const neg = nanos < 0n, a = neg ? -nanos : nanos;
+  const secs = a / 1_000_000_000n, frac = a % 1_000_000_000n;
+  const f = frac === 0n ? '' : '.' + String(frac).padStart(9, '0').replace(/0+$/, '');
+  return `${neg ? '-' : ''}PT${secs}${f}S`;
+}
+
+/** The text of an interval or a duration value of type dt (a duration may also be a plain count of its unit). */
+export function intervalLikeText(dt: string, iv: Interval | number | bigint): string {
+  const unit = DURATION_TYPES[dt];
+  if (typeof iv !== 'object') return formatDuration(BigInt(iv) * UNIT_NS[unit ?? 'ns']);
+  return unit ? formatDuration(iv.nanos) : formatInterval(iv);
+}
+
 export function floorDiv(a: bigint, b: bigint): bigint {
   const q = a / b;
   return a % b !== 0n && (a < 0n) !== (b < 0n) ? q - 1n : q;

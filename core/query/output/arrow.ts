@@ -3,7 +3,7 @@
 // Utf8, Bool, Date32 (days), Timestamp in the column's own unit (values divided from the nanoseconds vectors hold),
 // Interval(MonthDayNano), Null.
 import {
-  Bool, DateDay, Decimal, Field, Float32, Float64, Int16, Int32, Int64, Int8, IntervalMonthDayNano, Null, RecordBatch, Schema, Struct, Table, TimeUnit,
+  Bool, DateDay, Decimal, Duration, Field, Float32, Float64, Int16, Int32, Int64, Int8, IntervalMonthDayNano, Null, RecordBatch, Schema, Struct, Table, TimeUnit,
   Timestamp, Uint16, Uint32, Uint64, Uint8, Utf8, makeData, tableToIPC, type Data, type DataType,
   AsyncByteQueue, CompressionType, RecordBatchFileWriter,
 } from 'apache-arrow';
@@ -11,6 +11,7 @@ import { takeRel, type Rel } from '../plan/rel.ts';
 import type { Interval, NumVec, TsVec, Vec } from '../vector.ts';
 import { UNIT_NS } from '../vector.ts';
 import { decimalOf } from '../expr/decimal.ts';
+import { DURATION_TYPES } from '../expr/time.ts';
 import { unscaledAt } from '../expr/decimal_exact.ts';
 import { numStore, unitsOf, words } from './digits.ts';
 import { exactJson } from './exact_json.ts';
@@ -97,6 +98,20 @@ function intervalData(v: unknown[], n: number): Data {
   return makeData({ type: new IntervalMonthDayNano(), length: n, data: w, ...nullsOf(valid, n) });
 }
 
+/** A duration column: a count of its unit per value (int64), truncated toward zero from the nanoseconds held. */
+function durationData(v: unknown[], n: number, unit: keyof typeof ARROW_UNIT): Data {
+  const out = new BigInt64Array(n);
+  const valid = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const iv = v[i] as Interval | number | null | undefined;
+    if (iv === null || iv === undefined) continue;
+    valid[i] = 1;
+    // a duration held as a count of its unit already (SHOW PROCESSLIST's elapsed time)
+    out[i] = typeof iv === 'object' ? iv.nanos / UNIT_NS[unit] : BigInt(iv);
+  }
+  return makeData({ type: new Duration(ARROW_UNIT[unit]), length: n, data: out, ...nullsOf(valid, n) });
+}
+
 function numData(c: NumVec, n: number): Data {
   const dec = decimalOf(c.dt);
   if (dec) return decimalData(c, n, dec);
@@ -157,6 +172,7 @@ function colData(c: Vec, n: number): Data {
     case 'any': {
       if (c.dt === 'Null') return makeData({ type: new Null(), length: n, nullCount: n });
       if (c.dt === 'IntervalMonthDayNano') return intervalData(c.v, n);
+      if (DURATION_TYPES[c.dt]) return durationData(c.v, n, DURATION_TYPES[c.dt]!);
       // Lists have no typed storage here: their text, as the JSON output shows them.
       const text = new Array<string | null>(n);
       for (let i = 0; i < n; i++) {

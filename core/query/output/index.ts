@@ -3,7 +3,7 @@ import type { Rel } from '../plan/rel.ts';
 import { takeRel } from '../plan/rel.ts';
 import type { Interval, Vec } from '../vector.ts';
 import { UNIT_NS, getValue, isNull } from '../vector.ts';
-import { formatInterval, formatTimestamp } from '../expr/time.ts';
+import { formatTimestamp, intervalLikeText, isIntervalLike } from '../expr/time.ts';
 import { listText } from './table.ts';
 import { jsonAsText } from '../expr/fn_json.ts';
 import { nonFiniteText } from './digits.ts';
@@ -41,7 +41,7 @@ export function jsonValue(c: Vec, i: number): unknown {
     case 'bool': return c.v[i] === 1;
     case 'str': return c.v[i];
     case 'any':
-      if (c.dt === 'IntervalMonthDayNano') return formatInterval(c.v[i] as Interval);
+      if (isIntervalLike(c.dt)) return intervalLikeText(c.dt, c.v[i] as Interval);
       if (c.dt === 'List') return listText(c.v[i] as unknown[]);
       return c.v[i];
   }
