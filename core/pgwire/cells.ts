@@ -52,7 +52,8 @@ function fixedCell(w: BackendWriter, n: number, fill: (dv: DataView, at: number)
 
 /** Text of any value without typed storage (lists, bytes, objects). */
 function anyText(dt: string, x: unknown): string {
-  if (dt === 'IntervalMonthDayNano') return intervalText(x as Interval);
+  // a duration (timestamp - timestamp) is a PostgreSQL interval of its nanoseconds
+  if (dt === 'IntervalMonthDayNano' || dt.startsWith('Duration')) return intervalText(x as Interval);
   if (x instanceof Uint8Array) return byteaText(x);
   if (Array.isArray(x)) return listText(x);
   if (typeof x === 'string') return x;

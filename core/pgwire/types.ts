@@ -73,7 +73,7 @@ export function pgTypeOf(dt: string): { type: PgType; typmod: number } {
     case 'Binary': case 'Vector': return of(Oid.bytea);
     case 'Date': return of(Oid.date);
     case 'Json': return of(Oid.json);
-    case 'IntervalMonthDayNano': return of(Oid.interval);
+    case 'IntervalMonthDayNano': case 'DurationSecond': case 'DurationMillisecond': case 'DurationMicrosecond': case 'DurationNanosecond': return of(Oid.interval);
     case 'TimestampSecond': return of(Oid.timestamp, 0);
     case 'TimestampMillisecond': return of(Oid.timestamp, 3);
     case 'TimestampMicrosecond': case 'TimestampNanosecond': return of(Oid.timestamp, 6);

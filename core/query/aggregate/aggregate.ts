@@ -19,7 +19,7 @@ import { vecProduct, vecSum } from './vector_sum.ts';
 export type { AggImpl, AggInput } from './common.ts';
 export type { Groups } from './grouping.ts';
 export { groupRows, rowsByGroup } from './grouping.ts';
-export { valueAt } from './common.ts';
+export { keyAt, valueAt } from './common.ts';
 
 const REGISTRY = new Map<string, AggImpl>([
   ['count', count], ['sum', sum], ['avg', avg], ['mean', avg],

@@ -34,6 +34,15 @@ export function numArg(a: AggInput, v: Vec | undefined): NumVec | Vec {
   throw new PlanError(`Execution error: User-defined coercion failed with Execution("${a.name} function does not support data type ${v.dt}")`, a.call.pos);
 }
 
+/**
+ * Row i as a key to compare or group by, exact where a double is not: an int64 beyond 2^53 as its bigint, a wide
+ * decimal as its unscaled integer (one scale per column, so equal and ordered as the decimals are).
+ */
+export function keyAt(c: Vec, i: number): unknown {
+  if (c.kind === 'num' && c.dec && !isNull(c, i)) return c.dec[i];
+  return valueAt(c, i);
+}
+
 /** Row i as a value, exact: a bigint for an int64 beyond 2^53 (the Float64 view would round it). */
 export function valueAt(c: Vec, i: number): unknown {
   if (c.kind === 'num' && c.big && !isNull(c, i)) return c.big[i];
@@ -66,7 +75,7 @@ export function orderCmp(order: { vec: Vec; item: OrderByItem }[], p: number, q:
       if (np && nq) continue;
       return (np ? -1 : 1) * (nf ? 1 : -1);
     }
-    const c = compareValues(valueAt(vec, p), valueAt(vec, q));
+    const c = compareValues(keyAt(vec, p), keyAt(vec, q));
     if (c) return asc ? c : -c;
   }
   return p - q;

@@ -31,7 +31,8 @@ export const countDistinct: AggImpl = (a, g) => {
   const x = requireArg(a), ids = g.ids, n = ids.length, m = a.mask;
   const sets = Array.from({ length: g.count }, () => new Set<unknown>());
   // an int64 column beyond 2^53 is compared by exact value, or two values one double apart would count once
-  const vals = (x.kind === 'num' && x.big ? x.big : x.v) as ArrayLike<unknown>;
+  // (and a wide decimal by its unscaled integers)
+  const vals = (x.kind === 'num' ? x.big ?? x.dec ?? x.v : x.v) as ArrayLike<unknown>;
   for (let i = 0; i < n; i++) if ((!m || m[i]) && !isNull(x, i)) sets[ids[i]!]!.add(vals[i]);
   const out = numVec('UInt64', g.count);
   for (let k = 0; k < g.count; k++) out.v[k] = sets[k]!.size;

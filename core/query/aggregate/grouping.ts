@@ -2,7 +2,7 @@
 import { valueKey } from '../expr/eval.ts';
 import type { Vec } from '../vector.ts';
 import { dictOf, isNull, tsOffsetsOf } from '../vector.ts';
-import { valueAt } from './common.ts';
+import { keyAt } from './common.ts';
 import { int64Offsets } from '../int64.ts';
 
 export interface Groups {
@@ -157,9 +157,10 @@ function keyCodes(k: Vec, n: number, out: Int32Array, firsts: number[] | null): 
     return stepKeyCodes(offsets.off, offsets.step.size, offsets.step.min, (offsets.step.max - offsets.step.min) / offsets.step.size + 1, k.valid, n, out, firsts);
   }
   if (k.kind === 'ts' && offsets) return doubleKeyCodes(offsets.off, k.valid, n, out, firsts);
-  if (k.kind === 'num' && !k.big) return doubleKeyCodes(k.v, k.valid, n, out, firsts);
-  // objects (intervals, lists) by their contents: two equal intervals are one group
-  const vals = (k.kind === 'num' && k.big ? k.big : k.kind === 'any' && k.v.some((x) => x !== null && typeof x === 'object') ? k.v.map((x) => (x === null || x === undefined ? null : valueKey(x))) : k.v) as ArrayLike<unknown>;
+  if (k.kind === 'num' && !k.big && !k.dec) return doubleKeyCodes(k.v, k.valid, n, out, firsts);
+  // objects (intervals, lists) by their contents: two equal intervals are one group; a wide decimal by its unscaled
+  // integers (one scale per column), which tell apart values a double cannot
+  const vals = (k.kind === 'num' && (k.big || k.dec) ? k.big ?? k.dec! : k.kind === 'any' && k.v.some((x) => x !== null && typeof x === 'object') ? k.v.map((x) => (x === null || x === undefined ? null : valueKey(x))) : k.v) as ArrayLike<unknown>;
   const valid = k.kind === 'str' || k.kind === 'any' ? null : k.valid;
   const nullable = k.kind === 'str' || k.kind === 'any';
   let prev: unknown = undefined, prevCode = -1;
@@ -244,7 +245,7 @@ function groupByText(keys: Vec[], n: number, ids: Int32Array): Groups {
   const map = new Map<string, number>();
   for (let i = 0; i < n; i++) {
     let s = '';
-    for (const k of keys) s += valueKey(isNull(k, i) ? null : valueAt(k, i)) + '\u0001';
+    for (const k of keys) s += valueKey(isNull(k, i) ? null : keyAt(k, i)) + '\u0001';
     let id = map.get(s);
     if (id === undefined) { id = firsts.length; map.set(s, id); firsts.push(i); }
     ids[i] = id;

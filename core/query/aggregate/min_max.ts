@@ -18,6 +18,14 @@ function minMax(want: 1 | -1): AggImpl {
         const k = ids[i]!, b = best[k]!;
         if (b < 0 || cmpWords(w, i, b) * want > 0) best[k] = i;
       }
+    } else if (x.kind === 'num' && x.dec) {
+      // a wide decimal: its unscaled integers (one scale for the column) decide, not the doubles beside them
+      const d = x.dec, valid = x.valid;
+      for (let i = 0; i < n; i++) {
+        if ((m && !m[i]) || (valid !== null && valid[i] === 0)) continue;
+        const k = ids[i]!, b = best[k]!;
+        if (b < 0 || (want < 0 ? d[i]! < d[b]! : d[i]! > d[b]!)) best[k] = i;
+      }
     } else if (x.kind === 'num') {
       floatBest(x.v, x.valid, m, ids, n, best, want > 0);
     } else {

@@ -3,10 +3,10 @@
 import { ArithmeticError, StatusCode } from '../../errors.ts';
 import type { BinaryOp, SourcePos } from '../../sql/index.ts';
 import { PlanError } from '../plan/rel.ts';
-import type { DType, Interval, NumVec, Vec } from '../vector.ts';
-import { FLOAT_TYPES, INT_TYPES, exactInts, fromValues, int64Vec, isNull, nullVec, numVec, setNull, tsVec } from '../vector.ts';
+import type { DType, Interval, NumVec, TsVec, Vec } from '../vector.ts';
+import { FLOAT_TYPES, INT_TYPES, UNIT_NS, exactInts, fromValues, int64Vec, isNull, nullVec, numVec, setNull, tsVec } from '../vector.ts';
 import { castTo } from './cast.ts';
-import { addInterval } from './time.ts';
+import { DURATION_NAME, addInterval, isIntervalLike } from './time.ts';
 import { asDecimal, decimalOf, decimalResultType, isDecimal, roundScale } from './decimal.ts';
 import { decimalArithExact, needsExact } from './decimal_exact.ts';
 
@@ -41,7 +41,10 @@ export function numResultType(a: DType, b: DType): DType {
   const r = Math.max(INT_RANK[a] ?? 4, INT_RANK[b] ?? 4);
   if (ua && ub) return ['', 'UInt8', 'UInt16', 'UInt32', 'UInt64'][r]!;
   if (!ua && !ub) return ['', 'Int8', 'Int16', 'Int32', 'Int64'][r]!;
-  return 'Int64';
+  // signed meets unsigned: the narrowest signed type holding both (UInt8 with Int8 is Int16), as DataFusion coerces;
+  // UInt64 with a signed type stays Int64
+  const ru = ua ? INT_RANK[a] ?? 4 : INT_RANK[b] ?? 4, rs = ua ? INT_RANK[b] ?? 4 : INT_RANK[a] ?? 4;
+  return ['', 'Int8', 'Int16', 'Int32', 'Int64'][Math.min(4, Math.max(rs, ru + 1))]!;
 }
 
 export function negate(v: Vec, pos: SourcePos): Vec {
@@ -60,7 +63,7 @@ export function negate(v: Vec, pos: SourcePos): Vec {
     return out;
   }
   if (v.dt === 'Null') return v;
-  if (v.dt === 'IntervalMonthDayNano') return { kind: 'any', dt: 'IntervalMonthDayNano', v: (v.v as unknown[]).map((x) => (x ? negInterval(x as Interval) : null)) };
+  if (isIntervalLike(v.dt)) return { kind: 'any', dt: v.dt, v: (v.v as unknown[]).map((x) => (x ? negInterval(x as Interval) : null)) };
   throw new PlanError(`Negation only supports numeric types, got ${v.dt}`, pos);
 }
 
@@ -71,7 +74,7 @@ function negInterval(iv: Interval): Interval {
 /** Arithmetic on timestamps and intervals; null when neither side is one. */
 function temporal(op: BinaryOp, a: Vec, b: Vec, pos: SourcePos): Vec | null {
   const n = a.v.length;
-  if (a.kind === 'ts' && b.dt === 'IntervalMonthDayNano' && (op === '+' || op === '-')) {
+  if (a.kind === 'ts' && isIntervalLike(b.dt) && (op === '+' || op === '-')) {
     const out = tsVec(a.unit, n);
     out.dt = a.dt;
     for (let i = 0; i < n; i++) {
@@ -82,31 +85,33 @@ function temporal(op: BinaryOp, a: Vec, b: Vec, pos: SourcePos): Vec | null {
     }
     return out;
   }
-  if (b.kind === 'ts' && a.dt === 'IntervalMonthDayNano' && op === '+') return arith(op, b, a, pos);
+  if (b.kind === 'ts' && isIntervalLike(a.dt) && op === '+') return arith(op, b, a, pos);
   if (a.kind === 'ts' && b.kind === 'ts' && op === '-') {
+    // a Duration in the finer of the two units (a date counts as milliseconds), as Arrow subtracts timestamps
     const v = new Array(n);
     for (let i = 0; i < n; i++) v[i] = isNull(a, i) || isNull(b, i) ? null : { months: 0, days: 0, nanos: a.v[i]! - (b.v[i] as bigint) };
-    return { kind: 'any', dt: 'IntervalMonthDayNano', v };
+    const unit = (x: TsVec) => (x.dt === 'Date' ? 'ms' : x.unit);
+    return { kind: 'any', dt: DURATION_NAME[UNIT_NS[unit(a)] < UNIT_NS[unit(b)] ? unit(a) : unit(b)], v };
   }
-  if (a.dt === 'IntervalMonthDayNano' && b.dt === 'IntervalMonthDayNano' && (op === '+' || op === '-')) {
+  if (isIntervalLike(a.dt) && isIntervalLike(b.dt) && (op === '+' || op === '-')) {
     const sgn = op === '+' ? 1 : -1;
     const v = new Array(n);
     for (let i = 0; i < n; i++) {
       const x = a.v[i] as Interval | null, y = b.v[i] as Interval | null;
       v[i] = x && y ? { months: x.months + sgn * y.months, days: x.days + sgn * y.days, nanos: x.nanos + BigInt(sgn) * y.nanos } : null;
     }
-    return { kind: 'any', dt: 'IntervalMonthDayNano', v };
+    return { kind: 'any', dt: a.dt === b.dt ? a.dt : 'IntervalMonthDayNano', v };
   }
-  if (a.dt === 'IntervalMonthDayNano' && b.kind === 'num' && (op === '*' || op === '/')) {
+  if (isIntervalLike(a.dt) && b.kind === 'num' && (op === '*' || op === '/')) {
     const v = new Array(n);
     for (let i = 0; i < n; i++) {
       const x = a.v[i] as Interval | null;
       const k = op === '*' ? b.v[i]! : 1 / b.v[i]!;
       v[i] = x && !isNull(b, i) ? { months: x.months * k, days: x.days * k, nanos: BigInt(Math.round(Number(x.nanos) * k)) } : null;
     }
-    return { kind: 'any', dt: 'IntervalMonthDayNano', v };
+    return { kind: 'any', dt: a.dt, v };
   }
-  if (b.dt === 'IntervalMonthDayNano' && a.kind === 'num' && op === '*') return arith(op, b, a, pos);
+  if (isIntervalLike(b.dt) && a.kind === 'num' && op === '*') return arith(op, b, a, pos);
   return null;
 }
 

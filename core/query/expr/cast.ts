@@ -7,7 +7,8 @@ import { FLOAT_TYPES, INT_TYPES, TS_NAME, TS_TYPES, UNIT_NS, boolVec, fromValues
 import { setWords, uwords, words } from '../int64.ts';
 import { encodeJsonb, isJsonb, jsonbFromText } from '../../json/index.ts';
 import { jsonAsText } from './fn_json.ts';
-import { castToTimeOfDay, formatInterval, formatTimestamp, nsToUnit, parseInterval, parseTimestampNs } from './time.ts';
+import { nonFiniteText } from '../output/digits.ts';
+import { castToTimeOfDay, formatTimestamp, intervalLikeText, isIntervalLike, nsToUnit, parseInterval, parseTimestampNs, tsInRange, tsRangeText } from './time.ts';
 import { wallToUtcNs } from './timezone.ts';
 import { MAX_PRECISION, decimalOf, decimalType, formatDecimal, toDecimal } from './decimal.ts';
 import { castDecimalExact, decimalText } from './decimal_exact.ts';
@@ -112,7 +113,7 @@ export function displayValue(v: Vec, i: number): string {
   if (v.kind === 'num') return v.big ? String(v.big[i]) : v.dec ? decimalText(v, i, decimalOf(v.dt)?.s ?? 0) : formatNumber(v.v[i]!, v.dt);
   if (v.kind === 'ts') return v.dt === 'Date' ? formatTimestamp(v.v[i]!).slice(0, 10) : formatTimestamp(v.v[i]!, v.unit);
   if (v.kind === 'bool') return v.v[i] ? 'true' : 'false';
-  if (v.dt === 'IntervalMonthDayNano') return formatInterval(v.v[i] as Interval);
+  if (isIntervalLike(v.dt)) return intervalLikeText(v.dt, v.v[i] as Interval);
   return String(v.v[i]);
 }
 
@@ -153,7 +154,7 @@ export function castTo(v: Vec, dt: DType, tryCast: boolean, pos?: SourcePos): Ve
   if (v.dt === 'Null') return dt === 'Null' ? v : fromValues(dt, new Array(n).fill(null));
   const fail: Fail = (x) => {
     if (tryCast) return null;
-    const msg = `Cannot cast ${typeof x === 'string' ? `string '${x}'` : String(x)} to value of ${dt} type`;
+    const msg = `Cannot cast ${typeof x === 'string' ? `string '${x}'` : typeof x === 'number' && !Number.isFinite(x) ? nonFiniteText(x) : String(x)} to value of ${dt} type`;
     // a number (or an integer's digits) the target cannot hold is out of range; any other text is malformed
     throw typeof x === 'number' || typeof x === 'bigint' || (typeof x === 'string' && /^\s*[+-]?\d+\s*$/.test(x)) ? new OutOfRangeError(msg, pos) : new CastError(msg, pos);
   };
@@ -176,7 +177,7 @@ export function castTo(v: Vec, dt: DType, tryCast: boolean, pos?: SourcePos): Ve
     return out;
   }
   if (INT_TYPES.has(dt) || FLOAT_TYPES.has(dt)) return castToNumber(v, dt, fail);
-  if (tsUnit) return castToTs(v, dt, tsUnit, fail);
+  if (tsUnit) return castToTs(v, dt, tsUnit, fail, tryCast, pos);
   if (dt === 'Json') return castToJson(v, fail);
   if (dt === 'String' && v.dt === 'Json') return { ...(jsonAsText(v) as StrVec), dt: 'String' };
   if (dt === 'Binary') return castToBinary(v, pos);
@@ -203,6 +204,8 @@ export function castTo(v: Vec, dt: DType, tryCast: boolean, pos?: SourcePos): Ve
     return out;
   }
   if (dt === 'IntervalMonthDayNano') {
+    // a duration is an interval of its nanoseconds
+    if (isIntervalLike(v.dt)) return { kind: 'any', dt, v: v.v } as Vec;
     const vals = new Array(n);
     for (let i = 0; i < n; i++) vals[i] = isNull(v, i) ? null : v.kind === 'str' ? parseInterval(v.v[i]!) ?? fail(v.v[i]) : fail(v.v[i]);
     return { kind: 'any', dt: 'IntervalMonthDayNano', v: vals };
@@ -271,7 +274,8 @@ function castToNumber(v: Vec, dt: DType, fail: Fail): Vec {
     } else x = fail(raw);
     if (x === null) { setNull(out, i); continue; }
     if (range) {
-      x = Math.trunc(x);
+      // truncated toward zero; `+ 0` turns the -0 of Math.trunc(-0.5) into the integer 0
+      x = Math.trunc(x) + 0;
       // NaN and out-of-range values fail as arrow's checked cast does
       if (!(x >= range[0]) || x > range[1] || (wide && x === range[1])) {
         // the message names the exact value (a double would print 2^63 for i64::MAX)
@@ -342,7 +346,7 @@ function exactIntCast(v: NumVec, dt: DType, fail: Fail): Vec {
   return int64Vec(dt, out, valid);
 }
 
-function castToTs(v: Vec, dt: DType, tsUnit: keyof typeof UNIT_NS, fail: Fail): TsVec {
+function castToTs(v: Vec, dt: DType, tsUnit: keyof typeof UNIT_NS, fail: Fail, tryCast: boolean, pos?: SourcePos): TsVec {
   const n = v.v.length;
   const out = tsVec(tsUnit, n);
   out.dt = dt;
@@ -358,7 +362,10 @@ function castToTs(v: Vec, dt: DType, tsUnit: keyof typeof UNIT_NS, fail: Fail): 
       if (!v.big && Math.abs(p) <= SAFE_LIMIT) { setWords(w, i, p); continue; }
       if (!Number.isFinite(x)) { if (fail(v.v[i]) === null) setNull(out, i); continue; }
       const ns = (v.big ? BigInt(v.big[i]!) : BigInt(x)) * unitNs;
-      if (ns < -9223372036854775808n || ns > 9223372036854775807n) { if (fail(String(v.big ? v.big[i] : x)) === null) setNull(out, i); continue; }
+      if (!tsInRange(ns)) {
+        if (tryCast) { setNull(out, i); continue; }
+        throw new OutOfRangeError(`Cannot cast ${v.big ? v.big[i]! : x} to value of ${dt} type: ${tsRangeText('it')}`, pos);
+      }
       out.v[i] = ns;
     }
     return out;
@@ -376,6 +383,11 @@ function castToTs(v: Vec, dt: DType, tsUnit: keyof typeof UNIT_NS, fail: Fail): 
       if (ns === null) ns = fail(s);
     } else ns = fail(v.v[i]);
     if (ns === null) { setNull(out, i); continue; }
+    if (!tsInRange(ns)) {
+      // beyond what an int64 of nanoseconds holds: refused (NULL under TRY_CAST), never wrapped to another instant
+      if (tryCast) { setNull(out, i); continue; }
+      throw new OutOfRangeError(`Cannot cast ${v.kind === 'str' ? `string '${v.v[i]}'` : String(v.v[i])} to value of ${dt} type: ${tsRangeText('it')}`, pos);
+    }
     if (dt === 'Date') ns = (ns / 86_400_000_000_000n) * 86_400_000_000_000n;
     else if (unitNs !== 1n) ns = (ns / unitNs) * unitNs;
     out.v[i] = ns;

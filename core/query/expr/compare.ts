@@ -5,6 +5,9 @@ import type { BoolVec, Interval, NumVec, Vec } from '../vector.ts';
 import { FLOAT_TYPES, INT_TYPES, TS_NAME, boolVec, isNull, setNull } from '../vector.ts';
 import { hiLo } from '../int64.ts';
 import { castTo } from './cast.ts';
+import { isIntervalLike } from './time.ts';
+import { asDecimal, isDecimal } from './decimal.ts';
+import { pow10, unscaledAt } from './decimal_exact.ts';
 
 export const CMP_OPS = new Set(['=', '!=', '<>', '<', '<=', '>', '>=']);
 const FLIP: Record<string, string> = { '<': '>', '<=': '>=', '>': '<', '>=': '<=' };
@@ -13,8 +16,9 @@ const FLIP: Record<string, string> = { '<': '>', '<=': '>=', '>': '<', '>=': '<=
 function alignForCompare(a: Vec, b: Vec, pos: SourcePos): [Vec, Vec] {
   if (a.kind === 'ts' && b.kind !== 'ts') return [a, toTs(b, a.unit, pos)];
   if (b.kind === 'ts' && a.kind !== 'ts') return [toTs(a, b.unit, pos), b];
-  if (a.kind === 'num' && b.kind === 'str') return [a, castTo(b, 'Float64', false, pos)];
-  if (b.kind === 'num' && a.kind === 'str') return [castTo(a, 'Float64', false, pos), b];
+  // text meets a decimal as a decimal of that type (its every digit), any other number as a Float64
+  if (a.kind === 'num' && b.kind === 'str') return [a, castTo(b, isDecimal(a.dt) ? a.dt : 'Float64', false, pos)];
+  if (b.kind === 'num' && a.kind === 'str') return [castTo(a, isDecimal(b.dt) ? b.dt : 'Float64', false, pos), b];
   if (a.kind === 'bool' && b.kind === 'str') return [a, castTo(b, 'Boolean', false, pos)];
   if (b.kind === 'bool' && a.kind === 'str') return [castTo(a, 'Boolean', false, pos), b];
   // text meets bytes as its UTF-8 bytes (both hex, compared as text: hex order is byte order)
@@ -52,8 +56,9 @@ export function compareWith(op: string, a0: Vec, b0: Vec, pos: SourcePos, aConst
   if (a.kind === 'num' && b.kind === 'num' && (a.big || b.big) && INT_TYPES.has(a.dt) && INT_TYPES.has(b.dt)) {
     return compareExact(code, a, b, aConst, bConst, n, out);
   }
+  if (a.kind === 'num' && b.kind === 'num' && (a.dec || b.dec) && asDecimal(a.dt) && asDecimal(b.dt)) return compareDecimals(code, a, b, aConst, bConst, n, out);
   const av = a.v as ArrayLike<unknown>, bv = b.v as ArrayLike<unknown>;
-  const iv = a.dt === 'IntervalMonthDayNano';
+  const iv = isIntervalLike(a.dt);
   if (!aConst && bConst && !iv && (a.kind === 'num' || a.kind === 'ts') && a.kind === b.kind) {
     // column vs constant over typed arrays
     if (isNull(b, 0)) { for (let i = 0; i < n; i++) setNull(out, i); return out; }
@@ -134,6 +139,22 @@ function compareExact(code: number, a: NumVec, b: NumVec, aConst: boolean, bCons
   return out;
 }
 
-export function intervalKey(iv: Interval): bigint {
+/**
+ * A wide decimal (one carrying its unscaled integers) against a decimal or an integer: both brought to the larger
+ * scale and compared as integers, so values that differ past a double's 15 digits stay apart.
+ */
+function compareDecimals(code: number, a: NumVec, b: NumVec, aConst: boolean, bConst: boolean, n: number, out: BoolVec): BoolVec {
+  const sa = asDecimal(a.dt)!.s, sb = asDecimal(b.dt)!.s, s = Math.max(sa, sb);
+  for (let i = 0; i < n; i++) {
+    const ai = aConst ? 0 : i, bi = bConst ? 0 : i;
+    if (isNull(a, ai) || isNull(b, bi)) { setNull(out, i); continue; }
+    const x = unscaledAt(a, ai, sa) * pow10(s - sa), y = unscaledAt(b, bi, sb) * pow10(s - sb);
+    out.v[i] = test(code, x === y ? 0 : x < y ? -1 : 1) ? 1 : 0;
+  }
+  return out;
+}
+
+export function intervalKey(iv: Interval | number): bigint {
+  if (typeof iv !== 'object') return BigInt(iv); // a duration held as a count of its unit
   return BigInt(iv.months) * 30n * 86_400_000_000_000n + BigInt(iv.days) * 86_400_000_000_000n + iv.nanos;
 }

@@ -4,6 +4,7 @@ import { OutOfRangeError, PlanError, StatusCode } from '../../errors.ts';
 import type { SourcePos } from '../../sql/index.ts';
 import type { DType } from '../vector.ts';
 import { doubleDecimalText } from './decimal_exact.ts';
+import { nonFiniteText } from '../output/digits.ts';
 
 const RE = /^Decimal128\((\d+),\s*(-?\d+)\)$/;
 export const MAX_PRECISION = 38;
@@ -33,7 +34,13 @@ export function asDecimal(dt: DType): { p: number; s: number } | null {
   return i ? { p: i[0], s: i[1] } : null;
 }
 
-/** Result type of a op b where one side is a decimal and the other a decimal or an integer (DataFusion's rules). */
+/**
+ * Result type of a op b where one side is a decimal and the other a decimal or an integer, as Arrow's decimal kernels
+ * give it (DataFusion takes its arithmetic result types from them): + - at the larger scale with one more integer
+ * digit, * adds precisions (+1) and scales (a scale past 38 is refused), / keeps the dividend's scale plus 4 (as
+ * PostgreSQL and MySQL do) with precision p1 + s2 + 4, % the larger scale over the smaller integer part; a precision
+ * past 38 is capped at 38, the scale kept.
+ */
 export function decimalResultType(op: string, a: { p: number; s: number }, b: { p: number; s: number }, pos?: SourcePos): DType {
   if (op === '*' && a.s + b.s > MAX_PRECISION) {
     throw new PlanError(`Cannot get result type for decimal operation ${decimalType(a.p, a.s)} * ${decimalType(b.p, b.s)}: Invalid argument error: Output scale of ${decimalType(a.p, a.s)} * ${decimalType(b.p, b.s)} would exceed max scale of ${MAX_PRECISION}`, pos, StatusCode.PlanQuery);
@@ -49,19 +56,14 @@ export function decimalResultType(op: string, a: { p: number; s: number }, b: { 
       s = a.s + b.s;
       break;
     case '/':
-      s = Math.max(6, a.s + b.p + 1);
-      p = a.p - a.s + b.s + s;
+      s = Math.min(a.s + 4, MAX_PRECISION);
+      p = a.p + b.s + 4;
       break;
     default: // %
       s = Math.max(a.s, b.s);
       p = Math.min(a.p - a.s, b.p - b.s) + s;
   }
-  if (p > MAX_PRECISION) {
-    // keep the integer digits, give up fractional ones (at least 6 for division)
-    s = Math.max(Math.min(s, op === '/' ? 6 : s), s - (p - MAX_PRECISION));
-    p = MAX_PRECISION;
-  }
-  return decimalType(p, s);
+  return decimalType(Math.min(p, MAX_PRECISION), s);
 }
 
 /** x rounded half away from zero to s fractional digits. */
@@ -78,7 +80,8 @@ export function roundScale(x: number, s: number): number {
 export function toDecimal(x: number, d: { p: number; s: number }, pos?: SourcePos): number {
   const v = roundScale(x, d.s);
   const max = 10 ** (d.p - d.s);
-  if (!Number.isFinite(v) || Math.abs(v) >= max) {
+  if (!Number.isFinite(v)) throw new OutOfRangeError(`Cannot cast ${nonFiniteText(v)} to value of ${decimalType(d.p, d.s)} type: a decimal holds no NaN or infinity`, pos);
+  if (Math.abs(v) >= max) {
     const maxText = d.s > 0 ? `${'9'.repeat(d.p - d.s) || '0'}.${'9'.repeat(d.s)}` : '9'.repeat(d.p);
     throw new OutOfRangeError(`Arrow error: Invalid argument error: ${formatDecimal(v, d.s)} is too large to store in a Decimal128 of precision ${d.p}. Max is ${maxText}`, pos);
   }

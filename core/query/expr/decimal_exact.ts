@@ -7,6 +7,7 @@ import type { SourcePos } from '../../sql/index.ts';
 import type { DType, NumVec, Vec } from '../vector.ts';
 import { isNull, numVec, setNull } from '../vector.ts';
 import { doubleDecimalText, doubleText, formatUnscaled, I128_MAX, parseUnscaled, pow10, SAFE } from '../decimal128.ts';
+import { nonFiniteText } from '../output/digits.ts';
 
 export { doubleDecimalText, formatUnscaled, parseUnscaled, pow10 } from '../decimal128.ts';
 
@@ -42,6 +43,8 @@ export function checkPrecision(u: bigint, p: number, s: number, pos?: SourcePos)
   throw new OutOfRangeError(`Arrow error: Invalid argument error: ${formatUnscaled(u, s)} is too large to store in a Decimal128 of precision ${p}. Max is ${maxText}`, pos);
 }
 
+const DIGITS15 = 1_000_000_000_000_000n;
+
 /** A decimal vector of `dt` from unscaled values (null: NULL): doubles always, `dec` only when some value needs it. */
 export function decimalVec(dt: DType, vals: (bigint | null)[]): NumVec {
   const s = scaleOf(dt);
@@ -52,7 +55,8 @@ export function decimalVec(dt: DType, vals: (bigint | null)[]): NumVec {
     const u = vals[i];
     if (u === null || u === undefined) { setNull(out, i); continue; }
     const safe = u <= SAFE && u >= -SAFE;
-    if (!safe) exact = true;
+    // a double prints back only 15 significant digits (decimalText), so a 16th keeps the unscaled integers
+    if (u >= DIGITS15 || u <= -DIGITS15) exact = true;
     // both exact doubles: IEEE division rounds the quotient correctly
     out.v[i] = safe && s <= 22 ? Number(u) / 10 ** s : Number(formatUnscaled(u, s));
   }
@@ -114,7 +118,7 @@ export function castDecimalExact(v: Vec, dt: DType, d: { p: number; s: number },
         if (u === null) throw new CastError(`Cannot cast string '${v.v[i]}' to value of ${dt} type`, pos);
       } else if (float) {
         const x = v.v[i]!;
-        if (!Number.isFinite(x)) throw new OutOfRangeError(`Cannot cast ${x} to value of ${dt} type`, pos);
+        if (!Number.isFinite(x)) throw new OutOfRangeError(`Cannot cast ${nonFiniteText(x)} to value of ${dt} type: a decimal holds no NaN or infinity`, pos);
         u = parseUnscaled(doubleText(x), d.s)!;
       } else {
         u = rescale(unscaledAt(v, i, fromScale), fromScale, d.s, pos);

@@ -8,6 +8,7 @@ import type { DType, Vec } from '../vector.ts';
 import { FLOAT_TYPES, INT_TYPES, TS_TYPES, fromValues, getValue } from '../vector.ts';
 import { castTo } from './cast.ts';
 import { constVec } from './const.ts';
+import { DURATION_TYPES } from './time.ts';
 import type { Fn } from './fn_util.ts';
 import { constText } from './fn_util.ts';
 
@@ -56,6 +57,7 @@ export function arrowTypeName(dt: DType): string {
   if (dt === 'String') return 'Utf8';
   if (dt === 'Date') return 'Date32';
   if (dt === 'IntervalMonthDayNano') return 'Interval(MonthDayNano)';
+  if (DURATION_TYPES[dt]) return `Duration(${{ s: 'Second', ms: 'Millisecond', us: 'Microsecond', ns: 'Nanosecond' }[DURATION_TYPES[dt]!]})`;
   if (dt.startsWith('Vector(')) return 'Binary'; // GreptimeDB's vector is an Arrow Binary column
   return dt;
 }

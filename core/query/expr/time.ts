@@ -1,6 +1,6 @@
 // Timestamp text <-> int64 ns, times of day, intervals, and the date helpers behind date_bin / date_trunc.
 import type { TimeUnit } from '../../schema.ts';
-import { CastError, InvalidArgumentError } from '../../errors.ts';
+import { CastError, InvalidArgumentError, OutOfRangeError } from '../../errors.ts';
 import type { SourcePos } from '../../sql/index.ts';
 import type { Interval, Vec } from '../vector.ts';
 import { UNIT_NS, isNull, strVec } from '../vector.ts';
@@ -27,6 +27,19 @@ export function parseTimestampNs(text: string): bigint | null {
     ns -= sign * (hh * 3600n + mm * 60n) * 1_000_000_000n;
   }
   return ns;
+}
+
+/** The instants a timestamp can hold: EddyDB keeps every timestamp as int64 nanoseconds since the epoch. */
+export const TS_NS_MIN = -(1n << 63n);
+export const TS_NS_MAX = (1n << 63n) - 1n;
+
+/** Whether ns fits a timestamp; one outside is refused with tsRangeText, never wrapped around. */
+export function tsInRange(ns: bigint): boolean {
+  return ns >= TS_NS_MIN && ns <= TS_NS_MAX;
+}
+
+export function tsRangeText(what: string): string {
+  return `${what} is out of the timestamp range 1677-09-21T00:12:43.145224192 to 2262-04-11T23:47:16.854775807 (timestamps are held as int64 nanoseconds)`;
 }
 
 function daysInMonth(year: number, month: number): number {
@@ -90,25 +103,55 @@ export function addInterval(ns: bigint, iv: Interval, sign: 1 | -1): bigint {
     out = BigInt(d.getTime()) * 1_000_000n + rem;
   }
   const s = BigInt(sign);
-  return out + s * (BigInt(iv.days) * 86_400_000_000_000n + iv.nanos);
+  out += s * (BigInt(iv.days) * 86_400_000_000_000n + iv.nanos);
+  if (!tsInRange(out)) throw new OutOfRangeError(`Arrow error: Compute error: ${tsRangeText('the result of timestamp ' + (sign > 0 ? '+' : '-') + ' interval')}`);
+  return out;
 }
 
+/**
+ * An interval's text, as Arrow displays an IntervalMonthDayNano (what GreptimeDB's answers print): every part spelled,
+ * `0 years 14 mons 3 days 4 hours 5 mins 6.000100000 secs`. Months stay months (never folded into years); the
+ * nanoseconds split into hours, minutes and seconds by truncating division, so each part carries the sign.
+ */
 export function formatInterval(iv: Interval): string {
-  const parts: string[] = [];
-  if (iv.months) parts.push(`${iv.months} mons`);
-  if (iv.days) parts.push(`${iv.days} days`);
-  if (iv.nanos) {
-    let n = iv.nanos;
-    const neg = n < 0n;
-    if (neg) n = -n;
-    const h = n / 3_600_000_000_000n; n %= 3_600_000_000_000n;
-    const m = n / 60_000_000_000n; n %= 60_000_000_000n;
-    const sec = n / 1_000_000_000n; n %= 1_000_000_000n;
-    let s = `${neg ? '-' : ''}${pad(Number(h))}:${pad(Number(m))}:${pad(Number(sec))}`;
-    if (n) s += '.' + String(n).padStart(9, '0').replace(/0+$/, '');
-    parts.push(s);
-  }
-  return parts.length ? parts.join(' ') : '00:00:00';
+  const n = iv.nanos;
+  const totalSecs = n / 1_000_000_000n;
+  const totalMins = totalSecs / 60n;
+  const hours = totalMins / 60n;
+  const mins = totalMins - hours * 60n;
+  const secs = totalSecs - totalMins * 60n;
+  const frac = n % 1_000_000_000n;
+  const sign = secs < 0n || frac < 0n ? '-' : '';
+  const abs = (x: bigint): bigint => (x < 0n ? -x : x);
+  return `0 years ${iv.months} mons ${iv.days} days ${hours} hours ${mins} mins ${sign}${abs(secs)}.${String(abs(frac)).padStart(9, '0')} secs`;
+}
+
+/** Durations (what timestamp - timestamp gives): a count of nanoseconds, held as an interval of no months or days. */
+export const DURATION_TYPES: Record<string, TimeUnit> = { DurationSecond: 's', DurationMillisecond: 'ms', DurationMicrosecond: 'us', DurationNanosecond: 'ns' };
+export const DURATION_NAME: Record<TimeUnit, string> = { s: 'DurationSecond', ms: 'DurationMillisecond', us: 'DurationMicrosecond', ns: 'DurationNanosecond' };
+
+/** Whether values of dt are interval objects (months, days, nanos): intervals, and durations with months and days 0. */
+export function isIntervalLike(dt: string): boolean {
+  return dt === 'IntervalMonthDayNano' || DURATION_TYPES[dt] !== undefined;
+}
+
+/**
+ * A duration's text as Arrow displays it (ISO 8601 through chrono): `P0D` for zero, otherwise seconds with the
+ * fraction's trailing zeros dropped, `PT90S`, `PT0.5S`, `-PT86400.000000001S`.
+ */
+export function formatDuration(nanos: bigint): string {
+  if (nanos === 0n) return 'P0D';
+  const neg = nanos < 0n, a = neg ? -nanos : nanos;
+  const secs = a / 1_000_000_000n, frac = a % 1_000_000_000n;
+  const f = frac === 0n ? '' : '.' + String(frac).padStart(9, '0').replace(/0+$/, '');
+  return `${neg ? '-' : ''}PT${secs}${f}S`;
+}
+
+/** The text of an interval or a duration value of type dt (a duration may also be a plain count of its unit). */
+export function intervalLikeText(dt: string, iv: Interval | number | bigint): string {
+  const unit = DURATION_TYPES[dt];
+  if (typeof iv !== 'object') return formatDuration(BigInt(iv) * UNIT_NS[unit ?? 'ns']);
+  return unit ? formatDuration(iv.nanos) : formatInterval(iv);
 }
 
 export function floorDiv(a: bigint, b: bigint): bigint {

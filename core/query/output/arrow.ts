@@ -1,15 +1,18 @@
 // format=arrow: a result as one Arrow IPC stream, built with makeData over the typed columns. Each column gets
-// its own Arrow type: Int8..UInt64 at their width, Float32/64, Utf8, Bool, Date32 (days), Timestamp in the
-// column's own unit (values divided from the nanoseconds vectors hold), Null.
+// its own Arrow type: Int8..UInt64 at their width, Float32/64, Decimal128(p, s) (unscaled 128-bit integers),
+// Utf8, Bool, Date32 (days), Timestamp in the column's own unit (values divided from the nanoseconds vectors hold),
+// Interval(MonthDayNano), Null.
 import {
-  Bool, DateDay, Field, Float32, Float64, Int16, Int32, Int64, Int8, Null, RecordBatch, Schema, Struct, Table, TimeUnit,
+  Bool, DateDay, Decimal, Duration, Field, Float32, Float64, Int16, Int32, Int64, Int8, IntervalMonthDayNano, Null, RecordBatch, Schema, Struct, Table, TimeUnit,
   Timestamp, Uint16, Uint32, Uint64, Uint8, Utf8, makeData, tableToIPC, type Data, type DataType,
   AsyncByteQueue, CompressionType, RecordBatchFileWriter,
 } from 'apache-arrow';
 import { takeRel, type Rel } from '../plan/rel.ts';
 import type { Interval, NumVec, TsVec, Vec } from '../vector.ts';
 import { UNIT_NS } from '../vector.ts';
-import { formatInterval } from '../expr/time.ts';
+import { decimalOf } from '../expr/decimal.ts';
+import { DURATION_TYPES } from '../expr/time.ts';
+import { unscaledAt } from '../expr/decimal_exact.ts';
 import { numStore, unitsOf, words } from './digits.ts';
 import { exactJson } from './exact_json.ts';
 import { listText } from './table.ts';
@@ -69,7 +72,49 @@ const SMALL_INTS: Record<string, [() => DataType, new (n: number) => ArrayLike<n
   UInt8: [() => new Uint8(), Uint8Array], UInt16: [() => new Uint16(), Uint16Array], UInt32: [() => new Uint32(), Uint32Array],
 };
 
+/** A Decimal128(p, s) column: each value's unscaled integer as four little-endian 32-bit words (two's complement). */
+function decimalData(c: NumVec, n: number, d: { p: number; s: number }): Data {
+  const words32 = new Uint32Array(4 * n);
+  for (let i = 0; i < n; i++) {
+    if (c.valid !== null && c.valid[i] === 0) continue;
+    let u = BigInt.asUintN(128, unscaledAt(c, i, d.s));
+    for (let k = 0; k < 4; k++) { words32[4 * i + k] = Number(u & 0xffffffffn); u >>= 32n; }
+  }
+  return makeData({ type: new Decimal(d.s, d.p, 128), length: n, data: words32, ...nullsOf(c.valid, n) });
+}
+
+/** An interval column: months and days as int32, nanoseconds as int64, per value (Arrow's MonthDayNano layout). */
+function intervalData(v: unknown[], n: number): Data {
+  const w = new Int32Array(4 * n);
+  const valid = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const iv = v[i] as Interval | null | undefined;
+    if (iv === null || iv === undefined) continue;
+    valid[i] = 1;
+    const ns = BigInt.asUintN(64, iv.nanos);
+    w[4 * i] = iv.months; w[4 * i + 1] = iv.days;
+    w[4 * i + 2] = Number(ns & 0xffffffffn) | 0; w[4 * i + 3] = Number(ns >> 32n) | 0;
+  }
+  return makeData({ type: new IntervalMonthDayNano(), length: n, data: w, ...nullsOf(valid, n) });
+}
+
+/** A duration column: a count of its unit per value (int64), truncated toward zero from the nanoseconds held. */
+function durationData(v: unknown[], n: number, unit: keyof typeof ARROW_UNIT): Data {
+  const out = new BigInt64Array(n);
+  const valid = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const iv = v[i] as Interval | number | null | undefined;
+    if (iv === null || iv === undefined) continue;
+    valid[i] = 1;
+    // a duration held as a count of its unit already (SHOW PROCESSLIST's elapsed time)
+    out[i] = typeof iv === 'object' ? iv.nanos / UNIT_NS[unit] : BigInt(iv);
+  }
+  return makeData({ type: new Duration(ARROW_UNIT[unit]), length: n, data: out, ...nullsOf(valid, n) });
+}
+
 function numData(c: NumVec, n: number): Data {
+  const dec = decimalOf(c.dt);
+  if (dec) return decimalData(c, n, dec);
   const nulls = nullsOf(c.valid, n);
   const s = numStore(c);
   const small = SMALL_INTS[c.dt];
@@ -126,12 +171,13 @@ function colData(c: Vec, n: number): Data {
     case 'str': return utf8(c.v, n);
     case 'any': {
       if (c.dt === 'Null') return makeData({ type: new Null(), length: n, nullCount: n });
-      // Intervals and lists have no typed storage here: their text, as the JSON output shows them.
+      if (c.dt === 'IntervalMonthDayNano') return intervalData(c.v, n);
+      if (DURATION_TYPES[c.dt]) return durationData(c.v, n, DURATION_TYPES[c.dt]!);
+      // Lists have no typed storage here: their text, as the JSON output shows them.
       const text = new Array<string | null>(n);
       for (let i = 0; i < n; i++) {
         const x = c.v[i];
         text[i] = x === null || x === undefined ? null
-          : c.dt === 'IntervalMonthDayNano' ? formatInterval(x as Interval)
           : c.dt === 'List' ? listText(x as unknown[])
           : typeof x === 'string' ? x : exactJson(x);
       }

@@ -2,7 +2,7 @@
 // its typed array directly, appending bytes (digits for numbers) to one buffer.
 import type { Interval, Vec } from '../vector.ts';
 import { dictOf } from '../vector.ts';
-import { formatInterval, formatTimestamp } from '../expr/time.ts';
+import { formatTimestamp, intervalLikeText, isIntervalLike } from '../expr/time.ts';
 import type { ByteWriter } from './byte_writer.ts';
 import { floatCsv, floatJson, numStore, words, writeInt64, writeTs } from './digits.ts';
 import { shortestFloat32 } from '../expr/cast.ts';
@@ -115,7 +115,7 @@ export function cellWriter(c: Vec, mode: CellMode): CellWriter {
       return (out, i) => {
         const x = c.v[i];
         if (x === null || x === undefined) out.ascii(nul);
-        else if (c.dt === 'IntervalMonthDayNano') writeString(out, formatInterval(x as Interval), mode);
+        else if (isIntervalLike(c.dt)) writeString(out, intervalLikeText(c.dt, x as Interval), mode);
         else if (c.dt === 'List') writeString(out, listText(x as unknown[]), mode);
         else if (mode === 'json') out.utf8(exactJson(x));
         else out.utf8(csvQuote(typeof x === 'string' ? x : exactJson(x)));

@@ -63,16 +63,24 @@ export function numStore(c: NumVec): NumStore {
   return { kind: 'f64', v };
 }
 
-/** The JSON text of a double: JSON's own, except -0 keeps its sign; NaN and +-Inf are null (as GreptimeDB prints them). */
+/**
+ * How EddyDB writes a float that is not a finite number, in every output format: as GreptimeDB and DataFusion display
+ * it (`NaN`, `inf`, `-inf`). JSON has no number for these; GreptimeDB's own JSON writer (serde_json) turns them into
+ * null, which a client cannot tell from SQL NULL, so EddyDB's JSON carries the display text as a string instead.
+ */
+export function nonFiniteText(x: number): string {
+  return Number.isNaN(x) ? 'NaN' : x > 0 ? 'inf' : '-inf';
+}
+
+/** The JSON text of a double: JSON's own, except -0 keeps its sign and NaN / +-inf are the strings of nonFiniteText. */
 export function floatJson(x: number): string {
-  if (!Number.isFinite(x)) return 'null';
+  if (!Number.isFinite(x)) return `"${nonFiniteText(x)}"`;
   return x === 0 && 1 / x < 0 ? '-0' : String(x);
 }
 
 /** CSV text of a double: NaN, inf and -inf stay readable instead of becoming empty cells. */
 export function floatCsv(x: number): string {
-  if (Number.isNaN(x)) return 'NaN';
-  if (!Number.isFinite(x)) return x > 0 ? 'inf' : '-inf';
+  if (!Number.isFinite(x)) return nonFiniteText(x);
   return x === 0 && 1 / x < 0 ? '-0' : String(x);
 }
 

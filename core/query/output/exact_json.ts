@@ -20,7 +20,7 @@ export function nsAsMs(ns: bigint): JsonNumber {
   return new JsonNumber(`${neg ? '-' : ''}${ms}${tail}`);
 }
 
-/** JSON text of a plain value: bigints with all their digits, JsonNumber as written, NaN/Inf as null, -0 signed. */
+/** JSON text of a plain value: bigints with all their digits, JsonNumber as written, NaN/Inf as their display text (floatJson), -0 signed. */
 export function exactJson(v: unknown): string {
   if (typeof v === 'bigint') return v.toString();
   if (typeof v === 'number') return floatJson(v);

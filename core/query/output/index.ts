@@ -3,9 +3,10 @@ import type { Rel } from '../plan/rel.ts';
 import { takeRel } from '../plan/rel.ts';
 import type { Interval, Vec } from '../vector.ts';
 import { UNIT_NS, getValue, isNull } from '../vector.ts';
-import { formatInterval, formatTimestamp } from '../expr/time.ts';
+import { formatTimestamp, intervalLikeText, isIntervalLike } from '../expr/time.ts';
 import { listText } from './table.ts';
 import { jsonAsText } from '../expr/fn_json.ts';
+import { nonFiniteText } from './digits.ts';
 
 export interface OutputColumn { name: string; dataType: string }
 
@@ -26,7 +27,7 @@ function exactNumber(x: bigint): number | bigint {
 
 /**
  * The plain value of row i: numbers, timestamps as integers in their unit (bigint beyond 2^53), strings,
- * booleans, null. NaN and +-Inf are null, as in GreptimeDB's JSON.
+ * booleans, null. NaN and +-Inf are their display text (digits.ts nonFiniteText).
  */
 export function jsonValue(c: Vec, i: number): unknown {
   if (isNull(c, i)) return null;
@@ -34,13 +35,13 @@ export function jsonValue(c: Vec, i: number): unknown {
     case 'num': {
       const x = c.big ? c.big[i]! : c.v[i]!;
       if (typeof x === 'bigint') return exactNumber(x);
-      return Number.isFinite(x) ? x : null;
+      return Number.isFinite(x) ? x : nonFiniteText(x);
     }
     case 'ts': return c.dt === 'Date' ? formatTimestamp(c.v[i]!).slice(0, 10) : exactNumber(c.v[i]! / UNIT_NS[c.unit]);
     case 'bool': return c.v[i] === 1;
     case 'str': return c.v[i];
     case 'any':
-      if (c.dt === 'IntervalMonthDayNano') return formatInterval(c.v[i] as Interval);
+      if (isIntervalLike(c.dt)) return intervalLikeText(c.dt, c.v[i] as Interval);
       if (c.dt === 'List') return listText(c.v[i] as unknown[]);
       return c.v[i];
   }

@@ -3,7 +3,7 @@ import { PlanError } from '../../errors.ts';
 import type { Expr, FunctionCall, OrderByItem, Select, SelectItem } from '../../sql/index.ts';
 import type { Env, Scope } from '../expr/eval.ts';
 import { evalExpr, toBool, valueKey } from '../expr/eval.ts';
-import { computeAggregate, groupRows, valueAt } from '../aggregate/aggregate.ts';
+import { computeAggregate, groupRows, keyAt } from '../aggregate/aggregate.ts';
 import { exprName, outputName, relNamer } from '../expr/names.ts';
 import type { Field, Rel } from './rel.ts';
 import { findField, takeRel } from './rel.ts';
@@ -120,7 +120,7 @@ export function aggregate(rel: Rel, groupExprs: Expr[], calls: FunctionCall[], e
       const seenV = new Set<string>();
       for (let i = 0; i < rel.len; i++) {
         if (!m2[i]) continue;
-        const k = groups.ids[i] + '\u0001' + valueKey(valueAt(args[0], i));
+        const k = groups.ids[i] + '\u0001' + valueKey(keyAt(args[0], i));
         if (seenV.has(k)) m2[i] = 0;
         else seenV.add(k);
       }

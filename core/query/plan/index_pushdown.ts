@@ -15,7 +15,7 @@ export function isCol(e: Expr, name: string, qualifiers: string[]): boolean {
 }
 
 function stringColumn(e: Expr, schema: TableSchema, qualifiers: string[]): string | undefined {
-  return schema.columns.find((c) => c.type === 'string' && isCol(e, c.name, qualifiers))?.name;
+  return schema.columns.find((c) => c.type === 'string' && !c.sqlType?.startsWith('Decimal128(') && isCol(e, c.name, qualifiers))?.name;
 }
 
 const FLIP: Record<string, string> = { '=': '=', '!=': '!=', '<>': '<>' };

@@ -20,6 +20,11 @@ export function columnDt(c: ColumnSchema): DType {
   return sqlTypeName(c.type, c.unit, c.sqlType);
 }
 
+/** A string column holding text itself (not a wide decimal's digits, whose equal values may be spelled apart). */
+function isPlainString(c: ColumnSchema | undefined): boolean {
+  return c?.type === 'string' && !c.sqlType?.startsWith('Decimal128(');
+}
+
 /** Column names the statement may reference (all when a wildcard appears). */
 export function referencedColumns(exprs: unknown, schema: TableSchema): string[] | undefined {
   const names = new Set<string>();
@@ -95,7 +100,7 @@ export function pushdown(where: Expr | undefined, schema: TableSchema, qualifier
         continue;
       }
       const tag = schema.primaryKey.find((k) => isCol(col, k, qualifiers));
-      if (tag && op === '=' && lit.type === 'string' && schema.columns.find((x) => x.name === tag)?.type === 'string') {
+      if (tag && op === '=' && lit.type === 'string' && isPlainString(schema.columns.find((x) => x.name === tag))) {
         (spec.tagFilter ??= {})[tag] = [lit.value];
         tagConjuncts.set(tag, [...(tagConjuncts.get(tag) ?? []), c]);
       }
@@ -105,7 +110,7 @@ export function pushdown(where: Expr | undefined, schema: TableSchema, qualifier
       if (hi !== null) tighten(undefined, hi + 1n);
     } else if (c.type === 'in_list' && !c.negated) {
       const tag = schema.primaryKey.find((k) => isCol(c.expr, k, qualifiers));
-      if (tag && c.list.every((x) => x.type === 'string') && schema.columns.find((x) => x.name === tag)?.type === 'string') {
+      if (tag && c.list.every((x) => x.type === 'string') && isPlainString(schema.columns.find((x) => x.name === tag))) {
         (spec.tagFilter ??= {})[tag] = c.list.map((x) => (x as { value: string }).value);
         tagConjuncts.set(tag, [...(tagConjuncts.get(tag) ?? []), c]);
       }

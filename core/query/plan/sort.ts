@@ -1,5 +1,5 @@
 // Sorting rows by several keys with ASC/DESC and NULLS FIRST/LAST, as a permutation of row indices.
-import type { Vec } from '../vector.ts';
+import type { Interval, Vec } from '../vector.ts';
 import { dictOf, isNull, tsOffsetsOf } from '../vector.ts';
 import { int64Offsets } from '../int64.ts';
 
@@ -19,6 +19,10 @@ export function compareValues(a: unknown, b: unknown): number {
     if (Number.isNaN(a) || Number.isNaN(b)) return Number.isNaN(a) ? (Number.isNaN(b) ? 0 : 1) : -1;
     return a < b ? -1 : a > b ? 1 : 0;
   }
+  if (isInterval(a) && isInterval(b)) {
+    // intervals order by their parts, months first, then days, then nanoseconds (Arrow's order of the value)
+    return a.months !== b.months ? (a.months < b.months ? -1 : 1) : a.days !== b.days ? (a.days < b.days ? -1 : 1) : a.nanos < b.nanos ? -1 : a.nanos > b.nanos ? 1 : 0;
+  }
   if (typeof a === 'object' && a !== null && typeof b === 'object' && b !== null) {
     const x = JSON.stringify(a, (_k, v) => (typeof v === 'bigint' ? v.toString() : v));
     const y = JSON.stringify(b, (_k, v) => (typeof v === 'bigint' ? v.toString() : v));
@@ -34,7 +38,7 @@ export function compareValues(a: unknown, b: unknown): number {
  */
 function rankKey(v: Vec): { rank: Float64Array; nulls: Uint8Array | null } | null {
   const n = v.kind === 'str' ? dictOf(v)?.codes.length ?? 0 : v.v.length;
-  if (v.kind === 'num' && v.big === undefined) {
+  if (v.kind === 'num' && v.big === undefined && v.dec === undefined) {
     const x = v.v;
     for (let i = 0; i < n; i++) if (x[i] !== x[i] && (v.valid === null || v.valid[i] !== 0)) return null; // NaN sorts last: the plain path
     return { rank: x, nulls: nullsOf(v.valid, n) };
@@ -96,6 +100,10 @@ function sortByRanks(keys: SortKey[], ranks: { rank: Float64Array; nulls: Uint8A
   });
 }
 
+function isInterval(x: unknown): x is Interval {
+  return typeof x === 'object' && x !== null && typeof (x as Interval).nanos === 'bigint' && 'months' in x;
+}
+
 /** A stable permutation of 0..n-1 ordering rows by the keys. */
 export function sortIndices(keys: SortKey[], n: number): Int32Array {
   const idx = new Int32Array(n);
@@ -115,7 +123,8 @@ export function sortByValues(keys: SortKey[], n: number, idx: Int32Array = Int32
   if (keys.length === 0) return idx;
   const arr = Array.from(idx);
   // exact int64 columns compare their exact values (a double cannot tell 2^63-1 from 2^63-2)
-  const vals = keys.map((k) => (k.vec.kind === 'num' && k.vec.big !== undefined ? k.vec.big : k.vec.v) as ArrayLike<unknown>);
+  // (and a wide decimal its unscaled integers, which all share the column's scale)
+  const vals = keys.map((k) => (k.vec.kind === 'num' ? k.vec.big ?? k.vec.dec ?? k.vec.v : k.vec.v) as ArrayLike<unknown>);
   arr.sort((p, q) => {
     for (let j = 0; j < keys.length; j++) {
       const k = keys[j]!;

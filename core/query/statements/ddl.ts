@@ -39,7 +39,9 @@ export function columnType(def: ColumnDef): { type: StoreType; unit?: TimeUnit; 
     // INTERVAL: a string column holding the interval's text (read back by fromValues)
     case 'IntervalMonthDayNano': return { type: 'string', sqlType: dt };
     default:
-      if (dt.startsWith('Decimal128(')) return { type: 'float64', sqlType: dt };
+      // DECIMAL(p, s): a double holds every value of up to 15 digits exactly (printed back from its 15 significant
+      // digits); a wider one is a string column of its exact decimal text, read back as unscaled 128-bit integers.
+      if (dt.startsWith('Decimal128(')) return { type: Number(/\((\d+)/.exec(dt)![1]) > 15 ? 'string' : 'float64', sqlType: dt };
       // VECTOR(dim): a string column holding the canonical text '[1,2,3]' (expr/fn_vector.ts)
       if (dt.startsWith('Vector(')) return { type: 'string', sqlType: dt };
       if (dt.startsWith('UInt')) return { type: 'uint64', sqlType: dt };

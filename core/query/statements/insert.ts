@@ -4,7 +4,7 @@ import { EddyError, InvalidArgumentError, StatusCode } from '../../errors.ts';
 import type { Column, WriteBatch } from '../../batch.ts';
 import type { ColumnSchema, TableSchema } from '../../schema.ts';
 import { allocValues } from '../../batch.ts';
-import type { Insert } from '../../sql/index.ts';
+import type { Expr, Insert } from '../../sql/index.ts';
 import type { Env } from '../expr/eval.ts';
 import { castTo, evalExpr } from '../expr/eval.ts';
 import { relNamer } from '../expr/names.ts';
@@ -16,32 +16,50 @@ import { runQuery } from '../plan/select.ts';
 import { tableName } from './ddl.ts';
 import type { Interval, Vec } from '../vector.ts';
 import { UNIT_NS, getValue, isNull, storedIntervalText } from '../vector.ts';
-import { parseTimestampNs } from '../expr/time.ts';
+import { parseTimestampNs, tsInRange, tsRangeText } from '../expr/time.ts';
+import { decimalOf, isDecimal } from '../expr/decimal.ts';
+import { decimalText } from '../expr/decimal_exact.ts';
 
 /** One value converted to the storage representation of a column (ns bigint for timestamps). */
 function convertCell(v: Vec, i: number, col: ColumnSchema, row: number): unknown {
   if (isNull(v, i)) return null;
   const dt = columnDt(col);
   if (col.type === 'timestamp') {
-    if (v.kind === 'ts') return v.v[i]!;
-    if (v.kind === 'num') {
-      // an integer beyond 2^53 (nanoseconds since the epoch are) counts units exactly
-      if (v.big) return BigInt.asIntN(64, v.big[i]! * (dt === 'Date' ? 86_400_000_000_000n : UNIT_NS[col.unit ?? 'ms']));
-      const x = v.v[i]!;
-      if (!Number.isFinite(x)) throw new InvalidArgumentError(`Invalid timestamp ${x} for column ${col.name}`, { row });
-      // a fractional number casts like DataFusion's Float64 -> Timestamp: truncated to the column's unit
-      return BigInt(Math.trunc(x)) * (dt === 'Date' ? 86_400_000_000_000n : UNIT_NS[col.unit ?? 'ms']);
-    }
-    if (v.kind === 'str') {
-      const parsed = parseTimestampNs(v.v[i]!);
-      if (parsed === null) throw new InvalidArgumentError(`Failed to parse '${v.v[i]}' as a timestamp for column ${col.name}`, { row });
-      // text without a zone is a wall-clock time in the session's zone
-      const ns = wallToUtcNs(parsed, v.v[i]!, (v as { tz?: string }).tz);
-      const u = UNIT_NS[col.unit ?? 'ms'];
-      return (ns / u) * u;
-    }
-    throw new InvalidArgumentError(`Cannot insert ${v.dt} into timestamp column ${col.name}`, { row });
+    const ns = timestampCell(v, i, col, dt, row);
+    if (tsInRange(ns)) return ns;
+    // A nanosecond column cannot hold the instant in GreptimeDB either: refused. A second / ms / us column can (to
+    // year +-262143), but EddyDB holds every timestamp as int64 nanoseconds, so such a value is still kept wrapped
+    // around, as before; holding those columns' full ranges needs timestamps in their own unit end to end.
+    if ((col.unit ?? 'ms') === 'ns' && dt !== 'Date') throw new InvalidArgumentError(`${tsRangeText(`Value ${String(getValue(v, i))}`)}, for column ${col.name}`, { row });
+    return BigInt.asIntN(64, ns);
   }
+  return valueCell(v, i, col, dt, row);
+}
+
+/** A value for a timestamp column as nanoseconds (unbounded: the caller checks the range). */
+function timestampCell(v: Vec, i: number, col: ColumnSchema, dt: string, row: number): bigint {
+  if (v.kind === 'ts') return v.v[i]!;
+  if (v.kind === 'num') {
+    // an integer beyond 2^53 (nanoseconds since the epoch are) counts units exactly
+    if (v.big) return BigInt(v.big[i]!) * (dt === 'Date' ? 86_400_000_000_000n : UNIT_NS[col.unit ?? 'ms']);
+    const x = v.v[i]!;
+    if (!Number.isFinite(x)) throw new InvalidArgumentError(`Invalid timestamp ${x} for column ${col.name}`, { row });
+    // a fractional number casts like DataFusion's Float64 -> Timestamp: truncated to the column's unit
+    return BigInt(Math.trunc(x)) * (dt === 'Date' ? 86_400_000_000_000n : UNIT_NS[col.unit ?? 'ms']);
+  }
+  if (v.kind === 'str') {
+    const parsed = parseTimestampNs(v.v[i]!);
+    if (parsed === null) throw new InvalidArgumentError(`Failed to parse '${v.v[i]}' as a timestamp for column ${col.name}`, { row });
+    // text without a zone is a wall-clock time in the session's zone
+    const ns = wallToUtcNs(parsed, v.v[i]!, (v as { tz?: string }).tz);
+    const u = UNIT_NS[col.unit ?? 'ms'];
+    return (ns / u) * u;
+  }
+  throw new InvalidArgumentError(`Cannot insert ${v.dt} into timestamp column ${col.name}`, { row });
+}
+
+/** A value for any other column, in its storage representation. */
+function valueCell(v: Vec, i: number, col: ColumnSchema, dt: string, row: number): unknown {
   // an interval column takes intervals (INTERVAL '1 year'), not text that would read as one, as GreptimeDB
   if (dt === 'IntervalMonthDayNano' && v.dt !== dt) throw new InvalidArgumentError(`Failed to parse ${String(getValue(v, i))} to IntervalMonthDayNano value for column ${col.name}`, { row });
   let c: Vec;
@@ -52,10 +70,19 @@ function convertCell(v: Vec, i: number, col: ColumnSchema, row: number): unknown
   }
   // an Int64/UInt64 beyond 2^53 goes on as its exact bigint, not the rounded double
   if (c.kind === 'num' && c.big) return c.big[0]!;
+  // a wide decimal is stored as its exact text (ddl.ts columnType)
+  if (col.type === 'string' && c.kind === 'num' && isDecimal(dt)) return decimalText(c, 0, decimalOf(dt)!.s);
   const x = getValue(c, 0);
   if (dt === 'Float32' && typeof x === 'number') return Math.fround(x);
   if (dt === 'IntervalMonthDayNano') return storedIntervalText(x as Interval);
   return x;
+}
+
+/** The text of a number literal, signed (`-1.5`), or null for any other expression. */
+function numberText(e: Expr): string | null {
+  if (e.type === 'number') return e.value;
+  if (e.type === 'unary' && (e.op === '-' || e.op === '+') && e.expr.type === 'number') return (e.op === '-' ? '-' : '') + e.expr.value;
+  return null;
 }
 
 function subVec(v: Vec, i: number): Vec {
@@ -154,10 +181,13 @@ export async function runInsert(s: Insert, st: QState): Promise<number> {
         // MySQL-style "text" in VALUES is a string, as GreptimeDB accepts it
         const lit = e.type === 'column' && e.path.length === 1 && e.path[0]!.quote === '"' ? { type: 'string' as const, value: e.path[0]!.value, pos: e.pos } : e;
         // a number literal is not text: GreptimeDB refuses it for a string column rather than guess its spelling
-        if (lit.type === 'number' && col.type === 'string') {
+        const decimalCol = isDecimal(columnDt(col));
+        if (lit.type === 'number' && col.type === 'string' && !decimalCol) {
           throw new PlanError(`Failed to parse value: number ${lit.value} for string column ${col.name}`, lit.pos, StatusCode.InvalidSyntax);
         }
-        const v = isDefault ? null : evalExpr(lit, scope);
+        // a number written for a decimal column is read from its digits, as GreptimeDB does, never through a double
+        const digits = decimalCol ? numberText(lit) : null;
+        const v = isDefault ? null : digits !== null ? ({ kind: 'str', dt: 'String', v: [digits] } as Vec) : evalExpr(lit, scope);
         cells.get(col.name)!.push(v === null ? defaultCell(col, st.env, r) : convertCell(v, 0, col, r));
       });
       rows++;

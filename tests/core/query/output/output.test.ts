@@ -77,7 +77,7 @@ describe('output formats', () => {
     }), { numRuns: 500 });
   });
 
-  it('JSON: 64-bit integers and timestamps as JSON numbers with every digit; NaN/Inf null, -0 kept', () => {
+  it('JSON: 64-bit integers and timestamps as JSON numbers with every digit; NaN/Inf as the strings NaN, inf, -inf; -0 kept', () => {
     fc.assert(fc.property(fc.array(rowArb, { maxLength: 20 }), (rows) => {
       const rel = relOf(rows);
       const body = parseExactJson(outputsJson([relToOutput(rel)], 7)) as { output: { records: { rows: unknown[][]; total_rows: { num: string } } }[]; execution_time_ms: { num: string } };
@@ -89,7 +89,7 @@ describe('output formats', () => {
         expect(row[0] === null ? null : BigInt(numText(row[0]))).toBe(r.i);
         expect(BigInt(numText(row[1]))).toBe(r.u);
         if (Number.isFinite(r.f)) expect(sameFloat(Number(numText(row[2])), r.f)).toBe(true);
-        else expect(row[2]).toBeNull();
+        else expect(row[2]).toBe(Number.isNaN(r.f) ? 'NaN' : r.f > 0 ? 'inf' : '-inf');
         expect(row[3]).toBe(r.s);
         expect(row[4]).toBe(r.b);
         UNITS.forEach((unit, j) => expect(BigInt(numText(row[5 + j]))).toBe(r.t[unit]));
