@@ -1,13 +1,14 @@
 // Compaction's merge gathered slice by slice (storage/merge_source.ts) equals the merge into a whole run it replaces
-// (mergeToRun, TTL filter, tombstones dropped): same rows, values, validity and op column, whatever the slices' bounds.
+// (mergeToRun, TTL filter, tombstones dropped): same rows, values, validity and op column, whatever the slices' bounds
+// and the inputs' row groups.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Memtable } from '../../storage/memtable/memtable.ts';
 import { sortMemtable } from '../../storage/memtable/sort.ts';
-import { composeRanges, mergedSource } from '../../storage/merge_source.ts';
+import { composeRanges, mergedSource, type MergeInput } from '../../storage/merge_source.ts';
 import { filterRun } from '../../storage/filter.ts';
 import { Op, OP_COLUMN, withoutDeletes } from '../../storage/ops.ts';
-import { gatherRun, Ranges, stringAt } from '../../storage/run.ts';
+import { gatherRun, Ranges, sliceColumn, stringAt } from '../../storage/run.ts';
 import { mergeToRun } from '../../storage/scan.ts';
 import type { ColumnData, Run } from '../../storage/types.ts';
 import { batchOf, cpuSchema, type Row } from './fixtures.ts';
@@ -36,9 +37,10 @@ describe('mergedSource', () => {
       fc.option(fc.integer({ min: 0, max: 40 }), { nil: undefined }),
       fc.boolean(),
       fc.array(fc.integer({ min: 1, max: 17 }), { minLength: 1, maxLength: 5 }),
-      (inputs, cutoffTs, older, cuts) => {
+      fc.array(fc.integer({ min: 1, max: 9 }), { minLength: 1, maxLength: 4 }),
+      (writes, cutoffTs, older, cuts, groupRows) => {
         // each input is one flushed memtable: puts, and tombstones for the rows marked del
-        const runs: Run[] = inputs.map((rows, k) => {
+        const runs: Run[] = writes.map((rows, k) => {
           const m = new Memtable(schema.primaryKey);
           const strip = (r: (typeof rows)[number]): Row => ({ host: r.host, region: r.region, usage_user: r.usage_user, usage_system: r.usage_system, ts: r.ts });
           m.apply(batchOf(schema, rows.filter((r) => !r.del).map(strip)), 2 * k + 1, schema);
@@ -52,11 +54,33 @@ describe('mergedSource', () => {
         if (live) want = gatherRun([want], live, want.cols.keys());
         want = withoutDeletes(want, older);
 
-        const got = mergedSource(runs, schema, names, { cutoff, olderOverlap: () => older })!;
+        // each input read as a segment is: key, time and op columns whole, the fields a row group at a time (a group
+        // without nulls has no validity)
+        const inputs = runs.map((run, k): MergeInput => {
+          const starts = [0];
+          while (starts[starts.length - 1]! < run.rows) starts.push(Math.min(run.rows, starts[starts.length - 1]! + groupRows[k % groupRows.length]!));
+          const whole: Run = { rows: run.rows, cols: new Map([...run.cols].filter(([n]) => !n.startsWith('usage_'))) };
+          return {
+            whole, starts,
+            group(name, g) {
+              const c = sliceColumn(run.cols.get(name)!, starts[g]!, starts[g + 1]!);
+              return c.valid && c.valid.every((v) => v === 1) ? { ...c, valid: null } : c;
+            },
+          };
+        });
+        const got = mergedSource(inputs, schema, names, { cutoff, olderOverlap: () => older })!;
         expect(got.src.rows).toBe(want.rows);
         expect(got.src.names).toEqual([...want.cols.keys()]);
         const ops = want.cols.get(OP_COLUMN);
         expect(got.opRows).toBe(ops ? (ops.values as Uint8Array).filter((o) => o !== Op.Put).length : 0);
+        // series: where the key's tuple changes along the rows; a key's dictionary: sorted, each entry used
+        const tuples = Array.from({ length: want.rows }, (_, i) => JSON.stringify(schema.primaryKey.map((t) => plain(want.cols.get(t)!, want.rows)[i])));
+        expect(got.src.series()).toBe(tuples.filter((t, i) => i === 0 || t !== tuples[i - 1]).length);
+        for (const t of schema.primaryKey) {
+          if (want.rows === 0) break;
+          const dict = got.src.slice(t, 0, want.rows).dict!;
+          expect(dict).toEqual([...new Set(plain(want.cols.get(t)!, want.rows).filter((v) => v !== null))].sort());
+        }
         for (const name of got.src.names) {
           const parts: unknown[] = [];
           // slices of varying sizes, one after another (each may reuse the memory of the one before)
