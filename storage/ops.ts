@@ -108,12 +108,13 @@ function pickNewestValid(c: ColumnData, G: number, gBase: number[], gEnd: number
 }
 
 /**
- * Removes Delete rows. With `older` false nothing older than the run remains, so Replace rows become plain puts
- * and the op column goes; otherwise the op column is kept for what remains.
+ * The rows of a run that are not Delete rows, and whether the op column stays: with `older` false nothing older than
+ * the run remains, so Replace rows become plain puts and the op column goes; otherwise it is kept for what remains.
+ * Null when the run has no op column (every row stays, as it is).
  */
-export function withoutDeletes(run: Run, older: boolean): Run {
+export function putRows(run: Run, older: boolean): { keep: Ranges; keepOps: boolean } | null {
   const opCol = run.cols.get(OP_COLUMN);
-  if (!opCol) return run;
+  if (!opCol) return null;
   const ops = opCol.values as Uint8Array;
   const keep = new Ranges();
   let runStart = -1, replace = false;
@@ -123,8 +124,15 @@ export function withoutDeletes(run: Run, older: boolean): Run {
     if (runStart >= 0) { keep.push(0, runStart, i - runStart); runStart = -1; }
   }
   if (runStart >= 0) keep.push(0, runStart, run.rows - runStart);
-  const names = [...run.cols.keys()].filter((n) => n !== OP_COLUMN || (older && replace));
-  return gatherRun([run], keep, names);
+  return { keep, keepOps: older && replace };
+}
+
+/** Removes Delete rows (putRows). */
+export function withoutDeletes(run: Run, older: boolean): Run {
+  const p = putRows(run, older);
+  if (!p) return run;
+  const names = [...run.cols.keys()].filter((n) => n !== OP_COLUMN || p.keepOps);
+  return gatherRun([run], p.keep, names);
 }
 
 /** The runs, each with an op column (zeros where missing) when any has one, so they can be gathered together. */

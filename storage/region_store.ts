@@ -15,6 +15,7 @@ import { defaultOf } from './defaults.ts';
 import { minMaxIndex, words } from './int64.ts';
 import { countOps, Op, OP_COLUMN, withoutDeletes } from './ops.ts';
 import { mergeToRun, scanSnapshot } from './scan.ts';
+import { mergedSource, segmentInput, type MergeInput } from './merge_source.ts';
 import { decodeBlocks, openSegment, readBlocks, type SegmentHandle } from './segment/read.ts';
 import { readGroups, type SegmentPieces } from './segment/read_cached.ts';
 import { DecodedCache, sharedDecodedCache } from './decoded_cache.ts';
@@ -373,6 +374,13 @@ export class RegionStore {
     return { runs: pieces.runs.map((run) => conformRun(run, meta.schemaVersion, this._schema)), from: pieces.from };
   }
 
+  /** A segment as a compaction input (merge_source.ts): its blocks read once, its columns decoded as the merge needs them. */
+  private async mergeInput(meta: SegmentMeta, names: string[]): Promise<MergeInput> {
+    const h = await this.handle(meta.file);
+    const blocks = await readBlocks(join(this.segDir, meta.file), h, h.blocks.map((_, i) => i));
+    return segmentInput(h, blocks, meta.schemaVersion, this._schema, names);
+  }
+
   private async dropExpiredLocked(): Promise<number> {
     const cutoff = this.cutoff();
     if (cutoff === undefined) return 0;
@@ -397,14 +405,20 @@ export class RegionStore {
       let merged = 0, written = 0;
       const names = this._schema.columns.map((c) => c.name);
       for (const job of jobs) {
-        const runs = (await Promise.all(job.map((s) => this.readSegment(s, s.deletes ? [...names, OP_COLUMN] : names, undefined, false)))).flatMap((p) => p.runs);
-        let run = this.withoutExpired(mergeToRun(runs, this._schema, names));
+        const inputs = await Promise.all(job.map((s) => this.mergeInput(s, s.deletes ? [...names, OP_COLUMN] : names)));
         // Tombstones (and Replace marks) matter only while an older segment may hold rows of their keys.
         const firstSeq = Math.min(...job.map((s) => s.maxSeq));
-        const older = this.manifest.segments.some((s) => !job.includes(s) && s.maxSeq < firstSeq && overlapsRun(s, run, this._schema.timeIndex));
-        run = withoutDeletes(run, older);
+        const olderOverlap = (rows: Run) => this.manifest.segments.some((s) => !job.includes(s) && s.maxSeq < firstSeq && overlapsRun(s, rows, this._schema.timeIndex));
+        // The merge is gathered a row group at a time as the file is written (merge_source.ts); a last_non_null merge
+        // collapses rows field by field into a run first.
+        let rows: Run | FlushSource | null = mergedSource(inputs, this._schema, names, { cutoff: this.cutoff(), olderOverlap });
+        if (!rows) {
+          const runs = (await Promise.all(job.map((s) => this.readSegment(s, s.deletes ? [...names, OP_COLUMN] : names, undefined, false)))).flatMap((p) => p.runs);
+          const run = this.withoutExpired(mergeToRun(runs, this._schema, names));
+          rows = withoutDeletes(run, olderOverlap(run));
+        }
         const maxSeq = Math.max(...job.map((s) => s.maxSeq));
-        const out = run.rows > 0 ? await this.writeSegment(run, maxSeq, this.opts.compactLevel ?? 3) : null;
+        const out = ('src' in rows ? rows.src.rows : rows.rows) > 0 ? await this.writeSegment(rows, maxSeq, this.opts.compactLevel ?? 3) : null;
         const kept = this.manifest.segments.filter((s) => !job.includes(s));
         if (out) kept.push(out);
         await this.commit({ ...this.manifest, schema: this._schema, segments: kept.sort((a, b) => a.maxSeq - b.maxSeq) });

@@ -66,8 +66,9 @@ export interface RegionStoreOptions {
   /** Segments larger than this are not merged again; 256 MiB by default. */
   compactionMaxBytes?: number;
   /**
-   * Most bytes one compaction job may hold decoded (its inputs decoded, merged and encoded at once: about three times
-   * this at its peak); larger sets are merged in several jobs. 256 MiB by default; the node sets it from its memory budget.
+   * Most bytes one compaction job's inputs may hold decoded (every column); larger sets are merged in several jobs. The
+   * merge holds less: the inputs' time index, op and string columns whole, the others a row group at a time
+   * (merge_source.ts). 256 MiB by default; the node sets it from its memory budget.
    */
   compactionJobBytes?: number;
   /** A shared copy of the region's files (`--storage nats`); the local directory is then a cache. */

@@ -63,7 +63,7 @@ export class MemoryBudget {
     return Math.floor(this.limitBytes / 8);
   }
 
-  /** Most bytes a compaction job holds decoded (its peak is about three times that): an eighth of the limit. */
+  /** Most bytes a compaction job's inputs hold decoded, every column (the merge holds less: storage/merge_source.ts): an eighth of the limit. */
   get compactionJobBytes(): number {
     return Math.floor(this.limitBytes / 8);
   }

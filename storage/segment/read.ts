@@ -251,7 +251,11 @@ function refSource(h: SegmentHandle, name: string, msg: Msg): RefWriter {
 
 /** Decodes `names` (table columns, and OP_COLUMN when the file has it) from record batch blocks of one file. */
 export function decodeBlocks(h: SegmentHandle, blocks: Uint8Array[], schema: TableSchema, names: string[]): Run {
-  const msgs = blocks.map((b) => parseBlock(h, b));
+  return decodeMsgs(h, blocks.map((b) => parseBlock(h, b)), schema, names);
+}
+
+/** Decodes `names` from parsed record batches of one file (decodeBlocks). */
+export function decodeMsgs(h: SegmentHandle, msgs: Msg[], schema: TableSchema, names: string[]): Run {
   const rows = msgs.reduce((s, m) => s + m.header.length, 0);
   const cols = new Map<string, ColumnData>();
   for (const name of names) {
