@@ -5,7 +5,7 @@ import type { FunctionCall, Statement } from '../sql/index.ts';
 import { parseSql } from '../sql/index.ts';
 import type { QueryContext } from './context.ts';
 import type { Env } from './expr/eval.ts';
-import { exprName } from './expr/names.ts';
+import { outputName } from './expr/names.ts';
 import { relNamer } from './expr/names.ts';
 import type { QueryOutput } from './output/index.ts';
 import { relToOutput } from './output/index.ts';
@@ -227,7 +227,7 @@ export async function executeStatement(ctx: QueryContext, s: Statement): Promise
     }
     case 'explain': return relToOutput(await runExplain(s, st));
     case 'admin': {
-      const name = `ADMIN ${exprName(s.call, relNamer(undefined)).replace(/^([^(]*)/, (m) => m)}`;
+      const name = `ADMIN ${outputName(s.call, relNamer(undefined))}`;
       const v = await runAdmin(s.call, ctx);
       return relToOutput(stringRel([name], [[v]], [typeof v === 'string' ? 'String' : 'Int32']));
     }
