@@ -20,16 +20,31 @@ import { effectiveTtl, isPhysical, physicalColumns, physicalOf, physicalRel, tsi
 import { viewOf, viewRel } from '../statements/view.ts';
 import { conjuncts } from './walk.ts';
 import { tableFunctionRel } from './table_functions.ts';
+import { leafWheres } from './join_pushdown.ts';
 import { describePredicate } from './index_pushdown.ts';
 import { describeIndexReport, readIndexReport } from './index_report.ts';
 
 export async function fromClause(from: TableRef[], where: Expr | undefined, st: QState, sel: Select, limit?: number): Promise<Rel> {
+  if (from.length === 1 && from[0]!.type !== 'join') return tableRef(from[0]!, where, st, sel, limit);
+  // several tables: each scans with the WHERE conjuncts that name it alone (join_pushdown.ts); WHERE runs again after
+  const pushed = await leafWheres(from, where, st);
   let rel: Rel | null = null;
   for (const t of from) {
-    const r = await tableRef(t, from.length === 1 ? where : undefined, st, sel, from.length === 1 ? limit : undefined);
-    rel = rel === null ? r : join(rel, r, 'CROSS', undefined, undefined, st);
+    const r = await tableRef(t, pushed.get(t), st, sel, undefined, pushed);
+    // FROM a, b WHERE a.k = b.k: the equalities between the two sides make the cross join a hash join
+    rel = rel === null ? r : join(rel, r, 'CROSS', crossEqualities(where, rel, r), undefined, st);
   }
   return rel!;
+}
+
+/** WHERE's equality conjuncts between a column expression of l and one of r (AND-ed), as a join condition. */
+function crossEqualities(where: Expr | undefined, l: Rel, r: Rel): Expr | undefined {
+  const eqs = conjuncts(where).filter((c) => {
+    if (c.type !== 'binary' || c.op !== '=') return false;
+    const a = sideOf(c.left, l, r), b = sideOf(c.right, l, r);
+    return (a === 'l' && b === 'r') || (a === 'r' && b === 'l');
+  });
+  return eqs.length ? eqs.reduce((a, b): Expr => ({ type: 'binary', op: 'AND', left: a, right: b, pos: a.pos })) : undefined;
 }
 
 /** What the regions are asked for: WHERE's time range and tag equalities, the referenced columns, a LIMIT, the TTL cutoff. */
@@ -72,7 +87,7 @@ function numbersRel(n: number, qualifier: string): Rel {
   return { fields: [{ name: 'number', qualifier, dt: 'UInt32' }], cols: [{ kind: 'num', dt: 'UInt32', v, valid: null }], len: n };
 }
 
-async function tableRef(t: TableRef, where: Expr | undefined, st: QState, sel: Select, limit?: number): Promise<Rel> {
+async function tableRef(t: TableRef, where: Expr | undefined, st: QState, sel: Select, limit?: number, pushed?: Map<TableRef, Expr>): Promise<Rel> {
   switch (t.type) {
     case 'table': {
       const path = t.name.map((p) => p.value);
@@ -142,8 +157,8 @@ async function tableRef(t: TableRef, where: Expr | undefined, st: QState, sel: S
     case 'table_function':
       return tableFunctionRel(t, st);
     case 'join': {
-      const l = await tableRef(t.left, undefined, st, sel);
-      const r = await tableRef(t.right, undefined, st, sel);
+      const l = await tableRef(t.left, pushed?.get(t.left), st, sel, undefined, pushed);
+      const r = await tableRef(t.right, pushed?.get(t.right), st, sel, undefined, pushed);
       let on = t.on;
       let names: string[] = [];
       if (t.using?.length || t.natural) {
