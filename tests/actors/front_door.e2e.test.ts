@@ -68,7 +68,7 @@ describe('a running node', () => {
   let url: string;
   const sql = async (q: string) => {
     const r = await fetch(`${url}/v1/sql`, { method: 'POST', body: new URLSearchParams({ sql: q }) });
-    return { status: r.status, body: (await r.json()) as { error?: string; output?: { records?: { rows: unknown[][] } }[] } };
+    return { status: r.status, body: (await r.json()) as { error?: string; output?: { records?: { rows: unknown[][]; schema: { column_schemas: { name: string }[] } } }[] } };
   };
 
   beforeAll(async () => {
