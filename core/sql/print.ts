@@ -9,7 +9,7 @@
 //    - columns as `qualify` resolves them (default: as written); literals carry their Arrow type: `Int64(1)`,
 //      `Float64(0.5)` (Rust f64 display), `Utf8("a")`, `Boolean(true)`, `NULL`; `-1` folds to `Int64(-1)`.
 //    - calls: `round(var_pop(t.val),Int64(2))` (no spaces), unquoted names lower-cased, an alias named by its
-//      function (`covar` -> `covar_samp`, `length` -> `character_length`, FUNCTION_ALIASES), `UNNEST(..)`;
+//      function (`covar` -> `covar_samp`, `substring` -> `substr`, FUNCTION_ALIASES), `UNNEST(..)`;
 //      `string_agg(t.x,Utf8(",")) ORDER BY [t.x ASC NULLS LAST]`, `... WITHIN GROUP [t.i DESC NULLS FIRST]`
 //      (null order always printed); windows `row_number() PARTITION BY [t.i] ORDER BY [..] RANGE BETWEEN ..`.
 //    - `left op right` without parentheses (`<>` is `!=`, xor `^` is `#`); casts are transparent, except casts to

