@@ -38,3 +38,7 @@ SELECT a.sensor, a.ts, b.ts FROM readings a JOIN readings b ON a.sensor = b.sens
 
 -- a CTE on one side, a table on the other
 WITH hot AS (SELECT sensor, room FROM readings WHERE temp > 20) SELECT DISTINCT hot.sensor, o.building FROM hot JOIN rooms o ON hot.room = o.room WHERE o.building = 'north';
+
+-- the conjuncts pushed to one side filter it before the join: the join condition never sees the rows WHERE drops
+-- (room 9 would divide by zero here)
+SELECT r.sensor, o.room FROM readings r JOIN rooms o ON 100 / (r.room - 9) < o.room - 15 WHERE r.room <> 9 ORDER BY r.ts, r.sensor, o.room;

@@ -1,6 +1,7 @@
 // FROM clause: base tables (with scan pushdown), CTEs, derived tables, information_schema and joins.
 import { PlanError, StatusCode, TableNotFoundError } from '../../errors.ts';
 import type { Expr, Select, TableRef } from '../../sql/index.ts';
+import { formatExpr } from '../../sql/index.ts';
 import type { Scope } from '../expr/eval.ts';
 import { evalExpr, toBool, valueKey } from '../expr/eval.ts';
 import { relNamer } from '../expr/names.ts';
@@ -8,7 +9,7 @@ import type { Field, Rel } from './rel.ts';
 import { findField, takeRel } from './rel.ts';
 import { batchesToRel, pushdown, referencedColumns } from './scan.ts';
 import type { QState } from './state.ts';
-import { clock, stageTime } from './state.ts';
+import { clock, stageTime, traceOp } from './state.ts';
 import { informationSchema, pipelinesRel } from '../statements/information_schema.ts';
 import { isPgCatalogTable, pgCatalog } from '../pg_catalog/index.ts';
 import { exactValue, getValue, isNull, take } from '../vector.ts';
@@ -30,11 +31,30 @@ export async function fromClause(from: TableRef[], where: Expr | undefined, st: 
   const pushed = await leafWheres(from, where, st);
   let rel: Rel | null = null;
   for (const t of from) {
-    const r = await tableRef(t, pushed.get(t), st, sel, undefined, pushed);
+    const r = await pushedRef(t, st, sel, pushed);
     // FROM a, b WHERE a.k = b.k: the equalities between the two sides make the cross join a hash join
     rel = rel === null ? r : join(rel, r, 'CROSS', crossEqualities(where, rel, r), undefined, st);
   }
   return rel!;
+}
+
+/**
+ * A table below a join, filtered by the WHERE conjuncts pushed to it (the ones its scan did not enforce exactly)
+ * before it is joined, as DataFusion filters below a join: the join never sees rows WHERE drops anyway.
+ */
+async function pushedRef(t: TableRef, st: QState, sel: Select, pushed: Map<TableRef, Expr> | undefined): Promise<Rel> {
+  const where = pushed?.get(t);
+  const r = await tableRef(t, where, st, sel, undefined, pushed);
+  const rest = conjuncts(where).filter((c) => !r.applied?.has(c));
+  if (!rest.length) return r;
+  const t0 = clock(st.env);
+  const cond = rest.reduce((a, b): Expr => ({ type: 'binary', op: 'AND', left: a, right: b, pos: a.pos }));
+  const m = toBool(evalExpr(cond, { rel: r, env: st.env, namer: relNamer(r) }), cond.pos);
+  const keep: number[] = [];
+  for (let i = 0; i < r.len; i++) if (m.v[i] && (!m.valid || m.valid[i])) keep.push(i);
+  const out = keep.length === r.len ? r : takeRel(r, keep);
+  traceOp(st.env, 'Filter', rest.map(formatExpr).join(' AND '), out.len, t0);
+  return out;
 }
 
 /** WHERE's equality conjuncts between a column expression of l and one of r (AND-ed), as a join condition. */
@@ -157,8 +177,8 @@ async function tableRef(t: TableRef, where: Expr | undefined, st: QState, sel: S
     case 'table_function':
       return tableFunctionRel(t, st);
     case 'join': {
-      const l = await tableRef(t.left, pushed?.get(t.left), st, sel, undefined, pushed);
-      const r = await tableRef(t.right, pushed?.get(t.right), st, sel, undefined, pushed);
+      const l = await pushedRef(t.left, st, sel, pushed);
+      const r = await pushedRef(t.right, st, sel, pushed);
       let on = t.on;
       let names: string[] = [];
       if (t.using?.length || t.natural) {
