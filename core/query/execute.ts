@@ -5,7 +5,6 @@ import type { FunctionCall, Statement } from '../sql/index.ts';
 import { parseSql } from '../sql/index.ts';
 import type { QueryContext } from './context.ts';
 import type { Env } from './expr/eval.ts';
-import { exprName } from './expr/names.ts';
 import { relNamer } from './expr/names.ts';
 import type { QueryOutput } from './output/index.ts';
 import { relToOutput } from './output/index.ts';
@@ -20,7 +19,7 @@ import { stringRel } from './plan/rel.ts';
 import { runDelete } from './statements/delete.ts';
 import { runExplain } from './statements/explain.ts';
 import { runFlowStatement } from './statements/flow.ts';
-import { rejectUnimplementedAdmin, runProcedureAdmin } from './statements/admin.ts';
+import { regionTable, rejectUnimplementedAdmin, runProcedureAdmin } from './statements/admin.ts';
 import { createView, viewOf } from './statements/view.ts';
 import { runTql } from './statements/tql.ts';
 import { runCopy } from './statements/copy.ts';
@@ -78,21 +77,30 @@ export async function runPartial(ctx: QueryContext, sql: string): Promise<WireRe
 
 const affected = (rows: number): QueryOutput => ({ kind: 'affected', rows });
 
-/** ADMIN flush_table('t') / compact_table('t'): a physical metric table stands for its logical tables. */
+/**
+ * ADMIN flush_table('t') / compact_table('t'[, strategy, options]) / build_index('t'), and flush_region(id) /
+ * compact_region(id) on the table that holds the region; each answers 0. A physical metric table stands for its
+ * logical tables. build_index rewrites the table's segments (flush, then compact), which builds every index the
+ * table now declares over the rows written before the index was.
+ */
 async function runAdmin(call: FunctionCall, ctx: QueryContext): Promise<string | number> {
   const fn = call.name.map((p) => p.value).join('.').toLowerCase();
   const procedure = await runProcedureAdmin(fn, call, ctx);
   if (procedure !== null) return procedure;
-  if (fn !== 'flush_table' && fn !== 'compact_table') return rejectUnimplementedAdmin(fn, call, ctx);
-  const arg = call.args[0];
-  if (!arg || arg.type !== 'string') throw new PlanError(`${fn} expects a table name`, call.pos, StatusCode.InvalidArguments);
-  const parts = arg.value.split('.');
-  const table = parts.pop()!, db = parts.pop() ?? ctx.db;
-  const t = await ctx.getTable(db, table);
-  if (!t) throw new EddyError(StatusCode.TableNotFound, `Table not found: ${db}.${table}`);
+  let t: TableSchema | null | undefined;
+  if (fn === 'flush_region' || fn === 'compact_region') t = await regionTable(fn, call, ctx);
+  else if (fn === 'flush_table' || fn === 'compact_table' || fn === 'build_index') {
+    const arg = call.args[0];
+    if (!arg || arg.type !== 'string') throw new PlanError(`${fn} expects a table name`, call.pos, StatusCode.InvalidArguments);
+    if (call.args.length > (fn === 'compact_table' ? 3 : 1)) throw new PlanError(`${fn}: too many arguments`, call.args[1]!.pos ?? call.pos, StatusCode.InvalidArguments);
+    const parts = arg.value.split('.');
+    const table = parts.pop()!, db = parts.pop() ?? ctx.db;
+    t = await ctx.getTable(db, table);
+    if (!t) throw new EddyError(StatusCode.TableNotFound, `Table not found: ${db}.${table}`);
+  } else return rejectUnimplementedAdmin(fn, call, ctx);
   // a physical metric table's regions hold its logical tables' rows: flushing it flushes them all
-  if (fn === 'flush_table') await ctx.flushTable?.(t);
-  else { await ctx.flushTable?.(t); await ctx.compactTable?.(t); }
+  await ctx.flushTable?.(t);
+  if (!fn.startsWith('flush')) await ctx.compactTable?.(t);
   return 0;
 }
 
@@ -227,7 +235,8 @@ export async function executeStatement(ctx: QueryContext, s: Statement): Promise
     }
     case 'explain': return relToOutput(await runExplain(s, st));
     case 'admin': {
-      const name = `ADMIN ${exprName(s.call, relNamer(undefined)).replace(/^([^(]*)/, (m) => m)}`;
+      // GreptimeDB heads the answer with the statement as written: `ADMIN FLUSH_TABLE('t')`
+      const name = s.span.text.trim().replace(/;\s*$/, '');
       const v = await runAdmin(s.call, ctx);
       return relToOutput(stringRel([name], [[v]], [typeof v === 'string' ? 'String' : 'Int32']));
     }

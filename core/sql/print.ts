@@ -3,25 +3,27 @@
 // Styles:
 //  - 'sql': faithful SQL text, parseExpr(formatExpr(e)) gives back e (positions aside). Parentheses come from
 //    operator precedence (precedence.ts); subqueries print from their source span.
-//  - 'header': GreptimeDB's result-set headers for unaliased select items (flows name their columns this way;
-//    tests/core/sql/conformance.test.ts holds it against GreptimeDB's sqlness .result files). Rules:
+//  - 'header': GreptimeDB's result-set headers for unaliased select items: the output column names of every query
+//    (core/query/expr/names.ts outputName) and of flows; tests/core/sql/conformance.test.ts holds it against
+//    GreptimeDB's sqlness .result files. Rules:
 //    - columns as `qualify` resolves them (default: as written); literals carry their Arrow type: `Int64(1)`,
 //      `Float64(0.5)` (Rust f64 display), `Utf8("a")`, `Boolean(true)`, `NULL`; `-1` folds to `Int64(-1)`.
-//    - calls: `round(var_pop(t.val),Int64(2))` (no spaces), aliases resolved (`covar` -> `covar_samp`);
+//    - calls: `round(var_pop(t.val),Int64(2))` (no spaces), unquoted names lower-cased, an alias named by its
+//      function (`covar` -> `covar_samp`, `substring` -> `substr`, FUNCTION_ALIASES), `UNNEST(..)`;
 //      `string_agg(t.x,Utf8(",")) ORDER BY [t.x ASC NULLS LAST]`, `... WITHIN GROUP [t.i DESC NULLS FIRST]`
 //      (null order always printed); windows `row_number() PARTITION BY [t.i] ORDER BY [..] RANGE BETWEEN ..`.
-//    - `left op right` without parentheses (`<>` is `!=`); casts are transparent, except outside range
-//      aggregates in an ALIGN query where they are `arrow_cast(x,Utf8("Int64"))`; TIMESTAMP '..' is `Utf8("..")`.
+//    - `left op right` without parentheses (`<>` is `!=`, xor `^` is `#`); casts are transparent, except casts to
+//      GreptimeDB's own type names (INT16, UINT8, FLOAT64 ..) and, in an ALIGN query, every cast outside the range
+//      aggregates: those are `arrow_cast(x,Utf8("Int64"))`; TIMESTAMP '..' is `Utf8("..")` (blanks folded);
+//      EXTRACT(year FROM x) is `date_part(Utf8("YEAR"),x)`.
 //    - unary minus on a non-literal is `(- x)`; IN lists are `x IN Int64(1), Int64(2)`; subquery forms are
 //      `IN`/`NOT IN`/`EXISTS`, a scalar subquery takes its first column's name.
 //    - range items: every outermost call gets ` RANGE 5s[ FILL x]`, count(*) is count(Int64(1)) there;
-//      interval durations print as `IntervalMonthDayNano("IntervalMonthDayNano { months: 0, days: 1, .. }")`.
-//  - 'display': the planner's DataFusion-style names, used as output column names and as keys that match a
-//    select item to its GROUP BY / aggregate / window column (core/query/expr/names.ts). Like 'header' but:
-//    names are lower-cased, numeric casts are always arrow_cast, IN lists are `x IN ([a, b])`, subqueries are
-//    `(<subquery>)`, a range item is `expr RANGE 5s FILL PREV`, intervals keep their text.
-// The differences between 'header' and 'display' are kept on purpose: each caller's output is pinned by tests
-// and changing one would rename columns users see (or break a key that both sides must spell alike).
+//      intervals print as `IntervalMonthDayNano("IntervalMonthDayNano { months: 0, days: 1, .. }")`.
+//  - 'display': the planner's internal keys that match a select item to its GROUP BY / aggregate / window column
+//    (core/query/expr/names.ts exprName), never shown to users. Like 'header' but unambiguous where a header is
+//    not: IN lists are `x IN ([a, b])`, subqueries `(<subquery>)`, a range item `expr RANGE 5s FILL PREV`,
+//    intervals keep their text. Both sides of a key are printed by it, so only its distinctness matters.
 //
 // Left-deep chains of binary operators (`a + b + ... `, `x AND y AND ...`) are printed by a loop, not by
 // recursion, so a chain of any length prints without exhausting the stack; only real nesting recurses.
@@ -114,7 +116,8 @@ function binaryChain(top: Binary, st: PrintStyle): string {
   let s = sub(cur, st, BINARY_PREC[spine[spine.length - 1]!.op], true);
   for (let i = spine.length - 1; i >= 0; i--) {
     const b = spine[i]!;
-    const op = st.kind !== 'sql' && b.op === '<>' ? '!=' : b.op;
+    // DataFusion spells `<>` as `!=` and bitwise xor (`^` in GreptimeDB's MySQL dialect) as `#`.
+    const op = st.kind === 'sql' ? b.op : b.op === '<>' ? '!=' : b.op === '^' ? '#' : b.op;
     s += ` ${op} ${sub(b.right, st, BINARY_PREC[b.op])}`;
   }
   return s;
@@ -199,11 +202,15 @@ function call(e: FunctionCall, st: PrintStyle): string {
   let suffix = '';
   if (st.kind === 'display') {
     name = raw.toLowerCase();
+    name = FUNCTION_ALIASES[name] ?? name;
     if (e.noParens) return `${name}()`;
     if (name === 'unnest') name = 'UNNEST';
     args = e.args.map((a) => walk(a, st));
   } else {
-    name = FUNCTION_ALIASES[raw] ?? raw;
+    // Unquoted names are case-insensitive (DataFusion lower-cases them); an alias is named by its function.
+    const folded = e.name.every((i) => i.quote === undefined) ? raw.toLowerCase() : raw;
+    name = FUNCTION_ALIASES[folded] ?? folded;
+    if (name === 'unnest') name = 'UNNEST'; // DataFusion's unnest is a plan node, printed in capitals
     if (st.rangeSuffix) {
       // Inside a range item every outermost call is a range aggregate; count(*) is count(Int64(1)) there.
       suffix = st.rangeSuffix;
@@ -238,7 +245,9 @@ function walk(e: Expr, st: PrintStyle): string {
     case 'typed_string':
       if (e.hex) return sql ? `X'${e.value}'` : `Binary("${hexBytes(e.value)}")`;
       if (sql) return `${e.dataType.raw} ${formatString(e.value)}`;
-      return `Utf8("${e.value}")`; // DataFusion names a typed literal by its text: Utf8("2024-01-01")
+      // DataFusion names a typed literal by its text (Utf8("2024-01-01")); GreptimeDB trims date and time text and
+      // folds its runs of blanks first (TIMESTAMP '  2017-07-23   13:10:11 ' is Utf8("2017-07-23 13:10:11")).
+      return `Utf8("${/^(TIMESTAMP|DATE|TIME)/i.test(e.dataType.name) ? e.value.trim().replace(/\s+/g, ' ') : e.value}")`;
     case 'column':
       if (sql) return e.path.map(formatIdent).join('.');
       if (st.kind === 'display') return st.column(e);
@@ -282,10 +291,10 @@ function walk(e: Expr, st: PrintStyle): string {
         if (e.syntax === '::') return `${sub(e.expr, st, Prec.POSTFIX, true)}::${e.dataType.raw}`;
         return `${e.syntax === 'cast' ? 'CAST' : 'TRY_CAST'}(${n(e.expr)} AS ${e.dataType.raw})`;
       }
-      // Casts are transparent in names, except those DataFusion shows as arrow_cast.
-      const arrow = st.kind === 'header'
-        ? st.rangeQuery && !st.rangeSuffix ? ARROW_TYPES[e.dataType.name] : undefined
-        : NUMERIC_CAST.test(e.dataType.raw.toUpperCase()) ? ARROW_TYPES[e.dataType.name.toUpperCase()] ?? e.dataType.name.toUpperCase() : undefined;
+      // Casts are transparent in names, except those GreptimeDB plans as arrow_cast: its own type names (INT8 ..
+      // UINT64, FLOAT32 / FLOAT64, which SQL lacks) always, and in an ALIGN query every cast outside the range calls.
+      const alias = NUMERIC_CAST.test(e.dataType.raw.toUpperCase()) ? ARROW_TYPES[e.dataType.name.toUpperCase()] ?? e.dataType.name.toUpperCase() : undefined;
+      const arrow = alias ?? (st.kind === 'header' && st.rangeQuery && !st.rangeSuffix ? ARROW_TYPES[e.dataType.name] : undefined);
       return arrow ? `arrow_cast(${n(e.expr)},Utf8("${arrow}"))` : n(e.expr);
     }
     case 'function': return call(e, st);
@@ -309,7 +318,8 @@ function walk(e: Expr, st: PrintStyle): string {
     case 'tuple': return sql ? `(${e.elements.map(n).join(', ')})` : `struct(${e.elements.map(n).join(',')})`;
     case 'extract':
       if (sql) return `EXTRACT(${e.field} FROM ${n(e.expr)})`;
-      return `date_part(Utf8("${st.kind === 'display' ? e.field.toLowerCase() : e.field}"),${n(e.expr)})`;
+      // the field is a keyword, which DataFusion spells in capitals whatever the query wrote
+      return `date_part(Utf8("${st.kind === 'display' ? e.field.toLowerCase() : e.field.toUpperCase()}"),${n(e.expr)})`;
   }
 }
 

@@ -68,7 +68,7 @@ describe('a running node', () => {
   let url: string;
   const sql = async (q: string) => {
     const r = await fetch(`${url}/v1/sql`, { method: 'POST', body: new URLSearchParams({ sql: q }) });
-    return { status: r.status, body: (await r.json()) as { error?: string; output?: { records?: { rows: unknown[][] } }[] } };
+    return { status: r.status, body: (await r.json()) as { error?: string; output?: { records?: { rows: unknown[][]; schema: { column_schemas: { name: string }[] } } }[] } };
   };
 
   beforeAll(async () => {
@@ -125,7 +125,7 @@ describe('a running node', () => {
     expect(peers.body.error).toMatch(/migrate_region: no peer 5 and no peer 7 in the cluster \(known peers: 0\)/);
   });
 
-  it('an ADMIN function that is not implemented (or needs a cluster) says so instead of returning 0', async () => {
+  it('an ADMIN function that needs a cluster says so instead of returning 0; the region and table ones run', async () => {
     const ids = await sql("SELECT region_id FROM information_schema.region_peers WHERE table_name = 'mig'");
     const rid = String(ids.body.output![0]!.records!.rows[0]![0]);
     const r = await sql(`ADMIN migrate_region(${rid}, 0, 0)`);
@@ -134,12 +134,18 @@ describe('a running node', () => {
     const state = await sql("ADMIN procedure_state('nope')");
     expect(state.status).toBe(400);
     expect(state.body.error).toMatch(/procedure nope not found/);
+    // flush_region / compact_region flush the table that holds the region; an unknown region is named
     const flush = await sql(`ADMIN flush_region(${rid})`);
-    expect(flush.body.error).toMatch(/ADMIN flush_region is not implemented yet/);
+    expect(flush.status).toBe(200);
+    expect(flush.body.output![0]!.records!.schema.column_schemas[0]!.name).toBe(`ADMIN flush_region(${rid})`);
+    expect((await sql('ADMIN compact_region(999)')).body.error).toBe('compact_region: region 999 not found');
     const unknown = await sql('ADMIN no_such_fn(1)');
     expect(unknown.status).toBe(400);
     expect(unknown.body.error).toMatch(/unknown ADMIN function no_such_fn/);
-    // The implemented ones still work.
-    expect((await sql("ADMIN flush_table('mig')")).status).toBe(200);
+    // The implemented ones still work, headed by the statement as written.
+    const ft = await sql("ADMIN FLUSH_TABLE('mig')");
+    expect(ft.status).toBe(200);
+    expect(ft.body.output![0]!.records!.schema.column_schemas[0]!.name).toBe("ADMIN FLUSH_TABLE('mig')");
+    expect((await sql("ADMIN build_index('mig')")).body.output![0]!.records!.rows).toEqual([[0]]);
   });
 });

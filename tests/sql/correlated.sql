@@ -96,3 +96,10 @@ SELECT house, count(*) FROM pupils p GROUP BY house HAVING count(*) < (SELECT co
 SELECT house, sum((SELECT count(*) FROM marks m WHERE m.pid = p.pid)) AS marked FROM pupils p GROUP BY house ORDER BY house;
 
 SELECT house FROM pupils p GROUP BY house ORDER BY (SELECT max(score) FROM marks m WHERE m.pid IN (SELECT pid FROM pupils q WHERE q.house = p.house)) NULLS FIRST, house;
+
+-- a subquery's own WITH is in scope inside it, also when its columns share names with the outer query's
+CREATE TABLE tallies (score INT, ts TIMESTAMP TIME INDEX);
+
+INSERT INTO tallies VALUES (42, 1), (7, 2);
+
+WITH best AS (SELECT score AS s FROM tallies) SELECT * FROM best WHERE s = (WITH top AS (SELECT max(s) AS s FROM best) SELECT s FROM top);

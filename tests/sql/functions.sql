@@ -83,3 +83,8 @@ SELECT CASE x WHEN 1 THEN 'one' WHEN 2 THEN 'two' END FROM (VALUES (1), (2), (3)
 SELECT CASE WHEN x > 0 THEN 1 / 0 ELSE 0 END FROM (VALUES (1)) AS t(x);
 
 SELECT inet_ntoa(3232235777), inet_aton('10.0.0.1'), inet_ntoa(NULL);
+
+-- DataFusion's other spellings of a function call it and are named by it; their arity is the function's
+SELECT position('hello world', 'o'), instr('hello world', 'w'), substr_index('a.b.c', '.', 2), char_length('héllo'), pow(2, 10), ifnull(NULL, 3);
+
+SELECT datetrunc('hour');

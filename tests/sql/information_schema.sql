@@ -114,3 +114,8 @@ SELECT timezone();
 SET time_zone = 'UTC';
 
 SELECT timezone();
+
+-- partitions: the expression is the PARTITION ON COLUMNS list, the description each region's rule
+CREATE TABLE split_hosts (host STRING, v DOUBLE, ts TIMESTAMP TIME INDEX, PRIMARY KEY (host)) PARTITION ON COLUMNS (host) (host < 'm', host >= 'm');
+
+SELECT partition_name, partition_method, partition_expression, partition_description FROM information_schema.partitions WHERE table_name = 'split_hosts' ORDER BY partition_name;

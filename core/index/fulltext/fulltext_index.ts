@@ -59,7 +59,6 @@ export type FulltextQuery =
  */
 function plan(r: FulltextReader, q: FulltextQuery): Analyzed | 'none' | undefined {
   if (q.kind === 'term') {
-    if (q.term.length === 0) return 'none';
     const toks = termTokens(q.term, r.opts);
     return toks.length === 0 ? undefined : { t: 'and', kids: toks.map((t) => ({ t: 'tokens', tokens: [t] })) };
   }

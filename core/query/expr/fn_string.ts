@@ -82,6 +82,8 @@ export const STRING: Record<string, Fn> = {
     return (text.match(compileRegex(String(re), 'g' + regexFlags(flags, 'regexp_count', false, call.pos), call.pos)) ?? []).length;
   }),
 };
+// DataFusion names it substr_index (substring_index is its MySQL spelling)
+STRING.substr_index = STRING.substring_index!;
 
 function levenshtein(a: string[], b: string[]): number {
   let prev = Array.from({ length: b.length + 1 }, (_, j) => j);

@@ -19,6 +19,7 @@ import { VECTOR } from './fn_vector.ts';
 import type { Fn } from './fn_util.ts';
 import { ARITY, WINDOW_ONLY } from './function_names.ts';
 import type { Scope } from './scope.ts';
+import { FUNCTION_ALIASES } from '../../sql/print_literals.ts';
 
 const REGISTRY = new Map<string, Fn>();
 
@@ -27,6 +28,11 @@ export function registerScalar(name: string, fn: Fn): void {
 }
 
 for (const family of [MATH, STRING, STRING_MYSQL, TIME, CONDITIONAL, MISC, GEO, GEO_CELLS, JSON_FNS, HASH, IP, VECTOR]) for (const [name, fn] of Object.entries(family)) registerScalar(name, fn);
+// DataFusion's other spellings of a function (datetrunc, substr_index, today, ...) call it, under its arity
+for (const [alias, name] of Object.entries(FUNCTION_ALIASES)) {
+  const f = REGISTRY.get(name);
+  if (f && !REGISTRY.has(alias)) registerScalar(alias, f);
+}
 
 export function callScalar(name: string, args: Vec[], n: number, s: Scope, call: FunctionCall): Vec {
   const f = REGISTRY.get(name);
@@ -34,7 +40,7 @@ export function callScalar(name: string, args: Vec[], n: number, s: Scope, call:
     if (WINDOW_ONLY.has(name)) throw new PlanError(`Window function ${name} requires an OVER clause`, call.pos);
     throw new PlanError(`Invalid function '${name}'`, call.pos);
   }
-  const ar = ARITY.get(name);
+  const ar = ARITY.get(name) ?? ARITY.get(FUNCTION_ALIASES[name] ?? '');
   if (ar && (args.length < ar[0] || args.length > ar[1])) {
     const want = ar[0] === ar[1] ? `${ar[0]}` : `${ar[0]} to ${ar[1]}`;
     throw new PlanError(`Function '${name}' takes ${want} argument${ar[1] === 1 ? '' : 's'}, got ${args.length}`, call.pos, StatusCode.InvalidArguments);

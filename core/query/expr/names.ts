@@ -21,9 +21,17 @@ export function relNamer(rel: Rel | undefined): ColumnNamer {
   };
 }
 
-/** Output column name of a select item without alias: a bare column is just its name. */
-export function outputName(e: Expr, namer: ColumnNamer): string {
-  return columnOrExprName(e, { kind: 'display', column: (c) => namer(c.path) });
+/**
+ * Output column name of a select item without alias, as GreptimeDB prints its result headers (the 'header' style of
+ * core/sql/print.ts): a bare column is just its name, columns inside expressions are qualified as `rel` resolves them.
+ */
+export function outputName(e: Expr, namer: ColumnNamer, range?: { align: boolean; fill?: string }): string {
+  return columnOrExprName(e, {
+    kind: 'header',
+    qualify: (c) => [namer(c.path)],
+    ...(range?.align ? { rangeQuery: true } : {}),
+    ...(range?.fill !== undefined ? { alignFill: range.fill } : {}),
+  });
 }
 
 /** The display name of an expression (the 'display' style of core/sql/print.ts). */

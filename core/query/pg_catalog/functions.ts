@@ -2,6 +2,7 @@
 // each under its plain name and its pg_catalog.-qualified one.
 import type { Fn } from '../expr/fn_util.ts';
 import { registerScalar } from '../expr/functions.ts';
+import { constraintDefinition, indexDefinition } from './primary_key.ts';
 import { constVec } from '../expr/const.ts';
 import { sessionUser } from '../expr/fn_misc.ts';
 import { fromValues, getValue, type Vec } from '../vector.ts';
@@ -76,8 +77,8 @@ const PG_FUNCTIONS: Record<string, Fn> = {
   col_description: always('String', null),
   shobj_description: always('String', null),
   pg_get_expr: rows('String', ([e]) => (e === null ? null : String(e))),
-  pg_get_indexdef: always('String', null),
-  pg_get_constraintdef: always('String', null),
+  pg_get_indexdef: rows('String', ([oid, col]) => (oid === null ? null : indexDefinition(Number(oid), col === undefined || col === null ? 0 : Number(col)))),
+  pg_get_constraintdef: rows('String', ([oid]) => (oid === null ? null : constraintDefinition(Number(oid)))),
   pg_get_viewdef: always('String', null),
   pg_get_partkeydef: always('String', null),
   pg_get_function_result: always('String', null),

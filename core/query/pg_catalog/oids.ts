@@ -25,3 +25,13 @@ export function namespaceOid(db: string): number {
 export function relationOid(t: Pick<TableSchema, 'id'>): number {
   return FIRST_USER_OID + 1000 + Number(t.id);
 }
+
+/** The OID of a table's primary-key index (`<table>_pkey`), past every relation and schema OID. */
+export function indexOid(t: Pick<TableSchema, 'id'>): number {
+  return 3_000_000_000 + Number(t.id);
+}
+
+/** The OID of a table's PRIMARY KEY constraint. */
+export function constraintOid(t: Pick<TableSchema, 'id'>): number {
+  return 3_500_000_000 + Number(t.id);
+}

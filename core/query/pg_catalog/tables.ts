@@ -1,6 +1,7 @@
 // pg_catalog's tables and views as EddyDB sees itself: databases are schemas (pg_namespace) and databases
 // (pg_database), tables are relations (pg_class) with their columns (pg_attribute), types from the wire's type list.
-// Catalogs EddyDB has nothing for (indexes, constraints, triggers, ...) are there, empty, so client queries run.
+// Each table's primary key is an index and a constraint (primary_key.ts). Catalogs EddyDB has nothing for
+// (triggers, policies, ...) are there, empty, so client queries run.
 import type { QueryContext } from '../context.ts';
 import type { Rel } from '../plan/rel.ts';
 import type { TableSchema } from '../../schema.ts';
@@ -8,6 +9,7 @@ import { sqlTypeName } from '../../schema.ts';
 import { fromValues } from '../vector.ts';
 import { viewOf } from '../statements/view.ts';
 import { PG_TYPES, pgTypeOf } from '../../pgwire/types.ts';
+import { constraintRow, indexClassRow, indexRow, indexesRow, primaryKeyOf } from './primary_key.ts';
 import { DATABASE_OID, INFORMATION_SCHEMA_OID, PG_CATALOG_OID, ROLE_NAME, ROLE_OID, namespaceOid, relationOid } from './oids.ts';
 
 const DT: Record<string, string> = {
@@ -107,12 +109,19 @@ export async function pgCatalog(name: string, ctx: QueryContext): Promise<Rel | 
       return rel(spec, [[PG_CATALOG_OID, 'pg_catalog', ROLE_OID], [INFORMATION_SCHEMA_OID, 'information_schema', ROLE_OID],
         ...dbs.filter((d) => d !== 'information_schema').map((d) => [namespaceOid(d), d, ROLE_OID])]);
     case 'pg_class':
-      return rel(spec, (await allTables(ctx)).map(({ db, schema: s }) => {
+      return rel(spec, (await allTables(ctx)).flatMap(({ db, schema: s }) => {
         const view = viewOf(s) !== undefined;
         const oid = relationOid(s);
-        return [oid, s.name, namespaceOid(db), 0, 0, ROLE_OID, view ? 0 : 2, oid, 0, 0, -1, 0, 0, false, false, 'p', view ? 'v' : 'r',
+        const table = [oid, s.name, namespaceOid(db), 0, 0, ROLE_OID, view ? 0 : 2, oid, 0, 0, -1, 0, 0, !view, false, 'p', view ? 'v' : 'r',
           s.columns.length, 0, view, false, false, false, false, true, 'd', false, 0, 0, 1];
+        return view ? [table] : [table, indexClassRow(primaryKeyOf(db, s))];
       }));
+    case 'pg_index':
+    case 'pg_constraint':
+    case 'pg_indexes': {
+      const keys = (await allTables(ctx)).filter(({ schema: s }) => viewOf(s) === undefined).map(({ db, schema: s }) => primaryKeyOf(db, s));
+      return rel(spec, keys.map(name === 'pg_index' ? indexRow : name === 'pg_constraint' ? constraintRow : indexesRow));
+    }
     case 'pg_attribute': {
       const rows: unknown[][] = [];
       for (const { schema: s } of await allTables(ctx)) {
@@ -150,7 +159,7 @@ export async function pgCatalog(name: string, ctx: QueryContext): Promise<Rel | 
     case 'pg_views': {
       const views = name === 'pg_views';
       return rel(spec, (await allTables(ctx)).filter(({ schema: s }) => (viewOf(s) ? views : !views)).map(({ db, schema: s }) =>
-        views ? [db, s.name, ROLE_NAME, viewOf(s) ?? null] : [db, s.name, ROLE_NAME, null, false, false, false, false]));
+        views ? [db, s.name, ROLE_NAME, viewOf(s) ?? null] : [db, s.name, ROLE_NAME, null, true, false, false, false]));
     }
     case 'pg_settings':
       return rel(spec, settings.map((v) => [v.name, v.value, null, 'Client Connection Defaults', '', null, 'user', 'string', 'session', null, null, null, v.value, v.value, null, null, false]));

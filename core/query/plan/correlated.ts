@@ -103,6 +103,19 @@ async function nestedOuterRefs(q: Query, shapes: Rel[], outer: Rel, dry: QState,
   }
 }
 
+/** The dry state with the subquery's own WITH names bound to their columns (no rows), so its FROM resolves. */
+async function withCteShapes(q: Query, dry: QState): Promise<QState> {
+  if (!q.with) return dry;
+  const ctes = new Map(dry.ctes);
+  const out: QState = { ...dry, ctes };
+  for (const c of q.with.ctes) {
+    if (c.query.type === 'tql') continue;
+    const r = await dry.run(c.query, out);
+    ctes.set(c.name.value, { ...r, fields: r.fields.map((f, i) => ({ ...f, name: c.columns?.[i]?.value ?? f.name, qualifier: c.name.value })) });
+  }
+  return out;
+}
+
 function safeFind(rel: Rel, path: Ident[]): number {
   try { return findField(rel, path); } catch { return 0; }
 }
@@ -116,7 +129,7 @@ export async function correlatedColumn(node: SubqueryNode, outer: Rel, st: QStat
   const q = node.query;
   const sel = q.body as Select;
   // the subquery's own columns shadow the outer ones: read its FROM's columns, no rows
-  const dry: QState = { ...st, env: { ...st.env, qctx: emptyScans(st.env.qctx), subqueries: new Map(), trace: undefined, stages: undefined } };
+  const dry = await withCteShapes(q, { ...st, env: { ...st.env, qctx: emptyScans(st.env.qctx), subqueries: new Map(), trace: undefined, stages: undefined } });
   const innerShape = sel.from.length ? await fromClause(sel.from, undefined, dry, sel) : emptyRel(1);
   const outerCols = new Map<number, string>();
   const isOuter = (c: Extract<Expr, { type: 'column' }>): number => {

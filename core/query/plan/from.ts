@@ -1,6 +1,7 @@
 // FROM clause: base tables (with scan pushdown), CTEs, derived tables, information_schema and joins.
 import { PlanError, StatusCode, TableNotFoundError } from '../../errors.ts';
 import type { Expr, Select, TableRef } from '../../sql/index.ts';
+import { formatExpr } from '../../sql/index.ts';
 import type { Scope } from '../expr/eval.ts';
 import { evalExpr, toBool, valueKey } from '../expr/eval.ts';
 import { relNamer } from '../expr/names.ts';
@@ -8,7 +9,7 @@ import type { Field, Rel } from './rel.ts';
 import { findField, takeRel } from './rel.ts';
 import { batchesToRel, pushdown, referencedColumns } from './scan.ts';
 import type { QState } from './state.ts';
-import { clock, stageTime } from './state.ts';
+import { clock, stageTime, traceOp } from './state.ts';
 import { informationSchema, pipelinesRel } from '../statements/information_schema.ts';
 import { isPgCatalogTable, pgCatalog } from '../pg_catalog/index.ts';
 import { exactValue, getValue, isNull, take } from '../vector.ts';
@@ -20,16 +21,50 @@ import { effectiveTtl, isPhysical, physicalColumns, physicalOf, physicalRel, tsi
 import { viewOf, viewRel } from '../statements/view.ts';
 import { conjuncts } from './walk.ts';
 import { tableFunctionRel } from './table_functions.ts';
+import { leafWheres } from './join_pushdown.ts';
 import { describePredicate } from './index_pushdown.ts';
 import { describeIndexReport, readIndexReport } from './index_report.ts';
 
 export async function fromClause(from: TableRef[], where: Expr | undefined, st: QState, sel: Select, limit?: number): Promise<Rel> {
+  if (from.length === 1 && from[0]!.type !== 'join') return tableRef(from[0]!, where, st, sel, limit);
+  // several tables: each scans with the WHERE conjuncts that name it alone (join_pushdown.ts); WHERE runs again after
+  const pushed = await leafWheres(from, where, st);
   let rel: Rel | null = null;
   for (const t of from) {
-    const r = await tableRef(t, from.length === 1 ? where : undefined, st, sel, from.length === 1 ? limit : undefined);
-    rel = rel === null ? r : join(rel, r, 'CROSS', undefined, undefined, st);
+    const r = await pushedRef(t, st, sel, pushed);
+    // FROM a, b WHERE a.k = b.k: the equalities between the two sides make the cross join a hash join
+    rel = rel === null ? r : join(rel, r, 'CROSS', crossEqualities(where, rel, r), undefined, st);
   }
   return rel!;
+}
+
+/**
+ * A table below a join, filtered by the WHERE conjuncts pushed to it (the ones its scan did not enforce exactly)
+ * before it is joined, as DataFusion filters below a join: the join never sees rows WHERE drops anyway.
+ */
+async function pushedRef(t: TableRef, st: QState, sel: Select, pushed: Map<TableRef, Expr> | undefined): Promise<Rel> {
+  const where = pushed?.get(t);
+  const r = await tableRef(t, where, st, sel, undefined, pushed);
+  const rest = conjuncts(where).filter((c) => !r.applied?.has(c));
+  if (!rest.length) return r;
+  const t0 = clock(st.env);
+  const cond = rest.reduce((a, b): Expr => ({ type: 'binary', op: 'AND', left: a, right: b, pos: a.pos }));
+  const m = toBool(evalExpr(cond, { rel: r, env: st.env, namer: relNamer(r) }), cond.pos);
+  const keep: number[] = [];
+  for (let i = 0; i < r.len; i++) if (m.v[i] && (!m.valid || m.valid[i])) keep.push(i);
+  const out = keep.length === r.len ? r : takeRel(r, keep);
+  traceOp(st.env, 'Filter', rest.map(formatExpr).join(' AND '), out.len, t0);
+  return out;
+}
+
+/** WHERE's equality conjuncts between a column expression of l and one of r (AND-ed), as a join condition. */
+function crossEqualities(where: Expr | undefined, l: Rel, r: Rel): Expr | undefined {
+  const eqs = conjuncts(where).filter((c) => {
+    if (c.type !== 'binary' || c.op !== '=') return false;
+    const a = sideOf(c.left, l, r), b = sideOf(c.right, l, r);
+    return (a === 'l' && b === 'r') || (a === 'r' && b === 'l');
+  });
+  return eqs.length ? eqs.reduce((a, b): Expr => ({ type: 'binary', op: 'AND', left: a, right: b, pos: a.pos })) : undefined;
 }
 
 /** What the regions are asked for: WHERE's time range and tag equalities, the referenced columns, a LIMIT, the TTL cutoff. */
@@ -72,7 +107,7 @@ function numbersRel(n: number, qualifier: string): Rel {
   return { fields: [{ name: 'number', qualifier, dt: 'UInt32' }], cols: [{ kind: 'num', dt: 'UInt32', v, valid: null }], len: n };
 }
 
-async function tableRef(t: TableRef, where: Expr | undefined, st: QState, sel: Select, limit?: number): Promise<Rel> {
+async function tableRef(t: TableRef, where: Expr | undefined, st: QState, sel: Select, limit?: number, pushed?: Map<TableRef, Expr>): Promise<Rel> {
   switch (t.type) {
     case 'table': {
       const path = t.name.map((p) => p.value);
@@ -142,8 +177,8 @@ async function tableRef(t: TableRef, where: Expr | undefined, st: QState, sel: S
     case 'table_function':
       return tableFunctionRel(t, st);
     case 'join': {
-      const l = await tableRef(t.left, undefined, st, sel);
-      const r = await tableRef(t.right, undefined, st, sel);
+      const l = await pushedRef(t.left, st, sel, pushed);
+      const r = await pushedRef(t.right, st, sel, pushed);
       let on = t.on;
       let names: string[] = [];
       if (t.using?.length || t.natural) {

@@ -33,7 +33,7 @@ export function expandProjection(sel: Select, rel: Rel): ProjItem[] {
       if (!any && qual !== undefined) throw new PlanError(`Invalid qualifier ${qual}`, it.pos);
       continue;
     }
-    out.push({ expr: it.expr, name: it.alias ? it.alias.value : outputName(it.expr, namer), item: it });
+    out.push({ expr: it.expr, name: it.alias ? it.alias.value : outputName(it.expr, namer, { align: sel.align !== undefined, ...(sel.align?.fill !== undefined ? { fill: sel.align.fill } : {}) }), item: it });
   }
   return out;
 }

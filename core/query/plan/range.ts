@@ -165,8 +165,7 @@ export async function runRangeSelect(sel: Select, rel: Rel, items: ProjItem[], o
     cols.push(v);
   });
   const out: Scope = { rel: { fields, cols, len: nSlots }, env: st.env, namer, exprMap };
-  const named = items.map((p) => (p.item?.alias ? p : { ...p, name: p.expr.type === 'range' ? rangeName(p.expr, namer, align.fill) : p.name }));
-  return finishSelect(sel, named, out, orderBy, limit, offset, new Map());
+  return finishSelect(sel, items, out, orderBy, limit, offset, new Map());
 }
 
 function aggregateCall(c: FunctionCall, s: Scope, g: Groups): Vec {

@@ -1,8 +1,8 @@
 // ADMIN functions on regions and procedures: migrate_region, procedure_state, rebalance, drain_node run through the
-// cluster's procedures; the others (flush_region, ...) check their arguments, then say they are not implemented.
+// cluster's procedures; flush_region / compact_region find the table of a region (execute.ts flushes it).
 import { EddyError, StatusCode } from '../../errors.ts';
 import type { Expr, FunctionCall } from '../../sql/index.ts';
-import { regionIdOf } from '../../schema.ts';
+import { regionIdOf, type TableSchema } from '../../schema.ts';
 import type { QueryContext } from '../context.ts';
 import { PlanError } from '../plan/rel.ts';
 
@@ -56,16 +56,31 @@ function intArg(fn: string, usage: string, a: Expr | undefined, what: string, ca
   return BigInt(a.value).toString();
 }
 
-async function allRegionIds(ctx: QueryContext): Promise<Set<string>> {
-  const out = new Set<string>();
+/** Every region id of the catalog, with the table that holds it. */
+async function allRegions(ctx: QueryContext): Promise<Map<string, TableSchema>> {
+  const out = new Map<string, TableSchema>();
   for (const db of await ctx.listDatabases()) {
     if (db === 'information_schema') continue;
     for (const t of await ctx.listTables(db)) {
       const s = await ctx.getTable(db, t);
-      if (s) for (let n = 0; n < s.regions; n++) out.add(regionIdOf(s.id, n));
+      if (s) for (let n = 0; n < s.regions; n++) out.set(regionIdOf(s.id, n), s);
     }
   }
   return out;
+}
+
+async function allRegionIds(ctx: QueryContext): Promise<Set<string>> {
+  return new Set((await allRegions(ctx)).keys());
+}
+
+/** flush_region(id) / compact_region(id): the table whose region `id` is (a 404 when no table has it). */
+export async function regionTable(fn: string, call: FunctionCall, ctx: QueryContext): Promise<TableSchema> {
+  const spec = KNOWN[fn]!;
+  if (call.args.length !== 1) throw new PlanError(`${fn} takes one argument: ${spec.usage}`, call.pos, StatusCode.InvalidArguments);
+  const id = intArg(fn, spec.usage, call.args[0], 'a region id', call);
+  const t = (await allRegions(ctx)).get(id);
+  if (!t) throw new EddyError(StatusCode.RegionNotFound, `${fn}: region ${id} not found`);
+  return t;
 }
 
 async function allPeerIds(ctx: QueryContext): Promise<Set<string>> {

@@ -5,6 +5,7 @@ import type { Explain, Expr, OrderByItem, Query, QueryBody, Select, TableRef } f
 import { formatExpr } from '../../sql/index.ts';
 import { regionIdOf } from '../../schema.ts';
 import { describeSpec, scanSpecFor } from '../plan/from.ts';
+import { leafWheres } from '../plan/join_pushdown.ts';
 import type { Rel } from '../plan/rel.ts';
 import type { QState } from '../plan/select.ts';
 import { runQuery, scanLimit } from '../plan/select.ts';
@@ -70,10 +71,13 @@ async function planSelect(sel: Select, pc: PlanCtx, d: number, out: Lines, limit
   }
   if (sel.where) { out.push(`${pad(d)}Filter: ${formatExpr(sel.where)}`); d++; }
   if (sel.from.length > 1) { out.push(`${pad(d)}CrossJoin`); d++; }
-  for (const t of sel.from) await planTable(t, sel.from.length === 1 ? sel.where : undefined, sel, pc, d, out, sel.from.length === 1 ? limit : undefined);
+  const lone = sel.from.length === 1 && sel.from[0]!.type !== 'join';
+  // below a join each table shows the WHERE conjuncts pushed into its scan, as the executor pushes them
+  const pushed = lone ? undefined : await leafWheres(sel.from, sel.where, pc.st, pc.ctes);
+  for (const t of sel.from) await planTable(t, lone ? sel.where : pushed?.get(t), sel, pc, d, out, lone ? limit : undefined, pushed);
 }
 
-async function planTable(t: TableRef, where: Expr | undefined, sel: Select, pc: PlanCtx, d: number, out: Lines, limit: number | undefined): Promise<void> {
+async function planTable(t: TableRef, where: Expr | undefined, sel: Select, pc: PlanCtx, d: number, out: Lines, limit: number | undefined, pushed?: Map<TableRef, Expr>): Promise<void> {
   const st = pc.st;
   switch (t.type) {
     case 'table': {
@@ -108,8 +112,8 @@ async function planTable(t: TableRef, where: Expr | undefined, sel: Select, pc: 
       return;
     case 'join':
       out.push(`${pad(d)}${t.kind} Join${t.on ? `: ${formatExpr(t.on)}` : t.using ? `: USING (${t.using.map((u) => u.value).join(', ')})` : ''}`);
-      await planTable(t.left, undefined, sel, pc, d + 1, out, undefined);
-      await planTable(t.right, undefined, sel, pc, d + 1, out, undefined);
+      await planTable(t.left, pushed?.get(t.left), sel, pc, d + 1, out, undefined, pushed);
+      await planTable(t.right, pushed?.get(t.right), sel, pc, d + 1, out, undefined, pushed);
   }
 }
 

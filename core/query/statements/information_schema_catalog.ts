@@ -123,14 +123,18 @@ function printPartition(e: PartitionExpr): string {
   return `${e.column} ${e.op === '!=' ? '<>' : e.op} ${v}`;
 }
 
-/** partitions: one row per region (p0, p1, ...) with its rule, method RANGE. */
+/**
+ * partitions: one row per region (p0, p1, ...), method RANGE; as GreptimeDB fills them, partition_expression is the
+ * PARTITION ON COLUMNS list and partition_description the region's rule (`host < 'm'`).
+ */
 export async function partitionsRows(ctx: QueryContext): Promise<Row[]> {
   const rows: Row[] = [];
   await eachTable(ctx, (d, t) => {
     if (viewOf(t)) return;
     for (let n = 0; n < t.regions; n++) {
       const expr = t.partition?.exprs[n];
-      rows.push(['greptime', d, t.name, `p${n}`, null, n + 1, null, 'RANGE', null, expr ? printPartition(expr) : null, null, null,
+      const columns = t.partition?.columns.length ? t.partition.columns.join(', ') : null;
+      rows.push(['greptime', d, t.name, `p${n}`, null, n + 1, null, 'RANGE', null, columns, null, expr ? printPartition(expr) : null,
         null, null, null, null, null, null, BigInt(Math.round(t.createdAt)) * 1_000_000n, null, null, null, null, null, null, regionIdOf(t.id, n)]);
     }
   });

@@ -35,6 +35,21 @@ describe('exprToSql: DataFusion column names', () => {
     ["min(val) RANGE (INTERVAL '1' day)", 'min(t.val) RANGE IntervalMonthDayNano("IntervalMonthDayNano { months: 0, days: 1, nanoseconds: 0 }")'],
     ["min(val) RANGE ('1 hour'::INTERVAL)", 'min(t.val) RANGE Utf8("1 hour")'],
     ['covar(a, b)', 'covar_samp(t.a,t.b)'],
+    // an alias is named by the function it stands for, in lower case
+    ['LENGTH(s)', 'length(t.s)'],
+    ['char_length(s)', 'character_length(t.s)'],
+    ["instr(s, 'o')", 'strpos(t.s,Utf8("o"))'],
+    ['substring(s, 1, 2)', 'substr(t.s,Int64(1),Int64(2))'],
+    ['trim(s)', 'btrim(t.s)'],
+    ['POW(2, 5)', 'power(Int64(2),Int64(5))'],
+    ['Mean(x)', 'avg(t.x)'],
+    ['array_contains(a, 1)', 'array_has(t.a,Int64(1))'],
+    ['unnest(a)', 'UNNEST(t.a)'],
+    // GreptimeDB's own type names are planned as arrow_cast; SQL types are transparent
+    ['x::INT16', 'arrow_cast(t.x,Utf8("Int16"))'],
+    ['x::BIGINT + 1', 't.x + Int64(1)'],
+    ['2 ^ 3', 'Int64(2) # Int64(3)'],
+    ["TIMESTAMP '  2017-07-23   13:10:11 '", 'Utf8("2017-07-23 13:10:11")'],
     ['[1, 2]', 'make_array(Int64(1),Int64(2))'],
     ['TRUE', 'Boolean(true)'],
     ['9223372036854775808', 'UInt64(9223372036854775808)'],
@@ -42,6 +57,8 @@ describe('exprToSql: DataFusion column names', () => {
   for (const [sql, want] of cases) it(sql, () => expect(name(sql)).toBe(want));
   it('range queries print outer casts as arrow_cast', () => {
     expect(name('length(host)::INT64 + 2', { rangeQuery: true })).toBe('arrow_cast(length(t.host),Utf8("Int64")) + Int64(2)');
+    expect(name('val::DOUBLE + 1', { rangeQuery: true })).toBe('arrow_cast(t.val,Utf8("Float64")) + Int64(1)');
+    expect(name('val::DOUBLE + 1')).toBe('t.val + Int64(1)');
     expect(name("min(val) RANGE '5s'", { alignFill: 'NULL' })).toBe('min(t.val) RANGE 5s FILL NULL');
   });
   it('select item names: alias first, bare column unqualified', () => {
@@ -68,7 +85,7 @@ describe("exprName: the planner's display names", () => {
     ['count(*)', 'count(*)'],
     ['COUNT(DISTINCT x)', 'count(DISTINCT t.x)'],
     ['a + 1 <> 2', 't.a + Int64(1) != Int64(2)'],
-    ['covar(a, b)', 'covar(t.a,t.b)'],
+    ['covar(a, b)', 'covar_samp(t.a,t.b)'],
     ['x IN (1, 2)', 't.x IN ([Int64(1), Int64(2)])'],
     ['x NOT IN (SELECT 1)', 't.x NOT IN (<subquery>)'],
     ['EXISTS (SELECT 1)', 'EXISTS (<subquery>)'],

@@ -148,7 +148,8 @@ describe('pg driver', () => {
     const v = await c.query('SELECT version() AS v');
     expect(v.rows[0].v).toMatch(/^PostgreSQL 16\.3/);
     const t = await c.query("SELECT relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' ORDER BY relname");
-    expect(t.rows.map((r) => r.relname)).toEqual(['big', 'cpu']);
+    // each table's primary key is an index relation too, as in PostgreSQL
+    expect(t.rows.map((r) => r.relname)).toEqual(['big', 'big_pkey', 'cpu', 'cpu_pkey']);
     // SQL's niladic functions without parentheses, as JDBC tools and Grafana write them (current_catalog is
     // current_database(): a GreptimeDB database is the session's schema)
     const who = await c.query('SELECT current_user AS u, session_user AS s, current_role AS r, current_catalog AS c, current_schema AS sc');

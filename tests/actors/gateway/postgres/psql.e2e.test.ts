@@ -54,6 +54,10 @@ describe('psql', () => {
     expect(d.out).toMatch(/ host\s+\| text\s+\|/);
     expect(d.out).toMatch(/ usage\s+\| double precision\s+\|\s+\|\s+\| 0/);
     expect(d.out).toMatch(/ ts\s+\| timestamp\(3\) without time zone \|\s+\| not null \|/);
+    // the primary key (tags, then the time index) is listed as the table's unique btree index
+    expect(d.out).toMatch(/Indexes:\n\s+"cpu_pkey" PRIMARY KEY, btree \(host, ts\)/);
+    const di = await psql(port, ['-d', 'public', '-c', '\\di']);
+    expect(di.out).toMatch(/ public \| cpu_pkey \| index \| greptime \| cpu/);
     const l = await psql(port, ['-d', 'public', '-c', '\\l']);
     expect(l.out).toMatch(/ public\s+\| greptime \| UTF8/);
     const dn = await psql(port, ['-d', 'public', '-c', '\\dn']);

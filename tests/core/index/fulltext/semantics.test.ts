@@ -9,7 +9,8 @@ const ALNUM = /[\p{Alphabetic}\p{N}]/u;
 const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** The rule written a second way: a regular expression with look-around, only at alphanumeric term edges. */
 function refTerm(text: string, term: string): boolean {
-  if (!term) return false;
+  if (!term) return text === '';
+  if (/\p{Script=Han}/u.test(term)) return text.includes(term); // CJK has no spaces: a plain substring
   const cps = Array.from(term);
   const pre = ALNUM.test(cps[0]!) ? '(?<![\\p{Alphabetic}\\p{N}])' : '';
   const post = ALNUM.test(cps[cps.length - 1]!) ? '(?![\\p{Alphabetic}\\p{N}])' : '';
@@ -30,6 +31,11 @@ describe('matches_term', () => {
     expect(matchesTerm('hello world2023', 'hello world')).toBe(false);
     expect(matchesTerm('errors and error', 'error')).toBe(true); // a later occurrence counts
     expect(matchesTerm('anything', '')).toBe(false);
+    expect(matchesTerm('', '')).toBe(true); // an empty term matches an empty text only
+    // a term holding CJK matches as a substring: CJK text is written without spaces
+    expect(matchesTerm('登录手机号18888888888的动态key', '机号1888')).toBe(true);
+    expect(matchesTerm('中国农业银行', '农业')).toBe(true);
+    expect(matchesTerm('中国农业银行', '农行')).toBe(false);
   });
 
   it('agrees with a look-around regular expression on random text (astral characters included)', () => {
