@@ -53,7 +53,7 @@ async function pushedRef(t: TableRef, st: QState, sel: Select, pushed: Map<Table
   const keep: number[] = [];
   for (let i = 0; i < r.len; i++) if (m.v[i] && (!m.valid || m.valid[i])) keep.push(i);
   const out = keep.length === r.len ? r : takeRel(r, keep);
-  traceOp(st.env, 'Filter', rest.map(formatExpr).join(' AND '), out.len, t0);
+  traceOp(st.env, 'Filter', () => rest.map(formatExpr).join(' AND '), out.len, t0);
   return out;
 }
 
