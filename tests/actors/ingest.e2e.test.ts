@@ -39,6 +39,31 @@ describe('standalone node over NATS', () => {
     expect(r.status).toBe(200);
   });
 
+  it('hands eddy.write to the parse worker: it parses and WAL-encodes line protocol, other formats pass through', async () => {
+    const metrics = async () => (await fetch(`${node.url}/metrics`)).text();
+    const counter = async (name: string) => Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(await metrics())![1]);
+    await until(async () => /^eddy_parse_workers_taking_writes 1$/m.test(await metrics()), 'the parse worker holding eddy.write', 60_000);
+    const parsed = await counter('eddy_writes_parsed_off_thread_total');
+    const records = await counter('eddy_wal_records_off_thread_total');
+    expect(await writeLp(nc, 'public', 'handed,host=a v=1 1000\nhanded,host=b v=2 1000')).toEqual({ ok: true, rows: 2 });
+    // JSON rows are not the worker's to parse: they cross as bytes (a copy of the read buffer's view, never the buffer
+    // itself: the worker's connection keeps reading the next message out of it).
+    const h = natsHeaders();
+    h.set('Content-Type', 'application/json');
+    const m = await nc.request(Subjects.writeTable('public', 'handed'), enc.encode(JSON.stringify([{ host: 'c', ts: 2, v: 3 }])), { headers: h, timeout: 10_000 });
+    expect(JSON.parse(new TextDecoder().decode(m.data))).toEqual({ ok: true, rows: 1 });
+    const bad = await writeLp(nc, 'public', 'handed,host=a v=1 1\nhanded,host=a v=oops 2');
+    expect(bad).toMatchObject({ ok: false, error: { name: 'InvalidSyntax' } });
+    expect(bad.error!.message).toMatch(/line 2, column/);
+    expect(await writeLp(nc, 'public', 'handed,host=d v=4 1000', { 'Eddy-Precision': 'ms' })).toEqual({ ok: true, rows: 1 });
+    expect((await readTable(nc, 'public', 'handed')).map((r) => [r.host, r.v, r.ts]).sort()).toEqual([
+      ['a', 1, '1000'], ['b', 2, '1000'], ['c', 3, '2000000'], ['d', 4, '1000000000'],
+    ]);
+    expect(await counter('eddy_writes_parsed_off_thread_total')).toBe(parsed + 3);
+    // The first write created the table (its record is appended as encoded); the last one too.
+    expect(await counter('eddy_wal_records_off_thread_total')).toBe(records + 2);
+  });
+
   it('takes line protocol on eddy.write.<db> and reads every row back', async () => {
     const reply = await writeLp(nc, 'public', lpRows('cpu', 0, 500));
     expect(reply).toEqual({ ok: true, rows: 500 });
