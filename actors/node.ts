@@ -13,8 +13,7 @@ import { WorkloadReporter } from './index/workload_wire.ts';
 import { SharedSegments } from './runtime/segment_mirror.ts';
 import { sharedDecodedCache } from '../storage/index.ts';
 import { WritePath } from './gateway/write.ts';
-import { NatsIngest, lineProtocolMediaTypes } from './gateway/nats_ingest.ts';
-import { payloadCodecs } from '../core/codec/index.ts';
+import { NatsIngest } from './gateway/nats_ingest.ts';
 import { HttpGateway, type NodeState } from './gateway/http/server.ts';
 import { PgServer } from './gateway/postgres/server.ts';
 import { apiRoutes } from './gateway/http/api.ts';
@@ -255,7 +254,6 @@ export class EddyNode {
       } : {}),
       eddy_regions: this.supervisor.all().length,
       eddy_parse_workers_ready: this.parsePool?.readyCount ?? 0,
-      eddy_parse_workers_taking_writes: this.parsePool?.subscribedCount ?? 0,
       eddy_memtable_rows: this.supervisor.all().reduce((a, r) => a + Number((r.stats() as { memRows?: number }).memRows ?? 0), 0),
       eddy_memory_writes_waiting_bytes: this.writeGate.waiting,
       ...this.memory.gauges(),
@@ -292,12 +290,7 @@ export class EddyNode {
       queryDeps.indexAdvice = async () => this.smartIndex?.advice() ?? [];
     }
     if (standalone || roles.has(Roles.frontend)) {
-      // The parse workers take eddy.write from the main thread (their own connections): not under an injected clock,
-      // as a line without a timestamp is stamped where it is parsed.
-      const offload = this.parsePool.enabled && this.clock === systemClock
-        ? { pool: this.parsePool, connect: { servers: this.natsUrl, name: `${natsClientName(cfg.nodeId)}-parse`, ...(this.natsCredentials ?? {}) }, lineProtocolTypes: lineProtocolMediaTypes(payloadCodecs) }
-        : null;
-      this.ingest = new NatsIngest(this.nc, this.js, this.writes, this.metrics, this.logger, this.writeGate, undefined, undefined, offload);
+      this.ingest = new NatsIngest(this.nc, this.js, this.writes, this.metrics, this.logger, this.writeGate);
       this.ingest.start();
       this.natsLogs = new NatsLogs(this.nc, this.js, this.jsm, this.logs, this.catalog, this.logger, this.clock, { replicas: cfg.replicas, tail: cfg.publishChanges }, this.writeGate);
       await this.natsLogs.start();

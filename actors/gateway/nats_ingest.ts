@@ -4,12 +4,9 @@ import { AckPolicy, DeliverPolicy, RetentionPolicy, type JetStreamClient, type J
 import { DEFAULT_PHYSICAL_TABLE } from './prometheus/defaults.ts';
 import { Streams, Subjects, isUserError, parseWriteSubject, toWireError, InvalidArgumentError } from '../../core/index.ts';
 import type { WritePath } from './write.ts';
-import { lineProtocolCodec, type CodecRegistry } from '../../core/codec/index.ts';
 import { WriteGate } from './write_gate.ts';
 import type { Metrics } from '../runtime/metrics.ts';
 import type { Logger } from '../runtime/logger.ts';
-import { errorOf, type ParsePool } from '../runtime/parse_pool.ts';
-import { WRITE_HEADER_NAMES, type InboundWrite, type TakeWrites, type WriteHeaders } from '../runtime/parse_wire.ts';
 
 const INGEST_CONSUMER = 'eddy-ingest';
 const WRITE_QUEUE = 'eddy-write';
@@ -24,57 +21,19 @@ const KEEP_ALIVE_MS = 3000;
 const STALE_WAIT_MS = 1000;
 const enc = new TextEncoder();
 
-/** The write headers the node reads, from a message's headers. */
-function writeHeaders(h: MsgHdrs | undefined): WriteHeaders {
-  const out: WriteHeaders = {};
-  if (!h) return out;
-  for (const [k, name] of Object.entries(WRITE_HEADER_NAMES) as [keyof WriteHeaders, string][]) {
-    const v = h.get(name);
-    if (v) out[k] = v;
-  }
-  return out;
+function headerOf(h: MsgHdrs | undefined, name: string): string | undefined {
+  const v = h?.get(name);
+  return v ? v : undefined;
 }
 
 /**
  * `Eddy-Physical-Table`: the metric engine's physical table for Prometheus payloads (HTTP's `physical_table`);
  * a Prometheus payload without it goes to GreptimeDB's default physical table, as over HTTP.
  */
-function physicalOf(h: WriteHeaders): { physicalTable?: string } {
-  if (h.physicalTable) return { physicalTable: h.physicalTable };
-  return h.format?.toLowerCase() === 'prometheus' ? { physicalTable: DEFAULT_PHYSICAL_TABLE } : {};
-}
-
-/** A write's input from its subject and headers (the payload is set by the caller). */
-function inputOf(subject: string, h: WriteHeaders, kind: 'write' | 'ingest'): { db: string; table?: string; contentType?: string; precision?: string; format?: string; physicalTable?: string } {
-  const target = parseWriteSubject(subject);
-  if (!target) {
-    throw new InvalidArgumentError(kind === 'write' ? `bad write subject '${subject}': use eddy.write.<db> or eddy.write.<db>.<table>` : `bad ingest subject '${subject}'`);
-  }
-  return {
-    db: target.db,
-    ...(target.table !== undefined ? { table: target.table } : {}),
-    ...(h.contentType ? { contentType: h.contentType } : {}),
-    ...(h.precision ? { precision: h.precision } : {}),
-    ...(h.format ? { format: h.format } : {}),
-    ...physicalOf(h),
-  };
-}
-
-/** The media types (of no Content-Type, and of those line protocol clients send) the codecs read as line protocol. */
-export function lineProtocolMediaTypes(codecs: CodecRegistry): string[] {
-  return ['', ...lineProtocolCodec.contentTypes].filter((t) => !t.endsWith('*') && codecs.forContentType(t || undefined) === lineProtocolCodec);
-}
-
-/**
- * eddy.write received by parse workers (their own NATS connections, same queue group) instead of the main thread:
- * line protocol payloads are parsed and WAL-encoded there and never cross to the main thread as bytes.
- */
-export interface WriteOffload {
-  pool: ParsePool;
-  /** The worker's nats.js connect options (the node's server and service credentials). */
-  connect: TakeWrites['connect'];
-  /** Media types the node reads as line protocol ('' = no Content-Type). */
-  lineProtocolTypes: string[];
+function physicalOf(h: Parameters<typeof headerOf>[0]): { physicalTable?: string } {
+  const p = headerOf(h, 'Eddy-Physical-Table');
+  if (p) return { physicalTable: p };
+  return headerOf(h, 'Eddy-Format')?.toLowerCase() === 'prometheus' ? { physicalTable: DEFAULT_PHYSICAL_TABLE } : {};
 }
 
 export async function ensureIngestStream(jsm: JetStreamManager, replicas = 1): Promise<void> {
@@ -114,73 +73,36 @@ export class NatsIngest {
     private readonly maxInFlight = 16,
     /** Messages the consumer's pulls may have outstanding (each at most max_payload: the bound in bytes is that times this). */
     private readonly pullMessages = 16,
-    /** Parse workers that take the eddy.write subscription from the main thread once they are ready. */
-    private readonly offload: WriteOffload | null = null,
   ) {}
 
   start(): void {
-    // The main thread answers eddy.write until a worker holds the subscription (and again if none does).
-    this.subscribeHere();
-    if (this.offload) {
-      this.offload.pool.takeWrites({
-        take: { connect: this.offload.connect, subject: Subjects.writeAll, queue: WRITE_QUEUE, maxWriteBytes: this.writes.maxWriteBytes, lineProtocolTypes: this.offload.lineProtocolTypes },
-        inbound: (w) => void this.onInbound(w),
-        changed: () => this.workersChanged(),
-      });
-    }
+    this.sub = this.nc.subscribe(Subjects.writeAll, { queue: WRITE_QUEUE, callback: (err, msg) => { if (!err) void this.onWrite(msg); } });
     this.loop = this.ingestLoop();
   }
 
-  private subscribeHere(): void {
-    this.sub ??= this.nc.subscribe(Subjects.writeAll, { queue: WRITE_QUEUE, callback: (err, msg) => { if (!err) void this.onWrite(msg); } });
-  }
-
-  /**
-   * A worker subscribed: the main thread's subscription is drained (what it received is still answered). None holds it
-   * (the last one died): the main thread subscribes again. Writes in flight during a hand-over may be applied in either
-   * order, as writes sent to two nodes of a queue group are.
-   */
-  private workersChanged(): void {
-    if (this.stopped || !this.offload) return;
-    if (this.offload.pool.subscribedCount > 0) {
-      const sub = this.sub;
-      this.sub = null;
-      void sub?.drain().catch(() => undefined);
-    } else this.subscribeHere();
-  }
-
-  private onWrite(msg: Msg): Promise<void> {
-    const headers = writeHeaders(msg.headers);
-    return this.answer(msg.subject, msg.data.length, (data) => msg.respond(data), () => this.writes.parseAndWrite({ ...inputOf(msg.subject, headers, 'write'), data: msg.data }));
-  }
-
-  /** A write a worker's subscription received: already parsed (or failed to parse) there when it is line protocol. */
-  private onInbound(w: InboundWrite): Promise<void> {
-    return this.answer(w.subject, w.bytes, (data) => { if (w.reply) this.nc.publish(w.reply, data); }, () => {
-      const input = inputOf(w.subject, w.headers, 'write');
-      if (w.parsed || w.error) this.metrics.writesParsedOffThread++;
-      if (w.error) throw errorOf(w.error);
-      if (w.parsed) {
-        return this.writes.writeParsed(input.db, w.parsed, input.physicalTable !== undefined ? { physicalTable: input.physicalTable } : {});
-      }
-      return this.writes.parseAndWrite({ ...input, data: w.data! });
-    });
-  }
-
-  /** Runs a synchronous write within back-pressure and answers it: the rows, or the error in the protocol's shape. */
-  private async answer(subject: string, bytes: number, respond: (data: Uint8Array) => void, write: () => Promise<number>): Promise<void> {
+  private async onWrite(msg: Msg): Promise<void> {
     this.metrics.writeRequests++;
     let release: (() => void) | undefined;
     try {
       // Waits for room (the reply waits: the requester is slowed); with too much already waiting, the documented error reply (RateLimited).
-      release = await this.gate.acquire(bytes);
-      const rows = await write();
-      respond(enc.encode(`{"ok":true,"rows":${rows}}`));
+      release = await this.gate.acquire(msg.data.length);
+      const target = parseWriteSubject(msg.subject);
+      if (!target) throw new InvalidArgumentError(`bad write subject '${msg.subject}': use eddy.write.<db> or eddy.write.<db>.<table>`);
+      const input = {
+        db: target.db,
+        data: msg.data,
+        ...(target.table !== undefined ? { table: target.table } : {}),
+        ...(headerOf(msg.headers, 'Content-Type') ? { contentType: headerOf(msg.headers, 'Content-Type')! } : {}),
+        ...(headerOf(msg.headers, 'Eddy-Precision') ? { precision: headerOf(msg.headers, 'Eddy-Precision')! } : {}),
+        ...(headerOf(msg.headers, 'Eddy-Format') ? { format: headerOf(msg.headers, 'Eddy-Format')! } : {}),
+      };
+      const rows = await this.writes.parseAndWrite({ ...input, ...physicalOf(msg.headers) });
+      msg.respond(enc.encode(`{"ok":true,"rows":${rows}}`));
     } catch (e) {
       this.metrics.writeErrors++;
       const w = toWireError(e);
-      this.logger.error(isUserError(w.code) ? 'write.rejected' : 'write.failed', `write on ${subject} failed`, { subject, code: w.code, error: w.message });
-      respond(enc.encode(JSON.stringify({ ok: false, error: w })));
+      this.logger.error(isUserError(w.code) ? 'write.rejected' : 'write.failed', `write on ${msg.subject} failed`, { subject: msg.subject, code: w.code, error: w.message });
+      msg.respond(enc.encode(JSON.stringify({ ok: false, error: w })));
     } finally {
       release?.();
     }
@@ -247,10 +169,18 @@ export class NatsIngest {
     try {
       // The consumer's pulls are bounded (bytes, maxInFlight): it waits for room rather than being refused.
       release = await this.gate.acquire(m.data.length, { mayRefuse: false });
-      const input = inputOf(m.subject, writeHeaders(m.headers), 'ingest');
+      if (!target) throw new InvalidArgumentError(`bad ingest subject '${m.subject}'`);
+      const input = {
+        db: target.db,
+        data: m.data,
+        ...(target.table !== undefined ? { table: target.table } : {}),
+        ...(headerOf(m.headers, 'Content-Type') ? { contentType: headerOf(m.headers, 'Content-Type')! } : {}),
+        ...(headerOf(m.headers, 'Eddy-Precision') ? { precision: headerOf(m.headers, 'Eddy-Precision')! } : {}),
+        ...(headerOf(m.headers, 'Eddy-Format') ? { format: headerOf(m.headers, 'Eddy-Format')! } : {}),
+      };
       // The message's identity is the write's idempotency key: redelivered after a crash between the WAL append and
       // the ack below, it is recognised in the WAL and not applied twice.
-      await this.writes.parseAndWrite({ ...input, data: m.data, sourceId: `${m.info.stream}:${m.info.streamSequence}` });
+      await this.writes.parseAndWrite({ ...input, ...physicalOf(m.headers), sourceId: `${m.info.stream}:${m.info.streamSequence}` });
       this.metrics.ingestMessages++;
       m.ack();
     } catch (e) {
@@ -272,7 +202,6 @@ export class NatsIngest {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    await this.offload?.pool.releaseWrites();
     this.sub?.unsubscribe();
     this.current?.stop();
     await this.loop?.catch(() => undefined);

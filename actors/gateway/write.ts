@@ -1,8 +1,8 @@
 // The write path shared by NATS and HTTP: decode (codec by Content-Type), check against the catalog (schema on write), route to regions, in order.
 import {
   InvalidArgumentError, PayloadTooLargeError, conformBatch, inferSchema, planNewColumns, withColumns,
-  SeriesCache, parsePrecision, partitionBatch, isPhysical, physicalOf, toPhysicalBatch,
-  type Clock, type TableSchema, type WriteBatch,
+  SeriesCache, partitionBatch, isPhysical, physicalOf, toPhysicalBatch,
+  type Clock, type TableSchema, type TimeUnit, type WriteBatch,
 } from '../../core/index.ts';
 import { lineProtocolCodec, payloadCodecs, prometheusRemoteWriteCodec, type CodecRegistry, type DecodeContext } from '../../core/codec/index.ts';
 import type { Catalog } from '../catalog/catalog.ts';
@@ -41,6 +41,15 @@ export interface WriteInput {
   physicalTable?: string;
   /** See WriteOptions. */
   sourceId?: string;
+}
+
+const PRECISIONS: Record<string, TimeUnit> = { ns: 'ns', n: 'ns', us: 'us', u: 'us', 'µs': 'us', ms: 'ms', s: 's' };
+
+export function parsePrecision(p: string | undefined): TimeUnit {
+  if (p === undefined || p === '') return 'ns';
+  const u = PRECISIONS[p];
+  if (!u) throw new InvalidArgumentError(`unknown precision '${p}': use ns, us, ms or s`);
+  return u;
 }
 
 export class WritePath {
@@ -106,24 +115,18 @@ export class WritePath {
     if (input.physicalTable !== undefined) opts.physicalTable = input.physicalTable;
     if (input.sourceId !== undefined) opts.sourceId = input.sourceId;
     const offloaded = this.parseInWorker(input);
-    if (offloaded) return this.writeParsed(input.db, offloaded, opts);
+    if (offloaded) {
+      // The write takes its place in the chain now, in arrival order, while a worker parses it: payloads parsed by
+      // different workers are still written in the order they came.
+      offloaded.catch(() => undefined);
+      const step = this.order.then(async () => {
+        const { batches, records } = await offloaded;
+        return this.prepareAndSubmit(input.db, batches, { ...opts, records });
+      });
+      this.order = step.catch(() => undefined);
+      return step.then((submitted) => submitted.done);
+    }
     return this.write(input.db, await this.parse(input), opts);
-  }
-
-  /**
-   * Writes what a parse worker parses (or parsed): the write takes its place in the chain now, in arrival order, while
-   * the worker may still be parsing it, so payloads parsed by different workers are still written in the order they came.
-   */
-  writeParsed(db: string, parsed: Promise<Parsed> | Parsed, opts: WriteOptions = {}): Promise<number> {
-    this.router.link.requireConnected(`write to ${db}`);
-    const p = Promise.resolve(parsed);
-    p.catch(() => undefined);
-    const step = this.order.then(async () => {
-      const { batches, records } = await p;
-      return this.prepareAndSubmit(db, batches, { ...opts, records });
-    });
-    this.order = step.catch(() => undefined);
-    return step.then((submitted) => submitted.done);
   }
 
   /** A large line protocol payload parsed by a worker thread (same result as `parse`); null when it is parsed in place. */

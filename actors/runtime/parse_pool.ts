@@ -1,29 +1,19 @@
-// Parse worker threads: a large line protocol payload is parsed off the node's main thread, its columns (and their WAL
-// records) come back by transfer; the workers may also hold the node's eddy.write subscription (takeWrites).
+// Parse worker threads: a large line protocol payload is parsed off the node's main thread, its columns and their WAL
+// records come back by transfer.
 import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { EddyError, StatusCode, type TimeUnit } from '../../core/index.ts';
-import { transferable, type InboundWrite, type NodeMessage, type ParsedWire, type ParseRequest, type TakeWrites, type WireParseError, type WorkerMessage } from './parse_wire.ts';
+import { transferable, type ParsedWire, type ParseReply, type ParseRequest } from './parse_wire.ts';
 import { BUNDLED, PACKAGE_ROOT } from './package_root.ts';
 
 // From the bundle, the worker runs dist/parse_worker.mjs (built with it); from the sources, worker_boot.mjs loads tsx
 // in the worker and imports parse_worker.ts.
 const BOOT = BUNDLED ? join(PACKAGE_ROOT, 'dist', 'parse_worker.mjs') : join(PACKAGE_ROOT, 'actors', 'runtime', 'worker_boot.mjs');
 const ENTRY = pathToFileURL(join(PACKAGE_ROOT, 'actors', 'runtime', 'parse_worker.ts')).href;
-/** A worker that held the write subscription and died is replaced after this long (not in a tight loop). */
-const RESPAWN_MS = 1000;
 
 /** A parse's batches (one per table) and each batch's WAL record. */
 export type Parsed = ParsedWire;
-
-/** The error a worker reported, as the main thread would have thrown it (code, name, position). */
-export function errorOf(w: WireParseError): EddyError {
-  const e = new EddyError(w.code, w.message);
-  e.name = w.name;
-  if (w.position) Object.assign(e, { position: w.position });
-  return e;
-}
 
 interface Pending {
   resolve(b: Parsed): void;
@@ -34,63 +24,35 @@ class ParseWorker {
   readonly worker: Worker;
   ready = false;
   dead = false;
-  /** Holds the node's write subscription (its NATS server confirmed it). */
-  subscribed = false;
   readonly pending = new Map<number, Pending>();
   /** Resolves once the worker is ready or dead. */
   readonly settled: Promise<void>;
   private settle!: () => void;
-  private released: (() => void) | null = null;
 
-  constructor(private readonly pool: ParsePool, onDead: (w: ParseWorker, why: string) => void) {
+  constructor(onDead: (w: ParseWorker, why: string) => void) {
     this.settled = new Promise((resolve) => (this.settle = resolve));
     // A small young generation: a parse's garbage is short-lived and its columns are ArrayBuffers outside the heap
     // (measured: ~20 MiB less peak RSS in the 1M-row ingest bench, throughput unchanged within noise).
     this.worker = new Worker(BOOT, { workerData: { entry: ENTRY }, name: 'eddy-parse', resourceLimits: { maxYoungGenerationSizeMb: 8 } });
-    this.worker.on('message', (m: WorkerMessage) => {
+    this.worker.on('message', (m: ParseReply | { ready: true }) => {
       if ('ready' in m) {
         this.ready = true;
         this.settle();
-        this.pool.workerReady(this);
-      } else if ('inbound' in m) this.pool.inbound(m.inbound);
-      else if ('subscribed' in m) {
-        this.subscribed = m.subscribed;
-        this.pool.subscriptionChanged(m.subscribed ? null : m.error);
-      } else if ('unsubscribed' in m) {
-        this.subscribed = false;
-        this.released?.();
-      } else {
-        const p = this.pending.get(m.id);
-        if (!p) return;
-        this.pending.delete(m.id);
-        if (m.error) p.reject(errorOf(m.error));
-        else p.resolve({ batches: m.batches, records: m.records });
+        return;
       }
+      const p = this.pending.get(m.id);
+      if (!p) return;
+      this.pending.delete(m.id);
+      if (m.error) {
+        const e = new EddyError(m.error.code, m.error.message);
+        e.name = m.error.name;
+        if (m.error.position) Object.assign(e, { position: m.error.position });
+        p.reject(e);
+      } else p.resolve({ batches: m.batches, records: m.records });
     });
-    this.worker.on('error', (e) => { onDead(this, e.message); this.settle(); this.released?.(); });
-    this.worker.on('exit', (code) => { onDead(this, `exited with code ${code}`); this.settle(); this.released?.(); });
+    this.worker.on('error', (e) => { onDead(this, e.message); this.settle(); });
+    this.worker.on('exit', (code) => { onDead(this, `exited with code ${code}`); this.settle(); });
   }
-
-  send(m: NodeMessage, transfer: ArrayBuffer[] = []): void {
-    this.worker.postMessage(m, transfer);
-  }
-
-  /** Gives the write subscription back; resolves once what it received was forwarded (or the worker is gone). */
-  release(): Promise<void> {
-    if (!this.subscribed || this.dead) return Promise.resolve();
-    return new Promise((resolve) => {
-      this.released = resolve;
-      this.send({ release: true });
-    });
-  }
-}
-
-/** Who takes the writes a worker's subscription receives, and hears when the workers' subscriptions change. */
-export interface WriteTaker {
-  take: TakeWrites;
-  inbound(w: InboundWrite): void;
-  /** A worker subscribed or lost its subscription (died); `error` when a subscription failed. */
-  changed(error: string | null): void;
 }
 
 /**
@@ -104,8 +66,6 @@ export class ParsePool {
   private stopped = false;
   /** A worker died before it was ready (it cannot load its code): no more are started, payloads are parsed in place. */
   private broken = false;
-  private taker: WriteTaker | null = null;
-  private respawn: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly size: number,
@@ -119,11 +79,6 @@ export class ParsePool {
   /** Workers ready to take a payload. */
   get readyCount(): number {
     return this.workers.filter((w) => w.ready && !w.dead).length;
-  }
-
-  /** Workers holding the write subscription. */
-  get subscribedCount(): number {
-    return this.workers.filter((w) => w.subscribed && !w.dead).length;
   }
 
   /** Starts the workers without waiting for them (they boot in the background; payloads are parsed in place meanwhile). */
@@ -146,42 +101,8 @@ export class ParsePool {
     const w = best;
     return new Promise<Parsed>((resolve, reject) => {
       w.pending.set(id, { resolve, reject });
-      w.send(req, [payload.buffer as ArrayBuffer]);
+      w.worker.postMessage(req, [payload.buffer as ArrayBuffer]);
     });
-  }
-
-  /**
-   * Every worker (and each one started later) subscribes to the node's write subject on its own NATS connection, in
-   * the taker's queue group, parses what it receives and hands it to `taker.inbound`. Nothing if the pool is disabled.
-   */
-  takeWrites(taker: WriteTaker): void {
-    if (!this.enabled) return;
-    this.taker = taker;
-    this.spawn();
-    for (const w of this.workers) if (w.ready && !w.dead) w.send({ take: taker.take });
-  }
-
-  /** The workers give the write subscription back (what they received is forwarded first). */
-  async releaseWrites(): Promise<void> {
-    this.taker = null;
-    if (this.respawn) clearTimeout(this.respawn);
-    await Promise.all(this.workers.map((w) => w.release()));
-  }
-
-  /** @internal (ParseWorker) */
-  workerReady(w: ParseWorker): void {
-    if (this.taker && !this.stopped) w.send({ take: this.taker.take });
-  }
-
-  /** @internal (ParseWorker) */
-  inbound(m: InboundWrite): void {
-    this.taker?.inbound(m);
-  }
-
-  /** @internal (ParseWorker) */
-  subscriptionChanged(error: string | null): void {
-    if (error !== null) this.log(`parse worker could not take the write subscription: ${error}`);
-    this.taker?.changed(error);
   }
 
   /** Starts the workers and resolves once one is ready (false when none can start): for tests and warm starts. */
@@ -194,7 +115,7 @@ export class ParsePool {
 
   private spawn(): void {
     while (this.workers.length < this.size) {
-      const w = new ParseWorker(this, (dead, why) => this.onDead(dead, why));
+      const w = new ParseWorker((dead, why) => this.onDead(dead, why));
       this.workers.push(w);
     }
   }
@@ -207,22 +128,10 @@ export class ParsePool {
     if (!this.stopped) this.log(`parse worker ${why}; ${w.pending.size} payload(s) fail with 503 and are retried by their senders`);
     for (const p of w.pending.values()) p.reject(new EddyError(StatusCode.StorageUnavailable, `parse worker ${why}; retry the write`));
     w.pending.clear();
-    if (w.subscribed) {
-      // Writes it had received and not forwarded get no answer: their requesters time out and send them again.
-      w.subscribed = false;
-      this.taker?.changed(null);
-    }
-    // A replacement takes the subscription once ready (workerReady).
-    if (this.taker && this.enabled && !this.respawn) {
-      this.respawn = setTimeout(() => { this.respawn = null; if (this.taker && this.enabled) this.spawn(); }, RESPAWN_MS);
-      this.respawn.unref();
-    }
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    this.taker = null;
-    if (this.respawn) clearTimeout(this.respawn);
     const ws = this.workers;
     this.workers = [];
     await Promise.all(ws.map(async (w) => {

@@ -21,7 +21,7 @@ export type ParseReply =
   | ({ id: number; error?: undefined } & ParsedWire)
   | { id: number; batches?: undefined; error: WireParseError };
 
-/** The distinct ArrayBuffers under a batch's typed arrays: the transfer list (a buffer listed twice is an error). */
+/** The distinct ArrayBuffers under batches' typed arrays and records: the transfer list (a buffer listed twice is an error). */
 export function batchBuffers(batches: WriteBatch[], records: Uint8Array[] = []): ArrayBuffer[] {
   const out = new Set<ArrayBuffer>();
   for (const b of batches) {
@@ -44,51 +44,3 @@ export function transferable(data: Uint8Array): Uint8Array {
   const owned = data.byteOffset === 0 && data.byteLength === data.buffer.byteLength && !(data.buffer instanceof SharedArrayBuffer);
   return owned ? data : Uint8Array.prototype.slice.call(data);
 }
-
-/** The headers of a NATS write the node reads (nats_ingest.ts), as a worker forwards them. */
-export interface WriteHeaders {
-  contentType?: string;
-  precision?: string;
-  format?: string;
-  physicalTable?: string;
-}
-
-export const WRITE_HEADER_NAMES: Record<keyof WriteHeaders, string> = {
-  contentType: 'Content-Type', precision: 'Eddy-Precision', format: 'Eddy-Format', physicalTable: 'Eddy-Physical-Table',
-};
-
-/** The node's eddy.write subscription, handed to a worker: it subscribes on its own NATS connection. */
-export interface TakeWrites {
-  /** nats.js connect options (servers, name, credentials): plain data. */
-  connect: { servers: string; name: string; user?: string; pass?: string };
-  subject: string;
-  queue: string;
-  maxWriteBytes: number;
-  /** Media types the node reads as line protocol ('' = no Content-Type): payloads of these are parsed in the worker. */
-  lineProtocolTypes: string[];
-}
-
-/**
- * A write the worker's subscription received: parsed when it is line protocol (its bytes never reach the main
- * thread), else its bytes as they came. The main thread answers it on `reply`.
- */
-export interface InboundWrite {
-  subject: string;
-  reply: string;
-  /** The payload's size (what back-pressure counts). */
-  bytes: number;
-  headers: WriteHeaders;
-  parsed?: ParsedWire;
-  data?: Uint8Array;
-  error?: WireParseError;
-}
-
-export type WorkerMessage =
-  | { ready: true }
-  | ParseReply
-  | { inbound: InboundWrite }
-  | { subscribed: true; error?: undefined }
-  | { subscribed: false; error: string }
-  | { unsubscribed: true };
-
-export type NodeMessage = ParseRequest | { take: TakeWrites } | { release: true };

@@ -1,7 +1,6 @@
 // What a caller can tell the line protocol parser: timestamp precision, a default time, the time column's name,
 // and a series key cache kept across payloads.
 import type { TimeUnit } from '../../schema.ts';
-import { InvalidArgumentError } from '../../errors.ts';
 import type { SeriesCache } from './series_cache.ts';
 
 export interface LineProtocolOptions {
@@ -16,14 +15,4 @@ export interface LineProtocolOptions {
    * it the cache lives for this one call.
    */
   seriesCache?: SeriesCache;
-}
-
-const PRECISIONS: Record<string, TimeUnit> = { ns: 'ns', n: 'ns', us: 'us', u: 'us', 'µs': 'us', ms: 'ms', s: 's' };
-
-/** A write's precision parameter (InfluxDB's spellings: ns, n, us, u, µs, ms, s); none means nanoseconds. */
-export function parsePrecision(p: string | undefined): TimeUnit {
-  if (p === undefined || p === '') return 'ns';
-  const u = PRECISIONS[p];
-  if (!u) throw new InvalidArgumentError(`unknown precision '${p}': use ns, us, ms or s`);
-  return u;
 }
