@@ -114,7 +114,7 @@ export const DEFAULTS: NodeConfig = {
   queryMemoryMb: 1024,
   maxInflightWriteBytes: 256 * 1024 * 1024,
   memoryLimitMb: 0,
-  parseWorkers: 2,
+  parseWorkers: 1,
   tlsCert: '',
   tlsKey: '',
   syslogTable: 'syslog',
