@@ -154,7 +154,7 @@ export const START_COMMAND: CommandSpec = {
     { name: 'user-provider', key: 'userProvider', kind: 'string', arg: 'SPEC', help: 'turn authentication on: static_user_provider:file:<path> (lines user[:mode]=password) or static_user_provider:cmd:user=pass[,user2=pass2]' },
     { name: 'query-timeout', key: 'queryTimeout', kind: 'string', arg: 'DURATION', help: 'longest a query may run (30s, 5m; 0: none); X-Greptime-Timeout sets it per request; past it: 408' },
     { name: 'query-memory-mb', key: 'queryMemoryMb', kind: 'int', arg: 'MIB', min: 0, help: 'scanned data one query may hold; past it the query fails, others go on (0: no budget)' },
-    { name: 'parse-workers', key: 'parseWorkers', kind: 'int', arg: 'N', min: 0, help: 'worker threads parsing large line protocol writes off the main thread, started on the first one (0: none)' },
+    { name: 'parse-workers', key: 'parseWorkers', kind: 'int', arg: 'N', min: 0, help: 'worker threads parsing large line protocol writes (and encoding their WAL records) off the main thread, started with the node (0: none)' },
     { name: 'max-inflight-write-bytes', key: 'maxInflightWriteBytes', kind: 'int', arg: 'BYTES', min: 0, help: 'writes in flight before HTTP writes get 503 + Retry-After and NATS writes wait (0: no limit)' },
     { name: 'memory-limit-mb', key: 'memoryLimitMb', kind: 'int', arg: 'MIB', min: 0, help: 'memory budget memtables, writes in flight and the decoded cache share: memtables flush largest first past an eighth, writes get back-pressure past half, the cache keeps to a quarter (0: a quarter of the machine, 256-2048)' },
     { name: 'tls-cert', key: 'tlsCert', kind: 'string', arg: 'FILE', help: 'PEM certificate (chain) for HTTPS; needs --tls-key' },

@@ -11,7 +11,7 @@ import type { Metrics } from '../runtime/metrics.ts';
 import { MetricTables } from './metric_tables.ts';
 import { NotFastPath, PromWriter } from './prom_write.ts';
 import type { PromBatch } from '../../core/codec/prometheus/physical_batch.ts';
-import type { ParsePool } from '../runtime/parse_pool.ts';
+import type { ParsePool, Parsed } from '../runtime/parse_pool.ts';
 
 /** Payloads from this size go to a parse worker (when the node has some); below it a postMessage costs more than it saves. */
 export const OFFLOAD_MIN_BYTES = 64 * 1024;
@@ -22,6 +22,11 @@ export interface WriteOptions {
   physicalTable?: string;
   /** The source message's identity (buffered ingest: stream and sequence): a redelivery of it is not applied twice. */
   sourceId?: string;
+  /**
+   * Each batch's WAL record as its parser encoded it (`encodeBatches([batch])`, a parse worker's): appended as it is
+   * when the batch goes unchanged to one region (its table's types, no time column rename, no split), else encoded again.
+   */
+  records?: (Uint8Array | undefined)[];
 }
 
 export interface WriteInput {
@@ -115,7 +120,10 @@ export class WritePath {
       // The write takes its place in the chain now, in arrival order, while a worker parses it: payloads parsed by
       // different workers are still written in the order they came.
       offloaded.catch(() => undefined);
-      const step = this.order.then(async () => this.prepareAndSubmit(input.db, await offloaded, opts));
+      const step = this.order.then(async () => {
+        const { batches, records } = await offloaded;
+        return this.prepareAndSubmit(input.db, batches, { ...opts, records });
+      });
       this.order = step.catch(() => undefined);
       return step.then((submitted) => submitted.done);
     }
@@ -123,7 +131,7 @@ export class WritePath {
   }
 
   /** A large line protocol payload parsed by a worker thread (same result as `parse`); null when it is parsed in place. */
-  private parseInWorker(input: WriteInput): Promise<WriteBatch[]> | null {
+  private parseInWorker(input: WriteInput): Promise<Parsed> | null {
     if (this.pool === null || !this.pool.enabled || input.data.length < OFFLOAD_MIN_BYTES) return null;
     if (this.codecs.forMessage(input.contentType, input.format) !== lineProtocolCodec) return null;
     if (input.data.length > this.maxWriteBytes) throw new PayloadTooLargeError(input.data.length, this.maxWriteBytes);
@@ -163,27 +171,30 @@ export class WritePath {
 
   private async prepareAndSubmit(db: string, batches: WriteBatch[], opts: WriteOptions): Promise<{ done: Promise<number> }> {
     await this.catalog.requireDatabase(db);
-    const plans: { batch: WriteBatch; schema: TableSchema | null }[] = [];
-    for (const batch of batches) {
+    const plans: { batch: WriteBatch; schema: TableSchema | null; record: Uint8Array | undefined }[] = [];
+    for (let i = 0; i < batches.length; i++) {
+      const batch = batches[i]!;
+      let record = opts.records?.[i];
       let schema = await this.catalog.getTable(db, batch.table);
       if (!schema && opts.physicalTable !== undefined) schema = await this.metric.logicalForWrite(db, batch, opts.physicalTable);
       if (schema) {
-        renameTime(batch, schema.timeIndex);
+        if (renameTime(batch, schema.timeIndex)) record = undefined;
         planNewColumns(schema, batch);
       } else {
         inferSchema(db, batch, 0, 0);
       }
-      plans.push({ batch, schema });
+      plans.push({ batch, schema, record });
     }
     // Every batch is conformed and split by its table's partition rule before anything is written: a bad row fails the call.
-    const routed = new Map<string, { schema: TableSchema; n: number; batches: WriteBatch[] }>();
+    const routed = new Map<string, { schema: TableSchema; n: number; batches: WriteBatch[]; record: Uint8Array | undefined }>();
     for (const p of plans) {
       let schema = p.schema;
+      let record = p.record;
       if (!schema) {
         const draft = inferSchema(db, p.batch, 0, this.clock.now());
         const { id: _id, ...rest } = draft;
         schema = (await this.catalog.createTable(rest, true)).schema;
-        renameTime(p.batch, schema.timeIndex);
+        if (renameTime(p.batch, schema.timeIndex)) record = undefined;
       }
       if (isPhysical(schema)) throw new InvalidArgumentError(`Write request to physical region is forbidden: ${db}.${schema.name} is a physical metric table`);
       const added = planNewColumns(schema, p.batch);
@@ -191,8 +202,11 @@ export class WritePath {
       if (logical) checkLogicalColumns(schema, added);
       if (added.length) schema = await this.catalog.alterTable(db, schema.name, (s) => withColumns(s, planNewColumns(s, p.batch)));
       let batch = conformBatch(schema, p.batch);
+      // The parser's record holds the batch as parsed: still this batch only if conforming changed no column.
+      if (!sameColumns(batch, p.batch)) record = undefined;
       let target = schema;
       if (logical) {
+        record = undefined;
         // a logical table's rows go to its physical table's regions, keyed by its table id
         target = await this.metric.recordTags(db, physicalOf(schema)!, schema.primaryKey);
         batch = toPhysicalBatch(schema, target, batch);
@@ -203,10 +217,12 @@ export class WritePath {
         const part = parts[n];
         if (!part) continue;
         const key = `${target.id}/${n}`;
-        const r = routed.get(key) ?? { schema: target, n, batches: [] };
+        const r = routed.get(key) ?? { schema: target, n, batches: [], record: undefined };
         // the newest version of a physical table (a later logical batch may have added tags) serves every batch
         if (target.version > r.schema.version) r.schema = target;
         r.batches.push(part);
+        // a region's record is the parser's only when it gets this one batch, whole
+        r.record = r.batches.length === 1 && part === batch ? record : undefined;
         routed.set(key, r);
       }
     }
@@ -215,7 +231,8 @@ export class WritePath {
     this.router.link.requireConnected(`write to ${db}`);
     // Remote regions learn the schema first, so that the writes below are issued in call order.
     await Promise.all(targets.map((t) => this.router.prepare(t.schema, t.n)));
-    const pending = targets.map((t) => this.router.write(t.schema, t.n, t.batches, opts.sourceId));
+    for (const t of targets) if (t.record) this.metrics.walRecordsOffThread++;
+    const pending = targets.map((t) => this.router.write(t.schema, t.n, t.batches, opts.sourceId, t.record));
     // Wrapped so that the ordering chain waits for the appends to be issued, not for them to finish.
     return { done: Promise.all(pending).then((counts) => counts.reduce((a, b) => a + b, 0)) };
   }
@@ -227,8 +244,15 @@ function checkLogicalColumns(schema: TableSchema, added: { name: string; semanti
   if (field) throw new InvalidArgumentError(`Adding field column ${field.name} to logical table ${schema.db}.${schema.name} is not supported: fields are the physical table's`);
 }
 
-/** Line protocol names the time column 'ts'; a table made by SQL may call it something else. */
-function renameTime(batch: WriteBatch, timeIndex: string): void {
+/** Line protocol names the time column 'ts'; a table made by SQL may call it something else. True when renamed. */
+function renameTime(batch: WriteBatch, timeIndex: string): boolean {
   const c = batch.columns.find((x) => x.semantic === 'timestamp');
-  if (c && c.name !== timeIndex) c.name = timeIndex;
+  if (!c || c.name === timeIndex) return false;
+  c.name = timeIndex;
+  return true;
+}
+
+/** The same column objects, in the same order (conformBatch keeps a column it does not convert). */
+function sameColumns(a: WriteBatch, b: WriteBatch): boolean {
+  return a.columns.length === b.columns.length && a.columns.every((c, i) => c === b.columns[i]);
 }

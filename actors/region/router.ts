@@ -178,13 +178,15 @@ export class RegionRouter {
    * the region moves (the old leader closing, a reply that never comes) or while the WAL stream elects a leader (a
    * nats-server died with the append in flight: the append times out), and the write is then resent, to the new leader
    * once the route names it; the WAL's duplicate window turns a resend of a write already appended into an answer, not
-   * a second copy. Standalone, a write has no key unless its source gives one.
+   * a second copy. Standalone, a write has no key unless its source gives one. `record`: the batches' WAL record when
+   * their producer already encoded it (a parse worker), sent or appended as it is.
    */
-  write(schema: TableSchema, n: number, batches: WriteBatch[], sourceId?: string): Promise<number> {
+  write(schema: TableSchema, n: number, batches: WriteBatch[], sourceId?: string, record?: Uint8Array): Promise<number> {
     const key = sourceId ?? (this.cluster ? `w.${nuid.next()}` : undefined);
-    // Encoded once, on the first remote attempt: a retry after a move sends the same bytes.
+    // Encoded once, on the first remote attempt: a retry after a move sends the same bytes (with the batches' series
+    // hints, so a parse worker's record is not reused for a remote region).
     let wire: ReturnType<typeof regionWriteBody> | null = null;
-    return this.run(schema, n, 'write', (h) => h.write(batches, key), async (id) => {
+    return this.run(schema, n, 'write', (h) => h.write(batches, key, record), async (id) => {
       await this.tellSchema(id, schema);
       wire ??= regionWriteBody(batches);
       const headers = natsHeaders();

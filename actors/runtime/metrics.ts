@@ -32,6 +32,8 @@ export class Metrics {
   writesWaited = 0;
   /** Write payloads parsed by a parse worker thread (--parse-workers). */
   writesParsedOffThread = 0;
+  /** WAL records appended as a parse worker encoded them (the main thread did not encode them again). */
+  walRecordsOffThread = 0;
   /** The most bytes a streamed /v1/sql body (JSON, CSV, Arrow) held unsent at once: what streaming bounds. */
   streamHeldMax = 0;
   readonly queryLatency = new Histogram();
@@ -57,6 +59,7 @@ export class Metrics {
     counter('eddy_writes_refused_total', 'HTTP writes refused by back-pressure (503).', this.writesRefused);
     counter('eddy_writes_waited_total', 'NATS writes that waited for back-pressure.', this.writesWaited);
     counter('eddy_writes_parsed_off_thread_total', 'Write payloads parsed by a parse worker thread.', this.writesParsedOffThread);
+    counter('eddy_wal_records_off_thread_total', 'WAL records appended as a parse worker encoded them.', this.walRecordsOffThread);
     const h = this.queryLatency;
     out.push('# HELP eddy_query_duration_seconds SQL statement latency.', '# TYPE eddy_query_duration_seconds histogram');
     let cum = 0;

@@ -1,9 +1,10 @@
-// Parse worker threads: a large line protocol payload is parsed off the node's main thread, its columns come back by transfer.
+// Parse worker threads: a large line protocol payload is parsed off the node's main thread, its columns and their WAL
+// records come back by transfer.
 import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { EddyError, StatusCode, type TimeUnit, type WriteBatch } from '../../core/index.ts';
-import type { ParseReply, ParseRequest } from './parse_wire.ts';
+import { EddyError, StatusCode, type TimeUnit } from '../../core/index.ts';
+import { transferable, type ParsedWire, type ParseReply, type ParseRequest } from './parse_wire.ts';
 import { BUNDLED, PACKAGE_ROOT } from './package_root.ts';
 
 // From the bundle, the worker runs dist/parse_worker.mjs (built with it); from the sources, worker_boot.mjs loads tsx
@@ -11,8 +12,11 @@ import { BUNDLED, PACKAGE_ROOT } from './package_root.ts';
 const BOOT = BUNDLED ? join(PACKAGE_ROOT, 'dist', 'parse_worker.mjs') : join(PACKAGE_ROOT, 'actors', 'runtime', 'worker_boot.mjs');
 const ENTRY = pathToFileURL(join(PACKAGE_ROOT, 'actors', 'runtime', 'parse_worker.ts')).href;
 
+/** A parse's batches (one per table) and each batch's WAL record. */
+export type Parsed = ParsedWire;
+
 interface Pending {
-  resolve(b: WriteBatch[]): void;
+  resolve(b: Parsed): void;
   reject(e: Error): void;
 }
 
@@ -44,7 +48,7 @@ class ParseWorker {
         e.name = m.error.name;
         if (m.error.position) Object.assign(e, { position: m.error.position });
         p.reject(e);
-      } else p.resolve(m.batches);
+      } else p.resolve({ batches: m.batches, records: m.records });
     });
     this.worker.on('error', (e) => { onDead(this, e.message); this.settle(); });
     this.worker.on('exit', (code) => { onDead(this, `exited with code ${code}`); this.settle(); });
@@ -83,7 +87,7 @@ export class ParsePool {
   }
 
   /** Parses line protocol in a worker; null when no worker is ready (the caller parses in place). */
-  parse(data: Uint8Array, precision: TimeUnit, defaultTimeNs: bigint): Promise<WriteBatch[]> | null {
+  parse(data: Uint8Array, precision: TimeUnit, defaultTimeNs: bigint): Promise<Parsed> | null {
     if (!this.enabled) return null;
     if (this.workers.length < this.size) this.spawn();
     let best: ParseWorker | null = null;
@@ -91,12 +95,11 @@ export class ParsePool {
     if (best === null) return null;
     const id = this.nextId++;
     // The payload moves to the worker without a copy when the view owns its whole buffer (a presized NATS message);
-    // otherwise it is a slice of a larger read buffer, and is copied.
-    const owned = data.byteOffset === 0 && data.byteLength === data.buffer.byteLength && !(data.buffer instanceof SharedArrayBuffer);
-    const payload = owned ? data : data.slice();
+    // otherwise it is a view into a larger read buffer, and is copied.
+    const payload = transferable(data);
     const req: ParseRequest = { id, data: payload, precision, defaultTimeNs };
     const w = best;
-    return new Promise<WriteBatch[]>((resolve, reject) => {
+    return new Promise<Parsed>((resolve, reject) => {
       w.pending.set(id, { resolve, reject });
       w.worker.postMessage(req, [payload.buffer as ArrayBuffer]);
     });

@@ -9,12 +9,20 @@ export interface ParseRequest {
   defaultTimeNs: bigint;
 }
 
-export type ParseReply =
-  | { id: number; batches: WriteBatch[]; error?: undefined }
-  | { id: number; batches?: undefined; error: WireError & { position?: Position } };
+export type WireParseError = WireError & { position?: Position };
 
-/** The distinct ArrayBuffers under a batch's typed arrays: the transfer list (a buffer listed twice is an error). */
-export function batchBuffers(batches: WriteBatch[]): ArrayBuffer[] {
+/** A parse's result: one batch per table, and each batch's WAL record (`encodeBatches([batch])`), all transferred. */
+export interface ParsedWire {
+  batches: WriteBatch[];
+  records: Uint8Array[];
+}
+
+export type ParseReply =
+  | ({ id: number; error?: undefined } & ParsedWire)
+  | { id: number; batches?: undefined; error: WireParseError };
+
+/** The distinct ArrayBuffers under batches' typed arrays and records: the transfer list (a buffer listed twice is an error). */
+export function batchBuffers(batches: WriteBatch[], records: Uint8Array[] = []): ArrayBuffer[] {
   const out = new Set<ArrayBuffer>();
   for (const b of batches) {
     for (const c of b.columns) {
@@ -23,5 +31,16 @@ export function batchBuffers(batches: WriteBatch[]): ArrayBuffer[] {
     }
     if (b.series) out.add(b.series.ids.buffer as ArrayBuffer);
   }
+  for (const r of records) out.add(r.buffer as ArrayBuffer);
   return [...out];
+}
+
+/**
+ * The payload as a view that owns its whole ArrayBuffer, to be transferred: itself when it does (a presized NATS
+ * message), else a copy. Never `data.slice()`: on a Node Buffer (nats.js hands those out) that is a view into the
+ * socket's read buffer, and transferring it would detach the buffer under the connection's parser.
+ */
+export function transferable(data: Uint8Array): Uint8Array {
+  const owned = data.byteOffset === 0 && data.byteLength === data.buffer.byteLength && !(data.buffer instanceof SharedArrayBuffer);
+  return owned ? data : Uint8Array.prototype.slice.call(data);
 }

@@ -1,9 +1,10 @@
-// A parse worker thread: line protocol payloads in, columnar WriteBatches out, their typed arrays transferred (no copy).
+// A parse worker thread: line protocol payloads in, columnar WriteBatches and each batch's WAL record out, their
+// buffers transferred (no copy): the main thread neither parses nor encodes them.
 import { parentPort } from 'node:worker_threads';
 import { parseLineProtocol, SeriesCache } from '../../core/codec/line_protocol/index.ts';
+import { encodeBatches } from '../../core/codec/wal_batch.ts';
 // Imported file by file, not through core/index.ts: the worker boots faster without the query engine.
 import { toWireError, EddyError } from '../../core/errors.ts';
-import type { WriteBatch } from '../../core/batch.ts';
 import { batchBuffers, type ParseReply, type ParseRequest } from './parse_wire.ts';
 
 const port = parentPort!;
@@ -14,9 +15,10 @@ port.on('message', (req: ParseRequest) => {
   let reply: ParseReply;
   let transfer: ArrayBuffer[] = [];
   try {
-    const batches: WriteBatch[] = parseLineProtocol(req.data, { precision: req.precision, defaultTimeNs: req.defaultTimeNs, seriesCache });
-    reply = { id: req.id, batches };
-    transfer = batchBuffers(batches);
+    const batches = parseLineProtocol(req.data, { precision: req.precision, defaultTimeNs: req.defaultTimeNs, seriesCache });
+    const records = batches.map((b) => encodeBatches([b]));
+    reply = { id: req.id, batches, records };
+    transfer = batchBuffers(batches, records);
   } catch (e) {
     const w = toWireError(e);
     reply = { id: req.id, error: { ...w, ...(e instanceof EddyError && e.position ? { position: e.position } : {}) } };

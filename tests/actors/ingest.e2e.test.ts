@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jetstream } from '@nats-io/jetstream';
 import { headers as natsHeaders, type NatsConnection } from '@nats-io/transport-node';
-import { Subjects } from '../../core/index.ts';
+import { Subjects, decodeBatches } from '../../core/index.ts';
 import { followChanges } from '../../actors/runtime/interest.ts';
 import { freePort, natsClient, readTable, startNodeProcess, tempDir, until, writeLp, type NodeProcess } from '../harness/index.ts';
 
@@ -140,9 +140,11 @@ describe('standalone node over NATS', () => {
   });
 
   it('parses large payloads in a parse worker: rows, last-write-wins order and positioned errors as in place', async () => {
-    await until(async () => /^eddy_parse_workers_ready 1$/m.test(await (await fetch(`${node.url}/metrics`)).text()), 'a parse worker ready', 60_000);
-    const offThread = async () => Number(/^eddy_writes_parsed_off_thread_total (\d+)$/m.exec(await (await fetch(`${node.url}/metrics`)).text())![1]);
+    await until(async () => /^eddy_parse_workers_ready [1-9]\d*$/m.test(await (await fetch(`${node.url}/metrics`)).text()), 'a parse worker ready', 60_000);
+    const counter = async (name: string) => Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(await (await fetch(`${node.url}/metrics`)).text())![1]);
+    const offThread = () => counter('eddy_writes_parsed_off_thread_total');
     const before = await offThread();
+    const records = await counter('eddy_wal_records_off_thread_total');
     // Two 200 KB payloads on the same keys, the second sent before the first is answered: the second wins.
     const first = lpRows('wide', 0, 3000);
     const second = first.replace(/ v=(\d+)\.5,/g, ' v=$1.25,');
@@ -160,10 +162,54 @@ describe('standalone node over NATS', () => {
     expect(bad.ok).toBe(false);
     expect(bad.error!.message).toMatch(/line 3000/);
     expect(await offThread()).toBeGreaterThanOrEqual(before + 4);
+    // The three good payloads' WAL records were the ones the worker encoded (each went whole to the table's one region).
+    expect(await counter('eddy_wal_records_off_thread_total')).toBe(records + 3);
   });
 });
 
 /** Reads the table each time a batch is committed on eddy.changes (followed: published only then), until it has n rows. */
+describe('WAL records encoded by a parse worker', () => {
+  const dir = tempDir();
+  let node: NodeProcess;
+  let nc: NatsConnection;
+  const counter = async (name: string) => Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(await (await fetch(`${node.url}/metrics`)).text())![1]);
+
+  beforeAll(async () => {
+    node = await startNodeProcess({ data: dir.path, natsPort: await freePort() });
+    nc = await natsClient(`nats://127.0.0.1:${node.natsPort}`);
+    await until(async () => /^eddy_parse_workers_ready [1-9]\d*$/m.test(await (await fetch(`${node.url}/metrics`)).text()), 'a parse worker ready', 60_000);
+  });
+  afterAll(async () => {
+    await nc?.close();
+    await node?.stop();
+    dir.cleanup();
+  });
+
+  it('are encoded again when the table converts the batch (integers into a DOUBLE column, a time index named otherwise)', async () => {
+    const sql = await fetch(`${node.url}/v1/sql`, { method: 'POST', body: new URLSearchParams({ sql: 'CREATE TABLE conv (host STRING, v DOUBLE, t TIMESTAMP(9) TIME INDEX, PRIMARY KEY (host))' }) });
+    expect(sql.status).toBe(200);
+    const sub = nc.subscribe(Subjects.changes('public', 'conv'), { max: 1 });
+    const follow = await followChanges(nc, 'public', 'conv');
+    try {
+      const before = await counter('eddy_wal_records_off_thread_total');
+      const lp = Array.from({ length: 3000 }, (_, i) => `conv,host=h${i % 7} v=${i}i ${T0 + BigInt(i)}`).join('\n');
+      expect(await writeLp(nc, 'public', lp)).toEqual({ ok: true, rows: 3000 });
+      // The committed record (what the WAL holds and replays) has the table's types and names, not the parser's.
+      for await (const m of sub) {
+        const [b] = decodeBatches(m.data);
+        expect(b!.columns.map((c) => [c.name, c.type])).toEqual([['host', 'string'], ['v', 'float64'], ['t', 'timestamp']]);
+        expect((b!.columns[1]!.values as Float64Array)[2999]).toBe(2999);
+      }
+      expect(await counter('eddy_wal_records_off_thread_total')).toBe(before);
+      // Floats need no conversion, but the time column is still renamed (line protocol's 'ts' is this table's 't').
+      expect(await writeLp(nc, 'public', lp.replace(/i /g, '.5 '))).toEqual({ ok: true, rows: 3000 });
+      expect(await counter('eddy_wal_records_off_thread_total')).toBe(before);
+    } finally {
+      follow.stop();
+    }
+  });
+});
+
 async function waitRows(nc: NatsConnection, db: string, table: string, n: number) {
   const sub = nc.subscribe(Subjects.changes(db, table));
   const follow = await followChanges(nc, db, table);

@@ -32,6 +32,8 @@ import {
   tempDir,
   cpuSplit,
   treeCpuByProcess,
+  threadCpuMs,
+  threadSplit,
   treeCpuMs,
   treeMemory,
   waitFor,
@@ -241,8 +243,12 @@ async function withEddy(
 
     const cpu0 = treeCpuMs(server.proc.pid);
     const split0 = treeCpuByProcess(server.proc.pid);
+    const threads0 = threadCpuMs(server.proc.pid);
+    const client0 = process.cpuUsage();
     const t0 = performance.now();
     const ackedSeconds = await ingest(nc, server, notes);
+    const client = process.cpuUsage(client0);
+    notes.push(`bench client CPU until acked: ${((client.user + client.system) / 1e6).toFixed(1)} s (this process: generating nothing, publishing and waiting)`);
 
     let seen = 0;
     await waitFor(
@@ -260,6 +266,7 @@ async function withEddy(
     const queryableSeconds = (performance.now() - t0) / 1000;
     const cpuSeconds = (treeCpuMs(server.proc.pid) - cpu0) / 1000;
     notes.push(`server CPU until queryable: ${cpuSplit(split0, treeCpuByProcess(server.proc.pid))}`);
+    notes.push(`node threads until queryable: ${threadSplit(server.proc.pid, threads0, threadCpuMs(server.proc.pid))}`);
     if (seen !== data.rows) notes.push(`EddyDB counts ${seen} rows, expected ${data.rows}`);
     sampler.sample();
     const memAfterIngest = treeMemory(server.proc.pid);

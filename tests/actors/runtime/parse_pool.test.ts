@@ -1,7 +1,7 @@
 // The parse worker's fast path equals the in-place parse: same batches, or the same positioned error, on random input.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { parseLineProtocol, valueAt, EddyError, type WriteBatch } from '../../../core/index.ts';
+import { decodeBatches, parseLineProtocol, valueAt, EddyError, type WriteBatch } from '../../../core/index.ts';
 import { ParsePool } from '../../../actors/runtime/parse_pool.ts';
 
 const enc = new TextEncoder();
@@ -30,7 +30,10 @@ async function inWorker(pool: ParsePool, data: Uint8Array, precision: 'ns' | 'ms
   const p = pool.parse(data, precision, 42n);
   if (p === null) throw new Error('no parse worker ready');
   try {
-    return { ok: plain(await p) };
+    const { batches, records } = await p;
+    // Each batch's WAL record, encoded in the worker, reads back as that batch.
+    expect(records.map((r) => plain(decodeBatches(r, { dictionary: true })))).toEqual(batches.map((b) => plain([b])));
+    return { ok: plain(batches) };
   } catch (e) {
     return { error: (e as Error).message, code: (e as EddyError).code };
   }
@@ -74,7 +77,7 @@ describe('parse worker', () => {
     await pool.stop();
   });
 
-  it('parses like the main thread, batches or errors alike (fast-check)', async () => {
+  it('parses like the main thread, batches or errors alike, and encodes WAL records of its batches (fast-check)', async () => {
     await fc.assert(
       fc.asyncProperty(payload, fc.constantFrom('ns' as const, 'ms' as const), async (text, precision) => {
         const expected = inPlace(enc.encode(text), precision);
@@ -89,13 +92,18 @@ describe('parse worker', () => {
   it('takes a payload by transfer when it owns its buffer, and copies a view into a larger one', async () => {
     const text = 'cpu,host=a v=1 1000\ncpu,host=b v=2 2000';
     const owned = enc.encode(text);
-    const rows = await pool.parse(owned, 'ns', 0n)!;
+    const rows = (await pool.parse(owned, 'ns', 0n)!).batches;
     expect(rows[0]!.rows).toBe(2);
     expect(owned.byteLength).toBe(0);
     const big = enc.encode(`xx${text}yy`);
     const view = big.subarray(2, 2 + text.length);
-    const again = await pool.parse(view, 'ns', 0n)!;
+    const again = (await pool.parse(view, 'ns', 0n)!).batches;
     expect(plain(again)).toEqual(plain(rows));
     expect(big.byteLength).toBe(text.length + 4);
+    // A Node Buffer's slice() is a view, not a copy: the pool copies it, and the read buffer under it stays whole.
+    const buf = Buffer.from(`xx${text}yy`);
+    expect(plain((await pool.parse(buf.subarray(2, 2 + text.length), 'ns', 0n)!).batches)).toEqual(plain(rows));
+    expect(buf.buffer.byteLength).toBeGreaterThan(0);
+    expect(buf.toString()).toBe(`xx${text}yy`);
   });
 });
