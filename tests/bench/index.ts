@@ -3,16 +3,17 @@
 // decoded-column cache) and warm; index build time and size against the data. Storage level (RegionStore.scan with
 // what the SQL pushdown sends, the box's points then tested as the executor does), so the numbers are the scan's own,
 // without HTTP or SQL parsing. Then the smart index on a real node (index_smart.ts).
+import { existsSync } from 'node:fs';
 import { cp, readdir, rm } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { allocValues, likePrefix, type ColumnPredicate, type TableSchema, type WriteBatch } from '../../core/index.ts';
 import { DecodedCache, RegionStore, type ScanRequest, type ScanStats } from '../../storage/index.ts';
 import type { RecordBatch } from 'apache-arrow';
+import { BOX, hostName, latencyOf, msgOf, pointOf, svcOf, traceOf, tsOf } from './index_data.ts';
 import { runSmart } from './index_smart.ts';
+import { runSql } from './index_sql.ts';
 import { fmtNum, median, removeDir, table, tempDir, type BenchOptions } from './util.ts';
-
-const T0 = 1_700_000_000_000_000_000n;
 
 function schema(): TableSchema {
   return {
@@ -32,13 +33,6 @@ function schema(): TableSchema {
   };
 }
 
-const WORDS = ['GET', 'POST', 'user', 'login', 'failed', 'ok', 'timeout', 'cache', 'miss', 'db', 'query', 'slow'];
-const hostName = (i: number) => `host-${String(i).padStart(6, '0')}`;
-const RARE_ROUND = 3;
-const rareSeries = (series: number) => Math.floor(series * 0.333);
-const BOX = { minLat: 10, maxLat: 10.5, minLng: 20, maxLng: 20.5 };
-const traceOf = (round: number, s: number) => `${(round * 2654435761 + s * 40503).toString(16).padStart(8, '0')}-${s.toString(16)}-${round}`;
-
 /** One round: a row for every series at one timestamp (columnar, dictionary-coded tags). */
 function round(r: number, series: number): WriteBatch {
   const hosts = Array.from({ length: series }, (_, i) => hostName(i));
@@ -48,13 +42,12 @@ function round(r: number, series: number): WriteBatch {
   const lat = allocValues('float64', series) as Float64Array, ts = allocValues('timestamp', series) as BigInt64Array;
   const gLat = allocValues('float64', series) as Float64Array, gLng = allocValues('float64', series) as Float64Array;
   for (let i = 0; i < series; i++) {
-    hostCodes[i] = i; svcCodes[i] = i % 20;
+    hostCodes[i] = i; svcCodes[i] = svcOf(i);
     trace[i] = traceOf(r, i);
-    msg[i] = `${WORDS[(i + r) % WORDS.length]} ${WORDS[(i * 7 + r) % WORDS.length]} id=${i}${r === RARE_ROUND && i === rareSeries(series) ? ' kernel panic zq9xw' : ''}`;
-    const h = Math.imul(r * series + i, 2654435761) >>> 0, h2 = Math.imul(h ^ (h >>> 15), 2246822519) >>> 0;
-    gLat[i] = (h / 2 ** 32) * 120 - 60; gLng[i] = (h2 / 2 ** 32) * 360 - 180;
-    lat[i] = ((i * 31 + r) % 1000) / 10;
-    ts[i] = T0 + BigInt(r) * 10_000_000_000n + BigInt(i);
+    msg[i] = msgOf(r, i, series);
+    [gLat[i], gLng[i]] = pointOf(r, i, series);
+    lat[i] = latencyOf(r, i);
+    ts[i] = tsOf(r, i);
   }
   return {
     table: 'logs', rows: series, columns: [
@@ -97,35 +90,41 @@ async function time(store: RegionStore, q: Query, runs: number): Promise<{ ms: n
   return { ms: median(times), rows, stats };
 }
 
+/** Writes the rows (flushes, one compaction), builds the index files, and copies the segment without them to `dirB`. */
+async function build(sch: TableSchema, dirA: string, dirB: string, series: number, rounds: number): Promise<void> {
+  const store = await RegionStore.open({ dir: dirA, regionId: 'bench', schema: sch, decodedCache: new DecodedCache(0) });
+  let t0 = performance.now();
+  for (let r = 0; r < rounds; r++) { store.apply(round(r, series), r + 1); await store.flush(); }
+  await store.compact();
+  const writeMs = performance.now() - t0;
+  t0 = performance.now();
+  await store.indexes.buildAll();
+  const buildMs = performance.now() - t0;
+  const seg = store.segments;
+  const dataBytes = seg.reduce((a, s) => a + s.bytes, 0);
+  const idxBytes = seg.reduce((a, s) => a + (s.index?.bytes ?? 0), 0);
+  const status = store.indexes.status();
+  await store.close();
+  console.log(`write+flush+compact ${fmtNum(writeMs)} ms; ${seg.length} segment(s), ${fmtNum(seg.reduce((a, s) => a + (s.groups?.length ?? 1), 0))} row groups, ${fmtNum(dataBytes / 1048576, 1)} MiB`);
+  console.log(`index build ${fmtNum(buildMs)} ms (${fmtNum((series * rounds) / (buildMs / 1000))} rows/s); index files ${fmtNum(idxBytes / 1048576, 2)} MiB = ${fmtNum((100 * idxBytes) / dataBytes, 1)}% of the data`);
+  console.log(table(['index', 'bytes', '% of data'], status.map((s) => [`${s.kind}(${s.column})`, fmtNum(s.bytes), fmtNum((100 * s.bytes) / dataBytes, 1)])));
+  // the same segment without its index file: the manifest record is dropped on open, as after a crash
+  await cp(dirA, dirB, { recursive: true });
+  for (const f of await readdir(join(dirB, 'segments'))) if (f.endsWith('.idx')) await rm(join(dirB, 'segments', f));
+}
+
 export async function run(opts: BenchOptions): Promise<void> {
   const series = opts.num('series', 100_000);
   const rounds = opts.num('rounds', 10);
   const runs = opts.num('runs', 7);
-  const dirA = tempDir('eddy-bench-index-'), dirB = tempDir('eddy-bench-noindex-');
+  // --data DIR keeps the built segment (DIR/index, DIR/noindex) and reuses it on the next run
+  const keep = opts.str('data', '');
+  const dirA = keep ? join(keep, 'index') : tempDir('eddy-bench-index-'), dirB = keep ? join(keep, 'noindex') : tempDir('eddy-bench-noindex-');
   const la = () => loadavg().map((x) => x.toFixed(2)).join(' ');
   console.log(`index bench: ${fmtNum(series * rounds)} rows, ${fmtNum(series)} series, ${rounds} flushes then one compaction; load average ${la()} (2 cores shared with other agents)`);
   try {
     const sch = schema();
-    const store = await RegionStore.open({ dir: dirA, regionId: 'bench', schema: sch, decodedCache: new DecodedCache(0) });
-    let t0 = performance.now();
-    for (let r = 0; r < rounds; r++) { store.apply(round(r, series), r + 1); await store.flush(); }
-    await store.compact();
-    const writeMs = performance.now() - t0;
-    t0 = performance.now();
-    await store.indexes.buildAll();
-    const buildMs = performance.now() - t0;
-    const seg = store.segments;
-    const dataBytes = seg.reduce((a, s) => a + s.bytes, 0);
-    const idxBytes = seg.reduce((a, s) => a + (s.index?.bytes ?? 0), 0);
-    const status = store.indexes.status();
-    await store.close();
-    console.log(`write+flush+compact ${fmtNum(writeMs)} ms; ${seg.length} segment(s), ${fmtNum(seg.reduce((a, s) => a + (s.groups?.length ?? 1), 0))} row groups, ${fmtNum(dataBytes / 1048576, 1)} MiB`);
-    console.log(`index build ${fmtNum(buildMs)} ms (${fmtNum((series * rounds) / (buildMs / 1000))} rows/s); index files ${fmtNum(idxBytes / 1048576, 2)} MiB = ${fmtNum((100 * idxBytes) / dataBytes, 1)}% of the data`);
-    console.log(table(['index', 'bytes', '% of data'], status.map((s) => [`${s.kind}(${s.column})`, fmtNum(s.bytes), fmtNum((100 * s.bytes) / dataBytes, 1)])));
-    // the same segment without its index file: the manifest record is dropped on open, as after a crash
-    await cp(dirA, dirB, { recursive: true });
-    for (const f of await readdir(join(dirB, 'segments'))) if (f.endsWith('.idx')) await rm(join(dirB, 'segments', f));
-
+    if (!opts.bool('skip-storage') && (!keep || !existsSync(join(dirB, 'manifest.json')))) await build(sch, dirA, dirB, series, rounds);
     const needle = hostName(Math.floor(series * 0.4242));
     // ten series: the needle's neighbours
     const re = `^${needle.slice(0, -1)}[0-9]$`;
@@ -141,11 +140,14 @@ export async function run(opts: BenchOptions): Promise<void> {
       { name: `matches_term(msg, 'zq9xw')`, req: { columns: ['msg', 'host', 'ts'], predicates: pred({ column: 'msg', op: 'fulltext', query: { kind: 'term', term: 'zq9xw' } }) }, rows: 1 },
       { name: `lat/lng in a 0.5 x 0.5 degree box`, req: { columns: ['lat', 'lng', 'ts'], predicates: pred({ column: 'lat', op: 'spatial', lng: 'lng', predicate: { op: 'bbox', ...BOX } }) }, rows: 1, keep: inBox },
     ];
+    // --only TEXT: the queries whose name holds it; --cache cold|warm: one of the two
+    const only = opts.str('only', ''), caches = opts.str('cache', 'cold,warm').split(',') as ('cold' | 'warm')[];
+    const picked = queries.filter((q) => q.name.includes(only));
     const rowsOut: string[][] = [];
-    for (const cache of ['cold', 'warm'] as const) {
+    for (const cache of opts.bool('skip-storage') ? [] : caches) {
       const mk = (dir: string) => RegionStore.open({ dir, regionId: 'bench', schema: sch, decodedCache: new DecodedCache(cache === 'cold' ? 0 : 1024 * 1024 * 1024) });
       const withIx = await mk(dirA), without = await mk(dirB);
-      for (const q of queries) {
+      for (const q of picked) {
         const a = await time(withIx, q, runs), b = await time(without, q, runs);
         if (a.rows !== b.rows || a.rows < q.rows) throw new Error(`${q.name}: ${a.rows} rows with the index, ${b.rows} without, expected ${q.rows}`);
         const u = a.stats.indexes[0];
@@ -156,9 +158,15 @@ export async function run(opts: BenchOptions): Promise<void> {
     }
     console.log(table(['cache', 'query', 'rows', 'no index ms', 'index ms', 'speedup', 'pruned by'], rowsOut));
     console.log(`load average after: ${la()}`);
-    await runSmart(opts);
-    console.log(`load average after the smart index: ${la()}`);
+    if (!opts.bool('skip-sql')) {
+      await runSql(opts);
+      console.log(`load average after the SQL run: ${la()}`);
+    }
+    if (!opts.bool('skip-smart')) {
+      await runSmart(opts);
+      console.log(`load average after the smart index: ${la()}`);
+    }
   } finally {
-    removeDir(dirA); removeDir(dirB);
+    if (!keep) { removeDir(dirA); removeDir(dirB); }
   }
 }
