@@ -1,8 +1,8 @@
 // Index benchmark: 1M log-like rows of 100k series in one region; needle queries (one series by tag, a tag regex,
 // one trace id, one rare term, one small bounding box) with and without index files in the same run, cold (no
-// decoded-column cache) and warm; index build time and size against the data. Storage level (RegionStore.scan with
-// what the SQL pushdown sends, the box's points then tested as the executor does), so the numbers are the scan's own,
-// without HTTP or SQL parsing. Then the smart index on a real node (index_smart.ts).
+// decoded-column cache) and warm, wall and CPU time; index build time and size against the data. Storage level
+// (RegionStore.scan with what the SQL pushdown sends, the box's points then tested as the executor does): the scan's
+// own cost. Then the same queries as SQL over HTTP on a real node (index_sql.ts), and the smart index (index_smart.ts).
 import { existsSync } from 'node:fs';
 import { cp, readdir, rm } from 'node:fs/promises';
 import { loadavg } from 'node:os';
@@ -10,18 +10,19 @@ import { join } from 'node:path';
 import { allocValues, likePrefix, type ColumnPredicate, type TableSchema, type WriteBatch } from '../../core/index.ts';
 import { DecodedCache, RegionStore, type ScanRequest, type ScanStats } from '../../storage/index.ts';
 import type { RecordBatch } from 'apache-arrow';
-import { BOX, hostName, latencyOf, msgOf, pointOf, svcOf, traceOf, tsOf } from './index_data.ts';
+import { BOX, hostName, latencyOf, msgOf, podOf, pointOf, svcOf, traceOf, tsOf } from './index_data.ts';
 import { runSmart } from './index_smart.ts';
 import { runSql } from './index_sql.ts';
 import { fmtNum, median, removeDir, table, tempDir, type BenchOptions } from './util.ts';
 
 function schema(): TableSchema {
   return {
-    db: 'public', name: 'logs', id: 1024, version: 1, timeIndex: 'ts', primaryKey: ['host', 'svc'], regions: 1, createdAt: 0,
+    db: 'public', name: 'logs', id: 1024, version: 1, timeIndex: 'ts', primaryKey: ['host', 'svc', 'pod'], regions: 1, createdAt: 0,
     options: { appendMode: true },
     columns: [
       { name: 'host', type: 'string', semantic: 'tag', nullable: true },
       { name: 'svc', type: 'string', semantic: 'tag', nullable: true },
+      { name: 'pod', type: 'string', semantic: 'tag', nullable: true },
       { name: 'trace_id', type: 'string', semantic: 'field', nullable: true, indexes: { skipping: { granularity: '10240', type: 'BLOOM', false_positive_rate: '0.01' } } },
       { name: 'msg', type: 'string', semantic: 'field', nullable: true, indexes: { fulltext: { analyzer: 'English', case_sensitive: 'false', backend: 'bloom', granularity: '10240', false_positive_rate: '0.01' } } },
       { name: 'latency', type: 'float64', semantic: 'field', nullable: true },
@@ -37,6 +38,7 @@ function schema(): TableSchema {
 function round(r: number, series: number): WriteBatch {
   const hosts = Array.from({ length: series }, (_, i) => hostName(i));
   const svcs = Array.from({ length: 20 }, (_, i) => `svc-${i}`);
+  const pods = Array.from({ length: series }, (_, i) => podOf(i));
   const hostCodes = new Int32Array(series), svcCodes = new Int32Array(series);
   const trace = new Array<string>(series), msg = new Array<string>(series);
   const lat = allocValues('float64', series) as Float64Array, ts = allocValues('timestamp', series) as BigInt64Array;
@@ -53,6 +55,7 @@ function round(r: number, series: number): WriteBatch {
     table: 'logs', rows: series, columns: [
       { name: 'host', type: 'string', semantic: 'tag', values: hostCodes, dict: hosts, valid: null },
       { name: 'svc', type: 'string', semantic: 'tag', values: svcCodes, dict: svcs, valid: null },
+      { name: 'pod', type: 'string', semantic: 'tag', values: hostCodes, dict: pods, valid: null },
       { name: 'trace_id', type: 'string', semantic: 'field', values: trace, valid: null },
       { name: 'msg', type: 'string', semantic: 'field', values: msg, valid: null },
       { name: 'latency', type: 'float64', semantic: 'field', values: lat, valid: null },
@@ -75,19 +78,23 @@ function inBox(bs: RecordBatch[]): number {
   return n;
 }
 
-async function time(store: RegionStore, q: Query, runs: number): Promise<{ ms: number; rows: number; stats: ScanStats }> {
-  const times: number[] = [];
+/** Median wall time and median CPU time of this process (the thread pool's reads included) over `runs` scans. */
+async function time(store: RegionStore, q: Query, runs: number): Promise<{ ms: number; cpu: number; rows: number; stats: ScanStats }> {
+  const times: number[] = [], cpus: number[] = [];
   let rows = 0;
   let stats: ScanStats = { segments: 0, unindexed: 0, indexes: [] };
   for (let i = 0; i < runs + 1; i++) {
     stats = { segments: 0, unindexed: 0, indexes: [] };
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     const out = await store.scan(q.req, stats);
     rows = q.keep ? q.keep(out) : out.reduce((a, b) => a + b.numRows, 0);
     const ms = performance.now() - t0;
-    if (i > 0) times.push(ms); // the first run opens files and index readers
+    const c = process.cpuUsage(c0);
+    // the first run opens files and index readers
+    if (i > 0) { times.push(ms); cpus.push((c.user + c.system) / 1000); }
   }
-  return { ms: median(times), rows, stats };
+  return { ms: median(times), cpu: median(cpus), rows, stats };
 }
 
 /** Writes the rows (flushes, one compaction), builds the index files, and copies the segment without them to `dirB`. */
@@ -125,7 +132,7 @@ export async function run(opts: BenchOptions): Promise<void> {
   try {
     const sch = schema();
     if (!opts.bool('skip-storage') && (!keep || !existsSync(join(dirB, 'manifest.json')))) await build(sch, dirA, dirB, series, rounds);
-    const needle = hostName(Math.floor(series * 0.4242));
+    const needle = hostName(Math.floor(series * 0.4242)), pod = podOf(Math.floor(series * 0.2424));
     // ten series: the needle's neighbours
     const re = `^${needle.slice(0, -1)}[0-9]$`;
     const trace = traceOf(7, Math.floor(series * 0.777));
@@ -133,6 +140,7 @@ export async function run(opts: BenchOptions): Promise<void> {
     const cols = ['host', 'latency', 'ts'];
     const queries: Query[] = [
       { name: `host = '${needle}'`, req: { columns: cols, tagFilter: { host: [needle] }, predicates: pred({ column: 'host', op: 'in', values: [needle] }) }, rows: rounds },
+      { name: `pod = '${pod}' (a tag after the sort key)`, req: { columns: cols, tagFilter: { pod: [pod] }, predicates: pred({ column: 'pod', op: 'in', values: [pod] }) }, rows: rounds },
       { name: `host ~ '${re}'`, req: { columns: cols, predicates: pred({ column: 'host', op: 'regex', pattern: re, flags: '', negated: false }) }, rows: 10 * rounds },
       { name: `host LIKE 'host-00042%'`, req: { columns: cols, predicates: pred({ column: 'host', op: 'like', pattern: 'host-00042%', caseInsensitive: false, negated: false, prefix: likePrefix('host-00042%') }) }, rows: 10 * rounds },
       { name: `trace_id = '${trace}'`, req: { columns: ['trace_id', 'host', 'ts'], predicates: pred({ column: 'trace_id', op: 'in', values: [trace] }) }, rows: 1 },
@@ -152,11 +160,12 @@ export async function run(opts: BenchOptions): Promise<void> {
         if (a.rows !== b.rows || a.rows < q.rows) throw new Error(`${q.name}: ${a.rows} rows with the index, ${b.rows} without, expected ${q.rows}`);
         const u = a.stats.indexes[0];
         rowsOut.push([cache, q.name, fmtNum(a.rows), b.ms.toFixed(2), a.ms.toFixed(2), `${(b.ms / a.ms).toFixed(1)}x`,
+          b.cpu.toFixed(2), a.cpu.toFixed(2), `${(b.cpu / Math.max(a.cpu, 0.001)).toFixed(1)}x`,
           u ? `${u.kind}: groups ${u.groupsAfter}/${u.groupsBefore}, rows ${fmtNum(u.rowsAfter)}/${fmtNum(u.rowsBefore)}` : '-']);
       }
       await withIx.close(); await without.close();
     }
-    console.log(table(['cache', 'query', 'rows', 'no index ms', 'index ms', 'speedup', 'pruned by'], rowsOut));
+    console.log(table(['cache', 'query', 'rows', 'no index ms', 'index ms', 'speedup', 'no index CPU ms', 'index CPU ms', 'CPU ratio', 'pruned by'], rowsOut));
     console.log(`load average after: ${la()}`);
     if (!opts.bool('skip-sql')) {
       await runSql(opts);

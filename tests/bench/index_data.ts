@@ -8,6 +8,8 @@ export const BOX = { minLat: 10, maxLat: 10.5, minLng: 20, maxLng: 20.5 };
 
 export const hostName = (i: number): string => `host-${String(i).padStart(6, '0')}`;
 export const svcOf = (i: number): number => i % 20;
+/** A third tag, one value per series in no relation to the sort order (a pod or container id). */
+export const podOf = (i: number): string => `pod-${(Math.imul(i, 2654435761) >>> 0).toString(36)}`;
 export const traceOf = (round: number, s: number): string => `${(round * 2654435761 + s * 40503).toString(16).padStart(8, '0')}-${s.toString(16)}-${round}`;
 /** One row of all holds the rare term 'zq9xw'. */
 export const msgOf = (r: number, i: number, series: number): string =>

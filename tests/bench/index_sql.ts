@@ -3,10 +3,10 @@
 // SQL over HTTP against both, in the same run, warm (default decoded cache) and then cold (the node restarted on the
 // same data with --cache-mb 0). Server CPU per query (the node's process tree) and HTTP round trip.
 import { eddyCompact, eddyFlush, startEddy, type EddyServer } from './eddy.ts';
-import { BOX, hostName, latencyOf, msgOf, pointOf, svcOf, traceOf, tsOf } from './index_data.ts';
+import { BOX, hostName, latencyOf, msgOf, podOf, pointOf, svcOf, traceOf, tsOf } from './index_data.ts';
 import { fmtNum, httpRequest, median, removeDir, table, tempDir, treeCpuMs, waitFor, type BenchOptions } from './util.ts';
 
-const COLS = 'host STRING, svc STRING, trace_id STRING%T, msg STRING%M, latency DOUBLE%L, lat DOUBLE, lng DOUBLE, ts TIMESTAMP(9) TIME INDEX, PRIMARY KEY (host, svc)';
+const COLS = 'host STRING, svc STRING, pod STRING, trace_id STRING%T, msg STRING%M, latency DOUBLE%L, lat DOUBLE, lng DOUBLE, ts TIMESTAMP(9) TIME INDEX, PRIMARY KEY (host, svc, pod)';
 /** With every index of the storage-level run (the inverted index on the tags is the default). */
 const INDEXED = `CREATE TABLE logs_ix (${COLS.replace('%T', ` SKIPPING INDEX WITH (granularity = '10240', false_positive_rate = '0.01')`)
   .replace('%M', ` FULLTEXT INDEX WITH (analyzer = 'English', case_sensitive = 'false', backend = 'bloom', granularity = '10240')`)
@@ -33,7 +33,7 @@ async function load(url: string, series: number, rounds: number): Promise<number
       const lines: string[] = [];
       for (let i = from; i < Math.min(series, from + 25_000); i++) {
         const [lat, lng] = pointOf(r, i, series);
-        lines.push(`%t,host=${hostName(i)},svc=svc-${svcOf(i)} trace_id="${traceOf(r, i)}",msg="${msgOf(r, i, series)}",latency=${latencyOf(r, i)},lat=${lat},lng=${lng} ${tsOf(r, i)}`);
+        lines.push(`%t,host=${hostName(i)},svc=svc-${svcOf(i)},pod=${podOf(i)} trace_id="${traceOf(r, i)}",msg="${msgOf(r, i, series)}",latency=${latencyOf(r, i)},lat=${lat},lng=${lng} ${tsOf(r, i)}`);
       }
       const body = lines.join('\n');
       for (const t of ['logs_ix', 'logs_plain']) {
@@ -53,7 +53,7 @@ async function indexesReady(url: string): Promise<string> {
   return waitFor('logs_ix indexes built', async () => {
     const { body } = await sql(url, q);
     const rows = (JSON.parse(body) as { output: { records: { rows: [string, string, number, number, number][] } }[] }).output[0]!.records.rows;
-    return rows.length >= 5 && rows.every((r) => r[1] === 'ready' && r[2] > 0 && r[3] === r[2]) ? rows.map((r) => `${r[0]} ${fmtNum(r[4])} B`).join(', ') : undefined;
+    return rows.length >= 6 && rows.every((r) => r[1] === 'ready' && r[2] > 0 && r[3] === r[2]) ? rows.map((r) => `${r[0]} ${fmtNum(r[4])} B`).join(', ') : undefined;
   }, 600_000, 500);
 }
 
@@ -80,9 +80,10 @@ export async function runSql(opts: BenchOptions): Promise<void> {
     const t0 = performance.now();
     const sizes = await indexesReady(node.httpUrl);
     console.log(`SQL run: ${fmtNum(series * rounds)} rows into each table over HTTP, ${rounds} flushes, one compaction: ${fmtNum(loadMs / 1000, 1)} s; indexes ready ${fmtNum((performance.now() - t0) / 1000, 1)} s later (${sizes})`);
-    const needle = hostName(Math.floor(series * 0.4242)), trace = traceOf(7, Math.floor(series * 0.777));
+    const needle = hostName(Math.floor(series * 0.4242)), pod = podOf(Math.floor(series * 0.2424)), trace = traceOf(7, Math.floor(series * 0.777));
     const queries: [string, string][] = [
       [`host = '${needle}'`, `SELECT host, latency, ts FROM %t WHERE host = '${needle}'`],
+      [`pod = (a tag after the sort key)`, `SELECT host, latency, ts FROM %t WHERE pod = '${pod}'`],
       [`host ~ regex (10 series)`, `SELECT host, latency, ts FROM %t WHERE host ~ '^${needle.slice(0, -1)}[0-9]$'`],
       [`host LIKE 'host-00042%'`, `SELECT host, latency, ts FROM %t WHERE host LIKE 'host-00042%'`],
       [`trace_id = (1 row)`, `SELECT trace_id, host, ts FROM %t WHERE trace_id = '${trace}'`],
