@@ -78,12 +78,16 @@ function inBox(bs: RecordBatch[]): number {
   return n;
 }
 
-/** Median wall time and median CPU time of this process (the thread pool's reads included) over `runs` scans. */
-async function time(store: RegionStore, q: Query, runs: number): Promise<{ ms: number; cpu: number; rows: number; stats: ScanStats }> {
+/**
+ * Median wall time and median CPU time of this process (the thread pool's reads included) over `runs` scans, after
+ * `warmup` unmeasured ones (the first opens files and index readers; the next let the JIT compile the path, as a
+ * server's steady state has it).
+ */
+async function time(store: RegionStore, q: Query, runs: number, warmup: number): Promise<{ ms: number; cpu: number; rows: number; stats: ScanStats }> {
   const times: number[] = [], cpus: number[] = [];
   let rows = 0;
   let stats: ScanStats = { segments: 0, unindexed: 0, indexes: [] };
-  for (let i = 0; i < runs + 1; i++) {
+  for (let i = 0; i < runs + warmup; i++) {
     stats = { segments: 0, unindexed: 0, indexes: [] };
     const c0 = process.cpuUsage();
     const t0 = performance.now();
@@ -91,8 +95,7 @@ async function time(store: RegionStore, q: Query, runs: number): Promise<{ ms: n
     rows = q.keep ? q.keep(out) : out.reduce((a, b) => a + b.numRows, 0);
     const ms = performance.now() - t0;
     const c = process.cpuUsage(c0);
-    // the first run opens files and index readers
-    if (i > 0) { times.push(ms); cpus.push((c.user + c.system) / 1000); }
+    if (i >= warmup) { times.push(ms); cpus.push((c.user + c.system) / 1000); }
   }
   return { ms: median(times), cpu: median(cpus), rows, stats };
 }
@@ -123,7 +126,7 @@ async function build(sch: TableSchema, dirA: string, dirB: string, series: numbe
 export async function run(opts: BenchOptions): Promise<void> {
   const series = opts.num('series', 100_000);
   const rounds = opts.num('rounds', 10);
-  const runs = opts.num('runs', 7);
+  const runs = opts.num('runs', 9), warmup = opts.num('warmup', 5);
   // --data DIR keeps the built segment (DIR/index, DIR/noindex) and reuses it on the next run
   const keep = opts.str('data', '');
   const dirA = keep ? join(keep, 'index') : tempDir('eddy-bench-index-'), dirB = keep ? join(keep, 'noindex') : tempDir('eddy-bench-noindex-');
@@ -156,7 +159,7 @@ export async function run(opts: BenchOptions): Promise<void> {
       const mk = (dir: string) => RegionStore.open({ dir, regionId: 'bench', schema: sch, decodedCache: new DecodedCache(cache === 'cold' ? 0 : 1024 * 1024 * 1024) });
       const withIx = await mk(dirA), without = await mk(dirB);
       for (const q of picked) {
-        const a = await time(withIx, q, runs), b = await time(without, q, runs);
+        const a = await time(withIx, q, runs, warmup), b = await time(without, q, runs, warmup);
         if (a.rows !== b.rows || a.rows < q.rows) throw new Error(`${q.name}: ${a.rows} rows with the index, ${b.rows} without, expected ${q.rows}`);
         const u = a.stats.indexes[0];
         rowsOut.push([cache, q.name, fmtNum(a.rows), b.ms.toFixed(2), a.ms.toFixed(2), `${(b.ms / a.ms).toFixed(1)}x`,
