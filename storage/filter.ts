@@ -23,6 +23,8 @@ interface TagTest {
   nullOk: boolean;
   /** A predicate evaluated per code on first sight: dictionaries are per segment, often far larger than the rows tested. */
   lazy?: { test: (v: string) => boolean; dict: string[] };
+  /** The values a tag filter keeps (a sorted dictionary finds their codes by binary search). */
+  values?: (string | null)[];
 }
 
 function tagTests(run: Run, tags: Record<string, (string | null)[]>): TagTest[] {
@@ -31,7 +33,7 @@ function tagTests(run: Run, tags: Record<string, (string | null)[]>): TagTest[] 
     const c = run.cols.get(name);
     if (!c || c.type !== 'string') throw new InvalidArgumentError(`tag filter on '${name}', which is not a string column of the table`);
     const want = new Set(values);
-    tests.push({ codes: c.values as Int32Array, valid: c.valid, allowed: new Uint8Array(c.dict!.length), nullOk: want.has(null), lazy: { test: (v) => want.has(v), dict: c.dict! } });
+    tests.push({ codes: c.values as Int32Array, valid: c.valid, allowed: new Uint8Array(c.dict!.length), nullOk: want.has(null), lazy: { test: (v) => want.has(v), dict: c.dict! }, values });
   }
   return tests;
 }
@@ -71,10 +73,7 @@ export function filterRun(run: Run, timeIndex: string, f: RowFilter, within?: Ro
   if (sk >= 0 && sk < nTags && tests[sk]!.valid === null && sortedDict(run.cols.get(sortedBy!)!.dict!)) {
     const t = tests[sk]!;
     const coded: number[] = [];
-    for (let c = 0; c < t.allowed.length; c++) {
-      // every code is decided here (the lazy test never ran on this run's dictionary)
-      if (t.allowed[c] === 0 && t.lazy) t.allowed[c] = t.lazy.test(t.lazy.dict[c]!) ? 1 : 2;
-      if (t.allowed[c] !== 1) continue;
+    for (const c of allowedCodes(t)) {
       const a = lowerBound(t.codes, n, c), b = lowerBound(t.codes, n, c + 1);
       if (b > a) coded.push(a, b);
     }
@@ -102,6 +101,37 @@ export function filterRun(run: Run, timeIndex: string, f: RowFilter, within?: Ro
     if (runStart >= 0) r.push(0, runStart, to - runStart);
   }
   return r.rows === n ? null : r;
+}
+
+/**
+ * The codes a test on a sorted dictionary keeps, ascending: a tag filter's values found by binary search (a segment's
+ * dictionary of a leading tag holds every series, far more than the values asked for), else every code tested.
+ */
+function allowedCodes(t: TagTest): number[] {
+  const dict = t.lazy!.dict;
+  if (t.values) {
+    const out: number[] = [];
+    for (const v of t.values) {
+      if (v === null) continue;
+      const c = dictLowerBound(dict, v);
+      if (c < dict.length && dict[c] === v) out.push(c);
+    }
+    return out.sort((a, b) => a - b).filter((c, i, a) => i === 0 || a[i - 1] !== c);
+  }
+  const out: number[] = [];
+  for (let c = 0; c < dict.length; c++) if (t.lazy!.test(dict[c]!)) out.push(c);
+  return out;
+}
+
+/** First index of a sorted dictionary whose value is >= v. */
+function dictLowerBound(dict: string[], v: string): number {
+  let a = 0, b = dict.length;
+  while (a < b) {
+    const m = (a + b) >>> 1;
+    if (dict[m]! < v) a = m + 1;
+    else b = m;
+  }
+  return a;
 }
 
 const checkedDicts = new WeakSet<string[]>();

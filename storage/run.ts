@@ -67,15 +67,37 @@ export function nullColumn(type: DataType, n: number): ColumnData {
   return c;
 }
 
-/** Union of dictionaries, sorted, with each source's code -> union code map (identity when shared). */
-function unionDicts(cols: ColumnData[]): { dict: string[]; maps: (Int32Array | null)[] } {
+/**
+ * Union of the dictionary values the ranges use, sorted, with each source's code -> union code map (identity when
+ * the sources share one dictionary). Only used values: text columns decode one dictionary per page, as large as its
+ * rows, and a needle scan gathers a few rows out of many pages.
+ */
+function unionDicts(cols: ColumnData[], r: Ranges): { dict: string[]; maps: (Int32Array | null)[] } {
   const first = cols[0]!.dict!;
   if (cols.every((c) => c.dict === first)) return { dict: first, maps: cols.map(() => null) };
+  // per source, the codes the ranges use (each once), found without walking whole dictionaries
+  const seen = cols.map((c) => new Uint8Array(c.dict!.length));
+  const used: number[][] = cols.map(() => []);
+  for (let k = 0; k < r.src.length; k++) {
+    const j = r.src[k]!, codes = cols[j]!.values as Int32Array, u = seen[j]!, list = used[j]!;
+    for (let i = r.start[k]!, e = i + r.len[k]!; i < e; i++) {
+      const c = codes[i]!;
+      if (u[c] === 0) { u[c] = 1; list.push(c); }
+    }
+  }
   const set = new Set<string>();
-  for (const c of cols) for (const v of c.dict!) set.add(v);
+  cols.forEach((c, j) => { for (const code of used[j]!) set.add(c.dict![code]!); });
   const dict = [...set].sort();
   const pos = new Map(dict.map((v, i) => [v, i]));
-  return { dict, maps: cols.map((c) => Int32Array.from(c.dict!, (v) => pos.get(v)!)) };
+  // codes no range uses stay 0: never read
+  return {
+    dict,
+    maps: cols.map((c, j) => {
+      const m = new Int32Array(c.dict!.length);
+      for (const code of used[j]!) m[code] = pos.get(c.dict![code]!)!;
+      return m;
+    }),
+  };
 }
 
 /**
@@ -104,7 +126,7 @@ export function gatherColumn(cols: ColumnData[], r: Ranges): ColumnData {
   const anyNull = cols.some((c) => c.valid !== null);
   if (anyNull) out.valid = new Uint8Array(n);
   let maps: (Int32Array | null)[] = [];
-  if (type === 'string') ({ dict: out.dict, maps } = unionDicts(cols));
+  if (type === 'string') ({ dict: out.dict, maps } = unionDicts(cols, r));
   let o = 0;
   for (let k = 0; k < r.src.length; k++) {
     const c = cols[r.src[k]!]!, s = r.start[k]!, len = r.len[k]!;

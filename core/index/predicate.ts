@@ -45,6 +45,12 @@ export function valueTest(p: ColumnPredicate): (v: string) => boolean {
   switch (p.op) {
     case 'in': {
       if (p.values.length === 1) { const w = p.values[0]!; return (v) => v === w; }
+      // a short list is compared value by value: === rejects on length or first characters, where a Set hashes the
+      // whole of each tested string (text pages are tested row by row, every row a new string)
+      if (p.values.length <= 8) {
+        const ws = p.values;
+        return (v) => { for (let i = 0; i < ws.length; i++) if (v === ws[i]) return true; return false; };
+      }
       const set = new Set(p.values);
       return (v) => set.has(v);
     }

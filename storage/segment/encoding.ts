@@ -178,6 +178,13 @@ export function widthOf(max: number): 1 | 2 | 4 | 8 {
   return max < 256 ? 1 : max < 65536 ? 2 : max < TWO32 ? 4 : 8;
 }
 
+/**
+ * Float columns that are not short decimals: the 8 bytes of each value as 8 streams (byteSplit of its two words, as
+ * Parquet's BYTE_STREAM_SPLIT): sign, exponent and high mantissa bytes then compress apart from the noisy low ones,
+ * which a page of 8k rows otherwise leaves zstd too little context to find.
+ */
+export const FLOAT_SPLIT = 'float-bytesplit';
+
 /** Writes the low `width` bytes of words[from..from+n) as `width` streams (all byte 0s, then all byte 1s, ...). */
 export function byteSplit(words: Int32Array, from: number, n: number, width: number, out: Uint8Array): void {
   for (let i = 0; i < n; i++) {

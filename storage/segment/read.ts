@@ -7,10 +7,10 @@ import type { TableSchema } from '../../core/index.ts';
 import { StorageError } from '../../core/index.ts';
 import { decoderOf, registerCodecs } from '../codec.ts';
 import { defaultColumn } from '../defaults.ts';
-import { byteJoin, decodeDecimalStreams, decodeInt64 } from './encoding.ts';
+import { byteJoin, decodeDecimalStreams, decodeInt64, FLOAT_SPLIT } from './encoding.ts';
 import { decodeTextBlock, refWriterOf, TEXT_ENCODING, type RefWriter } from './text_block.ts';
 import { pageSizes, type PageStats } from './plan.ts';
-import { SEGMENT_FORMAT } from './format.ts';
+import { PAGED_FORMATS } from './format.ts';
 import { words } from '../int64.ts';
 import { OP_COLUMN } from '../ops.ts';
 import { allocTypedUnsafe } from '../run.ts';
@@ -81,7 +81,7 @@ function pageLayout(meta: Map<string, string>, nBlocks: number, file: string, ma
     const known = groupRows?.length === nBlocks;
     return { blockRows: known ? groupRows : Array.from({ length: nBlocks }, () => -1), groupBlocks: Array.from({ length: nBlocks + 1 }, (_, i) => i) };
   }
-  if (format !== SEGMENT_FORMAT || !groupRows) throw new StorageError(`segment ${file} has format ${format}, which this build cannot read`);
+  if (!PAGED_FORMATS.includes(format) || !groupRows) throw new StorageError(`segment ${file} has format ${format}, which this build cannot read`);
   const pageRows = Number(meta.get('eddy.page_rows'));
   const blockRows: number[] = [], groupBlocks: number[] = [];
   for (const rows of groupRows) {
@@ -164,7 +164,7 @@ interface Reader {
   field: Field;
   index: number;
   type: ColumnData['type'];
-  /** 'decimal' | 'int1' | 'int2' (delta order) | 'raw' | 'bool' | 'dict' | 'op' | 'text' */
+  /** 'decimal' | 'int1' | 'int2' (delta order) | 'fsplit' | 'raw' | 'bool' | 'dict' | 'op' | 'text' */
   how: string;
   width: number;
   scale: number;
@@ -175,6 +175,7 @@ function readerOf(field: Field, index: number, file: string): Reader {
   const t = field.type;
   const width = t.typeId === Type.Int ? t.bitWidth / 8 : 0;
   if (enc === TEXT_ENCODING) return { field, index, type: 'string', how: 'text', width: 0, scale: 0 };
+  if (enc === FLOAT_SPLIT) return { field, index, type: 'float64', how: 'fsplit', width: 8, scale: 0 };
   if (enc) {
     const type = field.metadata.get('eddy.type') as ColumnData['type'];
     const how = enc.startsWith('decimal') ? 'decimal' : enc.startsWith('delta2') ? 'int2' : 'int1';
@@ -204,6 +205,7 @@ function decodeInto(r: Reader, data: Uint8Array, n: number, out: ColumnData, at:
       decodeInt64(zzScratch, n, r.how === 'int2' ? 2 : 1, words(v as BigInt64Array), at);
       return;
     }
+    case 'fsplit': byteJoin(data, n, 8, new Int32Array(v.buffer, v.byteOffset + at * 8, 2 * n)); return;
     case 'bool': unpackBits(data, n, v as Uint8Array, at); return;
     default: new Uint8Array(v.buffer, v.byteOffset + at * r.width, n * r.width).set(data.subarray(0, n * r.width));
   }

@@ -4,6 +4,7 @@
 //
 // Block layout: [width: u8][lengths: n * width bytes, byte-split][rows' UTF-8 text, concatenated]. In a row's text,
 // NUL starts an escape: NUL NUL is a literal NUL, NUL k (1..126) is the value of the k-th referenced column.
+import { isAscii } from 'node:buffer';
 import type { ColumnData } from '../types.ts';
 import { words } from '../int64.ts';
 import { widthOf } from './encoding.ts';
@@ -158,7 +159,9 @@ const scratch: Scratch = { buf: Buffer.allocUnsafe(1 << 16) };
 /**
  * Decodes one group's text block of n rows into out.dict (one entry a row, in row order: messages rarely repeat, and
  * readers accept a value under several codes) and out.values (codes) from row `at`; `refs` write the referenced
- * columns of the same group, row-aligned from 0. Rows are rebuilt as bytes, so each string is made once, flat.
+ * columns of the same group, row-aligned from 0. Rows with references are rebuilt as bytes, so each string is made
+ * once, flat. When the block's text is ASCII it is made one string, and each other row is a slice of it (one call in
+ * all, rather than one UTF-8 decode a row: a needle scan decodes whole pages to test a few rows).
  */
 export function decodeTextBlock(blob: Uint8Array, n: number, refs: RefWriter[], out: ColumnData, at: number): void {
   if (n === 0) return;
@@ -166,6 +169,8 @@ export function decodeTextBlock(blob: Uint8Array, n: number, refs: RefWriter[], 
   const width = buf[0]!;
   const codes = out.values as Int32Array, dict = out.dict!;
   let pos = 1 + n * width;
+  const base = pos;
+  const ascii = isAscii(buf.subarray(base)) ? buf.toString('latin1', base, buf.length) : null;
   for (let i = 0; i < n; i++) {
     let len = buf[1 + i]!;
     if (width >= 2) len |= buf[1 + n + i]! << 8;
@@ -174,7 +179,7 @@ export function decodeTextBlock(blob: Uint8Array, n: number, refs: RefWriter[], 
     let nul = pos;
     while (nul < end && buf[nul] !== 0) nul++;
     let s: string;
-    if (nul === end) s = buf.toString('utf8', pos, end);
+    if (nul === end) s = ascii !== null ? ascii.substring(pos - base, end - base) : buf.toString('utf8', pos, end);
     else {
       room(scratch, len);
       buf.copy(scratch.buf, 0, pos, nul);

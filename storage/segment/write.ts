@@ -12,7 +12,7 @@ import { StorageError, type TableSchema } from '../../core/index.ts';
 import { arrowField, columnToData, utf8Data } from '../arrow_out.ts';
 import { packBits } from '../../core/bits.ts';
 import { compressionTypeOf, registerCodecs, setZstdLevel } from '../codec.ts';
-import { byteSplit, encodeDecimalBytes } from './encoding.ts';
+import { byteSplit, encodeDecimalBytes, FLOAT_SPLIT } from './encoding.ts';
 import { OP_COLUMN } from '../ops.ts';
 import { SEGMENT_FORMAT } from './format.ts';
 import { encodeWords, groupStarts, learnSegment, type SegmentFacts } from './plan.ts';
@@ -50,6 +50,8 @@ interface Plan {
   dictionary?: Vector<Utf8>;
   /** A text-block column (text_block.ts): the columns its rows refer to. */
   refs?: string[];
+  /** A float column byte-split as it is (encoding.ts FLOAT_SPLIT). */
+  split?: boolean;
 }
 
 /**
@@ -88,6 +90,7 @@ function planColumn(name: string, type: ColumnData['type'], schema: TableSchema,
   } else if (type === 'float64') {
     const d = facts.decimals.get(name);
     if (d) { encoding = 'decimal-delta-zigzag-bytesplit'; plan.scale = d.scale; width = d.width; }
+    else { encoding = FLOAT_SPLIT; width = 8; plan.split = true; }
   }
   if (refs) {
     const meta = new Map([...base.metadata, ['eddy.type', 'string'], ['eddy.encoding', TEXT_ENCODING], ['eddy.refs', JSON.stringify(refs)]]);
@@ -112,6 +115,11 @@ function dataOf(p: Plan, c: ColumnData, n: number, group: Map<string, ColumnData
     encodeDecimalBytes(c.values as Float64Array, valid, n, p.scale, p.width, bytes);
     const data = p.width === 1 ? bytes : p.width === 2 ? new Uint16Array(bytes.buffer, 0, n) : new Uint32Array(bytes.buffer, 0, n);
     return makeData({ type: p.field.type as Uint8, length: n, data: data as Uint8Array, ...nulls });
+  }
+  if (p.split) {
+    const v = c.values as Float64Array, bytes = new Uint8Array(n * 8);
+    byteSplit(new Int32Array(v.buffer, v.byteOffset, 2 * n), 0, n, 8, bytes);
+    return makeData({ type: p.field.type as Uint8, length: n, data: new BigUint64Array(bytes.buffer, 0, n) as unknown as Uint8Array, ...nulls });
   }
   if (p.width > 0) {
     const { zz, width } = encodeWords(c, n, p.order, p.scale);

@@ -33,6 +33,8 @@ export interface EddyStartOptions {
   logDir: string;
   name?: string;
   keepData?: boolean;
+  /** Start on this data directory (a restart of an earlier node kept with keepData) instead of a new one. */
+  dataDir?: string;
   /** Path of the CLI (default actors/bin/eddy.mjs, or env BENCH_EDDY_BIN). */
   bin?: string;
   extraArgs?: string[];
@@ -58,7 +60,7 @@ export async function startEddy(opts: EddyStartOptions): Promise<EddyServer> {
   const httpPort = await freePort();
   let natsPort = await freePort();
   while (natsPort === httpPort) natsPort = await freePort();
-  const dataDir = tempDir(opts.name ?? 'eddy');
+  const dataDir = opts.dataDir ?? tempDir(opts.name ?? 'eddy');
   // BENCH_EDDY_NODE_ARGS adds Node flags for the server only, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
   const nodeArgs = (process.env.BENCH_EDDY_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const args = [

@@ -33,7 +33,7 @@ const BENCHMARKS: Record<string, { describe: string; load: () => Promise<BenchMo
     load: () => import('./promql.ts'),
   },
   index: {
-    describe: 'Indexes: needle queries (one series by tag, tag regex / prefix, one trace id) with and without index files; build time and size',
+    describe: 'Indexes: needle queries (one series by tag, tag regex / prefix, trace ids, a rare term, a small box) with and without each index, at storage level and as SQL on a node, cold and warm; build time and size; the smart index',
     load: () => import('./index.ts'),
   },
   logs: {

@@ -16,7 +16,8 @@ describe('filterRun', () => {
     const ids = ['1024', '1025', '1030', '2000', '99'];
     fc.assert(fc.property(
       fc.array(fc.tuple(fc.integer({ min: 0, max: 4 }), fc.constantFrom('a', 'b', null), fc.integer({ min: 0, max: 50 })), { maxLength: 60 }),
-      fc.subarray(ids), fc.option(fc.subarray(['a', 'b', null] as (string | null)[]), { nil: undefined }),
+      // values the dictionary lacks too: a sorted dictionary's binary search must find nothing for them
+      fc.subarray([...ids, '0', '1026', 'zz']), fc.option(fc.subarray(['a', 'b', null] as (string | null)[]), { nil: undefined }),
       fc.option(fc.integer({ min: 0, max: 50 }), { nil: undefined }), fc.boolean(),
       fc.option(fc.array(fc.integer({ min: 0, max: 60 }), { maxLength: 8 }), { nil: undefined }),
       (raw, want, wantHost, start, unsortedDict, cuts) => {

@@ -1,6 +1,7 @@
 // Scans pruned by index files (down to pages inside row groups) return exactly the rows of a full scan (fast-check
 // over random data, flushes, predicates, time windows, and segments with and without their index file, as a crash
-// between segment and index leaves them);
+// between segment and index leaves them; trace ids few, as a dictionary column, or mostly distinct, as text pages
+// each with its own dictionary, gathered across pages);
 // index files survive a reopen, compaction rebuilds them, a missing file reads by full scan.
 import fc from 'fast-check';
 import { readdir, rm } from 'node:fs/promises';
@@ -13,18 +14,20 @@ import { batchOf, cpuSchema, rowsOf, sortRows, tempDir, type Row } from './fixtu
 const HOSTS = ['h0', 'h1', 'h2', 'h10', 'web-1', 'web-2', 'db'];
 const REGIONS = ['eu', 'us', 'ap'];
 const TRACES = ['t0', 't1', 't2', 't3', 't4', 't5'];
+/** Mostly distinct among a scan's rows: the trace column is then written as text blocks (segment/text_block.ts). */
+const MANY_TRACES = Array.from({ length: 400 }, (_, i) => `t${i}`);
 
 function schema(appendMode: boolean): TableSchema {
   const trace: ColumnSchema = { name: 'trace', type: 'string', semantic: 'field', nullable: true, indexes: { skipping: { granularity: '4', type: 'BLOOM', false_positive_rate: '0.05' } } };
   return cpuSchema(appendMode ? { appendMode: true } : {}, [trace]);
 }
 
-const rowArb = fc.record({
+const rowArb = (traces: string[]) => fc.record({
   host: fc.constantFrom(...HOSTS), region: fc.oneof(fc.constantFrom(...REGIONS), fc.constant(null)),
-  t: fc.integer({ min: 0, max: 30 }), v: fc.integer({ min: 0, max: 9 }), trace: fc.oneof(fc.constantFrom(...TRACES), fc.constant(null)),
+  t: fc.integer({ min: 0, max: 30 }), v: fc.integer({ min: 0, max: 9 }), trace: fc.oneof(fc.constantFrom(...traces), fc.constant(null)),
 });
-const opArb = fc.oneof(
-  { weight: 4, arbitrary: fc.array(rowArb, { minLength: 1, maxLength: 25 }).map((rows) => ({ kind: 'write' as const, rows })) },
+const opArb = (traces: string[]) => fc.oneof(
+  { weight: 4, arbitrary: fc.array(rowArb(traces), { minLength: 1, maxLength: 25 }).map((rows) => ({ kind: 'write' as const, rows })) },
   { weight: 2, arbitrary: fc.constant({ kind: 'flush' as const }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'index' as const }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'compact' as const }) },
@@ -42,11 +45,11 @@ function matches(r: Row, preds: ColumnPredicate[]): boolean {
 }
 
 describe('index-pruned scans', () => {
-  for (const appendMode of [true, false]) {
-    it(`return the rows of a full scan (${appendMode ? 'append mode' : 'last write wins'})`, async () => {
-      const cols = [{ name: 'host', values: HOSTS }, { name: 'region', values: REGIONS }, ...(appendMode ? [{ name: 'trace', values: TRACES }] : [])];
+  for (const [appendMode, traces] of [[true, TRACES], [false, TRACES], [true, MANY_TRACES]] as const) {
+    it(`return the rows of a full scan (${appendMode ? 'append mode' : 'last write wins'}, ${traces.length} trace ids)`, async () => {
+      const cols = [{ name: 'host', values: HOSTS }, { name: 'region', values: REGIONS }, ...(appendMode ? [{ name: 'trace', values: traces.slice(0, 40) }] : [])];
       const windowArb = fc.option(fc.record({ from: fc.integer({ min: 0, max: 30 }), len: fc.integer({ min: 1, max: 30 }) }), { nil: undefined });
-      await fc.assert(fc.asyncProperty(fc.array(opArb, { minLength: 1, maxLength: 12 }), fc.array(predArb(cols), { minLength: 1, maxLength: 2 }), windowArb, async (ops, preds, w) => {
+      await fc.assert(fc.asyncProperty(fc.array(opArb(traces), { minLength: 1, maxLength: 12 }), fc.array(predArb(cols), { minLength: 1, maxLength: 2 }), windowArb, async (ops, preds, w) => {
         const { dir, cleanup } = await tempDir();
         try {
           const sch = schema(appendMode);

@@ -31,6 +31,29 @@ describe('gatherColumn', () => {
     }), { numRuns: 1000 });
   });
 
+  it('gives the strings of its ranges when the runs have their own dictionaries (only the used values kept)', () => {
+    // per-run dictionaries, as text pages decode: codes of one run mean nothing in another
+    const col = fc.array(fc.constantFrom('a', 'b', 'c', 'dd', 'é', ''), { minLength: 1, maxLength: 20 }).chain((vals) =>
+      fc.shuffledSubarray([...new Set(vals)], { minLength: new Set(vals).size }).map((dict): ColumnData => ({
+        type: 'string', values: Int32Array.from(vals, (v) => dict.indexOf(v)), valid: null, dict: [...dict, 'unused'],
+      })));
+    const range = fc.tuple(fc.nat(), fc.nat(), fc.nat());
+    fc.assert(fc.property(fc.array(col, { minLength: 1, maxLength: 3 }), fc.array(range, { minLength: 1, maxLength: 4 }), (cols, rs) => {
+      const r = new Ranges();
+      const want: string[] = [];
+      for (const [src0, s0, l0] of rs) {
+        const src = src0 % cols.length, c = cols[src]!;
+        const s = s0 % c.values.length, len = l0 % (c.values.length - s + 1);
+        r.push(src, s, len);
+        for (let i = s; i < s + len; i++) want.push(c.dict![(c.values as Int32Array)[i]!]!);
+      }
+      if (r.rows === 0) return;
+      const out = gatherColumn(cols, r);
+      expect(Array.from(out.values as Int32Array, (code) => out.dict![code])).toEqual(want);
+      if (r.src.length > 1 && cols.some((c) => c.dict !== cols[0]!.dict)) expect(out.dict).toEqual([...new Set(want)].sort());
+    }), { numRuns: 1000 });
+  });
+
   it('keeps a string column its dictionary when it views one range', () => {
     const c: ColumnData = { type: 'string', values: Int32Array.of(0, 1, 1, 2), valid: null, dict: ['a', 'b', 'c'] };
     const r = new Ranges();

@@ -1,6 +1,7 @@
-// Segment pages (format 2): row groups written as pages, each decoded on its own. Round trips of every column type
-// with nulls across page and group boundaries, the page stats, reads of a page subset (through the decoded cache)
-// against the whole segment, and files of the older layout (one record batch per group) still read.
+// Segment pages (formats 2 and 3): row groups written as pages, each decoded on its own. Round trips of every column
+// type with nulls across page and group boundaries, the page stats, reads of a page subset (through the decoded cache)
+// against the whole segment, byte-split floats bit for bit, and files of the older layouts (one record batch per
+// group; pages with floats stored raw) still read.
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -146,6 +147,32 @@ describe('segment pages', () => {
           expect(seen).toEqual(wanted);
         }
       }), { numRuns: 40 });
+  });
+
+  it('stores floats that are not short decimals byte-split, every bit kept (NaN payloads, -0, infinities, subnormals)', () => {
+    const odd = [NaN, -0, 0, Infinity, -Infinity, 5e-324, -Number.MAX_VALUE, Math.PI, 1 / 3, null];
+    const rows = odd.map((ratio, i): Row => ({ host: 'a', dc: 'x', label: 'GET', message: `m${i}`, usage: i / 4, ratio, count: 1n, status: 2n, ok: true, ts: BigInt(i) }));
+    const run = sorted(rows);
+    const { bytes } = encodeSegment(run, schema, 'zstd', 3, 4, 3);
+    const h = openSegment(bytes, 'f.arrow');
+    const enc = (n: string) => h.fields.find((f) => f.name === n)!.metadata.get('eddy.encoding');
+    expect([enc('ratio'), enc('usage')]).toEqual(['float-bytesplit', 'decimal-delta-zigzag-bytesplit']);
+    const back = decodeSegment(bytes, schema, ['ratio'], 'f.arrow').cols.get('ratio')!;
+    const want = run.cols.get('ratio')!;
+    expect(Array.from(back.valid ?? [])).toEqual(Array.from(want.valid ?? []));
+    const bits = (c: ColumnData) => Array.from(new BigUint64Array((c.values as Float64Array).slice().buffer)).filter((_, i) => !c.valid || c.valid[i] === 1);
+    expect(bits(back)).toEqual(bits(want));
+  });
+
+  it('reads a segment of format 2 (pages, floats stored raw)', () => {
+    // Written by the build before byte-split floats (commit 546a4de) from rowsV1(), groups of 256, pages of 100.
+    const bytes = readFileSync(join(import.meta.dirname, 'fixtures', 'v2_pages.arrow'));
+    const h = openSegment(bytes, 'v2_pages.arrow');
+    expect(h.pages!.length).toBe(12);
+    const run = sorted(rowsV1());
+    const back = decodeSegment(bytes, schema, names, 'v2_pages.arrow');
+    expect(back.rows).toBe(run.rows);
+    for (let i = 0; i < run.rows; i++) expect(rowAt(back, i)).toEqual(rowAt(run, i));
   });
 
   it('reads a segment of the older layout (one encoded record batch per row group, no page metadata)', () => {
