@@ -77,16 +77,25 @@ describe('liveness', () => {
     const clock = { now: () => Date.now() + 5_000 }; // the entries below look 5 s old, ten heartbeat periods
     await kv.put(KvKeys.node('gone'), '{}');
     await kv.put(KvKeys.node('up'), '{}');
-    let pinged = false;
-    const sub = nc.subscribe(Subjects.nodePing('up'), { callback: (_e, m) => { pinged = true; m.respond(''); } });
+    // the two entries are probed as the watch delivers them, in any order: wait on both events, not on one of them
+    let answered!: () => void;
+    const pinged = new Promise<void>((res) => { answered = res; });
+    const sub = nc.subscribe(Subjects.nodePing('up'), { callback: (_e, m) => { m.respond(''); answered(); } });
+    const declared: string[] = [];
+    let l!: Liveness;
     const died = new Promise<string>((res) => {
       // no timer-driven check (tickMs of an hour): only the start-up probe can declare anyone
-      const l = new Liveness({ nc, nodesKv: kv, clock, heartbeatMs: 500, tickMs: 3_600_000, onDead: (id) => { res(id); l.stop(); } });
+      l = new Liveness({ nc, nodesKv: kv, clock, heartbeatMs: 500, tickMs: 3_600_000, onDead: (id) => { declared.push(id); res(id); } });
       void l.start();
     });
-    const dead = await Promise.race([died, new Promise<null>((res) => setTimeout(() => res(null), 10_000))]);
-    expect(dead).toBe('gone');
-    expect(pinged).toBe(true);
+    const timeout = <T>(p: Promise<T>) => Promise.race([p, new Promise<null>((res) => setTimeout(() => res(null), 10_000))]);
+    expect(await timeout(died)).toBe('gone');
+    expect(await timeout(pinged.then(() => true))).toBe(true);
+    // the answer to 'up' is back on this connection once a round trip after it completes: 'up' was not declared
+    await nc.flush();
+    await new Promise((res) => setImmediate(res));
+    expect(declared).toEqual(['gone']);
+    l.stop();
     sub.unsubscribe();
   });
 });
