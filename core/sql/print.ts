@@ -295,7 +295,10 @@ function walk(e: Expr, st: PrintStyle): string {
       // UINT64, FLOAT32 / FLOAT64, which SQL lacks) always, and in an ALIGN query every cast outside the range calls.
       const alias = NUMERIC_CAST.test(e.dataType.raw.toUpperCase()) ? ARROW_TYPES[e.dataType.name.toUpperCase()] ?? e.dataType.name.toUpperCase() : undefined;
       const arrow = alias ?? (st.kind === 'header' && st.rangeQuery && !st.rangeSuffix ? ARROW_TYPES[e.dataType.name] : undefined);
-      return arrow ? `arrow_cast(${n(e.expr)},Utf8("${arrow}"))` : n(e.expr);
+      if (arrow) return `arrow_cast(${n(e.expr)},Utf8("${arrow}"))`;
+      // The planner's internal names (display) keep the cast: `sum(d)` and `sum(CAST(d AS BIGINT))` are two aggregates
+      // with two results, though their headers are alike.
+      return st.kind === 'display' ? `CAST(${n(e.expr)} AS ${e.dataType.raw.toUpperCase()})` : n(e.expr);
     }
     case 'function': return call(e, st);
     case 'range': {

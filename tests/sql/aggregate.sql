@@ -124,3 +124,14 @@ DROP TABLE wf_raw;
 SELECT approx_distinct(NULL);
 
 SELECT approx_distinct(CAST('2024-01-01' AS DATE));
+
+-- Two aggregates whose headers are alike (a cast is transparent in a header) are still two aggregates with two results.
+CREATE TABLE near (ts TIMESTAMP TIME INDEX, d DECIMAL(10, 2));
+
+INSERT INTO near VALUES (1, 1.10), (2, 1.1), (3, 1.5), (4, 2.50), (5, 3.75);
+
+SELECT sum(d), sum(CAST(d AS BIGINT)), max(d), max(CAST(d AS DOUBLE)) FROM near;
+
+SELECT count(DISTINCT d), count(DISTINCT CAST(d AS BIGINT)) FROM near;
+
+SELECT CAST(d AS STRING) AS k, count(*) FROM near GROUP BY k ORDER BY k;

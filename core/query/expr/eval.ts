@@ -23,9 +23,8 @@ type Handlers = { [T in Expr['type']]: (e: Node<T>, s: Scope) => Vec };
 
 /** Evaluates e over every row of s.rel. */
 export function evalExpr(e: Expr, s: Scope): Vec {
-  // A cast is named after its operand (DataFusion's display name), so `max(v)::string` would find max(v)'s
-  // column under its own name and skip the cast: a cast always evaluates, over its operand's column.
-  if (s.exprMap && e.type !== 'number' && e.type !== 'string' && e.type !== 'null' && e.type !== 'boolean' && e.type !== 'cast') {
+  // A cast's internal name keeps the cast (`CAST(v AS STRING)`), so a GROUP BY key that is a cast is found as itself.
+  if (s.exprMap && e.type !== 'number' && e.type !== 'string' && e.type !== 'null' && e.type !== 'boolean') {
     const i = s.exprMap.get(exprName(e, s.namer));
     if (i !== undefined) return s.rel.cols[i]!;
   }

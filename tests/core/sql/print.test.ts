@@ -91,7 +91,7 @@ describe("exprName: the planner's display names", () => {
     ['EXISTS (SELECT 1)', 'EXISTS (<subquery>)'],
     ['(SELECT 1)', '(<subquery>)'],
     ['x::INT32', 'arrow_cast(t.x,Utf8("Int32"))'],
-    ['x::STRING', 't.x'],
+    ['x::STRING', 'CAST(t.x AS STRING)'],
     ['-a', '(- t.a)'],
     ['~a', 't.a'],
     ['-1e21', 'Float64(-1e+21)'],
