@@ -27,14 +27,23 @@ function bindable(port: number): Promise<boolean> {
   });
 }
 
+/**
+ * Ports this process handed out: a port probed free stays free until its server binds it, so two calls before that
+ * (a node's HTTP, NATS and PostgreSQL ports, picked one after the other) could get the same one. Never handed twice.
+ */
+const handedOut = new Set<number>();
+
 /** `n` consecutive ports nothing listens on now, below the ephemeral range (never 4222 or 4000). */
 export async function freePortRun(n = 1): Promise<number> {
   const hi = ephemeralStart();
   for (let attempt = 0; attempt < 500; attempt++) {
     const p = LOW + Math.floor(Math.random() * (hi - LOW - n));
     let ok = true;
-    for (let i = 0; i < n && ok; i++) ok = await bindable(p + i);
-    if (ok) return p;
+    for (let i = 0; i < n && ok; i++) ok = !handedOut.has(p + i) && await bindable(p + i);
+    if (ok) {
+      for (let i = 0; i < n; i++) handedOut.add(p + i);
+      return p;
+    }
   }
   throw new StartupError(`no ${n} consecutive free ports between ${LOW} and ${hi}`);
 }
