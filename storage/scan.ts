@@ -203,7 +203,11 @@ export async function scanSnapshot(snap: ScanSnapshot, req: ScanRequest, stats?:
   // (a spatial predicate only prunes by its index: the executor tests the rows' points)
   const rowPreds = preds.filter((p) => isValuePredicate(p) && !(p.op === 'in' && req.tagFilter?.[p.column]));
   const f: RowFilter = { start: req.start, end: req.end, cutoff: snap.cutoff, tags: req.tagFilter, preds: rowPreds };
-  const picked = await pickSegments(snap, f, preds, stats);
+  // = and IN on the first primary-key tag ask no index: segments are sorted by it, so group and page stats and the binary
+  // search of its sorted dictionary (filterRun) find its rows for less than an index lookup costs
+  const lead = schema.primaryKey[0];
+  const indexPreds = lead !== undefined && req.tagFilter?.[lead] ? preds.filter((p) => !(p.op === 'in' && p.column === lead)) : preds;
+  const picked = await pickSegments(snap, f, indexPreds, stats);
   // A lone segment is already one row per key: nothing to merge, so tags not asked for need not be decoded.
   const alone = picked.length === 1 && snap.memRuns.length === 0;
   const segRead = alone ? read.filter((n) => output.includes(n) || n in (req.tagFilter ?? {}) || rowPreds.some((p) => p.column === n)) : read;
