@@ -30,7 +30,7 @@
 import type { Binary, ColumnRef, Expr, FunctionCall, OrderByItem, Query, SelectItem, WindowFrameBound, WindowSpec } from './ast.ts';
 import { intervalToMonthDayNano } from './interval.ts';
 import { BINARY_PREC, Prec } from './precedence.ts';
-import { ARROW_TYPES, FUNCTION_ALIASES, NUMERIC_CAST, formatIdent, formatString, numberLiteralName } from './print_literals.ts';
+import { ARROW_TYPES, FUNCTION_ALIASES, NUMERIC_CAST, formatIdent, formatString, numberLiteralName, timestampArrowCast } from './print_literals.ts';
 
 export { formatIdent, formatString, rustFloat } from './print_literals.ts';
 
@@ -292,8 +292,9 @@ function walk(e: Expr, st: PrintStyle): string {
         return `${e.syntax === 'cast' ? 'CAST' : 'TRY_CAST'}(${n(e.expr)} AS ${e.dataType.raw})`;
       }
       // Casts are transparent in names, except those GreptimeDB plans as arrow_cast: its own type names (INT8 ..
-      // UINT64, FLOAT32 / FLOAT64, which SQL lacks) always, and in an ALIGN query every cast outside the range calls.
-      const alias = NUMERIC_CAST.test(e.dataType.raw.toUpperCase()) ? ARROW_TYPES[e.dataType.name.toUpperCase()] ?? e.dataType.name.toUpperCase() : undefined;
+      // UINT64, FLOAT32 / FLOAT64, which SQL lacks; TIMESTAMP without a precision and TIMESTAMP_S .. _NS) always, and
+      // in an ALIGN query every cast outside the range calls.
+      const alias = NUMERIC_CAST.test(e.dataType.raw.toUpperCase()) ? ARROW_TYPES[e.dataType.name.toUpperCase()] ?? e.dataType.name.toUpperCase() : e.syntax === 'try_cast' ? undefined : timestampArrowCast(e.dataType);
       const arrow = alias ?? (st.kind === 'header' && st.rangeQuery && !st.rangeSuffix ? ARROW_TYPES[e.dataType.name] : undefined);
       if (arrow) return `arrow_cast(${n(e.expr)},Utf8("${arrow}"))`;
       // The planner's internal names (display) keep the cast: `sum(d)` and `sum(CAST(d AS BIGINT))` are two aggregates

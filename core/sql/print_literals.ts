@@ -47,6 +47,20 @@ export const ARROW_TYPES: Record<string, string> = {
 /** Numeric casts the planner names as arrow_cast (matched on the type as written). */
 export const NUMERIC_CAST = /^(U?INT(8|16|32|64)|FLOAT(32|64))$/;
 
+const TS_ARROW_UNIT: Record<number, string> = { 0: 'Second', 3: 'Millisecond', 6: 'Microsecond', 9: 'Nanosecond' };
+
+/**
+ * The arrow_cast type of a timestamp cast GreptimeDB rewrites before planning: a TIMESTAMP without a precision (its
+ * milliseconds), TIMESTAMPTZ, and its own unit names (TIMESTAMP_S, TIMESTAMP_MS, ..). `TIMESTAMP(p)` stays a plain cast,
+ * transparent in names; so does DATETIME. Undefined when the cast is not one of those.
+ */
+export function timestampArrowCast(t: { name: string; raw: string; args?: number[]; precision?: number }): string | undefined {
+  if (t.name !== 'TIMESTAMP' || t.args !== undefined || t.precision === undefined) return undefined;
+  if (/^DATETIME/i.test(t.raw)) return undefined;
+  const unit = TS_ARROW_UNIT[t.precision];
+  return unit === undefined ? undefined : `Timestamp(${unit}, None)`;
+}
+
 /**
  * Canonical names of function aliases: DataFusion names a call by the function's own name, whichever alias the query
  * used (`length(s)` is `character_length(t.s)`, `pow` is `power`, `covar` is `covar_samp`).

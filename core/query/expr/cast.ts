@@ -8,12 +8,13 @@ import { setWords, uwords, words } from '../int64.ts';
 import { encodeJsonb, isJsonb, jsonbFromText } from '../../json/index.ts';
 import { jsonAsText } from './fn_json.ts';
 import { nonFiniteText } from '../output/digits.ts';
-import { castToTimeOfDay, formatTimestamp, intervalLikeText, isIntervalLike, nsToUnit, parseInterval, parseTimestampNs, tsInRange, tsRangeText } from './time.ts';
+import { castToTimeOfDay, floorDiv, formatTimestamp, intervalLikeText, isIntervalLike, nsToUnit, parseInterval, parseTimestampNs, tsInRange, tsRangeText } from './time.ts';
 import { wallToUtcNs } from './timezone.ts';
 import { MAX_PRECISION, decimalOf, decimalType, formatDecimal, toDecimal } from './decimal.ts';
 import { castDecimalExact, decimalText } from './decimal_exact.ts';
 import { binaryAsText, castToBinary } from './bytes.ts';
 import { castToVector, vectorDim } from './fn_vector.ts';
+import { refusedCast } from './cast_matrix.ts';
 
 /** 2^53, as a local constant: an imported binding costs a hole check per use in hot loops. */
 const SAFE_LIMIT = 9007199254740992;
@@ -152,6 +153,9 @@ export function castTo(v: Vec, dt: DType, tryCast: boolean, pos?: SourcePos): Ve
   const n = v.v.length;
   if (v.dt === dt) return v;
   if (v.dt === 'Null') return dt === 'Null' ? v : fromValues(dt, new Array(n).fill(null));
+  // a pair of types Arrow has no cast for is refused whole, under TRY_CAST too (as DataFusion plans it)
+  const refused = refusedCast(v.dt, dt);
+  if (refused !== null) throw new CastError(refused, pos);
   const fail: Fail = (x) => {
     if (tryCast) return null;
     const msg = `Cannot cast ${typeof x === 'string' ? `string '${x}'` : typeof x === 'number' && !Number.isFinite(x) ? nonFiniteText(x) : String(x)} to value of ${dt} type`;
@@ -388,8 +392,10 @@ function castToTs(v: Vec, dt: DType, tsUnit: keyof typeof UNIT_NS, fail: Fail, t
       if (tryCast) { setNull(out, i); continue; }
       throw new OutOfRangeError(`Cannot cast ${v.kind === 'str' ? `string '${v.v[i]}'` : String(v.v[i])} to value of ${dt} type: ${tsRangeText('it')}`, pos);
     }
-    if (dt === 'Date') ns = (ns / 86_400_000_000_000n) * 86_400_000_000_000n;
-    else if (unitNs !== 1n) ns = (ns / unitNs) * unitNs;
+    // a date is the day the instant falls in; text keeps the unit it falls in (floor, as chrono reads it), while a
+    // timestamp of a finer unit is divided toward zero (Arrow's unit cast)
+    if (dt === 'Date') ns = floorDiv(ns, 86_400_000_000_000n) * 86_400_000_000_000n;
+    else if (unitNs !== 1n) ns = v.kind === 'ts' && v.dt !== 'Date' ? (ns / unitNs) * unitNs : floorDiv(ns, unitNs) * unitNs;
     out.v[i] = ns;
   }
   return out;

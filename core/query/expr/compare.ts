@@ -2,7 +2,7 @@
 import type { SourcePos } from '../../sql/index.ts';
 import type { TimeUnit } from '../../schema.ts';
 import type { BoolVec, Interval, NumVec, Vec } from '../vector.ts';
-import { FLOAT_TYPES, INT_TYPES, TS_NAME, boolVec, isNull, setNull } from '../vector.ts';
+import { FLOAT_TYPES, INT_TYPES, TS_NAME, UNIT_NS, boolVec, isNull, setNull } from '../vector.ts';
 import { hiLo } from '../int64.ts';
 import { castTo } from './cast.ts';
 import { isIntervalLike } from './time.ts';
@@ -14,6 +14,11 @@ const FLIP: Record<string, string> = { '<': '>', '<=': '>=', '>': '<', '>=': '<=
 
 /** Brings two operands to comparable representations (timestamps vs strings or numbers, numbers vs strings). */
 function alignForCompare(a: Vec, b: Vec, pos: SourcePos): [Vec, Vec] {
+  // timestamps of two units meet in the coarser one, the finer truncated (DataFusion's coercion): 11.1 s = 11 s
+  if (a.kind === 'ts' && b.kind === 'ts' && a.unit !== b.unit && a.dt !== 'Date' && b.dt !== 'Date') {
+    const unit = UNIT_NS[a.unit] > UNIT_NS[b.unit] ? a.unit : b.unit;
+    return [toTs(a, unit, pos), toTs(b, unit, pos)];
+  }
   if (a.kind === 'ts' && b.kind !== 'ts') return [a, toTs(b, a.unit, pos)];
   if (b.kind === 'ts' && a.kind !== 'ts') return [toTs(a, b.unit, pos), b];
   // text meets a decimal as a decimal of that type (its every digit), any other number as a Float64

@@ -8,9 +8,12 @@ import type { DType, Vec } from '../vector.ts';
 import { FLOAT_TYPES, INT_TYPES, TS_TYPES, fromValues, getValue } from '../vector.ts';
 import { castTo } from './cast.ts';
 import { constVec } from './const.ts';
-import { DURATION_TYPES } from './time.ts';
+import { arrowTypeName } from './cast_matrix.ts';
 import type { Fn } from './fn_util.ts';
 import { constText } from './fn_util.ts';
+
+// arrow_typeof's names live beside the cast table that also speaks them; this file stays their public way out
+export { arrowTypeName };
 
 /** The session's authenticated user; GreptimeDB's default user when no authentication is configured. */
 export const sessionUser: Fn = (_a, n, s) => constVec('String', s.env.qctx.user ?? 'greptime', n);
@@ -49,17 +52,6 @@ function listOf(args: Vec[], n: number, f: (vals: unknown[]) => unknown[] | null
   const v = new Array<unknown>(n);
   for (let i = 0; i < n; i++) v[i] = f(args.map((a) => getValue(a, i)));
   return { kind: 'any', dt: 'List', v } as Vec;
-}
-
-export function arrowTypeName(dt: DType): string {
-  const unit = TS_TYPES[dt];
-  if (unit) return `Timestamp(${{ s: 'Second', ms: 'Millisecond', us: 'Microsecond', ns: 'Nanosecond' }[unit]}, None)`;
-  if (dt === 'String') return 'Utf8';
-  if (dt === 'Date') return 'Date32';
-  if (dt === 'IntervalMonthDayNano') return 'Interval(MonthDayNano)';
-  if (DURATION_TYPES[dt]) return `Duration(${{ s: 'Second', ms: 'Millisecond', us: 'Microsecond', ns: 'Nanosecond' }[DURATION_TYPES[dt]!]})`;
-  if (dt.startsWith('Vector(')) return 'Binary'; // GreptimeDB's vector is an Arrow Binary column
-  return dt;
 }
 
 function fromArrowName(name: string, call: FunctionCall): DType {

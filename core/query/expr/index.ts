@@ -5,6 +5,7 @@ export type { Env, Evaluate, Scope, TraceEntry } from './scope.ts';
 export { evalBinary } from './binary.ts';
 export { castTo, castVec, coerceTo, commonType, displayValue, formatNumber, mapTs, sqlTypeToDt } from './cast.ts';
 export { compare } from './compare.ts';
+export { refusedCast } from './cast_matrix.ts';
 export { constVec, numberLiteral } from './const.ts';
 export { notVec, toBool } from './logic.ts';
 export { valueKey } from './predicates.ts';

@@ -16,7 +16,7 @@ import { runQuery } from '../plan/select.ts';
 import { tableName } from './ddl.ts';
 import type { Interval, Vec } from '../vector.ts';
 import { UNIT_NS, getValue, isNull, storedIntervalText } from '../vector.ts';
-import { parseTimestampNs, tsInRange, tsRangeText } from '../expr/time.ts';
+import { floorDiv, parseTimestampNs, tsInRange, tsRangeText } from '../expr/time.ts';
 import { decimalOf, isDecimal } from '../expr/decimal.ts';
 import { decimalText } from '../expr/decimal_exact.ts';
 
@@ -52,8 +52,9 @@ function timestampCell(v: Vec, i: number, col: ColumnSchema, dt: string, row: nu
     if (parsed === null) throw new InvalidArgumentError(`Failed to parse '${v.v[i]}' as a timestamp for column ${col.name}`, { row });
     // text without a zone is a wall-clock time in the session's zone
     const ns = wallToUtcNs(parsed, v.v[i]!, (v as { tz?: string }).tz);
+    // ..and falls in the unit it lies in (floor: 23:59:58.5 before 1970 is 23:59:58), as a cast of the text does
     const u = UNIT_NS[col.unit ?? 'ms'];
-    return (ns / u) * u;
+    return floorDiv(ns, u) * u;
   }
   throw new InvalidArgumentError(`Cannot insert ${v.dt} into timestamp column ${col.name}`, { row });
 }

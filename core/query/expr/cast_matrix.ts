@@ -1,0 +1,52 @@
+// Which casts Arrow refuses outright (Boolean to Timestamp, Binary to Int64, ..) and the Arrow type names they are told in.
+import type { DType } from '../vector.ts';
+import { FLOAT_TYPES, INT_TYPES, TS_TYPES } from '../vector.ts';
+import { DURATION_TYPES } from './time.ts';
+
+const UNIT_NAME = { s: 'Second', ms: 'Millisecond', us: 'Microsecond', ns: 'Nanosecond' } as const;
+
+/** A column type as Arrow (and so GreptimeDB's errors and arrow_typeof) spells it: Timestamp(Millisecond, None), Utf8. */
+export function arrowTypeName(dt: DType): string {
+  const unit = TS_TYPES[dt];
+  if (unit) return `Timestamp(${UNIT_NAME[unit]}, None)`;
+  if (dt === 'String') return 'Utf8';
+  if (dt === 'Date') return 'Date32';
+  if (dt === 'IntervalMonthDayNano') return 'Interval(MonthDayNano)';
+  if (DURATION_TYPES[dt]) return `Duration(${UNIT_NAME[DURATION_TYPES[dt]!]})`;
+  if (dt.startsWith('Vector(')) return 'Binary'; // GreptimeDB's vector is an Arrow Binary column
+  return dt;
+}
+
+/** The families the matrix knows; a type outside them (strings, JSON, vectors, lists, decimals) is never refused here. */
+type Family = 'bool' | 'int' | 'float' | 'time' | 'binary' | 'interval';
+
+function family(dt: DType): Family | null {
+  if (dt === 'Boolean') return 'bool';
+  if (INT_TYPES.has(dt)) return 'int';
+  if (FLOAT_TYPES.has(dt)) return 'float';
+  if (TS_TYPES[dt] || dt === 'Date') return 'time';
+  if (dt === 'Binary') return 'binary';
+  if (dt === 'IntervalMonthDayNano') return 'interval';
+  return null;
+}
+
+/**
+ * Arrow's cast table between these families (arrow-cast's can_cast_types): a boolean becomes a number or text only;
+ * timestamps and dates trade with numbers; bytes with text only; an interval with text only. Text to and from each is
+ * allowed (its value may still fail to parse).
+ */
+const ALLOWED: Record<Family, ReadonlySet<Family>> = {
+  bool: new Set(['bool', 'int', 'float']),
+  int: new Set(['bool', 'int', 'float', 'time']),
+  float: new Set(['bool', 'int', 'float', 'time']),
+  time: new Set(['int', 'float', 'time']),
+  binary: new Set(['binary']),
+  interval: new Set(['interval']),
+};
+
+/** The error Arrow gives for a cast it has no kernel for, or null when the cast is one it runs. */
+export function refusedCast(from: DType, to: DType): string | null {
+  const f = family(from), t = family(to);
+  if (f === null || t === null || ALLOWED[f].has(t)) return null;
+  return `Cast error: Casting from ${arrowTypeName(from)} to ${arrowTypeName(to)} not supported`;
+}

@@ -1,0 +1,77 @@
+// Timestamps of the four units: casts between them truncate as Arrow does, comparisons meet in the coarser unit
+// (DataFusion's coercion), and the casts Arrow has no kernel for are refused whole, checked against BigInt arithmetic.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { castTo, compare, refusedCast } from '../../../../core/query/expr/index.ts';
+import type { TsVec, Vec } from '../../../../core/query/vector.ts';
+import { TS_NAME, UNIT_NS } from '../../../../core/query/vector.ts';
+import type { TimeUnit } from '../../../../core/schema.ts';
+import { executeSql } from '../../../../core/query/index.ts';
+import { MemoryCatalog } from '../../../sql/memory_context.ts';
+
+const UNITS: TimeUnit[] = ['s', 'ms', 'us', 'ns'];
+const POS = { line: 1, column: 1, offset: 0 };
+// instants an int64 of nanoseconds holds
+const instant = fc.bigInt({ min: -9_223_372_036_854_775_807n, max: 9_223_372_036_854_775_807n });
+const unit = fc.constantFrom(...UNITS);
+
+/** A vector of `unit` holding each instant truncated to that unit (toward zero, as a string cast does). */
+function tsOf(u: TimeUnit, ns: bigint[]): TsVec {
+  const d = UNIT_NS[u];
+  return { kind: 'ts', dt: TS_NAME[u], unit: u, v: BigInt64Array.from(ns.map((x) => (x / d) * d)), valid: null };
+}
+
+describe('timestamp units', () => {
+  it('a cast to a coarser unit truncates toward zero and a cast to a finer one keeps the instant', () => {
+    fc.assert(fc.property(fc.array(instant, { minLength: 1, maxLength: 40 }), unit, unit, (ns, from, to) => {
+      const out = castTo(tsOf(from, ns), TS_NAME[to], false, POS) as TsVec;
+      expect(out.dt).toBe(TS_NAME[to]);
+      const df = UNIT_NS[from], dt = UNIT_NS[to];
+      ns.forEach((x, i) => expect(out.v[i]).toBe((((x / df) * df) / dt) * dt));
+    }), { numRuns: 300 });
+  });
+
+  it('two units compare in the coarser one: = and < agree with BigInt arithmetic', () => {
+    fc.assert(fc.property(fc.array(fc.tuple(instant, instant), { minLength: 1, maxLength: 40 }), unit, unit, (pairs, ua, ub) => {
+      const a = tsOf(ua, pairs.map((p) => p[0])), b = tsOf(ub, pairs.map((p) => p[1]));
+      const d = UNIT_NS[ua] > UNIT_NS[ub] ? UNIT_NS[ua] : UNIT_NS[ub];
+      const eq = compare('=', a, b, POS), lt = compare('<', a, b, POS);
+      pairs.forEach((_, i) => {
+        const x = a.v[i]! / d, y = b.v[i]! / d;
+        expect([eq.v[i], lt.v[i]]).toEqual([x === y ? 1 : 0, x < y ? 1 : 0]);
+      });
+    }), { numRuns: 300 });
+  });
+
+  it('refuses the casts Arrow has no kernel for, under TRY_CAST too, and names both Arrow types', () => {
+    const types = ['Boolean', 'Int64', 'Float32', 'String', 'Binary', 'Date', 'IntervalMonthDayNano', ...UNITS.map((u) => TS_NAME[u])];
+    const sample: Record<string, Vec> = {
+      Boolean: { kind: 'bool', dt: 'Boolean', v: Uint8Array.of(1), valid: null },
+      Int64: { kind: 'num', dt: 'Int64', v: Float64Array.of(1), valid: null },
+      Binary: { kind: 'str', dt: 'Binary', v: ['01'] },
+      Date: { kind: 'ts', dt: 'Date', unit: 'ms', v: BigInt64Array.of(0n), valid: null },
+      TimestampMillisecond: tsOf('ms', [1_000_000n]),
+    };
+    for (const from of Object.keys(sample)) {
+      for (const to of types) {
+        const why = refusedCast(from, to);
+        for (const tryCast of [false, true]) {
+          const run = (): Vec => castTo(sample[from]!, to, tryCast, POS);
+          if (why !== null) expect(run).toThrow(/^Cast error: Casting from \S.* to \S.* not supported/);
+          else { try { run(); } catch (e) { expect((e as Error).message).not.toMatch(/not supported/); } }
+        }
+      }
+    }
+    expect(refusedCast('Boolean', 'TimestampMillisecond')).toBe('Cast error: Casting from Boolean to Timestamp(Millisecond, None) not supported');
+    expect(refusedCast('TimestampSecond', 'Boolean')).toBe('Cast error: Casting from Timestamp(Second, None) to Boolean not supported');
+    expect(refusedCast('Boolean', 'Int32')).toBeNull();
+    expect(refusedCast('String', 'TimestampSecond')).toBeNull();
+  });
+
+  it('refuses a boolean timestamp through SQL as a 400, naming the position', async () => {
+    const ctx = new MemoryCatalog().context();
+    await expect(executeSql(ctx, 'SELECT 1,\n  TRY_CAST(true AS TIMESTAMP_S)')).rejects.toMatchObject({
+      code: 1004, message: expect.stringMatching(/Casting from Boolean to Timestamp\(Second, None\) not supported at line 2, column 3/),
+    });
+  });
+});
