@@ -22,3 +22,6 @@ SELECT isnan(f), count(*) FROM readings GROUP BY isnan(f) ORDER BY 1;
 SELECT sum(g), avg(g), arrow_typeof(sum(g)), min(g), max(g) FROM readings;
 
 SELECT CAST('inf' AS DOUBLE) > 1e308, CAST('-inf' AS DOUBLE) < -1e308, CAST('nan' AS DOUBLE) = CAST('nan' AS DOUBLE);
+
+-- Math functions keep a Float32 argument's type: each result is rounded to 32 bits.
+SELECT g, sqrt(g), exp(g), abs(g), floor(g), round(g, 1), arrow_typeof(round(g)), arrow_typeof(sqrt(g)), arrow_typeof(sqrt(f)) FROM readings WHERE ts < 5 ORDER BY ts;

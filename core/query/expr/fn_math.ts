@@ -25,11 +25,14 @@ function toPlaces(f: (x: number) => number): Fn {
   return (args, n, _s, call) => {
     const a = num(args[0]!, call);
     const d = args[1] ? num(args[1], call) : null;
-    const out = numVec(FLOAT_TYPES.has(a.dt) || !INT_TYPES.has(a.dt) ? 'Float64' : a.dt, n);
+    // integers keep their type, a Float32 stays one (rounded to 32 bits), anything else is a Float64
+    const f32 = a.dt === 'Float32';
+    const out = numVec(f32 ? 'Float32' : FLOAT_TYPES.has(a.dt) || !INT_TYPES.has(a.dt) ? 'Float64' : a.dt, n);
     for (let i = 0; i < n; i++) {
       if (isNull(a, i) || (d && isNull(d, i))) { setNull(out, i); continue; }
       const p = d ? 10 ** d.v[i]! : 1;
-      out.v[i] = f(a.v[i]! * p) / p;
+      const r = f(a.v[i]! * p) / p;
+      out.v[i] = f32 ? Math.fround(r) : r;
     }
     return out;
   };

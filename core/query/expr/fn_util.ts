@@ -23,8 +23,11 @@ export function num(v: Vec, call: FunctionCall): NumVec {
 export function math1(f: (x: number) => number, keepInt = false): Fn {
   return (args, n, _s, call) => {
     const a = num(args[0]!, call);
-    const out = numVec(keepInt && INT_TYPES.has(a.dt) ? a.dt : 'Float64', n);
-    for (let i = 0; i < n; i++) out.v[i] = f(a.v[i]!);
+    // a Float32 stays one (DataFusion's math functions have Float32 kernels): each result rounded to 32 bits
+    const f32 = a.dt === 'Float32';
+    const out = numVec(keepInt && INT_TYPES.has(a.dt) ? a.dt : f32 ? 'Float32' : 'Float64', n);
+    if (f32) for (let i = 0; i < n; i++) out.v[i] = Math.fround(f(a.v[i]!));
+    else for (let i = 0; i < n; i++) out.v[i] = f(a.v[i]!);
     out.valid = a.valid;
     return out;
   };
