@@ -39,3 +39,14 @@ SELECT '1969-12-31 23:59:58.5'::TIMESTAMP_S, '1969-12-30 12:00:00'::TIMESTAMP::D
 INSERT INTO readings VALUES ('1969-12-31 23:59:57.5', '1969-12-31 23:59:57.0005', '1969-12-31 23:59:57.0000005', 0);
 
 SELECT s, ms, us FROM readings WHERE ns = 0;
+
+-- A date is a calendar day in every zone: the session's zone moves timestamps read from text, never dates.
+SET time_zone = '+08:00';
+
+CREATE TABLE days (d DATE, ts TIMESTAMP TIME INDEX);
+
+INSERT INTO days VALUES ('2024-01-02', '2024-01-02 00:00:00');
+
+SELECT d, ts, d = '2024-01-02', d = DATE '2024-01-02', '2024-01-02'::DATE, CAST('2024-01-02 23:30:00' AS DATE) FROM days;
+
+SET time_zone = 'UTC';

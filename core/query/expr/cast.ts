@@ -382,7 +382,8 @@ function castToTs(v: Vec, dt: DType, tsUnit: keyof typeof UNIT_NS, fail: Fail, t
     else if (v.kind === 'str') {
       const s = v.v[i]!;
       ns = parseTimestampNs(s);
-      if (ns !== null) ns = wallToUtcNs(ns, s, (v as { tz?: string }).tz);
+      // text is a wall-clock time in the session's zone; a date is a calendar day, the same in every zone
+      if (ns !== null && dt !== 'Date') ns = wallToUtcNs(ns, s, (v as { tz?: string }).tz);
       if (ns === null && /^-?\d+$/.test(s.trim())) ns = BigInt(s.trim()) * unitNs;
       if (ns === null) ns = fail(s);
     } else ns = fail(v.v[i]);

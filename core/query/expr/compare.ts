@@ -1,6 +1,5 @@
 // Comparison kernels (=, <>, <, <=, >, >=) over typed arrays, exact for 64-bit integers beyond 2^53.
 import type { SourcePos } from '../../sql/index.ts';
-import type { TimeUnit } from '../../schema.ts';
 import type { BoolVec, Interval, NumVec, Vec } from '../vector.ts';
 import { FLOAT_TYPES, INT_TYPES, TS_NAME, UNIT_NS, boolVec, isNull, setNull } from '../vector.ts';
 import { hiLo } from '../int64.ts';
@@ -17,10 +16,10 @@ function alignForCompare(a: Vec, b: Vec, pos: SourcePos): [Vec, Vec] {
   // timestamps of two units meet in the coarser one, the finer truncated (DataFusion's coercion): 11.1 s = 11 s
   if (a.kind === 'ts' && b.kind === 'ts' && a.unit !== b.unit && a.dt !== 'Date' && b.dt !== 'Date') {
     const unit = UNIT_NS[a.unit] > UNIT_NS[b.unit] ? a.unit : b.unit;
-    return [toTs(a, unit, pos), toTs(b, unit, pos)];
+    return [toTs(a, TS_NAME[unit], pos), toTs(b, TS_NAME[unit], pos)];
   }
-  if (a.kind === 'ts' && b.kind !== 'ts') return [a, toTs(b, a.unit, pos)];
-  if (b.kind === 'ts' && a.kind !== 'ts') return [toTs(a, b.unit, pos), b];
+  if (a.kind === 'ts' && b.kind !== 'ts') return [a, toTs(b, a.dt === 'Date' ? 'Date' : TS_NAME[a.unit], pos)];
+  if (b.kind === 'ts' && a.kind !== 'ts') return [toTs(a, b.dt === 'Date' ? 'Date' : TS_NAME[b.unit], pos), b];
   // text meets a decimal as a decimal of that type (its every digit), any other number as a Float64
   if (a.kind === 'num' && b.kind === 'str') return [a, castTo(b, isDecimal(a.dt) ? a.dt : 'Float64', false, pos)];
   if (b.kind === 'num' && a.kind === 'str') return [castTo(a, isDecimal(b.dt) ? b.dt : 'Float64', false, pos), b];
@@ -35,9 +34,10 @@ function alignForCompare(a: Vec, b: Vec, pos: SourcePos): [Vec, Vec] {
   return [a, b];
 }
 
-function toTs(v: Vec, unit: TimeUnit, pos: SourcePos): Vec {
+/** The other side of a comparison with a timestamp (or a date: text meets it as a calendar day) as one. */
+function toTs(v: Vec, dt: string, pos: SourcePos): Vec {
   if (v.dt === 'Null') return v;
-  return castTo(v, TS_NAME[unit], false, pos);
+  return castTo(v, dt, false, pos);
 }
 
 function opCode(op: string): number {

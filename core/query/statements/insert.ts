@@ -50,6 +50,8 @@ function timestampCell(v: Vec, i: number, col: ColumnSchema, dt: string, row: nu
   if (v.kind === 'str') {
     const parsed = parseTimestampNs(v.v[i]!);
     if (parsed === null) throw new InvalidArgumentError(`Failed to parse '${v.v[i]}' as a timestamp for column ${col.name}`, { row });
+    // a date is a calendar day, the same in every zone: its text is read as written
+    if (dt === 'Date') return floorDiv(parsed, 86_400_000_000_000n) * 86_400_000_000_000n;
     // text without a zone is a wall-clock time in the session's zone
     const ns = wallToUtcNs(parsed, v.v[i]!, (v as { tz?: string }).tz);
     // ..and falls in the unit it lies in (floor: 23:59:58.5 before 1970 is 23:59:58), as a cast of the text does
