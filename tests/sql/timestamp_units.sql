@@ -50,3 +50,23 @@ INSERT INTO days VALUES ('2024-01-02', '2024-01-02 00:00:00');
 SELECT d, ts, d = '2024-01-02', d = DATE '2024-01-02', '2024-01-02'::DATE, CAST('2024-01-02 23:30:00' AS DATE) FROM days;
 
 SET time_zone = 'UTC';
+
+-- Against a time index: text is compared as the instant it writes (to the nanosecond); a literal cast to another unit
+-- meets the column in the coarser unit, as any two units do, and the scan's time bounds agree with both.
+CREATE TABLE ticks (ts TIMESTAMP(0) TIME INDEX, v INT);
+
+INSERT INTO ticks VALUES ('2026-06-02 03:49:59', 1), ('2026-06-02 03:50:00', 2), ('2026-06-02 03:50:01', 3);
+
+SELECT v FROM ticks WHERE ts >= '2026-06-02 03:50:00.5' ORDER BY v;
+
+SELECT v FROM ticks WHERE ts <= '2026-06-02 03:50:00.5' ORDER BY v;
+
+SELECT v FROM ticks WHERE ts >= '2026-06-02 03:50:00.5'::TIMESTAMP_MS ORDER BY v;
+
+SELECT v FROM ticks WHERE ts < '2026-06-02 03:50:00.5'::TIMESTAMP_MS ORDER BY v;
+
+SELECT v FROM ticks WHERE ts = '2026-06-02 03:50:00.9'::TIMESTAMP_S ORDER BY v;
+
+SELECT v FROM ticks WHERE ts BETWEEN '2026-06-02 03:49:59.5'::TIMESTAMP_US AND '2026-06-02 03:50:00.5'::TIMESTAMP_US ORDER BY v;
+
+SELECT v FROM ticks WHERE ts < '2026-06-03'::DATE ORDER BY v;

@@ -18,8 +18,10 @@ function alignForCompare(a: Vec, b: Vec, pos: SourcePos): [Vec, Vec] {
     const unit = UNIT_NS[a.unit] > UNIT_NS[b.unit] ? a.unit : b.unit;
     return [toTs(a, TS_NAME[unit], pos), toTs(b, TS_NAME[unit], pos)];
   }
-  if (a.kind === 'ts' && b.kind !== 'ts') return [a, toTs(b, a.dt === 'Date' ? 'Date' : TS_NAME[a.unit], pos)];
-  if (b.kind === 'ts' && a.kind !== 'ts') return [toTs(a, b.dt === 'Date' ? 'Date' : TS_NAME[b.unit], pos), b];
+  // text meets a timestamp as the instant it writes, to the nanosecond (GreptimeDB reads the literal at its own
+  // precision: a TIMESTAMP(3) of 03:50:00 is before '03:50:00.000000195'); a number counts units of the timestamp
+  if (a.kind === 'ts' && b.kind !== 'ts') return [a, toTs(b, otherSide(a, b), pos)];
+  if (b.kind === 'ts' && a.kind !== 'ts') return [toTs(a, otherSide(b, a), pos), b];
   // text meets a decimal as a decimal of that type (its every digit), any other number as a Float64
   if (a.kind === 'num' && b.kind === 'str') return [a, castTo(b, isDecimal(a.dt) ? a.dt : 'Float64', false, pos)];
   if (b.kind === 'num' && a.kind === 'str') return [castTo(a, isDecimal(b.dt) ? b.dt : 'Float64', false, pos), b];
@@ -32,6 +34,12 @@ function alignForCompare(a: Vec, b: Vec, pos: SourcePos): [Vec, Vec] {
   if (a.dt.startsWith('Vector(') && b.dt === 'String') return [a, castTo(b, a.dt, false, pos)];
   if (b.dt.startsWith('Vector(') && a.dt === 'String') return [castTo(a, b.dt, false, pos), b];
   return [a, b];
+}
+
+/** The type the other side of a comparison with the timestamp (or date) `t` is read as. */
+function otherSide(t: Vec & { kind: 'ts' }, v: Vec): string {
+  if (t.dt === 'Date') return 'Date';
+  return v.kind === 'str' ? 'TimestampNanosecond' : TS_NAME[t.unit];
 }
 
 /** The other side of a comparison with a timestamp (or a date: text meets it as a calendar day) as one. */

@@ -8,7 +8,7 @@ import type { Env } from '../expr/eval.ts';
 import type { Field, Rel } from './rel.ts';
 import type { DType, Vec } from '../vector.ts';
 import { TS_NAME, allNullVec, dictStrVec, int64Vec, nullVec, fromValues } from '../vector.ts';
-import { parseTimestampNs } from '../expr/time.ts';
+import { floorDiv, parseTimestampNs } from '../expr/time.ts';
 import { wallToUtcNs } from '../expr/timezone.ts';
 import { UNIT_NS } from '../vector.ts';
 import { conjuncts } from './walk.ts';
@@ -62,8 +62,25 @@ function literalNs(e: Expr, unitNs: bigint, tz?: string): bigint | null {
   if (e.type === 'number' && /^\d+$/.test(e.value)) return BigInt(e.value) * unitNs;
   if (e.type === 'unary' && e.op === '-' && e.expr.type === 'number' && /^\d+$/.test(e.expr.value)) return -BigInt(e.expr.value) * unitNs;
   if (e.type === 'typed_string') return text(e.value);
-  if (e.type === 'cast' && e.expr.type === 'string') return text(e.expr.value);
+  if (e.type === 'cast' && e.expr.type === 'string') return castLiteralNs(e.dataType, e.expr.value, unitNs, text);
   return null;
+}
+
+const DAY_NS = 86_400_000_000_000n;
+
+/**
+ * A bound from text cast to a type, as the evaluator compares it: a date is its day (no zone); a timestamp of the
+ * column's unit is the unit the text falls in; a timestamp of another unit meets the column in the coarser of the two
+ * (compare.ts), which no bound on the column's own values states: not pushed (null), the executor tests it.
+ */
+function castLiteralNs(t: { name: string; precision?: number }, value: string, unitNs: bigint, text: (t: string) => bigint | null): bigint | null {
+  if (t.name === 'DATE') { const ns = parseTimestampNs(value); return ns === null ? null : floorDiv(ns, DAY_NS) * DAY_NS; }
+  if (t.name !== 'TIMESTAMP') return text(value);
+  const p = t.precision ?? 3;
+  const castNs = p <= 0 ? UNIT_NS.s : p <= 3 ? UNIT_NS.ms : p <= 6 ? UNIT_NS.us : UNIT_NS.ns;
+  if (castNs !== unitNs) return null;
+  const ns = text(value);
+  return ns === null ? null : floorDiv(ns, unitNs) * unitNs;
 }
 
 /** Derives scan bounds and tag filters from WHERE conjuncts over this table's columns. */

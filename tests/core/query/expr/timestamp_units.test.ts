@@ -21,6 +21,12 @@ function tsOf(u: TimeUnit, ns: bigint[]): TsVec {
   return { kind: 'ts', dt: TS_NAME[u], unit: u, v: BigInt64Array.from(ns.map((x) => (x / d) * d)), valid: null };
 }
 
+async function rowsOf(ctx: ReturnType<MemoryCatalog['context']>, sql: string): Promise<unknown[][]> {
+  const [out] = await executeSql(ctx, sql);
+  if (out?.kind !== 'records') throw new Error('expected records');
+  return out.rows;
+}
+
 describe('timestamp units', () => {
   it('a cast to a coarser unit truncates toward zero and a cast to a finer one keeps the instant', () => {
     fc.assert(fc.property(fc.array(instant, { minLength: 1, maxLength: 40 }), unit, unit, (ns, from, to) => {
@@ -66,6 +72,38 @@ describe('timestamp units', () => {
     expect(refusedCast('TimestampSecond', 'Boolean')).toBe('Cast error: Casting from Timestamp(Second, None) to Boolean not supported');
     expect(refusedCast('Boolean', 'Int32')).toBeNull();
     expect(refusedCast('String', 'TimestampSecond')).toBeNull();
+  });
+
+  it('a time-index predicate (scan bounds) answers as the same predicate on a plain column and as BigInt arithmetic', async () => {
+    const PREC: Record<TimeUnit, number> = { s: 0, ms: 3, us: 6, ns: 9 };
+    const CAST: Record<TimeUnit, string> = { s: 'TIMESTAMP_S', ms: 'TIMESTAMP_MS', us: 'TIMESTAMP_US', ns: 'TIMESTAMP_NS' };
+    const BASE = 1_780_372_200_000_000_000n; // 2026-06-02 03:50:00
+    const near = fc.bigInt({ min: -3_000_000_000n, max: 3_000_000_000n }); // within 3 s of BASE, any nanosecond
+    const text = (ns: bigint): string => {
+      const ms = ns / 1_000_000n, frac = (ns % 1_000_000_000n).toString().padStart(9, '0');
+      return `${new Date(Number(ms)).toISOString().slice(0, 19).replace('T', ' ')}.${frac}`;
+    };
+    const floor = (x: bigint, d: bigint): bigint => { const r = x % d; return r < 0n ? x - r - d : x - r; };
+    const cmp = (op: string, x: bigint, y: bigint): boolean => (op === '<' ? x < y : op === '<=' ? x <= y : op === '>' ? x > y : op === '>=' ? x >= y : x === y);
+    await fc.assert(fc.asyncProperty(unit, fc.uniqueArray(near, { minLength: 1, maxLength: 8 }), near, fc.option(unit, { nil: undefined }), fc.constantFrom('<', '<=', '>', '>=', '='),
+      async (col, offsets, litOff, litUnit, op) => {
+        const ctx = new MemoryCatalog().context();
+        const d = UNIT_NS[col];
+        const vals = [...new Set(offsets.map((o) => floor(BASE + o, d)))];
+        await executeSql(ctx, `CREATE TABLE t (ts TIMESTAMP(${PREC[col]}) TIME INDEX, c TIMESTAMP(${PREC[col]}), v BIGINT)`);
+        await executeSql(ctx, `INSERT INTO t VALUES ${vals.map((x, i) => `('${text(x)}', '${text(x)}', ${i})`).join(', ')}`);
+        const lit = BASE + litOff;
+        const sqlLit = litUnit === undefined ? `'${text(lit)}'` : `'${text(lit)}'::${CAST[litUnit]}`;
+        // text: the exact instant; a cast: floored into its unit, then both sides meet in the coarser unit (toward zero)
+        const want = vals.flatMap((x, i) => {
+          if (litUnit === undefined) return cmp(op, x, lit) ? [i] : [];
+          const l = floor(lit, UNIT_NS[litUnit]), u = UNIT_NS[litUnit] > d ? UNIT_NS[litUnit] : d;
+          return cmp(op, x / u, l / u) ? [i] : [];
+        });
+        const got = async (column: string) => (await rowsOf(ctx, `SELECT v FROM t WHERE ${column} ${op} ${sqlLit} ORDER BY v`)).map((r) => Number(r[0]));
+        expect(await got('ts')).toEqual(want);
+        expect(await got('c')).toEqual(want);
+      }), { numRuns: 60 });
   });
 
   it('refuses a boolean timestamp through SQL as a 400, naming the position', async () => {
