@@ -3,9 +3,8 @@ import { CastError, ExecError, OutOfRangeError, StatusCode } from '../../errors.
 import type { SqlType as DataType, SourcePos } from '../../sql/index.ts';
 import { PlanError } from '../plan/rel.ts';
 import type { DType, Interval, NumVec, StrVec, TsVec, Vec } from '../vector.ts';
-import { FLOAT_TYPES, INT_TYPES, TS_NAME, TS_TYPES, UNIT_NS, boolVec, fromValues, getValue, int64Vec, isNull, numVec, setNull, strVec, tsVec } from '../vector.ts';
+import { FLOAT_TYPES, INT_TYPES, TS_NAME, TS_TYPES, UNIT_NS, boolVec, fromValues, int64Vec, isNull, numVec, setNull, strVec, tsVec } from '../vector.ts';
 import { setWords, uwords, words } from '../int64.ts';
-import { encodeJsonb, isJsonb, jsonbFromText } from '../../json/index.ts';
 import { jsonAsText } from './fn_json.ts';
 import { nonFiniteText } from '../output/digits.ts';
 import { castToTimeOfDay, floorDiv, formatTimestamp, intervalLikeText, isIntervalLike, nsToUnit, parseInterval, parseTimestampNs, tsInRange, tsRangeText } from './time.ts';
@@ -13,6 +12,7 @@ import { wallToUtcNs } from './timezone.ts';
 import { MAX_PRECISION, decimalOf, decimalType, formatDecimal, toDecimal } from './decimal.ts';
 import { castDecimalExact, decimalText } from './decimal_exact.ts';
 import { binaryAsText, castToBinary } from './bytes.ts';
+import { castToJson, type Fail } from './cast_json.ts';
 import { castToVector, vectorDim } from './fn_vector.ts';
 import { refusedCast } from './cast_matrix.ts';
 
@@ -147,7 +147,6 @@ export function formatNumber(x: number, dt: DType): string {
   return s;
 }
 
-type Fail = (x: unknown) => null;
 
 export function castTo(v: Vec, dt: DType, tryCast: boolean, pos?: SourcePos): Vec {
   const n = v.v.length;
@@ -215,25 +214,6 @@ export function castTo(v: Vec, dt: DType, tryCast: boolean, pos?: SourcePos): Ve
     return { kind: 'any', dt: 'IntervalMonthDayNano', v: vals };
   }
   throw new ExecError(`Unsupported cast from ${v.dt} to ${dt}`, pos, StatusCode.Unsupported);
-}
-
-/** Text (JSON) or a scalar into the JSON column's stored form (core/json/jsonb.ts). */
-function castToJson(v: Vec, fail: Fail): Vec {
-  const n = v.v.length;
-  const out = strVec(n);
-  out.dt = 'Json';
-  for (let i = 0; i < n; i++) {
-    if (isNull(v, i)) continue;
-    if (v.kind === 'str') {
-      const t = v.v[i]!;
-      if (isJsonb(t)) { out.v[i] = t; continue; }
-      try { out.v[i] = jsonbFromText(t); } catch { if (fail(t) === null) out.v[i] = null; }
-    } else {
-      const x = getValue(v, i);
-      out.v[i] = encodeJsonb(typeof x === 'bigint' ? Number(x) : x);
-    }
-  }
-  return out;
 }
 
 const NUMERIC_TEXT = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$|^[+-]?(inf|infinity|nan)$/i;
