@@ -57,6 +57,11 @@ export class WritePath {
   private order: Promise<unknown> = Promise.resolve();
   /** Series keys seen in earlier payloads: most writes repeat the same series, so their tags are parsed once. */
   private readonly seriesCache = new SeriesCache();
+  /**
+   * Per database, the tables whose last write could not use its parser's WAL record (split over regions, a single
+   * region on another node, a logical table, a renamed time column): a parse worker encodes none for them.
+   */
+  private readonly recordsUnused = new Map<string, Set<string>>();
   readonly metric: MetricTables;
   private readonly prom: PromWriter;
 
@@ -105,6 +110,17 @@ export class WritePath {
     return step.then((submitted) => submitted.done);
   }
 
+  /** Remembers whether a table's parser-encoded WAL record can be used (see recordsUnused). */
+  private learnRecordUse(db: string, table: string, usable: boolean): void {
+    let unused = this.recordsUnused.get(db);
+    if (usable) {
+      unused?.delete(table);
+      return;
+    }
+    if (!unused) this.recordsUnused.set(db, (unused = new Set()));
+    unused.add(table);
+  }
+
   /** Refused at once (NatsUnavailableError, HTTP 503 with Retry-After) while the node's NATS connection is down. */
   async parseAndWrite(input: WriteInput): Promise<number> {
     this.router.link.requireConnected(`write to ${input.db}`);
@@ -135,7 +151,8 @@ export class WritePath {
     if (this.pool === null || !this.pool.enabled || input.data.length < OFFLOAD_MIN_BYTES) return null;
     if (this.codecs.forMessage(input.contentType, input.format) !== lineProtocolCodec) return null;
     if (input.data.length > this.maxWriteBytes) throw new PayloadTooLargeError(input.data.length, this.maxWriteBytes);
-    const parsed = this.pool.parse(input.data, parsePrecision(input.precision), BigInt(this.clock.now()) * 1_000_000n);
+    const unused = this.recordsUnused.get(input.db);
+    const parsed = this.pool.parse(input.data, parsePrecision(input.precision), BigInt(this.clock.now()) * 1_000_000n, unused?.size ? [...unused] : undefined);
     if (parsed) this.metrics.writesParsedOffThread++;
     return parsed;
   }
@@ -171,19 +188,20 @@ export class WritePath {
 
   private async prepareAndSubmit(db: string, batches: WriteBatch[], opts: WriteOptions): Promise<{ done: Promise<number> }> {
     await this.catalog.requireDatabase(db);
-    const plans: { batch: WriteBatch; schema: TableSchema | null; record: Uint8Array | undefined }[] = [];
+    const plans: { batch: WriteBatch; schema: TableSchema | null; record: Uint8Array | undefined; renamed: boolean }[] = [];
     for (let i = 0; i < batches.length; i++) {
       const batch = batches[i]!;
       let record = opts.records?.[i];
+      let renamed = false;
       let schema = await this.catalog.getTable(db, batch.table);
       if (!schema && opts.physicalTable !== undefined) schema = await this.metric.logicalForWrite(db, batch, opts.physicalTable);
       if (schema) {
-        if (renameTime(batch, schema.timeIndex)) record = undefined;
+        if ((renamed = renameTime(batch, schema.timeIndex))) record = undefined;
         planNewColumns(schema, batch);
       } else {
         inferSchema(db, batch, 0, 0);
       }
-      plans.push({ batch, schema, record });
+      plans.push({ batch, schema, record, renamed });
     }
     // Every batch is conformed and split by its table's partition rule before anything is written: a bad row fails the call.
     const routed = new Map<string, { schema: TableSchema; n: number; batches: WriteBatch[]; record: Uint8Array | undefined }>();
@@ -194,7 +212,10 @@ export class WritePath {
         const draft = inferSchema(db, p.batch, 0, this.clock.now());
         const { id: _id, ...rest } = draft;
         schema = (await this.catalog.createTable(rest, true)).schema;
-        if (renameTime(p.batch, schema.timeIndex)) record = undefined;
+        if (renameTime(p.batch, schema.timeIndex)) {
+          record = undefined;
+          p.renamed = true;
+        }
       }
       if (isPhysical(schema)) throw new InvalidArgumentError(`Write request to physical region is forbidden: ${db}.${schema.name} is a physical metric table`);
       const added = planNewColumns(schema, p.batch);
@@ -213,6 +234,9 @@ export class WritePath {
       }
       // a logical table's row without the physical table's partition values (a null tag) goes to its first region, as in GreptimeDB
       const parts = partitionBatch(target.partition, target.regions, batch, logical ? 0 : undefined);
+      // A parser's record serves only a whole batch written to a region of this node: learnt for the next payloads.
+      const whole = parts.indexOf(batch);
+      this.learnRecordUse(db, p.batch.table, !logical && !p.renamed && whole >= 0 && this.router.servesLocally(target, whole));
       for (let n = 0; n < parts.length; n++) {
         const part = parts[n];
         if (!part) continue;
@@ -231,7 +255,11 @@ export class WritePath {
     this.router.link.requireConnected(`write to ${db}`);
     // Remote regions learn the schema first, so that the writes below are issued in call order.
     await Promise.all(targets.map((t) => this.router.prepare(t.schema, t.n)));
-    for (const t of targets) if (t.record) this.metrics.walRecordsOffThread++;
+    // A remote region is sent the batches and their series hints, not the parser's record (RegionRouter.write).
+    for (const t of targets) if (t.record && !this.router.servesLocally(t.schema, t.n)) t.record = undefined;
+    const used = targets.reduce((a, t) => a + (t.record ? 1 : 0), 0);
+    this.metrics.walRecordsOffThread += used;
+    this.metrics.walRecordsUnused += (opts.records?.reduce((a, r) => a + (r ? 1 : 0), 0) ?? 0) - used;
     const pending = targets.map((t) => this.router.write(t.schema, t.n, t.batches, opts.sourceId, t.record));
     // Wrapped so that the ordering chain waits for the appends to be issued, not for them to finish.
     return { done: Promise.all(pending).then((counts) => counts.reduce((a, b) => a + b, 0)) };

@@ -164,6 +164,11 @@ export class RegionRouter {
     this.told.set(id, schema.version);
   }
 
+  /** Whether region `n` of the table is served by this node (standalone: always), as a write would find it now. */
+  servesLocally(schema: TableSchema, n: number): boolean {
+    return !this.cluster || this.supervisor.local(regionIdOf(schema.id, n)) !== undefined;
+  }
+
   /**
    * Makes the region ready for writes of this schema version (a remote one is told the schema). The write path calls
    * it for every target region before issuing writes, so the writes themselves go out in call order.

@@ -34,6 +34,8 @@ export class Metrics {
   writesParsedOffThread = 0;
   /** WAL records appended as a parse worker encoded them (the main thread did not encode them again). */
   walRecordsOffThread = 0;
+  /** WAL records a parse worker encoded that the write path could not append (split, remote, converted). */
+  walRecordsUnused = 0;
   /** The most bytes a streamed /v1/sql body (JSON, CSV, Arrow) held unsent at once: what streaming bounds. */
   streamHeldMax = 0;
   readonly queryLatency = new Histogram();
@@ -60,6 +62,7 @@ export class Metrics {
     counter('eddy_writes_waited_total', 'NATS writes that waited for back-pressure.', this.writesWaited);
     counter('eddy_writes_parsed_off_thread_total', 'Write payloads parsed by a parse worker thread.', this.writesParsedOffThread);
     counter('eddy_wal_records_off_thread_total', 'WAL records appended as a parse worker encoded them.', this.walRecordsOffThread);
+    counter('eddy_wal_records_unused_total', 'WAL records a parse worker encoded that the write path encoded again (batch split over regions, sent to another node, converted).', this.walRecordsUnused);
     const h = this.queryLatency;
     out.push('# HELP eddy_query_duration_seconds SQL statement latency.', '# TYPE eddy_query_duration_seconds histogram');
     let cum = 0;

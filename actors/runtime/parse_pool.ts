@@ -86,8 +86,11 @@ export class ParsePool {
     if (this.enabled) this.spawn();
   }
 
-  /** Parses line protocol in a worker; null when no worker is ready (the caller parses in place). */
-  parse(data: Uint8Array, precision: TimeUnit, defaultTimeNs: bigint): Promise<Parsed> | null {
+  /**
+   * Parses line protocol in a worker; null when no worker is ready (the caller parses in place). `noRecords`: tables
+   * whose batches come back without a WAL record (the caller would not use it).
+   */
+  parse(data: Uint8Array, precision: TimeUnit, defaultTimeNs: bigint, noRecords?: string[]): Promise<Parsed> | null {
     if (!this.enabled) return null;
     if (this.workers.length < this.size) this.spawn();
     let best: ParseWorker | null = null;
@@ -97,7 +100,7 @@ export class ParsePool {
     // The payload moves to the worker without a copy when the view owns its whole buffer (a presized NATS message);
     // otherwise it is a view into a larger read buffer, and is copied.
     const payload = transferable(data);
-    const req: ParseRequest = { id, data: payload, precision, defaultTimeNs };
+    const req: ParseRequest = noRecords?.length ? { id, data: payload, precision, defaultTimeNs, noRecords } : { id, data: payload, precision, defaultTimeNs };
     const w = best;
     return new Promise<Parsed>((resolve, reject) => {
       w.pending.set(id, { resolve, reject });

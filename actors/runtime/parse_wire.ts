@@ -7,14 +7,19 @@ export interface ParseRequest {
   data: Uint8Array;
   precision: TimeUnit;
   defaultTimeNs: bigint;
+  /** Tables whose WAL record the write path would not use (split over regions, sent remote): none is encoded for them. */
+  noRecords?: string[];
 }
 
 export type WireParseError = WireError & { position?: Position };
 
-/** A parse's result: one batch per table, and each batch's WAL record (`encodeBatches([batch])`), all transferred. */
+/**
+ * A parse's result: one batch per table, and each batch's WAL record (`encodeBatches([batch])`; undefined for a table
+ * named in `noRecords`), all transferred.
+ */
 export interface ParsedWire {
   batches: WriteBatch[];
-  records: Uint8Array[];
+  records: (Uint8Array | undefined)[];
 }
 
 export type ParseReply =
@@ -22,7 +27,7 @@ export type ParseReply =
   | { id: number; batches?: undefined; error: WireParseError };
 
 /** The distinct ArrayBuffers under batches' typed arrays and records: the transfer list (a buffer listed twice is an error). */
-export function batchBuffers(batches: WriteBatch[], records: Uint8Array[] = []): ArrayBuffer[] {
+export function batchBuffers(batches: WriteBatch[], records: (Uint8Array | undefined)[] = []): ArrayBuffer[] {
   const out = new Set<ArrayBuffer>();
   for (const b of batches) {
     for (const c of b.columns) {
@@ -31,7 +36,7 @@ export function batchBuffers(batches: WriteBatch[], records: Uint8Array[] = []):
     }
     if (b.series) out.add(b.series.ids.buffer as ArrayBuffer);
   }
-  for (const r of records) out.add(r.buffer as ArrayBuffer);
+  for (const r of records) if (r) out.add(r.buffer as ArrayBuffer);
   return [...out];
 }
 

@@ -16,7 +16,9 @@ port.on('message', (req: ParseRequest) => {
   let transfer: ArrayBuffer[] = [];
   try {
     const batches = parseLineProtocol(req.data, { precision: req.precision, defaultTimeNs: req.defaultTimeNs, seriesCache });
-    const records = batches.map((b) => encodeBatches([b]));
+    // A table the write path splits or sends to another node would throw its record away: none is made for it.
+    const skip = req.noRecords?.length ? new Set(req.noRecords) : null;
+    const records = batches.map((b) => (skip?.has(b.table) ? undefined : encodeBatches([b])));
     reply = { id: req.id, batches, records };
     transfer = batchBuffers(batches, records);
   } catch (e) {

@@ -1,5 +1,6 @@
 // `eddy cluster`: a local cluster in the foreground: N clustered nats-servers with JetStream and N EddyDB nodes, stopped together on SIGINT/SIGTERM.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { connectNats as connect } from '../runtime/nats_connect.ts';
@@ -21,6 +22,8 @@ export interface LocalClusterOptions {
   nodeArgs?: string[];
   /** Node.js flags for every node process, before the script (e.g. --cpu-prof, refused in NODE_OPTIONS). */
   nodeFlags?: string[];
+  /** The `eddy` script every node runs (default this checkout's actors/bin/eddy.mjs; a bench's A side runs another build). */
+  bin?: string;
   log: (m: string) => void;
 }
 
@@ -157,7 +160,7 @@ export class LocalCluster {
     const ready = new Promise<void>((r) => (resolveReady = r));
     // Nodes on one host cannot all take the PostgreSQL port: it is off unless the node arguments name one.
     const pg = (this.o.nodeArgs ?? []).some((a) => a.startsWith('--postgres')) ? [] : ['--postgres', 'off'];
-    const args = [...(this.o.nodeFlags ?? []), 'actors/bin/eddy.mjs', 'start', '--role', roles, '--node-id', id, '--data', join(this.o.data, id), '--http', http, '--nats', nats, ...pg, ...(this.o.nodeArgs ?? [])];
+    const args = [...(this.o.nodeFlags ?? []), this.o.bin ?? 'actors/bin/eddy.mjs', 'start', '--role', roles, '--node-id', id, '--data', join(this.o.data, id), '--http', http, '--nats', nats, ...pg, ...parseWorkerArgs(this.o.nodeArgs ?? [], Math.max(this.o.nodes, i + 1)), ...(this.o.nodeArgs ?? [])];
     const c = this.spawnChild(id, process.execPath, args, (l) => {
       this.o.log(`[${id}] ${l.replace(/^\S+ eddy: /, '')}`);
       if (/eddy: ready$/.test(l)) resolveReady();
@@ -214,6 +217,17 @@ export class LocalCluster {
     await halt(this.children.filter((c) => c.name.startsWith('eddy-')), 60_000);
     await halt(this.children.filter((c) => c.name.startsWith('nats-')), 10_000);
   }
+}
+
+/**
+ * `--parse-workers 0` for the nodes of a local cluster with at least as many nodes as the host has cores (unless the
+ * node arguments name it): N nodes on one host already run N main threads, so a parse worker per node adds an
+ * isolate (its own JIT warm-up, GC and payload copies), not parallelism. Measured on 2 cores, 3 nodes, 300k TSBS rows
+ * (cluster bench, load 11-14): 3.2-3.3 s of server CPU against 3.5-4.0 s with one worker per node.
+ */
+export function parseWorkerArgs(nodeArgs: string[], nodes: number, cores = availableParallelism()): string[] {
+  if (nodeArgs.some((a) => a.startsWith('--parse-workers'))) return [];
+  return nodes >= cores ? ['--parse-workers', '0'] : [];
 }
 
 /** Every flag of `eddy cluster`: the parser and the --help text are both made from this table. */

@@ -208,6 +208,27 @@ describe('WAL records encoded by a parse worker', () => {
       follow.stop();
     }
   });
+
+  it('are not encoded for a table whose batches are split over regions, once a write showed it', async () => {
+    const sql = await fetch(`${node.url}/v1/sql`, { method: 'POST', body: new URLSearchParams({ sql: "CREATE TABLE parted (host STRING, dc STRING, v DOUBLE, n BIGINT, ts TIMESTAMP(9) TIME INDEX, PRIMARY KEY (host, dc)) PARTITION ON COLUMNS (host) (host < 'h3', host >= 'h3')" }) });
+    expect(sql.status).toBe(200);
+    const unused = () => counter('eddy_wal_records_unused_total');
+    const before = await unused();
+    // 200 KB payloads (parsed by the worker), each with rows for both regions.
+    expect(await writeLp(nc, 'public', lpRows('parted', 0, 3000))).toEqual({ ok: true, rows: 3000 });
+    // The first payload's record was encoded and thrown away; the next ones come without one.
+    expect(await unused()).toBe(before + 1);
+    for (let k = 1; k <= 3; k++) expect(await writeLp(nc, 'public', lpRows('parted', k * 3000, 3000))).toEqual({ ok: true, rows: 3000 });
+    expect(await unused()).toBe(before + 1);
+    // A table written whole to its one region in the same payload still gets its record.
+    const records = await counter('eddy_wal_records_off_thread_total');
+    expect(await writeLp(nc, 'public', `${lpRows('parted', 12_000, 1500)}\n${lpRows('whole', 0, 1500)}`)).toEqual({ ok: true, rows: 3000 });
+    expect(await counter('eddy_wal_records_off_thread_total')).toBe(records + 1);
+    expect(await unused()).toBe(before + 1);
+    const rows = await readTable(nc, 'public', 'parted');
+    expect(rows.length).toBe(13_500);
+    for (const r of rows) expect(r.v).toBe(Number((BigInt(r.ts as string) - T0) / 1_000_000_000n) + 0.5);
+  });
 });
 
 async function waitRows(nc: NatsConnection, db: string, table: string, n: number) {

@@ -30,7 +30,7 @@ import { eddySql } from './query/systems.ts';
 import { evenOut, migrations } from './cluster_moves.ts';
 import { keyCost, type KeysFigures } from './cluster_keys.ts';
 import { loadavg } from 'node:os';
-import { fmtNum, freePort, httpRequest, median, table, tempDir, treeCpuByProcess, treeCpuMs, waitFor, type BenchOptions } from './util.ts';
+import { fmtNum, freePort, httpRequest, median, table, tempDir, threadCpuMs, treeCpuByProcess, treeCpuMs, waitFor, type BenchOptions } from './util.ts';
 
 const HELP = `npm run bench -- cluster [flags]   (each flag also as env BENCH_<FLAG>)
   --rows N        rows to load (default 300000; 1000 hosts)
@@ -43,6 +43,7 @@ const HELP = `npm run bench -- cluster [flags]   (each flag also as env BENCH_<F
   --no-queries    ingest only (no TSBS queries)
   --moves N       migrations under ingest for the unavailability figures (default 20; 0 skips them and the rebalancer)
   --keys N        WAL-like appends per round to measure what a message id costs (default 20000; 0 skips it)
+  --node-args="S" extra \`eddy start\` flags for the 3x3 nodes (e.g. "--parse-workers 1", an A side without a launcher default)
   --only-cluster  skip ingest and queries: migrations, rebalancer and failover only (3x3)
   --keep-data     keep temp data dirs    --out FILE   JSON output (default .bench/cluster.json)`;
 
@@ -72,10 +73,12 @@ interface Target {
   cpuByName(): Map<string, number>;
   /** Bytes the nats-servers have sent so far: to clients, and to each other over routes (0 with one server). */
   natsBytes?(): Promise<{ clients: number; routes: number }>;
+  /** The EddyDB node processes (their threads are read apart: main, parse worker, V8's helpers). */
+  nodePids(): number[];
   stop(): Promise<void>;
 }
 
-interface Ingested { ackedRps: number; queryableRps: number; flushS: number; cpuS: number; cpuSplit: string; load: number[]; natsBytesPerRow?: { clients: number; routes: number } }
+interface Ingested { ackedRps: number; queryableRps: number; flushS: number; cpuS: number; cpuSplit: string; threads: string; clientCpuS: number; load: number[]; natsBytesPerRow?: { clients: number; routes: number } }
 
 /** Bytes the nats-servers behind these monitoring ports have sent: to clients and over routes. */
 async function natsBytesOf(monitors: number[]): Promise<{ clients: number; routes: number }> {
@@ -102,6 +105,8 @@ async function ingest(t: Target, data: CpuData, inflight: number): Promise<Inges
   const cpu0 = t.cpuMs();
   const split0 = t.cpuByName();
   const nats0 = await t.natsBytes?.();
+  const threads0 = t.nodePids().map((p) => threadCpuMs(p));
+  const client0 = process.cpuUsage();
   const t0 = performance.now();
   const lane = async (k: number): Promise<void> => {
     const nc = t.ncs[k % t.ncs.length]!;
@@ -121,11 +126,33 @@ async function ingest(t: Target, data: CpuData, inflight: number): Promise<Inges
   const cpuS = (t.cpuMs() - cpu0) / 1000;
   const nats1 = await t.natsBytes?.();
   const natsBytesPerRow = nats0 && nats1 ? { clients: (nats1.clients - nats0.clients) / data.rows, routes: (nats1.routes - nats0.routes) / data.rows } : undefined;
+  const client = process.cpuUsage(client0);
+  const threads = nodeThreads(t.nodePids(), threads0);
   const cpuSplit = [...t.cpuByName()].map(([name, ms]) => `${name} ${((ms - (split0.get(name) ?? 0)) / 1000).toFixed(1)} s`).join(', ');
   const load = loadavg();
   const tf = performance.now();
   await eddyFlush(t.url, 'public', 'cpu');
-  return { ackedRps: data.rows / acked, queryableRps: data.rows / queryable, flushS: (performance.now() - tf) / 1000, cpuS, cpuSplit, load, ...(natsBytesPerRow ? { natsBytesPerRow } : {}) };
+  return { ackedRps: data.rows / acked, queryableRps: data.rows / queryable, flushS: (performance.now() - tf) / 1000, cpuS, cpuSplit, threads, clientCpuS: (client.user + client.system) / 1e6, load, ...(natsBytesPerRow ? { natsBytesPerRow } : {}) };
+}
+
+/**
+ * The node processes' threads between two readings, summed over the nodes: main threads, each node's busiest other
+ * thread (its parse worker while ingesting), and the rest (V8's GC and compiler helpers, libuv's pool); and per node.
+ */
+function nodeThreads(pids: number[], before: Map<number, number>[]): string {
+  let main = 0, busiest = 0, rest = 0;
+  const per: string[] = [];
+  pids.forEach((pid, i) => {
+    const used = [...threadCpuMs(pid)].map(([tid, ms]) => [tid, ms - (before[i]?.get(tid) ?? 0)] as const);
+    const m = used.find(([tid]) => tid === pid)?.[1] ?? 0;
+    const others = used.filter(([tid]) => tid !== pid).map(([, ms]) => ms).sort((a, b) => b - a);
+    main += m;
+    busiest += others[0] ?? 0;
+    rest += others.slice(1).reduce((a, b) => a + b, 0);
+    per.push(((m + others.reduce((a, b) => a + b, 0)) / 1000).toFixed(1));
+  });
+  const s = (ms: number) => (ms / 1000).toFixed(1);
+  return `nodes' main threads ${s(main)} s, busiest other thread ${s(busiest)} s, other threads ${s(rest)} s${pids.length > 1 ? ` (per node ${per.join(' / ')} s)` : ''}`;
 }
 
 /** Median latency per query type, and each answer's (rows, checksum) for the cross-check. */
@@ -157,7 +184,7 @@ async function standalone(regions: number, logDir: string, keepData: boolean): P
   const server = await startEddy({ logDir, name: `eddy-1x${regions}`, keepData });
   await sqlOk(server.httpUrl, createSql(regions));
   const nc = await connect({ servers: server.natsUrl, noEcho: true });
-  return { name: `1 node, ${regions} region${regions > 1 ? 's' : ''}`, url: server.httpUrl, ncs: [nc], cpuMs: () => treeCpuMs(server.proc.pid), cpuByName: () => cpuByName([server.proc.pid]), async stop() { await nc.close(); await server.stop(); } };
+  return { name: `1 node, ${regions} region${regions > 1 ? 's' : ''}`, url: server.httpUrl, ncs: [nc], cpuMs: () => treeCpuMs(server.proc.pid), cpuByName: () => cpuByName([server.proc.pid]), nodePids: () => [server.proc.pid], async stop() { await nc.close(); await server.stop(); } };
 }
 
 async function consecutivePorts(n: number): Promise<number> {
@@ -184,14 +211,16 @@ interface ClusterTarget extends Target {
 
 const isCluster = (t: Target): t is ClusterTarget => 'cluster' in t;
 
-async function clustered(dataDir: string): Promise<ClusterTarget> {
+async function clustered(dataDir: string, extraArgs: string[]): Promise<ClusterTarget> {
   const base = await consecutivePorts(3);
   // the nodes' log lines go to cluster.log beside the data (a failed migration says why there)
   mkdirSync(dataDir, { recursive: true });
   const logFile = join(dataDir, '..', 'cluster.log');
-  const cluster = new LocalCluster({ nodes: 3, data: dataDir, httpPort: base, roles: DEFAULT_ROLES, nodeArgs: ['--storage', 'nats', '--rebalance', 'off'],
+  const cluster = new LocalCluster({ nodes: 3, data: dataDir, httpPort: base, roles: DEFAULT_ROLES, nodeArgs: ['--storage', 'nats', '--rebalance', 'off', ...extraArgs],
     // BENCH_EDDY_NODE_ARGS: Node flags for the servers (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"), as tests/bench/eddy.ts
-    nodeFlags: (process.env.BENCH_EDDY_NODE_ARGS ?? '').split(' ').filter(Boolean), log: (m) => appendFileSync(logFile, m + '\n') });
+    nodeFlags: (process.env.BENCH_EDDY_NODE_ARGS ?? '').split(' ').filter(Boolean),
+    // BENCH_EDDY_BIN: another build's `eddy` script (main's, as the A side), as for the standalone node
+    ...(process.env.BENCH_EDDY_BIN ? { bin: resolve(process.env.BENCH_EDDY_BIN) } : {}), log: (m) => appendFileSync(logFile, m + '\n') });
   await cluster.start();
   const http = (i: number) => `http://127.0.0.1:${base + i}`;
   await sqlOk(http(0), createSql(3));
@@ -205,6 +234,7 @@ async function clustered(dataDir: string): Promise<ClusterTarget> {
     cpuMs: () => [...cluster.manifest.nats, ...cluster.manifest.nodes].reduce((a, p) => a + treeCpuMs(p.pid), 0),
     cpuByName: () => cpuByName([...cluster.manifest.nats, ...cluster.manifest.nodes].map((p) => p.pid)),
     natsBytes: () => natsBytesOf(cluster.manifest.nats.map((n) => n.monitorPort)),
+    nodePids: () => cluster.manifest.nodes.map((n) => n.pid),
     async leader() {
       const e = await nodes.get(KvKeys.metaLease);
       return e && e.operation === 'PUT' && e.value.length ? (JSON.parse(e.string()) as { holder: string }).holder : null;
@@ -286,7 +316,7 @@ export async function run(opts: BenchOptions): Promise<unknown> {
   for (const c of configs) {
     const [nodes, regions] = c.split('x').map(Number);
     if (!((nodes === 1 && (regions === 1 || regions === 3)) || (nodes === 3 && regions === 3))) throw new Error(`--configs: ${c} is not one of 1x1, 1x3, 3x3`);
-    const t: Target | ClusterTarget = nodes === 1 ? await standalone(regions!, logDir, keepData) : await clustered(join(logDir, 'cluster-data'));
+    const t: Target | ClusterTarget = nodes === 1 ? await standalone(regions!, logDir, keepData) : await clustered(join(logDir, 'cluster-data'), opts.str('node-args', '').split(' ').filter(Boolean));
     try {
       if (isCluster(t) && opts.bool('only-cluster')) {
         moved = await moveFigures(t, opts.num('moves', 20));
@@ -296,7 +326,7 @@ export async function run(opts: BenchOptions): Promise<unknown> {
       }
       process.stdout.write(`${t.name}: ingest ... `);
       const ing = await ingest(t, data, inflight);
-      console.log(`${fmtNum(ing.ackedRps)} rows/s acked, ${fmtNum(ing.queryableRps)} rows/s queryable, server CPU ${ing.cpuS.toFixed(1)} s (${ing.cpuSplit}),${ing.natsBytesPerRow ? ` nats-servers sent ${fmtNum(ing.natsBytesPerRow.clients)} B/row to clients, ${fmtNum(ing.natsBytesPerRow.routes)} B/row over routes,` : ''} flush ${ing.flushS.toFixed(1)} s, load average ${ing.load.map((l) => l.toFixed(1)).join(' ')}`);
+      console.log(`${fmtNum(ing.ackedRps)} rows/s acked, ${fmtNum(ing.queryableRps)} rows/s queryable, server CPU ${ing.cpuS.toFixed(1)} s (${ing.cpuSplit}; ${ing.threads}), bench client ${ing.clientCpuS.toFixed(1)} s,${ing.natsBytesPerRow ? ` nats-servers sent ${fmtNum(ing.natsBytesPerRow.clients)} B/row to clients, ${fmtNum(ing.natsBytesPerRow.routes)} B/row over routes,` : ''} flush ${ing.flushS.toFixed(1)} s, load average ${ing.load.map((l) => l.toFixed(1)).join(' ')}`);
       let qs = new Map<string, { ms: number; answers: string[] }>();
       if (!opts.bool('no-queries')) {
         process.stdout.write(`${t.name}: queries ... `);
@@ -365,6 +395,7 @@ function report(results: ({ config: string; queries: Record<string, number> } & 
     ['ingest rows/s acked', ...results.map((r) => fmtNum(r.ackedRps))],
     ['ingest rows/s queryable', ...results.map((r) => fmtNum(r.queryableRps))],
     ['server CPU until queryable (s)', ...results.map((r) => r.cpuS.toFixed(1))],
+    ['server CPU per 1k rows (ms)', ...results.map((r) => ((r.cpuS * 1e6) / options.rows!).toFixed(2))],
     ['load average after ingest', ...results.map((r) => r.load.map((l) => l.toFixed(1)).join(' '))],
     ['flush (s)', ...results.map((r) => r.flushS.toFixed(1))],
     ...QUERY_TYPES.map((q) => [`${q.name} (ms)`, ...results.map((r) => fmtNum(r.queries[q.name], 1))]),

@@ -32,7 +32,7 @@ async function inWorker(pool: ParsePool, data: Uint8Array, precision: 'ns' | 'ms
   try {
     const { batches, records } = await p;
     // Each batch's WAL record, encoded in the worker, reads back as that batch.
-    expect(records.map((r) => plain(decodeBatches(r, { dictionary: true })))).toEqual(batches.map((b) => plain([b])));
+    expect(records.map((r) => plain(decodeBatches(r!, { dictionary: true })))).toEqual(batches.map((b) => plain([b])));
     return { ok: plain(batches) };
   } catch (e) {
     return { error: (e as Error).message, code: (e as EddyError).code };
@@ -87,6 +87,17 @@ describe('parse worker', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('encodes no WAL record for the tables the caller names, and the same batches', async () => {
+    const text = 'cpu,host=a v=1 1000\nmem,host=a free=2i 1000\ncpu,host=b v=2 2000';
+    const all = await pool.parse(enc.encode(text), 'ns', 0n)!;
+    const some = await pool.parse(enc.encode(text), 'ns', 0n, ['cpu', 'disk'])!;
+    expect(plain(some.batches)).toEqual(plain(all.batches));
+    expect(some.batches.map((b) => b.table)).toEqual(['cpu', 'mem']);
+    expect(some.records[0]).toBeUndefined();
+    expect(plain(decodeBatches(some.records[1]!, { dictionary: true }))).toEqual(plain([some.batches[1]!]));
+    expect(all.records.every((r) => r !== undefined)).toBe(true);
   });
 
   it('takes a payload by transfer when it owns its buffer, and copies a view into a larger one', async () => {
