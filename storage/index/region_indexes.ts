@@ -57,13 +57,28 @@ export class RegionIndexes {
   private gen: number;
   private lastError: string | null = null;
   private building: string | null = null;
+  private wantedFor: { schema: TableSchema; version: number; specs: IndexSpec[]; current: WeakMap<SegmentIndexMeta, Set<string>> } | undefined;
 
   constructor(private readonly host: IndexHost) {
     this.gen = host.clock.now();
   }
 
+  /** The indexes the schema asks for, computed once per schema object (a scan asks for them per segment). */
   wanted(): IndexSpec[] {
-    return wantedIndexes(this.host.schema());
+    const schema = this.host.schema();
+    if (this.wantedFor?.schema !== schema || this.wantedFor.version !== schema.version) {
+      this.wantedFor = { schema, version: schema.version, specs: wantedIndexes(schema), current: new WeakMap() };
+    }
+    return this.wantedFor.specs;
+  }
+
+  /** Keys of a segment's index file that the schema still asks for (kept per file record while the schema stays). */
+  private currentKeys(ix: SegmentIndexMeta): Set<string> {
+    const specs = this.wanted();
+    const memo = this.wantedFor!.current;
+    let keys = memo.get(ix);
+    if (!keys) memo.set(ix, keys = new Set(specs.map((s) => s.key).filter((k) => ix.keys.includes(k))));
+    return keys;
   }
 
   /** Segments whose index file is missing or was built for other indexes than the schema declares now. */
@@ -131,7 +146,7 @@ export class RegionIndexes {
   async prune(meta: SegmentMeta, preds: ColumnPredicate[]): Promise<SegmentPrune | undefined> {
     const ix = meta.index;
     if (!ix || preds.length === 0) return undefined;
-    const keys = new Set(this.wanted().map((s) => s.key).filter((k) => ix.keys.includes(k)));
+    const keys = this.currentKeys(ix);
     if (keys.size === 0) return undefined;
     // An index file that cannot be read (removed by a concurrent rebuild, damaged) only costs the pruning.
     const idx = await this.readers.get(ix.file, ix.bytes, () => readFile(join(this.host.segDir, ix.file))).catch(() => undefined);
