@@ -17,15 +17,26 @@ export function subGranuleOf(granularity: number, sub = SUB_GRANULE): number {
 }
 
 /**
- * Builds a bank over `rows` rows: `each(visit)` calls visit(row, code) for every value of every row (a row may have
- * several, as a text's tokens), codes < `codes` whose two hashes are `hashes[2 * code]`, `hashes[2 * code + 1]`.
- * Each filter is sized for its granule's distinct codes.
+ * The values of a column's rows as codes (each hashed once, by the caller): one code a row (`rowAt` null; `valid`
+ * a byte per row, 0: no value) or several (a text's tokens: row r's codes are codes[rowAt[r]] .. codes[rowAt[r + 1] - 1]).
  */
-export function buildBank(rows: number, granularity: number, fpr: number, codes: number, hashes: Uint32Array,
-  each: (visit: (row: number, code: number) => void) => void): BloomBank {
-  const granules = Math.ceil(rows / granularity);
-  const seen = new Int32Array(codes).fill(-1), distinct = new Uint32Array(granules);
-  each((row, c) => { const g = (row / granularity) | 0; if (seen[c] !== g) { seen[c] = g; distinct[g]!++; } });
+export interface RowCodes { codes: Int32Array; rowAt: Uint32Array | null; valid: Uint8Array | null; distinct: number; hashes: Uint32Array }
+
+/** Calls visit(row, code) for every value; one plain loop per shape (builds run over every row of a segment). */
+function eachCode(rc: RowCodes, rows: number, visit: (row: number, code: number) => void): void {
+  const { codes, rowAt, valid } = rc;
+  if (rowAt === null) {
+    for (let i = 0; i < rows; i++) if (valid === null || valid[i] !== 0) visit(i, codes[i]!);
+    return;
+  }
+  for (let r = 0; r < rows; r++) for (let i = rowAt[r]!, e = rowAt[r + 1]!; i < e; i++) visit(r, codes[i]!);
+}
+
+/** Builds a bank over `rows` rows, each filter sized for its granule's distinct codes. */
+export function buildBank(rows: number, granularity: number, fpr: number, rc: RowCodes): BloomBank {
+  const granules = Math.ceil(rows / granularity), hashes = rc.hashes;
+  const seen = new Int32Array(rc.distinct).fill(-1), distinct = new Uint32Array(granules);
+  eachCode(rc, rows, (row, c) => { const g = (row / granularity) | 0; if (seen[c] !== g) { seen[c] = g; distinct[g]!++; } });
   const off = new Uint32Array(granules + 1), k = new Uint8Array(granules);
   for (let g = 0; g < granules; g++) {
     const s = bloomSize(distinct[g]!, fpr);
@@ -34,7 +45,7 @@ export function buildBank(rows: number, granularity: number, fpr: number, codes:
   }
   const words = new Uint32Array(off[granules]!);
   seen.fill(-1);
-  each((row, c) => {
+  eachCode(rc, rows, (row, c) => {
     const g = (row / granularity) | 0;
     if (seen[c] === g) return;
     seen[c] = g;

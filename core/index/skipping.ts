@@ -4,7 +4,7 @@
 // whose own filters may (a second level: a needle's scan then tests about 1,024 rows, not the whole granule).
 import { CorruptDataError, IndexOptionError } from '../errors.ts';
 import { hash2 } from './bloom.ts';
-import { aligned, bankBytes, bankHas, buildBank, readBank, subGranuleOf, writeBank, type BloomBank } from './bloom_bank.ts';
+import { aligned, bankBytes, bankHas, buildBank, readBank, subGranuleOf, writeBank, type BloomBank, type RowCodes } from './bloom_bank.ts';
 import type { IndexColumn, IndexKind } from './kind.ts';
 import type { ColumnPredicate } from './predicate.ts';
 import { normalize, type RowSelection } from './selection.ts';
@@ -44,11 +44,9 @@ export function buildSkipping(col: IndexColumn, rows: number, o: SkippingOptions
   const codes = col.values as Int32Array, valid = col.valid, dict = col.dict ?? [];
   const h = new Uint32Array(2 * dict.length), tmp = new Uint32Array(2);
   for (let c = 0; c < dict.length; c++) { hash2(dict[c]!, tmp); h[2 * c] = tmp[0]!; h[2 * c + 1] = tmp[1]!; }
-  const each = (visit: (row: number, code: number) => void) => {
-    for (let i = 0; i < rows; i++) if (!valid || valid[i] !== 0) visit(i, codes[i]!);
-  };
-  const first = buildBank(rows, o.granularity, o.falsePositiveRate, dict.length, h, each);
-  const second = sub > 0 && sub < o.granularity ? buildBank(rows, sub, o.falsePositiveRate, dict.length, h, each) : undefined;
+  const rc: RowCodes = { codes, rowAt: null, valid, distinct: dict.length, hashes: h };
+  const first = buildBank(rows, o.granularity, o.falsePositiveRate, rc);
+  const second = sub > 0 && sub < o.granularity ? buildBank(rows, sub, o.falsePositiveRate, rc) : undefined;
   const firstBytes = bankBytes(first);
   const out = new Uint8Array(firstBytes + (second ? bankBytes(second) : 0));
   writeBank(first, MAGIC, out, 0);

@@ -2,7 +2,7 @@
 // Answers with whole granules; cheap to store (a few bits per distinct token per granule), never misses a row.
 // The filters are core/index's bloom filters (bloom.ts), the ones of the skipping index: one hash, one sizing.
 import { bloomHas, hash2 } from '../bloom.ts';
-import { bankBytes, bankHas, buildBank, readBank, subGranuleOf, writeBank, type BloomBank } from '../bloom_bank.ts';
+import { bankBytes, bankHas, buildBank, readBank, subGranuleOf, writeBank, type BloomBank, type RowCodes } from '../bloom_bank.ts';
 import { intersect } from '../selection.ts';
 
 const SUB_MAGIC = 0x31425345; // 'ESB1', as the skipping index's second level
@@ -16,26 +16,33 @@ import type { CandidateAlgebra } from './eval.ts';
 // then the filters' 32-bit words (4-byte aligned); then, for granules over SUB_GRANULE rows, the second level: a bloom
 // bank (core/index/bloom_bank.ts, magic ESB1) of the tokens of each 1,024 rows, which older builds do not read.
 export function buildBloom(col: TextColumn, rows: number, opts: AnalyzerOptions, granularity: number, fpr: number, sub = subGranuleOf(granularity)): Uint8Array {
-  // tokens interned once: each row's token codes, each code hashed once
-  const ids = new Map<string, number>(), rowAt: number[] = [0], toks: number[] = [];
+  // each row's token codes; a token is interned (and hashed) once per granule, as the first level's filters need it:
+  // small per-granule maps stay in cache where one map of every token of the segment would not
+  const rowAt = new Uint32Array(rows + 1), ids = new Map<string, number>(), h = new Uint32Array(2);
+  let toks = new Int32Array(Math.max(16, rows * 2)), n = 0, next = 0, granule = -1;
+  let hashes = new Uint32Array(1024), codes = 0;
   forEachRowTokens(col, rows, opts, (r, ts) => {
-    while (rowAt.length <= r) rowAt.push(toks.length);
+    rowAt.fill(n, next, r + 1); // rows without a value since the last one: no tokens
+    next = r + 1;
+    const g = (r / granularity) | 0;
+    if (g !== granule) { ids.clear(); granule = g; }
+    if (n + ts.length > toks.length) { const t = new Int32Array(2 * (n + ts.length)); t.set(toks.subarray(0, n)); toks = t; }
     for (const t of ts) {
       let c = ids.get(t);
-      if (c === undefined) { c = ids.size; ids.set(t, c); }
-      toks.push(c);
+      if (c === undefined) {
+        c = codes++;
+        ids.set(t, c);
+        if (2 * codes > hashes.length) { const x = new Uint32Array(2 * hashes.length); x.set(hashes); hashes = x; }
+        hash2(t, h); hashes[2 * c] = h[0]!; hashes[2 * c + 1] = h[1]!;
+      }
+      toks[n++] = c;
     }
-    rowAt[r + 1] = toks.length;
+    rowAt[r + 1] = n;
   });
-  while (rowAt.length <= rows) rowAt.push(toks.length);
-  const hashes = new Uint32Array(2 * ids.size), h = new Uint32Array(2);
-  let c = 0;
-  for (const t of ids.keys()) { hash2(t, h); hashes[2 * c] = h[0]!; hashes[2 * c + 1] = h[1]!; c++; }
-  const each = (visit: (row: number, code: number) => void) => {
-    for (let r = 0; r < rows; r++) for (let i = rowAt[r]!; i < rowAt[r + 1]!; i++) visit(r, toks[i]!);
-  };
-  const first = buildBank(rows, granularity, fpr, ids.size, hashes, each);
-  const second = sub > 0 && sub < granularity ? buildBank(rows, sub, fpr, ids.size, hashes, each) : undefined;
+  rowAt.fill(n, next, rows + 1);
+  const rc: RowCodes = { codes: toks, rowAt, valid: null, distinct: codes, hashes };
+  const first = buildBank(rows, granularity, fpr, rc);
+  const second = sub > 0 && sub < granularity ? buildBank(rows, sub, fpr, rc) : undefined;
   const granules = first.granules;
   const dirAt = HEADER_BYTES + 8;
   const wordsAt = dirAt + granules * 12;
