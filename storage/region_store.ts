@@ -78,6 +78,7 @@ export class RegionStore {
       schema: () => this._schema, segments: () => this.manifest.segments,
       readColumns: (meta, names) => this.pinned([meta], async () => (await this.readSegment(meta, names, undefined, false)).runs[0]!),
       setIndex: (file, index) => this.setIndex(file, index),
+      readers: opts.indexReaders,
     });
   }
 
@@ -329,7 +330,7 @@ export class RegionStore {
   /** Deletes segment files once no scan is reading them. */
   private async removeFiles(files: string[]): Promise<void> {
     for (const f of files) {
-      this.indexes.readers.drop(f);
+      this.indexes.dropReader(f);
       this.handles.delete(f);
       this.decoded.dropFile(join(this.segDir, f));
       // The mirror's copy goes now: the manifest in the mirror no longer names it, and local readers use the local copy.

@@ -1,6 +1,7 @@
 // Shared shapes of storage/: requests, options, segment metadata, stats and the in-memory columnar run.
 import type { SegmentMirror } from './mirror.ts';
 import type { DecodedCache } from './decoded_cache.ts';
+import type { IndexReaders } from './index/readers.ts';
 import type { Clock, ColumnPredicate, DataType, TableSchema } from '../core/index.ts';
 
 export interface ScanRequest {
@@ -80,6 +81,8 @@ export interface RegionStoreOptions {
   readOnlyMirror?: boolean;
   /** Decoded row-group columns kept for later scans; the process-wide cache by default (EDDY_DECODED_CACHE_MB). */
   decodedCache?: DecodedCache;
+  /** Parsed index files kept for later scans; the process-wide cache by default (storage/index/readers.ts). */
+  indexReaders?: IndexReaders;
 }
 
 /** Min/max of one column in a segment: numbers for float64/boolean, decimal strings for int64/uint64/timestamp, text for strings. */

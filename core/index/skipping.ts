@@ -1,14 +1,16 @@
 // Skipping index: a bloom filter per granule of rows of one column, for high-cardinality columns (trace ids,
 // request ids) where an inverted index would be as large as the data. Answers = and IN; a granule whose filter
-// says no is skipped.
+// says no is skipped, and a granule over 1,024 rows that may hold the value narrows to its 1,024-row sub-granules
+// whose own filters may (a second level: a needle's scan then tests about 1,024 rows, not the whole granule).
 import { CorruptDataError, IndexOptionError } from '../errors.ts';
-import { bloomAdd, bloomHas, bloomSize, hash2 } from './bloom.ts';
+import { hash2 } from './bloom.ts';
+import { aligned, bankBytes, bankHas, buildBank, readBank, subGranuleOf, writeBank, type BloomBank, type RowCodes } from './bloom_bank.ts';
 import type { IndexColumn, IndexKind } from './kind.ts';
 import type { ColumnPredicate } from './predicate.ts';
 import { normalize, type RowSelection } from './selection.ts';
 
 const MAGIC = 0x31534b45; // 'EKS1'
-const HEADER = 16;
+const SUB_MAGIC = 0x31425345; // 'ESB1'
 
 export interface SkippingOptions { granularity: number; falsePositiveRate: number }
 
@@ -30,77 +32,57 @@ export function skippingOptions(raw: Record<string, string>, column: string): Sk
   return { granularity: g, falsePositiveRate: p };
 }
 
-export interface SkippingReader { granularity: number; granules: number; off: Uint32Array; k: Uint8Array; words: Uint32Array }
+/** The first level (one filter per declared granule) and, for granules over SUB_GRANULE rows, the second (one per 1,024 rows). */
+export interface SkippingReader { granularity: number; granules: number; bank: BloomBank; sub: BloomBank | undefined }
 
-/** Builds one filter per granule, sized for the distinct values of that granule; hashes are computed once per dictionary entry. */
-export function buildSkipping(col: IndexColumn, rows: number, o: SkippingOptions): Uint8Array {
+/**
+ * Builds the blob: the first level's bank (magic EKS1, the layout older builds read), then the second level's bank
+ * (magic ESB1) after it, which older builds ignore. Hashes are computed once per dictionary entry. `sub`: the second
+ * level's granule (tests pass small ones; 0 for none).
+ */
+export function buildSkipping(col: IndexColumn, rows: number, o: SkippingOptions, sub = subGranuleOf(o.granularity)): Uint8Array {
   const codes = col.values as Int32Array, valid = col.valid, dict = col.dict ?? [];
-  const G = o.granularity, ng = Math.ceil(rows / G);
   const h = new Uint32Array(2 * dict.length), tmp = new Uint32Array(2);
   for (let c = 0; c < dict.length; c++) { hash2(dict[c]!, tmp); h[2 * c] = tmp[0]!; h[2 * c + 1] = tmp[1]!; }
-  const seen = new Int32Array(dict.length).fill(-1);
-  const distinct = new Uint32Array(ng);
-  for (let i = 0; i < rows; i++) {
-    if (valid && valid[i] === 0) continue;
-    const c = codes[i]!, g = (i / G) | 0;
-    if (seen[c] !== g) { seen[c] = g; distinct[g]!++; }
-  }
-  const off = new Uint32Array(ng + 1), k = new Uint8Array(ng);
-  for (let g = 0; g < ng; g++) {
-    const s = bloomSize(distinct[g]!, o.falsePositiveRate);
-    off[g + 1] = off[g]! + s.bits / 32;
-    k[g] = s.k;
-  }
-  const kBytes = Math.ceil(ng / 4) * 4;
-  const out = new Uint8Array(HEADER + 4 * (ng + 1) + kBytes + 4 * off[ng]!);
-  const words = new Uint32Array(out.buffer, HEADER + 4 * (ng + 1) + kBytes, off[ng]!);
-  seen.fill(-1);
-  for (let i = 0; i < rows; i++) {
-    if (valid && valid[i] === 0) continue;
-    const c = codes[i]!, g = (i / G) | 0;
-    if (seen[c] === g) continue;
-    seen[c] = g;
-    bloomAdd(words, off[g]!, (off[g + 1]! - off[g]!) * 32, k[g]!, h[2 * c]!, h[2 * c + 1]!);
-  }
-  const dv = new DataView(out.buffer);
-  dv.setUint32(0, MAGIC, true);
-  dv.setUint32(4, G, true);
-  dv.setUint32(8, ng, true);
-  dv.setUint32(12, rows, true);
-  out.set(new Uint8Array(off.buffer), HEADER);
-  out.set(k, HEADER + 4 * (ng + 1));
+  const rc: RowCodes = { codes, rowAt: null, valid, distinct: dict.length, hashes: h };
+  const first = buildBank(rows, o.granularity, o.falsePositiveRate, rc);
+  const second = sub > 0 && sub < o.granularity ? buildBank(rows, sub, o.falsePositiveRate, rc) : undefined;
+  const firstBytes = bankBytes(first);
+  const out = new Uint8Array(firstBytes + (second ? bankBytes(second) : 0));
+  writeBank(first, MAGIC, out, 0);
+  if (second) writeBank(second, SUB_MAGIC, out, firstBytes);
   return out;
 }
 
 export function openSkipping(bytes: Uint8Array): SkippingReader {
-  // an aligned private copy: the blob may sit at any offset of the file it came from
-  const b = bytes.byteOffset % 4 === 0 ? bytes : bytes.slice();
-  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
-  if (b.length < HEADER || dv.getUint32(0, true) !== MAGIC) throw new CorruptDataError('not a skipping index blob');
-  const granularity = dv.getUint32(4, true), granules = dv.getUint32(8, true);
-  const off = new Uint32Array(b.buffer, b.byteOffset + HEADER, granules + 1);
-  const k = b.subarray(HEADER + 4 * (granules + 1), HEADER + 4 * (granules + 1) + granules);
-  const wordsAt = HEADER + 4 * (granules + 1) + Math.ceil(granules / 4) * 4;
-  const words = new Uint32Array(b.buffer, b.byteOffset + wordsAt, off[granules]!);
-  return { granularity, granules, off, k, words };
+  const b = aligned(bytes);
+  const bank = readBank(b, 0, MAGIC);
+  if (!bank) throw new CorruptDataError('not a skipping index blob');
+  return { granularity: bank.granularity, granules: bank.granules, bank, sub: readBank(b, bankBytes(bank), SUB_MAGIC) };
 }
 
 export function pruneSkipping(r: SkippingReader, p: ColumnPredicate, rows: number): RowSelection | undefined {
   if (p.op !== 'in') return undefined;
-  const hs = new Uint32Array(2 * p.values.length), tmp = new Uint32Array(2);
+  const nv = p.values.length;
+  const hs = new Uint32Array(2 * nv), tmp = new Uint32Array(2);
   p.values.forEach((v, j) => { hash2(v, tmp); hs[2 * j] = tmp[0]!; hs[2 * j + 1] = tmp[1]!; });
-  const s = new Uint32Array(r.granules), e = new Uint32Array(r.granules);
-  let n = 0;
+  const may = (bank: BloomBank, g: number): boolean => {
+    for (let j = 0; j < nv; j++) if (bankHas(bank, g, hs[2 * j]!, hs[2 * j + 1]!)) return true;
+    return false;
+  };
+  const { bank, sub } = r, G = r.granularity;
+  const s: number[] = [], e: number[] = [];
   for (let g = 0; g < r.granules; g++) {
-    const base = r.off[g]!, bits = (r.off[g + 1]! - base) * 32, k = r.k[g]!;
-    for (let j = 0; j < p.values.length; j++) {
-      if (bloomHas(r.words, base, bits, k, hs[2 * j]!, hs[2 * j + 1]!)) {
-        s[n] = g * r.granularity; e[n] = Math.min(rows, (g + 1) * r.granularity); n++;
-        break;
-      }
+    if (!may(bank, g)) continue;
+    const from = g * G, to = Math.min(rows, from + G);
+    if (!sub) { s.push(from); e.push(to); continue; }
+    // the hit granule's rows narrowed to its sub-granules that may hold a value
+    const S = sub.granularity;
+    for (let q = Math.floor(from / S); q * S < to && q < sub.granules; q++) {
+      if (may(sub, q)) { s.push(Math.max(from, q * S)); e.push(Math.min(to, (q + 1) * S)); }
     }
   }
-  return normalize(s, e, n);
+  return normalize(Uint32Array.from(s), Uint32Array.from(e));
 }
 
 export const skippingKind: IndexKind<SkippingOptions, SkippingReader> = {

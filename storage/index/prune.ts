@@ -11,11 +11,16 @@ export interface SegmentPrune {
   unanswered: number;
 }
 
-/** Start row of each row group of a segment (and the end of the last one). */
+const startsOf = new WeakMap<SegmentMeta, Uint32Array>();
+
+/** Start row of each row group of a segment (and the end of the last one); computed once per segment record. */
 export function groupStarts(meta: SegmentMeta): Uint32Array {
+  let out = startsOf.get(meta);
+  if (out) return out;
   const gs = meta.groups ?? [{ rows: meta.rows }];
-  const out = new Uint32Array(gs.length + 1);
-  gs.forEach((g, k) => { out[k + 1] = out[k]! + g.rows; });
+  out = new Uint32Array(gs.length + 1);
+  for (let k = 0; k < gs.length; k++) out[k + 1] = out[k]! + gs[k]!.rows;
+  startsOf.set(meta, out);
   return out;
 }
 

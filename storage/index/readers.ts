@@ -11,15 +11,18 @@ export function indexFileBytes(stored: Uint8Array): Uint8Array {
 export interface OpenIndex {
   name: string;
   file: IndexFile;
+  /** Bytes the open file holds (its decompressed bytes, which the readers view). */
+  bytes: number;
   /** The entry's reader (its kind's `open`), parsed on first use; undefined when the kind is not in this build or cannot read the blob. */
   reader(e: IndexEntry): unknown;
 }
 
 export function openIndexFile(bytes: Uint8Array, name: string): OpenIndex {
-  const file = decodeIndexFile(indexFileBytes(bytes), name);
+  const raw = indexFileBytes(bytes);
+  const file = decodeIndexFile(raw, name);
   const readers = new Map<IndexEntry, unknown>();
   return {
-    name, file,
+    name, file, bytes: raw.byteLength,
     reader(e) {
       if (!readers.has(e)) {
         const k = indexKind(e.kind);
@@ -33,31 +36,53 @@ export function openIndexFile(bytes: Uint8Array, name: string): OpenIndex {
   };
 }
 
-/** Open index files by name, most recently used last; the oldest go past `maxBytes` of file bytes. */
+/**
+ * Open index files by key (their path: unique across the regions sharing the cache), most recently used last; the
+ * oldest go past `maxBytes` of what they hold (the decompressed file once parsed, its stored size until then), so a
+ * warm scan neither re-reads nor re-parses a file while the node's files fit.
+ */
 export class IndexReaders {
   private readonly open = new Map<string, { idx: Promise<OpenIndex>; bytes: number }>();
   private total = 0;
   constructor(private readonly maxBytes = 256 * 1024 * 1024) {}
 
-  get(name: string, bytes: number, load: () => Promise<Uint8Array>): Promise<OpenIndex> {
-    const hit = this.open.get(name);
-    if (hit) { this.open.delete(name); this.open.set(name, hit); return hit.idx; }
-    const idx = load().then((b) => openIndexFile(b, name));
-    idx.catch(() => this.drop(name));
-    this.open.set(name, { idx, bytes });
-    this.total += bytes;
-    for (const [k, v] of this.open) {
-      if (this.total <= this.maxBytes || k === name) break;
-      this.open.delete(k);
-      this.total -= v.bytes;
-    }
+  get bytes(): number { return this.total; }
+  get budgetBytes(): number { return this.maxBytes; }
+
+  get(key: string, storedBytes: number, load: () => Promise<Uint8Array>): Promise<OpenIndex> {
+    const hit = this.open.get(key);
+    if (hit) { this.open.delete(key); this.open.set(key, hit); return hit.idx; }
+    const idx = load().then((b) => openIndexFile(b, key));
+    const entry = { idx, bytes: storedBytes };
+    this.open.set(key, entry);
+    this.total += storedBytes;
+    idx.then((o) => {
+      if (this.open.get(key) !== entry) return;
+      this.total += o.bytes - entry.bytes;
+      entry.bytes = o.bytes;
+      this.evict(key);
+    }, () => this.drop(key));
+    this.evict(key);
     return idx;
   }
 
-  drop(name: string): void {
-    const hit = this.open.get(name);
+  /** Drops the least recently used entries past the budget (not `keep`, the one just asked for). */
+  private evict(keep: string): void {
+    for (const [k, v] of this.open) {
+      if (this.total <= this.maxBytes) break;
+      if (k === keep) continue;
+      this.open.delete(k);
+      this.total -= v.bytes;
+    }
+  }
+
+  drop(key: string): void {
+    const hit = this.open.get(key);
     if (!hit) return;
-    this.open.delete(name);
+    this.open.delete(key);
     this.total -= hit.bytes;
   }
 }
+
+/** The process-wide cache every region's indexes share (a bound per node, not per region). */
+export const sharedIndexReaders = new IndexReaders();

@@ -8,7 +8,7 @@ import type { Run, SegmentIndexMeta, SegmentMeta } from '../types.ts';
 import { buildIndexFile } from './build.ts';
 import zstd from 'zstd-napi';
 import { pruneSegment, type SegmentPrune } from './prune.ts';
-import { IndexReaders } from './readers.ts';
+import { sharedIndexReaders, type IndexReaders } from './readers.ts';
 
 /** What RegionStore lends its indexes: files, the manifest, and reads of segment columns. */
 export interface IndexHost {
@@ -19,6 +19,8 @@ export interface IndexHost {
   segments(): readonly SegmentMeta[];
   /** Every row of the columns of a segment (not kept in the decoded cache), the segment pinned while read. */
   readColumns(meta: SegmentMeta, names: string[]): Promise<Run>;
+  /** Parsed index files kept between scans; the process-wide cache by default. */
+  readers?: IndexReaders | undefined;
   /** In the store's manifest queue: sets (or clears) a listed segment's index record and commits; false when the segment is gone. */
   setIndex(file: string, index: SegmentIndexMeta | undefined): Promise<boolean>;
 }
@@ -53,17 +55,33 @@ function onDisk(ix: SegmentIndexMeta, key: string): number {
 const sameKeys = (a: string[], b: string[]) => a.length === b.length && a.every((k, i) => k === b[i]);
 
 export class RegionIndexes {
-  readonly readers = new IndexReaders();
+  readonly readers: IndexReaders;
   private gen: number;
   private lastError: string | null = null;
   private building: string | null = null;
+  private wantedFor: { schema: TableSchema; version: number; specs: IndexSpec[]; current: WeakMap<SegmentIndexMeta, Set<string>> } | undefined;
 
   constructor(private readonly host: IndexHost) {
     this.gen = host.clock.now();
+    this.readers = host.readers ?? sharedIndexReaders;
   }
 
+  /** The indexes the schema asks for, computed once per schema object (a scan asks for them per segment). */
   wanted(): IndexSpec[] {
-    return wantedIndexes(this.host.schema());
+    const schema = this.host.schema();
+    if (this.wantedFor?.schema !== schema || this.wantedFor.version !== schema.version) {
+      this.wantedFor = { schema, version: schema.version, specs: wantedIndexes(schema), current: new WeakMap() };
+    }
+    return this.wantedFor.specs;
+  }
+
+  /** Keys of a segment's index file that the schema still asks for (kept per file record while the schema stays). */
+  private currentKeys(ix: SegmentIndexMeta): Set<string> {
+    const specs = this.wanted();
+    const memo = this.wantedFor!.current;
+    let keys = memo.get(ix);
+    if (!keys) memo.set(ix, keys = new Set(specs.map((s) => s.key).filter((k) => ix.keys.includes(k))));
+    return keys;
   }
 
   /** Segments whose index file is missing or was built for other indexes than the schema declares now. */
@@ -122,19 +140,25 @@ export class RegionIndexes {
 
   /** Removes an index file (local and shared); scans that still read it fall back to a full scan. */
   async removeFile(name: string): Promise<void> {
-    this.readers.drop(name);
+    this.dropReader(name);
     await this.host.mirror?.removeSegment(name);
     await rm(join(this.host.segDir, name), { force: true });
+  }
+
+  /** Forgets the parsed file (removed, or about to be). */
+  dropReader(name: string): void {
+    this.readers.drop(join(this.host.segDir, name));
   }
 
   /** Rows of a segment that may match the predicates, by its current indexes; undefined: read it whole. */
   async prune(meta: SegmentMeta, preds: ColumnPredicate[]): Promise<SegmentPrune | undefined> {
     const ix = meta.index;
     if (!ix || preds.length === 0) return undefined;
-    const keys = new Set(this.wanted().map((s) => s.key).filter((k) => ix.keys.includes(k)));
+    const keys = this.currentKeys(ix);
     if (keys.size === 0) return undefined;
     // An index file that cannot be read (removed by a concurrent rebuild, damaged) only costs the pruning.
-    const idx = await this.readers.get(ix.file, ix.bytes, () => readFile(join(this.host.segDir, ix.file))).catch(() => undefined);
+    const path = join(this.host.segDir, ix.file);
+    const idx = await this.readers.get(path, ix.bytes, () => readFile(path)).catch(() => undefined);
     return idx ? pruneSegment(meta, idx, keys, preds) : undefined;
   }
 

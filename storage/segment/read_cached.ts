@@ -84,21 +84,30 @@ export async function readGroups(
       touched[g] = 1;
     }
   }
+  const present = names.map((n) => h.fields.findIndex((f) => f.name === n));
+  const wholeOf = () => names.map((n, k) => (present[k]! < 0 ? undefined : cache.get(cacheKey, WHOLE, n)));
+  let whole = wholeOf();
+  // A group promoted before is found in the cache here, and its pages below, each looked up once per column.
+  const groupCols = new Map<number, (ColumnData | undefined)[]>();
   if (promote.length > 0) {
-    const missing = promote.filter((g) => names.some((n) => h.fields.some((f) => f.name === n) && !cache.get(cacheKey, g, n) && !cache.get(cacheKey, WHOLE, n)));
-    if (missing.length > 0) await readGroups(h, missing, schema, names, fetch, cache, cacheKey);
+    const missing = promote.filter((g) => {
+      const cols = names.map((n, k) => (present[k]! < 0 || whole[k] ? undefined : cache.get(cacheKey, g, n)));
+      groupCols.set(g, cols);
+      return names.some((_, k) => present[k]! >= 0 && !whole[k] && !cols[k]);
+    });
+    if (missing.length > 0) {
+      await readGroups(h, missing, schema, names, fetch, cache, cacheKey);
+      for (const g of missing) groupCols.delete(g);
+      whole = wholeOf();
+    }
   }
   const nGroups = h.groupBlocks.length - 1;
   const everything = !partial && groups.length === nGroups;
-  const present = names.map((n) => h.fields.findIndex((f) => f.name === n));
-  const whole = names.map((n, k) => (present[k]! < 0 ? undefined : cache.get(cacheKey, WHOLE, n)));
   // A page of a group cached whole is a view of the group's column: known once the rows of the group's blocks are.
   const cached = (u: Unit, k: number): ColumnData | undefined => {
     if (!u.page) return cache.get(cacheKey, u.group, names[k]!);
-    const own = cache.get(cacheKey, pageKey(u.block), names[k]!);
-    if (own) return own;
-    const g = cache.get(cacheKey, u.group, names[k]!);
-    if (!g) return undefined;
+    const g = groupCols.get(u.group)?.[k] ?? cache.get(cacheKey, u.group, names[k]!);
+    if (!g) return cache.get(cacheKey, pageKey(u.block), names[k]!);
     let at = 0;
     for (let b = h.groupBlocks[u.group]!; b < u.block; b++) at += h.blockRows[b]!;
     return sliceColumn(g, at, at + h.blockRows[u.block]!);

@@ -8,7 +8,7 @@ import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { likePrefix, valueTest, type ColumnPredicate, type ColumnSchema, type TableSchema } from '../../core/index.ts';
-import { RegionStore, type ScanStats } from '../../storage/index.ts';
+import { IndexReaders, RegionStore, type ScanStats } from '../../storage/index.ts';
 import { batchOf, cpuSchema, rowsOf, sortRows, tempDir, type Row } from './fixtures.ts';
 
 const HOSTS = ['h0', 'h1', 'h2', 'h10', 'web-1', 'web-2', 'db'];
@@ -88,6 +88,49 @@ describe('index-pruned scans', () => {
       }), { numRuns: 40 });
     });
   }
+
+  it('parsed index files are shared by regions under one bound: a warm scan reads no file, the oldest go past it', async () => {
+    const dirs = [await tempDir(), await tempDir(), await tempDir()];
+    try {
+      const sch = schema(true);
+      const rows: Row[] = [];
+      for (let h = 0; h < 50; h++) for (let t = 0; t < 20; t++) rows.push({ host: `host-${h}`, region: REGIONS[h % 3]!, ts: t, usage_user: t, trace: `tr-${h}-${t}` });
+      const open = async (dir: string, readers: IndexReaders) => {
+        const s = await RegionStore.open({ dir, regionId: 'r', schema: sch, rowGroupRows: 100, indexReaders: readers });
+        if (s.segments.length === 0) { s.apply(batchOf(sch, rows), 1); await s.flush(); await s.indexes.buildAll(); }
+        return s;
+      };
+      const scan = async (s: RegionStore) => {
+        const st: ScanStats = { segments: 0, unindexed: 0, indexes: [] };
+        const got = rowsOf(await s.scan({ predicates: [{ column: 'trace', op: 'in', values: ['tr-33-4'] }] }, st));
+        expect(got.map((r) => r.host)).toEqual(['host-33']);
+        return st.unindexed;
+      };
+      const dropFile = async (dir: string) => rm(join(dir, 'segments', (await readdir(join(dir, 'segments'))).find((f) => f.endsWith('.idx'))!));
+      const big = new IndexReaders(1 << 30);
+      const a = await open(dirs[0]!.dir, big);
+      expect(await scan(a)).toBe(0);
+      // held decompressed (more than the file's stored bytes) and read once: gone from disk, a warm scan still prunes by it
+      const one = big.bytes;
+      expect(one).toBeGreaterThan(a.segments[0]!.index!.bytes);
+      await dropFile(dirs[0]!.dir);
+      expect(await scan(a)).toBe(0);
+      await a.close();
+      // two regions under a bound below two files: the second's file pushes the first's out, whose scan must read the
+      // file again (gone: it reads every row, the same answer)
+      const small = new IndexReaders(Math.floor(one * 1.5));
+      const b = await open(dirs[1]!.dir, small), c = await open(dirs[2]!.dir, small);
+      expect(await scan(b)).toBe(0);
+      expect(await scan(c)).toBe(0);
+      expect(small.bytes).toBeLessThanOrEqual(small.budgetBytes);
+      await dropFile(dirs[1]!.dir);
+      expect(await scan(b)).toBe(1);
+      expect(await scan(c)).toBe(0);
+      await b.close(); await c.close();
+    } finally {
+      for (const d of dirs) await d.cleanup();
+    }
+  });
 
   it('prune row groups by the index and report it; compaction rebuilds; UNSET removes files', async () => {
     const { dir, cleanup } = await tempDir();

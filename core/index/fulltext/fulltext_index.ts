@@ -3,7 +3,7 @@ import { InvalidArgumentError } from '../../errors.ts';
 import type { AnalyzerOptions } from './analyzer.ts';
 import { analyzerOptions } from './analyzer.ts';
 import type { BloomReader } from './bloom_backend.ts';
-import { bloomAlgebra, bloomRanges, buildBloom, openBloom } from './bloom_backend.ts';
+import { bloomAlgebra, bloomRanges, buildBloom, openBloom, subAlgebra, subRanges } from './bloom_backend.ts';
 import type { Backend, RowRanges, TextColumn } from './column.ts';
 import { readHeader } from './column.ts';
 import type { Analyzed, CandidateAlgebra } from './eval.ts';
@@ -34,8 +34,9 @@ export function fulltextIndexOptions(raw: Record<string, string> = {}): Fulltext
   return { ...analyzerOptions(raw), backend, granularity, falsePositiveRate: fpr };
 }
 
-export function buildFulltextIndex(col: TextColumn, rows: number, o: FulltextIndexOptions): Uint8Array {
-  return o.backend === 'bloom' ? buildBloom(col, rows, o, o.granularity, o.falsePositiveRate) : buildPostings(col, rows, o);
+/** `sub`: the bloom backend's second-level granule (default: 1,024 rows under a larger granule; tests pass small ones, 0 for none). */
+export function buildFulltextIndex(col: TextColumn, rows: number, o: FulltextIndexOptions, sub?: number): Uint8Array {
+  return o.backend === 'bloom' ? buildBloom(col, rows, o, o.granularity, o.falsePositiveRate, sub) : buildPostings(col, rows, o);
 }
 
 export type FulltextReader = BloomReader | PostingsReader;
@@ -73,6 +74,10 @@ export function probeFulltextIndex(index: FulltextReader | Uint8Array, q: Fullte
   const a = plan(r, q);
   if (a === undefined) return undefined;
   if (a === 'none') return { start: new Uint32Array(0), end: new Uint32Array(0) };
-  if (r.backend === 'bloom') return bloomRanges(r, candidates(a, bloomAlgebra(r) as CandidateAlgebra<Uint8Array | null>));
+  if (r.backend === 'bloom') {
+    const first = bloomRanges(r, candidates(a, bloomAlgebra(r) as CandidateAlgebra<Uint8Array | null>));
+    // the second level narrows the first's granules to the sub-granules whose own filters may hold the tokens
+    return r.sub ? subRanges(r.sub, candidates(a, subAlgebra(r.sub, first)), first) : first;
+  }
   return postingsRanges(r, candidates(a, postingsAlgebra(r) as CandidateAlgebra<Uint32Array | null>));
 }

@@ -3,7 +3,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  EddyError, StatusCode, checkIndex, wantedIndexes, regexPrefix, indexKind, invertedKind, likePrefix, skippingKind, toMask, valueTest,
+  EddyError, StatusCode, buildSkipping, checkIndex, openSkipping, pruneSkipping, wantedIndexes, regexPrefix, indexKind, invertedKind, likePrefix, skippingKind, toMask, valueTest,
   type ColumnPredicate, type IndexColumn, type TableSchema,
 } from '../../../core/index.ts';
 
@@ -96,6 +96,41 @@ describe('skipping index', () => {
     const m = toMask(one, n);
     expect(m[123456]).toBe(1);
     expect(m.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(5 * g);
+  });
+
+  it('second level: never drops a wanted row, only narrows the first level, and leaves the older layout as it was', () => {
+    const sizes = fc.integer({ min: 2, max: 40 }).chain((g) => fc.tuple(fc.constant(g), fc.integer({ min: 1, max: g - 1 })));
+    fc.assert(fc.property(fc.array(value, { maxLength: 300 }), fc.array(literal, { minLength: 1, maxLength: 3 }), sizes, fc.constantFrom(0.01, 0.5), (values, want, [g, sub], fpr) => {
+      const o = skippingKind.options({ granularity: String(g), false_positive_rate: String(fpr) }, 'c');
+      const col = column(values);
+      const two = buildSkipping(col, values.length, o, sub), one = buildSkipping(col, values.length, o, 0);
+      // an older build wrote the first level alone, byte for byte, and reads it the same
+      expect(two.subarray(0, one.length)).toEqual(one);
+      const p: ColumnPredicate = { column: 'c', op: 'in', values: want };
+      const r2 = openSkipping(two), r1 = openSkipping(one);
+      expect(r1.sub).toBeUndefined();
+      expect(pruneSkipping(openSkipping(two.subarray(0, one.length)), p, values.length)).toEqual(pruneSkipping(r1, p, values.length));
+      const m2 = toMask(pruneSkipping(r2, p, values.length)!, values.length), m1 = toMask(pruneSkipping(r1, p, values.length)!, values.length);
+      const exp = expected(values, p);
+      for (let i = 0; i < values.length; i++) {
+        if (exp[i]) expect(m2[i]).toBe(1);
+        if (m2[i]) expect(m1[i]).toBe(1);
+      }
+    }), { numRuns: 500 });
+  });
+
+  it('second level: a needle in 10,240-row granules selects about 1,024 rows', () => {
+    const n = 100_000;
+    const values = Array.from({ length: n }, (_, i) => `trace-${i}`);
+    const r = skippingKind.open(skippingKind.build([column(values)], n, skippingKind.options({}, 'c')));
+    let rows = 0;
+    for (let q = 0; q < 50; q++) {
+      const at = (q * 7919) % n;
+      const m = toMask(skippingKind.prune(r, { column: 'c', op: 'in', values: [`trace-${at}`] }, n)!, n);
+      expect(m[at]).toBe(1);
+      rows += m.reduce((a, b) => a + b, 0);
+    }
+    expect(rows / 50).toBeLessThan(1.5 * 1024);
   });
 
   it('rejects options out of range, naming the option and the range', () => {

@@ -85,6 +85,38 @@ describe('full-text index', () => {
     expect(probeFulltextIndex(bytes, { kind: 'matches', query: 'a AND', options: { analyzer: 'English', caseSensitive: true } })).toBeUndefined();
   });
 
+  it('bloom second level: never drops a match, only narrows the first level, and leaves the older layout as it was', () => {
+    const qArb = fc.oneof(
+      queryArb.map((query) => ({ kind: 'matches' as const, query })),
+      fc.constantFrom(...WORDS, 'disk full', '错误').map((term) => ({ kind: 'term' as const, term })),
+    );
+    const sizes = fc.integer({ min: 2, max: 12 }).chain((g) => fc.tuple(fc.constant(g), fc.integer({ min: 1, max: g - 1 })));
+    fc.assert(fc.property(fc.array(textArb, { maxLength: 80 }), sizes, fc.constantFrom(0.01, 0.3), fc.boolean(), qArb, (texts, [g, sub], fpr, dict, q0) => {
+      const o = { analyzer: 'English' as const, caseSensitive: false, backend: 'bloom' as const, granularity: g, falsePositiveRate: fpr };
+      const q: FulltextQuery = q0.kind === 'term' ? q0 : { ...q0, options: { analyzer: 'English', caseSensitive: false } };
+      const col = column(texts, dict);
+      const two = buildFulltextIndex(col, texts.length, o, sub), one = buildFulltextIndex(col, texts.length, o, 0);
+      // an older build wrote the first level alone, byte for byte; it reads the same without the second level
+      expect(two.subarray(0, one.length)).toEqual(one);
+      const sel1 = probeFulltextIndex(openFulltextIndex(one), q), sel2 = probeFulltextIndex(openFulltextIndex(two), q);
+      expect(probeFulltextIndex(openFulltextIndex(two.subarray(0, one.length)), q)).toEqual(sel1);
+      const m1 = sel1 ? rangesToMask(sel1, texts.length) : new Uint8Array(texts.length).fill(1);
+      const m2 = sel2 ? rangesToMask(sel2, texts.length) : new Uint8Array(texts.length).fill(1);
+      for (let r = 0; r < texts.length; r++) {
+        if (evaluate(q, texts[r]!, o)) expect(m2[r], `row ${r} '${texts[r]}' dropped for ${JSON.stringify(q)}`).toBe(1);
+        if (m2[r]) expect(m1[r]).toBe(1);
+      }
+    }), { numRuns: 1000 });
+  });
+
+  it('bloom second level: a rare token selects its 1,024-row sub-granule of a 10,240-row granule', () => {
+    const texts = Array.from({ length: 30_000 }, (_, i) => (i === 14_321 ? 'request trace_abc failed' : `request ${i} ok`));
+    const sel = probeFulltextIndex(buildFulltextIndex(texts, texts.length, fulltextIndexOptions({})), { kind: 'term', term: 'trace_abc' })!;
+    expect(sel.start[0]).toBe(14_336 - 1024);
+    expect(sel.end[0]).toBe(14_336);
+    expect(sel.start.length).toBe(1);
+  });
+
   it('option ranges and corrupt files are clear errors', () => {
     expect(() => fulltextIndexOptions({ granularity: '0' })).toThrow(/granularity/);
     expect(() => fulltextIndexOptions({ false_positive_rate: '1' })).toThrow(/false_positive_rate/);
