@@ -96,7 +96,7 @@ function parsed(text: string, cache?: SeriesCache): Parsed {
     return { rows };
   } catch (e) {
     if (!(e instanceof ParseError)) throw e;
-    return { error: e.message, line: e.position!.line, column: e.position!.column };
+    return { error: e.message, line: e.position?.line ?? 0, column: e.position?.column ?? 0 };
   }
 }
 
