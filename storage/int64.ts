@@ -18,12 +18,23 @@ export function bound(v: bigint): Int32Array {
   return words(BigInt64Array.of(v));
 }
 
-/** Index of the smallest and largest element of a (n > 0). */
+/** Index of the smallest and largest element of a (n > 0; the first of equal ones). Runs once per written batch. */
 export function minMaxIndex(a: Int32Array, n: number): [number, number] {
   let lo = 0, hi = 0;
+  if (n < 2) return [lo, hi];
+  // the current minimum's and maximum's words held in locals: no call and no re-read per element
+  let loH = a[1]!, loL = a[0]! >>> 0, hiH = loH, hiL = loL;
   for (let i = 1; i < n; i++) {
-    if (cmp(a, i, a, lo) < 0) lo = i;
-    else if (cmp(a, i, a, hi) > 0) hi = i;
+    const h = a[2 * i + 1]!, l = a[2 * i]! >>> 0;
+    if (h < loH || (h === loH && l < loL)) {
+      lo = i;
+      loH = h;
+      loL = l;
+    } else if (h > hiH || (h === hiH && l > hiL)) {
+      hi = i;
+      hiH = h;
+      hiL = l;
+    }
   }
   return [lo, hi];
 }

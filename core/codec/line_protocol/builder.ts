@@ -1,8 +1,10 @@
 // Growable columns for one measurement while parsing; finish() turns them into a WriteBatch.
 import type { Column, ColumnValues, WriteBatch } from '../../batch.ts';
 import type { DataType, SemanticType } from '../../schema.ts';
+import { RawKey } from './raw_key.ts';
 
 const EMPTY = new Uint8Array(0);
+const NO_KEY = new RawKey(EMPTY);
 
 /** One column being filled. Rows it never saw stay 0/null and get valid[i] = 0 at the end. */
 export class ColumnBuilder {
@@ -35,7 +37,7 @@ export class ColumnBuilder {
     readonly type: DataType,
     readonly semantic: SemanticType,
     /** The raw bytes of the key as first seen, for the same-key-as-last-line fast path. */
-    readonly rawKey: Uint8Array,
+    readonly rawKey: RawKey,
   ) {}
 
   /** The dict code of a string. */
@@ -60,6 +62,25 @@ export class ColumnBuilder {
     if (k !== 0) return k - 1;
     const code = this.codeOf(strs[id]!);
     this.localOf[id] = code + 1;
+    return code;
+  }
+
+  /** Series cache value id -> dict code + 1, for the cache generation `valueSource`: a cached series costs array reads. */
+  private valueCodes = new Int32Array(0);
+  private valueSource = -1;
+
+  /** The dict code of `str`, whose id in the series cache of generation `source` is `id`. */
+  codeOfValue(id: number, str: string, source: number): number {
+    if (source !== this.valueSource || id >= this.valueCodes.length) {
+      const a = new Int32Array(Math.max(64, id + 1, this.valueCodes.length * 2));
+      if (source === this.valueSource) a.set(this.valueCodes);
+      this.valueCodes = a;
+      this.valueSource = source;
+    }
+    const k = this.valueCodes[id]!;
+    if (k !== 0) return k - 1;
+    const code = this.codeOf(str);
+    this.valueCodes[id] = code + 1;
     return code;
   }
 
@@ -156,11 +177,11 @@ export class MeasurementBuilder {
   private sids = new Int32Array(0);
   sidsOk = true;
 
-  constructor(readonly name: string, readonly rawName: Uint8Array, timeColumn: string) {
-    this.time = new ColumnBuilder(timeColumn, 'timestamp', 'timestamp', EMPTY);
+  constructor(readonly name: string, readonly rawName: RawKey, timeColumn: string) {
+    this.time = new ColumnBuilder(timeColumn, 'timestamp', 'timestamp', NO_KEY);
   }
 
-  add(name: string, type: DataType, semantic: SemanticType, rawKey: Uint8Array): ColumnBuilder {
+  add(name: string, type: DataType, semantic: SemanticType, rawKey: RawKey): ColumnBuilder {
     const c = new ColumnBuilder(name, type, semantic, rawKey);
     this.cols.set(name, c);
     this.order.push(c);

@@ -8,8 +8,8 @@ const TWO32 = 4294967296;
 const POW10: number[] = [];
 for (let p = 1, k = 0; k <= 22; k++, p *= 10) POW10.push(p);
 
-/** Magnitude produced by the last parseMagnitude call, and where scanFloat stopped; shared so no value allocates. */
-export const W = { lo: 0, hi: 0, end: 0 };
+/** Magnitude produced by the last parseMagnitude call; shared so no value allocates. */
+export const W = { lo: 0, hi: 0 };
 
 export const NUM_OK = 0;
 export const NUM_BAD = 1;
@@ -92,43 +92,41 @@ function latin1(buf: Uint8Array, s: number, e: number): string {
   return out;
 }
 
+/** The value of the last scanFloat call: a slot of a typed array, because a double returned from a call is boxed. */
+export const FLOAT = new Float64Array(1);
+const EXACT = 9007199254740992; // 2^53: integers below it are exact doubles
+
 /**
- * Scans a decimal float `[+-]?digits[.digits][(e|E)[+-]?digits]` from s (at most to e), leaving where
- * it stopped in W.end. Returns NaN on bad syntax (inf/nan are not accepted) and +-Infinity when out
- * of range. Short mantissas take the exact fast path (mantissa < 2^53 times or divided by an exact
- * power of ten); the rest go through Number().
+ * Scans a decimal float `[+-]?digits[.digits][(e|E)[+-]?digits]` from s (at most to e) into FLOAT[0]; returns where it
+ * stopped, or -1 on bad syntax (inf/nan are not accepted). Out of range is +-Infinity. The digits are accumulated as
+ * an integer: below 2^53 it is exact, and with an exponent within +-22 one multiplication or division by an exact power
+ * of ten rounds correctly (the common `12.34`); the rest go through Number().
  */
 export function scanFloat(buf: Uint8Array, s: number, e: number): number {
   let i = s;
-  let neg = false;
   const c0 = buf[i];
-  if (c0 === 45 || c0 === 43) {
-    neg = c0 === 45;
-    i++;
-  }
+  const neg = c0 === 45;
+  if (neg || c0 === 43) i++;
   let m = 0;
-  let nd = 0;
-  let exp = 0;
-  let any = false;
+  const ds = i;
   for (; i < e; i++) {
     const d = buf[i]! - 48;
     if ((d >>> 0) > 9) break;
-    any = true;
     m = m * 10 + d;
-    if (m !== 0) nd++;
   }
+  let digits = i - ds;
+  let exp = 0;
   if (i < e && buf[i] === 46) {
-    for (i++; i < e; i++) {
+    const fs = ++i;
+    for (; i < e; i++) {
       const d = buf[i]! - 48;
       if ((d >>> 0) > 9) break;
-      any = true;
       m = m * 10 + d;
-      if (m !== 0) nd++;
-      exp--;
     }
+    exp = fs - i;
+    digits += i - fs;
   }
-  if (!any) return NaN;
-  let slow = nd > 15;
+  if (digits === 0) return -1;
   if (i < e && (buf[i] === 101 || buf[i] === 69)) {
     i++;
     let eneg = false;
@@ -143,13 +141,14 @@ export function scanFloat(buf: Uint8Array, s: number, e: number): number {
       if ((d >>> 0) > 9) break;
       if (x < 100000) x = x * 10 + d;
     }
-    if (i === es) return NaN;
+    if (i === es) return -1;
     exp += eneg ? -x : x;
   }
-  W.end = i;
-  if (slow || exp > 22 || exp < -22) {
-    return Number(latin1(buf, s, i));
+  if (m >= EXACT || exp > 22 || exp < -22) {
+    FLOAT[0] = Number(latin1(buf, s, i));
+    return i;
   }
   const v = exp < 0 ? m / POW10[-exp]! : m * POW10[exp]!;
-  return neg ? -v : v;
+  FLOAT[0] = neg ? -v : v;
+  return i;
 }
