@@ -5,7 +5,7 @@ import {
   defaultPhysicalDraft, withPhysicalTags,
   type Clock, type TableSchema, type WriteBatch,
 } from '../../core/index.ts';
-import { RemoteWriteDecoder } from '../../core/codec/prometheus/request_decoder.ts';
+import { RemoteWriteDecoder, type ReadRequest } from '../../core/codec/prometheus/request_decoder.ts';
 import { TableIdAssigner, type PromBatch } from '../../core/codec/prometheus/physical_batch.ts';
 import { PROM_TIME_COLUMN, PROM_VALUE_COLUMN } from '../../core/codec/prometheus/remote_write.ts';
 import type { Catalog } from '../catalog/catalog.ts';
@@ -36,6 +36,16 @@ export class PromWriter {
   /** Decompresses and reads a request (pure: nothing is created or written); throws a 400-class error on bad input. */
   decode(data: Uint8Array): PromBatch {
     return this.decoder.decode(data);
+  }
+
+  /** Reads a request to be built later with others (group commit); see RemoteWriteDecoder.read. */
+  read(data: Uint8Array, beforeClear: () => void): ReadRequest {
+    return this.decoder.read(data, beforeClear);
+  }
+
+  /** One batch of the requests read, in order. */
+  build(reqs: readonly ReadRequest[]): PromBatch {
+    return this.decoder.build(reqs);
   }
 
   /**

@@ -10,6 +10,7 @@ import type { RegionRouter } from '../region/router.ts';
 import type { Metrics } from '../runtime/metrics.ts';
 import { MetricTables } from './metric_tables.ts';
 import { NotFastPath, PromWriter } from './prom_write.ts';
+import { PromGroups, type SealedGroup } from './prom_groups.ts';
 import type { PromBatch } from '../../core/codec/prometheus/physical_batch.ts';
 import type { ParsePool, Parsed } from '../runtime/parse_pool.ts';
 
@@ -64,6 +65,8 @@ export class WritePath {
   private readonly recordsUnused = new Map<string, Set<string>>();
   readonly metric: MetricTables;
   private readonly prom: PromWriter;
+  /** Remote-write requests without a source identity, written in groups (group commit). */
+  private readonly promGroups: PromGroups;
 
   constructor(
     private readonly catalog: Catalog,
@@ -78,6 +81,11 @@ export class WritePath {
   ) {
     this.metric = new MetricTables(catalog, router, clock);
     this.prom = new PromWriter(catalog, router, this.metric, clock);
+    this.promGroups = new PromGroups({
+      read: (data, beforeClear) => this.prom.read(data, beforeClear),
+      build: (reqs) => this.prom.build(reqs),
+      write: (g) => this.writeGroup(g),
+    });
   }
 
   /** Parses a payload into per-table batches; throws a positioned error on bad input. */
@@ -158,13 +166,16 @@ export class WritePath {
   }
 
   /**
-   * Prometheus remote write into logical tables of a physical table: one physical batch per request (PromWriter).
-   * Decoded as it arrives (a bad request is refused at once; what is decoded is self-contained), then prepared and
-   * written in arrival order. A request naming a table that is not a logical table of that physical one takes the
-   * general path.
+   * Prometheus remote write into logical tables of a physical table: one physical batch per request (PromWriter), or
+   * per group of requests (PromGroups: requests that came while earlier writes were in flight share one batch, WAL
+   * append and memtable apply). Decoded as it arrives (a bad request is refused at once; what is decoded is
+   * self-contained), then prepared and written in arrival order. A request naming a table that is not a logical table
+   * of that physical one takes the general path. A request with a source identity (buffered ingest) is written alone,
+   * so that a redelivery of it is recognised.
    */
   private writeRemote(db: string, data: Uint8Array, physicalTable: string, sourceId?: string): Promise<number> {
     this.router.link.requireConnected(`write to ${db}`);
+    if (sourceId === undefined) return this.promGroups.add(db, physicalTable, data);
     let req: PromBatch;
     try {
       req = this.prom.decode(data);
@@ -179,11 +190,42 @@ export class WritePath {
         return await this.prom.submit(phy, batch, sourceId);
       } catch (e) {
         if (!(e instanceof NotFastPath)) throw e;
-        return this.prepareAndSubmit(db, prometheusRemoteWriteCodec.decode(data, { precision: 'ns', defaultTimeNs: 0n }), sourceId !== undefined ? { physicalTable, sourceId } : { physicalTable });
+        return this.prepareAndSubmit(db, prometheusRemoteWriteCodec.decode(data, { precision: 'ns', defaultTimeNs: 0n }), { physicalTable, sourceId });
       }
     });
     this.order = step.catch(() => undefined);
     return step.then((submitted) => submitted.done);
+  }
+
+  /** A group of remote-write requests: one batch when it takes the fast path, else request by request (each its own outcome). */
+  private writeGroup(g: SealedGroup): Promise<number>[] {
+    this.metrics.promGroups++;
+    this.metrics.promGroupedRequests += g.samples.length;
+    const step = this.order.then(async (): Promise<Promise<number>[]> => {
+      await this.catalog.requireDatabase(g.db);
+      try {
+        const { phy, batch } = await this.prom.prepare(g.db, g.physicalTable, g.batch);
+        const { done } = await this.prom.submit(phy, batch);
+        return g.samples.map((n) => done.then(() => n));
+      } catch (e) {
+        if (!(e instanceof NotFastPath)) throw e;
+        const out: Promise<number>[] = [];
+        for (const data of g.payloads) {
+          // one after the other, each its own outcome: the next request's writes are issued after this one's
+          let one: Promise<number>;
+          try {
+            one = (await this.prepareAndSubmit(g.db, prometheusRemoteWriteCodec.decode(data, { precision: 'ns', defaultTimeNs: 0n }), { physicalTable: g.physicalTable })).done;
+          } catch (err) {
+            one = Promise.reject(err);
+          }
+          one.catch(() => undefined); // answered by the group's caller
+          out.push(one);
+        }
+        return out;
+      }
+    });
+    this.order = step.catch(() => undefined);
+    return g.samples.map((_, k) => step.then((r) => r[k]!));
   }
 
   private async prepareAndSubmit(db: string, batches: WriteBatch[], opts: WriteOptions): Promise<{ done: Promise<number> }> {

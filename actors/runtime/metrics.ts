@@ -36,6 +36,9 @@ export class Metrics {
   walRecordsOffThread = 0;
   /** WAL records a parse worker encoded that the write path could not append (split, remote, converted). */
   walRecordsUnused = 0;
+  /** Remote-write requests written in groups, and the groups (batches) they made: requests per WAL append. */
+  promGroupedRequests = 0;
+  promGroups = 0;
   /** The most bytes a streamed /v1/sql body (JSON, CSV, Arrow) held unsent at once: what streaming bounds. */
   streamHeldMax = 0;
   readonly queryLatency = new Histogram();
@@ -63,6 +66,8 @@ export class Metrics {
     counter('eddy_writes_parsed_off_thread_total', 'Write payloads parsed by a parse worker thread.', this.writesParsedOffThread);
     counter('eddy_wal_records_off_thread_total', 'WAL records appended as a parse worker encoded them.', this.walRecordsOffThread);
     counter('eddy_wal_records_unused_total', 'WAL records a parse worker encoded that the write path encoded again (batch split over regions, sent to another node, converted).', this.walRecordsUnused);
+    counter('eddy_prom_write_grouped_requests_total', 'Prometheus remote-write requests written in groups (group commit).', this.promGroupedRequests);
+    counter('eddy_prom_write_groups_total', 'Groups of remote-write requests written, each one batch (requests per group = the ratio).', this.promGroups);
     const h = this.queryLatency;
     out.push('# HELP eddy_query_duration_seconds SQL statement latency.', '# TYPE eddy_query_duration_seconds histogram');
     let cum = 0;

@@ -12,7 +12,7 @@ registerIndexKind(spatialIndexKind);
 
 export { registerIndexKind, indexKind, indexKinds, type IndexColumn, type IndexKind } from './kind.ts';
 export { isValuePredicate, likePrefix, valueTest, validRegex, type ColumnPredicate } from './predicate.ts';
-export { EMPTY_SELECTION, allRows, intersect, normalize, selectedRows, toMask, type RowSelection } from './selection.ts';
+export { EMPTY_SELECTION, allRows, intersect, normalize, sortByStart, selectedRows, toMask, type RowSelection } from './selection.ts';
 export { decodeIndexFile, encodeIndexFile, type IndexBlob, type IndexEntry, type IndexFile } from './file.ts';
 export { checkIndex, indexSpec, wantedIndexes, type IndexSpec } from './plan.ts';
 export { buildInverted, openInverted, pruneInverted, invertedKind, regexPrefix } from './inverted.ts';

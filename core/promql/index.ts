@@ -4,7 +4,7 @@ export type { PromExpr, ValueType } from './parser/ast.ts';
 export { parsePromQL, typeOf } from './parser/parser.ts';
 export { formatDuration, printPromQL } from './parser/printer.ts';
 export { astToJson } from './ast_json.ts';
-export { formatGoFloat } from './go_float.ts';
+export { formatGoFloat, goFloatInto } from './go_float.ts';
 export { parseDuration, positionOf } from './parser/lexer.ts';
 export { evalInstant, evalRange } from './engine/evaluator.ts';
 export { Annotations } from './engine/annotations.ts';

@@ -1,7 +1,7 @@
 // Prometheus HTTP API shapes: the success/error envelopes, sample values as strings ("NaN", "+Inf"), times as float
 // seconds, and the parsing of its time and duration parameters (Unix seconds or RFC 3339; `5m` or float seconds).
 import { EddyError, StatusCode, httpStatusOf, toWireError } from '../../../core/index.ts';
-import { formatGoFloat } from '../../../core/promql/index.ts';
+import { formatGoFloat, goFloatInto } from '../../../core/promql/index.ts';
 import type { Labels, PromValue } from '../../../core/promql/types.ts';
 import type { HttpReply } from '../http/routes.ts';
 
@@ -88,11 +88,7 @@ class ByteText {
   private buf = Buffer.allocUnsafe(1 << 16);
   private n = 0;
   put(s: string): void {
-    if (this.n + s.length * 3 > this.buf.length) {
-      const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.n + s.length * 3));
-      this.buf.copy(next, 0, 0, this.n);
-      this.buf = next;
-    }
+    if (this.n + s.length * 3 > this.buf.length) this.room(s.length * 3);
     this.n += this.buf.write(s, this.n, 'utf8');
   }
   /** Text known to be ASCII (numbers, punctuation), copied code by code: no call into the runtime per piece. */
@@ -102,6 +98,32 @@ class ByteText {
     let n = this.n;
     for (let k = 0; k < s.length; k++) b[n++] = s.charCodeAt(k);
     this.n = n;
+  }
+  /**
+   * One `[t,"v"]` of a matrix (`,` first unless it is a series' first), its time as secs() and its value as formatValue
+   * print them, written as digits straight into the buffer (goFloatInto: the same text without a string per number;
+   * a time in whole ms has at most 3 decimals, and JS prints such a number as Go does).
+   */
+  point(comma: boolean, t: number, v: number): void {
+    if (this.n + 64 > this.buf.length) this.room(64);
+    const b = this.buf;
+    let n = this.n;
+    if (comma) b[n++] = 44; // ,
+    b[n++] = 91; // [
+    const at = goFloatInto(secs(t), b, n);
+    if (at < 0) { this.n = n; this.ascii(`${secs(t)},"`); }
+    else { b[at] = 44; b[at + 1] = 34; this.n = at + 2; } // ,"
+    n = this.n;
+    const end = n + 26 <= this.buf.length ? goFloatInto(v, this.buf, n) : -1;
+    if (end < 0) { this.ascii(formatValue(v)); this.ascii('"]'); return; }
+    this.buf[end] = 34; // "
+    this.buf[end + 1] = 93; // ]
+    this.n = end + 2;
+  }
+  private room(extra: number): void {
+    const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.n + extra));
+    this.buf.copy(next, 0, 0, this.n);
+    this.buf = next;
   }
   bytes(): Uint8Array {
     return this.buf.subarray(0, this.n);
@@ -121,19 +143,9 @@ export function promValueReply(v: PromValue, notes?: { warnings: Iterable<string
   if (v.type === 'vector') {
     v.samples.forEach((x, k) => out.put(`${k ? ',' : ''}{"metric":${JSON.stringify(labelsObject(x.labels))},"value":[${secs(x.t)},"${formatValue(x.v)}"]}`));
   } else {
-    // a range query's series share the step times: each time's text is made once per answer
-    const times = new Map<number, string>();
     v.series.forEach((x, k) => {
       out.put(`${k ? ',' : ''}{"metric":${JSON.stringify(labelsObject(x.labels))},"values":[`);
-      for (let i = 0; i < x.t.length; i++) {
-        const t = x.t[i]!;
-        let ts = times.get(t);
-        if (ts === undefined) { ts = `${secs(t)},"`; times.set(t, ts); }
-        out.ascii(i ? ',[' : '[');
-        out.ascii(ts);
-        out.ascii(formatValue(x.v[i]!));
-        out.ascii('"]');
-      }
+      for (let i = 0; i < x.t.length; i++) out.point(i > 0, x.t[i]!, x.v[i]!);
       out.ascii(']}');
     });
   }

@@ -44,11 +44,18 @@ export class PhysicalBatchBuilder {
 
   constructor(private readonly table: PromSeriesTable) {}
 
-  /** The physical batch of a decoded request; its series hint is the table's series ids under the table's source. */
-  build(dec: DecodedWrite): PromBatch {
+  /**
+   * The physical batch of decoded requests, their rows one after the other in the order given (several requests make
+   * one batch: group commit); its series hint is the table's series ids under the table's source. Every request must
+   * come from the table's current generation (ids of a cleared table are void).
+   */
+  build(decs: DecodedWrite | readonly DecodedWrite[]): PromBatch {
+    const list: readonly DecodedWrite[] = Array.isArray(decs) ? decs : [decs as DecodedWrite];
     const st = ++this.stamp;
     const tb = this.table;
-    const rows = dec.samples;
+    let rows = 0;
+    let metadata = 0;
+    for (const d of list) { rows += d.samples; metadata += d.metadata; }
     this.metricStamp = grow(this.metricStamp, tb.strings.length);
     this.metricCode = grow(this.metricCode, tb.strings.length);
     this.nameStamp = grow(this.nameStamp, tb.strings.length);
@@ -62,49 +69,56 @@ export class PhysicalBatchBuilder {
     const ts = new BigInt64Array(rows);
     const tsBits = new Uint32Array(ts.buffer);
     const values = new Float64Array(rows);
-    values.set(dec.v);
     const { metricStamp, metricCode, nameStamp, nameCol, pairStamp, pairCode } = this;
+    // the table's arrays do not change while a batch is built (no decode runs): read them once
+    const { metric: sMetric, pairStart, seriesPairs, pairName, pairValue, strings } = tb;
     const hint = new Int32Array(rows);
-    for (let i = 0; i < dec.count; i++) {
-      const from = dec.sampleStart[i]!, to = dec.sampleStart[i + 1]!;
-      if (from === to) continue;
-      const s = dec.sid[i]!;
-      const m = tb.metric[s]!;
-      if (metricStamp[m] !== st) {
-        metricStamp[m] = st;
-        metricCode[m] = metrics.length;
-        metrics.push(tb.strings[m]!);
-      }
-      const mc = metricCode[m]!;
-      for (let r = from; r < to; r++) { tids[r] = mc; hint[r] = s; }
-      for (let p = tb.pairStart[s]!; p < tb.pairStart[s + 1]!; p++) {
-        const pair = tb.seriesPairs[p]!;
-        const name = tb.pairName[pair]!;
-        if (nameStamp[name] !== st) {
-          nameStamp[name] = st;
-          nameCol[name] = cols.length;
-          cols.push({ name, codes: new Int32Array(rows), valid: new Uint8Array(rows), dict: [], filled: 0, metrics: [], seen: new Int32Array(8).fill(-1) });
+    let base = 0;
+    for (const dec of list) {
+      values.set(dec.v, base);
+      const { sid, sampleStart, t } = dec;
+      for (let i = 0; i < dec.count; i++) {
+        const from = base + sampleStart[i]!, to = base + sampleStart[i + 1]!;
+        if (from === to) continue;
+        const s = sid[i]!;
+        const m = sMetric[s]!;
+        if (metricStamp[m] !== st) {
+          metricStamp[m] = st;
+          metricCode[m] = metrics.length;
+          metrics.push(strings[m]!);
         }
-        const col = cols[nameCol[name]!]!;
-        if (pairStamp[pair] !== st) { pairStamp[pair] = st; pairCode[pair] = col.dict.length; col.dict.push(tb.strings[tb.pairValue[pair]!]!); }
-        const code = pairCode[pair]!;
-        if (to - from === 1) { col.codes[from] = code; col.valid[from] = 1; } else { col.codes.fill(code, from, to); col.valid.fill(1, from, to); }
-        col.filled += to - from;
-        if (mc >= col.seen.length) { const b = new Int32Array(Math.max(mc + 1, col.seen.length * 2)).fill(-1); b.set(col.seen); col.seen = b; }
-        if (col.seen[mc] !== st) { col.seen[mc] = st; col.metrics.push(mc); }
+        const mc = metricCode[m]!;
+        if (to - from === 1) { tids[from] = mc; hint[from] = s; } else { tids.fill(mc, from, to); hint.fill(s, from, to); }
+        for (let p = pairStart[s]!, pe = pairStart[s + 1]!; p < pe; p++) {
+          const pair = seriesPairs[p]!;
+          const name = pairName[pair]!;
+          if (nameStamp[name] !== st) {
+            nameStamp[name] = st;
+            nameCol[name] = cols.length;
+            cols.push({ name, codes: new Int32Array(rows), valid: new Uint8Array(rows), dict: [], filled: 0, metrics: [], seen: new Int32Array(8).fill(-1) });
+          }
+          const col = cols[nameCol[name]!]!;
+          if (pairStamp[pair] !== st) { pairStamp[pair] = st; pairCode[pair] = col.dict.length; col.dict.push(strings[pairValue[pair]!]!); }
+          const code = pairCode[pair]!;
+          if (to - from === 1) { col.codes[from] = code; col.valid[from] = 1; } else { col.codes.fill(code, from, to); col.valid.fill(1, from, to); }
+          col.filled += to - from;
+          if (mc >= col.seen.length) { const b = new Int32Array(Math.max(mc + 1, col.seen.length * 2)).fill(-1); b.set(col.seen); col.seen = b; }
+          if (col.seen[mc] !== st) { col.seen[mc] = st; col.metrics.push(mc); }
+        }
+        for (let r = from; r < to; r++) msToNsInto(t[r - base]!, tsBits, r);
       }
-      for (let r = from; r < to; r++) msToNsInto(dec.t[r]!, tsBits, r);
+      base += dec.samples;
     }
     const columns: Column[] = [{ name: TABLE_ID_COLUMN, type: 'string', semantic: 'tag', values: tids, valid: null, dict: metrics }];
     const metricTags = new Uint8Array((cols.length + 1) * metrics.length);
     for (let c = 0; c < cols.length; c++) {
       const col = cols[c]!;
-      columns.push({ name: tb.strings[col.name]!, type: 'string', semantic: 'tag', values: col.codes, valid: col.filled === rows ? null : col.valid, dict: col.dict });
+      columns.push({ name: strings[col.name]!, type: 'string', semantic: 'tag', values: col.codes, valid: col.filled === rows ? null : col.valid, dict: col.dict });
       for (const mc of col.metrics) metricTags[(c + 1) * metrics.length + mc] = 1;
     }
     columns.push({ name: PROM_VALUE_COLUMN, type: 'float64', semantic: 'field', values, valid: null });
     columns.push({ name: PROM_TIME_COLUMN, type: 'timestamp', semantic: 'timestamp', values: ts, valid: null, unit: 'ms' });
-    return { batch: { table: '', rows, columns, series: { source: tb.source, ids: hint } }, metrics, metricTags, samples: dec.samples, metadata: dec.metadata };
+    return { batch: { table: '', rows, columns, series: { source: tb.source, ids: hint } }, metrics, metricTags, samples: rows, metadata };
   }
 }
 

@@ -93,16 +93,21 @@ export class PromSeriesTable {
     this.firstGuess = this.prevSid = -1;
   }
 
+  /** True when the next decode starts the table again empty (clear): ids handed out so far are void after it. */
+  get full(): boolean {
+    return this.count >= this.maxSeries || this.strings.length >= this.maxSeries * 2;
+  }
+
   /** Reads a (decompressed) WriteRequest; throws a 400-class error naming the series on bad input, before anything is kept of it. */
   decode(buf: Uint8Array): DecodedWrite {
     // only between requests: ids of this request's series stay valid until the caller is done with them
-    if (this.count >= this.maxSeries || this.strings.length >= this.maxSeries * 2) this.clear();
+    if (this.full) this.clear();
     return decodeCommon(this, buf) ?? this.decodeChecked(buf);
   }
 
   /** Any WriteRequest, every field checked: the positioned error of a malformed one. */
   decodeChecked(buf: Uint8Array): DecodedWrite {
-    if (this.count >= this.maxSeries || this.strings.length >= this.maxSeries * 2) this.clear();
+    if (this.full) this.clear();
     const r = new ProtoReader(buf);
     const c = this.columns;
     let n = 0;

@@ -261,6 +261,24 @@ describe('Prometheus remote write, read and HTTP API', () => {
       .toEqual([{ metric: { __name__: 'on_my_phy', k: 'v' }, value: [T0 / 1000, '3'] }]);
   });
 
+  it('writes concurrent requests in groups: each answered, a bad one refused alone, every sample there', async () => {
+    const bodies = Array.from({ length: 16 }, (_, k) => payload([
+      { labels: [['__name__', 'grouped_total'], ['req', String(k)]], t: [T0, T0 + 15_000], v: new Float64Array([k, k + 1]) },
+      { labels: [['__name__', 'grouped_gauge'], ['req', String(k)], ['extra', k % 2 ? 'odd' : 'even']], t: [T0], v: new Float64Array([k]) },
+    ]));
+    const bad = Uint8Array.from([0x40, 0x00, 0x01, 0x02]);
+    const answers = await Promise.all([...bodies.slice(0, 8), bad, ...bodies.slice(8)].map((b) => rw(node, b)));
+    expect(answers.map((r) => r.status)).toEqual([...Array(8).fill(204), 400, ...Array(8).fill(204)]);
+    const count = async (q: string): Promise<string> => ((await api(node, 'query', { query: q, time: String(T0 / 1000 + 20) })).body.data.result[0]?.value[1] as string);
+    expect(await count('sum(count_over_time(grouped_total[1m]))')).toBe('32');
+    expect(await count('count(grouped_gauge{extra="odd"})')).toBe('8');
+    const metrics = await (await fetch(`${node.url}/metrics`)).text();
+    const grouped = Number(/eddy_prom_write_grouped_requests_total (\d+)/.exec(metrics)?.[1]);
+    const groups = Number(/eddy_prom_write_groups_total (\d+)/.exec(metrics)?.[1]);
+    expect(grouped).toBeGreaterThanOrEqual(16);
+    expect(groups).toBeLessThanOrEqual(grouped);
+  });
+
   it('accepts a metadata-only request', async () => {
     expect((await rw(node, payload([], 5))).status).toBe(204);
   });

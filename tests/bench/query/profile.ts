@@ -1,7 +1,7 @@
 // Summarize a V8 .cpuprofile (from `npm run bench -- query --cpu-prof`): where the time
 // goes below a root function (default executeSql, i.e. query execution without the load).
 //
-//   node --import tsx tests/bench/query/profile.ts <file.cpuprofile> [--root executeSql|all] [--top 30] [--after S]
+//   node --import tsx tests/bench/query/profile.ts <file.cpuprofile> [--root executeSql|all] [--top 30] [--after S] [--before S]
 //
 // Prints the root's total time, then the functions with the most self time and the most
 // inclusive time inside the root's subtrees (recursion counted once).
@@ -21,18 +21,19 @@ interface Profile {
   endTime: number;
 }
 
-export function summarize(file: string, root = 'executeSql', top = 30, afterS = 0): string {
+export function summarize(file: string, root = 'executeSql', top = 30, afterS = 0, beforeS = Infinity): string {
   const p = JSON.parse(readFileSync(file, 'utf8')) as Profile;
   const byId = new Map(p.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
   // Self time per node (µs): each sample's delta is charged to the sampled node.
   const self = new Map<number, number>();
-  // --after S: samples from S seconds after the profile's start only (skips start-up and the load)
+  // --after S / --before S: samples in that window of seconds from the profile's start only (skips start-up and the load,
+  // or what follows the phase of interest)
   let at = p.startTime;
   for (let i = 0; i < p.samples.length; i++) {
     at += p.timeDeltas[i] ?? 0;
-    if (at - p.startTime < afterS * 1e6) continue;
+    if (at - p.startTime < afterS * 1e6 || at - p.startTime > beforeS * 1e6) continue;
     const d = p.timeDeltas[i + 1] ?? 0;
     self.set(p.samples[i], (self.get(p.samples[i]) ?? 0) + d);
   }
@@ -108,7 +109,7 @@ if (process.argv[1] && /profile\.ts$/.test(process.argv[1])) {
     return i >= 0 && args[i + 1] ? args[i + 1] : d;
   };
   if (!file) {
-    console.error('usage: node --import tsx tests/bench/query/profile.ts <file.cpuprofile> [--root executeSql|all] [--top 30] [--after S]');
+    console.error('usage: node --import tsx tests/bench/query/profile.ts <file.cpuprofile> [--root executeSql|all] [--top 30] [--after S] [--before S]');
     process.exitCode = 2;
-  } else console.log(summarize(file, opt('root', 'executeSql'), Number(opt('top', '30')), Number(opt('after', '0'))));
+  } else console.log(summarize(file, opt('root', 'executeSql'), Number(opt('top', '30')), Number(opt('after', '0')), Number(opt('before', 'Infinity'))));
 }

@@ -9,6 +9,7 @@ import { decodeCommon } from '../../../core/codec/prometheus/series_fast.ts';
 import { decodeWriteRequest, encodeWriteRequest, type EncodeSeries } from '../../../core/proto/prometheus_remote.ts';
 import { ProtoWriter } from '../../../core/proto/wire.ts';
 import { EddyError, type WriteBatch } from '../../../core/index.ts';
+import { expectMetricTags } from './metric_tags.ts';
 
 /** Rows as comparable strings: metric (or table id), sorted non-empty labels, ts (ns), value bits. */
 function rowsOf(b: WriteBatch, metricOf: (code: string) => string): string[] {
@@ -36,15 +37,7 @@ function viaFastPath(table: PromSeriesTable, raw: Uint8Array): string[] {
   const p = new PhysicalBatchBuilder(table).build(dec);
   const b = new TableIdAssigner().assign('phy', p, 'phy', (m) => `#${p.metrics[m]}`);
   expect(b.rows).toBe(dec.samples);
-  // metricTags: a metric has a column exactly when one of its rows fills it
-  for (let c = 1; c < b.columns.length - 2; c++) {
-    const col = b.columns[c]!;
-    for (let m = 0; m < p.metrics.length; m++) {
-      let fills = false;
-      for (let r = 0; r < b.rows; r++) if ((b.columns[0]!.values as Int32Array)[r] === m && (col.valid === null || col.valid[r] === 1)) fills = true;
-      expect(p.metricTags[c * p.metrics.length + m] === 1).toBe(fills);
-    }
-  }
+  expectMetricTags(p);
   return rowsOf(b, (code) => code.slice(1)).sort();
 }
 
