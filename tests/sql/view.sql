@@ -34,3 +34,10 @@ CREATE VIEW north
   AS SELECT * FROM readings WHERE site = 'north';
 
 SELECT table_name, view_definition FROM information_schema.views WHERE table_schema = 'public' ORDER BY table_name;
+
+-- SHOW VIEWS lists the views only (not the tables), with LIKE and WHERE on its one column
+SHOW VIEWS;
+
+SHOW VIEWS LIKE 'n%';
+
+SHOW VIEWS WHERE Views = 'high';
