@@ -15,7 +15,12 @@ import { constText } from './fn_util.ts';
 /** The session's authenticated user; GreptimeDB's default user when no authentication is configured. */
 export const sessionUser: Fn = (_a, n, s) => constVec('String', s.env.qctx.user ?? 'greptime', n);
 
+/** What build() and information_schema.build_info report: branch, commit, short commit, clean tree, version. */
+export const BUILD_INFO = { branch: 'main', commit: '', commitShort: '', clean: 'true', version: '0.1.0' } as const;
+
 export const MISC: Record<string, Fn> = {
+  // GreptimeDB's build(): one text of `key: value` lines
+  build: (_a, n) => constVec('String', `branch: ${BUILD_INFO.branch}\ncommit: ${BUILD_INFO.commit}\ncommit_short: ${BUILD_INFO.commitShort}\nclean: ${BUILD_INFO.clean}\nversion: ${BUILD_INFO.version}`, n),
   hll_count: (args, n) => hllCount(args, n),
   uddsketch_calc: (args, n) => uddsketchCalc(args, n),
   welford_stddev: (args, n) => welfordStddev(args, n),

@@ -24,7 +24,11 @@ export const STRING: Record<string, Fn> = {
   trim: str1((x) => x.trim()), btrim: strN(([x, c]) => trimChars(String(x), c === undefined ? ' ' : String(c), true, true)),
   ltrim: strN(([x, c]) => trimChars(String(x), c === undefined ? ' ' : String(c), true, false)),
   rtrim: strN(([x, c]) => trimChars(String(x), c === undefined ? ' ' : String(c), false, true)),
-  to_hex: str1((x) => Number(x).toString(16)),
+  // a negative integer is written as its 64-bit two's complement, as DataFusion's to_hex(Int64)
+  to_hex: (args, n, s, call) => {
+    if (args[0] && args[0].kind !== 'num' && args[0].dt !== 'Null') throw new ExecError(`to_hex takes an integer, got ${args[0].dt}`, call.pos, StatusCode.InvalidArguments);
+    return str1((x) => BigInt.asUintN(64, /^-?\d+$/.test(x) ? BigInt(x) : BigInt(Math.trunc(Number(x)))).toString(16))(args, n, s, call);
+  },
   chr: str1((x) => String.fromCodePoint(Number(x))),
   concat: strN((xs) => xs.filter((x) => x !== null).map(String).join(''), false),
   concat_ws: strN(([sep, ...xs]) => (sep === null ? null : xs.filter((x) => x !== null).map(String).join(String(sep))), false),

@@ -19,7 +19,7 @@ const ARITY_LIST: [string, number, number][] = [];
 function arity(names: string, min: number, max = min): void {
   for (const n of names.trim().split(/\s+/)) ARITY_LIST.push([n, min, max]);
 }
-arity('pi random rand uuid timezone now current_timestamp localtimestamp current_date current_time user current_user session_user system_user', 0);
+arity('build pi random rand uuid timezone now current_timestamp localtimestamp current_date current_time user current_user session_user system_user', 0);
 arity(`abs ceil ceiling floor sqrt cbrt exp ln log2 log10 sin cos tan asin acos atan sinh cosh tanh asinh acosh atanh cot degrees radians
   signum isnan iszero factorial length char_length character_length octet_length bit_length ascii lower upper initcap reverse md5
   sha224 sha256 sha384 sha512 ipv4_num_to_string ipv4_string_to_num ipv6_num_to_string ipv6_string_to_num isnull to_unixtime
@@ -42,6 +42,9 @@ arity('regexp_match regexp_like', 2, 3);
 arity('regexp_replace', 3, 4);
 arity('regexp_instr', 2, 6);
 arity('to_local_time', 1);
+// DataFusion refuses these without arguments
+arity('coalesce concat greatest least', 1, Infinity);
+arity('concat_ws', 2, Infinity);
 arity('date_bin', 2, 3);
 arity('hll_count', 1);
 arity('uddsketch_calc', 2);

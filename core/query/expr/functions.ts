@@ -43,8 +43,8 @@ export function callScalar(name: string, args: Vec[], n: number, s: Scope, call:
   }
   const ar = ARITY.get(name) ?? ARITY.get(FUNCTION_ALIASES[name] ?? '');
   if (ar && (args.length < ar[0] || args.length > ar[1])) {
-    const want = ar[0] === ar[1] ? `${ar[0]}` : `${ar[0]} to ${ar[1]}`;
-    throw new PlanError(`Function '${name}' takes ${want} argument${ar[1] === 1 ? '' : 's'}, got ${args.length}`, call.pos, StatusCode.InvalidArguments);
+    const want = ar[0] === ar[1] ? `${ar[0]}` : ar[1] === Infinity ? `at least ${ar[0]}` : `${ar[0]} to ${ar[1]}`;
+    throw new PlanError(`Function '${name}' takes ${want} argument${ar[1] === 1 || (ar[0] === 1 && ar[1] === Infinity) ? '' : 's'}, got ${args.length}`, call.pos, StatusCode.InvalidArguments);
   }
   return f(args, n, s, call);
 }

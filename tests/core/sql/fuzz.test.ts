@@ -25,7 +25,7 @@ const VOCAB = [
   'host', 'ts', 'val', 't', '"Q"', '`b`', '1', '2.5', '1e3', "'5m'", "'it''s'", '*', ',', '(', ')', ';', '.', '=', '<>',
   '<', '>=', '+', '-', '/', '%', '||', '::', '~', '!~*', '[', ']', 'count', 'min', 'max', 'now',
   'KILL', 'QUERY', 'CONNECTION', 'PROCESSLIST', 'FULL', 'STATUS', 'VARIABLES', 'time_zone', 'DECIMAL', "'1.2.3.4:4000/7'",
-  'COPY', 'FORMAT', "'/tmp/x.csv'", "'csv'", 'IGNORE', 'RESPECT', 'NULLS', 'lag',
+  'COPY', 'FORMAT', "'/tmp/x.csv'", "'csv'", 'IGNORE', 'RESPECT', 'NULLS', 'lag', 'OVERLAY', 'PLACING', 'FOR',
 ];
 
 describe('fuzz: bad input only ever raises a positioned ParseError', () => {
