@@ -45,6 +45,8 @@ arity('to_local_time', 1);
 // DataFusion refuses these without arguments
 arity('coalesce concat greatest least', 1, Infinity);
 arity('concat_ws', 2, Infinity);
+arity('struct', 1, Infinity);
+arity('get_field', 2);
 arity('date_bin', 2, 3);
 arity('hll_count', 1);
 arity('uddsketch_calc', 2);

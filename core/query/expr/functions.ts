@@ -5,6 +5,7 @@ import { PlanError } from '../plan/rel.ts';
 import { StatusCode } from '../../errors.ts';
 import type { Vec } from '../vector.ts';
 import { ARRAY } from './fn_array.ts';
+import { STRUCT } from './fn_struct.ts';
 import { CONDITIONAL } from './fn_conditional.ts';
 import { GEO } from './fn_geo.ts';
 import { GEO_CELLS } from './fn_geo_cells.ts';
@@ -28,7 +29,7 @@ export function registerScalar(name: string, fn: Fn): void {
   REGISTRY.set(name.toLowerCase(), fn);
 }
 
-for (const family of [MATH, STRING, STRING_MYSQL, TIME, CONDITIONAL, MISC, GEO, GEO_CELLS, JSON_FNS, HASH, IP, VECTOR, ARRAY]) for (const [name, fn] of Object.entries(family)) registerScalar(name, fn);
+for (const family of [MATH, STRING, STRING_MYSQL, TIME, CONDITIONAL, MISC, GEO, GEO_CELLS, JSON_FNS, HASH, IP, VECTOR, ARRAY, STRUCT]) for (const [name, fn] of Object.entries(family)) registerScalar(name, fn);
 // DataFusion's other spellings of a function (datetrunc, substr_index, today, ...) call it, under its arity
 for (const [alias, name] of Object.entries(FUNCTION_ALIASES)) {
   const f = REGISTRY.get(name);
