@@ -5,5 +5,6 @@ export type { Token, TokenKind } from './lexer.ts';
 export { parseSql, parseExpr } from './parser.ts';
 export { exprToSql, selectItemName, formatExpr, formatIdent, printExpr, rustFloat } from './print.ts';
 export type { NameOptions, PrintStyle } from './print.ts';
+export { formatQuery } from './print_query.ts';
 export { parseIntervalText } from './interval.ts';
 export type { MonthDayNano } from './interval.ts';

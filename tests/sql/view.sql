@@ -41,3 +41,12 @@ SHOW VIEWS;
 SHOW VIEWS LIKE 'n%';
 
 SHOW VIEWS WHERE Views = 'high';
+
+-- a view's definition is shown re-printed as GreptimeDB shows it: keywords upper case, one space, INNER JOIN as JOIN
+create view joined as select r.site, count(*)   as n from readings r inner join readings s on r.site = s.site where r.site <> 'x' group by r.site;
+
+SHOW CREATE VIEW joined;
+
+SELECT view_definition FROM information_schema.views WHERE table_name = 'joined';
+
+DROP VIEW joined;
