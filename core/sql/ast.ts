@@ -100,6 +100,8 @@ export interface FunctionCall {
   /** WITHIN GROUP (ORDER BY ...) */
   withinGroup?: OrderByItem[];
   filter?: Expr;
+  /** IGNORE NULLS / RESPECT NULLS of a value window function (lag, lead, first_value, last_value, nth_value). */
+  nulls?: 'ignore' | 'respect';
   over?: WindowSpec;
   pos: SourcePos;
 }

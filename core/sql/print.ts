@@ -191,6 +191,7 @@ function call(e: FunctionCall, st: PrintStyle): string {
     let s = `${name}(${e.distinct ? 'DISTINCT ' : ''}${e.args.map((a) => walk(a, st)).join(', ')}`;
     if (e.orderBy) s += ` ORDER BY ${orderBy(e.orderBy, st)}`;
     s += ')';
+    if (e.nulls) s += e.nulls === 'ignore' ? ' IGNORE NULLS' : ' RESPECT NULLS';
     if (e.withinGroup) s += ` WITHIN GROUP (ORDER BY ${orderBy(e.withinGroup, st)})`;
     if (e.filter) s += ` FILTER (WHERE ${walk(e.filter, st)})`;
     if (e.over) s += window(e.over, st);
@@ -219,6 +220,7 @@ function call(e: FunctionCall, st: PrintStyle): string {
     } else args = e.args.map((a) => walk(a, st));
   }
   let s = `${name}(${e.distinct ? 'DISTINCT ' : ''}${args.join(',')})`;
+  if (e.nulls) s += e.nulls === 'ignore' ? ' IGNORE NULLS' : ' RESPECT NULLS';
   if (e.filter) s += ` FILTER (WHERE ${walk(e.filter, st)})`;
   if (e.orderBy?.length) s += ` ORDER BY ${orderBy(e.orderBy, st)}`;
   if (e.withinGroup?.length) s += ` WITHIN GROUP ${orderBy(e.withinGroup, st)}`;

@@ -119,3 +119,10 @@ SELECT timezone();
 CREATE TABLE split_hosts (host STRING, v DOUBLE, ts TIMESTAMP TIME INDEX, PRIMARY KEY (host)) PARTITION ON COLUMNS (host) (host < 'm', host >= 'm');
 
 SELECT partition_name, partition_method, partition_expression, partition_description FROM information_schema.partitions WHERE table_name = 'split_hosts' ORDER BY partition_name;
+
+-- GreptimeDB's SST catalog tables have their shape (no rows: segment files are not listed to the executor)
+DESC TABLE information_schema.ssts_storage;
+
+SELECT count(*) FROM information_schema.ssts_manifest;
+
+SELECT table_name FROM information_schema.tables WHERE table_schema = 'information_schema' AND table_name LIKE 'ssts%' ORDER BY table_name;

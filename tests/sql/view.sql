@@ -34,3 +34,19 @@ CREATE VIEW north
   AS SELECT * FROM readings WHERE site = 'north';
 
 SELECT table_name, view_definition FROM information_schema.views WHERE table_schema = 'public' ORDER BY table_name;
+
+-- SHOW VIEWS lists the views only (not the tables), with LIKE and WHERE on its one column
+SHOW VIEWS;
+
+SHOW VIEWS LIKE 'n%';
+
+SHOW VIEWS WHERE Views = 'high';
+
+-- a view's definition is shown re-printed as GreptimeDB shows it: keywords upper case, one space, INNER JOIN as JOIN
+create view joined as select r.site, count(*)   as n from readings r inner join readings s on r.site = s.site where r.site <> 'x' group by r.site;
+
+SHOW CREATE VIEW joined;
+
+SELECT view_definition FROM information_schema.views WHERE table_name = 'joined';
+
+DROP VIEW joined;

@@ -115,7 +115,14 @@ export function displayValue(v: Vec, i: number): string {
   if (v.kind === 'ts') return v.dt === 'Date' ? formatTimestamp(v.v[i]!).slice(0, 10) : formatTimestamp(v.v[i]!, v.unit);
   if (v.kind === 'bool') return v.v[i] ? 'true' : 'false';
   if (isIntervalLike(v.dt)) return intervalLikeText(v.dt, v.v[i] as Interval);
+  if (v.dt === 'Struct') return structText(v.v[i] as Record<string, unknown>);
   return String(v.v[i]);
+}
+
+/** A struct as Arrow displays it: `{a: 1, b: x}`, NULL fields empty, nested lists and structs the same way. */
+export function structText(o: Record<string, unknown>): string {
+  const one = (x: unknown): string => (x === null || x === undefined ? '' : Array.isArray(x) ? `[${x.map(one).join(', ')}]` : typeof x === 'object' ? structText(x as Record<string, unknown>) : String(x));
+  return `{${Object.entries(o).map(([k, x]) => `${k}: ${one(x)}`).join(', ')}}`;
 }
 
 /** The shortest decimal text that reads back as the same 32-bit float: how a Float32 prints (0.1, not 0.10000000149011612). */

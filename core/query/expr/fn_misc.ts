@@ -1,11 +1,11 @@
-// Scalar functions about types, the session and sketches: arrow_typeof, arrow_cast, version, database, hll_count, uddsketch_calc, make_array.
+// Scalar functions about types, the session and sketches: arrow_typeof, arrow_cast, version, database, hll_count, uddsketch_calc.
 import { StatusCode } from '../../errors.ts';
 import type { FunctionCall } from '../../sql/index.ts';
 import { hllCount, uddsketchCalc } from '../aggregate/sketch.ts';
 import { welfordStddev } from '../aggregate/state_welford.ts';
 import { PlanError } from '../plan/rel.ts';
-import type { DType, Vec } from '../vector.ts';
-import { FLOAT_TYPES, INT_TYPES, TS_TYPES, fromValues, getValue } from '../vector.ts';
+import type { DType } from '../vector.ts';
+import { FLOAT_TYPES, INT_TYPES, TS_TYPES } from '../vector.ts';
 import { castTo } from './cast.ts';
 import { constVec } from './const.ts';
 import { arrowTypeName } from './cast_matrix.ts';
@@ -18,7 +18,12 @@ export { arrowTypeName };
 /** The session's authenticated user; GreptimeDB's default user when no authentication is configured. */
 export const sessionUser: Fn = (_a, n, s) => constVec('String', s.env.qctx.user ?? 'greptime', n);
 
+/** What build() and information_schema.build_info report: branch, commit, short commit, clean tree, version. */
+export const BUILD_INFO = { branch: 'main', commit: '', commitShort: '', clean: 'true', version: '0.1.0' } as const;
+
 export const MISC: Record<string, Fn> = {
+  // GreptimeDB's build(): one text of `key: value` lines
+  build: (_a, n) => constVec('String', `branch: ${BUILD_INFO.branch}\ncommit: ${BUILD_INFO.commit}\ncommit_short: ${BUILD_INFO.commitShort}\nclean: ${BUILD_INFO.clean}\nversion: ${BUILD_INFO.version}`, n),
   hll_count: (args, n) => hllCount(args, n),
   uddsketch_calc: (args, n) => uddsketchCalc(args, n),
   welford_stddev: (args, n) => welfordStddev(args, n),
@@ -28,31 +33,7 @@ export const MISC: Record<string, Fn> = {
   database: (_a, n, s) => constVec('String', s.env.qctx.db, n),
   current_schema: (_a, n, s) => constVec('String', s.env.qctx.db, n),
   user: (a, n, s, call) => sessionUser(a, n, s, call),
-  make_array: (args, n) => { const v = new Array(n); for (let i = 0; i < n; i++) v[i] = args.map((a) => getValue(a, i)); return { kind: 'any', dt: 'List', v }; },
-  // string_to_array(text, delimiter[, null_string]): a NULL delimiter splits into characters, '' keeps the text whole
-  string_to_array: (args, n) => listOf(args, n, ([text, delim, nullStr]) => {
-    if (text === null) return null;
-    const t = String(text);
-    const parts = delim === null ? [...t] : t === '' ? [] : String(delim) === '' ? [t] : t.split(String(delim));
-    return args.length > 2 && nullStr !== null ? parts.map((p) => (p === String(nullStr) ? null : p)) : parts;
-  }),
-  // array_length(array[, dimension]): the element count of the first dimension, NULL for another
-  array_length: (args, n) => {
-    const out = new Array<unknown>(n);
-    for (let i = 0; i < n; i++) {
-      const [a, dim] = args.map((x) => getValue(x, i));
-      out[i] = !Array.isArray(a) || (dim !== undefined && Number(dim) !== 1) ? null : a.length;
-    }
-    return fromValues('UInt64', out);
-  },
 };
-MISC.string_to_list = MISC.string_to_array!;
-
-function listOf(args: Vec[], n: number, f: (vals: unknown[]) => unknown[] | null): Vec {
-  const v = new Array<unknown>(n);
-  for (let i = 0; i < n; i++) v[i] = f(args.map((a) => getValue(a, i)));
-  return { kind: 'any', dt: 'List', v } as Vec;
-}
 
 function fromArrowName(name: string, call: FunctionCall): DType {
   const t = name.trim();

@@ -4,6 +4,7 @@ import { boolOf, intOf, str1, strN } from './fn_util.ts';
 import { matchesFn, matchesTermFn } from './matches.ts';
 import { compileRegex, regexFlags } from './regex.ts';
 import { getValue } from '../vector.ts';
+import { ExecError, StatusCode } from '../../errors.ts';
 
 export const STRING: Record<string, Fn> = {
   // over Binary (bytes as hex text) each counts bytes
@@ -23,7 +24,11 @@ export const STRING: Record<string, Fn> = {
   trim: str1((x) => x.trim()), btrim: strN(([x, c]) => trimChars(String(x), c === undefined ? ' ' : String(c), true, true)),
   ltrim: strN(([x, c]) => trimChars(String(x), c === undefined ? ' ' : String(c), true, false)),
   rtrim: strN(([x, c]) => trimChars(String(x), c === undefined ? ' ' : String(c), false, true)),
-  to_hex: str1((x) => Number(x).toString(16)),
+  // a negative integer is written as its 64-bit two's complement, as DataFusion's to_hex(Int64)
+  to_hex: (args, n, s, call) => {
+    if (args[0] && args[0].kind !== 'num' && args[0].dt !== 'Null') throw new ExecError(`to_hex takes an integer, got ${args[0].dt}`, call.pos, StatusCode.InvalidArguments);
+    return str1((x) => BigInt.asUintN(64, /^-?\d+$/.test(x) ? BigInt(x) : BigInt(Math.trunc(Number(x)))).toString(16))(args, n, s, call);
+  },
   chr: str1((x) => String.fromCodePoint(Number(x))),
   concat: strN((xs) => xs.filter((x) => x !== null).map(String).join(''), false),
   concat_ws: strN(([sep, ...xs]) => (sep === null ? null : xs.filter((x) => x !== null).map(String).join(String(sep))), false),
@@ -47,20 +52,34 @@ export const STRING: Record<string, Fn> = {
     const m = compileRegex(String(p), '', call.pos).exec(String(x));
     return m ? m[g === undefined ? 0 : Number(g)] ?? null : null;
   })(args, n, s, call),
-  // string_to_array(s, delim[, null_text]): DataFusion's split to a list; a NULL delimiter splits every character,
-  // an empty one keeps s whole, an empty s is the empty list; parts equal to null_text become NULL
-  string_to_array: (args, n) => {
-    const v: unknown[] = new Array(n).fill(null);
+  // regexp_match(s, re[, flags]): the first match's capture groups as a list (the whole match when re has none)
+  regexp_match: (args, n, _s, call) => {
+    const v = new Array<unknown>(n).fill(null);
     for (let i = 0; i < n; i++) {
-      const x = getValue(args[0]!, i);
-      if (x === null) continue;
-      const d = getValue(args[1]!, i), text = String(x);
-      const parts = text === '' ? [] : d === null ? [...text] : String(d) === '' ? [text] : text.split(String(d));
-      const nul = args[2] ? getValue(args[2], i) : null;
-      v[i] = nul === null ? parts : parts.map((q) => (q === String(nul) ? null : q));
+      const [x, p, f] = args.map((a) => getValue(a, i));
+      if (x === null || p === null) continue;
+      const m = compileRegex(String(p), regexFlags(f, 'regexp_match', false, call.pos), call.pos).exec(String(x));
+      if (m) v[i] = m.length > 1 ? m.slice(1).map((g) => g ?? null) : [m[0]];
     }
     return { kind: 'any', dt: 'List', v };
   },
+  // regexp_instr(s, re[, start[, nth[, flags[, group]]]]): the 1-based character position of the nth match at or
+  // after start (of its capture group when group > 0), 0 when there is none
+  regexp_instr: (args, n, _s, call) => intOf(args, n, ([x, re, start, nth, flags, group]) => {
+    const chars = [...String(x)];
+    const from = start === undefined ? 1 : Number(start), k = nth === undefined ? 1 : Number(nth), g = group === undefined ? 0 : Number(group);
+    if (from < 1) throw new ExecError(`regexp_instr() requires start to be 1-based, got ${from}`, call.pos, StatusCode.InvalidArguments);
+    if (k < 1) throw new ExecError(`regexp_instr() requires n to be 1-based, got ${k}`, call.pos, StatusCode.InvalidArguments);
+    const text = chars.slice(from - 1).join('');
+    const rx = compileRegex(String(re), 'gd' + regexFlags(flags, 'regexp_instr', false, call.pos), call.pos);
+    let seen = 0;
+    for (const m of text.matchAll(rx)) {
+      if (++seen < k) continue;
+      const at = g > 0 ? m.indices?.[g]?.[0] : m.index;
+      return at === undefined ? 0 : [...text.slice(0, at)].length + from;
+    }
+    return 0;
+  }),
   matches: (args, n, s, call) => matchesFn(args, n, s, call),
   matches_term: (args, n, _s, call) => matchesTermFn(args, n, call),
   contains: (args, n) => boolOf(args, n, ([x, y]) => String(x).includes(String(y))),

@@ -1,5 +1,5 @@
-// Scalar time functions: now, to_timestamp*, to_unixtime, date_bin, date_trunc, date_part, date_format.
-import { ExecError } from '../../errors.ts';
+// Scalar time functions: now, to_timestamp*, to_date, to_unixtime, date_bin, date_trunc, date_part, date_format.
+import { ExecError, StatusCode } from '../../errors.ts';
 import type { Fn } from './fn_util.ts';
 import { asTs, constText, intervalArg } from './fn_util.ts';
 import type { DType, Interval, TsVec, Vec } from '../vector.ts';
@@ -10,6 +10,7 @@ import { words as int64Words } from '../int64.ts';
 
 const TWO32 = 4294967296;
 import { offsetMinutes } from './timezone.ts';
+import { formatTime, parseTime } from './strftime.ts';
 import { addInterval, datePart, floorDiv, parseTimestampNs, truncTo } from './time.ts';
 
 function shifted(args: Vec[], n: number, call: Parameters<Fn>[3], sign: 1 | -1): Vec {
@@ -108,10 +109,22 @@ export const TIME: Record<string, Fn> = {
     const fmt = constText(args[1], 'date_format format', call);
     const tz = s.env.qctx.timeZone ?? 'UTC';
     const out = strVec(n);
-    for (let i = 0; i < n; i++) if (!isNull(t, i)) out.v[i] = strftime(t.v[i]!, fmt, tz);
+    for (let i = 0; i < n; i++) if (!isNull(t, i)) out.v[i] = formatTime(t.v[i]!, fmt, tz === 'UTC' ? 0 : offsetMinutes(tz, Number(floorDiv(t.v[i]!, 1_000_000n))), tz);
     return out;
   },
   to_char: (args, n, s, call) => TIME.date_format!(args, n, s, call),
+  // GreptimeDB's timestamps carry no zone: their local time is the value itself
+  to_local_time: (args, _n, _s, call) => {
+    if (args[0]!.kind !== 'ts' || args[0]!.dt === 'Date') throw new ExecError(`to_local_time function unsupported data type: ${args[0]!.dt}`, call.pos, StatusCode.InvalidArguments);
+    return args[0]!;
+  },
+  // to_date(x[, fmt...]): text read as a date (or with chrono formats), an integer as days since 1970-01-01
+  to_date: (args, n, _s, call) => {
+    const a = args[0]!;
+    if (args.length > 1) return castTo(parsedWith(args, n, call), 'Date', false, call.pos);
+    if (a.kind === 'num') return castTo(castTo(a, 'Int32', false, call.pos), 'Date', false, call.pos);
+    return castTo(a, 'Date', false, call.pos);
+  },
 };
 TIME.strftime = TIME.date_format!;
 
@@ -165,32 +178,26 @@ function tsCtor(dt: DType, seconds = false): Fn {
       }
       return out;
     }
+    if (args.length > 1) return castTo(parsedWith(args, n, call), dt, false, call.pos);
     return castTo(a, dt, false, call.pos);
   };
 }
 
-/** chrono's strftime subset, the instant `ns` read as wall time in zone `tz`. */
-function strftime(ns: bigint, fmt: string, tz: string): string {
-  const utcMs = Number(floorDiv(ns, 1_000_000n));
-  const off = tz === 'UTC' ? 0 : offsetMinutes(tz, utcMs);
-  const d = new Date(utcMs + off * 60_000);
-  const p = (x: number, w = 2) => String(x).padStart(w, '0');
-  const offText = (sep: string) => `${off < 0 ? '-' : '+'}${p(Math.floor(Math.abs(off) / 60))}${sep}${p(Math.abs(off) % 60)}`;
-  return fmt.replace(/%([YmdHMSfjaAbBzZ%sF])/g, (_m, c: string) => {
-    switch (c) {
-      case 'Y': return String(d.getUTCFullYear());
-      case 'm': return p(d.getUTCMonth() + 1);
-      case 'd': return p(d.getUTCDate());
-      case 'H': return p(d.getUTCHours());
-      case 'M': return p(d.getUTCMinutes());
-      case 'S': return p(d.getUTCSeconds());
-      case 'f': return String(Number(((ns % 1_000_000_000n) + 1_000_000_000n) % 1_000_000_000n)).padStart(9, '0');
-      case 's': return String(floorDiv(ns, 1_000_000_000n));
-      case 'F': return `${d.getUTCFullYear()}-${p(d.getUTCMonth() + 1)}-${p(d.getUTCDate())}`;
-      case 'z': return offText('');
-      case 'Z': return /^[+-]\d/.test(tz) ? offText(':') : tz;
-      case '%': return '%';
-      default: return '';
-    }
-  });
+/**
+ * to_timestamp(s, fmt1, fmt2, ...) and to_date(s, fmt...): each text read with the first format that matches it
+ * whole (chrono specifiers); NULL text or formats give NULL; text no format reads is an error naming both.
+ */
+function parsedWith(args: Vec[], n: number, call: Parameters<Fn>[3]): TsVec {
+  const out = tsVec('ns', n);
+  out.dt = 'TimestampNanosecond';
+  for (let i = 0; i < n; i++) {
+    const text = getValue(args[0]!, i);
+    const fmts = args.slice(1).map((f) => getValue(f, i));
+    if (text === null || fmts.some((f) => f === null)) { setNull(out, i); continue; }
+    let r: bigint | null = null;
+    for (const f of fmts) if ((r = parseTime(String(text), String(f))) !== null) break;
+    if (r === null) throw new ExecError(`Error parsing timestamp from '${String(text)}' using format${fmts.length > 1 ? 's' : ''} '${fmts.map(String).join("', '")}'`, call.pos, StatusCode.InvalidArguments);
+    out.v[i] = r;
+  }
+  return out;
 }

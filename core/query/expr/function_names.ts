@@ -19,7 +19,7 @@ const ARITY_LIST: [string, number, number][] = [];
 function arity(names: string, min: number, max = min): void {
   for (const n of names.trim().split(/\s+/)) ARITY_LIST.push([n, min, max]);
 }
-arity('pi random rand uuid timezone now current_timestamp localtimestamp current_date current_time user current_user session_user system_user', 0);
+arity('build pi random rand uuid timezone now current_timestamp localtimestamp current_date current_time user current_user session_user system_user', 0);
 arity(`abs ceil ceiling floor sqrt cbrt exp ln log2 log10 sin cos tan asin acos atan sinh cosh tanh asinh acosh atanh cot degrees radians
   signum isnan iszero factorial length char_length character_length octet_length bit_length ascii lower upper initcap reverse md5
   sha224 sha256 sha384 sha512 ipv4_num_to_string ipv4_string_to_num ipv6_num_to_string ipv6_string_to_num isnull to_unixtime
@@ -38,5 +38,29 @@ arity('regexp_extract', 2, 3);
 arity('string_to_array', 2, 3);
 arity('overlay', 3, 4);
 arity('regexp_count', 2, 4);
+arity('regexp_match regexp_like', 2, 3);
+arity('regexp_replace', 3, 4);
+arity('regexp_instr', 2, 6);
+arity('to_local_time', 1);
+// DataFusion refuses these without arguments
+arity('coalesce concat greatest least', 1, Infinity);
+arity('concat_ws', 2, Infinity);
+arity('struct', 1, Infinity);
+arity('get_field', 2);
 arity('date_bin', 2, 3);
+arity('hll_count', 1);
+arity('uddsketch_calc', 2);
+// list functions (make_array, array_concat take any number)
+arity(`array_ndims array_dims array_empty array_any_value array_max array_min array_pop_back array_pop_front array_reverse
+  array_distinct cardinality flatten`, 1);
+arity(`array_has array_has_all array_has_any array_positions array_append array_prepend array_union array_intersect array_except
+  array_remove array_remove_all array_repeat array_element array_distance`, 2);
+arity('array_remove_n array_replace array_replace_all', 3);
+arity('array_replace_n', 4);
+arity('array_resize array_to_string array_position', 2, 3);
+arity('array_length', 1, 2);
+arity('array_sort range generate_series', 1, 3);
+arity('date_format to_char', 2);
+arity('to_date to_timestamp to_timestamp_seconds to_timestamp_millis to_timestamp_micros to_timestamp_nanos', 1, 64);
+arity('array_slice', 3, 4);
 export const ARITY = new Map(ARITY_LIST.map(([n, a, b]) => [n, [a, b] as const]));

@@ -1,9 +1,11 @@
 // The scalar function registry: name -> implementation, filled from the family files (math, string, time,
-// conditional, misc). A new function goes in its family's table; a module outside expr can add one with registerScalar.
+// conditional, list, misc). A new function goes in its family's table; a module outside expr can add one with registerScalar.
 import type { FunctionCall } from '../../sql/index.ts';
 import { PlanError } from '../plan/rel.ts';
 import { StatusCode } from '../../errors.ts';
 import type { Vec } from '../vector.ts';
+import { ARRAY } from './fn_array.ts';
+import { STRUCT } from './fn_struct.ts';
 import { CONDITIONAL } from './fn_conditional.ts';
 import { GEO } from './fn_geo.ts';
 import { GEO_CELLS } from './fn_geo_cells.ts';
@@ -27,7 +29,7 @@ export function registerScalar(name: string, fn: Fn): void {
   REGISTRY.set(name.toLowerCase(), fn);
 }
 
-for (const family of [MATH, STRING, STRING_MYSQL, TIME, CONDITIONAL, MISC, GEO, GEO_CELLS, JSON_FNS, HASH, IP, VECTOR]) for (const [name, fn] of Object.entries(family)) registerScalar(name, fn);
+for (const family of [MATH, STRING, STRING_MYSQL, TIME, CONDITIONAL, MISC, GEO, GEO_CELLS, JSON_FNS, HASH, IP, VECTOR, ARRAY, STRUCT]) for (const [name, fn] of Object.entries(family)) registerScalar(name, fn);
 // DataFusion's other spellings of a function (datetrunc, substr_index, today, ...) call it, under its arity
 for (const [alias, name] of Object.entries(FUNCTION_ALIASES)) {
   const f = REGISTRY.get(name);
@@ -42,8 +44,8 @@ export function callScalar(name: string, args: Vec[], n: number, s: Scope, call:
   }
   const ar = ARITY.get(name) ?? ARITY.get(FUNCTION_ALIASES[name] ?? '');
   if (ar && (args.length < ar[0] || args.length > ar[1])) {
-    const want = ar[0] === ar[1] ? `${ar[0]}` : `${ar[0]} to ${ar[1]}`;
-    throw new PlanError(`Function '${name}' takes ${want} argument${ar[1] === 1 ? '' : 's'}, got ${args.length}`, call.pos, StatusCode.InvalidArguments);
+    const want = ar[0] === ar[1] ? `${ar[0]}` : ar[1] === Infinity ? `at least ${ar[0]}` : `${ar[0]} to ${ar[1]}`;
+    throw new PlanError(`Function '${name}' takes ${want} argument${ar[1] === 1 || (ar[0] === 1 && ar[1] === Infinity) ? '' : 's'}, got ${args.length}`, call.pos, StatusCode.InvalidArguments);
   }
   return f(args, n, s, call);
 }

@@ -10,6 +10,7 @@ import { fromValues, getValue, isNull } from '../vector.ts';
 import { fnName } from './walk.ts';
 import { ANOMALY_FUNCTIONS, anomalyScore } from './window_anomaly.ts';
 import { intervalNs, parseInterval } from '../expr/time.ts';
+import { intArg, lagDefault, lagLead, ntile, valueInFrame } from './window_value.ts';
 
 export function computeWindow(c: FunctionCall, scope: Scope): Vec {
   const w = c.over!;
@@ -48,21 +49,11 @@ export function computeWindow(c: FunctionCall, scope: Scope): Vec {
         dt = name === 'rank' || name === 'dense_rank' ? 'UInt64' : 'Float64';
         break;
       }
-      case 'ntile': {
-        const b = Number(getValue(args[0]!, 0));
-        rows.forEach((r, k) => (out[r] = Math.floor((k * b) / m) + 1));
-        dt = 'UInt64';
-        break;
-      }
+      case 'ntile': ntile(args, rows, out, c); dt = 'UInt64'; break;
       case 'lag': case 'lead': {
-        const x = args[0]!;
-        const off = args[1] ? Number(getValue(args[1], 0)) : 1;
-        const def = args[2];
-        rows.forEach((r, k) => {
-          const j = name === 'lag' ? k - off : k + off;
-          out[r] = j >= 0 && j < m ? getValue(x, rows[j]!) : def ? getValue(def, r) : null;
-        });
-        dt = x.dt;
+        if (!args[0]) throw new PlanError(`${name} takes 1 to 3 arguments, got 0`, c.pos, StatusCode.InvalidArguments);
+        lagLead(args[0], intArg(args[1], 1, 'The offset', c), name === 'lag' ? -1 : 1, lagDefault(args, c), c.nulls === 'ignore', rows, out);
+        dt = args[0].dt;
         break;
       }
       default: {
@@ -71,8 +62,11 @@ export function computeWindow(c: FunctionCall, scope: Scope): Vec {
         dt = x?.dt ?? 'Int64';
         const range = rangeKey(w.frame, ord, c);
         if (ANOMALY_FUNCTIONS.has(name)) dt = 'Float64';
+        const nth = name === 'nth_value' ? intArg(args[1], NaN, 'The position', c) : 0;
+        if (name === 'nth_value' && nth === 0) throw new PlanError('NTH_VALUE expects n to be non-zero', c.pos, StatusCode.InvalidArguments);
+        const groups = w.frame?.units === 'GROUPS' ? peerGroups(rows, cmp) : undefined;
         for (let k = 0; k < m; k++) {
-          const [a, b] = frameOf(w.frame, k, m, rows, cmp, ord.length > 0, range);
+          const [a, b] = frameOf(w.frame, k, m, rows, cmp, ord.length > 0, range, groups);
           const frame = rows.slice(a, b + 1);
           if (ANOMALY_FUNCTIONS.has(name)) {
             const vals: number[] = [];
@@ -81,9 +75,7 @@ export function computeWindow(c: FunctionCall, scope: Scope): Vec {
             out[rows[k]!] = anomalyScore(name, cur, vals, args[1] ? Number(getValue(args[1], rows[k]!)) : 1.5);
             continue;
           }
-          if (name === 'first_value') { out[rows[k]!] = frame.length ? getValue(x!, frame[0]!) : null; continue; }
-          if (name === 'last_value') { out[rows[k]!] = frame.length ? getValue(x!, frame[frame.length - 1]!) : null; continue; }
-          if (name === 'nth_value') { const nth = Number(getValue(args[1]!, 0)); out[rows[k]!] = frame.length >= nth ? getValue(x!, frame[nth - 1]!) : null; continue; }
+          if (name === 'first_value' || name === 'last_value' || name === 'nth_value') { out[rows[k]!] = valueInFrame(name, x!, nth, frame, c.nulls === 'ignore'); continue; }
           const sub = frame;
           const subArgs = args.map((v) => fromValues(v.dt, sub.map((i) => getValue(v, i))));
           const res = computeAggregate({ name, call: c, args: subArgs, mask: null, order: [] }, { ids: new Int32Array(sub.length), count: 1, first: new Int32Array(1) });
@@ -135,7 +127,19 @@ function rangeKey(frame: WindowFrameLike | undefined, ord: { vec: Vec; asc: bool
 
 type WindowFrameLike = { units: string; start: WindowFrameBound; end?: WindowFrameBound };
 
-function frameOf(frame: WindowFrameLike | undefined, k: number, m: number, rows: number[], cmp: (p: number, q: number) => number, ordered: boolean, range?: RangeKey): [number, number] {
+/** GROUPS frames count peer groups: each row's group number and each group's first and last row. */
+interface PeerGroups { of: Int32Array; first: number[]; last: number[] }
+
+function peerGroups(rows: number[], cmp: (p: number, q: number) => number): PeerGroups {
+  const of = new Int32Array(rows.length), first: number[] = [], last: number[] = [];
+  for (let k = 0; k < rows.length; k++) {
+    if (k === 0 || cmp(rows[k - 1]!, rows[k]!) !== 0) { first.push(k); last.push(k); } else last[last.length - 1] = k;
+    of[k] = first.length - 1;
+  }
+  return { of, first, last };
+}
+
+function frameOf(frame: WindowFrameLike | undefined, k: number, m: number, rows: number[], cmp: (p: number, q: number) => number, ordered: boolean, range?: RangeKey, groups?: PeerGroups): [number, number] {
   if (!frame) {
     if (!ordered) return [0, m - 1];
     let e = k;
@@ -175,8 +179,15 @@ function frameOf(frame: WindowFrameLike | undefined, k: number, m: number, rows:
       case 'unbounded_preceding': return 0;
       case 'unbounded_following': return m - 1;
       case 'current_row': return frame.units === 'ROWS' ? k : peers(isStart);
-      case 'preceding': return k - Number(b.offset && b.offset.type === 'number' ? b.offset.value : 0);
-      case 'following': return k + Number(b.offset && b.offset.type === 'number' ? b.offset.value : 0);
+      case 'preceding': case 'following': {
+        const off = (b.kind === 'preceding' ? -1 : 1) * Number(b.offset && b.offset.type === 'number' ? b.offset.value : 0);
+        if (!groups) return k + off;
+        // n groups away: a start bound is that group's first row, an end bound its last (past the edges: the edge)
+        const gi = groups.of[k]! + off, count = groups.first.length;
+        if (gi < 0) return isStart ? 0 : -1;
+        if (gi >= count) return isStart ? m : m - 1;
+        return isStart ? groups.first[gi]! : groups.last[gi]!;
+      }
     }
   };
   const a = Math.max(0, bound(frame.start, true));

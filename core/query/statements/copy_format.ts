@@ -1,10 +1,11 @@
 // The file formats of COPY: CSV (RFC 4180, a header line of column names) and JSON (one object per line), both
 // ways. Written as GreptimeDB's Arrow writers write them: timestamps as ISO text without a zone, NULL as an empty
-// CSV cell or a key left out of the JSON object.
+// CSV cell or a key left out of the JSON object, decimals and 64-bit integers with all their digits in both.
 import { EddyError, StatusCode } from '../../errors.ts';
 import { jsonValue, textValue } from '../output/index.ts';
 import { csvQuote } from '../output/cells.ts';
 import type { Rel } from '../plan/rel.ts';
+import type { Vec } from '../vector.ts';
 import { isNull } from '../vector.ts';
 
 export type CopyFormat = 'csv' | 'json';
@@ -18,17 +19,26 @@ export function writeRows(rel: Rel, format: CopyFormat): string {
     out.push(rel.fields.map((f) => csvQuote(f.name)).join(','));
     for (let i = 0; i < rel.len; i++) out.push(rel.cols.map((c) => (isNull(c, i) ? '' : csvQuote(textValue(c, i)))).join(','));
   } else {
+    const keys = rel.fields.map((f) => JSON.stringify(f.name) + ':');
     for (let i = 0; i < rel.len; i++) {
-      const o: Record<string, unknown> = {};
+      const parts: string[] = [];
       rel.cols.forEach((c, j) => {
-        if (isNull(c, i)) return;
-        const v = c.kind === 'ts' || c.kind === 'any' ? textValue(c, i) : jsonValue(c, i);
-        o[rel.fields[j]!.name] = typeof v === 'bigint' ? Number(v) : v;
+        if (!isNull(c, i)) parts.push(keys[j]! + jsonCell(c, i));
       });
-      out.push(JSON.stringify(o));
+      out.push(`{${parts.join(',')}}`);
     }
   }
   return out.length ? out.join('\n') + '\n' : '';
+}
+
+/**
+ * One JSON value of a row: decimals and 64-bit integers as their exact digits (a JSON number need not fit a double;
+ * Arrow's JSON writer prints them so), timestamps and lists as text, the rest as JSON spells them.
+ */
+function jsonCell(c: Vec, i: number): string {
+  if (c.kind === 'num' && (c.dec !== undefined || c.dt.startsWith('Decimal128('))) return textValue(c, i);
+  if (c.kind === 'num' && c.big !== undefined) return String(c.big[i]!);
+  return JSON.stringify(c.kind === 'ts' || c.kind === 'any' ? textValue(c, i) : jsonValue(c, i), (_k, v: unknown) => (typeof v === 'bigint' ? Number(v) : v));
 }
 
 const bad = (path: string, line: number, why: string) => new EddyError(StatusCode.InvalidArguments, `COPY FROM '${path}': line ${line}: ${why}`);

@@ -8,6 +8,7 @@ import { relToOutput } from '../output/index.ts';
 import type { Rel } from '../plan/rel.ts';
 import { stringRel } from '../plan/rel.ts';
 import { fromValues } from '../vector.ts';
+import { shownFlowDefinition } from './flow_definition.ts';
 
 const affected = (rows: number): QueryOutput => ({ kind: 'affected', rows });
 
@@ -62,7 +63,7 @@ export async function runFlowStatement(ctx: QueryContext, s: Statement): Promise
         const { db, name } = split(s.target, ctx);
         const f = (await need(ctx, 'listFlows')(db)).find((x) => x.name === name);
         if (!f) throw new EddyError(StatusCode.FlowNotFound, `Flow not found: ${db}.${name}`);
-        return relToOutput(stringRel(['Flow', 'Create Flow'], [[f.name, f.definition]]));
+        return relToOutput(stringRel(['Flow', 'Create Flow'], [[f.name, shownFlowDefinition(f)]]));
       }
       return null;
     }
@@ -99,7 +100,7 @@ export async function flowInformationSchema(name: string, ctx: QueryContext): Pr
       ['flow_id', 'UInt32', (f) => f.id],
       ['state_size', 'UInt64', () => null],
       ['table_catalog', 'String', () => 'greptime'],
-      ['flow_definition', 'String', (f) => f.definition],
+      ['flow_definition', 'String', (f) => shownFlowDefinition(f)],
       ['comment', 'String', (f) => f.comment],
       ['expire_after', 'Int64', (f) => f.expireAfterSeconds],
       ['source_table_ids', 'String', () => null],

@@ -1,4 +1,5 @@
 // information_schema: every table GreptimeDB has (shapes in information_schema_spec.ts), built from the catalog and the node.
+import { BUILD_INFO } from '../expr/fn_misc.ts';
 import { databaseOptions, databaseOptionsCell } from './database_options.ts';
 import type { QueryContext } from '../context.ts';
 import type { Rel } from '../plan/rel.ts';
@@ -96,7 +97,7 @@ async function rowsOf(name: string, ctx: QueryContext): Promise<Row[]> {
         ['mito', 'DEFAULT', 'Storage engine for time-series data', 'NO', 'NO', 'NO'],
         ['metric', 'YES', 'Storage engine for observability scenarios, which is adept at handling a large number of small tables, making it particularly suitable for cloud-native monitoring', 'NO', 'NO', 'NO'],
       ];
-    case 'build_info': return [['main', '', '', 'true', '0.1.0']];
+    case 'build_info': return [[BUILD_INFO.branch, BUILD_INFO.commit, BUILD_INFO.commitShort, BUILD_INFO.clean, BUILD_INFO.version]];
     case 'character_sets': return [['utf8', 'utf8_bin', 'UTF-8 Unicode', 4]];
     case 'collations': return [['utf8_bin', 'utf8', 1, 'Yes', 'Yes', 1]];
     case 'collation_character_set_applicability': return [['utf8_bin', 'utf8']];

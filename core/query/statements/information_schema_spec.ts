@@ -137,6 +137,23 @@ export const INFORMATION_SCHEMA_SPEC: Record<string, SystemTableSpec> = {
       collation:${S} cardinality:Int64? sub_part:Int64? packed:${S} nullable index_type comment index_comment is_visible
       expression:${S} greptime_index_type`),
   },
+  // GreptimeDB's SST file catalog. EddyDB's segment files would fill them; the node does not list them to the
+  // executor yet, so they answer with their shape and no rows.
+  ssts_manifest: {
+    id: 38,
+    columns: cols(`table_dir region_id:UInt64 table_id:UInt32 region_number:UInt32 region_group:UInt8 region_sequence:UInt32 file_id
+      index_version:UInt64 level:UInt8 file_path file_size:UInt64 index_file_path:${S} index_file_size:UInt64? num_rows:UInt64
+      num_row_groups:UInt64 num_series:UInt64? min_ts:TimestampNanosecond? max_ts:TimestampNanosecond? sequence:UInt64?
+      origin_region_id:UInt64 node_id:UInt64? visible:Boolean primary_key_min:Binary? primary_key_max:Binary?
+      max_row_group_uncompressed_size:UInt64 partition_expr:${S}`),
+  },
+  ssts_storage: { id: 39, columns: cols('file_path file_size:UInt64? last_modified_ms:TimestampMillisecond? node_id:UInt64?') },
+  ssts_index_meta: {
+    id: 40,
+    columns: cols(`table_dir index_file_path region_id:UInt64 table_id:UInt32 region_number:UInt32 region_group:UInt8
+      region_sequence:UInt32 file_id index_file_size:UInt64? index_type target_type target_key target_json blob_size:UInt64
+      meta_json:${S} node_id:UInt64?`),
+  },
 };
 
 /** Ids of the information_schema tables whose shape lives with their feature (flows: statements/flow.ts). */

@@ -141,6 +141,12 @@ export async function runShow(s: Show, env: Env): Promise<Rel> {
       const rows = Array.from({ length: kept.len }, (_, i) => String(kept.cols[0]!.v[i]));
       return s.full ? stringRel([col, 'Table_type'], rows.map((n) => [n, types.get(n)!])) : stringRel([col], rows.map((n) => [n]));
     }
+    case 'VIEWS': {
+      const names: string[] = [];
+      for (const n of await listTablesChecked(ctx, db)) if (viewOfTable(await ctx.getTable(db, n))) names.push(n);
+      names.sort();
+      return whereFilter(likeFilter(stringRel(['Views'], names.map((n) => [n])), s.like), s, env);
+    }
     case 'CREATE TABLE': {
       const { db: d, table } = tableName(s.target!, ctx);
       if (d.toLowerCase() === 'information_schema' || (table === 'numbers' && !(await ctx.getTable(d, table)))) {

@@ -3,7 +3,7 @@
 import { EddyError, PlanError, StatusCode } from '../../errors.ts';
 import type { ColumnSchema, TableSchema } from '../../schema.ts';
 import type { CreateView } from '../../sql/index.ts';
-import { parseSql } from '../../sql/index.ts';
+import { formatIdent, formatQuery, parseSql } from '../../sql/index.ts';
 import { tableName } from './ddl.ts';
 import { type Rel } from '../plan/rel.ts';
 import type { QState } from '../plan/state.ts';
@@ -16,9 +16,21 @@ export function viewOf(t: TableSchema): string | undefined {
   return t.options.extra?.[VIEW_KEY];
 }
 
-/** The CREATE VIEW statement as SHOW CREATE VIEW prints it: as written, one line, without its semicolon. */
+/**
+ * The CREATE VIEW statement as SHOW CREATE VIEW and information_schema.views print it: re-printed the way
+ * sqlparser-rs displays it (GreptimeDB's form: upper-case keywords, one space, INNER JOIN as JOIN); as written, on one
+ * line, when the printer does not cover the query.
+ */
 export function viewDefinition(t: TableSchema): string {
-  return viewOf(t)!.replace(/\s+/g, ' ').replace(/\s*;\s*$/, '').trim();
+  const text = viewOf(t)!;
+  const asWritten = text.replace(/\s+/g, ' ').replace(/\s*;\s*$/, '').trim();
+  let stmt;
+  try { stmt = parseSql(text)[0]; } catch { return asWritten; }
+  if (stmt?.type !== 'create_view') return asWritten;
+  const q = formatQuery(stmt.query);
+  if (q === undefined) return asWritten;
+  const cols = stmt.columns.length ? ` (${stmt.columns.map(formatIdent).join(', ')})` : '';
+  return `CREATE ${stmt.orReplace ? 'OR REPLACE ' : ''}VIEW ${stmt.ifNotExists ? 'IF NOT EXISTS ' : ''}${stmt.name.map(formatIdent).join('.')}${cols} AS ${q}`;
 }
 
 /** A view column as DESCRIBE shows it, from the type of the query's output. */

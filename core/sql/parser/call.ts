@@ -18,12 +18,14 @@ export function parseCall(p: Cursor, name: Ident[], pos: SourcePos): FunctionCal
       }
       if (!p.eatOp(',')) break;
     }
+    nullTreatment(p, call);
     if (p.isKws('ORDER', 'BY')) {
       p.i += 2;
       call.orderBy = parseOrderByList(p);
     }
   }
   p.expectOp(')');
+  nullTreatment(p, call);
   if (p.isKws('WITHIN', 'GROUP')) {
     p.i += 2;
     p.expectOp('(');
@@ -39,6 +41,12 @@ export function parseCall(p: Cursor, name: Ident[], pos: SourcePos): FunctionCal
   }
   if (p.eatKw('OVER')) call.over = parseWindowSpec(p);
   return call;
+}
+
+/** IGNORE NULLS / RESPECT NULLS, written inside the parentheses or after them. */
+function nullTreatment(p: Cursor, call: FunctionCall): void {
+  if (p.eatKw('IGNORE', 'NULLS')) call.nulls = 'ignore';
+  else if (p.eatKw('RESPECT', 'NULLS')) call.nulls = 'respect';
 }
 
 export function parseWindowSpec(p: Cursor): WindowSpec {

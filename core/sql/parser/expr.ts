@@ -333,6 +333,7 @@ function parseWordPrefix(p: Cursor): Expr {
     }
     case 'POSITION':
     case 'TRIM':
+    case 'OVERLAY':
     case 'SUBSTRING': {
       const special = nextIsParen ? parseSpecialCall(p, t.upper, pos) : undefined;
       if (special) return special;
@@ -365,7 +366,8 @@ function parseWordPrefix(p: Cursor): Expr {
 /**
  * The keyword forms of three string functions, as sqlparser-rs reads them, turned into the plain calls DataFusion
  * plans (and names its columns after): POSITION(sub IN s) -> strpos(s, sub); TRIM([BOTH|LEADING|TRAILING] [chars]
- * FROM s) -> btrim/ltrim/rtrim(s[, chars]); SUBSTRING(s FROM a [FOR n]) -> substr(s, a[, n]). Undefined when the
+ * FROM s) -> btrim/ltrim/rtrim(s[, chars]); SUBSTRING(s FROM a [FOR n]) -> substr(s, a[, n]); OVERLAY(s PLACING r
+ * FROM a [FOR n]) -> overlay(s, r, a[, n]). Undefined when the
  * call is written the ordinary way (then it parses as any call).
  */
 function parseSpecialCall(p: Cursor, kw: string, pos: SourcePos): Expr | undefined {
@@ -399,6 +401,15 @@ function parseSpecialCall(p: Cursor, kw: string, pos: SourcePos): Expr | undefin
     return undefined;
   }
   const s = parseExpr(p);
+  if (kw === 'OVERLAY') {
+    if (!p.eatKw('PLACING')) { p.i = start; return undefined; }
+    const args = [s, parseExpr(p)];
+    p.expectKw('FROM');
+    args.push(parseExpr(p));
+    if (p.eatKw('FOR')) args.push(parseExpr(p));
+    p.expectOp(')');
+    return call('overlay', args);
+  }
   if (!p.isKw('FROM') && !p.isKw('FOR')) { p.i = start; return undefined; }
   const args = [s];
   if (p.eatKw('FROM')) args.push(parseExpr(p));

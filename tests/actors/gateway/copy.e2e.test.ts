@@ -39,6 +39,15 @@ describe('COPY', () => {
     await exec(node, `TRUNCATE TABLE back`);
   });
 
+  it('writes decimals and 64-bit integers with every digit, in JSON as in CSV', async () => {
+    await exec(node, `CREATE TABLE exact (d DECIMAL(38, 10), small DECIMAL(10, 4), big BIGINT, ts TIMESTAMP TIME INDEX)`);
+    await exec(node, `INSERT INTO exact VALUES (1234567890123456789012345678.0123456789, -0.5, 9007199254740993, 1000)`);
+    await exec(node, `COPY exact TO '${f('exact.json')}' WITH (format = 'json')`);
+    expect(readFileSync(f('exact.json'), 'utf8')).toBe('{"d":1234567890123456789012345678.0123456789,"small":-0.5000,"big":9007199254740993,"ts":"1970-01-01T00:00:01"}\n');
+    await exec(node, `COPY exact TO '${f('exact.csv')}' WITH (format = 'csv')`);
+    expect(readFileSync(f('exact.csv'), 'utf8')).toBe('d,small,big,ts\n1234567890123456789012345678.0123456789,-0.5000,9007199254740993,1970-01-01T00:00:01\n');
+  });
+
   it("writes a query's rows", async () => {
     await exec(node, `COPY (SELECT host, count(*) AS c FROM m GROUP BY host ORDER BY host) TO '${f('q.csv')}' WITH (format = 'csv')`);
     expect(readFileSync(f('q.csv'), 'utf8')).toBe('host,c\na,1\nb,1\nc,1\n');

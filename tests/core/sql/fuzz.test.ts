@@ -25,7 +25,7 @@ const VOCAB = [
   'host', 'ts', 'val', 't', '"Q"', '`b`', '1', '2.5', '1e3', "'5m'", "'it''s'", '*', ',', '(', ')', ';', '.', '=', '<>',
   '<', '>=', '+', '-', '/', '%', '||', '::', '~', '!~*', '[', ']', 'count', 'min', 'max', 'now',
   'KILL', 'QUERY', 'CONNECTION', 'PROCESSLIST', 'FULL', 'STATUS', 'VARIABLES', 'time_zone', 'DECIMAL', "'1.2.3.4:4000/7'",
-  'COPY', 'FORMAT', "'/tmp/x.csv'", "'csv'",
+  'COPY', 'FORMAT', "'/tmp/x.csv'", "'csv'", 'IGNORE', 'RESPECT', 'NULLS', 'lag', 'OVERLAY', 'PLACING', 'FOR',
 ];
 
 describe('fuzz: bad input only ever raises a positioned ParseError', () => {
@@ -103,8 +103,8 @@ const { expr: exprArb } = fc.letrec<{ expr: Expr }>((tie) => {
       fc.tuple(e, fc.array(e, { maxLength: 3 }), fc.boolean()).map(([x, list, negated]) => ({ type: 'in_list', expr: x, list, negated, pos: P }) as Expr),
       fc.tuple(e, e, fc.boolean(), fc.boolean()).map(([x, pattern, negated, ci]) => ({ type: 'like', expr: x, pattern, negated, caseInsensitive: ci, pos: P }) as Expr),
       fc.tuple(e, fc.constantFrom(...TYPES), fc.constantFrom('cast', '::', 'try_cast') as fc.Arbitrary<'cast'>).map(([x, t, syntax]) => ({ type: 'cast', expr: x, dataType: typeOf(t), syntax, pos: P }) as Expr),
-      fc.tuple(fc.constantFrom('f', 'sum', 'max', 'date_bin'), fc.array(e, { maxLength: 3 }), fc.boolean()).map(
-        ([name, args, distinct]) => ({ type: 'function', name: [{ value: name, pos: P }], args, distinct, pos: P }) as Expr,
+      fc.tuple(fc.constantFrom('f', 'sum', 'max', 'date_bin'), fc.array(e, { maxLength: 3 }), fc.boolean(), fc.constantFrom(undefined, 'ignore', 'respect')).map(
+        ([name, args, distinct, nulls]) => ({ type: 'function', name: [{ value: name, pos: P }], args, distinct, ...(nulls ? { nulls } : {}), pos: P }) as Expr,
       ),
       fc.tuple(fc.option(e, { nil: undefined }), fc.array(fc.tuple(e, e), { minLength: 1, maxLength: 2 }), fc.option(e, { nil: undefined })).map(([operand, ws, els]) => {
         const c: Expr = { type: 'case', whens: ws.map(([when, then]) => ({ when, then })), pos: P };
