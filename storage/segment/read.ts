@@ -37,8 +37,8 @@ export interface SegmentHandle {
   groupBlocks: number[];
   /** Each block as a page (format 2): its rows, time range and narrower tag stats, from the file's metadata. */
   pages?: PageInfo[];
-  /** Row groups a read has needed only some pages of (read_cached.ts decodes such a group whole the next time). */
-  touched?: Uint8Array;
+  /** Row groups some of whose pages were cached on their own (read_cached.ts then reads the group page by page). */
+  paged?: Uint8Array;
   /** Index of each field's first body buffer (validity): 2 buffers a field, 3 for a text block. */
   bufferAt: number[];
 }
