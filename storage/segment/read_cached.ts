@@ -105,7 +105,7 @@ export async function readGroups(
     const bytes = await fetch(want);
     const msgOf = new Map<number, Msg>();
     want.forEach((b, j) => {
-      const msg = parseBlock(h, bytes[j]!);
+      const msg = parseBlock(h, bytes[j]!, b);
       h.blockRows[b] = msg.header.length;
       msgOf.set(b, msg);
     });

@@ -11,7 +11,7 @@ import { DecodedCache } from '../../../storage/decoded_cache.ts';
 import { Memtable } from '../../../storage/memtable/memtable.ts';
 import { sortMemtable } from '../../../storage/memtable/sort.ts';
 import { columnStats } from '../../../storage/segment/stats.ts';
-import { decodeSegment, openSegment, type SegmentHandle } from '../../../storage/segment/read.ts';
+import { decodeSegment, openSegment, parseBlock, type SegmentHandle } from '../../../storage/segment/read.ts';
 import { readGroups } from '../../../storage/segment/read_cached.ts';
 import { encodeSegment } from '../../../storage/segment/write.ts';
 import type { ColumnData, Run } from '../../../storage/types.ts';
@@ -169,6 +169,12 @@ describe('segment pages', () => {
     // and a third read fetches nothing
     await readGroups(h, [0], schema, ['ts', 'usage'], fetch, cache, 'g', () => true);
     expect(fetched).toHaveLength(2);
+    // each page's header was parsed once and kept; a page parsed again through it has the same body as a fresh parse
+    expect(h.headers!.slice(0, 4).every((x) => x !== undefined)).toBe(true);
+    const [bytes1] = await fetcher(h, bytes)([1]);
+    const again = parseBlock(h, bytes1!, 1), fresh = parseBlock(h, bytes1!);
+    expect(again.header).toBe(h.headers![1]);
+    expect(Buffer.from(again.body).equals(Buffer.from(fresh.body))).toBe(true);
   });
 
   it('stores floats that are not short decimals byte-split, every bit kept (NaN payloads, -0, infinities, subnormals)', () => {
