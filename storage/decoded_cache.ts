@@ -1,19 +1,22 @@
-// Decoded segment columns kept in memory (per file and column, whole or by row group), so repeated scans skip decompression and decoding.
+// Decoded segment columns kept in memory (per file and column, whole, by row group or by page), so repeated scans skip decompression and decoding.
 import type { ColumnData } from './types.ts';
 
 function bytesOf(c: ColumnData): number {
   return c.values.byteLength + (c.valid?.byteLength ?? 0) + 64;
 }
 
+/** One cached column piece; the LRU order holds these objects, the index finds them by file, column and group. */
+interface Entry { file: string; column: string; group: number; data: ColumnData; size: number }
+
 /**
  * A least-recently-used cache of decoded row-group columns under a byte budget. Segment files never change
  * once written (a rewrite gets a new name), so entries are valid until their file is removed. Entries are
- * shared with the runs handed out: nobody writes into them.
+ * shared with the runs handed out: nobody writes into them. Lookups go file -> column -> group through nested maps
+ * (a scan asks for hundreds of pieces: no key string is built per lookup); recency is the insertion order of a Set.
  */
 export class DecodedCache {
-  private readonly entries = new Map<string, ColumnData>();
-  /** Keys of each file, to drop them when the file goes. */
-  private readonly byFile = new Map<string, Set<string>>();
+  private readonly index = new Map<string, Map<string, Map<number, Entry>>>();
+  private readonly lru = new Set<Entry>();
   private used = 0;
   hits = 0;
   misses = 0;
@@ -31,68 +34,71 @@ export class DecodedCache {
   }
 
   private evict(): void {
-    for (const [victim, c] of this.entries) {
+    for (const victim of this.lru) {
       if (this.used <= this.budget) break;
-      this.entries.delete(victim);
-      this.used -= bytesOf(c);
-      this.byFile.get(victim.slice(0, victim.indexOf('\u0000')))?.delete(victim);
+      this.remove(victim);
     }
+  }
+
+  private remove(e: Entry): void {
+    this.lru.delete(e);
+    this.used -= e.size;
+    const cols = this.index.get(e.file);
+    const groups = cols?.get(e.column);
+    if (!groups || groups.get(e.group) !== e) return;
+    groups.delete(e.group);
+    if (groups.size === 0) cols!.delete(e.column);
+    if (cols!.size === 0) this.index.delete(e.file);
   }
 
   get bytes(): number {
     return this.used;
   }
 
-  private static key(file: string, group: number, column: string): string {
-    return `${file}\u0000${group}\u0000${column}`;
+  private find(file: string, group: number, column: string): Entry | undefined {
+    return this.index.get(file)?.get(column)?.get(group);
   }
 
   get(file: string, group: number, column: string): ColumnData | undefined {
-    const k = DecodedCache.key(file, group, column);
-    const hit = this.entries.get(k);
-    if (hit) {
-      // Re-insert: Map order is the recency order.
-      this.entries.delete(k);
-      this.entries.set(k, hit);
+    const e = this.find(file, group, column);
+    if (e) {
+      // Re-insert: Set order is the recency order.
+      this.lru.delete(e);
+      this.lru.add(e);
       this.hits++;
-    } else this.misses++;
-    return hit;
+      return e.data;
+    }
+    this.misses++;
+    return undefined;
   }
 
   set(file: string, group: number, column: string, data: ColumnData): void {
     const size = bytesOf(data);
     if (size > this.budgetBytes / 4) return;
-    const k = DecodedCache.key(file, group, column);
-    const old = this.entries.get(k);
-    if (old) this.used -= bytesOf(old);
-    this.entries.delete(k);
-    this.entries.set(k, data);
+    const old = this.find(file, group, column);
+    if (old) this.remove(old);
+    const e: Entry = { file, column, group, data, size };
+    let cols = this.index.get(file);
+    if (!cols) this.index.set(file, (cols = new Map()));
+    let groups = cols.get(column);
+    if (!groups) cols.set(column, (groups = new Map()));
+    groups.set(group, e);
+    this.lru.add(e);
     this.used += size;
-    let keys = this.byFile.get(file);
-    if (!keys) this.byFile.set(file, (keys = new Set()));
-    keys.add(k);
     this.evict();
   }
 
   delete(file: string, group: number, column: string): void {
-    const k = DecodedCache.key(file, group, column);
-    const c = this.entries.get(k);
-    if (!c) return;
-    this.entries.delete(k);
-    this.used -= bytesOf(c);
-    this.byFile.get(file)?.delete(k);
+    const e = this.find(file, group, column);
+    if (e) this.remove(e);
   }
 
   /** Forgets every entry of a file (removed by compaction, TTL, truncate or drop). */
   dropFile(file: string): void {
-    const keys = this.byFile.get(file);
-    if (!keys) return;
-    for (const k of keys) {
-      const c = this.entries.get(k);
-      if (c) this.used -= bytesOf(c);
-      this.entries.delete(k);
-    }
-    this.byFile.delete(file);
+    const cols = this.index.get(file);
+    if (!cols) return;
+    for (const groups of cols.values()) for (const e of groups.values()) { this.lru.delete(e); this.used -= e.size; }
+    this.index.delete(file);
   }
 }
 

@@ -18,7 +18,8 @@ import type { ColumnData, PageInfo, Run } from '../types.ts';
 
 type Header = { length: number; nodes: { length: number; nullCount: number }[]; buffers: { offset: number; length: number }[]; compression: { type: number } | null };
 
-interface Block { offset: number; length: number }
+/** A record batch's place in the file: `meta` bytes of message (prefix, flatbuffer, padding), then its body. */
+interface Block { offset: number; length: number; meta: number }
 
 /**
  * What a scan needs to know about a segment file, parsed once: fields, dictionaries, record batch positions, and how
@@ -37,10 +38,12 @@ export interface SegmentHandle {
   groupBlocks: number[];
   /** Each block as a page (format 2): its rows, time range and narrower tag stats, from the file's metadata. */
   pages?: PageInfo[];
-  /** Row groups a read has needed only some pages of (read_cached.ts decodes such a group whole the next time). */
-  touched?: Uint8Array;
+  /** Row groups some of whose pages were cached on their own (read_cached.ts then reads the group page by page). */
+  paged?: Uint8Array;
   /** Index of each field's first body buffer (validity): 2 buffers a field, 3 for a text block. */
   bufferAt: number[];
+  /** Each record batch's message header once parsed (parseBlock): a page read again for other columns skips the flatbuffer. */
+  headers?: (Header | undefined)[];
 }
 
 /**
@@ -63,7 +66,7 @@ export function openSegment(bytes: Uint8Array, file: string, groupRows?: number[
   const blocks: Block[] = [];
   for (let i = 0; i < footer.numRecordBatches; i++) {
     const b = footer.getRecordBatch(i)!;
-    blocks.push({ offset: Number(b.offset), length: b.metaDataLength + Number(b.bodyLength) });
+    blocks.push({ offset: Number(b.offset), length: b.metaDataLength + Number(b.bodyLength), meta: b.metaDataLength });
   }
   const fields = reader.schema.fields;
   const bufferAt: number[] = [];
@@ -213,11 +216,19 @@ function decodeInto(r: Reader, data: Uint8Array, n: number, out: ColumnData, at:
 
 export type Msg = { header: Header; body: Uint8Array };
 
-export function parseBlock(h: SegmentHandle, b: Uint8Array): Msg {
+/**
+ * The header and body of a record batch's bytes. `block` (its number in the file), when given, keeps the parsed header on
+ * the handle: apache-arrow's reader builds an object per field node and buffer (with BigInt offsets), ~0.1 ms a page.
+ */
+export function parseBlock(h: SegmentHandle, b: Uint8Array, block?: number): Msg {
+  const known = block === undefined ? undefined : h.headers?.[block];
+  if (known) return { header: known, body: b.subarray(h.blocks[block!]!.meta) };
   const reader = new MessageReader(b);
   const msg: Message | null = reader.readMessage();
   if (!msg || msg.headerType !== MessageHeader.RecordBatch) throw new StorageError(`segment ${h.file}: expected a record batch`);
-  return { header: msg.header() as unknown as Header, body: reader.readMessageBody(msg.bodyLength) };
+  const out = { header: msg.header() as unknown as Header, body: reader.readMessageBody(msg.bodyLength) };
+  if (block !== undefined) (h.headers ??= [])[block] = out.header;
+  return out;
 }
 
 /** Decodes column `index` of several record batches into one column of `rows` rows. */

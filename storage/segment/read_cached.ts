@@ -52,11 +52,11 @@ interface Unit { group: number; block: number; blocks: number[]; page: boolean }
 /**
  * Reads row groups `groups` (ascending) of a segment as runs, with decoded columns kept in `cache` under `cacheKey`
  * (unique per file path). `keepPage(block)`, when given, names the pages of those groups worth reading (others hold no
- * row the caller wants): a group whose every page is kept is read whole, one whose some are is read page by page,
- * one with none is left out. Runs are answered in the file's row order: one run when the groups are contiguous and
+ * row the caller wants): a group whose every page is kept is read whole (unless pages of it were cached on their own:
+ * then page by page, reusing them), one whose some are is read page by page, one with none is left out. Runs are answered in the file's row order: one run when the groups are contiguous and
  * their columns cached whole, else one run per group or page, so a filter gathers only the rows it keeps. A read of
- * every row group caches whole-file columns; a read of some caches them group by group, and of pages page by page
- * (a page of a group cached whole is a view of it). Only units with a column missing are fetched (`fetch` returns the
+ * every row group caches whole-file columns (its cached groups and pages become views of them); a read of some
+ * caches them group by group, and of pages page by page (a page of a group cached whole is a view of it). Only units with a column missing are fetched (`fetch` returns the
  * given blocks' bytes, in order) and decoded. The answer shares memory with the cache: callers must not write into it.
  */
 export async function readGroups(
@@ -67,47 +67,33 @@ export async function readGroups(
   // Pages are skipped only in files that know their rows and stats (format 2): older files have one page a group.
   const pages = keepPage ? h.pages : undefined;
   const units: Unit[] = [];
-  const promote: number[] = [];
   let partial = false;
+  const paged = h.paged;
   for (const g of groups) {
     const all: number[] = [];
     for (let b = h.groupBlocks[g]!; b < h.groupBlocks[g + 1]!; b++) all.push(b);
     const kept = pages ? all.filter((b) => keepPage!(pages[b]!)) : all;
-    if (kept.length === all.length) units.push({ group: g, block: all[0]!, blocks: all, page: false });
-    else {
-      partial = true;
+    if (kept.length < all.length) partial = true;
+    // A group read in part before is read page by page from then on, even when every page is wanted: the pages
+    // decoded then are reused and only the missing ones decoded (a one-off read never decodes more than its pages;
+    // before, a group read in part a second time was decoded whole, 8 pages for the 1 a host query wanted).
+    if (kept.length === all.length && (paged === undefined || paged[g] !== 1 || all.length === 1)) {
+      units.push({ group: g, block: all[0]!, blocks: all, page: false });
+    } else {
       for (const b of kept) units.push({ group: g, block: b, blocks: [b], page: true });
-      // A group read in part a second time is decoded whole into the cache (its pages then are views of it): scans
-      // that keep coming back to a group warm it as group reads would, while one-off reads decode only their pages.
-      const touched = (h.touched ??= new Uint8Array(h.groupBlocks.length - 1));
-      if (kept.length > 0 && touched[g] === 1 && cache.budgetBytes > 0) promote.push(g);
-      touched[g] = 1;
-    }
-  }
-  const present = names.map((n) => h.fields.findIndex((f) => f.name === n));
-  const wholeOf = () => names.map((n, k) => (present[k]! < 0 ? undefined : cache.get(cacheKey, WHOLE, n)));
-  let whole = wholeOf();
-  // A group promoted before is found in the cache here, and its pages below, each looked up once per column.
-  const groupCols = new Map<number, (ColumnData | undefined)[]>();
-  if (promote.length > 0) {
-    const missing = promote.filter((g) => {
-      const cols = names.map((n, k) => (present[k]! < 0 || whole[k] ? undefined : cache.get(cacheKey, g, n)));
-      groupCols.set(g, cols);
-      return names.some((_, k) => present[k]! >= 0 && !whole[k] && !cols[k]);
-    });
-    if (missing.length > 0) {
-      await readGroups(h, missing, schema, names, fetch, cache, cacheKey);
-      for (const g of missing) groupCols.delete(g);
-      whole = wholeOf();
     }
   }
   const nGroups = h.groupBlocks.length - 1;
   const everything = !partial && groups.length === nGroups;
+  const present = names.map((n) => h.fields.findIndex((f) => f.name === n));
+  const whole = names.map((n, k) => (present[k]! < 0 ? undefined : cache.get(cacheKey, WHOLE, n)));
   // A page of a group cached whole is a view of the group's column: known once the rows of the group's blocks are.
   const cached = (u: Unit, k: number): ColumnData | undefined => {
     if (!u.page) return cache.get(cacheKey, u.group, names[k]!);
-    const g = groupCols.get(u.group)?.[k] ?? cache.get(cacheKey, u.group, names[k]!);
-    if (!g) return cache.get(cacheKey, pageKey(u.block), names[k]!);
+    const own = cache.get(cacheKey, pageKey(u.block), names[k]!);
+    if (own) return own;
+    const g = cache.get(cacheKey, u.group, names[k]!);
+    if (!g) return undefined;
     let at = 0;
     for (let b = h.groupBlocks[u.group]!; b < u.block; b++) at += h.blockRows[b]!;
     return sliceColumn(g, at, at + h.blockRows[u.block]!);
@@ -119,7 +105,7 @@ export async function readGroups(
     const bytes = await fetch(want);
     const msgOf = new Map<number, Msg>();
     want.forEach((b, j) => {
-      const msg = parseBlock(h, bytes[j]!);
+      const msg = parseBlock(h, bytes[j]!, b);
       h.blockRows[b] = msg.header.length;
       msgOf.set(b, msg);
     });
@@ -132,7 +118,10 @@ export async function readGroups(
         if (i < 0 || whole[k] || parts[ui]![k]) return;
         const col = decodeColumn(h, i, msgs, rows);
         // Pieces of a whole-file read are cached as the whole column below instead.
-        if (!everything) cache.set(cacheKey, u.page ? pageKey(u.block) : u.group, names[k]!, col);
+        if (!everything) {
+          cache.set(cacheKey, u.page ? pageKey(u.block) : u.group, names[k]!, col);
+          if (u.page) (h.paged ??= new Uint8Array(h.groupBlocks.length - 1))[u.group] = 1;
+        }
         parts[ui]![k] = col;
       });
     }
@@ -146,7 +135,11 @@ export async function readGroups(
       if (i < 0 || whole[k]) return;
       whole[k] = concatPieces(parts.map((p) => p[k]!), at);
       cache.set(cacheKey, WHOLE, names[k]!, whole[k]);
-      for (const g of groups) cache.delete(cacheKey, g, names[k]!);
+      // the pieces are views of the whole column from now on
+      for (const u of units) {
+        cache.delete(cacheKey, u.group, names[k]!);
+        if (u.page) cache.delete(cacheKey, pageKey(u.block), names[k]!);
+      }
     });
   }
   const runOf = (from: number, to: number, piece: (k: number) => ColumnData | undefined): Run => {

@@ -148,12 +148,19 @@ function binByOffsets(t: TsVec, stride: bigint, origin: bigint, n: number): TsVe
   const off = new Float64Array(n);
   const bhi = first < n ? w[2 * first + 1]! : 0, blo = first < n ? w[2 * first]! >>> 0 : 0;
   let min = Infinity, max = -Infinity;
+  // rows come in time order within a series: while a row's offset stays inside the last bucket [lo, lo + s) it takes
+  // that bucket without a division (and min / max cannot change)
+  let lo = 0, hi = -Infinity;
   for (let i = first; i < n; i++) {
     if (valid !== null && valid[i] === 0) continue;
     const dhi = w[2 * i + 1]! - bhi;
     if (dhi >= 0x100000 || dhi <= -0x100000) return null;
-    const q = Math.floor((dhi * TWO32 + ((w[2 * i]! >>> 0) - blo) + shift) / s) * s;
+    const x = dhi * TWO32 + ((w[2 * i]! >>> 0) - blo) + shift;
+    if (x >= lo && x < hi) { off[i] = lo; continue; }
+    const q = Math.floor(x / s) * s;
     off[i] = q;
+    lo = q;
+    hi = q + s;
     if (q < min) min = q;
     if (q > max) max = q;
   }

@@ -16,6 +16,9 @@ export type CellWriter = (out: ByteWriter, i: number) => void;
 
 const enc = new TextEncoder();
 const NULL_TEXT: Record<CellMode, string> = { json: 'null', csv: '' };
+const NULL_BYTES: Record<CellMode, Uint8Array> = { json: enc.encode('null'), csv: new Uint8Array(0) };
+/** A dictionary's strings as written by each mode (escaped, quoted, UTF-8), by code, each beside the string it encodes. */
+const encodedDicts = new WeakMap<readonly (string | null)[], Record<CellMode, ({ s: string | null | undefined; b: Uint8Array } | undefined)[]>>();
 
 /** RFC 4180 quoting; an empty string is quoted so it reads back apart from NULL (an empty cell). */
 export function csvQuote(s: string): string {
@@ -95,14 +98,25 @@ export function cellWriter(c: Vec, mode: CellMode): CellWriter {
       const d = dictOf(c);
       if (d) {
         // Each distinct string is escaped and encoded once, when a row first writes it: a dictionary (a tag's
-        // every value) is often far larger than the rows of an answer.
-        const bytes: (Uint8Array | undefined)[] = new Array(d.dict.length);
+        // every value) is often far larger than the rows of an answer. The encodings stay with the dictionary array
+        // for the next answers over it (a segment's dictionary is shared by every scan of the segment), each beside
+        // the string it encodes, so an entry whose string changed is encoded again.
+        let byMode = encodedDicts.get(d.dict);
+        if (!byMode) encodedDicts.set(d.dict, (byMode = { json: [], csv: [] }));
+        const texts = byMode[mode];
         const encodeAt = (k: number): Uint8Array => {
           const s = d.dict[k];
-          return (bytes[k] = enc.encode(s === null || s === undefined ? nul : mode === 'json' ? JSON.stringify(s) : csvQuote(s)));
+          const b = enc.encode(s === null || s === undefined ? nul : mode === 'json' ? JSON.stringify(s) : csvQuote(s));
+          texts[k] = { s, b };
+          return b;
         };
-        const nulBytes = enc.encode(nul);
-        return (out, i) => { const k = d.codes[i]!; out.bytes(k < 0 ? nulBytes : bytes[k] ?? encodeAt(k)); };
+        const nulBytes = NULL_BYTES[mode];
+        return (out, i) => {
+          const k = d.codes[i]!;
+          if (k < 0) { out.bytes(nulBytes); return; }
+          const t = texts[k];
+          out.bytes(t !== undefined && t.s === d.dict[k] ? t.b : encodeAt(k));
+        };
       }
       const v = c.v;
       return (out, i) => {

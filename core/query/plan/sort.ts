@@ -79,11 +79,11 @@ function nullsOf(valid: Uint8Array | null, n: number): Uint8Array | null {
   return out;
 }
 
-/** sortIndices over keys that all have ranks: the comparator reads doubles, no value boxed per comparison. */
-function sortByRanks(keys: SortKey[], ranks: { rank: Float64Array; nulls: Uint8Array | null }[], arr: number[]): void {
+/** The order of rows p and q by keys that all have ranks (ties by row number: a stable sort). */
+function rankComparator(keys: SortKey[], ranks: { rank: Float64Array; nulls: Uint8Array | null }[]): (p: number, q: number) => number {
   const dirs = keys.map((k) => (k.asc ? 1 : -1)), firsts = keys.map((k) => k.nullsFirst);
   const m = keys.length;
-  arr.sort((p, q) => {
+  return (p, q) => {
     for (let j = 0; j < m; j++) {
       const { rank, nulls } = ranks[j]!;
       if (nulls !== null) {
@@ -97,7 +97,7 @@ function sortByRanks(keys: SortKey[], ranks: { rank: Float64Array; nulls: Uint8A
       if (a !== b) return a < b ? -dirs[j]! : dirs[j]!;
     }
     return p - q;
-  });
+  };
 }
 
 function isInterval(x: unknown): x is Interval {
@@ -111,8 +111,14 @@ export function sortIndices(keys: SortKey[], n: number): Int32Array {
   if (keys.length === 0 || n < 2) return idx;
   const ranks = keys.map((k) => rankKey(k.vec));
   if (ranks.every((r) => r !== null)) {
+    const cmp = rankComparator(keys, ranks as { rank: Float64Array; nulls: Uint8Array | null }[]);
+    // rows often come in order already (GROUP BY minute ORDER BY minute over one series' time-ordered rows): one pass
+    // tells, and the identity is the stable sort's answer
+    let sorted = true;
+    for (let i = 1; i < n && sorted; i++) sorted = cmp(i - 1, i) < 0;
+    if (sorted) return idx;
     const arr = Array.from(idx);
-    sortByRanks(keys, ranks as { rank: Float64Array; nulls: Uint8Array | null }[], arr);
+    arr.sort(cmp);
     return Int32Array.from(arr);
   }
   return sortByValues(keys, n, idx);

@@ -11,7 +11,7 @@ import { DecodedCache } from '../../../storage/decoded_cache.ts';
 import { Memtable } from '../../../storage/memtable/memtable.ts';
 import { sortMemtable } from '../../../storage/memtable/sort.ts';
 import { columnStats } from '../../../storage/segment/stats.ts';
-import { decodeSegment, openSegment, type SegmentHandle } from '../../../storage/segment/read.ts';
+import { decodeSegment, openSegment, parseBlock, type SegmentHandle } from '../../../storage/segment/read.ts';
 import { readGroups } from '../../../storage/segment/read_cached.ts';
 import { encodeSegment } from '../../../storage/segment/write.ts';
 import type { ColumnData, Run } from '../../../storage/types.ts';
@@ -147,6 +147,34 @@ describe('segment pages', () => {
           expect(seen).toEqual(wanted);
         }
       }), { numRuns: 40 });
+  });
+
+  it('a group read in part is read page by page afterwards: its cached pages are reused, only the missing ones fetched', async () => {
+    const rows = Array.from({ length: 200 }, (_, i): Row => ({ host: `h${i % 4}`, dc: 'x', label: 'GET', message: 'm', usage: i / 4, ratio: i, count: BigInt(i), status: 1n, ok: true, ts: BigInt(i) }));
+    const run = sorted(rows);
+    const { bytes } = encodeSegment(run, schema, 'zstd', 1, 100, 25);
+    const h = openSegment(bytes, 'g.arrow');
+    expect(h.groupBlocks.slice(0, 2)).toEqual([0, 4]);
+    const cache = new DecodedCache(1 << 24);
+    const fetched: number[][] = [];
+    const fetch = async (bs: number[]) => { fetched.push(bs); return fetcher(h, bytes)(bs); };
+    const start = (p: { from: number }) => p.from / 25;
+    await readGroups(h, [0], schema, ['ts', 'usage'], fetch, cache, 'g', (p) => start(p) === 1 || start(p) === 2);
+    // the whole of group 0 now: pages 1 and 2 come from the cache, 0 and 3 are fetched, and no page is fetched twice
+    const got = await readGroups(h, [0], schema, ['ts', 'usage'], fetch, cache, 'g', () => true);
+    expect(fetched).toEqual([[1, 2], [0, 3]]);
+    expect(got.from).toEqual([0, 25, 50, 75]);
+    const usage = got.runs.flatMap((r) => Array.from(r.cols.get('usage')!.values as Float64Array));
+    expect(usage).toEqual(Array.from(run.cols.get('usage')!.values as Float64Array).slice(0, 100));
+    // and a third read fetches nothing
+    await readGroups(h, [0], schema, ['ts', 'usage'], fetch, cache, 'g', () => true);
+    expect(fetched).toHaveLength(2);
+    // each page's header was parsed once and kept; a page parsed again through it has the same body as a fresh parse
+    expect(h.headers!.slice(0, 4).every((x) => x !== undefined)).toBe(true);
+    const [bytes1] = await fetcher(h, bytes)([1]);
+    const again = parseBlock(h, bytes1!, 1), fresh = parseBlock(h, bytes1!);
+    expect(again.header).toBe(h.headers![1]);
+    expect(Buffer.from(again.body).equals(Buffer.from(fresh.body))).toBe(true);
   });
 
   it('stores floats that are not short decimals byte-split, every bit kept (NaN payloads, -0, infinities, subnormals)', () => {

@@ -194,4 +194,19 @@ describe('output formats', () => {
     expect(formatOutput(o)).toContain('9223372036854775807');
     expect(formatOutput(o)).toContain('18446744073709551615');
   });
+
+  it('property: a dictionary column writes as its strings do, again over the same dictionary array, and after an entry changed', () => {
+    fc.assert(fc.property(fc.array(edgeStr, { minLength: 1, maxLength: 6 }), fc.array(fc.nat(), { maxLength: 12 }), edgeStr, (dict, picks, changed) => {
+      const codes = Int32Array.from(picks, (p) => (p % (dict.length + 1)) - 1);
+      const plain = (): Rel => ({ fields: [{ name: 's', dt: 'String' }], cols: [{ kind: 'str', dt: 'String', v: Array.from(codes, (c) => (c < 0 ? null : dict[c]!)) }], len: codes.length });
+      const coded = (): Rel => ({ fields: [{ name: 's', dt: 'String' }], cols: [dictStrVec('String', codes, dict)], len: codes.length });
+      for (let round = 0; round < 2; round++) {
+        expect(outputsJson([relToOutput(coded())], 0)).toBe(outputsJson([relToOutput(plain())], 0));
+        expect(outputsCsv([relToOutput(coded())], 'none')).toBe(outputsCsv([relToOutput(plain())], 'none'));
+      }
+      dict[0] = changed;
+      expect(outputsJson([relToOutput(coded())], 0)).toBe(outputsJson([relToOutput(plain())], 0));
+      expect(outputsCsv([relToOutput(coded())], 'none')).toBe(outputsCsv([relToOutput(plain())], 'none'));
+    }), { numRuns: 300 });
+  });
 });
