@@ -5,7 +5,7 @@ const TWO32 = 4294967296;
 /** Scaled decimals stay below 2^50 so deltas and zigzag stay exact in doubles. */
 const MAX_SCALED = 2 ** 50;
 export const MAX_SCALE = 9;
-const POW10 = Array.from({ length: MAX_SCALE + 1 }, (_, i) => 10 ** i);
+export const POW10 = Array.from({ length: MAX_SCALE + 1 }, (_, i) => 10 ** i);
 
 /**
  * Smallest s <= MAX_SCALE such that every valid value v equals round(v * 10^s) / 10^s with |v * 10^s| < 2^50, and
