@@ -34,11 +34,21 @@ export interface Chunk {
   op: number;
 }
 
+/**
+ * Bytes a row takes while its memtable is sorted for a flush or a scan (sort.ts sortedRows: permutation, series,
+ * time and chunk of every row: 4 + 4 + 8 + 4): more than a row of a narrow table holds in the memtable itself.
+ */
+export const SORT_BYTES_PER_ROW = 20;
+
 export class Memtable {
   readonly chunks: Chunk[] = [];
   /** Tag tuples -> series ids, interned column by column (series_index.ts). */
   private index: SeriesIndex;
   rows = 0;
+  /**
+   * Memory the memtable holds, plus what sorting it will take (SORT_BYTES_PER_ROW): the memory budget and
+   * --flush-bytes bound a memtable by what it costs up to the end of its flush, not by its columns alone.
+   */
   bytes = 0;
   /** Rows that are tombstones. */
   deletes = 0;
@@ -72,7 +82,7 @@ export class Memtable {
     let tsCol: BigInt64Array | null = null;
     const tagCols: (Column | undefined)[] = this.tagNames.map(() => undefined);
     const cols = new Map<string, ChunkColumn>();
-    let bytes = n * 12;
+    let bytes = n * (12 + SORT_BYTES_PER_ROW);
     for (const c of batch.columns) {
       if (c.name === schema.timeIndex) { tsCol = c.values as BigInt64Array; continue; }
       const ti = this.tagNames.indexOf(c.name);
