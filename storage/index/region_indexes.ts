@@ -118,10 +118,8 @@ export class RegionIndexes {
       let record: SegmentIndexMeta | undefined;
       let name: string | undefined;
       const t0 = performance.now();
-      const names = [...new Set(specs.flatMap((s) => s.columns))];
       if (specs.length > 0) {
-        const run = await this.host.readColumns(meta, [this.host.schema().timeIndex, ...names.filter((n) => n !== this.host.schema().timeIndex)]);
-        const built = await buildIndexFile(run, specs);
+        const built = await buildIndexFile((names) => this.host.readColumns(meta, names), specs);
         // one zstd frame: sorted keys and offsets compress well, and the file is read whole once per open
         const stored = zstd.compress(built.bytes, { compressionLevel: 3 });
         name = indexFileName(meta.file, ++this.gen);

@@ -3,14 +3,23 @@ import type { Column, ColumnValues, DataType, SeriesHint, TableSchema, WriteBatc
 import { InvalidArgumentError } from '../../core/errors.ts';
 import { minMaxIndex, words } from '../int64.ts';
 import { SeriesIndex } from './series_index.ts';
+import { narrowFloats } from './narrow.ts';
+
+export interface MemtableOptions {
+  /** Keep decimal float columns as scaled integers (narrow.ts); default true. */
+  narrow?: boolean;
+}
 
 /** One non-tag column of a chunk: plain or dictionary-coded strings (values are Int32Array codes when dict is set). */
 export interface ChunkColumn {
-  values: ColumnValues;
+  /** Int16Array only when narrowed (`scale` set). */
+  values: ColumnValues | Int16Array;
   valid: Uint8Array | null;
   dict?: string[] | undefined;
   /** Type the batch carried; differs from the schema's after ALTER TABLE MODIFY COLUMN (sorting casts it). */
   type?: DataType;
+  /** Set on a float64 column kept narrowed (narrow.ts): values are Int16/Int32, each value times 10^-scale. */
+  scale?: number;
 }
 
 /** One applied batch: its typed arrays are kept as they are (callers must not mutate a batch after apply). */
@@ -25,11 +34,21 @@ export interface Chunk {
   op: number;
 }
 
+/**
+ * Bytes a row takes while its memtable is sorted for a flush or a scan (sort.ts sortedRows: permutation, series,
+ * time and chunk of every row: 4 + 4 + 8 + 4): more than a row of a narrow table holds in the memtable itself.
+ */
+export const SORT_BYTES_PER_ROW = 20;
+
 export class Memtable {
   readonly chunks: Chunk[] = [];
   /** Tag tuples -> series ids, interned column by column (series_index.ts). */
   private index: SeriesIndex;
   rows = 0;
+  /**
+   * Memory the memtable holds, plus what sorting it will take (SORT_BYTES_PER_ROW): the memory budget and
+   * --flush-bytes bound a memtable by what it costs up to the end of its flush, not by its columns alone.
+   */
   bytes = 0;
   /** Rows that are tombstones. */
   deletes = 0;
@@ -44,8 +63,11 @@ export class Memtable {
   /** Written while the table kept the last write of each key; it became append-only since (sorting still dedups). */
   lastWriteWins = false;
 
-  constructor(private tagNames: string[]) {
+  private readonly narrow: boolean;
+
+  constructor(private tagNames: string[], opts: MemtableOptions = {}) {
     this.index = new SeriesIndex(tagNames.length);
+    this.narrow = opts.narrow ?? true;
   }
 
   /** Tag tuple (in primary-key order) of each series id. */
@@ -60,14 +82,17 @@ export class Memtable {
     let tsCol: BigInt64Array | null = null;
     const tagCols: (Column | undefined)[] = this.tagNames.map(() => undefined);
     const cols = new Map<string, ChunkColumn>();
-    let bytes = n * 12;
+    let bytes = n * (12 + SORT_BYTES_PER_ROW);
     for (const c of batch.columns) {
       if (c.name === schema.timeIndex) { tsCol = c.values as BigInt64Array; continue; }
       const ti = this.tagNames.indexOf(c.name);
       if (ti >= 0) { tagCols[ti] = c; continue; }
       if (op !== 0) continue;
-      cols.set(c.name, c.dict ? { values: c.values, valid: c.valid, dict: c.dict, type: c.type } : { values: c.values, valid: c.valid, type: c.type });
-      bytes += Array.isArray(c.values) ? n * 16 : (c.values as Uint8Array).byteLength + (c.valid ? n : 0);
+      const narrowed = this.narrow && c.type === 'float64' && c.values instanceof Float64Array ? narrowFloats(c.values, c.valid, n) : null;
+      const col: ChunkColumn = narrowed ? { values: narrowed.ints, valid: c.valid, type: c.type, scale: narrowed.scale }
+        : c.dict ? { values: c.values, valid: c.valid, dict: c.dict, type: c.type } : { values: c.values, valid: c.valid, type: c.type };
+      cols.set(c.name, col);
+      bytes += Array.isArray(col.values) ? n * 16 : (col.values as Uint8Array).byteLength + (c.valid ? n : 0);
     }
     if (!tsCol) throw new InvalidArgumentError(`batch for ${batch.table} has no time index column ${schema.timeIndex}`);
     const series = this.internSeries(n, tagCols, batch.series);

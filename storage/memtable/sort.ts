@@ -3,6 +3,7 @@ import type { ColumnSchema, TableSchema } from '../../core/index.ts';
 import { cmp, gather, words } from '../int64.ts';
 import type { Chunk, ChunkColumn, Memtable } from './memtable.ts';
 import { castColumn } from '../cast.ts';
+import { widened, widenInto } from './narrow.ts';
 import { allocTyped } from '../run.ts';
 import { compareKeyTuples } from '../../core/index.ts';
 import { ScratchPool } from '../scratch.ts';
@@ -119,11 +120,13 @@ function plainGather(mem: MemView, col: ColumnSchema, perm: Uint32Array, alloc: 
   if (flat.length < mem.rows) flat = new Float64Array(Math.max(mem.rows, flat.length * 2));
   const f = new Uint8Array(flat.buffer);
   let o = 0;
-  for (const s of srcs) {
-    const v = s!.values as Float64Array;
+  mem.chunks.forEach((c, k) => {
+    const s = srcs[k]!;
+    if (s.scale !== undefined) { widenInto(s.values as Int16Array | Int32Array, s.scale, c.rows, flat, o / 8); o += 8 * c.rows; return; }
+    const v = s.values as Float64Array;
     f.set(new Uint8Array(v.buffer, v.byteOffset, v.byteLength), o);
     o += v.byteLength;
-  }
+  });
   const n = perm.length, values = alloc(col.type, n);
   if (col.type === 'boolean') {
     const src = f, dst = values as Uint8Array;
@@ -142,7 +145,7 @@ function plainGather(mem: MemView, col: ColumnSchema, perm: Uint32Array, alloc: 
 function fieldColumn(mem: MemView, col: ColumnSchema, locChunk: Uint32Array, locRow: Uint32Array): ColumnData {
   if (col.type === 'string') return stringField(mem, col, locChunk, locRow);
   const n = locRow.length;
-  const srcs = mem.chunks.map((c) => c.cols.get(col.name));
+  const srcs = mem.chunks.map((c) => widened(c.cols.get(col.name), c.rows));
   const out: ColumnData = { type: col.type, values: allocTyped(col.type, n), valid: null };
   if (srcs.every((s) => s && !s.valid)) {
     // Hot path: every chunk has the column and no nulls, so it is a plain typed gather.
@@ -194,7 +197,7 @@ export function conformed(mem: MemView, schema: TableSchema): MemView {
     for (const [name, col] of c.cols) {
       const cs = fields.get(name);
       if (!col.type || !cs || cs.type === col.type) continue;
-      (cols ??= new Map(c.cols)).set(name, castColumn(col, col.type, cs, c.rows));
+      (cols ??= new Map(c.cols)).set(name, castColumn(widened(col, c.rows), col.type, cs, c.rows));
     }
     if (cols) (chunks ??= [...mem.chunks])[k] = { ...c, cols };
   });

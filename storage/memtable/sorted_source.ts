@@ -10,6 +10,7 @@ import { ScratchPool } from '../scratch.ts';
 import type { SegmentSource } from '../segment/source.ts';
 import type { ColumnData } from '../types.ts';
 import type { ChunkColumn } from './memtable.ts';
+import { POW10 } from '../segment/encoding.ts';
 import { conformed, sortedRows, stringInterner, type MemView } from './sort.ts';
 
 export interface FlushOptions {
@@ -172,18 +173,24 @@ function numericSlice(col: ColumnSchema, srcs: (ChunkColumn | undefined)[], len:
   const nullAt = (i: number): void => { valid ??= bufs.validOf(col.name, len).fill(1); valid[i] = 0; };
   if (width === 8) {
     const out = new Int32Array(buf, 0, 2 * len);
-    const ws = srcs.map((s) => (s ? (col.type === 'float64' ? new Int32Array((s.values as Float64Array).buffer, (s.values as Float64Array).byteOffset, 2 * (s.values as Float64Array).length) : words(s.values as BigInt64Array)) : null));
+    // A chunk's 8-byte values as words, or (narrow.ts) its scaled integers and 10^scale.
+    const ws = srcs.map((s) => (!s || s.scale !== undefined ? null : col.type === 'float64' ? new Int32Array((s.values as Float64Array).buffer, (s.values as Float64Array).byteOffset, 2 * (s.values as Float64Array).length) : words(s.values as BigInt64Array)));
+    const ps = srcs.map((s) => (s?.scale !== undefined ? POW10[s.scale]! : 0));
+    const f64 = new Float64Array(buf, 0, len);
     let dw: Int32Array | null = null;
     if (def !== null) dw = col.type === 'float64' ? new Int32Array(Float64Array.of(Number(def)).buffer) : words(BigInt64Array.of(BigInt(def as bigint)));
     for (let i = 0; i < len; i++) {
       const c = loc.chunk[i]!, r = loc.row[i]!;
-      const s = srcs[c], w = ws[c];
-      if (!s || !w) {
+      const s = srcs[c];
+      if (!s) {
         if (dw) { out[2 * i] = dw[0]!; out[2 * i + 1] = dw[1]!; } else { out[2 * i] = out[2 * i + 1] = 0; nullAt(i); }
       } else if (s.valid && s.valid[r] === 0) {
         out[2 * i] = out[2 * i + 1] = 0;
         nullAt(i);
+      } else if (ps[c] !== 0) {
+        f64[i] = (s.values as Int16Array | Int32Array)[r]! / ps[c]!;
       } else {
+        const w = ws[c]!;
         out[2 * i] = w[2 * r]!;
         out[2 * i + 1] = w[2 * r + 1]!;
       }

@@ -5,7 +5,7 @@ const TWO32 = 4294967296;
 /** Scaled decimals stay below 2^50 so deltas and zigzag stay exact in doubles. */
 const MAX_SCALED = 2 ** 50;
 export const MAX_SCALE = 9;
-const POW10 = Array.from({ length: MAX_SCALE + 1 }, (_, i) => 10 ** i);
+export const POW10 = Array.from({ length: MAX_SCALE + 1 }, (_, i) => 10 ** i);
 
 /**
  * Smallest s <= MAX_SCALE such that every valid value v equals round(v * 10^s) / 10^s with |v * 10^s| < 2^50, and
@@ -23,13 +23,9 @@ export function decimalPlan(v: Float64Array, valid: Uint8Array | null, n: number
       const x = v[i]!;
       const r = Math.round(x * p);
       if (r / p !== x || !(Math.abs(r) < MAX_SCALED)) {
-        if (!Number.isFinite(x)) return null;
-        for (;;) {
-          if (++s > MAX_SCALE) return null;
-          p = POW10[s]!;
-          const q = Math.round(x * p);
-          if (q / p === x && Math.abs(q) < MAX_SCALED) break;
-        }
+        s = scaleAbove(x, s);
+        if (s < 0) return null;
+        p = POW10[s]!;
         continue restart;
       }
       if (x === 0 && 1 / x < 0) return null;
@@ -39,6 +35,16 @@ export function decimalPlan(v: Float64Array, valid: Uint8Array | null, n: number
     }
     return { scale: s, width: widthOf(2 * maxD) };
   }
+}
+
+/** Smallest scale above s at which x is a decimal (round(x * 10^s) / 10^s === x, below 2^50 scaled), or -1. */
+export function scaleAbove(x: number, s: number): number {
+  if (!Number.isFinite(x)) return -1;
+  while (++s <= MAX_SCALE) {
+    const p = POW10[s]!, q = Math.round(x * p);
+    if (q / p === x && Math.abs(q) < MAX_SCALED) return s;
+  }
+  return -1;
 }
 
 /** The decimal scale of the values, or -1 (see decimalPlan). */
