@@ -11,7 +11,7 @@ import { Supervisor } from './region/supervisor.ts';
 import { SmartIndex } from './index/smart.ts';
 import { WorkloadReporter } from './index/workload_wire.ts';
 import { SharedSegments } from './runtime/segment_mirror.ts';
-import { sharedDecodedCache } from '../storage/index.ts';
+import { INDEX_CACHE_BYTES, sharedDecodedCache, sharedIndexReaders } from '../storage/index.ts';
 import { WritePath } from './gateway/write.ts';
 import { NatsIngest } from './gateway/nats_ingest.ts';
 import { HttpGateway, type NodeState } from './gateway/http/server.ts';
@@ -136,7 +136,8 @@ export class EddyNode {
     const cfg = this.config;
     mkdirSync(cfg.data, { recursive: true });
     sharedDecodedCache.resize(this.memory.cacheShare(cfg.cacheMb * 1024 * 1024));
-    this.log(`memory budget ${Math.round(this.memory.limitBytes / 1048576)} MiB: writes ${Math.round(this.memory.writeLimitBytes / 1048576)} MiB, memtables flush past ${Math.round(this.memory.flushAtBytes / 1048576)} MiB, decoded cache ${Math.round(sharedDecodedCache.budgetBytes / 1048576)} MiB`);
+    sharedIndexReaders.resize(this.memory.indexShare(INDEX_CACHE_BYTES));
+    this.log(`memory budget ${Math.round(this.memory.limitBytes / 1048576)} MiB: writes ${Math.round(this.memory.writeLimitBytes / 1048576)} MiB, memtables flush past ${Math.round(this.memory.flushAtBytes / 1048576)} MiB, decoded cache ${Math.round(sharedDecodedCache.budgetBytes / 1048576)} MiB, index files ${Math.round(sharedIndexReaders.budgetBytes / 1048576)} MiB`);
     // HTTP first, so /health can say "starting" while recovery runs.
     const hp = splitHostPort(cfg.http);
     if (cfg.userProvider) this.auth = new Authenticator(parseUserProvider(cfg.userProvider, (p) => readFileSync(p, 'utf8')), { clock: this.clock });

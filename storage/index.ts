@@ -9,5 +9,5 @@ export type {
   ColumnStats, Compression, IndexUse, RegionStats, RegionStoreOptions, ScanRequest, ScanStats, SegmentIndexMeta, SegmentMeta,
 } from './types.ts';
 export type { IndexStatus } from './index/region_indexes.ts';
-export { IndexReaders, sharedIndexReaders } from './index/readers.ts';
+export { INDEX_CACHE_BYTES, IndexReaders, sharedIndexReaders } from './index/readers.ts';
 export { storageFaults } from './segment/write.ts';

@@ -440,7 +440,7 @@ export class RegionStore {
       return scanSnapshot({
         schema: this._schema, segments, memRuns, cutoff: this.cutoff(),
         readSegment: (meta, names, groups, keepPage) => this.readSegment(meta, names, groups, true, keepPage),
-        prune: (meta, preds) => this.indexes.prune(meta, preds),
+        prune: (meta, preds) => this.indexes.prune(meta, preds, req.queryId),
       }, req, stats);
     });
   }

@@ -22,6 +22,8 @@ export interface ScanRequest {
   /** Fill `ScanStats` (EXPLAIN ANALYZE). */
   analyze?: boolean;
   limit?: number;
+  /** The query this scan is part of: its scans ask a segment's index each distinct predicate once (index/query_selections.ts). */
+  queryId?: string;
 }
 
 /** What indexes did in one scan, per index (kind and column): for EXPLAIN ANALYZE. */

@@ -337,6 +337,11 @@ export class RegionHost {
   }
 
   /** Resolves once the IndexBuilder has nothing pending (after a flush, compaction or index DDL). */
+  /** Index lookups this region's scans computed (a query's repeated ones are answered from its memo). */
+  indexLookups(): number {
+    return this.store?.indexes.selections.computed ?? 0;
+  }
+
   async indexesIdle(): Promise<void> {
     await this.indexBuilder?.idle();
   }

@@ -68,6 +68,11 @@ export class MemoryBudget {
     return Math.floor(this.limitBytes / 8);
   }
 
+  /** The parsed index files' share: at most an eighth of the limit, and no more than `indexBytes` (their fixed bound). */
+  indexShare(indexBytes: number): number {
+    return Math.min(indexBytes, Math.floor(this.limitBytes / 8));
+  }
+
   /** The cache's share: at most a quarter of the limit, and no more than --cache-mb asks. */
   cacheShare(cacheBytes: number): number {
     return Math.min(cacheBytes, Math.floor(this.limitBytes / 4));

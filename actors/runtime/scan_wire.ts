@@ -10,7 +10,11 @@ interface WireScan {
   predicates?: ColumnPredicate[];
   analyze?: boolean;
   limit?: number;
+  queryId?: string;
 }
+
+/** A query id is a UUID; anything much longer is not one. */
+const MAX_QUERY_ID = 64;
 
 export function encodeScanRequest(r: ScanRequest): string {
   const w: WireScan = {};
@@ -21,6 +25,7 @@ export function encodeScanRequest(r: ScanRequest): string {
   if (r.predicates?.length) w.predicates = r.predicates;
   if (r.analyze) w.analyze = true;
   if (r.limit !== undefined) w.limit = r.limit;
+  if (r.queryId !== undefined) w.queryId = r.queryId;
   return JSON.stringify(w);
 }
 
@@ -43,6 +48,10 @@ export function decodeScanRequest(data: Uint8Array): ScanRequest {
   if (Array.isArray(w.predicates)) r.predicates = w.predicates.map(checkPredicate);
   if (w.analyze) r.analyze = true;
   if (w.limit !== undefined) r.limit = w.limit;
+  if (w.queryId !== undefined) {
+    if (typeof w.queryId !== 'string' || w.queryId.length > MAX_QUERY_ID) throw new InvalidArgumentError(`scan queryId must be a string of at most ${MAX_QUERY_ID} characters`);
+    r.queryId = w.queryId;
+  }
   return r;
 }
 

@@ -70,6 +70,8 @@ export function nsToMs(ns: BigInt64Array, from: number, to: number, out: Float64
 export class TableSeriesSource implements SeriesSource {
   /** Tables read so far, by name (TQL names its output columns after them). */
   readonly touched = new Map<string, TableSchema>();
+  /** This evaluation's id on its scans: a selector over many metrics on one physical table asks each segment's index once. */
+  private readonly queryId = globalThis.crypto.randomUUID();
 
   constructor(private readonly ctx: QueryContext, private readonly db: string = ctx.db) {}
 
@@ -113,7 +115,7 @@ export class TableSeriesSource implements SeriesSource {
     if (!value && fieldM) throw new InvalidArgumentError(`Cannot find column ${fieldM.value}`);
     if (!value) return;
     const tags = s.primaryKey;
-    const spec: ScanSpec = { start: BigInt(clampMs(startMs)) * 1_000_000n, end: BigInt(clampMs(endMs)) * 1_000_000n + 1n };
+    const spec: ScanSpec = { start: BigInt(clampMs(startMs)) * 1_000_000n, end: BigInt(clampMs(endMs)) * 1_000_000n + 1n, queryId: this.queryId };
     const post: { col: number; test: (v: string) => boolean }[] = [];
     for (const m of matchers) {
       if (m.name === METRIC_NAME || m.name === FIELD_MATCHER || DB_MATCHERS.has(m.name)) continue;

@@ -24,6 +24,8 @@ export interface ScanSpec {
   /** EXPLAIN ANALYZE: regions attach what their indexes pruned (batch metadata `eddy.index`, see SCAN_INDEX_METADATA). */
   analyze?: boolean;
   limit?: number;
+  /** The query (evaluation) the scan belongs to: regions share index selections between its scans. */
+  queryId?: string;
 }
 
 /** Arrow schema metadata key under which a region reports, as JSON ScanIndexReport, what its indexes did in a scan. */

@@ -2,6 +2,7 @@
 import { indexKind, intersect, selectedRows, type ColumnPredicate, type RowSelection } from '../../core/index.ts';
 import type { IndexUse, SegmentMeta } from '../types.ts';
 import type { OpenIndex } from './readers.ts';
+import type { SelectionMemo } from './query_selections.ts';
 
 export interface SegmentPrune {
   /** Rows of the segment (segment row numbers) that may match every predicate an index answered. */
@@ -38,9 +39,10 @@ export function groupsOf(sel: RowSelection, starts: Uint32Array, groups: number[
 
 /**
  * Asks each index of the file whose key is current (`keys`) about the predicates on its column; the answers are
- * intersected. Undefined when no index answered any predicate.
+ * intersected. Undefined when no index answered any predicate. `memo` (the query's, keyed by `file`: the index file)
+ * answers a predicate an earlier scan of the same query already asked this file's index.
  */
-export function pruneSegment(meta: SegmentMeta, idx: OpenIndex, keys: Set<string>, preds: ColumnPredicate[]): SegmentPrune | undefined {
+export function pruneSegment(meta: SegmentMeta, idx: OpenIndex, keys: Set<string>, preds: ColumnPredicate[], memo?: SelectionMemo, file = ''): SegmentPrune | undefined {
   let sel: RowSelection | undefined;
   const uses: IndexUse[] = [];
   let unanswered = 0;
@@ -53,9 +55,11 @@ export function pruneSegment(meta: SegmentMeta, idx: OpenIndex, keys: Set<string
       if (p.op === 'spatial' && e.columns[1] !== p.lng) continue;
       const kind = indexKind(e.kind);
       if (!kind || !kind.answers(p)) continue;
-      const reader = idx.reader(e);
-      if (reader === undefined) continue;
-      const got = kind.prune(reader, p, meta.rows);
+      const ask = () => {
+        const reader = idx.reader(e);
+        return reader === undefined ? undefined : kind.prune(reader, p, meta.rows);
+      };
+      const got = memo ? memo(`${file}\u0000${e.key}\u0000${JSON.stringify(p)}`, ask) : ask();
       if (!got) continue;
       answered = true;
       const before = sel ?? { start: Uint32Array.of(0), end: Uint32Array.of(meta.rows) };

@@ -41,13 +41,22 @@ export function openIndexFile(bytes: Uint8Array, name: string): OpenIndex {
  * oldest go past `maxBytes` of what they hold (the decompressed file once parsed, its stored size until then), so a
  * warm scan neither re-reads nor re-parses a file while the node's files fit.
  */
+/** The most a node's parsed index files hold: 256 MiB, less when its memory budget is small (MemoryBudget.indexShare). */
+export const INDEX_CACHE_BYTES = 256 * 1024 * 1024;
+
 export class IndexReaders {
   private readonly open = new Map<string, { idx: Promise<OpenIndex>; bytes: number }>();
   private total = 0;
-  constructor(private readonly maxBytes = 256 * 1024 * 1024) {}
+  constructor(private maxBytes = INDEX_CACHE_BYTES) {}
 
   get bytes(): number { return this.total; }
   get budgetBytes(): number { return this.maxBytes; }
+
+  /** Changes the bound (the node's share of its memory budget), dropping the least recently used files past it. */
+  resize(bytes: number): void {
+    this.maxBytes = Math.max(0, bytes);
+    this.evict('');
+  }
 
   get(key: string, storedBytes: number, load: () => Promise<Uint8Array>): Promise<OpenIndex> {
     const hit = this.open.get(key);

@@ -8,6 +8,7 @@ import type { Run, SegmentIndexMeta, SegmentMeta } from '../types.ts';
 import { buildIndexFile } from './build.ts';
 import zstd from 'zstd-napi';
 import { pruneSegment, type SegmentPrune } from './prune.ts';
+import { QuerySelections } from './query_selections.ts';
 import { sharedIndexReaders, type IndexReaders } from './readers.ts';
 
 /** What RegionStore lends its indexes: files, the manifest, and reads of segment columns. */
@@ -148,8 +149,14 @@ export class RegionIndexes {
     this.readers.drop(join(this.host.segDir, name));
   }
 
-  /** Rows of a segment that may match the predicates, by its current indexes; undefined: read it whole. */
-  async prune(meta: SegmentMeta, preds: ColumnPredicate[]): Promise<SegmentPrune | undefined> {
+  /** Index selections shared by the scans of one query (`queryId`). */
+  readonly selections = new QuerySelections();
+
+  /**
+   * Rows of a segment that may match the predicates, by its current indexes; undefined: read it whole. Scans of one
+   * query (`queryId`) ask a segment's index each distinct predicate once.
+   */
+  async prune(meta: SegmentMeta, preds: ColumnPredicate[], queryId?: string): Promise<SegmentPrune | undefined> {
     const ix = meta.index;
     if (!ix || preds.length === 0) return undefined;
     const keys = this.currentKeys(ix);
@@ -157,7 +164,7 @@ export class RegionIndexes {
     // An index file that cannot be read (removed by a concurrent rebuild, damaged) only costs the pruning.
     const path = join(this.host.segDir, ix.file);
     const idx = await this.readers.get(path, ix.bytes, () => readFile(path)).catch(() => undefined);
-    return idx ? pruneSegment(meta, idx, keys, preds) : undefined;
+    return idx ? pruneSegment(meta, idx, keys, preds, this.selections.memo(queryId), ix.file) : undefined;
   }
 
   status(): IndexStatus[] {

@@ -8,7 +8,7 @@ const enc = new TextEncoder();
 describe('scan wire', () => {
   it('carries predicates and analyze', () => {
     const req = {
-      start: 5n, columns: ['host'], analyze: true,
+      start: 5n, columns: ['host'], analyze: true, queryId: '0b7c1a52-6f4e-4c8e-9a51-3d2f7e0a9b11',
       predicates: [
         { column: 'host', op: 'in' as const, values: ['a', 'b'] },
         { column: 'host', op: 'regex' as const, pattern: '^a', flags: 'i' as const, negated: true },
@@ -31,6 +31,15 @@ describe('scan wire', () => {
       try { decodeScanRequest(enc.encode(JSON.stringify({ predicates: [p] }))); } catch (e) { err = e as EddyError; }
       expect(err?.code).toBe(StatusCode.InvalidArguments);
       expect(err?.message).toMatch(/scan predicate/);
+    }
+  });
+
+  it('refuses a query id that is not a short string', () => {
+    for (const q of [7, 'x'.repeat(65)]) {
+      let err: EddyError | null = null;
+      try { decodeScanRequest(enc.encode(JSON.stringify({ queryId: q }))); } catch (e) { err = e as EddyError; }
+      expect(err?.code).toBe(StatusCode.InvalidArguments);
+      expect(err?.message).toMatch(/scan queryId/);
     }
   });
 });
