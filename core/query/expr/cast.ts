@@ -92,6 +92,9 @@ export function commonType(dts: DType[]): DType {
     return decimalType(Math.min(MAX_PRECISION, ip + s), s);
   }
   if (real.some((d) => d === 'String')) return 'String';
+  // timestamps of several units meet in the coarsest (DataFusion's coercion, as `=` compares them): a UNION of
+  // TIMESTAMP(0) and TIMESTAMP(3) is TIMESTAMP(0)
+  if (real.every((d) => TS_TYPES[d])) return real.reduce((a, d) => (UNIT_NS[TS_TYPES[d]!] > UNIT_NS[TS_TYPES[a]!] ? d : a));
   const ts = real.find((d) => TS_TYPES[d]);
   if (ts) return ts;
   return real[0]!;
