@@ -7,7 +7,7 @@ import { FLOAT_TYPES, INT_TYPES, TS_NAME, TS_TYPES, UNIT_NS, boolVec, fromValues
 import { setWords, uwords, words } from '../int64.ts';
 import { jsonAsText } from './fn_json.ts';
 import { nonFiniteText } from '../output/digits.ts';
-import { castToTimeOfDay, floorDiv, formatTimestamp, intervalLikeText, isIntervalLike, nsToUnit, parseInterval, parseTimestampNs, tsInRange, tsRangeText } from './time.ts';
+import { castToTimeOfDay, floorDiv, formatTimestamp, intervalLikeText, isIntervalLike, nsToUnit, parseInterval, parseTimestampNs, timestampParseError, tsInRange, tsRangeText } from './time.ts';
 import { wallToUtcNs } from './timezone.ts';
 import { MAX_PRECISION, decimalOf, decimalType, formatDecimal, toDecimal } from './decimal.ts';
 import { castDecimalExact, decimalText } from './decimal_exact.ts';
@@ -92,6 +92,9 @@ export function commonType(dts: DType[]): DType {
     return decimalType(Math.min(MAX_PRECISION, ip + s), s);
   }
   if (real.some((d) => d === 'String')) return 'String';
+  // timestamps of several units meet in the coarsest (DataFusion's coercion, as `=` compares them): a UNION of
+  // TIMESTAMP(0) and TIMESTAMP(3) is TIMESTAMP(0)
+  if (real.every((d) => TS_TYPES[d])) return real.reduce((a, d) => (UNIT_NS[TS_TYPES[d]!] > UNIT_NS[TS_TYPES[a]!] ? d : a));
   const ts = real.find((d) => TS_TYPES[d]);
   if (ts) return ts;
   return real[0]!;
@@ -372,6 +375,8 @@ function castToTs(v: Vec, dt: DType, tsUnit: keyof typeof UNIT_NS, fail: Fail, t
       // text is a wall-clock time in the session's zone; a date is a calendar day, the same in every zone
       if (ns !== null && dt !== 'Date') ns = wallToUtcNs(ns, s, (v as { tz?: string }).tz);
       if (ns === null && /^-?\d+$/.test(s.trim())) ns = BigInt(s.trim()) * unitNs;
+      // text that is no timestamp is refused in DataFusion's words, naming the part that fails
+      if (ns === null && dt !== 'Date' && !tryCast) throw new CastError(timestampParseError(s), pos);
       if (ns === null) ns = fail(s);
     } else ns = fail(v.v[i]);
     if (ns === null) { setNull(out, i); continue; }

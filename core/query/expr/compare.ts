@@ -11,8 +11,11 @@ import { pow10, unscaledAt } from './decimal_exact.ts';
 export const CMP_OPS = new Set(['=', '!=', '<>', '<', '<=', '>', '>=']);
 const FLIP: Record<string, string> = { '<': '>', '<=': '>=', '>': '<', '>=': '<=' };
 
-/** Brings two operands to comparable representations (timestamps vs strings or numbers, numbers vs strings). */
-function alignForCompare(a: Vec, b: Vec, pos: SourcePos): [Vec, Vec] {
+/**
+ * Brings two operands to comparable representations (timestamps vs strings or numbers, numbers vs strings). Join keys
+ * and IN-subquery values meet through it too, so an equi-join matches exactly the pairs `=` finds equal.
+ */
+export function alignForCompare(a: Vec, b: Vec, pos: SourcePos): [Vec, Vec] {
   // timestamps of two units meet in the coarser one, the finer truncated (DataFusion's coercion): 11.1 s = 11 s
   if (a.kind === 'ts' && b.kind === 'ts' && a.unit !== b.unit && a.dt !== 'Date' && b.dt !== 'Date') {
     const unit = UNIT_NS[a.unit] > UNIT_NS[b.unit] ? a.unit : b.unit;

@@ -187,7 +187,7 @@ function guessDt(values: unknown[]): string {
 export type { Env, Scope, TraceEntry } from './scope.ts';
 export { ExecError, InvalidArgumentError };
 export { castTo, castVec, coerceTo, commonType, displayValue, formatNumber, mapTs, sqlTypeToDt } from './cast.ts';
-export { compare } from './compare.ts';
+export { alignForCompare, compare } from './compare.ts';
 export { constVec, numberLiteral } from './const.ts';
 export { evalBinary } from './binary.ts';
 export { notVec, toBool } from './logic.ts';

@@ -1,5 +1,5 @@
-// Scalar time functions: now, to_timestamp*, to_date, to_unixtime, date_bin, date_trunc, date_part, date_format.
-import { ExecError, StatusCode } from '../../errors.ts';
+// Scalar time functions: now, to_timestamp*, to_date, to_unixtime, date_bin, date_trunc, date_part, date_format, to_timezone.
+import { ExecError, InvalidArgumentError, StatusCode } from '../../errors.ts';
 import type { Fn } from './fn_util.ts';
 import { asTs, constText, intervalArg } from './fn_util.ts';
 import type { DType, Interval, TsVec, Vec } from '../vector.ts';
@@ -9,9 +9,9 @@ import { constVec } from './const.ts';
 import { words as int64Words } from '../int64.ts';
 
 const TWO32 = 4294967296;
-import { offsetMinutes } from './timezone.ts';
+import { checkTimeZone, offsetMinutes } from './timezone.ts';
 import { formatTime, parseTime } from './strftime.ts';
-import { addInterval, datePart, floorDiv, parseTimestampNs, truncTo } from './time.ts';
+import { addInterval, datePart, floorDiv, formatTimestamp, parseTimestampNs, truncTo } from './time.ts';
 
 function shifted(args: Vec[], n: number, call: Parameters<Fn>[3], sign: 1 | -1): Vec {
   const t = args[0]!.kind === 'ts' ? args[0]! as TsVec : asTs(args[0]!, call);
@@ -124,6 +124,24 @@ export const TIME: Record<string, Fn> = {
     if (args.length > 1) return castTo(parsedWith(args, n, call), 'Date', false, call.pos);
     if (a.kind === 'num') return castTo(castTo(a, 'Int32', false, call.pos), 'Date', false, call.pos);
     return castTo(a, 'Date', false, call.pos);
+  },
+  // GreptimeDB's to_timezone (v0.4 - v0.9): the instant as the wall-clock text of that zone, 'YYYY-MM-DD HH:MM:SS'
+  // with the fraction it has (.fff / .ffffff / .fffffffff); a NULL zone is the session's, an unknown one refused
+  to_timezone: (args, n, s, call) => {
+    const t = asTs(args[0]!, call), z = args[1]!;
+    if (z.kind !== 'str') throw new InvalidArgumentError(`to_timezone takes a time zone name as text, not ${z.dt}`, call.pos);
+    const session = s.env.qctx.timeZone ?? 'UTC';
+    const out = strVec(n);
+    for (let i = 0; i < n; i++) {
+      if (isNull(t, i)) continue;
+      const name = isNull(z, i) ? session : z.v[i]!;
+      let tz: string;
+      try { tz = checkTimeZone(name); } catch { throw new InvalidArgumentError(`Invalid timezone: ${name}`, call.pos); }
+      const ns = t.v[i]!;
+      const off = BigInt(tz === 'UTC' ? 0 : offsetMinutes(tz, Number(floorDiv(ns, 1_000_000n))));
+      out.v[i] = formatTimestamp(ns + off * 60_000_000_000n).replace('T', ' ');
+    }
+    return out;
   },
 };
 TIME.strftime = TIME.date_format!;

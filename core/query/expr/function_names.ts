@@ -29,7 +29,7 @@ arity(`atan2 power pow gcd lcm mod nanvl clamp_min clamp_max strpos instr contai
   ipv4_in_range ipv6_in_range nullif vec_dot_product vec_cos_distance vec_l2sq_distance dot_product cos_distance l2sq_distance vec_add vec_sub vec_mul vec_div
   vec_scalar_add vec_scalar_mul vec_kth_elem date_trunc date_part datepart`, 2);
 arity('clamp substring_index substr_index nvl2 vec_subvector make_date if', 3);
-arity('date_add date_sub', 2);
+arity('date_add date_sub to_timezone', 2);
 arity('locate', 2, 3);
 arity('insert', 4);
 arity('space ucase lcase', 1);

@@ -49,8 +49,35 @@ function daysInMonth(year: number, month: number): number {
 
 export function parseTimestampOrThrow(text: string): bigint {
   const v = parseTimestampNs(text);
-  if (v === null) throw new InvalidArgumentError(`Cannot cast string '${text}' to value of Timestamp type`);
+  if (v === null) throw new InvalidArgumentError(timestampParseError(text));
   return v;
+}
+
+const DATE_HEAD = /^\s*(\d{4}|[+-]\d{4,6})-(\d{1,2})-(\d{1,2})/;
+const TIME_HEAD = /^(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?/;
+const ZONE_TAIL = /^\s*(Z|[+-]\d{2}(?::?\d{2})?|UTC)?\s*$/i;
+
+/**
+ * Why text that parseTimestampNs refused is not a timestamp, worded as DataFusion (Arrow's string_to_datetime)
+ * words it: "Error parsing timestamp from '<text>': <the first part that fails>", the parts read in its order
+ * (length, date, separator, time, zone).
+ */
+export function timestampParseError(text: string): string {
+  return `Error parsing timestamp from '${text}': ${timestampParseReason(text)}`;
+}
+
+function timestampParseReason(text: string): string {
+  if (text.trim().length < 10) return 'timestamp must contain at least 10 characters';
+  const d = DATE_HEAD.exec(text);
+  if (!d || +d[2]! < 1 || +d[2]! > 12 || +d[3]! < 1 || +d[3]! > daysInMonth(+d[1]!, +d[2]!)) return 'error parsing date';
+  const rest = text.slice(d[0].length);
+  if (rest.trim() === '') return 'error parsing date';
+  if (!/^[Tt ]/.test(rest)) return 'invalid timestamp separator';
+  const t = TIME_HEAD.exec(rest.slice(1).replace(/^\s+/, ''));
+  if (!t || +t[1]! > 23 || +t[2]! > 59 || +(t[3] ?? 0) > 59) return 'error parsing time';
+  const zone = rest.slice(1).replace(/^\s+/, '').slice(t[0].length);
+  if (!ZONE_TAIL.test(zone)) return `invalid timezone "${zone.trim()}"`;
+  return 'error parsing date';
 }
 
 function pad(n: number, w = 2): string {

@@ -5,7 +5,7 @@
 import { PlanError, StatusCode } from '../../errors.ts';
 import type { Expr, Ident, OrderByItem, Query, Select, SourcePos } from '../../sql/index.ts';
 import type { Scope } from '../expr/eval.ts';
-import { ExecError, evalExpr, valueKey } from '../expr/eval.ts';
+import { ExecError, alignForCompare, evalExpr, valueKey } from '../expr/eval.ts';
 import { relNamer } from '../expr/names.ts';
 import type { Vec } from '../vector.ts';
 import { boolVec, exactValue, fromValues, isNull, numVec, setNull, take } from '../vector.ts';
@@ -285,6 +285,8 @@ function pairs(outer: Rel, inner: Rel, keys: { inner: Expr; outer: Expr }[], st:
   const iScope: Scope = { rel: inner, env: st.env, namer: relNamer(inner) };
   const oScope: Scope = { rel: outer, env: st.env, namer: relNamer(outer) };
   const iv = keys.map((k) => evalExpr(k.inner, iScope)), ov = keys.map((k) => evalExpr(k.outer, oScope));
+  // each key pair meets as `=` compares it (timestamps of two units in the coarser, as a join's keys)
+  for (let k = 0; k < iv.length; k++) [iv[k], ov[k]] = alignForCompare(iv[k]!, ov[k]!, keys[k]!.inner.pos);
   const key = (vs: Vec[], r: number): string | null => {
     if (vs.length === 1) return isNull(vs[0]!, r) ? null : valueKey(exactValue(vs[0]!, r));
     let s = '';

@@ -3,7 +3,7 @@ import { PlanError, StatusCode, TableNotFoundError } from '../../errors.ts';
 import type { Expr, Select, TableRef } from '../../sql/index.ts';
 import { formatExpr } from '../../sql/index.ts';
 import type { Scope } from '../expr/eval.ts';
-import { evalExpr, toBool, valueKey } from '../expr/eval.ts';
+import { alignForCompare, evalExpr, toBool, valueKey } from '../expr/eval.ts';
 import { relNamer } from '../expr/names.ts';
 import type { Field, Rel } from './rel.ts';
 import { findField, takeRel } from './rel.ts';
@@ -224,17 +224,19 @@ export function join(l: Rel, r: Rel, kind: string, on: Expr | undefined, pos: un
   const lIdx: number[] = [], rIdx: number[] = [];
   const lScope: Scope = { rel: l, env: st.env, namer: relNamer(l) };
   const rScope: Scope = { rel: r, env: st.env, namer: relNamer(r) };
-  const lk: Expr[] = [], rk: Expr[] = [], rest: Expr[] = [];
+  const lk: Expr[] = [], rk: Expr[] = [], rest: Expr[] = [], eqs: Expr[] = [];
   for (const c of conjuncts(on)) {
     if (c.type === 'binary' && c.op === '=') {
       const a = sideOf(c.left, l, r), b = sideOf(c.right, l, r);
-      if (a === 'l' && b === 'r') { lk.push(c.left); rk.push(c.right); continue; }
-      if (a === 'r' && b === 'l') { lk.push(c.right); rk.push(c.left); continue; }
+      if (a === 'l' && b === 'r') { lk.push(c.left); rk.push(c.right); eqs.push(c); continue; }
+      if (a === 'r' && b === 'l') { lk.push(c.right); rk.push(c.left); eqs.push(c); continue; }
     }
     rest.push(c);
   }
   if (lk.length) {
     const lv = lk.map((e) => evalExpr(e, lScope)), rv = rk.map((e) => evalExpr(e, rScope));
+    // each key pair meets as `=` compares it: timestamps of two units in the coarser, text read as the other side's type
+    for (let k = 0; k < lv.length; k++) [lv[k], rv[k]] = alignForCompare(lv[k]!, rv[k]!, eqs[k]!.pos);
     const table = new Map<string, number[]>();
     for (let j = 0; j < r.len; j++) {
       if (rv.some((v) => isNull(v, j))) continue;

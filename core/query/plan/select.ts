@@ -99,8 +99,10 @@ export async function runBody(b: QueryBody, st: QState): Promise<Rel> {
       });
       let rel: Rel = { fields, cols, len: l.len + r.len };
       if (b.op === 'UNION') return b.all ? rel : distinctRel(rel);
+      // both sides keyed in the common types (a millisecond right side meets a second left side as seconds)
+      const rc = r.cols.map((c, i) => coerceTo(c, fields[i]!.dt));
       const rk = new Map<string, number>();
-      for (let k = 0; k < r.len; k++) { const key = rowKey(r.cols, k); rk.set(key, (rk.get(key) ?? 0) + 1); }
+      for (let k = 0; k < r.len; k++) { const key = rowKey(rc, k); rk.set(key, (rk.get(key) ?? 0) + 1); }
       rel = { fields, cols: l.cols.map((c, i) => coerceTo(c, fields[i]!.dt)), len: l.len };
       const keep: number[] = [];
       const seen = new Set<string>();

@@ -16,7 +16,7 @@ import { runQuery } from '../plan/select.ts';
 import { tableName } from './ddl.ts';
 import type { Interval, Vec } from '../vector.ts';
 import { UNIT_NS, getValue, isNull, storedIntervalText } from '../vector.ts';
-import { floorDiv, parseTimestampNs, tsInRange, tsRangeText } from '../expr/time.ts';
+import { floorDiv, parseTimestampNs, timestampParseError, tsInRange, tsRangeText } from '../expr/time.ts';
 import { decimalOf, isDecimal } from '../expr/decimal.ts';
 import { decimalText } from '../expr/decimal_exact.ts';
 
@@ -49,7 +49,10 @@ function timestampCell(v: Vec, i: number, col: ColumnSchema, dt: string, row: nu
   }
   if (v.kind === 'str') {
     const parsed = parseTimestampNs(v.v[i]!);
-    if (parsed === null) throw new InvalidArgumentError(`Failed to parse '${v.v[i]}' as a timestamp for column ${col.name}`, { row });
+    if (parsed === null) {
+      if (dt === 'Date') throw new InvalidArgumentError(`Failed to parse '${v.v[i]}' as a date for column ${col.name}`, { row });
+      throw new InvalidArgumentError(`${timestampParseError(v.v[i]!)} (column ${col.name})`, { row });
+    }
     // a date is a calendar day, the same in every zone: its text is read as written
     if (dt === 'Date') return floorDiv(parsed, 86_400_000_000_000n) * 86_400_000_000_000n;
     // text without a zone is a wall-clock time in the session's zone

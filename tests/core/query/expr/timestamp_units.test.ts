@@ -106,6 +106,37 @@ describe('timestamp units', () => {
       }), { numRuns: 60 });
   });
 
+  it('an equi-join and INTERSECT on two units pair exactly the rows `=` finds equal (the coarser unit)', async () => {
+    const PREC: Record<TimeUnit, number> = { s: 0, ms: 3, us: 6, ns: 9 };
+    const BASE = 1_780_372_200_000_000_000n;
+    const near = fc.bigInt({ min: -4_000_000_000n, max: 4_000_000_000n });
+    const text = (ns: bigint): string => `${new Date(Number(ns / 1_000_000n)).toISOString().slice(0, 19).replace('T', ' ')}.${(ns % 1_000_000_000n).toString().padStart(9, '0')}`;
+    await fc.assert(fc.asyncProperty(unit, unit, fc.uniqueArray(near, { minLength: 1, maxLength: 6 }), fc.uniqueArray(near, { minLength: 1, maxLength: 6 }),
+      async (ua, ub, as, bs) => {
+        const ctx = new MemoryCatalog().context();
+        await executeSql(ctx, `CREATE TABLE a (ts TIMESTAMP(${PREC[ua]}) TIME INDEX, x TIMESTAMP(${PREC[ua]}), i BIGINT)`);
+        await executeSql(ctx, `CREATE TABLE b (ts TIMESTAMP(${PREC[ub]}) TIME INDEX, y TIMESTAMP(${PREC[ub]}), j BIGINT)`);
+        await executeSql(ctx, `INSERT INTO a VALUES ${as.map((o, i) => `('${text(BASE + o)}', '${text(BASE + o)}', ${i})`).join(', ')}`);
+        await executeSql(ctx, `INSERT INTO b VALUES ${bs.map((o, j) => `('${text(BASE + o)}', '${text(BASE + o)}', ${j})`).join(', ')}`);
+        const pairs = async (sql: string) => (await rowsOf(ctx, sql)).map((r) => `${r[0]}/${r[1]}`).sort();
+        // the same pairs through the hash join (=) and through a filter over all pairs (<= and >=, no join keys)
+        const hashed = await pairs('SELECT i, j FROM a JOIN b ON a.x = b.y');
+        const filtered = await pairs('SELECT i, j FROM a JOIN b ON a.x <= b.y AND a.x >= b.y');
+        expect(hashed).toEqual(filtered);
+        expect(await pairs('SELECT i, j FROM a, b WHERE a.ts = b.ts')).toEqual(filtered);
+        // INTERSECT: the coarser unit's values both sides hold (each side floored into its unit, then toward zero)
+        const u = UNIT_NS[ua] > UNIT_NS[ub] ? UNIT_NS[ua] : UNIT_NS[ub];
+        const inUnit = (o: bigint, d: bigint) => (((BASE + o) / d) * d) / u;
+        const bSet = new Set(bs.map((o) => inUnit(o, UNIT_NS[ub])));
+        const want = [...new Set(as.map((o) => inUnit(o, UNIT_NS[ua])).filter((x) => bSet.has(x)))].sort();
+        const [out] = await executeSql(ctx, 'SELECT x FROM a INTERSECT SELECT y FROM b');
+        if (out?.kind !== 'records') throw new Error('expected records');
+        const col = out.rel.cols[0] as TsVec;
+        expect(col.dt).toBe(TS_NAME[UNIT_NS[ua] > UNIT_NS[ub] ? ua : ub]);
+        expect([...col.v].map((ns) => String(ns / u)).sort()).toEqual(want.map(String));
+      }), { numRuns: 40 });
+  });
+
   it('refuses a boolean timestamp through SQL as a 400, naming the position', async () => {
     const ctx = new MemoryCatalog().context();
     await expect(executeSql(ctx, 'SELECT 1,\n  TRY_CAST(true AS TIMESTAMP_S)')).rejects.toMatchObject({
