@@ -144,7 +144,7 @@ export const START_COMMAND: CommandSpec = {
     { name: 'storage', key: 'storage', kind: 'choice', arg: 'KIND', choices: Object.values(StorageKinds), help: 'where segments live' },
     { name: 'replicas', key: 'replicas', kind: 'int', arg: 'N', min: 1, max: 5, help: 'JetStream replicas of streams, buckets and object store' },
     { name: 'rebalance', key: 'rebalance', kind: 'choice', arg: 'on|off', choices: ['on', 'off'], help: "cluster: the meta leader moves regions from hot to cold datanodes by itself (ADMIN rebalance() runs a round either way)" },
-    { name: 'flush-bytes', key: 'flushBytes', kind: 'int', arg: 'BYTES', min: 1, help: "flush a region's memtable past this size" },
+    { name: 'flush-bytes', key: 'flushBytes', kind: 'int', arg: 'BYTES', min: 1, help: "flush a region's memtable past this size (its columns plus the 20 bytes a row its flush's sort takes)" },
     { name: 'flush-interval', key: 'flushInterval', kind: 'int', arg: 'MS', min: 1, help: 'flush a memtable once it has held rows this long' },
     { name: 'compact-interval', key: 'compactInterval', kind: 'int', arg: 'MS', min: 1, help: 'run compaction (and drop expired segments) this often' },
     { name: 'max-write-bytes', key: 'maxWriteBytes', kind: 'int', arg: 'BYTES', min: 1, help: 'largest write payload (HTTP body or NATS message); larger is refused with 413' },
