@@ -33,7 +33,20 @@ async function write(nc: NatsConnection, lp: string): Promise<void> {
 
 const pct = (xs: number[], p: number) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(p * s.length))]!; };
 
+const HELP = `npm run bench -- flow [flags]   (each flag also as env BENCH_<FLAG>)
+  --rows N            rows published (default 1000000)
+  --groups N          distinct group keys (default 10000)
+  --batch N           rows per message (default 5000)
+  --inflight K        writes in flight (default 8)
+  --probes N          probe rows timed from publish to the live output (default 200)
+  --emit-interval D   the flow's emission interval (default 100ms)
+  --lateness D        allowed lateness, or none to keep every window open (default 1m)
+  --keep-data         keep the temp data dir   --out FILE    JSON output (default .bench/flow.json)`;
 export async function run(opts: BenchOptions): Promise<unknown> {
+  if (opts.bool('help')) {
+    console.log(HELP);
+    return null;
+  }
   const rows = opts.num('rows', 1_000_000);
   const groups = opts.num('groups', 10_000);
   const batch = opts.num('batch', 5000);

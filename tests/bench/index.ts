@@ -123,7 +123,22 @@ async function build(sch: TableSchema, dirA: string, dirB: string, series: numbe
   for (const f of await readdir(join(dirB, 'segments'))) if (f.endsWith('.idx')) await rm(join(dirB, 'segments', f));
 }
 
+const HELP = `npm run bench -- index [flags]   (each flag also as env BENCH_<FLAG>)
+  --series N          distinct series per round (default 100000)
+  --rounds N          flushes of --series rows before one compaction (default 10)
+  --runs N            timed runs per needle (default 9)   --warmup N   untimed runs before them (default 5)
+  --cache LIST        cold, warm or cold,warm (default both)   --only TEXT  the needles whose name holds TEXT (default all)
+  --data DIR          keep the built segments in DIR and reuse them on the next run
+  --skip-storage      leave out the storage-level part    --skip-sql   leave out the SQL-over-HTTP part
+  --sql-runs N        timed runs per SQL needle (default 20)
+  --skip-smart        leave out the smart-index part
+  --smart-rows N      rows of the smart-index table (default 500000)
+  --smart-queries N   needle queries at most before the smart index must have made it fast (default 300)`;
 export async function run(opts: BenchOptions): Promise<void> {
+  if (opts.bool('help')) {
+    console.log(HELP);
+    return;
+  }
   const series = opts.num('series', 100_000);
   const rounds = opts.num('rounds', 10);
   const runs = opts.num('runs', 9), warmup = opts.num('warmup', 5);

@@ -73,7 +73,18 @@ async function timed<T>(runs: number, f: () => Promise<T> | T): Promise<{ ms: nu
   return { ms: median(ms), last };
 }
 
+const HELP = `npm run bench -- logs [flags]   (each flag also as env BENCH_<FLAG>)
+  --lines N           nginx access lines through the pipeline (default 1000000)
+  --app-lines N       JSON application lines (default: --lines)
+  --shipper-lines N   lines sent through Elasticsearch _bulk, Loki push and syslog (default 200000)
+  --batch N           lines per request (default 5000)   --inflight K   requests in flight (default 4)
+  --runs N            runs per timed step, median reported (default 5)
+  --keep-data         keep the temp data dir`;
 export async function run(opts: BenchOptions): Promise<unknown> {
+  if (opts.bool('help')) {
+    console.log(HELP);
+    return null;
+  }
   const n = opts.num('lines', 1_000_000);
   const batch = opts.num('batch', 5000);
   const inflight = opts.num('inflight', 4);

@@ -16,7 +16,15 @@ async function timed<T>(fn: () => Promise<T>): Promise<[number, T]> {
   return [performance.now() - t0, r];
 }
 
+const HELP = `npm run bench -- pg [flags]   (each flag also as env BENCH_<FLAG>)
+  --rows N            rows of the table read over the PostgreSQL wire (default 100000)
+  --runs N            fetch runs, median reported (default 5)
+  --points N          parameterized point queries per run (default 500)`;
 export async function run(opts: BenchOptions): Promise<void> {
+  if (opts.bool('help')) {
+    console.log(HELP);
+    return;
+  }
   const rows = opts.num('rows', 100_000);
   const runs = opts.num('runs', 5);
   const points = opts.num('points', 500);
