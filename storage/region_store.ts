@@ -363,7 +363,10 @@ export class RegionStore {
    * Reads columns of a segment (every row group, or only the listed ones, and of those only the pages `keepPage`
    * keeps) as the current schema types them, as runs in row order.
    */
-  private async readSegment(meta: SegmentMeta, names: string[], groups?: number[], cached = true, keepPage?: (page: PageInfo) => boolean): Promise<SegmentPieces> {
+  private async readSegment(
+    meta: SegmentMeta, names: string[], groups?: number[], cached = true,
+    keepPage?: (page: PageInfo) => boolean, pickRows?: (page: PageInfo) => Uint32Array | undefined,
+  ): Promise<SegmentPieces> {
     const h = await this.handle(meta.file);
     const path = join(this.segDir, meta.file);
     const fetch = (bs: number[]): Promise<Uint8Array[]> => readBlocks(path, h, bs);
@@ -371,8 +374,8 @@ export class RegionStore {
     // would only evict what scans use.
     const pieces = !cached && !groups && !keepPage
       ? { runs: [decodeBlocks(h, await fetch(h.blocks.map((_, i) => i)), this._schema, names)], from: [0] }
-      : await readGroups(h, groups ?? h.groupBlocks.slice(0, -1).map((_, i) => i), this._schema, names, fetch, cached ? this.decoded : NO_CACHE, path, keepPage);
-    return { runs: pieces.runs.map((run) => conformRun(run, meta.schemaVersion, this._schema)), from: pieces.from };
+      : await readGroups(h, groups ?? h.groupBlocks.slice(0, -1).map((_, i) => i), this._schema, names, fetch, cached ? this.decoded : NO_CACHE, path, keepPage, pickRows);
+    return { ...pieces, runs: pieces.runs.map((run) => conformRun(run, meta.schemaVersion, this._schema)) };
   }
 
   /** A segment as a compaction input (merge_source.ts): its blocks read once, its columns decoded as the merge needs them. */
@@ -439,7 +442,7 @@ export class RegionStore {
       const memRuns = [...this.frozen, this.mem].filter((m) => m.rows > 0).flatMap((m) => this.sorted.of(m, this.schemaOf(m)));
       return scanSnapshot({
         schema: this._schema, segments, memRuns, cutoff: this.cutoff(),
-        readSegment: (meta, names, groups, keepPage) => this.readSegment(meta, names, groups, true, keepPage),
+        readSegment: (meta, names, groups, keepPage, pickRows) => this.readSegment(meta, names, groups, true, keepPage, pickRows),
         prune: (meta, preds) => this.indexes.prune(meta, preds, req.queryId),
       }, req, stats);
     });

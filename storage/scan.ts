@@ -22,7 +22,10 @@ export interface ScanSnapshot {
    * A segment's columns (every row group, or only the listed ones, and of those only the pages `keepPage` keeps) as
    * runs in the segment's row order (pieces of one sorted run), each with its first row in the segment's numbering.
    */
-  readSegment(meta: SegmentMeta, names: string[], groups?: number[], keepPage?: (page: PageInfo) => boolean): Promise<SegmentPieces>;
+  readSegment(
+    meta: SegmentMeta, names: string[], groups?: number[], keepPage?: (page: PageInfo) => boolean,
+    pickRows?: (page: PageInfo) => Uint32Array | undefined,
+  ): Promise<SegmentPieces>;
   /** Rows of a segment its index says may match the predicates (undefined: no index answered). */
   prune?(meta: SegmentMeta, preds: ColumnPredicate[]): Promise<SegmentPrune | undefined>;
 }
@@ -185,6 +188,36 @@ export function pageTest(x: Picked, f: RowFilter, schema: TableSchema): ((p: Pag
     (!bounded || statsMayMatch(p.minTs, p.maxTs, (name) => p.tags?.[name] ?? s.groups?.[p.group]?.tags[name] ?? s.columns[name], f, schema));
 }
 
+/** A page holding at most this share of selected rows is read for those rows only (read_cached.ts). */
+const SPARSE_SHARE = 1 / 16;
+
+/**
+ * The rows of a page the index selected (offsets in the page) when they are few (a needle): undefined when the scan
+ * tests rows by no selection (`within`) or the page holds many of them.
+ */
+export function pageRows(x: Picked): ((p: PageInfo) => Uint32Array | undefined) | undefined {
+  const sel = x.within;
+  if (!sel) return undefined;
+  return (p) => {
+    const end = p.from + p.rows;
+    let lo = 0, hi = sel.end.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (sel.end[mid]! <= p.from) lo = mid + 1;
+      else hi = mid;
+    }
+    let n = 0;
+    for (let i = lo; i < sel.start.length && sel.start[i]! < end; i++) n += Math.min(end, sel.end[i]!) - Math.max(p.from, sel.start[i]!);
+    if (n === 0 || n > p.rows * SPARSE_SHARE) return undefined;
+    const out = new Uint32Array(n);
+    let k = 0;
+    for (let i = lo; i < sel.start.length && sel.start[i]! < end; i++) {
+      for (let r = Math.max(p.from, sel.start[i]!), e = Math.min(end, sel.end[i]!); r < e; r++) out[k++] = r - p.from;
+    }
+    return out;
+  };
+}
+
 /** The part of a selection (segment numbering) that falls in one piece (its rows from segment row `from`), in the piece's numbering. */
 function pieceSelection(sel: RowSelection, from: number, rows: number): RowSelection {
   const s: number[] = [], e: number[] = [];
@@ -211,7 +244,7 @@ export async function scanSnapshot(snap: ScanSnapshot, req: ScanRequest, stats?:
   // A lone segment is already one row per key: nothing to merge, so tags not asked for need not be decoded.
   const alone = picked.length === 1 && snap.memRuns.length === 0;
   const segRead = alone ? read.filter((n) => output.includes(n) || n in (req.tagFilter ?? {}) || rowPreds.some((p) => p.column === n)) : read;
-  const loaded = await Promise.all(picked.map((x) => snap.readSegment(x.s, x.s.deletes ? [...segRead, OP_COLUMN] : segRead, x.groups, pageTest(x, f, schema))));
+  const loaded = await Promise.all(picked.map((x) => snap.readSegment(x.s, x.s.deletes ? [...segRead, OP_COLUMN] : segRead, x.groups, pageTest(x, f, schema), pageRows(x))));
   if (stats) stats.rowsRead = (stats.rowsRead ?? 0) + loaded.reduce((a, ps) => a + ps.runs.reduce((b, r) => b + r.rows, 0), 0) + snap.memRuns.reduce((a, r) => a + r.rows, 0);
   const out = await scanRuns(snap, req, loaded, picked, f, output, read, alone);
   if (stats) stats.rowsOut = (stats.rowsOut ?? 0) + out.reduce((a, b) => a + b.numRows, 0);
@@ -222,16 +255,18 @@ async function scanRuns(snap: ScanSnapshot, req: ScanRequest, loaded: SegmentPie
   const { schema } = snap;
   const runs: Run[] = [];
   const sources = [
-    ...loaded.map((p, i) => ({ pieces: p.runs, from: p.from, within: picked[i]!.within, inside: spanInside(picked[i]!, f) })),
-    ...snap.memRuns.map((r) => ({ pieces: [r], from: [0], within: undefined, inside: false })),
+    ...loaded.map((p, i) => ({ pieces: p.runs, from: p.from, sparse: p.sparse, within: picked[i]!.within, inside: spanInside(picked[i]!, f) })),
+    ...snap.memRuns.map((r) => ({ pieces: [r], from: [0], sparse: undefined, within: undefined, inside: false })),
   ];
-  for (const { pieces, from, within, inside } of sources) {
+  for (const { pieces, from, sparse, within, inside } of sources) {
     // Pieces of one sorted run: the kept rows of every piece, gathered once (a lone untouched piece as it is).
     const keep = new Ranges();
     let whole = true;
     pieces.forEach((run, k) => {
       // rows whose time span the stats put inside the filter's range, with nothing else to test: every row passes
-      const r = inside ? null : filterRun(run, schema.timeIndex, f, within && pieceSelection(within, from[k]!, run.rows), schema.primaryKey[0]);
+      // (a sparse piece holds only selected rows)
+      const sel = within && !sparse?.[k] ? pieceSelection(within, from[k]!, run.rows) : undefined;
+      const r = inside ? null : filterRun(run, schema.timeIndex, f, sel, schema.primaryKey[0]);
       if (r === null) { keep.push(k, 0, run.rows); return; }
       whole = false;
       for (let j = 0; j < r.src.length; j++) keep.push(k, r.start[j]!, r.len[j]!);

@@ -210,11 +210,14 @@ export function byteSplit(words: Int32Array, from: number, n: number, width: num
   }
 }
 
-/** Inverse of byteSplit: streams -> int64 words (out must hold 2n words). */
-export function byteJoin(src: Uint8Array, n: number, width: number, out: Int32Array): void {
-  if (width === 1) { for (let i = 0; i < n; i++) { out[2 * i] = src[i]!; out[2 * i + 1] = 0; } return; }
-  if (width === 2) { for (let i = 0; i < n; i++) { out[2 * i] = src[i]! | (src[n + i]! << 8); out[2 * i + 1] = 0; } return; }
-  for (let i = 0; i < n; i++) {
+/**
+ * Inverse of byteSplit: streams of n values -> int64 words (out must hold 2 * count words). `count` (default n): only
+ * the first values, as a read that needs rows up to some row only does.
+ */
+export function byteJoin(src: Uint8Array, n: number, width: number, out: Int32Array, count = n): void {
+  if (width === 1) { for (let i = 0; i < count; i++) { out[2 * i] = src[i]!; out[2 * i + 1] = 0; } return; }
+  if (width === 2) { for (let i = 0; i < count; i++) { out[2 * i] = src[i]! | (src[n + i]! << 8); out[2 * i + 1] = 0; } return; }
+  for (let i = 0; i < count; i++) {
     out[2 * i] = src[i]! | (src[n + i]! << 8) | (src[2 * n + i]! << 16) | (src[3 * n + i]! << 24);
     out[2 * i + 1] = width === 4 ? 0 : src[4 * n + i]! | (src[5 * n + i]! << 8) | (src[6 * n + i]! << 16) | (src[7 * n + i]! << 24);
   }

@@ -13,7 +13,7 @@ import { pageSizes, type PageStats } from './plan.ts';
 import { PAGED_FORMATS } from './format.ts';
 import { words } from '../int64.ts';
 import { OP_COLUMN } from '../ops.ts';
-import { allocTypedUnsafe } from '../run.ts';
+import { allocTypedUnsafe, gatherColumn, Ranges, sliceColumn } from '../run.ts';
 import type { ColumnData, PageInfo, Run } from '../types.ts';
 
 type Header = { length: number; nodes: { length: number; nullCount: number }[]; buffers: { offset: number; length: number }[]; compression: { type: number } | null };
@@ -42,6 +42,8 @@ export interface SegmentHandle {
   paged?: Uint8Array;
   /** Index of each field's first body buffer (validity): 2 buffers a field, 3 for a text block. */
   bufferAt: number[];
+  /** Pages once read for a few rows only (read_cached.ts reads a page so the first time, whole from the second). */
+  picked?: Uint8Array;
   /** Each record batch's message header once parsed (parseBlock): a page read again for other columns skips the flatbuffer. */
   headers?: (Header | undefined)[];
 }
@@ -253,6 +255,80 @@ export function decodeColumn(h: SegmentHandle, index: number, msgs: Msg[], rows:
     at += n;
   }
   return out;
+}
+
+/**
+ * Column `index` of one record batch (a page), only its rows `sel` (ascending offsets in the page): a needle read that
+ * wants a few rows of a page. The page's buffers are decompressed whole (zstd has no random access), but values are
+ * decoded only for the rows wanted: byte-split floats and fixed-width values row by row, delta-coded integers and
+ * decimals up to the last row wanted; text blocks and 8-byte decimals decode the page and keep the rows. Equals
+ * decodeColumn of the page gathered at `sel` (tests/storage/segment_read_rows.test.ts).
+ */
+export function decodeColumnRows(h: SegmentHandle, index: number, msg: Msg, sel: Uint32Array): ColumnData {
+  const r = readerOf(h.fields[index]!, index, h.file);
+  const { header, body } = msg;
+  const n = header.nodes[index]!.length, m = sel.length;
+  if (r.how === 'text' || (r.how === 'decimal' && r.width === 8)) return pickRows(decodeColumn(h, index, [msg], n), sel);
+  const out: ColumnData = { type: r.type, values: r.how === 'op' ? new Uint8Array(m) : allocTypedUnsafe(r.type, m), valid: null };
+  if (r.how === 'dict') out.dict = h.dicts.get((r.field.type as { id: number }).id) ?? [];
+  const b = h.bufferAt[index]!;
+  if (header.nodes[index]!.nullCount > 0) {
+    const bits = bodyBuffer(body, header, b);
+    out.valid = new Uint8Array(m);
+    for (let k = 0; k < m; k++) out.valid[k] = (bits[sel[k]! >> 3]! >> (sel[k]! & 7)) & 1;
+  }
+  if (m === 0) return out;
+  const data = bodyBuffer(body, header, b + 1);
+  const v = out.values;
+  switch (r.how) {
+    case 'fsplit': {
+      const w = new Int32Array(v.buffer, v.byteOffset, 2 * m);
+      for (let k = 0; k < m; k++) {
+        const i = sel[k]!;
+        w[2 * k] = data[i]! | (data[n + i]! << 8) | (data[2 * n + i]! << 16) | (data[3 * n + i]! << 24);
+        w[2 * k + 1] = data[4 * n + i]! | (data[5 * n + i]! << 8) | (data[6 * n + i]! << 16) | (data[7 * n + i]! << 24);
+      }
+      return out;
+    }
+    case 'bool':
+      for (let k = 0; k < m; k++) (v as Uint8Array)[k] = (data[sel[k]! >> 3]! >> (sel[k]! & 7)) & 1;
+      return out;
+    case 'decimal': {
+      // the running sum of zigzag deltas up to the last row wanted (widths 1, 2 and 4: one byte stream each)
+      const p = 10 ** r.scale, w = r.width, last = sel[m - 1]!, f = v as Float64Array;
+      let x = 0, k = 0;
+      for (let i = 0; i <= last; i++) {
+        const z = w === 1 ? data[i]! : w === 2 ? data[i]! | (data[n + i]! << 8)
+          : (data[i]! | (data[n + i]! << 8) | (data[2 * n + i]! << 16) | (data[3 * n + i]! << 24)) >>> 0;
+        x += (z >>> 1) ^ -(z & 1);
+        if (i === sel[k]) f[k++] = x / p;
+      }
+      return out;
+    }
+    case 'int1': case 'int2': {
+      const count = sel[m - 1]! + 1;
+      if (zzScratch.length < 2 * count) zzScratch = new Int32Array(2 * count);
+      byteJoin(data, n, r.width, zzScratch, count);
+      const all = new Int32Array(2 * count);
+      decodeInt64(zzScratch, count, r.how === 'int2' ? 2 : 1, all, 0);
+      const dst = words(v as BigInt64Array);
+      for (let k = 0; k < m; k++) { dst[2 * k] = all[2 * sel[k]!]!; dst[2 * k + 1] = all[2 * sel[k]! + 1]!; }
+      return out;
+    }
+    default: {
+      // fixed width: raw 8-byte values, dictionary codes, op bytes
+      const w = r.width, dst = new Uint8Array(v.buffer, v.byteOffset, m * w);
+      for (let k = 0; k < m; k++) for (let j = 0, i = sel[k]! * w; j < w; j++) dst[k * w + j] = data[i + j]!;
+      return out;
+    }
+  }
+}
+
+/** Rows `sel` (ascending) of a column. */
+function pickRows(c: ColumnData, sel: Uint32Array): ColumnData {
+  const r = new Ranges();
+  for (let k = 0; k < sel.length; k++) r.push(0, sel[k]!, 1);
+  return r.rows === 0 ? sliceColumn(c, 0, 0) : gatherColumn([c], r);
 }
 
 /** A column a text block refers to, decoded from the same record batch (by its name in the file). */

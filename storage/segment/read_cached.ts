@@ -6,7 +6,7 @@ import { defaultColumn } from '../defaults.ts';
 import { OP_COLUMN } from '../ops.ts';
 import { allocTyped, sliceColumn } from '../run.ts';
 import type { ColumnData, PageInfo, Run } from '../types.ts';
-import { decodeColumn, parseBlock, type Msg, type SegmentHandle } from './read.ts';
+import { decodeColumn, decodeColumnRows, parseBlock, type Msg, type SegmentHandle } from './read.ts';
 
 /** Row group -1 in the cache: a column of every row group of the file, concatenated. */
 const WHOLE = -1;
@@ -44,10 +44,15 @@ function concatPieces(pieces: ColumnData[], rows: number): ColumnData {
 export interface SegmentPieces {
   runs: Run[];
   from: number[];
+  /** Runs that hold only the rows `pickRows` named of their page (not the page's every row from `from`). */
+  sparse?: boolean[];
 }
 
-/** What one read unit is: a whole row group (its pages decoded into one column) or one page of a group. */
-interface Unit { group: number; block: number; blocks: number[]; page: boolean }
+/**
+ * What one read unit is: a whole row group (its pages decoded into one column) or one page of a group; `rows`: a page
+ * read for only these rows (offsets in the page).
+ */
+interface Unit { group: number; block: number; blocks: number[]; page: boolean; rows?: Uint32Array }
 
 /**
  * Reads row groups `groups` (ascending) of a segment as runs, with decoded columns kept in `cache` under `cacheKey`
@@ -62,7 +67,7 @@ interface Unit { group: number; block: number; blocks: number[]; page: boolean }
 export async function readGroups(
   h: SegmentHandle, groups: number[], schema: TableSchema, names: string[],
   fetch: (blocks: number[]) => Promise<Uint8Array[]>, cache: DecodedCache, cacheKey: string,
-  keepPage?: (page: PageInfo) => boolean,
+  keepPage?: (page: PageInfo) => boolean, pickRows?: (page: PageInfo) => Uint32Array | undefined,
 ): Promise<SegmentPieces> {
   // Pages are skipped only in files that know their rows and stats (format 2): older files have one page a group.
   const pages = keepPage ? h.pages : undefined;
@@ -73,6 +78,13 @@ export async function readGroups(
     const all: number[] = [];
     for (let b = h.groupBlocks[g]!; b < h.groupBlocks[g + 1]!; b++) all.push(b);
     const kept = pages ? all.filter((b) => keepPage!(pages[b]!)) : all;
+    // Needle reads: pages of which the caller wants a few rows are read for those rows only (see `sparse` below).
+    const picks = pages && pickRows ? kept.map((b) => pickRows(pages[b]!)) : undefined;
+    if (picks?.some((x) => x !== undefined)) {
+      partial = true;
+      kept.forEach((b, j) => units.push({ group: g, block: b, blocks: [b], page: true, ...(picks[j] ? { rows: picks[j] } : {}) }));
+      continue;
+    }
     if (kept.length < all.length) partial = true;
     // A group read in part before is read page by page from then on, even when every page is wanted: the pages
     // decoded then are reused and only the missing ones decoded (a one-off read never decodes more than its pages;
@@ -99,6 +111,16 @@ export async function readGroups(
     return sliceColumn(g, at, at + h.blockRows[u.block]!);
   };
   const parts: (ColumnData | undefined)[][] = units.map((u) => present.map((i, k) => (i < 0 || whole[k] ? undefined : cached(u, k))));
+  // A page wanted for a few rows, none of its columns cached, is decoded for those rows only and not cached, the first
+  // time: a one-off needle neither pays for the page's every value nor fills the cache with pages it will not read
+  // again; a page wanted again is read whole and cached (with no cache, never).
+  const seen = (h.picked ??= new Uint8Array(h.blocks.length));
+  units.forEach((u, ui) => {
+    if (!u.rows) return;
+    const sparse = present.every((i, k) => i < 0 || (!whole[k] && !parts[ui]![k])) && (cache.budgetBytes === 0 || seen[u.block] === 0);
+    seen[u.block] = 1;
+    if (!sparse) delete u.rows;
+  });
   const missing = units.filter((u, ui) => u.blocks.some((b) => h.blockRows[b]! < 0) || present.some((i, k) => i >= 0 && !whole[k] && !parts[ui]![k]));
   if (missing.length > 0) {
     const want = missing.flatMap((u) => u.blocks);
@@ -114,6 +136,10 @@ export async function readGroups(
       if (!msgOf.has(u.block)) continue;
       const msgs = u.blocks.map((b) => msgOf.get(b)!);
       const rows = msgs.reduce((s, m) => s + m.header.length, 0);
+      if (u.rows) {
+        present.forEach((i, k) => { if (i >= 0) parts[ui]![k] = decodeColumnRows(h, i, msgs[0]!, u.rows!); });
+        continue;
+      }
       present.forEach((i, k) => {
         if (i < 0 || whole[k] || parts[ui]![k]) return;
         const col = decodeColumn(h, i, msgs, rows);
@@ -142,13 +168,13 @@ export async function readGroups(
       }
     });
   }
-  const runOf = (from: number, to: number, piece: (k: number) => ColumnData | undefined): Run => {
+  const runOf = (from: number, to: number, piece: (k: number) => ColumnData | undefined, rows = to - from): Run => {
     const cols = new Map<string, ColumnData>();
     names.forEach((name, k) => {
       if (present[k]! >= 0) cols.set(name, whole[k] ? sliceColumn(whole[k], from, to) : piece(k)!);
-      else if (name !== OP_COLUMN) cols.set(name, defaultColumn(schema.columns.find((c) => c.name === name)!, to - from));
+      else if (name !== OP_COLUMN) cols.set(name, defaultColumn(schema.columns.find((c) => c.name === name)!, rows));
     });
-    return { rows: to - from, cols };
+    return { rows, cols };
   };
   if (units.length === 0) return { runs: [], from: [] };
   const contiguous = units.every((u, i) => i === 0 || u.block === units[i - 1]!.blocks[units[i - 1]!.blocks.length - 1]! + 1);
@@ -157,5 +183,6 @@ export async function readGroups(
     return { runs: [runOf(first, blockStart[last.block]! + unitRows(last), () => undefined)], from: [first] };
   }
   const from = units.map((u) => blockStart[u.block]!);
-  return { runs: units.map((u, ui) => runOf(from[ui]!, from[ui]! + unitRows(u), (k) => parts[ui]![k])), from };
+  const runs = units.map((u, ui) => runOf(from[ui]!, from[ui]! + unitRows(u), (k) => parts[ui]![k], u.rows?.length));
+  return units.some((u) => u.rows) ? { runs, from, sparse: units.map((u) => u.rows !== undefined) } : { runs, from };
 }

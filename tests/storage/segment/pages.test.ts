@@ -1,6 +1,6 @@
 // Segment pages (formats 2 and 3): row groups written as pages, each decoded on its own. Round trips of every column
 // type with nulls across page and group boundaries, the page stats, reads of a page subset (through the decoded cache)
-// against the whole segment, byte-split floats bit for bit, and files of the older layouts (one record batch per
+// against the whole segment, pages read for a few rows only (needles), byte-split floats bit for bit, and files of the older layouts (one record batch per
 // group; pages with floats stored raw) still read.
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
@@ -66,6 +66,16 @@ const rowsArb = fc.tuple(fc.array(rowArb, { minLength: 1, maxLength: 400, size: 
 const fetcher = (h: SegmentHandle, bytes: Uint8Array) => async (bs: number[]): Promise<Uint8Array[]> =>
   bs.map((b) => bytes.subarray(h.blocks[b]!.offset, h.blocks[b]!.offset + h.blocks[b]!.length));
 
+/** A segment of the rows, decoded whole, its handle, a cache of `budget` bytes, and each block's first row. */
+function segmentOf(rows: Row[], groupRows: number, pageRows: number, budget: number) {
+  const run = sorted(rows);
+  const { bytes } = encodeSegment(run, schema, 'zstd', 1, groupRows, pageRows);
+  const h = openSegment(bytes, 'p.arrow');
+  const start: number[] = [];
+  h.blockRows.reduce((s, x) => { start.push(s); return s + x; }, 0);
+  return { run, bytes, full: decodeSegment(bytes, schema, names, 'p.arrow'), h, cache: new DecodedCache(budget), start, blockAt: new Map(start.map((s, b) => [s, b])) };
+}
+
 describe('segment pages', () => {
   it('property: every column type round-trips across page and row group boundaries, and pages carry their own stats', () => {
     fc.assert(fc.property(rowsArb, fc.integer({ min: 1, max: 120 }), fc.integer({ min: 1, max: 50 }), (rows, groupRows, pageRows) => {
@@ -106,20 +116,13 @@ describe('segment pages', () => {
     const read = fc.record({ groups: fc.array(fc.boolean(), { minLength: 1, maxLength: 12 }), pages: fc.array(fc.boolean(), { minLength: 1, maxLength: 40 }), every: fc.boolean() });
     await fc.assert(fc.asyncProperty(rowsArb, fc.integer({ min: 1, max: 80 }), fc.integer({ min: 1, max: 30 }), fc.array(read, { minLength: 1, maxLength: 6 }), fc.constantFrom(0, 1 << 10, 1 << 24),
       async (rows, groupRows, pageRows, reads, budget) => {
-        const run = sorted(rows);
-        const { bytes } = encodeSegment(run, schema, 'zstd', 1, groupRows, pageRows);
-        const full = decodeSegment(bytes, schema, names, 'p.arrow');
-        const h = openSegment(bytes, 'p.arrow');
-        const cache = new DecodedCache(budget);
+        const { bytes, full, h, cache, start, blockAt } = segmentOf(rows, groupRows, pageRows, budget);
         const nGroups = h.groupBlocks.length - 1;
         for (const r of reads) {
           const groups = [...Array(nGroups).keys()].filter((g) => r.groups[g % r.groups.length]);
           const keep = (b: number): boolean => r.every || r.pages[b % r.pages.length]!;
           // a projection of some columns, in another order
           const cols = r.pages[0] ? names : ['ts', 'message', 'host'];
-          const start: number[] = [];
-          h.blockRows.reduce((s, x) => { start.push(s); return s + x; }, 0);
-          const blockAt = new Map(start.map((s, b) => [s, b]));
           const asked: number[] = [];
           const got = await readGroups(h, groups, schema, cols, fetcher(h, bytes), cache, 'p', (p) => {
             const b = blockAt.get(p.from)!;
@@ -147,6 +150,44 @@ describe('segment pages', () => {
           expect(seen).toEqual(wanted);
         }
       }), { numRuns: 40 });
+  });
+
+  it('property: pages read for a few rows (needles) hold exactly those rows, the first time or always without a cache; the rest read whole', async () => {
+    // each read picks, per page, nothing (read whole) or some rows; reads repeat, so later ones meet cached pages
+    const read = fc.record({ picks: fc.array(fc.option(fc.array(fc.nat(), { minLength: 1, maxLength: 6 }), { nil: undefined }), { minLength: 1, maxLength: 30 }), cols: fc.boolean() });
+    await fc.assert(fc.asyncProperty(rowsArb, fc.integer({ min: 1, max: 80 }), fc.integer({ min: 1, max: 30 }), fc.array(read, { minLength: 1, maxLength: 5 }), fc.constantFrom(0, 1 << 24),
+      async (rows, groupRows, pageRows, reads, budget) => {
+        const { bytes, full, h, cache, start, blockAt } = segmentOf(rows, groupRows, pageRows, budget);
+        const groups = [...Array(h.groupBlocks.length - 1).keys()];
+        const everySeen = new Set<number>();
+        for (const r of reads) {
+          const cols = r.cols ? names : ['message', 'ts', 'ratio'];
+          const picked = new Map<number, Uint32Array>();
+          for (let b = 0; b < h.blocks.length; b++) {
+            const p = r.picks[b % r.picks.length];
+            if (p) picked.set(b, Uint32Array.from(new Set(p.map((x) => x % h.blockRows[b]!))).sort());
+          }
+          const got = await readGroups(h, groups, schema, cols, fetcher(h, bytes), cache, 'p', () => true, (p) => picked.get(blockAt.get(p.from)!));
+          const seen: number[] = [];
+          got.runs.forEach((piece, k) => {
+            const b = blockAt.get(got.from[k]!)!;
+            const sparse = got.sparse?.[k] === true;
+            // a picked page is read for its rows the first time (nothing of it cached), or every time without a cache; else whole
+            if (picked.has(b)) expect(sparse).toBe(budget === 0 || !everySeen.has(b));
+            else expect(sparse).toBe(false);
+            // a run read whole covers one page or more (a group, the whole file): each is cached now
+            if (!sparse) start.forEach((x, blk) => { if (x >= got.from[k]! && x < got.from[k]! + piece.rows) everySeen.add(blk); });
+            const at = sparse ? Array.from(picked.get(b)!, (i) => start[b]! + i) : Array.from({ length: piece.rows }, (_, i) => got.from[k]! + i);
+            expect(piece.rows).toBe(at.length);
+            at.forEach((row, i) => expect(cols.map((n) => value(piece.cols.get(n)!, i))).toEqual(cols.map((n) => value(full.cols.get(n)!, row))));
+            seen.push(...at);
+          });
+          // every row of a page read whole, the picked rows of one read sparse, each once and in order
+          expect(seen).toEqual([...seen].sort((a, b) => a - b));
+          expect(new Set(seen).size).toBe(seen.length);
+          for (const b of picked.keys()) everySeen.add(b);
+        }
+      }), { numRuns: 60 });
   });
 
   it('a group read in part is read page by page afterwards: its cached pages are reused, only the missing ones fetched', async () => {
