@@ -138,6 +138,8 @@ export function arith(op: BinaryOp, a: Vec, b: Vec, pos: SourcePos): Vec {
   const isInt = INT_TYPES.has(dt);
   const out = numVec(dt, n);
   const xv = x.v, yv = y.v, ov = out.v;
+  // MIN / -1 and MIN % -1 of a signed type have no answer in it: Arrow's checked div and rem refuse them (Int64's in arithExact)
+  const signedMin = SIGNED_MIN[dt] ?? NaN;
   let hi = 0, lo = 0;
   switch (op) {
     // Int64/UInt64: the loop also tracks the result range (in the same pass, so memory is read once)
@@ -160,6 +162,7 @@ export function arith(op: BinaryOp, a: Vec, b: Vec, pos: SourcePos): Vec {
         for (let i = 0; i < n; i++) {
           if (valid && !valid[i]) continue;
           if (yv[i] === 0) throw new ArithmeticError('Arrow error: Divide by zero error', pos);
+          if (yv[i] === -1 && xv[i] === signedMin) throw narrowOverflow(xv[i]!, op, pos);
           ov[i] = Math.trunc(xv[i]! / yv[i]!);
         }
       } else for (let i = 0; i < n; i++) ov[i] = xv[i]! / yv[i]!;
@@ -169,6 +172,7 @@ export function arith(op: BinaryOp, a: Vec, b: Vec, pos: SourcePos): Vec {
         for (let i = 0; i < n; i++) {
           if (valid && !valid[i]) continue;
           if (yv[i] === 0) throw new ArithmeticError('Arrow error: Divide by zero error', pos);
+          if (yv[i] === -1 && xv[i] === signedMin) throw narrowOverflow(xv[i]!, op, pos);
           ov[i] = xv[i]! % yv[i]!;
         }
       } else for (let i = 0; i < n; i++) ov[i] = xv[i]! % yv[i]!;
@@ -191,6 +195,13 @@ export function arith(op: BinaryOp, a: Vec, b: Vec, pos: SourcePos): Vec {
 }
 
 const BITWISE = new Set(['&', '|', '^', '#', '<<', '>>']);
+
+/** The least value of each narrow signed integer type. */
+const SIGNED_MIN: Record<string, number> = { Int8: -128, Int16: -32768, Int32: -2147483648 };
+
+function narrowOverflow(x: number, op: BinaryOp, pos?: SourcePos): ArithmeticError {
+  return new ArithmeticError(`Arrow error: Arithmetic overflow: Overflow happened on: ${x} ${op} -1`, pos);
+}
 
 /** Bitwise ops on ints of 32 bits or less: JS's int32 operators are those ops. */
 function bitwise32(op: BinaryOp, xv: Float64Array, yv: Float64Array, ov: Float64Array): void {
