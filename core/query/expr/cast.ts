@@ -14,7 +14,7 @@ import { castDecimalExact, decimalText } from './decimal_exact.ts';
 import { binaryAsText, castToBinary } from './bytes.ts';
 import { castToJson, type Fail } from './cast_json.ts';
 import { castToVector, vectorDim } from './fn_vector.ts';
-import { refusedCast } from './cast_matrix.ts';
+import { arrowTypeName, refusedCast } from './cast_matrix.ts';
 
 /** 2^53, as a local constant: an imported binding costs a hole check per use in hot loops. */
 const SAFE_LIMIT = 9007199254740992;
@@ -167,7 +167,7 @@ export function castTo(v: Vec, dt: DType, tryCast: boolean, pos?: SourcePos): Ve
   if (refused !== null) throw new CastError(refused, pos);
   const fail: Fail = (x) => {
     if (tryCast) return null;
-    const msg = `Cannot cast ${typeof x === 'string' ? `string '${x}'` : typeof x === 'number' && !Number.isFinite(x) ? nonFiniteText(x) : String(x)} to value of ${dt} type`;
+    const msg = `Cannot cast ${typeof x === 'string' ? `string '${x}'` : typeof x === 'number' && !Number.isFinite(x) ? nonFiniteText(x) : String(x)} to value of ${arrowTypeName(dt)} type`;
     // a number (or an integer's digits) the target cannot hold is out of range; any other text is malformed
     throw typeof x === 'number' || typeof x === 'bigint' || (typeof x === 'string' && /^\s*[+-]?\d+\s*$/.test(x)) ? new OutOfRangeError(msg, pos) : new CastError(msg, pos);
   };
@@ -379,8 +379,8 @@ function castToTs(v: Vec, dt: DType, tsUnit: keyof typeof UNIT_NS, fail: Fail, t
       ns = parseTimestampNs(s);
       // text is a wall-clock time in the session's zone; a date is a calendar day, the same in every zone
       if (ns !== null && dt !== 'Date') ns = wallToUtcNs(ns, s, (v as { tz?: string }).tz);
-      if (ns === null && /^-?\d+$/.test(s.trim())) ns = BigInt(s.trim()) * unitNs;
-      // text that is no timestamp is refused in DataFusion's words, naming the part that fails
+      // text that is no timestamp (digits alone are not one: Arrow reads no epoch count from text) is refused in
+      // DataFusion's words, naming the part that fails; text that is no date as Arrow's Date32 parse refuses it
       if (ns === null && dt !== 'Date' && !tryCast) throw new CastError(timestampParseError(s), pos);
       if (ns === null) ns = fail(s);
     } else ns = fail(v.v[i]);
