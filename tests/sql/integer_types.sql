@@ -19,3 +19,13 @@ SELECT 7 / 2, -7 / 2, -7 % 3, 7 % -3, arrow_typeof(7 / 2);
 SELECT 1 / 0;
 
 SELECT 1.5::FLOAT * 3, 16777217::FLOAT, 0.1::FLOAT + 0.2::FLOAT, CAST(0.1::FLOAT AS DOUBLE), arrow_typeof(1::INT + 1.5::FLOAT);
+
+-- the least value of a signed type divided by -1 has no answer in that type: refused (Arrow's checked div / rem),
+-- while the other operators wrap; one more than the least is fine, and a wider type holds the answer
+SELECT (-128)::TINYINT / (-1)::TINYINT;
+
+SELECT (-32768)::SMALLINT % (-1)::SMALLINT;
+
+SELECT (-2147483648)::INT / (-1)::INT;
+
+SELECT (-127)::TINYINT / (-1)::TINYINT, (-2147483647)::INT % (-1)::INT, (-128)::TINYINT / -1, (-128)::TINYINT * (-1)::TINYINT;

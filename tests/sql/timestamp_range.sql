@@ -27,3 +27,14 @@ INSERT INTO far VALUES ('3000-01-01 00:00:00', 3);
 INSERT INTO far VALUES (-9300000000000000000, 4);
 
 SELECT ts, v FROM far ORDER BY ts;
+
+-- a DATE is held the same way: a day outside that range is refused, never stored as another day
+CREATE TABLE days (ts TIMESTAMP TIME INDEX, d DATE);
+
+INSERT INTO days VALUES (1, '2262-04-10'), (2, '1677-09-22');
+
+INSERT INTO days VALUES (3, '0001-01-01');
+
+INSERT INTO days VALUES (4, '9999-12-31');
+
+SELECT ts, d FROM days ORDER BY ts;

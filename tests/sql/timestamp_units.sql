@@ -70,3 +70,8 @@ SELECT v FROM ticks WHERE ts = '2026-06-02 03:50:00.9'::TIMESTAMP_S ORDER BY v;
 SELECT v FROM ticks WHERE ts BETWEEN '2026-06-02 03:49:59.5'::TIMESTAMP_US AND '2026-06-02 03:50:00.5'::TIMESTAMP_US ORDER BY v;
 
 SELECT v FROM ticks WHERE ts < '2026-06-03'::DATE ORDER BY v;
+
+-- a date or a timestamp plus a bare number has no kernel: refused at planning, types in Arrow's spelling
+SELECT DATE '2020-01-01' + 1;
+
+SELECT '2020-01-01 00:00:00'::TIMESTAMP_S - 1;

@@ -6,6 +6,7 @@ import { PlanError } from '../plan/rel.ts';
 import type { DType, Interval, NumVec, TsVec, Vec } from '../vector.ts';
 import { FLOAT_TYPES, INT_TYPES, UNIT_NS, exactInts, fromValues, int64Vec, isNull, nullVec, numVec, setNull, tsVec } from '../vector.ts';
 import { castTo } from './cast.ts';
+import { arrowTypeName } from './cast_matrix.ts';
 import { DURATION_NAME, addInterval, isIntervalLike } from './time.ts';
 import { asDecimal, decimalOf, decimalResultType, isDecimal, roundScale } from './decimal.ts';
 import { decimalArithExact, needsExact } from './decimal_exact.ts';
@@ -13,7 +14,7 @@ import { decimalArithExact, needsExact } from './decimal_exact.ts';
 /** A decimal with a decimal or an integer: DataFusion's result precision and scale, the result rounded to that scale. */
 function decimalArith(op: BinaryOp, x: NumVec, y: NumVec, n: number, pos: SourcePos): Vec {
   const dx = asDecimal(x.dt), dy = asDecimal(y.dt);
-  if (!dx || !dy || !['+', '-', '*', '/', '%'].includes(op)) throw new PlanError(`Cannot apply '${op}' to ${x.dt} and ${y.dt}`, pos);
+  if (!dx || !dy || !['+', '-', '*', '/', '%'].includes(op)) throw noCoercion(op, x.dt, y.dt, pos);
   const dt = decimalResultType(op, dx, dy, pos);
   const s = decimalOf(dt)!.s;
   if (needsExact(dt, x, y) || dx.p > 15 || dy.p > 15) return decimalArithExact(op, x, y, dx.s, dy.s, dt, s, n, pos);
@@ -125,7 +126,7 @@ export function arith(op: BinaryOp, a: Vec, b: Vec, pos: SourcePos): Vec {
   if (t) return t;
   const x = a.kind === 'num' ? a : a.kind === 'str' ? (castTo(a, 'Float64', false, pos) as NumVec) : null;
   const y = b.kind === 'num' ? b : b.kind === 'str' ? (castTo(b, 'Float64', false, pos) as NumVec) : null;
-  if (!x || !y) throw new PlanError(`Cannot apply '${op}' to ${a.dt} and ${b.dt}`, pos);
+  if (!x || !y) throw noCoercion(op, a.dt, b.dt, pos);
   if ((isDecimal(x.dt) || isDecimal(y.dt)) && !FLOAT_TYPES.has(x.dt) && !FLOAT_TYPES.has(y.dt)) return decimalArith(op, x, y, n, pos);
   const dt = numResultType(x.dt, y.dt);
   const wide = dt === 'Int64' || dt === 'UInt64';
@@ -138,6 +139,8 @@ export function arith(op: BinaryOp, a: Vec, b: Vec, pos: SourcePos): Vec {
   const isInt = INT_TYPES.has(dt);
   const out = numVec(dt, n);
   const xv = x.v, yv = y.v, ov = out.v;
+  // MIN / -1 and MIN % -1 of a signed type have no answer in it: Arrow's checked div and rem refuse them (Int64's in arithExact)
+  const signedMin = SIGNED_MIN[dt] ?? NaN;
   let hi = 0, lo = 0;
   switch (op) {
     // Int64/UInt64: the loop also tracks the result range (in the same pass, so memory is read once)
@@ -160,6 +163,7 @@ export function arith(op: BinaryOp, a: Vec, b: Vec, pos: SourcePos): Vec {
         for (let i = 0; i < n; i++) {
           if (valid && !valid[i]) continue;
           if (yv[i] === 0) throw new ArithmeticError('Arrow error: Divide by zero error', pos);
+          if (yv[i] === -1 && xv[i] === signedMin) throw narrowOverflow(xv[i]!, op, pos);
           ov[i] = Math.trunc(xv[i]! / yv[i]!);
         }
       } else for (let i = 0; i < n; i++) ov[i] = xv[i]! / yv[i]!;
@@ -169,12 +173,13 @@ export function arith(op: BinaryOp, a: Vec, b: Vec, pos: SourcePos): Vec {
         for (let i = 0; i < n; i++) {
           if (valid && !valid[i]) continue;
           if (yv[i] === 0) throw new ArithmeticError('Arrow error: Divide by zero error', pos);
+          if (yv[i] === -1 && xv[i] === signedMin) throw narrowOverflow(xv[i]!, op, pos);
           ov[i] = xv[i]! % yv[i]!;
         }
       } else for (let i = 0; i < n; i++) ov[i] = xv[i]! % yv[i]!;
       break;
     case '&': case '|': case '^': case '#': case '<<': case '>>':
-      if (!isInt) throw new PlanError(`Cannot apply '${op}' to ${x.dt} and ${y.dt}`, pos);
+      if (!isInt) throw noCoercion(op, x.dt, y.dt, pos);
       bitwise32(op, xv, yv, ov);
       break;
     default: throw new PlanError(`Unsupported operator ${op}`, pos, StatusCode.Unsupported);
@@ -191,6 +196,18 @@ export function arith(op: BinaryOp, a: Vec, b: Vec, pos: SourcePos): Vec {
 }
 
 const BITWISE = new Set(['&', '|', '^', '#', '<<', '>>']);
+
+/** Operands no arithmetic kernel takes, refused at planning in DataFusion's words (types in Arrow's spelling). */
+function noCoercion(op: BinaryOp, a: DType, b: DType, pos?: SourcePos): PlanError {
+  return new PlanError(`Cannot coerce arithmetic expression ${arrowTypeName(a)} ${op} ${arrowTypeName(b)} to valid types`, pos);
+}
+
+/** The least value of each narrow signed integer type. */
+const SIGNED_MIN: Record<string, number> = { Int8: -128, Int16: -32768, Int32: -2147483648 };
+
+function narrowOverflow(x: number, op: BinaryOp, pos?: SourcePos): ArithmeticError {
+  return new ArithmeticError(`Arrow error: Arithmetic overflow: Overflow happened on: ${x} ${op} -1`, pos);
+}
 
 /** Bitwise ops on ints of 32 bits or less: JS's int32 operators are those ops. */
 function bitwise32(op: BinaryOp, xv: Float64Array, yv: Float64Array, ov: Float64Array): void {

@@ -14,7 +14,7 @@ import { castDecimalExact, decimalText } from './decimal_exact.ts';
 import { binaryAsText, castToBinary } from './bytes.ts';
 import { castToJson, type Fail } from './cast_json.ts';
 import { castToVector, vectorDim } from './fn_vector.ts';
-import { refusedCast } from './cast_matrix.ts';
+import { arrowTypeName, refusedCast } from './cast_matrix.ts';
 
 /** 2^53, as a local constant: an imported binding costs a hole check per use in hot loops. */
 const SAFE_LIMIT = 9007199254740992;
@@ -167,7 +167,7 @@ export function castTo(v: Vec, dt: DType, tryCast: boolean, pos?: SourcePos): Ve
   if (refused !== null) throw new CastError(refused, pos);
   const fail: Fail = (x) => {
     if (tryCast) return null;
-    const msg = `Cannot cast ${typeof x === 'string' ? `string '${x}'` : typeof x === 'number' && !Number.isFinite(x) ? nonFiniteText(x) : String(x)} to value of ${dt} type`;
+    const msg = `Cannot cast ${typeof x === 'string' ? `string '${x}'` : typeof x === 'number' && !Number.isFinite(x) ? nonFiniteText(x) : String(x)} to value of ${arrowTypeName(dt)} type`;
     // a number (or an integer's digits) the target cannot hold is out of range; any other text is malformed
     throw typeof x === 'number' || typeof x === 'bigint' || (typeof x === 'string' && /^\s*[+-]?\d+\s*$/.test(x)) ? new OutOfRangeError(msg, pos) : new CastError(msg, pos);
   };
@@ -251,7 +251,7 @@ function castToNumber(v: Vec, dt: DType, fail: Fail): Vec {
     let x: number | null;
     const raw = v.v[i];
     if (v.kind === 'num' || v.kind === 'bool') x = v.v[i]!;
-    else if (v.kind === 'ts') x = Number(v.dt === 'Date' ? (raw as bigint) / 86_400_000_000_000n : nsToUnit(raw as bigint, v.unit));
+    else if (v.kind === 'ts') x = Number(tsInOwnUnit(v, i));
     else if (v.kind === 'str') {
       const s = String(raw).trim();
       x = s === '' || !NUMERIC_TEXT.test(s) ? fail(raw) : s.toLowerCase().includes('inf') ? (s.startsWith('-') ? -Infinity : Infinity) : Number(s);
@@ -272,8 +272,8 @@ function castToNumber(v: Vec, dt: DType, fail: Fail): Vec {
       x = Math.trunc(x) + 0;
       // NaN and out-of-range values fail as arrow's checked cast does
       if (!(x >= range[0]) || x > range[1] || (wide && x === range[1])) {
-        // the message names the exact value (a double would print 2^63 for i64::MAX)
-        if (fail(v.kind === 'num' && v.big ? v.big[i] : raw) === null) { setNull(out, i); continue; }
+        // the message names the exact value (a double would print 2^63 for i64::MAX), a time in its own unit (days of a date)
+        if (fail(v.kind === 'num' && v.big ? v.big[i] : v.kind === 'ts' ? tsInOwnUnit(v, i) : raw) === null) { setNull(out, i); continue; }
       }
     }
     out.v[i] = isInt ? x : dt === 'Float32' ? Math.fround(x) : x;
@@ -297,7 +297,11 @@ function castToNumber(v: Vec, dt: DType, fail: Fail): Vec {
   return out;
 }
 
-/** Int64 <-> UInt64 (and the same width) over exact values: checked on the high word, copied as words. */
+/** A timestamp in the count of its own unit (what Arrow's cast to a number gives), a date in days since the epoch. */
+function tsInOwnUnit(v: TsVec, i: number): bigint {
+  return v.dt === 'Date' ? floorDiv(v.v[i]!, 86_400_000_000_000n) : nsToUnit(v.v[i]!, v.unit);
+}
+
 /** A wide decimal (exact unscaled values) into Int64/UInt64: truncated toward zero digit for digit, never through a double. */
 function exactDecimalToInt(v: NumVec, dt: DType, fail: Fail): Vec {
   const n = v.v.length;
@@ -315,6 +319,7 @@ function exactDecimalToInt(v: NumVec, dt: DType, fail: Fail): Vec {
   return int64Vec(dt, out, valid);
 }
 
+/** Int64 <-> UInt64 (and the same width) over exact values: checked on the high word, copied as words. */
 function exactIntCast(v: NumVec, dt: DType, fail: Fail): Vec {
   const src = v.big!;
   const n = src.length;
@@ -374,8 +379,8 @@ function castToTs(v: Vec, dt: DType, tsUnit: keyof typeof UNIT_NS, fail: Fail, t
       ns = parseTimestampNs(s);
       // text is a wall-clock time in the session's zone; a date is a calendar day, the same in every zone
       if (ns !== null && dt !== 'Date') ns = wallToUtcNs(ns, s, (v as { tz?: string }).tz);
-      if (ns === null && /^-?\d+$/.test(s.trim())) ns = BigInt(s.trim()) * unitNs;
-      // text that is no timestamp is refused in DataFusion's words, naming the part that fails
+      // text that is no timestamp (digits alone are not one: Arrow reads no epoch count from text) is refused in
+      // DataFusion's words, naming the part that fails; text that is no date as Arrow's Date32 parse refuses it
       if (ns === null && dt !== 'Date' && !tryCast) throw new CastError(timestampParseError(s), pos);
       if (ns === null) ns = fail(s);
     } else ns = fail(v.v[i]);

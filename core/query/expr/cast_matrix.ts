@@ -17,36 +17,45 @@ export function arrowTypeName(dt: DType): string {
   return dt;
 }
 
-/** The families the matrix knows; a type outside them (strings, JSON, vectors, lists, decimals) is never refused here. */
-type Family = 'bool' | 'int' | 'float' | 'time' | 'binary' | 'interval';
+/** The families the matrix knows; a type outside them (strings, JSON, vectors, lists) is never refused here. */
+type Family = 'bool' | 'int' | 'float' | 'decimal' | 'ts' | 'date' | 'binary' | 'interval';
 
 function family(dt: DType): Family | null {
   if (dt === 'Boolean') return 'bool';
   if (INT_TYPES.has(dt)) return 'int';
   if (FLOAT_TYPES.has(dt)) return 'float';
-  if (TS_TYPES[dt] || dt === 'Date') return 'time';
+  if (dt.startsWith('Decimal128(')) return 'decimal';
+  if (TS_TYPES[dt]) return 'ts';
+  if (dt === 'Date') return 'date';
   if (dt === 'Binary') return 'binary';
   if (dt === 'IntervalMonthDayNano') return 'interval';
   return null;
 }
 
 /**
- * Arrow's cast table between these families (arrow-cast's can_cast_types): a boolean becomes a number or text only;
- * timestamps and dates trade with numbers; bytes with text only; an interval with text only. Text to and from each is
- * allowed (its value may still fail to parse).
+ * Arrow's cast table between these families (arrow-cast's can_cast_types): a boolean becomes an integer, a float or
+ * text only (no decimal); decimals trade with numbers, text and timestamps; timestamps with every number; a date
+ * with timestamps and the two integer types that hold its days (Int32, Int64) only; bytes with text only; an
+ * interval with text only. Text to and from each is allowed (its value may still fail to parse).
  */
 const ALLOWED: Record<Family, ReadonlySet<Family>> = {
   bool: new Set(['bool', 'int', 'float']),
-  int: new Set(['bool', 'int', 'float', 'time']),
-  float: new Set(['bool', 'int', 'float', 'time']),
-  time: new Set(['int', 'float', 'time']),
+  int: new Set(['bool', 'int', 'float', 'decimal', 'ts', 'date']),
+  float: new Set(['bool', 'int', 'float', 'decimal', 'ts']),
+  decimal: new Set(['int', 'float', 'decimal', 'ts']),
+  ts: new Set(['int', 'float', 'decimal', 'ts', 'date']),
+  date: new Set(['int', 'ts', 'date']),
   binary: new Set(['binary']),
   interval: new Set(['interval']),
 };
 
+/** Arrow's date casts go through the day count's own width: Int32 and Int64 only, not Int8 or UInt32 (can_cast_types). */
+const DATE_INTS = new Set(['Int32', 'Int64']);
+
 /** The error Arrow gives for a cast it has no kernel for, or null when the cast is one it runs. */
 export function refusedCast(from: DType, to: DType): string | null {
   const f = family(from), t = family(to);
-  if (f === null || t === null || ALLOWED[f].has(t)) return null;
-  return `Cast error: Casting from ${arrowTypeName(from)} to ${arrowTypeName(to)} not supported`;
+  if (f === null || t === null) return null;
+  const ok = ALLOWED[f].has(t) && !(f === 'date' && t === 'int' && !DATE_INTS.has(to)) && !(f === 'int' && t === 'date' && !DATE_INTS.has(from));
+  return ok ? null : `Cast error: Casting from ${arrowTypeName(from)} to ${arrowTypeName(to)} not supported`;
 }

@@ -27,10 +27,12 @@ function convertCell(v: Vec, i: number, col: ColumnSchema, row: number): unknown
   if (col.type === 'timestamp') {
     const ns = timestampCell(v, i, col, dt, row);
     if (tsInRange(ns)) return ns;
-    // A nanosecond column cannot hold the instant in GreptimeDB either: refused. A second / ms / us column can (to
-    // year +-262143), but EddyDB holds every timestamp as int64 nanoseconds, so such a value is still kept wrapped
-    // around, as before; holding those columns' full ranges needs timestamps in their own unit end to end.
-    if ((col.unit ?? 'ms') === 'ns' && dt !== 'Date') throw new InvalidArgumentError(`${tsRangeText(`Value ${String(getValue(v, i))}`)}, for column ${col.name}`, { row });
+    // A nanosecond column cannot hold the instant in GreptimeDB either: refused. A date (and a second / ms / us
+    // column) can in GreptimeDB (Date32 to year +-5 million, the others to year +-262143), but EddyDB holds every
+    // time as int64 nanoseconds: a date outside them is refused rather than stored as another day. A second / ms /
+    // us value is still kept wrapped around, as before (shared sqlness timestamp.sql counts those inserts);
+    // holding those columns' full ranges needs times in their own unit end to end.
+    if ((col.unit ?? 'ms') === 'ns' || dt === 'Date') throw new InvalidArgumentError(`${tsRangeText(`Value ${String(getValue(v, i))}`)}, for column ${col.name}`, { row });
     return BigInt.asIntN(64, ns);
   }
   return valueCell(v, i, col, dt, row);

@@ -20,7 +20,8 @@ const nearTimestamp = fc.oneof(fc.array(piece, { maxLength: 12 }).map((p) => p.j
 describe('timestamp parse errors', () => {
   it('every refused text names itself and one of the parts, at the position; parsed text casts; TRY_CAST is NULL', () => {
     fc.assert(fc.property(nearTimestamp, (s) => {
-      const ok = parseTimestampNs(s) !== null || /^\s*-?\d+\s*$/.test(s);
+      // digits alone are no timestamp text either (Arrow reads no epoch count from a string)
+      const ok = parseTimestampNs(s) !== null;
       if (ok) {
         // text that parses casts, or is refused as beyond the int64 nanosecond range (year 24, year 9999)
         try { expect(castTo(str(s), 'TimestampMillisecond', false, POS).v.length).toBe(1); } catch (e) { expect((e as Error).message).toMatch(/out of the timestamp range/); }
