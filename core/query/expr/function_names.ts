@@ -47,6 +47,8 @@ arity('coalesce concat greatest least', 1, Infinity);
 arity('concat_ws', 2, Infinity);
 arity('struct', 1, Infinity);
 arity('get_field', 2);
+arity('map map_extract element_at', 2);
+arity('map_keys map_values map_entries', 1);
 arity('date_bin', 2, 3);
 arity('hll_count', 1);
 arity('uddsketch_calc', 2);
