@@ -18,7 +18,7 @@ import { describeTable, runShow } from './statements/show.ts';
 import { stringRel } from './plan/rel.ts';
 import { runDelete } from './statements/delete.ts';
 import { runExplain } from './statements/explain.ts';
-import { runFlowStatement } from './statements/flow.ts';
+import { flushFlow, runFlowStatement } from './statements/flow.ts';
 import { adminSelect, regionTable, rejectUnimplementedAdmin, runProcedureAdmin } from './statements/admin.ts';
 import { createView, viewOf } from './statements/view.ts';
 import { runTql } from './statements/tql.ts';
@@ -87,6 +87,7 @@ async function runAdmin(call: FunctionCall, ctx: QueryContext): Promise<string |
   const fn = call.name.map((p) => p.value).join('.').toLowerCase();
   const procedure = await runProcedureAdmin(fn, call, ctx);
   if (procedure !== null) return procedure;
+  if (fn === 'flush_flow') return flushFlow(call, ctx);
   let t: TableSchema | null | undefined;
   if (fn === 'flush_region' || fn === 'compact_region') t = await regionTable(fn, call, ctx);
   else if (fn === 'flush_table' || fn === 'compact_table' || fn === 'build_index') {

@@ -117,7 +117,7 @@ async function checkRegionsAndPeers(fn: string, call: FunctionCall, ctx: QueryCo
 }
 
 /** Every function ADMIN runs; GreptimeDB also answers them in a plain SELECT (`SELECT flush_table('t')`). */
-export const ADMIN_FUNCTIONS: ReadonlySet<string> = new Set(['flush_table', 'compact_table', 'build_index', ...Object.keys(KNOWN)]);
+export const ADMIN_FUNCTIONS: ReadonlySet<string> = new Set(['flush_table', 'compact_table', 'build_index', 'flush_flow', ...Object.keys(KNOWN)]);
 
 /**
  * The admin calls of a `SELECT f(..)[, g(..)]` with no FROM whose every item is an admin function, with their
