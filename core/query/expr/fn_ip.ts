@@ -112,8 +112,15 @@ function completeIpv6(s: string): bigint {
   }
 }
 
-/** The prefix ipv6_to_cidr guesses without one: through the last non-zero group (half of it when its low byte is zero); ::/64 for ::. */
+/**
+ * The prefix ipv6_to_cidr guesses without one (GreptimeDB's documented rule): the common prefixes first (link-local
+ * fe80:: is /16, the documentation range 2001:db8:: is /32), else through the last non-zero group (half of it when
+ * its low byte is zero); ::/64 for ::.
+ */
 function autoPrefix6(v: bigint): number {
+  const head = v >> 96n;
+  if (head === 0xfe800000n) return 16;
+  if (head === 0x20010db8n) return 32;
   for (let i = 7; i >= 0; i--) {
     const g = Number((v >> BigInt(112 - 16 * i)) & 0xffffn);
     if (g !== 0) {
