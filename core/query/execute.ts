@@ -5,7 +5,7 @@ import type { FunctionCall, Statement } from '../sql/index.ts';
 import { parseSql } from '../sql/index.ts';
 import type { QueryContext } from './context.ts';
 import type { Env } from './expr/eval.ts';
-import { relNamer } from './expr/names.ts';
+import { outputName, relNamer } from './expr/names.ts';
 import type { QueryOutput } from './output/index.ts';
 import { relToOutput } from './output/index.ts';
 import { PlanError } from './plan/rel.ts';
@@ -18,8 +18,8 @@ import { describeTable, runShow } from './statements/show.ts';
 import { stringRel } from './plan/rel.ts';
 import { runDelete } from './statements/delete.ts';
 import { runExplain } from './statements/explain.ts';
-import { runFlowStatement } from './statements/flow.ts';
-import { regionTable, rejectUnimplementedAdmin, runProcedureAdmin } from './statements/admin.ts';
+import { flushFlow, runFlowStatement } from './statements/flow.ts';
+import { adminSelect, regionTable, rejectUnimplementedAdmin, runProcedureAdmin } from './statements/admin.ts';
 import { createView, viewOf } from './statements/view.ts';
 import { runTql } from './statements/tql.ts';
 import { runCopy } from './statements/copy.ts';
@@ -87,6 +87,7 @@ async function runAdmin(call: FunctionCall, ctx: QueryContext): Promise<string |
   const fn = call.name.map((p) => p.value).join('.').toLowerCase();
   const procedure = await runProcedureAdmin(fn, call, ctx);
   if (procedure !== null) return procedure;
+  if (fn === 'flush_flow') return flushFlow(call, ctx);
   let t: TableSchema | null | undefined;
   if (fn === 'flush_region' || fn === 'compact_region') t = await regionTable(fn, call, ctx);
   else if (fn === 'flush_table' || fn === 'compact_table' || fn === 'build_index') {
@@ -119,7 +120,15 @@ export async function executeStatement(ctx: QueryContext, s: Statement): Promise
   const flow = await runFlowStatement(ctx, s);
   if (flow) return flow;
   switch (s.type) {
-    case 'query': return relToOutput(await runQuery(s.query, st));
+    case 'query': {
+      const admin = adminSelect(s.query);
+      if (!admin) return relToOutput(await runQuery(s.query, st));
+      // SELECT flush_table('t'): the admin functions run once each, one row of their answers
+      const values: (string | number)[] = [];
+      for (const a of admin) values.push(await runAdmin(a.call, ctx));
+      const names = admin.map((a) => a.alias ?? outputName(a.call, relNamer(undefined)));
+      return relToOutput(stringRel(names, [values], values.map((v) => (typeof v === 'string' ? 'String' : 'UInt64'))));
+    }
     case 'insert': return affected(await runInsert(s, st));
     case 'delete': return affected(await runDelete(s, st));
     case 'create_database': {

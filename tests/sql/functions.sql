@@ -88,3 +88,11 @@ SELECT inet_ntoa(3232235777), inet_aton('10.0.0.1'), inet_ntoa(NULL);
 SELECT position('hello world', 'o'), instr('hello world', 'w'), substr_index('a.b.c', '.', 2), char_length('héllo'), pow(2, 10), ifnull(NULL, 3);
 
 SELECT datetrunc('hour');
+
+SELECT ipv4_to_cidr('192.168.7.0') AS by_zeros, ipv4_to_cidr('10.0.0.0') AS a8, ipv4_to_cidr('172.16') AS two_parts, ipv4_to_cidr('9') AS one_part, ipv4_to_cidr('10.1.2.3') AS host, ipv4_to_cidr('0.0.0.0') AS all4;
+
+SELECT ipv6_to_cidr('2001:db8::') AS by_groups, ipv6_to_cidr('2001:db8') AS partial, ipv6_to_cidr('2001:db9:ab00::') AS half_group, ipv6_to_cidr('fd00::1:2') AS host, ipv6_to_cidr('::') AS all6, ipv6_to_cidr('::ffff:10.1.2.3', 120) AS mapped;
+
+SELECT ipv4_to_cidr('1.2.3.4.5');
+
+SELECT ipv6_to_cidr('fe80::1') AS link_local, ipv6_to_cidr('fe80::a:b:c:d') AS link_local_host, ipv6_to_cidr('2001:db8:1::1') AS documentation, ipv6_to_cidr('2001:db9::1') AS other, ipv6_to_cidr('::1') AS loopback;

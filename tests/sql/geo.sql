@@ -52,3 +52,19 @@ CREATE TABLE bad2 (ts TIMESTAMP TIME INDEX, lat DOUBLE, SPATIAL INDEX (lat));
 CREATE TABLE bad3 (ts TIMESTAMP TIME INDEX, lat DOUBLE, lng DOUBLE, SPATIAL INDEX (lat, lng) WITH (node_size = '1'));
 
 CREATE TABLE bad4 (ts TIMESTAMP TIME INDEX, lat DOUBLE, SPATIAL INDEX (lat, lon));
+
+CREATE TABLE tracks (ts TIMESTAMP TIME INDEX, vehicle STRING PRIMARY KEY, lat DOUBLE, lng DOUBLE);
+
+INSERT INTO tracks VALUES ('2024-05-01 10:00:30', 'bus-7', 48.8600, 2.3400), ('2024-05-01 10:00:10', 'bus-7', 48.8584, 2.2945), ('2024-05-01 10:00:20', 'bus-7', NULL, 2.3000), ('2024-05-01 10:00:05', 'tram-2', 45.7640, 4.8357), ('2024-05-01 10:00:15', 'tram-2', 45.7578, 4.8320);
+
+SELECT vehicle, json_encode_path(lat, lng, ts) AS path, geo_path(lat, lng, ts) AS parts FROM tracks GROUP BY vehicle ORDER BY vehicle;
+
+SELECT vehicle, unnest(geo_path(lat, lng, ts)) FROM tracks WHERE vehicle = 'tram-2' GROUP BY vehicle;
+
+SELECT json_encode_path(lat, lng, ts) AS none FROM tracks WHERE vehicle = 'nobody';
+
+SELECT json_encode_path(lat, lng) FROM tracks;
+
+SELECT geo_path(lat, lng, 5) FROM tracks;
+
+DROP TABLE tracks;

@@ -19,4 +19,10 @@ SELECT get_field(1, 'x');
 
 SELECT struct();
 
+SELECT host, unnest(named_struct('host_upper', upper(host), 'v2', v * 2)) FROM st ORDER BY host;
+
 DROP TABLE st;
+
+SELECT unnest(struct(1, 'a', NULL));
+
+SELECT unnest([1, 2]) AS n, unnest(named_struct('k', 'x'));

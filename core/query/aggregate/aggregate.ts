@@ -15,6 +15,7 @@ import { median, percentileCont } from './percentile.ts';
 import { bitwise, boolAndOr, collect } from './collect.ts';
 import { welfordMerge, welfordState } from './state_welford.ts';
 import { vecProduct, vecSum } from './vector_sum.ts';
+import { geoPath, jsonEncodePath } from './geo_path.ts';
 
 export type { AggImpl, AggInput } from './common.ts';
 export type { Groups } from './grouping.ts';
@@ -41,6 +42,7 @@ const REGISTRY = new Map<string, AggImpl>([
   ['array_agg', collect], ['string_agg', collect], ['bool_and', boolAndOr], ['bool_or', boolAndOr],
   ['bit_and', bitwise], ['bit_or', bitwise], ['bit_xor', bitwise],
   ['welford_state', welfordState], ['welford_merge', welfordMerge], ['vec_sum', vecSum], ['vec_product', vecProduct],
+  ['json_encode_path', jsonEncodePath], ['geo_path', geoPath],
   // GROUPING() of a plain GROUP BY: no grouping sets, so every key is grouped
   ['grouping', (_a, g) => numVec('Int32', g.count)],
   ...VARIANCE_NAMES.map((n) => [n, variance] as const),

@@ -15,6 +15,7 @@ import { binaryAsText, castToBinary } from './bytes.ts';
 import { castToJson, type Fail } from './cast_json.ts';
 import { castToVector, vectorDim } from './fn_vector.ts';
 import { arrowTypeName, refusedCast } from './cast_matrix.ts';
+import { nestedText } from './map_value.ts';
 
 /** 2^53, as a local constant: an imported binding costs a hole check per use in hot loops. */
 const SAFE_LIMIT = 9007199254740992;
@@ -124,8 +125,7 @@ export function displayValue(v: Vec, i: number): string {
 
 /** A struct as Arrow displays it: `{a: 1, b: x}`, NULL fields empty, nested lists and structs the same way. */
 export function structText(o: Record<string, unknown>): string {
-  const one = (x: unknown): string => (x === null || x === undefined ? '' : Array.isArray(x) ? `[${x.map(one).join(', ')}]` : typeof x === 'object' ? structText(x as Record<string, unknown>) : String(x));
-  return `{${Object.entries(o).map(([k, x]) => `${k}: ${one(x)}`).join(', ')}}`;
+  return nestedText(o);
 }
 
 /** The shortest decimal text that reads back as the same 32-bit float: how a Float32 prints (0.1, not 0.10000000149011612). */

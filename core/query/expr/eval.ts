@@ -2,6 +2,9 @@
 import { ExecError, InvalidArgumentError, StatusCode } from '../../errors.ts';
 import type { Expr, SqlType } from '../../sql/index.ts';
 import { exprName, relNamer } from './names.ts';
+import { mapLookup } from './fn_map.ts';
+import { elementType } from './fn_array.ts';
+import { SqlMap } from './map_value.ts';
 import type { Rel } from '../plan/rel.ts';
 import { PlanError, findField, resolveField } from '../plan/rel.ts';
 import type { Vec } from '../vector.ts';
@@ -115,11 +118,12 @@ const NODES: Handlers = {
     const n = s.rel.len;
     const v = new Array(n);
     for (let i = 0; i < n; i++) {
-      const arr = getValue(a, i) as unknown[] | null;
+      const arr = getValue(a, i) as unknown[] | SqlMap | null;
       const k = getValue(ix, i) as number | null;
-      v[i] = arr && k !== null ? arr[k - 1] ?? null : null;
+      v[i] = arr instanceof SqlMap ? mapLookup(arr, k) : arr && k !== null ? arr[k - 1] ?? null : null;
     }
-    return fromValues(guessDt(v), v);
+    // list elements that are bigints are timestamps (nanoseconds, as lists hold them)
+    return fromValues(v.some((x) => typeof x === 'bigint') ? 'TimestampMillisecond' : elementType(v), v);
   },
   tuple: (e, s) => {
     if (e.elements.length === 1) return evalExpr(e.elements[0]!, s);
@@ -170,17 +174,6 @@ function evalCompare(e: Node<'binary'>, s: Scope): Vec {
     return compareWith(e.op, lc ? evalConst(e.left, s, evalExpr) : evalExpr(e.left, s), rc ? evalConst(e.right, s, evalExpr) : evalExpr(e.right, s), e.pos, lc, rc, n);
   }
   return evalBinary(e.op, evalExpr(e.left, s), evalExpr(e.right, s), e.pos);
-}
-
-function guessDt(values: unknown[]): string {
-  for (const x of values) {
-    if (x === null || x === undefined) continue;
-    if (typeof x === 'number') return 'Float64';
-    if (typeof x === 'string') return 'String';
-    if (typeof x === 'boolean') return 'Boolean';
-    if (typeof x === 'bigint') return 'TimestampMillisecond';
-  }
-  return 'Null';
 }
 
 // What other modules imported from this file before the split (kept so their imports stay valid).

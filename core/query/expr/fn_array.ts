@@ -7,6 +7,7 @@ import { PlanError } from '../plan/rel.ts';
 import type { DType, Vec } from '../vector.ts';
 import { fromValues, getValue } from '../vector.ts';
 import type { Fn } from './fn_util.ts';
+import { SqlMap } from './map_value.ts';
 
 type List = unknown[];
 
@@ -44,6 +45,8 @@ export function elementType(xs: unknown[]): DType {
     if (typeof x === 'string') return 'String';
     if (typeof x === 'boolean') t = 'Boolean';
     else if (Array.isArray(x)) return 'List';
+    else if (x instanceof SqlMap) return 'Map';
+    else if (typeof x === 'object' && Object.getPrototypeOf(x) === Object.prototype) return 'Struct';
     else if (typeof x === 'bigint') t = t === 'Float64' ? t : 'Int64';
     else if (typeof x === 'number') t = Number.isInteger(x) && t !== 'Float64' ? 'Int64' : 'Float64';
   }

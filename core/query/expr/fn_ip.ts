@@ -73,9 +73,62 @@ export function bigToIpv6(v: bigint): string {
     if (j - i > bestLen && j - i >= 2) { best = i; bestLen = j - i; }
     i = j;
   }
+  // IPv4-mapped addresses (::ffff:a.b.c.d) keep their IPv4 tail, as Rust's and inet_ntop's text does
+  if (v >> 32n === 0xffffn) return `::ffff:${numToIpv4(Number(v & 0xffffffffn))}`;
   const hex = g.map((x) => x.toString(16));
   if (best < 0) return hex.join(':');
   return `${hex.slice(0, best).join(':')}::${hex.slice(best + bestLen).join(':')}`;
+}
+
+/** A partial IPv4 address ('192.168') completed with zero octets, as GreptimeDB's ipv4_to_cidr reads it. */
+function completeIpv4(s: string): number {
+  const t = s.trim();
+  if (t === '') bad('IPv4 address', 'empty');
+  const dots = (t.match(/\./g) ?? []).length;
+  return ipv4ToNum(dots < 3 ? t + '.0'.repeat(3 - dots) : t);
+}
+
+/**
+ * The prefix ipv4_to_cidr guesses without one: /8, /16, /24 for an address of one, two, three parts, else the
+ * trailing zero bits rounded to whole octets.
+ */
+function autoPrefix4(text: string, n: number): number {
+  const dots = (text.trim().match(/\./g) ?? []).length;
+  if (dots < 3) return 8 * (dots + 1);
+  if (n === 0) return 0;
+  let tz = 0;
+  while (tz < 32 && ((n >>> tz) & 1) === 0) tz++;
+  return 32 - Math.floor(tz / 8) * 8;
+}
+
+/** A partial IPv6 address ('2001:db8') completed with '::', as GreptimeDB's ipv6_to_cidr reads it. */
+function completeIpv6(s: string): bigint {
+  const t = s.trim();
+  if (t === '') bad('IPv6 address', 'empty');
+  try {
+    return ipv6ToBig(t);
+  } catch {
+    return ipv6ToBig(t.endsWith(':') ? t + ':' : t.includes('::') ? t : t + '::');
+  }
+}
+
+/**
+ * The prefix ipv6_to_cidr guesses without one (GreptimeDB's documented rule): the common prefixes first (link-local
+ * fe80:: is /16, the documentation range 2001:db8:: is /32), else through the last non-zero group (half of it when
+ * its low byte is zero); ::/64 for ::.
+ */
+function autoPrefix6(v: bigint): number {
+  const head = v >> 96n;
+  if (head === 0xfe800000n) return 16;
+  if (head === 0x20010db8n) return 32;
+  for (let i = 7; i >= 0; i--) {
+    const g = Number((v >> BigInt(112 - 16 * i)) & 0xffffn);
+    if (g !== 0) {
+      const p = (g & 0xff) === 0 ? i * 16 + 8 : (i + 1) * 16;
+      return p < 16 ? 64 : p;
+    }
+  }
+  return 64;
 }
 
 function mask6(v: bigint, prefix: number): bigint {
@@ -90,8 +143,9 @@ export const IP: Record<string, Fn> = {
   inet_ntoa: (a, n, s, c) => IP.ipv4_num_to_string!(a, n, s, c),
   inet_aton: (a, n, s, c) => IP.ipv4_string_to_num!(a, n, s, c),
   ipv4_to_cidr: strN(([ip, p]) => {
-    const prefix = p === undefined ? 32 : prefixOf(p, 32);
-    return `${numToIpv4(mask4(ipv4ToNum(String(ip)), prefix))}/${prefix}`;
+    const n = completeIpv4(String(ip));
+    const prefix = p === undefined ? autoPrefix4(String(ip), n) : prefixOf(p, 32);
+    return `${numToIpv4(mask4(n, prefix))}/${prefix}`;
   }),
   ipv4_in_range: (args, n) => boolOf(args, n, ([ip, cidr]) => {
     const [net, prefix] = parseCidr(String(cidr), 32);
@@ -101,15 +155,13 @@ export const IP: Record<string, Fn> = {
   ipv6_num_to_string: strN(([x]) => {
     const h = String(x).trim();
     if (!/^[0-9a-fA-F]{32}$/.test(h)) bad('IPv6 number (32 hex digits)', x);
-    const v = BigInt('0x' + h);
-    // IPv4-mapped addresses print in their IPv4 form
-    if (v >> 32n === 0xffffn) return `::ffff:${numToIpv4(Number(v & 0xffffffffn))}`;
-    return bigToIpv6(v);
+    return bigToIpv6(BigInt('0x' + h));
   }),
   ipv6_string_to_num: strN(([x]) => ipv6ToBig(String(x)).toString(16).padStart(32, '0')),
   ipv6_to_cidr: strN(([ip, p]) => {
-    const prefix = p === undefined ? 128 : prefixOf(p, 128);
-    return `${bigToIpv6(mask6(ipv6ToBig(String(ip)), prefix))}/${prefix}`;
+    const v = completeIpv6(String(ip));
+    const prefix = p === undefined ? autoPrefix6(v) : prefixOf(p, 128);
+    return `${bigToIpv6(mask6(v, prefix))}/${prefix}`;
   }),
   ipv6_in_range: (args, n) => boolOf(args, n, ([ip, cidr]) => {
     const [net, prefix] = parseCidr(String(cidr), 128);

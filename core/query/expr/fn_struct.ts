@@ -2,16 +2,24 @@
 // 'y', b, ...) takes the names from constant text; get_field(s, 'x') reads one field (NULL for a NULL struct).
 import { StatusCode } from '../../errors.ts';
 import { PlanError } from '../plan/rel.ts';
-import type { Vec } from '../vector.ts';
+import type { DType, Vec } from '../vector.ts';
 import { fromValues, getValue } from '../vector.ts';
 import { elementType } from './fn_array.ts';
 import type { Fn } from './fn_util.ts';
 import { constText } from './fn_util.ts';
 
+/**
+ * Each struct row carries its fields' column types under this symbol (one shared object per column; no output or
+ * Object.entries sees it), so get_field gives a field back as the type it went in with (1.0 stays a Float64).
+ */
+export const FIELD_TYPES = Symbol('struct field types');
+
 function structOf(names: string[], values: Vec[], n: number): Vec {
   const v = new Array<unknown>(n);
+  const types: Record<string, DType> = {};
+  names.forEach((name, j) => (types[name] = values[j]!.dt));
   for (let i = 0; i < n; i++) {
-    const o: Record<string, unknown> = {};
+    const o: Record<string | symbol, unknown> = { [FIELD_TYPES]: types };
     names.forEach((name, j) => (o[name] = getValue(values[j]!, i)));
     v[i] = o;
   }
@@ -35,13 +43,15 @@ export const STRUCT: Record<string, Fn> = {
     if (!st || !key) throw new PlanError(`get_field takes 2 arguments, got ${args.length}`, call.pos, StatusCode.InvalidArguments);
     const name = constText(key, 'The get_field field name', call);
     const out = new Array<unknown>(n);
+    let dt: DType | undefined;
     for (let i = 0; i < n; i++) {
       const o = getValue(st, i);
       if (o === null) { out[i] = null; continue; }
       if (typeof o !== 'object' || Array.isArray(o)) throw new PlanError(`get_field expects a struct, got ${st.dt}`, call.pos, StatusCode.InvalidArguments);
       if (!Object.prototype.hasOwnProperty.call(o, name)) throw new PlanError(`get_field: the struct has no field '${name}' (it has ${Object.keys(o).join(', ')})`, call.pos, StatusCode.InvalidArguments);
       out[i] = (o as Record<string, unknown>)[name];
+      dt ??= (o as { [FIELD_TYPES]?: Record<string, DType> })[FIELD_TYPES]?.[name];
     }
-    return fromValues(elementType(out), out);
+    return fromValues(dt && dt !== 'Null' ? dt : elementType(out), out);
   },
 };

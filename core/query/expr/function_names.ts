@@ -6,6 +6,7 @@ export const AGGREGATES = new Set([
   'array_agg', 'string_agg', 'bool_and', 'bool_or', 'bit_and', 'bit_or', 'bit_xor', 'corr', 'covar', 'covar_samp', 'covar_pop',
   'regr_slope', 'regr_intercept', 'regr_count', 'regr_r2', 'regr_avgx', 'regr_avgy', 'regr_sxx', 'regr_syy', 'regr_sxy', 'last_non_null', 'first_non_null',
   'percentile_cont', 'grouping', 'count_hash', 'welford_state', 'welford_merge', 'vec_sum', 'vec_product', 'hll', 'hll_merge', 'uddsketch_state', 'uddsketch_merge',
+  'json_encode_path', 'geo_path',
 ]);
 export const WINDOW_ONLY = new Set(['row_number', 'rank', 'dense_rank', 'percent_rank', 'cume_dist', 'ntile', 'lag', 'lead', 'nth_value',
   'anomaly_score_zscore', 'anomaly_score_mad', 'anomaly_score_iqr']);
@@ -47,6 +48,8 @@ arity('coalesce concat greatest least', 1, Infinity);
 arity('concat_ws', 2, Infinity);
 arity('struct', 1, Infinity);
 arity('get_field', 2);
+arity('map map_extract element_at', 2);
+arity('map_keys map_values map_entries', 1);
 arity('date_bin', 2, 3);
 arity('hll_count', 1);
 arity('uddsketch_calc', 2);

@@ -18,6 +18,7 @@ import { TIME } from './fn_time.ts';
 import { HASH } from './fn_hash.ts';
 import { IP } from './fn_ip.ts';
 import { VECTOR } from './fn_vector.ts';
+import { MAP } from './fn_map.ts';
 import type { Fn } from './fn_util.ts';
 import { ARITY, WINDOW_ONLY } from './function_names.ts';
 import type { Scope } from './scope.ts';
@@ -29,7 +30,7 @@ export function registerScalar(name: string, fn: Fn): void {
   REGISTRY.set(name.toLowerCase(), fn);
 }
 
-for (const family of [MATH, STRING, STRING_MYSQL, TIME, CONDITIONAL, MISC, GEO, GEO_CELLS, JSON_FNS, HASH, IP, VECTOR, ARRAY, STRUCT]) for (const [name, fn] of Object.entries(family)) registerScalar(name, fn);
+for (const family of [MATH, STRING, STRING_MYSQL, TIME, CONDITIONAL, MISC, GEO, GEO_CELLS, JSON_FNS, HASH, IP, VECTOR, ARRAY, STRUCT, MAP]) for (const [name, fn] of Object.entries(family)) registerScalar(name, fn);
 // DataFusion's other spellings of a function (datetrunc, substr_index, today, ...) call it, under its arity
 for (const [alias, name] of Object.entries(FUNCTION_ALIASES)) {
   const f = REGISTRY.get(name);

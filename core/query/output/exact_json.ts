@@ -27,6 +27,8 @@ export function exactJson(v: unknown): string {
   if (v === null || v === undefined) return 'null';
   if (v instanceof JsonNumber) return v.text;
   if (Array.isArray(v)) return `[${v.map(exactJson).join(',')}]`;
+  // a value with its own JSON form (a map row) writes that
+  if (typeof v === 'object' && typeof (v as { toJSON?: unknown }).toJSON === 'function') return exactJson((v as { toJSON(): unknown }).toJSON());
   if (typeof v === 'object') {
     const parts: string[] = [];
     for (const [k, x] of Object.entries(v as Record<string, unknown>)) if (x !== undefined) parts.push(`${JSON.stringify(k)}:${exactJson(x)}`);

@@ -2,11 +2,12 @@
 import type { Vec } from '../vector.ts';
 import { INT_TYPES, isNull } from '../vector.ts';
 import { displayValue, formatNumber } from '../expr/eval.ts';
+import { nestedText } from '../expr/map_value.ts';
 import type { QueryOutput } from './index.ts';
 
 /** A list value as its cell text: `[a, b, ]` with nulls empty. */
 export function listText(xs: unknown[]): string {
-  return `[${xs.map((x) => (x === null ? '' : String(x))).join(', ')}]`;
+  return nestedText(xs);
 }
 
 /** Text of one cell as GreptimeDB's sqlness tables print it. */

@@ -13,7 +13,7 @@ import { INT_TYPES, exactValue, getValue } from '../vector.ts';
 import { arrowTypeName } from '../expr/index.ts';
 import { findWindows } from './walk.ts';
 import { computeWindow } from './window.ts';
-import { expandUnnest, hasUnnest } from './unnest.ts';
+import { expandStructUnnests, expandUnnest, hasUnnest } from './unnest.ts';
 import { clock, traceOp } from './state.ts';
 import type { ProjItem } from './group.ts';
 import { substituteAliases } from './group.ts';
@@ -55,6 +55,7 @@ export function finishSelect(sel: Select, items: ProjItem[], scope0: Scope, orde
     scope = computeWindows(scope, winCalls);
     traceOp(env, 'WindowAggr', () => winCalls.map(formatExpr).join(', '), scope.rel.len, t0);
   }
+  items = expandStructUnnests(items, scope);
   if (hasUnnest(items.map((p) => p.expr))) scope = expandUnnest(scope, items.map((p) => p.expr));
   const t1 = clock(env);
   const cols = items.map((p) => evalExpr(p.expr, scope));

@@ -70,3 +70,29 @@ export function expandUnnest(s: Scope, exprs: Expr[]): Scope {
   });
   return { ...s, rel: { fields: [...fields, ...extra.map((x) => x.field)], cols: [...base, ...extra.map((x) => x.vec)], len: rowOf.length }, exprMap };
 }
+
+/**
+ * unnest(struct) as a whole select item becomes one column per field (DataFusion's unnest of a struct: rows stay as
+ * they are), named `__unnest_placeholder(<struct>).<field>`; other items are returned as they are.
+ */
+export function expandStructUnnests<T extends { expr: Expr; name: string }>(items: T[], s: Scope): T[] {
+  if (!items.some((p) => isUnnest(p.expr) && !isUnnest(p.expr.args[0]!))) return items;
+  const out: T[] = [];
+  for (const p of items) {
+    const arg = isUnnest(p.expr) && p.expr.args.length === 1 ? p.expr.args[0]! : null;
+    const v = arg && !isUnnest(arg) ? evalExpr(arg, s) : null;
+    if (!arg || !v || v.dt !== 'Struct') { out.push(p); continue; }
+    let fields: string[] = [];
+    for (let i = 0; i < v.v.length; i++) {
+      const o = getValue(v, i);
+      if (o !== null && typeof o === 'object') { fields = Object.keys(o); break; }
+    }
+    const base = `__unnest_placeholder(${exprName(arg, s.namer)})`;
+    for (const f of fields) {
+      const pos = p.expr.pos;
+      const get: FunctionCall = { type: 'function', name: [{ value: 'get_field', pos }], args: [arg, { type: 'string', value: f, pos }], distinct: false, pos };
+      out.push({ ...p, expr: get, name: `${base}.${f}` });
+    }
+  }
+  return out;
+}

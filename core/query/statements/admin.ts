@@ -1,7 +1,7 @@
 // ADMIN functions on regions and procedures: migrate_region, procedure_state, rebalance, drain_node run through the
 // cluster's procedures; flush_region / compact_region find the table of a region (execute.ts flushes it).
 import { EddyError, StatusCode } from '../../errors.ts';
-import type { Expr, FunctionCall } from '../../sql/index.ts';
+import type { Expr, FunctionCall, Query } from '../../sql/index.ts';
 import { regionIdOf, type TableSchema } from '../../schema.ts';
 import type { QueryContext } from '../context.ts';
 import { PlanError } from '../plan/rel.ts';
@@ -114,4 +114,24 @@ async function checkRegionsAndPeers(fn: string, call: FunctionCall, ctx: QueryCo
     const missing = spec.peers.map((i) => intArg(fn, spec.usage, call.args[i], 'a peer id', call)).filter((p) => !peers.has(p));
     if (missing.length) throw new EddyError(StatusCode.InvalidArguments, `${fn}: no peer ${missing.join(' and no peer ')} in the cluster (known peers: ${[...peers].join(', ')})`);
   }
+}
+
+/** Every function ADMIN runs; GreptimeDB also answers them in a plain SELECT (`SELECT flush_table('t')`). */
+export const ADMIN_FUNCTIONS: ReadonlySet<string> = new Set(['flush_table', 'compact_table', 'build_index', 'flush_flow', ...Object.keys(KNOWN)]);
+
+/**
+ * The admin calls of a `SELECT f(..)[, g(..)]` with no FROM whose every item is an admin function, with their
+ * aliases; null for any other query (which then runs as a query: an admin name elsewhere is an unknown function).
+ */
+export function adminSelect(q: Query): { call: FunctionCall; alias?: string }[] | null {
+  const b = q.body;
+  if (q.with || q.orderBy.length || q.limit || q.offset || b.type !== 'select') return null;
+  if (b.from.length || b.where || b.groupBy.length || b.having || b.distinct || !b.projection.length) return null;
+  const out: { call: FunctionCall; alias?: string }[] = [];
+  for (const item of b.projection) {
+    const e = item.expr;
+    if (e.type !== 'function' || !ADMIN_FUNCTIONS.has(e.name.map((p) => p.value).join('.').toLowerCase())) return null;
+    out.push(item.alias ? { call: e, alias: item.alias.value } : { call: e });
+  }
+  return out;
 }

@@ -1,7 +1,7 @@
 // Flow statements (CREATE FLOW / CREATE TASK / DROP FLOW / SHOW FLOWS / SHOW CREATE FLOW / ADMIN flush_flow) and
 // information_schema.flows / flow_statistics, run through the QueryContext's optional flow methods.
 import { EddyError, StatusCode } from '../../errors.ts';
-import type { Statement } from '../../sql/index.ts';
+import type { FunctionCall, Statement } from '../../sql/index.ts';
 import type { FlowInfo, QueryContext } from '../context.ts';
 import type { QueryOutput } from '../output/index.ts';
 import { relToOutput } from '../output/index.ts';
@@ -70,18 +70,23 @@ export async function runFlowStatement(ctx: QueryContext, s: Statement): Promise
     case 'admin': {
       const fn = s.call.name[s.call.name.length - 1]!.value.toLowerCase();
       if (fn !== 'flush_flow') return null;
-      const arg = s.call.args[0];
-      if (!arg || arg.type !== 'string') throw new EddyError(StatusCode.InvalidArguments, "flush_flow expects the flow name as a string: ADMIN flush_flow('name')");
-      const parts = arg.value.split('.');
-      const name = parts.pop()!;
-      const db = parts.length ? parts.pop()! : ctx.db;
-      const rows = await need(ctx, 'flushFlow')(db, name);
-      const label = `ADMIN FLUSH_FLOW('${arg.value}')`;
+      const rows = await flushFlow(s.call, ctx);
+      const label = `ADMIN FLUSH_FLOW('${(s.call.args[0] as { value: string }).value}')`;
       return relToOutput({ fields: [{ name: label, dt: 'UInt64' }], cols: [fromValues('UInt64', [rows])], len: 1 });
     }
     default:
       return null;
   }
+}
+
+/** flush_flow('[db.]name'): the flow emits what it holds now; the number of rows it wrote. */
+export async function flushFlow(call: FunctionCall, ctx: QueryContext): Promise<number> {
+  const arg = call.args[0];
+  if (!arg || arg.type !== 'string' || call.args.length !== 1) throw new EddyError(StatusCode.InvalidArguments, "flush_flow expects the flow name as a string: ADMIN flush_flow('name')");
+  const parts = arg.value.split('.');
+  const name = parts.pop()!;
+  const db = parts.length ? parts.pop()! : ctx.db;
+  return need(ctx, 'flushFlow')(db, name);
 }
 
 export const FLOW_INFORMATION_SCHEMA_TABLES = ['flows', 'flow_statistics'];
