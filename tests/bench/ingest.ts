@@ -36,6 +36,7 @@ import {
   threadSplit,
   treeCpuMs,
   treeMemory,
+  peakSplitNote,
   waitFor,
   type BenchOptions,
 } from './util.ts';
@@ -280,6 +281,7 @@ async function withEddy(
     const disk = diskUsage(dir, exclude);
     notes.push(`storage ${dir}: ${disk.allocated} bytes allocated, ${disk.apparent} bytes apparent`);
     const mem = treeMemory(server.proc.pid);
+    notes.push(peakSplitNote(memAfterIngest, mem, o.compact ? 'flush and compaction' : 'flush'));
     sampler.stop();
     notes.push(
       `processes: ${mem.procs.map((p) => `${p.name}[${p.pid}] HWM ${fmtMiB(p.hwmBytes)}`).join(', ')}; ` +
