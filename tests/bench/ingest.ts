@@ -20,7 +20,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { loadavg } from 'node:os';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { jetstream } from '@nats-io/jetstream';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { ANCHOR_TAGS, CPU_TAGS, generateCpu, type CpuData } from './tsbs.ts';
 import {
   diskUsage,
@@ -36,10 +36,12 @@ import {
   threadSplit,
   treeCpuMs,
   treeMemory,
+  peakSplitNote,
   waitFor,
   type BenchOptions,
 } from './util.ts';
 import type { IngestResult } from './peers/common.ts';
+import { Streams } from '../../core/index.ts';
 import { runVictoria } from './peers/victoria.ts';
 import { runInflux } from './peers/influx.ts';
 import { eddyCompact, eddyFlush, eddyRowCount, eddyStorageDir, startEddy, type EddyServer } from './eddy.ts';
@@ -267,6 +269,7 @@ async function withEddy(
     const cpuSeconds = (treeCpuMs(server.proc.pid) - cpu0) / 1000;
     notes.push(`server CPU until queryable: ${cpuSplit(split0, treeCpuByProcess(server.proc.pid))}`);
     notes.push(`node threads until queryable: ${threadSplit(server.proc.pid, threads0, threadCpuMs(server.proc.pid))}`);
+    notes.push(await walShare(nc, data));
     if (seen !== data.rows) notes.push(`EddyDB counts ${seen} rows, expected ${data.rows}`);
     sampler.sample();
     const memAfterIngest = treeMemory(server.proc.pid);
@@ -278,6 +281,7 @@ async function withEddy(
     const disk = diskUsage(dir, exclude);
     notes.push(`storage ${dir}: ${disk.allocated} bytes allocated, ${disk.apparent} bytes apparent`);
     const mem = treeMemory(server.proc.pid);
+    notes.push(peakSplitNote(memAfterIngest, mem, o.compact ? 'flush and compaction' : 'flush'));
     sampler.stop();
     notes.push(
       `processes: ${mem.procs.map((p) => `${p.name}[${p.pid}] HWM ${fmtMiB(p.hwmBytes)}`).join(', ')}; ` +
@@ -307,6 +311,20 @@ async function withEddy(
     if (nc) await nc.close().catch(() => undefined);
     await server.stop();
   }
+}
+
+/**
+ * What the region WAL holds once every row is queryable, against the line protocol sent: the bytes JetStream stored a
+ * second time (a buffered payload is stored in EDDY_INGEST, then its rows again in EDDY_WAL). Read before the bench's
+ * flush; a flush made by the node itself meanwhile has purged part of it (the note says so).
+ */
+async function walShare(nc: NatsConnection, data: CpuData): Promise<string> {
+  const jsm = await jetstreamManager(nc);
+  const wal = await jsm.streams.info(Streams.wal).catch(() => null);
+  if (!wal) return `${Streams.wal}: no stream info`;
+  const s = wal.state;
+  const purged = s.first_seq > 1 ? `, seq ${s.first_seq}..${s.last_seq}: a flush purged the records before ${s.first_seq}` : '';
+  return `${Streams.wal} at queryable: ${fmtNum(s.messages)} records, ${(s.bytes / 1048576).toFixed(1)} MiB (${(s.bytes / data.rows).toFixed(0)} B/row against ${(data.bytes / data.rows).toFixed(0)} B/row sent)${purged}`;
 }
 
 /** Request-reply on eddy.write.<db>, K requests in flight. Returns seconds until the last reply. */

@@ -373,6 +373,15 @@ export function treeMemory(pid: number): { peakBytes: number; rssBytes: number; 
   };
 }
 
+/**
+ * The tree's peak RSS (sum of VmHWM) at queryable and again after the flush or merge that follows, per process: the
+ * peak RSS column is the second, so this says how much of it the ingest itself reached.
+ */
+export function peakSplitNote(atQueryable: ReturnType<typeof treeMemory>, afterMerge: ReturnType<typeof treeMemory>, merge: string): string {
+  const procs = (m: ReturnType<typeof treeMemory>) => m.procs.map((p) => `${p.name} ${fmtMiB(p.hwmBytes)}`).join(', ');
+  return `peak RSS until queryable ${fmtMiB(atQueryable.peakBytes)} (${procs(atQueryable)}); after the ${merge} ${fmtMiB(afterMerge.peakBytes)} (${procs(afterMerge)})`;
+}
+
 /** Tracks the maximum of the summed RSS of a process tree by sampling (catches short-lived children). */
 export class MemSampler {
   maxTreeRss = 0;

@@ -1,6 +1,10 @@
 // Fault: kill -9 of the node at random points during mixed ingest (NATS sync writes, JetStream-buffered ingest, HTTP
 // writes): after each restart every acknowledged row is there exactly once. EDDY_FAULT_KILLS sets the kill points (100 by
 // default), spread over EDDY_FAULT_RUNS nodes killed side by side (4 by default), each with its own data and NATS.
+// Odd runs flush every few thousand rows (FLUSH_OFTEN), so kills also land in flushes, WAL purges and replays that
+// start past a flushed point; and about one round in four kills the node a second time as soon as it is ready, while
+// it is still applying the buffered messages the first kill left (a crash during that catch-up).
+import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
@@ -14,6 +18,9 @@ const BATCH = 50;
 const SOURCES = ['sync', 'buf', 'http'] as const;
 type Source = (typeof SOURCES)[number];
 const enc = new TextEncoder();
+/** A memtable this small (columns plus 20 bytes a row) is flushed every ~1,500 rows of this table. */
+const FLUSH_OFTEN = ['--flush-bytes', '65536'];
+const AGAIN_WHILE_DRAINING = 0.25;
 /** Row seq -> its timestamp in ms; a source's rows never share one. */
 const tsOf = (seq: number) => 1_700_000_000_000 + seq;
 
@@ -39,12 +46,18 @@ async function checkAfterRestart(url: string, acked: Record<Source, Set<number>>
   }
 }
 
+/** Segment files under a node's data directory (regions/<id>/segments/). */
+function segmentFiles(data: string): number {
+  return (readdirSync(data, { recursive: true }) as string[]).filter((f) => /(^|\/)segments\/[^/]+$/.test(f)).length;
+}
+
 async function killRun(run: number, kills: number): Promise<void> {
   const rnd = faultRandom(run);
   const dir = tempDir();
   const next: Record<Source, number> = { sync: 0, buf: 0, http: 0 };
   const acked: Record<Source, Set<number>> = { sync: new Set(), buf: new Set(), http: new Set() };
-  let node: NodeProcess = await startNodeProcess({ data: dir.path });
+  const args = run % 2 === 1 ? FLUSH_OFTEN : [];
+  let node: NodeProcess = await startNodeProcess({ data: dir.path, args });
   const create = await fetch(`${node.url}/v1/sql?db=public`, { method: 'POST', body: new URLSearchParams({ sql: "CREATE TABLE mixed (src STRING, ts TIMESTAMP TIME INDEX, v DOUBLE, PRIMARY KEY (src)) WITH (append_mode = 'true')" }) });
   expect(create.status).toBe(200);
   for (let round = 0; round < kills; round++) {
@@ -91,7 +104,14 @@ async function killRun(run: number, kills: number): Promise<void> {
     if (process.env.EDDY_FAULT_DEBUG) for (const l of n.log) if (/error|warn|rejected|retry/i.test(l)) console.log(`round ${round}: ${l}`);
     await nc.close().catch(() => undefined);
     await Promise.all(writers);
-    node = await startNodeProcess({ data: dir.path });
+    node = await startNodeProcess({ data: dir.path, args });
+    if (rnd() < AGAIN_WHILE_DRAINING) {
+      // Killed again as soon as it is ready: what the first kill left in the ingest stream is being applied now.
+      const again = node;
+      again.child.kill('SIGKILL');
+      await again.exited;
+      node = await startNodeProcess({ data: dir.path, args });
+    }
     await checkAfterRestart(node.url, acked, round);
   }
   // Buffered rows acknowledged by JetStream are applied after the restart: wait for them, then check every source.
@@ -127,6 +147,8 @@ async function killRun(run: number, kills: number): Promise<void> {
     expect(missing, `${src}: acknowledged rows missing`).toEqual([]);
     expect(acked[src].size, `${src} wrote something`).toBeGreaterThan(0);
   }
+  // The flushing runs did flush between the kills: the region holds segments no restart wrote (a restart replays, not flushes).
+  if (args === FLUSH_OFTEN) expect(segmentFiles(dir.path), 'segments written by flushes during the run').toBeGreaterThan(0);
   await node.stop();
   dir.cleanup();
 }

@@ -13,6 +13,7 @@ import {
   tempDir,
   treeCpuMs,
   treeMemory,
+  peakSplitNote,
   waitFor,
   waitForHttp,
   type ManagedProcess,
@@ -153,6 +154,7 @@ export async function runVictoria(data: CpuData, opts: VictoriaOptions): Promise
     const verify = await victoriaCount(url, data);
     if (verify !== data.values) notes.push(`after merge VictoriaMetrics counts ${verify} values, expected ${data.values}`);
     const mem = treeMemory(server.proc.pid);
+    notes.push(peakSplitNote(memAfterIngest, mem, 'force merge'));
 
     return {
       system: 'VictoriaMetrics',
