@@ -44,6 +44,27 @@ export interface WriteBatch {
   series?: SeriesHint;
 }
 
+/**
+ * Rows of a batch picked by index, in that order, not copied out: a region's share of a split batch. Encoded for another
+ * node's region straight from the batch's columns (wal_batch.ts), copied out (`takeRows`) only where a region here applies it.
+ */
+export interface BatchRows {
+  of: WriteBatch;
+  rows: Int32Array;
+}
+
+/** A whole batch, or some of its rows. */
+export type BatchPart = WriteBatch | BatchRows;
+
+export function isBatchRows(p: BatchPart): p is BatchRows {
+  return (p as BatchRows).of !== undefined;
+}
+
+/** Rows in a part. */
+export function partRowCount(p: BatchPart): number {
+  return isBatchRows(p) ? p.rows.length : p.rows;
+}
+
 /** A new series numbering's source (random: parse workers are separate module instances of this file). */
 export function newSeriesSource(): number {
   return Math.floor(Math.random() * 2 ** 48) + 1;

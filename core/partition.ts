@@ -1,6 +1,6 @@
 // Partitioned tables: PARTITION ON COLUMNS rules from the SQL AST, and the columnar split of a write batch by rule.
 import { InvalidArgumentError } from './errors.ts';
-import type { Column, WriteBatch } from './batch.ts';
+import { isBatchRows, type BatchPart, type BatchRows, type Column, type WriteBatch } from './batch.ts';
 import type { ColumnSchema, PartitionCmp, PartitionExpr, PartitionRule } from './schema.ts';
 import type { Expr, PartitionSpec } from './sql/ast.ts';
 
@@ -249,11 +249,27 @@ function takeColumn(c: Column, rows: Int32Array): Column {
   return { ...c, values: takeValues(c.values, rows), valid };
 }
 
-/** Per region, the batch of its rows (null for a region with none). A batch wholly in one region is passed on as it is. */
-export function splitBatch(batch: WriteBatch, idx: Int32Array, regions: number): (WriteBatch | null)[] {
+/** The batch of `rows` (in that order), its columns copied out. */
+export function takeRows(batch: WriteBatch, rows: Int32Array): WriteBatch {
+  const part: WriteBatch = { table: batch.table, rows: rows.length, columns: batch.columns.map((c) => takeColumn(c, rows)) };
+  if (batch.series) {
+    const ids = batch.series.ids, sub = new Int32Array(rows.length);
+    for (let j = 0; j < rows.length; j++) sub[j] = ids[rows[j]!]!;
+    part.series = { source: batch.series.source, ids: sub };
+  }
+  return part;
+}
+
+/** A part as a batch of its own (copied out when it is some rows of a batch). */
+export function materialize(p: BatchPart): WriteBatch {
+  return isBatchRows(p) ? takeRows(p.of, p.rows) : p;
+}
+
+/** Per region, its rows (null for a region with none), not copied out. A batch wholly in one region is passed on as it is. */
+export function splitRows(batch: WriteBatch, idx: Int32Array, regions: number): (BatchPart | null)[] {
   const counts = new Int32Array(regions);
   for (let i = 0; i < idx.length; i++) counts[idx[i]!]!++;
-  const out: (WriteBatch | null)[] = new Array(regions).fill(null);
+  const out: (BatchPart | null)[] = new Array(regions).fill(null);
   for (let r = 0; r < regions; r++) {
     if (counts[r] === batch.rows) {
       out[r] = batch;
@@ -266,23 +282,27 @@ export function splitBatch(batch: WriteBatch, idx: Int32Array, regions: number):
     const r = idx[i]!;
     rowsOf[r]![fill[r]!++] = i;
   }
-  for (let r = 0; r < regions; r++) {
-    if (counts[r] === 0) continue;
-    const part: WriteBatch = { table: batch.table, rows: counts[r]!, columns: batch.columns.map((c) => takeColumn(c, rowsOf[r]!)) };
-    if (batch.series) {
-      const ids = batch.series.ids, take = rowsOf[r]!, sub = new Int32Array(take.length);
-      for (let j = 0; j < take.length; j++) sub[j] = ids[take[j]!]!;
-      part.series = { source: batch.series.source, ids: sub };
-    }
-    out[r] = part;
-  }
+  for (let r = 0; r < regions; r++) if (counts[r]! > 0) out[r] = { of: batch, rows: rowsOf[r]! } satisfies BatchRows;
   return out;
+}
+
+/** Per region, the batch of its rows (null for a region with none). A batch wholly in one region is passed on as it is. */
+export function splitBatch(batch: WriteBatch, idx: Int32Array, regions: number): (WriteBatch | null)[] {
+  return splitRows(batch, idx, regions).map((p) => (p === null ? null : materialize(p)));
+}
+
+/**
+ * Splits a batch of a partitioned table by rule into each region's rows, not copied out (see BatchRows); a table
+ * without a rule has everything in region 0.
+ */
+export function partitionRows(rule: PartitionRule | undefined, regions: number, batch: WriteBatch, fallback?: number): (BatchPart | null)[] {
+  if (!rule || regions <= 1 || rule.exprs.length === 0) return [batch];
+  return splitRows(batch, regionIndexes(rule, batch, batch.table, fallback), regions);
 }
 
 /** Splits a batch of a partitioned table by rule; a table without a rule has everything in region 0. */
 export function partitionBatch(rule: PartitionRule | undefined, regions: number, batch: WriteBatch, fallback?: number): (WriteBatch | null)[] {
-  if (!rule || regions <= 1 || rule.exprs.length === 0) return [batch];
-  return splitBatch(batch, regionIndexes(rule, batch, batch.table, fallback), regions);
+  return partitionRows(rule, regions, batch, fallback).map((p) => (p === null ? null : materialize(p)));
 }
 
 /**

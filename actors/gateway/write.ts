@@ -1,8 +1,8 @@
 // The write path shared by NATS and HTTP: decode (codec by Content-Type), check against the catalog (schema on write), route to regions, in order.
 import {
   InvalidArgumentError, PayloadTooLargeError, conformBatch, inferSchema, planNewColumns, withColumns,
-  SeriesCache, partitionBatch, isPhysical, physicalOf, toPhysicalBatch,
-  type Clock, type TableSchema, type TimeUnit, type WriteBatch,
+  SeriesCache, partitionRows, isPhysical, physicalOf, toPhysicalBatch,
+  type BatchPart, type Clock, type TableSchema, type TimeUnit, type WriteBatch,
 } from '../../core/index.ts';
 import { lineProtocolCodec, payloadCodecs, prometheusRemoteWriteCodec, type CodecRegistry, type DecodeContext } from '../../core/codec/index.ts';
 import type { Catalog } from '../catalog/catalog.ts';
@@ -246,7 +246,7 @@ export class WritePath {
       plans.push({ batch, schema, record, renamed });
     }
     // Every batch is conformed and split by its table's partition rule before anything is written: a bad row fails the call.
-    const routed = new Map<string, { schema: TableSchema; n: number; batches: WriteBatch[]; record: Uint8Array | undefined }>();
+    const routed = new Map<string, { schema: TableSchema; n: number; batches: BatchPart[]; record: Uint8Array | undefined }>();
     for (const p of plans) {
       let schema = p.schema;
       let record = p.record;
@@ -275,7 +275,8 @@ export class WritePath {
         batch = toPhysicalBatch(schema, target, batch);
       }
       // a logical table's row without the physical table's partition values (a null tag) goes to its first region, as in GreptimeDB
-      const parts = partitionBatch(target.partition, target.regions, batch, logical ? 0 : undefined);
+      // each region's rows, copied out only for a region of this node (RegionRouter.write)
+      const parts = partitionRows(target.partition, target.regions, batch, logical ? 0 : undefined);
       // A parser's record serves only a whole batch written to a region of this node: learnt for the next payloads.
       const whole = parts.indexOf(batch);
       this.learnRecordUse(db, p.batch.table, !logical && !p.renamed && whole >= 0 && this.router.servesLocally(target, whole));

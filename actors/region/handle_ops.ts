@@ -2,8 +2,8 @@
 import type { Msg } from '@nats-io/transport-node';
 import { headers as natsHeaders } from '@nats-io/transport-node';
 import {
-  EddyError, StatusCode, RegionOps, attachSeriesHints, decodeBatches, encodeBatches, encodeSeriesHints, toWireError,
-  type Clock, type TableSchema, type WriteBatch,
+  EddyError, StatusCode, RegionOps, attachSeriesHints, decodeBatches, encodeBatches, seriesHintsSize, writeSeriesHints, toWireError,
+  type BatchPart, type Clock, type TableSchema, type WriteBatch,
 } from '../../core/index.ts';
 import { batchesToIPC, type ScanRequest } from '../../storage/index.ts';
 import { PARTIAL_TOO_LARGE, runPartial, type QueryContext, type WireRel } from '../../core/query/index.ts';
@@ -17,16 +17,16 @@ export const SOURCE_ID_HEADER = 'Eddy-Source-Id';
 export const RECORD_BYTES_HEADER = 'Eddy-Record-Bytes';
 
 /**
- * A region write's body: the batches' WAL record (the region appends it as received), then, when a batch carries its
- * producer's series numbers, those (core/codec/series_hints.ts) and `recordBytes` set.
+ * A region write's body: the parts' WAL record (the region appends it as received), then, when a part carries its
+ * producer's series numbers, those (core/codec/series_hints.ts) and `recordBytes` set. One buffer, written in place:
+ * a part that is some rows of a batch (a split) is encoded from the batch's columns, never copied out.
  */
-export function regionWriteBody(batches: WriteBatch[]): { body: Uint8Array; recordBytes: number | null } {
-  const record = encodeBatches(batches);
-  const hints = encodeSeriesHints(batches);
-  if (hints === null) return { body: record, recordBytes: null };
-  const body = new Uint8Array(record.length + hints.length);
-  body.set(record);
-  body.set(hints, record.length);
+export function regionWriteBody(parts: readonly BatchPart[]): { body: Uint8Array; recordBytes: number | null } {
+  const hintBytes = seriesHintsSize(parts);
+  const record = encodeBatches(parts, hintBytes);
+  if (hintBytes === 0) return { body: record, recordBytes: null };
+  const body = new Uint8Array(record.buffer, record.byteOffset, record.length + hintBytes);
+  writeSeriesHints(parts, body, record.length);
   return { body, recordBytes: record.length };
 }
 

@@ -3,8 +3,8 @@ import type { NatsConnection, Msg, MsgHdrs } from '@nats-io/transport-node';
 import { errors as natsErrors, headers as natsHeaders, nuid } from '@nats-io/transport-node';
 import type { RecordBatch } from 'apache-arrow';
 import {
-  EddyError, StatusCode, Subjects, RegionOps, RegionControlOps, encodeBatches, fromWireError, regionIdOf, regionSchema,
-  type RegionControlOp, type RegionOp, type TableSchema, type WireError, type WriteBatch,
+  EddyError, StatusCode, Subjects, RegionOps, RegionControlOps, encodeBatches, fromWireError, materialize, regionIdOf, regionSchema,
+  type BatchPart, type RegionControlOp, type RegionOp, type TableSchema, type WireError, type WriteBatch,
 } from '../../core/index.ts';
 import type { WireRel } from '../../core/query/index.ts';
 import type { ScanRequest } from '../../storage/index.ts';
@@ -184,14 +184,15 @@ export class RegionRouter {
    * nats-server died with the append in flight: the append times out), and the write is then resent, to the new leader
    * once the route names it; the WAL's duplicate window turns a resend of a write already appended into an answer, not
    * a second copy. Standalone, a write has no key unless its source gives one. `record`: the batches' WAL record when
-   * their producer already encoded it (a parse worker), sent or appended as it is.
+   * their producer already encoded it (a parse worker), sent or appended as it is. A part that is some rows of a batch
+   * (a split) is copied out only for a region here; another node's gets it encoded from the batch's columns.
    */
-  write(schema: TableSchema, n: number, batches: WriteBatch[], sourceId?: string, record?: Uint8Array): Promise<number> {
+  write(schema: TableSchema, n: number, batches: BatchPart[], sourceId?: string, record?: Uint8Array): Promise<number> {
     const key = sourceId ?? (this.cluster ? `w.${nuid.next()}` : undefined);
     // Encoded once, on the first remote attempt: a retry after a move sends the same bytes (with the batches' series
     // hints, so a parse worker's record is not reused for a remote region).
     let wire: ReturnType<typeof regionWriteBody> | null = null;
-    return this.run(schema, n, 'write', (h) => h.write(batches, key, record), async (id) => {
+    return this.run(schema, n, 'write', (h) => h.write(batches.map(materialize), key, record), async (id) => {
       await this.tellSchema(id, schema);
       wire ??= regionWriteBody(batches);
       const headers = natsHeaders();

@@ -1,5 +1,5 @@
 // Series hints (batch.ts SeriesHint) in bytes, so that a batch sent to another node's region keeps its producer's series numbers.
-import type { WriteBatch } from '../batch.ts';
+import { isBatchRows, type BatchPart, type SeriesHint, type WriteBatch } from '../batch.ts';
 import { CorruptDataError } from '../errors.ts';
 
 /*
@@ -8,26 +8,49 @@ import { CorruptDataError } from '../errors.ts';
  * record (wal_batch.ts), never inside one: the WAL keeps no hints, replay interns from the tags.
  */
 
-/** The batches' hints as bytes, or null when none has one. */
-export function encodeSeriesHints(bs: readonly WriteBatch[]): Uint8Array | null {
-  if (!bs.some((b) => b.series !== undefined && b.series.ids.length === b.rows)) return null;
-  let size = 0;
-  for (const b of bs) size += 1 + (b.series !== undefined && b.series.ids.length === b.rows ? 8 + 4 * b.rows : 0);
-  const out = new Uint8Array(size);
-  const view = new DataView(out.buffer);
-  let pos = 0;
-  for (const b of bs) {
-    const h = b.series;
-    if (h === undefined || h.ids.length !== b.rows) {
+/** A part's hint, when it has one: a BatchRows part has its batch's numbers at its rows (as `takeRows` copies them). */
+function hintOf(p: BatchPart): { h: SeriesHint; pick: Int32Array | null; rows: number } | null {
+  if (isBatchRows(p)) return p.of.series !== undefined ? { h: p.of.series, pick: p.rows, rows: p.rows.length } : null;
+  return p.series !== undefined && p.series.ids.length === p.rows ? { h: p.series, pick: null, rows: p.rows } : null;
+}
+
+/** Bytes of the parts' hints section; 0 when none has a hint (no section is sent then). */
+export function seriesHintsSize(bs: readonly BatchPart[]): number {
+  let size = 0, any = false;
+  for (const p of bs) {
+    const x = hintOf(p);
+    if (x) any = true;
+    size += 1 + (x ? 8 + 4 * x.rows : 0);
+  }
+  return any ? size : 0;
+}
+
+/** Writes the parts' hints section (seriesHintsSize bytes) into `out` at `at`. */
+export function writeSeriesHints(bs: readonly BatchPart[], out: Uint8Array, at: number): void {
+  const view = new DataView(out.buffer, out.byteOffset);
+  let pos = at;
+  for (const p of bs) {
+    const x = hintOf(p);
+    if (!x) {
       out[pos++] = 0;
       continue;
     }
     out[pos++] = 1;
-    view.setFloat64(pos, h.source, true);
+    view.setFloat64(pos, x.h.source, true);
     pos += 8;
-    out.set(new Uint8Array(h.ids.buffer, h.ids.byteOffset, 4 * b.rows), pos);
-    pos += 4 * b.rows;
+    const ids = x.h.ids;
+    if (x.pick === null) out.set(new Uint8Array(ids.buffer, ids.byteOffset, 4 * x.rows), pos);
+    else for (let j = 0; j < x.rows; j++) view.setInt32(pos + 4 * j, ids[x.pick[j]!]! | 0, true);
+    pos += 4 * x.rows;
   }
+}
+
+/** The parts' hints as bytes, or null when none has one. */
+export function encodeSeriesHints(bs: readonly BatchPart[]): Uint8Array | null {
+  const size = seriesHintsSize(bs);
+  if (size === 0) return null;
+  const out = new Uint8Array(size);
+  writeSeriesHints(bs, out, 0);
   return out;
 }
 

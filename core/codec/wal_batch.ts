@@ -1,5 +1,5 @@
 // Compact binary encoding of WriteBatches: the WAL record. Typed arrays are copied raw, strings dictionary-coded.
-import type { Column, ColumnValues, WriteBatch } from '../batch.ts';
+import { isBatchRows, type BatchPart, type Column, type ColumnValues, type WriteBatch } from '../batch.ts';
 import type { DataType, SemanticType } from '../schema.ts';
 import { CorruptDataError, InternalError } from '../errors.ts';
 
@@ -67,58 +67,94 @@ class Writer {
   }
 }
 
+/*
+ * Every column writer takes `pick`: null for a batch's own rows, else the rows of the batch it writes, in that order (a
+ * BatchRows part). A part is written exactly as the batch `takeRows` would copy out (tests/core/codec/wal_batch_rows.test.ts).
+ */
+
 /** Whether an 8-byte column's rows all hold the bits of its first row (NaN payloads and -0 compared as bits). */
-function isConstant(c: Column, rows: number): boolean {
+function isConstant(c: Column, rows: number, pick: Int32Array | null): boolean {
   if (rows < 2 || c.valid !== null || c.type === 'string' || c.type === 'boolean') return false;
   const v = c.values as Float64Array | BigInt64Array | BigUint64Array;
-  const u = new Uint32Array(v.buffer, v.byteOffset, rows * 2);
-  const lo = u[0]!, hi = u[1]!;
-  for (let i = 1; i < rows; i++) if (u[2 * i] !== lo || u[2 * i + 1] !== hi) return false;
+  const u = new Uint32Array(v.buffer, v.byteOffset, v.length * 2);
+  const first = pick ? 2 * pick[0]! : 0;
+  const lo = u[first]!, hi = u[first + 1]!;
+  if (pick) {
+    for (let i = 1; i < rows; i++) if (u[2 * pick[i]!] !== lo || u[2 * pick[i]! + 1] !== hi) return false;
+  } else {
+    for (let i = 1; i < rows; i++) if (u[2 * i] !== lo || u[2 * i + 1] !== hi) return false;
+  }
   return true;
 }
 
+/** Scratch for gathering 8-byte values (as 32-bit word pairs), reused: the record's own position is rarely aligned. */
+let gatherWords = new Int32Array(0);
+
+/** The rows' 8-byte values, gathered as pairs of 32-bit words (no BigInt per row) and copied into the record at once. */
+function gather8(w: Writer, v: Exclude<ColumnValues, unknown[]>, pick: Int32Array): void {
+  const n = pick.length;
+  if (gatherWords.length < n * 2) gatherWords = new Int32Array(Math.max(n * 2, gatherWords.length * 2));
+  const src = new Int32Array(v.buffer, v.byteOffset, v.length * 2), dst = gatherWords;
+  for (let j = 0; j < n; j++) {
+    const r = pick[j]! * 2;
+    dst[2 * j] = src[r]!;
+    dst[2 * j + 1] = src[r + 1]!;
+  }
+  w.bytes(new Uint8Array(dst.buffer, 0, n * 8));
+}
+
 /** Writes a column; true when it went as a constant (the record is then version 2). */
-function encodeColumn(w: Writer, c: Column, rows: number, constOk: boolean): boolean {
+function encodeColumn(w: Writer, c: Column, rows: number, constOk: boolean, pick: Int32Array | null): boolean {
   w.str(c.name);
   const t = TYPES.indexOf(c.type);
   const s = SEMANTICS.indexOf(c.semantic);
   if (t < 0 || s < 0) throw new InternalError(`column ${c.name}: unknown type ${c.type} or semantic ${c.semantic}`);
   w.u8(t);
   w.u8(s);
-  if (constOk && isConstant(c, rows)) {
+  if (constOk && isConstant(c, rows, pick)) {
     w.u8(FLAG_CONST);
     const v = c.values as Float64Array;
-    w.bytes(new Uint8Array(v.buffer, v.byteOffset, 8));
+    w.bytes(new Uint8Array(v.buffer, v.byteOffset + 8 * (pick ? pick[0]! : 0), 8));
     return true;
   }
   w.u8(c.valid !== null ? FLAG_VALID : 0);
   if (c.valid !== null) {
     const nb = (rows + 7) >>> 3;
     w.ensure(nb);
-    const out = w.buf;
+    const out = w.buf, valid = c.valid;
     out.fill(0, w.pos, w.pos + nb);
-    for (let i = 0; i < rows; i++) if (c.valid[i]) out[w.pos + (i >>> 3)]! |= 1 << (i & 7);
+    if (pick) for (let i = 0; i < rows; i++) { if (valid[pick[i]!]) out[w.pos + (i >>> 3)]! |= 1 << (i & 7); }
+    else for (let i = 0; i < rows; i++) if (valid[i]) out[w.pos + (i >>> 3)]! |= 1 << (i & 7);
     w.pos += nb;
   }
   if (c.type === 'string') {
-    if (c.dict) encodeDictionary(w, c, rows);
-    else encodeStrings(w, c.values as (string | null)[], rows);
+    if (c.dict) encodeDictionary(w, c, rows, pick);
+    else encodeStrings(w, c.values as (string | null)[], rows, pick);
     return false;
   }
   const v = c.values as Exclude<ColumnValues, (string | null)[]>;
+  if (pick) {
+    if (v.BYTES_PER_ELEMENT === 8) gather8(w, v, pick);
+    else {
+      w.ensure(rows);
+      for (let i = 0; i < rows; i++) w.buf[w.pos + i] = v[pick[i]!] as number;
+      w.pos += rows;
+    }
+    return false;
+  }
   if (v.length < rows) throw new InternalError(`column ${c.name} has ${v.length} values for ${rows} rows`);
   w.bytes(new Uint8Array(v.buffer, v.byteOffset, rows * v.BYTES_PER_ELEMENT));
   return false;
 }
 
-function encodeStrings(w: Writer, values: (string | null)[], rows: number): void {
+function encodeStrings(w: Writer, values: (string | null)[], rows: number, pick: Int32Array | null): void {
   const dict = new Map<string, number>();
   const idx = new Uint32Array(rows);
   // Constant tags repeat row after row: the previous value saves most Map lookups.
   let prev: string | null = null;
   let prevK = 0;
   for (let i = 0; i < rows; i++) {
-    const s = values[i];
+    const s = values[pick ? pick[i]! : i];
     if (s === null || s === undefined) continue;
     if (s === prev) {
       idx[i] = prevK;
@@ -136,7 +172,8 @@ function encodeStrings(w: Writer, values: (string | null)[], rows: number): void
 }
 
 /** A dictionary column goes out as it is: its dict, then its codes + 1 (0 where the row is null). */
-function encodeDictionary(w: Writer, c: Column, rows: number): void {
+function encodeDictionary(w: Writer, c: Column, rows: number, pick: Int32Array | null): void {
+  if (pick) return encodePickedDictionary(w, c, pick);
   const dict = c.dict!;
   const codes = c.values as Int32Array;
   if (codes.length < rows) throw new InternalError(`column ${c.name} has ${codes.length} codes for ${rows} rows`);
@@ -149,6 +186,29 @@ function encodeDictionary(w: Writer, c: Column, rows: number): void {
     }
   }
   writeIndexes(w, codes, dict.length, rows, 1, valid);
+}
+
+/** Some rows of a dictionary column: a dictionary of the entries they use, in first-use order (as takeRows copies them). */
+function encodePickedDictionary(w: Writer, c: Column, pick: Int32Array): void {
+  const dict = c.dict!, codes = c.values as Int32Array, valid = c.valid, n = pick.length;
+  const remap = new Int32Array(dict.length).fill(-1);
+  const idx = new Uint32Array(n);
+  const used: string[] = [];
+  for (let j = 0; j < n; j++) {
+    const r = pick[j]!;
+    if (valid !== null && valid[r] === 0) continue;
+    const code = codes[r]!;
+    if ((code >>> 0) >= dict.length) throw new InternalError(`column ${c.name}: code ${code} at row ${r} is outside its dictionary of ${dict.length}`);
+    let m = remap[code]!;
+    if (m < 0) {
+      m = remap[code] = used.length;
+      used.push(dict[code]!);
+    }
+    idx[j] = m + 1;
+  }
+  w.varint(used.length);
+  for (let k = 0; k < used.length; k++) w.str(used[k]!);
+  writeIndexes(w, idx, used.length, n, 0);
 }
 
 /** Writes rows indexes (value + add, or 0 where valid says null) in the narrowest width for a dictionary of size. */
@@ -173,15 +233,21 @@ function writeIndexes(w: Writer, idx: Uint32Array | Int32Array, size: number, ro
   w.pos = pos + rows * width;
 }
 
-export function encodeBatches(bs: WriteBatch[]): Uint8Array {
+/**
+ * The WAL record of the batches (or of some rows of a batch: a BatchRows part is written as `takeRows` would copy it
+ * out, without copying it). `reserve`: bytes left free after the record in the returned array's buffer, for the
+ * caller to write something after it without a copy (a region write's series hints).
+ */
+export function encodeBatches(bs: readonly BatchPart[], reserve = 0): Uint8Array {
   if (!LITTLE_ENDIAN) throw new InternalError('walbatch: big-endian hosts are not supported');
   const w = new Writer();
   // Sized up front from the column types so the buffer is not regrown and copied on the way.
-  let estimate = 16;
-  for (const b of bs) {
+  let estimate = 16 + reserve;
+  for (const p of bs) {
+    const b = isBatchRows(p) ? p.of : p, rows = isBatchRows(p) ? p.rows.length : p.rows;
     estimate += 16 + b.table.length * 3;
     for (const c of b.columns) {
-      estimate += 16 + c.name.length * 3 + b.rows * (c.type === 'string' ? 2 : c.type === 'boolean' ? 1 : 8) + (c.valid ? b.rows >>> 3 : 0);
+      estimate += 16 + c.name.length * 3 + rows * (c.type === 'string' ? 2 : c.type === 'boolean' ? 1 : 8) + (c.valid ? rows >>> 3 : 0);
       if (c.dict) for (const d of c.dict) estimate += 5 + d.length * 3;
     }
   }
@@ -191,15 +257,17 @@ export function encodeBatches(bs: WriteBatch[]): Uint8Array {
   w.u8(VERSION);
   w.varint(bs.length);
   let constant = false;
-  for (const b of bs) {
-    if (!Number.isInteger(b.rows) || b.rows < 0 || b.rows > MAX_ROWS) throw new InternalError(`batch ${b.table}: bad row count ${b.rows}`);
+  for (const p of bs) {
+    const b = isBatchRows(p) ? p.of : p, pick = isBatchRows(p) ? p.rows : null, rows = pick ? pick.length : b.rows;
+    if (!Number.isInteger(rows) || rows < 0 || rows > MAX_ROWS) throw new InternalError(`batch ${b.table}: bad row count ${rows}`);
     w.str(b.table);
-    w.varint(b.rows);
+    w.varint(rows);
     w.varint(b.columns.length);
     const constOk = b.columns.some((c) => c.type === 'string');
-    for (const c of b.columns) if (encodeColumn(w, c, b.rows, constOk)) constant = true;
+    for (const c of b.columns) if (encodeColumn(w, c, rows, constOk, pick)) constant = true;
   }
   if (constant) w.buf[versionAt] = VERSION_CONST;
+  w.ensure(reserve);
   return w.buf.subarray(0, w.pos);
 }
 
