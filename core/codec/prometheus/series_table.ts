@@ -246,18 +246,19 @@ export class PromSeriesTable {
       const r = new ProtoReader(buf, this.ranges[i * 2]!, this.ranges[i * 2 + 1]!);
       r.uint32();
       const le = r.lenEnd();
-      let name = this.emptyId(), value = name;
+      // -1: the empty string (not interned: an empty name is refused, an empty value is no label)
+      let name = -1, value = -1;
       while (r.pos < le) {
         const t3 = r.uint32();
         if (t3 === 0x0a) name = this.strOf(r, le, 'label name');
-        else if (t3 === 0x12) value = this.strOf(r, le, `value of label '${this.strings[name]}'`);
+        else if (t3 === 0x12) value = this.strOf(r, le, `value of label '${name < 0 ? '' : this.strings[name]}'`);
         else r.skip(t3 & 7);
         if (r.pos > le) r.fail('field runs past its label');
       }
+      if (name < 0) throw new InvalidArgumentError(`time series ${index} has a label with an empty name`);
       if (name >= this.nameStamp.length) this.nameStamp = grow(this.nameStamp, this.strings.length);
       const s = this.strings[name]!;
       if (s === METRIC_NAME_LABEL) { if (this.nameStamp[name] === st) dup(index, s); metric = k; }
-      else if (s === '') throw new InvalidArgumentError(`time series ${index} has a label with an empty name`);
       else if (s === PROM_TIME_COLUMN || s === PROM_VALUE_COLUMN) {
         throw new InvalidArgumentError(`time series ${index} has a label named '${s}', which is the column EddyDB stores ${s === PROM_TIME_COLUMN ? 'timestamps' : 'values'} in`);
       } else if (this.nameStamp[name] === st) dup(index, s);
@@ -266,7 +267,7 @@ export class PromSeriesTable {
       values[k] = value;
       k++;
     }
-    if (metric < 0 || this.strings[values[metric]!] === '') throw new InvalidArgumentError(`time series ${index} has no metric name (label __name__)`, { row: index });
+    if (metric < 0 || values[metric]! < 0) throw new InvalidArgumentError(`time series ${index} has no metric name (label __name__)`, { row: index });
     const id = this.count++;
     if (id >= this.metric.length) {
       const cap = this.metric.length * 2;
@@ -277,11 +278,10 @@ export class PromSeriesTable {
       this.pairStart = grow(this.pairStart, cap + 1);
     }
     this.metric[id] = values[metric]!;
-    const empty = this.emptyId();
     let p0 = id === 0 ? 0 : this.pairStart[id]!;
     this.pairStart[id] = p0;
     for (let i = 0; i < k; i++) {
-      if (i === metric || values[i] === empty) continue;
+      if (i === metric || values[i]! < 0) continue;
       this.seriesPairs = grow(this.seriesPairs, p0 + 1);
       this.seriesPairs[p0++] = this.pairOf(names[i]!, values[i]!);
     }
@@ -298,15 +298,12 @@ export class PromSeriesTable {
   private addNames = new Int32Array(16);
   private addValues = new Int32Array(16);
 
-  private emptyId(): number {
-    return this.stringId('');
-  }
-
-  /** The string id of the length-delimited field at r.pos (found by its bytes, or decoded, checked and interned). */
+  /** The string id of the length-delimited field at r.pos (found by its bytes, or decoded, checked and interned); -1: empty. */
   private strOf(r: ProtoReader, end: number, what: string): number {
     const e = r.lenEnd();
     if (e > end) r.fail(`${what} runs past its label`);
     const from = r.pos;
+    if (e === from) return -1;
     let id = this.byteStrings.find(r.buf, from, e);
     if (id < 0) {
       let s: string;
