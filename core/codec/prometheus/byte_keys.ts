@@ -12,6 +12,12 @@ export function viewOf(a: Uint8Array): DataView {
   return lastView!;
 }
 
+/** Drops the kept view (a request's buffer, which may be large, is not held past its decode). */
+export function releaseView(): void {
+  lastBytes = null;
+  lastView = null;
+}
+
 /** FNV-1a-like hash of key[from, to), four bytes a step. */
 export function hashBytes(key: Uint8Array, from: number, to: number): number {
   let h = 0x811c9dc5 | 0;

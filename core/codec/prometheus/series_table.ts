@@ -5,7 +5,7 @@ import { newSeriesSource } from '../../batch.ts';
 import { ProtoReader, WireType } from '../../proto/wire.ts';
 import { METRIC_NAME_LABEL, PROM_TIME_COLUMN, PROM_VALUE_COLUMN } from './remote_write.ts';
 import { decodeCommon, grow, RequestColumns } from './series_fast.ts';
-import { ByteArena, ByteStrings, bytesEqual, hashBytes, viewOf } from './byte_keys.ts';
+import { ByteArena, ByteStrings, bytesEqual, hashBytes, releaseView, viewOf } from './byte_keys.ts';
 
 /**
  * One WriteRequest: series i of the request is `sid[i]` of the table; its samples are [sampleStart[i], sampleStart[i+1]).
@@ -109,7 +109,11 @@ export class PromSeriesTable {
   decode(buf: Uint8Array): DecodedWrite {
     // only between requests: ids of this request's series stay valid until the caller is done with them
     if (this.full) this.clear();
-    return decodeCommon(this, buf) ?? this.decodeChecked(buf);
+    try {
+      return decodeCommon(this, buf) ?? this.decodeChecked(buf);
+    } finally {
+      releaseView();
+    }
   }
 
   /** Any WriteRequest, every field checked: the positioned error of a malformed one. */
