@@ -74,6 +74,7 @@ export class PhysicalBatchBuilder {
     const { metric: sMetric, pairStart, seriesPairs, pairName, pairValue, strings } = tb;
     const hint = new Int32Array(rows);
     let base = 0;
+    let lastMs = NaN, lastLo = 0, lastHi = 0;
     for (const dec of list) {
       values.set(dec.v, base);
       const { sid, sampleStart, t } = dec;
@@ -105,7 +106,13 @@ export class PhysicalBatchBuilder {
           if (mc >= col.seen.length) { const b = new Int32Array(Math.max(mc + 1, col.seen.length * 2)).fill(-1); b.set(col.seen); col.seen = b; }
           if (col.seen[mc] !== st) { col.seen[mc] = st; col.metrics.push(mc); }
         }
-        for (let r = from; r < to; r++) msToNsInto(t[r - base]!, tsBits, r);
+        for (let r = from; r < to; r++) {
+          // a scrape's samples share a timestamp: its nanoseconds are worked out once
+          const ms = t[r - base]!;
+          if (ms === lastMs) { tsBits[r * 2] = lastLo; tsBits[r * 2 + 1] = lastHi; continue; }
+          msToNsInto(ms, tsBits, r);
+          lastMs = ms; lastLo = tsBits[r * 2]!; lastHi = tsBits[r * 2 + 1]!;
+        }
       }
       base += dec.samples;
     }

@@ -5,6 +5,7 @@ import { newSeriesSource } from '../../batch.ts';
 import { ProtoReader, WireType } from '../../proto/wire.ts';
 import { METRIC_NAME_LABEL, PROM_TIME_COLUMN, PROM_VALUE_COLUMN } from './remote_write.ts';
 import { decodeCommon, grow, RequestColumns } from './series_fast.ts';
+import { ByteArena, ByteStrings, bytesEqual, hashBytes, releaseView, viewOf } from './byte_keys.ts';
 
 /**
  * One WriteRequest: series i of the request is `sid[i]` of the table; its samples are [sampleStart[i], sampleStart[i+1]).
@@ -46,8 +47,13 @@ export class PromSeriesTable {
   count = 0;
   private keyOff = new Int32Array(1024);
   private keyLen = new Int32Array(1024);
-  private arena = Buffer.allocUnsafeSlow(1 << 16);
-  private arenaLen = 0;
+  /** The series' keys (their Label fields' bytes). */
+  private readonly keys = new ByteArena();
+  /** Label names and values by their bytes: a new series of known strings decodes none. */
+  private readonly byteStrings = new ByteStrings();
+  /** Per string id: the add() that last saw it as a label name (a label twice). */
+  private nameStamp = new Int32Array(1024);
+  private addStamp = 0;
   private slots = new Int32Array(1 << 12).fill(-1);
   private hashes = new Int32Array(1024);
   /** Per series: the series that followed it in the last request (-1: none yet); see lookup(). */
@@ -86,7 +92,8 @@ export class PromSeriesTable {
     this.stringIds.clear();
     this.count = 0;
     this.pairs = 0;
-    this.arenaLen = 0;
+    this.keys.length = 0;
+    this.byteStrings.clear();
     this.pairIds.clear();
     this.slots.fill(-1);
     this.succ.fill(-1);
@@ -102,7 +109,11 @@ export class PromSeriesTable {
   decode(buf: Uint8Array): DecodedWrite {
     // only between requests: ids of this request's series stay valid until the caller is done with them
     if (this.full) this.clear();
-    return decodeCommon(this, buf) ?? this.decodeChecked(buf);
+    try {
+      return decodeCommon(this, buf) ?? this.decodeChecked(buf);
+    } finally {
+      releaseView();
+    }
   }
 
   /** Any WriteRequest, every field checked: the positioned error of a malformed one. */
@@ -195,8 +206,8 @@ export class PromSeriesTable {
     // predecessor last time is checked first, by its bytes, before any hash is computed.
     const guess = index === 0 ? this.firstGuess : this.succ[this.prevSid]!;
     if (guess >= 0 && guess < this.count && contiguous && from >= 0) {
-      const off = this.keyOff[guess]!, len = to - from;
-      if (this.keyLen[guess] === len && this.arena.compare(buf, from, to, off, off + len) === 0) return guess;
+      const len = to - from;
+      if (this.keyLen[guess] === len && bytesEqual(this.keys.view, this.keyOff[guess]!, viewOf(buf), from, len)) return guess;
     }
     let key = buf, kFrom = from, kTo = to;
     if (from < 0) kFrom = kTo = 0;
@@ -213,87 +224,102 @@ export class PromSeriesTable {
       }
       key = this.scratch; kFrom = 0; kTo = len;
     }
-    // four bytes a step (the key is ~100 bytes for a node-exporter series and is hashed once per sample)
-    let h = 0x811c9dc5 | 0;
-    let i = kFrom;
-    for (const e4 = kTo - 3; i < e4; i += 4) {
-      h = Math.imul(h ^ (key[i]! | (key[i + 1]! << 8) | (key[i + 2]! << 16) | (key[i + 3]! << 24)), 0x01000193);
-      h ^= h >>> 15;
-    }
-    for (; i < kTo; i++) h = Math.imul(h ^ key[i]!, 0x01000193);
+    const h = hashBytes(key, kFrom, kTo);
+    const kv = viewOf(key);
     const mask = this.slots.length - 1;
     const len = kTo - kFrom;
     let slot = h & mask;
     for (;;) {
       const e = this.slots[slot]!;
       if (e < 0) break;
-      if (this.hashes[e] === h && this.keyLen[e] === len) {
-        const off = this.keyOff[e]!;
-        if (this.arena.compare(key, kFrom, kTo, off, off + len) === 0) return e;
-      }
+      if (this.hashes[e] === h && this.keyLen[e] === len && bytesEqual(this.keys.view, this.keyOff[e]!, kv, kFrom, len)) return e;
       slot = (slot + 1) & mask;
     }
     return this.add(buf, ranges, index, key, kFrom, kTo, h);
   }
 
   private add(buf: Uint8Array, ranges: number, index: number, key: Uint8Array, kFrom: number, kTo: number, h: number): number {
-    // checked whole before anything is kept: a bad series leaves the table as it was
+    // checked whole before anything is kept (strings interned on the way are harmless): a bad series leaves the
+    // table's series as they were
+    const st = ++this.addStamp;
     let metric = -1;
-    const names: string[] = [];
-    const values: string[] = [];
+    if (ranges > this.addNames.length) { this.addNames = grow(this.addNames, ranges); this.addValues = grow(this.addValues, ranges); }
+    const names = this.addNames, values = this.addValues;
+    let k = 0;
     for (let i = 0; i < ranges; i++) {
       const r = new ProtoReader(buf, this.ranges[i * 2]!, this.ranges[i * 2 + 1]!);
       r.uint32();
       const le = r.lenEnd();
-      let name = '', value = '';
+      // -1: the empty string (not interned: an empty name is refused, an empty value is no label)
+      let name = -1, value = -1;
       while (r.pos < le) {
         const t3 = r.uint32();
-        if (t3 === 0x0a) name = str(r, le, 'label name');
-        else if (t3 === 0x12) value = str(r, le, `value of label '${name}'`);
+        if (t3 === 0x0a) name = this.strOf(r, le, 'label name');
+        else if (t3 === 0x12) value = this.strOf(r, le, `value of label '${name < 0 ? '' : this.strings[name]}'`);
         else r.skip(t3 & 7);
         if (r.pos > le) r.fail('field runs past its label');
       }
-      if (name === METRIC_NAME_LABEL) { if (metric >= 0 || names.includes(name)) dup(index, name); metric = i; names.push(name); values.push(value); continue; }
-      if (name === '') throw new InvalidArgumentError(`time series ${index} has a label with an empty name`);
-      if (name === PROM_TIME_COLUMN || name === PROM_VALUE_COLUMN) {
-        throw new InvalidArgumentError(`time series ${index} has a label named '${name}', which is the column EddyDB stores ${name === PROM_TIME_COLUMN ? 'timestamps' : 'values'} in`);
-      }
-      if (names.includes(name)) dup(index, name);
-      names.push(name);
-      values.push(value);
+      if (name < 0) throw new InvalidArgumentError(`time series ${index} has a label with an empty name`);
+      if (name >= this.nameStamp.length) this.nameStamp = grow(this.nameStamp, this.strings.length);
+      const s = this.strings[name]!;
+      if (s === METRIC_NAME_LABEL) { if (this.nameStamp[name] === st) dup(index, s); metric = k; }
+      else if (s === PROM_TIME_COLUMN || s === PROM_VALUE_COLUMN) {
+        throw new InvalidArgumentError(`time series ${index} has a label named '${s}', which is the column EddyDB stores ${s === PROM_TIME_COLUMN ? 'timestamps' : 'values'} in`);
+      } else if (this.nameStamp[name] === st) dup(index, s);
+      this.nameStamp[name] = st;
+      names[k] = name;
+      values[k] = value;
+      k++;
     }
-    if (metric < 0 || values[metric] === '') throw new InvalidArgumentError(`time series ${index} has no metric name (label __name__)`, { row: index });
+    if (metric < 0 || values[metric]! < 0) throw new InvalidArgumentError(`time series ${index} has no metric name (label __name__)`, { row: index });
     const id = this.count++;
     if (id >= this.metric.length) {
       const cap = this.metric.length * 2;
-      for (const k of ['metric', 'keyOff', 'keyLen', 'hashes'] as const) { const b = new Int32Array(cap); b.set(this[k]); this[k] = b; }
+      for (const f of ['metric', 'keyOff', 'keyLen', 'hashes'] as const) { const b = new Int32Array(cap); b.set(this[f]); this[f] = b; }
       const succ = new Int32Array(cap).fill(-1);
       succ.set(this.succ);
       this.succ = succ;
       this.pairStart = grow(this.pairStart, cap + 1);
     }
-    this.metric[id] = this.stringId(values[metric]!);
+    this.metric[id] = values[metric]!;
     let p0 = id === 0 ? 0 : this.pairStart[id]!;
     this.pairStart[id] = p0;
-    for (let i = 0; i < names.length; i++) {
-      if (i === metric || values[i] === '') continue;
+    for (let i = 0; i < k; i++) {
+      if (i === metric || values[i]! < 0) continue;
       this.seriesPairs = grow(this.seriesPairs, p0 + 1);
-      this.seriesPairs[p0++] = this.pairOf(this.stringId(names[i]!), this.stringId(values[i]!));
+      this.seriesPairs[p0++] = this.pairOf(names[i]!, values[i]!);
     }
     this.pairStart[id + 1] = p0;
-    const len = kTo - kFrom;
-    if (this.arenaLen + len > this.arena.length) {
-      const a = Buffer.allocUnsafeSlow(Math.max(this.arena.length * 2, this.arenaLen + len));
-      a.set(this.arena.subarray(0, this.arenaLen));
-      this.arena = a;
-    }
-    this.arena.set(key.subarray(kFrom, kTo), this.arenaLen);
-    this.keyOff[id] = this.arenaLen;
-    this.keyLen[id] = len;
+    this.keyOff[id] = this.keys.push(key, kFrom, kTo);
+    this.keyLen[id] = kTo - kFrom;
     this.hashes[id] = h;
-    this.arenaLen += len;
     if (this.count * 2 > this.slots.length) this.rehash(this.slots.length * 2);
     else this.place(id);
+    return id;
+  }
+
+  /** A series' label names and values being added (string ids), reused. */
+  private addNames = new Int32Array(16);
+  private addValues = new Int32Array(16);
+
+  /** The string id of the length-delimited field at r.pos (found by its bytes, or decoded, checked and interned); -1: empty. */
+  private strOf(r: ProtoReader, end: number, what: string): number {
+    const e = r.lenEnd();
+    if (e > end) r.fail(`${what} runs past its label`);
+    const from = r.pos;
+    if (e === from) return -1;
+    let id = this.byteStrings.find(r.buf, from, e);
+    if (id < 0) {
+      let s: string;
+      try {
+        s = utf8.decode(r.buf.subarray(from, e));
+      } catch {
+        throw new InvalidArgumentError(`${what} at byte ${from} is not valid UTF-8`);
+      }
+      id = this.stringId(s);
+      this.byteStrings.add(r.buf, from, e, id);
+    }
+    r.pos = e;
     return id;
   }
 
@@ -326,17 +352,4 @@ export class PromSeriesTable {
 
 function dup(index: number, name: string): never {
   throw new InvalidArgumentError(`time series ${index} has the label '${name}' twice`);
-}
-
-function str(r: ProtoReader, end: number, what: string): string {
-  const e = r.lenEnd();
-  if (e > end) r.fail(`${what} runs past its label`);
-  let s: string;
-  try {
-    s = utf8.decode(r.buf.subarray(r.pos, e));
-  } catch {
-    throw new InvalidArgumentError(`${what} at byte ${r.pos} is not valid UTF-8`);
-  }
-  r.pos = e;
-  return s;
 }

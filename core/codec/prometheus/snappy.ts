@@ -41,6 +41,10 @@ export function snappyDecode(src: Uint8Array, maxLen = MAX_SNAPPY_DECODED, into?
   // A block cannot expand more than ~21x per byte of copy tags (64 bytes from 3): reject absurd preambles before allocating.
   if (len > src.length * 22 + 64) throw new SnappyError(`decoded length ${len} is impossible for ${src.length} input bytes`, 0);
   const out = into !== undefined && into.length >= len ? into.subarray(0, len) : new Uint8Array(len);
+  // copies four bytes a step through DataViews (unaligned reads and writes compile to plain loads and stores): label
+  // bytes come as literals and copies of 4-64 bytes, for which a byte loop is slow and a native call slower
+  const sv = new DataView(src.buffer, src.byteOffset, src.byteLength);
+  const ov = new DataView(out.buffer, out.byteOffset, out.byteLength);
   let s = start;
   let d = 0;
   while (s < src.length) {
@@ -59,9 +63,12 @@ export function snappyDecode(src: Uint8Array, maxLen = MAX_SNAPPY_DECODED, into?
       n += 1;
       if (s + n > src.length) throw new SnappyError(`literal of ${n} bytes runs past the input`, tagAt);
       if (d + n > len) throw new SnappyError(`literal of ${n} bytes runs past the announced length ${len}`, tagAt);
-      // short literals (most, in label-heavy payloads) byte by byte: a subarray per literal costs more
-      if (n <= 32) for (let i = 0; i < n; i++) out[d + i] = src[s + i]!;
-      else out.set(src.subarray(s, s + n), d);
+      // short literals (most, in label-heavy payloads) in place: a subarray per literal costs more
+      if (n <= 64) {
+        let i = 0;
+        for (; i + 4 <= n; i += 4) ov.setInt32(d + i, sv.getInt32(s + i, true), true);
+        for (; i < n; i++) out[d + i] = src[s + i]!;
+      } else out.set(src.subarray(s, s + n), d);
       s += n;
       d += n;
       continue;
@@ -85,9 +92,17 @@ export function snappyDecode(src: Uint8Array, maxLen = MAX_SNAPPY_DECODED, into?
     }
     if (offset === 0 || offset > d) throw new SnappyError(`copy offset ${offset} at output byte ${d} points outside the output`, tagAt);
     if (d + n > len) throw new SnappyError(`copy of ${n} bytes runs past the announced length ${len}`, tagAt);
-    // byte by byte when it may overlap its own output (offset < n repeats a pattern) or is short
-    if (offset >= n && n > 32) { out.copyWithin(d, d - offset, d - offset + n); d += n; }
-    else for (let i = 0; i < n; i++, d++) out[d] = out[d - offset]!;
+    // a long copy not overlapping its own output natively; shorter ones four bytes a step while each read lies in
+    // output already written (offset >= 4: an overlapping copy, offset < n, repeats a pattern, as a forward copy
+    // does); closer overlaps byte by byte
+    if (offset >= n && n >= 16) { out.copyWithin(d, d - offset, d - offset + n); d += n; }
+    else if (offset >= 4) {
+      const from = d - offset;
+      let i = 0;
+      for (; i + 4 <= n; i += 4) ov.setInt32(d + i, ov.getInt32(from + i, true), true);
+      for (; i < n; i++) out[d + i] = out[from + i]!;
+      d += n;
+    } else for (let i = 0; i < n; i++, d++) out[d] = out[d - offset]!;
   }
   if (d !== len) throw new SnappyError(`decoded ${d} bytes, the preamble announced ${len}`, src.length);
   return out;

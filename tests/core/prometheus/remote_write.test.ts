@@ -46,6 +46,41 @@ describe('snappy', () => {
     }), { numRuns: 2000 });
   });
 
+  it('reads every tag kind as a byte-by-byte reference decoder does, overlapping copies included (fast-check)', () => {
+    // a valid block from random operations: literals (short and with 1-2 length bytes) and copies of all three kinds,
+    // any offset back into the output (offset < length repeats a pattern)
+    const op = fc.oneof(
+      fc.uint8Array({ minLength: 1, maxLength: 300 }).map((bytes) => ({ lit: bytes, kind: 0, n: 0, off: 0 })),
+      fc.record({ kind: fc.constantFrom(1, 2, 3), n: fc.integer({ min: 1, max: 64 }), off: fc.integer({ min: 1, max: 3000 }) }).map((c) => ({ lit: null, ...c })),
+    );
+    fc.assert(fc.property(fc.array(op, { minLength: 1, maxLength: 40 }), fc.boolean(), (ops, reuse) => {
+      const want: number[] = [];
+      const tags: number[] = [];
+      for (const o of ops) {
+        if (o.lit) {
+          const l = o.lit.length - 1;
+          if (l < 60) tags.push(l << 2);
+          else if (l < 256) tags.push(60 << 2, l);
+          else tags.push(61 << 2, l & 0xff, l >>> 8);
+          tags.push(...o.lit);
+          want.push(...o.lit);
+          continue;
+        }
+        if (want.length === 0) continue;
+        const off = 1 + ((o.off - 1) % Math.min(want.length, o.kind === 1 ? 2047 : 65535));
+        const n = o.kind === 1 ? 4 + (o.n % 8) : o.n;
+        if (o.kind === 1) tags.push(((n - 4) << 2) | ((off >>> 8) << 5) | 1, off & 0xff);
+        else if (o.kind === 2) tags.push(((n - 1) << 2) | 2, off & 0xff, off >>> 8);
+        else tags.push(((n - 1) << 2) | 3, off & 0xff, (off >>> 8) & 0xff, 0, 0);
+        for (let i = 0; i < n; i++) want.push(want[want.length - off]!);
+      }
+      const pre: number[] = [];
+      for (let v = want.length; ; v = Math.floor(v / 128)) { if (v < 128) { pre.push(v); break; } pre.push((v & 0x7f) | 0x80); }
+      const into = reuse ? new Uint8Array(want.length + 17).fill(0xcd) : undefined;
+      expect(Array.from(snappyDecode(Uint8Array.from([...pre, ...tags]), undefined, into))).toEqual(want);
+    }), { numRuns: 500 });
+  });
+
   it('rejects an impossible preamble without allocating it', () => {
     expect(() => snappyDecode(Uint8Array.from([0xff, 0xff, 0xff, 0xff, 0x0f]))).toThrow(/impossible|exceeds/);
     expect(() => snappyDecode(Uint8Array.from([5, 0x01 << 2 | 1, 9]))).toThrow(/offset/);
