@@ -15,7 +15,8 @@ export interface Groups {
 
 /**
  * Assigns each row a dense group id (in order of first appearance); with no keys every row is group 0 and there is
- * always one group. With `scratch` the ids are carved from it (every row written) and live until its next reset.
+ * always one group. With `scratch` the ids (and the key codes of several keys) are carved from it, every row written, and
+ * live until its next reset.
  */
 export function groupRows(keys: Vec[], n: number, scratch?: ScratchPool): Groups {
   const ids = scratch ? scratch.i32(n) : new Int32Array(n);
@@ -35,7 +36,7 @@ export function groupRows(keys: Vec[], n: number, scratch?: ScratchPool): Groups
   const cards: number[] = [];
   let space = 1;
   for (const k of keys) {
-    const c = codes.length === 0 ? ids : new Int32Array(n);
+    const c = codes.length === 0 ? ids : scratch ? scratch.i32(n) : new Int32Array(n);
     const card = keyCodes(k, n, c, null);
     codes.push(c);
     cards.push(card);
@@ -53,7 +54,7 @@ export function groupRows(keys: Vec[], n: number, scratch?: ScratchPool): Groups
     }
     numberByTable(ids, space, n, firsts);
   } else {
-    const combined = new Float64Array(n);
+    const combined = scratch ? scratch.f64(n).fill(0) : new Float64Array(n);
     for (let j = 0; j < codes.length; j++) {
       const c = codes[j]!, card = cards[j]!;
       for (let i = 0; i < n; i++) combined[i] = combined[i]! * card + c[i]!;

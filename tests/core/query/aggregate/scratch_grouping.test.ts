@@ -15,24 +15,39 @@ const BASE = Date.UTC(2026, 11, 7);
 
 const keyArb = (n: number): fc.Arbitrary<Vec> => fc.oneof(
   fc.array(fc.integer({ min: -1, max: DICT.length - 1 }), { minLength: n, maxLength: n }).map((c) => dictStrVec('String', Int32Array.from(c), DICT)),
-  fc.array(fc.integer({ min: 0, max: 5 }), { minLength: n, maxLength: n }).map((xs) => {
+  // few values (codes combined in a table) or many (three such keys: combined as doubles through a Map)
+  fc.array(fc.oneof(fc.integer({ min: 0, max: 5 }), fc.integer({ min: 0, max: 100_000 })), { minLength: n, maxLength: n }).map((xs) => {
     const v = numVec('Float64', n);
     v.v.set(xs);
     return v as Vec;
   }),
 );
 
+/**
+ * Three numeric keys over 20 distinct tuples, rows repeating them: a code space (20^3) past the table's bound, so the
+ * codes are combined as doubles through a Map.
+ */
+const wideKeysArb = (n: number): fc.Arbitrary<Vec[]> => fc.tuple(
+  fc.array(fc.integer({ min: 0, max: 19 }), { minLength: n, maxLength: n }),
+  fc.array(fc.tuple(fc.integer(), fc.integer(), fc.integer()), { minLength: 20, maxLength: 20 }),
+).map(([pick, tuples]) => [0, 1, 2].map((k) => {
+  const v = numVec('Float64', n);
+  // key k of prototype t: 1000 t + k plus a multiple of 1e6 fixed per prototype (20 distinct values per key)
+  for (let i = 0; i < n; i++) v.v[i] = pick[i]! * 1000 + k + (tuples[pick[i]!]![k]! % 7) * 1e6;
+  return v as Vec;
+}));
+
 describe('grouping over reused scratch memory', () => {
   it('groupRows with a dirty pool equals groupRows with fresh arrays', () => {
     const pool = new ScratchPool();
     fc.assert(
       fc.property(
-        fc.integer({ min: 0, max: 60 }).chain((n) => fc.tuple(fc.constant(n), fc.array(keyArb(n), { maxLength: 3 }))),
-        fc.integer(),
+        fc.integer({ min: 0, max: 60 }).chain((n) => fc.tuple(fc.constant(n), fc.oneof(fc.array(keyArb(n), { maxLength: 3 }), wideKeysArb(n)))),
+        fc.integer({ min: 1, max: 1 << 20 }),
         ([n, keys], junk) => {
           // the previous user's values left in the pool's buffers
           pool.reset();
-          pool.i32(n + 8).fill(junk | 0);
+          for (let k = 0; k < 5; k++) pool.f64(n + 8).forEach((_, i, a) => { a[i] = junk + i * 7919; });
           const fresh = groupRows(keys, n);
           const reused = groupRows(keys, n, pool.reset());
           expect(reused.count).toBe(fresh.count);
