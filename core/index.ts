@@ -4,6 +4,7 @@ export * from './clock.ts';
 export * from './subjects.ts';
 export * from './schema.ts';
 export * from './batch.ts';
+export { ScratchPool } from './scratch.ts';
 export * from './writes.ts';
 export * from './sql/index.ts';
 export * from './codec/line_protocol/index.ts';

@@ -4,6 +4,7 @@ import type { Vec } from '../vector.ts';
 import { dictOf, isNull, tsOffsetsOf } from '../vector.ts';
 import { keyAt } from './common.ts';
 import { int64Offsets } from '../int64.ts';
+import type { ScratchPool } from '../../scratch.ts';
 
 export interface Groups {
   ids: Int32Array;
@@ -12,10 +13,14 @@ export interface Groups {
   first: Int32Array;
 }
 
-/** Assigns each row a dense group id (in order of first appearance); with no keys every row is group 0 and there is always one group. */
-export function groupRows(keys: Vec[], n: number): Groups {
-  const ids = new Int32Array(n);
-  if (keys.length === 0) return { ids, count: 1, first: new Int32Array(1) };
+/**
+ * Assigns each row a dense group id (in order of first appearance); with no keys every row is group 0 and there is
+ * always one group. With `scratch` the ids (and the key codes of several keys) are carved from it, every row written, and
+ * live until its next reset.
+ */
+export function groupRows(keys: Vec[], n: number, scratch?: ScratchPool): Groups {
+  const ids = scratch ? scratch.i32(n) : new Int32Array(n);
+  if (keys.length === 0) return { ids: scratch ? ids.fill(0) : ids, count: 1, first: new Int32Array(1) };
   if (keys.length === 1) {
     const firsts: number[] = [];
     const card = keyCodes(keys[0]!, n, ids, firsts);
@@ -31,7 +36,7 @@ export function groupRows(keys: Vec[], n: number): Groups {
   const cards: number[] = [];
   let space = 1;
   for (const k of keys) {
-    const c = codes.length === 0 ? ids : new Int32Array(n);
+    const c = codes.length === 0 ? ids : scratch ? scratch.i32(n) : new Int32Array(n);
     const card = keyCodes(k, n, c, null);
     codes.push(c);
     cards.push(card);
@@ -49,7 +54,7 @@ export function groupRows(keys: Vec[], n: number): Groups {
     }
     numberByTable(ids, space, n, firsts);
   } else {
-    const combined = new Float64Array(n);
+    const combined = scratch ? scratch.f64(n).fill(0) : new Float64Array(n);
     for (let j = 0; j < codes.length; j++) {
       const c = codes[j]!, card = cards[j]!;
       for (let i = 0; i < n; i++) combined[i] = combined[i]! * card + c[i]!;

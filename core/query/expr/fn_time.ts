@@ -7,6 +7,7 @@ import { FLOAT_TYPES, TS_TYPES, UNIT_NS, getValue, isNull, numVec, offsetsTsVec,
 import { castTo, mapTs } from './cast.ts';
 import { constVec } from './const.ts';
 import { words as int64Words } from '../int64.ts';
+import type { ScratchPool } from '../../scratch.ts';
 
 const TWO32 = 4294967296;
 import { checkTimeZone, offsetMinutes } from './timezone.ts';
@@ -69,11 +70,11 @@ export const TIME: Record<string, Fn> = {
   to_timestamp_micros: tsCtor('TimestampMicrosecond'),
   to_timestamp_nanos: tsCtor('TimestampNanosecond'),
   from_unixtime: (args, n, _s, call) => castTo(castTo(args[0]!, 'Int64', false, call.pos), 'TimestampSecond', false, call.pos),
-  date_bin: (args, n, _s, call) => {
+  date_bin: (args, n, s, call) => {
     const stride = intervalArg(args[0]!, call);
     const t = asTs(args[1]!, call);
     const origin = args[2] ? asTs(args[2], call).v[0]! : 0n;
-    const fast = n > 0 && stride > 0n && stride < BIN_FAST_STRIDE ? binByOffsets(t, stride, origin, n) : null;
+    const fast = n > 0 && stride > 0n && stride < BIN_FAST_STRIDE ? binByOffsets(t, stride, origin, n, s.scratch) : null;
     if (fast) return fast;
     const out = tsVec(t.unit, n);
     out.dt = t.dt;
@@ -153,7 +154,7 @@ const BIN_FAST_STRIDE = 1n << 51n;
  * date_bin over the timestamps' exact offsets from their first value (int64Offsets): a double division per row and
  * the bucket written back as words, no BigInt per row. False (nothing written) when the span is too wide for that.
  */
-function binByOffsets(t: TsVec, stride: bigint, origin: bigint, n: number): TsVec | null {
+function binByOffsets(t: TsVec, stride: bigint, origin: bigint, n: number, scratch?: ScratchPool): TsVec | null {
   // one pass from the values' 32-bit words: each row's offset from the first value (exact while the span is below
   // about 2^52, as int64Offsets), then its bucket as an offset from the first row's bucket b0
   const a = t.v, valid = t.valid, w = int64Words(a);
@@ -163,14 +164,15 @@ function binByOffsets(t: TsVec, stride: bigint, origin: bigint, n: number): TsVe
   const b0 = origin + floorDiv(base - origin, stride) * stride;
   const shift = Number(base - b0);
   const s = Number(stride);
-  const off = new Float64Array(n);
+  // scratch memory holds an earlier query's values: rows without a value get 0, as in a fresh array
+  const off = scratch ? scratch.f64(n).fill(0, 0, first) : new Float64Array(n);
   const bhi = first < n ? w[2 * first + 1]! : 0, blo = first < n ? w[2 * first]! >>> 0 : 0;
   let min = Infinity, max = -Infinity;
   // rows come in time order within a series: while a row's offset stays inside the last bucket [lo, lo + s) it takes
   // that bucket without a division (and min / max cannot change)
   let lo = 0, hi = -Infinity;
   for (let i = first; i < n; i++) {
-    if (valid !== null && valid[i] === 0) continue;
+    if (valid !== null && valid[i] === 0) { off[i] = 0; continue; }
     const dhi = w[2 * i + 1]! - bhi;
     if (dhi >= 0x100000 || dhi <= -0x100000) return null;
     const x = dhi * TWO32 + ((w[2 * i]! >>> 0) - blo) + shift;

@@ -15,6 +15,8 @@ export interface Env {
   stages?: Record<string, number>;
 }
 
+import type { ScratchPool } from '../../scratch.ts';
+
 export interface TraceEntry { op: string; detail: string; rows: number; ms?: number; depth?: number }
 
 export interface Scope {
@@ -23,6 +25,11 @@ export interface Scope {
   /** Expressions already computed as columns of rel (group keys, aggregates, windows), by name. */
   exprMap?: Map<string, number>;
   namer: ColumnNamer;
+  /**
+   * Memory for large temporaries (a kernel's output included) when every vector evaluated in this scope dies before
+   * the code that set it returns, except what it copies out (plan/group.ts's group keys); absent: fresh arrays.
+   */
+  scratch?: ScratchPool;
 }
 
 /** Evaluates a sub-expression: passed to node kernels so they need not import the dispatcher. */

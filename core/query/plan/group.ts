@@ -10,6 +10,7 @@ import { findField, takeRel } from './rel.ts';
 import type { Vec } from '../vector.ts';
 import { fromValues, maskIndices, take } from '../vector.ts';
 import { findAggregates, fnName } from './walk.ts';
+import { ScratchPool } from '../../scratch.ts';
 
 export interface ProjItem { expr: Expr; name: string; item?: SelectItem }
 
@@ -83,11 +84,32 @@ export function substituteAliases(e: Expr, aliases: Map<string, Expr>, scope: Sc
   return e;
 }
 
+/**
+ * Memory for the row-length temporaries of one aggregate() (the key vectors' computed columns, the group ids: 12 bytes
+ * a row for GROUP BY date_bin(...), host), reused by the next one instead of fresh memory per query. aggregate() is
+ * synchronous and nothing it computes under the pool outlives it (group keys are copied out by take), so one pool
+ * serves every query; `aggregating` keeps a nested call (none is known) off it.
+ */
+const keyScratch = new ScratchPool();
+let aggregating = false;
+
 /** Groups rel by the key expressions and computes the aggregate calls; returns a scope over one row per group. */
 export function aggregate(rel: Rel, groupExprs: Expr[], calls: FunctionCall[], env: Env, namer: Scope['namer']): Scope {
+  if (aggregating) return aggregateWith(rel, groupExprs, calls, env, namer, undefined);
+  aggregating = true;
+  try {
+    return aggregateWith(rel, groupExprs, calls, env, namer, keyScratch.reset());
+  } finally {
+    aggregating = false;
+  }
+}
+
+function aggregateWith(rel: Rel, groupExprs: Expr[], calls: FunctionCall[], env: Env, namer: Scope['namer'], scratch: ScratchPool | undefined): Scope {
   const scope: Scope = { rel, env, namer };
-  const keyVecs = groupExprs.map((g) => evalExpr(g, scope));
-  const groups = groupExprs.length === 0 ? groupRows([], rel.len) : groupRows(keyVecs, rel.len);
+  // only the keys use the scratch memory: an aggregate may hand back its argument's arrays
+  const keyScope: Scope = scratch ? { ...scope, scratch } : scope;
+  const keyVecs = groupExprs.map((g) => evalExpr(g, keyScope));
+  const groups = groupExprs.length === 0 ? groupRows([], rel.len, scratch) : groupRows(keyVecs, rel.len, scratch);
   const fields: Field[] = [];
   const cols: Vec[] = [];
   const exprMap = new Map<string, number>();
