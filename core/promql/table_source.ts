@@ -1,6 +1,7 @@
 // A SeriesSource over EddyDB tables through the QueryContext (GreptimeDB's rule): a metric is a table, its tag columns
 // are labels, the value is `greptime_value` (Prometheus-written tables), the field named by a `__field__` matcher, or
-// the first numeric field. Equality matchers on tags and the time range are pushed into the scan.
+// the first numeric field. Equality matchers on tags (and `=~` lists of plain words) and the time range are pushed into the scan,
+// the equalities also as IN predicates the regions' inverted indexes answer.
 import type { QueryContext, ScanSpec } from '../query/context.ts';
 import type { TableSchema } from '../schema.ts';
 import { InvalidArgumentError } from '../errors.ts';
@@ -117,6 +118,7 @@ export class TableSeriesSource implements SeriesSource {
     const tags = s.primaryKey;
     const spec: ScanSpec = { start: BigInt(clampMs(startMs)) * 1_000_000n, end: BigInt(clampMs(endMs)) * 1_000_000n + 1n, queryId: this.queryId };
     const post: { col: number; test: (v: string) => boolean }[] = [];
+    const equalities = new Map<string, string[]>();
     for (const m of matchers) {
       if (m.name === METRIC_NAME || m.name === FIELD_MATCHER || DB_MATCHERS.has(m.name)) continue;
       const col = tags.indexOf(m.name);
@@ -125,14 +127,22 @@ export class TableSeriesSource implements SeriesSource {
         if (!matcherTest(m)('')) return;
         continue;
       }
-      if (m.op === '=' && m.value !== '') (spec.tagFilter ??= {})[m.name] = [m.value];
-      else {
-        // `=~"a|b|c"` of plain words (what Grafana's multi-value variables send) also narrows the scan
-        if (m.op === '=~' && LITERAL_ALTERNATION.test(m.value) && !spec.tagFilter?.[m.name]) (spec.tagFilter ??= {})[m.name] = m.value.split('|');
-        post.push({ col, test: matcherTest(m) });
-        const pred = indexPredicate(m);
-        if (pred) (spec.predicates ??= []).push(pred);
+      // `=` and `=~"a|b|c"` of plain words (what Grafana's multi-value variables send) are value lists: the scan's
+      // exact tag filter (intersected when two name one label) and an IN predicate the inverted index answers
+      const list = m.op === '=' && m.value !== '' ? [m.value] : m.op === '=~' && LITERAL_ALTERNATION.test(m.value) ? m.value.split('|') : null;
+      if (list) {
+        const had = equalities.get(m.name);
+        equalities.set(m.name, had ? had.filter((v) => list.includes(v)) : [...new Set(list)]);
+        continue;
       }
+      post.push({ col, test: matcherTest(m) });
+      const pred = indexPredicate(m);
+      if (pred) (spec.predicates ??= []).push(pred);
+    }
+    for (const [name, values] of equalities) {
+      if (values.length === 0) return;
+      (spec.tagFilter ??= {})[name] = values;
+      (spec.predicates ??= []).push({ column: name, op: 'in', values });
     }
     // label-only answers (series, labels, label values) do not read the value column
     spec.columns = withSamples ? [...tags, value, s.timeIndex] : [...tags, s.timeIndex];

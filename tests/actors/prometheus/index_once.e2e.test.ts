@@ -62,4 +62,19 @@ describe('PromQL over a metric engine table', () => {
     expect(await query('{__name__=~"m_.*", instance=~"i1|i2", job=~"no.*"}')).toEqual(got);
     expect(lookups() - again).toBe(2);
   });
+
+  it('answers = matchers from the inverted index, once per distinct value list per query', async () => {
+    const before = lookups();
+    const got = await query('{__name__=~"m_.*", instance="i1", job=~"node|gone"}');
+    // instance = and job's word list are two IN predicates: two lookups for 12 metrics
+    expect(lookups() - before).toBe(2);
+    const want: string[] = [];
+    for (let i = 0; i < METRICS; i++) want.push(`m_${i}/i1/node=${i}`);
+    expect(got).toEqual(want.sort());
+    // two equalities on one label intersect: nothing matches both, no scan asks an index
+    const none = lookups();
+    expect(await query('m_1{instance="i1", instance="i2"}')).toEqual([]);
+    expect(await query('m_1{instance=~"i1|i2", instance="i2"}')).toEqual(['m_1/i2/node=1', 'm_1/i2/other=1']);
+    expect(lookups() - none).toBe(1);
+  });
 });
