@@ -8,7 +8,7 @@ import { InvalidArgumentError } from '../errors.ts';
 import { TABLE_ID_COLUMN, physicalOf } from '../metric_engine.ts';
 import { batchesToRel } from '../query/plan/scan.ts';
 import type { NumVec, StrVec, TsVec } from '../query/vector.ts';
-import { canonicalCodes, seriesStarts } from './series_runs.ts';
+import { canonicalCodes, mergeTimeRuns, seriesStarts } from './series_runs.ts';
 import type { LabelMatcher, Labels, SeriesSamples, SeriesSource } from './types.ts';
 import { compileRegex } from './engine_seam.ts';
 import type { ColumnPredicate } from '../index/index.ts';
@@ -173,10 +173,9 @@ export class TableSeriesSource implements SeriesSource {
     const index = new Map<string, { labels: Labels; parts: number[]; rows: number }>();
     const order: { labels: Labels; parts: number[]; rows: number }[] = [];
     let total = 0;
-    let i = 0;
-    while (i < rel.len) {
-      let j = i + 1;
-      while (starts[j] === 0) j++;
+    for (let r = 0; r + 1 < starts.length; r++) {
+      const i = starts[r]!;
+      const j = starts[r + 1]!;
       if (passes(i)) {
         let key = '';
         for (let k = 0; k < nt; k++) { const tc = tagCodes[k]!; key += `${tc.canon[tc.codes ? tc.codes[i]! + 1 : i]},`; }
@@ -197,7 +196,6 @@ export class TableSeriesSource implements SeriesSource {
         e.rows += j - i;
         total += j - i;
       }
-      i = j;
     }
     if (!withSamples) {
       for (const e of order) out.push({ labels: e.labels, t: new Float64Array(0), v: new Float64Array(0) });
@@ -224,7 +222,9 @@ export class TableSeriesSource implements SeriesSource {
       const v = new Float64Array(V, ov * 8, e.rows);
       ov += e.rows;
       let w = 0;
+      const runs: number[] = [];
       for (let p = 0; p < e.parts.length; p += 2) {
+        runs.push(w);
         const x = e.parts[p]!;
         const y = e.parts[p + 1]!;
         nsToMs(tcol.v, x, y, t, w);
@@ -233,7 +233,9 @@ export class TableSeriesSource implements SeriesSource {
         if (vcol.valid) for (let r = x; r < y; r++) if (vcol.valid[r] === 0) v[w + r - x] = NaN;
         w += y - x;
       }
-      if (e.parts.length > 2) sortByTime(t, v);
+      runs.push(w);
+      // each run is in time order: runs that follow each other (a series cut at a batch end) need no sort
+      if (runs.length > 2) mergeTimeRuns(t, v, runs);
       out.push({ labels: e.labels, t, v });
     }
   }
@@ -343,13 +345,4 @@ function sortByName(l: [string, string][]): void {
     while (j >= 0 && l[j]![0] > x[0]) { l[j + 1] = l[j]!; j--; }
     l[j + 1] = x;
   }
-}
-
-function sortByTime(t: Float64Array, v: Float64Array): void {
-  const idx = Array.from(t.keys()).sort((a, b) => t[a]! - t[b]!);
-  const t2 = Float64Array.from(idx, (k) => t[k]!);
-  const v2 = new Float64Array(v.length);
-  for (let k = 0; k < idx.length; k++) v2.set(v.subarray(idx[k]!, idx[k]! + 1), k);
-  t.set(t2);
-  v.set(v2);
 }
