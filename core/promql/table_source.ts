@@ -71,10 +71,15 @@ export function nsToMs(ns: BigInt64Array, from: number, to: number, out: Float64
 export class TableSeriesSource implements SeriesSource {
   /** Tables read so far, by name (TQL names its output columns after them). */
   readonly touched = new Map<string, TableSchema>();
-  /** This evaluation's id on its scans: a selector over many metrics on one physical table asks each segment's index once. */
-  private readonly queryId = globalThis.crypto.randomUUID();
+  /**
+   * This evaluation's id on its scans: a selector over many metrics on one physical table asks each segment's index
+   * once. A TQL statement's evaluation takes its statement's id (every scan of the statement shares it).
+   */
+  private readonly queryId: string;
 
-  constructor(private readonly ctx: QueryContext, private readonly db: string = ctx.db) {}
+  constructor(private readonly ctx: QueryContext, private readonly db: string = ctx.db) {
+    this.queryId = ctx.queryId ?? globalThis.crypto.randomUUID();
+  }
 
   /** Tables the `__name__` matchers select (one lookup when it is an equality). */
   private async tables(matchers: LabelMatcher[]): Promise<TableSchema[]> {
@@ -146,7 +151,10 @@ export class TableSeriesSource implements SeriesSource {
     }
     // label-only answers (series, labels, label values) do not read the value column
     spec.columns = withSamples ? [...tags, value, s.timeIndex] : [...tags, s.timeIndex];
+    // a cancelled statement (KILL) starts no more scans, and drops what a scan under way answers
+    this.ctx.signal?.throwIfAborted();
     const batches = await this.ctx.scan(s, spec);
+    this.ctx.signal?.throwIfAborted();
     const rel = batchesToRel(batches, s, s.name);
     const byName = new Map(rel.fields.map((f, i) => [f.name, rel.cols[i]!]));
     const tagCodes = tags.map((t) => canonicalCodes(byName.get(t) as StrVec));

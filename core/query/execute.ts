@@ -49,7 +49,9 @@ export async function executeTracked(ctx: QueryContext, s: Statement, text: stri
   if (!pl || s.type === 'kill') return executeStatement(ctx, s);
   const q = pl.register(text, ctx.db, ctx.client ?? '');
   const outer = ctx.signal;
+  const outerId = ctx.queryId;
   ctx.signal = q.abort.signal;
+  ctx.queryId = q.queryId;
   try {
     const cancelled = new Promise<never>((_, reject) => {
       q.abort.signal.addEventListener('abort', () => reject(q.abort.signal.reason), { once: true });
@@ -58,6 +60,7 @@ export async function executeTracked(ctx: QueryContext, s: Statement, text: stri
     return await Promise.race([executeStatement(ctx, s), cancelled]);
   } finally {
     ctx.signal = outer;
+    ctx.queryId = outerId;
     pl.finish(q);
   }
 }

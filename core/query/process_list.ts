@@ -12,6 +12,8 @@ export interface RunningQuery {
   startMs: number;
   /** Aborted by KILL; the executor checks it between steps and at every scan. */
   abort: AbortController;
+  /** Unique over time (ids restart with the frontend): the statement's scans carry it (ScanSpec.queryId). */
+  queryId: string;
 }
 
 /** One per frontend: ids count up from 1 and are shown as `<frontend>/<id>`, as GreptimeDB displays them. */
@@ -24,7 +26,7 @@ export class ProcessList {
   register(query: string, schema: string, client: string): RunningQuery {
     const q: RunningQuery = {
       id: this.next++, catalog: 'greptime', schemas: [schema], query, client, frontend: this.frontend,
-      startMs: this.now(), abort: new AbortController(),
+      startMs: this.now(), abort: new AbortController(), queryId: globalThis.crypto.randomUUID(),
     };
     this.running.set(q.id, q);
     return q;
