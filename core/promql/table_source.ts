@@ -76,9 +76,12 @@ export class TableSeriesSource implements SeriesSource {
    * once. A TQL statement's evaluation takes its statement's id (every scan of the statement shares it).
    */
   private readonly queryId: string;
+  /** The running statement's signal, taken at the start: a KILLed statement's context gets its session's back at once. */
+  private readonly signal: AbortSignal | undefined;
 
   constructor(private readonly ctx: QueryContext, private readonly db: string = ctx.db) {
     this.queryId = ctx.queryId ?? globalThis.crypto.randomUUID();
+    this.signal = ctx.signal;
   }
 
   /** Tables the `__name__` matchers select (one lookup when it is an equality). */
@@ -152,9 +155,9 @@ export class TableSeriesSource implements SeriesSource {
     // label-only answers (series, labels, label values) do not read the value column
     spec.columns = withSamples ? [...tags, value, s.timeIndex] : [...tags, s.timeIndex];
     // a cancelled statement (KILL) starts no more scans, and drops what a scan under way answers
-    this.ctx.signal?.throwIfAborted();
+    this.signal?.throwIfAborted();
     const batches = await this.ctx.scan(s, spec);
-    this.ctx.signal?.throwIfAborted();
+    this.signal?.throwIfAborted();
     const rel = batchesToRel(batches, s, s.name);
     const byName = new Map(rel.fields.map((f, i) => [f.name, rel.cols[i]!]));
     const tagCodes = tags.map((t) => canonicalCodes(byName.get(t) as StrVec));

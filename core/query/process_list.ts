@@ -57,6 +57,24 @@ export class ProcessList {
   }
 }
 
+/**
+ * Runs one query registered in the process list: listed while it runs, and KILL answers at once with its reason (the
+ * work itself stops where it next checks `q.abort.signal`). The SQL executor and the Prometheus query API both run
+ * their queries through it.
+ */
+export async function runRegistered<T>(pl: ProcessList, text: string, schema: string, client: string, fn: (q: RunningQuery) => Promise<T>): Promise<T> {
+  const q = pl.register(text, schema, client);
+  try {
+    const cancelled = new Promise<never>((_, reject) => {
+      q.abort.signal.addEventListener('abort', () => reject(q.abort.signal.reason), { once: true });
+    });
+    cancelled.catch(() => undefined);
+    return await Promise.race([fn(q), cancelled]);
+  } finally {
+    pl.finish(q);
+  }
+}
+
 export class QueryCancelledError extends EddyError {
   constructor(id: string) {
     super(StatusCode.Cancelled, `Query ${id} was cancelled (KILL)`);
