@@ -54,20 +54,24 @@ export function seriesStartsPlain(tags: TagCodes[], len: number): Uint8Array {
 }
 
 /**
- * Row r starts a series (starts[r] = 1) where its labels differ from row r - 1's; also at every batch start
- * (`batchEnds`: the batches' end rows, ascending, the last = len) and at len. When every tag is `exact`, rows of one
- * series are one stretch of each batch, so each stretch's end is found by galloping from its start and a binary
- * search (O(series x log rows) probes, not one per row and tag); otherwise per row, as seriesStartsPlain. A run split
- * at a batch start is joined by the caller, as any series found twice.
+ * The rows where runs of one series start, ascending, then len: row r starts one where its labels differ from row
+ * r - 1's, and so does every batch start (`batchEnds`: the batches' end rows, ascending, the last = len). When every tag
+ * is `exact`, rows of one series are one stretch of each batch, so each stretch's end is found by galloping from its
+ * start and a binary search (O(series x log rows) probes, not one per row and tag); otherwise per row, as
+ * seriesStartsPlain. Either way the caller walks runs, not rows. A run split at a batch start is joined by the caller,
+ * as any series found twice.
  */
-export function seriesStarts(tags: TagCodes[], len: number, batchEnds: readonly number[]): Uint8Array {
+export function seriesStarts(tags: TagCodes[], len: number, batchEnds: readonly number[]): Uint32Array {
   if (!tags.every((t) => t.exact)) {
-    const starts = seriesStartsPlain(tags, len);
-    for (const e of batchEnds) starts[e] = 1;
-    return starts;
+    const mask = seriesStartsPlain(tags, len);
+    for (const e of batchEnds) mask[e] = 1;
+    let n = 0;
+    for (let r = 0; r <= len; r++) n += mask[r]!;
+    const out = new Uint32Array(n);
+    for (let r = 0, k = 0; r <= len; r++) if (mask[r] === 1) out[k++] = r;
+    return out;
   }
-  const starts = new Uint8Array(len + 1);
-  starts[len] = 1;
+  const starts: number[] = [];
   const cols = tags.map((t) => t.codes!);
   const nt = cols.length;
   const same = (a: number, b: number): boolean => {
@@ -79,7 +83,7 @@ export function seriesStarts(tags: TagCodes[], len: number, batchEnds: readonly 
   for (const end of batchEnds) {
     let i = from;
     while (i < end) {
-      starts[i] = 1;
+      starts.push(i);
       // lo: a row known to be in i's series; hi: the first row known not to be (or end)
       let lo = i;
       let step = guess;
@@ -96,5 +100,47 @@ export function seriesStarts(tags: TagCodes[], len: number, batchEnds: readonly 
     }
     from = end;
   }
-  return starts;
+  starts.push(len);
+  return Uint32Array.from(starts);
+}
+
+/**
+ * Orders one series' samples by time when they were gathered from several runs (batches), each already in time order:
+ * `runs` holds each run's start offset in t/v, then t.length. Runs that follow each other in time (a series cut at a
+ * batch boundary) are left as they are after one look per run; otherwise runs are merged pairwise, bottom-up, into
+ * scratch arrays (O(n log runs)), an equal time keeping the earlier run's sample first (a stable sort's answer).
+ * Values are moved as typed-array elements, so NaN payloads (stale markers) survive.
+ */
+export function mergeTimeRuns(t: Float64Array, v: Float64Array, runs: readonly number[]): void {
+  let ordered = true;
+  for (let k = 1; k + 1 < runs.length && ordered; k++) {
+    const at = runs[k]!;
+    if (at > 0 && at < t.length && t[at]! < t[at - 1]!) ordered = false;
+  }
+  if (ordered) return;
+  let bounds = runs.slice();
+  // values travel as their two 32-bit halves: a double read into a JS number may lose a NaN's payload
+  let srcT: Float64Array = t, srcV: Int32Array = new Int32Array(v.buffer, v.byteOffset, v.length * 2);
+  let dstT: Float64Array = new Float64Array(t.length), dstV: Int32Array = new Int32Array(v.length * 2);
+  while (bounds.length > 2) {
+    const next: number[] = [0];
+    for (let k = 0; k + 1 < bounds.length; k += 2) {
+      const a = bounds[k]!, m = bounds[k + 1]!, b = k + 2 < bounds.length ? bounds[k + 2]! : m;
+      let i = a, j = m, o = a;
+      while (i < m && j < b) {
+        const x = srcT[j]! < srcT[i]! ? j++ : i++;
+        dstT[o] = srcT[x]!;
+        dstV[2 * o] = srcV[2 * x]!;
+        dstV[2 * o + 1] = srcV[2 * x + 1]!;
+        o++;
+      }
+      if (i < m) { dstT.set(srcT.subarray(i, m), o); dstV.set(srcV.subarray(2 * i, 2 * m), 2 * o); o += m - i; }
+      if (j < b) { dstT.set(srcT.subarray(j, b), o); dstV.set(srcV.subarray(2 * j, 2 * b), 2 * o); }
+      next.push(b);
+    }
+    bounds = next;
+    [srcT, dstT] = [dstT, srcT];
+    [srcV, dstV] = [dstV, srcV];
+  }
+  if (srcT !== t) { t.set(srcT); new Int32Array(v.buffer, v.byteOffset, v.length * 2).set(srcV); }
 }

@@ -1,13 +1,14 @@
 // A SeriesSource over EddyDB tables through the QueryContext (GreptimeDB's rule): a metric is a table, its tag columns
 // are labels, the value is `greptime_value` (Prometheus-written tables), the field named by a `__field__` matcher, or
-// the first numeric field. Equality matchers on tags and the time range are pushed into the scan.
+// the first numeric field. Equality matchers on tags (and `=~` lists of plain words) and the time range are pushed into the scan,
+// the equalities also as IN predicates the regions' inverted indexes answer.
 import type { QueryContext, ScanSpec } from '../query/context.ts';
 import type { TableSchema } from '../schema.ts';
 import { InvalidArgumentError } from '../errors.ts';
 import { TABLE_ID_COLUMN, physicalOf } from '../metric_engine.ts';
 import { batchesToRel } from '../query/plan/scan.ts';
 import type { NumVec, StrVec, TsVec } from '../query/vector.ts';
-import { canonicalCodes, seriesStarts } from './series_runs.ts';
+import { canonicalCodes, mergeTimeRuns, seriesStarts } from './series_runs.ts';
 import type { LabelMatcher, Labels, SeriesSamples, SeriesSource } from './types.ts';
 import { compileRegex } from './engine_seam.ts';
 import type { ColumnPredicate } from '../index/index.ts';
@@ -70,10 +71,18 @@ export function nsToMs(ns: BigInt64Array, from: number, to: number, out: Float64
 export class TableSeriesSource implements SeriesSource {
   /** Tables read so far, by name (TQL names its output columns after them). */
   readonly touched = new Map<string, TableSchema>();
-  /** This evaluation's id on its scans: a selector over many metrics on one physical table asks each segment's index once. */
-  private readonly queryId = globalThis.crypto.randomUUID();
+  /**
+   * This evaluation's id on its scans: a selector over many metrics on one physical table asks each segment's index
+   * once. A TQL statement's evaluation takes its statement's id (every scan of the statement shares it).
+   */
+  private readonly queryId: string;
+  /** The running statement's signal, taken at the start: a KILLed statement's context gets its session's back at once. */
+  private readonly signal: AbortSignal | undefined;
 
-  constructor(private readonly ctx: QueryContext, private readonly db: string = ctx.db) {}
+  constructor(private readonly ctx: QueryContext, private readonly db: string = ctx.db) {
+    this.queryId = ctx.queryId ?? globalThis.crypto.randomUUID();
+    this.signal = ctx.signal;
+  }
 
   /** Tables the `__name__` matchers select (one lookup when it is an equality). */
   private async tables(matchers: LabelMatcher[]): Promise<TableSchema[]> {
@@ -117,6 +126,7 @@ export class TableSeriesSource implements SeriesSource {
     const tags = s.primaryKey;
     const spec: ScanSpec = { start: BigInt(clampMs(startMs)) * 1_000_000n, end: BigInt(clampMs(endMs)) * 1_000_000n + 1n, queryId: this.queryId };
     const post: { col: number; test: (v: string) => boolean }[] = [];
+    const equalities = new Map<string, string[]>();
     for (const m of matchers) {
       if (m.name === METRIC_NAME || m.name === FIELD_MATCHER || DB_MATCHERS.has(m.name)) continue;
       const col = tags.indexOf(m.name);
@@ -125,18 +135,29 @@ export class TableSeriesSource implements SeriesSource {
         if (!matcherTest(m)('')) return;
         continue;
       }
-      if (m.op === '=' && m.value !== '') (spec.tagFilter ??= {})[m.name] = [m.value];
-      else {
-        // `=~"a|b|c"` of plain words (what Grafana's multi-value variables send) also narrows the scan
-        if (m.op === '=~' && LITERAL_ALTERNATION.test(m.value) && !spec.tagFilter?.[m.name]) (spec.tagFilter ??= {})[m.name] = m.value.split('|');
-        post.push({ col, test: matcherTest(m) });
-        const pred = indexPredicate(m);
-        if (pred) (spec.predicates ??= []).push(pred);
+      // `=` and `=~"a|b|c"` of plain words (what Grafana's multi-value variables send) are value lists: the scan's
+      // exact tag filter (intersected when two name one label) and an IN predicate the inverted index answers
+      const list = m.op === '=' && m.value !== '' ? [m.value] : m.op === '=~' && LITERAL_ALTERNATION.test(m.value) ? m.value.split('|') : null;
+      if (list) {
+        const had = equalities.get(m.name);
+        equalities.set(m.name, had ? had.filter((v) => list.includes(v)) : [...new Set(list)]);
+        continue;
       }
+      post.push({ col, test: matcherTest(m) });
+      const pred = indexPredicate(m);
+      if (pred) (spec.predicates ??= []).push(pred);
+    }
+    for (const [name, values] of equalities) {
+      if (values.length === 0) return;
+      (spec.tagFilter ??= {})[name] = values;
+      (spec.predicates ??= []).push({ column: name, op: 'in', values });
     }
     // label-only answers (series, labels, label values) do not read the value column
     spec.columns = withSamples ? [...tags, value, s.timeIndex] : [...tags, s.timeIndex];
+    // a cancelled statement (KILL) starts no more scans, and drops what a scan under way answers
+    this.signal?.throwIfAborted();
     const batches = await this.ctx.scan(s, spec);
+    this.signal?.throwIfAborted();
     const rel = batchesToRel(batches, s, s.name);
     const byName = new Map(rel.fields.map((f, i) => [f.name, rel.cols[i]!]));
     const tagCodes = tags.map((t) => canonicalCodes(byName.get(t) as StrVec));
@@ -163,10 +184,9 @@ export class TableSeriesSource implements SeriesSource {
     const index = new Map<string, { labels: Labels; parts: number[]; rows: number }>();
     const order: { labels: Labels; parts: number[]; rows: number }[] = [];
     let total = 0;
-    let i = 0;
-    while (i < rel.len) {
-      let j = i + 1;
-      while (starts[j] === 0) j++;
+    for (let r = 0; r + 1 < starts.length; r++) {
+      const i = starts[r]!;
+      const j = starts[r + 1]!;
       if (passes(i)) {
         let key = '';
         for (let k = 0; k < nt; k++) { const tc = tagCodes[k]!; key += `${tc.canon[tc.codes ? tc.codes[i]! + 1 : i]},`; }
@@ -187,7 +207,6 @@ export class TableSeriesSource implements SeriesSource {
         e.rows += j - i;
         total += j - i;
       }
-      i = j;
     }
     if (!withSamples) {
       for (const e of order) out.push({ labels: e.labels, t: new Float64Array(0), v: new Float64Array(0) });
@@ -214,7 +233,9 @@ export class TableSeriesSource implements SeriesSource {
       const v = new Float64Array(V, ov * 8, e.rows);
       ov += e.rows;
       let w = 0;
+      const runs: number[] = [];
       for (let p = 0; p < e.parts.length; p += 2) {
+        runs.push(w);
         const x = e.parts[p]!;
         const y = e.parts[p + 1]!;
         nsToMs(tcol.v, x, y, t, w);
@@ -223,7 +244,9 @@ export class TableSeriesSource implements SeriesSource {
         if (vcol.valid) for (let r = x; r < y; r++) if (vcol.valid[r] === 0) v[w + r - x] = NaN;
         w += y - x;
       }
-      if (e.parts.length > 2) sortByTime(t, v);
+      runs.push(w);
+      // each run is in time order: runs that follow each other (a series cut at a batch end) need no sort
+      if (runs.length > 2) mergeTimeRuns(t, v, runs);
       out.push({ labels: e.labels, t, v });
     }
   }
@@ -333,13 +356,4 @@ function sortByName(l: [string, string][]): void {
     while (j >= 0 && l[j]![0] > x[0]) { l[j + 1] = l[j]!; j--; }
     l[j + 1] = x;
   }
-}
-
-function sortByTime(t: Float64Array, v: Float64Array): void {
-  const idx = Array.from(t.keys()).sort((a, b) => t[a]! - t[b]!);
-  const t2 = Float64Array.from(idx, (k) => t[k]!);
-  const v2 = new Float64Array(v.length);
-  for (let k = 0; k < idx.length; k++) v2.set(v.subarray(idx[k]!, idx[k]! + 1), k);
-  t.set(t2);
-  v.set(v2);
 }

@@ -46,6 +46,8 @@ export interface EvalOptions {
   lookbackMs?: number;
   /** Evaluation deadline (Unix ms, wall clock); past it evaluation fails with a timeout error. */
   deadlineMs?: number;
+  /** Cancels the evaluation: checked before each node is evaluated, its reason thrown (the SeriesSource checks its own before each scan). */
+  signal?: AbortSignal;
   /** Most samples one query may hold in memory (Prometheus's --query.max-samples, default 50,000,000). */
   maxSamples?: number;
   /** Step of a subquery written without one (`x[5m:]`): Prometheus's global evaluation interval, default 1 minute. */

@@ -104,6 +104,8 @@ export interface QueryContext {
   timeZone?: string;
   /** Set by the executor while a tracked statement runs: aborted by KILL. */
   signal?: AbortSignal;
+  /** Set by the executor while a tracked statement runs: its scans carry it, so regions share index selections between them. */
+  queryId?: string;
   /** When the statement's request arrived (performance.now()) and how long its text took to parse: EXPLAIN ANALYZE's first stages. */
   timing?: { receivedAt?: number; parseMs?: number };
   /** Size and row counts per region, for information_schema.region_statistics; optional (none without it). */

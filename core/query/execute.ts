@@ -22,6 +22,7 @@ import { flushFlow, runFlowStatement } from './statements/flow.ts';
 import { adminSelect, regionTable, rejectUnimplementedAdmin, runProcedureAdmin } from './statements/admin.ts';
 import { createView, viewOf } from './statements/view.ts';
 import { runTql } from './statements/tql.ts';
+import { runRegistered } from './process_list.ts';
 import { runCopy } from './statements/copy.ts';
 import { runKill } from './statements/process.ts';
 import { checkTimeZone } from './expr/timezone.ts';
@@ -47,18 +48,18 @@ function statementText(text: string, s: Statement): string {
 export async function executeTracked(ctx: QueryContext, s: Statement, text: string): Promise<QueryOutput> {
   const pl = ctx.processes;
   if (!pl || s.type === 'kill') return executeStatement(ctx, s);
-  const q = pl.register(text, ctx.db, ctx.client ?? '');
   const outer = ctx.signal;
-  ctx.signal = q.abort.signal;
+  const outerId = ctx.queryId;
   try {
-    const cancelled = new Promise<never>((_, reject) => {
-      q.abort.signal.addEventListener('abort', () => reject(q.abort.signal.reason), { once: true });
+    return await runRegistered(pl, text, ctx.db, ctx.client ?? '', (q) => {
+      ctx.signal = q.abort.signal;
+      ctx.queryId = q.queryId;
+      return executeStatement(ctx, s);
     });
-    cancelled.catch(() => undefined);
-    return await Promise.race([executeStatement(ctx, s), cancelled]);
   } finally {
+    // at once, also when KILL answered first: the session's next statement sets its own
     ctx.signal = outer;
-    pl.finish(q);
+    ctx.queryId = outerId;
   }
 }
 

@@ -1,6 +1,6 @@
 // Public face of the query engine: executeSql over a QueryContext, result shapes and renderers.
 export type { QueryContext, ScanSpec, RegionPeer, RegionStat, ClusterPeer, FlowInfo, ScanIndexReport, ProcedureOps, ProcedureInfo, ProcedureStateJson, RegionEventInfo } from './context.ts';
-export { ProcessList, QueryCancelledError } from './process_list.ts';
+export { ProcessList, QueryCancelledError, runRegistered } from './process_list.ts';
 export { checkTimeZone } from './expr/timezone.ts';
 export type { IndexStatusRow } from './statements/index_status.ts';
 export type { IndexAdviceRow } from './statements/index_advice.ts';

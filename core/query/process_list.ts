@@ -12,6 +12,8 @@ export interface RunningQuery {
   startMs: number;
   /** Aborted by KILL; the executor checks it between steps and at every scan. */
   abort: AbortController;
+  /** Unique over time (ids restart with the frontend): the statement's scans carry it (ScanSpec.queryId). */
+  queryId: string;
 }
 
 /** One per frontend: ids count up from 1 and are shown as `<frontend>/<id>`, as GreptimeDB displays them. */
@@ -24,7 +26,7 @@ export class ProcessList {
   register(query: string, schema: string, client: string): RunningQuery {
     const q: RunningQuery = {
       id: this.next++, catalog: 'greptime', schemas: [schema], query, client, frontend: this.frontend,
-      startMs: this.now(), abort: new AbortController(),
+      startMs: this.now(), abort: new AbortController(), queryId: globalThis.crypto.randomUUID(),
     };
     this.running.set(q.id, q);
     return q;
@@ -52,6 +54,24 @@ export class ProcessList {
     q.abort.abort(new QueryCancelledError(this.displayId(q)));
     this.running.delete(q.id);
     return true;
+  }
+}
+
+/**
+ * Runs one query registered in the process list: listed while it runs, and KILL answers at once with its reason (the
+ * work itself stops where it next checks `q.abort.signal`). The SQL executor and the Prometheus query API both run
+ * their queries through it.
+ */
+export async function runRegistered<T>(pl: ProcessList, text: string, schema: string, client: string, fn: (q: RunningQuery) => Promise<T>): Promise<T> {
+  const q = pl.register(text, schema, client);
+  try {
+    const cancelled = new Promise<never>((_, reject) => {
+      q.abort.signal.addEventListener('abort', () => reject(q.abort.signal.reason), { once: true });
+    });
+    cancelled.catch(() => undefined);
+    return await Promise.race([fn(q), cancelled]);
+  } finally {
+    pl.finish(q);
   }
 }
 

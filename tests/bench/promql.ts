@@ -14,7 +14,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { cpuMs, fmtNum, median, table, tempDir, waitFor, type BenchOptions } from './util.ts';
-import { buildWorkload, HIST, RATE_METRIC, TOPK_METRIC, type PromWorkload } from './prom/workload.ts';
+import { buildWorkload, HIST, RATE_METRIC, REGIONS, TOPK_METRIC, type PromWorkload } from './prom/workload.ts';
 import {
   countSamples, promQuery, remoteWrite, startPromSystem, PROM_SYSTEM_NAMES, type PromAnswer, type PromSystem, type PromSystemKey,
 } from './prom/systems.ts';
@@ -27,6 +27,7 @@ const HELP = `npm run bench -- promql [flags]   (each flag also as env BENCH_<FL
   --systems LIST eddy,victoria[,prometheus][,base] (default eddy,victoria); base: another EddyDB checkout
                  (env BENCH_EDDY_BASE=<dir>) measured in the same run, for before/after ratios
   --only LIST    query names to run (default all)
+  --settle       flush every system before querying (EddyDB: segments with their indexes, not the memtable)
   --out FILE     JSON (default .bench/promql.json)`;
 
 interface QueryDef {
@@ -51,6 +52,10 @@ function makeQueries(w: PromWorkload): QueryDef[] {
     { name: 'avg-gauge-by', query: `avg by (region) (${g})`, sameValues: all },
     { name: 'label-replace', query: `label_replace(${g}, "host", "$1", "instance", "(.*):\\\\d+")`, sameValues: all },
     { name: 'max-over-time', query: `max by (job) (max_over_time(${g}[5m]))`, sameValues: all },
+    // equality matchers on labels other than the metric name: what a dashboard's per-host and per-region panels send
+    { name: 'eq-host-rate', query: `rate(${RATE_METRIC}{instance="host-7:9100"}[5m])`, sameValues: ['prometheus'] },
+    { name: 'eq-host-hq', query: `histogram_quantile(0.99, rate(${HIST}{instance="host-7:9100"}[5m]))`, sameValues: ['prometheus'] },
+    { name: 'eq-region-sum', query: `sum(${g}{region="${REGIONS[3]}"})`, sameValues: all },
   ];
 }
 
@@ -68,6 +73,7 @@ export async function run(opts: BenchOptions): Promise<unknown> {
   const keys = opts.str('systems', 'eddy,victoria').split(',').filter(Boolean) as PromSystemKey[];
   for (const k of keys) if (!(k in PROM_SYSTEM_NAMES)) throw new Error(`--systems: unknown system "${k}"`);
   const only = opts.str('only', '').split(',').filter(Boolean);
+  const settle = opts.bool('settle');
   const out = resolve(opts.str('out', '.bench/promql.json'));
   const logDir = tempDir('promql-logs');
 
@@ -96,7 +102,8 @@ export async function run(opts: BenchOptions): Promise<unknown> {
         seen = await countSamples(sys, w);
         return seen >= w.samples ? seen : undefined;
       }, 300_000, 100);
-      console.log(`${sys.version}; ${fmtNum(w.samples / secs)} samples/s acked, all ${fmtNum(seen)} queryable`);
+      if (settle) await sys.settle();
+      console.log(`${sys.version}; ${fmtNum(w.samples / secs)} samples/s acked, all ${fmtNum(seen)} queryable${settle ? ', flushed' : ''}`);
     }
     load.push(loadavg());
     for (const q of queries) {

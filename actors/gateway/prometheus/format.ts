@@ -46,6 +46,8 @@ export function promErrorOf(e: unknown): HttpReply {
   const status = httpStatusOf(w.code);
   // the server's query deadline (--query-timeout, X-Greptime-Timeout) and cancellation, as Prometheus names them
   if (w.code === StatusCode.DeadlineExceeded) return promError(/cancelled: the client went away/.test(w.message) ? 'canceled' : 'timeout', w.message, e);
+  // KILL of a running query (the process list)
+  if (w.code === StatusCode.Cancelled) return promError('canceled', w.message, e);
   if (w.code === StatusCode.EngineExecuteQuery || w.code === StatusCode.QueryMemoryExceeded) return promError('execution', w.message, e);
   if (status === 503) return promError('unavailable', w.message, e);
   if (status >= 400 && status < 500) return promError('bad_data', w.message, e);

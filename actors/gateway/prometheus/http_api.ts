@@ -2,8 +2,8 @@
 // query_exemplars; status and format/parse_query in status_api.ts) and remote write/read under /v1/prometheus/:
 // Prometheus's parameters, JSON shapes and error types.
 import type { IncomingMessage } from 'node:http';
-import type { QueryContext } from '../../../core/query/index.ts';
-import type { LabelMatcher } from '../../../core/promql/types.ts';
+import { runRegistered, type QueryContext } from '../../../core/query/index.ts';
+import type { LabelMatcher, PromValue } from '../../../core/promql/types.ts';
 import { TableSeriesSource, matcherTest } from '../../../core/promql/table_source.ts';
 import { snappyDecode, snappyEncode } from '../../../core/codec/prometheus/snappy.ts';
 import { decodeReadRequest, encodeReadResponse } from '../../../core/proto/prometheus_remote.ts';
@@ -70,10 +70,25 @@ export function registerPrometheusRoutes(routes: RouteTable, d: PrometheusDeps):
   const api = `${PROM_PREFIX}/api/v1`;
   const source = (db: string) => new TableSeriesSource(d.contextOf(db), db);
   const both = ['GET', 'POST'];
+  /**
+   * An expression query runs in the frontend's process list, as GreptimeDB lists every running query: shown in
+   * information_schema.process_list, KILL answers it `canceled` and stops the engine at its next node or scan; its scans
+   * carry its query id.
+   */
+  const evaluate = (db: string, text: string, req: IncomingMessage, run: (src: TableSeriesSource, signal?: AbortSignal) => Promise<PromValue>): Promise<PromValue> => {
+    const ctx = d.contextOf(db);
+    if (!ctx.processes) return run(new TableSeriesSource(ctx, db));
+    const client = req.socket ? `${req.socket.remoteAddress ?? ''}:${req.socket.remotePort ?? ''}/prometheus` : '';
+    return runRegistered(ctx.processes, text, db, client, (q) => {
+      ctx.signal = q.abort.signal;
+      ctx.queryId = q.queryId;
+      return run(new TableSeriesSource(ctx, db), q.abort.signal);
+    });
+  };
 
   routes.add({
     methods: both, access: 'user', query: true, errorReply: promErrorOf, path: `${api}/query`,
-    handler: wrap(async (p, db) => {
+    handler: wrap(async (p, db, req) => {
       const q = p.get('query');
       if (!q) throw new PromBadData('invalid parameter "query": query must not be empty');
       const now = d.now();
@@ -81,14 +96,14 @@ export function registerPrometheusRoutes(routes: RouteTable, d: PrometheusDeps):
       const expr = parsePromQL(q);
       const deadline = timeoutMs(p, now);
       const notes = new Annotations(q);
-      const v = await evalInstant(expr, t, source(db), { deadlineMs: deadline, annotations: notes });
+      const v = await evaluate(db, q, req, (src, signal) => evalInstant(expr, t, src, { deadlineMs: deadline, annotations: notes, ...(signal ? { signal } : {}) }));
       return promValueReply(v, notes);
     }),
   });
 
   routes.add({
     methods: both, access: 'user', query: true, errorReply: promErrorOf, path: `${api}/query_range`,
-    handler: wrap(async (p, db) => {
+    handler: wrap(async (p, db, req) => {
       const q = p.get('query');
       if (!q) throw new PromBadData('invalid parameter "query": query must not be empty');
       const start = parseTime('start', p.get('start'), NaN);
@@ -102,7 +117,7 @@ export function registerPrometheusRoutes(routes: RouteTable, d: PrometheusDeps):
       const expr = parsePromQL(q);
       const deadline = timeoutMs(p, d.now());
       const notes = new Annotations(q);
-      const v = await evalRange(expr, start, end, step, source(db), { deadlineMs: deadline, annotations: notes });
+      const v = await evaluate(db, q, req, (src, signal) => evalRange(expr, start, end, step, src, { deadlineMs: deadline, annotations: notes, ...(signal ? { signal } : {}) }));
       return promValueReply(v, notes);
     }),
   });

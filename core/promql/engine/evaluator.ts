@@ -57,6 +57,7 @@ function context(source: SeriesSource, steps: Float64Array, start: number, end: 
     lookbackMs: opts?.lookbackMs ?? DEFAULT_LOOKBACK_MS,
     defaultStepMs: opts?.defaultStepMs ?? DEFAULT_STEP_MS,
     ...(opts?.deadlineMs !== undefined ? { deadlineMs: opts.deadlineMs } : {}),
+    ...(opts?.signal ? { signal: opts.signal } : {}),
     maxSamples: opts?.maxSamples ?? DEFAULT_MAX_SAMPLES,
     samplesLoaded: { n: 0 },
     ...(opts?.annotations ? { notes: opts.annotations } : {}),

@@ -47,6 +47,8 @@ export interface EvalContext {
   lookbackMs: number;
   defaultStepMs: number;
   deadlineMs?: number;
+  /** Aborted when the statement running the query is cancelled (KILL, a PostgreSQL CancelRequest). */
+  signal?: AbortSignal;
   maxSamples: number;
   samplesLoaded: { n: number };
   /** Where warnings and infos go (EvalOptions.annotations). */
@@ -189,6 +191,7 @@ export function finalizeNames(series: StepSeries[]): StepSeries[] {
 }
 
 export function checkDeadline(ctx: EvalContext): void {
+  ctx.signal?.throwIfAborted();
   if (ctx.deadlineMs !== undefined && Date.now() > ctx.deadlineMs) throw new PromQLExecError('query timed out in expression evaluation', 'timeout');
 }
 

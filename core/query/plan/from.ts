@@ -154,6 +154,7 @@ async function tableRef(t: TableRef, where: Expr | undefined, st: QState, sel: S
       const t0 = clock(st.env);
       stageTime(st.env, 'plan', tSetup);
       if (st.env.trace) spec.analyze = true;
+      if (st.env.qctx.queryId !== undefined) spec.queryId = st.env.qctx.queryId;
       st.env.qctx.signal?.throwIfAborted();
       const batches = await st.env.qctx.scan(schema, spec);
       st.env.qctx.signal?.throwIfAborted();

@@ -106,7 +106,10 @@ async function evalRel(ctx: QueryContext, s: TqlSource, r: TqlRange): Promise<{ 
   const { body, valueName } = splitTqlAlias(s.promql);
   const expr = parsePromQL(body);
   const source = new TableSeriesSource(ctx);
-  const result = await evalRange(expr, r.start, r.end, r.step, source, r.lookback !== undefined ? { lookbackMs: r.lookback } : {});
+  const result = await evalRange(expr, r.start, r.end, r.step, source, {
+    ...(r.lookback !== undefined ? { lookbackMs: r.lookback } : {}),
+    ...(ctx.signal ? { signal: ctx.signal } : {}),
+  });
   const series = matrixOf(result);
   const cols = columnNames(source, series);
   const labelSet = new Set<string>();

@@ -62,4 +62,42 @@ describe('PromQL over a metric engine table', () => {
     expect(await query('{__name__=~"m_.*", instance=~"i1|i2", job=~"no.*"}')).toEqual(got);
     expect(lookups() - again).toBe(2);
   });
+
+  it('answers = matchers from the inverted index, once per distinct value list per query', async () => {
+    const before = lookups();
+    const got = await query('{__name__=~"m_.*", instance="i1", job=~"node|gone"}');
+    // instance = and job's word list are two IN predicates: two lookups for 12 metrics
+    expect(lookups() - before).toBe(2);
+    const want: string[] = [];
+    for (let i = 0; i < METRICS; i++) want.push(`m_${i}/i1/node=${i}`);
+    expect(got).toEqual(want.sort());
+    // two equalities on one label intersect: nothing matches both, no scan asks an index
+    const none = lookups();
+    expect(await query('m_1{instance="i1", instance="i2"}')).toEqual([]);
+    expect(await query('m_1{instance=~"i1|i2", instance="i2"}')).toEqual(['m_1/i2/node=1', 'm_1/i2/other=1']);
+    expect(lookups() - none).toBe(1);
+  });
+
+  it('shares index selections between the scans of one SQL or TQL statement, not between statements', async () => {
+    const sql = async (q: string) => {
+      const r = await fetch(`${node.url}/v1/sql`, { method: 'POST', body: new URLSearchParams({ sql: q }) });
+      const body = (await r.json()) as { output: { records: { rows: unknown[][] } }[] };
+      expect(r.status).toBe(200);
+      return body.output[0]!.records.rows;
+    };
+    // three logical tables' scans of the physical table, one predicate: one lookup for the statement
+    const union = `SELECT greptime_value FROM m_1 WHERE instance = 'i2' UNION ALL SELECT greptime_value FROM m_2 WHERE instance = 'i2'
+      UNION ALL SELECT greptime_value FROM m_3 WHERE instance = 'i2'`;
+    let before = lookups();
+    expect((await sql(union)).map((r) => r[0]).sort()).toEqual([1, 1, 2, 2, 3, 3]);
+    expect(lookups() - before).toBe(1);
+    before = lookups();
+    await sql(union);
+    expect(lookups() - before).toBe(1);
+    // a TQL statement's evaluation scans under its statement's id
+    before = lookups();
+    const rows = await sql(`TQL EVAL (${BASE_MS / 1000 + 5}, ${BASE_MS / 1000 + 5}, '1s') {__name__=~"m_.*", instance="i2"}`);
+    expect(rows.length).toBe(2 * METRICS);
+    expect(lookups() - before).toBe(1);
+  });
 });

@@ -60,6 +60,25 @@ describe('evalInstant / evalRange', () => {
     await expect(evalRange('up', 0, 1_200_000, 60_000, src, { maxSamples: 10 })).rejects.toBeInstanceOf(PromQLExecError);
   });
 
+  it('stops when its signal is aborted: the reason is thrown and no later selector is read', async () => {
+    const src = source();
+    const ac = new AbortController();
+    const reason = new Error('cancelled by KILL');
+    let selects = 0;
+    const select = src.select.bind(src);
+    src.select = async (...args) => {
+      selects++;
+      ac.abort(reason);
+      return select(...args);
+    };
+    await expect(evalRange('sum(up) + count(up{job="b"})', 0, 600_000, 60_000, src, { signal: ac.signal })).rejects.toBe(reason);
+    expect(selects).toBe(1);
+    // without the signal the same query answers
+    selects = 0;
+    expect((await evalRange('sum(up) + count(up{job="b"})', 0, 600_000, 60_000, src)).type).toBe('matrix');
+    expect(selects).toBe(2);
+  });
+
   it('honours staleness markers and a custom lookback', async () => {
     const src = new MemorySeriesSource();
     src.add({ __name__: 'x' }, [0, 60_000], Float64Array.of(1, staleNaN()));

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { RecordBatch } from 'apache-arrow';
 import { MemorySeriesSource, type LabelMatcher, type SeriesSamples } from '../../../core/promql/index.ts';
 import { TableSeriesSource } from '../../../core/promql/table_source.ts';
-import { seriesStarts, seriesStartsPlain, type TagCodes } from '../../../core/promql/series_runs.ts';
+import { mergeTimeRuns, seriesStarts, seriesStartsPlain, type TagCodes } from '../../../core/promql/series_runs.ts';
 import type { QueryContext } from '../../../core/query/index.ts';
 import type { TableSchema } from '../../../core/index.ts';
 import { runToBatch } from '../../../storage/arrow_out.ts';
@@ -40,7 +40,32 @@ describe('PromQL table source fast paths', () => {
       });
       const plain = seriesStartsPlain(tags, len);
       for (const e of ends) plain[e] = 1;
-      expect(Array.from(seriesStarts(tags, len, ends))).toEqual(Array.from(plain));
+      const want: number[] = [];
+      plain.forEach((x, r) => { if (x) want.push(r); });
+      expect(Array.from(seriesStarts(tags, len, ends))).toEqual(want);
+    }), { numRuns: 1000 });
+  });
+
+  it('mergeTimeRuns equals a stable sort by time, keeping NaN payloads (stale markers)', () => {
+    const STALE = new Float64Array(new BigInt64Array([0x7ff0000000000002n]).buffer)[0]!;
+    const run = fc.array(fc.record({ t: fc.integer({ min: 0, max: 30 }), v: fc.oneof(fc.double({ noNaN: true }), fc.constant(STALE)) }), { maxLength: 12 })
+      .map((xs) => xs.sort((a, b) => a.t - b.t));
+    fc.assert(fc.property(fc.array(run, { minLength: 1, maxLength: 6 }), fc.boolean(), (runs, chained) => {
+      // chained: each run after the previous in time, as a series cut at batch ends
+      let shift = 0;
+      const samples = runs.map((r) => { const out = r.map((x) => ({ t: x.t + (chained ? shift : 0), v: x.v })); shift += 31; return out; });
+      const bounds = [0];
+      for (const r of samples) bounds.push(bounds[bounds.length - 1]! + r.length);
+      const flat = samples.flat();
+      const t = Float64Array.from(flat, (x) => x.t);
+      const v = Float64Array.from(flat, (x) => x.v);
+      const bits = (a: Float64Array) => Array.from(new BigInt64Array(a.buffer, a.byteOffset, a.length));
+      const want = flat.map((x, i) => ({ ...x, i })).sort((a, b) => a.t - b.t);
+      const wantV = new Float64Array(want.length);
+      want.forEach((x, k) => wantV.set(v.subarray(x.i, x.i + 1), k));
+      mergeTimeRuns(t, v, bounds);
+      expect(Array.from(t)).toEqual(want.map((x) => x.t));
+      expect(bits(v)).toEqual(bits(wantV));
     }), { numRuns: 1000 });
   });
 
