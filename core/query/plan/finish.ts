@@ -13,7 +13,7 @@ import { INT_TYPES, exactValue, getValue } from '../vector.ts';
 import { arrowTypeName } from '../expr/index.ts';
 import { findWindows } from './walk.ts';
 import { computeWindow } from './window.ts';
-import { expandUnnest, hasUnnest } from './unnest.ts';
+import { expandUnnest, hasUnnest, spreadStructs, structUnnests } from './unnest.ts';
 import { clock, traceOp } from './state.ts';
 import type { ProjItem } from './group.ts';
 import { substituteAliases } from './group.ts';
@@ -55,9 +55,13 @@ export function finishSelect(sel: Select, items: ProjItem[], scope0: Scope, orde
     scope = computeWindows(scope, winCalls);
     traceOp(env, 'WindowAggr', () => winCalls.map(formatExpr).join(', '), scope.rel.len, t0);
   }
-  if (hasUnnest(items.map((p) => p.expr))) scope = expandUnnest(scope, items.map((p) => p.expr));
+  const unnests = hasUnnest(items.map((p) => p.expr));
+  const structs = unnests ? structUnnests(items, scope) : undefined;
+  const listed = structs?.size ? items.filter((_, i) => !structs.has(i)) : items;
+  if (unnests && hasUnnest(listed.map((p) => p.expr))) scope = expandUnnest(scope, listed.map((p) => p.expr));
   const t1 = clock(env);
-  const cols = items.map((p) => evalExpr(p.expr, scope));
+  let cols = items.map((p, i) => (structs?.has(i) ? evalExpr((p.expr as FunctionCall).args[0]!, scope) : evalExpr(p.expr, scope)));
+  if (structs?.size) ({ items, cols } = spreadStructs(items, cols, structs, scope, scope.rel.len));
   traceOp(env, 'Projection', () => items.map((p) => p.name).join(', '), scope.rel.len, t1);
   const fields: Field[] = items.map((p, i) => {
     const f: Field = { name: p.name, dt: cols[i]!.dt };
