@@ -1,7 +1,8 @@
 // Framed count / sum / avg / min / max over one sorted partition without a per-row aggregate call: frames that grow
 // from the partition's start (running totals, the default frame under ORDER BY) carry one accumulator along, other
-// frames are read in place. Same arithmetic as the grouped aggregates (count_sum.ts, min_max.ts): doubles added in
-// row order from 0, integer sums exact (declined past 2^53, where the grouped words take over), NaN the greatest float.
+// frames are read in place (min / max through a deque of candidates). Same arithmetic as the grouped aggregates
+// (count_sum.ts, min_max.ts): doubles added in row order from 0, integer sums exact (declined past 2^53, where the
+// grouped words take over), NaN the greatest float.
 import type { FunctionCall } from '../../sql/index.ts';
 import { decimalOf } from '../expr/decimal.ts';
 import type { Vec } from '../vector.ts';
@@ -56,6 +57,23 @@ export function framedAggregate(name: string, star: boolean, x: Vec, rows: numbe
     const max = name === 'max';
     // the first row holding the best value wins, as in min_max.ts; NaN is the greatest float
     const better = (xi: number, xb: number): boolean => (max ? xi > xb || (xi !== xi && xb === xb) : xi < xb || (xb !== xb && xi === xi));
+    if (!running && slides(f)) {
+      // bounds that only move forward: a deque of candidate positions, best first; a later row evicts the ones it
+      // beats strictly, so among equal values the first stays in front
+      const dq = new Int32Array(m);
+      let head = 0, tail = 0, j = 0;
+      for (let k = 0; k < m; k++) {
+        for (; j <= end[k]!; j++) {
+          const r = rows[j]!;
+          if (valid !== null && valid[r] === 0) continue;
+          while (tail > head && better(v[r]!, v[rows[dq[tail - 1]!]!]!)) tail--;
+          dq[tail++] = j;
+        }
+        while (tail > head && dq[head]! < start[k]!) head++;
+        out[rows[k]!] = tail > head && dq[head]! <= end[k]! ? v[rows[dq[head]!]!]! : null;
+      }
+      return true;
+    }
     let b = -1, j = 0;
     for (let k = 0; k < m; k++) {
       if (!running) { b = -1; j = start[k]!; }
@@ -81,5 +99,11 @@ export function framedAggregate(name: string, star: boolean, x: Vec, rows: numbe
     }
     out[rows[k]!] = n === 0 ? null : mean ? s / n : s;
   }
+  return true;
+}
+
+/** Start and end bounds that never move back (every frame kind does, row by row). */
+function slides(f: FrameBounds): boolean {
+  for (let k = 1; k < f.start.length; k++) if (f.start[k]! < f.start[k - 1]! || f.end[k]! < f.end[k - 1]!) return false;
   return true;
 }
