@@ -12,13 +12,13 @@ export interface Placeholder { n: number; start: number; end: number }
 const isIdent = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 36 || c > 127;
 
 /**
- * The placeholders of `sql`, skipping string literals ('..', E'..', $tag$..$tag$), quoted identifiers and comments.
+ * The placeholders of `sql` (`$n`, and `?` too with `questionMarks`), skipping string literals ('..', E'..', $tag$..$tag$), quoted identifiers and comments.
  * An unterminated literal or comment ends the scan: the SQL parser reports it with its position.
  */
-export function findPlaceholders(sql: string): Placeholder[] {
+export function findPlaceholders(sql: string, questionMarks = false): Placeholder[] {
   const out: Placeholder[] = [];
   const n = sql.length;
-  let i = 0;
+  let i = 0, q = 0;
   while (i < n) {
     const c = sql.charCodeAt(i);
     if (c === 39 /* ' */) {
@@ -41,6 +41,10 @@ export function findPlaceholders(sql: string): Placeholder[] {
     } else if (c === 47 && sql.charCodeAt(i + 1) === 42) {
       const e = sql.indexOf('*/', i + 2);
       i = e < 0 ? n : e + 2;
+    } else if (questionMarks && c === 63 /* ? */) {
+      // MySQL's parameters (PREPARE ... FROM): numbered in order of appearance
+      out.push({ n: ++q, start: i, end: i + 1 });
+      i++;
     } else if (c === 36 /* $ */ && (i === 0 || !isIdent(sql.charCodeAt(i - 1)))) {
       let j = i + 1;
       while (j < n && sql.charCodeAt(j) >= 48 && sql.charCodeAt(j) <= 57) j++;

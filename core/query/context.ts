@@ -100,6 +100,8 @@ export interface QueryContext {
   client?: string;
   /** Files on the node for COPY TO / FROM (paths as the statement gives them); optional: without them COPY is unsupported. */
   files?: { read(path: string): Promise<Uint8Array>; write(path: string, data: Uint8Array): Promise<void>; list?(dir: string): Promise<string[]> };
+  /** Prepared statements (SQL PREPARE) by name, made on first use: a context lives for one HTTP request, or a PostgreSQL session. */
+  prepared?: Map<string, string>;
   /** The session's time zone (SET time_zone, x-greptime-timezone): 'UTC', '+08:00' or an IANA name; UTC when absent. */
   timeZone?: string;
   /** Set by the executor while a tracked statement runs: aborted by KILL. */

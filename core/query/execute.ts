@@ -25,6 +25,7 @@ import { runTql } from './statements/tql.ts';
 import { runRegistered } from './process_list.ts';
 import { runCopy } from './statements/copy.ts';
 import { runKill } from './statements/process.ts';
+import { boundStatement, runDeallocate, runPrepare } from './statements/prepare.ts';
 import { checkTimeZone } from './expr/timezone.ts';
 import { checkCreateTableOptions, checkDatabaseOptions, checkDatabaseUnset, checkName } from './statements/options.ts';
 import { PHYSICAL_KEY, isPhysical, logicalTables, physicalOf, prepareLogical, retireLogical } from './statements/metric.ts';
@@ -252,6 +253,9 @@ export async function executeStatement(ctx: QueryContext, s: Statement): Promise
     }
     case 'set': runSet(s, ctx); return affected(0);
     case 'kill': runKill(ctx, s.id); return affected(0);
+    case 'prepare': runPrepare(s, ctx); return affected(0);
+    case 'execute': return executeStatement(ctx, boundStatement(s, ctx));
+    case 'deallocate': runDeallocate(s, ctx); return affected(0);
     case 'create_view': await createView(s, st); return affected(0);
     case 'tql': return relToOutput(await runTql(ctx, s));
     case 'copy': return affected(await runCopy(s, st));

@@ -333,6 +333,12 @@ export interface Admin extends StatementBase { type: 'admin'; call: FunctionCall
 export interface SetVariable extends StatementBase { type: 'set'; name: ObjectName; value: Expr[] }
 /** KILL [QUERY | CONNECTION] <id>: the id as written ('frontend/7' or 7). */
 export interface Kill extends StatementBase { type: 'kill'; id: string }
+/** PREPARE name FROM 'statement' (MySQL's SQL form): the text kept under its name; `?` or `$n` mark its parameters. */
+export interface Prepare extends StatementBase { type: 'prepare'; name: string; sql: string }
+/** EXECUTE name [USING expr, ...] (or PostgreSQL's EXECUTE name (expr, ...)): the prepared text with its parameters bound. */
+export interface Execute extends StatementBase { type: 'execute'; name: string; args: Expr[] }
+/** DEALLOCATE [PREPARE] name: forgets a prepared statement. */
+export interface Deallocate extends StatementBase { type: 'deallocate'; name: string }
 export interface Tql extends StatementBase, Omit<TqlSource, 'pos'> {}
 /**
  * COPY <table> TO|FROM '<path>' [WITH (format = 'csv' | 'json', ...)] [CONNECTION (...)], and
@@ -352,4 +358,4 @@ export type Statement =
   | QueryStatement | Insert | Delete
   | CreateDatabase | CreateTable | CreateFlow | CreateTask | CreateView | Drop
   | AlterTable | AlterDatabase | Truncate
-  | Show | Describe | Use | Explain | Admin | SetVariable | Kill | Tql | Copy;
+  | Show | Describe | Use | Explain | Admin | SetVariable | Kill | Tql | Copy | Prepare | Execute | Deallocate;

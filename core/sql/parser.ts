@@ -5,7 +5,7 @@ import { Cursor, type SubParsers } from './parser/cursor.ts';
 import { parseCall } from './parser/call.ts';
 import { parseAlter, parseCreate, parseDrop, parseTruncate } from './parser/ddl.ts';
 import { parseExpr as parseExprAt } from './parser/expr.ts';
-import { parseAdmin, parseDelete, parseDescribe, parseInsert, parseSet, parseKill, parseShow, parseUse } from './parser/misc.ts';
+import { parseAdmin, parseDeallocate, parseDelete, parseDescribe, parseExecute, parseInsert, parsePrepare, parseSet, parseKill, parseShow, parseUse } from './parser/misc.ts';
 import { parseQuery } from './parser/select.ts';
 import { parseTql } from './parser/tql.ts';
 import { parseCopy } from './parser/copy.ts';
@@ -81,6 +81,12 @@ function dispatch(p: Cursor, base: Base): Statement {
       return parseSet(p, base);
     case 'KILL':
       return parseKill(p, base);
+    case 'PREPARE':
+      return parsePrepare(p, base);
+    case 'EXECUTE':
+      return parseExecute(p, base);
+    case 'DEALLOCATE':
+      return parseDeallocate(p, base);
     case 'TQL':
       return parseTql(p, base);
     case 'COPY':

@@ -375,10 +375,11 @@ export class PgConnection {
       case 'begin': s.tx = 'T'; return { kind: 'command', tag: 'BEGIN' };
       case 'commit': s.tx = 'I'; return { kind: 'command', tag: 'COMMIT' };
       case 'rollback': s.tx = 'I'; return { kind: 'command', tag: 'ROLLBACK' };
-      case 'discard': s.statements.clear(); s.portals.clear(); return { kind: 'command', tag: 'DISCARD ALL' };
+      case 'discard': s.statements.clear(); s.portals.clear(); s.ctx.prepared?.clear(); return { kind: 'command', tag: 'DISCARD ALL' };
       case 'deallocate':
-        if (cmd.name === null) s.statements.clear();
-        else if (!s.statements.delete(cmd.name)) throw new PgParameterError(`prepared statement "${cmd.name}" does not exist`, '26000');
+        // the protocol's statements and those of SQL PREPARE share one namespace, as in PostgreSQL
+        if (cmd.name === null) { s.statements.clear(); s.ctx.prepared?.clear(); }
+        else if (!s.statements.delete(cmd.name) && !s.ctx.prepared?.delete(cmd.name)) throw new PgParameterError(`prepared statement "${cmd.name}" does not exist`, '26000');
         return { kind: 'command', tag: cmd.name === null ? 'DEALLOCATE ALL' : 'DEALLOCATE' };
       case 'set':
         s.set(cmd.name, cmd.value);

@@ -4,7 +4,8 @@ import type { Expr, FunctionCall } from '../../sql/index.ts';
 import type { Scope } from '../expr/eval.ts';
 import { evalExpr } from '../expr/eval.ts';
 import { exprName } from '../expr/names.ts';
-import type { Field } from './rel.ts';
+import { PlanError, type Field } from './rel.ts';
+import { StatusCode } from '../../errors.ts';
 import type { Vec } from '../vector.ts';
 import { fromValues, getValue, take } from '../vector.ts';
 import { children, fnName } from './walk.ts';
@@ -76,6 +77,16 @@ export function expandUnnest(s: Scope, exprs: Expr[]): Scope {
  * they are), named `__unnest_placeholder(<struct>).<field>`; other items are returned as they are.
  */
 export function expandStructUnnests<T extends { expr: Expr; name: string }>(items: T[], s: Scope): T[] {
+  // a struct unnested inside an expression has no columns to spread into (DataFusion refuses it)
+  for (const p of items) {
+    const inner: FunctionCall[] = [];
+    for (const k of children(p.expr)) findUnnests(k, inner);
+    for (const c of inner) {
+      if (c.args.length === 1 && !isUnnest(c.args[0]!) && evalExpr(c.args[0]!, s).dt === 'Struct') {
+        throw new PlanError('unnest on struct can only be applied at the root level of select expression', c.pos, StatusCode.PlanQuery);
+      }
+    }
+  }
   if (!items.some((p) => isUnnest(p.expr) && !isUnnest(p.expr.args[0]!))) return items;
   const out: T[] = [];
   for (const p of items) {

@@ -99,7 +99,7 @@ function inTimeRange(rows: FileValue[][], tsAt: number, s: Copy): FileValue[][] 
   if ((lo === null && hi === null) || tsAt < 0) return rows;
   return rows.filter((r) => {
     const v = r[tsAt];
-    const ns = typeof v === 'number' ? BigInt(Math.trunc(v)) * 1_000_000n : typeof v === 'string' ? (/^-?\d+$/.test(v) ? BigInt(v) * 1_000_000n : parseTimestampNs(v)) : null;
+    const ns = typeof v === 'number' ? BigInt(Math.trunc(v)) * 1_000_000n : typeof v === 'bigint' ? v * 1_000_000n : typeof v === 'string' ? (/^-?\d+$/.test(v) ? BigInt(v) * 1_000_000n : parseTimestampNs(v)) : null;
     return ns !== null && (lo === null || ns >= lo) && (hi === null || ns < hi);
   });
 }
@@ -122,6 +122,6 @@ async function tableQuery(s: Copy, name: ObjectName, st: QState) {
 function literal(v: FileValue, s: Copy): Expr {
   if (v === null) return { type: 'null', pos: s.pos };
   if (typeof v === 'boolean') return { type: 'boolean', value: v, pos: s.pos };
-  if (typeof v === 'number') return { type: 'number', value: String(v), pos: s.pos };
+  if (typeof v === 'number' || typeof v === 'bigint') return { type: 'number', value: String(v), pos: s.pos };
   return { type: 'string', value: v, pos: s.pos };
 }

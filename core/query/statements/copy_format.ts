@@ -7,11 +7,15 @@ import { csvQuote } from '../output/cells.ts';
 import type { Rel } from '../plan/rel.ts';
 import type { Vec } from '../vector.ts';
 import { isNull } from '../vector.ts';
+import { parseExactJson } from './copy_json.ts';
 
 export type CopyFormat = 'csv' | 'json';
 
-/** A value read from a file: text (CSV cells, JSON strings), a JSON number or boolean, or null. */
-export type FileValue = string | number | boolean | null;
+/**
+ * A value read from a file: text (CSV cells, JSON strings), a JSON number (a bigint when it is an integer a double
+ * cannot hold: every digit kept) or boolean, or null.
+ */
+export type FileValue = string | number | bigint | boolean | null;
 
 export function writeRows(rel: Rel, format: CopyFormat): string {
   const out: string[] = [];
@@ -110,7 +114,8 @@ function readJson(text: string, path: string): { columns: string[]; rows: FileVa
   text.split('\n').forEach((l, k) => {
     if (l.trim() === '') return;
     let o: unknown;
-    try { o = JSON.parse(l); } catch (e) { throw bad(path, k + 1, `not JSON (${(e as Error).message})`); }
+    // without a run of 16 digits every integer in the line has at most 15, which a double holds: JSON.parse is exact
+    try { o = /\d{16}/.test(l) ? parseExactJson(l) : JSON.parse(l); } catch (e) { throw bad(path, k + 1, `not JSON (${(e as Error).message})`); }
     if (o === null || typeof o !== 'object' || Array.isArray(o)) throw bad(path, k + 1, 'expected a JSON object');
     for (const key of Object.keys(o)) if (!at.has(key)) { at.set(key, columns.length); columns.push(key); }
     objs.push({ o: o as Record<string, unknown>, line: k + 1 });
@@ -118,7 +123,7 @@ function readJson(text: string, path: string): { columns: string[]; rows: FileVa
   const rows = objs.map(({ o, line }) => columns.map((c): FileValue => {
     const v = o[c];
     if (v === undefined || v === null) return null;
-    if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return v;
+    if (typeof v === 'string' || typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean') return v;
     throw bad(path, line, `the value of "${c}" is not a string, number or boolean`);
   }));
   return { columns, rows };

@@ -1,5 +1,5 @@
 // DML and utility statements: INSERT, DELETE, SHOW, DESCRIBE, USE, ADMIN, SET (TQL is in tql.ts).
-import type { Query, ShowKind, SourcePos, Statement } from '../ast.ts';
+import type { Expr, Query, ShowKind, SourcePos, Statement } from '../ast.ts';
 import type { Cursor } from './cursor.ts';
 import { ddlName } from './ddl.ts';
 import { parseExpr } from './expr.ts';
@@ -71,6 +71,30 @@ export function parseKill(p: Cursor, base: Base): Statement {
   const t = p.next();
   if (t.kind !== 'string' && t.kind !== 'number') throw p.error('a process id after KILL', t);
   return { type: 'kill', id: t.value, ...base };
+}
+
+export function parsePrepare(p: Cursor, base: Base): Statement {
+  p.expectKw('PREPARE');
+  const name = p.ident('a prepared statement name').value;
+  p.expectKw('FROM');
+  const t = p.next();
+  if (t.kind !== 'string') throw p.error("the statement to prepare, as a string ('SELECT ...')", t);
+  return { type: 'prepare', name, sql: t.value, ...base };
+}
+
+export function parseExecute(p: Cursor, base: Base): Statement {
+  p.expectKw('EXECUTE');
+  const name = p.ident('a prepared statement name').value;
+  let args: Expr[] = [];
+  if (p.eatKw('USING')) args = p.commaList(() => parseExpr(p));
+  else if (p.eatOp('(')) { args = p.commaList(() => parseExpr(p)); p.expectOp(')'); }
+  return { type: 'execute', name, args, ...base };
+}
+
+export function parseDeallocate(p: Cursor, base: Base): Statement {
+  p.expectKw('DEALLOCATE');
+  p.eatKw('PREPARE');
+  return { type: 'deallocate', name: p.ident('a prepared statement name').value, ...base };
 }
 
 const SIMPLE_SHOW: Record<string, ShowKind> = {

@@ -109,6 +109,18 @@ describe('pg driver', () => {
     await c.end();
   });
 
+  it('keeps SQL PREPARE statements for the session: EXECUTE later, not seen by another, DEALLOCATE forgets', async () => {
+    const [a, b] = await Promise.all([client(), client()]);
+    await a.query("PREPARE above FROM 'SELECT count(*)::int4 AS n FROM big WHERE v > ?'");
+    expect((await a.query('EXECUTE above USING 149985')).rows).toEqual([{ n: 9 }]);
+    const other = await b.query('EXECUTE above USING 0').catch((x: pg.DatabaseError) => x);
+    expect((other as pg.DatabaseError).message).toMatch(/Prepared statement not found: above/);
+    expect((await a.query('DEALLOCATE above')).command).toBe('DEALLOCATE');
+    const gone = await a.query('EXECUTE above USING 0').catch((x: pg.DatabaseError) => x);
+    expect((gone as pg.DatabaseError).message).toMatch(/Prepared statement not found: above/);
+    await Promise.all([a.end(), b.end()]);
+  });
+
   it('serves concurrent connections, each its own session', async () => {
     const clients = await Promise.all(Array.from({ length: 8 }, () => client()));
     const results = await Promise.all(clients.map((c, i) => c.query('SELECT count(*) AS n, $1::int8 AS i FROM big WHERE v > $2', [i, i * 10000])));
