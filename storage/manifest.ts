@@ -4,6 +4,7 @@ import { open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StorageError, type TableSchema } from '../core/index.ts';
 import type { SegmentMeta } from './types.ts';
+import type { SourcedKey } from './sourced.ts';
 
 export const MANIFEST_FILE = 'manifest.json';
 const FORMAT = 1;
@@ -21,6 +22,8 @@ export interface Manifest {
    * from batches at or below it, so a column added back under the name does not get the old values.
    */
   droppedAt?: Record<string, number>;
+  /** Idempotency keys of keyed writes the segments hold, for as long as a redelivery can come (sourced.ts). */
+  sourced?: SourcedKey[];
 }
 
 function checksum(text: string): string {

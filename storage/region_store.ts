@@ -26,6 +26,7 @@ import { checkSchemaChange, droppedColumns, regionStats, withoutDropped } from '
 import { conformRun } from './cast.ts';
 import type { Compression, PageInfo, RegionStats, RegionStoreOptions, Run, ScanRequest, ScanStats, SegmentIndexMeta, SegmentMeta } from './types.ts';
 import { RegionIndexes } from './index/region_indexes.ts';
+import { SOURCED_WINDOW_MS, SourcedKeys } from './sourced.ts';
 import { ManifestConflictError, filesOf, removeUncommitted, writerToken } from './mirror.ts';
 
 const DAY_MS = 86_400_000;
@@ -50,6 +51,8 @@ export class RegionStore {
   private lastSeq: number;
   /** Dropped fields -> last WAL sequence applied before the drop (Manifest.droppedAt). */
   private droppedAt: Record<string, number>;
+  /** Keys of keyed writes in the memtables and segments (sourced.ts). */
+  readonly sourced: SourcedKeys;
   private closed = false;
   private bgError: unknown = null;
   private readonly clock: Clock;
@@ -73,6 +76,7 @@ export class RegionStore {
     this.mem = new Memtable(_schema.primaryKey);
     this.lastSeq = manifest.flushedSeq;
     this.droppedAt = { ...manifest.droppedAt };
+    this.sourced = new SourcedKeys(manifest.sourced, SOURCED_WINDOW_MS);
     this.indexes = new RegionIndexes({
       segDir: this.segDir, mirror: opts.mirror, clock: this.clock,
       schema: () => this._schema, segments: () => this.manifest.segments,
@@ -316,10 +320,14 @@ export class RegionStore {
           rows = this.olderOverlap(run, Infinity) ? run : withoutDeletes(run, false);
         }
         const segment = ('src' in rows ? rows.src.rows : rows.rows) > 0 ? await this.writeSegment(rows, m.lastSeq, this.opts.flushLevel ?? 1) : null;
+        const flushedSeq = Math.max(this.manifest.flushedSeq, m.lastSeq);
+        const sourced = this.sourced.through(flushedSeq);
         await this.commit({
-          ...this.manifest, schema: this._schema, flushedSeq: Math.max(this.manifest.flushedSeq, m.lastSeq),
+          ...this.manifest, schema: this._schema, flushedSeq,
           segments: segment ? [...this.manifest.segments, segment] : this.manifest.segments,
+          ...(sourced.length > 0 ? { sourced } : { sourced: undefined }),
         });
+        this.sourced.committed(flushedSeq, sourced);
         this.frozen.shift();
         if (segment) result = { segment, flushedSeq: this.manifest.flushedSeq };
       }

@@ -169,6 +169,13 @@ export class RegionHost {
       return true;
     });
     if (refused) return Promise.reject(refused);
+    const rows = batches.reduce((n, b) => n + b.rows, 0);
+    // A repeat of a keyed write a flush already took (its WAL record purged, and with it JetStream's memory of the key):
+    // answered, not appended and applied a second time (storage/sourced.ts).
+    if (sourceId !== undefined && this.store!.sourced.has(sourceId)) {
+      this.deps.log?.(`region ${this.regionId}: write ${sourceId} is already in a segment; not applied again`);
+      return Promise.resolve(rows);
+    }
     const record = encoded ?? encodeBatches(batches); // a remote write's bytes are its WAL record as received
     const issuedAt = this.store!.appliedSeq;
     const acked = this.wal.append(record, 'put', sourceId);
@@ -176,7 +183,6 @@ export class RegionHost {
     // Confirmed as soon as acked, outside the chain: confirmations of writes acked together share one read.
     const confirmed = this.term ? acked.then((a) => (a.duplicate ? undefined : this.term!.confirm(a.seq))) : null;
     confirmed?.catch(() => undefined);
-    const rows = batches.reduce((n, b) => n + b.rows, 0);
     this.counter.began();
     const applied = this.applyChain.then(async () => {
       let { seq, duplicate, resent } = await this.repeats.outcome(acked, sourceId);
@@ -188,10 +194,12 @@ export class RegionHost {
       } else if (confirmed) await this.repeats.outcome(confirmed, sourceId).catch((e) => this.fenced(e));
       if (duplicate) {
         await this.repeats.applyRepeat(this.store!, sourceId!, seq);
+        if (seq > this.store!.flushedSeq) this.store!.sourced.note(sourceId!, seq, this.deps.clock.now());
         return rows;
       }
       const before = this.store!.memBytes;
       for (const b of batches) this.store!.apply(b, seq);
+      if (sourceId !== undefined) this.store!.sourced.note(sourceId, seq, this.deps.clock.now());
       this.deps.memory?.applied(this.store!.memBytes - before);
       if (this.deps.publishChanges) {
         for (const b of batches) if (this.deps.publishChanges === true || this.deps.publishChanges(this.schemaNow.db, b.table)) this.deps.nc.publish(Subjects.changes(this.schemaNow.db, b.table), batches.length === 1 ? record : encodeBatches([b]));
@@ -421,7 +429,10 @@ export class RegionHost {
   }
 
   /** Applies the WAL records after `afterSeq` to the memtable; the rows put. */
-  private applyWal(afterSeq: number): Promise<number> { return this.wal.applyTo(this.store!, afterSeq); }
+  private applyWal(afterSeq: number): Promise<number> {
+    // replayed keyed records keep their keys past the next flush's purge, as written ones do
+    return this.wal.applyTo(this.store!, afterSeq, (key, seq) => this.store!.sourced.note(key, seq, this.deps.clock.now()));
+  }
 
   /** Migration, candidate: caught up with the WAL, it becomes the region's writer and answers its subjects. */
   async upgrade(): Promise<number> {

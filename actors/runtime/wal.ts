@@ -100,18 +100,24 @@ export class Wal {
    * newer one took over. Returns how many were delivered.
    */
   /** Applies the records after `afterSeq` to a region store's memtable (a delete as a delete); the rows put. */
-  async applyTo(store: { apply(b: WriteBatch, seq: number): void; delete(b: WriteBatch, seq: number): void }, afterSeq: number): Promise<number> {
+  async applyTo(
+    store: { apply(b: WriteBatch, seq: number): void; delete(b: WriteBatch, seq: number): void }, afterSeq: number,
+    onKey?: (key: string, seq: number) => void,
+  ): Promise<number> {
     let rows = 0;
-    await this.replay(afterSeq, (data, seq, op) => {
+    const prefix = `${this.regionId}/`;
+    await this.replay(afterSeq, (data, seq, op, msgId) => {
       for (const b of decodeBatches(data)) {
         if (op === 'delete') store.delete(b, seq);
         else { store.apply(b, seq); rows += b.rows; }
       }
+      if (onKey && msgId?.startsWith(prefix)) onKey(msgId.slice(prefix.length), seq);
     });
     return rows;
   }
 
-  async replay(afterSeq: number, onRecord: (data: Uint8Array, seq: number, op: WalOp) => void): Promise<number> {
+  /** `msgId`: the record's Nats-Msg-Id (`<region>/<key>`) when it was appended under a key. */
+  async replay(afterSeq: number, onRecord: (data: Uint8Array, seq: number, op: WalOp, msgId?: string) => void): Promise<number> {
     const filter = this.term ? new StaleFilter(await this.term.marks()) : null;
     // An ephemeral consumer made twice (a create whose answer was lost) is removed by its inactivity threshold.
     const ci = await jsCall(() => this.jsm.consumers.add(Streams.wal, {
@@ -131,7 +137,7 @@ export class Wal {
         for await (const m of iter) {
           got++;
           if (filter?.stale(termOf(m.headers), m.seq)) continue;
-          onRecord(m.data, m.seq, m.headers?.get(OP_HEADER) === 'delete' ? 'delete' : 'put');
+          onRecord(m.data, m.seq, m.headers?.get(OP_HEADER) === 'delete' ? 'delete' : 'put', m.headers?.get('Nats-Msg-Id') || undefined);
           n++;
         }
         if (got === 0) break;
