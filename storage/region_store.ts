@@ -51,8 +51,7 @@ export class RegionStore {
   private lastSeq: number;
   /** Dropped fields -> last WAL sequence applied before the drop (Manifest.droppedAt). */
   private droppedAt: Record<string, number>;
-  /** Keys of keyed writes in the memtables and segments (sourced.ts). */
-  readonly sourced: SourcedKeys;
+  readonly sourced: SourcedKeys; // keys of keyed writes in the memtables and segments (sourced.ts)
   private closed = false;
   private bgError: unknown = null;
   private readonly clock: Clock;
@@ -320,13 +319,9 @@ export class RegionStore {
           rows = this.olderOverlap(run, Infinity) ? run : withoutDeletes(run, false);
         }
         const segment = ('src' in rows ? rows.src.rows : rows.rows) > 0 ? await this.writeSegment(rows, m.lastSeq, this.opts.flushLevel ?? 1) : null;
-        const flushedSeq = Math.max(this.manifest.flushedSeq, m.lastSeq);
-        const sourced = this.sourced.through(flushedSeq);
-        await this.commit({
-          ...this.manifest, schema: this._schema, flushedSeq,
-          segments: segment ? [...this.manifest.segments, segment] : this.manifest.segments,
-          ...(sourced.length > 0 ? { sourced } : { sourced: undefined }),
-        });
+        const flushedSeq = Math.max(this.manifest.flushedSeq, m.lastSeq), sourced = this.sourced.through(flushedSeq);
+        const segments = segment ? [...this.manifest.segments, segment] : this.manifest.segments;
+        await this.commit({ ...this.manifest, schema: this._schema, flushedSeq, segments, sourced: sourced.length > 0 ? sourced : undefined });
         this.sourced.committed(flushedSeq, sourced);
         this.frozen.shift();
         if (segment) result = { segment, flushedSeq: this.manifest.flushedSeq };
