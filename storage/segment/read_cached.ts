@@ -114,9 +114,9 @@ export async function readGroups(
   // A page wanted for a few rows, none of its columns cached, is decoded for those rows only and not cached, the first
   // time: a one-off needle neither pays for the page's every value nor fills the cache with pages it will not read
   // again; a page wanted again is read whole and cached (with no cache, never).
-  const seen = (h.picked ??= new Uint8Array(h.blocks.length));
   units.forEach((u, ui) => {
     if (!u.rows) return;
+    const seen = (h.picked ??= new Uint8Array(h.blocks.length));
     const sparse = present.every((i, k) => i < 0 || (!whole[k] && !parts[ui]![k])) && (cache.budgetBytes === 0 || seen[u.block] === 0);
     seen[u.block] = 1;
     if (!sparse) delete u.rows;
