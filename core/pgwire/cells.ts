@@ -10,6 +10,7 @@ import type { BackendWriter } from './writer.ts';
 import { byteaText, dateText, float4Text, float8Text, intervalText, microsText, nsToDays, pgEpochDays, pgEpochMicros, timestampText } from './text.ts';
 import { numericBinary } from './numeric.ts';
 import { decimalText } from '../query/expr/decimal_exact.ts';
+import { formatTimeOfDay } from '../query/expr/time_of_day.ts';
 
 /** Writes row i of its column as one DataRow cell (length word included). */
 export type CellEncoder = (w: BackendWriter, i: number) => void;
@@ -113,6 +114,11 @@ export function cellEncoder(c: Vec, type: PgType, format: Format, opts: CellOpti
       if (type.oid === Oid.date) {
         if (binary) return (w, i) => { if (isNull(i)) w.nullCell(); else fixedCell(w, 4, (dv, at) => dv.setInt32(at, pgEpochDays(v[i]!))); };
         return (w, i) => { if (isNull(i)) w.nullCell(); else asciiCell(w, dateText(nsToDays(v[i]!))); };
+      }
+      if (type.oid === Oid.time) {
+        // PostgreSQL's time: microseconds since midnight (binary), its text to the microsecond
+        if (binary) return (w, i) => { if (isNull(i)) w.nullCell(); else fixedCell(w, 8, (dv, at) => dv.setBigInt64(at, v[i]! / 1000n)); };
+        return (w, i) => { if (isNull(i)) w.nullCell(); else asciiCell(w, formatTimeOfDay((v[i]! / 1000n) * 1000n)); };
       }
       const shift = (ns: bigint) => (off ? ns + BigInt(off(ns)) * 60_000_000_000n : ns);
       if (binary) return (w, i) => { if (isNull(i)) w.nullCell(); else fixedCell(w, 8, (dv, at) => dv.setBigInt64(at, pgEpochMicros(shift(v[i]!)))); };

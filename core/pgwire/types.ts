@@ -74,6 +74,9 @@ export function pgTypeOf(dt: string): { type: PgType; typmod: number } {
     case 'Date': return of(Oid.date);
     case 'Json': return of(Oid.json);
     case 'IntervalMonthDayNano': case 'DurationSecond': case 'DurationMillisecond': case 'DurationMicrosecond': case 'DurationNanosecond': return of(Oid.interval);
+    case 'TimeSecond': return of(Oid.time, 0);
+    case 'TimeMillisecond': return of(Oid.time, 3);
+    case 'TimeMicrosecond': case 'TimeNanosecond': return of(Oid.time, 6);
     case 'TimestampSecond': return of(Oid.timestamp, 0);
     case 'TimestampMillisecond': return of(Oid.timestamp, 3);
     case 'TimestampMicrosecond': case 'TimestampNanosecond': return of(Oid.timestamp, 6);

@@ -17,7 +17,10 @@ export interface NumVec {
   /** A Decimal128 vector whose values a double cannot hold: the exact unscaled integers (see expr/decimal_exact.ts). */
   dec?: (bigint | null)[];
 }
-/** Timestamps as int64 nanoseconds; `unit` is the declared precision used for rendering. */
+/**
+ * Timestamps as int64 nanoseconds; `unit` is the declared precision used for rendering. A date (dt 'Date') holds the
+ * nanoseconds of its day's midnight, a time of day (dt 'TimeSecond' .. 'TimeNanosecond') the nanoseconds since midnight.
+ */
 export interface TsVec { kind: 'ts'; dt: DType; unit: TimeUnit; v: BigInt64Array; valid: Uint8Array | null }
 export interface StrVec { kind: 'str'; dt: DType; v: (string | null)[] }
 export interface BoolVec { kind: 'bool'; dt: 'Boolean'; v: Uint8Array; valid: Uint8Array | null }
@@ -43,6 +46,13 @@ export const TS_TYPES: Record<string, TimeUnit> = {
   TimestampSecond: 's', TimestampMillisecond: 'ms', TimestampMicrosecond: 'us', TimestampNanosecond: 'ns',
 };
 export const TS_NAME: Record<TimeUnit, DType> = { s: 'TimestampSecond', ms: 'TimestampMillisecond', us: 'TimestampMicrosecond', ns: 'TimestampNanosecond' };
+/** Times of day (expr/time_of_day.ts): GreptimeDB's TIME(0/3/6/9), Arrow's Time32(s/ms) and Time64(us/ns). */
+export const TIME_TYPES: Record<string, TimeUnit> = { TimeSecond: 's', TimeMillisecond: 'ms', TimeMicrosecond: 'us', TimeNanosecond: 'ns' };
+export const TIME_NAME: Record<TimeUnit, DType> = { s: 'TimeSecond', ms: 'TimeMillisecond', us: 'TimeMicrosecond', ns: 'TimeNanosecond' };
+/** The unit a timestamp-kind vector of this type is declared in: a timestamp's or time's own, ms for a date. */
+export function tsKindUnit(dt: DType): TimeUnit | undefined {
+  return TS_TYPES[dt] ?? TIME_TYPES[dt] ?? (dt === 'Date' ? 'ms' : undefined);
+}
 export const UNIT_NS: Record<TimeUnit, bigint> = { s: 1_000_000_000n, ms: 1_000_000n, us: 1_000n, ns: 1n };
 
 export function vlen(c: Vec): number {
@@ -284,7 +294,7 @@ export function fromValues(dt: DType, values: unknown[]): Vec {
     }
     return out;
   }
-  const unit = TS_TYPES[dt] ?? (dt === 'Date' ? 'ms' : undefined);
+  const unit = tsKindUnit(dt);
   if (unit) {
     const out = tsVec(unit, n);
     out.dt = dt;

@@ -3,11 +3,12 @@ import { CastError, ExecError, OutOfRangeError, StatusCode } from '../../errors.
 import type { SqlType as DataType, SourcePos } from '../../sql/index.ts';
 import { PlanError } from '../plan/rel.ts';
 import type { DType, Interval, NumVec, StrVec, TsVec, Vec } from '../vector.ts';
-import { FLOAT_TYPES, INT_TYPES, TS_NAME, TS_TYPES, UNIT_NS, boolVec, fromValues, int64Vec, isNull, numVec, setNull, strVec, tsVec } from '../vector.ts';
+import { FLOAT_TYPES, INT_TYPES, TIME_NAME, TIME_TYPES, TS_NAME, TS_TYPES, UNIT_NS, boolVec, fromValues, int64Vec, isNull, numVec, setNull, strVec, tsVec } from '../vector.ts';
+import { castToTime, formatTimeOfDay } from './time_of_day.ts';
 import { setWords, uwords, words } from '../int64.ts';
 import { jsonAsText } from './fn_json.ts';
 import { nonFiniteText } from '../output/digits.ts';
-import { castToTimeOfDay, floorDiv, formatTimestamp, intervalLikeText, isIntervalLike, nsToUnit, parseInterval, parseTimestampNs, timestampParseError, tsInRange, tsRangeText } from './time.ts';
+import { floorDiv, formatTimestamp, intervalLikeText, isIntervalLike, nsToUnit, parseInterval, parseTimestampNs, timestampParseError, tsInRange, tsRangeText } from './time.ts';
 import { wallToUtcNs } from './timezone.ts';
 import { MAX_PRECISION, decimalOf, decimalType, formatDecimal, toDecimal } from './decimal.ts';
 import { castDecimalExact, decimalText } from './decimal_exact.ts';
@@ -65,6 +66,11 @@ export function sqlTypeToDt(t: DataType, pos?: SourcePos): DType {
     case 'TIMESTAMPMICROSECOND': case 'TIMESTAMP_US': return 'TimestampMicrosecond';
     case 'TIMESTAMPNANOSECOND': case 'TIMESTAMP_NS': return 'TimestampNanosecond';
     case 'DATE': return 'Date';
+    // TIME(0/3/6/9) in its unit; a TIME column without one holds milliseconds, as GreptimeDB's TIME
+    case 'TIME': {
+      const p = t.args?.[0] ?? 3;
+      return TIME_NAME[p === 0 ? 's' : p <= 3 ? 'ms' : p <= 6 ? 'us' : 'ns'];
+    }
     case 'INTERVAL': return 'IntervalMonthDayNano';
   }
   if (/^U?INT|^FLOAT|^STRING|^BOOL|^TIMESTAMP/.test(name)) {
@@ -75,7 +81,8 @@ export function sqlTypeToDt(t: DataType, pos?: SourcePos): DType {
 }
 
 export function castVec(v: Vec, t: DataType, tryCast: boolean, pos?: SourcePos): Vec {
-  if (t.name.toUpperCase() === 'TIME') return castToTimeOfDay(v, tryCast, pos);
+  // CAST(x AS TIME) without a precision is DataFusion's Time64(Nanosecond): every digit of the source kept
+  if (t.name.toUpperCase() === 'TIME' && !t.args?.length) return castTo(v, 'TimeNanosecond', tryCast, pos);
   return castTo(v, sqlTypeToDt(t, pos), tryCast, pos);
 }
 
@@ -116,7 +123,7 @@ export function coerceTo(v: Vec, dt: DType): Vec {
 export function displayValue(v: Vec, i: number): string {
   if (isNull(v, i)) return '';
   if (v.kind === 'num') return v.big ? String(v.big[i]) : v.dec ? decimalText(v, i, decimalOf(v.dt)?.s ?? 0) : formatNumber(v.v[i]!, v.dt);
-  if (v.kind === 'ts') return v.dt === 'Date' ? formatTimestamp(v.v[i]!).slice(0, 10) : formatTimestamp(v.v[i]!, v.unit);
+  if (v.kind === 'ts') return v.dt === 'Date' ? formatTimestamp(v.v[i]!).slice(0, 10) : TIME_TYPES[v.dt] ? formatTimeOfDay(v.v[i]!) : formatTimestamp(v.v[i]!, v.unit);
   if (v.kind === 'bool') return v.v[i] ? 'true' : 'false';
   if (isIntervalLike(v.dt)) return intervalLikeText(v.dt, v.v[i] as Interval);
   if (v.dt === 'Struct') return structText(v.v[i] as Record<string, unknown>);
@@ -190,6 +197,9 @@ export function castTo(v: Vec, dt: DType, tryCast: boolean, pos?: SourcePos): Ve
     return out;
   }
   if (INT_TYPES.has(dt) || FLOAT_TYPES.has(dt)) return castToNumber(v, dt, fail);
+  if (TIME_TYPES[dt]) return castToTime(v, dt, tryCast, pos);
+  // a time of day is no instant (Arrow has no Time -> Timestamp / Date32 cast)
+  if (tsUnit && TIME_TYPES[v.dt]) throw new CastError(`Unsupported CAST from ${arrowTypeName(v.dt)} to ${arrowTypeName(dt)}`, pos);
   if (tsUnit) return castToTs(v, dt, tsUnit, fail, tryCast, pos);
   if (dt === 'Json') return castToJson(v, fail);
   if (dt === 'String' && v.dt === 'Json') return { ...(jsonAsText(v) as StrVec), dt: 'String' };

@@ -1,6 +1,6 @@
 // Which casts Arrow refuses outright (Boolean to Timestamp, Binary to Int64, ..) and the Arrow type names they are told in.
 import type { DType } from '../vector.ts';
-import { FLOAT_TYPES, INT_TYPES, TS_TYPES } from '../vector.ts';
+import { FLOAT_TYPES, INT_TYPES, TIME_TYPES, TS_TYPES } from '../vector.ts';
 import { DURATION_TYPES } from './time.ts';
 
 const UNIT_NAME = { s: 'Second', ms: 'Millisecond', us: 'Microsecond', ns: 'Nanosecond' } as const;
@@ -11,6 +11,8 @@ export function arrowTypeName(dt: DType): string {
   if (unit) return `Timestamp(${UNIT_NAME[unit]}, None)`;
   if (dt === 'String') return 'Utf8';
   if (dt === 'Date') return 'Date32';
+  const time = TIME_TYPES[dt];
+  if (time) return time === 's' || time === 'ms' ? `Time32(${UNIT_NAME[time]})` : `Time64(${UNIT_NAME[time]})`;
   if (dt === 'IntervalMonthDayNano') return 'Interval(MonthDayNano)';
   if (DURATION_TYPES[dt]) return `Duration(${UNIT_NAME[DURATION_TYPES[dt]!]})`;
   if (dt.startsWith('Vector(')) return 'Binary'; // GreptimeDB's vector is an Arrow Binary column

@@ -1,9 +1,11 @@
 // Comparison kernels (=, <>, <, <=, >, >=) over typed arrays, exact for 64-bit integers beyond 2^53.
 import type { SourcePos } from '../../sql/index.ts';
 import type { BoolVec, Interval, NumVec, Vec } from '../vector.ts';
-import { FLOAT_TYPES, INT_TYPES, TS_NAME, UNIT_NS, boolVec, isNull, setNull } from '../vector.ts';
+import { FLOAT_TYPES, INT_TYPES, TIME_TYPES, TS_NAME, UNIT_NS, boolVec, isNull, setNull } from '../vector.ts';
 import { hiLo } from '../int64.ts';
 import { castTo } from './cast.ts';
+import { arrowTypeName } from './cast_matrix.ts';
+import { CastError } from '../../errors.ts';
 import { isIntervalLike } from './time.ts';
 import { asDecimal, isDecimal } from './decimal.ts';
 import { pow10, unscaledAt } from './decimal_exact.ts';
@@ -16,6 +18,12 @@ const FLIP: Record<string, string> = { '<': '>', '<=': '>=', '>': '<', '>=': '<=
  * and IN-subquery values meet through it too, so an equi-join matches exactly the pairs `=` finds equal.
  */
 export function alignForCompare(a: Vec, b: Vec, pos: SourcePos): [Vec, Vec] {
+  // a time of day meets another at any unit (both hold nanoseconds since midnight), but never an instant or a date
+  const at = TIME_TYPES[a.dt] !== undefined, bt = TIME_TYPES[b.dt] !== undefined;
+  if (at !== bt && a.kind === 'ts' && b.kind === 'ts') {
+    throw new CastError(`Cannot infer common argument type for comparison operation ${arrowTypeName(a.dt)} and ${arrowTypeName(b.dt)}`, pos);
+  }
+  if (at && bt) return [a, b];
   // timestamps of two units meet in the coarser one, the finer truncated (DataFusion's coercion): 11.1 s = 11 s
   if (a.kind === 'ts' && b.kind === 'ts' && a.unit !== b.unit && a.dt !== 'Date' && b.dt !== 'Date') {
     const unit = UNIT_NS[a.unit] > UNIT_NS[b.unit] ? a.unit : b.unit;
@@ -42,6 +50,8 @@ export function alignForCompare(a: Vec, b: Vec, pos: SourcePos): [Vec, Vec] {
 /** The type the other side of a comparison with the timestamp (or date) `t` is read as. */
 function otherSide(t: Vec & { kind: 'ts' }, v: Vec): string {
   if (t.dt === 'Date') return 'Date';
+  // text meets a time of day to the nanosecond ('10:00:00.5'), a number counts its units
+  if (TIME_TYPES[t.dt]) return v.kind === 'str' ? 'TimeNanosecond' : t.dt;
   return v.kind === 'str' ? 'TimestampNanosecond' : TS_NAME[t.unit];
 }
 

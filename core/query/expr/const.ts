@@ -1,6 +1,6 @@
 // Constant vectors: literals (integers beyond 2^53 kept exact) and n copies of one value.
 import type { DType, Vec } from '../vector.ts';
-import { FLOAT_TYPES, INT_TYPES, TS_TYPES, boolVec, constAnyVec, constStrVec, fromValues, int64Vec, nullVec, numVec, tsVec } from '../vector.ts';
+import { FLOAT_TYPES, INT_TYPES, boolVec, constAnyVec, constStrVec, fromValues, int64Vec, nullVec, numVec, tsKindUnit, tsVec } from '../vector.ts';
 
 const I64_MIN = -9223372036854775808n, I64_MAX = 9223372036854775807n, U64_MAX = 18446744073709551615n;
 
@@ -19,7 +19,7 @@ export function constVec(dt: DType, value: unknown, n: number): Vec {
     v.v.fill(Number(value));
     return v;
   }
-  const unit = TS_TYPES[dt] ?? (dt === 'Date' ? 'ms' : undefined);
+  const unit = tsKindUnit(dt);
   if (unit) {
     const v = tsVec(unit, n);
     v.dt = dt;

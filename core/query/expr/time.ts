@@ -239,35 +239,3 @@ export function datePart(ns: bigint, field: string): number {
     default: throw new InvalidArgumentError(`Unsupported date_part field: ${field}`);
   }
 }
-
-const TIME_RE = /^\s*(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?\s*$/;
-
-/**
- * CAST(x AS TIME): the time of day as text, '01:01:01' with .fff/.ffffff/.fffffffff when there is a fraction (as
- * current_time() answers it). A timestamp gives its UTC time of day; text must read as a time ('25:00' fails).
- */
-export function castToTimeOfDay(v: Vec, tryCast: boolean, pos?: SourcePos): Vec {
-  const n = v.v.length;
-  const out = strVec(n);
-  const DAY = 86_400_000_000_000n;
-  for (let i = 0; i < n; i++) {
-    if (isNull(v, i)) continue;
-    let ns: bigint | null = null;
-    if (v.kind === 'ts' && v.dt !== 'Date') ns = ((v.v[i]! % DAY) + DAY) % DAY;
-    else if (v.kind === 'str') {
-      const m = TIME_RE.exec(v.v[i]!);
-      if (m && +m[1]! < 24 && +m[2]! < 60 && +(m[3] ?? 0) < 60) {
-        ns = ((BigInt(m[1]!) * 60n + BigInt(m[2]!)) * 60n + BigInt(m[3] ?? 0)) * 1_000_000_000n + BigInt((m[4] ?? '').padEnd(9, '0'));
-      } else {
-        const ts = parseTimestampNs(v.v[i]!);
-        if (ts !== null) ns = ((ts % DAY) + DAY) % DAY;
-      }
-    }
-    if (ns === null) {
-      if (tryCast) continue;
-      throw new CastError(`Cannot cast ${v.kind === 'str' ? `string '${v.v[i]}'` : v.dt} to value of Time64(Nanosecond) type`, pos);
-    }
-    out.v[i] = formatTimestamp(ns).slice(11);
-  }
-  return out;
-}

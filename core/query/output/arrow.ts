@@ -4,12 +4,12 @@
 // Interval(MonthDayNano), Null.
 import {
   Bool, DateDay, Decimal, Duration, Field, Float32, Float64, Int16, Int32, Int64, Int8, IntervalMonthDayNano, Null, RecordBatch, Schema, Struct, Table, TimeUnit,
-  Timestamp, Uint16, Uint32, Uint64, Uint8, Utf8, makeData, tableToIPC, type Data, type DataType,
+  TimeMicrosecond, TimeMillisecond, TimeNanosecond, TimeSecond, Timestamp, Uint16, Uint32, Uint64, Uint8, Utf8, makeData, tableToIPC, type Data, type DataType,
   AsyncByteQueue, CompressionType, RecordBatchFileWriter,
 } from 'apache-arrow';
 import { takeRel, type Rel } from '../plan/rel.ts';
 import type { Interval, NumVec, TsVec, Vec } from '../vector.ts';
-import { UNIT_NS } from '../vector.ts';
+import { TIME_TYPES, UNIT_NS } from '../vector.ts';
 import { decimalOf } from '../expr/decimal.ts';
 import { DURATION_TYPES } from '../expr/time.ts';
 import { unscaledAt } from '../expr/decimal_exact.ts';
@@ -148,6 +148,8 @@ function tsData(c: TsVec, n: number): Data {
     }
     return makeData({ type: new DateDay(), length: n, data: days, ...nulls });
   }
+  const tu = TIME_TYPES[c.dt];
+  if (tu !== undefined) return timeData(c, n, tu);
   const type = new Timestamp(ARROW_UNIT[c.unit]);
   if (c.unit === 'ns') return makeData({ type, length: n, data: c.v.subarray(0, n), ...nulls });
   const out = new BigInt64Array(n);
@@ -161,6 +163,19 @@ function tsData(c: TsVec, n: number): Data {
     w[2 * i + 1] = hi | 0;
   }
   return makeData({ type, length: n, data: out, ...nulls });
+}
+
+/** A time of day in its own unit: Time32 (seconds, milliseconds) or Time64 (microseconds, nanoseconds) since midnight. */
+function timeData(c: TsVec, n: number, unit: keyof typeof UNIT_NS): Data {
+  const nulls = nullsOf(c.valid, n);
+  const d = UNIT_NS[unit];
+  if (unit === 's' || unit === 'ms') {
+    const out = new Int32Array(n);
+    for (let i = 0; i < n; i++) out[i] = Number(c.v[i]! / d);
+    return makeData({ type: unit === 's' ? new TimeSecond() : new TimeMillisecond(), length: n, data: out, ...nulls });
+  }
+  const out = unit === 'ns' ? c.v.slice(0, n) : c.v.slice(0, n).map((x) => x / d);
+  return makeData({ type: unit === 'us' ? new TimeMicrosecond() : new TimeNanosecond(), length: n, data: out, ...nulls });
 }
 
 function colData(c: Vec, n: number): Data {

@@ -1,7 +1,8 @@
 // How each column's cells are written for JSON and CSV: one writer per column, specialised on its kind and reading
 // its typed array directly, appending bytes (digits for numbers) to one buffer.
 import type { Interval, Vec } from '../vector.ts';
-import { dictOf } from '../vector.ts';
+import { TIME_TYPES, dictOf } from '../vector.ts';
+import { formatTimeOfDay } from '../expr/time_of_day.ts';
 import { formatTimestamp, intervalLikeText, isIntervalLike } from '../expr/time.ts';
 import type { ByteWriter } from './byte_writer.ts';
 import { floatCsv, floatJson, numStore, words, writeInt64, writeTs } from './digits.ts';
@@ -78,10 +79,11 @@ export function cellWriter(c: Vec, mode: CellMode): CellWriter {
     }
     case 'ts': {
       const valid = c.valid;
-      if (c.dt === 'Date') {
+      if (c.dt === 'Date' || TIME_TYPES[c.dt]) {
+        const text = c.dt === 'Date' ? (x: bigint) => formatTimestamp(x).slice(0, 10) : formatTimeOfDay;
         return (out, i) => {
           if (valid !== null && valid[i] === 0) out.ascii(nul);
-          else writeString(out, formatTimestamp(c.v[i]!).slice(0, 10), mode);
+          else writeString(out, text(c.v[i]!), mode);
         };
       }
       const w = words(c.v);

@@ -2,7 +2,8 @@
 import type { Rel } from '../plan/rel.ts';
 import { takeRel } from '../plan/rel.ts';
 import type { Interval, Vec } from '../vector.ts';
-import { UNIT_NS, getValue, isNull } from '../vector.ts';
+import { TIME_TYPES, UNIT_NS, getValue, isNull } from '../vector.ts';
+import { formatTimeOfDay } from '../expr/time_of_day.ts';
 import { formatTimestamp, intervalLikeText, isIntervalLike } from '../expr/time.ts';
 import { listText } from './table.ts';
 import { jsonAsText } from '../expr/fn_json.ts';
@@ -37,7 +38,8 @@ export function jsonValue(c: Vec, i: number): unknown {
       if (typeof x === 'bigint') return exactNumber(x);
       return Number.isFinite(x) ? x : nonFiniteText(x);
     }
-    case 'ts': return c.dt === 'Date' ? formatTimestamp(c.v[i]!).slice(0, 10) : exactNumber(c.v[i]! / UNIT_NS[c.unit]);
+    // a date and a time of day as their text, an instant as the count of its unit
+    case 'ts': return c.dt === 'Date' ? formatTimestamp(c.v[i]!).slice(0, 10) : TIME_TYPES[c.dt] ? formatTimeOfDay(c.v[i]!) : exactNumber(c.v[i]! / UNIT_NS[c.unit]);
     case 'bool': return c.v[i] === 1;
     case 'str': return c.v[i];
     case 'any':

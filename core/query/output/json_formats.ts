@@ -4,6 +4,7 @@
 import type { Rel } from '../plan/rel.ts';
 import type { TimeUnit } from '../../schema.ts';
 import type { Vec } from '../vector.ts';
+import { TIME_TYPES } from '../vector.ts';
 import type { QueryOutput } from './index.ts';
 import { cellWriter } from './cells.ts';
 import { ByteWriter } from './byte_writer.ts';
@@ -44,7 +45,7 @@ export function epochUnit(v: string | null): TimeUnit | null {
 
 /** A result's columns with their timestamps in `unit` (dates stay dates). */
 function inUnit(cols: Vec[], unit: TimeUnit | null): Vec[] {
-  return unit === null ? cols : cols.map((c) => (c.kind === 'ts' && c.dt !== 'Date' ? { ...c, unit } : c));
+  return unit === null ? cols : cols.map((c) => (c.kind === 'ts' && c.dt !== 'Date' && TIME_TYPES[c.dt] === undefined ? { ...c, unit } : c));
 }
 
 function writeValues(w: ByteWriter, rel: Rel, cols: Vec[]): void {

@@ -7,7 +7,7 @@ import type { ScanSpec } from '../context.ts';
 import type { Env } from '../expr/eval.ts';
 import type { Field, Rel } from './rel.ts';
 import type { DType, Vec } from '../vector.ts';
-import { TS_NAME, allNullVec, dictStrVec, int64Vec, nullVec, fromValues } from '../vector.ts';
+import { TIME_TYPES, TS_NAME, allNullVec, dictStrVec, int64Vec, nullVec, fromValues } from '../vector.ts';
 import { floorDiv, parseTimestampNs } from '../expr/time.ts';
 import { wallToUtcNs } from '../expr/timezone.ts';
 import { UNIT_NS } from '../vector.ts';
@@ -15,7 +15,7 @@ import { conjuncts } from './walk.ts';
 import { indexPredicates, isCol } from './index_pushdown.ts';
 
 export function columnDt(c: ColumnSchema): DType {
-  if (c.sqlType === 'Date') return 'Date';
+  if (c.sqlType === 'Date' || (c.sqlType !== undefined && TIME_TYPES[c.sqlType])) return c.sqlType;
   if (c.type === 'timestamp') return TS_NAME[c.unit ?? 'ms'];
   return sqlTypeName(c.type, c.unit, c.sqlType);
 }

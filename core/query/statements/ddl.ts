@@ -6,7 +6,7 @@ import type { ColumnSchema, DataType as StoreType, TableSchema, TimeUnit } from 
 import type { AlterTable, ColumnDef, CreateTable, Expr, ObjectName, SqlOptions as Options } from '../../sql/index.ts';
 import type { QueryContext } from '../context.ts';
 import { sqlTypeToDt } from '../expr/eval.ts';
-import { TS_TYPES } from '../vector.ts';
+import { TIME_TYPES, TS_TYPES } from '../vector.ts';
 import { fnName } from '../plan/walk.ts';
 import { partitionRuleOf } from '../../partition.ts';
 import { isPhysical, logicalTables, orderLogical, physicalOf } from './metric.ts';
@@ -31,6 +31,8 @@ export function columnType(def: ColumnDef): { type: StoreType; unit?: TimeUnit; 
     case 'String': return { type: 'string' };
     case 'Boolean': return { type: 'boolean' };
     case 'Date': return { type: 'timestamp', unit: 'ms', sqlType: 'Date' };
+    // TIME(p): nanoseconds since midnight in a timestamp column, reported by its own name (TimeMillisecond, ..)
+    case 'TimeSecond': case 'TimeMillisecond': case 'TimeMicrosecond': case 'TimeNanosecond': return { type: 'timestamp', unit: TIME_TYPES[dt], sqlType: dt };
     // JSON: stored as a string column holding the binary layout of core/json/jsonb.ts.
     case 'Json': return { type: 'string', sqlType: 'Json' };
     // Binary: stored as a string column holding the bytes in hex (expr/bytes.ts)
@@ -109,7 +111,7 @@ export function buildSchema(s: CreateTable, ctx: QueryContext): Omit<TableSchema
     seen.add(c.name.value);
     const sem = c.name.value === tiName ? 'timestamp' : pk.has(c.name.value) ? 'tag' : 'field';
     const col = buildColumn(c, sem);
-    if (sem === 'timestamp' && col.type !== 'timestamp') throw new PlanError(`Time index column ${tiName} must be a timestamp`, c.pos, StatusCode.InvalidArguments);
+    if (sem === 'timestamp' && (col.type !== 'timestamp' || TIME_TYPES[col.sqlType ?? ''] !== undefined)) throw new PlanError(`Time index column ${tiName} must be a timestamp`, c.pos, StatusCode.InvalidArguments);
     return col;
   });
   if (!seen.has(tiName)) throw new PlanError(`Time index column ${tiName} is not defined`, s.pos, StatusCode.InvalidArguments);

@@ -15,7 +15,7 @@ import type { QState } from '../plan/select.ts';
 import { runQuery } from '../plan/select.ts';
 import { tableName } from './ddl.ts';
 import type { Interval, Vec } from '../vector.ts';
-import { UNIT_NS, getValue, isNull, storedIntervalText } from '../vector.ts';
+import { TIME_TYPES, UNIT_NS, getValue, isNull, storedIntervalText } from '../vector.ts';
 import { floorDiv, parseTimestampNs, timestampParseError, tsInRange, tsRangeText } from '../expr/time.ts';
 import { decimalOf, isDecimal } from '../expr/decimal.ts';
 import { decimalText } from '../expr/decimal_exact.ts';
@@ -24,7 +24,8 @@ import { decimalText } from '../expr/decimal_exact.ts';
 function convertCell(v: Vec, i: number, col: ColumnSchema, row: number): unknown {
   if (isNull(v, i)) return null;
   const dt = columnDt(col);
-  if (col.type === 'timestamp') {
+  // a TIME column casts its values as CAST(x AS TIME(p)) does (valueCell)
+  if (col.type === 'timestamp' && TIME_TYPES[dt] === undefined) {
     const ns = timestampCell(v, i, col, dt, row);
     if (tsInRange(ns)) return ns;
     // A nanosecond column cannot hold the instant in GreptimeDB either: refused. A date (and a second / ms / us
