@@ -59,3 +59,12 @@ INSERT INTO shifts VALUES ('grey', '25:00', NULL, NULL, NULL, 4);
 CREATE TABLE bad_index (t TIME TIME INDEX, v DOUBLE);
 
 DROP TABLE shifts;
+
+-- a time moves by an interval's sub-day part and wraps around midnight (PostgreSQL's time + interval)
+SELECT TIME '23:30' + INTERVAL '45 minutes', TIME '00:10:00.5' - INTERVAL '20 minutes', TIME '08:00' + INTERVAL '1 day 1 second';
+
+SELECT TIME '10:00' - TIME '08:30:00.25';
+
+SELECT TIME '10:00' - TIMESTAMP '2024-01-01 08:00:00';
+
+SELECT arrow_typeof(current_time()), current_time() >= TIME '00:00', current_time() <= '23:59:59.999999999';

@@ -4,9 +4,10 @@ import { ArithmeticError, StatusCode } from '../../errors.ts';
 import type { BinaryOp, SourcePos } from '../../sql/index.ts';
 import { PlanError } from '../plan/rel.ts';
 import type { DType, Interval, NumVec, TsVec, Vec } from '../vector.ts';
-import { FLOAT_TYPES, INT_TYPES, UNIT_NS, exactInts, fromValues, int64Vec, isNull, nullVec, numVec, setNull, tsVec } from '../vector.ts';
+import { FLOAT_TYPES, INT_TYPES, TIME_TYPES, UNIT_NS, exactInts, fromValues, int64Vec, isNull, nullVec, numVec, setNull, tsVec } from '../vector.ts';
 import { castTo } from './cast.ts';
 import { arrowTypeName } from './cast_matrix.ts';
+import { NS_PER_DAY } from './time_of_day.ts';
 import { DURATION_NAME, addInterval, isIntervalLike } from './time.ts';
 import { asDecimal, decimalOf, decimalResultType, isDecimal, roundScale } from './decimal.ts';
 import { decimalArithExact, needsExact } from './decimal_exact.ts';
@@ -81,6 +82,12 @@ function temporal(op: BinaryOp, a: Vec, b: Vec, pos: SourcePos): Vec | null {
     for (let i = 0; i < n; i++) {
       if (isNull(a, i) || isNull(b, i)) { setNull(out, i); continue; }
       const iv = b.v[i] as Interval;
+      // a time of day moves by the interval's sub-day part and wraps around midnight, as PostgreSQL's time + interval
+      if (TIME_TYPES[a.dt]) {
+        const x = ((((a.v[i]! + (op === '+' ? iv.nanos : -iv.nanos)) % NS_PER_DAY) + NS_PER_DAY) % NS_PER_DAY);
+        out.v[i] = (x / UNIT_NS[a.unit]) * UNIT_NS[a.unit];
+        continue;
+      }
       // a date moves by whole months and days: the sub-day part of the interval does not carry it to another day
       out.v[i] = addInterval(a.v[i]!, a.dt === 'Date' ? { months: iv.months, days: iv.days, nanos: 0n } : iv, op === '+' ? 1 : -1);
     }
@@ -88,6 +95,9 @@ function temporal(op: BinaryOp, a: Vec, b: Vec, pos: SourcePos): Vec | null {
   }
   if (b.kind === 'ts' && isIntervalLike(a.dt) && op === '+') return arith(op, b, a, pos);
   if (a.kind === 'ts' && b.kind === 'ts' && op === '-') {
+    if ((TIME_TYPES[a.dt] === undefined) !== (TIME_TYPES[b.dt] === undefined)) {
+      throw new PlanError(`Cannot get result type for temporal operation ${arrowTypeName(a.dt)} - ${arrowTypeName(b.dt)}`, pos, StatusCode.InvalidArguments);
+    }
     // a Duration in the finer of the two units (a date counts as milliseconds), as Arrow subtracts timestamps
     const v = new Array(n);
     for (let i = 0; i < n; i++) v[i] = isNull(a, i) || isNull(b, i) ? null : { months: 0, days: 0, nanos: a.v[i]! - (b.v[i] as bigint) };

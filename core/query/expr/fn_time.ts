@@ -1,4 +1,5 @@
 // Scalar time functions: now, to_timestamp*, to_date, to_unixtime, date_bin, date_trunc, date_part, date_format, to_timezone.
+import { NS_PER_DAY } from './time_of_day.ts';
 import { ExecError, InvalidArgumentError, StatusCode } from '../../errors.ts';
 import type { Fn } from './fn_util.ts';
 import { asTs, constText, intervalArg } from './fn_util.ts';
@@ -49,7 +50,8 @@ export const TIME: Record<string, Fn> = {
   current_timestamp: (_a, n, s) => constVec('TimestampNanosecond', s.env.nowNs, n),
   localtimestamp: (_a, n, s) => constVec('TimestampNanosecond', s.env.nowNs, n),
   current_date: (_a, n, s) => constVec('Date', (s.env.nowNs / 86_400_000_000_000n) * 86_400_000_000_000n, n),
-  current_time: (_a, n, s) => constVec('String', new Date(Number(s.env.nowNs / 1_000_000n)).toISOString().slice(11, 23), n),
+  // DataFusion's current_time(): the UTC time of day of the statement's now, a Time64(Nanosecond)
+  current_time: (_a, n, s) => constVec('TimeNanosecond', ((s.env.nowNs % NS_PER_DAY) + NS_PER_DAY) % NS_PER_DAY, n),
   to_unixtime: (args, n, _s, call) => {
     const a = args[0]!;
     const out = numVec('Int64', n);
