@@ -68,3 +68,18 @@ SELECT TIME '10:00' - TIME '08:30:00.25';
 SELECT TIME '10:00' - TIMESTAMP '2024-01-01 08:00:00';
 
 SELECT arrow_typeof(current_time()), current_time() >= TIME '00:00', current_time() <= '23:59:59.999999999';
+
+-- a TIME column keeps being a time: no type change to or from one (other than between TIME precisions)
+CREATE TABLE alarms (ts TIMESTAMP TIME INDEX, at TIME DEFAULT '07:15', label STRING);
+
+INSERT INTO alarms (ts, label) VALUES (1, 'weekday');
+
+ALTER TABLE alarms MODIFY COLUMN at STRING;
+
+ALTER TABLE alarms MODIFY COLUMN label TIME;
+
+ALTER TABLE alarms MODIFY COLUMN at TIME(0);
+
+SELECT at, label FROM alarms;
+
+DROP TABLE alarms;

@@ -198,7 +198,10 @@ export async function alterTable(s: AlterTable, ctx: QueryContext): Promise<void
           if (c.semantic === 'tag') throw new EddyError(StatusCode.InvalidArguments, `Invalid alter table(${table}) request: Not allowed to change primary key index column '${c.name}'`);
           if (!c.nullable) throw new EddyError(StatusCode.InvalidArguments, `Invalid alter table(${table}) request: column '${c.name}' must be nullable to ensure safe conversion.`);
           const t = columnType({ name: a.name, dataType: a.dataType, pos: a.name.pos });
-          if (!canCastType(c.type, t.type)) {
+          // stored values are cast by their storage type (storage/cast.ts), which reads a time of day's nanoseconds as an
+          // instant: a TIME column changes only to another TIME, and no other column becomes one
+          const timeOf = (x?: string) => TIME_TYPES[x ?? ''] !== undefined;
+          if (!canCastType(c.type, t.type) || timeOf(c.sqlType) !== timeOf(t.sqlType)) {
             throw new PlanError(`Invalid alter table(${table}) request: column '${c.name}' cannot be cast from ${c.sqlType ?? c.type} to ${a.dataType.name}`, a.name.pos, StatusCode.InvalidArguments);
           }
           const nc: ColumnSchema = { ...c, type: t.type };
