@@ -4,6 +4,7 @@ import type { Format } from './protocol.ts';
 import { PgParameterError } from './errors.ts';
 import { Oid, PG_TYPE_BY_OID, pgTypeNamed } from './types.ts';
 import { numericFromBinary } from './numeric.ts';
+import { formatTimeOfDay } from '../query/expr/time_of_day.ts';
 import { timestampText, dateText } from './text.ts';
 
 /** A `$n` in the SQL text: its 1-based number and where it is. */
@@ -166,6 +167,15 @@ export function parameterLiteral(value: Uint8Array | null, type: number, format:
     case Oid.date: {
       if (format === 1) return `DATE '${dateText(fixed(value, 4, k, name).getInt32(0) + 10957)}'`;
       return `DATE ${quote(text(value, k).trim())}`;
+    }
+    case Oid.time: {
+      // binary: microseconds since midnight
+      if (format === 1) {
+        const us = fixed(value, 8, k, name).getBigInt64(0);
+        if (us < 0n || us >= 86_400_000_000n) throw bad(String(us));
+        return `TIME '${formatTimeOfDay(us * 1000n)}'`;
+      }
+      return `TIME ${quote(text(value, k).trim())}`;
     }
     case Oid.bytea: {
       if (format === 1) return quote(text(value, k));

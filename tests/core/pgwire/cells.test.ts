@@ -51,6 +51,11 @@ describe('cells', () => {
     const d = ts('Date', 'ms', 86_400_000_000_000n * 10958n);
     expect(cell(d, 0)!.toString()).toBe('2000-01-02');
     expect(cell(d, 1)!.readInt32BE(0)).toBe(1);
+    // a time of day: PostgreSQL's time, microseconds since midnight
+    const tm = ts('TimeNanosecond', 'ns', 45_903_500_000_789n);
+    expect(pgTypeOf('TimeMillisecond')).toMatchObject({ typmod: 3 });
+    expect(cell(tm, 0)!.toString()).toBe('12:45:03.500');
+    expect(cell(tm, 1)!.readBigInt64BE(0)).toBe(45_903_500_000n);
     fc.assert(fc.property(fc.bigInt({ min: -(10n ** 18n), max: 4n * 10n ** 18n }), (ms) => {
       const ns = (ms / 1_000_000n) * 1_000_000n;
       const text = cell(ts('TimestampMillisecond', 'ms', ns), 0)!.toString();

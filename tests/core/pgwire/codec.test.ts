@@ -160,7 +160,7 @@ describe('values', () => {
   });
 
   it('a Bind value of any bytes is a literal of its type or a PgParameterError', () => {
-    const types = [Oid.bool, Oid.int2, Oid.int4, Oid.int8, Oid.float4, Oid.float8, Oid.numeric, Oid.text, Oid.bytea, Oid.timestamp, Oid.date, Oid.jsonb, 0];
+    const types = [Oid.bool, Oid.int2, Oid.int4, Oid.int8, Oid.float4, Oid.float8, Oid.numeric, Oid.text, Oid.bytea, Oid.timestamp, Oid.date, Oid.time, Oid.jsonb, 0];
     fc.assert(fc.property(fc.uint8Array({ maxLength: 12 }), fc.constantFrom(...types), fc.constantFrom<0 | 1>(0, 1), (b, t, f) => {
       try {
         expect(typeof parameterLiteral(b, t, f, 1)).toBe('string');
@@ -170,6 +170,10 @@ describe('values', () => {
     }), { numRuns: 3000 });
     expect(parameterLiteral(enc.encode("it's"), Oid.text, 0, 1)).toBe("'it''s'");
     expect(parameterLiteral(Uint8Array.of(0, 0, 0, 0, 0, 0, 0, 42), Oid.int8, 1, 1)).toBe('42');
+    // time: microseconds since midnight in binary, its text as given
+    expect(parameterLiteral(Uint8Array.of(0, 0, 0, 0x0a, 0xb0, 0x0f, 0xd2, 0xe0), Oid.time, 1, 1)).toBe("TIME '12:45:03.500'");
+    expect(parameterLiteral(enc.encode('07:08:09'), Oid.time, 0, 1)).toBe("TIME '07:08:09'");
+    expect(() => parameterLiteral(Uint8Array.of(0, 0, 0, 0x14, 0x7d, 0x35, 0x70, 0x00), Oid.time, 1, 1)).toThrow(PgParameterError);
     expect(() => parameterLiteral(enc.encode('70000'), Oid.int2, 0, 1)).toThrow(/out of range for type int2/);
     expect(() => parameterLiteral(enc.encode('x1'), Oid.int4, 0, 2)).toThrow(/invalid input syntax for type int4: "x1" \(parameter \$2\)/);
   });
