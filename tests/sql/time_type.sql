@@ -83,3 +83,8 @@ ALTER TABLE alarms MODIFY COLUMN at TIME(0);
 SELECT at, label FROM alarms;
 
 DROP TABLE alarms;
+
+-- arrow_cast names the four time types as Arrow lays them out (Time32: s, ms; Time64: us, ns)
+SELECT arrow_cast('01:02:03.456789', 'Time32(Millisecond)'), arrow_cast(3723, 'Time32(Second)'), arrow_typeof(arrow_cast('01:02', 'Time64(Microsecond)'));
+
+SELECT arrow_cast('01:02:03', 'Time32(Nanosecond)');

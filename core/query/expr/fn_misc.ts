@@ -40,6 +40,9 @@ function fromArrowName(name: string, call: FunctionCall): DType {
   if (t === 'Utf8' || t === 'LargeUtf8') return 'String';
   const m = /^Timestamp\((\w+)/.exec(t);
   if (m) return { Second: 'TimestampSecond', Millisecond: 'TimestampMillisecond', Microsecond: 'TimestampMicrosecond', Nanosecond: 'TimestampNanosecond' }[m[1]!] ?? 'TimestampMillisecond';
+  // Time32 holds seconds or milliseconds, Time64 micro- or nanoseconds (Arrow's layout)
+  const tm = /^Time(32|64)\((Second|Millisecond|Microsecond|Nanosecond)\)$/.exec(t);
+  if (tm && (tm[1] === '32') === (tm[2] === 'Second' || tm[2] === 'Millisecond')) return `Time${tm[2]}`;
   if (INT_TYPES.has(t) || FLOAT_TYPES.has(t) || t === 'Boolean' || t === 'Date32') return t === 'Date32' ? 'Date' : t;
   throw new PlanError(`Unsupported arrow type ${name}`, call.pos, StatusCode.InvalidArguments);
 }
