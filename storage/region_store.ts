@@ -372,10 +372,8 @@ export class RegionStore {
   ): Promise<SegmentPieces> {
     const h = await this.handle(meta.file);
     const path = join(this.segDir, meta.file);
-    // a cancelled scan decodes no more: the check comes when the bytes are in, before the (synchronous) decode
-    const fetch = signal
-      ? async (bs: number[]): Promise<Uint8Array[]> => { signal.throwIfAborted(); const b = await readBlocks(path, h, bs); signal.throwIfAborted(); return b; }
-      : (bs: number[]): Promise<Uint8Array[]> => readBlocks(path, h, bs);
+    // a cancelled scan decodes no more: checked once the bytes are in, before the (synchronous) decode
+    const fetch = async (bs: number[]): Promise<Uint8Array[]> => { signal?.throwIfAborted(); const b = await readBlocks(path, h, bs); signal?.throwIfAborted(); return b; };
     // Compaction and index builds read whole segments once, just before deleting them or never again: caching them
     // would only evict what scans use.
     const pieces = !cached && !groups && !keepPage
