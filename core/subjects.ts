@@ -90,6 +90,8 @@ export const RegionOps = {
   write: 'write',
   delete: 'delete',
   scan: 'scan',
+  /** Cancels a running scan by the `cancelKey` its request carried (published, no reply): its query was KILLed, timed out or lost its client. */
+  scanCancel: 'scan_cancel',
   /** A partial aggregate (core/query/partial.ts) over the region's rows. */
   aggregate: 'aggregate',
   flush: 'flush',

@@ -368,11 +368,12 @@ export class RegionStore {
    */
   private async readSegment(
     meta: SegmentMeta, names: string[], groups?: number[], cached = true,
-    keepPage?: (page: PageInfo) => boolean, pickRows?: (page: PageInfo) => Uint32Array | undefined,
+    keepPage?: (page: PageInfo) => boolean, pickRows?: (page: PageInfo) => Uint32Array | undefined, signal?: AbortSignal,
   ): Promise<SegmentPieces> {
     const h = await this.handle(meta.file);
     const path = join(this.segDir, meta.file);
-    const fetch = (bs: number[]): Promise<Uint8Array[]> => readBlocks(path, h, bs);
+    // a cancelled scan decodes no more: checked once the bytes are in, before the (synchronous) decode
+    const fetch = async (bs: number[]): Promise<Uint8Array[]> => { signal?.throwIfAborted(); const b = await readBlocks(path, h, bs); signal?.throwIfAborted(); return b; };
     // Compaction and index builds read whole segments once, just before deleting them or never again: caching them
     // would only evict what scans use.
     const pieces = !cached && !groups && !keepPage
@@ -440,12 +441,13 @@ export class RegionStore {
   /** Merged view of segments and memtables. Returns one record batch (or none when nothing matches); `stats` gets what indexes did. */
   async scan(req: ScanRequest = {}, stats?: ScanStats): Promise<RecordBatch[]> {
     if (this.closed) throw new StorageError(`region ${this.opts.regionId} is closed`);
+    req.signal?.throwIfAborted();
     const segments = this.manifest.segments;
     return this.pinned(segments, () => {
       const memRuns = [...this.frozen, this.mem].filter((m) => m.rows > 0).flatMap((m) => this.sorted.of(m, this.schemaOf(m)));
       return scanSnapshot({
         schema: this._schema, segments, memRuns, cutoff: this.cutoff(),
-        readSegment: (meta, names, groups, keepPage, pickRows) => this.readSegment(meta, names, groups, true, keepPage, pickRows),
+        readSegment: (meta, names, groups, keepPage, pickRows) => this.readSegment(meta, names, groups, true, keepPage, pickRows, req.signal),
         prune: (meta, preds) => this.indexes.prune(meta, preds, req.queryId),
       }, req, stats);
     });

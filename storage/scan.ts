@@ -241,11 +241,13 @@ export async function scanSnapshot(snap: ScanSnapshot, req: ScanRequest, stats?:
   const lead = schema.primaryKey[0];
   const indexPreds = lead !== undefined && req.tagFilter?.[lead] ? preds.filter((p) => !(p.op === 'in' && p.column === lead)) : preds;
   const picked = await pickSegments(snap, f, indexPreds, stats);
+  req.signal?.throwIfAborted();
   // A lone segment is already one row per key: nothing to merge, so tags not asked for need not be decoded.
   const alone = picked.length === 1 && snap.memRuns.length === 0;
   const segRead = alone ? read.filter((n) => output.includes(n) || n in (req.tagFilter ?? {}) || rowPreds.some((p) => p.column === n)) : read;
   const loaded = await Promise.all(picked.map((x) => snap.readSegment(x.s, x.s.deletes ? [...segRead, OP_COLUMN] : segRead, x.groups, pageTest(x, f, schema), pageRows(x))));
   if (stats) stats.rowsRead = (stats.rowsRead ?? 0) + loaded.reduce((a, ps) => a + ps.runs.reduce((b, r) => b + r.rows, 0), 0) + snap.memRuns.reduce((a, r) => a + r.rows, 0);
+  req.signal?.throwIfAborted();
   const out = await scanRuns(snap, req, loaded, picked, f, output, read, alone);
   if (stats) stats.rowsOut = (stats.rowsOut ?? 0) + out.reduce((a, b) => a + b.numRows, 0);
   return out;

@@ -24,6 +24,12 @@ export interface ScanRequest {
   limit?: number;
   /** The query this scan is part of: its scans ask a segment's index each distinct predicate once (index/query_selections.ts). */
   queryId?: string;
+  /**
+   * Cancels the scan (KILL, the query's deadline, its client gone): checked when the scan starts, after its index
+   * lookups, after each segment's bytes are read (before they are decoded) and between the runs it merges; the scan
+   * then throws the signal's reason. In-process only: a remote region gets a cancel message (scan_wire.ts).
+   */
+  signal?: AbortSignal;
 }
 
 /** What indexes did in one scan, per index (kind and column): for EXPLAIN ANALYZE. */

@@ -53,6 +53,27 @@ function check(l: QueryLimits): void {
   if (l.deadline > 0 && Date.now() > l.deadline) throw l.expired();
 }
 
+/**
+ * `fn` under a signal aborted when `a` or `b` is (with that one's reason); its listeners are removed when `fn` ends, so
+ * a session's long-lived signal does not collect one per scan.
+ */
+export async function eitherSignal<T>(a: AbortSignal, b: AbortSignal | undefined, fn: (s: AbortSignal) => Promise<T>): Promise<T> {
+  if (!b || b === a) return fn(a);
+  const ac = new AbortController();
+  const fromA = () => ac.abort(a.reason);
+  const fromB = () => ac.abort(b.reason);
+  if (a.aborted) fromA();
+  else if (b.aborted) fromB();
+  a.addEventListener('abort', fromA, { once: true });
+  b.addEventListener('abort', fromB, { once: true });
+  try {
+    return await fn(ac.signal);
+  } finally {
+    a.removeEventListener('abort', fromA);
+    b.removeEventListener('abort', fromB);
+  }
+}
+
 /** One turn of the event loop, so a deadline timer and a client's disconnect are seen between scans of a busy query. */
 const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -65,10 +86,12 @@ export function limitContext(ctx: QueryContext, limitsOf: () => QueryLimits | un
   const g: QueryContext = Object.create(ctx) as QueryContext;
   g.scan = async (schema, spec) => {
     const l = limitsOf();
-    if (!l) return ctx.scan(schema, spec);
+    // the running statement's KILL signal (set on this context by the executor) goes into the region's scan too
+    const kill = spec.signal ?? g.signal;
+    if (!l) return ctx.scan(schema, kill ? { ...spec, signal: kill } : spec);
     await turn();
     check(l);
-    const batches = await ctx.scan(schema, spec);
+    const batches = await eitherSignal(l.signal, kill, (signal) => ctx.scan(schema, { ...spec, signal }));
     check(l);
     if (l.memoryBytes > 0) {
       for (const b of batches) l.used += batchBytes(b);

@@ -41,6 +41,20 @@ function regionWriteOf(msg: Msg): { batches: WriteBatch[]; record: Uint8Array } 
   return { batches, record };
 }
 
+/** Remote scans that carry a cancel key, by `<region>/<key>`, while they run (RegionOps.scanCancel aborts one). */
+const running = new Map<string, AbortController>();
+
+async function cancellableScan(host: RegionHost, key: string, req: ScanRequest): Promise<RecordBatch[]> {
+  const ac = new AbortController();
+  const id = `${host.regionId}/${key}`;
+  running.set(id, ac);
+  try {
+    return await host.scan({ ...req, signal: ac.signal });
+  } finally {
+    running.delete(id);
+  }
+}
+
 export async function answerRegionOp(host: RegionHost, msg: Msg, maxChunkBytes: number): Promise<void> {
   const op = msg.subject.slice(msg.subject.lastIndexOf('.') + 1);
   try {
@@ -57,11 +71,15 @@ export async function answerRegionOp(host: RegionHost, msg: Msg, maxChunkBytes: 
         return;
       }
       case RegionOps.scan: {
-        const batches = await host.scan(decodeScanRequest(msg.data));
+        const { cancelKey, ...req } = decodeScanRequest(msg.data);
+        const batches = cancelKey === undefined ? await host.scan(req) : await cancellableScan(host, cancelKey, req);
         for (const chunk of batchesToIPC(batches, { maxBytes: maxChunkBytes })) msg.respond(chunk);
         msg.respond(new Uint8Array(0));
         return;
       }
+      case RegionOps.scanCancel:
+        running.get(`${host.regionId}/${new TextDecoder().decode(msg.data)}`)?.abort(new EddyError(StatusCode.Cancelled, `scan of region ${host.regionId} cancelled by its query`));
+        return;
       case RegionOps.aggregate: {
         const text = JSON.stringify({ ok: true, rel: await host.aggregate(new TextDecoder().decode(msg.data)) });
         if (text.length > maxChunkBytes) throw new EddyError(StatusCode.Unsupported, `${PARTIAL_TOO_LARGE} for one message (${text.length} bytes)`);

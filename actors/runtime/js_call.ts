@@ -19,7 +19,8 @@ export function isTimeout(e: unknown): boolean {
 }
 
 export function isNoLeader(e: unknown): boolean {
-  return e instanceof Error && e.name === 'JetStreamNotEnabled';
+  // nats.js's js.publish turns no responders into JetStreamNotEnabled; the WAL's own publish (wal_publish.ts) does not
+  return e instanceof Error && (e.name === 'JetStreamNotEnabled' || e instanceof natsErrors.NoRespondersError);
 }
 
 /** How long one JetStream attempt waits for its answer by default. */

@@ -11,12 +11,19 @@ interface WireScan {
   analyze?: boolean;
   limit?: number;
   queryId?: string;
+  cancelKey?: string;
+}
+
+/** A scan request as the region reads it: `cancelKey` names the scan in a later `scan_cancel` message (the client's signal aborted). */
+export interface RemoteScanRequest extends ScanRequest {
+  cancelKey?: string;
 }
 
 /** A query id is a UUID; anything much longer is not one. */
 const MAX_QUERY_ID = 64;
 
-export function encodeScanRequest(r: ScanRequest): string {
+/** The request's signal stays on this side: `cancelKey` (given when it has one) lets the client cancel the scan by a message. */
+export function encodeScanRequest(r: ScanRequest, cancelKey?: string): string {
   const w: WireScan = {};
   if (r.start !== undefined) w.start = r.start.toString();
   if (r.end !== undefined) w.end = r.end.toString();
@@ -26,17 +33,18 @@ export function encodeScanRequest(r: ScanRequest): string {
   if (r.analyze) w.analyze = true;
   if (r.limit !== undefined) w.limit = r.limit;
   if (r.queryId !== undefined) w.queryId = r.queryId;
+  if (cancelKey !== undefined) w.cancelKey = cancelKey;
   return JSON.stringify(w);
 }
 
-export function decodeScanRequest(data: Uint8Array): ScanRequest {
+export function decodeScanRequest(data: Uint8Array): RemoteScanRequest {
   let w: WireScan;
   try {
     w = data.length ? (JSON.parse(new TextDecoder().decode(data)) as WireScan) : {};
   } catch (e) {
     throw new InvalidArgumentError(`scan request is not JSON: ${(e as Error).message}`);
   }
-  const r: ScanRequest = {};
+  const r: RemoteScanRequest = {};
   try {
     if (w.start !== undefined) r.start = BigInt(w.start);
     if (w.end !== undefined) r.end = BigInt(w.end);
@@ -51,6 +59,10 @@ export function decodeScanRequest(data: Uint8Array): ScanRequest {
   if (w.queryId !== undefined) {
     if (typeof w.queryId !== 'string' || w.queryId.length > MAX_QUERY_ID) throw new InvalidArgumentError(`scan queryId must be a string of at most ${MAX_QUERY_ID} characters`);
     r.queryId = w.queryId;
+  }
+  if (w.cancelKey !== undefined) {
+    if (typeof w.cancelKey !== 'string' || w.cancelKey.length > MAX_QUERY_ID) throw new InvalidArgumentError(`scan cancelKey must be a string of at most ${MAX_QUERY_ID} characters`);
+    r.cancelKey = w.cancelKey;
   }
   return r;
 }

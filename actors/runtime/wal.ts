@@ -5,10 +5,13 @@ import { NatsUnavailableError, Streams, Subjects, decodeBatches, type WriteBatch
 import type { NatsLink } from './nats_link.ts';
 import { StaleFilter, TERM_HEADER, notFoundAsNull, termOf, type WalTerm } from './wal_fence.ts';
 import { isTimeout, jsCall } from './js_call.ts';
+import { walPublisherOf, type WalPublisher } from './wal_publish.ts';
 
 /** What a WAL record holds: rows to write, or keys (tags + time) to delete. */
 export type WalOp = 'put' | 'delete';
 export const OP_HEADER = 'Eddy-Op';
+/** JetStream's deduplication header (nats.js's `msgID` publish option). */
+const MSG_ID_HEADER = 'Nats-Msg-Id';
 /**
  * How long JetStream remembers an append's message id (`Nats-Msg-Id`): a source message redelivered within it (the
  * buffered ingest stream redelivers after ack_wait, so after a restart of the node) is recognised as already in the WAL.
@@ -55,7 +58,11 @@ export class Wal {
   constructor(
     private readonly js: JetStreamClient, private readonly jsm: JetStreamManager, private readonly regionId: string,
     private readonly link?: NatsLink, readonly term?: WalTerm,
-  ) {}
+  ) {
+    this.publisher = walPublisherOf(js);
+  }
+
+  private readonly publisher: WalPublisher;
 
   /**
    * Appends one record; resolves once JetStream has stored it. With a `msgId` (an idempotency key: the source
@@ -63,26 +70,27 @@ export class Wal {
    * the outcome says `duplicate` and carries the first append's sequence.
    */
   async append(record: Uint8Array, op: WalOp = 'put', msgId?: string): Promise<WalAppend> {
-    let opts: { headers?: ReturnType<typeof natsHeaders>; msgID?: string; timeout?: number } | undefined;
+    let h: ReturnType<typeof natsHeaders> | undefined;
     const term = this.term?.term ?? null;
-    if (op !== 'put' || term !== null) {
-      const h = natsHeaders();
+    if (op !== 'put' || term !== null || msgId !== undefined) {
+      h = natsHeaders();
       if (op !== 'put') h.set(OP_HEADER, op);
       if (term !== null) h.set(TERM_HEADER, String(term));
-      opts = { headers: h };
+      if (msgId !== undefined) h.set(MSG_ID_HEADER, `${this.regionId}/${msgId}`);
     }
-    if (msgId !== undefined) opts = { ...opts, msgID: `${this.regionId}/${msgId}`, timeout: KEYED_APPEND_TIMEOUT_MS };
+    const timeout = msgId !== undefined ? KEYED_APPEND_TIMEOUT_MS : UNKEYED_APPEND_TIMEOUT_MS;
     const what = `append to the WAL of region ${this.regionId}`;
     // js_call.ts: no responder (the stream has no leader for a moment; nothing was stored) is sent again; a timeout
     // only under a message id (the record may be stored: a copy is not stored twice, the resend answers its sequence).
     let unanswered = false;
     const a = await jsCall(async () => {
       this.link?.requireConnected(what);
-      const publish = this.js.publish(Subjects.wal(this.regionId), record, opts);
+      // wal_publish.ts: JetStream's publish as a core request of our own (nats.js's builds an Error per answer)
+      const publish = this.publisher.publish(Subjects.wal(this.regionId), record, h, timeout);
       const ack = await (this.link ? this.link.unlessLost(publish, what) : publish);
       return { seq: ack.seq, duplicate: ack.duplicate };
     }, {
-      what, safe: msgId !== undefined, attemptMs: msgId !== undefined ? KEYED_APPEND_TIMEOUT_MS : UNKEYED_APPEND_TIMEOUT_MS,
+      what, safe: msgId !== undefined, attemptMs: timeout,
       onRetry: (e) => { if (isTimeout(e)) unanswered = true; },
     });
     return unanswered && a.duplicate ? { ...a, resent: true } : a;
@@ -137,7 +145,7 @@ export class Wal {
         for await (const m of iter) {
           got++;
           if (filter?.stale(termOf(m.headers), m.seq)) continue;
-          onRecord(m.data, m.seq, m.headers?.get(OP_HEADER) === 'delete' ? 'delete' : 'put', m.headers?.get('Nats-Msg-Id') || undefined);
+          onRecord(m.data, m.seq, m.headers?.get(OP_HEADER) === 'delete' ? 'delete' : 'put', m.headers?.get(MSG_ID_HEADER) || undefined);
           n++;
         }
         if (got === 0) break;

@@ -26,6 +26,8 @@ export interface ScanSpec {
   limit?: number;
   /** The query (evaluation) the scan belongs to: regions share index selections between its scans. */
   queryId?: string;
+  /** Stops the scan inside the region (storage ScanRequest.signal): KILL, the query's deadline, its client gone. */
+  signal?: AbortSignal;
 }
 
 /** Arrow schema metadata key under which a region reports, as JSON ScanIndexReport, what its indexes did in a scan. */

@@ -92,8 +92,11 @@ export async function run(opts: BenchOptions): Promise<unknown> {
   const lat: Record<string, Partial<Record<PromSystemKey, Cell>>> = {};
   const warnings: string[] = [];
   try {
-    for (const key of keys) {
-      process.stdout.write(`${PROM_SYSTEM_NAMES[key]}: starting ... `);
+    // Every system is loaded at the same time, so each comes to the queries with the same history: loaded one after
+    // another, the first ones sat idle while the others ingested, and V8's memory reducer shrank their heaps (a young
+    // generation of ~1-2 MB instead of 16), which changes what the collector costs per query by 0.7-1.4x either way and
+    // made one EddyDB build look slower than another with the same query code (same commit as eddy and base: 0.74x).
+    const loaded = await Promise.all(keys.map(async (key) => {
       const sys = await startPromSystem(key, logDir, false, 'public');
       started.push(sys);
       const secs = await remoteWrite(sys.writeUrl, w, 4);
@@ -102,8 +105,12 @@ export async function run(opts: BenchOptions): Promise<unknown> {
         seen = await countSamples(sys, w);
         return seen >= w.samples ? seen : undefined;
       }, 300_000, 100);
-      if (settle) await sys.settle();
-      console.log(`${sys.version}; ${fmtNum(w.samples / secs)} samples/s acked, all ${fmtNum(seen)} queryable${settle ? ', flushed' : ''}`);
+      return { sys, secs, seen };
+    }));
+    if (settle) await Promise.all(loaded.map(({ sys }) => sys.settle()));
+    started.sort((a, b) => keys.indexOf(a.key) - keys.indexOf(b.key));
+    for (const { sys, secs, seen } of loaded) {
+      console.log(`${sys.name}: ${sys.version}; ${fmtNum(w.samples / secs)} samples/s acked (all systems written at once), all ${fmtNum(seen)} queryable${settle ? ', flushed' : ''}`);
     }
     load.push(loadavg());
     for (const q of queries) {
