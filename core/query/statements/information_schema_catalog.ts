@@ -54,11 +54,11 @@ export function sqlSpelling(t: string): string {
   return sqlTypeText(t).toLowerCase();
 }
 
-function columnRow(db: string, table: string, pos: number, name: string, type: string, semantic: string, key: string, nullable: boolean, dflt: string | null): Row {
+function columnRow(db: string, table: string, pos: number, name: string, type: string, semantic: string, key: string, nullable: boolean, dflt: string | null, comment: string | null = null): Row {
   const f = typeFacts(type);
   const sql = sqlSpelling(type);
   return ['greptime', db, table, name, pos, f.charLen, f.charLen, f.precision, f.scale, f.datetime, f.charset ? 'utf8' : null, f.charset ? 'utf8_bin' : null,
-    key, '', 'select,insert', '', type, sql, semantic, dflt, nullable ? 'Yes' : 'No', sql, null, null];
+    key, '', 'select,insert', '', type, sql, semantic, dflt, nullable ? 'Yes' : 'No', sql, comment, null];
 }
 
 function defaultOf(c: ColumnSchema): string | null {
@@ -78,7 +78,7 @@ export async function columnsRows(ctx: QueryContext, system: [string, SystemColu
       if (c.name === '__table_id' || c.name === '__tsid') return;
       const semantic = c.semantic === 'tag' ? 'TAG' : c.semantic === 'timestamp' ? 'TIMESTAMP' : 'FIELD';
       const key = c.semantic === 'tag' ? 'PRI' : c.semantic === 'timestamp' ? 'TIME INDEX' : '';
-      rows.push(columnRow(d, t.name, i + 1, c.name, typeOf(c), semantic, key, c.nullable, defaultOf(c)));
+      rows.push(columnRow(d, t.name, i + 1, c.name, typeOf(c), semantic, key, c.nullable, defaultOf(c), c.comment ?? null));
     });
   });
   return rows;

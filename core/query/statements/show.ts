@@ -3,7 +3,7 @@ import { databaseOptionLines, databaseOptions, databaseOptionsCell, ttlText } fr
 import { EddyError, StatusCode } from '../../errors.ts';
 import { regionIdOf, sqlTypeName } from '../../schema.ts';
 import type { ColumnSchema, TableSchema } from '../../schema.ts';
-import type { Describe, Show } from '../../sql/index.ts';
+import { formatString, type Describe, type Show } from '../../sql/index.ts';
 import type { QueryContext } from '../context.ts';
 import type { Env } from '../expr/eval.ts';
 import { evalExpr, toBool } from '../expr/eval.ts';
@@ -82,7 +82,7 @@ function optionLines(t: TableSchema, dbTtl?: string): string[] {
   if (extra.ttl !== undefined) extra.ttl = ttlText(extra.ttl);
   if (Object.keys(extra).some((k) => k.startsWith('compaction.twcs.')) && extra['compaction.type'] === undefined) extra['compaction.type'] = 'twcs';
   // dotted keys are quoted, as GreptimeDB prints them
-  return Object.keys(extra).sort().map((k) => `  ${k.includes('.') ? `'${k}'` : k} = '${extra[k]}'`);
+  return Object.keys(extra).sort().map((k) => `  ${k.includes('.') ? `'${k}'` : k} = ${formatString(extra[k]!)}`);
 }
 
 function defaultSql(c: ColumnSchema): string {
@@ -103,7 +103,7 @@ export function showCreateTable(t: TableSchema, columns: ColumnSchema[] = t.colu
   const lines: string[] = [];
   for (const c of columns) {
     if (c.name === '__table_id' || c.name === '__tsid') continue;
-    lines.push(`  "${c.name}" ${sqlTypeText(typeName(c))} ${c.nullable ? 'NULL' : 'NOT NULL'}${defaultSql(c)}${indexClauses(c)}${compressionClause(c)}`);
+    lines.push(`  "${c.name}" ${sqlTypeText(typeName(c))} ${c.nullable ? 'NULL' : 'NOT NULL'}${defaultSql(c)}${c.comment !== undefined ? ` COMMENT ${formatString(c.comment)}` : ''}${indexClauses(c)}${compressionClause(c)}`);
   }
   lines.push(`  TIME INDEX ("${t.timeIndex}")`);
   const pk = columns.filter((c) => c.semantic === 'tag' && !c.name.startsWith('__')).map((c) => c.name);
@@ -176,7 +176,7 @@ export async function runShow(s: Show, env: Env): Promise<Rel> {
       const sqlType = (c: ColumnSchema) => sqlTypeText(typeName(c)).toLowerCase();
       const rel = s.full
         ? stringRel(['Field', 'Type', 'Collation', 'Null', 'Key', 'Default', 'Comment', 'Privileges', 'Extra', 'Greptime_type'],
-          cols.map((c) => [c.name, sqlType(c), c.type === 'string' ? 'utf8_bin' : '', c.nullable ? 'YES' : 'NO', key(c), defaultText(c), '', 'select,insert', '', typeName(c)]))
+          cols.map((c) => [c.name, sqlType(c), c.type === 'string' ? 'utf8_bin' : '', c.nullable ? 'YES' : 'NO', key(c), defaultText(c), c.comment ?? '', 'select,insert', '', typeName(c)]))
         : stringRel(['Field', 'Type', 'Null', 'Key', 'Default', 'Extra', 'Greptime_type'],
           cols.map((c) => [c.name, sqlType(c), c.nullable ? 'YES' : 'NO', key(c), defaultText(c), '', typeName(c)]));
       return whereFilter(likeFilter(rel, s.like), s, env);
