@@ -234,6 +234,8 @@ export async function alterTable(s: AlterTable, ctx: QueryContext): Promise<void
             if (sch.options.extra) delete sch.options.extra[k];
           }
           applyOptions(opts, sch.options, s.pos);
+          // an append-only table keeps every row: its merge mode means nothing, and GreptimeDB drops it
+          if (sch.options.appendMode && sch.options.extra) for (const k of Object.keys(sch.options.extra)) if (k.toLowerCase() === 'merge_mode') delete sch.options.extra[k];
           break;
         }
         case 'unset_options':

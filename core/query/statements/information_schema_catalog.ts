@@ -1,5 +1,6 @@
 // information_schema rows that describe the catalog: tables, columns, key_column_usage, table_constraints, partitions, views.
-import type { ColumnSchema, PartitionExpr, TableSchema } from '../../schema.ts';
+import type { ColumnSchema, TableSchema } from '../../schema.ts';
+import { printPartitionExpr } from '../../partition.ts';
 import { regionIdOf, sqlTypeName } from '../../schema.ts';
 import type { QueryContext } from '../context.ts';
 import { sqlTypeText } from '../expr/names.ts';
@@ -116,13 +117,6 @@ export async function tableConstraintsRows(ctx: QueryContext): Promise<Row[]> {
   return rows;
 }
 
-function printPartition(e: PartitionExpr): string {
-  if ('and' in e) return e.and.map((x) => ('or' in x ? `(${printPartition(x)})` : printPartition(x))).join(' AND ');
-  if ('or' in e) return e.or.map((x) => ('and' in x ? `(${printPartition(x)})` : printPartition(x))).join(' OR ');
-  const v = e.value === null ? 'NULL' : typeof e.value === 'string' ? `'${e.value.replace(/'/g, "''")}'` : String(e.value);
-  return `${e.column} ${e.op === '!=' ? '<>' : e.op} ${v}`;
-}
-
 /**
  * partitions: one row per region (p0, p1, ...), method RANGE; as GreptimeDB fills them, partition_expression is the
  * PARTITION ON COLUMNS list and partition_description the region's rule (`host < 'm'`).
@@ -134,7 +128,7 @@ export async function partitionsRows(ctx: QueryContext): Promise<Row[]> {
     for (let n = 0; n < t.regions; n++) {
       const expr = t.partition?.exprs[n];
       const columns = t.partition?.columns.length ? t.partition.columns.join(', ') : null;
-      rows.push(['greptime', d, t.name, `p${n}`, null, n + 1, null, 'RANGE', null, columns, null, expr ? printPartition(expr) : null,
+      rows.push(['greptime', d, t.name, `p${n}`, null, n + 1, null, 'RANGE', null, columns, null, expr ? printPartitionExpr(expr) : null,
         null, null, null, null, null, null, BigInt(Math.round(t.createdAt)) * 1_000_000n, null, null, null, null, null, null, regionIdOf(t.id, n)]);
     }
   });

@@ -18,6 +18,7 @@ import { showProcessList } from './process.ts';
 import type { SystemColumn } from './information_schema_spec.ts';
 import { engineOf, isPhysical, physicalColumns, physicalIndexSchema, physicalOf, RETIRED_TAGS_KEY } from './metric.ts';
 import { viewDefinition, viewOf } from './view.ts';
+import { printPartitionExpr } from '../../partition.ts';
 import { compressionClause, indexClauses, indexRows } from './indexes.ts';
 import { spatialIndexLines } from './spatial_ddl.ts';
 
@@ -73,6 +74,22 @@ export async function describeTable(s: Describe, ctx: QueryContext): Promise<Rel
 }
 
 
+const SIZE_UNITS: [string, number][] = [['PiB', 2 ** 50], ['TiB', 2 ** 40], ['GiB', 2 ** 30], ['MiB', 2 ** 20], ['KiB', 2 ** 10]];
+
+/**
+ * A size option ('128MiB', '1KB', '4096') as GreptimeDB's ReadableSize prints it: in the largest binary unit it
+ * reaches, one decimal ('128.0MiB', '1.0KiB'), or bytes ('512B'). K, KB and KiB are all 1024. Text it cannot read
+ * stays as written.
+ */
+export function readableSize(text: string): string {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([kmgtp]?)(i?b)?\s*$/i.exec(text);
+  if (!m || (m[3] === undefined && m[2] === '' && !/^\s*\d+\s*$/.test(text))) return text;
+  const scale = m[2] ? 2 ** (10 * ('kmgtp'.indexOf(m[2].toLowerCase()) + 1)) : 1;
+  const bytes = Math.floor(Number(m[1]) * scale);
+  const unit = SIZE_UNITS.find(([, size]) => bytes >= size);
+  return unit ? `${(bytes / unit[1]).toFixed(1)}${unit[0]}` : `${bytes}B`;
+}
+
 /** `dbTtl`: the database's ttl option, which a table without its own shows as GreptimeDB does. */
 function optionLines(t: TableSchema, dbTtl?: string): string[] {
   const extra = { ...(t.options.extra ?? {}) };
@@ -80,6 +97,7 @@ function optionLines(t: TableSchema, dbTtl?: string): string[] {
   if (t.options.appendMode) extra.append_mode = 'true';
   if (extra.ttl === undefined && dbTtl !== undefined && physicalOf(t) === undefined) extra.ttl = dbTtl;
   if (extra.ttl !== undefined) extra.ttl = ttlText(extra.ttl);
+  if (extra.write_buffer_size !== undefined) extra.write_buffer_size = readableSize(extra.write_buffer_size);
   if (Object.keys(extra).some((k) => k.startsWith('compaction.twcs.')) && extra['compaction.type'] === undefined) extra['compaction.type'] = 'twcs';
   // dotted keys are quoted, as GreptimeDB prints them
   return Object.keys(extra).sort().map((k) => `  ${k.includes('.') ? `'${k}'` : k} = ${formatString(extra[k]!)}`);
@@ -99,6 +117,13 @@ function defaultSql(c: ColumnSchema): string {
   return ` DEFAULT ${String(c.defaultValue)}`;
 }
 
+/** `PARTITION ON COLUMNS ("c") (\n  rule,\n  ...\n)` of a partitioned table, '' for one region. */
+function partitionText(t: TableSchema): string {
+  const p = t.partition;
+  if (!p || p.exprs.length === 0) return '';
+  return `PARTITION ON COLUMNS (${p.columns.map((c) => `"${c}"`).join(', ')}) (\n${p.exprs.map((e) => `  ${printPartitionExpr(e)}`).join(',\n')}\n)`;
+}
+
 export function showCreateTable(t: TableSchema, columns: ColumnSchema[] = t.columns, dbTtl?: string): string {
   const lines: string[] = [];
   for (const c of columns) {
@@ -110,7 +135,8 @@ export function showCreateTable(t: TableSchema, columns: ColumnSchema[] = t.colu
   const keys = [...t.primaryKey, ...pk.filter((k) => !t.primaryKey.includes(k))];
   if (keys.length) lines.push(`  PRIMARY KEY (${keys.map((k) => `"${k}"`).join(', ')})`);
   lines.push(...spatialIndexLines(t));
-  let s = `CREATE TABLE IF NOT EXISTS "${t.name}" (\n${lines.join(',\n')}\n)\n\nENGINE=${engineOf(t)}\n`;
+  // the PARTITION ON COLUMNS clause takes the blank line between the column list and ENGINE
+  let s = `CREATE TABLE IF NOT EXISTS "${t.name}" (\n${lines.join(',\n')}\n)\n${partitionText(t)}\nENGINE=${engineOf(t)}\n`;
   const opts = optionLines(t, dbTtl);
   if (opts.length) s += `WITH(\n${opts.join(',\n')}\n)`;
   return s.trimEnd();
