@@ -15,6 +15,9 @@ SHOW CREATE TABLE readings;
 
 ALTER TABLE readings SET 'write_buffer_size' = '512';
 
+-- SET ttl = NULL keeps rows forever by the table's own choice (UNSET would let its database's TTL apply)
+ALTER TABLE readings SET 'ttl' = NULL;
+
 SHOW CREATE TABLE readings;
 
 DROP TABLE readings;
@@ -30,3 +33,27 @@ ALTER TABLE blobs SET 'append_mode' = 'true';
 SHOW CREATE TABLE blobs;
 
 DROP TABLE blobs;
+
+-- the table as a PostgreSQL foreign table over postgres_fdw (server greptimedb)
+CREATE TABLE gauges (id INT UNSIGNED, small SMALLINT, big BIGINT, name STRING, ok BOOLEAN, raw VARBINARY, day DATE, f FLOAT, d DOUBLE, dec DECIMAL(10, 2), ts TIMESTAMP(6) TIME INDEX, PRIMARY KEY (id, name));
+
+SHOW CREATE TABLE gauges FOR POSTGRES_FOREIGN_TABLE;
+
+SHOW CREATE TABLE gauges FOR oracle_table;
+
+DROP TABLE gauges;
+
+-- a table's own TTL set to NULL is forever; unset, the database's TTL applies again
+CREATE DATABASE hourly WITH (ttl = '1h');
+
+CREATE TABLE hourly.pings (v INT, ts TIMESTAMP TIME INDEX);
+
+ALTER TABLE hourly.pings SET 'ttl' = NULL;
+
+SELECT table_name, create_options FROM information_schema.tables WHERE table_schema = 'hourly';
+
+ALTER TABLE hourly.pings UNSET 'ttl';
+
+SELECT table_name, create_options FROM information_schema.tables WHERE table_schema = 'hourly';
+
+DROP DATABASE hourly;

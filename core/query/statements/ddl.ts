@@ -229,6 +229,8 @@ export async function alterTable(s: AlterTable, ctx: QueryContext): Promise<void
           const opts = { ...a.options };
           for (const k of Object.keys(opts)) {
             if (opts[k]!.toUpperCase() !== 'NULL' && opts[k] !== '') continue;
+            // SET ttl = NULL is the table's own TTL, forever (GreptimeDB's); UNSET is what lets the database's apply
+            if (k.toLowerCase() === 'ttl') { opts[k] = 'forever'; continue; }
             delete opts[k];
             if (k.toLowerCase() === 'ttl') delete sch.options.ttlMs;
             if (sch.options.extra) delete sch.options.extra[k];

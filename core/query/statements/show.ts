@@ -19,6 +19,7 @@ import type { SystemColumn } from './information_schema_spec.ts';
 import { engineOf, isPhysical, physicalColumns, physicalIndexSchema, physicalOf, RETIRED_TAGS_KEY } from './metric.ts';
 import { viewDefinition, viewOf } from './view.ts';
 import { printPartitionExpr } from '../../partition.ts';
+import { postgresForeignTable } from './show_foreign_table.ts';
 import { compressionClause, indexClauses, indexRows } from './indexes.ts';
 import { spatialIndexLines } from './spatial_ddl.ts';
 
@@ -179,8 +180,13 @@ export async function runShow(s: Show, env: Env): Promise<Rel> {
         throw new EddyError(StatusCode.Unsupported, `Show create table only for base table. greptime.${d.toLowerCase() === 'information_schema' ? 'information_schema' : 'public'}.${table} is TEMPORARY`);
       }
       const t = await needTable(ctx, d, table);
+      const columns = isPhysical(t) ? await physicalColumns(t, ctx) : t.columns;
+      if (s.variant !== undefined) {
+        if (s.variant !== 'POSTGRES_FOREIGN_TABLE') throw new EddyError(StatusCode.Unsupported, `Unsupported SHOW CREATE TABLE variant: ${s.variant}, expected POSTGRES_FOREIGN_TABLE`);
+        return stringRel(['Table', 'Create Table'], [[t.name, postgresForeignTable(t, columns, typeName)]]);
+      }
       const dbTtl = (await databaseOptions(ctx, t.db)).ttl;
-      return stringRel(['Table', 'Create Table'], [[t.name, showCreateTable(t, isPhysical(t) ? await physicalColumns(t, ctx) : t.columns, dbTtl)]]);
+      return stringRel(['Table', 'Create Table'], [[t.name, showCreateTable(t, columns, dbTtl)]]);
     }
     case 'CREATE VIEW': {
       const { db: d, table } = tableName(s.target!, ctx);
