@@ -57,3 +57,14 @@ ALTER TABLE hourly.pings UNSET 'ttl';
 SELECT table_name, create_options FROM information_schema.tables WHERE table_schema = 'hourly';
 
 DROP DATABASE hourly;
+
+-- a physical metric table shows its logical tables' tags, with the skipping index its 'index.type' gives them
+CREATE TABLE metrics_phy (ts TIMESTAMP TIME INDEX, val DOUBLE) ENGINE = metric WITH ('physical_metric_table' = '', 'index.type' = 'skipping', 'index.granularity' = '4096');
+
+CREATE TABLE cpu_load (ts TIMESTAMP TIME INDEX, val DOUBLE, host STRING, dc STRING, PRIMARY KEY (host, dc)) ENGINE = metric WITH ('on_physical_table' = 'metrics_phy');
+
+SHOW CREATE TABLE metrics_phy;
+
+DROP TABLE cpu_load;
+
+DROP TABLE metrics_phy;

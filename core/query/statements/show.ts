@@ -180,7 +180,8 @@ export async function runShow(s: Show, env: Env): Promise<Rel> {
         throw new EddyError(StatusCode.Unsupported, `Show create table only for base table. greptime.${d.toLowerCase() === 'information_schema' ? 'information_schema' : 'public'}.${table} is TEMPORARY`);
       }
       const t = await needTable(ctx, d, table);
-      const columns = isPhysical(t) ? await physicalColumns(t, ctx) : t.columns;
+      // a physical metric table shows its logical tables' tags (with the skipping index 'index.type' gives them)
+      const columns = isPhysical(t) ? (await physicalIndexSchema(t, ctx)).columns : t.columns;
       if (s.variant !== undefined) {
         if (s.variant !== 'POSTGRES_FOREIGN_TABLE') throw new EddyError(StatusCode.Unsupported, `Unsupported SHOW CREATE TABLE variant: ${s.variant}, expected POSTGRES_FOREIGN_TABLE`);
         return stringRel(['Table', 'Create Table'], [[t.name, postgresForeignTable(t, columns, typeName)]]);
