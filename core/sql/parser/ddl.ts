@@ -194,7 +194,9 @@ export function parseColumnDef(p: Cursor): ColumnDef {
       p.expectKw('WITH');
       col.compression = parseOptions(p);
     } else if (INDEX_KINDS.some((k) => p.isKw(k))) {
+      const at = p.pos();
       const kind = indexKind(p);
+      if (col.indexes?.some((x) => x.kind === kind)) throw p.errorAt(`Invalid column option, column name: ${name.value}, error: ${kind} INDEX is given twice`, at);
       const options = p.eatKw('WITH') ? parseOptions(p) : {};
       (col.indexes ??= []).push({ kind, options });
     } else break;

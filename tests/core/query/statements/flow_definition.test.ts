@@ -22,6 +22,14 @@ describe('shownFlowDefinition', () => {
     expect(shownFlowDefinition({ ...flow(def), comment: null })).toBe('CREATE FLOW IF NOT EXISTS f\nSINK TO public.out\nAS SELECT v FROM src');
   });
 
+  it('keeps the EVAL INTERVAL of a batching flow, so the text creates a flow on the same schedule', () => {
+    expect(shownFlowDefinition(flow("CREATE FLOW f SINK TO out EVAL INTERVAL '30s' EXPIRE AFTER INTERVAL '1 hour' AS SELECT count(*) AS c FROM src"))).toBe(
+      "CREATE FLOW IF NOT EXISTS f\nSINK TO public.out\nEXPIRE AFTER INTERVAL '1 hour'\nEVAL INTERVAL '30s'\nAS SELECT count(*) AS c FROM src");
+    // ...and the shown text is itself a definition that shows the same
+    const shown = shownFlowDefinition(flow("CREATE FLOW f SINK TO out EVAL INTERVAL '30s' AS SELECT count(*) AS c FROM src"));
+    expect(shownFlowDefinition(flow(shown))).toBe(shown);
+  });
+
   it('keeps what it cannot rebuild as written', () => {
     const tql = "CREATE FLOW f SINK TO out AS TQL EVAL (0, 10, '5s') rate(x[1m])";
     expect(shownFlowDefinition(flow(tql))).toBe(tql);
