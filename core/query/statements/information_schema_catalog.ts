@@ -108,7 +108,8 @@ export async function keyColumnUsageRows(ctx: QueryContext): Promise<Row[]> {
 
 /** table_constraints: each table's time index and, when it has one, its primary key. */
 export async function tableConstraintsRows(ctx: QueryContext): Promise<Row[]> {
-  const rows: Row[] = [];
+  // the system table public.numbers is keyed by its one column, as key_column_usage says
+  const rows: Row[] = [['def', 'public', 'PRIMARY', 'public', 'numbers', 'PRIMARY KEY', 'YES']];
   await eachTable(ctx, (d, t) => {
     if (viewOf(t)) return;
     rows.push(['def', d, 'TIME INDEX', d, t.name, 'TIME INDEX', 'YES']);
