@@ -16,6 +16,14 @@ export function compareKeyTuples(a: readonly (string | null)[], b: readonly (str
   return 0;
 }
 
+/** A rule as GreptimeDB prints it (SHOW CREATE TABLE, information_schema.partitions): `host >= 'a' AND host < 'm'`. */
+export function printPartitionExpr(e: PartitionExpr): string {
+  if ('and' in e) return e.and.map((x) => ('or' in x ? `(${printPartitionExpr(x)})` : printPartitionExpr(x))).join(' AND ');
+  if ('or' in e) return e.or.map((x) => ('and' in x ? `(${printPartitionExpr(x)})` : printPartitionExpr(x))).join(' OR ');
+  const v = e.value === null ? 'NULL' : typeof e.value === 'string' ? `'${e.value.replace(/'/g, "''")}'` : String(e.value);
+  return `${e.column} ${e.op === '!=' ? '<>' : e.op} ${v}`;
+}
+
 const FLIP: Record<PartitionCmp['op'], PartitionCmp['op']> = { '<': '>', '<=': '>=', '>': '<', '>=': '<=', '=': '=', '!=': '!=' };
 const CMP_OPS = new Set(['<', '<=', '>', '>=', '=', '!=', '<>']);
 
@@ -45,8 +53,10 @@ export function partitionRuleOf(spec: PartitionSpec, columns: readonly ColumnSch
   const partCols = spec.columns.map((c) => resolve(c.value, c.pos));
   const convert = (e: Expr): PartitionExpr => {
     if (e.type === 'binary' && (e.op === 'AND' || e.op === 'OR')) {
-      const args = [convert(e.left), convert(e.right)];
-      return e.op === 'AND' ? { and: args } : { or: args };
+      // a AND (b AND c) and (a AND b) AND c are one conjunction [a, b, c]: the rule reads back from its printed form
+      const k = e.op === 'AND' ? 'and' : 'or';
+      const args = [convert(e.left), convert(e.right)].flatMap((x) => (k in x ? (x as Record<typeof k, PartitionExpr[]>)[k] : [x]));
+      return k === 'and' ? { and: args } : { or: args };
     }
     if (e.type === 'binary' && CMP_OPS.has(e.op)) {
       const op = (e.op === '<>' ? '!=' : e.op) as PartitionCmp['op'];

@@ -58,6 +58,8 @@ export interface ColumnSchema {
   indexes?: ColumnIndexes;
   /** COMPRESSION WITH options as GreptimeDB keeps them: type ('zstd'), level (1-22), page_size; SHOW CREATE TABLE prints them. */
   compression?: Record<string, string>;
+  /** COMMENT 'text' (CREATE TABLE, ADD COLUMN, COMMENT ON COLUMN): shown by SHOW CREATE TABLE, SHOW FULL COLUMNS and information_schema.columns. */
+  comment?: string;
   /** Schema version that added the column; data written before it (a dropped column of the same name) is not its data. */
   since?: number;
 }

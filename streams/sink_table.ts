@@ -50,6 +50,9 @@ function typeOfExpr(e: Expr, source: TableSchema): Typed {
 }
 
 /** The sink table GreptimeDB would create: projection columns, the window start as time index, group keys as tags, update_at. */
+/** The comment GreptimeDB gives a sink table a flow creates (SHOW CREATE TABLE, information_schema.tables.table_comment). */
+export const AUTO_SINK_COMMENT = 'Auto created table by flow engine';
+
 export function sinkTableDraft(db: string, plan: FlowPlan, source: TableSchema, now: number): Omit<TableSchema, 'id'> {
   const columns: ColumnSchema[] = plan.columns.map((c, i) => {
     if (c.name === 'update_at' || c.name === '__ts_placeholder') return { name: c.name, type: 'timestamp', unit: 'ms', semantic: c.role, nullable: c.role !== 'timestamp' };
@@ -62,7 +65,7 @@ export function sinkTableDraft(db: string, plan: FlowPlan, source: TableSchema, 
       : source.columns.find((x) => x.name === c.name) ?? { type: 'string' };
     return { name: c.name, ...typed, semantic: c.role, nullable: true };
   });
-  return { db, name: plan.sinkTable, version: 0, columns, timeIndex: plan.timeIndex, primaryKey: plan.primaryKey, options: {}, regions: 1, createdAt: now };
+  return { db, name: plan.sinkTable, version: 0, columns, timeIndex: plan.timeIndex, primaryKey: plan.primaryKey, options: { extra: { comment: AUTO_SINK_COMMENT } }, regions: 1, createdAt: now };
 }
 
 const AUTO_COLUMNS = new Set(['update_at', '__ts_placeholder']);

@@ -49,6 +49,7 @@ export function guardContext(ctx: QueryContext, auth: Authenticator, p: Principa
   if (ctx.createFlow) g.createFlow = (db, stmt) => { write(db); return ctx.createFlow!(db, stmt); };
   if (ctx.dropFlow) g.dropFlow = (db, name, ie) => { write(db); return ctx.dropFlow!(db, name, ie); };
   if (ctx.listFlows) g.listFlows = async (db) => (await ctx.listFlows!(db)).filter((f) => auth.sees(p, f.db));
+  if (ctx.commentFlow) g.commentFlow = (db, name, c) => { write(db); return ctx.commentFlow!(db, name, c); };
   if (ctx.flushFlow) g.flushFlow = (db, name) => { write(db); return ctx.flushFlow!(db, name); };
   if (ctx.feedFlows) g.feedFlows = (db, batch) => { write(db); return ctx.feedFlows!(db, batch); };
   return g;

@@ -7,7 +7,7 @@ import { executeSql, type FlowInfo, type QueryContext, type QueryOutput } from '
 import type { FlowValue } from '../../streams/index.ts';
 import { durationMs, type FlowDef, type FlowHostDeps } from './host.ts';
 import { evalTqlFlow, parseTqlFlow, type TqlFlowResult as TqlResult } from '../../core/promql/tql_flow.ts';
-import { queryRowsBatch } from '../../streams/sink_table.ts';
+import { AUTO_SINK_COMMENT, queryRowsBatch } from '../../streams/sink_table.ts';
 
 /** What a batching flow keeps in its definition besides the statement. */
 export interface BatchSpec {
@@ -107,7 +107,7 @@ export function batchSinkDraft(db: string, name: string, sel: Select | null, out
     timeIndex = '__ts_placeholder';
     columns.push({ name: timeIndex, type: 'timestamp', unit: 'ms', semantic: 'timestamp', nullable: false });
   }
-  return { db, name, version: 0, columns, timeIndex, primaryKey: [...grouped], options: {}, regions: 1, createdAt: now };
+  return { db, name, version: 0, columns, timeIndex, primaryKey: [...grouped], options: { extra: { comment: AUTO_SINK_COMMENT } }, regions: 1, createdAt: now };
 }
 
 /** One run of a batching flow's query (SQL, or TQL evaluated over its range): columns and JSON rows. */

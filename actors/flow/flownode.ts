@@ -297,6 +297,17 @@ export class FlowNode {
     });
   }
 
+  /** COMMENT ON FLOW: the definition's comment changed and stored; the flow runs on untouched. */
+  comment(db: string, name: string, comment: string | null): Promise<void> {
+    return this.serialize(async () => {
+      const def = this.get(db, name)?.def ?? this.pending.get(id(db, name));
+      if (!def) throw new EddyError(StatusCode.FlowNotFound, `Flow not found: ${db}.${name}`);
+      def.comment = comment;
+      def.updatedAt = this.deps.clock.now();
+      await this.defs.put(KvKeys.flowDef(db, name), enc.encode(JSON.stringify(def)));
+    });
+  }
+
   /** DROP DATABASE: its flows go with it. */
   async dropDatabase(db: string): Promise<void> {
     for (const h of [...this.hosts.values()]) if (h.def.db === db) await this.drop(db, h.def.name, true);
@@ -321,7 +332,7 @@ export class FlowNode {
   }
 
   /** The QueryContext methods that run flow statements on this node. */
-  contextMethods(): Pick<QueryContext, 'createFlow' | 'dropFlow' | 'listFlows' | 'flushFlow' | 'feedFlows'> {
+  contextMethods(): Pick<QueryContext, 'createFlow' | 'dropFlow' | 'listFlows' | 'flushFlow' | 'feedFlows' | 'commentFlow'> {
     return {
       feedFlows: async (db, batch) => {
         for (const h of this.hosts.values()) if (h instanceof FlowHost && h.def.db === db && h.def.sourceTable === batch.table) h.feed(batch);
@@ -330,6 +341,7 @@ export class FlowNode {
       dropFlow: (db, name, ifExists) => this.drop(db, name, ifExists),
       listFlows: async (db) => this.list(db),
       flushFlow: (db, name) => this.flush(db, name),
+      commentFlow: (db, name, comment) => this.comment(db, name, comment),
     };
   }
 

@@ -122,6 +122,8 @@ export interface QueryContext {
   listFlows?(db?: string): Promise<FlowInfo[]>;
   /** Runs the flow over everything written so far, emits every pending update and waits for the sink; rows written. */
   flushFlow?(db: string, name: string): Promise<number>;
+  /** COMMENT ON FLOW: sets (or with null removes) the flow's comment; FlowNotFound when there is no such flow. */
+  commentFlow?(db: string, name: string, comment: string | null): Promise<void>;
   /** Rows a ttl = 'instant' table does not keep still feed the flows that read it (GreptimeDB mirrors them); optional. */
   feedFlows?(db: string, batch: WriteBatch): Promise<void>;
 }

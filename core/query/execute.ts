@@ -211,6 +211,10 @@ export async function executeStatement(ctx: QueryContext, s: Statement): Promise
       return affected(0);
     }
     case 'alter_table': await alterTable(s, ctx); return affected(0);
+    // COMMENT ON TABLE / COLUMN alters the table (a flow's runs in flow.ts)
+    case 'comment_on':
+      await alterTable({ type: 'alter_table', table: s.name, actions: [{ kind: 'comment', ...(s.column ? { column: s.column } : {}), comment: s.comment }], span: s.span, pos: s.pos }, ctx);
+      return affected(0);
     case 'alter_database': {
       const name = s.name.map((p) => p.value).join('.');
       if (!(await ctx.listDatabases()).includes(name)) throw new EddyError(StatusCode.DatabaseNotFound, `Database not found: ${name}`);

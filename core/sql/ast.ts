@@ -289,8 +289,21 @@ export type AlterTableAction =
   | { kind: 'set_options'; options: SqlOptions }
   | { kind: 'unset_options'; keys: string[] }
   | { kind: 'repartition'; from: Expr[]; into: Expr[] }
+  /** COMMENT ON TABLE / COLUMN, run as an alteration of the table: the comment, or null to remove it. */
+  | { kind: 'comment'; column?: Ident; comment: string | null }
   | { kind: 'merge_partition'; rules: Expr[] };
 export interface AlterTable extends StatementBase { type: 'alter_table'; table: ObjectName; actions: AlterTableAction[] }
+/** COMMENT ON { TABLE t | COLUMN t.c | FLOW f } IS { 'text' | NULL } (GreptimeDB's, as PostgreSQL's). */
+export interface CommentOn extends StatementBase {
+  type: 'comment_on';
+  object: 'TABLE' | 'COLUMN' | 'FLOW';
+  /** The table or flow ([db.]name). */
+  name: ObjectName;
+  /** COLUMN: the column of `name`. */
+  column?: Ident;
+  /** null: IS NULL, the comment removed. */
+  comment: string | null;
+}
 export interface AlterDatabase extends StatementBase {
   type: 'alter_database';
   name: ObjectName;
@@ -357,5 +370,5 @@ export interface Copy extends StatementBase {
 export type Statement =
   | QueryStatement | Insert | Delete
   | CreateDatabase | CreateTable | CreateFlow | CreateTask | CreateView | Drop
-  | AlterTable | AlterDatabase | Truncate
+  | AlterTable | AlterDatabase | Truncate | CommentOn
   | Show | Describe | Use | Explain | Admin | SetVariable | Kill | Tql | Copy | Prepare | Execute | Deallocate;

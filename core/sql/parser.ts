@@ -3,7 +3,7 @@ import type { Expr, SourcePos, Statement } from './ast.ts';
 import { tokenize } from './lexer.ts';
 import { Cursor, type SubParsers } from './parser/cursor.ts';
 import { parseCall } from './parser/call.ts';
-import { parseAlter, parseCreate, parseDrop, parseTruncate } from './parser/ddl.ts';
+import { parseAlter, parseComment, parseCreate, parseDrop, parseTruncate } from './parser/ddl.ts';
 import { parseExpr as parseExprAt } from './parser/expr.ts';
 import { parseAdmin, parseDeallocate, parseDelete, parseDescribe, parseExecute, parseInsert, parsePrepare, parseSet, parseKill, parseShow, parseUse } from './parser/misc.ts';
 import { parseQuery } from './parser/select.ts';
@@ -68,6 +68,8 @@ function dispatch(p: Cursor, base: Base): Statement {
       return parseAlter(p, base);
     case 'TRUNCATE':
       return parseTruncate(p, base);
+    case 'COMMENT':
+      return parseComment(p, base);
     case 'SHOW':
       return parseShow(p, base);
     case 'DESC':

@@ -95,6 +95,9 @@ export function compileFlow(stmt: Statement, opts: CompileOptions = {}): FlowPla
     }
   }
 
+  /** A bare reference to the source table's time index column (known when the flow has its source's schema). */
+  const isSourceTime = (e: Expr): boolean => e.type === 'column' && opts.rowKey !== undefined && e.path[e.path.length - 1]!.value === opts.rowKey.time
+    && (e.path.length === 1 || qualifiers.has(e.path[e.path.length - 2]!.value));
   const out = new OutputScope(sel, groupKeys.map((g) => g.source), win?.call.spec ?? null, row);
   const columns: SinkColumn[] = [];
   let timeIndex: string | null = null;
@@ -108,6 +111,8 @@ export function compileFlow(stmt: Statement, opts: CompileOptions = {}): FlowPla
     let role: SinkColumn['role'] = 'field';
     if (call && call.edge === 'start' && timeIndex === null) { role = 'timestamp'; timeIndex = name; }
     else if (rowTime !== null && name === rowTime && timeIndex === null) { role = 'timestamp'; timeIndex = name; }
+    // grouped by the source's time index (`ts AS event_time ... GROUP BY ts`): that column is the sink's time index
+    else if (gk && !win && timeIndex === null && isSourceTime(item.expr)) { role = 'timestamp'; timeIndex = name; }
     else if (gk) { role = 'tag'; primaryKey.push(name); }
     columns.push({ name, role, expr });
   }
@@ -119,7 +124,7 @@ export function compileFlow(stmt: Statement, opts: CompileOptions = {}): FlowPla
   for (let k = 0; k < groupKeys.length; k++) {
     const g = groupKeys[k]!;
     if (primaryKey.includes(g.name) || columns.some((c) => c.name === g.name)) continue;
-    if (rowTime !== null && g.name === rowTime && timeIndex === null) {
+    if (timeIndex === null && ((rowTime !== null && g.name === rowTime) || (!win && isSourceTime(g.source)))) {
       timeIndex = g.name;
       columns.push({ name: g.name, role: 'timestamp', expr: { text: g.name, eval: (s) => s.keys[k]! } });
       continue;

@@ -23,6 +23,24 @@ describe('compileFlow: sink shapes (conformance cases/flow)', () => {
     expect(p.intervalMs).toBe(1000);
   });
 
+  it("grouped by the source's time index, that column (aliased or not) is the sink's time index", () => {
+    const rowKey = { tags: ['number'], time: 'ts' };
+    const shaped = (sql: string) => {
+      const p = compileFlowSql(sql, { rowKey });
+      return { columns: p.columns.map((c) => `${c.name}:${c.role}`), timeIndex: p.timeIndex, primaryKey: p.primaryKey };
+    };
+    expect(shaped('CREATE FLOW f SINK TO out AS SELECT sum(number) AS sumup, ts AS event_time FROM numbers_input GROUP BY ts')).toEqual({
+      columns: ['sumup:field', 'event_time:timestamp', 'update_at:field'], timeIndex: 'event_time', primaryKey: [],
+    });
+    expect(shaped('CREATE FLOW f SINK TO out AS SELECT n.host, count(*) AS c FROM numbers_input AS n GROUP BY n.host, n.ts')).toEqual({
+      columns: ['host:tag', 'c:field', 'ts:timestamp', 'update_at:field'], timeIndex: 'ts', primaryKey: ['host'],
+    });
+    // another timestamp column, or the time index inside an expression, is a tag as before
+    expect(shaped('CREATE FLOW f SINK TO out AS SELECT sum(number) AS s, other_ts FROM numbers_input GROUP BY other_ts').timeIndex).toBe('__ts_placeholder');
+    // without the source's schema nothing says which column is its time index
+    expect(shape('CREATE FLOW f SINK TO out AS SELECT sum(number) AS sumup, ts AS event_time FROM numbers_input GROUP BY ts').timeIndex).toBe('__ts_placeholder');
+  });
+
   it('tags become the primary key; no window gives __ts_placeholder (flow_basic)', () => {
     expect(shape(`CREATE FLOW calc_ngx_distribution SINK TO ngx_distribution AS
       SELECT stat, trunc(size, -1) :: INT as bucket_size, count(client) AS total_logs,

@@ -10,7 +10,7 @@ class WouldChange extends EddyError {
 }
 
 const CHANGES = [
-  'write', 'delete', 'useDatabase', 'flushTable', 'compactTable', 'createFlow', 'dropFlow', 'flushFlow', 'feedFlows',
+  'write', 'delete', 'useDatabase', 'flushTable', 'compactTable', 'createFlow', 'dropFlow', 'flushFlow', 'feedFlows', 'commentFlow',
   'createDatabase', 'alterDatabase', 'dropDatabase', 'createTable', 'alterTable', 'dropTable', 'truncateTable',
 ] as const;
 const PROCEDURE_CHANGES = ['migrateRegion', 'rebalance', 'drainNode'] as const;

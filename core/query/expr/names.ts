@@ -43,7 +43,7 @@ export function exprName(e: Expr, namer: ColumnNamer): string {
 export const SQL_TYPE: Record<string, string> = {
   String: 'STRING', Float64: 'DOUBLE', Float32: 'FLOAT', Int64: 'BIGINT', Int32: 'INT', Int16: 'SMALLINT', Int8: 'TINYINT',
   UInt64: 'BIGINT UNSIGNED', UInt32: 'INT UNSIGNED', UInt16: 'SMALLINT UNSIGNED', UInt8: 'TINYINT UNSIGNED', Boolean: 'BOOLEAN',
-  TimestampSecond: 'TIMESTAMP(0)', TimestampMillisecond: 'TIMESTAMP(3)', TimestampMicrosecond: 'TIMESTAMP(6)', TimestampNanosecond: 'TIMESTAMP(9)', Date: 'DATE',
+  TimestampSecond: 'TIMESTAMP(0)', TimestampMillisecond: 'TIMESTAMP(3)', TimestampMicrosecond: 'TIMESTAMP(6)', TimestampNanosecond: 'TIMESTAMP(9)', Date: 'DATE', Binary: 'VARBINARY',
   TimeSecond: 'TIME(0)', TimeMillisecond: 'TIME(3)', TimeMicrosecond: 'TIME(6)', TimeNanosecond: 'TIME(9)',
 };
 

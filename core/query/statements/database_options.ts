@@ -33,11 +33,14 @@ export function ttlText(v: string): string {
   return ms === undefined ? 'forever' : humanDuration(ms);
 }
 
-/** A duration as humantime prints it: 2days, 1h, 30m, 1s. */
+/** A duration as humantime prints it: 2years, 1month, 2days, 1h, 30m, 1s (a year 365.25 days, a month 30.44 days, as it reads them). */
 export function humanDuration(ms: number): string {
   const parts: string[] = [];
   let rest = ms;
-  const units: [number, string, string][] = [[86_400_000, 'day', 'days'], [3_600_000, 'h', 'h'], [60_000, 'm', 'm'], [1000, 's', 's'], [1, 'ms', 'ms']];
+  const units: [number, string, string][] = [
+    [31_557_600_000, 'year', 'years'], [2_630_016_000, 'month', 'months'], [86_400_000, 'day', 'days'],
+    [3_600_000, 'h', 'h'], [60_000, 'm', 'm'], [1000, 's', 's'], [1, 'ms', 'ms'],
+  ];
   for (const [size, one, many] of units) {
     const k = Math.floor(rest / size);
     if (k) { parts.push(`${k}${k === 1 ? one : many}`); rest -= k * size; }

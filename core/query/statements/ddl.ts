@@ -72,6 +72,7 @@ export function buildColumn(def: ColumnDef, semantic: ColumnSchema['semantic']):
   if (t.unit) col.unit = t.unit;
   if (t.sqlType) col.sqlType = t.sqlType;
   Object.assign(col, defaultOf(def.default));
+  if (def.comment !== undefined) col.comment = def.comment;
   let out = col;
   for (const ix of def.indexes ?? []) out = setIndex(out, ix.kind, ix.options);
   if (def.compression) out = { ...out, compression: compressionOptions(def.name.value, t.sqlType ?? t.type, def.compression) };
@@ -143,7 +144,7 @@ export async function alterTable(s: AlterTable, ctx: QueryContext): Promise<void
   if (isPhysical(cur) && s.actions.some((a) => !['set_options', 'unset_options', 'set_index', 'unset_index'].includes(a.kind))) {
     throw new EddyError(StatusCode.Unsupported, `Alter request to physical region is forbidden`);
   }
-  if (logical && s.actions.some((a) => a.kind !== 'add_column')) {
+  if (logical && s.actions.some((a) => a.kind !== 'add_column' && a.kind !== 'comment')) {
     throw new EddyError(StatusCode.InvalidArguments, 'Alter logical tables invalid arguments: Only support add columns operation');
   }
   for (const a of s.actions) {
@@ -233,11 +234,15 @@ export async function alterTable(s: AlterTable, ctx: QueryContext): Promise<void
           const opts = { ...a.options };
           for (const k of Object.keys(opts)) {
             if (opts[k]!.toUpperCase() !== 'NULL' && opts[k] !== '') continue;
+            // SET ttl = NULL is the table's own TTL, forever (GreptimeDB's); UNSET is what lets the database's apply
+            if (k.toLowerCase() === 'ttl') { opts[k] = 'forever'; continue; }
             delete opts[k];
             if (k.toLowerCase() === 'ttl') delete sch.options.ttlMs;
             if (sch.options.extra) delete sch.options.extra[k];
           }
           applyOptions(opts, sch.options, s.pos);
+          // an append-only table keeps every row: its merge mode means nothing, and GreptimeDB drops it
+          if (sch.options.appendMode && sch.options.extra) for (const k of Object.keys(sch.options.extra)) if (k.toLowerCase() === 'merge_mode') delete sch.options.extra[k];
           break;
         }
         case 'unset_options':
@@ -247,6 +252,17 @@ export async function alterTable(s: AlterTable, ctx: QueryContext): Promise<void
             if (sch.options.extra) delete sch.options.extra[k];
           }
           break;
+        case 'comment': {
+          if (a.column) {
+            const i = find(a.column.value);
+            const nc = { ...sch.columns[i]! };
+            if (a.comment === null) delete nc.comment;
+            else nc.comment = a.comment;
+            sch.columns[i] = nc;
+          } else if (a.comment === null) delete sch.options.extra!.comment;
+          else sch.options.extra!.comment = a.comment;
+          break;
+        }
         case 'set_index': { const i = find(a.name.value); sch.columns[i] = setIndex(sch.columns[i]!, a.index, a.options); break; }
         case 'unset_index': { const i = find(a.name.value); sch.columns[i] = unsetIndex(sch.columns[i]!, a.index); break; }
         default: throw new PlanError(`ALTER TABLE ${a.kind} is not supported`, s.pos, StatusCode.Unsupported);

@@ -1,4 +1,4 @@
-// Flow statements (CREATE FLOW / CREATE TASK / DROP FLOW / SHOW FLOWS / SHOW CREATE FLOW / ADMIN flush_flow) and
+// Flow statements (CREATE FLOW / CREATE TASK / DROP FLOW / COMMENT ON FLOW / SHOW FLOWS / SHOW CREATE FLOW / ADMIN flush_flow) and
 // information_schema.flows / flow_statistics, run through the QueryContext's optional flow methods.
 import { EddyError, StatusCode } from '../../errors.ts';
 import type { FunctionCall, Statement } from '../../sql/index.ts';
@@ -12,7 +12,7 @@ import { shownFlowDefinition } from './flow_definition.ts';
 
 const affected = (rows: number): QueryOutput => ({ kind: 'affected', rows });
 
-function need<K extends 'createFlow' | 'dropFlow' | 'listFlows' | 'flushFlow'>(ctx: QueryContext, k: K): NonNullable<QueryContext[K]> {
+function need<K extends 'createFlow' | 'dropFlow' | 'listFlows' | 'flushFlow' | 'commentFlow'>(ctx: QueryContext, k: K): NonNullable<QueryContext[K]> {
   const f = ctx[k];
   if (!f) throw new EddyError(StatusCode.Unsupported, 'Flows are not available on this node (no flownode role)');
   return f.bind(ctx) as NonNullable<QueryContext[K]>;
@@ -66,6 +66,12 @@ export async function runFlowStatement(ctx: QueryContext, s: Statement): Promise
         return relToOutput(stringRel(['Flow', 'Create Flow'], [[f.name, shownFlowDefinition(f)]]));
       }
       return null;
+    }
+    case 'comment_on': {
+      if (s.object !== 'FLOW') return null;
+      const { db, name } = split(s.name, ctx);
+      await need(ctx, 'commentFlow')(db, name, s.comment);
+      return affected(0);
     }
     case 'admin': {
       const fn = s.call.name[s.call.name.length - 1]!.value.toLowerCase();

@@ -13,7 +13,10 @@ export function shownFlowDefinition(f: FlowInfo): string {
   const sink = stmt.sink.length > 1 ? stmt.sink.map(formatIdent).join('.') : `${f.db}.${formatIdent(stmt.sink[0]!)}`;
   const lines = [`CREATE FLOW IF NOT EXISTS ${stmt.name[stmt.name.length - 1]!.value}`, `SINK TO ${sink}`];
   if (stmt.expireAfter) lines.push(`EXPIRE AFTER ${formatExpr(stmt.expireAfter)}`);
-  if (stmt.comment) lines.push(`COMMENT ${formatString(stmt.comment)}`);
+  // the schedule of a batching flow: without it the shown statement would create a flow run on the default interval
+  if (stmt.evalInterval) lines.push(`EVAL INTERVAL ${formatExpr(stmt.evalInterval)}`);
+  // the flow's comment now: COMMENT ON FLOW changes it after CREATE
+  if (f.comment) lines.push(`COMMENT ${formatString(f.comment)}`);
   const opts = Object.entries(stmt.options ?? {});
   if (opts.length) lines.push(`WITH (${opts.map(([k, v]) => `${k} = ${formatString(v)}`).join(', ')})`);
   lines.push(`AS ${query}`);

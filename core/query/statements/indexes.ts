@@ -39,12 +39,17 @@ export function setIndex(col: ColumnSchema, kind: Kind, options: SqlOptions): Co
     if (o.backend !== undefined && !['bloom', 'tantivy'].includes(o.backend.toLowerCase())) throw bad(`Invalid fulltext option: ${o.backend}, expected: 'bloom' | 'tantivy'`);
     if (o.granularity !== undefined) checkGranularity(o.granularity, 'fulltext');
     if (o.false_positive_rate !== undefined) checkRate(o.false_positive_rate, 'fulltext');
+    const backend = (o.backend ?? 'bloom').toLowerCase();
+    // granularity and false_positive_rate size the bloom backend's filters: a tantivy index has them only if written
+    const bloom = backend === 'bloom' ? { granularity: o.granularity ?? '10240', false_positive_rate: o.false_positive_rate ?? '0.01' } : {
+      ...(o.granularity !== undefined ? { granularity: o.granularity } : {}),
+      ...(o.false_positive_rate !== undefined ? { false_positive_rate: o.false_positive_rate } : {}),
+    };
     const next = {
       analyzer: o.analyzer ? (o.analyzer.toLowerCase() === 'chinese' ? 'Chinese' : 'English') : 'English',
       case_sensitive: (o.case_sensitive ?? 'false').toLowerCase(),
-      backend: (o.backend ?? 'bloom').toLowerCase(),
-      granularity: o.granularity ?? '10240',
-      false_positive_rate: o.false_positive_rate ?? '0.01',
+      backend,
+      ...bloom,
     };
     const prev = col.indexes?.fulltext;
     if (prev && (prev.analyzer !== next.analyzer || prev.case_sensitive !== next.case_sensitive)) {

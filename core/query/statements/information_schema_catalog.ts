@@ -1,5 +1,6 @@
 // information_schema rows that describe the catalog: tables, columns, key_column_usage, table_constraints, partitions, views.
-import type { ColumnSchema, PartitionExpr, TableSchema } from '../../schema.ts';
+import type { ColumnSchema, TableSchema } from '../../schema.ts';
+import { printPartitionExpr } from '../../partition.ts';
 import { regionIdOf, sqlTypeName } from '../../schema.ts';
 import type { QueryContext } from '../context.ts';
 import { sqlTypeText } from '../expr/names.ts';
@@ -54,11 +55,11 @@ export function sqlSpelling(t: string): string {
   return sqlTypeText(t).toLowerCase();
 }
 
-function columnRow(db: string, table: string, pos: number, name: string, type: string, semantic: string, key: string, nullable: boolean, dflt: string | null): Row {
+function columnRow(db: string, table: string, pos: number, name: string, type: string, semantic: string, key: string, nullable: boolean, dflt: string | null, comment: string | null = null): Row {
   const f = typeFacts(type);
   const sql = sqlSpelling(type);
   return ['greptime', db, table, name, pos, f.charLen, f.charLen, f.precision, f.scale, f.datetime, f.charset ? 'utf8' : null, f.charset ? 'utf8_bin' : null,
-    key, '', 'select,insert', '', type, sql, semantic, dflt, nullable ? 'Yes' : 'No', sql, null, null];
+    key, '', 'select,insert', '', type, sql, semantic, dflt, nullable ? 'Yes' : 'No', sql, comment, null];
 }
 
 function defaultOf(c: ColumnSchema): string | null {
@@ -78,7 +79,7 @@ export async function columnsRows(ctx: QueryContext, system: [string, SystemColu
       if (c.name === '__table_id' || c.name === '__tsid') return;
       const semantic = c.semantic === 'tag' ? 'TAG' : c.semantic === 'timestamp' ? 'TIMESTAMP' : 'FIELD';
       const key = c.semantic === 'tag' ? 'PRI' : c.semantic === 'timestamp' ? 'TIME INDEX' : '';
-      rows.push(columnRow(d, t.name, i + 1, c.name, typeOf(c), semantic, key, c.nullable, defaultOf(c)));
+      rows.push(columnRow(d, t.name, i + 1, c.name, typeOf(c), semantic, key, c.nullable, defaultOf(c), c.comment ?? null));
     });
   });
   return rows;
@@ -107,20 +108,14 @@ export async function keyColumnUsageRows(ctx: QueryContext): Promise<Row[]> {
 
 /** table_constraints: each table's time index and, when it has one, its primary key. */
 export async function tableConstraintsRows(ctx: QueryContext): Promise<Row[]> {
-  const rows: Row[] = [];
+  // the system table public.numbers is keyed by its one column, as key_column_usage says
+  const rows: Row[] = [['def', 'public', 'PRIMARY', 'public', 'numbers', 'PRIMARY KEY', 'YES']];
   await eachTable(ctx, (d, t) => {
     if (viewOf(t)) return;
     rows.push(['def', d, 'TIME INDEX', d, t.name, 'TIME INDEX', 'YES']);
     if (t.columns.some((c) => c.semantic === 'tag')) rows.push(['def', d, 'PRIMARY', d, t.name, 'PRIMARY KEY', 'YES']);
   });
   return rows;
-}
-
-function printPartition(e: PartitionExpr): string {
-  if ('and' in e) return e.and.map((x) => ('or' in x ? `(${printPartition(x)})` : printPartition(x))).join(' AND ');
-  if ('or' in e) return e.or.map((x) => ('and' in x ? `(${printPartition(x)})` : printPartition(x))).join(' OR ');
-  const v = e.value === null ? 'NULL' : typeof e.value === 'string' ? `'${e.value.replace(/'/g, "''")}'` : String(e.value);
-  return `${e.column} ${e.op === '!=' ? '<>' : e.op} ${v}`;
 }
 
 /**
@@ -134,7 +129,7 @@ export async function partitionsRows(ctx: QueryContext): Promise<Row[]> {
     for (let n = 0; n < t.regions; n++) {
       const expr = t.partition?.exprs[n];
       const columns = t.partition?.columns.length ? t.partition.columns.join(', ') : null;
-      rows.push(['greptime', d, t.name, `p${n}`, null, n + 1, null, 'RANGE', null, columns, null, expr ? printPartition(expr) : null,
+      rows.push(['greptime', d, t.name, `p${n}`, null, n + 1, null, 'RANGE', null, columns, null, expr ? printPartitionExpr(expr) : null,
         null, null, null, null, null, null, BigInt(Math.round(t.createdAt)) * 1_000_000n, null, null, null, null, null, null, regionIdOf(t.id, n)]);
     }
   });

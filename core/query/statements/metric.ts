@@ -99,13 +99,17 @@ export async function physicalColumns(phy: TableSchema, ctx: QueryContext): Prom
 
 /**
  * A physical table as SHOW INDEX sees it: keyed by (its own tags, __table_id, __tsid, the logical tables' tags);
- * with 'index.type' = 'skipping' every tag but __tsid has a skipping index.
+ * with 'index.type' = 'skipping' every tag but __tsid has a skipping index, sized by 'index.granularity' and
+ * 'index.false_positive_rate'.
  */
 export async function physicalIndexSchema(phy: TableSchema, ctx: QueryContext): Promise<TableSchema> {
   const all = await physicalColumns(phy, ctx);
   if (all === phy.columns) return phy;
-  const skipping = phy.options.extra?.['index.type']?.toLowerCase() === 'skipping';
-  const columns = all.map((c) => (skipping && c.semantic === 'tag' && c.name !== '__tsid' ? { ...c, indexes: { ...c.indexes, skipping: {} } } : c));
+  const extra = phy.options.extra ?? {};
+  const skipping = extra['index.type']?.toLowerCase() === 'skipping'
+    ? { granularity: extra['index.granularity'] ?? '10240', type: 'BLOOM', false_positive_rate: extra['index.false_positive_rate'] ?? '0.01' }
+    : undefined;
+  const columns = all.map((c) => (skipping && c.semantic === 'tag' && c.name !== '__tsid' ? { ...c, indexes: { ...c.indexes, skipping } } : c));
   const rest = columns.filter((c) => c.semantic === 'tag' && !phy.primaryKey.includes(c.name)).map((c) => c.name);
   return { ...phy, columns, primaryKey: [...phy.primaryKey, ...rest] };
 }

@@ -3,7 +3,7 @@ import { databaseOptionLines, databaseOptions, databaseOptionsCell, ttlText } fr
 import { EddyError, StatusCode } from '../../errors.ts';
 import { regionIdOf, sqlTypeName } from '../../schema.ts';
 import type { ColumnSchema, TableSchema } from '../../schema.ts';
-import type { Describe, Show } from '../../sql/index.ts';
+import { formatString, type Describe, type Show } from '../../sql/index.ts';
 import type { QueryContext } from '../context.ts';
 import type { Env } from '../expr/eval.ts';
 import { evalExpr, toBool } from '../expr/eval.ts';
@@ -18,6 +18,8 @@ import { showProcessList } from './process.ts';
 import type { SystemColumn } from './information_schema_spec.ts';
 import { engineOf, isPhysical, physicalColumns, physicalIndexSchema, physicalOf, RETIRED_TAGS_KEY } from './metric.ts';
 import { viewDefinition, viewOf } from './view.ts';
+import { printPartitionExpr } from '../../partition.ts';
+import { postgresForeignTable } from './show_foreign_table.ts';
 import { compressionClause, indexClauses, indexRows } from './indexes.ts';
 import { spatialIndexLines } from './spatial_ddl.ts';
 
@@ -73,6 +75,22 @@ export async function describeTable(s: Describe, ctx: QueryContext): Promise<Rel
 }
 
 
+const SIZE_UNITS: [string, number][] = [['PiB', 2 ** 50], ['TiB', 2 ** 40], ['GiB', 2 ** 30], ['MiB', 2 ** 20], ['KiB', 2 ** 10]];
+
+/**
+ * A size option ('128MiB', '1KB', '4096') as GreptimeDB's ReadableSize prints it: in the largest binary unit it
+ * reaches, one decimal ('128.0MiB', '1.0KiB'), or bytes ('512B'). K, KB and KiB are all 1024. Text it cannot read
+ * stays as written.
+ */
+export function readableSize(text: string): string {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([kmgtp]?)(i?b)?\s*$/i.exec(text);
+  if (!m || (m[3] === undefined && m[2] === '' && !/^\s*\d+\s*$/.test(text))) return text;
+  const scale = m[2] ? 2 ** (10 * ('kmgtp'.indexOf(m[2].toLowerCase()) + 1)) : 1;
+  const bytes = Math.floor(Number(m[1]) * scale);
+  const unit = SIZE_UNITS.find(([, size]) => bytes >= size);
+  return unit ? `${(bytes / unit[1]).toFixed(1)}${unit[0]}` : `${bytes}B`;
+}
+
 /** `dbTtl`: the database's ttl option, which a table without its own shows as GreptimeDB does. */
 function optionLines(t: TableSchema, dbTtl?: string): string[] {
   const extra = { ...(t.options.extra ?? {}) };
@@ -80,9 +98,10 @@ function optionLines(t: TableSchema, dbTtl?: string): string[] {
   if (t.options.appendMode) extra.append_mode = 'true';
   if (extra.ttl === undefined && dbTtl !== undefined && physicalOf(t) === undefined) extra.ttl = dbTtl;
   if (extra.ttl !== undefined) extra.ttl = ttlText(extra.ttl);
+  if (extra.write_buffer_size !== undefined) extra.write_buffer_size = readableSize(extra.write_buffer_size);
   if (Object.keys(extra).some((k) => k.startsWith('compaction.twcs.')) && extra['compaction.type'] === undefined) extra['compaction.type'] = 'twcs';
   // dotted keys are quoted, as GreptimeDB prints them
-  return Object.keys(extra).sort().map((k) => `  ${k.includes('.') ? `'${k}'` : k} = '${extra[k]}'`);
+  return Object.keys(extra).sort().map((k) => `  ${k.includes('.') ? `'${k}'` : k} = ${formatString(extra[k]!)}`);
 }
 
 function defaultSql(c: ColumnSchema): string {
@@ -99,18 +118,26 @@ function defaultSql(c: ColumnSchema): string {
   return ` DEFAULT ${String(c.defaultValue)}`;
 }
 
+/** `PARTITION ON COLUMNS ("c") (\n  rule,\n  ...\n)` of a partitioned table, '' for one region. */
+function partitionText(t: TableSchema): string {
+  const p = t.partition;
+  if (!p || p.exprs.length === 0) return '';
+  return `PARTITION ON COLUMNS (${p.columns.map((c) => `"${c}"`).join(', ')}) (\n${p.exprs.map((e) => `  ${printPartitionExpr(e)}`).join(',\n')}\n)`;
+}
+
 export function showCreateTable(t: TableSchema, columns: ColumnSchema[] = t.columns, dbTtl?: string): string {
   const lines: string[] = [];
   for (const c of columns) {
     if (c.name === '__table_id' || c.name === '__tsid') continue;
-    lines.push(`  "${c.name}" ${sqlTypeText(typeName(c))} ${c.nullable ? 'NULL' : 'NOT NULL'}${defaultSql(c)}${indexClauses(c)}${compressionClause(c)}`);
+    lines.push(`  "${c.name}" ${sqlTypeText(typeName(c))} ${c.nullable ? 'NULL' : 'NOT NULL'}${defaultSql(c)}${c.comment !== undefined ? ` COMMENT ${formatString(c.comment)}` : ''}${indexClauses(c)}${compressionClause(c)}`);
   }
   lines.push(`  TIME INDEX ("${t.timeIndex}")`);
   const pk = columns.filter((c) => c.semantic === 'tag' && !c.name.startsWith('__')).map((c) => c.name);
   const keys = [...t.primaryKey, ...pk.filter((k) => !t.primaryKey.includes(k))];
   if (keys.length) lines.push(`  PRIMARY KEY (${keys.map((k) => `"${k}"`).join(', ')})`);
   lines.push(...spatialIndexLines(t));
-  let s = `CREATE TABLE IF NOT EXISTS "${t.name}" (\n${lines.join(',\n')}\n)\n\nENGINE=${engineOf(t)}\n`;
+  // the PARTITION ON COLUMNS clause takes the blank line between the column list and ENGINE
+  let s = `CREATE TABLE IF NOT EXISTS "${t.name}" (\n${lines.join(',\n')}\n)\n${partitionText(t)}\nENGINE=${engineOf(t)}\n`;
   const opts = optionLines(t, dbTtl);
   if (opts.length) s += `WITH(\n${opts.join(',\n')}\n)`;
   return s.trimEnd();
@@ -153,8 +180,14 @@ export async function runShow(s: Show, env: Env): Promise<Rel> {
         throw new EddyError(StatusCode.Unsupported, `Show create table only for base table. greptime.${d.toLowerCase() === 'information_schema' ? 'information_schema' : 'public'}.${table} is TEMPORARY`);
       }
       const t = await needTable(ctx, d, table);
+      // a physical metric table shows its logical tables' tags (with the skipping index 'index.type' gives them)
+      const columns = isPhysical(t) ? (await physicalIndexSchema(t, ctx)).columns : t.columns;
+      if (s.variant !== undefined) {
+        if (s.variant !== 'POSTGRES_FOREIGN_TABLE') throw new EddyError(StatusCode.Unsupported, `Unsupported SHOW CREATE TABLE variant: ${s.variant}, expected POSTGRES_FOREIGN_TABLE`);
+        return stringRel(['Table', 'Create Table'], [[t.name, postgresForeignTable(t, columns, typeName)]]);
+      }
       const dbTtl = (await databaseOptions(ctx, t.db)).ttl;
-      return stringRel(['Table', 'Create Table'], [[t.name, showCreateTable(t, isPhysical(t) ? await physicalColumns(t, ctx) : t.columns, dbTtl)]]);
+      return stringRel(['Table', 'Create Table'], [[t.name, showCreateTable(t, columns, dbTtl)]]);
     }
     case 'CREATE VIEW': {
       const { db: d, table } = tableName(s.target!, ctx);
@@ -176,7 +209,7 @@ export async function runShow(s: Show, env: Env): Promise<Rel> {
       const sqlType = (c: ColumnSchema) => sqlTypeText(typeName(c)).toLowerCase();
       const rel = s.full
         ? stringRel(['Field', 'Type', 'Collation', 'Null', 'Key', 'Default', 'Comment', 'Privileges', 'Extra', 'Greptime_type'],
-          cols.map((c) => [c.name, sqlType(c), c.type === 'string' ? 'utf8_bin' : '', c.nullable ? 'YES' : 'NO', key(c), defaultText(c), '', 'select,insert', '', typeName(c)]))
+          cols.map((c) => [c.name, sqlType(c), c.type === 'string' ? 'utf8_bin' : '', c.nullable ? 'YES' : 'NO', key(c), defaultText(c), c.comment ?? '', 'select,insert', '', typeName(c)]))
         : stringRel(['Field', 'Type', 'Null', 'Key', 'Default', 'Extra', 'Greptime_type'],
           cols.map((c) => [c.name, sqlType(c), c.nullable ? 'YES' : 'NO', key(c), defaultText(c), '', typeName(c)]));
       return whereFilter(likeFilter(rel, s.like), s, env);

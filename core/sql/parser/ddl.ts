@@ -1,4 +1,4 @@
-// DDL parser: CREATE DATABASE/TABLE/FLOW/TASK/VIEW, DROP, ALTER TABLE/DATABASE, TRUNCATE.
+// DDL parser: CREATE DATABASE/TABLE/FLOW/TASK/VIEW, DROP, ALTER TABLE/DATABASE, TRUNCATE, COMMENT ON.
 import type {
   AlterTableAction, ColumnDef, CreateTable, Ident, ObjectName, SqlOptions, PartitionSpec, SourcePos, Statement,
 } from '../ast.ts';
@@ -172,6 +172,13 @@ function parsePartitions(p: Cursor): PartitionSpec {
 
 const INDEX_KINDS = ['INVERTED', 'SKIPPING', 'FULLTEXT'] as const;
 
+/** INVERTED INDEX, SKIPPING INDEX, FULLTEXT INDEX; FULLTEXT alone too, as GreptimeDB 0.9-0.11 wrote it. */
+function indexKind(p: Cursor): (typeof INDEX_KINDS)[number] {
+  const kind = p.next().upper as (typeof INDEX_KINDS)[number];
+  if (!(kind === 'FULLTEXT' && !p.isKw('INDEX'))) p.expectKw('INDEX');
+  return kind;
+}
+
 export function parseColumnDef(p: Cursor): ColumnDef {
   const pos = p.pos();
   const name = p.ident('a column name');
@@ -187,8 +194,9 @@ export function parseColumnDef(p: Cursor): ColumnDef {
       p.expectKw('WITH');
       col.compression = parseOptions(p);
     } else if (INDEX_KINDS.some((k) => p.isKw(k))) {
-      const kind = p.next().upper as (typeof INDEX_KINDS)[number];
-      p.expectKw('INDEX');
+      const at = p.pos();
+      const kind = indexKind(p);
+      if (col.indexes?.some((x) => x.kind === kind)) throw p.errorAt(`Invalid column option, column name: ${name.value}, error: ${kind} INDEX is given twice`, at);
       const options = p.eatKw('WITH') ? parseOptions(p) : {};
       (col.indexes ??= []).push({ kind, options });
     } else break;
@@ -282,8 +290,7 @@ function parseAlterAction(p: Cursor): AlterTableAction {
       const k = p.peek();
       const index = k.kind === 'word' ? INDEX_KINDS.find((x) => x === k.upper) : undefined;
       if (!index) throw p.error('INVERTED, SKIPPING or FULLTEXT');
-      p.next();
-      p.expectKw('INDEX');
+      indexKind(p);
       if (verb === 'UNSET') return { kind: 'unset_index', name, index };
       return { kind: 'set_index', name, index, options: p.eatKw('WITH') ? parseOptions(p) : {} };
     }
@@ -302,4 +309,23 @@ function parseAlterAction(p: Cursor): AlterTableAction {
   }
   if (p.eatKw('MERGE', 'PARTITION')) return { kind: 'merge_partition', rules: p.parenList(() => parseExpr(p)) };
   throw p.error('ADD, DROP, RENAME, MODIFY, ALTER, SET or UNSET');
+}
+
+/** COMMENT ON TABLE [db.]t | COLUMN [db.]t.c | FLOW [db.]f IS 'text' | NULL. */
+export function parseComment(p: Cursor, base: Base): Statement {
+  p.expectKw('COMMENT', 'ON');
+  const t = p.peek();
+  const object = t.kind === 'word' && (['TABLE', 'COLUMN', 'FLOW'] as const).find((k) => k === t.upper);
+  if (!object) throw p.error('TABLE, COLUMN or FLOW after COMMENT ON');
+  p.next();
+  let name = ddlName(p, object === 'COLUMN' ? 'a column name (table.column)' : `a ${object.toLowerCase()} name`);
+  let column: Ident | undefined;
+  if (object === 'COLUMN') {
+    if (name.length < 2) throw p.errorAt('COMMENT ON COLUMN needs the column with its table: table.column', name[0]!.pos);
+    column = name[name.length - 1]!;
+    name = name.slice(0, -1);
+  }
+  p.expectKw('IS');
+  const comment = p.eatKw('NULL') ? null : p.string("a comment string or NULL");
+  return { type: 'comment_on', object, name, ...(column ? { column } : {}), comment, ...base };
 }

@@ -161,6 +161,26 @@ describe('flows end to end', () => {
     expect(info.body.output![0]!.records!.rows[0]).toEqual(['running', 54, 0]);
   }, 240_000);
 
+  it('COMMENT ON FLOW sets and removes the comment of a running flow; a restart keeps it', async () => {
+    const shown = async () => String((await run('SHOW CREATE FLOW per_minute'))[0]![1]);
+    // the sink the flow created says so, as GreptimeDB's do (a streaming and a batching flow's alike)
+    expect(await run(`SELECT table_name, table_comment FROM information_schema.tables WHERE table_name IN ('per_minute_out', 'join_out') ORDER BY table_name`))
+      .toEqual([['per_minute_out', 'Auto created table by flow engine']]);
+    await run(`COMMENT ON FLOW per_minute IS 'per host, per minute'`);
+    expect(await run(`SELECT comment FROM information_schema.flows WHERE flow_name = 'per_minute'`)).toEqual([['per host, per minute']]);
+    expect((await shown()).split('\n')).toContain(`COMMENT 'per host, per minute'`);
+    await node.stop();
+    await start();
+    expect(await run(`SELECT comment, state FROM information_schema.flows WHERE flow_name = 'per_minute'`)).toEqual([['per host, per minute', 'running']]);
+    await run('COMMENT ON FLOW per_minute IS NULL');
+    expect(await run(`SELECT comment FROM information_schema.flows WHERE flow_name = 'per_minute'`)).toEqual([[null]]);
+    expect(await shown()).not.toMatch(/COMMENT/);
+    const missing = await sql(node.url, `COMMENT ON FLOW no_such_flow IS 'x'`);
+    expect(missing.status).toBeGreaterThanOrEqual(400);
+    expect(missing.status).toBeLessThan(500);
+    expect(JSON.stringify(missing.body)).toMatch(/Flow not found: public\.no_such_flow/);
+  }, 120_000);
+
   it('survives kill -9 mid-stream: overwrites and late rows still give exact final windows', async () => {
     // Overwrite minute 2 (v doubled) and write minutes 3-5, killing the node between batches.
     const v2 = (m: number, _h: string, i: number) => (m === 2 ? 2 * (m * 100 + i) : m * 100 + i);
@@ -216,6 +236,7 @@ describe('flows end to end', () => {
     await run(`CREATE TABLE jl (id STRING, lv DOUBLE, ts TIMESTAMP TIME INDEX, PRIMARY KEY (id))`);
     await run(`CREATE TABLE jr (id STRING, rv DOUBLE, ts TIMESTAMP TIME INDEX, PRIMARY KEY (id))`);
     await run(`CREATE FLOW join_flow SINK TO join_out AS SELECT l.id, l.lv, r.rv FROM (SELECT id, max(lv) AS lv FROM jl GROUP BY id) l LEFT JOIN jr r ON l.id = r.id`);
+    expect(await run(`SELECT table_comment FROM information_schema.tables WHERE table_name = 'join_out'`)).toEqual([['Auto created table by flow engine']]);
     await run(`INSERT INTO jl VALUES ('a', 1, 0), ('a', 5, 1000), ('b', 2, 0)`);
     await run(`INSERT INTO jr VALUES ('a', 10, 0)`);
     await run(`ADMIN flush_flow('join_flow')`);
