@@ -333,8 +333,11 @@ export interface Admin extends StatementBase { type: 'admin'; call: FunctionCall
 export interface SetVariable extends StatementBase { type: 'set'; name: ObjectName; value: Expr[] }
 /** KILL [QUERY | CONNECTION] <id>: the id as written ('frontend/7' or 7). */
 export interface Kill extends StatementBase { type: 'kill'; id: string }
-/** PREPARE name FROM 'statement' (MySQL's SQL form): the text kept under its name; `?` or `$n` mark its parameters. */
-export interface Prepare extends StatementBase { type: 'prepare'; name: string; sql: string }
+/**
+ * PREPARE name FROM 'statement' (MySQL's SQL form) or PREPARE name [(type, ...)] AS statement (PostgreSQL's): the text
+ * kept under its name; `?` or `$n` mark its parameters. `types`: PostgreSQL's declared parameter types, as written.
+ */
+export interface Prepare extends StatementBase { type: 'prepare'; name: string; sql: string; types?: SqlType[] }
 /** EXECUTE name [USING expr, ...] (or PostgreSQL's EXECUTE name (expr, ...)): the prepared text with its parameters bound. */
 export interface Execute extends StatementBase { type: 'execute'; name: string; args: Expr[] }
 /** DEALLOCATE [PREPARE] name: forgets a prepared statement. */
