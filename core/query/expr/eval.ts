@@ -124,7 +124,9 @@ const NODES: Handlers = {
       v[i] = arr instanceof SqlMap ? mapLookup(arr, k) : arr && k !== null ? arr[k - 1] ?? null : null;
     }
     // the list's element type when it carries one; bigints of an untyped list are timestamps (nanoseconds)
-    const known = listElem(typeOf(a));
+    // a map's values: the type its map() was given
+    let known = listElem(typeOf(a));
+    for (let i = 0; known === null && i < n; i++) { const m = getValue(a, i); if (m instanceof SqlMap) known = m.valueType ?? null; }
     if (known !== null && known !== 'Null') return fromValues(known, v);
     return fromValues(v.some((x) => typeof x === 'bigint') ? 'TimestampMillisecond' : elementType(v), v);
   },

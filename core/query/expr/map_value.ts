@@ -6,9 +6,9 @@ import { FIELD_TYPES, listElem } from '../nested_type.ts';
 import { formatNumber } from './number_text.ts';
 import { formatTimestamp, intervalLikeText, isIntervalLike } from './time.ts';
 
-/** One map: parallel keys and values, the keys unique and never NULL. */
+/** One map: parallel keys and values, the keys unique and never NULL; the key and value types when known. */
 export class SqlMap {
-  constructor(readonly keys: unknown[], readonly values: unknown[]) {}
+  constructor(readonly keys: unknown[], readonly values: unknown[], readonly keyType?: DType, readonly valueType?: DType) {}
 
   /** The position of a key, -1 when absent (numbers of either JS type meet by value). */
   find(key: unknown): number {
@@ -19,7 +19,7 @@ export class SqlMap {
 
   /** Arrow's display of a map: `{a: 1, b: }` (a NULL value prints empty). */
   toString(): string {
-    return `{${this.keys.map((k, i) => `${nestedText(k)}: ${nestedText(this.values[i])}`).join(', ')}}`;
+    return `{${this.keys.map((k, i) => `${nestedText(k, this.keyType)}: ${nestedText(this.values[i], this.valueType)}`).join(', ')}}`;
   }
 
   /** JSON output: an object keyed by each key's text. */
