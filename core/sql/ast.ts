@@ -86,7 +86,9 @@ export interface CaseExpr {
 export interface Cast { type: 'cast'; expr: Expr; dataType: SqlType; syntax: 'cast' | 'try_cast' | '::'; pos: SourcePos }
 export interface OrderByItem { expr: Expr; asc?: boolean; nullsFirst?: boolean; pos: SourcePos }
 export interface WindowFrameBound { kind: 'unbounded_preceding' | 'unbounded_following' | 'current_row' | 'preceding' | 'following'; offset?: Expr }
-export interface WindowFrame { units: 'ROWS' | 'RANGE' | 'GROUPS'; start: WindowFrameBound; end?: WindowFrameBound }
+/** EXCLUDE CURRENT ROW | GROUP | TIES (EXCLUDE NO OTHERS, the default, is no `exclude`): rows left out of each frame. */
+export type FrameExclude = 'current_row' | 'group' | 'ties';
+export interface WindowFrame { units: 'ROWS' | 'RANGE' | 'GROUPS'; start: WindowFrameBound; end?: WindowFrameBound; exclude?: FrameExclude }
 export interface WindowSpec { name?: Ident; partitionBy: Expr[]; orderBy: OrderByItem[]; frame?: WindowFrame }
 export interface FunctionCall {
   type: 'function';
