@@ -27,3 +27,5 @@ SELECT [1, 2, 3]::DOUBLE[] AS d, CAST(make_array('1', '2') AS BIGINT[]) AS i, CA
 SELECT CAST(make_array('x') AS INT[]);
 
 SELECT named_struct('at', arrow_cast(0, 'Timestamp(Second, None)'), 'v', 2.0, 'l', make_array(1.5)) AS s;
+
+SELECT * FROM unnest(make_array(DATE '2024-03-01', NULL, DATE '2024-03-03')) AS d;
