@@ -52,11 +52,11 @@ function fixedCell(w: BackendWriter, n: number, fill: (dv: DataView, at: number)
 }
 
 /** Text of any value without typed storage (lists, bytes, objects). */
-function anyText(dt: string, x: unknown): string {
+function anyText(dt: string, x: unknown, nested?: string): string {
   // a duration (timestamp - timestamp) is a PostgreSQL interval of its nanoseconds
   if (dt === 'IntervalMonthDayNano' || dt.startsWith('Duration')) return intervalText(x as Interval);
   if (x instanceof Uint8Array) return byteaText(x);
-  if (Array.isArray(x)) return listText(x);
+  if (Array.isArray(x)) return listText(x, nested);
   if (typeof x === 'string') return x;
   if (typeof x === 'bigint' || typeof x === 'number' || typeof x === 'boolean') return String(x);
   return JSON.stringify(x, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)) ?? '';
@@ -161,7 +161,7 @@ export function cellEncoder(c: Vec, type: PgType, format: Format, opts: CellOpti
       return (w, i) => { const s = v[i]; if (s === null || s === undefined) w.nullCell(); else textCell(w, s); };
     }
     case 'any': {
-      const v = c.v, dt = c.dt;
+      const v = c.v, dt = c.dt, nested = c.nested;
       if (type.oid === Oid.interval && binary) {
         return (w, i) => {
           const x = v[i] as Interval | null | undefined;
@@ -173,11 +173,11 @@ export function cellEncoder(c: Vec, type: PgType, format: Format, opts: CellOpti
         return (w, i) => {
           const x = v[i];
           if (x === null || x === undefined) { w.nullCell(); return; }
-          const b = x instanceof Uint8Array ? x : enc.encode(anyText(dt, x));
+          const b = x instanceof Uint8Array ? x : enc.encode(anyText(dt, x, nested));
           if (binary) bytesCell(w, b); else asciiCell(w, byteaText(b));
         };
       }
-      return (w, i) => { const x = v[i]; if (x === null || x === undefined) w.nullCell(); else textCell(w, anyText(dt, x)); };
+      return (w, i) => { const x = v[i]; if (x === null || x === undefined) w.nullCell(); else textCell(w, anyText(dt, x, nested)); };
     }
   }
 }

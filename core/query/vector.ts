@@ -3,6 +3,7 @@ import type { TimeUnit } from '../schema.ts';
 import type { Int64Array } from './int64.ts';
 import { fromFloats, needsExact, putOffset, takeInt64, toFloats, words as int64Words } from './int64.ts';
 import { decimalTextOf, doubleDecimalText, parseUnscaled } from './decimal128.ts';
+import { listElem } from './nested_type.ts';
 
 /** GreptimeDB/Arrow type names as reported in column_schemas: Int64, Float64, String, Boolean, TimestampMillisecond, ... */
 export type DType = string;
@@ -24,8 +25,11 @@ export interface NumVec {
 export interface TsVec { kind: 'ts'; dt: DType; unit: TimeUnit; v: BigInt64Array; valid: Uint8Array | null }
 export interface StrVec { kind: 'str'; dt: DType; v: (string | null)[] }
 export interface BoolVec { kind: 'bool'; dt: 'Boolean'; v: Uint8Array; valid: Uint8Array | null }
-/** Anything else (intervals, lists, nulls): plain values, null for missing. */
-export interface AnyVec { kind: 'any'; dt: DType; v: unknown[] }
+/**
+ * Anything else (intervals, lists, nulls): plain values, null for missing. A list column (dt 'List') names its element
+ * type in `nested` (`List<TimestampMillisecond>`, see nested_type.ts) when it is known.
+ */
+export interface AnyVec { kind: 'any'; dt: DType; v: unknown[]; nested?: DType }
 export type Vec = NumVec | TsVec | StrVec | BoolVec | AnyVec;
 
 export interface Interval { months: number; days: number; nanos: bigint }
@@ -185,6 +189,16 @@ export function exactValue(c: Vec, i: number): unknown {
   return getValue(c, i);
 }
 
+/** A list column of the given rows (arrays or null) and full type (`List<Int64>`; plain 'List' when unknown). */
+export function listVec(v: unknown[], type: DType = 'List'): AnyVec {
+  return type === 'List' ? { kind: 'any', dt: 'List', v } : { kind: 'any', dt: 'List', v, nested: type };
+}
+
+/** A column's full type: a list's `List<T>` when its elements' type is known, otherwise its dt. */
+export function typeOf(c: Vec): DType {
+  return c.kind === 'any' && c.nested !== undefined ? c.nested : c.dt;
+}
+
 export function numVec(dt: DType, n: number): NumVec {
   return { kind: 'num', dt, v: new Float64Array(n), valid: null };
 }
@@ -271,6 +285,7 @@ export function setNull(c: NumVec | TsVec | BoolVec, i: number): void {
 /** Builds a vector of `dt` from plain values (slow path: literals, small results). */
 export function fromValues(dt: DType, values: unknown[]): Vec {
   const n = values.length;
+  if (listElem(dt) !== null) return listVec(values.map((x) => (x === undefined ? null : x)), dt);
   if (dt.startsWith('Decimal128(') && values.some((x) => typeof x === 'string' || typeof x === 'bigint')) return exactDecimals(dt, values);
   if (INT_TYPES.has(dt) || FLOAT_TYPES.has(dt) || dt.startsWith('Decimal128(')) {
     const out = numVec(dt, n);

@@ -86,7 +86,9 @@ export interface CaseExpr {
 export interface Cast { type: 'cast'; expr: Expr; dataType: SqlType; syntax: 'cast' | 'try_cast' | '::'; pos: SourcePos }
 export interface OrderByItem { expr: Expr; asc?: boolean; nullsFirst?: boolean; pos: SourcePos }
 export interface WindowFrameBound { kind: 'unbounded_preceding' | 'unbounded_following' | 'current_row' | 'preceding' | 'following'; offset?: Expr }
-export interface WindowFrame { units: 'ROWS' | 'RANGE' | 'GROUPS'; start: WindowFrameBound; end?: WindowFrameBound }
+/** EXCLUDE CURRENT ROW | GROUP | TIES (EXCLUDE NO OTHERS, the default, is no `exclude`): rows left out of each frame. */
+export type FrameExclude = 'current_row' | 'group' | 'ties';
+export interface WindowFrame { units: 'ROWS' | 'RANGE' | 'GROUPS'; start: WindowFrameBound; end?: WindowFrameBound; exclude?: FrameExclude }
 export interface WindowSpec { name?: Ident; partitionBy: Expr[]; orderBy: OrderByItem[]; frame?: WindowFrame }
 export interface FunctionCall {
   type: 'function';
@@ -346,8 +348,11 @@ export interface Admin extends StatementBase { type: 'admin'; call: FunctionCall
 export interface SetVariable extends StatementBase { type: 'set'; name: ObjectName; value: Expr[] }
 /** KILL [QUERY | CONNECTION] <id>: the id as written ('frontend/7' or 7). */
 export interface Kill extends StatementBase { type: 'kill'; id: string }
-/** PREPARE name FROM 'statement' (MySQL's SQL form): the text kept under its name; `?` or `$n` mark its parameters. */
-export interface Prepare extends StatementBase { type: 'prepare'; name: string; sql: string }
+/**
+ * PREPARE name FROM 'statement' (MySQL's SQL form) or PREPARE name [(type, ...)] AS statement (PostgreSQL's): the text
+ * kept under its name; `?` or `$n` mark its parameters. `types`: PostgreSQL's declared parameter types, as written.
+ */
+export interface Prepare extends StatementBase { type: 'prepare'; name: string; sql: string; types?: SqlType[] }
 /** EXECUTE name [USING expr, ...] (or PostgreSQL's EXECUTE name (expr, ...)): the prepared text with its parameters bound. */
 export interface Execute extends StatementBase { type: 'execute'; name: string; args: Expr[] }
 /** DEALLOCATE [PREPARE] name: forgets a prepared statement. */

@@ -1,7 +1,8 @@
 // SQL lexer: turns text into tokens carrying offset, line and column; keywords are contextual words.
 import { ParseError } from '../errors.ts';
 
-export type TokenKind = 'word' | 'qident' | 'number' | 'string' | 'op' | 'eof';
+/** param: a PostgreSQL parameter `$n` (value: its text), meaningful in PREPARE ... AS and bound before a statement runs. */
+export type TokenKind = 'word' | 'qident' | 'number' | 'string' | 'op' | 'param' | 'eof';
 
 export interface SourcePos {
   /** 0-based UTF-16 offset into the source text. */
@@ -124,6 +125,15 @@ export function tokenize(text: string): Token[] {
       i = j;
       push('number', start, text.slice(start.offset, i));
       continue;
+    }
+    if (c === '$' && isDigit(text[i + 1])) {
+      let j = i + 1;
+      while (isDigit(text[j])) j++;
+      if (j >= n || !isIdentPart(text[j]!)) {
+        i = j;
+        push('param', start, text.slice(start.offset, i));
+        continue;
+      }
     }
     if (c === "'") {
       const value = scanString(false);

@@ -27,7 +27,7 @@
 //
 // Left-deep chains of binary operators (`a + b + ... `, `x AND y AND ...`) are printed by a loop, not by
 // recursion, so a chain of any length prints without exhausting the stack; only real nesting recurses.
-import type { Binary, ColumnRef, Expr, FunctionCall, OrderByItem, Query, SelectItem, WindowFrameBound, WindowSpec } from './ast.ts';
+import type { Binary, ColumnRef, Expr, FunctionCall, OrderByItem, Query, SelectItem, FrameExclude, WindowFrameBound, WindowSpec } from './ast.ts';
 import { intervalToMonthDayNano } from './interval.ts';
 import { BINARY_PREC, Prec } from './precedence.ts';
 import { ARROW_TYPES, FUNCTION_ALIASES, NUMERIC_CAST, formatIdent, formatString, numberLiteralName, timestampArrowCast } from './print_literals.ts';
@@ -138,6 +138,10 @@ function orderBy(items: OrderByItem[], st: PrintStyle): string {
   return `[${list.join(', ')}]`;
 }
 
+function excludeText(x: FrameExclude | undefined): string {
+  return x === undefined ? '' : ` EXCLUDE ${x === 'current_row' ? 'CURRENT ROW' : x.toUpperCase()}`;
+}
+
 function frameBound(b: WindowFrameBound, st: PrintStyle): string {
   switch (b.kind) {
     case 'current_row': return 'CURRENT ROW';
@@ -160,14 +164,14 @@ function window(w: WindowSpec, st: PrintStyle): string {
     if (w.partitionBy.length) parts.push(`PARTITION BY ${w.partitionBy.map((x) => walk(x, st)).join(', ')}`);
     if (w.orderBy.length) parts.push(`ORDER BY ${orderBy(w.orderBy, st)}`);
     const f = w.frame;
-    if (f) parts.push(f.end ? `${f.units} BETWEEN ${frameBound(f.start, st)} AND ${frameBound(f.end, st)}` : `${f.units} ${frameBound(f.start, st)}`);
+    if (f) parts.push((f.end ? `${f.units} BETWEEN ${frameBound(f.start, st)} AND ${frameBound(f.end, st)}` : `${f.units} ${frameBound(f.start, st)}`) + excludeText(f.exclude));
     return ` OVER (${parts.join(' ')})`;
   }
   let s = '';
   if (w.partitionBy.length) s += ` PARTITION BY [${w.partitionBy.map((x) => walk(x, st)).join(', ')}]`;
   if (w.orderBy.length) s += ` ORDER BY ${orderBy(w.orderBy, st)}`;
   const f = w.frame;
-  if (f) s += ` ${f.units} BETWEEN ${frameBound(f.start, st)} AND ${frameBound(f.end ?? { kind: 'current_row' }, st)}`;
+  if (f) s += ` ${f.units} BETWEEN ${frameBound(f.start, st)} AND ${frameBound(f.end ?? { kind: 'current_row' }, st)}${excludeText(f.exclude)}`;
   else if (w.orderBy.length) s += ' RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW';
   else s += ' ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING';
   return s;

@@ -31,3 +31,12 @@ SELECT make_map('a', 1, 'b');
 SELECT map_values([1, 2]);
 
 SELECT map_keys(make_map('a', 1), 'extra');
+
+-- DataFusion's map literal: MAP {key: value, ...} is map([keys], [values]); values keep their type
+SELECT MAP {'a': 1.0, 'b': 2} AS m, MAP {'a': 1.0, 'b': 2}['b'] AS b, MAP {} AS empty;
+
+SELECT map_keys(MAP {1: 'x', 2: 'y'}) AS k, map_values(MAP {'t': arrow_cast(1, 'Timestamp(Second, None)')}) AS v;
+
+SELECT MAP {'k': 1, 'k': 2};
+
+SELECT MAP {'k' 1};

@@ -45,3 +45,27 @@ DEALLOCATE nothing_here;
 PREPARE two FROM 'SELECT 1; SELECT 2';
 
 PREPARE broken FROM 'SELEC 1';
+
+-- PostgreSQL's form: PREPARE name [(types)] AS statement, the statement inline with $n parameters
+PREPARE warm (DOUBLE, BIGINT) AS SELECT sensor, temp FROM readings WHERE temp > $1 ORDER BY temp LIMIT $2;
+
+EXECUTE warm (20, 2);
+
+-- a declared type is the type the argument binds as
+PREPARE typed (INT) AS SELECT $1 AS v, arrow_typeof($1) AS t;
+
+EXECUTE typed ('41');
+
+PREPARE untyped AS SELECT $1 * 2 AS v;
+
+EXECUTE untyped (2.5);
+
+PREPARE reading AS INSERT INTO readings VALUES ($1, $2, $3);
+
+EXECUTE reading ('s4', 18.5, 5000);
+
+SELECT sensor, temp FROM readings WHERE sensor = 's4';
+
+PREPARE nothing AS;
+
+PREPARE bad_type (NOSUCHTYPE) AS SELECT $1;

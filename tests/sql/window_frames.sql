@@ -22,3 +22,21 @@ SELECT anomaly_score_zscore(ms) FROM latency;
 SELECT ms FROM latency WINDOW w AS (ORDER BY ts), w AS (ORDER BY ms);
 
 DROP TABLE latency;
+
+-- EXCLUDE (PostgreSQL's frame exclusion): CURRENT ROW leaves the row out of its own frame, GROUP its ORDER BY peers
+-- with it, TIES the peers but not the row; NO OTHERS is the default
+CREATE TABLE scores (team STRING, pts INT, ts TIMESTAMP TIME INDEX, PRIMARY KEY (team));
+
+INSERT INTO scores VALUES ('a', 1, 1000), ('b', 2, 2000), ('c', 2, 3000), ('d', 3, 4000), ('e', NULL, 5000);
+
+SELECT team, pts,
+  sum(pts) OVER (ORDER BY pts, team ROWS BETWEEN 1 PRECEDING AND 1 FOLLOWING EXCLUDE CURRENT ROW) AS neighbours,
+  sum(pts) OVER (ORDER BY pts RANGE BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING EXCLUDE GROUP) AS others,
+  sum(pts) OVER (ORDER BY pts RANGE BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING EXCLUDE TIES) AS no_ties,
+  count(*) OVER (ORDER BY pts GROUPS BETWEEN 1 PRECEDING AND 1 FOLLOWING EXCLUDE NO OTHERS) AS near_groups
+FROM scores ORDER BY pts, team;
+
+-- a frame that only held the current row is empty once it is excluded
+SELECT team, max(pts) OVER (ORDER BY ts ROWS CURRENT ROW EXCLUDE CURRENT ROW) AS none_left, last_value(team) OVER (ORDER BY ts ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW EXCLUDE CURRENT ROW) AS previous FROM scores ORDER BY ts;
+
+SELECT sum(pts) OVER (ORDER BY pts ROWS UNBOUNDED PRECEDING EXCLUDE SOMETHING) FROM scores;

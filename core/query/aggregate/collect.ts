@@ -4,7 +4,8 @@ import type { AggImpl } from './common.ts';
 import { numArg, orderCmp, requireArg, valueAt } from './common.ts';
 import { rowsByGroup } from './grouping.ts';
 import { uwords } from '../int64.ts';
-import { fromValues, getValue, int64Vec, isNull } from '../vector.ts';
+import { fromValues, getValue, int64Vec, isNull, listVec, typeOf } from '../vector.ts';
+import { listType } from '../nested_type.ts';
 
 const TWO32 = 4294967296;
 
@@ -21,7 +22,7 @@ export const collect: AggImpl = (a, g) => {
     const sep = a.args[1] ? getValue(a.args[1], r[0] ?? 0) : null;
     vals[k] = items.length ? items.join(sep === null ? '' : String(sep)) : null;
   }
-  return isArray ? { kind: 'any', dt: 'List', v: vals } : fromValues('String', vals);
+  return isArray ? listVec(vals, listType(typeOf(x))) : fromValues('String', vals);
 };
 
 export const boolAndOr: AggImpl = (a, g) => {

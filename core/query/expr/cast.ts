@@ -3,7 +3,7 @@ import { CastError, ExecError, OutOfRangeError, StatusCode } from '../../errors.
 import type { SqlType as DataType, SourcePos } from '../../sql/index.ts';
 import { PlanError } from '../plan/rel.ts';
 import type { DType, Interval, NumVec, StrVec, TsVec, Vec } from '../vector.ts';
-import { FLOAT_TYPES, INT_TYPES, TIME_NAME, TIME_TYPES, TS_NAME, TS_TYPES, UNIT_NS, boolVec, fromValues, int64Vec, isNull, numVec, setNull, strVec, tsVec } from '../vector.ts';
+import { FLOAT_TYPES, INT_TYPES, TIME_NAME, TIME_TYPES, TS_NAME, TS_TYPES, UNIT_NS, boolVec, fromValues, getValue, int64Vec, isNull, listVec, numVec, setNull, strVec, tsVec, typeOf } from '../vector.ts';
 import { castToTime, formatTimeOfDay } from './time_of_day.ts';
 import { setWords, uwords, words } from '../int64.ts';
 import { jsonAsText } from './fn_json.ts';
@@ -16,7 +16,9 @@ import { binaryAsText, castToBinary } from './bytes.ts';
 import { castToJson, type Fail } from './cast_json.ts';
 import { castToVector, vectorDim } from './fn_vector.ts';
 import { arrowTypeName, refusedCast } from './cast_matrix.ts';
-import { nestedText } from './map_value.ts';
+import { elementType, nestedText } from './map_value.ts';
+import { listElem, listType } from '../nested_type.ts';
+import { formatNumber } from './number_text.ts';
 
 /** 2^53, as a local constant: an imported binding costs a hole check per use in hot loops. */
 const SAFE_LIMIT = 9007199254740992;
@@ -30,6 +32,8 @@ const INT_RANGE: Record<string, [number, number]> = {
 };
 
 export function sqlTypeToDt(t: DataType, pos?: SourcePos): DType {
+  // INT[]: a list of the element type
+  if (t.array) return listType(sqlTypeToDt({ ...t, array: false }, pos));
   const name = t.name.toUpperCase();
   switch (name) {
     case 'INT8': case 'TINYINT': return 'Int8';
@@ -127,6 +131,7 @@ export function displayValue(v: Vec, i: number): string {
   if (v.kind === 'bool') return v.v[i] ? 'true' : 'false';
   if (isIntervalLike(v.dt)) return intervalLikeText(v.dt, v.v[i] as Interval);
   if (v.dt === 'Struct') return structText(v.v[i] as Record<string, unknown>);
+  if (v.dt === 'List') return nestedText(v.v[i], typeOf(v));
   return String(v.v[i]);
 }
 
@@ -135,40 +140,15 @@ export function structText(o: Record<string, unknown>): string {
   return nestedText(o);
 }
 
-/** The shortest decimal text that reads back as the same 32-bit float: how a Float32 prints (0.1, not 0.10000000149011612). */
-export function shortestFloat32(x: number): string {
-  if (!Number.isFinite(x) || Number.isInteger(x)) return String(x);
-  for (let p = 1; p < 10; p++) {
-    const s = x.toPrecision(p);
-    if (Math.fround(Number(s)) === x) return String(Number(s));
-  }
-  return String(x);
-}
-
-export function formatNumber(x: number, dt: DType): string {
-  if (INT_TYPES.has(dt)) return String(x);
-  const dec = decimalOf(dt);
-  if (dec) return formatDecimal(x, dec.s);
-  if (dt === 'Float32' && Number.isFinite(x) && !Number.isInteger(x)) x = Number(shortestFloat32(x));
-  if (Number.isNaN(x)) return 'NaN';
-  if (!Number.isFinite(x)) return x > 0 ? 'inf' : '-inf';
-  if (Number.isInteger(x) && Math.abs(x) < 1e16) return x.toFixed(1);
-  const s = String(x);
-  const m = /^(-?)(\d)(?:\.(\d+))?e([+-]\d+)$/.exec(s);
-  if (m) {
-    const exp = Number(m[4]);
-    const digits = m[2]! + (m[3] ?? '');
-    if (exp > 0) return m[1] + digits.padEnd(exp + 1, '0') + (digits.length > exp + 1 ? '' : '.0');
-    return m[1] + '0.' + '0'.repeat(-exp - 1) + digits;
-  }
-  return s;
-}
+export { formatNumber, shortestFloat32 } from './number_text.ts';
 
 
 export function castTo(v: Vec, dt: DType, tryCast: boolean, pos?: SourcePos): Vec {
   const n = v.v.length;
   if (v.dt === dt) return v;
   if (v.dt === 'Null') return dt === 'Null' ? v : fromValues(dt, new Array(n).fill(null));
+  const toElem = listElem(dt);
+  if (toElem !== null) return castList(v, toElem, tryCast, pos);
   // a pair of types Arrow has no cast for is refused whole, under TRY_CAST too (as DataFusion plans it)
   const refused = refusedCast(v.dt, dt);
   if (refused !== null) throw new CastError(refused, pos);
@@ -234,6 +214,29 @@ export function castTo(v: Vec, dt: DType, tryCast: boolean, pos?: SourcePos): Ve
     return { kind: 'any', dt: 'IntervalMonthDayNano', v: vals };
   }
   throw new ExecError(`Unsupported cast from ${v.dt} to ${dt}`, pos, StatusCode.Unsupported);
+}
+
+/**
+ * A list cast element by element, as Arrow casts List(a) to List(b): the elements of every row form one column of
+ * their type, cast once, and are cut back into the rows' lists.
+ */
+function castList(v: Vec, toElem: DType, tryCast: boolean, pos?: SourcePos): Vec {
+  if (v.dt !== 'List') throw new CastError(`Unsupported cast from ${arrowTypeName(v.dt)} to a list of ${arrowTypeName(toElem)}`, pos);
+  const rows = v.v as (unknown[] | null)[], n = rows.length;
+  const flat: unknown[] = [];
+  for (let i = 0; i < n; i++) if (rows[i]) flat.push(...rows[i]!);
+  const from = listElem(typeOf(v)) ?? elementType(flat);
+  const cast = castTo(fromValues(from, flat), toElem, tryCast, pos);
+  const out = new Array<unknown>(n);
+  let at = 0;
+  for (let i = 0; i < n; i++) {
+    const r = rows[i];
+    if (!r) { out[i] = null; continue; }
+    const xs = new Array<unknown>(r.length);
+    for (let k = 0; k < r.length; k++) xs[k] = getValue(cast, at++);
+    out[i] = xs;
+  }
+  return listVec(out, listType(toElem));
 }
 
 const NUMERIC_TEXT = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$|^[+-]?(inf|infinity|nan)$/i;

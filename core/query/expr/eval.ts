@@ -8,7 +8,8 @@ import { SqlMap } from './map_value.ts';
 import type { Rel } from '../plan/rel.ts';
 import { PlanError, findField, resolveField } from '../plan/rel.ts';
 import type { Vec } from '../vector.ts';
-import { fromValues, getValue, nullVec } from '../vector.ts';
+import { fromValues, getValue, listVec, nullVec, typeOf } from '../vector.ts';
+import { commonElemType, listElem, listType } from '../nested_type.ts';
 import { negate } from './arith.ts';
 import { evalBinary } from './binary.ts';
 import { castVec, mapTs } from './cast.ts';
@@ -111,7 +112,7 @@ const NODES: Handlers = {
     const n = s.rel.len;
     const v = new Array(n);
     for (let i = 0; i < n; i++) v[i] = parts.map((p) => getValue(p, i));
-    return { kind: 'any', dt: 'List', v };
+    return listVec(v, listType(commonElemType(parts.map(typeOf))));
   },
   index: (e, s) => {
     const a = evalExpr(e.expr, s), ix = evalExpr(e.index, s);
@@ -122,7 +123,11 @@ const NODES: Handlers = {
       const k = getValue(ix, i) as number | null;
       v[i] = arr instanceof SqlMap ? mapLookup(arr, k) : arr && k !== null ? arr[k - 1] ?? null : null;
     }
-    // list elements that are bigints are timestamps (nanoseconds, as lists hold them)
+    // the list's element type when it carries one; bigints of an untyped list are timestamps (nanoseconds)
+    // a map's values: the type its map() was given
+    let known = listElem(typeOf(a));
+    for (let i = 0; known === null && i < n; i++) { const m = getValue(a, i); if (m instanceof SqlMap) known = m.valueType ?? null; }
+    if (known !== null && known !== 'Null') return fromValues(known, v);
     return fromValues(v.some((x) => typeof x === 'bigint') ? 'TimestampMillisecond' : elementType(v), v);
   },
   tuple: (e, s) => {

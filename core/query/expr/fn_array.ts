@@ -4,19 +4,30 @@
 import type { FunctionCall } from '../../sql/index.ts';
 import { StatusCode } from '../../errors.ts';
 import { PlanError } from '../plan/rel.ts';
-import type { DType, Vec } from '../vector.ts';
-import { fromValues, getValue } from '../vector.ts';
+import type { DType, Interval } from '../vector.ts';
+import { addInterval, parseInterval } from './time.ts';
+import { fromValues, getValue, listVec, typeOf } from '../vector.ts';
+import { commonElemType, listElem, listType } from '../nested_type.ts';
 import type { Fn } from './fn_util.ts';
-import { SqlMap } from './map_value.ts';
+import { elementType } from './map_value.ts';
+
+export { elementType };
 
 type List = unknown[];
 
-/** One output list per row from the arguments' row values. */
-function lists(f: (xs: unknown[], call: FunctionCall) => List | null): Fn {
+/** How a list function's element type follows from its arguments' types (full types: `List<Int64>`, Float64). */
+type ElemOf = (types: DType[]) => DType;
+/** The elements of the list argument at `k` (DataFusion's list functions keep their input's element type). */
+const elemsOf = (k: number): ElemOf => (types) => listElem(types[k]) ?? 'Null';
+const fixed = (dt: DType): ElemOf => () => dt;
+
+/** One output list per row from the arguments' row values; the lists' element type from elem (see ElemOf). */
+function lists(elem: ElemOf, f: (xs: unknown[], call: FunctionCall) => List | null): Fn {
   return (args, n, _s, call) => {
     const v = new Array<unknown>(n);
     for (let i = 0; i < n; i++) v[i] = f(args.map((a) => getValue(a, i)), call);
-    return { kind: 'any', dt: 'List', v } as Vec;
+    const t = elem(args.map(typeOf));
+    return listVec(v, t === 'Null' ? listType(elementType(v.flatMap((x) => (Array.isArray(x) ? x : [])))) : listType(t));
   };
 }
 
@@ -28,29 +39,14 @@ function scalars(dt: DType | 'elem', f: (a: List, xs: unknown[], call: FunctionC
       const xs = args.map((a) => getValue(a, i));
       out[i] = xs[0] === null || (nullIfAnyNull && xs.some((x) => x === null)) ? null : f(asList(xs[0], call), xs, call);
     }
-    return fromValues(dt === 'elem' ? elementType(out) : dt, out);
+    const known = dt === 'elem' ? listElem(typeOf(args[0]!)) : dt;
+    return fromValues(known !== null && known !== 'Null' ? known : elementType(out), out);
   };
 }
 
 function asList(x: unknown, call: FunctionCall): List {
   if (Array.isArray(x)) return x;
   throw new PlanError(`${call.name.map((p) => p.value).join('.')} expects a list argument, got ${typeof x === 'string' ? 'a string' : typeof x}`, call.pos, StatusCode.InvalidArguments);
-}
-
-/** The column type of a set of list elements: numbers are Int64 unless one has a fraction. */
-export function elementType(xs: unknown[]): DType {
-  let t: DType = 'Null';
-  for (const x of xs) {
-    if (x === null || x === undefined) continue;
-    if (typeof x === 'string') return 'String';
-    if (typeof x === 'boolean') t = 'Boolean';
-    else if (Array.isArray(x)) return 'List';
-    else if (x instanceof SqlMap) return 'Map';
-    else if (typeof x === 'object' && Object.getPrototypeOf(x) === Object.prototype) return 'Struct';
-    else if (typeof x === 'bigint') t = t === 'Float64' ? t : 'Int64';
-    else if (typeof x === 'number') t = Number.isInteger(x) && t !== 'Float64' ? 'Int64' : 'Float64';
-  }
-  return t;
 }
 
 const key = (x: unknown): string => (x === null || x === undefined ? '\u0000null' : Array.isArray(x) ? JSON.stringify(x, (_k, y) => (typeof y === 'bigint' ? String(y) : y)) : `${typeof x === 'bigint' ? 'number' : typeof x}:${String(x)}`);
@@ -81,20 +77,43 @@ function count(x: unknown, what: string, call: FunctionCall): number {
   return Math.trunc(k);
 }
 
-/** range / generate_series: start..stop by step; the stop is included for generate_series. */
+/**
+ * range / generate_series: start..stop by step; the stop is included for generate_series. Over dates or timestamps the
+ * step is an interval (months by the calendar) and the elements are dates, or nanosecond timestamps as DataFusion's.
+ */
 function series(inclusive: boolean): Fn {
-  return lists((xs, call) => {
+  const numbers = lists(fixed('Int64'), (xs, call) => {
     if (xs.some((x) => x === null)) return null;
     const [start, stop, step] = xs.length === 1 ? [0, count(xs[0], 'stop', call), 1] : [count(xs[0], 'start', call), count(xs[1], 'stop', call), xs[2] === undefined ? 1 : count(xs[2], 'step', call)];
     if (step === 0) throw new PlanError('Step of range and generate_series cannot be 0', call.pos, StatusCode.InvalidArguments);
     const out: number[] = [];
     for (let x = start; step > 0 ? (inclusive ? x <= stop : x < stop) : (inclusive ? x >= stop : x > stop); x += step) {
       out.push(x);
-      if (out.length > 10_000_000) throw new PlanError('range and generate_series make at most 10,000,000 elements', call.pos, StatusCode.InvalidArguments);
+      if (out.length > MAX_SERIES) throw tooLong(call);
     }
     return out;
   });
+  const times = (elem: DType): Fn => lists(fixed(elem), (xs, call) => {
+    if (xs.some((x) => x === null)) return null;
+    if (xs.length !== 3) throw new PlanError(`range and generate_series over ${elem === 'Date' ? 'dates' : 'timestamps'} take a start, a stop and an interval step, got ${xs.length} arguments`, call.pos, StatusCode.InvalidArguments);
+    const [start, stop] = [xs[0] as bigint, xs[1] as bigint];
+    const step = typeof xs[2] === 'string' ? parseInterval(xs[2]) : (xs[2] as Interval);
+    if (step === null || typeof step !== 'object' || !('nanos' in step)) throw new PlanError(`The step of range and generate_series over ${elem === 'Date' ? 'dates' : 'timestamps'} must be an interval, got ${String(xs[2])}`, call.pos, StatusCode.InvalidArguments);
+    if (step.months === 0 && step.days === 0 && step.nanos === 0n) throw new PlanError('Interval argument to range and generate_series must not be 0', call.pos, StatusCode.InvalidArguments);
+    const up = addInterval(start, step, 1) > start;
+    const out: bigint[] = [];
+    for (let x = start; up ? (inclusive ? x <= stop : x < stop) : (inclusive ? x >= stop : x > stop); x = addInterval(x, step, 1)) {
+      out.push(x);
+      if (out.length > MAX_SERIES) throw tooLong(call);
+    }
+    return out;
+  });
+  const dates = times('Date'), stamps = times('TimestampNanosecond');
+  return (args, n, s, call) => (args[0]?.dt === 'Date' ? dates : args[0]?.kind === 'ts' ? stamps : numbers)(args, n, s, call);
 }
+
+const MAX_SERIES = 10_000_000;
+const tooLong = (call: FunctionCall) => new PlanError(`range and generate_series make at most ${MAX_SERIES.toLocaleString('en-US')} elements`, call.pos, StatusCode.InvalidArguments);
 
 /** Drops up to max occurrences of x (max Infinity: all). */
 function removeN(a: List, x: unknown, max: number): List {
@@ -125,11 +144,11 @@ function dims(a: unknown): number[] {
 }
 
 export const ARRAY: Record<string, Fn> = {
-  make_array: lists((xs) => xs),
+  make_array: lists(commonElemType, (xs) => xs),
   array_length: scalars('UInt64', (a, [, dim]) => (dim === undefined || Number(dim) === 1 ? a.length : null)),
   cardinality: scalars('UInt64', (a) => { const d = dims(a); return d.reduce((p, x) => p * x, 1); }),
   array_ndims: scalars('UInt64', (a) => dims(a).length),
-  array_dims: lists(([a], call) => (a === null ? null : dims(asList(a, call)))),
+  array_dims: lists(fixed('UInt64'), ([a], call) => (a === null ? null : dims(asList(a, call)))),
   array_empty: scalars('Boolean', (a) => a.length === 0),
   array_element: scalars('elem', (a, [, k]) => (k === null ? null : a[index(a, Number(k))] ?? null)),
   array_any_value: scalars('elem', (a) => a.find((x) => x !== null) ?? null),
@@ -143,7 +162,7 @@ export const ARRAY: Record<string, Fn> = {
     for (let j = Math.max(0, start); j < a.length; j++) if (same(a[j], x)) return j + 1;
     return null;
   }),
-  array_positions: lists(([a, x], call) => (a === null ? null : asList(a, call).flatMap((y, j) => (same(y, x) ? [j + 1] : [])))),
+  array_positions: lists(fixed('UInt64'), ([a, x], call) => (a === null ? null : asList(a, call).flatMap((y, j) => (same(y, x) ? [j + 1] : [])))),
   array_to_string: scalars('String', (a, [, sep, nul]) => {
     if (sep === null) return null;
     const flat = a.flat(Infinity);
@@ -155,33 +174,33 @@ export const ARRAY: Record<string, Fn> = {
     if (c.length !== a.length) throw new PlanError(`array_distance needs lists of one length, got ${a.length} and ${c.length}`, call.pos, StatusCode.InvalidArguments);
     return Math.sqrt(a.reduce<number>((s, x, j) => s + (Number(x) - Number(c[j])) ** 2, 0));
   }, true),
-  array_append: lists(([a, x], call) => [...(a === null ? [] : asList(a, call)), x]),
-  array_prepend: lists(([x, a], call) => [x, ...(a === null ? [] : asList(a, call))]),
-  array_concat: lists((xs, call) => (xs.every((x) => x === null) ? null : xs.flatMap((x) => (x === null ? [] : asList(x, call))))),
-  array_pop_back: lists(([a], call) => (a === null ? null : asList(a, call).slice(0, -1))),
-  array_pop_front: lists(([a], call) => (a === null ? null : asList(a, call).slice(1))),
-  array_reverse: lists(([a], call) => (a === null ? null : [...asList(a, call)].reverse())),
+  array_append: lists((t) => commonElemType([listElem(t[0]!) ?? 'Null', t[1]!]), ([a, x], call) => [...(a === null ? [] : asList(a, call)), x]),
+  array_prepend: lists((t) => commonElemType([t[0]!, listElem(t[1]!) ?? 'Null']), ([x, a], call) => [x, ...(a === null ? [] : asList(a, call))]),
+  array_concat: lists((t) => commonElemType(t.map((x) => listElem(x) ?? 'Null')), (xs, call) => (xs.every((x) => x === null) ? null : xs.flatMap((x) => (x === null ? [] : asList(x, call))))),
+  array_pop_back: lists(elemsOf(0), ([a], call) => (a === null ? null : asList(a, call).slice(0, -1))),
+  array_pop_front: lists(elemsOf(0), ([a], call) => (a === null ? null : asList(a, call).slice(1))),
+  array_reverse: lists(elemsOf(0), ([a], call) => (a === null ? null : [...asList(a, call)].reverse())),
   // DataFusion sorts the values to find the duplicates: the result is in ascending order, NULL first
-  array_distinct: lists(([a], call) => (a === null ? null : sortList(distinct(asList(a, call)), [], call))),
-  array_sort: lists((xs, call) => (xs[0] === null ? null : sortList(asList(xs[0], call), xs, call))),
-  array_union: lists(([a, b], call) => (a === null && b === null ? null : distinct([...(a === null ? [] : asList(a, call)), ...(b === null ? [] : asList(b, call))]))),
-  array_intersect: lists(([a, b], call) => (a === null || b === null ? null : distinct(asList(a, call).filter((x) => asList(b, call).some((y) => same(x, y)))))),
-  array_except: lists(([a, b], call) => (a === null || b === null ? null : distinct(asList(a, call).filter((x) => !asList(b, call).some((y) => same(x, y)))))),
-  array_remove: lists(([a, x], call) => (a === null ? null : removeN(asList(a, call), x, 1))),
-  array_remove_n: lists(([a, x, k], call) => (a === null || k === null ? null : removeN(asList(a, call), x, count(k, 'max', call)))),
-  array_remove_all: lists(([a, x], call) => (a === null ? null : removeN(asList(a, call), x, Infinity))),
-  array_replace: lists(([a, f, t], call) => (a === null ? null : replaceN(asList(a, call), f, t, 1))),
-  array_replace_n: lists(([a, f, t, k], call) => (a === null || k === null ? null : replaceN(asList(a, call), f, t, count(k, 'max', call)))),
-  array_replace_all: lists(([a, f, t], call) => (a === null ? null : replaceN(asList(a, call), f, t, Infinity))),
-  array_repeat: lists(([x, k], call) => (k === null ? null : new Array<unknown>(Math.max(0, count(k, 'count', call))).fill(x))),
-  array_resize: lists(([a, k, fill], call) => {
+  array_distinct: lists(elemsOf(0), ([a], call) => (a === null ? null : sortList(distinct(asList(a, call)), [], call))),
+  array_sort: lists(elemsOf(0), (xs, call) => (xs[0] === null ? null : sortList(asList(xs[0], call), xs, call))),
+  array_union: lists((t) => commonElemType([listElem(t[0]!) ?? 'Null', listElem(t[1]!) ?? 'Null']), ([a, b], call) => (a === null && b === null ? null : distinct([...(a === null ? [] : asList(a, call)), ...(b === null ? [] : asList(b, call))]))),
+  array_intersect: lists(elemsOf(0), ([a, b], call) => (a === null || b === null ? null : distinct(asList(a, call).filter((x) => asList(b, call).some((y) => same(x, y)))))),
+  array_except: lists(elemsOf(0), ([a, b], call) => (a === null || b === null ? null : distinct(asList(a, call).filter((x) => !asList(b, call).some((y) => same(x, y)))))),
+  array_remove: lists(elemsOf(0), ([a, x], call) => (a === null ? null : removeN(asList(a, call), x, 1))),
+  array_remove_n: lists(elemsOf(0), ([a, x, k], call) => (a === null || k === null ? null : removeN(asList(a, call), x, count(k, 'max', call)))),
+  array_remove_all: lists(elemsOf(0), ([a, x], call) => (a === null ? null : removeN(asList(a, call), x, Infinity))),
+  array_replace: lists(elemsOf(0), ([a, f, t], call) => (a === null ? null : replaceN(asList(a, call), f, t, 1))),
+  array_replace_n: lists(elemsOf(0), ([a, f, t, k], call) => (a === null || k === null ? null : replaceN(asList(a, call), f, t, count(k, 'max', call)))),
+  array_replace_all: lists(elemsOf(0), ([a, f, t], call) => (a === null ? null : replaceN(asList(a, call), f, t, Infinity))),
+  array_repeat: lists((t) => t[0]!, ([x, k], call) => (k === null ? null : new Array<unknown>(Math.max(0, count(k, 'count', call))).fill(x))),
+  array_resize: lists(elemsOf(0), ([a, k, fill], call) => {
     if (a === null || k === null) return null;
     const l = asList(a, call), size = count(k, 'size', call);
     if (size < 0) throw new PlanError(`array_resize needs a size of at least 0, got ${size}`, call.pos, StatusCode.InvalidArguments);
     return l.length >= size ? l.slice(0, size) : [...l, ...new Array<unknown>(size - l.length).fill(fill ?? null)];
   }),
   // array_slice(list, begin, end[, stride]): both ends included; 0 is the start; a negative end counts from the end
-  array_slice: lists(([a, b, e, st], call) => {
+  array_slice: lists(elemsOf(0), ([a, b, e, st], call) => {
     if (a === null || b === null || e === null) return null;
     const l = asList(a, call), len = l.length;
     const stride = st === undefined || st === null ? 1 : count(st, 'stride', call);
@@ -193,12 +212,12 @@ export const ARRAY: Record<string, Fn> = {
     else for (let j = hi; j >= lo; j += stride) out.push(l[j]);
     return out;
   }),
-  flatten: lists(([a], call) => (a === null ? null : asList(a, call).flatMap((x) => (Array.isArray(x) ? x : [x])))),
+  flatten: lists((t) => { const e = listElem(t[0]!); return listElem(e ?? undefined) ?? e ?? 'Null'; }, ([a], call) => (a === null ? null : asList(a, call).flatMap((x) => (Array.isArray(x) ? x : [x])))),
   range: series(false),
   generate_series: series(true),
   // string_to_array(s, delim[, null_text]): a NULL delimiter splits every character, an empty one keeps s whole, an
   // empty s is the empty list; parts equal to null_text become NULL
-  string_to_array: lists(([text, delim, nul]) => {
+  string_to_array: lists(fixed('String'), ([text, delim, nul]) => {
     if (text === null) return null;
     const t = String(text);
     const parts = t === '' ? [] : delim === null ? [...t] : String(delim) === '' ? [t] : t.split(String(delim));

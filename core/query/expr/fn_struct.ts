@@ -3,21 +3,18 @@
 import { StatusCode } from '../../errors.ts';
 import { PlanError } from '../plan/rel.ts';
 import type { DType, Vec } from '../vector.ts';
-import { fromValues, getValue } from '../vector.ts';
+import { fromValues, getValue, typeOf } from '../vector.ts';
+import { FIELD_TYPES } from '../nested_type.ts';
 import { elementType } from './fn_array.ts';
 import type { Fn } from './fn_util.ts';
 import { constText } from './fn_util.ts';
 
-/**
- * Each struct row carries its fields' column types under this symbol (one shared object per column; no output or
- * Object.entries sees it), so get_field gives a field back as the type it went in with (1.0 stays a Float64).
- */
-export const FIELD_TYPES = Symbol('struct field types');
+export { FIELD_TYPES };
 
 function structOf(names: string[], values: Vec[], n: number): Vec {
   const v = new Array<unknown>(n);
   const types: Record<string, DType> = {};
-  names.forEach((name, j) => (types[name] = values[j]!.dt));
+  names.forEach((name, j) => (types[name] = typeOf(values[j]!)));
   for (let i = 0; i < n; i++) {
     const o: Record<string | symbol, unknown> = { [FIELD_TYPES]: types };
     names.forEach((name, j) => (o[name] = getValue(values[j]!, i)));

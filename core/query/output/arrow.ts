@@ -193,7 +193,7 @@ function colData(c: Vec, n: number): Data {
       for (let i = 0; i < n; i++) {
         const x = c.v[i];
         text[i] = x === null || x === undefined ? null
-          : c.dt === 'List' ? listText(x as unknown[])
+          : c.dt === 'List' ? listText(x as unknown[], c.nested)
           : typeof x === 'string' ? x : exactJson(x);
       }
       return utf8(text, n);

@@ -132,7 +132,7 @@ export function cellWriter(c: Vec, mode: CellMode): CellWriter {
         const x = c.v[i];
         if (x === null || x === undefined) out.ascii(nul);
         else if (isIntervalLike(c.dt)) writeString(out, intervalLikeText(c.dt, x as Interval), mode);
-        else if (c.dt === 'List') writeString(out, listText(x as unknown[]), mode);
+        else if (c.dt === 'List') writeString(out, listText(x as unknown[], c.nested), mode);
         else if (mode === 'json') out.utf8(exactJson(x));
         else out.utf8(csvQuote(typeof x === 'string' ? x : exactJson(x)));
       };

@@ -44,7 +44,7 @@ export function jsonValue(c: Vec, i: number): unknown {
     case 'str': return c.v[i];
     case 'any':
       if (isIntervalLike(c.dt)) return intervalLikeText(c.dt, c.v[i] as Interval);
-      if (c.dt === 'List') return listText(c.v[i] as unknown[]);
+      if (c.dt === 'List') return listText(c.v[i] as unknown[], c.nested);
       return c.v[i];
   }
 }

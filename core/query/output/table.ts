@@ -5,9 +5,9 @@ import { displayValue, formatNumber } from '../expr/eval.ts';
 import { nestedText } from '../expr/map_value.ts';
 import type { QueryOutput } from './index.ts';
 
-/** A list value as its cell text: `[a, b, ]` with nulls empty. */
-export function listText(xs: unknown[]): string {
-  return nestedText(xs);
+/** A list value as its cell text: `[a, b, ]` with nulls empty, each element as its type prints (see nestedText). */
+export function listText(xs: unknown[], type?: string): string {
+  return nestedText(xs, type);
 }
 
 /** Text of one cell as GreptimeDB's sqlness tables print it. */
@@ -16,7 +16,7 @@ export function textValue(c: Vec, i: number): string {
   // String() of a Float64Array or BigInt64Array element: exact either way.
   if (c.kind === 'num') return INT_TYPES.has(c.dt) ? String(c.big ? c.big[i]! : c.v[i]) : c.dec ? displayValue(c, i) : formatNumber(c.v[i]!, c.dt);
   if (c.kind === 'bool') return c.v[i] ? 'true' : 'false';
-  if (c.kind === 'any' && c.dt === 'List') return listText(c.v[i] as unknown[]);
+  if (c.kind === 'any' && c.dt === 'List') return listText(c.v[i] as unknown[], c.nested);
   return displayValue(c, i);
 }
 

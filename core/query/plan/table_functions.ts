@@ -6,7 +6,8 @@ import { PlanError, StatusCode } from '../../errors.ts';
 import type { TableFunction } from '../../sql/index.ts';
 import { evalExpr } from '../expr/eval.ts';
 import { relNamer } from '../expr/names.ts';
-import { fromValues, getValue } from '../vector.ts';
+import { fromValues, getValue, typeOf } from '../vector.ts';
+import { listElem } from '../nested_type.ts';
 import type { Rel } from './rel.ts';
 import type { QState } from './state.ts';
 
@@ -22,7 +23,8 @@ export function tableFunctionRel(t: TableFunction, st: QState): Rel {
     const v = evalExpr(t.call, scope);
     return { fields: [{ name: column, qualifier, dt: v.dt }], cols: [v], len: 1 };
   }
-  const args = t.call.args.map((a) => getValue(evalExpr(a, scope), 0));
+  const argVecs = t.call.args.map((a) => evalExpr(a, scope));
+  const args = argVecs.map((v) => getValue(v, 0));
   const arity = (min: number, max: number) => {
     if (args.length < min || args.length > max) throw new PlanError(`${name} takes ${min === max ? min : `${min} to ${max}`} arguments, got ${args.length}`, t.call.pos, StatusCode.InvalidArguments);
   };
@@ -46,6 +48,9 @@ export function tableFunctionRel(t: TableFunction, st: QState): Rel {
       const list = args[0];
       values = Array.isArray(list) ? list : list === null ? [] : [list];
       const first = values.find((v) => v !== null);
+      // the list's element type when it carries one (timestamps stay timestamps)
+      const known = argVecs[0] ? listElem(typeOf(argVecs[0])) : null;
+      if (known !== null && known !== 'Null') { dt = known; break; }
       dt = typeof first === 'number' ? (values.every((v) => v === null || Number.isInteger(v)) ? 'Int64' : 'Float64') : typeof first === 'boolean' ? 'Boolean' : 'String';
       if (dt === 'String') values = values.map((v) => (v === null ? null : String(v)));
       break;

@@ -6,8 +6,9 @@ import { evalExpr } from '../expr/eval.ts';
 import { exprName } from '../expr/names.ts';
 import { PlanError, type Field } from './rel.ts';
 import { StatusCode } from '../../errors.ts';
-import type { Vec } from '../vector.ts';
-import { fromValues, getValue, take } from '../vector.ts';
+import type { DType, Vec } from '../vector.ts';
+import { fromValues, getValue, take, typeOf } from '../vector.ts';
+import { listElem } from '../nested_type.ts';
 import { children, fnName } from './walk.ts';
 
 const isUnnest = (e: Expr): e is FunctionCall => e.type === 'function' && fnName(e) === 'unnest';
@@ -36,6 +37,17 @@ function chainValues(call: FunctionCall, s: Scope, i: number, cache: Map<Expr, V
   return items;
 }
 
+/** The element type an unnest chain yields (its list's elements, one level per unnest), null when unknown. */
+function chainElemType(call: FunctionCall, cache: Map<Expr, Vec>): DType | null {
+  let depth = 0;
+  let e: Expr = call;
+  while (isUnnest(e)) { depth++; e = e.args[0]!; }
+  const v = cache.get(e);
+  let t: DType | null = v ? typeOf(v) : null;
+  for (let d = 0; d < depth && t !== null; d++) t = listElem(t);
+  return t;
+}
+
 export function hasUnnest(exprs: Expr[]): boolean {
   const out: FunctionCall[] = [];
   for (const e of exprs) findUnnests(e, out);
@@ -59,13 +71,16 @@ export function expandUnnest(s: Scope, exprs: Expr[]): Scope {
       lists.forEach((l, j) => cols[j]!.push(k < l.length ? l[k] : null));
     }
   }
+  const elemTypes = names.map((n) => chainElemType(byName.get(n)!, cache));
   const base = s.rel.cols.map((c) => take(c, rowOf));
   const fields: Field[] = [...s.rel.fields];
   const exprMap = new Map(s.exprMap ?? []);
   const extra = names.map((n, j) => {
     const vals = cols[j]!;
+    // the lists' element type when they carry one; otherwise what the values are
+    const known = elemTypes[j];
     const sample = vals.find((x) => x !== null);
-    const dt = typeof sample === 'number' ? (vals.every((x) => x === null || Number.isInteger(x)) ? 'Int64' : 'Float64') : typeof sample === 'boolean' ? 'Boolean' : 'String';
+    const dt = known !== null && known !== 'Null' ? known : typeof sample === 'number' ? (vals.every((x) => x === null || Number.isInteger(x)) ? 'Int64' : 'Float64') : typeof sample === 'boolean' ? 'Boolean' : 'String';
     exprMap.set(n, fields.length + j);
     return { field: { name: n, dt }, vec: fromValues(dt, vals) };
   });

@@ -10,7 +10,7 @@ import { fromValues, getValue, isNull, take } from '../vector.ts';
 import { fnName } from './walk.ts';
 import { ANOMALY_FUNCTIONS, anomalyScore } from './window_anomaly.ts';
 import type { FrameBounds } from './window_frame.ts';
-import { frameBounds, rangeKey } from './window_frame.ts';
+import { frameBounds, frameExclusion, framePositions, rangeKey } from './window_frame.ts';
 import { framedAggregate, framedType } from './window_framed.ts';
 import { intArg, lagDefault, lagLead, ntile, valueInFrame } from './window_value.ts';
 
@@ -66,9 +66,11 @@ export function computeWindow(c: FunctionCall, scope: Scope): Vec {
         const nth = name === 'nth_value' ? intArg(args[1], NaN, 'The position', c) : 0;
         if (name === 'nth_value' && nth === 0) throw new PlanError('NTH_VALUE expects n to be non-zero', c.pos, StatusCode.InvalidArguments);
         const f = frameBounds(w.frame, rows, cmp, ord.length > 0, rangeKey(w.frame, ord, c));
-        const fast = windowPaths.fast ? framedType(name, c, x) : undefined;
+        // EXCLUDE leaves holes in the frames: only the per-frame path below reads them
+        const exclude = w.frame?.exclude ? frameExclusion(w.frame.exclude, rows, cmp) : null;
+        const fast = windowPaths.fast && !exclude ? framedType(name, c, x) : undefined;
         if (fast !== undefined && framedAggregate(name, c.args[0]?.type === 'wildcard', x!, rows, f, out)) { dt = fast; break; }
-        if (windowPaths.fast && !VALUE_FUNCTIONS.has(name) && !ANOMALY_FUNCTIONS.has(name) && wholePartition(f, m)) {
+        if (windowPaths.fast && !exclude && !VALUE_FUNCTIONS.has(name) && !ANOMALY_FUNCTIONS.has(name) && wholePartition(f, m)) {
           // one frame for every row: the aggregate once, over the partition in its sorted order
           const res = computeAggregate({ name, call: c, args: args.map((v) => take(v, rows)), mask: null, order: [] }, oneGroup(m));
           const value = getValue(res, 0);
@@ -78,7 +80,7 @@ export function computeWindow(c: FunctionCall, scope: Scope): Vec {
         }
         for (let k = 0; k < m; k++) {
           const a = f.start[k]!, b = f.end[k]!;
-          const frame = a <= b ? rows.slice(a, b + 1) : [];
+          const frame = a > b ? [] : exclude ? framePositions(a, b, exclude(k)).map((j) => rows[j]!) : rows.slice(a, b + 1);
           if (ANOMALY_FUNCTIONS.has(name)) {
             const vals: number[] = [];
             for (const r of frame) if (!isNull(x!, r)) vals.push(Number(getValue(x!, r)));

@@ -1,12 +1,12 @@
 // A window frame's bounds for every row of one sorted partition at once: [start[k], end[k]] (positions in the
 // partition, clamped to it; start > end is an empty frame). Peer groups are found once, RANGE offsets by binary search.
 import { PlanError, StatusCode } from '../../errors.ts';
-import type { FunctionCall, WindowFrameBound } from '../../sql/index.ts';
+import type { FrameExclude, FunctionCall, WindowFrameBound } from '../../sql/index.ts';
 import { intervalNs, parseInterval } from '../expr/time.ts';
 import type { Vec } from '../vector.ts';
 import { getValue, isNull } from '../vector.ts';
 
-export type WindowFrameLike = { units: string; start: WindowFrameBound; end?: WindowFrameBound };
+export type WindowFrameLike = { units: string; start: WindowFrameBound; end?: WindowFrameBound; exclude?: FrameExclude };
 
 /**
  * A RANGE frame's reach by value: the one ORDER BY key's values and the offsets of its bounds, in the key's units
@@ -53,6 +53,25 @@ export function peerGroups(rows: number[], cmp: (p: number, q: number) => number
 }
 
 export interface FrameBounds { start: Int32Array; end: Int32Array }
+
+/**
+ * EXCLUDE as PostgreSQL defines it: for row k, the positions [from, to] left out of its frame, and `keep` (k itself,
+ * or -1) kept among them: CURRENT ROW is k alone, GROUP its peer group, TIES the peer group but k.
+ */
+export type Exclusion = (k: number) => { from: number; to: number; keep: number };
+
+export function frameExclusion(x: FrameExclude, rows: number[], cmp: (p: number, q: number) => number): Exclusion {
+  if (x === 'current_row') return (k) => ({ from: k, to: k, keep: -1 });
+  const peers = peerGroups(rows, cmp);
+  return (k) => ({ from: peers.first[peers.of[k]!]!, to: peers.last[peers.of[k]!]!, keep: x === 'ties' ? k : -1 });
+}
+
+/** The positions of the frame [a, b] less an exclusion, in order. */
+export function framePositions(a: number, b: number, ex: { from: number; to: number; keep: number }): number[] {
+  const out: number[] = [];
+  for (let j = a; j <= b; j++) if (j < ex.from || j > ex.to || j === ex.keep) out.push(j);
+  return out;
+}
 
 /**
  * Every row's frame in a partition sorted by `cmp`. No frame: the whole partition, or (with ORDER BY) from its start

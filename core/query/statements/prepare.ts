@@ -1,5 +1,6 @@
-// PREPARE / EXECUTE / DEALLOCATE as SQL statements: a session keeps prepared texts by name; EXECUTE binds each
-// parameter (`?` in order, or `$n`) to its argument's SQL and runs the one statement that makes.
+// PREPARE / EXECUTE / DEALLOCATE as SQL statements (MySQL's PREPARE name FROM 'text' and PostgreSQL's PREPARE name
+// [(types)] AS statement): a session keeps prepared texts by name; EXECUTE binds each parameter (`?` in order, or
+// `$n`) to its argument's SQL and runs the one statement that makes.
 import { EddyError, StatusCode } from '../../errors.ts';
 import { findPlaceholders, type Placeholder } from '../../pgwire/params.ts';
 import type { Deallocate, Execute, Prepare, Statement } from '../../sql/index.ts';
@@ -11,11 +12,29 @@ function statements(ctx: QueryContext): Map<string, string> {
 }
 
 export function runPrepare(s: Prepare, ctx: QueryContext): void {
+  // PostgreSQL's declared parameter types: each $n is kept as a cast of itself, so an argument binds as that type
+  const sql = s.types ? typedParameters(s) : s.sql;
   // checked as PostgreSQL checks a Parse: the parameters standing in as NULL
-  const sites = findPlaceholders(s.sql, true);
-  const parsed = parseSql(bind(s.sql, sites, sites.map(() => 'NULL')));
+  const sites = findPlaceholders(sql, true);
+  const parsed = parseSql(bind(sql, sites, sites.map(() => 'NULL')));
   if (parsed.length !== 1) throw new EddyError(StatusCode.InvalidSyntax, `PREPARE ${s.name}: expected one statement, found ${parsed.length}`);
-  statements(ctx).set(s.name, s.sql);
+  statements(ctx).set(s.name, sql);
+}
+
+/** The text of PREPARE name (types) AS ... with every $n written CAST($n AS its type); $n past the types stay as they are. */
+function typedParameters(s: Prepare): string {
+  const types = s.types!;
+  const sites = findPlaceholders(s.sql);
+  for (const p of sites) {
+    if (p.n < 1) throw new EddyError(StatusCode.InvalidSyntax, `PREPARE ${s.name}: there is no parameter $${p.n}`);
+  }
+  let out = '', at = 0;
+  for (const p of sites) {
+    const t = types[p.n - 1];
+    out += s.sql.slice(at, p.start) + (t ? `CAST($${p.n} AS ${t.raw})` : `$${p.n}`);
+    at = p.end;
+  }
+  return out + s.sql.slice(at);
 }
 
 /** `sql` with parameter n replaced by values[n - 1], parenthesized. */

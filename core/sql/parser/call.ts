@@ -63,12 +63,19 @@ export function parseWindowSpec(p: Cursor): WindowSpec {
 
 function parseFrame(p: Cursor): WindowFrame {
   const units = p.next().upper as WindowFrame['units'];
+  let frame: WindowFrame;
   if (p.eatKw('BETWEEN')) {
     const start = parseBound(p);
     p.expectKw('AND');
-    return { units, start, end: parseBound(p) };
+    frame = { units, start, end: parseBound(p) };
+  } else frame = { units, start: parseBound(p) };
+  if (p.eatKw('EXCLUDE')) {
+    if (p.eatKw('CURRENT', 'ROW')) frame.exclude = 'current_row';
+    else if (p.eatKw('GROUP')) frame.exclude = 'group';
+    else if (p.eatKw('TIES')) frame.exclude = 'ties';
+    else if (!p.eatKw('NO', 'OTHERS')) throw p.error('CURRENT ROW, GROUP, TIES or NO OTHERS after EXCLUDE');
   }
-  return { units, start: parseBound(p) };
+  return frame;
 }
 
 function parseBound(p: Cursor): WindowFrameBound {

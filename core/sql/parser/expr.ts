@@ -309,6 +309,23 @@ function parseWordPrefix(p: Cursor): Expr {
       return parseExists(p, pos, false);
     case 'CASE':
       return parseCase(p);
+    case 'MAP': {
+      // DataFusion's map literal MAP {k: v, ...}: planned as map([k, ...], [v, ...]), as DataFusion plans it
+      if (!p.isOp('{', 1)) break;
+      p.next();
+      p.next();
+      const keys: Expr[] = [], values: Expr[] = [];
+      if (!p.isOp('}')) {
+        p.commaList(() => {
+          keys.push(parseExpr(p));
+          p.expectOp(':');
+          values.push(parseExpr(p));
+        });
+      }
+      p.expectOp('}');
+      const list = (elements: Expr[]): Expr => ({ type: 'array', elements, pos });
+      return { type: 'function', name: [{ value: 'map', pos }], args: [list(keys), list(values)], distinct: false, pos };
+    }
     case 'CAST':
     case 'TRY_CAST': {
       if (!nextIsParen) break;

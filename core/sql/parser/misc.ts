@@ -4,6 +4,7 @@ import type { Cursor } from './cursor.ts';
 import { ddlName } from './ddl.ts';
 import { parseExpr } from './expr.ts';
 import { parseQuery, parseValues } from './select.ts';
+import { parseDataType } from './types.ts';
 
 type Base = { span: { start: number; end: number; text: string }; pos: SourcePos };
 
@@ -76,10 +77,20 @@ export function parseKill(p: Cursor, base: Base): Statement {
 export function parsePrepare(p: Cursor, base: Base): Statement {
   p.expectKw('PREPARE');
   const name = p.ident('a prepared statement name').value;
-  p.expectKw('FROM');
-  const t = p.next();
-  if (t.kind !== 'string') throw p.error("the statement to prepare, as a string ('SELECT ...')", t);
-  return { type: 'prepare', name, sql: t.value, ...base };
+  if (p.eatKw('FROM')) {
+    const t = p.next();
+    if (t.kind !== 'string') throw p.error("the statement to prepare, as a string ('SELECT ...')", t);
+    return { type: 'prepare', name, sql: t.value, ...base };
+  }
+  // PostgreSQL: PREPARE name [(type, ...)] AS statement, the statement written inline up to the next ';'
+  const types = p.isOp('(') ? p.parenList(() => parseDataType(p)) : undefined;
+  if (!p.isKw('AS')) throw p.error(types ? 'AS and the statement to prepare' : 'FROM \'statement\' or [(types)] AS statement');
+  p.next();
+  const first = p.peek();
+  if (first.kind === 'eof' || (first.kind === 'op' && first.value === ';')) throw p.error('the statement to prepare after AS');
+  while (p.peek().kind !== 'eof' && !p.isOp(';')) p.next();
+  const sql = p.text.slice(first.offset, p.prev().end);
+  return types ? { type: 'prepare', name, sql, types, ...base } : { type: 'prepare', name, sql, ...base };
 }
 
 export function parseExecute(p: Cursor, base: Base): Statement {

@@ -1,5 +1,6 @@
 // Lexer: token kinds, normalization of identifiers, literals, operators, comments and positions.
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { ParseError } from '../../../core/errors.ts';
 import { tokenize } from '../../../core/sql/index.ts';
 
@@ -48,5 +49,19 @@ describe('sql lexer', () => {
   });
   it('rejects unknown characters with their position', () => {
     expect(() => tokenize('a \\ b')).toThrow(/unexpected character "\\\\" at line 1, column 3/);
+  });
+  it('reads $n as a parameter token, a $ that starts no number as an error', () => {
+    expect(kinds('$1+$23')).toEqual(['param:$1', 'op:+', 'param:$23', 'eof:']);
+    expect(() => tokenize('$x')).toThrow(/unexpected character "\$" at line 1, column 1/);
+    // a $ inside a word is part of the word
+    expect(kinds('a$1')).toEqual(['word:a$1', 'eof:']);
+  });
+  it('a parameter token spans exactly its text, wherever it stands among other tokens', () => {
+    fc.assert(fc.property(fc.nat(99999), fc.constantFrom(' ', '(', ',', '+'), (n, before) => {
+      const text = `SELECT${before}$${n}`;
+      const p = tokenize(text).find((t) => t.kind === 'param')!;
+      expect(p.value).toBe(`$${n}`);
+      expect(text.slice(p.offset, p.end)).toBe(`$${n}`);
+    }));
   });
 });

@@ -121,6 +121,19 @@ describe('pg driver', () => {
     await Promise.all([a.end(), b.end()]);
   });
 
+  it("keeps PostgreSQL's PREPARE name (types) AS statement with $n parameters, and EXECUTE name (args) binds them", async () => {
+    const a = await client();
+    expect((await a.query('PREPARE top_v (DOUBLE, INT) AS SELECT count(*)::int4 AS n, $2 AS k FROM big WHERE v > $1')).command).toBe('PREPARE');
+    expect((await a.query('EXECUTE top_v (149985, 7)')).rows).toEqual([{ n: 9, k: 7 }]);
+    // an untyped $n takes its argument as written; the argument is an expression
+    await a.query('PREPARE twice AS SELECT $1 * 2 AS d');
+    expect((await a.query('EXECUTE twice (20 + 1)')).rows).toEqual([{ d: '42' }]);
+    // the declared type is what the argument binds as: text that is no integer fails as the cast does
+    const bad = await a.query("EXECUTE top_v ('x', 1)").catch((x: pg.DatabaseError) => x);
+    expect((bad as pg.DatabaseError).message).toMatch(/Cannot cast string 'x'/);
+    await a.end();
+  });
+
   it('serves concurrent connections, each its own session', async () => {
     const clients = await Promise.all(Array.from({ length: 8 }, () => client()));
     const results = await Promise.all(clients.map((c, i) => c.query('SELECT count(*) AS n, $1::int8 AS i FROM big WHERE v > $2', [i, i * 10000])));

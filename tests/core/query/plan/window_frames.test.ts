@@ -111,4 +111,21 @@ describe('framed window aggregates', () => {
       }
     }), { numRuns: 500 });
   });
+
+  it('EXCLUDE takes out of each frame what PostgreSQL says, read row by row: the row, its peers, or its peers but it', async () => {
+    await fc.assert(fc.asyncProperty(fc.array(rowArb, { minLength: 1, maxLength: 20 }), frameArb, fc.constantFrom('CURRENT ROW', 'GROUP', 'TIES'),
+      async (rows, frame, ex) => {
+        const f = frame ?? 'ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING';
+        // each row's frame as the list of its rows' timestamps, with and without the exclusion
+        const sql = [`SELECT CAST(ts AS BIGINT), o, array_agg(CAST(ts AS BIGINT)) OVER (ORDER BY o ${f}) AS whole, array_agg(CAST(ts AS BIGINT)) OVER (ORDER BY o ${f} EXCLUDE ${ex}) AS kept FROM t ORDER BY ts`];
+        const [got] = await run(rows, sql, true) as [unknown[][]];
+        // a list leaves as its text, [0, 1]: JSON once read
+        const list = (x: unknown): number[] => (x === null ? [] : JSON.parse(String(x)) as number[]);
+        for (const [ts, o, whole, kept] of got as [number, number | null, unknown, unknown][]) {
+          const peer = (t: number) => rows[t]!.o === o;
+          const want = list(whole).filter((t) => (ex === 'CURRENT ROW' ? t !== ts : ex === 'GROUP' ? !peer(t) : t === ts || !peer(t)));
+          expect(list(kept)).toEqual(want);
+        }
+      }), { numRuns: 200 });
+  });
 });
