@@ -194,7 +194,7 @@ export class EddyNode {
       nc: this.nc, js: this.js, jsm: this.jsm, dataDir: cfg.data, clock: this.clock, metrics: this.metrics,
       flushBytes: cfg.flushBytes, publishChanges: interest ? (db, t) => interest.wanted(db, t) : false, log: this.log,
       maxChunkBytes: Math.max(64 * 1024, maxPayload - 64 * 1024),
-      flushIntervalMs: cfg.flushInterval, compactIntervalMs: cfg.compactInterval, memory: this.memory,
+      flushIntervalMs: cfg.flushInterval, compactIntervalMs: cfg.compactInterval, memory: this.memory, cacheWarm: cfg.cacheWarm,
     }, hostsRegions ? {} : { refuse: `node ${cfg.nodeId} has no datanode role` });
     // Recovery, standalone: open every region, replaying their WALs. A cluster datanode opens what the routes assign it.
     if (standalone) for (const db of await this.catalog.listDatabases()) {

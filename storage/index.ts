@@ -5,6 +5,7 @@ export { registerCodecs } from './codec.ts';
 export { MANIFEST_FILE } from './manifest.ts';
 export { ManifestConflictError, type SegmentMirror } from './mirror.ts';
 export { DecodedCache, sharedDecodedCache } from './decoded_cache.ts';
+export { warmCache, type WarmOptions } from './cache_warm.ts';
 export type {
   ColumnStats, Compression, IndexUse, RegionStats, RegionStoreOptions, ScanRequest, ScanStats, SegmentIndexMeta, SegmentMeta,
 } from './types.ts';

@@ -86,7 +86,7 @@ export class RegionStore {
   }
 
   /** Runs fn with the segments pinned: their files stay until it is done (compaction defers deleting them). */
-  private async pinned<T>(segments: readonly SegmentMeta[], fn: () => Promise<T>): Promise<T> {
+  async pinned<T>(segments: readonly SegmentMeta[], fn: () => Promise<T>): Promise<T> {
     for (const s of segments) this.pins.set(s.file, (this.pins.get(s.file) ?? 0) + 1);
     try {
       return await fn();
@@ -205,6 +205,8 @@ export class RegionStore {
   get flushingBytes(): number { return this.frozen.reduce((n, m) => n + m.bytes, 0); }
   /** Segments in the manifest, oldest first. */
   get segments(): readonly SegmentMeta[] { return this.manifest.segments; }
+  /** The decoded-column cache this store's scans use (cache_warm.ts fills it ahead of them). */
+  get cache(): DecodedCache { return this.decoded; }
 
   /** Applies a validated batch. Batches at or below flushedSeq are already in segments (WAL replay) and are skipped. */
   apply(batch: WriteBatch, seq: number): void {
@@ -271,7 +273,6 @@ export class RegionStore {
     }
     this.manifest = next;
   }
-
 
   /**
    * Writes a run, or a memtable's flush source, as a new segment file row group by row group (not yet in the manifest):
@@ -364,9 +365,9 @@ export class RegionStore {
 
   /**
    * Reads columns of a segment (every row group, or only the listed ones, and of those only the pages `keepPage`
-   * keeps) as the current schema types them, as runs in row order.
+   * keeps) as the current schema types them, as runs in row order (through the decoded cache unless `cached` is false).
    */
-  private async readSegment(
+  async readSegment(
     meta: SegmentMeta, names: string[], groups?: number[], cached = true,
     keepPage?: (page: PageInfo) => boolean, pickRows?: (page: PageInfo) => Uint32Array | undefined, signal?: AbortSignal,
   ): Promise<SegmentPieces> {

@@ -19,6 +19,7 @@ import { IndexBuilder } from '../index/builder.ts';
 import { aggregateRegion, answerRegionOp } from './handle_ops.ts';
 import { RowCounter } from './row_count.ts';
 import type { RegionHostDeps } from './host_deps.ts';
+import { CacheWarmer } from './cache_warmer.ts';
 import { RegionFlushes } from './host_flush.ts';
 
 export type { RegionHostDeps } from './host_deps.ts';
@@ -40,6 +41,8 @@ export class RegionHost {
   private timers: NodeJS.Timeout[] = [];
 
   private readonly mirror: SegmentMirror | undefined;
+  /** Decodes new segments into the decoded cache ahead of the queries (null: `--cache-warm=false`). */
+  private readonly warmer: CacheWarmer | null;
   /** Builds the segments' index files after open, flush, compaction and index DDL (actors/index/). */
   private indexBuilder: IndexBuilder | null = null;
 
@@ -50,9 +53,10 @@ export class RegionHost {
     this.term = deps.fencing ? new WalTerm(deps.js, deps.jsm, deps.regionId) : null;
     this.wal = new Wal(deps.js, deps.jsm, deps.regionId, natsLinkOf(deps.nc), this.term ?? undefined);
     this.repeats = new WriteRepeats(deps.regionId, this.wal, deps.log);
+    this.warmer = deps.cacheWarm === false ? null : new CacheWarmer(() => this.store, (m) => deps.log(`region ${deps.regionId}: ${m}`));
     this.flushes = new RegionFlushes({
       deps, wal: this.wal, term: this.term, store: () => this.store!, fenced: (e) => this.fenced(e),
-      flushed: () => this.indexBuilder?.notify(), freed: () => this.freed(),
+      flushed: () => { this.indexBuilder?.notify(); this.warmer?.kick(); }, freed: () => this.freed(),
     });
     const machine = regionMachine.provide({
       actors: {
@@ -81,6 +85,7 @@ export class RegionHost {
         close: fromPromise(async () => {
           await this.applyChain;
           await this.flushes.settled();
+          await this.warmer?.stop();
           await this.indexBuilder?.stop();
           await this.store?.close();
         }),
@@ -107,6 +112,7 @@ export class RegionHost {
   private serve(): void {
     this.sub = this.deps.nc.subscribe(Subjects.regionAll(this.regionId), { callback: (err, msg) => { if (!err) void answerRegionOp(this, msg, this.deps.maxChunkBytes); } });
     if (this.store!.memRows > 0) this.flushes.dirtySince = this.deps.clock.now();
+    this.warmer?.kick();
     const every = (ms: number | undefined, fn: () => void) => {
       if (ms && ms > 0) {
         const t = setInterval(fn, Math.max(1000, Math.min(ms, 60_000)));

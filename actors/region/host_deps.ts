@@ -41,6 +41,8 @@ export interface RegionHostDeps {
   onFenced?: (regionId: string) => void;
   /** The node's batcher of scan reports for the smart index. */
   workload: WorkloadReporter;
+  /** Decode the newest segments into the decoded cache once serving and after each flush (`--cache-warm`; default on). */
+  cacheWarm?: boolean;
   /** The node's memory budget: told what each write adds and when a flush or compaction ends (actors/runtime/memory_budget.ts). */
   memory?: { applied(bytes: number): void; released(): void; readonly compactionJobBytes: number };
 }

@@ -110,8 +110,12 @@ export interface QueryContext {
   signal?: AbortSignal;
   /** Set by the executor while a tracked statement runs: its scans carry it, so regions share index selections between them. */
   queryId?: string;
-  /** When the statement's request arrived (performance.now()) and how long its text took to parse: EXPLAIN ANALYZE's first stages. */
-  timing?: { receivedAt?: number; parseMs?: number };
+  /**
+   * When the statement's request arrived (performance.now()) and how long its text took to parse: EXPLAIN ANALYZE's
+   * first stages; `stages`, when the caller gives one, gets the wall ms of the plan, scan and to_vectors stages of its
+   * statements (the HTTP API's Server-Timing header).
+   */
+  timing?: { receivedAt?: number; parseMs?: number; stages?: Record<string, number> };
   /** Size and row counts per region, for information_schema.region_statistics; optional (none without it). */
   regionStats?(): Promise<RegionStat[]>;
   /** Cluster procedures (ADMIN migrate_region, procedure_state, rebalance, drain_node) and their records; optional (standalone: none). */

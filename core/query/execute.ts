@@ -66,6 +66,7 @@ export async function executeTracked(ctx: QueryContext, s: Statement, text: stri
 
 function newState(ctx: QueryContext): QState {
   const env: Env = { qctx: ctx, nowNs: BigInt(Math.floor(ctx.now())) * 1_000_000n, subqueries: new Map() };
+  if (ctx.timing?.stages) env.stages = ctx.timing.stages;
   return { env, ctes: new Map(), run: runQuery, tql: (s) => runTql(ctx, s) };
 }
 

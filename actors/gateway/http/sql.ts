@@ -99,6 +99,21 @@ async function readParams(req: IncomingMessage, url: URL, body: () => Promise<Bu
   return params;
 }
 
+/**
+ * The Server-Timing header (W3C; browsers' network panels show it) of an answer: wall ms of its stages, as EXPLAIN
+ * ANALYZE names them: `http` (the request read, the context made), `parse`, `plan`, `scan`, `to_vectors`, `execute`
+ * (the rest of the statements' run), `encode` (the body written; absent for a streamed one, written as it is sent) and
+ * `total` (arrival at the handler to the answer ready).
+ */
+export function serverTiming(http: number, parse: number, stages: Record<string, number>, executing: number, encode: number | undefined, total: number): string {
+  const inExec = (stages.plan ?? 0) + (stages.scan ?? 0) + (stages.to_vectors ?? 0);
+  const parts: [string, number | undefined][] = [
+    ['http', http], ['parse', parse], ['plan', stages.plan], ['scan', stages.scan], ['to_vectors', stages.to_vectors],
+    ['execute', Math.max(0, executing - parse - inExec)], ['encode', encode], ['total', total],
+  ];
+  return parts.filter(([, v]) => v !== undefined).map(([k, v]) => `${k};dur=${v!.toFixed(3)}`).join(', ');
+}
+
 /** The handler; `clock` times each statement for execution_time_ms. The formats themselves are written in core/query/output/. */
 export function sqlHandler(
   makeContext: (db: string) => QueryContext, clock: Clock = systemClock, held?: (bytes: number) => void,
@@ -123,29 +138,38 @@ export function sqlHandler(
       const epoch = epochUnit(params.get('epoch'));
       if (params.get('epoch') && epoch === null) throw new EddyError(StatusCode.InvalidArguments, `epoch '${params.get('epoch')}' is not one of ns, u, µ, ms, s`);
       const ctx = makeContext(db);
-      ctx.timing = { receivedAt };
+      const stages: Record<string, number> = {};
+      ctx.timing = { receivedAt, stages };
       if (req.socket) ctx.client = `${req.socket.remoteAddress ?? ''}:${req.socket.remotePort ?? ''}/http`;
       const tz = req.headers['x-greptime-timezone'];
       if (typeof tz === 'string' && tz.trim()) ctx.timeZone = checkTimeZone(tz);
+      const execAt = performance.now();
       const all = await executeSql(ctx, sql);
+      const executed = performance.now();
       const elapsed = clock.now() - started;
-      // GreptimeDB's `limit` cuts the rows of the formats a person reads or a script parses (not arrow, influxdb_v1)
-      const outputs = limit !== null && LIMITED.has(format) ? all.map((o) => limitOutput(o, limit)) : all;
-      const rows = rowsOf(outputs);
-      const headers = { 'x-greptime-format': format, 'x-greptime-execution-time': String(elapsed) };
-      const header = CSV_FORMATS[format];
-      if (header) return reply(rows, 'text/csv', () => outputsCsvBytes(outputs, header), () => outputsCsvChunks(outputs, header));
-      if (format === 'arrow' || format === 'arrow_stream') return arrowReply(outputs, format, compression, elapsed, reply);
-      if (format === 'influxdb_v1') return { status: 200, body: outputsInfluxV1Bytes(outputs, elapsed, epoch), contentType: 'application/json', headers };
-      if (format === 'json' || format === 'table' || format === 'null') {
-        if (outputs.length > 1) throw new EddyError(StatusCode.InvalidArguments, `cannot output multi-statements result in ${format} format`);
-        const out = outputs[0];
-        if (format === 'table') return { status: 200, body: outputTableText(out), contentType: 'text/plain; charset=utf-8', headers };
-        if (format === 'null') return { status: 200, body: outputNullText(out, elapsed), contentType: 'text/plain; charset=utf-8', headers };
-        const chunks = () => outputJsonDataChunks(out, elapsed);
-        return { ...reply(rows, 'application/json', () => joinChunks(chunks()), chunks), headers };
-      }
-      return reply(rows, 'application/json', () => outputsJsonBytes(outputs, elapsed), () => outputsJsonChunks(outputs, elapsed));
+      const answer = (): SqlReply => {
+        // GreptimeDB's `limit` cuts the rows of the formats a person reads or a script parses (not arrow, influxdb_v1)
+        const outputs = limit !== null && LIMITED.has(format) ? all.map((o) => limitOutput(o, limit)) : all;
+        const rows = rowsOf(outputs);
+        const headers = { 'x-greptime-format': format, 'x-greptime-execution-time': String(elapsed) };
+        const header = CSV_FORMATS[format];
+        if (header) return reply(rows, 'text/csv', () => outputsCsvBytes(outputs, header), () => outputsCsvChunks(outputs, header));
+        if (format === 'arrow' || format === 'arrow_stream') return arrowReply(outputs, format, compression, elapsed, reply);
+        if (format === 'influxdb_v1') return { status: 200, body: outputsInfluxV1Bytes(outputs, elapsed, epoch), contentType: 'application/json', headers };
+        if (format === 'json' || format === 'table' || format === 'null') {
+          if (outputs.length > 1) throw new EddyError(StatusCode.InvalidArguments, `cannot output multi-statements result in ${format} format`);
+          const out = outputs[0];
+          if (format === 'table') return { status: 200, body: outputTableText(out), contentType: 'text/plain; charset=utf-8', headers };
+          if (format === 'null') return { status: 200, body: outputNullText(out, elapsed), contentType: 'text/plain; charset=utf-8', headers };
+          const chunks = () => outputJsonDataChunks(out, elapsed);
+          return { ...reply(rows, 'application/json', () => joinChunks(chunks()), chunks), headers };
+        }
+        return reply(rows, 'application/json', () => outputsJsonBytes(outputs, elapsed), () => outputsJsonChunks(outputs, elapsed));
+      };
+      const r = answer();
+      const done = performance.now();
+      const timing = serverTiming(execAt - receivedAt, ctx.timing.parseMs ?? 0, stages, executed - execAt, r.stream ? undefined : done - executed, done - receivedAt);
+      return { ...r, headers: { ...(r.headers ?? {}), 'Server-Timing': timing } };
     } catch (e) {
       const w = toWireError(e);
       const code = e instanceof SyntaxError ? StatusCode.InvalidArguments : w.code;

@@ -11,7 +11,7 @@ export interface Env {
   subqueries: Map<Expr, unknown>;
   /** Set by EXPLAIN ANALYZE: each operator appends what it did, the rows it produced and its time. */
   trace?: TraceEntry[];
-  /** Set by EXPLAIN ANALYZE with the trace: milliseconds spent per query stage (see plan/state.ts stageTime). */
+  /** Set by EXPLAIN ANALYZE with the trace, or from the context's `timing.stages`: milliseconds per query stage (see plan/state.ts stageTime). */
   stages?: Record<string, number>;
 }
 

@@ -2,16 +2,21 @@
 // byte, so a large result is not first a million small JS strings.
 const enc = new TextEncoder();
 const digits = new Uint8Array(24);
+/** A writer's first buffer; it doubles as needed. */
+const FIRST_BYTES = 1 << 16;
+/** The shared writer of whole bodies keeps its grown buffer up to this size for the next answer; past it, a fresh one. */
+const KEEP_BYTES = 1 << 20;
 
 export class ByteWriter {
-  buf = new Uint8Array(1 << 16);
+  /** Not zero-filled: only bytes below `pos` are ever read, and each was written first. */
+  buf: Uint8Array = Buffer.allocUnsafeSlow(FIRST_BYTES);
   pos = 0;
 
   ensure(n: number): void {
     if (this.pos + n <= this.buf.length) return;
     let cap = this.buf.length * 2;
     while (cap < this.pos + n) cap *= 2;
-    const next = new Uint8Array(cap);
+    const next = Buffer.allocUnsafeSlow(cap);
     next.set(this.buf.subarray(0, this.pos));
     this.buf = next;
   }
@@ -63,5 +68,26 @@ export class ByteWriter {
 
   result(): Uint8Array {
     return this.buf.subarray(0, this.pos);
+  }
+}
+
+let shared: ByteWriter | null = null;
+
+/**
+ * Writes a whole body with `fill` into one reused buffer and answers a copy of exactly its bytes. A fresh 64 KiB buffer
+ * per answer cost more than a small answer's every other step (a new allocation's first touch); the copy is one
+ * memcpy of the body. `fill` must not yield (a streamed body, whose writer lives across turns, has its own writers).
+ */
+export function writeWhole(fill: (w: ByteWriter) => void): Uint8Array {
+  const w = shared ?? new ByteWriter();
+  shared = null; // a fill that reenters (a nested answer) gets its own writer
+  w.pos = 0;
+  try {
+    fill(w);
+    const out = Buffer.allocUnsafe(w.pos);
+    out.set(w.buf.subarray(0, w.pos));
+    return out;
+  } finally {
+    if (w.buf.length <= KEEP_BYTES) shared = w;
   }
 }

@@ -5,7 +5,7 @@ import { TIME_TYPES, dictOf } from '../vector.ts';
 import { formatTimeOfDay } from '../expr/time_of_day.ts';
 import { formatTimestamp, intervalLikeText, isIntervalLike } from '../expr/time.ts';
 import type { ByteWriter } from './byte_writer.ts';
-import { floatCsv, floatJson, numStore, words, writeInt64, writeTs } from './digits.ts';
+import { floatCsv, floatJson, numStore, words, writeInt64, writeShortFloat, writeTs } from './digits.ts';
 import { shortestFloat32 } from '../expr/cast.ts';
 import { decimalOf, formatDecimal } from '../expr/decimal.ts';
 import { decimalText } from '../expr/decimal_exact.ts';
@@ -68,6 +68,7 @@ export function cellWriter(c: Vec, mode: CellMode): CellWriter {
           const x = v[i]!;
           // Integers (the common case for int columns held as doubles) skip String(); -0 goes to fmt for its sign.
           if (Number.isSafeInteger(x) && x !== 0) out.int(x);
+          else if (fmt === fmt64 && x !== 0 && writeShortFloat(out, x)) return;
           else out.ascii(fmt(x));
         };
       }

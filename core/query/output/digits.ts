@@ -78,6 +78,51 @@ export function floatJson(x: number): string {
   return x === 0 && 1 / x < 0 ? '-0' : String(x);
 }
 
+/** 10^0 .. 10^22: every one exact in a double. */
+const POW10 = Array.from({ length: 23 }, (_, k) => Number(`1e${k}`));
+
+/**
+ * Writes a finite non-zero double as String(x) spells it, when its shortest round-trip digits number 15 or fewer and
+ * 1e-6 <= |x| < 1e15 (plain notation: a measurement's short decimal, not an average's 17 digits); answers false and
+ * writes nothing otherwise. m = round(|x| * 10^p) for the p that gives 15 significant digits: m / 10^p is correctly
+ * rounded, so when it equals |x| the decimal m * 10^-p reads back as x, and as no two decimals of at most 15
+ * significant digits read as one double (DBL_DIG), it is the shortest one with trailing zeros dropped.
+ */
+export function writeShortFloat(out: ByteWriter, x: number): boolean {
+  const ax = x < 0 ? -x : x;
+  if (!(ax >= 1e-6 && ax < 1e15)) return false;
+  // the power of ten of the leading digit; off by one near a power of ten only costs a fallback, never a wrong digit
+  const p = 14 - Math.floor(Math.log10(ax));
+  if (p > 22) return false;
+  const scale = POW10[p]!;
+  const m = Math.round(ax * scale);
+  if (m >= 1e15 || m / scale !== ax) return false;
+  const ip = Math.floor(m / scale);
+  let frac = m - ip * scale;
+  out.ensure(40);
+  if (x < 0) out.buf[out.pos++] = 45;
+  out.int(ip);
+  if (frac === 0) return true;
+  // drop the trailing zeros of the p fractional digits (frac < 1e15 has at most 14: 8 + 4 + 2 + 1 covers them): a
+  // quotient is an integer exactly when the division is even (frac / 10^j < 1e15 / 10^j leaves a fraction of at least
+  // 10^-j, above its rounding error)
+  let n = p;
+  let q = frac / 1e8;
+  if (q === Math.floor(q)) { frac = q; n -= 8; }
+  q = frac / 1e4;
+  if (q === Math.floor(q)) { frac = q; n -= 4; }
+  q = frac / 100;
+  if (q === Math.floor(q)) { frac = q; n -= 2; }
+  q = frac / 10;
+  if (q === Math.floor(q)) { frac = q; n -= 1; }
+  const b = out.buf;
+  let at = out.pos + n;
+  out.pos = at + 1;
+  for (; n > 0; n--) { q = Math.floor(frac / 10); b[at--] = 48 + (frac - q * 10); frac = q; }
+  b[at] = 46;
+  return true;
+}
+
 /** CSV text of a double: NaN, inf and -inf stay readable instead of becoming empty cells. */
 export function floatCsv(x: number): string {
   if (!Number.isFinite(x)) return nonFiniteText(x);

@@ -3,7 +3,7 @@
 import type { Rel } from '../plan/rel.ts';
 import type { QueryOutput } from './index.ts';
 import { cellWriter } from './cells.ts';
-import { ByteWriter } from './byte_writer.ts';
+import { ByteWriter, writeWhole } from './byte_writer.ts';
 
 const dec = new TextDecoder();
 
@@ -48,9 +48,9 @@ function* writeBody(sink: Sink, outputs: QueryOutput[], executionTimeMs: number)
 
 /** The whole /v1/sql JSON body as UTF-8 bytes. */
 export function outputsJsonBytes(outputs: QueryOutput[], executionTimeMs: number): Uint8Array {
-  const sink: Sink = { w: new ByteWriter(), full: Infinity };
-  for (const _ of writeBody(sink, outputs, executionTimeMs)) { /* one buffer: never full */ }
-  return sink.w.result();
+  return writeWhole((w) => {
+    for (const _ of writeBody({ w, full: Infinity }, outputs, executionTimeMs)) { /* one buffer: never full */ }
+  });
 }
 
 /**
@@ -73,7 +73,7 @@ export function outputsJson(outputs: QueryOutput[], executionTimeMs: number): st
 
 /** One output element alone: `{"records":{...}}` or `{"affectedrows":n}`. */
 export function recordsJson(o: QueryOutput): string {
-  const sink: Sink = { w: new ByteWriter(), full: Infinity };
-  for (const _ of writeOutput(sink, o)) { /* one buffer */ }
-  return dec.decode(sink.w.result());
+  return dec.decode(writeWhole((w) => {
+    for (const _ of writeOutput({ w, full: Infinity }, o)) { /* one buffer */ }
+  }));
 }

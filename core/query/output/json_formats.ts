@@ -7,7 +7,7 @@ import type { Vec } from '../vector.ts';
 import { TIME_TYPES } from '../vector.ts';
 import type { QueryOutput } from './index.ts';
 import { cellWriter } from './cells.ts';
-import { ByteWriter } from './byte_writer.ts';
+import { ByteWriter, writeWhole } from './byte_writer.ts';
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -62,20 +62,20 @@ function writeValues(w: ByteWriter, rel: Rel, cols: Vec[]): void {
 
 /** `format=influxdb_v1`: `{"results":[{"statement_id":k,"series":[{"name":"","columns":[..],"values":[[..]]}]}],...}`. */
 export function outputsInfluxV1Bytes(outputs: QueryOutput[], executionTimeMs: number, epoch: TimeUnit | null): Uint8Array {
-  const w = new ByteWriter();
-  w.ascii('{"results":[');
-  outputs.forEach((o, k) => {
-    if (k) w.byte(0x2c);
-    w.ascii(`{"statement_id":${k},"series":[`);
-    if (o.kind === 'records') {
-      w.utf8(`{"name":"","columns":${JSON.stringify(o.rel.fields.map((f) => f.name))},"values":`);
-      writeValues(w, o.rel, inUnit(o.rel.cols, epoch));
-      w.byte(0x7d);
-    }
-    w.ascii(']}');
+  return writeWhole((w) => {
+    w.ascii('{"results":[');
+    outputs.forEach((o, k) => {
+      if (k) w.byte(0x2c);
+      w.ascii(`{"statement_id":${k},"series":[`);
+      if (o.kind === 'records') {
+        w.utf8(`{"name":"","columns":${JSON.stringify(o.rel.fields.map((f) => f.name))},"values":`);
+        writeValues(w, o.rel, inUnit(o.rel.cols, epoch));
+        w.byte(0x7d);
+      }
+      w.ascii(']}');
+    });
+    w.ascii(`],"execution_time_ms":${executionTimeMs}}`);
   });
-  w.ascii(`],"execution_time_ms":${executionTimeMs}}`);
-  return w.result();
 }
 
 /** `format=table`: the result drawn with box characters, each cell as its JSON text; an affected count alone. */
@@ -86,9 +86,10 @@ export function outputTableText(o: QueryOutput | undefined): string {
   const writers = rel.cols.map((c) => cellWriter(c, 'json'));
   const cells: string[][] = [];
   const width = rel.fields.map((f) => f.name.length);
+  const w = new ByteWriter();
   for (let i = 0; i < rel.len; i++) {
     const row = writers.map((wr, j) => {
-      const w = new ByteWriter();
+      w.pos = 0;
       wr(w, i);
       const s = dec.decode(w.result());
       if (s.length > width[j]!) width[j] = s.length;

@@ -11,9 +11,9 @@ export function traceOp(env: Env, op: string, detail: () => string, rows: number
   if (env.trace) env.trace.push({ op, detail: detail(), rows, ms: performance.now() - t0 });
 }
 
-export const clock = (env: Env): number => (env.trace ? performance.now() : 0);
+export const clock = (env: Env): number => (env.trace || env.stages ? performance.now() : 0);
 
-/** Adds the time since t0 to a query stage for EXPLAIN ANALYZE (no-op unless tracing). */
+/** Adds the time since t0 to a query stage for EXPLAIN ANALYZE or the caller's timing (no-op unless either asked). */
 export function stageTime(env: Env, stage: string, t0: number): void {
   if (env.stages) env.stages[stage] = (env.stages[stage] ?? 0) + performance.now() - t0;
 }

@@ -128,4 +128,21 @@ describe('/v1/sql formats', () => {
       expect(JSON.parse(text(r.body)).error).toContain(error);
     }
   });
+
+  it('every answer carries Server-Timing: the wall ms of its stages, the table scan among them, none past the total', async () => {
+    await get('CREATE TABLE st (k STRING, v DOUBLE, ts TIMESTAMP TIME INDEX, PRIMARY KEY (k))');
+    await get("INSERT INTO st VALUES ('a', 1.5, 1), ('b', 2.25, 2)");
+    for (const format of ['greptimedb_v1', 'csv', 'json', 'arrow', 'influxdb_v1']) {
+      const r = await get('SELECT k, max(v) FROM st GROUP BY k', format);
+      const header = r.headers?.['Server-Timing'] ?? '';
+      const stages = Object.fromEntries(header.split(', ').map((p) => { const m = /^(\w+);dur=(\d+\.\d{3})$/.exec(p); expect(m, `${format}: ${p}`).not.toBeNull(); return [m![1]!, Number(m![2])]; }));
+      expect(Object.keys(stages), format).toEqual(['http', 'parse', 'plan', 'scan', 'to_vectors', 'execute', 'encode', 'total']);
+      const parts = Object.entries(stages).filter(([k]) => k !== 'total').reduce((a, [, v]) => a + v, 0);
+      // each stage is a reading of its own (rounded to the us): their sum cannot pass the total by more than the rounding
+      expect(parts, format).toBeLessThanOrEqual(stages.total! + 0.008);
+    }
+    // a statement that scans nothing has no scan stage, and an error answer no header
+    expect((await get('SELECT 1')).headers?.['Server-Timing']).not.toMatch(/scan/);
+    expect((await get('SELECT * FROM nowhere')).headers?.['Server-Timing']).toBeUndefined();
+  });
 });
