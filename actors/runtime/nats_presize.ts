@@ -22,8 +22,8 @@ let installed = false;
 /**
  * Message buffers handed back once their payload is parsed (a parse worker returns the one it was given), reused by the
  * next large message instead of a fresh 1.8 MB buffer per buffered ingest message, dead until the next GC (issue 16,
- * s10-buffered: 1M buffered rows, 2 A/B pairs at load ~20: node peak RSS until queryable 208-213 against 236-250 MiB,
- * minor faults 29-30k against 42-44k; V8's mark-compacts 39-41 either way).
+ * s10-buffered: 1M buffered rows, 3 A/B pairs at load 8-22: node peak RSS until queryable 208-224 against 235-250 MiB,
+ * minor faults 29-32k against 42-44k; V8's mark-compacts 39-41 either way).
  */
 const free: ArrayBuffer[] = [];
 /** At most this many buffers wait for reuse (a message in flight per apply slot and parse, with room to spare). */
