@@ -6,6 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { EddyError, StatusCode, type TimeUnit } from '../../core/index.ts';
 import { transferable, type ParsedWire, type ParseReply, type ParseRequest } from './parse_wire.ts';
 import { BUNDLED, PACKAGE_ROOT } from './package_root.ts';
+import { isMessageBuffer, recycleMessageBuffer } from './nats_presize.ts';
 
 // From the bundle, the worker runs dist/parse_worker.mjs (built with it); from the sources, worker_boot.mjs loads tsx
 // in the worker and imports parse_worker.ts.
@@ -18,6 +19,8 @@ export type Parsed = ParsedWire;
 interface Pending {
   resolve(b: Parsed): void;
   reject(e: Error): void;
+  /** The payload was a presized NATS message's buffer: the one the reply hands back is reused. */
+  messageBuffer: boolean;
 }
 
 class ParseWorker {
@@ -42,6 +45,7 @@ class ParseWorker {
       }
       const p = this.pending.get(m.id);
       if (!p) return;
+      if (m.input && p.messageBuffer) recycleMessageBuffer(m.input);
       this.pending.delete(m.id);
       if (m.error) {
         const e = new EddyError(m.error.code, m.error.message);
@@ -97,13 +101,14 @@ export class ParsePool {
     for (const w of this.workers) if (w.ready && !w.dead && (best === null || w.pending.size < best.pending.size)) best = w;
     if (best === null) return null;
     const id = this.nextId++;
-    // The payload moves to the worker without a copy when the view owns its whole buffer (a presized NATS message);
-    // otherwise it is a view into a larger read buffer, and is copied.
-    const payload = transferable(data);
+    // The payload moves to the worker without a copy when the view owns its whole buffer or starts a presized NATS
+    // message's buffer (which the reply hands back for reuse); otherwise it is a view into a larger read buffer, and is copied.
+    const payload = transferable(data, isMessageBuffer);
     const req: ParseRequest = noRecords?.length ? { id, data: payload, precision, defaultTimeNs, noRecords } : { id, data: payload, precision, defaultTimeNs };
     const w = best;
+    const messageBuffer = isMessageBuffer(payload.buffer);
     return new Promise<Parsed>((resolve, reject) => {
-      w.pending.set(id, { resolve, reject });
+      w.pending.set(id, { resolve, reject, messageBuffer });
       w.worker.postMessage(req, [payload.buffer as ArrayBuffer]);
     });
   }

@@ -22,9 +22,10 @@ export interface ParsedWire {
   records: (Uint8Array | undefined)[];
 }
 
+/** `input`: the request's payload buffer, handed back for reuse (nats_presize.ts) once parsed. */
 export type ParseReply =
-  | ({ id: number; error?: undefined } & ParsedWire)
-  | { id: number; batches?: undefined; error: WireParseError };
+  | ({ id: number; error?: undefined; input?: ArrayBuffer } & ParsedWire)
+  | { id: number; batches?: undefined; error: WireParseError; input?: ArrayBuffer };
 
 /** The distinct ArrayBuffers under batches' typed arrays and records: the transfer list (a buffer listed twice is an error). */
 export function batchBuffers(batches: WriteBatch[], records: (Uint8Array | undefined)[] = []): ArrayBuffer[] {
@@ -41,11 +42,12 @@ export function batchBuffers(batches: WriteBatch[], records: (Uint8Array | undef
 }
 
 /**
- * The payload as a view that owns its whole ArrayBuffer, to be transferred: itself when it does (a presized NATS
- * message), else a copy. Never `data.slice()`: on a Node Buffer (nats.js hands those out) that is a view into the
- * socket's read buffer, and transferring it would detach the buffer under the connection's parser.
+ * The payload as a view whose ArrayBuffer may be transferred: itself when it owns its whole buffer or starts a message
+ * buffer of nats_presize.ts (`messageBuffer`: the payload of a presized NATS message), else a copy. Never
+ * `data.slice()`: on a Node Buffer (nats.js hands those out) that is a view into the socket's read buffer, and
+ * transferring it would detach the buffer under the connection's parser.
  */
-export function transferable(data: Uint8Array): Uint8Array {
-  const owned = data.byteOffset === 0 && data.byteLength === data.buffer.byteLength && !(data.buffer instanceof SharedArrayBuffer);
-  return owned ? data : Uint8Array.prototype.slice.call(data);
+export function transferable(data: Uint8Array, messageBuffer: (b: ArrayBufferLike) => boolean = () => false): Uint8Array {
+  if (data.buffer instanceof SharedArrayBuffer || data.byteOffset !== 0) return Uint8Array.prototype.slice.call(data);
+  return data.byteLength === data.buffer.byteLength || messageBuffer(data.buffer) ? data : Uint8Array.prototype.slice.call(data);
 }

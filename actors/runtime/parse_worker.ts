@@ -25,6 +25,12 @@ port.on('message', (req: ParseRequest) => {
     const w = toWireError(e);
     reply = { id: req.id, error: { ...w, ...(e instanceof EddyError && e.position ? { position: e.position } : {}) } };
   }
+  // The payload's buffer goes back for the next message (nothing here keeps a view of it: parsed values are copies).
+  const input = req.data.buffer as ArrayBuffer;
+  if (!(input instanceof SharedArrayBuffer) && !transfer.includes(input)) {
+    reply.input = input;
+    transfer.push(input);
+  }
   port.postMessage(reply, transfer);
 });
 port.postMessage({ ready: true });

@@ -325,6 +325,15 @@ export function cpuMs(pid: number, tid?: number): number {
   }
 }
 
+/** Minor page faults the process has taken (first touches of fresh memory, among others); 0 once it is gone. */
+export function minorFaults(pid: number): number {
+  try {
+    return Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[7]);
+  } catch {
+    return 0;
+  }
+}
+
 /** CPU time (ms) of each thread of a process, by thread id. */
 export function threadCpuMs(pid: number): Map<number, number> {
   try {
@@ -352,13 +361,20 @@ export function treeCpuMs(pid: number): number {
 }
 
 /** CPU time (ms) of each living process of a tree, by pid, with its name. */
-export function treeCpuByProcess(pid: number): Map<number, { name: string; ms: number }> {
-  return new Map(processTree(pid).map((p) => [p, { name: memOf(p)?.name ?? '?', ms: cpuMs(p) }]));
+export function treeCpuByProcess(pid: number): Map<number, { name: string; ms: number; faults: number }> {
+  return new Map(processTree(pid).map((p) => [p, { name: memOf(p)?.name ?? '?', ms: cpuMs(p), faults: minorFaults(p) }]));
 }
 
-/** What each process of a tree used between two `treeCpuByProcess` readings, as "name s, name s". */
-export function cpuSplit(before: Map<number, { ms: number }>, after: Map<number, { name: string; ms: number }>): string {
-  return [...after].map(([pid, a]) => `${a.name} ${((a.ms - (before.get(pid)?.ms ?? 0)) / 1000).toFixed(1)} s`).join(', ');
+/**
+ * What each process of a tree used between two `treeCpuByProcess` readings, as "name s (N minor faults), ...": the
+ * faults count first touches of fresh memory, which cost a VM here ~2.7 ms per MiB (../shared/anchors.md).
+ */
+export function cpuSplit(before: Map<number, { ms: number; faults?: number }>, after: Map<number, { name: string; ms: number; faults?: number }>): string {
+  return [...after].map(([pid, a]) => {
+    const b = before.get(pid);
+    const faults = a.faults !== undefined ? ` (${fmtNum(a.faults - (b?.faults ?? 0))} minor faults)` : '';
+    return `${a.name} ${((a.ms - (b?.ms ?? 0)) / 1000).toFixed(1)} s${faults}`;
+  }).join(', ');
 }
 
 /** Memory of a process and its descendants (peak = sum of each process's VmHWM). */

@@ -15,6 +15,12 @@ import { faultRandom, sqlRows } from './fault_util.ts';
 const KILLS = Number(process.env.EDDY_FAULT_KILLS ?? 100);
 const RUNS = Math.max(1, Math.min(KILLS, Number(process.env.EDDY_FAULT_RUNS ?? 4)));
 const BATCH = 50;
+/**
+ * Rows of a large buffered message (69-72 KB, over the parse worker's 64 KiB threshold from the first row numbers on): about one buffered message in four
+ * is one, so kills also land while a payload is in a parse worker and its presized buffer is handed back and reused.
+ */
+const LARGE = 1700;
+const LARGE_SHARE = 0.25;
 const SOURCES = ['sync', 'buf', 'http'] as const;
 type Source = (typeof SOURCES)[number];
 const enc = new TextEncoder();
@@ -24,9 +30,9 @@ const AGAIN_WHILE_DRAINING = 0.25;
 /** Row seq -> its timestamp in ms; a source's rows never share one. */
 const tsOf = (seq: number) => 1_700_000_000_000 + seq;
 
-function lines(src: Source, from: number): string {
+function lines(src: Source, from: number, n = BATCH): string {
   const out: string[] = [];
-  for (let s = from; s < from + BATCH; s++) out.push(`mixed,src=${src} v=${s} ${tsOf(s)}000000`);
+  for (let s = from; s < from + n; s++) out.push(`mixed,src=${src} v=${s} ${tsOf(s)}000000`);
   return out.join('\n');
 }
 
@@ -69,18 +75,19 @@ async function killRun(run: number, kills: number): Promise<void> {
     // The kill waits until each kind of write has been acknowledged this round, so every kill lands in mixed traffic.
     const roundAcked: Record<Source, number> = { sync: 0, buf: 0, http: 0 };
     const n = node;
-    const write: Record<Source, (from: number) => Promise<boolean>> = {
+    const write: Record<Source, (from: number, rows: number) => Promise<boolean>> = {
       sync: async (from) => (await writeLp(nc, 'public', lines('sync', from))).ok,
-      buf: async (from) => { await js.publish(Subjects.ingest('public'), enc.encode(lines('buf', from)), { timeout: 10_000 }); return true; },
+      buf: async (from, rows) => { await js.publish(Subjects.ingest('public'), enc.encode(lines('buf', from, rows)), { timeout: 10_000 }); return true; },
       http: async (from) => (await fetch(`${n.url}/v1/influxdb/write?db=public`, { method: 'POST', body: lines('http', from) })).status === 204,
     };
     const writer = async (src: Source) => {
       while (!dead) {
         const from = next[src];
-        next[src] += BATCH;
+        const rows = src === 'buf' && rnd() < LARGE_SHARE ? LARGE : BATCH;
+        next[src] += rows;
         let ok = false;
         try {
-          ok = await write[src](from);
+          ok = await write[src](from, rows);
         } catch (e) {
           if (process.env.EDDY_FAULT_DEBUG) console.log(src, from, String(e));
           return; // the node is gone: this batch is unacknowledged
@@ -89,9 +96,9 @@ async function killRun(run: number, kills: number): Promise<void> {
           if (process.env.EDDY_FAULT_DEBUG) console.log(src, from, 'refused');
           continue;
         }
-        for (let s = from; s < from + BATCH; s++) acked[src].add(s);
-        total += BATCH;
-        roundAcked[src] += BATCH;
+        for (let s = from; s < from + rows; s++) acked[src].add(s);
+        total += rows;
+        roundAcked[src] += rows;
         if (total >= target && SOURCES.every((x) => roundAcked[x] > 0) && !dead) {
           dead = true;
           n.child.kill('SIGKILL');

@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { decodeBatches, parseLineProtocol, valueAt, EddyError, type WriteBatch } from '../../../core/index.ts';
 import { ParsePool } from '../../../actors/runtime/parse_pool.ts';
+import { Kind, Parser } from '@nats-io/nats-core/internal';
+import { messageBufferStats, presizeNatsMessageBuffers } from '../../../actors/runtime/nats_presize.ts';
 
 const enc = new TextEncoder();
 
@@ -116,5 +118,31 @@ describe('parse worker', () => {
     expect(plain((await pool.parse(buf.subarray(2, 2 + text.length), 'ns', 0n)!).batches)).toEqual(plain(rows));
     expect(buf.buffer.byteLength).toBeGreaterThan(0);
     expect(buf.toString()).toBe(`xx${text}yy`);
+  });
+
+  it("moves a presized NATS message's buffer to the worker whole and reuses it for the next message once parsed", async () => {
+    presizeNatsMessageBuffers();
+    /** The payloads nats.js hands out for these messages, each arriving in 64 KiB socket reads. */
+    const received = (payloads: string[]): Uint8Array[] => {
+      const got: Uint8Array[] = [];
+      const p = new Parser({ push: (e: { kind: number; data?: Uint8Array }) => { if (e.kind === Kind.MSG && e.data) got.push(e.data); } } as never);
+      const wire = enc.encode(payloads.map((pl, i) => `MSG eddy.ingest.public 1 ${enc.encode(pl).length}\r\n${pl}\r\n`.replace('1 ', `${i + 1} `)).join(''));
+      for (let i = 0; i < wire.length; i += 65_536) p.parse(wire.slice(i, i + 65_536));
+      return got;
+    };
+    const lines = (n: number, v: number) => Array.from({ length: n }, (_, i) => `cpu,host=h${i % 50} usage=${v + i} ${1_000 + i}`).join('\n');
+    // A large payload, then a shorter one with other values: the second may land in the first's buffer, past whose
+    // end stale bytes of the first remain; it must parse as its own text only.
+    const texts = [lines(12_000, 0.5), lines(9_000, 7.25)];
+    const before = { ...messageBufferStats };
+    const [first] = received([texts[0]!]);
+    expect(first!.byteOffset).toBe(0);
+    const firstBuffer = first!.buffer;
+    expect(plain((await pool.parse(first!, 'ns', 0n)!).batches)).toEqual((inPlace(enc.encode(texts[0]!), 'ns') as { ok: unknown }).ok);
+    expect(firstBuffer.byteLength, 'moved to the worker without a copy').toBe(0);
+    const [second] = received([texts[1]!]);
+    expect(messageBufferStats.reused - before.reused, 'the second message reused the buffer the worker gave back').toBe(1);
+    expect(second!.buffer.byteLength).toBeGreaterThan(second!.byteLength);
+    expect(plain((await pool.parse(second!, 'ns', 0n)!).batches)).toEqual((inPlace(enc.encode(texts[1]!), 'ns') as { ok: unknown }).ok);
   });
 });
