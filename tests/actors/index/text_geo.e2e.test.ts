@@ -91,7 +91,9 @@ describe('FULLTEXT and SPATIAL index pushdown', () => {
       expect(await rows(node, `SELECT count(*) FROM logs WHERE ${w}`)).toEqual([[want]]);
       expect(await analyze(node, `SELECT count(*) FROM logs WHERE ${w}`)).toMatch(new RegExp(`skipping\\(trace\\): segments=1 row_groups=1/1 rows=${128 * want}/3000`));
     }
-    expect(await analyze(node, `SELECT count(*) FROM logs WHERE host = 'h1' OR host = 'h2'`)).toMatch(/inverted\(host\): segments=1 row_groups=1\/1 rows=858\/3000/);
+    // two hosts of seven are 858 rows of a one-page segment: the index would skip nothing, the scan's filter reads them
+    expect(await rows(node, `SELECT count(*) FROM logs WHERE host = 'h1' OR host = 'h2'`)).toEqual([[858]]);
+    expect(await analyze(node, `SELECT count(*) FROM logs WHERE host = 'h1' OR host = 'h2'`)).not.toMatch(/inverted\(host\)/);
     expect(await rows(node, `SELECT ts FROM logs WHERE msg @@ 'qwxyz'`)).toHaveLength(1);
     const ft = await analyze(node, `SELECT count(*) FROM logs WHERE matches_term(msg, 'qwxyz')`);
     expect(ft).toMatch(/fulltext\(msg\): segments=1 row_groups=1\/1 rows=\d+\/3000/);
