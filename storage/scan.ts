@@ -65,14 +65,17 @@ export function scanColumns(schema: TableSchema, req: ScanRequest): { output: st
 
 /** False when the segment's stats prove that no row can pass the filter. */
 export function segmentMayMatch(s: SegmentMeta, f: RowFilter, schema?: TableSchema): boolean {
-  return statsMayMatch(BigInt(s.minTs), BigInt(s.maxTs), (name) => s.columns[name], f, schema);
+  return statsMayMatch(s.minTs, s.maxTs, (name) => s.columns[name], f, schema);
 }
 
-/** False when a time range and tag stats (`stat`: undefined for a column the data predates) rule out every row. */
-function statsMayMatch(min: bigint, max: bigint, stat: (name: string) => ColumnStats | undefined, f: RowFilter, schema?: TableSchema): boolean {
-  if (f.start !== undefined && max < f.start) return false;
-  if (f.end !== undefined && min >= f.end) return false;
-  if (f.cutoff !== undefined && max < f.cutoff) return false;
+/**
+ * False when a time range and tag stats (`stat`: undefined for a column the data predates) rule out every row. Times
+ * as the manifest keeps them (decimal strings) are parsed only when the filter has a bound to compare them with.
+ */
+function statsMayMatch(min: bigint | string, max: bigint | string, stat: (name: string) => ColumnStats | undefined, f: RowFilter, schema?: TableSchema): boolean {
+  if (f.start !== undefined && BigInt(max) < f.start) return false;
+  if (f.end !== undefined && BigInt(min) >= f.end) return false;
+  if (f.cutoff !== undefined && BigInt(max) < f.cutoff) return false;
   for (const name in f.tags ?? {}) {
     const values = f.tags![name]!;
     const st = stat(name);
@@ -109,7 +112,7 @@ export function groupsMayMatch(s: SegmentMeta, f: RowFilter, schema?: TableSchem
   const out: number[] = [];
   // A group's tag stats are absent where they equal the segment's (segment/write.ts groupMeta).
   s.groups.forEach((g, k) => {
-    if (statsMayMatch(BigInt(g.minTs), BigInt(g.maxTs), (name) => g.tags[name] ?? s.columns[name], f, schema)) out.push(k);
+    if (statsMayMatch(g.minTs, g.maxTs, (name) => g.tags[name] ?? s.columns[name], f, schema)) out.push(k);
   });
   return out;
 }

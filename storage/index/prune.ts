@@ -15,6 +15,14 @@ export interface SegmentPrune {
 
 const startsOf = new WeakMap<SegmentMeta, Uint32Array>();
 
+/** A predicate's text, made once per predicate object (a scan asks every segment with the same objects). */
+const keys = new WeakMap<ColumnPredicate, string>();
+function keyOf(p: ColumnPredicate): string {
+  let k = keys.get(p);
+  if (k === undefined) keys.set(p, k = JSON.stringify(p));
+  return k;
+}
+
 /** Rows of a page of the segment: the writer's page size, or a row group's rows when smaller. */
 function pageRowsOf(meta: SegmentMeta): number {
   const first = meta.groups?.[0]?.rows ?? meta.rows;
@@ -80,15 +88,16 @@ export function pruneSegment(meta: SegmentMeta, idx: OpenIndex, keys: Set<string
       if (p.op === 'spatial' && e.columns[1] !== p.lng) continue;
       const kind = indexKind(e.kind);
       if (!kind || !kind.answers(p)) continue;
-      const ask = () => {
+      const pkey = keyOf(p);
+      const ask = () => idx.answer(e, pkey, () => {
         const reader = idx.reader(e);
         if (reader === undefined) return undefined;
         // a selection that would skip no page costs more than the scan's own filter: answer nothing
         const est = kind.estimate?.(reader, p);
         if (est && scanCheaper(est, meta.rows, pageRowsOf(meta))) return undefined;
         return kind.prune(reader, p, meta.rows);
-      };
-      const got = memo ? memo(`${file}\u0000${e.key}\u0000${JSON.stringify(p)}`, ask) : ask();
+      });
+      const got = memo ? memo(`${file}\u0000${e.key}\u0000${pkey}`, ask) : ask();
       if (!got) continue;
       answered = true;
       const before = sel ?? { start: Uint32Array.of(0), end: Uint32Array.of(meta.rows) };
