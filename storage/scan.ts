@@ -9,7 +9,7 @@ import { defaultOf } from './defaults.ts';
 import { alignOps, collapseLastNonNull, mergeModeOf, OP_COLUMN, withoutDeletes } from './ops.ts';
 import type { ColumnStats, PageInfo, Run, ScanRequest, ScanStats, SegmentMeta } from './types.ts';
 import type { SegmentPieces } from './segment/read_cached.ts';
-import { addUses, groupStarts, groupsOf, type SegmentPrune } from './index/prune.ts';
+import { addUses, groupStarts, groupsOf, SPARSE_SHARE, type SegmentPrune } from './index/prune.ts';
 
 export interface ScanSnapshot {
   schema: TableSchema;
@@ -65,14 +65,17 @@ export function scanColumns(schema: TableSchema, req: ScanRequest): { output: st
 
 /** False when the segment's stats prove that no row can pass the filter. */
 export function segmentMayMatch(s: SegmentMeta, f: RowFilter, schema?: TableSchema): boolean {
-  return statsMayMatch(BigInt(s.minTs), BigInt(s.maxTs), (name) => s.columns[name], f, schema);
+  return statsMayMatch(s.minTs, s.maxTs, (name) => s.columns[name], f, schema);
 }
 
-/** False when a time range and tag stats (`stat`: undefined for a column the data predates) rule out every row. */
-function statsMayMatch(min: bigint, max: bigint, stat: (name: string) => ColumnStats | undefined, f: RowFilter, schema?: TableSchema): boolean {
-  if (f.start !== undefined && max < f.start) return false;
-  if (f.end !== undefined && min >= f.end) return false;
-  if (f.cutoff !== undefined && max < f.cutoff) return false;
+/**
+ * False when a time range and tag stats (`stat`: undefined for a column the data predates) rule out every row. Times
+ * as the manifest keeps them (decimal strings) are parsed only when the filter has a bound to compare them with.
+ */
+function statsMayMatch(min: bigint | string, max: bigint | string, stat: (name: string) => ColumnStats | undefined, f: RowFilter, schema?: TableSchema): boolean {
+  if (f.start !== undefined && BigInt(max) < f.start) return false;
+  if (f.end !== undefined && BigInt(min) >= f.end) return false;
+  if (f.cutoff !== undefined && BigInt(max) < f.cutoff) return false;
   for (const name in f.tags ?? {}) {
     const values = f.tags![name]!;
     const st = stat(name);
@@ -109,7 +112,7 @@ export function groupsMayMatch(s: SegmentMeta, f: RowFilter, schema?: TableSchem
   const out: number[] = [];
   // A group's tag stats are absent where they equal the segment's (segment/write.ts groupMeta).
   s.groups.forEach((g, k) => {
-    if (statsMayMatch(BigInt(g.minTs), BigInt(g.maxTs), (name) => g.tags[name] ?? s.columns[name], f, schema)) out.push(k);
+    if (statsMayMatch(g.minTs, g.maxTs, (name) => g.tags[name] ?? s.columns[name], f, schema)) out.push(k);
   });
   return out;
 }
@@ -163,15 +166,20 @@ export function spanInside(x: Picked, f: RowFilter): boolean {
   return (lo === undefined || min >= lo) && (f.end === undefined || max < f.end);
 }
 
-/** True when some row of [from, from + rows) is selected. */
-function selects(sel: RowSelection, from: number, rows: number): boolean {
-  // the first range ending after `from`
+/** Index of the first range of `sel` ending after row `from` (binary search: ranges are sorted and disjoint). */
+function firstEndingAfter(sel: RowSelection, from: number): number {
   let lo = 0, hi = sel.end.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
     if (sel.end[mid]! <= from) lo = mid + 1;
     else hi = mid;
   }
+  return lo;
+}
+
+/** True when some row of [from, from + rows) is selected. */
+function selects(sel: RowSelection, from: number, rows: number): boolean {
+  const lo = firstEndingAfter(sel, from);
   return lo < sel.end.length && sel.start[lo]! < from + rows;
 }
 
@@ -188,9 +196,6 @@ export function pageTest(x: Picked, f: RowFilter, schema: TableSchema): ((p: Pag
     (!bounded || statsMayMatch(p.minTs, p.maxTs, (name) => p.tags?.[name] ?? s.groups?.[p.group]?.tags[name] ?? s.columns[name], f, schema));
 }
 
-/** A page holding at most this share of selected rows is read for those rows only (read_cached.ts). */
-const SPARSE_SHARE = 1 / 16;
-
 /**
  * The rows of a page the index selected (offsets in the page) when they are few (a needle): undefined when the scan
  * tests rows by no selection (`within`) or the page holds many of them.
@@ -200,12 +205,7 @@ export function pageRows(x: Picked): ((p: PageInfo) => Uint32Array | undefined) 
   if (!sel) return undefined;
   return (p) => {
     const end = p.from + p.rows;
-    let lo = 0, hi = sel.end.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (sel.end[mid]! <= p.from) lo = mid + 1;
-      else hi = mid;
-    }
+    const lo = firstEndingAfter(sel, p.from);
     let n = 0;
     for (let i = lo; i < sel.start.length && sel.start[i]! < end; i++) n += Math.min(end, sel.end[i]!) - Math.max(p.from, sel.start[i]!);
     if (n === 0 || n > p.rows * SPARSE_SHARE) return undefined;
@@ -220,12 +220,16 @@ export function pageRows(x: Picked): ((p: PageInfo) => Uint32Array | undefined) 
 
 /** The part of a selection (segment numbering) that falls in one piece (its rows from segment row `from`), in the piece's numbering. */
 function pieceSelection(sel: RowSelection, from: number, rows: number): RowSelection {
-  const s: number[] = [], e: number[] = [];
-  for (let i = 0; i < sel.start.length; i++) {
-    const a = Math.max(from, sel.start[i]!), b = Math.min(from + rows, sel.end[i]!);
-    if (a < b) { s.push(a - from); e.push(b - from); }
+  // only the ranges overlapping the piece: a scan of many pieces walks each range about once, not once per piece
+  const lo = firstEndingAfter(sel, from);
+  let hi = lo;
+  while (hi < sel.start.length && sel.start[hi]! < from + rows) hi++;
+  const s = new Uint32Array(hi - lo), e = new Uint32Array(hi - lo);
+  for (let i = lo; i < hi; i++) {
+    s[i - lo] = Math.max(from, sel.start[i]!) - from;
+    e[i - lo] = Math.min(from + rows, sel.end[i]!) - from;
   }
-  return { start: Uint32Array.from(s), end: Uint32Array.from(e) };
+  return { start: s, end: e };
 }
 
 export async function scanSnapshot(snap: ScanSnapshot, req: ScanRequest, stats?: ScanStats): Promise<RecordBatch[]> {

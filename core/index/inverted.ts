@@ -2,7 +2,7 @@
 // Segments are sorted by series, so a tag value is a few long ranges and a series lookup is a range read.
 import { CorruptDataError, IndexOptionError } from '../errors.ts';
 import type { DataType } from '../schema.ts';
-import type { IndexColumn, IndexKind } from './kind.ts';
+import type { IndexColumn, IndexEstimate, IndexKind } from './kind.ts';
 import { valueTest, type ColumnPredicate } from './predicate.ts';
 import { EMPTY_SELECTION, normalize, type RowSelection } from './selection.ts';
 
@@ -15,6 +15,8 @@ export interface InvertedReader {
   off: Uint32Array;
   starts: Uint32Array;
   ends: Uint32Array;
+  /** Rows of each value (summed over its ranges on first use: estimates only). */
+  keyRows?: Float64Array;
 }
 
 /** Builds the index of a dictionary-coded string column: two passes over the codes, no per-row objects. */
@@ -157,6 +159,22 @@ export function pruneInverted(r: InvertedReader, p: ColumnPredicate): RowSelecti
   return normalize(s, e, n);
 }
 
+/** Rows and ranges the predicate's selection would hold (no selection built). */
+export function estimateInverted(r: InvertedReader, p: ColumnPredicate): IndexEstimate {
+  let kr = r.keyRows;
+  if (!kr) {
+    kr = r.keyRows = new Float64Array(r.keys.length);
+    for (let k = 0; k < r.keys.length; k++) {
+      let n = 0;
+      for (let i = r.off[k]!; i < r.off[k + 1]!; i++) n += r.ends[i]! - r.starts[i]!;
+      kr[k] = n;
+    }
+  }
+  let rows = 0, ranges = 0;
+  for (const k of matchingKeys(r, p)) { rows += kr[k]!; ranges += r.off[k + 1]! - r.off[k]!; }
+  return { rows, ranges };
+}
+
 const STRING_ONLY = (t: DataType) => t === 'string';
 
 export const invertedKind: IndexKind<Record<string, never>, InvertedReader> = {
@@ -171,4 +189,5 @@ export const invertedKind: IndexKind<Record<string, never>, InvertedReader> = {
   open: openInverted,
   answers: (p) => p.op === 'in' || p.op === 'ne' || p.op === 'regex' || p.op === 'like',
   prune: (r, p) => pruneInverted(r, p),
+  estimate: (r, p) => estimateInverted(r, p),
 };

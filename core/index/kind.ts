@@ -39,6 +39,17 @@ export interface IndexKind<O = unknown, R = unknown> {
   /** Whether `prune` can answer this predicate shape at all (no bytes read). */
   answers(pred: ColumnPredicate): boolean;
   prune(reader: R, pred: ColumnPredicate, rows: number): RowSelection | undefined;
+  /**
+   * What `prune` would keep, read off the index's sizes without building the selection (an inverted index's posting
+   * lengths): the scan asks first and reads without the index when the selection would cost more than it saves.
+   */
+  estimate?(reader: R, pred: ColumnPredicate): IndexEstimate | undefined;
+}
+
+/** Rows a selection would keep, and in how many ranges (each one a jump for the scan, and a page it touches). */
+export interface IndexEstimate {
+  rows: number;
+  ranges: number;
 }
 
 const KINDS = new Map<string, IndexKind>();

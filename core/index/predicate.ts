@@ -1,7 +1,7 @@
 // Column predicates a scan hands to indexes (=, IN, !=, regex, LIKE, full-text, spatial), and the one test of a value against them.
 import { InternalError } from '../errors.ts';
 import { likeRegex } from '../query/expr/predicates.ts';
-import { compileMatches, matchesQuery, matchesTerm, type FulltextQuery } from './fulltext/index.ts';
+import { compileMatches, matchesQuery, termMatcher, type FulltextQuery } from './fulltext/index.ts';
 import type { SpatialPredicate } from './spatial/index.ts';
 
 /**
@@ -66,7 +66,7 @@ export function valueTest(p: ColumnPredicate): (v: string) => boolean {
     case 'fulltext': {
       // the SQL functions' own definitions (core/query/expr/matches.ts), so a filtered scan keeps exactly their rows
       const q = p.query;
-      if (q.kind === 'term') return (v) => matchesTerm(v, q.term);
+      if (q.kind === 'term') return termMatcher(q.term);
       const compiled = compileMatches(q.query, q.options);
       return (v) => matchesQuery(compiled, v);
     }

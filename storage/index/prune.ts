@@ -1,5 +1,6 @@
 // Pruning one segment by its index file: predicates -> rows that may match -> row groups to read, with what each index did.
-import { indexKind, intersect, selectedRows, type ColumnPredicate, type RowSelection } from '../../core/index.ts';
+import { indexKind, intersect, selectedRows, type ColumnPredicate, type IndexEstimate, type RowSelection } from '../../core/index.ts';
+import { DEFAULT_PAGE_ROWS } from '../segment/write.ts';
 import type { IndexUse, SegmentMeta } from '../types.ts';
 import type { OpenIndex } from './readers.ts';
 import type { SelectionMemo } from './query_selections.ts';
@@ -13,6 +14,20 @@ export interface SegmentPrune {
 }
 
 const startsOf = new WeakMap<SegmentMeta, Uint32Array>();
+
+/** A predicate's text, made once per predicate object (a scan asks every segment with the same objects). */
+const keys = new WeakMap<ColumnPredicate, string>();
+function keyOf(p: ColumnPredicate): string {
+  let k = keys.get(p);
+  if (k === undefined) keys.set(p, k = JSON.stringify(p));
+  return k;
+}
+
+/** Rows of a page of the segment: the writer's page size, or a row group's rows when smaller. */
+function pageRowsOf(meta: SegmentMeta): number {
+  const first = meta.groups?.[0]?.rows ?? meta.rows;
+  return Math.max(1, Math.min(DEFAULT_PAGE_ROWS, first));
+}
 
 /** Start row of each row group of a segment (and the end of the last one); computed once per segment record. */
 export function groupStarts(meta: SegmentMeta): Uint32Array {
@@ -37,6 +52,24 @@ export function groupsOf(sel: RowSelection, starts: Uint32Array, groups: number[
   return out;
 }
 
+/** A page holding at most this share of selected rows is read for those rows only (read_cached.ts). */
+export const SPARSE_SHARE = 1 / 16;
+
+/** Share of a segment's pages a selection may touch before the index gives way to the scan. */
+export const TOUCHED_SHARE = 0.9;
+
+/**
+ * Whether a selection of `est` (rows in ranges) would make the scan dearer than reading without it: it keeps more than
+ * a needle's share of the rows (pages are then read whole, not for their selected rows) and its ranges are spread
+ * over (nearly) every page, so it skips no page and only adds the walk of its ranges. Ranges are taken as scattered:
+ * each touches its pages and one more, so a few long ranges (a clustered tag) still prune, many short ones do not.
+ */
+export function scanCheaper(est: IndexEstimate, rows: number, pageRows = DEFAULT_PAGE_ROWS): boolean {
+  if (rows === 0 || est.rows <= rows * SPARSE_SHARE) return false;
+  const pages = Math.ceil(rows / pageRows);
+  return Math.min(pages, est.ranges + est.rows / pageRows) >= pages * TOUCHED_SHARE;
+}
+
 /**
  * Asks each index of the file whose key is current (`keys`) about the predicates on its column; the answers are
  * intersected. Undefined when no index answered any predicate. `memo` (the query's, keyed by `file`: the index file)
@@ -55,11 +88,16 @@ export function pruneSegment(meta: SegmentMeta, idx: OpenIndex, keys: Set<string
       if (p.op === 'spatial' && e.columns[1] !== p.lng) continue;
       const kind = indexKind(e.kind);
       if (!kind || !kind.answers(p)) continue;
-      const ask = () => {
+      const pkey = keyOf(p);
+      const ask = () => idx.answer(e, pkey, () => {
         const reader = idx.reader(e);
-        return reader === undefined ? undefined : kind.prune(reader, p, meta.rows);
-      };
-      const got = memo ? memo(`${file}\u0000${e.key}\u0000${JSON.stringify(p)}`, ask) : ask();
+        if (reader === undefined) return undefined;
+        // a selection that would skip no page costs more than the scan's own filter: answer nothing
+        const est = kind.estimate?.(reader, p);
+        if (est && scanCheaper(est, meta.rows, pageRowsOf(meta))) return undefined;
+        return kind.prune(reader, p, meta.rows);
+      });
+      const got = memo ? memo(`${file}\u0000${e.key}\u0000${pkey}`, ask) : ask();
       if (!got) continue;
       answered = true;
       const before = sel ?? { start: Uint32Array.of(0), end: Uint32Array.of(meta.rows) };

@@ -1,5 +1,5 @@
 // Parsed index files kept between scans: the file's table, and each index opened by its kind once.
-import { decodeIndexFile, indexKind, type IndexEntry, type IndexFile } from '../../core/index.ts';
+import { decodeIndexFile, indexKind, type IndexEntry, type IndexFile, type RowSelection } from '../../core/index.ts';
 import { zstdDecode } from '../codec.ts';
 
 /** Index files are stored as one zstd frame (magic 28 b5 2f fd); an uncompressed file is read as it is. */
@@ -15,14 +15,39 @@ export interface OpenIndex {
   bytes: number;
   /** The entry's reader (its kind's `open`), parsed on first use; undefined when the kind is not in this build or cannot read the blob. */
   reader(e: IndexEntry): unknown;
+  /**
+   * The entry's answer to a predicate (`key`: the predicate's text), computed once while it stays small: the file is
+   * immutable, so a repeated needle (a dashboard's panel, a warm box) asks the index once, not once per scan.
+   */
+  answer(e: IndexEntry, key: string, compute: () => RowSelection | undefined): RowSelection | undefined;
 }
+
+/** Answers kept per index entry (the most recent), and the most ranges a kept answer holds. */
+const ANSWERS_KEPT = 16;
+const ANSWER_RANGES = 1024;
 
 export function openIndexFile(bytes: Uint8Array, name: string): OpenIndex {
   const raw = indexFileBytes(bytes);
   const file = decodeIndexFile(raw, name);
   const readers = new Map<IndexEntry, unknown>();
+  const answers = new Map<IndexEntry, Map<string, RowSelection | undefined>>();
   return {
     name, file, bytes: raw.byteLength,
+    answer(e, key, compute) {
+      let m = answers.get(e);
+      if (m === undefined) answers.set(e, m = new Map());
+      if (m.has(key)) {
+        const hit = m.get(key);
+        m.delete(key); m.set(key, hit); // most recently used last
+        return hit;
+      }
+      const got = compute();
+      if (got === undefined || got.start.length <= ANSWER_RANGES) {
+        m.set(key, got);
+        if (m.size > ANSWERS_KEPT) m.delete(m.keys().next().value!);
+      }
+      return got;
+    },
     reader(e) {
       if (!readers.has(e)) {
         const k = indexKind(e.kind);

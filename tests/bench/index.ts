@@ -155,11 +155,19 @@ export async function run(opts: BenchOptions): Promise<void> {
     const re = `^${needle.slice(0, -1)}[0-9]$`;
     const trace = traceOf(7, Math.floor(series * 0.777));
     const pred = (p: ColumnPredicate) => [p];
+    const SVC4 = ['svc-1', 'svc-5', 'svc-9', 'svc-13'];
     const cols = ['host', 'latency', 'ts'];
     const queries: Query[] = [
       { name: `host = '${needle}'`, req: { columns: cols, tagFilter: { host: [needle] }, predicates: pred({ column: 'host', op: 'in', values: [needle] }) }, rows: rounds },
       { name: `pod = '${pod}' (a tag after the sort key)`, req: { columns: cols, tagFilter: { pod: [pod] }, predicates: pred({ column: 'pod', op: 'in', values: [pod] }) }, rows: rounds },
       { name: `host ~ '${re}'`, req: { columns: cols, predicates: pred({ column: 'host', op: 'regex', pattern: re, flags: '', negated: false }) }, rows: 10 * rounds },
+      // not needles: a tag value of every 20th series (5%) and four of them (20%), scattered over every page: the
+      // index would keep a range per series in every page, so it should give way to the scan's dictionary filter
+      { name: `svc = 'svc-3' (5%, scattered)`, req: { columns: cols, tagFilter: { svc: ['svc-3'] }, predicates: pred({ column: 'svc', op: 'in', values: ['svc-3'] }) }, rows: (series / 20) * rounds },
+      ...[2, 4, 8].map((k): Query => {
+        const vs = SVC4.concat(['svc-2', 'svc-6', 'svc-10', 'svc-14']).slice(0, k);
+        return { name: `svc IN (${k} values) (${k * 5}%, scattered)`, req: { columns: cols, tagFilter: { svc: vs }, predicates: pred({ column: 'svc', op: 'in', values: vs }) }, rows: (series / 20) * k * rounds };
+      }),
       { name: `host LIKE 'host-00042%'`, req: { columns: cols, predicates: pred({ column: 'host', op: 'like', pattern: 'host-00042%', caseInsensitive: false, negated: false, prefix: likePrefix('host-00042%') }) }, rows: 10 * rounds },
       { name: `trace_id = '${trace}'`, req: { columns: ['trace_id', 'host', 'ts'], predicates: pred({ column: 'trace_id', op: 'in', values: [trace] }) }, rows: 1 },
       { name: `trace_id IN (3 ids)`, req: { columns: ['trace_id', 'host', 'ts'], predicates: pred({ column: 'trace_id', op: 'in', values: [trace, traceOf(2, 17), traceOf(9, series - 1)] }) }, rows: 3 },

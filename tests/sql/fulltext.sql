@@ -37,3 +37,13 @@ CREATE TABLE docs (ts TIMESTAMP TIME INDEX, plain STRING, indexed STRING FULLTEX
 INSERT INTO docs VALUES (1, 'errors here', 'errors here'), (2, 'an error', 'an error'), (3, 'Error', 'Error'), (4, '错误发生', '错误发生');
 
 SELECT ts, matches(plain, 'error'), matches(indexed, 'error'), matches(plain, '错误 -警告'), matches(plain, 'rror') FROM docs ORDER BY ts;
+
+-- matches_term on mixed scripts (GreptimeDB's fulltext_index_pruning cases): a class change cuts an ASCII term
+-- ('error' in '错误error日志', '18888888888' after '手机号'), a term holding Han is a substring.
+CREATE TABLE mixed (ts TIMESTAMP TIME INDEX, msg STRING FULLTEXT INDEX WITH (analyzer = 'Chinese'));
+
+INSERT INTO mixed VALUES (1, 'hello_world'), (2, 'trace_id=abc'), (3, '错误error日志'), (4, '登录手机号18888888888的动态key'), (5, '中国农业银行'), (6, '连接timeout.5次'), (7, '用户user-123登录'), (8, 'criticalerrors'), (9, '口café>');
+
+SELECT ts, msg @@ 'world' AS w, msg @@ 'id' AS i, msg @@ 'error' AS e, msg @@ '手机号' AS a, msg @@ '机号1888' AS b, msg @@ '18888888888' AS n, msg @@ '农业' AS c, msg @@ 'timeout' AS t, msg @@ 'user' AS u, msg @@ 'café' AS f FROM mixed ORDER BY ts;
+
+SELECT ts, matches(msg, 'error'), matches(msg, '手机号') FROM mixed ORDER BY ts;

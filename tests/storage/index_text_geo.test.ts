@@ -5,9 +5,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_ANALYZER, haversineM, valueTest, type ColumnPredicate, type ColumnSchema, type SpatialPredicate, type TableSchema } from '../../core/index.ts';
 import { RegionStore, type ScanStats } from '../../storage/index.ts';
+// the manifest is rewritten as an older build left it (no public surface writes a manifest)
+import { loadManifest, saveManifest } from '../../storage/manifest.ts';
 import { batchOf, cpuSchema, rowsOf, tempDir, type Row } from './fixtures.ts';
 
-const WORDS = ['GET', 'get', 'POST', '/api/v1', 'error', 'Error', 'timeout', 'ok', 'user=42', 'abc123', '数据库', '连接', 'failed:', 'cache-miss'];
+const WORDS = ['GET', 'get', 'POST', '/api/v1', 'error', 'Error', 'timeout', 'ok', 'user=42', 'abc123', '数据库', '连接', 'failed:', 'cache-miss', '系统error发生', '连接timeout.5次', 'Größe'];
 
 function schema(analyzer: 'English' | 'Chinese', caseSensitive: boolean, backend: 'bloom' | 'tantivy'): TableSchema {
   const extra: ColumnSchema[] = [
@@ -28,7 +30,7 @@ const opArb = fc.oneof(
   { weight: 1, arbitrary: fc.constant({ kind: 'compact' as const }) },
 );
 const queryArb = fc.oneof(
-  fc.constantFrom(...WORDS, 'api', 'v1', '42', 'miss', 'x').map((term) => ({ kind: 'term' as const, term })),
+  fc.constantFrom(...WORDS, 'api', 'v1', '42', 'miss', 'x', '系统', 'Gr', '5次').map((term) => ({ kind: 'term' as const, term })),
   fc.constantFrom('error', 'error -timeout', '+GET api', '"failed timeout"', 'ok OR abc123', 'user AND 42', '数据库', '-ok', 'Error').map((query) => ({ kind: 'matches' as const, query })),
 );
 const boxArb = fc.tuple(fc.integer({ min: -90, max: 90 }), fc.integer({ min: 0, max: 60 }), fc.integer({ min: -180, max: 180 }), fc.integer({ min: 0, max: 90 }))
@@ -110,6 +112,48 @@ describe('full-text and spatial index pruning', () => {
       const inBox = rowsOf(await store.scan({ predicates: [{ column: 'lat', op: 'spatial', lng: 'lng', predicate: box }] }, st2));
       expect(inBox.length).toBe(rows.filter((r) => spatialTest(box, r)).length);
       expect(st2.indexes[0]).toMatchObject({ kind: 'spatial', column: 'lat, lng', rowsBefore: 2000, rowsAfter: inBox.length });
+      await store.close();
+    } finally {
+      await cleanup();
+    }
+  });
+
+  it('a full-text index file of an older tokenization is not used, and is rebuilt', async () => {
+    const { dir, cleanup } = await tempDir();
+    try {
+      const sch = schema('English', false, 'bloom');
+      let store = await RegionStore.open({ dir, regionId: 'r1', schema: sch, rowGroupRows: 100 });
+      const rows: Row[] = [];
+      for (let i = 0; i < 1000; i++) rows.push({ host: 'h', region: 'eu', ts: i, msg: i % 250 === 7 ? '系统error发生' : `GET /api/${i} ok`, lat: null, lng: null });
+      store.apply(batchOf(sch, rows), 1);
+      await store.flush();
+      await store.indexes.buildAll();
+      const pred: ColumnPredicate = { column: 'msg', op: 'fulltext', query: { kind: 'term', term: 'error' } };
+      const scan = async (s: RegionStore) => {
+        const stats: ScanStats = { segments: 0, unindexed: 0, indexes: [] };
+        const got = rowsOf(await s.scan({ predicates: [pred] }, stats)).map((r) => r.ts);
+        return { got, fulltext: stats.indexes.find((u) => u.kind === 'fulltext') };
+      };
+      const now = await scan(store);
+      expect(now.got).toEqual([7n, 257n, 507n, 757n]);
+      expect(now.fulltext?.rowsAfter).toBeLessThan(1000);
+      await store.close();
+      // an older build recorded the index under its key without the format version
+      const m = (await loadManifest(dir))!;
+      const seg = m.segments[0]!;
+      const ftKey = seg.index!.keys.find((k) => k.startsWith('fulltext('))!;
+      expect(ftKey).toMatch(/@\d+$/);
+      seg.index!.keys = seg.index!.keys.map((k) => (k === ftKey ? k.replace(/@\d+$/, '') : k));
+      await saveManifest(dir, m);
+      store = await RegionStore.open({ dir, regionId: 'r1', schema: sch, rowGroupRows: 100 });
+      expect(store.indexes.pending().map((s) => s.file)).toEqual([seg.file]);
+      const stale = await scan(store);
+      expect(stale.got).toEqual(now.got);
+      expect(stale.fulltext).toBeUndefined(); // read by full scan, never by the stale file
+      expect(await store.indexes.buildAll()).toBe(1);
+      const rebuilt = await scan(store);
+      expect(rebuilt.got).toEqual(now.got);
+      expect(rebuilt.fulltext?.rowsAfter).toBe(now.fulltext?.rowsAfter);
       await store.close();
     } finally {
       await cleanup();

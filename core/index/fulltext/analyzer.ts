@@ -1,12 +1,14 @@
 // Full-text analyzers (GreptimeDB's FULLTEXT INDEX options analyzer / case_sensitive): text -> token stream.
 //
-// English: a token is a maximal run of alphanumeric characters (Unicode letters and numbers, Rust's
-// char::is_alphanumeric, which GreptimeDB's tokenizers split on), lowercased unless case_sensitive.
-// Chinese: the same runs, but inside a run each stretch of Han characters becomes its overlapping character
-// bigrams (a lone Han character stays one token), the classic dictionary-free CJK segmentation (Lucene's
-// CJKAnalyzer); other stretches stay whole tokens. GreptimeDB uses jieba's dictionary here; bigrams need no
-// dictionary, never miss a word jieba would split differently, and a query is segmented the same way.
-// Lowercasing is per token, so a text and a query containing the same token always agree on its form.
+// Characters fall in four classes (GreptimeDB's term_token classes, shared with matches_term's boundary rule in
+// term.ts): ASCII letters and digits, Han (Unicode script Han), other alphanumerics (Unicode Alphabetic or Number,
+// Rust's char::is_alphanumeric), and everything else. A token is a maximal run of one word class, so a class change
+// cuts a token as punctuation does: '错误error日志' is '错误', 'error', '日志'; 'Größe' is 'Gr', 'öß', 'e'. Exactly
+// where matches_term sees a term edge the text is cut, so an index never loses a matches_term row.
+// English: every run is one token. Chinese: a Han run becomes its overlapping character bigrams (a lone Han
+// character stays one token), the classic dictionary-free CJK segmentation (Lucene's CJKAnalyzer, GreptimeDB's bloom
+// tokens); GreptimeDB's tantivy backend uses jieba's dictionary here, bigrams need none and never miss a word jieba
+// would split differently. Lowercasing is per token, so a text and a query holding the same token agree on its form.
 
 export type AnalyzerName = 'English' | 'Chinese';
 
@@ -17,14 +19,24 @@ export interface AnalyzerOptions {
 
 export const DEFAULT_ANALYZER: AnalyzerOptions = { analyzer: 'English', caseSensitive: false };
 
-const ALNUM = /[\p{Alphabetic}\p{N}]/u;
-const HAN = /\p{Script=Han}/u;
+/** Character classes: runs of one class (other than OTHER) are tokens. */
+export const CharClass = { Other: 0, Ascii: 1, Han: 2, Word: 3 } as const;
+export type CharClass = (typeof CharClass)[keyof typeof CharClass];
 
-/** Whether one code point (as a string) is alphanumeric in GreptimeDB's sense. */
+const HAN = /\p{Script=Han}/u;
+const ALNUM = /[\p{Alphabetic}\p{N}]/u;
+
+/** The class of one code point. */
+export function classOf(cp: number): CharClass {
+  if (cp < 128) return (cp >= 48 && cp <= 57) || (cp >= 65 && cp <= 90) || (cp >= 97 && cp <= 122) ? CharClass.Ascii : CharClass.Other;
+  const ch = String.fromCodePoint(cp);
+  if (HAN.test(ch)) return CharClass.Han;
+  return ALNUM.test(ch) ? CharClass.Word : CharClass.Other;
+}
+
+/** Whether one code point (as a string) is alphanumeric in GreptimeDB's sense (any word class). */
 export function isAlnum(ch: string): boolean {
-  const c = ch.charCodeAt(0);
-  if (c < 128) return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
-  return ALNUM.test(ch);
+  return classOf(ch.codePointAt(0)!) !== CharClass.Other;
 }
 
 /**
@@ -37,42 +49,36 @@ export function analyzerOptions(o: Record<string, string> | undefined): Analyzer
   return { analyzer: a === 'chinese' ? 'Chinese' : 'English', caseSensitive: cs === 'true' };
 }
 
-/** Calls `emit` for each alphanumeric run of `text` (start and end as UTF-16 offsets). */
-export function forEachRun(text: string, emit: (start: number, end: number) => void): void {
+/** Calls `emit` for each maximal run of one word class of `text` (start and end as UTF-16 offsets). */
+export function forEachRun(text: string, emit: (start: number, end: number, cls: CharClass) => void): void {
   let start = -1;
+  let cls: CharClass = CharClass.Other;
   for (let i = 0; i < text.length; ) {
     const cp = text.codePointAt(i)!;
-    const w = cp > 0xffff ? 2 : 1;
-    const alnum = cp < 128 ? (cp >= 48 && cp <= 57) || (cp >= 65 && cp <= 90) || (cp >= 97 && cp <= 122) : ALNUM.test(String.fromCodePoint(cp));
-    if (alnum) { if (start < 0) start = i; } else if (start >= 0) { emit(start, i); start = -1; }
-    i += w;
+    const c = classOf(cp);
+    if (c !== cls) {
+      if (cls !== CharClass.Other) emit(start, i, cls);
+      cls = c;
+      start = i;
+    }
+    i += cp > 0xffff ? 2 : 1;
   }
-  if (start >= 0) emit(start, text.length);
+  if (cls !== CharClass.Other) emit(start, text.length, cls);
+}
+
+/** The tokens of one run (its text), in order: a Han run under the Chinese analyzer as bigrams. */
+export function runTokens(run: string, cls: CharClass, opts: AnalyzerOptions, emit: (tok: string) => void): void {
+  const norm = (t: string): string => (opts.caseSensitive ? t : t.toLowerCase());
+  if (cls !== CharClass.Han || opts.analyzer === 'English') { emit(norm(run)); return; }
+  const cps = Array.from(run);
+  if (cps.length === 1) { emit(run); return; }
+  for (let k = 0; k + 1 < cps.length; k++) emit(cps[k]! + cps[k + 1]!);
 }
 
 /** The token stream of `text` in order (positions are array indexes, used by phrase matching). */
 export function tokenize(text: string, opts: AnalyzerOptions = DEFAULT_ANALYZER): string[] {
   const out: string[] = [];
-  const norm = (t: string): string => (opts.caseSensitive ? t : t.toLowerCase());
-  forEachRun(text, (s, e) => {
-    const run = text.slice(s, e);
-    if (opts.analyzer === 'English' || !HAN.test(run)) { out.push(norm(run)); return; }
-    splitHan(run, (tok) => out.push(norm(tok)));
-  });
+  const push = (t: string): void => { out.push(t); };
+  forEachRun(text, (s, e, cls) => runTokens(text.slice(s, e), cls, opts, push));
   return out;
-}
-
-/** One alphanumeric run under the Chinese analyzer: Han stretches as bigrams, other stretches whole. */
-function splitHan(run: string, emit: (tok: string) => void): void {
-  const cps = Array.from(run);
-  let i = 0;
-  while (i < cps.length) {
-    const han = HAN.test(cps[i]!);
-    let j = i + 1;
-    while (j < cps.length && HAN.test(cps[j]!) === han) j++;
-    if (!han) emit(cps.slice(i, j).join(''));
-    else if (j - i === 1) emit(cps[i]!);
-    else for (let k = i; k + 1 < j; k++) emit(cps[k]! + cps[k + 1]!);
-    i = j;
-  }
 }

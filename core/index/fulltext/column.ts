@@ -56,15 +56,17 @@ export function rangesToMask(r: RowRanges, rows: number): Uint8Array {
 }
 
 // File header: magic, version, backend, analyzer, case flag, row count. Little-endian throughout. Version 2: the
-// bloom backend hashes with core/index/bloom.ts (a version 1 file is refused, and the segment reads by full scan).
+// bloom backend hashes with core/index/bloom.ts. Version 3: tokens are cut at word-class changes (analyzer.ts), so
+// '错误error日志' holds 'error'; an older file lacks such tokens and is refused (the segment reads by full scan until
+// the IndexBuilder rebuilds it: the kind's `format` is part of the index key).
 export const MAGIC = 0x31544645; // 'EFT1'
 export const HEADER_BYTES = 12;
-const VERSION = 2;
+export const FULLTEXT_FORMAT = 3;
 export type Backend = 'bloom' | 'tantivy';
 
 export function writeHeader(dv: DataView, backend: Backend, opts: AnalyzerOptions, rows: number): void {
   dv.setUint32(0, MAGIC, true);
-  dv.setUint8(4, VERSION);
+  dv.setUint8(4, FULLTEXT_FORMAT);
   dv.setUint8(5, backend === 'bloom' ? 0 : 1);
   dv.setUint8(6, opts.analyzer === 'English' ? 0 : 1);
   dv.setUint8(7, opts.caseSensitive ? 1 : 0);
@@ -73,7 +75,7 @@ export function writeHeader(dv: DataView, backend: Backend, opts: AnalyzerOption
 
 export function readHeader(bytes: Uint8Array): { backend: Backend; opts: AnalyzerOptions; rows: number; dv: DataView } {
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (bytes.byteLength < HEADER_BYTES || dv.getUint32(0, true) !== MAGIC || dv.getUint8(4) !== VERSION) throw new CorruptDataError('not a full-text index file (bad magic or version)');
+  if (bytes.byteLength < HEADER_BYTES || dv.getUint32(0, true) !== MAGIC || dv.getUint8(4) !== FULLTEXT_FORMAT) throw new CorruptDataError('not a full-text index file (bad magic or version)');
   return {
     backend: dv.getUint8(5) === 0 ? 'bloom' : 'tantivy',
     opts: { analyzer: dv.getUint8(6) === 0 ? 'English' : 'Chinese', caseSensitive: dv.getUint8(7) === 1 },

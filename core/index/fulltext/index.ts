@@ -1,7 +1,7 @@
 // Public face of the full-text module: analyzers, the matches / matches_term semantics, and the index backends.
 export type { AnalyzerName, AnalyzerOptions } from './analyzer.ts';
-export { DEFAULT_ANALYZER, analyzerOptions, isAlnum, tokenize } from './analyzer.ts';
-export { matchesTerm, termTokens } from './term.ts';
+export { CharClass, DEFAULT_ANALYZER, analyzerOptions, classOf, isAlnum, tokenize } from './analyzer.ts';
+export { matchesTerm, termMatcher, termTokens } from './term.ts';
 export type { QueryNode } from './query.ts';
 export { QuerySyntaxError, parseQuery } from './query.ts';
 export type { Analyzed, CandidateAlgebra, MatchesQuery } from './eval.ts';

@@ -4,6 +4,7 @@ import type { ColumnPredicate } from '../predicate.ts';
 import type { RowSelection } from '../selection.ts';
 import type { DataType } from '../../schema.ts';
 import type { TextColumn } from './column.ts';
+import { FULLTEXT_FORMAT } from './column.ts';
 import type { FulltextIndexOptions, FulltextQuery, FulltextReader } from './fulltext_index.ts';
 import { buildFulltextIndex, fulltextIndexOptions, openFulltextIndex, probeFulltextIndex } from './fulltext_index.ts';
 
@@ -16,6 +17,7 @@ export interface FulltextColumnPredicate {
 
 export const fulltextIndexKind: IndexKind<FulltextIndexOptions, FulltextReader> = {
   kind: 'fulltext',
+  format: FULLTEXT_FORMAT, // files of an older tokenization are rebuilt
   supports: (type: DataType): boolean => type === 'string',
   options: (raw: Record<string, string>, _column: string): FulltextIndexOptions => fulltextIndexOptions(raw),
   build(cols: IndexColumn[], rows: number, options: FulltextIndexOptions): Uint8Array {

@@ -4,7 +4,7 @@
 import type { Expr, FunctionCall } from '../../sql/index.ts';
 import { StatusCode } from '../../errors.ts';
 import type { AnalyzerOptions, MatchesQuery } from '../../index/fulltext/index.ts';
-import { QuerySyntaxError, analyzerOptions, compileMatches, matchesQuery, matchesTerm } from '../../index/fulltext/index.ts';
+import { QuerySyntaxError, analyzerOptions, compileMatches, matchesQuery, termMatcher } from '../../index/fulltext/index.ts';
 import { PlanError, findField } from '../plan/rel.ts';
 import type { BoolVec, Vec } from '../vector.ts';
 import { boolVec, constOf, dictOf, getValue, isNull, setNull } from '../vector.ts';
@@ -63,5 +63,10 @@ export function matchesFn(args: Vec[], n: number, s: Scope, call: FunctionCall):
 export function matchesTermFn(args: Vec[], n: number, call: FunctionCall): BoolVec {
   const [text, term] = args;
   if (args.length !== 2 || !text || !term) throw new PlanError(`matches_term expects 2 arguments (column, term), got ${args.length}`, call.pos, StatusCode.InvalidArguments);
-  return textPredicate(text, term, n, matchesTerm);
+  const compiled = new Map<string, (t: string) => boolean>();
+  return textPredicate(text, term, n, (t, p) => {
+    let m = compiled.get(p);
+    if (m === undefined) compiled.set(p, m = termMatcher(p));
+    return m(t);
+  });
 }

@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startNats, startNode, tempDir } from '../../harness/index.ts';
 import { analyze, exec, indexed, rows, type Node } from './sql_client.ts';
 
-const WORDS = ['GET', 'POST', '/api/v1', 'error', 'Error', 'timeout', 'ok', 'user=42', 'abc123', 'failed:', 'cache-miss'];
+// words of mixed scripts with no space between them ('系统error发生'): matches_term and the index cut them alike
+const WORDS = ['GET', 'POST', '/api/v1', 'error', 'Error', 'timeout', 'ok', 'user=42', 'abc123', 'failed:', 'cache-miss', '系统error发生', '连接timeout.5次', 'Größe', 'ERROR系统'];
 const COLS = `host STRING, msg STRING, lat DOUBLE, lng DOUBLE, ts TIMESTAMP TIME INDEX, PRIMARY KEY (host)`;
 
 interface R { host: string; msg: string | null; lat: number | null; lng: number | null }
@@ -20,7 +21,7 @@ const rowArb = fc.record({
 });
 const lit = (v: string | number | null) => (v === null ? 'NULL' : typeof v === 'number' ? String(v) : `'${v.replace(/'/g, "''")}'`);
 const predArb = fc.oneof(
-  fc.constantFrom(...WORDS, 'api', 'v1', 'miss').map((t) => `matches_term(msg, ${lit(t)})`),
+  fc.constantFrom(...WORDS, 'api', 'v1', 'miss', '系统', 'Gr', '5次', 'ERROR').map((t) => `matches_term(msg, ${lit(t)})`),
   fc.constantFrom(...WORDS, 'api').map((t) => `msg @@ ${lit(t)}`),
   fc.constantFrom('error', 'error -timeout', '+GET api', '"failed timeout"', 'ok OR abc123', '-ok', 'user AND 42').map((q) => `matches(msg, ${lit(q)})`),
   fc.tuple(fc.integer({ min: -80, max: 70 }), fc.integer({ min: 0, max: 40 }), fc.integer({ min: -170, max: 150 }), fc.integer({ min: 0, max: 60 }))
@@ -90,7 +91,9 @@ describe('FULLTEXT and SPATIAL index pushdown', () => {
       expect(await rows(node, `SELECT count(*) FROM logs WHERE ${w}`)).toEqual([[want]]);
       expect(await analyze(node, `SELECT count(*) FROM logs WHERE ${w}`)).toMatch(new RegExp(`skipping\\(trace\\): segments=1 row_groups=1/1 rows=${128 * want}/3000`));
     }
-    expect(await analyze(node, `SELECT count(*) FROM logs WHERE host = 'h1' OR host = 'h2'`)).toMatch(/inverted\(host\): segments=1 row_groups=1\/1 rows=858\/3000/);
+    // two hosts of seven are 858 rows of a one-page segment: the index would skip nothing, the scan's filter reads them
+    expect(await rows(node, `SELECT count(*) FROM logs WHERE host = 'h1' OR host = 'h2'`)).toEqual([[858]]);
+    expect(await analyze(node, `SELECT count(*) FROM logs WHERE host = 'h1' OR host = 'h2'`)).not.toMatch(/inverted\(host\)/);
     expect(await rows(node, `SELECT ts FROM logs WHERE msg @@ 'qwxyz'`)).toHaveLength(1);
     const ft = await analyze(node, `SELECT count(*) FROM logs WHERE matches_term(msg, 'qwxyz')`);
     expect(ft).toMatch(/fulltext\(msg\): segments=1 row_groups=1\/1 rows=\d+\/3000/);

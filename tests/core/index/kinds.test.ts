@@ -52,6 +52,17 @@ describe('inverted index', () => {
     }), { numRuns: 300 });
   });
 
+  it('estimates exactly the rows its selection keeps, in at least its ranges (random values and predicates)', () => {
+    fc.assert(fc.property(fc.array(value, { maxLength: 200 }), predicate, (values, p) => {
+      const r = invertedKind.open(invertedKind.build([column(values)], values.length, {}));
+      const sel = invertedKind.prune(r, p, values.length)!;
+      const est = invertedKind.estimate!(r, p)!;
+      expect(est.rows).toBe(toMask(sel, values.length).reduce((a, b) => a + b, 0));
+      // postings of several values may touch and merge into one range: never fewer postings than ranges
+      expect(est.ranges).toBeGreaterThanOrEqual(sel.start.length);
+    }), { numRuns: 300 });
+  });
+
   it('keeps a series of a sorted segment as one range', () => {
     const values = ['a', 'a', 'a', 'b', 'b', 'c'];
     const r = invertedKind.open(invertedKind.build([column(values)], 6, {}));

@@ -9,7 +9,13 @@ import {
 
 const WORDS = ['error', 'Error', 'ERROR', 'disk', 'full', 'node-b', 'GET', '/app/start', 'a1', '错误', '发生错误', 'x', 'trace_9f'];
 const SEPS = [' ', ', ', ': ', '-', '/', ''];
-const textArb = fc.option(fc.array(fc.tuple(fc.constantFrom(...WORDS), fc.constantFrom(...SEPS)), { maxLength: 6 }).map((ps) => ps.map(([w, s]) => w + s).join('')), { nil: null, freq: 8 });
+// words and separators, and mixed-script text with no separators at all ('系统error发生', 'Größe日x')
+const MIXED = ['系', '统', '错', '误', 'error', 'E', '1', '8', 'é', 'ö', 'я', '_', '.', ' ', '𠀀', '𝟘'];
+const textArb = fc.option(fc.oneof(
+  fc.array(fc.tuple(fc.constantFrom(...WORDS), fc.constantFrom(...SEPS)), { maxLength: 6 }).map((ps) => ps.map(([w, s]) => w + s).join('')),
+  fc.array(fc.constantFrom(...MIXED), { maxLength: 10 }).map((a) => a.join('')),
+), { nil: null, freq: 8 });
+const mixedTermArb = fc.array(fc.constantFrom(...MIXED), { minLength: 1, maxLength: 4 }).map((a) => a.join(''));
 
 const queryArb: fc.Arbitrary<string> = fc.letrec<{ q: string }>((tie) => ({
   q: fc.oneof(
@@ -50,7 +56,7 @@ describe('full-text index', () => {
   it('no false negatives: candidates then the function equals the function over every row', () => {
     const qArb = fc.oneof(
       queryArb.map((query) => ({ kind: 'matches' as const, query })),
-      fc.oneof(fc.constantFrom(...WORDS), fc.constantFrom('disk full', 'error:', ' error', '错误', 'Error,', '')).map((term) => ({ kind: 'term' as const, term })),
+      fc.oneof(fc.constantFrom(...WORDS), fc.constantFrom('disk full', 'error:', ' error', '错误', 'Error,', '', 'error', '系统', '统error'), mixedTermArb).map((term) => ({ kind: 'term' as const, term })),
     );
     fc.assert(fc.property(fc.array(textArb, { maxLength: 40 }), optionsArb(), fc.boolean(), qArb, fc.boolean(), (texts, o, dict, q0, sameOpts) => {
       const colOpts: AnalyzerOptions = sameOpts ? { analyzer: o.analyzer, caseSensitive: o.caseSensitive } : { analyzer: 'English', caseSensitive: !o.caseSensitive };
@@ -88,7 +94,7 @@ describe('full-text index', () => {
   it('bloom second level: never drops a match, only narrows the first level, and leaves the older layout as it was', () => {
     const qArb = fc.oneof(
       queryArb.map((query) => ({ kind: 'matches' as const, query })),
-      fc.constantFrom(...WORDS, 'disk full', '错误').map((term) => ({ kind: 'term' as const, term })),
+      fc.oneof(fc.constantFrom(...WORDS, 'disk full', '错误'), mixedTermArb).map((term) => ({ kind: 'term' as const, term })),
     );
     const sizes = fc.integer({ min: 2, max: 12 }).chain((g) => fc.tuple(fc.constant(g), fc.integer({ min: 1, max: g - 1 })));
     fc.assert(fc.property(fc.array(textArb, { maxLength: 80 }), sizes, fc.constantFrom(0.01, 0.3), fc.boolean(), qArb, (texts, [g, sub], fpr, dict, q0) => {

@@ -5,19 +5,25 @@ import {
   DEFAULT_ANALYZER, QuerySyntaxError, analyzerOptions, compileQuery, matchText, matchesTerm, parseQuery, termTokens, tokenize,
 } from '../../../../core/index/fulltext/index.ts';
 
-const ALNUM = /[\p{Alphabetic}\p{N}]/u;
+const WORD = '[\\p{Alphabetic}\\p{N}\\p{Script=Han}]';
 const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-/** The rule written a second way: a regular expression with look-around, only at alphanumeric term edges. */
+/**
+ * The rule written a second way: a regular expression with look-around at the term's word edges; the characters that
+ * cut a term are ASCII letters and digits for an ASCII term, any word character for another; a Han term is a substring.
+ */
 function refTerm(text: string, term: string): boolean {
   if (!term) return text === '';
-  if (/\p{Script=Han}/u.test(term)) return text.includes(term); // CJK has no spaces: a plain substring
+  if (/\p{Script=Han}/u.test(term)) return text.includes(term);
+  const cut = /^[\x00-\x7f]*$/.test(term) ? '[A-Za-z0-9]' : WORD;
   const cps = Array.from(term);
-  const pre = ALNUM.test(cps[0]!) ? '(?<![\\p{Alphabetic}\\p{N}])' : '';
-  const post = ALNUM.test(cps[cps.length - 1]!) ? '(?![\\p{Alphabetic}\\p{N}])' : '';
+  const isWord = (c: string) => new RegExp(WORD, 'u').test(c);
+  const pre = isWord(cps[0]!) ? `(?<!${cut})` : '';
+  const post = isWord(cps[cps.length - 1]!) ? `(?!${cut})` : '';
   return new RegExp(pre + escape(term) + post, 'u').test(text);
 }
 
-const CHARS = ['a', 'b', 'E', 'e', 'r', 'o', ' ', '-', '/', ':', '1', '错', '误', '发', '😀', 'É', 'é'];
+// ASCII, Han (one astral), other letters and digits (one astral), punctuation, an emoji: every class next to every other
+const CHARS = ['a', 'b', 'E', 'e', 'r', 'o', ' ', '-', '/', ':', '_', '1', '错', '误', '发', '𠀀', '😀', 'É', 'é', 'ö', 'я', '𝟘', '！'];
 const textArb = fc.array(fc.constantFrom(...CHARS), { maxLength: 14 }).map((a) => a.join(''));
 
 describe('matches_term', () => {
@@ -32,10 +38,28 @@ describe('matches_term', () => {
     expect(matchesTerm('errors and error', 'error')).toBe(true); // a later occurrence counts
     expect(matchesTerm('anything', '')).toBe(false);
     expect(matchesTerm('', '')).toBe(true); // an empty term matches an empty text only
-    // a term holding CJK matches as a substring: CJK text is written without spaces
+    // a term holding Han matches as a substring: Chinese is written without spaces
     expect(matchesTerm('登录手机号18888888888的动态key', '机号1888')).toBe(true);
     expect(matchesTerm('中国农业银行', '农业')).toBe(true);
     expect(matchesTerm('中国农业银行', '农行')).toBe(false);
+  });
+
+  it("cuts an ASCII term only at ASCII letters and digits, another term at any word character (GreptimeDB's cases)", () => {
+    const text = '登录手机号18888888888的动态key';
+    for (const t of ['手机号', '18888888888', '手机', '机号', 'key']) expect(matchesTerm(text, t)).toBe(true);
+    expect(matchesTerm('错误error日志', 'error')).toBe(true);
+    expect(matchesTerm('系统error发生', 'error')).toBe(true);
+    expect(matchesTerm('连接timeout.5次', 'timeout')).toBe(true);
+    expect(matchesTerm('用户user-123登录', 'user')).toBe(true);
+    expect(matchesTerm('hello_world', 'world')).toBe(true);
+    expect(matchesTerm('trace_id=abc', 'id')).toBe(true);
+    expect(matchesTerm('criticalerrors', 'error')).toBe(false);
+    expect(matchesTerm('错误errorerror日志_error!', 'error')).toBe(true);
+    expect(matchesTerm('café>', 'café')).toBe(true);
+    expect(matchesTerm('口café>', 'café')).toBe(false);
+    expect(matchesTerm('café口', 'café')).toBe(false);
+    expect(matchesTerm('русский！', 'русский')).toBe(true);
+    expect(matchesTerm('这是中文测试，中文！', '中文')).toBe(true);
   });
 
   it('agrees with a look-around regular expression on random text (astral characters included)', () => {
@@ -55,14 +79,29 @@ describe('matches_term', () => {
 });
 
 describe('analyzers', () => {
-  it('English: alphanumeric runs, lowercased unless case_sensitive', () => {
-    expect(tokenize('GET /api/v1?id=42 Élan_x')).toEqual(['get', 'api', 'v1', 'id', '42', 'élan', 'x']);
+  it('English: runs of one word class, lowercased unless case_sensitive', () => {
+    expect(tokenize('GET /api/v1?id=42 Élan_x')).toEqual(['get', 'api', 'v1', 'id', '42', 'é', 'lan', 'x']);
+    expect(tokenize('错误error日志')).toEqual(['错误', 'error', '日志']);
+    expect(tokenize('Größe日x', { analyzer: 'English', caseSensitive: true })).toEqual(['Gr', 'öß', 'e', '日', 'x']);
     expect(tokenize('Hello World', { analyzer: 'English', caseSensitive: true })).toEqual(['Hello', 'World']);
   });
   it('Chinese: Han stretches as character bigrams, other stretches whole', () => {
     const zh = { analyzer: 'Chinese' as const, caseSensitive: false };
     expect(tokenize('系统发生错误', zh)).toEqual(['系统', '统发', '发生', '生错', '错误']);
     expect(tokenize('错 HTTP500错误', zh)).toEqual(['错', 'http500', '错误']);
+    expect(tokenize('用户user-123登录', zh)).toEqual(['用户', 'user', '123', '登录']);
+  });
+  it("a term's index probes: runs the boundary rule keeps whole, and bigrams inside Han runs (GreptimeDB's term probes)", () => {
+    const zh = { analyzer: 'Chinese' as const, caseSensitive: true };
+    expect(termTokens('hello world', zh)).toEqual(['hello', 'world']);
+    expect(termTokens('/start', zh)).toEqual(['start']);
+    expect(termTokens('naïve', zh)).toEqual(['na', 'ï', 've']);
+    expect(termTokens('农业', zh)).toEqual(['农业']);
+    expect(termTokens('农', zh)).toEqual([]);
+    expect(termTokens('机号1888', zh)).toEqual(['机号']);
+    expect(termTokens('x错误y日z', zh)).toEqual(['错误', 'y', '日']);
+    expect(termTokens('x错误y日z', { analyzer: 'English', caseSensitive: true })).toEqual(['错误', 'y', '日']);
+    expect(termTokens('农业', { analyzer: 'English', caseSensitive: true })).toEqual([]);
   });
   it('options from the DDL map, defaults as GreptimeDB', () => {
     expect(analyzerOptions(undefined)).toEqual(DEFAULT_ANALYZER);
