@@ -47,7 +47,7 @@ export interface NodeConfig {
   replicas: number;
   /** Memory for decoded segment columns kept between scans (MiB; 0: none). */
   cacheMb: number;
-  /** Decode the newest segments into the decoded cache at start-up and after each flush, up to half of it. */
+  /** Decode the newest segments into the decoded cache at start-up and after each flush, up to an eighth of it. */
   cacheWarm: boolean;
   /** The meta leader's rebalancer moves regions from hot to cold datanodes by itself (`on` in a cluster by default). */
   rebalance: 'on' | 'off';
@@ -152,7 +152,7 @@ export const START_COMMAND: CommandSpec = {
     { name: 'compact-interval', key: 'compactInterval', kind: 'int', arg: 'MS', min: 1, help: 'run compaction (and drop expired segments) this often' },
     { name: 'max-write-bytes', key: 'maxWriteBytes', kind: 'int', arg: 'BYTES', min: 1, help: 'largest write payload (HTTP body or NATS message); larger is refused with 413' },
     { name: 'cache-mb', key: 'cacheMb', kind: 'int', arg: 'MIB', min: 0, help: 'memory for decoded segment columns kept between scans (0: none)' },
-    { name: 'cache-warm', key: 'cacheWarm', kind: 'bool', help: 'decode the newest segments into that cache in the background once a region opens and after each flush, up to half of it (false: only queries fill it)' },
+    { name: 'cache-warm', key: 'cacheWarm', kind: 'bool', help: 'decode the newest segments into that cache in the background once a region opens and after each flush, up to an eighth of it (false: only queries fill it)' },
     { name: 'publish-changes', key: 'publishChanges', kind: 'bool', help: 'publish committed batches on eddy.changes.<db>.<table> while a reader announces it on eddy.changes_interest (false: never)' },
     { name: 'log-format', key: 'logFormat', kind: 'choice', arg: 'FORMAT', choices: Object.values(LogFormats), help: 'log lines as text or JSON objects' },
     { name: 'user-provider', key: 'userProvider', kind: 'string', arg: 'SPEC', help: 'turn authentication on: static_user_provider:file:<path> (lines user[:mode]=password) or static_user_provider:cmd:user=pass[,user2=pass2]' },

@@ -5,7 +5,7 @@ import { OP_COLUMN } from './ops.ts';
 import type { RegionStore } from './region_store.ts';
 
 export interface WarmOptions {
-  /** Stop once the cache holds this many bytes (the node gives half its budget: warming never evicts what scans use). */
+  /** Stop once the cache holds this many bytes (the node gives an eighth of its budget: warming never evicts what scans use). */
   upToBytes: number;
   /** Awaited after each row group: the caller yields the event loop there, so queries run between the decodes. */
   between: () => Promise<void>;

@@ -9,7 +9,7 @@ export class CacheWarmer {
   private running: Promise<void> | null = null;
   private again = false;
   private stopped = false;
-  /** Segments warmed (or passed over once the cache was half full): a later run takes only newer ones. */
+  /** Segments warmed (or passed over once the cache held an eighth of its budget): a later run takes only newer ones. */
   private readonly seen = new Set<string>();
 
   constructor(private readonly store: () => RegionStore | null, private readonly log: (msg: string) => void) {}
@@ -29,8 +29,9 @@ export class CacheWarmer {
       const files = s.segments.map((m) => m.file).filter((f) => !this.seen.has(f));
       if (files.length === 0) continue;
       for (const f of files) this.seen.add(f);
-      // half the cache at most: what queries put there is never evicted for a guess at what they will read
-      await warmCache(s, { upToBytes: s.cache.budgetBytes / 2, between: turn, files, stopped: () => this.stopped });
+      // an eighth of the cache at most (64 MiB of the default 512): what queries put there is never evicted for a
+      // guess at what they will read, and the node's resident memory after a flush stays near what ingest needs
+      await warmCache(s, { upToBytes: s.cache.budgetBytes / 8, between: turn, files, stopped: () => this.stopped });
     } while (this.again && !this.stopped);
   }
 
