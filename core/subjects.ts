@@ -17,7 +17,10 @@ export function untoken(tok: string): string {
 
 export const Streams = {
   ingest: 'EDDY_INGEST',
+  /** The one WAL stream of a standalone node (and of a cluster that began before WAL streams were per region). */
   wal: 'EDDY_WAL',
+  /** A region's own WAL stream in a cluster (its records and fence marks), placed on its leader's nats-server. */
+  walOf: (regionId: string) => `EDDY_WAL_${regionId}`,
   flowOut: 'EDDY_FLOW_OUT',
   /** Buffered log lines (eddy.ingest_logs.<db>.<table>), applied through their pipeline. */
   logs: 'EDDY_LOGS',

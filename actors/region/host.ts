@@ -11,6 +11,7 @@ import type { WireRel } from '../../core/query/index.ts';
 import type { RecordBatch } from 'apache-arrow';
 import { regionMachine, ACCEPTING, READABLE } from './machine.ts';
 import { Wal } from '../runtime/wal.ts';
+import { SHARED_WAL, placeWalHere, type WalStreams } from '../runtime/wal_streams.ts';
 import { RegionFencedError, WalTerm } from '../runtime/wal_fence.ts';
 import { natsLinkOf } from '../runtime/nats_link.ts';
 import { WriteRepeats } from './write_repeats.ts';
@@ -27,6 +28,7 @@ export class RegionHost {
   readonly regionId: string;
   private store: RegionStore | null = null;
   private readonly wal: Wal;
+  private readonly walStreams: WalStreams;
   /** Cluster: this leader's term on the WAL (null standalone). */
   private readonly term: WalTerm | null;
   private fencedFlag = false;
@@ -47,8 +49,10 @@ export class RegionHost {
     this.regionId = deps.regionId;
     this.mirror = deps.shared?.forRegion(deps.regionId);
     this.schemaNow = deps.schema;
-    this.term = deps.fencing ? new WalTerm(deps.js, deps.jsm, deps.regionId) : null;
-    this.wal = new Wal(deps.js, deps.jsm, deps.regionId, natsLinkOf(deps.nc), this.term ?? undefined);
+    this.walStreams = deps.walStreams ?? SHARED_WAL;
+    const stream = this.walStreams.name(deps.regionId);
+    this.term = deps.fencing ? new WalTerm(deps.js, deps.jsm, deps.regionId, stream) : null;
+    this.wal = new Wal(deps.js, deps.jsm, deps.regionId, natsLinkOf(deps.nc), this.term ?? undefined, stream);
     this.repeats = new WriteRepeats(deps.regionId, this.wal, deps.log);
     this.flushes = new RegionFlushes({
       deps, wal: this.wal, term: this.term, store: () => this.store!, fenced: (e) => this.fenced(e),
@@ -57,8 +61,11 @@ export class RegionHost {
     const machine = regionMachine.provide({
       actors: {
         open: fromPromise(async () => {
+          // A cluster region's own WAL stream exists before its first mark or record (a candidate finds it made).
+          await this.walStreams.ensure(deps.regionId);
           // A leader's term starts before it reads the shared files: an older leader cannot commit a flush after that.
           if (this.term && !deps.candidate) await this.term.claim();
+          if (!deps.candidate) placeWalHere(this.walStreams, this.regionId, this.deps.log);
           this.store = await RegionStore.open({
             dir: deps.dir, regionId: deps.regionId, schema: this.schemaNow, clock: deps.clock, compression: 'zstd', mirror: this.mirror, readOnlyMirror: deps.candidate === true,
             ...(deps.memory ? { compactionJobBytes: deps.memory.compactionJobBytes } : {}),
@@ -401,6 +408,7 @@ export class RegionHost {
       await this.store!.claimMirror();
       await this.catchUp();
       this.actor.send({ type: 'region.upgrade.requested' });
+      placeWalHere(this.walStreams, this.regionId, this.deps.log);
     }
     this.held = false;
     if (!this.sub && this.actor.getSnapshot().matches('serving')) this.serve();
@@ -445,6 +453,7 @@ export class RegionHost {
     await this.store!.claimMirror();
     const seq = await this.catchUp();
     this.actor.send({ type: 'region.upgrade.requested' });
+    placeWalHere(this.walStreams, this.regionId, this.deps.log);
     if (this.store!.memRows > 0) this.flushes.dirtySince = this.deps.clock.now();
     this.indexBuilder?.notify();
     this.serve();
@@ -473,8 +482,7 @@ export class RegionHost {
   /** Drops the region's WAL and files (table dropped). */
   async destroy(): Promise<void> {
     await this.close();
-    await this.wal.purgeAll();
-    await this.wal.purgeFences();
+    await (this.walStreams.perRegion ? this.walStreams.drop(this.regionId) : this.wal.purgeAll().then(() => this.wal.purgeFences()));
     await this.mirror?.destroy();
     await rm(this.deps.dir, { recursive: true, force: true });
   }

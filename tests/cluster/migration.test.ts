@@ -4,12 +4,12 @@
 // queries during the switches answered, the region served by one node only.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { jetstream } from '@nats-io/jetstream';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { Kvm, type KV } from '@nats-io/kv';
-import { Buckets, KvKeys, regionIdOf } from '../../core/index.ts';
+import { Buckets, KvKeys, Streams, regionIdOf } from '../../core/index.ts';
 import { type RouteTable, peerIdOf } from '../../actors/meta/index.ts';
 import type { LocalCluster } from '../../actors/tools/cluster.ts';
-import { tempDir } from '../harness/index.ts';
+import { tempDir, until } from '../harness/index.ts';
 import { Writer, migrateRegion, responders, rows, sql, untilProcedure, untilRoutes, startTestCluster, stopTestCluster, type TestCluster } from './helpers.ts';
 
 const HOSTS = ['alpha', 'bravo', 'charlie', 'kilo', 'lima', 'mike', 'papa', 'romeo', 'zulu'];
@@ -89,6 +89,13 @@ describe('region migration: a 3-node cluster under ingest', () => {
       expect(rec.status, `${rec.error}\n${log.slice(-30).join('\n')}`).toBe('Done');
       expect(rec.steps.map((s) => s.state)).toEqual(['start', 'open_candidate', 'downgrade_leader', 'catch_up', 'upgrade_candidate', 'switch_route', 'close_old']);
       expect(routes.get(id)!.node).toBe(to);
+      // The region's own WAL stream follows it to the nats-server its new leader is on (node eddy-k is on eddy-nats-k),
+      // so its appends stay on that server.
+      const server = to.replace('eddy-', 'eddy-nats-');
+      await until(async () => {
+        const c = (await (await jetstreamManager(nc)).streams.info(Streams.walOf(id))).cluster;
+        return c?.leader === server && (c.replicas ?? []).length === 0;
+      }, `the WAL stream of region ${id} led by ${server} alone`, 60_000);
       const st = await rows(url(1), `ADMIN procedure_state('${pid}')`);
       expect(JSON.parse(String(st[0]![0]))).toEqual({ status: 'Done' });
       const at = w.batches;
