@@ -11,7 +11,7 @@ import type { WireRel } from '../../core/query/index.ts';
 import type { RecordBatch } from 'apache-arrow';
 import { regionMachine, ACCEPTING, READABLE } from './machine.ts';
 import { Wal } from '../runtime/wal.ts';
-import { SHARED_WAL, placeWalHere, type WalStreams } from '../runtime/wal_streams.ts';
+import { SHARED_WAL, type WalStreams } from '../runtime/wal_streams.ts';
 import { RegionFencedError, WalTerm } from '../runtime/wal_fence.ts';
 import { natsLinkOf } from '../runtime/nats_link.ts';
 import { WriteRepeats } from './write_repeats.ts';
@@ -65,7 +65,6 @@ export class RegionHost {
           await this.walStreams.ensure(deps.regionId);
           // A leader's term starts before it reads the shared files: an older leader cannot commit a flush after that.
           if (this.term && !deps.candidate) await this.term.claim();
-          if (!deps.candidate) placeWalHere(this.walStreams, this.regionId, this.deps.log);
           this.store = await RegionStore.open({
             dir: deps.dir, regionId: deps.regionId, schema: this.schemaNow, clock: deps.clock, compression: 'zstd', mirror: this.mirror, readOnlyMirror: deps.candidate === true,
             ...(deps.memory ? { compactionJobBytes: deps.memory.compactionJobBytes } : {}),
@@ -408,7 +407,6 @@ export class RegionHost {
       await this.store!.claimMirror();
       await this.catchUp();
       this.actor.send({ type: 'region.upgrade.requested' });
-      placeWalHere(this.walStreams, this.regionId, this.deps.log);
     }
     this.held = false;
     if (!this.sub && this.actor.getSnapshot().matches('serving')) this.serve();
@@ -453,7 +451,6 @@ export class RegionHost {
     await this.store!.claimMirror();
     const seq = await this.catchUp();
     this.actor.send({ type: 'region.upgrade.requested' });
-    placeWalHere(this.walStreams, this.regionId, this.deps.log);
     if (this.store!.memRows > 0) this.flushes.dirtySince = this.deps.clock.now();
     this.indexBuilder?.notify();
     this.serve();
