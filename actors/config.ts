@@ -51,6 +51,12 @@ export interface NodeConfig {
   cacheWarm: boolean;
   /** The meta leader's rebalancer moves regions from hot to cold datanodes by itself (`on` in a cluster by default). */
   rebalance: 'on' | 'off';
+  /**
+   * Where a cluster keeps its regions' WALs: `shared`, the one EDDY_WAL stream of design.md's subject contract, or
+   * `region`, one stream per region placed on its leader's nats-server (runtime/wal_streams.ts). What a cluster already
+   * has wins: EDDY_WAL present means shared, a per-region stream present means region.
+   */
+  walStreams: 'shared' | 'region';
   /** `text` (one human line per event) or `json` (one object per line, for log shippers). */
   logFormat: LogFormat;
   /** Stop when the process that launched this one in the foreground goes away (npx, a shell, a supervisor). */
@@ -110,6 +116,7 @@ export const DEFAULTS: NodeConfig = {
   cacheMb: 512,
   cacheWarm: true,
   rebalance: 'on',
+  walStreams: 'shared',
   logFormat: 'text',
   exitWithParent: true,
   userProvider: '',
@@ -146,6 +153,7 @@ export const START_COMMAND: CommandSpec = {
     { name: 'node-id', key: 'nodeId', kind: 'string', arg: 'ID', help: 'name in the cluster (letters, digits, _ and -); default: the host name' },
     { name: 'storage', key: 'storage', kind: 'choice', arg: 'KIND', choices: Object.values(StorageKinds), help: 'where segments live' },
     { name: 'replicas', key: 'replicas', kind: 'int', arg: 'N', min: 1, max: 5, help: 'JetStream replicas of streams, buckets and object store' },
+    { name: 'wal-streams', key: 'walStreams', kind: 'choice', arg: 'shared|region', choices: ['shared', 'region'], help: "cluster: regions' WALs in the one EDDY_WAL stream, or one stream per region on its leader's nats-server (appends and fence reads stay off the routes); what the cluster already has wins" },
     { name: 'rebalance', key: 'rebalance', kind: 'choice', arg: 'on|off', choices: ['on', 'off'], help: "cluster: the meta leader moves regions from hot to cold datanodes by itself (ADMIN rebalance() runs a round either way)" },
     { name: 'flush-bytes', key: 'flushBytes', kind: 'int', arg: 'BYTES', min: 1, help: "flush a region's memtable past this size (its columns plus the 20 bytes a row its flush's sort takes)" },
     { name: 'flush-interval', key: 'flushInterval', kind: 'int', arg: 'MS', min: 1, help: 'flush a memtable once it has held rows this long' },

@@ -19,6 +19,7 @@ import { PgServer } from './gateway/postgres/server.ts';
 import { apiRoutes } from './gateway/http/api.ts';
 import type { RouteTable as HttpRouteTable } from './gateway/http/routes.ts';
 import { ensureAsset, ensureJetStreamAssets } from './runtime/js_assets.ts';
+import { PerRegionWalStreams, SHARED_WAL } from './runtime/wal_streams.ts';
 import { makeQueryContext, type QueryDeps } from './gateway/query_context.ts';
 import { RegionRouter, type ClusterRouting } from './region/router.ts';
 import { watchCatalog, tableOfRegion } from './catalog/watch.ts';
@@ -171,7 +172,9 @@ export class EddyNode {
     })().catch(() => undefined);
     this.js = jetstream(this.nc, { timeout: 30_000 });
     this.jsm = await jetstreamManager(this.nc, { timeout: 30_000 });
-    await ensureJetStreamAssets(this.nc, { replicas: cfg.replicas, segments: cfg.storage === StorageKinds.nats, cluster: !isStandalone(cfg) });
+    const { perRegionWal } = await ensureJetStreamAssets(this.nc, { replicas: cfg.replicas, segments: cfg.storage === StorageKinds.nats, cluster: !isStandalone(cfg), perRegionWal: cfg.walStreams === 'region' });
+    // A cluster's regions each have their own WAL stream, placed on their leader's nats-server (runtime/wal_streams.ts).
+    const walStreams = perRegionWal ? new PerRegionWalStreams(this.jsm, cfg.replicas, () => this.nc.info?.server_name, this.log) : SHARED_WAL;
     const kv = await ensureAsset(`KV ${Buckets.catalog}`, () => new Kvm(this.js).create(Buckets.catalog, { history: 1, replicas: cfg.replicas }));
     this.catalog = new Catalog(kv, this.clock);
     await this.catalog.init();
@@ -191,7 +194,7 @@ export class EddyNode {
     this.workload = new WorkloadReporter(this.nc);
     this.supervisor = new Supervisor({
       shared, workload: this.workload,
-      nc: this.nc, js: this.js, jsm: this.jsm, dataDir: cfg.data, clock: this.clock, metrics: this.metrics,
+      nc: this.nc, js: this.js, jsm: this.jsm, walStreams, dataDir: cfg.data, clock: this.clock, metrics: this.metrics,
       flushBytes: cfg.flushBytes, publishChanges: interest ? (db, t) => interest.wanted(db, t) : false, log: this.log,
       maxChunkBytes: Math.max(64 * 1024, maxPayload - 64 * 1024),
       flushIntervalMs: cfg.flushInterval, compactIntervalMs: cfg.compactInterval, memory: this.memory, cacheWarm: cfg.cacheWarm,
@@ -273,7 +276,7 @@ export class EddyNode {
     // Flows write their sinks through the write path, which reaches every region wherever it lives.
     if (standalone || roles.has(Roles.flownode)) {
       this.flows = new FlowNode({
-        nc: this.nc, js: this.js, jsm: this.jsm, catalog: this.catalog, writes: gatedWriter(this.writes, this.writeGate), query: (db) => makeQueryContext(queryDeps, db),
+        nc: this.nc, js: this.js, jsm: this.jsm, walStreams, catalog: this.catalog, writes: gatedWriter(this.writes, this.writeGate), query: (db) => makeQueryContext(queryDeps, db),
         clock: this.clock, log: this.log, nodeId: cfg.nodeId,
       });
       await this.flows.start();

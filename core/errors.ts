@@ -259,7 +259,8 @@ export function toWireError(e: unknown): WireError {
   if (e instanceof EddyError) return e.toWire();
   const msg = e instanceof Error ? e.message : String(e);
   // nats.js's name for a JetStream request nobody answered (a stream electing a leader, JetStream down): unavailable, not a bug
-  if (e instanceof Error && e.name === 'JetStreamNotEnabled') return { code: StatusCode.StorageUnavailable, name: statusName(StatusCode.StorageUnavailable), message: `JetStream did not answer (${msg}); retry` };
+  // ... and JetStream's own "temporarily unavailable" (10008: a stream changing its peers, e.g. moving between servers)
+  if (e instanceof Error && (e.name === 'JetStreamNotEnabled' || /JetStream system temporarily unavailable/.test(msg))) return { code: StatusCode.StorageUnavailable, name: statusName(StatusCode.StorageUnavailable), message: `JetStream did not answer (${msg}); retry` };
   return { code: StatusCode.Internal, name: 'Internal', message: msg };
 }
 

@@ -17,7 +17,10 @@ export function untoken(tok: string): string {
 
 export const Streams = {
   ingest: 'EDDY_INGEST',
+  /** The one WAL stream of a standalone node (and of a cluster that began before WAL streams were per region). */
   wal: 'EDDY_WAL',
+  /** A region's own WAL stream in a cluster (its records and fence marks), placed on its leader's nats-server. */
+  walOf: (regionId: string) => `EDDY_WAL_${regionId}`,
   flowOut: 'EDDY_FLOW_OUT',
   /** Buffered log lines (eddy.ingest_logs.<db>.<table>), applied through their pipeline. */
   logs: 'EDDY_LOGS',
@@ -139,6 +142,15 @@ export const Subjects = {
   write: (db: string) => `eddy.write.${token(db)}`,
   writeTable: (db: string, table: string) => `eddy.write.${token(db)}.${token(table)}`,
   writeAll: 'eddy.write.>',
+  /**
+   * eddy.write.<db>[.<table>] answered by a frontend connected to the nats-server named `server` (the one a client's
+   * connection is on: its INFO's server_name): the payload does not cross a route to reach a frontend, which a queue
+   * group on nats-server 2.9 would make it do two times in three on a 3-server cluster.
+   */
+  writeAt: (server: string, db: string) => `eddy.write_at.${token(server)}.${token(db)}`,
+  writeAtTable: (server: string, db: string, table: string) => `eddy.write_at.${token(server)}.${token(db)}.${token(table)}`,
+  /** Every write_at subject of one server (a frontend's subscription). */
+  writeAtAll: (server: string) => `eddy.write_at.${token(server)}.>`,
   ingest: (db: string) => `eddy.ingest.${token(db)}`,
   ingestTable: (db: string, table: string) => `eddy.ingest.${token(db)}.${token(table)}`,
   ingestAll: 'eddy.ingest.>',
@@ -213,9 +225,10 @@ export function parseTableSubject(subject: string): { kind: string; db: string; 
   return { kind: parts[1]!, db: untoken(parts[2]!), table: untoken(parts[3]!) };
 }
 
-/** Splits `eddy.write.<db>[.<table>]` / `eddy.ingest.<db>[.<table>]` into its names. */
+/** Splits `eddy.write.<db>[.<table>]` / `eddy.ingest.<db>[.<table>]` (and `eddy.write_at.<server>.<db>[.<table>]`, a write) into its names. */
 export function parseWriteSubject(subject: string): { kind: 'write' | 'ingest'; db: string; table?: string } | null {
-  const parts = subject.split('.');
+  let parts = subject.split('.');
+  if (parts[0] === 'eddy' && parts[1] === 'write_at' && parts.length > 2) parts = ['eddy', 'write', ...parts.slice(3)];
   if (parts[0] !== 'eddy' || (parts[1] !== 'write' && parts[1] !== 'ingest')) return null;
   if (parts.length !== 3 && parts.length !== 4) return null;
   const out: { kind: 'write' | 'ingest'; db: string; table?: string } = { kind: parts[1], db: untoken(parts[2]!) };
@@ -247,7 +260,7 @@ export function userInboxAll(user: string): string {
 export function databaseSubjects(db: string): { write: string[]; read: string[]; announce: string[]; errors: string[] } {
   const t = db === '*' ? '*' : token(db);
   return {
-    write: [`eddy.write.${t}`, `eddy.write.${t}.*`, `eddy.ingest.${t}`, `eddy.ingest.${t}.*`, `eddy.logs.${t}.*`, `eddy.ingest_logs.${t}.*`],
+    write: [`eddy.write.${t}`, `eddy.write.${t}.*`, `eddy.write_at.*.${t}`, `eddy.write_at.*.${t}.*`, `eddy.ingest.${t}`, `eddy.ingest.${t}.*`, `eddy.logs.${t}.*`, `eddy.ingest_logs.${t}.*`],
     read: [`eddy.changes.${t}.*`, `eddy.flow.${t}.*`, `eddy.tail.${t}.*`],
     announce: [`eddy.tail_interest.${t}.*`, `eddy.changes_interest.${t}`, `eddy.changes_interest.${t}.*`],
     errors: [`eddy.errors.${t}`],

@@ -9,6 +9,7 @@ import type { QueryContext } from '../../core/query/index.ts';
 import { compileFlowSql, type FlowPlan } from '../../streams/index.ts';
 import type { BatchSpec } from './batch.ts';
 import type { Catalog } from '../catalog/catalog.ts';
+import type { WalStreams } from '../runtime/wal_streams.ts';
 
 /** A flow as the catalog keeps it. */
 export interface FlowDef {
@@ -38,6 +39,8 @@ export interface FlowHostDeps {
   nc: NatsConnection;
   js: JetStreamClient;
   jsm: JetStreamManager;
+  /** Which stream holds a region's WAL (runtime/wal_streams.ts); the shared EDDY_WAL when absent. */
+  walStreams?: WalStreams;
   state: KV;
   catalog: Catalog;
   writes: SinkWriter;

@@ -3,7 +3,7 @@
 import { createActor, fromPromise, waitFor, type Actor } from 'xstate';
 import { RetentionPolicy, DiscardPolicy } from '@nats-io/jetstream';
 import type { KV } from '@nats-io/kv';
-import { EddyError, KvKeys, StatusCode, Streams, Subjects, decodeBatches, fromPhysicalBatch, physicalOf, regionIdOf, type TableSchema, type WriteBatch } from '../../core/index.ts';
+import { EddyError, KvKeys, StatusCode, Subjects, decodeBatches, fromPhysicalBatch, physicalOf, regionIdOf, type TableSchema, type WriteBatch } from '../../core/index.ts';
 import type { FlowInfo } from '../../core/query/index.ts';
 import { exactJson, nsAsMs } from '../../core/query/index.ts';
 import { createFlow } from '../../streams/index.ts';
@@ -15,6 +15,7 @@ import { sinkBatches, sinkMapping } from '../../streams/sink_table.ts';
 import { compileDef, durationMs, outputStreamName, type FlowDef, type FlowHostDeps } from './def.ts';
 import { kvKeys } from '../runtime/kv_keys.ts';
 import { followWal, type FollowedRecord } from '../runtime/wal_follow.ts';
+import { SHARED_WAL, type WalStreams } from '../runtime/wal_streams.ts';
 
 export { compileDef, durationMs, outputStreamName };
 export type { FlowDef, FlowHostDeps, SinkWriter } from './def.ts';
@@ -168,6 +169,15 @@ export class FlowHost {
 
   // --- restore / back-fill / checkpoint: the FlowTask's invoked actors ---
 
+  private get walStreams(): WalStreams {
+    return this.deps.walStreams ?? SHARED_WAL;
+  }
+
+  /** The stream holding a source region's WAL. */
+  private walStream(regionId: string): string {
+    return this.walStreams.name(regionId);
+  }
+
   private async restore(): Promise<RestoreResult> {
     const s = await this.sourceSchema();
     await this.ensureOutputStream();
@@ -178,8 +188,12 @@ export class FlowHost {
       return { restored: true, backfill: false };
     }
     // A new flow: the WAL from here on is kept for it (floors), then the table's current contents are back-filled.
-    const last = (await this.deps.jsm.streams.info(Streams.wal)).state.last_seq;
+    // A region whose own WAL stream is not made yet has appended nothing: the flow reads it from its start.
     for (const r of this.regions(s)) {
+      const last = await this.deps.jsm.streams.info(this.walStream(r)).then((i) => i.state.last_seq, (e: unknown) => {
+        if (this.walStreams.perRegion && /not found|10059/i.test(String((e as Error)?.message ?? e))) return 0;
+        throw e;
+      });
       this.positions.set(r, last);
       await this.deps.state.put(KvKeys.flowFloor(r, this.def.db, this.def.name), String(last));
     }
@@ -233,7 +247,7 @@ export class FlowHost {
           this.pulls.add(it);
           if (this.stopping) it.stop();
           return () => this.pulls.delete(it);
-        });
+        }, this.walStream(regionId));
       } catch (e) {
         if (this.stopping) break;
         this.lastError = `reading the WAL of region ${regionId}: ${(e as Error).message}`;
@@ -334,7 +348,7 @@ export class FlowHost {
     for (const r of this.positions.keys()) {
       let last = 0;
       try {
-        last = (await this.deps.jsm.streams.getMessage(Streams.wal, { last_by_subj: Subjects.wal(r) }))?.seq ?? 0;
+        last = (await this.deps.jsm.streams.getMessage(this.walStream(r), { last_by_subj: Subjects.wal(r) }))?.seq ?? 0;
       } catch { /* nothing in this region's WAL */ }
       if (last > 0) await this.caughtUp(r, last, timeoutMs);
     }

@@ -1,4 +1,4 @@
-// NATS entry points: eddy.write.<db> (request-reply) and eddy.ingest.<db> (JetStream-buffered), both into the write path.
+// NATS entry points: eddy.write.<db> (request-reply; eddy.write_at.<server>.<db> for this node's server) and eddy.ingest.<db> (JetStream-buffered), both into the write path.
 import type { NatsConnection, Subscription, Msg, MsgHdrs } from '@nats-io/transport-node';
 import { AckPolicy, DeliverPolicy, RetentionPolicy, type JetStreamClient, type JetStreamManager, type JsMsg } from '@nats-io/jetstream';
 import { DEFAULT_PHYSICAL_TABLE } from './prometheus/defaults.ts';
@@ -58,6 +58,7 @@ export async function ensureIngestStream(jsm: JetStreamManager, replicas = 1): P
 
 export class NatsIngest {
   private sub: Subscription | null = null;
+  private localSub: Subscription | null = null;
   private stopped = false;
   private loop: Promise<void> | null = null;
   private current: { stop(): void } | null = null;
@@ -82,6 +83,11 @@ export class NatsIngest {
 
   start(): void {
     this.sub = this.nc.subscribe(Subjects.writeAll, { queue: WRITE_QUEUE, callback: (err, msg) => { if (!err) void this.onWrite(msg); } });
+    // The same writes addressed to the frontends on this node's nats-server (a client picks its own server's subject),
+    // so that the payload reaches a frontend without crossing a route. Bound to the server of the first connection:
+    // after a reconnect elsewhere they still arrive, over a route.
+    const server = this.nc.info?.server_name;
+    if (server) this.localSub = this.nc.subscribe(Subjects.writeAtAll(server), { queue: WRITE_QUEUE, callback: (err, msg) => { if (!err) void this.onWrite(msg); } });
     this.loop = this.ingestLoop();
   }
 
@@ -92,7 +98,7 @@ export class NatsIngest {
       // Waits for room (the reply waits: the requester is slowed); with too much already waiting, the documented error reply (RateLimited).
       release = await this.gate.acquire(msg.data.length);
       const target = parseWriteSubject(msg.subject);
-      if (!target) throw new InvalidArgumentError(`bad write subject '${msg.subject}': use eddy.write.<db> or eddy.write.<db>.<table>`);
+      if (!target) throw new InvalidArgumentError(`bad write subject '${msg.subject}': use eddy.write.<db> or eddy.write.<db>.<table> (or eddy.write_at.<server>.<db>[.<table>])`);
       const input = {
         db: target.db,
         data: msg.data,
@@ -208,6 +214,7 @@ export class NatsIngest {
   async stop(): Promise<void> {
     this.stopped = true;
     this.sub?.unsubscribe();
+    this.localSub?.unsubscribe();
     this.current?.stop();
     await this.loop?.catch(() => undefined);
   }

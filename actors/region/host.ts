@@ -11,6 +11,7 @@ import type { WireRel } from '../../core/query/index.ts';
 import type { RecordBatch } from 'apache-arrow';
 import { regionMachine, ACCEPTING, READABLE } from './machine.ts';
 import { Wal } from '../runtime/wal.ts';
+import { SHARED_WAL, type WalStreams } from '../runtime/wal_streams.ts';
 import { RegionFencedError, WalTerm } from '../runtime/wal_fence.ts';
 import { natsLinkOf } from '../runtime/nats_link.ts';
 import { WriteRepeats } from './write_repeats.ts';
@@ -28,6 +29,7 @@ export class RegionHost {
   readonly regionId: string;
   private store: RegionStore | null = null;
   private readonly wal: Wal;
+  private readonly walStreams: WalStreams;
   /** Cluster: this leader's term on the WAL (null standalone). */
   private readonly term: WalTerm | null;
   private fencedFlag = false;
@@ -50,8 +52,10 @@ export class RegionHost {
     this.regionId = deps.regionId;
     this.mirror = deps.shared?.forRegion(deps.regionId);
     this.schemaNow = deps.schema;
-    this.term = deps.fencing ? new WalTerm(deps.js, deps.jsm, deps.regionId) : null;
-    this.wal = new Wal(deps.js, deps.jsm, deps.regionId, natsLinkOf(deps.nc), this.term ?? undefined);
+    this.walStreams = deps.walStreams ?? SHARED_WAL;
+    const stream = this.walStreams.name(deps.regionId);
+    this.term = deps.fencing ? new WalTerm(deps.js, deps.jsm, deps.regionId, stream) : null;
+    this.wal = new Wal(deps.js, deps.jsm, deps.regionId, natsLinkOf(deps.nc), this.term ?? undefined, stream);
     this.repeats = new WriteRepeats(deps.regionId, this.wal, deps.log);
     this.warmer = deps.cacheWarm === false ? null : new CacheWarmer(() => this.store, (m) => deps.log(`region ${deps.regionId}: ${m}`));
     this.flushes = new RegionFlushes({
@@ -61,6 +65,8 @@ export class RegionHost {
     const machine = regionMachine.provide({
       actors: {
         open: fromPromise(async () => {
+          // A cluster region's own WAL stream exists before its first mark or record (a candidate finds it made).
+          await this.walStreams.ensure(deps.regionId);
           // A leader's term starts before it reads the shared files: an older leader cannot commit a flush after that.
           if (this.term && !deps.candidate) await this.term.claim();
           this.store = await RegionStore.open({
@@ -479,8 +485,7 @@ export class RegionHost {
   /** Drops the region's WAL and files (table dropped). */
   async destroy(): Promise<void> {
     await this.close();
-    await this.wal.purgeAll();
-    await this.wal.purgeFences();
+    await (this.walStreams.perRegion ? this.walStreams.drop(this.regionId) : this.wal.purgeAll().then(() => this.wal.purgeFences()));
     await this.mirror?.destroy();
     await rm(this.deps.dir, { recursive: true, force: true });
   }

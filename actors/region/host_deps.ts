@@ -5,11 +5,14 @@ import type { Clock, TableSchema } from '../../core/index.ts';
 import type { Metrics } from '../runtime/metrics.ts';
 import type { SharedSegments } from '../runtime/segment_mirror.ts';
 import type { WorkloadReporter } from '../index/workload_wire.ts';
+import type { WalStreams } from '../runtime/wal_streams.ts';
 
 export interface RegionHostDeps {
   nc: NatsConnection;
   js: JetStreamClient;
   jsm: JetStreamManager;
+  /** Which stream holds the region's WAL and where it is placed (runtime/wal_streams.ts); the shared EDDY_WAL when absent. */
+  walStreams?: WalStreams;
   dir: string;
   schema: TableSchema;
   regionId: string;

@@ -3,7 +3,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
 import { Objm } from '@nats-io/obj';
-import { Buckets, StartupError } from '../../core/index.ts';
+import { Buckets, StartupError, Streams, Subjects } from '../../core/index.ts';
 import { ensureWalStream } from './wal.ts';
 import { ensureIngestStream } from '../gateway/nats_ingest.ts';
 import { INTEREST_TTL_MS } from './interest.ts';
@@ -24,17 +24,29 @@ export function ensureAsset<T>(what: string, create: () => Promise<T>, onRetry?:
 
 /**
  * Every stream and bucket a node uses, with `replicas` replicas, made before anything uses them; later `create`
- * calls elsewhere then only open.
+ * calls elsewhere then only open. Answers whether region WALs are one stream per region (wal_streams.ts) or the one
+ * EDDY_WAL of design.md's subject contract. What the cluster already has wins over `perRegionWal` (`--wal-streams`):
+ * EDDY_WAL present (its subjects would overlap a region's stream, and its records are still to be replayed) means
+ * shared; a per-region stream present means per region, so nodes started with different flags still agree.
  */
-export async function ensureJetStreamAssets(nc: NatsConnection, opts: { replicas: number; segments: boolean; cluster: boolean }): Promise<void> {
+export async function ensureJetStreamAssets(nc: NatsConnection, opts: { replicas: number; segments: boolean; cluster: boolean; perRegionWal?: boolean }): Promise<{ perRegionWal: boolean }> {
   const js = jetstream(nc, { timeout: READ_TIMEOUT_MS });
   const jsm: JetStreamManager = await jetstreamManager(nc, { timeout: READ_TIMEOUT_MS });
   const kvm = new Kvm(js);
   const r = opts.replicas;
   // A direct get may answer from a follower that has not caught up: replicated buckets read through their leader.
   const kv = { history: 1, replicas: r, allow_direct: r === 1 };
+  const hasShared = async (): Promise<boolean> => ensureAsset(`JetStream WAL stream lookup`, () => jsm.streams.info(Streams.wal).then(() => true, (e: unknown) => {
+    if (/not found|10059/i.test(String((e as Error)?.message ?? e))) return false;
+    throw e;
+  }));
+  const hasPerRegion = async (): Promise<boolean> => ensureAsset(`JetStream WAL streams lookup`, async () => {
+    for await (const name of jsm.streams.names(Subjects.walAll)) if (name.startsWith(Streams.walOf(''))) return true;
+    return false;
+  });
+  const perRegionWal = opts.cluster && !(await hasShared()) && (opts.perRegionWal === true || (await hasPerRegion()));
   const steps: [string, () => Promise<unknown>][] = [
-    ['WAL stream', () => ensureWalStream(jsm, r)],
+    ...(perRegionWal ? [] : [['WAL stream', () => ensureWalStream(jsm, r)] as [string, () => Promise<unknown>]]),
     ['ingest stream', () => ensureIngestStream(jsm, r)],
     [`KV ${Buckets.catalog}`, () => kvm.create(Buckets.catalog, kv)],
     [`KV ${Buckets.flowState}`, () => kvm.create(Buckets.flowState, kv)],
@@ -52,4 +64,5 @@ export async function ensureJetStreamAssets(nc: NatsConnection, opts: { replicas
       throw new StartupError(`cannot create JetStream ${what} (${r} replicas): ${(e as Error).message}`, e);
     }
   }
+  return { perRegionWal };
 }

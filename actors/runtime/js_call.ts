@@ -1,8 +1,9 @@
 // Every JetStream call a cluster node makes goes through jsCall: each attempt bounded, made again when that is safe.
 //
 // Two silences are normal on a NATS cluster and neither may hold a caller for the connection's 30 s request timeout:
-// - "no responders" (nats.js reports it as JetStreamNotEnabled): a stream without a leader for a moment (a server
-//   went and its replicas elect another). Nothing was done, so any call is made again after a pause.
+// - "no responders" (nats.js reports it as JetStreamNotEnabled), or JetStream's "temporarily unavailable" (10008): a
+//   stream without a leader for a moment (a server went and its replicas elect another, or the stream moves to another
+//   server). Nothing was done, so any call is made again after a pause.
 // - no answer at all: a request in flight when its stream's leader went is never answered; and nats-server (2.9)
 //   answers nothing for a stream request while the stream's group has no leader yet and is new (younger than its
 //   lost-quorum interval, or JetStream started under 10 s ago: `isGroupLeaderless`), which is every replicated stream
@@ -18,9 +19,18 @@ export function isTimeout(e: unknown): boolean {
     (e instanceof Error && e.name === 'TimeoutError');
 }
 
+/**
+ * A stream without a leader for a moment: "no responders", or JetStream's own answer 10008 "JetStream system
+ * temporarily unavailable" (a stream whose group changes its peers, as a WAL stream moving to another server does:
+ * wal_streams.ts). Either way nothing was done.
+ */
 export function isNoLeader(e: unknown): boolean {
+  if (!(e instanceof Error)) return false;
   // nats.js's js.publish turns no responders into JetStreamNotEnabled; the WAL's own publish (wal_publish.ts) does not
-  return e instanceof Error && (e.name === 'JetStreamNotEnabled' || e instanceof natsErrors.NoRespondersError);
+  if (e.name === 'JetStreamNotEnabled' || e instanceof natsErrors.NoRespondersError) return true;
+  // JetStreamApiError's `code` is the API's err_code; the WAL's own publish refuses with its errCode
+  if ((e.name === 'JetStreamApiError' && (e as { code?: unknown }).code === 10008) || (e.name === 'WalAppendRefusedError' && (e as { errCode?: unknown }).errCode === 10008)) return true;
+  return /JetStream system temporarily unavailable/.test(e.message);
 }
 
 /** How long one JetStream attempt waits for its answer by default. */

@@ -54,10 +54,12 @@ export class Wal {
   /**
    * `link`: the connection's status; an append is refused while it is down, and fails when it drops mid-flight.
    * `term` (a cluster datanode): appends carry the leader's term, and replays skip records a stale leader appended.
+   * `stream`: the stream holding this region's WAL (wal_streams.ts): its own in a cluster, EDDY_WAL standalone.
    */
   constructor(
     private readonly js: JetStreamClient, private readonly jsm: JetStreamManager, private readonly regionId: string,
     private readonly link?: NatsLink, readonly term?: WalTerm,
+    readonly stream: string = Streams.wal,
   ) {
     this.publisher = walPublisherOf(js);
   }
@@ -98,7 +100,7 @@ export class Wal {
 
   /** The record stored at `seq` (a repeat's first append, read back to apply it), or null once purged. */
   async read(seq: number): Promise<{ data: Uint8Array; op: WalOp; term: number | undefined } | null> {
-    const m = await jsCall(() => this.jsm.streams.getMessage(Streams.wal, { seq }), { what: `reading record ${seq} of the WAL of region ${this.regionId}`, safe: true }).catch(notFoundAsNull);
+    const m = await jsCall(() => this.jsm.streams.getMessage(this.stream, { seq }), { what: `reading record ${seq} of the WAL of region ${this.regionId}`, safe: true }).catch(notFoundAsNull);
     if (!m || m.subject !== Subjects.wal(this.regionId)) return null;
     return { data: m.data, op: m.header?.get(OP_HEADER) === 'delete' ? 'delete' : 'put', term: termOf(m.header) };
   }
@@ -128,7 +130,7 @@ export class Wal {
   async replay(afterSeq: number, onRecord: (data: Uint8Array, seq: number, op: WalOp, msgId?: string) => void): Promise<number> {
     const filter = this.term ? new StaleFilter(await this.term.marks()) : null;
     // An ephemeral consumer made twice (a create whose answer was lost) is removed by its inactivity threshold.
-    const ci = await jsCall(() => this.jsm.consumers.add(Streams.wal, {
+    const ci = await jsCall(() => this.jsm.consumers.add(this.stream, {
       filter_subject: Subjects.wal(this.regionId),
       deliver_policy: DeliverPolicy.StartSequence,
       opt_start_seq: afterSeq + 1,
@@ -138,7 +140,7 @@ export class Wal {
     let remaining = ci.num_pending;
     let n = 0;
     try {
-      const consumer = await this.js.consumers.get(Streams.wal, ci.name);
+      const consumer = await this.js.consumers.get(this.stream, ci.name);
       while (remaining > 0) {
         const iter = await consumer.fetch({ max_messages: Math.min(remaining, 256), expires: 5000 });
         let got = 0;
@@ -152,7 +154,7 @@ export class Wal {
         remaining -= got;
       }
     } finally {
-      await this.jsm.consumers.delete(Streams.wal, ci.name).catch(() => undefined);
+      await this.jsm.consumers.delete(this.stream, ci.name).catch(() => undefined);
     }
     return n;
   }
@@ -174,6 +176,6 @@ export class Wal {
 
   /** A purge is the same whether made once or twice: safe to make again. */
   private async purge(filter: string, seq?: number): Promise<void> {
-    await jsCall(() => this.jsm.streams.purge(Streams.wal, seq === undefined ? { filter } : { filter, seq }), { what: `purging ${filter}`, safe: true });
+    await jsCall(() => this.jsm.streams.purge(this.stream, seq === undefined ? { filter } : { filter, seq }), { what: `purging ${filter}`, safe: true });
   }
 }

@@ -37,10 +37,10 @@ export function termOf(h: { get(k: string): string } | undefined): number | unde
 }
 
 /** The first fence mark of a region at or after stream sequence `from`, or null. */
-export async function nextMark(jsm: JetStreamManager, regionId: string, from: number): Promise<number | null> {
+export async function nextMark(jsm: JetStreamManager, regionId: string, from: number, stream: string = Streams.wal): Promise<number | null> {
   // The server's STREAM.MSG.GET takes next_by_subj (2.9+); the client's type names it for direct gets only.
   const q = { seq: from, next_by_subj: Subjects.walFence(regionId) } as unknown as { seq: number };
-  const m = await jsCall(() => jsm.streams.getMessage(Streams.wal, q), { what: `reading the fence of region ${regionId}`, safe: true }).catch(notFoundAsNull);
+  const m = await jsCall(() => jsm.streams.getMessage(stream, q), { what: `reading the fence of region ${regionId}`, safe: true }).catch(notFoundAsNull);
   return m ? m.seq : null;
 }
 
@@ -61,7 +61,7 @@ export class LiveStaleFilter {
   /** Every mark below any record at or before this sequence is in `marks`. */
   private coveredTo = 0;
 
-  constructor(private readonly jsm: JetStreamManager, private readonly regionId: string) {}
+  constructor(private readonly jsm: JetStreamManager, private readonly regionId: string, private readonly stream: string = Streams.wal) {}
 
   async stale(term: number | undefined, seq: number): Promise<boolean> {
     if (term === undefined) return false;
@@ -70,8 +70,8 @@ export class LiveStaleFilter {
   }
 
   private async read(seq: number): Promise<void> {
-    const last = await jsCall(() => this.jsm.streams.getMessage(Streams.wal, { last_by_subj: Subjects.wal(this.regionId) }), { what: `reading the WAL of region ${this.regionId}`, safe: true }).catch(notFoundAsNull);
-    for (let f = await nextMark(this.jsm, this.regionId, (this.marks.at(-1) ?? 0) + 1); f !== null; f = await nextMark(this.jsm, this.regionId, f + 1)) this.marks.push(f);
+    const last = await jsCall(() => this.jsm.streams.getMessage(this.stream, { last_by_subj: Subjects.wal(this.regionId) }), { what: `reading the WAL of region ${this.regionId}`, safe: true }).catch(notFoundAsNull);
+    for (let f = await nextMark(this.jsm, this.regionId, (this.marks.at(-1) ?? 0) + 1, this.stream); f !== null; f = await nextMark(this.jsm, this.regionId, f + 1, this.stream)) this.marks.push(f);
     this.coveredTo = Math.max(seq, last?.seq ?? 0);
   }
 }
@@ -104,7 +104,11 @@ export class WalTerm {
   private round: Promise<void> | null = null;
   private nextRound: Promise<void> | null = null;
 
-  constructor(private readonly js: JetStreamClient, private readonly jsm: JetStreamManager, private readonly regionId: string) {}
+  /** `stream`: the stream holding the region's WAL (wal_streams.ts). */
+  constructor(
+    private readonly js: JetStreamClient, private readonly jsm: JetStreamManager, private readonly regionId: string,
+    private readonly stream: string = Streams.wal,
+  ) {}
 
   /** Starts a term: publishes a mark, ending any older leader's. */
   async claim(): Promise<number> {
@@ -129,7 +133,7 @@ export class WalTerm {
 
   /** The first mark at or after `from`, or null. */
   private next(from: number): Promise<number | null> {
-    return nextMark(this.jsm, this.regionId, from);
+    return nextMark(this.jsm, this.regionId, from, this.stream);
   }
 
   /**
@@ -149,7 +153,7 @@ export class WalTerm {
 
   /** Whether the WAL still holds this region's record at `seq`. */
   private async recordKept(seq: number): Promise<boolean> {
-    const m = await jsCall(() => this.jsm.streams.getMessage(Streams.wal, { seq }), { what: `reading record ${seq} of region ${this.regionId}`, safe: true }).catch(notFoundAsNull);
+    const m = await jsCall(() => this.jsm.streams.getMessage(this.stream, { seq }), { what: `reading record ${seq} of region ${this.regionId}`, safe: true }).catch(notFoundAsNull);
     return m !== null && m.subject === Subjects.wal(this.regionId);
   }
 
@@ -160,7 +164,7 @@ export class WalTerm {
    */
   async purgeMarks(upTo: number): Promise<void> {
     if (this.term === null || this.term > upTo) return;
-    await jsCall(() => this.jsm.streams.purge(Streams.wal, { filter: Subjects.walFence(this.regionId), seq: this.term! }), { what: `purging old marks of region ${this.regionId}`, safe: true });
+    await jsCall(() => this.jsm.streams.purge(this.stream, { filter: Subjects.walFence(this.regionId), seq: this.term! }), { what: `purging old marks of region ${this.regionId}`, safe: true });
   }
 
   /** Throws RegionFencedError when a newer leader has claimed the region (before a flush or a WAL purge). */

@@ -18,17 +18,18 @@ export interface FollowedRecord {
  * Hands `onRecord` each record of the region's WAL after `afterSeq`, in order, waiting for new ones, until `stopped()`
  * holds. Throws when the WAL cannot be read or the server went quiet (the caller starts again from its position: with
  * no acks, what a pull sent after it ended would be skipped). Pulls are read apart from `onRecord` (ordered_pull.ts), so
- * a slow reader is not taken for a stall; `onPull` gets each open pull (to stop it) and returns its release.
+ * a slow reader is not taken for a stall; `onPull` gets each open pull (to stop it) and returns its release. `stream`:
+ * the stream holding the region's WAL (wal_streams.ts).
  */
 export async function followWal(
   js: JetStreamClient, jsm: JetStreamManager, regionId: string, afterSeq: number,
   onRecord: (r: FollowedRecord) => Promise<void>, stopped: () => boolean,
-  onPull?: (it: { stop(): void }) => () => void,
+  onPull?: (it: { stop(): void }) => () => void, stream: string = Streams.wal,
 ): Promise<void> {
-  const fence = new LiveStaleFilter(jsm, regionId);
+  const fence = new LiveStaleFilter(jsm, regionId, stream);
   let name: string | null = null;
   try {
-    const ci = await jsm.consumers.add(Streams.wal, {
+    const ci = await jsm.consumers.add(stream, {
       filter_subject: Subjects.wal(regionId),
       deliver_policy: DeliverPolicy.StartSequence,
       opt_start_seq: afterSeq + 1,
@@ -36,7 +37,7 @@ export async function followWal(
       inactive_threshold: 120_000_000_000,
     });
     name = ci.name;
-    const consumer = await js.consumers.get(Streams.wal, ci.name);
+    const consumer = await js.consumers.get(stream, ci.name);
     while (!stopped()) {
       const released: (() => void)[] = [];
       const pulled = await pullOrdered(consumer, { max_messages: 1024, expires: 5000 }, async (m) => {
@@ -47,6 +48,6 @@ export async function followWal(
       if (pulled.error && !stopped()) throw pulled.error;
     }
   } finally {
-    if (name) await jsm.consumers.delete(Streams.wal, name).catch(() => undefined);
+    if (name) await jsm.consumers.delete(stream, name).catch(() => undefined);
   }
 }

@@ -7,6 +7,7 @@ import { connectNats as connect } from '../runtime/nats_connect.ts';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { findNatsServer, waitForPort } from '../runtime/embedded_nats.ts';
 import { PACKAGE_ROOT } from '../runtime/package_root.ts';
+import { serverTag } from '../runtime/wal_streams.ts';
 import { freePort } from './ports.ts';
 import { parseRoles } from '../config.ts';
 import { flagHelp, parseFlags, type CommandSpec } from '../flags.ts';
@@ -96,6 +97,8 @@ export class LocalCluster {
       const conf = join(dir, 'nats-server.conf');
       writeFileSync(conf, [
         `server_name: "eddy-nats-${i}"`,
+        // A region's own WAL stream is placed on its leader's server by this tag (runtime/wal_streams.ts).
+        `server_tags: [ "${serverTag(`eddy-nats-${i}`)}" ]`,
         `host: "127.0.0.1"`,
         `port: ${ports[i]!.client}`,
         `http: "127.0.0.1:${ports[i]!.monitor}"`,

@@ -89,6 +89,20 @@ describe('standalone node over NATS', () => {
     expect(back.find((r) => r.host === 'y')).toMatchObject({ v: 2.5, ts: (1_700_000_001_000n * 1_000_000n).toString() });
   });
 
+  it("takes writes on eddy.write_at.<its server>.<db>[.<table>] as on eddy.write; another server's subject has no responder", async () => {
+    const server = nc.info!.server_name;
+    const m = await nc.request(Subjects.writeAt(server, 'public'), enc.encode(lpRows('wat', 0, 10)), { timeout: 10_000 });
+    expect(JSON.parse(new TextDecoder().decode(m.data))).toEqual({ ok: true, rows: 10 });
+    const h = natsHeaders();
+    h.set('Content-Type', 'application/json');
+    const j = await nc.request(Subjects.writeAtTable(server, 'public', 'wat'), enc.encode(JSON.stringify([{ host: 'j', ts: 1_700_000_000_000, v: 7 }])), { headers: h, timeout: 10_000 });
+    expect(JSON.parse(new TextDecoder().decode(j.data))).toEqual({ ok: true, rows: 1 });
+    expect((await readTable(nc, 'public', 'wat')).length).toBe(11);
+    const bad = await nc.request(Subjects.writeAt(server, 'public'), enc.encode('wat,host=a v=1 1\nwat,host=b v= 2'), { timeout: 10_000 });
+    expect(JSON.parse(new TextDecoder().decode(bad.data))).toMatchObject({ ok: false, error: { message: expect.stringMatching(/line 2/) } });
+    await expect(nc.request(Subjects.writeAt(`not-${server}`, 'public'), enc.encode(lpRows('wat', 20, 1)), { timeout: 5_000 })).rejects.toThrow(/no responders/i);
+  });
+
   it('applies messages published on eddy.ingest.<db> (JetStream) and reports bad ones on eddy.errors.<db>', async () => {
     const js = jetstream(nc);
     const errors = nc.subscribe(Subjects.errors('public'), { max: 1 });

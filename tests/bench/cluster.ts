@@ -20,7 +20,7 @@ import { dirname, join, resolve } from 'node:path';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { jetstream } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
-import { Buckets, KvKeys, regionIdOf } from '../../core/index.ts';
+import { Buckets, KvKeys, Subjects, regionIdOf } from '../../core/index.ts';
 import { RouteTable } from '../../actors/meta/index.ts';
 import { LocalCluster, DEFAULT_ROLES } from '../../actors/tools/cluster.ts';
 import { CPU_FIELDS, CPU_TAGS, generateCpu, type CpuData } from './tsbs.ts';
@@ -43,6 +43,7 @@ const HELP = `npm run bench -- cluster [flags]   (each flag also as env BENCH_<F
   --no-queries    ingest only (no TSBS queries)
   --moves N       migrations under ingest for the unavailability figures (default 20; 0 skips them and the rebalancer)
   --keys N        WAL-like appends per round to measure what a message id costs (default 20000; 0 skips it)
+  --local-writes  3x3: each connection writes to eddy.write_at.<its server>.public (a frontend on its own server)
   --node-args="S" extra \`eddy start\` flags for the 3x3 nodes (e.g. "--parse-workers 1", an A side without a launcher default)
   --only-cluster  skip ingest and queries: migrations, rebalancer and failover only (3x3)
   --keep-data     keep temp data dirs    --out FILE   JSON output (default .bench/cluster.json)`;
@@ -67,6 +68,8 @@ interface Target {
   url: string;
   /** Write connections (one per NATS server in a cluster). */
   ncs: NatsConnection[];
+  /** The subject the write requests of connection k go to (default eddy.write.public). */
+  writeSubject?(k: number): string;
   /** CPU time (ms) the servers have used so far: the nodes, their threads and children, and the nats-servers. */
   cpuMs(): number;
   /** The same, split by process name (node, nats-server). */
@@ -110,10 +113,11 @@ async function ingest(t: Target, data: CpuData, inflight: number): Promise<Inges
   const t0 = performance.now();
   const lane = async (k: number): Promise<void> => {
     const nc = t.ncs[k % t.ncs.length]!;
+    const subject = t.writeSubject?.(k % t.ncs.length) ?? Subjects.write('public');
     for (;;) {
       const i = next++;
       if (i >= data.batches.length) return;
-      const m = await nc.request('eddy.write.public', data.batches[i], { timeout: 120_000 });
+      const m = await nc.request(subject, data.batches[i], { timeout: 120_000 });
       const reply = JSON.parse(m.string()) as { ok?: boolean; rows?: number; error?: { message?: string } };
       if (!reply.ok) throw new Error(`batch ${i}: ${reply.error?.message ?? m.string().slice(0, 200)}`);
     }
@@ -211,7 +215,7 @@ interface ClusterTarget extends Target {
 
 const isCluster = (t: Target): t is ClusterTarget => 'cluster' in t;
 
-async function clustered(dataDir: string, extraArgs: string[]): Promise<ClusterTarget> {
+async function clustered(dataDir: string, extraArgs: string[], localWrites = false): Promise<ClusterTarget> {
   const base = await consecutivePorts(3);
   // the nodes' log lines go to cluster.log beside the data (a failed migration says why there)
   mkdirSync(dataDir, { recursive: true });
@@ -231,6 +235,7 @@ async function clustered(dataDir: string, extraArgs: string[]): Promise<ClusterT
   const nodes = await kvm.open(Buckets.nodes);
   return {
     name: '3 nodes, 3 regions', url: http(0), ncs, cluster, routes, http,
+    ...(localWrites ? { writeSubject: (k: number) => Subjects.writeAt(ncs[k]!.info!.server_name, 'public') } : {}),
     cpuMs: () => [...cluster.manifest.nats, ...cluster.manifest.nodes].reduce((a, p) => a + treeCpuMs(p.pid), 0),
     cpuByName: () => cpuByName([...cluster.manifest.nats, ...cluster.manifest.nodes].map((p) => p.pid)),
     natsBytes: () => natsBytesOf(cluster.manifest.nats.map((n) => n.monitorPort)),
@@ -316,7 +321,7 @@ export async function run(opts: BenchOptions): Promise<unknown> {
   for (const c of configs) {
     const [nodes, regions] = c.split('x').map(Number);
     if (!((nodes === 1 && (regions === 1 || regions === 3)) || (nodes === 3 && regions === 3))) throw new Error(`--configs: ${c} is not one of 1x1, 1x3, 3x3`);
-    const t: Target | ClusterTarget = nodes === 1 ? await standalone(regions!, logDir, keepData) : await clustered(join(logDir, 'cluster-data'), opts.str('node-args', '').split(' ').filter(Boolean));
+    const t: Target | ClusterTarget = nodes === 1 ? await standalone(regions!, logDir, keepData) : await clustered(join(logDir, 'cluster-data'), opts.str('node-args', '').split(' ').filter(Boolean), opts.bool('local-writes'));
     try {
       if (isCluster(t) && opts.bool('only-cluster')) {
         moved = await moveFigures(t, opts.num('moves', 20));

@@ -63,6 +63,25 @@ export function clusterPerFile(prefix: string, log: { push(line: string): unknow
   return { get tc() { return tc!; }, url: (i) => `http://127.0.0.1:${tc!.base + i}` };
 }
 
+/**
+ * A bare 3-server NATS cluster (JetStream, no EddyDB node) shared by a file's tests, started before them, stopped and
+ * removed after: `conns[i]` is a client on server i (`eddy-nats-<i>`).
+ */
+export function natsClusterPerFile(prefix: string): { readonly conns: NatsConnection[] } {
+  const dir = tempDir(prefix);
+  const cluster = new LocalCluster({ nodes: 3, data: dir.path, httpPort: 1, roles: ['datanode'], log: () => undefined });
+  const conns: NatsConnection[] = [];
+  beforeAll(async () => {
+    for (const n of await cluster.startNats()) conns.push(await connect({ servers: n.url }));
+  }, 60_000);
+  afterAll(async () => {
+    for (const c of conns) await c.close();
+    await cluster.stop();
+    dir.cleanup();
+  }, 60_000);
+  return { conns };
+}
+
 export interface SqlReply {
   status: number;
   body: { output?: { records?: { rows: unknown[][] }; affectedrows?: number }[]; error?: string };

@@ -2,30 +2,16 @@
 // same replicated streams at once. nats-server answers nothing to the loser of such a race, nor to any request to a
 // stream whose new group has no leader yet (js_call.ts): each create is bounded and made again, so every node's
 // start-up gets through, where a plain create waits out its whole request timeout.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { describe, expect, it } from 'vitest';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
 import { Buckets } from '../../core/index.ts';
-import { LocalCluster } from '../../actors/tools/cluster.ts';
 import { ensureAsset, ensureJetStreamAssets } from '../../actors/runtime/js_assets.ts';
 import { isTimeout } from '../../actors/runtime/js_call.ts';
-import { tempDir } from '../harness/index.ts';
+import { natsClusterPerFile } from './helpers.ts';
 
 describe('JetStream creates racing on a 3-server cluster', () => {
-  const dir = tempDir('eddy-jsstart-');
-  const cluster = new LocalCluster({ nodes: 3, data: dir.path, httpPort: 1, roles: ['datanode'], log: () => undefined });
-  const conns: NatsConnection[] = [];
-
-  beforeAll(async () => {
-    for (const n of await cluster.startNats()) conns.push(await connect({ servers: n.url }));
-  }, 60_000);
-
-  afterAll(async () => {
-    for (const c of conns) await c.close();
-    await cluster.stop();
-    dir.cleanup();
-  }, 60_000);
+  const { conns } = natsClusterPerFile('eddy-jsstart-');
 
   it('every node\'s creates of the same R3 buckets get through, the silent ones made again', async () => {
     // A 3 s request timeout: a plain create that lost the race fails (5 of 24 did in a trial); made again, none does.

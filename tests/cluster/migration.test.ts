@@ -4,12 +4,13 @@
 // queries during the switches answered, the region served by one node only.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { jetstream } from '@nats-io/jetstream';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { Kvm, type KV } from '@nats-io/kv';
-import { Buckets, KvKeys, regionIdOf } from '../../core/index.ts';
+import { Buckets, KvKeys, Streams, regionIdOf } from '../../core/index.ts';
 import { type RouteTable, peerIdOf } from '../../actors/meta/index.ts';
 import type { LocalCluster } from '../../actors/tools/cluster.ts';
 import { tempDir } from '../harness/index.ts';
+import { serverTag } from '../../actors/runtime/wal_streams.ts';
 import { Writer, migrateRegion, responders, rows, sql, untilProcedure, untilRoutes, startTestCluster, stopTestCluster, type TestCluster } from './helpers.ts';
 
 const HOSTS = ['alpha', 'bravo', 'charlie', 'kilo', 'lima', 'mike', 'papa', 'romeo', 'zulu'];
@@ -52,7 +53,7 @@ describe('region migration: a 3-node cluster under ingest', () => {
   const url = (i: number) => `http://127.0.0.1:${base + i}`;
 
   beforeAll(async () => {
-    tc = await startTestCluster(dir.path, log, ['--storage', 'nats', '--rebalance', 'off']);
+    tc = await startTestCluster(dir.path, log, ['--storage', 'nats', '--rebalance', 'off', '--wal-streams', 'region']);
     ({ cluster, base, nc, routes } = tc);
     const kvm = tc.kvm;
     procKv = await kvm.open(Buckets.procedures);
@@ -81,6 +82,9 @@ describe('region migration: a 3-node cluster under ingest', () => {
     const id = ids[0]!;
     const home = routes.get(id)!.node;
     const away = ['eddy-0', 'eddy-1', 'eddy-2'].find((n) => n !== home)!;
+    // node eddy-k is on nats-server eddy-nats-k; the region's stream was made there when it first opened
+    const walServer = home.replace('eddy-', 'eddy-nats-');
+    expect((await (await jetstreamManager(nc)).streams.info(Streams.walOf(id))).config.placement?.tags).toEqual([serverTag(walServer)]);
     for (const to of [away, home, away, home]) {
       const pid = await migrate(id, to);
       const rec = await untilProcedure(procKv, pid).catch((e: Error) => {
@@ -89,6 +93,9 @@ describe('region migration: a 3-node cluster under ingest', () => {
       expect(rec.status, `${rec.error}\n${log.slice(-30).join('\n')}`).toBe('Done');
       expect(rec.steps.map((s) => s.state)).toEqual(['start', 'open_candidate', 'downgrade_leader', 'catch_up', 'upgrade_candidate', 'switch_route', 'close_old']);
       expect(routes.get(id)!.node).toBe(to);
+      // The region's own WAL stream stays where the region was first opened (its new leader reads and appends it
+      // there: runtime/wal_streams.ts says why it is not moved).
+      expect((await (await jetstreamManager(nc)).streams.info(Streams.walOf(id))).cluster?.leader).toBe(walServer);
       const st = await rows(url(1), `ADMIN procedure_state('${pid}')`);
       expect(JSON.parse(String(st[0]![0]))).toEqual({ status: 'Done' });
       const at = w.batches;

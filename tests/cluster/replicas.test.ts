@@ -17,7 +17,7 @@ describe('--replicas 3 on a 3-server NATS cluster', () => {
   const url = (i: number) => `http://127.0.0.1:${tc!.base + i}`;
 
   beforeAll(async () => {
-    tc = await startTestCluster(dir.path, log, ['--storage', 'nats', '--replicas', '3']);
+    tc = await startTestCluster(dir.path, log, ['--storage', 'nats', '--replicas', '3', '--wal-streams', 'region']);
   }, 180_000);
 
   afterAll(async () => {
@@ -30,7 +30,9 @@ describe('--replicas 3 on a 3-server NATS cluster', () => {
     const jsm = await jetstreamManager(nc);
     const replicas = new Map<string, number>();
     for await (const s of jsm.streams.list()) replicas.set(s.config.name, s.config.num_replicas);
-    const expected = [Streams.wal, Streams.ingest, `KV_${Buckets.catalog}`, `KV_${Buckets.nodes}`, `KV_${Buckets.routes}`, `KV_${Buckets.procedures}`, `OBJ_${Buckets.segments}`];
+    // A cluster's regions each have their own WAL stream (made when the region opens; checked below), no EDDY_WAL.
+    expect(replicas.has(Streams.wal)).toBe(false);
+    const expected = [Streams.ingest, `KV_${Buckets.catalog}`, `KV_${Buckets.nodes}`, `KV_${Buckets.routes}`, `KV_${Buckets.procedures}`, `OBJ_${Buckets.segments}`];
     for (const name of expected) expect(replicas.get(name), `${name} in ${JSON.stringify([...replicas])}`).toBe(3);
     expect([...replicas].filter(([, r]) => r !== 3), 'streams with another replica count').toEqual([]);
 
@@ -41,6 +43,12 @@ describe('--replicas 3 on a 3-server NATS cluster', () => {
     expect([0, 1, 2].map((n) => routes.get(regionIdOf(tid, n))!.node).sort()).toEqual(['eddy-0', 'eddy-1', 'eddy-2']);
     const w = new Writer(url(0), 'r3', HOSTS, 1_700_000_000_000).start();
     await w.acked(5);
+    // Every write reached every region, so each region's own WAL stream is made, with 3 replicas and no placement tag.
+    for (const n of [0, 1, 2]) {
+      const info = await jsm.streams.info(Streams.walOf(regionIdOf(tid, n)));
+      expect(info.config.num_replicas).toBe(3);
+      expect(info.config.placement?.tags ?? []).toEqual([]);
+    }
     // nats-2 goes (eddy-2's server): the streams keep a quorum of two; node 0 writes through nats-0.
     await cluster.signalNode('nats-2', 'SIGKILL');
     log.push('[test] nats-2 killed'); // in the cluster log (EDDY_CLUSTER_LOG=1 prints it, timed)

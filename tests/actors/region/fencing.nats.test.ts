@@ -13,6 +13,7 @@ import { ensureJetStreamAssets } from '../../../actors/runtime/js_assets.ts';
 import { SharedSegments } from '../../../actors/runtime/segment_mirror.ts';
 import { StaleFilter, WalTerm, isStale } from '../../../actors/runtime/wal_fence.ts';
 import { followWal } from '../../../actors/runtime/wal_follow.ts';
+import { PerRegionWalStreams } from '../../../actors/runtime/wal_streams.ts';
 import { ManifestConflictError, RegionStore } from '../../../storage/index.ts';
 import { TermFence } from '../../../actors/region/handle_migration.ts';
 import { natsClient, startNats, tempDir } from '../../harness/index.ts';
@@ -23,6 +24,8 @@ let nats: Awaited<ReturnType<typeof startNats>>;
 let nc: NatsConnection;
 let shared: SharedSegments;
 let jsmOf: JetStreamManager | null = null;
+/** A cluster's layout: each region's WAL in its own stream. */
+let walStreams: PerRegionWalStreams;
 const dirs: { cleanup: () => void }[] = [];
 const schema = cpuSchema();
 
@@ -32,6 +35,7 @@ beforeAll(async () => {
   await ensureJetStreamAssets(nc, { replicas: 1, segments: true, cluster: true });
   shared = await SharedSegments.open(jetstream(nc));
   jsmOf = await jetstreamManager(nc);
+  walStreams = new PerRegionWalStreams(jsmOf, 1, () => nc.info?.server_name);
 });
 afterAll(async () => {
   await nc?.close();
@@ -47,7 +51,7 @@ async function host(log: string[], fenced: string[] = [], regionId = REGION): Pr
   const h = new RegionHost({
     nc, js: jetstream(nc), jsm: await jetstreamManager(nc), dir: dir.path, schema, regionId, clock: systemClock,
     metrics: new Metrics(), flushBytes: 64 << 20, publishChanges: false, log: (m) => log.push(m), maxChunkBytes: 512 << 10,
-    shared, fencing: true, onFenced: (id) => fenced.push(id), workload: new WorkloadReporter(nc),
+    shared, walStreams, fencing: true, onFenced: (id) => fenced.push(id), workload: new WorkloadReporter(nc),
   });
   await h.start();
   return h;
@@ -65,7 +69,7 @@ function follow(region: string, after: number) {
     if (!r.stale) for (const b of decodeBatches(r.data)) times.push(...Array.from(timeColumn(b).values as BigInt64Array, Number));
     at = r.seq;
     for (const w of waiters.splice(0)) w();
-  }, () => stop);
+  }, () => stop, undefined, Streams.walOf(region));
   return {
     /** The times read once the reader has passed `seq`; the reader stops. */
     async until(seq: number): Promise<number[]> {
@@ -120,7 +124,8 @@ describe('region leader fencing', () => {
     const region = '4398046511201';
     const log: string[] = [];
     const jsm = await jetstreamManager(nc);
-    const from = (await jsm.streams.info(Streams.wal)).state.last_seq;
+    await walStreams.ensure(region);
+    const from = (await jsm.streams.info(Streams.walOf(region))).state.last_seq;
     const live = follow(region, from);
     const a = await host(log, [], region);
     await a.write([batchOf(schema, [row('a1', 1)])]);
@@ -128,7 +133,7 @@ describe('region leader fencing', () => {
     await b.write([batchOf(schema, [row('b1', 2)])]);
     await expect(a.write([batchOf(schema, [row('a2', 3)])], 'key-flow-a2')).rejects.toThrow(/newer leader/);
     await b.write([batchOf(schema, [row('b2', 4)])]);
-    const last = (await jsm.streams.getMessage(Streams.wal, { last_by_subj: Subjects.wal(region) }))!.seq;
+    const last = (await jsm.streams.getMessage(Streams.walOf(region), { last_by_subj: Subjects.wal(region) }))!.seq;
     // a2's record is in the WAL (between b1 and b2), and neither reader counts it
     expect(await live.until(last)).toEqual([1, 2, 4]);
     expect(await follow(region, from).until(last)).toEqual([1, 2, 4]);
@@ -139,7 +144,7 @@ describe('region leader fencing', () => {
     const region = '4398046511202';
     const log: string[] = [];
     const jsm = await jetstreamManager(nc);
-    const marks = () => new WalTerm(jetstream(nc), jsm, region).marks();
+    const marks = () => new WalTerm(jetstream(nc), jsm, region, Streams.walOf(region)).marks();
     const a = await host(log, [], region);
     await a.write([batchOf(schema, [row('a1', 1)])]);
     const b = await host(log, [], region);

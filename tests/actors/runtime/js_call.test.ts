@@ -1,6 +1,7 @@
 // jsCall: each JetStream attempt bounded; "no responders" made again always, a timeout only when the call is safe to repeat.
 import { describe, expect, it } from 'vitest';
 import { errors as natsErrors } from '@nats-io/transport-node';
+import { JetStreamApiError } from '@nats-io/jetstream';
 import { isNoLeader, isTimeout, jsCall } from '../../../actors/runtime/js_call.ts';
 import { NatsUnavailableError, StatusCode, toWireError } from '../../../core/index.ts';
 
@@ -50,5 +51,15 @@ describe('jsCall', () => {
     expect(isNoLeader(noLeader())).toBe(true);
     expect(toWireError(noLeader()).code).toBe(StatusCode.StorageUnavailable);
     expect(toWireError(new Error('x')).code).toBe(StatusCode.Internal);
+  });
+
+  it("JetStream's 10008 answer (a stream changing its peers, as one moving to another server) is made again like no responders", async () => {
+    const unavailable = () => new JetStreamApiError({ code: 503, err_code: 10008, description: 'JetStream system temporarily unavailable' });
+    expect(isNoLeader(unavailable())).toBe(true);
+    expect(isNoLeader(new JetStreamApiError({ code: 400, err_code: 10071, description: 'wrong last sequence: 3' }))).toBe(false);
+    let calls = 0;
+    const r = await jsCall(async () => { if (++calls < 3) throw unavailable(); return 'stored'; }, { what: 'x', safe: false });
+    expect([r, calls]).toEqual(['stored', 3]);
+    expect(toWireError(unavailable()).code).toBe(StatusCode.StorageUnavailable);
   });
 });
