@@ -6,14 +6,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { StatusCode, EddyError, MetaUnavailableError, Streams, Subjects, decodeBatches, systemClock, timeColumn } from '../../../core/index.ts';
+import { StatusCode, EddyError, MetaUnavailableError, Subjects, decodeBatches, systemClock, timeColumn } from '../../../core/index.ts';
 import { RegionHost } from '../../../actors/region/host.ts';
 import { Metrics } from '../../../actors/runtime/metrics.ts';
 import { ensureJetStreamAssets } from '../../../actors/runtime/js_assets.ts';
 import { SharedSegments } from '../../../actors/runtime/segment_mirror.ts';
 import { StaleFilter, WalTerm, isStale } from '../../../actors/runtime/wal_fence.ts';
 import { followWal } from '../../../actors/runtime/wal_follow.ts';
-import { PerRegionWalStreams } from '../../../actors/runtime/wal_streams.ts';
+import { PerRegionWalStreams, SHARED_WAL, type WalStreams } from '../../../actors/runtime/wal_streams.ts';
 import { ManifestConflictError, RegionStore } from '../../../storage/index.ts';
 import { TermFence } from '../../../actors/region/handle_migration.ts';
 import { natsClient, startNats, tempDir } from '../../harness/index.ts';
@@ -24,24 +24,28 @@ let nats: Awaited<ReturnType<typeof startNats>>;
 let nc: NatsConnection;
 let shared: SharedSegments;
 let jsmOf: JetStreamManager | null = null;
-/** A cluster's layout: each region's WAL in its own stream. */
-let walStreams: PerRegionWalStreams;
+/** The WAL layout under test: the one EDDY_WAL (a cluster's default) or each region's WAL in its own stream. */
+let walStreams: WalStreams;
 const dirs: { cleanup: () => void }[] = [];
 const schema = cpuSchema();
 
-beforeAll(async () => {
-  nats = await startNats();
-  nc = await natsClient(nats.url);
-  await ensureJetStreamAssets(nc, { replicas: 1, segments: true, cluster: true });
-  shared = await SharedSegments.open(jetstream(nc));
-  jsmOf = await jetstreamManager(nc);
-  walStreams = new PerRegionWalStreams(jsmOf, 1, () => nc.info?.server_name);
-});
-afterAll(async () => {
-  await nc?.close();
-  await nats?.cleanup();
-  for (const d of dirs) d.cleanup();
-});
+/** A nats-server of its own for each layout (EDDY_WAL's subjects would overlap a region's stream). */
+function layoutHooks(layout: 'shared' | 'region'): void {
+  beforeAll(async () => {
+    nats = await startNats();
+    nc = await natsClient(nats.url);
+    const { perRegionWal } = await ensureJetStreamAssets(nc, { replicas: 1, segments: true, cluster: true, perRegionWal: layout === 'region' });
+    expect(perRegionWal).toBe(layout === 'region');
+    shared = await SharedSegments.open(jetstream(nc));
+    jsmOf = await jetstreamManager(nc);
+    walStreams = layout === 'region' ? new PerRegionWalStreams(jsmOf, 1, () => nc.info?.server_name) : SHARED_WAL;
+  });
+  afterAll(async () => {
+    await nc?.close();
+    await nats?.cleanup();
+    for (const d of dirs.splice(0)) d.cleanup();
+  });
+}
 
 const row = (host: string, ts: number): Row => ({ host, region: 'eu', usage_user: ts, ts: BigInt(ts) });
 
@@ -69,7 +73,7 @@ function follow(region: string, after: number) {
     if (!r.stale) for (const b of decodeBatches(r.data)) times.push(...Array.from(timeColumn(b).values as BigInt64Array, Number));
     at = r.seq;
     for (const w of waiters.splice(0)) w();
-  }, () => stop, undefined, Streams.walOf(region));
+  }, () => stop, undefined, walStreams.name(region));
   return {
     /** The times read once the reader has passed `seq`; the reader stops. */
     async until(seq: number): Promise<number[]> {
@@ -81,7 +85,8 @@ function follow(region: string, after: number) {
   };
 }
 
-describe('region leader fencing', () => {
+describe.each(['shared', 'region'] as const)('region leader fencing (%s WAL streams)', (layout) => {
+  layoutHooks(layout);
   it('a stale leader is refused after a newer one opened; its appends are skipped by every replay; a resend is written once', async () => {
     const log: string[] = [];
     const fencedA: string[] = [];
@@ -125,7 +130,7 @@ describe('region leader fencing', () => {
     const log: string[] = [];
     const jsm = await jetstreamManager(nc);
     await walStreams.ensure(region);
-    const from = (await jsm.streams.info(Streams.walOf(region))).state.last_seq;
+    const from = (await jsm.streams.info(walStreams.name(region))).state.last_seq;
     const live = follow(region, from);
     const a = await host(log, [], region);
     await a.write([batchOf(schema, [row('a1', 1)])]);
@@ -133,7 +138,7 @@ describe('region leader fencing', () => {
     await b.write([batchOf(schema, [row('b1', 2)])]);
     await expect(a.write([batchOf(schema, [row('a2', 3)])], 'key-flow-a2')).rejects.toThrow(/newer leader/);
     await b.write([batchOf(schema, [row('b2', 4)])]);
-    const last = (await jsm.streams.getMessage(Streams.walOf(region), { last_by_subj: Subjects.wal(region) }))!.seq;
+    const last = (await jsm.streams.getMessage(walStreams.name(region), { last_by_subj: Subjects.wal(region) }))!.seq;
     // a2's record is in the WAL (between b1 and b2), and neither reader counts it
     expect(await live.until(last)).toEqual([1, 2, 4]);
     expect(await follow(region, from).until(last)).toEqual([1, 2, 4]);
@@ -144,7 +149,7 @@ describe('region leader fencing', () => {
     const region = '4398046511202';
     const log: string[] = [];
     const jsm = await jetstreamManager(nc);
-    const marks = () => new WalTerm(jetstream(nc), jsm, region, Streams.walOf(region)).marks();
+    const marks = () => new WalTerm(jetstream(nc), jsm, region, walStreams.name(region)).marks();
     const a = await host(log, [], region);
     await a.write([batchOf(schema, [row('a1', 1)])]);
     const b = await host(log, [], region);
