@@ -21,6 +21,7 @@ import { aggregateRegion, answerRegionOp } from './handle_ops.ts';
 import { RowCounter } from './row_count.ts';
 import type { RegionHostDeps } from './host_deps.ts';
 import { CacheWarmer } from './cache_warmer.ts';
+import { AckedSeqs } from './acked_seqs.ts';
 import { RegionFlushes } from './host_flush.ts';
 
 export type { RegionHostDeps } from './host_deps.ts';
@@ -36,6 +37,8 @@ export class RegionHost {
   private readonly repeats: WriteRepeats;
   private readonly actor: Actor<typeof regionMachine>;
   private applyChain: Promise<void> = Promise.resolve();
+  /** Acknowledged, unapplied WAL sequences: a flush waits while one is below the applied one (acked_seqs.ts). */
+  private readonly ackedUnapplied = new AckedSeqs();
   private sub: Subscription | null = null;
   /** Flushes, their failure and the memtable's age. */
   private readonly flushes: RegionFlushes;
@@ -60,6 +63,8 @@ export class RegionHost {
     this.warmer = deps.cacheWarm === false ? null : new CacheWarmer(() => this.store, (m) => deps.log(`region ${deps.regionId}: ${m}`));
     this.flushes = new RegionFlushes({
       deps, wal: this.wal, term: this.term, store: () => this.store!, fenced: (e) => this.fenced(e),
+      outOfOrder: () => this.ackedUnapplied.below(this.store!.appliedSeq),
+      applied: () => this.applyChain,
       flushed: () => { this.indexBuilder?.notify(); this.warmer?.kick(); }, freed: () => this.freed(),
     });
     const machine = regionMachine.provide({
@@ -192,11 +197,13 @@ export class RegionHost {
     const issuedAt = this.store!.appliedSeq;
     const acked = this.wal.append(record, 'put', sourceId);
     acked.catch(() => undefined); // awaited in the chain, maybe after it failed (the connection dropped)
+    const forget = this.ackedUnapplied.track(acked);
     // Confirmed as soon as acked, outside the chain: confirmations of writes acked together share one read.
     const confirmed = this.term ? acked.then((a) => (a.duplicate ? undefined : this.term!.confirm(a.seq))) : null;
     confirmed?.catch(() => undefined);
     this.counter.began();
-    const applied = this.applyChain.then(async () => {
+    const applied = this.applyChain.then(() => applyAcked().finally(forget));
+    const applyAcked = async (): Promise<number> => {
       let { seq, duplicate, resent } = await this.repeats.outcome(acked, sourceId);
       if (resent) this.repeats.resent(sourceId!, seq, issuedAt);
       if (duplicate && (await this.staleRepeat(seq))) {
@@ -221,7 +228,7 @@ export class RegionHost {
       this.flushes.dirtied();
       this.maybeFlush();
       return rows;
-    });
+    };
     this.applyChain = applied.then(() => undefined, () => undefined);
     void this.applyChain.then(() => this.counter.ended(this.deps.clock.now()));
     return applied;

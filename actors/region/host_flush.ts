@@ -15,6 +15,10 @@ export interface FlushHost {
   store(): RegionStore;
   /** A newer leader ended this term (throws `e` on). */
   fenced(e: unknown): never;
+  /** Some acknowledged write not applied yet holds a WAL sequence at or below the applied one (host.ts ackedUnapplied). */
+  outOfOrder(): boolean;
+  /** Resolves once the writes called so far are applied. */
+  applied(): Promise<void>;
   /** A flush wrote a segment (index files to build). */
   flushed(): void;
   /** A flush ended, well or not (memory freed). */
@@ -76,6 +80,9 @@ export class RegionFlushes {
     let res: Awaited<ReturnType<RegionStore['flush']>>;
     // A stale leader must not commit files or purge the WAL under the new one.
     await h.term?.assertCurrent().catch((e) => h.fenced(e));
+    // Frozen only once no acknowledged write below the applied sequence waits (a resent append got a later sequence
+    // than writes after it): checked and frozen in one synchronous step (store.flush freezes before its first await).
+    while (h.outOfOrder()) await h.applied();
     try {
       res = await h.store().flush();
     } catch (e) {
